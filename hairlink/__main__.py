@@ -1,0 +1,3 @@
+from hairlink.cli import main
+
+main()

@@ -1,0 +1,57 @@
+"""`hairlink init` and `hairlink sources`."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hairlink.app import app, console, state
+from models.db import session_scope
+from models.migrate import current_revision, head_revision, upgrade
+from models.queries import source_overview
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the database schema, or upgrade it to this version."""
+    st = state(ctx)
+    engine = st.engine
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    url = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        console.print(f"database {url} is up to date (revision {after})")
+    else:
+        console.print(f"database {url} upgraded: {before or 'empty'} -> {after}")
+    if after != head_revision():
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """List the configured sources with their last crawl."""
+    st = state(ctx)
+    config = st.config
+    upgrade(st.engine)
+    with session_scope(st.engine) as session:
+        rows = source_overview(session, config.sources)
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2, default=str))
+        return
+    table = Table(title=f"sources ({config.path or 'defaults'})")
+    for column in ("name", "kind", "base url", "schedule", "threads", "last crawl", "status"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["name"], row["kind"], row["base_url"], row["schedule"] or "-",
+                      str(row["threads"]), row["last_started"] or "never",
+                      row["last_status"] or "-")
+    console.print(table)
+    if not rows:
+        console.print("no sources configured: copy hairlink.example.toml to hairlink.toml")

@@ -1,0 +1,258 @@
+"""The hairlink data model: SQLAlchemy 2 typed ORM classes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from models.types import JSONType, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention (stable migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType}
+
+
+class Source(Base):
+    """A configured community or study source (one `[[sources]]` entry)."""
+
+    __tablename__ = "source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    base_url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+
+    threads: Mapped[list[Thread]] = relationship(back_populates="source")
+
+
+class Thread(Base):
+    """One forum thread, unique per (source, external id)."""
+
+    __tablename__ = "thread"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_thread_score", "score"),
+        Index("ix_thread_created_at", "created_at"),
+        Index("ix_thread_source_created", "source_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(1000))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str | None] = mapped_column(String(200))
+    score: Mapped[int | None] = mapped_column(Integer)
+    num_comments: Mapped[int] = mapped_column(Integer, default=0)
+    author_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime | None]
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    content_hash: Mapped[str] = mapped_column(String(40))
+    # The content hash the aggregator last tagged and linked (None: never aggregated).
+    aggregated_hash: Mapped[str | None] = mapped_column(String(40))
+
+    source: Mapped[Source] = relationship(back_populates="threads")
+    replies: Mapped[list[Reply]] = relationship(
+        back_populates="thread", cascade="all, delete-orphan", passive_deletes=True
+    )
+    treatments: Mapped[list[ThreadTreatment]] = relationship(
+        back_populates="thread", cascade="all, delete-orphan", passive_deletes=True
+    )
+    links: Mapped[list[ThreadStudyLink]] = relationship(
+        back_populates="thread", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Reply(Base):
+    """A top reply of a thread (treatments are often named there)."""
+
+    __tablename__ = "reply"
+    __table_args__ = (UniqueConstraint("thread_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int | None] = mapped_column(Integer)
+    author_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime | None]
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    thread: Mapped[Thread] = relationship(back_populates="replies")
+
+
+class ScoreSnapshot(Base):
+    """A thread's score and reply count when first seen and whenever they change."""
+
+    __tablename__ = "score_snapshot"
+    __table_args__ = (Index("ix_score_snapshot_thread_observed", "thread_id", "observed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"))
+    observed_at: Mapped[datetime]
+    score: Mapped[int | None] = mapped_column(Integer)
+    num_comments: Mapped[int] = mapped_column(Integer)
+
+
+class Study(Base):
+    """A research paper; each normalised identifier is unique across studies."""
+
+    __tablename__ = "study"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str | None] = mapped_column(String(20), unique=True)
+    doi: Mapped[str | None] = mapped_column(String(300), unique=True)
+    pmcid: Mapped[str | None] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    authors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    journal: Mapped[str | None] = mapped_column(String(500))
+    pub_year: Mapped[int | None] = mapped_column(Integer)
+    pub_month: Mapped[int | None] = mapped_column(Integer)
+    pub_day: Mapped[int | None] = mapped_column(Integer)
+    abstract: Mapped[str | None] = mapped_column(Text)
+    tldr: Mapped[str | None] = mapped_column(Text)
+    citation_count: Mapped[int | None] = mapped_column(Integer)
+    mesh_terms: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    publication_types: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    enriched_at: Mapped[datetime | None]
+    content_hash: Mapped[str] = mapped_column(String(40), default="")
+    # The content hash the aggregator last linked (None: never aggregated).
+    aggregated_hash: Mapped[str | None] = mapped_column(String(40))
+
+    treatments: Mapped[list[StudyTreatment]] = relationship(
+        back_populates="study", cascade="all, delete-orphan", passive_deletes=True
+    )
+    links: Mapped[list[ThreadStudyLink]] = relationship(
+        back_populates="study", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Treatment(Base):
+    """A canonical treatment from the lexicon (e.g. `minoxidil`)."""
+
+    __tablename__ = "treatment"
+
+    id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(30))
+
+
+class ThreadTreatment(Base):
+    """A treatment mentioned by a thread: how often, in which forms, and where."""
+
+    __tablename__ = "thread_treatment"
+    __table_args__ = (Index("ix_thread_treatment_treatment", "treatment_id", "thread_id"),)
+
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True
+    )
+    treatment_id: Mapped[str] = mapped_column(
+        ForeignKey("treatment.id", ondelete="CASCADE"), primary_key=True
+    )
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+    forms: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    locations: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+    thread: Mapped[Thread] = relationship(back_populates="treatments")
+    treatment: Mapped[Treatment] = relationship()
+
+
+class StudyTreatment(Base):
+    """A treatment a study concerns."""
+
+    __tablename__ = "study_treatment"
+    __table_args__ = (Index("ix_study_treatment_treatment", "treatment_id", "study_id"),)
+
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    treatment_id: Mapped[str] = mapped_column(
+        ForeignKey("treatment.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    study: Mapped[Study] = relationship(back_populates="treatments")
+    treatment: Mapped[Treatment] = relationship()
+
+
+class ThreadStudyLink(Base):
+    """A thread linked to a study: `citation` (carries its identifier) or `topic`."""
+
+    __tablename__ = "thread_study_link"
+    __table_args__ = (
+        Index("ix_thread_study_link_study_score", "study_id", "score"),
+        Index("ix_thread_study_link_thread", "thread_id"),
+    )
+
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True
+    )
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+    thread: Mapped[Thread] = relationship(back_populates="links")
+    study: Mapped[Study] = relationship(back_populates="links")
+
+
+class CrawlRun(Base):
+    """One crawl of one source: status and counts."""
+
+    __tablename__ = "crawl_run"
+    __table_args__ = (Index("ix_crawl_run_source_started", "source_name", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(100))
+    spider: Mapped[str] = mapped_column(String(50))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    # running | finished | failed | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    pid: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class Meta(Base):
+    """Small key/value state (e.g. the lexicon hash the aggregator last used)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

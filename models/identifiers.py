@@ -1,0 +1,46 @@
+"""Normalised study identifiers: DOI, PMID, PMCID. One place, shared by importers and linker."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_DOI_PREFIXES = re.compile(
+    r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
+)
+_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+_PMCID_SHAPE = re.compile(r"^(?:PMC)?(\d{1,10})$", re.IGNORECASE)
+
+
+def normalise_doi(value: str | None) -> str | None:
+    """`doi:10.1000/ABC`, `https://doi.org/10.1000/abc` -> `10.1000/abc`; None if not a DOI."""
+    if not value:
+        return None
+    text = unquote(value.strip())
+    text = _DOI_PREFIXES.sub("", text).strip()
+    text = text.rstrip(".,;:)]}>'\"")
+    text = text.lower()
+    return text if _DOI_SHAPE.match(text) else None
+
+
+def normalise_pmid(value: str | int | None) -> str | None:
+    """`PMID: 123`, `123` -> `123`; None if not a positive integer."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    text = re.sub(r"^pmid:?\s*", "", text, flags=re.IGNORECASE)
+    if not text.isdigit():
+        return None
+    text = text.lstrip("0")
+    return text or None
+
+
+def normalise_pmcid(value: str | None) -> str | None:
+    """`pmc123`, `PMC123`, `123` -> `PMC123`; None if not a PMCID."""
+    if not value:
+        return None
+    match = _PMCID_SHAPE.match(str(value).strip())
+    if not match:
+        return None
+    digits = match.group(1).lstrip("0")
+    return f"PMC{digits}" if digits else None

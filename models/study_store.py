@@ -1,0 +1,166 @@
+"""Study upserts: one row per paper, whichever identifiers each source knows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, NotRequired, TypedDict
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from models.entities import Study, StudyTreatment, ThreadStudyLink
+from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
+from models.store import dialect_insert, utcnow
+
+IDENTIFIERS = ("pmid", "doi", "pmcid")
+_NORMALISE = {"pmid": normalise_pmid, "doi": normalise_doi, "pmcid": normalise_pmcid}
+# Fields a later record fills when the stored value is empty.
+_BIBLIOGRAPHIC = ("title", "authors", "journal", "pub_year", "pub_month", "pub_day",
+                  "abstract", "mesh_terms", "publication_types", "url")
+# Fields from enrichment services: the newest value wins.
+_ENRICHMENT = ("tldr", "citation_count")
+
+
+class StudyIn(TypedDict):
+    """A study as parsers and importers hand it over; at least one identifier."""
+
+    pmid: NotRequired[str | None]
+    doi: NotRequired[str | None]
+    pmcid: NotRequired[str | None]
+    title: NotRequired[str]
+    authors: NotRequired[list[str]]
+    journal: NotRequired[str | None]
+    pub_year: NotRequired[int | None]
+    pub_month: NotRequired[int | None]
+    pub_day: NotRequired[int | None]
+    abstract: NotRequired[str | None]
+    tldr: NotRequired[str | None]
+    citation_count: NotRequired[int | None]
+    mesh_terms: NotRequired[list[str]]
+    publication_types: NotRequired[list[str]]
+    url: NotRequired[str | None]
+    treatments: NotRequired[list[str]]
+
+
+class StudyWithoutIdentifier(ValueError):
+    """A study record carries no PMID, DOI or PMCID."""
+
+
+@dataclass
+class StudyUpsertStats:
+    """What a study upsert did."""
+
+    inserted: int = 0
+    updated: int = 0
+    merged: int = 0
+
+
+def normalised_ids(item: StudyIn) -> dict[str, str]:
+    """The record's identifiers that normalise, keyed by kind."""
+    ids: dict[str, str] = {}
+    for kind in IDENTIFIERS:
+        value = _NORMALISE[kind](item.get(kind))  # type: ignore[arg-type]
+        if value:
+            ids[kind] = value
+    return ids
+
+
+def study_content_hash(study: Study) -> str:
+    """A hash of the study text the linker reads."""
+    payload = json.dumps([study.title, study.abstract, study.tldr, study.mesh_terms],
+                         sort_keys=True, default=str)
+    return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def upsert_study(session: Session, item: StudyIn) -> tuple[Study, str]:
+    """Insert or merge one study; returns the row and `inserted`, `updated` or `merged`.
+
+    Every stored row that shares any normalised identifier with `item` is the same paper:
+    those rows are merged into the oldest one (links and treatments move with them).
+    """
+    ids = normalised_ids(item)
+    if not ids:
+        raise StudyWithoutIdentifier("a study needs a PMID, DOI or PMCID")
+    clauses = [getattr(Study, kind) == value for kind, value in ids.items()]
+    matches = list(session.scalars(select(Study).where(or_(*clauses)).order_by(Study.id)))
+    now = utcnow()
+    outcome = "updated"
+    if not matches:
+        study = Study(created_at=now, updated_at=now, title="", authors=[], mesh_terms=[],
+                      publication_types=[])
+        session.add(study)
+        outcome = "inserted"
+    else:
+        study = matches[0]
+        for other in matches[1:]:
+            _absorb(session, study, other)
+            outcome = "merged"
+    for kind, value in ids.items():
+        if getattr(study, kind) is None:
+            setattr(study, kind, value)
+    for field in _BIBLIOGRAPHIC:
+        value = item.get(field)
+        if not _empty(value) and _empty(getattr(study, field)):
+            setattr(study, field, value)
+    for field in _ENRICHMENT:
+        value = item.get(field)
+        if not _empty(value):
+            setattr(study, field, value)
+    study.updated_at = now
+    study.content_hash = study_content_hash(study)
+    session.flush()
+    treatments = item.get("treatments")
+    if treatments:
+        set_study_treatments(session, study.id, treatments, replace=False)
+    return study, outcome
+
+
+def _absorb(session: Session, keep: Study, other: Study) -> None:
+    """Fold `other` into `keep`: identifiers, empty fields, links, treatments."""
+    for kind in IDENTIFIERS:
+        value = getattr(other, kind)
+        if value is not None and getattr(keep, kind) is None:
+            setattr(other, kind, None)
+            session.flush()
+            setattr(keep, kind, value)
+    for field in (*_BIBLIOGRAPHIC, *_ENRICHMENT):
+        if _empty(getattr(keep, field)) and not _empty(getattr(other, field)):
+            setattr(keep, field, getattr(other, field))
+    kept_links = set(session.scalars(
+        select(ThreadStudyLink.thread_id).where(ThreadStudyLink.study_id == keep.id)))
+    session.execute(update(ThreadStudyLink)
+                    .where(ThreadStudyLink.study_id == other.id,
+                           ThreadStudyLink.thread_id.not_in(kept_links or {-1}))
+                    .values(study_id=keep.id))
+    treatments = list(session.scalars(
+        select(StudyTreatment.treatment_id).where(StudyTreatment.study_id == other.id)))
+    session.delete(other)
+    session.flush()
+    if treatments:
+        set_study_treatments(session, keep.id, treatments, replace=False)
+
+
+def set_study_treatments(session: Session, study_id: int, treatment_ids: list[str],
+                         replace: bool = True) -> None:
+    """Attach treatments to a study (replacing its set unless `replace` is False)."""
+    if replace:
+        session.query(StudyTreatment).filter(StudyTreatment.study_id == study_id).delete()
+    rows = [{"study_id": study_id, "treatment_id": t} for t in sorted(set(treatment_ids))]
+    if rows:
+        stmt = dialect_insert(session, StudyTreatment).on_conflict_do_nothing()
+        session.execute(stmt, rows)
+
+
+def upsert_studies(session: Session, items: list[StudyIn]) -> StudyUpsertStats:
+    """Upsert many studies in the caller's transaction."""
+    stats = StudyUpsertStats()
+    for item in items:
+        _, outcome = upsert_study(session, item)
+        setattr(stats, outcome, getattr(stats, outcome) + 1)
+    return stats

@@ -1,0 +1,32 @@
+import pytest
+
+from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("10.1001/JAMADERMATOL.2019.0001", "10.1001/jamadermatol.2019.0001"),
+    ("doi:10.1000/xyz", "10.1000/xyz"),
+    ("DOI: 10.1000/xyz", "10.1000/xyz"),
+    ("https://doi.org/10.1000/xyz.", "10.1000/xyz"),
+    ("http://dx.doi.org/10.1000/xyz", "10.1000/xyz"),
+    ("https://doi.org/10.1000%2Fxyz", "10.1000/xyz"),
+    ("not-a-doi", None),
+    ("", None),
+    (None, None),
+])
+def test_normalise_doi(raw: str | None, expected: str | None) -> None:
+    assert normalise_doi(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("12345678", "12345678"), ("PMID: 123", "123"), (123, "123"), ("abc", None), ("0", None),
+])
+def test_normalise_pmid(raw: object, expected: str | None) -> None:
+    assert normalise_pmid(raw) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("PMC1234567", "PMC1234567"), ("pmc42", "PMC42"), ("42", "PMC42"), ("PMCX", None),
+])
+def test_normalise_pmcid(raw: str, expected: str | None) -> None:
+    assert normalise_pmcid(raw) == expected
