@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from hairlink.app import app
-from hairlink.commands import core  # noqa: F401  (registers commands)
+
+# Importing a command module registers its commands on `app`.
+from hairlink.commands import (  # noqa: F401
+    aggregate,
+    core,
+    crawl,
+    demo,
+    digest,
+    importing,
+    posts,
+    schedule,
+    studies,
+    worker,
+)
 
 
 def main() -> None:

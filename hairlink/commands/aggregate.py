@@ -1,0 +1,1 @@
+"""`hairlink aggregate` commands (placeholder until its issue lands)."""

@@ -1,0 +1,1 @@
+"""`hairlink crawl` commands (placeholder until its issue lands)."""

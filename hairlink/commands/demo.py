@@ -1,0 +1,1 @@
+"""`hairlink demo` commands (placeholder until its issue lands)."""

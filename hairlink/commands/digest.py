@@ -1,0 +1,1 @@
+"""`hairlink digest` commands (placeholder until its issue lands)."""

@@ -1,0 +1,1 @@
+"""`hairlink importing` commands (placeholder until its issue lands)."""

@@ -1,0 +1,1 @@
+"""`hairlink posts` commands (placeholder until its issue lands)."""

@@ -1,0 +1,1 @@
+"""`hairlink schedule` commands (placeholder until its issue lands)."""

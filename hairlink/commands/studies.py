@@ -1,0 +1,1 @@
+"""`hairlink studies` commands (placeholder until its issue lands)."""

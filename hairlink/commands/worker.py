@@ -1,0 +1,1 @@
+"""`hairlink worker` commands (placeholder until its issue lands)."""

@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders per forum engine and study source, pipelines, settings."""

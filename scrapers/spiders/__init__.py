@@ -1,0 +1,1 @@
+"""hairlink's spiders, one per forum engine or study source."""
