@@ -1,0 +1,116 @@
+"""Read-side study queries for listings and exports. Each takes the caller's session."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from models.entities import Study, StudyTreatment
+from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
+
+# The keys every listed study carries (JSON and CSV output), in this order.
+STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "journal", "year", "month", "authors",
+                "tldr", "citation_count", "url", "treatments", "abstract", "mesh_terms",
+                "publication_types", "enriched_at")
+
+
+def _search_clause(text: str) -> Any:
+    text = text.strip()
+    clauses = [Study.title.icontains(text, autoescape=True),
+               Study.abstract.icontains(text, autoescape=True),
+               Study.tldr.icontains(text, autoescape=True),
+               Study.journal.icontains(text, autoescape=True)]
+    for column, value in ((Study.pmid, normalise_pmid(text)), (Study.doi, normalise_doi(text)),
+                          (Study.pmcid, normalise_pmcid(text) if text.upper().startswith("PMC")
+                           else None)):
+        if value:
+            clauses.append(column == value)
+    return or_(*clauses)
+
+
+def study_select(treatment: str | None = None, search: str | None = None) -> Select[tuple[Study]]:
+    """The SELECT behind `list_studies` (newest publication first)."""
+    stmt = select(Study)
+    if treatment:
+        stmt = stmt.where(Study.id.in_(
+            select(StudyTreatment.study_id).where(StudyTreatment.treatment_id == treatment)))
+    if search and search.strip():
+        stmt = stmt.where(_search_clause(search))
+    return stmt.order_by(Study.pub_year.desc().nulls_last(), Study.pub_month.desc().nulls_last(),
+                         Study.id)
+
+
+def treatments_of(session: Session, study_ids: list[int]) -> dict[int, list[str]]:
+    """Treatment ids per study id (sorted), for the given studies."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(study_ids), 500):
+        chunk = study_ids[start:start + 500]
+        rows = session.execute(select(StudyTreatment.study_id, StudyTreatment.treatment_id)
+                               .where(StudyTreatment.study_id.in_(chunk))
+                               .order_by(StudyTreatment.treatment_id))
+        for study_id, treatment_id in rows:
+            found[study_id].append(treatment_id)
+    return found
+
+
+def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
+    """A study as a plain dict with the keys of STUDY_FIELDS."""
+    return {
+        "pmid": study.pmid,
+        "doi": study.doi,
+        "pmcid": study.pmcid,
+        "title": study.title,
+        "journal": study.journal,
+        "year": study.pub_year,
+        "month": study.pub_month,
+        "authors": list(study.authors or []),
+        "tldr": study.tldr,
+        "citation_count": study.citation_count,
+        "url": study.url or default_url(study),
+        "treatments": treatments,
+        "abstract": study.abstract,
+        "mesh_terms": list(study.mesh_terms or []),
+        "publication_types": list(study.publication_types or []),
+        "enriched_at": study.enriched_at.isoformat(timespec="seconds")
+        if study.enriched_at else None,
+    }
+
+
+def default_url(study: Study) -> str | None:
+    """A link to the paper from its identifiers: DOI, else PubMed, else PMC."""
+    if study.doi:
+        return f"https://doi.org/{study.doi}"
+    if study.pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/"
+    if study.pmcid:
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{study.pmcid}/"
+    return None
+
+
+def list_studies(session: Session, treatment: str | None = None, search: str | None = None,
+                 limit: int | None = None) -> list[dict[str, Any]]:
+    """Stored studies as dicts, filtered by treatment id and/or a search text.
+
+    The search matches title, abstract, TLDR and journal (case-insensitive substring) and
+    any identifier written in any accepted form (`doi:10.1/X`, `PMID 123`, `pmc42`).
+    """
+    stmt = study_select(treatment, search)
+    if limit:
+        stmt = stmt.limit(limit)
+    studies = list(session.scalars(stmt))
+    treatments = treatments_of(session, [s.id for s in studies])
+    return [study_dict(s, treatments.get(s.id, [])) for s in studies]
+
+
+def studies_to_enrich(session: Session, everything: bool = False,
+                      limit: int | None = None) -> list[Study]:
+    """Studies enrichment should ask about: never enriched ones, or all with `everything`."""
+    stmt = select(Study).order_by(Study.id)
+    if not everything:
+        stmt = stmt.where(Study.enriched_at.is_(None))
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))

@@ -1,0 +1,104 @@
+"""`hairlink import studies`: curated study lists from files into the study table.
+
+Every record goes through `models.study_store.upsert_study`, so a paper met twice (in one
+file, across files, or already crawled from PubMed) stays one row whatever the order.
+Each record is written in its own savepoint: a record the database refuses is reported and
+the rest of the file is still imported. One transaction per file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from models.entities import Treatment
+from models.study_store import StudyWithoutIdentifier, upsert_study
+from scrapers.parsers.studyfiles import RowProblem, UnknownFormat, detect_format, read_file
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """A row, record or file that could not be imported (or imported with a warning)."""
+
+    file: str
+    line: int | None
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per outcome, with every problem located."""
+
+    files: int = 0
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    merged: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    by_file: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        """Problems that lost a record (warnings excluded)."""
+        return [p for p in self.problems if not p.warning]
+
+
+def import_study_files(session: Session, paths: Iterable[Path], fmt: str | None = None,
+                       on_problem: Callable[[ImportProblem], None] | None = None,
+                       ) -> ImportReport:
+    """Import study files (format by extension unless `fmt`); commits once per file."""
+    report = ImportReport()
+    known = set(session.scalars(select(Treatment.id)))
+
+    def problem(item: ImportProblem) -> None:
+        report.problems.append(item)
+        if on_problem:
+            on_problem(item)
+
+    for path in paths:
+        name = str(path)
+        try:
+            file_format = detect_format(path, fmt)
+        except UnknownFormat as exc:
+            problem(ImportProblem(name, None, str(exc)))
+            continue
+        if not path.is_file():
+            problem(ImportProblem(name, None, "no such file"))
+            continue
+        report.files += 1
+        try:
+            for line, record in read_file(path, file_format):
+                if isinstance(record, RowProblem):
+                    problem(ImportProblem(name, line, record.message))
+                    continue
+                treatments = record.get("treatments") or []
+                unknown = [t for t in treatments if t not in known]
+                if unknown:
+                    problem(ImportProblem(
+                        name, line, f"unknown treatment id(s) {', '.join(unknown)} not "
+                        "attached (load the lexicon first)", warning=True))
+                    record["treatments"] = [t for t in treatments if t in known]
+                try:
+                    with session.begin_nested():
+                        _, outcome = upsert_study(session, record)
+                except (StudyWithoutIdentifier, SQLAlchemyError) as exc:
+                    problem(ImportProblem(name, line, f"not stored: {str(exc).splitlines()[0]}"))
+                    continue
+                report.read += 1
+                report.by_file[name] += 1
+                setattr(report, outcome, getattr(report, outcome) + 1)
+        except (OSError, UnicodeError) as exc:
+            problem(ImportProblem(name, None, f"cannot read: {exc}"))
+        session.commit()
+    return report
