@@ -1,0 +1,124 @@
+"""Load what a per-study digest shows, for many studies at once (a few queries per 900).
+
+A digest lists a study's linked threads: citations first, then topical links by link score,
+then thread score. Counts and chart data cover every linked thread, not only the shown ones.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from models.entities import Source, Study, StudyTreatment, Thread, ThreadStudyLink, ThreadTreatment
+from models.post_queries import EXCERPT_SOURCE_CHARS, Post, _chunks, attach_details
+
+
+@dataclass
+class StudyDigestData:
+    """One study with its linked threads (the shown page) and whole-set counts."""
+
+    study: Study
+    treatments: list[str] = field(default_factory=list)
+    related_total: int = 0
+    citing_total: int = 0
+    posts: list[Post] = field(default_factory=list)
+    months: Counter[str] = field(default_factory=Counter)  # "2025-03" -> linked threads
+    treatment_mix: Counter[str] = field(default_factory=Counter)  # treatment -> threads
+
+    @property
+    def topical_total(self) -> int:
+        """Linked threads that do not cite the study."""
+        return self.related_total - self.citing_total
+
+    @property
+    def citing(self) -> list[Post]:
+        """The shown threads that cite the study."""
+        return [p for p in self.posts if p.link_kind == "citation"]
+
+    @property
+    def topical(self) -> list[Post]:
+        """The shown threads linked by topic, ranked."""
+        return [p for p in self.posts if p.link_kind != "citation"]
+
+
+def all_study_ids(session: Session) -> list[int]:
+    """Every study id, oldest first."""
+    return list(session.scalars(select(Study.id).order_by(Study.id)))
+
+
+def load_digests(session: Session, study_ids: Sequence[int],
+                 limit: int | None = 50) -> list[StudyDigestData]:
+    """Digest data for `study_ids` (in that order), up to `limit` shown threads each."""
+    digests: dict[int, StudyDigestData] = {}
+    for chunk in _chunks(list(dict.fromkeys(study_ids))):
+        _load_chunk(session, chunk, limit, digests)
+    posts = [p for d in digests.values() for p in d.posts]
+    attach_details(session, posts)
+    return [digests[i] for i in dict.fromkeys(study_ids) if i in digests]
+
+
+def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
+                out: dict[int, StudyDigestData]) -> None:
+    for study in session.scalars(select(Study).where(Study.id.in_(ids))):
+        out[study.id] = StudyDigestData(study=study)
+    for study_id, treatment_id in session.execute(
+            select(StudyTreatment.study_id, StudyTreatment.treatment_id)
+            .where(StudyTreatment.study_id.in_(ids)).order_by(StudyTreatment.treatment_id)):
+        out[study_id].treatments.append(treatment_id)
+    for study_id, kind, created_at in session.execute(
+            select(ThreadStudyLink.study_id, ThreadStudyLink.kind, Thread.created_at)
+            .join(Thread, Thread.id == ThreadStudyLink.thread_id)
+            .where(ThreadStudyLink.study_id.in_(ids))):
+        digest = out[study_id]
+        digest.related_total += 1
+        digest.citing_total += kind == "citation"
+        digest.months[f"{created_at.year:04d}-{created_at.month:02d}"] += 1
+    for study_id, treatment_id, count in session.execute(
+            select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id, func.count())
+            .join(ThreadTreatment, ThreadTreatment.thread_id == ThreadStudyLink.thread_id)
+            .where(ThreadStudyLink.study_id.in_(ids))
+            .group_by(ThreadStudyLink.study_id, ThreadTreatment.treatment_id)):
+        out[study_id].treatment_mix[treatment_id] = count
+    rank = func.row_number().over(
+        partition_by=ThreadStudyLink.study_id,
+        order_by=[case((ThreadStudyLink.kind == "citation", 0), else_=1),
+                  ThreadStudyLink.score.desc(), ThreadStudyLink.thread_id],
+    ).label("rank")
+    ranked = (select(ThreadStudyLink.study_id, ThreadStudyLink.thread_id, ThreadStudyLink.kind,
+                     ThreadStudyLink.score, rank)
+              .where(ThreadStudyLink.study_id.in_(ids)).subquery())
+    stmt = (select(ranked.c.study_id, ranked.c.kind, ranked.c.score, Thread.id, Source.name,
+                   Source.kind, Thread.external_id, Thread.url, Thread.title, Thread.category,
+                   Thread.score, Thread.num_comments, Thread.created_at,
+                   func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS))
+            .join(Thread, Thread.id == ranked.c.thread_id)
+            .join(Source, Source.id == Thread.source_id)
+            .order_by(ranked.c.study_id, ranked.c.rank))
+    if limit is not None:
+        stmt = stmt.where(ranked.c.rank <= limit)
+    for row in session.execute(stmt):
+        out[row[0]].posts.append(Post(
+            id=row[3], source=row[4], source_kind=row[5], external_id=row[6], url=row[7],
+            title=row[8], category=row[9], score=row[10], num_comments=row[11] or 0,
+            created_at=row[12], body_start=row[13] or "", relevance=float(row[2]),
+            link_kind=row[1]))
+
+
+def newest_related(digest: StudyDigestData, limit: int = 20) -> list[Post]:
+    """The shown threads of a digest, newest first (for feeds)."""
+    return sorted(digest.posts, key=lambda p: (p.created_at, p.id), reverse=True)[:limit]
+
+
+def months_between(first: datetime, last: datetime) -> list[str]:
+    """Every `YYYY-MM` from `first` to `last` inclusive."""
+    out = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
