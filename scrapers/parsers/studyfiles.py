@@ -166,20 +166,20 @@ def read_csv(stream: IO[str]) -> Iterator[tuple[int, StudyIn | RowProblem]]:
             "the header row names no identifier column (pmid, doi or pmcid)")
         return
     while True:
+        start = reader.line_num + 1  # a quoted cell may span lines: report where it starts
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield reader.line_num, RowProblem(f"unreadable row: {exc}")
+            yield start, RowProblem(f"unreadable row: {exc}")
             continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(names):
-            yield reader.line_num, RowProblem(
-                f"expected {len(names)} columns, got {len(row)}")
+            yield start, RowProblem(f"expected {len(names)} columns, got {len(row)}")
             continue
-        yield reader.line_num, record_from_mapping(dict(zip(names, row, strict=True)))
+        yield start, record_from_mapping(dict(zip(names, row, strict=True)))
 
 
 def read_jsonl(stream: IO[str]) -> Iterator[tuple[int, StudyIn | RowProblem]]:

@@ -1,0 +1,334 @@
+"""The base of hairlink's forum spiders: source config, database access, incremental rules.
+
+Every spider takes `source=NAME` (a `[[sources]]` entry of its kind), `config=PATH`
+(default: the usual lookup) and `full=1` (re-walk everything), so both
+`python -m scrapers.run NAME` and `scrapy crawl <kind> -a source=NAME` work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, TypeVar
+
+import scrapy
+from scrapy.http import Response
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from models.config import Config, SourceConfig, load_config
+from models.db import make_engine
+from models.entities import Thread
+from models.migrate import current_revision, head_revision, upgrade
+from models.store import ensure_source, utcnow
+from scrapers.items import ReplyItem, ThreadItem
+from scrapers.parsers.common import ListEntry, ListPage, ParseError, ThreadPage
+from scrapers.pipelines.validate import count_drop
+from scrapers.settings import DEFAULT_CONTACT, VERSION
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+DEFAULT_REPLIES = 10
+DEFAULT_REFRESH_DAYS = 7.0
+# Everything a parser may raise on a page that is not what it should be.
+MALFORMED = (ParseError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+             json.JSONDecodeError)
+
+
+@dataclass(frozen=True)
+class KnownThread:
+    """What the store already holds about a thread (for incremental crawls)."""
+
+    created_at: datetime
+    last_activity_at: datetime | None
+    num_comments: int
+    score: int | None
+
+
+def truthy(value: Any) -> bool:
+    """`-a full=1` style flags: 1/true/yes/on are true."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def user_agent(contact: str | None) -> str:
+    """`hairlink/<version> (+<contact>)`."""
+    return f"hairlink/{VERSION} (+{contact or DEFAULT_CONTACT})"
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create or upgrade the schema when it is not at the head revision."""
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
+
+
+def plan_list_page(entries: Iterable[ListEntry], known: dict[str, KnownThread],
+                   cutoff: datetime, full: bool) -> tuple[list[ListEntry], bool]:
+    """Which threads of a list page to fetch, and whether to read the next list page.
+
+    Fetched: everything on `full`; else threads not stored yet, threads created after
+    `cutoff` (the refresh window), and stored threads whose reply count or score on the
+    list differs from the stored one. Paging stops (incremental only) once every thread
+    of the page is stored and its last activity (else creation) is older than `cutoff`.
+    """
+    entries = list(entries)
+    if full:
+        return entries, True
+    fetch: list[ListEntry] = []
+    all_old_and_known = bool(entries)
+    for entry in entries:
+        old = known.get(entry.external_id)
+        seen_at = entry.last_activity_at or entry.created_at
+        if old is None or seen_at is None or seen_at >= cutoff:
+            all_old_and_known = False
+        created = entry.created_at or (old.created_at if old else None)
+        if old is None or created is None or created >= cutoff or _changed(entry, old):
+            fetch.append(entry)
+    return fetch, not all_old_and_known
+
+
+def _changed(entry: ListEntry, old: KnownThread) -> bool:
+    """The list shows another reply count or score than the store holds."""
+    if entry.num_comments is not None and entry.num_comments != old.num_comments:
+        return True
+    return entry.score is not None and entry.score != old.score
+
+
+class HairlinkSpider(scrapy.Spider):
+    """A spider bound to one configured source of its kind."""
+
+    name: ClassVar[str] = "hairlink"  # type: ignore[misc]
+
+    def __init__(self, source: str | None = None, config: str | None = None,
+                 full: Any = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not source:
+            raise ValueError(f"the {self.name} spider needs a source: -a source=NAME")
+        self.hairlink_config: Config = load_config(config or None)
+        try:
+            src = self.hairlink_config.source(source)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+        if src.kind != self.name:
+            raise ValueError(f"source {source!r} is a {src.kind} source, not {self.name}")
+        self.source_config: SourceConfig = src
+        self.source_name = src.name
+        self.base_url = src.base_url.rstrip("/")
+        self.full = truthy(full)
+        self.replies_limit = int(src.get("replies", DEFAULT_REPLIES))
+        self.refresh_days = float(src.get("refresh_days", DEFAULT_REFRESH_DAYS))
+        max_pages = src.get("max_pages")
+        self.max_pages: int | None = int(max_pages) if max_pages else None
+        self.started_at = utcnow()
+        self._engine: Engine | None = None
+        self._source_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HairlinkSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.apply_source_settings(crawler.settings)
+        return spider
+
+    def apply_source_settings(self, settings: Any) -> None:
+        """Per-source delay, concurrency, timeout and the User-Agent (priority `spider`:
+        `-s` on the command line still wins)."""
+        if getattr(settings, "frozen", False):
+            return
+        src = self.source_config
+        if src.get("delay") is not None:
+            settings.set("DOWNLOAD_DELAY", float(src.get("delay")), priority="spider")
+            settings.set("AUTOTHROTTLE_START_DELAY", max(float(src.get("delay")), 0.01),
+                         priority="spider")
+        if src.get("concurrency") is not None:
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", int(src.get("concurrency")),
+                         priority="spider")
+        if src.get("timeout") is not None:
+            settings.set("DOWNLOAD_TIMEOUT", float(src.get("timeout")), priority="spider")
+        settings.set("USER_AGENT", user_agent(self.hairlink_config.contact), priority="spider")
+
+    # -- database -----------------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        """The engine of the configured database (schema created or upgraded on first use)."""
+        if self._engine is None:
+            self._engine = make_engine(self.hairlink_config.database_url)
+            ensure_schema(self._engine)
+        return self._engine
+
+    @property
+    def source_id(self) -> int:
+        """The id of this source's row (created on first use)."""
+        if self._source_id is None:
+            src = self.source_config
+            with Session(self.engine) as session, session.begin():
+                self._source_id = ensure_source(session, src.name, src.kind, src.base_url)
+        return self._source_id
+
+    def closed(self, reason: str) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def known_threads(self, external_ids: Iterable[str]) -> dict[str, KnownThread]:
+        """The stored state of those of `external_ids` this source already has."""
+        ids = list(dict.fromkeys(external_ids))
+        if not ids:
+            return {}
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(Thread.external_id, Thread.created_at, Thread.last_activity_at,
+                       Thread.num_comments, Thread.score)
+                .where(Thread.source_id == self.source_id, Thread.external_id.in_(ids)))
+            return {r.external_id: KnownThread(r.created_at, r.last_activity_at,
+                                               r.num_comments, r.score) for r in rows}
+
+    @property
+    def refresh_cutoff(self) -> datetime:
+        """Threads created (or active) after this are refreshed on an incremental crawl."""
+        return self.started_at - timedelta(days=self.refresh_days)
+
+    def plan(self, entries: list[ListEntry]) -> tuple[list[ListEntry], bool]:
+        """`plan_list_page` against the store, counting what it skipped."""
+        known = {} if self.full else self.known_threads(e.external_id for e in entries)
+        fetch, more = plan_list_page(entries, known, self.refresh_cutoff, self.full)
+        if self.crawler and self.crawler.stats:
+            self.crawler.stats.inc_value("hairlink/threads/skipped_unchanged",
+                                         len(entries) - len(fetch))
+        return fetch, more
+
+    # -- malformed pages ----------------------------------------------------------------
+    def parse_or_drop(self, response: Response, parser: Callable[[Response], T],
+                      what: str) -> T | None:
+        """`parser(response)`, or None after counting `hairlink/dropped/malformed_<what>`."""
+        try:
+            return parser(response)
+        except MALFORMED as exc:
+            self.drop_page(response, f"malformed_{what}", exc)
+            return None
+
+    def drop_page(self, response: Response, reason: str, exc: BaseException | None = None) -> None:
+        """Count a page whose items are lost under `hairlink/dropped/<reason>` and log it."""
+        count_drop(self.crawler.stats if self.crawler else None, reason)
+        logger.warning("dropped %s (%s): %s", response.url, reason,
+                       f"{type(exc).__name__}: {exc}" if exc else "")
+
+
+class ForumSpider(HairlinkSpider):
+    """List pages -> thread pages -> one ThreadItem with the first `replies` replies.
+
+    Subclasses give `start_urls_for_targets()`, `parse_list_page(response)` and
+    `parse_thread_page(response)` (pure parsers); this class does the incremental plan,
+    reply paging, and counting of malformed pages.
+    """
+
+    list_kind = "list_page"
+    thread_kind = "thread_page"
+
+    def list_urls(self) -> list[str]:
+        """The first list page of every configured target."""
+        raise NotImplementedError
+
+    def parse_list_page(self, response: Response) -> ListPage:
+        raise NotImplementedError
+
+    def parse_thread_page(self, response: Response) -> ThreadPage:
+        raise NotImplementedError
+
+    def thread_request_url(self, entry: ListEntry) -> str:
+        return entry.url
+
+    def request_kwargs(self) -> dict[str, Any]:
+        """Extra keyword arguments for every Request (headers...)."""
+        return {}
+
+    async def start(self) -> Any:
+        for url in self.list_urls():
+            yield self.list_request(url, 1)
+
+    def list_request(self, url: str, page: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, cb_kwargs={"page": page},
+                              **self.request_kwargs())
+
+    def parse_list(self, response: Response, page: int = 1) -> Any:
+        listing = self.parse_or_drop(response, self.parse_list_page, self.list_kind)
+        if listing is None:
+            return
+        fetch, more = self.plan(listing.entries)
+        for entry in fetch:
+            yield scrapy.Request(self.thread_request_url(entry), callback=self.parse_thread,
+                                 cb_kwargs={"entry": entry, "acc": None},
+                                 errback=self.thread_failed, **self.request_kwargs())
+        if more and listing.next_url and (self.max_pages is None or page < self.max_pages):
+            yield self.list_request(listing.next_url, page + 1)
+
+    def parse_thread(self, response: Response, entry: ListEntry | None = None,
+                     acc: ThreadItem | None = None) -> Any:
+        page = self.parse_or_drop(response, self.parse_thread_page, self.thread_kind)
+        if page is None:
+            if acc is not None:
+                yield acc  # a later page failed: keep what the earlier pages gave
+            return
+        try:
+            item = self.assemble(acc, page, entry)
+        except ParseError as exc:
+            self.drop_page(response, f"malformed_{self.thread_kind}", exc)
+            return
+        if len(item.replies) < self.replies_limit and page.next_url:
+            yield scrapy.Request(page.next_url, callback=self.parse_thread,
+                                 cb_kwargs={"entry": entry, "acc": item},
+                                 errback=self.thread_failed, **self.request_kwargs())
+        else:
+            yield item
+
+    def thread_failed(self, failure: Any) -> Any:
+        """A thread page could not be downloaded: keep the pages already read."""
+        request = getattr(failure, "request", None)
+        acc = request.cb_kwargs.get("acc") if request is not None else None
+        if acc is not None:
+            yield acc
+
+    def assemble(self, acc: ThreadItem | None, page: ThreadPage,
+                 entry: ListEntry | None) -> ThreadItem:
+        """Start the thread item from page 1, or add a later page's replies to it."""
+        posts = sorted(page.posts, key=lambda p: p.position) if page.page == 1 else page.posts
+        if acc is None:
+            if page.page != 1 or not posts:
+                raise ParseError("the first page of the thread has no opening post")
+            opening, replies = posts[0], posts[1:]
+            num = page.num_comments
+            if num is None and entry is not None:
+                num = entry.num_comments
+            acc = ThreadItem(
+                source=self.source_name, external_id=page.external_id or
+                (entry.external_id if entry else ""),
+                url=page.url or (entry.url if entry else ""),
+                title=page.title or (entry.title if entry else ""),
+                created_at=opening.created_at or (entry.created_at if entry else None),
+                body_html=opening.body_html,
+                category=page.category or (entry.category if entry else None),
+                score=page.score,
+                num_comments=num if num is not None else len(replies),
+                edited_at=opening.edited_at,
+                last_activity_at=page.last_activity_at or
+                (entry.last_activity_at if entry else None),
+                author=opening.author,
+            )
+        else:
+            replies = posts
+        have = {r.external_id for r in acc.replies}
+        for post in replies:
+            if len(acc.replies) >= self.replies_limit:
+                break
+            if post.external_id in have:
+                continue
+            have.add(post.external_id)
+            acc.replies.append(ReplyItem(external_id=post.external_id,
+                                         body_html=post.body_html, score=post.score,
+                                         created_at=post.created_at, author=post.author))
+            if post.created_at and (acc.last_activity_at is None
+                                    or post.created_at > acc.last_activity_at):
+                acc.last_activity_at = post.created_at
+        return acc

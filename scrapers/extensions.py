@@ -1,0 +1,75 @@
+"""Extensions: keep the crawl-run row's counters current while a crawl runs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+from twisted.internet import task
+
+from models.entities import CrawlRun
+from scrapers.pipelines.validate import DROPPED_PREFIX
+
+logger = logging.getLogger(__name__)
+
+
+def run_counters(stats: dict[str, Any]) -> dict[str, Any]:
+    """The crawl-run columns (pages, items, dropped by reason, errors) from Scrapy stats."""
+    dropped = {key[len(DROPPED_PREFIX):]: int(value) for key, value in stats.items()
+               if key.startswith(DROPPED_PREFIX) and value}
+    errors = int(stats.get("log_count/ERROR", 0))  # store failures are logged as errors
+    return {
+        "pages": int(stats.get("response_received_count", 0)),
+        "items": int(stats.get("item_scraped_count", 0)),
+        "dropped": dropped,
+        "errors": errors,
+    }
+
+
+def write_counters(engine: Engine, run_id: int, stats: dict[str, Any]) -> None:
+    """Store the current counters on the crawl-run row (status untouched)."""
+    with Session(engine) as session, session.begin():
+        session.execute(update(CrawlRun).where(CrawlRun.id == run_id)
+                        .values(**run_counters(stats)))
+
+
+class CrawlRunProgress:
+    """Every HAIRLINK_PROGRESS_SECONDS, copy the crawl's counters to its crawl-run row."""
+
+    def __init__(self, crawler: Any, run_id: int, interval: float) -> None:
+        self.crawler = crawler
+        self.run_id = run_id
+        self.interval = interval
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlRunProgress:
+        run_id = crawler.settings.getint("HAIRLINK_RUN_ID", 0)
+        if not run_id:
+            raise NotConfigured
+        ext = cls(crawler, run_id, crawler.settings.getfloat("HAIRLINK_PROGRESS_SECONDS", 2.0))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.tick()
+
+    def tick(self) -> None:
+        engine = getattr(self.crawler.spider, "engine", None)
+        if engine is None:
+            return
+        try:
+            write_counters(engine, self.run_id, self.crawler.stats.get_stats())
+        except Exception:  # progress is best effort; the final write is run.py's
+            logger.warning("could not update crawl run %s", self.run_id, exc_info=True)

@@ -1,0 +1,106 @@
+"""Downloader middleware: retries that wait.
+
+Scrapy's RetryMiddleware retries 429/503 at once and ignores Retry-After. This one, in its
+place, waits before each retry: the server's Retry-After (delta seconds or an HTTP date,
+capped at HAIRLINK_RETRY_AFTER_MAX) when given, else an exponential back-off
+(HAIRLINK_BACKOFF_BASE * 2**attempt, capped at HAIRLINK_BACKOFF_MAX). Timeouts, dropped
+connections and truncated bodies are retried the same way. Waiting is asynchronous: other
+requests go on meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import response_status_message
+
+logger = logging.getLogger(__name__)
+WAIT_STATUSES = frozenset({429, 503})
+
+
+def parse_retry_after(value: str | bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or HTTP date); None if absent
+    or unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """RetryMiddleware that honours Retry-After and backs off between attempts."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.retry_after_max = settings.getfloat("HAIRLINK_RETRY_AFTER_MAX", 120.0)
+        self.backoff_base = settings.getfloat("HAIRLINK_BACKOFF_BASE", 2.0)
+        self.backoff_max = settings.getfloat("HAIRLINK_BACKOFF_MAX", 60.0)
+
+    def backoff(self, attempt: int) -> float:
+        """The wait before retry number `attempt + 1` when the server named none."""
+        if self.backoff_base <= 0:
+            return 0.0
+        delay = min(self.backoff_max, self.backoff_base * (2 ** attempt))
+        return delay * random.uniform(0.75, 1.0)  # jitter: don't retry in lock-step
+
+    def wait_for(self, request: Request, response: Response | None) -> float:
+        """Seconds to wait before retrying `request`."""
+        attempt = int(request.meta.get("retry_times", 0))
+        if response is not None and response.status in WAIT_STATUSES:
+            told = parse_retry_after(response.headers.get(b"Retry-After"))
+            if told is not None:
+                return min(told, self.retry_after_max)
+        return self.backoff(attempt)
+
+    async def _wait_and_retry(self, request: Request, reason: Any,
+                              response: Response | None) -> Request | None:
+        retry = self._retry(request, reason)
+        if retry is None:
+            return None
+        delay = self.wait_for(request, response)
+        if self.crawler.stats:
+            self.crawler.stats.inc_value("hairlink/retry/waits")
+            self.crawler.stats.inc_value("hairlink/retry/wait_seconds", round(delay, 3))
+        if delay > 0:
+            logger.debug("waiting %.2fs before retrying %s (%s)", delay, request.url, reason)
+            await sleep(delay)
+        return retry
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or \
+                response.status not in self.retry_http_codes:
+            return response
+        reason = response_status_message(response.status)
+        retry = await self._wait_and_retry(request, reason, response)
+        return retry or response
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        if request.meta.get("dont_retry", False) or \
+                not isinstance(exception, self.exceptions_to_retry):
+            return None
+        return await self._wait_and_retry(request, exception, None)

@@ -1,0 +1,120 @@
+"""Shared parser types and helpers: list entries, thread pages, numbers, times."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ParseError(ValueError):
+    """A page is not in the expected format (its items are dropped with a counted reason)."""
+
+
+@dataclass
+class ListEntry:
+    """One thread as a list (forum / latest) page shows it."""
+
+    external_id: str
+    url: str
+    title: str = ""
+    created_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    num_comments: int | None = None
+    score: int | None = None
+    category: str | None = None
+    author: str | None = None
+
+
+@dataclass
+class ListPage:
+    """A page of a thread list and the URL of the next one (None on the last page)."""
+
+    entries: list[ListEntry]
+    next_url: str | None = None
+
+
+@dataclass
+class Post:
+    """One post of a thread page (the opening post or a reply)."""
+
+    external_id: str
+    body_html: str
+    created_at: datetime | None = None
+    edited_at: datetime | None = None
+    author: str | None = None
+    score: int | None = None
+    position: int = 0
+
+
+@dataclass
+class ThreadPage:
+    """One page of a thread: its header fields (page 1) and its posts in order."""
+
+    external_id: str
+    url: str
+    title: str
+    posts: list[Post] = field(default_factory=list)
+    category: str | None = None
+    num_comments: int | None = None
+    score: int | None = None
+    page: int = 1
+    last_page: int = 1
+    next_url: str | None = None
+    last_activity_at: datetime | None = None
+
+
+_NUMBER = re.compile(r"^\s*([0-9][0-9.,\s]*)\s*([kKmMbB]?)\s*$")
+_SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
+
+
+def parse_count(text: str | None) -> int | None:
+    """"1,234" -> 1234, "1.2K" -> 1200, "3M" -> 3000000; None when not a number."""
+    if text is None:
+        return None
+    match = _NUMBER.match(text.replace("\u00a0", " "))
+    if not match:
+        return None
+    digits, suffix = match.group(1).replace(" ", ""), match.group(2).lower()
+    if suffix:
+        try:
+            value = float(digits.replace(",", ".") if digits.count(",") == 1
+                          and "." not in digits else digits.replace(",", ""))
+            return round(value * _SUFFIX[suffix])
+        except ValueError:
+            return None
+    cleaned = digits.replace(",", "").replace(".", "")
+    return int(cleaned) if cleaned.isdigit() else None
+
+
+def from_epoch(value: str | int | float | None) -> datetime | None:
+    """A Unix timestamp as an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    return datetime.fromtimestamp(float(value), UTC)
+
+
+def from_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 time ("Z", "+0000" and "+00:00" offsets) as aware UTC; naive = UTC."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """A time zone by IANA name (UTC when not given); ParseError when unknown."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ParseError(f"unknown time zone {name!r}") from exc
+
+
+def squash(text: str | None) -> str:
+    """Collapse whitespace."""
+    return " ".join((text or "").split())

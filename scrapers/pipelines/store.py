@@ -1,0 +1,140 @@
+"""Store items through the models upsert layer: batched, one transaction per batch.
+
+Threads go through `models.store.upsert_threads` (score snapshot when changed), studies
+through `models.study_store.upsert_study`. The buffer is flushed when it holds
+`HAIRLINK_STORE_BATCH` items, when `HAIRLINK_STORE_FLUSH_SECONDS` passed since the last
+flush, and when the spider closes. A failed batch is logged and counted under
+`hairlink/store_errors` (the run is then marked failed, never finished).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from models.store import ReplyIn, ThreadIn, ensure_source, upsert_threads
+from models.study_store import StudyIn, upsert_study
+from scrapers.items import StudyItem, ThreadItem
+
+logger = logging.getLogger(__name__)
+STORE_ERRORS = "hairlink/store_errors"
+_STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "authors", "journal", "pub_year",
+                 "pub_month", "pub_day", "abstract", "tldr", "citation_count", "mesh_terms",
+                 "publication_types", "url")
+
+
+def thread_in(item: ThreadItem) -> ThreadIn:
+    """The upsert layer's dict for a cleaned, hashed thread item."""
+    assert item.created_at is not None
+    replies: list[ReplyIn] = [
+        {"external_id": r.external_id, "body": r.body or "", "score": r.score,
+         "author_hash": r.author, "created_at": r.created_at}
+        for r in item.replies
+    ]
+    return {
+        "external_id": item.external_id, "url": item.url, "title": item.title,
+        "created_at": item.created_at, "body": item.body or "", "category": item.category,
+        "score": item.score, "num_comments": item.num_comments, "author_hash": item.author,
+        "edited_at": item.edited_at, "last_activity_at": item.last_activity_at,
+        "replies": replies,
+    }
+
+
+def study_in(item: StudyItem) -> StudyIn:
+    """The study upsert dict of a StudyItem."""
+    return {name: getattr(item, name) for name in _STUDY_FIELDS}  # type: ignore[return-value]
+
+
+class StorePipeline:
+    """Buffer items and upsert them in batches into the spider's database."""
+
+    def __init__(self, crawler: Any, batch_size: int = 100, flush_seconds: float = 5.0) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.batch_size = max(1, batch_size)
+        self.flush_seconds = flush_seconds
+        self.threads: list[ThreadItem] = []
+        self.studies: list[StudyItem] = []
+        self.last_flush = time.monotonic()
+        self.source_ids: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        settings = crawler.settings
+        return cls(crawler, settings.getint("HAIRLINK_STORE_BATCH", 100),
+                   settings.getfloat("HAIRLINK_STORE_FLUSH_SECONDS", 5.0))
+
+    @property
+    def engine(self) -> Engine:
+        engine = getattr(self.crawler.spider, "engine", None)
+        if engine is None:
+            raise RuntimeError("the spider has no database engine (not a hairlink spider?)")
+        return engine
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ThreadItem):
+            self.threads.append(item)
+        elif isinstance(item, StudyItem):
+            self.studies.append(item)
+        else:
+            return item
+        if len(self.threads) + len(self.studies) >= self.batch_size or \
+                time.monotonic() - self.last_flush >= self.flush_seconds:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered items, one transaction per kind of item."""
+        self.last_flush = time.monotonic()
+        threads, self.threads = self.threads, []
+        studies, self.studies = self.studies, []
+        if threads:
+            self._store_threads(threads)
+        if studies:
+            self._store_studies(studies)
+
+    def _source_id(self, session: Session, name: str) -> int:
+        if name not in self.source_ids:
+            spider = self.crawler.spider
+            src = spider.source_config  # a hairlink spider's SourceConfig
+            if src.name != name:
+                raise RuntimeError(f"item of source {name!r} from a {src.name!r} spider")
+            self.source_ids[name] = ensure_source(session, src.name, src.kind, src.base_url)
+        return self.source_ids[name]
+
+    def _store_threads(self, items: list[ThreadItem]) -> None:
+        by_source: dict[str, list[ThreadItem]] = {}
+        for item in items:
+            by_source.setdefault(item.source, []).append(item)
+        for name, batch in by_source.items():
+            try:
+                with Session(self.engine) as session, session.begin():
+                    source_id = self._source_id(session, name)
+                    stats = upsert_threads(session, source_id, [thread_in(i) for i in batch])
+            except Exception:
+                self.source_ids.pop(name, None)
+                logger.exception("storing %d threads of %s failed", len(batch), name)
+                self.stats.inc_value(STORE_ERRORS, len(batch))
+                continue
+            for key in ("inserted", "updated", "unchanged", "snapshots", "replies"):
+                self.stats.inc_value(f"hairlink/threads/{key}", getattr(stats, key))
+            self.stats.inc_value("hairlink/stored", len(batch))
+
+    def _store_studies(self, items: list[StudyItem]) -> None:
+        try:
+            with Session(self.engine) as session, session.begin():
+                outcomes = [upsert_study(session, study_in(item))[1] for item in items]
+        except Exception:
+            logger.exception("storing %d studies failed", len(items))
+            self.stats.inc_value(STORE_ERRORS, len(items))
+            return
+        for outcome in outcomes:
+            self.stats.inc_value(f"hairlink/studies/{outcome}")
+        self.stats.inc_value("hairlink/stored", len(items))

@@ -1,0 +1,108 @@
+"""Validate items: drop, with a counted reason, whatever the store could not take."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from models.study_store import normalised_ids
+from scrapers.items import ReplyItem, StudyItem, ThreadItem
+
+DROPPED_PREFIX = "hairlink/dropped/"
+MAX_TITLE = 2000
+MAX_EXTERNAL_ID = 64
+MAX_URL = 1000
+
+
+def count_drop(stats: StatsCollector | None, reason: str, spider: Spider | None = None) -> None:
+    """Count one dropped item (or page) under `hairlink/dropped/<reason>`."""
+    if stats is not None:
+        stats.inc_value(DROPPED_PREFIX + reason, spider=spider)
+
+
+class DroppedItem(DropItem):
+    """A DropItem carrying a short machine-readable reason."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+def _aware(value: Any) -> bool:
+    return isinstance(value, datetime) and value.tzinfo is not None \
+        and value.utcoffset() is not None
+
+
+def thread_problem(item: ThreadItem) -> str | None:
+    """The reason a thread item cannot be stored, or None."""
+    if not item.source:
+        return "missing_source"
+    if not item.external_id or len(item.external_id) > MAX_EXTERNAL_ID:
+        return "bad_external_id"
+    if not item.title or not item.title.strip():
+        return "missing_title"
+    if not item.url or not item.url.startswith(("http://", "https://")) or \
+            len(item.url) > MAX_URL:
+        return "bad_url"
+    if item.created_at is None:
+        return "missing_created_at"
+    for value in (item.created_at, item.edited_at, item.last_activity_at):
+        if value is not None and not _aware(value):
+            return "naive_datetime"
+    if item.score is not None and not isinstance(item.score, int):
+        return "bad_score"
+    if not isinstance(item.num_comments, int) or item.num_comments < 0:
+        return "bad_num_comments"
+    return None
+
+
+def reply_problem(reply: ReplyItem) -> str | None:
+    """The reason a reply cannot be stored, or None."""
+    if not reply.external_id or len(reply.external_id) > MAX_EXTERNAL_ID:
+        return "bad_reply_id"
+    if reply.created_at is not None and not _aware(reply.created_at):
+        return "naive_datetime"
+    return None
+
+
+class ValidatePipeline:
+    """Drop invalid threads (counted by reason); bad replies are dropped from their thread."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ValidatePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ThreadItem):
+            reason = thread_problem(item)
+            if reason:
+                count_drop(self.stats, reason)
+                raise DroppedItem(reason, f"thread {item.external_id!r} of {item.source!r}")
+            kept: list[ReplyItem] = []
+            seen: set[str] = set()
+            for reply in item.replies:
+                problem = reply_problem(reply)
+                if problem is None and reply.external_id in seen:
+                    problem = "duplicate_reply"
+                if problem:
+                    count_drop(self.stats, f"reply_{problem}".replace("reply_bad_reply",
+                                                                     "bad_reply"))
+                    continue
+                seen.add(reply.external_id)
+                kept.append(reply)
+            item.replies = kept
+            return item
+        if isinstance(item, StudyItem):
+            if not normalised_ids({"pmid": item.pmid, "doi": item.doi, "pmcid": item.pmcid}):
+                count_drop(self.stats, "study_without_identifier")
+                raise DroppedItem("study_without_identifier", item.title[:80])
+            return item
+        count_drop(self.stats, "unknown_item_type")
+        raise DroppedItem("unknown_item_type", type(item).__name__)

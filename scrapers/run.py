@@ -1,0 +1,221 @@
+"""Run crawls in this process: `python -m scrapers.run SOURCE [SOURCE...]`.
+
+    python -m scrapers.run SOURCE [SOURCE...] [--config PATH] [--full] [--run-id N]
+                           [-s KEY=VALUE]... [--log-file PATH] [--log-level LEVEL]
+
+Each source gets a crawl-run row (status `running`, this pid), or `--run-id N` reuses an
+existing row (one source only). The sources' spiders (looked up by source kind through
+Scrapy's SpiderLoader) run together in one CrawlerProcess. At the end every row is marked
+`finished` (the spider closed normally and every item was stored), `cancelled`
+(SIGINT/SIGTERM: Scrapy's graceful shutdown) or `failed` (anything else, with a message),
+with pages, items, dropped-by-reason and errors. A process killed outright leaves its row
+`running`; the next run of that source marks such rows `failed` once their pid is gone.
+
+One JSON line per source goes to stdout at the end:
+    {"run_id": 7, "source": "hlt", "status": "finished", "pages": 12, "items": 40, ...}
+Exit status: 0 when every source finished, 1 when any failed or was cancelled, 2 for a bad
+invocation (unknown source, bad config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psutil
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from models.config import Config, ConfigError, SourceConfig, load_config
+from models.db import make_engine
+from models.entities import CrawlRun
+from models.store import utcnow
+from scrapers.base import ensure_schema
+from scrapers.extensions import run_counters
+from scrapers.pipelines.store import STORE_ERRORS
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FINAL_STATUSES = ("finished", "failed", "cancelled")
+
+
+@dataclass
+class SourceRun:
+    """One source's crawl in this process."""
+
+    source: SourceConfig
+    run_id: int
+    crawler: Crawler | None = None
+    error: str | None = None
+    status: str = "running"
+    counters: dict[str, Any] = field(default_factory=dict)
+
+
+# -- crawl-run rows ------------------------------------------------------------------------
+def create_run(engine: Engine, source: str, spider: str, pid: int | None = None) -> int:
+    """A new `running` crawl-run row; its id."""
+    with Session(engine) as session, session.begin():
+        run = CrawlRun(source_name=source, spider=spider, started_at=utcnow(),
+                       status="running", pid=pid if pid is not None else os.getpid(),
+                       dropped={})
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def claim_run(engine: Engine, run_id: int, source: str, spider: str) -> None:
+    """Take over an existing row (`--run-id`): running, this pid. ValueError if unusable."""
+    with Session(engine) as session, session.begin():
+        run = session.get(CrawlRun, run_id)
+        if run is None:
+            raise ValueError(f"no crawl run with id {run_id}")
+        if run.source_name != source:
+            raise ValueError(f"crawl run {run_id} is for source {run.source_name!r}, "
+                             f"not {source!r}")
+        if run.status in FINAL_STATUSES:
+            raise ValueError(f"crawl run {run_id} is already {run.status}")
+        run.status, run.pid, run.spider = "running", os.getpid(), spider
+
+
+def finish_run(engine: Engine, run_id: int, status: str, counters: dict[str, Any] | None = None,
+               message: str | None = None) -> None:
+    """Mark a row finished / failed / cancelled with its final counters."""
+    assert status in FINAL_STATUSES
+    values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "message": message}
+    values.update(counters or {})
+    with Session(engine) as session, session.begin():
+        session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
+
+
+def reap_stale_runs(engine: Engine, source: str) -> int:
+    """Mark `running` rows of `source` whose process is gone as failed; how many."""
+    reaped = 0
+    with Session(engine) as session, session.begin():
+        rows = session.scalars(select(CrawlRun).where(CrawlRun.source_name == source,
+                                                      CrawlRun.status == "running"))
+        for run in rows:
+            if run.pid and run.pid != os.getpid() and not psutil.pid_exists(run.pid):
+                run.status, run.finished_at = "failed", utcnow()
+                run.message = f"the crawl process (pid {run.pid}) ended without finishing"
+                reaped += 1
+    return reaped
+
+
+def final_status(finish_reason: str | None, stats: dict[str, Any],
+                 error: str | None) -> tuple[str, str | None]:
+    """(status, message) of a crawl from its finish reason, stats and any start-up error."""
+    if error:
+        return "failed", error
+    if finish_reason == "shutdown":
+        return "cancelled", "stopped by a signal"
+    if finish_reason != "finished":
+        return "failed", f"the spider closed: {finish_reason or 'never started'}"
+    if stats.get(STORE_ERRORS):
+        return "failed", f"{stats[STORE_ERRORS]} items could not be stored"
+    return "finished", None
+
+
+# -- the command ---------------------------------------------------------------------------
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m scrapers.run",
+                                     description="Crawl configured sources now.")
+    parser.add_argument("sources", nargs="+", metavar="SOURCE", help="[[sources]] names")
+    parser.add_argument("--config", help="config file (default: the usual lookup)")
+    parser.add_argument("--full", action="store_true", help="re-walk everything")
+    parser.add_argument("--run-id", type=int, help="use this existing crawl-run row")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a Scrapy setting (repeatable)")
+    parser.add_argument("--log-file", help="write the Scrapy log here instead of stderr")
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING...")
+    return parser.parse_args(argv)
+
+
+def _usage(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the crawls; the exit status (see the module docstring)."""
+    args = parse_args(argv)
+    try:
+        config: Config = load_config(args.config)
+        sources = [config.source(name) for name in dict.fromkeys(args.sources)]
+    except ConfigError as exc:
+        return _usage(f"configuration error: {exc}")
+    except KeyError as exc:
+        return _usage(str(exc.args[0]))
+    if args.run_id is not None and len(sources) != 1:
+        return _usage("--run-id takes exactly one source")
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
+    settings = get_project_settings()
+    for pair in args.set:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            return _usage(f"-s wants KEY=VALUE, got {pair!r}")
+        settings.set(key.strip(), value, priority="cmdline")
+    if args.log_file:
+        settings.set("LOG_FILE", args.log_file, priority="cmdline")
+    if args.log_level:
+        settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
+
+    engine = make_engine(config.database_url)
+    ensure_schema(engine)
+    runs: list[SourceRun] = []
+    for src in sources:
+        reap_stale_runs(engine, src.name)
+        if args.run_id is not None:
+            try:
+                claim_run(engine, args.run_id, src.name, src.kind)
+            except ValueError as exc:
+                return _usage(str(exc))
+            runs.append(SourceRun(src, args.run_id))
+        else:
+            runs.append(SourceRun(src, create_run(engine, src.name, src.kind)))
+
+    process = CrawlerProcess(settings)
+    loader = SpiderLoader.from_settings(settings)
+    spider_args: dict[str, Any] = {"config": str(config.path) if config.path else None,
+                                   "full": "1" if args.full else ""}
+    for run in runs:
+        try:
+            spidercls = loader.load(run.source.kind)
+        except KeyError:
+            run.error = f"no spider for kind {run.source.kind!r} (SPIDER_MODULES)"
+            continue
+        crawler = process.create_crawler(spidercls)
+        crawler.settings.set("HAIRLINK_RUN_ID", run.run_id, priority="cmdline")
+        run.crawler = crawler
+        deferred = process.crawl(crawler, source=run.source.name, **spider_args)
+        deferred.addErrback(_record_error, run)
+    if any(run.crawler for run in runs):
+        process.start()
+
+    ok = True
+    for run in runs:
+        stats = run.crawler.stats.get_stats() if run.crawler and run.crawler.stats else {}
+        run.status, message = final_status(stats.get("finish_reason"), stats, run.error)
+        run.counters = run_counters(stats)
+        finish_run(engine, run.run_id, run.status, run.counters, message)
+        ok = ok and run.status == "finished"
+        print(json.dumps({"run_id": run.run_id, "source": run.source.name,
+                          "status": run.status, "message": message, **run.counters}),
+              flush=True)
+    engine.dispose()
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def _record_error(failure: Any, run: SourceRun) -> None:
+    run.error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+    print(f"error: source {run.source.name}: {run.error}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

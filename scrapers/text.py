@@ -1,0 +1,112 @@
+"""HTML -> plain text for thread and reply bodies (BeautifulSoup with the lxml parser).
+
+Link targets stay in the text as plain URLs ("label (https://...)") because the linker
+reads them; quoted text is marked with "> " line prefixes; block elements become line
+breaks; scripts, styles and forum chrome (quote headers, "click to expand") are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+_BLOCK = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    "pre", "section", "article", "header", "footer", "aside", "dl", "dt", "dd", "hr",
+    "figure", "figcaption", "details", "summary",
+})
+_QUOTE = frozenset({"blockquote", "aside"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg",
+                   "button", "form", "input", "select", "textarea"})
+# Forum chrome inside quotes/attachments that is not the author's text.
+_CHROME_CLASSES = frozenset({"bbCodeBlock-expandLink", "bbCodeBlock-title", "quote-controls",
+                             "title", "meta", "lightbox-wrapper", "bbCodeBlock-shrinkLink"})
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLANKS = re.compile(r"\n{3,}")
+_SKIP_NODES = (Comment, Declaration, Doctype, ProcessingInstruction)
+
+
+def html_to_text(html: str | None, base_url: str | None = None) -> str:
+    """Clean text of an HTML fragment, links as "label (URL)", quotes as "> " lines."""
+    if not html:
+        return ""
+    soup = BeautifulSoup(html, "lxml")
+    parts: list[str] = []
+    _walk(soup, parts, base_url)
+    return tidy("".join(parts))
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of spaces, trim lines, keep at most one blank line in a row."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _walk(node: Tag, parts: list[str], base_url: str | None) -> None:
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, _SKIP_NODES):
+                parts.append(str(child).replace("\n", " "))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name in _SKIP:
+            continue
+        classes = child.get("class") or ()
+        if any(cls in _CHROME_CLASSES for cls in classes) and name != "aside":
+            continue
+        if name in _QUOTE or "bbCodeBlock--quote" in classes:
+            inner: list[str] = []
+            _walk(child, inner, base_url)
+            quoted = tidy("".join(inner))
+            if quoted:
+                marked = "\n".join(f"> {line}" if line else ">" for line in quoted.split("\n"))
+                parts.append(f"\n{marked}\n")
+            continue
+        if name == "a":
+            _link(child, parts, base_url)
+            continue
+        if name == "img":
+            alt = child.get("alt")
+            if isinstance(alt, str) and alt.strip() and len(alt) <= 40:
+                parts.append(alt)  # emoji and smilies carry their text in alt
+            continue
+        if name in _BLOCK:
+            parts.append("\n")
+            _walk(child, parts, base_url)
+            parts.append("\n")
+        else:
+            _walk(child, parts, base_url)
+
+
+def _link(tag: Tag, parts: list[str], base_url: str | None) -> None:
+    inner: list[str] = []
+    _walk(tag, inner, base_url)
+    label = tidy("".join(inner))
+    href = tag.get("href")
+    if not isinstance(href, str) or not href.strip() or href.startswith(("#", "javascript:")):
+        parts.append(label)
+        return
+    href = href.strip()
+    if base_url and not href.startswith(("http://", "https://", "mailto:")):
+        href = urljoin(base_url, href)
+    if href.startswith("mailto:"):
+        parts.append(label)
+    elif _same_target(label, href):
+        parts.append(href)
+    else:
+        parts.append(f"{label} ({href})")
+
+
+def _same_target(label: str, href: str) -> bool:
+    """The label is (a shortened form of) the URL itself."""
+    if not label or label.rstrip("/") == href.rstrip("/"):
+        return True
+    if label.endswith(("…", "...")):
+        stem = label.rstrip(".…").removeprefix("https://").removeprefix("http://")
+        return stem in href
+    return False
