@@ -1,1 +1,138 @@
-"""`hairlink schedule` commands (placeholder until its issue lands)."""
+"""`hairlink schedule run | list | status`: the background scheduler and what it did."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from hairlink.app import app, console, fail, state
+from models.config import Config, ConfigError
+from models.migrate import upgrade
+from scheduler.lock import SchedulerLocked, lock_holder
+from scheduler.service import ScheduleService
+from scheduler.settings import ScheduleSettings, load_settings
+from scheduler.views import crawl_status, job_listing
+
+schedule_app = typer.Typer(
+    name="schedule",
+    help="Crawl, aggregate and export on a schedule, in the background.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(schedule_app, name="schedule")
+
+FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
+
+
+def _settings(config: Config) -> ScheduleSettings:
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        fail(f"configuration error: {exc}", code=2)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("table", "json"):
+        fail(f"--format must be table or json, not {fmt!r}", code=2)
+
+
+@schedule_app.command("run")
+def run(
+    ctx: typer.Context,
+    log_level: Annotated[str, typer.Option("--log-level", help="DEBUG, INFO, WARNING...")]
+    = "INFO",
+) -> None:
+    """Run the scheduler in the foreground until SIGTERM or Ctrl-C (logs go to stderr)."""
+    st = state(ctx)
+    config = st.config
+    settings = _settings(config)
+    level = getattr(logging, log_level.upper(), None)
+    if not isinstance(level, int):
+        fail(f"unknown log level {log_level!r}", code=2)
+    logging.basicConfig(level=level, stream=sys.stderr, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    service = ScheduleService(config, settings)
+    try:
+        result = service.run()
+    except SchedulerLocked as exc:
+        fail(str(exc), code=1)
+    except ConfigError as exc:
+        fail(f"configuration error: {exc}", code=2)
+    if result.lock_lost:
+        fail("the scheduler lost its database lock and stopped", code=1)
+    if not result.idle:
+        # A job thread that would not return must not keep a stopped service alive.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(0)
+
+
+@schedule_app.command("list")
+def list_jobs(ctx: typer.Context, fmt: FormatOption = "table") -> None:
+    """The scheduled jobs: their schedules and next run times."""
+    _check_format(fmt)
+    st = state(ctx)
+    config = st.config
+    settings = _settings(config)
+    upgrade(st.engine)
+    try:
+        rows = job_listing(st.engine, config, settings)
+    except ConfigError as exc:
+        fail(f"configuration error: {exc}", code=2)
+    holder = lock_holder(config.database_url)
+    if fmt == "json":
+        typer.echo(json.dumps({"scheduler": holder, "jobs": rows}, indent=2))
+        return
+    table = Table(title="scheduled jobs")
+    for column in ("job", "schedule", "next run", "state"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["id"], row["schedule"] or "-", row["next_run"] or "-", row["state"])
+    console.print(table)
+    console.print(f"scheduler: running ({holder})" if holder else
+                  "scheduler: not running (start it with `hairlink schedule run`)")
+
+
+def _status_cells(run: dict[str, Any] | None) -> list[str]:
+    if run is None:
+        return ["never", "-", "-", "-", "-", "-", "-", "-"]
+    return [run["status"], run["started_at"] or "-", run["duration"], str(run["pages"]),
+            str(run["items"]), str(run["dropped"]), str(run["errors"]), run["message"] or ""]
+
+
+@schedule_app.command("status")
+def status(
+    ctx: typer.Context,
+    fmt: FormatOption = "table",
+    last: Annotated[int, typer.Option("--last", min=1, help="runs to show per source")] = 1,
+) -> None:
+    """The last crawl runs per source: when, how long, pages, items, dropped, errors."""
+    _check_format(fmt)
+    st = state(ctx)
+    config = st.config
+    upgrade(st.engine)
+    rows = crawl_status(st.engine, config, last=last)
+    holder = lock_holder(config.database_url)
+    if fmt == "json":
+        typer.echo(json.dumps({"scheduler": holder, "sources": rows}, indent=2))
+        return
+    table = Table(title="crawl runs")
+    for column in ("source", "next run", "status", "started", "took", "pages", "items",
+                   "dropped", "errors", "message"):
+        table.add_column(column)
+    for row in rows:
+        runs = row["runs"] or [None]
+        for index, run_row in enumerate(runs):
+            first = index == 0
+            table.add_row(row["source"] if first else "",
+                          (row["next_run"] or row["schedule"] or "-") if first else "",
+                          *_status_cells(run_row))
+    console.print(table)
+    console.print(f"scheduler: running ({holder})" if holder else "scheduler: not running")
