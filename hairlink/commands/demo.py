@@ -1,1 +1,50 @@
-"""`hairlink demo` commands (placeholder until its issue lands)."""
+"""`hairlink demo`: the whole pipeline offline on the bundled sample communities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hairlink.app import app, console, fail
+from hairlink.demo import DEFAULT_OUT, DemoError, DemoResult, run_demo
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(
+        "--out", help="Directory for the database, config, site and digests.")] = Path(
+        DEFAULT_OUT),
+) -> None:
+    """Crawl bundled sample forums on loopback, enrich, aggregate, export: all offline."""
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} exists and is not a directory", code=2)
+    try:
+        result = run_demo(out, progress=lambda line: console.print(
+            line, highlight=False, markup=False))
+    except DemoError as exc:
+        fail(str(exc))
+    console.print(summary_table(result))
+    if result.index_html is not None:
+        console.print(f"open {result.index_html}", highlight=False, markup=False)
+
+
+def summary_table(result: DemoResult) -> Table:
+    """Threads per source, treatments found, links made."""
+    summary = result.summary
+    table = Table(title=f"hairlink demo ({result.out_dir})")
+    for column in ("source", "kind", "threads", "replies", "threads with treatments"):
+        table.add_column(column, justify="left" if column in ("source", "kind") else "right")
+    for name, row in summary["sources"].items():
+        table.add_row(name, row["kind"], str(row["threads"]), str(row["replies"]),
+                      str(row["tagged"]))
+    links = summary["links"]
+    table.caption = (
+        f"treatments found: {summary['treatments']} "
+        f"({summary['thread_treatments']} thread tags) | links made: "
+        f"{sum(links.values())} ({links.get('citation', 0)} citations, "
+        f"{links.get('topic', 0)} topical) | studies: {summary['studies']} "
+        f"({summary['enriched']} with TLDR)")
+    return table

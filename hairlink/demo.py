@@ -1,0 +1,256 @@
+"""`hairlink demo`: the whole pipeline, offline, on the bundled sample communities.
+
+Starts the sample server (`scrapers.samples.server`) on loopback, writes a config into the
+output directory that points every source at it, then runs the real stages in order: schema
+(init), crawl (the `hairlink crawl` subprocesses), study enrichment (Semantic Scholar batch
++ Europe PMC), aggregate (tag + link), and digest export (HTML site + Markdown). Running it
+again on the same directory re-crawls incrementally and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from models.config import Config, load_config
+from models.db import make_engine
+from models.entities import (
+    CrawlRun,
+    Reply,
+    Source,
+    Study,
+    Thread,
+    ThreadStudyLink,
+    ThreadTreatment,
+)
+from models.migrate import upgrade
+from scrapers.samples import layout
+from scrapers.samples.server import SampleServer
+from scrapers.samples.studies import PUBMED_TERM
+
+DEFAULT_OUT = "hairlink-demo"
+CONFIG_NAME = "hairlink.toml"
+DATABASE_NAME = "hairlink.db"
+SOURCE_NAMES = {"reddit": "sample-reddit", "discourse": "sample-discourse",
+                "xenforo": "sample-xenforo", "phpbb": "sample-phpbb",
+                "pubmed": "sample-pubmed"}
+# Loopback needs no politeness delay; these go into the generated config as source options.
+LOOPBACK_TUNING = {"delay": 0, "concurrency": 8, "timeout": 20}
+# Dummy OAuth credentials for the sample Reddit API (only ever sent to 127.0.0.1).
+DEMO_REDDIT_ENV = {"HAIRLINK_REDDIT_CLIENT_ID": "hairlink-demo",
+                   "HAIRLINK_REDDIT_CLIENT_SECRET": "hairlink-demo-secret"}
+# Variables that would point the demo's crawls somewhere else than its own directory.
+_ISOLATED_ENV = ("HAIRLINK_DATABASE_URL", "HAIRLINK_CONFIG", "HAIRLINK_REDIS_URL")
+
+
+class DemoError(Exception):
+    """A demo stage failed; the message says which and why."""
+
+
+@dataclass
+class StageResult:
+    """One stage: its name, how long it took, and a one-line outcome."""
+
+    name: str
+    seconds: float
+    detail: str
+
+
+@dataclass
+class DemoResult:
+    """What a demo run did and where its output is."""
+
+    out_dir: Path
+    config_path: Path
+    database_url: str
+    index_html: Path | None = None
+    markdown_dir: Path | None = None
+    stages: list[StageResult] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def config_text(out_dir: Path, urls: dict[str, str]) -> str:
+    """The demo's TOML config: a SQLite database in `out_dir`, every source on loopback."""
+    db = (out_dir / DATABASE_NAME).resolve().as_posix()
+    tuning = "".join(f"{key} = {value}\n" for key, value in LOOPBACK_TUNING.items())
+    xf_forums = ", ".join(f'"{slug}.{node}"' for slug, node in layout.XENFORO_FORUMS.values())
+    phpbb_forums = ", ".join(str(fid) for fid in layout.PHPBB_FORUMS.values())
+    return (
+        "# Written by `hairlink demo`: every source points at the bundled sample server on\n"
+        "# loopback (its port changes per run). Safe to delete.\n"
+        'contact = "hairlink-demo@example.invalid"\n\n'
+        f'[database]\nurl = "sqlite:///{db}"\n\n'
+        f'[[sources]]\nname = "{SOURCE_NAMES["reddit"]}"\nkind = "reddit"\n'
+        f'base_url = "{urls["reddit"]}"\nauth_url = "{urls["reddit_token"]}"\n'
+        f'subreddits = ["{layout.SUBREDDIT}"]\n{tuning}\n'
+        f'[[sources]]\nname = "{SOURCE_NAMES["discourse"]}"\nkind = "discourse"\n'
+        f'base_url = "{urls["discourse"]}"\n{tuning}\n'
+        f'[[sources]]\nname = "{SOURCE_NAMES["xenforo"]}"\nkind = "xenforo"\n'
+        f'base_url = "{urls["xenforo"]}"\nforums = [{xf_forums}]\n{tuning}\n'
+        f'[[sources]]\nname = "{SOURCE_NAMES["phpbb"]}"\nkind = "phpbb"\n'
+        f'base_url = "{urls["phpbb"]}"\nforums = [{phpbb_forums}]\ntimezone = "UTC"\n'
+        f"{tuning}\n"
+        f'[[sources]]\nname = "{SOURCE_NAMES["pubmed"]}"\nkind = "pubmed"\n'
+        f'base_url = "{urls["pubmed"]}"\nterm = "{PUBMED_TERM}"\n{tuning}')
+
+
+@contextmanager
+def demo_environment() -> Iterator[None]:
+    """Dummy Reddit credentials set, database/config/redis overrides unset, restored after."""
+    saved = {key: os.environ.get(key) for key in (*DEMO_REDDIT_ENV, *_ISOLATED_ENV)}
+    try:
+        for key in _ISOLATED_ENV:
+            os.environ.pop(key, None)
+        os.environ.update(DEMO_REDDIT_ENV)
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_demo(out_dir: str | os.PathLike[str] = DEFAULT_OUT,
+             progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Run every stage into `out_dir`; DemoError names the stage that failed."""
+    say = progress or (lambda _line: None)
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with demo_environment(), SampleServer() as server:
+        config_path = out / CONFIG_NAME
+        config_path.write_text(config_text(out, server.base_urls), encoding="utf-8")
+        config = load_config(config_path)
+        engine = make_engine(config.database_url)
+        result = DemoResult(out, config_path, config.database_url)
+        try:
+            stages: list[tuple[str, Callable[[], str]]] = [
+                ("init", lambda: stage_init(engine)),
+                ("crawl", lambda: stage_crawl(engine, config)),
+                ("enrich", lambda: stage_enrich(engine, server.base_urls)),
+                ("aggregate", lambda: stage_aggregate(engine, config)),
+                ("export", lambda: stage_export(engine, out, result)),
+            ]
+            for name, stage in stages:
+                say(f"{name} ...")
+                started = time.monotonic()
+                detail = stage()
+                result.stages.append(StageResult(name, time.monotonic() - started, detail))
+                say(f"{name}: {detail} ({time.monotonic() - started:.1f}s)")
+            result.summary = summarise(engine)
+        finally:
+            engine.dispose()
+    return result
+
+
+# -- stages --------------------------------------------------------------------------------
+
+def stage_init(engine: Engine) -> str:
+    """Create or upgrade the schema."""
+    upgrade(engine)
+    return "schema at head"
+
+
+def stage_crawl(engine: Engine, config: Config) -> str:
+    """Crawl every source through `hairlink crawl`'s code path (one subprocess each)."""
+    from hairlink.commands.crawl import run_crawls
+
+    rows = run_crawls(engine, config, list(config.sources), full=False, settings=[],
+                      log_level="WARNING", live=False)
+    bad = [f"{row.source_name}: {row.status} ({row.message or 'no message'})"
+           for row in rows.values() if row.status != "finished"]
+    if bad:
+        raise DemoError("crawl failed for " + "; ".join(bad))
+    return ", ".join(f"{row.source_name} {row.items} items" for row in
+                     sorted(rows.values(), key=lambda r: r.source_name))
+
+
+def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
+    """TLDRs and citation counts from the sample Semantic Scholar and Europe PMC."""
+    from scrapers.enrich import EnrichSettings, enrich
+
+    settings = EnrichSettings(s2_base=urls["semanticscholar"], epmc_base=urls["europepmc"],
+                              s2_interval=0.0, epmc_interval=0.0, max_wait=2.0,
+                              user_agent="hairlink demo")
+    with Session(engine) as session:
+        report = enrich(session, settings)
+        session.commit()
+    if report.failed:
+        raise DemoError(f"enrichment failed for {report.failed} studies: "
+                        + "; ".join(report.messages[:3]))
+    return (f"{report.asked} studies asked, {report.from_s2} from Semantic Scholar, "
+            f"{report.from_epmc} from Europe PMC")
+
+
+def stage_aggregate(engine: Engine, config: Config) -> str:
+    """Tag treatments and link threads to studies (what is new or changed)."""
+    from aggregator import pipeline  # type: ignore[attr-defined]
+
+    with Session(engine) as session:
+        report = pipeline.aggregate(session, config=config)
+        session.commit()
+    return str(report)
+
+
+def stage_export(engine: Engine, out: Path, result: DemoResult) -> str:
+    """The HTML site and the Markdown digests of every study (as `hairlink digest --all`)."""
+    from aggregator.digest import export_digests
+    from models.digest_queries import all_study_ids
+
+    html_dir, md_dir = out / "site", out / "digests"
+    with Session(engine) as session:
+        ids = all_study_ids(session)
+        html = export_digests(session, ids, "html", html_dir)
+        md = export_digests(session, ids, "md", md_dir)
+    result.index_html = html_dir / "index.html"
+    result.markdown_dir = md_dir
+    return (f"{len(html.files)} HTML files in {html_dir.name}/, "
+            f"{len(md.files)} Markdown digests in {md_dir.name}/")
+
+
+# -- summary -------------------------------------------------------------------------------
+
+def summarise(engine: Engine) -> dict[str, Any]:
+    """Threads and replies per source, treatments found, links made, studies."""
+    with Session(engine) as session:
+        per_source = {
+            name: {"kind": kind, "threads": threads, "replies": 0}
+            for name, kind, threads in session.execute(
+                select(Source.name, Source.kind, func.count(Thread.id))
+                .join(Thread, Thread.source_id == Source.id, isouter=True)
+                .group_by(Source.name, Source.kind).order_by(Source.name))
+        }
+        for name, replies in session.execute(
+                select(Source.name, func.count(Reply.id))
+                .join(Thread, Thread.source_id == Source.id)
+                .join(Reply, Reply.thread_id == Thread.id).group_by(Source.name)):
+            per_source[name]["replies"] = replies
+        tagged = dict(session.execute(
+            select(Source.name, func.count(func.distinct(ThreadTreatment.thread_id)))
+            .join(Thread, Thread.source_id == Source.id)
+            .join(ThreadTreatment, ThreadTreatment.thread_id == Thread.id)
+            .group_by(Source.name)).all())
+        links = dict(session.execute(
+            select(ThreadStudyLink.kind, func.count()).group_by(ThreadStudyLink.kind)).all())
+        for name in per_source:
+            per_source[name]["tagged"] = tagged.get(name, 0)
+        return {
+            "sources": per_source,
+            "treatments": session.scalar(
+                select(func.count(func.distinct(ThreadTreatment.treatment_id)))) or 0,
+            "thread_treatments": session.scalar(select(func.count()).select_from(
+                ThreadTreatment)) or 0,
+            "links": links,
+            "studies": session.scalar(select(func.count()).select_from(Study)) or 0,
+            "enriched": session.scalar(select(func.count()).select_from(Study)
+                                       .where(Study.tldr.is_not(None))) or 0,
+            "crawl_runs": session.scalar(select(func.count()).select_from(CrawlRun)) or 0,
+        }
