@@ -1,1 +1,134 @@
-"""`hairlink digest` commands (placeholder until its issue lands)."""
+"""`hairlink digest` (files per study) and `hairlink show` (one study in the terminal)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Group
+from rich.panel import Panel
+from rich.text import Text
+
+from aggregator.digest import FORMATS, export_digests
+from aggregator.digest.views import DigestView, PostView, digest_view
+from hairlink.app import app, console, fail, state
+from hairlink.commands.posts import require_schema
+from models.db import session_factory
+from models.digest_queries import all_study_ids, load_digests
+from models.post_queries import StudyKeyError, StudyNotFound, find_study
+
+CHARTS = ("auto", "svg", "matplotlib", "none")
+
+
+@app.command()
+def digest(
+    ctx: typer.Context,
+    keys: Annotated[list[str] | None, typer.Argument(
+        help="Study keys: pmid:N, doi:10.x/..., pmcid:PMCn or internal ids.")] = None,
+    all_studies: Annotated[bool, typer.Option("--all", help="Every stored study.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="md, html, json, csv or atom.")] = "html",
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("digests"),
+    limit: Annotated[int, typer.Option(
+        "--limit", min=0, help="Threads shown per study (0: all).")] = 50,
+    charts: Annotated[str, typer.Option(
+        "--charts", help="html charts: auto (matplotlib for small exports, else a light "
+        "SVG), svg, matplotlib or none.")] = "auto",
+) -> None:
+    """Write one digest file per study (html adds index.html), named from its identifier."""
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    if charts not in CHARTS:
+        raise typer.BadParameter(f"use one of {', '.join(CHARTS)}", param_hint="--charts")
+    if all_studies == bool(keys):
+        raise typer.BadParameter("give study keys or --all (not both)", param_hint="KEYS")
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} exists and is not a directory")
+    engine = state(ctx).engine
+    require_schema(engine)
+    started = time.perf_counter()
+    with session_factory(engine)() as session:
+        if all_studies:
+            ids = all_study_ids(session)
+        else:
+            ids = []
+            for key in keys or []:
+                try:
+                    ids.append(find_study(session, key).id)
+                except (StudyKeyError, StudyNotFound) as exc:
+                    fail(str(exc))
+        report = export_digests(session, ids, fmt, out, limit=limit or None, charts=charts)
+    console.print(Text(
+        f"wrote {len(report.files)} files for {report.studies} studies "
+        f"({report.threads} threads shown) to {out} in {time.perf_counter() - started:.1f} s"
+        + (f", charts: {report.charts}" if fmt == "html" else "")))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="pmid:N, doi:10.x/..., pmcid:PMCn or an id.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Threads shown.")] = 10,
+) -> None:
+    """One study's digest in the terminal: the study, then its related threads."""
+    engine = state(ctx).engine
+    require_schema(engine)
+    with session_factory(engine)() as session:
+        try:
+            study = find_study(session, key)
+        except (StudyKeyError, StudyNotFound) as exc:
+            fail(str(exc))
+        data = load_digests(session, [study.id], limit=limit)[0]
+    console.print(render_digest(digest_view(data, datetime.now(UTC))))
+
+
+def _post_block(number: int, post: PostView) -> Text:
+    text = Text()
+    text.append(f"{number}. ", style="bold")
+    text.append(post.title, style="bold")
+    text.append("\n   ")
+    text.append(f"{post.score_label} · {post.comments_label} · {post.age} · {post.community}",
+                style="dim")
+    if post.treatments:
+        text.append("\n   ")
+        text.append("  ".join(post.treatments), style="cyan")
+    if post.excerpt:
+        text.append(f"\n   {post.excerpt}")
+    text.append(f"\n   {post.url or '(no safe link)'}", style="blue")
+    return text
+
+
+def render_digest(view: DigestView) -> Group:
+    """A study digest as Rich renderables (all scraped text as plain Text, never markup)."""
+    s = view.study
+    head = Text()
+    head.append(s.title or s.key, style="bold")
+    meta = " · ".join(x for x in (s.journal, s.published, s.key) if x)
+    head.append(f"\n{meta}", style="dim")
+    if s.authors:
+        head.append(f"\n{s.authors}", style="dim")
+    if s.treatments:
+        head.append("\n" + "  ".join(s.treatments), style="cyan")
+    if s.tldr:
+        head.append("\n\nTLDR ", style="bold")
+        head.append(s.tldr)
+    if s.abstract:
+        head.append(f"\n\n{s.abstract}")
+    head.append("\n\n")
+    head.append(s.url or "no link to the paper", style="blue")
+    if s.citation_count is not None:
+        head.append(f" · cited by {s.citation_count:,}")
+    parts: list[Text | Panel] = [Panel(head, title="study", title_align="left"),
+                                 Text(f"Related Community Posts {view.shown} / "
+                                      f"{view.related_total}", style="bold")]
+    sections = [("Threads citing this study", view.citing, view.citing_total),
+                ("Threads on the same topic", view.topical, view.topical_total)]
+    for heading, posts, total in sections:
+        if total:
+            parts.append(Text(f"\n{heading} ({len(posts)} / {total})", style="bold underline"))
+            parts.extend(_post_block(i, p) for i, p in enumerate(posts, 1))
+    if not view.related_total:
+        parts.append(Text("No community threads are linked to this study yet.", style="dim"))
+    return Group(*parts)

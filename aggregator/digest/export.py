@@ -1,0 +1,265 @@
+"""Write one digest file per study: Markdown, HTML (plus index.html), JSON, CSV or Atom.
+
+File names come from the study's identifier (`pmid-123.html`, `doi-10.1000_abc.html`),
+never from a title; every file is written directly inside the output directory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.orm import Session
+
+from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
+from aggregator.digest.present import file_stem
+from aggregator.digest.views import DigestView, digest_view
+from models.digest_queries import load_digests, newest_related
+from models.post_queries import CSV_FIELDS, post_to_csv_row, post_to_dict
+
+FORMATS = ("md", "html", "json", "csv", "atom")
+EXTENSIONS = {"md": "md", "html": "html", "json": "json", "csv": "csv", "atom": "atom"}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+BATCH = 200
+FEED_ENTRIES = 20
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+|~!&])")
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote."""
+
+    files: list[Path] = field(default_factory=list)
+    studies: int = 0
+    threads: int = 0
+    charts: str = "none"
+
+
+def environment() -> Environment:
+    """The Jinja2 environment of the HTML digests (autoescape on for every template)."""
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+
+
+# ---------------------------------------------------------------------------- formats
+
+
+def study_dict(view: DigestView) -> dict[str, Any]:
+    """The `study` object of a JSON digest."""
+    s = view.study
+    study = view.data.study if view.data else None
+    return {
+        "id": s.id,
+        "key": s.key,
+        "pmid": study.pmid if study else None,
+        "doi": study.doi if study else None,
+        "pmcid": study.pmcid if study else None,
+        "title": s.title,
+        "authors": list(study.authors or []) if study else [],
+        "journal": s.journal or None,
+        "year": study.pub_year if study else None,
+        "month": study.pub_month if study else None,
+        "tldr": s.tldr or None,
+        "abstract": s.abstract or None,
+        "url": s.url,
+        "citation_count": s.citation_count,
+        "treatments": s.treatments,
+    }
+
+
+def render_json(view: DigestView, **_: Any) -> str:
+    """`{"study": {...}, "related_total": N, "posts": [...]}` (posts with `relevance`)."""
+    posts = [post_to_dict(p.post, with_relevance=True) for p in [*view.citing, *view.topical]]
+    payload = {"study": study_dict(view), "related_total": view.related_total,
+               "citing_total": view.citing_total, "shown": view.shown, "posts": posts}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(view: DigestView, **_: Any) -> str:
+    """The shown posts as CSV (the posts CSV columns plus `relevance`)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*CSV_FIELDS, "relevance"], lineterminator="\n")
+    writer.writeheader()
+    for post in [*view.citing, *view.topical]:
+        writer.writerow(post_to_csv_row(post.post, with_relevance=True))
+    return buffer.getvalue()
+
+
+def md_escape(text: str) -> str:
+    """Scraped text for Markdown: one line, every markup character backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_url(url: str) -> str:
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def render_markdown(view: DigestView, **_: Any) -> str:
+    """A Markdown digest: the study, then citing and topical threads with their details."""
+    s = view.study
+    lines = [f"# {md_escape(s.title or s.key)}", ""]
+    meta = [f"*{md_escape(s.journal)}*" if s.journal else "", md_escape(s.published),
+            md_escape(s.key)]
+    lines.append(" · ".join(m for m in meta if m))
+    if s.authors:
+        lines += ["", md_escape(s.authors)]
+    if s.treatments:
+        lines += ["", "Treatments: " + ", ".join(md_escape(t) for t in s.treatments)]
+    if s.tldr:
+        lines += ["", f"**TLDR:** {md_escape(s.tldr)}"]
+    if s.abstract:
+        lines += ["", "## Summary", "", md_escape(s.abstract)]
+    paper = [f"[Read the paper]({_md_url(s.url)})" if s.url else "no link to the paper"]
+    if s.citation_count is not None:
+        paper.append(f"cited by {s.citation_count:,}")
+    lines += ["", " · ".join(paper), "",
+              f"## Related Community Posts ({view.shown} / {view.related_total})"]
+    sections = [("Threads citing this study", view.citing, view.citing_total),
+                ("Threads on the same topic", view.topical, view.topical_total)]
+    for heading, posts, total in sections:
+        if not total:
+            continue
+        lines += ["", f"### {heading} ({len(posts)} / {total})", ""]
+        for number, post in enumerate(posts, 1):
+            title = md_escape(post.title)
+            link = f"[{title}]({_md_url(post.url)})" if post.url else title
+            details = " · ".join([post.score_label, post.comments_label, post.age,
+                                  md_escape(post.community)])
+            lines.append(f"{number}. **{link}** — {details}")
+            if post.treatments:
+                lines.append(f"   Treatments: {', '.join(md_escape(t) for t in post.treatments)}")
+            if post.excerpt:
+                lines.append(f"   > {md_escape(post.excerpt)}")
+    if not view.related_total:
+        lines += ["", "No community threads are linked to this study yet."]
+    return "\n".join(lines) + "\n"
+
+
+def _xml_text(text: str | None) -> str:
+    return _XML_INVALID.sub("", text or "")
+
+
+def render_atom(view: DigestView, now: datetime, **_: Any) -> str:
+    """An Atom feed of the study's newest related threads."""
+    s = view.study
+    feed = FeedGenerator()
+    feed.id(f"urn:hairlink:study:{s.id}")
+    feed.title(_xml_text(f"Community threads: {s.title or s.key}"))
+    feed.author({"name": "hairlink"})
+    feed.subtitle(_xml_text(f"{view.related_total} related threads · {s.key}"))
+    if s.url:
+        feed.link(href=s.url, rel="related")
+    by_post = {id(p.post): p for p in [*view.citing, *view.topical]}
+    newest = newest_related(view.data, FEED_ENTRIES) if view.data else []
+    feed.updated(max((p.created_at for p in newest), default=now))
+    for post in newest:
+        shown = by_post[id(post)]
+        entry = feed.add_entry(order="append")
+        entry.id(f"urn:hairlink:thread:{post.id}")
+        entry.title(_xml_text(shown.title))
+        if shown.url:
+            entry.link(href=shown.url, rel="alternate")
+        entry.published(post.created_at)
+        entry.updated(post.created_at)
+        summary = f"{shown.score_label} · {shown.comments_label} · {shown.community}"
+        if shown.excerpt:
+            summary += f" — {shown.excerpt}"
+        entry.summary(_xml_text(summary))
+        for treatment in shown.treatments:
+            entry.category(term=_xml_text(treatment))
+    return feed.atom_str(pretty=True).decode("utf-8")
+
+
+class HtmlRenderer:
+    """Study pages and the index from the Jinja2 templates, charts embedded as data URIs."""
+
+    def __init__(self, charts: ChartRenderer | None) -> None:
+        self.env = environment()
+        self.study_template = self.env.get_template("study.html.j2")
+        self.index_template = self.env.get_template("index.html.j2")
+        self.charts = charts
+
+    def chart(self, view: DigestView) -> str | None:
+        """The study's chart as a data URI (None without a renderer or data)."""
+        if self.charts is None or view.data is None:
+            return None
+        data = chart_data(view.data.months, view.data.treatment_mix)
+        return None if data.empty else data_uri(self.charts.svg(data))
+
+    def __call__(self, view: DigestView, now: datetime, **_: Any) -> str:
+        return self.study_template.render(
+            study=view.study, related_total=view.related_total, shown=view.shown,
+            citing_total=view.citing_total, topical_total=view.topical_total,
+            citing=view.citing, topical=view.topical, chart=self.chart(view),
+            index_href="index.html", generated=now.strftime("%Y-%m-%d %H:%M UTC"))
+
+    def index(self, rows: list[dict[str, Any]], now: datetime) -> str:
+        """The index page: every study with its related-thread count and treatment chips."""
+        rows = sorted(rows, key=lambda r: (-r["related_total"], r["title"].lower(), r["key"]))
+        return self.index_template.render(
+            studies=rows, total_links=sum(r["related_total"] for r in rows),
+            generated=now.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def _unique_stem(view: DigestView, used: set[str]) -> str:
+    stem = view.study.stem
+    while stem in used:
+        stem = f"{stem}-{view.study.id}"
+    used.add(stem)
+    return stem
+
+
+def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir: Path, *,
+                   now: datetime | None = None, limit: int | None = 50,
+                   charts: str = "auto") -> ExportReport:
+    """Write one `fmt` digest per study into `out_dir` (html adds `index.html`)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    now = now or datetime.now(UTC)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = ExportReport()
+    html = None
+    render: Callable[..., str]
+    if fmt == "html":
+        renderer = chart_renderer(charts, len(study_ids))
+        report.charts = renderer.name if renderer else "none"
+        html = render = HtmlRenderer(renderer)
+    else:
+        render = {"md": render_markdown, "json": render_json, "csv": render_csv,
+                  "atom": render_atom}[fmt]
+    used: set[str] = set()
+    index_rows: list[dict[str, Any]] = []
+    for start in range(0, len(study_ids), BATCH):
+        for data in load_digests(session, study_ids[start:start + BATCH], limit=limit):
+            view = digest_view(data, now, file_stem(data.study))
+            stem = _unique_stem(view, used)
+            path = out_dir / f"{stem}.{EXTENSIONS[fmt]}"
+            path.write_text(render(view, now=now), encoding="utf-8")
+            report.files.append(path)
+            report.studies += 1
+            report.threads += view.shown
+            index_rows.append({"href": path.name, "key": view.study.key,
+                               "title": view.study.title, "journal": view.study.journal,
+                               "published": view.study.published,
+                               "related_total": view.related_total,
+                               "citing_total": view.citing_total,
+                               "treatments": view.study.treatments})
+    if html is not None:
+        index = out_dir / "index.html"
+        index.write_text(html.index(index_rows, now), encoding="utf-8")
+        report.files.append(index)
+    return report

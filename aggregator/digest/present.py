@@ -1,0 +1,123 @@
+"""Presentation helpers shared by every digest format: safe URLs, ages, labels, file names.
+
+Everything here treats thread and study text as untrusted: URLs are kept only when they are
+plain http(s), and file names come from normalised identifiers, never from titles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+
+import humanize
+
+from models.entities import Study
+from models.post_queries import Post
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_SAFE_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+_STEM_CHARS = re.compile(r"[^A-Za-z0-9.-]+")
+_MAX_STEM = 120
+SCORE_NOUNS = {"reddit": "upvote", "discourse": "like", "xenforo": "reaction"}
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` when it is an absolute http(s) URL without spaces, quotes or controls; else None."""
+    if not url:
+        return None
+    if _UNSAFE_CHARS.search(url) or not _SAFE_URL.match(url):
+        return None
+    return url
+
+
+def age(moment: datetime, now: datetime) -> str:
+    """A humanised age against `now`: "10 months ago", "3 days ago", "just now"."""
+    return str(humanize.naturaltime(now - moment))
+
+
+def score_label(score: int | None, source_kind: str = "reddit") -> str:
+    """"257 upvotes", "1 upvote"; a missing score is "no votes", not 0."""
+    if score is None:
+        return "no votes"
+    noun = SCORE_NOUNS.get(source_kind, "vote")
+    return f"{score:,} {noun}" + ("" if score in (1, -1) else "s")
+
+
+def excerpt(text: str, limit: int = 280) -> str:
+    """The start of `text`, whitespace collapsed, cut at a word with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def month_year(study: Study) -> str:
+    """"March 2024", "2024", or ""."""
+    if not study.pub_year:
+        return ""
+    if study.pub_month and 1 <= study.pub_month <= 12:
+        return f"{MONTHS[study.pub_month - 1]} {study.pub_year}"
+    return str(study.pub_year)
+
+
+def authors_line(authors: list[str] | None, limit: int = 6) -> str:
+    """"A, B, C" or "A, B, … et al." for long lists."""
+    names = [a for a in (authors or []) if isinstance(a, str) and a.strip()]
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + " et al."
+
+
+def community_line(post: Post) -> str:
+    """"tressless in Progress Pictures", or just the source name."""
+    return f"{post.source} in {post.category}" if post.category else post.source
+
+
+def study_key(study: Study) -> str:
+    """The public key of a study: `pmid:N`, else `doi:...`, else `pmcid:...`, else `id:N`."""
+    if study.pmid:
+        return f"pmid:{study.pmid}"
+    if study.doi:
+        return f"doi:{study.doi}"
+    if study.pmcid:
+        return f"pmcid:{study.pmcid}"
+    return f"id:{study.id}"
+
+
+def study_url(study: Study) -> str | None:
+    """The paper's link: its stored URL if http(s), else from its DOI, PMID or PMCID."""
+    url = safe_url(study.url)
+    if url:
+        return url
+    if study.doi:
+        return safe_url(f"https://doi.org/{study.doi}")
+    if study.pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/"
+    if study.pmcid:
+        return safe_url(f"https://www.ncbi.nlm.nih.gov/pmc/articles/{study.pmcid}/")
+    return None
+
+
+def file_stem(study: Study) -> str:
+    """A file name stem from the study's identifier (`pmid-123`, `doi-10.1000_abc`).
+
+    Only letters, digits, `.`, `-` and `_`; never starts with a dot; long stems are cut and
+    suffixed with a hash of the identifier so they stay unique.
+    """
+    if study.pmid:
+        kind, value = "pmid", study.pmid
+    elif study.doi:
+        kind, value = "doi", study.doi
+    elif study.pmcid:
+        kind, value = "pmcid", study.pmcid
+    else:
+        kind, value = "study", str(study.id)
+    stem = f"{kind}-{_STEM_CHARS.sub('_', value).strip('._-') or 'x'}"
+    if len(stem) > _MAX_STEM:
+        digest = hashlib.sha1(value.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
+        stem = f"{stem[:_MAX_STEM - 11]}-{digest}"
+    return stem

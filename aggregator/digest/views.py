@@ -1,0 +1,132 @@
+"""View models: a digest's study and posts as display-ready, still unescaped, plain values.
+
+Templates escape them (Jinja2 autoescape); Markdown and terminal output escape their own way.
+URLs here are already filtered to plain http(s) (None otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from aggregator.digest.present import (
+    age,
+    authors_line,
+    community_line,
+    excerpt,
+    file_stem,
+    month_year,
+    safe_url,
+    score_label,
+    study_key,
+    study_url,
+)
+from models.digest_queries import StudyDigestData
+from models.post_queries import Post
+
+
+@dataclass
+class PostView:
+    """One related thread as a digest card shows it."""
+
+    title: str
+    url: str | None
+    kind: str
+    score_label: str
+    comments_label: str
+    age: str
+    created_iso: str
+    community: str
+    treatments: list[str]
+    excerpt: str
+    relevance: float | None
+    post: Post
+
+
+@dataclass
+class StudyView:
+    """The study header of a digest."""
+
+    id: int
+    key: str
+    stem: str
+    title: str
+    journal: str
+    published: str
+    authors: str
+    tldr: str
+    abstract: str
+    url: str | None
+    citation_count: int | None
+    treatments: list[str]
+
+
+@dataclass
+class DigestView:
+    """Everything one study page shows."""
+
+    study: StudyView
+    related_total: int
+    citing_total: int
+    topical_total: int
+    citing: list[PostView] = field(default_factory=list)
+    topical: list[PostView] = field(default_factory=list)
+    data: StudyDigestData | None = None
+
+    @property
+    def shown(self) -> int:
+        """Threads shown on the page."""
+        return len(self.citing) + len(self.topical)
+
+
+def post_view(post: Post, now: datetime) -> PostView:
+    """A display-ready post (ages against `now`)."""
+    comments = f"{post.num_comments:,} comment" + ("" if post.num_comments == 1 else "s")
+    return PostView(
+        title=" ".join(post.title.split()) or "(untitled)",
+        url=safe_url(post.url),
+        kind=post.link_kind or "topic",
+        score_label=score_label(post.score, post.source_kind),
+        comments_label=comments,
+        age=age(post.created_at, now),
+        created_iso=post.created_at.isoformat(),
+        community=community_line(post),
+        treatments=list(post.treatments),
+        excerpt=excerpt(post.body_start),
+        relevance=post.relevance,
+        post=post,
+    )
+
+
+def study_view(data: StudyDigestData, stem: str | None = None) -> StudyView:
+    """A display-ready study header."""
+    study = data.study
+    treatments = list(data.treatments) or [
+        t for t, _ in sorted(data.treatment_mix.items(), key=lambda i: (-i[1], i[0]))[:3]]
+    return StudyView(
+        id=study.id,
+        key=study_key(study),
+        stem=stem or file_stem(study),
+        title=" ".join((study.title or "").split()),
+        journal=study.journal or "",
+        published=month_year(study),
+        authors=authors_line(study.authors),
+        tldr=study.tldr or "",
+        abstract=study.abstract or "",
+        url=study_url(study),
+        citation_count=study.citation_count,
+        treatments=treatments,
+    )
+
+
+def digest_view(data: StudyDigestData, now: datetime, stem: str | None = None) -> DigestView:
+    """The page of one study: citing threads first, then topical ones in rank order."""
+    return DigestView(
+        study=study_view(data, stem),
+        related_total=data.related_total,
+        citing_total=data.citing_total,
+        topical_total=data.topical_total,
+        citing=[post_view(p, now) for p in data.citing],
+        topical=[post_view(p, now) for p in data.topical],
+        data=data,
+    )
