@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.logformatter import LogFormatter, LogFormatterResult
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 from twisted.internet import task
@@ -73,3 +75,16 @@ class CrawlRunProgress:
             write_counters(engine, self.run_id, self.crawler.stats.get_stats())
         except Exception:  # progress is best effort; the final write is run.py's
             logger.warning("could not update crawl run %s", self.run_id, exc_info=True)
+
+
+class QuietDropFormatter(LogFormatter):
+    """Log a dropped item as one line with its reason (Scrapy logs the whole item)."""
+
+    def dropped(self, item: Any, exception: BaseException, response: Response | None,
+                spider: Spider | None = None) -> LogFormatterResult:
+        ident = getattr(item, "external_id", None) or getattr(item, "pmid", None) or ""
+        return {
+            "level": logging.INFO,
+            "msg": "dropped %(kind)s %(ident)s: %(reason)s",
+            "args": {"kind": type(item).__name__, "ident": ident, "reason": str(exception)},
+        }

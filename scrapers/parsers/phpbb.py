@@ -1,0 +1,200 @@
+"""phpBB 3 (prosilver) HTML: `viewforum.php?f=N&start=M` topic lists and
+`viewtopic.php?t=N&start=M` topics. Times from `<time datetime>` where present (3.1+),
+else the board's local date string ("Sun May 26, 2019 4:34 pm") read in the source's
+`timezone`. phpBB has no score: None, never 0.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from parsel import Selector
+
+from scrapers.parsers.common import (
+    ListEntry,
+    ListPage,
+    ParseError,
+    Post,
+    ThreadPage,
+    from_iso,
+    parse_count,
+    squash,
+)
+
+LOCAL_FORMATS = ("%a %b %d, %Y %I:%M %p", "%a %b %d, %Y %H:%M", "%b %d, %Y %I:%M %p",
+                 "%d %b %Y, %H:%M", "%a %d %b %Y %H:%M", "%d.%m.%Y, %H:%M", "%Y-%m-%d %H:%M",
+                 "%a %b %d, %Y %I:%M:%S %p", "%d %b %Y %H:%M")
+_RELATIVE = re.compile(r"^(today|yesterday),?\s*(.+)$", re.IGNORECASE)
+_POSTS = re.compile(r"([\d.,]+)\s+posts?\b", re.IGNORECASE)
+_TOPICS = re.compile(r"([\d.,]+)\s+topics?\b", re.IGNORECASE)
+
+
+def query_arg(url: str, name: str) -> str | None:
+    """The first value of a query parameter."""
+    values = parse_qs(urlsplit(url).query).get(name)
+    return values[0] if values else None
+
+
+def local_time(text: str | None, tz: ZoneInfo, now: datetime | None = None) -> datetime | None:
+    """A phpBB local date string in zone `tz`, as aware UTC; None if unreadable."""
+    text = squash((text or "").replace("\u00bb", " ").replace("&raquo;", " "))
+    if not text:
+        return None
+    match = _RELATIVE.match(text)
+    if match:
+        day = (now or datetime.now(UTC)).astimezone(tz).date()
+        if match.group(1).lower() == "yesterday":
+            day -= timedelta(days=1)
+        for fmt in ("%I:%M %p", "%H:%M"):
+            try:
+                clock = datetime.strptime(match.group(2).strip(), fmt).time()
+            except ValueError:
+                continue
+            return datetime.combine(day, clock, tz).astimezone(UTC)
+        return None
+    for fmt in LOCAL_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return parsed.replace(tzinfo=tz).astimezone(UTC)
+    return None
+
+
+def _moment(sel: Selector, tz: ZoneInfo, fallback_text: str | None = None) -> datetime | None:
+    stamp = sel.css("time::attr(datetime)").get()
+    if stamp:
+        return from_iso(stamp)
+    return local_time(fallback_text, tz)
+
+
+def _after_raquo(parts: list[str]) -> str:
+    text = squash(" ".join(parts))
+    return text.rsplit("\u00bb", 1)[-1] if "\u00bb" in text else text
+
+
+def _pagination(doc: Selector, url: str) -> tuple[int, int, str | None]:
+    """(current page, last page, next page URL) from the first `.pagination` block."""
+    blocks = doc.css(".pagination")
+    if not blocks:
+        return 1, 1, None
+    block = blocks[0]
+    text = squash(" ".join(block.css("::text").getall()))
+    match = re.search(r"Page\s+(\d+)\s+of\s+(\d+)", text)
+    current = int(match.group(1)) if match else 0
+    last = int(match.group(2)) if match else 0
+    if not current:
+        active = squash(block.css("li.active span::text, strong::text").get())
+        current = int(active) if active.isdigit() else 1
+    href = block.css("a[rel=next]::attr(href)").get()
+    if not href:
+        for link in block.css("a"):
+            if squash(link.css("::text").get()) == str(current + 1):
+                href = link.attrib.get("href")
+                break
+    numbers = [int(t) for t in (squash(x) for x in block.css("a::text").getall())
+               if t.isdigit()]
+    last = max([last, current, *numbers])
+    return current, last, urljoin(url, href) if href else None
+
+
+def breadcrumb_category(doc: Selector) -> str | None:
+    """The last forum crumb: 3.1+ `#nav-breadcrumbs .crumb`, 3.0 `.navlinks`."""
+    crumbs = [squash(" ".join(c.css("::text").getall()))
+              for c in doc.css("#nav-breadcrumbs .crumb a, .breadcrumbs .crumb a")]
+    if not crumbs:
+        crumbs = [squash(a.css("::text").get()) for a in doc.css(".navlinks a")
+                  if "viewforum.php" in (a.attrib.get("href") or "")]
+    crumbs = [c for c in crumbs if c]
+    return crumbs[-1] if crumbs else None
+
+
+def topic_url(base_url: str, topic_id: str) -> str:
+    return f"{base_url.rstrip('/')}/viewtopic.php?t={topic_id}"
+
+
+def parse_viewforum(text: str, url: str, base_url: str, tz: ZoneInfo) -> ListPage:
+    """A prosilver `viewforum.php` page: its topics and the next page's URL."""
+    doc = Selector(text=text)
+    rows = doc.css("ul.topiclist.topics > li.row")
+    if not rows and not doc.css(".forumbg, #page-body"):
+        raise ParseError("no topic list (ul.topiclist.topics) on the page")
+    forum = breadcrumb_category(doc) or squash(doc.css("h2 a::text, h2::text").get()) or None
+    entries = []
+    for row in rows:
+        link = row.css("a.topictitle")
+        if not link:
+            raise ParseError("a topic row without a.topictitle")
+        href = urljoin(url, link[0].attrib.get("href", ""))
+        topic = query_arg(href, "t")
+        if not topic or not topic.isdigit():
+            raise ParseError(f"no topic id in {href!r}")
+        poster = row.css(".topic-poster, dt .list-inner, dt")
+        created = None
+        if poster:
+            created = _moment(poster[0], tz, _after_raquo(
+                poster[0].xpath(".//text()[not(ancestor::a[contains(@class,'topictitle')])]"
+                                "[not(ancestor::div[contains(@class,'pagination')])]")
+                .getall()))
+        last_dd = row.css("dd.lastpost")
+        last = None
+        if last_dd:
+            texts = last_dd[0].css("::text").getall()
+            last = _moment(last_dd[0], tz, texts[-1] if texts else None)
+            if last is None:
+                last = local_time(_after_raquo(texts), tz)
+        posts_text = squash(" ".join(row.css("dd.posts::text").getall()))
+        entries.append(ListEntry(
+            external_id=topic, url=topic_url(base_url, topic),
+            title=squash(" ".join(link[0].css("::text").getall())), created_at=created,
+            last_activity_at=last, num_comments=parse_count(posts_text.split(" ")[0])
+            if posts_text else None, score=None, category=forum))
+    _, _, next_url = _pagination(doc, url)
+    return ListPage(entries, next_url)
+
+
+def parse_viewtopic(text: str, url: str, base_url: str, tz: ZoneInfo) -> ThreadPage:
+    """A prosilver `viewtopic.php` page: title, category, posts, paging."""
+    doc = Selector(text=text)
+    blocks = doc.css("div.post[id^=p]")
+    if not blocks:
+        raise ParseError("no posts (div.post) on the page")
+    title_link = doc.css("h2.topic-title a, h2 a")
+    title = squash(" ".join((title_link[0] if title_link else doc.css("h2")[0])
+                            .css("::text").getall())) if (title_link or doc.css("h2")) else ""
+    if not title:
+        raise ParseError("no topic title (h2)")
+    topic = query_arg(url, "t")
+    for href in doc.css("h2 a::attr(href), input[name=t]::attr(value)").getall():
+        topic = topic or (href if href.isdigit() else query_arg(urljoin(url, href), "t"))
+    if not topic:
+        raise ParseError("no topic id on the page")
+    posts = []
+    start = int(query_arg(url, "start") or 0)
+    for offset, block in enumerate(blocks):
+        post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
+        body = block.css("div.content").get()
+        if not post_id or body is None:
+            raise ParseError("a post without an id or div.content")
+        author_p = block.css("p.author")
+        author = squash(" ".join(block.css("p.author a.username::text, "
+                                           "p.author a.username-coloured::text, "
+                                           "p.author strong a::text").getall()[:1])) or None
+        created = None
+        if author_p:
+            created = _moment(author_p[0], tz, _after_raquo(author_p[0].css("::text").getall()))
+        posts.append(Post(external_id=post_id, body_html=body, created_at=created,
+                          author=author, score=None, position=start + offset))
+    page, last_page, next_url = _pagination(doc, url)
+    total_text = squash(" ".join(doc.css(".pagination::text").getall()))
+    total = _POSTS.search(total_text)
+    total_posts = parse_count(total.group(1)) if total else None
+    return ThreadPage(
+        external_id=topic, url=topic_url(base_url, topic), title=title, posts=posts,
+        category=breadcrumb_category(doc),
+        num_comments=max(0, total_posts - 1) if total_posts else None,
+        score=None, page=page, last_page=last_page,
+        next_url=next_url if page < last_page else None)
