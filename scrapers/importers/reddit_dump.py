@@ -30,12 +30,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import zstandard
-from sqlalchemy import Engine, case, delete, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy import func as sa_func
 from sqlalchemy.orm import Session
 
+from models import store
 from models.entities import CrawlRun, Reply, Thread
-from models.store import ThreadIn, UpsertStats, ensure_source, upsert_reply_rows, upsert_threads
+from models.store import ThreadIn, UpsertStats, ensure_source, upsert_threads
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.parsers.reddit import MalformedRecord, reply_from_comment, thread_from_post
 from scrapers.pipelines.authors import author_salt, hash_author
@@ -228,14 +229,21 @@ def trim_replies(session: Session, thread_ids: Iterable[int], keep: int) -> int:
         select(ranked.c.id).where(ranked.c.rank > keep))]
     if doomed:
         session.execute(delete(Reply).where(Reply.id.in_(doomed)))
-    moved = [{"rid": row.id, "pos": row.rank - 1} for row in session.execute(
+    moved = [{"id": row.id, "position": row.rank - 1} for row in session.execute(
         select(ranked.c.id, ranked.c.rank)
         .where(ranked.c.rank <= keep, ranked.c.position != ranked.c.rank - 1))]
     if moved:
-        pos = case({m["rid"]: m["pos"] for m in moved}, value=Reply.id)
-        session.execute(update(Reply).where(Reply.id.in_([m["rid"] for m in moved]))
-                        .values(position=pos))
+        session.execute(update(Reply), moved)  # bulk UPDATE by primary key
     return len(doomed)
+
+
+def _upsert_replies(session: Session, rows: list[dict[str, Any]]) -> int:
+    """`models.store.upsert_reply_rows`, which takes tuples in REPLY_COLUMNS order (or dicts
+    in the store's first version)."""
+    columns = getattr(store, "REPLY_COLUMNS", None)
+    if columns is None:
+        return store.upsert_reply_rows(session, rows)  # type: ignore[arg-type]
+    return store.upsert_reply_rows(session, [tuple(row[c] for c in columns) for row in rows])
 
 
 @dataclass
@@ -380,7 +388,7 @@ class RedditDumpImporter:
                     })
             if not rows:
                 return
-            upsert_reply_rows(session, rows)
+            _upsert_replies(session, rows)
             self.stats.replies += len(rows)
             self.stats.replies_trimmed += trim_replies(
                 session, {row["thread_id"] for row in rows}, self.keep)

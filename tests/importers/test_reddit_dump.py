@@ -216,7 +216,7 @@ def test_cli_reddit_dump(db_url: str, dumps: tuple[Path, Path], tmp_path: Path) 
         engine.dispose()
     missing = runner.invoke(app, ["--config", str(config), "import", "reddit-dump",
                                   str(tmp_path / "RS_nope.zst")])
-    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    assert missing.exit_code == 2 and "no such file" in " ".join(missing.stderr.split())
     wrong = runner.invoke(app, ["--config", str(config), "import", "reddit-dump", str(rs),
                                 "--source", "tl", "--replies", "-1"])
     assert wrong.exit_code == 2
