@@ -129,9 +129,19 @@ def _absorb(session: Session, keep: Study, other: Study) -> None:
             setattr(other, kind, None)
             session.flush()
             setattr(keep, kind, value)
-    for field in (*_BIBLIOGRAPHIC, *_ENRICHMENT):
+    for field in _BIBLIOGRAPHIC:
         if _empty(getattr(keep, field)) and not _empty(getattr(other, field)):
             setattr(keep, field, getattr(other, field))
+    # Enrichment values: the row written last holds the newest (ties keep `keep`'s).
+    other_newer = (other.updated_at is not None and keep.updated_at is not None
+                   and other.updated_at > keep.updated_at)
+    for field in _ENRICHMENT:
+        value = getattr(other, field)
+        if not _empty(value) and (_empty(getattr(keep, field)) or other_newer):
+            setattr(keep, field, value)
+    if other.enriched_at is not None and (keep.enriched_at is None
+                                          or other.enriched_at > keep.enriched_at):
+        keep.enriched_at = other.enriched_at
     kept_links = set(session.scalars(
         select(ThreadStudyLink.thread_id).where(ThreadStudyLink.study_id == keep.id)))
     session.execute(update(ThreadStudyLink)

@@ -1,1 +1,164 @@
-"""`hairlink studies` commands (placeholder until its issue lands)."""
+"""`hairlink studies` (list, enrich) and `hairlink import studies FILE...`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from hairlink.app import app, console, err_console, fail, state
+from hairlink.commands.importing import import_app
+from models.db import session_scope
+from models.migrate import upgrade
+from models.study_queries import STUDY_FIELDS, list_studies
+from scrapers.enrich import EnrichSettings, enrich
+from scrapers.importers.studies import ImportProblem, import_study_files
+from scrapers.parsers.studyfiles import FORMATS
+
+studies_app = typer.Typer(
+    name="studies",
+    help="List stored studies; enrich them with TLDRs and citation counts.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(studies_app, name="studies")
+OUTPUT_FORMATS = ("table", "json", "csv")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def render_csv(rows: list[dict[str, Any]]) -> str:
+    """Studies as CSV with a header row (lists joined with '; ')."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STUDY_FIELDS)
+    for row in rows:
+        writer.writerow([_csv_cell(row[key]) for key in STUDY_FIELDS])
+    return out.getvalue()
+
+
+def _authors_short(authors: list[str]) -> str:
+    if not authors:
+        return ""
+    return authors[0] + (" et al." if len(authors) > 1 else "")
+
+
+@studies_app.callback()
+def studies_list(
+    ctx: typer.Context,
+    treatment: Annotated[str | None, typer.Option(
+        "--treatment", "-t", help="Only studies about this treatment id.")] = None,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-s", help="Text in title/abstract/TLDR/journal, or an identifier.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv")] = "table",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N.")] = None,
+) -> None:
+    """List stored studies (newest first). Subcommand: enrich."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if fmt not in OUTPUT_FORMATS:
+        fail(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {fmt!r}", code=2)
+    st = state(ctx)
+    upgrade(st.engine)
+    with session_scope(st.engine) as session:
+        rows = list_studies(session, treatment=treatment, search=search, limit=limit)
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        typer.echo(render_csv(rows), nl=False)
+        return
+    table = Table(title=f"studies ({len(rows)})", show_lines=False)
+    for column in ("id", "title", "journal", "year", "authors", "cited", "treatments", "tldr"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        ident = (f"PMID {row['pmid']}" if row["pmid"] else
+                 f"doi:{row['doi']}" if row["doi"] else row["pmcid"] or "")
+        table.add_row(escape(ident), escape(row["title"] or ""), escape(row["journal"] or ""),
+                      str(row["year"] or ""), escape(_authors_short(row["authors"])),
+                      "" if row["citation_count"] is None else str(row["citation_count"]),
+                      ", ".join(row["treatments"]), escape(row["tldr"] or ""))
+    console.print(table)
+    if not rows:
+        console.print("no studies match" if (treatment or search) else
+                      "no studies yet: add a pubmed source and crawl it, or "
+                      "`hairlink import studies FILE`")
+
+
+@studies_app.command("enrich")
+def studies_enrich(
+    ctx: typer.Context,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Ask again about studies enriched before.")] = False,
+    s2_url: Annotated[str | None, typer.Option(
+        "--s2-url", help="Semantic Scholar base URL (default $HAIRLINK_S2_BASE_URL, else "
+        "https://api.semanticscholar.org).")] = None,
+    epmc_url: Annotated[str | None, typer.Option(
+        "--epmc-url", help="Europe PMC base URL (default $HAIRLINK_EPMC_BASE_URL, else "
+        "https://www.ebi.ac.uk).")] = None,
+    no_epmc: Annotated[bool, typer.Option(
+        "--no-epmc", help="Do not fall back to Europe PMC.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N studies.")
+                     ] = None,
+    delay: Annotated[float | None, typer.Option(
+        "--delay", min=0.0, help="Seconds between Semantic Scholar requests (default 1).")
+                     ] = None,
+) -> None:
+    """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback)."""
+    st = state(ctx)
+    overrides: dict[str, Any] = {"use_epmc": not no_epmc}
+    if delay is not None:
+        overrides["s2_interval"] = delay
+    settings = EnrichSettings.from_env(s2_url, epmc_url, contact=st.config.contact, **overrides)
+    for url in (settings.s2_base, settings.epmc_base):
+        if not url.startswith(("http://", "https://")):
+            fail(f"not an http(s) URL: {url}", code=2)
+    upgrade(st.engine)
+    with session_scope(st.engine) as session:
+        report = enrich(session, settings, everything=everything, limit=limit,
+                        progress=lambda text: err_console.print(text, highlight=False))
+    for message in report.messages:
+        err_console.print(f"warning: {escape(message)}", highlight=False)
+    console.print(f"asked about {report.asked} studies: {report.from_s2} from Semantic Scholar, "
+                  f"{report.from_epmc} from Europe PMC, {report.not_found} unknown, "
+                  f"{report.failed} failed (kept as they were); {report.requests} requests, "
+                  f"{report.retries} retries", highlight=False)
+    if report.asked and report.failed == report.asked:
+        raise typer.Exit(1)
+
+
+@import_app.command("studies")
+def import_studies(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="PubMed XML, RIS, CSV or JSONL files.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help=f"One of {', '.join(FORMATS)} (default: by extension).")] = None,
+) -> None:
+    """Import curated study lists; a paper met twice is merged into one record."""
+    if fmt is not None and fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", code=2)
+    st = state(ctx)
+    upgrade(st.engine)
+
+    def show(problem: ImportProblem) -> None:
+        err_console.print(escape(str(problem)), highlight=False)
+
+    with session_scope(st.engine) as session:
+        report = import_study_files(session, files, fmt=fmt, on_problem=show)
+    console.print(f"read {report.read} studies from {report.files} file(s): "
+                  f"{report.inserted} new, {report.updated} updated, {report.merged} merged; "
+                  f"{len(report.errors)} problem(s)", highlight=False)
+    if report.read == 0:
+        raise typer.Exit(1)
