@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from models.db import make_engine, normalise_url
+from models.db import make_engine
 
 # A fixed 64-bit advisory lock key: "hairlink.scheduler" hashed, as a signed bigint.
 ADVISORY_KEY = int.from_bytes(hashlib.sha256(b"hairlink.scheduler").digest()[:8], "big",
@@ -80,8 +80,8 @@ class SchedulerLock:
             os.close(fd)
             raise SchedulerLocked(
                 f"another hairlink scheduler is already running on "
-                f"{path.name.removesuffix('.scheduler.lock')} ({holder}); stop it first "
-                f"(lock file: {path})") from None
+                f"{path.with_name(path.name.removesuffix('.scheduler.lock'))} ({holder}); "
+                f"stop it first (lock file: {path})") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, _holder_text().encode(), 0)
         self._fd = fd
@@ -102,7 +102,7 @@ class SchedulerLock:
             holder = postgres_holder(connection) or "holder unknown"
             connection.close()
             engine.dispose()
-            url = make_url(normalise_url(self.database_url)).render_as_string(hide_password=True)
+            url = make_url(self.database_url).render_as_string(hide_password=True)
             raise SchedulerLocked(f"another hairlink scheduler is already running on {url} "
                                   f"({holder}); stop it first")
         self._engine, self._connection = engine, connection
