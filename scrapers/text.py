@@ -18,7 +18,7 @@ _BLOCK = frozenset({
     "pre", "section", "article", "header", "footer", "aside", "dl", "dt", "dd", "hr",
     "figure", "figcaption", "details", "summary",
 })
-_QUOTE = frozenset({"blockquote", "aside"})
+_QUOTE = frozenset({"blockquote"})
 _SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg",
                    "button", "form", "input", "select", "textarea"})
 # Forum chrome inside quotes/attachments that is not the author's text.
@@ -57,7 +57,7 @@ def _walk(node: Tag, parts: list[str], base_url: str | None) -> None:
         if name in _SKIP:
             continue
         classes = child.get("class") or ()
-        if any(cls in _CHROME_CLASSES for cls in classes) and name != "aside":
+        if any(cls in _CHROME_CLASSES for cls in classes):
             continue
         if name in _QUOTE or "bbCodeBlock--quote" in classes:
             inner: list[str] = []

@@ -4,6 +4,7 @@ the score."""
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -34,6 +35,11 @@ def json_url(base_url: str, relative: str) -> str:
 def topic_url(base_url: str, topic_id: int | str, slug: str | None = None) -> str:
     """The public URL of a topic."""
     return f"{base_url.rstrip('/')}/t/{slug or 'topic'}/{topic_id}"
+
+
+def plain_title(topic: dict[str, Any]) -> str:
+    """The topic title as text (`fancy_title` is HTML-escaped)."""
+    return squash(html.unescape(topic.get("title") or topic.get("fancy_title") or ""))
 
 
 def parse_categories(data: Any) -> dict[int, str]:
@@ -74,7 +80,7 @@ def parse_topic_list(data: Any, base_url: str,
         entries.append(ListEntry(
             external_id=str(int(topic_id)),
             url=topic_url(base_url, topic_id, topic.get("slug")),
-            title=squash(topic.get("fancy_title") or topic.get("title")),
+            title=plain_title(topic),
             created_at=from_iso(topic.get("created_at")),
             last_activity_at=from_iso(topic.get("last_posted_at") or topic.get("bumped_at")),
             num_comments=max(0, int(posts) - 1) if posts is not None else None,
@@ -120,7 +126,7 @@ def parse_topic(data: Any, base_url: str, page: int = 1,
     category_id = data.get("category_id")
     return ThreadPage(
         external_id=str(int(topic_id)), url=url,
-        title=squash(data.get("fancy_title") or data.get("title")), posts=posts,
+        title=plain_title(data), posts=posts,
         category=(categories or {}).get(category_id) if category_id is not None else None,
         num_comments=max(0, posts_count - 1),
         score=opening.score if opening else int(data.get("like_count") or 0),
