@@ -1,0 +1,222 @@
+"""The treatment lexicon: package data (`lexicon.toml`) merged with an optional user file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CATEGORIES = ("drug", "device", "procedure", "supplement", "cosmetic")
+FORMS = ("oral", "topical", "sublingual", "mesotherapy")
+NEAR_TREATMENT = "@treatment"
+PACKAGED = Path(__file__).with_name("lexicon.toml")
+_NON_WORD = re.compile(r"[\W_]", re.UNICODE)
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be used; the message names the file and the entry."""
+
+
+def normalise(text: str) -> str:
+    """Lower-case and turn every non-word character into a space (length preserved)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters grow when lower-cased (e.g. "İ")
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return _NON_WORD.sub(" ", lowered)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Context an ambiguous alias needs (see the comments at the top of lexicon.toml)."""
+
+    cased: frozenset[str] = frozenset()
+    require_near: tuple[str, ...] = ()
+    reject_near: tuple[str, ...] = ()
+    reject_before: re.Pattern[str] | None = None
+    reject_after: re.Pattern[str] | None = None
+
+    @property
+    def needs_treatment_nearby(self) -> bool:
+        """Whether another treatment in the sentence satisfies `require_near`."""
+        return NEAR_TREATMENT in self.require_near
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an alias means: a treatment, the form the alias implies, its context rule."""
+
+    treatment: str
+    form: str | None = None
+    rule: Rule | None = None
+
+
+@dataclass(frozen=True)
+class TreatmentInfo:
+    """A canonical treatment."""
+
+    id: str
+    name: str
+    category: str
+    forms: tuple[str, ...] = ()
+
+
+@dataclass
+class Lexicon:
+    """Treatments, the alias table (normalised alias -> targets), decoys and form cues."""
+
+    treatments: dict[str, TreatmentInfo]
+    aliases: dict[str, list[Target]]
+    decoys: frozenset[str]
+    form_cues: dict[str, re.Pattern[str]]
+    version_hash: str
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+
+def _package_text() -> str:
+    return PACKAGED.read_text(encoding="utf-8")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Apply a user lexicon to the packaged one (see lexicon.toml for the rules)."""
+    merged = json.loads(json.dumps(base))  # deep copy of plain TOML data
+    by_id = {t["id"]: t for t in merged.get("treatment", [])}
+    for entry in extra.get("treatment", []):
+        tid = entry.get("id")
+        if not isinstance(tid, str) or not tid:
+            raise LexiconError("user lexicon: every [[treatment]] needs an id")
+        current = by_id.get(tid)
+        if current is None:
+            new = {k: v for k, v in entry.items() if k not in ("remove_aliases",
+                                                                "replace_aliases")}
+            merged.setdefault("treatment", []).append(new)
+            by_id[tid] = new
+            continue
+        for key in ("name", "category", "forms"):
+            if key in entry:
+                current[key] = entry[key]
+        if entry.get("replace_aliases"):
+            current["aliases"] = []
+            current["rule"] = []
+            current["alias_forms"] = {}
+        removed = {a.lower() for a in entry.get("remove_aliases", [])}
+        current["aliases"] = [a for a in current.get("aliases", []) if a.lower() not in removed]
+        current["aliases"].extend(entry.get("aliases", []))
+        current.setdefault("alias_forms", {}).update(entry.get("alias_forms", {}))
+        rules = [r for r in current.get("rule", [])
+                 if not removed & {a.lower() for a in r.get("aliases", [])}]
+        current["rule"] = rules + list(entry.get("rule", []))
+    merged["decoys"] = list(merged.get("decoys", [])) + list(extra.get("decoys", []))
+    merged["combo"] = list(merged.get("combo", [])) + list(extra.get("combo", []))
+    for form, cues in extra.get("forms", {}).items():
+        target = merged.setdefault("forms", {}).setdefault(form, {"cues": [], "patterns": []})
+        target["cues"] = list(target.get("cues", [])) + list(cues.get("cues", []))
+        target["patterns"] = list(target.get("patterns", [])) + list(cues.get("patterns", []))
+    return merged
+
+
+def load_lexicon(user_path: Path | str | None = None) -> Lexicon:
+    """The packaged lexicon, extended or overridden by `user_path` when given."""
+    data = tomllib.loads(_package_text())
+    if user_path is not None:
+        data = merge(data, _read(Path(user_path)))
+    return build(data, origin=str(user_path or "aggregator/lexicon.toml"))
+
+
+def _compile(pattern: str | None, where: str) -> re.Pattern[str] | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise LexiconError(f"{where}: bad regex {pattern!r}: {exc}") from exc
+
+
+def _rule(raw: dict[str, Any], where: str) -> Rule:
+    return Rule(
+        cased=frozenset(raw.get("cased", [])),
+        require_near=tuple(_near(w) for w in raw.get("require_near", [])),
+        reject_near=tuple(_near(w) for w in raw.get("reject_near", [])),
+        reject_before=_compile(raw.get("reject_before"), where),
+        reject_after=_compile(raw.get("reject_after"), where),
+    )
+
+
+def _near(word: str) -> str:
+    return word if word == NEAR_TREATMENT else " ".join(normalise(word).split())
+
+
+def _key(alias: str) -> str:
+    key = normalise(alias).strip()
+    return key
+
+
+def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
+    """Validate parsed lexicon data and build the lookup tables."""
+    treatments: dict[str, TreatmentInfo] = {}
+    aliases: dict[str, list[Target]] = {}
+
+    def add(alias: str, target: Target) -> None:
+        key = _key(alias)
+        if not key:
+            raise LexiconError(f"{origin}: alias {alias!r} has no letters or digits")
+        targets = aliases.setdefault(key, [])
+        targets[:] = [t for t in targets if t.treatment != target.treatment] + [target]
+
+    for raw in data.get("treatment", []):
+        tid = raw.get("id")
+        where = f"{origin}: treatment {tid!r}"
+        if not isinstance(tid, str) or not re.fullmatch(r"[a-z0-9_]+", tid):
+            raise LexiconError(f"{where}: id must be lower-case letters, digits and '_'")
+        category = raw.get("category", "drug")
+        if category not in CATEGORIES:
+            raise LexiconError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+        forms = tuple(raw.get("forms", []))
+        for form in forms:
+            if form not in FORMS:
+                raise LexiconError(f"{where}: unknown form {form!r}")
+        treatments[tid] = TreatmentInfo(tid, str(raw.get("name", tid)), category, forms)
+        alias_forms = {_key(k): v for k, v in raw.get("alias_forms", {}).items()}
+        for form in alias_forms.values():
+            if form not in FORMS:
+                raise LexiconError(f"{where}: unknown form {form!r} in alias_forms")
+        for alias in [*raw.get("aliases", []), tid.replace("_", " ")]:
+            add(alias, Target(tid, alias_forms.get(_key(alias))))
+        for index, rule_raw in enumerate(raw.get("rule", [])):
+            rule = _rule(rule_raw, f"{where} rule #{index + 1}")
+            for alias in rule_raw.get("aliases", []):
+                add(alias, Target(tid, alias_forms.get(_key(alias)), rule))
+    for combo in data.get("combo", []):
+        for tid in combo.get("treatments", []):
+            if tid not in treatments:
+                raise LexiconError(f"{origin}: combo names unknown treatment {tid!r}")
+        for alias in combo.get("aliases", []):
+            for tid in combo["treatments"]:
+                add(alias, Target(tid))
+    cues: dict[str, re.Pattern[str]] = {}
+    for form, spec in data.get("forms", {}).items():
+        if form not in FORMS:
+            raise LexiconError(f"{origin}: unknown form {form!r}")
+        parts = [r"\b" + r"\s+".join(re.escape(w) for w in cue.lower().split()) + r"\b"
+                 for cue in spec.get("cues", [])]
+        parts += list(spec.get("patterns", []))
+        if parts:
+            pattern = _compile("|".join(f"(?:{p})" for p in parts), f"{origin}: forms.{form}")
+            assert pattern is not None
+            cues[form] = pattern
+    decoys = frozenset(_key(d) for d in data.get("decoys", []) if _key(d))
+    digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+                          usedforsecurity=False).hexdigest()
+    return Lexicon(treatments, aliases, decoys, cues, digest, data)
