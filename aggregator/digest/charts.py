@@ -152,6 +152,9 @@ class MatplotlibCharts:
 
         matplotlib.use("Agg", force=False)
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
+
+        self._integer = MaxNLocator
 
         self._rc = {"svg.fonttype": "none", "font.size": 8, "svg.hashsalt": "hairlink"}
         self._figure = Figure(figsize=(WIDTH / 80, HEIGHT / 80), dpi=80)
@@ -181,6 +184,8 @@ class MatplotlibCharts:
             mix.invert_yaxis()
         else:
             mix.text(0.5, 0.5, "no treatments tagged", ha="center", transform=mix.transAxes)
+        months.yaxis.set_major_locator(self._integer(integer=True))
+        mix.xaxis.set_major_locator(self._integer(integer=True))
         self._figure.tight_layout()
         buffer = io.BytesIO()
         with matplotlib.rc_context(self._rc):

@@ -18,12 +18,14 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
 from aggregator.digest.present import file_stem
 from aggregator.digest.views import DigestView, digest_view
-from models.digest_queries import load_digests, newest_related
+from models.db import session_factory
+from models.digest_queries import all_study_ids, load_digests, newest_related
 from models.post_queries import CSV_FIELDS, post_to_csv_row, post_to_dict
 
 FORMATS = ("md", "html", "json", "csv", "atom")
@@ -43,6 +45,12 @@ class ExportReport:
     studies: int = 0
     threads: int = 0
     charts: str = "none"
+    format: str = ""
+    directory: Path | None = None
+
+    def __str__(self) -> str:
+        return (f"{self.format}: {self.studies} studies, {len(self.files)} files "
+                f"({self.threads} threads shown) in {self.directory}")
 
 
 def environment() -> Environment:
@@ -231,7 +239,7 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
     now = now or datetime.now(UTC)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = ExportReport()
+    report = ExportReport(format=fmt, directory=out_dir)
     html = None
     render: Callable[..., str]
     if fmt == "html":
@@ -263,3 +271,11 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
         index.write_text(html.index(index_rows, now), encoding="utf-8")
         report.files.append(index)
     return report
+
+
+def export_all(engine: Engine, out_dir: Path | str, fmt: str, *, now: datetime | None = None,
+               limit: int | None = 50, charts: str = "auto") -> ExportReport:
+    """Every stored study's `fmt` digest into `out_dir` (in its own read-only session)."""
+    with session_factory(engine)() as session:
+        return export_digests(session, all_study_ids(session), fmt, Path(out_dir), now=now,
+                              limit=limit, charts=charts)
