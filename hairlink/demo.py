@@ -9,7 +9,10 @@ again on the same directory re-crawls incrementally and duplicates nothing.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,7 +137,7 @@ def run_demo(out_dir: str | os.PathLike[str] = DEFAULT_OUT,
         try:
             stages: list[tuple[str, Callable[[], str]]] = [
                 ("init", lambda: stage_init(engine)),
-                ("crawl", lambda: stage_crawl(engine, config)),
+                ("crawl", lambda: stage_crawl(config, out / "crawl.log")),
                 ("enrich", lambda: stage_enrich(engine, server.base_urls)),
                 ("aggregate", lambda: stage_aggregate(engine, config)),
                 ("export", lambda: stage_export(engine, out, result)),
@@ -159,18 +162,30 @@ def stage_init(engine: Engine) -> str:
     return "schema at head"
 
 
-def stage_crawl(engine: Engine, config: Config) -> str:
-    """Crawl every source through `hairlink crawl`'s code path (one subprocess each)."""
-    from hairlink.commands.crawl import run_crawls
+def stage_crawl(config: Config, log_path: Path) -> str:
+    """Crawl every source with the crawl subprocess `hairlink crawl` and the scheduler use
+    (`python -m scrapers.run`: spiders, pipelines, store, one crawl-run row per source).
 
-    rows = run_crawls(engine, config, list(config.sources), full=False, settings=[],
-                      log_level="WARNING", live=False)
-    bad = [f"{row.source_name}: {row.status} ({row.message or 'no message'})"
-           for row in rows.values() if row.status != "finished"]
-    if bad:
-        raise DemoError("crawl failed for " + "; ".join(bad))
-    return ", ".join(f"{row.source_name} {row.items} items" for row in
-                     sorted(rows.values(), key=lambda r: r.source_name))
+    All sources run in one such process: on SQLite, several crawl processes writing at
+    once can hit "database is locked", and one process saves the start-up time of five.
+    """
+    names = [source.name for source in config.sources]
+    argv = [sys.executable, "-m", "scrapers.run", *names, "--config", str(config.path),
+            "--log-file", str(log_path), "--log-level", "INFO"]
+    done = subprocess.run(argv, capture_output=True, text=True,
+                          env=os.environ.copy(), check=False)
+    runs = []
+    for line in done.stdout.splitlines():
+        try:
+            runs.append(json.loads(line))
+        except ValueError:
+            continue
+    bad = [f"{run['source']}: {run['status']} ({run.get('message') or 'no message'})"
+           for run in runs if run.get("status") != "finished"]
+    if done.returncode != 0 or bad or len(runs) != len(names):
+        detail = "; ".join(bad) or done.stderr.strip()[-500:] or f"exit {done.returncode}"
+        raise DemoError(f"crawl failed: {detail} (log: {log_path})")
+    return ", ".join(f"{run['source']} {run['items']} items" for run in runs)
 
 
 def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:

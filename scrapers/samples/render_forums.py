@@ -210,8 +210,7 @@ def _xf_reactions(post_id: int, score: int, rng: random.Random) -> str:
 
 
 def _xf_page(title: str, template: str, content_key: str, crumbs: list[tuple[str, str]],
-             body: str, head_extra: str = "") -> str:
-    prefix = layout.PREFIX["xenforo"]
+             body: str, head_extra: str = "", canonical: str = "/") -> str:
     crumb_html = "".join(
         f'\t<li itemprop="itemListElement" itemscope itemtype="https://schema.org/ListItem">\n'
         f'\t\t<a href="{_esc(href)}" itemprop="item">\n'
@@ -225,7 +224,7 @@ def _xf_page(title: str, template: str, content_key: str, crumbs: list[tuple[str
         '\tdata-cookie-prefix="xf_"\n\tclass="has-no-js template-' + template + '"\n\t>\n'
         '<head>\n\t<meta charset="utf-8" />\n'
         f'\t<title>{_esc(title)} | Follicle Forum (sample)</title>\n'
-        f'\t<link rel="canonical" href="{prefix}/" />\n{head_extra}</head>\n'
+        f'\t<link rel="canonical" href="{canonical}" />\n{head_extra}</head>\n'
         f'<body data-template="{template}">\n<div class="p-pageWrapper" id="top">\n'
         '<div class="p-body">\n<div class="p-body-inner">\n'
         '\t\t<ul class="p-breadcrumbs "\n\t\t\titemscope itemtype="https://schema.org/'
@@ -306,7 +305,8 @@ def _xf_thread(thread: Thread, forum: str, rng: random.Random) -> str:
             + "".join(articles) + "\t\t</div>\n\t</div>\n</div>")
     crumbs = [("Home", f"{prefix}/"), ("Forums", f"{prefix}/"),
               (forum, f"{prefix}/forums/{slug}.{node}/")]
-    return _xf_page(thread.title, "thread_view", f"thread-{thread.id}", crumbs, body)
+    return _xf_page(thread.title, "thread_view", f"thread-{thread.id}", crumbs, body,
+                    canonical=url)
 
 
 def _xf_list_item(thread: Thread, views: int) -> str:
@@ -363,7 +363,9 @@ def write_xenforo(writer: Writer, threads: list[Thread], rng: random.Random) -> 
             if page < last:
                 head += f'\t<link rel="next" href="{base}page-{page + 1}" />\n'
             crumbs = [("Home", f"{prefix}/"), ("Forums", f"{prefix}/")]
-            page_html = _xf_page(forum, "forum_view", f"node-{node}", crumbs, body, head)
+            canonical = base if page == 1 else f"{base}page-{page}"
+            page_html = _xf_page(forum, "forum_view", f"node-{node}", crumbs, body, head,
+                                 canonical=canonical)
             rel = writer.file(f"xenforo/forums/{slug}.{node}/page-{page}.html", page_html)
             paths = [f"{base}page-{page}"]
             if page == 1:
