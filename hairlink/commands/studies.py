@@ -12,9 +12,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from hairlink.app import app, console, err_console, fail, state
+from hairlink.app import app, console, fail, state
 from hairlink.commands.importing import import_app
-from models.db import session_scope
+from models.db import session_factory, session_scope
 from models.migrate import upgrade
 from models.study_queries import STUDY_FIELDS, list_studies
 from scrapers.enrich import EnrichSettings, enrich
@@ -126,15 +126,15 @@ def studies_enrich(
         if not url.startswith(("http://", "https://")):
             fail(f"not an http(s) URL: {url}", code=2)
     upgrade(st.engine)
-    with session_scope(st.engine) as session:
+    with session_factory(st.engine)() as session:  # enrichment commits once per batch
         report = enrich(session, settings, everything=everything, limit=limit,
-                        progress=lambda text: err_console.print(text, highlight=False))
+                        progress=lambda text: typer.echo(text, err=True))
     for message in report.messages:
-        err_console.print(f"warning: {escape(message)}", highlight=False)
-    console.print(f"asked about {report.asked} studies: {report.from_s2} from Semantic Scholar, "
-                  f"{report.from_epmc} from Europe PMC, {report.not_found} unknown, "
-                  f"{report.failed} failed (kept as they were); {report.requests} requests, "
-                  f"{report.retries} retries", highlight=False)
+        typer.echo(f"warning: {message}", err=True)
+    typer.echo(f"asked about {report.asked} studies: {report.from_s2} from Semantic Scholar, "
+               f"{report.from_epmc} from Europe PMC, {report.not_found} unknown, "
+               f"{report.failed} failed (kept as they were); {report.requests} requests, "
+               f"{report.retries} retries")
     if report.asked and report.failed == report.asked:
         raise typer.Exit(1)
 
@@ -153,12 +153,12 @@ def import_studies(
     upgrade(st.engine)
 
     def show(problem: ImportProblem) -> None:
-        err_console.print(escape(str(problem)), highlight=False)
+        typer.echo(str(problem), err=True)
 
-    with session_scope(st.engine) as session:
+    with session_factory(st.engine)() as session:  # the importer commits once per file
         report = import_study_files(session, files, fmt=fmt, on_problem=show)
-    console.print(f"read {report.read} studies from {report.files} file(s): "
-                  f"{report.inserted} new, {report.updated} updated, {report.merged} merged; "
-                  f"{len(report.errors)} problem(s)", highlight=False)
+    typer.echo(f"read {report.read} studies from {report.files} file(s): "
+               f"{report.inserted} new, {report.updated} updated, {report.merged} merged; "
+               f"{len(report.errors)} problem(s)")
     if report.read == 0:
         raise typer.Exit(1)
