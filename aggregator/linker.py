@@ -35,9 +35,10 @@ W_TEXT = 0.25
 W_FORMS = 0.10
 W_TITLE = 0.10
 MAX_STUDY_TERMS = 40
-MAX_DF_SHARE = 0.5  # terms in more than half of the studies carry no topical signal
+MAX_DF_SHARE = 0.5
+MAIN_SHARE = 0.6  # terms in more than half of the studies carry no topical signal
 # Keep a topic link when its score reaches this (see docs/aggregator.md for the reasoning)
-DEFAULT_TOPIC_THRESHOLD = 0.45
+DEFAULT_TOPIC_THRESHOLD = 0.35
 DEFAULT_MAX_TOPIC_LINKS = 200  # per study
 CITATION_BONUS = 1.0  # a citation link scores 1 + its topical score
 
@@ -121,6 +122,8 @@ class StudyModel:
         for study in self.studies:
             self.tags.append(tagger.tag(study.title, study.abstract or "",
                                         [study.tldr or "", " ; ".join(study.mesh_terms)]))
+        self._treatment_sets = [set(tags) | set(s.preset_treatments)
+                                for tags, s in zip(self.tags, self.studies, strict=True)]
         treatment_ids = set(tagger.lexicon.treatments)
         for study in self.studies:
             treatment_ids.update(study.preset_treatments)
@@ -138,7 +141,7 @@ class StudyModel:
 
     def study_treatments(self, index: int) -> set[str]:
         """The treatments of study `index`: tagged from its text plus importer-set ones."""
-        return set(self.tags[index]) | set(self.studies[index].preset_treatments)
+        return self._treatment_sets[index]
 
     def _treatment_weights(self) -> None:
         n = len(self.studies)
@@ -156,6 +159,11 @@ class StudyModel:
         totals = weights.sum(axis=1, keepdims=True)
         self.treatment_weights = np.divide(weights, totals, out=np.zeros_like(weights),
                                            where=totals > 0)
+        # The study's main treatments: those weighing at least MAIN_SHARE of its heaviest.
+        heaviest = self.treatment_weights.max(axis=1, initial=0.0, keepdims=True)
+        self.main_treatments = ((self.treatment_weights > 0)
+                                & (self.treatment_weights >= MAIN_SHARE * heaviest)
+                                ).astype(np.float32)
 
     def _form_weights(self) -> None:
         forms = np.zeros((len(self.studies), len(self.form_keys)), dtype=np.float32)
@@ -240,8 +248,13 @@ class StudyModel:
 
     def scores(self, feats: ThreadFeatures,
                columns: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(score, overlap) matrices, threads x studies (or x `columns` study indices)."""
+        """(score, main) matrices, threads x studies (or x `columns` study indices).
+
+        `main` is true where the thread is tagged with one of the study's main treatments:
+        only such pairs become topic links.
+        """
         tw = self.treatment_weights if columns is None else self.treatment_weights[columns]
+        mw = self.main_treatments if columns is None else self.main_treatments[columns]
         fw = self.form_weights if columns is None else self.form_weights[columns]
         overlap = feats.treatments @ tw.T
         score = W_OVERLAP * overlap
@@ -249,7 +262,7 @@ class StudyModel:
         if fw.size:
             score += W_FORMS * (feats.forms @ fw.T)
         score += W_TEXT * self._text_scores(feats, columns)
-        return score, overlap
+        return score, (feats.treatments @ mw.T) > 0
 
     def _text_scores(self, feats: ThreadFeatures, columns: np.ndarray | None) -> np.ndarray:
         n_rows = feats.count

@@ -1,0 +1,238 @@
+"""`aggregate()`: tag and link what is new or changed since the last run (or everything).
+
+What is redone:
+- threads whose `content_hash` differs from their `aggregated_hash` (new or edited text):
+  re-tagged, their links recomputed against every study;
+- studies whose `content_hash` differs from their `aggregated_hash`: re-tagged (importer-set
+  treatments kept), their links recomputed against every thread;
+- everything when the lexicon's hash differs from the one stored in `meta`, or with `full`.
+
+Per study the topic links above `LinkSettings.topic_threshold` are kept, at most
+`max_topic_links` of them (the best); a citation link is kept for every cited study.
+Thread tags are committed batch by batch; links, hashes and the lexicon hash are written in
+one final transaction, so an interrupted run is simply redone by the next one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from aggregator import store
+from aggregator.lexicon import Lexicon, load_lexicon
+from aggregator.linker import (
+    CITATION_BONUS,
+    LinkSettings,
+    StudyModel,
+    ThreadAnalysis,
+    analyse_thread,
+    top_per_study,
+)
+from aggregator.tagger import Tagger
+from models.entities import ThreadStudyLink
+
+DEFAULT_BATCH_SIZE = 2000
+Progress = Callable[[int, int], None]  # (threads done, threads to do)
+
+
+@dataclass
+class AggregateStats:
+    """What a run did."""
+
+    full: bool = False
+    lexicon_changed: bool = False
+    lexicon_hash: str = ""
+    studies: int = 0
+    studies_changed: int = 0
+    threads_scanned: int = 0
+    threads_tagged: int = 0
+    thread_treatments: int = 0
+    citation_links: int = 0
+    topic_links_added: int = 0
+    topic_links_removed: int = 0
+    topic_links_total: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stats as a plain dict (for JSON output)."""
+        return asdict(self)
+
+
+def _trim(s: np.ndarray, t: np.ndarray, v: np.ndarray,
+          limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep the `limit` best (score desc, thread id asc) entries per study index."""
+    if s.size == 0:
+        return s, t, v
+    order = np.lexsort((t, -v, s))
+    s, t, v = s[order], t[order], v[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
+    rank = np.arange(s.size) - np.repeat(starts, np.diff(np.r_[starts, s.size]))
+    keep = rank < limit
+    return s[keep], t[keep], v[keep]
+
+
+class _Pool:
+    """The best topic candidates per study, merged block by block."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.s = np.zeros(0, dtype=np.int64)
+        self.t = np.zeros(0, dtype=np.int64)
+        self.v = np.zeros(0, dtype=np.float64)
+
+    def add(self, entries: list[tuple[int, int, float]]) -> None:
+        if not entries:
+            return
+        s, t, v = (np.array(x) for x in zip(*entries, strict=True))
+        self.s, self.t, self.v = _trim(np.r_[self.s, s.astype(np.int64)],
+                                       np.r_[self.t, t.astype(np.int64)],
+                                       np.r_[self.v, v.astype(np.float64)], self.limit)
+
+    def entries(self) -> list[tuple[int, int, float]]:
+        return [(int(a), int(b), float(c)) for a, b, c in
+                zip(self.s, self.t, self.v, strict=True)]
+
+
+def aggregate(make_session: Callable[[], Session], *, full: bool = False,
+              lexicon: Lexicon | None = None, settings: LinkSettings | None = None,
+              progress: Progress | None = None,
+              batch_size: int = DEFAULT_BATCH_SIZE) -> AggregateStats:
+    """Tag threads and studies and link them; only what changed unless `full`."""
+    started = time.perf_counter()
+    lexicon = lexicon or load_lexicon()
+    settings = settings or LinkSettings()
+    tagger = Tagger(lexicon)
+    stats = AggregateStats(full=full, lexicon_hash=lexicon.version_hash)
+
+    with make_session() as session, session.begin():
+        store.sync_treatments(session, lexicon)
+        stats.lexicon_changed = store.get_meta(session, store.LEXICON_HASH_KEY) != \
+            lexicon.version_hash
+        redo = full or stats.lexicon_changed
+        studies, current, aggregated = store.load_studies(session)
+        changed_studies = {s.id for s in studies if redo or aggregated.get(s.id) != current[s.id]}
+        changed_ids: list[int] = [] if redo else store.changed_thread_ids(session)
+        scan_all = redo or bool(changed_studies)
+        total = store.thread_count(session) if scan_all else len(changed_ids)
+        seeded = [] if redo else store.topic_links(session)
+    stats.studies, stats.studies_changed = len(studies), len(changed_studies)
+
+    model = StudyModel(studies, tagger)
+    changed_set = set(changed_ids)
+    changed_cols = np.array([s.id in changed_studies for s in studies], dtype=bool)
+    pool = _Pool(settings.max_topic_links)
+    seeded_keep = [(model.index_of[s], t, v) for s, t, v in seeded
+                   if t not in changed_set and s not in changed_studies and s in model.index_of]
+    pool.add(seeded_keep)
+    citation_rows: list[dict[str, Any]] = []
+    hashes: list[tuple[int, str]] = []
+    info: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    done = 0
+
+    if progress:
+        progress(0, total)
+    with make_session() as session:
+        batches = (store.iter_all_threads(session, batch_size) if scan_all
+                   else store.iter_threads(session, changed_ids, batch_size))
+        for batch in batches:
+            analyses = [analyse_thread(tagger, text) for text, _ in batch]
+            is_changed = np.array([redo or text.id in changed_set for text, _ in batch],
+                                  dtype=bool)
+            tag_rows = [{"thread_id": a.id, **tag.as_row()}
+                        for a, changed in zip(analyses, is_changed, strict=True) if changed
+                        for tag in a.tags.values()]
+            tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
+            store.replace_thread_treatments(session, tagged_ids, tag_rows)
+            session.commit()
+            hashes.extend((text.id, h) for (text, h), c in zip(batch, is_changed, strict=True)
+                          if c)
+            stats.threads_tagged += len(tagged_ids)
+            stats.thread_treatments += len(tag_rows)
+            if len(studies):
+                _link_block(model, settings, analyses, is_changed, changed_cols, pool,
+                            citation_rows, info)
+            done += len(batch)
+            stats.threads_scanned += len(batch)
+            if progress:
+                progress(done, total)
+
+    cited_pairs = {(r["thread_id"], r["study_id"]) for r in citation_rows}
+    seeded_pairs = {(t, int(model.ids[s])) for s, t, _ in seeded_keep}
+    final = [(s, t, v) for s, t, v in pool.entries()
+             if (t, int(model.ids[s])) not in cited_pairs]
+    final_pairs = {(t, int(model.ids[s])) for s, t, _ in final}
+    removed = [pair for pair in seeded_pairs if pair not in final_pairs]
+    topic_rows = [_topic_row(model, info, s, t, v) for s, t, v in final
+                  if (t, int(model.ids[s])) not in seeded_pairs]
+
+    with make_session() as session, session.begin():
+        if redo:
+            store.delete_links(session, everything=True)
+        else:
+            store.delete_links(session, thread_ids=changed_ids, study_ids=changed_studies)
+            store.delete_link_pairs(session, [(t, int(s)) for t, s in removed])
+        store.insert_links(session, citation_rows + topic_rows)
+        if changed_studies:
+            store.write_study_treatments(
+                session,
+                {s.id: set(model.tags[i]) for i, s in enumerate(studies)
+                 if s.id in changed_studies},
+                {s.id: set(s.preset_treatments) for s in studies if s.id in changed_studies})
+        store.mark_threads(session, hashes)
+        store.mark_studies(session, {sid: current[sid] for sid in changed_studies})
+        store.set_meta(session, store.LEXICON_HASH_KEY, lexicon.version_hash)
+        stats.topic_links_total = session.scalar(
+            select(func.count()).select_from(ThreadStudyLink)
+            .where(ThreadStudyLink.kind == "topic")) or 0
+    stats.citation_links = len(citation_rows)
+    stats.topic_links_added = len(topic_rows)
+    stats.topic_links_removed = len(removed)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[ThreadAnalysis],
+                is_changed: np.ndarray, changed_cols: np.ndarray, pool: _Pool,
+                citation_rows: list[dict[str, Any]],
+                info: dict[int, tuple[frozenset[str], frozenset[str]]]) -> None:
+    """Score a block of threads against the studies; collect citations and candidates."""
+    feats = model.features(analyses)
+    score, main = model.scores(feats)
+    eligible = main & (score >= settings.topic_threshold)
+    if not is_changed.all():
+        eligible &= is_changed[:, None] | changed_cols[None, :]
+    thread_ids = np.array([a.id for a in analyses], dtype=np.int64)
+    candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
+    pool.add(candidates)
+    keep_info = {t for _, t, _ in candidates}
+    for r, analysis in enumerate(analyses):
+        if not analysis.identifiers:
+            continue
+        for index, identifier in model.cited(analysis.identifiers).items():
+            if not (is_changed[r] or changed_cols[index]):
+                continue
+            citation_rows.append({
+                "thread_id": analysis.id, "study_id": int(model.ids[index]), "kind": "citation",
+                "score": round(CITATION_BONUS + float(score[r, index]), 6),
+                "evidence": {"identifier": identifier,
+                             "treatments": sorted(set(analysis.tags)
+                                                  & model.study_treatments(index))}})
+    for analysis in analyses:
+        if analysis.id in keep_info:
+            info[analysis.id] = (frozenset(analysis.tags),
+                                 frozenset(t for t in analysis.tokens if t in model.vocab))
+
+
+def _topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[str]]],
+               index: int, thread_id: int, score: float) -> dict[str, Any]:
+    tags, terms = info.get(thread_id, (frozenset(), frozenset()))
+    return {"thread_id": thread_id, "study_id": int(model.ids[index]), "kind": "topic",
+            "score": round(score, 6),
+            "evidence": {"treatments": sorted(tags & model.study_treatments(index)),
+                         "terms": [t for t in model.keywords[index] if t in terms][:5]}}

@@ -1,0 +1,217 @@
+"""The aggregator's reads and writes: treatments, tags, links, meta state. Caller's session.
+
+Bulk statements only (executemany inserts, IN-list deletes in batches); the same code runs on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from aggregator.lexicon import Lexicon
+from aggregator.linker import StudyText, ThreadText
+from models.entities import (
+    Meta,
+    Reply,
+    Study,
+    StudyTreatment,
+    Thread,
+    ThreadStudyLink,
+    ThreadTreatment,
+    Treatment,
+)
+from models.store import batched, dialect_insert
+from models.study_store import study_content_hash
+
+IN_BATCH = 500  # ids per IN list (well under SQLite's parameter limit)
+LEXICON_HASH_KEY = "aggregator.lexicon_hash"
+STUDY_TAGS_KEY = "aggregator.study_tags"  # study id -> treatments the aggregator added
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    """A value of the `meta` table."""
+    return session.scalar(select(Meta.value).where(Meta.key == key))
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    """Insert or replace a value of the `meta` table."""
+    stmt = dialect_insert(session, Meta).values(key=key, value=value)
+    session.execute(stmt.on_conflict_do_update(index_elements=[Meta.key],
+                                               set_={"value": stmt.excluded.value}))
+
+
+def sync_treatments(session: Session, lexicon: Lexicon) -> int:
+    """Make the `treatment` rows match the lexicon (rows it no longer has are kept)."""
+    rows = [{"id": t.id, "name": t.name, "category": t.category}
+            for t in lexicon.treatments.values()]
+    if rows:
+        stmt = dialect_insert(session, Treatment)
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[Treatment.id],
+            set_={"name": stmt.excluded.name, "category": stmt.excluded.category}), rows)
+    return len(rows)
+
+
+def load_studies(session: Session) -> tuple[list[StudyText], dict[int, str], dict[int, str]]:
+    """Every study as the linker reads it, its current and its last aggregated hash.
+
+    Treatments an importer set stay as `preset_treatments`; those the aggregator added
+    itself (remembered in meta) are recomputed from the text.
+    """
+    added = tagger_added(session)
+    stored: dict[int, set[str]] = {}
+    for study_id, tid in session.execute(select(StudyTreatment.study_id,
+                                                StudyTreatment.treatment_id)):
+        stored.setdefault(study_id, set()).add(tid)
+    studies: list[StudyText] = []
+    current: dict[int, str] = {}
+    aggregated: dict[int, str] = {}
+    for study in session.scalars(select(Study).order_by(Study.id)):
+        preset = sorted(stored.get(study.id, set()) - added.get(study.id, set()))
+        studies.append(StudyText(study.id, study.title or "", study.abstract, study.tldr,
+                                 list(study.mesh_terms or []), study.doi, study.pmid,
+                                 study.pmcid, preset))
+        current[study.id] = study.content_hash or study_content_hash(study)
+        if study.aggregated_hash:
+            aggregated[study.id] = study.aggregated_hash
+    return studies, current, aggregated
+
+
+def tagger_added(session: Session) -> dict[int, set[str]]:
+    """Study treatments the aggregator added (not set by an importer)."""
+    raw = get_meta(session, STUDY_TAGS_KEY)
+    if not raw:
+        return {}
+    return {int(k): set(v) for k, v in json.loads(raw).items()}
+
+
+def write_study_treatments(session: Session, tagged: dict[int, set[str]],
+                           preset: dict[int, set[str]]) -> int:
+    """Store the tagger's treatments of the given studies, keeping importer-set ones."""
+    added = tagger_added(session)
+    rows: list[dict[str, Any]] = []
+    stale: list[tuple[int, str]] = []
+    for study_id, tids in tagged.items():
+        new = tids - preset.get(study_id, set())
+        stale.extend((study_id, t) for t in added.get(study_id, set()) - new)
+        rows.extend({"study_id": study_id, "treatment_id": t} for t in sorted(new))
+        if new:
+            added[study_id] = new
+        else:
+            added.pop(study_id, None)
+    for chunk in batched(stale, IN_BATCH):
+        session.execute(delete(StudyTreatment).where(
+            tuple_(StudyTreatment.study_id, StudyTreatment.treatment_id).in_(chunk)))
+    if rows:
+        session.execute(dialect_insert(session, StudyTreatment).on_conflict_do_nothing(), rows)
+    set_meta(session, STUDY_TAGS_KEY,
+             json.dumps({str(k): sorted(v) for k, v in sorted(added.items())}))
+    return len(rows)
+
+
+def changed_thread_ids(session: Session) -> list[int]:
+    """Threads whose text changed since they were last aggregated (or never were)."""
+    return list(session.scalars(select(Thread.id).where(or_(
+        Thread.aggregated_hash.is_(None), Thread.aggregated_hash != Thread.content_hash))
+        .order_by(Thread.id)))
+
+
+def thread_count(session: Session) -> int:
+    """How many threads are stored."""
+    return session.scalar(select(func.count(Thread.id))) or 0
+
+
+def _with_replies(session: Session, rows: Sequence[Any]) -> list[tuple[ThreadText, str]]:
+    ids = [row.id for row in rows]
+    replies: dict[int, list[str]] = {}
+    if ids:
+        for thread_id, body in session.execute(
+                select(Reply.thread_id, Reply.body).where(Reply.thread_id.in_(ids))
+                .order_by(Reply.thread_id, Reply.position, Reply.id)):
+            replies.setdefault(thread_id, []).append(body or "")
+    return [(ThreadText(row.id, row.title or "", row.body or "", replies.get(row.id, [])),
+             row.content_hash) for row in rows]
+
+
+_THREAD_COLUMNS = (Thread.id, Thread.title, Thread.body, Thread.content_hash)
+
+
+def iter_all_threads(session: Session, batch_size: int) -> Iterator[list[tuple[ThreadText, str]]]:
+    """Every thread with its replies and content hash, in id order, batch by batch."""
+    last = 0
+    while True:
+        rows = session.execute(select(*_THREAD_COLUMNS).where(Thread.id > last)
+                               .order_by(Thread.id).limit(batch_size)).all()
+        if not rows:
+            return
+        last = rows[-1].id
+        yield _with_replies(session, rows)
+
+
+def iter_threads(session: Session, ids: Sequence[int],
+                 batch_size: int) -> Iterator[list[tuple[ThreadText, str]]]:
+    """The given threads with their replies and content hash, batch by batch."""
+    for chunk in batched(ids, min(batch_size, IN_BATCH)):
+        rows = session.execute(select(*_THREAD_COLUMNS).where(Thread.id.in_(chunk))
+                               .order_by(Thread.id)).all()
+        yield _with_replies(session, rows)
+
+
+def replace_thread_treatments(session: Session, thread_ids: Sequence[int],
+                              rows: Sequence[dict[str, Any]]) -> None:
+    """Replace the tags of `thread_ids` with `rows`."""
+    for chunk in batched(thread_ids, IN_BATCH):
+        session.execute(delete(ThreadTreatment).where(ThreadTreatment.thread_id.in_(chunk)))
+    if rows:
+        session.execute(dialect_insert(session, ThreadTreatment), list(rows))
+
+
+def topic_links(session: Session) -> list[tuple[int, int, float]]:
+    """Every stored topic link as (study id, thread id, score)."""
+    return [(s, t, float(v)) for s, t, v in session.execute(
+        select(ThreadStudyLink.study_id, ThreadStudyLink.thread_id, ThreadStudyLink.score)
+        .where(ThreadStudyLink.kind == "topic"))]
+
+
+def delete_links(session: Session, thread_ids: Iterable[int] = (),
+                 study_ids: Iterable[int] = (), everything: bool = False) -> None:
+    """Delete links of the given threads and studies (or all links)."""
+    if everything:
+        session.execute(delete(ThreadStudyLink))
+        return
+    for chunk in batched(list(thread_ids), IN_BATCH):
+        session.execute(delete(ThreadStudyLink).where(ThreadStudyLink.thread_id.in_(chunk)))
+    for chunk in batched(list(study_ids), IN_BATCH):
+        session.execute(delete(ThreadStudyLink).where(ThreadStudyLink.study_id.in_(chunk)))
+
+
+def delete_link_pairs(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
+    """Delete links by (thread id, study id)."""
+    for chunk in batched(pairs, IN_BATCH):
+        session.execute(delete(ThreadStudyLink).where(
+            tuple_(ThreadStudyLink.thread_id, ThreadStudyLink.study_id).in_(chunk)))
+
+
+def insert_links(session: Session, rows: Sequence[dict[str, Any]],
+                 batch_size: int = 5000) -> None:
+    """Insert link rows (thread_id, study_id, kind, score, evidence)."""
+    for chunk in batched(rows, batch_size):
+        session.execute(dialect_insert(session, ThreadStudyLink), chunk)
+
+
+def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
+    """Remember the content hash each thread was aggregated at."""
+    for chunk in batched(hashes, 5000):
+        session.execute(update(Thread), [{"id": i, "aggregated_hash": h} for i, h in chunk])
+
+
+def mark_studies(session: Session, hashes: dict[int, str]) -> None:
+    """Remember the content hash each study was aggregated at."""
+    if hashes:
+        session.execute(update(Study), [{"id": i, "aggregated_hash": h}
+                                        for i, h in hashes.items()])
