@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from models.config import Config, load_config
-from models.db import make_engine
+from models.db import make_engine, session_factory
 from models.entities import (
     CrawlRun,
     Reply,
@@ -206,13 +206,16 @@ def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
 
 
 def stage_aggregate(engine: Engine, config: Config) -> str:
-    """Tag treatments and link threads to studies (what is new or changed)."""
-    from aggregator import pipeline  # type: ignore[attr-defined]
+    """Tag treatments and link threads to studies (as `hairlink aggregate`)."""
+    from aggregator.lexicon import load_lexicon
+    from aggregator.linker import LinkSettings
+    from aggregator.run import aggregate
 
-    with Session(engine) as session:
-        report = pipeline.aggregate(session, config=config)
-        session.commit()
-    return str(report)
+    stats = aggregate(session_factory(engine), lexicon=load_lexicon(config.lexicon),
+                      settings=LinkSettings.from_section(config.section("aggregate")))
+    return (f"{stats.threads_tagged} threads tagged ({stats.thread_treatments} treatment "
+            f"tags), {stats.citation_links} citation links, {stats.topic_links_total} "
+            "topic links")
 
 
 def stage_export(engine: Engine, out: Path, result: DemoResult) -> str:
