@@ -82,8 +82,10 @@ def main() -> int:
         print(f"| {sid:5} | {nd:6.3f} | {p6:5.3f} | {bnd:11.3f} | {bp6:8.3f} |")
     posts, studies = load_corpus(eval_dir)
     print(f"\ntopic threshold sweep (default {DEFAULT_TOPIC_THRESHOLD}): stored link = score >= "
-          "threshold and a main treatment of the study shared, judged against grade >= 1 over all pairs")
-    for row in threshold_sweep(posts, studies, lexicon, (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)):
+          "threshold and a main treatment of the study shared,\njudged against grade >= 1 "
+          "over all (thread, study) pairs")
+    sweep = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+    for row in threshold_sweep(posts, studies, lexicon, sweep):
         print(f"  {row['threshold']:.2f}: precision {row['precision']:.3f} recall "
               f"{row['recall']:.3f} links {row['links']}")
     checks = {"tagging F1": t.f1, "tagging P": t.precision,
