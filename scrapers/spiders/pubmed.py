@@ -6,17 +6,25 @@ default 10000: PubMed's own ceiling for paging a search). NCBI's rules are kept:
 3 requests a second (10 with `HAIRLINK_NCBI_API_KEY`, sent as `api_key`), one at a time,
 `tool=hairlink` and `email=<config contact>` on every request. robots.txt is not consulted:
 E-utilities is an API whose usage policy is exactly those rules.
+
+Incremental by default: once the source has a finished crawl, the search is narrowed to
+entries added to PubMed (`[EDAT]`) since three days before that crawl started; `full=1`
+(`python -m scrapers.run --full`) searches everything again.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import scrapy
 from scrapy.http import Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from models.entities import CrawlRun
 from scrapers.base import HairlinkSpider
 from scrapers.items import StudyItem
 from scrapers.parsers import pubmed
@@ -29,6 +37,7 @@ DEFAULT_RETMAX = 10_000
 API_KEY_ENV = "HAIRLINK_NCBI_API_KEY"
 DELAY_WITHOUT_KEY = 0.34  # 3 requests/s
 DELAY_WITH_KEY = 0.1  # 10 requests/s
+INCREMENTAL_OVERLAP = timedelta(days=3)
 
 
 def drop_reason(reason: str) -> str:
@@ -78,9 +87,24 @@ class PubmedSpider(HairlinkSpider):
             params["api_key"] = self.api_key
         return params
 
-    def esearch_url(self) -> str:
-        params: dict[str, str] = {"db": "pubmed", "term": self.term, "usehistory": "y",
-                                  "retmax": "0"}
+    def added_since(self) -> date | None:
+        """The EDAT lower bound of an incremental crawl (None: search everything)."""
+        if self.full:
+            return None
+        with Session(self.engine) as session:
+            last = session.scalar(select(func.max(CrawlRun.started_at)).where(
+                CrawlRun.source_name == self.source_name, CrawlRun.status == "finished"))
+        return (last - INCREMENTAL_OVERLAP).date() if last else None
+
+    def search_term(self, since: date | None = None) -> str:
+        """The configured term, narrowed to entries added since `since` when given."""
+        if since is None:
+            return self.term
+        return f'({self.term}) AND ("{since:%Y/%m/%d}"[EDAT] : "3000"[EDAT])'
+
+    def esearch_url(self, since: date | None = None) -> str:
+        params: dict[str, str] = {"db": "pubmed", "term": self.search_term(since),
+                                  "usehistory": "y", "retmax": "0"}
         if self.mindate or self.maxdate:
             params["datetype"] = "pdat"
             params["mindate"] = self.mindate or "1800"
@@ -95,7 +119,11 @@ class PubmedSpider(HairlinkSpider):
         return f"{self.base_url}{EFETCH_PATH}?{urlencode(params)}"
 
     async def start(self) -> Any:
-        yield scrapy.Request(self.esearch_url(), callback=self.parse_search, dont_filter=True)
+        since = self.added_since()
+        if since is not None:
+            self.logger.info("incremental search: entries added since %s", since)
+        yield scrapy.Request(self.esearch_url(since), callback=self.parse_search,
+                             dont_filter=True)
 
     def parse_search(self, response: Response) -> Any:
         result = self.parse_or_drop(response, lambda r: pubmed.parse_esearch(r.body), "esearch")

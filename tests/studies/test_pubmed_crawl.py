@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -137,6 +138,18 @@ def test_crawl_through_esearch_and_paged_efetch(tmp_path: Path, db_url: str,
         run = session.scalars(select(CrawlRun)).one()
         assert (run.status, run.items, run.dropped) == ("finished", TOTAL - 1,
                                                         {"article_no_pmid": 1})
+    # The next crawl is incremental: only entries added since shortly before the last one.
+    fake.calls.clear()
+    with LoopbackServer() as server:
+        server.route("/entrez/eutils/esearch.fcgi", fake.esearch)
+        server.route("/entrez/eutils/efetch.fcgi", fake.efetch)
+        code, output = run_crawl(tmp_path, db_url, server.base_url)
+    assert code == 0, output
+    since = (run.started_at - timedelta(days=3)).strftime("%Y/%m/%d")
+    assert fake.calls[0]["term"] == (f'(alopecia AND minoxidil) AND ("{since}"[EDAT] : '
+                                     '"3000"[EDAT])')
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Study)) == TOTAL - 1
 
 
 @pytest.mark.slow
