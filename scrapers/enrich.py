@@ -304,3 +304,49 @@ def enrich(session: Session, settings: EnrichSettings, everything: bool = False,
     """Enrich the studies never enriched (or all of them with `everything`)."""
     studies = studies_to_enrich(session, everything=everything, limit=limit)
     return enrich_studies(session, studies, settings, sleep=sleep, progress=progress)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m scrapers.enrich [--config PATH] [--all] [--limit N] [--s2-url URL]
+    [--epmc-url URL]`: enrichment as a subprocess (for the scheduler). Prints one JSON line
+    with the counts; exit 1 when every study asked about failed."""
+    import argparse
+    import sys
+
+    from models.config import ConfigError, load_config
+    from models.db import make_engine, session_factory
+    from models.migrate import current_revision, head_revision, upgrade
+
+    parser = argparse.ArgumentParser(prog="python -m scrapers.enrich",
+                                     description="Enrich stored studies (TLDR, citations).")
+    parser.add_argument("--config", help="config file (default: the usual lookup)")
+    parser.add_argument("--all", action="store_true", help="ask again about enriched studies")
+    parser.add_argument("--limit", type=int, default=None, help="at most N studies")
+    parser.add_argument("--s2-url", help="Semantic Scholar base URL")
+    parser.add_argument("--epmc-url", help="Europe PMC base URL")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"error: configuration error: {exc}", file=sys.stderr)
+        return 2
+    settings = EnrichSettings.from_env(args.s2_url, args.epmc_url, contact=config.contact)
+    engine = make_engine(config.database_url)
+    try:
+        if current_revision(engine) != head_revision():
+            upgrade(engine)
+        with session_factory(engine)() as session:
+            report = enrich(session, settings, everything=args.all, limit=args.limit)
+    finally:
+        engine.dispose()
+    for message in report.messages:
+        print(f"warning: {message}", file=sys.stderr)
+    print(json.dumps({"asked": report.asked, "from_s2": report.from_s2,
+                      "from_epmc": report.from_epmc, "not_found": report.not_found,
+                      "failed": report.failed, "requests": report.requests,
+                      "retries": report.retries}), flush=True)
+    return 1 if report.asked and report.failed == report.asked else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +199,28 @@ def test_retry_after_forms() -> None:
     assert retry_after_seconds("12") == 12.0
     assert retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now=now) == 30.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_module_entry_point_for_the_scheduler(db_url: str, services: FakeServices,
+                                              httpserver: HTTPServer, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from models.db import make_engine
+    from models.migrate import upgrade
+    from scrapers.enrich import main
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        upsert_study(session, {"pmid": "99000300"})
+        session.commit()
+    services.papers["PMID:99000300"] = paper("99000300", None, "Via the module.", 1)
+    monkeypatch.setenv("HAIRLINK_DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)
+    base = httpserver.url_for("/").rstrip("/")
+    assert main(["--s2-url", base, "--epmc-url", base]) == 0
+    counts = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (counts["asked"], counts["from_s2"], counts["failed"]) == (1, 1, 0)
+    with Session(engine) as session:
+        assert session.scalars(select(Study)).one().tldr == "Via the module."
+    engine.dispose()
