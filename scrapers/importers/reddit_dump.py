@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import zstandard
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy import func as sa_func
 from sqlalchemy.orm import Session
 
@@ -42,7 +42,6 @@ from scrapers.parsers.reddit import MalformedRecord, reply_from_comment, thread_
 from scrapers.pipelines.authors import author_salt, hash_author
 from scrapers.pipelines.store import thread_in
 from scrapers.pipelines.validate import thread_problem
-from scrapers.text import tidy
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 MAX_WINDOW_SIZE = 2**31  # Pushshift dumps are compressed with --long=31
@@ -206,7 +205,7 @@ def record_kind(record: dict[str, Any]) -> str | None:
 
 def _thread_in(item: ThreadItem, salt: str) -> ThreadIn:
     item.title = " ".join(item.title.split())
-    item.body = tidy(item.body or "")
+    item.body = item.body or ""  # markdown_to_text output is already tidy
     item.author = hash_author(salt, item.author)
     return thread_in(item)
 
@@ -223,17 +222,17 @@ def trim_replies(session: Session, thread_ids: Iterable[int], keep: int) -> int:
     if not ids:
         return 0
     rank = sa_func.row_number().over(partition_by=Reply.thread_id, order_by=_rank_order())
-    ranked = select(Reply.id, Reply.position, rank.label("rank")) \
-        .where(Reply.thread_id.in_(ids)).subquery()
-    doomed = [row.id for row in session.execute(
-        select(ranked.c.id).where(ranked.c.rank > keep))]
+    rows = session.execute(select(Reply.id, Reply.position, rank.label("rank"))
+                           .where(Reply.thread_id.in_(ids))).all()
+    doomed = [row.id for row in rows if row.rank > keep]
+    moved = [{"rid": row.id, "pos": row.rank - 1} for row in rows
+             if row.rank <= keep and row.position != row.rank - 1]
     if doomed:
         session.execute(delete(Reply).where(Reply.id.in_(doomed)))
-    moved = [{"id": row.id, "position": row.rank - 1} for row in session.execute(
-        select(ranked.c.id, ranked.c.rank)
-        .where(ranked.c.rank <= keep, ranked.c.position != ranked.c.rank - 1))]
     if moved:
-        session.execute(update(Reply), moved)  # bulk UPDATE by primary key
+        table = Reply.__table__
+        session.execute(update(table).where(table.c.id == bindparam("rid"))
+                        .values(position=bindparam("pos")), moved)  # one executemany
     return len(doomed)
 
 
@@ -382,7 +381,7 @@ class RedditDumpImporter:
                 for reply in ranked[:self.keep]:
                     rows.append({
                         "thread_id": thread_id, "external_id": reply.external_id,
-                        "body": tidy(reply.body or ""), "score": reply.score,
+                        "body": reply.body or "", "score": reply.score,
                         "author_hash": hash_author(self.salt, reply.author),
                         "created_at": reply.created_at, "position": 0,
                     })
