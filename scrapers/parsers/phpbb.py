@@ -165,7 +165,7 @@ def parse_viewtopic(text: str, url: str, base_url: str, tz: ZoneInfo) -> ThreadP
     title_link = doc.css("h2.topic-title a, h2 a")
     title = squash(" ".join((title_link[0] if title_link else doc.css("h2")[0])
                             .css("::text").getall())) if (title_link or doc.css("h2")) else ""
-    if not title:
+    if not title and not doc.css("h2"):
         raise ParseError("no topic title (h2)")
     topic = query_arg(url, "t")
     for href in doc.css("h2 a::attr(href), input[name=t]::attr(value)").getall():

@@ -163,7 +163,7 @@ def parse_thread_page(text: str, url: str) -> ThreadPage:
         raise ParseError("no thread id on the page")
     title = squash(" ".join(doc.css("h1.p-title-value::text, "
                                     "h1.p-title-value :not(.label)::text").getall()))
-    if not title:
+    if not title and not doc.css("h1.p-title-value"):
         raise ParseError("no thread title (h1.p-title-value)")
     posts = []
     for position, art in enumerate(articles):

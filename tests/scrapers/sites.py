@@ -376,3 +376,21 @@ def serve_phpbb(server: LoopbackServer, threads: list[FakeThread], forum_id: int
             start = "" if page == 1 else f"&start={(page - 1) * posts_per_page}"
             server.add(f"/viewtopic.php?t={thread.thread_id}{start}",
                        phpbb_viewtopic(thread, page, posts_per_page, forum_id, time_tags))
+
+
+def serve(kind: str, server: LoopbackServer, threads: list[FakeThread]) -> None:
+    """Serve `threads` as a forum of `kind` (small pages so paging is exercised)."""
+    if kind == "discourse":
+        serve_discourse(server, threads, per_page=30, chunk=20)
+    elif kind == "xenforo":
+        serve_xenforo(server, threads, per_page=20, posts_per_page=20)
+    elif kind == "phpbb":
+        serve_phpbb(server, threads, per_page=25, posts_per_page=10)
+    else:
+        raise ValueError(kind)
+
+
+# The third list page of each engine as `serve` lays it out (for paging assertions).
+THIRD_LIST_PAGE = {"discourse": "/latest.json?no_definitions=true&page=2",
+                   "xenforo": "/forums/hair.4/page-3",
+                   "phpbb": "/viewforum.php?f=2&start=50"}
