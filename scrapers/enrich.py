@@ -5,6 +5,9 @@ a handful of large POSTs (500 ids each) driven by what is in the database, and i
 the command line, where Scrapy's reactor would need a subprocess and a round trip through
 items and pipelines for what is a read-modify-write of a few columns.
 
+Studies missing a title, journal or year that have a DOI get those from Crossref
+(`/works/<doi>`, fill-gaps only).
+
 Rules: ask Semantic Scholar's batch endpoint for every study (`PMID:` ids, else `DOI:`);
 papers it does not know (`null` entries) or that come back without a citation count are
 asked of Europe PMC (`citedByCount`). 429 and 503 answers are retried after `Retry-After`
@@ -34,11 +37,12 @@ from models.entities import Study
 from models.store import utcnow
 from models.study_queries import studies_to_enrich
 from models.study_store import IDENTIFIERS, StudyIn, upsert_study
-from scrapers.parsers import europepmc, semanticscholar
+from scrapers.parsers import crossref, europepmc, semanticscholar
 from scrapers.parsers.jsonbody import ServiceError
 
 S2_DEFAULT_BASE = "https://api.semanticscholar.org"
 EPMC_DEFAULT_BASE = "https://www.ebi.ac.uk"
+CROSSREF_DEFAULT_BASE = "https://api.crossref.org"
 S2_BATCH_PATH = "/graph/v1/paper/batch"
 EPMC_SEARCH_PATH = "/europepmc/webservices/rest/search"
 S2_BATCH_LIMIT = 500
@@ -64,23 +68,32 @@ class EnrichSettings:
     timeout: float = 30.0
     user_agent: str = "hairlink (study enrichment)"
     use_epmc: bool = True
+    crossref_base: str = CROSSREF_DEFAULT_BASE
+    crossref_interval: float = 0.2
+    use_crossref: bool = True
+    contact: str | None = None
 
     @classmethod
     def from_env(cls, s2_base: str | None = None, epmc_base: str | None = None,
-                 contact: str | None = None, **overrides: Any) -> EnrichSettings:
+                 contact: str | None = None, crossref_base: str | None = None,
+                 **overrides: Any) -> EnrichSettings:
         """Settings from options, else HAIRLINK_S2_BASE_URL / HAIRLINK_EPMC_BASE_URL /
-        HAIRLINK_S2_API_KEY, else the public services."""
+        HAIRLINK_CROSSREF_BASE_URL / HAIRLINK_S2_API_KEY, else the public services."""
         agent = "hairlink (study enrichment" + (f"; {contact})" if contact else ")")
         settings = cls(
             s2_base=(s2_base or os.environ.get("HAIRLINK_S2_BASE_URL") or S2_DEFAULT_BASE),
             epmc_base=(epmc_base or os.environ.get("HAIRLINK_EPMC_BASE_URL")
                        or EPMC_DEFAULT_BASE),
             s2_api_key=os.environ.get("HAIRLINK_S2_API_KEY") or None,
+            crossref_base=(crossref_base or os.environ.get("HAIRLINK_CROSSREF_BASE_URL")
+                           or CROSSREF_DEFAULT_BASE),
             user_agent=agent,
+            contact=contact,
             **overrides,
         )
         settings.s2_base = settings.s2_base.rstrip("/")
         settings.epmc_base = settings.epmc_base.rstrip("/")
+        settings.crossref_base = settings.crossref_base.rstrip("/")
         settings.batch_size = max(1, min(settings.batch_size, S2_BATCH_LIMIT))
         return settings
 
@@ -92,6 +105,7 @@ class EnrichReport:
     asked: int = 0
     from_s2: int = 0
     from_epmc: int = 0
+    from_crossref: int = 0
     not_found: int = 0
     failed: int = 0
     requests: int = 0
@@ -174,6 +188,29 @@ def _ids_of(study: Study) -> StudyIn:
     return {kind: getattr(study, kind) for kind in IDENTIFIERS}  # type: ignore[return-value]
 
 
+def _incomplete(study: Study) -> bool:
+    """A study missing a title, journal or year (Crossref can fill those from its DOI)."""
+    return not study.title or not study.journal or study.pub_year is None
+
+
+def crossref_work(client: HttpClient, doi: str) -> StudyIn | None:
+    """Crossref's bibliographic record of `doi` (None when Crossref does not know it)."""
+    settings = client.settings
+    query = f"?{urllib.parse.urlencode({'mailto': settings.contact})}" if settings.contact \
+        else ""
+    url = f"{settings.crossref_base}/works/{urllib.parse.quote(doi, safe='/')}{query}"
+    status, body = client.request("crossref", settings.crossref_interval, url)
+    if status == 404:
+        return None
+    if status != 200:
+        raise RequestFailed(f"crossref: HTTP {status}")
+    try:
+        works = crossref.parse_works(body)
+    except ServiceError as exc:
+        raise RequestFailed(f"crossref: {exc}") from exc
+    return next((w for w in works if w.get("doi") == doi), None)
+
+
 def s2_batch(client: HttpClient, records: list[StudyIn],
              ) -> list[semanticscholar.S2Paper | None]:
     """Semantic Scholar papers for `records` (aligned; None = unknown). RequestFailed on error."""
@@ -227,6 +264,7 @@ def enrich_studies(session: Session, studies: list[Study], settings: EnrichSetti
     client = HttpClient(settings, sleep=sleep, report=report)
     # Identifiers are copied first: a merge during the run may fold one row into another.
     records = [_ids_of(study) for study in studies]
+    incomplete = {i for i, study in enumerate(studies) if _incomplete(study)}
     for start in range(0, len(records), settings.batch_size):
         batch = records[start:start + settings.batch_size]
         report.asked += len(batch)
@@ -238,8 +276,10 @@ def enrich_studies(session: Session, studies: list[Study], settings: EnrichSetti
             s2_failed = True
         else:
             s2_failed = False
-        for record, paper in zip(batch, papers, strict=True):
+        for offset, (record, paper) in enumerate(zip(batch, papers, strict=True)):
             _enrich_one(session, client, record, paper, s2_failed, report)
+            if start + offset in incomplete and settings.use_crossref:
+                _fill_from_crossref(session, client, record, paper, report)
         session.commit()
         if progress:
             progress(f"{min(start + len(batch), len(records))}/{len(records)} studies asked")
@@ -283,6 +323,29 @@ def _enrich_one(session: Session, client: HttpClient, record: StudyIn,
         report.messages.append(f"not stored: {str(exc).splitlines()[0]}")
 
 
+def _fill_from_crossref(session: Session, client: HttpClient, record: StudyIn,
+                        paper: semanticscholar.S2Paper | None, report: EnrichReport) -> None:
+    """Fill an incomplete study's empty bibliographic fields from Crossref (by DOI)."""
+    doi = record.get("doi") or (paper.doi if paper else None)
+    if not doi:
+        return
+    try:
+        work = crossref_work(client, doi)
+    except RequestFailed as exc:
+        report.messages.append(str(exc))
+        return
+    if work is None:
+        return
+    work = _merge_ids(work, record)
+    try:
+        with session.begin_nested():
+            upsert_study(session, work)
+    except SQLAlchemyError as exc:
+        report.messages.append(f"not stored: {str(exc).splitlines()[0]}")
+        return
+    report.from_crossref += 1
+
+
 def _merge_ids(base: StudyIn, extra: StudyIn) -> StudyIn:
     merged: dict[str, Any] = dict(base)
     for key, value in extra.items():
@@ -324,13 +387,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="at most N studies")
     parser.add_argument("--s2-url", help="Semantic Scholar base URL")
     parser.add_argument("--epmc-url", help="Europe PMC base URL")
+    parser.add_argument("--crossref-url", help="Crossref base URL")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
     except ConfigError as exc:
         print(f"error: configuration error: {exc}", file=sys.stderr)
         return 2
-    settings = EnrichSettings.from_env(args.s2_url, args.epmc_url, contact=config.contact)
+    settings = EnrichSettings.from_env(args.s2_url, args.epmc_url, contact=config.contact,
+                                       crossref_base=args.crossref_url)
     engine = make_engine(config.database_url)
     try:
         if current_revision(engine) != head_revision():
@@ -342,7 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     for message in report.messages:
         print(f"warning: {message}", file=sys.stderr)
     print(json.dumps({"asked": report.asked, "from_s2": report.from_s2,
-                      "from_epmc": report.from_epmc, "not_found": report.not_found,
+                      "from_epmc": report.from_epmc, "from_crossref": report.from_crossref,
+                      "not_found": report.not_found,
                       "failed": report.failed, "requests": report.requests,
                       "retries": report.retries}), flush=True)
     return 1 if report.asked and report.failed == report.asked else 0

@@ -108,21 +108,29 @@ def studies_enrich(
     epmc_url: Annotated[str | None, typer.Option(
         "--epmc-url", help="Europe PMC base URL (default $HAIRLINK_EPMC_BASE_URL, else "
         "https://www.ebi.ac.uk).")] = None,
+    crossref_url: Annotated[str | None, typer.Option(
+        "--crossref-url", help="Crossref base URL (default $HAIRLINK_CROSSREF_BASE_URL, else "
+        "https://api.crossref.org).")] = None,
     no_epmc: Annotated[bool, typer.Option(
         "--no-epmc", help="Do not fall back to Europe PMC.")] = False,
+    no_crossref: Annotated[bool, typer.Option(
+        "--no-crossref", help="Do not fill missing titles/journals/years from Crossref.")
+                           ] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N studies.")
                      ] = None,
     delay: Annotated[float | None, typer.Option(
         "--delay", min=0.0, help="Seconds between Semantic Scholar requests (default 1).")
                      ] = None,
 ) -> None:
-    """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback)."""
+    """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback);
+    complete missing titles, journals and years from Crossref by DOI."""
     st = state(ctx)
-    overrides: dict[str, Any] = {"use_epmc": not no_epmc}
+    overrides: dict[str, Any] = {"use_epmc": not no_epmc, "use_crossref": not no_crossref}
     if delay is not None:
         overrides["s2_interval"] = delay
-    settings = EnrichSettings.from_env(s2_url, epmc_url, contact=st.config.contact, **overrides)
-    for url in (settings.s2_base, settings.epmc_base):
+    settings = EnrichSettings.from_env(s2_url, epmc_url, contact=st.config.contact,
+                                       crossref_base=crossref_url, **overrides)
+    for url in (settings.s2_base, settings.epmc_base, settings.crossref_base):
         if not url.startswith(("http://", "https://")):
             fail(f"not an http(s) URL: {url}", code=2)
     upgrade(st.engine)
@@ -133,6 +141,7 @@ def studies_enrich(
         typer.echo(f"warning: {message}", err=True)
     typer.echo(f"asked about {report.asked} studies: {report.from_s2} from Semantic Scholar, "
                f"{report.from_epmc} from Europe PMC, {report.not_found} unknown, "
+               f"{report.from_crossref} completed from Crossref, "
                f"{report.failed} failed (kept as they were); {report.requests} requests, "
                f"{report.retries} retries")
     if report.asked and report.failed == report.asked:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -174,12 +175,22 @@ def test_enrich_command_against_loopback(listed: Engine, httpserver: HTTPServer)
     httpserver.expect_request("/graph/v1/paper/batch", method="POST").respond_with_handler(batch)
     httpserver.expect_request("/europepmc/webservices/rest/search").respond_with_json(
         {"hitCount": 0, "resultList": {"result": []}})
+    httpserver.expect_request("/works/10.5555/none.3").respond_with_json({
+        "status": "ok", "message-type": "work", "message": {
+            "DOI": "10.5555/none.3", "title": ["Nothing tagged, per Crossref"],
+            "container-title": ["Synth Crossref J"], "issued": {"date-parts": [[2019, 4]]}}})
+    httpserver.expect_request(re.compile("/works/.*")).respond_with_data(
+        "Resource not found.", status=404)
     base = httpserver.url_for("/").rstrip("/")
     code, output = invoke("studies", "enrich", "--s2-url", base, "--epmc-url", base,
-                          "--delay", "0")
+                          "--crossref-url", base, "--delay", "0")
     assert code == 0, output
-    assert "asked about 3 studies: 1 from Semantic Scholar, 0 from Europe PMC, 2 unknown" \
-        in output
+    assert ("asked about 3 studies: 1 from Semantic Scholar, 0 from Europe PMC, 2 unknown, "
+            "1 completed from Crossref") in output
+    code, output = invoke("studies", "--search", "doi:10.5555/NONE.3", "--format", "json")
+    (completed,) = json.loads(output)
+    assert (completed["title"], completed["journal"], completed["year"]) == (
+        "Nothing tagged", "Synth Crossref J", 2019)  # fill-gaps: the stored title stays
     code, output = invoke("studies", "--search", "PMID 99000001", "--format", "json")
     (oral,) = json.loads(output)
     assert (oral["tldr"], oral["citation_count"]) == ("Fresh TLDR.", 40)

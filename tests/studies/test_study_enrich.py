@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,20 @@ class FakeServices:
         self.epmc_failures: list[tuple[int, dict[str, str]]] = []
         self.s2_calls: list[dict[str, Any]] = []
         self.epmc_calls: list[str] = []
+        self.works: dict[str, dict[str, Any]] = {}  # DOI -> Crossref work
+        self.crossref_calls: list[str] = []
         server.expect_request(S2_PATH, method="POST").respond_with_handler(self.s2)
         server.expect_request(EPMC_PATH, method="GET").respond_with_handler(self.search)
+        server.expect_request(re.compile("^/works/")).respond_with_handler(self.work)
+
+    def work(self, request: Request) -> Response:
+        doi = request.path.removeprefix("/works/")
+        self.crossref_calls.append(doi)
+        if doi not in self.works:
+            return Response("Resource not found.", status=404)
+        return Response(json.dumps({"status": "ok", "message-type": "work",
+                                    "message": self.works[doi]}),
+                        content_type="application/json")
 
     def s2(self, request: Request) -> Response:
         body = json.loads(request.data)
@@ -68,7 +81,8 @@ def services(httpserver: HTTPServer) -> FakeServices:
 @pytest.fixture
 def settings(httpserver: HTTPServer) -> EnrichSettings:
     base = httpserver.url_for("").rstrip("/")
-    return EnrichSettings.from_env(base, base, s2_interval=0, epmc_interval=0, max_retries=2)
+    return EnrichSettings.from_env(base, base, crossref_base=base, s2_interval=0,
+                                   epmc_interval=0, crossref_interval=0, max_retries=2)
 
 
 def paper(pmid: str | None, doi: str | None, tldr: str | None, count: int | None) -> dict:
@@ -224,3 +238,35 @@ def test_module_entry_point_for_the_scheduler(db_url: str, services: FakeService
     with Session(engine) as session:
         assert session.scalars(select(Study)).one().tldr == "Via the module."
     engine.dispose()
+
+
+def test_crossref_completes_incomplete_studies(session: Session, services: FakeServices,
+                                               settings: EnrichSettings) -> None:
+    upsert_study(session, {"doi": "10.5555/CSV.ONLY"})  # a CSV row with just a DOI
+    upsert_study(session, {"pmid": "99000400", "title": "Kept title"})
+    upsert_study(session, {"pmid": "99000401", "title": "Complete", "journal": "J",
+                           "pub_year": 2020})
+    session.commit()
+    services.papers["PMID:99000400"] = paper("99000400", "10.5555/from.s2", None, 1)
+    services.works["10.5555/csv.only"] = {
+        "DOI": "10.5555/CSV.ONLY", "title": ["Filled by Crossref"], "container-title": ["CJ"],
+        "author": [{"given": "Ann", "family": "Lee"}], "issued": {"date-parts": [[2017, 5]]},
+        "is-referenced-by-count": 999}
+    services.works["10.5555/from.s2"] = {"DOI": "10.5555/from.s2", "title": ["Other title"],
+                                         "container-title": ["S2 DOI Journal"],
+                                         "issued": {"date-parts": [[2011]]}}
+    report = enrich(session, settings, sleep=lambda s: None)
+    assert sorted(services.crossref_calls) == ["10.5555/csv.only", "10.5555/from.s2"]
+    assert report.from_crossref == 2
+    csv_only = get(session, doi="10.5555/csv.only")
+    assert (csv_only.title, csv_only.journal, csv_only.pub_year, csv_only.pub_month) == (
+        "Filled by Crossref", "CJ", 2017, 5)
+    assert csv_only.authors == ["Ann Lee"]
+    assert csv_only.citation_count is None  # Crossref's count is not used
+    via_s2 = get(session, pmid="99000400")
+    assert (via_s2.title, via_s2.journal, via_s2.pub_year) == ("Kept title", "S2 DOI Journal",
+                                                               2011)
+    settings.use_crossref = False
+    services.crossref_calls.clear()
+    enrich(session, settings, everything=True, sleep=lambda s: None)
+    assert services.crossref_calls == []
