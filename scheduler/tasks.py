@@ -1,31 +1,87 @@
-"""The in-process jobs: aggregation and digest export, through the aggregator's Python API."""
+"""The in-process jobs: aggregation and digest export, through the aggregator's Python API.
+
+Both are imported when first run (the aggregator loads numpy, bm25s and Jinja2), so the
+service starts fast and a crawl-only configuration never loads them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from models.config import Config
+from models.db import session_factory
+from models.migrate import upgrade
+from scheduler.settings import load_settings
+
+
+def check(config: Config) -> None:
+    """Fail now, not at the first aggregation: the lexicon and `[aggregate]` must load.
+
+    Raises ValueError (a LexiconError is one) naming what is wrong.
+    """
+    if not load_settings(config).aggregate:
+        return
+    from aggregator.lexicon import load_lexicon
+    from aggregator.linker import LinkSettings
+
+    load_lexicon(config.lexicon)
+    LinkSettings.from_section(config.section("aggregate"))
+
+
+class Interrupted(Exception):
+    """The service is stopping: the aggregation gives up between two batches."""
 
 
 def aggregate(engine: Engine, config: Config, should_stop: Callable[[], bool]) -> str:
-    """Tag and link what changed since the last aggregation; a one-line summary."""
-    from aggregator import run as aggregator_run  # imported when first needed: heavy
+    """Tag and link what changed since the last aggregation; a one-line summary.
 
-    result = aggregator_run.aggregate(engine, config)
-    return str(result)
+    An aggregation interrupted by a stopping service keeps the batches it committed and is
+    redone by the next run (the aggregator writes links and hashes last).
+    """
+    from aggregator.lexicon import load_lexicon
+    from aggregator.linker import LinkSettings
+    from aggregator.run import aggregate as run_aggregate
+
+    lexicon = load_lexicon(config.lexicon)
+    settings = LinkSettings.from_section(config.section("aggregate"))
+
+    def progress(_done: int, _total: int) -> None:
+        if should_stop():
+            raise Interrupted
+
+    try:
+        stats = run_aggregate(session_factory(engine), lexicon=lexicon, settings=settings,
+                              progress=progress)
+    except Interrupted:
+        return "interrupted: the scheduler is stopping (the next run redoes it)"
+    return (f"{stats.threads_tagged} threads tagged, {stats.threads_scanned} scanned, "
+            f"{stats.citation_links} citation links, {stats.topic_links_total} topic links "
+            f"in {stats.seconds:.1f}s")
+
+
+def export_directories(directory: Path, formats: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """One format: straight into `directory`; several: a subdirectory per format."""
+    if len(formats) == 1:
+        return [(formats[0], directory)]
+    return [(fmt, directory / fmt) for fmt in formats]
 
 
 def export(engine: Engine, config: Config, should_stop: Callable[[], bool]) -> str:
-    """Write the `[export]` digests; a one-line summary."""
-    from aggregator import digest  # imported when first needed: heavy
-    from scheduler.settings import load_settings
+    """Write the `[export]` digests of every stored study; a one-line summary."""
+    from aggregator.digest import export_all
 
     settings = load_settings(config).export
     if settings is None:
         return "no [export] schedule configured"
+    upgrade(engine)
     written = []
-    for fmt in settings.formats:
-        written.append(str(digest.export_all(engine, settings.directory, fmt)))  # type: ignore[attr-defined]
-    return ", ".join(written)
+    for fmt, directory in export_directories(settings.directory, settings.formats):
+        if should_stop():
+            written.append(f"{fmt}: skipped, the scheduler is stopping")
+            continue
+        directory.mkdir(parents=True, exist_ok=True)
+        written.append(str(export_all(engine, directory, fmt)))
+    return "; ".join(written)

@@ -14,6 +14,7 @@ from rich.table import Table
 from hairlink.app import app, console, fail, state
 from models.config import Config, ConfigError
 from models.migrate import upgrade
+from scheduler import tasks
 from scheduler.lock import SchedulerLocked, lock_holder
 from scheduler.service import ScheduleService
 from scheduler.settings import ScheduleSettings, load_settings
@@ -52,6 +53,10 @@ def run(
     st = state(ctx)
     config = st.config
     settings = _settings(config)
+    try:
+        tasks.check(config)
+    except (ValueError, OSError) as exc:
+        fail(f"configuration error: {exc}", code=2)
     level = getattr(logging, log_level.upper(), None)
     if not isinstance(level, int):
         fail(f"unknown log level {log_level!r}", code=2)

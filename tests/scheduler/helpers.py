@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models.db import make_engine
 from models.entities import CrawlRun, Source, Thread
+from models.migrate import upgrade
 from scrapers.loopback import LoopbackServer, Request, Response
 from tests.scrapers.sites import FakeThread, make_threads, serve_discourse
 
@@ -55,8 +56,8 @@ def publish(server: LoopbackServer, threads: list[FakeThread], topic_delay: floa
 def source_toml(name: str, base_url: str, every: str | None = "2s",
                 cron: str | None = None, **options: Any) -> str:
     """One `[[sources]]` table of kind discourse."""
-    lines = ["[[sources]]", f'name = "{name}"', 'kind = "discourse"', f'base_url = "{base_url}"',
-             "delay = 0", "concurrency = 4"]
+    lines = ["[[sources]]", f'name = "{name}"', 'kind = "discourse"', f'base_url = "{base_url}"']
+    options = {"delay": 0, "concurrency": 4, **options}
     if every:
         lines.append(f'every = "{every}"')
     if cron:
@@ -143,4 +144,7 @@ def thread_count(engine: Engine, source: str) -> int:
 
 
 def engine_for(db_url: str) -> Engine:
-    return make_engine(db_url)
+    """An engine on `db_url` with the schema at head (the service would do it too)."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    return engine
