@@ -98,13 +98,19 @@ def test_replies_studies_treatments_and_links_are_present(demo_runs: dict[str, A
         assert {"minoxidil", "finasteride", "dutasteride", "microneedling", "ketoconazole",
                 "ru58841", "prp", "saw_palmetto", "rosemary_oil", "lllt",
                 "hair_transplant"} <= tagged
-        citations = set(session.execute(
+        # Decoys: "flat iron" is not iron, "my final take" is not finasteride.
+        for phrase, not_tagged in (("flat iron", "iron"), ("final take", "finasteride")):
+            threads = session.scalars(select(Thread).where(Thread.body.contains(phrase))).all()
+            assert threads, phrase
+            for thread in threads:
+                assert not_tagged not in {t.treatment_id for t in thread.treatments}, phrase
+        citations = {tuple(row) for row in session.execute(
             select(Source.name, Thread.external_id, Study.pmid)
             .select_from(ThreadStudyLink)
             .join(Thread, Thread.id == ThreadStudyLink.thread_id)
             .join(Source, Source.id == Thread.source_id)
             .join(Study, Study.id == ThreadStudyLink.study_id)
-            .where(ThreadStudyLink.kind == "citation")).tuples())
+            .where(ThreadStudyLink.kind == "citation"))}
     pmid_of = {s["key"]: s["pmid"] for s in samples["studies"]}
     expected_citations = {(SOURCE_NAMES[platform], t["external_id"], pmid_of[key])
                           for platform, threads in samples["communities"].items()
