@@ -115,7 +115,8 @@ def write_config(path: Path, base_url: str, database_url: str, redis_url: str,
 
 
 def worker_command(config: Path, concurrency: int | None = None,
-                   exit_when_idle: float | None = None) -> list[str]:
+                   exit_when_idle: float | None = None,
+                   heartbeat_ttl: float | None = None) -> list[str]:
     """The command line of one worker process (extra Scrapy settings for a fast loopback)."""
     cmd = [sys.executable, "-m", "scrapers.distributed", "worker", "--config", str(config),
            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
@@ -125,6 +126,8 @@ def worker_command(config: Path, concurrency: int | None = None,
         cmd += ["--concurrency", str(concurrency)]
     if exit_when_idle is not None:
         cmd += ["--exit-when-idle", str(exit_when_idle)]
+    if heartbeat_ttl is not None:
+        cmd += ["--heartbeat-ttl", str(heartbeat_ttl)]
     return cmd
 
 

@@ -591,6 +591,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     work_p.add_argument("--sources", nargs="*", default=[], metavar="NAME")
     work_p.add_argument("--concurrency", type=int, default=None)
     work_p.add_argument("--exit-when-idle", type=float, default=None, metavar="SECONDS")
+    work_p.add_argument("--heartbeat-ttl", type=float, default=HEARTBEAT_TTL,
+                        metavar="SECONDS", help="how long a silent worker counts as alive")
     work_p.add_argument("-s", "--set", action="append", default=[], metavar="KEY=VALUE")
     for p in (seed_p, status_p, work_p):
         p.add_argument("--config", help="config file (default: the usual lookup)")
@@ -616,7 +618,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     raise DistributedError(f"-s wants KEY=VALUE, got {pair!r}")
                 extra[key] = value
             options = WorkerOptions(sources=args.sources, concurrency=args.concurrency,
-                                    exit_when_idle=args.exit_when_idle, settings=extra)
+                                    exit_when_idle=args.exit_when_idle, settings=extra,
+                                    heartbeat_ttl=args.heartbeat_ttl)
             print(json.dumps(run_worker(config, options)), flush=True)
     except (ConfigError, DistributedError) as exc:
         print(f"error: {exc}", file=sys.stderr)

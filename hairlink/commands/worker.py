@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from hairlink.app import app, console, fail, state
 from scrapers.distributed import DistributedError, WorkerOptions, run_worker
@@ -40,5 +41,5 @@ def worker(
     try:
         counters = run_worker(config, options)
     except DistributedError as exc:
-        fail(str(exc), code=2)
+        fail(escape(str(exc)), code=2)
     console.print_json(json.dumps(counters))

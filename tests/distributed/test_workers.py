@@ -1,0 +1,160 @@
+"""Worker processes against the real Redis and PostgreSQL, crawling a loopback Discourse site:
+shared work stored exactly once, a SIGKILLed worker recovered by the next seed, and a re-seed
+inside the refresh window that re-visits recent threads only."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import func, select
+
+from benchmarks.distributed import (
+    discourse_site,
+    make_topics,
+    worker_command,
+    worker_env,
+    write_config,
+)
+from models.config import load_config
+from models.db import make_engine
+from models.entities import Thread
+from scrapers.distributed import Keys, queue_status, seed
+from scrapers.loopback import LoopbackServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+WAIT = 240.0
+
+
+def _spawn(cmd: list[str], prefix: str, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(cmd, env=worker_env(prefix), stdout=subprocess.PIPE,
+                            stderr=log.open("wb"), cwd=Path(__file__).resolve().parents[2])
+
+
+def _finish(proc: subprocess.Popen[bytes], log: Path) -> dict[str, dict[str, int]]:
+    try:
+        out, _ = proc.communicate(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError(f"worker did not finish; log tail:\n{log.read_text()[-3000:]}") \
+            from None
+    assert proc.returncode == 0, log.read_text()[-3000:]
+    return json.loads(out.decode())
+
+
+def _thread_fetches(server: LoopbackServer) -> Counter[str]:
+    return Counter(t for _, t in server.requests if t.startswith("/t/"))
+
+
+def _stored(db_url: str) -> tuple[int, int]:
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(Thread)).scalar_one()
+        distinct = conn.execute(select(func.count(func.distinct(Thread.external_id)))).scalar_one()
+    engine.dispose()
+    return total, distinct
+
+
+def test_two_workers_share_one_seeded_crawl(tmp_path: Path, pg_url: str, redis_url: str,
+                                           prefix: str, rclient: redis.Redis) -> None:
+    count = 2000
+    with LoopbackServer() as server:
+        discourse_site(server, make_topics(count, recent=0, now=datetime.now(UTC)))
+        path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url)
+        [seeded] = seed(load_config(path), ["forum"])
+        assert seeded.seeded == 1
+        module_worker = _spawn(worker_command(path, 4, exit_when_idle=3), prefix,
+                               tmp_path / "a.log")
+        cli_worker = _spawn([sys.executable, "-m", "hairlink", "--config", str(path), "worker",
+                             "--concurrency", "4", "--exit-when-idle", "3"], prefix,
+                            tmp_path / "b.log")
+        a = _finish(module_worker, tmp_path / "a.log")["forum"]
+        b = _finish(cli_worker, tmp_path / "b.log")["forum"]
+        fetches = _thread_fetches(server)
+        lists = Counter(t for _, t in server.requests if t.startswith("/latest.json"))
+        served = len(server.requests)  # thread and list pages, categories, robots.txt
+    assert _stored(pg_url) == (count, count)
+    assert len(fetches) == count and set(fetches.values()) == {1}  # each thread page once
+    assert len(lists) == count // 30 + 1 and set(lists.values()) == {1}
+    assert a["pages"] > 50 and b["pages"] > 50, (a, b)  # both workers did real work
+    assert a["pages"] + b["pages"] == served
+    keys = Keys(prefix)
+    assert rclient.zcard(keys.requests("forum")) == 0
+    assert not list(rclient.scan_iter(match=keys.taken_pattern("forum")))
+    assert not list(rclient.scan_iter(match=keys.workers_pattern()))  # clean exits
+
+
+def test_killed_worker_is_recovered_by_the_next_seed(tmp_path: Path, pg_url: str,
+                                                     redis_url: str, prefix: str,
+                                                     rclient: redis.Redis) -> None:
+    count = 1200
+    keys = Keys(prefix)
+    with LoopbackServer() as server:
+        discourse_site(server, make_topics(count, recent=0, now=datetime.now(UTC)))
+        path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url)
+        config = load_config(path)
+        seed(config, ["forum"])
+        victim = _spawn(worker_command(path, 8, exit_when_idle=3, heartbeat_ttl=3), prefix,
+                        tmp_path / "victim.log")
+        survivor = _spawn(worker_command(path, 4, exit_when_idle=3, heartbeat_ttl=3), prefix,
+                          tmp_path / "survivor.log")
+        deadline = time.monotonic() + WAIT
+        while len(server.requests) < 400:
+            assert time.monotonic() < deadline and victim.poll() is None, "no progress"
+            time.sleep(0.05)
+        workers = queue_status(redis_url, ["forum"], prefix=prefix)["workers"]
+        [victim_id] = [w["id"] for w in workers if w["pid"] == victim.pid]
+        victim.kill()  # SIGKILL: no clean-up, its taken requests stay in its ledger
+        victim.wait()
+        _finish(survivor, tmp_path / "survivor.log")
+        # The survivor finished everything that was queued...
+        assert rclient.zcard(keys.requests("forum")) == 0
+        lost = rclient.hlen(keys.taken("forum", victim_id))
+        assert lost > 0  # ...but what the victim had taken is not done
+        assert not rclient.exists(keys.worker(victim_id))  # its heartbeat expired
+        stored_before, _ = _stored(pg_url)
+        assert stored_before < count
+        # The next scheduled run: seed again, one worker.
+        [again] = seed(config, ["forum"])
+        assert again.requeued == lost
+        _finish(_spawn(worker_command(path, 8, exit_when_idle=3), prefix,
+                       tmp_path / "next.log"), tmp_path / "next.log")
+        fetches = _thread_fetches(server)
+    assert _stored(pg_url) == (count, count)
+    assert len(fetches) == count
+    assert not list(rclient.scan_iter(match=keys.taken_pattern("forum")))
+
+
+def test_reseed_inside_the_refresh_window_revisits_recent_threads_only(
+        tmp_path: Path, pg_url: str, redis_url: str, prefix: str) -> None:
+    count, recent, per_page = 300, 60, 30
+    topics = make_topics(count, recent=recent, now=datetime.now(UTC))
+    with LoopbackServer() as server:
+        discourse_site(server, topics, per_page=per_page)
+        path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url,
+                            refresh_days=1)
+        config = load_config(path)
+        for round_no in (1, 2):
+            seed(config, ["forum"])
+            _finish(_spawn(worker_command(path, 4, exit_when_idle=2), prefix,
+                           tmp_path / f"round{round_no}.log"), tmp_path / f"round{round_no}.log")
+            if round_no == 1:
+                assert _stored(pg_url) == (count, count)
+                assert set(_thread_fetches(server).values()) == {1}
+        fetches = _thread_fetches(server)
+        lists = Counter(t for _, t in server.requests if t.startswith("/latest.json"))
+    recent_ids = {t.topic_id for t in topics[:recent]}
+    for topic in topics:
+        expected = 2 if topic.topic_id in recent_ids else 1
+        assert fetches[f"/t/{topic.topic_id}.json"] == expected, topic
+    # Pages 0-1 hold the recent threads, page 2 is the first all-old page: paging stops there.
+    assert [lists[f"/latest.json?page={n}"] for n in range(count // per_page)] == \
+        [2, 2, 2] + [1] * (count // per_page - 3)
+    assert _stored(pg_url) == (count, count)
