@@ -122,7 +122,7 @@ class SampleSite:
         for route in self.routes.get((method, path), ()):
             if _query_matches(route["query"], request.query):
                 return 200, {"Content-Type": route["content_type"]}, self.file(route["file"])
-        if self.routes.get(("GET", path)) and method != "GET":
+        if any(path == known and verb != method for verb, known in self.routes):
             return 405, {"Content-Type": "text/plain"}, b"method not allowed"
         return 404, {"Content-Type": "text/plain"}, b"not found"
 
