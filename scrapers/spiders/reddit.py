@@ -144,7 +144,8 @@ class RedditSpider(HairlinkSpider):
         if self.crawler and self.crawler.stats:
             self.crawler.stats.inc_value("hairlink/reddit/tokens")
         waiting, self.waiting = self.waiting, []
-        yield from waiting
+        for request in waiting:
+            yield self.authorise(request)
 
     def token_failed(self, failure: Any) -> Any:
         self.token_pending = False
@@ -163,9 +164,15 @@ class RedditSpider(HairlinkSpider):
             meta={API_META: True, "handle_httpstatus_list": [401], "reddit_reauth": reauth})
         return self.schedule(request)
 
+    def authorise(self, request: scrapy.Request) -> scrapy.Request:
+        """Put the current token on a request (the middleware refreshes it at send time)."""
+        if self.token.value:
+            request.headers["Authorization"] = f"bearer {self.token.value}"
+        return request
+
     def schedule(self, request: scrapy.Request) -> list[scrapy.Request]:
         if self.token.valid():
-            return [request]
+            return [self.authorise(request)]
         self.waiting.append(request)
         return [] if self.token_pending else [self.token_request()]
 
