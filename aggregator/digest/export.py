@@ -207,8 +207,13 @@ class HtmlRenderer:
     def __call__(self, view: DigestView, now: datetime, **_: Any) -> str:
         return self.study_template.render(
             study=view.study, related_total=view.related_total, shown=view.shown,
-            citing_total=view.citing_total, topical_total=view.topical_total,
-            citing=view.citing, topical=view.topical, chart=self.chart(view),
+            sections=[
+                {"id": "citing", "heading": "Threads citing this study", "posts": view.citing,
+                 "total": view.citing_total},
+                {"id": "topical", "heading": "Threads on the same topic",
+                 "posts": view.topical, "total": view.topical_total},
+            ],
+            chart=self.chart(view),
             index_href="index.html", generated=now.strftime("%Y-%m-%d %H:%M UTC"))
 
     def index(self, rows: list[dict[str, Any]], now: datetime) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 import humanize
 
@@ -35,7 +36,15 @@ def safe_url(url: str | None) -> str | None:
 
 def age(moment: datetime, now: datetime) -> str:
     """A humanised age against `now`: "10 months ago", "3 days ago", "just now"."""
-    return str(humanize.naturaltime(now - moment))
+    delta = now - moment
+    if delta >= timedelta(days=2):  # from two days on, humanize words depend on days only
+        return _age_in_days(delta.days)
+    return str(humanize.naturaltime(delta))
+
+
+@lru_cache(maxsize=8192)
+def _age_in_days(days: int) -> str:
+    return str(humanize.naturaltime(timedelta(days=days)))
 
 
 def score_label(score: int | None, source_kind: str = "reddit") -> str:
