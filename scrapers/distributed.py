@@ -319,6 +319,48 @@ def seed(config: Config, source_names: Iterable[str], full: bool = False, *,
         client.close()
 
 
+def run_seed(config: Config, source_names: Sequence[str], full: bool = False,
+             run_id: int | None = None) -> int:
+    """`python -m scrapers.run` in distributed mode: seed instead of crawling.
+
+    Keeps `scrapers.run`'s contract for `hairlink crawl` and the scheduler: each source gets
+    a crawl-run row (or `run_id` is claimed), the row ends `finished` with a message saying
+    what was seeded (or `failed`), one JSON line per source goes to stdout; exit status 0
+    when every source was seeded, 1 otherwise.
+    """
+    from scrapers.run import claim_run, create_run, finish_run
+
+    engine = make_engine(config.database_url)
+    ok = True
+    try:
+        ensure_schema(engine)
+        for name in dict.fromkeys(source_names):
+            src = config.source(name)
+            if run_id is not None:
+                claim_run(engine, run_id, src.name, src.kind)
+                row = run_id
+            else:
+                row = create_run(engine, src.name, src.kind)
+            try:
+                [result] = seed(config, [name], full=full)
+            except Exception as exc:  # the row must not stay `running`
+                ok = False
+                message = f"seeding Redis failed: {exc}"
+                finish_run(engine, row, "failed", message=message)
+                print(json.dumps({"run_id": row, "source": name, "status": "failed",
+                                  "message": message}), flush=True)
+                continue
+            message = (f"distributed: seeded {result.seeded} start request(s) into Redis "
+                       f"({result.queued} queued, {result.requeued} recovered from dead "
+                       f"workers); workers crawl them")
+            finish_run(engine, row, "finished", message=message)
+            print(json.dumps({"run_id": row, "status": "finished", "message": message,
+                              **result.as_dict()}), flush=True)
+    finally:
+        engine.dispose()
+    return 0 if ok else 1
+
+
 # -- status ---------------------------------------------------------------------------------
 def queue_status(redis_url: str, sources: Iterable[str], *, prefix: str | None = None
                  ) -> dict[str, Any]:

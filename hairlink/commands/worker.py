@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from hairlink.app import app, console, fail, state
-from scrapers.distributed import DistributedError, WorkerOptions, run_worker
+from models.config import Config
+from scrapers.distributed import DistributedError, WorkerOptions, queue_status, run_worker
 
 
 @app.command("worker")
@@ -43,3 +44,35 @@ def worker(
     except DistributedError as exc:
         fail(escape(str(exc)), code=2)
     console.print_json(json.dumps(counters))
+
+
+def queue_status_lines(status: dict[str, Any]) -> list[str]:
+    """Plain lines for `queue_status()`: one per source, one per live worker."""
+    lines = []
+    for name, info in status["sources"].items():
+        seeded = info["last_seed"]
+        when = f"last seed {seeded['at'][:19]}Z" if seeded else "never seeded"
+        full = ", full round" if info["full"] else ""
+        lines.append(f"queue {name}: {info['queued']} queued, {info['taken']} taken by "
+                     f"workers, {info['fingerprints']} seen this round ({when}{full})")
+    if not status["workers"]:
+        lines.append("workers: none alive")
+    for beat in status["workers"]:
+        lines.append(f"worker {beat['id']} on {beat['host']}: {', '.join(beat['sources'])}; "
+                     f"{beat['pages']} pages, {beat['items']} items since "
+                     f"{beat['started_at'][:19]}Z")
+    return lines
+
+
+def print_queue_status(config: Config) -> None:
+    """Print queue lengths and live workers when `[redis] url` is set (else nothing)."""
+    if not config.redis_url:
+        return
+    names = [src.name for src in config.sources if src.kind != "pubmed"]
+    try:
+        status = queue_status(config.redis_url, names)
+    except DistributedError as exc:
+        console.print(f"redis: {escape(str(exc))}")
+        return
+    for line in queue_status_lines(status):
+        console.print(escape(line), highlight=False)

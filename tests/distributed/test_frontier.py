@@ -169,3 +169,48 @@ def test_worker_refuses_sqlite_and_missing_redis(tmp_path: Path, site: LoopbackS
         Worker(load_config(path).__class__(
             path=path, database_url="postgresql://u@127.0.0.1/x", redis_url=redis_url,
             sources=load_config(path).sources), WorkerOptions(sources=["nosuch"]))
+
+
+def test_run_seed_keeps_the_crawl_run_contract(tmp_path: Path, site: LoopbackServer,
+                                               redis_url: str, prefix: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from models.db import make_engine
+    from models.entities import CrawlRun
+    from scrapers.distributed import run_seed
+    from scrapers.run import create_run
+
+    config = load_config(_config(tmp_path, site, redis_url))
+    assert run_seed(config, ["forum"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert (line["status"], line["seeded"], line["queued"]) == ("finished", 1, 1)
+    engine = make_engine(config.database_url)
+    claimed = create_run(engine, "forum", "discourse")
+    assert run_seed(config, ["forum"], full=True, run_id=claimed) == 0
+    assert json.loads(capsys.readouterr().out)["run_id"] == claimed
+    with Session(engine) as session:
+        runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
+    engine.dispose()
+    assert [r.status for r in runs] == ["finished", "finished"]
+    assert runs[0].message.startswith("distributed: seeded 1 start request(s)")
+    assert runs[1].finished_at is not None
+
+
+def test_status_lines_show_queues_and_workers(tmp_path: Path, site: LoopbackServer,
+                                              redis_url: str, prefix: str,
+                                              rclient: redis.Redis) -> None:
+    from hairlink.commands.worker import queue_status_lines
+
+    config = load_config(_config(tmp_path, site, redis_url))
+    assert queue_status_lines(queue_status(redis_url, ["forum"], prefix=prefix))[-1] == \
+        "workers: none alive"
+    seed(config, ["forum"])
+    rclient.set(Keys(prefix).worker("box-1-abc"), json.dumps({
+        "id": "box-1-abc", "host": "box", "pid": 1, "sources": ["forum"], "pages": 12,
+        "items": 10, "started_at": "2026-11-24T10:00:00+00:00"}), ex=30)
+    lines = queue_status_lines(queue_status(redis_url, ["forum"], prefix=prefix))
+    assert lines[0].startswith("queue forum: 1 queued, 0 taken by workers, 1 seen this round")
+    assert lines[1] == ("worker box-1-abc on box: forum; 12 pages, 10 items since "
+                        "2026-11-24T10:00:00Z")

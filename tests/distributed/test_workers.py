@@ -158,3 +158,29 @@ def test_reseed_inside_the_refresh_window_revisits_recent_threads_only(
     assert [lists[f"/latest.json?page={n}"] for n in range(count // per_page)] == \
         [2, 2, 2] + [1] * (count // per_page - 3)
     assert _stored(pg_url) == (count, count)
+
+
+def test_sigterm_gives_unfinished_requests_back(tmp_path: Path, pg_url: str, redis_url: str,
+                                                prefix: str, rclient: redis.Redis) -> None:
+    import signal
+
+    count = 600
+    keys = Keys(prefix)
+    with LoopbackServer() as server:
+        discourse_site(server, make_topics(count, recent=0, now=datetime.now(UTC)))
+        path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url)
+        seed(load_config(path), ["forum"])
+        worker = _spawn(worker_command(path, 8), prefix, tmp_path / "w.log")
+        deadline = time.monotonic() + WAIT
+        while len(server.requests) < 150:
+            assert time.monotonic() < deadline and worker.poll() is None, "no progress"
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGTERM)
+        _finish(worker, tmp_path / "w.log")
+        # Nothing is left in its ledger, its heartbeat is gone, the rest waits in the queue.
+        assert not list(rclient.scan_iter(match=keys.taken_pattern("forum")))
+        assert not list(rclient.scan_iter(match=keys.workers_pattern()))
+        assert rclient.zcard(keys.requests("forum")) > 0
+        _finish(_spawn(worker_command(path, 8, exit_when_idle=2), prefix,
+                       tmp_path / "w2.log"), tmp_path / "w2.log")
+    assert _stored(pg_url) == (count, count)
