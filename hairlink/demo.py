@@ -226,7 +226,8 @@ def stage_export(engine: Engine, out: Path, result: DemoResult) -> str:
     html_dir, md_dir = out / "site", out / "digests"
     with Session(engine) as session:
         ids = all_study_ids(session)
-        html = export_digests(session, ids, "html", html_dir)
+        # The light SVG charts: matplotlib takes ~1.5 s per study on a small machine.
+        html = export_digests(session, ids, "html", html_dir, charts="svg")
         md = export_digests(session, ids, "md", md_dir)
     result.index_html = html_dir / "index.html"
     result.markdown_dir = md_dir
