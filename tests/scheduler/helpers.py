@@ -10,15 +10,21 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from models.config import Config
 from models.db import make_engine
 from models.entities import CrawlRun, Source, Thread
 from models.migrate import upgrade
+from scheduler.plan import SyncReport, planned_jobs, scheduler_timezone, sync_jobs
+from scheduler.service import job_store
+from scheduler.settings import load_settings
 from scrapers.loopback import LoopbackServer, Request, Response
 from tests.scrapers.sites import FakeThread, make_threads, serve_discourse
 
@@ -148,3 +154,18 @@ def engine_for(db_url: str) -> Engine:
     engine = make_engine(db_url)
     upgrade(engine)
     return engine
+
+
+def apply_jobs(engine: Engine, config: Config) -> SyncReport:
+    """What the service does at start, then stop: the configured jobs end up in the store."""
+    settings = load_settings(config)
+    zone = scheduler_timezone(settings)
+    scheduler = BackgroundScheduler(timezone=zone)
+    store = job_store(engine)
+    store.start(scheduler, "default")
+    report = sync_jobs(scheduler, store, planned_jobs(config, settings, zone, datetime.now(zone)),
+                       settings)
+    scheduler.add_jobstore(store, "default")
+    scheduler.start(paused=True)
+    scheduler.shutdown(wait=False)
+    return report

@@ -13,29 +13,15 @@ from sqlalchemy import Engine, text
 
 from models.config import Config, ConfigError, parse_config
 from scheduler import jobs
-from scheduler.plan import SyncReport, planned_jobs, sync_jobs
 from scheduler.service import job_store
 from scheduler.settings import load_settings
 from scheduler.views import job_listing, stored_jobs
+from tests.scheduler.helpers import apply_jobs as apply
 
 
 def config_of(*sources: dict[str, Any], **tables: Any) -> Config:
     full = [{"kind": "discourse", "base_url": "http://127.0.0.1:9", **s} for s in sources]
     return parse_config({"sources": full, **tables})
-
-
-def apply(engine: Engine, config: Config) -> SyncReport:
-    """What the service does at start, then stop: the jobs end up in the store."""
-    settings = load_settings(config)
-    scheduler = BackgroundScheduler(timezone=UTC)
-    store = job_store(engine)
-    store.start(scheduler, "default")
-    report = sync_jobs(scheduler, store, planned_jobs(config, settings, UTC, datetime.now(UTC)),
-                       settings)
-    scheduler.add_jobstore(store, "default")
-    scheduler.start(paused=True)
-    scheduler.shutdown(wait=False)
-    return report
 
 
 def loaded(engine: Engine) -> dict[str, Job]:
