@@ -8,8 +8,11 @@ from urllib.parse import unquote
 _DOI_PREFIXES = re.compile(
     r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
 )
-_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
-_PMCID_SHAPE = re.compile(r"^(?:PMC)?(\d{1,10})$", re.IGNORECASE)
+_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$", re.ASCII)
+_PMCID_SHAPE = re.compile(r"^(?:PMC)?(\d{1,10})$", re.IGNORECASE | re.ASCII)
+# Longest identifiers kept (the study columns hold 300 / 20 characters; real PMIDs have 8).
+MAX_DOI_LENGTH = 300
+MAX_PMID_DIGITS = 12
 
 
 def normalise_doi(value: str | None) -> str | None:
@@ -20,6 +23,8 @@ def normalise_doi(value: str | None) -> str | None:
     text = _DOI_PREFIXES.sub("", text).strip()
     text = text.rstrip(".,;:)]}>'\"")
     text = text.lower()
+    if len(text) > MAX_DOI_LENGTH:
+        return None
     return text if _DOI_SHAPE.match(text) else None
 
 
@@ -29,10 +34,10 @@ def normalise_pmid(value: str | int | None) -> str | None:
         return None
     text = str(value).strip()
     text = re.sub(r"^pmid:?\s*", "", text, flags=re.IGNORECASE)
-    if not text.isdigit():
+    if not text.isascii() or not text.isdigit():
         return None
     text = text.lstrip("0")
-    return text or None
+    return text if text and len(text) <= MAX_PMID_DIGITS else None
 
 
 def normalise_pmcid(value: str | None) -> str | None:

@@ -74,6 +74,19 @@ def study_content_hash(study: Study) -> str:
     return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
+# Column widths of the bounded text fields: a longer journal is cut, a longer URL dropped.
+_MAX_JOURNAL = 500
+_MAX_URL = 1000
+
+
+def _fit(field: str, value: Any) -> Any:
+    if field == "journal" and isinstance(value, str) and len(value) > _MAX_JOURNAL:
+        return value[:_MAX_JOURNAL - 1].rstrip() + "…"
+    if field == "url" and isinstance(value, str) and len(value) > _MAX_URL:
+        return None
+    return value
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
@@ -105,7 +118,7 @@ def upsert_study(session: Session, item: StudyIn) -> tuple[Study, str]:
         if getattr(study, kind) is None:
             setattr(study, kind, value)
     for field in _BIBLIOGRAPHIC:
-        value = item.get(field)
+        value = _fit(field, item.get(field))
         if not _empty(value) and _empty(getattr(study, field)):
             setattr(study, field, value)
     for field in _ENRICHMENT:
