@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from scrapers.samples import layout
-from scrapers.samples.content import REPLIES, TOPICS, USERNAMES, Topic
+from scrapers.samples.content import (
+    CLOSERS,
+    EXTRA_TITLES,
+    OPENERS,
+    REPLIES,
+    TOPICS,
+    USERNAMES,
+    Topic,
+)
 from scrapers.samples.studies import JOURNAL, PUBMED_TERM, STUDIES, study
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -170,21 +178,28 @@ def _reply_lines(topic: Topic, rng: random.Random, count: int) -> list[tuple[str
     return lines
 
 
+PLATFORMS = ("reddit", "discourse", "xenforo", "phpbb")
+
+
 def make_threads(platform: str, offset: int, first_id: int, categories: dict[str, str],
                  rng: random.Random) -> list[Thread]:
-    """Forty threads for one community, from the topic table rotated by `offset`."""
+    """Forty threads for one community, from the topic table rotated by `offset`; each
+    community words a topic with its own title."""
     citer = Citer(platform)
     threads: list[Thread] = []
-    order = [TOPICS[(offset + i) % len(TOPICS)] for i in range(THREADS_PER_COMMUNITY)]
+    picks = [(offset + i) % len(TOPICS) for i in range(THREADS_PER_COMMUNITY)]
     next_reply = first_id * 10
-    for index, topic in enumerate(order):
-        title = topic.titles[(index + offset) % 2]
+    for index, pick in enumerate(picks):
+        topic = TOPICS[pick]
+        title = (*topic.titles, *EXTRA_TITLES[pick])[PLATFORMS.index(platform)]
         created = REFERENCE - timedelta(days=rng.uniform(1, 728), seconds=rng.randint(0, 86399))
         cites: list[str] = []
         body = topic.body
         if topic.cite:
             body = body.replace("{cite}", citer(topic.cite))
             cites.append(topic.cite)
+        opener, closer = rng.choice(OPENERS[platform]), rng.choice(CLOSERS[platform])
+        body = "\n\n".join(part for part in (opener, body, closer) if part)
         replies: list[Reply] = []
         when = created
         for text, cited in _reply_lines(topic, rng, rng.randint(1, 5)):
