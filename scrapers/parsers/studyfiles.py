@@ -1,4 +1,5 @@
-"""Curated study lists in files: PubMed XML, RIS, CSV (with a header row) and JSONL.
+"""Curated study lists in files: PubMed XML, RIS, CSV (with a header row) and JSONL
+(a `.json` file holding one JSON array of objects is read too).
 
 Each reader yields `(line, record)` pairs, where a record is a `StudyIn` dict or a
 `RowProblem` naming what is wrong with that row; one bad row never stops the file.
@@ -198,6 +199,24 @@ def read_jsonl(stream: IO[str]) -> Iterator[tuple[int, StudyIn | RowProblem]]:
         yield number, record_from_mapping(data)
 
 
+def read_json_array(stream: IO[str]) -> Iterator[tuple[int | None, StudyIn | RowProblem]]:
+    """A JSON array of objects (a `.json` export); problems name the item number."""
+    try:
+        data = json.load(stream)
+    except json.JSONDecodeError as exc:
+        yield exc.lineno, RowProblem(f"not JSON: {exc.msg}")
+        return
+    if not isinstance(data, list):
+        yield None, RowProblem("expected a JSON array of objects or one object per line")
+        return
+    for number, item in enumerate(data, start=1):
+        record = (record_from_mapping(item) if isinstance(item, dict)
+                  else RowProblem("not a JSON object"))
+        if isinstance(record, RowProblem):
+            record = RowProblem(f"item {number}: {record.message}")
+        yield None, record
+
+
 def _ris_chunks(stream: IO[str]) -> Iterator[tuple[int, str]]:
     lines: list[str] = []
     start = 0
@@ -306,5 +325,9 @@ def read_file(path: Path, fmt: str) -> Iterator[tuple[int | None, StudyIn | RowP
         return
     readers = {"csv": read_csv, "jsonl": read_jsonl, "ris": read_ris}
     with path.open("rb") as binary:
+        reader = readers[fmt]
+        if fmt == "jsonl" and binary.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            reader = read_json_array  # type: ignore[assignment]
+        binary.seek(0)
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
-        yield from readers[fmt](text)
+        yield from reader(text)

@@ -195,3 +195,14 @@ def test_eval_studies_jsonl_imports_whole(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(Study)) == 24
     assert session.scalar(select(func.count()).select_from(Study)
                           .where(Study.citation_count.is_not(None))) == 24
+
+
+def test_json_array_file(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    path.write_text('[{"doi": "10.5555/ARR.1", "title": "One"}, {"title": "no id"}, 7,\n'
+                    ' {"pmid": "99000700", "year": 2001}]')
+    report = import_study_files(session, [path])
+    assert report.read == 2
+    assert [p.message for p in report.errors] == ["item 2: no PMID, DOI or PMCID",
+                                                  "item 3: not a JSON object"]
+    assert by_pmid(session, "99000700").pub_year == 2001
