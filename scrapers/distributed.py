@@ -78,8 +78,28 @@ return #entries / 2
 """
 
 
+# Forum engines whose spiders keep no state between pages beyond what rides on requests.
+# Reddit keeps its OAuth token, waiting calls and rate-limit budget in the process (and the
+# budget is per API client, not per worker), PubMed its history-server session: those kinds
+# crawl in one process even when Redis is configured.
+DISTRIBUTED_KINDS = ("discourse", "xenforo", "phpbb")
+
+
 class DistributedError(Exception):
     """Distributed crawling cannot run as configured (no Redis URL, SQLite store...)."""
+
+
+def is_distributed(source: SourceConfig) -> bool:
+    """Whether this source's crawls go through the shared Redis frontier."""
+    return source.kind in DISTRIBUTED_KINDS
+
+
+def _require_distributed(source: SourceConfig) -> None:
+    if not is_distributed(source):
+        raise DistributedError(
+            f"source {source.name!r} is a {source.kind} source: those crawl in one process "
+            f"(`python -m scrapers.run`), only {', '.join(DISTRIBUTED_KINDS)} sources are "
+            "shared through Redis")
 
 
 # -- keys --------------------------------------------------------------------------------
@@ -310,6 +330,8 @@ def seed(config: Config, source_names: Iterable[str], full: bool = False, *,
         sources = [config.source(name) for name in dict.fromkeys(source_names)]
     except KeyError as exc:
         raise DistributedError(str(exc.args[0])) from None
+    for src in sources:
+        _require_distributed(src)
     engine = make_engine(config.database_url)
     try:
         ensure_schema(engine)  # before any worker starts: they must not race to migrate
@@ -426,16 +448,20 @@ def new_worker_id() -> str:
 
 
 def worker_sources(config: Config, names: Sequence[str]) -> list[SourceConfig]:
-    """The sources a worker serves: the named ones, else every enabled non-pubmed source."""
+    """The sources a worker serves: the named ones, else every enabled forum source of a
+    distributed kind (Discourse, XenForo, phpBB)."""
     if names:
         try:
-            return [config.source(name) for name in dict.fromkeys(names)]
+            chosen = [config.source(name) for name in dict.fromkeys(names)]
         except KeyError as exc:
             raise DistributedError(str(exc.args[0])) from None
-    found = [src for src in config.sources if src.enabled and src.kind != "pubmed"]
+        for src in chosen:
+            _require_distributed(src)
+        return chosen
+    found = [src for src in config.sources if src.enabled and is_distributed(src)]
     if not found:
-        raise DistributedError("no sources to work on: configure [[sources]] or pass "
-                               "--sources")
+        raise DistributedError("no sources to work on: configure a discourse, xenforo or "
+                               "phpbb [[sources]] entry or pass --sources")
     return found
 
 

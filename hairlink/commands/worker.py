@@ -10,7 +10,13 @@ from rich.markup import escape
 
 from hairlink.app import app, console, fail, state
 from models.config import Config
-from scrapers.distributed import DistributedError, WorkerOptions, queue_status, run_worker
+from scrapers.distributed import (
+    DistributedError,
+    WorkerOptions,
+    is_distributed,
+    queue_status,
+    run_worker,
+)
 
 
 @app.command("worker")
@@ -68,7 +74,7 @@ def print_queue_status(config: Config) -> None:
     """Print queue lengths and live workers when `[redis] url` is set (else nothing)."""
     if not config.redis_url:
         return
-    names = [src.name for src in config.sources if src.kind != "pubmed"]
+    names = [src.name for src in config.sources if is_distributed(src)]
     try:
         status = queue_status(config.redis_url, names)
     except DistributedError as exc:

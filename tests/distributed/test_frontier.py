@@ -214,3 +214,19 @@ def test_status_lines_show_queues_and_workers(tmp_path: Path, site: LoopbackServ
     assert lines[0].startswith("queue forum: 1 queued, 0 taken by workers, 1 seen this round")
     assert lines[1] == ("worker box-1-abc on box: forum; 12 pages, 10 items since "
                         "2026-11-24T10:00:00Z")
+
+
+def test_stateful_kinds_stay_in_one_process(tmp_path: Path, site: LoopbackServer,
+                                            redis_url: str, prefix: str) -> None:
+    from scrapers.distributed import is_distributed, worker_sources
+
+    path = _config(tmp_path, site, redis_url)
+    path.write_text(path.read_text() + '\n[[sources]]\nname = "tl"\nkind = "reddit"\n'
+                    'subreddits = ["tressless"]\n')
+    config = load_config(path)
+    assert [is_distributed(s) for s in config.sources] == [True, False]
+    assert [s.name for s in worker_sources(config, [])] == ["forum"]
+    with pytest.raises(DistributedError, match="'tl' is a reddit source: those crawl in one"):
+        seed(config, ["tl"])
+    with pytest.raises(DistributedError, match="reddit source"):
+        worker_sources(config, ["forum", "tl"])
