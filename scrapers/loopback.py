@@ -6,6 +6,7 @@
         server.fault("429", times=2, retry_after=1)    # every URL: 429 twice, then served
         ... crawl server.url("/") ...
         server.requests                                # [("GET", "/latest.json?page=0"), ...]
+        server.request_times                           # [(monotonic seconds, target), ...]
 
 Routes match the request target exactly (path and query), then the path alone, then the
 longest registered prefix (routes added with `prefix=True` or `route()`). A route's value is
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,6 +89,7 @@ class LoopbackServer:
         self.prefixes: dict[str, Response | Handler] = {}
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
+        self.request_times: list[tuple[float, str]] = []  # (time.monotonic(), target)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.host, self.port = host, port
@@ -185,6 +188,7 @@ class LoopbackServer:
     def pick_fault(self, target: str) -> Fault | None:
         with self.lock:
             self.requests.append(("GET", target))
+            self.request_times.append((time.monotonic(), target))
             for fault in self.faults:
                 if fault.applies(target):
                     fault.counts[target] = fault.counts.get(target, 0) + 1

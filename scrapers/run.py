@@ -119,6 +119,8 @@ def final_status(finish_reason: str | None, stats: dict[str, Any],
         return "failed", f"the spider closed: {finish_reason or 'never started'}"
     if stats.get(STORE_ERRORS):
         return "failed", f"{stats[STORE_ERRORS]} items could not be stored"
+    if not stats.get("response_received_count") and stats.get("log_count/ERROR"):
+        return "failed", "no page could be fetched (see the crawl log)"
     return "finished", None
 
 

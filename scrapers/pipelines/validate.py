@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
@@ -18,10 +17,10 @@ MAX_EXTERNAL_ID = 64
 MAX_URL = 1000
 
 
-def count_drop(stats: StatsCollector | None, reason: str, spider: Spider | None = None) -> None:
+def count_drop(stats: StatsCollector | None, reason: str) -> None:
     """Count one dropped item (or page) under `hairlink/dropped/<reason>`."""
     if stats is not None:
-        stats.inc_value(DROPPED_PREFIX + reason, spider=spider)
+        stats.inc_value(DROPPED_PREFIX + reason)
 
 
 class DroppedItem(DropItem):
