@@ -247,6 +247,8 @@ def test_crawl_incremental_ratelimit_and_reauth(
     server.fault("429", times=2, pattern=r"^/api/comments/p003", retry_after=1)
     server.fault("503", times=1, pattern=r"after=t3_p002", retry_after=1)
     server.fault("truncate", times=1, pattern=r"^/api/comments/p004")
+    # p006's comments never load: the thread is still stored, as the listing showed it
+    server.fault("reset", times=50, pattern=r"^/api/comments/p006")
     config = write_config(tmp_path, db_url, server)
 
     first = run_crawl(config)
@@ -281,6 +283,9 @@ def test_crawl_incremental_ratelimit_and_reauth(
             assert abs(p0.created_at - (NOW - timedelta(hours=2))) < timedelta(seconds=2)
             assert p0.author_hash and len(p0.author_hash) == 64  # hashed, not the name
             assert threads["p002"].body == "https://doi.org/10.1000/post2"
+            assert threads["p006"].score == 106
+            assert session.scalar(select(func.count()).select_from(Reply)
+                                  .where(Reply.thread_id == threads["p006"].id)) == 0
             assert threads["p002"].category is None
             for pid in ("p000", "p001", "p003", "p004", "p007"):
                 replies = session.scalars(select(Reply).join(Thread)
