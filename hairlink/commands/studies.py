@@ -11,7 +11,10 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from aggregator.lexicon import LexiconError, load_lexicon
+from aggregator.store import sync_treatments
 from hairlink.app import app, console, fail, state
 from hairlink.commands.importing import import_app
 from models.db import session_factory, session_scope
@@ -148,6 +151,17 @@ def studies_enrich(
         raise typer.Exit(1)
 
 
+def _sync_lexicon_treatments(session: Session, lexicon_path: Path | None) -> None:
+    """Make the lexicon's treatments known, so a file's `treatments` ids can be attached."""
+    try:
+        sync_treatments(session, load_lexicon(lexicon_path))
+        session.commit()
+    except (LexiconError, OSError) as exc:
+        session.rollback()
+        typer.echo(f"warning: lexicon not loaded ({exc}); only known treatments are attached",
+                   err=True)
+
+
 @import_app.command("studies")
 def import_studies(
     ctx: typer.Context,
@@ -165,6 +179,7 @@ def import_studies(
         typer.echo(str(problem), err=True)
 
     with session_factory(st.engine)() as session:  # the importer commits once per file
+        _sync_lexicon_treatments(session, st.config.lexicon)
         report = import_study_files(session, files, fmt=fmt, on_problem=show)
     typer.echo(f"read {report.read} studies from {report.files} file(s): "
                f"{report.inserted} new, {report.updated} updated, {report.merged} merged; "

@@ -58,6 +58,9 @@ def test_import_studies_reports_problems_and_imports_the_rest(db: Engine) -> Non
     registry = next(r for r in rows if r["doi"] == "10.5555/scalp.2019.0102")
     assert (registry["pmid"], registry["tldr"]) == ("99000102", "Few men reported lasting "
                                                     "effects.")
+    # The lexicon's treatments are loaded first, so the file's treatment ids are attached.
+    assert registry["treatments"] == ["finasteride"]
+    assert "unknown treatment" not in output
 
 
 def test_import_nothing_readable_exits_1(db: Engine, tmp_path: Path) -> None:
