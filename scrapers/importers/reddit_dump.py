@@ -89,7 +89,7 @@ class DumpImportStats:
             "threads_unchanged": self.threads.unchanged, "snapshots": self.threads.snapshots,
             "replies": self.replies, "replies_trimmed": self.replies_trimmed,
             "malformed": self.malformed,
-            "skipped": dict(sorted(self.skipped.items())),
+            "skipped": {k: v for k, v in sorted(self.skipped.items()) if v},
         }
 
 
@@ -377,7 +377,8 @@ class RedditDumpImporter:
                     self.stats.skipped["thread_not_stored"] += len(replies)
                     continue
                 ranked = sorted(replies.values(), key=lambda r: -(r.score or 0))
-                self.stats.skipped["below_top_replies"] += max(0, len(ranked) - self.keep)
+                if len(ranked) > self.keep:
+                    self.stats.skipped["below_top_replies"] += len(ranked) - self.keep
                 for reply in ranked[:self.keep]:
                     rows.append({
                         "thread_id": thread_id, "external_id": reply.external_id,
@@ -410,7 +411,8 @@ def record_import_run(engine: Engine, source_name: str, stats: DumpImportStats,
         run = CrawlRun(source_name=source_name, spider="reddit-dump", started_at=started_at,
                        finished_at=datetime.now(UTC), status=status, pages=stats.files,
                        items=stats.threads_stored + stats.replies,
-                       dropped=dict(stats.skipped), errors=stats.malformed, pid=os.getpid(),
+                       dropped={k: v for k, v in stats.skipped.items() if v},
+                       errors=stats.malformed, pid=os.getpid(),
                        message=message)
         session.add(run)
         session.flush()
