@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -173,6 +174,7 @@ def _bench_once(workers: int, topics: int, concurrency: int, pg_base: str, redis
                                     capture_output=True, text=True)
             if seeded.returncode:
                 raise RuntimeError(f"seed failed: {seeded.stderr[-2000:]}")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             launched = time.monotonic()
             procs = [subprocess.Popen(worker_command(config, concurrency, 2.0), env=env,
                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -189,6 +191,8 @@ def _bench_once(workers: int, topics: int, concurrency: int, pg_base: str, redis
                 time.sleep(0.05)
             outs = [json.loads(p.stdout.read().decode().strip().splitlines()[-1])
                     for p in procs if p.stdout]
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
             pages = sum(o["forum"]["pages"] for o in outs)
             per_worker = [o["forum"]["pages"] for o in outs]
             with engine.connect() as conn:
@@ -198,6 +202,7 @@ def _bench_once(workers: int, topics: int, concurrency: int, pg_base: str, redis
         return {"workers": workers, "pages": pages, "per_worker": per_worker,
                 "stored": stored, "seconds": round(wall, 2),
                 "startup": round((first_at or launched) - launched, 1),
+                "worker_cpu_ms_per_page": round(1000 * cpu / max(pages, 1), 1),
                 "pages_per_s": round(pages / wall, 1)}
     finally:
         for key in client.scan_iter(match=f"{prefix}:*"):
@@ -232,11 +237,12 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             print(f"{workers} worker(s): {result['pages']} pages in {result['seconds']} s = "
                   f"{result['pages_per_s']} pages/s (per worker {result['per_worker']}, "
-                  f"{result['stored']} threads stored, start-up {result['startup']} s)", flush=True)
+                  f"{result['stored']} threads stored, start-up {result['startup']} s, worker CPU "
+                  f"{result['worker_cpu_ms_per_page']} ms/page incl. start-up)", flush=True)
     if len(results) >= 2 and results[0]["pages_per_s"]:
         print(f"ratio {results[-1]['workers']}/{results[0]['workers']} workers: "
               f"{results[-1]['pages_per_s'] / results[0]['pages_per_s']:.2f}x "
-              f"on {os.cpu_count()} CPU(s)")
+              f"on {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}")
     return 0
 
 
