@@ -282,8 +282,6 @@ def generate(root: Path = DATA_DIR) -> dict[str, Any]:
     phpbb = make_threads("phpbb", 33, 4000, phpbb_categories, rng)
     render_forums.write_phpbb(writer, phpbb, rng)
     render_studies.write(writer)
-    writer.file("robots.txt", "User-agent: *\nAllow: /\n")
-    writer.route("/robots.txt", "robots.txt", "text/plain")
 
     for platform, threads in (("reddit", reddit), ("discourse", discourse),
                               ("xenforo", xenforo), ("phpbb", phpbb)):

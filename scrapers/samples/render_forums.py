@@ -366,7 +366,8 @@ def write_xenforo(writer: Writer, threads: list[Thread], rng: random.Random) -> 
             canonical = base if page == 1 else f"{base}page-{page}"
             page_html = _xf_page(forum, "forum_view", f"node-{node}", crumbs, body, head,
                                  canonical=canonical)
-            rel = writer.file(f"xenforo/forums/{slug}.{node}/page-{page}.html", page_html)
+            # (no dots in directory names: they would not be package data)
+            rel = writer.file(f"xenforo/forums/{slug}-{node}.page-{page}.html", page_html)
             paths = [f"{base}page-{page}"]
             if page == 1:
                 paths += [base, base.rstrip("/")]

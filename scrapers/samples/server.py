@@ -30,6 +30,7 @@ from scrapers.samples import layout
 DATA_DIR = Path(__file__).parent / "data"
 Response = tuple[int, dict[str, str], bytes]
 _JSON = {"Content-Type": "application/json"}
+ROBOTS_TXT = b"User-agent: *\nAllow: /\n"
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class SampleSite:
 
     def __call__(self, request: Request) -> Response:
         path = request.path
+        if path == "/robots.txt":
+            return 200, {"Content-Type": "text/plain"}, ROBOTS_TXT
         s2 = layout.PREFIX["semanticscholar"]
         if path == f"{s2}/graph/v1/paper/batch" and request.method == "POST":
             return self.s2_batch(getattr(request, "body", b""))

@@ -104,3 +104,14 @@ def test_forum_pages_robots_and_unknown_paths(server: SampleServer) -> None:
     assert status == 200 and json.loads(body)["topic_list"]["more_topics_url"]
     assert fetch(server.base_urls["discourse"] + "/t/999999.json")[0] == 404
     assert fetch(server.base_urls["phpbb"] + "/viewtopic.php?t=1")[0] == 404
+
+
+def test_every_data_file_ships_as_package_data() -> None:
+    # pyproject's package-data patterns (*.json, *.html, *.xml) and namespace packages:
+    # a directory with a dot in its name, or another suffix, would be left out of a wheel.
+    for path in DATA_DIR.rglob("*"):
+        rel = path.relative_to(DATA_DIR)
+        if path.is_dir():
+            assert path.name.isidentifier(), rel
+        else:
+            assert path.suffix in (".json", ".html", ".xml"), rel
