@@ -14,19 +14,31 @@ CATEGORIES = ("drug", "device", "procedure", "supplement", "cosmetic")
 FORMS = ("oral", "topical", "sublingual", "mesotherapy")
 NEAR_TREATMENT = "@treatment"
 PACKAGED = Path(__file__).with_name("lexicon.toml")
-_NON_WORD = re.compile(r"[\W_]", re.UNICODE)
+_BYTE_TABLE = bytes(i if chr(i).isalnum() else 32 for i in range(256))
 
 
 class LexiconError(ValueError):
     """A lexicon file that cannot be used; the message names the file and the entry."""
 
 
+def lower_and_normalise(text: str) -> tuple[str, str]:
+    """(lower-cased text, normalised text), both as long as `text`."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lowered, lowered.encode("latin-1", "replace").translate(_BYTE_TABLE).decode("latin-1")
+
+
 def normalise(text: str) -> str:
-    """Lower-case and turn every non-word character into a space (length preserved)."""
+    """Lower-case and turn every non-word character into a space (length preserved).
+
+    Characters outside Latin-1 (emoji, CJK, typographic dashes and quotes) count as
+    separators; the byte-level translation keeps this fast.
+    """
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters grow when lower-cased (e.g. "İ")
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return _NON_WORD.sub(" ", lowered)
+    return lowered.encode("latin-1", "replace").translate(_BYTE_TABLE).decode("latin-1")
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,9 @@ class Rule:
     reject_near: tuple[str, ...] = ()
     reject_before: re.Pattern[str] | None = None
     reject_after: re.Pattern[str] | None = None
+    # The near-word lists as one regex each, searched in the normalised sentence.
+    require_re: re.Pattern[str] | None = None
+    reject_re: re.Pattern[str] | None = None
 
     @property
     def needs_treatment_nearby(self) -> bool:
@@ -71,7 +86,8 @@ class Lexicon:
     treatments: dict[str, TreatmentInfo]
     aliases: dict[str, list[Target]]
     decoys: frozenset[str]
-    form_cues: dict[str, re.Pattern[str]]
+    form_words: dict[str, str]  # normalised cue word -> form
+    form_patterns: dict[str, re.Pattern[str]]  # form -> regex of its cue patterns
     version_hash: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
@@ -144,13 +160,26 @@ def _compile(pattern: str | None, where: str) -> re.Pattern[str] | None:
         raise LexiconError(f"{where}: bad regex {pattern!r}: {exc}") from exc
 
 
+def _near_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    plain = [w for w in words if w != NEAR_TREATMENT and w]
+    if not plain:
+        return None
+    parts = sorted((r"\s+".join(re.escape(p) for p in w.split()) for w in plain),
+                   key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
 def _rule(raw: dict[str, Any], where: str) -> Rule:
+    require = tuple(_near(w) for w in raw.get("require_near", []))
+    reject = tuple(_near(w) for w in raw.get("reject_near", []))
     return Rule(
         cased=frozenset(raw.get("cased", [])),
-        require_near=tuple(_near(w) for w in raw.get("require_near", [])),
-        reject_near=tuple(_near(w) for w in raw.get("reject_near", [])),
+        require_near=require,
+        reject_near=reject,
         reject_before=_compile(raw.get("reject_before"), where),
         reject_after=_compile(raw.get("reject_after"), where),
+        require_re=_near_regex(require),
+        reject_re=_near_regex(reject),
     )
 
 
@@ -205,18 +234,20 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
         for alias in combo.get("aliases", []):
             for tid in combo["treatments"]:
                 add(alias, Target(tid))
-    cues: dict[str, re.Pattern[str]] = {}
+    words: dict[str, str] = {}
+    patterns: dict[str, re.Pattern[str]] = {}
     for form, spec in data.get("forms", {}).items():
         if form not in FORMS:
             raise LexiconError(f"{origin}: unknown form {form!r}")
-        parts = [r"\b" + r"\s+".join(re.escape(w) for w in cue.lower().split()) + r"\b"
-                 for cue in spec.get("cues", [])]
-        parts += list(spec.get("patterns", []))
-        if parts:
-            pattern = _compile("|".join(f"(?:{p})" for p in parts), f"{origin}: forms.{form}")
+        for cue in spec.get("cues", []):
+            if _key(cue):
+                words[_key(cue)] = form
+        if spec.get("patterns"):
+            pattern = _compile("|".join(f"(?:{p})" for p in spec["patterns"]),
+                               f"{origin}: forms.{form}")
             assert pattern is not None
-            cues[form] = pattern
+            patterns[form] = pattern
     decoys = frozenset(_key(d) for d in data.get("decoys", []) if _key(d))
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"),
                           usedforsecurity=False).hexdigest()
-    return Lexicon(treatments, aliases, decoys, cues, digest, data)
+    return Lexicon(treatments, aliases, decoys, words, patterns, digest, data)

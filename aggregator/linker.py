@@ -27,7 +27,7 @@ import numpy as np
 
 from aggregator.citations import Identifiers, doi_candidates, find_identifiers
 from aggregator.tagger import Tag, Tagger
-from aggregator.text import tokens
+from aggregator.text import content_token, tokens
 from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
 
 W_OVERLAP = 0.55
@@ -39,7 +39,7 @@ MAX_DF_SHARE = 0.5
 MAIN_SHARE = 0.6  # terms in more than half of the studies carry no topical signal
 # Keep a topic link when its score reaches this (see docs/aggregator.md for the reasoning)
 DEFAULT_TOPIC_THRESHOLD = 0.35
-DEFAULT_MAX_TOPIC_LINKS = 200  # per study
+DEFAULT_MAX_TOPIC_LINKS = 100  # per study
 CITATION_BONUS = 1.0  # a citation link scores 1 + its topical score
 
 
@@ -89,26 +89,19 @@ class ThreadText:
 
 @dataclass
 class ThreadAnalysis:
-    """A thread's tags, identifiers and tokens."""
+    """A thread's tags, identifiers and raw word counts."""
 
     id: int
     tags: dict[str, Tag]
     identifiers: Identifiers
-    tokens: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)
 
 
 def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
-    """Tag a thread, find its identifiers and tokens."""
-    tags = tagger.tag(thread.title, thread.body, thread.replies)
-    identifiers = find_identifiers(thread.title)
-    identifiers.update(find_identifiers(thread.body))
-    for reply in thread.replies:
-        identifiers.update(find_identifiers(reply))
-    counts = Counter(tokens(thread.title))
-    counts.update(tokens(thread.body))
-    for reply in thread.replies:
-        counts.update(tokens(reply))
-    return ThreadAnalysis(thread.id, tags, identifiers, counts)
+    """Tag a thread, find its identifiers and count its words."""
+    tags, norm = tagger.tag_thread(thread.title, thread.body, thread.replies)
+    identifiers = find_identifiers("\n".join((thread.title, thread.body, *thread.replies)))
+    return ThreadAnalysis(thread.id, tags, identifiers, Counter(norm.split()))
 
 
 class StudyModel:
@@ -199,7 +192,9 @@ class StudyModel:
             vectors.append({t: w / norm for t, w in top})
         vocab = sorted({t for vec in vectors for t in vec})
         self.vocab = {t: i for i, t in enumerate(vocab)}
+        self._term_of_word: dict[str, int] = {}
         self.keywords = [sorted(vec, key=lambda t: -vec[t]) for vec in vectors]
+        self.idf_by_index = [self.idf[t] for t in vocab]
         postings: list[list[tuple[int, float]]] = [[] for _ in vocab]
         for i, vec in enumerate(vectors):
             for t, w in vec.items():
@@ -284,9 +279,30 @@ class StudyModel:
             text = text.reshape(n_rows, n_cols).astype(np.float32)
         return text if columns is None else text[:, columns]
 
-    def shared_terms(self, analysis: ThreadAnalysis, index: int, limit: int = 5) -> list[str]:
-        """The study's keywords the thread also uses, most weighty first."""
-        return [t for t in self.keywords[index] if t in analysis.tokens][:limit]
+    def term_of(self, word: str) -> int:
+        """The vocabulary index of a raw word (-1: not a study keyword), memoised."""
+        found = self._term_of_word.get(word)
+        if found is None:
+            found = self.vocab.get(content_token(word), -1)
+            self._term_of_word[word] = found
+        return found
+
+    def thread_terms(self, analysis: ThreadAnalysis) -> Counter[int]:
+        """The thread's study-keyword counts, by vocabulary index."""
+        terms: Counter[int] = Counter()
+        term_of = self._term_of_word.get
+        for word, n in analysis.words.items():
+            j = term_of(word)
+            if j is None:
+                j = self.term_of(word)
+            if j >= 0:
+                terms[j] += n
+        return terms
+
+    def shared_terms(self, terms: Iterable[int], index: int, limit: int = 5) -> list[str]:
+        """The study's keywords among `terms` (vocabulary indices), most weighty first."""
+        have = set(terms)
+        return [t for t in self.keywords[index] if self.vocab[t] in have][:limit]
 
 
 class ThreadFeatures:
@@ -299,9 +315,10 @@ class ThreadFeatures:
         self.title_treatments = np.zeros((n, k), dtype=np.float32)
         self.forms = np.zeros((n, len(model.form_keys)), dtype=np.float32)
         rows: list[int] = []
-        terms: list[int] = []
+        columns: list[int] = []
         weights: list[float] = []
-        vocab, idf = model.vocab, model.idf
+        idf_by_index = model.idf_by_index
+        self.terms_of: list[Counter[int]] = []
         for r, thread in enumerate(threads):
             for tid, tag in thread.tags.items():
                 j = model.t_index.get(tid)
@@ -314,16 +331,17 @@ class ThreadFeatures:
                     f = model.f_index.get(f"{tid}:{form}")
                     if f is not None:
                         self.forms[r, f] = 1.0
-            vec = [(vocab[t], (1.0 + math.log(c)) * idf[t])
-                   for t, c in thread.tokens.items() if t in vocab]
+            counts = model.thread_terms(thread)
+            self.terms_of.append(counts)
+            vec = [(j, (1.0 + math.log(c)) * idf_by_index[j]) for j, c in counts.items()]
             if vec:
                 norm = math.sqrt(sum(w * w for _, w in vec))
                 for term, w in vec:
                     rows.append(r)
-                    terms.append(term)
+                    columns.append(term)
                     weights.append(w / norm)
         self.rows = np.array(rows, dtype=np.int64)
-        self.terms = np.array(terms, dtype=np.int64)
+        self.terms = np.array(columns, dtype=np.int64)
         self.weights = np.array(weights, dtype=np.float32)
 
 

@@ -15,7 +15,10 @@ one final transaction, so an interrupted run is simply redone by the next one.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -31,6 +34,7 @@ from aggregator.linker import (
     LinkSettings,
     StudyModel,
     ThreadAnalysis,
+    ThreadText,
     analyse_thread,
     top_per_study,
 )
@@ -38,6 +42,7 @@ from aggregator.tagger import Tagger
 from models.entities import ThreadStudyLink
 
 DEFAULT_BATCH_SIZE = 2000
+PARALLEL_FROM = 20_000  # threads to scan before worker processes pay off
 Progress = Callable[[int, int], None]  # (threads done, threads to do)
 
 
@@ -101,9 +106,14 @@ class _Pool:
 
 def aggregate(make_session: Callable[[], Session], *, full: bool = False,
               lexicon: Lexicon | None = None, settings: LinkSettings | None = None,
-              progress: Progress | None = None,
-              batch_size: int = DEFAULT_BATCH_SIZE) -> AggregateStats:
-    """Tag threads and studies and link them; only what changed unless `full`."""
+              progress: Progress | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+              workers: int | None = None) -> AggregateStats:
+    """Tag threads and studies and link them; only what changed unless `full`.
+
+    `workers` processes tag threads in parallel on large runs (default: the CPU count, at
+    most 4; 1 = in this process).
+    """
+    workers = workers or min(4, os.cpu_count() or 1)
     started = time.perf_counter()
     lexicon = lexicon or load_lexicon()
     settings = settings or LinkSettings()
@@ -132,23 +142,26 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     pool.add(seeded_keep)
     citation_rows: list[dict[str, Any]] = []
     hashes: list[tuple[int, str]] = []
-    info: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
     done = 0
 
     if progress:
         progress(0, total)
-    with make_session() as session:
+    with _Analyser(tagger, model, workers if total >= PARALLEL_FROM else 1) as analyser, \
+            make_session() as session:
         batches = (store.iter_all_threads(session, batch_size) if scan_all
                    else store.iter_threads(session, changed_ids, batch_size))
+        if redo:
+            store.delete_all_thread_treatments(session)
         for batch in batches:
-            analyses = [analyse_thread(tagger, text) for text, _ in batch]
+            analyses = analyser([text for text, _ in batch])
             is_changed = np.array([redo or text.id in changed_set for text, _ in batch],
                                   dtype=bool)
             tag_rows = [{"thread_id": a.id, **tag.as_row()}
                         for a, changed in zip(analyses, is_changed, strict=True) if changed
                         for tag in a.tags.values()]
             tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
-            store.replace_thread_treatments(session, tagged_ids, tag_rows)
+            store.replace_thread_treatments(session, [] if redo else tagged_ids, tag_rows)
             session.commit()
             hashes.extend((text.id, h) for (text, h), c in zip(batch, is_changed, strict=True)
                           if c)
@@ -197,10 +210,56 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     return stats
 
 
+_WORKER_STATE: tuple[Tagger, StudyModel] | None = None
+
+
+def _analyse_chunk(texts: list[ThreadText]) -> list[ThreadAnalysis]:
+    """Worker side: analyse threads; keep only the words that are study keywords."""
+    assert _WORKER_STATE is not None
+    tagger, model = _WORKER_STATE
+    out = []
+    for text in texts:
+        analysis = analyse_thread(tagger, text)
+        analysis.words = Counter({w: n for w, n in analysis.words.items()
+                                  if model.term_of(w) >= 0})
+        out.append(analysis)
+    return out
+
+
+class _Analyser:
+    """Analyse batches of threads here, or in forked worker processes."""
+
+    def __init__(self, tagger: Tagger, model: StudyModel, workers: int) -> None:
+        self.tagger, self.model = tagger, model
+        self.workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
+        self.pool: Any = None
+
+    def __enter__(self) -> _Analyser:
+        global _WORKER_STATE
+        if self.workers > 1:
+            _WORKER_STATE = (self.tagger, self.model)
+            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _WORKER_STATE
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+        _WORKER_STATE = None
+
+    def __call__(self, texts: list[ThreadText]) -> list[ThreadAnalysis]:
+        if self.pool is None or len(texts) < 2 * self.workers:
+            return [analyse_thread(self.tagger, t) for t in texts]
+        size = -(-len(texts) // self.workers)
+        chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+        return [a for part in self.pool.map(_analyse_chunk, chunks) for a in part]
+
+
 def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[ThreadAnalysis],
                 is_changed: np.ndarray, changed_cols: np.ndarray, pool: _Pool,
                 citation_rows: list[dict[str, Any]],
-                info: dict[int, tuple[frozenset[str], frozenset[str]]]) -> None:
+                info: dict[int, tuple[frozenset[str], frozenset[int]]]) -> None:
     """Score a block of threads against the studies; collect citations and candidates."""
     feats = model.features(analyses)
     score, main = model.scores(feats)
@@ -211,6 +270,7 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
     candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
     pool.add(candidates)
     keep_info = {t for _, t, _ in candidates}
+    terms_of = dict(zip(thread_ids.tolist(), feats.terms_of, strict=True))
     for r, analysis in enumerate(analyses):
         if not analysis.identifiers:
             continue
@@ -225,14 +285,13 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
                                                   & model.study_treatments(index))}})
     for analysis in analyses:
         if analysis.id in keep_info:
-            info[analysis.id] = (frozenset(analysis.tags),
-                                 frozenset(t for t in analysis.tokens if t in model.vocab))
+            info[analysis.id] = (frozenset(analysis.tags), frozenset(terms_of[analysis.id]))
 
 
-def _topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[str]]],
+def _topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
                index: int, thread_id: int, score: float) -> dict[str, Any]:
     tags, terms = info.get(thread_id, (frozenset(), frozenset()))
     return {"thread_id": thread_id, "study_id": int(model.ids[index]), "kind": "topic",
             "score": round(score, 6),
             "evidence": {"treatments": sorted(tags & model.study_treatments(index)),
-                         "terms": [t for t in model.keywords[index] if t in terms][:5]}}
+                         "terms": model.shared_terms(terms, index)}}

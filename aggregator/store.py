@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from aggregator.lexicon import Lexicon
@@ -162,13 +162,18 @@ def iter_threads(session: Session, ids: Sequence[int],
         yield _with_replies(session, rows)
 
 
+def delete_all_thread_treatments(session: Session) -> None:
+    """Delete every thread tag (a full run writes them all again)."""
+    session.execute(delete(ThreadTreatment))
+
+
 def replace_thread_treatments(session: Session, thread_ids: Sequence[int],
                               rows: Sequence[dict[str, Any]]) -> None:
     """Replace the tags of `thread_ids` with `rows`."""
     for chunk in batched(thread_ids, IN_BATCH):
         session.execute(delete(ThreadTreatment).where(ThreadTreatment.thread_id.in_(chunk)))
     if rows:
-        session.execute(dialect_insert(session, ThreadTreatment), list(rows))
+        session.execute(dialect_insert(session, ThreadTreatment.__table__), list(rows))
 
 
 def topic_links(session: Session) -> list[tuple[int, int, float]]:
@@ -201,13 +206,16 @@ def insert_links(session: Session, rows: Sequence[dict[str, Any]],
                  batch_size: int = 5000) -> None:
     """Insert link rows (thread_id, study_id, kind, score, evidence)."""
     for chunk in batched(rows, batch_size):
-        session.execute(dialect_insert(session, ThreadStudyLink), chunk)
+        session.execute(dialect_insert(session, ThreadStudyLink.__table__), chunk)
 
 
 def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
     """Remember the content hash each thread was aggregated at."""
+    table = Thread.__table__
+    stmt = (update(table).where(table.c.id == bindparam("b_id"))
+            .values(aggregated_hash=bindparam("b_hash")))
     for chunk in batched(hashes, 5000):
-        session.execute(update(Thread), [{"id": i, "aggregated_hash": h} for i, h in chunk])
+        session.execute(stmt, [{"b_id": i, "b_hash": h} for i, h in chunk])
 
 
 def mark_studies(session: Session, hashes: dict[int, str]) -> None:

@@ -8,15 +8,16 @@ pyrithione" hides "zinc" and a decoy like "keto diet" hides "keto").
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
 
-from aggregator.lexicon import Lexicon, Rule, Target, normalise
+from aggregator.lexicon import Lexicon, Target, lower_and_normalise
 
 LOCATIONS = ("title", "body", "replies")
-_SENTENCE_ENDS = (". ", "! ", "? ", "\n", ".\t", "!\n", "?\n")
 _WINDOW = 160  # characters searched each side of a match for its sentence
 _FORM_DISTANCE = 60  # a form cue attaches to the nearest mention within this distance
 
@@ -37,12 +38,30 @@ class Tag:
                 "locations": [loc for loc in LOCATIONS if loc in self.locations]}
 
 
-@dataclass
-class _Match:
-    start: int
-    end: int
-    key: str  # the normalised alias, or "" for a decoy
-    targets: list[Target]
+# A match: (start, end, targets) in the original text's coordinates.
+_Match = tuple[int, int, tuple[Target, ...]]
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n")
+
+
+class _Text:
+    """One text being tagged: its lower-cased form and lazily found sentence bounds."""
+
+    __slots__ = ("lowered", "norm", "text")
+
+    def __init__(self, text: str, lowered: str, norm: str) -> None:
+        self.text = text
+        self.lowered = lowered
+        self.norm = norm
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the sentence around [start, end), at most `_WINDOW` chars each side."""
+        lowered = self.lowered
+        s_start = max(0, start - _WINDOW)
+        for found in _SENTENCE_END.finditer(lowered, s_start, start):
+            s_start = found.end()
+        after = _SENTENCE_END.search(lowered, end, end + _WINDOW)
+        s_end = after.start() if after else min(len(lowered), end + _WINDOW)
+        return s_start, s_end
 
 
 class Tagger:
@@ -51,158 +70,199 @@ class Tagger:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.automaton = ahocorasick.Automaton()
+        # Values: (alias length, targets, form cue or None); decoys have no targets and
+        # cue words found by the same scan are kept apart from the mentions.
+        words = lexicon.form_words
         for key, targets in lexicon.aliases.items():
-            self.automaton.add_word(f" {key} ", (key, targets))
+            self.automaton.add_word(f" {key} ", (len(key), tuple(targets), words.get(key)))
         for key in lexicon.decoys:
             if key not in lexicon.aliases:
-                self.automaton.add_word(f" {key} ", (key, []))
+                self.automaton.add_word(f" {key} ", (len(key), (), words.get(key)))
+        for key, form in words.items():
+            if key not in lexicon.aliases and key not in lexicon.decoys:
+                self.automaton.add_word(f" {key} ", (len(key), None, form))
         self.automaton.make_automaton()
+        # One regex for the pattern cues (doses...); the named group that matched is the form.
+        cues = "|".join(f"(?P<{form}>{pattern.pattern})"
+                        for form, pattern in lexicon.form_patterns.items())
+        self._patterns = re.compile(cues) if cues else None
         self._formful = {tid for tid, t in lexicon.treatments.items() if t.forms}
 
     # -- public API --------------------------------------------------------------------------
 
     def tag(self, title: str, body: str = "", replies: Iterable[str] = ()) -> dict[str, Tag]:
-        """Tags of a thread: title, body and replies."""
+        """Tags of a thread: title, body and replies (scanned as one text)."""
+        return self.tag_thread(title, body, replies)[0]
+
+    def tag_thread(self, title: str, body: str = "",
+                   replies: Iterable[str] = ()) -> tuple[dict[str, Tag], str]:
+        """Tags of a thread and its normalised text (lower-case words and spaces)."""
+        parts = [title, body, *replies]
+        locations = ["title", "body"] + ["replies"] * (len(parts) - 2)
         tags: dict[str, Tag] = {}
-        self.tag_text(title, "title", tags)
-        self.tag_text(body, "body", tags)
-        for reply in replies:
-            self.tag_text(reply, "replies", tags)
-        return tags
+        norm = self._tag_parts(parts, locations, tags)
+        return tags, norm
 
     def tag_text(self, text: str, location: str, tags: dict[str, Tag]) -> None:
         """Add the treatments of one text, found at `location`, to `tags`."""
-        if not text:
-            return
-        norm = normalise(text)
-        matches = self._matches(norm)
+        self._tag_parts([text], [location], tags)
+
+    def _tag_parts(self, parts: list[str], locations: list[str], tags: dict[str, Tag]) -> str:
+        # Parts are joined by newlines: a newline ends a sentence, so no rule or form cue
+        # reaches across parts; a match's part is found from its offset.
+        text = "\n".join(parts)
+        lowered, norm = lower_and_normalise(text)
+        cues: list[tuple[int, int, str]] = []
+        matches = self._matches(norm, cues)
         if not matches:
-            return
-        lowered = text.lower() if len(text.lower()) == len(text) else norm
+            return norm
         accepted: list[tuple[_Match, Target]] = []
         pending: list[tuple[_Match, Target]] = []
         for match in matches:
-            for target in match.targets:
+            for target in match[2]:
                 if target.rule is None:
                     accepted.append((match, target))
                 else:
                     pending.append((match, target))
-        for match, target in pending:
-            assert target.rule is not None
-            if self._allowed(text, lowered, norm, match, target, target.rule, accepted):
-                accepted.append((match, target))
+        doc = _Text(text, lowered, norm)
+        if pending:
+            sure = list(accepted)
+            for match, target in pending:
+                if self._allowed(doc, match, target, sure):
+                    accepted.append((match, target))
         if not accepted:
-            return
-        for _match, target in accepted:
+            return norm
+        offsets: list[int] = []
+        position = 0
+        for part in parts:
+            offsets.append(position)
+            position += len(part) + 1
+        single = len(parts) == 1
+        formful = False
+        for match, target in accepted:
             tag = tags.get(target.treatment)
             if tag is None:
                 tag = tags[target.treatment] = Tag(target.treatment)
-            tag.locations.add(location)
+            tag.locations.add(locations[0] if single
+                              else locations[bisect_right(offsets, match[0]) - 1])
             tag.mentions += 1
             if target.form:
                 tag.forms.add(target.form)
-        self._forms(lowered, accepted, tags)
+            formful = formful or target.treatment in self._formful
+        if formful:
+            self._forms(doc, accepted, cues, tags)
+        return norm
 
     # -- matching ----------------------------------------------------------------------------
 
-    def _matches(self, norm: str) -> list[_Match]:
+    def _matches(self, norm: str, cues: list[tuple[int, int, str]]) -> list[_Match]:
         found: list[_Match] = []
-        for end, (key, targets) in self.automaton.iter(f" {norm} "):
-            # padded [end-len-1, end] is " key "; original text span is [end-len-1, end-1)
-            start = end - len(key) - 1
-            found.append(_Match(start, start + len(key), key, targets))
-        if len(found) <= 1:
-            return [m for m in found if m.targets]
-        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-        chosen: list[_Match] = []
+        overlapping = False
         last_end = -1
-        for match in found:
-            if match.start >= last_end:
-                chosen.append(match)
-                last_end = match.end
-        return [m for m in chosen if m.targets]
+        for end, (length, targets, form) in self.automaton.iter(f" {norm} "):
+            # padded [end-length-1, end] is " key "; the alias is [end-length-1, end-1)
+            start = end - length - 1
+            if form is not None:
+                cues.append((start, end - 1, form))
+                if targets is None:
+                    continue
+            if start < last_end:
+                overlapping = True
+            if end - 1 > last_end:
+                last_end = end - 1
+            found.append((start, end - 1, targets))
+        if overlapping:
+            found.sort(key=lambda m: (m[0], m[0] - m[1]))
+            chosen: list[_Match] = []
+            last_end = -1
+            for match in found:
+                if match[0] >= last_end:
+                    chosen.append(match)
+                    last_end = match[1]
+            found = chosen
+        return [m for m in found if m[2]]
 
     # -- context rules -----------------------------------------------------------------------
 
-    def _allowed(self, text: str, lowered: str, norm: str, match: _Match, target: Target,
-                 rule: Rule, accepted: Sequence[tuple[_Match, Target]]) -> bool:
-        start, end = match.start, match.end
-        s_start, s_end = _sentence(lowered, start, end)
+    def _allowed(self, doc: _Text, match: _Match, target: Target,
+                 sure: Sequence[tuple[_Match, Target]]) -> bool:
+        rule = target.rule
+        assert rule is not None
+        start, end = match[0], match[1]
+        s_start, s_end = doc.sentence(start, end)
+        lowered = doc.lowered
         if rule.reject_before is not None and rule.reject_before.search(lowered[s_start:start]):
             return False
         if rule.reject_after is not None and rule.reject_after.search(lowered[end:s_end]):
             return False
-        sentence = f" {' '.join(norm[s_start:s_end].split())} "
-        if rule.reject_near and any(f" {w} " in sentence for w in rule.reject_near):
+        norm = doc.norm
+        if rule.reject_re is not None and rule.reject_re.search(norm, s_start, s_end):
             return False
-        if text[start:end] in rule.cased:
+        if doc.text[start:end] in rule.cased:
             return True
         if rule.require_near:
-            if any(f" {w} " in sentence for w in rule.require_near if not w.startswith("@")):
+            if rule.require_re is not None and rule.require_re.search(norm, s_start, s_end):
                 return True
             if rule.needs_treatment_nearby:
-                return any(m.start >= s_start and m.end <= s_end
-                           and t.treatment != target.treatment for m, t in accepted)
+                return any(m[0] >= s_start and m[1] <= s_end
+                           and t.treatment != target.treatment for m, t in sure)
             return False
         return not rule.cased
 
     # -- forms -------------------------------------------------------------------------------
 
-    def _forms(self, lowered: str, accepted: Sequence[tuple[_Match, Target]],
-               tags: dict[str, Tag]) -> None:
-        formful = [(m, t) for m, t in accepted if t.treatment in self._formful]
-        if not formful:
+    def _forms(self, doc: _Text, accepted: Sequence[tuple[_Match, Target]],
+               cues: list[tuple[int, int, str]], tags: dict[str, Tag]) -> None:
+        """Give each form cue to the nearest mention in its sentence (if that treatment
+        takes the form): "fin 1mg, Kirkland foam" -> finasteride oral, minoxidil topical."""
+        mentions = sorted(accepted, key=lambda mt: mt[0][0])
+        if self._patterns is not None:  # dose patterns, searched only near form-ful mentions
+            found = set(cues)
+            scanned = -1
+            for (m_start, m_end, _), target in mentions:
+                if target.treatment not in self._formful:
+                    continue
+                lo = max(m_start - _FORM_DISTANCE, scanned - 20)
+                hi = m_end + _FORM_DISTANCE
+                if lo < hi:
+                    found.update((m.start(), m.end(), m.lastgroup or "")
+                                 for m in self._patterns.finditer(doc.lowered, lo, hi))
+                    scanned = hi
+            cues = sorted(found)
+        if not cues:
             return
-        done: set[tuple[int, int]] = set()
-        for match, _ in formful:
-            s_start, s_end = _sentence(lowered, match.start, match.end)
-            if (s_start, s_end) in done:
-                continue
-            done.add((s_start, s_end))
-            in_sentence = [(m, t) for m, t in accepted if m.start >= s_start and m.end <= s_end]
-            segment = lowered[s_start:s_end]
-            for form, pattern in self.lexicon.form_cues.items():
-                for cue in pattern.finditer(segment):
-                    c_start, c_end = cue.start() + s_start, cue.end() + s_start
-                    nearest = _nearest(in_sentence, c_start, c_end)
-                    for _, t in nearest:
-                        if form in self.lexicon.treatments[t.treatment].forms:
-                            tags[t.treatment].forms.add(form)
+        starts = [m[0] for m, _ in mentions]
+        lowered = doc.lowered
+        treatments = self.lexicon.treatments
+        for c_start, c_end, form in cues:
+            best: list[Target] = []
+            best_distance = _FORM_DISTANCE + 1
+            i = bisect_right(starts, c_start)
+            # the mentions just before the cue (or containing it) and just after it
+            for j in (i - 1, i - 2, i, i + 1):
+                if j < 0 or j >= len(mentions):
+                    continue
+                (m_start, m_end, _), target = mentions[j]
+                if c_start >= m_start and c_end <= m_end:
+                    distance = 0
+                elif c_start >= m_end:
+                    distance = c_start - m_end
+                    if distance > _FORM_DISTANCE or _SENTENCE_END.search(lowered, m_end,
+                                                                         c_start):
+                        continue
+                elif c_end <= m_start:
+                    distance = m_start - c_end
+                    if distance > _FORM_DISTANCE or _SENTENCE_END.search(lowered, c_end,
+                                                                         m_start):
+                        continue
+                else:
+                    distance = 0
+                if distance < best_distance:
+                    best, best_distance = [target], distance
+                elif distance == best_distance and target not in best:
+                    best.append(target)
+            for target in best:
+                if form in treatments[target.treatment].forms:
+                    tags[target.treatment].forms.add(form)
 
 
-def _nearest(mentions: Sequence[tuple[_Match, Target]], c_start: int,
-             c_end: int) -> list[tuple[_Match, Target]]:
-    """The mentions closest to a cue (ties: all of them), within `_FORM_DISTANCE`."""
-    best: list[tuple[_Match, Target]] = []
-    best_distance = _FORM_DISTANCE + 1
-    for m, t in mentions:
-        if c_start >= m.start and c_end <= m.end:
-            distance = 0  # the cue is part of the alias ("oral min")
-        elif c_start >= m.end:
-            distance = c_start - m.end
-        elif c_end <= m.start:
-            distance = m.start - c_end
-        else:
-            distance = 0
-        if distance < best_distance:
-            best, best_distance = [(m, t)], distance
-        elif distance == best_distance:
-            best.append((m, t))
-    return best
-
-
-def _sentence(lowered: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the sentence around [start, end), at most `_WINDOW` chars each side."""
-    lo = max(0, start - _WINDOW)
-    s_start = lo
-    for mark in _SENTENCE_ENDS:
-        pos = lowered.rfind(mark, lo, start)
-        if pos >= 0 and pos + len(mark) > s_start:
-            s_start = pos + len(mark)
-    hi = min(len(lowered), end + _WINDOW)
-    s_end = hi
-    for mark in _SENTENCE_ENDS:
-        pos = lowered.find(mark, end, hi)
-        if 0 <= pos < s_end:
-            s_end = pos + 1
-    return s_start, s_end

@@ -1,0 +1,327 @@
+"""Aggregator speed on generated data: tagging throughput, full and incremental runs.
+
+    python benchmarks/aggregate.py [--threads 100000] [--studies 2000] [--db PATH]
+
+Generates forum threads with realistic treatment talk (brands, slang, misspellings, decoys
+like "5 min" or "keto diet", identifiers in URLs) and studies, stores them in a SQLite file,
+then measures:
+1. tagging throughput of the Tagger (all context rules on) beside a bare pyahocorasick scan
+   of the same texts with the same aliases, in the same process;
+2. a full `aggregate()` (wall time, peak RSS of a fresh child process);
+3. an incremental `aggregate()` after 1% of the threads changed.
+Targets: throughput >= 0.3 of the bare scan; full <= 30 s and <= 1 GB; incremental <= 10%
+of the full run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import ahocorasick  # noqa: E402
+from sqlalchemy import insert, select, update  # noqa: E402
+
+from aggregator.lexicon import load_lexicon  # noqa: E402
+from aggregator.run import aggregate  # noqa: E402
+from aggregator.tagger import Tagger  # noqa: E402
+from models.db import make_engine, session_factory  # noqa: E402
+from models.entities import Base, Reply, Source, Study, Thread  # noqa: E402
+from models.store import content_hash  # noqa: E402
+
+# Treatments by how often forums talk about them, and how they are spelled there.
+SPELLINGS: dict[str, list[str]] = {
+    "minoxidil": ["minoxidil", "minox", "min", "Rogaine", "Kirkland 5% foam", "LDOM 2.5mg",
+                  "oral min", "topical minoxidil", "minoxodil", "Regaine", "liquid minox"],
+    "finasteride": ["finasteride", "fin", "fin 1mg", "Propecia", "Proscar", "topical fin",
+                    "finastride", "Fin"],
+    "dutasteride": ["dutasteride", "dut", "dut 0.5mg", "Avodart", "dutas", "dut meso"],
+    "ketoconazole": ["Nizoral", "keto shampoo", "ketoconazole 2%", "keto", "the big 3"],
+    "microneedling": ["microneedling", "dermaroller", "dermapen", "MN 1.5mm", "derma stamp"],
+    "ru58841": ["RU58841", "RU", "ru58841 5%"],
+    "hair_transplant": ["hair transplant", "FUE", "FUT", "HT", "3000 grafts"],
+    "lllt": ["laser cap", "Capillus", "red light therapy", "LLLT", "iRestore"],
+    "prp": ["PRP", "platelet rich plasma", "PRP sessions"],
+    "spironolactone": ["spiro", "spironolactone 100mg"],
+    "biotin": ["biotin"], "saw_palmetto": ["saw palmetto", "saw palm"],
+    "rosemary_oil": ["rosemary oil"], "pumpkin_seed_oil": ["pumpkin seed oil", "PSO"],
+    "iron": ["ferritin", "iron supplements"], "vitamin_d": ["vitamin D", "vit D3"],
+    "tretinoin": ["tretinoin", "tret", "Retin-A"], "latanoprost": ["latanoprost", "Lumigan"],
+    "pyrilutamide": ["pyrilutamide", "KX-826"], "clascoterone": ["clascoterone", "Breezula"],
+    "caffeine": ["caffeine shampoo", "Alpecin"], "smp": ["SMP", "scalp micropigmentation"],
+    "exosomes": ["exosomes"], "mesotherapy": ["mesotherapy", "scalp injections"],
+    "pyrithione_zinc": ["Head & Shoulders", "zinc pyrithione"], "zinc": ["zinc"],
+    "scalp_massage": ["scalp massage"], "bicalutamide": ["bica", "bicalutamide"],
+    "setipiprant": ["setipiprant"], "gt20029": ["GT20029"], "cetirizine": ["topical cetirizine"],
+    "melatonin": ["topical melatonin"], "alfatradiol": ["alfatradiol"],
+    "castor_oil": ["castor oil"], "peppermint_oil": ["peppermint oil"],
+}
+POPULARITY = {"minoxidil": 30, "finasteride": 28, "dutasteride": 10, "ketoconazole": 10,
+              "microneedling": 8, "ru58841": 5, "hair_transplant": 8, "lllt": 4, "prp": 3}
+TEMPLATES = [
+    "Started {t} about {n} months ago and the crown looks a bit better.",
+    "Has anyone combined {t} with {u}? My derm suggested it.",
+    "Quit {t} because of sides, thinking about {u} instead.",
+    "{t} made me shed like crazy in month {n}, is that normal?",
+    "I've been on {t} for {n} years, hairline is holding.",
+    "Is {t} worth it compared to {u} for a NW{n}?",
+    "My derm said {t} first, then maybe {u} if it doesn't work.",
+    "Been reading the {t} study again, results look solid at {n} months.",
+]
+DECOYS = [
+    "It takes like {n} min to dry before bed.", "Finally got the final results back.",
+    "I'm fine with it honestly.", "Did the keto diet for {n} months and lost weight.",
+    "My gf uses a flat iron every morning.", "I've been pumping iron {n}x a week.",
+    "Ran a red light on the way to the derm lol.", "Got laser hair removal on my back.",
+    "Wait a min, the admin deleted my post.", "I need caffeine to get through the day.",
+    "Melatonin helps me sleep on flights.", "Had a kidney transplant years ago.",
+    "Pumpkin spice season is back.", "Isotretinoin for acne wrecked my skin.",
+]
+_FILLER_TEXT = (
+    "honestly the crown is thinning and my temples keep receding which sucks "
+    "derm appointment next week bloodwork came back normal shedding stopped after "
+    "photos every month same lighting part line looks wider hairline mature or receding "
+    "genetics dad is slick bald grandpa on mom side full head stress might be part of it "
+    "sleep diet gym routine shampoo every other day conditioner helps texture density "
+    "vertex frontal diffuse thinning progress pics in comments results vary for everyone"
+)
+FILLER = _FILLER_TEXT.split()
+_SCI_TEXT = (
+    "randomized controlled trial participants androgenetic alopecia efficacy safety "
+    "placebo double blind weeks months hair count density terminal vellus anagen telogen "
+    "ratio phototrichogram global photographic assessment adverse events sexual "
+    "dysfunction serum dihydrotestosterone follicle miniaturization dermatology cohort "
+    "retrospective prospective meta analysis systematic review women men adolescents "
+    "dose response tolerability follow up baseline outcome endpoint significant improvement"
+)
+SCI = _SCI_TEXT.split()
+
+
+def _sentence(rng: random.Random, treatments: list[str]) -> str:
+    t = rng.choice(SPELLINGS[rng.choice(treatments)])
+    u = rng.choice(SPELLINGS[rng.choice(treatments)])
+    return rng.choice(TEMPLATES).format(t=t, u=u, n=rng.randint(1, 12))
+
+
+def _filler(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choices(FILLER, k=words)).capitalize() + "."
+
+
+def generate_threads(count: int, studies: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Forum threads with treatment talk, decoys, fillers and some study links."""
+    rng = random.Random(seed)
+    names = list(SPELLINGS)
+    weights = [POPULARITY.get(n, 1) for n in names]
+    threads = []
+    base = datetime(2024, 1, 1, tzinfo=UTC)
+    for i in range(count):
+        k = rng.choice((0, 1, 1, 2, 2, 3))
+        chosen = list({*rng.choices(names, weights=weights, k=k)}) or []
+        parts: list[str] = []
+        target_words = rng.randint(40, 250)
+        words = 0
+        while words < target_words:
+            roll = rng.random()
+            if chosen and roll < 0.35:
+                sentence = _sentence(rng, chosen)
+            elif roll < 0.45:
+                sentence = rng.choice(DECOYS).format(n=rng.randint(2, 20))
+            else:
+                sentence = _filler(rng, rng.randint(6, 18))
+            parts.append(sentence)
+            words += sentence.count(" ") + 1
+        if rng.random() < 0.01 and studies:
+            parts.append(f"Paper: https://doi.org/10.5555/gen.{rng.randrange(studies)}")
+        title = _sentence(rng, chosen) if chosen else _filler(rng, rng.randint(4, 9))
+        replies = []
+        for j in range(rng.choice((0, 1, 2, 3, 4))):
+            text = _sentence(rng, chosen) if chosen and rng.random() < 0.5 else \
+                _filler(rng, rng.randint(8, 40))
+            replies.append({"external_id": f"r{i}-{j}", "body": text, "position": j})
+        threads.append({"external_id": f"g{i}", "title": title, "body": " ".join(parts),
+                        "created_at": base + timedelta(minutes=i), "replies": replies})
+    return threads
+
+
+def generate_studies(count: int, seed: int = 11) -> list[dict[str, Any]]:
+    """Studies about one or two treatments, with identifiers, abstracts and TLDRs."""
+    rng = random.Random(seed)
+    names = list(SPELLINGS)
+    weights = [POPULARITY.get(n, 1) for n in names]
+    studies = []
+    for i in range(count):
+        main, other = rng.choices(names, weights=weights, k=2)
+        a, b = SPELLINGS[main][0], SPELLINGS[other][0]
+        title = (f"{a.capitalize()} versus {b} in {rng.choice(('men', 'women'))} with "
+                 f"androgenetic alopecia: a {rng.choice(('randomized', 'retrospective'))} "
+                 f"{rng.choice(('trial', 'study', 'cohort'))} {i}")
+        abstract = " ".join(
+            f"{rng.choice((a, b)).capitalize()} " + " ".join(rng.choices(SCI, k=14)) + "."
+            for _ in range(4))
+        studies.append({"doi": f"10.5555/gen.{i}", "pmid": str(990000000 + i),
+                        "title": title, "abstract": abstract,
+                        "tldr": f"{a.capitalize()} improved hair counts over "
+                                f"{rng.randint(6, 48)} weeks.", "mesh_terms": ["Alopecia"]})
+    return studies
+
+
+def build_db(path: Path, n_threads: int, n_studies: int) -> list[dict[str, Any]]:
+    """A SQLite file with the generated rows (bulk Core inserts: setup, not measured)."""
+    engine = make_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    now = datetime.now(UTC)
+    threads = generate_threads(n_threads, n_studies)
+    with engine.begin() as conn:
+        source_id = conn.execute(insert(Source).values(
+            name="generated", kind="reddit", base_url="https://gen.invalid",
+            created_at=now)).inserted_primary_key[0]
+        rows = [{"source_id": source_id, "external_id": t["external_id"],
+                 "url": f"https://gen.invalid/{t['external_id']}", "title": t["title"],
+                 "body": t["body"], "created_at": t["created_at"], "first_seen_at": now,
+                 "last_seen_at": now, "num_comments": len(t["replies"]),
+                 "content_hash": content_hash(t["title"], t["body"], t["replies"])}
+                for t in threads]
+        conn.execute(insert(Thread), rows)
+        ids = dict(conn.execute(select(Thread.external_id, Thread.id)).all())
+        conn.execute(insert(Reply), [{"thread_id": ids[t["external_id"]], **r}
+                                     for t in threads for r in t["replies"]])
+        conn.execute(insert(Study), [{**s, "created_at": now, "updated_at": now,
+                                      "authors": [], "publication_types": [],
+                                      "content_hash": f"gen{i}"}
+                                     for i, s in enumerate(generate_studies(n_studies))])
+    engine.dispose()
+    return threads
+
+
+def throughput(threads: list[dict[str, Any]]) -> dict[str, float]:
+    """Tagger vs a bare automaton scan of the same texts with the same aliases."""
+    lexicon = load_lexicon()
+    tagger = Tagger(lexicon)
+    bare = ahocorasick.Automaton()
+    for key in lexicon.aliases:
+        bare.add_word(key, key)
+    bare.make_automaton()
+    texts = [(t["title"], t["body"], [r["body"] for r in t["replies"]]) for t in threads]
+    size = sum(len(a) + len(b) + sum(len(r) for r in c) for a, b, c in texts) / 1e6
+    start = time.perf_counter()
+    hits = 0
+    for title, body, replies in texts:
+        for text in (title, body, *replies):
+            for _ in bare.iter(text.lower()):
+                hits += 1
+    bare_s = time.perf_counter() - start
+    start = time.perf_counter()
+    tags = 0
+    for title, body, replies in texts:
+        tags += len(tagger.tag(title, body, replies))
+    tag_s = time.perf_counter() - start
+    return {"mb": size, "bare_s": bare_s, "tagger_s": tag_s, "bare_hits": hits, "tags": tags,
+            "bare_mb_s": size / bare_s, "tagger_mb_s": size / tag_s, "ratio": bare_s / tag_s}
+
+
+def child(db: Path, full: bool) -> None:
+    """Run one aggregate in this (fresh) process and print its figures as JSON."""
+    engine = make_engine(f"sqlite:///{db}")
+    start = time.perf_counter()
+    stats = aggregate(session_factory(engine), full=full)
+    seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the tagging workers
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": own.ru_maxrss / 1024,
+                      "worker_peak_rss_mb": kids.ru_maxrss / 1024,
+                      "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+                      **stats.as_dict()}))
+
+
+def _run_child(db: Path, full: bool) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--child", "full" if full else "incremental",
+            "--db", str(db)]
+    out = subprocess.run(args, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def change_threads(db: Path, share: float, seed: int = 3) -> int:
+    """Edit the body of `share` of the threads (new text, new content hash)."""
+    engine = make_engine(f"sqlite:///{db}")
+    rng = random.Random(seed)
+    with engine.begin() as conn:
+        rows = conn.execute(select(Thread.id, Thread.title, Thread.body)).all()
+        picked = rng.sample(rows, max(1, int(len(rows) * share)))
+        updates = []
+        for row in picked:
+            body = row.body + " Edit: switched to dut 0.5mg and Nizoral twice a week."
+            # any new hash marks the thread changed; replies are left as they were
+            updates.append({"id": row.id, "body": body,
+                            "content_hash": content_hash(row.title, body, [])})
+        for item in updates:
+            conn.execute(update(Thread).where(Thread.id == item["id"])
+                         .values(body=item["body"], content_hash=item["content_hash"]))
+    engine.dispose()
+    return len(picked)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=100_000)
+    parser.add_argument("--studies", type=int, default=2_000)
+    parser.add_argument("--db", help="SQLite file to use (default: a temporary one)")
+    parser.add_argument("--child", choices=("full", "incremental"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.db), args.child == "full")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(args.db) if args.db else Path(tmp) / "bench.db"
+        if db.exists():
+            db.unlink()
+        print(f"generating {args.threads} threads and {args.studies} studies into {db} ...")
+        start = time.perf_counter()
+        threads = build_db(db, args.threads, args.studies)
+        print(f"  setup {time.perf_counter() - start:.1f}s (not measured)")
+        tp = throughput(threads)
+        del threads
+        print(f"\n1. tagging throughput on {tp['mb']:.1f} MB of text (same process, same texts)")
+        print(f"   bare pyahocorasick scan: {tp['bare_s']:.2f}s = {tp['bare_mb_s']:.1f} MB/s "
+              f"({tp['bare_hits']} raw substring hits)")
+        print(f"   Tagger, all rules on:    {tp['tagger_s']:.2f}s = {tp['tagger_mb_s']:.1f} MB/s "
+              f"({tp['tags']} thread tags)")
+        print(f"   ratio tagger/bare: {tp['ratio']:.2f} (target >= 0.3)")
+        full = _run_child(db, full=True)
+        print(f"\n2. full aggregate: {full['seconds']:.1f}s wall (target <= 30), "
+              f"{full['cpu_s']:.1f}s CPU incl. workers, peak RSS {full['peak_rss_mb']:.0f} MB "
+              f"main + {full['worker_peak_rss_mb']:.0f} MB per worker (target <= 1024)")
+        print(f"   {full['threads_tagged']} threads tagged, {full['thread_treatments']} tags, "
+              f"{full['citation_links']} citation links, {full['topic_links_total']} topic "
+              f"links, {full['studies']} studies")
+        changed = change_threads(db, 0.01)
+        inc = _run_child(db, full=False)
+        ratio = inc["seconds"] / full["seconds"]
+        print(f"\n3. incremental aggregate after {changed} threads changed: {inc['seconds']:.2f}s"
+              f" wall = {ratio:.1%} of the full run (target <= 10%), {inc['cpu_s']:.1f}s CPU, "
+              f"peak RSS {inc['peak_rss_mb']:.0f} MB")
+        print(f"   {inc['threads_tagged']} threads tagged, +{inc['topic_links_added']}/"
+              f"-{inc['topic_links_removed']} topic links, {inc['citation_links']} citations")
+        load = os.getloadavg()[0]
+        print(f"\nload average now {load:.1f} on {os.cpu_count()} CPUs (wall times suffer when "
+              "other work shares the machine)")
+        ok = (tp["ratio"] >= 0.3 and full["seconds"] <= 30 and full["peak_rss_mb"] <= 1024
+              and ratio <= 0.10)
+        print("\ntargets: " + ("all met" if ok else "MISSED"))
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
