@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, NotRequired, TypedDict, TypeVar
 
-from sqlalchemy import Insert, select, tuple_
+from sqlalchemy import Insert, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from models.bulk import bulk_write
 from models.entities import Reply, ScoreSnapshot, Source, Thread
 
 DEFAULT_BATCH_SIZE = 1000
@@ -109,25 +110,23 @@ def ensure_source(session: Session, name: str, kind: str, base_url: str) -> int:
     return source.id
 
 
-def _thread_row(source_id: int, item: ThreadIn, now: datetime) -> dict[str, Any]:
+THREAD_COLUMNS = ("source_id", "external_id", "url", "title", "body", "category", "score",
+                  "num_comments", "author_hash", "created_at", "edited_at", "last_activity_at",
+                  "first_seen_at", "last_seen_at", "content_hash")
+_SCORE, _COMMENTS, _HASH = (THREAD_COLUMNS.index(c) for c in
+                            ("score", "num_comments", "content_hash"))
+REPLY_COLUMNS = ("thread_id", "external_id", "body", "score", "author_hash", "created_at",
+                 "position")
+SNAPSHOT_COLUMNS = ("thread_id", "observed_at", "score", "num_comments")
+
+
+def _thread_row(source_id: int, item: ThreadIn, now: datetime) -> tuple[Any, ...]:
     body = item.get("body") or ""
-    return {
-        "source_id": source_id,
-        "external_id": item["external_id"],
-        "url": item["url"],
-        "title": item["title"],
-        "body": body,
-        "category": item.get("category"),
-        "score": item.get("score"),
-        "num_comments": item.get("num_comments") or 0,
-        "author_hash": item.get("author_hash"),
-        "created_at": item["created_at"],
-        "edited_at": item.get("edited_at"),
-        "last_activity_at": item.get("last_activity_at"),
-        "first_seen_at": now,
-        "last_seen_at": now,
-        "content_hash": content_hash(item["title"], body, item.get("replies")),
-    }
+    return (source_id, item["external_id"], item["url"], item["title"], body,
+            item.get("category"), item.get("score"), item.get("num_comments") or 0,
+            item.get("author_hash"), item["created_at"], item.get("edited_at"),
+            item.get("last_activity_at"), now, now,
+            content_hash(item["title"], body, item.get("replies")))
 
 
 _UPDATED_ON_CONFLICT = ("url", "title", "body", "category", "score", "num_comments",
@@ -159,48 +158,46 @@ def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
         )
     }
     rows = [_thread_row(source_id, by_id[ext], now) for ext in ids]
-    stmt = dialect_insert(session, Thread)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Thread.source_id, Thread.external_id],
-        set_={col: stmt.excluded[col] for col in _UPDATED_ON_CONFLICT},
-    )
-    session.execute(stmt, rows)
-
-    snapshots: list[dict[str, Any]] = []
-    new_ids = [row["external_id"] for row in rows if row["external_id"] not in existing]
-    id_of = {ext: row.id for ext, row in existing.items()}
-    if new_ids:
-        for thread_id, ext in session.execute(
-            select(Thread.id, Thread.external_id)
-            .where(Thread.source_id == source_id, Thread.external_id.in_(new_ids))
-        ):
-            id_of[ext] = thread_id
-    for row in rows:
-        old = existing.get(row["external_id"])
+    bulk_write(session, Thread.__table__, THREAD_COLUMNS, rows,
+               conflict=("source_id", "external_id"), update=_UPDATED_ON_CONFLICT)
+    new_ids = [ext for ext in ids if ext not in existing]
+    changed: list[tuple[Any, ...]] = []
+    for ext, row in zip(ids, rows, strict=True):
+        old = existing.get(ext)
         if old is None:
             stats.inserted += 1
-        elif (old.score, old.num_comments, old.content_hash) == (
-                row["score"], row["num_comments"], row["content_hash"]):
+            continue
+        if (old.score, old.num_comments) != (row[_SCORE], row[_COMMENTS]):
+            changed.append((old.id, now, row[_SCORE], row[_COMMENTS]))
+        if (old.score, old.num_comments, old.content_hash) == (
+                row[_SCORE], row[_COMMENTS], row[_HASH]):
             stats.unchanged += 1
         else:
             stats.updated += 1
-        if old is None or (old.score, old.num_comments) != (row["score"], row["num_comments"]):
-            snapshots.append({"thread_id": id_of[row["external_id"]], "observed_at": now,
-                              "score": row["score"], "num_comments": row["num_comments"]})
-    if snapshots:
-        session.execute(dialect_insert(session, ScoreSnapshot), snapshots)
-        stats.snapshots = len(snapshots)
+    bulk_write(session, ScoreSnapshot.__table__, SNAPSHOT_COLUMNS, changed)
+    if new_ids:
+        # First observations are copied inside the database: no rows travel back and forth.
+        session.execute(
+            insert(ScoreSnapshot.__table__).from_select(
+                list(SNAPSHOT_COLUMNS),
+                select(Thread.id, Thread.first_seen_at, Thread.score, Thread.num_comments)
+                .where(Thread.source_id == source_id, Thread.external_id.in_(new_ids)),
+            )
+        )
+    stats.snapshots = len(changed) + len(new_ids)
+    if not any(item.get("replies") for item in by_id.values()):
+        return stats
+    id_of = {ext: row.id for ext, row in existing.items()}
+    if new_ids:
+        id_of.update(
+            (ext, thread_id) for thread_id, ext in session.execute(
+                select(Thread.id, Thread.external_id)
+                .where(Thread.source_id == source_id, Thread.external_id.in_(new_ids)))
+        )
 
     reply_rows = [
-        {
-            "thread_id": id_of[ext],
-            "external_id": reply["external_id"],
-            "body": reply["body"],
-            "score": reply.get("score"),
-            "author_hash": reply.get("author_hash"),
-            "created_at": reply.get("created_at"),
-            "position": position,
-        }
+        (id_of[ext], reply["external_id"], reply["body"], reply.get("score"),
+         reply.get("author_hash"), reply.get("created_at"), position)
         for ext, item in by_id.items()
         for position, reply in enumerate(item.get("replies") or ())
     ]
@@ -209,20 +206,12 @@ def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
     return stats
 
 
-def upsert_reply_rows(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert or update reply rows (unique on thread and external id). Does not commit."""
-    unique: dict[tuple[int, str], dict[str, Any]] = {}
-    for row in rows:
-        unique[(row["thread_id"], row["external_id"])] = row
-    if not unique:
-        return 0
-    stmt = dialect_insert(session, Reply)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Reply.thread_id, Reply.external_id],
-        set_={col: stmt.excluded[col] for col in ("body", "score", "author_hash",
-                                                  "created_at", "position")},
-    )
-    session.execute(stmt, list(unique.values()))
+def upsert_reply_rows(session: Session, rows: Sequence[tuple[Any, ...]]) -> int:
+    """Insert or update reply rows (tuples in REPLY_COLUMNS order; unique on thread and
+    external id). Does not commit."""
+    unique = {(row[0], row[1]): row for row in rows}
+    bulk_write(session, Reply.__table__, REPLY_COLUMNS, list(unique.values()),
+               conflict=("thread_id", "external_id"), update=REPLY_COLUMNS[2:])
     return len(unique)
 
 

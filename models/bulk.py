@@ -1,0 +1,114 @@
+"""Fast batched INSERT / upsert for one table, the same call on SQLite and PostgreSQL.
+
+The statement is SQLAlchemy's dialect `INSERT ... ON CONFLICT`, compiled once per shape.
+Rows travel as plain tuples: on SQLite through the driver's `executemany`; on PostgreSQL by
+`COPY` into a temporary staging table, then one `INSERT ... SELECT ... ON CONFLICT` (the
+fastest upsert PostgreSQL offers; bound parameters cost far more per row). Column values are
+converted by each column type's own bind processor, so what is stored is exactly what the
+ORM would store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Column, MetaData, Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+
+Row = Sequence[Any]
+
+
+def bulk_write(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Row],
+               conflict: Sequence[str] = (), update: Sequence[str] | None = None) -> None:
+    """Insert `rows` (tuples in `columns` order) into `table` in the session's transaction.
+
+    With `conflict` columns, a row that collides is updated on the `update` columns, or
+    skipped when `update` is None. Does not commit.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    key = (table.name, tuple(columns), tuple(conflict), tuple(update) if update else None)
+    procs = _processors(table, tuple(columns), dialect)
+    if dialect.name == "postgresql":
+        stage, upsert = _postgres_statements(table, *key[1:])
+        preparer = dialect.identifier_preparer
+        stage_name, table_name = preparer.quote(stage.name), preparer.quote(table.name)
+        column_list = ", ".join(preparer.quote(name) for name in columns)
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage_name} "
+            f"(LIKE {table_name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY {stage_name} ({column_list}) FROM STDIN") as copy:
+            for row in _convert(rows, procs):
+                copy.write_row(row)
+        connection.execute(upsert)
+        connection.exec_driver_sql(f"TRUNCATE {stage_name}")
+        return
+    if dialect.name != "sqlite":
+        raise NotImplementedError(f"hairlink supports SQLite and PostgreSQL, not {dialect.name}")
+    sql = _sqlite_sql(table, *key[1:])
+    connection.exec_driver_sql(sql, _convert(rows, procs))
+
+
+def _convert(rows: Sequence[Row],
+             procs: list[Callable[[Any], Any] | None]) -> list[tuple[Any, ...]]:
+    """Apply bind processors column by column; equal values are converted once."""
+    if not any(procs):
+        return [tuple(row) for row in rows]
+    columns = list(zip(*rows, strict=True))
+    for index, proc in enumerate(procs):
+        if proc is None:
+            continue
+        seen: dict[Any, Any] = {None: None}
+        converted = []
+        for value in columns[index]:
+            try:
+                converted.append(seen[value])
+            except KeyError:
+                seen[value] = result = proc(value)
+                converted.append(result)
+        columns[index] = tuple(converted)
+    return list(zip(*columns, strict=True))
+
+
+def _processors(table: Table, columns: tuple[str, ...],
+                dialect: Dialect) -> list[Callable[[Any], Any] | None]:
+    return [table.c[name].type.bind_processor(dialect) for name in columns]
+
+
+@lru_cache(maxsize=64)
+def _sqlite_sql(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...],
+                update: tuple[str, ...] | None) -> str:
+    stmt = sqlite.insert(table)
+    stmt = _on_conflict(stmt, table, conflict, update)
+    compiled = stmt.compile(dialect=sqlite.dialect(), column_keys=list(columns))
+    assert compiled.positiontup == list(columns), "unexpected parameter order"
+    return str(compiled)
+
+
+@lru_cache(maxsize=64)
+def _postgres_statements(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...],
+                         update: tuple[str, ...] | None) -> tuple[Table, Any]:
+    stage = Table(f"_hairlink_stage_{table.name}", MetaData(),
+                  *(Column(name, table.c[name].type) for name in columns))
+    stmt = postgresql.insert(table).from_select(list(columns),
+                                                select(*(stage.c[name] for name in columns)))
+    return stage, _on_conflict(stmt, table, conflict, update)
+
+
+def _on_conflict(stmt: Any, table: Table, conflict: tuple[str, ...],
+                 update: tuple[str, ...] | None) -> Any:
+    if not conflict:
+        return stmt
+    index = [table.c[name] for name in conflict]
+    if update:
+        return stmt.on_conflict_do_update(index_elements=index,
+                                          set_={n: stmt.excluded[n] for n in update})
+    return stmt.on_conflict_do_nothing(index_elements=index)
