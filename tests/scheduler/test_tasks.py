@@ -1,0 +1,72 @@
+"""The in-process jobs: aggregation and the scheduled digest export, on a tiny database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from models.config import parse_config
+from models.db import session_scope
+from models.entities import Source, Study, Thread, ThreadStudyLink
+from scheduler import tasks
+from tests.scheduler.helpers import engine_for
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = engine_for(db_url)
+    with session_scope(eng) as session:
+        source = Source(name="forum", kind="discourse", base_url="http://127.0.0.1:9",
+                        created_at=NOW)
+        session.add(source)
+        session.flush()
+        session.add(Study(pmid="31234567", title="Topical finasteride in androgenetic alopecia",
+                          created_at=NOW, updated_at=NOW, content_hash="s1"))
+        session.add(Thread(source_id=source.id, external_id="1", url="http://127.0.0.1:9/t/1",
+                           title="Topical fin results",
+                           body="Read PMID: 31234567 before starting topical finasteride.",
+                           created_at=NOW, first_seen_at=NOW, last_seen_at=NOW,
+                           content_hash="t1"))
+    yield eng
+    eng.dispose()
+
+
+def test_aggregate_links_and_can_be_interrupted(engine: Engine) -> None:
+    config = parse_config({})
+    assert tasks.aggregate(engine, config, lambda: True).startswith("interrupted")
+    summary = tasks.aggregate(engine, config, lambda: False)
+    assert "1 threads tagged" in summary and "1 citation links" in summary
+    with session_scope(engine) as session:
+        link = session.scalars(select(ThreadStudyLink)).one()
+        assert link.kind == "citation"
+        assert session.scalars(select(Thread.aggregated_hash)).one() == "t1"
+
+
+def test_export_writes_each_format(engine: Engine, tmp_path: Path) -> None:
+    config = parse_config({"export": {"dir": str(tmp_path / "out"), "formats": ["md", "json"],
+                                      "every": "1d"}})
+    tasks.aggregate(engine, config, lambda: False)
+    summary = tasks.export(engine, config, lambda: False)
+    assert "md: 1 studies" in summary and "json: 1 studies" in summary
+    [md] = (tmp_path / "out" / "md").iterdir()
+    assert "31234567" in md.name and "Topical fin results" in md.read_text(encoding="utf-8")
+    assert len(list((tmp_path / "out" / "json").iterdir())) == 1
+    single = parse_config({"export": {"dir": str(tmp_path / "one"), "format": "md",
+                                      "every": "1d"}})
+    tasks.export(engine, single, lambda: False)
+    assert len(list((tmp_path / "one").glob("*.md"))) == 1  # one format: no subdirectory
+    stopping = tasks.export(engine, config, lambda: True)
+    assert stopping.count("skipped") == 2
+
+
+def test_check_refuses_a_bad_aggregate_section() -> None:
+    with pytest.raises(ValueError, match="topic_threshold"):
+        tasks.check(parse_config({"aggregate": {"topic_threshold": "high"}}))
+    tasks.check(parse_config({"aggregate": {"topic_threshold": "high"},
+                              "schedule": {"aggregate": False}}))
