@@ -229,15 +229,47 @@ def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None
     return best[1] if best and best[0] < SELECTIVE_TREATMENT_ROWS else None
 
 
+def _post_columns() -> list[Any]:
+    return [Thread.id, Source.name, Source.kind, Thread.external_id, Thread.url, Thread.title,
+            Thread.category, Thread.score, Thread.num_comments, Thread.created_at,
+            func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS)]
+
+
+def _link_rank(kind: Any, score: Any, thread_id: Any) -> list[Any]:
+    """A study's links in relevance order: citations, then link score, then thread id."""
+    return [case((kind == "citation", 0), else_=1), score.desc(), thread_id]
+
+
+def _only_study(q: PostQuery) -> bool:
+    return (q.study_id is not None and q.sort == "relevance" and not q.treatments
+            and not search_terms(q.search)
+            and all(v is None for v in (q.source, q.category, q.since, q.until, q.min_score)))
+
+
+def _study_page(q: PostQuery) -> Select[Any]:
+    """`--study KEY` alone: rank the study's links first, then read only that page's threads."""
+    link = ThreadStudyLink
+    ranked = (select(link.thread_id, link.kind, link.score)
+              .where(link.study_id == q.study_id)
+              .order_by(*_link_rank(link.kind, link.score, link.thread_id)))
+    if q.limit is not None:
+        ranked = ranked.limit(q.limit)
+    if q.offset:
+        ranked = ranked.offset(q.offset)
+    page = ranked.subquery()
+    return (select(*_post_columns(), page.c.score.label("relevance"),
+                   page.c.kind.label("link_kind"))
+            .select_from(page)
+            .join(Thread, Thread.id == page.c.thread_id)
+            .join(Source, Source.id == Thread.source_id)
+            .order_by(*_link_rank(page.c.kind, page.c.score, page.c.thread_id)))
+
+
 def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[Any]]:
     """The filtered select of post columns, the relevance expression and its order terms."""
     if q.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {q.sort!r}")
-    columns: list[Any] = [
-        Thread.id, Source.name, Source.kind, Thread.external_id, Thread.url, Thread.title,
-        Thread.category, Thread.score, Thread.num_comments, Thread.created_at,
-        func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS),
-    ]
+    columns = _post_columns()
     relevance: Any = literal(None)
     relevance_order: list[Any] = []
     link_kind: Any = literal(None)
@@ -249,8 +281,7 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[An
             and_(ThreadStudyLink.thread_id == Thread.id, ThreadStudyLink.study_id == q.study_id))
         relevance = ThreadStudyLink.score
         link_kind = ThreadStudyLink.kind
-        relevance_order = [case((ThreadStudyLink.kind == "citation", 0), else_=1),
-                           ThreadStudyLink.score.desc()]
+        relevance_order = _link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, Thread.id)
     rare = _rarest_treatment(session, list(dict.fromkeys(q.treatments)))
     if rare is not None:
         conditions.append(Thread.id.in_(
@@ -285,7 +316,7 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[An
         if q.study_id is None:
             relevance = sum(hits[1:], hits[0])
             relevance_order = [relevance.desc()]
-    if q.study_id is None and not terms and q.treatments:
+    if q.study_id is None and not terms and q.treatments and q.sort == "relevance":
         relevance = (select(func.coalesce(func.sum(ThreadTreatment.mentions), 0))
                      .where(ThreadTreatment.thread_id == Thread.id,
                             ThreadTreatment.treatment_id.in_(list(q.treatments)))
@@ -320,12 +351,17 @@ def _ordered(session: Session, stmt: Select[Any], q: PostQuery,
 
 def query_posts(session: Session, q: PostQuery) -> list[Post]:
     """One page of posts matching `q`, with their treatments and study links."""
-    stmt, _, relevance_order = _filtered(session, q)
-    stmt = _ordered(session, stmt, q, relevance_order)
-    if q.limit is not None:
-        stmt = stmt.limit(q.limit)
-    if q.offset:
-        stmt = stmt.offset(q.offset)
+    if q.sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {q.sort!r}")
+    if _only_study(q):
+        stmt = _study_page(q)
+    else:
+        stmt, _, relevance_order = _filtered(session, q)
+        stmt = _ordered(session, stmt, q, relevance_order)
+        if q.limit is not None:
+            stmt = stmt.limit(q.limit)
+        if q.offset:
+            stmt = stmt.offset(q.offset)
     posts = [_post(row) for row in session.execute(stmt)]
     attach_details(session, posts)
     return posts

@@ -97,6 +97,12 @@ def test_study_filter_ranks_citations_first(session: Session, corpus: Corpus) ->
     assert [p.relevance for p in posts] == [0.9, 0.7, 0.5, 0.2, 0.1]
     assert [p.link_kind for p in posts] == ["citation", "topic", "topic", "topic", "topic"]
     assert ext(session, study_id=s1, treatments=["finasteride"]) == ["d1", "r2"]
+    # the study-only fast path and the general filtered path agree, pages included
+    always = NOW - timedelta(days=10_000)
+    for limit, offset in ((None, 0), (2, 0), (2, 1), (3, 3)):
+        fast = ext(session, study_id=s1, limit=limit, offset=offset)
+        general = ext(session, study_id=s1, limit=limit, offset=offset, since=always)
+        assert fast == general == ["r1", "d1", "p1", "r2", "r4"][offset:][:limit]
     assert count_posts(session, PostQuery(study_id=s1)) == 5
 
 
