@@ -50,8 +50,11 @@ LOOPBACK_TUNING = {"delay": 0, "concurrency": 8, "timeout": 20}
 # Dummy OAuth credentials for the sample Reddit API (only ever sent to 127.0.0.1).
 DEMO_REDDIT_ENV = {"HAIRLINK_REDDIT_CLIENT_ID": "hairlink-demo",
                    "HAIRLINK_REDDIT_CLIENT_SECRET": "hairlink-demo-secret"}
-# Variables that would point the demo's crawls somewhere else than its own directory.
-_ISOLATED_ENV = ("HAIRLINK_DATABASE_URL", "HAIRLINK_CONFIG", "HAIRLINK_REDIS_URL")
+# Variables that would point the demo somewhere else than its own directory and server, and
+# real API keys, which the demo has no reason to send anywhere: unset while it runs.
+_ISOLATED_ENV = ("HAIRLINK_DATABASE_URL", "HAIRLINK_CONFIG", "HAIRLINK_REDIS_URL",
+                 "HAIRLINK_S2_API_KEY", "HAIRLINK_NCBI_API_KEY", "HAIRLINK_S2_BASE_URL",
+                 "HAIRLINK_EPMC_BASE_URL")
 
 
 class DemoError(Exception):
