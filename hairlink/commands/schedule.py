@@ -112,21 +112,62 @@ def _status_cells(run: dict[str, Any] | None) -> list[str]:
             str(run["items"]), str(run["dropped"]), str(run["errors"]), run["message"] or ""]
 
 
+def _distributed(config: Config) -> dict[str, Any] | None:
+    """Redis queue lengths and worker heartbeats in distributed mode (None otherwise)."""
+    if not config.redis_url:
+        return None
+    from scrapers.distributed import queue_status
+
+    try:
+        return queue_status(config.redis_url, [src.name for src in config.sources])
+    except Exception as exc:  # Redis down must not hide the crawl runs
+        return {"error": f"{exc.__class__.__name__}: {exc}"}
+
+
+def _print_distributed(info: dict[str, Any]) -> None:
+    if "error" in info:
+        console.print(f"redis: unavailable ({info['error']})", highlight=False)
+        return
+    queues = Table(title="redis queues")
+    for column in ("source", "queued", "taken", "last seed"):
+        queues.add_column(column)
+    for name, row in info["sources"].items():
+        seed = row["last_seed"]
+        queues.add_row(name, str(row["queued"]), str(row["taken"]),
+                       f"{seed['at']} ({seed['requests']} requests)" if seed else "never")
+    console.print(queues)
+    workers = Table(title="workers")
+    for column in ("worker", "host", "pid", "seen", "pages", "items"):
+        workers.add_column(column)
+    for beat in info["workers"]:
+        workers.add_row(str(beat.get("id")), str(beat.get("host")), str(beat.get("pid")),
+                        str(beat.get("seen_at")), str(beat.get("pages")),
+                        str(beat.get("items")))
+    console.print(workers if info["workers"] else "workers: none alive")
+
+
 @schedule_app.command("status")
 def status(
     ctx: typer.Context,
     fmt: FormatOption = "table",
     last: Annotated[int, typer.Option("--last", min=1, help="runs to show per source")] = 1,
 ) -> None:
-    """The last crawl runs per source: when, how long, pages, items, dropped, errors."""
+    """The last crawl runs per source: when, how long, pages, items, dropped, errors.
+
+    With `[redis] url` also the Redis queue per source and the live workers.
+    """
     _check_format(fmt)
     st = state(ctx)
     config = st.config
     upgrade(st.engine)
     rows = crawl_status(st.engine, config, last=last)
     holder = lock_holder(config.database_url)
+    distributed = _distributed(config)
     if fmt == "json":
-        typer.echo(json.dumps({"scheduler": holder, "sources": rows}, indent=2))
+        out: dict[str, Any] = {"scheduler": holder, "sources": rows}
+        if distributed is not None:
+            out["distributed"] = distributed
+        typer.echo(json.dumps(out, indent=2, default=str))
         return
     table = Table(title="crawl runs")
     for column in ("source", "next run", "status", "started", "took", "pages", "items",
@@ -140,4 +181,6 @@ def status(
                           (row["next_run"] or row["schedule"] or "-") if first else "",
                           *_status_cells(run_row))
     console.print(table)
+    if distributed is not None:
+        _print_distributed(distributed)
     console.print(f"scheduler: running ({holder})" if holder else "scheduler: not running")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -119,3 +120,27 @@ def test_unknown_format_is_refused(config_file: Path) -> None:
     result = runner.invoke(app, ["--config", str(config_file), "schedule", "status",
                                  "--format", "xml"])
     assert result.exit_code == 2
+
+
+def test_status_in_distributed_mode_shows_queues_and_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    monkeypatch.setenv("HAIRLINK_REDIS_PREFIX", f"hairlink-test-{uuid.uuid4().hex[:8]}")
+    db_url = f"sqlite:///{tmp_path / 'h.db'}"
+    engine_for(db_url)
+    cfg = write_config(tmp_path / "h.toml", db_url, [source_toml("alpha", BASE)])
+    cfg.write_text('[redis]\nurl = "redis://127.0.0.1:6379/0"\n' + cfg.read_text())
+    result = runner.invoke(app, ["--config", str(cfg), "schedule", "status", "--format",
+                                 "json"])
+    assert result.exit_code == 0, result.output
+    distributed = json.loads(result.output)["distributed"]
+    assert distributed["sources"]["alpha"]["queued"] == 0
+    assert distributed["sources"]["alpha"]["last_seed"] is None
+    assert distributed["workers"] == []
+    cfg.write_text(cfg.read_text().replace("6379", "9"))  # nothing listens there
+    result = runner.invoke(app, ["--config", str(cfg), "schedule", "status"])
+    assert result.exit_code == 0 and "redis: unavailable" in result.output
