@@ -2,8 +2,9 @@
 
 Every record goes through `models.study_store.upsert_study`, so a paper met twice (in one
 file, across files, or already crawled from PubMed) stays one row whatever the order.
-Each record is written in its own savepoint: a record the database refuses is reported and
-the rest of the file is still imported. One transaction per file.
+Records are written in savepoints of SAVEPOINT_BATCH; when the database refuses one, that
+batch is redone a record at a time, so only the refused record is lost (and reported). One
+transaction per file.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from models.entities import Treatment
-from models.study_store import StudyWithoutIdentifier, upsert_study
+from models.study_store import StudyIn, StudyWithoutIdentifier, upsert_study
 from scrapers.parsers.studyfiles import RowProblem, UnknownFormat, detect_format, read_file
+
+SAVEPOINT_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def import_study_files(session: Session, paths: Iterable[Path], fmt: str | None 
             problem(ImportProblem(name, None, "no such file"))
             continue
         report.files += 1
+        batch: list[tuple[int | None, StudyIn]] = []
         try:
             for line, record in read_file(path, file_format):
                 if isinstance(record, RowProblem):
@@ -89,16 +93,35 @@ def import_study_files(session: Session, paths: Iterable[Path], fmt: str | None 
                         name, line, f"unknown treatment id(s) {', '.join(unknown)} not "
                         "attached (load the lexicon first)", warning=True))
                     record["treatments"] = [t for t in treatments if t in known]
-                try:
-                    with session.begin_nested():
-                        _, outcome = upsert_study(session, record)
-                except (StudyWithoutIdentifier, SQLAlchemyError) as exc:
-                    problem(ImportProblem(name, line, f"not stored: {str(exc).splitlines()[0]}"))
-                    continue
-                report.read += 1
-                report.by_file[name] += 1
-                setattr(report, outcome, getattr(report, outcome) + 1)
+                batch.append((line, record))
+                if len(batch) >= SAVEPOINT_BATCH:
+                    _store(session, name, batch, report, problem)
+                    batch = []
         except (OSError, UnicodeError) as exc:
             problem(ImportProblem(name, None, f"cannot read: {exc}"))
+        _store(session, name, batch, report, problem)
         session.commit()
     return report
+
+
+def _store(session: Session, name: str, batch: list[tuple[int | None, StudyIn]],
+           report: ImportReport, problem: Callable[[ImportProblem], None]) -> None:
+    """Upsert a batch in one savepoint; if the database refuses any record, redo the batch
+    one savepoint per record so only the refused records are lost (and reported)."""
+    if not batch:
+        return
+    try:
+        with session.begin_nested():
+            outcomes = [upsert_study(session, record)[1] for _, record in batch]
+    except (StudyWithoutIdentifier, SQLAlchemyError):
+        outcomes = []
+        for line, record in batch:
+            try:
+                with session.begin_nested():
+                    outcomes.append(upsert_study(session, record)[1])
+            except (StudyWithoutIdentifier, SQLAlchemyError) as exc:
+                problem(ImportProblem(name, line, f"not stored: {str(exc).splitlines()[0]}"))
+    for outcome in outcomes:
+        report.read += 1
+        report.by_file[name] += 1
+        setattr(report, outcome, getattr(report, outcome) + 1)

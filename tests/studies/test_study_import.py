@@ -206,3 +206,26 @@ def test_json_array_file(session: Session, tmp_path: Path) -> None:
     assert [p.message for p in report.errors] == ["item 2: no PMID, DOI or PMCID",
                                                   "item 3: not a JSON object"]
     assert by_pmid(session, "99000700").pub_year == 2001
+
+
+def test_a_refused_record_loses_only_itself(session: Session, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import DataError
+
+    import scrapers.importers.studies as importer
+
+    real = importer.upsert_study
+
+    def picky(sess: Session, record: dict) -> object:
+        if record.get("title") == "BOOM":
+            raise DataError("INSERT", {}, Exception("value too long"))
+        return real(sess, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "upsert_study", picky)
+    rows = [f"10.5555/REF.{n},{'BOOM' if n == 3 else f'Title {n}'}" for n in range(250)]
+    path = tmp_path / "many.csv"
+    path.write_text("doi,title\n" + "\n".join(rows) + "\n")
+    report = import_study_files(session, [path])
+    assert report.read == 249 and report.inserted == 249
+    assert [(p.line, p.message.split(":")[0]) for p in report.errors] == [(5, "not stored")]
+    assert session.scalar(select(func.count()).select_from(Study)) == 249
