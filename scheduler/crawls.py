@@ -247,9 +247,12 @@ class CrawlSupervisor:
         else:
             status = "failed"
             message = f"the crawl process exited with status {code} without recording a result"
-        self._finish_run(child.run_id, status, message)
+        closed_here = self._finish_run(child.run_id, status, message)
         with session_scope(self.engine) as session:
             run = session.scalars(select(CrawlRun).where(CrawlRun.id == child.run_id)).one()
+            if not closed_here and child.stop_reason and run.status == "cancelled":
+                # The child stopped gracefully and said so; say why it was asked to.
+                run.message = f"{child.stop_reason}: {run.message or 'stopped'}"
             final_status, final_message = run.status, run.message
         log.info("crawl %s (run %d) ended: %s (exit status %s)", child.source, child.run_id,
                  final_status, code)

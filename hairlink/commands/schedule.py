@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from hairlink.app import app, console, fail, state
 from models.config import Config, ConfigError
@@ -69,6 +70,8 @@ def run(
         fail(str(exc), code=1)
     except ConfigError as exc:
         fail(f"configuration error: {exc}", code=2)
+    except SQLAlchemyError as exc:
+        fail(f"database error: {exc.__class__.__name__}: {exc.args[0] if exc.args else exc}")
     if result.lock_lost:
         fail("the scheduler lost its database lock and stopped", code=1)
     if not result.idle:

@@ -179,3 +179,28 @@ def test_no_aggregation_after_a_failed_crawl(engine: Engine, db_url: str, code: 
         assert scheduler.get_job("aggregate") is None
     finally:
         scheduler.shutdown()
+
+
+# Like scrapers.run on SIGTERM: records `cancelled` itself, then exits 1.
+GRACEFUL = """
+import os, signal, sys, time
+from sqlalchemy import text
+from models.db import make_engine
+def stop(*_):
+    engine = make_engine(os.environ["HAIRLINK_DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE crawl_run SET status = 'cancelled', "
+                          "message = 'stopped by a signal' WHERE id = :id"),
+                     {"id": int(sys.argv[1])})
+    sys.exit(1)
+signal.signal(signal.SIGTERM, stop)
+time.sleep(60)
+"""
+
+
+def test_a_gracefully_stopped_child_keeps_its_result_and_gets_the_reason(
+        engine: Engine, db_url: str) -> None:
+    outcome = supervisor(engine, db_url, GRACEFUL, time_limit=2, grace=10).run(SOURCE)
+    assert outcome is not None and outcome.status == "cancelled" and outcome.returncode == 1
+    [run] = runs(engine, "forum")
+    assert run.message == "time limit of 2s reached: stopped by a signal"
