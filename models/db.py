@@ -33,7 +33,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front, waiting up to the busy timeout. A deferred
+    # transaction that reads and then writes fails at once with "database is locked" when
+    # another process committed in between (WAL cannot upgrade a stale read snapshot).
+    mode = conn.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+_BEGIN_OPTION = "hairlink_sqlite_begin"
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for long read-only work: on SQLite its transactions take no write
+    lock, so crawls and imports can write meanwhile (elsewhere nothing changes)."""
+    return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
