@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from http.client import HTTPException
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -179,7 +180,7 @@ class HttpClient:
                 wait = min(self.settings.max_wait, wait if wait is not None else 2.0 ** attempt)
                 self.report.retries += 1
                 self.sleep(wait)
-            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            except (urllib.error.URLError, TimeoutError, OSError, HTTPException) as exc:
                 raise RequestFailed(f"{service}: {exc}") from exc
         raise RequestFailed(f"{service}: no answer")  # pragma: no cover - loop always returns
 

@@ -270,3 +270,16 @@ def test_crossref_completes_incomplete_studies(session: Session, services: FakeS
     services.crossref_calls.clear()
     enrich(session, settings, everything=True, sleep=lambda s: None)
     assert services.crossref_calls == []
+
+
+def test_unreachable_services_keep_everything(session: Session) -> None:
+    seed(session)
+    dead = "http://127.0.0.1:9"  # nothing listens on the discard port
+    settings = EnrichSettings.from_env(dead, dead, crossref_base=dead, s2_interval=0,
+                                       epmc_interval=0, crossref_interval=0, timeout=2)
+    report = enrich(session, settings, sleep=lambda s: None)
+    assert (report.asked, report.failed, report.from_s2, report.not_found) == (3, 3, 0, 0)
+    kept = get(session, pmid="99000003")
+    assert (kept.tldr, kept.citation_count, kept.enriched_at) == ("Curated.", 2, None)
+    assert report.messages and all(m.startswith(("s2:", "epmc:", "crossref:"))
+                                   for m in report.messages)
