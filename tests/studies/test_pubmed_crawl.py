@@ -200,3 +200,22 @@ def test_api_key_is_sent_and_raises_the_rate(tmp_path: Path,
     assert settings.getfloat("DOWNLOAD_DELAY") == pytest.approx(0.34)
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
     assert spider.base_url == "https://eutils.ncbi.nlm.nih.gov"
+
+
+@pytest.mark.slow
+def test_ncbi_429_is_waited_out(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'h.db'}"
+    engine = make_engine(db_url)
+    upgrade(engine)
+    fake = FakeEutils()
+    with LoopbackServer() as server:
+        server.route("/entrez/eutils/esearch.fcgi", fake.esearch)
+        server.route("/entrez/eutils/efetch.fcgi", fake.efetch)
+        server.fault("429", times=1, pattern="efetch", retry_after=1)
+        code, output = run_crawl(tmp_path, db_url, server.base_url)
+        efetch_requests = [t for _, t in server.requests if "efetch" in t]
+    assert code == 0, output
+    assert len(efetch_requests) == 4  # two pages, each refused once (429), then served
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Study)) == TOTAL - 1
+    engine.dispose()
