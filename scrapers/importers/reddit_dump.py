@@ -222,8 +222,9 @@ def trim_replies(session: Session, thread_ids: Iterable[int], keep: int) -> int:
     if not ids:
         return 0
     rank = sa_func.row_number().over(partition_by=Reply.thread_id, order_by=_rank_order())
-    rows = session.execute(select(Reply.id, Reply.position, rank.label("rank"))
-                           .where(Reply.thread_id.in_(ids))).all()
+    rows = session.connection().execute(  # Core: no ORM row processing needed
+        select(Reply.id, Reply.position, rank.label("rank"))
+        .where(Reply.thread_id.in_(ids))).all()
     doomed = [row.id for row in rows if row.rank > keep]
     moved = [{"rid": row.id, "pos": row.rank - 1} for row in rows
              if row.rank <= keep and row.position != row.rank - 1]

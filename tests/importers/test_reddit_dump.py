@@ -109,6 +109,7 @@ def test_import_zst_and_jsonl(engine: Engine, dumps: tuple[Path, Path]) -> None:
     assert stats.skipped["thread_not_stored"] == 1
     assert stats.skipped["deleted_comment"] == 1
     assert stats.skipped["below_top_replies"] == 2
+    salt = load_salt(engine)  # before the session: one SQLite writer at a time
     with Session(engine) as session:
         threads = {t.external_id: t for t in session.scalars(select(Thread))}
         assert set(threads) == {"aa1", "aa2", "aa3"}
@@ -118,7 +119,6 @@ def test_import_zst_and_jsonl(engine: Engine, dumps: tuple[Path, Path]) -> None:
         assert fin.score == 120 and fin.num_comments == 3 and fin.category == "Minoxidil"
         assert fin.created_at == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
         assert fin.url.startswith("https://www.reddit.com/r/tressless/comments/aa1/")
-        salt = load_salt(engine)
         assert fin.author_hash == hash_author(salt, "user_aa1")
         assert threads["aa2"].edited_at == datetime.fromtimestamp(T0 + 500, UTC)
         assert threads["aa2"].category == "Finasteride/Dutasteride"
