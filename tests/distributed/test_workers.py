@@ -184,3 +184,38 @@ def test_sigterm_gives_unfinished_requests_back(tmp_path: Path, pg_url: str, red
         _finish(_spawn(worker_command(path, 8, exit_when_idle=2), prefix,
                        tmp_path / "w2.log"), tmp_path / "w2.log")
     assert _stored(pg_url) == (count, count)
+
+
+def test_one_worker_serves_xenforo_and_phpbb_with_paged_threads(
+        tmp_path: Path, pg_url: str, redis_url: str, prefix: str) -> None:
+    from tests.scrapers.sites import make_threads, serve_phpbb, serve_xenforo
+
+    xf_threads = make_threads(40, posts_per_thread=5, first_id=100)
+    bb_threads = make_threads(40, posts_per_thread=5, first_id=500)
+    with LoopbackServer() as server:
+        serve_xenforo(server, xf_threads, forum="hair.4", posts_per_page=2)
+        serve_phpbb(server, bb_threads, forum_id=2, posts_per_page=2)
+        path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url)
+        path.write_text(path.read_text() + (
+            f'\n[[sources]]\nname = "xf"\nkind = "xenforo"\nbase_url = "{server.base_url}"\n'
+            'forums = ["hair.4"]\ndelay = 0\n'
+            f'\n[[sources]]\nname = "bb"\nkind = "phpbb"\nbase_url = "{server.base_url}"\n'
+            'forums = [2]\ntimezone = "UTC"\ndelay = 0\n'))
+        config = load_config(path)
+        assert [r.seeded for r in seed(config, ["xf", "bb"])] == [1, 1]
+        cmd = [*worker_command(path, 4, exit_when_idle=2), "--sources", "xf", "bb"]
+        counters = _finish(_spawn(cmd, prefix, tmp_path / "w.log"), tmp_path / "w.log")
+    assert counters["xf"]["items"] == 40 and counters["bb"]["items"] == 40, counters
+    engine = make_engine(pg_url)
+    with engine.connect() as conn:
+        from models.entities import Reply, Source
+
+        rows = conn.execute(select(Source.name, func.count(func.distinct(Thread.id)),
+                                   func.count(Reply.id))
+                            .join(Thread, Thread.source_id == Source.id)
+                            .join(Reply, Reply.thread_id == Thread.id)
+                            .group_by(Source.name)).all()
+    engine.dispose()
+    # Every thread with its 4 replies: pages 2 and 3 of each thread were crawled from the
+    # queue with the partly built thread riding along in cb_kwargs.
+    assert sorted(rows) == [("bb", 40, 160), ("xf", 40, 160)]
