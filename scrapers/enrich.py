@@ -77,17 +77,25 @@ class EnrichSettings:
     @classmethod
     def from_env(cls, s2_base: str | None = None, epmc_base: str | None = None,
                  contact: str | None = None, crossref_base: str | None = None,
-                 **overrides: Any) -> EnrichSettings:
+                 section: dict[str, Any] | None = None, **overrides: Any) -> EnrichSettings:
         """Settings from options, else HAIRLINK_S2_BASE_URL / HAIRLINK_EPMC_BASE_URL /
-        HAIRLINK_CROSSREF_BASE_URL / HAIRLINK_S2_API_KEY, else the public services."""
+        HAIRLINK_CROSSREF_BASE_URL / HAIRLINK_S2_API_KEY, else a config table `section`
+        (`s2_url`, `epmc_url`, `crossref_url`, `delay`, `epmc`, `crossref`, `batch_size`),
+        else the public services. ValueError for a section value of the wrong type."""
+        table = _checked_section(section or {})
         agent = "hairlink (study enrichment" + (f"; {contact})" if contact else ")")
+        for key, name in (("delay", "s2_interval"), ("epmc", "use_epmc"),
+                          ("crossref", "use_crossref"), ("batch_size", "batch_size")):
+            if key in table:
+                overrides.setdefault(name, table[key])
         settings = cls(
-            s2_base=(s2_base or os.environ.get("HAIRLINK_S2_BASE_URL") or S2_DEFAULT_BASE),
+            s2_base=(s2_base or os.environ.get("HAIRLINK_S2_BASE_URL") or table.get("s2_url")
+                     or S2_DEFAULT_BASE),
             epmc_base=(epmc_base or os.environ.get("HAIRLINK_EPMC_BASE_URL")
-                       or EPMC_DEFAULT_BASE),
+                       or table.get("epmc_url") or EPMC_DEFAULT_BASE),
             s2_api_key=os.environ.get("HAIRLINK_S2_API_KEY") or None,
             crossref_base=(crossref_base or os.environ.get("HAIRLINK_CROSSREF_BASE_URL")
-                           or CROSSREF_DEFAULT_BASE),
+                           or table.get("crossref_url") or CROSSREF_DEFAULT_BASE),
             user_agent=agent,
             contact=contact,
             **overrides,
@@ -97,6 +105,23 @@ class EnrichSettings:
         settings.crossref_base = settings.crossref_base.rstrip("/")
         settings.batch_size = max(1, min(settings.batch_size, S2_BATCH_LIMIT))
         return settings
+
+
+_SECTION_TYPES: dict[str, type | tuple[type, ...]] = {
+    "s2_url": str, "epmc_url": str, "crossref_url": str, "delay": (int, float),
+    "epmc": bool, "crossref": bool, "batch_size": int}
+
+
+def _checked_section(table: dict[str, Any]) -> dict[str, Any]:
+    for key, value in table.items():
+        expected = _SECTION_TYPES.get(key)
+        if expected is None:
+            raise ValueError(f"[enrich] unknown key {key!r} (known: "
+                             f"{', '.join(sorted(_SECTION_TYPES))})")
+        if not isinstance(value, expected) or (isinstance(value, bool)
+                                               and expected is not bool):
+            raise ValueError(f"[enrich] key {key!r}: wrong type {type(value).__name__}")
+    return table
 
 
 @dataclass
@@ -395,8 +420,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: configuration error: {exc}", file=sys.stderr)
         return 2
-    settings = EnrichSettings.from_env(args.s2_url, args.epmc_url, contact=config.contact,
-                                       crossref_base=args.crossref_url)
+    try:
+        settings = EnrichSettings.from_env(args.s2_url, args.epmc_url, contact=config.contact,
+                                           crossref_base=args.crossref_url,
+                                           section=config.section("enrich"))
+    except ValueError as exc:
+        print(f"error: configuration error: {exc}", file=sys.stderr)
+        return 2
     engine = make_engine(config.database_url)
     try:
         if current_revision(engine) != head_revision():

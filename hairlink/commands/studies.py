@@ -128,11 +128,19 @@ def studies_enrich(
     """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback);
     complete missing titles, journals and years from Crossref by DOI."""
     st = state(ctx)
-    overrides: dict[str, Any] = {"use_epmc": not no_epmc, "use_crossref": not no_crossref}
+    overrides: dict[str, Any] = {}
     if delay is not None:
         overrides["s2_interval"] = delay
-    settings = EnrichSettings.from_env(s2_url, epmc_url, contact=st.config.contact,
-                                       crossref_base=crossref_url, **overrides)
+    if no_epmc:
+        overrides["use_epmc"] = False
+    if no_crossref:
+        overrides["use_crossref"] = False
+    try:
+        settings = EnrichSettings.from_env(s2_url, epmc_url, contact=st.config.contact,
+                                           crossref_base=crossref_url,
+                                           section=st.config.section("enrich"), **overrides)
+    except ValueError as exc:
+        fail(f"configuration error: {exc}", code=2)
     for url in (settings.s2_base, settings.epmc_base, settings.crossref_base):
         if not url.startswith(("http://", "https://")):
             fail(f"not an http(s) URL: {url}", code=2)

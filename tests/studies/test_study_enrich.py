@@ -283,3 +283,20 @@ def test_unreachable_services_keep_everything(session: Session) -> None:
     assert (kept.tldr, kept.citation_count, kept.enriched_at) == ("Curated.", 2, None)
     assert report.messages and all(m.startswith(("s2:", "epmc:", "crossref:"))
                                    for m in report.messages)
+
+
+def test_settings_precedence_option_env_section(monkeypatch: pytest.MonkeyPatch) -> None:
+    section = {"s2_url": "http://127.0.0.1:1/", "epmc_url": "http://127.0.0.1:2",
+               "crossref_url": "http://127.0.0.1:3", "delay": 2, "epmc": False,
+               "batch_size": 900}
+    monkeypatch.delenv("HAIRLINK_S2_BASE_URL", raising=False)
+    monkeypatch.setenv("HAIRLINK_EPMC_BASE_URL", "http://127.0.0.1:4/")
+    settings = EnrichSettings.from_env("http://127.0.0.1:5", None, section=section)
+    assert (settings.s2_base, settings.epmc_base, settings.crossref_base) == (
+        "http://127.0.0.1:5", "http://127.0.0.1:4", "http://127.0.0.1:3")
+    assert (settings.s2_interval, settings.use_epmc, settings.batch_size) == (2, False, 500)
+    assert EnrichSettings.from_env(section=section, use_epmc=True).use_epmc is True
+    with pytest.raises(ValueError, match="unknown key 'url'"):
+        EnrichSettings.from_env(section={"url": "x"})
+    with pytest.raises(ValueError, match="'delay': wrong type"):
+        EnrichSettings.from_env(section={"delay": "fast"})
