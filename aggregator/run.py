@@ -267,14 +267,11 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
     if not is_changed.all():
         eligible &= is_changed[:, None] | changed_cols[None, :]
     thread_ids = np.array([a.id for a in analyses], dtype=np.int64)
-    candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
-    pool.add(candidates)
-    keep_info = {t for _, t, _ in candidates}
-    terms_of = dict(zip(thread_ids.tolist(), feats.terms_of, strict=True))
     for r, analysis in enumerate(analyses):
         if not analysis.identifiers:
             continue
         for index, identifier in model.cited(analysis.identifiers).items():
+            eligible[r, index] = False  # a cited pair is a citation link, not a topic one
             if not (is_changed[r] or changed_cols[index]):
                 continue
             citation_rows.append({
@@ -283,6 +280,10 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
                 "evidence": {"identifier": identifier,
                              "treatments": sorted(set(analysis.tags)
                                                   & model.study_treatments(index))}})
+    candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
+    pool.add(candidates)
+    keep_info = {t for _, t, _ in candidates}
+    terms_of = dict(zip(thread_ids.tolist(), feats.terms_of, strict=True))
     for analysis in analyses:
         if analysis.id in keep_info:
             info[analysis.id] = (frozenset(analysis.tags), frozenset(terms_of[analysis.id]))

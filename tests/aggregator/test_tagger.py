@@ -1,0 +1,214 @@
+"""The tagger: every alias family, every decoy and context rule, forms, counts, locations."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.lexicon import load_lexicon
+from aggregator.tagger import Tagger
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger(load_lexicon())
+
+
+def tags_of(tagger: Tagger, text: str) -> set[str]:
+    return set(tagger.tag(text))
+
+
+ALIASES = [
+    # minoxidil: name, misspellings, slang, brands, oral/topical forms
+    ("been on minoxidil for a year", "minoxidil"),
+    ("minoxodil gave me a shed", "minoxidil"),
+    ("fin and min for 16 months", "minoxidil"),
+    ("min 5% twice a day", "minoxidil"),
+    ("started minox last spring", "minoxidil"),
+    ("Rogaine foam every night", "minoxidil"),
+    ("Regaine for women", "minoxidil"),
+    ("Kirkland is cheaper", "minoxidil"),
+    ("LDOM 2.5mg has been great", "minoxidil"),
+    ("my doc prescribed Loniten", "minoxidil"),
+    ("oral min made my face puffy", "minoxidil"),
+    # finasteride
+    ("finasteride 1mg daily", "finasteride"),
+    ("quit fin because of sides", "finasteride"),
+    ("Propecia for 5 years", "finasteride"),
+    ("cutting Proscar into quarters", "finasteride"),
+    ("finastride side effects?", "finasteride"),
+    ("topical fin spray", "finasteride"),
+    # dutasteride
+    ("dutasteride 0.5mg", "dutasteride"),
+    ("switched to dut", "dutasteride"),
+    ("dutas every other day", "dutasteride"),
+    ("Avodart capsules", "dutasteride"),
+    # ketoconazole
+    ("Nizoral twice a week", "ketoconazole"),
+    ("keto shampoo on off days", "ketoconazole"),
+    ("which keto u using", "ketoconazole"),
+    ("ketoconazole 2% cream", "ketoconazole"),
+    # microneedling
+    ("dermaroller 1.5mm weekly", "microneedling"),
+    ("dermapen vs dermastamp", "microneedling"),
+    ("MN once a week with minox", "microneedling"),
+    ("got a roller with 0.5mm needles", "microneedling"),
+    ("microneedling sessions", "microneedling"),
+    # ru58841
+    ("RU58841 in ethanol", "ru58841"),
+    ("RU + fin combo", "ru58841"),
+    ("mixing ru into my topical solution", "ru58841"),
+    # the rest of the catalogue
+    ("Breezula trial results", "clascoterone"),
+    ("clascoterone cream", "clascoterone"),
+    ("KX-826 is it dead", "pyrilutamide"),
+    ("pyrilutamide phase 3", "pyrilutamide"),
+    ("GT20029 results", "gt20029"),
+    ("Retin-A on the scalp", "tretinoin"),
+    ("tretinoin 0.01%", "tretinoin"),
+    ("spiro 100mg for PCOS", "spironolactone"),
+    ("bica is liver toxic?", "bicalutamide"),
+    ("topical cetirizine", "cetirizine"),
+    ("Lumigan leftovers", "latanoprost"),
+    ("bimatoprost on the hairline", "latanoprost"),
+    ("setipiprant failed", "setipiprant"),
+    ("saw palmetto instead of fin", "saw_palmetto"),
+    ("pumpkin seed oil capsules", "pumpkin_seed_oil"),
+    ("rosemary oil every night", "rosemary_oil"),
+    ("Alpecin caffeine shampoo", "caffeine"),
+    ("caffeine shampoo - snake oil?", "caffeine"),
+    ("biotin gummies", "biotin"),
+    ("zinc supplement daily", "zinc"),
+    ("Head & Shoulders vs Nizoral", "pyrithione_zinc"),
+    ("H&S is fine", "pyrithione_zinc"),
+    ("zinc pyrithione shampoo", "pyrithione_zinc"),
+    ("ferritin was 9", "iron"),
+    ("taking iron for my low levels", "iron"),
+    ("vitamin D at 14", "vitamin_d"),
+    ("vit d3 5000 IU", "vitamin_d"),
+    ("Capillus laser cap", "lllt"),
+    ("red light therapy helmet", "lllt"),
+    ("LLLT sessions", "lllt"),
+    ("PRP every 3 months", "prp"),
+    ("platelet-rich plasma injections", "prp"),
+    ("mesotherapy cocktail", "mesotherapy"),
+    ("exosomes for $2,500", "exosomes"),
+    ("FUE in Istanbul, 3200 grafts", "hair_transplant"),
+    ("FUT scar", "hair_transplant"),
+    ("got my HT last year", "hair_transplant"),
+    ("hair transplant consult", "hair_transplant"),
+    ("SMP at NW7", "smp"),
+    ("scalp micropigmentation", "smp"),
+    ("scalp massage 20 minutes a day", "scalp_massage"),
+    ("topical melatonin for hair", "melatonin"),
+    ("alfatradiol lotion", "alfatradiol"),
+    ("Ell-Cranell from Germany", "alfatradiol"),
+    ("17-alpha estradiol", "alfatradiol"),
+    ("castor oil on the hairline", "castor_oil"),
+    ("peppermint oil diluted", "peppermint_oil"),
+]
+
+
+@pytest.mark.parametrize(("text", "treatment"), ALIASES)
+def test_alias_families(tagger: Tagger, text: str, treatment: str) -> None:
+    assert treatment in tags_of(tagger, text)
+
+
+def test_every_canonical_treatment_has_an_alias_test() -> None:
+    covered = {t for _, t in ALIASES}
+    assert covered == set(load_lexicon().treatments)
+
+
+def test_the_big_3_is_three_treatments(tagger: Tagger) -> None:
+    assert tags_of(tagger, "1 year on the big 3") == {"finasteride", "minoxidil",
+                                                     "ketoconazole"}
+
+
+DECOYS = [
+    ("final exams and finally some sleep, I'm fine", "finasteride"),
+    ("it takes 5 min to dry", "minoxidil"),
+    ("wait a few min before rinsing", "minoxidil"),
+    ("the minimum dose", "minoxidil"),
+    ("admin pls sticky the FAQ", "minoxidil"),
+    ("r u serious", "ru58841"),
+    ("ru kidding me", "ru58841"),
+    ("did the keto diet for 3 months", "ketoconazole"),
+    ("keto made me lose weight fast", "ketoconazole"),
+    ("my gf uses a flat iron", "iron"),
+    ("pumping iron 4x a week", "iron"),
+    ("ironically it got worse", "iron"),
+    ("spironolactone 100mg", "iron"),
+    ("had a kidney transplant", "hair_transplant"),
+    ("got laser hair removal on my back", "lllt"),
+    ("ran a red light on the way", "lllt"),
+    ("pumpkin spice season", "pumpkin_seed_oil"),
+    ("zinc pyrithione shampoo", "zinc"),
+    ("I need caffeine to get through the day", "caffeine"),
+    ("melatonin helps me sleep", "melatonin"),
+    ("isotretinoin for acne", "tretinoin"),
+    ("my jade roller for puffy eyes", "microneedling"),
+    ("I live in MN, it's cold", "microneedling"),
+    ("vitamins and hair gummies", "biotin"),
+    ("cetirizine for my hay fever allergies", "cetirizine"),
+    ("shark fin soup", "finasteride"),
+    ("the ht of the building", "hair_transplant"),
+]
+
+
+@pytest.mark.parametrize(("text", "treatment"), DECOYS)
+def test_decoys_and_context_rules(tagger: Tagger, text: str, treatment: str) -> None:
+    assert treatment not in tags_of(tagger, text)
+
+
+def test_pyrithione_only_for_zinc_pyrithione(tagger: Tagger) -> None:
+    assert tags_of(tagger, "zinc pyrithione shampoo") == {"pyrithione_zinc"}
+
+
+def test_min_with_dose_and_min_as_minutes_in_one_text(tagger: Tagger) -> None:
+    tags = tagger.tag("Night: min 5mg. Let it sit 5 min.")
+    assert tags["minoxidil"].mentions == 1
+
+
+def test_word_boundaries(tagger: Tagger) -> None:
+    assert tags_of(tagger, "finally finished the finale") == set()
+    assert tags_of(tagger, "fin's sides, fin/min and fin+min") == {"finasteride", "minoxidil"}
+
+
+def test_mentions_forms_and_locations(tagger: Tagger) -> None:
+    tags = tagger.tag("Fin 1mg and Kirkland foam", "Still on fin. Fin is fine.",
+                      ["keto shampoo helps", "oral minoxidil 2.5mg now"])
+    assert tags["finasteride"].mentions == 3
+    assert tags["finasteride"].locations == {"title", "body"}
+    assert tags["finasteride"].forms == {"oral"}
+    assert tags["minoxidil"].forms == {"topical", "oral"}
+    assert tags["minoxidil"].locations == {"title", "replies"}
+    assert tags["ketoconazole"].locations == {"replies"}
+    assert tags["ketoconazole"].forms == set()
+
+
+def test_forms_attach_to_the_nearest_mention(tagger: Tagger) -> None:
+    tags = tagger.tag("oral min and topical fin")
+    assert tags["minoxidil"].forms == {"oral"}
+    assert tags["finasteride"].forms == {"topical"}
+
+
+def test_forms_do_not_cross_sentences(tagger: Tagger) -> None:
+    tags = tagger.tag("I use fin. The foam version of something else is nice.")
+    assert tags["finasteride"].forms == set()
+
+
+def test_form_implied_by_alias_and_mesotherapy(tagger: Tagger) -> None:
+    assert tagger.tag("LDOM works")["minoxidil"].forms == {"oral"}
+    assert tagger.tag("Propecia daily")["finasteride"].forms == {"oral"}
+    assert tagger.tag("dut injections every 3 months")["dutasteride"].forms == {"mesotherapy"}
+    assert tagger.tag("sublingual minoxidil")["minoxidil"].forms == {"sublingual"}
+
+
+def test_as_row_orders_locations() -> None:
+    tags = Tagger(load_lexicon()).tag("x", "fin", ["fin"])
+    assert tags["finasteride"].as_row() == {"treatment_id": "finasteride", "mentions": 2,
+                                            "forms": [], "locations": ["body", "replies"]}
+
+
+def test_unicode_and_markup(tagger: Tagger) -> None:
+    text = "**Fin**—min 🙏 [Rogaine](https://x.invalid) İstanbul FUE"
+    assert tags_of(tagger, text) == {"finasteride", "minoxidil", "hair_transplant"}
