@@ -61,17 +61,23 @@ def run(
     level = getattr(logging, log_level.upper(), None)
     if not isinstance(level, int):
         fail(f"unknown log level {log_level!r}", code=2)
-    logging.basicConfig(level=level, stream=sys.stderr, force=True,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    service = ScheduleService(config, settings)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
     try:
-        result = service.run()
+        result = ScheduleService(config, settings).run()
     except SchedulerLocked as exc:
         fail(str(exc), code=1)
     except ConfigError as exc:
         fail(f"configuration error: {exc}", code=2)
     except SQLAlchemyError as exc:
         fail(f"database error: {exc.__class__.__name__}: {exc.args[0] if exc.args else exc}")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
     if result.lock_lost:
         fail("the scheduler lost its database lock and stopped", code=1)
     if not result.idle:

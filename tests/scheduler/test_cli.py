@@ -55,7 +55,7 @@ def test_status_shows_the_last_runs_per_source(config_file: Path, engine: Engine
     result = runner.invoke(app, ["--config", str(config_file), "schedule", "status",
                                  "--format", "json", "--last", "2"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["scheduler"] is None
     sources = {row["source"]: row for row in data["sources"]}
     assert [row["source"] for row in data["sources"]] == ["alpha", "beta", "retired"]
@@ -65,7 +65,7 @@ def test_status_shows_the_last_runs_per_source(config_file: Path, engine: Engine
     assert sources["beta"]["runs"] == [] and sources["beta"]["schedule"] == "every 6h"
     result = runner.invoke(app, ["--config", str(config_file), "schedule", "status",
                                  "--format", "json", "--last", "3"])
-    oldest = json.loads(result.output)["sources"][0]["runs"][2]
+    oldest = json.loads(result.stdout)["sources"][0]["runs"][2]
     assert (oldest["pages"], oldest["items"], oldest["errors"], oldest["dropped"]) == \
         (12, 40, 1, 5)
     assert oldest["dropped_by_reason"] == {"missing_title": 2, "too_old": 3}
@@ -80,13 +80,13 @@ def test_list_shows_jobs_next_runs_and_the_running_scheduler(config_file: Path,
     result = runner.invoke(app, ["--config", str(config_file), "schedule", "list",
                                  "--format", "json"])
     assert result.exit_code == 0, result.output
-    jobs = {job["id"]: job for job in json.loads(result.output)["jobs"]}
+    jobs = {job["id"]: job for job in json.loads(result.stdout)["jobs"]}
     assert jobs["crawl:alpha"]["state"].startswith("not stored yet")
     apply_jobs(engine, load_config(config_file))
     with SchedulerLock(db_url):
         result = runner.invoke(app, ["--config", str(config_file), "schedule", "list",
                                      "--format", "json"])
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["scheduler"] is not None
     jobs = {job["id"]: job for job in data["jobs"]}
     assert set(jobs) == {"crawl:alpha", "crawl:beta", "aggregate"}
@@ -137,7 +137,7 @@ def test_status_in_distributed_mode_shows_queues_and_workers(
     result = runner.invoke(app, ["--config", str(cfg), "schedule", "status", "--format",
                                  "json"])
     assert result.exit_code == 0, result.output
-    distributed = json.loads(result.output)["distributed"]
+    distributed = json.loads(result.stdout)["distributed"]
     assert distributed["sources"]["alpha"]["queued"] == 0
     assert distributed["sources"]["alpha"]["last_seed"] is None
     assert distributed["workers"] == []
