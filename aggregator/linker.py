@@ -346,21 +346,20 @@ class ThreadFeatures:
 
 
 def top_per_study(score: np.ndarray, eligible: np.ndarray, limit: int,
-                  thread_ids: np.ndarray) -> list[tuple[int, int, float]]:
-    """(study index, thread id, score) of the `limit` best eligible threads per study."""
-    out: list[tuple[int, int, float]] = []
+                  thread_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(study indices, thread ids, scores) of the `limit` best eligible threads per study."""
     rows, cols = np.nonzero(eligible)
     if rows.size == 0:
-        return out
-    values = score[rows, cols]
-    order = np.lexsort((thread_ids[rows], -values, cols))
-    cols, rows, values = cols[order], rows[order], values[order]
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64)
+    values = score[rows, cols].astype(np.float64)
+    threads = thread_ids[rows]
+    order = np.lexsort((threads, -values, cols))
+    cols, threads, values = cols[order], threads[order], values[order]
     starts = np.r_[0, np.flatnonzero(np.diff(cols)) + 1]
     rank = np.arange(cols.size) - np.repeat(starts, np.diff(np.r_[starts, cols.size]))
     keep = rank < limit
-    for c, r, v in zip(cols[keep], rows[keep], values[keep], strict=True):
-        out.append((int(c), int(thread_ids[r]), float(v)))
-    return out
+    return cols[keep].astype(np.int64), threads[keep], values[keep]
 
 
 def analyse_all(tagger: Tagger, threads: Iterable[ThreadText]) -> list[ThreadAnalysis]:

@@ -85,19 +85,28 @@ def _trim(s: np.ndarray, t: np.ndarray, v: np.ndarray,
 class _Pool:
     """The best topic candidates per study, merged block by block."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, n_studies: int) -> None:
         self.limit = limit
         self.s = np.zeros(0, dtype=np.int64)
         self.t = np.zeros(0, dtype=np.int64)
         self.v = np.zeros(0, dtype=np.float64)
+        # The score a new candidate must beat per study (the pool's worst once full).
+        self.floor = np.full(n_studies, -np.inf)
 
-    def add(self, entries: list[tuple[int, int, float]]) -> None:
-        if not entries:
+    def add(self, s: np.ndarray, t: np.ndarray, v: np.ndarray) -> None:
+        if s.size == 0:
             return
-        s, t, v = (np.array(x) for x in zip(*entries, strict=True))
-        self.s, self.t, self.v = _trim(np.r_[self.s, s.astype(np.int64)],
-                                       np.r_[self.t, t.astype(np.int64)],
-                                       np.r_[self.v, v.astype(np.float64)], self.limit)
+        self.s, self.t, self.v = _trim(np.r_[self.s, s], np.r_[self.t, t], np.r_[self.v, v],
+                                       self.limit)
+        if self.limit and self.s.size:
+            counts = np.bincount(self.s, minlength=self.floor.size)
+            full = np.flatnonzero(counts >= self.limit)
+            if full.size:
+                # _trim sorted by study then score desc: the last of each study is its worst
+                last = np.r_[np.flatnonzero(np.diff(self.s)), self.s.size - 1]
+                worst = np.full(self.floor.size, -np.inf)
+                worst[self.s[last]] = self.v[last]
+                self.floor[full] = worst[full]
 
     def entries(self) -> list[tuple[int, int, float]]:
         return [(int(a), int(b), float(c)) for a, b, c in
@@ -136,10 +145,11 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     model = StudyModel(studies, tagger)
     changed_set = set(changed_ids)
     changed_cols = np.array([s.id in changed_studies for s in studies], dtype=bool)
-    pool = _Pool(settings.max_topic_links)
+    pool = _Pool(settings.max_topic_links, len(studies))
     seeded_keep = [(model.index_of[s], t, v) for s, t, v in seeded
                    if t not in changed_set and s not in changed_studies and s in model.index_of]
-    pool.add(seeded_keep)
+    if seeded_keep:
+        pool.add(*(np.array(x) for x in zip(*seeded_keep, strict=True)))
     citation_rows: list[dict[str, Any]] = []
     hashes: list[tuple[int, str]] = []
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
@@ -263,7 +273,7 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
     """Score a block of threads against the studies; collect citations and candidates."""
     feats = model.features(analyses)
     score, main = model.scores(feats)
-    eligible = main & (score >= settings.topic_threshold)
+    eligible = main & (score >= settings.topic_threshold) & (score > pool.floor[None, :])
     if not is_changed.all():
         eligible &= is_changed[:, None] | changed_cols[None, :]
     thread_ids = np.array([a.id for a in analyses], dtype=np.int64)
@@ -281,8 +291,8 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
                              "treatments": sorted(set(analysis.tags)
                                                   & model.study_treatments(index))}})
     candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
-    pool.add(candidates)
-    keep_info = {t for _, t, _ in candidates}
+    pool.add(*candidates)
+    keep_info = set(candidates[1].tolist())
     terms_of = dict(zip(thread_ids.tolist(), feats.terms_of, strict=True))
     for analysis in analyses:
         if analysis.id in keep_info:
