@@ -199,6 +199,9 @@ class LoopbackServer:
 class _RequestHandler(BaseHTTPRequestHandler):
     owner: LoopbackServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, keep-alive clients wait
+    # for a delayed ACK (~40 ms) on every response.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -1,0 +1,214 @@
+"""Crawl speed: the real crawl path (parse, clean, store) beside a bare Scrapy spider.
+
+    python benchmarks/crawl.py [--threads 3000] [--repeat 1]
+
+Serves a generated XenForo 2 forum (forum pages of 20 threads, one thread page per thread
+with 10 posts, quotes and links, padded with forum chrome like a real page) from a loopback
+server in its own process, then crawls all of it twice in the same run:
+1. bare: a Scrapy spider with a trivial callback that follows the same links (regex on the
+   raw text), same download settings;
+2. hairlink: `python -m scrapers.run` (the process `hairlink crawl` starts) with the real
+   XenForo spider, validate/clean/author-hash/store pipelines, into a fresh SQLite file.
+Both numbers are Scrapy's own `response_received_count / elapsed_time_seconds`, each in a
+fresh subprocess. Target: hairlink >= 0.35 of bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scrapers.loopback import LoopbackServer  # noqa: E402
+
+SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=0",
+            "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+            "-s", "LOGSTATS_INTERVAL=0", "-s", "HAIRLINK_STORE_BATCH=200"]
+CHROME = "".join(
+    f'<li class="p-navEl"><a href="/forums/section-{i}.{i}/" class="p-navEl-link" '
+    f'data-nav-id="n{i}">Section {i} about hair</a><div class="menu"><ul>'
+    + "".join(f'<li><a href="/whats-new/{i}-{k}/">What is new {k}</a></li>' for k in range(6))
+    + "</ul></div></li>" for i in range(60))
+PARAGRAPH = ("Month {m} on finasteride 1mg and minoxidil 5%. Shedding slowed, hairline "
+             "looks the same. See <a href=\"https://pubmed.ncbi.nlm.nih.gov/{p}/\" "
+             "class=\"link link--external\" rel=\"nofollow\">this trial</a> and "
+             "<b>ketoconazole</b> twice a week.<br />\n")
+
+BARE_SPIDER = r'''
+import re, sys, json
+import scrapy
+from scrapy.crawler import CrawlerProcess
+
+LINK = re.compile(r'href="(/(?:forums|threads)/[^"#]*)"')
+
+class Bare(scrapy.Spider):
+    name = "bare"
+    def __init__(self, start, **kw):
+        super().__init__(**kw)
+        self.start_urls = [start]
+    def parse(self, response):
+        for href in LINK.findall(response.text):
+            if "/page-" in href or href.count("/") == 3:
+                yield response.follow(href, self.parse)
+
+settings = {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
+            "REMOTE_CONTROL_ENABLED": False, "COOKIES_ENABLED": False}
+args = sys.argv[2:]
+for key, value in zip(args[1::2], args[1::2][1:]):
+    pass
+for i in range(0, len(args), 2):
+    k, _, v = args[i + 1].partition("=")
+    settings[k] = v
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(Bare)
+process.crawl(crawler, start=sys.argv[1])
+process.start()
+stats = crawler.stats.get_stats()
+print(json.dumps({"pages": stats.get("response_received_count", 0),
+                  "elapsed": stats.get("elapsed_time_seconds", 0)}))
+'''
+
+
+def forum_pages(threads: int) -> dict[str, bytes]:
+    """Every target of the generated forum -> its HTML."""
+    now = datetime.now(UTC)
+    pages: dict[str, bytes] = {}
+    per_page = 20
+    n_pages = -(-threads // per_page)
+    for number in range(1, n_pages + 1):
+        rows = []
+        for tid in range((number - 1) * per_page, min(threads, number * per_page)):
+            created = now - timedelta(hours=tid + 1)
+            stamp = int(created.timestamp())
+            rows.append(
+                f'<div class="structItem structItem--thread js-threadListItem-{tid}" '
+                f'data-author="user{tid % 50}"><div class="structItem-cell '
+                f'structItem-cell--main"><div class="structItem-title"><a href="/threads/'
+                f'thread-{tid}.{tid + 1}/" data-tp-primary="on">Thread {tid}: minoxidil '
+                f'progress</a></div><div class="structItem-minor"><ul class="structItem-parts">'
+                f'<li class="structItem-startDate"><a href="#"><time class="u-dt" '
+                f'data-time="{stamp}" datetime="{created.isoformat()}">x</time></a></li></ul>'
+                f'</div></div><div class="structItem-cell structItem-cell--meta" '
+                f'title="First message reaction score: {tid % 30}"><dl class="pairs"><dt>'
+                f'Replies</dt><dd>9</dd></dl><dl class="pairs"><dt>Views</dt><dd>1.{tid % 9}K'
+                f'</dd></dl></div><div class="structItem-cell structItem-cell--latest"><a '
+                f'href="#"><time class="u-dt" data-time="{stamp + 3600}">x</time></a></div>'
+                f"</div>")
+        nav = (f'<a class="pageNav-jump pageNav-jump--next" href="/forums/hair.1/page-'
+               f'{number + 1}">Next</a>' if number < n_pages else "")
+        body = (f'<html data-template="forum_view"><body><ul class="p-nav">{CHROME}</ul>'
+                f'<h1 class="p-title-value">Hair loss</h1><div class="pageNav"><ul '
+                f'class="pageNav-main"><li class="pageNav-page pageNav-page--current"><a>'
+                f'{number}</a></li></ul>{nav}</div><div class="structItemContainer">'
+                f'{"".join(rows)}</div></body></html>')
+        target = "/forums/hair.1/" + ("" if number == 1 else f"page-{number}")
+        pages[target] = body.encode()
+    for tid in range(threads):
+        created = now - timedelta(hours=tid + 1)
+        articles = []
+        for k in range(10):
+            stamp = int((created + timedelta(minutes=k)).timestamp())
+            quote = ('<blockquote class="bbCodeBlock bbCodeBlock--quote"><div '
+                     'class="bbCodeBlock-content">Earlier post text here</div></blockquote>'
+                     if k % 3 == 1 else "")
+            text = quote + "".join(PARAGRAPH.format(m=k + j, p=30000 + tid) for j in range(3))
+            articles.append(
+                f'<article class="message message--post" data-author="user{(tid + k) % 50}" '
+                f'data-content="post-{tid * 10 + k}"><div class="message-attribution-main">'
+                f'<time class="u-dt" data-time="{stamp}">x</time></div><article '
+                f'class="message-body"><div class="bbWrapper">{text}</div></article><footer>'
+                f'<a class="reactionsBar-link"><bdi>A</bdi>, <bdi>B</bdi> and {k} others</a>'
+                f"</footer></article>")
+        body = (f'<html data-template="thread_view" data-content-key="thread-{tid + 1}"><head>'
+                f'<link rel="canonical" href="/threads/thread-{tid}.{tid + 1}/"></head><body>'
+                f'<ul class="p-nav">{CHROME}</ul><ul class="p-breadcrumbs"><li><a><span '
+                f'itemprop="name">Forums</span></a></li><li><a><span itemprop="name">Hair '
+                f'loss</span></a></li></ul><h1 class="p-title-value">Thread {tid}: minoxidil '
+                f'progress</h1>{"".join(articles)}</body></html>')
+        pages[f"/threads/thread-{tid}.{tid + 1}/"] = body.encode()
+    return pages
+
+
+def serve(threads: int, port_queue: multiprocessing.Queue, stop: multiprocessing.Event) -> None:
+    server = LoopbackServer()
+    for target, body in forum_pages(threads).items():
+        server.add(target, body)
+    server.start()
+    port_queue.put(server.port)
+    stop.wait()
+    server.stop()
+
+
+def run_bare(base: str) -> tuple[int, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
+        script.write(BARE_SPIDER)
+    out = subprocess.run([sys.executable, script.name, f"{base}/forums/hair.1/", *SETTINGS],
+                         capture_output=True, text=True, check=True)
+    os.unlink(script.name)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return data["pages"], data["elapsed"]
+
+
+def run_hairlink(base: str, workdir: Path) -> tuple[int, float, int]:
+    db = workdir / "bench.db"
+    if db.exists():
+        db.unlink()
+    config = workdir / "bench.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{db}"\n[[sources]]\nname = "bench"\n'
+                      f'kind = "xenforo"\nbase_url = "{base}"\nforums = ["hair.1"]\n'
+                      f"replies = 10\n", encoding="utf-8")
+    log = workdir / "crawl.log"
+    out = subprocess.run([sys.executable, "-m", "scrapers.run", "bench", "--config",
+                          str(config), "--log-file", str(log), "--log-level", "INFO",
+                          *SETTINGS], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"the hairlink crawl failed:\n{out.stdout}\n{out.stderr}")
+    text = log.read_text(encoding="utf-8")
+    pages = int(re.search(r"'response_received_count': (\d+)", text).group(1))
+    elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", text).group(1))
+    items = json.loads(out.stdout.strip().splitlines()[-1])["items"]
+    return pages, elapsed, items
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    ports: multiprocessing.Queue = multiprocessing.Queue()
+    stop = multiprocessing.Event()
+    server = multiprocessing.Process(target=serve, args=(args.threads, ports, stop),
+                                     daemon=True)
+    server.start()
+    base = f"http://127.0.0.1:{ports.get(timeout=120)}"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for round_ in range(1, args.repeat + 1):
+                started = time.monotonic()
+                bare_pages, bare_elapsed = run_bare(base)
+                real_pages, real_elapsed, items = run_hairlink(base, Path(tmp))
+                bare_rate = bare_pages / bare_elapsed
+                real_rate = real_pages / real_elapsed
+                print(f"round {round_}: bare spider {bare_pages} pages in {bare_elapsed:.1f}s "
+                      f"= {bare_rate:.0f} pages/s | hairlink crawl (parse, clean, store) "
+                      f"{real_pages} pages, {items} threads in {real_elapsed:.1f}s = "
+                      f"{real_rate:.0f} pages/s | ratio {real_rate / bare_rate:.2f} "
+                      f"(target >= 0.35) [{time.monotonic() - started:.0f}s]", flush=True)
+    finally:
+        stop.set()
+        server.join(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
