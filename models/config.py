@@ -150,7 +150,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate a parsed TOML document."""
     known_tables = {"database", "redis", "sources", "aggregate", "lexicon", "export",
-                    "schedule", "crawl", "contact"}
+                    "schedule", "crawl", "enrich", "contact"}
     for key in data:
         if key not in known_tables:
             known = ", ".join(sorted(known_tables))
@@ -186,7 +186,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         seen.add(src.name)
         sources.append(src)
     sections = {name: _table(data, name, path)
-                for name in ("aggregate", "export", "schedule", "crawl")}
+                for name in ("aggregate", "export", "schedule", "crawl", "enrich")}
     return Config(path=path, database_url=url, redis_url=redis_url, sources=tuple(sources),
                   lexicon=lexicon_path, contact=contact, sections=sections)
 
