@@ -88,6 +88,7 @@ class Lexicon:
     decoys: frozenset[str]
     form_words: dict[str, str]  # normalised cue word -> form
     form_patterns: dict[str, re.Pattern[str]]  # form -> regex of its cue patterns
+    pattern_hints: tuple[str, ...] | None  # None: try the patterns everywhere
     version_hash: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
@@ -140,6 +141,11 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         target = merged.setdefault("forms", {}).setdefault(form, {"cues": [], "patterns": []})
         target["cues"] = list(target.get("cues", [])) + list(cues.get("cues", []))
         target["patterns"] = list(target.get("patterns", [])) + list(cues.get("patterns", []))
+        if cues.get("patterns") and "pattern_hints" not in cues:
+            target.pop("pattern_hints", None)  # new patterns without hints: no pre-check
+        elif cues.get("pattern_hints"):
+            target["pattern_hints"] = (list(target.get("pattern_hints", []))
+                                       + list(cues["pattern_hints"]))
     return merged
 
 
@@ -236,6 +242,7 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
                 add(alias, Target(tid))
     words: dict[str, str] = {}
     patterns: dict[str, re.Pattern[str]] = {}
+    hints: set[str] | None = set()
     for form, spec in data.get("forms", {}).items():
         if form not in FORMS:
             raise LexiconError(f"{origin}: unknown form {form!r}")
@@ -247,7 +254,12 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
                                f"{origin}: forms.{form}")
             assert pattern is not None
             patterns[form] = pattern
+            if hints is not None and spec.get("pattern_hints"):
+                hints.update(h.lower() for h in spec["pattern_hints"])
+            else:
+                hints = None
     decoys = frozenset(_key(d) for d in data.get("decoys", []) if _key(d))
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"),
                           usedforsecurity=False).hexdigest()
-    return Lexicon(treatments, aliases, decoys, words, patterns, digest, data)
+    return Lexicon(treatments, aliases, decoys, words, patterns,
+                   tuple(sorted(hints)) if hints is not None else None, digest, data)

@@ -20,6 +20,7 @@ from aggregator.lexicon import Lexicon, Target, lower_and_normalise
 LOCATIONS = ("title", "body", "replies")
 _WINDOW = 160  # characters searched each side of a match for its sentence
 _FORM_DISTANCE = 60  # a form cue attaches to the nearest mention within this distance
+_NEXT_TO = 40  # characters a reject_before / reject_after rule sees
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Tag:
 # A match: (start, end, targets) in the original text's coordinates.
 _Match = tuple[int, int, tuple[Target, ...]]
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n")
+_MARKS = (". ", "! ", "? ", "\n")  # what ends a sentence (same as _SENTENCE_END)
 
 
 class _Text:
@@ -56,11 +58,18 @@ class _Text:
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence around [start, end), at most `_WINDOW` chars each side."""
         lowered = self.lowered
-        s_start = max(0, start - _WINDOW)
-        for found in _SENTENCE_END.finditer(lowered, s_start, start):
-            s_start = found.end()
-        after = _SENTENCE_END.search(lowered, end, end + _WINDOW)
-        s_end = after.start() if after else min(len(lowered), end + _WINDOW)
+        lo = start - _WINDOW if start > _WINDOW else 0
+        s_start = lo
+        for mark in _MARKS:
+            found = lowered.rfind(mark, lo, start)
+            if found >= s_start:
+                s_start = found + len(mark)
+        hi = end + _WINDOW
+        s_end = min(len(lowered), hi)
+        for mark in _MARKS:
+            found = lowered.find(mark, end, hi)
+            if 0 <= found < s_end:
+                s_end = found
         return s_start, s_end
 
 
@@ -191,9 +200,12 @@ class Tagger:
         start, end = match[0], match[1]
         s_start, s_end = doc.sentence(start, end)
         lowered = doc.lowered
-        if rule.reject_before is not None and rule.reject_before.search(lowered[s_start:start]):
+        # before/after rules look at a few words next to the alias, not the whole sentence
+        if rule.reject_before is not None and rule.reject_before.search(
+                lowered[max(s_start, start - _NEXT_TO):start]):
             return False
-        if rule.reject_after is not None and rule.reject_after.search(lowered[end:s_end]):
+        if rule.reject_after is not None and rule.reject_after.search(
+                lowered[end:min(s_end, end + _NEXT_TO)]):
             return False
         norm = doc.norm
         if rule.reject_re is not None and rule.reject_re.search(norm, s_start, s_end):
@@ -219,12 +231,14 @@ class Tagger:
         if self._patterns is not None:  # dose patterns, searched only near form-ful mentions
             found = set(cues)
             scanned = -1
+            hints = self.lexicon.pattern_hints
             for (m_start, m_end, _), target in mentions:
                 if target.treatment not in self._formful:
                     continue
-                lo = max(m_start - _FORM_DISTANCE, scanned - 20)
+                lo = max(m_start - _FORM_DISTANCE, scanned - 20, 0)
                 hi = m_end + _FORM_DISTANCE
-                if lo < hi:
+                if lo < hi and (hints is None
+                                or any(doc.lowered.find(h, lo, hi) >= 0 for h in hints)):
                     found.update((m.start(), m.end(), m.lastgroup or "")
                                  for m in self._patterns.finditer(doc.lowered, lo, hi))
                     scanned = hi
