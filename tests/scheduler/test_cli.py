@@ -144,3 +144,14 @@ def test_status_in_distributed_mode_shows_queues_and_workers(
     cfg.write_text(cfg.read_text().replace("6379", "9"))  # nothing listens there
     result = runner.invoke(app, ["--config", str(cfg), "schedule", "status"])
     assert result.exit_code == 0 and "redis: unavailable" in result.output
+
+
+def test_a_bad_cron_expression_stops_run_and_list_with_exit_2(tmp_path: Path,
+                                                               db_url: str) -> None:
+    cfg = write_config(tmp_path / "h.toml", db_url,
+                       [source_toml("alpha", BASE, every=None, cron="61 * * * *")])
+    for command in ("run", "list"):
+        result = runner.invoke(app, ["--config", str(cfg), "schedule", command])
+        assert result.exit_code == 2, result.output
+        text = " ".join(result.output.split())
+        assert "source 'alpha': key 'cron'" in text and "61" in text
