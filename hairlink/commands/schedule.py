@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +18,7 @@ from models.config import Config, ConfigError
 from models.migrate import upgrade
 from scheduler import tasks
 from scheduler.lock import SchedulerLocked, lock_holder
+from scheduler.plan import planned_jobs, scheduler_timezone
 from scheduler.service import ScheduleService
 from scheduler.settings import ScheduleSettings, load_settings
 from scheduler.views import crawl_status, job_listing
@@ -55,8 +57,10 @@ def run(
     config = st.config
     settings = _settings(config)
     try:
+        zone = scheduler_timezone(settings)
+        planned_jobs(config, settings, zone, datetime.now(zone))  # cron expressions parse
         tasks.check(config)
-    except (ValueError, OSError) as exc:
+    except (ConfigError, ValueError, OSError) as exc:  # a LexiconError is a ValueError
         fail(f"configuration error: {exc}", code=2)
     level = getattr(logging, log_level.upper(), None)
     if not isinstance(level, int):
