@@ -251,11 +251,10 @@ class StudyModel:
         tw = self.treatment_weights if columns is None else self.treatment_weights[columns]
         mw = self.main_treatments if columns is None else self.main_treatments[columns]
         fw = self.form_weights if columns is None else self.form_weights[columns]
-        overlap = feats.treatments @ tw.T
-        score = W_OVERLAP * overlap
-        score += W_TITLE * (feats.title_treatments @ tw.T)
-        if fw.size:
-            score += W_FORMS * (feats.forms @ fw.T)
+        # overlap, title and forms in one product: [W_O*t + W_H*title | W_F*forms] @ [tw|fw]
+        left = np.hstack([W_OVERLAP * feats.treatments + W_TITLE * feats.title_treatments,
+                          W_FORMS * feats.forms])
+        score = left @ np.hstack([tw, fw]).T
         score += W_TEXT * self._text_scores(feats, columns)
         return score, (feats.treatments @ mw.T) > 0
 
@@ -276,7 +275,7 @@ class StudyModel:
             keys = np.repeat(feats.rows, lengths) * n_cols + self.p_study[positions]
             values = np.repeat(feats.weights, lengths) * self.p_weight[positions]
             text = np.bincount(keys, weights=values, minlength=n_rows * n_cols)
-            text = text.reshape(n_rows, n_cols).astype(np.float32)
+            text = text.reshape(n_rows, n_cols)
         return text if columns is None else text[:, columns]
 
     def term_of(self, word: str) -> int:
