@@ -10,6 +10,7 @@ its process group.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import signal
@@ -43,6 +44,14 @@ def scrapers_command(source: str, run_id: int, config_path: Path | None,
         argv += ["--config", str(config_path)]
     if full:
         argv.append("--full")
+    return argv
+
+
+def enrich_command(config_path: Path | None) -> list[str]:
+    """Study enrichment: `python -m scrapers.enrich [--config P]`."""
+    argv = [sys.executable, "-m", "scrapers.enrich"]
+    if config_path is not None:
+        argv += ["--config", str(config_path)]
     return argv
 
 
@@ -95,6 +104,7 @@ class CrawlSupervisor:
         self._lock = threading.Lock()
         self._children: dict[int, _Child] = {}
         self._stopping = threading.Event()
+        self._task_keys = itertools.count(-1, -1)  # non-crawl children: negative keys
 
     @property
     def stopping(self) -> bool:
@@ -102,7 +112,7 @@ class CrawlSupervisor:
         return self._stopping.is_set()
 
     def running(self) -> list[tuple[int, str, int]]:
-        """(run id, source, pid) of the crawls running now."""
+        """(run id, source, pid) of the children running now (tasks: negative ids)."""
         with self._lock:
             return [(c.run_id, c.source, c.process.pid) for c in self._children.values()]
 
@@ -117,6 +127,35 @@ class CrawlSupervisor:
             return self._run(source, full)
         finally:
             self._slots.release()
+
+    def run_task(self, name: str, argv: Sequence[str]) -> int | None:
+        """Run a non-crawl child (e.g. study enrichment) under the same time limit and stop
+        rules, without a crawl-run row; its exit status (None: the service is stopping)."""
+        env = {**os.environ, "HAIRLINK_DATABASE_URL": self.database_url}
+        key = next(self._task_keys)
+        with self._lock:
+            if self.stopping:
+                return None
+            process = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, env=env,
+                                       start_new_session=True)
+            child = _Child(key, name, process)
+            self._children[key] = child
+        log.info("%s started: pid %d", name, process.pid)
+        try:
+            try:
+                process.wait(timeout=self.time_limit)
+            except subprocess.TimeoutExpired:
+                log.warning("%s hit its time limit of %s: stopping it", name,
+                            format_seconds(self.time_limit))
+                self._ask_to_stop(child, "time limit reached")
+                self._wait_or_kill(child, time.monotonic() + self.grace)
+            process.wait()
+        finally:
+            with self._lock:
+                self._children.pop(key, None)
+        log.info("%s ended: exit status %s%s", name, process.returncode,
+                 f" ({child.stop_reason})" if child.stop_reason else "")
+        return process.returncode
 
     def _run(self, source: SourceConfig, full: bool) -> CrawlOutcome:
         run_id = self._create_run(source)

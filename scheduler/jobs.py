@@ -23,3 +23,8 @@ def aggregate() -> None:
 def export() -> None:
     """Write the digests of the `[export]` table."""
     current().export()
+
+
+def enrich() -> None:
+    """Enrich stored studies (TLDR, citation count) in a child process."""
+    current().enrich()

@@ -1,6 +1,6 @@
 """Which jobs the config asks for, and bringing the job store in line with them.
 
-Fixed ids (`crawl:<source>`, `aggregate`, `export`) with `replace_existing` mean a restart
+Fixed ids (`crawl:<source>`, `aggregate`, `enrich`, `export`) with `replace_existing` mean a restart
 neither loses nor duplicates a job. A job whose trigger and arguments did not change keeps its
 stored next run time (an interval does not restart from zero at every restart); a changed one
 is rescheduled from now; a job the config no longer asks for is removed.
@@ -34,7 +34,7 @@ from tzlocal import get_localzone
 from models.config import Config, ConfigError, parse_interval
 from scheduler import jobs
 from scheduler.crawls import format_seconds
-from scheduler.runtime import AFTER_CRAWLS, AGGREGATE_JOB_ID, EXPORT_JOB_ID
+from scheduler.runtime import AFTER_CRAWLS, AGGREGATE_JOB_ID, ENRICH_JOB_ID, EXPORT_JOB_ID
 from scheduler.settings import ScheduleSettings
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,15 @@ def planned_jobs(config: Config, settings: ScheduleSettings, timezone: Any,
             raise ConfigError(config.path, str(exc), key=key) from exc
         specs.append(JobSpec(AGGREGATE_JOB_ID, jobs.aggregate, trigger,
                              describe(settings.aggregate_every, settings.aggregate_cron),
+                             misfire_grace_time=period_seconds(trigger, now)))
+    if settings.enrich_every or settings.enrich_cron:
+        key = "schedule.enrich_cron" if settings.enrich_cron else "schedule.enrich_every"
+        try:
+            trigger = make_trigger(settings.enrich_every, settings.enrich_cron, timezone)
+        except ValueError as exc:
+            raise ConfigError(config.path, str(exc), key=key) from exc
+        specs.append(JobSpec(ENRICH_JOB_ID, jobs.enrich, trigger,
+                             describe(settings.enrich_every, settings.enrich_cron),
                              misfire_grace_time=period_seconds(trigger, now)))
     export = settings.export
     if export is not None:

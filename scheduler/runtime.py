@@ -14,13 +14,14 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import Engine
 
 from models.config import Config
-from scheduler.crawls import CrawlSupervisor
+from scheduler.crawls import CrawlSupervisor, enrich_command
 from scheduler.settings import ScheduleSettings
 
 log = logging.getLogger(__name__)
 
 AGGREGATE_JOB_ID = "aggregate"
 EXPORT_JOB_ID = "export"
+ENRICH_JOB_ID = "enrich"
 AFTER_CRAWLS = "after crawls"
 
 # (engine, config, should_stop) -> a one-line summary for the log.
@@ -110,6 +111,13 @@ class Runtime:
                 with self._aggregate_lock:
                     if not (self._aggregate_wanted and self.settings.aggregate_after_crawls):
                         return
+
+    def enrich(self) -> None:
+        """Enrich studies in a child process; new TLDRs and citations get aggregated."""
+        with self._job():
+            code = self.supervisor.run_task(ENRICH_JOB_ID, enrich_command(self.config.path))
+            if code == 0 and self.settings.aggregate_after_crawls:
+                self.request_aggregate()
 
     def export(self) -> None:
         """Write the configured digests."""

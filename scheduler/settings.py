@@ -7,6 +7,7 @@ grace = "30s"              # how long a stopping crawl gets before it is killed
 max_parallel_crawls = 2    # crawls of different sources running at once
 aggregate_every = "1h"     # or aggregate_cron = "15 * * * *"; default: after crawls
 aggregate = true           # false: no aggregate job at all
+enrich_every = "1d"        # or enrich_cron: study TLDRs and citation counts (no default job)
 timezone = "Europe/Berlin" # for cron expressions (default: the machine's local zone)
 log_dir = "logs"           # each crawl's output to <log_dir>/<source>-<run id>.log
 
@@ -33,7 +34,8 @@ DEFAULT_AGGREGATE_DELAY = 5
 EXPORT_FORMATS = ("md", "html", "json", "csv", "atom")
 
 _SCHEDULE_KEYS = {"time_limit", "grace", "max_parallel_crawls", "aggregate", "aggregate_every",
-                  "aggregate_cron", "aggregate_delay", "timezone", "log_dir"}
+                  "aggregate_cron", "aggregate_delay", "timezone", "log_dir", "enrich_every",
+                  "enrich_cron"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class ScheduleSettings:
     timezone: str | None = None
     log_dir: Path | None = None
     export: ExportSettings | None = None
+    enrich_every: str | None = None
+    enrich_cron: str | None = None
 
     @property
     def aggregate_after_crawls(self) -> bool:
@@ -136,6 +140,15 @@ def load_settings(config: Config) -> ScheduleSettings:
     if "aggregate_cron" in raw:
         values["aggregate_cron"] = _schedule_spec(raw["aggregate_cron"], path,
                                                   "schedule.aggregate_cron", cron=True)
+    if "enrich_every" in raw and "enrich_cron" in raw:
+        raise ConfigError(path, "give either 'enrich_every' or 'enrich_cron', not both",
+                          key="schedule.enrich_cron")
+    if "enrich_every" in raw:
+        values["enrich_every"] = _schedule_spec(raw["enrich_every"], path,
+                                                "schedule.enrich_every", cron=False)
+    if "enrich_cron" in raw:
+        values["enrich_cron"] = _schedule_spec(raw["enrich_cron"], path,
+                                               "schedule.enrich_cron", cron=True)
     if "timezone" in raw:
         values["timezone"] = _timezone(raw["timezone"], path)
     if "log_dir" in raw:

@@ -26,7 +26,7 @@ from scheduler.crawls import CrawlOutcome, CrawlSupervisor, format_seconds, scra
 from scheduler.recovery import close_abandoned_runs
 from scheduler.runtime import Runtime
 from scheduler.settings import load_settings
-from tests.scheduler.helpers import runs, wait_for
+from tests.scheduler.helpers import engine_for, runs, wait_for
 
 SOURCE = SourceConfig(name="forum", kind="discourse", base_url="http://127.0.0.1:9")
 
@@ -204,3 +204,38 @@ def test_a_gracefully_stopped_child_keeps_its_result_and_gets_the_reason(
     assert outcome is not None and outcome.status == "cancelled" and outcome.returncode == 1
     [run] = runs(engine, "forum")
     assert run.message == "time limit of 2s reached: stopped by a signal"
+
+
+def test_enrichment_runs_as_a_task_and_asks_for_aggregation(db_url: str) -> None:
+    engine = engine_for(db_url)  # migrated, as `scrapers.enrich` expects
+    config = parse_config({"schedule": {"enrich_every": "1d", "aggregate_delay": 0}})
+    calls: list[str] = []
+    scheduler = BackgroundScheduler()
+    scheduler.start()
+    try:
+        runtime = Runtime(config=config, settings=load_settings(config), engine=engine,
+                          supervisor=supervisor(engine, db_url, FINISH), scheduler=scheduler,
+                          aggregate_task=lambda e, c, stop: calls.append("aggregate") or "ok",
+                          export_task=lambda e, c, stop: "ok")
+        runtime_module.install(runtime)
+        runtime.enrich()  # the real `python -m scrapers.enrich`: no studies, no requests
+        wait_for(lambda: calls, 15)
+        assert runs(engine) == []  # a task, not a crawl run
+    finally:
+        scheduler.shutdown()
+        runtime_module.install(None)
+
+
+def test_stop_all_stops_tasks_too(engine: Engine, db_url: str) -> None:
+    sup = supervisor(engine, db_url, SLEEP, grace=1)
+    codes: list[int | None] = []
+    worker = threading.Thread(target=lambda: codes.append(
+        sup.run_task("enrich", [sys.executable, "-c", STUBBORN])))
+    worker.start()
+    wait_for(lambda: sup.running(), 10)
+    assert sup.running()[0][0] < 0 and sup.running()[0][1] == "enrich"
+    time.sleep(0.5)
+    sup.stop_all()
+    worker.join(timeout=10)
+    assert codes == [-9]  # ignored SIGTERM: killed after the grace
+    assert sup.run_task("enrich", [sys.executable, "-c", "pass"]) is None  # stopping

@@ -92,6 +92,12 @@ def test_aggregate_and_export_jobs(engine: Engine, tmp_path: Any) -> None:
     assert sorted(report.removed) == ["aggregate", "export"]
 
 
+def test_enrich_job(engine: Engine) -> None:
+    apply(engine, config_of({"name": "a", "every": "30m"}, schedule={"enrich_cron": "0 3 * * *"}))
+    stored = loaded(engine)
+    assert stored["enrich"].func is jobs.enrich and stored["enrich"].misfire_grace_time == 86400
+
+
 def test_pending_after_crawls_aggregate_survives_a_restart(engine: Engine) -> None:
     config = config_of({"name": "a", "every": "30m"})
     apply(engine, config)
