@@ -50,7 +50,7 @@ import re, sys, json
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
-LINK = re.compile(r'href="(/(?:forums|threads)/[^"#]*)"')
+LINK = re.compile(r'href="(/(?:forums/hair\.1|threads)/[^"#]*)"')
 
 class Bare(scrapy.Spider):
     name = "bare"
