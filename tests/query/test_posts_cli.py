@@ -33,8 +33,9 @@ def cli_db(db_url: str, engine: Engine, session: Session, tmp_path: Path,
 
 
 def run(*args: str) -> tuple[int, str]:
+    """Exit code and stdout (stdout and stderr together when the command failed)."""
     result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout if result.exit_code == 0 else result.output
 
 
 def ids(output: str) -> list[str]:
