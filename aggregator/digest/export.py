@@ -183,6 +183,8 @@ def render_atom(view: DigestView, now: datetime, **_: Any) -> str:
         if shown.excerpt:
             summary += f" — {shown.excerpt}"
         entry.summary(_xml_text(summary))
+        if not shown.url:  # Atom wants a link or content: an unsafe URL is not linked
+            entry.content(_xml_text(summary), type="text")
         for treatment in shown.treatments:
             entry.category(term=_xml_text(treatment))
     return feed.atom_str(pretty=True).decode("utf-8")

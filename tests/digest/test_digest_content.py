@@ -9,9 +9,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from aggregator.digest import export_digests
+from aggregator.digest import export_all, export_digests
 from aggregator.digest.views import digest_view
 from models.digest_queries import all_study_ids, load_digests
 from models.entities import Study, Thread
@@ -201,3 +202,18 @@ def test_unsafe_urls_are_not_links(session: Session, corpus: Corpus, tmp_path: P
     assert 'href="https://doi.org/10.1001/jamadermatol.2024.0284"' in page
     export(session, "md", tmp_path)
     assert "javascript:" not in (tmp_path / f"{S1_FILE}.md").read_text()
+    export(session, "atom", tmp_path)
+    root = ElementTree.parse(tmp_path / f"{S1_FILE}.atom").getroot()
+    hrefs = [link.get("href") for link in root.iter(f"{ATOM}link")]
+    assert "https://forum.example/t/r2" in hrefs
+    assert all(h.startswith("https://") for h in hrefs)
+    oral = [e for e in root.findall(f"{ATOM}entry")
+            if e.findtext(f"{ATOM}title") == "Oral vs topical minoxidil after 6 months"]
+    assert len(oral) == 1 and oral[0].find(f"{ATOM}link") is None
+
+
+def test_export_all_writes_every_study(engine: Engine, session: Session, corpus: Corpus,
+                                       tmp_path: Path) -> None:
+    report = export_all(engine, str(tmp_path / "feeds"), "atom", now=NOW)
+    assert report.studies == 3 and len(report.files) == 3
+    assert str(report).startswith("atom: 3 studies, 3 files")
