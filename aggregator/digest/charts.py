@@ -186,7 +186,8 @@ class MatplotlibCharts:
         if data.treatments:
             ys = range(len(data.treatments))
             mix.barh(ys, [n for _, n in data.treatments], color=MIX)
-            mix.set_yticks(list(ys), [t for t, _ in data.treatments])
+            # a `$` would start matplotlib mathtext: labels are plain text
+            mix.set_yticks(list(ys), [t.replace("$", r"\$") for t, _ in data.treatments])
             mix.invert_yaxis()
         else:
             mix.text(0.5, 0.5, "no treatments tagged", ha="center", transform=mix.transAxes)

@@ -69,6 +69,8 @@ def test_matplotlib_chart_renders_svg() -> None:
     assert first.lstrip().startswith(b"<?xml") and b"<svg" in first
     assert b"minoxidil" in first and b"minoxidil" not in second  # the figure is reused, cleared
     assert b"finasteride" in second
+    odd = renderer.svg(chart_data(Counter({"2025-01": 1}), Counter({"$x^2$ oil": 1})))
+    assert b"$x^2$ oil" in odd
 
 
 def test_chart_renderer_choice() -> None:
