@@ -39,7 +39,7 @@ MAX_DF_SHARE = 0.5
 MAIN_SHARE = 0.6  # terms in more than half of the studies carry no topical signal
 # Keep a topic link when its score reaches this (see docs/aggregator.md for the reasoning)
 DEFAULT_TOPIC_THRESHOLD = 0.35
-DEFAULT_MAX_TOPIC_LINKS = 100  # per study
+DEFAULT_MAX_TOPIC_LINKS = 50  # per study
 CITATION_BONUS = 1.0  # a citation link scores 1 + its topical score
 
 
@@ -194,6 +194,9 @@ class StudyModel:
         self.vocab = {t: i for i, t in enumerate(vocab)}
         self._term_of_word: dict[str, int] = {}
         self.keywords = [sorted(vec, key=lambda t: -vec[t]) for vec in vectors]
+        self._vocab_list = vocab
+        self._keyword_rank = [{self.vocab[t]: r for r, t in enumerate(words)}
+                              for words in self.keywords]
         self.idf_by_index = [self.idf[t] for t in vocab]
         postings: list[list[tuple[int, float]]] = [[] for _ in vocab]
         for i, vec in enumerate(vectors):
@@ -300,8 +303,9 @@ class StudyModel:
 
     def shared_terms(self, terms: Iterable[int], index: int, limit: int = 5) -> list[str]:
         """The study's keywords among `terms` (vocabulary indices), most weighty first."""
-        have = set(terms)
-        return [t for t in self.keywords[index] if self.vocab[t] in have][:limit]
+        rank = self._keyword_rank[index]
+        hits = sorted((r, j) for j in terms if (r := rank.get(j)) is not None)
+        return [self._vocab_list[j] for _, j in hits[:limit]]
 
 
 class ThreadFeatures:
