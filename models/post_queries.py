@@ -269,7 +269,6 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[An
     """The filtered select of post columns, the relevance expression and its order terms."""
     if q.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {q.sort!r}")
-    columns = _post_columns()
     relevance: Any = literal(None)
     relevance_order: list[Any] = []
     link_kind: Any = literal(None)
@@ -295,7 +294,7 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[An
                    ThreadTreatment.treatment_id == treatment)
             .exists())
     if q.source:
-        conditions.append(Source.name == q.source)
+        conditions.append(Thread.source_id.in_(select(Source.id).where(Source.name == q.source)))
     if q.category:
         conditions.append(func.lower(Thread.category) == q.category.strip().lower())
     if q.since is not None:
@@ -322,8 +321,10 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[An
                             ThreadTreatment.treatment_id.in_(list(q.treatments)))
                      .scalar_subquery())
         relevance_order = [relevance.desc()]
-    stmt = (select(*columns, relevance.label("relevance"), link_kind.label("link_kind"))
-            .select_from(stmt_from).join(Source, Source.id == Thread.source_id))
+    # Only the keys: on SQLite the score walk then stays inside the (covering) score index;
+    # the page's full rows are read afterwards by id.
+    stmt = select(Thread.id, relevance.label("relevance"),
+                  link_kind.label("link_kind")).select_from(stmt_from)
     if conditions:
         stmt = stmt.where(*conditions)
     if rare is not None:
@@ -354,7 +355,7 @@ def query_posts(session: Session, q: PostQuery) -> list[Post]:
     if q.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {q.sort!r}")
     if _only_study(q):
-        stmt = _study_page(q)
+        posts = [_post(row) for row in session.execute(_study_page(q))]
     else:
         stmt, _, relevance_order = _filtered(session, q)
         stmt = _ordered(session, stmt, q, relevance_order)
@@ -362,7 +363,14 @@ def query_posts(session: Session, q: PostQuery) -> list[Post]:
             stmt = stmt.limit(q.limit)
         if q.offset:
             stmt = stmt.offset(q.offset)
-    posts = [_post(row) for row in session.execute(stmt)]
+        page = session.execute(stmt).all()
+        rows: dict[int, Any] = {}
+        for chunk in _chunks([key[0] for key in page]):
+            for row in session.execute(select(*_post_columns())
+                                       .join(Source, Source.id == Thread.source_id)
+                                       .where(Thread.id.in_(chunk))):
+                rows[row[0]] = row
+        posts = [_post((*rows[key[0]], key[1], key[2])) for key in page]
     attach_details(session, posts)
     return posts
 

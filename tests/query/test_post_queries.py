@@ -190,10 +190,13 @@ def test_no_n_plus_one(session: Session, corpus: Corpus, engine: Engine) -> None
     try:
         posts = query_posts(session, PostQuery(limit=None))
         assert len(posts) == 7
-        assert len(statements) == 3  # the page, its treatments, its links
+        assert len(statements) == 4  # the page's keys, its rows, treatments, links
         statements.clear()
         assert len(query_posts(session, PostQuery(limit=1))) == 1
-        assert len(statements) == 3
+        assert len(statements) == 4
+        statements.clear()
+        assert len(query_posts(session, PostQuery(study_id=corpus.studies["S1"]))) == 5
+        assert len(statements) == 3  # --study alone: the ranked page with its rows
     finally:
         event.remove(engine, "before_cursor_execute", count)
 
