@@ -80,6 +80,19 @@ def guess_type(path: str) -> str:
     return "text/html; charset=utf-8"
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up (timeouts, injected faults) are normal here, not errors."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """A threaded HTTP/1.1 server on 127.0.0.1 and a free port, with a routing table."""
 
@@ -146,9 +159,7 @@ class LoopbackServer:
         class _Handler(_RequestHandler):
             owner = server
 
-        self.httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
+        self.httpd = _QuietServer((self.host, self.port), _Handler)
         self.port = self.httpd.server_address[1]
         self.stopping.clear()
         self.thread = threading.Thread(target=self.httpd.serve_forever,
