@@ -18,7 +18,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -157,29 +156,25 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
 
     if progress:
         progress(0, total)
-    with _Analyser(tagger, model, workers if total >= PARALLEL_FROM else 1) as analyser, \
+    run = _RunState(tagger, model, settings, changed_cols, changed_set, redo)
+    with _Worker(run, workers if total >= PARALLEL_FROM else 1) as work, \
             make_session() as session:
         batches = (store.iter_all_threads(session, batch_size) if scan_all
                    else store.iter_threads(session, changed_ids, batch_size))
         if redo:
             store.delete_all_thread_treatments(session)
         for batch in batches:
-            analyses = analyser([text for text, _ in batch])
-            is_changed = np.array([redo or text.id in changed_set for text, _ in batch],
-                                  dtype=bool)
-            tag_rows = [{"thread_id": a.id, **tag.as_row()}
-                        for a, changed in zip(analyses, is_changed, strict=True) if changed
-                        for tag in a.tags.values()]
-            tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
-            store.replace_thread_treatments(session, [] if redo else tagged_ids, tag_rows)
+            block = work([text for text, _ in batch], pool.floor)
+            store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
+                                            block.tag_rows)
             session.commit()
-            hashes.extend((text.id, h) for (text, h), c in zip(batch, is_changed, strict=True)
-                          if c)
-            stats.threads_tagged += len(tagged_ids)
-            stats.thread_treatments += len(tag_rows)
-            if len(studies):
-                _link_block(model, settings, analyses, is_changed, changed_cols, pool,
-                            citation_rows, info)
+            tagged = set(block.tagged_ids)
+            hashes.extend((text.id, h) for text, h in batch if text.id in tagged)
+            stats.threads_tagged += len(block.tagged_ids)
+            stats.thread_treatments += len(block.tag_rows)
+            citation_rows.extend(block.citation_rows)
+            pool.add(block.s, block.t, block.v)
+            info.update(block.info)
             done += len(batch)
             stats.threads_scanned += len(batch)
             if progress:
@@ -220,60 +215,105 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     return stats
 
 
-_WORKER_STATE: tuple[Tagger, StudyModel] | None = None
+@dataclass
+class _RunState:
+    """What every block of a run needs (inherited by forked workers)."""
+
+    tagger: Tagger
+    model: StudyModel
+    settings: LinkSettings
+    changed_cols: np.ndarray
+    changed_ids: set[int]
+    redo: bool
 
 
-def _analyse_chunk(texts: list[ThreadText]) -> list[ThreadAnalysis]:
-    """Worker side: analyse threads; keep only the words that are study keywords."""
-    assert _WORKER_STATE is not None
-    tagger, model = _WORKER_STATE
-    out = []
-    for text in texts:
-        analysis = analyse_thread(tagger, text)
-        analysis.words = Counter({w: n for w, n in analysis.words.items()
-                                  if model.term_of(w) >= 0})
-        out.append(analysis)
-    return out
+@dataclass
+class _Block:
+    """The result of one block of threads: tags to write, citations, topic candidates."""
+
+    tag_rows: list[dict[str, Any]]
+    tagged_ids: list[int]
+    citation_rows: list[dict[str, Any]]
+    s: np.ndarray
+    t: np.ndarray
+    v: np.ndarray
+    info: dict[int, tuple[frozenset[str], frozenset[int]]]
+
+    @classmethod
+    def merge(cls, parts: list[_Block]) -> _Block:
+        return cls([r for p in parts for r in p.tag_rows],
+                   [i for p in parts for i in p.tagged_ids],
+                   [r for p in parts for r in p.citation_rows],
+                   np.concatenate([p.s for p in parts]), np.concatenate([p.t for p in parts]),
+                   np.concatenate([p.v for p in parts]),
+                   {k: v for p in parts for k, v in p.info.items()})
 
 
-class _Analyser:
-    """Analyse batches of threads here, or in forked worker processes."""
+def _process(run: _RunState, texts: list[ThreadText], floor: np.ndarray) -> _Block:
+    """Tag, find citations and score one block of threads (here or in a worker)."""
+    analyses = [analyse_thread(run.tagger, t) for t in texts]
+    is_changed = np.array([run.redo or a.id in run.changed_ids for a in analyses], dtype=bool)
+    tag_rows = [{"thread_id": a.id, **tag.as_row()}
+                for a, changed in zip(analyses, is_changed, strict=True) if changed
+                for tag in a.tags.values()]
+    tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
+    citation_rows: list[dict[str, Any]] = []
+    info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
+    empty = np.zeros(0, dtype=np.int64)
+    s, t, v = empty, empty, np.zeros(0, dtype=np.float64)
+    if len(run.model.studies) and analyses:
+        s, t, v = _link_block(run.model, run.settings, analyses, is_changed, run.changed_cols,
+                              floor, citation_rows, info)
+    return _Block(tag_rows, tagged_ids, citation_rows, s, t, v, info)
 
-    def __init__(self, tagger: Tagger, model: StudyModel, workers: int) -> None:
-        self.tagger, self.model = tagger, model
+
+_WORKER_RUN: _RunState | None = None
+
+
+def _process_in_worker(args: tuple[list[ThreadText], np.ndarray]) -> _Block:
+    assert _WORKER_RUN is not None
+    return _process(_WORKER_RUN, *args)
+
+
+class _Worker:
+    """Process blocks here, or split over forked worker processes."""
+
+    def __init__(self, run: _RunState, workers: int) -> None:
+        self.run = run
         self.workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
         self.pool: Any = None
 
-    def __enter__(self) -> _Analyser:
-        global _WORKER_STATE
+    def __enter__(self) -> _Worker:
+        global _WORKER_RUN
         if self.workers > 1:
-            _WORKER_STATE = (self.tagger, self.model)
+            _WORKER_RUN = self.run
             self.pool = multiprocessing.get_context("fork").Pool(self.workers)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        global _WORKER_STATE
+        global _WORKER_RUN
         if self.pool is not None:
             self.pool.close()
             self.pool.join()
-        _WORKER_STATE = None
+        _WORKER_RUN = None
 
-    def __call__(self, texts: list[ThreadText]) -> list[ThreadAnalysis]:
+    def __call__(self, texts: list[ThreadText], floor: np.ndarray) -> _Block:
         if self.pool is None or len(texts) < 2 * self.workers:
-            return [analyse_thread(self.tagger, t) for t in texts]
+            return _process(self.run, texts, floor)
         size = -(-len(texts) // self.workers)
-        chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
-        return [a for part in self.pool.map(_analyse_chunk, chunks) for a in part]
+        chunks = [(texts[i:i + size], floor) for i in range(0, len(texts), size)]
+        return _Block.merge(self.pool.map(_process_in_worker, chunks))
 
 
 def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[ThreadAnalysis],
-                is_changed: np.ndarray, changed_cols: np.ndarray, pool: _Pool,
+                is_changed: np.ndarray, changed_cols: np.ndarray, floor: np.ndarray,
                 citation_rows: list[dict[str, Any]],
-                info: dict[int, tuple[frozenset[str], frozenset[int]]]) -> None:
+                info: dict[int, tuple[frozenset[str], frozenset[int]]],
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Score a block of threads against the studies; collect citations and candidates."""
     feats = model.features(analyses)
     score, main = model.scores(feats)
-    eligible = main & (score >= settings.topic_threshold) & (score > pool.floor[None, :])
+    eligible = main & (score >= settings.topic_threshold) & (score > floor[None, :])
     if not is_changed.all():
         eligible &= is_changed[:, None] | changed_cols[None, :]
     thread_ids = np.array([a.id for a in analyses], dtype=np.int64)
@@ -291,12 +331,12 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
                              "treatments": sorted(set(analysis.tags)
                                                   & model.study_treatments(index))}})
     candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
-    pool.add(*candidates)
     keep_info = set(candidates[1].tolist())
     terms_of = dict(zip(thread_ids.tolist(), feats.terms_of, strict=True))
     for analysis in analyses:
         if analysis.id in keep_info:
             info[analysis.id] = (frozenset(analysis.tags), frozenset(terms_of[analysis.id]))
+    return candidates
 
 
 def _topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
