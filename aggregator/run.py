@@ -118,8 +118,9 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
               workers: int | None = None) -> AggregateStats:
     """Tag threads and studies and link them; only what changed unless `full`.
 
-    `workers` processes tag threads in parallel on large runs (default: the CPU count, at
-    most 4; 1 = in this process).
+    On runs of `PARALLEL_FROM` threads or more, `workers` forked processes tag, find
+    citations and score blocks of threads in parallel (default: the CPU count, at most 4;
+    1 = everything in this process).
     """
     workers = workers or min(4, os.cpu_count() or 1)
     started = time.perf_counter()
