@@ -164,8 +164,9 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
                    else store.iter_threads(session, changed_ids, batch_size))
         if redo:
             store.delete_all_thread_treatments(session)
-        for batch in batches:
-            block = work([text for text, _ in batch], pool.floor)
+
+        def finish(batch: list[tuple[ThreadText, str]], block: _Block) -> None:
+            nonlocal done
             store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
                                             block.tag_rows)
             session.commit()
@@ -180,6 +181,17 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
             stats.threads_scanned += len(batch)
             if progress:
                 progress(done, total)
+
+        # Pipelined: while the workers process one block, the previous one is written and
+        # the next one read.
+        pending: tuple[list[tuple[ThreadText, str]], Callable[[], _Block]] | None = None
+        for batch in batches:
+            handle = work.submit([text for text, _ in batch], pool.floor)
+            if pending is not None:
+                finish(pending[0], pending[1]())
+            pending = (batch, handle)
+        if pending is not None:
+            finish(pending[0], pending[1]())
 
     cited_pairs = {(r["thread_id"], r["study_id"]) for r in citation_rows}
     seeded_pairs = {(t, int(model.ids[s])) for s, t, _ in seeded_keep}
@@ -298,12 +310,15 @@ class _Worker:
             self.pool.join()
         _WORKER_RUN = None
 
-    def __call__(self, texts: list[ThreadText], floor: np.ndarray) -> _Block:
+    def submit(self, texts: list[ThreadText], floor: np.ndarray) -> Callable[[], _Block]:
+        """Start processing a block; the returned callable waits for its result."""
         if self.pool is None or len(texts) < 2 * self.workers:
-            return _process(self.run, texts, floor)
+            block = _process(self.run, texts, floor)
+            return lambda: block
         size = -(-len(texts) // self.workers)
-        chunks = [(texts[i:i + size], floor) for i in range(0, len(texts), size)]
-        return _Block.merge(self.pool.map(_process_in_worker, chunks))
+        chunks = [(texts[i:i + size], floor.copy()) for i in range(0, len(texts), size)]
+        result = self.pool.map_async(_process_in_worker, chunks)
+        return lambda: _Block.merge(result.get())
 
 
 def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[ThreadAnalysis],
