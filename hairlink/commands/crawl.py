@@ -19,7 +19,7 @@ from typing import IO, Annotated
 import typer
 from rich.live import Live
 from rich.table import Table
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from hairlink.app import app, console, err_console, fail, state
@@ -81,7 +81,8 @@ def pick_sources(config: Config, names: list[str], all_: bool) -> list[SourceCon
 def run_rows(engine: Engine, run_ids: list[int]) -> dict[int, CrawlRun]:
     """The crawl-run rows by id (fresh reads)."""
     with Session(engine) as session:
-        return {run.id: run for run in session.query(CrawlRun).filter(CrawlRun.id.in_(run_ids))}
+        runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)))
+        return {run.id: run for run in runs}
 
 
 def progress_table(children: list[ChildCrawl], rows: dict[int, CrawlRun]) -> Table:
@@ -99,11 +100,12 @@ def progress_table(children: list[ChildCrawl], rows: dict[int, CrawlRun]) -> Tab
     return table
 
 
-def progress_line(child: ChildCrawl, row: CrawlRun | None) -> str:
+def progress_line(source: SourceConfig, row: CrawlRun | None) -> str:
+    """One line on how a source's crawl ended."""
     if row is None:
-        return f"{child.source.name}: no crawl-run row"
+        return f"{source.name}: no crawl-run row"
     dropped = ", ".join(f"{k} {v}" for k, v in sorted((row.dropped or {}).items())) or "none"
-    line = (f"{child.source.name} ({child.source.kind}) run {row.id}: {row.status}, "
+    line = (f"{source.name} ({source.kind}) run {row.id}: {row.status}, "
             f"{row.pages} pages, {row.items} items, dropped {dropped}, {row.errors} errors")
     return line + (f" - {row.message}" if row.message else "")
 
@@ -172,7 +174,7 @@ def crawl(
         row = next((r for r in rows.values() if r.source_name == child_source.name), None)
         if row is None:
             continue
-        line = progress_line(_Named(child_source), row)
+        line = progress_line(child_source, row)
         if row.status == "finished":
             console.print(line, highlight=False, markup=False)
         else:
@@ -182,8 +184,3 @@ def crawl(
     if failed:
         err_console.print(f"crawl logs: {logs}/hairlink-crawl-<source>-*.log", highlight=False)
         raise typer.Exit(1)
-
-
-@dataclass
-class _Named:
-    source: SourceConfig

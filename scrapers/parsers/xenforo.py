@@ -8,6 +8,7 @@ present, else the thread page's reactions bar ("A, B and 12 others" = 14).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import urljoin
 
 from parsel import Selector
@@ -69,7 +70,7 @@ def _time(sel: Selector | None) -> tuple[str | None, str | None]:
     return sel.attrib.get("data-time"), sel.attrib.get("datetime")
 
 
-def time_of(sel: Selector | None):  # type: ignore[no-untyped-def]
+def time_of(sel: Selector | None) -> datetime | None:
     """A `time.u-dt` element's moment: `data-time` (epoch), else `datetime`."""
     epoch, iso = _time(sel)
     if epoch and epoch.strip().lstrip("-").isdigit():
