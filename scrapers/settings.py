@@ -60,6 +60,8 @@ ITEM_PIPELINES = {
     "scrapers.pipelines.store.StorePipeline": 400,
 }
 HAIRLINK_STORE_BATCH = 100
+# HTML cleaning: "bs4" (BeautifulSoup) or "lxml" (same output, several times faster).
+HAIRLINK_CLEANER = "bs4"
 HAIRLINK_STORE_FLUSH_SECONDS = 5.0
 
 EXTENSIONS = {

@@ -86,8 +86,10 @@ def _walk(node: Tag, parts: list[str], base_url: str | None) -> None:
 def _link(tag: Tag, parts: list[str], base_url: str | None) -> None:
     inner: list[str] = []
     _walk(tag, inner, base_url)
-    label = tidy("".join(inner))
-    href = tag.get("href")
+    _append_link(tidy("".join(inner)), tag.get("href"), parts, base_url)
+
+
+def _append_link(label: str, href: object, parts: list[str], base_url: str | None) -> None:
     if not isinstance(href, str) or not href.strip() or href.startswith(("#", "javascript:")):
         parts.append(label)
         return
@@ -110,3 +112,65 @@ def _same_target(label: str, href: str) -> bool:
         stem = label.rstrip(".…").removeprefix("https://").removeprefix("http://")
         return stem in href
     return False
+
+
+def html_to_text_lxml(html: str | None, base_url: str | None = None) -> str:
+    """The same text as `html_to_text`, walking an lxml tree (about 10x faster)."""
+    if not html:
+        return ""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html_to_text(html, base_url)
+    parts: list[str] = []
+    _walk_lxml(root, parts, base_url)
+    return tidy("".join(parts))
+
+
+def _walk_lxml(node: object, parts: list[str], base_url: str | None) -> None:
+    text = getattr(node, "text", None)
+    if text:
+        parts.append(text.replace("\n", " "))
+    for child in node:  # type: ignore[attr-defined]
+        tag = child.tag
+        if isinstance(tag, str):
+            _element_lxml(child, tag.lower(), parts, base_url)
+        if child.tail:
+            parts.append(child.tail.replace("\n", " "))
+
+
+def _element_lxml(el: object, name: str, parts: list[str], base_url: str | None) -> None:
+    if name in _SKIP:
+        return
+    classes = (el.get("class") or "").split()  # type: ignore[attr-defined]
+    if any(cls in _CHROME_CLASSES for cls in classes):
+        return
+    if name in _QUOTE or "bbCodeBlock--quote" in classes:
+        inner: list[str] = []
+        _walk_lxml(el, inner, base_url)
+        quoted = tidy("".join(inner))
+        if quoted:
+            marked = "\n".join(f"> {line}" if line else ">" for line in quoted.split("\n"))
+            parts.append(f"\n{marked}\n")
+        return
+    if name == "a":
+        inner = []
+        _walk_lxml(el, inner, base_url)
+        label = tidy("".join(inner))
+        href = el.get("href")  # type: ignore[attr-defined]
+        _append_link(label, href, parts, base_url)
+        return
+    if name == "img":
+        alt = el.get("alt")  # type: ignore[attr-defined]
+        if isinstance(alt, str) and alt.strip() and len(alt) <= 40:
+            parts.append(alt)
+        return
+    if name in _BLOCK:
+        parts.append("\n")
+        _walk_lxml(el, parts, base_url)
+        parts.append("\n")
+    else:
+        _walk_lxml(el, parts, base_url)

@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from scrapers.items import ThreadItem
-from scrapers.text import html_to_text, tidy
+from scrapers.text import html_to_text, html_to_text_lxml, tidy
+
+CLEANERS = {"bs4": html_to_text, "lxml": html_to_text_lxml}
 
 
 class CleanPipeline:
-    """Fill `body` from `body_html` for threads and replies; tidy titles."""
+    """Fill `body` from `body_html` for threads and replies; tidy titles.
+
+    `HAIRLINK_CLEANER`: "bs4" (BeautifulSoup, the default) or "lxml" (the same walk over
+    an lxml tree, same output, several times faster).
+    """
+
+    def __init__(self, cleaner: str = "bs4") -> None:
+        if cleaner not in CLEANERS:
+            raise ValueError(f"HAIRLINK_CLEANER must be one of {', '.join(CLEANERS)}")
+        self.to_text = CLEANERS[cleaner]
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        return cls(crawler.settings.get("HAIRLINK_CLEANER", "bs4"))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ThreadItem):
@@ -17,13 +32,13 @@ class CleanPipeline:
         item.title = " ".join(item.title.split())
         base = item.url
         if item.body_html is not None:
-            item.body = html_to_text(item.body_html, base)
+            item.body = self.to_text(item.body_html, base)
             item.body_html = None
         elif item.body:
             item.body = tidy(item.body)
         for reply in item.replies:
             if reply.body_html is not None:
-                reply.body = html_to_text(reply.body_html, base)
+                reply.body = self.to_text(reply.body_html, base)
                 reply.body_html = None
             elif reply.body:
                 reply.body = tidy(reply.body)
