@@ -27,6 +27,7 @@ def test_init_then_sources(tmp_path: Path, db_url: str, monkeypatch: pytest.Monk
     result = runner.invoke(app, ["--config", str(cfg), "init"])
     assert result.exit_code == 0, result.output
     assert "upgraded: empty ->" in result.output
+    assert "35 treatments from the lexicon" in result.output
     result = runner.invoke(app, ["--config", str(cfg), "init"])
     assert "up to date" in result.output
     result = runner.invoke(app, ["--config", str(cfg), "sources", "--format", "json"])

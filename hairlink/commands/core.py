@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from hairlink.app import app, console, state
+from aggregator.lexicon import LexiconError, load_lexicon
+from aggregator.store import sync_treatments
+from hairlink.app import app, console, fail, state
 from models.db import session_scope
 from models.migrate import current_revision, head_revision, upgrade
 from models.queries import source_overview
@@ -16,17 +18,25 @@ from models.queries import source_overview
 
 @app.command()
 def init(ctx: typer.Context) -> None:
-    """Create the database schema, or upgrade it to this version."""
+    """Create the database schema, or upgrade it to this version, and load the treatments
+    of the lexicon."""
     st = state(ctx)
     engine = st.engine
+    try:
+        lexicon = load_lexicon(st.config.lexicon)
+    except LexiconError as exc:
+        fail(f"lexicon: {exc}", code=2)
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)
+    with session_scope(engine) as session:
+        treatments = sync_treatments(session, lexicon)
     url = engine.url.render_as_string(hide_password=True)
     if before == after:
         console.print(f"database {url} is up to date (revision {after})")
     else:
         console.print(f"database {url} upgraded: {before or 'empty'} -> {after}")
+    console.print(f"{treatments} treatments from the lexicon")
     if after != head_revision():
         raise typer.Exit(1)
 
