@@ -170,6 +170,7 @@ def run_hairlink(base: str, workdir: Path, cleaner: str) -> tuple[int, float, in
                       f'kind = "xenforo"\nbase_url = "{base}"\nforums = ["hair.1"]\n'
                       f"replies = 10\n", encoding="utf-8")
     log = workdir / "crawl.log"
+    log.unlink(missing_ok=True)  # Scrapy appends to LOG_FILE
     out = subprocess.run([sys.executable, "-m", "scrapers.run", "bench", "--config",
                           str(config), "--log-file", str(log), "--log-level", "INFO",
                           *SETTINGS, "-s", f"HAIRLINK_CLEANER={cleaner}"], cwd=ROOT,
