@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from models.db import make_engine, normalise_url, session_factory  # noqa: E402
-from models.entities import Base  # noqa: E402
-from models.store import ThreadIn, content_hash, ensure_source, store_threads  # noqa: E402
+from models.db import make_engine, normalise_url, session_factory
+from models.entities import Base
+from models.store import ThreadIn, content_hash, ensure_source, store_threads
 
 COLUMNS = ("source_id", "external_id", "url", "title", "body", "category", "score",
            "num_comments", "author_hash", "created_at", "edited_at", "last_activity_at",
