@@ -9,7 +9,7 @@ server in its own process, then crawls all of it twice in the same run:
    raw text), same download settings;
 2. hairlink: `python -m scrapers.run` (the process `hairlink crawl` starts) with the real
    XenForo spider, validate/clean/author-hash/store pipelines, into a fresh SQLite file,
-   once with each HTML cleaner (HAIRLINK_CLEANER=bs4, the default, and lxml).
+   once with each HTML cleaner (HAIRLINK_CLEANER=lxml, the default, and bs4).
 Both numbers are Scrapy's own `response_received_count / elapsed_time_seconds`, each in a
 fresh subprocess. Target: hairlink >= 0.35 of bare.
 """

@@ -61,7 +61,7 @@ ITEM_PIPELINES = {
 }
 HAIRLINK_STORE_BATCH = 100
 # HTML cleaning: "bs4" (BeautifulSoup) or "lxml" (same output, several times faster).
-HAIRLINK_CLEANER = "bs4"
+HAIRLINK_CLEANER = "lxml"
 HAIRLINK_STORE_FLUSH_SECONDS = 5.0
 
 EXTENSIONS = {
