@@ -39,6 +39,7 @@ from models.db import make_engine
 from models.entities import CrawlRun
 from models.store import utcnow
 from scrapers.base import ensure_schema
+from scrapers.distributed import is_distributed, run_seed
 from scrapers.extensions import run_counters
 from scrapers.pipelines.store import STORE_ERRORS
 
@@ -144,6 +145,18 @@ def _usage(message: str) -> int:
     return EXIT_USAGE
 
 
+def _crawler_stats(crawler: Crawler | None) -> dict[str, Any]:
+    """The crawl's stats; empty when it never started (e.g. the spider's __init__ failed:
+    Scrapy raises on `Crawler.stats` until the crawl starts)."""
+    if crawler is None:
+        return {}
+    try:
+        stats = crawler.stats
+    except RuntimeError:
+        return {}
+    return stats.get_stats() if stats else {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the crawls; the exit status (see the module docstring)."""
     args = parse_args(argv)
@@ -156,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage(str(exc.args[0]))
     if args.run_id is not None and len(sources) != 1:
         return _usage("--run-id takes exactly one source")
+    if config.redis_url and all(is_distributed(src) for src in sources):
+        # Distributed mode: seed the shared Redis frontier; `hairlink worker`s crawl it.
+        return run_seed(config, [src.name for src in sources], full=args.full,
+                        run_id=args.run_id)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     settings = get_project_settings()
     for pair in args.set:
@@ -202,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ok = True
     for run in runs:
-        stats = run.crawler.stats.get_stats() if run.crawler and run.crawler.stats else {}
+        stats = _crawler_stats(run.crawler)
         run.status, message = final_status(stats.get("finish_reason"), stats, run.error)
         run.counters = run_counters(stats)
         finish_run(engine, run.run_id, run.status, run.counters, message)
