@@ -182,7 +182,11 @@ class RedditSpider(HairlinkSpider):
         if reauth > MAX_REAUTH:
             self.drop_page(response, "unauthorized")
             return []
-        self.token.invalidate()
+        sent = response.request.headers.get("Authorization") if response.request else None
+        if sent is None or sent.decode("latin-1") == f"bearer {self.token.value}":
+            # Only the token the call carried is bad: a call sent before a refresh that
+            # answers 401 afterwards must not throw away the fresh token.
+            self.token.invalidate()
         retry = response.request.replace(dont_filter=True) if response.request else None
         if retry is None:
             return []
