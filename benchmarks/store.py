@@ -29,6 +29,7 @@ from models.db import make_engine, normalise_url, session_factory
 from models.entities import Base
 from models.store import ThreadIn, content_hash, ensure_source, store_threads
 
+BATCH = 5000
 COLUMNS = ("source_id", "external_id", "url", "title", "body", "category", "score",
            "num_comments", "author_hash", "created_at", "edited_at", "last_activity_at",
            "first_seen_at", "last_seen_at", "content_hash")
@@ -85,7 +86,7 @@ def bench_sqlite(items: list[ThreadIn], workdir: Path) -> tuple[float, float]:
     now = datetime.now(UTC)
     ours_engine, sid = prepare(f"sqlite:///{workdir / 'ours.db'}")
     make = session_factory(ours_engine)  # type: ignore[arg-type]
-    ours = timed(lambda: store_threads(make, sid, items, batch_size=2000, now=now))
+    ours = timed(lambda: store_threads(make, sid, items, batch_size=BATCH, now=now))
     raw_engine, raw_sid = prepare(f"sqlite:///{workdir / 'raw.db'}")
     raw_engine.dispose()  # type: ignore[attr-defined]
     rows = [tuple(v.replace(tzinfo=None).isoformat(" ") if isinstance(v, datetime) else v
@@ -115,7 +116,7 @@ def bench_postgres(items: list[ThreadIn], server_url: str) -> tuple[float, float
         now = datetime.now(UTC)
         ours_engine, sid = prepare(admin_url.set(database=names[0]).render_as_string(False))
         make = session_factory(ours_engine)  # type: ignore[arg-type]
-        ours = timed(lambda: store_threads(make, sid, items, batch_size=2000, now=now))
+        ours = timed(lambda: store_threads(make, sid, items, batch_size=BATCH, now=now))
         ours_engine.dispose()  # type: ignore[attr-defined]
         raw_engine, raw_sid = prepare(admin_url.set(database=names[1]).render_as_string(False))
         rows = raw_rows(items, raw_sid, now)
@@ -149,9 +150,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", default=os.environ.get("HAIRLINK_TEST_POSTGRES_URL"))
+    parser.add_argument("--batch", type=int, default=BATCH,
+                        help="rows per transaction on the hairlink path")
     args = parser.parse_args()
+    globals()["BATCH"] = args.batch
     items = make_items(args.rows)
-    print(f"{args.rows:,} threads; hairlink path = store_threads (upsert + first snapshot)")
+    print(f"{args.rows:,} threads; hairlink path = store_threads (upsert + first snapshot), "
+          f"{args.batch:,} rows per transaction")
     with tempfile.TemporaryDirectory() as tmp:
         ours, raw = bench_sqlite(items, Path(tmp))
     report("sqlite", args.rows, ours, raw, "raw sqlite3 executemany", 0.5)

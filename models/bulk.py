@@ -14,8 +14,18 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    MetaData,
+    Select,
+    Table,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -112,3 +122,19 @@ def _on_conflict(stmt: Any, table: Table, conflict: tuple[str, ...],
         return stmt.on_conflict_do_update(index_elements=index,
                                           set_={n: stmt.excluded[n] for n in update})
     return stmt.on_conflict_do_nothing(index_elements=index)
+
+
+def restrict_to(session: Session, stmt: Select[Any], column: ColumnElement[Any],
+                values: Sequence[Any]) -> Select[Any]:
+    """`stmt` limited to rows whose `column` is one of `values` (a batch of keys).
+
+    PostgreSQL joins the keys as one array (`unnest`): an index lookup per key whatever the
+    table statistics say, where a long `IN` list on a freshly grown, not yet analysed table
+    is filtered row by row against the whole list. SQLite answers `IN` by probing its index
+    per key (a `json_each` join, tried, makes its planner scan the table instead).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam(None, list(values), type_=ARRAY(column.type))
+        keys = func.unnest(array).table_valued("value").render_derived(name="batch_keys")
+        return stmt.join(keys, column == keys.c.value)
+    return stmt.where(column.in_(values))

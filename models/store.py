@@ -18,7 +18,7 @@ from sqlalchemy import Insert, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.bulk import bulk_write
+from models.bulk import bulk_write, restrict_to
 from models.entities import Reply, ScoreSnapshot, Source, Thread
 
 DEFAULT_BATCH_SIZE = 1000
@@ -151,11 +151,11 @@ def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
     ids = list(by_id)
     existing = {
         row.external_id: row
-        for row in session.execute(
+        for row in session.execute(restrict_to(
+            session,
             select(Thread.id, Thread.external_id, Thread.score, Thread.num_comments,
-                   Thread.content_hash)
-            .where(Thread.source_id == source_id, Thread.external_id.in_(ids))
-        )
+                   Thread.content_hash).where(Thread.source_id == source_id),
+            Thread.external_id, ids))
     }
     rows = [_thread_row(source_id, by_id[ext], now) for ext in ids]
     bulk_write(session, Thread.__table__, THREAD_COLUMNS, rows,
@@ -180,8 +180,11 @@ def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
         session.execute(
             insert(ScoreSnapshot.__table__).from_select(
                 list(SNAPSHOT_COLUMNS),
-                select(Thread.id, Thread.first_seen_at, Thread.score, Thread.num_comments)
-                .where(Thread.source_id == source_id, Thread.external_id.in_(new_ids)),
+                restrict_to(
+                    session,
+                    select(Thread.id, Thread.first_seen_at, Thread.score, Thread.num_comments)
+                    .where(Thread.source_id == source_id),
+                    Thread.external_id, new_ids),
             )
         )
     stats.snapshots = len(changed) + len(new_ids)
@@ -190,9 +193,10 @@ def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
     id_of = {ext: row.id for ext, row in existing.items()}
     if new_ids:
         id_of.update(
-            (ext, thread_id) for thread_id, ext in session.execute(
-                select(Thread.id, Thread.external_id)
-                .where(Thread.source_id == source_id, Thread.external_id.in_(new_ids)))
+            (ext, thread_id) for thread_id, ext in session.execute(restrict_to(
+                session,
+                select(Thread.id, Thread.external_id).where(Thread.source_id == source_id),
+                Thread.external_id, new_ids))
         )
 
     reply_rows = [
