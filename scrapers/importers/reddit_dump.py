@@ -238,12 +238,9 @@ def trim_replies(session: Session, thread_ids: Iterable[int], keep: int) -> int:
 
 
 def _upsert_replies(session: Session, rows: list[dict[str, Any]]) -> int:
-    """`models.store.upsert_reply_rows`, which takes tuples in REPLY_COLUMNS order (or dicts
-    in the store's first version)."""
-    columns = getattr(store, "REPLY_COLUMNS", None)
-    if columns is None:
-        return store.upsert_reply_rows(session, rows)  # type: ignore[arg-type]
-    return store.upsert_reply_rows(session, [tuple(row[c] for c in columns) for row in rows])
+    """`models.store.upsert_reply_rows`, which takes tuples in REPLY_COLUMNS order."""
+    return store.upsert_reply_rows(
+        session, [tuple(row[c] for c in store.REPLY_COLUMNS) for row in rows])
 
 
 @dataclass
