@@ -36,13 +36,14 @@ _CONTENT_TYPES = {".json": "application/json", ".xml": "application/xml",
 
 @dataclass(frozen=True)
 class Request:
-    """What a handler sees: method, the full target, path, parsed query and headers."""
+    """What a handler sees: method, the full target, path, parsed query, headers, body."""
 
     method: str
     target: str
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    body: bytes = b""
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         """The first value of query parameter `name`."""
@@ -219,6 +220,23 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self.do_GET(head=True)
+
+    def do_POST(self) -> None:
+        """POST with its body (token and batch endpoints); no fault injection."""
+        owner = self.owner
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        with owner.lock:
+            owner.requests.append(("POST", self.path))
+        parts = urlsplit(self.path)
+        request = Request("POST", self.path, parts.path,
+                          parse_qs(parts.query, keep_blank_values=True), dict(self.headers),
+                          body)
+        try:
+            status, headers, payload = owner.resolve(request)
+        except Exception as exc:  # a handler bug is a 500, not a dead server
+            status, headers, payload = 500, {"Content-Type": "text/plain"}, repr(exc).encode()
+        self._send(status, headers, payload, False)
 
     def do_GET(self, head: bool = False) -> None:
         owner = self.owner

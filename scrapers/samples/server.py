@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from dataclasses import dataclass
 from functools import cached_property
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from scrapers import loopback
 from scrapers.loopback import LoopbackServer, Request
 from scrapers.samples import layout
 
@@ -31,53 +26,6 @@ DATA_DIR = Path(__file__).parent / "data"
 Response = tuple[int, dict[str, str], bytes]
 _JSON = {"Content-Type": "application/json"}
 ROBOTS_TXT = b"User-agent: *\nAllow: /\n"
-
-
-@dataclass(frozen=True)
-class BodyRequest(Request):
-    """A request with its body (POST)."""
-
-    body: bytes = b""
-
-
-class _PostHandler(loopback._RequestHandler):
-    """The loopback request handler plus POST with a body (token and batch endpoints)."""
-
-    def do_POST(self) -> None:
-        owner = self.owner
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        with owner.lock:
-            owner.requests.append(("POST", self.path))
-        parts = urlsplit(self.path)
-        request = BodyRequest("POST", self.path, parts.path,
-                              parse_qs(parts.query, keep_blank_values=True),
-                              dict(self.headers), body)
-        try:
-            status, headers, payload = owner.resolve(request)
-        except Exception as exc:  # a handler bug is a 500, not a dead server
-            status, headers, payload = 500, {"Content-Type": "text/plain"}, repr(exc).encode()
-        self._send(status, headers, payload, False)
-
-
-class _LoopbackWithPost(LoopbackServer):
-    """`LoopbackServer` whose handler also answers POST (and hands handlers the body)."""
-
-    def start(self) -> LoopbackServer:
-        server = self
-
-        class _Handler(_PostHandler):
-            owner = server
-
-        self.httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
-        self.port = self.httpd.server_address[1]
-        self.stopping.clear()
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        return self
 
 
 class SampleSite:
@@ -187,7 +135,7 @@ class SampleServer:
 
     def __init__(self, data_dir: Path = DATA_DIR, port: int = 0) -> None:
         self.site = SampleSite(data_dir)
-        self.server = _LoopbackWithPost(port=port)
+        self.server = LoopbackServer(port=port)
         self.server.route("/", self.site)
 
     def start(self) -> SampleServer:

@@ -14,10 +14,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy import func, select
@@ -25,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from models.db import make_engine
 from models.entities import CrawlRun, Reply, ScoreSnapshot, Thread
-from scrapers import loopback
 from scrapers.loopback import LoopbackServer, Request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,43 +31,6 @@ CLIENT_ID, SECRET = "test-client", "test-secret"
 NOW = datetime.now(UTC).replace(microsecond=0)
 PAGE_SIZE = 3
 pytestmark = pytest.mark.slow
-
-
-@dataclass(frozen=True)
-class PostRequest(Request):
-    body: bytes = b""
-
-
-class _Handler(loopback._RequestHandler):
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        with self.owner.lock:
-            self.owner.requests.append(("POST", self.path))
-        parts = urlsplit(self.path)
-        request = PostRequest("POST", self.path, parts.path, parse_qs(parts.query),
-                              dict(self.headers), body)
-        status, headers, payload = self.owner.resolve(request)
-        self._send(status, headers, payload, False)
-
-
-class PostLoopbackServer(LoopbackServer):
-    """The shared loopback server, plus POST (Reddit's token endpoint)."""
-
-    def start(self) -> LoopbackServer:
-        server = self
-
-        class Handler(_Handler):
-            owner = server
-
-        self.httpd = ThreadingHTTPServer((self.host, self.port), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.stopping.clear()
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        return self
 
 
 @dataclass
@@ -197,12 +158,12 @@ def make_post(n: int, age: timedelta, score: int) -> dict[str, Any]:
 
 
 @pytest.fixture
-def fake_reddit() -> Iterator[tuple[FakeReddit, PostLoopbackServer]]:
+def fake_reddit() -> Iterator[tuple[FakeReddit, LoopbackServer]]:
     # 3 fresh posts (hours old), then 5 older than the 7-day refresh window
     posts = [make_post(n, timedelta(hours=2 + n), 10 + n) for n in range(3)] + \
         [make_post(n, timedelta(days=10 + n), 100 + n) for n in range(3, 8)]
     fake = FakeReddit(posts)
-    server = PostLoopbackServer()
+    server = LoopbackServer()
     server.route("/api/v1/access_token", fake.token)
     server.route("/api/r/tressless/new", fake.listing)
     server.route("/api/comments/", fake.comments)
@@ -240,7 +201,7 @@ def last_run_line(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 
 
 def test_crawl_incremental_ratelimit_and_reauth(
-        db_url: str, tmp_path: Path, fake_reddit: tuple[FakeReddit, PostLoopbackServer]) -> None:
+        db_url: str, tmp_path: Path, fake_reddit: tuple[FakeReddit, LoopbackServer]) -> None:
     fake, server = fake_reddit
     fake.revoke_on.add("p001")
     # injected faults: each thread must still be stored exactly once, with its replies
@@ -333,7 +294,7 @@ def test_crawl_incremental_ratelimit_and_reauth(
 
 
 def test_missing_credentials_fail_clearly(tmp_path: Path,
-                                          fake_reddit: tuple[FakeReddit, PostLoopbackServer]
+                                          fake_reddit: tuple[FakeReddit, LoopbackServer]
                                           ) -> None:
     _fake, server = fake_reddit
     db_url = f"sqlite:///{tmp_path / 'creds.db'}"
@@ -360,7 +321,7 @@ def test_missing_credentials_fail_clearly(tmp_path: Path,
 
 
 def test_bad_credentials_fail_the_run(tmp_path: Path,
-                                      fake_reddit: tuple[FakeReddit, PostLoopbackServer]
+                                      fake_reddit: tuple[FakeReddit, LoopbackServer]
                                       ) -> None:
     fake, server = fake_reddit
     db_url = f"sqlite:///{tmp_path / 'creds.db'}"
