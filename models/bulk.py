@@ -10,11 +10,13 @@ ORM would store.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Column,
     ColumnElement,
     MetaData,
@@ -79,18 +81,47 @@ def _convert(rows: Sequence[Row],
         seen: dict[Any, Any] = {None: None}
         converted = []
         for value in columns[index]:
+            key = _cache_key(value)
+            if key is _UNCACHED:
+                converted.append(proc(value))
+                continue
             try:
-                converted.append(seen[value])
+                converted.append(seen[key])
             except KeyError:
-                seen[value] = result = proc(value)
+                seen[key] = result = proc(value)
                 converted.append(result)
         columns[index] = tuple(converted)
     return list(zip(*columns, strict=True))
 
 
+_UNCACHED = object()
+
+
+def _cache_key(value: Any) -> Any:
+    """A key equal values share for the conversion cache (a list of strings by its items),
+    or `_UNCACHED` for a value converted every time (another list, a dict)."""
+    if isinstance(value, list):
+        return ("list", *value) if all(type(x) is str for x in value) else _UNCACHED
+    if isinstance(value, dict | set):
+        return _UNCACHED
+    return value
+
+
 def _processors(table: Table, columns: tuple[str, ...],
                 dialect: Dialect) -> list[Callable[[Any], Any] | None]:
-    return [table.c[name].type.bind_processor(dialect) for name in columns]
+    out: list[Callable[[Any], Any] | None] = []
+    for name in columns:
+        column_type = table.c[name].type
+        proc = column_type.bind_processor(dialect)
+        if proc is None and isinstance(column_type.dialect_impl(dialect), JSON):
+            # psycopg adapts JSON per parameter, which COPY does not: send it as text
+            proc = _json_text
+        out.append(proc)
+    return out
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
 
 
 @lru_cache(maxsize=64)
