@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ from aggregator.linker import (
     top_per_study,
 )
 from aggregator.tagger import Tagger
+from aggregator.topic_pool import SCORE_DIGITS, CandidatePool, plan_topics
 from models.entities import ThreadStudyLink
 
 DEFAULT_BATCH_SIZE = 2000
@@ -61,55 +62,12 @@ class AggregateStats:
     topic_links_added: int = 0
     topic_links_removed: int = 0
     topic_links_total: int = 0
+    studies_refilled: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """The stats as a plain dict (for JSON output)."""
         return asdict(self)
-
-
-def _trim(s: np.ndarray, t: np.ndarray, v: np.ndarray,
-          limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Keep the `limit` best (score desc, thread id asc) entries per study index."""
-    if s.size == 0:
-        return s, t, v
-    order = np.lexsort((t, -v, s))
-    s, t, v = s[order], t[order], v[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
-    rank = np.arange(s.size) - np.repeat(starts, np.diff(np.r_[starts, s.size]))
-    keep = rank < limit
-    return s[keep], t[keep], v[keep]
-
-
-class _Pool:
-    """The best topic candidates per study, merged block by block."""
-
-    def __init__(self, limit: int, n_studies: int) -> None:
-        self.limit = limit
-        self.s = np.zeros(0, dtype=np.int64)
-        self.t = np.zeros(0, dtype=np.int64)
-        self.v = np.zeros(0, dtype=np.float64)
-        # The score a new candidate must beat per study (the pool's worst once full).
-        self.floor = np.full(n_studies, -np.inf)
-
-    def add(self, s: np.ndarray, t: np.ndarray, v: np.ndarray) -> None:
-        if s.size == 0:
-            return
-        self.s, self.t, self.v = _trim(np.r_[self.s, s], np.r_[self.t, t], np.r_[self.v, v],
-                                       self.limit)
-        if self.limit and self.s.size:
-            counts = np.bincount(self.s, minlength=self.floor.size)
-            full = np.flatnonzero(counts >= self.limit)
-            if full.size:
-                # _trim sorted by study then score desc: the last of each study is its worst
-                last = np.r_[np.flatnonzero(np.diff(self.s)), self.s.size - 1]
-                worst = np.full(self.floor.size, -np.inf)
-                worst[self.s[last]] = self.v[last]
-                self.floor[full] = worst[full]
-
-    def entries(self) -> list[tuple[int, int, float]]:
-        return [(int(a), int(b), float(c)) for a, b, c in
-                zip(self.s, self.t, self.v, strict=True)]
 
 
 def aggregate(make_session: Callable[[], Session], *, full: bool = False,
@@ -120,15 +78,43 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
 
     On runs of `PARALLEL_FROM` threads or more, `workers` forked processes tag, find
     citations and score blocks of threads in parallel (default: the CPU count, at most 4;
-    1 = everything in this process).
+    1 = everything in this process). A study whose kept topic candidates ran out (changed
+    threads dropped out of its links and nothing kept can replace them) is relinked
+    against every thread in a second pass, so the links always match a full run's.
     """
-    workers = workers or min(4, os.cpu_count() or 1)
     started = time.perf_counter()
     lexicon = lexicon or load_lexicon()
     settings = settings or LinkSettings()
     tagger = Tagger(lexicon)
+    workers = workers or min(4, os.cpu_count() or 1)
     stats = AggregateStats(full=full, lexicon_hash=lexicon.version_hash)
+    refill = _aggregate_pass(make_session, tagger, settings, stats, full=full,
+                             progress=progress, batch_size=batch_size, workers=workers)
+    if refill:
+        again = AggregateStats(lexicon_hash=lexicon.version_hash)
+        _aggregate_pass(make_session, tagger, settings, again, full=False, progress=progress,
+                        batch_size=batch_size, workers=workers, refilling=True)
+        stats.studies_refilled = len(refill)
+        stats.threads_scanned += again.threads_scanned
+        stats.citation_links += again.citation_links
+        stats.topic_links_added += again.topic_links_added
+        stats.topic_links_removed += again.topic_links_removed
+        stats.topic_links_total = again.topic_links_total
+    stats.seconds = time.perf_counter() - started
+    return stats
 
+
+def candidates_kept(settings: LinkSettings) -> int:
+    """How many topic candidates are kept per study below its links."""
+    return settings.max_topic_links // 2
+
+
+def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
+                    settings: LinkSettings, stats: AggregateStats, *, full: bool,
+                    progress: Progress | None, batch_size: int, workers: int,
+                    refilling: bool = False) -> set[int]:
+    """One pass of `aggregate`; returns the studies that need relinking from scratch."""
+    lexicon = tagger.lexicon
     with make_session() as session, session.begin():
         store.sync_treatments(session, lexicon)
         stats.lexicon_changed = store.get_meta(session, store.LEXICON_HASH_KEY) != \
@@ -139,17 +125,22 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
         changed_ids: list[int] = [] if redo else store.changed_thread_ids(session)
         scan_all = redo or bool(changed_studies)
         total = store.thread_count(session) if scan_all else len(changed_ids)
-        seeded = [] if redo else store.topic_links(session)
+        seeded = [] if redo else store.topic_entries(session)
+        floors = {} if redo else store.topic_floors(session)
     stats.studies, stats.studies_changed = len(studies), len(changed_studies)
 
     model = StudyModel(studies, tagger)
     changed_set = set(changed_ids)
     changed_cols = np.array([s.id in changed_studies for s in studies], dtype=bool)
-    pool = _Pool(settings.max_topic_links, len(studies))
-    seeded_keep = [(model.index_of[s], t, v) for s, t, v in seeded
-                   if t not in changed_set and s not in changed_studies and s in model.index_of]
-    if seeded_keep:
-        pool.add(*(np.array(x) for x in zip(*seeded_keep, strict=True)))
+    keep = settings.max_topic_links
+    pool = CandidatePool(keep + candidates_kept(settings), len(studies))
+    seeded = [(model.index_of[s], t, v, is_link) for s, t, v, is_link in seeded
+              if t not in changed_set and s not in changed_studies and s in model.index_of]
+    seeded_s, seeded_t, seeded_v, seeded_link = (
+        np.array(column, dtype=dtype) for column, dtype in
+        zip(zip(*seeded, strict=True) if seeded else ([], [], [], []),
+            (np.int64, np.int64, np.float64, bool), strict=True))
+    pool.add(seeded_s, seeded_t, seeded_v)
     citation_rows: list[dict[str, Any]] = []
     hashes: list[tuple[int, str]] = []
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
@@ -157,7 +148,8 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
 
     if progress:
         progress(0, total)
-    run = _RunState(tagger, model, settings, changed_cols, changed_set, redo)
+    run = _RunState(tagger, model, replace(settings, max_topic_links=pool.limit),
+                    changed_cols, changed_set, redo)
     with _Worker(run, workers if total >= PARALLEL_FROM else 1) as work, \
             make_session() as session:
         batches = (store.iter_all_threads(session, batch_size) if scan_all
@@ -193,22 +185,29 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
         if pending is not None:
             finish(pending[0], pending[1]())
 
-    cited_pairs = {(r["thread_id"], r["study_id"]) for r in citation_rows}
-    seeded_pairs = {(t, int(model.ids[s])) for s, t, _ in seeded_keep}
-    final = [(s, t, v) for s, t, v in pool.entries()
-             if (t, int(model.ids[s])) not in cited_pairs]
-    final_pairs = {(t, int(model.ids[s])) for s, t, _ in final}
-    removed = [pair for pair in seeded_pairs if pair not in final_pairs]
-    topic_rows = [_topic_row(model, info, s, t, v) for s, t, v in final
-                  if (t, int(model.ids[s])) not in seeded_pairs]
+    final_s, final_t, final_v = pool.arrays()
+    if citation_rows:  # a cited pair is a citation link, not a topic one
+        cited = np.array([model.index_of[r["study_id"]] * (1 << 40) + r["thread_id"]
+                          for r in citation_rows], dtype=np.int64)
+        topic = ~np.isin(final_s * (1 << 40) + final_t, cited)
+        final_s, final_t, final_v = final_s[topic], final_t[topic], final_v[topic]
+    plan = plan_topics((final_s, final_t, final_v), (seeded_s, seeded_t, seeded_v),
+                       seeded_link, model.ids, keep, pool.limit, floors, changed_studies)
+    refill = set() if refilling else plan.short
 
     with make_session() as session, session.begin():
         if redo:
             store.delete_links(session, everything=True)
         else:
             store.delete_links(session, thread_ids=changed_ids, study_ids=changed_studies)
-            store.delete_link_pairs(session, [(t, int(s)) for t, s in removed])
-        store.insert_links(session, citation_rows + topic_rows)
+            store.delete_link_pairs(session, plan.dropped_links)
+            store.delete_link_pairs(session, plan.dropped_candidates, candidates=True)
+            store.move_topic_pairs(session, plan.promoted, to_links=True)
+            store.move_topic_pairs(session, plan.demoted, to_links=False)
+        store.insert_links(session, citation_rows
+                           + [_topic_row(model, info, *e) for e in plan.new_links])
+        store.insert_candidates(session, [_topic_row(model, info, *e, kind=None)
+                                          for e in plan.new_candidates])
         if changed_studies:
             store.write_study_treatments(
                 session,
@@ -217,15 +216,16 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
                 {s.id: set(s.preset_treatments) for s in studies if s.id in changed_studies})
         store.mark_threads(session, hashes)
         store.mark_studies(session, {sid: current[sid] for sid in changed_studies})
+        store.set_topic_floors(session, plan.floors)
+        store.unmark_studies(session, refill)
         store.set_meta(session, store.LEXICON_HASH_KEY, lexicon.version_hash)
         stats.topic_links_total = session.scalar(
             select(func.count()).select_from(ThreadStudyLink)
             .where(ThreadStudyLink.kind == "topic")) or 0
     stats.citation_links = len(citation_rows)
-    stats.topic_links_added = len(topic_rows)
-    stats.topic_links_removed = len(removed)
-    stats.seconds = time.perf_counter() - started
-    return stats
+    stats.topic_links_added = len(plan.new_links) + len(plan.promoted)
+    stats.topic_links_removed = len(plan.dropped_links) + len(plan.demoted)
+    return refill
 
 
 @dataclass
@@ -342,7 +342,7 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
                 continue
             citation_rows.append({
                 "thread_id": analysis.id, "study_id": int(model.ids[index]), "kind": "citation",
-                "score": round(CITATION_BONUS + float(score[r, index]), 6),
+                "score": round(CITATION_BONUS + float(score[r, index]), SCORE_DIGITS),
                 "evidence": {"identifier": identifier,
                              "treatments": sorted(set(analysis.tags)
                                                   & model.study_treatments(index))}})
@@ -356,9 +356,15 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
 
 
 def _topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
-               index: int, thread_id: int, score: float) -> dict[str, Any]:
+               index: int, thread_id: int, score: float,
+               kind: str | None = "topic") -> dict[str, Any]:
+    """A topic link row (or, with `kind` None, a topic candidate row)."""
     tags, terms = info.get(thread_id, (frozenset(), frozenset()))
-    return {"thread_id": thread_id, "study_id": int(model.ids[index]), "kind": "topic",
-            "score": round(score, 6),
-            "evidence": {"treatments": sorted(tags & model.study_treatments(index)),
-                         "terms": model.shared_terms(terms, index)}}
+    row: dict[str, Any] = {
+        "thread_id": thread_id, "study_id": int(model.ids[index]),
+        "score": round(score, SCORE_DIGITS),
+        "evidence": {"treatments": sorted(tags & model.study_treatments(index)),
+                     "terms": model.shared_terms(terms, index)}}
+    if kind:
+        row["kind"] = kind
+    return row

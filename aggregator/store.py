@@ -1,6 +1,6 @@
 """The aggregator's reads and writes: treatments, tags, links, meta state. Caller's session.
 
-Bulk statements only (executemany inserts, IN-list deletes in batches); the same code runs on
+Bulk statements only (`models.bulk` inserts, IN-list deletes in batches); the same code runs on
 SQLite and PostgreSQL.
 """
 
@@ -10,11 +10,12 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, tuple_, update
+from sqlalchemy import Table, bindparam, delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from aggregator.lexicon import Lexicon
 from aggregator.linker import StudyText, ThreadText
+from models.bulk import bulk_write
 from models.entities import (
     Meta,
     Reply,
@@ -23,6 +24,7 @@ from models.entities import (
     Thread,
     ThreadStudyLink,
     ThreadTreatment,
+    TopicCandidate,
     Treatment,
 )
 from models.store import batched, dialect_insert
@@ -172,41 +174,93 @@ def replace_thread_treatments(session: Session, thread_ids: Sequence[int],
     """Replace the tags of `thread_ids` with `rows`."""
     for chunk in batched(thread_ids, IN_BATCH):
         session.execute(delete(ThreadTreatment).where(ThreadTreatment.thread_id.in_(chunk)))
+    insert_rows(session, ThreadTreatment.__table__, rows)
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows (dicts with the same keys) through the fast bulk path."""
     if rows:
-        session.execute(dialect_insert(session, ThreadTreatment.__table__), list(rows))
+        columns = [c.name for c in table.columns if c.name in rows[0]]
+        bulk_write(session, table, columns, [tuple(row[c] for c in columns) for row in rows])
 
 
-def topic_links(session: Session) -> list[tuple[int, int, float]]:
-    """Every stored topic link as (study id, thread id, score)."""
-    return [(s, t, float(v)) for s, t, v in session.execute(
+def topic_entries(session: Session) -> list[tuple[int, int, float, bool]]:
+    """Every stored topic link and candidate as (study id, thread id, score, is a link)."""
+    links = session.execute(
         select(ThreadStudyLink.study_id, ThreadStudyLink.thread_id, ThreadStudyLink.score)
-        .where(ThreadStudyLink.kind == "topic"))]
+        .where(ThreadStudyLink.kind == "topic"))
+    candidates = session.execute(
+        select(TopicCandidate.study_id, TopicCandidate.thread_id, TopicCandidate.score))
+    return ([(s, t, float(v), True) for s, t, v in links]
+            + [(s, t, float(v), False) for s, t, v in candidates])
+
+
+def topic_floors(session: Session) -> dict[int, float]:
+    """Studies with a topic floor: the best score of a thread not kept for them."""
+    return {i: float(f) for i, f in session.execute(
+        select(Study.id, Study.topic_floor).where(Study.topic_floor.is_not(None)))}
+
+
+def set_topic_floors(session: Session, floors: dict[int, float | None]) -> None:
+    """Store each given study's topic floor (None: every thread above threshold kept)."""
+    if floors:
+        session.execute(update(Study), [{"id": i, "topic_floor": f} for i, f in floors.items()])
 
 
 def delete_links(session: Session, thread_ids: Iterable[int] = (),
                  study_ids: Iterable[int] = (), everything: bool = False) -> None:
-    """Delete links of the given threads and studies (or all links)."""
-    if everything:
-        session.execute(delete(ThreadStudyLink))
-        return
-    for chunk in batched(list(thread_ids), IN_BATCH):
-        session.execute(delete(ThreadStudyLink).where(ThreadStudyLink.thread_id.in_(chunk)))
-    for chunk in batched(list(study_ids), IN_BATCH):
-        session.execute(delete(ThreadStudyLink).where(ThreadStudyLink.study_id.in_(chunk)))
+    """Delete links and topic candidates of the given threads and studies (or all)."""
+    for table in (ThreadStudyLink, TopicCandidate):
+        if everything:
+            session.execute(delete(table))
+            continue
+        for chunk in batched(list(thread_ids), IN_BATCH):
+            session.execute(delete(table).where(table.thread_id.in_(chunk)))
+        for chunk in batched(list(study_ids), IN_BATCH):
+            session.execute(delete(table).where(table.study_id.in_(chunk)))
 
 
-def delete_link_pairs(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
-    """Delete links by (thread id, study id)."""
+def delete_link_pairs(session: Session, pairs: Sequence[tuple[int, int]],
+                      candidates: bool = False) -> None:
+    """Delete links (or topic candidates) by (thread id, study id)."""
+    table = TopicCandidate if candidates else ThreadStudyLink
     for chunk in batched(pairs, IN_BATCH):
-        session.execute(delete(ThreadStudyLink).where(
-            tuple_(ThreadStudyLink.thread_id, ThreadStudyLink.study_id).in_(chunk)))
+        session.execute(delete(table).where(tuple_(table.thread_id, table.study_id).in_(chunk)))
 
 
-def insert_links(session: Session, rows: Sequence[dict[str, Any]],
-                 batch_size: int = 5000) -> None:
+def move_topic_pairs(session: Session, pairs: Sequence[tuple[int, int]],
+                     to_links: bool) -> None:
+    """Move (thread id, study id) pairs from the candidates to the topic links, or back.
+
+    The rows are copied inside the database, evidence included.
+    """
+    src, dst = (TopicCandidate, ThreadStudyLink) if to_links else \
+        (ThreadStudyLink, TopicCandidate)
+    columns = [src.thread_id, src.study_id, src.score, src.evidence]
+    names = ["thread_id", "study_id", "score", "evidence"]
+    if to_links:
+        columns.append(literal("topic"))
+        names.append("kind")
+    for chunk in batched(pairs, IN_BATCH):
+        where = tuple_(src.thread_id, src.study_id).in_(chunk)
+        session.execute(insert(dst).from_select(names, select(*columns).where(where)))
+        session.execute(delete(src).where(where))
+
+
+def unmark_studies(session: Session, study_ids: Iterable[int]) -> None:
+    """Forget the hash the given studies were aggregated at (they are redone next)."""
+    for chunk in batched(list(study_ids), IN_BATCH):
+        session.execute(update(Study).where(Study.id.in_(chunk)).values(aggregated_hash=None))
+
+
+def insert_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Insert link rows (thread_id, study_id, kind, score, evidence)."""
-    for chunk in batched(rows, batch_size):
-        session.execute(dialect_insert(session, ThreadStudyLink.__table__), chunk)
+    insert_rows(session, ThreadStudyLink.__table__, rows)
+
+
+def insert_candidates(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert topic candidate rows (thread_id, study_id, score, evidence)."""
+    insert_rows(session, TopicCandidate.__table__, rows)
 
 
 def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:

@@ -16,6 +16,7 @@ from models.entities import (
     Thread,
     ThreadStudyLink,
     ThreadTreatment,
+    TopicCandidate,
     Treatment,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "Thread",
     "ThreadStudyLink",
     "ThreadTreatment",
+    "TopicCandidate",
     "Treatment",
     "make_engine",
     "session_factory",

@@ -149,6 +149,9 @@ class Study(Base):
     content_hash: Mapped[str] = mapped_column(String(40), default="")
     # The content hash the aggregator last linked (None: never aggregated).
     aggregated_hash: Mapped[str | None] = mapped_column(String(40))
+    # Best topic score a thread not among its kept links and candidates can have (None:
+    # every thread above the threshold is kept); set by the aggregator.
+    topic_floor: Mapped[float | None] = mapped_column(Float)
 
     treatments: Mapped[list[StudyTreatment]] = relationship(
         back_populates="study", cascade="all, delete-orphan", passive_deletes=True
@@ -226,6 +229,27 @@ class ThreadStudyLink(Base):
 
     thread: Mapped[Thread] = relationship(back_populates="links")
     study: Mapped[Study] = relationship(back_populates="links")
+
+
+class TopicCandidate(Base):
+    """A topic candidate ranked just below a study's kept links (`max_topic_links`).
+
+    The aggregator keeps these so that an incremental run can refill a study's links when
+    a changed thread drops out of them, without rescanning every thread.
+    """
+
+    __tablename__ = "topic_candidate"
+    __table_args__ = (Index("ix_topic_candidate_study_score", "study_id", "score"),
+                      Index("ix_topic_candidate_thread", "thread_id"))
+
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True
+    )
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
 
 class CrawlRun(Base):

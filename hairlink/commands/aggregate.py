@@ -55,5 +55,7 @@ def aggregate(
         f"treatment tags), {stats.threads_scanned} scanned for links, "
         f"{stats.studies_changed} of {stats.studies} studies re-tagged; "
         f"{stats.citation_links} citation links, +{stats.topic_links_added}/"
-        f"-{stats.topic_links_removed} topic links ({stats.topic_links_total} stored) "
-        f"in {stats.seconds:.1f}s", highlight=False)
+        f"-{stats.topic_links_removed} topic links ({stats.topic_links_total} stored)"
+        + (f", {stats.studies_refilled} studies relinked from scratch"
+           if stats.studies_refilled else "")
+        + f" in {stats.seconds:.1f}s", highlight=False)
