@@ -7,7 +7,7 @@
   A worker killed with SIGKILL leaves its ledger behind; the next seed puts those requests
   back into the queue (`requeue_dead_workers`).
 - `RoundDupeFilter`: scrapy-redis' fingerprint set, never deleted by a closing worker; its
-  contents are scoped to a seed round (see `scrapers.distributed.seed`).
+  contents are scoped to a seed round (see `scrapers.distributed.seeding.seed`).
 - `WorkerSpiderMixin`: a spider that yields no start requests (they are seeded into Redis)
   and does not close when idle.
 """

@@ -39,7 +39,8 @@ from models.db import make_engine
 from models.entities import CrawlRun
 from models.store import utcnow
 from scrapers.base import ensure_schema
-from scrapers.distributed import is_distributed, run_seed
+from scrapers.distributed.frontier import is_distributed
+from scrapers.distributed.seeding import run_seed
 from scrapers.extensions import run_counters
 from scrapers.pipelines.store import STORE_ERRORS
 

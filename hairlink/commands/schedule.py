@@ -129,7 +129,7 @@ def _distributed(config: Config) -> dict[str, Any] | None:
     """Redis queue lengths and worker heartbeats in distributed mode (None otherwise)."""
     if not config.redis_url:
         return None
-    from scrapers.distributed import queue_status
+    from scrapers.distributed.status import queue_status
 
     try:
         return queue_status(config.redis_url, [src.name for src in config.sources])

@@ -10,13 +10,9 @@ from rich.markup import escape
 
 from hairlink.app import app, console, fail, state
 from models.config import Config
-from scrapers.distributed import (
-    DistributedError,
-    WorkerOptions,
-    is_distributed,
-    queue_status,
-    run_worker,
-)
+from scrapers.distributed.frontier import DistributedError, is_distributed
+from scrapers.distributed.status import queue_status
+from scrapers.distributed.worker import WorkerOptions, run_worker
 
 
 @app.command("worker")

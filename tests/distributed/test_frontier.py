@@ -18,17 +18,11 @@ from benchmarks.distributed import discourse_site, make_topics, write_config
 from hairlink.app import app
 from models.config import load_config
 from scrapers import redis_serializer
-from scrapers.distributed import (
-    DistributedError,
-    Keys,
-    WorkerOptions,
-    queue_status,
-    requeue_dead_workers,
-    seed,
-)
-from scrapers.distributed import (
-    main as module_main,
-)
+from scrapers.distributed.cli import main as module_main
+from scrapers.distributed.frontier import DistributedError, Keys
+from scrapers.distributed.seeding import requeue_dead_workers, seed
+from scrapers.distributed.status import queue_status
+from scrapers.distributed.worker import WorkerOptions
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.loopback import LoopbackServer
 from scrapers.parsers.common import ListEntry
@@ -164,7 +158,7 @@ def test_worker_refuses_sqlite_and_missing_redis(tmp_path: Path, site: LoopbackS
     assert result.exit_code == 2
     assert "no Redis configured: set [redis] url" in " ".join(result.output.split())
     with pytest.raises(DistributedError, match="no source named"):
-        from scrapers.distributed import Worker
+        from scrapers.distributed.worker import Worker
 
         Worker(load_config(path).__class__(
             path=path, database_url="postgresql://u@127.0.0.1/x", redis_url=redis_url,
@@ -179,7 +173,7 @@ def test_run_seed_keeps_the_crawl_run_contract(tmp_path: Path, site: LoopbackSer
 
     from models.db import make_engine
     from models.entities import CrawlRun
-    from scrapers.distributed import run_seed
+    from scrapers.distributed.seeding import run_seed
     from scrapers.run import create_run
 
     config = load_config(_config(tmp_path, site, redis_url))
@@ -218,7 +212,8 @@ def test_status_lines_show_queues_and_workers(tmp_path: Path, site: LoopbackServ
 
 def test_stateful_kinds_stay_in_one_process(tmp_path: Path, site: LoopbackServer,
                                             redis_url: str, prefix: str) -> None:
-    from scrapers.distributed import is_distributed, worker_sources
+    from scrapers.distributed.frontier import is_distributed
+    from scrapers.distributed.worker import worker_sources
 
     path = _config(tmp_path, site, redis_url)
     path.write_text(path.read_text() + '\n[[sources]]\nname = "tl"\nkind = "reddit"\n'

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import redis
 
-from scrapers.distributed import Keys
+from scrapers.distributed.frontier import Keys
 from scrapers.loopback import LoopbackServer
 from tests.distributed.test_frontier import _config, site  # noqa: F401 (fixture)
 

@@ -26,7 +26,9 @@ from benchmarks.distributed import (
 from models.config import load_config
 from models.db import make_engine
 from models.entities import Thread
-from scrapers.distributed import Keys, queue_status, seed
+from scrapers.distributed.frontier import Keys
+from scrapers.distributed.seeding import seed
+from scrapers.distributed.status import queue_status
 from scrapers.loopback import LoopbackServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
