@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from aggregator import store
 from aggregator.lexicon import Lexicon, load_lexicon
+from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
 from aggregator.linker import (
     CITATION_BONUS,
     LinkSettings,
@@ -63,6 +64,8 @@ class AggregateStats:
     topic_links_removed: int = 0
     topic_links_total: int = 0
     studies_refilled: int = 0
+    lexicon_partial: bool = False  # the lexicon change touched only some threads
+    lexicon_threads: int = 0  # threads re-tagged because of it
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -119,17 +122,30 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
         store.sync_treatments(session, lexicon)
         stats.lexicon_changed = store.get_meta(session, store.LEXICON_HASH_KEY) != \
             lexicon.version_hash
-        redo = full or stats.lexicon_changed
+        delta = None
+        if stats.lexicon_changed and not full:
+            delta = lexicon_delta(store.stored_lexicon(session), lexicon.raw)
+        redo = full or (stats.lexicon_changed and delta is None)
         studies, current, aggregated = store.load_studies(session)
+        added = store.tagger_added(session)
         changed_studies = {s.id for s in studies if redo or aggregated.get(s.id) != current[s.id]}
         changed_ids: list[int] = [] if redo else store.changed_thread_ids(session)
-        scan_all = redo or bool(changed_studies)
-        total = store.thread_count(session) if scan_all else len(changed_ids)
+        if delta is not None:
+            changed_ids = sorted({*changed_ids, *store.threads_tagged_with(
+                session, delta.treatments), *_threads_with(session, delta, batch_size)})
+            stats.lexicon_partial, stats.lexicon_threads = True, len(changed_ids)
         seeded = [] if redo else store.topic_entries(session)
         floors = {} if redo else store.topic_floors(session)
-    stats.studies, stats.studies_changed = len(studies), len(changed_studies)
+        total_threads = store.thread_count(session)
 
     model = StudyModel(studies, tagger)
+    if delta is not None:  # studies the new lexicon tags differently are relinked
+        changed_studies |= {s.id for i, s in enumerate(studies)
+                            if set(model.tags[i]) - set(s.preset_treatments)
+                            != added.get(s.id, set())}
+    stats.studies, stats.studies_changed = len(studies), len(changed_studies)
+    scan_all = redo or bool(changed_studies)
+    total = total_threads if scan_all else len(changed_ids)
     changed_set = set(changed_ids)
     changed_cols = np.array([s.id in changed_studies for s in studies], dtype=bool)
     keep = settings.max_topic_links
@@ -219,6 +235,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
         store.set_topic_floors(session, plan.floors)
         store.unmark_studies(session, refill)
         store.set_meta(session, store.LEXICON_HASH_KEY, lexicon.version_hash)
+        store.store_lexicon(session, lexicon.raw)
         stats.topic_links_total = session.scalar(
             select(func.count()).select_from(ThreadStudyLink)
             .where(ThreadStudyLink.kind == "topic")) or 0
@@ -226,6 +243,15 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
     stats.topic_links_added = len(plan.new_links) + len(plan.promoted)
     stats.topic_links_removed = len(plan.dropped_links) + len(plan.demoted)
     return refill
+
+
+def _threads_with(session: Session, delta: LexiconDelta, batch_size: int) -> list[int]:
+    """Threads whose text contains a phrase the lexicon change touched."""
+    scanner = PhraseScanner(delta.phrases)
+    if scanner.empty:
+        return []
+    return [text.id for batch in store.iter_all_threads(session, batch_size)
+            for text, _ in batch if scanner.matches(text)]
 
 
 @dataclass

@@ -32,6 +32,7 @@ from models.study_store import study_content_hash
 
 IN_BATCH = 500  # ids per IN list (well under SQLite's parameter limit)
 LEXICON_HASH_KEY = "aggregator.lexicon_hash"
+LEXICON_KEY = "aggregator.lexicon"  # the lexicon data last used (to see what a change touched)
 STUDY_TAGS_KEY = "aggregator.study_tags"  # study id -> treatments the aggregator added
 
 
@@ -45,6 +46,17 @@ def set_meta(session: Session, key: str, value: str) -> None:
     stmt = dialect_insert(session, Meta).values(key=key, value=value)
     session.execute(stmt.on_conflict_do_update(index_elements=[Meta.key],
                                                set_={"value": stmt.excluded.value}))
+
+
+def stored_lexicon(session: Session) -> dict[str, Any] | None:
+    """The lexicon data the aggregator last ran with (None: unknown)."""
+    raw = get_meta(session, LEXICON_KEY)
+    return json.loads(raw) if raw else None
+
+
+def store_lexicon(session: Session, data: dict[str, Any]) -> None:
+    """Remember the lexicon data this run used."""
+    set_meta(session, LEXICON_KEY, json.dumps(data, sort_keys=True, ensure_ascii=False))
 
 
 def sync_treatments(session: Session, lexicon: Lexicon) -> int:
@@ -121,6 +133,15 @@ def changed_thread_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Thread.id).where(or_(
         Thread.aggregated_hash.is_(None), Thread.aggregated_hash != Thread.content_hash))
         .order_by(Thread.id)))
+
+
+def threads_tagged_with(session: Session, treatments: Iterable[str]) -> list[int]:
+    """Threads tagged with any of the given treatments."""
+    ids: set[int] = set()
+    for chunk in batched(sorted(treatments), IN_BATCH):
+        ids.update(session.scalars(select(ThreadTreatment.thread_id)
+                                   .where(ThreadTreatment.treatment_id.in_(chunk))))
+    return sorted(ids)
 
 
 def thread_count(session: Session) -> int:

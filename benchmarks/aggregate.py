@@ -8,7 +8,8 @@ then measures:
 1. tagging throughput of the Tagger (all context rules on) beside a bare pyahocorasick scan
    of the same texts with the same aliases, in the same process;
 2. a full `aggregate()` (wall time, peak RSS of a fresh child process);
-3. an incremental `aggregate()` after 1% of the threads changed.
+3. an incremental `aggregate()` after 1% of the threads changed;
+4. an `aggregate()` after a user lexicon adds one alias (re-tags only what it touches).
 Targets: throughput >= 0.3 of the bare scan; full <= 30 s and <= 1 GB; incremental <= 10%
 of the full run.
 """
@@ -235,11 +236,11 @@ def throughput(threads: list[dict[str, Any]]) -> dict[str, float]:
             "bare_mb_s": size / bare_s, "tagger_mb_s": size / tag_s, "ratio": bare_s / tag_s}
 
 
-def child(db: Path, full: bool) -> None:
+def child(db: Path, full: bool, lexicon: str | None = None) -> None:
     """Run one aggregate in this (fresh) process and print its figures as JSON."""
     engine = make_engine(f"sqlite:///{db}")
     start = time.perf_counter()
-    stats = aggregate(session_factory(engine), full=full)
+    stats = aggregate(session_factory(engine), full=full, lexicon=load_lexicon(lexicon))
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the tagging workers
@@ -249,9 +250,9 @@ def child(db: Path, full: bool) -> None:
                       **stats.as_dict()}))
 
 
-def _run_child(db: Path, full: bool) -> dict[str, Any]:
+def _run_child(db: Path, full: bool, lexicon: Path | None = None) -> dict[str, Any]:
     args = [sys.executable, __file__, "--child", "full" if full else "incremental",
-            "--db", str(db)]
+            "--db", str(db), *(["--lexicon", str(lexicon)] if lexicon else [])]
     out = subprocess.run(args, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -283,9 +284,10 @@ def main() -> int:
     parser.add_argument("--studies", type=int, default=2_000)
     parser.add_argument("--db", help="SQLite file to use (default: a temporary one)")
     parser.add_argument("--child", choices=("full", "incremental"), help=argparse.SUPPRESS)
+    parser.add_argument("--lexicon", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(Path(args.db), args.child == "full")
+        child(Path(args.db), args.child == "full", args.lexicon)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "bench.db"
@@ -319,10 +321,21 @@ def main() -> int:
               f"peak RSS {inc['peak_rss_mb']:.0f} MB")
         print(f"   {inc['threads_tagged']} threads tagged, +{inc['topic_links_added']}/"
               f"-{inc['topic_links_removed']} topic links, {inc['citation_links']} citations")
+        user = Path(tmp) / "lexicon.toml"
+        user.write_text('[[treatment]]\nid = "castor_oil"\naliases = ["ricinus oil"]\n',
+                        encoding="utf-8")
+        lex = _run_child(db, full=False, lexicon=user)
+        print(f"\n4. lexicon change (castor_oil gains an alias): {lex['seconds']:.2f}s wall = "
+              f"{lex['seconds'] / full['seconds']:.1%} of the full run, "
+              f"{lex['lexicon_threads']} threads re-tagged (no target)")
         load = os.getloadavg()[0]
         print(f"\nload average now {load:.1f} on {os.cpu_count()} CPUs (wall times suffer when "
               "other work shares the machine)")
-        ok = (tp["ratio"] >= 0.3 and full["seconds"] <= 30 and full["peak_rss_mb"] <= 1024
+        workers = min(4, os.cpu_count() or 1)
+        rss = full["peak_rss_mb"] + workers * full["worker_peak_rss_mb"]
+        print(f"peak RSS of the full run, main + {workers} workers: {rss:.0f} MB "
+              "(target <= 1024; shared copy-on-write pages counted in each)")
+        ok = (tp["ratio"] >= 0.3 and full["seconds"] <= 30 and rss <= 1024
               and ratio <= 0.10)
         print("\ntargets: " + ("all met" if ok else "MISSED"))
         return 0 if ok else 1

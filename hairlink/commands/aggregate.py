@@ -48,8 +48,12 @@ def aggregate(
     if fmt == "json":
         typer.echo(json.dumps(stats.as_dict(), indent=2))
         return
-    reason = "full run" if stats.full else ("lexicon changed: full run"
-                                            if stats.lexicon_changed else "incremental")
+    if stats.full:
+        reason = "full run"
+    elif stats.lexicon_partial:
+        reason = f"lexicon changed: {stats.lexicon_threads} threads affected"
+    else:
+        reason = "lexicon changed: full run" if stats.lexicon_changed else "incremental"
     console.print(
         f"{reason}: {stats.threads_tagged} threads tagged ({stats.thread_treatments} "
         f"treatment tags), {stats.threads_scanned} scanned for links, "
