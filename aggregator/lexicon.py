@@ -53,6 +53,10 @@ class Rule:
     # The near-word lists as one regex each, searched in the normalised sentence.
     require_re: re.Pattern[str] | None = None
     reject_re: re.Pattern[str] | None = None
+    # Phrases anywhere in the thread that establish the look-alike sense ("keto diet"):
+    # then the alias counts only with an `unless_near` word in its sentence.
+    other_sense_re: re.Pattern[str] | None = None
+    unless_near_re: re.Pattern[str] | None = None
 
     @property
     def needs_treatment_nearby(self) -> bool:
@@ -186,6 +190,8 @@ def _rule(raw: dict[str, Any], where: str) -> Rule:
         reject_after=_compile(raw.get("reject_after"), where),
         require_re=_near_regex(require),
         reject_re=_near_regex(reject),
+        other_sense_re=_near_regex(tuple(_near(w) for w in raw.get("other_sense", []))),
+        unless_near_re=_near_regex(tuple(_near(w) for w in raw.get("unless_near", []))),
     )
 
 

@@ -48,12 +48,20 @@ _MARKS = (". ", "! ", "? ", "\n")  # what ends a sentence (same as _SENTENCE_END
 class _Text:
     """One text being tagged: its lower-cased form and lazily found sentence bounds."""
 
-    __slots__ = ("lowered", "norm", "text")
+    __slots__ = ("found", "lowered", "norm", "text")
 
     def __init__(self, text: str, lowered: str, norm: str) -> None:
         self.text = text
         self.lowered = lowered
         self.norm = norm
+        self.found: dict[re.Pattern[str], bool] = {}
+
+    def has(self, pattern: re.Pattern[str]) -> bool:
+        """Whether the normalised text contains `pattern` anywhere (searched once)."""
+        found = self.found.get(pattern)
+        if found is None:
+            found = self.found[pattern] = pattern.search(self.norm) is not None
+        return found
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence around [start, end), at most `_WINDOW` chars each side."""
@@ -210,6 +218,9 @@ class Tagger:
         norm = doc.norm
         if rule.reject_re is not None and rule.reject_re.search(norm, s_start, s_end):
             return False
+        if rule.other_sense_re is not None and doc.has(rule.other_sense_re):
+            return rule.unless_near_re is not None and \
+                rule.unless_near_re.search(norm, s_start, s_end) is not None
         if doc.text[start:end] in rule.cased:
             return True
         if rule.require_near:

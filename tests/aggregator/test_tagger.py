@@ -30,6 +30,9 @@ ALIASES = [
     ("LDOM 2.5mg has been great", "minoxidil"),
     ("my doc prescribed Loniten", "minoxidil"),
     ("oral min made my face puffy", "minoxidil"),
+    ("Tugain 5% solution from India", "minoxidil"),
+    ("Hairgain 5% twice a day", "minoxidil"),
+    ("Lonitab 2.5 split in half", "minoxidil"),
     # finasteride
     ("finasteride 1mg daily", "finasteride"),
     ("quit fin because of sides", "finasteride"),
@@ -37,6 +40,8 @@ ALIASES = [
     ("cutting Proscar into quarters", "finasteride"),
     ("finastride side effects?", "finasteride"),
     ("topical fin spray", "finasteride"),
+    ("started fina last week, 1mg daily", "finasteride"),
+    ("Finast 1mg from the pharmacy", "finasteride"),
     # dutasteride
     ("dutasteride 0.5mg", "dutasteride"),
     ("switched to dut", "dutasteride"),
@@ -52,6 +57,7 @@ ALIASES = [
     ("dermapen vs dermastamp", "microneedling"),
     ("MN once a week with minox", "microneedling"),
     ("got a roller with 0.5mm needles", "microneedling"),
+    ("using a 1.2mm roller weekly", "microneedling"),
     ("microneedling sessions", "microneedling"),
     # ru58841
     ("RU58841 in ethanol", "ru58841"),
@@ -61,6 +67,7 @@ ALIASES = [
     ("Breezula trial results", "clascoterone"),
     ("clascoterone cream", "clascoterone"),
     ("KX-826 is it dead", "pyrilutamide"),
+    ("switched to pyri and it's been ok", "pyrilutamide"),
     ("pyrilutamide phase 3", "pyrilutamide"),
     ("GT20029 results", "gt20029"),
     ("Retin-A on the scalp", "tretinoin"),
@@ -89,9 +96,11 @@ ALIASES = [
     ("red light therapy helmet", "lllt"),
     ("LLLT sessions", "lllt"),
     ("PRP every 3 months", "prp"),
+    ("PRP for my thinning crown", "prp"),
     ("platelet-rich plasma injections", "prp"),
     ("mesotherapy cocktail", "mesotherapy"),
     ("exosomes for $2,500", "exosomes"),
+    ("exosomes after microneedling my scalp", "exosomes"),
     ("FUE in Istanbul, 3200 grafts", "hair_transplant"),
     ("FUT scar", "hair_transplant"),
     ("got my HT last year", "hair_transplant"),
@@ -151,7 +160,42 @@ DECOYS = [
     ("cetirizine for my hay fever allergies", "cetirizine"),
     ("shark fin soup", "finasteride"),
     ("the ht of the building", "hair_transplant"),
+    ("HT to u/someone for the tip", "hair_transplant"),
+    ("my barber Spiro suggested a crop", "spironolactone"),
+    ("PRP on my shoulder did nothing for the tendon", "prp"),
+    ("exosome facials for her wrinkles", "exosomes"),
+    ("a red light mask for her face", "lllt"),
+    ("red light therapy for wrinkles", "lllt"),
+    ("light therapy lamp for seasonal depression", "lllt"),
+    ("la piel fina", "finasteride"),
 ]
+
+# A look-alike sense set up anywhere in the thread makes a bare alias elsewhere in it the
+# same look-alike, unless its own sentence says otherwise.
+OTHER_SENSE = [
+    ("Keto diet shedding", "Is this a known thing with keto?", [], "ketoconazole"),
+    ("Good derms in MN?", "Moving to Minneapolis.", ["Not MN specific, check the wiki."],
+     "microneedling"),
+    ("Hair loss after kidney transplant", "Is this common after a transplant?", [],
+     "hair_transplant"),
+    ("Laser hair removal on my back", "Could the laser kill follicles on my scalp?", [],
+     "lllt"),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "replies", "treatment"), OTHER_SENSE)
+def test_other_sense_in_the_thread(tagger: Tagger, title: str, body: str, replies: list[str],
+                                   treatment: str) -> None:
+    assert treatment not in tagger.tag(title, body, replies)
+
+
+def test_other_sense_yields_to_a_cue_in_the_sentence(tagger: Tagger) -> None:
+    assert "ketoconazole" in tagger.tag("Keto diet and hair", "I also use keto shampoo.")
+    assert "ketoconazole" in tagger.tag("Keto diet and hair",
+                                        "Washing with keto twice a week for dandruff.")
+    assert "microneedling" in tagger.tag("Derms in Minneapolis?", "I do MN with a 1mm roller.")
+    assert "lllt" in tagger.tag("Laser hair removal regret", "Now I use a laser for regrowth.")
+
 
 
 @pytest.mark.parametrize(("text", "treatment"), DECOYS)
