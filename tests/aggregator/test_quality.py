@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,19 @@ def test_dev_set_targets() -> None:
     assert ours["p_at_6"] >= 0.75
     assert ours["tagging"].f1 > naive["tagging"].f1
     assert ours["ndcg"] > naive["ndcg"]
+
+
+OWN_CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus" / "forum_a"
+
+
+@pytest.mark.slow
+def test_own_corpus_targets() -> None:
+    """Our own labelled threads (a regression set, in the repo): the same targets."""
+    result = evaluate(OWN_CORPUS)
+    ours = result["system"]
+    assert result["counts"] == {"threads": 120, "studies": 12}
+    assert ours["tagging"].precision >= 0.97
+    assert ours["tagging"].f1 >= 0.95
+    assert ours["citations"].precision == ours["citations"].recall == 1.0
+    assert ours["ndcg"] >= 0.85
+    assert ours["p_at_6"] >= 0.75

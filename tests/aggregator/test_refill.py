@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
 from aggregator.lexicon import load_lexicon
 from aggregator.linker import LinkSettings
