@@ -15,7 +15,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Study, StudyTreatment, Thread, ThreadStudyLink, ThreadTreatment
-from models.post_queries import EXCERPT_SOURCE_CHARS, Post, _chunks, attach_details
+from models.post_rows import EXCERPT_SOURCE_CHARS, attach_details, chunked
+from models.post_types import Post
 
 
 @dataclass
@@ -55,7 +56,7 @@ def load_digests(session: Session, study_ids: Sequence[int],
                  limit: int | None = 50) -> list[StudyDigestData]:
     """Digest data for `study_ids` (in that order), up to `limit` shown threads each."""
     digests: dict[int, StudyDigestData] = {}
-    for chunk in _chunks(list(dict.fromkeys(study_ids))):
+    for chunk in chunked(list(dict.fromkeys(study_ids))):
         _load_chunk(session, chunk, limit, digests)
     posts = [p for d in digests.values() for p in d.posts]
     attach_details(session, posts)

@@ -18,7 +18,7 @@ from hairlink.app import app, console, fail, state
 from hairlink.commands.posts import require_schema
 from models.db import session_factory
 from models.digest_queries import all_study_ids, load_digests
-from models.post_queries import StudyKeyError, StudyNotFound, find_study
+from models.study_keys import StudyKeyError, StudyNotFound, find_study
 
 CHARTS = ("auto", "svg", "matplotlib", "none")
 

@@ -16,20 +16,11 @@ from sqlalchemy import Engine, inspect
 from aggregator.digest.present import age, score_label
 from hairlink.app import app, console, fail, state
 from models.db import session_factory
-from models.post_queries import (
-    CSV_FIELDS,
-    SORTS,
-    BadTimeSpec,
-    Post,
-    PostQuery,
-    StudyKeyError,
-    StudyNotFound,
-    find_study,
-    parse_time_spec,
-    post_to_csv_row,
-    post_to_dict,
-    query_posts,
-)
+from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
+from models.post_queries import SORTS, query_posts
+from models.post_types import Post, PostQuery
+from models.study_keys import StudyKeyError, StudyNotFound, find_study
+from models.time_specs import BadTimeSpec, parse_time_spec
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 

@@ -10,19 +10,12 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 import models.post_queries as pq
-from models.post_queries import (
-    BadTimeSpec,
-    PostQuery,
-    StudyKeyError,
-    StudyNotFound,
-    count_posts,
-    find_study,
-    parse_study_key,
-    parse_time_spec,
-    post_to_csv_row,
-    post_to_dict,
-    query_posts,
-)
+from models.entities import Thread
+from models.post_output import post_to_csv_row, post_to_dict
+from models.post_queries import count_posts, query_posts
+from models.post_types import PostQuery
+from models.study_keys import StudyKeyError, StudyNotFound, find_study, parse_study_key
+from models.time_specs import BadTimeSpec, parse_time_spec
 from tests.query.seed_posts import NOW, Corpus, seed
 
 
@@ -172,7 +165,7 @@ def test_json_and_csv_shapes(session: Session, corpus: Corpus) -> None:
 
 
 def test_csv_cells_never_start_a_formula(session: Session, corpus: Corpus) -> None:
-    session.get(pq.Thread, corpus.threads["keto"]).title = "=HYPERLINK(\"http://x\")"
+    session.get(Thread, corpus.threads["keto"]).title = "=HYPERLINK(\"http://x\")"
     session.commit()
     post = next(p for p in query_posts(session, PostQuery(limit=None)) if p.external_id == "r3")
     assert post_to_csv_row(post)["title"] == "'=HYPERLINK(\"http://x\")"

@@ -1,0 +1,77 @@
+"""The values the posts query API takes and returns: `PostQuery` in, `Post` (with its
+`PostLink`s to `StudyRef`s) out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class StudyRef:
+    """The identifying part of a study, as shown beside a post."""
+
+    id: int
+    pmid: str | None
+    doi: str | None
+    pmcid: str | None
+    title: str
+
+    @property
+    def key(self) -> str:
+        """The preferred public key: `pmid:N`, else `doi:...`, else `pmcid:...`, else `id:N`."""
+        if self.pmid:
+            return f"pmid:{self.pmid}"
+        if self.doi:
+            return f"doi:{self.doi}"
+        if self.pmcid:
+            return f"pmcid:{self.pmcid}"
+        return f"id:{self.id}"
+
+
+@dataclass(frozen=True)
+class PostLink:
+    """A thread's link to a study."""
+
+    study: StudyRef
+    kind: str
+    score: float
+
+
+@dataclass
+class Post:
+    """One thread as the query API returns it."""
+
+    id: int
+    source: str
+    source_kind: str
+    external_id: str
+    url: str
+    title: str
+    category: str | None
+    score: int | None
+    num_comments: int
+    created_at: datetime
+    body_start: str = ""
+    treatments: list[str] = field(default_factory=list)
+    links: list[PostLink] = field(default_factory=list)
+    relevance: float | None = None
+    link_kind: str | None = None  # the kind of this post's link to the queried study
+
+
+@dataclass
+class PostQuery:
+    """Filters, order and page of a posts query. Every filter given must hold."""
+
+    treatments: Sequence[str] = ()
+    study_id: int | None = None
+    source: str | None = None
+    category: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    min_score: int | None = None
+    search: str | None = None
+    sort: str = "relevance"
+    limit: int | None = 50
+    offset: int = 0

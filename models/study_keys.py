@@ -1,0 +1,61 @@
+"""Study keys as users type them (`pmid:123`, `doi:10.x/y`, `pmcid:PMC9`, or the internal
+id): parsed and normalised by `parse_study_key`, resolved to a stored study by `find_study`."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.entities import Study
+from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
+
+
+class StudyKeyError(ValueError):
+    """A study key that is not `pmid:N`, `doi:10.x/...`, `pmcid:PMCn` or an internal id."""
+
+
+class StudyNotFound(LookupError):
+    """No stored study has the given identifier."""
+
+
+def parse_study_key(key: str) -> tuple[str, str | int]:
+    """`pmid:123` -> ("pmid", "123"); `42` -> ("id", 42). Raises StudyKeyError."""
+    text = key.strip()
+    prefix, sep, rest = text.partition(":")
+    kind = prefix.lower() if sep else ""
+    if kind in ("pmid", "doi", "pmcid", "id"):
+        value = rest.strip()
+    elif kind in ("http", "https") and "doi.org/" in text.lower():
+        kind, value = "doi", text
+    else:
+        kind, value = "", text
+    if kind == "id" or (not kind and value.isdigit()):
+        if value.isdigit() and int(value) > 0:
+            return "id", int(value)
+        raise StudyKeyError(f"bad study key {key!r}: an internal id is a positive integer")
+    if not kind:
+        if value.upper().startswith("PMC"):
+            kind = "pmcid"
+        elif value.startswith("10."):
+            kind = "doi"
+        else:
+            raise StudyKeyError(
+                f"bad study key {key!r}: use pmid:NNN, doi:10.x/..., pmcid:PMCn or an id")
+    normalised = {"pmid": normalise_pmid, "doi": normalise_doi, "pmcid": normalise_pmcid}[kind](
+        value)
+    if not normalised:
+        raise StudyKeyError(f"bad study key {key!r}: {value!r} is not a valid {kind.upper()}")
+    return kind, normalised
+
+
+def find_study(session: Session, key: str) -> Study:
+    """The study a key names. Raises StudyKeyError (malformed) or StudyNotFound."""
+    kind, value = parse_study_key(key)
+    if kind == "id":
+        study = session.get(Study, value)
+    else:
+        study = session.scalar(select(Study).where(getattr(Study, kind) == value))
+    if study is None:
+        label = f"id {value}" if kind == "id" else f"{kind}:{value}"
+        raise StudyNotFound(f"no study with {label}")
+    return study
