@@ -193,7 +193,8 @@ def stage_crawl(config: Config, log_path: Path) -> str:
 
 def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
     """TLDRs and citation counts from the sample Semantic Scholar and Europe PMC."""
-    from scrapers.enrich import EnrichSettings, enrich
+    from scrapers.enrich.run import enrich
+    from scrapers.enrich.settings import EnrichSettings
 
     settings = EnrichSettings(s2_base=urls["semanticscholar"], epmc_base=urls["europepmc"],
                               s2_interval=0.0, epmc_interval=0.0, max_wait=2.0,

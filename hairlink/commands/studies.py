@@ -20,7 +20,8 @@ from hairlink.commands.importing import import_app
 from models.db import session_factory, session_scope
 from models.migrate import upgrade
 from models.study_queries import STUDY_FIELDS, list_studies
-from scrapers.enrich import EnrichSettings, enrich
+from scrapers.enrich.run import enrich
+from scrapers.enrich.settings import EnrichSettings
 from scrapers.importers.studies import ImportProblem, import_study_files
 from scrapers.parsers.studyfiles import FORMATS
 

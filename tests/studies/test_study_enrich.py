@@ -16,7 +16,9 @@ from werkzeug import Request, Response
 
 from models.entities import Study
 from models.study_store import upsert_study
-from scrapers.enrich import EnrichSettings, enrich, retry_after_seconds
+from scrapers.enrich.client import retry_after_seconds
+from scrapers.enrich.run import enrich
+from scrapers.enrich.settings import EnrichSettings
 
 S2_PATH = "/graph/v1/paper/batch"
 EPMC_PATH = "/europepmc/webservices/rest/search"
@@ -221,7 +223,7 @@ def test_module_entry_point_for_the_scheduler(db_url: str, services: FakeService
                                               capsys: pytest.CaptureFixture[str]) -> None:
     from models.db import make_engine
     from models.migrate import upgrade
-    from scrapers.enrich import main
+    from scrapers.enrich.cli import main
 
     engine = make_engine(db_url)
     upgrade(engine)

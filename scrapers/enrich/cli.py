@@ -1,0 +1,58 @@
+"""`python -m scrapers.enrich`: enrichment as a subprocess, for the scheduler."""
+
+from __future__ import annotations
+
+import json
+
+from scrapers.enrich.run import enrich
+from scrapers.enrich.settings import EnrichSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m scrapers.enrich [--config PATH] [--all] [--limit N] [--s2-url URL]
+    [--epmc-url URL]`: enrichment as a subprocess (for the scheduler). Prints one JSON line
+    with the counts; exit 1 when every study asked about failed."""
+    import argparse
+    import sys
+
+    from models.config import ConfigError, load_config
+    from models.db import make_engine, session_factory
+    from models.migrate import current_revision, head_revision, upgrade
+
+    parser = argparse.ArgumentParser(prog="python -m scrapers.enrich",
+                                     description="Enrich stored studies (TLDR, citations).")
+    parser.add_argument("--config", help="config file (default: the usual lookup)")
+    parser.add_argument("--all", action="store_true", help="ask again about enriched studies")
+    parser.add_argument("--limit", type=int, default=None, help="at most N studies")
+    parser.add_argument("--s2-url", help="Semantic Scholar base URL")
+    parser.add_argument("--epmc-url", help="Europe PMC base URL")
+    parser.add_argument("--crossref-url", help="Crossref base URL")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"error: configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        settings = EnrichSettings.from_env(args.s2_url, args.epmc_url, contact=config.contact,
+                                           crossref_base=args.crossref_url,
+                                           section=config.section("enrich"))
+    except ValueError as exc:
+        print(f"error: configuration error: {exc}", file=sys.stderr)
+        return 2
+    engine = make_engine(config.database_url)
+    try:
+        if current_revision(engine) != head_revision():
+            upgrade(engine)
+        with session_factory(engine)() as session:
+            report = enrich(session, settings, everything=args.all, limit=args.limit)
+    finally:
+        engine.dispose()
+    for message in report.messages:
+        print(f"warning: {message}", file=sys.stderr)
+    print(json.dumps({"asked": report.asked, "from_s2": report.from_s2,
+                      "from_epmc": report.from_epmc, "from_crossref": report.from_crossref,
+                      "not_found": report.not_found,
+                      "failed": report.failed, "requests": report.requests,
+                      "retries": report.retries}), flush=True)
+    return 1 if report.asked and report.failed == report.asked else 0
