@@ -17,12 +17,8 @@ from rich.table import Table
 from hairlink.app import app, console, err_console, fail, state
 from models.config import DEFAULT_BASE_URLS, Config
 from models.migrate import upgrade
-from scrapers.importers.reddit_dump import (
-    DEFAULT_REPLIES,
-    DumpError,
-    import_reddit_dumps,
-    record_import_run,
-)
+from scrapers.importers.reddit_dump import DEFAULT_REPLIES, import_reddit_dumps, record_import_run
+from scrapers.importers.reddit_dump_files import DumpError
 
 import_app = typer.Typer(
     name="import",

@@ -16,231 +16,37 @@ Two passes over the given files:
 Text fields in these dumps are HTML-escaped (`&amp;`, `&gt;`): they are unescaped. Author
 names are hashed with the install's salt exactly as the crawl pipelines do. A line that is
 not a JSON object is counted as malformed with its file and line number; the rest imports.
+
+This module holds the two passes (`RedditDumpImporter`, `import_reddit_dumps`) and the
+crawl-run record; reading and decoding files is in `reddit_dump_files`, the database writes
+in `reddit_dump_store`, the counts in `reddit_dump_stats`.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-import zstandard
-from sqlalchemy import Engine, bindparam, delete, select, update
-from sqlalchemy import func as sa_func
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from models import store
-from models.entities import CrawlRun, Reply, Thread
-from models.store import ThreadIn, UpsertStats, ensure_source, upsert_threads
-from scrapers.items import ReplyItem, ThreadItem
+from models.entities import CrawlRun, Thread
+from models.store import ThreadIn, ensure_source, upsert_threads
+from scrapers.importers.reddit_dump_files import DumpError, file_role, iter_records, record_kind
+from scrapers.importers.reddit_dump_stats import DumpImportStats
+from scrapers.importers.reddit_dump_store import thread_in_hashed, trim_replies, upsert_replies
+from scrapers.items import ReplyItem
 from scrapers.parsers.reddit import MalformedRecord, reply_from_comment, thread_from_post
 from scrapers.pipelines.authors import author_salt, hash_author
-from scrapers.pipelines.store import thread_in
 from scrapers.pipelines.validate import thread_problem
 
-ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-MAX_WINDOW_SIZE = 2**31  # Pushshift dumps are compressed with --long=31
-READ_SIZE = 1 << 16
 DEFAULT_BATCH = 2000
 DEFAULT_REPLIES = 10
-MAX_ERROR_EXAMPLES = 20
 REDDIT_BASE_URL = "https://oauth.reddit.com"
-
-
-class DumpError(Exception):
-    """A dump file that cannot be read at all (missing, unreadable)."""
-
-
-@dataclass
-class DumpImportStats:
-    """What an import did: CrawlRun-like counts plus malformed line examples."""
-
-    files: int = 0
-    lines: int = 0
-    threads: UpsertStats = field(default_factory=UpsertStats)
-    replies: int = 0
-    replies_trimmed: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    malformed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def error(self, message: str) -> None:
-        """Record an error message (the first few are kept verbatim)."""
-        if len(self.errors) < MAX_ERROR_EXAMPLES:
-            self.errors.append(message)
-
-    @property
-    def threads_stored(self) -> int:
-        """Threads inserted or updated (or seen unchanged)."""
-        t = self.threads
-        return t.inserted + t.updated + t.unchanged
-
-    def summary(self) -> dict[str, Any]:
-        """A plain dict for printing or JSON."""
-        return {
-            "files": self.files, "lines": self.lines,
-            "threads": self.threads_stored, "threads_inserted": self.threads.inserted,
-            "threads_updated": self.threads.updated,
-            "threads_unchanged": self.threads.unchanged, "snapshots": self.threads.snapshots,
-            "replies": self.replies, "replies_trimmed": self.replies_trimmed,
-            "malformed": self.malformed,
-            "skipped": {k: v for k, v in sorted(self.skipped.items()) if v},
-        }
-
-
-# --- reading ------------------------------------------------------------------------------
-
-class TruncatedStream(Exception):
-    """A compressed stream that ends in the middle of a frame."""
-
-
-def _zstd_chunks(raw: BinaryIO) -> Iterator[bytes]:
-    """Decompressed chunks of a (possibly multi-frame) zstd file; TruncatedStream at a cut."""
-    dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW_SIZE)
-    dobj = dctx.decompressobj()
-    pending = False  # the current frame has started but not ended
-    while chunk := raw.read(READ_SIZE):
-        while chunk:
-            pending = True
-            out = dobj.decompress(chunk)
-            if out:
-                yield out
-            if dobj.eof:
-                chunk, pending = dobj.unused_data, False
-                dobj = dctx.decompressobj()
-            else:
-                chunk = b""
-    if pending:
-        raise TruncatedStream("the file ends in the middle of a compressed frame")
-
-
-def _plain_chunks(raw: BinaryIO) -> Iterator[bytes]:
-    while chunk := raw.read(READ_SIZE):
-        yield chunk
-
-
-def iter_lines(path: Path) -> Iterator[bytes]:
-    """The lines of a dump file (zstd detected by its magic bytes), without line ends.
-
-    Raises DumpError when the file cannot be opened, TruncatedStream or zstandard.ZstdError
-    (after the good lines) when the compressed stream is cut or corrupt.
-    """
-    try:
-        raw = path.open("rb")
-    except OSError as exc:
-        raise DumpError(f"{path}: cannot open: {exc.strerror}") from exc
-    with raw:
-        compressed = raw.read(4) == ZSTD_MAGIC
-        raw.seek(0)
-        rest = b""
-        for chunk in (_zstd_chunks(raw) if compressed else _plain_chunks(raw)):
-            lines = (rest + chunk).split(b"\n")
-            rest = lines.pop()
-            yield from lines
-        if rest:
-            yield rest
-
-
-def iter_records(path: Path, stats: DumpImportStats | None = None,
-                 count_malformed: bool = True) -> Iterator[dict[str, Any]]:
-    """The JSON objects of one dump file, line by line.
-
-    Malformed lines (bad UTF-8, bad JSON, not an object) are counted in `stats` with their
-    line number when `count_malformed`, and skipped. A corrupt or truncated zstd stream ends
-    the file with a recorded error (`corrupt_file`); the records before it are kept.
-    """
-    counting = stats if count_malformed else None
-    line_no = 0
-    try:
-        for line in iter_lines(path):
-            line_no += 1
-            if counting is not None:
-                counting.lines += 1
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except (UnicodeDecodeError, ValueError) as exc:
-                record, problem = None, str(exc)[:120]
-            else:
-                problem = "not a JSON object"
-            if isinstance(record, dict):
-                yield record
-            elif counting is not None:
-                counting.malformed += 1
-                counting.skipped["malformed_line"] += 1
-                counting.error(f"{path}:{line_no}: malformed line: {problem}")
-    except (TruncatedStream, zstandard.ZstdError) as exc:
-        if counting is not None:
-            counting.skipped["corrupt_file"] += 1
-            counting.error(f"{path}: after line {line_no}: compressed stream broken ({exc}); "
-                           "the rest of the file is skipped")
-
-
-def file_role(path: Path) -> str:
-    """`submissions` for RS_* files, `comments` for RC_* files, else `mixed`."""
-    name = path.name.upper()
-    if name.startswith("RS_"):
-        return "submissions"
-    if name.startswith("RC_"):
-        return "comments"
-    return "mixed"
-
-
-def record_kind(record: dict[str, Any]) -> str | None:
-    """`submission`, `comment` or None for a dump record."""
-    if "link_id" in record and "body" in record:
-        return "comment"
-    if "title" in record:
-        return "submission"
-    return None
-
-
-# --- storing ------------------------------------------------------------------------------
-
-def _thread_in(item: ThreadItem, salt: str) -> ThreadIn:
-    item.title = " ".join(item.title.split())
-    item.body = item.body or ""  # markdown_to_text output is already tidy
-    item.author = hash_author(salt, item.author)
-    return thread_in(item)
-
-
-def _rank_order() -> tuple[Any, ...]:
-    return (sa_func.coalesce(Reply.score, -(10**9)).desc(), Reply.created_at.asc(),
-            Reply.external_id.asc())
-
-
-def trim_replies(session: Session, thread_ids: Iterable[int], keep: int) -> int:
-    """Keep the top `keep` replies by score of each thread; renumber positions. Returns the
-    number of replies deleted."""
-    ids = sorted(set(thread_ids))
-    if not ids:
-        return 0
-    rank = sa_func.row_number().over(partition_by=Reply.thread_id, order_by=_rank_order())
-    rows = session.connection().execute(  # Core: no ORM row processing needed
-        select(Reply.id, Reply.position, rank.label("rank"))
-        .where(Reply.thread_id.in_(ids))).all()
-    doomed = [row.id for row in rows if row.rank > keep]
-    moved = [{"rid": row.id, "pos": row.rank - 1} for row in rows
-             if row.rank <= keep and row.position != row.rank - 1]
-    if doomed:
-        session.execute(delete(Reply).where(Reply.id.in_(doomed)))
-    if moved:
-        table = Reply.__table__
-        session.execute(update(table).where(table.c.id == bindparam("rid"))
-                        .values(position=bindparam("pos")), moved)  # one executemany
-    return len(doomed)
-
-
-def _upsert_replies(session: Session, rows: list[dict[str, Any]]) -> int:
-    """`models.store.upsert_reply_rows`, which takes tuples in REPLY_COLUMNS order."""
-    return store.upsert_reply_rows(
-        session, [tuple(row[c] for c in store.REPLY_COLUMNS) for row in rows])
 
 
 @dataclass
@@ -315,7 +121,7 @@ class RedditDumpImporter:
             if problem:
                 self.stats.skipped[problem] += 1
                 continue
-            batch.append(_thread_in(item, self.salt))
+            batch.append(thread_in_hashed(item, self.salt))
             if len(batch) >= self.batch_size:
                 self._flush_threads(batch)
                 batch = []
@@ -386,7 +192,7 @@ class RedditDumpImporter:
                     })
             if not rows:
                 return
-            _upsert_replies(session, rows)
+            upsert_replies(session, rows)
             self.stats.replies += len(rows)
             self.stats.replies_trimmed += trim_replies(
                 session, {row["thread_id"] for row in rows}, self.keep)

@@ -18,7 +18,8 @@ import hairlink.cli  # noqa: F401  (registers the commands)
 from hairlink.app import app
 from models.db import make_engine
 from models.entities import CrawlRun, Reply, ScoreSnapshot, Source, Thread
-from scrapers.importers.reddit_dump import import_reddit_dumps, iter_records
+from scrapers.importers.reddit_dump import import_reddit_dumps
+from scrapers.importers.reddit_dump_files import iter_records
 from scrapers.pipelines.authors import hash_author, load_salt
 
 T0 = 1700000000  # 2023-11-14T22:13:20Z
