@@ -33,7 +33,9 @@ from sqlalchemy import text
 
 from models.db import make_engine, session_factory
 from models.entities import Base
-from models.post_queries import PostQuery, _filtered, _ordered, find_study, query_posts
+from models.post_queries import _filtered, _ordered, query_posts
+from models.post_types import PostQuery
+from models.study_keys import find_study
 
 TREATMENTS = [
     "minoxidil", "finasteride", "dutasteride", "ketoconazole", "microneedling", "ru58841",

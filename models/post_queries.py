@@ -29,27 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Thread, ThreadStudyLink, ThreadTreatment
-from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 from models.post_rows import attach_details, chunked, post_columns, post_from_row
 from models.post_types import Post, PostQuery
-from models.study_keys import find_study
-
-# The query API. CSV_FIELDS, post_to_csv_row, post_to_dict and find_study are re-exported for
-# callers that import them from here (aggregator digests, benchmarks); new code imports them
-# from their own modules.
-__all__ = [
-    "CSV_FIELDS",
-    "SELECTIVE_TREATMENT_ROWS",
-    "SORTS",
-    "Post",
-    "PostQuery",
-    "count_posts",
-    "find_study",
-    "post_to_csv_row",
-    "post_to_dict",
-    "query_posts",
-    "search_terms",
-]
 
 SORTS = ("score", "new", "relevance")
 # On SQLite a treatment filter with fewer tagged threads than this drives the query from the

@@ -26,7 +26,7 @@ from aggregator.digest.present import file_stem
 from aggregator.digest.views import DigestView, digest_view
 from models.db import session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
-from models.post_queries import CSV_FIELDS, post_to_csv_row, post_to_dict
+from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 
 FORMATS = ("md", "html", "json", "csv", "atom")
 EXTENSIONS = {"md": "md", "html": "html", "json": "json", "csv": "csv", "atom": "atom"}

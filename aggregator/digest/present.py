@@ -14,7 +14,7 @@ from functools import lru_cache
 import humanize
 
 from models.entities import Study
-from models.post_queries import Post
+from models.post_types import Post
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")

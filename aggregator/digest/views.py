@@ -22,7 +22,7 @@ from aggregator.digest.present import (
     study_url,
 )
 from models.digest_queries import StudyDigestData
-from models.post_queries import Post
+from models.post_types import Post
 
 
 @dataclass
