@@ -261,7 +261,13 @@ class Writer:
 
 def generate(root: Path = DATA_DIR) -> dict[str, Any]:
     """Write every sample file under `root`; returns the manifest."""
-    from scrapers.samples import render_forums, render_reddit, render_studies
+    from scrapers.samples import (
+        render_discourse,
+        render_phpbb,
+        render_reddit,
+        render_studies,
+        render_xenforo,
+    )
 
     if root.exists():
         shutil.rmtree(root)
@@ -274,13 +280,13 @@ def generate(root: Path = DATA_DIR) -> dict[str, Any]:
     reddit = make_threads("reddit", 0, 1000, CATEGORIES["reddit"], rng)
     render_reddit.write(writer, reddit, rng)
     discourse = make_threads("discourse", 9, 2000, CATEGORIES["discourse"], rng)
-    render_forums.write_discourse(writer, discourse, rng)
+    render_discourse.write(writer, discourse, rng)
     xf_categories = {k: v for k, v in layout.XENFORO_FORUM_OF_KIND.items()}
     xenforo = make_threads("xenforo", 21, 3000, xf_categories, rng)
-    render_forums.write_xenforo(writer, xenforo, rng)
+    render_xenforo.write(writer, xenforo, rng)
     phpbb_categories = {k: v for k, v in layout.PHPBB_FORUM_OF_KIND.items()}
     phpbb = make_threads("phpbb", 33, 4000, phpbb_categories, rng)
-    render_forums.write_phpbb(writer, phpbb, rng)
+    render_phpbb.write(writer, phpbb, rng)
     render_studies.write(writer)
 
     for platform, threads in (("reddit", reddit), ("discourse", discourse),
