@@ -5,7 +5,8 @@ What is redone:
   re-tagged, their links recomputed against every study;
 - studies whose `content_hash` differs from their `aggregated_hash`: re-tagged (importer-set
   treatments kept), their links recomputed against every thread;
-- everything when the lexicon's hash differs from the one stored in `meta`, or with `full`.
+- after a lexicon change, the threads it can affect (`aggregator.lexicon_delta`); everything
+  when it changed the form cues, or with `full`.
 
 Per study the topic links above `LinkSettings.topic_threshold` are kept, at most
 `max_topic_links` of them (the best); a citation link is kept for every cited study.
@@ -15,7 +16,6 @@ one final transaction, so an interrupted run is simply redone by the next one.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -27,19 +27,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator import store
+from aggregator.blocks import Block, BlockWorker, RunState, topic_row
 from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
-from aggregator.linker import (
-    CITATION_BONUS,
-    LinkSettings,
-    StudyModel,
-    ThreadAnalysis,
-    ThreadText,
-    analyse_thread,
-    top_per_study,
-)
+from aggregator.linker import LinkSettings, StudyModel, ThreadText
 from aggregator.tagger import Tagger
-from aggregator.topic_pool import SCORE_DIGITS, CandidatePool, plan_topics
+from aggregator.topic_pool import CandidatePool, plan_topics
 from models.entities import ThreadStudyLink
 
 DEFAULT_BATCH_SIZE = 2000
@@ -164,16 +157,16 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
 
     if progress:
         progress(0, total)
-    run = _RunState(tagger, model, replace(settings, max_topic_links=pool.limit),
+    run = RunState(tagger, model, replace(settings, max_topic_links=pool.limit),
                     changed_cols, changed_set, redo)
-    with _Worker(run, workers if total >= PARALLEL_FROM else 1) as work, \
+    with BlockWorker(run, workers if total >= PARALLEL_FROM else 1) as work, \
             make_session() as session:
         batches = (store.iter_all_threads(session, batch_size) if scan_all
                    else store.iter_threads(session, changed_ids, batch_size))
         if redo:
             store.delete_all_thread_treatments(session)
 
-        def finish(batch: list[tuple[ThreadText, str]], block: _Block) -> None:
+        def finish(batch: list[tuple[ThreadText, str]], block: Block) -> None:
             nonlocal done
             store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
                                             block.tag_rows)
@@ -192,7 +185,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
 
         # Pipelined: while the workers process one block, the previous one is written and
         # the next one read.
-        pending: tuple[list[tuple[ThreadText, str]], Callable[[], _Block]] | None = None
+        pending: tuple[list[tuple[ThreadText, str]], Callable[[], Block]] | None = None
         for batch in batches:
             handle = work.submit([text for text, _ in batch], pool.floor)
             if pending is not None:
@@ -221,8 +214,8 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             store.move_topic_pairs(session, plan.promoted, to_links=True)
             store.move_topic_pairs(session, plan.demoted, to_links=False)
         store.insert_links(session, citation_rows
-                           + [_topic_row(model, info, *e) for e in plan.new_links])
-        store.insert_candidates(session, [_topic_row(model, info, *e, kind=None)
+                           + [topic_row(model, info, *e) for e in plan.new_links])
+        store.insert_candidates(session, [topic_row(model, info, *e, kind=None)
                                           for e in plan.new_candidates])
         if changed_studies:
             store.write_study_treatments(
@@ -252,145 +245,3 @@ def _threads_with(session: Session, delta: LexiconDelta, batch_size: int) -> lis
         return []
     return [text.id for batch in store.iter_all_threads(session, batch_size)
             for text, _ in batch if scanner.matches(text)]
-
-
-@dataclass
-class _RunState:
-    """What every block of a run needs (inherited by forked workers)."""
-
-    tagger: Tagger
-    model: StudyModel
-    settings: LinkSettings
-    changed_cols: np.ndarray
-    changed_ids: set[int]
-    redo: bool
-
-
-@dataclass
-class _Block:
-    """The result of one block of threads: tags to write, citations, topic candidates."""
-
-    tag_rows: list[dict[str, Any]]
-    tagged_ids: list[int]
-    citation_rows: list[dict[str, Any]]
-    s: np.ndarray
-    t: np.ndarray
-    v: np.ndarray
-    info: dict[int, tuple[frozenset[str], frozenset[int]]]
-
-    @classmethod
-    def merge(cls, parts: list[_Block]) -> _Block:
-        return cls([r for p in parts for r in p.tag_rows],
-                   [i for p in parts for i in p.tagged_ids],
-                   [r for p in parts for r in p.citation_rows],
-                   np.concatenate([p.s for p in parts]), np.concatenate([p.t for p in parts]),
-                   np.concatenate([p.v for p in parts]),
-                   {k: v for p in parts for k, v in p.info.items()})
-
-
-def _process(run: _RunState, texts: list[ThreadText], floor: np.ndarray) -> _Block:
-    """Tag, find citations and score one block of threads (here or in a worker)."""
-    analyses = [analyse_thread(run.tagger, t) for t in texts]
-    is_changed = np.array([run.redo or a.id in run.changed_ids for a in analyses], dtype=bool)
-    tag_rows = [{"thread_id": a.id, **tag.as_row()}
-                for a, changed in zip(analyses, is_changed, strict=True) if changed
-                for tag in a.tags.values()]
-    tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
-    citation_rows: list[dict[str, Any]] = []
-    info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
-    empty = np.zeros(0, dtype=np.int64)
-    s, t, v = empty, empty, np.zeros(0, dtype=np.float64)
-    if len(run.model.studies) and analyses:
-        s, t, v = _link_block(run.model, run.settings, analyses, is_changed, run.changed_cols,
-                              floor, citation_rows, info)
-    return _Block(tag_rows, tagged_ids, citation_rows, s, t, v, info)
-
-
-_WORKER_RUN: _RunState | None = None
-
-
-def _process_in_worker(args: tuple[list[ThreadText], np.ndarray]) -> _Block:
-    assert _WORKER_RUN is not None
-    return _process(_WORKER_RUN, *args)
-
-
-class _Worker:
-    """Process blocks here, or split over forked worker processes."""
-
-    def __init__(self, run: _RunState, workers: int) -> None:
-        self.run = run
-        self.workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
-        self.pool: Any = None
-
-    def __enter__(self) -> _Worker:
-        global _WORKER_RUN
-        if self.workers > 1:
-            _WORKER_RUN = self.run
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        global _WORKER_RUN
-        if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
-        _WORKER_RUN = None
-
-    def submit(self, texts: list[ThreadText], floor: np.ndarray) -> Callable[[], _Block]:
-        """Start processing a block; the returned callable waits for its result."""
-        if self.pool is None or len(texts) < 2 * self.workers:
-            block = _process(self.run, texts, floor)
-            return lambda: block
-        size = -(-len(texts) // self.workers)
-        chunks = [(texts[i:i + size], floor.copy()) for i in range(0, len(texts), size)]
-        result = self.pool.map_async(_process_in_worker, chunks)
-        return lambda: _Block.merge(result.get())
-
-
-def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[ThreadAnalysis],
-                is_changed: np.ndarray, changed_cols: np.ndarray, floor: np.ndarray,
-                citation_rows: list[dict[str, Any]],
-                info: dict[int, tuple[frozenset[str], frozenset[int]]],
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Score a block of threads against the studies; collect citations and candidates."""
-    feats = model.features(analyses)
-    score, main = model.scores(feats)
-    eligible = main & (score >= settings.topic_threshold) & (score > floor[None, :])
-    if not is_changed.all():
-        eligible &= is_changed[:, None] | changed_cols[None, :]
-    thread_ids = np.array([a.id for a in analyses], dtype=np.int64)
-    for r, analysis in enumerate(analyses):
-        if not analysis.identifiers:
-            continue
-        for index, identifier in model.cited(analysis.identifiers).items():
-            eligible[r, index] = False  # a cited pair is a citation link, not a topic one
-            if not (is_changed[r] or changed_cols[index]):
-                continue
-            citation_rows.append({
-                "thread_id": analysis.id, "study_id": int(model.ids[index]), "kind": "citation",
-                "score": round(CITATION_BONUS + float(score[r, index]), SCORE_DIGITS),
-                "evidence": {"identifier": identifier,
-                             "treatments": sorted(set(analysis.tags)
-                                                  & model.study_treatments(index))}})
-    candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
-    keep_info = set(candidates[1].tolist())
-    terms_of = dict(zip(thread_ids.tolist(), feats.terms_of, strict=True))
-    for analysis in analyses:
-        if analysis.id in keep_info:
-            info[analysis.id] = (frozenset(analysis.tags), frozenset(terms_of[analysis.id]))
-    return candidates
-
-
-def _topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
-               index: int, thread_id: int, score: float,
-               kind: str | None = "topic") -> dict[str, Any]:
-    """A topic link row (or, with `kind` None, a topic candidate row)."""
-    tags, terms = info.get(thread_id, (frozenset(), frozenset()))
-    row: dict[str, Any] = {
-        "thread_id": thread_id, "study_id": int(model.ids[index]),
-        "score": round(score, SCORE_DIGITS),
-        "evidence": {"treatments": sorted(tags & model.study_treatments(index)),
-                     "terms": model.shared_terms(terms, index)}}
-    if kind:
-        row["kind"] = kind
-    return row

@@ -1,0 +1,169 @@
+"""Blocks of threads, processed here or in forked workers: tag, find citations, score.
+
+A run hands each block of threads to `BlockWorker.submit`; the result (`Block`) holds the
+tag rows to write, the citation links and the block's best topic candidates per study.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from aggregator.linker import (
+    CITATION_BONUS,
+    LinkSettings,
+    StudyModel,
+    ThreadAnalysis,
+    ThreadText,
+    analyse_thread,
+    top_per_study,
+)
+from aggregator.tagger import Tagger
+from aggregator.topic_pool import SCORE_DIGITS
+
+
+@dataclass
+class RunState:
+    """What every block of a run needs (inherited by forked workers)."""
+
+    tagger: Tagger
+    model: StudyModel
+    settings: LinkSettings
+    changed_cols: np.ndarray
+    changed_ids: set[int]
+    redo: bool
+
+
+@dataclass
+class Block:
+    """The result of one block of threads: tags to write, citations, topic candidates."""
+
+    tag_rows: list[dict[str, Any]]
+    tagged_ids: list[int]
+    citation_rows: list[dict[str, Any]]
+    s: np.ndarray
+    t: np.ndarray
+    v: np.ndarray
+    info: dict[int, tuple[frozenset[str], frozenset[int]]]
+
+    @classmethod
+    def merge(cls, parts: list[Block]) -> Block:
+        """One block from the results of its parts (in order)."""
+        return cls([r for p in parts for r in p.tag_rows],
+                   [i for p in parts for i in p.tagged_ids],
+                   [r for p in parts for r in p.citation_rows],
+                   np.concatenate([p.s for p in parts]), np.concatenate([p.t for p in parts]),
+                   np.concatenate([p.v for p in parts]),
+                   {k: v for p in parts for k, v in p.info.items()})
+
+
+def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> Block:
+    """Tag, find citations and score one block of threads (here or in a worker)."""
+    analyses = [analyse_thread(run.tagger, t) for t in texts]
+    is_changed = np.array([run.redo or a.id in run.changed_ids for a in analyses], dtype=bool)
+    tag_rows = [{"thread_id": a.id, **tag.as_row()}
+                for a, changed in zip(analyses, is_changed, strict=True) if changed
+                for tag in a.tags.values()]
+    tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
+    citation_rows: list[dict[str, Any]] = []
+    info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
+    empty = np.zeros(0, dtype=np.int64)
+    s, t, v = empty, empty, np.zeros(0, dtype=np.float64)
+    if len(run.model.studies) and analyses:
+        s, t, v = _link_block(run.model, run.settings, analyses, is_changed, run.changed_cols,
+                              floor, citation_rows, info)
+    return Block(tag_rows, tagged_ids, citation_rows, s, t, v, info)
+
+
+_WORKER_RUN: RunState | None = None
+
+
+def _process_in_worker(args: tuple[list[ThreadText], np.ndarray]) -> Block:
+    assert _WORKER_RUN is not None
+    return process_block(_WORKER_RUN, *args)
+
+
+class BlockWorker:
+    """Process blocks here, or split over forked worker processes."""
+
+    def __init__(self, run: RunState, workers: int) -> None:
+        self.run = run
+        self.workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
+        self.pool: Any = None
+
+    def __enter__(self) -> BlockWorker:
+        global _WORKER_RUN
+        if self.workers > 1:
+            _WORKER_RUN = self.run
+            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _WORKER_RUN
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+        _WORKER_RUN = None
+
+    def submit(self, texts: list[ThreadText], floor: np.ndarray) -> Callable[[], Block]:
+        """Start processing a block; the returned callable waits for its result."""
+        if self.pool is None or len(texts) < 2 * self.workers:
+            block = process_block(self.run, texts, floor)
+            return lambda: block
+        size = -(-len(texts) // self.workers)
+        chunks = [(texts[i:i + size], floor.copy()) for i in range(0, len(texts), size)]
+        result = self.pool.map_async(_process_in_worker, chunks)
+        return lambda: Block.merge(result.get())
+
+
+def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[ThreadAnalysis],
+                is_changed: np.ndarray, changed_cols: np.ndarray, floor: np.ndarray,
+                citation_rows: list[dict[str, Any]],
+                info: dict[int, tuple[frozenset[str], frozenset[int]]],
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score a block of threads against the studies; collect citations and candidates."""
+    feats = model.features(analyses)
+    score, main = model.scores(feats)
+    eligible = main & (score >= settings.topic_threshold) & (score > floor[None, :])
+    if not is_changed.all():
+        eligible &= is_changed[:, None] | changed_cols[None, :]
+    thread_ids = np.array([a.id for a in analyses], dtype=np.int64)
+    for r, analysis in enumerate(analyses):
+        if not analysis.identifiers:
+            continue
+        for index, identifier in model.cited(analysis.identifiers).items():
+            eligible[r, index] = False  # a cited pair is a citation link, not a topic one
+            if not (is_changed[r] or changed_cols[index]):
+                continue
+            citation_rows.append({
+                "thread_id": analysis.id, "study_id": int(model.ids[index]), "kind": "citation",
+                "score": round(CITATION_BONUS + float(score[r, index]), SCORE_DIGITS),
+                "evidence": {"identifier": identifier,
+                             "treatments": sorted(set(analysis.tags)
+                                                  & model.study_treatments(index))}})
+    candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
+    keep_info = set(candidates[1].tolist())
+    terms_of = dict(zip(thread_ids.tolist(), feats.terms_of, strict=True))
+    for analysis in analyses:
+        if analysis.id in keep_info:
+            info[analysis.id] = (frozenset(analysis.tags), frozenset(terms_of[analysis.id]))
+    return candidates
+
+
+def topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
+               index: int, thread_id: int, score: float,
+               kind: str | None = "topic") -> dict[str, Any]:
+    """A topic link row (or, with `kind` None, a topic candidate row)."""
+    tags, terms = info.get(thread_id, (frozenset(), frozenset()))
+    row: dict[str, Any] = {
+        "thread_id": thread_id, "study_id": int(model.ids[index]),
+        "score": round(score, SCORE_DIGITS),
+        "evidence": {"treatments": sorted(tags & model.study_treatments(index)),
+                     "terms": model.shared_terms(terms, index)}}
+    if kind:
+        row["kind"] = kind
+    return row
