@@ -23,15 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from scrapers.samples import layout
-from scrapers.samples.content import (
-    CLOSERS,
-    EXTRA_TITLES,
-    OPENERS,
-    REPLIES,
-    TOPICS,
-    USERNAMES,
-    Topic,
-)
+from scrapers.samples.content.posters import CLOSERS, OPENERS, USERNAMES
+from scrapers.samples.content.replies import REPLIES
+from scrapers.samples.content.topic_titles import EXTRA_TITLES
+from scrapers.samples.content.topics import TOPICS, Topic
 from scrapers.samples.studies import JOURNAL, PUBMED_TERM, STUDIES, study
 
 DATA_DIR = Path(__file__).parent / "data"

@@ -1,9 +1,6 @@
-"""The hand-written content table the sample communities are generated from.
+"""The thread topics every sample community posts: titles, opening posts, themes.
 
-Every title, post and reply here was written for hairlink's demo; no text comes from a
-real forum and no real person is represented. `{cite}` marks where the generator puts a
-citation of the topic's study, in one of the ways people post them (doi.org link, PubMed
-URL, `PMID: n`, PMC link, bare `doi:`), rendered as markdown or HTML per platform.
+`{cite}` in a body marks where the generator puts a citation of the topic's study.
 """
 
 from __future__ import annotations
@@ -16,7 +13,7 @@ class Topic(NamedTuple):
 
     titles: tuple[str, str]
     body: str
-    theme: str           # picks replies from REPLIES (a treatment id or "general")
+    theme: str           # picks replies from replies.REPLIES (a treatment id or "general")
     kind: str            # question | progress | research | routine | sides | general
     cite: str | None = None          # study key cited in the opening post
     reply_cite: str | None = None    # study key cited in the first reply instead
@@ -265,159 +262,3 @@ TOPICS: list[Topic] = [
           "weeks, more body hair on tablets. Full text: {cite}",
           "minoxidil", "research", cite="oral-minox"),
 ]
-
-# Reply lines per theme. `{cite}` in a reply line marks the topic's reply_cite.
-REPLIES: dict[str, list[str]] = {
-    "minoxidil": [
-        "Same here, the minoxidil shed lasted about 8 weeks for me. Push through.",
-        "Switched to oral minoxidil 2.5mg, way less hassle than the foam.",
-        "Rogaine foam never irritated me, the liquid did.",
-        "LDOM gave me some face hair but honestly worth it.",
-        "Minox is a commitment, stop it and you lose the gains in a few months.",
-    ],
-    "finasteride": [
-        "Fin is still the foundation, everything else is an add-on.",
-        "Been on finasteride 5 years, zero sides. Don't let the forums scare you.",
-        "Propecia is just expensive fin, get the generic.",
-        "Topical fin worked for me when the pill gave me sides.",
-        "Get bloods before and after starting finasteride, it helps with the anxiety.",
-    ],
-    "dutasteride": [
-        "Dut did more for my hairline than fin ever did.",
-        "Avodart capsules here, 0.5mg every other day is plenty for me.",
-        "Switched from finasteride to dutasteride, no new sides.",
-        "Dutasteride half-life is long, so missing a day doesn't matter.",
-    ],
-    "microneedling": [
-        "I use a 1.5mm dermapen weekly and skip minox for 24 hours after.",
-        "Microneedling was the thing that finally woke up my crown.",
-        "Dermaroller at 0.5mm is too shallow for hair, go 1.5mm.",
-        "Sterilise the roller with alcohol every time, infections are not fun.",
-        "Here's the microneedling study with the numbers: {cite}",
-    ],
-    "ketoconazole": [
-        "Nizoral twice a week, leave it on for 3-5 minutes.",
-        "Keto shampoo helped my dandruff more than my hair.",
-        "Ketoconazole 2% is cheap, no reason not to add it.",
-    ],
-    "ru58841": [
-        "RU58841 has almost no human data, just be aware.",
-        "Been on RU for a year, hairline held. Got some irritation early on.",
-        "I quit RU, the sourcing stuff stressed me out more than the hair loss.",
-    ],
-    "prp": [
-        "PRP helped me a little but the cost adds up fast.",
-        "Did 4 PRP sessions, saw nothing. Money better spent on fin and minox.",
-        "PRP seems to work better as an add-on than alone.",
-    ],
-    "saw_palmetto": [
-        "Saw palmetto did nothing for me, fin did.",
-        "There's a head-to-head study, saw palmetto helped about half as often: {cite}",
-        "Saw palmetto is better than nothing if you really won't take finasteride.",
-    ],
-    "rosemary_oil": [
-        "Rosemary oil smells nice, that's about it for me.",
-        "Mix rosemary oil with jojoba, never apply it neat.",
-        "The rosemary oil study was against 2% minoxidil, keep that in mind.",
-    ],
-    "lllt": [
-        "Laser cap is a good add-on if you can afford it, not a replacement for meds.",
-        "Red light panels are not the same power density as a proper LLLT cap.",
-        "Used Capillus for a year, modest improvement at best.",
-    ],
-    "hair_transplant": [
-        "Get on finasteride before the transplant or you'll chase your loss with grafts.",
-        "Turkey FUE was fine for me but research the surgeon, not the clinic.",
-        "Shock loss is real but mostly temporary.",
-    ],
-    "general": [
-        "Consistency matters more than the perfect stack.",
-        "Take photos in the same light every month, the mirror lies.",
-        "Great progress man, keep going.",
-        "Thanks for posting this, super helpful.",
-        "See a dermatologist before adding more stuff.",
-        "The long-term finasteride follow-up is PMID {pmid_fin}, if anyone wants it.",
-    ],
-}
-
-# The reply line whose study is fixed (used where a reply cites the long-term fin study).
-FIN_FOLLOWUP_KEY = "fin-8y"
-
-USERNAMES = [
-    "norwood_nate", "crownwatcher", "minox_mike", "fin_since_2019", "temple_tom",
-    "sheddingsally", "hairline_hopeful", "baldbutbold", "dermroller_dan", "ketokid",
-    "ldom_larry", "rusky", "prp_paula", "natural_nick", "lasercap_lee", "grafty",
-    "thin_on_top", "vertex_vic", "big3bro", "scalpcare_sam", "follicle_fan",
-    "dut_dude", "rosemary_rose", "hopeful_hannah", "nw3forever", "stacks_on_stacks",
-]
-
-# Two more title variants per topic (same order as TOPICS), so that each community words a
-# shared topic its own way: community N uses title N of `titles + EXTRA_TITLES[i]`.
-EXTRA_TITLES: list[tuple[str, str]] = [
-    ("Minoxidil tablets vs the solution - the trial data", "Oral minox: better than topical?"),
-    ("My finasteride/minoxidil year, photos inside", "Fin and minox one year check-in"),
-    ("From finasteride to dutasteride: what changed", "Dut after 3 years of fin - results"),
-    ("Dermaroller with minoxidil: the 12-week trial", "Needling + minox, where the 4x claim "
-                                                      "comes from"),
-    ("Starting microneedling - which needle length?", "First time dermastamping, help"),
-    ("Ketoconazole shampoo: evidence or habit?", "Nizoral for hair loss, any real data?"),
-    ("RU58841 users, how is it going?", "RU58841 in 2025: experiences and worries"),
-    ("Three PRP sessions later - disappointed", "PRP injections: my results so far"),
-    ("Saw palmetto as a fin alternative?", "Scared of fin, considering saw palmetto"),
-    ("Rosemary oil vs minoxidil: what the study tested", "That rosemary oil paper, read it "
-                                                         "again"),
-    ("Half a year with a laser cap", "LLLT cap review after 6 months"),
-    ("Transplant booked, do I need finasteride?", "Should I start fin before my FUE?"),
-    ("Finasteride spray instead of tablets", "Topical finasteride: worth switching?"),
-    ("Eight years of finasteride, questions welcome", "Long-time Propecia user checking in"),
-    ("Minoxidil shedding phase - normal length?", "Shedding on minoxidil, how long?"),
-    ("Oral minoxidil and a racing heart", "Palpitations after raising my LDOM dose"),
-    ("Rate my regimen", "Two years in, here is my hair loss stack"),
-    ("Dutasteride mesotherapy experiences?", "Scalp dut injections - anyone?"),
-    ("Finasteride sides faded for me", "Early finasteride side effects, then nothing"),
-    ("Spironolactone or oral minoxidil for FPHL?", "Widening part at 31, spiro vs LDOM"),
-    ("Hair transplant consult booked at last", "Going for a transplant after 4 years of meds"),
-    ("PRP with microneedling, any better?", "Combining PRP and needling"),
-    ("Nizoral too drying - other keto options?", "Ketoconazole cream on the scalp?"),
-    ("Saw palmetto gummies on top of fin?", "Hair vitamins with saw palmetto: pointless?"),
-    ("Big 3, two years, before and after", "Fin, minox, keto: 24 month update"),
-    ("1mm vs 1.5mm microneedling", "Shallower needling still worth it?"),
-    ("Cheap red light panel or a real laser cap?", "LLLT devices compared"),
-    ("Shed after starting RU58841?", "RU58841 week 3 shedding"),
-    ("Dutasteride: the blood donation wait", "Heads up: 6 months no blood donation on dut"),
-    ("Rosemary oil burned my scalp", "Neat rosemary oil was a mistake"),
-    ("Compounded topical fin + minoxidil, 3 months", "Fin/minox solution experiences"),
-    ("One year after a 3000 graft FUE", "FUE results at 12 months"),
-    ("Rogaine foam or liquid?", "Liquid minoxidil flakes, switch to foam?"),
-    ("Laser cap trial with a sham control", "New LLLT study, better designed than most"),
-    ("Alternating Nizoral and Head & Shoulders", "Keto shampoo and H&S rotation"),
-    ("Where is the 8-year finasteride paper?", "Need long-term fin data for my GP"),
-    ("PRP after pregnancy hair loss worked", "Six PRP sessions, female, happy"),
-    ("Dutasteride or 5mg oral minoxidil next?", "Temples still going - dut or more minox?"),
-    ("Saw palmetto and pumpkin seed oil, one year", "Natural route for a year: results"),
-    ("Applying minoxidil on wet hair?", "When do you put minoxidil on?"),
-    ("Dermaroller shedding - should I stop?", "More shedding since microneedling"),
-    ("High hairline: transplant or lowering surgery?", "FUE vs hairline lowering"),
-    ("Does topical finasteride reach the blood?", "Topical fin serum levels"),
-    ("Finasteride sides, now thinking RU58841", "Off fin due to sides - RU as plan B?"),
-    ("Nightly scalp massage with rosemary oil", "Rosemary oil + massage, my wind-down"),
-    ("Ketoconazole cleared seb derm and shedding", "Nizoral for seborrheic dermatitis and "
-                                                   "hair"),
-    ("Old HairMax laser comb - use it?", "Laser comb: any point in 2025?"),
-    ("Oral vs topical minoxidil trial summary", "The LDOM vs topical RCT in plain words"),
-]
-
-# How people open and close posts on each platform (picked at random, often nothing).
-OPENERS: dict[str, list[str]] = {
-    "reddit": ["", "", "Long time lurker, first post.", "Throwaway because friends know my "
-               "main."],
-    "discourse": ["", "Hi all,", "Hello everyone,"],
-    "xenforo": ["", "Hey guys,", "Quick one for the veterans here."],
-    "phpbb": ["", "Hello all,", "Evening everyone,"],
-}
-CLOSERS: dict[str, list[str]] = {
-    "reddit": ["", "", "TIA!", "Edit: thanks for all the replies, reading every one."],
-    "discourse": ["", "Thanks in advance.", "Any input appreciated."],
-    "xenforo": ["", "Cheers", "Thanks!"],
-    "phpbb": ["", "Regards", "Thanks for reading."],
-}
