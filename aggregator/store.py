@@ -10,12 +10,12 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import Table, delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from aggregator.lexicon import Lexicon
 from aggregator.linker import StudyText, ThreadText
-from models.bulk import bulk_write
+from models.bulk import bulk_update, bulk_write
 from models.entities import (
     Meta,
     Reply,
@@ -286,11 +286,8 @@ def insert_candidates(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
     """Remember the content hash each thread was aggregated at."""
-    table = Thread.__table__
-    stmt = (update(table).where(table.c.id == bindparam("b_id"))
-            .values(aggregated_hash=bindparam("b_hash")))
-    for chunk in batched(hashes, 5000):
-        session.execute(stmt, [{"b_id": i, "b_hash": h} for i, h in chunk])
+    for chunk in batched(hashes, 20_000):
+        bulk_update(session, Thread.__table__, "id", ["aggregated_hash"], chunk)
 
 
 def mark_studies(session: Session, hashes: dict[int, str]) -> None:

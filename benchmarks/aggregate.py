@@ -1,9 +1,10 @@
 """Aggregator speed on generated data: tagging throughput, full and incremental runs.
 
-    python benchmarks/aggregate.py [--threads 100000] [--studies 2000] [--db PATH]
+    python benchmarks/aggregate.py [--threads 100000] [--studies 2000] [--db PATH | --db-url URL]
 
 Generates forum threads with realistic treatment talk (brands, slang, misspellings, decoys
-like "5 min" or "keto diet", identifiers in URLs) and studies, stores them in a SQLite file,
+like "5 min" or "keto diet", identifiers in URLs) and studies, stores them in a SQLite file
+(or a scratch database given by `--db-url`),
 then measures:
 1. tagging throughput of the Tagger (all context rules on) beside a bare pyahocorasick scan
    of the same texts with the same aliases, in the same process;
@@ -178,9 +179,10 @@ def generate_studies(count: int, seed: int = 11) -> list[dict[str, Any]]:
     return studies
 
 
-def build_db(path: Path, n_threads: int, n_studies: int) -> list[dict[str, Any]]:
-    """A SQLite file with the generated rows (bulk Core inserts: setup, not measured)."""
-    engine = make_engine(f"sqlite:///{path}")
+def build_db(url: str, n_threads: int, n_studies: int) -> list[dict[str, Any]]:
+    """A database with the generated rows (bulk Core inserts: setup, not measured)."""
+    engine = make_engine(url)
+    Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     now = datetime.now(UTC)
     threads = generate_threads(n_threads, n_studies)
@@ -236,9 +238,9 @@ def throughput(threads: list[dict[str, Any]]) -> dict[str, float]:
             "bare_mb_s": size / bare_s, "tagger_mb_s": size / tag_s, "ratio": bare_s / tag_s}
 
 
-def child(db: Path, full: bool, lexicon: str | None = None) -> None:
+def child(url: str, full: bool, lexicon: str | None = None) -> None:
     """Run one aggregate in this (fresh) process and print its figures as JSON."""
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     start = time.perf_counter()
     stats = aggregate(session_factory(engine), full=full, lexicon=load_lexicon(lexicon))
     seconds = time.perf_counter() - start
@@ -250,17 +252,17 @@ def child(db: Path, full: bool, lexicon: str | None = None) -> None:
                       **stats.as_dict()}))
 
 
-def _run_child(db: Path, full: bool, lexicon: Path | None = None) -> dict[str, Any]:
+def _run_child(url: str, full: bool, lexicon: Path | None = None) -> dict[str, Any]:
     args = [sys.executable, __file__, "--child", "full" if full else "incremental",
-            "--db", str(db), *(["--lexicon", str(lexicon)] if lexicon else [])]
+            "--db-url", url, *(["--lexicon", str(lexicon)] if lexicon else [])]
     out = subprocess.run(args, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def change_threads(db: Path, share: float, seed: int = 3) -> int:
+def change_threads(url: str, share: float, seed: int = 3) -> int:
     """Edit the body of `share` of the threads (new text, new content hash)."""
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     rng = random.Random(seed)
     with engine.begin() as conn:
         rows = conn.execute(select(Thread.id, Thread.title, Thread.body)).all()
@@ -283,19 +285,23 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=100_000)
     parser.add_argument("--studies", type=int, default=2_000)
     parser.add_argument("--db", help="SQLite file to use (default: a temporary one)")
+    parser.add_argument("--db-url", help="a scratch database URL instead (e.g. PostgreSQL); "
+                        "hairlink's tables in it are dropped and recreated")
     parser.add_argument("--child", choices=("full", "incremental"), help=argparse.SUPPRESS)
     parser.add_argument("--lexicon", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(Path(args.db), args.child == "full", args.lexicon)
+        child(args.db_url, args.child == "full", args.lexicon)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "bench.db"
-        if db.exists():
+        if not args.db_url and db.exists():
             db.unlink()
-        print(f"generating {args.threads} threads and {args.studies} studies into {db} ...")
+        url = args.db_url or f"sqlite:///{db}"
+        where = make_engine(url).url.render_as_string(hide_password=True)
+        print(f"generating {args.threads} threads and {args.studies} studies into {where} ...")
         start = time.perf_counter()
-        threads = build_db(db, args.threads, args.studies)
+        threads = build_db(url, args.threads, args.studies)
         print(f"  setup {time.perf_counter() - start:.1f}s (not measured)")
         tp = throughput(threads)
         del threads
@@ -306,15 +312,15 @@ def main() -> int:
         print(f"   Tagger, all rules on:    {tp['tagger_s']:.2f}s = {tp['tagger_mb_s']:.1f} MB/s "
               f"({tp['tags']} thread tags)")
         print(f"   ratio tagger/bare: {tp['ratio']:.2f} (target >= 0.3)")
-        full = _run_child(db, full=True)
+        full = _run_child(url, full=True)
         print(f"\n2. full aggregate: {full['seconds']:.1f}s wall (target <= 30), "
               f"{full['cpu_s']:.1f}s CPU incl. workers, peak RSS {full['peak_rss_mb']:.0f} MB "
               f"main + {full['worker_peak_rss_mb']:.0f} MB per worker (target <= 1024)")
         print(f"   {full['threads_tagged']} threads tagged, {full['thread_treatments']} tags, "
               f"{full['citation_links']} citation links, {full['topic_links_total']} topic "
               f"links, {full['studies']} studies")
-        changed = change_threads(db, 0.01)
-        inc = _run_child(db, full=False)
+        changed = change_threads(url, 0.01)
+        inc = _run_child(url, full=False)
         ratio = inc["seconds"] / full["seconds"]
         print(f"\n3. incremental aggregate after {changed} threads changed: {inc['seconds']:.2f}s"
               f" wall = {ratio:.1%} of the full run (target <= 10%), {inc['cpu_s']:.1f}s CPU, "
@@ -324,7 +330,7 @@ def main() -> int:
         user = Path(tmp) / "lexicon.toml"
         user.write_text('[[treatment]]\nid = "castor_oil"\naliases = ["ricinus oil"]\n',
                         encoding="utf-8")
-        lex = _run_child(db, full=False, lexicon=user)
+        lex = _run_child(url, full=False, lexicon=user)
         print(f"\n4. lexicon change (castor_oil gains an alias): {lex['seconds']:.2f}s wall = "
               f"{lex['seconds'] / full['seconds']:.1%} of the full run, "
               f"{lex['lexicon_threads']} threads re-tagged (no target)")

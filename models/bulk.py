@@ -48,18 +48,17 @@ def bulk_write(session: Session, table: Table, columns: Sequence[str], rows: Seq
     key = (table.name, tuple(columns), tuple(conflict), tuple(update) if update else None)
     procs = _processors(table, tuple(columns), dialect)
     if dialect.name == "postgresql":
-        stage, upsert = _postgres_statements(table, *key[1:])
         preparer = dialect.identifier_preparer
-        stage_name, table_name = preparer.quote(stage.name), preparer.quote(table.name)
-        column_list = ", ".join(preparer.quote(name) for name in columns)
+        table_name = preparer.quote(table.name)
+        if not conflict:  # nothing can collide: straight into the table
+            _copy(connection, table_name, columns, _convert(rows, procs))
+            return
+        stage, upsert = _postgres_statements(table, *key[1:])
+        stage_name = preparer.quote(stage.name)
         connection.exec_driver_sql(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage_name} "
             f"(LIKE {table_name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-        driver = connection.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-                f"COPY {stage_name} ({column_list}) FROM STDIN") as copy:
-            for row in _convert(rows, procs):
-                copy.write_row(row)
+        _copy(connection, stage_name, columns, _convert(rows, procs))
         connection.execute(upsert)
         connection.exec_driver_sql(f"TRUNCATE {stage_name}")
         return
@@ -67,6 +66,54 @@ def bulk_write(session: Session, table: Table, columns: Sequence[str], rows: Seq
         raise NotImplementedError(f"hairlink supports SQLite and PostgreSQL, not {dialect.name}")
     sql = _sqlite_sql(table, *key[1:])
     connection.exec_driver_sql(sql, _convert(rows, procs))
+
+
+def bulk_update(session: Session, table: Table, key: str, columns: Sequence[str],
+                rows: Sequence[Row]) -> None:
+    """Set `columns` of the rows of `table` whose `key` is each row's first value.
+
+    `rows` are tuples (key, *columns values). PostgreSQL copies them into a temporary table
+    and runs one `UPDATE ... FROM`; SQLite runs the driver's `executemany`. Does not commit.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = (key, *columns)
+    converted = _convert(rows, _processors(table, names, dialect))
+    preparer = dialect.identifier_preparer
+    table_name = preparer.quote(table.name)
+    if dialect.name == "postgresql":
+        stage = preparer.quote(f"_hairlink_update_{table.name}")
+        quoted = [preparer.quote(n) for n in names]
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+            f"SELECT {', '.join(quoted)} FROM {table_name} WITH NO DATA")
+        _copy(connection, stage, names, converted)
+        assignments = ", ".join(f"{q} = s.{q}" for q in quoted[1:])
+        connection.exec_driver_sql(
+            f"UPDATE {table_name} AS t SET {assignments} FROM {stage} AS s "
+            f"WHERE t.{quoted[0]} = s.{quoted[0]}")
+        connection.exec_driver_sql(f"TRUNCATE {stage}")
+        return
+    if dialect.name != "sqlite":
+        raise NotImplementedError(f"hairlink supports SQLite and PostgreSQL, not {dialect.name}")
+    assignments = ", ".join(f"{preparer.quote(n)} = ?" for n in columns)
+    connection.exec_driver_sql(
+        f"UPDATE {table_name} SET {assignments} WHERE {preparer.quote(key)} = ?",
+        [(*row[1:], row[0]) for row in converted])
+
+
+def _copy(connection: Any, table_name: str, columns: Sequence[str],
+          rows: Sequence[tuple[Any, ...]]) -> None:
+    """COPY rows into an already quoted table name (PostgreSQL)."""
+    preparer = connection.dialect.identifier_preparer
+    column_list = ", ".join(preparer.quote(name) for name in columns)
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table_name} ({column_list}) FROM STDIN"
+                                                ) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _convert(rows: Sequence[Row],

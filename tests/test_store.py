@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.bulk import bulk_update, bulk_write
 from models.db import session_factory
-from models.entities import Reply, ScoreSnapshot, Thread
+from models.entities import Reply, ScoreSnapshot, Thread, ThreadTreatment, Treatment
 from models.store import ThreadIn, ensure_source, store_threads, upsert_threads
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -117,3 +118,25 @@ def test_store_threads_commits_per_batch(engine) -> None:  # type: ignore[no-unt
     with make() as s:
         assert count(s, Thread) == 250
         assert s.scalar(select(Thread.created_at).limit(1)) == T0
+
+
+def test_bulk_write_json_and_bulk_update(session: Session) -> None:
+    """JSON columns travel through COPY on PostgreSQL; bulk_update touches only its keys."""
+    source_id = ensure_source(session, "forum", "discourse", "https://forum.invalid")
+    upsert_threads(session, source_id, [thread("a", 1), thread("b", 2), thread("c", 3)])
+    session.add(Treatment(id="minoxidil", name="Minoxidil", category="drug"))
+    session.flush()
+    ids = dict(session.execute(select(Thread.external_id, Thread.id)).all())
+    bulk_write(session, ThreadTreatment.__table__,
+               ["thread_id", "treatment_id", "mentions", "forms", "locations"],
+               [(ids["a"], "minoxidil", 2, ["oral"], ["title", "body"]),
+                (ids["b"], "minoxidil", 1, [], ["replies"])])
+    bulk_update(session, Thread.__table__, "id", ["aggregated_hash"],
+                [(ids["a"], "h-a"), (ids["b"], "h-b")])
+    session.commit()
+    rows = {t: (m, f, loc) for t, m, f, loc in session.execute(
+        select(ThreadTreatment.thread_id, ThreadTreatment.mentions, ThreadTreatment.forms,
+               ThreadTreatment.locations))}
+    assert rows == {ids["a"]: (2, ["oral"], ["title", "body"]), ids["b"]: (1, [], ["replies"])}
+    hashes = dict(session.execute(select(Thread.external_id, Thread.aggregated_hash)).all())
+    assert hashes == {"a": "h-a", "b": "h-b", "c": None}
