@@ -57,6 +57,10 @@ class Rule:
     # then the alias counts only with an `unless_near` word in its sentence.
     other_sense_re: re.Pattern[str] | None = None
     unless_near_re: re.Pattern[str] | None = None
+    unless_treatment: bool = False  # another treatment in the sentence also counts
+    # When one occurrence is rejected by reject_before/after/near (a name, a place), the
+    # others in the thread need an `unless_near` word too ("my barber Spiro... Spiro is").
+    one_sense: bool = False
 
     @property
     def needs_treatment_nearby(self) -> bool:
@@ -192,6 +196,8 @@ def _rule(raw: dict[str, Any], where: str) -> Rule:
         reject_re=_near_regex(reject),
         other_sense_re=_near_regex(tuple(_near(w) for w in raw.get("other_sense", []))),
         unless_near_re=_near_regex(tuple(_near(w) for w in raw.get("unless_near", []))),
+        unless_treatment=NEAR_TREATMENT in raw.get("unless_near", []),
+        one_sense=bool(raw.get("one_sense_per_thread", False)),
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from aggregator.lexicon import Lexicon, Target, lower_and_normalise
+from aggregator.lexicon import Lexicon, Rule, Target, lower_and_normalise
 
 LOCATIONS = ("title", "body", "replies")
 _WINDOW = 160  # characters searched each side of a match for its sentence
@@ -43,6 +43,17 @@ class Tag:
 _Match = tuple[int, int, tuple[Target, ...]]
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n")
 _MARKS = (". ", "! ", "? ", "\n")  # what ends a sentence (same as _SENTENCE_END)
+
+
+_OTHER_SENSE = object()  # `Tagger._allowed`: the context says the alias is a look-alike
+
+
+def _other_treatment_near(match: _Match, target: Target,
+                          sure: Sequence[tuple[_Match, Target]], s_start: int,
+                          s_end: int) -> bool:
+    """Whether another treatment is mentioned in the sentence [s_start, s_end)."""
+    return any(m[0] >= s_start and m[1] <= s_end and t.treatment != target.treatment
+               for m, t in sure)
 
 
 class _Text:
@@ -144,8 +155,17 @@ class Tagger:
         doc = _Text(text, lowered, norm)
         if pending:
             sure = list(accepted)
+            passed: list[tuple[_Match, Target]] = []
+            other_sense: set[Rule] = set()  # one_sense rules with an occurrence rejected
             for match, target in pending:
-                if self._allowed(doc, match, target, sure):
+                verdict = self._allowed(doc, match, target, sure)
+                if verdict is True:
+                    passed.append((match, target))
+                elif verdict is _OTHER_SENSE and target.rule is not None \
+                        and target.rule.one_sense:
+                    other_sense.add(target.rule)
+            for match, target in passed:
+                if target.rule not in other_sense or self._unless(doc, match, target, sure):
                     accepted.append((match, target))
         if not accepted:
             return norm
@@ -202,7 +222,9 @@ class Tagger:
     # -- context rules -----------------------------------------------------------------------
 
     def _allowed(self, doc: _Text, match: _Match, target: Target,
-                 sure: Sequence[tuple[_Match, Target]]) -> bool:
+                 sure: Sequence[tuple[_Match, Target]]) -> bool | object:
+        """True, False (no context for it), or `_OTHER_SENSE` (its context says it is a
+        look-alike: a reject rule matched)."""
         rule = target.rule
         assert rule is not None
         start, end = match[0], match[1]
@@ -211,26 +233,36 @@ class Tagger:
         # before/after rules look at a few words next to the alias, not the whole sentence
         if rule.reject_before is not None and rule.reject_before.search(
                 lowered[max(s_start, start - _NEXT_TO):start]):
-            return False
+            return _OTHER_SENSE
         if rule.reject_after is not None and rule.reject_after.search(
                 lowered[end:min(s_end, end + _NEXT_TO)]):
-            return False
+            return _OTHER_SENSE
         norm = doc.norm
         if rule.reject_re is not None and rule.reject_re.search(norm, s_start, s_end):
-            return False
+            return _OTHER_SENSE
         if rule.other_sense_re is not None and doc.has(rule.other_sense_re):
-            return rule.unless_near_re is not None and \
-                rule.unless_near_re.search(norm, s_start, s_end) is not None
+            return self._unless(doc, match, target, sure)
         if doc.text[start:end] in rule.cased:
             return True
         if rule.require_near:
             if rule.require_re is not None and rule.require_re.search(norm, s_start, s_end):
                 return True
             if rule.needs_treatment_nearby:
-                return any(m[0] >= s_start and m[1] <= s_end
-                           and t.treatment != target.treatment for m, t in sure)
+                return _other_treatment_near(match, target, sure, s_start, s_end)
             return False
         return not rule.cased
+
+    def _unless(self, doc: _Text, match: _Match, target: Target,
+                sure: Sequence[tuple[_Match, Target]]) -> bool:
+        """Whether the alias's sentence says it is the treatment after all."""
+        rule = target.rule
+        assert rule is not None
+        s_start, s_end = doc.sentence(match[0], match[1])
+        if rule.unless_near_re is not None and rule.unless_near_re.search(doc.norm, s_start,
+                                                                          s_end):
+            return True
+        return rule.unless_treatment and _other_treatment_near(match, target, sure, s_start,
+                                                               s_end)
 
     # -- forms -------------------------------------------------------------------------------
 

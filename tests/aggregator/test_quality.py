@@ -41,15 +41,17 @@ def test_dev_set_targets() -> None:
     assert ours["ndcg"] > naive["ndcg"]
 
 
-OWN_CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus" / "forum_a"
+CORPORA = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus"
 
 
 @pytest.mark.slow
-def test_own_corpus_targets() -> None:
-    """Our own labelled threads (a regression set, in the repo): the same targets."""
-    result = evaluate(OWN_CORPUS)
+@pytest.mark.parametrize(("name", "threads", "studies"),
+                         [("forum_a", 120, 12), ("forum_b", 110, 10)])
+def test_own_corpus_targets(name: str, threads: int, studies: int) -> None:
+    """Our own labelled threads (regression sets, in the repo): the same targets."""
+    result = evaluate(CORPORA / name)
     ours = result["system"]
-    assert result["counts"] == {"threads": 120, "studies": 12}
+    assert result["counts"] == {"threads": threads, "studies": studies}
     assert ours["tagging"].precision >= 0.97
     assert ours["tagging"].f1 >= 0.95
     assert ours["citations"].precision == ours["citations"].recall == 1.0

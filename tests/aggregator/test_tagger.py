@@ -71,6 +71,7 @@ ALIASES = [
     ("pyrilutamide phase 3", "pyrilutamide"),
     ("GT20029 results", "gt20029"),
     ("Retin-A on the scalp", "tretinoin"),
+    ("tret with minox on my scalp", "tretinoin"),
     ("tretinoin 0.01%", "tretinoin"),
     ("spiro 100mg for PCOS", "spironolactone"),
     ("bica is liver toxic?", "bicalutamide"),
@@ -168,6 +169,15 @@ DECOYS = [
     ("red light therapy for wrinkles", "lllt"),
     ("light therapy lamp for seasonal depression", "lllt"),
     ("la piel fina", "finasteride"),
+    ("Age 24, HT 183cm, WT 88kg", "hair_transplant"),
+    ("HT to whoever posted the lighting guide", "hair_transplant"),
+    ("Hello, I am from RU, Moscow.", "ru58841"),
+    ("use a lower iron temp and heat protectant", "iron"),
+    ("the PRP injections in my patellar tendon worked", "prp"),
+    ("I paused my tretinoin and only use sunscreen on my face", "tretinoin"),
+    ("taking melatonin to fall asleep at 2am", "melatonin"),
+    ("three laser sessions for tattoo removal", "lllt"),
+    ("a $3000 package of laser sessions for my back hair removal", "lllt"),
 ]
 
 # A look-alike sense set up anywhere in the thread makes a bare alias elsewhere in it the
@@ -180,7 +190,23 @@ OTHER_SENSE = [
      "hair_transplant"),
     ("Laser hair removal on my back", "Could the laser kill follicles on my scalp?", [],
      "lllt"),
+    ("Accutane month 3", "Hair feels thinner. I paused my tretinoin when I started.", [],
+     "tretinoin"),
+    ("Which is better? (I am from RU)", "I live in Moscow.", [], "ru58841"),
+    ("Flat iron every day", "Is a hot iron bad?", [], "iron"),
+    ("Exam stress: coffee and melatonin, shedding?", "I take melatonin to fall asleep.", [],
+     "melatonin"),
 ]
+
+
+def test_one_sense_per_thread(tagger: Tagger) -> None:
+    """A name or place found for one occurrence holds for the thread, unless a sentence
+    says otherwise."""
+    assert "spironolactone" not in tagger.tag("My barber Spiro says I'm thinning",
+                                              "Spiro is usually right.")
+    assert "spironolactone" in tagger.tag("My barber Spiro says I'm thinning",
+                                          "My derm offered spiro 100mg for it.")
+    assert "spironolactone" in tagger.tag("Spiro for PCOS?", "Spiro is working for me.")
 
 
 @pytest.mark.parametrize(("title", "body", "replies", "treatment"), OTHER_SENSE)
