@@ -41,7 +41,7 @@ def normalise(text: str) -> str:
     return lowered.encode("latin-1", "replace").translate(_BYTE_TABLE).decode("latin-1")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (one object per rule)
 class Rule:
     """Context an ambiguous alias needs (see the comments at the top of lexicon.toml)."""
 
@@ -175,12 +175,31 @@ def _compile(pattern: str | None, where: str) -> re.Pattern[str] | None:
 
 
 def _near_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    plain = [w for w in words if w != NEAR_TREATMENT and w]
+    """One regex for whole-word phrases (spaces match any run of spaces), as a trie:
+    the regex engine then tries each character once instead of every phrase in turn."""
+    plain = [w.split() for w in words if w != NEAR_TREATMENT and w.strip()]
     if not plain:
         return None
-    parts = sorted((r"\s+".join(re.escape(p) for p in w.split()) for w in plain),
-                   key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+    return re.compile(r"(?<!\w)" + _trie_pattern([" ".join(p) for p in plain]) + r"(?!\w)")
+
+
+def _trie_pattern(phrases: list[str]) -> str:
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(trie) + ")"
 
 
 def _rule(raw: dict[str, Any], where: str) -> Rule:

@@ -42,7 +42,9 @@ class Tag:
 # A match: (start, end, targets) in the original text's coordinates.
 _Match = tuple[int, int, tuple[Target, ...]]
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n")
-_MARKS = (". ", "! ", "? ", "\n")  # what ends a sentence (same as _SENTENCE_END)
+# What ends a sentence: ". ", "! ", "? " or a newline (`_SENTENCE_END` also takes "...").
+_NEXT_MARK = re.compile(r"[.!?] |\n")
+_LAST_MARK = re.compile(r".*(?:[.!?] |\n)", re.DOTALL)  # greedy: up to the last mark
 
 
 _OTHER_SENSE = object()  # `Tagger._allowed`: the context says the alias is a look-alike
@@ -78,18 +80,10 @@ class _Text:
         """Bounds of the sentence around [start, end), at most `_WINDOW` chars each side."""
         lowered = self.lowered
         lo = start - _WINDOW if start > _WINDOW else 0
-        s_start = lo
-        for mark in _MARKS:
-            found = lowered.rfind(mark, lo, start)
-            if found >= s_start:
-                s_start = found + len(mark)
-        hi = end + _WINDOW
-        s_end = min(len(lowered), hi)
-        for mark in _MARKS:
-            found = lowered.find(mark, end, hi)
-            if 0 <= found < s_end:
-                s_end = found
-        return s_start, s_end
+        before = _LAST_MARK.match(lowered, lo, start)
+        hi = min(len(lowered), end + _WINDOW)
+        after = _NEXT_MARK.search(lowered, end, hi)
+        return (before.end() if before else lo), (after.start() if after else hi)
 
 
 class Tagger:
@@ -115,6 +109,11 @@ class Tagger:
                         for form, pattern in lexicon.form_patterns.items())
         self._patterns = re.compile(cues) if cues else None
         self._formful = {tid for tid, t in lexicon.treatments.items() if t.forms}
+        # Substrings without which no pattern cue can match, as one regex (None: always try).
+        hints = lexicon.pattern_hints
+        self._hints = (re.compile("|".join(re.escape(h) for h in sorted(hints, key=len,
+                                                                         reverse=True)))
+                       if hints is not None else None)
 
     # -- public API --------------------------------------------------------------------------
 
@@ -164,9 +163,11 @@ class Tagger:
                 elif verdict is _OTHER_SENSE and target.rule is not None \
                         and target.rule.one_sense:
                     other_sense.add(target.rule)
-            for match, target in passed:
-                if target.rule not in other_sense or self._unless(doc, match, target, sure):
-                    accepted.append((match, target))
+            if other_sense:
+                passed = [(match, target) for match, target in passed
+                          if target.rule not in other_sense
+                          or self._unless(doc, match, target, sure)]
+            accepted.extend(passed)
         if not accepted:
             return norm
         offsets: list[int] = []
@@ -232,7 +233,7 @@ class Tagger:
         lowered = doc.lowered
         # before/after rules look at a few words next to the alias, not the whole sentence
         if rule.reject_before is not None and rule.reject_before.search(
-                lowered[max(s_start, start - _NEXT_TO):start]):
+                lowered, max(s_start, start - _NEXT_TO), start):
             return _OTHER_SENSE
         if rule.reject_after is not None and rule.reject_after.search(
                 lowered[end:min(s_end, end + _NEXT_TO)]):
@@ -274,14 +275,13 @@ class Tagger:
         if self._patterns is not None:  # dose patterns, searched only near form-ful mentions
             found = set(cues)
             scanned = -1
-            hints = self.lexicon.pattern_hints
+            hints = self._hints
             for (m_start, m_end, _), target in mentions:
                 if target.treatment not in self._formful:
                     continue
                 lo = max(m_start - _FORM_DISTANCE, scanned - 20, 0)
                 hi = m_end + _FORM_DISTANCE
-                if lo < hi and (hints is None
-                                or any(doc.lowered.find(h, lo, hi) >= 0 for h in hints)):
+                if lo < hi and (hints is None or hints.search(doc.lowered, lo, hi)):
                     found.update((m.start(), m.end(), m.lastgroup or "")
                                  for m in self._patterns.finditer(doc.lowered, lo, hi))
                     scanned = hi
