@@ -46,7 +46,7 @@ CORPORA = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus"
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "threads", "studies"),
-                         [("forum_a", 120, 12), ("forum_b", 110, 10)])
+                         [("forum_a", 120, 12), ("forum_b", 110, 10), ("forum_c", 100, 10)])
 def test_own_corpus_targets(name: str, threads: int, studies: int) -> None:
     """Our own labelled threads (regression sets, in the repo): the same targets."""
     result = evaluate(CORPORA / name)
