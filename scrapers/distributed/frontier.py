@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,18 @@ def require_distributed(source: SourceConfig) -> None:
             f"source {source.name!r} is a {source.kind} source: those crawl in one process "
             f"(`python -m scrapers.run`), only {', '.join(DISTRIBUTED_KINDS)} sources are "
             "shared through Redis")
+
+
+def distributed_sources(config: Config, names: Iterable[str]) -> list[SourceConfig]:
+    """The named sources (each once), DistributedError for an unknown name or a source
+    that cannot be shared through Redis."""
+    try:
+        sources = [config.source(name) for name in dict.fromkeys(names)]
+    except KeyError as exc:
+        raise DistributedError(str(exc.args[0])) from None
+    for source in sources:
+        require_distributed(source)
+    return sources
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,11 @@ from scrapers import redis_serializer
 from scrapers.base import ensure_schema
 from scrapers.distributed.frontier import (
     REQUEUE_LEDGER,
-    DistributedError,
     Keys,
     connect,
+    distributed_sources,
     key_prefix,
     project_settings,
-    require_distributed,
     require_redis,
     spider_class,
 )
@@ -150,12 +149,7 @@ def seed(config: Config, source_names: Iterable[str], full: bool = False, *,
     """Seed the start requests of the named sources into Redis (a new crawl round each)."""
     client = connect(require_redis(config))
     keys = Keys(key_prefix(prefix))
-    try:
-        sources = [config.source(name) for name in dict.fromkeys(source_names)]
-    except KeyError as exc:
-        raise DistributedError(str(exc.args[0])) from None
-    for src in sources:
-        require_distributed(src)
+    sources = distributed_sources(config, source_names)
     engine = make_engine(config.database_url)
     try:
         ensure_schema(engine)  # before any worker starts: they must not race to migrate

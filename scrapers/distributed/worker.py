@@ -25,11 +25,11 @@ from scrapers.distributed.frontier import (
     DistributedError,
     Keys,
     connect,
+    distributed_sources,
     is_distributed,
     key_prefix,
     project_settings,
     redis_settings,
-    require_distributed,
     require_redis,
     require_shared_database,
     spider_class,
@@ -65,13 +65,7 @@ def worker_sources(config: Config, names: Sequence[str]) -> list[SourceConfig]:
     """The sources a worker serves: the named ones, else every enabled forum source of a
     distributed kind (Discourse, XenForo, phpBB)."""
     if names:
-        try:
-            chosen = [config.source(name) for name in dict.fromkeys(names)]
-        except KeyError as exc:
-            raise DistributedError(str(exc.args[0])) from None
-        for src in chosen:
-            require_distributed(src)
-        return chosen
+        return distributed_sources(config, names)
     found = [src for src in config.sources if src.enabled and is_distributed(src)]
     if not found:
         raise DistributedError("no sources to work on: configure a discourse, xenforo or "
