@@ -13,12 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from aggregator.link_types import LinkSettings, ThreadText
 from aggregator.linker import (
     CITATION_BONUS,
-    LinkSettings,
     StudyModel,
     ThreadAnalysis,
-    ThreadText,
     analyse_thread,
     top_per_study,
 )

@@ -18,7 +18,7 @@ from typing import Any
 import ahocorasick
 
 from aggregator.lexicon import normalise
-from aggregator.linker import ThreadText
+from aggregator.link_types import ThreadText
 
 # Top-level lexicon keys whose changes `lexicon_delta` can confine to some threads.
 LOCAL_KEYS = frozenset({"treatment", "combo", "decoys", "version"})
@@ -55,7 +55,7 @@ def lexicon_delta(old: dict[str, Any] | None, new: dict[str, Any]) -> LexiconDel
         treatments.update(data.get("treatments", []))
         phrases.update(data.get("aliases", []))
     phrases.update(set(old.get("decoys", [])) ^ set(new.get("decoys", [])))
-    keys = {" ".join(normalise(p).split()) for p in phrases}
+    keys = {normalise(p).strip() for p in phrases}  # as the tagger keys its aliases
     return LexiconDelta(frozenset(treatments), frozenset(k for k in keys if k))
 
 
@@ -83,11 +83,11 @@ class PhraseScanner:
             self.automaton.make_automaton()
 
     def matches(self, thread: ThreadText) -> bool:
-        """Whether the thread's title, body or replies contain one of the phrases."""
+        """Whether the thread's title, body or replies contain one of the phrases (on the
+        same normalised text the tagger scans)."""
         if self.empty:
             return False
-        text = " ".join(" ".join(normalise(part).split())
-                        for part in (thread.title, thread.body, *thread.replies))
+        text = normalise("\n".join((thread.title, thread.body, *thread.replies)))
         for _ in self.automaton.iter(f" {text} "):
             return True
         return False

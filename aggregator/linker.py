@@ -10,22 +10,27 @@ Topical score of (thread, study), each part in [0, 1]:
 - title: the same, counting only treatments named in the thread title (its central topic).
 - forms: share of the study's treatment forms (oral/topical...) the thread also has.
 - text: TF-IDF cosine between the thread and the study's title, abstract, TLDR and MeSH
-  terms (IDF over the study catalogue, each study reduced to its `MAX_STUDY_TERMS` keywords).
+  terms (scikit-learn's CountVectorizer and TfidfTransformer: sublinear counts, IDF over
+  the study catalogue, each study reduced to its `MAX_STUDY_TERMS` keywords; the tokens are
+  ours, `aggregator.text`: forum stopwords and a light plural stemmer).
 
-Scores for a block of threads against every study are computed with numpy; nothing in the
-hot path loops in Python per (thread, study) pair.
+Scores for a block of threads against every study are computed with numpy and scipy sparse
+products; nothing in the hot path loops in Python per (thread, study) pair.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
 
 from aggregator.citations import Identifiers, doi_candidates, find_identifiers
+from aggregator.link_types import StudyText, ThreadText
 from aggregator.tagger import Tag, Tagger
 from aggregator.text import content_token, tokens
 from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
@@ -37,54 +42,7 @@ W_TITLE = 0.10
 MAX_STUDY_TERMS = 40
 MAX_DF_SHARE = 0.5
 MAIN_SHARE = 0.6  # terms in more than half of the studies carry no topical signal
-# Keep a topic link when its score reaches this (see docs/aggregator.md for the reasoning)
-DEFAULT_TOPIC_THRESHOLD = 0.35
-DEFAULT_MAX_TOPIC_LINKS = 50  # per study
 CITATION_BONUS = 1.0  # a citation link scores 1 + its topical score
-
-
-@dataclass
-class LinkSettings:
-    """Tunable linker settings (config table `[aggregate]`)."""
-
-    topic_threshold: float = DEFAULT_TOPIC_THRESHOLD
-    max_topic_links: int = DEFAULT_MAX_TOPIC_LINKS
-
-    @classmethod
-    def from_section(cls, section: dict[str, object]) -> LinkSettings:
-        """Read `topic_threshold` and `max_topic_links` from a config table."""
-        threshold = section.get("topic_threshold", DEFAULT_TOPIC_THRESHOLD)
-        limit = section.get("max_topic_links", DEFAULT_MAX_TOPIC_LINKS)
-        if not isinstance(threshold, int | float) or isinstance(threshold, bool):
-            raise ValueError("[aggregate] topic_threshold must be a number")
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-            raise ValueError("[aggregate] max_topic_links must be a non-negative integer")
-        return cls(float(threshold), limit)
-
-
-@dataclass
-class StudyText:
-    """What the linker reads of a study."""
-
-    id: int
-    title: str = ""
-    abstract: str | None = None
-    tldr: str | None = None
-    mesh_terms: Sequence[str] = ()
-    doi: str | None = None
-    pmid: str | None = None
-    pmcid: str | None = None
-    preset_treatments: Sequence[str] = ()  # set by an importer
-
-
-@dataclass
-class ThreadText:
-    """What the linker reads of a thread."""
-
-    id: int
-    title: str
-    body: str = ""
-    replies: Sequence[str] = ()
 
 
 @dataclass
@@ -102,6 +60,11 @@ def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
     tags, norm = tagger.tag_thread(thread.title, thread.body, thread.replies)
     identifiers = find_identifiers("\n".join((thread.title, thread.body, *thread.replies)))
     return ThreadAnalysis(thread.id, tags, identifiers, Counter(norm.split()))
+
+
+def _given_tokens(tokens_: list[str]) -> list[str]:
+    """The analyzer for documents that are already token lists."""
+    return tokens_
 
 
 class StudyModel:
@@ -170,43 +133,50 @@ class StudyModel:
         self.form_weights = np.divide(forms, totals, out=np.zeros_like(forms), where=totals > 0)
 
     def _keywords(self) -> None:
-        docs: list[Counter[str]] = []
-        for s in self.studies:
-            counts = Counter(tokens(s.title) * 2)
-            counts.update(tokens(s.abstract or ""))
-            counts.update(tokens(s.tldr or ""))
-            counts.update(tokens(" ".join(s.mesh_terms)))
-            docs.append(counts)
+        """TF-IDF keyword vectors of the studies (scikit-learn): sublinear term counts
+        times IDF over the catalogue, terms in more than `MAX_DF_SHARE` of the studies
+        dropped, each study cut to its `MAX_STUDY_TERMS` heaviest terms, L2-normalised."""
+        docs = [tokens(s.title) * 2 + tokens(s.abstract or "") + tokens(s.tldr or "")
+                + tokens(" ".join(s.mesh_terms)) for s in self.studies]
         n = len(docs)
-        df: Counter[str] = Counter()
-        for counts in docs:
-            df.update(counts.keys())
-        limit = max(1, int(MAX_DF_SHARE * n)) if n >= 4 else n
-        self.idf = {t: math.log1p(n / d) for t, d in df.items() if d <= limit}
-        vectors: list[dict[str, float]] = []
-        for counts in docs:
-            vec = {t: (1.0 + math.log(c)) * self.idf[t] for t, c in counts.items()
-                   if t in self.idf}
-            top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_STUDY_TERMS]
-            norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-            vectors.append({t: w / norm for t, w in top})
-        vocab = sorted({t for vec in vectors for t in vec})
-        self.vocab = {t: i for i, t in enumerate(vocab)}
-        self._term_of_word: dict[str, int] = {}
-        self.keywords = [sorted(vec, key=lambda t: -vec[t]) for vec in vectors]
-        self._vocab_list = vocab
-        self._keyword_rank = [{self.vocab[t]: r for r, t in enumerate(words)}
-                              for words in self.keywords]
-        self.idf_by_index = [self.idf[t] for t in vocab]
-        postings: list[list[tuple[int, float]]] = [[] for _ in vocab]
-        for i, vec in enumerate(vectors):
-            for t, w in vec.items():
-                postings[self.vocab[t]].append((i, w))
-        lengths = np.array([len(p) for p in postings], dtype=np.int64)
-        self.p_indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self.p_indptr[1:])
-        self.p_study = np.array([i for p in postings for i, _ in p], dtype=np.int64)
-        self.p_weight = np.array([w for p in postings for _, w in p], dtype=np.float32)
+        counter = CountVectorizer(analyzer=_given_tokens,
+                                  max_df=MAX_DF_SHARE if n >= 4 else 1.0)
+        try:
+            counts = counter.fit_transform(docs)
+        except ValueError:  # no study has a usable term
+            counts, counter = None, None
+        if counts is None or counter is None or counts.shape[1] == 0:
+            self.tfidf: TfidfTransformer | None = None
+            self.study_terms = sp.csr_matrix((n, 0), dtype=np.float64)
+            self.vocab: dict[str, int] = {}
+            self._vocab_list: list[str] = []
+            self.keywords: list[list[str]] = [[] for _ in range(n)]
+            self._keyword_rank: list[dict[int, int]] = [{} for _ in range(n)]
+            self._term_of_word: dict[str, int] = {}
+            return
+        self.tfidf = TfidfTransformer(sublinear_tf=True, norm=None).fit(counts)
+        weights = self.tfidf.transform(counts).tocsr()
+        vocab_list = [str(t) for t in counter.get_feature_names_out()]
+        rows, cols, vals = [], [], []
+        self.keywords = []
+        self._keyword_rank = []
+        for i in range(n):
+            lo, hi = weights.indptr[i], weights.indptr[i + 1]
+            terms, values = weights.indices[lo:hi], weights.data[lo:hi]
+            # heaviest first; ties by term (the vocabulary is in alphabetical order)
+            top = np.lexsort((terms, -values))[:MAX_STUDY_TERMS]
+            rows.extend([i] * len(top))
+            cols.extend(terms[top].tolist())
+            vals.extend(values[top].tolist())
+            self.keywords.append([vocab_list[j] for j in terms[top]])
+            self._keyword_rank.append({int(j): r for r, j in enumerate(terms[top])})
+        kept = sp.csr_matrix((vals, (rows, cols)), shape=weights.shape)
+        self.study_terms = normalize(kept)  # rows of unit length: dot products are cosines
+        # Threads are weighed over the study keywords only (any study's top terms).
+        keyword_terms = set(cols)
+        self.vocab = {t: j for t, j in counter.vocabulary_.items() if j in keyword_terms}
+        self._vocab_list = vocab_list
+        self._term_of_word = {}
 
     def _identifiers(self) -> None:
         self.by_doi: dict[str, int] = {}
@@ -262,24 +232,11 @@ class StudyModel:
         return score, (feats.treatments @ mw.T) > 0
 
     def _text_scores(self, feats: ThreadFeatures, columns: np.ndarray | None) -> np.ndarray:
-        n_rows = feats.count
-        n_cols = len(self.studies)
-        if feats.rows.size == 0 or self.p_study.size == 0:
-            return np.zeros((n_rows, n_cols if columns is None else len(columns)),
-                            dtype=np.float32)
-        starts = self.p_indptr[feats.terms]
-        lengths = self.p_indptr[feats.terms + 1] - starts
-        total = int(lengths.sum())
-        if total == 0:
-            text = np.zeros((n_rows, n_cols), dtype=np.float32)
-        else:
-            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-            positions = offsets + np.arange(total, dtype=np.int64)
-            keys = np.repeat(feats.rows, lengths) * n_cols + self.p_study[positions]
-            values = np.repeat(feats.weights, lengths) * self.p_weight[positions]
-            text = np.bincount(keys, weights=values, minlength=n_rows * n_cols)
-            text = text.reshape(n_rows, n_cols)
-        return text if columns is None else text[:, columns]
+        """TF-IDF cosine of each thread with each study (or the `columns` studies)."""
+        studies = self.study_terms if columns is None else self.study_terms[columns]
+        if feats.text is None:
+            return np.zeros((feats.count, studies.shape[0]), dtype=np.float32)
+        return np.asarray((feats.text @ studies.T).todense(), dtype=np.float32)
 
     def term_of(self, word: str) -> int:
         """The vocabulary index of a raw word (-1: not a study keyword), memoised."""
@@ -319,8 +276,7 @@ class ThreadFeatures:
         self.forms = np.zeros((n, len(model.form_keys)), dtype=np.float32)
         rows: list[int] = []
         columns: list[int] = []
-        weights: list[float] = []
-        idf_by_index = model.idf_by_index
+        counts: list[int] = []
         self.terms_of: list[Counter[int]] = []
         for r, thread in enumerate(threads):
             for tid, tag in thread.tags.items():
@@ -334,18 +290,17 @@ class ThreadFeatures:
                     f = model.f_index.get(f"{tid}:{form}")
                     if f is not None:
                         self.forms[r, f] = 1.0
-            counts = model.thread_terms(thread)
-            self.terms_of.append(counts)
-            vec = [(j, (1.0 + math.log(c)) * idf_by_index[j]) for j, c in counts.items()]
-            if vec:
-                norm = math.sqrt(sum(w * w for _, w in vec))
-                for term, w in vec:
-                    rows.append(r)
-                    columns.append(term)
-                    weights.append(w / norm)
-        self.rows = np.array(rows, dtype=np.int64)
-        self.terms = np.array(columns, dtype=np.int64)
-        self.weights = np.array(weights, dtype=np.float32)
+            terms = model.thread_terms(thread)
+            self.terms_of.append(terms)
+            rows.extend([r] * len(terms))
+            columns.extend(terms.keys())
+            counts.extend(terms.values())
+        # The same TF-IDF weighting as the studies' (the catalogue's IDF), L2-normalised.
+        self.text: sp.csr_matrix | None = None
+        if model.tfidf is not None:
+            matrix = sp.csr_matrix((counts, (rows, columns)),
+                                   shape=(n, model.study_terms.shape[1]), dtype=np.float64)
+            self.text = normalize(model.tfidf.transform(matrix))
 
 
 def top_per_study(score: np.ndarray, eligible: np.ndarray, limit: int,

@@ -21,7 +21,8 @@ import numpy as np
 from sqlalchemy import select
 
 from aggregator.lexicon import Lexicon, load_lexicon
-from aggregator.linker import LinkSettings, StudyModel, StudyText, ThreadText, analyse_thread
+from aggregator.link_types import LinkSettings, StudyText, ThreadText
+from aggregator.linker import StudyModel, analyse_thread
 from aggregator.run import aggregate
 from aggregator.tagger import Tagger
 from models.db import make_engine, session_factory

@@ -30,7 +30,8 @@ from aggregator import store
 from aggregator.blocks import Block, BlockWorker, RunState, topic_row
 from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
-from aggregator.linker import LinkSettings, StudyModel, ThreadText
+from aggregator.link_types import LinkSettings, ThreadText
+from aggregator.linker import StudyModel
 from aggregator.tagger import Tagger
 from aggregator.topic_pool import CandidatePool, plan_topics
 from models.entities import ThreadStudyLink

@@ -14,7 +14,7 @@ from sqlalchemy import Table, delete, func, insert, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from aggregator.lexicon import Lexicon
-from aggregator.linker import StudyText, ThreadText
+from aggregator.link_types import StudyText, ThreadText
 from models.bulk import bulk_update, bulk_write
 from models.entities import (
     Meta,

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
-from aggregator.linker import DEFAULT_TOPIC_THRESHOLD  # noqa: E402
+from aggregator.link_types import DEFAULT_TOPIC_THRESHOLD  # noqa: E402
 from aggregator.quality import evaluate, load_corpus, threshold_sweep  # noqa: E402
 
 TARGETS = {"tagging F1": 0.95, "tagging P": 0.97, "citations P": 1.0, "citations R": 1.0,

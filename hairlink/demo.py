@@ -212,7 +212,7 @@ def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
 def stage_aggregate(engine: Engine, config: Config) -> str:
     """Tag treatments and link threads to studies (as `hairlink aggregate`)."""
     from aggregator.lexicon import load_lexicon
-    from aggregator.linker import LinkSettings
+    from aggregator.link_types import LinkSettings
     from aggregator.run import aggregate
 
     stats = aggregate(session_factory(engine), lexicon=load_lexicon(config.lexicon),

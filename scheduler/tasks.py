@@ -1,6 +1,6 @@
 """The in-process jobs: aggregation and digest export, through the aggregator's Python API.
 
-Both are imported when first run (the aggregator loads numpy, bm25s and Jinja2), so the
+Both are imported when first run (the aggregator loads numpy, scikit-learn and Jinja2), so the
 service starts fast and a crawl-only configuration never loads them.
 """
 
@@ -25,7 +25,7 @@ def check(config: Config) -> None:
     if not load_settings(config).aggregate:
         return
     from aggregator.lexicon import load_lexicon
-    from aggregator.linker import LinkSettings
+    from aggregator.link_types import LinkSettings
 
     load_lexicon(config.lexicon)
     LinkSettings.from_section(config.section("aggregate"))
@@ -42,7 +42,7 @@ def aggregate(engine: Engine, config: Config, should_stop: Callable[[], bool]) -
     redone by the next run (the aggregator writes links and hashes last).
     """
     from aggregator.lexicon import load_lexicon
-    from aggregator.linker import LinkSettings
+    from aggregator.link_types import LinkSettings
     from aggregator.run import aggregate as run_aggregate
 
     lexicon = load_lexicon(config.lexicon)

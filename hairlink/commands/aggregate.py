@@ -9,8 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from aggregator.lexicon import LexiconError, load_lexicon
-from aggregator.linker import LinkSettings
-from aggregator.run import aggregate as run_aggregate
+from aggregator.link_types import LinkSettings
 from hairlink.app import app, console, fail, state
 from models.db import session_factory
 from models.migrate import upgrade
@@ -33,6 +32,8 @@ def aggregate(
         settings = LinkSettings.from_section(config.section("aggregate"))
     except (LexiconError, ValueError) as exc:
         fail(f"configuration error: {exc}", code=2)
+    from aggregator.run import aggregate as run_aggregate  # numpy, scipy, scikit-learn
+
     upgrade(st.engine)
     make_session = session_factory(st.engine)
     quiet = fmt == "json" or not console.is_terminal

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from aggregator.lexicon import load_lexicon
 from aggregator.lexicon_delta import PhraseScanner, lexicon_delta
-from aggregator.linker import ThreadText
+from aggregator.link_types import ThreadText
 from aggregator.run import aggregate
 from models.db import session_factory
 from models.entities import Thread, ThreadStudyLink, ThreadTreatment

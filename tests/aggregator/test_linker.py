@@ -6,14 +6,8 @@ import numpy as np
 import pytest
 
 from aggregator.lexicon import load_lexicon
-from aggregator.linker import (
-    LinkSettings,
-    StudyModel,
-    StudyText,
-    ThreadText,
-    analyse_thread,
-    top_per_study,
-)
+from aggregator.link_types import LinkSettings, StudyText, ThreadText
+from aggregator.linker import StudyModel, analyse_thread, top_per_study
 from aggregator.tagger import Tagger
 
 STUDIES = [

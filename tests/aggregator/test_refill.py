@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from aggregator.lexicon import load_lexicon
-from aggregator.linker import LinkSettings
+from aggregator.link_types import LinkSettings
 from aggregator.run import aggregate
 from aggregator.store import sync_treatments
 from models.db import session_factory

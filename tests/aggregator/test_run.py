@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import hairlink.cli  # noqa: F401  (registers the commands)
 from aggregator.lexicon import load_lexicon
-from aggregator.linker import LinkSettings
+from aggregator.link_types import LinkSettings
 from aggregator.run import aggregate
 from aggregator.store import LEXICON_HASH_KEY, get_meta, sync_treatments
 from hairlink.app import app
