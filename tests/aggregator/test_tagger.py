@@ -104,6 +104,7 @@ ALIASES = [
     ("exosomes after microneedling my scalp", "exosomes"),
     ("FUE in Istanbul, 3200 grafts", "hair_transplant"),
     ("FUT scar", "hair_transplant"),
+    ("shock loss after follicular unit excision", "hair_transplant"),
     ("got my HT last year", "hair_transplant"),
     ("hair transplant consult", "hair_transplant"),
     ("SMP at NW7", "smp"),
