@@ -49,3 +49,25 @@ def normalise_pmcid(value: str | None) -> str | None:
         return None
     digits = match.group(1).lstrip("0")
     return f"PMC{digits}" if digits else None
+
+
+def study_key(pmid: str | None, doi: str | None, pmcid: str | None, study_id: int) -> str:
+    """A study's public key: `pmid:N`, else `doi:...`, else `pmcid:...`, else `id:N`."""
+    if pmid:
+        return f"pmid:{pmid}"
+    if doi:
+        return f"doi:{doi}"
+    if pmcid:
+        return f"pmcid:{pmcid}"
+    return f"id:{study_id}"
+
+
+def identifier_url(doi: str | None, pmid: str | None, pmcid: str | None) -> str | None:
+    """A link to a paper from its identifiers: doi.org, else PubMed, else PMC."""
+    if doi:
+        return f"https://doi.org/{doi}"
+    if pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    if pmcid:
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+    return None

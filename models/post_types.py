@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from models.identifiers import study_key
+
 
 @dataclass(frozen=True)
 class StudyRef:
@@ -21,13 +23,7 @@ class StudyRef:
     @property
     def key(self) -> str:
         """The preferred public key: `pmid:N`, else `doi:...`, else `pmcid:...`, else `id:N`."""
-        if self.pmid:
-            return f"pmid:{self.pmid}"
-        if self.doi:
-            return f"doi:{self.doi}"
-        if self.pmcid:
-            return f"pmcid:{self.pmcid}"
-        return f"id:{self.id}"
+        return study_key(self.pmid, self.doi, self.pmcid, self.id)
 
 
 @dataclass(frozen=True)

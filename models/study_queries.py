@@ -9,7 +9,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from models.entities import Study, StudyTreatment
-from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
+from models.identifiers import identifier_url, normalise_doi, normalise_pmcid, normalise_pmid
 
 # The keys every listed study carries (JSON and CSV output), in this order.
 STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "journal", "year", "month", "authors",
@@ -81,13 +81,7 @@ def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
 
 def default_url(study: Study) -> str | None:
     """A link to the paper from its identifiers: DOI, else PubMed, else PMC."""
-    if study.doi:
-        return f"https://doi.org/{study.doi}"
-    if study.pmid:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/"
-    if study.pmcid:
-        return f"https://pmc.ncbi.nlm.nih.gov/articles/{study.pmcid}/"
-    return None
+    return identifier_url(study.doi, study.pmid, study.pmcid)
 
 
 def list_studies(session: Session, treatment: str | None = None, search: str | None = None,

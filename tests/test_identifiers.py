@@ -1,6 +1,12 @@
 import pytest
 
-from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
+from models.identifiers import (
+    identifier_url,
+    normalise_doi,
+    normalise_pmcid,
+    normalise_pmid,
+    study_key,
+)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -30,3 +36,14 @@ def test_normalise_pmid(raw: object, expected: str | None) -> None:
 ])
 def test_normalise_pmcid(raw: str, expected: str | None) -> None:
     assert normalise_pmcid(raw) == expected
+
+
+def test_study_key_and_identifier_url_prefer_pmid_then_doi_then_pmcid() -> None:
+    assert study_key("123", "10.1/x", "PMC9", 7) == "pmid:123"
+    assert study_key(None, "10.1/x", "PMC9", 7) == "doi:10.1/x"
+    assert study_key(None, None, "PMC9", 7) == "pmcid:PMC9"
+    assert study_key(None, None, None, 7) == "id:7"
+    assert identifier_url("10.1/x", "123", None) == "https://doi.org/10.1/x"
+    assert identifier_url(None, "123", "PMC9") == "https://pubmed.ncbi.nlm.nih.gov/123/"
+    assert identifier_url(None, None, "PMC9") == "https://pmc.ncbi.nlm.nih.gov/articles/PMC9/"
+    assert identifier_url(None, None, None) is None

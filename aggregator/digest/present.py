@@ -14,6 +14,8 @@ from functools import lru_cache
 import humanize
 
 from models.entities import Study
+from models.identifiers import identifier_url
+from models.identifiers import study_key as identifier_key
 from models.post_types import Post
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -88,27 +90,12 @@ def community_line(post: Post) -> str:
 
 def study_key(study: Study) -> str:
     """The public key of a study: `pmid:N`, else `doi:...`, else `pmcid:...`, else `id:N`."""
-    if study.pmid:
-        return f"pmid:{study.pmid}"
-    if study.doi:
-        return f"doi:{study.doi}"
-    if study.pmcid:
-        return f"pmcid:{study.pmcid}"
-    return f"id:{study.id}"
+    return identifier_key(study.pmid, study.doi, study.pmcid, study.id)
 
 
 def study_url(study: Study) -> str | None:
     """The paper's link: its stored URL if http(s), else from its DOI, PMID or PMCID."""
-    url = safe_url(study.url)
-    if url:
-        return url
-    if study.doi:
-        return safe_url(f"https://doi.org/{study.doi}")
-    if study.pmid:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/"
-    if study.pmcid:
-        return safe_url(f"https://www.ncbi.nlm.nih.gov/pmc/articles/{study.pmcid}/")
-    return None
+    return safe_url(study.url) or safe_url(identifier_url(study.doi, study.pmid, study.pmcid))
 
 
 def file_stem(study: Study) -> str:
