@@ -24,7 +24,7 @@ class LexiconError(ValueError):
 def lower_and_normalise(text: str) -> tuple[str, str]:
     """(lower-cased text, normalised text), both as long as `text`."""
     lowered = text.lower()
-    if len(lowered) != len(text):
+    if len(lowered) != len(text):  # a few characters grow when lower-cased (e.g. "İ")
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     return lowered, lowered.encode("latin-1", "replace").translate(_BYTE_TABLE).decode("latin-1")
 
@@ -35,10 +35,7 @@ def normalise(text: str) -> str:
     Characters outside Latin-1 (emoji, CJK, typographic dashes and quotes) count as
     separators; the byte-level translation keeps this fast.
     """
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few characters grow when lower-cased (e.g. "İ")
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return lowered.encode("latin-1", "replace").translate(_BYTE_TABLE).decode("latin-1")
+    return lower_and_normalise(text)[1]
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (one object per rule)
@@ -224,9 +221,9 @@ def _near(word: str) -> str:
     return word if word == NEAR_TREATMENT else " ".join(normalise(word).split())
 
 
-def _key(alias: str) -> str:
-    key = normalise(alias).strip()
-    return key
+def alias_key(alias: str) -> str:
+    """The key an alias, decoy or cue is matched by: its normalised, stripped form."""
+    return normalise(alias).strip()
 
 
 def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
@@ -235,7 +232,7 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
     aliases: dict[str, list[Target]] = {}
 
     def add(alias: str, target: Target) -> None:
-        key = _key(alias)
+        key = alias_key(alias)
         if not key:
             raise LexiconError(f"{origin}: alias {alias!r} has no letters or digits")
         targets = aliases.setdefault(key, [])
@@ -254,16 +251,16 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
             if form not in FORMS:
                 raise LexiconError(f"{where}: unknown form {form!r}")
         treatments[tid] = TreatmentInfo(tid, str(raw.get("name", tid)), category, forms)
-        alias_forms = {_key(k): v for k, v in raw.get("alias_forms", {}).items()}
+        alias_forms = {alias_key(k): v for k, v in raw.get("alias_forms", {}).items()}
         for form in alias_forms.values():
             if form not in FORMS:
                 raise LexiconError(f"{where}: unknown form {form!r} in alias_forms")
         for alias in [*raw.get("aliases", []), tid.replace("_", " ")]:
-            add(alias, Target(tid, alias_forms.get(_key(alias))))
+            add(alias, Target(tid, alias_forms.get(alias_key(alias))))
         for index, rule_raw in enumerate(raw.get("rule", [])):
             rule = _rule(rule_raw, f"{where} rule #{index + 1}")
             for alias in rule_raw.get("aliases", []):
-                add(alias, Target(tid, alias_forms.get(_key(alias)), rule))
+                add(alias, Target(tid, alias_forms.get(alias_key(alias)), rule))
     for combo in data.get("combo", []):
         for tid in combo.get("treatments", []):
             if tid not in treatments:
@@ -278,8 +275,8 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
         if form not in FORMS:
             raise LexiconError(f"{origin}: unknown form {form!r}")
         for cue in spec.get("cues", []):
-            if _key(cue):
-                words[_key(cue)] = form
+            if alias_key(cue):
+                words[alias_key(cue)] = form
         if spec.get("patterns"):
             pattern = _compile("|".join(f"(?:{p})" for p in spec["patterns"]),
                                f"{origin}: forms.{form}")
@@ -289,7 +286,7 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
                 hints.update(h.lower() for h in spec["pattern_hints"])
             else:
                 hints = None
-    decoys = frozenset(_key(d) for d in data.get("decoys", []) if _key(d))
+    decoys = frozenset(alias_key(d) for d in data.get("decoys", []) if alias_key(d))
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"),
                           usedforsecurity=False).hexdigest()
     return Lexicon(treatments, aliases, decoys, words, patterns,

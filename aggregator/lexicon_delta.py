@@ -17,7 +17,7 @@ from typing import Any
 
 import ahocorasick
 
-from aggregator.lexicon import normalise
+from aggregator.lexicon import alias_key, normalise
 from aggregator.link_types import ThreadText
 
 # Top-level lexicon keys whose changes `lexicon_delta` can confine to some threads.
@@ -55,7 +55,7 @@ def lexicon_delta(old: dict[str, Any] | None, new: dict[str, Any]) -> LexiconDel
         treatments.update(data.get("treatments", []))
         phrases.update(data.get("aliases", []))
     phrases.update(set(old.get("decoys", [])) ^ set(new.get("decoys", [])))
-    keys = {normalise(p).strip() for p in phrases}  # as the tagger keys its aliases
+    keys = {alias_key(p) for p in phrases}  # as the tagger keys its aliases
     return LexiconDelta(frozenset(treatments), frozenset(k for k in keys if k))
 
 
