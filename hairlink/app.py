@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from hairlink import __version__
 from models.config import Config, ConfigError, load_config
-from models.db import make_engine
+from models.db import make_engine, read_only
 
 app = typer.Typer(
     name="hairlink",
@@ -48,6 +48,12 @@ class State:
         if self._engine is None:
             self._engine = make_engine(self.config.database_url)
         return self._engine
+
+    @property
+    def read_engine(self) -> Engine:
+        """The same database for commands that only read: on SQLite their transactions take
+        no write lock, so crawls and imports can write meanwhile."""
+        return read_only(self.engine)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
 from aggregator.digest.present import file_stem
 from aggregator.digest.views import DigestView, digest_view
-from models.db import session_factory
+from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 
@@ -283,6 +283,6 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
 def export_all(engine: Engine, out_dir: Path | str, fmt: str, *, now: datetime | None = None,
                limit: int | None = 50, charts: str = "auto") -> ExportReport:
     """Every stored study's `fmt` digest into `out_dir` (in its own read-only session)."""
-    with session_factory(engine)() as session:
+    with session_factory(read_only(engine))() as session:
         return export_digests(session, all_study_ids(session), fmt, Path(out_dir), now=now,
                               limit=limit, charts=charts)

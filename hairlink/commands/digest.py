@@ -46,7 +46,7 @@ def digest(
         raise typer.BadParameter("give study keys or --all (not both)", param_hint="KEYS")
     if out.exists() and not out.is_dir():
         fail(f"--out {out} exists and is not a directory")
-    engine = state(ctx).engine
+    engine = state(ctx).read_engine
     require_schema(engine)
     started = time.perf_counter()
     with session_factory(engine)() as session:
@@ -73,7 +73,7 @@ def show(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Threads shown.")] = 10,
 ) -> None:
     """One study's digest in the terminal: the study, then its related threads."""
-    engine = state(ctx).engine
+    engine = state(ctx).read_engine
     require_schema(engine)
     with session_factory(engine)() as session:
         try:

@@ -75,7 +75,7 @@ def posts(
                       category=category, since=time_option(since, "--since", now),
                       until=time_option(until, "--until", now, end_of_day=True),
                       min_score=min_score, search=search, sort=sort, limit=limit or None)
-    engine = state(ctx).engine
+    engine = state(ctx).read_engine
     require_schema(engine)
     with session_factory(engine)() as session:
         if study is not None:

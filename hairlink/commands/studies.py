@@ -17,7 +17,7 @@ from aggregator.lexicon import LexiconError, load_lexicon
 from aggregator.store import sync_treatments
 from hairlink.app import app, console, fail, state
 from hairlink.commands.importing import import_app
-from models.db import session_factory, session_scope
+from models.db import session_factory
 from models.migrate import upgrade
 from models.study_queries import STUDY_FIELDS, list_studies
 from scrapers.enrich.run import enrich
@@ -76,7 +76,7 @@ def studies_list(
         fail(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {fmt!r}", code=2)
     st = state(ctx)
     upgrade(st.engine)
-    with session_scope(st.engine) as session:
+    with session_factory(st.read_engine)() as session:
         rows = list_studies(session, treatment=treatment, search=search, limit=limit)
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
