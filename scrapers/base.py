@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from models.config import Config, SourceConfig, load_config
 from models.db import make_engine
 from models.entities import Thread
-from models.migrate import current_revision, head_revision, upgrade
+from models.migrate import ensure_schema
 from models.store import ensure_source, utcnow
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.parsers.common import ListEntry, ListPage, ParseError, ThreadPage
@@ -58,12 +58,6 @@ def truthy(value: Any) -> bool:
 def user_agent(contact: str | None) -> str:
     """`hairlink/<version> (+<contact>)`."""
     return f"hairlink/{VERSION} (+{contact or DEFAULT_CONTACT})"
-
-
-def ensure_schema(engine: Engine) -> None:
-    """Create or upgrade the schema when it is not at the head revision."""
-    if current_revision(engine) != head_revision():
-        upgrade(engine)
 
 
 def plan_list_page(entries: Iterable[ListEntry], known: dict[str, KnownThread],

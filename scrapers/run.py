@@ -37,8 +37,8 @@ from sqlalchemy.orm import Session
 from models.config import Config, ConfigError, SourceConfig, load_config
 from models.db import make_engine
 from models.entities import CrawlRun
+from models.migrate import ensure_schema
 from models.store import utcnow
-from scrapers.base import ensure_schema
 from scrapers.distributed.frontier import is_distributed
 from scrapers.distributed.seeding import run_seed
 from scrapers.extensions import run_counters

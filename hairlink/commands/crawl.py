@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from hairlink.app import app, console, err_console, fail, state
 from models.config import Config, SourceConfig
 from models.entities import CrawlRun
-from scrapers.base import ensure_schema
+from models.migrate import ensure_schema
 from scrapers.run import create_run, finish_run
 
 POLL_SECONDS = 0.5

@@ -17,9 +17,9 @@ from scrapy_redis.queue import PriorityQueue
 
 from models.config import Config, SourceConfig
 from models.db import make_engine
+from models.migrate import ensure_schema
 from models.store import utcnow
 from scrapers import redis_serializer
-from scrapers.base import ensure_schema
 from scrapers.distributed.frontier import (
     REQUEUE_LEDGER,
     Keys,

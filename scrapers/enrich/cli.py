@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from models.config import ConfigError, load_config
     from models.db import make_engine, session_factory
-    from models.migrate import current_revision, head_revision, upgrade
+    from models.migrate import ensure_schema
 
     parser = argparse.ArgumentParser(prog="python -m scrapers.enrich",
                                      description="Enrich stored studies (TLDR, citations).")
@@ -42,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     engine = make_engine(config.database_url)
     try:
-        if current_revision(engine) != head_revision():
-            upgrade(engine)
+        ensure_schema(engine)
         with session_factory(engine)() as session:
             report = enrich(session, settings, everything=args.all, limit=args.limit)
     finally:
