@@ -7,36 +7,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from http.client import HTTPException
 from typing import Any
 
-from models.store import utcnow
 from scrapers.enrich.report import EnrichReport
 from scrapers.enrich.settings import EnrichSettings
+from scrapers.retry_after import parse_retry_after
 
 RETRY_STATUSES = (429, 503)
 
 
 class RequestFailed(Exception):
     """A request that did not get a usable answer (network error, 5xx, retries exhausted)."""
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - (now or utcnow())).total_seconds())
 
 
 class HttpClient:
@@ -85,7 +67,7 @@ class HttpClient:
                 if attempt == self.settings.max_retries:
                     raise RequestFailed(f"{service}: HTTP {exc.code} after {attempt + 1} "
                                         "attempts") from exc
-                wait = retry_after_seconds(exc.headers.get("Retry-After"))
+                wait = parse_retry_after(exc.headers.get("Retry-After"))
                 wait = min(self.settings.max_wait, wait if wait is not None else 2.0 ** attempt)
                 self.report.retries += 1
                 self.sleep(wait)

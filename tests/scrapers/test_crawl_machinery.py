@@ -20,11 +20,11 @@ from hairlink.app import app
 from scrapers.base import KnownThread, plan_list_page, user_agent
 from scrapers.items import ReplyItem, StudyItem, ThreadItem
 from scrapers.loopback import LoopbackServer
-from scrapers.middlewares import parse_retry_after
 from scrapers.parsers.common import ListEntry
 from scrapers.pipelines.authors import author_salt, hash_author, load_salt
 from scrapers.pipelines.clean import CleanPipeline
 from scrapers.pipelines.validate import ValidatePipeline
+from scrapers.retry_after import parse_retry_after
 from scrapers.run import final_status
 from tests.scrapers.crawlkit import ROOT, describe, run_crawl, stored, write_config
 from tests.scrapers.sites import make_threads, serve_discourse

@@ -16,9 +16,9 @@ from werkzeug import Request, Response
 
 from models.entities import Study
 from models.study_store import upsert_study
-from scrapers.enrich.client import retry_after_seconds
 from scrapers.enrich.run import enrich
 from scrapers.enrich.settings import EnrichSettings
+from scrapers.retry_after import parse_retry_after as retry_after_seconds
 
 S2_PATH = "/graph/v1/paper/batch"
 EPMC_PATH = "/europepmc/webservices/rest/search"
