@@ -68,9 +68,9 @@ def normalised_ids(item: StudyIn) -> dict[str, str]:
 
 
 def study_content_hash(study: Study) -> str:
-    """A hash of the study text the linker reads."""
-    payload = json.dumps([study.title, study.abstract, study.tldr, study.mesh_terms],
-                         sort_keys=True, default=str)
+    """A hash of what the linker reads of a study: its text and its identifiers."""
+    payload = json.dumps([study.title, study.abstract, study.tldr, study.mesh_terms,
+                          study.pmid, study.doi, study.pmcid], sort_keys=True, default=str)
     return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
@@ -171,13 +171,22 @@ def _absorb(session: Session, keep: Study, other: Study) -> None:
 
 def set_study_treatments(session: Session, study_id: int, treatment_ids: list[str],
                          replace: bool = True) -> None:
-    """Attach treatments to a study (replacing its set unless `replace` is False)."""
+    """Attach treatments to a study (replacing its set unless `replace` is False).
+
+    A change marks the study for relinking by the next aggregate run.
+    """
+    current = set(session.scalars(select(StudyTreatment.treatment_id)
+                                  .where(StudyTreatment.study_id == study_id)))
+    wanted = set(treatment_ids) if replace else current | set(treatment_ids)
+    if wanted == current:
+        return
     if replace:
         session.query(StudyTreatment).filter(StudyTreatment.study_id == study_id).delete()
     rows = [{"study_id": study_id, "treatment_id": t} for t in sorted(set(treatment_ids))]
     if rows:
         stmt = dialect_insert(session, StudyTreatment).on_conflict_do_nothing()
         session.execute(stmt, rows)
+    session.execute(update(Study).where(Study.id == study_id).values(aggregated_hash=None))
 
 
 def upsert_studies(session: Session, items: list[StudyIn]) -> StudyUpsertStats:

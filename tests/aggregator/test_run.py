@@ -152,6 +152,30 @@ def test_new_study_is_linked_to_old_threads(engine: Engine, session: Session) ->
     assert ("t1", "10.1001/jamadermatol.2024.0284") in found
 
 
+def test_a_study_gaining_an_identifier_or_treatments_is_relinked(engine: Engine,
+                                                                 session: Session) -> None:
+    """What the linker reads of a study besides its text: identifiers (a thread citing the
+    new one becomes a citation link) and importer-set treatments."""
+    seed(engine, studies=[{k: v for k, v in ROSEMARY.items() if k != "treatments"}])
+    make = session_factory(engine)
+    with make() as s, s.begin():
+        source_id = ensure_source(s, "forum", "discourse", "https://forum.invalid")
+        upsert_threads(s, source_id, [thread("t5", "The PMC paper", "See PMC4567890 on it.")])
+    aggregate(make)
+    assert ("t5", "25842469") not in links(session)
+    session.rollback()
+    with make() as s, s.begin():
+        upsert_study(s, {"pmid": "25842469", "pmcid": "PMC4567890"})
+    stats = aggregate(make)
+    assert stats.studies_changed == 1
+    assert links(session)[("t5", "25842469")].kind == "citation"
+    session.rollback()
+    with make() as s, s.begin():
+        upsert_study(s, {"pmid": "25842469", "treatments": ["biotin"]})
+    assert aggregate(make).studies_changed == 1
+    assert aggregate(make).studies_changed == 0
+
+
 def test_lexicon_change_and_full_redo_everything(engine: Engine, session: Session,
                                                  tmp_path: Path) -> None:
     seed(engine)
