@@ -41,12 +41,6 @@ class Identifiers:
     pmids: set[str] = field(default_factory=set)
     pmcids: set[str] = field(default_factory=set)
 
-    def update(self, other: Identifiers) -> None:
-        """Add another text's identifiers."""
-        self.dois |= other.dois
-        self.pmids |= other.pmids
-        self.pmcids |= other.pmcids
-
     def __bool__(self) -> bool:
         return bool(self.dois or self.pmids or self.pmcids)
 

@@ -33,6 +33,7 @@ from aggregator.citations import Identifiers, doi_candidates, find_identifiers
 from aggregator.link_types import StudyText, ThreadText
 from aggregator.tagger import Tag, Tagger
 from aggregator.text import content_token, tokens
+from aggregator.topic_pool import trim
 from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
 
 W_OVERLAP = 0.55
@@ -40,8 +41,8 @@ W_TEXT = 0.25
 W_FORMS = 0.10
 W_TITLE = 0.10
 MAX_STUDY_TERMS = 40
-MAX_DF_SHARE = 0.5
-MAIN_SHARE = 0.6  # terms in more than half of the studies carry no topical signal
+MAX_DF_SHARE = 0.5  # terms in more than half of the studies carry no topical signal
+MAIN_SHARE = 0.6  # a main treatment weighs at least this share of the heaviest
 CITATION_BONUS = 1.0  # a citation link scores 1 + its topical score
 
 
@@ -307,19 +308,5 @@ def top_per_study(score: np.ndarray, eligible: np.ndarray, limit: int,
                   thread_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(study indices, thread ids, scores) of the `limit` best eligible threads per study."""
     rows, cols = np.nonzero(eligible)
-    if rows.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float64)
-    values = score[rows, cols].astype(np.float64)
-    threads = thread_ids[rows]
-    order = np.lexsort((threads, -values, cols))
-    cols, threads, values = cols[order], threads[order], values[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(cols)) + 1]
-    rank = np.arange(cols.size) - np.repeat(starts, np.diff(np.r_[starts, cols.size]))
-    keep = rank < limit
-    return cols[keep].astype(np.int64), threads[keep], values[keep]
-
-
-def analyse_all(tagger: Tagger, threads: Iterable[ThreadText]) -> list[ThreadAnalysis]:
-    """Analyse many threads (a convenience for evaluation and tests)."""
-    return [analyse_thread(tagger, t) for t in threads]
+    return trim(cols.astype(np.int64), thread_ids[rows].astype(np.int64),
+                score[rows, cols].astype(np.float64), limit)

@@ -195,13 +195,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
         if pending is not None:
             finish(pending[0], pending[1]())
 
-    final_s, final_t, final_v = pool.arrays()
-    if citation_rows:  # a cited pair is a citation link, not a topic one
-        cited = np.array([model.index_of[r["study_id"]] * (1 << 40) + r["thread_id"]
-                          for r in citation_rows], dtype=np.int64)
-        topic = ~np.isin(final_s * (1 << 40) + final_t, cited)
-        final_s, final_t, final_v = final_s[topic], final_t[topic], final_v[topic]
-    plan = plan_topics((final_s, final_t, final_v), (seeded_s, seeded_t, seeded_v),
+    # No cited pair is in the pool: blocks make them ineligible, and a seeded entry is never
+    # one of a changed thread or study (the only pairs whose citations are found again).
+    plan = plan_topics(pool.arrays(), (seeded_s, seeded_t, seeded_v),
                        seeded_link, model.ids, keep, pool.limit, floors, changed_studies)
     refill = set() if refilling else plan.short
 

@@ -130,10 +130,6 @@ class Tagger:
         norm = self._tag_parts(parts, locations, tags)
         return tags, norm
 
-    def tag_text(self, text: str, location: str, tags: dict[str, Tag]) -> None:
-        """Add the treatments of one text, found at `location`, to `tags`."""
-        self._tag_parts([text], [location], tags)
-
     def _tag_parts(self, parts: list[str], locations: list[str], tags: dict[str, Tag]) -> str:
         # Parts are joined by newlines: a newline ends a sentence, so no rule or form cue
         # reaches across parts; a match's part is found from its offset.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
 _STOP_TEXT = """
@@ -54,11 +53,6 @@ def _stem_or_empty(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """Content tokens of `text`, stemmed."""
     return [s for s in map(_stem_or_empty, _WORD.findall(text.lower())) if s]
-
-
-def word_counts(texts: list[str] | tuple[str, ...]) -> Counter[str]:
-    """Raw (unstemmed, stopwords included) word counts over several texts: C-speed."""
-    return Counter(_WORD.findall("\n".join(texts).lower()))
 
 
 def content_token(word: str) -> str:
