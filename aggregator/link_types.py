@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aggregator.lexicon import Lexicon, load_lexicon
+from models.config import Config
+
 # Keep a topic link when its score reaches this (see docs/aggregator.md for the reasoning)
 DEFAULT_TOPIC_THRESHOLD = 0.35
 DEFAULT_MAX_TOPIC_LINKS = 50  # per study
@@ -56,3 +59,11 @@ class ThreadText:
     title: str
     body: str = ""
     replies: Sequence[str] = ()
+
+
+def aggregate_settings(config: Config) -> tuple[Lexicon, LinkSettings]:
+    """The lexicon (`lexicon` key) and link settings (`[aggregate]`) a config asks for.
+
+    Raises ValueError (a LexiconError is one) naming what is wrong.
+    """
+    return load_lexicon(config.lexicon), LinkSettings.from_section(config.section("aggregate"))

@@ -66,6 +66,23 @@ class AggregateStats:
         """The stats as a plain dict (for JSON output)."""
         return asdict(self)
 
+    def summary(self) -> str:
+        """One line: what kind of run it was and what it did."""
+        if self.full:
+            reason = "full run"
+        elif self.lexicon_partial:
+            reason = f"lexicon changed: {self.lexicon_threads} threads affected"
+        else:
+            reason = "lexicon changed: full run" if self.lexicon_changed else "incremental"
+        return (f"{reason}: {self.threads_tagged} threads tagged ({self.thread_treatments} "
+                f"treatment tags), {self.threads_scanned} scanned for links, "
+                f"{self.studies_changed} of {self.studies} studies re-tagged; "
+                f"{self.citation_links} citation links, +{self.topic_links_added}/"
+                f"-{self.topic_links_removed} topic links ({self.topic_links_total} stored)"
+                + (f", {self.studies_refilled} studies relinked from scratch"
+                   if self.studies_refilled else "")
+                + f" in {self.seconds:.1f}s")
+
 
 def aggregate(make_session: Callable[[], Session], *, full: bool = False,
               lexicon: Lexicon | None = None, settings: LinkSettings | None = None,

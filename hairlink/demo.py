@@ -211,15 +211,11 @@ def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
 
 def stage_aggregate(engine: Engine, config: Config) -> str:
     """Tag treatments and link threads to studies (as `hairlink aggregate`)."""
-    from aggregator.lexicon import load_lexicon
-    from aggregator.link_types import LinkSettings
+    from aggregator.link_types import aggregate_settings
     from aggregator.run import aggregate
 
-    stats = aggregate(session_factory(engine), lexicon=load_lexicon(config.lexicon),
-                      settings=LinkSettings.from_section(config.section("aggregate")))
-    return (f"{stats.threads_tagged} threads tagged ({stats.thread_treatments} treatment "
-            f"tags), {stats.citation_links} citation links, {stats.topic_links_total} "
-            "topic links")
+    lexicon, settings = aggregate_settings(config)
+    return aggregate(session_factory(engine), lexicon=lexicon, settings=settings).summary()
 
 
 def stage_export(engine: Engine, out: Path, result: DemoResult) -> str:

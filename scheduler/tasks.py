@@ -24,11 +24,9 @@ def check(config: Config) -> None:
     """
     if not load_settings(config).aggregate:
         return
-    from aggregator.lexicon import load_lexicon
-    from aggregator.link_types import LinkSettings
+    from aggregator.link_types import aggregate_settings
 
-    load_lexicon(config.lexicon)
-    LinkSettings.from_section(config.section("aggregate"))
+    aggregate_settings(config)
 
 
 class Interrupted(Exception):
@@ -41,12 +39,10 @@ def aggregate(engine: Engine, config: Config, should_stop: Callable[[], bool]) -
     An aggregation interrupted by a stopping service keeps the batches it committed and is
     redone by the next run (the aggregator writes links and hashes last).
     """
-    from aggregator.lexicon import load_lexicon
-    from aggregator.link_types import LinkSettings
+    from aggregator.link_types import aggregate_settings
     from aggregator.run import aggregate as run_aggregate
 
-    lexicon = load_lexicon(config.lexicon)
-    settings = LinkSettings.from_section(config.section("aggregate"))
+    lexicon, settings = aggregate_settings(config)
 
     def progress(_done: int, _total: int) -> None:
         if should_stop():
@@ -57,9 +53,7 @@ def aggregate(engine: Engine, config: Config, should_stop: Callable[[], bool]) -
                               progress=progress)
     except Interrupted:
         return "interrupted: the scheduler is stopping (the next run redoes it)"
-    return (f"{stats.threads_tagged} threads tagged, {stats.threads_scanned} scanned, "
-            f"{stats.citation_links} citation links, {stats.topic_links_total} topic links "
-            f"in {stats.seconds:.1f}s")
+    return stats.summary()
 
 
 def export_directories(directory: Path, formats: tuple[str, ...]) -> list[tuple[str, Path]]:

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from aggregator.lexicon import LexiconError, load_lexicon
-from aggregator.link_types import LinkSettings
+from aggregator.link_types import aggregate_settings
 from hairlink.app import app, console, fail, state
 from models.db import session_factory
 from models.migrate import upgrade
@@ -28,9 +27,8 @@ def aggregate(
     st = state(ctx)
     config = st.config
     try:
-        lexicon = load_lexicon(config.lexicon)
-        settings = LinkSettings.from_section(config.section("aggregate"))
-    except (LexiconError, ValueError) as exc:
+        lexicon, settings = aggregate_settings(config)
+    except ValueError as exc:  # a LexiconError is one
         fail(f"configuration error: {exc}", code=2)
     from aggregator.run import aggregate as run_aggregate  # numpy, scipy, scikit-learn
 
@@ -49,18 +47,4 @@ def aggregate(
     if fmt == "json":
         typer.echo(json.dumps(stats.as_dict(), indent=2))
         return
-    if stats.full:
-        reason = "full run"
-    elif stats.lexicon_partial:
-        reason = f"lexicon changed: {stats.lexicon_threads} threads affected"
-    else:
-        reason = "lexicon changed: full run" if stats.lexicon_changed else "incremental"
-    console.print(
-        f"{reason}: {stats.threads_tagged} threads tagged ({stats.thread_treatments} "
-        f"treatment tags), {stats.threads_scanned} scanned for links, "
-        f"{stats.studies_changed} of {stats.studies} studies re-tagged; "
-        f"{stats.citation_links} citation links, +{stats.topic_links_added}/"
-        f"-{stats.topic_links_removed} topic links ({stats.topic_links_total} stored)"
-        + (f", {stats.studies_refilled} studies relinked from scratch"
-           if stats.studies_refilled else "")
-        + f" in {stats.seconds:.1f}s", highlight=False)
+    console.print(stats.summary(), highlight=False)
