@@ -129,10 +129,12 @@ def _distributed(config: Config) -> dict[str, Any] | None:
     """Redis queue lengths and worker heartbeats in distributed mode (None otherwise)."""
     if not config.redis_url:
         return None
+    from scrapers.distributed.frontier import is_distributed
     from scrapers.distributed.status import queue_status
 
     try:
-        return queue_status(config.redis_url, [src.name for src in config.sources])
+        return queue_status(config.redis_url,
+                            [src.name for src in config.sources if is_distributed(src)])
     except Exception as exc:  # Redis down must not hide the crawl runs
         return {"error": f"{exc.__class__.__name__}: {exc}"}
 

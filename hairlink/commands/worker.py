@@ -9,9 +9,7 @@ import typer
 from rich.markup import escape
 
 from hairlink.app import app, console, fail, state
-from models.config import Config
-from scrapers.distributed.frontier import DistributedError, is_distributed
-from scrapers.distributed.status import queue_status
+from scrapers.distributed.frontier import DistributedError
 from scrapers.distributed.worker import WorkerOptions, run_worker
 
 
@@ -64,17 +62,3 @@ def queue_status_lines(status: dict[str, Any]) -> list[str]:
                      f"{beat['pages']} pages, {beat['items']} items since "
                      f"{beat['started_at'][:19]}Z")
     return lines
-
-
-def print_queue_status(config: Config) -> None:
-    """Print queue lengths and live workers when `[redis] url` is set (else nothing)."""
-    if not config.redis_url:
-        return
-    names = [src.name for src in config.sources if is_distributed(src)]
-    try:
-        status = queue_status(config.redis_url, names)
-    except DistributedError as exc:
-        console.print(f"redis: {escape(str(exc))}")
-        return
-    for line in queue_status_lines(status):
-        console.print(escape(line), highlight=False)
