@@ -31,7 +31,6 @@ from models.config import Config, ConfigError, parse_interval
 DEFAULT_TIME_LIMIT = 2 * 3600
 DEFAULT_GRACE = 30
 DEFAULT_AGGREGATE_DELAY = 5
-EXPORT_FORMATS = ("md", "html", "json", "csv", "atom")
 
 _SCHEDULE_KEYS = {"time_limit", "grace", "max_parallel_crawls", "aggregate", "aggregate_every",
                   "aggregate_cron", "aggregate_delay", "timezone", "log_dir", "enrich_every",
@@ -191,9 +190,11 @@ def _export(raw: dict[str, Any], path: Path | None) -> ExportSettings | None:
     formats = (formats_raw,) if isinstance(formats_raw, str) else formats_raw
     if not isinstance(formats, list | tuple) or not formats:
         raise ConfigError(path, "must be a format or a list of formats", key="export.formats")
+    from aggregator.digest import FORMATS  # Jinja2 and the renderers: only for an export
+
     for fmt in formats:
-        if fmt not in EXPORT_FORMATS:
+        if fmt not in FORMATS:
             raise ConfigError(path, f"unknown format {fmt!r} (known: "
-                              f"{', '.join(EXPORT_FORMATS)})", key="export.formats")
+                              f"{', '.join(FORMATS)})", key="export.formats")
     return ExportSettings(directory=_relative(path, os.fspath(directory)),
                           formats=tuple(formats), every=every, cron=cron)

@@ -29,7 +29,6 @@ from models.digest_queries import all_study_ids, load_digests, newest_related
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 
 FORMATS = ("md", "html", "json", "csv", "atom")
-EXTENSIONS = {"md": "md", "html": "html", "json": "json", "csv": "csv", "atom": "atom"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 BATCH = 200
 FEED_ENTRIES = 20
@@ -262,7 +261,7 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
         for data in load_digests(session, study_ids[start:start + BATCH], limit=limit):
             view = digest_view(data, now, file_stem(data.study))
             stem = _unique_stem(view, used)
-            path = out_dir / f"{stem}.{EXTENSIONS[fmt]}"
+            path = out_dir / f"{stem}.{fmt}"
             path.write_text(render(view, now=now), encoding="utf-8")
             report.files.append(path)
             report.studies += 1
