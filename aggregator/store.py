@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.lexicon import Lexicon
 from aggregator.link_types import StudyText, ThreadText
-from models.bulk import bulk_update, bulk_write
+from models.bulk import bulk_update, bulk_write, restrict_to
 from models.entities import (
     Meta,
     Reply,
@@ -149,13 +149,18 @@ def thread_count(session: Session) -> int:
     return session.scalar(select(func.count(Thread.id))) or 0
 
 
-def _with_replies(session: Session, rows: Sequence[Any]) -> list[tuple[ThreadText, str]]:
-    ids = [row.id for row in rows]
+def _with_replies(session: Session, rows: Sequence[Any],
+                  every_id_between: bool = False) -> list[tuple[ThreadText, str]]:
+    """The rows as ThreadTexts with their replies. `every_id_between`: the rows are every
+    thread from the first id to the last, so a range selects their replies."""
     replies: dict[int, list[str]] = {}
-    if ids:
-        for thread_id, body in session.execute(
-                select(Reply.thread_id, Reply.body).where(Reply.thread_id.in_(ids))
-                .order_by(Reply.thread_id, Reply.position, Reply.id)):
+    if rows:
+        stmt = (select(Reply.thread_id, Reply.body)
+                .order_by(Reply.thread_id, Reply.position, Reply.id))
+        stmt = (stmt.where(Reply.thread_id.between(rows[0].id, rows[-1].id))
+                if every_id_between else
+                restrict_to(session, stmt, Reply.thread_id, [row.id for row in rows]))
+        for thread_id, body in session.execute(stmt):
             replies.setdefault(thread_id, []).append(body or "")
     return [(ThreadText(row.id, row.title or "", row.body or "", replies.get(row.id, [])),
              row.content_hash) for row in rows]
@@ -173,15 +178,15 @@ def iter_all_threads(session: Session, batch_size: int) -> Iterator[list[tuple[T
         if not rows:
             return
         last = rows[-1].id
-        yield _with_replies(session, rows)
+        yield _with_replies(session, rows, every_id_between=True)
 
 
 def iter_threads(session: Session, ids: Sequence[int],
                  batch_size: int) -> Iterator[list[tuple[ThreadText, str]]]:
     """The given threads with their replies and content hash, batch by batch."""
     for chunk in batched(ids, min(batch_size, IN_BATCH)):
-        rows = session.execute(select(*_THREAD_COLUMNS).where(Thread.id.in_(chunk))
-                               .order_by(Thread.id)).all()
+        rows = session.execute(restrict_to(session, select(*_THREAD_COLUMNS), Thread.id,
+                                           chunk).order_by(Thread.id)).all()
         yield _with_replies(session, rows)
 
 
