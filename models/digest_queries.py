@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Source, Study, StudyTreatment, Thread, ThreadStudyLink, ThreadTreatment
-from models.post_rows import EXCERPT_SOURCE_CHARS, attach_details, chunked
+from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
+from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import Post
+from models.study_queries import treatments_of
 
 
 @dataclass
@@ -67,10 +68,8 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
                 out: dict[int, StudyDigestData]) -> None:
     for study in session.scalars(select(Study).where(Study.id.in_(ids))):
         out[study.id] = StudyDigestData(study=study)
-    for study_id, treatment_id in session.execute(
-            select(StudyTreatment.study_id, StudyTreatment.treatment_id)
-            .where(StudyTreatment.study_id.in_(ids)).order_by(StudyTreatment.treatment_id)):
-        out[study_id].treatments.append(treatment_id)
+    for study_id, treatments in treatments_of(session, list(ids)).items():
+        out[study_id].treatments = treatments
     for study_id, kind, created_at in session.execute(
             select(ThreadStudyLink.study_id, ThreadStudyLink.kind, Thread.created_at)
             .join(Thread, Thread.id == ThreadStudyLink.thread_id)
@@ -87,27 +86,19 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
         out[study_id].treatment_mix[treatment_id] = count
     rank = func.row_number().over(
         partition_by=ThreadStudyLink.study_id,
-        order_by=[case((ThreadStudyLink.kind == "citation", 0), else_=1),
-                  ThreadStudyLink.score.desc(), ThreadStudyLink.thread_id],
+        order_by=link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, ThreadStudyLink.thread_id),
     ).label("rank")
     ranked = (select(ThreadStudyLink.study_id, ThreadStudyLink.thread_id, ThreadStudyLink.kind,
                      ThreadStudyLink.score, rank)
               .where(ThreadStudyLink.study_id.in_(ids)).subquery())
-    stmt = (select(ranked.c.study_id, ranked.c.kind, ranked.c.score, Thread.id, Source.name,
-                   Source.kind, Thread.external_id, Thread.url, Thread.title, Thread.category,
-                   Thread.score, Thread.num_comments, Thread.created_at,
-                   func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS))
+    stmt = (select(ranked.c.study_id, *post_columns(), ranked.c.score, ranked.c.kind)
             .join(Thread, Thread.id == ranked.c.thread_id)
             .join(Source, Source.id == Thread.source_id)
             .order_by(ranked.c.study_id, ranked.c.rank))
     if limit is not None:
         stmt = stmt.where(ranked.c.rank <= limit)
     for row in session.execute(stmt):
-        out[row[0]].posts.append(Post(
-            id=row[3], source=row[4], source_kind=row[5], external_id=row[6], url=row[7],
-            title=row[8], category=row[9], score=row[10], num_comments=row[11] or 0,
-            created_at=row[12], body_start=row[13] or "", relevance=float(row[2]),
-            link_kind=row[1]))
+        out[row[0]].posts.append(post_from_row(row[1:]))
 
 
 def newest_related(digest: StudyDigestData, limit: int = 20) -> list[Post]:

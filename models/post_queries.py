@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Thread, ThreadStudyLink, ThreadTreatment
-from models.post_rows import attach_details, chunked, post_columns, post_from_row
+from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import Post, PostQuery
 
 SORTS = ("score", "new", "relevance")
@@ -67,11 +67,6 @@ def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None
     return best[1] if best and best[0] < SELECTIVE_TREATMENT_ROWS else None
 
 
-def _link_rank(kind: Any, score: Any, thread_id: Any) -> list[Any]:
-    """A study's links in relevance order: citations, then link score, then thread id."""
-    return [case((kind == "citation", 0), else_=1), score.desc(), thread_id]
-
-
 def _only_study(q: PostQuery) -> bool:
     return (q.study_id is not None and q.sort == "relevance" and not q.treatments
             and not search_terms(q.search)
@@ -83,7 +78,7 @@ def _study_page(q: PostQuery) -> Select[Any]:
     link = ThreadStudyLink
     ranked = (select(link.thread_id, link.kind, link.score)
               .where(link.study_id == q.study_id)
-              .order_by(*_link_rank(link.kind, link.score, link.thread_id)))
+              .order_by(*link_rank(link.kind, link.score, link.thread_id)))
     if q.limit is not None:
         ranked = ranked.limit(q.limit)
     if q.offset:
@@ -94,7 +89,7 @@ def _study_page(q: PostQuery) -> Select[Any]:
             .select_from(page)
             .join(Thread, Thread.id == page.c.thread_id)
             .join(Source, Source.id == Thread.source_id)
-            .order_by(*_link_rank(page.c.kind, page.c.score, page.c.thread_id)))
+            .order_by(*link_rank(page.c.kind, page.c.score, page.c.thread_id)))
 
 
 def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[Any]]:
@@ -112,7 +107,7 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[An
             and_(ThreadStudyLink.thread_id == Thread.id, ThreadStudyLink.study_id == q.study_id))
         relevance = ThreadStudyLink.score
         link_kind = ThreadStudyLink.kind
-        relevance_order = _link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, Thread.id)
+        relevance_order = link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, Thread.id)
     rare = _rarest_treatment(session, list(dict.fromkeys(q.treatments)))
     if rare is not None:
         conditions.append(Thread.id.in_(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
@@ -30,6 +30,11 @@ def post_from_row(row: Any) -> Post:
                 title=row[5], category=row[6], score=row[7], num_comments=row[8] or 0,
                 created_at=row[9], body_start=row[10] or "",
                 relevance=None if row[11] is None else float(row[11]), link_kind=row[12])
+
+
+def link_rank(kind: Any, score: Any, thread_id: Any) -> list[Any]:
+    """A study's links in relevance order: citations, then link score, then thread id."""
+    return [case((kind == "citation", 0), else_=1), score.desc(), thread_id]
 
 
 def chunked(values: Sequence[int]) -> Iterable[Sequence[int]]:
