@@ -6,6 +6,7 @@ plain http(s), and file names come from normalised identifiers, never from title
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 from datetime import datetime, timedelta
@@ -18,8 +19,6 @@ from models.identifiers import identifier_url
 from models.identifiers import study_key as identifier_key
 from models.post_types import Post
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 _SAFE_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
 _STEM_CHARS = re.compile(r"[^A-Za-z0-9.-]+")
@@ -71,7 +70,7 @@ def month_year(study: Study) -> str:
     if not study.pub_year:
         return ""
     if study.pub_month and 1 <= study.pub_month <= 12:
-        return f"{MONTHS[study.pub_month - 1]} {study.pub_year}"
+        return f"{calendar.month_name[study.pub_month]} {study.pub_year}"
     return str(study.pub_year)
 
 
@@ -104,14 +103,8 @@ def file_stem(study: Study) -> str:
     Only letters, digits, `.`, `-` and `_`; never starts with a dot; long stems are cut and
     suffixed with a hash of the identifier so they stay unique.
     """
-    if study.pmid:
-        kind, value = "pmid", study.pmid
-    elif study.doi:
-        kind, value = "doi", study.doi
-    elif study.pmcid:
-        kind, value = "pmcid", study.pmcid
-    else:
-        kind, value = "study", str(study.id)
+    kind, _, value = study_key(study).partition(":")
+    kind = "study" if kind == "id" else kind
     stem = f"{kind}-{_STEM_CHARS.sub('_', value).strip('._-') or 'x'}"
     if len(stem) > _MAX_STEM:
         digest = hashlib.sha1(value.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
