@@ -63,19 +63,18 @@ def environment() -> Environment:
 
 def study_dict(view: DigestView) -> dict[str, Any]:
     """The `study` object of a JSON digest."""
-    s = view.study
-    study = view.data.study if view.data else None
+    s, study = view.study, view.data.study
     return {
         "id": s.id,
         "key": s.key,
-        "pmid": study.pmid if study else None,
-        "doi": study.doi if study else None,
-        "pmcid": study.pmcid if study else None,
+        "pmid": study.pmid,
+        "doi": study.doi,
+        "pmcid": study.pmcid,
         "title": s.title,
-        "authors": list(study.authors or []) if study else [],
+        "authors": list(study.authors or []),
         "journal": s.journal or None,
-        "year": study.pub_year if study else None,
-        "month": study.pub_month if study else None,
+        "year": study.pub_year,
+        "month": study.pub_month,
         "tldr": s.tldr or None,
         "abstract": s.abstract or None,
         "url": s.url,
@@ -167,7 +166,7 @@ def render_atom(view: DigestView, now: datetime, **_: Any) -> str:
     if s.url:
         feed.link(href=s.url, rel="related")
     by_post = {id(p.post): p for p in [*view.citing, *view.topical]}
-    newest = newest_related(view.data, FEED_ENTRIES) if view.data else []
+    newest = newest_related(view.data, FEED_ENTRIES)
     feed.updated(max((p.created_at for p in newest), default=now))
     for post in newest:
         shown = by_post[id(post)]
@@ -200,7 +199,7 @@ class HtmlRenderer:
 
     def chart(self, view: DigestView) -> str | None:
         """The study's chart as a data URI (None without a renderer or data)."""
-        if self.charts is None or view.data is None:
+        if self.charts is None:
             return None
         data = chart_data(view.data.months, view.data.treatment_mix)
         return None if data.empty else data_uri(self.charts.svg(data))

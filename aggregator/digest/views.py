@@ -66,12 +66,12 @@ class DigestView:
     """Everything one study page shows."""
 
     study: StudyView
+    data: StudyDigestData  # what the view was made from (charts, feed, JSON identifiers)
     related_total: int
     citing_total: int
     topical_total: int
     citing: list[PostView] = field(default_factory=list)
     topical: list[PostView] = field(default_factory=list)
-    data: StudyDigestData | None = None
 
     @property
     def shown(self) -> int:
