@@ -15,7 +15,7 @@ from sqlalchemy import Engine, Float, LargeBinary, MetaData, Table, Unicode, fun
 from sqlalchemy.sql.schema import Column
 
 from models.config import Config
-from models.db import session_scope
+from models.db import read_only, session_factory
 from models.entities import CrawlRun
 from scheduler.crawls import format_seconds
 from scheduler.plan import (
@@ -129,7 +129,7 @@ def crawl_status(engine: Engine, config: Config, last: int = 1) -> list[dict[str
     rank = func.row_number().over(partition_by=CrawlRun.source_name,
                                   order_by=CrawlRun.id.desc()).label("rank")
     ranked = select(CrawlRun.id, rank).subquery()
-    with session_scope(engine) as session:
+    with session_factory(read_only(engine))() as session:
         runs = session.scalars(select(CrawlRun).join(ranked, ranked.c.id == CrawlRun.id)
                                .where(ranked.c.rank <= last)
                                .order_by(CrawlRun.source_name, CrawlRun.id.desc())).all()
