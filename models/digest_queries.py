@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -105,12 +104,3 @@ def newest_related(digest: StudyDigestData, limit: int = 20) -> list[Post]:
     """The shown threads of a digest, newest first (for feeds)."""
     return sorted(digest.posts, key=lambda p: (p.created_at, p.id), reverse=True)[:limit]
 
-
-def months_between(first: datetime, last: datetime) -> list[str]:
-    """Every `YYYY-MM` from `first` to `last` inclusive."""
-    out = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
