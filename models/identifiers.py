@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote
 
 _DOI_PREFIXES = re.compile(
@@ -49,6 +51,11 @@ def normalise_pmcid(value: str | None) -> str | None:
         return None
     digits = match.group(1).lstrip("0")
     return f"PMC{digits}" if digits else None
+
+
+# The normaliser of each identifier kind, in the order study keys prefer them.
+NORMALISERS: dict[str, Callable[[Any], str | None]] = {
+    "pmid": normalise_pmid, "doi": normalise_doi, "pmcid": normalise_pmcid}
 
 
 def study_key(pmid: str | None, doi: str | None, pmcid: str | None, study_id: int) -> str:

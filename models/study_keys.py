@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.entities import Study
-from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
+from models.identifiers import NORMALISERS
 
 
 class StudyKeyError(ValueError):
@@ -41,8 +41,7 @@ def parse_study_key(key: str) -> tuple[str, str | int]:
         else:
             raise StudyKeyError(
                 f"bad study key {key!r}: use pmid:NNN, doi:10.x/..., pmcid:PMCn or an id")
-    normalised = {"pmid": normalise_pmid, "doi": normalise_doi, "pmcid": normalise_pmcid}[kind](
-        value)
+    normalised = NORMALISERS[kind](value)
     if not normalised:
         raise StudyKeyError(f"bad study key {key!r}: {value!r} is not a valid {kind.upper()}")
     return kind, normalised

@@ -9,7 +9,9 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from models.entities import Study, StudyTreatment
-from models.identifiers import identifier_url, normalise_doi, normalise_pmcid, normalise_pmid
+from models.identifiers import NORMALISERS, identifier_url
+from models.post_rows import chunked
+from models.study_keys import StudyKeyError, parse_study_key
 
 # The keys every listed study carries (JSON and CSV output), in this order.
 STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "journal", "year", "month", "authors",
@@ -23,11 +25,17 @@ def _search_clause(text: str) -> Any:
                Study.abstract.icontains(text, autoescape=True),
                Study.tldr.icontains(text, autoescape=True),
                Study.journal.icontains(text, autoescape=True)]
-    for column, value in ((Study.pmid, normalise_pmid(text)), (Study.doi, normalise_doi(text)),
-                          (Study.pmcid, normalise_pmcid(text) if text.upper().startswith("PMC")
-                           else None)):
+    try:  # any key `--study` takes: `pmcid:PMC42`, `doi:10.1/x`, `id:7`, `PMC42`, `42`
+        kind, value = parse_study_key(text)
+        clauses.append((Study.id if kind == "id" else getattr(Study, kind)) == value)
+    except StudyKeyError:
+        pass
+    # Forms a study key does not take (`PMID 123`, `doi.org/10.1/x`); a bare number is a PMID
+    # too. A bare number is not read as a PMCID (`PMC42` is one, and parsed above).
+    for kind in ("pmid", "doi"):
+        value = NORMALISERS[kind](text)
         if value:
-            clauses.append(column == value)
+            clauses.append(getattr(Study, kind) == value)
     return or_(*clauses)
 
 
@@ -46,8 +54,7 @@ def study_select(treatment: str | None = None, search: str | None = None) -> Sel
 def treatments_of(session: Session, study_ids: list[int]) -> dict[int, list[str]]:
     """Treatment ids per study id (sorted), for the given studies."""
     found: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(study_ids), 500):
-        chunk = study_ids[start:start + 500]
+    for chunk in chunked(study_ids):
         rows = session.execute(select(StudyTreatment.study_id, StudyTreatment.treatment_id)
                                .where(StudyTreatment.study_id.in_(chunk))
                                .order_by(StudyTreatment.treatment_id))

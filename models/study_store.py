@@ -11,11 +11,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from models.entities import Study, StudyTreatment, ThreadStudyLink
-from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
+from models.identifiers import NORMALISERS
 from models.store import dialect_insert, utcnow
 
 IDENTIFIERS = ("pmid", "doi", "pmcid")
-_NORMALISE = {"pmid": normalise_pmid, "doi": normalise_doi, "pmcid": normalise_pmcid}
 # Fields a later record fills when the stored value is empty.
 _BIBLIOGRAPHIC = ("title", "authors", "journal", "pub_year", "pub_month", "pub_day",
                   "abstract", "mesh_terms", "publication_types", "url")
@@ -61,7 +60,7 @@ def normalised_ids(item: StudyIn) -> dict[str, str]:
     """The record's identifiers that normalise, keyed by kind."""
     ids: dict[str, str] = {}
     for kind in IDENTIFIERS:
-        value = _NORMALISE[kind](item.get(kind))  # type: ignore[arg-type]
+        value = NORMALISERS[kind](item.get(kind))
         if value:
             ids[kind] = value
     return ids

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 import hairlink.cli  # noqa: F401  (registers every command)
 from hairlink.app import app
 from models.db import make_engine
-from models.entities import StudyTreatment, Treatment
+from models.entities import Study, StudyTreatment, Treatment
 from models.migrate import upgrade
 from models.study_queries import STUDY_FIELDS
 from models.study_store import upsert_study
@@ -139,6 +139,20 @@ def test_studies_filters(listed: Engine, args: list[str], titles: list[str]) -> 
     assert code == 0, output
     assert [r["title"] for r in json.loads(output)] == titles
 
+
+
+def test_studies_search_takes_every_study_key(listed: Engine) -> None:
+    """`--search` finds a study by the keys `--study` resolves, prefixes included."""
+    with Session(listed) as session:
+        fin_id = session.scalar(select(Study.id).where(Study.pmcid == "PMC9900002"))
+    fin = ["Finasteride <script>alert(1)</script>"]
+    for key, titles in (("pmcid:PMC9900002", fin), ("PMCID: pmc9900002", fin),
+                        ("pmid:99000001", ["Oral minoxidil in women"]),
+                        ("doi:10.5555/NONE.3", ["Nothing tagged"]), (f"id:{fin_id}", fin),
+                        ("pmcid:PMC1", [])):
+        code, output = invoke("studies", "--search", key, "--format", "json")
+        assert code == 0, output
+        assert [r["title"] for r in json.loads(output)] == titles, key
 
 def test_studies_csv_and_table(listed: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     from hairlink.app import console
