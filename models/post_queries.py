@@ -92,8 +92,9 @@ def _study_page(q: PostQuery) -> Select[Any]:
             .order_by(*link_rank(page.c.kind, page.c.score, page.c.thread_id)))
 
 
-def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[Any]]:
-    """The filtered select of post columns, the relevance expression and its order terms."""
+def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], bool]:
+    """The filtered select of thread keys, its relevance order terms, and whether a selective
+    treatment filter drives it (then `_ordered` keeps the planner off the score/date index)."""
     if q.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {q.sort!r}")
     relevance: Any = literal(None)
@@ -154,16 +155,13 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], Any, list[An
                   link_kind.label("link_kind")).select_from(stmt_from)
     if conditions:
         stmt = stmt.where(*conditions)
-    if rare is not None:
-        # Sort the few tagged threads rather than walk the whole score/date index.
-        stmt = stmt.execution_options(hairlink_selective=True)
-    return stmt, relevance, relevance_order
+    return stmt, relevance_order, rare is not None
 
 
-def _ordered(session: Session, stmt: Select[Any], q: PostQuery,
-             relevance_order: list[Any]) -> Select[Any]:
-    selective = stmt.get_execution_options().get("hairlink_selective", False)
-    # SQLite's unary + keeps a value but stops the planner from ordering by its index.
+def _ordered(session: Session, stmt: Select[Any], q: PostQuery, relevance_order: list[Any],
+             selective: bool) -> Select[Any]:
+    # With a selective filter, sort the few tagged threads rather than walk the whole
+    # score/date index: SQLite's unary + keeps a value but stops the planner ordering by it.
     score = literal_column("+thread.score") if selective else Thread.score
     created = literal_column("+thread.created_at") if selective else Thread.created_at
     score_desc = score.desc() if session.get_bind().dialect.name == "sqlite" else (
@@ -179,13 +177,11 @@ def _ordered(session: Session, stmt: Select[Any], q: PostQuery,
 
 def query_posts(session: Session, q: PostQuery) -> list[Post]:
     """One page of posts matching `q`, with their treatments and study links."""
-    if q.sort not in SORTS:
-        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {q.sort!r}")
     if _only_study(q):
         posts = [post_from_row(row) for row in session.execute(_study_page(q))]
     else:
-        stmt, _, relevance_order = _filtered(session, q)
-        stmt = _ordered(session, stmt, q, relevance_order)
+        stmt, relevance_order, selective = _filtered(session, q)
+        stmt = _ordered(session, stmt, q, relevance_order, selective)
         if q.limit is not None:
             stmt = stmt.limit(q.limit)
         if q.offset:
