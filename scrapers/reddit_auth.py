@@ -90,7 +90,6 @@ class Token:
     def __init__(self) -> None:
         self.value: str | None = None
         self.expires_at = 0.0
-        self.refreshes = 0
 
     def valid(self, now: float | None = None) -> bool:
         """A token that is not (nearly) expired."""
@@ -120,7 +119,6 @@ class Token:
         now = time.monotonic() if now is None else now
         self.value = data["access_token"]
         self.expires_at = now + max(lifetime - EXPIRY_MARGIN_SECONDS, lifetime / 2, 1.0)
-        self.refreshes += 1
 
 
 @dataclass

@@ -90,8 +90,3 @@ def parse_works(body: bytes | str | Any) -> list[StudyIn]:
     else:
         return []
     return [study for study in (parse_work(w) for w in works) if study is not None]
-
-
-def citation_count(work: dict[str, Any]) -> int | None:
-    """Crossref's own count of citing works (`is-referenced-by-count`)."""
-    return as_int(work.get("is-referenced-by-count"))

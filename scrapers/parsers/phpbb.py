@@ -29,7 +29,6 @@ LOCAL_FORMATS = ("%a %b %d, %Y %I:%M %p", "%a %b %d, %Y %H:%M", "%b %d, %Y %I:%M
                  "%a %b %d, %Y %I:%M:%S %p", "%d %b %Y %H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday),?\s*(.+)$", re.IGNORECASE)
 _POSTS = re.compile(r"([\d.,]+)\s+posts?\b", re.IGNORECASE)
-_TOPICS = re.compile(r"([\d.,]+)\s+topics?\b", re.IGNORECASE)
 
 
 def query_arg(url: str, name: str) -> str | None:

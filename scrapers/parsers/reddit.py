@@ -51,11 +51,6 @@ class ListingPage:
     after: str | None = None
     dropped: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def created_times(self) -> list[datetime]:
-        """The creation times of the page's threads."""
-        return [t.created_at for t in self.threads if t.created_at is not None]
-
 
 @dataclass
 class CommentPage:

@@ -276,11 +276,9 @@ def generate(root: Path = DATA_DIR) -> dict[str, Any]:
     render_reddit.write(writer, reddit, rng)
     discourse = make_threads("discourse", 9, 2000, CATEGORIES["discourse"], rng)
     render_discourse.write(writer, discourse, rng)
-    xf_categories = {k: v for k, v in layout.XENFORO_FORUM_OF_KIND.items()}
-    xenforo = make_threads("xenforo", 21, 3000, xf_categories, rng)
+    xenforo = make_threads("xenforo", 21, 3000, layout.XENFORO_FORUM_OF_KIND, rng)
     render_xenforo.write(writer, xenforo, rng)
-    phpbb_categories = {k: v for k, v in layout.PHPBB_FORUM_OF_KIND.items()}
-    phpbb = make_threads("phpbb", 33, 4000, phpbb_categories, rng)
+    phpbb = make_threads("phpbb", 33, 4000, layout.PHPBB_FORUM_OF_KIND, rng)
     render_phpbb.write(writer, phpbb, rng)
     render_studies.write(writer)
 
@@ -300,7 +298,7 @@ def _manifest_thread(platform: str, thread: Thread) -> dict[str, Any]:
     return {
         "external_id": layout.external_id(platform, thread.id),
         "title": thread.title,
-        "category": layout.category_name(platform, thread.category),
+        "category": thread.category,
         "score": None if platform == "phpbb" else thread.score,
         "created_at": thread.created.replace(microsecond=0).isoformat(),
         "replies": len(thread.replies),

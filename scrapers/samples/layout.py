@@ -71,8 +71,3 @@ def external_id(platform: str, thread_id: int) -> str:
     if platform == "reddit":
         return reddit_id(thread_id)
     return str(thread_id)
-
-
-def category_name(platform: str, category: str) -> str:
-    """The category or flair a spider reads for the thread."""
-    return category

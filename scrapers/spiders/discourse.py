@@ -76,7 +76,7 @@ class DiscourseSpider(ForumSpider):
         return f"{self.base_url}/t/{entry.external_id}.json"
 
     def parse_thread_page(self, response: Response) -> ThreadPage:
-        page = int(response.meta.get("discourse_page") or _page_of(response.url))
+        page = _page_of(response.url)
         return discourse.parse_topic(json.loads(response.text), self.base_url, page,
                                      self.categories)
 
