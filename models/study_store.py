@@ -74,8 +74,8 @@ def study_content_hash(study: Study) -> str:
 
 
 # Column widths of the bounded text fields: a longer journal is cut, a longer URL dropped.
-_MAX_JOURNAL = 500
-_MAX_URL = 1000
+_MAX_JOURNAL: int = Study.__table__.c.journal.type.length
+_MAX_URL: int = Study.__table__.c.url.type.length
 
 
 def _fit(field: str, value: Any) -> Any:
