@@ -9,7 +9,8 @@ Scrapy's SpiderLoader) run together in one CrawlerProcess. At the end every row 
 `finished` (the spider closed normally and every item was stored), `cancelled`
 (SIGINT/SIGTERM: Scrapy's graceful shutdown) or `failed` (anything else, with a message),
 with pages, items, dropped-by-reason and errors. A process killed outright leaves its row
-`running`; the next run of that source marks such rows `failed` once their pid is gone.
+`running`; the next run of that source marks such rows `failed` once their pid is gone. The
+rows are written through `models.crawl_runs`.
 
 One JSON line per source goes to stdout at the end:
     {"run_id": 7, "source": "hlt", "status": "finished", "pages": 12, "items": 40, ...}
@@ -27,25 +28,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import psutil
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
-from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session
 
 from models.config import Config, ConfigError, SourceConfig, load_config
+from models.crawl_runs import claim_run, create_run, finish_run, reap_stale_runs
 from models.db import make_engine
-from models.entities import CrawlRun
 from models.migrate import ensure_schema
-from models.store import utcnow
 from scrapers.distributed.frontier import is_distributed
 from scrapers.distributed.seeding import run_seed
 from scrapers.extensions import run_counters
 from scrapers.pipelines.store import STORE_ERRORS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-FINAL_STATUSES = ("finished", "failed", "cancelled")
 
 
 @dataclass
@@ -58,56 +54,6 @@ class SourceRun:
     error: str | None = None
     status: str = "running"
     counters: dict[str, Any] = field(default_factory=dict)
-
-
-# -- crawl-run rows ------------------------------------------------------------------------
-def create_run(engine: Engine, source: str, spider: str, pid: int | None = None) -> int:
-    """A new `running` crawl-run row; its id."""
-    with Session(engine) as session, session.begin():
-        run = CrawlRun(source_name=source, spider=spider, started_at=utcnow(),
-                       status="running", pid=pid if pid is not None else os.getpid(),
-                       dropped={})
-        session.add(run)
-        session.flush()
-        return run.id
-
-
-def claim_run(engine: Engine, run_id: int, source: str, spider: str) -> None:
-    """Take over an existing row (`--run-id`): running, this pid. ValueError if unusable."""
-    with Session(engine) as session, session.begin():
-        run = session.get(CrawlRun, run_id)
-        if run is None:
-            raise ValueError(f"no crawl run with id {run_id}")
-        if run.source_name != source:
-            raise ValueError(f"crawl run {run_id} is for source {run.source_name!r}, "
-                             f"not {source!r}")
-        if run.status in FINAL_STATUSES:
-            raise ValueError(f"crawl run {run_id} is already {run.status}")
-        run.status, run.pid, run.spider = "running", os.getpid(), spider
-
-
-def finish_run(engine: Engine, run_id: int, status: str, counters: dict[str, Any] | None = None,
-               message: str | None = None) -> None:
-    """Mark a row finished / failed / cancelled with its final counters."""
-    assert status in FINAL_STATUSES
-    values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "message": message}
-    values.update(counters or {})
-    with Session(engine) as session, session.begin():
-        session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
-
-
-def reap_stale_runs(engine: Engine, source: str) -> int:
-    """Mark `running` rows of `source` whose process is gone as failed; how many."""
-    reaped = 0
-    with Session(engine) as session, session.begin():
-        rows = session.scalars(select(CrawlRun).where(CrawlRun.source_name == source,
-                                                      CrawlRun.status == "running"))
-        for run in rows:
-            if run.pid and run.pid != os.getpid() and not psutil.pid_exists(run.pid):
-                run.status, run.finished_at = "failed", utcnow()
-                run.message = f"the crawl process (pid {run.pid}) ended without finishing"
-                reaped += 1
-    return reaped
 
 
 def final_status(finish_reason: str | None, stats: dict[str, Any],
@@ -198,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _usage(str(exc))
             runs.append(SourceRun(src, args.run_id))
         else:
-            runs.append(SourceRun(src, create_run(engine, src.name, src.kind)))
+            runs.append(SourceRun(src, create_run(engine, src.name, src.kind, os.getpid())))
 
     process = CrawlerProcess(settings)
     loader = SpiderLoader.from_settings(settings)

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from hairlink.app import app, console, err_console, fail, state
 from models.config import Config, SourceConfig
+from models.crawl_runs import create_run, finish_run
 from models.entities import CrawlRun
 from models.migrate import ensure_schema
-from scrapers.run import create_run, finish_run
 
 POLL_SECONDS = 0.5
 
@@ -116,7 +116,7 @@ def run_crawls(engine: Engine, config: Config, sources: list[SourceConfig], full
     ensure_schema(engine)
     children: list[ChildCrawl] = []
     for src in sources:
-        run_id = create_run(engine, src.name, src.kind)
+        run_id = create_run(engine, src.name, src.kind, os.getpid())  # until the child claims it
         log = tempfile.NamedTemporaryFile(prefix=f"hairlink-crawl-{src.name}-",  # noqa: SIM115
                                           suffix=".log", delete=False)
         argv = crawl_command(src.name, run_id, config, full, settings, log_level)
@@ -140,15 +140,12 @@ def run_crawls(engine: Engine, config: Config, sources: list[SourceConfig], full
                 child.process.terminate()
         for child in children:
             child.process.wait()
-    rows = run_rows(engine, ids)
     for child in children:
         child.log.close()
-        row = rows.get(child.run_id)
-        if row is not None and row.status == "running":
-            # The subprocess died without recording an end (killed, crashed).
-            finish_run(engine, child.run_id, "failed",
-                       message=f"the crawl process exited with status "
-                               f"{child.process.returncode} without finishing")
+        # A row still running: the subprocess died without recording an end (killed, crashed).
+        finish_run(engine, child.run_id, "failed",
+                   message=f"the crawl process exited with status {child.process.returncode} "
+                           f"without finishing", only_running=True)
     return run_rows(engine, ids)
 
 

@@ -171,10 +171,10 @@ def test_run_seed_keeps_the_crawl_run_contract(tmp_path: Path, site: LoopbackSer
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
+    from models.crawl_runs import create_run
     from models.db import make_engine
     from models.entities import CrawlRun
     from scrapers.distributed.seeding import run_seed
-    from scrapers.run import create_run
 
     config = load_config(_config(tmp_path, site, redis_url))
     assert run_seed(config, ["forum"]) == 0
