@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy_redis.queue import PriorityQueue
 
 from models.config import Config, SourceConfig
+from models.crawl_runs import claim_run, create_run, finish_run
 from models.db import make_engine
 from models.migrate import ensure_schema
 from models.store import utcnow
@@ -27,6 +29,7 @@ from scrapers.distributed.frontier import (
     distributed_sources,
     key_prefix,
     project_settings,
+    require_distributed,
     require_redis,
     spider_class,
 )
@@ -166,11 +169,11 @@ def run_seed(config: Config, source_names: Sequence[str], full: bool = False,
     Keeps `scrapers.run`'s contract for `hairlink crawl` and the scheduler: each source gets
     a crawl-run row (or `run_id` is claimed), the row ends `finished` with a message saying
     what was seeded (or `failed`), one JSON line per source goes to stdout; exit status 0
-    when every source was seeded, 1 otherwise.
+    when every source was seeded, 1 otherwise. One engine and one Redis client serve every
+    source (a source whose connection attempt fails is `failed`; the next one tries again).
     """
-    from scrapers.run import claim_run, create_run, finish_run
-
     engine = make_engine(config.database_url)
+    client: redis.Redis | None = None
     ok = True
     try:
         ensure_schema(engine)
@@ -180,9 +183,12 @@ def run_seed(config: Config, source_names: Sequence[str], full: bool = False,
                 claim_run(engine, run_id, src.name, src.kind)
                 row = run_id
             else:
-                row = create_run(engine, src.name, src.kind)
+                row = create_run(engine, src.name, src.kind, os.getpid())
             try:
-                [result] = seed(config, [name], full=full)
+                require_distributed(src)
+                if client is None:
+                    client = connect(require_redis(config))
+                result = seed_source(client, Keys(key_prefix()), config, src, full)
             except Exception as exc:  # the row must not stay `running`
                 ok = False
                 message = f"seeding Redis failed: {exc}"
@@ -198,5 +204,6 @@ def run_seed(config: Config, source_names: Sequence[str], full: bool = False,
                               **result.as_dict()}), flush=True)
     finally:
         engine.dispose()
+        if client is not None:
+            client.close()
     return 0 if ok else 1
-
