@@ -20,13 +20,13 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 
 from models.config import SourceConfig
+from models.crawl_runs import create_run, finish_run, record_pid
 from models.db import session_scope
 from models.entities import CrawlRun
 
@@ -165,14 +165,15 @@ class CrawlSupervisor:
         try:
             with self._lock:
                 if self.stopping:
-                    self._finish_run(run_id, "cancelled", "the scheduler stopped before the "
-                                     "crawl started")
+                    finish_run(self.engine, run_id, "cancelled", message="the scheduler "
+                               "stopped before the crawl started", only_running=True)
                     return CrawlOutcome(run_id, source.name, "cancelled", None)
                 try:
                     process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log_file,
                                                stderr=log_file, env=env, start_new_session=True)
                 except OSError as exc:
-                    self._finish_run(run_id, "failed", f"cannot start the crawl: {exc}")
+                    finish_run(self.engine, run_id, "failed",
+                               message=f"cannot start the crawl: {exc}", only_running=True)
                     return CrawlOutcome(run_id, source.name, "failed", None, str(exc))
                 child = _Child(run_id, source.name, process)
                 self._children[run_id] = child
@@ -180,7 +181,7 @@ class CrawlSupervisor:
             if log_file is not None:
                 log_file.close()  # the child has its own descriptor
         log.info("crawl %s started: run %d, pid %d", source.name, run_id, process.pid)
-        self._set_pid(run_id, process.pid)
+        record_pid(self.engine, run_id, process.pid)
         try:
             try:
                 process.wait(timeout=self.time_limit)
@@ -257,25 +258,8 @@ class CrawlSupervisor:
         return open(self.log_dir / f"crawl-{source}-{run_id}.log", "ab")
 
     def _create_run(self, source: SourceConfig) -> int:
-        with session_scope(self.engine) as session:
-            run = CrawlRun(source_name=source.name, spider=source.kind,
-                           started_at=datetime.now(UTC), status="running")
-            session.add(run)
-            session.flush()
-            return run.id
-
-    def _set_pid(self, run_id: int, pid: int) -> None:
-        with session_scope(self.engine) as session:
-            session.execute(update(CrawlRun).where(CrawlRun.id == run_id,
-                                                   CrawlRun.pid.is_(None)).values(pid=pid))
-
-    def _finish_run(self, run_id: int, status: str, message: str) -> bool:
-        """Close the row if it is still running; False if the child closed it already."""
-        with session_scope(self.engine) as session:
-            result = session.execute(
-                update(CrawlRun).where(CrawlRun.id == run_id, CrawlRun.status == "running")
-                .values(status=status, finished_at=datetime.now(UTC), message=message))
-            return bool(getattr(result, "rowcount", 0))
+        """The row of a crawl about to start: no pid until the child runs."""
+        return create_run(self.engine, source.name, source.kind)
 
     def _settle(self, child: _Child) -> CrawlOutcome:
         code = child.process.returncode
@@ -286,7 +270,9 @@ class CrawlSupervisor:
         else:
             status = "failed"
             message = f"the crawl process exited with status {code} without recording a result"
-        closed_here = self._finish_run(child.run_id, status, message)
+        # Closed here only if the child did not record its own end.
+        closed_here = finish_run(self.engine, child.run_id, status, message=message,
+                                 only_running=True)
         with session_scope(self.engine) as session:
             run = session.scalars(select(CrawlRun).where(CrawlRun.id == child.run_id)).one()
             if not closed_here and child.stop_reason and run.status == "cancelled":
