@@ -24,17 +24,17 @@ in `reddit_dump_store`, the counts in `reddit_dump_stats`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from models.entities import CrawlRun, Thread
+from models.crawl_runs import record_run
+from models.entities import Thread
 from models.store import ThreadIn, ensure_source, upsert_threads
 from scrapers.importers.reddit_dump_files import DumpError, file_role, iter_records, record_kind
 from scrapers.importers.reddit_dump_stats import DumpImportStats
@@ -211,13 +211,9 @@ def import_reddit_dumps(engine: Engine, paths: Iterable[Path | str], source_name
 def record_import_run(engine: Engine, source_name: str, stats: DumpImportStats,
                       started_at: datetime, status: str, message: str | None = None) -> int:
     """Write a crawl-run row (spider `reddit-dump`) for an import; returns its id."""
-    with Session(engine) as session, session.begin():
-        run = CrawlRun(source_name=source_name, spider="reddit-dump", started_at=started_at,
-                       finished_at=datetime.now(UTC), status=status, pages=stats.files,
-                       items=stats.threads_stored + stats.replies,
-                       dropped={k: v for k, v in stats.skipped.items() if v},
-                       errors=stats.malformed, pid=os.getpid(),
-                       message=message)
-        session.add(run)
-        session.flush()
-        return run.id
+    return record_run(engine, source_name, "reddit-dump", started_at=started_at, status=status,
+                      counters={"pages": stats.files,
+                                "items": stats.threads_stored + stats.replies,
+                                "dropped": {k: v for k, v in stats.skipped.items() if v},
+                                "errors": stats.malformed},
+                      message=message)
