@@ -35,11 +35,12 @@ def resolve_reddit_source(config: Config, source: str | None,
     reddit = [s for s in config.sources if s.kind == "reddit"]
     chosen = None
     if source:
-        chosen = next((s for s in config.sources if s.name == source), None)
-        if chosen is not None and chosen.kind != "reddit":
-            raise ValueError(f"source {source!r} is a {chosen.kind} source, not reddit")
-        if chosen is None:
+        try:
+            chosen = config.source(source)
+        except KeyError:  # not configured: the import creates it
             return source, DEFAULT_BASE_URLS["reddit"], DEFAULT_REPLIES
+        if chosen.kind != "reddit":
+            raise ValueError(f"source {source!r} is a {chosen.kind} source, not reddit")
     elif subreddit:
         wanted = subreddit.lower().removeprefix("r/")
         matching = [s for s in reddit
