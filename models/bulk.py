@@ -10,6 +10,7 @@ ORM would store.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -44,28 +45,16 @@ def bulk_write(session: Session, table: Table, columns: Sequence[str], rows: Seq
     if not rows:
         return
     connection = session.connection()
-    dialect = connection.dialect
-    key = (table.name, tuple(columns), tuple(conflict), tuple(update) if update else None)
-    procs = _processors(table, tuple(columns), dialect)
-    if dialect.name == "postgresql":
-        preparer = dialect.identifier_preparer
-        table_name = preparer.quote(table.name)
-        if not conflict:  # nothing can collide: straight into the table
-            _copy(connection, table_name, columns, _convert(rows, procs))
-            return
-        stage, upsert = _postgres_statements(table, *key[1:])
-        stage_name = preparer.quote(stage.name)
-        connection.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage_name} "
-            f"(LIKE {table_name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-        _copy(connection, stage_name, columns, _convert(rows, procs))
-        connection.execute(upsert)
-        connection.exec_driver_sql(f"TRUNCATE {stage_name}")
-        return
-    if dialect.name != "sqlite":
-        raise NotImplementedError(f"hairlink supports SQLite and PostgreSQL, not {dialect.name}")
-    sql = _sqlite_sql(table, *key[1:])
-    connection.exec_driver_sql(sql, _convert(rows, procs))
+    shape = (tuple(columns), tuple(conflict), tuple(update) if update else None)
+    converted = _convert(rows, _processors(table, shape[0], connection.dialect))
+    if _dialect_name(connection) == "sqlite":
+        connection.exec_driver_sql(_sqlite_sql(table, *shape), converted)
+    elif not conflict:  # nothing can collide: straight into the table
+        _copy(connection, connection.dialect.identifier_preparer.quote(table.name), columns,
+              converted)
+    else:
+        _stage(connection, table, columns, converted)
+        connection.execute(_postgres_upsert(table, *shape))
 
 
 def bulk_update(session: Session, table: Table, key: str, columns: Sequence[str],
@@ -78,30 +67,50 @@ def bulk_update(session: Session, table: Table, key: str, columns: Sequence[str]
     if not rows:
         return
     connection = session.connection()
-    dialect = connection.dialect
     names = (key, *columns)
-    converted = _convert(rows, _processors(table, names, dialect))
-    preparer = dialect.identifier_preparer
+    converted = _convert(rows, _processors(table, names, connection.dialect))
+    preparer = connection.dialect.identifier_preparer
     table_name = preparer.quote(table.name)
-    if dialect.name == "postgresql":
-        stage = preparer.quote(f"_hairlink_update_{table.name}")
-        quoted = [preparer.quote(n) for n in names]
+    if _dialect_name(connection) == "sqlite":
+        assignments = ", ".join(f"{preparer.quote(n)} = ?" for n in columns)
         connection.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
-            f"SELECT {', '.join(quoted)} FROM {table_name} WITH NO DATA")
-        _copy(connection, stage, names, converted)
-        assignments = ", ".join(f"{q} = s.{q}" for q in quoted[1:])
-        connection.exec_driver_sql(
-            f"UPDATE {table_name} AS t SET {assignments} FROM {stage} AS s "
-            f"WHERE t.{quoted[0]} = s.{quoted[0]}")
-        connection.exec_driver_sql(f"TRUNCATE {stage}")
+            f"UPDATE {table_name} SET {assignments} WHERE {preparer.quote(key)} = ?",
+            [(*row[1:], row[0]) for row in converted])
         return
-    if dialect.name != "sqlite":
-        raise NotImplementedError(f"hairlink supports SQLite and PostgreSQL, not {dialect.name}")
-    assignments = ", ".join(f"{preparer.quote(n)} = ?" for n in columns)
+    stage = _stage(connection, table, names, converted)
+    quoted = [preparer.quote(n) for n in names]
+    assignments = ", ".join(f"{q} = s.{q}" for q in quoted[1:])
     connection.exec_driver_sql(
-        f"UPDATE {table_name} SET {assignments} WHERE {preparer.quote(key)} = ?",
-        [(*row[1:], row[0]) for row in converted])
+        f"UPDATE {table_name} AS t SET {assignments} FROM {stage} AS s "
+        f"WHERE t.{quoted[0]} = s.{quoted[0]}")
+
+
+def _dialect_name(connection: Any) -> str:
+    name: str = connection.dialect.name
+    if name not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"hairlink supports SQLite and PostgreSQL, not {name}")
+    return name
+
+
+def _stage_name(table: Table, columns: Sequence[str]) -> str:
+    """The staging table of `table`'s `columns`: one per column set, so shapes never mix."""
+    digest = hashlib.sha1(",".join(columns).encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"_hairlink_stage_{table.name}_{digest}"
+
+
+def _stage(connection: Any, table: Table, columns: Sequence[str],
+           rows: Sequence[tuple[Any, ...]]) -> str:
+    """COPY `rows` into an emptied temporary table of `table`'s `columns` (PostgreSQL; kept
+    for the connection, emptied at commit); returns its quoted name."""
+    preparer = connection.dialect.identifier_preparer
+    stage = preparer.quote(_stage_name(table, columns))
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+        f"SELECT {', '.join(preparer.quote(n) for n in columns)} "
+        f"FROM {preparer.quote(table.name)} WITH NO DATA")
+    connection.exec_driver_sql(f"TRUNCATE {stage}")  # an earlier batch of this transaction
+    _copy(connection, stage, columns, rows)
+    return stage
 
 
 def _copy(connection: Any, table_name: str, columns: Sequence[str],
@@ -182,13 +191,14 @@ def _sqlite_sql(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...
 
 
 @lru_cache(maxsize=64)
-def _postgres_statements(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...],
-                         update: tuple[str, ...] | None) -> tuple[Table, Any]:
-    stage = Table(f"_hairlink_stage_{table.name}", MetaData(),
+def _postgres_upsert(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...],
+                     update: tuple[str, ...] | None) -> Any:
+    """`INSERT INTO table SELECT ... FROM <the staging table of columns> ON CONFLICT ...`."""
+    stage = Table(_stage_name(table, columns), MetaData(),
                   *(Column(name, table.c[name].type) for name in columns))
     stmt = postgresql.insert(table).from_select(list(columns),
                                                 select(*(stage.c[name] for name in columns)))
-    return stage, _on_conflict(stmt, table, conflict, update)
+    return _on_conflict(stmt, table, conflict, update)
 
 
 def _on_conflict(stmt: Any, table: Table, conflict: tuple[str, ...],

@@ -140,3 +140,22 @@ def test_bulk_write_json_and_bulk_update(session: Session) -> None:
     assert rows == {ids["a"]: (2, ["oral"], ["title", "body"]), ids["b"]: (1, [], ["replies"])}
     hashes = dict(session.execute(select(Thread.external_id, Thread.aggregated_hash)).all())
     assert hashes == {"a": "h-a", "b": "h-b", "c": None}
+
+
+def test_bulk_update_twice_with_other_columns(session: Session) -> None:
+    """Two bulk_updates of one table with different columns in one transaction each set their
+    own columns (PostgreSQL stages each column set in its own temporary table)."""
+    source_id = ensure_source(session, "forum", "discourse", "https://forum.invalid")
+    upsert_threads(session, source_id, [thread("a", 1), thread("b", 2)])
+    session.flush()
+    ids = dict(session.execute(select(Thread.external_id, Thread.id)).all())
+    bulk_update(session, Thread.__table__, "id", ["aggregated_hash"],
+                [(ids["a"], "h-a"), (ids["b"], "h-b")])
+    bulk_update(session, Thread.__table__, "id", ["category", "score"],
+                [(ids["a"], "News", 10)])
+    bulk_update(session, Thread.__table__, "id", ["aggregated_hash"], [(ids["b"], "h-b2")])
+    session.commit()
+    rows = {e: (h, c, s) for e, h, c, s in session.execute(
+        select(Thread.external_id, Thread.aggregated_hash, Thread.category, Thread.score))}
+    assert rows["a"] == ("h-a", "News", 10)
+    assert rows["b"][0] == "h-b2" and rows["b"][2] == 2
