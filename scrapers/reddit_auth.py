@@ -8,7 +8,6 @@ on every API request to `base_url` (default https://oauth.reddit.com).
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -16,6 +15,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from w3lib.http import basic_auth_header
 
 CLIENT_ID_ENV = "HAIRLINK_REDDIT_CLIENT_ID"
 CLIENT_SECRET_ENV = "HAIRLINK_REDDIT_CLIENT_SECRET"
@@ -64,8 +65,8 @@ class Credentials:
 
     def basic_auth(self) -> str:
         """The `Authorization` header value for the token request."""
-        raw = f"{self.client_id}:{self.client_secret}".encode()
-        return "Basic " + base64.b64encode(raw).decode("ascii")
+        header = basic_auth_header(self.client_id, self.client_secret, encoding="utf-8")
+        return header.decode("ascii")
 
 
 def reddit_user_agent(version: str, contact: str | None, override: str | None = None) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from parsel import Selector
+from w3lib.url import url_query_parameter
 
 from scrapers.parsers.common import (
     ListEntry,
@@ -29,12 +30,6 @@ LOCAL_FORMATS = ("%a %b %d, %Y %I:%M %p", "%a %b %d, %Y %H:%M", "%b %d, %Y %I:%M
                  "%a %b %d, %Y %I:%M:%S %p", "%d %b %Y %H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday),?\s*(.+)$", re.IGNORECASE)
 _POSTS = re.compile(r"([\d.,]+)\s+posts?\b", re.IGNORECASE)
-
-
-def query_arg(url: str, name: str) -> str | None:
-    """The first value of a query parameter."""
-    values = parse_qs(urlsplit(url).query).get(name)
-    return values[0] if values else None
 
 
 def local_time(text: str | None, tz: ZoneInfo, now: datetime | None = None) -> datetime | None:
@@ -128,7 +123,7 @@ def parse_viewforum(text: str, url: str, base_url: str, tz: ZoneInfo) -> ListPag
         if not link:
             raise ParseError("a topic row without a.topictitle")
         href = urljoin(url, link[0].attrib.get("href", ""))
-        topic = query_arg(href, "t")
+        topic = url_query_parameter(href, "t")
         if not topic or not topic.isdigit():
             raise ParseError(f"no topic id in {href!r}")
         poster = row.css(".topic-poster, dt .list-inner, dt")
@@ -166,13 +161,13 @@ def parse_viewtopic(text: str, url: str, base_url: str, tz: ZoneInfo) -> ThreadP
                             .css("::text").getall())) if (title_link or doc.css("h2")) else ""
     if not title and not doc.css("h2"):
         raise ParseError("no topic title (h2)")
-    topic = query_arg(url, "t")
+    topic = url_query_parameter(url, "t")
     for href in doc.css("h2 a::attr(href), input[name=t]::attr(value)").getall():
-        topic = topic or (href if href.isdigit() else query_arg(urljoin(url, href), "t"))
+        topic = topic or (href if href.isdigit() else url_query_parameter(urljoin(url, href), "t"))
     if not topic:
         raise ParseError("no topic id on the page")
     posts = []
-    start = int(query_arg(url, "start") or 0)
+    start = int(url_query_parameter(url, "start") or 0)
     for offset, block in enumerate(blocks):
         post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
         body = block.css("div.content").get()

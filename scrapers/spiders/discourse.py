@@ -8,6 +8,7 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from w3lib.url import url_query_parameter
 
 from scrapers.base import ForumSpider
 from scrapers.parsers import discourse
@@ -82,10 +83,7 @@ class DiscourseSpider(ForumSpider):
 
 
 def _page_of(url: str) -> int:
-    from urllib.parse import parse_qs, urlsplit
-
-    values = parse_qs(urlsplit(url).query).get("page")
     try:
-        return int(values[0]) if values else 1
+        return int(url_query_parameter(url, "page") or 1)
     except ValueError:
         return 1
