@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -88,11 +89,18 @@ def parse_count(text: str | None) -> int | None:
     return int(cleaned) if cleaned.isdigit() else None
 
 
-def from_epoch(value: str | int | float | None) -> datetime | None:
-    """A Unix timestamp as an aware UTC datetime."""
-    if value is None or value == "":
+def from_epoch(value: Any) -> datetime | None:
+    """A Unix timestamp (int, float or numeric string) as an aware UTC datetime; None when
+    absent, not a number, or not a plausible time (not after 1970, after the year 3000)."""
+    if value is None or isinstance(value, bool):
         return None
-    return datetime.fromtimestamp(float(value), UTC)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < seconds <= 32503680000:  # also false for NaN
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def from_iso(value: str | None) -> datetime | None:

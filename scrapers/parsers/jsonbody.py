@@ -24,15 +24,22 @@ def load_json(body: bytes | str | Any) -> Any:
 
 
 def as_int(value: Any) -> int | None:
-    """An integer from a JSON number or numeric string; None otherwise."""
+    """An integer from a JSON number or numeric string ("12", "-3", "12.0"); None when
+    absent, not a number, or a number with a fraction."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
         return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                value = float(value)
+            except ValueError:
+                return None
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
     return None
 
 

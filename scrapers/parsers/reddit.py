@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scrapers.items import ReplyItem, ThreadItem
+from scrapers.parsers.common import from_epoch
+from scrapers.parsers.jsonbody import as_int
 
 PUBLIC_URL = "https://www.reddit.com"
 DELETED_AUTHORS = frozenset({"[deleted]", "[removed]", ""})
@@ -62,24 +64,11 @@ class CommentPage:
     more_count: int = 0
 
 
-def utc_from_epoch(value: Any) -> datetime | None:
-    """Reddit's `created_utc` (int, float or numeric string) as an aware UTC datetime."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return None
-    if seconds <= 0 or seconds > 32503680000:  # after year 3000: not a real timestamp
-        return None
-    return datetime.fromtimestamp(seconds, tz=UTC)
-
-
 def edited_time(value: Any) -> datetime | None:
     """`edited` is `false` or the edit time as epoch seconds."""
     if value is False or value is None or value is True:
         return None
-    return utc_from_epoch(value)
+    return from_epoch(value)
 
 
 def author_name(value: Any) -> str | None:
@@ -87,19 +76,6 @@ def author_name(value: Any) -> str | None:
     if not isinstance(value, str) or value in DELETED_AUTHORS:
         return None
     return value
-
-
-def as_int(value: Any) -> int | None:
-    """An integer count/score, or None when absent or not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        try:
-            return int(float(value))
-        except (TypeError, ValueError):
-            return None
 
 
 def markdown_to_text(text: str | None, *, escaped: bool = False) -> str:
@@ -185,7 +161,7 @@ def thread_from_post(post: dict[str, Any], source: str, *,
     title = _text(post.get("title"), escaped).strip()
     if not title:
         raise MalformedRecord("missing_title", post_id)
-    created = utc_from_epoch(post.get("created_utc"))
+    created = from_epoch(post.get("created_utc"))
     if created is None:
         raise MalformedRecord("missing_created_at", post_id)
     flair = post.get("link_flair_text")
@@ -224,7 +200,7 @@ def reply_from_comment(comment: dict[str, Any], *, escaped: bool = False) -> Rep
         external_id=comment_id,
         body=body,
         score=as_int(comment.get("score")),
-        created_at=utc_from_epoch(comment.get("created_utc")),
+        created_at=from_epoch(comment.get("created_utc")),
         author=author_name(comment.get("author")),
     )
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
+from scrapers.parsers.common import from_epoch as utc_from_epoch
 from scrapers.parsers.reddit import (
     MalformedRecord,
     markdown_to_text,
     parse_comments,
     parse_listing,
     thread_from_post,
-    utc_from_epoch,
 )
 from tests.conftest import realdata
 
