@@ -20,6 +20,7 @@ from typing import Any
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.parsers.common import from_epoch
 from scrapers.parsers.jsonbody import as_int
+from scrapers.text import tidy
 
 PUBLIC_URL = "https://www.reddit.com"
 DELETED_AUTHORS = frozenset({"[deleted]", "[removed]", ""})
@@ -31,10 +32,6 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~>|^&])")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1")
 _ZERO_WIDTH_ENTITY = re.compile(r"&#x200[bB];")
 _ZERO_WIDTH_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
-# The same whitespace rules as scrapers.text.tidy.
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-_ODD_SPACES = "\t\r\f\v\u00a0"
-_BLANKS = re.compile(r"\n{3,}")
 
 
 class MalformedRecord(ValueError):
@@ -82,8 +79,9 @@ def markdown_to_text(text: str | None, *, escaped: bool = False) -> str:
     """Reddit markdown as plain text: `[label](url)` becomes `label (url)`, backslash escapes
     and emphasis markers go, quote markers (`>`) and line structure stay.
 
-    The result is already tidy (runs of spaces collapsed, lines trimmed, at most one blank
-    line in a row), so the crawl's clean pipeline and the dump importer store the same text.
+    The result is already tidy (`scrapers.text.tidy`: runs of spaces collapsed, lines
+    trimmed, at most one blank line in a row), so the crawl's clean pipeline and the dump
+    importer store the same text.
     Cheap checks skip every regex a text does not need (dump imports parse millions).
     """
     if not text:
@@ -108,15 +106,7 @@ def markdown_to_text(text: str | None, *, escaped: bool = False) -> str:
         text = _MD_EMPHASIS.sub(r"\2", text)
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
-    lines = []
-    for line in text.split("\n"):
-        if "  " in line or any(c in line for c in _ODD_SPACES):
-            line = _SPACES.sub(" ", line)
-        lines.append(line.strip())
-    text = "\n".join(lines)
-    if "\n\n\n" in text:
-        text = _BLANKS.sub("\n\n", text)
-    return text.strip()
+    return tidy(text)
 
 
 def _text(value: Any, escaped: bool) -> str:
