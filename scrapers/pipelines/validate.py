@@ -17,10 +17,10 @@ MAX_EXTERNAL_ID = 64
 MAX_URL = 1000
 
 
-def count_drop(stats: StatsCollector | None, reason: str) -> None:
-    """Count one dropped item (or page) under `hairlink/dropped/<reason>`."""
-    if stats is not None:
-        stats.inc_value(DROPPED_PREFIX + reason)
+def count_drop(stats: StatsCollector | None, reason: str, count: int = 1) -> None:
+    """Count `count` dropped items (or pages) under `hairlink/dropped/<reason>`."""
+    if stats is not None and count:
+        stats.inc_value(DROPPED_PREFIX + reason, count)
 
 
 class DroppedItem(DropItem):
@@ -60,11 +60,11 @@ def thread_problem(item: ThreadItem) -> str | None:
 
 
 def reply_problem(reply: ReplyItem) -> str | None:
-    """The reason a reply cannot be stored, or None."""
+    """The drop reason of a reply that cannot be stored (its stats key), or None."""
     if not reply.external_id or len(reply.external_id) > MAX_EXTERNAL_ID:
         return "bad_reply_id"
     if reply.created_at is not None and not _aware(reply.created_at):
-        return "naive_datetime"
+        return "reply_naive_datetime"
     return None
 
 
@@ -89,10 +89,9 @@ class ValidatePipeline:
             for reply in item.replies:
                 problem = reply_problem(reply)
                 if problem is None and reply.external_id in seen:
-                    problem = "duplicate_reply"
+                    problem = "reply_duplicate_reply"
                 if problem:
-                    count_drop(self.stats, f"reply_{problem}".replace("reply_bad_reply",
-                                                                     "bad_reply"))
+                    count_drop(self.stats, problem)
                     continue
                 seen.add(reply.external_id)
                 kept.append(reply)

@@ -221,8 +221,7 @@ class RedditSpider(HairlinkSpider):
             return
         stats = self.crawler.stats if self.crawler else None
         for reason, count in listing.dropped.items():
-            for _ in range(count):
-                count_drop(stats, reason)
+            count_drop(stats, reason, count)
         by_id = {t.external_id: t for t in listing.threads}
         entries = [ListEntry(external_id=t.external_id, url=t.url, title=t.title,
                              created_at=t.created_at, last_activity_at=t.last_activity_at,
