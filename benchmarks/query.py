@@ -213,9 +213,9 @@ def main() -> int:
             q = PostQuery(treatments=[treatment], sort="score", limit=50)
             label = f"posts --treatment {treatment} ({counts[treatment]:,}) --sort score"
             verdicts.append(report(label, timed(lambda q=q: query_posts(session, q), args.runs)))
-            stmt, _, order = _filtered(session, q)
+            stmt, order, selective = _filtered(session, q)
             plan = session.execute(text("EXPLAIN QUERY PLAN " + str(
-                _ordered(session, stmt, q, order).limit(50).compile(
+                _ordered(session, stmt, q, order, selective).limit(50).compile(
                     compile_kwargs={"literal_binds": True})))).all()
             print("    plan: " + " | ".join(row[-1] for row in plan))
         two = PostQuery(treatments=[ranked[0], ranked[1]], sort="score", limit=50)
