@@ -142,9 +142,6 @@ def studies_enrich(
                                            section=st.config.section("enrich"), **overrides)
     except ValueError as exc:
         fail(f"configuration error: {exc}", code=2)
-    for url in (settings.s2_base, settings.epmc_base, settings.crossref_base):
-        if not url.startswith(("http://", "https://")):
-            fail(f"not an http(s) URL: {url}", code=2)
     upgrade(st.engine)
     with session_factory(st.engine)() as session:  # enrichment commits once per batch
         report = enrich(session, settings, everything=everything, limit=limit,

@@ -40,7 +40,8 @@ class EnrichSettings:
         """Settings from options, else HAIRLINK_S2_BASE_URL / HAIRLINK_EPMC_BASE_URL /
         HAIRLINK_CROSSREF_BASE_URL / HAIRLINK_S2_API_KEY, else a config table `section`
         (`s2_url`, `epmc_url`, `crossref_url`, `delay`, `epmc`, `crossref`, `batch_size`),
-        else the public services. ValueError for a section value of the wrong type."""
+        else the public services. ValueError for a section value of the wrong type, or for a
+        base URL that is not http(s) (naming the option, variable or key it came from)."""
         table = _checked_section(section or {})
         agent = "hairlink (study enrichment" + (f"; {contact})" if contact else ")")
         for key, name in (("delay", "s2_interval"), ("epmc", "use_epmc"),
@@ -48,22 +49,33 @@ class EnrichSettings:
             if key in table:
                 overrides.setdefault(name, table[key])
         settings = cls(
-            s2_base=(s2_base or os.environ.get("HAIRLINK_S2_BASE_URL") or table.get("s2_url")
-                     or S2_DEFAULT_BASE),
-            epmc_base=(epmc_base or os.environ.get("HAIRLINK_EPMC_BASE_URL")
-                       or table.get("epmc_url") or EPMC_DEFAULT_BASE),
+            s2_base=_base_url(s2_base, "--s2-url", "HAIRLINK_S2_BASE_URL", table, "s2_url",
+                              S2_DEFAULT_BASE),
+            epmc_base=_base_url(epmc_base, "--epmc-url", "HAIRLINK_EPMC_BASE_URL", table,
+                                "epmc_url", EPMC_DEFAULT_BASE),
             s2_api_key=os.environ.get("HAIRLINK_S2_API_KEY") or None,
-            crossref_base=(crossref_base or os.environ.get("HAIRLINK_CROSSREF_BASE_URL")
-                           or table.get("crossref_url") or CROSSREF_DEFAULT_BASE),
+            crossref_base=_base_url(crossref_base, "--crossref-url",
+                                    "HAIRLINK_CROSSREF_BASE_URL", table, "crossref_url",
+                                    CROSSREF_DEFAULT_BASE),
             user_agent=agent,
             contact=contact,
             **overrides,
         )
-        settings.s2_base = settings.s2_base.rstrip("/")
-        settings.epmc_base = settings.epmc_base.rstrip("/")
-        settings.crossref_base = settings.crossref_base.rstrip("/")
         settings.batch_size = max(1, min(settings.batch_size, S2_BATCH_LIMIT))
         return settings
+
+
+def _base_url(option: str | None, option_name: str, env_name: str, table: dict[str, Any],
+              key: str, default: str) -> str:
+    """The first of option, environment variable and config key that is set (without a
+    trailing slash), else `default`; ValueError naming where a non-http(s) URL came from."""
+    for value, origin in ((option, option_name), (os.environ.get(env_name), env_name),
+                          (table.get(key), f"[enrich] {key}")):
+        if value:
+            if not value.startswith(("http://", "https://")):
+                raise ValueError(f"{origin} is not an http(s) URL: {value!r}")
+            return value.rstrip("/")
+    return default
 
 
 _SECTION_TYPES: dict[str, type | tuple[type, ...]] = {
