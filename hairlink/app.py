@@ -7,6 +7,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 
 from hairlink import __version__
@@ -57,8 +58,9 @@ class State:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print an error to stderr and exit with `code`."""
-    err_console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    """Print an error to stderr and exit with `code` (the message is text, not markup:
+    "[enrich] s2_url ..." keeps its brackets)."""
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, markup=True)
     raise typer.Exit(code)
 
 

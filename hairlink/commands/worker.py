@@ -6,7 +6,6 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from hairlink.app import app, console, fail, state
 from scrapers.distributed.frontier import DistributedError
@@ -42,7 +41,7 @@ def worker(
     try:
         counters = run_worker(config, options)
     except DistributedError as exc:
-        fail(escape(str(exc)), code=2)
+        fail(str(exc), code=2)
     console.print_json(json.dumps(counters))
 
 
