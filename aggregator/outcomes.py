@@ -1,0 +1,470 @@
+"""What people report per treatment: effect and side effects, from first-hand sentences.
+
+Follows `../shared/eval/OUTCOMES.md`. The cue words live in `outcome_cues.toml` (beside the
+lexicon) and are compiled once into two regexes: the cues (effect and side-effect phrases,
+searched over the whole thread) and the scope triggers (negation, hypothetical, generic,
+first person, too early; searched only in sentences that hold a cue).
+
+A thread is read as units (title, body, each reply) and sentences. A cue counts when its
+sentence is a first-hand report (ConText-style scoping):
+- not a question; not in the scope of a hypothetical, fear or plan trigger before it in
+  its clause ("scared of brain fog", "if I get sides");
+- not a generic or research statement: a `generic` trigger ("most people", "studies",
+  "you") with no first-person marker in the sentence;
+- in a reply, after a first-person marker of that reply ("same here", "my", "I");
+- effects only: not "too early" ("just started", "can't tell yet").
+A negation trigger a few words before the cue in its clause ("zero sides", "didn't shed",
+"no regrowth") or just after it ("libido is fine") drops a side effect and flips an effect.
+
+The cue goes to the treatments named in its clause, else in the nearest clause of its
+sentence, else to the treatments the unit last named, else to the thread's focus (the
+title's treatments, or the first ones the body names): "fin + min regrew my crown" credits
+both. Effects are gathered per speaker (the poster, incl. replies marked OP, and each
+replier): both directions anywhere make `mixed`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aggregator.lexicon import lower_and_normalise
+
+EFFECTS = ("improved", "no_effect", "mixed", "none")
+SIDE_EFFECTS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other")
+PACKAGED_CUES = Path(__file__).with_name("outcome_cues.toml")
+
+_EFFECT_KINDS = ("unchanged", "improved", "no_effect")  # order: earlier wins at a position
+_SIDE_KINDS = ("not_side", *SIDE_EFFECTS, "unspecified")
+_SCOPE_KINDS = ("negation", "negation_after", "hypothetical", "generic", "first_person",
+                "too_early", "content")
+_LIST_KEYS = {
+    "effect": {"improved", "no_effect", "unchanged", "content"},
+    "side_effects": {*_SIDE_KINDS, "unspecified_sexual_on"},
+    "scope": {"negation", "negation_after", "hypothetical", "generic", "first_person",
+              "too_early", "breaks", "strong_breaks"},
+    "reporter": {"op_markers"},
+    "typical": set(SIDE_EFFECTS),
+}
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]*_~]|$)|\n")
+_MAX_CARRIED = 3  # treatments a sentence that names none can be about
+_VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
+_SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
+_WORD = re.compile(r"\w+")
+_OPEN_QUOTE = re.compile(r"(?<!\w)['\"“‘](?=\w)")
+_CLOSE_QUOTE = re.compile(r"(?<=[\w.!?,])['\"”’](?!\w)")
+
+
+class OutcomeCueError(ValueError):
+    """A cue file that cannot be used; the message names the file, the line and the key."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a thread reports about one treatment."""
+
+    effect: str = "none"
+    side_effects: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """`{"effect": ..., "side_effects": [...]}` (the output and storage shape)."""
+        return {"effect": self.effect, "side_effects": list(self.side_effects)}
+
+
+@dataclass
+class OutcomeCues:
+    """The compiled cue file."""
+
+    cue_re: re.Pattern[str]
+    scope_re: re.Pattern[str]
+    break_re: re.Pattern[str]
+    strong_break_re: re.Pattern[str]
+    window: int
+    op_markers: tuple[str, ...]
+    sexual_on: frozenset[str]
+    typical: dict[str, frozenset[str]]  # side effect -> treatments known to cause it
+    version_hash: str
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+
+# -- the cue file -------------------------------------------------------------------------
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A cue phrase as a regex: whole words, spaces match spaces or hyphens, apostrophes
+    optional, a trailing `*` on a word matches any ending."""
+    words = phrase.lower().split()
+    out: list[str] = []
+    for word in words:
+        star = word.endswith("*") and len(word) > 1
+        word = word.rstrip("*") if star else word
+        piece = "".join("'?" if ch in "'’" else re.escape(ch) for ch in word)
+        out.append(piece + (r"\w*" if star else ""))
+    body = r"[\s\-]+".join(out)
+    return rf"(?<!\w){body}(?!\w)" if words and words[0][0].isalnum() else body
+
+
+def _alternation(phrases: Iterable[str], patterns: Iterable[str]) -> str:
+    parts = sorted({phrase_pattern(p) for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join([*parts, *patterns]) or r"(?!x)x"
+
+
+def _line_of(text: str, section: str, key: str) -> int:
+    """The line a key of a section is on (1 when it cannot be found)."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            current = stripped.strip("[] ")
+        elif current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return 1
+
+
+def _read_cue_file(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OutcomeCueError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise OutcomeCueError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _validate(data: dict[str, Any], text: str, origin: str) -> None:
+    """Every section and key known, every list a list of strings, every pattern a regex."""
+    for section, value in data.items():
+        if section == "version":
+            continue
+        if section not in {*_LIST_KEYS, "patterns"} or not isinstance(value, dict):
+            raise OutcomeCueError(f"{origin}: line {_line_of(text, section, section)}: "
+                                  f"unknown section [{section}]")
+        for key, items in value.items():
+            line = _line_of(text, section, key)
+            where = f"{origin}: line {line}: [{section}] {key}"
+            if section == "scope" and key == "window":
+                if not isinstance(items, int) or isinstance(items, bool) or items < 1:
+                    raise OutcomeCueError(f"{where}: must be a positive integer")
+                continue
+            known = (set(_EFFECT_KINDS) | set(_SIDE_KINDS) | set(_SCOPE_KINDS)
+                     if section == "patterns" else _LIST_KEYS[section])
+            if key not in known:
+                raise OutcomeCueError(f"{where}: unknown key")
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                raise OutcomeCueError(f"{where}: must be a list of strings")
+            for item in items:
+                try:
+                    re.compile(item if section == "patterns" else phrase_pattern(item))
+                except re.error as exc:
+                    raise OutcomeCueError(f"{where}: bad pattern {item!r}: {exc}") from exc
+
+
+def merge_cues(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """A user cue file appended to the packaged one (lists appended, `window` replaced)."""
+    merged = json.loads(json.dumps(base))
+    for section, value in extra.items():
+        if not isinstance(value, dict):
+            continue
+        target = merged.setdefault(section, {})
+        for key, items in value.items():
+            if isinstance(items, list):
+                target[key] = list(target.get(key, [])) + items
+            else:
+                target[key] = items
+    return merged
+
+
+def load_outcome_cues(user_path: Path | str | None = None) -> OutcomeCues:
+    """The packaged cue file, extended by `user_path` when given.
+
+    Raises OutcomeCueError naming the file, line and key of what is wrong.
+    """
+    data, text = _read_cue_file(PACKAGED_CUES)
+    _validate(data, text, str(PACKAGED_CUES.name))
+    if user_path is not None:
+        extra, extra_text = _read_cue_file(Path(user_path))
+        _validate(extra, extra_text, str(user_path))
+        data = merge_cues(data, extra)
+    return build_cues(data)
+
+
+def build_cues(data: dict[str, Any]) -> OutcomeCues:
+    """Compile validated cue data."""
+    effect, sides = data.get("effect", {}), data.get("side_effects", {})
+    scope, patterns = data.get("scope", {}), data.get("patterns", {})
+    lists = {**{k: effect.get(k, []) for k in (*_EFFECT_KINDS, "content")},
+             **{k: sides.get(k, []) for k in _SIDE_KINDS},
+             **{k: scope.get(k, []) for k in _SCOPE_KINDS if k != "content"}}
+    cue_re = re.compile("|".join(
+        f"(?P<{kind}>{_alternation(lists[kind], patterns.get(kind, []))})"
+        for kind in (*_EFFECT_KINDS, *_SIDE_KINDS)))
+    scope_re = re.compile("|".join(
+        f"(?P<{kind}>{_alternation(lists[kind], patterns.get(kind, []))})"
+        for kind in _SCOPE_KINDS))
+    breaks = [re.escape(b) for b in scope.get("breaks", [])] or [r"(?!x)x"]
+    strong = [re.escape(b) for b in scope.get("strong_breaks", [])] or [r"(?!x)x"]
+    digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
+                          usedforsecurity=False).hexdigest()
+    return OutcomeCues(cue_re, scope_re, re.compile("|".join(breaks)),
+                       re.compile("|".join(strong)), int(scope.get("window", 6)),
+                       tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),
+                       frozenset(sides.get("unspecified_sexual_on", [])),
+                       {k: frozenset(v) for k, v in data.get("typical", {}).items()},
+                       digest, data)
+
+
+# -- extraction ---------------------------------------------------------------------------
+
+Mention = tuple[int, int, str]
+
+
+@dataclass
+class _Reports:
+    """First-hand reports gathered for one treatment."""
+
+    effects: dict[int, set[str]] = field(default_factory=dict)  # speaker -> directions
+    sides: set[str] = field(default_factory=set)
+
+    def outcome(self) -> Outcome:
+        # "unchanged" is weak: it only counts for a speaker who reports nothing else
+        directions = [d - {"unchanged"} or {"no_effect"} if "unchanged" in d else d
+                      for d in self.effects.values() if d]
+        every = set().union(*directions) if directions else set()
+        if any(len(d) > 1 for d in directions) or len(every) > 1:
+            effect = "mixed"
+        else:
+            effect = next(iter(every), "none")
+        return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
+
+
+def _lowered(text: str) -> str:
+    lowered = lower_and_normalise(text)[0] if not text.isascii() else text.lower()
+    return lowered.replace("’", "'")
+
+
+def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
+                     mentions: Sequence[Mention]) -> dict[str, Outcome]:
+    """Outcome per mentioned treatment of a thread.
+
+    `parts` are the title, the body and the replies; `mentions` are the tagger's
+    (start, end, treatment) in `"\\n".join(parts)` (`Tagger.tag_with_mentions`).
+    """
+    treatments = {m[2] for m in mentions}
+    if not treatments:
+        return {}
+    text = "\n".join(parts)
+    lowered = _lowered(text)
+    found = [(m.start(), m.end(), m.lastgroup or "") for m in cues.cue_re.finditer(lowered)]
+    if not found:
+        return {t: Outcome() for t in sorted(treatments)}
+    return _Extraction(cues, parts, lowered, mentions, found).run(sorted(treatments))
+
+
+class _Extraction:
+    """One thread being read (see the module docstring for the rules)."""
+
+    def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
+                 mentions: Sequence[Mention], found: list[tuple[int, int, str]]) -> None:
+        self.cues = cues
+        self.lowered = lowered
+        self.mentions = sorted(mentions)
+        self.m_starts = [m[0] for m in self.mentions]
+        self.found = found
+        self.f_starts = [f[0] for f in found]
+        self.units: list[tuple[int, int, int]] = []  # (start, end, speaker)
+        position = 0
+        for index, part in enumerate(parts):
+            end = position + len(part)
+            speaker = 0 if index < 2 or self._by_op(lowered[position:end]) else index
+            self.units.append((position, end, speaker))
+            position = end + 1
+        self.reports: dict[str, _Reports] = {}
+        self.trace: list[tuple[str, str, str]] | None = None  # (treatment, label, sentence)
+
+    def _by_op(self, reply: str) -> bool:
+        head = reply.lstrip(" >*_\t")[:12]
+        return any(head.startswith(marker) for marker in self.cues.op_markers)
+
+    def _treatments_in(self, start: int, end: int) -> list[str]:
+        lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
+        seen: list[str] = []
+        for m in self.mentions[lo:hi]:
+            if m[2] not in seen:
+                seen.append(m[2])
+        return seen
+
+    def _focus(self) -> list[str]:
+        title = self._treatments_in(self.units[0][0], self.units[0][1] + 1)
+        if title:
+            return title
+        body_start, body_end, _ = self.units[1]
+        for start, end, _ in self._sentences(body_start, body_end):
+            named = self._treatments_in(start, end)
+            if named:
+                return named
+        return []
+
+    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
+        """(start, end, is a question) of each sentence of [start, end)."""
+        out: list[tuple[int, int, bool]] = []
+        position = start
+        for mark in _SENTENCE_END.finditer(self.lowered, start, end):
+            if mark.end() > position:
+                out.append((position, mark.end(), "?" in mark.group()))
+            position = mark.end()
+        if position < end:
+            out.append((position, end, False))
+        return out
+
+    def run(self, treatments: list[str]) -> dict[str, Outcome]:
+        focus = self._focus()
+        for index, (u_start, u_end, speaker) in enumerate(self.units):
+            topic: list[str] = focus if index > 0 else []
+            first_person = speaker == 0
+            for start, end, question in self._sentences(u_start, u_end):
+                named = self._treatments_in(start, end)
+                if named:
+                    topic = named
+                lo, hi = bisect_left(self.f_starts, start), bisect_left(self.f_starts, end)
+                if lo == hi:
+                    if not first_person:
+                        first_person = self._has_first_person(start, end)
+                    continue
+                first_person = self._sentence(start, end, question, speaker, topic,
+                                              first_person, self.found[lo:hi])
+        return {t: (self.reports[t].outcome() if t in self.reports else Outcome())
+                for t in treatments}
+
+    def _has_first_person(self, start: int, end: int) -> bool:
+        return any(m.lastgroup == "first_person"
+                   for m in self.cues.scope_re.finditer(self.lowered, start, end))
+
+    def _sentence(self, start: int, end: int, question: bool, speaker: int,
+                  topic: list[str], first_person: bool,
+                  cues: list[tuple[int, int, str]]) -> bool:
+        """Record the sentence's counted cues; returns the reply's first-person state."""
+        triggers: dict[str, list[tuple[int, int]]] = {}
+        for m in self.cues.scope_re.finditer(self.lowered, start, end):
+            triggers.setdefault(m.lastgroup or "", []).append((m.start(), m.end()))
+        own = "first_person" in triggers
+        first_person = first_person or own
+        if question or not topic and not self._treatments_in(start, end):
+            return first_person
+        if "generic" in triggers and not own:
+            return first_person
+        if speaker != 0 and not first_person:
+            return first_person
+        early = "too_early" in triggers
+        content = "content" in triggers
+        breaks = [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)]
+        strong = [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start,
+                                                                         end)]
+        generic = triggers.get("generic", ())
+        for c_start, c_end, kind in cues:
+            if self._hypothetical(triggers.get("hypothetical", ()), c_start, strong) or \
+                    self._hypothetical(generic, c_start, strong) or \
+                    self._quoted(start, c_start):
+                continue
+            negated = self._negated(triggers, c_start, c_end, breaks)
+            targets = self._targets(start, end, c_start, breaks)
+            if not targets:
+                if len(topic) > _MAX_CARRIED:  # a remark about a long list: nobody's report
+                    continue
+                targets = topic
+            if kind == "not_side":
+                continue
+            if kind in _EFFECT_KINDS:
+                if early:
+                    continue
+                direction = ("improved" if content else "unchanged") \
+                    if kind == "unchanged" else kind
+                if negated:  # "didn't regrow" is weak (it may still have held the hair)
+                    direction = "unchanged" if direction == "improved" else "improved"
+                for t in targets:
+                    self.reports.setdefault(t, _Reports()).effects.setdefault(
+                        speaker, set()).add(direction)
+                    if self.trace is not None:
+                        self.trace.append((t, f"{direction}<{self.lowered[c_start:c_end]}>",
+                                           self.lowered[start:end]))
+            elif not negated and not self._absorbed(kind, c_start, cues, breaks):
+                typical = self.cues.typical.get(kind, frozenset())
+                if len(targets) > 1 and typical & set(targets):
+                    targets = [t for t in targets if t in typical]
+                for t in targets:
+                    side = kind if kind != "unspecified" else (
+                        "sexual" if t in self.cues.sexual_on else "other")
+                    self.reports.setdefault(t, _Reports()).sides.add(side)
+                    if self.trace is not None:
+                        self.trace.append((t, f"{side}<{self.lowered[c_start:c_end]}>",
+                                           self.lowered[start:end]))
+        return first_person
+
+    def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
+                  breaks: list[int]) -> bool:
+        """A vague side cue ("sore", "sides"; "puffy" beside a nipple) that a more specific
+        one in the same clause describes."""
+        if kind not in _VAGUE_SIDES:
+            return False
+        for o_start, _, other in cues:
+            if other in _SPECIFIC_SIDES and other != kind and (
+                    kind == "unspecified" or not self._broken(
+                        breaks, min(o_start, c_start), max(o_start, c_start))) and \
+                    (kind != "cardio" or other == "breast"):
+                return True
+        return False
+
+    def _quoted(self, start: int, c_start: int) -> bool:
+        """Whether the cue is inside quotation marks opened earlier in its sentence."""
+        opened = len(_OPEN_QUOTE.findall(self.lowered, start, c_start))
+        return opened > len(_CLOSE_QUOTE.findall(self.lowered, start, c_start))
+
+    @staticmethod
+    def _hypothetical(found: Iterable[tuple[int, int]], c_start: int,
+                      strong: list[int]) -> bool:
+        """A hypothetical trigger before the cue with no strong break between them."""
+        for t_start, t_end in found:
+            if t_start >= c_start:
+                continue
+            i = bisect_right(strong, t_end - 1)
+            if i >= len(strong) or strong[i] >= c_start:
+                return True
+        return False
+
+    def _negated(self, triggers: dict[str, list[tuple[int, int]]], c_start: int, c_end: int,
+                 breaks: list[int]) -> bool:
+        window = self.cues.window
+        for t_start, t_end in triggers.get("negation", ()):
+            if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
+                    len(_WORD.findall(self.lowered, t_end, c_start)) < window:
+                return True
+        for t_start, _ in triggers.get("negation_after", ()):
+            if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
+                    len(_WORD.findall(self.lowered, c_end, t_start)) <= 3:
+                return True
+        return False
+
+    @staticmethod
+    def _broken(breaks: list[int], start: int, end: int) -> bool:
+        i = bisect_left(breaks, start)
+        return i < len(breaks) and breaks[i] < end
+
+    def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
+        """Treatments of the cue's clause, else of the nearest clause that names one."""
+        bounds = [start, *(b for b in breaks if start < b < end), end]
+        clauses = list(zip(bounds, bounds[1:], strict=False))
+        here = max(0, bisect_right(bounds, c_start) - 1)
+        here = min(here, len(clauses) - 1)
+        order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))
+        for i in order:
+            named = self._treatments_in(*clauses[i])
+            if named:
+                return named
+        return []
