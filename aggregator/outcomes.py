@@ -32,6 +32,7 @@ import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -356,7 +357,7 @@ class _Extraction:
             triggers.setdefault(m.lastgroup or "", []).append((m.start(), m.end()))
         own = "first_person" in triggers
         first_person = first_person or own
-        if question or not topic and not self._treatments_in(start, end):
+        if question or (not topic and not self._treatments_in(start, end)):
             return first_person
         if "generic" in triggers and not own:
             return first_person
@@ -441,7 +442,7 @@ class _Extraction:
     def _negated(self, triggers: dict[str, list[tuple[int, int]]], c_start: int, c_end: int,
                  breaks: list[int]) -> bool:
         window = self.cues.window
-        for t_start, t_end in triggers.get("negation", ()):
+        for _, t_end in triggers.get("negation", ()):
             if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
                     len(_WORD.findall(self.lowered, t_end, c_start)) < window:
                 return True
@@ -459,7 +460,7 @@ class _Extraction:
     def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
         """Treatments of the cue's clause, else of the nearest clause that names one."""
         bounds = [start, *(b for b in breaks if start < b < end), end]
-        clauses = list(zip(bounds, bounds[1:], strict=False))
+        clauses = list(pairwise(bounds))
         here = max(0, bisect_right(bounds, c_start) - 1)
         here = min(here, len(clauses) - 1)
         order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))

@@ -1,0 +1,178 @@
+"""Thread summaries (at most 45 words) from the thread's own sentences, and two baselines.
+
+`summarise` is extractive: what the poster reports or asks (the title when it says
+something, then the body sentence most central to the thread), then what the replies say
+(the most central sentence of the top replies), joined as "... Replies: ...". Markup,
+quotes of other posts and URLs are removed first; nothing is invented. A thread with no
+usable body is summarised from its title alone.
+
+`lead_summary` (the first words of title + body) and `textrank_summary` (the standard
+TextRank sentence ranking, PageRank over word-overlap similarities) are the baselines
+`benchmarks/quality.py` measures beside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from aggregator.text import tokens
+
+MAX_WORDS = 45
+_POSTER_WORDS = 27  # budget for the poster's part when there are replies
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_QUOTE = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
+_BBCODE = re.compile(r"\[/?[a-z*]+(?:=[^\]]*)?\]", re.IGNORECASE)
+_MARKS = re.compile(r"(?m)^\s*(?:>+|[-*•]|\d+[.)])\s+|[*_`#~]+|&gt;|&amp;|&lt;")
+_OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
+_SPACE = re.compile(r"[ \t]+")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def clean(text: str) -> str:
+    """Text without markup, quoted posts, URLs and list marks (line breaks kept)."""
+    text = _QUOTE.sub(" ", text or "")
+    text = _MD_LINK.sub(r"\1", text)
+    text = _URL.sub(" ", text)
+    text = _BBCODE.sub(" ", text)
+    text = _MARKS.sub(" ", text)
+    return "\n".join(_SPACE.sub(" ", line).strip() for line in text.splitlines())
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of cleaned text that hold at least two letters."""
+    return [s.strip() for s in _SENTENCE.split(clean(text))
+            if len(_LETTER.findall(s)) >= 2 and len(s.split()) >= 1]
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _clip(text: str, budget: int) -> str:
+    words = _words(text)
+    if len(words) <= budget:
+        return text
+    return " ".join(words[:budget]).rstrip(",;:-") + "…"
+
+
+def _fit(parts: Sequence[str], budget: int) -> str:
+    """Sentences in order, as many as fit in `budget` words (the last one clipped)."""
+    out: list[str] = []
+    left = budget
+    for part in parts:
+        if left <= 0:
+            break
+        n = len(_words(part))
+        if n <= left:
+            out.append(part)
+            left -= n
+        elif left >= 6 or not out:
+            out.append(_clip(part, left))
+            left = 0
+    return " ".join(out)
+
+
+def _sentence_end(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def _centrality(candidates: Sequence[str], thread_counts: Counter[str]) -> list[float]:
+    """Each sentence's share of the thread's content words (TF weighted, length damped)."""
+    scores: list[float] = []
+    for sentence in candidates:
+        toks = set(tokens(sentence))
+        if not toks:
+            scores.append(0.0)
+            continue
+        weight = sum(math.log1p(thread_counts[t]) for t in toks)
+        scores.append(weight / math.sqrt(len(sentence.split()) + 4))
+    return scores
+
+
+def summarise(title: str, body: str = "", replies: Sequence[str] = ()) -> str:
+    """A summary of at most 45 words: the poster's report or question, then the replies."""
+    title_s = clean(title).replace("\n", " ").strip()
+    body_s = sentences(body)
+    reply_s = [sentences(_OP.sub("", r)) for r in replies]
+    reply_s = [r for r in reply_s if r]
+    counts: Counter[str] = Counter(tokens(" ".join([title_s, *body_s,
+                                                    *(s for r in reply_s for s in r)])))
+    poster: list[str] = []
+    if len(_LETTER.findall(title_s)) >= 2:
+        poster.append(_sentence_end(title_s))
+    if body_s:
+        scores = _centrality(body_s, counts)
+        # the body's most central sentence, favouring the opening ones a little
+        best = max(range(len(body_s)), key=lambda i: scores[i] / (1 + 0.08 * i))
+        poster.append(_sentence_end(body_s[best]))
+    if not reply_s:
+        return _fit(poster, MAX_WORDS) or _clip(title_s or clean(body), MAX_WORDS)
+    # the best opening sentence of each of the top replies, best replies first
+    best_of = []
+    for r in reply_s[:4]:
+        scores = [v if len(_words(s)) >= 6 else v / 3
+                  for s, v in zip(r[:2], _centrality(r[:2], counts), strict=True)]
+        i = max(range(len(scores)), key=lambda k: scores[k])
+        best_of.append((scores[i], r[i]))
+    best_of.sort(key=lambda x: -x[0])
+    poster_text = _fit(poster, _POSTER_WORDS)
+    used = len(_words(poster_text))
+    left = MAX_WORDS - used - 2
+    picked = [_sentence_end(best_of[0][1])]
+    if len(best_of) > 1 and len(_words(picked[0])) + len(_words(best_of[1][1])) <= left:
+        picked.append(_sentence_end(best_of[1][1]))
+    reply_text = _fit(picked, left)
+    return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
+
+
+def lead_summary(title: str, body: str = "", limit: int = MAX_WORDS) -> str:
+    """Baseline: the first `limit` words of title + body."""
+    return " ".join(_words(f"{clean(title)} {clean(body)}")[:limit])
+
+
+def textrank_scores(items: Sequence[str], damping: float = 0.85,
+                    iterations: int = 50) -> list[float]:
+    """TextRank (Mihalcea & Tarau 2004): PageRank over sentences, edges weighted by word
+    overlap |Si ∩ Sj| / (log|Si| + log|Sj|)."""
+    bags = [set(tokens(s)) for s in items]
+    n = len(items)
+    weights = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if len(bags[i]) > 1 and len(bags[j]) > 1:
+                overlap = len(bags[i] & bags[j])
+                if overlap:
+                    w = overlap / (math.log(len(bags[i])) + math.log(len(bags[j])))
+                    weights[i][j] = weights[j][i] = w
+    out = [sum(row) for row in weights]
+    score = [1.0] * n
+    for _ in range(iterations):
+        score = [(1 - damping) + damping * sum(weights[j][i] / out[j] * score[j]
+                                               for j in range(n) if weights[j][i])
+                 for i in range(n)]
+    return score
+
+
+def textrank_summary(title: str, body: str = "", replies: Sequence[str] = (),
+                     limit: int = MAX_WORDS) -> str:
+    """Baseline: the top TextRank sentences of the thread, in thread order, to `limit`
+    words."""
+    items = [s for s in [clean(title).replace("\n", " ").strip(), *sentences(body),
+                         *(s for r in replies for s in sentences(r))] if s]
+    if not items:
+        return ""
+    score = textrank_scores(items)
+    chosen: list[int] = []
+    used = 0
+    for i in sorted(range(len(items)), key=lambda k: -score[k]):
+        if used >= limit:
+            break
+        chosen.append(i)
+        used += len(_words(items[i]))
+    return _fit([items[i] for i in sorted(chosen)], limit)
