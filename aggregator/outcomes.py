@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.lexicon import lower_and_normalise
+from aggregator.tagger import Tagger
 
 EFFECTS = ("improved", "no_effect", "mixed", "none")
 SIDE_EFFECTS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other")
@@ -469,3 +470,11 @@ class _Extraction:
             if named:
                 return named
         return []
+
+
+def thread_outcomes(tagger: Tagger, cues: OutcomeCues, title: str, body: str = "",
+                    replies: Sequence[str] = ()) -> dict[str, Outcome]:
+    """Tag a thread and extract its outcomes (for tests and evaluation; the aggregator
+    reuses the mentions of its own tagging pass)."""
+    _, _, mentions = tagger.tag_with_mentions(title, body, replies)
+    return extract_outcomes(cues, [title, body, *replies], mentions)
