@@ -89,6 +89,7 @@ class OutcomeCues:
     break_re: re.Pattern[str]
     strong_break_re: re.Pattern[str]
     window: int
+    scope_window: int
     op_markers: tuple[str, ...]
     sexual_on: frozenset[str]
     typical: dict[str, frozenset[str]]  # side effect -> treatments known to cause it
@@ -152,7 +153,7 @@ def _validate(data: dict[str, Any], text: str, origin: str) -> None:
         for key, items in value.items():
             line = _line_of(text, section, key)
             where = f"{origin}: line {line}: [{section}] {key}"
-            if section == "scope" and key == "window":
+            if section == "scope" and key in ("window", "scope_window"):
                 if not isinstance(items, int) or isinstance(items, bool) or items < 1:
                     raise OutcomeCueError(f"{where}: must be a positive integer")
                 continue
@@ -217,6 +218,7 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                           usedforsecurity=False).hexdigest()
     return OutcomeCues(cue_re, scope_re, re.compile("|".join(breaks)),
                        re.compile("|".join(strong)), int(scope.get("window", 6)),
+                       int(scope.get("scope_window", 10)),
                        tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),
                        frozenset(sides.get("unspecified_sexual_on", [])),
                        {k: frozenset(v) for k, v in data.get("typical", {}).items()},
@@ -428,15 +430,15 @@ class _Extraction:
         opened = len(_OPEN_QUOTE.findall(self.lowered, start, c_start))
         return opened > len(_CLOSE_QUOTE.findall(self.lowered, start, c_start))
 
-    @staticmethod
-    def _hypothetical(found: Iterable[tuple[int, int]], c_start: int,
+    def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
                       strong: list[int]) -> bool:
-        """A hypothetical trigger before the cue with no strong break between them."""
+        """A trigger before the cue, a few words away, with no strong break between."""
         for t_start, t_end in found:
             if t_start >= c_start:
                 continue
             i = bisect_right(strong, t_end - 1)
-            if i >= len(strong) or strong[i] >= c_start:
+            if (i >= len(strong) or strong[i] >= c_start) and len(
+                    _WORD.findall(self.lowered, t_end, c_start)) < self.cues.scope_window:
                 return True
         return False
 
