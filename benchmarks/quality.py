@@ -18,6 +18,7 @@ overlap alone for linking), then the threshold sweep behind the default topic th
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import subprocess
 import sys
@@ -49,6 +50,32 @@ def _commit() -> str:
                                      if dirty.stdout.strip() else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def load_real_posts(labels_dir: Path) -> list[dict] | None:
+    """Labelled real posts: ids and labels from `labels_dir/labels.jsonl`, the text from
+    the recorded listing in ../shared/realdata it names (never copied into the repo).
+    None when that listing is not on this machine."""
+    posts: list[dict] = []
+    listings: dict[str, dict[str, dict]] = {}
+    for label in _read_jsonl(labels_dir / "labels.jsonl"):
+        source = REALDATA / label["source_file"]
+        if not source.exists():
+            return None
+        if label["source_file"] not in listings:
+            listing = json.loads(source.read_text(encoding="utf-8"))
+            listings[label["source_file"]] = {c["data"]["id"]: c["data"]
+                                              for c in listing["data"]["children"]}
+        post = listings[label["source_file"]][label["reddit_id"]]
+        posts.append({"id": label["reddit_id"], "title": post["title"],
+                      "body": html.unescape(post.get("selftext") or ""), "replies": [],
+                      "gold_treatments": label["gold_treatments"],
+                      "gold_outcomes": label["gold_outcomes"],
+                      "ref_summary": label.get("ref_summary")})
+    return posts
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -126,9 +153,12 @@ def main() -> int:
                 if posts:
                     sets.append((f"{eval_dir.name}/{name}", posts))
     if args.real:
-        from benchmarks.real_outcomes import load_real_posts
-
-        sets.append((f"real:{Path(args.real).name}", load_real_posts(Path(args.real))))
+        real = load_real_posts(Path(args.real))
+        if real is None:
+            print(f"skipping --real {args.real}: the post text ({REALDATA}) is not here",
+                  file=sys.stderr)
+        else:
+            sets.append((f"real:{Path(args.real).name}", real))
     status = 0
     if not args.outcomes_only:
         for eval_dir in dirs:
