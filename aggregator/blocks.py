@@ -21,6 +21,8 @@ from aggregator.linker import (
     analyse_thread,
     top_per_study,
 )
+from aggregator.outcomes import OutcomeCues, extract_outcomes
+from aggregator.summaries import summarise
 from aggregator.tagger import Tagger
 from aggregator.topic_pool import SCORE_DIGITS
 
@@ -35,6 +37,7 @@ class RunState:
     changed_cols: np.ndarray
     changed_ids: set[int]
     redo: bool
+    cues: OutcomeCues
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Block:
     t: np.ndarray
     v: np.ndarray
     info: dict[int, tuple[frozenset[str], frozenset[int]]]
+    summaries: dict[int, str]  # of the tagged threads
 
     @classmethod
     def merge(cls, parts: list[Block]) -> Block:
@@ -57,16 +61,27 @@ class Block:
                    [r for p in parts for r in p.citation_rows],
                    np.concatenate([p.s for p in parts]), np.concatenate([p.t for p in parts]),
                    np.concatenate([p.v for p in parts]),
-                   {k: v for p in parts for k, v in p.info.items()})
+                   {k: v for p in parts for k, v in p.info.items()},
+                   {k: v for p in parts for k, v in p.summaries.items()})
 
 
 def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> Block:
     """Tag, find citations and score one block of threads (here or in a worker)."""
     analyses = [analyse_thread(run.tagger, t) for t in texts]
     is_changed = np.array([run.redo or a.id in run.changed_ids for a in analyses], dtype=bool)
-    tag_rows = [{"thread_id": a.id, **tag.as_row()}
-                for a, changed in zip(analyses, is_changed, strict=True) if changed
-                for tag in a.tags.values()]
+    tag_rows: list[dict[str, Any]] = []
+    summaries: dict[int, str] = {}
+    for text, a, changed in zip(texts, analyses, is_changed, strict=True):
+        if not changed:
+            continue
+        outcomes = extract_outcomes(run.cues, [text.title, text.body, *text.replies],
+                                    a.mentions)
+        for tag in a.tags.values():
+            outcome = outcomes.get(tag.treatment)
+            tag_rows.append({"thread_id": a.id, **tag.as_row(),
+                             "effect": outcome.effect if outcome else "none",
+                             "side_effects": list(outcome.side_effects) if outcome else []})
+        summaries[a.id] = summarise(text.title, text.body, text.replies)
     tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
     citation_rows: list[dict[str, Any]] = []
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
@@ -75,7 +90,7 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
     if len(run.model.studies) and analyses:
         s, t, v = _link_block(run.model, run.settings, analyses, is_changed, run.changed_cols,
                               floor, citation_rows, info)
-    return Block(tag_rows, tagged_ids, citation_rows, s, t, v, info)
+    return Block(tag_rows, tagged_ids, citation_rows, s, t, v, info, summaries)
 
 
 _WORKER_RUN: RunState | None = None

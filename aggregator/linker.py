@@ -31,7 +31,7 @@ from sklearn.preprocessing import normalize
 
 from aggregator.citations import Identifiers, doi_candidates, find_identifiers
 from aggregator.link_types import StudyText, ThreadText
-from aggregator.tagger import Tag, Tagger
+from aggregator.tagger import Mention, Tag, Tagger
 from aggregator.text import content_token, tokens
 from aggregator.topic_pool import trim
 from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
@@ -54,13 +54,14 @@ class ThreadAnalysis:
     tags: dict[str, Tag]
     identifiers: Identifiers
     words: Counter[str] = field(default_factory=Counter)
+    mentions: list[Mention] = field(default_factory=list)  # (start, end, treatment)
 
 
 def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
     """Tag a thread, find its identifiers and count its words."""
-    tags, norm = tagger.tag_thread(thread.title, thread.body, thread.replies)
+    tags, norm, mentions = tagger.tag_with_mentions(thread.title, thread.body, thread.replies)
     identifiers = find_identifiers("\n".join((thread.title, thread.body, *thread.replies)))
-    return ThreadAnalysis(thread.id, tags, identifiers, Counter(norm.split()))
+    return ThreadAnalysis(thread.id, tags, identifiers, Counter(norm.split()), mentions)
 
 
 def _given_tokens(tokens_: list[str]) -> list[str]:

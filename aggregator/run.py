@@ -32,6 +32,7 @@ from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
 from aggregator.link_types import LinkSettings, ThreadText
 from aggregator.linker import StudyModel
+from aggregator.outcomes import OutcomeCues, load_outcome_cues
 from aggregator.tagger import Tagger
 from aggregator.topic_pool import CandidatePool, plan_topics
 from models.entities import ThreadStudyLink
@@ -60,6 +61,7 @@ class AggregateStats:
     studies_refilled: int = 0
     lexicon_partial: bool = False  # the lexicon change touched only some threads
     lexicon_threads: int = 0  # threads re-tagged because of it
+    cues_changed: bool = False  # the outcome cue file changed: every tagged thread redone
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -87,7 +89,7 @@ class AggregateStats:
 def aggregate(make_session: Callable[[], Session], *, full: bool = False,
               lexicon: Lexicon | None = None, settings: LinkSettings | None = None,
               progress: Progress | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-              workers: int | None = None) -> AggregateStats:
+              workers: int | None = None, cues: OutcomeCues | None = None) -> AggregateStats:
     """Tag threads and studies and link them; only what changed unless `full`.
 
     On runs of `PARALLEL_FROM` threads or more, `workers` forked processes tag, find
@@ -98,16 +100,18 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     """
     started = time.perf_counter()
     lexicon = lexicon or load_lexicon()
+    cues = cues or load_outcome_cues()
     settings = settings or LinkSettings()
     tagger = Tagger(lexicon)
     workers = workers or min(4, os.cpu_count() or 1)
     stats = AggregateStats(full=full, lexicon_hash=lexicon.version_hash)
-    refill = _aggregate_pass(make_session, tagger, settings, stats, full=full,
+    refill = _aggregate_pass(make_session, tagger, cues, settings, stats, full=full,
                              progress=progress, batch_size=batch_size, workers=workers)
     if refill:
         again = AggregateStats(lexicon_hash=lexicon.version_hash)
-        _aggregate_pass(make_session, tagger, settings, again, full=False, progress=progress,
-                        batch_size=batch_size, workers=workers, refilling=True)
+        _aggregate_pass(make_session, tagger, cues, settings, again, full=False,
+                        progress=progress, batch_size=batch_size, workers=workers,
+                        refilling=True)
         stats.studies_refilled = len(refill)
         stats.threads_scanned += again.threads_scanned
         stats.citation_links += again.citation_links
@@ -124,7 +128,7 @@ def candidates_kept(settings: LinkSettings) -> int:
 
 
 def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
-                    settings: LinkSettings, stats: AggregateStats, *, full: bool,
+                    cues: OutcomeCues, settings: LinkSettings, stats: AggregateStats, *, full: bool,
                     progress: Progress | None, batch_size: int, workers: int,
                     refilling: bool = False) -> set[int]:
     """One pass of `aggregate`; returns the studies that need relinking from scratch."""
@@ -145,6 +149,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             changed_ids = sorted({*changed_ids, *store.threads_tagged_with(
                 session, delta.treatments), *_threads_with(session, delta, batch_size)})
             stats.lexicon_partial, stats.lexicon_threads = True, len(changed_ids)
+        stats.cues_changed = store.get_meta(session, store.CUES_HASH_KEY) != cues.version_hash
+        if stats.cues_changed and not redo:  # outcomes of every tagged thread are redone
+            changed_ids = sorted({*changed_ids, *store.tagged_thread_ids(session)})
         seeded = [] if redo else store.topic_entries(session)
         floors = {} if redo else store.topic_floors(session)
         total_threads = store.thread_count(session)
@@ -169,14 +176,14 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             (np.int64, np.int64, np.float64, bool), strict=True))
     pool.add(seeded_s, seeded_t, seeded_v)
     citation_rows: list[dict[str, Any]] = []
-    hashes: list[tuple[int, str]] = []
+    hashes: list[tuple[int, str, str | None]] = []  # (thread id, hash, summary)
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
     done = 0
 
     if progress:
         progress(0, total)
     run = RunState(tagger, model, replace(settings, max_topic_links=pool.limit),
-                    changed_cols, changed_set, redo)
+                    changed_cols, changed_set, redo, cues)
     with BlockWorker(run, workers if total >= PARALLEL_FROM else 1) as work, \
             make_session() as session:
         batches = (store.iter_all_threads(session, batch_size) if scan_all
@@ -189,8 +196,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
                                             block.tag_rows)
             session.commit()
-            tagged = set(block.tagged_ids)
-            hashes.extend((text.id, h) for text, h in batch if text.id in tagged)
+            summaries = block.summaries
+            hashes.extend((text.id, h, summaries.get(text.id)) for text, h in batch
+                          if text.id in summaries)
             stats.threads_tagged += len(block.tagged_ids)
             stats.thread_treatments += len(block.tag_rows)
             citation_rows.extend(block.citation_rows)
@@ -242,6 +250,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
         store.set_topic_floors(session, plan.floors)
         store.unmark_studies(session, refill)
         store.set_meta(session, store.LEXICON_HASH_KEY, lexicon.version_hash)
+        store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
         store.store_lexicon(session, lexicon.raw)
         stats.topic_links_total = session.scalar(
             select(func.count()).select_from(ThreadStudyLink)

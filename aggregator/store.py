@@ -33,6 +33,7 @@ from models.study_store import study_content_hash
 IN_BATCH = 500  # ids per IN list (well under SQLite's parameter limit)
 LEXICON_HASH_KEY = "aggregator.lexicon_hash"
 LEXICON_KEY = "aggregator.lexicon"  # the lexicon data last used (to see what a change touched)
+CUES_HASH_KEY = "aggregator.outcome_cues_hash"  # the outcome cue file the outcomes came from
 STUDY_TAGS_KEY = "aggregator.study_tags"  # study id -> treatments the aggregator added
 
 
@@ -289,10 +290,16 @@ def insert_candidates(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     insert_rows(session, TopicCandidate.__table__, rows)
 
 
-def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
-    """Remember the content hash each thread was aggregated at."""
+def mark_threads(session: Session, hashes: Sequence[tuple[int, str, str | None]]) -> None:
+    """Remember the content hash each thread was aggregated at, and its summary."""
     for chunk in batched(hashes, 20_000):
-        bulk_update(session, Thread.__table__, "id", ["aggregated_hash"], chunk)
+        bulk_update(session, Thread.__table__, "id", ["aggregated_hash", "summary"], chunk)
+
+
+def tagged_thread_ids(session: Session) -> list[int]:
+    """Threads with at least one treatment tag."""
+    return list(session.scalars(select(ThreadTreatment.thread_id).distinct()
+                                .order_by(ThreadTreatment.thread_id)))
 
 
 def mark_studies(session: Session, hashes: dict[int, str]) -> None:
