@@ -38,6 +38,7 @@ from typing import Any
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.tagger import Tagger
+from models.config import Config
 
 EFFECTS = ("improved", "no_effect", "mixed", "none")
 SIDE_EFFECTS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other")
@@ -197,6 +198,21 @@ def load_outcome_cues(user_path: Path | str | None = None) -> OutcomeCues:
         _validate(extra, extra_text, str(user_path))
         data = merge_cues(data, extra)
     return build_cues(data)
+
+
+def outcome_cues_for(config: Config) -> OutcomeCues:
+    """The cue file a config asks for: `[aggregate] outcome_cues = "file.toml"` (relative
+    to the config file) extends the packaged one. Raises OutcomeCueError."""
+    path = config.section("aggregate").get("outcome_cues")
+    if path is None:
+        return load_outcome_cues()
+    if not isinstance(path, str) or not path:
+        raise OutcomeCueError(f"{config.path or 'config'}: [aggregate] outcome_cues must be "
+                              "a path to a TOML file")
+    user = Path(path)
+    if config.path is not None and not user.is_absolute():
+        user = config.path.parent / user
+    return load_outcome_cues(user)
 
 
 def build_cues(data: dict[str, Any]) -> OutcomeCues:
