@@ -36,7 +36,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from aggregator.lexicon import lower_and_normalise
+import ahocorasick
+
+from aggregator.lexicon import lower_and_normalise, normalise
 from aggregator.tagger import Tagger
 from models.config import Config
 
@@ -85,8 +87,10 @@ class Outcome:
 class OutcomeCues:
     """The compiled cue file."""
 
-    cue_re: re.Pattern[str]
-    scope_re: re.Pattern[str]
+    cue_scanner: _PhraseScanner
+    scope_scanner: _PhraseScanner
+    cue_patterns: re.Pattern[str] | None  # `[patterns]` of cue kinds, one named group each
+    scope_patterns: re.Pattern[str] | None
     break_re: re.Pattern[str]
     strong_break_re: re.Pattern[str]
     window: int
@@ -101,23 +105,72 @@ class OutcomeCues:
 # -- the cue file -------------------------------------------------------------------------
 
 
-def phrase_pattern(phrase: str) -> str:
-    """A cue phrase as a regex: whole words, spaces match spaces or hyphens, apostrophes
-    optional, a trailing `*` on a word matches any ending."""
-    words = phrase.lower().split()
-    out: list[str] = []
-    for word in words:
-        star = word.endswith("*") and len(word) > 1
-        word = word.rstrip("*") if star else word
-        piece = "".join("'?" if ch in "'’" else re.escape(ch) for ch in word)
-        out.append(piece + (r"\w*" if star else ""))
-    body = r"[\s\-]+".join(out)
-    return rf"(?<!\w){body}(?!\w)" if words and words[0][0].isalnum() else body
+def phrase_keys(phrase: str) -> list[str]:
+    """The automaton keys of a cue phrase: normalised words padded with spaces (a trailing
+    `*` drops the closing space, so any ending matches); a phrase with an apostrophe also
+    gets its spelling without one ("didn't" -> "didn t", "didnt")."""
+    star = phrase.rstrip().endswith("*")
+    text = phrase.strip().rstrip("*")
+    keys: list[str] = []
+    for variant in dict.fromkeys((text, text.replace("'", "").replace("’", ""))):
+        words = normalise(variant).split()
+        if words:
+            keys.append(" " + " ".join(words) + ("" if star else " "))
+    return keys
 
 
-def _alternation(phrases: Iterable[str], patterns: Iterable[str]) -> str:
-    parts = sorted({phrase_pattern(p) for p in phrases if p.strip()}, key=len, reverse=True)
-    return "|".join([*parts, *patterns]) or r"(?!x)x"
+class _PhraseScanner:
+    """Whole-word phrase matches of several kinds in one Aho-Corasick pass."""
+
+    def __init__(self, lists: dict[str, Sequence[str]]) -> None:
+        self.automaton: Any = ahocorasick.Automaton()
+        order = {kind: i for i, kind in enumerate(lists)}
+        keys: dict[str, tuple[int, str]] = {}
+        for kind, phrases in lists.items():
+            for phrase in phrases:
+                for key in phrase_keys(phrase):
+                    if key not in keys or order[kind] < keys[key][0]:
+                        keys[key] = (order[kind], kind)
+        for key, (rank, kind) in keys.items():
+            # value: (length without the leading space, priority, kind, trailing space)
+            self.automaton.add_word(key, (len(key) - 1, rank, kind, key.endswith(" ")))
+        self.empty = not keys
+        if not self.empty:
+            self.automaton.make_automaton()
+
+    def scan(self, padded: str) -> list[tuple[int, int, int, str]]:
+        """(start, end, priority, kind) in the unpadded text's coordinates; `padded` is
+        the normalised text with one space before and after."""
+        if self.empty:
+            return []
+        out: list[tuple[int, int, int, str]] = []
+        for end, (length, rank, kind, spaced) in self.automaton.iter(padded):
+            # padded[end - length, end] is the key without its leading space
+            start = end - length
+            stop = end if spaced else end + 1
+            if not spaced:  # a `*` key: extend to the end of the word
+                while stop < len(padded) - 1 and padded[stop] != " ":
+                    stop += 1
+            out.append((start, stop - 1, rank, kind))
+        return out
+
+
+def _leftmost_longest(found: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches: leftmost first, then longest, then the earlier kind."""
+    found.sort(key=lambda m: (m[0], m[0] - m[1], m[2]))
+    chosen: list[tuple[int, int, str]] = []
+    last_end = -1
+    for start, end, _, kind in found:
+        if start >= last_end:
+            chosen.append((start, end, kind))
+            last_end = end
+    return chosen
+
+
+def _patterns(patterns: dict[str, list[str]], kinds: Sequence[str]) -> re.Pattern[str] | None:
+    groups = [f"(?P<{kind}>{'|'.join(f'(?:{p})' for p in patterns[kind])})"
+              for kind in kinds if patterns.get(kind)]
+    return re.compile("|".join(groups)) if groups else None
 
 
 def _line_of(text: str, section: str, key: str) -> int:
@@ -166,7 +219,13 @@ def _validate(data: dict[str, Any], text: str, origin: str) -> None:
                 raise OutcomeCueError(f"{where}: must be a list of strings")
             for item in items:
                 try:
-                    re.compile(item if section == "patterns" else phrase_pattern(item))
+                    if section == "patterns":
+                        re.compile(item)
+                    elif key in ("breaks", "strong_breaks", "op_markers") or \
+                            section == "typical":
+                        continue
+                    elif "*" in item.rstrip("*") or not phrase_keys(item):
+                        raise re.error("letters or digits, `*` only at the end")
                 except re.error as exc:
                     raise OutcomeCueError(f"{where}: bad pattern {item!r}: {exc}") from exc
 
@@ -222,17 +281,15 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     lists = {**{k: effect.get(k, []) for k in (*_EFFECT_KINDS, "content")},
              **{k: sides.get(k, []) for k in _SIDE_KINDS},
              **{k: scope.get(k, []) for k in _SCOPE_KINDS if k != "content"}}
-    cue_re = re.compile("|".join(
-        f"(?P<{kind}>{_alternation(lists[kind], patterns.get(kind, []))})"
-        for kind in (*_EFFECT_KINDS, *_SIDE_KINDS)))
-    scope_re = re.compile("|".join(
-        f"(?P<{kind}>{_alternation(lists[kind], patterns.get(kind, []))})"
-        for kind in _SCOPE_KINDS))
+    cue_kinds = (*_EFFECT_KINDS, *_SIDE_KINDS)
+    cue_scanner = _PhraseScanner({k: lists[k] for k in cue_kinds})
+    scope_scanner = _PhraseScanner({k: lists[k] for k in _SCOPE_KINDS})
     breaks = [re.escape(b) for b in scope.get("breaks", [])] or [r"(?!x)x"]
     strong = [re.escape(b) for b in scope.get("strong_breaks", [])] or [r"(?!x)x"]
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
-    return OutcomeCues(cue_re, scope_re, re.compile("|".join(breaks)),
+    return OutcomeCues(cue_scanner, scope_scanner, _patterns(patterns, cue_kinds),
+                       _patterns(patterns, _SCOPE_KINDS), re.compile("|".join(breaks)),
                        re.compile("|".join(strong)), int(scope.get("window", 6)),
                        int(scope.get("scope_window", 10)),
                        tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),
@@ -265,11 +322,6 @@ class _Reports:
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
-def _lowered(text: str) -> str:
-    lowered = lower_and_normalise(text)[0] if not text.isascii() else text.lower()
-    return lowered.replace("’", "'")
-
-
 def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
                      mentions: Sequence[Mention]) -> dict[str, Outcome]:
     """Outcome per mentioned treatment of a thread.
@@ -281,19 +333,33 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
     if not treatments:
         return {}
     text = "\n".join(parts)
-    lowered = _lowered(text)
-    found = [(m.start(), m.end(), m.lastgroup or "") for m in cues.cue_re.finditer(lowered)]
+    lowered, norm = lower_and_normalise(text)
+    lowered = lowered.replace("’", "'")
+    padded = f" {norm} "
+    raw = cues.cue_scanner.scan(padded)
+    if cues.cue_patterns is not None:
+        raw.extend((m.start(), m.end(), -1, m.lastgroup or "")
+                   for m in cues.cue_patterns.finditer(lowered))
+    found = _leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}
-    return _Extraction(cues, parts, lowered, mentions, found).run(sorted(treatments))
+    scope = [(start, end, kind) for start, end, _, kind in cues.scope_scanner.scan(padded)]
+    if cues.scope_patterns is not None:
+        scope.extend((m.start(), m.end(), m.lastgroup or "")
+                     for m in cues.scope_patterns.finditer(lowered))
+    scope.sort()
+    return _Extraction(cues, parts, lowered, mentions, found, scope).run(sorted(treatments))
 
 
 class _Extraction:
     """One thread being read (see the module docstring for the rules)."""
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
-                 mentions: Sequence[Mention], found: list[tuple[int, int, str]]) -> None:
+                 mentions: Sequence[Mention], found: list[tuple[int, int, str]],
+                 scope: list[tuple[int, int, str]]) -> None:
         self.cues = cues
+        self.scope = scope
+        self.s_starts = [m[0] for m in scope]
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -363,17 +429,20 @@ class _Extraction:
         return {t: (self.reports[t].outcome() if t in self.reports else Outcome())
                 for t in treatments}
 
+    def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        lo, hi = bisect_left(self.s_starts, start), bisect_left(self.s_starts, end)
+        return self.scope[lo:hi]
+
     def _has_first_person(self, start: int, end: int) -> bool:
-        return any(m.lastgroup == "first_person"
-                   for m in self.cues.scope_re.finditer(self.lowered, start, end))
+        return any(kind == "first_person" for _, _, kind in self._scope_in(start, end))
 
     def _sentence(self, start: int, end: int, question: bool, speaker: int,
                   topic: list[str], first_person: bool,
                   cues: list[tuple[int, int, str]]) -> bool:
         """Record the sentence's counted cues; returns the reply's first-person state."""
         triggers: dict[str, list[tuple[int, int]]] = {}
-        for m in self.cues.scope_re.finditer(self.lowered, start, end):
-            triggers.setdefault(m.lastgroup or "", []).append((m.start(), m.end()))
+        for t_start, t_end, kind in self._scope_in(start, end):
+            triggers.setdefault(kind, []).append((t_start, t_end))
         own = "first_person" in triggers
         first_person = first_person or own
         if question or (not topic and not self._treatments_in(start, end)):
