@@ -86,7 +86,7 @@ def treatment_stats(session: Session, ids: Sequence[str] | None = None, *,
     """Stats for the given treatment ids (every treatment some thread discusses when None),
     most discussed first. Unknown ids are left out (compare the result's ids to ask)."""
     wanted = list(dict.fromkeys(ids)) if ids else None
-    names = dict(session.execute(select(Treatment.id, Treatment.name)).tuples())
+    names = {tid: name for tid, name in session.execute(select(Treatment.id, Treatment.name))}
     stats: dict[str, TreatmentStats] = {}
 
     def entry(tid: str) -> TreatmentStats:
