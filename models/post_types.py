@@ -36,6 +36,14 @@ class PostLink:
     score: float
 
 
+@dataclass(frozen=True)
+class ReplyRef:
+    """A top reply of a thread, as a digest card shows it under the post."""
+
+    score: int | None
+    body: str
+
+
 @dataclass
 class Post:
     """One thread as the query API returns it."""
@@ -58,6 +66,7 @@ class Post:
     summary: str | None = None  # what the poster reports and the replies say (aggregator)
     # treatment -> {"effect": ..., "side_effects": [...]} (what the thread reports)
     outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    top_replies: list[ReplyRef] = field(default_factory=list)  # loaded by digests only
 
 
 @dataclass

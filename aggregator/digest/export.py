@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
 from aggregator.digest.present import file_stem
-from aggregator.digest.views import DigestView, digest_view
+from aggregator.digest.views import CommunityView, DigestView, digest_view
 from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
@@ -83,11 +83,21 @@ def study_dict(view: DigestView) -> dict[str, Any]:
     }
 
 
+def community_dict(view: CommunityView) -> dict[str, Any]:
+    """One treatment of "What the community reports" as JSON."""
+    return {"treatment": view.treatment, "threads": view.threads, "effects": view.effects,
+            "side_effects": dict(view.side_effects), "line": view.line}
+
+
 def render_json(view: DigestView, **_: Any) -> str:
     """`{"study": {...}, "related_total": N, "posts": [...]}` (posts with `relevance`)."""
     posts = [post_to_dict(p.post, with_relevance=True) for p in [*view.citing, *view.topical]]
+    for item, post in zip(posts, [*view.citing, *view.topical], strict=True):
+        item["top_replies"] = [{"score": r.score, "body": r.body}
+                               for r in post.post.top_replies]
     payload = {"study": study_dict(view), "related_total": view.related_total,
-               "citing_total": view.citing_total, "shown": view.shown, "posts": posts}
+               "citing_total": view.citing_total, "shown": view.shown,
+               "community": [community_dict(c) for c in view.community], "posts": posts}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -130,6 +140,9 @@ def render_markdown(view: DigestView, **_: Any) -> str:
         paper.append(f"cited by {s.citation_count:,}")
     lines += ["", " · ".join(paper), "",
               f"## Related Community Posts ({view.shown} / {view.related_total})"]
+    if view.community:
+        lines += ["", "### What the community reports", ""]
+        lines += [f"- {md_escape(c.line)}" for c in view.community]
     sections = [("Threads citing this study", view.citing, view.citing_total),
                 ("Threads on the same topic", view.topical, view.topical_total)]
     for heading, posts, total in sections:
@@ -144,8 +157,13 @@ def render_markdown(view: DigestView, **_: Any) -> str:
             lines.append(f"{number}. **{link}** — {details}")
             if post.treatments:
                 lines.append(f"   Treatments: {', '.join(md_escape(t) for t in post.treatments)}")
-            if post.excerpt:
-                lines.append(f"   > {md_escape(post.excerpt)}")
+            if post.outcomes:
+                lines.append("   Reported: " + "; ".join(md_escape(o.label)
+                                                        for o in post.outcomes))
+            if post.summary or post.excerpt:
+                lines.append(f"   > {md_escape(post.summary or post.excerpt)}")
+            for reply in post.replies:
+                lines.append(f"   - {md_escape(reply.score)}: {md_escape(reply.text)}")
     if not view.related_total:
         lines += ["", "No community threads are linked to this study yet."]
     return "\n".join(lines) + "\n"
@@ -178,8 +196,10 @@ def render_atom(view: DigestView, now: datetime, **_: Any) -> str:
         entry.published(post.created_at)
         entry.updated(post.created_at)
         summary = f"{shown.score_label} · {shown.comments_label} · {shown.community}"
-        if shown.excerpt:
-            summary += f" — {shown.excerpt}"
+        if shown.outcomes:
+            summary += " · " + "; ".join(o.label for o in shown.outcomes)
+        if shown.summary or shown.excerpt:
+            summary += f" — {shown.summary or shown.excerpt}"
         entry.summary(_xml_text(summary))
         if not shown.url:  # Atom wants a link or content: an unsafe URL is not linked
             entry.content(_xml_text(summary), type="text")
@@ -213,7 +233,7 @@ class HtmlRenderer:
                 {"id": "topical", "heading": "Threads on the same topic",
                  "posts": view.topical, "total": view.topical_total},
             ],
-            chart=self.chart(view),
+            chart=self.chart(view), community=view.community,
             index_href="index.html", generated=now.strftime("%Y-%m-%d %H:%M UTC"))
 
     def index(self, rows: list[dict[str, Any]], now: datetime) -> str:
