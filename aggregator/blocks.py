@@ -38,6 +38,7 @@ class RunState:
     changed_ids: set[int]
     redo: bool
     cues: OutcomeCues
+    outcomes: bool = True  # False: skip outcomes and summaries (benchmarks measure them)
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Block:
     t: np.ndarray
     v: np.ndarray
     info: dict[int, tuple[frozenset[str], frozenset[int]]]
-    summaries: dict[int, str]  # of the tagged threads
+    summaries: dict[int, str | None]  # every tagged thread (None: not computed)
 
     @classmethod
     def merge(cls, parts: list[Block]) -> Block:
@@ -70,18 +71,19 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
     analyses = [analyse_thread(run.tagger, t) for t in texts]
     is_changed = np.array([run.redo or a.id in run.changed_ids for a in analyses], dtype=bool)
     tag_rows: list[dict[str, Any]] = []
-    summaries: dict[int, str] = {}
+    summaries: dict[int, str | None] = {}
     for text, a, changed in zip(texts, analyses, is_changed, strict=True):
         if not changed:
             continue
         outcomes = extract_outcomes(run.cues, [text.title, text.body, *text.replies],
-                                    a.mentions)
+                                    a.mentions) if run.outcomes else {}
         for tag in a.tags.values():
             outcome = outcomes.get(tag.treatment)
             tag_rows.append({"thread_id": a.id, **tag.as_row(),
                              "effect": outcome.effect if outcome else "none",
                              "side_effects": list(outcome.side_effects) if outcome else []})
-        summaries[a.id] = summarise(text.title, text.body, text.replies)
+        summaries[a.id] = summarise(text.title, text.body, text.replies) \
+            if run.outcomes else None
     tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
     citation_rows: list[dict[str, Any]] = []
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}

@@ -89,7 +89,8 @@ class AggregateStats:
 def aggregate(make_session: Callable[[], Session], *, full: bool = False,
               lexicon: Lexicon | None = None, settings: LinkSettings | None = None,
               progress: Progress | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-              workers: int | None = None, cues: OutcomeCues | None = None) -> AggregateStats:
+              workers: int | None = None, cues: OutcomeCues | None = None,
+              outcomes: bool = True) -> AggregateStats:
     """Tag threads and studies and link them; only what changed unless `full`.
 
     On runs of `PARALLEL_FROM` threads or more, `workers` forked processes tag, find
@@ -97,6 +98,10 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     1 = everything in this process). A study whose kept topic candidates ran out (changed
     threads dropped out of its links and nothing kept can replace them) is relinked
     against every thread in a second pass, so the links always match a full run's.
+
+    Each re-tagged thread also gets its outcomes per treatment (`cues`, default: the
+    packaged cue file; a changed cue file redoes every tagged thread) and its summary;
+    `outcomes=False` skips both (stored as `none` / NULL; for measuring their cost).
     """
     started = time.perf_counter()
     lexicon = lexicon or load_lexicon()
@@ -106,12 +111,13 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     workers = workers or min(4, os.cpu_count() or 1)
     stats = AggregateStats(full=full, lexicon_hash=lexicon.version_hash)
     refill = _aggregate_pass(make_session, tagger, cues, settings, stats, full=full,
-                             progress=progress, batch_size=batch_size, workers=workers)
+                             progress=progress, batch_size=batch_size, workers=workers,
+                             outcomes=outcomes)
     if refill:
         again = AggregateStats(lexicon_hash=lexicon.version_hash)
         _aggregate_pass(make_session, tagger, cues, settings, again, full=False,
                         progress=progress, batch_size=batch_size, workers=workers,
-                        refilling=True)
+                        refilling=True, outcomes=outcomes)
         stats.studies_refilled = len(refill)
         stats.threads_scanned += again.threads_scanned
         stats.citation_links += again.citation_links
@@ -130,7 +136,7 @@ def candidates_kept(settings: LinkSettings) -> int:
 def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
                     cues: OutcomeCues, settings: LinkSettings, stats: AggregateStats, *, full: bool,
                     progress: Progress | None, batch_size: int, workers: int,
-                    refilling: bool = False) -> set[int]:
+                    refilling: bool = False, outcomes: bool = True) -> set[int]:
     """One pass of `aggregate`; returns the studies that need relinking from scratch."""
     lexicon = tagger.lexicon
     with make_session() as session, session.begin():
@@ -183,7 +189,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
     if progress:
         progress(0, total)
     run = RunState(tagger, model, replace(settings, max_topic_links=pool.limit),
-                    changed_cols, changed_set, redo, cues)
+                    changed_cols, changed_set, redo, cues, outcomes)
     with BlockWorker(run, workers if total >= PARALLEL_FROM else 1) as work, \
             make_session() as session:
         batches = (store.iter_all_threads(session, batch_size) if scan_all
