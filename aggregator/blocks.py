@@ -82,7 +82,7 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
             tag_rows.append({"thread_id": a.id, **tag.as_row(),
                              "effect": outcome.effect if outcome else "none",
                              "side_effects": list(outcome.side_effects) if outcome else []})
-        summaries[a.id] = summarise(text.title, text.body, text.replies) \
+        summaries[a.id] = summarise(text.title, text.body, text.replies, a.words) \
             if run.outcomes else None
     tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
     citation_rows: list[dict[str, Any]] = []

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aggregator.outcomes import EFFECTS, OutcomeCues, thread_outcomes
+from aggregator.outcomes import EFFECTS, OutcomeCues, extract_outcomes
 from aggregator.summaries import MAX_WORDS, lead_summary, summarise, textrank_summary
 from aggregator.tagger import Tagger
 
@@ -94,7 +94,9 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
         replies = [r.get("body", "") if isinstance(r, dict) else str(r)
                    for r in post.get("replies", [])]
         title, body = post.get("title", ""), post.get("body", "")
-        predicted = thread_outcomes(tagger, cues, title, body, replies)
+        # the aggregator's own path: one tagging pass gives the mentions and word counts
+        _, norm, mentions = tagger.tag_with_mentions(title, body, replies)
+        predicted = extract_outcomes(cues, [title, body, *replies], mentions)
         for tid, gold in sorted((post.get("gold_outcomes") or {}).items()):
             if tid not in predicted:
                 continue
@@ -111,7 +113,7 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
                                       "gold": gold, "predicted": got.as_dict()})
         reference = post.get("ref_summary")
         if scorer is not None and reference:
-            outputs = {"hairlink": summarise(title, body, replies),
+            outputs = {"hairlink": summarise(title, body, replies, Counter(norm.split())),
                        "lead": lead_summary(title, body),
                        "textrank": textrank_summary(title, body, replies)}
             scores.max_words = max(scores.max_words, len(outputs["hairlink"].split()))

@@ -89,8 +89,9 @@ class OutcomeCues:
 
     cue_scanner: _PhraseScanner
     scope_scanner: _PhraseScanner
-    cue_patterns: re.Pattern[str] | None  # `[patterns]` of cue kinds, one named group each
-    scope_patterns: re.Pattern[str] | None
+    # (kind, regex, a literal it needs) from `[patterns]`
+    cue_patterns: list[tuple[str, re.Pattern[str], str | None]]
+    scope_patterns: list[tuple[str, re.Pattern[str], str | None]]
     break_re: re.Pattern[str]
     strong_break_re: re.Pattern[str]
     window: int
@@ -167,10 +168,45 @@ def _leftmost_longest(found: list[tuple[int, int, int, str]]) -> list[tuple[int,
     return chosen
 
 
-def _patterns(patterns: dict[str, list[str]], kinds: Sequence[str]) -> re.Pattern[str] | None:
-    groups = [f"(?P<{kind}>{'|'.join(f'(?:{p})' for p in patterns[kind])})"
-              for kind in kinds if patterns.get(kind)]
-    return re.compile("|".join(groups)) if groups else None
+def literal_hint(pattern: str) -> str | None:
+    """A plain word the regex cannot match without (its longest literal run outside any
+    group, class or quantifier), or None when there is none (then it always runs)."""
+    runs: list[str] = []
+    current: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
+        if ch == "\\":
+            runs.append("".join(current))
+            current = []
+            i += 2
+            continue
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return None  # a top-level alternative needs none of the others' words
+        elif depth == 0 and (ch.isalnum() or ch == " ") and nxt not in ("?", "*", "{"):
+            current.append(ch)
+            i += 1
+            continue
+        runs.append("".join(current))
+        current = []
+        i += 1
+    runs.append("".join(current))
+    best = max((r.strip() for r in runs), key=len, default="")
+    return best if len(best) >= 3 else None
+
+
+def _patterns(patterns: dict[str, list[str]],
+              kinds: Sequence[str]) -> list[tuple[str, re.Pattern[str], str | None]]:
+    """Each `[patterns]` regex compiled on its own (one big alternation loses the regex
+    engine's fast scans), with the literal it needs, checked first."""
+    return [(kind, re.compile(p), literal_hint(p)) for kind in kinds
+            for p in patterns.get(kind, [])]
 
 
 def _line_of(text: str, section: str, key: str) -> int:
@@ -337,16 +373,16 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
     lowered = lowered.replace("’", "'")
     padded = f" {norm} "
     raw = cues.cue_scanner.scan(padded)
-    if cues.cue_patterns is not None:
-        raw.extend((m.start(), m.end(), -1, m.lastgroup or "")
-                   for m in cues.cue_patterns.finditer(lowered))
+    for kind, pattern, hint in cues.cue_patterns:
+        if hint is None or hint in lowered:
+            raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     found = _leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}
     scope = [(start, end, kind) for start, end, _, kind in cues.scope_scanner.scan(padded)]
-    if cues.scope_patterns is not None:
-        scope.extend((m.start(), m.end(), m.lastgroup or "")
-                     for m in cues.scope_patterns.finditer(lowered))
+    for kind, pattern, hint in cues.scope_patterns:
+        if hint is None or hint in lowered:
+            scope.extend((m.start(), m.end(), kind) for m in pattern.finditer(lowered))
     scope.sort()
     return _Extraction(cues, parts, lowered, mentions, found, scope).run(sorted(treatments))
 
@@ -411,11 +447,19 @@ class _Extraction:
         return out
 
     def run(self, treatments: list[str]) -> dict[str, Outcome]:
-        focus = self._focus()
+        focus: list[str] | None = None
         for index, (u_start, u_end, speaker) in enumerate(self.units):
-            topic: list[str] = focus if index > 0 else []
+            lo = bisect_left(self.f_starts, u_start)
+            if lo == len(self.found) or self.found[lo][0] >= u_end:
+                continue  # no cue in this unit: nothing to record
+            last_cue = self.found[bisect_left(self.f_starts, u_end) - 1][0]
+            if index > 0 and focus is None:
+                focus = self._focus()
+            topic: list[str] = focus or [] if index > 0 else []
             first_person = speaker == 0
             for start, end, question in self._sentences(u_start, u_end):
+                if start > last_cue:
+                    break
                 named = self._treatments_in(start, end)
                 if named:
                     topic = named

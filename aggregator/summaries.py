@@ -18,35 +18,58 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from aggregator.text import tokens
+from aggregator.text import STOPWORDS, tokens
 
 MAX_WORDS = 45
 _POSTER_WORDS = 27  # budget for the poster's part when there are replies
+_BODY_SENTENCES = 12  # body sentences considered (the opening ones)
+_BODY_CHARS = 4000  # of the body (enough for them)
+_TOP_REPLIES = 4  # replies considered (the first ones: stored best first)
+_REPLY_CHARS = 600  # of each reply (enough for its opening sentences)
+_TOKEN = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _QUOTE = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
 _BBCODE = re.compile(r"\[/?[a-z*]+(?:=[^\]]*)?\]", re.IGNORECASE)
-_MARKS = re.compile(r"(?m)^\s*(?:>+|[-*•]|\d+[.)])\s+|[*_`#~]+|&gt;|&amp;|&lt;")
+_LIST_MARKS = re.compile(r"(?m)^[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
+_LIST_STARTS = frozenset("-*•> \t")
+_EMPHASIS = re.compile(r"[*_`#~]+")
 _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t]+")
-_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n+")
 _LETTER = re.compile(r"[^\W\d_]")
+_TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]", re.DOTALL)
 
 
 def clean(text: str) -> str:
     """Text without markup, quoted posts, URLs and list marks (line breaks kept)."""
-    text = _QUOTE.sub(" ", text or "")
-    text = _MD_LINK.sub(r"\1", text)
-    text = _URL.sub(" ", text)
-    text = _BBCODE.sub(" ", text)
-    text = _MARKS.sub(" ", text)
+    text = text or ""
+    if "[" in text:
+        text = _QUOTE.sub(" ", text)
+        text = _MD_LINK.sub(r"\1", text)
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "[" in text:
+        text = _BBCODE.sub(" ", text)
+    if "\n" in text or text[:1] in _LIST_STARTS or text[:1].isdigit():
+        text = _LIST_MARKS.sub(" ", text)
+    if any(mark in text for mark in "*_`#~"):
+        text = _EMPHASIS.sub(" ", text)
+    if "&" in text:
+        text = text.replace("&gt;", " ").replace("&amp;", " ").replace("&lt;", " ")
     return "\n".join(_SPACE.sub(" ", line).strip() for line in text.splitlines())
 
 
 def sentences(text: str) -> list[str]:
     """The sentences of cleaned text that hold at least two letters."""
-    return [s.strip() for s in _SENTENCE.split(clean(text))
-            if len(_LETTER.findall(s)) >= 2 and len(s.split()) >= 1]
+    text = clean(text)
+    out: list[str] = []
+    position = 0
+    for mark in _SENTENCE_END.finditer(text):
+        out.append(text[position:mark.end()].strip())
+        position = mark.end()
+    out.append(text[position:].strip())
+    return [s for s in out if _TWO_LETTERS.search(s)]
 
 
 def _words(text: str) -> list[str]:
@@ -82,44 +105,58 @@ def _sentence_end(text: str) -> str:
     return text if not text or text[-1] in ".!?…" else text + "."
 
 
-def _centrality(candidates: Sequence[str], thread_counts: Counter[str]) -> list[float]:
-    """Each sentence's share of the thread's content words (TF weighted, length damped)."""
+def _bag(text: str) -> set[str]:
+    """Content words of a sentence (lower-case, stopwords out)."""
+    return set(_TOKEN.findall(text.lower())) - STOPWORDS
+
+
+def _centrality(candidates: Sequence[str], counts: Counter[str]) -> list[float]:
+    """Each sentence's share of the thread's content words: the sum of log(1 + count in
+    the thread) over its distinct content words, damped by its length."""
     scores: list[float] = []
     for sentence in candidates:
-        toks = set(tokens(sentence))
-        if not toks:
-            scores.append(0.0)
-            continue
-        weight = sum(math.log1p(thread_counts[t]) for t in toks)
-        scores.append(weight / math.sqrt(len(sentence.split()) + 4))
+        weight = sum(_log_count(counts[w]) for w in _bag(sentence))
+        scores.append(weight / math.sqrt(sentence.count(" ") + 5))
     return scores
 
 
-def summarise(title: str, body: str = "", replies: Sequence[str] = ()) -> str:
-    """A summary of at most 45 words: the poster's report or question, then the replies."""
+_LOGS = [math.log1p(n) for n in range(256)]
+
+
+def _log_count(n: int) -> float:
+    return _LOGS[n] if n < 256 else math.log1p(n)
+
+
+def summarise(title: str, body: str = "", replies: Sequence[str] = (),
+              counts: Counter[str] | None = None) -> str:
+    """A summary of at most 45 words: the poster's report or question, then the replies.
+
+    `counts`: the thread's lower-case word counts when the caller has them already (the
+    aggregator's tagging pass does)."""
     title_s = clean(title).replace("\n", " ").strip()
-    body_s = sentences(body)
-    reply_s = [sentences(_OP.sub("", r)) for r in replies]
-    reply_s = [r for r in reply_s if r]
-    counts: Counter[str] = Counter(tokens(" ".join([title_s, *body_s,
-                                                    *(s for r in reply_s for s in r)])))
+    body_s = sentences(body[:_BODY_CHARS])[:_BODY_SENTENCES]
+    weights = counts if counts is not None else Counter(
+        _TOKEN.findall(" ".join((title, body, *replies)).lower()))
     poster: list[str] = []
-    if len(_LETTER.findall(title_s)) >= 2:
+    if _TWO_LETTERS.search(title_s):
         poster.append(_sentence_end(title_s))
     if body_s:
-        scores = _centrality(body_s, counts)
+        scores = _centrality(body_s, weights)
         # the body's most central sentence, favouring the opening ones a little
         best = max(range(len(body_s)), key=lambda i: scores[i] / (1 + 0.08 * i))
         poster.append(_sentence_end(body_s[best]))
-    if not reply_s:
-        return _fit(poster, MAX_WORDS) or _clip(title_s or clean(body), MAX_WORDS)
     # the best opening sentence of each of the top replies, best replies first
     best_of = []
-    for r in reply_s[:4]:
+    for reply in replies[:_TOP_REPLIES]:
+        r = sentences(_OP.sub("", reply[:_REPLY_CHARS]))[:2]  # the opening two
+        if not r:
+            continue
         scores = [v if len(_words(s)) >= 6 else v / 3
-                  for s, v in zip(r[:2], _centrality(r[:2], counts), strict=True)]
+                  for s, v in zip(r, _centrality(r, weights), strict=True)]
         i = max(range(len(scores)), key=lambda k: scores[k])
         best_of.append((scores[i], r[i]))
+    if not best_of:
+        return _fit(poster, MAX_WORDS) or _clip(title_s or clean(body), MAX_WORDS)
     best_of.sort(key=lambda x: -x[0])
     poster_text = _fit(poster, _POSTER_WORDS)
     used = len(_words(poster_text))
