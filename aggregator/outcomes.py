@@ -58,8 +58,10 @@ _LIST_KEYS = {
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),
 }
+_NEAR_KEYS = {"kind", "words", "after", "within"}
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]*_~]|$)|\n")
-_MAX_CARRIED = 3  # treatments a sentence that names none can be about
+_MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
+_TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
 _VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
@@ -83,12 +85,22 @@ class Outcome:
         return {"effect": self.effect, "side_effects": list(self.side_effects)}
 
 
+@dataclass(frozen=True)
+class NearCue:
+    """A cue word that counts only within `within` words after one of `after`."""
+
+    kind: str
+    after: frozenset[str]  # normalised words or phrases
+    within: int
+
+
 @dataclass
 class OutcomeCues:
     """The compiled cue file."""
 
     cue_scanner: _PhraseScanner
     scope_scanner: _PhraseScanner
+    near: list[NearCue]  # `[[near]]` entries; their words are the scanner's "near<i>" kinds
     # (kind, regex, a literal it needs) from `[patterns]`
     cue_patterns: list[tuple[str, re.Pattern[str], str | None]]
     scope_patterns: list[tuple[str, re.Pattern[str], str | None]]
@@ -237,6 +249,9 @@ def _validate(data: dict[str, Any], text: str, origin: str) -> None:
     for section, value in data.items():
         if section == "version":
             continue
+        if section == "near":
+            _validate_near(value, text, origin)
+            continue
         if section not in {*_LIST_KEYS, "patterns"} or not isinstance(value, dict):
             raise OutcomeCueError(f"{origin}: line {_line_of(text, section, section)}: "
                                   f"unknown section [{section}]")
@@ -266,10 +281,34 @@ def _validate(data: dict[str, Any], text: str, origin: str) -> None:
                     raise OutcomeCueError(f"{where}: bad pattern {item!r}: {exc}") from exc
 
 
+def _validate_near(entries: Any, text: str, origin: str) -> None:
+    line = next((n for n, row in enumerate(text.splitlines(), 1)
+                 if row.strip() == "[[near]]"), 1)
+    if not isinstance(entries, list):
+        raise OutcomeCueError(f"{origin}: line {line}: [[near]] must be an array of tables")
+    for index, entry in enumerate(entries):
+        where = f"{origin}: line {line}: [[near]] #{index + 1}"
+        if not isinstance(entry, dict) or set(entry) - _NEAR_KEYS:
+            raise OutcomeCueError(f"{where}: keys are {', '.join(sorted(_NEAR_KEYS))}")
+        if entry.get("kind") not in (*_EFFECT_KINDS, *SIDE_EFFECTS):
+            raise OutcomeCueError(f"{where}: kind must be an effect or side-effect cue kind")
+        for key in ("words", "after"):
+            items = entry.get(key)
+            if not isinstance(items, list) or not items or \
+                    not all(isinstance(i, str) and phrase_keys(i) for i in items):
+                raise OutcomeCueError(f"{where}: {key} must be a list of words")
+        within = entry.get("within", 5)
+        if not isinstance(within, int) or isinstance(within, bool) or within < 1:
+            raise OutcomeCueError(f"{where}: within must be a positive integer")
+
+
 def merge_cues(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """A user cue file appended to the packaged one (lists appended, `window` replaced)."""
     merged = json.loads(json.dumps(base))
     for section, value in extra.items():
+        if section == "near" and isinstance(value, list):
+            merged["near"] = list(merged.get("near", [])) + value
+            continue
         if not isinstance(value, dict):
             continue
         target = merged.setdefault(section, {})
@@ -318,13 +357,18 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
              **{k: sides.get(k, []) for k in _SIDE_KINDS},
              **{k: scope.get(k, []) for k in _SCOPE_KINDS if k != "content"}}
     cue_kinds = (*_EFFECT_KINDS, *_SIDE_KINDS)
-    cue_scanner = _PhraseScanner({k: lists[k] for k in cue_kinds})
+    near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split())
+                                               for a in e["after"]), int(e.get("within", 5)))
+            for e in data.get("near", [])]
+    cue_scanner = _PhraseScanner({**{k: lists[k] for k in cue_kinds},
+                                  **{f"near{i}": e["words"]
+                                     for i, e in enumerate(data.get("near", []))}})
     scope_scanner = _PhraseScanner({k: lists[k] for k in _SCOPE_KINDS})
     breaks = [re.escape(b) for b in scope.get("breaks", [])] or [r"(?!x)x"]
     strong = [re.escape(b) for b in scope.get("strong_breaks", [])] or [r"(?!x)x"]
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
-    return OutcomeCues(cue_scanner, scope_scanner, _patterns(patterns, cue_kinds),
+    return OutcomeCues(cue_scanner, scope_scanner, near, _patterns(patterns, cue_kinds),
                        _patterns(patterns, _SCOPE_KINDS), re.compile("|".join(breaks)),
                        re.compile("|".join(strong)), int(scope.get("window", 6)),
                        int(scope.get("scope_window", 10)),
@@ -358,6 +402,29 @@ class _Reports:
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
+_SENTENCE_MARK = re.compile(r"[.!?\n]")
+
+
+def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
+                  norm: str) -> list[tuple[int, int, int, str]]:
+    """Keep a `[[near]]` word only when one of its `after` words precedes it closely, in
+    the same sentence."""
+    out: list[tuple[int, int, int, str]] = []
+    for start, end, rank, kind in raw:
+        if kind.startswith("near"):
+            spec = cues.near[int(kind[4:])]
+            lo = max(0, start - 12 * spec.within)
+            for mark in _SENTENCE_MARK.finditer(lowered, lo, start):
+                lo = mark.end()
+            words = norm[lo:start].split()[-spec.within:]
+            if not any(w in spec.after for w in words) and not any(
+                    " ".join(pair) in spec.after for pair in pairwise(words)):
+                continue
+            kind = spec.kind
+        out.append((start, end, rank, kind))
+    return out
+
+
 def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
                      mentions: Sequence[Mention]) -> dict[str, Outcome]:
     """Outcome per mentioned treatment of a thread.
@@ -372,30 +439,25 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
     lowered, norm = lower_and_normalise(text)
     lowered = lowered.replace("’", "'")
     padded = f" {norm} "
-    raw = cues.cue_scanner.scan(padded)
+    raw = _near_checked(cues, cues.cue_scanner.scan(padded), lowered, norm)
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in lowered:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     found = _leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}
-    scope = [(start, end, kind) for start, end, _, kind in cues.scope_scanner.scan(padded)]
-    for kind, pattern, hint in cues.scope_patterns:
-        if hint is None or hint in lowered:
-            scope.extend((m.start(), m.end(), kind) for m in pattern.finditer(lowered))
-    scope.sort()
-    return _Extraction(cues, parts, lowered, mentions, found, scope).run(sorted(treatments))
+    return _Extraction(cues, parts, lowered, norm, mentions, found).run(sorted(treatments))
 
 
 class _Extraction:
     """One thread being read (see the module docstring for the rules)."""
 
-    def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
+    def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str, norm: str,
                  mentions: Sequence[Mention], found: list[tuple[int, int, str]],
-                 scope: list[tuple[int, int, str]]) -> None:
+                 ) -> None:
         self.cues = cues
-        self.scope = scope
-        self.s_starts = [m[0] for m in scope]
+        self.norm = norm
+        self._scopes: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -424,15 +486,38 @@ class _Extraction:
         return seen
 
     def _focus(self) -> list[str]:
+        """What a reply that names nothing is about: the title's treatments, else the
+        first the body names."""
         title = self._treatments_in(self.units[0][0], self.units[0][1] + 1)
         if title:
             return title
         body_start, body_end, _ = self.units[1]
         for start, end, _ in self._sentences(body_start, body_end):
-            named = self._treatments_in(start, end)
+            named = self._topic_of(start, end)
             if named:
                 return named
         return []
+
+    def _regimen(self) -> list[str]:
+        """What a title that names nothing is about ("Regrew my hair!"): every treatment
+        the body names as used."""
+        body_start, body_end, _ = self.units[1]
+        return self._topic_of(body_start, body_end)
+
+    def _topic_of(self, start: int, end: int) -> list[str]:
+        """Treatments named in [start, end) other than right after a negation or a
+        hypothetical ("no min because...", "thinking about dut")."""
+        lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
+        seen: list[str] = []
+        for m_start, _, tid in self.mentions[lo:hi]:
+            if tid in seen:
+                continue
+            lo = max(start, m_start - _TOPIC_GUARD)
+            if any(kind in ("negation", "hypothetical") for _, _, _, kind in
+                   self.cues.scope_scanner.scan(f" {self.norm[lo:m_start]} ")):
+                continue
+            seen.append(tid)
+        return seen
 
     def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
         """(start, end, is a question) of each sentence of [start, end)."""
@@ -455,12 +540,13 @@ class _Extraction:
             last_cue = self.found[bisect_left(self.f_starts, u_end) - 1][0]
             if index > 0 and focus is None:
                 focus = self._focus()
-            topic: list[str] = focus or [] if index > 0 else []
+            topic: list[str] = (focus or []) if index > 0 else (
+                [] if self._treatments_in(u_start, u_end) else self._regimen())
             first_person = speaker == 0
             for start, end, question in self._sentences(u_start, u_end):
                 if start > last_cue:
                     break
-                named = self._treatments_in(start, end)
+                named = self._topic_of(start, end)
                 if named:
                     topic = named
                 lo, hi = bisect_left(self.f_starts, start), bisect_left(self.f_starts, end)
@@ -474,8 +560,20 @@ class _Extraction:
                 for t in treatments}
 
     def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        lo, hi = bisect_left(self.s_starts, start), bisect_left(self.s_starts, end)
-        return self.scope[lo:hi]
+        """The scope triggers of [start, end), scanned once per range (only sentences that
+        need them are scanned)."""
+        found = self._scopes.get((start, end))
+        if found is None:
+            found = [(start + a, start + b, kind) for a, b, _, kind in
+                     self.cues.scope_scanner.scan(f" {self.norm[start:end]} ")]
+            lowered = self.lowered
+            for kind, pattern, hint in self.cues.scope_patterns:
+                if hint is None or hint in lowered[start:end]:
+                    found.extend((m.start(), m.end(), kind)
+                                 for m in pattern.finditer(lowered, start, end))
+            found.sort()
+            self._scopes[(start, end)] = found
+        return found
 
     def _has_first_person(self, start: int, end: int) -> bool:
         return any(kind == "first_person" for _, _, kind in self._scope_in(start, end))
@@ -509,7 +607,7 @@ class _Extraction:
             negated = self._negated(triggers, c_start, c_end, breaks)
             targets = self._targets(start, end, c_start, breaks)
             if not targets:
-                if len(topic) > _MAX_CARRIED:  # a remark about a long list: nobody's report
+                if speaker and len(topic) > _MAX_CARRIED:  # a reply's remark on a long list
                     continue
                 targets = topic
             if kind == "not_side":
@@ -590,7 +688,13 @@ class _Extraction:
         return i < len(breaks) and breaks[i] < end
 
     def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
-        """Treatments of the cue's clause, else of the nearest clause that names one."""
+        """Treatments of the cue's clause, else of the nearest clause that names one; inside
+        parentheses, what the text before them names ("spiro (did little for me) to bica")."""
+        paren = self.lowered.rfind("(", start, c_start)
+        if paren > start and self.lowered.find(")", paren, c_start) < 0:
+            before = self._targets(start, paren, paren - 1, breaks)
+            if before:
+                return before
         bounds = [start, *(b for b in breaks if start < b < end), end]
         clauses = list(pairwise(bounds))
         here = max(0, bisect_right(bounds, c_start) - 1)

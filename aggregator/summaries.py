@@ -22,9 +22,9 @@ from aggregator.text import STOPWORDS, tokens
 
 MAX_WORDS = 45
 _POSTER_WORDS = 27  # budget for the poster's part when there are replies
-_BODY_SENTENCES = 12  # body sentences considered (the opening ones)
-_BODY_CHARS = 4000  # of the body (enough for them)
-_TOP_REPLIES = 4  # replies considered (the first ones: stored best first)
+_BODY_SENTENCES = 6  # body sentences considered (the opening ones)
+_BODY_CHARS = 2000  # of the body (enough for them)
+_TOP_REPLIES = 3  # replies considered (the first ones: stored best first)
 _REPLY_CHARS = 600  # of each reply (enough for its opening sentences)
 _TOKEN = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -38,7 +38,6 @@ _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t]+")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n+")
 _LETTER = re.compile(r"[^\W\d_]")
-_TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]", re.DOTALL)
 
 
 def clean(text: str) -> str:
@@ -60,6 +59,11 @@ def clean(text: str) -> str:
     return "\n".join(_SPACE.sub(" ", line).strip() for line in text.splitlines())
 
 
+def _has_two_letters(text: str) -> bool:
+    first = _LETTER.search(text)
+    return first is not None and _LETTER.search(text, first.end()) is not None
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of cleaned text that hold at least two letters."""
     text = clean(text)
@@ -69,7 +73,7 @@ def sentences(text: str) -> list[str]:
         out.append(text[position:mark.end()].strip())
         position = mark.end()
     out.append(text[position:].strip())
-    return [s for s in out if _TWO_LETTERS.search(s)]
+    return [s for s in out if _has_two_letters(s)]
 
 
 def _words(text: str) -> list[str]:
@@ -110,21 +114,16 @@ def _bag(text: str) -> set[str]:
     return set(_TOKEN.findall(text.lower())) - STOPWORDS
 
 
-def _centrality(candidates: Sequence[str], counts: Counter[str]) -> list[float]:
-    """Each sentence's share of the thread's content words: the sum of log(1 + count in
-    the thread) over its distinct content words, damped by its length."""
-    scores: list[float] = []
-    for sentence in candidates:
-        weight = sum(_log_count(counts[w]) for w in _bag(sentence))
-        scores.append(weight / math.sqrt(sentence.count(" ") + 5))
-    return scores
+def _centrality(candidates: Sequence[str], weights: dict[str, float]) -> list[float]:
+    """Each sentence's share of the thread's content words: the sum of their weights
+    (`_weights`) over its distinct words, damped by its length."""
+    return [sum(map(weights.__getitem__, _bag(s) & weights.keys()))
+            / math.sqrt(s.count(" ") + 5) for s in candidates]
 
 
-_LOGS = [math.log1p(n) for n in range(256)]
-
-
-def _log_count(n: int) -> float:
-    return _LOGS[n] if n < 256 else math.log1p(n)
+def _weights(counts: Counter[str]) -> dict[str, float]:
+    """log(1 + count in the thread) of each content word."""
+    return {w: math.log1p(n) for w, n in counts.items() if w not in STOPWORDS}
 
 
 def summarise(title: str, body: str = "", replies: Sequence[str] = (),
@@ -135,10 +134,10 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     aggregator's tagging pass does)."""
     title_s = clean(title).replace("\n", " ").strip()
     body_s = sentences(body[:_BODY_CHARS])[:_BODY_SENTENCES]
-    weights = counts if counts is not None else Counter(
-        _TOKEN.findall(" ".join((title, body, *replies)).lower()))
+    weights = _weights(counts if counts is not None else Counter(
+        _TOKEN.findall(" ".join((title, body, *replies)).lower())))
     poster: list[str] = []
-    if _TWO_LETTERS.search(title_s):
+    if _has_two_letters(title_s):
         poster.append(_sentence_end(title_s))
     if body_s:
         scores = _centrality(body_s, weights)
@@ -148,7 +147,9 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     # the best opening sentence of each of the top replies, best replies first
     best_of = []
     for reply in replies[:_TOP_REPLIES]:
-        r = sentences(_OP.sub("", reply[:_REPLY_CHARS]))[:2]  # the opening two
+        head = reply[:_REPLY_CHARS]
+        marker = _OP.match(head)
+        r = sentences(head[marker.end():] if marker else head)[:2]  # the opening two
         if not r:
             continue
         scores = [v if len(_words(s)) >= 6 else v / 3
