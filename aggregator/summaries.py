@@ -139,11 +139,12 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     poster: list[str] = []
     if _has_two_letters(title_s):
         poster.append(_sentence_end(title_s))
+    ranked: list[int] = []
     if body_s:
         scores = _centrality(body_s, weights)
-        # the body's most central sentence, favouring the opening ones a little
-        best = max(range(len(body_s)), key=lambda i: scores[i] / (1 + 0.08 * i))
-        poster.append(_sentence_end(body_s[best]))
+        # the body's most central sentences, favouring the opening ones a little
+        ranked = sorted(range(len(body_s)), key=lambda i: -scores[i] / (1 + 0.08 * i))
+        poster.append(_sentence_end(body_s[ranked[0]]))
     # the best opening sentence of each of the top replies, best replies first
     best_of = []
     for reply in replies[:_TOP_REPLIES]:
@@ -156,7 +157,18 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
                   for s, v in zip(r, _centrality(r, weights), strict=True)]
         i = max(range(len(scores)), key=lambda k: scores[k])
         best_of.append((scores[i], r[i]))
-    if not best_of:
+    if not best_of:  # no replies: the next most central body sentences, in body order
+        used = sum(len(_words(p)) for p in poster)
+        extra = []
+        for i in ranked[1:]:
+            n = len(_words(body_s[i]))
+            if used + n > MAX_WORDS:
+                break
+            extra.append(i)
+            used += n
+        first = ranked[:1]
+        chosen = [body_s[i] for i in sorted(first + extra)]
+        poster = poster[:len(poster) - len(first)] + [_sentence_end(c) for c in chosen]
         return _fit(poster, MAX_WORDS) or _clip(title_s or clean(body), MAX_WORDS)
     best_of.sort(key=lambda x: -x[0])
     poster_text = _fit(poster, _POSTER_WORDS)
