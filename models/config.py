@@ -283,7 +283,9 @@ def _suggest(word: str, candidates: Iterable[str]) -> str:
     names: Sequence[str] = sorted(candidates)
     if not names:
         return " (this table takes no keys yet)"
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6) or [
+        name for name in names
+        if min(len(name), len(word)) >= 3 and (word.startswith(name) or name.startswith(word))]
     if close:
         return f"; did you mean {close[0]!r}?"
     return f" (known: {', '.join(names)})"
