@@ -231,6 +231,17 @@ def _first_problem(exc: ValidationError, model: type[Section], unknown_key: str
     error = (unknown or errors)[0]
     loc = [part for part in error["loc"] if isinstance(part, str | int)]
     key = str(loc[0]) if loc else ""
+    # A union (`int | str`) reports one error per member: a value error beats a type error.
+    place = _place(error)
+    alike = [e for e in errors if _place(e) == place]
+    if len(alike) > 1:
+        checks = [e for e in alike if e["type"] not in _TYPE_NAMES]
+        if checks:
+            error = checks[0]
+        else:
+            wanted = dict.fromkeys(_TYPE_NAMES[e["type"]] for e in alike)
+            message = f"must be {' or '.join(wanted)} (got {_shown(error.get('input'))})"
+            return key, _in_item(loc, message)
     ctx = error.get("ctx") or {}
     problem = ctx.get("error")
     if isinstance(problem, KeyProblem):
@@ -238,11 +249,18 @@ def _first_problem(exc: ValidationError, model: type[Section], unknown_key: str
     if error["type"] == "extra_forbidden":
         known = [name for name in model.model_fields if name != "kind"]
         return key, unknown_key + _suggest(key, known)
-    message = _message(error["type"], ctx, error)
+    return key, _in_item(loc, _message(error["type"], ctx, error))
+
+
+def _place(error: Any) -> tuple[Any, ...]:
+    """The key and list positions of an error (without a union member's tag)."""
+    loc = error["loc"]
+    return (loc[0], *(part for part in loc[1:] if isinstance(part, int))) if loc else ()
+
+
+def _in_item(loc: list[Any], message: str) -> str:
     items = [part for part in loc[1:] if isinstance(part, int)]
-    if items:
-        message = f"item {items[0] + 1}: {message}"
-    return key, message
+    return f"item {items[0] + 1}: {message}" if items else message
 
 
 def _message(kind: str, ctx: dict[str, Any], error: Any) -> str:

@@ -224,3 +224,28 @@ def test_the_crawl_subprocess_says_it_in_one_line_too(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         f"error: configuration error: {cfg}: source 's1': key 'concurrency': must be at least 1"
         " (got -1)"]
+
+
+def test_a_union_value_reports_the_check_that_failed_not_every_member() -> None:
+    from typing import Annotated, Literal
+
+    from pydantic import Field, ValidationError
+
+    from models.config import _first_problem
+    from models.config_types import matching
+    from models.source_kinds import ForumId, SourceModel
+
+    class Board(SourceModel):
+        kind: Literal["board"]
+        forums: list[ForumId | Annotated[str, matching(r"\w+(/\w+)*", "a forum path")]] = \
+            Field(min_length=1)
+
+    def problem(forums: list[object]) -> tuple[str, str]:
+        with pytest.raises(ValidationError) as info:
+            Board.model_validate({"name": "b", "kind": "board", "forums": forums})
+        return _first_problem(info.value, Board, "unknown key")
+
+    assert problem([1, "hair/loss", "x y"]) == ("forums", "item 3: expected a forum path, "
+                                                          "got 'x y'")
+    assert problem([0]) == ("forums", "item 1: must be at least 1 (got 0)")
+    assert problem([1.5]) == ("forums", "item 1: must be an integer or a string (got 1.5)")
