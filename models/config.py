@@ -18,13 +18,15 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from models.intervals import parse_interval
 
-from models.config_schema import TABLES, TOP_LEVEL_KEYS, Section
-from models.config_types import KeyProblem, parse_interval
-from models.source_kinds import SOURCE_NAME, SourceModel, kind_names, source_kind
+if TYPE_CHECKING:  # the schema (pydantic) loads when a config file is parsed, not before
+    from pydantic import ValidationError
+
+    from models.config_schema import Section
+    from models.source_kinds import SourceModel
 
 __all__ = ["DEFAULT_DATABASE_URL", "Config", "ConfigError", "SourceConfig", "find_config_path",
            "load_config", "parse_config", "parse_interval"]
@@ -102,6 +104,8 @@ class Config:
 
     def table(self, name: str) -> Section:
         """The validated model of a table (`[schedule]` -> ScheduleTable), defaults filled."""
+        from models.config_schema import TABLES
+
         return self.tables.get(name) or TABLES[name]()
 
 
@@ -133,6 +137,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate a parsed TOML document; ConfigError names the first thing wrong."""
+    from models.config_schema import TABLES, TOP_LEVEL_KEYS
+
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             raise ConfigError(path, "unknown top-level key" + _suggest(key, TOP_LEVEL_KEYS),
@@ -170,6 +176,8 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
 
 def _table(data: dict[str, Any], name: str, model: type[Section], path: Path | None
            ) -> Section:
+    from pydantic import ValidationError
+
     value = data.get(name, {})
     if not isinstance(value, dict):
         raise ConfigError(path, f"must be a table: [{name}]", key=name)
@@ -181,6 +189,10 @@ def _table(data: dict[str, Any], name: str, model: type[Section], path: Path | N
 
 
 def _parse_source(raw: Any, index: int, path: Path | None) -> SourceConfig:
+    from pydantic import ValidationError
+
+    from models.source_kinds import SOURCE_NAME, kind_names, source_kind
+
     label = f"#{index + 1}"
     if not isinstance(raw, dict):
         raise ConfigError(path, "must be a table", source=label)
@@ -226,6 +238,8 @@ def _first_problem(exc: ValidationError, model: type[Section], unknown_key: str
                    ) -> tuple[str, str]:
     """(key, message) of the error to report: an unknown key first (a misspelling also makes
     the intended key look missing), else the first error."""
+    from models.config_types import KeyProblem
+
     errors = exc.errors(include_url=False)
     unknown = [e for e in errors if e["type"] == "extra_forbidden"]
     error = (unknown or errors)[0]
