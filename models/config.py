@@ -143,7 +143,8 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         if key not in TOP_LEVEL_KEYS:
             raise ConfigError(path, "unknown top-level key" + _suggest(key, TOP_LEVEL_KEYS),
                               key=key)
-    tables = {name: _table(data, name, model, path) for name, model in TABLES.items()}
+    tables = {name: _table(data, name, model, path) for name, model in TABLES.items()
+              if name in data}
     lexicon = data.get("lexicon")
     if lexicon is not None and (not isinstance(lexicon, str) or not lexicon):
         raise ConfigError(path, "must be a path to a lexicon TOML file", key="lexicon")
@@ -167,8 +168,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         seen.add(src.name)
         sources.append(src)
     sections = {name: table.model_dump(exclude_unset=True) for name, table in tables.items()}
-    database = tables["database"].model_dump(exclude_unset=True)
-    redis = tables["redis"].model_dump(exclude_unset=True)
+    database, redis = sections.get("database", {}), sections.get("redis", {})
     return Config(path=path, database_url=database.get("url", DEFAULT_DATABASE_URL),
                   redis_url=redis.get("url"), sources=tuple(sources), lexicon=lexicon_path,
                   contact=contact, sections=sections, tables=tables)
