@@ -1,26 +1,32 @@
 """What people report per treatment: effect and side effects, from first-hand sentences.
 
 Follows `../shared/eval/OUTCOMES.md`. The cue words live in `outcome_cues.toml` (beside the
-lexicon) and are compiled once into two regexes: the cues (effect and side-effect phrases,
-searched over the whole thread) and the scope triggers (negation, hypothetical, generic,
-first person, too early; searched only in sentences that hold a cue).
+lexicon) and are compiled once: two Aho-Corasick automata over the tagger's normalised
+text, one for the cues (effect and side-effect phrases, and `[[near]]` words that count
+only just after a hair word), one for the scope triggers (negation, hypothetical, generic,
+first person, too early; scanned only in the sentences that need them), plus a few
+regexes, each run only when the text holds its longest plain word.
 
 A thread is read as units (title, body, each reply) and sentences. A cue counts when its
 sentence is a first-hand report (ConText-style scoping):
-- not a question; not in the scope of a hypothetical, fear or plan trigger before it in
-  its clause ("scared of brain fog", "if I get sides");
+- not a question; not in the scope of a hypothetical, fear or plan trigger a few words
+  before it in its clause ("scared of brain fog", "if I get sides");
 - not a generic or research statement: a `generic` trigger ("most people", "studies",
-  "you") with no first-person marker in the sentence;
-- in a reply, after a first-person marker of that reply ("same here", "my", "I");
+  "you") before it in its clause, or anywhere in a sentence with no first-person marker;
+- not inside quotation marks; in a reply, after a first-person marker of that reply
+  ("same here", "my", "I", "Been on fin...");
 - effects only: not "too early" ("just started", "can't tell yet").
 A negation trigger a few words before the cue in its clause ("zero sides", "didn't shed",
-"no regrowth") or just after it ("libido is fine") drops a side effect and flips an effect.
+"no regrowth") or just after it ("libido is fine") drops a side effect and flips an effect
+(a negated gain is a weak "no effect": it only counts for a speaker reporting nothing else).
 
 The cue goes to the treatments named in its clause, else in the nearest clause of its
-sentence, else to the treatments the unit last named, else to the thread's focus (the
-title's treatments, or the first ones the body names): "fin + min regrew my crown" credits
-both. Effects are gathered per speaker (the poster, incl. replies marked OP, and each
-replier): both directions anywhere make `mixed`.
+sentence (inside parentheses: what precedes them), else to the treatments the unit last
+named as used, else to the thread's focus (the title's treatments or the first ones the
+body names; for a title naming none, the poster's whole regimen): "fin + min regrew my
+crown" credits both. A side effect given to several treatments stays with those known to
+cause it (`[typical]`). Effects are gathered per speaker (the poster, incl. replies marked
+OP, and each replier): both directions anywhere make `mixed`.
 """
 
 from __future__ import annotations
