@@ -189,8 +189,9 @@ class ThreadTreatment(Base):
     mentions: Mapped[int] = mapped_column(Integer, default=1)
     forms: Mapped[list[str]] = mapped_column(JSONType, default=list)
     locations: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    effect: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
-    side_effects: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default="[]")
+    # Server defaults only: a bulk insert naming some columns must not gain these two.
+    effect: Mapped[str] = mapped_column(String(10), server_default="none")
+    side_effects: Mapped[list[str]] = mapped_column(JSONType, server_default="[]")
 
     thread: Mapped[Thread] = relationship(back_populates="treatments")
     treatment: Mapped[Treatment] = relationship()
