@@ -200,7 +200,7 @@ class HairlinkSpider(scrapy.Spider):
         try:
             return parser(response)
         except MALFORMED as exc:
-            self.drop_page(response, f"malformed_{what}", exc)
+            self.drop_page(response, getattr(exc, "reason", None) or f"malformed_{what}", exc)
             return None
 
     def drop_page(self, response: Response, reason: str, exc: BaseException | None = None) -> None:
@@ -268,7 +268,7 @@ class ForumSpider(HairlinkSpider):
         try:
             item = self.assemble(acc, page, entry)
         except ParseError as exc:
-            self.drop_page(response, f"malformed_{self.thread_kind}", exc)
+            self.drop_page(response, exc.reason or f"malformed_{self.thread_kind}", exc)
             return
         if len(item.replies) < self.replies_limit and page.next_url:
             yield scrapy.Request(page.next_url, callback=self.parse_thread,
