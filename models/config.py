@@ -17,7 +17,7 @@ from typing import Any
 DEFAULT_DATABASE_URL = "sqlite:///hairlink.db"
 DEFAULT_CONFIG_NAME = "hairlink.toml"
 
-SOURCE_KINDS = ("reddit", "discourse", "xenforo", "phpbb", "pubmed")
+SOURCE_KINDS = ("reddit", "discourse", "xenforo", "phpbb", "vbulletin", "pubmed")
 DEFAULT_BASE_URLS = {
     "reddit": "https://oauth.reddit.com",
     "pubmed": "https://eutils.ncbi.nlm.nih.gov",
@@ -40,12 +40,13 @@ _COMMON_KEYS: dict[str, type | tuple[type, ...]] = {
 _KIND_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "reddit": {"subreddits": list, "auth_url": str, "user_agent": str},
     "discourse": {"categories": list},
-    "xenforo": {"forums": list},
+    "xenforo": {"forums": list, "timezone": str},
     "phpbb": {"forums": list, "timezone": str},
+    "vbulletin": {"forums": list, "timezone": str},
     "pubmed": {"term": str, "mindate": str, "maxdate": str, "retmax": int},
 }
 _REQUIRED_TARGETS = {"reddit": "subreddits", "xenforo": "forums", "phpbb": "forums",
-                     "pubmed": "term"}
+                     "vbulletin": "forums", "pubmed": "term"}
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _INTERVAL_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -272,6 +273,14 @@ def _check_list_items(raw: dict[str, Any], name: str, path: Path | None) -> None
             if isinstance(forum, bool) or not isinstance(forum, int) or forum <= 0:
                 raise ConfigError(path, f"expected a forum id (a positive integer), got "
                                   f"{forum!r}", source=name, key="forums")
+    elif kind == "vbulletin":
+        for forum in raw.get("forums", []):
+            if isinstance(forum, bool) or not (
+                    (isinstance(forum, int) and forum > 0)
+                    or (isinstance(forum, str) and re.fullmatch(r"[\w.-]+(?:/[\w.-]+)*", forum))):
+                raise ConfigError(path, "expected a forum id (a positive integer) or a vB5 "
+                                  f"forum path like 'forum/hair-loss', got {forum!r}",
+                                  source=name, key="forums")
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:

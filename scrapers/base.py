@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -118,6 +119,7 @@ class HairlinkSpider(scrapy.Spider):
         max_pages = src.get("max_pages")
         self.max_pages: int | None = int(max_pages) if max_pages else None
         self.started_at = utcnow()
+        self.last_drop_reason: str | None = None
         self._engine: Engine | None = None
         self._source_id: int | None = None
 
@@ -205,6 +207,7 @@ class HairlinkSpider(scrapy.Spider):
 
     def drop_page(self, response: Response, reason: str, exc: BaseException | None = None) -> None:
         """Count a page whose items are lost under `hairlink/dropped/<reason>` and log it."""
+        self.last_drop_reason = reason
         count_drop(self.crawler.stats if self.crawler else None, reason)
         logger.warning("dropped %s (%s): %s", response.url, reason,
                        f"{type(exc).__name__}: {exc}" if exc else "")
@@ -220,6 +223,9 @@ class ForumSpider(HairlinkSpider):
 
     list_kind = "list_page"
     thread_kind = "thread_page"
+    # A first list page refused with this reason counts its target as closed to us; when
+    # every target is, the crawl ends with this reason (the run is `failed`, not `finished`).
+    refusal_reason = "login_required"
 
     def list_urls(self) -> list[str]:
         """The first list page of every configured target."""
@@ -239,7 +245,9 @@ class ForumSpider(HairlinkSpider):
         return {}
 
     async def start(self) -> Any:
-        for url in self.list_urls():
+        urls = self.list_urls()
+        self._targets, self._refused = len(urls), 0
+        for url in urls:
             yield self.list_request(url, 1)
 
     def list_request(self, url: str, page: int) -> scrapy.Request:
@@ -249,6 +257,10 @@ class ForumSpider(HairlinkSpider):
     def parse_list(self, response: Response, page: int = 1) -> Any:
         listing = self.parse_or_drop(response, self.parse_list_page, self.list_kind)
         if listing is None:
+            if page == 1 and self.last_drop_reason == self.refusal_reason:
+                self._refused = getattr(self, "_refused", 0) + 1
+                if self._refused >= getattr(self, "_targets", 1):
+                    raise CloseSpider(self.refusal_reason)
             return
         fetch, more = self.plan(listing.entries)
         for entry in fetch:

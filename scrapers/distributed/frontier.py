@@ -37,7 +37,7 @@ return #entries / 2
 # Reddit keeps its OAuth token, waiting calls and rate-limit budget in the process (and the
 # budget is per API client, not per worker), PubMed its history-server session: those kinds
 # crawl in one process even when Redis is configured.
-DISTRIBUTED_KINDS = ("discourse", "xenforo", "phpbb")
+DISTRIBUTED_KINDS = ("discourse", "xenforo", "phpbb", "vbulletin")
 
 
 class DistributedError(Exception):

@@ -63,13 +63,13 @@ def new_worker_id() -> str:
 
 def worker_sources(config: Config, names: Sequence[str]) -> list[SourceConfig]:
     """The sources a worker serves: the named ones, else every enabled forum source of a
-    distributed kind (Discourse, XenForo, phpBB)."""
+    distributed kind (Discourse, XenForo, phpBB, vBulletin)."""
     if names:
         return distributed_sources(config, names)
     found = [src for src in config.sources if src.enabled and is_distributed(src)]
     if not found:
-        raise DistributedError("no sources to work on: configure a discourse, xenforo or "
-                               "phpbb [[sources]] entry or pass --sources")
+        raise DistributedError("no sources to work on: configure a discourse, xenforo, phpbb "
+                               "or vbulletin [[sources]] entry or pass --sources")
     return found
 
 

@@ -267,6 +267,8 @@ def _score(block: Selector) -> int | None:
     text = squash(" ".join(box.css("::text").getall()))
     if not text:
         return 0
+    if re.search(r"The\s+Following\s+User\s+Says\s+Thank", text, re.IGNORECASE):
+        return 1
     match = _THANKS.search(text) or _LIKES.search(text)
     if match:
         return parse_count(next(g for g in match.groups() if g)) or 0
@@ -447,12 +449,13 @@ def _vb4_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datet
     replies = re.search(r"Replies:?\s*([\d,.]+)", stats)
     label = row.css(".threadmeta .author span.label, .threadmeta .author")[:1]
     started = squash(" ".join(label[0].xpath(
-        "./a[contains(@class, 'username')]/following-sibling::text()").getall())
-        if label else "").lstrip(",").strip()
+        "./a[contains(@class, 'username')]/following-sibling::node()"
+        "/descendant-or-self::text()").getall()) if label else "").lstrip(",").strip()
     last_dd = row.css("dl.threadlastpost dd")
     last = None
     if last_dd:
-        last = local_time(" ".join(last_dd[-1].css("::text").getall()), zone, now)
+        last = local_time(" ".join(last_dd[-1].xpath(
+            "./text()|./span[contains(@class, 'time')]/text()").getall()), zone, now)
     author = squash(" ".join(row.css(".threadmeta .author a.username ::text").getall()))
     return ListEntry(external_id=ext, url=thread_url(base_url, ext),
                      title=squash(" ".join(link.css("::text").getall())),

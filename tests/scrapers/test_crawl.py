@@ -13,7 +13,7 @@ from scrapers.loopback import LoopbackServer
 from tests.scrapers.crawlkit import describe, run_crawl, stored, thread_pages, write_config
 from tests.scrapers.sites import THIRD_LIST_PAGE, FakePost, make_threads, serve
 
-ENGINES = ["discourse", "xenforo", "phpbb"]
+ENGINES = ["discourse", "xenforo", "phpbb", "vbulletin", "xenforo1"]
 REPLIES = 22
 
 
