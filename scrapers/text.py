@@ -6,7 +6,7 @@ breaks; scripts, styles and forum chrome (quote headers, "click to expand") are 
 Quote headers never survive, whatever the engine: XenForo's "X said:" (`bbCodeBlock-title`,
 XF1 `attribution`), phpBB's `<cite>X wrote:</cite>`, Discourse's `.title`, vBulletin's
 "Originally Posted by X" (`bbcode_postedby`): the quoted member's name is not stored. A phpBB
-`[img]` (`img.postimage`) becomes its URL.
+`[img]` (`img.postimage`, 3.0's `alt="Image"`) becomes its URL.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ def _walk(node: Tag, parts: list[str], base_url: str | None) -> None:
 def _image(src: object, alt: object, classes: Iterable[str], parts: list[str],
            base_url: str | None) -> None:
     """An [img] as its URL; emoji and smilies as their alt text; other images dropped."""
-    if isinstance(src, str) and src.strip() and any(c in _URL_IMAGES for c in classes):
+    if isinstance(src, str) and src.strip() and (any(c in _URL_IMAGES for c in classes)
+                                                 or alt == "Image"):  # phpBB 3.0 [img]
         parts.append(urljoin(base_url, src.strip()) if base_url else src.strip())
         return
     if isinstance(alt, str) and alt.strip() and len(alt) <= 40:

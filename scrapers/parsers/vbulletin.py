@@ -258,10 +258,13 @@ def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlEleme
         parent.replace(old, quote)
 
 
-def _score(block: Selector) -> int | None:
-    """Thanks or likes a post shows (None when the board shows none)."""
+def _score(block: Selector, doc: Selector | None = None, post_id: str = "") -> int | None:
+    """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
+    box after the post's table, so it is also looked up by id in the page."""
     box = block.css("[id^=post_thanks_box_], .postthanks, .vbseo_liked, .b-post__likes, "
                     ".js-votecount, .votecount, .likes")
+    if not box and doc is not None and post_id:
+        box = doc.css(f"#post_thanks_box_{post_id}")
     if not box:
         return None
     text = squash(" ".join(box.css("::text").getall()))
@@ -299,7 +302,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                or doc.css("input[name=t]::attr(value), input[name=threadid]::attr(value)")
                .get())
         title = squash(" ".join(doc.css("span.threadtitle ::text").getall())) or squash(
-            " ".join(doc.css("td.navbar strong ::text").getall()))
+            "".join(doc.css("td.navbar strong ::text").getall()))
     if not posts:
         raise ParseError("no posts on the thread page", reason="no_posts")
     if not ext or not str(ext).isdigit():
@@ -347,7 +350,7 @@ def _vb34_posts(doc: Selector, zone: tzinfo, now: datetime | None) -> list[Post]
         position = _position(count)
         posts.append(Post(external_id=post_id, body_html=body,
                           created_at=local_time(when_text, zone, now), author=author or None,
-                          score=_score(block),
+                          score=_score(block, doc, post_id),
                           position=position if position is not None else index))
     return posts
 
@@ -428,7 +431,10 @@ def _vb3_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datet
     last_cell = row.xpath("./td[.//a[contains(@href, 'lastpost')]]")
     last = None
     if last_cell:
-        texts = last_cell[0].css("div.smallfont")[:1].xpath("./text()|./span/text()").getall()
+        cell = last_cell[0].css("div.smallfont")[:1]
+        texts = cell.xpath("./br[1]/preceding-sibling::text()|./br[1]/preceding-sibling::span"
+                           "/text()").getall() if cell.xpath("./br") else \
+            cell.xpath("./text()|./span/text()").getall()
         last = local_time(" ".join(t for t in texts if t.strip()), zone, now)
     author = squash(" ".join(row.xpath(".//div[@class='smallfont']/span[contains(@onclick,"
                                        " 'member.php')]/text()").getall()[:1]))
@@ -447,7 +453,7 @@ def _vb4_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datet
         raise ParseError("no thread id in a thread row")
     stats = squash(" ".join(row.css("ul.threadstats li ::text").getall()))
     replies = re.search(r"Replies:?\s*([\d,.]+)", stats)
-    label = row.css(".threadmeta .author span.label, .threadmeta .author")[:1]
+    label = row.css(".threadmeta .author span.label")[:1] or row.css(".threadmeta .author")[:1]
     started = squash(" ".join(label[0].xpath(
         "./a[contains(@class, 'username')]/following-sibling::node()"
         "/descendant-or-self::text()").getall()) if label else "").lstrip(",").strip()
@@ -474,15 +480,19 @@ def _vb5_entry(row: Selector, base: str, zone: tzinfo, now: datetime | None,
         ext = thread_id_of(href) or ""
     if not ext:
         raise ParseError("no node id in a topic row")
-    counts = squash(" ".join(row.css(".posts-count ::text, .cell-count ::text").getall()))
-    replies = re.search(r"([\d,.]+)\s*(?:repl|post)", counts, re.IGNORECASE)
-    last = from_epoch(row.attrib.get("data-lastcontent")) or None
-    if last is None and row.css(".lastpost-date, .cell-lastpost .post-date"):
-        last = local_time(" ".join(row.css(".lastpost-date ::text, .cell-lastpost "
-                                           ".post-date ::text").getall()), zone, now)
+    counts = squash(" ".join(row.css(".posts-count ::text").getall()))
+    replies = re.search(r"([\d,.]+)\s*(repl|post)", counts, re.IGNORECASE)
+    num = parse_count(replies.group(1)) if replies else None
+    if num is not None and replies and replies.group(2).lower() == "post":
+        num = max(0, num - 1)  # "N posts" counts the opening post
+    last = None
+    if row.css(".cell-lastpost .post-date"):
+        last = local_time(" ".join(row.css(".cell-lastpost .post-date ::text").getall()), zone,
+                          now)
+    created = from_epoch(row.attrib.get("data-node-publishdate"))
+    if created is None and row.css(".topic-info .date"):
+        created = local_time(" ".join(row.css(".topic-info .date ::text").getall()), zone, now)
     return ListEntry(external_id=ext, url=_thread_base(href),
                      title=squash(" ".join(link.css("::text").getall())),
-                     created_at=from_epoch(row.attrib.get("data-node-publishdate")),
-                     last_activity_at=last,
-                     num_comments=parse_count(replies.group(1)) if replies else None,
+                     created_at=created, last_activity_at=last, num_comments=num,
                      score=None, category=category)
