@@ -18,12 +18,12 @@ from models.entities import Study
 from models.identifiers import identifier_url
 from models.identifiers import study_key as identifier_key
 from models.post_types import Post
+from models.source_kinds import score_noun
 
 _SAFE_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
 _STEM_CHARS = re.compile(r"[^A-Za-z0-9.-]+")
 _MAX_STEM = 120
-SCORE_NOUNS = {"reddit": "upvote", "discourse": "like", "xenforo": "reaction"}
 
 
 def safe_url(url: str | None) -> str | None:
@@ -49,10 +49,11 @@ def _age_in_days(days: int) -> str:
 
 
 def score_label(score: int | None, source_kind: str = "reddit") -> str:
-    """"257 upvotes", "1 upvote"; a missing score is "no votes", not 0."""
+    """"257 upvotes", "1 upvote"; a missing score is "no votes", not 0. The noun is what the
+    source kind registered (`score_noun` in `models.source_kinds`), else "vote"."""
     if score is None:
         return "no votes"
-    noun = SCORE_NOUNS.get(source_kind, "vote")
+    noun = score_noun(source_kind)
     return f"{score:,} {noun}" + ("" if score in (1, -1) else "s")
 
 
