@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
-from parsel import Selector
+from parsel import Selector, SelectorList
 from w3lib.url import url_query_parameter
 
 from scrapers.parsers.common import (
@@ -58,6 +58,9 @@ _LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,
                     re.IGNORECASE)
 _SEO_ID = re.compile(r"(?:showthread\.php[?/]|/threads/|/)(\d+)-[^/?#]*")
 _PATH_PAGE = re.compile(r"/page(\d+)(?:[/?#]|$)")
+_POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
+_REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
+                  "bbcode_postedby")
 LOGIN_MARKERS = ("you are not logged in", "you do not have permission to access this page",
                  "you must be registered", "please log in", "must be logged in")
 
@@ -124,12 +127,12 @@ def local_time(text: str | None, tz: tzinfo, now: datetime | None = None) -> dat
 
 
 # -- page kinds ------------------------------------------------------------------------------
-def refuse_login(doc: Selector, url: str) -> None:
-    """ParseError (reason `login_required`) on a login form or a "not logged in" page."""
+def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
+    """ParseError (reason `login_required`) at a login URL, or (`body`) on a page that says
+    "You are not logged in" (checked only on pages without posts or threads)."""
     if re.search(r"/login\.php|[?&]do=login\b|/login(?:[/?#]|$)", url):
         raise ParseError(f"redirected to a login page: {url}", reason="login_required")
-    if doc.css("li.b-post, [id^=post_message_], li.threadbit, [id^=threadbits_forum_], "
-               "tr.topic-item"):
+    if not body:
         return
     text = squash(" ".join(doc.css("body ::text").getall())).lower()
     if any(marker in text for marker in LOGIN_MARKERS):
@@ -139,7 +142,7 @@ def refuse_login(doc: Selector, url: str) -> None:
 
 def _base(doc: Selector, url: str) -> str:
     """The URL relative links resolve against (`<base href>` when the page has one)."""
-    href = doc.css("base::attr(href)").get()
+    href = doc.xpath("//base/@href").get()
     return urljoin(url, href) if href else url
 
 
@@ -170,14 +173,16 @@ def _thread_base(url: str) -> str:
 
 def _page_numbers(doc: Selector, url: str) -> tuple[int, int]:
     """(current page, last page) from "Page X of Y", vB5's page buttons or the URL."""
-    for text in doc.css(".pagenav td.vbmenu_control::text, .pagination .popupctrl::text, "
-                        ".pagenav .vbmenu_control::text").getall():
+    # (tag-anchored XPath: class tests over every element of a big page are slow)
+    for text in doc.xpath("//td[contains(@class, 'vbmenu_control')]/text()"
+                          "|//a[contains(@class, 'popupctrl')]/text()").getall():
         match = _PAGE_OF.search(text)
         if match:
             return int(match.group(1)), int(match.group(2))
-    buttons = doc.css(".js-pagenav .js-pagenav-button[data-page]")
+    buttons = doc.xpath("//a[contains(@class, 'js-pagenav-button')][@data-page]")
     if buttons:
-        current = doc.css(".js-pagenav .js-pagenav-current-button::attr(data-page)").get()
+        current = doc.xpath("//a[contains(@class, 'js-pagenav-current-button')]/@data-page")\
+            .get()
         pages = [int(b.attrib["data-page"]) for b in buttons
                  if b.attrib["data-page"].isdigit()]
         page = int(current) if current and current.isdigit() else 1
@@ -188,18 +193,18 @@ def _page_numbers(doc: Selector, url: str) -> tuple[int, int]:
 
 
 def _next_url(doc: Selector, base: str) -> str | None:
-    href = (doc.css(".pagenav a[rel=next]::attr(href), .pagination a[rel=next]::attr(href), "
-                    "#pagination_top a[rel=next]::attr(href)").get()
-            or doc.css(".js-pagenav a.js-pagenav-next-button:not(.h-hide-imp)::attr(href)")
-            .get())
+    href = doc.xpath("//a[@rel='next']/@href").get() or doc.xpath(
+        "//a[contains(@class, 'js-pagenav-next-button')]"
+        "[not(contains(@class, 'h-hide-imp'))]/@href").get()
     return urljoin(base, href) if href and href.strip() else None
 
 
 def breadcrumb_category(doc: Selector) -> str | None:
     """The forum the page is in: the last forum crumb (vB3 `span.navbar`, vB4 `li.navbit`,
     vB5 `li.crumb`)."""
-    names = [squash(" ".join(a.css("::text").getall()))
-             for a in doc.css("span.navbar a, li.navbit a, #breadcrumbs li.crumb a")]
+    names = [squash(" ".join(a.xpath(".//text()").getall()))
+             for a in doc.xpath("//span[@class='navbar']/a|//li[contains(@class, 'navbit')]/a"
+                                "|//ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")]
     names = [n for n in names if n and n.lower() not in ("home", "forum", "forums")]
     return names[-1] if names else None
 
@@ -209,6 +214,12 @@ def clean_body(fragment: str) -> str:
     """A post's HTML with vBulletin's wrappers undone: vB4's `blockquote.postcontent`
     becomes a div, every quote a `<blockquote>` without its "Quote:" / "Originally Posted
     by X" header, signatures and ads dropped."""
+    wrapper = _POSTCONTENT.match(fragment)
+    if wrapper and fragment.rstrip().endswith("</blockquote>"):
+        fragment = "<div>" + fragment[wrapper.end():fragment.rstrip().rfind("</blockquote>")] \
+            + "</div>"
+    if not any(mark in fragment for mark in _REWRITE_MARKS):
+        return fragment  # nothing to undo (most posts): skip the second parse
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
@@ -261,10 +272,11 @@ def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlEleme
 def _score(block: Selector, doc: Selector | None = None, post_id: str = "") -> int | None:
     """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
     box after the post's table, so it is also looked up by id in the page."""
-    box = block.css("[id^=post_thanks_box_], .postthanks, .vbseo_liked, .b-post__likes, "
-                    ".js-votecount, .votecount, .likes")
+    box = block.xpath(".//div[starts-with(@id, 'post_thanks_box_')]")
     if not box and doc is not None and post_id:
-        box = doc.css(f"#post_thanks_box_{post_id}")
+        box = doc.xpath(f"//div[@id='post_thanks_box_{post_id}']")
+    if not box:
+        box = block.css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")
     if not box:
         return None
     text = squash(" ".join(box.css("::text").getall()))
@@ -288,32 +300,36 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                       now: datetime | None = None) -> ThreadPage:
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
     doc = Selector(text=text)
-    refuse_login(doc, url)
+    refuse_login(doc, url, body=False)
     base = _base(doc, url)
     zone = board_zone(doc, tz)
-    if doc.css("li.b-post[data-node-id]"):
-        posts, ext, canonical = _vb5_posts(doc, base, zone, now)
-        title = squash(" ".join(doc.css("h1.main-title::text").getall()[:1]))
+    vb5 = doc.xpath("//li[@data-node-id][contains(@class, 'b-post')]")
+    if vb5:
+        posts, ext, canonical = _vb5_posts(vb5, doc, base, zone, now)
+        title = squash(" ".join(doc.xpath("//h1[contains(@class, 'main-title')]/text()")
+                                .getall()[:1]))
     else:
         posts = _vb34_posts(doc, zone, now)
-        canonical = doc.css("link[rel=canonical]::attr(href)").get()
+        canonical = doc.xpath("//link[@rel='canonical']/@href").get()
         ext = (thread_id_of(url) or (thread_id_of(urljoin(base, canonical)) if canonical
                                      else None)
-               or doc.css("input[name=t]::attr(value), input[name=threadid]::attr(value)")
-               .get())
-        title = squash(" ".join(doc.css("span.threadtitle ::text").getall())) or squash(
-            "".join(doc.css("td.navbar strong ::text").getall()))
+               or doc.xpath("//input[@name='t' or @name='threadid']/@value").get())
+        title = squash(" ".join(doc.xpath("//span[contains(@class, 'threadtitle')]//text()")
+                                .getall())) or squash(
+            "".join(doc.xpath("//td[@class='navbar']/strong//text()").getall()))
     if not posts:
+        refuse_login(doc, url)
         raise ParseError("no posts on the thread page", reason="no_posts")
     if not ext or not str(ext).isdigit():
         raise ParseError("no thread id on the page")
     if not title:
-        title = squash((doc.css("title::text").get() or "").split(" - ")[0])
+        title = squash((doc.xpath("//title/text()").get() or "").split(" - ")[0])
     page, last_page = _page_numbers(doc, url)
-    results = _RESULTS.search(" ".join(doc.css(".postpagestats::text, .pagenav a::attr(title),"
-                                               " .pagination a::attr(title)").getall()))
+    results = _RESULTS.search(" ".join(doc.xpath(
+        "//div[contains(@class, 'postpagestats')]/text()|//a[contains(@title, 'esults')]/@title"
+        "|//span[contains(@title, 'esults')]/@title").getall()))
     total = parse_count(results.group(1)) if results else None
-    stable = (_thread_base(urljoin(base, canonical)) if canonical and doc.css("li.b-post")
+    stable = (_thread_base(urljoin(base, canonical)) if canonical and vb5
               else thread_url(base_url, str(ext)))
     return ThreadPage(
         external_id=str(ext), url=stable, title=title, posts=posts,
@@ -325,9 +341,8 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
 
 def _vb34_posts(doc: Selector, zone: tzinfo, now: datetime | None) -> list[Post]:
     posts = []
-    blocks = doc.xpath("//*[(self::li and starts-with(@id, 'post_')) or "
-                       "(self::table and starts-with(@id, 'post') and "
-                       ".//*[starts-with(@id, 'post_message_')])]")
+    blocks = doc.xpath("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
+                       "[.//div[starts-with(@id, 'post_message_')]]")
     for index, block in enumerate(blocks):
         post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
         message = block.css(f"#post_message_{post_id}")
@@ -341,12 +356,13 @@ def _vb34_posts(doc: Selector, zone: tzinfo, now: datetime | None) -> list[Post]
         else:  # vB3: the text after the status icon in the first header cell
             cell = block.css("td.thead")
             when_text = " ".join(cell[0].xpath("./text()").getall()) if cell else ""
-        author = squash(" ".join(block.css("a.bigusername ::text, .username_container "
-                                           ".username ::text, .username_container "
-                                           ".username::text").getall()[:1]))
+        author = squash(" ".join(block.xpath(
+            ".//a[contains(@class, 'bigusername')]//text()|.//div[contains(@class, "
+            "'username_container')]//a[contains(@class, 'username')]//text()").getall()[:1]))
         if not author:
             author = squash(" ".join(block.css(".username ::text").getall()[:1]))
-        count = block.css("a.postcounter::text, a[id^=postcount] strong::text").get()
+        count = block.xpath(".//a[contains(@class, 'postcounter')]/text()"
+                            "|.//a[starts-with(@id, 'postcount')]/strong/text()").get()
         position = _position(count)
         posts.append(Post(external_id=post_id, body_html=body,
                           created_at=local_time(when_text, zone, now), author=author or None,
@@ -355,11 +371,11 @@ def _vb34_posts(doc: Selector, zone: tzinfo, now: datetime | None) -> list[Post]
     return posts
 
 
-def _vb5_posts(doc: Selector, base: str, zone: tzinfo,
+def _vb5_posts(blocks: SelectorList[Selector], doc: Selector, base: str, zone: tzinfo,
                now: datetime | None) -> tuple[list[Post], str | None, str | None]:
     posts = []
     starter = None
-    for index, block in enumerate(doc.css("li.b-post[data-node-id]")):
+    for index, block in enumerate(blocks):
         node = block.attrib.get("data-node-id", "")
         content = block.css(".js-post__content-text")
         if not node.isdigit() or not content:
@@ -377,7 +393,7 @@ def _vb5_posts(doc: Selector, base: str, zone: tzinfo,
         posts.append(Post(external_id=node, body_html=clean_body(content[0].get()),
                           created_at=created, author=author or None, score=_score(block),
                           position=position if position is not None else index))
-    canonical = doc.css("link[rel=canonical]::attr(href)").get()
+    canonical = doc.xpath("//link[@rel='canonical']/@href").get()
     ext = starter or (thread_id_of(urljoin(base, canonical)) if canonical else None)
     return posts, ext, canonical or base
 
@@ -387,7 +403,7 @@ def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                      now: datetime | None = None) -> ListPage:
     """A vBulletin 3, 4 or 5 forum listing: its threads and the next page's URL."""
     doc = Selector(text=text)
-    refuse_login(doc, url)
+    refuse_login(doc, url, body=False)
     base = _base(doc, url)
     zone = board_zone(doc, tz)
     category = breadcrumb_category(doc)
@@ -405,8 +421,10 @@ def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                                         "[.//a[starts-with(@id, 'thread_title_')]]")]
     elif doc.css("#threadlist, #threads, .threadlist, .topic-list-container, "
                  "[id^=threadbits_forum_]"):
+        refuse_login(doc, url)
         entries = []  # an empty forum
     else:
+        refuse_login(doc, url)
         raise ParseError("no thread list (threadbits, li.threadbit, tr.topic-item) on the page")
     page, last_page = _page_numbers(doc, url)
     next_url = _next_url(doc, base)
