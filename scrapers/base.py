@@ -122,6 +122,7 @@ class HairlinkSpider(scrapy.Spider):
         self.max_pages: int | None = int(max_pages) if max_pages else None
         self.started_at = utcnow()
         self.last_drop_reason: str | None = None
+        self.refused_targets: set[str] = set()  # first list pages that asked us to log in
         self._engine: Engine | None = None
         self._source_id: int | None = None
 
@@ -247,9 +248,7 @@ class ForumSpider(HairlinkSpider):
         return {}
 
     async def start(self) -> Any:
-        urls = self.list_urls()
-        self._targets, self._refused = len(urls), 0
-        for url in urls:
+        for url in self.list_urls():
             yield self.list_request(url, 1)
 
     def list_request(self, url: str, page: int) -> scrapy.Request:
@@ -260,8 +259,10 @@ class ForumSpider(HairlinkSpider):
         listing = self.parse_or_drop(response, self.parse_list_page, self.list_kind)
         if listing is None:
             if page == 1 and self.last_drop_reason == self.refusal_reason:
-                self._refused = getattr(self, "_refused", 0) + 1
-                if self._refused >= getattr(self, "_targets", 1):
+                # (the URL asked for, before any redirect to the login form)
+                self.refused_targets.add((response.meta.get("redirect_urls") or
+                                          [response.url])[0])
+                if len(self.refused_targets) >= len(set(self.list_urls())):
                     raise CloseSpider(self.refusal_reason)
             return
         fetch, more = self.plan(listing.entries)

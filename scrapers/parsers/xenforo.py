@@ -87,6 +87,21 @@ def time_of(sel: Selector | None) -> datetime | None:
     return from_iso(iso) if iso else None
 
 
+_LOGIN_TEXT = ("you must be logged-in to do that", "you must be logged in to do that",
+               "you do not have permission to view this page")
+
+
+def refuse_login(doc: Selector, url: str) -> None:
+    """ParseError (reason `login_required`) for XenForo's login form or "You must be
+    logged-in to do that." page (called only on pages without posts or threads)."""
+    template = doc.css("html::attr(data-template)").get() or ""
+    text = squash(" ".join(doc.css(".blockMessage ::text, .errorOverlay ::text, "
+                                   ".p-body-pageContent ::text, #content ::text").getall()))
+    if template in ("login", "error_with_login") or "/login" in url or \
+            any(marker in text.lower() for marker in _LOGIN_TEXT):
+        raise ParseError("the forum asks to log in", reason="login_required")
+
+
 def _first(sel: Selector, query: str) -> Selector | None:
     found = sel.css(query)
     return found[0] if found else None
@@ -128,8 +143,10 @@ def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
     if doc.css("li.discussionListItem, ol.discussionListItems, .discussionList"):
         return _xf1_forum_page(doc, url, tz)
     rows = doc.css(".structItem--thread")
-    if not rows and not doc.css(".structItemContainer, .block-body"):
-        raise ParseError("no thread list (structItem--thread) on the page")
+    if not rows:
+        refuse_login(doc, url)
+        if not doc.css(".structItemContainer, .block-body"):
+            raise ParseError("no thread list (structItem--thread) on the page")
     forum = squash(doc.css("h1.p-title-value::text").get()) or None
     entries = []
     for row in rows:
@@ -167,6 +184,7 @@ def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
         return _xf1_thread_page(doc, url, tz)
     articles = doc.css("article.message--post")
     if not articles:
+        refuse_login(doc, url)
         raise ParseError("no posts (article.message--post) on the page")
     key = doc.css("html::attr(data-content-key)").get() or ""
     ext = key.removeprefix("thread-") if key.startswith("thread-") else None

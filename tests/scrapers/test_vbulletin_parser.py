@@ -343,3 +343,22 @@ def test_quote_headers_never_keep_a_name(html: str, name: str) -> None:
         ' src="q.png"> Originally Posted by <strong>gary</strong></div><div class="message">'
         'fin works</div></div></div></div>me too')
     assert html_to_text(vb4) == "> fin works\nme too"
+
+
+@pytest.mark.parametrize("page", [
+    '<html id="XF" data-template="login"><body><div class="p-body-pageContent"><form '
+    'action="/login/login"><div class="block-container"><div class="block-body">Log in'
+    '</div></div></form></div></body></html>',
+    '<html id="XenForo" class="Public"><body><div id="content"><div class="errorOverlay">'
+    '<label>Error</label><div class="baseHtml">You must be logged-in to do that.</div></div>'
+    '</div></body></html>',
+])
+def test_xenforo_login_pages_are_named_drops(page: str) -> None:
+    for parse in (xenforo.parse_thread_page, xenforo.parse_forum_page):
+        with pytest.raises(ParseError) as caught:
+            parse(page, "https://xf.example/threads/x.1/")
+        assert caught.value.reason == "login_required"
+    with pytest.raises(ParseError) as caught:
+        xenforo.parse_thread_page("<html><body><p>maintenance</p></body></html>",
+                                  "https://xf.example/threads/x.1/")
+    assert caught.value.reason is None
