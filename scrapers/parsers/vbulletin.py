@@ -46,6 +46,7 @@ DATE_FORMATS = (
     "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %I:%M %p",
     "%Y/%m/%d %H:%M", "%m-%d-%y %I:%M %p", "%d-%m-%y %H:%M",
 )
+_last_format = DATE_FORMATS[0]
 _CLOCKS = ("%I:%M %p", "%H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
@@ -117,11 +118,13 @@ def local_time(text: str | None, tz: tzinfo, now: datetime | None = None) -> dat
                 continue
             return datetime.combine(day, clock, tz).astimezone(UTC)
     else:
-        for fmt in DATE_FORMATS:
+        global _last_format  # a board uses one format: try the one that last worked first
+        for fmt in (_last_format, *DATE_FORMATS):
             try:
                 parsed = datetime.strptime(clean.upper() if "%p" in fmt else clean, fmt)
             except ValueError:
                 continue
+            _last_format = fmt
             return parsed.replace(tzinfo=tz).astimezone(UTC)
     raise ParseError(f"unknown date format: {raw!r}", reason="unknown_date_format")
 
@@ -345,16 +348,17 @@ def _vb34_posts(doc: Selector, zone: tzinfo, now: datetime | None) -> list[Post]
                        "[.//div[starts-with(@id, 'post_message_')]]")
     for index, block in enumerate(blocks):
         post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
-        message = block.css(f"#post_message_{post_id}")
+        # (XPath, not CSS: a CSS query with the post id in it is translated anew per post)
+        message = block.xpath(f".//*[@id='post_message_{post_id}']")
         if not post_id or not message:
             raise ParseError(f"post {post_id or '?'} has no post_message")
-        inner = message.css("blockquote.postcontent")
+        inner = message.xpath(".//blockquote[contains(@class, 'postcontent')]")
         body = clean_body(inner[0].get() if inner else message[0].get())
-        date = block.css("span.date")
+        date = block.xpath(".//span[@class='date']")
         if date:
-            when_text = " ".join(date[0].css("::text").getall())
+            when_text = " ".join(date[0].xpath(".//text()").getall())
         else:  # vB3: the text after the status icon in the first header cell
-            cell = block.css("td.thead")
+            cell = block.xpath(".//td[contains(@class, 'thead')]")
             when_text = " ".join(cell[0].xpath("./text()").getall()) if cell else ""
         author = squash(" ".join(block.xpath(
             ".//a[contains(@class, 'bigusername')]//text()|.//div[contains(@class, "

@@ -17,7 +17,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 
 from scrapers.parsers.common import (
     ListEntry,
@@ -37,6 +37,7 @@ _FIRST_SCORE = re.compile(r"reaction score:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECAS
 _PAGE = re.compile(r"/page-(\d+)/?(?:$|[?#])")
 _XF1_FIRST_LIKES = re.compile(r"liked the first message:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
 _RATING = re.compile(r"\bx\s*([\d.,]+)")
+_DATE_TIME = "//*[self::abbr or self::span][contains(@class, 'DateTime')]"
 _XF1_FORMATS = ("%b %d, %Y at %I:%M %p", "%b %d, %Y", "%d %b %Y at %H:%M", "%B %d, %Y at %I:%M %p")
 
 
@@ -180,9 +181,11 @@ def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
     doc = Selector(text=text)
-    if not doc.css("article.message--post") and doc.css("li.message[id^=post-]"):
-        return _xf1_thread_page(doc, url, tz)
-    articles = doc.css("article.message--post")
+    articles = doc.xpath("//article[contains(@class, 'message--post')]")
+    if not articles:
+        xf1 = doc.xpath("//li[starts-with(@id, 'post-')][contains(@class, 'message')]")
+        if xf1:
+            return _xf1_thread_page(doc, xf1, url, tz)
     if not articles:
         refuse_login(doc, url)
         raise ParseError("no posts (article.message--post) on the page")
@@ -273,13 +276,14 @@ def _xf1_pages(doc: Selector, url: str) -> tuple[int, int, str | None]:
 def xf1_likes(block: Selector) -> int:
     """Likes under an XF1 post: `.LikeText` ("A, B and 3 others like this.") or a rating
     summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown."""
-    like_text = block.css(".likesSummary .LikeText")
+    like_text = block.xpath(".//span[contains(@class, 'LikeText')]")
     if like_text:
         text = squash(" ".join(like_text[0].css("::text").getall()))
         text = re.sub(r"\s*likes? this\.?$", "", text)
-        names = like_text[0].css("a.username")
+        names = like_text[0].xpath(".//a[contains(@class, 'username')]")
         return reaction_count(text, len(names) if names else None)
-    ratings = block.css(".dark_postrating_outputlist li, .ratingsSummary li")
+    ratings = block.xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
+                          "|.//*[contains(@class, 'ratingsSummary')]//li")
     total = 0
     for rating in ratings:
         match = _RATING.search(squash(" ".join(rating.css("::text").getall())))
@@ -288,7 +292,7 @@ def xf1_likes(block: Selector) -> int:
 
 
 def _xf1_body(block: Selector) -> str | None:
-    text = block.css(".messageContent blockquote.messageText")
+    text = block.xpath(".//blockquote[contains(@class, 'messageText')]")
     if not text:
         return None
     html = text[0].get()
@@ -298,7 +302,8 @@ def _xf1_body(block: Selector) -> str | None:
     return re.sub(r'<div class="messageTextEndMarker">.*?</div>', "", html, flags=re.S)
 
 
-def _xf1_thread_page(doc: Selector, url: str, tz: tzinfo) -> ThreadPage:
+def _xf1_thread_page(doc: Selector, blocks: SelectorList[Selector], url: str,
+                     tz: tzinfo) -> ThreadPage:
     base = _xf1_base(doc, url)
     canonical = doc.css("link[rel=canonical]::attr(href)").get()
     canonical = urljoin(base, canonical) if canonical else None
@@ -309,16 +314,19 @@ def _xf1_thread_page(doc: Selector, url: str, tz: tzinfo) -> ThreadPage:
     if not title and not doc.css(".titleBar h1"):
         raise ParseError("no thread title (.titleBar h1)")
     posts = []
-    for index, block in enumerate(doc.css("li.message[id^=post-]")):
+    for index, block in enumerate(blocks):
         post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
         body = _xf1_body(block)
         if not post_id or body is None:
             raise ParseError(f"post {post_id or '?'} has no body (blockquote.messageText)")
-        number = re.sub(r"\D", "", block.css("a.postNumber::text").get() or "")
+        number = re.sub(r"\D", "", block.xpath(
+            ".//a[contains(@class, 'postNumber')]/text()").get() or "")
+        meta = block.xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)
+        edit = block.xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)
         posts.append(Post(
             external_id=post_id, body_html=body,
-            created_at=xf1_time(_first(block, ".messageMeta .DateTime"), tz),
-            edited_at=xf1_time(_first(block, ".editDate .DateTime"), tz),
+            created_at=xf1_time(meta[0] if meta else None, tz),
+            edited_at=xf1_time(edit[0] if edit else None, tz),
             author=block.attrib.get("data-author"), score=xf1_likes(block),
             position=int(number) - 1 if number else index))
     page, last_page, next_url = _xf1_pages(doc, url)
