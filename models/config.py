@@ -18,13 +18,15 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from models.intervals import parse_interval
 
-from models.config_schema import TABLES, TOP_LEVEL_KEYS, Section
-from models.config_types import KeyProblem, parse_interval
-from models.source_kinds import SOURCE_NAME, SourceModel, kind_names, source_kind
+if TYPE_CHECKING:  # the schema (pydantic) loads when a config file is parsed, not before
+    from pydantic import ValidationError
+
+    from models.config_schema import Section
+    from models.source_kinds import SourceModel
 
 __all__ = ["DEFAULT_DATABASE_URL", "Config", "ConfigError", "SourceConfig", "find_config_path",
            "load_config", "parse_config", "parse_interval"]
@@ -102,6 +104,8 @@ class Config:
 
     def table(self, name: str) -> Section:
         """The validated model of a table (`[schedule]` -> ScheduleTable), defaults filled."""
+        from models.config_schema import TABLES
+
         return self.tables.get(name) or TABLES[name]()
 
 
@@ -133,11 +137,14 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate a parsed TOML document; ConfigError names the first thing wrong."""
+    from models.config_schema import TABLES, TOP_LEVEL_KEYS
+
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             raise ConfigError(path, "unknown top-level key" + _suggest(key, TOP_LEVEL_KEYS),
                               key=key)
-    tables = {name: _table(data, name, model, path) for name, model in TABLES.items()}
+    tables = {name: _table(data, name, model, path) for name, model in TABLES.items()
+              if name in data}
     lexicon = data.get("lexicon")
     if lexicon is not None and (not isinstance(lexicon, str) or not lexicon):
         raise ConfigError(path, "must be a path to a lexicon TOML file", key="lexicon")
@@ -161,8 +168,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         seen.add(src.name)
         sources.append(src)
     sections = {name: table.model_dump(exclude_unset=True) for name, table in tables.items()}
-    database = tables["database"].model_dump(exclude_unset=True)
-    redis = tables["redis"].model_dump(exclude_unset=True)
+    database, redis = sections.get("database", {}), sections.get("redis", {})
     return Config(path=path, database_url=database.get("url", DEFAULT_DATABASE_URL),
                   redis_url=redis.get("url"), sources=tuple(sources), lexicon=lexicon_path,
                   contact=contact, sections=sections, tables=tables)
@@ -170,6 +176,8 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
 
 def _table(data: dict[str, Any], name: str, model: type[Section], path: Path | None
            ) -> Section:
+    from pydantic import ValidationError
+
     value = data.get(name, {})
     if not isinstance(value, dict):
         raise ConfigError(path, f"must be a table: [{name}]", key=name)
@@ -181,6 +189,10 @@ def _table(data: dict[str, Any], name: str, model: type[Section], path: Path | N
 
 
 def _parse_source(raw: Any, index: int, path: Path | None) -> SourceConfig:
+    from pydantic import ValidationError
+
+    from models.source_kinds import SOURCE_NAME, kind_names, source_kind
+
     label = f"#{index + 1}"
     if not isinstance(raw, dict):
         raise ConfigError(path, "must be a table", source=label)
@@ -226,11 +238,24 @@ def _first_problem(exc: ValidationError, model: type[Section], unknown_key: str
                    ) -> tuple[str, str]:
     """(key, message) of the error to report: an unknown key first (a misspelling also makes
     the intended key look missing), else the first error."""
+    from models.config_types import KeyProblem
+
     errors = exc.errors(include_url=False)
     unknown = [e for e in errors if e["type"] == "extra_forbidden"]
     error = (unknown or errors)[0]
     loc = [part for part in error["loc"] if isinstance(part, str | int)]
     key = str(loc[0]) if loc else ""
+    # A union (`int | str`) reports one error per member: a value error beats a type error.
+    place = _place(error)
+    alike = [e for e in errors if _place(e) == place]
+    if len(alike) > 1:
+        checks = [e for e in alike if e["type"] not in _TYPE_NAMES]
+        if checks:
+            error = checks[0]
+        else:
+            wanted = dict.fromkeys(_TYPE_NAMES[e["type"]] for e in alike)
+            message = f"must be {' or '.join(wanted)} (got {_shown(error.get('input'))})"
+            return key, _in_item(loc, message)
     ctx = error.get("ctx") or {}
     problem = ctx.get("error")
     if isinstance(problem, KeyProblem):
@@ -238,11 +263,18 @@ def _first_problem(exc: ValidationError, model: type[Section], unknown_key: str
     if error["type"] == "extra_forbidden":
         known = [name for name in model.model_fields if name != "kind"]
         return key, unknown_key + _suggest(key, known)
-    message = _message(error["type"], ctx, error)
+    return key, _in_item(loc, _message(error["type"], ctx, error))
+
+
+def _place(error: Any) -> tuple[Any, ...]:
+    """The key and list positions of an error (without a union member's tag)."""
+    loc = error["loc"]
+    return (loc[0], *(part for part in loc[1:] if isinstance(part, int))) if loc else ()
+
+
+def _in_item(loc: list[Any], message: str) -> str:
     items = [part for part in loc[1:] if isinstance(part, int)]
-    if items:
-        message = f"item {items[0] + 1}: {message}"
-    return key, message
+    return f"item {items[0] + 1}: {message}" if items else message
 
 
 def _message(kind: str, ctx: dict[str, Any], error: Any) -> str:
@@ -283,7 +315,9 @@ def _suggest(word: str, candidates: Iterable[str]) -> str:
     names: Sequence[str] = sorted(candidates)
     if not names:
         return " (this table takes no keys yet)"
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6) or [
+        name for name in names
+        if min(len(name), len(word)) >= 3 and (word.startswith(name) or name.startswith(word))]
     if close:
         return f"; did you mean {close[0]!r}?"
     return f" (known: {', '.join(names)})"

@@ -53,6 +53,7 @@ class AggregateTable(Section):
 
     topic_threshold: Annotated[float, Field(ge=0, le=1)] | None = None
     max_topic_links: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    outcome_cues: NonEmpty | None = None  # a cue file extending the packaged outcome cues
 
 
 class ScheduleTable(Section):
@@ -117,6 +118,7 @@ class EnrichTable(Section):
     epmc: bool | None = None
     crossref: bool | None = None
     batch_size: Annotated[int, Field(ge=1, le=500)] | None = None
+    references: bool | None = None  # fetch study reference lists when enriching
 
 
 class CrawlTable(Section):

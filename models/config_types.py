@@ -8,18 +8,27 @@ inclusive unless it says otherwise. Intervals (`every`) are at least one minute:
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-MIN_INTERVAL_ENV = "HAIRLINK_MIN_INTERVAL"
-DEFAULT_MIN_INTERVAL = 60          # seconds: `every = "0s"` would run a job every second
+from models.intervals import (
+    DEFAULT_MIN_INTERVAL,
+    MIN_INTERVAL_ENV,
+    duration_seconds,
+    human_interval,
+    min_interval,
+    parse_interval,
+)
+
+__all__ = ["DEFAULT_MIN_INTERVAL", "MIN_INTERVAL_ENV", "Cron", "Duration", "DurationOrZero",
+           "HttpUrl", "Interval", "KeyProblem", "NonEmpty", "Section", "TimeZoneName",
+           "duration_seconds", "matching", "min_interval", "one_of_every_cron",
+           "parse_interval"]
+
 MAX_INTERVAL = 366 * 86400         # a year and a day
 MAX_DURATION = 30 * 86400          # time limits and graces
-_INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-_INTERVAL_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _URL = re.compile(r"^https?://[^/\s]+")
 _ZONE = re.compile(r"[A-Za-z0-9_+\-/]+")
 
@@ -31,37 +40,15 @@ class Section(BaseModel):
                               allow_inf_nan=False)
 
 
-def parse_interval(text: str) -> int:
-    """`30m` -> 1800. Units: s, m, h, d."""
-    match = _INTERVAL.match(text)
-    if not match:
-        raise ValueError(f"not an interval like '30m' or '6h': {text!r}")
-    return int(match.group(1)) * _INTERVAL_SECONDS[match.group(2)]
-
-
-def min_interval() -> int:
-    """The shortest `every` accepted, in seconds (60 unless `$HAIRLINK_MIN_INTERVAL`)."""
-    raw = os.environ.get(MIN_INTERVAL_ENV, "")
-    try:
-        return max(1, int(raw)) if raw.strip() else DEFAULT_MIN_INTERVAL
-    except ValueError:
-        return DEFAULT_MIN_INTERVAL
-
-
 def _interval(text: str) -> str:
     seconds = parse_interval(text)
     floor = min_interval()
     if seconds < floor:
-        raise ValueError(f"must be at least {_human(floor)} (got {text!r}); "
+        raise ValueError(f"must be at least {human_interval(floor)} (got {text!r}); "
                          "use a longer interval")
     if seconds > MAX_INTERVAL:
         raise ValueError(f"must be at most 366d (got {text!r})")
     return text
-
-
-def duration_seconds(value: int | str) -> int:
-    """A duration given as seconds (int) or as an interval string (`'90s'`, `'2h'`)."""
-    return value if isinstance(value, int) else parse_interval(value)
 
 
 def _duration(value: object, *, zero: bool = False) -> int | str:
@@ -106,13 +93,6 @@ def _time_zone(text: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone {text!r}") from None
     return text
-
-
-def _human(seconds: int) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 def matching(pattern: str, expected: str) -> AfterValidator:

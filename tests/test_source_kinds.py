@@ -48,6 +48,9 @@ def test_every_kind_has_a_spider_a_parser_and_a_model(kind: SourceKind,
     assert module.__name__ == kind.parser
     assert issubclass(kind.model, SourceModel)
     assert kind.model.model_fields["kind"].annotation == Literal[kind.name]
+    schema = kind.model.model_json_schema()  # the model builds
+    assert {"name", "kind", "delay", "concurrency"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False
     assert kind.label
     label = score_label(3, kind.name)
     assert label == f"3 {score_noun(kind.name)}s" and score_noun(kind.name).isalpha()

@@ -18,7 +18,6 @@ from models.entities import Study
 from models.identifiers import identifier_url
 from models.identifiers import study_key as identifier_key
 from models.post_types import Post
-from models.source_kinds import score_noun
 
 _SAFE_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
@@ -53,8 +52,15 @@ def score_label(score: int | None, source_kind: str = "reddit") -> str:
     source kind registered (`score_noun` in `models.source_kinds`), else "vote"."""
     if score is None:
         return "no votes"
-    noun = score_noun(source_kind)
+    noun = _score_noun(source_kind)
     return f"{score:,} {noun}" + ("" if score in (1, -1) else "s")
+
+
+@lru_cache(maxsize=64)
+def _score_noun(source_kind: str) -> str:
+    from models.source_kinds import score_noun  # the registry (pydantic models): on first use
+
+    return score_noun(source_kind)
 
 
 def excerpt(text: str, limit: int = 280) -> str:
