@@ -91,3 +91,14 @@ def test_a_xenforo_forum_with_login_in_its_slug_is_not_a_login_page() -> None:
         assert exc.reason == "login_required"
     else:
         raise AssertionError("a /login/ URL must be a login_required drop")
+
+
+def test_a_phpbb_post_quoting_a_footer_does_not_set_the_page_zone() -> None:
+    from parsel import Selector
+
+    from scrapers.parsers import phpbb
+
+    page = ("<html><body><div class='content'>All times are UTC + 8 hours there</div>"
+            "<div class='footer'>All times are UTC - 5 hours</div></body></html>")
+    zone = phpbb.board_zone(Selector(text=page), UTC)
+    assert zone.utcoffset(None).total_seconds() == -5 * 3600  # type: ignore[union-attr]
