@@ -125,9 +125,14 @@ def studies_enrich(
     delay: Annotated[float | None, typer.Option(
         "--delay", min=0.0, help="Seconds between Semantic Scholar requests (default 1).")
                      ] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Fetch every study's reference list again.")] = False,
+    no_references: Annotated[bool, typer.Option(
+        "--no-references", help="Do not fetch reference lists.")] = False,
 ) -> None:
     """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback);
-    complete missing titles, journals and years from Crossref by DOI."""
+    complete missing titles, journals and years from Crossref by DOI; fetch each study's
+    reference list once (Semantic Scholar, else Europe PMC)."""
     st = state(ctx)
     overrides: dict[str, Any] = {}
     if delay is not None:
@@ -136,6 +141,8 @@ def studies_enrich(
         overrides["use_epmc"] = False
     if no_crossref:
         overrides["use_crossref"] = False
+    if no_references:
+        overrides["use_references"] = False
     try:
         settings = EnrichSettings.from_env(s2_url, epmc_url, contact=st.config.contact,
                                            crossref_base=crossref_url,
@@ -145,7 +152,8 @@ def studies_enrich(
     upgrade(st.engine)
     with session_factory(st.engine)() as session:  # enrichment commits once per batch
         report = enrich(session, settings, everything=everything, limit=limit,
-                        progress=lambda text: typer.echo(text, err=True))
+                        progress=lambda text: typer.echo(text, err=True),
+                        refresh_references=refresh)
     for message in report.messages:
         typer.echo(f"warning: {message}", err=True)
     typer.echo(f"asked about {report.asked} studies: {report.from_s2} from Semantic Scholar, "
@@ -153,6 +161,8 @@ def studies_enrich(
                f"{report.from_crossref} completed from Crossref, "
                f"{report.failed} failed (kept as they were); {report.requests} requests, "
                f"{report.retries} retries")
+    if settings.use_references:
+        typer.echo(report.references.summary())
     if report.asked and report.failed == report.asked:
         raise typer.Exit(1)
 
