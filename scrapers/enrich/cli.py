@@ -10,8 +10,9 @@ from scrapers.enrich.settings import EnrichSettings
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m scrapers.enrich [--config PATH] [--all] [--refresh] [--no-references]
-    [--limit N] [--s2-url URL] [--epmc-url URL]`: enrichment as a subprocess (for the scheduler). Prints one JSON line
-    with the counts; exit 1 when every study asked about failed."""
+    [--limit N] [--s2-url URL] [--epmc-url URL]`: enrichment as a subprocess (for the
+    scheduler). Prints one JSON line with the counts; exit 1 when every study asked about
+    failed."""
     import argparse
     import sys
 
