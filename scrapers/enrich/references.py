@@ -136,7 +136,7 @@ def _fetch_one(client: HttpClient, s2_id: str | None, epmc_id: tuple[str, str] |
         try:
             papers = s2_references(client, s2_id)
         except RequestFailed as exc:
-            report.messages.append(str(exc))
+            report.messages.append(f"references of {s2_id}: {exc}")
             papers = None
         else:
             s2_answered = True
@@ -151,7 +151,7 @@ def _fetch_one(client: HttpClient, s2_id: str | None, epmc_id: tuple[str, str] |
         try:
             epmc = epmc_references(client, *epmc_id)
         except RequestFailed as exc:
-            report.messages.append(str(exc))
+            report.messages.append(f"references of {':'.join(epmc_id)}: {exc}")
             report.failed += 1
             return None, None
         if epmc:
