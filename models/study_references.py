@@ -29,6 +29,8 @@ from models.post_rows import chunked
 
 IDENTIFIER_KINDS = ("pmid", "doi", "pmcid")
 _MAX_TITLE = 2000
+# A similar-research list is rewritten when its order changes or a score moves this much.
+SCORE_TOLERANCE = 0.005
 
 
 @dataclass
@@ -337,7 +339,8 @@ def replace_similar(session: Session, rows: dict[int, list[tuple[int, float]]]) 
     for study_id, wanted in rows.items():
         have = stored.get(study_id, [])
         if [s for s, _ in have] == [s for s, _ in wanted] and all(
-                abs(a - b) < 1e-6 for (_, a), (_, b) in zip(have, wanted, strict=True)):
+                abs(a - b) < SCORE_TOLERANCE
+                for (_, a), (_, b) in zip(have, wanted, strict=True)):
             continue
         changed += 1
         stale.append(study_id)

@@ -1,0 +1,347 @@
+"""Similar research: for each study, the most similar catalogue studies.
+
+The score of study j for study i is a weighted sum, divided by the sum of the weights (so it
+lies in [0, 1]):
+
+- text: cosine of TF-IDF vectors of title (twice) + abstract + MeSH terms (exact for small
+  catalogues; a truncated-SVD projection of them from `LSA_FROM` studies on, so that 20k
+  studies stay a few dense matrix products);
+- main treatment: j concerns i's main treatment (the first of i's treatments its title names,
+  else the one its text names most), and a bonus when it is j's main treatment too;
+- any treatment: cosine of the two treatment sets (shared / sqrt(|A| |B|));
+- bibliographic coupling: cosine of the two reference lists (shared references);
+- co-citation: cosine of the sets of catalogue studies citing each;
+- direct citation: one cites the other.
+
+Computed for every study at once (one row block at a time, top-k by `argpartition`) and
+stored only where a study's list changed; skipped when nothing it reads changed since the
+last run (a fingerprint in `meta`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
+from sklearn.preprocessing import normalize
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aggregator import store
+from aggregator.lexicon import normalise
+from aggregator.tagger import Tagger
+from models.entities import Study, StudyTreatment
+from models.study_references import reference_edges, replace_similar
+
+SIMILAR_KEY = "similar_fingerprint"
+LSA_FROM = 3000  # studies from which the text vectors are projected (TruncatedSVD)
+LSA_DIMS = 64
+BLOCK = 1024
+TOP_K_GROUP = 64
+
+
+@dataclass(frozen=True)
+class SimilarWeights:
+    """How much each signal counts (see the module docstring)."""
+
+    text: float = 1.0
+    main_treatment: float = 0.8
+    same_main: float = 0.2
+    any_treatment: float = 0.4
+    coupling: float = 0.3
+    cocitation: float = 0.3
+    direct: float = 0.2
+
+    @property
+    def total(self) -> float:
+        """The largest possible raw score."""
+        return (self.text + self.main_treatment + self.same_main + self.any_treatment
+                + self.coupling + self.cocitation + self.direct)
+
+
+@dataclass
+class SimilarInput:
+    """What similarity reads of one study."""
+
+    id: int
+    title: str
+    abstract: str = ""
+    mesh_terms: Sequence[str] = ()
+    treatments: frozenset[str] = frozenset()
+    main_treatment: str | None = None
+
+
+@dataclass
+class SimilarStats:
+    """What an update did."""
+
+    studies: int = 0
+    changed: int = 0
+    skipped: bool = False
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def main_treatment(tagger: Tagger, title: str, abstract: str,
+                   treatments: frozenset[str]) -> str | None:
+    """The study's main treatment: the first of `treatments` its title names, else the one
+    its title + abstract name most (ties: alphabetical), else the first alphabetically."""
+    if not treatments:
+        return None
+    if len(treatments) == 1:
+        return next(iter(treatments))
+    for _, value in tagger.automaton.iter(f" {normalise(title)} "):
+        for target in value[1] or ():  # (alias length, targets or None/() , form cue)
+            if target.treatment in treatments:
+                return target.treatment
+    counts: Counter[str] = Counter()
+    for _, value in tagger.automaton.iter(f" {normalise(title + ' ' + abstract)} "):
+        for target in value[1] or ():
+            if target.treatment in treatments:
+                counts[target.treatment] += 1
+    if counts:
+        return min(counts, key=lambda t: (-counts[t], t))
+    return min(treatments)
+
+
+def _term_counts(docs: Sequence[str]) -> sparse.csr_matrix:
+    """Term counts per document: normalised words (`aggregator.lexicon.normalise`) of two
+    letters or more, English stop words left out. Faster than a regex analyzer: words are
+    numbered by a C-level `map` over a defaultdict, unwanted ones dropped as columns."""
+    vocab: defaultdict[str, int] = defaultdict()
+    vocab.default_factory = vocab.__len__
+    indices: list[int] = []
+    indptr = [0]
+    for doc in docs:
+        indices.extend(map(vocab.__getitem__, normalise(doc).split()))
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix((np.ones(len(indices), np.float32), indices, indptr),
+                               shape=(len(docs), max(1, len(vocab))))
+    matrix.sum_duplicates()
+    keep = [i for word, i in vocab.items() if len(word) > 1 and word not in ENGLISH_STOP_WORDS]
+    return matrix[:, np.array(sorted(keep), dtype=np.int64)] if keep else matrix[:, :0]
+
+
+def _text_vectors(studies: Sequence[SimilarInput]) -> np.ndarray | sparse.csr_matrix:
+    """L2-normalised TF-IDF vectors (sublinear tf) of title (twice), abstract and MeSH
+    terms; terms in more than half of the studies dropped (from 20 studies on); projected
+    to `LSA_DIMS` dense dimensions (truncated SVD) from `LSA_FROM` studies on."""
+    counts = _term_counts([f"{s.title} {s.title} {s.abstract} {' '.join(s.mesh_terms)}"
+                           for s in studies])
+    n = counts.shape[0]
+    if n > 20:
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        keep = np.flatnonzero(df <= 0.5 * n)
+        counts = counts[:, keep] if len(keep) else counts
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32)
+    if n >= LSA_FROM and tfidf.shape[1] > LSA_DIMS:
+        reduced = TruncatedSVD(n_components=LSA_DIMS, algorithm="randomized", n_iter=2,
+                               random_state=0).fit_transform(tfidf)
+        return np.ascontiguousarray(normalize(reduced), dtype=np.float32)
+    return tfidf.tocsr()
+
+
+def _cosine_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
+
+
+def _treatment_features(studies: Sequence[SimilarInput], w: SimilarWeights,
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """(query side, candidate side): dense rows whose dot product is the treatment part of
+    the score: `any_treatment` x cosine of the treatment sets, `main_treatment` when the
+    candidate concerns the query's main treatment, `same_main` when it is its main too."""
+    names = sorted({t for s in studies for t in s.treatments})
+    index = {t: i for i, t in enumerate(names)}
+    width = max(1, len(names))
+    has = np.zeros((len(studies), width), dtype=np.float32)
+    main = np.zeros((len(studies), width), dtype=np.float32)
+    for row, study in enumerate(studies):
+        for t in study.treatments:
+            has[row, index[t]] = 1.0
+        if study.main_treatment in index:
+            main[row, index[study.main_treatment]] = 1.0  # type: ignore[index]
+    sizes = np.sqrt(has.sum(axis=1, keepdims=True))
+    sizes[sizes == 0] = 1.0
+    unit = has / sizes
+    query = np.hstack([w.any_treatment * unit, w.main_treatment * main, w.same_main * main])
+    candidate = np.hstack([unit, has, main])
+    return query, candidate
+
+
+def _citation_scores(studies: Sequence[SimilarInput],
+                     edges: Sequence[tuple[int, int | None, int | None]],
+                     w: SimilarWeights) -> sparse.csr_matrix:
+    """Coupling + co-citation + direct citation, weighted, as one sparse n x n matrix."""
+    n = len(studies)
+    index = {s.id: i for i, s in enumerate(studies)}
+    ref_keys: dict[tuple[str, int], int] = {}
+    r_rows, r_cols, c_rows, c_cols = [], [], [], []
+    for citing, cited_study, cited_paper in edges:
+        i = index.get(citing)
+        if i is None:
+            continue
+        key = ("s", cited_study) if cited_study is not None else ("p", cited_paper or 0)
+        r_rows.append(i)
+        r_cols.append(ref_keys.setdefault(key, len(ref_keys)))
+        j = index.get(cited_study) if cited_study is not None else None
+        if j is not None and j != i:
+            c_rows.append(j)
+            c_cols.append(i)
+    refs = sparse.csr_matrix((np.ones(len(r_rows), np.float32), (r_rows, r_cols)),
+                             shape=(n, max(1, len(ref_keys))))
+    refs.data[:] = 1.0
+    citers = sparse.csr_matrix((np.ones(len(c_rows), np.float32), (c_rows, c_cols)),
+                               shape=(n, n))
+    citers.data[:] = 1.0
+    coupling, cocited = _cosine_rows(refs), _cosine_rows(citers)
+    direct = citers + citers.T
+    direct.data[:] = 1.0
+    total = (w.coupling * (coupling @ coupling.T) + w.cocitation * (cocited @ cocited.T)
+             + w.direct * direct)
+    return sparse.csr_matrix(total, dtype=np.float32)
+
+
+def top_k(score: np.ndarray, k: int, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The `k` best columns of each row of `score` (best first, ties to the lower id) and
+    their values. A lower bound of each row's k-th value is taken from maxima of column
+    groups (one pass over the block), so only columns above it are sorted: several times
+    cheaper than `argpartition` over whole rows."""
+    rows, cols = score.shape
+    group = TOP_K_GROUP
+    groups = -(-cols // group)
+    if groups < k + 1:
+        order = np.lexsort((np.broadcast_to(ids, score.shape), -score), axis=1)[:, :k]
+        return order, np.take_along_axis(score, order, axis=1)
+    padded = score
+    if groups * group != cols:
+        padded = np.full((rows, groups * group), -np.inf, dtype=score.dtype)
+        padded[:, :cols] = score
+    blocks = padded.reshape(rows, groups, group)
+    maxima = blocks.max(axis=2)
+    floor = np.partition(maxima, groups - k, axis=1)[:, groups - k]
+    hit_rows, hit_groups = np.nonzero(maxima >= floor[:, None])
+    values = blocks[hit_rows, hit_groups]
+    keep_r, keep_c = np.nonzero(values >= floor[hit_rows, None])
+    cand_rows = hit_rows[keep_r]
+    cand_cols = hit_groups[keep_r] * group + keep_c
+    cand_values = values[keep_r, keep_c]
+    order = np.lexsort((ids[cand_cols], -cand_values, cand_rows))
+    cand_rows, cand_cols, cand_values = cand_rows[order], cand_cols[order], cand_values[order]
+    starts = np.searchsorted(cand_rows, np.arange(rows))
+    pick = starts[:, None] + np.arange(k)[None, :]
+    return cand_cols[pick], cand_values[pick]
+
+
+def compute_similar(studies: Sequence[SimilarInput],
+                    edges: Sequence[tuple[int, int | None, int | None]],
+                    top: int = 6, weights: SimilarWeights | None = None,
+                    timings: dict[str, float] | None = None) -> dict[int, list[tuple[int, float]]]:
+    """Each study id -> its `top` most similar other studies as (id, score), best first.
+
+    `edges` are (citing study, cited study or None, cited outside paper or None). Only
+    studies with a positive score are listed; ties go to the lower id.
+    """
+    w = weights or SimilarWeights()
+    timings = timings if timings is not None else {}
+    clock = time.perf_counter()
+    n = len(studies)
+    if n < 2:
+        return {s.id: [] for s in studies}
+    ids = np.array([s.id for s in studies], dtype=np.int64)
+    text = _text_vectors(studies)
+    timings["text_vectors"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    query, candidate = _treatment_features(studies, w)
+    citations = _citation_scores(studies, edges, w)
+    dense_text = isinstance(text, np.ndarray)
+    if dense_text:  # one product gives text and treatment parts together
+        query = np.hstack([w.text * text, query])
+        candidate = np.hstack([text, candidate])
+    candidate_t = np.ascontiguousarray(candidate.T)
+    text_t = None if dense_text else text.T.tocsr()
+    timings["features"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    k = min(top, n - 1)
+    result: dict[int, list[tuple[int, float]]] = {}
+    for start in range(0, n, BLOCK):
+        stop = min(n, start + BLOCK)
+        score = query[start:stop] @ candidate_t
+        if text_t is not None:
+            score += w.text * (text[start:stop] @ text_t).toarray()
+        extra = citations[start:stop].tocoo()
+        score[extra.row, extra.col] += extra.data
+        local = np.arange(stop - start)
+        score[local, local + start] = -np.inf  # never similar to itself
+        best, values = top_k(score, k, ids)
+        for r in range(stop - start):
+            result[int(ids[start + r])] = [
+                (int(ids[best[r, o]]), float(values[r, o]) / w.total) for o in range(k)
+                if values[r, o] > 0]
+    timings["scores"] = time.perf_counter() - clock
+    return result
+
+
+def _fingerprint(session: Session, treatments: dict[int, set[str]],
+                 edges: Sequence[tuple[int, int | None, int | None]], extra: str) -> str:
+    """A hash of everything similarity reads: study content hashes, treatments, edges."""
+    digest = hashlib.sha1(extra.encode(), usedforsecurity=False)
+    for sid, content_hash in session.execute(select(Study.id, Study.content_hash)
+                                             .order_by(Study.id)):
+        digest.update(f"{sid}|{content_hash}|{','.join(sorted(treatments.get(sid, ())))}\n"
+                      .encode())
+    digest.update(repr(sorted((c, s or 0, p or 0) for c, s, p in edges)).encode())
+    return digest.hexdigest()
+
+
+def load_inputs(session: Session, tagger: Tagger,
+                treatments: dict[int, set[str]]) -> list[SimilarInput]:
+    """Every study as similarity reads it (main treatment found from its title/abstract)."""
+    studies: list[SimilarInput] = []
+    for sid, title, abstract, mesh in session.execute(
+            select(Study.id, Study.title, Study.abstract, Study.mesh_terms).order_by(Study.id)):
+        tset = frozenset(treatments.get(sid, ()))
+        studies.append(SimilarInput(
+            id=sid, title=title or "", abstract=abstract or "", mesh_terms=list(mesh or []),
+            treatments=tset, main_treatment=main_treatment(tagger, title or "",
+                                                           abstract or "", tset)))
+    return studies
+
+
+def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bool = False,
+                   top: int = 6, weights: SimilarWeights | None = None) -> SimilarStats:
+    """Recompute similar research when any study, treatment or reference edge changed since
+    the last run (always with `full`); store the lists that changed."""
+    started = time.perf_counter()
+    stats = SimilarStats()
+    with make_session() as session, session.begin():
+        treatments: dict[int, set[str]] = {}
+        for study_id, tid in session.execute(select(StudyTreatment.study_id,
+                                                    StudyTreatment.treatment_id)):
+            treatments.setdefault(study_id, set()).add(tid)
+        edges = reference_edges(session)
+        fingerprint = _fingerprint(session, treatments, edges,
+                                   f"{top}:{weights or SimilarWeights()}:{LSA_FROM}")
+        if not full and store.get_meta(session, SIMILAR_KEY) == fingerprint:
+            stats.skipped = True
+            stats.seconds = time.perf_counter() - started
+            return stats
+        studies = load_inputs(session, tagger, treatments)
+        stats.studies = len(studies)
+        stats.timings["load"] = time.perf_counter() - started
+        result = compute_similar(studies, edges, top=top, weights=weights,
+                                 timings=stats.timings)
+        clock = time.perf_counter()
+        stats.changed = replace_similar(session, result)
+        store.set_meta(session, SIMILAR_KEY, fingerprint)
+        stats.timings["store"] = time.perf_counter() - clock
+    stats.seconds = time.perf_counter() - started
+    return stats
