@@ -226,3 +226,39 @@ def test_five_thousand_references_paged_stored_and_shown_first_n(
     assert research.references_total == 5000 and len(research.references) == 20
     assert research.references[0].doi == "10.7000/r0"
     assert session.scalar(select(func.count()).select_from(ReferencePaper)) == 5000
+
+
+def test_commands_report_references_and_take_refresh(db_url: str, services: Services,
+                                                     tmp_path: Any, monkeypatch: Any,
+                                                     capsys: Any) -> None:
+    from typer.testing import CliRunner
+
+    import hairlink.cli  # noqa: F401  (registers every command)
+    from hairlink.app import app
+    from models.db import make_engine, session_factory
+    from models.migrate import upgrade
+    from scrapers.enrich.cli import main
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        _study(session, pmid="121")
+    engine.dispose()
+    services.refs.add(["PMID:121"], [_paper(doi="10.9000/cli", title="Cited")])
+    monkeypatch.setenv("HAIRLINK_DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)
+    s2, epmc = services.server.url("/s2"), services.server.base_url
+    assert main(["--s2-url", s2, "--epmc-url", epmc, "--no-references"]) == 0
+    counts = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert counts["references"]["asked"] == 0
+    assert main(["--s2-url", s2, "--epmc-url", epmc]) == 0
+    counts = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (counts["references"]["asked"], counts["references"]["stored"]) == (1, 1)
+    runner = CliRunner()
+    args = ["studies", "enrich", "--s2-url", s2, "--epmc-url", epmc, "--delay", "0"]
+    result = runner.invoke(app, args)
+    assert "references of 0 studies" in result.output
+    result = runner.invoke(app, [*args, "--refresh"])
+    assert result.exit_code == 0, result.output
+    assert "references of 1 studies: 1 from Semantic Scholar" in result.output
+    assert "1 of 1 entries stored (0 in the catalogue, 1 outside" in result.output
