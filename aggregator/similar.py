@@ -177,30 +177,44 @@ def _treatment_features(studies: Sequence[SimilarInput], w: SimilarWeights,
     return query, candidate
 
 
-def _citation_scores(studies: Sequence[SimilarInput],
-                     edges: Sequence[tuple[int, int | None, int | None]],
+Edges = Sequence[tuple[int, int | None, int | None]] | np.ndarray
+
+
+def _edge_array(edges: Edges) -> np.ndarray:
+    """Edges as an (m, 3) int64 array: citing, cited study (-1: none), cited paper (-1)."""
+    if isinstance(edges, np.ndarray):
+        return edges
+    array = np.array([(c, -1 if s is None else s, -1 if p is None else p)
+                      for c, s, p in edges], dtype=np.int64)
+    return array.reshape(-1, 3)
+
+
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Row of each wanted id in the sorted `ids` (-1 when absent)."""
+    where = np.searchsorted(ids, wanted)
+    where[where >= len(ids)] = 0
+    return np.where(ids[where] == wanted, where, -1) if len(ids) else -np.ones_like(wanted)
+
+
+def _citation_scores(ids: np.ndarray, edges: np.ndarray,
                      w: SimilarWeights) -> sparse.csr_matrix:
-    """Coupling + co-citation + direct citation, weighted, as one sparse n x n matrix."""
-    n = len(studies)
-    index = {s.id: i for i, s in enumerate(studies)}
-    ref_keys: dict[tuple[str, int], int] = {}
-    r_rows, r_cols, c_rows, c_cols = [], [], [], []
-    for citing, cited_study, cited_paper in edges:
-        i = index.get(citing)
-        if i is None:
-            continue
-        key = ("s", cited_study) if cited_study is not None else ("p", cited_paper or 0)
-        r_rows.append(i)
-        r_cols.append(ref_keys.setdefault(key, len(ref_keys)))
-        j = index.get(cited_study) if cited_study is not None else None
-        if j is not None and j != i:
-            c_rows.append(j)
-            c_cols.append(i)
-    refs = sparse.csr_matrix((np.ones(len(r_rows), np.float32), (r_rows, r_cols)),
-                             shape=(n, max(1, len(ref_keys))))
+    """Coupling + co-citation + direct citation, weighted, as one sparse n x n matrix
+    (`ids` sorted ascending)."""
+    n = len(ids)
+    citing = _positions(ids, edges[:, 0])
+    edges = edges[citing >= 0]
+    citing = citing[citing >= 0]
+    is_study = edges[:, 1] >= 0
+    # A reference's key: the cited study's id, or the light paper's id offset past them.
+    keys = np.where(is_study, edges[:, 1], edges[:, 2] + (edges[:, 1].max(initial=0) + 1))
+    uniq, ref_cols = np.unique(keys, return_inverse=True)
+    refs = sparse.csr_matrix((np.ones(len(citing), np.float32), (citing, ref_cols)),
+                             shape=(n, max(1, len(uniq))))
     refs.data[:] = 1.0
-    citers = sparse.csr_matrix((np.ones(len(c_rows), np.float32), (c_rows, c_cols)),
-                               shape=(n, n))
+    cited = np.where(is_study, _positions(ids, np.where(is_study, edges[:, 1], 0)), -1)
+    inside = (cited >= 0) & (cited != citing)
+    citers = sparse.csr_matrix((np.ones(int(inside.sum()), np.float32),
+                                (cited[inside], citing[inside])), shape=(n, n))
     citers.data[:] = 1.0
     coupling, cocited = _cosine_rows(refs), _cosine_rows(citers)
     direct = citers + citers.T
@@ -222,9 +236,10 @@ def top_k(score: np.ndarray, k: int, ids: np.ndarray) -> tuple[np.ndarray, np.nd
         order = np.lexsort((np.broadcast_to(ids, score.shape), -score), axis=1)[:, :k]
         return order, np.take_along_axis(score, order, axis=1)
     padded = score
-    if groups * group != cols:
+    if groups * group != cols:  # compute_similar pads its blocks, so this copy is rare
         padded = np.full((rows, groups * group), -np.inf, dtype=score.dtype)
         padded[:, :cols] = score
+        ids = np.concatenate([ids, np.full(groups * group - cols, ids.max(initial=0) + 1)])
     blocks = padded.reshape(rows, groups, group)
     maxima = blocks.max(axis=2)
     floor = np.partition(maxima, groups - k, axis=1)[:, groups - k]
@@ -242,8 +257,7 @@ def top_k(score: np.ndarray, k: int, ids: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def compute_similar(studies: Sequence[SimilarInput],
-                    edges: Sequence[tuple[int, int | None, int | None]],
-                    top: int = 6, weights: SimilarWeights | None = None,
+                    edges: Edges, top: int = 6, weights: SimilarWeights | None = None,
                     timings: dict[str, float] | None = None) -> dict[int, list[tuple[int, float]]]:
     """Each study id -> its `top` most similar other studies as (id, score), best first.
 
@@ -253,6 +267,7 @@ def compute_similar(studies: Sequence[SimilarInput],
     w = weights or SimilarWeights()
     timings = timings if timings is not None else {}
     clock = time.perf_counter()
+    studies = sorted(studies, key=lambda s: s.id)
     n = len(studies)
     if n < 2:
         return {s.id: [] for s in studies}
@@ -261,12 +276,16 @@ def compute_similar(studies: Sequence[SimilarInput],
     timings["text_vectors"] = time.perf_counter() - clock
     clock = time.perf_counter()
     query, candidate = _treatment_features(studies, w)
-    citations = _citation_scores(studies, edges, w)
+    citations = _citation_scores(ids, _edge_array(edges), w)
     dense_text = isinstance(text, np.ndarray)
     if dense_text:  # one product gives text and treatment parts together
         query = np.hstack([w.text * text, query])
         candidate = np.hstack([text, candidate])
-    candidate_t = np.ascontiguousarray(candidate.T)
+    # Columns padded to whole groups of `top_k` (zero features; set to -inf below).
+    width = -(-n // TOP_K_GROUP) * TOP_K_GROUP
+    candidate_t = np.zeros((candidate.shape[1], width), dtype=np.float32)
+    candidate_t[:, :n] = candidate.T
+    padded_ids = np.concatenate([ids, np.full(width - n, ids[-1] + 1)])
     text_t = None if dense_text else text.T.tocsr()
     timings["features"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -276,29 +295,33 @@ def compute_similar(studies: Sequence[SimilarInput],
         stop = min(n, start + BLOCK)
         score = query[start:stop] @ candidate_t
         if text_t is not None:
-            score += w.text * (text[start:stop] @ text_t).toarray()
+            score[:, :n] += w.text * (text[start:stop] @ text_t).toarray()
         extra = citations[start:stop].tocoo()
         score[extra.row, extra.col] += extra.data
         local = np.arange(stop - start)
         score[local, local + start] = -np.inf  # never similar to itself
-        best, values = top_k(score, k, ids)
-        for r in range(stop - start):
-            result[int(ids[start + r])] = [
-                (int(ids[best[r, o]]), float(values[r, o]) / w.total) for o in range(k)
-                if values[r, o] > 0]
+        score[:, n:] = -np.inf
+        best, values = top_k(score, k, padded_ids)
+        best_ids = padded_ids[best].tolist()
+        scaled = (values / w.total).tolist()
+        for r, study_id in enumerate(ids[start:stop].tolist()):
+            result[study_id] = [(best_ids[r][o], scaled[r][o]) for o in range(k)
+                                if scaled[r][o] > 0]
     timings["scores"] = time.perf_counter() - clock
     return result
 
 
-def _fingerprint(session: Session, treatments: dict[int, set[str]],
-                 edges: Sequence[tuple[int, int | None, int | None]], extra: str) -> str:
+def _fingerprint(session: Session, treatments: dict[int, set[str]], edges: np.ndarray,
+                 extra: str) -> str:
     """A hash of everything similarity reads: study content hashes, treatments, edges."""
     digest = hashlib.sha1(extra.encode(), usedforsecurity=False)
-    for sid, content_hash in session.execute(select(Study.id, Study.content_hash)
-                                             .order_by(Study.id)):
+    for sid, content_hash in session.connection().execute(
+            select(Study.id, Study.content_hash).order_by(Study.id)):
         digest.update(f"{sid}|{content_hash}|{','.join(sorted(treatments.get(sid, ())))}\n"
                       .encode())
-    digest.update(repr(sorted((c, s or 0, p or 0) for c, s, p in edges)).encode())
+    array = _edge_array(edges)
+    array = array[np.lexsort(array.T[::-1])] if len(array) else array
+    digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()
 
 
@@ -306,7 +329,7 @@ def load_inputs(session: Session, tagger: Tagger,
                 treatments: dict[int, set[str]]) -> list[SimilarInput]:
     """Every study as similarity reads it (main treatment found from its title/abstract)."""
     studies: list[SimilarInput] = []
-    for sid, title, abstract, mesh in session.execute(
+    for sid, title, abstract, mesh in session.connection().execute(
             select(Study.id, Study.title, Study.abstract, Study.mesh_terms).order_by(Study.id)):
         tset = frozenset(treatments.get(sid, ()))
         studies.append(SimilarInput(
@@ -324,10 +347,10 @@ def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bo
     stats = SimilarStats()
     with make_session() as session, session.begin():
         treatments: dict[int, set[str]] = {}
-        for study_id, tid in session.execute(select(StudyTreatment.study_id,
-                                                    StudyTreatment.treatment_id)):
+        for study_id, tid in session.connection().execute(
+                select(StudyTreatment.study_id, StudyTreatment.treatment_id)):
             treatments.setdefault(study_id, set()).add(tid)
-        edges = reference_edges(session)
+        edges = _edge_array(reference_edges(session))
         fingerprint = _fingerprint(session, treatments, edges,
                                    f"{top}:{weights or SimilarWeights()}:{LSA_FROM}")
         if not full and store.get_meta(session, SIMILAR_KEY) == fingerprint:

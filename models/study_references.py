@@ -358,9 +358,10 @@ def replace_similar(session: Session, rows: dict[int, list[tuple[int, float]]]) 
 
 def reference_edges(session: Session) -> list[tuple[int, int | None, int | None]]:
     """Every edge as (citing study, cited study or None, cited light paper or None)."""
-    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+    rows = session.connection().execute(  # Core rows, fetched at once: many edges
         select(StudyReference.citing_study_id, StudyReference.cited_study_id,
-               StudyReference.cited_paper_id))]
+               StudyReference.cited_paper_id)).all()
+    return [(citing, cited, paper) for citing, cited, paper in rows]
 
 
 def _link_record(row: Sequence[Any], score: float | None = None) -> StudyLinkRecord:
