@@ -262,3 +262,10 @@ def test_commands_report_references_and_take_refresh(db_url: str, services: Serv
     assert result.exit_code == 0, result.output
     assert "references of 1 studies: 1 from Semantic Scholar" in result.output
     assert "1 of 1 entries stored (0 in the catalogue, 1 outside" in result.output
+
+
+def test_enrich_section_turns_references_off() -> None:
+    assert EnrichSettings.from_env(section={"references": False}).use_references is False
+    assert EnrichSettings.from_env().use_references is True
+    with pytest.raises(ValueError, match="references"):
+        EnrichSettings.from_env(section={"references": "no"})
