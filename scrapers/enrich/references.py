@@ -48,11 +48,11 @@ def s2_references(client: HttpClient, paper_id: str) -> list[CitedPaperIn] | Non
         if status == 404 and offset == 0:
             return None
         if status != 200:
-            raise RequestFailed(f"s2 references {paper_id}: HTTP {status}")
+            raise RequestFailed(f"s2: HTTP {status} for the references of {paper_id}")
         try:
             page = parse_s2_references(body)
         except ServiceError as exc:
-            raise RequestFailed(f"s2 references {paper_id}: {exc}") from exc
+            raise RequestFailed(f"s2: references of {paper_id}: {exc}") from exc
         papers.extend(page.papers)
         if page.next_offset is not None and page.next_offset <= offset:
             break  # a `next` that does not move on would loop forever
@@ -82,11 +82,11 @@ def epmc_references(client: HttpClient, source: str, ident: str) -> list[CitedPa
         if status == 404 and page_number == 1:
             return None
         if status != 200:
-            raise RequestFailed(f"epmc references {source}/{ident}: HTTP {status}")
+            raise RequestFailed(f"epmc: HTTP {status} for the references of {source}/{ident}")
         try:
             page = parse_epmc_references(body)
         except ServiceError as exc:
-            raise RequestFailed(f"epmc references {source}/{ident}: {exc}") from exc
+            raise RequestFailed(f"epmc: references of {source}/{ident}: {exc}") from exc
         papers.extend(page.papers)
         if not page.papers or len(page.papers) < EPMC_PAGE or (
                 page.total is not None and len(papers) >= page.total):
@@ -136,7 +136,7 @@ def _fetch_one(client: HttpClient, s2_id: str | None, epmc_id: tuple[str, str] |
         try:
             papers = s2_references(client, s2_id)
         except RequestFailed as exc:
-            report.messages.append(f"references of {s2_id}: {exc}")
+            report.messages.append(_message(exc, s2_id))
             papers = None
         else:
             s2_answered = True
@@ -151,7 +151,7 @@ def _fetch_one(client: HttpClient, s2_id: str | None, epmc_id: tuple[str, str] |
         try:
             epmc = epmc_references(client, *epmc_id)
         except RequestFailed as exc:
-            report.messages.append(f"references of {':'.join(epmc_id)}: {exc}")
+            report.messages.append(_message(exc, "/".join(epmc_id)))
             report.failed += 1
             return None, None
         if epmc:
@@ -166,6 +166,12 @@ def _fetch_one(client: HttpClient, s2_id: str | None, epmc_id: tuple[str, str] |
     return [], "none"
 
 
+def _message(exc: RequestFailed, paper_id: str) -> str:
+    """The failure, naming the paper (messages start with the service: `s2:`, `epmc:`)."""
+    text = str(exc)
+    return text if paper_id in text else f"{text} (references of {paper_id})"
+
+
 def _store(session: Session, study_id: int, papers: list[CitedPaperIn], source: str,
            report: ReferencesReport) -> None:
     try:
@@ -173,7 +179,7 @@ def _store(session: Session, study_id: int, papers: list[CitedPaperIn], source: 
             stats = store_references(session, study_id, papers, source, utcnow())
     except SQLAlchemyError as exc:  # e.g. a concurrent writer: the study is asked again
         report.failed += 1
-        report.messages.append(f"references not stored: {str(exc).splitlines()[0]}")
+        report.messages.append(f"not stored: references: {str(exc).splitlines()[0]}")
         return
     report.received += stats.received
     report.stored += stats.stored
