@@ -86,7 +86,8 @@ class SimilarStats:
     changed: int = 0
     skipped: bool = False
     seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # phase -> wall seconds
+    cpu: dict[str, float] = field(default_factory=dict)  # phase -> CPU seconds (process)
 
 
 def main_treatment(tagger: Tagger, title: str, abstract: str,
@@ -256,25 +257,39 @@ def top_k(score: np.ndarray, k: int, ids: np.ndarray) -> tuple[np.ndarray, np.nd
     return cand_cols[pick], cand_values[pick]
 
 
+class PhaseClock:
+    """Wall and CPU seconds per phase, into two dicts."""
+
+    def __init__(self, wall: dict[str, float], cpu: dict[str, float]) -> None:
+        self.wall, self.cpu = wall, cpu
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        """Record the time since the last lap as phase `name`."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.wall[name] = wall - self._wall
+        self.cpu[name] = cpu - self._cpu
+        self._wall, self._cpu = wall, cpu
+
+
 def compute_similar(studies: Sequence[SimilarInput],
                     edges: Edges, top: int = 6, weights: SimilarWeights | None = None,
-                    timings: dict[str, float] | None = None) -> dict[int, list[tuple[int, float]]]:
+                    timings: dict[str, float] | None = None,
+                    cpu: dict[str, float] | None = None) -> dict[int, list[tuple[int, float]]]:
     """Each study id -> its `top` most similar other studies as (id, score), best first.
 
     `edges` are (citing study, cited study or None, cited outside paper or None). Only
     studies with a positive score are listed; ties go to the lower id.
     """
     w = weights or SimilarWeights()
-    timings = timings if timings is not None else {}
-    clock = time.perf_counter()
+    clock = PhaseClock(timings if timings is not None else {}, cpu if cpu is not None else {})
     studies = sorted(studies, key=lambda s: s.id)
     n = len(studies)
     if n < 2:
         return {s.id: [] for s in studies}
     ids = np.array([s.id for s in studies], dtype=np.int64)
     text = _text_vectors(studies)
-    timings["text_vectors"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    clock.lap("text_vectors")
     query, candidate = _treatment_features(studies, w)
     citations = _citation_scores(ids, _edge_array(edges), w)
     dense_text = isinstance(text, np.ndarray)
@@ -287,8 +302,7 @@ def compute_similar(studies: Sequence[SimilarInput],
     candidate_t[:, :n] = candidate.T
     padded_ids = np.concatenate([ids, np.full(width - n, ids[-1] + 1)])
     text_t = None if dense_text else text.T.tocsr()
-    timings["features"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    clock.lap("features")
     k = min(top, n - 1)
     result: dict[int, list[tuple[int, float]]] = {}
     for start in range(0, n, BLOCK):
@@ -307,7 +321,7 @@ def compute_similar(studies: Sequence[SimilarInput],
         for r, study_id in enumerate(ids[start:stop].tolist()):
             result[study_id] = [(best_ids[r][o], scaled[r][o]) for o in range(k)
                                 if scaled[r][o] > 0]
-    timings["scores"] = time.perf_counter() - clock
+    clock.lap("scores")
     return result
 
 
@@ -345,6 +359,7 @@ def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bo
     the last run (always with `full`); store the lists that changed."""
     started = time.perf_counter()
     stats = SimilarStats()
+    clock = PhaseClock(stats.timings, stats.cpu)
     with make_session() as session, session.begin():
         treatments: dict[int, set[str]] = {}
         for study_id, tid in session.connection().execute(
@@ -353,18 +368,19 @@ def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bo
         edges = _edge_array(reference_edges(session))
         fingerprint = _fingerprint(session, treatments, edges,
                                    f"{top}:{weights or SimilarWeights()}:{LSA_FROM}")
+        clock.lap("fingerprint")
         if not full and store.get_meta(session, SIMILAR_KEY) == fingerprint:
             stats.skipped = True
             stats.seconds = time.perf_counter() - started
             return stats
         studies = load_inputs(session, tagger, treatments)
         stats.studies = len(studies)
-        stats.timings["load"] = time.perf_counter() - started
+        clock.lap("load")
         result = compute_similar(studies, edges, top=top, weights=weights,
-                                 timings=stats.timings)
-        clock = time.perf_counter()
+                                 timings=stats.timings, cpu=stats.cpu)
+        clock = PhaseClock(stats.timings, stats.cpu)
         stats.changed = replace_similar(session, result)
         store.set_meta(session, SIMILAR_KEY, fingerprint)
-        stats.timings["store"] = time.perf_counter() - clock
+        clock.lap("store")
     stats.seconds = time.perf_counter() - started
     return stats
