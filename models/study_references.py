@@ -29,7 +29,7 @@ from models.post_rows import chunked
 
 IDENTIFIER_KINDS = ("pmid", "doi", "pmcid")
 _MAX_TITLE = 2000
-# A similar-research list is rewritten when its order changes or a score moves this much.
+# A similar-research list is rewritten when its studies change or a score moves this much.
 SCORE_TOLERANCE = 0.005
 
 
@@ -323,8 +323,9 @@ def references_fetched(session: Session) -> set[int]:
 
 
 def replace_similar(session: Session, rows: dict[int, list[tuple[int, float]]]) -> int:
-    """Store each given study's similar studies (best first), replacing what it had;
-    rows that did not change are left alone. Returns how many studies changed."""
+    """Store each given study's similar studies (best first), replacing what it had. A list
+    with the same studies and every score within SCORE_TOLERANCE is left alone (so a
+    near-tie that flipped does not rewrite it). Returns how many studies changed."""
     changed = 0
     ids = list(rows)
     stored: dict[int, list[tuple[int, float]]] = defaultdict(list)
@@ -337,11 +338,11 @@ def replace_similar(session: Session, rows: dict[int, list[tuple[int, float]]]) 
     stale: list[int] = []
     inserts: list[dict[str, object]] = []
     for study_id, wanted in rows.items():
-        have = stored.get(study_id, [])
-        if [s for s, _ in have] == [s for s, _ in wanted] and all(
-                abs(a - b) < SCORE_TOLERANCE
-                for (_, a), (_, b) in zip(have, wanted, strict=True)):
-            continue
+        have = dict(stored.get(study_id, []))
+        if len(have) == len(wanted) and all(
+                other in have and abs(have[other] - score) < SCORE_TOLERANCE
+                for other, score in wanted):
+            continue  # same studies, scores within the tolerance (near-ties keep their order)
         changed += 1
         stale.append(study_id)
         inserts.extend({"study_id": study_id, "similar_id": other, "rank": rank,

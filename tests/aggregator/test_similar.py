@@ -108,3 +108,19 @@ def test_aggregate_stores_similar_research_and_skips_when_unchanged(engine: Engi
         session.commit()
     third = aggregate(make, workers=1)
     assert not third.similar_skipped
+
+
+def test_replace_similar_rewrites_only_lists_that_changed(engine: Engine) -> None:
+    from models.study_references import replace_similar
+
+    _catalogue(engine)
+    with session_factory(engine)() as session:
+        a, b, c, d = 1, 2, 3, 4  # the first four catalogue rows
+        assert replace_similar(session, {a: [(b, 0.401), (c, 0.4)], b: [(a, 0.5)]}) == 2
+        # A near-tie that flipped and a tiny score move: nothing rewritten.
+        assert replace_similar(session, {a: [(c, 0.4021), (b, 0.4019)], b: [(a, 0.501)]}) == 0
+        assert [s.study_id for s in similar_to(session, a)] == [b, c]
+        assert replace_similar(session, {a: [(d, 0.6), (b, 0.5)], b: [(a, 0.4)]}) == 2
+        assert [(s.study_id, round(s.score or 0, 2)) for s in similar_to(session, a)] == \
+            [(d, 0.6), (b, 0.5)]
+        session.commit()
