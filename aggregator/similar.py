@@ -20,11 +20,14 @@ last run (a fingerprint in `meta`).
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -41,6 +44,8 @@ from models.entities import Study, StudyTreatment
 from models.study_references import reference_edges, replace_similar
 
 SIMILAR_KEY = "similar_fingerprint"
+TEXT_MODEL_KEY = "similar_text_model"
+REFIT_SHARE = 0.1  # a kept text model is refitted once the catalogue size moved this much
 LSA_FROM = 3000  # studies from which the text vectors are projected (TruncatedSVD)
 LSA_DIMS = 64
 BLOCK = 1024
@@ -85,6 +90,7 @@ class SimilarStats:
     studies: int = 0
     changed: int = 0
     skipped: bool = False
+    refitted: bool = False  # the text model was fitted (not the kept one)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # phase -> wall seconds
     cpu: dict[str, float] = field(default_factory=dict)  # phase -> CPU seconds (process)
@@ -112,10 +118,30 @@ def main_treatment(tagger: Tagger, title: str, abstract: str,
     return min(treatments)
 
 
-def _term_counts(docs: Sequence[str]) -> sparse.csr_matrix:
-    """Term counts per document: normalised words (`aggregator.lexicon.normalise`) of two
-    letters or more, English stop words left out. Faster than a regex analyzer: words are
-    numbered by a C-level `map` over a defaultdict, unwanted ones dropped as columns."""
+def _documents(studies: Sequence[SimilarInput]) -> list[str]:
+    return [f"{s.title} {s.title} {s.abstract} {' '.join(s.mesh_terms)}" for s in studies]
+
+
+def _term_counts(docs: Sequence[str],
+                 vocabulary: dict[str, int] | None = None) -> tuple[sparse.csr_matrix,
+                                                                  list[str]]:
+    """(term counts per document, the word of each column): normalised words
+    (`aggregator.lexicon.normalise`) of two letters or more, English stop words left out;
+    with a `vocabulary` only its words, in its columns. Faster than a regex analyzer: words
+    are numbered by a C-level `map` over a dict, unwanted ones dropped as columns."""
+    if vocabulary is not None:
+        rows: list[int] = []
+        indptr = [0]
+        for doc in docs:
+            rows.extend(map(vocabulary.get, normalise(doc).split(), repeat(-1)))
+            indptr.append(len(rows))
+        cols = np.array(rows, dtype=np.int64)
+        row_of = np.repeat(np.arange(len(docs)), np.diff(indptr))
+        known = cols >= 0
+        matrix = sparse.csr_matrix((np.ones(int(known.sum()), np.float32),
+                                    (row_of[known], cols[known])),
+                                   shape=(len(docs), max(1, len(vocabulary))))
+        return matrix, sorted(vocabulary, key=vocabulary.__getitem__)
     vocab: defaultdict[str, int] = defaultdict()
     vocab.default_factory = vocab.__len__
     indices: list[int] = []
@@ -126,27 +152,85 @@ def _term_counts(docs: Sequence[str]) -> sparse.csr_matrix:
     matrix = sparse.csr_matrix((np.ones(len(indices), np.float32), indices, indptr),
                                shape=(len(docs), max(1, len(vocab))))
     matrix.sum_duplicates()
-    keep = [i for word, i in vocab.items() if len(word) > 1 and word not in ENGLISH_STOP_WORDS]
-    return matrix[:, np.array(sorted(keep), dtype=np.int64)] if keep else matrix[:, :0]
+    keep = sorted((i, word) for word, i in vocab.items()
+                  if len(word) > 1 and word not in ENGLISH_STOP_WORDS)
+    columns = np.array([i for i, _ in keep], dtype=np.int64)
+    return matrix[:, columns], [word for _, word in keep]
 
 
-def _text_vectors(studies: Sequence[SimilarInput]) -> np.ndarray | sparse.csr_matrix:
-    """L2-normalised TF-IDF vectors (sublinear tf) of title (twice), abstract and MeSH
-    terms; terms in more than half of the studies dropped (from 20 studies on); projected
-    to `LSA_DIMS` dense dimensions (truncated SVD) from `LSA_FROM` studies on."""
-    counts = _term_counts([f"{s.title} {s.title} {s.abstract} {' '.join(s.mesh_terms)}"
-                           for s in studies])
+@dataclass
+class TextModel:
+    """The text side of similarity, fitted on a whole catalogue: vocabulary, IDF weights
+    and (from `LSA_FROM` studies on) the SVD projection. Kept between runs, so that a
+    small change does not move every other pair's score (refitted by `--full`, or once
+    the catalogue size moved by `REFIT_SHARE`)."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    components: np.ndarray | None  # LSA_DIMS x vocabulary, or None: exact TF-IDF
+    fitted_on: int
+
+    def vectors(self, studies: Sequence[SimilarInput]) -> np.ndarray | sparse.csr_matrix:
+        """L2-normalised vectors of `studies` (dense when projected)."""
+        counts, _ = _term_counts(_documents(studies), self.vocabulary)
+        counts.data = (1.0 + np.log(counts.data)).astype(np.float32)  # sublinear tf
+        tfidf = normalize(counts @ sparse.diags(self.idf.astype(np.float32)))
+        if self.components is None:
+            return sparse.csr_matrix(tfidf, dtype=np.float32)
+        return np.ascontiguousarray(normalize(tfidf @ self.components.T), dtype=np.float32)
+
+    def dumps(self) -> str:
+        """The model as JSON text (for `meta`)."""
+        words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        comps = None if self.components is None else base64.b64encode(
+            self.components.astype(np.float32).tobytes()).decode("ascii")
+        return json.dumps({"words": words, "idf": self.idf.round(6).tolist(),
+                           "components": comps, "fitted_on": self.fitted_on})
+
+    @classmethod
+    def loads(cls, text: str) -> TextModel:
+        """The model from `dumps` text; ValueError when it is not one."""
+        try:
+            data = json.loads(text)
+            words = data["words"]
+            comps = None if data["components"] is None else np.frombuffer(
+                base64.b64decode(data["components"]), dtype=np.float32).reshape(-1, len(words))
+            return cls({w: i for i, w in enumerate(words)},
+                       np.array(data["idf"], dtype=np.float32), comps, int(data["fitted_on"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a text model: {exc}") from exc
+
+
+def fit_text_model(studies: Sequence[SimilarInput]) -> TextModel:
+    """Fit the text model on `studies`: TF-IDF (sublinear tf, terms in more than half of
+    the studies dropped from 20 studies on), SVD to `LSA_DIMS` from `LSA_FROM` studies on."""
+    counts, words = _term_counts(_documents(studies))
     n = counts.shape[0]
-    if n > 20:
+    if n > 20 and words:
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         keep = np.flatnonzero(df <= 0.5 * n)
-        counts = counts[:, keep] if len(keep) else counts
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32)
-    if n >= LSA_FROM and tfidf.shape[1] > LSA_DIMS:
-        reduced = TruncatedSVD(n_components=LSA_DIMS, algorithm="randomized", n_iter=2,
-                               random_state=0).fit_transform(tfidf)
-        return np.ascontiguousarray(normalize(reduced), dtype=np.float32)
-    return tfidf.tocsr()
+        counts, words = counts[:, keep], [words[i] for i in keep]
+    vocabulary = {w: i for i, w in enumerate(words)}
+    if not words:
+        return TextModel(vocabulary, np.zeros(0, np.float32), None, n)
+    transformer = TfidfTransformer(sublinear_tf=True).fit(counts)
+    idf = np.asarray(transformer.idf_, dtype=np.float32)
+    components = None
+    if n >= LSA_FROM and len(words) > LSA_DIMS:
+        tfidf = transformer.transform(counts).astype(np.float32)
+        svd = TruncatedSVD(n_components=LSA_DIMS, algorithm="randomized", n_iter=2,
+                           random_state=0).fit(tfidf)
+        components = np.asarray(svd.components_, dtype=np.float32)
+    return TextModel(vocabulary, idf, components, n)
+
+
+def _text_vectors(studies: Sequence[SimilarInput], model: TextModel | None = None,
+                  ) -> np.ndarray | sparse.csr_matrix:
+    """L2-normalised text vectors of `studies` (a model fitted on them unless given)."""
+    model = model or fit_text_model(studies)
+    if not model.vocabulary:
+        return sparse.csr_matrix((len(studies), 1), dtype=np.float32)
+    return model.vectors(studies)
 
 
 def _cosine_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -275,11 +359,13 @@ class PhaseClock:
 def compute_similar(studies: Sequence[SimilarInput],
                     edges: Edges, top: int = 6, weights: SimilarWeights | None = None,
                     timings: dict[str, float] | None = None,
-                    cpu: dict[str, float] | None = None) -> dict[int, list[tuple[int, float]]]:
+                    cpu: dict[str, float] | None = None,
+                    model: TextModel | None = None) -> dict[int, list[tuple[int, float]]]:
     """Each study id -> its `top` most similar other studies as (id, score), best first.
 
     `edges` are (citing study, cited study or None, cited outside paper or None). Only
-    studies with a positive score are listed; ties go to the lower id.
+    studies with a positive score are listed; ties go to the lower id. `model`: the text
+    model to use (default: one fitted on `studies`).
     """
     w = weights or SimilarWeights()
     clock = PhaseClock(timings if timings is not None else {}, cpu if cpu is not None else {})
@@ -288,7 +374,7 @@ def compute_similar(studies: Sequence[SimilarInput],
     if n < 2:
         return {s.id: [] for s in studies}
     ids = np.array([s.id for s in studies], dtype=np.int64)
-    text = _text_vectors(studies)
+    text = _text_vectors(studies, model)
     clock.lap("text_vectors")
     query, candidate = _treatment_features(studies, w)
     citations = _citation_scores(ids, _edge_array(edges), w)
@@ -353,6 +439,21 @@ def load_inputs(session: Session, tagger: Tagger,
     return studies
 
 
+def _kept_model(session: Session, studies: int) -> TextModel | None:
+    """The stored text model, when there is one fit for a catalogue of this size."""
+    if studies < LSA_FROM:
+        return None
+    raw = store.get_meta(session, TEXT_MODEL_KEY)
+    try:
+        model = TextModel.loads(raw) if raw else None
+    except ValueError:
+        return None
+    if model is None or model.components is None or \
+            abs(studies - model.fitted_on) > REFIT_SHARE * model.fitted_on:
+        return None
+    return model
+
+
 def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bool = False,
                    top: int = 6, weights: SimilarWeights | None = None) -> SimilarStats:
     """Recompute similar research when any study, treatment or reference edge changed since
@@ -375,9 +476,15 @@ def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bo
             return stats
         studies = load_inputs(session, tagger, treatments)
         stats.studies = len(studies)
+        model = None if full else _kept_model(session, len(studies))
+        if model is None:
+            model = fit_text_model(studies)
+            if model.components is not None:  # small catalogues refit every time
+                store.set_meta(session, TEXT_MODEL_KEY, model.dumps())
+            stats.refitted = True
         clock.lap("load")
         result = compute_similar(studies, edges, top=top, weights=weights,
-                                 timings=stats.timings, cpu=stats.cpu)
+                                 timings=stats.timings, cpu=stats.cpu, model=model)
         clock = PhaseClock(stats.timings, stats.cpu)
         stats.changed = replace_similar(session, result)
         store.set_meta(session, SIMILAR_KEY, fingerprint)

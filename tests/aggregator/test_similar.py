@@ -124,3 +124,40 @@ def test_replace_similar_rewrites_only_lists_that_changed(engine: Engine) -> Non
         assert [(s.study_id, round(s.score or 0, 2)) for s in similar_to(session, a)] == \
             [(d, 0.6), (b, 0.5)]
         session.commit()
+
+
+def test_large_catalogues_keep_their_text_model_between_runs(
+        engine: Engine, tagger: Tagger, monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from aggregator import similar
+    from aggregator.similar import update_similar
+    from models.entities import Study
+
+    monkeypatch.setattr(similar, "LSA_FROM", 40)
+    monkeypatch.setattr(similar, "LSA_DIMS", 8)
+    rng = random.Random(5)
+    words = [f"term{n}" for n in range(300)]
+    treatments = ["minoxidil", "finasteride", "dutasteride", "microneedling", "ketoconazole"]
+    with session_factory(engine)() as session:
+        from aggregator.store import sync_treatments
+        sync_treatments(session, tagger.lexicon)
+        for n in range(60):
+            name = treatments[n % 5]
+            upsert_study(session, {"pmid": str(5000 + n), "title": f"{name} study {n}",
+                                   "abstract": " ".join(rng.choices(words, k=60)),
+                                   "treatments": [name]})
+        session.commit()
+    make = session_factory(engine)
+    first = update_similar(make, tagger)
+    assert first.refitted and first.changed == 60
+    with make() as session:
+        study = session.scalars(select(Study).where(Study.pmid == "5007")).one()
+        study.content_hash = "edited"
+        study.abstract = "term1 term2 term3"
+        session.commit()
+    second = update_similar(make, tagger)
+    assert not second.refitted and not second.skipped
+    assert 0 < second.changed < 30  # only the lists the edited study enters or leaves
+    third = update_similar(make, tagger, full=True)
+    assert third.refitted
