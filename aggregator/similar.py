@@ -13,9 +13,12 @@ lies in [0, 1]):
 - co-citation: cosine of the sets of catalogue studies citing each;
 - direct citation: one cites the other.
 
-Computed for every study at once (one row block at a time, top-k by `argpartition`) and
-stored only where a study's list changed; skipped when nothing it reads changed since the
-last run (a fingerprint in `meta`).
+Computed for every study at once (one row block at a time, top-k from maxima of column
+groups) and stored only where a study's list changed; skipped when nothing it reads changed
+since the last run (a fingerprint in `meta`). From `LSA_FROM` studies on the text model
+(vocabulary, IDF, SVD projection) is kept in `meta` between runs, so a small change leaves
+the other pairs' scores as they were; it is refitted by a full run or once the catalogue
+size moved by `REFIT_SHARE`.
 """
 
 from __future__ import annotations
