@@ -3,7 +3,8 @@
 Starts the sample server (`scrapers.samples.server`) on loopback, writes a config into the
 output directory that points every source at it, then runs the real stages in order: schema
 (init), crawl (the `hairlink crawl` subprocesses), study enrichment (Semantic Scholar batch
-+ Europe PMC), aggregate (tag + link), and digest export (HTML site + Markdown). Running it
++ Europe PMC, reference lists), aggregate (tag + link + similar research), and digest export
+(HTML site + Markdown, with the research sections). Running it
 again on the same directory re-crawls incrementally and duplicates nothing.
 """
 
@@ -28,8 +29,10 @@ from models.db import make_engine, session_factory
 from models.entities import (
     CrawlRun,
     Reply,
+    SimilarStudy,
     Source,
     Study,
+    StudyReference,
     Thread,
     ThreadStudyLink,
     ThreadTreatment,
@@ -208,11 +211,13 @@ def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
     with Session(engine) as session:
         report = enrich(session, settings)
         session.commit()
-    if report.failed:
-        raise DemoError(f"enrichment failed for {report.failed} studies: "
+    refs = report.references
+    if report.failed or refs.failed:
+        raise DemoError(f"enrichment failed for {report.failed + refs.failed} studies: "
                         + "; ".join(report.messages[:3]))
     return (f"{report.asked} studies asked, {report.from_s2} from Semantic Scholar, "
-            f"{report.from_epmc} from Europe PMC")
+            f"{report.from_epmc} from Europe PMC; {refs.asked} reference lists fetched, "
+            f"{refs.stored} references stored ({refs.in_catalogue} in the catalogue)")
 
 
 def stage_aggregate(engine: Engine, config: Config) -> str:
@@ -282,6 +287,14 @@ def summarise(engine: Engine) -> dict[str, Any]:
             "crawl_runs": session.scalar(select(func.count()).select_from(CrawlRun)) or 0,
             "community": [s.as_dict() for s in treatment_stats(session, examples=1)[:6]],
             "examples": example_posts(session),
+            "references": session.scalar(select(func.count()).select_from(StudyReference))
+            or 0,
+            "references_in_catalogue": session.scalar(
+                select(func.count()).select_from(StudyReference)
+                .where(StudyReference.cited_study_id.is_not(None))) or 0,
+            "studies_with_similar": session.scalar(
+                select(func.count(func.distinct(SimilarStudy.study_id)))) or 0,
+            "example_study": _example_study(session),
         }
 
 
@@ -290,3 +303,12 @@ def example_posts(session: Session, limit: int = 3) -> list[dict[str, Any]]:
     posts = query_posts(session, PostQuery(effect="improved", sort="score", limit=limit))
     posts += query_posts(session, PostQuery(effect="no_effect", sort="score", limit=1))
     return [{"title": p.title, "summary": p.summary, "outcomes": p.outcomes} for p in posts]
+
+
+def _example_study(session: Session) -> int | None:
+    """The study citing the most catalogue studies (the demo prints its research sections)."""
+    return session.scalar(
+        select(StudyReference.citing_study_id)
+        .where(StudyReference.cited_study_id.is_not(None))
+        .group_by(StudyReference.citing_study_id)
+        .order_by(func.count().desc(), StudyReference.citing_study_id).limit(1))

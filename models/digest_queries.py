@@ -17,6 +17,10 @@ from models.entities import Reply, Source, Study, Thread, ThreadStudyLink, Threa
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import Post, ReplyRef
 from models.study_queries import treatments_of
+from models.study_references import StudyResearch, research_by_study
+
+# References and citing studies shown per page (the totals count them all).
+RESEARCH_SHOWN = 20
 
 TOP_REPLIES = 2  # replies shown under each post card
 REPLY_CHARS = 400  # of each reply's text
@@ -48,6 +52,7 @@ class StudyDigestData:
     posts: list[Post] = field(default_factory=list)
     months: Counter[str] = field(default_factory=Counter)  # "2025-03" -> linked threads
     treatment_mix: Counter[str] = field(default_factory=Counter)  # treatment -> threads
+    research: StudyResearch = field(default_factory=StudyResearch)  # cited, citing, similar
     # treatment -> what the linked threads report about it (every linked thread counted)
     community: dict[str, CommunityReport] = field(default_factory=dict)
 
@@ -88,6 +93,9 @@ def load_digests(session: Session, study_ids: Sequence[int],
     posts = [p for d in digests.values() for p in d.posts]
     attach_details(session, posts)
     attach_top_replies(session, posts)
+    for study_id, research in research_by_study(session, list(digests),
+                                                shown=RESEARCH_SHOWN).items():
+        digests[study_id].research = research
     return [digests[i] for i in dict.fromkeys(study_ids) if i in digests]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models.entities import Study, StudyTreatment, ThreadStudyLink
 from models.identifiers import NORMALISERS
 from models.store import dialect_insert, utcnow
+from models.study_references import adopt_reference_papers, move_references
 
 IDENTIFIERS = ("pmid", "doi", "pmcid")
 # Fields a later record fills when the stored value is empty.
@@ -127,6 +128,7 @@ def upsert_study(session: Session, item: StudyIn) -> tuple[Study, str]:
     study.updated_at = now
     study.content_hash = study_content_hash(study)
     session.flush()
+    adopt_reference_papers(session, study)
     treatments = item.get("treatments")
     if treatments:
         set_study_treatments(session, study.id, treatments, replace=False)
@@ -162,6 +164,7 @@ def _absorb(session: Session, keep: Study, other: Study) -> None:
                     .values(study_id=keep.id))
     treatments = list(session.scalars(
         select(StudyTreatment.treatment_id).where(StudyTreatment.study_id == other.id)))
+    move_references(session, keep.id, other.id)
     session.delete(other)
     session.flush()
     if treatments:

@@ -21,6 +21,7 @@ from aggregator.digest.present import (
     study_key,
     study_url,
 )
+from aggregator.digest.research import ResearchView, research_view
 from models.digest_queries import CommunityReport, StudyDigestData
 from models.post_types import Post
 
@@ -113,6 +114,7 @@ class DigestView:
     citing: list[PostView] = field(default_factory=list)
     topical: list[PostView] = field(default_factory=list)
     community: list[CommunityView] = field(default_factory=list)
+    research: ResearchView = field(default_factory=ResearchView)  # cited, citing, similar
 
     @property
     def shown(self) -> int:
@@ -190,4 +192,5 @@ def digest_view(data: StudyDigestData, now: datetime, stem: str | None = None) -
         topical=[post_view(p, now) for p in data.topical],
         community=[community_view(r) for r in data.community_reports],
         data=data,
+        research=research_view(data.research),
     )
