@@ -39,16 +39,25 @@ log = logging.getLogger(__name__)
 CrawlCommand = Callable[[str, int, "Path | None", bool], Sequence[str]]
 
 
-def scrapers_command(source: str, run_id: int, config_path: Path | None,
-                     full: bool) -> list[str]:
-    """The crawl child: `python -m scrapers.run SOURCE --run-id N [--config P] [--full]`
-    (the one place this command line is built; extra options follow it)."""
-    argv = [sys.executable, "-m", "scrapers.run", source, "--run-id", str(run_id)]
+def run_command(sources: Sequence[str], *, run_id: int | None = None,
+                config_path: Path | None = None, full: bool = False,
+                options: Sequence[str] = ()) -> list[str]:
+    """`python -m scrapers.run SOURCE... [--run-id N] [--config P] [--full] [options]`: the
+    one place this command line is built (the scheduler, `hairlink crawl`, the demo)."""
+    argv = [sys.executable, "-m", "scrapers.run", *sources]
+    if run_id is not None:
+        argv += ["--run-id", str(run_id)]
     if config_path is not None:
         argv += ["--config", str(config_path)]
     if full:
         argv.append("--full")
-    return argv
+    return argv + list(options)
+
+
+def scrapers_command(source: str, run_id: int, config_path: Path | None,
+                     full: bool) -> list[str]:
+    """The crawl child of one source: `python -m scrapers.run SOURCE --run-id N ...`."""
+    return run_command([source], run_id=run_id, config_path=config_path, full=full)
 
 
 def crawl_options(settings: Sequence[str] = (), log_level: str | None = None) -> list[str]:
