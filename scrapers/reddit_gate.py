@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,11 @@ from scrapy.utils.asyncio import sleep
 from scrapers.reddit_auth import RATELIMIT_LOW, RESET_MARGIN_SECONDS, RateLimit
 
 POLL_SECONDS = 0.02
+STOP_POLL_SECONDS = 0.5
+
+
+class GateClosed(RuntimeError):
+    """The crawl is stopping: the request was not sent (the gate is not held)."""
 
 
 def gate_path(directory: Path, client_id: str) -> Path:
@@ -51,30 +56,42 @@ class RequestGate:
         self.fd: int | None = None
         self.waits = 0
 
-    async def acquire(self) -> float:
+    async def acquire(self, stopping: Callable[[], bool] = lambda: False) -> float:
         """Wait for the gate (this process, then every process) and for the budget; the
-        seconds waited for a rate-limit reset."""
+        seconds waited for a rate-limit reset. GateClosed (the gate not held) when
+        `stopping()` turns true meanwhile: a crawl asked to stop does not wait for a reset."""
         while self.busy_since is not None and time.monotonic() - self.busy_since < self.lease:
+            self._check(stopping, holding=False)
             await sleep(POLL_SECONDS)
         self._release_lock()  # a lease that ran out
         self.busy_since = time.monotonic()
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.fd = fd
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                self._check(stopping, holding=True)
                 await sleep(POLL_SECONDS)
-        self.fd = fd
         limit = self.read()
         waited = limit.wait_seconds()
         if waited > 0:
             self.waits += 1
-            await sleep(waited)
+            until = time.monotonic() + waited
+            while (left := until - time.monotonic()) > 0:
+                self._check(stopping, holding=True)
+                await sleep(min(left, STOP_POLL_SECONDS))
             limit = RateLimit(low=self.low, margin=self.margin)  # a new window: unknown
         limit.spend()
         self.write(limit)
         return waited
+
+    def _check(self, stopping: Callable[[], bool], holding: bool) -> None:
+        if stopping():
+            if holding:
+                self.release()
+            raise GateClosed("the crawl is stopping: not waiting for the Reddit rate limit")
 
     def release(self, headers: Mapping[str, Any] | None = None) -> None:
         """The response is back (its headers update the budget) or the request failed."""

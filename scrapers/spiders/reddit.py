@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response
 
 from scrapers.base import HairlinkSpider
@@ -43,7 +43,7 @@ from scrapers.reddit_auth import (
     TokenError,
     reddit_user_agent,
 )
-from scrapers.reddit_gate import RequestGate, gate_path
+from scrapers.reddit_gate import GateClosed, RequestGate, gate_path
 from scrapers.settings import VERSION
 
 LISTING_LIMIT = 100
@@ -93,7 +93,10 @@ class RedditApiMiddleware:
         spider = self.crawler.spider
         if not request.meta.get(API_META) or not isinstance(spider, RedditSpider):
             return None
-        waited = await self._gate(spider).acquire()
+        try:
+            waited = await self._gate(spider).acquire(self._stopping)
+        except GateClosed as exc:
+            raise IgnoreRequest(str(exc)) from None
         request.meta[GATE_META] = True
         if waited > 0:
             spider.logger.info("rate limit nearly used: paused %.1fs until the window reset",
@@ -103,6 +106,10 @@ class RedditApiMiddleware:
         if spider.token.value:
             request.headers["Authorization"] = f"bearer {spider.token.value}"
         return None
+
+    def _stopping(self) -> bool:
+        engine = getattr(self.crawler, "engine", None)
+        return engine is not None and not engine.running
 
     def process_response(self, request: scrapy.Request, response: Response) -> Response:
         if request.meta.pop(GATE_META, False) and self.gate is not None:
