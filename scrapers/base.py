@@ -150,7 +150,8 @@ class HairlinkSpider(scrapy.Spider):
         self.full = truthy(full)
         self.replies_limit = int(src.get("replies", DEFAULT_REPLIES))
         self.refresh_days = float(src.get("refresh_days", DEFAULT_REFRESH_DAYS))
-        max_pages = int(src.get("max_pages", DEFAULT_MAX_PAGES))
+        max_pages = src.get("max_pages")
+        max_pages = DEFAULT_MAX_PAGES if max_pages is None else int(max_pages)
         self.max_pages: int | None = max_pages if max_pages > 0 else None
         self.started_at = utcnow()
         self._engine: Engine | None = None
