@@ -10,7 +10,8 @@ shares one budget, and `remaining` always describes the window the next request 
 into. When `remaining` is at or below `low`, the next request waits for the reset plus a
 safety margin; it is never sent into a window the server reported spent. The kernel drops
 the lock of a process that dies; a request that never comes back (it cannot: downloads time
-out) would be released after `lease` seconds.
+out) would be released after `lease` seconds (waiting for the lock or a reset is not counted:
+the holder is alive).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class RequestGate:
                 break
             except BlockingIOError:
                 self._check(stopping, holding=True)
+                self.busy_since = time.monotonic()  # alive: waiting, not lost
                 await sleep(POLL_SECONDS)
         limit = self.read()
         waited = limit.wait_seconds()
@@ -81,6 +83,7 @@ class RequestGate:
             until = time.monotonic() + waited
             while (left := until - time.monotonic()) > 0:
                 self._check(stopping, holding=True)
+                self.busy_since = time.monotonic()
                 await sleep(min(left, STOP_POLL_SECONDS))
             limit = RateLimit(low=self.low, margin=self.margin)  # a new window: unknown
         limit.spend()
