@@ -101,3 +101,26 @@ def _runs(db_url: str):  # type: ignore[no-untyped-def]
         return stored(db_url).runs
     except Exception:  # the schema may not exist yet
         return []
+
+
+def test_hairlink_crawl_has_a_time_limit(db_url: str, tmp_path: Path) -> None:
+    with LoopbackServer() as server:
+        _slow_forum(server)
+        config = write_config(tmp_path / "h.toml", db_url, server.base_url, "discourse",
+                              extra="delay = 0\nconcurrency = 1")
+        argv = [sys.executable, "-m", "hairlink", "--config", str(config), "crawl", "forum",
+                "--time-limit", "8s", "-s", "AUTOTHROTTLE_ENABLED=0",
+                "-s", "HAIRLINK_STORE_FLUSH_SECONDS=600"]
+        started = time.monotonic()
+        result = subprocess.run(argv, cwd=ROOT, env=crawl_env(), capture_output=True,
+                                text=True, timeout=120)
+        took = time.monotonic() - started
+    assert result.returncode == 1, result.stdout + result.stderr[-3000:]
+    [run] = _runs(db_url)
+    assert run.status == "cancelled" and "time limit of 8s reached" in (run.message or "")
+    assert run.items < 80 and stored(db_url).total_rows == run.items
+    assert took < 60
+    bad = subprocess.run([sys.executable, "-m", "hairlink", "--config", str(config), "crawl",
+                          "forum", "--time-limit", "soon"], cwd=ROOT, env=crawl_env(),
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--time-limit" in bad.stderr
