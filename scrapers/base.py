@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import Engine, select
@@ -156,6 +156,8 @@ class HairlinkSpider(scrapy.Spider):
         max_pages = DEFAULT_MAX_PAGES if max_pages is None else int(max_pages)
         self.max_pages: int | None = max_pages if max_pages > 0 else None
         self.started_at = utcnow()
+        self.last_drop_reason: str | None = None
+        self.refused_targets: set[str] = set()  # first list pages that asked us to log in
         self._engine: Engine | None = None
         self._source_id: int | None = None
 
@@ -238,11 +240,12 @@ class HairlinkSpider(scrapy.Spider):
         try:
             return parser(response)
         except MALFORMED as exc:
-            self.drop_page(response, f"malformed_{what}", exc)
+            self.drop_page(response, getattr(exc, "reason", None) or f"malformed_{what}", exc)
             return None
 
     def drop_page(self, response: Response, reason: str, exc: BaseException | None = None) -> None:
         """Count a page whose items are lost under `hairlink/dropped/<reason>` and log it."""
+        self.last_drop_reason = reason
         count_drop(self.crawler.stats if self.crawler else None, reason)
         logger.warning("dropped %s (%s): %s", response.url, reason,
                        f"{type(exc).__name__}: {exc}" if exc else "")
@@ -287,6 +290,9 @@ class ForumSpider(HairlinkSpider):
 
     list_kind = "list_page"
     thread_kind = "thread_page"
+    # A first list page refused with this reason counts its target as closed to us; when
+    # every target is, the crawl ends with this reason (the run is `failed`, not `finished`).
+    refusal_reason = "login_required"
 
     def list_urls(self) -> list[str]:
         """The first list page of every configured target."""
@@ -315,11 +321,16 @@ class ForumSpider(HairlinkSpider):
                               cb_kwargs={"page": page, "previous": previous},
                               errback=self.list_failed, **self.request_kwargs())
 
-
     def parse_list(self, response: Response, page: int = 1,
                    previous: tuple[str, ...] = ()) -> Any:
         listing = self.parse_or_drop(response, self.parse_list_page, self.list_kind)
         if listing is None:
+            if page == 1 and self.last_drop_reason == self.refusal_reason:
+                # (the URL asked for, before any redirect to the login form)
+                self.refused_targets.add((response.meta.get("redirect_urls") or
+                                          [response.url])[0])
+                if len(self.refused_targets) >= len(set(self.list_urls())):
+                    raise CloseSpider(self.refusal_reason)
             return
         ids = tuple(e.external_id for e in listing.entries)
         if ids and ids == previous:
@@ -345,7 +356,7 @@ class ForumSpider(HairlinkSpider):
         try:
             item = self.assemble(acc, page, entry)
         except ParseError as exc:
-            self.drop_page(response, f"malformed_{self.thread_kind}", exc)
+            self.drop_page(response, exc.reason or f"malformed_{self.thread_kind}", exc)
             return
         # A later page that adds no reply ends paging (an endless or looping pager).
         grew = len(item.replies) > had
@@ -370,7 +381,6 @@ class ForumSpider(HairlinkSpider):
     def list_failed(self, failure: Any) -> None:
         """A list page could not be downloaded: its threads are unknown; count it."""
         self.count_fetch_failure(failure, "list_page")
-
 
     def assemble(self, acc: ThreadItem | None, page: ThreadPage,
                  entry: ListEntry | None) -> ThreadItem:
