@@ -271,9 +271,9 @@ class StudyModel:
 
     def shared_terms(self, terms: Iterable[int], index: int, limit: int = 5) -> list[str]:
         """The study's keywords among `terms` (vocabulary indices), most weighty first."""
-        rank = self._keyword_rank[index]
-        hits = sorted((r, j) for j in terms if (r := rank.get(j)) is not None)
-        return [self._vocab_list[j] for _, j in hits[:limit]]
+        rank = self._keyword_rank[index]  # distinct ranks: sorting by rank alone is exact
+        hits = sorted(rank.keys() & terms, key=rank.__getitem__)
+        return [self._vocab_list[j] for j in hits[:limit]]
 
 
 class ThreadFeatures:
