@@ -36,6 +36,7 @@ from aggregator.linker import StudyModel
 from aggregator.outcomes import OutcomeCues, load_outcome_cues
 from aggregator.similar import update_similar
 from aggregator.tagger import Tagger
+from aggregator.thread_marks import ThreadMarks
 from aggregator.topic_pool import CandidatePool, plan_topics
 from models.entities import ThreadStudyLink
 
@@ -190,8 +191,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             (np.int64, np.int64, np.float64, bool), strict=True))
     pool.add(seeded_s, seeded_t, seeded_v)
     citation_rows: list[dict[str, Any]] = []
-    hashes: list[tuple[int, str, str | None]] = []  # (thread id, hash, summary)
+    hashes = ThreadMarks()
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
+    info_limit = 20_000  # pruned to the pool's threads when it grows past this
     done = 0
 
     if progress:
@@ -206,18 +208,23 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             store.delete_all_thread_treatments(session)
 
         def finish(batch: list[tuple[ThreadText, str]], block: Block) -> None:
-            nonlocal done
+            nonlocal done, info_limit
             store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
                                             block.tag_rows)
+            store.write_summaries(session, block.summaries)
             session.commit()
             summaries = block.summaries
-            hashes.extend((text.id, h, summaries.get(text.id)) for text, h in batch
-                          if text.id in summaries)
+            hashes.extend((text.id, h) for text, h in batch if text.id in summaries)
             stats.threads_tagged += len(block.tagged_ids)
             stats.thread_treatments += len(block.tag_rows)
             citation_rows.extend(block.citation_rows)
             pool.add(block.s, block.t, block.v)
             info.update(block.info)
+            if len(info) > info_limit:  # keep only what a link or candidate can still use
+                kept = pool.thread_ids()
+                for thread_id in [t for t in info if t not in kept]:
+                    del info[thread_id]
+                info_limit = 2 * len(info) + 20_000
             done += len(batch)
             stats.threads_scanned += len(batch)
             if progress:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, literal, or_, select, tuple_, update
@@ -208,7 +209,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     """Insert rows (dicts with the same keys) through the fast bulk path."""
     if rows:
         columns = [c.name for c in table.columns if c.name in rows[0]]
-        bulk_write(session, table, columns, [tuple(row[c] for c in columns) for row in rows])
+        values = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+        bulk_write(session, table, columns, list(map(values, rows)))
 
 
 def topic_entries(session: Session) -> list[tuple[int, int, float, bool]]:
@@ -290,10 +292,17 @@ def insert_candidates(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     insert_rows(session, TopicCandidate.__table__, rows)
 
 
-def mark_threads(session: Session, hashes: Sequence[tuple[int, str, str | None]]) -> None:
-    """Remember the content hash each thread was aggregated at, and its summary."""
+def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
+    """Remember the content hash each thread was aggregated at."""
     for chunk in batched(hashes, 20_000):
-        bulk_update(session, Thread.__table__, "id", ["aggregated_hash", "summary"], chunk)
+        bulk_update(session, Thread.__table__, "id", ["aggregated_hash"], chunk)
+
+
+def write_summaries(session: Session, summaries: dict[int, str | None]) -> None:
+    """Store the summaries of re-tagged threads (None entries: not computed, left alone)."""
+    rows = [(i, s) for i, s in summaries.items() if s is not None]
+    for chunk in batched(rows, 20_000):
+        bulk_update(session, Thread.__table__, "id", ["summary"], chunk)
 
 
 def tagged_thread_ids(session: Session) -> list[int]:

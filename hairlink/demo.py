@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -181,9 +180,11 @@ def stage_crawl(config: Config, log_path: Path) -> str:
     All sources run in one such process: on SQLite, several crawl processes writing at
     once can hit "database is locked", and one process saves the start-up time of five.
     """
+    from scheduler.crawls import run_command
+
     names = [source.name for source in config.sources]
-    argv = [sys.executable, "-m", "scrapers.run", *names, "--config", str(config.path),
-            "--log-file", str(log_path), "--log-level", "INFO"]
+    argv = run_command(names, config_path=config.path,
+                       options=["--log-file", str(log_path), "--log-level", "INFO"])
     done = subprocess.run(argv, capture_output=True, text=True,
                           env=os.environ.copy(), check=False)
     runs = []

@@ -46,6 +46,11 @@ def _search_clause(text: str) -> Any:
     return or_(*clauses)
 
 
+# A study search is one substring: longer than this it matches nothing anyway, and SQLite
+# refuses LIKE patterns over 50,000 bytes.
+MAX_STUDY_SEARCH = 500
+
+
 def study_select(treatment: str | None = None, search: str | None = None,
                  cites: int | None = None, cited_by: int | None = None,
                  ) -> Select[tuple[Study]]:
@@ -59,7 +64,7 @@ def study_select(treatment: str | None = None, search: str | None = None,
         stmt = stmt.where(Study.id.in_(
             select(StudyTreatment.study_id).where(StudyTreatment.treatment_id == treatment)))
     if search and search.strip():
-        stmt = stmt.where(_search_clause(search))
+        stmt = stmt.where(_search_clause(search.strip()[:MAX_STUDY_SEARCH]))
     return stmt.order_by(Study.pub_year.desc().nulls_last(), Study.pub_month.desc().nulls_last(),
                          Study.id)
 
@@ -90,7 +95,7 @@ def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
         "authors": list(study.authors or []),
         "tldr": study.tldr,
         "citation_count": study.citation_count,
-        "url": study.url or default_url(study),
+        "url": web_url(study.url) or default_url(study),
         "treatments": treatments,
         "abstract": study.abstract,
         "mesh_terms": list(study.mesh_terms or []),
@@ -98,6 +103,14 @@ def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
         "enriched_at": study.enriched_at.isoformat(timespec="seconds")
         if study.enriched_at else None,
     }
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) URL, else None (a stored `javascript:` or `data:` URL is
+    never handed out)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
 
 
 def default_url(study: Study) -> str | None:

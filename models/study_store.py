@@ -74,7 +74,8 @@ def study_content_hash(study: Study) -> str:
     return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-# Column widths of the bounded text fields: a longer journal is cut, a longer URL dropped.
+# Column widths of the bounded text fields: a longer journal is cut, a longer URL dropped
+# (as is a URL that is not http(s)).
 _MAX_JOURNAL: int = Study.__table__.c.journal.type.length
 _MAX_URL: int = Study.__table__.c.url.type.length
 
@@ -82,8 +83,9 @@ _MAX_URL: int = Study.__table__.c.url.type.length
 def _fit(field: str, value: Any) -> Any:
     if field == "journal" and isinstance(value, str) and len(value) > _MAX_JOURNAL:
         return value[:_MAX_JOURNAL - 1].rstrip() + "…"
-    if field == "url" and isinstance(value, str) and len(value) > _MAX_URL:
-        return None
+    if field == "url" and isinstance(value, str) and (
+            len(value) > _MAX_URL or not value.strip().lower().startswith(("http://", "https://"))):
+        return None  # too long, or not a web link (`javascript:`...)
     return value
 
 

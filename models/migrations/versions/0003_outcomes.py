@@ -5,7 +5,7 @@ side_effects), and a thread summary (thread.summary). Every thread's aggregated 
 cleared so the next `hairlink aggregate` computes them for the threads already stored.
 
 Revision ID: 0003outcomes
-Revises: 0004references
+Revises: 0006authorsalt
 Create Date: 2026-12-02 01:40:00
 """
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0003outcomes'
-down_revision: str | None = '0004references'
+down_revision: str | None = '0006authorsalt'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
