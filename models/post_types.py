@@ -9,6 +9,8 @@ from datetime import datetime
 
 from models.identifiers import study_key
 
+SORTS = ("score", "new", "relevance")
+
 
 @dataclass(frozen=True)
 class StudyRef:
@@ -35,6 +37,15 @@ class PostLink:
     score: float
 
 
+@dataclass(frozen=True)
+class ReplyRef:
+    """A stored top reply of a thread, as `--with-replies` shows it."""
+
+    score: int | None
+    created_at: datetime | None
+    body: str
+
+
 @dataclass
 class Post:
     """One thread as the query API returns it."""
@@ -54,6 +65,7 @@ class Post:
     links: list[PostLink] = field(default_factory=list)
     relevance: float | None = None
     link_kind: str | None = None  # the kind of this post's link to the queried study
+    replies: list[ReplyRef] | None = None  # the stored top replies, when asked for
 
 
 @dataclass

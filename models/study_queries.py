@@ -9,12 +9,13 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from models.entities import Study, StudyTreatment
-from models.identifiers import NORMALISERS, identifier_url
+from models.identifiers import NORMALISERS, identifier_url, study_key
 from models.post_rows import chunked
 from models.study_keys import StudyKeyError, parse_study_key
 
-# The keys every listed study carries (JSON and CSV output), in this order.
-STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "journal", "year", "month", "authors",
+# The keys every listed study carries (JSON and CSV output), in this order; `key` is the one
+# `show`, `--study` and the web view take.
+STUDY_FIELDS = ("key", "pmid", "doi", "pmcid", "title", "journal", "year", "month", "authors",
                 "tldr", "citation_count", "url", "treatments", "abstract", "mesh_terms",
                 "publication_types", "enriched_at")
 
@@ -66,6 +67,7 @@ def treatments_of(session: Session, study_ids: list[int]) -> dict[int, list[str]
 def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
     """A study as a plain dict with the keys of STUDY_FIELDS."""
     return {
+        "key": study_key(study.pmid, study.doi, study.pmcid, study.id),
         "pmid": study.pmid,
         "doi": study.doi,
         "pmcid": study.pmcid,

@@ -17,6 +17,7 @@ import humanize
 from models.entities import Study
 from models.identifiers import identifier_url
 from models.identifiers import study_key as identifier_key
+from models.post_output import excerpt  # noqa: F401  (re-exported: one excerpt rule)
 from models.post_types import Post
 
 _SAFE_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
@@ -54,15 +55,6 @@ def score_label(score: int | None, source_kind: str = "reddit") -> str:
         return "no votes"
     noun = SCORE_NOUNS.get(source_kind, "vote")
     return f"{score:,} {noun}" + ("" if score in (1, -1) else "s")
-
-
-def excerpt(text: str, limit: int = 280) -> str:
-    """The start of `text`, whitespace collapsed, cut at a word with an ellipsis."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
-    return cut.rstrip(" ,.;:") + "…"
 
 
 def month_year(study: Study) -> str:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from aggregator.lexicon import LexiconError, load_lexicon
-from aggregator.store import sync_treatments
 from hairlink.app import app, console, fail, state
-from models.db import session_scope
-from models.migrate import current_revision, head_revision, upgrade
-from models.queries import source_overview
+from hairlink.names import check_choice
 
 
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database schema, or upgrade it to this version, and load the treatments
-    of the lexicon."""
+    of the lexicon. The one command that migrates; the others ask for it."""
+    from aggregator.lexicon import LexiconError, load_lexicon
+    from aggregator.store import sync_treatments
+    from models.db import session_scope
+    from models.migrate import current_revision, head_revision, upgrade
+
     st = state(ctx)
     engine = st.engine
     try:
@@ -44,20 +43,29 @@ def init(ctx: typer.Context) -> None:
 @app.command()
 def sources(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                     help="table or json")] = "table",
 ) -> None:
     """List the configured sources with their last crawl."""
+    import json
+
+    from rich.table import Table
+
+    from models.db import session_scope
+    from models.queries import source_overview
+
+    check_choice(fmt, ("table", "json"), "--format")
     st = state(ctx)
     config = st.config
-    upgrade(st.engine)
-    with session_scope(st.engine) as session:
+    with session_scope(st.ready_engine()) as session:
         rows = source_overview(session, config.sources)
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
-    table = Table(title=f"sources ({config.path or 'defaults'})")
+    table = Table(title=f"sources ({config.path or 'defaults'})", expand=True)
     for column in ("name", "kind", "base url", "schedule", "threads", "last crawl", "status"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold", no_wrap=column in ("name", "threads"),
+                         ratio=2 if column in ("base url", "last crawl") else 1)
     for row in rows:
         table.add_row(row["name"], row["kind"], row["base_url"], row["schedule"] or "-",
                       str(row["threads"]), row["last_started"] or "never",

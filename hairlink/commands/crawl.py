@@ -14,19 +14,18 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
-from rich.live import Live
-from rich.table import Table
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
 from hairlink.app import app, console, err_console, fail, state
 from models.config import Config, SourceConfig
-from models.crawl_runs import create_run, finish_run
-from models.entities import CrawlRun
-from models.migrate import ensure_schema
+
+if TYPE_CHECKING:  # imported where used: `hairlink --help` must start fast
+    from rich.table import Table
+    from sqlalchemy import Engine
+
+    from models.entities import CrawlRun
 
 POLL_SECONDS = 0.5
 
@@ -80,12 +79,19 @@ def pick_sources(config: Config, names: list[str], all_: bool) -> list[SourceCon
 
 def run_rows(engine: Engine, run_ids: list[int]) -> dict[int, CrawlRun]:
     """The crawl-run rows by id (fresh reads)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from models.entities import CrawlRun
+
     with Session(engine) as session:
         runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)))
         return {run.id: run for run in runs}
 
 
 def progress_table(children: list[ChildCrawl], rows: dict[int, CrawlRun]) -> Table:
+    from rich.table import Table
+
     table = Table(show_header=True, header_style="bold")
     for column in ("source", "kind", "run", "status", "pages", "items", "dropped", "errors",
                    "time"):
@@ -113,7 +119,12 @@ def progress_line(source: SourceConfig, row: CrawlRun | None) -> str:
 def run_crawls(engine: Engine, config: Config, sources: list[SourceConfig], full: bool,
                settings: list[str], log_level: str | None, live: bool) -> dict[int, CrawlRun]:
     """Start one subprocess per source, follow them to the end; the final rows."""
-    ensure_schema(engine)
+    from rich.live import Live
+
+    from models.crawl_runs import create_run, finish_run
+    from models.migrate import require_schema
+
+    require_schema(engine)
     children: list[ChildCrawl] = []
     for src in sources:
         run_id = create_run(engine, src.name, src.kind, os.getpid())  # until the child claims it

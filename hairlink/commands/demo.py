@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from hairlink.app import app, console, fail
-from hairlink.demo import DEFAULT_OUT, DemoError, DemoResult, run_demo
+from hairlink.errors import writable_dir
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from hairlink.demo import DemoResult
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(
-        "--out", help="Directory for the database, config, site and digests.")] = Path(
-        DEFAULT_OUT),
+    out: Annotated[Path | None, typer.Option(
+        "--out", metavar="DIR", help="Directory for the database, config, site and digests "
+        "(default: ./hairlink-demo).")] = None,
 ) -> None:
     """Crawl bundled sample forums on loopback, enrich, aggregate, export: all offline."""
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} exists and is not a directory", code=2)
+    from hairlink.demo import DEFAULT_OUT, DemoError, run_demo
+
+    out = writable_dir(out or Path(DEFAULT_OUT), "--out")
     try:
         result = run_demo(out, progress=lambda line: console.print(
             line, highlight=False, markup=False))
@@ -33,6 +38,8 @@ def demo(
 
 def summary_table(result: DemoResult) -> Table:
     """Threads per source, treatments found, links made."""
+    from rich.table import Table
+
     summary = result.summary
     table = Table(title=f"hairlink demo ({result.out_dir})")
     for column in ("source", "kind", "threads", "replies", "threads with treatments"):

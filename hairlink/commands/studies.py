@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
-from sqlalchemy.orm import Session
 
-from aggregator.lexicon import LexiconError, load_lexicon
-from aggregator.store import sync_treatments
 from hairlink.app import app, console, fail, state
 from hairlink.commands.importing import import_app
-from models.db import session_factory
-from models.migrate import upgrade
-from models.study_queries import STUDY_FIELDS, list_studies
-from scrapers.enrich.run import enrich
-from scrapers.enrich.settings import EnrichSettings
-from scrapers.importers.studies import ImportProblem, import_study_files
-from scrapers.parsers.studyfiles import FORMATS
+from hairlink.names import check_choice
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from sqlalchemy.orm import Session
 
 studies_app = typer.Typer(
     name="studies",
@@ -45,6 +35,11 @@ def _csv_cell(value: Any) -> str:
 
 def render_csv(rows: list[dict[str, Any]]) -> str:
     """Studies as CSV with a header row (lists joined with '; ')."""
+    import csv
+    import io
+
+    from models.study_queries import STUDY_FIELDS
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(STUDY_FIELDS)
@@ -63,42 +58,73 @@ def _authors_short(authors: list[str]) -> str:
 def studies_list(
     ctx: typer.Context,
     treatment: Annotated[str | None, typer.Option(
-        "--treatment", "-t", help="Only studies about this treatment id.")] = None,
+        "--treatment", "-t", metavar="ID",
+        help="Only studies about this treatment (id or alias).")] = None,
     search: Annotated[str | None, typer.Option(
-        "--search", "-s", help="Text in title/abstract/TLDR/journal, or an identifier.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv")] = "table",
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N.")] = None,
+        "--search", "-s", metavar="TEXT",
+        help="Text in title/abstract/TLDR/journal, or an identifier.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                     help="table, json or csv")] = "table",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="N",
+                                              help="At most N.")] = None,
 ) -> None:
-    """List stored studies (newest first). Subcommand: enrich."""
+    """List stored studies (newest first), each with the key `show` and `--study` take.
+    Subcommand: enrich."""
     if ctx.invoked_subcommand is not None:
         return
-    if fmt not in OUTPUT_FORMATS:
-        fail(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {fmt!r}", code=2)
+    import json
+
+    from hairlink.names import resolve_treatments
+    from models.db import session_factory
+    from models.study_queries import list_studies
+
+    check_choice(fmt, OUTPUT_FORMATS, "--format")
     st = state(ctx)
-    upgrade(st.engine)
-    with session_factory(st.read_engine)() as session:
-        rows = list_studies(session, treatment=treatment, search=search, limit=limit)
+    treatment_id = (resolve_treatments([treatment], st.config.lexicon)[0]
+                    if treatment and treatment.strip() else None)
+    with session_factory(st.ready_engine())() as session:
+        rows = list_studies(session, treatment=treatment_id, search=search, limit=limit)
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
         typer.echo(render_csv(rows), nl=False)
         return
-    table = Table(title=f"studies ({len(rows)})", show_lines=False)
-    for column in ("id", "title", "journal", "year", "authors", "cited", "treatments", "tldr"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        ident = (f"PMID {row['pmid']}" if row["pmid"] else
-                 f"doi:{row['doi']}" if row["doi"] else row["pmcid"] or "")
-        table.add_row(escape(ident), escape(row["title"] or ""), escape(row["journal"] or ""),
-                      str(row["year"] or ""), escape(_authors_short(row["authors"])),
-                      "" if row["citation_count"] is None else str(row["citation_count"]),
-                      ", ".join(row["treatments"]), escape(row["tldr"] or ""))
-    console.print(table)
+    console.print(studies_table(rows, wide=console.width >= 120))
     if not rows:
         console.print("no studies match" if (treatment or search) else
                       "no studies yet: add a pubmed source and crawl it, or "
                       "`hairlink import studies FILE`")
+
+
+def studies_table(rows: list[dict[str, Any]], wide: bool = False) -> Table:
+    """Studies as a Rich table that fits 80 columns: key, year and citations kept whole,
+    title and treatments folded; journal, authors and TLDR only on a wide terminal."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"studies ({len(rows)})", expand=True, show_lines=False,
+                  pad_edge=False)
+    table.add_column("key", no_wrap=True)
+    table.add_column("year", no_wrap=True)
+    table.add_column("title", ratio=4, overflow="fold", min_width=20)
+    if wide:
+        table.add_column("journal", ratio=2, overflow="fold")
+        table.add_column("authors", ratio=2, overflow="fold")
+    table.add_column("cited", no_wrap=True, justify="right")
+    table.add_column("treatments", ratio=2, overflow="fold")
+    if wide:
+        table.add_column("tldr", ratio=4, overflow="fold")
+    for row in rows:
+        cells = [Text(row["key"]), str(row["year"] or ""), Text(row["title"] or "")]
+        if wide:
+            cells += [Text(row["journal"] or ""), Text(_authors_short(row["authors"]))]
+        cells += ["" if row["citation_count"] is None else str(row["citation_count"]),
+                  ", ".join(row["treatments"])]
+        if wide:
+            cells.append(Text(row["tldr"] or ""))
+        table.add_row(*cells)
+    return table
 
 
 @studies_app.command("enrich")
@@ -128,6 +154,10 @@ def studies_enrich(
 ) -> None:
     """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback);
     complete missing titles, journals and years from Crossref by DOI."""
+    from models.db import session_factory
+    from scrapers.enrich.run import enrich
+    from scrapers.enrich.settings import EnrichSettings
+
     st = state(ctx)
     overrides: dict[str, Any] = {}
     if delay is not None:
@@ -142,8 +172,7 @@ def studies_enrich(
                                            section=st.config.section("enrich"), **overrides)
     except ValueError as exc:
         fail(f"configuration error: {exc}", code=2)
-    upgrade(st.engine)
-    with session_factory(st.engine)() as session:  # enrichment commits once per batch
+    with session_factory(st.ready_engine(write=True))() as session:  # commits per batch
         report = enrich(session, settings, everything=everything, limit=limit,
                         progress=lambda text: typer.echo(text, err=True))
     for message in report.messages:
@@ -159,6 +188,9 @@ def studies_enrich(
 
 def _sync_lexicon_treatments(session: Session, lexicon_path: Path | None) -> None:
     """Make the lexicon's treatments known, so a file's `treatments` ids can be attached."""
+    from aggregator.lexicon import LexiconError, load_lexicon
+    from aggregator.store import sync_treatments
+
     try:
         sync_treatments(session, load_lexicon(lexicon_path))
         session.commit()
@@ -171,20 +203,34 @@ def _sync_lexicon_treatments(session: Session, lexicon_path: Path | None) -> Non
 @import_app.command("studies")
 def import_studies(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="PubMed XML, RIS, CSV or JSONL files.")],
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", help="PubMed XML, RIS, CSV or JSONL files.")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help=f"One of {', '.join(FORMATS)} (default: by extension).")] = None,
+        "--format", "-f", metavar="FORMAT",
+        help="pubmed, ris, csv or jsonl (default: by extension).")] = None,
 ) -> None:
-    """Import curated study lists; a paper met twice is merged into one record."""
-    if fmt is not None and fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", code=2)
+    """Import curated study lists; a paper met twice is merged into one record. Bad rows
+    are reported as FILE:LINE: reason and the rest is imported."""
+    from models.db import session_factory
+    from scrapers.importers.studies import ImportProblem, import_study_files
+    from scrapers.parsers.studyfiles import FORMATS, UnknownFormat, detect_format
+
+    if fmt is not None:
+        check_choice(fmt, FORMATS, "--format")
+    for path in files:
+        if not path.is_file():
+            fail(f"{path}: no such file", code=2)
+        try:
+            detect_format(path, fmt)
+        except UnknownFormat as exc:
+            fail(str(exc), code=2)
     st = state(ctx)
-    upgrade(st.engine)
+    engine = st.ready_engine(write=True)
 
     def show(problem: ImportProblem) -> None:
         typer.echo(str(problem), err=True)
 
-    with session_factory(st.engine)() as session:  # the importer commits once per file
+    with session_factory(engine)() as session:  # the importer commits once per file
         _sync_lexicon_treatments(session, st.config.lexicon)
         report = import_study_files(session, files, fmt=fmt, on_problem=show)
     typer.echo(f"read {report.read} studies from {report.files} file(s): "

@@ -8,8 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from hairlink.app import app, console, fail, state
-from scrapers.distributed.frontier import DistributedError
-from scrapers.distributed.worker import WorkerOptions, run_worker
 
 
 @app.command("worker")
@@ -33,6 +31,9 @@ def worker(
     per machine (or several); `hairlink crawl` and the scheduler seed the queues. Stop with
     Ctrl-C or SIGTERM: unfinished requests go back to the queue.
     """
+    from scrapers.distributed.frontier import DistributedError
+    from scrapers.distributed.worker import WorkerOptions, run_worker
+
     config = state(ctx).config
     names = [name.strip() for value in sources or [] for name in value.split(",")
              if name.strip()]
