@@ -4,6 +4,7 @@ and a "did you mean ..." hint instead of an empty result."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -59,8 +60,11 @@ def resolve_treatments(values: Iterable[str], lexicon_path: Path | str | None,
     for value in wanted:
         tid = names.get(value.lower()) or names.get(alias_key(value))
         if tid is None:
-            raise unknown_name("treatment", value, sorted(set(names.values())) + [
-                n for n in names if n.isascii() and " " not in n], option)
+            close = difflib.get_close_matches(alias_key(value), list(names), n=12, cutoff=0.6)
+            ids = list(dict.fromkeys(names[c] for c in close))[:3]
+            hint = ("; did you mean " + " or ".join(repr(i) for i in ids) + "?" if ids else
+                    "; the lexicon (aggregator/lexicon.toml) lists them")
+            raise UserError(f"unknown treatment {value!r} ({option}){hint}", USAGE)
         ids.append(tid)
     return list(dict.fromkeys(ids))
 
