@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 try:  # typer >= 0.20 vendors click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -33,9 +33,30 @@ def print_error(message: str) -> None:
                       soft_wrap=True)
 
 
+class _NamedArgument(TyperArgument):
+    """An argument whose help shows its metavar (`KEY`), not a Python type (`<str>`)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+def _name_arguments(command: Any) -> None:
+    """Every argument given a metavar shows only that in `--help`, in every subcommand."""
+    for param in getattr(command, "params", ()):
+        if isinstance(param, TyperArgument) and param.metavar:
+            param.__class__ = _NamedArgument
+    for sub in getattr(command, "commands", {}).values():
+        _name_arguments(sub)
+
+
 class HairlinkGroup(TyperGroup):
     """The root command: every expected failure of any command ends here as one line
-    `error: ...` and exit 2 (usage, config) or 1 (runtime); `--debug` re-raises instead."""
+    `error: ...` and exit 2 (usage, config) or 1 (runtime); `--debug` re-raises instead.
+    Help shows metavars (`KEY`, `N`, `PATH`), never Python types."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _name_arguments(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -115,7 +136,7 @@ class State:
     def ready_engine(self, write: bool = False) -> Engine:
         """The engine of a database at this version's schema: `hairlink init` is the one
         command that creates or upgrades it; others stop with `run hairlink init`."""
-        from models.migrate import require_schema
+        from models.schema_version import require_schema
 
         engine = self.engine
         require_schema(engine)
@@ -146,8 +167,9 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     config: Annotated[str | None, typer.Option(
-        "--config", "-c", help="Config file (default: $HAIRLINK_CONFIG, else ./hairlink.toml).",
-        envvar=None)] = None,
+        "--config", "-c", metavar="PATH",
+        help="Config file (default: $HAIRLINK_CONFIG, else ./hairlink.toml).", envvar=None)
+    ] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
     debug: Annotated[bool, typer.Option(

@@ -123,7 +123,7 @@ def explain(exc: BaseException, database_url: str | None = None) -> tuple[str, i
     from sqlalchemy import exc as sa_exc
 
     from models.config import ConfigError
-    from models.migrate import SchemaNotReady
+    from models.schema_version import SchemaNotReady
 
     if isinstance(exc, UserError):
         return exc.message, exc.code

@@ -44,27 +44,6 @@ def ensure_schema(engine: Engine) -> None:
         upgrade(engine)
 
 
-class SchemaNotReady(RuntimeError):
-    """The database has no hairlink schema, or one of another version: run `hairlink init`."""
-
-
-def require_schema(engine: Engine) -> None:
-    """Raise SchemaNotReady unless the database is at this version's head revision.
-
-    Only `hairlink init`, the demo and the scheduler's start migrate; every other command
-    checks with this and names the fix.
-    """
-    where = engine.url.render_as_string(hide_password=True)
-    current = current_revision(engine)
-    if current is None:
-        raise SchemaNotReady(f"the database {where} has no hairlink tables: run "
-                             "`hairlink init`")
-    head = head_revision()
-    if current != head:
-        raise SchemaNotReady(f"the database {where} is at schema revision {current}, this "
-                             f"hairlink needs {head}: run `hairlink init` to upgrade it")
-
-
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
     with engine.connect() as connection:

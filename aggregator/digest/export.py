@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
-from aggregator.digest.present import file_stem
+from aggregator.digest.present import SAMPLE_LINK_NOTE, file_stem
 from aggregator.digest.views import DigestView, digest_view
 from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
@@ -142,6 +142,8 @@ def render_markdown(view: DigestView, **_: Any) -> str:
         for number, post in enumerate(posts, 1):
             title = md_escape(post.title)
             link = f"[{title}]({_md_url(post.url)})" if post.url else title
+            if post.sample_link:
+                link += f" ({SAMPLE_LINK_NOTE})"
             details = " · ".join([post.score_label, post.comments_label, post.age,
                                   md_escape(post.community)])
             lines.append(f"{number}. **{link}** — {details}")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import ipaddress
 import re
 from datetime import datetime, timedelta
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import humanize
 
@@ -34,6 +36,26 @@ def safe_url(url: str | None) -> str | None:
     if _UNSAFE_CHARS.search(url) or not _SAFE_URL.match(url):
         return None
     return url
+
+
+SAMPLE_LINK_NOTE = "sample link: a local test server, dead once it stops"
+
+
+def is_loopback_url(url: str | None) -> bool:
+    """Whether `url` points at this machine (the demo's sample server, a test forum): such
+    a link stops working when that server stops, so digests mark it."""
+    if not url:
+        return False
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def age(moment: datetime, now: datetime) -> str:

@@ -15,6 +15,7 @@ from aggregator.digest.present import (
     community_line,
     excerpt,
     file_stem,
+    is_loopback_url,
     month_year,
     safe_url,
     score_label,
@@ -41,6 +42,7 @@ class PostView:
     excerpt: str
     relevance: float | None
     post: Post
+    sample_link: bool = False  # the URL is on a loopback server (the demo's samples)
 
 
 @dataclass
@@ -95,6 +97,7 @@ def post_view(post: Post, now: datetime) -> PostView:
         excerpt=excerpt(post.body_start),
         relevance=post.relevance,
         post=post,
+        sample_link=is_loopback_url(post.url),
     )
 
 

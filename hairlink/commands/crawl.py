@@ -122,7 +122,7 @@ def run_crawls(engine: Engine, config: Config, sources: list[SourceConfig], full
     from rich.live import Live
 
     from models.crawl_runs import create_run, finish_run
-    from models.migrate import require_schema
+    from models.schema_version import require_schema
 
     require_schema(engine)
     children: list[ChildCrawl] = []
@@ -163,12 +163,14 @@ def run_crawls(engine: Engine, config: Config, sources: list[SourceConfig], full
 @app.command()
 def crawl(
     ctx: typer.Context,
-    names: Annotated[list[str] | None, typer.Argument(help="Source names.")] = None,
+    names: Annotated[list[str] | None, typer.Argument(metavar="NAME",
+                                                       help="Source names.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every enabled source.")] = False,
     full: Annotated[bool, typer.Option("--full", help="Re-walk everything.")] = False,
     setting: Annotated[list[str] | None, typer.Option(
-        "--set", "-s", help="Scrapy setting override KEY=VALUE (repeatable).")] = None,
-    log_level: Annotated[str | None, typer.Option("--log-level",
+        "--set", "-s", metavar="KEY=VALUE",
+        help="Scrapy setting override KEY=VALUE (repeatable).")] = None,
+    log_level: Annotated[str | None, typer.Option("--log-level", metavar="LEVEL",
                                                   help="Crawl log level.")] = None,
 ) -> None:
     """Crawl sources now, one subprocess each, with a progress line per source."""

@@ -26,7 +26,7 @@ CHARTS = ("auto", "svg", "matplotlib", "none")
 def digest(
     ctx: typer.Context,
     keys: Annotated[list[str] | None, typer.Argument(
-        metavar="[KEY]...",
+        metavar="KEY",
         help="Study keys as `hairlink studies` prints them: pmid:N, doi:10.x/..., pmcid:PMCn.")
     ] = None,
     all_studies: Annotated[bool, typer.Option("--all", help="Every stored study.")] = False,
@@ -105,6 +105,10 @@ def _post_block(number: int, post: PostView) -> Text:
     if post.excerpt:
         text.append(f"\n   {post.excerpt}")
     text.append(f"\n   {post.url or '(no safe link)'}", style="blue")
+    if post.sample_link:
+        from aggregator.digest.present import SAMPLE_LINK_NOTE
+
+        text.append(f" ({SAMPLE_LINK_NOTE})", style="dim")
     return text
 
 

@@ -120,7 +120,7 @@ def byte_progress(enabled: bool) -> Iterator[ByteProgress | None]:
 def reddit_dump(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(
-        metavar="FILE...",
+        metavar="FILE",
         help="Dump files: RS_*.zst / RC_*.zst (zstd NDJSON) or plain .jsonl/.ndjson.")],
     subreddit: Annotated[str | None, typer.Option(
         "--subreddit", metavar="NAME",

@@ -133,23 +133,28 @@ def studies_enrich(
     everything: Annotated[bool, typer.Option(
         "--all", help="Ask again about studies enriched before.")] = False,
     s2_url: Annotated[str | None, typer.Option(
-        "--s2-url", help="Semantic Scholar base URL (default $HAIRLINK_S2_BASE_URL, else "
+        "--s2-url", metavar="URL",
+        help="Semantic Scholar base URL (default $HAIRLINK_S2_BASE_URL, else "
         "https://api.semanticscholar.org).")] = None,
     epmc_url: Annotated[str | None, typer.Option(
-        "--epmc-url", help="Europe PMC base URL (default $HAIRLINK_EPMC_BASE_URL, else "
+        "--epmc-url", metavar="URL",
+        help="Europe PMC base URL (default $HAIRLINK_EPMC_BASE_URL, else "
         "https://www.ebi.ac.uk).")] = None,
     crossref_url: Annotated[str | None, typer.Option(
-        "--crossref-url", help="Crossref base URL (default $HAIRLINK_CROSSREF_BASE_URL, else "
+        "--crossref-url", metavar="URL",
+        help="Crossref base URL (default $HAIRLINK_CROSSREF_BASE_URL, else "
         "https://api.crossref.org).")] = None,
     no_epmc: Annotated[bool, typer.Option(
         "--no-epmc", help="Do not fall back to Europe PMC.")] = False,
     no_crossref: Annotated[bool, typer.Option(
         "--no-crossref", help="Do not fill missing titles/journals/years from Crossref.")
                            ] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N studies.")
+    limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="N",
+                                                      help="At most N studies.")
                      ] = None,
     delay: Annotated[float | None, typer.Option(
-        "--delay", min=0.0, help="Seconds between Semantic Scholar requests (default 1).")
+        "--delay", min=0.0, metavar="SECONDS",
+        help="Seconds between Semantic Scholar requests (default 1).")
                      ] = None,
 ) -> None:
     """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback);
@@ -204,7 +209,7 @@ def _sync_lexicon_treatments(session: Session, lexicon_path: Path | None) -> Non
 def import_studies(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(
-        metavar="FILE...", help="PubMed XML, RIS, CSV or JSONL files.")],
+        metavar="FILE", help="PubMed XML, RIS, CSV or JSONL files.")],
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", metavar="FORMAT",
         help="pubmed, ris, csv or jsonl (default: by extension).")] = None,

@@ -17,7 +17,7 @@ def worker(
         "--sources", "-s", metavar="NAME", help="Sources to work on (repeatable or "
         "comma-separated; default: every enabled forum source).")] = None,
     concurrency: Annotated[int | None, typer.Option(
-        "--concurrency", "-n", min=1, max=256,
+        "--concurrency", "-n", min=1, max=256, metavar="N",
         help="Concurrent requests per source in this worker (default: the source's "
         "`concurrency`).")] = None,
     exit_when_idle: Annotated[float | None, typer.Option(
