@@ -125,7 +125,8 @@ def write_posts(results: list[Post], fmt: str, *, total: int,
         for post in results:
             writer.writerow(post_to_csv_row(post))
     else:
-        console.print(posts_table(results, total=total, offset=offset))
+        console.print(posts_table(results, total=total, offset=offset,
+                                  wide=console.width >= 120))
         if not results:
             console.print("no posts match" if not offset else f"no posts after {offset}")
         elif offset + len(results) < total:
@@ -141,32 +142,38 @@ def page_caption(shown: int, total: int, offset: int) -> str:
     return f"showing {shown} of {total}"
 
 
-def posts_table(results: list[Post], *, total: int, offset: int = 0) -> Table:
-    """The posts as a Rich table that fits 80 columns: the thread id, score, date and title
-    kept whole, long text folded (scraped text is never parsed as markup)."""
+def posts_table(results: list[Post], *, total: int, offset: int = 0,
+                wide: bool = False) -> Table:
+    """The posts as a Rich table that fits 80 columns: thread id, score (its unit below),
+    date and title kept readable, source and category under the title, long text folded
+    (scraped text is never parsed as markup)."""
     from rich.table import Table
     from rich.text import Text
 
     from models.post_output import score_unit
 
     table = Table(title=f"posts: {page_caption(len(results), total, offset)}", expand=True,
-                  show_lines=False, pad_edge=False, padding=(0, 1))
+                  show_lines=False, pad_edge=False)
     table.add_column("id", no_wrap=True, justify="right")
     table.add_column("score", no_wrap=True, justify="right")
     table.add_column("date", no_wrap=True)
-    table.add_column("where", ratio=2, overflow="fold")
-    table.add_column("title", ratio=4, overflow="fold", min_width=16)
-    table.add_column("treatments · studies", ratio=3, overflow="fold")
+    table.add_column("thread", ratio=3, overflow="fold", min_width=20)
+    table.add_column("treatments · studies", ratio=2, overflow="fold", min_width=12)
     for post in results:
         unit = score_unit(post) or "votes"
-        score = ("no votes" if post.score is None else
-                 f"{post.score:,} {unit[:-1] if post.score in (1, -1) else unit}")
+        if post.score is not None and post.score in (1, -1):
+            unit = unit[:-1]
+        score = Text("no votes" if post.score is None else
+                     f"{post.score:,}" + (" " if wide else "\n"))
+        if post.score is not None:
+            score.append(unit, style="dim")
+        thread = Text(post.title)
+        thread.append(f"\n{post.source}" + (f" / {post.category}" if post.category else ""),
+                      style="dim")
         studies = ", ".join(lk.study.key + ("" if lk.kind == "citation" else "~")
                             for lk in post.links)
         tags = " · ".join(x for x in (", ".join(post.treatments), studies) if x)
-        table.add_row(str(post.id), Text(score),
-                      post.created_at.strftime("%Y-%m-%d"),
-                      Text(f"{post.source}" + (f" / {post.category}" if post.category else "")),
-                      Text(post.title), Text(tags or "-"))
+        table.add_row(str(post.id), score, post.created_at.strftime("%Y-%m-%d"), thread,
+                      Text(tags or "-"))
     table.caption = "study~: a topical link (no citation)" if results else None
     return table

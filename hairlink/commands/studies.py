@@ -98,29 +98,32 @@ def studies_list(
 
 
 def studies_table(rows: list[dict[str, Any]], wide: bool = False) -> Table:
-    """Studies as a Rich table that fits 80 columns: key, year and citations kept whole,
-    title and treatments folded; journal, authors and TLDR only on a wide terminal."""
+    """Studies as a Rich table that fits 80 columns: the key whole (it is what `show` and
+    `--study` take), year and citations under the title, treatments folded; journal,
+    authors and TLDR only on a wide terminal."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=f"studies ({len(rows)})", expand=True, show_lines=False,
                   pad_edge=False)
     table.add_column("key", no_wrap=True)
-    table.add_column("year", no_wrap=True)
-    table.add_column("title", ratio=4, overflow="fold", min_width=20)
+    table.add_column("study", ratio=4, overflow="fold", min_width=20)
     if wide:
         table.add_column("journal", ratio=2, overflow="fold")
         table.add_column("authors", ratio=2, overflow="fold")
-    table.add_column("cited", no_wrap=True, justify="right")
-    table.add_column("treatments", ratio=2, overflow="fold")
+    table.add_column("treatments", ratio=2, overflow="fold", min_width=11)
     if wide:
         table.add_column("tldr", ratio=4, overflow="fold")
     for row in rows:
-        cells = [Text(row["key"]), str(row["year"] or ""), Text(row["title"] or "")]
+        study = Text(row["title"] or "(untitled)")
+        facts = [str(row["year"]) if row["year"] else "",
+                 "" if row["citation_count"] is None else f"cited {row['citation_count']:,}"]
+        if any(facts):
+            study.append("\n" + " · ".join(f for f in facts if f), style="dim")
+        cells: list[Any] = [Text(row["key"]), study]
         if wide:
             cells += [Text(row["journal"] or ""), Text(_authors_short(row["authors"]))]
-        cells += ["" if row["citation_count"] is None else str(row["citation_count"]),
-                  ", ".join(row["treatments"])]
+        cells.append(", ".join(row["treatments"]))
         if wide:
             cells.append(Text(row["tldr"] or ""))
         table.add_row(*cells)
