@@ -145,3 +145,13 @@ def test_digest_lists_the_citing_threads_of_a_study_first(demo_runs: dict[str, A
 def test_a_second_run_duplicates_nothing(demo_runs: dict[str, Any]) -> None:
     assert demo_runs["after_first"]["thread"] == 160
     assert demo_runs["after_second"] == demo_runs["after_first"]
+
+
+def test_exported_thread_links_to_the_sample_server_are_marked(demo_runs: dict[str, Any]
+                                                               ) -> None:
+    site = Path(demo_runs["out"]) / "site"
+    for page in site.glob("*.html"):
+        html = page.read_text("utf-8")
+        loopback_links = len(re.findall(r'<a href="http://127\.0\.0\.1:\d+/', html))
+        assert html.count("(sample link)") == loopback_links, page.name
+    assert any("(sample link)" in p.read_text("utf-8") for p in site.glob("*.html"))
