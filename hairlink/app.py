@@ -33,6 +33,12 @@ def print_error(message: str) -> None:
                       soft_wrap=True)
 
 
+def _usage_error(exc: UsageError) -> NoReturn:
+    command = exc.ctx.command_path if exc.ctx is not None else "hairlink"
+    print_error(f"{exc.format_message()} (see `{command} --help`)")
+    raise typer.Exit(USAGE) from None
+
+
 class _NamedArgument(TyperArgument):
     """An argument whose help shows its metavar (`KEY`), not a Python type (`<str>`)."""
 
@@ -58,15 +64,21 @@ class HairlinkGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         _name_arguments(self)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except NoArgsIsHelpError:
+            raise
+        except UsageError as exc:  # a bad global option
+            _usage_error(exc)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, KeyboardInterrupt, NoArgsIsHelpError):
             raise
         except UsageError as exc:
-            command = exc.ctx.command_path if exc.ctx is not None else "hairlink"
-            print_error(f"{exc.format_message()} (see `{command} --help`)")
-            raise typer.Exit(USAGE) from None
+            _usage_error(exc)
         except ClickException as exc:
             print_error(exc.format_message())
             raise typer.Exit(exc.exit_code) from None

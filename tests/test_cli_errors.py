@@ -120,6 +120,7 @@ CASES = [
     Case("crawl-unknown-source", ["crawl", "nosuch"], "ready", 2, "nosuch"),
     Case("unknown-command", ["postz"], "ready", 2, "No such command"),
     Case("unknown-option", ["posts", "--colour"], "ready", 2, "No such option"),
+    Case("unknown-global-option", ["--colour", "posts"], "ready", 2, "No such option"),
     Case("bad-int", ["posts", "--limit", "many"], "ready", 2, "--limit"),
     # the configuration
     Case("bad-config", ["--config", "{tmp}/bad.toml", "posts"], "ready", 2,

@@ -67,7 +67,8 @@ def sources(
         table.add_column(column, overflow="fold", no_wrap=column in ("name", "threads"),
                          ratio=2 if column in ("base url", "last crawl") else 1)
     for row in rows:
-        table.add_row(row["name"], row["kind"], row["base_url"], row["schedule"] or "-",
+        schedule = row["schedule"] or ("-" if row["configured"] else "not in config")
+        table.add_row(row["name"], row["kind"], row["base_url"], schedule,
                       str(row["threads"]), row["last_started"] or "never",
                       row["last_status"] or "-")
     console.print(table)

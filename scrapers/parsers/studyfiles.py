@@ -239,7 +239,7 @@ def _ris_chunks(stream: IO[str]) -> Iterator[tuple[int, str | RowProblem]]:
                 stray = None
             if lines:
                 yield start, RowProblem(
-                    f"RIS record not closed by an 'ER  -' line before line {number}")
+                    f"RIS record is not closed by an 'ER  -' line before line {number}")
             lines, start = [line], number
             continue
         if not lines:
@@ -254,7 +254,7 @@ def _ris_chunks(stream: IO[str]) -> Iterator[tuple[int, str | RowProblem]]:
     if stray is not None:
         yield stray_problem()
     if lines:
-        yield start, RowProblem("RIS record not closed by an 'ER  -' line")
+        yield start, RowProblem("RIS record is not closed by an 'ER  -' line")
 
 
 def _ris_author(name: str) -> str:

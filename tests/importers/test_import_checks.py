@@ -66,7 +66,8 @@ def test_ris_garbage_line_does_not_swallow_the_next_record(cli: Engine, tmp_path
     result = runner.invoke(app, ["import", "studies", str(path)])
     assert result.exit_code == 0, result.output
     assert f"{path}:6: a line outside any record" in result.output
-    assert f"{path}:11: RIS record not closed by an 'ER  -' line before line 14" in result.output
+    assert (f"{path}:11: RIS record is not closed by an 'ER  -' line before line 14"
+            in result.output)
     assert "read 3 studies" in result.output
     with Session(cli) as session:
         dois = sorted(session.scalars(select(Study.doi)))
