@@ -50,6 +50,7 @@ def sources(
     import json
 
     from rich.table import Table
+    from rich.text import Text
 
     from models.db import session_scope
     from models.queries import source_overview
@@ -63,14 +64,19 @@ def sources(
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
     table = Table(title=f"sources ({config.path or 'defaults'})", expand=True)
-    for column in ("name", "kind", "base url", "schedule", "threads", "last crawl", "status"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("name", "threads"),
-                         ratio=2 if column in ("base url", "last crawl") else 1)
+    table.add_column("name", no_wrap=True,  # the key column, kept whole at 80 columns
+                     min_width=max((len(r["name"]) for r in rows), default=4))
+    table.add_column("kind", no_wrap=True)
+    table.add_column("base url", ratio=3, overflow="fold")
+    table.add_column("schedule", ratio=2, overflow="fold")
+    table.add_column("threads", no_wrap=True, justify="right")
+    table.add_column("last crawl", ratio=2, overflow="fold")
     for row in rows:
         schedule = row["schedule"] or ("-" if row["configured"] else "not in config")
-        table.add_row(row["name"], row["kind"], row["base_url"], schedule,
-                      str(row["threads"]), row["last_started"] or "never",
-                      row["last_status"] or "-")
+        last = (f"{row['last_status']}\n{row['last_started']}" if row["last_started"]
+                else "never")
+        table.add_row(Text(row["name"]), row["kind"], Text(row["base_url"]), Text(schedule),
+                      f"{row['threads']:,}", last)
     console.print(table)
     if not rows:
         console.print("no sources configured: copy hairlink.example.toml to hairlink.toml")

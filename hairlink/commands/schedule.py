@@ -137,10 +137,13 @@ def list_jobs(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 
 
 def _status_cells(run: dict[str, Any] | None) -> list[str]:
+    """The last-run cells of the status table: when and how it ended, what it fetched."""
     if run is None:
-        return ["never", "-", "-", "-", "-", "-", "-", "-"]
-    return [run["status"], run["started_at"] or "-", run["duration"], str(run["pages"]),
-            str(run["items"]), str(run["dropped"]), str(run["errors"]), run["message"] or ""]
+        return ["never", "-", ""]
+    ended = f"{run['status']}\n{run['started_at'] or '-'} ({run['duration']})"
+    counts = (f"{run['pages']} pages, {run['items']} items\n{run['dropped']} dropped, "
+              f"{run['errors']} errors")
+    return [ended, counts, run["message"] or ""]
 
 
 def _distributed(config: Config) -> dict[str, Any] | None:
@@ -209,10 +212,13 @@ def status(
             out["distributed"] = distributed
         typer.echo(json.dumps(out, indent=2, default=str))
         return
-    table = Table(title="crawl runs")
-    for column in ("source", "next run", "status", "started", "took", "pages", "items",
-                   "dropped", "errors", "message"):
-        table.add_column(column)
+    table = Table(title="crawl runs", expand=True)  # fits 80 columns: the source kept whole
+    table.add_column("source", no_wrap=True,
+                     min_width=max((len(r["source"]) for r in rows), default=6))
+    table.add_column("next run", ratio=2, overflow="fold")
+    table.add_column("last run", ratio=3, overflow="fold")
+    table.add_column("fetched", ratio=3, overflow="fold")
+    table.add_column("message", ratio=3, overflow="fold")
     for row in rows:
         runs = row["runs"] or [None]
         for index, run_row in enumerate(runs):
