@@ -185,7 +185,8 @@ def main_options(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
     debug: Annotated[bool, typer.Option(
-        "--debug", help="Show the traceback of an error instead of one line.")] = False,
+        "--debug", envvar="HAIRLINK_DEBUG",
+        help="Show the traceback of an error instead of one line.")] = False,
 ) -> None:
     """hairlink: community threads about hair-loss treatments, linked to the research."""
     ctx.obj = State(config_path=config, debug=debug)

@@ -192,3 +192,23 @@ def test_writable_dir_names_a_read_only_folder(tmp_path: Path,
         writable_dir(tmp_path / "site", "--out")
     assert caught.value.code == 2
     assert "read-only file system" in caught.value.message and "--out" in caught.value.message
+
+
+def test_postgresql_connections_give_up_in_seconds() -> None:
+    from sqlalchemy import event
+
+    seen: list[dict[str, object]] = []
+    for url in ("postgresql://u@db.invalid/h", "postgresql://u@db.invalid/h?connect_timeout=3"):
+        engine = make_engine(url)
+
+        @event.listens_for(engine, "do_connect")
+        def capture(dialect: object, record: object, cargs: object,
+                    cparams: dict[str, object]) -> None:
+            seen.append(dict(cparams))
+            raise ConnectionRefusedError("captured")
+
+        with pytest.raises(Exception, match="captured"):
+            engine.connect()
+        engine.dispose()
+    assert seen[0]["connect_timeout"] == 10
+    assert seen[1]["connect_timeout"] == "3"  # the URL's own value wins
