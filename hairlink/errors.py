@@ -135,6 +135,9 @@ def explain(exc: BaseException, database_url: str | None = None) -> tuple[str, i
         return f"configuration error: bad database url: {_first_line(str(exc))}", USAGE
     if isinstance(exc, sa_exc.DBAPIError | sa_exc.OperationalError):
         return _database_message(exc, database_url)
+    if type(exc).__module__.startswith("redis") and "Connection" in type(exc).__name__:
+        return (f"cannot reach Redis: {_first_line(str(exc))}; start it or fix [redis] url "
+                "or HAIRLINK_REDIS_URL", RUNTIME)
     if isinstance(exc, ModuleNotFoundError) and exc.name and "psycopg" in exc.name:
         return ("PostgreSQL support is not installed: pip install 'hairlink[postgres]'",
                 USAGE)

@@ -212,3 +212,14 @@ def test_postgresql_connections_give_up_in_seconds() -> None:
         engine.dispose()
     assert seen[0]["connect_timeout"] == 10
     assert seen[1]["connect_timeout"] == "3"  # the URL's own value wins
+
+
+def test_unreachable_redis_is_one_line() -> None:
+    import redis
+
+    from hairlink.errors import explain
+
+    with pytest.raises(redis.ConnectionError) as caught:
+        redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=2).ping()
+    message, code = explain(caught.value)
+    assert code == 1 and message.startswith("cannot reach Redis") and "\n" not in message
