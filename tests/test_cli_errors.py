@@ -78,6 +78,11 @@ CASES = [
     Case("import-empty", ["import", "studies", str(ROOT / "tests/fixtures/studies/studies.csv")],
          "empty", 1, "run `hairlink init`"),
     Case("schedule-status-empty", ["schedule", "status"], "empty", 1, "run `hairlink init`"),
+    Case("crawl-empty", ["--config", "{tmp}/r.toml", "crawl", "tl"], "empty", 1,
+         "run `hairlink init`", _reddit_config),
+    Case("dump-empty", ["--config", "{tmp}/r.toml", "import", "reddit-dump",
+                        "{tmp}/dump.jsonl"], "empty", 1, "run `hairlink init`",
+         lambda t: (_reddit_config(t), (t / "dump.jsonl").write_text('{"id": "a"}\n'))),
     # paths that cannot be written
     Case("digest-out-proc", ["digest", "--all", "--out", "/proc/hairlink/site"], "ready", 2,
          "--out /proc/hairlink/site: cannot create the folder"),
