@@ -101,14 +101,14 @@ def posts(
         if with_replies:
             attach_replies(session, results)
         last_page = query.limit is None or len(results) < query.limit
-        total = (len(results) + offset if last_page and (results or not offset)
-                 else count_posts(session, query))
-    write_posts(results, fmt, total=total, offset=offset)
+        total = (len(results) + offset if fmt != "table" or (last_page and (results or not offset))
+                 else count_posts(session, query))  # "showing 50 of 160" in the table
+    write_posts(results, fmt, total=total, offset=offset, with_replies=with_replies)
 
 
-def write_posts(results: list[Post], fmt: str, *, total: int,
-                offset: int = 0) -> None:
-    """The posts on stdout as a table, JSON or CSV."""
+def write_posts(results: list[Post], fmt: str, *, total: int, offset: int = 0,
+                with_replies: bool = False) -> None:
+    """The posts on stdout as a table (`total` for its "showing N of M"), JSON or CSV."""
     import csv
     import json
     import sys
@@ -118,7 +118,6 @@ def write_posts(results: list[Post], fmt: str, *, total: int,
     if fmt == "json":
         typer.echo(json.dumps([post_to_dict(p) for p in results], indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        with_replies = any(p.replies is not None for p in results)
         fields = [*CSV_FIELDS, CSV_REPLY_FIELD] if with_replies else list(CSV_FIELDS)
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
