@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from models.post_types import Post, ReplyRef
 
-# What a thread's score counts, per source kind (phpBB has no score).
-SCORE_UNITS = {"reddit": "upvotes", "discourse": "likes", "xenforo": "reactions"}
 EXCERPT_CHARS = 280
 
 
@@ -21,8 +20,20 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def score_unit(post: Post) -> str | None:
-    """`upvotes`, `likes`, `reactions`; None where the source has no score."""
-    return SCORE_UNITS.get(post.source_kind)
+    """`upvotes`, `likes`, `reactions`: what the source kind registered its score to count
+    (`models.source_kinds`); None where the kind has no score (phpBB)."""
+    return _score_unit(post.source_kind)
+
+
+@lru_cache(maxsize=64)
+def _score_unit(kind: str) -> str | None:
+    from models.source_kinds import source_kind  # the registry (pydantic): on first use
+
+    try:
+        noun = source_kind(kind).score_noun
+    except KeyError:
+        return None
+    return f"{noun}s" if noun else None
 
 
 def reply_to_dict(reply: ReplyRef) -> dict[str, Any]:

@@ -24,11 +24,12 @@ from sqlalchemy.orm import Session
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
 from aggregator.digest.present import SAMPLE_LINK_NOTE, file_stem
 from aggregator.digest.views import DigestView, digest_view
+from models.config_schema import DIGEST_FORMATS
 from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 
-FORMATS = ("md", "html", "json", "csv", "atom")
+FORMATS = DIGEST_FORMATS  # declared with the config schema, which checks `[export] formats`
 # Beside index.html: the index row of every study page written into the folder, so a
 # partial export adds to the index instead of replacing it.
 INDEX_MANIFEST = ".hairlink-index.json"

@@ -38,8 +38,10 @@ def resolve_reddit_source(config: Config, source: str | None, subreddit: str | N
     UserError (exit 2) when the choice is wrong or ambiguous."""
     import re
 
+    from models.source_kinds import source_kind
     from scrapers.importers.reddit_dump import DEFAULT_REPLIES, REDDIT_BASE_URL
 
+    reddit_base_url = source_kind("reddit").default_base_url or REDDIT_BASE_URL
     reddit = [s for s in config.sources if s.kind == "reddit"]
     if new_source is not None:
         if source is not None:
@@ -51,7 +53,7 @@ def resolve_reddit_source(config: Config, source: str | None, subreddit: str | N
         if any(s.name == new_source for s in config.sources):
             raise UserError(f"--new-source {new_source!r} is configured already: use "
                             f"--source {new_source}", USAGE)
-        return new_source, REDDIT_BASE_URL, DEFAULT_REPLIES
+        return new_source, reddit_base_url, DEFAULT_REPLIES
     chosen = None
     if source:
         try:
