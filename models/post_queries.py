@@ -37,17 +37,26 @@ from models.post_types import SORTS, Post, PostQuery
 SELECTIVE_TREATMENT_ROWS = 5000
 
 
+# Bounds on a search: the words used, and each word's length (SQLite refuses LIKE patterns
+# over 50,000 bytes and expression trees deeper than 1,000).
+MAX_SEARCH_TERMS = 20
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_INPUT = 10_000
+
+
 def _like_pattern(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
 def search_terms(search: str | None) -> list[str]:
-    """The words of a search (quoted phrases kept whole), lower-cased."""
+    """The words of a search (quoted phrases kept whole), lower-cased; at most
+    MAX_SEARCH_TERMS of them, each at most MAX_SEARCH_CHARS long (a longer search would
+    only build a query the database refuses)."""
     if not search:
         return []
-    terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', search)]
-    return [t.lower() for t in terms if t.strip()]
+    terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', search[:MAX_SEARCH_INPUT])]
+    return [t.lower()[:MAX_SEARCH_CHARS] for t in terms if t.strip()][:MAX_SEARCH_TERMS]
 
 
 def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None:

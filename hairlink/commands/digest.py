@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Group
     from rich.text import Text
 
+    from aggregator.digest.research import ResearchItem, ResearchView
     from aggregator.digest.views import DigestView, PostView
 
 CHARTS = ("auto", "svg", "matplotlib", "none")
@@ -77,7 +78,8 @@ def show(
     limit: Annotated[int, typer.Option("--limit", min=1, metavar="N",
                                        help="Threads shown.")] = 10,
 ) -> None:
-    """One study's digest in the terminal: the study, then its related threads."""
+    """One study's digest in the terminal: the study, its related threads, the research it
+    cites, the studies citing it and similar research."""
     from aggregator.digest.views import digest_view
     from hairlink.names import find_study_or_exit
     from models.db import session_factory
@@ -147,4 +149,43 @@ def render_digest(view: DigestView) -> Group:
             parts.extend(_post_block(i, p) for i, p in enumerate(posts, 1))
     if not view.related_total:
         parts.append(Text("No community threads are linked to this study yet.", style="dim"))
+    parts.extend(render_research(view.research))
     return Group(*parts)
+
+
+def _paper_line(number: int, item: ResearchItem, note: str = "") -> Text:
+    from rich.text import Text
+
+    text = Text(f"{number}. ", style="bold")
+    text.append(item.label)
+    if item.key:
+        text.append(f"  {item.key}", style="cyan")
+    if note:
+        text.append(f"  {note}", style="dim")
+    if item.url:
+        text.append(f"\n   {item.url}", style="blue")
+    return text
+
+
+def render_research(research: ResearchView) -> list[Text]:
+    """The sections "Research cited in this study (N / M)", "Cited by" and "Similar
+    research" as plain Text (titles are never read as markup)."""
+    from rich.text import Text
+
+    parts = [Text(f"\n{research.references_heading}", style="bold underline")]
+    parts.extend(_paper_line(i, item, "in this catalogue" if item.study_id else "")
+                 for i, item in enumerate(research.references, 1))
+    if research.references_total > len(research.references):
+        parts.append(Text(f"… and {research.references_total - len(research.references)} more",
+                          style="dim"))
+    if not research.references_total:
+        parts.append(Text("No reference list is stored for this study.", style="dim"))
+    parts.append(Text(f"\n{research.cited_by_heading}", style="bold underline"))
+    parts.extend(_paper_line(i, item) for i, item in enumerate(research.cited_by, 1))
+    parts.append(Text(f"\n{research.similar_heading}", style="bold underline"))
+    parts.extend(_paper_line(i, item, f"similarity {item.score:.2f}"
+                             if item.score is not None else "")
+                 for i, item in enumerate(research.similar, 1))
+    if not research.similar:
+        parts.append(Text("No similar studies yet (run `hairlink aggregate`).", style="dim"))
+    return parts

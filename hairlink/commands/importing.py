@@ -148,6 +148,7 @@ def reddit_dump(
 
     from rich.table import Table
 
+    from models.author_salt import SaltError
     from scrapers.importers.reddit_dump import import_reddit_dumps, record_import_run
     from scrapers.importers.reddit_dump_files import DumpError, check_dump_file
 
@@ -167,7 +168,7 @@ def reddit_dump(
                 engine, files, name, subreddit=subreddit,
                 replies=keep if replies is None else replies, batch_size=batch_size,
                 base_url=base_url, on_bytes=on_bytes)
-        except DumpError as exc:
+        except (DumpError, SaltError) as exc:
             fail(str(exc))
     status = "finished" if "corrupt_file" not in stats.skipped else "failed"
     record_import_run(engine, name, stats, started, status,

@@ -26,15 +26,20 @@ OUTPUT_FORMATS = ("table", "json", "csv")
 
 
 def _csv_cell(value: Any) -> str:
+    import json
+
     if value is None:
         return ""
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return json.dumps(value, ensure_ascii=False)  # references, similar: JSON in a cell
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
 
 
 def render_csv(rows: list[dict[str, Any]]) -> str:
-    """Studies as CSV with a header row (lists joined with '; ')."""
+    """Studies as CSV with a header row (lists joined with '; '; `references` and `similar`
+    as JSON arrays)."""
     import csv
     import io
 
@@ -67,6 +72,12 @@ def studies_list(
                                      help="table, json or csv")] = "table",
     limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="N",
                                               help="At most N.")] = None,
+    cites: Annotated[str | None, typer.Option(
+        "--cites", metavar="KEY",
+        help="Only studies whose references include this study key.")] = None,
+    cited_by: Annotated[str | None, typer.Option(
+        "--cited-by", metavar="KEY",
+        help="Only the catalogue studies this study key cites.")] = None,
 ) -> None:
     """List stored studies (newest first), each with the key `show` and `--study` take.
     Subcommand: enrich."""
@@ -74,7 +85,7 @@ def studies_list(
         return
     import json
 
-    from hairlink.names import resolve_treatments
+    from hairlink.names import find_study_or_exit, resolve_treatments
     from models.db import session_factory
     from models.study_queries import list_studies
 
@@ -83,7 +94,13 @@ def studies_list(
     treatment_id = (resolve_treatments([treatment], st.config.lexicon)[0]
                     if treatment and treatment.strip() else None)
     with session_factory(st.ready_engine())() as session:
-        rows = list_studies(session, treatment=treatment_id, search=search, limit=limit)
+        keyed: dict[str, int | None] = {"cites": None, "cited_by": None}
+        for name, key in (("cites", cites), ("cited_by", cited_by)):
+            if key is not None:
+                keyed[name] = find_study_or_exit(session, key,
+                                                 f"--{name.replace('_', '-')}").id
+        rows = list_studies(session, treatment=treatment_id, search=search, limit=limit,
+                            **keyed)
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -92,7 +109,7 @@ def studies_list(
         return
     console.print(studies_table(rows, wide=console.width >= 120))
     if not rows:
-        console.print("no studies match" if (treatment or search) else
+        console.print("no studies match" if (treatment or search or cites or cited_by) else
                       "no studies yet: add a pubmed source and crawl it, or "
                       "`hairlink import studies FILE`")
 
@@ -159,9 +176,14 @@ def studies_enrich(
         "--delay", min=0.0, metavar="SECONDS",
         help="Seconds between Semantic Scholar requests (default 1).")
                      ] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Fetch every study's reference list again.")] = False,
+    no_references: Annotated[bool, typer.Option(
+        "--no-references", help="Do not fetch reference lists.")] = False,
 ) -> None:
     """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback);
-    complete missing titles, journals and years from Crossref by DOI."""
+    complete missing titles, journals and years from Crossref by DOI; fetch each study's
+    reference list once (Semantic Scholar, else Europe PMC)."""
     from models.db import session_factory
     from scrapers.enrich.run import enrich
     from scrapers.enrich.settings import EnrichSettings
@@ -174,6 +196,8 @@ def studies_enrich(
         overrides["use_epmc"] = False
     if no_crossref:
         overrides["use_crossref"] = False
+    if no_references:
+        overrides["use_references"] = False
     try:
         settings = EnrichSettings.from_env(s2_url, epmc_url, contact=st.config.contact,
                                            crossref_base=crossref_url,
@@ -182,7 +206,8 @@ def studies_enrich(
         fail(f"configuration error: {exc}", code=2)
     with session_factory(st.ready_engine(write=True))() as session:  # commits per batch
         report = enrich(session, settings, everything=everything, limit=limit,
-                        progress=lambda text: typer.echo(text, err=True))
+                        progress=lambda text: typer.echo(text, err=True),
+                        refresh_references=refresh)
     for message in report.messages:
         typer.echo(f"warning: {message}", err=True)
     typer.echo(f"asked about {report.asked} studies: {report.from_s2} from Semantic Scholar, "
@@ -190,6 +215,8 @@ def studies_enrich(
                f"{report.from_crossref} completed from Crossref, "
                f"{report.failed} failed (kept as they were); {report.requests} requests, "
                f"{report.retries} retries")
+    if settings.use_references:
+        typer.echo(report.references.summary())
     if report.asked and report.failed == report.asked:
         raise typer.Exit(1)
 

@@ -205,3 +205,11 @@ def test_no_n_plus_one(session: Session, corpus: Corpus, engine: Engine) -> None
 def test_bad_sort_is_refused(session: Session, corpus: Corpus) -> None:
     with pytest.raises(ValueError, match="sort"):
         query_posts(session, PostQuery(sort="random"))
+
+
+def test_an_enormous_search_is_bounded_not_a_crash(session: Session, corpus: Corpus) -> None:
+    words = " ".join(f"w{n}" for n in range(20_000))  # ~100,000 characters
+    assert ext(session, search=words) == []
+    assert ext(session, search="x" * 100_000) == []
+    assert ext(session, search="minox " + "y" * 100_000) == []
+    assert len(pq.search_terms(words)) == pq.MAX_SEARCH_TERMS
