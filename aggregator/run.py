@@ -35,6 +35,7 @@ from aggregator.link_types import LinkSettings, ThreadText
 from aggregator.linker import StudyModel
 from aggregator.similar import update_similar
 from aggregator.tagger import Tagger
+from aggregator.thread_marks import ThreadMarks
 from aggregator.topic_pool import CandidatePool, plan_topics
 from models.entities import ThreadStudyLink
 
@@ -177,8 +178,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             (np.int64, np.int64, np.float64, bool), strict=True))
     pool.add(seeded_s, seeded_t, seeded_v)
     citation_rows: list[dict[str, Any]] = []
-    hashes: list[tuple[int, str]] = []
+    hashes = ThreadMarks()
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
+    info_limit = 20_000  # pruned to the pool's threads when it grows past this
     done = 0
 
     if progress:
@@ -193,7 +195,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             store.delete_all_thread_treatments(session)
 
         def finish(batch: list[tuple[ThreadText, str]], block: Block) -> None:
-            nonlocal done
+            nonlocal done, info_limit
             store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
                                             block.tag_rows)
             session.commit()
@@ -204,6 +206,11 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             citation_rows.extend(block.citation_rows)
             pool.add(block.s, block.t, block.v)
             info.update(block.info)
+            if len(info) > info_limit:  # keep only what a link or candidate can still use
+                kept = pool.thread_ids()
+                for thread_id in [t for t in info if t not in kept]:
+                    del info[thread_id]
+                info_limit = 2 * len(info) + 20_000
             done += len(batch)
             stats.threads_scanned += len(batch)
             if progress:

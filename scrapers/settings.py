@@ -61,7 +61,9 @@ ITEM_PIPELINES = {
     "scrapers.pipelines.authors.AuthorHashPipeline": 300,
     "scrapers.pipelines.store.StorePipeline": 400,
 }
-HAIRLINK_STORE_BATCH = 100
+# Flush the store buffer at this many items or after HAIRLINK_STORE_FLUSH_SECONDS, whichever
+# comes first: big batches cost the database less per row (benchmarks/store.py).
+HAIRLINK_STORE_BATCH = 1000
 # HTML cleaning: "bs4" (BeautifulSoup) or "lxml" (same output, several times faster).
 HAIRLINK_CLEANER = "lxml"
 HAIRLINK_STORE_FLUSH_SECONDS = 5.0

@@ -55,7 +55,7 @@ def study_in(item: StudyItem) -> StudyIn:
 class StorePipeline:
     """Buffer items and upsert them in batches into the spider's database."""
 
-    def __init__(self, crawler: Any, batch_size: int = 100, flush_seconds: float = 5.0) -> None:
+    def __init__(self, crawler: Any, batch_size: int = 1000, flush_seconds: float = 5.0) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = max(1, batch_size)
@@ -68,7 +68,7 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         settings = crawler.settings
-        return cls(crawler, settings.getint("HAIRLINK_STORE_BATCH", 100),
+        return cls(crawler, settings.getint("HAIRLINK_STORE_BATCH", 1000),
                    settings.getfloat("HAIRLINK_STORE_FLUSH_SECONDS", 5.0))
 
     @property
