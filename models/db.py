@@ -11,6 +11,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Seconds a PostgreSQL connection attempt may take: a server that is down or a host that
+# drops packets fails in seconds, not after the TCP timeout (the URL's own
+# `?connect_timeout=N` wins).
+POSTGRES_CONNECT_TIMEOUT = 10
 
 
 def normalise_url(url: str) -> str:
@@ -52,6 +56,11 @@ def read_only(engine: Engine) -> Engine:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url` with hairlink's connection settings."""
     url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
+        kwargs["connect_args"] = connect_args
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

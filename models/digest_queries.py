@@ -158,8 +158,8 @@ def attach_top_replies(session: Session, posts: Sequence[Post],
                                    .where(ranked.c.r <= limit)
                                    .order_by(ranked.c.thread_id, ranked.c.r)):
             if (row.body or "").strip():
-                by_id[row.thread_id].top_replies.append(ReplyRef(score=row.score,
-                                                                 body=row.body))
+                by_id[row.thread_id].top_replies.append(
+                    ReplyRef(score=row.score, created_at=None, body=row.body))
 
 
 def newest_related(digest: StudyDigestData, limit: int = 20) -> list[Post]:

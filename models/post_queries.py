@@ -32,9 +32,8 @@ from sqlalchemy.orm import Session
 
 from models.entities import Source, Thread, ThreadStudyLink, ThreadTreatment
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
-from models.post_types import Post, PostQuery
+from models.post_types import SORTS, Post, PostQuery
 
-SORTS = ("score", "new", "relevance")
 # On SQLite a treatment filter with fewer tagged threads than this drives the query from the
 # thread_treatment index instead of walking the score/date index until enough rows match.
 SELECTIVE_TREATMENT_ROWS = 5000

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
-from models.post_types import Post, PostLink, StudyRef
+from models.entities import Reply, Source, Study, Thread, ThreadStudyLink, ThreadTreatment
+from models.post_types import Post, PostLink, ReplyRef, StudyRef
 
 EXCERPT_SOURCE_CHARS = 800
 IN_CHUNK = 900  # bound parameters per IN (...) list; SQLite allows far more, PG too
@@ -74,3 +74,24 @@ def attach_details(session: Session, posts: Sequence[Post]) -> None:
         post.outcomes = dict(sorted(outcomes.get(post.id, {}).items()))
         post.links = sorted(links.get(post.id, ()),
                             key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))
+
+
+def attach_replies(session: Session, posts: Sequence[Post], per_post: int = 3) -> None:
+    """Fill `replies` of `posts` with their stored top replies (by score, then age), at most
+    `per_post` each: one query per 900 posts."""
+    by_thread: dict[int, list[ReplyRef]] = defaultdict(list)
+    ids = [p.id for p in posts]
+    for chunk in chunked(ids):
+        ranked = (select(Reply.thread_id, Reply.score, Reply.created_at,
+                         func.substr(Reply.body, 1, EXCERPT_SOURCE_CHARS).label("body"),
+                         func.row_number().over(
+                             partition_by=Reply.thread_id,
+                             order_by=(func.coalesce(Reply.score, 0).desc(), Reply.position,
+                                       Reply.id)).label("rank"))
+                  .where(Reply.thread_id.in_(chunk)).subquery())
+        for row in session.execute(select(ranked).where(ranked.c.rank <= per_post)
+                                   .order_by(ranked.c.thread_id, ranked.c.rank)).mappings():
+            by_thread[row["thread_id"]].append(
+                ReplyRef(row["score"], row["created_at"], row["body"] or ""))
+    for post in posts:
+        post.replies = by_thread.get(post.id, [])

@@ -10,6 +10,8 @@ from typing import Any
 
 from models.identifiers import study_key
 
+SORTS = ("score", "new", "relevance")
+
 
 @dataclass(frozen=True)
 class StudyRef:
@@ -38,9 +40,10 @@ class PostLink:
 
 @dataclass(frozen=True)
 class ReplyRef:
-    """A top reply of a thread, as a digest card shows it under the post."""
+    """A stored top reply of a thread: under a digest's post card, and in `--with-replies`."""
 
     score: int | None
+    created_at: datetime | None
     body: str
 
 
@@ -67,6 +70,7 @@ class Post:
     # treatment -> {"effect": ..., "side_effects": [...]} (what the thread reports)
     outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
     top_replies: list[ReplyRef] = field(default_factory=list)  # loaded by digests only
+    replies: list[ReplyRef] | None = None  # the stored top replies, when asked for
 
 
 @dataclass

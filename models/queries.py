@@ -29,10 +29,12 @@ def thread_counts(session: Session) -> dict[str, int]:
 
 
 def source_overview(session: Session, sources: Sequence[SourceConfig]) -> list[dict[str, Any]]:
-    """Configured sources joined with their stored thread counts and last crawl."""
+    """Configured sources joined with their stored thread counts and last crawl, then the
+    stored sources no config names (e.g. a dump import's `--new-source`), `configured` False."""
     runs = latest_runs(session)
     counts = thread_counts(session)
     rows = []
+    configured = {src.name for src in sources}
     for src in sources:
         run = runs.get(src.name)
         rows.append({
@@ -44,5 +46,18 @@ def source_overview(session: Session, sources: Sequence[SourceConfig]) -> list[d
             "threads": counts.get(src.name, 0),
             "last_started": run.started_at.isoformat(timespec="seconds") if run else None,
             "last_status": run.status if run else None,
+            "configured": True,
+        })
+    for name, kind, base_url in session.execute(
+            select(Source.name, Source.kind, Source.base_url).order_by(Source.name)):
+        if name in configured:
+            continue
+        run = runs.get(name)
+        rows.append({
+            "name": name, "kind": kind, "base_url": base_url, "schedule": None,
+            "enabled": False, "threads": counts.get(name, 0),
+            "last_started": run.started_at.isoformat(timespec="seconds") if run else None,
+            "last_status": run.status if run else None,
+            "configured": False,
         })
     return rows

@@ -1,5 +1,9 @@
-"""Study keys as users type them (`pmid:123`, `doi:10.x/y`, `pmcid:PMC9`, or the internal
-id): parsed and normalised by `parse_study_key`, resolved to a stored study by `find_study`."""
+"""Study keys as users type them (`pmid:123`, `doi:10.x/y`, `pmcid:PMC9`, `id:7`): parsed and
+normalised by `parse_study_key`, resolved to a stored study by `find_study`.
+
+Listings print the same keys (`models.identifiers.study_key`). Looser forms are accepted
+too: `PMID 123`, a DOI or PMCID without prefix, and a bare number, which is a PMID when a
+study has it and else the internal id."""
 
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ def parse_study_key(key: str) -> tuple[str, str | int]:
             kind = "pmcid"
         elif value.startswith("10."):
             kind = "doi"
+        elif value.lower().startswith("pmid") and NORMALISERS["pmid"](value):
+            kind = "pmid"
         else:
             raise StudyKeyError(
                 f"bad study key {key!r}: use pmid:NNN, doi:10.x/..., pmcid:PMCn or an id")
@@ -50,11 +56,17 @@ def parse_study_key(key: str) -> tuple[str, str | int]:
 def find_study(session: Session, key: str) -> Study:
     """The study a key names. Raises StudyKeyError (malformed) or StudyNotFound."""
     kind, value = parse_study_key(key)
+    study = None
+    if kind == "id" and key.strip().isdigit():  # a bare number: a PMID first
+        study = session.scalar(select(Study).where(Study.pmid == str(value)))
+        if study is not None:
+            return study
     if kind == "id":
         study = session.get(Study, value)
     else:
         study = session.scalar(select(Study).where(getattr(Study, kind) == value))
     if study is None:
-        label = f"id {value}" if kind == "id" else f"{kind}:{value}"
+        label = (f"pmid:{value} or id:{value}" if kind == "id" and key.strip().isdigit()
+                 else f"{kind}:{value}")
         raise StudyNotFound(f"no study with {label}")
     return study

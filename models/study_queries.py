@@ -9,7 +9,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from models.entities import Study, StudyTreatment
-from models.identifiers import NORMALISERS, identifier_url
+from models.identifiers import NORMALISERS, identifier_url, study_key
 from models.post_rows import chunked
 from models.study_keys import StudyKeyError, parse_study_key
 from models.study_references import (
@@ -20,8 +20,9 @@ from models.study_references import (
     similar_by_study,
 )
 
-# The keys every listed study carries (JSON and CSV output), in this order.
-STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "journal", "year", "month", "authors",
+# The keys every listed study carries (JSON and CSV output), in this order; `key` is the one
+# `show`, `--study` and the web view take.
+STUDY_FIELDS = ("key", "pmid", "doi", "pmcid", "title", "journal", "year", "month", "authors",
                 "tldr", "citation_count", "url", "treatments", "abstract", "mesh_terms",
                 "publication_types", "enriched_at", "references", "cited_by", "similar")
 
@@ -85,6 +86,7 @@ def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
     """A study as a plain dict with the keys of STUDY_FIELDS (but the research ones,
     which `list_studies` adds)."""
     return {
+        "key": study_key(study.pmid, study.doi, study.pmcid, study.id),
         "pmid": study.pmid,
         "doi": study.doi,
         "pmcid": study.pmcid,

@@ -75,11 +75,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    """An engine with hairlink's schema created from the models."""
+    """An engine with hairlink's schema created from the models, stamped at the head
+    revision (as `hairlink init` leaves it, so commands accept the database)."""
     eng = make_engine(db_url)
     Base.metadata.create_all(eng)
+    stamp_head(eng)
     yield eng
     eng.dispose()
+
+
+def stamp_head(engine: Engine) -> None:
+    """Record the head revision in `engine`'s database (its tables made from the models)."""
+    from alembic import command
+
+    from models.migrate import alembic_config
+
+    cfg = alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.stamp(cfg, "head")
 
 
 @pytest.fixture

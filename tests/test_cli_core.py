@@ -42,3 +42,21 @@ def test_bad_config_exits_2_naming_file_source_and_key(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert str(cfg) in result.output and "'hlt'" in result.output
     assert "'base_url'" in result.output
+
+
+def test_sources_and_status_tables_fit_80_columns(tmp_path: Path, db_url: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from hairlink.app import console
+
+    monkeypatch.setenv("HAIRLINK_DATABASE_URL", db_url)
+    monkeypatch.setattr(console, "_width", 80)
+    cfg = tmp_path / "h.toml"
+    cfg.write_text('[[sources]]\nname = "hairlosstalk-forum"\nkind = "xenforo"\n'
+                   'base_url = "https://www.hairlosstalk.com/interact/"\n'
+                   'forums = ["hair-loss-treatments.5"]\ncron = "*/30 * * * *"\n')
+    assert runner.invoke(app, ["--config", str(cfg), "init"]).exit_code == 0
+    for command in (["sources"], ["schedule", "status"]):
+        result = runner.invoke(app, ["--config", str(cfg), *command])
+        assert result.exit_code == 0, result.output
+        assert max(len(line) for line in result.output.splitlines()) <= 80
+        assert "hairlosstalk-forum" in result.output  # the name is never cut

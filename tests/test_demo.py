@@ -167,6 +167,16 @@ def test_demo_shows_summaries_chips_and_community(demo_runs: dict[str, Any]) -> 
     assert 'class="reply"' in html
 
 
+def test_exported_thread_links_to_the_sample_server_are_marked(demo_runs: dict[str, Any]
+                                                               ) -> None:
+    site = Path(demo_runs["out"]) / "site"
+    for page in site.glob("*.html"):
+        html = page.read_text("utf-8")
+        loopback_links = len(re.findall(r'<a href="http://127\.0\.0\.1:\d+/', html))
+        assert html.count("(sample link)") == loopback_links, page.name
+    assert any("(sample link)" in p.read_text("utf-8") for p in site.glob("*.html"))
+
+
 def test_references_cited_by_and_similar_research_on_every_study_page(
         demo_runs: dict[str, Any]) -> None:
     from scrapers.samples.render_studies import sample_references

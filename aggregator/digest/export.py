@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
-from aggregator.digest.present import file_stem
+from aggregator.digest.present import SAMPLE_LINK_NOTE, file_stem
 from aggregator.digest.research import (
     RESEARCH_CSV_FIELDS,
     ResearchView,
@@ -37,6 +37,9 @@ from models.entities import Study
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 
 FORMATS = DIGEST_FORMATS  # declared with the config schema, which checks `[export] formats`
+# Beside index.html: the index row of every study page written into the folder, so a
+# partial export adds to the index instead of replacing it.
+INDEX_MANIFEST = ".hairlink-index.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 BATCH = 200
 FEED_ENTRIES = 20
@@ -161,6 +164,8 @@ def render_markdown(view: DigestView, **_: Any) -> str:
         for number, post in enumerate(posts, 1):
             title = md_escape(post.title)
             link = f"[{title}]({_md_url(post.url)})" if post.url else title
+            if post.sample_link:
+                link += f" ({SAMPLE_LINK_NOTE})"
             details = " · ".join([post.score_label, post.comments_label, post.age,
                                   md_escape(post.community)])
             lines.append(f"{number}. **{link}** — {details}")
@@ -362,10 +367,38 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
                                "citing_total": view.citing_total,
                                "treatments": view.study.treatments})
     if html is not None:
+        rows = site_index_rows(out_dir, index_rows)
+        (out_dir / INDEX_MANIFEST).write_text(
+            json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         index = out_dir / "index.html"
-        index.write_text(html.index(index_rows, now), encoding="utf-8")
+        index.write_text(html.index(rows, now), encoding="utf-8")
         report.files.append(index)
     return report
+
+
+def site_index_rows(out_dir: Path, written: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The index rows of every study page now in `out_dir`: those just `written`, the
+    earlier exports' rows from the manifest, and a bare row for any other study page."""
+    rows = {row["href"]: row for row in _manifest_rows(out_dir / INDEX_MANIFEST)}
+    rows.update({row["href"]: row for row in written})
+    for page in out_dir.glob("*.html"):
+        if page.name != "index.html" and page.name not in rows:
+            rows[page.name] = {"href": page.name, "key": page.stem, "title": page.stem,
+                               "journal": "", "published": "", "related_total": 0,
+                               "citing_total": 0, "treatments": []}
+    return [row for href, row in rows.items() if (out_dir / href).is_file()]
+
+
+def _manifest_rows(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    fields = {"href": str, "key": str, "title": str, "journal": str, "published": str,
+              "related_total": int, "citing_total": int, "treatments": list}
+    return [row for row in data if isinstance(data, list) and isinstance(row, dict)
+            and all(isinstance(row.get(k), t) for k, t in fields.items())
+            and "/" not in row["href"] and row["href"].endswith(".html")]
 
 
 def export_all(engine: Engine, out_dir: Path | str, fmt: str, *, now: datetime | None = None,

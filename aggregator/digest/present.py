@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import ipaddress
 import re
 from datetime import datetime, timedelta
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import humanize
 
 from models.entities import Study
 from models.identifiers import identifier_url
 from models.identifiers import study_key as identifier_key
+from models.post_output import excerpt  # noqa: F401  (re-exported: one excerpt rule)
 from models.post_types import Post
 
 _SAFE_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
@@ -32,6 +35,26 @@ def safe_url(url: str | None) -> str | None:
     if _UNSAFE_CHARS.search(url) or not _SAFE_URL.match(url):
         return None
     return url
+
+
+SAMPLE_LINK_NOTE = "sample link: a local test server, dead once it stops"
+
+
+def is_loopback_url(url: str | None) -> bool:
+    """Whether `url` points at this machine (the demo's sample server, a test forum): such
+    a link stops working when that server stops, so digests mark it."""
+    if not url:
+        return False
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def age(moment: datetime, now: datetime) -> str:
@@ -61,15 +84,6 @@ def _score_noun(source_kind: str) -> str:
     from models.source_kinds import score_noun  # the registry (pydantic models): on first use
 
     return score_noun(source_kind)
-
-
-def excerpt(text: str, limit: int = 280) -> str:
-    """The start of `text`, whitespace collapsed, cut at a word with an ellipsis."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
-    return cut.rstrip(" ,.;:") + "…"
 
 
 def month_year(study: Study) -> str:

@@ -15,6 +15,7 @@ from aggregator.digest.present import (
     community_line,
     excerpt,
     file_stem,
+    is_loopback_url,
     month_year,
     safe_url,
     score_label,
@@ -82,6 +83,7 @@ class PostView:
     summary: str = ""
     outcomes: list[OutcomeChip] = field(default_factory=list)  # treatments reporting anything
     replies: list[ReplyView] = field(default_factory=list)
+    sample_link: bool = False  # the URL is on a loopback server (the demo's samples)
 
 
 @dataclass
@@ -144,6 +146,7 @@ def post_view(post: Post, now: datetime) -> PostView:
                   if o.get("effect", "none") != "none" or o.get("side_effects")],
         replies=[ReplyView(score=score_label(r.score, post.source_kind),
                            text=excerpt(r.body)) for r in post.top_replies],
+        sample_link=is_loopback_url(post.url),
     )
 
 

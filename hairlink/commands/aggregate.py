@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from aggregator.link_types import aggregate_settings
-from aggregator.outcomes import outcome_cues_for
 from hairlink.app import app, console, fail, state
-from models.db import session_factory
-from models.migrate import upgrade
+from hairlink.names import check_choice
 
 
 @app.command()
@@ -20,11 +15,25 @@ def aggregate(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option(
         "--full", help="Re-tag and re-link everything, not only what changed.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                     help="text or json")] = "text",
 ) -> None:
     """Tag threads with treatments and link them to studies (incremental by default)."""
-    if fmt not in ("text", "json"):
-        fail("--format must be text or json", code=2)
+    import json
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from aggregator.link_types import aggregate_settings
+    from aggregator.outcomes import outcome_cues_for
+    from models.db import session_factory
+
+    check_choice(fmt, ("text", "json"), "--format")
     st = state(ctx)
     config = st.config
     try:
@@ -34,8 +43,7 @@ def aggregate(
         fail(f"configuration error: {exc}", code=2)
     from aggregator.run import aggregate as run_aggregate  # numpy, scipy, scikit-learn
 
-    upgrade(st.engine)
-    make_session = session_factory(st.engine)
+    make_session = session_factory(st.ready_engine(write=True))
     quiet = fmt == "json" or not console.is_terminal
     with Progress(TextColumn("aggregating"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, disable=quiet) as bar:

@@ -19,17 +19,15 @@ from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.live import Live
-from rich.table import Table
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
 from hairlink.app import app, console, err_console, fail, state
 from models.config import Config, ConfigError, SourceConfig, parse_interval
-from models.entities import CrawlRun
-from models.migrate import ensure_schema
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: `hairlink --help` must start fast
+    from rich.table import Table
+    from sqlalchemy import Engine
+
+    from models.entities import CrawlRun
     from scheduler.crawls import CrawlOutcome, CrawlSupervisor
 
 POLL_SECONDS = 0.5
@@ -55,6 +53,11 @@ def pick_sources(config: Config, names: list[str], all_: bool) -> list[SourceCon
 
 def run_rows(engine: Engine, run_ids: list[int]) -> dict[int, CrawlRun]:
     """The crawl-run rows by id (fresh reads)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from models.entities import CrawlRun
+
     with Session(engine) as session:
         runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)))
         return {run.id: run for run in runs}
@@ -62,6 +65,8 @@ def run_rows(engine: Engine, run_ids: list[int]) -> dict[int, CrawlRun]:
 
 def progress_table(sources: list[SourceConfig], rows: dict[str, CrawlRun],
                    started: float) -> Table:
+    from rich.table import Table
+
     table = Table(show_header=True, header_style="bold")
     for column in ("source", "kind", "run", "status", "pages", "items", "dropped", "errors",
                    "time"):
@@ -124,11 +129,14 @@ def run_crawls(engine: Engine, config: Config, sources: list[SourceConfig], full
                time_limit: int | None = None) -> tuple[dict[str, CrawlRun], int | None]:
     """Crawl every source in its own child under one supervisor and follow them to the end;
     the final rows by source name and the signal that stopped them (None: none did)."""
+    from rich.live import Live
+
+    from models.schema_version import require_schema
     from scheduler.crawls import CrawlSupervisor, crawl_options
     from scheduler.settings import load_settings
 
     schedule = load_settings(config)
-    ensure_schema(engine)
+    require_schema(engine)
     supervisor = CrawlSupervisor(
         engine, database_url=config.database_url, config_path=config.path,
         time_limit=time_limit or schedule.time_limit, grace=schedule.grace,
@@ -170,15 +178,18 @@ def _live_rows(engine: Engine, supervisor: CrawlSupervisor,
 @app.command()
 def crawl(
     ctx: typer.Context,
-    names: Annotated[list[str] | None, typer.Argument(help="Source names.")] = None,
+    names: Annotated[list[str] | None, typer.Argument(metavar="NAME",
+                                                       help="Source names.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every enabled source.")] = False,
     full: Annotated[bool, typer.Option("--full", help="Re-walk everything.")] = False,
     setting: Annotated[list[str] | None, typer.Option(
-        "--set", "-s", help="Scrapy setting override KEY=VALUE (repeatable).")] = None,
-    log_level: Annotated[str | None, typer.Option("--log-level",
+        "--set", "-s", metavar="KEY=VALUE",
+        help="Scrapy setting override KEY=VALUE (repeatable).")] = None,
+    log_level: Annotated[str | None, typer.Option("--log-level", metavar="LEVEL",
                                                   help="Crawl log level.")] = None,
     time_limit: Annotated[str | None, typer.Option(
-        "--time-limit", help="Stop crawls still running after this long, e.g. 30m "
+        "--time-limit", metavar="DURATION",
+        help="Stop crawls still running after this long, e.g. 30m "
         "(default: [schedule] time_limit, 2h).")] = None,
 ) -> None:
     """Crawl sources now, one subprocess each, with a progress line per source."""

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from hairlink.app import app, console, fail
-from hairlink.demo import DEFAULT_OUT, DemoError, DemoResult, run_demo
+from hairlink.errors import writable_dir
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from hairlink.demo import DemoResult
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(
-        "--out", help="Directory for the database, config, site and digests.")] = Path(
-        DEFAULT_OUT),
+    out: Annotated[Path | None, typer.Option(
+        "--out", metavar="DIR", help="Directory for the database, config, site and digests "
+        "(default: ./hairlink-demo).")] = None,
 ) -> None:
     """Crawl bundled sample forums on loopback, enrich, aggregate, export: all offline."""
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} exists and is not a directory", code=2)
+    from hairlink.demo import DEFAULT_OUT, DemoError, run_demo
+
+    out = writable_dir(out or Path(DEFAULT_OUT), "--out")
     try:
         result = run_demo(out, progress=lambda line: console.print(
             line, highlight=False, markup=False))
@@ -39,6 +43,9 @@ def demo(
 
 def community_table(result: DemoResult) -> Table:
     """"What the community reports": per treatment, reported effects and side effects."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="What the community reports (hairlink treatments)")
     for column in ("treatment", "threads", "improved", "no effect", "mixed", "side effects"):
         table.add_column(column, justify="left" if column in ("treatment", "side effects")
@@ -64,6 +71,8 @@ def example_lines(result: DemoResult) -> list[str]:
 
 def summary_table(result: DemoResult) -> Table:
     """Threads per source, treatments found, links made."""
+    from rich.table import Table
+
     summary = result.summary
     table = Table(title=f"hairlink demo ({result.out_dir})")
     for column in ("source", "kind", "threads", "replies", "threads with treatments"):

@@ -5,21 +5,20 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Group
-from rich.panel import Panel
-from rich.text import Text
 
-from aggregator.digest import FORMATS, export_digests
-from aggregator.digest.research import ResearchItem, ResearchView
-from aggregator.digest.views import DigestView, PostView, digest_view
-from hairlink.app import app, console, fail, state
-from hairlink.commands.posts import require_schema
-from models.db import session_factory
-from models.digest_queries import all_study_ids, load_digests
-from models.study_keys import StudyKeyError, StudyNotFound, find_study
+from hairlink.app import app, console, state
+from hairlink.errors import USAGE, UserError, writable_dir
+from hairlink.names import check_choice
+
+if TYPE_CHECKING:
+    from rich.console import Group
+    from rich.text import Text
+
+    from aggregator.digest.research import ResearchItem, ResearchView
+    from aggregator.digest.views import DigestView, PostView
 
 CHARTS = ("auto", "svg", "matplotlib", "none")
 
@@ -28,39 +27,42 @@ CHARTS = ("auto", "svg", "matplotlib", "none")
 def digest(
     ctx: typer.Context,
     keys: Annotated[list[str] | None, typer.Argument(
-        help="Study keys: pmid:N, doi:10.x/..., pmcid:PMCn or internal ids.")] = None,
+        metavar="KEY",
+        help="Study keys as `hairlink studies` prints them: pmid:N, doi:10.x/..., pmcid:PMCn.")
+    ] = None,
     all_studies: Annotated[bool, typer.Option("--all", help="Every stored study.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="md, html, json, csv or atom.")] = "html",
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("digests"),
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                     help="md, html, json, csv or atom.")] = "html",
+    out: Annotated[Path, typer.Option("--out", metavar="DIR",
+                                      help="Output directory.")] = Path("digests"),
     limit: Annotated[int, typer.Option(
-        "--limit", min=0, help="Threads shown per study (0: all).")] = 50,
+        "--limit", min=0, metavar="N", help="Threads shown per study (0: all).")] = 50,
     charts: Annotated[str, typer.Option(
-        "--charts", help="html charts: auto (matplotlib for small exports, else a light "
-        "SVG), svg, matplotlib or none.")] = "auto",
+        "--charts", metavar="KIND", help="html charts: auto (matplotlib for small exports, "
+        "else a light SVG), svg, matplotlib or none.")] = "auto",
 ) -> None:
-    """Write one digest file per study (html adds index.html), named from its identifier."""
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
-    if charts not in CHARTS:
-        raise typer.BadParameter(f"use one of {', '.join(CHARTS)}", param_hint="--charts")
+    """Write one digest file per study (html adds index.html), named from its identifier.
+    A partial html export into an existing site keeps the other pages in its index."""
+    from aggregator.digest import FORMATS, export_digests
+    from hairlink.names import find_study_or_exit
+    from models.db import session_factory
+    from models.digest_queries import all_study_ids
+
+    check_choice(fmt, FORMATS, "--format")
+    check_choice(charts, CHARTS, "--charts")
     if all_studies == bool(keys):
-        raise typer.BadParameter("give study keys or --all (not both)", param_hint="KEYS")
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} exists and is not a directory")
-    engine = state(ctx).read_engine
-    require_schema(engine)
+        raise UserError("give study keys or --all (not both)", USAGE)
+    engine = state(ctx).ready_engine()
+    writable_dir(out, "--out")
     started = time.perf_counter()
     with session_factory(engine)() as session:
         if all_studies:
             ids = all_study_ids(session)
         else:
-            ids = []
-            for key in keys or []:
-                try:
-                    ids.append(find_study(session, key).id)
-                except (StudyKeyError, StudyNotFound) as exc:
-                    fail(str(exc))
+            ids = [find_study_or_exit(session, key).id for key in keys or []]
         report = export_digests(session, ids, fmt, out, limit=limit or None, charts=charts)
+    from rich.text import Text
+
     console.print(Text(
         f"wrote {len(report.files)} files for {report.studies} studies "
         f"({report.threads} threads shown) to {out} in {time.perf_counter() - started:.1f} s"
@@ -70,23 +72,29 @@ def digest(
 @app.command()
 def show(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="pmid:N, doi:10.x/..., pmcid:PMCn or an id.")],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Threads shown.")] = 10,
+    key: Annotated[str, typer.Argument(
+        metavar="KEY", help="A study key as `hairlink studies` prints it: pmid:N, "
+        "doi:10.x/..., pmcid:PMCn.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, metavar="N",
+                                       help="Threads shown.")] = 10,
 ) -> None:
     """One study's digest in the terminal: the study, its related threads, the research it
     cites, the studies citing it and similar research."""
-    engine = state(ctx).read_engine
-    require_schema(engine)
+    from aggregator.digest.views import digest_view
+    from hairlink.names import find_study_or_exit
+    from models.db import session_factory
+    from models.digest_queries import load_digests
+
+    engine = state(ctx).ready_engine()
     with session_factory(engine)() as session:
-        try:
-            study = find_study(session, key)
-        except (StudyKeyError, StudyNotFound) as exc:
-            fail(str(exc))
+        study = find_study_or_exit(session, key)
         data = load_digests(session, [study.id], limit=limit)[0]
     console.print(render_digest(digest_view(data, datetime.now(UTC))))
 
 
 def _post_block(number: int, post: PostView) -> Text:
+    from rich.text import Text
+
     text = Text()
     text.append(f"{number}. ", style="bold")
     text.append(post.title, style="bold")
@@ -102,11 +110,19 @@ def _post_block(number: int, post: PostView) -> Text:
     if post.summary or post.excerpt:
         text.append(f"\n   {post.summary or post.excerpt}")
     text.append(f"\n   {post.url or '(no safe link)'}", style="blue")
+    if post.sample_link:
+        from aggregator.digest.present import SAMPLE_LINK_NOTE
+
+        text.append(f" ({SAMPLE_LINK_NOTE})", style="dim")
     return text
 
 
 def render_digest(view: DigestView) -> Group:
     """A study digest as Rich renderables (all scraped text as plain Text, never markup)."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
     s = view.study
     head = Text()
     head.append(s.title or s.key, style="bold")
@@ -144,6 +160,8 @@ def render_digest(view: DigestView) -> Group:
 
 
 def _paper_line(number: int, item: ResearchItem, note: str = "") -> Text:
+    from rich.text import Text
+
     text = Text(f"{number}. ", style="bold")
     text.append(item.label)
     if item.key:
@@ -158,6 +176,8 @@ def _paper_line(number: int, item: ResearchItem, note: str = "") -> Text:
 def render_research(research: ResearchView) -> list[Text]:
     """The sections "Research cited in this study (N / M)", "Cited by" and "Similar
     research" as plain Text (titles are never read as markup)."""
+    from rich.text import Text
+
     parts = [Text(f"\n{research.references_heading}", style="bold underline")]
     parts.extend(_paper_line(i, item, "in this catalogue" if item.study_id else "")
                  for i, item in enumerate(research.references, 1))

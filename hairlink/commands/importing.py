@@ -6,20 +6,20 @@ own `hairlink import <what>` commands to it.
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from hairlink.app import app, console, err_console, fail, state
-from models.author_salt import SaltError
-from models.config import Config
-from models.migrate import upgrade
-from scrapers.importers.reddit_dump import DEFAULT_REPLIES, import_reddit_dumps, record_import_run
-from scrapers.importers.reddit_dump_files import DumpError
+from hairlink.errors import USAGE, UserError, did_you_mean
+from hairlink.names import check_choice
+
+if TYPE_CHECKING:
+    from models.config import Config
+    from scrapers.importers.reddit_dump import ByteProgress
 
 import_app = typer.Typer(
     name="import",
@@ -28,23 +28,45 @@ import_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(import_app, name="import")
+_SOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 
-def resolve_reddit_source(config: Config, source: str | None,
-                          subreddit: str | None) -> tuple[str, str, int]:
-    """(source name, base URL, replies to keep) for a dump import; ValueError if ambiguous."""
+def resolve_reddit_source(config: Config, source: str | None, subreddit: str | None,
+                          new_source: str | None = None) -> tuple[str, str, int]:
+    """(source name, base URL, replies to keep) for a dump import. `source` must be a
+    configured reddit source; a source no config names is only made with `new_source`.
+    UserError (exit 2) when the choice is wrong or ambiguous."""
+    import re
+
     from models.source_kinds import source_kind
+    from scrapers.importers.reddit_dump import DEFAULT_REPLIES, REDDIT_BASE_URL
 
-    reddit_base_url = source_kind("reddit").default_base_url or "https://oauth.reddit.com"
+    reddit_base_url = source_kind("reddit").default_base_url or REDDIT_BASE_URL
     reddit = [s for s in config.sources if s.kind == "reddit"]
+    if new_source is not None:
+        if source is not None:
+            raise UserError("give --source (a configured source) or --new-source, not both",
+                            USAGE)
+        if not re.match(_SOURCE_NAME, new_source):
+            raise UserError(f"--new-source {new_source!r}: use letters, digits, '.', '_' and "
+                            "'-'", USAGE)
+        if any(s.name == new_source for s in config.sources):
+            raise UserError(f"--new-source {new_source!r} is configured already: use "
+                            f"--source {new_source}", USAGE)
+        return new_source, reddit_base_url, DEFAULT_REPLIES
     chosen = None
     if source:
         try:
             chosen = config.source(source)
-        except KeyError:  # not configured: the import creates it
-            return source, reddit_base_url, DEFAULT_REPLIES
+        except KeyError:
+            names = [s.name for s in reddit]
+            raise UserError(
+                f"--source {source!r} is not a configured reddit source"
+                f"{did_you_mean(source, names) if names else ''}; to import into a new "
+                f"source, declare it with --new-source {source}", USAGE) from None
         if chosen.kind != "reddit":
-            raise ValueError(f"source {source!r} is a {chosen.kind} source, not reddit")
+            raise UserError(f"--source {source!r} is a {chosen.kind} source, not reddit",
+                            USAGE)
     elif subreddit:
         wanted = subreddit.lower().removeprefix("r/")
         matching = [s for s in reddit
@@ -52,58 +74,104 @@ def resolve_reddit_source(config: Config, source: str | None,
         chosen = matching[0] if len(matching) == 1 else None
         if len(matching) > 1:
             names = ", ".join(s.name for s in matching)
-            raise ValueError(f"r/{wanted} is in several sources ({names}): pass --source")
+            raise UserError(f"r/{wanted} is in several sources ({names}): pass --source",
+                            USAGE)
     if chosen is None:
         if len(reddit) == 1:
             chosen = reddit[0]
         elif len(reddit) > 1:
             names = ", ".join(s.name for s in reddit)
-            raise ValueError(f"several reddit sources are configured ({names}): pass --source")
+            raise UserError(f"several reddit sources are configured ({names}): pass --source",
+                            USAGE)
         else:
-            return "reddit", reddit_base_url, DEFAULT_REPLIES
+            raise UserError("no reddit source is configured: add one to the config, or "
+                            "declare one with --new-source NAME", USAGE)
     return chosen.name, chosen.base_url, int(chosen.get("replies", DEFAULT_REPLIES))
 
 
-def _progress(message: str) -> None:
-    err_console.print(f"reading {message}", soft_wrap=True, markup=False, highlight=False)
+@contextmanager
+def byte_progress(enabled: bool) -> Iterator[ByteProgress | None]:
+    """A Rich progress bar per file and pass (bytes read of the file's size) on stderr."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    tasks: dict[tuple[Path, str], int] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), TimeRemainingColumn(), console=err_console,
+                  transient=False) as bar:
+
+        def report(path: Path, role: str, done: int, total: int) -> None:
+            key = (path, role)
+            if key not in tasks:
+                tasks[key] = bar.add_task(f"{path.name}: {role}", total=total)
+            bar.update(tasks[key], completed=done)
+
+        yield report
 
 
 @import_app.command("reddit-dump")
 def reddit_dump(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(
+        metavar="FILE",
         help="Dump files: RS_*.zst / RC_*.zst (zstd NDJSON) or plain .jsonl/.ndjson.")],
     subreddit: Annotated[str | None, typer.Option(
-        "--subreddit", help="Only records of this subreddit (dumps of all of Reddit).")] = None,
+        "--subreddit", metavar="NAME",
+        help="Only records of this subreddit (dumps of all of Reddit).")] = None,
     source: Annotated[str | None, typer.Option(
-        "--source", help="Store into this source (default: the configured reddit source).")
-    ] = None,
+        "--source", metavar="NAME",
+        help="Store into this configured reddit source (default: the only one, or the one "
+        "listing --subreddit).")] = None,
+    new_source: Annotated[str | None, typer.Option(
+        "--new-source", metavar="NAME",
+        help="Store into a new source of this name that no config names.")] = None,
     replies: Annotated[int | None, typer.Option(
-        "--replies", min=0, help="Top replies kept per thread (default: the source's "
-        "`replies`, else 10).")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 2000,
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+        "--replies", min=0, metavar="N", help="Top replies kept per thread (default: the "
+        "source's `replies`, else 10).")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, metavar="N",
+                                            help="Records per transaction.")] = 2000,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                     help="table or json")] = "table",
 ) -> None:
     """Import Reddit monthly dumps (submissions -> threads, comments -> top replies)."""
+    import json
+    from datetime import UTC, datetime
+
+    from rich.table import Table
+
+    from models.author_salt import SaltError
+    from scrapers.importers.reddit_dump import import_reddit_dumps, record_import_run
+    from scrapers.importers.reddit_dump_files import DumpError, check_dump_file
+
+    check_choice(fmt, ("table", "json"), "--format")
     st = state(ctx)
-    try:
-        name, base_url, keep = resolve_reddit_source(st.config, source, subreddit)
-    except ValueError as exc:
-        fail(str(exc), code=2)
+    name, base_url, keep = resolve_reddit_source(st.config, source, subreddit, new_source)
     for path in files:
-        if not path.is_file():
-            fail(f"{path}: no such file", code=2)
-    upgrade(st.engine)
+        try:
+            check_dump_file(path)
+        except DumpError as exc:
+            fail(str(exc), code=2)
+    engine = st.ready_engine(write=True)
     started = datetime.now(UTC)
-    try:
-        stats = import_reddit_dumps(
-            st.engine, files, name, subreddit=subreddit,
-            replies=keep if replies is None else replies, batch_size=batch_size,
-            base_url=base_url, progress=_progress)
-    except (DumpError, SaltError) as exc:
-        fail(str(exc))
+    with byte_progress(err_console.is_terminal and fmt != "json") as on_bytes:
+        try:
+            stats = import_reddit_dumps(
+                engine, files, name, subreddit=subreddit,
+                replies=keep if replies is None else replies, batch_size=batch_size,
+                base_url=base_url, on_bytes=on_bytes)
+        except (DumpError, SaltError) as exc:
+            fail(str(exc))
     status = "finished" if "corrupt_file" not in stats.skipped else "failed"
-    record_import_run(st.engine, name, stats, started, status,
+    record_import_run(engine, name, stats, started, status,
                       "; ".join(stats.errors[:5]) or None)
     summary = {"source": name, "status": status, **stats.summary()}
     for message in stats.errors:

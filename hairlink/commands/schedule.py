@@ -7,21 +7,15 @@ import logging
 import os
 import sys
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from hairlink.app import app, console, fail, state
 from models.config import Config, ConfigError
-from models.migrate import upgrade
-from scheduler import tasks
-from scheduler.lock import SchedulerLocked, lock_holder
-from scheduler.plan import planned_jobs, scheduler_timezone
-from scheduler.service import ScheduleService
-from scheduler.settings import ScheduleSettings, load_settings
-from scheduler.views import crawl_status, job_listing
+
+if TYPE_CHECKING:
+    from scheduler.settings import ScheduleSettings
 
 schedule_app = typer.Typer(
     name="schedule",
@@ -31,13 +25,27 @@ schedule_app = typer.Typer(
 )
 app.add_typer(schedule_app, name="schedule")
 
-FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
+FormatOption = Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                           help="table or json")]
 
 
 def _settings(config: Config) -> ScheduleSettings:
+    from scheduler.settings import load_settings
+
     try:
         return load_settings(config)
     except ConfigError as exc:
+        fail(f"configuration error: {exc}", code=2)
+
+
+def _check_plan(config: Config, settings: ScheduleSettings) -> None:
+    """Exit 2 on a schedule the config cannot have (a bad cron, an unknown time zone)."""
+    from scheduler.plan import planned_jobs, scheduler_timezone
+
+    try:
+        zone = scheduler_timezone(settings)
+        planned_jobs(config, settings, zone, datetime.now(zone))  # cron expressions parse
+    except (ConfigError, ValueError) as exc:
         fail(f"configuration error: {exc}", code=2)
 
 
@@ -49,10 +57,17 @@ def _check_format(fmt: str) -> None:
 @schedule_app.command("run")
 def run(
     ctx: typer.Context,
-    log_level: Annotated[str, typer.Option("--log-level", help="DEBUG, INFO, WARNING...")]
+    log_level: Annotated[str, typer.Option("--log-level", metavar="LEVEL",
+                                           help="DEBUG, INFO, WARNING...")]
     = "INFO",
 ) -> None:
-    """Run the scheduler in the foreground until SIGTERM or Ctrl-C (logs go to stderr)."""
+    """Run the scheduler in the foreground until SIGTERM or Ctrl-C (logs go to stderr).
+    It creates or upgrades the schema at start, like `hairlink init`."""
+    from scheduler import tasks
+    from scheduler.lock import SchedulerLocked
+    from scheduler.plan import planned_jobs, scheduler_timezone
+    from scheduler.service import ScheduleService
+
     st = state(ctx)
     config = st.config
     settings = _settings(config)
@@ -77,8 +92,6 @@ def run(
         fail(str(exc), code=1)
     except ConfigError as exc:
         fail(f"configuration error: {exc}", code=2)
-    except SQLAlchemyError as exc:
-        fail(f"database error: {exc.__class__.__name__}: {exc.args[0] if exc.args else exc}")
     finally:
         root.removeHandler(handler)
         root.setLevel(previous_level)
@@ -95,13 +108,18 @@ def run(
 @schedule_app.command("list")
 def list_jobs(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """The scheduled jobs: their schedules and next run times."""
+    from rich.table import Table
+
+    from scheduler.lock import lock_holder
+    from scheduler.views import job_listing
+
     _check_format(fmt)
     st = state(ctx)
     config = st.config
     settings = _settings(config)
-    upgrade(st.engine)
+    _check_plan(config, settings)
     try:
-        rows = job_listing(st.engine, config, settings)
+        rows = job_listing(st.ready_engine(write=True), config, settings)
     except ConfigError as exc:
         fail(f"configuration error: {exc}", code=2)
     holder = lock_holder(config.database_url)
@@ -119,10 +137,13 @@ def list_jobs(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 
 
 def _status_cells(run: dict[str, Any] | None) -> list[str]:
+    """The last-run cells of the status table: when and how it ended, what it fetched."""
     if run is None:
-        return ["never", "-", "-", "-", "-", "-", "-", "-"]
-    return [run["status"], run["started_at"] or "-", run["duration"], str(run["pages"]),
-            str(run["items"]), str(run["dropped"]), str(run["errors"]), run["message"] or ""]
+        return ["never", "-", ""]
+    ended = f"{run['status']}\n{run['started_at'] or '-'} ({run['duration']})"
+    counts = (f"{run['pages']} pages, {run['items']} items\n{run['dropped']} dropped, "
+              f"{run['errors']} errors")
+    return [ended, counts, run["message"] or ""]
 
 
 def _distributed(config: Config) -> dict[str, Any] | None:
@@ -140,6 +161,8 @@ def _distributed(config: Config) -> dict[str, Any] | None:
 
 
 def _print_distributed(info: dict[str, Any]) -> None:
+    from rich.table import Table
+
     if "error" in info:
         console.print(f"redis: unavailable ({info['error']})", highlight=False)
         return
@@ -165,17 +188,22 @@ def _print_distributed(info: dict[str, Any]) -> None:
 def status(
     ctx: typer.Context,
     fmt: FormatOption = "table",
-    last: Annotated[int, typer.Option("--last", min=1, help="runs to show per source")] = 1,
+    last: Annotated[int, typer.Option("--last", min=1, metavar="N",
+                                      help="runs to show per source")] = 1,
 ) -> None:
     """The last crawl runs per source: when, how long, pages, items, dropped, errors.
 
     With `[redis] url` also the Redis queue per source and the live workers.
     """
+    from rich.table import Table
+
+    from scheduler.lock import lock_holder
+    from scheduler.views import crawl_status
+
     _check_format(fmt)
     st = state(ctx)
     config = st.config
-    upgrade(st.engine)
-    rows = crawl_status(st.engine, config, last=last)
+    rows = crawl_status(st.ready_engine(), config, last=last)
     holder = lock_holder(config.database_url)
     distributed = _distributed(config)
     if fmt == "json":
@@ -184,10 +212,13 @@ def status(
             out["distributed"] = distributed
         typer.echo(json.dumps(out, indent=2, default=str))
         return
-    table = Table(title="crawl runs")
-    for column in ("source", "next run", "status", "started", "took", "pages", "items",
-                   "dropped", "errors", "message"):
-        table.add_column(column)
+    table = Table(title="crawl runs", expand=True)  # fits 80 columns: the source kept whole
+    table.add_column("source", no_wrap=True,
+                     min_width=max((len(r["source"]) for r in rows), default=6))
+    table.add_column("next run", ratio=2, overflow="fold")
+    table.add_column("last run", ratio=3, overflow="fold")
+    table.add_column("fetched", ratio=3, overflow="fold")
+    table.add_column("message", ratio=3, overflow="fold")
     for row in rows:
         runs = row["runs"] or [None]
         for index, run_row in enumerate(runs):

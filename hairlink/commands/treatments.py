@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from hairlink.app import app, console, fail, state
-from hairlink.commands.posts import require_schema
-from models.db import session_factory
-from models.treatment_stats import REPORTED_EFFECTS, TreatmentStats, treatment_stats
+from hairlink.app import app, console, state
+from hairlink.names import check_choice
+
+if TYPE_CHECKING:
+    from models.treatment_stats import TreatmentStats
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 CSV_FIELDS = ("treatment", "name", "threads", "reported", "improved", "no_effect", "mixed",
@@ -27,24 +23,29 @@ _LABELS = {"improved": "improved", "no_effect": "no effect", "mixed": "mixed"}
 def treatments(
     ctx: typer.Context,
     ids: Annotated[list[str] | None, typer.Argument(
-        help="Treatment ids (default: every treatment some thread discusses).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+        metavar="[ID]...",
+        help="Treatment ids or aliases (default: every treatment some thread discusses).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                     help="table, json or csv.")] = "table",
     examples: Annotated[int, typer.Option(
-        "--examples", min=0, help="Example threads per reported effect.")] = 3,
+        "--examples", min=0, metavar="N", help="Example threads per reported effect.")] = 3,
 ) -> None:
     """Per treatment: threads, reported effects and their shares, side effects, top studies
     and example threads."""
-    if fmt not in OUTPUT_FORMATS:
-        raise typer.BadParameter(f"use one of {', '.join(OUTPUT_FORMATS)}",
-                                 param_hint="--format")
-    wanted = [i.strip().lower() for i in ids or [] if i.strip()]
-    engine = state(ctx).read_engine
-    require_schema(engine)
-    with session_factory(engine)() as session:
+    import csv
+    import json
+    import sys
+
+    from hairlink.names import resolve_treatments
+    from models.db import session_factory
+    from models.treatment_stats import treatment_stats
+
+    check_choice(fmt, OUTPUT_FORMATS, "--format")
+    st = state(ctx)
+    wanted = resolve_treatments(ids or [], st.config.lexicon, "ID")
+    with session_factory(st.ready_engine())() as session:
         results = treatment_stats(session, wanted or None, examples=examples)
-    missing = [i for i in wanted if i not in {r.treatment for r in results}]
-    if missing:
-        fail(f"unknown treatment: {', '.join(missing)} (see `hairlink treatments`)")
     if fmt == "json":
         typer.echo(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -58,6 +59,8 @@ def treatments(
 
 def csv_row(item: TreatmentStats) -> dict[str, object]:
     """A flat CSV row: side effects as `name=count;...`, studies as `key=threads;...`."""
+    from models.treatment_stats import REPORTED_EFFECTS
+
     shares = item.shares
     return {"treatment": item.treatment, "name": item.name, "threads": item.threads,
             "reported": item.reported, **item.effects,
@@ -68,6 +71,8 @@ def csv_row(item: TreatmentStats) -> dict[str, object]:
 
 def reported_line(item: TreatmentStats) -> str:
     """"61 improved (84%), 9 no effect (12%), 3 mixed (4%)" (or "no effects reported")."""
+    from models.treatment_stats import REPORTED_EFFECTS
+
     shares = item.shares
     parts = [f"{item.effects[e]} {_LABELS[e]} ({shares[e]:.0%})"
              for e in REPORTED_EFFECTS if item.effects.get(e)]
@@ -76,6 +81,9 @@ def reported_line(item: TreatmentStats) -> str:
 
 def print_table(results: list[TreatmentStats]) -> None:
     """The stats as a Rich table (scraped text is never parsed as markup)."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"{len(results)} treatments")
     for column in ("treatment", "threads", "reported effects", "side effects", "top studies"):
         table.add_column(column)

@@ -8,8 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from hairlink.app import app, console, fail, state
-from scrapers.distributed.frontier import DistributedError
-from scrapers.distributed.worker import WorkerOptions, run_worker
 
 
 @app.command("worker")
@@ -19,7 +17,7 @@ def worker(
         "--sources", "-s", metavar="NAME", help="Sources to work on (repeatable or "
         "comma-separated; default: every enabled forum source).")] = None,
     concurrency: Annotated[int | None, typer.Option(
-        "--concurrency", "-n", min=1, max=256,
+        "--concurrency", "-n", min=1, max=256, metavar="N",
         help="Concurrent requests per source in this worker (default: the source's "
         "`concurrency`).")] = None,
     exit_when_idle: Annotated[float | None, typer.Option(
@@ -33,6 +31,9 @@ def worker(
     per machine (or several); `hairlink crawl` and the scheduler seed the queues. Stop with
     Ctrl-C or SIGTERM: unfinished requests go back to the queue.
     """
+    from scrapers.distributed.frontier import DistributedError
+    from scrapers.distributed.worker import WorkerOptions, run_worker
+
     config = state(ctx).config
     names = [name.strip() for value in sources or [] for name in value.split(",")
              if name.strip()]

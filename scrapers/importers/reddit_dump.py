@@ -36,7 +36,12 @@ from sqlalchemy.orm import Session
 from models.crawl_runs import record_run
 from models.entities import Thread
 from models.store import ThreadIn, ensure_source, upsert_threads
-from scrapers.importers.reddit_dump_files import DumpError, file_role, iter_records, record_kind
+from scrapers.importers.reddit_dump_files import (
+    check_dump_file,
+    file_role,
+    iter_records,
+    record_kind,
+)
 from scrapers.importers.reddit_dump_stats import DumpImportStats
 from scrapers.importers.reddit_dump_store import thread_in_hashed, trim_replies, upsert_replies
 from scrapers.items import ReplyItem
@@ -48,6 +53,8 @@ from scrapers.pipelines.validate import reply_problem, thread_problem
 DEFAULT_BATCH = 2000
 DEFAULT_REPLIES = 10
 REDDIT_BASE_URL = "https://oauth.reddit.com"
+# Told (file, pass: "submissions" | "comments", bytes read, file size) as a file is read.
+ByteProgress = Callable[[Path, str, int, int], None]
 
 
 @dataclass
@@ -62,7 +69,8 @@ class RedditDumpImporter:
     def __init__(self, engine: Engine, source_name: str, *, subreddit: str | None = None,
                  replies: int = DEFAULT_REPLIES, batch_size: int = DEFAULT_BATCH,
                  base_url: str = REDDIT_BASE_URL, escaped: bool = True,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None,
+                 on_bytes: ByteProgress | None = None) -> None:
         self.engine = engine
         self.source_name = source_name
         self.subreddit = subreddit.lower().removeprefix("r/") if subreddit else None
@@ -71,6 +79,7 @@ class RedditDumpImporter:
         self.base_url = base_url
         self.escaped = escaped
         self.progress = progress or (lambda _msg: None)
+        self.on_bytes = on_bytes
         self.stats = DumpImportStats()
         self.max_body = DEFAULT_MAX_BODY
         with Session(engine) as session, session.begin():
@@ -81,8 +90,7 @@ class RedditDumpImporter:
         """Import every file (submissions first, then comments) and return the counts."""
         files = [Path(p) for p in paths]
         for path in files:
-            if not path.is_file():
-                raise DumpError(f"{path}: no such file")
+            check_dump_file(path)
         self.stats.files = len(files)
         for path in files:
             if file_role(path) != "comments":
@@ -93,6 +101,13 @@ class RedditDumpImporter:
                 self.progress(f"{path}: comments")
                 self._import_comments(path, count_malformed=file_role(path) == "comments")
         return self.stats
+
+    def _reader(self, path: Path, role: str) -> Callable[[int], None] | None:
+        if self.on_bytes is None:
+            return None
+        size, report = path.stat().st_size, self.on_bytes
+        report(path, role, 0, size)
+        return lambda done: report(path, role, done, size)
 
     def _wanted(self, record: dict[str, Any]) -> bool:
         if self.subreddit is None:
@@ -105,7 +120,7 @@ class RedditDumpImporter:
 
     def _import_submissions(self, path: Path) -> None:
         batch: list[ThreadIn] = []
-        for record in iter_records(path, self.stats):
+        for record in iter_records(path, self.stats, on_read=self._reader(path, "submissions")):
             kind = record_kind(record)
             if kind == "comment":
                 continue  # the comment pass takes it
@@ -151,7 +166,8 @@ class RedditDumpImporter:
 
     def _import_comments(self, path: Path, count_malformed: bool) -> None:
         batch: list[_Comment] = []
-        for record in iter_records(path, self.stats, count_malformed=count_malformed):
+        for record in iter_records(path, self.stats, count_malformed=count_malformed,
+                                   on_read=self._reader(path, "comments")):
             kind = record_kind(record)
             if kind == "submission":
                 continue
@@ -225,11 +241,17 @@ class RedditDumpImporter:
 def import_reddit_dumps(engine: Engine, paths: Iterable[Path | str], source_name: str, *,
                         subreddit: str | None = None, replies: int = DEFAULT_REPLIES,
                         batch_size: int = DEFAULT_BATCH, base_url: str = REDDIT_BASE_URL,
-                        progress: Callable[[str], None] | None = None) -> DumpImportStats:
-    """Import Reddit dump files into the source `source_name` (created if needed)."""
+                        progress: Callable[[str], None] | None = None,
+                        on_bytes: ByteProgress | None = None) -> DumpImportStats:
+    """Import Reddit dump files into the source `source_name` (created if needed). Every
+    file is checked to be a dump (DumpError) before anything is written."""
+    files = [Path(p) for p in paths]
+    for path in files:
+        check_dump_file(path)
     importer = RedditDumpImporter(engine, source_name, subreddit=subreddit, replies=replies,
-                                  batch_size=batch_size, base_url=base_url, progress=progress)
-    return importer.run(Path(p) for p in paths)
+                                  batch_size=batch_size, base_url=base_url, progress=progress,
+                                  on_bytes=on_bytes)
+    return importer.run(files)
 
 
 def record_import_run(engine: Engine, source_name: str, stats: DumpImportStats,

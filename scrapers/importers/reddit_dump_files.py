@@ -5,7 +5,7 @@ file roles (`RS_*`, `RC_*`) and record kinds (submission, comment)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,15 +18,76 @@ MAX_WINDOW_SIZE = 2**31  # Pushshift dumps are compressed with --long=31
 READ_SIZE = 1 << 16
 
 
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+SNIFF_BYTES = 1 << 16
+# Called with the bytes of the file read so far.
+ReadProgress = Callable[[int], None]
+
+
 class DumpError(Exception):
-    """A dump file that cannot be read at all (missing, unreadable)."""
+    """A dump file that cannot be read at all (missing, unreadable, not a dump)."""
+
+
+def check_dump_file(path: Path) -> str:
+    """`zstd` or `json` for a file that looks like a Reddit dump; DumpError naming the file
+    otherwise. Read before anything is written: a `.zst` must start with the zstd magic
+    bytes, a `.jsonl`/`.ndjson`/`.json` file with a JSON object line, anything else with
+    either."""
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        raise DumpError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DumpError(f"{path}: is a folder, not a dump file") from None
+    except OSError as exc:
+        raise DumpError(f"{path}: cannot open: {exc.strerror}") from exc
+    suffix = path.suffix.lower()
+    if head.startswith(ZSTD_MAGIC):
+        if suffix in JSON_SUFFIXES:
+            raise DumpError(f"{path}: a zstd file named {suffix}; rename it to .zst")
+        return "zstd"
+    if suffix == ".zst":
+        raise DumpError(f"{path}: not a zstd file (it does not start with the zstd magic "
+                        "bytes); give the RS_/RC_ .zst dump itself, or a .jsonl file")
+    if _looks_like_ndjson(head):
+        return "json"
+    raise DumpError(f"{path}: not a Reddit dump: neither zstd nor JSON lines (one JSON "
+                    "object per line)")
+
+
+def _looks_like_ndjson(head: bytes) -> bool:
+    """Whether the first line of `head` is (the start of) a JSON object."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"{"):
+        return False
+    line = text.split(b"\n", 1)[0]
+    if b"\n" not in text and len(head) >= SNIFF_BYTES:
+        return True  # a first line longer than the sniff: it starts like an object
+    try:
+        return isinstance(json.loads(line), dict)
+    except (UnicodeDecodeError, ValueError):
+        return False
+
+
+class _CountingReader:
+    """A binary file that reports its position after every read."""
+
+    def __init__(self, raw: BinaryIO, on_read: ReadProgress) -> None:
+        self.raw = raw
+        self.on_read = on_read
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.on_read(self.raw.tell())
+        return data
 
 
 class TruncatedStream(Exception):
     """A compressed stream that ends in the middle of a frame."""
 
 
-def _zstd_chunks(raw: BinaryIO) -> Iterator[bytes]:
+def _zstd_chunks(raw: Any) -> Iterator[bytes]:
     """Decompressed chunks of a (possibly multi-frame) zstd file; TruncatedStream at a cut."""
     dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW_SIZE)
     dobj = dctx.decompressobj()
@@ -46,13 +107,14 @@ def _zstd_chunks(raw: BinaryIO) -> Iterator[bytes]:
         raise TruncatedStream("the file ends in the middle of a compressed frame")
 
 
-def _plain_chunks(raw: BinaryIO) -> Iterator[bytes]:
+def _plain_chunks(raw: Any) -> Iterator[bytes]:
     while chunk := raw.read(READ_SIZE):
         yield chunk
 
 
-def iter_lines(path: Path) -> Iterator[bytes]:
-    """The lines of a dump file (zstd detected by its magic bytes), without line ends.
+def iter_lines(path: Path, on_read: ReadProgress | None = None) -> Iterator[bytes]:
+    """The lines of a dump file (zstd detected by its magic bytes), without line ends;
+    `on_read` is told the compressed bytes read so far.
 
     Raises DumpError when the file cannot be opened, TruncatedStream or zstandard.ZstdError
     (after the good lines) when the compressed stream is cut or corrupt.
@@ -64,8 +126,9 @@ def iter_lines(path: Path) -> Iterator[bytes]:
     with raw:
         compressed = raw.read(4) == ZSTD_MAGIC
         raw.seek(0)
+        source: Any = raw if on_read is None else _CountingReader(raw, on_read)
         rest = b""
-        for chunk in (_zstd_chunks(raw) if compressed else _plain_chunks(raw)):
+        for chunk in (_zstd_chunks(source) if compressed else _plain_chunks(source)):
             lines = (rest + chunk).split(b"\n")
             rest = lines.pop()
             yield from lines
@@ -74,7 +137,8 @@ def iter_lines(path: Path) -> Iterator[bytes]:
 
 
 def iter_records(path: Path, stats: DumpImportStats | None = None,
-                 count_malformed: bool = True) -> Iterator[dict[str, Any]]:
+                 count_malformed: bool = True, on_read: ReadProgress | None = None,
+                 ) -> Iterator[dict[str, Any]]:
     """The JSON objects of one dump file, line by line.
 
     Malformed lines (bad UTF-8, bad JSON, not an object) are counted in `stats` with their
@@ -84,7 +148,7 @@ def iter_records(path: Path, stats: DumpImportStats | None = None,
     counting = stats if count_malformed else None
     line_no = 0
     try:
-        for line in iter_lines(path):
+        for line in iter_lines(path, on_read):
             line_no += 1
             if counting is not None:
                 counting.lines += 1

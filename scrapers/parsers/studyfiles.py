@@ -217,21 +217,44 @@ def read_json_array(stream: IO[str]) -> Iterator[tuple[int | None, StudyIn | Row
         yield None, record
 
 
-def _ris_chunks(stream: IO[str]) -> Iterator[tuple[int, str]]:
+def _ris_chunks(stream: IO[str]) -> Iterator[tuple[int, str | RowProblem]]:
+    """Each RIS record's text from its `TY  -` line to its `ER  -` line, at the line number
+    of its `TY`; or a RowProblem at the line where something is wrong. A `TY  -` line
+    always starts a new record, so a broken record or stray lines never swallow the next."""
     lines: list[str] = []
     start = 0
+    stray: tuple[int, int, str] | None = None  # (first line, count, text) outside records
+
+    def stray_problem() -> tuple[int, RowProblem]:
+        assert stray is not None
+        first, count, text = stray
+        many = f"{count} lines" if count > 1 else "a line"
+        return first, RowProblem(f"{many} outside any record (no 'TY  -' before): {text!r}")
+
     for number, line in enumerate(stream, start=1):
         line = line.lstrip("\ufeff")
+        if _RIS_START.match(line):
+            if stray is not None:
+                yield stray_problem()
+                stray = None
+            if lines:
+                yield start, RowProblem(
+                    f"RIS record is not closed by an 'ER  -' line before line {number}")
+            lines, start = [line], number
+            continue
         if not lines:
-            if not line.strip():
-                continue
-            start = number
+            if line.strip():
+                stray = (stray[0], stray[1] + 1, stray[2]) if stray else (
+                    number, 1, line.strip()[:60])
+            continue
         lines.append(line)
         if _RIS_END.match(line):
             yield start, "".join(lines)
             lines = []
+    if stray is not None:
+        yield stray_problem()
     if lines:
-        yield start, "".join(lines)
+        yield start, RowProblem("RIS record is not closed by an 'ER  -' line")
 
 
 def _ris_author(name: str) -> str:
@@ -286,13 +309,11 @@ def _ris_record(entry: dict[str, Any]) -> StudyIn | RowProblem:
 
 
 def read_ris(stream: IO[str]) -> Iterator[tuple[int, StudyIn | RowProblem]]:
-    """RIS records (`TY  -` … `ER  -`), each reported at the line of its `TY` tag."""
+    """RIS records (`TY  -` … `ER  -`), each reported at the line of its `TY` tag; stray
+    lines and unclosed records are problems at their own line, the next record is read."""
     for start, chunk in _ris_chunks(stream):
-        if not _RIS_START.match(chunk):
-            yield start, RowProblem("RIS record does not start with a 'TY  -' line")
-            continue
-        if not _RIS_END.search(chunk.rstrip().splitlines()[-1]):
-            yield start, RowProblem("RIS record is not closed by an 'ER  -' line")
+        if isinstance(chunk, RowProblem):
+            yield start, chunk
             continue
         try:
             entries = rispy.loads(chunk)

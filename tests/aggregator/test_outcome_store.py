@@ -197,7 +197,7 @@ def test_cli_treatments(cli_config: Path) -> None:
     code, out = cli(cli_config, "treatments", "minoxidil")
     assert code == 0 and "2 improved" in out and "67%" in out
     code, out = cli(cli_config, "treatments", "unobtainium")
-    assert code == 1 and "unknown treatment: unobtainium" in out
+    assert code == 2 and "unobtainium" in out and "Traceback" not in out
 
 
 def test_cli_refuses_a_bad_cue_file(cli_config: Path, db_url: str) -> None:

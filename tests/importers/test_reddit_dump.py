@@ -195,6 +195,7 @@ def test_cli_reddit_dump(db_url: str, dumps: tuple[Path, Path], tmp_path: Path) 
     config.write_text(f'[database]\nurl = "{db_url}"\n\n[[sources]]\nname = "tl"\n'
                       f'kind = "reddit"\nsubreddits = ["tressless"]\nreplies = 2\n')
     runner = CliRunner()
+    assert runner.invoke(app, ["--config", str(config), "init"]).exit_code == 0
     result = runner.invoke(app, ["--config", str(config), "import", "reddit-dump", str(rs),
                                  str(rc), "--subreddit", "tressless", "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -141,9 +141,12 @@ def test_json_and_csv_shapes(session: Session, corpus: Corpus) -> None:
     posts = {p.external_id: p for p in query_posts(session, PostQuery(limit=None))}
     fin = post_to_dict(posts["r2"])
     assert fin == {
+        "thread_id": corpus.threads["fin10"],
         "source": "tressless", "external_id": "r2", "url": "https://forum.example/t/r2",
         "title": "Finasteride 10 year follow-up is out", "category": "Research",
-        "score": 1200, "num_comments": 310, "created_at": "2026-10-29T12:00:00+00:00",
+        "score": 1200, "score_unit": "upvotes", "num_comments": 310,
+        "created_at": "2026-10-29T12:00:00+00:00",
+        "excerpt": "PMID 12345678 says most men kept their hair.",
         "treatments": ["finasteride"],
         "summary": None,  # not aggregated: the fixture stores tags only
         "outcomes": {"finasteride": {"effect": "none", "side_effects": []}},
@@ -159,7 +162,12 @@ def test_json_and_csv_shapes(session: Session, corpus: Corpus) -> None:
     assert post_to_dict(posts["d1"])["treatments"] == ["finasteride", "ketoconazole",
                                                         "minoxidil"]
     assert post_to_dict(posts["p1"])["score"] is None
+    assert post_to_dict(posts["p1"])["score_unit"] is None  # phpBB threads have no score
+    assert post_to_dict(posts["d1"])["score_unit"] == "likes"
     row = post_to_csv_row(posts["r2"])
+    assert (row["thread_id"], row["score"], row["score_unit"]) == (
+        corpus.threads["fin10"], 1200, "upvotes")
+    assert row["excerpt"] == "PMID 12345678 says most men kept their hair."
     assert row["links"] == "pmid:12345678;doi:10.1001/jamadermatol.2024.0284"
     assert row["link_kinds"] == "citation;topic"
     assert row["treatments"] == "finasteride"

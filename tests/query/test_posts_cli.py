@@ -111,9 +111,9 @@ def test_posts_table_prints_markup_literally(cli_db: Corpus, session: Session,
 
 def test_posts_errors(cli_db: Corpus) -> None:
     code, out = run("posts", "--study", "pmid:999")
-    assert code == 1 and "no study with pmid:999" in out
+    assert code == 2 and "no study with pmid:999" in out
     code, out = run("posts", "--study", "banana")
-    assert code == 1 and "bad study key" in out
+    assert code == 2 and "bad study key" in out
     code, out = run("posts", "--since", "yesterday")
     assert code == 2 and "--since" in out
     code, out = run("posts", "--sort", "random")
@@ -140,7 +140,7 @@ def test_show(cli_db: Corpus) -> None:
     assert "257 upvotes · 40 comments · 10 months ago · tressless in Progress Pictures" in flat
     assert flat.index("Oral vs topical minoxidil after 6") < flat.index("Big 3 update")
     code, out = run("show", "pmcid:PMC123")
-    assert code == 1 and "no study" in out
+    assert code == 2 and "no study" in out
 
 
 def test_digest_command(cli_db: Corpus, tmp_path: Path) -> None:
@@ -150,15 +150,15 @@ def test_digest_command(cli_db: Corpus, tmp_path: Path) -> None:
     assert code == 0, out
     assert "3 studies" in out
     assert sorted(p.name for p in out_dir.iterdir()) == [
-        "doi-10.1001_jamadermatol.2024.0284.html", "index.html", "pmcid-PMC777.html",
-        "pmid-12345678.html"]
+        ".hairlink-index.json", "doi-10.1001_jamadermatol.2024.0284.html", "index.html",
+        "pmcid-PMC777.html", "pmid-12345678.html"]
     code, out = run("digest", "pmid:12345678", "PMC777", "--format", "json", "--out",
                     str(tmp_path / "j"))
     assert code == 0, out
     assert sorted(p.name for p in (tmp_path / "j").iterdir()) == [
         "pmcid-PMC777.json", "pmid-12345678.json"]
     assert json.loads((tmp_path / "j" / "pmid-12345678.json").read_text())["related_total"] == 2
-    assert run("digest", "pmid:999", "--out", str(tmp_path / "x"))[0] == 1
+    assert run("digest", "pmid:999", "--out", str(tmp_path / "x"))[0] == 2
     assert run("digest", "--out", str(tmp_path / "x"))[0] == 2
     assert run("digest", "--all", "pmid:12345678", "--out", str(tmp_path / "x"))[0] == 2
     assert run("digest", "--all", "--format", "pdf", "--out", str(tmp_path / "x"))[0] == 2

@@ -216,6 +216,9 @@ def test_hairlink_crawl_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         runner = CliRunner()
         fast = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "HAIRLINK_PROGRESS_SECONDS=0.2"]
         result = runner.invoke(app, ["--config", str(config), "crawl", "forum", *fast])
+        assert result.exit_code == 1 and "run `hairlink init`" in result.output
+        assert runner.invoke(app, ["--config", str(config), "init"]).exit_code == 0
+        result = runner.invoke(app, ["--config", str(config), "crawl", "forum", *fast])
         assert result.exit_code == 0, result.output
         assert "forum (discourse) run 1: finished" in result.output
         assert "8 items" in result.output

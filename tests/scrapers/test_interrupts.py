@@ -55,6 +55,7 @@ def test_interrupted_crawl_is_cancelled_flushed_and_leaves_nothing(
         _slow_forum(server)
         config = write_config(tmp_path / "h.toml", db_url, server.base_url, "discourse",
                               extra="delay = 0\nconcurrency = 2")
+        _init(db_url)  # `hairlink crawl` checks the schema; `hairlink init` makes it
         # Items stay buffered in the store pipeline until the spider closes.
         argv = [sys.executable, "-m", "hairlink", "--config", str(config), "crawl", "forum",
                 "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "HAIRLINK_PROGRESS_SECONDS=0.2",
@@ -96,6 +97,15 @@ def test_interrupted_crawl_is_cancelled_flushed_and_leaves_nothing(
     assert _crawl_processes(config) == []
 
 
+def _init(db_url: str) -> None:
+    from models.db import make_engine
+    from models.migrate import upgrade
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    engine.dispose()
+
+
 def _runs(db_url: str):  # type: ignore[no-untyped-def]
     try:
         return stored(db_url).runs
@@ -108,6 +118,7 @@ def test_hairlink_crawl_has_a_time_limit(db_url: str, tmp_path: Path) -> None:
         _slow_forum(server)
         config = write_config(tmp_path / "h.toml", db_url, server.base_url, "discourse",
                               extra="delay = 0\nconcurrency = 1")
+        _init(db_url)
         argv = [sys.executable, "-m", "hairlink", "--config", str(config), "crawl", "forum",
                 "--time-limit", "8s", "-s", "AUTOTHROTTLE_ENABLED=0",
                 "-s", "HAIRLINK_STORE_FLUSH_SECONDS=600"]
