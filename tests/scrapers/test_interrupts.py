@@ -21,13 +21,13 @@ from tests.scrapers.sites import make_threads, serve
 pytestmark = pytest.mark.slow
 
 
-def _slow_forum(server: LoopbackServer) -> None:
+def _slow_forum(server: LoopbackServer, pause: float = 0.15) -> None:
     serve("discourse", server, make_threads(80, posts_per_thread=3,
                                             age_step=timedelta(hours=3)))
     for target, entry in list(server.exact.items()):
         if target.startswith("/t/"):
             def slow(request: Request, entry=entry):  # type: ignore[no-untyped-def]
-                time.sleep(0.15)
+                time.sleep(pause)
                 return entry
             server.exact[target] = slow
 
@@ -115,7 +115,9 @@ def _runs(db_url: str):  # type: ignore[no-untyped-def]
 
 def test_hairlink_crawl_has_a_time_limit(db_url: str, tmp_path: Path) -> None:
     with LoopbackServer() as server:
-        _slow_forum(server)
+        # 80 thread pages of 2 s each: past the 8 s limit on a fast, quiet machine even if
+        # the downloader fetched 16 at once.
+        _slow_forum(server, pause=2.0)
         config = write_config(tmp_path / "h.toml", db_url, server.base_url, "discourse",
                               extra="delay = 0\nconcurrency = 1")
         _init(db_url)
