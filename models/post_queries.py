@@ -11,7 +11,6 @@ and CSV shapes in `models.post_output`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,16 +18,21 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    case,
+    false,
     func,
     literal,
     literal_column,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Thread, ThreadStudyLink, ThreadTreatment
+from models.fulltext import (
+    has_search_text,
+    pg_condition_and_rank,
+    search_phrases,
+    sqlite_matches,
+)
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import Post, PostQuery
 
@@ -36,19 +40,6 @@ SORTS = ("score", "new", "relevance")
 # On SQLite a treatment filter with fewer tagged threads than this drives the query from the
 # thread_treatment index instead of walking the score/date index until enough rows match.
 SELECTIVE_TREATMENT_ROWS = 5000
-
-
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search_terms(search: str | None) -> list[str]:
-    """The words of a search (quoted phrases kept whole), lower-cased."""
-    if not search:
-        return []
-    terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', search)]
-    return [t.lower() for t in terms if t.strip()]
 
 
 def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None:
@@ -69,7 +60,7 @@ def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None
 
 def _only_study(q: PostQuery) -> bool:
     return (q.study_id is not None and q.sort == "relevance" and not q.treatments
-            and not search_terms(q.search)
+            and not has_search_text(q.search)
             and all(v is None for v in (q.source, q.category, q.since, q.until, q.min_score)))
 
 
@@ -101,7 +92,7 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], b
     relevance_order: list[Any] = []
     link_kind: Any = literal(None)
     conditions: list[ColumnElement[bool]] = []
-    stmt_from: Any = Thread
+    stmt_from: Any = Thread.__table__
     if q.study_id is not None:
         stmt_from = Thread.__table__.join(
             ThreadStudyLink.__table__,
@@ -131,19 +122,22 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], b
         conditions.append(Thread.created_at < q.until)
     if q.min_score is not None:
         conditions.append(Thread.score >= q.min_score)
-    terms = search_terms(q.search)
-    if terms:
-        hits: list[Any] = []
-        for term in terms:
-            pattern = _like_pattern(term)
-            in_title = func.lower(Thread.title).like(pattern, escape="\\")
-            in_body = func.lower(Thread.body).like(pattern, escape="\\")
-            conditions.append(or_(in_title, in_body))
-            hits.append(case((in_title, 2), else_=0) + case((in_body, 1), else_=0))
-        if q.study_id is None:
-            relevance = sum(hits[1:], hits[0])
+    searching = has_search_text(q.search)
+    if searching:
+        phrases = search_phrases(q.search)
+        if not phrases:  # nothing searchable (only punctuation): nothing matches
+            conditions.append(false())
+        elif session.get_bind().dialect.name == "sqlite":
+            matches = sqlite_matches(phrases)
+            stmt_from = stmt_from.join(matches, matches.c.rowid == Thread.id)
+            rank: Any = matches.c.rank
+        else:
+            condition, rank = pg_condition_and_rank(phrases)
+            conditions.append(condition)
+        if q.study_id is None and phrases:
+            relevance = rank
             relevance_order = [relevance.desc()]
-    if q.study_id is None and not terms and q.treatments and q.sort == "relevance":
+    if q.study_id is None and not searching and q.treatments and q.sort == "relevance":
         relevance = (select(func.coalesce(func.sum(ThreadTreatment.mentions), 0))
                      .where(ThreadTreatment.thread_id == Thread.id,
                             ThreadTreatment.treatment_id.in_(list(q.treatments)))
