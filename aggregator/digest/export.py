@@ -83,12 +83,17 @@ def study_dict(view: DigestView) -> dict[str, Any]:
     }
 
 
-def render_json(view: DigestView, **_: Any) -> str:
-    """`{"study": {...}, "related_total": N, "posts": [...]}` (posts with `relevance`)."""
+def digest_payload(view: DigestView) -> dict[str, Any]:
+    """The JSON digest of a study: `{"study": {...}, "related_total": N, "citing_total": C,
+    "shown": S, "posts": [...]}` (posts with `relevance`)."""
     posts = [post_to_dict(p.post, with_relevance=True) for p in [*view.citing, *view.topical]]
-    payload = {"study": study_dict(view), "related_total": view.related_total,
-               "citing_total": view.citing_total, "shown": view.shown, "posts": posts}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return {"study": study_dict(view), "related_total": view.related_total,
+            "citing_total": view.citing_total, "shown": view.shown, "posts": posts}
+
+
+def render_json(view: DigestView, **_: Any) -> str:
+    """The JSON digest (`digest_payload`) as text."""
+    return json.dumps(digest_payload(view), indent=2, ensure_ascii=False) + "\n"
 
 
 def render_csv(view: DigestView, **_: Any) -> str:
