@@ -7,11 +7,24 @@ import socket
 import threading
 import webbrowser
 from collections.abc import Callable
+from types import FrameType
 
 import uvicorn
 from sqlalchemy import Engine
 
 from hairlink.web.app import create_app
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, but a Ctrl-C or SIGTERM ends `run` normally after the graceful
+    shutdown (uvicorn re-raises the signal afterwards, which would kill the process before
+    the engine is disposed and "stopped" is printed)."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        captured = getattr(self, "_captured_signals", None)
+        if isinstance(captured, list):
+            captured.clear()
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -42,7 +55,7 @@ def serve(engine: Engine, host: str = "127.0.0.1", port: int = 8080, open_browse
     url = url_of(sock)
     config = uvicorn.Config(create_app(engine), log_level="warning", access_log=False,
                             lifespan="off", server_header=False)
-    server = uvicorn.Server(config)
+    server = _Server(config)
     announce(f"hairlink is serving {url} (Ctrl-C to stop)")
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
