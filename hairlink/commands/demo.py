@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from hairlink.app import app, console, fail
 from hairlink.demo import DEFAULT_OUT, DemoError, DemoResult, run_demo
+from models.db import make_engine, read_only
 
 
 @app.command()
@@ -17,6 +19,9 @@ def demo(
     out: Annotated[Path, typer.Option(
         "--out", help="Directory for the database, config, site and digests.")] = Path(
         DEFAULT_OUT),
+    serve: Annotated[bool, typer.Option(
+        "--serve", help="Then serve the web view of the demo database (hairlink serve).")
+                     ] = False,
 ) -> None:
     """Crawl bundled sample forums on loopback, enrich, aggregate, export: all offline."""
     if out.exists() and not out.is_dir():
@@ -29,6 +34,22 @@ def demo(
     console.print(summary_table(result))
     if result.index_html is not None:
         console.print(f"open {result.index_html}", highlight=False, markup=False)
+    console.print(f"browse it: {serve_command(result)}", highlight=False, markup=False,
+                  soft_wrap=True)
+    if serve:
+        from hairlink.web.server import serve as run_server
+
+        engine = make_engine(result.database_url)
+        try:
+            run_server(read_only(engine), announce=lambda line: console.print(
+                line, highlight=False, markup=False))
+        except OSError as exc:
+            fail(f"cannot listen on 127.0.0.1:8080: {exc.strerror or exc}")
+
+
+def serve_command(result: DemoResult) -> str:
+    """The `hairlink serve` command line for the demo's database."""
+    return f"hairlink --config {shlex.quote(str(result.config_path))} serve"
 
 
 def summary_table(result: DemoResult) -> Table:

@@ -16,7 +16,7 @@ from aggregator.digest.views import digest_view, post_view
 from hairlink.web.params import NotFound, post_filters, study_id
 from hairlink.web.render import score_chart
 from models.digest_queries import load_digests
-from models.entities import Source
+from models.entities import Source, Treatment
 from models.post_queries import SORTS, count_posts, query_posts
 from models.post_types import PostQuery
 from models.site_queries import (
@@ -140,7 +140,7 @@ def posts(request: Request) -> HTMLResponse:
         filters = post_filters(session, request.query_params, now)
         found = query_posts(session, filters.query)
         total = count_posts(session, filters.query)
-        treatments = treatment_overview(session)
+        treatments = list(session.scalars(select(Treatment.id).order_by(Treatment.id)))
         sources = _source_names(session)
     return _render(request, "posts.html.j2", posts=[post_view(p, now) for p in found],
                    page=_page(total, filters.query), values=filters.values, sorts=SORTS,
