@@ -192,7 +192,10 @@ def query_posts(session: Session, q: PostQuery) -> list[Post]:
     return posts
 
 
-def count_posts(session: Session, q: PostQuery) -> int:
-    """How many posts match `q` (ignoring its limit and offset)."""
+def count_posts(session: Session, q: PostQuery, cap: int | None = None) -> int:
+    """How many posts match `q` (ignoring its limit and offset); with `cap`, counting stops
+    there (a page can say "10,000+" without visiting every match)."""
     stmt, _, _ = _filtered(session, q)
+    if cap is not None:
+        stmt = stmt.limit(cap)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -31,6 +31,8 @@ from models.thread_detail import ThreadDetail, thread_detail
 HOME_THREADS = 10
 HOME_STUDIES = 10
 TREATMENT_STUDIES = 50
+# Pages count matches up to here ("1–50 of 10,000+"); the API's `total` is exact.
+COUNT_CAP = 10_000
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -42,13 +44,18 @@ def _source_names(session: Any) -> list[str]:
     return list(session.scalars(select(Source.name).order_by(Source.name)))
 
 
-def _page(total: int, query: PostQuery) -> dict[str, Any]:
+def _page(counted: int, query: PostQuery, shown: int) -> dict[str, Any]:
+    """Paging figures from a count capped at COUNT_CAP and the posts shown."""
     limit = query.limit or 1
-    return {"total": total, "offset": query.offset, "limit": limit,
-            "first": query.offset + 1 if total else 0,
-            "last": min(query.offset + limit, total),
+    capped = counted >= COUNT_CAP
+    total = max(counted, query.offset + shown)
+    return {"total": total, "total_label": f"{total:,}+" if capped else f"{total:,}",
+            "offset": query.offset, "limit": limit,
+            "first": query.offset + 1 if shown else 0,
+            "last": query.offset + shown,
             "prev": max(query.offset - limit, 0) if query.offset > 0 else None,
-            "next": query.offset + limit if query.offset + limit < total else None}
+            "next": query.offset + limit
+            if shown == limit and (query.offset + limit < total or capped) else None}
 
 
 def home(request: Request) -> HTMLResponse:
@@ -74,13 +81,14 @@ def study(request: Request) -> HTMLResponse:
         posts = query_posts(session, filters.query)
         filtered = filters.query.sort != "relevance" or any(
             v for k, v in filters.values.items() if k not in ("sort", "limit", "offset"))
-        total = count_posts(session, filters.query) if filtered else data.related_total
+        total = (count_posts(session, filters.query, cap=COUNT_CAP) if filtered
+                 else data.related_total)
         sources = _source_names(session)
     chart = chart_data(data.months, data.treatment_mix)
     return _render(
         request, "study.html.j2", study=view.study, related_total=view.related_total,
         citing_total=view.citing_total, posts=[post_view(p, now) for p in posts],
-        page=_page(total, filters.query), values=filters.values, sorts=SORTS,
+        page=_page(total, filters.query, len(posts)), values=filters.values, sorts=SORTS,
         path=request.url.path, treatment_options=sorted(data.treatment_mix),
         sources=sources, filtered=filtered,
         chart=None if chart.empty else data_uri(SvgCharts().svg(chart)))
@@ -97,13 +105,14 @@ def treatment(request: Request) -> HTMLResponse:
         filters = post_filters(session, request.query_params, now, default_sort="score")
         filters.query.treatments = list(dict.fromkeys([treatment_id, *filters.query.treatments]))
         posts = query_posts(session, filters.query)
-        total = count_posts(session, filters.query)
+        total = count_posts(session, filters.query, cap=COUNT_CAP)
         studies = [{"key": study_key(s), "title": s.title, "journal": s.journal,
                     "year": s.pub_year}
                    for s in session.scalars(study_select(treatment_id).limit(TREATMENT_STUDIES))]
         sources = _source_names(session)
     return _render(request, "treatment.html.j2", stats=stats, studies=studies,
-                   posts=[post_view(p, now) for p in posts], page=_page(total, filters.query),
+                   posts=[post_view(p, now) for p in posts],
+                   page=_page(total, filters.query, len(posts)),
                    values=filters.values, sorts=SORTS, path=request.url.path,
                    sources=sources)
 
@@ -139,11 +148,11 @@ def posts(request: Request) -> HTMLResponse:
     with request.app.state.sessions() as session:
         filters = post_filters(session, request.query_params, now)
         found = query_posts(session, filters.query)
-        total = count_posts(session, filters.query)
+        total = count_posts(session, filters.query, cap=COUNT_CAP)
         treatments = list(session.scalars(select(Treatment.id).order_by(Treatment.id)))
         sources = _source_names(session)
     return _render(request, "posts.html.j2", posts=[post_view(p, now) for p in found],
-                   page=_page(total, filters.query), values=filters.values, sorts=SORTS,
+                   page=_page(total, filters.query, len(found)), values=filters.values, sorts=SORTS,
                    path=request.url.path, treatments=treatments, sources=sources)
 
 

@@ -270,3 +270,16 @@ def test_static_files_and_headers(client: TestClient) -> None:
     assert home.headers["x-content-type-options"] == "nosniff"
     assert home.headers["referrer-policy"] == "no-referrer"
     assert not re.search(r"(?i)<script|\sstyle=|\son\w+=", home.text)
+
+
+def test_pages_count_up_to_a_cap(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hairlink.web.pages.COUNT_CAP", 3)
+    tree = page(client, "/posts?sort=new&limit=2")
+    assert text_of(tree, "//div[@class='pager']/span") == ["1–2 of 3+"]
+    assert tree.xpath("//a[@rel='next']/@href") == ["/posts?sort=new&limit=2&offset=2"]
+    tree = page(client, "/posts?sort=new&limit=2&offset=4")
+    assert text_of(tree, "//div[@class='pager']/span") == ["5–6 of 6+"]
+    tree = page(client, "/posts?sort=new&limit=2&offset=6")
+    assert text_of(tree, "//div[@class='pager']/span") == ["7–7 of 7+"]
+    assert tree.xpath("//a[@rel='next']") == []
+    assert client.get("/api/posts?limit=2").json()["total"] == 7  # the API counts exactly
