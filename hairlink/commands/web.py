@@ -16,6 +16,7 @@ from aggregator.digest.present import age, safe_url, score_label
 from hairlink.app import app, console, fail, state
 from hairlink.commands.posts import require_schema
 from models.db import session_factory
+from models.migrate import current_revision, head_revision
 from models.thread_detail import ThreadDetail, thread_detail, thread_to_dict
 
 
@@ -33,6 +34,9 @@ def serve(
 
     engine = state(ctx).read_engine
     require_schema(engine)
+    if current_revision(engine) != head_revision():
+        fail(f"the database is at schema revision {current_revision(engine)}, this hairlink "
+             f"needs {head_revision()}: run `hairlink init` to upgrade it")
     try:
         run_server(engine, host, port, open_browser, announce=console.print)
     except OSError as exc:
