@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
 from sqlalchemy.sql.expression import FromClause
 
 MAX_SEARCH_CHARS = 1000
@@ -137,6 +137,13 @@ def sqlite_matches(phrases: list[list[str]]) -> FromClause:
             .select_from(text(FTS_TABLE))
             .where(fts.op("MATCH")(fts5_query(phrases)))
             .subquery("fts"))
+
+
+def sqlite_match_ids(phrases: list[list[str]]) -> Select[Any]:
+    """The ids of matching threads, unranked (for orders other than relevance)."""
+    fts = literal_column(FTS_TABLE)
+    return (select(literal_column("rowid")).select_from(text(FTS_TABLE))
+            .where(fts.op("MATCH")(fts5_query(phrases))))
 
 
 def pg_vector() -> ColumnElement[Any]:

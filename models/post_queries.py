@@ -31,6 +31,7 @@ from models.fulltext import (
     has_search_text,
     pg_condition_and_rank,
     search_phrases,
+    sqlite_match_ids,
     sqlite_matches,
 )
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
@@ -127,14 +128,18 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], b
         phrases = search_phrases(q.search)
         if not phrases:  # nothing searchable (only punctuation): nothing matches
             conditions.append(false())
-        elif session.get_bind().dialect.name == "sqlite":
-            matches = sqlite_matches(phrases)
-            stmt_from = stmt_from.join(matches, matches.c.rowid == Thread.id)
-            rank: Any = matches.c.rank
-        else:
+        ranked = q.study_id is None and q.sort == "relevance"  # else no rank is computed
+        if phrases and session.get_bind().dialect.name == "sqlite":
+            if ranked:
+                matches = sqlite_matches(phrases)
+                stmt_from = stmt_from.join(matches, matches.c.rowid == Thread.id)
+                rank: Any = matches.c.rank
+            else:
+                conditions.append(Thread.id.in_(sqlite_match_ids(phrases)))
+        elif phrases:
             condition, rank = pg_condition_and_rank(phrases)
             conditions.append(condition)
-        if q.study_id is None and phrases:
+        if ranked and phrases:
             relevance = rank
             relevance_order = [relevance.desc()]
     if q.study_id is None and not searching and q.treatments and q.sort == "relevance":
