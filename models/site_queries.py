@@ -61,8 +61,8 @@ def most_discussed_studies(session: Session, limit: int = 10) -> list[dict[str, 
 
 
 @dataclass
-class TreatmentStats:
-    """Community statistics of one treatment."""
+class TreatmentProfile:
+    """Where and with what one treatment is discussed: threads, studies, sources, forms."""
 
     id: str
     name: str
@@ -74,13 +74,14 @@ class TreatmentStats:
     forms: list[tuple[str, int]] = field(default_factory=list)
 
 
-def treatment_stats(session: Session, treatment_id: str, top: int = 8) -> TreatmentStats | None:
+def treatment_profile(session: Session, treatment_id: str,
+                      top: int = 8) -> TreatmentProfile | None:
     """Threads, studies, threads per source, the treatments most often named with it, and
     the forms it is named in; None for an unknown treatment."""
     treatment = session.get(Treatment, treatment_id)
     if treatment is None:
         return None
-    stats = TreatmentStats(treatment.id, treatment.name, treatment.category)
+    stats = TreatmentProfile(treatment.id, treatment.name, treatment.category)
     tagged = select(ThreadTreatment.thread_id).where(
         ThreadTreatment.treatment_id == treatment_id)
     stats.threads = session.scalar(select(func.count()).select_from(tagged.subquery())) or 0

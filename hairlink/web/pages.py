@@ -23,7 +23,7 @@ from models.site_queries import (
     most_discussed_studies,
     source_activity,
     treatment_overview,
-    treatment_stats,
+    treatment_profile,
 )
 from models.study_queries import study_select
 from models.thread_detail import ThreadDetail, thread_detail
@@ -99,7 +99,7 @@ def treatment(request: Request) -> HTMLResponse:
     now = datetime.now(UTC)
     treatment_id = request.path_params["treatment_id"]
     with request.app.state.sessions() as session:
-        stats = treatment_stats(session, treatment_id)
+        stats = treatment_profile(session, treatment_id)
         if stats is None:
             raise NotFound(f"no treatment {treatment_id[:60]!r}")
         filters = post_filters(session, request.query_params, now, default_sort="score")
