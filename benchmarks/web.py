@@ -61,6 +61,7 @@ WORDS = [
     "norwood", "diffuse", "miniaturisation", "sebum", "itch", "dandruff", "inflammation", "prp",
     "exosomes", "laser", "cap",
 ]
+TARGETED = ("study", "posts filtered")  # the targets; full-text search is reported
 TABLES = ("source", "treatment", "thread", "thread_treatment", "study", "thread_study_link")
 
 
@@ -299,16 +300,21 @@ def run_load(label: str, db_url: str, clients: int, requests: int, memory_reques
     ok = True
     try:
         load(host, [next(mix) for _ in range(200)], clients)  # warm-up
+        cpu_before = sum(server.cpu_times()[:2])
         latencies, errors, wall = load(host, [next(mix) for _ in range(requests)], clients)
+        cpu_ms = (sum(server.cpu_times()[:2]) - cpu_before) / requests * 1000
         print(f"\n{label}: {requests} requests, {clients} clients, {wall:.1f} s "
-              f"({requests / wall:.0f} req/s), errors: {errors}; load average "
-              f"{os.getloadavg()[0]:.2f}")
+              f"({requests / wall:.0f} req/s), errors: {errors}; server CPU {cpu_ms:.1f} ms a "
+              f"request; load average {os.getloadavg()[0]:.2f} (2 cores)")
         print(f"  {'kind':16} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}   target "
               f"p50 <= 50, p99 <= 250")
         for kind, values in sorted(latencies.items()):
             p50, p99 = statistics.median(values), pct(values, 99)
             verdict = "ok" if p50 <= 50 and p99 <= 250 else "MISSED"
-            ok &= verdict == "ok"
+            if kind in TARGETED:
+                ok &= verdict == "ok"
+            else:
+                verdict += " (reported, not a target)"
             print(f"  {kind:16} {len(values):>6} {p50:>8.1f} {p99:>8.1f} {max(values):>8.1f}"
                   f"   {verdict}")
         ok &= errors == 0

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.digest.export import TEMPLATES as DIGEST_TEMPLATES
 from hairlink.web import api, pages
+from hairlink.web.cache import TTLCache
 from hairlink.web.params import BadParameter, NotFound
 from hairlink.web.render import STATIC, environment
 from models.db import read_only, session_factory
@@ -29,6 +30,7 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 READ_METHODS = ["GET", "HEAD"]
+CACHE_SECONDS = 60.0
 
 
 class SecurityHeaders:
@@ -84,8 +86,9 @@ def stylesheet(_request: Request) -> FileResponse:
     return FileResponse(DIGEST_TEMPLATES / "digest.css", media_type="text/css")
 
 
-def create_app(engine: Engine) -> Starlette:
-    """The web view over the database behind `engine`, reading in read-only sessions."""
+def create_app(engine: Engine, cache_seconds: float = CACHE_SECONDS) -> Starlette:
+    """The web view over the database behind `engine`, reading in read-only sessions
+    (whole-table aggregates are reused for `cache_seconds`)."""
     routes = [
         Route("/", pages.home, methods=READ_METHODS),
         Route("/studies/{key:path}", pages.study, methods=READ_METHODS),
@@ -106,5 +109,6 @@ def create_app(engine: Engine) -> Starlette:
     app.state.engine = engine
     app.state.sessions = session_factory(read_only(engine))
     app.state.templates = environment()
+    app.state.cache = TTLCache(cache_seconds)
     app.add_middleware(SecurityHeaders)
     return app

@@ -3,8 +3,9 @@ of `aggregator.digest`) and renders a template. No page writes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from starlette.requests import Request
@@ -28,11 +29,12 @@ from models.site_queries import (
 from models.study_queries import study_select
 from models.thread_detail import ThreadDetail, thread_detail
 
+T = TypeVar("T")
 HOME_THREADS = 10
 HOME_STUDIES = 10
 TREATMENT_STUDIES = 50
-# Pages count matches up to here ("1–50 of 10,000+"); the API's `total` is exact.
-COUNT_CAP = 10_000
+# Pages count matches up to here ("1–50 of 1,000+"); the API's `total` is exact.
+COUNT_CAP = 1000
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -40,8 +42,14 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     return HTMLResponse(env.get_template(template).render(**context), status_code=status)
 
 
-def _source_names(session: Any) -> list[str]:
-    return list(session.scalars(select(Source.name).order_by(Source.name)))
+def _source_names(request: Request, session: Any) -> list[str]:
+    return cached(request, ("sources",), lambda: list(
+        session.scalars(select(Source.name).order_by(Source.name))))
+
+
+def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()` memoised for the app's cache time (whole-table aggregates only)."""
+    return request.app.state.cache.get(key, compute)  # type: ignore[no-any-return]
 
 
 def _page(counted: int, query: PostQuery, shown: int) -> dict[str, Any]:
@@ -62,8 +70,9 @@ def home(request: Request) -> HTMLResponse:
     """Search box, treatments with thread counts, most discussed studies, latest threads."""
     now = datetime.now(UTC)
     with request.app.state.sessions() as session:
-        treatments = treatment_overview(session)
-        studies = most_discussed_studies(session, HOME_STUDIES)
+        treatments = cached(request, ("treatments",), lambda: treatment_overview(session))
+        studies = cached(request, ("discussed", HOME_STUDIES),
+                         lambda: most_discussed_studies(session, HOME_STUDIES))
         latest = query_posts(session, PostQuery(sort="new", limit=HOME_THREADS))
     return _render(request, "home.html.j2", treatments=treatments, studies=studies,
                    latest=[post_view(p, now) for p in latest])
@@ -76,14 +85,14 @@ def study(request: Request) -> HTMLResponse:
     with request.app.state.sessions() as session:
         sid = study_id(session, request.path_params["key"])
         filters = post_filters(session, request.query_params, now, study=sid)
-        data = load_digests(session, [sid], limit=0)[0]
+        data = cached(request, ("digest", sid), lambda: load_digests(session, [sid], limit=0)[0])
         view = digest_view(data, now)
         posts = query_posts(session, filters.query)
         filtered = filters.query.sort != "relevance" or any(
             v for k, v in filters.values.items() if k not in ("sort", "limit", "offset"))
         total = (count_posts(session, filters.query, cap=COUNT_CAP) if filtered
                  else data.related_total)
-        sources = _source_names(session)
+        sources = _source_names(request, session)
     chart = chart_data(data.months, data.treatment_mix)
     return _render(
         request, "study.html.j2", study=view.study, related_total=view.related_total,
@@ -99,7 +108,8 @@ def treatment(request: Request) -> HTMLResponse:
     now = datetime.now(UTC)
     treatment_id = request.path_params["treatment_id"]
     with request.app.state.sessions() as session:
-        stats = treatment_profile(session, treatment_id)
+        stats = cached(request, ("profile", treatment_id),
+                       lambda: treatment_profile(session, treatment_id))
         if stats is None:
             raise NotFound(f"no treatment {treatment_id[:60]!r}")
         filters = post_filters(session, request.query_params, now, default_sort="score")
@@ -109,7 +119,7 @@ def treatment(request: Request) -> HTMLResponse:
         studies = [{"key": study_key(s), "title": s.title, "journal": s.journal,
                     "year": s.pub_year}
                    for s in session.scalars(study_select(treatment_id).limit(TREATMENT_STUDIES))]
-        sources = _source_names(session)
+        sources = _source_names(request, session)
     return _render(request, "treatment.html.j2", stats=stats, studies=studies,
                    posts=[post_view(p, now) for p in posts],
                    page=_page(total, filters.query, len(posts)),
@@ -150,7 +160,7 @@ def posts(request: Request) -> HTMLResponse:
         found = query_posts(session, filters.query)
         total = count_posts(session, filters.query, cap=COUNT_CAP)
         treatments = list(session.scalars(select(Treatment.id).order_by(Treatment.id)))
-        sources = _source_names(session)
+        sources = _source_names(request, session)
     return _render(request, "posts.html.j2", posts=[post_view(p, now) for p in found],
                    page=_page(total, filters.query, len(found)), values=filters.values, sorts=SORTS,
                    path=request.url.path, treatments=treatments, sources=sources)
