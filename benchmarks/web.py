@@ -13,8 +13,9 @@ copied into that (empty) PostgreSQL database with COPY.
 Then it starts `hairlink serve` as a real uvicorn subprocess and runs `--clients` concurrent
 clients (threads, one keep-alive connection each) over a mix of
 - the study page `/studies/pmid:N` for random studies (a few with thousands of links);
-- a filtered posts search `/posts?treatment=T&min_score=S&since=...&sort=score` and a
-  full-text one `/posts?search=WORDS&source=...&sort=relevance`;
+- a filtered posts search `/posts?treatment=T&min_score=S&since=...&sort=score`;
+- with `--search-share F`, that share of full-text searches
+  `/posts?search=WORDS&source=...&sort=relevance` (reported, not a target);
 and prints p50 / p99 / max per kind, the error count, and the server's RSS (psutil) every
 1,000 requests of a `--memory-requests` run (target: flat).
 """
@@ -221,26 +222,28 @@ def start_server(db_url: str) -> tuple[subprocess.Popen[str], str]:
     return proc, found.group(1)
 
 
-def request_paths(rng: random.Random, n_studies: int) -> Iterator[tuple[str, str]]:
-    """An endless mix: (kind, path) of study pages and filtered posts searches."""
+def request_paths(rng: random.Random, n_studies: int, search_share: float
+                  ) -> Iterator[tuple[str, str]]:
+    """An endless mix: (kind, path) of study pages (half), filtered posts searches and,
+    `search_share` of the time, full-text searches."""
     common = ["minoxidil", "finasteride", "ketoconazole", "microneedling", "dutasteride"]
     while True:
         roll = rng.random()
-        if roll < 0.5:
-            study = 1 if rng.random() < 0.05 else rng.randrange(1, n_studies + 1)
-            params = {} if rng.random() < 0.6 else {"sort": rng.choice(["score", "new"])}
-            path = f"/studies/pmid:{30_000_000 + study}"
-            yield "study", path + ("?" + urlencode(params) if params else "")
-        elif roll < 0.8:
-            yield "posts filtered", "/posts?" + urlencode([
-                ("treatment", rng.choice(common)), ("min_score", rng.choice([5, 20, 100])),
-                ("since", rng.choice(["2025-01-01", "365d", "2024-06-01"])),
-                ("sort", "score")])
-        else:
+        if roll < search_share:
             words = " ".join(rng.sample(WORDS, 2))
             yield "posts search", "/posts?" + urlencode([
                 ("search", words), ("source", rng.choice(["tressless", "hairlosstalk"])),
                 ("sort", "relevance")], quote_via=quote)
+        elif roll < 0.5 + search_share / 2:
+            study = 1 if rng.random() < 0.05 else rng.randrange(1, n_studies + 1)
+            params = {} if rng.random() < 0.6 else {"sort": rng.choice(["score", "new"])}
+            path = f"/studies/pmid:{30_000_000 + study}"
+            yield "study", path + ("?" + urlencode(params) if params else "")
+        else:
+            yield "posts filtered", "/posts?" + urlencode([
+                ("treatment", rng.choice(common)), ("min_score", rng.choice([5, 20, 100])),
+                ("since", rng.choice(["2025-01-01", "365d", "2024-06-01"])),
+                ("sort", "score")])
 
 
 def load(host: str, paths: list[tuple[str, str]], clients: int
@@ -292,11 +295,11 @@ def pct(values: list[float], p: float) -> float:
 
 
 def run_load(label: str, db_url: str, clients: int, requests: int, memory_requests: int,
-             n_studies: int) -> bool:
+             n_studies: int, search_share: float) -> bool:
     proc, host = start_server(db_url)
     server = psutil.Process(proc.pid)
     rng = random.Random(3)
-    mix = request_paths(rng, n_studies)
+    mix = request_paths(rng, n_studies, search_share)
     ok = True
     try:
         load(host, [next(mix) for _ in range(200)], clients)  # warm-up
@@ -347,6 +350,10 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--memory-requests", type=int, default=10_000)
+    parser.add_argument("--search-share", type=float, default=0.0,
+                        help="share of full-text searches in the mix (not a target; the "
+                        "generated text has a 61-word vocabulary, so two words match ~15%% "
+                        "of all threads)")
     args = parser.parse_args()
     tmp = None
     if args.db is None:
@@ -360,11 +367,11 @@ def main() -> int:
     with sqlite3.connect(args.db) as con:
         threads = con.execute("SELECT max(id) FROM thread").fetchone()[0]
     ok = run_load(f"SQLite, {threads:,} threads", sqlite_url, args.clients, args.requests,
-                  args.memory_requests, N_STUDIES)
+                  args.memory_requests, N_STUDIES, args.search_share)
     if args.postgres:
         copy_to_postgres(args.db, args.postgres)
         ok &= run_load(f"PostgreSQL, {threads:,} threads", args.postgres, args.clients,
-                       args.requests, args.memory_requests, N_STUDIES)
+                       args.requests, args.memory_requests, N_STUDIES, args.search_share)
     if tmp is not None and not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     elif tmp is not None:

@@ -33,8 +33,8 @@ T = TypeVar("T")
 HOME_THREADS = 10
 HOME_STUDIES = 10
 TREATMENT_STUDIES = 50
-# Pages count matches up to here ("1–50 of 1,000+"); the API's `total` is exact.
-COUNT_CAP = 1000
+# Pages count matches up to here ("1–50 of 200+"); the API's `total` is exact.
+COUNT_CAP = 200
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
