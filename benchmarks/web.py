@@ -330,6 +330,8 @@ def run_load(label: str, db_url: str, clients: int, requests: int, memory_reques
                 mem_errors += step_errors
                 done += step
                 rss.append(server.memory_info().rss / 2**20)
+                print(f"  after {done:,} requests: RSS {rss[-1]:.1f} MiB, errors "
+                      f"{mem_errors}; load average {os.getloadavg()[0]:.2f}", flush=True)
             growth = rss[-1] - rss[1]
             print(f"  RSS MiB every 1,000 of {memory_requests:,} requests: "
                   + " ".join(f"{r:.0f}" for r in rss)
