@@ -58,9 +58,10 @@ class State:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print an error to stderr and exit with `code` (the message is text, not markup:
-    "[enrich] s2_url ..." keeps its brackets)."""
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, markup=True)
+    """Print an error to stderr as one line (never wrapped) and exit with `code` (the message
+    is text, not markup: "[enrich] s2_url ..." keeps its brackets)."""
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, markup=True,
+                      soft_wrap=True)
     raise typer.Exit(code)
 
 

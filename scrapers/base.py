@@ -23,6 +23,7 @@ from models.config import Config, SourceConfig, load_config
 from models.db import make_engine
 from models.entities import Thread
 from models.migrate import ensure_schema
+from models.source_kinds import source_kind
 from models.store import ensure_source, utcnow
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.parsers.common import ListEntry, ListPage, ParseError, ThreadPage
@@ -107,8 +108,9 @@ class HairlinkSpider(scrapy.Spider):
             src = self.hairlink_config.source(source)
         except KeyError as exc:
             raise ValueError(exc.args[0]) from None
-        if src.kind != self.name:
-            raise ValueError(f"source {source!r} is a {src.kind} source, not {self.name}")
+        if source_kind(src.kind).spider != self.name:
+            raise ValueError(f"source {source!r} is a {src.kind} source: the {self.name} "
+                             "spider cannot crawl it")
         self.source_config: SourceConfig = src
         self.source_name = src.name
         self.base_url = src.base_url.rstrip("/")

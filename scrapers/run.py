@@ -4,10 +4,11 @@
                            [-s KEY=VALUE]... [--log-file PATH] [--log-level LEVEL]
 
 Each source gets a crawl-run row (status `running`, this pid), or `--run-id N` reuses an
-existing row (one source only). The sources' spiders (looked up by source kind through
-Scrapy's SpiderLoader) run together in one CrawlerProcess. At the end every row is marked
-`finished` (the spider closed normally and every item was stored), `cancelled`
-(SIGINT/SIGTERM: Scrapy's graceful shutdown) or `failed` (anything else, with a message),
+existing row (one source only). The sources' spiders (the spider name each source kind
+registers in `models.source_kinds`, loaded through Scrapy's SpiderLoader) run together in
+one CrawlerProcess. At the end every row is marked `finished` (the spider closed normally
+and every item was stored), `cancelled` (SIGINT/SIGTERM: Scrapy's graceful shutdown) or
+`failed` (anything else, with a message),
 with pages, items, dropped-by-reason and errors. A process killed outright leaves its row
 `running`; the next run of that source marks such rows `failed` once their pid is gone. The
 rows are written through `models.crawl_runs`.
@@ -36,6 +37,7 @@ from models.config import Config, ConfigError, SourceConfig, load_config
 from models.crawl_runs import claim_run, create_run, finish_run, reap_stale_runs
 from models.db import make_engine
 from models.migrate import ensure_schema
+from models.source_kinds import source_kind
 from scrapers.distributed.frontier import is_distributed
 from scrapers.distributed.seeding import run_seed
 from scrapers.extensions import run_counters
@@ -152,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                    "full": "1" if args.full else ""}
     for run in runs:
         try:
-            spidercls = loader.load(run.source.kind)
+            spidercls = loader.load(source_kind(run.source.kind).spider)
         except KeyError:
             run.error = f"no spider for kind {run.source.kind!r} (SPIDER_MODULES)"
             continue

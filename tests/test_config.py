@@ -106,9 +106,9 @@ def test_parse_interval() -> None:
 
 def test_free_form_sections(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[enrich]\ns2_url = "http://127.0.0.1:9"\n'
-                                         '[export]\nout = "site"\n'))
+                                         '[export]\ndir = "site"\n'))
     assert config.section("enrich") == {"s2_url": "http://127.0.0.1:9"}
-    assert config.section("export") == {"out": "site"}
+    assert config.section("export") == {"dir": "site"}
     assert config.section("schedule") == {}
     with pytest.raises(ConfigError, match="must be a table"):
         load_config(write(tmp_path, 'enrich = 3\n'))

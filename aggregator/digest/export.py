@@ -24,11 +24,12 @@ from sqlalchemy.orm import Session
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
 from aggregator.digest.present import file_stem
 from aggregator.digest.views import DigestView, digest_view
+from models.config_schema import DIGEST_FORMATS
 from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 
-FORMATS = ("md", "html", "json", "csv", "atom")
+FORMATS = DIGEST_FORMATS  # declared with the config schema, which checks `[export] formats`
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 BATCH = 200
 FEED_ENTRIES = 20

@@ -23,7 +23,6 @@ _SAFE_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
 _STEM_CHARS = re.compile(r"[^A-Za-z0-9.-]+")
 _MAX_STEM = 120
-SCORE_NOUNS = {"reddit": "upvote", "discourse": "like", "xenforo": "reaction"}
 
 
 def safe_url(url: str | None) -> str | None:
@@ -49,11 +48,19 @@ def _age_in_days(days: int) -> str:
 
 
 def score_label(score: int | None, source_kind: str = "reddit") -> str:
-    """"257 upvotes", "1 upvote"; a missing score is "no votes", not 0."""
+    """"257 upvotes", "1 upvote"; a missing score is "no votes", not 0. The noun is what the
+    source kind registered (`score_noun` in `models.source_kinds`), else "vote"."""
     if score is None:
         return "no votes"
-    noun = SCORE_NOUNS.get(source_kind, "vote")
+    noun = _score_noun(source_kind)
     return f"{score:,} {noun}" + ("" if score in (1, -1) else "s")
+
+
+@lru_cache(maxsize=64)
+def _score_noun(source_kind: str) -> str:
+    from models.source_kinds import score_noun  # the registry (pydantic models): on first use
+
+    return score_noun(source_kind)
 
 
 def excerpt(text: str, limit: int = 280) -> str:

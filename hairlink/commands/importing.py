@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from hairlink.app import app, console, err_console, fail, state
-from models.config import DEFAULT_BASE_URLS, Config
+from models.config import Config
 from models.migrate import upgrade
 from scrapers.importers.reddit_dump import DEFAULT_REPLIES, import_reddit_dumps, record_import_run
 from scrapers.importers.reddit_dump_files import DumpError
@@ -32,13 +32,16 @@ app.add_typer(import_app, name="import")
 def resolve_reddit_source(config: Config, source: str | None,
                           subreddit: str | None) -> tuple[str, str, int]:
     """(source name, base URL, replies to keep) for a dump import; ValueError if ambiguous."""
+    from models.source_kinds import source_kind
+
+    reddit_base_url = source_kind("reddit").default_base_url or "https://oauth.reddit.com"
     reddit = [s for s in config.sources if s.kind == "reddit"]
     chosen = None
     if source:
         try:
             chosen = config.source(source)
         except KeyError:  # not configured: the import creates it
-            return source, DEFAULT_BASE_URLS["reddit"], DEFAULT_REPLIES
+            return source, reddit_base_url, DEFAULT_REPLIES
         if chosen.kind != "reddit":
             raise ValueError(f"source {source!r} is a {chosen.kind} source, not reddit")
     elif subreddit:
@@ -56,7 +59,7 @@ def resolve_reddit_source(config: Config, source: str | None,
             names = ", ".join(s.name for s in reddit)
             raise ValueError(f"several reddit sources are configured ({names}): pass --source")
         else:
-            return "reddit", DEFAULT_BASE_URLS["reddit"], DEFAULT_REPLIES
+            return "reddit", reddit_base_url, DEFAULT_REPLIES
     return chosen.name, chosen.base_url, int(chosen.get("replies", DEFAULT_REPLIES))
 
 

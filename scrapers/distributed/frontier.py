@@ -18,6 +18,7 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy.engine import make_url
 
 from models.config import Config, SourceConfig
+from models.source_kinds import distributed_kinds, source_kind
 
 DEFAULT_PREFIX = "hairlink"
 PREFIX_ENV = "HAIRLINK_REDIS_PREFIX"
@@ -33,11 +34,11 @@ return #entries / 2
 """
 
 
-# Forum engines whose spiders keep no state between pages beyond what rides on requests.
-# Reddit keeps its OAuth token, waiting calls and rate-limit budget in the process (and the
-# budget is per API client, not per worker), PubMed its history-server session: those kinds
-# crawl in one process even when Redis is configured.
-DISTRIBUTED_KINDS = ("discourse", "xenforo", "phpbb")
+# Which kinds are shared is part of each kind's registration (`distributed=True` in
+# `models.source_kinds`): forum engines whose spiders keep no state between pages beyond
+# what rides on requests. Reddit keeps its OAuth token, waiting calls and rate-limit budget
+# in the process (and the budget is per API client, not per worker), PubMed its
+# history-server session: those kinds crawl in one process even when Redis is configured.
 
 
 class DistributedError(Exception):
@@ -46,7 +47,7 @@ class DistributedError(Exception):
 
 def is_distributed(source: SourceConfig) -> bool:
     """Whether this source's crawls go through the shared Redis frontier."""
-    return source.kind in DISTRIBUTED_KINDS
+    return source.kind in distributed_kinds()
 
 
 def require_distributed(source: SourceConfig) -> None:
@@ -54,7 +55,7 @@ def require_distributed(source: SourceConfig) -> None:
     if not is_distributed(source):
         raise DistributedError(
             f"source {source.name!r} is a {source.kind} source: those crawl in one process "
-            f"(`python -m scrapers.run`), only {', '.join(DISTRIBUTED_KINDS)} sources are "
+            f"(`python -m scrapers.run`), only {', '.join(distributed_kinds())} sources are "
             "shared through Redis")
 
 
@@ -173,7 +174,7 @@ def spider_class(settings: Settings, source: SourceConfig) -> type[Spider]:
     """The spider of a source's kind (Scrapy's SpiderLoader, as `scrapers.run` does)."""
     loader = SpiderLoader.from_settings(settings)
     try:
-        return loader.load(source.kind)
+        return loader.load(source_kind(source.kind).spider)
     except KeyError:
         raise DistributedError(f"source {source.name!r}: no spider for kind "
                                f"{source.kind!r}") from None

@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 
 from models.config import Config, SourceConfig
+from models.source_kinds import distributed_kinds
 from models.store import utcnow
 from scrapers.distributed.frontier import (
     REQUEUE_LEDGER,
@@ -63,13 +64,14 @@ def new_worker_id() -> str:
 
 def worker_sources(config: Config, names: Sequence[str]) -> list[SourceConfig]:
     """The sources a worker serves: the named ones, else every enabled forum source of a
-    distributed kind (Discourse, XenForo, phpBB)."""
+    kind registered as shared (`distributed_kinds()`: Discourse, XenForo, phpBB...)."""
     if names:
         return distributed_sources(config, names)
     found = [src for src in config.sources if src.enabled and is_distributed(src)]
     if not found:
-        raise DistributedError("no sources to work on: configure a discourse, xenforo or "
-                               "phpbb [[sources]] entry or pass --sources")
+        raise DistributedError(f"no sources to work on: configure a [[sources]] entry of a "
+                               f"shared kind ({', '.join(distributed_kinds())}) or pass "
+                               "--sources")
     return found
 
 

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from models.source_kinds import source_kind
 from scrapers.samples import layout
 from scrapers.samples.content.posters import CLOSERS, OPENERS, USERNAMES
 from scrapers.samples.content.replies import REPLIES
@@ -299,7 +300,7 @@ def _manifest_thread(platform: str, thread: Thread) -> dict[str, Any]:
         "external_id": layout.external_id(platform, thread.id),
         "title": thread.title,
         "category": thread.category,
-        "score": None if platform == "phpbb" else thread.score,
+        "score": thread.score if source_kind(platform).score_noun else None,
         "created_at": thread.created.replace(microsecond=0).isoformat(),
         "replies": len(thread.replies),
         "num_comments": len(thread.replies) + thread.extra_comments,

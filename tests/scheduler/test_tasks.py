@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from models.config import parse_config
+from models.config import ConfigError, parse_config
 from models.db import session_scope
 from models.entities import Source, Study, Thread, ThreadStudyLink
 from scheduler import tasks
@@ -65,8 +65,13 @@ def test_export_writes_each_format(engine: Engine, tmp_path: Path) -> None:
     assert stopping.count("skipped") == 2
 
 
-def test_check_refuses_a_bad_aggregate_section() -> None:
-    with pytest.raises(ValueError, match="topic_threshold"):
-        tasks.check(parse_config({"aggregate": {"topic_threshold": "high"}}))
-    tasks.check(parse_config({"aggregate": {"topic_threshold": "high"},
-                              "schedule": {"aggregate": False}}))
+def test_check_refuses_a_bad_aggregate_section(tmp_path: Path) -> None:
+    # The schema refuses a bad [aggregate] value when the config loads, scheduled or not.
+    with pytest.raises(ConfigError, match=r"aggregate\.topic_threshold"):
+        parse_config({"aggregate": {"topic_threshold": "high"}, "schedule": {"aggregate": False}})
+    # check() still loads the lexicon, and only when aggregation is on.
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text("[[treatment]]\nid = 3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="lexicon"):
+        tasks.check(parse_config({"lexicon": str(lexicon)}))
+    tasks.check(parse_config({"lexicon": str(lexicon), "schedule": {"aggregate": False}}))
