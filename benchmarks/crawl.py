@@ -1,15 +1,17 @@
 """Crawl speed: the real crawl path (parse, clean, store) beside a bare Scrapy spider.
 
-    python benchmarks/crawl.py [--threads 3000] [--repeat 1]
+    python benchmarks/crawl.py [--threads 3000] [--repeat 1] [--engine NAME|all]
 
-Serves a generated XenForo 2 forum (forum pages of 20 threads, one thread page per thread
-with 10 posts, quotes and links, padded with forum chrome like a real page) from a loopback
-server in its own process, then crawls all of it twice in the same run:
+Serves a generated forum (forum pages of 20 threads, one thread page per thread with 10
+posts, quotes and links, padded with forum chrome like a real page; XenForo 2 by default,
+`--engine xenforo1` a XenForo 1 board, `--engine vbulletin` a vBulletin 4.2 board with its
+"All times are GMT -5" local dates and thanks boxes) from a loopback server in its own
+process, then crawls all of it twice in the same run:
 1. bare: a Scrapy spider with a trivial callback that follows the same links (regex on the
    raw text), same download settings;
 2. hairlink: `python -m scrapers.run` (the process `hairlink crawl` starts) with the real
-   XenForo spider, validate/clean/author-hash/store pipelines, into a fresh SQLite file,
-   once with each HTML cleaner (HAIRLINK_CLEANER=lxml, the default, and bs4).
+   spider of the engine, validate/clean/author-hash/store pipelines, into a fresh SQLite
+   file, once with each HTML cleaner (HAIRLINK_CLEANER=lxml, the default, and bs4).
 Both numbers are Scrapy's own `response_received_count / elapsed_time_seconds`, each in a
 fresh subprocess. Target: hairlink >= 0.35 of bare.
 """
@@ -25,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +53,7 @@ import re, sys, json
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
-LINK = re.compile(r'href="(/(?:forums/hair\.1|threads)/[^"#]*)"')
+LINK = re.compile(sys.argv[2])
 
 class Bare(scrapy.Spider):
     name = "bare"
@@ -60,14 +62,11 @@ class Bare(scrapy.Spider):
         self.start_urls = [start]
     def parse(self, response):
         for href in LINK.findall(response.text):
-            if "/page-" in href or href.count("/") == 3:
-                yield response.follow(href, self.parse)
+            yield response.follow(href.replace("&amp;", "&"), self.parse)
 
 settings = {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
             "REMOTE_CONTROL_ENABLED": False, "COOKIES_ENABLED": False}
-args = sys.argv[2:]
-for key, value in zip(args[1::2], args[1::2][1:]):
-    pass
+args = sys.argv[3:]
 for i in range(0, len(args), 2):
     k, _, v = args[i + 1].partition("=")
     settings[k] = v
@@ -81,8 +80,8 @@ print(json.dumps({"pages": stats.get("response_received_count", 0),
 '''
 
 
-def forum_pages(threads: int) -> dict[str, bytes]:
-    """Every target of the generated forum -> its HTML."""
+def xenforo_pages(threads: int) -> dict[str, bytes]:
+    """Every target of the generated XenForo 2 forum -> its HTML."""
     now = datetime.now(UTC)
     pages: dict[str, bytes] = {}
     per_page = 20
@@ -141,9 +140,148 @@ def forum_pages(threads: int) -> dict[str, bytes]:
     return pages
 
 
-def serve(threads: int, port_queue: multiprocessing.Queue, stop: multiprocessing.Event) -> None:
+def _gmt5(moment: datetime) -> str:
+    local = moment.astimezone(timezone(timedelta(hours=-5)))
+    return (f'{local.strftime("%m-%d-%Y")},&nbsp;<span class="time">'
+            f'{local.strftime("%I:%M %p")}</span>')
+
+
+def vbulletin_pages(threads: int) -> dict[str, bytes]:
+    """Every target of a generated vBulletin 4.2 board (ISO-8859-1, GMT -5) -> its HTML."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    footer = '<div id="footer_time">All times are GMT -5. The time now is 09:00 AM.</div>'
+    pages: dict[str, bytes] = {}
+    per_page = 20
+    n_pages = -(-threads // per_page)
+    for number in range(1, n_pages + 1):
+        rows = []
+        for tid in range((number - 1) * per_page, min(threads, number * per_page)):
+            created = now - timedelta(hours=tid + 1)
+            rows.append(
+                f'<li class="threadbit" id="thread_{tid + 1}"><div class="threadinfo"><h3 '
+                f'class="threadtitle"><a class="title" href="showthread.php?t={tid + 1}" '
+                f'id="thread_title_{tid + 1}">Thread {tid}: minoxidil progress</a></h3><div '
+                f'class="threadmeta"><div class="author"><span class="label">Started by&nbsp;'
+                f'<a href="member.php?u=1" class="username understate">user{tid % 50}</a>,'
+                f'&nbsp;{_gmt5(created).replace(",&nbsp;", "&nbsp;")}</span></div></div></div>'
+                f'<ul class="threadstats"><li>Replies: <a href="misc.php?do=whoposted&amp;t='
+                f'{tid + 1}">9</a></li><li>Views: 1,{tid % 900:03d}</li></ul><dl '
+                f'class="threadlastpost"><dd><a class="username">x</a></dd><dd>'
+                f'{_gmt5(created + timedelta(minutes=9))}</dd></dl></li>')
+        nav = (f'<form class="pagination"><span><a class="popupctrl">Page {number} of '
+               f'{n_pages}</a></span><span class="prev_next"><a rel="next" href="'
+               f'forumdisplay.php?f=1&amp;page={number + 1}">Next</a></span></form>'
+               if number < n_pages else
+               f'<form class="pagination"><span><a class="popupctrl">Page {number} of '
+               f'{n_pages}</a></span></form>')
+        body = (f'<html><head><meta http-equiv="Content-Type" content="text/html; '
+                f'charset=ISO-8859-1" /></head><body><ul class="p-nav">{CHROME}</ul><div '
+                f'id="breadcrumb"><ul><li class="navbit"><a href="forum.php">Forum</a></li>'
+                f'</ul></div><h1><span class="forumtitle">Hair loss</span></h1>{nav}'
+                f'<ol id="threads">{"".join(rows)}</ol>{footer}</body></html>')
+        target = "/forumdisplay.php?f=1" + ("" if number == 1 else f"&page={number}")
+        pages[target] = body.encode("cp1252")
+    for tid in range(threads):
+        created = now - timedelta(hours=tid + 1)
+        posts = []
+        for k in range(10):
+            quote = ('<div class="bbcode_container"><div class="bbcode_quote"><div '
+                     'class="quote_container"><div class="bbcode_postedby">Originally Posted '
+                     'by <strong>user7</strong></div><div class="message">Earlier post text '
+                     'here</div></div></div></div>' if k % 3 == 1 else "")
+            text = quote + "".join(PARAGRAPH.format(m=k + j, p=30000 + tid) for j in range(3))
+            pid = tid * 10 + k + 1
+            posts.append(
+                f'<li class="postbitlegacy postcontainer" id="post_{pid}"><div '
+                f'class="posthead"><span class="date">'
+                f'{_gmt5(created + timedelta(minutes=k))}</span><a class="postcounter">#{k + 1}'
+                f'</a></div><div class="username_container"><a class="username"><strong>'
+                f'user{(tid + k) % 50}</strong></a></div><div id="post_message_{pid}">'
+                f'<blockquote class="postcontent restore">{text}</blockquote></div><div '
+                f'id="post_thanks_box_{pid}">The Following {k + 2} Users Say Thank You</div>'
+                f'</li>')
+        body = (f'<html><head><meta http-equiv="Content-Type" content="text/html; '
+                f'charset=ISO-8859-1" /></head><body><ul class="p-nav">{CHROME}</ul><div '
+                f'id="breadcrumb"><ul><li class="navbit"><a href="forumdisplay.php?f=1">Hair '
+                f'loss</a></li></ul></div><div class="postpagestats">Results 1 to 10 of 10'
+                f'</div><h1><span class="threadtitle"><a>Thread {tid}: minoxidil progress</a>'
+                f'</span></h1><ol id="posts">{"".join(posts)}</ol>{footer}</body></html>')
+        pages[f"/showthread.php?t={tid + 1}"] = body.encode("cp1252")
+    return pages
+
+
+def xenforo1_pages(threads: int) -> dict[str, bytes]:
+    """Every target of a generated XenForo 1 forum -> its HTML."""
+    now = datetime.now(UTC)
+    pages: dict[str, bytes] = {}
+    per_page = 20
+    n_pages = -(-threads // per_page)
+    for number in range(1, n_pages + 1):
+        rows = []
+        for tid in range((number - 1) * per_page, min(threads, number * per_page)):
+            created = now - timedelta(hours=tid + 1)
+            stamp = int(created.timestamp())
+            rows.append(
+                f'<li id="thread-{tid + 1}" class="discussionListItem" data-author="user'
+                f'{tid % 50}"><div class="titleText"><h3 class="title"><a href="threads/'
+                f'thread-{tid}.{tid + 1}/">Thread {tid}: minoxidil progress</a></h3><div '
+                f'class="posterDate"><a class="username">user{tid % 50}</a><span '
+                f'class="startDate">, <abbr class="DateTime" data-time="{stamp}">x</abbr>'
+                f'</span></div></div><div class="listBlock stats" title="Members who liked '
+                f'the first message: {tid % 30}"><dl class="major"><dt>Replies:</dt> <dd>9</dd>'
+                f'</dl><dl class="minor"><dt>Views:</dt> <dd>1,234</dd></dl></div><div '
+                f'class="listBlock lastPost"><abbr class="DateTime" data-time="{stamp + 3600}">'
+                f'x</abbr></div></li>')
+        nav = (f'<a href="forums/hair.1/page-{number + 1}" class="text">Next &gt;</a>'
+               if number < n_pages else "")
+        body = (f'<html id="XenForo"><head><base href="/"/></head><body><ul class="p-nav">'
+                f'{CHROME}</ul><div class="titleBar"><h1>Hair loss</h1></div><div '
+                f'class="PageNav" data-page="{number}" data-last="{n_pages}"><nav>{nav}</nav>'
+                f'</div><ol class="discussionListItems">{"".join(rows)}</ol></body></html>')
+        target = "/forums/hair.1/" + ("" if number == 1 else f"page-{number}")
+        pages[target] = body.encode()
+    for tid in range(threads):
+        created = now - timedelta(hours=tid + 1)
+        posts = []
+        for k in range(10):
+            stamp = int((created + timedelta(minutes=k)).timestamp())
+            quote = ('<div class="bbCodeBlock bbCodeQuote" data-author="user7"><aside><div '
+                     'class="attribution type">user7 said:</div><blockquote '
+                     'class="quoteContainer"><div class="quote">Earlier post text here</div>'
+                     '<div class="quoteExpand">Click to expand...</div></blockquote></aside>'
+                     '</div>' if k % 3 == 1 else "")
+            text = quote + "".join(PARAGRAPH.format(m=k + j, p=30000 + tid) for j in range(3))
+            posts.append(
+                f'<li id="post-{tid * 10 + k}" class="message" data-author="user'
+                f'{(tid + k) % 50}"><div class="messageContent"><article><blockquote '
+                f'class="messageText ugc">{text}<div class="messageTextEndMarker">&nbsp;</div>'
+                f'</blockquote></article></div><div class="messageMeta"><abbr class="DateTime" '
+                f'data-time="{stamp}">x</abbr><a class="postNumber">#{k + 1}</a></div><div '
+                f'class="likesSummary"><span class="LikeText"><a class="username">A</a>, <a '
+                f'class="username">B</a> and {k} others like this.</span></div></li>')
+        body = (f'<html id="XenForo"><head><base href="/"/><link rel="canonical" '
+                f'href="/threads/thread-{tid}.{tid + 1}/"></head><body><ul class="p-nav">'
+                f'{CHROME}</ul><div class="titleBar"><h1>Thread {tid}: minoxidil progress</h1>'
+                f'</div><ol class="messageList">{"".join(posts)}</ol></body></html>')
+        pages[f"/threads/thread-{tid}.{tid + 1}/"] = body.encode()
+    return pages
+
+
+# engine -> (page generator, config kind, forums, first list page, bare spider link regex)
+ENGINES = {
+    "xenforo": (xenforo_pages, "xenforo", '["hair.1"]', "/forums/hair.1/",
+                r'href="(/forums/hair\.1/page-\d+|/threads/[^/"#]*/)"'),
+    "xenforo1": (xenforo1_pages, "xenforo", '["hair.1"]', "/forums/hair.1/",
+                 r'href="(forums/hair\.1/page-\d+|threads/[^/"#]*/)"'),
+    "vbulletin": (vbulletin_pages, "vbulletin", "[1]", "/forumdisplay.php?f=1",
+                  r'href="((?:forumdisplay\.php\?f=1&amp;page=\d+)|showthread\.php\?t=\d+)"'),
+}
+
+
+def serve(engine: str, threads: int, port_queue: multiprocessing.Queue,
+          stop: multiprocessing.Event) -> None:
     server = LoopbackServer()
-    for target, body in forum_pages(threads).items():
+    for target, body in ENGINES[engine][0](threads).items():
         server.add(target, body)
     server.start()
     port_queue.put(server.port)
@@ -151,24 +289,26 @@ def serve(threads: int, port_queue: multiprocessing.Queue, stop: multiprocessing
     server.stop()
 
 
-def run_bare(base: str) -> tuple[int, float]:
+def run_bare(base: str, engine: str) -> tuple[int, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
         script.write(BARE_SPIDER)
-    out = subprocess.run([sys.executable, script.name, f"{base}/forums/hair.1/", *SETTINGS],
+    _, _, _, start, link = ENGINES[engine]
+    out = subprocess.run([sys.executable, script.name, f"{base}{start}", link, *SETTINGS],
                          capture_output=True, text=True, check=True)
     os.unlink(script.name)
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return data["pages"], data["elapsed"]
 
 
-def run_hairlink(base: str, workdir: Path, cleaner: str) -> tuple[int, float, int]:
+def run_hairlink(base: str, workdir: Path, cleaner: str, engine: str
+                 ) -> tuple[int, float, int]:
     db = workdir / "bench.db"
     if db.exists():
         db.unlink()
     config = workdir / "bench.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{db}"\n[[sources]]\nname = "bench"\n'
-                      f'kind = "xenforo"\nbase_url = "{base}"\nforums = ["hair.1"]\n'
-                      f"replies = 10\n", encoding="utf-8")
+                      f'kind = "{ENGINES[engine][1]}"\nbase_url = "{base}"\n'
+                      f"forums = {ENGINES[engine][2]}\nreplies = 10\n", encoding="utf-8")
     log = workdir / "crawl.log"
     log.unlink(missing_ok=True)  # Scrapy appends to LOG_FILE
     out = subprocess.run([sys.executable, "-m", "scrapers.run", "bench", "--config",
@@ -188,23 +328,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--engine", choices=[*ENGINES, "all"], default="xenforo")
     args = parser.parse_args()
+    for engine in ENGINES if args.engine == "all" else [args.engine]:
+        print(f"engine {engine}: {args.threads} threads", flush=True)
+        bench(engine, args.threads, args.repeat)
+
+
+def bench(engine: str, threads: int, repeat: int) -> None:
+    """Serve the engine's generated forum and crawl it bare and with hairlink."""
     ports: multiprocessing.Queue = multiprocessing.Queue()
     stop = multiprocessing.Event()
-    server = multiprocessing.Process(target=serve, args=(args.threads, ports, stop),
+    server = multiprocessing.Process(target=serve, args=(engine, threads, ports, stop),
                                      daemon=True)
     server.start()
     base = f"http://127.0.0.1:{ports.get(timeout=120)}"
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for round_ in range(1, args.repeat + 1):
+            for round_ in range(1, repeat + 1):
                 started = time.monotonic()
-                bare_pages, bare_elapsed = run_bare(base)
+                bare_pages, bare_elapsed = run_bare(base, engine)
                 bare_rate = bare_pages / bare_elapsed
                 print(f"round {round_}: bare spider {bare_pages} pages in {bare_elapsed:.1f}s "
                       f"= {bare_rate:.0f} pages/s", flush=True)
                 for cleaner in ("bs4", "lxml"):
-                    real_pages, real_elapsed, items = run_hairlink(base, Path(tmp), cleaner)
+                    real_pages, real_elapsed, items = run_hairlink(base, Path(tmp), cleaner,
+                                                                   engine)
                     real_rate = real_pages / real_elapsed
                     print(f"  hairlink crawl (parse, clean with {cleaner}, store) {real_pages} "
                           f"pages, {items} threads in {real_elapsed:.1f}s = {real_rate:.0f} "

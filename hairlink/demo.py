@@ -44,7 +44,7 @@ CONFIG_NAME = "hairlink.toml"
 DATABASE_NAME = "hairlink.db"
 SOURCE_NAMES = {"reddit": "sample-reddit", "discourse": "sample-discourse",
                 "xenforo": "sample-xenforo", "phpbb": "sample-phpbb",
-                "pubmed": "sample-pubmed"}
+                "vbulletin": "sample-vbulletin", "pubmed": "sample-pubmed"}
 # Loopback needs no politeness delay; these go into the generated config as source options.
 LOOPBACK_TUNING = {"delay": 0, "concurrency": 8, "timeout": 20}
 # Dummy OAuth credentials for the sample Reddit API (only ever sent to 127.0.0.1).
@@ -89,6 +89,7 @@ def config_text(out_dir: Path, urls: dict[str, str]) -> str:
     tuning = "".join(f"{key} = {value}\n" for key, value in LOOPBACK_TUNING.items())
     xf_forums = ", ".join(f'"{slug}.{node}"' for slug, node in layout.XENFORO_FORUMS.values())
     phpbb_forums = ", ".join(str(fid) for fid in layout.PHPBB_FORUMS.values())
+    vb_forums = ", ".join(str(fid) for fid in layout.VBULLETIN_FORUMS.values())
     return (
         "# Written by `hairlink demo`: every source points at the bundled sample server on\n"
         "# loopback (its port changes per run). Safe to delete.\n"
@@ -104,6 +105,8 @@ def config_text(out_dir: Path, urls: dict[str, str]) -> str:
         f'[[sources]]\nname = "{SOURCE_NAMES["phpbb"]}"\nkind = "phpbb"\n'
         f'base_url = "{urls["phpbb"]}"\nforums = [{phpbb_forums}]\ntimezone = "UTC"\n'
         f"{tuning}\n"
+        f'[[sources]]\nname = "{SOURCE_NAMES["vbulletin"]}"\nkind = "vbulletin"\n'
+        f'base_url = "{urls["vbulletin"]}"\nforums = [{vb_forums}]\n{tuning}\n'
         f'[[sources]]\nname = "{SOURCE_NAMES["pubmed"]}"\nkind = "pubmed"\n'
         f'base_url = "{urls["pubmed"]}"\nterm = "{PUBMED_TERM}"\n{tuning}')
 

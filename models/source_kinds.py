@@ -172,10 +172,12 @@ class DiscourseSource(SourceModel):
 
 
 class XenforoSource(SourceModel):
-    """`kind = "xenforo"`: forums as "slug.id"."""
+    """`kind = "xenforo"`: forums as "slug.id" (XenForo 2 or 1), and the zone XenForo 1
+    prints its older dates in."""
 
     kind: Literal["xenforo"]
     forums: list[XenforoForum] = Field(min_length=1)
+    timezone: TimeZoneName | None = None
 
 
 class PhpbbSource(SourceModel):
@@ -183,6 +185,20 @@ class PhpbbSource(SourceModel):
 
     kind: Literal["phpbb"]
     forums: list[ForumId] = Field(min_length=1)
+    timezone: TimeZoneName | None = None
+
+
+VbulletinForum = ForumId | Annotated[str, matching(r"\w[\w.-]*(?:/\w[\w.-]*)*",
+                                                  "a forum id or a vB5 path like 'forum/hair'")]
+
+
+class VbulletinSource(SourceModel):
+    """`kind = "vbulletin"`: a vBulletin 3.8/4.2/5 board: forum ids (vB3/vB4
+    `forumdisplay.php?f=ID`) or vB5 forum paths, and the board's zone when its footer does
+    not say ("All times are GMT -5")."""
+
+    kind: Literal["vbulletin"]
+    forums: list[VbulletinForum] = Field(min_length=1)
     timezone: TimeZoneName | None = None
 
 
@@ -208,6 +224,9 @@ register(SourceKind(name="xenforo", model=XenforoSource, spider="xenforo",
 register(SourceKind(name="phpbb", model=PhpbbSource, spider="phpbb",
                     parser="scrapers.parsers.phpbb", distributed=True, score_noun=None,
                     label="phpBB"))
+register(SourceKind(name="vbulletin", model=VbulletinSource, spider="vbulletin",
+                    parser="scrapers.parsers.vbulletin", distributed=True, score_noun="like",
+                    label="vBulletin"))
 register(SourceKind(name="pubmed", model=PubmedSource, spider="pubmed",
                     parser="scrapers.parsers.pubmed", distributed=False, score_noun=None,
                     default_base_url="https://eutils.ncbi.nlm.nih.gov", label="PubMed"))

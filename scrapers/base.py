@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -120,6 +121,8 @@ class HairlinkSpider(scrapy.Spider):
         max_pages = src.get("max_pages")
         self.max_pages: int | None = int(max_pages) if max_pages else None
         self.started_at = utcnow()
+        self.last_drop_reason: str | None = None
+        self.refused_targets: set[str] = set()  # first list pages that asked us to log in
         self._engine: Engine | None = None
         self._source_id: int | None = None
 
@@ -202,11 +205,12 @@ class HairlinkSpider(scrapy.Spider):
         try:
             return parser(response)
         except MALFORMED as exc:
-            self.drop_page(response, f"malformed_{what}", exc)
+            self.drop_page(response, getattr(exc, "reason", None) or f"malformed_{what}", exc)
             return None
 
     def drop_page(self, response: Response, reason: str, exc: BaseException | None = None) -> None:
         """Count a page whose items are lost under `hairlink/dropped/<reason>` and log it."""
+        self.last_drop_reason = reason
         count_drop(self.crawler.stats if self.crawler else None, reason)
         logger.warning("dropped %s (%s): %s", response.url, reason,
                        f"{type(exc).__name__}: {exc}" if exc else "")
@@ -222,6 +226,9 @@ class ForumSpider(HairlinkSpider):
 
     list_kind = "list_page"
     thread_kind = "thread_page"
+    # A first list page refused with this reason counts its target as closed to us; when
+    # every target is, the crawl ends with this reason (the run is `failed`, not `finished`).
+    refusal_reason = "login_required"
 
     def list_urls(self) -> list[str]:
         """The first list page of every configured target."""
@@ -251,6 +258,12 @@ class ForumSpider(HairlinkSpider):
     def parse_list(self, response: Response, page: int = 1) -> Any:
         listing = self.parse_or_drop(response, self.parse_list_page, self.list_kind)
         if listing is None:
+            if page == 1 and self.last_drop_reason == self.refusal_reason:
+                # (the URL asked for, before any redirect to the login form)
+                self.refused_targets.add((response.meta.get("redirect_urls") or
+                                          [response.url])[0])
+                if len(self.refused_targets) >= len(set(self.list_urls())):
+                    raise CloseSpider(self.refusal_reason)
             return
         fetch, more = self.plan(listing.entries)
         for entry in fetch:
@@ -270,7 +283,7 @@ class ForumSpider(HairlinkSpider):
         try:
             item = self.assemble(acc, page, entry)
         except ParseError as exc:
-            self.drop_page(response, f"malformed_{self.thread_kind}", exc)
+            self.drop_page(response, exc.reason or f"malformed_{self.thread_kind}", exc)
             return
         if len(item.replies) < self.replies_limit and page.next_url:
             yield scrapy.Request(page.next_url, callback=self.parse_thread,

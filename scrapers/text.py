@@ -3,11 +3,16 @@
 Link targets stay in the text as plain URLs ("label (https://...)") because the linker
 reads them; quoted text is marked with "> " line prefixes; block elements become line
 breaks; scripts, styles and forum chrome (quote headers, "click to expand") are dropped.
+Quote headers never survive, whatever the engine: XenForo's "X said:" (`bbCodeBlock-title`,
+XF1 `attribution`), phpBB's `<cite>X wrote:</cite>`, Discourse's `.title`, vBulletin's
+"Originally Posted by X" (`bbcode_postedby`): the quoted member's name is not stored. A phpBB
+`[img]` (`img.postimage`, 3.0's `alt="Image"`) becomes its URL.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -20,10 +25,14 @@ _BLOCK = frozenset({
 })
 _QUOTE = frozenset({"blockquote"})
 _SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg",
-                   "button", "form", "input", "select", "textarea"})
+                   "button", "form", "input", "select", "textarea", "cite"})
 # Forum chrome inside quotes/attachments that is not the author's text.
 _CHROME_CLASSES = frozenset({"bbCodeBlock-expandLink", "bbCodeBlock-title", "quote-controls",
-                             "title", "meta", "lightbox-wrapper", "bbCodeBlock-shrinkLink"})
+                             "title", "meta", "lightbox-wrapper", "bbCodeBlock-shrinkLink",
+                             "attribution", "quoteExpand", "bbcode_postedby",
+                             "bbcode_description"})
+# Images that stand for a URL the author posted ([img] in phpBB), not decoration.
+_URL_IMAGES = frozenset({"postimage"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _ODD_SPACES = "\t\r\f\v\u00a0"  # what _SPACES matches besides a space
 _BLANKS = re.compile(r"\n{3,}")
@@ -82,9 +91,7 @@ def _walk(node: Tag, parts: list[str], base_url: str | None) -> None:
             _link(child, parts, base_url)
             continue
         if name == "img":
-            alt = child.get("alt")
-            if isinstance(alt, str) and alt.strip() and len(alt) <= 40:
-                parts.append(alt)  # emoji and smilies carry their text in alt
+            _image(child.get("src"), child.get("alt"), classes, parts, base_url)
             continue
         if name in _BLOCK:
             parts.append("\n")
@@ -92,6 +99,17 @@ def _walk(node: Tag, parts: list[str], base_url: str | None) -> None:
             parts.append("\n")
         else:
             _walk(child, parts, base_url)
+
+
+def _image(src: object, alt: object, classes: Iterable[str], parts: list[str],
+           base_url: str | None) -> None:
+    """An [img] as its URL; emoji and smilies as their alt text; other images dropped."""
+    if isinstance(src, str) and src.strip() and (any(c in _URL_IMAGES for c in classes)
+                                                 or alt == "Image"):  # phpBB 3.0 [img]
+        parts.append(urljoin(base_url, src.strip()) if base_url else src.strip())
+        return
+    if isinstance(alt, str) and alt.strip() and len(alt) <= 40:
+        parts.append(alt)
 
 
 def _link(tag: Tag, parts: list[str], base_url: str | None) -> None:
@@ -175,9 +193,8 @@ def _element_lxml(el: object, name: str, parts: list[str], base_url: str | None)
         _append_link(label, href, parts, base_url)
         return
     if name == "img":
-        alt = el.get("alt")  # type: ignore[attr-defined]
-        if isinstance(alt, str) and alt.strip() and len(alt) <= 40:
-            parts.append(alt)
+        src, alt = el.get("src"), el.get("alt")  # type: ignore[attr-defined]
+        _image(src, alt, classes, parts, base_url)
         return
     if name in _BLOCK:
         parts.append("\n")

@@ -112,3 +112,35 @@ def test_free_form_sections(tmp_path: Path) -> None:
     assert config.section("schedule") == {}
     with pytest.raises(ConfigError, match="must be a table"):
         load_config(write(tmp_path, 'enrich = 3\n'))
+
+
+def test_vbulletin_sources(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, """
+[[sources]]
+name = "vb"
+kind = "vbulletin"
+base_url = "https://vb.example/forums/"
+forums = [12, "forum/hair-loss/treatments"]
+timezone = "America/New_York"
+"""))
+    src = config.source("vb")
+    assert (src.kind, src.base_url) == ("vbulletin", "https://vb.example/forums")
+    assert src.get("forums") == [12, "forum/hair-loss/treatments"]
+    assert src.get("timezone") == "America/New_York"
+
+
+@pytest.mark.parametrize(("body", "key", "words"), [
+    ('forums = [0]', "forums", ""),
+    ('forums = ["../../etc"]', "forums", ""),
+    ('forums = []', "forums", ""),
+    ('forum = [3]', "forum", "did you mean 'forums'"),
+    ('forums = [3]\ntimezone = "Mars/Olympus"', "timezone", ""),
+])
+def test_bad_vbulletin_sources_name_the_key(tmp_path: Path, body: str, key: str,
+                                            words: str) -> None:
+    path = write(tmp_path, f'[[sources]]\nname = "vb"\nkind = "vbulletin"\n'
+                           f'base_url = "https://vb.example"\n{body}\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.source == "vb" and caught.value.key == key
+    assert words in str(caught.value)

@@ -145,5 +145,5 @@ def test_digest_lists_the_citing_threads_of_a_study_first(demo_runs: dict[str, A
 
 
 def test_a_second_run_duplicates_nothing(demo_runs: dict[str, Any]) -> None:
-    assert demo_runs["after_first"]["thread"] == 160
+    assert demo_runs["after_first"]["thread"] == 200
     assert demo_runs["after_second"] == demo_runs["after_first"]

@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ParseError(ValueError):
-    """A page is not in the expected format (its items are dropped with a counted reason)."""
+    """A page is not in the expected format (its items are dropped with a counted reason).
+
+    `reason` names the drop counter (`hairlink/dropped/<reason>`) when the page says why it
+    is not what it should be (`login_required`, `no_posts`, `unknown_date_format`); without
+    one the spider counts `malformed_<page kind>`.
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass

@@ -1,15 +1,17 @@
 """phpBB 3 (prosilver) HTML: `viewforum.php?f=N&start=M` topic lists and
 `viewtopic.php?t=N&start=M` topics. Times from `<time datetime>` where present (3.1+),
-else the board's local date string ("Sun May 26, 2019 4:34 pm") read in the source's
-`timezone`. phpBB has no score: None, never 0.
+else the board's local date string ("Sun May 26, 2019 4:34 pm") read in the zone the footer
+names ("All times are UTC - 5 hours [ DST ]": phpBB 3.0/3.1 add an hour for `[ DST ]`, so
+"UTC [ DST ]" is UTC+1; 3.2+ "UTC-05:00" or a zone name), else in the source's `timezone`.
+phpBB has no score: None, never 0.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from parsel import Selector
 from w3lib.url import url_query_parameter
@@ -30,9 +32,46 @@ LOCAL_FORMATS = ("%a %b %d, %Y %I:%M %p", "%a %b %d, %Y %H:%M", "%b %d, %Y %I:%M
                  "%a %b %d, %Y %I:%M:%S %p", "%d %b %Y %H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday),?\s*(.+)$", re.IGNORECASE)
 _POSTS = re.compile(r"([\d.,]+)\s+posts?\b", re.IGNORECASE)
+_FOOTER = re.compile(r"All times are\s+(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?:[.:](\d{1,2}))?"
+                     r"(?:\s*hours?)?)?\s*(\[\s*DST\s*\])?", re.IGNORECASE)
 
 
-def local_time(text: str | None, tz: ZoneInfo, now: datetime | None = None) -> datetime | None:
+def _minutes(text: str, digits: str | None) -> int:
+    """"5.5 hours" -> 30 minutes, "05:30" -> 30."""
+    if not digits:
+        return 0
+    return round(float(f"0.{digits}") * 60) if f".{digits}" in text else int(digits)
+
+
+def board_zone(doc: Selector, default: tzinfo) -> tzinfo:
+    """The zone the page's footer says its times are in, else `default`.
+
+    "All times are UTC [ DST ]" (phpBB 3.0/3.1) is UTC+1: those boards add the DST hour to
+    the displayed times and say so only with the bracket. 3.2+ print "UTC-05:00" with the
+    zone name in a `title` ("America/New York"), which wins when it is a known zone."""
+    for node in doc.xpath("//*[text()[contains(., 'All times are')]]"):
+        named = node.css("span[title]::attr(title), abbr[title]::attr(title)").getall()
+        for name in named:
+            if "/" in name:
+                try:
+                    return ZoneInfo(name.strip().replace(" ", "_"))
+                except (ZoneInfoNotFoundError, ValueError):
+                    pass
+        text = " ".join(" ".join(node.css("::text").getall()).split())
+        match = _FOOTER.search(text[text.index("All times are"):])
+        if not match:
+            continue
+        sign, hours, minutes, dst = match.groups()
+        offset = timedelta(hours=int(hours or 0), minutes=_minutes(match.group(0), minutes))
+        if sign == "-":
+            offset = -offset
+        if dst:
+            offset += timedelta(hours=1)
+        return UTC if not offset else timezone(offset)
+    return default
+
+
+def local_time(text: str | None, tz: tzinfo, now: datetime | None = None) -> datetime | None:
     """A phpBB local date string in zone `tz`, as aware UTC; None if unreadable."""
     text = squash((text or "").replace("\u00bb", " ").replace("&raquo;", " "))
     if not text:
@@ -58,7 +97,7 @@ def local_time(text: str | None, tz: ZoneInfo, now: datetime | None = None) -> d
     return None
 
 
-def _moment(sel: Selector, tz: ZoneInfo, fallback_text: str | None = None) -> datetime | None:
+def _moment(sel: Selector, tz: tzinfo, fallback_text: str | None = None) -> datetime | None:
     stamp = sel.css("time::attr(datetime)").get()
     if stamp:
         return from_iso(stamp)
@@ -110,9 +149,10 @@ def topic_url(base_url: str, topic_id: str) -> str:
     return f"{base_url.rstrip('/')}/viewtopic.php?t={topic_id}"
 
 
-def parse_viewforum(text: str, url: str, base_url: str, tz: ZoneInfo) -> ListPage:
+def parse_viewforum(text: str, url: str, base_url: str, tz: tzinfo) -> ListPage:
     """A prosilver `viewforum.php` page: its topics and the next page's URL."""
     doc = Selector(text=text)
+    tz = board_zone(doc, tz)
     rows = doc.css("ul.topiclist.topics > li.row")
     if not rows and not doc.css(".forumbg, #page-body"):
         raise ParseError("no topic list (ul.topiclist.topics) on the page")
@@ -150,9 +190,10 @@ def parse_viewforum(text: str, url: str, base_url: str, tz: ZoneInfo) -> ListPag
     return ListPage(entries, next_url)
 
 
-def parse_viewtopic(text: str, url: str, base_url: str, tz: ZoneInfo) -> ThreadPage:
+def parse_viewtopic(text: str, url: str, base_url: str, tz: tzinfo) -> ThreadPage:
     """A prosilver `viewtopic.php` page: title, category, posts, paging."""
     doc = Selector(text=text)
+    tz = board_zone(doc, tz)
     blocks = doc.css("div.post[id^=p]")
     if not blocks:
         raise ParseError("no posts (div.post) on the page")

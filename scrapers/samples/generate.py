@@ -174,7 +174,7 @@ def _reply_lines(topic: Topic, rng: random.Random, count: int) -> list[tuple[str
     return lines
 
 
-PLATFORMS = ("reddit", "discourse", "xenforo", "phpbb")
+PLATFORMS = ("reddit", "discourse", "xenforo", "phpbb", "vbulletin")
 
 
 def make_threads(platform: str, offset: int, first_id: int, categories: dict[str, str],
@@ -187,7 +187,10 @@ def make_threads(platform: str, offset: int, first_id: int, categories: dict[str
     next_reply = first_id * 10
     for index, pick in enumerate(picks):
         topic = TOPICS[pick]
-        title = (*topic.titles, *EXTRA_TITLES[pick])[PLATFORMS.index(platform)]
+        if platform == "vbulletin":  # a thread prefix, as vBulletin boards use them
+            title = f"{layout.VBULLETIN_PREFIX[topic.kind]} {topic.titles[1]}"
+        else:
+            title = (*topic.titles, *EXTRA_TITLES[pick])[PLATFORMS.index(platform)]
         created = REFERENCE - timedelta(days=rng.uniform(1, 728), seconds=rng.randint(0, 86399))
         cites: list[str] = []
         body = topic.body
@@ -262,6 +265,7 @@ def generate(root: Path = DATA_DIR) -> dict[str, Any]:
         render_phpbb,
         render_reddit,
         render_studies,
+        render_vbulletin,
         render_xenforo,
     )
 
@@ -281,10 +285,13 @@ def generate(root: Path = DATA_DIR) -> dict[str, Any]:
     render_xenforo.write(writer, xenforo, rng)
     phpbb = make_threads("phpbb", 33, 4000, layout.PHPBB_FORUM_OF_KIND, rng)
     render_phpbb.write(writer, phpbb, rng)
+    vbulletin = make_threads("vbulletin", 45, 5000, layout.VBULLETIN_FORUM_OF_KIND, rng)
+    render_vbulletin.write(writer, vbulletin, rng)
     render_studies.write(writer)
 
     for platform, threads in (("reddit", reddit), ("discourse", discourse),
-                              ("xenforo", xenforo), ("phpbb", phpbb)):
+                              ("xenforo", xenforo), ("phpbb", phpbb),
+                              ("vbulletin", vbulletin)):
         manifest["communities"][platform] = [_manifest_thread(platform, t) for t in threads]
     manifest["studies"] = [{"key": s["key"], "pmid": s["pmid"], "doi": s["doi"],
                             "pmcid": s["pmcid"], "title": s["title"],
@@ -301,7 +308,10 @@ def _manifest_thread(platform: str, thread: Thread) -> dict[str, Any]:
         "title": thread.title,
         "category": thread.category,
         "score": thread.score if source_kind(platform).score_noun else None,
-        "created_at": thread.created.replace(microsecond=0).isoformat(),
+        # vBulletin prints minutes, not seconds
+        "created_at": thread.created.replace(
+            microsecond=0, second=0 if platform == "vbulletin" else thread.created.second)
+        .isoformat(),
         "replies": len(thread.replies),
         "num_comments": len(thread.replies) + thread.extra_comments,
         "cites": thread.cites,

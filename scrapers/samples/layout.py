@@ -9,6 +9,7 @@ PREFIX = {
     "discourse": "/discourse",
     "xenforo": "/xenforo",
     "phpbb": "/phpbb",
+    "vbulletin": "/vbulletin",
     "pubmed": "/eutils",
     "semanticscholar": "/s2",
     "europepmc": "/europepmc",
@@ -18,6 +19,7 @@ REDDIT_PAGE_SIZE = 25          # the sample API answers at most this many posts 
 DISCOURSE_PAGE_SIZE = 30       # Discourse's own /latest page size
 XENFORO_PAGE_SIZE = 20         # XenForo's default threads per forum page
 PHPBB_PAGE_SIZE = 25           # phpBB's default topics per page
+VBULLETIN_PAGE_SIZE = 20       # vBulletin's default threads per forumdisplay page
 
 # Discourse categories: name -> (id, slug).
 DISCOURSE_CATEGORIES = {
@@ -71,3 +73,18 @@ def external_id(platform: str, thread_id: int) -> str:
     if platform == "reddit":
         return reddit_id(thread_id)
     return str(thread_id)
+# vBulletin forums: name -> forum id; thread title prefixes per kind of topic.
+VBULLETIN_FORUMS = {
+    "Hair Loss Treatments": 4,
+    "Scientific Research": 6,
+    "Progress Reports & Results": 8,
+}
+VBULLETIN_FORUM_OF_KIND = {
+    "question": "Hair Loss Treatments", "routine": "Hair Loss Treatments",
+    "sides": "Hair Loss Treatments", "research": "Scientific Research",
+    "progress": "Progress Reports & Results", "general": "Progress Reports & Results",
+}
+VBULLETIN_PREFIX = {
+    "question": "Question:", "routine": "Regimen:", "sides": "Sides:", "research": "Study:",
+    "progress": "Progress:", "general": "Discussion:",
+}

@@ -42,7 +42,7 @@ def test_committed_data_is_what_the_generator_writes(tmp_path: Path) -> None:
 
 def test_manifest_describes_forty_threads_per_community_with_citations() -> None:
     data = manifest()
-    assert set(data["communities"]) == {"reddit", "discourse", "xenforo", "phpbb"}
+    assert set(data["communities"]) == {"reddit", "discourse", "xenforo", "phpbb", "vbulletin"}
     for platform, threads in data["communities"].items():
         assert len(threads) == 40
         assert len({t["external_id"] for t in threads}) == 40
@@ -104,6 +104,19 @@ def test_forum_pages_robots_and_unknown_paths(server: SampleServer) -> None:
     assert status == 200 and json.loads(body)["topic_list"]["more_topics_url"]
     assert fetch(server.base_urls["discourse"] + "/t/999999.json")[0] == 404
     assert fetch(server.base_urls["phpbb"] + "/viewtopic.php?t=1")[0] == 404
+    status, body = fetch(server.base_urls["vbulletin"] + "/forumdisplay.php?f=4&page=2")
+    assert status == 200 and b'class="threadbit' in body and b"All times are GMT -5" in body
+    assert fetch(server.base_urls["vbulletin"] + "/showthread.php?t=1")[0] == 404
+
+
+def test_the_vbulletin_board_is_latin1_with_cp1252_bytes(server: SampleServer) -> None:
+    with urllib.request.urlopen(server.base_urls["vbulletin"] + "/forumdisplay.php?f=4") as r:
+        assert r.headers["Content-Type"] == "text/html; charset=ISO-8859-1"
+    pages = [p.read_bytes() for p in (DATA_DIR / "vbulletin").glob("showthread.*.html")]
+    assert len(pages) == 40
+    with pytest.raises(UnicodeDecodeError):
+        b"".join(pages).decode("utf-8")  # not UTF-8: Windows-1252 curly quotes and dashes
+    assert all(b'charset=ISO-8859-1"' in page for page in pages)
 
 
 def test_every_data_file_ships_as_package_data() -> None:

@@ -221,3 +221,41 @@ def test_one_worker_serves_xenforo_and_phpbb_with_paged_threads(
     # Every thread with its 4 replies: pages 2 and 3 of each thread were crawled from the
     # queue with the partly built thread riding along in cb_kwargs.
     assert sorted(rows) == [("bb", 40, 160), ("xf", 40, 160)]
+
+
+def test_one_worker_serves_vbulletin_and_xenforo_1_with_paged_threads(
+        tmp_path: Path, pg_url: str, redis_url: str, prefix: str) -> None:
+    from tests.scrapers.sites import make_threads, serve_vbulletin, serve_xenforo1
+
+    vb_threads = make_threads(30, posts_per_thread=5, first_id=100)
+    xf_threads = make_threads(30, posts_per_thread=5, first_id=500)
+    with LoopbackServer() as server:
+        serve_vbulletin(server, vb_threads, forum_id=2, posts_per_page=2)
+        serve_xenforo1(server, xf_threads, forum="hair.4", posts_per_page=2)
+        path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url)
+        path.write_text(path.read_text() + (
+            f'\n[[sources]]\nname = "vb"\nkind = "vbulletin"\nbase_url = "{server.base_url}"\n'
+            'forums = [2]\ndelay = 0\n'
+            f'\n[[sources]]\nname = "xf1"\nkind = "xenforo"\nbase_url = "{server.base_url}"\n'
+            'forums = ["hair.4"]\ntimezone = "America/New_York"\ndelay = 0\n'))
+        config = load_config(path)
+        assert [r.seeded for r in seed(config, ["vb", "xf1"])] == [1, 1]
+        cmd = [*worker_command(path, 4, exit_when_idle=2), "--sources", "vb", "xf1"]
+        counters = _finish(_spawn(cmd, prefix, tmp_path / "w.log"), tmp_path / "w.log")
+    assert counters["vb"]["items"] == 30 and counters["xf1"]["items"] == 30, counters
+    engine = make_engine(pg_url)
+    with engine.connect() as conn:
+        from models.entities import Reply, Source
+
+        rows = conn.execute(select(Source.name, func.count(func.distinct(Thread.id)),
+                                   func.count(Reply.id), func.sum(Thread.score))
+                            .join(Thread, Thread.source_id == Source.id)
+                            .join(Reply, Reply.thread_id == Thread.id)
+                            .group_by(Source.name)).all()
+    engine.dispose()
+    # Pages 2 and 3 of every thread came from the shared queue with the partly built thread
+    # in cb_kwargs; scores are the thanks boxes (vBulletin) and likes (XenForo 1).
+    likes = 4 * sum(t.likes for t in vb_threads)  # summed over the 4 reply rows per thread
+    assert sorted((name, threads, replies) for name, threads, replies, _ in rows) == \
+        [("vb", 30, 120), ("xf1", 30, 120)]
+    assert dict((name, score) for name, _, _, score in rows)["vb"] == likes

@@ -23,7 +23,11 @@ FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0",
         "-s", "HAIRLINK_PROGRESS_SECONDS=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
         "--log-level", "WARNING"]
 TARGETS = {"discourse": "", "xenforo": 'forums = ["hair.4"]',
-           "phpbb": 'forums = [2]\ntimezone = "UTC"'}
+           "phpbb": 'forums = [2]\ntimezone = "UTC"',
+           "vbulletin": 'forums = [2]',
+           "xenforo1": 'forums = ["hair.4"]\ntimezone = "America/New_York"'}
+# Test flavours of an engine that are configured as that engine's kind.
+CONFIG_KIND = {"xenforo1": "xenforo"}
 
 
 def write_config(path: Path, db_url: str, base_url: str, kind: str, name: str = "forum",
@@ -36,7 +40,7 @@ url = "{db_url}"
 
 [[sources]]
 name = "{name}"
-kind = "{kind}"
+kind = "{CONFIG_KIND.get(kind, kind)}"
 base_url = "{base_url}"
 {TARGETS[kind]}
 {extra}
@@ -107,7 +111,8 @@ def describe(result: subprocess.CompletedProcess[str]) -> str:
 
 def thread_pages(kind: str, server: Any, thread_id: int) -> int:
     """How many requests asked for the first page of a thread."""
-    target = {"discourse": f"/t/{thread_id}.json", "phpbb": f"/viewtopic.php?t={thread_id}"}
+    target = {"discourse": f"/t/{thread_id}.json", "phpbb": f"/viewtopic.php?t={thread_id}",
+              "vbulletin": f"/showthread.php?t={thread_id}"}
     if kind in target:
         return server.count(target[kind])
     return sum(1 for _, t in server.requests

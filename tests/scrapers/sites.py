@@ -6,12 +6,12 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from scrapers.loopback import LoopbackServer
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)  # forums print minutes
 
 
 @dataclass
@@ -386,6 +386,10 @@ def serve(kind: str, server: LoopbackServer, threads: list[FakeThread]) -> None:
         serve_xenforo(server, threads, per_page=20, posts_per_page=20)
     elif kind == "phpbb":
         serve_phpbb(server, threads, per_page=25, posts_per_page=10)
+    elif kind == "vbulletin":
+        serve_vbulletin(server, threads, per_page=20, posts_per_page=10)
+    elif kind == "xenforo1":
+        serve_xenforo1(server, threads, per_page=20, posts_per_page=20)
     else:
         raise ValueError(kind)
 
@@ -393,4 +397,318 @@ def serve(kind: str, server: LoopbackServer, threads: list[FakeThread]) -> None:
 # The third list page of each engine as `serve` lays it out (for paging assertions).
 THIRD_LIST_PAGE = {"discourse": "/latest.json?no_definitions=true&page=2",
                    "xenforo": "/forums/hair.4/page-3",
-                   "phpbb": "/viewforum.php?f=2&start=50"}
+                   "phpbb": "/viewforum.php?f=2&start=50",
+                   "vbulletin": "/forumdisplay.php?f=2&page=3",
+                   "xenforo1": "/forums/hair.4/page-3"}
+
+
+# -- vBulletin 4.2 ------------------------------------------------------------------------
+VB_ZONE = timezone(timedelta(hours=-5))  # the board's "All times are GMT -5"
+
+
+def _vb_date(value: datetime, relative: bool = False) -> str:
+    """`06-15-2016, <span class="time">03:03 PM</span>` in the board's zone ("Today" and
+    "Yesterday" on list pages, as vBulletin prints them)."""
+    local = value.astimezone(VB_ZONE)
+    day = local.strftime("%m-%d-%Y")
+    if relative:
+        today = datetime.now(VB_ZONE).date()
+        if local.date() == today:
+            day = "Today"
+        elif local.date() == today - timedelta(days=1):
+            day = "Yesterday"
+    return f'{day},&nbsp;<span class="time">{local.strftime("%I:%M %p")}</span>'
+
+
+def _vb_thanks(post: FakePost) -> str:
+    if not post.likes:
+        return f'<div id="post_thanks_box_{post.post_id}"></div>'
+    who = ("The Following User Says Thank You" if post.likes == 1 else
+           f"The Following {post.likes} Users Say Thank You")
+    names = ", ".join(f'<a href="member.php?u={n}">fan{n}</a>' for n in range(post.likes))
+    return (f'<div id="post_thanks_box_{post.post_id}"><div class="thanks_postbit">'
+            f'<strong>{who} to {html.escape(post.author)} For This Useful Post:</strong>'
+            f'<div>{names}</div></div></div>')
+
+
+def _vb_footer() -> str:
+    return ('<div id="footer_time" class="shade footer_time">All times are GMT -5. The time '
+            'now is <span class="time">03:03 PM</span>.</div>')
+
+
+def _vb_pagination(base: str, page: int, pages: int, per_page: int, total: int) -> str:
+    if pages <= 1:
+        return ""
+    items = "".join(
+        f'<span class="selected"><a href="javascript://">{n}</a></span>' if n == page else
+        f'<span><a href="{base}{"" if n == 1 else f"&amp;page={n}"}" '
+        f'title="Show results {(n - 1) * per_page + 1} to {min(total, n * per_page)} of '
+        f'{total}">{n}</a></span>' for n in range(1, pages + 1))
+    nxt = (f'<span class="prev_next"><a rel="next" href="{base}&amp;page={page + 1}" '
+           f'title="Next Page">Next</a></span>' if page < pages else "")
+    return (f'<form action="{base}" method="get" class="pagination popupmenu nohovermenu">'
+            f'<span><a href="javascript://" class="popupctrl">Page {page} of {pages}</a></span>'
+            f'{items}{nxt}</form>')
+
+
+def vbulletin_showthread(thread: FakeThread, page: int, per_page: int = 10,
+                         forum_id: int = 2) -> str:
+    """A vBulletin 4.2 `showthread.php` page (`li.postbitlegacy`, thanks boxes)."""
+    pages = max(1, -(-len(thread.posts) // per_page))
+    posts = thread.posts[(page - 1) * per_page: page * per_page]
+    start = (page - 1) * per_page
+    items = "".join(f"""
+<li class="postbitlegacy postbitim postcontainer old" id="post_{p.post_id}">
+	<div class="posthead"><span class="postdate old"><span class="date">{
+        _vb_date(p.created_at)}</span></span>
+		<span class="nodecontrols"><a name="post{p.post_id}" href="showthread.php?t={
+            thread.thread_id}&amp;p={p.post_id}#post{p.post_id}" class="postcounter">#{
+            start + i + 1}</a></span></div>
+	<div class="postdetails"><div class="userinfo"><div class="username_container">
+		<div class="popupmenu memberaction"><a class="username offline popupctrl"
+			href="member.php?u=7"><strong>{html.escape(p.author)}</strong></a></div></div></div>
+	<div class="postbody"><div class="postrow"><div class="content">
+		<div id="post_message_{p.post_id}"><blockquote class="postcontent restore ">{
+            html.escape(p.text)}</blockquote></div></div></div></div></div>
+	{_vb_thanks(p)}
+</li>""" for i, p in enumerate(posts))
+    base = f"showthread.php?t={thread.thread_id}"
+    total = len(thread.posts)
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
+<html xmlns="http://www.w3.org/1999/xhtml" dir="ltr" lang="en" id="vbulletin_html"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1" />
+<meta name="generator" content="vBulletin 4.2.5" />
+<title> {html.escape(thread.title)}</title></head><body>
+<div id="breadcrumb" class="breadcrumb"><ul class="floatcontainer">
+	<li class="navbithome"><a href="index.php" accesskey="1">Home</a></li>
+	<li class="navbit"><a href="forum.php">Forum</a></li>
+	<li class="navbit"><a href="forumdisplay.php?f={forum_id}">{
+        html.escape(thread.category)}</a></li>
+	<li class="navbit lastnavbit"><span> {html.escape(thread.title)}</span></li></ul></div>
+<div id="pagination_top" class="pagination_top">{_vb_pagination(base, page, pages, per_page,
+                                                                   total)}
+	<div id="postpagestats_above" class="postpagestats">Results {start + 1} to {
+        start + len(posts)} of {total}</div></div>
+<div id="pagetitle" class="pagetitle"><h1>Thread: <span class="threadtitle"><a href="{base}"
+	title="Reload this Page">{html.escape(thread.title)}</a></span></h1></div>
+<div id="postlist" class="postlist restrain"><ol id="posts" class="posts" start="1">{items}
+</ol></div>
+{_vb_footer()}
+</body></html>"""
+
+
+def vbulletin_forumdisplay(threads: list[FakeThread], forum_id: int, page: int, pages: int,
+                           per_page: int, forum_title: str) -> str:
+    """A vBulletin 4.2 `forumdisplay.php` page (`li.threadbit` rows)."""
+    rows = "".join(f"""
+<li class="threadbit hot" id="thread_{t.thread_id}">
+	<div class="rating0 nonsticky"><div class="threadinfo" title=""><div class="inner">
+		<h3 class="threadtitle"><a class="title" href="showthread.php?t={t.thread_id}"
+			id="thread_title_{t.thread_id}">{html.escape(t.title)}</a></h3>
+		<div class="threadmeta"><div class="author"><span class="label">Started by&nbsp;<a
+			href="member.php?u=7" class="username understate" title="Started by {
+            html.escape(t.posts[0].author)}">{html.escape(t.posts[0].author)}</a>,&nbsp;{
+            _vb_date(t.created_at).replace(",&nbsp;", "&nbsp;")}</span></div></div>
+	</div></div>
+	<ul class="threadstats td alt" title="">
+		<li>Replies: <a href="misc.php?do=whoposted&amp;t={t.thread_id}" onclick="who({
+            t.thread_id}); return false;" class="understate">{len(t.posts) - 1}</a></li>
+		<li>Views: 1,{t.thread_id % 1000:03d}</li></ul>
+	<dl class="threadlastpost td"><dt class="lastpostby hidden">Last Post By:</dt>
+		<dd><div class="popupmenu memberaction"><a class="username offline popupctrl"
+			href="member.php?u=8"><strong>{html.escape(t.posts[-1].author)}</strong></a>
+			</div></dd>
+		<dd>{_vb_date(t.last_activity, relative=True)} <a href="showthread.php?t={
+            t.thread_id}&amp;p={t.posts[-1].post_id}#post{t.posts[-1].post_id}"
+			class="lastpostdate understate" title="Go to last post"><img
+			src="images/buttons/lastpost-right.png" alt="Go to last post" /></a></dd></dl>
+	</div>
+</li>""" for t in threads)
+    base = f"forumdisplay.php?f={forum_id}"
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
+<html xmlns="http://www.w3.org/1999/xhtml" dir="ltr" lang="en" id="vbulletin_html"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1" />
+<meta name="generator" content="vBulletin 4.2.5" />
+<title>{html.escape(forum_title)}</title></head><body>
+<div id="breadcrumb" class="breadcrumb"><ul class="floatcontainer">
+	<li class="navbithome"><a href="index.php">Home</a></li>
+	<li class="navbit"><a href="forum.php">Forum</a></li>
+	<li class="navbit lastnavbit"><span>{html.escape(forum_title)}</span></li></ul></div>
+<div id="pagetitle"><h1>Forum: <span class="forumtitle">{html.escape(forum_title)}</span></h1>
+</div>
+<div id="above_threadlist" class="above_threadlist">{_vb_pagination(base, page, pages, per_page,
+                                                                      len(threads))}</div>
+<div id="threadlist" class="threadlist"><ol id="threads" class="threads">{rows}
+</ol></div>
+{_vb_footer()}
+</body></html>"""
+
+
+def serve_vbulletin(server: LoopbackServer, threads: list[FakeThread], forum_id: int = 2,
+                    per_page: int = 20, posts_per_page: int = 10) -> None:
+    """forumdisplay.php and showthread.php pages of one vBulletin 4.2 forum (ISO-8859-1)."""
+    ordered = sorted(threads, key=lambda t: t.last_activity, reverse=True)
+    chunks = [ordered[i:i + per_page] for i in range(0, len(ordered), per_page)] or [[]]
+    ctype = "text/html; charset=ISO-8859-1"
+    for number, chunk in enumerate(chunks, start=1):
+        body = vbulletin_forumdisplay(chunk, forum_id, number, len(chunks), per_page,
+                                      "Hair loss")
+        page = "" if number == 1 else f"&page={number}"
+        server.add(f"/forumdisplay.php?f={forum_id}{page}", body.encode("cp1252"),
+                   content_type=ctype)
+    for thread in threads:
+        pages = max(1, -(-len(thread.posts) // posts_per_page))
+        for number in range(1, pages + 1):
+            page = "" if number == 1 else f"&page={number}"
+            server.add(f"/showthread.php?t={thread.thread_id}{page}",
+                       vbulletin_showthread(thread, number, posts_per_page, forum_id)
+                       .encode("cp1252"), content_type=ctype)
+
+
+# -- XenForo 1 ----------------------------------------------------------------------------
+XF1_ZONE = "America/New_York"  # the board's zone, for dates older than a week
+
+
+def _xf1_time(value: datetime) -> str:
+    """Recent: `abbr.DateTime[data-time]`; older than a week: `span.DateTime[title]` in the
+    board's zone, as XenForo 1 prints them."""
+    from zoneinfo import ZoneInfo
+
+    local = value.astimezone(ZoneInfo(XF1_ZONE))
+    date = f"{local.strftime('%b')} {local.day}, {local.year}"
+    clock = local.strftime("%I:%M %p").lstrip("0")
+    if NOW - value < timedelta(days=7):
+        return (f'<abbr class="DateTime" data-time="{int(value.timestamp())}" '
+                f'data-diff="60" data-datestring="{date}" data-timestring="{clock}">'
+                f'{date} at {clock}</abbr>')
+    return f'<span class="DateTime" title="{date} at {clock}">{date}</span>'
+
+
+def _xf1_page_nav(base: str, page: int, pages: int) -> str:
+    if pages <= 1:
+        return ""
+    links = "".join(f'<a href="{base}{"" if n == 1 else f"page-{n}"}" '
+                    f'class="{"currentPage " if n == page else ""}">{n}</a>'
+                    for n in range(1, pages + 1))
+    nxt = f'<a href="{base}page-{page + 1}" class="text">Next &gt;</a>' if page < pages else ""
+    return (f'<div class="PageNav" data-page="{page}" data-range="2" data-start="2" '
+            f'data-end="{pages}" data-last="{pages}" data-sentinel="{{{{sentinel}}}}" '
+            f'data-baseurl="{base}page-{{{{sentinel}}}}"><span class="pageNavHeader">Page '
+            f'{page} of {pages}</span><nav>{links}{nxt}</nav></div>')
+
+
+def _xf1_likes(post: FakePost) -> str:
+    if not post.likes:
+        return f'<div id="likes-post-{post.post_id}"></div>'
+    names = [f'<a href="members/fan{i}.{i}/" class="username">fan{i}</a>'
+             for i in range(min(post.likes, 3))]
+    rest = post.likes - len(names)
+    if rest:
+        text = ", ".join(names) + (f' and <a href="posts/{post.post_id}/likes" '
+                                   f'class="OverlayTrigger">{rest} other'
+                                   f'{"s" if rest > 1 else ""}</a>')
+    else:
+        text = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    return (f'<div id="likes-post-{post.post_id}"><div class="likesSummary secondaryContent">'
+            f'<span class="LikeText">{text} like this.</span></div></div>')
+
+
+def xenforo1_thread_page(thread: FakeThread, page: int = 1, per_page: int = 20,
+                         forum: str = "hair.4") -> str:
+    """A XenForo 1.x `thread_view` page (`li.message`, `blockquote.messageText`)."""
+    pages = max(1, -(-len(thread.posts) // per_page))
+    base = f"threads/{thread.slug}.{thread.thread_id}/"
+    posts = thread.posts[(page - 1) * per_page: page * per_page]
+    start = (page - 1) * per_page
+    items = "".join(f"""
+<li id="post-{p.post_id}" class="message   " data-author="{html.escape(p.author)}">
+<div class="messageUserInfo"><h3 class="userText"><a href="members/{p.author}.7/"
+	class="username" dir="auto">{html.escape(p.author)}</a></h3></div>
+<div class="messageInfo primaryContent"><div class="messageContent"><article>
+<blockquote class="messageText SelectQuoteContainer ugc baseHtml">{html.escape(p.text)}
+<div class="messageTextEndMarker">&nbsp;</div></blockquote></article></div>
+<div class="messageMeta ToggleTriggerAnchor"><div class="privateControls"><span class="item muted">
+<span class="authorEnd"><a href="members/{p.author}.7/" class="username author">{
+        html.escape(p.author)}</a>,</span>
+<a href="posts/{p.post_id}/" title="Permalink" class="datePermalink">{_xf1_time(p.created_at)}</a>
+</span></div><div class="publicControls"><a href="posts/{p.post_id}/" title="Permalink"
+	class="item muted postNumber hashPermalink OverlayTrigger">#{start + i + 1}</a></div></div>
+{_xf1_likes(p)}
+</div></li>""" for i, p in enumerate(posts))
+    nav = _xf1_page_nav(base, page, pages)
+    nxt = f'<link rel="next" href="{base}page-{page + 1}"/>' if page < pages else ""
+    return f"""<!DOCTYPE html>
+<html id="XenForo" lang="en-US" dir="LTR" class="Public NoJs GalleryLazyLoader NoSidebar">
+<head><meta charset="utf-8"/><base href="{{root}}/"/>
+<title>{html.escape(thread.title)} | Board</title>{nxt}
+<link rel="canonical" href="{{root}}/{base}{"" if page == 1 else f"page-{page}"}"/></head>
+<body><nav><fieldset class="breadcrumb"><span class="crumbs">
+<span class="crust homeCrumb"><a href="{{root}}/" class="crumb"><span>Home</span></a></span>
+<span class="crust"><a href="{{root}}/forums/{forum}/" class="crumb" rel="up"
+	itemprop="url"><span itemprop="title">{html.escape(thread.category)}</span></a></span>
+</span></fieldset></nav>
+<div class="titleBar"><h1>{html.escape(thread.title)}</h1></div>
+<div class="pageNavLinkGroup">{nav}</div>
+<ol class="messageList" id="messageList">{items}
+</ol>
+<div class="pageNavLinkGroup">{nav}</div>
+</body></html>"""
+
+
+def xenforo1_forum_page(threads: list[FakeThread], forum: str, page: int, pages: int,
+                        forum_title: str) -> str:
+    """A XenForo 1.x `forum_view` page (`li.discussionListItem`)."""
+    rows = "".join(f"""
+<li id="thread-{t.thread_id}" class="discussionListItem visible "
+	data-author="{html.escape(t.posts[0].author)}">
+<div class="listBlock main"><div class="titleText">
+	<h3 class="title"><a href="threads/{t.slug}.{t.thread_id}/" title=""
+		class="PreviewTooltip">{html.escape(t.title)}</a></h3>
+	<div class="secondRow"><div class="posterDate muted"><a href="members/x.7/"
+		class="username" dir="auto" title="Thread starter">{html.escape(t.posts[0].author)}</a><span
+		class="startDate">, <a href="threads/{t.slug}.{t.thread_id}/" class="faint">{
+            _xf1_time(t.created_at)}</a></span></div></div>
+</div></div>
+<div class="listBlock stats pairsJustified" title="Members who liked the first message: {
+            t.likes}">
+	<dl class="major"><dt>Replies:</dt> <dd>{len(t.posts) - 1:,}</dd></dl>
+	<dl class="minor"><dt>Views:</dt> <dd>1,234</dd></dl></div>
+<div class="listBlock lastPost"><dl class="lastPostInfo"><dt><a href="members/y.8/"
+	class="username" dir="auto">{html.escape(t.posts[-1].author)}</a></dt>
+	<dd class="muted"><a href="posts/{t.posts[-1].post_id}/" title="Go to last message"
+		class="dateTime">{_xf1_time(t.last_activity)}</a></dd></dl></div>
+</li>""" for t in threads)
+    base = f"forums/{forum}/"
+    nxt = f'<link rel="next" href="{base}page-{page + 1}"/>' if page < pages else ""
+    return f"""<!DOCTYPE html>
+<html id="XenForo" lang="en-US" dir="LTR" class="Public NoJs NoSidebar">
+<head><meta charset="utf-8"/><base href="{{root}}/"/><title>{html.escape(forum_title)}</title>
+{nxt}</head><body>
+<div class="titleBar"><h1>{html.escape(forum_title)}</h1></div>
+<div class="pageNavLinkGroup">{_xf1_page_nav(base, page, pages)}</div>
+<div class="discussionList section sectionMain"><form action="inline-mod/thread/switch"
+	method="post" class="DiscussionList InlineModForm">
+<ol class="discussionListItems">{rows}
+</ol></form></div>
+</body></html>"""
+
+
+def serve_xenforo1(server: LoopbackServer, threads: list[FakeThread], forum: str = "hair.4",
+                   per_page: int = 20, posts_per_page: int = 20) -> None:
+    """Forum pages and thread pages of one XenForo 1.x forum (links relative to `<base>`)."""
+    root = server.base_url
+
+    def page(body: str) -> str:
+        return body.replace("{root}", root)
+
+    ordered = sorted(threads, key=lambda t: t.last_activity, reverse=True)
+    chunks = [ordered[i:i + per_page] for i in range(0, len(ordered), per_page)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        body = xenforo1_forum_page(chunk, forum, number, len(chunks), "Hair loss")
+        server.add(f"/forums/{forum}/" + ("" if number == 1 else f"page-{number}"), page(body))
+    for thread in threads:
+        pages = max(1, -(-len(thread.posts) // posts_per_page))
+        for number in range(1, pages + 1):
+            server.add(f"/threads/{thread.slug}.{thread.thread_id}/" +
+                       ("" if number == 1 else f"page-{number}"),
+                       page(xenforo1_thread_page(thread, number, posts_per_page, forum)))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from parsel import Selector
 
+from scrapers.parsers import vbulletin
 from scrapers.pipelines.clean import CleanPipeline
 from scrapers.text import html_to_text, html_to_text_lxml
 from tests.conftest import REALDATA
@@ -45,6 +47,15 @@ def bodies() -> Iterator[tuple[str, str]]:
         for index, body in enumerate(page.css(".bbWrapper, div.content, blockquote.messageText")
                                      .getall()):
             yield f"{path.name}#{index}", body
+    vb_pages = sorted((FIXTURES / "vbulletin").glob("showthread_*.html"))
+    if REALDATA.exists():
+        vb_pages += sorted((REALDATA / "vbulletin").glob("*.html"))
+    for path in vb_pages:
+        page = vbulletin.parse_thread_page(vbulletin.decode_page(path.read_bytes()),
+                                           "https://vb.example/showthread.php?t=1",
+                                           "https://vb.example", now=datetime.now(UTC))
+        for post in page.posts:
+            yield f"{path.name}#{post.external_id}", post.body_html
     for index, body in enumerate(MESSY):
         yield f"messy#{index}", body
 

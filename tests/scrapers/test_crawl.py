@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from scrapers.loopback import LoopbackServer
 from tests.scrapers.crawlkit import describe, run_crawl, stored, thread_pages, write_config
 from tests.scrapers.sites import THIRD_LIST_PAGE, FakePost, make_threads, serve
 
-ENGINES = ["discourse", "xenforo", "phpbb"]
+ENGINES = ["discourse", "xenforo", "phpbb", "vbulletin", "xenforo1"]
 REPLIES = 22
 
 
@@ -23,6 +24,30 @@ def forum(count: int = 70):  # type: ignore[no-untyped-def]
     for thread in threads[10:]:
         del thread.posts[3:]
     return threads
+
+
+def field_accuracy(kind: str, threads: list, db: Any) -> tuple[float, float]:  # type: ignore[type-arg]
+    """(share of the site's threads stored, share of checked fields stored right): title,
+    category, created time, reply count, score (None where the engine has none), author
+    hashed, a cited link in the body, replies kept."""
+    checked = right = 0
+    for thread in threads:
+        row = db.threads.get(str(thread.thread_id))
+        if row is None:
+            continue
+        expected_score = None if kind == "phpbb" else thread.likes
+        fields = [
+            row.title == thread.title, row.category == thread.category,
+            row.created_at == thread.created_at, row.num_comments == len(thread.posts) - 1,
+            row.score == expected_score,
+            bool(row.author_hash) and thread.posts[0].author not in (row.author_hash or ""),
+            f"https://pubmed.ncbi.nlm.nih.gov/{30000 + thread.thread_id - 100}/" in row.body,
+            db.replies.get(str(thread.thread_id), 0) == min(REPLIES, len(thread.posts) - 1),
+        ]
+        checked += len(fields)
+        right += sum(fields)
+    coverage = sum(str(t.thread_id) in db.threads for t in threads) / len(threads)
+    return coverage, right / checked if checked else 0.0
 
 
 @pytest.mark.slow
@@ -40,6 +65,8 @@ def test_crawl_then_incremental_recrawl(kind: str, db_url: str, tmp_path: Path) 
 
         db = stored(db_url)
         assert len(db.threads) == 70 == db.total_rows
+        coverage, accuracy = field_accuracy(kind, threads, db)
+        assert coverage == 1.0 and accuracy >= 0.98, (coverage, accuracy)
         big, small = db.threads["100"], db.threads["150"]
         assert big.title == "Thread 0 about minoxidil and fin"
         assert big.num_comments == 23 and db.replies["100"] == REPLIES

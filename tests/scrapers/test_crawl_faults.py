@@ -14,7 +14,7 @@ from scrapers.loopback import LoopbackServer, Request
 from tests.scrapers.crawlkit import describe, run_crawl, start_crawl, stored, write_config
 from tests.scrapers.sites import make_threads, serve
 
-ENGINES = ["discourse", "xenforo", "phpbb"]
+ENGINES = ["discourse", "xenforo", "phpbb", "vbulletin", "xenforo1"]
 pytestmark = pytest.mark.slow
 
 
@@ -22,7 +22,9 @@ def _thread_pattern(kind: str, digits: str) -> str:
     """A regex for thread-page targets whose thread id ends in one of `digits`."""
     return {"discourse": rf"^/t/\d*[{digits}]\.json",
             "xenforo": rf"^/threads/[^/]*\.\d*[{digits}]/",
-            "phpbb": rf"^/viewtopic\.php\?t=\d*[{digits}](&|$)"}[kind]
+            "xenforo1": rf"^/threads/[^/]*\.\d*[{digits}]/",
+            "phpbb": rf"^/viewtopic\.php\?t=\d*[{digits}](&|$)",
+            "vbulletin": rf"^/showthread\.php\?t=\d*[{digits}](&|$)"}[kind]
 
 
 @pytest.mark.parametrize("kind", ENGINES)
@@ -36,7 +38,7 @@ def test_faults_every_thread_stored_exactly_once(kind: str, db_url: str,
         server.fault("503", times=2, pattern=_thread_pattern(kind, "34"), retry_after=1)
         server.fault("stall", times=2, pattern=_thread_pattern(kind, "5"), stall=4)
         server.fault("truncate", times=2, pattern=_thread_pattern(kind, "67"))
-        server.fault("503", times=2, pattern=r"^/(latest|forums|viewforum)")
+        server.fault("503", times=2, pattern=r"^/(latest|forums|viewforum|forumdisplay)")
         config = write_config(tmp_path / "hairlink.toml", db_url, server.base_url, kind,
                               extra="replies = 10")
         result = run_crawl(config, "forum", args=("-s", "DOWNLOAD_TIMEOUT=1"))
@@ -49,7 +51,8 @@ def test_faults_every_thread_stored_exactly_once(kind: str, db_url: str,
         assert db.runs[-1].status == "finished" and db.runs[-1].items == 30
         assert sum(f.counts.get(t, 0) for f in server.faults for t in f.counts) > 30
         # A faulted URL was asked for exactly (faults + 1) times: retried until it worked.
-        target = {"discourse": "/t/100.json", "phpbb": "/viewtopic.php?t=100"}.get(kind)
+        target = {"discourse": "/t/100.json", "phpbb": "/viewtopic.php?t=100",
+                  "vbulletin": "/showthread.php?t=100"}.get(kind)
         if target:
             assert server.count(target) == 3
 
@@ -135,7 +138,8 @@ def test_malformed_pages_are_dropped_and_counted(kind: str, db_url: str,
         bad_body = "{not json" if kind == "discourse" else "<html><body>maintenance</body></html>"
         for target in list(server.exact):
             if str(broken.thread_id) in target and ("/t/" in target or "/threads/" in target
-                                                    or "viewtopic" in target):
+                                                    or "viewtopic" in target
+                                                    or "showthread" in target):
                 server.add(target, bad_body)
         config = write_config(tmp_path / "hairlink.toml", db_url, server.base_url, kind)
         result = run_crawl(config, "forum")
@@ -146,7 +150,8 @@ def test_malformed_pages_are_dropped_and_counted(kind: str, db_url: str,
         assert str(untitled.thread_id) not in db.threads
         run = db.runs[-1]
         malformed = {"discourse": "malformed_topic", "xenforo": "malformed_thread_page",
-                     "phpbb": "malformed_viewtopic_page"}[kind]
+                     "xenforo1": "malformed_thread_page", "phpbb": "malformed_viewtopic_page",
+                     "vbulletin": "no_posts"}[kind]
         assert run.dropped.get(malformed) == 1, run.dropped
         assert run.dropped.get("missing_title") == 1, run.dropped
         assert run.status == "finished" and run.items == 10

@@ -189,11 +189,33 @@ def test_xenforo_real_thread_page() -> None:
     assert page.posts[-1].created_at is not None and page.posts[-1].created_at.year == 2019
 
 
-def test_xenforo_1_page_is_refused_clearly() -> None:
+def test_xenforo_1_real_thread_page() -> None:
     text = realdata("xenforo", "xf1_thread_view_sufficientvelocity_10402_page-54_2014.html") \
-        .read_text(encoding="utf-8", errors="replace")
-    with pytest.raises(ParseError, match="message--post"):
-        xenforo.parse_thread_page(text, "https://forums.sufficientvelocity.com/threads/x.10402/")
+        .read_text(encoding="utf-8")
+    page = xenforo.parse_thread_page(
+        text, "https://forums.sufficientvelocity.com/threads/renascence-a-homura-quest.10402/"
+        "page-54", ZoneInfo("America/New_York"))
+    assert (page.external_id, page.title, page.category) == \
+        ("10402", "Renascence: A Homura Quest", "Quests")
+    assert page.url == "https://forums.sufficientvelocity.com/threads/" \
+        "renascence-a-homura-quest.10402/"
+    assert (page.page, page.last_page, page.score) == (54, 347, None)
+    assert page.next_url == "https://forums.sufficientvelocity.com/threads/" \
+        "renascence-a-homura-quest.10402/page-55"
+    assert len(page.posts) == 25
+    first, second = page.posts[:2]
+    assert (first.external_id, first.author, first.position) == \
+        ("2146286", "TheBleachDoctor", 1325)
+    # span.DateTime title "Oct 30, 2014 at 10:48 PM", read as New York time (EDT)
+    assert first.created_at == at(2014, 10, 31, 2, 48)
+    assert second.score == 4  # "Like x 3" + "Hugs x 1"
+    assert [p.edited_at for p in page.posts if p.edited_at] == [at(2014, 12, 4, 7, 29)]
+    text = html_to_text(second.body_html, page.url)
+    assert text.startswith("> Okay, I need rolls for OOC behavior. 2 of them.")
+    assert "OOC behavior? which part?\n\n> Rolling.\n\nI think thats wrong dok." in text
+    assert "said:" not in text and "Higure" not in text and "Click to expand" not in text
+    body = html_to_text(first.body_html, page.url)
+    assert body.startswith("Rolling.") and not body.startswith(">")
 
 
 # -- phpBB 3 ------------------------------------------------------------------------------
@@ -262,9 +284,14 @@ def test_phpbb_real_viewtopic() -> None:
     assert page.score is None and len(page.posts) == 25
     first = page.posts[0]
     assert (first.external_id, first.author) == ("2729870", "Jakob")
-    assert first.created_at == at(2019, 5, 26, 16, 34)  # "Sun May 26, 2019 4:34 pm", UTC
+    # "Sun May 26, 2019 4:34 pm" under "All times are UTC [ DST ]": phpBB 3.0 added the
+    # DST hour, so the true time is 15:34 UTC (whatever the source's timezone says)
+    assert first.created_at == at(2019, 5, 26, 15, 34)
+    assert page.posts[4].created_at == at(2019, 5, 26, 16, 32)  # "5:32 pm"
     quoted = html_to_text(page.posts[4].body_html, page.url)
-    assert quoted.startswith("> Urwrongx1000 wrote:")
+    # the quote is marked, but its "Urwrongx1000 wrote:" header (a member's name) is not kept
+    assert quoted.startswith("> I don't know if you've read this thread but you should")
+    assert "Urwrongx1000" not in quoted and "wrote:" not in quoted
 
 
 def test_phpbb_malformed_page_raises() -> None:

@@ -17,10 +17,12 @@ OPENERS: dict[str, list[str]] = {
     "discourse": ["", "Hi all,", "Hello everyone,"],
     "xenforo": ["", "Hey guys,", "Quick one for the veterans here."],
     "phpbb": ["", "Hello all,", "Evening everyone,"],
+    "vbulletin": ["", "Hi guys,", "Long time reader \u2013 rare poster."],
 }
 CLOSERS: dict[str, list[str]] = {
     "reddit": ["", "", "TIA!", "Edit: thanks for all the replies, reading every one."],
     "discourse": ["", "Thanks in advance.", "Any input appreciated."],
     "xenforo": ["", "Cheers", "Thanks!"],
     "phpbb": ["", "Regards", "Thanks for reading."],
+    "vbulletin": ["", "Thanks in advance", "That\u2019s my two cents."],
 }

@@ -1,0 +1,520 @@
+"""vBulletin 3.8, 4.2 and 5.x HTML: forum listings and thread pages.
+
+- vB3: `forumdisplay.php?f=N&page=M` (`tbody[id^=threadbits_forum_]` rows) and
+  `showthread.php?t=N&page=M` (`table[id^=post]`, `div#post_message_N`, the date as text
+  after `<!-- status icon and date -->`, `a.bigusername`).
+- vB4: the same scripts, also as `showthread.php?N-slug` / `showthread.php/N-slug/pageM`
+  (`li.threadbit`, `li.postbitlegacy#post_N`, `span.date`, `blockquote.postcontent`).
+- vB5: node URLs `/forum/<path>/<N>-slug/pageM` (`tr.topic-item[data-node-id]`,
+  `li.b-post[data-node-id][data-node-publishdate]`, `.js-post__content-text`).
+
+Times are the board's local strings in its own format, read in the zone of the footer's "All
+times are GMT -5" (else the source's `timezone`), "Today"/"Yesterday" included; vB5 posts
+carry a Unix time. A date string in no known format is a `ParseError` with reason
+`unknown_date_format`. Quotes ("Originally Posted by X") become `<blockquote>`s without the
+header. Stock vBulletin has no score (None); the "thanks" box (Post Thank You hack) or a
+like count is the post's score where the page shows one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+from parsel import Selector, SelectorList
+from w3lib.url import url_query_parameter
+
+from scrapers.parsers.common import (
+    ListEntry,
+    ListPage,
+    ParseError,
+    Post,
+    ThreadPage,
+    from_epoch,
+    parse_count,
+    squash,
+)
+
+# Date formats vBulletin boards use (commas and " at " are removed before matching).
+DATE_FORMATS = (
+    "%m-%d-%Y %I:%M %p", "%Y-%m-%d %H:%M", "%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M",
+    "%d %B %Y %H:%M", "%d %B %Y %I:%M %p", "%B %d %Y %I:%M %p", "%B %d %Y %H:%M",
+    "%d %b %Y %H:%M", "%d %b %Y %I:%M %p", "%b %d %Y %I:%M %p", "%b %d %Y %H:%M",
+    "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %I:%M %p",
+    "%Y/%m/%d %H:%M", "%m-%d-%y %I:%M %p", "%d-%m-%y %H:%M",
+)
+_last_format = DATE_FORMATS[0]
+_CLOCKS = ("%I:%M %p", "%H:%M")
+_RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+_FOOTER = re.compile(r"All times are GMT\s*(?:([+-])\s*(\d{1,2})(?:[.:](\d{1,2}))?)?",
+                     re.IGNORECASE)
+_RESULTS = re.compile(r"Results\s+[\d,.]+\s+to\s+[\d,.]+\s+of\s+([\d,.]+)", re.IGNORECASE)
+_PAGE_OF = re.compile(r"Page\s+(\d+)\s+of\s+(\d+)", re.IGNORECASE)
+_THANKS = re.compile(r"The\s+Following\s+([\d,.]+)\s+Users?\s+Says?\s+Thank", re.IGNORECASE)
+_LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,.]+)",
+                    re.IGNORECASE)
+_SEO_ID = re.compile(r"(?:showthread\.php[?/]|/threads/|/)(\d+)-[^/?#]*")
+_PATH_PAGE = re.compile(r"/page(\d+)(?:[/?#]|$)")
+_POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
+_REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
+                  "bbcode_postedby")
+LOGIN_MARKERS = ("you are not logged in", "you do not have permission to access this page",
+                 "you must be registered", "please log in", "must be logged in")
+
+
+# -- text and time ---------------------------------------------------------------------------
+def decode_page(body: bytes, declared: str | None = None) -> str:
+    """Page bytes as text. vBulletin 3 pages declare ISO-8859-1 but hold Windows-1252 bytes
+    (curly quotes 0x93/0x94): Latin-1 and ASCII are read as cp1252, as browsers do."""
+    charset = (declared or "").strip().lower()
+    if not charset:
+        found = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", body[:4096])
+        charset = found.group(1).decode("ascii").lower() if found else "utf-8"
+    if charset in ("iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii",
+                   "windows-1252", "cp1252"):
+        return body.decode("cp1252", errors="replace")
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
+def board_zone(doc: Selector, default: tzinfo = UTC) -> tzinfo:
+    """The zone of the footer's "All times are GMT -5" (GMT +5.5, GMT-5...), else `default`."""
+    text = squash(" ".join(doc.xpath("//text()[contains(., 'All times are')]").getall()))
+    match = _FOOTER.search(text)
+    if not match:
+        return default
+    sign, hours, minutes = match.groups()
+    if not hours:
+        return UTC
+    fraction = minutes and f".{minutes}" in match.group(0)
+    span = timedelta(hours=int(hours), minutes=(round(float(f"0.{minutes}") * 60) if fraction
+                                                else int(minutes or 0)))
+    return timezone(-span if sign == "-" else span)
+
+
+def local_time(text: str | None, tz: tzinfo, now: datetime | None = None) -> datetime | None:
+    """A vBulletin date string ("06-15-2016, 03:03 PM", "2016-02-01, 02:21", "Today,
+    09:15 AM") in zone `tz`, as aware UTC; None when empty; ParseError (reason
+    `unknown_date_format`) when in no known format."""
+    raw = squash((text or "").replace("\u00a0", " "))
+    if not raw:
+        return None
+    clean = squash(_ORDINAL.sub(r"\1", raw.replace(",", " ").replace(" at ", " ")))
+    match = _RELATIVE.match(clean)
+    if match:
+        day = (now or datetime.now(UTC)).astimezone(tz).date()
+        if match.group(1).lower() == "yesterday":
+            day -= timedelta(days=1)
+        for fmt in _CLOCKS:
+            try:
+                clock = datetime.strptime(match.group(2).upper(), fmt).time()
+            except ValueError:
+                continue
+            return datetime.combine(day, clock, tz).astimezone(UTC)
+    else:
+        global _last_format  # a board uses one format: try the one that last worked first
+        for fmt in (_last_format, *DATE_FORMATS):
+            try:
+                parsed = datetime.strptime(clean.upper() if "%p" in fmt else clean, fmt)
+            except ValueError:
+                continue
+            _last_format = fmt
+            return parsed.replace(tzinfo=tz).astimezone(UTC)
+    raise ParseError(f"unknown date format: {raw!r}", reason="unknown_date_format")
+
+
+# -- page kinds ------------------------------------------------------------------------------
+def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
+    """ParseError (reason `login_required`) at a login URL, or (`body`) on a page that says
+    "You are not logged in" (checked only on pages without posts or threads)."""
+    if re.search(r"/login\.php|[?&]do=login\b|/login(?:[/?#]|$)", url):
+        raise ParseError(f"redirected to a login page: {url}", reason="login_required")
+    if not body:
+        return
+    text = squash(" ".join(doc.css("body ::text").getall())).lower()
+    if any(marker in text for marker in LOGIN_MARKERS):
+        raise ParseError("the board asks to log in (\"You are not logged in\")",
+                         reason="login_required")
+
+
+def _base(doc: Selector, url: str) -> str:
+    """The URL relative links resolve against (`<base href>` when the page has one)."""
+    href = doc.xpath("//base/@href").get()
+    return urljoin(url, href) if href else url
+
+
+def thread_id_of(url: str) -> str | None:
+    """`showthread.php?t=9687`, `showthread.php?9687-slug`, `showthread.php/9687-slug/page2`,
+    `/threads/9687-slug`, vB5 `/forum/a/b/727744-slug` -> the thread (node) id."""
+    t = url_query_parameter(url, "t") or url_query_parameter(url, "threadid")
+    if t and t.isdigit():
+        return t
+    match = _SEO_ID.search(url.split("#", 1)[0])
+    if match:
+        return match.group(1)
+    query = url.split("?", 1)[1] if "?" in url else ""
+    lead = re.match(r"(\d+)(?:-|$|&)", query)
+    return lead.group(1) if lead else None
+
+
+def thread_url(base_url: str, thread_id: str) -> str:
+    """The stable URL of a vB3/vB4 thread: `showthread.php?t=N`."""
+    return f"{base_url.rstrip('/')}/showthread.php?t={thread_id}"
+
+
+def _thread_base(url: str) -> str:
+    """A vB5 thread URL without `/pageN`, query or fragment."""
+    url = url.split("#", 1)[0].split("?", 1)[0]
+    return re.sub(r"/page\d+/?$", "", url)
+
+
+def _page_numbers(doc: Selector, url: str) -> tuple[int, int]:
+    """(current page, last page) from "Page X of Y", vB5's page buttons or the URL."""
+    # (tag-anchored XPath: class tests over every element of a big page are slow)
+    for text in doc.xpath("//td[contains(@class, 'vbmenu_control')]/text()"
+                          "|//a[contains(@class, 'popupctrl')]/text()").getall():
+        match = _PAGE_OF.search(text)
+        if match:
+            return int(match.group(1)), int(match.group(2))
+    buttons = doc.xpath("//a[contains(@class, 'js-pagenav-button')][@data-page]")
+    if buttons:
+        current = doc.xpath("//a[contains(@class, 'js-pagenav-current-button')]/@data-page")\
+            .get()
+        pages = [int(b.attrib["data-page"]) for b in buttons
+                 if b.attrib["data-page"].isdigit()]
+        page = int(current) if current and current.isdigit() else 1
+        return page, max([page, *pages])
+    match = _PATH_PAGE.search(url)
+    page = int(match.group(1)) if match else int(url_query_parameter(url, "page") or 1)
+    return page, page
+
+
+def _next_url(doc: Selector, base: str) -> str | None:
+    href = doc.xpath("//a[@rel='next']/@href").get() or doc.xpath(
+        "//a[contains(@class, 'js-pagenav-next-button')]"
+        "[not(contains(@class, 'h-hide-imp'))]/@href").get()
+    return urljoin(base, href) if href and href.strip() else None
+
+
+def breadcrumb_category(doc: Selector) -> str | None:
+    """The forum the page is in: the last forum crumb (vB3 `span.navbar`, vB4 `li.navbit`,
+    vB5 `li.crumb`)."""
+    names = [squash(" ".join(a.xpath(".//text()").getall()))
+             for a in doc.xpath("//span[@class='navbar']/a|//li[contains(@class, 'navbit')]/a"
+                                "|//ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")]
+    names = [n for n in names if n and n.lower() not in ("home", "forum", "forums")]
+    return names[-1] if names else None
+
+
+# -- post bodies -----------------------------------------------------------------------------
+def clean_body(fragment: str) -> str:
+    """A post's HTML with vBulletin's wrappers undone: vB4's `blockquote.postcontent`
+    becomes a div, every quote a `<blockquote>` without its "Quote:" / "Originally Posted
+    by X" header, signatures and ads dropped."""
+    wrapper = _POSTCONTENT.match(fragment)
+    if wrapper and fragment.rstrip().endswith("</blockquote>"):
+        fragment = "<div>" + fragment[wrapper.end():fragment.rstrip().rfind("</blockquote>")] \
+            + "</div>"
+    if not any(mark in fragment for mark in _REWRITE_MARKS):
+        return fragment  # nothing to undo (most posts): skip the second parse
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return fragment
+    for el in root.xpath(".//blockquote[contains(concat(' ', normalize-space(@class), ' '),"
+                         " ' postcontent ')]"):
+        el.tag = "div"
+    for container in root.xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
+                                " ' bbcode_container ')]"):
+        quote = container.xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
+                                " ' bbcode_quote ')]")
+        if not quote:
+            continue  # a code or PHP box
+        body = quote[0].xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
+                              " ' message ')]")
+        _replace_with_quote(container, body[0] if body else quote[0])
+    for label in root.xpath(".//div[normalize-space(text())='Quote:']"):  # vBulletin 3
+        box = label.getparent()
+        cells = box.xpath("./table//td") if box is not None else []
+        if box is None or not cells:
+            continue
+        cell = cells[0]
+        header = cell.xpath("./div[contains(normalize-space(.), 'Originally Posted by')]")
+        if header:
+            rest = [d for d in cell.xpath("./div") if d is not header[0]]
+            inner = lxml_html.Element("div")
+            for div in rest:
+                inner.append(div)
+            _replace_with_quote(box, inner)
+        else:
+            _replace_with_quote(box, cell)
+    for el in root.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), "
+                         "' bbcode_postedby ') or contains(@class, 'post-signature')]"):
+        el.drop_tree()
+    html = lxml_html.tostring(root, encoding="unicode")
+    return html[len("<div>"):-len("</div>")] if html.startswith("<div>") else html
+
+
+def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:
+    quote = lxml_html.Element("blockquote")
+    quote.text = content.text
+    for child in list(content):
+        quote.append(child)
+    quote.tail = old.tail
+    parent = old.getparent()
+    if parent is not None:
+        parent.replace(old, quote)
+
+
+def _score(block: Selector, doc: Selector | None = None, post_id: str = "") -> int | None:
+    """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
+    box after the post's table, so it is also looked up by id in the page."""
+    box = block.xpath(".//div[starts-with(@id, 'post_thanks_box_')]")
+    if not box and doc is not None and post_id:
+        box = doc.xpath(f"//div[@id='post_thanks_box_{post_id}']")
+    if not box:
+        box = block.css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")
+    if not box:
+        return None
+    text = squash(" ".join(box.css("::text").getall()))
+    if not text:
+        return 0
+    if re.search(r"The\s+Following\s+User\s+Says\s+Thank", text, re.IGNORECASE):
+        return 1
+    match = _THANKS.search(text) or _LIKES.search(text)
+    if match:
+        return parse_count(next(g for g in match.groups() if g)) or 0
+    return parse_count(text) or 0
+
+
+def _position(text: str | None) -> int | None:
+    digits = re.sub(r"[^\d]", "", text or "")
+    return int(digits) - 1 if digits else None
+
+
+# -- thread pages ----------------------------------------------------------------------------
+def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
+                      now: datetime | None = None) -> ThreadPage:
+    """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
+    doc = Selector(text=text)
+    refuse_login(doc, url, body=False)
+    base = _base(doc, url)
+    zone = board_zone(doc, tz)
+    vb5 = doc.xpath("//li[@data-node-id][contains(@class, 'b-post')]")
+    if vb5:
+        posts, ext, canonical = _vb5_posts(vb5, doc, base, zone, now)
+        title = squash(" ".join(doc.xpath("//h1[contains(@class, 'main-title')]/text()")
+                                .getall()[:1]))
+    else:
+        posts = _vb34_posts(doc, zone, now)
+        canonical = doc.xpath("//link[@rel='canonical']/@href").get()
+        ext = (thread_id_of(url) or (thread_id_of(urljoin(base, canonical)) if canonical
+                                     else None)
+               or doc.xpath("//input[@name='t' or @name='threadid']/@value").get())
+        title = squash(" ".join(doc.xpath("//span[contains(@class, 'threadtitle')]//text()")
+                                .getall())) or squash(
+            "".join(doc.xpath("//td[@class='navbar']/strong//text()").getall()))
+    if not posts:
+        refuse_login(doc, url)
+        raise ParseError("no posts on the thread page", reason="no_posts")
+    if not ext or not str(ext).isdigit():
+        raise ParseError("no thread id on the page")
+    if not title:
+        title = squash((doc.xpath("//title/text()").get() or "").split(" - ")[0])
+    page, last_page = _page_numbers(doc, url)
+    results = _RESULTS.search(" ".join(doc.xpath(
+        "//div[contains(@class, 'postpagestats')]/text()|//a[contains(@title, 'esults')]/@title"
+        "|//span[contains(@title, 'esults')]/@title").getall()))
+    total = parse_count(results.group(1)) if results else None
+    stable = (_thread_base(urljoin(base, canonical)) if canonical and vb5
+              else thread_url(base_url, str(ext)))
+    return ThreadPage(
+        external_id=str(ext), url=stable, title=title, posts=posts,
+        category=breadcrumb_category(doc),
+        num_comments=max(0, total - 1) if total else None,
+        score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
+        next_url=_next_url(doc, base) if page < last_page else None)
+
+
+def _vb34_posts(doc: Selector, zone: tzinfo, now: datetime | None) -> list[Post]:
+    posts = []
+    blocks = doc.xpath("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
+                       "[.//div[starts-with(@id, 'post_message_')]]")
+    for index, block in enumerate(blocks):
+        post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
+        # (XPath, not CSS: a CSS query with the post id in it is translated anew per post)
+        message = block.xpath(f".//*[@id='post_message_{post_id}']")
+        if not post_id or not message:
+            raise ParseError(f"post {post_id or '?'} has no post_message")
+        inner = message.xpath(".//blockquote[contains(@class, 'postcontent')]")
+        body = clean_body(inner[0].get() if inner else message[0].get())
+        date = block.xpath(".//span[@class='date']")
+        if date:
+            when_text = " ".join(date[0].xpath(".//text()").getall())
+        else:  # vB3: the text after the status icon in the first header cell
+            cell = block.xpath(".//td[contains(@class, 'thead')]")
+            when_text = " ".join(cell[0].xpath("./text()").getall()) if cell else ""
+        author = squash(" ".join(block.xpath(
+            ".//a[contains(@class, 'bigusername')]//text()|.//div[contains(@class, "
+            "'username_container')]//a[contains(@class, 'username')]//text()").getall()[:1]))
+        if not author:
+            author = squash(" ".join(block.css(".username ::text").getall()[:1]))
+        count = block.xpath(".//a[contains(@class, 'postcounter')]/text()"
+                            "|.//a[starts-with(@id, 'postcount')]/strong/text()").get()
+        position = _position(count)
+        posts.append(Post(external_id=post_id, body_html=body,
+                          created_at=local_time(when_text, zone, now), author=author or None,
+                          score=_score(block, doc, post_id),
+                          position=position if position is not None else index))
+    return posts
+
+
+def _vb5_posts(blocks: SelectorList[Selector], doc: Selector, base: str, zone: tzinfo,
+               now: datetime | None) -> tuple[list[Post], str | None, str | None]:
+    posts = []
+    starter = None
+    for index, block in enumerate(blocks):
+        node = block.attrib.get("data-node-id", "")
+        content = block.css(".js-post__content-text")
+        if not node.isdigit() or not content:
+            raise ParseError(f"post {node or '?'} has no .js-post__content-text")
+        if "b-post--first" in block.attrib.get("class", "") or "js-conversation-starter" in \
+                block.attrib.get("class", ""):
+            starter = starter or node
+        created = from_epoch(block.attrib.get("data-node-publishdate"))
+        if created is None:
+            created = local_time(" ".join(block.css("time[itemprop=dateCreated]::text")
+                                          .getall()), zone, now)
+        author = squash(" ".join(block.css("[itemprop=author] .author ::text").getall())) or \
+            squash(block.css("[itemprop=author] img::attr(alt)").get())
+        position = _position(block.css("a.b-post__count::text").get())
+        posts.append(Post(external_id=node, body_html=clean_body(content[0].get()),
+                          created_at=created, author=author or None, score=_score(block),
+                          position=position if position is not None else index))
+    canonical = doc.xpath("//link[@rel='canonical']/@href").get()
+    ext = starter or (thread_id_of(urljoin(base, canonical)) if canonical else None)
+    return posts, ext, canonical or base
+
+
+# -- forum listings --------------------------------------------------------------------------
+def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
+                     now: datetime | None = None) -> ListPage:
+    """A vBulletin 3, 4 or 5 forum listing: its threads and the next page's URL."""
+    doc = Selector(text=text)
+    refuse_login(doc, url, body=False)
+    base = _base(doc, url)
+    zone = board_zone(doc, tz)
+    category = breadcrumb_category(doc)
+    own = squash(" ".join(doc.css("h1 span.forumtitle ::text, h1.main-title::text, "
+                                  "td.navbar strong ::text").getall()[:1]))
+    category = own or category
+    if doc.css("tr.topic-item"):
+        entries = [_vb5_entry(row, base, zone, now, category) for row in doc.css("tr.topic-item")]
+    elif doc.css("li.threadbit"):
+        entries = [_vb4_entry(row, base, base_url, zone, now, category)
+                   for row in doc.css("li.threadbit")]
+    elif doc.css("[id^=threadbits_forum_]") or doc.css("a[id^=thread_title_]"):
+        entries = [_vb3_entry(row, base, base_url, zone, now, category)
+                   for row in doc.xpath("//tbody[starts-with(@id, 'threadbits_forum_')]/tr"
+                                        "[.//a[starts-with(@id, 'thread_title_')]]")]
+    elif doc.css("#threadlist, #threads, .threadlist, .topic-list-container, "
+                 "[id^=threadbits_forum_]"):
+        refuse_login(doc, url)
+        entries = []  # an empty forum
+    else:
+        refuse_login(doc, url)
+        raise ParseError("no thread list (threadbits, li.threadbit, tr.topic-item) on the page")
+    page, last_page = _page_numbers(doc, url)
+    next_url = _next_url(doc, base)
+    return ListPage(entries, None if last_page > 1 and page >= last_page else next_url)
+
+
+def _title_link(row: Selector) -> Selector:
+    link = row.css("a[id^=thread_title_], a.title, a.topic-title")
+    if not link:
+        raise ParseError("a thread row without a title link")
+    return link[0]
+
+
+def _vb3_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datetime | None,
+               category: str | None) -> ListEntry:
+    link = _title_link(row)
+    ext = re.sub(r"\D", "", link.attrib.get("id", "")) or \
+        thread_id_of(urljoin(base, link.attrib.get("href", "")))
+    if not ext:
+        raise ParseError("no thread id in a thread row")
+    replies = row.css("a[href*='whoposted']::text").get()
+    last_cell = row.xpath("./td[.//a[contains(@href, 'lastpost')]]")
+    last = None
+    if last_cell:
+        cell = last_cell[0].css("div.smallfont")[:1]
+        texts = cell.xpath("./br[1]/preceding-sibling::text()|./br[1]/preceding-sibling::span"
+                           "/text()").getall() if cell.xpath("./br") else \
+            cell.xpath("./text()|./span/text()").getall()
+        last = local_time(" ".join(t for t in texts if t.strip()), zone, now)
+    author = squash(" ".join(row.xpath(".//div[@class='smallfont']/span[contains(@onclick,"
+                                       " 'member.php')]/text()").getall()[:1]))
+    return ListEntry(external_id=ext, url=thread_url(base_url, ext),
+                     title=squash(" ".join(link.css("::text").getall())),
+                     last_activity_at=last, num_comments=parse_count(replies),
+                     category=category, author=author or None)
+
+
+def _vb4_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datetime | None,
+               category: str | None) -> ListEntry:
+    link = _title_link(row)
+    ext = re.sub(r"\D", "", row.attrib.get("id", "")) or \
+        thread_id_of(urljoin(base, link.attrib.get("href", "")))
+    if not ext:
+        raise ParseError("no thread id in a thread row")
+    stats = squash(" ".join(row.css("ul.threadstats li ::text").getall()))
+    replies = re.search(r"Replies:?\s*([\d,.]+)", stats)
+    label = row.css(".threadmeta .author span.label")[:1] or row.css(".threadmeta .author")[:1]
+    started = squash(" ".join(label[0].xpath(
+        "./a[contains(@class, 'username')]/following-sibling::node()"
+        "/descendant-or-self::text()").getall()) if label else "").lstrip(",").strip()
+    last_dd = row.css("dl.threadlastpost dd")
+    last = None
+    if last_dd:
+        last = local_time(" ".join(last_dd[-1].xpath(
+            "./text()|./span[contains(@class, 'time')]/text()").getall()), zone, now)
+    author = squash(" ".join(row.css(".threadmeta .author a.username ::text").getall()))
+    return ListEntry(external_id=ext, url=thread_url(base_url, ext),
+                     title=squash(" ".join(link.css("::text").getall())),
+                     created_at=local_time(started, zone, now) if started else None,
+                     last_activity_at=last,
+                     num_comments=parse_count(replies.group(1)) if replies else None,
+                     score=None, category=category, author=author or None)
+
+
+def _vb5_entry(row: Selector, base: str, zone: tzinfo, now: datetime | None,
+               category: str | None) -> ListEntry:
+    link = _title_link(row)
+    ext = row.attrib.get("data-node-id", "")
+    href = urljoin(base, link.attrib.get("href", ""))
+    if not ext.isdigit():
+        ext = thread_id_of(href) or ""
+    if not ext:
+        raise ParseError("no node id in a topic row")
+    counts = squash(" ".join(row.css(".posts-count ::text").getall()))
+    replies = re.search(r"([\d,.]+)\s*(repl|post)", counts, re.IGNORECASE)
+    num = parse_count(replies.group(1)) if replies else None
+    if num is not None and replies and replies.group(2).lower() == "post":
+        num = max(0, num - 1)  # "N posts" counts the opening post
+    last = None
+    if row.css(".cell-lastpost .post-date"):
+        last = local_time(" ".join(row.css(".cell-lastpost .post-date ::text").getall()), zone,
+                          now)
+    created = from_epoch(row.attrib.get("data-node-publishdate"))
+    if created is None and row.css(".topic-info .date"):
+        created = local_time(" ".join(row.css(".topic-info .date ::text").getall()), zone, now)
+    return ListEntry(external_id=ext, url=_thread_base(href),
+                     title=squash(" ".join(link.css("::text").getall())),
+                     created_at=created, last_activity_at=last, num_comments=num,
+                     score=None, category=category)
