@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -229,6 +230,12 @@ class ForumSpider(HairlinkSpider):
     # A first list page refused with this reason counts its target as closed to us; when
     # every target is, the crawl ends with this reason (the run is `failed`, not `finished`).
     refusal_reason = "login_required"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Links read from pages (next pages, thread URLs, a page's own <base href>) stay on
+        # the board's host: Scrapy's offsite filter drops any other.
+        self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
 
     def list_urls(self) -> list[str]:
         """The first list page of every configured target."""

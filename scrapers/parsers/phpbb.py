@@ -49,7 +49,9 @@ def board_zone(doc: Selector, default: tzinfo) -> tzinfo:
     "All times are UTC [ DST ]" (phpBB 3.0/3.1) is UTC+1: those boards add the DST hour to
     the displayed times and say so only with the bracket. 3.2+ print "UTC-05:00" with the
     zone name in a `title` ("America/New York"), which wins when it is a known zone."""
-    for node in doc.xpath("//*[text()[contains(., 'All times are')]]"):
+    # Last first: the footer ends the page, and a post that quotes "All times are ..." must
+    # not set the zone of every post.
+    for node in reversed(doc.xpath("//*[text()[contains(., 'All times are')]]")):
         named = node.css("span[title]::attr(title), abbr[title]::attr(title)").getall()
         for name in named:
             if "/" in name:

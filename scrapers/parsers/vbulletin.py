@@ -19,6 +19,7 @@ like count is the post's score where the page shows one.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urljoin
 
@@ -46,7 +47,11 @@ DATE_FORMATS = (
     "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %I:%M %p",
     "%Y/%m/%d %H:%M", "%m-%d-%y %I:%M %p", "%d-%m-%y %H:%M",
 )
-_last_format = DATE_FORMATS[0]
+# The same formats with the day-first ones ahead: for a board whose numeric dates show a
+# day above 12 in first place ("15-06-2016"); see `day_first`.
+DAY_FIRST_FORMATS = tuple(sorted(DATE_FORMATS, key=lambda fmt: not fmt.startswith("%d")))
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
+_AGO = re.compile(r"^(\d+)\s+(minute|hour|day|week)s?\s+ago$", re.IGNORECASE)
 _CLOCKS = ("%I:%M %p", "%H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
@@ -85,10 +90,13 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
 
 def board_zone(doc: Selector, default: tzinfo = UTC) -> tzinfo:
     """The zone of the footer's "All times are GMT -5" (GMT +5.5, GMT-5...), else `default`."""
-    text = squash(" ".join(doc.xpath("//text()[contains(., 'All times are')]").getall()))
-    match = _FOOTER.search(text)
-    if not match:
+    texts = doc.xpath("//text()[contains(., 'All times are')]").getall()
+    # The footer is the last such text: a post quoting "All times are GMT +8" must not set
+    # the zone of the whole page.
+    matches = [m for m in (_FOOTER.search(squash(t)) for t in reversed(texts)) if m]
+    if not matches:
         return default
+    match = matches[0]
     sign, hours, minutes = match.groups()
     if not hours:
         return UTC
@@ -98,14 +106,55 @@ def board_zone(doc: Selector, default: tzinfo = UTC) -> tzinfo:
     return timezone(-span if sign == "-" else span)
 
 
-def local_time(text: str | None, tz: tzinfo, now: datetime | None = None) -> datetime | None:
+def day_first(text: str) -> bool:
+    """Whether a page's numeric dates put the day first: the first date with a part above 12
+    decides ("15-06-2016": day first; "06-15-2016": month first); month first by default,
+    as vBulletin's own default is. Decided per page, so one date never depends on another
+    page's (or another board's) dates."""
+    for first, second in _NUMERIC_DATE.findall(text):
+        if int(first) > 12:
+            return True
+        if int(second) > 12:
+            return False
+    return False
+
+
+@dataclass(frozen=True)
+class BoardClock:
+    """How one page writes its times: the board's zone, the page's day order, and now."""
+
+    zone: tzinfo = UTC
+    day_first: bool = False
+    now: datetime | None = None
+
+    def read(self, text: str | None) -> datetime | None:
+        """`local_time` of `text` on this page."""
+        return local_time(text, self.zone, self.now, day_first=self.day_first)
+
+    def read_or_none(self, text: str | None) -> datetime | None:
+        """`read`, with None for a date in no known format (listing rows: the thread page
+        has the real times, so one odd date must not lose the whole listing)."""
+        try:
+            return self.read(text)
+        except ParseError:
+            return None
+
+
+def local_time(text: str | None, tz: tzinfo, now: datetime | None = None, *,
+               day_first: bool = False) -> datetime | None:
     """A vBulletin date string ("06-15-2016, 03:03 PM", "2016-02-01, 02:21", "Today,
-    09:15 AM") in zone `tz`, as aware UTC; None when empty; ParseError (reason
-    `unknown_date_format`) when in no known format."""
+    09:15 AM", "2 Hours Ago") in zone `tz`, as aware UTC; None when empty; ParseError
+    (reason `unknown_date_format`) when in no known format. `day_first` reads an ambiguous
+    "05-06-2016" as 5 June instead of May 6."""
     raw = squash((text or "").replace("\u00a0", " "))
     if not raw:
         return None
     clean = squash(_ORDINAL.sub(r"\1", raw.replace(",", " ").replace(" at ", " ")))
+    ago = _AGO.match(clean)
+    if ago:
+        unit = ago.group(2).lower() + "s"
+        return (now or datetime.now(UTC)).astimezone(UTC) - timedelta(
+            **{unit: int(ago.group(1))})
     match = _RELATIVE.match(clean)
     if match:
         day = (now or datetime.now(UTC)).astimezone(tz).date()
@@ -118,13 +167,11 @@ def local_time(text: str | None, tz: tzinfo, now: datetime | None = None) -> dat
                 continue
             return datetime.combine(day, clock, tz).astimezone(UTC)
     else:
-        global _last_format  # a board uses one format: try the one that last worked first
-        for fmt in (_last_format, *DATE_FORMATS):
+        for fmt in DAY_FIRST_FORMATS if day_first else DATE_FORMATS:
             try:
                 parsed = datetime.strptime(clean.upper() if "%p" in fmt else clean, fmt)
             except ValueError:
                 continue
-            _last_format = fmt
             return parsed.replace(tzinfo=tz).astimezone(UTC)
     raise ParseError(f"unknown date format: {raw!r}", reason="unknown_date_format")
 
@@ -155,9 +202,11 @@ def thread_id_of(url: str) -> str | None:
     t = url_query_parameter(url, "t") or url_query_parameter(url, "threadid")
     if t and t.isdigit():
         return t
-    match = _SEO_ID.search(url.split("#", 1)[0])
-    if match:
-        return match.group(1)
+    # The last `N-slug` segment: a board under `/2019-forum/` or a vB5 section called
+    # `2020-season` must not give its own number.
+    found = _SEO_ID.findall(url.split("#", 1)[0])
+    if found:
+        return str(found[-1])
     query = url.split("?", 1)[1] if "?" in url else ""
     lead = re.match(r"(\d+)(?:-|$|&)", query)
     return lead.group(1) if lead else None
@@ -305,14 +354,14 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     doc = Selector(text=text)
     refuse_login(doc, url, body=False)
     base = _base(doc, url)
-    zone = board_zone(doc, tz)
+    clock = BoardClock(board_zone(doc, tz), day_first(text), now)
     vb5 = doc.xpath("//li[@data-node-id][contains(@class, 'b-post')]")
     if vb5:
-        posts, ext, canonical = _vb5_posts(vb5, doc, base, zone, now)
+        posts, ext, canonical = _vb5_posts(vb5, doc, base, clock)
         title = squash(" ".join(doc.xpath("//h1[contains(@class, 'main-title')]/text()")
                                 .getall()[:1]))
     else:
-        posts = _vb34_posts(doc, zone, now)
+        posts = _vb34_posts(doc, clock)
         canonical = doc.xpath("//link[@rel='canonical']/@href").get()
         ext = (thread_id_of(url) or (thread_id_of(urljoin(base, canonical)) if canonical
                                      else None)
@@ -342,7 +391,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         next_url=_next_url(doc, base) if page < last_page else None)
 
 
-def _vb34_posts(doc: Selector, zone: tzinfo, now: datetime | None) -> list[Post]:
+def _vb34_posts(doc: Selector, clock: BoardClock) -> list[Post]:
     posts = []
     blocks = doc.xpath("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
                        "[.//div[starts-with(@id, 'post_message_')]]")
@@ -369,14 +418,14 @@ def _vb34_posts(doc: Selector, zone: tzinfo, now: datetime | None) -> list[Post]
                             "|.//a[starts-with(@id, 'postcount')]/strong/text()").get()
         position = _position(count)
         posts.append(Post(external_id=post_id, body_html=body,
-                          created_at=local_time(when_text, zone, now), author=author or None,
+                          created_at=clock.read(when_text), author=author or None,
                           score=_score(block, doc, post_id),
                           position=position if position is not None else index))
     return posts
 
 
-def _vb5_posts(blocks: SelectorList[Selector], doc: Selector, base: str, zone: tzinfo,
-               now: datetime | None) -> tuple[list[Post], str | None, str | None]:
+def _vb5_posts(blocks: SelectorList[Selector], doc: Selector, base: str, clock: BoardClock,
+               ) -> tuple[list[Post], str | None, str | None]:
     posts = []
     starter = None
     for index, block in enumerate(blocks):
@@ -389,8 +438,8 @@ def _vb5_posts(blocks: SelectorList[Selector], doc: Selector, base: str, zone: t
             starter = starter or node
         created = from_epoch(block.attrib.get("data-node-publishdate"))
         if created is None:
-            created = local_time(" ".join(block.css("time[itemprop=dateCreated]::text")
-                                          .getall()), zone, now)
+            created = clock.read(" ".join(block.css("time[itemprop=dateCreated]::text")
+                                          .getall()))
         author = squash(" ".join(block.css("[itemprop=author] .author ::text").getall())) or \
             squash(block.css("[itemprop=author] img::attr(alt)").get())
         position = _position(block.css("a.b-post__count::text").get())
@@ -409,18 +458,18 @@ def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     doc = Selector(text=text)
     refuse_login(doc, url, body=False)
     base = _base(doc, url)
-    zone = board_zone(doc, tz)
+    clock = BoardClock(board_zone(doc, tz), day_first(text), now)
     category = breadcrumb_category(doc)
     own = squash(" ".join(doc.css("h1 span.forumtitle ::text, h1.main-title::text, "
                                   "td.navbar strong ::text").getall()[:1]))
     category = own or category
     if doc.css("tr.topic-item"):
-        entries = [_vb5_entry(row, base, zone, now, category) for row in doc.css("tr.topic-item")]
+        entries = [_vb5_entry(row, base, clock, category) for row in doc.css("tr.topic-item")]
     elif doc.css("li.threadbit"):
-        entries = [_vb4_entry(row, base, base_url, zone, now, category)
+        entries = [_vb4_entry(row, base, base_url, clock, category)
                    for row in doc.css("li.threadbit")]
     elif doc.css("[id^=threadbits_forum_]") or doc.css("a[id^=thread_title_]"):
-        entries = [_vb3_entry(row, base, base_url, zone, now, category)
+        entries = [_vb3_entry(row, base, base_url, clock, category)
                    for row in doc.xpath("//tbody[starts-with(@id, 'threadbits_forum_')]/tr"
                                         "[.//a[starts-with(@id, 'thread_title_')]]")]
     elif doc.css("#threadlist, #threads, .threadlist, .topic-list-container, "
@@ -442,7 +491,7 @@ def _title_link(row: Selector) -> Selector:
     return link[0]
 
 
-def _vb3_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datetime | None,
+def _vb3_entry(row: Selector, base: str, base_url: str, clock: BoardClock,
                category: str | None) -> ListEntry:
     link = _title_link(row)
     ext = re.sub(r"\D", "", link.attrib.get("id", "")) or \
@@ -457,7 +506,7 @@ def _vb3_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datet
         texts = cell.xpath("./br[1]/preceding-sibling::text()|./br[1]/preceding-sibling::span"
                            "/text()").getall() if cell.xpath("./br") else \
             cell.xpath("./text()|./span/text()").getall()
-        last = local_time(" ".join(t for t in texts if t.strip()), zone, now)
+        last = clock.read_or_none(" ".join(t for t in texts if t.strip()))
     author = squash(" ".join(row.xpath(".//div[@class='smallfont']/span[contains(@onclick,"
                                        " 'member.php')]/text()").getall()[:1]))
     return ListEntry(external_id=ext, url=thread_url(base_url, ext),
@@ -466,7 +515,7 @@ def _vb3_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datet
                      category=category, author=author or None)
 
 
-def _vb4_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datetime | None,
+def _vb4_entry(row: Selector, base: str, base_url: str, clock: BoardClock,
                category: str | None) -> ListEntry:
     link = _title_link(row)
     ext = re.sub(r"\D", "", row.attrib.get("id", "")) or \
@@ -482,18 +531,18 @@ def _vb4_entry(row: Selector, base: str, base_url: str, zone: tzinfo, now: datet
     last_dd = row.css("dl.threadlastpost dd")
     last = None
     if last_dd:
-        last = local_time(" ".join(last_dd[-1].xpath(
-            "./text()|./span[contains(@class, 'time')]/text()").getall()), zone, now)
+        last = clock.read_or_none(" ".join(last_dd[-1].xpath(
+            "./text()|./span[contains(@class, 'time')]/text()").getall()))
     author = squash(" ".join(row.css(".threadmeta .author a.username ::text").getall()))
     return ListEntry(external_id=ext, url=thread_url(base_url, ext),
                      title=squash(" ".join(link.css("::text").getall())),
-                     created_at=local_time(started, zone, now) if started else None,
+                     created_at=clock.read_or_none(started),
                      last_activity_at=last,
                      num_comments=parse_count(replies.group(1)) if replies else None,
                      score=None, category=category, author=author or None)
 
 
-def _vb5_entry(row: Selector, base: str, zone: tzinfo, now: datetime | None,
+def _vb5_entry(row: Selector, base: str, clock: BoardClock,
                category: str | None) -> ListEntry:
     link = _title_link(row)
     ext = row.attrib.get("data-node-id", "")
@@ -509,11 +558,10 @@ def _vb5_entry(row: Selector, base: str, zone: tzinfo, now: datetime | None,
         num = max(0, num - 1)  # "N posts" counts the opening post
     last = None
     if row.css(".cell-lastpost .post-date"):
-        last = local_time(" ".join(row.css(".cell-lastpost .post-date ::text").getall()), zone,
-                          now)
+        last = clock.read_or_none(" ".join(row.css(".cell-lastpost .post-date ::text").getall()))
     created = from_epoch(row.attrib.get("data-node-publishdate"))
     if created is None and row.css(".topic-info .date"):
-        created = local_time(" ".join(row.css(".topic-info .date ::text").getall()), zone, now)
+        created = clock.read_or_none(" ".join(row.css(".topic-info .date ::text").getall()))
     return ListEntry(external_id=ext, url=_thread_base(href),
                      title=squash(" ".join(link.css("::text").getall())),
                      created_at=created, last_activity_at=last, num_comments=num,

@@ -92,13 +92,16 @@ _LOGIN_TEXT = ("you must be logged-in to do that", "you must be logged in to do 
                "you do not have permission to view this page")
 
 
+_LOGIN_PATH = re.compile(r"/login(?:/|$|[?#])")  # not /forums/login-help.5/
+
+
 def refuse_login(doc: Selector, url: str) -> None:
     """ParseError (reason `login_required`) for XenForo's login form or "You must be
     logged-in to do that." page (called only on pages without posts or threads)."""
     template = doc.css("html::attr(data-template)").get() or ""
     text = squash(" ".join(doc.css(".blockMessage ::text, .errorOverlay ::text, "
                                    ".p-body-pageContent ::text, #content ::text").getall()))
-    if template in ("login", "error_with_login") or "/login" in url or \
+    if template in ("login", "error_with_login") or _LOGIN_PATH.search(url) or \
             any(marker in text.lower() for marker in _LOGIN_TEXT):
         raise ParseError("the forum asks to log in", reason="login_required")
 

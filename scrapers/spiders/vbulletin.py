@@ -30,7 +30,8 @@ class VbulletinSpider(ForumSpider):
         self.tz = zone(self.source_config.get("timezone", "UTC"))
 
     def list_urls(self) -> list[str]:
-        return [f"{self.base_url}/forumdisplay.php?f={forum}" if isinstance(forum, int)
+        # A forum id, even written as a string ("12"), is a vB3/vB4 forumdisplay id.
+        return [f"{self.base_url}/forumdisplay.php?f={forum}" if str(forum).isdigit()
                 else f"{self.base_url}/{str(forum).strip('/')}"
                 for forum in self.source_config.get("forums", [])]
 
