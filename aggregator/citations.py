@@ -76,13 +76,16 @@ def doi_candidates(doi: str) -> list[str]:
     return out
 
 
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
 def find_identifiers(text: str) -> Identifiers:
     """Every DOI, PMID and PMCID in `text`, normalised."""
     found = Identifiers()
     if not text:
         return found
     texts = [text]
-    if "%" in text:
+    if "%" in text and _PERCENT_ESCAPE.search(text):  # "5% minoxidil" unquotes to itself
         texts.append(unquote(text))
     for source in texts:
         if "10." in source:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,19 +48,38 @@ CITATION_BONUS = 1.0  # a citation link scores 1 + its topical score
 
 @dataclass
 class ThreadAnalysis:
-    """A thread's tags, identifiers and raw word counts."""
+    """A thread's tags, identifiers and normalised text (lower-case words and spaces)."""
 
     id: int
     tags: dict[str, Tag]
     identifiers: Identifiers
-    words: Counter[str] = field(default_factory=Counter)
+    norm: str = ""
 
 
 def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
-    """Tag a thread, find its identifiers and count its words."""
+    """Tag a thread and find its identifiers (its words are counted when it is scored)."""
     tags, norm = tagger.tag_thread(thread.title, thread.body, thread.replies)
     identifiers = find_identifiers("\n".join((thread.title, thread.body, *thread.replies)))
-    return ThreadAnalysis(thread.id, tags, identifiers, Counter(norm.split()))
+    return ThreadAnalysis(thread.id, tags, identifiers, norm)
+
+
+class _TermOfWord(dict[str, int]):
+    """Raw word -> vocabulary index of its content token (-1: none), filled on first use.
+
+    A lookup of a known word stays in C (`dict.__getitem__`), so a thread's words are
+    counted by term with `Counter(map(memo.__getitem__, words))` and no Python per word.
+    """
+
+    def __init__(self, vocab: dict[str, int], limit: int = 500_000) -> None:
+        super().__init__()
+        self.vocab = vocab
+        self.limit = limit
+
+    def __missing__(self, word: str) -> int:
+        found = self.vocab.get(content_token(word), -1)
+        if len(self) < self.limit:
+            self[word] = found
+        return found
 
 
 def _given_tokens(tokens_: list[str]) -> list[str]:
@@ -153,7 +172,7 @@ class StudyModel:
             self._vocab_list: list[str] = []
             self.keywords: list[list[str]] = [[] for _ in range(n)]
             self._keyword_rank: list[dict[int, int]] = [{} for _ in range(n)]
-            self._term_of_word: dict[str, int] = {}
+            self._term_of_word = _TermOfWord(self.vocab)
             return
         self.tfidf = TfidfTransformer(sublinear_tf=True, norm=None).fit(counts)
         weights = self.tfidf.transform(counts).tocsr()
@@ -177,7 +196,7 @@ class StudyModel:
         keyword_terms = set(cols)
         self.vocab = {t: j for t, j in counter.vocabulary_.items() if j in keyword_terms}
         self._vocab_list = vocab_list
-        self._term_of_word = {}
+        self._term_of_word = _TermOfWord(self.vocab)
 
     def _identifiers(self) -> None:
         self.by_doi: dict[str, int] = {}
@@ -241,29 +260,20 @@ class StudyModel:
 
     def term_of(self, word: str) -> int:
         """The vocabulary index of a raw word (-1: not a study keyword), memoised."""
-        found = self._term_of_word.get(word)
-        if found is None:
-            found = self.vocab.get(content_token(word), -1)
-            self._term_of_word[word] = found
-        return found
+        return self._term_of_word[word]
 
     def thread_terms(self, analysis: ThreadAnalysis) -> Counter[int]:
-        """The thread's study-keyword counts, by vocabulary index."""
-        terms: Counter[int] = Counter()
-        term_of = self._term_of_word.get
-        for word, n in analysis.words.items():
-            j = term_of(word)
-            if j is None:
-                j = self.term_of(word)
-            if j >= 0:
-                terms[j] += n
+        """The thread's study-keyword counts, by vocabulary index (in the order each term
+        first occurs in the text)."""
+        terms = Counter(map(self._term_of_word.__getitem__, analysis.norm.split()))
+        terms.pop(-1, None)
         return terms
 
     def shared_terms(self, terms: Iterable[int], index: int, limit: int = 5) -> list[str]:
         """The study's keywords among `terms` (vocabulary indices), most weighty first."""
-        rank = self._keyword_rank[index]
-        hits = sorted((r, j) for j in terms if (r := rank.get(j)) is not None)
-        return [self._vocab_list[j] for _, j in hits[:limit]]
+        rank = self._keyword_rank[index]  # distinct ranks: sorting by rank alone is exact
+        hits = sorted(rank.keys() & terms, key=rank.__getitem__)
+        return [self._vocab_list[j] for j in hits[:limit]]
 
 
 class ThreadFeatures:

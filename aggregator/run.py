@@ -11,7 +11,8 @@ What is redone:
 Per study the topic links above `LinkSettings.topic_threshold` are kept, at most
 `max_topic_links` of them (the best); a citation link is kept for every cited study.
 Thread tags are committed batch by batch; links, hashes and the lexicon hash are written in
-one final transaction, so an interrupted run is simply redone by the next one.
+one final transaction, so an interrupted run is simply redone by the next one. Last, each
+study's similar research is recomputed when anything it reads changed (`aggregator.similar`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
 from aggregator.link_types import LinkSettings, ThreadText
 from aggregator.linker import StudyModel
+from aggregator.similar import update_similar
 from aggregator.tagger import Tagger
+from aggregator.thread_marks import ThreadMarks
 from aggregator.topic_pool import CandidatePool, plan_topics
 from models.entities import ThreadStudyLink
 
@@ -60,6 +63,8 @@ class AggregateStats:
     studies_refilled: int = 0
     lexicon_partial: bool = False  # the lexicon change touched only some threads
     lexicon_threads: int = 0  # threads re-tagged because of it
+    similar_updated: int = 0  # studies whose similar research changed
+    similar_skipped: bool = False  # nothing similarity reads had changed
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -81,6 +86,8 @@ class AggregateStats:
                 f"-{self.topic_links_removed} topic links ({self.topic_links_total} stored)"
                 + (f", {self.studies_refilled} studies relinked from scratch"
                    if self.studies_refilled else "")
+                + ("; similar research unchanged" if self.similar_skipped else
+                   f"; similar research of {self.similar_updated} studies updated")
                 + f" in {self.seconds:.1f}s")
 
 
@@ -114,6 +121,8 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
         stats.topic_links_added += again.topic_links_added
         stats.topic_links_removed += again.topic_links_removed
         stats.topic_links_total = again.topic_links_total
+    similar = update_similar(make_session, tagger, full=full)
+    stats.similar_updated, stats.similar_skipped = similar.changed, similar.skipped
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -169,8 +178,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             (np.int64, np.int64, np.float64, bool), strict=True))
     pool.add(seeded_s, seeded_t, seeded_v)
     citation_rows: list[dict[str, Any]] = []
-    hashes: list[tuple[int, str]] = []
+    hashes = ThreadMarks()
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
+    info_limit = 20_000  # pruned to the pool's threads when it grows past this
     done = 0
 
     if progress:
@@ -185,7 +195,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             store.delete_all_thread_treatments(session)
 
         def finish(batch: list[tuple[ThreadText, str]], block: Block) -> None:
-            nonlocal done
+            nonlocal done, info_limit
             store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
                                             block.tag_rows)
             session.commit()
@@ -196,6 +206,11 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             citation_rows.extend(block.citation_rows)
             pool.add(block.s, block.t, block.v)
             info.update(block.info)
+            if len(info) > info_limit:  # keep only what a link or candidate can still use
+                kept = pool.thread_ids()
+                for thread_id in [t for t in info if t not in kept]:
+                    del info[thread_id]
+                info_limit = 2 * len(info) + 20_000
             done += len(batch)
             stats.threads_scanned += len(batch)
             if progress:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, literal, or_, select, tuple_, update
@@ -207,7 +208,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     """Insert rows (dicts with the same keys) through the fast bulk path."""
     if rows:
         columns = [c.name for c in table.columns if c.name in rows[0]]
-        bulk_write(session, table, columns, [tuple(row[c] for c in columns) for row in rows])
+        values = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+        bulk_write(session, table, columns, list(map(values, rows)))
 
 
 def topic_entries(session: Session) -> list[tuple[int, int, float, bool]]:

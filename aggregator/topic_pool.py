@@ -65,6 +65,11 @@ class CandidatePool:
         if self._buffered >= max(self.s.size, self.floor.size * self.limit // 4, 1):
             self._merge()
 
+    def thread_ids(self) -> set[int]:
+        """The threads of every entry kept or buffered."""
+        return set(np.unique(np.concatenate([self.t, *(t for _, t, _ in self._buffer)]))
+                   .tolist())
+
     def arrays(self) -> Arrays:
         """Every kept entry, sorted."""
         self._merge()

@@ -1,18 +1,23 @@
 """Aggregator speed on generated data: tagging throughput, full and incremental runs.
 
-    python benchmarks/aggregate.py [--threads 100000] [--studies 2000] [--db PATH | --db-url URL]
+    python benchmarks/aggregate.py [--threads 100000] [--studies 2000] [--runs 3]
+                                   [--db PATH | --db-url URL]
 
 Generates forum threads with realistic treatment talk (brands, slang, misspellings, decoys
 like "5 min" or "keto diet", identifiers in URLs) and studies, stores them in a SQLite file
 (or a scratch database given by `--db-url`),
 then measures:
-1. tagging throughput of the Tagger (all context rules on) beside a bare pyahocorasick scan
-   of the same texts with the same aliases, in the same process;
-2. a full `aggregate()` (wall time, peak RSS of a fresh child process);
-3. an incremental `aggregate()` after 1% of the threads changed;
+1. tagging throughput of the Tagger (all context rules on) beside a whole-word pyahocorasick
+   scan of the same texts with the same aliases, interleaved in 50 slices in one process;
+2. `--runs` full `aggregate()` runs, each in a fresh child process: wall and CPU seconds
+   (workers included) and the peak memory of the child and its workers, sampled from outside
+   with psutil (PSS, so copy-on-write pages shared by the forked workers count once);
+3. after each full run, an incremental `aggregate()` after 1% of the threads changed;
 4. an `aggregate()` after a user lexicon adds one alias (re-tags only what it touches).
-Targets: throughput >= 0.3 of the bare scan; full <= 30 s and <= 1 GB; incremental <= 10%
-of the full run.
+Each figure is printed as median (min-max) with the load average. Targets: tagger >= 0.3 of
+the bare scan; full <= 15 s wall on a quiet machine (load < 1.5; <= 30 s loaded) and
+<= 25 CPU-s, <= 1 GB; incremental <= 10% of the full run it follows.
+The generated data are identical for the same sizes (fixed seeds, no set-order dependence).
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import ahocorasick  # noqa: E402
+import psutil  # noqa: E402
 from sqlalchemy import insert, select, update  # noqa: E402
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
@@ -130,7 +138,7 @@ def generate_threads(count: int, studies: int, seed: int = 7) -> list[dict[str, 
     base = datetime(2024, 1, 1, tzinfo=UTC)
     for i in range(count):
         k = rng.choice((0, 1, 1, 2, 2, 3))
-        chosen = list({*rng.choices(names, weights=weights, k=k)}) or []
+        chosen = sorted(set(rng.choices(names, weights=weights, k=k)))
         parts: list[str] = []
         target_words = rng.randint(40, 250)
         words = 0
@@ -208,34 +216,59 @@ def build_db(url: str, n_threads: int, n_studies: int) -> list[dict[str, Any]]:
     return threads
 
 
+def whole_word_hits(automaton: ahocorasick.Automaton, text: str) -> int:
+    """Alias hits that start and end on a word boundary (what a fair baseline must find)."""
+    hits = 0
+    last = len(text) - 1
+    for end, length in automaton.iter(text):
+        start = end - length + 1
+        if (start == 0 or not text[start - 1].isalnum()) and \
+                (end == last or not text[end + 1].isalnum()):
+            hits += 1
+    return hits
+
+
 def throughput(threads: list[dict[str, Any]]) -> dict[str, float]:
     """Tagger vs a bare automaton scan of the same texts with the same aliases."""
     lexicon = load_lexicon()
     tagger = Tagger(lexicon)
     bare = ahocorasick.Automaton()
     for key in lexicon.aliases:
-        bare.add_word(key, key)
+        bare.add_word(key, len(key))
     bare.make_automaton()
     texts = [(t["title"], t["body"], [r["body"] for r in t["replies"]]) for t in threads]
     size = sum(len(a) + len(b) + sum(len(r) for r in c) for a, b, c in texts) / 1e6
     # Interleave the two in slices and count CPU time, so both see the same machine load.
     bare_s = tag_s = 0.0
     hits = tags = 0
+    ratios: list[float] = []
     step = max(1, len(texts) // 50)
     for i in range(0, len(texts), step):
         chunk = texts[i:i + step]
         start = time.process_time()
         for title, body, replies in chunk:
             for text in (title, body, *replies):
-                for _ in bare.iter(text.lower()):
-                    hits += 1
-        bare_s += time.process_time() - start
+                hits += whole_word_hits(bare, text.lower())
+        bare_slice = time.process_time() - start
         start = time.process_time()
         for title, body, replies in chunk:
             tags += len(tagger.tag(title, body, replies))
-        tag_s += time.process_time() - start
+        tag_slice = time.process_time() - start
+        bare_s += bare_slice
+        tag_s += tag_slice
+        ratios.append(bare_slice / tag_slice if tag_slice else 0.0)
     return {"mb": size, "bare_s": bare_s, "tagger_s": tag_s, "bare_hits": hits, "tags": tags,
-            "bare_mb_s": size / bare_s, "tagger_mb_s": size / tag_s, "ratio": bare_s / tag_s}
+            "bare_mb_s": size / bare_s, "tagger_mb_s": size / tag_s, "ratio": bare_s / tag_s,
+            "slice_ratios": ratios}
+
+
+def own_peak_rss_mb() -> float:
+    """This process's own high-water RSS (VmHWM is reset by exec, unlike ru_maxrss, which a
+    child inherits from the parent that forked it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(url: str, full: bool, lexicon: str | None = None) -> None:
@@ -246,18 +279,58 @@ def child(url: str, full: bool, lexicon: str | None = None) -> None:
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the tagging workers
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": own.ru_maxrss / 1024,
-                      "worker_peak_rss_mb": kids.ru_maxrss / 1024,
+    print(json.dumps({"seconds": seconds, "main_peak_rss_mb": own_peak_rss_mb(),
                       "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
                       **stats.as_dict()}))
+
+
+class TreeMemory(threading.Thread):
+    """Samples a process and its children every 0.1 s: the peak of their summed RSS and of
+    their summed PSS (shared copy-on-write pages split between the processes sharing them)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.peak_rss = self.peak_pss = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            rss = pss = 0
+            try:
+                for proc in (self.root, *self.root.children(recursive=True)):
+                    info = proc.memory_full_info()
+                    rss += info.rss
+                    pss += info.pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+            self.peak_rss = max(self.peak_rss, rss / 2**20)
+            self.peak_pss = max(self.peak_pss, pss / 2**20)
+            self.done.wait(0.1)
 
 
 def _run_child(url: str, full: bool, lexicon: Path | None = None) -> dict[str, Any]:
     args = [sys.executable, __file__, "--child", "full" if full else "incremental",
             "--db-url", url, *(["--lexicon", str(lexicon)] if lexicon else [])]
-    out = subprocess.run(args, capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    memory = TreeMemory(proc.pid)
+    memory.start()
+    out, err = proc.communicate()
+    memory.done.set()
+    memory.join()
+    if proc.returncode:
+        raise SystemExit(f"aggregate child failed:\n{err}")
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result["tree_peak_rss_mb"] = memory.peak_rss
+    result["tree_peak_pss_mb"] = memory.peak_pss
+    return result
+
+
+def spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    """`median (min-max)` of repeated measurements."""
+    return (f"{fmt.format(statistics.median(values))} "
+            f"({fmt.format(min(values))}-{fmt.format(max(values))})")
 
 
 def change_threads(url: str, share: float, seed: int = 3) -> int:
@@ -287,6 +360,8 @@ def main() -> int:
     parser.add_argument("--db", help="SQLite file to use (default: a temporary one)")
     parser.add_argument("--db-url", help="a scratch database URL instead (e.g. PostgreSQL); "
                         "hairlink's tables in it are dropped and recreated")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="full + incremental rounds to take the median of (default 3)")
     parser.add_argument("--child", choices=("full", "incremental"), help=argparse.SUPPRESS)
     parser.add_argument("--lexicon", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -307,26 +382,38 @@ def main() -> int:
         del threads
         print(f"\n1. tagging throughput on {tp['mb']:.1f} MB of text (same process, same texts, "
               "interleaved in 50 slices, CPU seconds)")
-        print(f"   bare pyahocorasick scan: {tp['bare_s']:.2f}s = {tp['bare_mb_s']:.1f} MB/s "
-              f"({tp['bare_hits']} raw substring hits)")
-        print(f"   Tagger, all rules on:    {tp['tagger_s']:.2f}s = {tp['tagger_mb_s']:.1f} MB/s "
-              f"({tp['tags']} thread tags)")
-        print(f"   ratio tagger/bare: {tp['ratio']:.2f} (target >= 0.3)")
-        full = _run_child(url, full=True)
-        print(f"\n2. full aggregate: {full['seconds']:.1f}s wall (target <= 30), "
-              f"{full['cpu_s']:.1f}s CPU incl. workers, peak RSS {full['peak_rss_mb']:.0f} MB "
-              f"main + {full['worker_peak_rss_mb']:.0f} MB per worker (target <= 1024)")
+        print(f"   whole-word pyahocorasick scan: {tp['bare_s']:.2f}s = {tp['bare_mb_s']:.1f} "
+              f"MB/s ({tp['bare_hits']} whole-word alias hits)")
+        print(f"   Tagger, all rules on:          {tp['tagger_s']:.2f}s = "
+              f"{tp['tagger_mb_s']:.1f} MB/s ({tp['tags']} thread tags)")
+        print(f"   ratio tagger/bare: {tp['ratio']:.2f}, per slice median (min-max) "
+              f"{spread(tp['slice_ratios'])} (target >= 0.3)")
+        fulls: list[dict[str, Any]] = []
+        incs: list[dict[str, Any]] = []
+        changed = 0
+        for round_ in range(args.runs):
+            fulls.append(_run_child(url, full=True))
+            changed = change_threads(url, 0.01, seed=3 + round_)
+            incs.append(_run_child(url, full=False))
+        full = fulls[-1]
+        walls = [f["seconds"] for f in fulls]
+        cpus = [f["cpu_s"] for f in fulls]
+        pss = [f["tree_peak_pss_mb"] for f in fulls]
+        rss = [f["tree_peak_rss_mb"] for f in fulls]
+        print(f"\n2. full aggregate, {args.runs} runs, median (min-max): "
+              f"{spread(walls, '{:.1f}')} s wall (target <= 15 quiet, <= 30 loaded), "
+              f"{spread(cpus, '{:.1f}')} CPU-s incl. workers (target <= 25)")
+        print(f"   peak memory of main + workers: {spread(pss, '{:.0f}')} MB PSS, "
+              f"{spread(rss, '{:.0f}')} MB RSS summed (target <= 1024); main process alone "
+              f"{spread([f['main_peak_rss_mb'] for f in fulls], '{:.0f}')} MB")
         print(f"   {full['threads_tagged']} threads tagged, {full['thread_treatments']} tags, "
               f"{full['citation_links']} citation links, {full['topic_links_total']} topic "
               f"links, {full['studies']} studies")
-        changed = change_threads(url, 0.01)
-        inc = _run_child(url, full=False)
-        ratio = inc["seconds"] / full["seconds"]
-        print(f"\n3. incremental aggregate after {changed} threads changed: {inc['seconds']:.2f}s"
-              f" wall = {ratio:.1%} of the full run (target <= 10%), {inc['cpu_s']:.1f}s CPU, "
-              f"peak RSS {inc['peak_rss_mb']:.0f} MB")
-        print(f"   {inc['threads_tagged']} threads tagged, +{inc['topic_links_added']}/"
-              f"-{inc['topic_links_removed']} topic links, {inc['citation_links']} citations")
+        shares = [i["seconds"] / f["seconds"] for i, f in zip(incs, fulls, strict=True)]
+        print(f"\n3. incremental aggregate after {changed} threads changed, paired with the "
+              f"full run before it: {spread([i['seconds'] for i in incs])} s wall = "
+              f"{spread([100 * x for x in shares], '{:.1f}')} % of the full run "
+              "(target <= 10%)")
         user = Path(tmp) / "lexicon.toml"
         user.write_text('[[treatment]]\nid = "castor_oil"\naliases = ["ricinus oil"]\n',
                         encoding="utf-8")
@@ -334,15 +421,14 @@ def main() -> int:
         print(f"\n4. lexicon change (castor_oil gains an alias): {lex['seconds']:.2f}s wall = "
               f"{lex['seconds'] / full['seconds']:.1%} of the full run, "
               f"{lex['lexicon_threads']} threads re-tagged (no target)")
-        load = os.getloadavg()[0]
-        print(f"\nload average now {load:.1f} on {os.cpu_count()} CPUs (wall times suffer when "
-              "other work shares the machine)")
-        workers = min(4, os.cpu_count() or 1)
-        rss = full["peak_rss_mb"] + workers * full["worker_peak_rss_mb"]
-        print(f"peak RSS of the full run, main + {workers} workers: {rss:.0f} MB "
-              "(target <= 1024; shared copy-on-write pages counted in each)")
-        ok = (tp["ratio"] >= 0.3 and full["seconds"] <= 30 and rss <= 1024
-              and ratio <= 0.10)
+        load = os.getloadavg()
+        print(f"\nload average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on "
+              f"{os.cpu_count()} CPUs (wall times suffer when other work shares the machine)")
+        wall_target = 15 if load[1] < 1.5 else 30
+        ok = (statistics.median(tp["slice_ratios"]) >= 0.3
+              and statistics.median(walls) <= wall_target
+              and statistics.median(cpus) <= 25 and statistics.median(pss) <= 1024
+              and statistics.median(shares) <= 0.10)
         print("\ntargets: " + ("all met" if ok else "MISSED"))
         return 0 if ok else 1
 

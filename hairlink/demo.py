@@ -3,7 +3,8 @@
 Starts the sample server (`scrapers.samples.server`) on loopback, writes a config into the
 output directory that points every source at it, then runs the real stages in order: schema
 (init), crawl (the `hairlink crawl` subprocesses), study enrichment (Semantic Scholar batch
-+ Europe PMC), aggregate (tag + link), and digest export (HTML site + Markdown). Running it
++ Europe PMC, reference lists), aggregate (tag + link + similar research), and digest export
+(HTML site + Markdown, with the research sections). Running it
 again on the same directory re-crawls incrementally and duplicates nothing.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,8 +28,10 @@ from models.db import make_engine, session_factory
 from models.entities import (
     CrawlRun,
     Reply,
+    SimilarStudy,
     Source,
     Study,
+    StudyReference,
     Thread,
     ThreadStudyLink,
     ThreadTreatment,
@@ -175,9 +177,11 @@ def stage_crawl(config: Config, log_path: Path) -> str:
     All sources run in one such process: on SQLite, several crawl processes writing at
     once can hit "database is locked", and one process saves the start-up time of five.
     """
+    from scheduler.crawls import run_command
+
     names = [source.name for source in config.sources]
-    argv = [sys.executable, "-m", "scrapers.run", *names, "--config", str(config.path),
-            "--log-file", str(log_path), "--log-level", "INFO"]
+    argv = run_command(names, config_path=config.path,
+                       options=["--log-file", str(log_path), "--log-level", "INFO"])
     done = subprocess.run(argv, capture_output=True, text=True,
                           env=os.environ.copy(), check=False)
     runs = []
@@ -205,11 +209,13 @@ def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
     with Session(engine) as session:
         report = enrich(session, settings)
         session.commit()
-    if report.failed:
-        raise DemoError(f"enrichment failed for {report.failed} studies: "
+    refs = report.references
+    if report.failed or refs.failed:
+        raise DemoError(f"enrichment failed for {report.failed + refs.failed} studies: "
                         + "; ".join(report.messages[:3]))
     return (f"{report.asked} studies asked, {report.from_s2} from Semantic Scholar, "
-            f"{report.from_epmc} from Europe PMC")
+            f"{report.from_epmc} from Europe PMC; {refs.asked} reference lists fetched, "
+            f"{refs.stored} references stored ({refs.in_catalogue} in the catalogue)")
 
 
 def stage_aggregate(engine: Engine, config: Config) -> str:
@@ -275,4 +281,21 @@ def summarise(engine: Engine) -> dict[str, Any]:
             "enriched": session.scalar(select(func.count()).select_from(Study)
                                        .where(Study.tldr.is_not(None))) or 0,
             "crawl_runs": session.scalar(select(func.count()).select_from(CrawlRun)) or 0,
+            "references": session.scalar(select(func.count()).select_from(StudyReference))
+            or 0,
+            "references_in_catalogue": session.scalar(
+                select(func.count()).select_from(StudyReference)
+                .where(StudyReference.cited_study_id.is_not(None))) or 0,
+            "studies_with_similar": session.scalar(
+                select(func.count(func.distinct(SimilarStudy.study_id)))) or 0,
+            "example_study": _example_study(session),
         }
+
+
+def _example_study(session: Session) -> int | None:
+    """The study citing the most catalogue studies (the demo prints its research sections)."""
+    return session.scalar(
+        select(StudyReference.citing_study_id)
+        .where(StudyReference.cited_study_id.is_not(None))
+        .group_by(StudyReference.citing_study_id)
+        .order_by(func.count().desc(), StudyReference.citing_study_id).limit(1))

@@ -17,6 +17,10 @@ from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatm
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import Post
 from models.study_queries import treatments_of
+from models.study_references import StudyResearch, research_by_study
+
+# References and citing studies shown per page (the totals count them all).
+RESEARCH_SHOWN = 20
 
 
 @dataclass
@@ -30,6 +34,7 @@ class StudyDigestData:
     posts: list[Post] = field(default_factory=list)
     months: Counter[str] = field(default_factory=Counter)  # "2025-03" -> linked threads
     treatment_mix: Counter[str] = field(default_factory=Counter)  # treatment -> threads
+    research: StudyResearch = field(default_factory=StudyResearch)  # cited, citing, similar
 
     @property
     def topical_total(self) -> int:
@@ -60,6 +65,9 @@ def load_digests(session: Session, study_ids: Sequence[int],
         _load_chunk(session, chunk, limit, digests)
     posts = [p for d in digests.values() for p in d.posts]
     attach_details(session, posts)
+    for study_id, research in research_by_study(session, list(digests),
+                                                shown=RESEARCH_SHOWN).items():
+        digests[study_id].research = research
     return [digests[i] for i in dict.fromkeys(study_ids) if i in digests]
 
 

@@ -284,6 +284,75 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class ReferencePaper(Base):
+    """A paper some study cites that is not in the catalogue (a light row).
+
+    Identifiers are normalised and unique; a reference without any keeps its title and year.
+    When a study with one of these identifiers is stored, `upsert_study` adopts the row: its
+    edges move to the study and the light row goes (never two rows for one paper).
+    """
+
+    __tablename__ = "reference_paper"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str | None] = mapped_column(String(20), unique=True)
+    doi: Mapped[str | None] = mapped_column(String(300), unique=True)
+    pmcid: Mapped[str | None] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    pub_year: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class StudyReference(Base):
+    """An edge: study `citing_study_id` cites, at `position` in its reference list, either a
+    catalogue study (`cited_study_id`) or a light `reference_paper` (`cited_paper_id`)."""
+
+    __tablename__ = "study_reference"
+    __table_args__ = (
+        Index("ix_study_reference_cited_study", "cited_study_id", "citing_study_id"),
+        Index("ix_study_reference_cited_paper", "cited_paper_id"),
+    )
+
+    citing_study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cited_study_id: Mapped[int | None] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"))
+    cited_paper_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reference_paper.id", ondelete="CASCADE"))
+
+
+class ReferenceFetch(Base):
+    """When and from where a study's reference list was fetched (enrichment asks once)."""
+
+    __tablename__ = "reference_fetch"
+
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    fetched_at: Mapped[datetime]
+    # s2 | epmc | none (no service had a list)
+    source: Mapped[str] = mapped_column(String(10))
+    received: Mapped[int] = mapped_column(Integer, default=0)  # entries the service gave
+    stored: Mapped[int] = mapped_column(Integer, default=0)  # edges kept
+
+
+class SimilarStudy(Base):
+    """One of a study's most similar catalogue studies (set by the aggregator)."""
+
+    __tablename__ = "similar_study"
+
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    similar_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+
+
 # The full-text index of threads (models.fulltext) lives outside the ORM metadata: created
 # with the tables, dropped before them. Migration 0005fulltext creates it for stored databases.
 event.listen(Base.metadata, "after_create",

@@ -12,11 +12,18 @@ from models.entities import Study, StudyTreatment
 from models.identifiers import NORMALISERS, identifier_url
 from models.post_rows import chunked
 from models.study_keys import StudyKeyError, parse_study_key
+from models.study_references import (
+    cited_by_counts,
+    ids_cited_by,
+    ids_citing,
+    references_by_study,
+    similar_by_study,
+)
 
 # The keys every listed study carries (JSON and CSV output), in this order.
 STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "journal", "year", "month", "authors",
                 "tldr", "citation_count", "url", "treatments", "abstract", "mesh_terms",
-                "publication_types", "enriched_at")
+                "publication_types", "enriched_at", "references", "cited_by", "similar")
 
 
 def _search_clause(text: str) -> Any:
@@ -39,14 +46,25 @@ def _search_clause(text: str) -> Any:
     return or_(*clauses)
 
 
-def study_select(treatment: str | None = None, search: str | None = None) -> Select[tuple[Study]]:
+# A study search is one substring: longer than this it matches nothing anyway, and SQLite
+# refuses LIKE patterns over 50,000 bytes.
+MAX_STUDY_SEARCH = 500
+
+
+def study_select(treatment: str | None = None, search: str | None = None,
+                 cites: int | None = None, cited_by: int | None = None,
+                 ) -> Select[tuple[Study]]:
     """The SELECT behind `list_studies` (newest publication first)."""
     stmt = select(Study)
+    if cites is not None:
+        stmt = stmt.where(Study.id.in_(ids_citing(cites)))
+    if cited_by is not None:
+        stmt = stmt.where(Study.id.in_(ids_cited_by(cited_by)))
     if treatment:
         stmt = stmt.where(Study.id.in_(
             select(StudyTreatment.study_id).where(StudyTreatment.treatment_id == treatment)))
     if search and search.strip():
-        stmt = stmt.where(_search_clause(search))
+        stmt = stmt.where(_search_clause(search.strip()[:MAX_STUDY_SEARCH]))
     return stmt.order_by(Study.pub_year.desc().nulls_last(), Study.pub_month.desc().nulls_last(),
                          Study.id)
 
@@ -64,7 +82,8 @@ def treatments_of(session: Session, study_ids: list[int]) -> dict[int, list[str]
 
 
 def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
-    """A study as a plain dict with the keys of STUDY_FIELDS."""
+    """A study as a plain dict with the keys of STUDY_FIELDS (but the research ones,
+    which `list_studies` adds)."""
     return {
         "pmid": study.pmid,
         "doi": study.doi,
@@ -76,7 +95,7 @@ def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
         "authors": list(study.authors or []),
         "tldr": study.tldr,
         "citation_count": study.citation_count,
-        "url": study.url or default_url(study),
+        "url": web_url(study.url) or default_url(study),
         "treatments": treatments,
         "abstract": study.abstract,
         "mesh_terms": list(study.mesh_terms or []),
@@ -86,24 +105,48 @@ def study_dict(study: Study, treatments: list[str]) -> dict[str, Any]:
     }
 
 
+def web_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) URL, else None (a stored `javascript:` or `data:` URL is
+    never handed out)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
 def default_url(study: Study) -> str | None:
     """A link to the paper from its identifiers: DOI, else PubMed, else PMC."""
     return identifier_url(study.doi, study.pmid, study.pmcid)
 
 
 def list_studies(session: Session, treatment: str | None = None, search: str | None = None,
-                 limit: int | None = None) -> list[dict[str, Any]]:
-    """Stored studies as dicts, filtered by treatment id and/or a search text.
+                 limit: int | None = None, cites: int | None = None,
+                 cited_by: int | None = None) -> list[dict[str, Any]]:
+    """Stored studies as dicts, filtered by treatment id and/or a search text, and/or to
+    the studies citing study id `cites` or cited by study id `cited_by`.
 
     The search matches title, abstract, TLDR and journal (case-insensitive substring) and
     any identifier written in any accepted form (`doi:10.1/X`, `PMID 123`, `pmc42`).
+    Each dict also carries `references` (every stored reference, catalogue studies first,
+    as `{pmid, doi, pmcid, title, year, in_catalogue}`), `cited_by` (how many catalogue
+    studies cite it) and `similar` (≤ 6 `{pmid, doi, pmcid, title, score}`).
     """
-    stmt = study_select(treatment, search)
+    stmt = study_select(treatment, search, cites=cites, cited_by=cited_by)
     if limit:
         stmt = stmt.limit(limit)
     studies = list(session.scalars(stmt))
-    treatments = treatments_of(session, [s.id for s in studies])
-    return [study_dict(s, treatments.get(s.id, [])) for s in studies]
+    ids = [s.id for s in studies]
+    treatments = treatments_of(session, ids)
+    references = references_by_study(session, ids)
+    citing = cited_by_counts(session, ids)
+    similar = similar_by_study(session, ids)
+    rows = []
+    for study in studies:
+        row = study_dict(study, treatments.get(study.id, []))
+        row["references"] = [r.as_dict() for r in references.get(study.id, [])]
+        row["cited_by"] = citing.get(study.id, 0)
+        row["similar"] = [r.as_dict() for r in similar.get(study.id, [])]
+        rows.append(row)
+    return rows
 
 
 def studies_to_enrich(session: Session, everything: bool = False,

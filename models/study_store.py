@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models.entities import Study, StudyTreatment, ThreadStudyLink
 from models.identifiers import NORMALISERS
 from models.store import dialect_insert, utcnow
+from models.study_references import adopt_reference_papers, move_references
 
 IDENTIFIERS = ("pmid", "doi", "pmcid")
 # Fields a later record fills when the stored value is empty.
@@ -73,7 +74,8 @@ def study_content_hash(study: Study) -> str:
     return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-# Column widths of the bounded text fields: a longer journal is cut, a longer URL dropped.
+# Column widths of the bounded text fields: a longer journal is cut, a longer URL dropped
+# (as is a URL that is not http(s)).
 _MAX_JOURNAL: int = Study.__table__.c.journal.type.length
 _MAX_URL: int = Study.__table__.c.url.type.length
 
@@ -81,8 +83,9 @@ _MAX_URL: int = Study.__table__.c.url.type.length
 def _fit(field: str, value: Any) -> Any:
     if field == "journal" and isinstance(value, str) and len(value) > _MAX_JOURNAL:
         return value[:_MAX_JOURNAL - 1].rstrip() + "…"
-    if field == "url" and isinstance(value, str) and len(value) > _MAX_URL:
-        return None
+    if field == "url" and isinstance(value, str) and (
+            len(value) > _MAX_URL or not value.strip().lower().startswith(("http://", "https://"))):
+        return None  # too long, or not a web link (`javascript:`...)
     return value
 
 
@@ -127,6 +130,7 @@ def upsert_study(session: Session, item: StudyIn) -> tuple[Study, str]:
     study.updated_at = now
     study.content_hash = study_content_hash(study)
     session.flush()
+    adopt_reference_papers(session, study)
     treatments = item.get("treatments")
     if treatments:
         set_study_treatments(session, study.id, treatments, replace=False)
@@ -162,6 +166,7 @@ def _absorb(session: Session, keep: Study, other: Study) -> None:
                     .values(study_id=keep.id))
     treatments = list(session.scalars(
         select(StudyTreatment.treatment_id).where(StudyTreatment.study_id == other.id)))
+    move_references(session, keep.id, other.id)
     session.delete(other)
     session.flush()
     if treatments:

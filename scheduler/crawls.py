@@ -1,5 +1,8 @@
 """Crawls as child processes: one crawl-run row each, a time limit, and a graceful stop.
 
+The one crawl supervisor: the scheduler and `hairlink crawl` both run their crawls through
+`CrawlSupervisor`, with the command line built by `scrapers_command` (+ `crawl_options`).
+
 The supervisor creates the `crawl_run` row itself and passes `--run-id` to
 `python -m scrapers.run`, so whatever happens to the child the row ends finished, failed or
 cancelled, never left `running`. Stopping a child sends it one SIGTERM (Scrapy's graceful
@@ -36,14 +39,34 @@ log = logging.getLogger(__name__)
 CrawlCommand = Callable[[str, int, "Path | None", bool], Sequence[str]]
 
 
-def scrapers_command(source: str, run_id: int, config_path: Path | None,
-                     full: bool) -> list[str]:
-    """The crawl child: `python -m scrapers.run SOURCE --run-id N [--config P] [--full]`."""
-    argv = [sys.executable, "-m", "scrapers.run", source, "--run-id", str(run_id)]
+def run_command(sources: Sequence[str], *, run_id: int | None = None,
+                config_path: Path | None = None, full: bool = False,
+                options: Sequence[str] = ()) -> list[str]:
+    """`python -m scrapers.run SOURCE... [--run-id N] [--config P] [--full] [options]`: the
+    one place this command line is built (the scheduler, `hairlink crawl`, the demo)."""
+    argv = [sys.executable, "-m", "scrapers.run", *sources]
+    if run_id is not None:
+        argv += ["--run-id", str(run_id)]
     if config_path is not None:
         argv += ["--config", str(config_path)]
     if full:
         argv.append("--full")
+    return argv + list(options)
+
+
+def scrapers_command(source: str, run_id: int, config_path: Path | None,
+                     full: bool) -> list[str]:
+    """The crawl child of one source: `python -m scrapers.run SOURCE --run-id N ...`."""
+    return run_command([source], run_id=run_id, config_path=config_path, full=full)
+
+
+def crawl_options(settings: Sequence[str] = (), log_level: str | None = None) -> list[str]:
+    """Extra `scrapers.run` options: `-s KEY=VALUE` overrides and a log level."""
+    argv: list[str] = []
+    for pair in settings:
+        argv += ["-s", pair]
+    if log_level:
+        argv += ["--log-level", log_level]
     return argv
 
 
@@ -92,7 +115,8 @@ class CrawlSupervisor:
 
     def __init__(self, engine: Engine, *, database_url: str, config_path: Path | None,
                  time_limit: float, grace: float, max_parallel: int = 2,
-                 log_dir: Path | None = None, command: CrawlCommand = scrapers_command) -> None:
+                 log_dir: Path | None = None, command: CrawlCommand = scrapers_command,
+                 extra_args: Sequence[str] = (), log_prefix: str = "crawl-") -> None:
         self.engine = engine
         self.database_url = database_url
         self.config_path = config_path
@@ -100,6 +124,8 @@ class CrawlSupervisor:
         self.grace = grace
         self.log_dir = log_dir
         self.command = command
+        self.extra_args = list(extra_args)
+        self.log_prefix = log_prefix
         self._slots = threading.BoundedSemaphore(max_parallel)
         self._lock = threading.Lock()
         self._children: dict[int, _Child] = {}
@@ -159,7 +185,7 @@ class CrawlSupervisor:
 
     def _run(self, source: SourceConfig, full: bool) -> CrawlOutcome:
         run_id = self._create_run(source)
-        argv = self.command(source.name, run_id, self.config_path, full)
+        argv = [*self.command(source.name, run_id, self.config_path, full), *self.extra_args]
         log_file = self._open_log(source.name, run_id)
         env = {**os.environ, "HAIRLINK_DATABASE_URL": self.database_url}
         try:
@@ -255,7 +281,13 @@ class CrawlSupervisor:
         if self.log_dir is None:
             return None  # the child writes to the service's stderr
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        return open(self.log_dir / f"crawl-{source}-{run_id}.log", "ab")
+        return open(self.log_dir / f"{self.log_prefix}{source}-{run_id}.log", "ab")
+
+    def log_path(self, source: str, run_id: int) -> Path | None:
+        """Where the child of `run_id` writes its log (None: the service's stderr)."""
+        if self.log_dir is None:
+            return None
+        return self.log_dir / f"{self.log_prefix}{source}-{run_id}.log"
 
     def _create_run(self, source: SourceConfig) -> int:
         """The row of a crawl about to start: no pid until the child runs."""

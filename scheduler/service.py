@@ -154,6 +154,7 @@ class ScheduleService:
              handle_signals: bool,
              on_ready: Callable[[SyncReport], None] | None) -> ServiceResult:
         upgrade(engine)
+        lock.claim_database()  # now that the schema exists (SQLite: another path is refused)
         for run_id, message in close_abandoned_runs(engine):
             log.warning("crawl run %d: %s", run_id, message)
         timezone = scheduler_timezone(self.settings)

@@ -16,10 +16,15 @@ from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from twisted.internet.defer import CancelledError, TimeoutError
+from twisted.internet.error import ConnectError, ConnectionLost, DNSLookupError
+from twisted.internet.error import TimeoutError as ConnectTimeout
+from twisted.web.client import ResponseFailed
 
 from models.config import Config, SourceConfig, load_config
 from models.db import make_engine
@@ -36,6 +41,11 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_REPLIES = 10
 DEFAULT_REFRESH_DAYS = 7.0
+# List pages read per target unless the source sets `max_pages` (0: no limit).
+DEFAULT_MAX_PAGES = 500
+RETRIED_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
+RETRIED_EXCEPTIONS = (TimeoutError, ConnectTimeout, ConnectError, ConnectionLost,
+                      DNSLookupError, ResponseFailed, CancelledError, OSError)
 # Everything a parser may raise on a page that is not what it should be.
 MALFORMED = (ParseError, ValueError, KeyError, TypeError, IndexError, AttributeError,
              json.JSONDecodeError)
@@ -95,6 +105,30 @@ def _changed(entry: ListEntry, old: KnownThread) -> bool:
     return entry.score is not None and entry.score != old.score
 
 
+def fetch_failure_reason(failure: Any) -> str:
+    """Why a request failed for good, as a drop reason: `http_<status>` (a status that is
+    not retried), `retries_exhausted` (retried statuses and network errors), `redirect_loop`,
+    `too_large` (DOWNLOAD_MAXSIZE, a decompression bomb included), `robots_disallowed`,
+    else `fetch_failed`."""
+    exc = getattr(failure, "value", failure)
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return "retries_exhausted" if status in RETRIED_STATUSES else f"http_{status}"
+    message = str(exc)
+    if isinstance(exc, DownloadCancelledError | CancelledError) or \
+            "DOWNLOAD_MAXSIZE" in message or "max size" in message:
+        return "too_large"
+    if isinstance(exc, IgnoreRequest):
+        if "redirect" in message:  # "max redirections reached", "redirect loop: ..."
+            return "redirect_loop"
+        if "robots.txt" in message:
+            return "robots_disallowed"
+        return "fetch_failed"
+    if isinstance(exc, RETRIED_EXCEPTIONS):
+        return "retries_exhausted"
+    return "fetch_failed"
+
+
 class HairlinkSpider(scrapy.Spider):
     """A spider bound to one configured source of its kind."""
 
@@ -120,7 +154,8 @@ class HairlinkSpider(scrapy.Spider):
         self.replies_limit = int(src.get("replies", DEFAULT_REPLIES))
         self.refresh_days = float(src.get("refresh_days", DEFAULT_REFRESH_DAYS))
         max_pages = src.get("max_pages")
-        self.max_pages: int | None = int(max_pages) if max_pages else None
+        max_pages = DEFAULT_MAX_PAGES if max_pages is None else int(max_pages)
+        self.max_pages: int | None = max_pages if max_pages > 0 else None
         self.started_at = utcnow()
         self.last_drop_reason: str | None = None
         self.refused_targets: set[str] = set()  # first list pages that asked us to log in
@@ -216,6 +251,35 @@ class HairlinkSpider(scrapy.Spider):
         logger.warning("dropped %s (%s): %s", response.url, reason,
                        f"{type(exc).__name__}: {exc}" if exc else "")
 
+    # -- lost requests and paging bounds -----------------------------------------------
+    def count_fetch_failure(self, failure: Any, what: str) -> str:
+        """Count a request that failed for good under `hairlink/dropped/<reason>` (threads)
+        or `<what>_<reason>` (other pages) and log it; the reason."""
+        reason = fetch_failure_reason(failure)
+        key = reason if what == "thread" else f"{what}_{reason}"
+        count_drop(self.crawler.stats if self.crawler else None, key)
+        request = getattr(failure, "request", None)
+        logger.warning("lost %s %s (%s): %s: %s", what, getattr(request, "url", "?"), reason,
+                       getattr(failure.type, "__name__", "?"), failure.getErrorMessage())
+        return reason
+
+    def more_pages(self, page: int, ids: tuple[str, ...], previous: tuple[str, ...]) -> bool:
+        """Whether paging may go past list page `page` (whose thread ids are `ids`): not
+        past `max_pages`, nor after a page that repeats the previous one (an endless
+        pager serving its last page again). Stopping is counted under `hairlink/paging/`."""
+        stats = self.crawler.stats if self.crawler else None
+        if ids and ids == previous:
+            if stats:
+                stats.inc_value("hairlink/paging/repeated_page")
+            logger.info("list page %d repeats the previous one: paging ends", page)
+            return False
+        if self.max_pages is not None and page >= self.max_pages:
+            if stats:
+                stats.inc_value("hairlink/paging/max_pages")
+            logger.info("max_pages (%d) reached: paging ends", self.max_pages)
+            return False
+        return True
+
 
 class ForumSpider(HairlinkSpider):
     """List pages -> thread pages -> one ThreadItem with the first `replies` replies.
@@ -258,11 +322,14 @@ class ForumSpider(HairlinkSpider):
         for url in self.list_urls():
             yield self.list_request(url, 1)
 
-    def list_request(self, url: str, page: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_list, cb_kwargs={"page": page},
-                              **self.request_kwargs())
+    def list_request(self, url: str, page: int,
+                     previous: tuple[str, ...] = ()) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list,
+                              cb_kwargs={"page": page, "previous": previous},
+                              errback=self.list_failed, **self.request_kwargs())
 
-    def parse_list(self, response: Response, page: int = 1) -> Any:
+    def parse_list(self, response: Response, page: int = 1,
+                   previous: tuple[str, ...] = ()) -> Any:
         listing = self.parse_or_drop(response, self.parse_list_page, self.list_kind)
         if listing is None:
             if page == 1 and self.last_drop_reason == self.refusal_reason:
@@ -272,13 +339,18 @@ class ForumSpider(HairlinkSpider):
                 if len(self.refused_targets) >= len(set(self.list_urls())):
                     raise CloseSpider(self.refusal_reason)
             return
+        ids = tuple(e.external_id for e in listing.entries)
+        if ids and ids == previous:
+            self.more_pages(page, ids, previous)  # counts and logs the repeat
+            return
         fetch, more = self.plan(listing.entries)
         for entry in fetch:
             yield scrapy.Request(self.thread_request_url(entry), callback=self.parse_thread,
                                  cb_kwargs={"entry": entry, "acc": None},
                                  errback=self.thread_failed, **self.request_kwargs())
-        if more and listing.next_url and (self.max_pages is None or page < self.max_pages):
-            yield self.list_request(listing.next_url, page + 1)
+        if more and listing.next_url and listing.next_url != response.url and \
+                self.more_pages(page, ids, previous):
+            yield self.list_request(listing.next_url, page + 1, ids)
 
     def parse_thread(self, response: Response, entry: ListEntry | None = None,
                      acc: ThreadItem | None = None) -> Any:
@@ -287,12 +359,16 @@ class ForumSpider(HairlinkSpider):
             if acc is not None:
                 yield acc  # a later page failed: keep what the earlier pages gave
             return
+        had = len(acc.replies) if acc is not None else -1
         try:
             item = self.assemble(acc, page, entry)
         except ParseError as exc:
             self.drop_page(response, exc.reason or f"malformed_{self.thread_kind}", exc)
             return
-        if len(item.replies) < self.replies_limit and page.next_url:
+        # A later page that adds no reply ends paging (an endless or looping pager).
+        grew = len(item.replies) > had
+        if grew and len(item.replies) < self.replies_limit and page.next_url and \
+                page.next_url != response.url:
             yield scrapy.Request(page.next_url, callback=self.parse_thread,
                                  cb_kwargs={"entry": entry, "acc": item},
                                  errback=self.thread_failed, **self.request_kwargs())
@@ -300,11 +376,18 @@ class ForumSpider(HairlinkSpider):
             yield item
 
     def thread_failed(self, failure: Any) -> Any:
-        """A thread page could not be downloaded: keep the pages already read."""
+        """A thread page could not be downloaded: keep the pages already read, else count
+        the lost thread under its reason (`http_404`, `redirect_loop`, `too_large`...)."""
         request = getattr(failure, "request", None)
         acc = request.cb_kwargs.get("acc") if request is not None else None
         if acc is not None:
             yield acc
+            return
+        self.count_fetch_failure(failure, "thread")
+
+    def list_failed(self, failure: Any) -> None:
+        """A list page could not be downloaded: its threads are unknown; count it."""
+        self.count_fetch_failure(failure, "list_page")
 
     def assemble(self, acc: ThreadItem | None, page: ThreadPage,
                  entry: ListEntry | None) -> ThreadItem:

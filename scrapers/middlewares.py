@@ -1,4 +1,4 @@
-"""Downloader middleware: retries that wait.
+"""Downloader middleware: retries that wait, and redirects that notice loops.
 
 Scrapy's RetryMiddleware retries 429/503 at once and ignores Retry-After. This one, in its
 place, waits before each retry: the server's Retry-After (delta seconds or an HTTP date,
@@ -15,7 +15,9 @@ import random
 from typing import Any
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
@@ -83,3 +85,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 not isinstance(exception, self.exceptions_to_retry):
             return None
         return await self._wait_and_retry(request, exception, None)
+
+
+class LoopAwareRedirectMiddleware(RedirectMiddleware):
+    """RedirectMiddleware that ends a redirect cycle (A -> B -> A) at once with
+    IgnoreRequest("redirect loop ..."), so the request's errback sees it and the thread is
+    counted `redirect_loop`. (Scrapy's own would hand the repeated URL to the duplicate
+    filter, which drops it without a trace; endless chains of new URLs still end at
+    REDIRECT_MAX_TIMES.)"""
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        seen = {*request.meta.get("redirect_urls", []), request.url}
+        if redirected.url in seen:
+            raise IgnoreRequest(f"redirect loop: {request.url} -> {redirected.url}")
+        return super()._redirect(redirected, request, reason)

@@ -26,6 +26,8 @@ EXPIRY_MARGIN_SECONDS = 60.0
 # Below this many requests left in the window, wait for the window's reset.
 RATELIMIT_LOW = 5.0
 RATELIMIT_MAX_WAIT = 900.0
+# Wait this long past the announced reset: the server's clock and ours differ a little.
+RESET_MARGIN_SECONDS = 2.0
 
 
 class MissingCredentials(RuntimeError):
@@ -124,12 +126,13 @@ class Token:
 
 @dataclass
 class RateLimit:
-    """Reddit's `X-Ratelimit-Remaining` / `X-Ratelimit-Reset` as last seen."""
+    """Reddit's `X-Ratelimit-Remaining` / `X-Ratelimit-Reset` as last seen (wall clock:
+    processes share it through `scrapers.reddit_gate`)."""
 
     remaining: float | None = None
     reset_at: float = 0.0
     low: float = RATELIMIT_LOW
-    waits: int = 0
+    margin: float = RESET_MARGIN_SECONDS
 
     def observe(self, headers: Mapping[str, Any], now: float | None = None) -> None:
         """Read the headers of an API response (absent headers change nothing)."""
@@ -137,19 +140,21 @@ class RateLimit:
             _header(headers, "X-Ratelimit-Reset")
         if remaining is None:
             return
-        now = time.monotonic() if now is None else now
+        now = time.time() if now is None else now
         self.remaining = remaining
         self.reset_at = now + min(max(reset or 0.0, 0.0), RATELIMIT_MAX_WAIT)
 
     def wait_seconds(self, now: float | None = None) -> float:
-        """How long to pause before the next request (0 unless the window is nearly used)."""
+        """How long to pause before the next request: 0 unless the window is nearly used,
+        else until its reset plus the safety margin."""
         if self.remaining is None or self.remaining > self.low:
             return 0.0
-        now = time.monotonic() if now is None else now
-        return max(0.0, self.reset_at - now)
+        now = time.time() if now is None else now
+        return min(max(0.0, self.reset_at + self.margin - now),
+                   RATELIMIT_MAX_WAIT + self.margin)
 
     def spend(self) -> None:
-        """Count a request sent (so concurrent requests do not all pass a low window)."""
+        """Count a request about to be sent."""
         if self.remaining is not None:
             self.remaining -= 1
 

@@ -38,7 +38,7 @@ DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening ports in a crawler
-DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # also bounds a decompressed body (gzip bombs)
 DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is an error (and retried)
 
 # Retries: 429/503 wait for Retry-After, everything retried backs off exponentially.
@@ -51,6 +51,8 @@ HAIRLINK_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapers.middlewares.LoopAwareRedirectMiddleware": 600,
 }
 
 ITEM_PIPELINES = {
@@ -59,10 +61,14 @@ ITEM_PIPELINES = {
     "scrapers.pipelines.authors.AuthorHashPipeline": 300,
     "scrapers.pipelines.store.StorePipeline": 400,
 }
-HAIRLINK_STORE_BATCH = 100
+# Flush the store buffer at this many items or after HAIRLINK_STORE_FLUSH_SECONDS, whichever
+# comes first: big batches cost the database less per row (benchmarks/store.py).
+HAIRLINK_STORE_BATCH = 1000
 # HTML cleaning: "bs4" (BeautifulSoup) or "lxml" (same output, several times faster).
 HAIRLINK_CLEANER = "lxml"
 HAIRLINK_STORE_FLUSH_SECONDS = 5.0
+# Text kept per thread or reply body (characters); longer is cut and counted truncated_body.
+HAIRLINK_MAX_BODY_CHARS = 200_000
 
 EXTENSIONS = {
     "scrapers.extensions.CrawlRunProgress": 500,

@@ -151,7 +151,10 @@ def html_to_text_lxml(html: str | None, base_url: str | None = None) -> str:
     from lxml import html as lxml_html
 
     try:
-        root = lxml_html.fragment_fromstring(html, create_parent="div")
+        # huge_tree: without it libxml2 silently drops a text node over 10 MB (a 20 MB post
+        # came out as the few hundred characters around it).
+        root = lxml_html.fragment_fromstring(html, create_parent="div",
+                                             parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return html_to_text(html, base_url)
     parts: list[str] = []

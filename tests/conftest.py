@@ -87,3 +87,12 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the test database; the test commits what it needs."""
     with session_factory(engine)() as sess:
         yield sess
+
+
+@pytest.fixture(autouse=True)
+def _salts_in_tmp(monkeypatch: pytest.MonkeyPatch,
+                  tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Author salts of PostgreSQL test databases go to a temporary directory of this test
+    (the session's database is reused, its salt must not be), not the user's config
+    directory (SQLite ones sit next to their database file)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))

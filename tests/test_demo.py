@@ -19,10 +19,13 @@ from hairlink.app import app
 from hairlink.demo import SOURCE_NAMES
 from models.db import make_engine
 from models.entities import (
+    ReferencePaper,
     Reply,
     ScoreSnapshot,
+    SimilarStudy,
     Source,
     Study,
+    StudyReference,
     Thread,
     ThreadStudyLink,
     ThreadTreatment,
@@ -32,7 +35,8 @@ from scrapers.samples import manifest
 pytestmark = pytest.mark.slow
 COUNTED = {"source": Source, "thread": Thread, "reply": Reply, "study": Study,
            "thread_treatment": ThreadTreatment, "thread_study_link": ThreadStudyLink,
-           "score_snapshot": ScoreSnapshot}
+           "score_snapshot": ScoreSnapshot, "study_reference": StudyReference,
+           "reference_paper": ReferencePaper, "similar_study": SimilarStudy}
 KNOWN_STUDY = "mn-minox"  # the microneedling + minoxidil study: cited in every community
 
 
@@ -147,3 +151,27 @@ def test_digest_lists_the_citing_threads_of_a_study_first(demo_runs: dict[str, A
 def test_a_second_run_duplicates_nothing(demo_runs: dict[str, Any]) -> None:
     assert demo_runs["after_first"]["thread"] == 200
     assert demo_runs["after_second"] == demo_runs["after_first"]
+
+
+def test_references_cited_by_and_similar_research_on_every_study_page(
+        demo_runs: dict[str, Any]) -> None:
+    from scrapers.samples.render_studies import sample_references
+
+    lists = sample_references()
+    expected = sum(len([r for r in refs if r["externalIds"] or r["title"]])
+                   for refs in lists.values())
+    counts = demo_runs["after_first"]
+    assert counts["study_reference"] == expected  # every entry stored once
+    assert counts["reference_paper"] == len({r["externalIds"]["DOI"] if r["externalIds"]
+                                             else r["title"] for refs in lists.values()
+                                             for r in refs if "PubMed" not in
+                                             (r["externalIds"] or {})})
+    assert counts["similar_study"] >= 12 * 3
+    assert "Research cited in this study" in demo_runs["first"]
+    assert "Similar research (6)" in demo_runs["first"]
+    site = Path(demo_runs["out"]) / "site"
+    for page in site.glob("pmid-*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "Research cited in this study" in html and 'id="similar"' in html
+        assert "Cited by" in html
+        assert re.search(r'<section id="similar"[^>]*>.*?<li>', html, re.DOTALL), page.name

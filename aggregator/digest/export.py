@@ -18,15 +18,22 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
 from aggregator.digest.present import file_stem
+from aggregator.digest.research import (
+    RESEARCH_CSV_FIELDS,
+    ResearchView,
+    research_csv_rows,
+    research_json,
+)
 from aggregator.digest.views import DigestView, digest_view
 from models.config_schema import DIGEST_FORMATS
 from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
+from models.entities import Study
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 
 FORMATS = DIGEST_FORMATS  # declared with the config schema, which checks `[export] formats`
@@ -89,7 +96,8 @@ def digest_payload(view: DigestView) -> dict[str, Any]:
     "shown": S, "posts": [...]}` (posts with `relevance`)."""
     posts = [post_to_dict(p.post, with_relevance=True) for p in [*view.citing, *view.topical]]
     return {"study": study_dict(view), "related_total": view.related_total,
-            "citing_total": view.citing_total, "shown": view.shown, "posts": posts}
+            "citing_total": view.citing_total, "shown": view.shown, "posts": posts,
+            **research_json(view.research)}
 
 
 def render_json(view: DigestView, **_: Any) -> str:
@@ -154,7 +162,30 @@ def render_markdown(view: DigestView, **_: Any) -> str:
                 lines.append(f"   > {md_escape(post.excerpt)}")
     if not view.related_total:
         lines += ["", "No community threads are linked to this study yet."]
+    lines += markdown_research(view.research)
     return "\n".join(lines) + "\n"
+
+
+def markdown_research(research: ResearchView) -> list[str]:
+    """The research sections of a Markdown digest (catalogue studies by their key)."""
+    lines = ["", f"## {research.references_heading}", ""]
+    if not research.references:
+        lines.append("No reference list is stored for this study.")
+    for number, item in enumerate(research.references, 1):
+        label = md_escape(item.label)
+        text = f"[{label}]({_md_url(item.url)})" if item.url else label
+        where = f" — in this catalogue: {md_escape(item.key)}" if item.key else ""
+        lines.append(f"{number}. {text}{where}")
+    lines += ["", f"## {research.cited_by_heading}", ""]
+    for number, item in enumerate(research.cited_by, 1):
+        lines.append(f"{number}. {md_escape(item.label)} — {md_escape(item.key or '')}")
+    lines += ["", f"## {research.similar_heading}", ""]
+    if not research.similar:
+        lines.append("No similar studies yet (run `hairlink aggregate`).")
+    for number, item in enumerate(research.similar, 1):
+        score = f" · similarity {item.score:.2f}" if item.score is not None else ""
+        lines.append(f"{number}. {md_escape(item.label)} — {md_escape(item.key or '')}{score}")
+    return lines
 
 
 def _xml_text(text: str | None) -> str:
@@ -168,7 +199,11 @@ def render_atom(view: DigestView, now: datetime, **_: Any) -> str:
     feed.id(f"urn:hairlink:study:{s.id}")
     feed.title(_xml_text(f"Community threads: {s.title or s.key}"))
     feed.author({"name": "hairlink"})
-    feed.subtitle(_xml_text(f"{view.related_total} related threads · {s.key}"))
+    research = view.research
+    feed.subtitle(_xml_text(
+        f"{view.related_total} related threads · {s.key} · cites {research.references_total}"
+        f" papers ({research.references_in_catalogue} here) · {research.cited_by_heading} · "
+        f"similar: {'; '.join(i.label for i in research.similar) or 'none yet'}"))
     if s.url:
         feed.link(href=s.url, rel="related")
     by_post = {id(p.post): p for p in [*view.citing, *view.topical]}
@@ -202,6 +237,7 @@ class HtmlRenderer:
         self.study_template = self.env.get_template("study.html.j2")
         self.index_template = self.env.get_template("index.html.j2")
         self.charts = charts
+        self.pages: dict[int, str] = {}  # study id -> its page in this export (file name)
 
     def chart(self, view: DigestView) -> str | None:
         """The study's chart as a data URI (None without a renderer or data)."""
@@ -219,7 +255,7 @@ class HtmlRenderer:
                 {"id": "topical", "heading": "Threads on the same topic",
                  "posts": view.topical, "total": view.topical_total},
             ],
-            chart=self.chart(view),
+            chart=self.chart(view), research=view.research, pages=self.pages,
             index_href="index.html", generated=now.strftime("%Y-%m-%d %H:%M UTC"))
 
     def index(self, rows: list[dict[str, Any]], now: datetime) -> str:
@@ -233,12 +269,40 @@ class HtmlRenderer:
 # ----------------------------------------------------------------------------- export
 
 
-def _unique_stem(view: DigestView, used: set[str]) -> str:
-    stem = view.study.stem
-    while stem in used:
-        stem = f"{stem}-{view.study.id}"
-    used.add(stem)
-    return stem
+def _page_stems(session: Session, study_ids: Sequence[int]) -> dict[int, str]:
+    """The file stem of every study in the export, unique (and never another's
+    `<stem>.refs`, the name of a CSV digest's research companion), known up front so
+    that pages can link to each other."""
+    found: dict[int, Study] = {}
+    for chunk in _chunks(list(dict.fromkeys(study_ids))):
+        found.update((s.id, s) for s in session.scalars(select(Study)
+                                                        .where(Study.id.in_(chunk))))
+    used: set[str] = set()
+    stems: dict[int, str] = {}
+    for study_id in dict.fromkeys(study_ids):
+        study = found.get(study_id)
+        if study is None:
+            continue
+        stem = file_stem(study)
+        while stem in used:
+            stem = f"{stem}-{study_id}"
+        used.update((stem, f"{stem}.refs"))
+        stems[study_id] = stem
+    return stems
+
+
+def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def _write_research_csv(view: DigestView, path: Path) -> Path:
+    """A CSV digest's companion: the research sections, one row per paper."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(RESEARCH_CSV_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(research_csv_rows(view.research))
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
 
 
 def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir: Path, *,
@@ -260,15 +324,19 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
     else:
         render = {"md": render_markdown, "json": render_json, "csv": render_csv,
                   "atom": render_atom}[fmt]
-    used: set[str] = set()
+    stems = _page_stems(session, study_ids)
+    if html is not None:
+        html.pages = {study_id: f"{stem}.html" for study_id, stem in stems.items()}
     index_rows: list[dict[str, Any]] = []
     for start in range(0, len(study_ids), BATCH):
         for data in load_digests(session, study_ids[start:start + BATCH], limit=limit):
             view = digest_view(data, now, file_stem(data.study))
-            stem = _unique_stem(view, used)
+            stem = stems[data.study.id]
             path = out_dir / f"{stem}.{fmt}"
             path.write_text(render(view, now=now), encoding="utf-8")
             report.files.append(path)
+            if fmt == "csv":
+                report.files.append(_write_research_csv(view, out_dir / f"{stem}.refs.csv"))
             report.studies += 1
             report.threads += view.shown
             index_rows.append({"href": path.name, "key": view.study.key,

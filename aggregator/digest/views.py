@@ -21,6 +21,7 @@ from aggregator.digest.present import (
     study_key,
     study_url,
 )
+from aggregator.digest.research import ResearchView, research_view
 from models.digest_queries import StudyDigestData
 from models.post_types import Post
 
@@ -72,6 +73,7 @@ class DigestView:
     topical_total: int
     citing: list[PostView] = field(default_factory=list)
     topical: list[PostView] = field(default_factory=list)
+    research: ResearchView = field(default_factory=ResearchView)  # cited, citing, similar
 
     @property
     def shown(self) -> int:
@@ -129,4 +131,5 @@ def digest_view(data: StudyDigestData, now: datetime, stem: str | None = None) -
         citing=[post_view(p, now) for p in data.citing],
         topical=[post_view(p, now) for p in data.topical],
         data=data,
+        research=research_view(data.research),
     )

@@ -1,20 +1,22 @@
 """`hairlink crawl NAME... | --all [--full]`: crawl sources now, one subprocess per source.
 
-Each source runs `python -m scrapers.run NAME --run-id N` (Scrapy's reactor cannot restart
-inside one process); this command creates the crawl-run rows, shows a progress line per
-source from them, and exits 0 only if every source finished.
+The crawls run under the scheduler's `CrawlSupervisor` (one crawl-run row each, the command
+line from `scrapers_command`, the `[schedule] time_limit` / `--time-limit`, graceful stop).
+Ctrl-C (SIGINT) or SIGTERM: the children (in their own sessions, so a terminal's Ctrl-C
+reaches only this process) get exactly one SIGTERM, flush what they hold and end
+`cancelled`; this process waits for them (killing any still running after `grace`), prints
+the lines and exits 130 (SIGINT) or 143 (SIGTERM). A second signal kills them at once.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import signal
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Annotated
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.live import Live
@@ -23,42 +25,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from hairlink.app import app, console, err_console, fail, state
-from models.config import Config, SourceConfig
-from models.crawl_runs import create_run, finish_run
+from models.config import Config, ConfigError, SourceConfig, parse_interval
 from models.entities import CrawlRun
 from models.migrate import ensure_schema
 
+if TYPE_CHECKING:
+    from scheduler.crawls import CrawlOutcome, CrawlSupervisor
+
 POLL_SECONDS = 0.5
-
-
-@dataclass
-class ChildCrawl:
-    """One source's crawl subprocess and its crawl-run row."""
-
-    source: SourceConfig
-    run_id: int
-    process: subprocess.Popen[bytes]
-    log: IO[bytes]
-    started: float
-
-    @property
-    def log_path(self) -> str:
-        return self.log.name
-
-
-def crawl_command(source: str, run_id: int, config: Config, full: bool,
-                  settings: list[str], log_level: str | None) -> list[str]:
-    """The argv of one source's crawl subprocess."""
-    argv = [sys.executable, "-m", "scrapers.run", source, "--run-id", str(run_id)]
-    if config.path is not None:
-        argv += ["--config", str(config.path)]
-    if full:
-        argv.append("--full")
-    for pair in settings:
-        argv += ["-s", pair]
-    if log_level:
-        argv += ["--log-level", log_level]
-    return argv
+LOG_PREFIX = "hairlink-crawl-"
 
 
 def pick_sources(config: Config, names: list[str], all_: bool) -> list[SourceConfig]:
@@ -85,18 +60,19 @@ def run_rows(engine: Engine, run_ids: list[int]) -> dict[int, CrawlRun]:
         return {run.id: run for run in runs}
 
 
-def progress_table(children: list[ChildCrawl], rows: dict[int, CrawlRun]) -> Table:
+def progress_table(sources: list[SourceConfig], rows: dict[str, CrawlRun],
+                   started: float) -> Table:
     table = Table(show_header=True, header_style="bold")
     for column in ("source", "kind", "run", "status", "pages", "items", "dropped", "errors",
                    "time"):
         table.add_column(column)
-    for child in children:
-        row = rows.get(child.run_id)
+    for source in sources:
+        row = rows.get(source.name)
         dropped = sum((row.dropped or {}).values()) if row else 0
-        table.add_row(child.source.name, child.source.kind, str(child.run_id),
-                      row.status if row else "?", str(row.pages if row else 0),
+        table.add_row(source.name, source.kind, str(row.id) if row else "-",
+                      row.status if row else "starting", str(row.pages if row else 0),
                       str(row.items if row else 0), str(dropped),
-                      str(row.errors if row else 0), f"{time.monotonic() - child.started:.0f}s")
+                      str(row.errors if row else 0), f"{time.monotonic() - started:.0f}s")
     return table
 
 
@@ -110,43 +86,85 @@ def progress_line(source: SourceConfig, row: CrawlRun | None) -> str:
     return line + (f" - {row.message}" if row.message else "")
 
 
+class SignalForwarder:
+    """While active, SIGINT and SIGTERM stop the supervisor's crawls instead of this
+    process: the first asks every child once to close (in a thread: `stop_all` waits the
+    grace period), a second kills them. `signum` is the first signal received."""
+
+    def __init__(self, supervisor: CrawlSupervisor) -> None:
+        self.supervisor = supervisor
+        self.signum: int | None = None
+        self.stopper: threading.Thread | None = None
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> SignalForwarder:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self.previous[signum] = signal.signal(signum, self.handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.stopper is not None:
+            self.stopper.join()
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+    def handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self.signum is not None:
+            self.supervisor.kill_all()
+            return
+        self.signum = signum
+        reason = f"interrupted by {signal.Signals(signum).name}"
+        self.stopper = threading.Thread(target=self.supervisor.stop_all, args=(reason,),
+                                        name="crawl-stop", daemon=True)
+        self.stopper.start()
+
+
 def run_crawls(engine: Engine, config: Config, sources: list[SourceConfig], full: bool,
-               settings: list[str], log_level: str | None, live: bool) -> dict[int, CrawlRun]:
-    """Start one subprocess per source, follow them to the end; the final rows."""
+               settings: list[str], log_level: str | None, live: bool,
+               time_limit: int | None = None) -> tuple[dict[str, CrawlRun], int | None]:
+    """Crawl every source in its own child under one supervisor and follow them to the end;
+    the final rows by source name and the signal that stopped them (None: none did)."""
+    from scheduler.crawls import CrawlSupervisor, crawl_options
+    from scheduler.settings import load_settings
+
+    schedule = load_settings(config)
     ensure_schema(engine)
-    children: list[ChildCrawl] = []
-    for src in sources:
-        run_id = create_run(engine, src.name, src.kind, os.getpid())  # until the child claims it
-        log = tempfile.NamedTemporaryFile(prefix=f"hairlink-crawl-{src.name}-",  # noqa: SIM115
-                                          suffix=".log", delete=False)
-        argv = crawl_command(src.name, run_id, config, full, settings, log_level)
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log,
-                                   env=os.environ.copy())
-        children.append(ChildCrawl(src, run_id, process, log, time.monotonic()))
-    ids = [c.run_id for c in children]
-    try:
+    supervisor = CrawlSupervisor(
+        engine, database_url=config.database_url, config_path=config.path,
+        time_limit=time_limit or schedule.time_limit, grace=schedule.grace,
+        max_parallel=len(sources), log_dir=Path(tempfile.gettempdir()), log_prefix=LOG_PREFIX,
+        extra_args=crawl_options(settings, log_level))
+    outcomes: dict[str, CrawlOutcome | None] = {}
+
+    def crawl_one(source: SourceConfig) -> None:
+        outcomes[source.name] = supervisor.run(source, full=full)
+
+    workers = [threading.Thread(target=crawl_one, args=(src,), name=f"crawl-{src.name}")
+               for src in sources]
+    started = time.monotonic()
+    with SignalForwarder(supervisor) as forwarder:
+        for worker in workers:
+            worker.start()
         if live:
-            with Live(progress_table(children, run_rows(engine, ids)), console=console,
+            with Live(progress_table(sources, {}, started), console=console,
                       refresh_per_second=4) as view:
-                while any(c.process.poll() is None for c in children):
+                while any(w.is_alive() for w in workers):
                     time.sleep(POLL_SECONDS)
-                    view.update(progress_table(children, run_rows(engine, ids)))
-        else:
-            for child in children:
-                child.process.wait()
-    except KeyboardInterrupt:
-        for child in children:  # graceful: the crawls mark themselves cancelled
-            if child.process.poll() is None:
-                child.process.terminate()
-        for child in children:
-            child.process.wait()
-    for child in children:
-        child.log.close()
-        # A row still running: the subprocess died without recording an end (killed, crashed).
-        finish_run(engine, child.run_id, "failed",
-                   message=f"the crawl process exited with status {child.process.returncode} "
-                           f"without finishing", only_running=True)
-    return run_rows(engine, ids)
+                    view.update(progress_table(sources, _live_rows(engine, supervisor,
+                                                                   outcomes), started))
+        for worker in workers:
+            while worker.is_alive():  # join with a timeout: signals are handled meanwhile
+                worker.join(POLL_SECONDS)
+    ids = [o.run_id for o in outcomes.values() if o is not None]
+    rows = run_rows(engine, ids)
+    return {r.source_name: r for r in rows.values()}, forwarder.signum
+
+
+def _live_rows(engine: Engine, supervisor: CrawlSupervisor,
+               outcomes: dict[str, CrawlOutcome | None]) -> dict[str, CrawlRun]:
+    ids = [run_id for run_id, _, _ in supervisor.running()]
+    ids += [o.run_id for o in outcomes.values() if o is not None]
+    return {r.source_name: r for r in run_rows(engine, [i for i in ids if i > 0]).values()}
 
 
 @app.command()
@@ -159,25 +177,42 @@ def crawl(
         "--set", "-s", help="Scrapy setting override KEY=VALUE (repeatable).")] = None,
     log_level: Annotated[str | None, typer.Option("--log-level",
                                                   help="Crawl log level.")] = None,
+    time_limit: Annotated[str | None, typer.Option(
+        "--time-limit", help="Stop crawls still running after this long, e.g. 30m "
+        "(default: [schedule] time_limit, 2h).")] = None,
 ) -> None:
     """Crawl sources now, one subprocess each, with a progress line per source."""
     st = state(ctx)
     config = st.config
     sources = pick_sources(config, names or [], all_)
-    rows = run_crawls(st.engine, config, sources, full, setting or [], log_level,
-                      live=console.is_terminal)
+    limit = None
+    if time_limit is not None:
+        try:
+            limit = parse_interval(time_limit)
+        except ValueError as exc:
+            fail(f"--time-limit: {exc}", code=2)
+        if limit <= 0:
+            fail("--time-limit must be positive", code=2)
+    try:
+        rows, signum = run_crawls(st.engine, config, sources, full, setting or [], log_level,
+                                  live=console.is_terminal, time_limit=limit)
+    except ConfigError as exc:
+        fail(f"configuration error: {exc}", code=2)
     failed = False
-    for child_source in sources:
-        row = next((r for r in rows.values() if r.source_name == child_source.name), None)
+    for source in sources:
+        row = rows.get(source.name)
         if row is None:
             continue
-        line = progress_line(child_source, row)
+        line = progress_line(source, row)
         if row.status == "finished":
             console.print(line, highlight=False, markup=False)
         else:
             failed = True
             err_console.print(line, highlight=False, markup=False)
-    logs = Path(tempfile.gettempdir())
     if failed:
-        err_console.print(f"crawl logs: {logs}/hairlink-crawl-<source>-*.log", highlight=False)
+        logs = Path(tempfile.gettempdir())
+        err_console.print(f"crawl logs: {logs}/{LOG_PREFIX}<source>-<run>.log", highlight=False)
+    if signum is not None:
+        raise typer.Exit(128 + signum)
+    if failed:
         raise typer.Exit(1)

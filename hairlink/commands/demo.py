@@ -32,6 +32,8 @@ def demo(
     except DemoError as exc:
         fail(str(exc))
     console.print(summary_table(result))
+    if result.summary.get("example_study") is not None:
+        print_example_research(result)
     if result.index_html is not None:
         console.print(f"open {result.index_html}", highlight=False, markup=False)
     console.print(f"browse it: {serve_command(result)}", highlight=False, markup=False,
@@ -67,5 +69,29 @@ def summary_table(result: DemoResult) -> Table:
         f"({summary['thread_treatments']} thread tags) | links made: "
         f"{sum(links.values())} ({links.get('citation', 0)} citations, "
         f"{links.get('topic', 0)} topical) | studies: {summary['studies']} "
-        f"({summary['enriched']} with TLDR)")
+        f"({summary['enriched']} with TLDR) | references: {summary['references']} "
+        f"({summary['references_in_catalogue']} to catalogue studies) | similar research "
+        f"for {summary['studies_with_similar']} studies")
     return table
+
+
+def print_example_research(result: DemoResult) -> None:
+    """The research sections of one demo study (as `hairlink show` prints them)."""
+    from datetime import UTC, datetime
+
+    from aggregator.digest.views import digest_view
+    from hairlink.commands.digest import render_research
+    from models.db import make_engine, session_factory
+    from models.digest_queries import load_digests
+
+    engine = make_engine(result.database_url)
+    try:
+        with session_factory(engine)() as session:
+            data = load_digests(session, [result.summary["example_study"]], limit=1)[0]
+            view = digest_view(data, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    console.print(f"\n{view.study.title} ({view.study.key}); every study page has these "
+                  "sections:", highlight=False, markup=False, style="bold")
+    for part in render_research(view.research):
+        console.print(part)

@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from aggregator.digest import FORMATS, export_digests
+from aggregator.digest.research import ResearchItem, ResearchView
 from aggregator.digest.views import DigestView, PostView, digest_view
 from hairlink.app import app, console, fail, state
 from hairlink.commands.posts import require_schema
@@ -72,7 +73,8 @@ def show(
     key: Annotated[str, typer.Argument(help="pmid:N, doi:10.x/..., pmcid:PMCn or an id.")],
     limit: Annotated[int, typer.Option("--limit", min=1, help="Threads shown.")] = 10,
 ) -> None:
-    """One study's digest in the terminal: the study, then its related threads."""
+    """One study's digest in the terminal: the study, its related threads, the research it
+    cites, the studies citing it and similar research."""
     engine = state(ctx).read_engine
     require_schema(engine)
     with session_factory(engine)() as session:
@@ -131,4 +133,39 @@ def render_digest(view: DigestView) -> Group:
             parts.extend(_post_block(i, p) for i, p in enumerate(posts, 1))
     if not view.related_total:
         parts.append(Text("No community threads are linked to this study yet.", style="dim"))
+    parts.extend(render_research(view.research))
     return Group(*parts)
+
+
+def _paper_line(number: int, item: ResearchItem, note: str = "") -> Text:
+    text = Text(f"{number}. ", style="bold")
+    text.append(item.label)
+    if item.key:
+        text.append(f"  {item.key}", style="cyan")
+    if note:
+        text.append(f"  {note}", style="dim")
+    if item.url:
+        text.append(f"\n   {item.url}", style="blue")
+    return text
+
+
+def render_research(research: ResearchView) -> list[Text]:
+    """The sections "Research cited in this study (N / M)", "Cited by" and "Similar
+    research" as plain Text (titles are never read as markup)."""
+    parts = [Text(f"\n{research.references_heading}", style="bold underline")]
+    parts.extend(_paper_line(i, item, "in this catalogue" if item.study_id else "")
+                 for i, item in enumerate(research.references, 1))
+    if research.references_total > len(research.references):
+        parts.append(Text(f"… and {research.references_total - len(research.references)} more",
+                          style="dim"))
+    if not research.references_total:
+        parts.append(Text("No reference list is stored for this study.", style="dim"))
+    parts.append(Text(f"\n{research.cited_by_heading}", style="bold underline"))
+    parts.extend(_paper_line(i, item) for i, item in enumerate(research.cited_by, 1))
+    parts.append(Text(f"\n{research.similar_heading}", style="bold underline"))
+    parts.extend(_paper_line(i, item, f"similarity {item.score:.2f}"
+                             if item.score is not None else "")
+                 for i, item in enumerate(research.similar, 1))
+    if not research.similar:
+        parts.append(Text("No similar studies yet (run `hairlink aggregate`).", style="dim"))
+    return parts

@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from hairlink.app import app, console, err_console, fail, state
+from models.author_salt import SaltError
 from models.config import Config
 from models.migrate import upgrade
 from scrapers.importers.reddit_dump import DEFAULT_REPLIES, import_reddit_dumps, record_import_run
@@ -99,7 +100,7 @@ def reddit_dump(
             st.engine, files, name, subreddit=subreddit,
             replies=keep if replies is None else replies, batch_size=batch_size,
             base_url=base_url, progress=_progress)
-    except DumpError as exc:
+    except (DumpError, SaltError) as exc:
         fail(str(exc))
     status = "finished" if "corrupt_file" not in stats.skipped else "failed"
     record_import_run(st.engine, name, stats, started, status,

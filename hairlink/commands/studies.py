@@ -19,6 +19,7 @@ from hairlink.app import app, console, fail, state
 from hairlink.commands.importing import import_app
 from models.db import session_factory
 from models.migrate import upgrade
+from models.study_keys import StudyKeyError, StudyNotFound, find_study
 from models.study_queries import STUDY_FIELDS, list_studies
 from scrapers.enrich.run import enrich
 from scrapers.enrich.settings import EnrichSettings
@@ -38,13 +39,16 @@ OUTPUT_FORMATS = ("table", "json", "csv")
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return json.dumps(value, ensure_ascii=False)  # references, similar: JSON in a cell
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
 
 
 def render_csv(rows: list[dict[str, Any]]) -> str:
-    """Studies as CSV with a header row (lists joined with '; ')."""
+    """Studies as CSV with a header row (lists joined with '; '; `references` and `similar`
+    as JSON arrays)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(STUDY_FIELDS)
@@ -68,6 +72,10 @@ def studies_list(
         "--search", "-s", help="Text in title/abstract/TLDR/journal, or an identifier.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv")] = "table",
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N.")] = None,
+    cites: Annotated[str | None, typer.Option(
+        "--cites", help="Only studies whose references include this study key.")] = None,
+    cited_by: Annotated[str | None, typer.Option(
+        "--cited-by", help="Only the catalogue studies this study key cites.")] = None,
 ) -> None:
     """List stored studies (newest first). Subcommand: enrich."""
     if ctx.invoked_subcommand is not None:
@@ -77,7 +85,15 @@ def studies_list(
     st = state(ctx)
     upgrade(st.engine)
     with session_factory(st.read_engine)() as session:
-        rows = list_studies(session, treatment=treatment, search=search, limit=limit)
+        keyed: dict[str, int | None] = {"cites": None, "cited_by": None}
+        for name, key in (("cites", cites), ("cited_by", cited_by)):
+            if key is not None:
+                try:
+                    keyed[name] = find_study(session, key).id
+                except (StudyKeyError, StudyNotFound) as exc:
+                    fail(f"--{name.replace('_', '-')}: {exc}", code=2)
+        rows = list_studies(session, treatment=treatment, search=search, limit=limit,
+                            **keyed)
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -96,7 +112,7 @@ def studies_list(
                       ", ".join(row["treatments"]), escape(row["tldr"] or ""))
     console.print(table)
     if not rows:
-        console.print("no studies match" if (treatment or search) else
+        console.print("no studies match" if (treatment or search or cites or cited_by) else
                       "no studies yet: add a pubmed source and crawl it, or "
                       "`hairlink import studies FILE`")
 
@@ -125,9 +141,14 @@ def studies_enrich(
     delay: Annotated[float | None, typer.Option(
         "--delay", min=0.0, help="Seconds between Semantic Scholar requests (default 1).")
                      ] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Fetch every study's reference list again.")] = False,
+    no_references: Annotated[bool, typer.Option(
+        "--no-references", help="Do not fetch reference lists.")] = False,
 ) -> None:
     """Fill TLDRs and citation counts from Semantic Scholar (Europe PMC as fallback);
-    complete missing titles, journals and years from Crossref by DOI."""
+    complete missing titles, journals and years from Crossref by DOI; fetch each study's
+    reference list once (Semantic Scholar, else Europe PMC)."""
     st = state(ctx)
     overrides: dict[str, Any] = {}
     if delay is not None:
@@ -136,6 +157,8 @@ def studies_enrich(
         overrides["use_epmc"] = False
     if no_crossref:
         overrides["use_crossref"] = False
+    if no_references:
+        overrides["use_references"] = False
     try:
         settings = EnrichSettings.from_env(s2_url, epmc_url, contact=st.config.contact,
                                            crossref_base=crossref_url,
@@ -145,7 +168,8 @@ def studies_enrich(
     upgrade(st.engine)
     with session_factory(st.engine)() as session:  # enrichment commits once per batch
         report = enrich(session, settings, everything=everything, limit=limit,
-                        progress=lambda text: typer.echo(text, err=True))
+                        progress=lambda text: typer.echo(text, err=True),
+                        refresh_references=refresh)
     for message in report.messages:
         typer.echo(f"warning: {message}", err=True)
     typer.echo(f"asked about {report.asked} studies: {report.from_s2} from Semantic Scholar, "
@@ -153,6 +177,8 @@ def studies_enrich(
                f"{report.from_crossref} completed from Crossref, "
                f"{report.failed} failed (kept as they were); {report.requests} requests, "
                f"{report.retries} retries")
+    if settings.use_references:
+        typer.echo(report.references.summary())
     if report.asked and report.failed == report.asked:
         raise typer.Exit(1)
 

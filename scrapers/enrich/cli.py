@@ -9,9 +9,10 @@ from scrapers.enrich.settings import EnrichSettings
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m scrapers.enrich [--config PATH] [--all] [--limit N] [--s2-url URL]
-    [--epmc-url URL]`: enrichment as a subprocess (for the scheduler). Prints one JSON line
-    with the counts; exit 1 when every study asked about failed."""
+    """`python -m scrapers.enrich [--config PATH] [--all] [--refresh] [--no-references]
+    [--limit N] [--s2-url URL] [--epmc-url URL]`: enrichment as a subprocess (for the
+    scheduler). Prints one JSON line with the counts; exit 1 when every study asked about
+    failed."""
     import argparse
     import sys
 
@@ -27,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--s2-url", help="Semantic Scholar base URL")
     parser.add_argument("--epmc-url", help="Europe PMC base URL")
     parser.add_argument("--crossref-url", help="Crossref base URL")
+    parser.add_argument("--refresh", action="store_true",
+                        help="fetch every study's reference list again")
+    parser.add_argument("--no-references", action="store_true",
+                        help="do not fetch reference lists")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -34,9 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: configuration error: {exc}", file=sys.stderr)
         return 2
     try:
+        overrides = {"use_references": False} if args.no_references else {}
         settings = EnrichSettings.from_env(args.s2_url, args.epmc_url, contact=config.contact,
                                            crossref_base=args.crossref_url,
-                                           section=config.section("enrich"))
+                                           section=config.section("enrich"), **overrides)
     except ValueError as exc:
         print(f"error: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -44,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ensure_schema(engine)
         with session_factory(engine)() as session:
-            report = enrich(session, settings, everything=args.all, limit=args.limit)
+            report = enrich(session, settings, everything=args.all, limit=args.limit,
+                            refresh_references=args.refresh)
     finally:
         engine.dispose()
     for message in report.messages:
@@ -53,5 +60,6 @@ def main(argv: list[str] | None = None) -> int:
                       "from_epmc": report.from_epmc, "from_crossref": report.from_crossref,
                       "not_found": report.not_found,
                       "failed": report.failed, "requests": report.requests,
-                      "retries": report.retries}), flush=True)
+                      "retries": report.retries,
+                      "references": report.references.as_dict()}), flush=True)
     return 1 if report.asked and report.failed == report.asked else 0

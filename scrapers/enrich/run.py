@@ -17,6 +17,7 @@ from models.study_store import IDENTIFIERS, StudyIn, upsert_study
 from scrapers.enrich.client import HttpClient, RequestFailed
 from scrapers.enrich.crossref import crossref_work
 from scrapers.enrich.europe_pmc import epmc_lookup
+from scrapers.enrich.references import fetch_references
 from scrapers.enrich.report import EnrichReport
 from scrapers.enrich.semantic_scholar import s2_batch
 from scrapers.enrich.settings import EnrichSettings
@@ -138,7 +139,16 @@ def _merge_ids(base: StudyIn, extra: StudyIn) -> StudyIn:
 
 def enrich(session: Session, settings: EnrichSettings, everything: bool = False,
            limit: int | None = None, sleep: Callable[[float], None] = time.sleep,
-           progress: Callable[[str], None] | None = None) -> EnrichReport:
-    """Enrich the studies never enriched (or all of them with `everything`)."""
+           progress: Callable[[str], None] | None = None,
+           refresh_references: bool = False) -> EnrichReport:
+    """Enrich the studies never enriched (or all of them with `everything`), then fetch the
+    reference lists never fetched (all of them again with `refresh_references`) unless
+    `settings.use_references` is off."""
     studies = studies_to_enrich(session, everything=everything, limit=limit)
-    return enrich_studies(session, studies, settings, sleep=sleep, progress=progress)
+    report = enrich_studies(session, studies, settings, sleep=sleep, progress=progress)
+    if settings.use_references:
+        client = HttpClient(settings, sleep=sleep, report=report)
+        fetch_references(session, client, report.references, refresh=refresh_references,
+                         limit=limit, progress=progress)
+        report.messages.extend(report.references.messages)
+    return report

@@ -32,6 +32,7 @@ class EnrichSettings:
     crossref_interval: float = 0.2
     use_crossref: bool = True
     contact: str | None = None
+    use_references: bool = True
 
     @classmethod
     def from_env(cls, s2_base: str | None = None, epmc_base: str | None = None,
@@ -39,13 +40,15 @@ class EnrichSettings:
                  section: dict[str, Any] | None = None, **overrides: Any) -> EnrichSettings:
         """Settings from options, else HAIRLINK_S2_BASE_URL / HAIRLINK_EPMC_BASE_URL /
         HAIRLINK_CROSSREF_BASE_URL / HAIRLINK_S2_API_KEY, else a config table `section`
-        (`s2_url`, `epmc_url`, `crossref_url`, `delay`, `epmc`, `crossref`, `batch_size`),
+        (`s2_url`, `epmc_url`, `crossref_url`, `delay`, `epmc`, `crossref`, `batch_size`,
+        `references`),
         else the public services. ValueError for a section value of the wrong type, or for a
         base URL that is not http(s) (naming the option, variable or key it came from)."""
         table = _checked_section(section or {})
         agent = "hairlink (study enrichment" + (f"; {contact})" if contact else ")")
         for key, name in (("delay", "s2_interval"), ("epmc", "use_epmc"),
-                          ("crossref", "use_crossref"), ("batch_size", "batch_size")):
+                          ("crossref", "use_crossref"), ("batch_size", "batch_size"),
+                          ("references", "use_references")):
             if key in table:
                 overrides.setdefault(name, table[key])
         settings = cls(
@@ -80,7 +83,7 @@ def _base_url(option: str | None, option_name: str, env_name: str, table: dict[s
 
 _SECTION_TYPES: dict[str, type | tuple[type, ...]] = {
     "s2_url": str, "epmc_url": str, "crossref_url": str, "delay": (int, float),
-    "epmc": bool, "crossref": bool, "batch_size": int}
+    "epmc": bool, "crossref": bool, "batch_size": int, "references": bool}
 
 
 def _checked_section(table: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,8 @@ from scrapers.importers.reddit_dump_store import thread_in_hashed, trim_replies,
 from scrapers.items import ReplyItem
 from scrapers.parsers.reddit import MalformedRecord, reply_from_comment, thread_from_post
 from scrapers.pipelines.authors import author_salt, hash_author
-from scrapers.pipelines.validate import thread_problem
+from scrapers.pipelines.fit import DEFAULT_MAX_BODY, cut, fit_bodies, fit_fields, plausible_time
+from scrapers.pipelines.validate import reply_problem, thread_problem
 
 DEFAULT_BATCH = 2000
 DEFAULT_REPLIES = 10
@@ -71,6 +72,7 @@ class RedditDumpImporter:
         self.escaped = escaped
         self.progress = progress or (lambda _msg: None)
         self.stats = DumpImportStats()
+        self.max_body = DEFAULT_MAX_BODY
         with Session(engine) as session, session.begin():
             self.source_id = ensure_source(session, source_name, "reddit", base_url)
             self.salt = author_salt(session)
@@ -121,6 +123,7 @@ class RedditDumpImporter:
             if problem:
                 self.stats.skipped[problem] += 1
                 continue
+            self.stats.skipped.update(fit_fields(item) + fit_bodies(item, self.max_body))
             batch.append(thread_in_hashed(item, self.salt))
             if len(batch) >= self.batch_size:
                 self._flush_threads(batch)
@@ -129,6 +132,20 @@ class RedditDumpImporter:
             self._flush_threads(batch)
 
     def _flush_threads(self, batch: list[ThreadIn]) -> None:
+        try:
+            self._upsert_threads(batch)
+        except Exception:
+            if len(batch) == 1:
+                raise
+            for one in batch:  # only a row the database refuses is lost, counted
+                try:
+                    self._upsert_threads([one])
+                except Exception as exc:
+                    self.stats.skipped["store_failed"] += 1
+                    self.stats.error(f"thread {one['external_id']}: could not be stored: "
+                                     f"{type(exc).__name__}: {str(exc)[:200]}")
+
+    def _upsert_threads(self, batch: list[ThreadIn]) -> None:
         with Session(self.engine) as session, session.begin():
             self.stats.threads.add(upsert_threads(session, self.source_id, batch))
 
@@ -153,9 +170,16 @@ class RedditDumpImporter:
             except MalformedRecord as exc:
                 self.stats.skipped[exc.reason] += 1
                 continue
-            if len(reply.external_id) > 64:
-                self.stats.skipped["bad_reply_id"] += 1
+            problem = reply_problem(reply)
+            if problem:
+                self.stats.skipped[problem] += 1
                 continue
+            if reply.created_at is not None and not plausible_time(reply.created_at):
+                reply.created_at = None
+                self.stats.skipped["cleared_reply_created_at"] += 1
+            if reply.body and len(reply.body) > self.max_body:
+                reply.body = cut(reply.body, self.max_body)
+                self.stats.skipped["truncated_reply_body"] += 1
             batch.append(_Comment(link[3:], reply))
             if len(batch) >= self.batch_size:
                 self._flush_comments(batch)

@@ -164,7 +164,7 @@ def thread_from_post(post: dict[str, Any], source: str, *,
         title=title,
         created_at=created,
         body=post_body(post, escaped=escaped),
-        category=category[:200] if category else None,
+        category=category or None,  # cut to its column (and counted) by validation
         score=as_int(post.get("score")),
         num_comments=as_int(post.get("num_comments")) or 0,
         edited_at=edited,

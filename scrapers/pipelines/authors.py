@@ -1,6 +1,7 @@
-"""Hash author names with a per-install salt (the `meta` row `author_salt`); names are not kept.
+"""Hash author names with a per-install salt kept outside the database; names are not kept.
 
-hash = sha256(salt + name), hex. The salt is created once per database with `secrets`.
+hash = sha256(salt + name), hex. Where the salt lives: `models.author_salt` (an environment
+variable, or a 0600 file next to the SQLite database / in the user's config directory).
 """
 
 from __future__ import annotations
@@ -10,32 +11,21 @@ import secrets
 from typing import Any
 
 from scrapy import Spider
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models.entities import Meta
-from models.store import dialect_insert
+from models.author_salt import load_author_salt
 from scrapers.items import ThreadItem
-
-SALT_KEY = "author_salt"
 
 
 def author_salt(session: Session) -> str:
-    """The install's author salt, created on first use (safe against concurrent creators)."""
-    salt = session.scalar(select(Meta.value).where(Meta.key == SALT_KEY))
-    if salt:
-        return salt
-    stmt = dialect_insert(session, Meta).values(key=SALT_KEY, value=secrets.token_hex(32))
-    session.execute(stmt.on_conflict_do_nothing(index_elements=[Meta.key]))
-    salt = session.scalar(select(Meta.value).where(Meta.key == SALT_KEY))
-    assert salt
-    return salt
+    """The author salt of the session's database (created on first use)."""
+    return load_author_salt(session.get_bind().engine.url)
 
 
 def load_salt(engine: Engine) -> str:
-    """`author_salt` in its own committed transaction."""
-    with Session(engine) as session, session.begin():
-        return author_salt(session)
+    """The author salt of `engine`'s database (created on first use)."""
+    return load_author_salt(engine.url)
 
 
 def hash_author(salt: str, name: str | None) -> str | None:
@@ -55,6 +45,11 @@ class AuthorHashPipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuthorHashPipeline:
         return cls(crawler)
+
+    def open_spider(self) -> None:
+        """Read the salt before the crawl starts: an unreadable salt file stops it at once,
+        with the file named (`models.author_salt.SaltError`)."""
+        self._salt()
 
     def _salt(self) -> str:
         if self.salt is None:

@@ -3,7 +3,9 @@
 Threads go through `models.store.upsert_threads` (score snapshot when changed), studies
 through `models.study_store.upsert_study`. The buffer is flushed when it holds
 `HAIRLINK_STORE_BATCH` items, when `HAIRLINK_STORE_FLUSH_SECONDS` passed since the last
-flush, and when the spider closes. A failed batch is logged and counted under
+flush, and when the spider closes. A failed thread batch is retried one thread per
+transaction, so a row the database refuses loses only itself (`hairlink/dropped/store_failed`);
+when no thread of it can be stored, or a study batch fails, they are counted under
 `hairlink/store_errors` (the run is then marked failed, never finished).
 """
 
@@ -13,12 +15,13 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from models.store import ReplyIn, ThreadIn, ensure_source, upsert_threads
 from models.study_store import StudyIn, upsert_study
 from scrapers.items import StudyItem, ThreadItem
+from scrapers.pipelines.validate import count_drop
 
 logger = logging.getLogger(__name__)
 STORE_ERRORS = "hairlink/store_errors"
@@ -52,7 +55,7 @@ def study_in(item: StudyItem) -> StudyIn:
 class StorePipeline:
     """Buffer items and upsert them in batches into the spider's database."""
 
-    def __init__(self, crawler: Any, batch_size: int = 100, flush_seconds: float = 5.0) -> None:
+    def __init__(self, crawler: Any, batch_size: int = 1000, flush_seconds: float = 5.0) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = max(1, batch_size)
@@ -65,7 +68,7 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         settings = crawler.settings
-        return cls(crawler, settings.getint("HAIRLINK_STORE_BATCH", 100),
+        return cls(crawler, settings.getint("HAIRLINK_STORE_BATCH", 1000),
                    settings.getfloat("HAIRLINK_STORE_FLUSH_SECONDS", 5.0))
 
     @property
@@ -115,17 +118,49 @@ class StorePipeline:
             by_source.setdefault(item.source, []).append(item)
         for name, batch in by_source.items():
             try:
-                with Session(self.engine) as session, session.begin():
-                    source_id = self._source_id(session, name)
-                    stats = upsert_threads(session, source_id, [thread_in(i) for i in batch])
+                self._upsert(name, batch)
             except Exception:
                 self.source_ids.pop(name, None)
-                logger.exception("storing %d threads of %s failed", len(batch), name)
-                self.stats.inc_value(STORE_ERRORS, len(batch))
-                continue
-            for key in ("inserted", "updated", "unchanged", "snapshots", "replies"):
-                self.stats.inc_value(f"hairlink/threads/{key}", getattr(stats, key))
-            self.stats.inc_value("hairlink/stored", len(batch))
+                logger.warning("storing %d threads of %s failed: retrying them one by one",
+                               len(batch), name, exc_info=True)
+                self._store_one_by_one(name, batch)
+
+    def _upsert(self, name: str, batch: list[ThreadItem]) -> None:
+        """One transaction for `batch`; counts what it stored."""
+        with Session(self.engine) as session, session.begin():
+            source_id = self._source_id(session, name)
+            stats = upsert_threads(session, source_id, [thread_in(i) for i in batch])
+        for key in ("inserted", "updated", "unchanged", "snapshots", "replies"):
+            self.stats.inc_value(f"hairlink/threads/{key}", getattr(stats, key))
+        self.stats.inc_value("hairlink/stored", len(batch))
+
+    def _store_one_by_one(self, name: str, batch: list[ThreadItem]) -> None:
+        """After a failed batch: each thread in its own transaction, so only a bad row is
+        lost (counted `store_failed`). When the database does not even answer, it is the
+        problem, not the rows: they count as store errors and the run fails."""
+        failed: list[ThreadItem] = []
+        for item in batch:
+            try:
+                self._upsert(name, [item])
+            except Exception as exc:
+                self.source_ids.pop(name, None)
+                failed.append(item)
+                logger.error("thread %r of %s could not be stored: %s: %s", item.external_id,
+                             name, type(exc).__name__, str(exc)[:300])
+        if not failed:
+            return
+        if self._database_answers():
+            count_drop(self.stats, "store_failed", len(failed))
+        else:
+            self.stats.inc_value(STORE_ERRORS, len(failed))
+
+    def _database_answers(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     def _store_studies(self, items: list[StudyItem]) -> None:
         try:

@@ -1,7 +1,9 @@
-"""Validate items: drop, with a counted reason, whatever the store could not take."""
+"""Validate items: drop, with a counted reason, whatever the store could not take, and fit
+the rest to its columns (`scrapers.pipelines.fit`)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +12,17 @@ from scrapy.statscollectors import StatsCollector
 
 from models.study_store import normalised_ids
 from scrapers.items import ReplyItem, StudyItem, ThreadItem
+from scrapers.pipelines.fit import (
+    MAX_EXTERNAL_ID,
+    MAX_REPLY_ID,
+    MAX_URL,
+    fit_fields,
+    range_problem,
+    reply_range_problem,
+)
 
 DROPPED_PREFIX = "hairlink/dropped/"
-MAX_TITLE = 2000
-MAX_EXTERNAL_ID = 64
-MAX_URL = 1000
+logger = logging.getLogger(__name__)
 
 
 def count_drop(stats: StatsCollector | None, reason: str, count: int = 1) -> None:
@@ -56,16 +64,25 @@ def thread_problem(item: ThreadItem) -> str | None:
         return "bad_score"
     if not isinstance(item.num_comments, int) or item.num_comments < 0:
         return "bad_num_comments"
-    return None
+    return range_problem(item)
 
 
 def reply_problem(reply: ReplyItem) -> str | None:
     """The drop reason of a reply that cannot be stored (its stats key), or None."""
-    if not reply.external_id or len(reply.external_id) > MAX_EXTERNAL_ID:
+    if not reply.external_id or len(reply.external_id) > MAX_REPLY_ID:
         return "bad_reply_id"
     if reply.created_at is not None and not _aware(reply.created_at):
         return "reply_naive_datetime"
-    return None
+    return reply_range_problem(reply)
+
+
+def count_notes(stats: StatsCollector | None, item: ThreadItem, notes: list[str]) -> None:
+    """Count what fitting changed (`hairlink/dropped/truncated_body`...) and log it once."""
+    for note in notes:
+        count_drop(stats, note)
+    if notes:
+        logger.warning("thread %r of %r fitted to its columns: %s", item.external_id,
+                       item.source, ", ".join(sorted(set(notes))))
 
 
 class ValidatePipeline:
@@ -96,6 +113,7 @@ class ValidatePipeline:
                 seen.add(reply.external_id)
                 kept.append(reply)
             item.replies = kept
+            count_notes(self.stats, item, fit_fields(item))
             return item
         if isinstance(item, StudyItem):
             if not normalised_ids({"pmid": item.pmid, "doi": item.doi, "pmcid": item.pmcid}):

@@ -1,4 +1,5 @@
-"""Render the sample study set: PubMed E-utilities XML, Semantic Scholar and Europe PMC JSON."""
+"""Render the sample study set: PubMed E-utilities XML, Semantic Scholar (papers and
+reference lists) and Europe PMC JSON."""
 
 from __future__ import annotations
 
@@ -119,6 +120,40 @@ def s2_index() -> dict[str, dict[str, Any]]:
     return index
 
 
+# Outside papers the sample studies cite (invented; DOIs under the reserved 10.5555/ prefix).
+OUTSIDE_PAPERS = [
+    ("10.5555/hlsample.ref.001", "Norwood classification of male pattern baldness revisited",
+     2005),
+    ("10.5555/hlsample.ref.002", "Phototrichogram methods for counting scalp hair", 2009),
+    ("10.5555/hlsample.ref.003", "Androgen metabolism in the human hair follicle", 2001),
+    ("10.5555/hlsample.ref.004", "Global photographic assessment in hair-loss trials", 2012),
+    ("10.5555/hlsample.ref.005", "Quality of life in androgenetic alopecia", 2016),
+    ("10.5555/hlsample.ref.006", "Adverse events reporting in dermatology trials", 2018),
+]
+
+
+def sample_references() -> dict[str, list[dict[str, Any]]]:
+    """Each sample study's reference list (Semantic Scholar `citedPaper` objects): up to
+    three older sample studies sharing a treatment with it, two outside papers, and, for
+    the first study, an entry without identifiers (title and year only)."""
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for n, item in enumerate(STUDIES):
+        related = [other for other in STUDIES
+                   if other is not item and other["date"] < item["date"]
+                   and set(other["treatments"]) & set(item["treatments"])][:3]
+        refs = [{"paperId": s2_paper(other)["paperId"], "externalIds": {
+            "DOI": other["doi"], "PubMed": other["pmid"]}, "title": other["title"],
+            "year": other["date"][0]} for other in related]
+        for doi, title, year in (OUTSIDE_PAPERS[n % 6], OUTSIDE_PAPERS[(n + 3) % 6]):
+            refs.append({"paperId": None, "externalIds": {"DOI": doi}, "title": title,
+                         "year": year})
+        if n == 0:
+            refs.append({"paperId": None, "externalIds": None,
+                         "title": "Minoxidil package insert", "year": 1996})
+        lists[f"PMID:{item['pmid']}"] = refs
+    return lists
+
+
 def europepmc_record(item: dict[str, Any]) -> dict[str, Any]:
     """A Europe PMC `resultType=lite` search result."""
     year, month, day = item["date"]
@@ -150,4 +185,5 @@ def write(writer: Writer) -> None:
         writer.route(f"{prefix}/entrez/eutils/esearch.fcgi", esearch, XML, method=method)
         writer.route(f"{prefix}/entrez/eutils/efetch.fcgi", efetch, XML, method=method)
     writer.json("semanticscholar/batch_index.json", s2_index())
+    writer.json("semanticscholar/references.json", sample_references())
     writer.json("europepmc/records.json", [europepmc_record(s) for s in STUDIES])

@@ -7,8 +7,8 @@
 One `scrapers.loopback.LoopbackServer` on 127.0.0.1 and a free port; each community and
 study service lives under its own path prefix (`layout.PREFIX`), so each source has its own
 `base_url`. Static answers come from `data/routes.json` (method, path, query constraints,
-file); the Semantic Scholar batch endpoint and the Europe PMC search answer from lookup
-tables, as the real services do. robots.txt allows everything.
+file); the Semantic Scholar batch and reference-list endpoints and the Europe PMC search
+answer from lookup tables, as the real services do. robots.txt allows everything.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 from scrapers.loopback import LoopbackServer, Request
 from scrapers.samples import layout
+from scrapers.samples.reference_service import ReferenceService
 
 DATA_DIR = Path(__file__).parent / "data"
 Response = tuple[int, dict[str, str], bytes]
@@ -44,6 +45,16 @@ class SampleSite:
         return json.loads((self.data_dir / "semanticscholar/batch_index.json").read_text("utf-8"))
 
     @cached_property
+    def references(self) -> ReferenceService:
+        """The sample studies' reference lists (Semantic Scholar reference pages)."""
+        service = ReferenceService()
+        lists = json.loads((self.data_dir / "semanticscholar/references.json")
+                           .read_text("utf-8"))
+        for key, refs in lists.items():
+            service.add([key], refs)
+        return service
+
+    @cached_property
     def epmc_records(self) -> list[dict[str, Any]]:
         """Europe PMC search records of the sample studies."""
         return json.loads((self.data_dir / "europepmc/records.json").read_text("utf-8"))
@@ -64,6 +75,8 @@ class SampleSite:
         s2 = layout.PREFIX["semanticscholar"]
         if path == f"{s2}/graph/v1/paper/batch" and request.method == "POST":
             return self.s2_batch(getattr(request, "body", b""))
+        if path.startswith(f"{s2}/graph/v1/paper/") and path.endswith("/references"):
+            return self.references.s2(request)
         if path.startswith(f"{s2}/graph/v1/paper/") and request.method in ("GET", "HEAD"):
             return self.s2_paper(path.removeprefix(f"{s2}/graph/v1/paper/"))
         if path == f"{layout.PREFIX['europepmc']}/webservices/rest/search":

@@ -5,8 +5,9 @@
 Needs `HAIRLINK_REDDIT_CLIENT_ID` and `HAIRLINK_REDDIT_CLIENT_SECRET` (a Reddit app's client
 credentials); without them the spider refuses to start, naming both variables, and the run
 is recorded failed. A bearer token is fetched from the source's `auth_url` first and again
-when it expires or an API request answers 401. Requests pause while Reddit's
-`X-Ratelimit-Remaining` is low, until `X-Ratelimit-Reset`.
+when it expires or an API request answers 401. API requests go one at a time per client id
+(across processes); they pause while Reddit's `X-Ratelimit-Remaining` is low, until
+`X-Ratelimit-Reset` plus a margin (`RedditApiMiddleware`).
 
 Incremental by default: listing pages are read newest first; a thread's comments are fetched
 when it is new, younger than `refresh_days`, or its score / comment count changed; paging
@@ -18,13 +19,14 @@ reddit-dump`).
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.asyncio import sleep
 
 from scrapers.base import HairlinkSpider
 from scrapers.items import ThreadItem
@@ -33,54 +35,91 @@ from scrapers.parsers.reddit import MalformedRecord, parse_comments, parse_listi
 from scrapers.pipelines.validate import count_drop
 from scrapers.reddit_auth import (
     DEFAULT_AUTH_URL,
+    RATELIMIT_LOW,
+    RESET_MARGIN_SECONDS,
     Credentials,
     MissingCredentials,
-    RateLimit,
     Token,
     TokenError,
     reddit_user_agent,
 )
+from scrapers.reddit_gate import GateClosed, RequestGate, gate_path
 from scrapers.settings import VERSION
 
 LISTING_LIMIT = 100
 MAX_REAUTH = 2
 API_META = "reddit_api"
+GATE_META = "reddit_gate_held"
+
+
+def _query(url: str, name: str) -> list[str]:
+    """The values of query parameter `name` in `url`."""
+    return parse_qs(urlsplit(url).query).get(name, [])
 
 
 class RedditApiMiddleware:
-    """Downloader middleware for the reddit spider's API requests: puts the current bearer
-    token on each request, waits while the rate-limit window is nearly used up, and reads
-    the `X-Ratelimit-*` headers of every response."""
+    """Downloader middleware for the reddit spider's API requests: one request in flight
+    per client id (across processes, `scrapers.reddit_gate`), the rate-limit budget checked
+    and spent at that moment, the current bearer token put on, and the `X-Ratelimit-*`
+    headers of the response read before the next request goes.
+
+    Settings: `HAIRLINK_REDDIT_GATE_DIR` (where the shared budget file lives; default the
+    temporary directory), `HAIRLINK_REDDIT_RATELIMIT_LOW` (5: wait for the reset at or
+    below this many requests left), `HAIRLINK_REDDIT_RESET_MARGIN` (2 s past the reset).
+    """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        settings = crawler.settings
+        self.directory = Path(settings.get("HAIRLINK_REDDIT_GATE_DIR") or tempfile.gettempdir())
+        self.low = settings.getfloat("HAIRLINK_REDDIT_RATELIMIT_LOW", RATELIMIT_LOW)
+        self.margin = settings.getfloat("HAIRLINK_REDDIT_RESET_MARGIN", RESET_MARGIN_SECONDS)
+        self.gate: RequestGate | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedditApiMiddleware:
         return cls(crawler)
 
+    def _gate(self, spider: RedditSpider) -> RequestGate:
+        if self.gate is None:
+            client_id = spider.credentials.client_id if spider.credentials else "anonymous"
+            self.directory.mkdir(parents=True, exist_ok=True)
+            lease = self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180) * 2 + 60
+            self.gate = RequestGate(gate_path(self.directory, client_id), self.low,
+                                    self.margin, lease)
+        return self.gate
+
     async def process_request(self, request: scrapy.Request) -> None:
         spider = self.crawler.spider
         if not request.meta.get(API_META) or not isinstance(spider, RedditSpider):
             return None
-        wait = spider.ratelimit.wait_seconds()
-        if wait > 0:
-            spider.logger.info("rate limit nearly used (%s left): pausing %.1fs",
-                               spider.ratelimit.remaining, wait)
+        try:
+            waited = await self._gate(spider).acquire(self._stopping)
+        except GateClosed as exc:
+            raise IgnoreRequest(str(exc)) from None
+        request.meta[GATE_META] = True
+        if waited > 0:
+            spider.logger.info("rate limit nearly used: paused %.1fs until the window reset",
+                               waited)
             if self.crawler.stats:
                 self.crawler.stats.inc_value("hairlink/reddit/ratelimit_waits")
-            spider.ratelimit.waits += 1
-            await sleep(wait)
-        spider.ratelimit.spend()
         if spider.token.value:
             request.headers["Authorization"] = f"bearer {spider.token.value}"
         return None
 
+    def _stopping(self) -> bool:
+        engine = getattr(self.crawler, "engine", None)
+        return engine is not None and not engine.running
+
     def process_response(self, request: scrapy.Request, response: Response) -> Response:
-        spider = self.crawler.spider
-        if request.meta.get(API_META) and isinstance(spider, RedditSpider):
-            spider.ratelimit.observe(response.headers)
+        if request.meta.pop(GATE_META, False) and self.gate is not None:
+            self.gate.release(response.headers)
         return response
+
+    def process_exception(self, request: scrapy.Request, exception: Exception) -> None:
+        if request.meta.pop(GATE_META, False) and self.gate is not None:
+            self.gate.release()
+        return None
 
 
 class RedditSpider(HairlinkSpider):
@@ -101,7 +140,6 @@ class RedditSpider(HairlinkSpider):
         self.subreddits: list[str] = list(self.source_config.get("subreddits", []) or [])
         self.auth_url: str = self.source_config.get("auth_url") or DEFAULT_AUTH_URL
         self.token = Token()
-        self.ratelimit = RateLimit()
         self.waiting: list[scrapy.Request] = []
         self.token_pending = False
 
@@ -203,14 +241,21 @@ class RedditSpider(HairlinkSpider):
             for request in self.listing_request(sub, None, 1):
                 yield request
 
-    def listing_request(self, sub: str, after: str | None, page: int) -> list[scrapy.Request]:
+    def listing_request(self, sub: str, after: str | None, page: int,
+                        previous: tuple[str, ...] = ()) -> list[scrapy.Request]:
         params: dict[str, Any] = {"limit": LISTING_LIMIT, "raw_json": 1}
         if after:
             params["after"] = after
         return self.api_request(f"/r/{sub}/new", params, self.parse_listing_page,
-                                {"sub": sub, "page": page})
+                                {"sub": sub, "page": page, "previous": previous},
+                                errback=self.listing_failed)
 
-    def parse_listing_page(self, response: Response, sub: str, page: int) -> Any:
+    def listing_failed(self, failure: Any) -> None:
+        """A listing page could not be fetched: its threads are unknown; count it."""
+        self.count_fetch_failure(failure, "listing")
+
+    def parse_listing_page(self, response: Response, sub: str, page: int,
+                           previous: tuple[str, ...] = ()) -> Any:
         if response.status == 401:
             yield from self.unauthorized(response)
             return
@@ -227,6 +272,10 @@ class RedditSpider(HairlinkSpider):
                              created_at=t.created_at, last_activity_at=t.last_activity_at,
                              num_comments=t.num_comments, score=t.score, category=t.category)
                    for t in listing.threads]
+        ids = tuple(e.external_id for e in entries)
+        if ids and ids == previous:
+            self.more_pages(page, ids, previous)  # counts and logs the repeat
+            return
         fetch, more = self.plan(entries)
         for entry in fetch:
             thread = by_id[entry.external_id]
@@ -237,8 +286,9 @@ class RedditSpider(HairlinkSpider):
                 f"/comments/{thread.external_id}",
                 {"limit": self.replies_limit, "sort": "top", "raw_json": 1},
                 self.parse_comments_page, {"thread": thread}, errback=self.comments_failed)
-        if more and listing.after and (self.max_pages is None or page < self.max_pages):
-            yield from self.listing_request(sub, listing.after, page + 1)
+        if more and listing.after and listing.after not in _query(response.url, "after") \
+                and self.more_pages(page, ids, previous):
+            yield from self.listing_request(sub, listing.after, page + 1, ids)
 
     def parse_comments_page(self, response: Response, thread: ThreadItem) -> Any:
         if response.status == 401:

@@ -221,3 +221,30 @@ def test_cli_reddit_dump(db_url: str, dumps: tuple[Path, Path], tmp_path: Path) 
     wrong = runner.invoke(app, ["--config", str(config), "import", "reddit-dump", str(rs),
                                 "--source", "tl", "--replies", "-1"])
     assert wrong.exit_code == 2
+
+
+def test_bad_values_lose_only_their_own_record(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "RS_2024-01.jsonl"
+    path.write_bytes(ndjson([
+        submission("bb1", "Fine"),
+        submission("bb2", "Score beyond any column", score=10**20),
+        submission("bb3", "From the future", created=4102444800),  # 2100-01-01
+        submission("bb4", "Long flair", link_flair_text="f" * 500),
+        submission("bb5", "Fine too"),
+    ]))
+    comments = tmp_path / "RC_2024-01.jsonl"
+    comments.write_bytes(ndjson([comment("k1", "bb1", "ok", 3),
+                                 comment("k2", "bb1", "too many points", 2**40),
+                                 comment("k3", "bb5", "from 2100", 1, created=4102444800)]))
+    stats = import_reddit_dumps(engine, [path, comments], "tl", batch_size=100)
+    with Session(engine) as session:
+        threads = {t.external_id: t for t in session.scalars(select(Thread))}
+        replies = {r.external_id: r for r in session.scalars(select(Reply))}
+    assert sorted(threads) == ["bb1", "bb4", "bb5"]
+    assert threads["bb4"].category is not None and len(threads["bb4"].category) == 200
+    assert sorted(replies) == ["k1", "k3"] and replies["k3"].created_at is None
+    assert stats.skipped["score_out_of_range"] == 1
+    assert stats.skipped["created_at_out_of_range"] == 1
+    assert stats.skipped["truncated_category"] == 1
+    assert stats.skipped["reply_score_out_of_range"] == 1
+    assert stats.skipped["cleared_reply_created_at"] == 1

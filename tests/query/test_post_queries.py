@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 import models.post_queries as pq
 from models.entities import Thread
+from models.fulltext import MAX_SEARCH_TERMS, search_phrases
 from models.post_output import post_to_csv_row, post_to_dict
 from models.post_queries import count_posts, query_posts
 from models.post_types import PostQuery
@@ -223,3 +224,11 @@ def test_no_n_plus_one(session: Session, corpus: Corpus, engine: Engine) -> None
 def test_bad_sort_is_refused(session: Session, corpus: Corpus) -> None:
     with pytest.raises(ValueError, match="sort"):
         query_posts(session, PostQuery(sort="random"))
+
+
+def test_an_enormous_search_is_bounded_not_a_crash(session: Session, corpus: Corpus) -> None:
+    words = " ".join(f"w{n}" for n in range(20_000))  # ~100,000 characters
+    assert ext(session, search=words) == []
+    assert ext(session, search="x" * 100_000) == []
+    assert ext(session, search="minox " + "y" * 100_000) == []
+    assert len(search_phrases(words)) == MAX_SEARCH_TERMS

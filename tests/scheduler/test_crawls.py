@@ -184,9 +184,9 @@ def test_no_aggregation_after_a_failed_crawl(engine: Engine, db_url: str, code: 
 # Like scrapers.run on SIGTERM: records `cancelled` itself, then exits 1.
 GRACEFUL = """
 import os, signal, sys, time
-from sqlalchemy import text
-from models.db import make_engine
-def stop(*_):
+def stop(*_):  # installed before the slow imports: a loaded machine starts Python slowly
+    from sqlalchemy import text
+    from models.db import make_engine
     engine = make_engine(os.environ["HAIRLINK_DATABASE_URL"])
     with engine.begin() as conn:
         conn.execute(text("UPDATE crawl_run SET status = 'cancelled', "

@@ -76,3 +76,44 @@ def test_a_killed_holder_frees_the_lock(db_url: str) -> None:
     wait_for(taken, 10)
     assert lock.still_held()
     lock.release()
+
+
+def test_a_second_path_to_the_same_sqlite_file_is_refused(tmp_path: Path) -> None:
+    from models.db import make_engine
+    from models.migrate import upgrade
+
+    first = tmp_path / "a" / "h.db"
+    first.parent.mkdir()
+    engine = make_engine(f"sqlite:///{first}")
+    upgrade(engine)
+    engine.dispose()
+    (tmp_path / "b").mkdir()
+    linked = tmp_path / "b" / "hard.db"
+    os.link(first, linked)  # another name for the same file: another lock file
+    with SchedulerLock(f"sqlite:///{first}"):
+        with pytest.raises(SchedulerLocked) as info:
+            SchedulerLock(f"sqlite:///{linked}").acquire()
+        assert "another path to the same file" in str(info.value)
+        assert f"pid {os.getpid()}" in str(info.value)
+        assert lock_holder(f"sqlite:///{linked}") is not None
+    assert lock_holder(f"sqlite:///{linked}") is None
+    with SchedulerLock(f"sqlite:///{linked}"):  # released: the other path may take it now
+        pass
+
+
+def test_a_dead_holder_recorded_in_the_database_is_taken_over(tmp_path: Path) -> None:
+    from models.db import make_engine
+    from models.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, url], stdout=subprocess.PIPE,
+                              text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    holder.kill()  # its row stays behind in the database
+    holder.wait(timeout=10)
+    os.link(tmp_path / "h.db", tmp_path / "other.db")
+    with SchedulerLock(f"sqlite:///{tmp_path / 'other.db'}"):
+        pass

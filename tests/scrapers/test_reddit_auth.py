@@ -64,9 +64,11 @@ def test_ratelimit_waits_only_when_nearly_used() -> None:
     limit.observe({"X-Ratelimit-Remaining": b"100.0", "X-Ratelimit-Reset": b"40"}, now=0)
     assert limit.wait_seconds(now=1) == 0
     limit.observe({"X-Ratelimit-Remaining": "3.0", "X-Ratelimit-Reset": "40"}, now=10)
-    assert limit.wait_seconds(now=20) == pytest.approx(30)
+    # until the reset (at 50) plus the safety margin
+    assert limit.wait_seconds(now=20) == pytest.approx(30 + limit.margin)
+    assert limit.wait_seconds(now=51) == pytest.approx(limit.margin - 1)
     assert limit.wait_seconds(now=60) == 0  # the window has passed
     limit.observe({}, now=70)  # no headers: nothing changes
     assert limit.remaining == 3.0
     limit.observe({"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "99999"}, now=0)
-    assert limit.wait_seconds(now=0) == 900  # capped
+    assert limit.wait_seconds(now=0) == 900 + limit.margin  # capped

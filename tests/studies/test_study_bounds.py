@@ -30,3 +30,19 @@ def test_oversized_fields_are_fitted_not_fatal(session: Session) -> None:
     assert len(stored.journal) == 500 and stored.journal.endswith("…")
     assert stored.url is None
     assert len(stored.title) == 5000
+
+
+def test_only_web_urls_are_stored_or_handed_out(session: Session) -> None:
+    from models.study_queries import list_studies
+
+    upsert_study(session, {"pmid": "99000901", "url": "javascript:alert(1)", "title": "A"})
+    upsert_study(session, {"pmid": "99000902", "url": "https://example.org/p", "title": "B"})
+    session.commit()
+    # A row written by an older version (or by hand) is not handed out either.
+    study = session.scalars(select(Study).where(Study.pmid == "99000902")).one()
+    study.url = " JavaScript:alert(2)"
+    session.commit()
+    urls = {s["pmid"]: s["url"] for s in list_studies(session)}
+    assert urls == {"99000901": "https://pubmed.ncbi.nlm.nih.gov/99000901/",
+                    "99000902": "https://pubmed.ncbi.nlm.nih.gov/99000902/"}
+    assert list_studies(session, search="q" * 100_000) == []

@@ -1,0 +1,94 @@
+"""models.bulk: column conversion without per-value Python, PostgreSQL analyse-as-it-grows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import pairwise
+
+import pytest
+from sqlalchemy import JSON, Engine, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models import bulk
+from models.bulk import _convert_column, _UTCDateTimes, analyse_if_grown
+from models.db import session_factory
+from models.entities import Thread
+from models.store import ThreadIn, ensure_source, store_threads
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+DATETIME_COLUMNS = [
+    [T0, T0, T0 + timedelta(microseconds=5), T0],  # all UTC, repeated values
+    [T0.replace(tzinfo=None), datetime(999, 1, 2, 3, 4, 5)],  # naive (stored as UTC)
+    [T0, T0.astimezone(timezone(timedelta(hours=2))), None],  # mixed zones and None
+    [T0.astimezone(timezone(timedelta(hours=-5)))] * 3,  # one other zone
+    [None, None],
+    [],
+]
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()],
+                         ids=["sqlite", "postgresql"])
+@pytest.mark.parametrize("values", DATETIME_COLUMNS)
+def test_datetime_columns_convert_as_the_type_does(dialect: object,
+                                                   values: list[datetime | None]) -> None:
+    proc = _UTCDateTimes(dialect)  # type: ignore[arg-type]
+    expected = [None if v is None else proc.proc(v) for v in values]
+    assert list(_convert_column(values, proc)) == expected
+
+
+def test_json_columns_convert_value_by_value_equivalently() -> None:
+    proc = JSON().bind_processor(sqlite.dialect())
+    assert proc is not None
+    lists = [["oral"], [], None, ["oral"], ["topical", "oral"]]
+    assert _convert_column(lists, proc) == ['["oral"]', "[]", None, '["oral"]',
+                                            '["topical", "oral"]']
+    mixed = [[1, True], [1, 1]]  # equal as tuples, different as JSON: not keyed together
+    assert _convert_column(mixed, proc) == ["[1, true]", "[1, 1]"]
+    dicts = [{"terms": ["a"]}, None, {"terms": ["a"]}]
+    assert _convert_column(dicts, proc) == ['{"terms": ["a"]}', None, '{"terms": ["a"]}']
+
+
+def _items(start: int, n: int) -> list[ThreadIn]:
+    return [{"external_id": f"t{i}", "url": f"https://forum.test/t/{i}", "title": f"T {i}",
+             "created_at": T0 + timedelta(minutes=i)} for i in range(start, start + n)]
+
+
+def test_stored_times_read_back_the_same(engine: Engine) -> None:
+    make = session_factory(engine)
+    with make() as s, s.begin():
+        sid = ensure_source(s, "f", "discourse", "https://forum.test")
+    store_threads(make, sid, _items(0, 3), now=T0)
+    with make() as s:
+        rows = s.query(Thread.created_at, Thread.first_seen_at).order_by(Thread.id).all()
+    assert [r.created_at for r in rows] == [T0 + timedelta(minutes=i) for i in range(3)]
+    assert {r.first_seen_at for r in rows} == {T0}
+
+
+def _analysed_rows(session: Session) -> float:
+    return float(session.execute(text(
+        "SELECT reltuples FROM pg_class WHERE oid = 'thread'::regclass")).scalar_one())
+
+
+def test_postgres_tables_are_analysed_as_they_grow(engine: Engine,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine.dialect.name != "postgresql":
+        with session_factory(engine)() as s:
+            assert analyse_if_grown(s, Thread.__table__) is False  # nothing to do on SQLite
+        return
+    monkeypatch.setattr(bulk, "ANALYSE_FROM", 20)
+    make = session_factory(engine)
+    with make() as s, s.begin():
+        sid = ensure_source(s, "f", "discourse", "https://forum.test")
+    analysed: list[float] = []
+    for start in range(0, 200, 10):
+        store_threads(make, sid, _items(start, 10), now=T0)
+        with make() as s:
+            s.execute(text("SELECT pg_stat_force_next_flush()"))
+            analysed.append(_analysed_rows(s))
+    # never analysed at first, then analysed again each time the table about doubled
+    assert analysed[0] <= 0
+    grown = sorted({x for x in analysed if x > 0})
+    assert grown and grown[0] >= 20
+    assert all(b >= 1.5 * a for a, b in pairwise(grown))
+    assert len(grown) <= 5  # not analysed every batch
