@@ -15,7 +15,7 @@ from aggregator.digest.charts import SvgCharts, chart_data, data_uri
 from aggregator.digest.present import age, safe_url, score_label, study_key
 from aggregator.digest.views import digest_view, post_view
 from hairlink.web.params import NotFound, post_filters, study_id
-from hairlink.web.render import score_chart
+from hairlink.web.render import StudyPages, score_chart
 from models.digest_queries import load_digests
 from models.entities import Source, Treatment
 from models.post_queries import SORTS, count_posts, query_posts
@@ -99,7 +99,7 @@ def study(request: Request) -> HTMLResponse:
         citing_total=view.citing_total, posts=[post_view(p, now) for p in posts],
         page=_page(total, filters.query, len(posts)), values=filters.values, sorts=SORTS,
         path=request.url.path, treatment_options=sorted(data.treatment_mix),
-        sources=sources, filtered=filtered,
+        sources=sources, filtered=filtered, research=view.research, pages=StudyPages(),
         chart=None if chart.empty else data_uri(SvgCharts().svg(chart)))
 
 

@@ -35,6 +35,17 @@ def thread_href(thread_id: int) -> str:
     return f"/threads/{int(thread_id)}"
 
 
+class StudyPages:
+    """Study id -> its web page, as the mapping the digests' research partial reads (in the
+    web view every catalogue study has a page)."""
+
+    def __contains__(self, study_id: object) -> bool:
+        return isinstance(study_id, int)
+
+    def __getitem__(self, study_id: int) -> str:
+        return study_href(f"id:{int(study_id)}")
+
+
 def query_href(path: str, values: Mapping[str, Any], **changes: Any) -> str:
     """`path` with `values` as its query string, `changes` applied, empty values left out."""
     merged = {**values, **changes}

@@ -100,6 +100,8 @@ def test_study_page_sections_filters_sort_and_paging(client: TestClient, corpus:
     assert titles[0] == "Oral vs topical minoxidil after 6 months"  # the citation first
     assert len(titles) == 5 and tree.xpath("//img[@class='chart']/@src")[0].startswith(
         "data:image/svg+xml")
+    assert text_of(tree, "//section[@id='similar']/h2") == ["Similar research 0"]  # digest's
+    assert tree.xpath("//section[@id='references']")  # research sections, shared partial
     tree = page(client, f"/studies/{S1}?treatment=finasteride&sort=score")
     assert text_of(tree, "//h2[@class='related']") == ["Related Community Posts 2 / 2"]
     assert text_of(tree, "//section[@id='related']//div[@class='post-title']") == [
@@ -283,3 +285,19 @@ def test_pages_count_up_to_a_cap(client: TestClient, monkeypatch: pytest.MonkeyP
     assert text_of(tree, "//div[@class='pager']/span") == ["7–7 of 7+"]
     assert tree.xpath("//a[@rel='next']") == []
     assert client.get("/api/posts?limit=2").json()["total"] == 7  # the API counts exactly
+
+
+def test_study_page_shows_the_research_sections(engine: Engine, corpus: Corpus,
+                                                client: TestClient) -> None:
+    from models.entities import SimilarStudy
+
+    s1, s2 = corpus.studies["S1"], corpus.studies["S2"]
+    with session_factory(engine)() as session:
+        session.add(SimilarStudy(study_id=s1, similar_id=s2, rank=1, score=0.5))
+        session.commit()
+    tree = page(client, f"/studies/{S1}")
+    assert text_of(tree, "//section[@id='similar']//li/a") == ["Finasteride 10-year follow-up "
+                                                               "(2012)"]
+    assert tree.xpath("//section[@id='similar']//li/a/@href") == [f"/studies/id:{s2}"]
+    assert page(client, f"/studies/id:{s2}").xpath("//h1")[0].text_content() == (
+        "Finasteride 10-year follow-up")
