@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from aggregator.linker import (
     analyse_thread,
     top_per_study,
 )
+from aggregator.outcomes import OutcomeCues, extract_outcomes
+from aggregator.summaries import summarise
 from aggregator.tagger import Tagger
 from aggregator.topic_pool import SCORE_DIGITS
 
@@ -37,6 +40,8 @@ class RunState:
     changed_cols: np.ndarray
     changed_ids: set[int]
     redo: bool
+    cues: OutcomeCues
+    outcomes: bool = True  # False: skip outcomes and summaries (benchmarks measure them)
 
 
 @dataclass
@@ -50,6 +55,7 @@ class Block:
     t: np.ndarray
     v: np.ndarray
     info: dict[int, tuple[frozenset[str], frozenset[int]]]
+    summaries: dict[int, str | None]  # every tagged thread (None: not computed)
 
     @classmethod
     def merge(cls, parts: list[Block]) -> Block:
@@ -59,16 +65,28 @@ class Block:
                    [r for p in parts for r in p.citation_rows],
                    np.concatenate([p.s for p in parts]), np.concatenate([p.t for p in parts]),
                    np.concatenate([p.v for p in parts]),
-                   {k: v for p in parts for k, v in p.info.items()})
+                   {k: v for p in parts for k, v in p.info.items()},
+                   {k: v for p in parts for k, v in p.summaries.items()})
 
 
 def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> Block:
     """Tag, find citations and score one block of threads (here or in a worker)."""
     analyses = [analyse_thread(run.tagger, t) for t in texts]
     is_changed = np.array([run.redo or a.id in run.changed_ids for a in analyses], dtype=bool)
-    tag_rows = [{"thread_id": a.id, **tag.as_row()}
-                for a, changed in zip(analyses, is_changed, strict=True) if changed
-                for tag in a.tags.values()]
+    tag_rows: list[dict[str, Any]] = []
+    summaries: dict[int, str | None] = {}
+    for text, a, changed in zip(texts, analyses, is_changed, strict=True):
+        if not changed:
+            continue
+        outcomes = extract_outcomes(run.cues, [text.title, text.body, *text.replies],
+                                    a.mentions) if run.outcomes else {}
+        for tag in a.tags.values():
+            outcome = outcomes.get(tag.treatment)
+            tag_rows.append({"thread_id": a.id, **tag.as_row(),
+                             "effect": outcome.effect if outcome else "none",
+                             "side_effects": list(outcome.side_effects) if outcome else []})
+        summaries[a.id] = summarise(text.title, text.body, text.replies,
+                                    Counter(a.norm.split())) if run.outcomes else None
     tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
     citation_rows: list[dict[str, Any]] = []
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
@@ -77,7 +95,7 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
     if len(run.model.studies) and analyses:
         s, t, v = _link_block(run.model, run.settings, analyses, is_changed, run.changed_cols,
                               floor, citation_rows, info)
-    return Block(tag_rows, tagged_ids, citation_rows, s, t, v, info)
+    return Block(tag_rows, tagged_ids, citation_rows, s, t, v, info, summaries)
 
 
 _WORKER_RUN: RunState | None = None

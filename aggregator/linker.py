@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,7 +31,7 @@ from sklearn.preprocessing import normalize
 
 from aggregator.citations import Identifiers, doi_candidates, find_identifiers
 from aggregator.link_types import StudyText, ThreadText
-from aggregator.tagger import Tag, Tagger
+from aggregator.tagger import Mention, Tag, Tagger
 from aggregator.text import content_token, tokens
 from aggregator.topic_pool import trim
 from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
@@ -54,13 +54,14 @@ class ThreadAnalysis:
     tags: dict[str, Tag]
     identifiers: Identifiers
     norm: str = ""
+    mentions: list[Mention] = field(default_factory=list)  # (start, end, treatment)
 
 
 def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
     """Tag a thread and find its identifiers (its words are counted when it is scored)."""
-    tags, norm = tagger.tag_thread(thread.title, thread.body, thread.replies)
+    tags, norm, mentions = tagger.tag_with_mentions(thread.title, thread.body, thread.replies)
     identifiers = find_identifiers("\n".join((thread.title, thread.body, *thread.replies)))
-    return ThreadAnalysis(thread.id, tags, identifiers, norm)
+    return ThreadAnalysis(thread.id, tags, identifiers, norm, mentions)
 
 
 class _TermOfWord(dict[str, int]):

@@ -33,6 +33,7 @@ from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
 from aggregator.link_types import LinkSettings, ThreadText
 from aggregator.linker import StudyModel
+from aggregator.outcomes import OutcomeCues, load_outcome_cues
 from aggregator.similar import update_similar
 from aggregator.tagger import Tagger
 from aggregator.thread_marks import ThreadMarks
@@ -63,6 +64,7 @@ class AggregateStats:
     studies_refilled: int = 0
     lexicon_partial: bool = False  # the lexicon change touched only some threads
     lexicon_threads: int = 0  # threads re-tagged because of it
+    cues_changed: bool = False  # the outcome cue file changed: every tagged thread redone
     similar_updated: int = 0  # studies whose similar research changed
     similar_skipped: bool = False  # nothing similarity reads had changed
     seconds: float = 0.0
@@ -94,7 +96,8 @@ class AggregateStats:
 def aggregate(make_session: Callable[[], Session], *, full: bool = False,
               lexicon: Lexicon | None = None, settings: LinkSettings | None = None,
               progress: Progress | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-              workers: int | None = None) -> AggregateStats:
+              workers: int | None = None, cues: OutcomeCues | None = None,
+              outcomes: bool = True) -> AggregateStats:
     """Tag threads and studies and link them; only what changed unless `full`.
 
     On runs of `PARALLEL_FROM` threads or more, `workers` forked processes tag, find
@@ -102,19 +105,26 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     1 = everything in this process). A study whose kept topic candidates ran out (changed
     threads dropped out of its links and nothing kept can replace them) is relinked
     against every thread in a second pass, so the links always match a full run's.
+
+    Each re-tagged thread also gets its outcomes per treatment (`cues`, default: the
+    packaged cue file; a changed cue file redoes every tagged thread) and its summary;
+    `outcomes=False` skips both (stored as `none` / NULL; for measuring their cost).
     """
     started = time.perf_counter()
     lexicon = lexicon or load_lexicon()
+    cues = cues or load_outcome_cues()
     settings = settings or LinkSettings()
     tagger = Tagger(lexicon)
     workers = workers or min(4, os.cpu_count() or 1)
     stats = AggregateStats(full=full, lexicon_hash=lexicon.version_hash)
-    refill = _aggregate_pass(make_session, tagger, settings, stats, full=full,
-                             progress=progress, batch_size=batch_size, workers=workers)
+    refill = _aggregate_pass(make_session, tagger, cues, settings, stats, full=full,
+                             progress=progress, batch_size=batch_size, workers=workers,
+                             outcomes=outcomes)
     if refill:
         again = AggregateStats(lexicon_hash=lexicon.version_hash)
-        _aggregate_pass(make_session, tagger, settings, again, full=False, progress=progress,
-                        batch_size=batch_size, workers=workers, refilling=True)
+        _aggregate_pass(make_session, tagger, cues, settings, again, full=False,
+                        progress=progress, batch_size=batch_size, workers=workers,
+                        refilling=True, outcomes=outcomes)
         stats.studies_refilled = len(refill)
         stats.threads_scanned += again.threads_scanned
         stats.citation_links += again.citation_links
@@ -133,9 +143,9 @@ def candidates_kept(settings: LinkSettings) -> int:
 
 
 def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
-                    settings: LinkSettings, stats: AggregateStats, *, full: bool,
+                    cues: OutcomeCues, settings: LinkSettings, stats: AggregateStats, *, full: bool,
                     progress: Progress | None, batch_size: int, workers: int,
-                    refilling: bool = False) -> set[int]:
+                    refilling: bool = False, outcomes: bool = True) -> set[int]:
     """One pass of `aggregate`; returns the studies that need relinking from scratch."""
     lexicon = tagger.lexicon
     with make_session() as session, session.begin():
@@ -154,6 +164,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             changed_ids = sorted({*changed_ids, *store.threads_tagged_with(
                 session, delta.treatments), *_threads_with(session, delta, batch_size)})
             stats.lexicon_partial, stats.lexicon_threads = True, len(changed_ids)
+        stats.cues_changed = store.get_meta(session, store.CUES_HASH_KEY) != cues.version_hash
+        if stats.cues_changed and not redo:  # outcomes of every tagged thread are redone
+            changed_ids = sorted({*changed_ids, *store.tagged_thread_ids(session)})
         seeded = [] if redo else store.topic_entries(session)
         floors = {} if redo else store.topic_floors(session)
         total_threads = store.thread_count(session)
@@ -186,7 +199,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
     if progress:
         progress(0, total)
     run = RunState(tagger, model, replace(settings, max_topic_links=pool.limit),
-                    changed_cols, changed_set, redo)
+                    changed_cols, changed_set, redo, cues, outcomes)
     with BlockWorker(run, workers if total >= PARALLEL_FROM else 1) as work, \
             make_session() as session:
         batches = (store.iter_all_threads(session, batch_size) if scan_all
@@ -198,9 +211,10 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
             nonlocal done, info_limit
             store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
                                             block.tag_rows)
+            store.write_summaries(session, block.summaries)
             session.commit()
-            tagged = set(block.tagged_ids)
-            hashes.extend((text.id, h) for text, h in batch if text.id in tagged)
+            summaries = block.summaries
+            hashes.extend((text.id, h) for text, h in batch if text.id in summaries)
             stats.threads_tagged += len(block.tagged_ids)
             stats.thread_treatments += len(block.tag_rows)
             citation_rows.extend(block.citation_rows)
@@ -257,6 +271,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
         store.set_topic_floors(session, plan.floors)
         store.unmark_studies(session, refill)
         store.set_meta(session, store.LEXICON_HASH_KEY, lexicon.version_hash)
+        store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
         store.store_lexicon(session, lexicon.raw)
         stats.topic_links_total = session.scalar(
             select(func.count()).select_from(ThreadStudyLink)

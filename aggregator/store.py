@@ -34,6 +34,7 @@ from models.study_store import study_content_hash
 IN_BATCH = 500  # ids per IN list (well under SQLite's parameter limit)
 LEXICON_HASH_KEY = "aggregator.lexicon_hash"
 LEXICON_KEY = "aggregator.lexicon"  # the lexicon data last used (to see what a change touched)
+CUES_HASH_KEY = "aggregator.outcome_cues_hash"  # the outcome cue file the outcomes came from
 STUDY_TAGS_KEY = "aggregator.study_tags"  # study id -> treatments the aggregator added
 
 
@@ -295,6 +296,19 @@ def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
     """Remember the content hash each thread was aggregated at."""
     for chunk in batched(hashes, 20_000):
         bulk_update(session, Thread.__table__, "id", ["aggregated_hash"], chunk)
+
+
+def write_summaries(session: Session, summaries: dict[int, str | None]) -> None:
+    """Store the summaries of re-tagged threads (None entries: not computed, left alone)."""
+    rows = [(i, s) for i, s in summaries.items() if s is not None]
+    for chunk in batched(rows, 20_000):
+        bulk_update(session, Thread.__table__, "id", ["summary"], chunk)
+
+
+def tagged_thread_ids(session: Session) -> list[int]:
+    """Threads with at least one treatment tag."""
+    return list(session.scalars(select(ThreadTreatment.thread_id).distinct()
+                                .order_by(ThreadTreatment.thread_id)))
 
 
 def mark_studies(session: Session, hashes: dict[int, str]) -> None:

@@ -39,6 +39,8 @@ class Tag:
                 "locations": [loc for loc in LOCATIONS if loc in self.locations]}
 
 
+# An accepted mention: (start, end, treatment id) in the joined text's coordinates.
+Mention = tuple[int, int, str]
 # A match: (start, end, targets) in the original text's coordinates.
 _Match = tuple[int, int, tuple[Target, ...]]
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n")
@@ -124,13 +126,23 @@ class Tagger:
     def tag_thread(self, title: str, body: str = "",
                    replies: Iterable[str] = ()) -> tuple[dict[str, Tag], str]:
         """Tags of a thread and its normalised text (lower-case words and spaces)."""
+        tags, norm, _ = self.tag_with_mentions(title, body, replies)
+        return tags, norm
+
+    def tag_with_mentions(self, title: str, body: str = "", replies: Iterable[str] = (),
+                          ) -> tuple[dict[str, Tag], str, list[Mention]]:
+        """Tags, normalised text and every accepted mention as (start, end, treatment) in
+        the coordinates of `"\n".join((title, body, *replies))`, sorted by start."""
         parts = [title, body, *replies]
         locations = ["title", "body"] + ["replies"] * (len(parts) - 2)
         tags: dict[str, Tag] = {}
-        norm = self._tag_parts(parts, locations, tags)
-        return tags, norm
+        mentions: list[Mention] = []
+        norm = self._tag_parts(parts, locations, tags, mentions)
+        mentions.sort()
+        return tags, norm, mentions
 
-    def _tag_parts(self, parts: list[str], locations: list[str], tags: dict[str, Tag]) -> str:
+    def _tag_parts(self, parts: list[str], locations: list[str], tags: dict[str, Tag],
+                   mentions: list[Mention] | None = None) -> str:
         # Parts are joined by newlines: a newline ends a sentence, so no rule or form cue
         # reaches across parts; a match's part is found from its offset.
         text = "\n".join(parts)
@@ -180,6 +192,8 @@ class Tagger:
             tag.locations.add(locations[0] if single
                               else locations[bisect_right(offsets, match[0]) - 1])
             tag.mentions += 1
+            if mentions is not None:
+                mentions.append((match[0], match[1], target.treatment))
             if target.form:
                 tag.forms.add(target.form)
             formful = formful or target.treatment in self._formful

@@ -1,6 +1,13 @@
-"""Tagging and linking quality on the labelled eval corpus, beside a naive baseline.
+"""Tagging, linking, outcome and summary quality on labelled corpora, beside baselines.
 
-    python benchmarks/quality.py [EVAL_DIR] [--lexicon FILE]
+    python benchmarks/quality.py [EVAL_DIR] [--lexicon FILE] [--cues FILE]
+    python benchmarks/quality.py --outcomes-only [DIR ...] [--real LABELS_DIR]
+
+Outcomes and summaries (`gold_outcomes`, `ref_summary`): effect accuracy and macro-F1,
+side-effect P/R/F1, ROUGE-1/2/L of the summaries and of the lead and TextRank baselines,
+on the eval folder's posts.jsonl and outcomes_posts.jsonl (or each DIR's posts.jsonl), and
+on real forum posts (`--real`: a labels.jsonl joined with ../shared/realdata, see
+`benchmarks/real_outcomes.py`), then pooled.
 
 EVAL_DIR defaults to ../shared/eval relative to the repository. Prints the figures the
 corpus README defines (micro P/R/F1 of tagging, forms, citations; nDCG@6 and P@6 per study)
@@ -13,6 +20,8 @@ the catalogue's reference lists, similar-research nDCG@6 on dev and unseen studi
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +31,13 @@ sys.path.insert(0, str(ROOT))
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
 from aggregator.link_types import DEFAULT_TOPIC_THRESHOLD  # noqa: E402
+from aggregator.outcome_quality import OutcomeScores, evaluate_outcomes  # noqa: E402
+from aggregator.outcomes import load_outcome_cues  # noqa: E402
 from aggregator.quality import evaluate, load_corpus, threshold_sweep  # noqa: E402
+from aggregator.tagger import Tagger  # noqa: E402
 
+OUTCOME_TARGETS = {"effect accuracy": 0.85, "effect macro-F1": 0.75, "side effects F1": 0.80,
+                   "side effects P": 0.85}
 TARGETS = {"tagging F1": 0.95, "tagging P": 0.97, "citations P": 1.0, "citations R": 1.0,
            "nDCG@6": 0.85, "P@6": 0.75}
 
@@ -40,16 +54,127 @@ def _commit() -> str:
         return "unknown"
 
 
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def load_real_posts(labels_dir: Path) -> list[dict] | None:
+    """Labelled real posts: ids and labels from `labels_dir/labels.jsonl`, the text from
+    the recorded listing in ../shared/realdata it names (never copied into the repo).
+    None when that listing is not on this machine."""
+    posts: list[dict] = []
+    listings: dict[str, dict[str, dict]] = {}
+    for label in _read_jsonl(labels_dir / "labels.jsonl"):
+        source = REALDATA / label["source_file"]
+        if not source.exists():
+            return None
+        if label["source_file"] not in listings:
+            listing = json.loads(source.read_text(encoding="utf-8"))
+            listings[label["source_file"]] = {c["data"]["id"]: c["data"]
+                                              for c in listing["data"]["children"]}
+        post = listings[label["source_file"]][label["reddit_id"]]
+        posts.append({"id": label["reddit_id"], "title": post["title"],
+                      "body": html.unescape(post.get("selftext") or ""), "replies": [],
+                      "gold_treatments": label["gold_treatments"],
+                      "gold_outcomes": label["gold_outcomes"],
+                      "ref_summary": label.get("ref_summary")})
+    return posts
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _outcome_rows(name: str, scores: OutcomeScores) -> list[str]:
+    rouge = scores.rouge
+    line = (f"| {name:28} | {scores.pairs:5} | {scores.accuracy:.3f} | {scores.macro_f1:.3f} "
+            f"| {scores.side_precision:.3f} / {scores.side_recall:.3f} / {scores.side_f1:.3f} |")
+    if rouge:
+        line += " " + " | ".join(
+            "/".join(f"{rouge[system][k]:.3f}" for k in ("rouge1", "rouge2", "rougeL"))
+            for system in ("hairlink", "lead", "textrank")) + " |"
+    else:
+        line += " – | – | – |"
+    return [line]
+
+
+def outcome_report(sets: list[tuple[str, list[dict]]], lexicon_path: str | None,
+                   cues_path: str | None) -> int:
+    """Print the outcome and summary table for labelled post sets; 1 if a target missed."""
+    tagger = Tagger(load_lexicon(lexicon_path))
+    cues = load_outcome_cues(cues_path)
+    print(f"outcome cues {cues.version_hash[:12]}, commit {_commit()}\n")
+    print("| corpus                       | pairs | eff. acc | eff. macro-F1 | side P / R / F1 "
+          "| ROUGE-1/2/L hairlink | lead | TextRank |")
+    print("|---|---|---|---|---|---|---|---|")
+    pooled = OutcomeScores()
+    for name, posts in sets:
+        scores = evaluate_outcomes(posts, tagger, cues)
+        pooled = pooled.merged(scores)
+        for line in _outcome_rows(name, scores):
+            print(line)
+    if len(sets) > 1:
+        for line in _outcome_rows("pooled", pooled):
+            print(line)
+    print("\neffect F1 per value (pooled): " + ", ".join(
+        f"{v} {pooled.effect_f1(v):.3f}" for v in ("improved", "no_effect", "mixed", "none")))
+    checks = {"effect accuracy": pooled.accuracy, "effect macro-F1": pooled.macro_f1,
+              "side effects F1": pooled.side_f1, "side effects P": pooled.side_precision}
+    missed = [f"{k} {v:.3f} < {OUTCOME_TARGETS[k]}" for k, v in checks.items()
+              if v < OUTCOME_TARGETS[k]]
+    if pooled.rouge:
+        ours, base = pooled.rouge["hairlink"], pooled.rouge["textrank"]
+        for key in ("rouge1", "rougeL"):
+            if ours[key] < base[key] + 0.04:
+                missed.append(f"{key} {ours[key]:.3f} < TextRank {base[key]:.3f} + 0.04")
+        print(f"summaries: {pooled.summaries}, longest {pooled.max_words} words")
+    print("outcome targets (pooled): " + ("all met" if not missed
+                                          else "MISSED: " + "; ".join(missed)))
+    return 0 if not missed else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("eval_dir", nargs="?", default=str(ROOT.parent / "shared" / "eval"))
+    parser.add_argument("eval_dirs", nargs="*")
     parser.add_argument("--lexicon", help="a user lexicon file merged into the packaged one")
+    parser.add_argument("--cues", help="a user outcome cue file merged into the packaged one")
+    parser.add_argument("--outcomes-only", action="store_true",
+                        help="only outcomes and summaries (no tagging/linking block)")
+    parser.add_argument("--real", help="a folder with labels.jsonl for real posts")
     args = parser.parse_args()
-    eval_dir = Path(args.eval_dir)
-    if not (eval_dir / "posts.jsonl").exists():
-        print(f"no eval corpus at {eval_dir}", file=sys.stderr)
-        return 2
-    lexicon = load_lexicon(args.lexicon)
+    dirs = [Path(d) for d in args.eval_dirs] or [ROOT.parent / "shared" / "eval"]
+    for eval_dir in dirs:
+        if not (eval_dir / "posts.jsonl").exists():
+            print(f"no eval corpus at {eval_dir}", file=sys.stderr)
+            return 2
+    sets: list[tuple[str, list[dict]]] = []
+    for eval_dir in dirs:
+        for name in ("posts.jsonl", "outcomes_posts.jsonl"):
+            if (eval_dir / name).exists():
+                posts = [p for p in _read_jsonl(eval_dir / name) if "gold_outcomes" in p]
+                if posts:
+                    sets.append((f"{eval_dir.name}/{name}", posts))
+    if args.real:
+        real = load_real_posts(Path(args.real))
+        if real is None:
+            print(f"skipping --real {args.real}: the post text ({REALDATA}) is not here",
+                  file=sys.stderr)
+        else:
+            sets.append((f"real:{Path(args.real).name}", real))
+    status = 0
+    if not args.outcomes_only:
+        for eval_dir in dirs:
+            if (eval_dir / "studies.jsonl").exists():
+                status |= linking_report(eval_dir, args.lexicon)
+        print()
+    if sets:
+        status |= outcome_report(sets, args.lexicon, args.cues)
+    return status
+
+
+def linking_report(eval_dir: Path, lexicon_path: str | None) -> int:
+    """Print the tagging and linking block of one eval folder; 1 if a target missed."""
+    lexicon = load_lexicon(lexicon_path)
     result = evaluate(eval_dir, lexicon)
     sys_m, base = result["system"], result["baseline"]
     print(f"eval corpus {eval_dir} ({result['counts']['threads']} threads, "

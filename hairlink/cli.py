@@ -15,6 +15,7 @@ from hairlink.commands import (  # noqa: F401
     posts,
     schedule,
     studies,
+    treatments,
     web,
     worker,
 )

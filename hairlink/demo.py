@@ -37,6 +37,9 @@ from models.entities import (
     ThreadTreatment,
 )
 from models.migrate import upgrade
+from models.post_queries import query_posts
+from models.post_types import PostQuery
+from models.treatment_stats import treatment_stats
 from scrapers.samples import layout
 from scrapers.samples.server import SampleServer
 from scrapers.samples.studies import PUBMED_TERM
@@ -221,10 +224,12 @@ def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
 def stage_aggregate(engine: Engine, config: Config) -> str:
     """Tag treatments and link threads to studies (as `hairlink aggregate`)."""
     from aggregator.link_types import aggregate_settings
+    from aggregator.outcomes import outcome_cues_for
     from aggregator.run import aggregate
 
     lexicon, settings = aggregate_settings(config)
-    return aggregate(session_factory(engine), lexicon=lexicon, settings=settings).summary()
+    return aggregate(session_factory(engine), lexicon=lexicon, settings=settings,
+                     cues=outcome_cues_for(config)).summary()
 
 
 def stage_export(engine: Engine, out: Path, result: DemoResult) -> str:
@@ -281,6 +286,8 @@ def summarise(engine: Engine) -> dict[str, Any]:
             "enriched": session.scalar(select(func.count()).select_from(Study)
                                        .where(Study.tldr.is_not(None))) or 0,
             "crawl_runs": session.scalar(select(func.count()).select_from(CrawlRun)) or 0,
+            "community": [s.as_dict() for s in treatment_stats(session, examples=1)[:6]],
+            "examples": example_posts(session),
             "references": session.scalar(select(func.count()).select_from(StudyReference))
             or 0,
             "references_in_catalogue": session.scalar(
@@ -290,6 +297,13 @@ def summarise(engine: Engine) -> dict[str, Any]:
                 select(func.count(func.distinct(SimilarStudy.study_id)))) or 0,
             "example_study": _example_study(session),
         }
+
+
+def example_posts(session: Session, limit: int = 3) -> list[dict[str, Any]]:
+    """The best-scored threads that report an outcome: title, summary and outcome chips."""
+    posts = query_posts(session, PostQuery(effect="improved", sort="score", limit=limit))
+    posts += query_posts(session, PostQuery(effect="no_effect", sort="score", limit=1))
+    return [{"title": p.title, "summary": p.summary, "outcomes": p.outcomes} for p in posts]
 
 
 def _example_study(session: Session) -> int | None:

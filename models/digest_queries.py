@@ -13,14 +13,32 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
+from models.entities import Reply, Source, Study, Thread, ThreadStudyLink, ThreadTreatment
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
-from models.post_types import Post
+from models.post_types import Post, ReplyRef
 from models.study_queries import treatments_of
 from models.study_references import StudyResearch, research_by_study
 
 # References and citing studies shown per page (the totals count them all).
 RESEARCH_SHOWN = 20
+
+TOP_REPLIES = 2  # replies shown under each post card
+REPLY_CHARS = 400  # of each reply's text
+
+
+@dataclass
+class CommunityReport:
+    """What the threads linked to a study report about one of its treatments."""
+
+    treatment: str
+    threads: int = 0
+    effects: Counter[str] = field(default_factory=Counter)  # improved, no_effect, mixed, none
+    side_effects: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def reported(self) -> int:
+        """Threads reporting an effect on hair."""
+        return sum(self.effects[e] for e in ("improved", "no_effect", "mixed"))
 
 
 @dataclass
@@ -35,6 +53,15 @@ class StudyDigestData:
     months: Counter[str] = field(default_factory=Counter)  # "2025-03" -> linked threads
     treatment_mix: Counter[str] = field(default_factory=Counter)  # treatment -> threads
     research: StudyResearch = field(default_factory=StudyResearch)  # cited, citing, similar
+    # treatment -> what the linked threads report about it (every linked thread counted)
+    community: dict[str, CommunityReport] = field(default_factory=dict)
+
+    @property
+    def community_reports(self) -> list[CommunityReport]:
+        """Reports for the study's treatments (else its threads' three commonest)."""
+        wanted = self.treatments or [t for t, _ in sorted(
+            self.treatment_mix.items(), key=lambda i: (-i[1], i[0]))[:3]]
+        return [self.community[t] for t in wanted if t in self.community]
 
     @property
     def topical_total(self) -> int:
@@ -65,6 +92,7 @@ def load_digests(session: Session, study_ids: Sequence[int],
         _load_chunk(session, chunk, limit, digests)
     posts = [p for d in digests.values() for p in d.posts]
     attach_details(session, posts)
+    attach_top_replies(session, posts)
     for study_id, research in research_by_study(session, list(digests),
                                                 shown=RESEARCH_SHOWN).items():
         digests[study_id].research = research
@@ -85,12 +113,19 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
         digest.related_total += 1
         digest.citing_total += kind == "citation"
         digest.months[f"{created_at.year:04d}-{created_at.month:02d}"] += 1
-    for study_id, treatment_id, count in session.execute(
-            select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id, func.count())
+    for study_id, treatment_id, effect, sides in session.execute(
+            select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
+                   ThreadTreatment.effect, ThreadTreatment.side_effects)
             .join(ThreadTreatment, ThreadTreatment.thread_id == ThreadStudyLink.thread_id)
-            .where(ThreadStudyLink.study_id.in_(ids))
-            .group_by(ThreadStudyLink.study_id, ThreadTreatment.treatment_id)):
-        out[study_id].treatment_mix[treatment_id] = count
+            .where(ThreadStudyLink.study_id.in_(ids))):
+        digest = out[study_id]
+        digest.treatment_mix[treatment_id] += 1
+        report = digest.community.get(treatment_id)
+        if report is None:
+            report = digest.community[treatment_id] = CommunityReport(treatment_id)
+        report.threads += 1
+        report.effects[effect or "none"] += 1
+        report.side_effects.update(sides or [])
     rank = func.row_number().over(
         partition_by=ThreadStudyLink.study_id,
         order_by=link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, ThreadStudyLink.thread_id),
@@ -106,6 +141,25 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
         stmt = stmt.where(ranked.c.rank <= limit)
     for row in session.execute(stmt):
         out[row[0]].posts.append(post_from_row(row[1:]))
+
+
+def attach_top_replies(session: Session, posts: Sequence[Post],
+                       limit: int = TOP_REPLIES) -> None:
+    """Fill `top_replies` of `posts`: their best-scored replies (one query per 900)."""
+    by_id = {p.id: p for p in posts}
+    rank = func.row_number().over(
+        partition_by=Reply.thread_id,
+        order_by=(func.coalesce(Reply.score, 0).desc(), Reply.position, Reply.id)).label("r")
+    for chunk in chunked(list(by_id)):
+        ranked = (select(Reply.thread_id, Reply.score,
+                         func.substr(Reply.body, 1, REPLY_CHARS).label("body"), rank)
+                  .where(Reply.thread_id.in_(chunk)).subquery())
+        for row in session.execute(select(ranked.c.thread_id, ranked.c.score, ranked.c.body)
+                                   .where(ranked.c.r <= limit)
+                                   .order_by(ranked.c.thread_id, ranked.c.r)):
+            if (row.body or "").strip():
+                by_id[row.thread_id].top_replies.append(ReplyRef(score=row.score,
+                                                                 body=row.body))
 
 
 def newest_related(digest: StudyDigestData, limit: int = 20) -> list[Post]:

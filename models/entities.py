@@ -80,6 +80,8 @@ class Thread(Base):
     content_hash: Mapped[str] = mapped_column(String(40))
     # The content hash the aggregator last tagged and linked (None: never aggregated).
     aggregated_hash: Mapped[str | None] = mapped_column(String(40))
+    # What the poster reports or asks and what the replies say (≤ 45 words; aggregator).
+    summary: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship(back_populates="threads")
     replies: Mapped[list[Reply]] = relationship(
@@ -174,7 +176,8 @@ class Treatment(Base):
 
 
 class ThreadTreatment(Base):
-    """A treatment mentioned by a thread: how often, in which forms, and where."""
+    """A treatment mentioned by a thread: how often, in which forms, where, and what the
+    thread reports about it (`effect`: improved | no_effect | mixed | none; side effects)."""
 
     __tablename__ = "thread_treatment"
     __table_args__ = (Index("ix_thread_treatment_treatment", "treatment_id", "thread_id"),)
@@ -188,6 +191,9 @@ class ThreadTreatment(Base):
     mentions: Mapped[int] = mapped_column(Integer, default=1)
     forms: Mapped[list[str]] = mapped_column(JSONType, default=list)
     locations: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Server defaults only: a bulk insert naming some columns must not gain these two.
+    effect: Mapped[str] = mapped_column(String(10), server_default="none")
+    side_effects: Mapped[list[str]] = mapped_column(JSONType, server_default="[]")
 
     thread: Mapped[Thread] = relationship(back_populates="treatments")
     treatment: Mapped[Treatment] = relationship()

@@ -19,6 +19,8 @@ def post_to_dict(post: Post, with_relevance: bool = False) -> dict[str, Any]:
         "num_comments": post.num_comments,
         "created_at": post.created_at.isoformat(),
         "treatments": list(post.treatments),
+        "summary": post.summary,
+        "outcomes": post.outcomes,
         "links": [
             {"study": {"pmid": lk.study.pmid, "doi": lk.study.doi, "pmcid": lk.study.pmcid,
                        "title": lk.study.title},
@@ -32,7 +34,7 @@ def post_to_dict(post: Post, with_relevance: bool = False) -> dict[str, Any]:
 
 
 CSV_FIELDS = ("source", "external_id", "url", "title", "category", "score", "num_comments",
-              "created_at", "treatments", "links", "link_kinds")
+              "created_at", "treatments", "links", "link_kinds", "summary", "outcomes")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -42,6 +44,13 @@ def csv_safe(text: str | None) -> str:
     if not text:
         return ""
     return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def outcomes_cell(outcomes: dict[str, dict[str, Any]]) -> str:
+    """Outcomes in one CSV cell: `minoxidil=improved(shedding,skin);finasteride=none`."""
+    return ";".join(f"{tid}={o['effect']}"
+                    + (f"({','.join(o['side_effects'])})" if o["side_effects"] else "")
+                    for tid, o in outcomes.items())
 
 
 def post_to_csv_row(post: Post, with_relevance: bool = False) -> dict[str, Any]:
@@ -59,6 +68,8 @@ def post_to_csv_row(post: Post, with_relevance: bool = False) -> dict[str, Any]:
         "treatments": ";".join(post.treatments),
         "links": ";".join(lk.study.key for lk in post.links),
         "link_kinds": ";".join(lk.kind for lk in post.links),
+        "summary": csv_safe(post.summary),
+        "outcomes": outcomes_cell(post.outcomes),
     }
     if with_relevance:
         row["relevance"] = "" if post.relevance is None else post.relevance

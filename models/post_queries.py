@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     and_,
+    cast,
     false,
     func,
     literal,
@@ -59,9 +61,33 @@ def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None
     return best[1] if best and best[0] < SELECTIVE_TREATMENT_ROWS else None
 
 
+EFFECT_FILTERS = ("improved", "no_effect", "mixed")
+SIDE_EFFECT_FILTERS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast",
+                       "other")
+
+
+def outcome_condition(q: PostQuery) -> ColumnElement[bool]:
+    """Threads reporting `q.effect` / `q.side_effect` about one of `q.treatments` (any
+    treatment when none is given)."""
+    if q.effect is not None and q.effect not in EFFECT_FILTERS:
+        raise ValueError(f"effect must be one of {', '.join(EFFECT_FILTERS)}, not {q.effect!r}")
+    if q.side_effect is not None and q.side_effect not in SIDE_EFFECT_FILTERS:
+        raise ValueError(f"side effect must be one of {', '.join(SIDE_EFFECT_FILTERS)}, "
+                         f"not {q.side_effect!r}")
+    where: list[ColumnElement[bool]] = [ThreadTreatment.thread_id == Thread.id]
+    if q.treatments:
+        where.append(ThreadTreatment.treatment_id.in_(list(q.treatments)))
+    if q.effect is not None:
+        where.append(ThreadTreatment.effect == q.effect)
+    if q.side_effect is not None:  # a JSON list of fixed words: its text holds '"word"'
+        where.append(cast(ThreadTreatment.side_effects, String)
+                     .like(f'%"{q.side_effect}"%'))
+    return select(ThreadTreatment.thread_id).where(*where).exists()
+
+
 def _only_study(q: PostQuery) -> bool:
     return (q.study_id is not None and q.sort == "relevance" and not q.treatments
-            and not has_search_text(q.search)
+            and not has_search_text(q.search) and q.effect is None and q.side_effect is None
             and all(v is None for v in (q.source, q.category, q.since, q.until, q.min_score)))
 
 
@@ -113,6 +139,8 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], b
             .where(ThreadTreatment.thread_id == Thread.id,
                    ThreadTreatment.treatment_id == treatment)
             .exists())
+    if q.effect is not None or q.side_effect is not None:
+        conditions.append(outcome_condition(q))
     if q.source:
         conditions.append(Thread.source_id.in_(select(Source.id).where(Source.name == q.source)))
     if q.category:

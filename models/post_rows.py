@@ -21,15 +21,15 @@ def post_columns() -> list[Any]:
     """The columns of a thread row that `post_from_row` reads (body cut to an excerpt)."""
     return [Thread.id, Source.name, Source.kind, Thread.external_id, Thread.url, Thread.title,
             Thread.category, Thread.score, Thread.num_comments, Thread.created_at,
-            func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS)]
+            func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS), Thread.summary]
 
 
 def post_from_row(row: Any) -> Post:
     """A `Post` from `post_columns()` followed by relevance and link kind."""
     return Post(id=row[0], source=row[1], source_kind=row[2], external_id=row[3], url=row[4],
                 title=row[5], category=row[6], score=row[7], num_comments=row[8] or 0,
-                created_at=row[9], body_start=row[10] or "",
-                relevance=None if row[11] is None else float(row[11]), link_kind=row[12])
+                created_at=row[9], body_start=row[10] or "", summary=row[11],
+                relevance=None if row[12] is None else float(row[12]), link_kind=row[13])
 
 
 def link_rank(kind: Any, score: Any, thread_id: Any) -> list[Any]:
@@ -44,18 +44,22 @@ def chunked(values: Sequence[int]) -> Iterable[Sequence[int]]:
 
 
 def attach_details(session: Session, posts: Sequence[Post]) -> None:
-    """Fill `treatments` and `links` of `posts`: one query each per 900 posts."""
+    """Fill `treatments`, `outcomes` and `links` of `posts`: one query each per 900 posts."""
     if not posts:
         return
     ids = [p.id for p in posts]
     treatments: dict[int, list[str]] = defaultdict(list)
     links: dict[int, list[PostLink]] = defaultdict(list)
     studies: dict[int, StudyRef] = {}
+    outcomes: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for chunk in chunked(ids):
-        for thread_id, treatment_id in session.execute(
-                select(ThreadTreatment.thread_id, ThreadTreatment.treatment_id)
+        for thread_id, treatment_id, effect, sides in session.execute(
+                select(ThreadTreatment.thread_id, ThreadTreatment.treatment_id,
+                       ThreadTreatment.effect, ThreadTreatment.side_effects)
                 .where(ThreadTreatment.thread_id.in_(chunk))):
             treatments[thread_id].append(treatment_id)
+            outcomes[thread_id][treatment_id] = {"effect": effect or "none",
+                                                 "side_effects": list(sides or [])}
         for row in session.execute(
                 select(ThreadStudyLink.thread_id, ThreadStudyLink.kind, ThreadStudyLink.score,
                        Study.id, Study.pmid, Study.doi, Study.pmcid, Study.title)
@@ -67,5 +71,6 @@ def attach_details(session: Session, posts: Sequence[Post]) -> None:
             links[row[0]].append(PostLink(ref, row[1], float(row[2])))
     for post in posts:
         post.treatments = sorted(treatments.get(post.id, ()))
+        post.outcomes = dict(sorted(outcomes.get(post.id, {}).items()))
         post.links = sorted(links.get(post.id, ()),
                             key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))

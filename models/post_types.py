@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from models.identifiers import study_key
 
@@ -35,6 +36,14 @@ class PostLink:
     score: float
 
 
+@dataclass(frozen=True)
+class ReplyRef:
+    """A top reply of a thread, as a digest card shows it under the post."""
+
+    score: int | None
+    body: str
+
+
 @dataclass
 class Post:
     """One thread as the query API returns it."""
@@ -54,6 +63,10 @@ class Post:
     links: list[PostLink] = field(default_factory=list)
     relevance: float | None = None
     link_kind: str | None = None  # the kind of this post's link to the queried study
+    summary: str | None = None  # what the poster reports and the replies say (aggregator)
+    # treatment -> {"effect": ..., "side_effects": [...]} (what the thread reports)
+    outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    top_replies: list[ReplyRef] = field(default_factory=list)  # loaded by digests only
 
 
 @dataclass
@@ -68,6 +81,9 @@ class PostQuery:
     until: datetime | None = None
     min_score: int | None = None
     search: str | None = None
+    # what the thread reports (about `treatments` when given, else about any treatment)
+    effect: str | None = None  # improved | no_effect | mixed
+    side_effect: str | None = None  # sexual, mood, shedding, skin, cardio, body_hair...
     sort: str = "relevance"
     limit: int | None = 50
     offset: int = 0

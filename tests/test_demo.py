@@ -153,6 +153,22 @@ def test_a_second_run_duplicates_nothing(demo_runs: dict[str, Any]) -> None:
     assert demo_runs["after_second"] == demo_runs["after_first"]
 
 
+def test_demo_shows_summaries_chips_and_community(demo_runs: dict[str, Any]) -> None:
+    output = " ".join(demo_runs["first"].split())
+    assert "What the community reports" in output
+    assert "Example threads (summary and what they report):" in output
+    assert re.search(r"\[minoxidil: (improved|no_effect|mixed)", output)
+    with Session(demo_runs["engine"]) as session:
+        summaries = list(session.scalars(select(Thread.summary)))
+        assert summaries and all(s and len(s.split()) <= 45 for s in summaries)
+        effects = set(session.scalars(select(ThreadTreatment.effect)))
+        assert {"improved", "none"} <= effects
+    page = (demo_runs["out"] / "site").glob("*.html")
+    html = "".join(p.read_text(encoding="utf-8") for p in page)
+    assert "What the community reports" in html and 'class="summary"' in html
+    assert 'class="reply"' in html
+
+
 def test_references_cited_by_and_similar_research_on_every_study_page(
         demo_runs: dict[str, Any]) -> None:
     from scrapers.samples.render_studies import sample_references

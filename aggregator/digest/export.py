@@ -29,7 +29,7 @@ from aggregator.digest.research import (
     research_csv_rows,
     research_json,
 )
-from aggregator.digest.views import DigestView, digest_view
+from aggregator.digest.views import CommunityView, DigestView, digest_view
 from models.config_schema import DIGEST_FORMATS
 from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
@@ -91,12 +91,23 @@ def study_dict(view: DigestView) -> dict[str, Any]:
     }
 
 
+def community_dict(view: CommunityView) -> dict[str, Any]:
+    """One treatment of "What the community reports" as JSON."""
+    return {"treatment": view.treatment, "threads": view.threads, "effects": view.effects,
+            "side_effects": dict(view.side_effects), "line": view.line}
+
+
 def digest_payload(view: DigestView) -> dict[str, Any]:
     """The JSON digest of a study: `{"study": {...}, "related_total": N, "citing_total": C,
-    "shown": S, "posts": [...]}` (posts with `relevance`)."""
+    "shown": S, "community": [...], "posts": [...], ...research}` (posts with `relevance`
+    and their top replies)."""
     posts = [post_to_dict(p.post, with_relevance=True) for p in [*view.citing, *view.topical]]
+    for item, post in zip(posts, [*view.citing, *view.topical], strict=True):
+        item["top_replies"] = [{"score": r.score, "body": r.body}
+                               for r in post.post.top_replies]
     return {"study": study_dict(view), "related_total": view.related_total,
-            "citing_total": view.citing_total, "shown": view.shown, "posts": posts,
+            "citing_total": view.citing_total, "shown": view.shown,
+            "community": [community_dict(c) for c in view.community], "posts": posts,
             **research_json(view.research)}
 
 
@@ -144,6 +155,9 @@ def render_markdown(view: DigestView, **_: Any) -> str:
         paper.append(f"cited by {s.citation_count:,}")
     lines += ["", " · ".join(paper), "",
               f"## Related Community Posts ({view.shown} / {view.related_total})"]
+    if view.community:
+        lines += ["", "### What the community reports", ""]
+        lines += [f"- {md_escape(c.line)}" for c in view.community]
     sections = [("Threads citing this study", view.citing, view.citing_total),
                 ("Threads on the same topic", view.topical, view.topical_total)]
     for heading, posts, total in sections:
@@ -158,8 +172,13 @@ def render_markdown(view: DigestView, **_: Any) -> str:
             lines.append(f"{number}. **{link}** — {details}")
             if post.treatments:
                 lines.append(f"   Treatments: {', '.join(md_escape(t) for t in post.treatments)}")
-            if post.excerpt:
-                lines.append(f"   > {md_escape(post.excerpt)}")
+            if post.outcomes:
+                lines.append("   Reported: " + "; ".join(md_escape(o.label)
+                                                        for o in post.outcomes))
+            if post.summary or post.excerpt:
+                lines.append(f"   > {md_escape(post.summary or post.excerpt)}")
+            for reply in post.replies:
+                lines.append(f"   - {md_escape(reply.score)}: {md_escape(reply.text)}")
     if not view.related_total:
         lines += ["", "No community threads are linked to this study yet."]
     lines += markdown_research(view.research)
@@ -219,8 +238,10 @@ def render_atom(view: DigestView, now: datetime, **_: Any) -> str:
         entry.published(post.created_at)
         entry.updated(post.created_at)
         summary = f"{shown.score_label} · {shown.comments_label} · {shown.community}"
-        if shown.excerpt:
-            summary += f" — {shown.excerpt}"
+        if shown.outcomes:
+            summary += " · " + "; ".join(o.label for o in shown.outcomes)
+        if shown.summary or shown.excerpt:
+            summary += f" — {shown.summary or shown.excerpt}"
         entry.summary(_xml_text(summary))
         if not shown.url:  # Atom wants a link or content: an unsafe URL is not linked
             entry.content(_xml_text(summary), type="text")
@@ -255,7 +276,8 @@ class HtmlRenderer:
                 {"id": "topical", "heading": "Threads on the same topic",
                  "posts": view.topical, "total": view.topical_total},
             ],
-            chart=self.chart(view), research=view.research, pages=self.pages,
+            chart=self.chart(view), community=view.community, research=view.research,
+            pages=self.pages,
             index_href="index.html", generated=now.strftime("%Y-%m-%d %H:%M UTC"))
 
     def index(self, rows: list[dict[str, Any]], now: datetime) -> str:

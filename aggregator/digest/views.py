@@ -22,8 +22,45 @@ from aggregator.digest.present import (
     study_url,
 )
 from aggregator.digest.research import ResearchView, research_view
-from models.digest_queries import StudyDigestData
+from models.digest_queries import CommunityReport, StudyDigestData
 from models.post_types import Post
+
+EFFECT_LABELS = {"improved": "improved", "no_effect": "no effect", "mixed": "mixed"}
+_REPORT_WORDS = {"improved": "report improvement", "no_effect": "no effect", "mixed": "mixed"}
+
+
+@dataclass
+class OutcomeChip:
+    """One treatment's outcome on a post card: "minoxidil: improved · shedding"."""
+
+    treatment: str
+    effect: str  # improved | no_effect | mixed | none
+    side_effects: list[str]
+
+    @property
+    def label(self) -> str:
+        """"treatment: effect · side effect · ..." (no effect word for `none`)."""
+        parts = [EFFECT_LABELS.get(self.effect, ""), *self.side_effects]
+        return f"{self.treatment}: {' · '.join(p for p in parts if p)}"
+
+
+@dataclass
+class ReplyView:
+    """A top reply under a post card."""
+
+    score: str
+    text: str
+
+
+@dataclass
+class CommunityView:
+    """"What the community reports" about one of the study's treatments."""
+
+    treatment: str
+    threads: int
+    effects: dict[str, int]
+    side_effects: list[tuple[str, int]]
+    line: str
 
 
 @dataclass
@@ -42,6 +79,9 @@ class PostView:
     excerpt: str
     relevance: float | None
     post: Post
+    summary: str = ""
+    outcomes: list[OutcomeChip] = field(default_factory=list)  # treatments reporting anything
+    replies: list[ReplyView] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +113,7 @@ class DigestView:
     topical_total: int
     citing: list[PostView] = field(default_factory=list)
     topical: list[PostView] = field(default_factory=list)
+    community: list[CommunityView] = field(default_factory=list)
     research: ResearchView = field(default_factory=ResearchView)  # cited, citing, similar
 
     @property
@@ -97,7 +138,26 @@ def post_view(post: Post, now: datetime) -> PostView:
         excerpt=excerpt(post.body_start),
         relevance=post.relevance,
         post=post,
+        summary=" ".join((post.summary or "").split()),
+        outcomes=[OutcomeChip(t, o.get("effect", "none"), list(o.get("side_effects", [])))
+                  for t, o in post.outcomes.items()
+                  if o.get("effect", "none") != "none" or o.get("side_effects")],
+        replies=[ReplyView(score=score_label(r.score, post.source_kind),
+                           text=excerpt(r.body)) for r in post.top_replies],
     )
+
+
+def community_view(report: CommunityReport) -> CommunityView:
+    """One treatment's counts as a line: "Of 12 threads on minoxidil: 6 report improvement,
+    1 no effect; side effects: shedding 2, skin 1"."""
+    effects = {e: report.effects.get(e, 0) for e in EFFECT_LABELS}
+    sides = sorted(report.side_effects.items(), key=lambda kv: (-kv[1], kv[0]))
+    said = [f"{n} {_REPORT_WORDS[e]}" for e, n in effects.items() if n]
+    line = (f"Of {report.threads} thread{'s' if report.threads != 1 else ''} on "
+            f"{report.treatment}: " + (", ".join(said) if said else "no effect on hair reported"))
+    if sides:
+        line += "; side effects: " + ", ".join(f"{name} {n}" for name, n in sides)
+    return CommunityView(report.treatment, report.threads, effects, sides, line)
 
 
 def study_view(data: StudyDigestData, stem: str | None = None) -> StudyView:
@@ -130,6 +190,7 @@ def digest_view(data: StudyDigestData, now: datetime, stem: str | None = None) -
         topical_total=data.topical_total,
         citing=[post_view(p, now) for p in data.citing],
         topical=[post_view(p, now) for p in data.topical],
+        community=[community_view(r) for r in data.community_reports],
         data=data,
         research=research_view(data.research),
     )

@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from aggregator.link_types import aggregate_settings
+from aggregator.outcomes import outcome_cues_for
 from hairlink.app import app, console, fail, state
 from models.db import session_factory
 from models.migrate import upgrade
@@ -28,7 +29,8 @@ def aggregate(
     config = st.config
     try:
         lexicon, settings = aggregate_settings(config)
-    except ValueError as exc:  # a LexiconError is one
+        cues = outcome_cues_for(config)
+    except ValueError as exc:  # a LexiconError and an OutcomeCueError are ones
         fail(f"configuration error: {exc}", code=2)
     from aggregator.run import aggregate as run_aggregate  # numpy, scipy, scikit-learn
 
@@ -43,7 +45,7 @@ def aggregate(
             bar.update(task, completed=done, total=total)
 
         stats = run_aggregate(make_session, full=full, lexicon=lexicon, settings=settings,
-                              progress=report)
+                              progress=report, cues=cues)
     if fmt == "json":
         typer.echo(json.dumps(stats.as_dict(), indent=2))
         return

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from hairlink.app import app, console, fail
 from hairlink.demo import DEFAULT_OUT, DemoError, DemoResult, run_demo
@@ -32,6 +33,9 @@ def demo(
     except DemoError as exc:
         fail(str(exc))
     console.print(summary_table(result))
+    console.print(community_table(result))
+    for line in example_lines(result):
+        console.print(line, highlight=False, markup=False)
     if result.summary.get("example_study") is not None:
         print_example_research(result)
     if result.index_html is not None:
@@ -52,6 +56,31 @@ def demo(
 def serve_command(result: DemoResult) -> str:
     """The `hairlink serve` command line for the demo's database."""
     return f"hairlink --config {shlex.quote(str(result.config_path))} serve"
+
+
+def community_table(result: DemoResult) -> Table:
+    """"What the community reports": per treatment, reported effects and side effects."""
+    table = Table(title="What the community reports (hairlink treatments)")
+    for column in ("treatment", "threads", "improved", "no effect", "mixed", "side effects"):
+        table.add_column(column, justify="left" if column in ("treatment", "side effects")
+                         else "right")
+    for item in result.summary.get("community", []):
+        effects = item["effects"]
+        table.add_row(Text(item["treatment"]), str(item["threads"]), str(effects["improved"]),
+                      str(effects["no_effect"]), str(effects["mixed"]),
+                      Text(", ".join(f"{k} {v}" for k, v in item["side_effects"].items())))
+    return table
+
+
+def example_lines(result: DemoResult) -> list[str]:
+    """A few threads as cards: title, outcome chips, summary."""
+    lines = ["", "Example threads (summary and what they report):"]
+    for post in result.summary.get("examples", []):
+        chips = "  ".join(f"[{t}: {o['effect']}" + "".join(f" · {s}" for s in o["side_effects"])
+                          + "]" for t, o in post["outcomes"].items() if o["effect"] != "none"
+                          or o["side_effects"])
+        lines += [f"- {post['title']}", f"  {chips}", f"  {post['summary'] or ''}"]
+    return lines
 
 
 def summary_table(result: DemoResult) -> Table:

@@ -96,8 +96,11 @@ def _post_block(number: int, post: PostView) -> Text:
     if post.treatments:
         text.append("\n   ")
         text.append("  ".join(post.treatments), style="cyan")
-    if post.excerpt:
-        text.append(f"\n   {post.excerpt}")
+    if post.outcomes:
+        text.append("\n   ")
+        text.append("  ".join(f"[{o.label}]" for o in post.outcomes), style="green")
+    if post.summary or post.excerpt:
+        text.append(f"\n   {post.summary or post.excerpt}")
     text.append(f"\n   {post.url or '(no safe link)'}", style="blue")
     return text
 
@@ -127,6 +130,9 @@ def render_digest(view: DigestView) -> Group:
                                       f"{view.related_total}", style="bold")]
     sections = [("Threads citing this study", view.citing, view.citing_total),
                 ("Threads on the same topic", view.topical, view.topical_total)]
+    if view.community:
+        parts.append(Text("\nWhat the community reports", style="bold underline"))
+        parts.extend(Text(f"  {c.line}") for c in view.community)
     for heading, posts, total in sections:
         if total:
             parts.append(Text(f"\n{heading} ({len(posts)} / {total})", style="bold underline"))

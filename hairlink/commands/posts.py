@@ -17,7 +17,7 @@ from aggregator.digest.present import age, score_label
 from hairlink.app import app, console, fail, state
 from models.db import session_factory
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
-from models.post_queries import SORTS, query_posts
+from models.post_queries import EFFECT_FILTERS, SIDE_EFFECT_FILTERS, SORTS, query_posts
 from models.post_types import Post, PostQuery
 from models.study_keys import StudyKeyError, StudyNotFound, find_study
 from models.time_specs import BadTimeSpec, parse_time_spec
@@ -63,6 +63,12 @@ def posts(
         "--sort", help="score, new or relevance.")] = "relevance",
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most N posts (0: all).")] = 50,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    effect: Annotated[str | None, typer.Option(
+        "--effect", help="Only threads reporting this effect (improved, no_effect, mixed) "
+        "about --treatment, or about any treatment.")] = None,
+    side_effect: Annotated[str | None, typer.Option(
+        "--side-effect", help="Only threads reporting this side effect (sexual, mood, "
+        "shedding, skin, cardio, body_hair, breast, other).")] = None,
 ) -> None:
     """List threads matching every filter given, with treatments and linked studies."""
     if sort not in SORTS:
@@ -70,8 +76,15 @@ def posts(
     if fmt not in OUTPUT_FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(OUTPUT_FORMATS)}",
                                  param_hint="--format")
+    if effect is not None and effect not in EFFECT_FILTERS:
+        raise typer.BadParameter(f"use one of {', '.join(EFFECT_FILTERS)}",
+                                 param_hint="--effect")
+    if side_effect is not None and side_effect not in SIDE_EFFECT_FILTERS:
+        raise typer.BadParameter(f"use one of {', '.join(SIDE_EFFECT_FILTERS)}",
+                                 param_hint="--side-effect")
     now = datetime.now(UTC)
     query = PostQuery(treatments=[t.strip().lower() for t in treatment or []], source=source,
+                      effect=effect, side_effect=side_effect,
                       category=category, since=time_option(since, "--since", now),
                       until=time_option(until, "--until", now, end_of_day=True),
                       min_score=min_score, search=search, sort=sort, limit=limit or None)

@@ -172,6 +172,8 @@ def test_json_and_csv_shapes(session: Session, corpus: Corpus) -> None:
         "title": "Finasteride 10 year follow-up is out", "category": "Research",
         "score": 1200, "num_comments": 310, "created_at": "2026-10-29T12:00:00+00:00",
         "treatments": ["finasteride"],
+        "summary": None,  # not aggregated: the fixture stores tags only
+        "outcomes": {"finasteride": {"effect": "none", "side_effects": []}},
         "links": [
             {"study": {"pmid": "12345678", "doi": None, "pmcid": "PMC999",
                        "title": "Finasteride 10-year follow-up"}, "kind": "citation",

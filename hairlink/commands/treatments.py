@@ -1,0 +1,86 @@
+"""`hairlink treatments [ID...]`: what the community reports per treatment."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from hairlink.app import app, console, fail, state
+from hairlink.commands.posts import require_schema
+from models.db import session_factory
+from models.treatment_stats import REPORTED_EFFECTS, TreatmentStats, treatment_stats
+
+OUTPUT_FORMATS = ("table", "json", "csv")
+CSV_FIELDS = ("treatment", "name", "threads", "reported", "improved", "no_effect", "mixed",
+              "none", "improved_share", "no_effect_share", "mixed_share", "side_effects",
+              "top_studies")
+_LABELS = {"improved": "improved", "no_effect": "no effect", "mixed": "mixed"}
+
+
+@app.command()
+def treatments(
+    ctx: typer.Context,
+    ids: Annotated[list[str] | None, typer.Argument(
+        help="Treatment ids (default: every treatment some thread discusses).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    examples: Annotated[int, typer.Option(
+        "--examples", min=0, help="Example threads per reported effect.")] = 3,
+) -> None:
+    """Per treatment: threads, reported effects and their shares, side effects, top studies
+    and example threads."""
+    if fmt not in OUTPUT_FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(OUTPUT_FORMATS)}",
+                                 param_hint="--format")
+    wanted = [i.strip().lower() for i in ids or [] if i.strip()]
+    engine = state(ctx).read_engine
+    require_schema(engine)
+    with session_factory(engine)() as session:
+        results = treatment_stats(session, wanted or None, examples=examples)
+    missing = [i for i in wanted if i not in {r.treatment for r in results}]
+    if missing:
+        fail(f"unknown treatment: {', '.join(missing)} (see `hairlink treatments`)")
+    if fmt == "json":
+        typer.echo(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(CSV_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        for item in results:
+            writer.writerow(csv_row(item))
+    else:
+        print_table(results)
+
+
+def csv_row(item: TreatmentStats) -> dict[str, object]:
+    """A flat CSV row: side effects as `name=count;...`, studies as `key=threads;...`."""
+    shares = item.shares
+    return {"treatment": item.treatment, "name": item.name, "threads": item.threads,
+            "reported": item.reported, **item.effects,
+            **{f"{e}_share": round(shares[e], 4) for e in REPORTED_EFFECTS},
+            "side_effects": ";".join(f"{k}={v}" for k, v in item.side_effects.items()),
+            "top_studies": ";".join(f"{s.key}={s.threads}" for s in item.top_studies)}
+
+
+def reported_line(item: TreatmentStats) -> str:
+    """"61 improved (84%), 9 no effect (12%), 3 mixed (4%)" (or "no effects reported")."""
+    shares = item.shares
+    parts = [f"{item.effects[e]} {_LABELS[e]} ({shares[e]:.0%})"
+             for e in REPORTED_EFFECTS if item.effects.get(e)]
+    return ", ".join(parts) or "no effects reported"
+
+
+def print_table(results: list[TreatmentStats]) -> None:
+    """The stats as a Rich table (scraped text is never parsed as markup)."""
+    table = Table(title=f"{len(results)} treatments")
+    for column in ("treatment", "threads", "reported effects", "side effects", "top studies"):
+        table.add_column(column)
+    for item in results:
+        table.add_row(Text(item.treatment), str(item.threads), Text(reported_line(item)),
+                      Text(", ".join(f"{k} {v}" for k, v in item.side_effects.items())),
+                      Text(", ".join(f"{s.key} ({s.threads})" for s in item.top_studies[:3])))
+    console.print(table)

@@ -1,0 +1,169 @@
+"""Outcome extraction on hand-written threads: one test per rule of OUTCOMES.md, cue files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from aggregator.lexicon import load_lexicon
+from aggregator.outcomes import (
+    Outcome,
+    OutcomeCueError,
+    load_outcome_cues,
+    thread_outcomes,
+)
+from aggregator.tagger import Tagger
+
+TAGGER = Tagger(load_lexicon())
+CUES = load_outcome_cues()
+
+
+def outcomes(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, Outcome]:
+    return thread_outcomes(TAGGER, CUES, title, body, list(replies))
+
+
+def effect(title: str, body: str = "", replies: tuple[str, ...] = (),
+           treatment: str = "minoxidil") -> str:
+    return outcomes(title, body, replies)[treatment].effect
+
+
+def sides(title: str, body: str = "", replies: tuple[str, ...] = (),
+          treatment: str = "minoxidil") -> tuple[str, ...]:
+    return outcomes(title, body, replies)[treatment].side_effects
+
+
+def test_first_hand_reports() -> None:
+    assert effect("Update", "Minoxidil regrew my crown in 8 months.") == "improved"
+    assert effect("Update", "Rogaine did nothing for me after a year.") == "no_effect"
+    assert effect("Update", "Finasteride kept my hairline stable for 6 years.",
+                  treatment="finasteride") == "improved"
+    assert effect("Question", "Does minoxidil work for temples?") == "none"
+    assert outcomes("Nothing here", "Just a chat about the weather.") == {}
+
+
+def test_negation_scoping() -> None:
+    assert sides("Fin year one", "Finasteride for a year, zero sides so far.",
+                 treatment="finasteride") == ()
+    assert sides("Min update", "Minoxidil 5%, I didn't shed at all.") == ()
+    assert sides("Min update", "Minoxidil foam made my scalp itchy.") == ("skin",)
+    assert sides("Fin", "On fin 1mg daily. Libido is fine.", treatment="finasteride") == ()
+    # a negated gain is a weak "no effect": it stands alone, but not against a gain
+    assert effect("Min", "On minoxidil a year, no regrowth at all.") == "no_effect"
+    assert effect("Min", "On minoxidil a year: no regrowth, but my crown is stable "
+                  "which was the goal.") == "improved"
+
+
+def test_hypotheticals_and_fears_are_not_reports() -> None:
+    assert sides("Fin?", "I'm scared of brain fog if I start finasteride.",
+                 treatment="finasteride") == ()
+    assert sides("Fin?", "If I get sides on finasteride I will just stop.",
+                 treatment="finasteride") == ()
+    assert effect("Fin?", "Thinking about finasteride, hoping it regrows my temples.",
+                  treatment="finasteride") == "none"
+
+
+def test_studies_and_generalities_are_not_reports() -> None:
+    assert effect("Paper", "The study showed minoxidil regrew hair in 60% of participants."
+                  ) == "none"
+    assert sides("Fin", "Most people on finasteride never get sexual sides.",
+                 treatment="finasteride") == ()
+    assert sides("Min", "Minoxidil can cause a shed in the first weeks.") == ()
+    # a first-person sentence still counts next to a generic word
+    assert sides("Biotin", "I took biotin for a year.", ("The acne from biotin is so common, "
+                                                         "same thing happened to me.",),
+                 treatment="biotin") == ("skin",)
+
+
+def test_attribution_in_multi_treatment_threads() -> None:
+    found = outcomes("Fin vs dut", "Fin did nothing in 18 months, dut turned it around.")
+    assert found["finasteride"].effect == "no_effect"
+    assert found["dutasteride"].effect == "improved"
+    combo = outcomes("Stack", "Fin + min regrew my crown.")
+    assert combo["finasteride"].effect == combo["minoxidil"].effect == "improved"
+    # a heading carries its treatment into the next sentences
+    found = outcomes("Regimen", "Downsides, all from the minoxidil: my ankles got puffy and "
+                     "my eyebrows are getting hairier.\nFinasteride: no issues.")
+    assert found["minoxidil"].side_effects == ("cardio", "body_hair")
+    assert found["finasteride"].side_effects == ()
+
+
+def test_unspecified_sides_depend_on_the_treatment() -> None:
+    assert sides("Quit", "I quit fin after a month because of the sides.",
+                 treatment="finasteride") == ("sexual",)
+    assert sides("Quit", "I quit rosemary oil after a month because of the sides.",
+                 treatment="rosemary_oil") == ("other",)
+
+
+def test_replies_disagreeing_make_it_mixed() -> None:
+    title, body = "Rosemary oil", "Six months of rosemary oil, it did nothing for me."
+    assert effect(title, body, treatment="rosemary_oil") == "no_effect"
+    reply = "My wife used rosemary oil and her shedding stopped within 2 months."
+    assert effect(title, body, (reply,), treatment="rosemary_oil") == "mixed"
+    # a reply without a first-person marker is a comment, not a report
+    assert effect(title, body, ("Massive difference, it looks thicker.",),
+                  treatment="rosemary_oil") == "no_effect"
+
+
+def test_partial_result_by_one_person_is_mixed() -> None:
+    assert effect("7 months sublingual min", "Crown: clearly denser now.\n"
+                  "Temples: worse than when I started.") == "mixed"
+
+
+def test_op_replies_are_the_posters() -> None:
+    body = "Minoxidil for a year, crown is denser."
+    assert effect("Min", body, ("[OP] update: actually the crown is thinner again.",)
+                  ) == "mixed"
+
+
+def test_too_early_and_quoted_speech() -> None:
+    assert effect("Week 2", "Just started minoxidil, no regrowth yet obviously.") == "none"
+    assert effect("Clinic", "The clinic told me minoxidil 'regrows hair in weeks'.") == "none"
+
+
+@pytest.mark.parametrize("body", [
+    "", "https://example.com/minoxidil-results.jpg", "minoxidil 🙂🙂🙂 " * 20,
+    "[b]minoxidil[/b] <script>alert(1)</script> **bold** [url=x]y[/url]",
+    "El minoxidil me funcionó, tengo más pelo. 头发 ミノキシジル",
+])
+def test_bad_input_gives_none(body: str) -> None:
+    found = outcomes("minoxidil", body)
+    assert found["minoxidil"] == Outcome("none", ())
+
+
+def test_long_body_is_fast_and_safe() -> None:
+    body = ("I use minoxidil and rosemary oil daily. " + "lorem ipsum dolor " * 40 + "\n") * 140
+    assert len(body) > 100_000
+    started = time.perf_counter()
+    found = outcomes("Long", body)
+    assert time.perf_counter() - started < 2.0
+    assert found["minoxidil"].effect == "none"
+
+
+def test_malformed_cue_file_names_file_line_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "cues.toml"
+    bad.write_text("[effect]\nimproved = [\"ok\"]\nno_effect = \"not a list\"\n",
+                   encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=r"cues\.toml: line 3: \[effect\] no_effect"):
+        load_outcome_cues(bad)
+    bad.write_text("[side_effects]\nsexual = [\"ok\"]\nhairy = [\"x\"]\n", encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=r"line 3: \[side_effects\] hairy: unknown key"):
+        load_outcome_cues(bad)
+    bad.write_text("[patterns]\nimproved = [\"(unclosed\"]\n", encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=r"line 2: \[patterns\] improved: bad pattern"):
+        load_outcome_cues(bad)
+    bad.write_text("[effect\n", encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=r"cues\.toml: not valid TOML.*line 1"):
+        load_outcome_cues(bad)
+
+
+def test_user_cue_file_extends_the_packaged_one(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.toml"
+    extra.write_text("[effect]\nimproved = [\"hair is lit\"]\n", encoding="utf-8")
+    cues = load_outcome_cues(extra)
+    assert cues.version_hash != CUES.version_hash
+    found = thread_outcomes(TAGGER, cues, "Min", "On minoxidil 5 months, my hair is lit.")
+    assert found["minoxidil"].effect == "improved"
+    assert outcomes("Min", "On minoxidil 5 months, my hair is lit.")["minoxidil"].effect \
+        == "none"

@@ -1,0 +1,73 @@
+"""Thread summaries and the lead / TextRank baselines."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from aggregator.summaries import (
+    MAX_WORDS,
+    clean,
+    lead_summary,
+    summarise,
+    textrank_scores,
+    textrank_summary,
+)
+
+TITLE = "14 months of fin + oral min: crown is covered again"
+BODY = ("Posting for the older guys. I'm 45 and my crown had been thinning since my late 30s. "
+        "Regimen: fin 1mg every morning, oral minoxidil 1.25mg at night, Nizoral twice a week. "
+        "14 months later my crown is covered again and my daughter noticed. "
+        "Downsides: puffy ankles for six weeks and hairier eyebrows.")
+REPLIES = ["Massive difference on the crown!",
+           "Ankle swelling on oral min here too, mine never went away so I dropped the dose.",
+           "good to see someone our age posting"]
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[\w']+", text)}
+
+
+def test_summary_is_short_and_from_the_thread() -> None:
+    summary = summarise(TITLE, BODY, REPLIES)
+    assert len(summary.split()) <= MAX_WORDS
+    assert summary.startswith("Poster: 14 months of fin")
+    assert "Replies:" in summary
+    # extractive: every word comes from the thread (or the two labels)
+    assert words(summary) - words(" ".join([TITLE, BODY, *REPLIES])) <= {"poster", "replies"}
+
+
+def test_summary_without_replies_or_body() -> None:
+    assert summarise("Is oral minoxidil safe for women?") == "Is oral minoxidil safe for women?"
+    assert summarise("Title only", "", []) == "Title only."
+    only_link = summarise("Look at this", "https://example.com/pic.jpg")
+    assert only_link == "Look at this."
+    assert summarise("", "") == ""
+
+
+@pytest.mark.parametrize("body", [
+    "word " * 30_000,
+    "🙂" * 5000,
+    "[quote=\"x\"]quoted text[/quote] [b]bold[/b] **md** [link](https://x.io) <b>html</b>",
+    "El minoxidil me funcionó muy bien. 头发变多了。",
+])
+def test_bad_input_summaries(body: str) -> None:
+    summary = summarise("Thread", body, ["reply " * 200])
+    assert len(summary.split()) <= MAX_WORDS
+    assert "[b]" not in summary and "https://" not in summary and "quoted text" not in summary
+
+
+def test_clean_removes_markup() -> None:
+    assert clean("**Regimen:** [b]fin[/b] and [min](https://x.io) > quoted") == \
+        "Regimen: fin and min > quoted"
+
+
+def test_baselines() -> None:
+    assert lead_summary(TITLE, BODY).split() == f"{TITLE} {BODY}".split()[:MAX_WORDS]
+    summary = textrank_summary(TITLE, BODY, REPLIES)
+    assert 0 < len(summary.split()) <= MAX_WORDS
+    # the sentence sharing the most words with the others ranks first
+    scores = textrank_scores(["fin and min regrew my crown", "my crown regrew on fin and min",
+                              "the weather is nice today"])
+    assert scores[2] < min(scores[0], scores[1])
