@@ -17,9 +17,9 @@ from hairlink.web.params import BadParameter, int_param, post_filters, study_id,
 from models.digest_queries import load_digests
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 from models.post_queries import count_posts, query_posts
-from models.site_queries import treatment_overview
 from models.study_queries import list_studies
 from models.thread_detail import thread_to_dict
+from models.treatment_stats import treatment_stats
 
 MAX_STUDIES = 1000
 DIGEST_LIMIT = 50
@@ -74,9 +74,13 @@ def study(request: Request) -> JSONResponse:
 
 
 def treatments(request: Request) -> JSONResponse:
-    """Every treatment with its thread and study counts."""
+    """What the community reports per treatment, as `hairlink treatments --format json`
+    prints it (`treatment`=ID, repeatable, narrows it; `examples` per effect, default 3)."""
+    examples = int_param(request.query_params, "examples", 3, 0, 20) or 0
     with request.app.state.sessions() as session:
-        return _json(treatment_overview(session))
+        wanted = treatment_ids(session, request.query_params)
+        results = treatment_stats(session, wanted or None, examples=examples)
+    return _json([r.as_dict() for r in results])
 
 
 def thread(request: Request) -> JSONResponse:

@@ -210,8 +210,10 @@ def test_api_studies_treatments_threads_mirror_the_cli(client: TestClient, corpu
     written = json.loads((tmp_path / "d" / "doi-10.1001_jamadermatol.2024.0284.json").read_text())
     assert digest == written and digest["related_total"] == 5
     treatments = client.get("/api/treatments").json()
-    assert treatments[0] == {"id": "minoxidil", "name": "Minoxidil", "category": "drug",
-                             "threads": 4, "studies": 1}
+    assert treatments == cli_json("treatments", "--format", "json")
+    assert treatments[0]["treatment"] == "minoxidil" and treatments[0]["threads"] == 4
+    assert client.get("/api/treatments?treatment=finasteride").json() == cli_json(
+        "treatments", "finasteride", "--format", "json")
     oral = corpus.threads["oral"]
     shown = client.get(f"/api/threads/{oral}").json()
     assert shown == cli_json("thread", str(oral), "--format", "json")
