@@ -16,6 +16,7 @@ from hairlink.commands import (  # noqa: F401
     schedule,
     studies,
     treatments,
+    web,
     worker,
 )
 

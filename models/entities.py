@@ -14,9 +14,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from models.fulltext import create_fulltext, drop_fulltext
 from models.types import JSONType, UTCDateTime
 
 NAMING_CONVENTION = {
@@ -355,3 +357,11 @@ class SimilarStudy(Base):
     )
     rank: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
+
+
+# The full-text index of threads (models.fulltext) lives outside the ORM metadata: created
+# with the tables, dropped before them. Migration 0005fulltext creates it for stored databases.
+event.listen(Base.metadata, "after_create",
+             lambda _target, connection, **_: create_fulltext(connection))
+event.listen(Base.metadata, "before_drop",
+             lambda _target, connection, **_: drop_fulltext(connection))

@@ -11,14 +11,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from models.fulltext import FULLTEXT_TABLES, PG_INDEX
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Tables owned by other libraries in the same database (APScheduler's job store).
 FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
 
 
 def include_name(name: str | None, type_: str, _parents: dict[str, Any]) -> bool:
-    """Leave tables that hairlink does not own out of autogenerate."""
-    return not (type_ == "table" and name in FOREIGN_TABLES)
+    """Leave tables that hairlink does not own, and the full-text objects it keeps outside
+    the ORM metadata (models.fulltext), out of autogenerate."""
+    if type_ == "table":
+        return name not in FOREIGN_TABLES and name not in FULLTEXT_TABLES
+    return not (type_ == "index" and name == PG_INDEX)
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:

@@ -11,7 +11,6 @@ and CSV shapes in `models.post_output`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,45 +19,29 @@ from sqlalchemy import (
     Select,
     String,
     and_,
-    case,
     cast,
+    false,
     func,
     literal,
     literal_column,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Thread, ThreadStudyLink, ThreadTreatment
+from models.fulltext import (
+    has_search_text,
+    pg_condition_and_rank,
+    search_phrases,
+    sqlite_match_ids,
+    sqlite_matches,
+)
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import SORTS, Post, PostQuery
 
 # On SQLite a treatment filter with fewer tagged threads than this drives the query from the
 # thread_treatment index instead of walking the score/date index until enough rows match.
 SELECTIVE_TREATMENT_ROWS = 5000
-
-
-# Bounds on a search: the words used, and each word's length (SQLite refuses LIKE patterns
-# over 50,000 bytes and expression trees deeper than 1,000).
-MAX_SEARCH_TERMS = 20
-MAX_SEARCH_CHARS = 200
-MAX_SEARCH_INPUT = 10_000
-
-
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search_terms(search: str | None) -> list[str]:
-    """The words of a search (quoted phrases kept whole), lower-cased; at most
-    MAX_SEARCH_TERMS of them, each at most MAX_SEARCH_CHARS long (a longer search would
-    only build a query the database refuses)."""
-    if not search:
-        return []
-    terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', search[:MAX_SEARCH_INPUT])]
-    return [t.lower()[:MAX_SEARCH_CHARS] for t in terms if t.strip()][:MAX_SEARCH_TERMS]
 
 
 def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None:
@@ -103,7 +86,7 @@ def outcome_condition(q: PostQuery) -> ColumnElement[bool]:
 
 def _only_study(q: PostQuery) -> bool:
     return (q.study_id is not None and q.sort == "relevance" and not q.treatments
-            and not search_terms(q.search) and q.effect is None and q.side_effect is None
+            and not has_search_text(q.search) and q.effect is None and q.side_effect is None
             and all(v is None for v in (q.source, q.category, q.since, q.until, q.min_score)))
 
 
@@ -135,7 +118,7 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], b
     relevance_order: list[Any] = []
     link_kind: Any = literal(None)
     conditions: list[ColumnElement[bool]] = []
-    stmt_from: Any = Thread
+    stmt_from: Any = Thread.__table__
     if q.study_id is not None:
         stmt_from = Thread.__table__.join(
             ThreadStudyLink.__table__,
@@ -167,19 +150,26 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], b
         conditions.append(Thread.created_at < q.until)
     if q.min_score is not None:
         conditions.append(Thread.score >= q.min_score)
-    terms = search_terms(q.search)
-    if terms:
-        hits: list[Any] = []
-        for term in terms:
-            pattern = _like_pattern(term)
-            in_title = func.lower(Thread.title).like(pattern, escape="\\")
-            in_body = func.lower(Thread.body).like(pattern, escape="\\")
-            conditions.append(or_(in_title, in_body))
-            hits.append(case((in_title, 2), else_=0) + case((in_body, 1), else_=0))
-        if q.study_id is None:
-            relevance = sum(hits[1:], hits[0])
+    searching = has_search_text(q.search)
+    if searching:
+        phrases = search_phrases(q.search)
+        if not phrases:  # nothing searchable (only punctuation): nothing matches
+            conditions.append(false())
+        ranked = q.study_id is None and q.sort == "relevance"  # else no rank is computed
+        if phrases and session.get_bind().dialect.name == "sqlite":
+            if ranked:
+                matches = sqlite_matches(phrases)
+                stmt_from = stmt_from.join(matches, matches.c.rowid == Thread.id)
+                rank: Any = matches.c.rank
+            else:
+                conditions.append(Thread.id.in_(sqlite_match_ids(phrases)))
+        elif phrases:
+            condition, rank = pg_condition_and_rank(phrases)
+            conditions.append(condition)
+        if ranked and phrases:
+            relevance = rank
             relevance_order = [relevance.desc()]
-    if q.study_id is None and not terms and q.treatments and q.sort == "relevance":
+    if q.study_id is None and not searching and q.treatments and q.sort == "relevance":
         relevance = (select(func.coalesce(func.sum(ThreadTreatment.mentions), 0))
                      .where(ThreadTreatment.thread_id == Thread.id,
                             ThreadTreatment.treatment_id.in_(list(q.treatments)))
@@ -234,7 +224,10 @@ def query_posts(session: Session, q: PostQuery) -> list[Post]:
     return posts
 
 
-def count_posts(session: Session, q: PostQuery) -> int:
-    """How many posts match `q` (ignoring its limit and offset)."""
+def count_posts(session: Session, q: PostQuery, cap: int | None = None) -> int:
+    """How many posts match `q` (ignoring its limit and offset); with `cap`, counting stops
+    there (a page can say "10,000+" without visiting every match)."""
     stmt, _, _ = _filtered(session, q)
+    if cap is not None:
+        stmt = stmt.limit(cap)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

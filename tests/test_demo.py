@@ -144,6 +144,8 @@ def test_digest_lists_the_citing_threads_of_a_study_first(demo_runs: dict[str, A
     index_html = Path(demo_runs["out"]) / "site" / "index.html"
     assert index_html.is_file()
     assert str(index_html) in demo_runs["first"].replace("\n", "")
+    config = Path(demo_runs["out"]).resolve() / "hairlink.toml"
+    assert f"browse it: hairlink --config {config} serve" in demo_runs["first"]
 
 
 def test_a_second_run_duplicates_nothing(demo_runs: dict[str, Any]) -> None:

@@ -100,17 +100,23 @@ def community_dict(view: CommunityView) -> dict[str, Any]:
             "side_effects": dict(view.side_effects), "line": view.line}
 
 
-def render_json(view: DigestView, **_: Any) -> str:
-    """`{"study": {...}, "related_total": N, "posts": [...]}` (posts with `relevance`)."""
+def digest_payload(view: DigestView) -> dict[str, Any]:
+    """The JSON digest of a study: `{"study": {...}, "related_total": N, "citing_total": C,
+    "shown": S, "community": [...], "posts": [...], ...research}` (posts with `relevance`
+    and their top replies)."""
     posts = [post_to_dict(p.post, with_relevance=True) for p in [*view.citing, *view.topical]]
     for item, post in zip(posts, [*view.citing, *view.topical], strict=True):
         item["top_replies"] = [{"score": r.score, "body": r.body}
                                for r in post.post.top_replies]
-    payload = {"study": study_dict(view), "related_total": view.related_total,
-               "citing_total": view.citing_total, "shown": view.shown,
-               "community": [community_dict(c) for c in view.community], "posts": posts,
-               **research_json(view.research)}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return {"study": study_dict(view), "related_total": view.related_total,
+            "citing_total": view.citing_total, "shown": view.shown,
+            "community": [community_dict(c) for c in view.community], "posts": posts,
+            **research_json(view.research)}
+
+
+def render_json(view: DigestView, **_: Any) -> str:
+    """The JSON digest (`digest_payload`) as text."""
+    return json.dumps(digest_payload(view), indent=2, ensure_ascii=False) + "\n"
 
 
 def render_csv(view: DigestView, **_: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +22,9 @@ def demo(
     out: Annotated[Path | None, typer.Option(
         "--out", metavar="DIR", help="Directory for the database, config, site and digests "
         "(default: ./hairlink-demo).")] = None,
+    serve: Annotated[bool, typer.Option(
+        "--serve", help="Then serve the web view of the demo database (hairlink serve).")
+                     ] = False,
 ) -> None:
     """Crawl bundled sample forums on loopback, enrich, aggregate, export: all offline."""
     from hairlink.demo import DEFAULT_OUT, DemoError, run_demo
@@ -39,6 +43,23 @@ def demo(
         print_example_research(result)
     if result.index_html is not None:
         console.print(f"open {result.index_html}", highlight=False, markup=False)
+    console.print(f"browse it: {serve_command(result)}", highlight=False, markup=False,
+                  soft_wrap=True)
+    if serve:
+        from hairlink.web.server import serve as run_server
+        from models.db import make_engine, read_only
+
+        engine = make_engine(result.database_url)
+        try:
+            run_server(read_only(engine), announce=lambda line: console.print(
+                line, highlight=False, markup=False))
+        except OSError as exc:
+            fail(f"cannot listen on 127.0.0.1:8080: {exc.strerror or exc}")
+
+
+def serve_command(result: DemoResult) -> str:
+    """The `hairlink serve` command line for the demo's database."""
+    return f"hairlink --config {shlex.quote(str(result.config_path))} serve"
 
 
 def community_table(result: DemoResult) -> Table:

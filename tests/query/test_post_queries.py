@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 import models.post_queries as pq
 from models.entities import Thread
+from models.fulltext import MAX_SEARCH_TERMS, search_phrases
 from models.post_output import post_to_csv_row, post_to_dict
 from models.post_queries import count_posts, query_posts
 from models.post_types import PostQuery
@@ -126,15 +127,41 @@ def test_time_filters(session: Session, corpus: Corpus) -> None:
             parse_time_spec(bad, now=NOW)
 
 
-def test_search_words_phrases_and_wildcards(session: Session, corpus: Corpus) -> None:
-    assert ext(session, search="minox") == ["p1", "r1", "d1", "r4"]  # title hits rank higher
+def test_search_words_phrases_and_prefixes(session: Session, corpus: Corpus) -> None:
+    found = ext(session, search="minox")  # a word matches as a prefix; title hits first
+    assert found[:2] == ["p1", "r1"] and sorted(found[2:]) == ["d1", "r4"]
     assert sorted(ext(session, search="MINOXIDIL foam")) == ["p1", "r1"]
     assert ext(session, search='"year follow-up"') == ["r2"]
     assert ext(session, search='"follow-up year"') == []
-    assert ext(session, search="%") == ["d1"]  # LIKE wildcards are literal
+    assert ext(session, search="%") == []  # nothing searchable matches nothing
+    assert ext(session, search='" AND OR NOT * ( ) : ^') == []  # FTS operators are not passed
     assert ext(session, search="1_0") == []
     assert ext(session, search="100_percent") == ["r4"]
     assert ext(session, search="minox", sort="score") == ["r1", "d1", "r4", "p1"]
+    assert ext(session, search="minox", treatments=["finasteride"]) == ["d1"]
+    assert count_posts(session, PostQuery(search="minox")) == 4
+
+
+def test_huge_search_text_is_capped_not_an_error(session: Session, corpus: Corpus) -> None:
+    assert ext(session, search="minox " * 20_000) != []
+    assert ext(session, search="x" * 100_000) == []
+    assert ext(session, search='"' + "ancient " * 50_000) == ["d2"]  # unclosed quote
+
+
+def test_search_index_follows_inserts_updates_and_deletes(session: Session,
+                                                          corpus: Corpus) -> None:
+    thread = session.get(Thread, corpus.threads["old"])
+    assert thread is not None
+    assert ext(session, search="dutasteride") == []
+    thread.body = "Now on dutasteride mesotherapy."
+    session.commit()
+    assert ext(session, search="dutasteride") == ["d2"]
+    thread.title, thread.body = "Something else", "nothing"
+    session.commit()
+    assert ext(session, search="dutasteride") == []
+    session.delete(session.get(Thread, corpus.threads["keto"]))
+    session.commit()
+    assert ext(session, search="ketoconazole") == []
 
 
 def test_json_and_csv_shapes(session: Session, corpus: Corpus) -> None:
@@ -214,4 +241,4 @@ def test_an_enormous_search_is_bounded_not_a_crash(session: Session, corpus: Cor
     assert ext(session, search=words) == []
     assert ext(session, search="x" * 100_000) == []
     assert ext(session, search="minox " + "y" * 100_000) == []
-    assert len(pq.search_terms(words)) == pq.MAX_SEARCH_TERMS
+    assert len(search_phrases(words)) == MAX_SEARCH_TERMS

@@ -1,0 +1,385 @@
+"""Latency and memory of `hairlink serve` under concurrent load, on a large database.
+
+    python benchmarks/web.py [--threads 1000000] [--db PATH] [--keep]
+                             [--postgres URL] [--clients 8] [--requests 2000]
+                             [--memory-requests 10000]
+
+Builds (or reuses, with --db PATH and --keep) a SQLite database of N threads with varied
+titles and bodies over 3 sources, ~1.6 treatment tags per thread, 1,000 studies and ~100k
+thread-study links: bulk inserts with executemany, the full-text index filled once at the end
+('rebuild') instead of by its triggers row by row. With --postgres URL the same rows are
+copied into that (empty) PostgreSQL database with COPY.
+
+Then it starts `hairlink serve` as a real uvicorn subprocess and runs `--clients` concurrent
+clients (threads, one keep-alive connection each) over a mix of
+- the study page `/studies/pmid:N` for random studies (a few with thousands of links);
+- a filtered posts search `/posts?treatment=T&min_score=S&since=...&sort=score`;
+- with `--search-share F`, that share of full-text searches
+  `/posts?search=WORDS&source=...&sort=relevance` (reported, not a target);
+and prints p50 / p99 / max per kind, the error count, and the server's RSS (psutil) every
+1,000 requests of a `--memory-requests` run (target: flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import psutil
+from alembic import command
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.query import CATEGORIES, CHOICES, N_STUDIES, RARE, TREATMENTS, WEIGHTS, _ts
+from models.db import make_engine, normalise_url
+from models.entities import Base
+from models.fulltext import create_fulltext, drop_fulltext, rebuild_fulltext
+from models.migrate import alembic_config, upgrade
+
+WORDS = [
+    "minoxidil", "finasteride", "dutasteride", "shedding", "regrowth", "crown", "temples",
+    "hairline", "progress", "month", "year", "dose", "topical", "oral", "foam", "tablet",
+    "microneedling", "derma", "roller", "ketoconazole", "shampoo", "side", "effects", "libido",
+    "brain", "fog", "results", "thicker", "thinner", "density", "vertex", "photos", "update",
+    "question", "study", "trial", "doctor", "dermatologist", "transplant", "graft", "rosemary",
+    "oil", "caffeine", "biotin", "zinc", "iron", "vitamin", "spironolactone", "women", "men",
+    "norwood", "diffuse", "miniaturisation", "sebum", "itch", "dandruff", "inflammation", "prp",
+    "exosomes", "laser", "cap",
+]
+TARGETED = ("study", "posts filtered")  # the issue's targets; full-text search is reported
+TABLES = ("source", "treatment", "thread", "thread_treatment", "study", "thread_study_link")
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def generate(path: Path, n_threads: int, seed: int = 11) -> None:
+    """The schema from SQLAlchemy, rows with executemany, the FTS index rebuilt at the end."""
+    engine = make_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        drop_fulltext(conn)  # no per-row triggers while bulk loading
+    engine.dispose()
+    rng = random.Random(seed)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=OFF")
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    started = time.perf_counter()
+    sentences = [_sentence(rng, rng.randrange(6, 16)) for _ in range(400)]
+    titles = [_sentence(rng, rng.randrange(3, 9))[:-1] for _ in range(5000)]
+    with con:
+        con.executemany(
+            "INSERT INTO source (id, name, kind, base_url, created_at) VALUES (?,?,?,?,?)",
+            [(1, "tressless", "reddit", "https://oauth.reddit.com", _ts(now)),
+             (2, "hairlosstalk", "xenforo", "https://hlt.example", _ts(now)),
+             (3, "hairloss-forum", "phpbb", "https://phpbb.example", _ts(now))])
+        con.executemany("INSERT INTO treatment (id, name, category) VALUES (?,?,?)",
+                        [(t, t.replace("_", " ").title(), "drug") for t in TREATMENTS])
+        batch: list[tuple[object, ...]] = []
+        for i in range(1, n_threads + 1):
+            src = 1 + (i % 3)
+            created = now - timedelta(seconds=rng.randrange(0, 4 * 365 * 86400))
+            score = None if src == 3 else int(rng.paretovariate(1.2)) - 1
+            body = " ".join(rng.choices(sentences, k=rng.randrange(1, 6)))
+            batch.append((i, src, f"t{i}", f"https://forum.example/t/{i}",
+                          f"{rng.choice(titles)} #{i}", body, rng.choice(CATEGORIES), score,
+                          rng.randrange(0, 200), _ts(created), _ts(now), _ts(now), "0" * 40))
+            if len(batch) == 50_000:
+                _insert(con, "thread", batch)
+                batch = []
+        if batch:
+            _insert(con, "thread", batch)
+        tags: list[tuple[object, ...]] = []
+        for i in range(1, n_threads + 1):
+            k = rng.choice((0, 1, 1, 2, 2, 3))
+            for treatment in set(rng.choices(CHOICES, WEIGHTS, k=k)):
+                tags.append((i, treatment, rng.randrange(1, 5), "[]", '["body"]'))
+            if i % 10_007 == 0:
+                tags.append((i, RARE, 1, "[]", '["title"]'))
+            if len(tags) >= 100_000:
+                _insert(con, "thread_treatment", tags)
+                tags = []
+        if tags:
+            _insert(con, "thread_treatment", tags)
+        con.executemany(
+            "INSERT INTO study (id, pmid, doi, title, authors, journal, pub_year, abstract,"
+            " tldr, mesh_terms, publication_types, created_at, updated_at, content_hash)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(s, str(30_000_000 + s), f"10.1000/bench.{s}", f"Study {s}: {rng.choice(titles)}",
+              '["A. Author", "B. Author"]', "J Bench", 2000 + s % 26,
+              " ".join(rng.choices(sentences, k=8)), rng.choice(sentences), "[]", "[]",
+              _ts(now), _ts(now), "") for s in range(1, N_STUDIES + 1)])
+        con.executemany("INSERT INTO study_treatment (study_id, treatment_id) VALUES (?,?)",
+                        [(s, rng.choice(CHOICES)) for s in range(1, N_STUDIES + 1)])
+        links: dict[tuple[int, int], tuple[object, ...]] = {}
+        for s in range(1, N_STUDIES + 1):
+            for _ in range(min(int(rng.paretovariate(0.8) * 20), 2000) if s > 1 else 5000):
+                thread = rng.randrange(1, n_threads + 1)
+                kind = "citation" if rng.random() < 0.05 else "topic"
+                links[(thread, s)] = (thread, s, kind, round(rng.random(), 4), "{}")
+                if len(links) > 100_000 + s * 200:
+                    break
+        _insert(con, "thread_study_link", list(links.values()))
+    con.close()
+    engine = make_engine(f"sqlite:///{path}")
+    fts_started = time.perf_counter()
+    with engine.begin() as conn:
+        create_fulltext(conn)
+        rebuild_fulltext(conn)
+        conn.exec_driver_sql("ANALYZE")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.stamp(cfg, "head")
+    engine.dispose()
+    print(f"generated {n_threads:,} threads, {len(links):,} links in "
+          f"{time.perf_counter() - started:.1f} s (full-text rebuild "
+          f"{time.perf_counter() - fts_started:.1f} s) -> {path}", flush=True)
+
+
+_COLUMNS = {
+    "thread": ("id", "source_id", "external_id", "url", "title", "body", "category", "score",
+               "num_comments", "created_at", "first_seen_at", "last_seen_at", "content_hash"),
+    "thread_treatment": ("thread_id", "treatment_id", "mentions", "forms", "locations"),
+    "thread_study_link": ("thread_id", "study_id", "kind", "score", "evidence"),
+}
+
+
+def _insert(con: sqlite3.Connection, table: str, rows: list[tuple[object, ...]]) -> None:
+    columns = _COLUMNS[table]
+    con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                    f"({', '.join('?' * len(columns))})", rows)
+
+
+def copy_to_postgres(sqlite_path: Path, url: str) -> None:
+    """The generated rows into an empty PostgreSQL database (schema by the migrations,
+    full-text index created after the load), with COPY."""
+    import psycopg
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        drop_fulltext(conn)
+    engine.dispose()
+    started = time.perf_counter()
+    src = sqlite3.connect(sqlite_path)
+    dsn = normalise_url(url).replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn) as pg:
+        for table in TABLES:
+            columns = [r[1] for r in src.execute(f"PRAGMA table_info({table})")]
+            with pg.cursor() as cur, cur.copy(
+                    f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in src.execute(f"SELECT {', '.join(columns)} FROM {table}"):
+                    copy.write_row(row)
+        with pg.cursor() as cur:
+            for table in TABLES:
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))" if table in (
+                                "source", "thread", "study") else "SELECT 1")
+        pg.commit()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        create_fulltext(conn)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()
+    print(f"copied into PostgreSQL in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+# --------------------------------------------------------------------------- load
+
+
+def start_server(db_url: str) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "HAIRLINK_DATABASE_URL": db_url, "COLUMNS": "200"}
+    env.pop("HAIRLINK_CONFIG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "hairlink", "serve", "--port", "0"],
+                            cwd=tempfile.gettempdir(), env=env, stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    found = re.search(r"http://(127\.0\.0\.1:\d+)/", line)
+    if not found:
+        proc.kill()
+        raise SystemExit(f"server did not start: {line!r}")
+    return proc, found.group(1)
+
+
+def request_paths(rng: random.Random, n_studies: int, search_share: float
+                  ) -> Iterator[tuple[str, str]]:
+    """An endless mix: (kind, path) of study pages (half), filtered posts searches and,
+    `search_share` of the time, full-text searches."""
+    common = ["minoxidil", "finasteride", "ketoconazole", "microneedling", "dutasteride"]
+    while True:
+        roll = rng.random()
+        if roll < search_share:
+            words = " ".join(rng.sample(WORDS, 2))
+            yield "posts search", "/posts?" + urlencode([
+                ("search", words), ("source", rng.choice(["tressless", "hairlosstalk"])),
+                ("sort", "relevance")], quote_via=quote)
+        elif roll < 0.5 + search_share / 2:
+            study = 1 if rng.random() < 0.05 else rng.randrange(1, n_studies + 1)
+            params = {} if rng.random() < 0.6 else {"sort": rng.choice(["score", "new"])}
+            path = f"/studies/pmid:{30_000_000 + study}"
+            yield "study", path + ("?" + urlencode(params) if params else "")
+        else:
+            yield "posts filtered", "/posts?" + urlencode([
+                ("treatment", rng.choice(common)), ("min_score", rng.choice([5, 20, 100])),
+                ("since", rng.choice(["2025-01-01", "365d", "2024-06-01"])),
+                ("sort", "score")])
+
+
+def load(host: str, paths: list[tuple[str, str]], clients: int
+         ) -> tuple[dict[str, list[float]], int, float]:
+    """Run `paths` over `clients` threads with keep-alive connections; latencies (ms) per
+    kind, error count, wall seconds."""
+    latencies: dict[str, list[float]] = {}
+    errors = 0
+    lock = threading.Lock()
+    queue = iter(paths)
+
+    def worker() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection(host, timeout=60)
+        while True:
+            with lock:
+                item = next(queue, None)
+            if item is None:
+                break
+            kind, path = item
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read()
+                ok = response.status == 200 and body.rstrip().endswith(b"</html>")
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(host, timeout=60)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.setdefault(kind, []).append(elapsed)
+                errors += not ok
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors, time.perf_counter() - started
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def run_load(label: str, db_url: str, clients: int, requests: int, memory_requests: int,
+             n_studies: int, search_share: float) -> bool:
+    proc, host = start_server(db_url)
+    server = psutil.Process(proc.pid)
+    rng = random.Random(3)
+    mix = request_paths(rng, n_studies, search_share)
+    ok = True
+    try:
+        load(host, [next(mix) for _ in range(200)], clients)  # warm-up
+        cpu_before = sum(server.cpu_times()[:2])
+        latencies, errors, wall = load(host, [next(mix) for _ in range(requests)], clients)
+        cpu_ms = (sum(server.cpu_times()[:2]) - cpu_before) / requests * 1000
+        print(f"\n{label}: {requests} requests, {clients} clients, {wall:.1f} s "
+              f"({requests / wall:.0f} req/s), errors: {errors}; server CPU {cpu_ms:.1f} ms a "
+              f"request; load average {os.getloadavg()[0]:.2f} (2 cores)")
+        print(f"  {'kind':16} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}   target "
+              f"p50 <= 50, p99 <= 250")
+        for kind, values in sorted(latencies.items()):
+            p50, p99 = statistics.median(values), pct(values, 99)
+            verdict = "ok" if p50 <= 50 and p99 <= 250 else "MISSED"
+            if kind in TARGETED:
+                ok &= verdict == "ok"
+            else:
+                verdict += " (reported, not a target)"
+            print(f"  {kind:16} {len(values):>6} {p50:>8.1f} {p99:>8.1f} {max(values):>8.1f}"
+                  f"   {verdict}")
+        ok &= errors == 0
+        if memory_requests:
+            rss = [server.memory_info().rss / 2**20]
+            done, mem_errors = 0, 0
+            while done < memory_requests:
+                step = min(1000, memory_requests - done)
+                _, step_errors, _ = load(host, [next(mix) for _ in range(step)], clients)
+                mem_errors += step_errors
+                done += step
+                rss.append(server.memory_info().rss / 2**20)
+                print(f"  after {done:,} requests: RSS {rss[-1]:.1f} MiB, errors "
+                      f"{mem_errors}; load average {os.getloadavg()[0]:.2f}", flush=True)
+            growth = rss[-1] - rss[1]
+            print(f"  RSS MiB every 1,000 of {memory_requests:,} requests: "
+                  + " ".join(f"{r:.0f}" for r in rss)
+                  + f"; growth after the first 1,000: {growth:+.1f} MiB; errors: {mem_errors}")
+            ok &= mem_errors == 0 and growth < 0.1 * rss[1] + 10
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, help="SQLite file to build or reuse")
+    parser.add_argument("--keep", action="store_true", help="keep a generated database")
+    parser.add_argument("--postgres", help="also run on this empty PostgreSQL database")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--memory-requests", type=int, default=10_000)
+    parser.add_argument("--search-share", type=float, default=0.0,
+                        help="share of full-text searches in the mix (not a target; the "
+                        "generated text has a 61-word vocabulary, so two words match ~15%% "
+                        "of all threads)")
+    args = parser.parse_args()
+    tmp = None
+    if args.db is None:
+        tmp = Path(tempfile.mkdtemp(prefix="hairlink-web-bench-"))
+        args.db = tmp / "web.db"
+    if not args.db.exists():
+        generate(args.db, args.threads)
+    else:
+        print(f"reusing {args.db}")
+    sqlite_url = f"sqlite:///{args.db.resolve()}"
+    with sqlite3.connect(args.db) as con:
+        threads = con.execute("SELECT max(id) FROM thread").fetchone()[0]
+    ok = run_load(f"SQLite, {threads:,} threads", sqlite_url, args.clients, args.requests,
+                  args.memory_requests, N_STUDIES, args.search_share)
+    if args.postgres:
+        copy_to_postgres(args.db, args.postgres)
+        ok &= run_load(f"PostgreSQL, {threads:,} threads", args.postgres, args.clients,
+                       args.requests, args.memory_requests, N_STUDIES, args.search_share)
+    if tmp is not None and not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    elif tmp is not None:
+        print(f"kept {args.db}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

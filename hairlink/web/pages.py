@@ -1,0 +1,173 @@
+"""The HTML pages: each reads through the query functions of `models` (and the digest views
+of `aggregator.digest`) and renders a template. No page writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from aggregator.digest.charts import SvgCharts, chart_data, data_uri
+from aggregator.digest.present import age, safe_url, score_label, study_key
+from aggregator.digest.views import digest_view, post_view
+from hairlink.web.params import NotFound, post_filters, study_id
+from hairlink.web.render import StudyPages, score_chart
+from models.digest_queries import load_digests
+from models.entities import Source, Treatment
+from models.post_queries import SORTS, count_posts, query_posts
+from models.post_types import PostQuery
+from models.site_queries import (
+    most_discussed_studies,
+    source_activity,
+    treatment_overview,
+    treatment_profile,
+)
+from models.study_queries import study_select
+from models.thread_detail import ThreadDetail, thread_detail
+
+T = TypeVar("T")
+HOME_THREADS = 10
+HOME_STUDIES = 10
+TREATMENT_STUDIES = 50
+# Pages count matches up to here ("1–50 of 200+"); the API's `total` is exact.
+COUNT_CAP = 200
+
+
+def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    env = request.app.state.templates
+    return HTMLResponse(env.get_template(template).render(**context), status_code=status)
+
+
+def _source_names(request: Request, session: Any) -> list[str]:
+    return cached(request, ("sources",), lambda: list(
+        session.scalars(select(Source.name).order_by(Source.name))))
+
+
+def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()` memoised for the app's cache time (whole-table aggregates only)."""
+    return request.app.state.cache.get(key, compute)  # type: ignore[no-any-return]
+
+
+def _page(counted: int, query: PostQuery, shown: int) -> dict[str, Any]:
+    """Paging figures from a count capped at COUNT_CAP and the posts shown."""
+    limit = query.limit or 1
+    capped = counted >= COUNT_CAP
+    total = max(counted, query.offset + shown)
+    return {"total": total, "total_label": f"{total:,}+" if capped else f"{total:,}",
+            "offset": query.offset, "limit": limit,
+            "first": query.offset + 1 if shown else 0,
+            "last": query.offset + shown,
+            "prev": max(query.offset - limit, 0) if query.offset > 0 else None,
+            "next": query.offset + limit
+            if shown == limit and (query.offset + limit < total or capped) else None}
+
+
+def home(request: Request) -> HTMLResponse:
+    """Search box, treatments with thread counts, most discussed studies, latest threads."""
+    now = datetime.now(UTC)
+    with request.app.state.sessions() as session:
+        treatments = cached(request, ("treatments",), lambda: treatment_overview(session))
+        studies = cached(request, ("discussed", HOME_STUDIES),
+                         lambda: most_discussed_studies(session, HOME_STUDIES))
+        latest = query_posts(session, PostQuery(sort="new", limit=HOME_THREADS))
+    return _render(request, "home.html.j2", treatments=treatments, studies=studies,
+                   latest=[post_view(p, now) for p in latest])
+
+
+def study(request: Request) -> HTMLResponse:
+    """A study's digest, live: the study, TLDR, abstract, chart, and its related threads
+    filtered, sorted and paged."""
+    now = datetime.now(UTC)
+    with request.app.state.sessions() as session:
+        sid = study_id(session, request.path_params["key"])
+        filters = post_filters(session, request.query_params, now, study=sid)
+        data = cached(request, ("digest", sid), lambda: load_digests(session, [sid], limit=0)[0])
+        view = digest_view(data, now)
+        posts = query_posts(session, filters.query)
+        filtered = filters.query.sort != "relevance" or any(
+            v for k, v in filters.values.items() if k not in ("sort", "limit", "offset"))
+        total = (count_posts(session, filters.query, cap=COUNT_CAP) if filtered
+                 else data.related_total)
+        sources = _source_names(request, session)
+    chart = chart_data(data.months, data.treatment_mix)
+    return _render(
+        request, "study.html.j2", study=view.study, related_total=view.related_total,
+        citing_total=view.citing_total, posts=[post_view(p, now) for p in posts],
+        page=_page(total, filters.query, len(posts)), values=filters.values, sorts=SORTS,
+        path=request.url.path, treatment_options=sorted(data.treatment_mix),
+        sources=sources, filtered=filtered, research=view.research, pages=StudyPages(),
+        chart=None if chart.empty else data_uri(SvgCharts().svg(chart)))
+
+
+def treatment(request: Request) -> HTMLResponse:
+    """A treatment: its community statistics, its studies, its threads (paged, filtered)."""
+    now = datetime.now(UTC)
+    treatment_id = request.path_params["treatment_id"]
+    with request.app.state.sessions() as session:
+        stats = cached(request, ("profile", treatment_id),
+                       lambda: treatment_profile(session, treatment_id))
+        if stats is None:
+            raise NotFound(f"no treatment {treatment_id[:60]!r}")
+        filters = post_filters(session, request.query_params, now, default_sort="score")
+        filters.query.treatments = list(dict.fromkeys([treatment_id, *filters.query.treatments]))
+        posts = query_posts(session, filters.query)
+        total = count_posts(session, filters.query, cap=COUNT_CAP)
+        studies = [{"key": study_key(s), "title": s.title, "journal": s.journal,
+                    "year": s.pub_year}
+                   for s in session.scalars(study_select(treatment_id).limit(TREATMENT_STUDIES))]
+        sources = _source_names(request, session)
+    return _render(request, "treatment.html.j2", stats=stats, studies=studies,
+                   posts=[post_view(p, now) for p in posts],
+                   page=_page(total, filters.query, len(posts)),
+                   values=filters.values, sorts=SORTS, path=request.url.path,
+                   sources=sources)
+
+
+def thread(request: Request) -> HTMLResponse:
+    """A thread: title, link to the original, stats, replies, score history, treatments and
+    linked studies with the link kind and evidence."""
+    now = datetime.now(UTC)
+    detail = load_thread(request)
+    return _render(request, "thread.html.j2", thread=detail, url=safe_url(detail.url),
+                   score=score_label(detail.score, detail.source_kind),
+                   age=age(detail.created_at, now), chart=score_chart(detail.history),
+                   reply_ages=[age(r.created_at, now) if r.created_at else ""
+                               for r in detail.replies])
+
+
+def load_thread(request: Request) -> ThreadDetail:
+    """The thread of the `thread_id` path parameter; NotFound when there is none."""
+    thread_id = request.path_params["thread_id"]
+    detail = None
+    if 0 < thread_id < 2**63:
+        with request.app.state.sessions() as session:
+            detail = thread_detail(session, thread_id)
+    if detail is None:
+        raise NotFound(f"no thread with id {thread_id}")
+    return detail
+
+
+def posts(request: Request) -> HTMLResponse:
+    """`hairlink posts` as a page: every filter and sort as a query parameter, paged, with
+    CSV and JSON downloads of the same query."""
+    now = datetime.now(UTC)
+    with request.app.state.sessions() as session:
+        filters = post_filters(session, request.query_params, now)
+        found = query_posts(session, filters.query)
+        total = count_posts(session, filters.query, cap=COUNT_CAP)
+        treatments = list(session.scalars(select(Treatment.id).order_by(Treatment.id)))
+        sources = _source_names(request, session)
+    return _render(request, "posts.html.j2", posts=[post_view(p, now) for p in found],
+                   page=_page(total, filters.query, len(found)), values=filters.values, sorts=SORTS,
+                   path=request.url.path, treatments=treatments, sources=sources)
+
+
+def sources(request: Request) -> HTMLResponse:
+    """Each stored source with its thread count and its last crawl runs."""
+    with request.app.state.sessions() as session:
+        rows = source_activity(session)
+    return _render(request, "sources.html.j2", sources=rows)

@@ -1,0 +1,175 @@
+"""One thread in full: its row, stored replies, score history, treatments and study links.
+
+`thread_detail` serves both `hairlink thread ID` and the web thread page; `thread_to_dict`
+is the JSON shape both print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.entities import (
+    Reply,
+    ScoreSnapshot,
+    Source,
+    Study,
+    Thread,
+    ThreadStudyLink,
+    ThreadTreatment,
+    Treatment,
+)
+from models.post_types import StudyRef
+
+MAX_SNAPSHOTS = 500  # the newest ones; a score history chart needs no more
+
+
+@dataclass(frozen=True)
+class ReplyRow:
+    """A stored reply."""
+
+    external_id: str
+    body: str
+    score: int | None
+    created_at: datetime | None
+    position: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A thread's score and reply count at one observation."""
+
+    observed_at: datetime
+    score: int | None
+    num_comments: int
+
+
+@dataclass(frozen=True)
+class TreatmentMention:
+    """A treatment a thread mentions: how often, in which forms, where."""
+
+    id: str
+    name: str
+    mentions: int
+    forms: list[str]
+    locations: list[str]
+
+
+@dataclass(frozen=True)
+class StudyLinkRow:
+    """A thread's link to a study, with the evidence the linker kept."""
+
+    study: StudyRef
+    kind: str
+    score: float
+    evidence: dict[str, Any]
+
+
+@dataclass
+class ThreadDetail:
+    """Everything stored about one thread."""
+
+    id: int
+    source: str
+    source_kind: str
+    external_id: str
+    url: str
+    title: str
+    body: str
+    category: str | None
+    score: int | None
+    num_comments: int
+    created_at: datetime
+    edited_at: datetime | None
+    last_activity_at: datetime | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    replies: list[ReplyRow] = field(default_factory=list)
+    history: list[Snapshot] = field(default_factory=list)
+    treatments: list[TreatmentMention] = field(default_factory=list)
+    links: list[StudyLinkRow] = field(default_factory=list)
+
+
+def thread_detail(session: Session, thread_id: int) -> ThreadDetail | None:
+    """The thread with id `thread_id` in full, or None when there is none."""
+    row = session.execute(
+        select(Thread, Source.name, Source.kind).join(Source, Source.id == Thread.source_id)
+        .where(Thread.id == thread_id)).first()
+    if row is None:
+        return None
+    thread, source_name, source_kind = row
+    detail = ThreadDetail(
+        id=thread.id, source=source_name, source_kind=source_kind,
+        external_id=thread.external_id, url=thread.url, title=thread.title,
+        body=thread.body or "", category=thread.category, score=thread.score,
+        num_comments=thread.num_comments or 0, created_at=thread.created_at,
+        edited_at=thread.edited_at, last_activity_at=thread.last_activity_at,
+        first_seen_at=thread.first_seen_at, last_seen_at=thread.last_seen_at)
+    detail.replies = [
+        ReplyRow(r.external_id, r.body or "", r.score, r.created_at, r.position)
+        for r in session.scalars(select(Reply).where(Reply.thread_id == thread_id)
+                                 .order_by(Reply.position, Reply.id))]
+    newest = (select(ScoreSnapshot.observed_at, ScoreSnapshot.score, ScoreSnapshot.num_comments)
+              .where(ScoreSnapshot.thread_id == thread_id)
+              .order_by(ScoreSnapshot.observed_at.desc(), ScoreSnapshot.id.desc())
+              .limit(MAX_SNAPSHOTS))
+    detail.history = sorted((Snapshot(*r) for r in session.execute(newest)),
+                            key=lambda s: s.observed_at)
+    detail.treatments = [
+        TreatmentMention(tid, name, mentions or 0, list(forms or []), list(locations or []))
+        for tid, name, mentions, forms, locations in session.execute(
+            select(ThreadTreatment.treatment_id, Treatment.name, ThreadTreatment.mentions,
+                   ThreadTreatment.forms, ThreadTreatment.locations)
+            .join(Treatment, Treatment.id == ThreadTreatment.treatment_id)
+            .where(ThreadTreatment.thread_id == thread_id)
+            .order_by(ThreadTreatment.mentions.desc(), ThreadTreatment.treatment_id))]
+    links = session.execute(
+        select(ThreadStudyLink.kind, ThreadStudyLink.score, ThreadStudyLink.evidence,
+               Study.id, Study.pmid, Study.doi, Study.pmcid, Study.title)
+        .join(Study, Study.id == ThreadStudyLink.study_id)
+        .where(ThreadStudyLink.thread_id == thread_id))
+    detail.links = sorted(
+        (StudyLinkRow(StudyRef(r[3], r[4], r[5], r[6], r[7] or ""), r[0], float(r[1]),
+                      dict(r[2] or {})) for r in links),
+        key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))
+    return detail
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def thread_to_dict(detail: ThreadDetail) -> dict[str, Any]:
+    """The JSON shape of a thread in full (the posts JSON keys, plus body, times, replies,
+    score history, treatment details and link evidence)."""
+    return {
+        "id": detail.id,
+        "source": detail.source,
+        "external_id": detail.external_id,
+        "url": detail.url,
+        "title": detail.title,
+        "category": detail.category,
+        "score": detail.score,
+        "num_comments": detail.num_comments,
+        "created_at": detail.created_at.isoformat(),
+        "edited_at": _iso(detail.edited_at),
+        "last_activity_at": _iso(detail.last_activity_at),
+        "first_seen_at": _iso(detail.first_seen_at),
+        "last_seen_at": _iso(detail.last_seen_at),
+        "body": detail.body,
+        "treatments": [{"id": t.id, "name": t.name, "mentions": t.mentions, "forms": t.forms,
+                        "locations": t.locations} for t in detail.treatments],
+        "links": [{"study": {"key": lk.study.key, "pmid": lk.study.pmid, "doi": lk.study.doi,
+                             "pmcid": lk.study.pmcid, "title": lk.study.title},
+                   "kind": lk.kind, "score": lk.score, "evidence": lk.evidence}
+                  for lk in detail.links],
+        "replies": [{"external_id": r.external_id, "body": r.body, "score": r.score,
+                     "created_at": _iso(r.created_at), "position": r.position}
+                    for r in detail.replies],
+        "score_history": [{"observed_at": s.observed_at.isoformat(), "score": s.score,
+                           "num_comments": s.num_comments} for s in detail.history],
+    }
