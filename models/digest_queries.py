@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Reply, Source, Study, Thread, ThreadStudyLink, ThreadTreatment
-from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
-from models.post_types import Post, ReplyRef
+from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
+from models.post_rows import (
+    attach_details,
+    chunked,
+    link_rank,
+    post_columns,
+    post_from_row,
+    top_replies,
+)
+from models.post_types import Post
 from models.study_queries import treatments_of
 from models.study_references import StudyResearch, research_by_study
 
@@ -145,21 +152,10 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
 
 def attach_top_replies(session: Session, posts: Sequence[Post],
                        limit: int = TOP_REPLIES) -> None:
-    """Fill `top_replies` of `posts`: their best-scored replies (one query per 900)."""
-    by_id = {p.id: p for p in posts}
-    rank = func.row_number().over(
-        partition_by=Reply.thread_id,
-        order_by=(func.coalesce(Reply.score, 0).desc(), Reply.position, Reply.id)).label("r")
-    for chunk in chunked(list(by_id)):
-        ranked = (select(Reply.thread_id, Reply.score,
-                         func.substr(Reply.body, 1, REPLY_CHARS).label("body"), rank)
-                  .where(Reply.thread_id.in_(chunk)).subquery())
-        for row in session.execute(select(ranked.c.thread_id, ranked.c.score, ranked.c.body)
-                                   .where(ranked.c.r <= limit)
-                                   .order_by(ranked.c.thread_id, ranked.c.r)):
-            if (row.body or "").strip():
-                by_id[row.thread_id].top_replies.append(
-                    ReplyRef(score=row.score, created_at=None, body=row.body))
+    """Fill `top_replies` of `posts`: their best-scored replies with text (post_rows ranks)."""
+    by_thread = top_replies(session, [p.id for p in posts], limit, REPLY_CHARS)
+    for post in posts:
+        post.top_replies = [r for r in by_thread.get(post.id, ()) if r.body.strip()]
 
 
 def newest_related(digest: StudyDigestData, limit: int = 20) -> list[Post]:

@@ -76,14 +76,15 @@ def attach_details(session: Session, posts: Sequence[Post]) -> None:
                             key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))
 
 
-def attach_replies(session: Session, posts: Sequence[Post], per_post: int = 3) -> None:
-    """Fill `replies` of `posts` with their stored top replies (by score, then age), at most
-    `per_post` each: one query per 900 posts."""
+def top_replies(session: Session, thread_ids: Sequence[int], per_post: int = 3,
+                chars: int = EXCERPT_SOURCE_CHARS) -> dict[int, list[ReplyRef]]:
+    """The stored top replies of each thread (by score, then position), at most `per_post`
+    each and the first `chars` characters of their text: one query per 900 threads. The one
+    reply ranking that `--with-replies` and the digests' cards share."""
     by_thread: dict[int, list[ReplyRef]] = defaultdict(list)
-    ids = [p.id for p in posts]
-    for chunk in chunked(ids):
+    for chunk in chunked(list(thread_ids)):
         ranked = (select(Reply.thread_id, Reply.score, Reply.created_at,
-                         func.substr(Reply.body, 1, EXCERPT_SOURCE_CHARS).label("body"),
+                         func.substr(Reply.body, 1, chars).label("body"),
                          func.row_number().over(
                              partition_by=Reply.thread_id,
                              order_by=(func.coalesce(Reply.score, 0).desc(), Reply.position,
@@ -93,5 +94,11 @@ def attach_replies(session: Session, posts: Sequence[Post], per_post: int = 3) -
                                    .order_by(ranked.c.thread_id, ranked.c.rank)).mappings():
             by_thread[row["thread_id"]].append(
                 ReplyRef(row["score"], row["created_at"], row["body"] or ""))
+    return by_thread
+
+
+def attach_replies(session: Session, posts: Sequence[Post], per_post: int = 3) -> None:
+    """Fill `replies` of `posts` with their stored top replies (`top_replies`)."""
+    by_thread = top_replies(session, [p.id for p in posts], per_post)
     for post in posts:
         post.replies = by_thread.get(post.id, [])
