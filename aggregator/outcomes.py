@@ -52,15 +52,16 @@ EFFECTS = ("improved", "no_effect", "mixed", "none")
 SIDE_EFFECTS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other")
 PACKAGED_CUES = Path(__file__).with_name("outcome_cues.toml")
 
-_EFFECT_KINDS = ("unchanged", "improved", "no_effect")  # order: earlier wins at a position
+_EFFECT_KINDS = ("unchanged", "improved", "no_effect", "declined")  # earlier wins at a position
+_WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
 _SIDE_KINDS = ("not_side", *SIDE_EFFECTS, "unspecified")
 _SCOPE_KINDS = ("negation", "negation_after", "hypothetical", "generic", "first_person",
-                "too_early", "content")
+                "too_early", "history", "content")
 _LIST_KEYS = {
-    "effect": {"improved", "no_effect", "unchanged", "content"},
+    "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*_SIDE_KINDS, "unspecified_sexual_on"},
     "scope": {"negation", "negation_after", "hypothetical", "generic", "first_person",
-              "too_early", "breaks", "strong_breaks"},
+              "too_early", "history", "breaks", "strong_breaks"},
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),
 }
@@ -141,18 +142,22 @@ def phrase_keys(phrase: str) -> list[str]:
 class _PhraseScanner:
     """Whole-word phrase matches of several kinds in one Aho-Corasick pass."""
 
-    def __init__(self, lists: dict[str, Sequence[str]]) -> None:
+    def __init__(self, lists: dict[str, Sequence[str]], every_kind: bool = False) -> None:
+        """`every_kind`: a phrase listed under several kinds reports each of them (scope
+        triggers: "none" negates before and after a cue); else the first kind wins."""
         self.automaton: Any = ahocorasick.Automaton()
-        order = {kind: i for i, kind in enumerate(lists)}
-        keys: dict[str, tuple[int, str]] = {}
-        for kind, phrases in lists.items():
+        keys: dict[str, list[tuple[int, str]]] = {}
+        for rank, (kind, phrases) in enumerate(lists.items()):
             for phrase in phrases:
                 for key in phrase_keys(phrase):
-                    if key not in keys or order[kind] < keys[key][0]:
-                        keys[key] = (order[kind], kind)
-        for key, (rank, kind) in keys.items():
-            # value: (length without the leading space, priority, kind, trailing space)
-            self.automaton.add_word(key, (len(key) - 1, rank, kind, key.endswith(" ")))
+                    kinds = keys.setdefault(key, [])
+                    if (rank, kind) not in kinds and (every_kind or not kinds):
+                        kinds.append((rank, kind))
+                    elif not every_kind and rank < kinds[0][0]:
+                        kinds[0] = (rank, kind)
+        for key, kinds in keys.items():
+            # value: (length without the leading space, (priority, kind)s, trailing space)
+            self.automaton.add_word(key, (len(key) - 1, tuple(kinds), key.endswith(" ")))
         self.empty = not keys
         if not self.empty:
             self.automaton.make_automaton()
@@ -163,14 +168,14 @@ class _PhraseScanner:
         if self.empty:
             return []
         out: list[tuple[int, int, int, str]] = []
-        for end, (length, rank, kind, spaced) in self.automaton.iter(padded):
+        for end, (length, kinds, spaced) in self.automaton.iter(padded):
             # padded[end - length, end] is the key without its leading space
             start = end - length
             stop = end if spaced else end + 1
             if not spaced:  # a `*` key: extend to the end of the word
                 while stop < len(padded) - 1 and padded[stop] != " ":
                     stop += 1
-            out.append((start, stop - 1, rank, kind))
+            out.extend((start, stop - 1, rank, kind) for rank, kind in kinds)
         return out
 
 
@@ -369,7 +374,7 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     cue_scanner = _PhraseScanner({**{k: lists[k] for k in cue_kinds},
                                   **{f"near{i}": e["words"]
                                      for i, e in enumerate(data.get("near", []))}})
-    scope_scanner = _PhraseScanner({k: lists[k] for k in _SCOPE_KINDS})
+    scope_scanner = _PhraseScanner({k: lists[k] for k in _SCOPE_KINDS}, every_kind=True)
     breaks = [re.escape(b) for b in scope.get("breaks", [])] or [r"(?!x)x"]
     strong = [re.escape(b) for b in scope.get("strong_breaks", [])] or [r"(?!x)x"]
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
@@ -397,8 +402,9 @@ class _Reports:
     sides: set[str] = field(default_factory=set)
 
     def outcome(self) -> Outcome:
-        # "unchanged" is weak: it only counts for a speaker who reports nothing else
-        directions = [d - {"unchanged"} or {"no_effect"} if "unchanged" in d else d
+        # "unchanged" (and a negated "declined") is weak: it only counts (as no effect) for a
+        # speaker who reports nothing else
+        directions = [d - _WEAK or {"no_effect"} if d & _WEAK else d
                       for d in self.effects.values() if d]
         every = set().union(*directions) if directions else set()
         if any(len(d) > 1 for d in directions) or len(every) > 1:
@@ -600,6 +606,8 @@ class _Extraction:
         if speaker != 0 and not first_person:
             return first_person
         early = "too_early" in triggers
+        history = "history" in triggers
+        gain = any(kind == "improved" for _, _, kind in cues)
         content = "content" in triggers
         breaks = [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)]
         strong = [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start,
@@ -621,10 +629,13 @@ class _Extraction:
             if kind in _EFFECT_KINDS:
                 if early:
                     continue
+                if kind == "declined" and (history or gain):
+                    continue  # the loss before treatment, or a gain's caveat
                 direction = ("improved" if content else "unchanged") \
                     if kind == "unchanged" else kind
                 if negated:  # "didn't regrow" is weak (it may still have held the hair)
-                    direction = "unchanged" if direction == "improved" else "improved"
+                    direction = "unchanged" if direction in ("improved", "declined") \
+                        else "improved"
                 for t in targets:
                     self.reports.setdefault(t, _Reports()).effects.setdefault(
                         speaker, set()).add(direction)
