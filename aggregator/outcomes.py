@@ -72,6 +72,7 @@ _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trig
 _VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
+_IT = re.compile(r"\b(?:it|it's|its|this one|that one)\b")
 _OPEN_QUOTE = re.compile(r"(?<!\w)['\"“‘](?=\w)")
 _CLOSE_QUOTE = re.compile(r"(?<=[\w.!?,])['\"”’](?!\w)")
 
@@ -555,19 +556,27 @@ class _Extraction:
             topic: list[str] = (focus or []) if index > 0 else (
                 [] if self._treatments_in(u_start, u_end) else self._regimen())
             first_person = speaker == 0
+            fresh, last_named = True, list[str]()
             for start, end, question in self._sentences(u_start, u_end):
                 if start > last_cue:
                     break
                 named = self._topic_of(start, end)
                 if named:
-                    topic = named
+                    last_named = named
+                    topic = named if fresh else topic + [t for t in named if t not in topic]
                 lo, hi = bisect_left(self.f_starts, start), bisect_left(self.f_starts, end)
                 if lo == hi:
+                    fresh = fresh and not named
                     if not first_person:
                         first_person = self._has_first_person(start, end)
                     continue
-                first_person = self._sentence(start, end, question, speaker, topic,
+                # a regimen listed over several sentences, then "something is working":
+                # all of it; "it did nothing": the last one named
+                about = last_named if last_named and _IT.search(self.lowered, start, end) \
+                    else topic
+                first_person = self._sentence(start, end, question, speaker, about,
                                               first_person, self.found[lo:hi])
+                fresh = True
         return {t: (self.reports[t].outcome() if t in self.reports else Outcome())
                 for t in treatments}
 
