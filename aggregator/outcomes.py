@@ -55,12 +55,14 @@ PACKAGED_CUES = Path(__file__).with_name("outcome_cues.toml")
 _EFFECT_KINDS = ("unchanged", "improved", "no_effect", "declined")  # earlier wins at a position
 _WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
 _SIDE_KINDS = ("not_side", *SIDE_EFFECTS, "unspecified")
-_SCOPE_KINDS = ("negation", "negation_after", "hypothetical", "generic", "first_person",
+_SCOPE_KINDS = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
+                "first_person",
                 "too_early", "history", "content")
 _LIST_KEYS = {
     "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*_SIDE_KINDS, "unspecified_sexual_on"},
-    "scope": {"negation", "negation_after", "hypothetical", "generic", "first_person",
+    "scope": {"negation", "side_negation", "negation_after", "hypothetical", "generic",
+              "first_person",
               "too_early", "history", "breaks", "strong_breaks"},
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),
@@ -412,6 +414,7 @@ class _Reports:
             effect = "mixed"
         else:
             effect = next(iter(every), "none")
+        effect = "no_effect" if effect == "declined" else effect
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
@@ -627,7 +630,8 @@ class _Extraction:
                     self._hypothetical(generic, c_start, strong) or \
                     self._quoted(start, c_start):
                 continue
-            negated = self._negated(triggers, c_start, c_end, breaks)
+            negated = self._negated(triggers, c_start, c_end, breaks,
+                                    side=kind not in _EFFECT_KINDS)
             targets = self._targets(start, end, c_start, breaks)
             if not targets:
                 if speaker and len(topic) > _MAX_CARRIED:  # a reply's remark on a long list
@@ -696,9 +700,13 @@ class _Extraction:
         return False
 
     def _negated(self, triggers: dict[str, list[tuple[int, int]]], c_start: int, c_end: int,
-                 breaks: list[int]) -> bool:
+                 breaks: list[int], side: bool) -> bool:
+        """A negation before the cue in its clause (for a side effect also a `side_negation`
+        such as "cleared my"), or a `negation_after` just after it."""
         window = self.cues.window
-        for _, t_end in triggers.get("negation", ()):
+        before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
+                                                   if side else ())]
+        for _, t_end in before:
             if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
                     len(_WORD.findall(self.lowered, t_end, c_start)) < window:
                 return True
