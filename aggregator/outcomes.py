@@ -474,6 +474,7 @@ class _Extraction:
         self.cues = cues
         self.norm = norm
         self._scopes: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+        self._guards: dict[tuple[int, int], bool] = {}
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -528,12 +529,20 @@ class _Extraction:
         for m_start, _, tid in self.mentions[lo:hi]:
             if tid in seen:
                 continue
-            lo = max(start, m_start - _TOPIC_GUARD)
-            if any(kind in ("negation", "hypothetical") for _, _, _, kind in
-                   self.cues.scope_scanner.scan(f" {self.norm[lo:m_start]} ")):
-                continue
-            seen.append(tid)
+            if not self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
+                seen.append(tid)
         return seen
+
+    def _guarded(self, lo: int, m_start: int) -> bool:
+        """A negation or hypothetical trigger in [lo, m_start) (cached: each mention is
+        looked at from several sentences)."""
+        key = (lo, m_start)
+        guarded = self._guards.get(key)
+        if guarded is None:
+            guarded = self._guards[key] = any(
+                kind in ("negation", "hypothetical") for _, _, _, kind in
+                self.cues.scope_scanner.scan(f" {self.norm[lo:m_start]} "))
+        return guarded
 
     def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
         """(start, end, is a question) of each sentence of [start, end)."""

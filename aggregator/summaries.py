@@ -35,9 +35,10 @@ _LIST_MARKS = re.compile(r"(?m)^[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
 _LIST_STARTS = frozenset("-*•> \t")
 _EMPHASIS = re.compile(r"[*_`#~]+")
 _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
-_SPACE = re.compile(r"[ \t]+")
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+_LINE_EDGE = re.compile(r" ?\n ?")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n+")
-_LETTER = re.compile(r"[^\W\d_]")
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
 
 
 def clean(text: str) -> str:
@@ -56,12 +57,15 @@ def clean(text: str) -> str:
         text = _EMPHASIS.sub(" ", text)
     if "&" in text:
         text = text.replace("&gt;", " ").replace("&amp;", " ").replace("&lt;", " ")
-    return "\n".join(_SPACE.sub(" ", line).strip() for line in text.splitlines())
+    if "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        text = _SPACE.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGE.sub("\n", text)
+    return text.strip()
 
 
 def _has_two_letters(text: str) -> bool:
-    first = _LETTER.search(text)
-    return first is not None and _LETTER.search(text, first.end()) is not None
+    return _TWO_LETTERS.search(text) is not None
 
 
 def sentences(text: str) -> list[str]:
@@ -114,16 +118,14 @@ def _bag(text: str) -> set[str]:
     return set(_TOKEN.findall(text.lower())) - STOPWORDS
 
 
-def _centrality(candidates: Sequence[str], weights: dict[str, float]) -> list[float]:
-    """Each sentence's share of the thread's content words: the sum of their weights
-    (`_weights`) over its distinct words, damped by its length."""
-    return [sum(map(weights.__getitem__, _bag(s) & weights.keys()))
+def _centrality(candidates: Sequence[str], counts: Counter[str]) -> list[float]:
+    """Each sentence's share of the thread's content words: the sum of log(1 + count in
+    the thread) over its distinct content words, damped by its length."""
+    return [sum(_LOG1P[min(counts[w], 63)] for w in _bag(s) if w in counts)
             / math.sqrt(s.count(" ") + 5) for s in candidates]
 
 
-def _weights(counts: Counter[str]) -> dict[str, float]:
-    """log(1 + count in the thread) of each content word."""
-    return {w: math.log1p(n) for w, n in counts.items() if w not in STOPWORDS}
+_LOG1P = [math.log1p(n) for n in range(64)]  # counts above 63 weigh as 63 (log 4.16)
 
 
 def summarise(title: str, body: str = "", replies: Sequence[str] = (),
@@ -134,8 +136,8 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     aggregator's tagging pass does)."""
     title_s = clean(title).replace("\n", " ").strip()
     body_s = sentences(body[:_BODY_CHARS])[:_BODY_SENTENCES]
-    weights = _weights(counts if counts is not None else Counter(
-        _TOKEN.findall(" ".join((title, body, *replies)).lower())))
+    weights = counts if counts is not None else Counter(
+        _TOKEN.findall(" ".join((title, body, *replies)).lower()))
     poster: list[str] = []
     if _has_two_letters(title_s):
         poster.append(_sentence_end(title_s))
