@@ -110,6 +110,7 @@ class OutcomeCues:
 
     cue_scanner: _PhraseScanner
     scope_scanner: _PhraseScanner
+    guard_scanner: _PhraseScanner  # the negation and hypothetical triggers alone
     near: list[NearCue]  # `[[near]]` entries; their words are the scanner's "near<i>" kinds
     # (kind, regex, a literal it needs) from `[patterns]`
     cue_patterns: list[tuple[str, re.Pattern[str], str | None]]
@@ -171,14 +172,18 @@ class _PhraseScanner:
         if self.empty:
             return []
         out: list[tuple[int, int, int, str]] = []
+        last = len(padded) - 1
         for end, (length, kinds, spaced) in self.automaton.iter(padded):
             # padded[end - length, end] is the key without its leading space
-            start = end - length
-            stop = end if spaced else end + 1
+            stop = end
             if not spaced:  # a `*` key: extend to the end of the word
-                while stop < len(padded) - 1 and padded[stop] != " ":
+                stop += 1
+                while stop < last and padded[stop] != " ":
                     stop += 1
-            out.extend((start, stop - 1, rank, kind) for rank, kind in kinds)
+            if len(kinds) == 1:
+                out.append((end - length, stop - 1, *kinds[0]))
+            else:
+                out.extend((end - length, stop - 1, rank, kind) for rank, kind in kinds)
         return out
 
 
@@ -382,7 +387,8 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     strong = [re.escape(b) for b in scope.get("strong_breaks", [])] or [r"(?!x)x"]
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
-    return OutcomeCues(cue_scanner, scope_scanner, near, _patterns(patterns, cue_kinds),
+    guard_scanner = _PhraseScanner({k: lists[k] for k in ("negation", "hypothetical")})
+    return OutcomeCues(cue_scanner, scope_scanner, guard_scanner, near, _patterns(patterns, cue_kinds),
                        _patterns(patterns, _SCOPE_KINDS), re.compile("|".join(breaks)),
                        re.compile("|".join(strong)), int(scope.get("window", 6)),
                        int(scope.get("scope_window", 10)),
@@ -474,7 +480,8 @@ class _Extraction:
         self.cues = cues
         self.norm = norm
         self._scopes: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
-        self._guards: dict[tuple[int, int], bool] = {}
+        self._guards: list[tuple[int, int]] | None = None  # (start, end) of guard triggers
+        self._guard_starts: list[int] = []
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -536,13 +543,16 @@ class _Extraction:
     def _guarded(self, lo: int, m_start: int) -> bool:
         """A negation or hypothetical trigger in [lo, m_start) (cached: each mention is
         looked at from several sentences)."""
-        key = (lo, m_start)
-        guarded = self._guards.get(key)
-        if guarded is None:
-            guarded = self._guards[key] = any(
-                kind in ("negation", "hypothetical") for _, _, _, kind in
-                self.cues.scope_scanner.scan(f" {self.norm[lo:m_start]} "))
-        return guarded
+        if self._guards is None:  # the thread's guard triggers, scanned once
+            self._guards = sorted((a, b) for a, b, _, _ in
+                                  self.cues.guard_scanner.scan(f" {self.norm} "))
+            self._guard_starts = [a for a, _ in self._guards]
+        for t_start, t_end in self._guards[bisect_left(self._guard_starts, lo):]:
+            if t_start >= m_start:
+                return False
+            if t_end <= m_start:
+                return True
+        return False
 
     def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
         """(start, end, is a question) of each sentence of [start, end)."""

@@ -68,16 +68,22 @@ def _has_two_letters(text: str) -> bool:
     return _TWO_LETTERS.search(text) is not None
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of cleaned text that hold at least two letters."""
+def sentences(text: str, limit: int | None = None) -> list[str]:
+    """The sentences of cleaned text that hold at least two letters (the first `limit`)."""
     text = clean(text)
     out: list[str] = []
     position = 0
     for mark in _SENTENCE_END.finditer(text):
-        out.append(text[position:mark.end()].strip())
+        sentence = text[position:mark.end()].strip()
         position = mark.end()
-    out.append(text[position:].strip())
-    return [s for s in out if _has_two_letters(s)]
+        if _has_two_letters(sentence):
+            out.append(sentence)
+            if len(out) == limit:
+                return out
+    sentence = text[position:].strip()
+    if _has_two_letters(sentence):
+        out.append(sentence)
+    return out
 
 
 def _words(text: str) -> list[str]:
@@ -135,7 +141,7 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     `counts`: the thread's lower-case word counts when the caller has them already (the
     aggregator's tagging pass does)."""
     title_s = clean(title).replace("\n", " ").strip()
-    body_s = sentences(body[:_BODY_CHARS])[:_BODY_SENTENCES]
+    body_s = sentences(body[:_BODY_CHARS], _BODY_SENTENCES)
     weights = counts if counts is not None else Counter(
         _TOKEN.findall(" ".join((title, body, *replies)).lower()))
     poster: list[str] = []
@@ -152,7 +158,7 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
         marker = _OP.match(head)
-        r = sentences(head[marker.end():] if marker else head)[:2]  # the opening two
+        r = sentences(head[marker.end():] if marker else head, 2)  # the opening two
         if not r:
             continue
         scores = [v if len(_words(s)) >= 6 else v / 3
