@@ -1,0 +1,280 @@
+"""The outcome cue file (`outcome_cues.toml`, extended by a user file): read, checked with
+errors that name the file, line and key, and compiled into scanners and regexes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aggregator.lexicon import normalise
+from aggregator.outcome_types import SIDE_EFFECTS
+from aggregator.phrase_scanner import PhraseScanner, phrase_keys
+from models.config import Config
+
+PACKAGED_CUES = Path(__file__).with_name("outcome_cues.toml")
+
+EFFECT_KINDS = ("unchanged", "improved", "no_effect", "declined")  # earlier wins at a position
+SIDE_KINDS = ("not_side", *SIDE_EFFECTS, "unspecified")
+SCOPE_KINDS = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
+                "first_person",
+                "too_early", "history", "content")
+_LIST_KEYS = {
+    "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
+    "side_effects": {*SIDE_KINDS, "unspecified_sexual_on"},
+    "scope": {"negation", "side_negation", "negation_after", "hypothetical", "generic",
+              "first_person",
+              "too_early", "history", "breaks", "strong_breaks"},
+    "reporter": {"op_markers"},
+    "typical": set(SIDE_EFFECTS),
+}
+_NEAR_KEYS = {"kind", "words", "after", "within"}
+
+
+class OutcomeCueError(ValueError):
+    """A cue file that cannot be used; the message names the file, the line and the key."""
+
+
+
+@dataclass(frozen=True)
+class NearCue:
+    """A cue word that counts only within `within` words after one of `after`."""
+
+    kind: str
+    after: frozenset[str]  # normalised words or phrases
+    within: int
+
+
+@dataclass
+class OutcomeCues:
+    """The compiled cue file."""
+
+    cue_scanner: PhraseScanner
+    scope_scanner: PhraseScanner
+    guard_scanner: PhraseScanner  # the negation and hypothetical triggers alone
+    near: list[NearCue]  # `[[near]]` entries; their words are the scanner's "near<i>" kinds
+    # (kind, regex, a literal it needs) from `[patterns]`
+    cue_patterns: list[tuple[str, re.Pattern[str], str | None]]
+    scope_patterns: list[tuple[str, re.Pattern[str], str | None]]
+    break_re: re.Pattern[str]
+    strong_break_re: re.Pattern[str]
+    window: int
+    scope_window: int
+    op_markers: tuple[str, ...]
+    sexual_on: frozenset[str]
+    typical: dict[str, frozenset[str]]  # side effect -> treatments known to cause it
+    version_hash: str
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+
+# -- the cue file -------------------------------------------------------------------------
+
+
+
+def literal_hint(pattern: str) -> str | None:
+    """A plain word the regex cannot match without (its longest literal run outside any
+    group, class or quantifier), or None when there is none (then it always runs)."""
+    runs: list[str] = []
+    current: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
+        if ch == "\\":
+            runs.append("".join(current))
+            current = []
+            i += 2
+            continue
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return None  # a top-level alternative needs none of the others' words
+        elif depth == 0 and (ch.isalnum() or ch == " ") and nxt not in ("?", "*", "{"):
+            current.append(ch)
+            i += 1
+            continue
+        runs.append("".join(current))
+        current = []
+        i += 1
+    runs.append("".join(current))
+    best = max((r.strip() for r in runs), key=len, default="")
+    return best if len(best) >= 3 else None
+
+
+def _patterns(patterns: dict[str, list[str]],
+              kinds: Sequence[str]) -> list[tuple[str, re.Pattern[str], str | None]]:
+    """Each `[patterns]` regex compiled on its own (one big alternation loses the regex
+    engine's fast scans), with the literal it needs, checked first."""
+    return [(kind, re.compile(p), literal_hint(p)) for kind in kinds
+            for p in patterns.get(kind, [])]
+
+
+def _line_of(text: str, section: str, key: str) -> int:
+    """The line a key of a section is on (1 when it cannot be found)."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            current = stripped.strip("[] ")
+        elif current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return 1
+
+
+def _read_cue_file(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OutcomeCueError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise OutcomeCueError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _validate(data: dict[str, Any], text: str, origin: str) -> None:
+    """Every section and key known, every list a list of strings, every pattern a regex."""
+    for section, value in data.items():
+        if section == "version":
+            continue
+        if section == "near":
+            _validate_near(value, text, origin)
+            continue
+        if section not in {*_LIST_KEYS, "patterns"} or not isinstance(value, dict):
+            raise OutcomeCueError(f"{origin}: line {_line_of(text, section, section)}: "
+                                  f"unknown section [{section}]")
+        for key, items in value.items():
+            line = _line_of(text, section, key)
+            where = f"{origin}: line {line}: [{section}] {key}"
+            if section == "scope" and key in ("window", "scope_window"):
+                if not isinstance(items, int) or isinstance(items, bool) or items < 1:
+                    raise OutcomeCueError(f"{where}: must be a positive integer")
+                continue
+            known = (set(EFFECT_KINDS) | set(SIDE_KINDS) | set(SCOPE_KINDS)
+                     if section == "patterns" else _LIST_KEYS[section])
+            if key not in known:
+                raise OutcomeCueError(f"{where}: unknown key")
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                raise OutcomeCueError(f"{where}: must be a list of strings")
+            for item in items:
+                try:
+                    if section == "patterns":
+                        re.compile(item)
+                    elif key in ("breaks", "strong_breaks", "op_markers") or \
+                            section == "typical":
+                        continue
+                    elif "*" in item.rstrip("*") or not phrase_keys(item):
+                        raise re.error("letters or digits, `*` only at the end")
+                except re.error as exc:
+                    raise OutcomeCueError(f"{where}: bad pattern {item!r}: {exc}") from exc
+
+
+def _validate_near(entries: Any, text: str, origin: str) -> None:
+    line = next((n for n, row in enumerate(text.splitlines(), 1)
+                 if row.strip() == "[[near]]"), 1)
+    if not isinstance(entries, list):
+        raise OutcomeCueError(f"{origin}: line {line}: [[near]] must be an array of tables")
+    for index, entry in enumerate(entries):
+        where = f"{origin}: line {line}: [[near]] #{index + 1}"
+        if not isinstance(entry, dict) or set(entry) - _NEAR_KEYS:
+            raise OutcomeCueError(f"{where}: keys are {', '.join(sorted(_NEAR_KEYS))}")
+        if entry.get("kind") not in (*EFFECT_KINDS, *SIDE_EFFECTS):
+            raise OutcomeCueError(f"{where}: kind must be an effect or side-effect cue kind")
+        for key in ("words", "after"):
+            items = entry.get(key)
+            if not isinstance(items, list) or not items or \
+                    not all(isinstance(i, str) and phrase_keys(i) for i in items):
+                raise OutcomeCueError(f"{where}: {key} must be a list of words")
+        within = entry.get("within", 5)
+        if not isinstance(within, int) or isinstance(within, bool) or within < 1:
+            raise OutcomeCueError(f"{where}: within must be a positive integer")
+
+
+def merge_cues(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """A user cue file appended to the packaged one (lists appended, `window` replaced)."""
+    merged = json.loads(json.dumps(base))
+    for section, value in extra.items():
+        if section == "near" and isinstance(value, list):
+            merged["near"] = list(merged.get("near", [])) + value
+            continue
+        if not isinstance(value, dict):
+            continue
+        target = merged.setdefault(section, {})
+        for key, items in value.items():
+            if isinstance(items, list):
+                target[key] = list(target.get(key, [])) + items
+            else:
+                target[key] = items
+    return merged
+
+
+def load_outcome_cues(user_path: Path | str | None = None) -> OutcomeCues:
+    """The packaged cue file, extended by `user_path` when given.
+
+    Raises OutcomeCueError naming the file, line and key of what is wrong.
+    """
+    data, text = _read_cue_file(PACKAGED_CUES)
+    _validate(data, text, str(PACKAGED_CUES.name))
+    if user_path is not None:
+        extra, extra_text = _read_cue_file(Path(user_path))
+        _validate(extra, extra_text, str(user_path))
+        data = merge_cues(data, extra)
+    return build_cues(data)
+
+
+def outcome_cues_for(config: Config) -> OutcomeCues:
+    """The cue file a config asks for: `[aggregate] outcome_cues = "file.toml"` (relative
+    to the config file) extends the packaged one. Raises OutcomeCueError."""
+    path = config.section("aggregate").get("outcome_cues")
+    if path is None:
+        return load_outcome_cues()
+    if not isinstance(path, str) or not path:
+        raise OutcomeCueError(f"{config.path or 'config'}: [aggregate] outcome_cues must be "
+                              "a path to a TOML file")
+    user = Path(path)
+    if config.path is not None and not user.is_absolute():
+        user = config.path.parent / user
+    return load_outcome_cues(user)
+
+
+def build_cues(data: dict[str, Any]) -> OutcomeCues:
+    """Compile validated cue data."""
+    effect, sides = data.get("effect", {}), data.get("side_effects", {})
+    scope, patterns = data.get("scope", {}), data.get("patterns", {})
+    lists = {**{k: effect.get(k, []) for k in (*EFFECT_KINDS, "content")},
+             **{k: sides.get(k, []) for k in SIDE_KINDS},
+             **{k: scope.get(k, []) for k in SCOPE_KINDS if k != "content"}}
+    cue_kinds = (*EFFECT_KINDS, *SIDE_KINDS)
+    near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split())
+                                               for a in e["after"]), int(e.get("within", 5)))
+            for e in data.get("near", [])]
+    cue_scanner = PhraseScanner({**{k: lists[k] for k in cue_kinds},
+                                  **{f"near{i}": e["words"]
+                                     for i, e in enumerate(data.get("near", []))}})
+    scope_scanner = PhraseScanner({k: lists[k] for k in SCOPE_KINDS}, every_kind=True)
+    breaks = [re.escape(b) for b in scope.get("breaks", [])] or [r"(?!x)x"]
+    strong = [re.escape(b) for b in scope.get("strong_breaks", [])] or [r"(?!x)x"]
+    digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
+                          usedforsecurity=False).hexdigest()
+    guard_scanner = PhraseScanner({k: lists[k] for k in ("negation", "hypothetical")})
+    return OutcomeCues(cue_scanner, scope_scanner, guard_scanner, near,
+                       _patterns(patterns, cue_kinds), _patterns(patterns, SCOPE_KINDS),
+                       re.compile("|".join(breaks)),
+                       re.compile("|".join(strong)), int(scope.get("window", 6)),
+                       int(scope.get("scope_window", 10)),
+                       tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),
+                       frozenset(sides.get("unspecified_sexual_on", [])),
+                       {k: frozenset(v) for k, v in data.get("typical", {}).items()},
+                       digest, data)
+
+
+# -- extraction ---------------------------------------------------------------------------
+

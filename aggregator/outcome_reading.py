@@ -1,0 +1,386 @@
+"""Reading a thread for first-hand outcome reports (the rules are in `aggregator.outcomes`)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from aggregator.lexicon import lower_and_normalise
+from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
+from aggregator.outcome_types import SIDE_EFFECTS, Outcome
+from aggregator.phrase_scanner import leftmost_longest
+
+_WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]*_~]|$)|\n")
+_MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
+_TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
+_VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
+_SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
+_WORD = re.compile(r"\w+")
+_IT = re.compile(r"\b(?:it|it's|its|this one|that one)\b")
+_OPEN_QUOTE = re.compile(r"(?<!\w)['\"“‘](?=\w)")
+_CLOSE_QUOTE = re.compile(r"(?<=[\w.!?,])['\"”’](?!\w)")
+
+Mention = tuple[int, int, str]
+
+
+@dataclass
+class _Reports:
+    """First-hand reports gathered for one treatment."""
+
+    effects: dict[int, set[str]] = field(default_factory=dict)  # speaker -> directions
+    sides: set[str] = field(default_factory=set)
+
+    def outcome(self) -> Outcome:
+        # "unchanged" (and a negated "declined") is weak: it only counts (as no effect) for a
+        # speaker who reports nothing else
+        directions = [d - _WEAK or {"no_effect"} if d & _WEAK else d
+                      for d in self.effects.values() if d]
+        every = set().union(*directions) if directions else set()
+        if any(len(d) > 1 for d in directions) or len(every) > 1:
+            effect = "mixed"
+        else:
+            effect = next(iter(every), "none")
+        effect = "no_effect" if effect == "declined" else effect
+        return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
+
+
+_SENTENCE_MARK = re.compile(r"[.!?\n]")
+
+
+def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
+                  norm: str) -> list[tuple[int, int, int, str]]:
+    """Keep a `[[near]]` word only when one of its `after` words precedes it closely, in
+    the same sentence."""
+    out: list[tuple[int, int, int, str]] = []
+    for start, end, rank, kind in raw:
+        if kind.startswith("near"):
+            spec = cues.near[int(kind[4:])]
+            lo = max(0, start - 12 * spec.within)
+            for mark in _SENTENCE_MARK.finditer(lowered, lo, start):
+                lo = mark.end()
+            words = norm[lo:start].split()[-spec.within:]
+            if not any(w in spec.after for w in words) and not any(
+                    " ".join(pair) in spec.after for pair in pairwise(words)):
+                continue
+            kind = spec.kind
+        out.append((start, end, rank, kind))
+    return out
+
+
+def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
+                     mentions: Sequence[Mention]) -> dict[str, Outcome]:
+    """Outcome per mentioned treatment of a thread.
+
+    `parts` are the title, the body and the replies; `mentions` are the tagger's
+    (start, end, treatment) in `"\\n".join(parts)` (`Tagger.tag_with_mentions`).
+    """
+    treatments = {m[2] for m in mentions}
+    if not treatments:
+        return {}
+    text = "\n".join(parts)
+    lowered, norm = lower_and_normalise(text)
+    lowered = lowered.replace("’", "'")
+    padded = f" {norm} "
+    raw = _near_checked(cues, cues.cue_scanner.scan(padded), lowered, norm)
+    for kind, pattern, hint in cues.cue_patterns:
+        if hint is None or hint in lowered:
+            raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
+    found = leftmost_longest(raw)
+    if not found:
+        return {t: Outcome() for t in sorted(treatments)}
+    return _Extraction(cues, parts, lowered, norm, mentions, found).run(sorted(treatments))
+
+
+class _Extraction:
+    """One thread being read (see the module docstring for the rules)."""
+
+    def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str, norm: str,
+                 mentions: Sequence[Mention], found: list[tuple[int, int, str]],
+                 ) -> None:
+        self.cues = cues
+        self.norm = norm
+        self._scopes: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+        self._guards: list[tuple[int, int]] | None = None  # (start, end) of guard triggers
+        self._guard_starts: list[int] = []
+        self.lowered = lowered
+        self.mentions = sorted(mentions)
+        self.m_starts = [m[0] for m in self.mentions]
+        self.found = found
+        self.f_starts = [f[0] for f in found]
+        self.units: list[tuple[int, int, int]] = []  # (start, end, speaker)
+        position = 0
+        for index, part in enumerate(parts):
+            end = position + len(part)
+            speaker = 0 if index < 2 or self._by_op(lowered[position:end]) else index
+            self.units.append((position, end, speaker))
+            position = end + 1
+        self.reports: dict[str, _Reports] = {}
+        self.trace: list[tuple[str, str, str]] | None = None  # (treatment, label, sentence)
+
+    def _by_op(self, reply: str) -> bool:
+        head = reply.lstrip(" >*_\t")[:12]
+        return any(head.startswith(marker) for marker in self.cues.op_markers)
+
+    def _treatments_in(self, start: int, end: int) -> list[str]:
+        lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
+        seen: list[str] = []
+        for m in self.mentions[lo:hi]:
+            if m[2] not in seen:
+                seen.append(m[2])
+        return seen
+
+    def _focus(self) -> list[str]:
+        """What a reply that names nothing is about: the title's treatments, else the
+        first the body names."""
+        title = self._treatments_in(self.units[0][0], self.units[0][1] + 1)
+        if title:
+            return title
+        body_start, body_end, _ = self.units[1]
+        for start, end, _ in self._sentences(body_start, body_end):
+            named = self._topic_of(start, end)
+            if named:
+                return named
+        return []
+
+    def _regimen(self) -> list[str]:
+        """What a title that names nothing is about ("Regrew my hair!"): every treatment
+        the body names as used."""
+        body_start, body_end, _ = self.units[1]
+        return self._topic_of(body_start, body_end)
+
+    def _topic_of(self, start: int, end: int) -> list[str]:
+        """Treatments named in [start, end) other than right after a negation or a
+        hypothetical ("no min because...", "thinking about dut")."""
+        lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
+        seen: list[str] = []
+        for m_start, _, tid in self.mentions[lo:hi]:
+            if tid in seen:
+                continue
+            if not self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
+                seen.append(tid)
+        return seen
+
+    def _guarded(self, lo: int, m_start: int) -> bool:
+        """A negation or hypothetical trigger in [lo, m_start) (cached: each mention is
+        looked at from several sentences)."""
+        if self._guards is None:  # the thread's guard triggers, scanned once
+            self._guards = sorted((a, b) for a, b, _, _ in
+                                  self.cues.guard_scanner.scan(f" {self.norm} "))
+            self._guard_starts = [a for a, _ in self._guards]
+        for t_start, t_end in self._guards[bisect_left(self._guard_starts, lo):]:
+            if t_start >= m_start:
+                return False
+            if t_end <= m_start:
+                return True
+        return False
+
+    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
+        """(start, end, is a question) of each sentence of [start, end)."""
+        out: list[tuple[int, int, bool]] = []
+        position = start
+        for mark in _SENTENCE_END.finditer(self.lowered, start, end):
+            if mark.end() > position:
+                out.append((position, mark.end(), "?" in mark.group()))
+            position = mark.end()
+        if position < end:
+            out.append((position, end, False))
+        return out
+
+    def run(self, treatments: list[str]) -> dict[str, Outcome]:
+        focus: list[str] | None = None
+        for index, (u_start, u_end, speaker) in enumerate(self.units):
+            lo = bisect_left(self.f_starts, u_start)
+            if lo == len(self.found) or self.found[lo][0] >= u_end:
+                continue  # no cue in this unit: nothing to record
+            last_cue = self.found[bisect_left(self.f_starts, u_end) - 1][0]
+            if index > 0 and focus is None:
+                focus = self._focus()
+            topic: list[str] = (focus or []) if index > 0 else (
+                [] if self._treatments_in(u_start, u_end) else self._regimen())
+            first_person = speaker == 0
+            fresh, last_named = True, list[str]()
+            for start, end, question in self._sentences(u_start, u_end):
+                if start > last_cue:
+                    break
+                named = self._topic_of(start, end)
+                if named:
+                    last_named = named
+                    topic = named if fresh else topic + [t for t in named if t not in topic]
+                lo, hi = bisect_left(self.f_starts, start), bisect_left(self.f_starts, end)
+                if lo == hi:
+                    fresh = fresh and not named
+                    if not first_person:
+                        first_person = self._has_first_person(start, end)
+                    continue
+                # a regimen listed over several sentences, then "something is working":
+                # all of it; "it did nothing": the last one named
+                about = last_named if last_named and _IT.search(self.lowered, start, end) \
+                    else topic
+                first_person = self._sentence(start, end, question, speaker, about,
+                                              first_person, self.found[lo:hi])
+                fresh = True
+        return {t: (self.reports[t].outcome() if t in self.reports else Outcome())
+                for t in treatments}
+
+    def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The scope triggers of [start, end), scanned once per range (only sentences that
+        need them are scanned)."""
+        found = self._scopes.get((start, end))
+        if found is None:
+            found = [(start + a, start + b, kind) for a, b, _, kind in
+                     self.cues.scope_scanner.scan(f" {self.norm[start:end]} ")]
+            lowered = self.lowered
+            for kind, pattern, hint in self.cues.scope_patterns:
+                if hint is None or hint in lowered[start:end]:
+                    found.extend((m.start(), m.end(), kind)
+                                 for m in pattern.finditer(lowered, start, end))
+            found.sort()
+            self._scopes[(start, end)] = found
+        return found
+
+    def _has_first_person(self, start: int, end: int) -> bool:
+        return any(kind == "first_person" for _, _, kind in self._scope_in(start, end))
+
+    def _sentence(self, start: int, end: int, question: bool, speaker: int,
+                  topic: list[str], first_person: bool,
+                  cues: list[tuple[int, int, str]]) -> bool:
+        """Record the sentence's counted cues; returns the reply's first-person state."""
+        triggers: dict[str, list[tuple[int, int]]] = {}
+        for t_start, t_end, kind in self._scope_in(start, end):
+            triggers.setdefault(kind, []).append((t_start, t_end))
+        own = "first_person" in triggers
+        first_person = first_person or own
+        if question or (not topic and not self._treatments_in(start, end)):
+            return first_person
+        if "generic" in triggers and not own:
+            return first_person
+        if speaker != 0 and not first_person:
+            return first_person
+        early = "too_early" in triggers
+        history = "history" in triggers
+        gain = any(kind == "improved" for _, _, kind in cues)
+        content = "content" in triggers
+        breaks = [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)]
+        strong = [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start,
+                                                                         end)]
+        generic = triggers.get("generic", ())
+        for c_start, c_end, kind in cues:
+            if self._hypothetical(triggers.get("hypothetical", ()), c_start, strong) or \
+                    self._hypothetical(generic, c_start, strong) or \
+                    self._quoted(start, c_start):
+                continue
+            negated = self._negated(triggers, c_start, c_end, breaks,
+                                    side=kind not in EFFECT_KINDS)
+            targets = self._targets(start, end, c_start, breaks)
+            if not targets:
+                if speaker and len(topic) > _MAX_CARRIED:  # a reply's remark on a long list
+                    continue
+                targets = topic
+            if kind == "not_side":
+                continue
+            if kind in EFFECT_KINDS:
+                if early:
+                    continue
+                if kind == "declined" and (history or gain):
+                    continue  # the loss before treatment, or a gain's caveat
+                direction = ("improved" if content else "unchanged") \
+                    if kind == "unchanged" else kind
+                if negated:  # "didn't regrow" is weak (it may still have held the hair)
+                    direction = "unchanged" if direction in ("improved", "declined") \
+                        else "improved"
+                for t in targets:
+                    self.reports.setdefault(t, _Reports()).effects.setdefault(
+                        speaker, set()).add(direction)
+                    if self.trace is not None:
+                        self.trace.append((t, f"{direction}<{self.lowered[c_start:c_end]}>",
+                                           self.lowered[start:end]))
+            elif not negated and not self._absorbed(kind, c_start, cues, breaks):
+                typical = self.cues.typical.get(kind, frozenset())
+                if len(targets) > 1 and typical & set(targets):
+                    targets = [t for t in targets if t in typical]
+                for t in targets:
+                    side = kind if kind != "unspecified" else (
+                        "sexual" if t in self.cues.sexual_on else "other")
+                    self.reports.setdefault(t, _Reports()).sides.add(side)
+                    if self.trace is not None:
+                        self.trace.append((t, f"{side}<{self.lowered[c_start:c_end]}>",
+                                           self.lowered[start:end]))
+        return first_person
+
+    def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
+                  breaks: list[int]) -> bool:
+        """A vague side cue ("sore", "sides"; "puffy" beside a nipple) that a more specific
+        one in the same clause describes."""
+        if kind not in _VAGUE_SIDES:
+            return False
+        for o_start, _, other in cues:
+            if other in _SPECIFIC_SIDES and other != kind and (
+                    kind == "unspecified" or not self._broken(
+                        breaks, min(o_start, c_start), max(o_start, c_start))) and \
+                    (kind != "cardio" or other == "breast"):
+                return True
+        return False
+
+    def _quoted(self, start: int, c_start: int) -> bool:
+        """Whether the cue is inside quotation marks opened earlier in its sentence."""
+        opened = len(_OPEN_QUOTE.findall(self.lowered, start, c_start))
+        return opened > len(_CLOSE_QUOTE.findall(self.lowered, start, c_start))
+
+    def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
+                      strong: list[int]) -> bool:
+        """A trigger before the cue, a few words away, with no strong break between."""
+        for t_start, t_end in found:
+            if t_start >= c_start:
+                continue
+            i = bisect_right(strong, t_end - 1)
+            if (i >= len(strong) or strong[i] >= c_start) and len(
+                    _WORD.findall(self.lowered, t_end, c_start)) < self.cues.scope_window:
+                return True
+        return False
+
+    def _negated(self, triggers: dict[str, list[tuple[int, int]]], c_start: int, c_end: int,
+                 breaks: list[int], side: bool) -> bool:
+        """A negation before the cue in its clause (for a side effect also a `side_negation`
+        such as "cleared my"), or a `negation_after` just after it."""
+        window = self.cues.window
+        before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
+                                                   if side else ())]
+        for _, t_end in before:
+            if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
+                    len(_WORD.findall(self.lowered, t_end, c_start)) < window:
+                return True
+        for t_start, _ in triggers.get("negation_after", ()):
+            if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
+                    len(_WORD.findall(self.lowered, c_end, t_start)) <= 3:
+                return True
+        return False
+
+    @staticmethod
+    def _broken(breaks: list[int], start: int, end: int) -> bool:
+        i = bisect_left(breaks, start)
+        return i < len(breaks) and breaks[i] < end
+
+    def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
+        """Treatments of the cue's clause, else of the nearest clause that names one; inside
+        parentheses, what the text before them names ("spiro (did little for me) to bica")."""
+        paren = self.lowered.rfind("(", start, c_start)
+        if paren > start and self.lowered.find(")", paren, c_start) < 0:
+            before = self._targets(start, paren, paren - 1, breaks)
+            if before:
+                return before
+        bounds = [start, *(b for b in breaks if start < b < end), end]
+        clauses = list(pairwise(bounds))
+        here = max(0, bisect_right(bounds, c_start) - 1)
+        here = min(here, len(clauses) - 1)
+        order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))
+        for i in order:
+            named = self._treatments_in(*clauses[i])
+            if named:
+                return named
+        return []
+
+

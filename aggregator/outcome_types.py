@@ -1,0 +1,22 @@
+"""What a thread reports about a treatment: the effect values, side effects and `Outcome`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+EFFECTS = ("improved", "no_effect", "mixed", "none")
+SIDE_EFFECTS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a thread reports about one treatment."""
+
+    effect: str = "none"
+    side_effects: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """`{"effect": ..., "side_effects": [...]}` (the output and storage shape)."""
+        return {"effect": self.effect, "side_effects": list(self.side_effects)}
+
