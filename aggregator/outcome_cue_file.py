@@ -152,29 +152,36 @@ def _validate(data: dict[str, Any], text: str, origin: str) -> None:
             raise OutcomeCueError(f"{origin}: line {_line_of(text, section, section)}: "
                                   f"unknown section [{section}]")
         for key, items in value.items():
-            line = _line_of(text, section, key)
-            where = f"{origin}: line {line}: [{section}] {key}"
-            if section == "scope" and key in ("window", "scope_window"):
-                if not isinstance(items, int) or isinstance(items, bool) or items < 1:
-                    raise OutcomeCueError(f"{where}: must be a positive integer")
-                continue
-            known = (set(EFFECT_KINDS) | set(SIDE_KINDS) | set(SCOPE_KINDS)
-                     if section == "patterns" else _LIST_KEYS[section])
-            if key not in known:
-                raise OutcomeCueError(f"{where}: unknown key")
-            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-                raise OutcomeCueError(f"{where}: must be a list of strings")
-            for item in items:
-                try:
-                    if section == "patterns":
-                        re.compile(item)
-                    elif key in ("breaks", "strong_breaks", "op_markers") or \
-                            section == "typical":
-                        continue
-                    elif "*" in item.rstrip("*") or not phrase_keys(item):
-                        raise re.error("letters or digits, `*` only at the end")
-                except re.error as exc:
-                    raise OutcomeCueError(f"{where}: bad pattern {item!r}: {exc}") from exc
+            where = f"{origin}: line {_line_of(text, section, key)}: [{section}] {key}"
+            _validate_key(section, key, items, where)
+
+
+def _validate_key(section: str, key: str, items: Any, where: str) -> None:
+    """One key of a section: a known key holding what it should."""
+    if section == "scope" and key in ("window", "scope_window"):
+        if not _positive_int(items):
+            raise OutcomeCueError(f"{where}: must be a positive integer")
+        return
+    known = (set(EFFECT_KINDS) | set(SIDE_KINDS) | set(SCOPE_KINDS)
+             if section == "patterns" else _LIST_KEYS[section])
+    if key not in known:
+        raise OutcomeCueError(f"{where}: unknown key")
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise OutcomeCueError(f"{where}: must be a list of strings")
+    if section == "typical" or key in ("breaks", "strong_breaks", "op_markers"):
+        return  # free text
+    for item in items:
+        try:
+            if section == "patterns":
+                re.compile(item)
+            elif "*" in item.rstrip("*") or not phrase_keys(item):
+                raise re.error("letters or digits, `*` only at the end")
+        except re.error as exc:
+            raise OutcomeCueError(f"{where}: bad pattern {item!r}: {exc}") from exc
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _validate_near(entries: Any, text: str, origin: str) -> None:
@@ -193,8 +200,7 @@ def _validate_near(entries: Any, text: str, origin: str) -> None:
             if not isinstance(items, list) or not items or \
                     not all(isinstance(i, str) and phrase_keys(i) for i in items):
                 raise OutcomeCueError(f"{where}: {key} must be a list of words")
-        within = entry.get("within", 5)
-        if not isinstance(within, int) or isinstance(within, bool) or within < 1:
+        if not _positive_int(entry.get("within", 5)):
             raise OutcomeCueError(f"{where}: within must be a positive integer")
 
 

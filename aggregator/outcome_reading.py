@@ -95,6 +95,21 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
     return _Extraction(cues, parts, lowered, norm, mentions, found).run(sorted(treatments))
 
 
+@dataclass
+class _Sentence:
+    """A first-hand sentence being read: its span, speaker, topic, scope triggers, cues and
+    clause breaks."""
+
+    start: int
+    end: int
+    speaker: int
+    topic: list[str]
+    triggers: dict[str, list[tuple[int, int]]]
+    cues: list[tuple[int, int, str]]
+    breaks: list[int]
+    strong: list[int]  # the breaks a hypothetical trigger stops at
+
+
 class _Extraction:
     """One thread being read (see the module docstring for the rules)."""
 
@@ -191,40 +206,46 @@ class _Extraction:
         return out
 
     def run(self, treatments: list[str]) -> dict[str, Outcome]:
+        """Read every unit that holds a cue; the outcome of each treatment."""
         focus: list[str] | None = None
         for index, (u_start, u_end, speaker) in enumerate(self.units):
             lo = bisect_left(self.f_starts, u_start)
             if lo == len(self.found) or self.found[lo][0] >= u_end:
                 continue  # no cue in this unit: nothing to record
-            last_cue = self.found[bisect_left(self.f_starts, u_end) - 1][0]
             if index > 0 and focus is None:
                 focus = self._focus()
             topic: list[str] = (focus or []) if index > 0 else (
                 [] if self._treatments_in(u_start, u_end) else self._regimen())
-            first_person = speaker == 0
-            fresh, last_named = True, list[str]()
-            for start, end, question in self._sentences(u_start, u_end):
-                if start > last_cue:
-                    break
-                named = self._topic_of(start, end)
-                if named:
-                    last_named = named
-                    topic = named if fresh else topic + [t for t in named if t not in topic]
-                lo, hi = bisect_left(self.f_starts, start), bisect_left(self.f_starts, end)
-                if lo == hi:
-                    fresh = fresh and not named
-                    if not first_person:
-                        first_person = self._has_first_person(start, end)
-                    continue
-                # a regimen listed over several sentences, then "something is working":
-                # all of it; "it did nothing": the last one named
-                about = last_named if last_named and _IT.search(self.lowered, start, end) \
-                    else topic
-                first_person = self._sentence(start, end, question, speaker, about,
-                                              first_person, self.found[lo:hi])
-                fresh = True
+            self._read_unit(u_start, u_end, speaker, topic)
         return {t: (self.reports[t].outcome() if t in self.reports else Outcome())
                 for t in treatments}
+
+    def _read_unit(self, u_start: int, u_end: int, speaker: int, topic: list[str]) -> None:
+        """The unit's sentences up to its last cue. A sentence naming treatments makes them
+        the topic (added to it while no cue has come since the last one: a regimen listed
+        over several sentences); a cue sentence naming none is about the topic, or about
+        the last named treatments when it says "it"."""
+        last_cue = self.found[bisect_left(self.f_starts, u_end) - 1][0]
+        first_person = speaker == 0
+        fresh, last_named = True, list[str]()
+        for start, end, question in self._sentences(u_start, u_end):
+            if start > last_cue:
+                break
+            named = self._topic_of(start, end)
+            if named:
+                last_named = named
+                topic = named if fresh else topic + [t for t in named if t not in topic]
+            lo, hi = bisect_left(self.f_starts, start), bisect_left(self.f_starts, end)
+            if lo == hi:
+                fresh = fresh and not named
+                if not first_person:
+                    first_person = self._has_first_person(start, end)
+                continue
+            about = last_named if last_named and _IT.search(self.lowered, start, end) \
+                else topic
+            first_person = self._sentence(start, end, question, speaker, about,
+                                          first_person, self.found[lo:hi])
+            fresh = True
 
     def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """The scope triggers of [start, end), scanned once per range (only sentences that
@@ -254,62 +275,71 @@ class _Extraction:
             triggers.setdefault(kind, []).append((t_start, t_end))
         own = "first_person" in triggers
         first_person = first_person or own
-        if question or (not topic and not self._treatments_in(start, end)):
+        if question or (not topic and not self._treatments_in(start, end)) or \
+                ("generic" in triggers and not own) or (speaker != 0 and not first_person):
             return first_person
-        if "generic" in triggers and not own:
-            return first_person
-        if speaker != 0 and not first_person:
-            return first_person
-        early = "too_early" in triggers
-        history = "history" in triggers
-        gain = any(kind == "improved" for _, _, kind in cues)
-        content = "content" in triggers
-        breaks = [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)]
-        strong = [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start,
-                                                                         end)]
-        generic = triggers.get("generic", ())
+        here = _Sentence(
+            start, end, speaker, topic, triggers, cues,
+            [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)],
+            [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start, end)])
         for c_start, c_end, kind in cues:
-            if self._hypothetical(triggers.get("hypothetical", ()), c_start, strong) or \
-                    self._hypothetical(generic, c_start, strong) or \
-                    self._quoted(start, c_start):
-                continue
-            negated = self._negated(triggers, c_start, c_end, breaks,
-                                    side=kind not in EFFECT_KINDS)
-            targets = self._targets(start, end, c_start, breaks)
-            if not targets:
-                if speaker and len(topic) > _MAX_CARRIED:  # a reply's remark on a long list
-                    continue
-                targets = topic
-            if kind == "not_side":
-                continue
-            if kind in EFFECT_KINDS:
-                if early:
-                    continue
-                if kind == "declined" and (history or gain):
-                    continue  # the loss before treatment, or a gain's caveat
-                direction = ("improved" if content else "unchanged") \
-                    if kind == "unchanged" else kind
-                if negated:  # "didn't regrow" is weak (it may still have held the hair)
-                    direction = "unchanged" if direction in ("improved", "declined") \
-                        else "improved"
-                for t in targets:
-                    self.reports.setdefault(t, _Reports()).effects.setdefault(
-                        speaker, set()).add(direction)
-                    if self.trace is not None:
-                        self.trace.append((t, f"{direction}<{self.lowered[c_start:c_end]}>",
-                                           self.lowered[start:end]))
-            elif not negated and not self._absorbed(kind, c_start, cues, breaks):
-                typical = self.cues.typical.get(kind, frozenset())
-                if len(targets) > 1 and typical & set(targets):
-                    targets = [t for t in targets if t in typical]
-                for t in targets:
-                    side = kind if kind != "unspecified" else (
-                        "sexual" if t in self.cues.sexual_on else "other")
-                    self.reports.setdefault(t, _Reports()).sides.add(side)
-                    if self.trace is not None:
-                        self.trace.append((t, f"{side}<{self.lowered[c_start:c_end]}>",
-                                           self.lowered[start:end]))
+            self._cue(here, c_start, c_end, kind)
         return first_person
+
+    def _cue(self, here: _Sentence, c_start: int, c_end: int, kind: str) -> None:
+        """One cue of a first-hand sentence: dropped when a hypothetical or generic trigger
+        or a quotation covers it, else recorded for its treatments."""
+        if kind == "not_side" or \
+                self._hypothetical(here.triggers.get("hypothetical", ()), c_start, here.strong) \
+                or self._hypothetical(here.triggers.get("generic", ()), c_start, here.strong) \
+                or self._quoted(here.start, c_start):
+            return
+        targets = self._targets(here.start, here.end, c_start, here.breaks)
+        if not targets:
+            if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
+                return
+            targets = here.topic
+        negated = self._negated(here.triggers, c_start, c_end, here.breaks,
+                                side=kind not in EFFECT_KINDS)
+        if kind in EFFECT_KINDS:
+            self._effect(here, targets, kind, negated, (c_start, c_end))
+        elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks):
+            self._side(here, targets, kind, (c_start, c_end))
+
+    def _effect(self, here: _Sentence, targets: list[str], kind: str, negated: bool,
+                span: tuple[int, int]) -> None:
+        if "too_early" in here.triggers:
+            return
+        if kind == "declined" and ("history" in here.triggers or
+                                   any(k == "improved" for _, _, k in here.cues)):
+            return  # the loss before treatment, or a gain's caveat
+        direction = kind
+        if kind == "unchanged" and "content" in here.triggers:
+            direction = "improved"
+        if negated:  # "didn't regrow" is weak (it may still have held the hair)
+            direction = "unchanged" if direction in ("improved", "declined") else "improved"
+        for t in targets:
+            self.reports.setdefault(t, _Reports()).effects.setdefault(
+                here.speaker, set()).add(direction)
+            self._note(t, direction, span, here)
+
+    def _side(self, here: _Sentence, targets: list[str], kind: str,
+              span: tuple[int, int]) -> None:
+        typical = self.cues.typical.get(kind, frozenset())
+        if len(targets) > 1 and typical & set(targets):
+            targets = [t for t in targets if t in typical]
+        for t in targets:
+            side = kind if kind != "unspecified" else (
+                "sexual" if t in self.cues.sexual_on else "other")
+            self.reports.setdefault(t, _Reports()).sides.add(side)
+            self._note(t, side, span, here)
+
+    def _note(self, treatment: str, label: str, span: tuple[int, int],
+              here: _Sentence) -> None:
+        """Keep what was recorded and why, when tracing (error analysis)."""
+        if self.trace is not None:
+            self.trace.append((treatment, f"{label}<{self.lowered[span[0]:span[1]]}>",
+                               self.lowered[here.start:here.end]))
 
     def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
                   breaks: list[int]) -> bool:
