@@ -26,6 +26,12 @@ _BODY_SENTENCES = 6  # body sentences considered (the opening ones)
 _BODY_CHARS = 2000  # of the body (enough for them)
 _TOP_REPLIES = 3  # replies considered (the first ones: stored best first)
 _REPLY_CHARS = 600  # of each reply (enough for its opening sentences)
+_FILLER = re.compile(  # greetings, thanks, cheers and asides that say nothing of the thread
+    r"^(?:hi|hey|hello|yo|thanks|thank you|thx|ty|congrats|congratulations|cheers|"
+    r"good luck|best of luck|wish me luck|glad|nice|great|awesome|amazing|wow|lol|haha|"
+    r"same|this|bump|edit|update|pics?|photos?|long time lurker|first post|sorry|"
+    r"any advice|thoughts|appreciate)\b", re.IGNORECASE)
+_FILLER_WORDS = 9  # only sentences shorter than this can be filler
 _TOKEN = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -114,6 +120,13 @@ def _fit(parts: Sequence[str], budget: int) -> str:
     return " ".join(out)
 
 
+def _substantive(items: list[str]) -> list[str]:
+    """Sentences without the short filler ("Thanks man", "Hi all, long time lurker"),
+    unless that is all there is."""
+    kept = [s for s in items if len(_words(s)) >= _FILLER_WORDS or not _FILLER.match(s)]
+    return kept or items
+
+
 def _sentence_end(text: str) -> str:
     text = text.strip()
     return text if not text or text[-1] in ".!?…" else text + "."
@@ -141,7 +154,7 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     `counts`: the thread's lower-case word counts when the caller has them already (the
     aggregator's tagging pass does)."""
     title_s = clean(title).replace("\n", " ").strip()
-    body_s = sentences(body[:_BODY_CHARS], _BODY_SENTENCES)
+    body_s = _substantive(sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2))[:_BODY_SENTENCES]
     weights = counts if counts is not None else Counter(
         _TOKEN.findall(" ".join((title, body, *replies)).lower()))
     poster: list[str] = []
@@ -158,7 +171,8 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
         marker = _OP.match(head)
-        r = sentences(head[marker.end():] if marker else head, 2)  # the opening two
+        r = [x for x in sentences(head[marker.end():] if marker else head, 3)
+             if len(_words(x)) >= _FILLER_WORDS or not _FILLER.match(x)][:2]  # the opening two
         if not r:
             continue
         scores = [v if len(_words(s)) >= 6 else v / 3
@@ -170,21 +184,24 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
         extra = []
         for i in ranked[1:]:
             n = len(_words(body_s[i]))
-            if used + n > MAX_WORDS:
+            if used + n > MAX_WORDS - 1:
                 break
             extra.append(i)
             used += n
         first = ranked[:1]
         chosen = [body_s[i] for i in sorted(first + extra)]
         poster = poster[:len(poster) - len(first)] + [_sentence_end(c) for c in chosen]
-        return _fit(poster, MAX_WORDS) or _clip(title_s or clean(body), MAX_WORDS)
+        text = _fit(poster, MAX_WORDS - 1) or _clip(title_s or clean(body), MAX_WORDS - 1)
+        return f"Poster: {text}" if text else ""
     best_of.sort(key=lambda x: -x[0])
+    if len(ranked) > 1 and sum(len(_words(p)) for p in poster) + len(
+            _words(body_s[ranked[1]])) <= _POSTER_WORDS:  # room for the next one
+        pair = sorted(ranked[:2])
+        poster = poster[:-1] + [_sentence_end(body_s[i]) for i in pair]
     poster_text = _fit(poster, _POSTER_WORDS)
     used = len(_words(poster_text))
     left = MAX_WORDS - used - 2
-    picked = [_sentence_end(best_of[0][1])]
-    if len(best_of) > 1 and len(_words(picked[0])) + len(_words(best_of[1][1])) <= left:
-        picked.append(_sentence_end(best_of[1][1]))
+    picked = [_sentence_end(text) for _, text in best_of]
     reply_text = _fit(picked, left)
     return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
 

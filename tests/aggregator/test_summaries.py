@@ -39,10 +39,11 @@ def test_summary_is_short_and_from_the_thread() -> None:
 
 
 def test_summary_without_replies_or_body() -> None:
-    assert summarise("Is oral minoxidil safe for women?") == "Is oral minoxidil safe for women?"
-    assert summarise("Title only", "", []) == "Title only."
+    assert summarise("Is oral minoxidil safe for women?") == \
+        "Poster: Is oral minoxidil safe for women?"
+    assert summarise("Title only", "", []) == "Poster: Title only."
     only_link = summarise("Look at this", "https://example.com/pic.jpg")
-    assert only_link == "Look at this."
+    assert only_link == "Poster: Look at this."
     assert summarise("", "") == ""
 
 
@@ -71,3 +72,12 @@ def test_baselines() -> None:
     scores = textrank_scores(["fin and min regrew my crown", "my crown regrew on fin and min",
                               "the weather is nice today"])
     assert scores[2] < min(scores[0], scores[1])
+
+
+def test_filler_is_left_out() -> None:
+    summary = summarise("Six months of fin", "Hi all, long time lurker. Fin filled in my crown "
+                        "after six months with no sides at all.", ["Congrats!!",
+                        "Thanks for sharing.", "Add min and the temples may follow too."])
+    assert "lurker" not in summary and "Congrats" not in summary and "Thanks" not in summary
+    assert "filled in my crown" in summary and "temples may follow" in summary
+    assert len(summary.split()) <= 45
