@@ -270,6 +270,8 @@ class _Extraction:
                   topic: list[str], first_person: bool,
                   cues: list[tuple[int, int, str]]) -> bool:
         """Record the sentence's counted cues; returns the reply's first-person state."""
+        if first_person and (question or (not topic and not self._treatments_in(start, end))):
+            return True  # nothing to record, and the state cannot change: no scan needed
         triggers: dict[str, list[tuple[int, int]]] = {}
         for t_start, t_end, kind in self._scope_in(start, end):
             triggers.setdefault(kind, []).append((t_start, t_end))
