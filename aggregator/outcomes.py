@@ -1,7 +1,7 @@
 """What people report per treatment: effect and side effects, from first-hand sentences.
 
 Follows `../shared/eval/OUTCOMES.md`. The cue words live in `outcome_cues.toml` (beside the
-lexicon) and are compiled once: two Aho-Corasick automata over the tagger's normalised
+lexicon) and are compiled once (`outcome_cue_file`): Aho-Corasick automata over the normalised
 text, one for the cues (effect and side-effect phrases, and `[[near]]` words that count
 only just after a hair word), one for the scope triggers (negation, hypothetical, generic,
 first person, too early; scanned only in the sentences that need them), plus a few
@@ -17,14 +17,18 @@ sentence is a first-hand report (ConText-style scoping):
   ("same here", "my", "I", "Been on fin...");
 - effects only: not "too early" ("just started", "can't tell yet").
 A negation trigger a few words before the cue in its clause ("zero sides", "didn't shed",
-"no regrowth") or just after it ("libido is fine") drops a side effect and flips an effect
-(a negated gain is a weak "no effect": it only counts for a speaker reporting nothing else).
+"no regrowth") or just after it ("libido is fine", "Side effects: none") drops a side effect
+and flips an effect (a negated gain is a weak "no effect": it only counts for a speaker
+reporting nothing else); a `side_negation` trigger ("cleared my", "less") only drops side
+effects. A `declined` cue ("worse", "thinner") is no effect unless its sentence also reports
+a gain or tells the history before treatment ("since 2021 it was getting thinner").
 
 The cue goes to the treatments named in its clause, else in the nearest clause of its
 sentence (inside parentheses: what precedes them), else to the treatments the unit last
-named as used, else to the thread's focus (the title's treatments or the first ones the
-body names; for a title naming none, the poster's whole regimen): "fin + min regrew my
-crown" credits both. A side effect given to several treatments stays with those known to
+named as used (all of a regimen listed over several sentences with no cue between them;
+the last named when the sentence says "it"), else to the thread's focus (the title's
+treatments or the first ones the body names; for a title naming none, the poster's whole
+regimen): "fin + min regrew my crown" credits both. A side effect given to several treatments stays with those known to
 cause it (`[typical]`). Effects are gathered per speaker (the poster, incl. replies marked
 OP, and each replier): both directions anywhere make `mixed`.
 """
