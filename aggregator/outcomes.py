@@ -29,8 +29,9 @@ named as used (all of a regimen listed over several sentences with no cue betwee
 the last named when the sentence says "it"), else to the thread's focus (the title's
 treatments or the first ones the body names; for a title naming none, the poster's whole
 regimen): "fin + min regrew my crown" credits both. A side effect given to several
-treatments stays with those known to cause it (`[typical]`). Effects are gathered per speaker (the poster, incl. replies marked
-OP, and each replier): both directions anywhere make `mixed`.
+treatments stays with those known to cause it (`[typical]`). Effects are gathered per
+speaker (the poster, incl. replies marked OP, and each replier): both directions anywhere
+make `mixed`.
 """
 from __future__ import annotations
 
