@@ -92,7 +92,7 @@ def test_aggregate_stores_outcomes_and_summaries(engine: Engine, session: Sessio
     texts = summaries(session)
     assert texts["a"].startswith("Poster: Oral minoxidil 9 months.")
     assert "Replies: Same here" in texts["a"]
-    assert texts["d"] == "Link."  # a link-only thread: the title alone
+    assert texts["d"] == "Poster: Link."  # a link-only thread: the title alone
     assert all(len(s.split()) <= 45 for s in texts.values() if s)
     assert get_meta(session, CUES_HASH_KEY) == load_outcome_cues().version_hash
 
@@ -179,7 +179,7 @@ def test_cli_posts_outcomes_and_filters(cli_config: Path) -> None:
     code, out = cli(cli_config, "posts", "--format", "csv", "--effect", "no_effect")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["outcomes"] == "minoxidil=no_effect(skin)"
-    assert rows[0]["summary"].startswith("Rogaine did nothing. A year of Rogaine")
+    assert rows[0]["summary"].startswith("Poster: Rogaine did nothing. A year of Rogaine")
     code, out = cli(cli_config, "posts", "--effect", "great")
     assert code == 2 and "--effect" in out
 
