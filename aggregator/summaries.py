@@ -157,53 +157,58 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     body_s = _substantive(sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2))[:_BODY_SENTENCES]
     weights = counts if counts is not None else Counter(
         _TOKEN.findall(" ".join((title, body, *replies)).lower()))
-    poster: list[str] = []
-    if _has_two_letters(title_s):
-        poster.append(_sentence_end(title_s))
+    poster: list[str] = [_sentence_end(title_s)] if _has_two_letters(title_s) else []
     ranked: list[int] = []
     if body_s:
         scores = _centrality(body_s, weights)
         # the body's most central sentences, favouring the opening ones a little
         ranked = sorted(range(len(body_s)), key=lambda i: -scores[i] / (1 + 0.08 * i))
-        poster.append(_sentence_end(body_s[ranked[0]]))
-    # the best opening sentence of each of the top replies, best replies first
+    best_of = _reply_sentences(replies, weights)
+    if not best_of:
+        text = _poster_alone(poster, body_s, ranked) or \
+            _clip(title_s or clean(body), MAX_WORDS - 1)
+        return f"Poster: {text}" if text else ""
+    chosen = sorted(ranked[:2]) if len(ranked) > 1 and sum(
+        len(_words(p)) for p in poster) + len(_words(body_s[ranked[0]])) + len(
+        _words(body_s[ranked[1]])) <= _POSTER_WORDS else ranked[:1]  # two when they fit
+    poster_text = _fit(poster + [_sentence_end(body_s[i]) for i in chosen], _POSTER_WORDS)
+    left = MAX_WORDS - len(_words(poster_text)) - 2
+    reply_text = _fit([_sentence_end(text) for _, text in best_of], left)
+    return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
+
+
+def _reply_sentences(replies: Sequence[str], weights: Counter[str]) -> list[tuple[float, str]]:
+    """The most central of the opening two (non-filler) sentences of each of the top
+    replies, with its score, best first."""
     best_of = []
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
         marker = _OP.match(head)
         r = [x for x in sentences(head[marker.end():] if marker else head, 3)
-             if len(_words(x)) >= _FILLER_WORDS or not _FILLER.match(x)][:2]  # the opening two
+             if len(_words(x)) >= _FILLER_WORDS or not _FILLER.match(x)][:2]
         if not r:
             continue
         scores = [v if len(_words(s)) >= 6 else v / 3
                   for s, v in zip(r, _centrality(r, weights), strict=True)]
         i = max(range(len(scores)), key=lambda k: scores[k])
         best_of.append((scores[i], r[i]))
-    if not best_of:  # no replies: the next most central body sentences, in body order
-        used = sum(len(_words(p)) for p in poster)
-        extra = []
-        for i in ranked[1:]:
-            n = len(_words(body_s[i]))
-            if used + n > MAX_WORDS - 1:
-                break
-            extra.append(i)
-            used += n
-        first = ranked[:1]
-        chosen = [body_s[i] for i in sorted(first + extra)]
-        poster = poster[:len(poster) - len(first)] + [_sentence_end(c) for c in chosen]
-        text = _fit(poster, MAX_WORDS - 1) or _clip(title_s or clean(body), MAX_WORDS - 1)
-        return f"Poster: {text}" if text else ""
     best_of.sort(key=lambda x: -x[0])
-    if len(ranked) > 1 and sum(len(_words(p)) for p in poster) + len(
-            _words(body_s[ranked[1]])) <= _POSTER_WORDS:  # room for the next one
-        pair = sorted(ranked[:2])
-        poster = poster[:-1] + [_sentence_end(body_s[i]) for i in pair]
-    poster_text = _fit(poster, _POSTER_WORDS)
-    used = len(_words(poster_text))
-    left = MAX_WORDS - used - 2
-    picked = [_sentence_end(text) for _, text in best_of]
-    reply_text = _fit(picked, left)
-    return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
+    return best_of
+
+
+def _poster_alone(poster: list[str], body_s: list[str], ranked: list[int]) -> str:
+    """A thread without replies: the title and the most central body sentences that fit
+    the 45 words (with the label), in body order."""
+    used = sum(len(_words(p)) for p in poster) + (len(_words(body_s[ranked[0]]))
+                                                   if ranked else 0)
+    chosen = ranked[:1]
+    for i in ranked[1:]:
+        n = len(_words(body_s[i]))
+        if used + n > MAX_WORDS - 1:
+            break
+        chosen.append(i)
+        used += n
+    return _fit(poster + [_sentence_end(body_s[i]) for i in sorted(chosen)], MAX_WORDS - 1)
 
 
 def lead_summary(title: str, body: str = "", limit: int = MAX_WORDS) -> str:
