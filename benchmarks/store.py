@@ -44,12 +44,12 @@ from sqlalchemy.engine import make_url
 from models.db import make_engine, normalise_url, session_factory
 from models.entities import Base
 from models.store import (
-    THREAD_COLUMNS,
     ThreadIn,
     batched,
     content_hash,
     ensure_source,
     store_threads,
+    thread_columns,
 )
 from scrapers import settings as crawl_settings
 from scrapers.importers.reddit_dump import DEFAULT_BATCH as DUMP_BATCH
@@ -80,14 +80,18 @@ def make_items(n: int) -> list[ThreadIn]:
     ]
 
 
+THREAD_COLUMNS = thread_columns()  # what the store writes, in table order
+
+
 def raw_rows(items: list[ThreadIn], source_id: int, now: datetime) -> list[tuple[object, ...]]:
-    """The same rows as plain tuples, as a raw driver would take them."""
-    return [
-        (source_id, it["external_id"], it["url"], it["title"], it["body"], it["category"],
-         it["score"], it["num_comments"], it["author_hash"], it["created_at"], None, None,
-         now, now, content_hash(it["title"], it["body"]))
-        for it in items
-    ]
+    """The same rows as plain tuples in THREAD_COLUMNS order, as a raw driver takes them."""
+    rows = []
+    for it in items:
+        record = {**dict.fromkeys(THREAD_COLUMNS), **it, "source_id": source_id,
+                  "first_seen_at": now, "last_seen_at": now,
+                  "content_hash": content_hash(it["title"], it.get("body", ""))}
+        rows.append(tuple(record[c] for c in THREAD_COLUMNS))
+    return rows
 
 
 CPU_TIMES: list[float] = []  # process CPU seconds of each timed call, in order
