@@ -43,8 +43,10 @@ def reply_to_dict(reply: ReplyRef) -> dict[str, Any]:
             "excerpt": excerpt(reply.body)}
 
 
-def post_to_dict(post: Post, with_relevance: bool = False) -> dict[str, Any]:
-    """The JSON shape of a post (`relevance` added when asked, `replies` when loaded)."""
+def post_to_dict(post: Post, with_relevance: bool = False,
+                 with_replies: bool = True) -> dict[str, Any]:
+    """The JSON shape of a post (`relevance` added when asked, `replies` when loaded and
+    `with_replies`)."""
     out: dict[str, Any] = {
         "thread_id": post.id,
         "source": post.source,
@@ -69,7 +71,7 @@ def post_to_dict(post: Post, with_relevance: bool = False) -> dict[str, Any]:
     }
     if with_relevance:
         out["relevance"] = post.relevance
-    if post.replies is not None:
+    if with_replies and post.replies is not None:
         out["replies"] = [reply_to_dict(r) for r in post.replies]
     return out
 
@@ -96,9 +98,11 @@ def outcomes_cell(outcomes: dict[str, dict[str, Any]]) -> str:
                     for tid, o in outcomes.items())
 
 
-def post_to_csv_row(post: Post, with_relevance: bool = False) -> dict[str, Any]:
+def post_to_csv_row(post: Post, with_relevance: bool = False,
+                    with_replies: bool = True) -> dict[str, Any]:
     """A flat CSV row: treatments joined with `;`; links as study keys joined with `;` and
-    their kinds, in the same order, in `link_kinds`."""
+    their kinds, in the same order, in `link_kinds`; `replies` when loaded and
+    `with_replies`."""
     row: dict[str, Any] = {
         "thread_id": post.id,
         "source": post.source,
@@ -119,7 +123,7 @@ def post_to_csv_row(post: Post, with_relevance: bool = False) -> dict[str, Any]:
     }
     if with_relevance:
         row["relevance"] = "" if post.relevance is None else post.relevance
-    if post.replies is not None:  # one reply per line: "12: text"
+    if with_replies and post.replies is not None:  # one reply per line: "12: text"
         row[CSV_REPLY_FIELD] = csv_safe("\n".join(
             f"{'' if r.score is None else r.score}: {excerpt(r.body)}" for r in post.replies))
     return row

@@ -204,7 +204,7 @@ def _ordered(session: Session, stmt: Select[Any], q: PostQuery, relevance_order:
 def query_posts(session: Session, q: PostQuery) -> list[Post]:
     """One page of posts matching `q`, with their treatments and study links."""
     if _only_study(q):
-        posts = [post_from_row(row) for row in session.execute(_study_page(q))]
+        posts = [post_from_row(row) for row in session.execute(_study_page(q)).mappings()]
     else:
         stmt, relevance_order, selective = _filtered(session, q)
         stmt = _ordered(session, stmt, q, relevance_order, selective)
@@ -212,14 +212,14 @@ def query_posts(session: Session, q: PostQuery) -> list[Post]:
             stmt = stmt.limit(q.limit)
         if q.offset:
             stmt = stmt.offset(q.offset)
-        page = session.execute(stmt).all()
+        page = session.execute(stmt).mappings().all()
         rows: dict[int, Any] = {}
-        for chunk in chunked([key[0] for key in page]):
+        for chunk in chunked([key["id"] for key in page]):
             for row in session.execute(select(*post_columns())
                                        .join(Source, Source.id == Thread.source_id)
-                                       .where(Thread.id.in_(chunk))):
-                rows[row[0]] = row
-        posts = [post_from_row((*rows[key[0]], key[1], key[2])) for key in page]
+                                       .where(Thread.id.in_(chunk))).mappings():
+                rows[row["id"]] = row
+        posts = [post_from_row({**rows[key["id"]], **key}) for key in page]
     attach_details(session, posts)
     return posts
 

@@ -69,8 +69,9 @@ class Post:
     summary: str | None = None  # what the poster reports and the replies say (aggregator)
     # treatment -> {"effect": ..., "side_effects": [...]} (what the thread reports)
     outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    top_replies: list[ReplyRef] = field(default_factory=list)  # loaded by digests only
-    replies: list[ReplyRef] | None = None  # the stored top replies, when asked for
+    # The stored top replies (`post_rows.top_replies`), when loaded: by `--with-replies`
+    # and the digests' cards; None when not asked for (then not in JSON or CSV).
+    replies: list[ReplyRef] | None = None
 
 
 @dataclass

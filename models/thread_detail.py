@@ -23,6 +23,7 @@ from models.entities import (
     ThreadTreatment,
     Treatment,
 )
+from models.post_rows import study_ref, study_ref_columns
 from models.post_types import StudyRef
 
 MAX_SNAPSHOTS = 500  # the newest ones; a score history chart needs no more
@@ -117,11 +118,12 @@ def thread_detail(session: Session, thread_id: int) -> ThreadDetail | None:
               .where(ScoreSnapshot.thread_id == thread_id)
               .order_by(ScoreSnapshot.observed_at.desc(), ScoreSnapshot.id.desc())
               .limit(MAX_SNAPSHOTS))
-    detail.history = sorted((Snapshot(*r) for r in session.execute(newest)),
+    detail.history = sorted((Snapshot(**r) for r in session.execute(newest).mappings()),
                             key=lambda s: s.observed_at)
     detail.treatments = [
-        TreatmentMention(tid, name, mentions or 0, list(forms or []), list(locations or []))
-        for tid, name, mentions, forms, locations in session.execute(
+        TreatmentMention(r.treatment_id, r.name, r.mentions or 0, list(r.forms or []),
+                         list(r.locations or []))
+        for r in session.execute(
             select(ThreadTreatment.treatment_id, Treatment.name, ThreadTreatment.mentions,
                    ThreadTreatment.forms, ThreadTreatment.locations)
             .join(Treatment, Treatment.id == ThreadTreatment.treatment_id)
@@ -129,12 +131,12 @@ def thread_detail(session: Session, thread_id: int) -> ThreadDetail | None:
             .order_by(ThreadTreatment.mentions.desc(), ThreadTreatment.treatment_id))]
     links = session.execute(
         select(ThreadStudyLink.kind, ThreadStudyLink.score, ThreadStudyLink.evidence,
-               Study.id, Study.pmid, Study.doi, Study.pmcid, Study.title)
+               *study_ref_columns())
         .join(Study, Study.id == ThreadStudyLink.study_id)
         .where(ThreadStudyLink.thread_id == thread_id))
     detail.links = sorted(
-        (StudyLinkRow(StudyRef(r[3], r[4], r[5], r[6], r[7] or ""), r[0], float(r[1]),
-                      dict(r[2] or {})) for r in links),
+        (StudyLinkRow(study_ref(r), r.kind, float(r.score), dict(r.evidence or {}))
+         for r in links),
         key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))
     return detail
 
