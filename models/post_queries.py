@@ -36,6 +36,7 @@ from models.fulltext import (
     sqlite_match_ids,
     sqlite_matches,
 )
+from models.kinds import EFFECTS
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import SORTS, Post, PostQuery
 
@@ -60,7 +61,7 @@ def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None
     return best[1] if best and best[0] < SELECTIVE_TREATMENT_ROWS else None
 
 
-EFFECT_FILTERS = ("improved", "no_effect", "mixed")
+EFFECT_FILTERS = tuple(e for e in EFFECTS if e != "none")
 SIDE_EFFECT_FILTERS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast",
                        "other")
 
