@@ -19,8 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from models.fulltext import create_fulltext, drop_fulltext
-from models.kinds import CrawlStatus, Effect, LinkKind, ReferenceService, words
-from models.types import JSONType, UTCDateTime
+from models.kinds import CrawlStatus, Effect, LinkKind, ReferenceService
+from models.types import JSONType, UTCDateTime, words
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

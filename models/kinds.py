@@ -1,15 +1,9 @@
-"""The fixed words some columns hold, as `Literal` types and string-backed column types.
-
-Each is stored as plain text (`VARCHAR` of the length the column always had, no CHECK
-constraint, no native enum), so the schema is unchanged and needs no migration; SQLAlchemy
-refuses a word outside the list when it binds a value, and a type checker sees the words.
-"""
+"""The fixed words some columns hold, as `Literal` types (no SQLAlchemy import here: the
+CLI's light commands read them). `models.types.words` makes their column types."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
-
-from sqlalchemy import Enum
+from typing import Literal, get_args
 
 CrawlStatus = Literal["running", "finished", "failed", "cancelled"]
 FinalCrawlStatus = Literal["finished", "failed", "cancelled"]
@@ -25,8 +19,3 @@ LINK_KINDS: tuple[LinkKind, ...] = get_args(LinkKind)
 EFFECTS: tuple[Effect, ...] = get_args(Effect)
 REFERENCE_SERVICES: tuple[ReferenceService, ...] = get_args(ReferenceService)
 
-
-def words(literal: Any, length: int) -> Enum:
-    """A column type for the words of `literal`, stored as VARCHAR(`length`)."""
-    return Enum(*get_args(literal), native_enum=False, create_constraint=False,
-                length=length, validate_strings=True)

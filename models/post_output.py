@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from models.post_rows import POST_THREAD_FIELDS
 from models.post_types import Post, ReplyRef
 
 EXCERPT_CHARS = 280
@@ -34,6 +35,24 @@ def _score_unit(kind: str) -> str | None:
     except KeyError:
         return None
     return f"{noun}s" if noun else None
+
+
+# The stored thread columns `post_to_dict` and `post_to_csv_row` write under their own
+# name after the fixed keys below: every `Post` field naming a thread column that those do
+# not already write (none today), so a column added to `Post` reaches JSON and CSV as is.
+_WRITTEN = frozenset({"id", "external_id", "url", "title", "category", "score",
+                      "num_comments", "created_at", "summary"})
+EXTRA_FIELDS = tuple(name for name in POST_THREAD_FIELDS if name not in _WRITTEN)
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    return csv_safe(value) if isinstance(value, str) else _json_value(value)
 
 
 def reply_to_dict(reply: ReplyRef) -> dict[str, Any]:
@@ -68,6 +87,7 @@ def post_to_dict(post: Post, with_relevance: bool = False,
              "kind": lk.kind, "score": lk.score}
             for lk in post.links
         ],
+        **{name: _json_value(getattr(post, name)) for name in EXTRA_FIELDS},
     }
     if with_relevance:
         out["relevance"] = post.relevance
@@ -78,7 +98,7 @@ def post_to_dict(post: Post, with_relevance: bool = False,
 
 CSV_FIELDS = ("thread_id", "source", "external_id", "url", "title", "category", "score",
               "score_unit", "num_comments", "created_at", "excerpt", "treatments", "links",
-              "link_kinds", "summary", "outcomes")
+              "link_kinds", "summary", "outcomes", *EXTRA_FIELDS)
 CSV_REPLY_FIELD = "replies"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -120,6 +140,7 @@ def post_to_csv_row(post: Post, with_relevance: bool = False,
         "link_kinds": ";".join(lk.kind for lk in post.links),
         "summary": csv_safe(post.summary),
         "outcomes": outcomes_cell(post.outcomes),
+        **{name: _csv_value(getattr(post, name)) for name in EXTRA_FIELDS},
     }
     if with_relevance:
         row["relevance"] = "" if post.relevance is None else post.relevance
