@@ -131,9 +131,9 @@ def _lookup(session: Session, entity: type[Study] | type[ReferencePaper],
     for kind, values in wanted.items():
         column = getattr(entity, kind)
         for chunk in chunked(sorted(values)):
-            for row_id, value in session.execute(select(entity.id, column)
-                                                 .where(column.in_(chunk))):
-                found[(kind, value)] = row_id
+            for row in session.execute(select(entity.id, column.label("value"))
+                                       .where(column.in_(chunk))):
+                found[(kind, row.value)] = row.id
     return found
 
 

@@ -98,20 +98,21 @@ class ThreadDetail:
 def thread_detail(session: Session, thread_id: int) -> ThreadDetail | None:
     """The thread with id `thread_id` in full, or None when there is none."""
     row = session.execute(
-        select(Thread, Source.name, Source.kind).join(Source, Source.id == Thread.source_id)
-        .where(Thread.id == thread_id)).first()
+        select(Thread, Source.name.label("source"), Source.kind.label("source_kind"))
+        .join(Source, Source.id == Thread.source_id).where(Thread.id == thread_id)).first()
     if row is None:
         return None
-    thread, source_name, source_kind = row
+    thread = row.Thread
     detail = ThreadDetail(
-        id=thread.id, source=source_name, source_kind=source_kind,
+        id=thread.id, source=row.source, source_kind=row.source_kind,
         external_id=thread.external_id, url=thread.url, title=thread.title,
         body=thread.body or "", category=thread.category, score=thread.score,
         num_comments=thread.num_comments or 0, created_at=thread.created_at,
         edited_at=thread.edited_at, last_activity_at=thread.last_activity_at,
         first_seen_at=thread.first_seen_at, last_seen_at=thread.last_seen_at)
     detail.replies = [
-        ReplyRow(r.external_id, r.body or "", r.score, r.created_at, r.position)
+        ReplyRow(external_id=r.external_id, body=r.body or "", score=r.score,
+                 created_at=r.created_at, position=r.position)
         for r in session.scalars(select(Reply).where(Reply.thread_id == thread_id)
                                  .order_by(Reply.position, Reply.id))]
     newest = (select(ScoreSnapshot.observed_at, ScoreSnapshot.score, ScoreSnapshot.num_comments)
