@@ -112,7 +112,7 @@ NOT_STORED = frozenset({"id", "aggregated_hash", "summary"})
 STORE_SET = ("source_id", "first_seen_at", "last_seen_at", "content_hash")
 # Kept from the first observation when a thread is seen again.
 KEPT_ON_UPDATE = frozenset({"source_id", "external_id", "first_seen_at"})
-# A missing optional key of a `ThreadIn` (any other column defaults to NULL).
+# A missing (or None) optional key of a `ThreadIn` (any other column defaults to NULL).
 THREAD_DEFAULTS: dict[str, Any] = {"body": "", "num_comments": 0}
 
 
@@ -135,8 +135,9 @@ def _thread_records(source_id: int, items: Iterable[ThreadIn],
     records = []
     for item in items:
         record = {**defaults, **item, **stamp}
-        if record["body"] is None:
-            record["body"] = ""
+        if record["body"] is None or record["num_comments"] is None:  # given as None
+            record["body"] = record["body"] or ""
+            record["num_comments"] = record["num_comments"] or 0
         record["content_hash"] = content_hash(record["title"], record["body"],
                                               item.get("replies"))
         records.append(record)
