@@ -96,9 +96,9 @@ def analyse_if_grown(session: Session, table: Table) -> bool:
         return False
     quoted = connection.dialect.identifier_preparer.quote(table.name)
     row = connection.exec_driver_sql(
-        "SELECT c.reltuples, pg_stat_get_mod_since_analyze(c.oid) FROM pg_class c "
-        "WHERE c.oid = to_regclass(%(name)s)", {"name": quoted}).first()
-    if row is None or row[1] < max(row[0], ANALYSE_FROM):
+        "SELECT c.reltuples AS estimate, pg_stat_get_mod_since_analyze(c.oid) AS changed "
+        "FROM pg_class c WHERE c.oid = to_regclass(%(name)s)", {"name": quoted}).first()
+    if row is None or row.changed < max(row.estimate, ANALYSE_FROM):
         return False
     previous = connection.exec_driver_sql("SELECT current_setting('lock_timeout')").scalar()
     try:
