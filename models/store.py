@@ -36,7 +36,11 @@ class ReplyIn(TypedDict):
 
 
 class ThreadIn(TypedDict):
-    """A thread as the spiders and importers hand it over (times in UTC)."""
+    """A thread as the spiders and importers hand it over (times in UTC).
+
+    Keys are `thread` column names (plus `replies`): any other key naming a column the
+    items fill (`thread_input_columns()`) is stored as well, so a new column needs no
+    line here; keys naming no such column are ignored."""
 
     external_id: str
     url: str
