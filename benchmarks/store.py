@@ -1,7 +1,7 @@
 """Upsert throughput of hairlink's storage layer beside the raw driver, paired and interleaved.
 
     python benchmarks/store.py [--rows 100000] [--runs 3] [--batch N ...] [--postgres URL]
-                               [--postgres-rows 1000000]
+                               [--postgres-rows 1000000] [--without-fulltext]
 
 At each batch size a caller uses (the crawl pipeline's `HAIRLINK_STORE_BATCH`, the Reddit dump
 importer's `DEFAULT_BATCH`; `--batch` to choose others), `--runs` rounds each time both sides
@@ -14,6 +14,10 @@ in turn (the order alternating between rounds), each into its own fresh database
 - PostgreSQL baseline (`--postgres URL` or HAIRLINK_TEST_POSTGRES_URL): `COPY ... FROM STDIN`
   of the same rows into the bare table, one transaction per batch. The table grows from empty
   to `--postgres-rows` during the run, so plans made on an empty table are part of the test.
+
+`--without-fulltext` drops the full-text index (SQLite's FTS5 triggers, PostgreSQL's GIN
+index) on both sides, which shows the store layer's own cost beside the bare driver (the
+index's upkeep otherwise weighs on both sides alike).
 
 Per batch size it prints the ratio baseline time / hairlink time as median (min-max) over the
 rounds, with the load average. Targets at the crawl pipeline's batch: SQLite >= 0.6,
@@ -43,13 +47,14 @@ from sqlalchemy.engine import make_url
 
 from models.db import make_engine, normalise_url, session_factory
 from models.entities import Base
+from models.fulltext import drop_fulltext
 from models.store import (
-    THREAD_COLUMNS,
     ThreadIn,
     batched,
     content_hash,
     ensure_source,
     store_threads,
+    thread_columns,
 )
 from scrapers import settings as crawl_settings
 from scrapers.importers.reddit_dump import DEFAULT_BATCH as DUMP_BATCH
@@ -80,14 +85,18 @@ def make_items(n: int) -> list[ThreadIn]:
     ]
 
 
+THREAD_COLUMNS = thread_columns()  # what the store writes, in table order
+
+
 def raw_rows(items: list[ThreadIn], source_id: int, now: datetime) -> list[tuple[object, ...]]:
-    """The same rows as plain tuples, as a raw driver would take them."""
-    return [
-        (source_id, it["external_id"], it["url"], it["title"], it["body"], it["category"],
-         it["score"], it["num_comments"], it["author_hash"], it["created_at"], None, None,
-         now, now, content_hash(it["title"], it["body"]))
-        for it in items
-    ]
+    """The same rows as plain tuples in THREAD_COLUMNS order, as a raw driver takes them."""
+    rows = []
+    for it in items:
+        record = {**dict.fromkeys(THREAD_COLUMNS), **it, "source_id": source_id,
+                  "first_seen_at": now, "last_seen_at": now,
+                  "content_hash": content_hash(it["title"], it.get("body", ""))}
+        rows.append(tuple(record[c] for c in THREAD_COLUMNS))
+    return rows
 
 
 CPU_TIMES: list[float] = []  # process CPU seconds of each timed call, in order
@@ -103,9 +112,15 @@ def timed(fn: Callable[[], object]) -> float:
     return wall
 
 
+WITH_FULLTEXT = True  # --without-fulltext: drop the full-text index on both sides
+
+
 def prepare(url: str) -> tuple[Engine, int]:
     engine = make_engine(url)
     Base.metadata.create_all(engine)
+    if not WITH_FULLTEXT:
+        with engine.begin() as connection:
+            drop_fulltext(connection)
     make = session_factory(engine)
     with make() as s, s.begin():
         sid = ensure_source(s, "bench", "discourse", "https://forum.example")
@@ -232,7 +247,11 @@ def main() -> int:
     parser.add_argument("--postgres", default=os.environ.get("HAIRLINK_TEST_POSTGRES_URL"))
     parser.add_argument("--postgres-rows", type=int, default=100_000,
                         help="rows per PostgreSQL run (the table grows from empty to this)")
+    parser.add_argument("--without-fulltext", action="store_true",
+                        help="drop the full-text index on both sides (the layer's own cost)")
     args = parser.parse_args()
+    global WITH_FULLTEXT
+    WITH_FULLTEXT = not args.without_fulltext
     batches = args.batch or sorted({PIPELINE_BATCH, DUMP_BATCH})
     print(f"hairlink = store_threads (upsert + first snapshot); baseline = the same rows, "
           f"already converted, one transaction per batch; {args.runs} paired rounds, ratio = "

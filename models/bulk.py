@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from itertools import chain
@@ -64,6 +64,18 @@ def bulk_write(session: Session, table: Table, columns: Sequence[str], rows: Seq
         analyse_if_grown(session, table)
 
 
+def write_records(session: Session, table: Table, columns: Sequence[str],
+                  records: Sequence[Mapping[str, Any]], conflict: Sequence[str] = (),
+                  update: Sequence[str] | None = None) -> None:
+    """`bulk_write` of records by column name: each record is a mapping holding at least
+    `columns` (other keys are ignored). Does not commit."""
+    if not records:
+        return
+    pick = itemgetter(*columns)
+    rows = list(map(pick, records)) if len(columns) > 1 else [(pick(r),) for r in records]
+    bulk_write(session, table, columns, rows, conflict, update)
+
+
 ANALYSE_FROM = 1000  # rows changed before a table's first ANALYZE
 
 
@@ -84,9 +96,9 @@ def analyse_if_grown(session: Session, table: Table) -> bool:
         return False
     quoted = connection.dialect.identifier_preparer.quote(table.name)
     row = connection.exec_driver_sql(
-        "SELECT c.reltuples, pg_stat_get_mod_since_analyze(c.oid) FROM pg_class c "
-        "WHERE c.oid = to_regclass(%(name)s)", {"name": quoted}).first()
-    if row is None or row[1] < max(row[0], ANALYSE_FROM):
+        "SELECT c.reltuples AS estimate, pg_stat_get_mod_since_analyze(c.oid) AS changed "
+        "FROM pg_class c WHERE c.oid = to_regclass(%(name)s)", {"name": quoted}).first()
+    if row is None or row.changed < max(row.estimate, ANALYSE_FROM):
         return False
     previous = connection.exec_driver_sql("SELECT current_setting('lock_timeout')").scalar()
     try:
@@ -310,12 +322,14 @@ def restrict_to(session: Session, stmt: Select[Any], column: ColumnElement[Any],
     whatever the number of keys. The plan is only as good as the table's statistics: on a
     table never analysed the planner may hash-join the keys against the whole table (the
     thread table's `source_id = ?` looks selective to it); `bulk_write` keeps tables it
-    upserts analysed as they grow (`analyse_if_grown`). SQLite answers `IN` by probing its
-    index per key (a `json_each` join, tried, makes its planner scan the table instead);
-    the keys travel as one expanding parameter, not one bound literal each.
+    upserts analysed as they grow (`analyse_if_grown`). SQLite answers `column IN (SELECT value
+    FROM json_each(?))` by probing its index per key (a `json_each` join, tried, makes its
+    planner scan the table instead): the keys travel as one JSON text, so the statement is
+    compiled once, not re-rendered with one parameter per key on every call.
     """
     if session.get_bind().dialect.name == "postgresql":
         array = bindparam(None, list(values), type_=ARRAY(column.type))
         keys = func.unnest(array).table_valued("value").render_derived(name="batch_keys")
         return stmt.join(keys, column == keys.c.value)
-    return stmt.where(column.in_(bindparam(None, list(values), expanding=True)))
+    keys = func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
+    return stmt.where(column.in_(select(keys.c.value)))

@@ -27,8 +27,9 @@ from sqlalchemy import Engine, select, update
 
 from models.db import session_scope
 from models.entities import CrawlRun
+from models.kinds import FINAL_CRAWL_STATUSES, FinalCrawlStatus
 
-FINAL_STATUSES = ("finished", "failed", "cancelled")
+FINAL_STATUSES = FINAL_CRAWL_STATUSES
 # A process started this long after the run began cannot be the run's crawl (pid reused).
 PID_REUSE_SLACK_SECONDS = 5.0
 # The counters a finished row carries (see `scrapers.extensions.run_counters`).
@@ -70,8 +71,9 @@ def record_pid(engine: Engine, run_id: int, pid: int) -> None:
                         .values(pid=pid))
 
 
-def finish_run(engine: Engine, run_id: int, status: str, counters: dict[str, Any] | None = None,
-               message: str | None = None, *, only_running: bool = False) -> bool:
+def finish_run(engine: Engine, run_id: int, status: FinalCrawlStatus,
+               counters: dict[str, Any] | None = None, message: str | None = None, *,
+               only_running: bool = False) -> bool:
     """Mark a row finished / failed / cancelled with its final counters; whether it changed.
 
     The process that ran the crawl has the last word (its result replaces a `failed` a
@@ -90,8 +92,9 @@ def finish_run(engine: Engine, run_id: int, status: str, counters: dict[str, Any
         return bool(getattr(result, "rowcount", 0))
 
 
-def record_run(engine: Engine, source: str, spider: str, *, started_at: datetime, status: str,
-               counters: dict[str, Any] | None = None, message: str | None = None) -> int:
+def record_run(engine: Engine, source: str, spider: str, *, started_at: datetime,
+               status: FinalCrawlStatus, counters: dict[str, Any] | None = None,
+               message: str | None = None) -> int:
     """A row for work that already ended in this process (an import); its id."""
     if status not in FINAL_STATUSES:
         raise ValueError(f"not a final crawl-run status: {status!r}")

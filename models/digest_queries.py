@@ -112,27 +112,27 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
         out[study.id] = StudyDigestData(study=study)
     for study_id, treatments in treatments_of(session, list(ids)).items():
         out[study_id].treatments = treatments
-    for study_id, kind, created_at in session.execute(
+    for row in session.execute(
             select(ThreadStudyLink.study_id, ThreadStudyLink.kind, Thread.created_at)
             .join(Thread, Thread.id == ThreadStudyLink.thread_id)
             .where(ThreadStudyLink.study_id.in_(ids))):
-        digest = out[study_id]
+        digest = out[row.study_id]
         digest.related_total += 1
-        digest.citing_total += kind == "citation"
-        digest.months[f"{created_at.year:04d}-{created_at.month:02d}"] += 1
-    for study_id, treatment_id, effect, sides in session.execute(
+        digest.citing_total += row.kind == "citation"
+        digest.months[f"{row.created_at.year:04d}-{row.created_at.month:02d}"] += 1
+    for row in session.execute(
             select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
                    ThreadTreatment.effect, ThreadTreatment.side_effects)
             .join(ThreadTreatment, ThreadTreatment.thread_id == ThreadStudyLink.thread_id)
             .where(ThreadStudyLink.study_id.in_(ids))):
-        digest = out[study_id]
-        digest.treatment_mix[treatment_id] += 1
-        report = digest.community.get(treatment_id)
+        digest = out[row.study_id]
+        digest.treatment_mix[row.treatment_id] += 1
+        report = digest.community.get(row.treatment_id)
         if report is None:
-            report = digest.community[treatment_id] = CommunityReport(treatment_id)
+            report = digest.community[row.treatment_id] = CommunityReport(row.treatment_id)
         report.threads += 1
-        report.effects[effect or "none"] += 1
-        report.side_effects.update(sides or [])
+        report.effects[row.effect or "none"] += 1
+        report.side_effects.update(row.side_effects or [])
     rank = func.row_number().over(
         partition_by=ThreadStudyLink.study_id,
         order_by=link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, ThreadStudyLink.thread_id),
@@ -140,22 +140,23 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
     ranked = (select(ThreadStudyLink.study_id, ThreadStudyLink.thread_id, ThreadStudyLink.kind,
                      ThreadStudyLink.score, rank)
               .where(ThreadStudyLink.study_id.in_(ids)).subquery())
-    stmt = (select(ranked.c.study_id, *post_columns(), ranked.c.score, ranked.c.kind)
+    stmt = (select(ranked.c.study_id, *post_columns(), ranked.c.score.label("relevance"),
+                   ranked.c.kind.label("link_kind"))
             .join(Thread, Thread.id == ranked.c.thread_id)
             .join(Source, Source.id == Thread.source_id)
             .order_by(ranked.c.study_id, ranked.c.rank))
     if limit is not None:
         stmt = stmt.where(ranked.c.rank <= limit)
-    for row in session.execute(stmt):
-        out[row[0]].posts.append(post_from_row(row[1:]))
+    for row in session.execute(stmt).mappings():
+        out[row["study_id"]].posts.append(post_from_row(row))
 
 
 def attach_top_replies(session: Session, posts: Sequence[Post],
                        limit: int = TOP_REPLIES) -> None:
-    """Fill `top_replies` of `posts`: their best-scored replies with text (post_rows ranks)."""
+    """Fill `replies` of `posts`: their best-scored replies with text (post_rows ranks)."""
     by_thread = top_replies(session, [p.id for p in posts], limit, REPLY_CHARS)
     for post in posts:
-        post.top_replies = [r for r in by_thread.get(post.id, ()) if r.body.strip()]
+        post.replies = [r for r in by_thread.get(post.id, ()) if r.body.strip()]
 
 
 def newest_related(digest: StudyDigestData, limit: int = 20) -> list[Post]:

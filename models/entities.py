@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import (
     Float,
@@ -19,7 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from models.fulltext import create_fulltext, drop_fulltext
-from models.types import JSONType, UTCDateTime
+from models.kinds import CrawlStatus, Effect, LinkKind, ReferenceService
+from models.types import JSONType, UTCDateTime, words
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,6 +29,15 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# A primary-key column that is also a foreign key to the row it belongs to (deleted with it).
+ThreadKey = Annotated[int, mapped_column(ForeignKey("thread.id", ondelete="CASCADE"),
+                                         primary_key=True)]
+StudyKey = Annotated[int, mapped_column(ForeignKey("study.id", ondelete="CASCADE"),
+                                        primary_key=True)]
+TreatmentKey = Annotated[str, mapped_column(ForeignKey("treatment.id", ondelete="CASCADE"),
+                                            primary_key=True)]
 
 
 class Base(DeclarativeBase):
@@ -182,17 +192,13 @@ class ThreadTreatment(Base):
     __tablename__ = "thread_treatment"
     __table_args__ = (Index("ix_thread_treatment_treatment", "treatment_id", "thread_id"),)
 
-    thread_id: Mapped[int] = mapped_column(
-        ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True
-    )
-    treatment_id: Mapped[str] = mapped_column(
-        ForeignKey("treatment.id", ondelete="CASCADE"), primary_key=True
-    )
+    thread_id: Mapped[ThreadKey]
+    treatment_id: Mapped[TreatmentKey]
     mentions: Mapped[int] = mapped_column(Integer, default=1)
     forms: Mapped[list[str]] = mapped_column(JSONType, default=list)
     locations: Mapped[list[str]] = mapped_column(JSONType, default=list)
     # Server defaults only: a bulk insert naming some columns must not gain these two.
-    effect: Mapped[str] = mapped_column(String(10), server_default="none")
+    effect: Mapped[Effect] = mapped_column(words(Effect, 10), server_default="none")
     side_effects: Mapped[list[str]] = mapped_column(JSONType, server_default="[]")
 
     thread: Mapped[Thread] = relationship(back_populates="treatments")
@@ -205,12 +211,8 @@ class StudyTreatment(Base):
     __tablename__ = "study_treatment"
     __table_args__ = (Index("ix_study_treatment_treatment", "treatment_id", "study_id"),)
 
-    study_id: Mapped[int] = mapped_column(
-        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
-    )
-    treatment_id: Mapped[str] = mapped_column(
-        ForeignKey("treatment.id", ondelete="CASCADE"), primary_key=True
-    )
+    study_id: Mapped[StudyKey]
+    treatment_id: Mapped[TreatmentKey]
 
     study: Mapped[Study] = relationship(back_populates="treatments")
     treatment: Mapped[Treatment] = relationship()
@@ -225,13 +227,9 @@ class ThreadStudyLink(Base):
         Index("ix_thread_study_link_thread", "thread_id"),
     )
 
-    thread_id: Mapped[int] = mapped_column(
-        ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True
-    )
-    study_id: Mapped[int] = mapped_column(
-        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
-    )
-    kind: Mapped[str] = mapped_column(String(10))
+    thread_id: Mapped[ThreadKey]
+    study_id: Mapped[StudyKey]
+    kind: Mapped[LinkKind] = mapped_column(words(LinkKind, 10))
     score: Mapped[float] = mapped_column(Float)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
@@ -250,12 +248,8 @@ class TopicCandidate(Base):
     __table_args__ = (Index("ix_topic_candidate_study_score", "study_id", "score"),
                       Index("ix_topic_candidate_thread", "thread_id"))
 
-    thread_id: Mapped[int] = mapped_column(
-        ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True
-    )
-    study_id: Mapped[int] = mapped_column(
-        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
-    )
+    thread_id: Mapped[ThreadKey]
+    study_id: Mapped[StudyKey]
     score: Mapped[float] = mapped_column(Float)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
@@ -271,8 +265,7 @@ class CrawlRun(Base):
     spider: Mapped[str] = mapped_column(String(50))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    # running | finished | failed | cancelled
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[CrawlStatus] = mapped_column(words(CrawlStatus, 20), default="running")
     pages: Mapped[int] = mapped_column(Integer, default=0)
     items: Mapped[int] = mapped_column(Integer, default=0)
     dropped: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
@@ -319,9 +312,7 @@ class StudyReference(Base):
         Index("ix_study_reference_cited_paper", "cited_paper_id"),
     )
 
-    citing_study_id: Mapped[int] = mapped_column(
-        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
-    )
+    citing_study_id: Mapped[StudyKey]
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     cited_study_id: Mapped[int | None] = mapped_column(
         ForeignKey("study.id", ondelete="CASCADE"))
@@ -334,12 +325,9 @@ class ReferenceFetch(Base):
 
     __tablename__ = "reference_fetch"
 
-    study_id: Mapped[int] = mapped_column(
-        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
-    )
+    study_id: Mapped[StudyKey]
     fetched_at: Mapped[datetime]
-    # s2 | epmc | none (no service had a list)
-    source: Mapped[str] = mapped_column(String(10))
+    source: Mapped[ReferenceService] = mapped_column(words(ReferenceService, 10))
     received: Mapped[int] = mapped_column(Integer, default=0)  # entries the service gave
     stored: Mapped[int] = mapped_column(Integer, default=0)  # edges kept
 
@@ -349,12 +337,8 @@ class SimilarStudy(Base):
 
     __tablename__ = "similar_study"
 
-    study_id: Mapped[int] = mapped_column(
-        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
-    )
-    similar_id: Mapped[int] = mapped_column(
-        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
-    )
+    study_id: Mapped[StudyKey]
+    similar_id: Mapped[StudyKey]
     rank: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
 

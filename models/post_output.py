@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from models.post_rows import POST_THREAD_FIELDS
 from models.post_types import Post, ReplyRef
 
 EXCERPT_CHARS = 280
@@ -36,6 +37,24 @@ def _score_unit(kind: str) -> str | None:
     return f"{noun}s" if noun else None
 
 
+# The stored thread columns `post_to_dict` and `post_to_csv_row` write under their own
+# name after the fixed keys below: every `Post` field naming a thread column that those do
+# not already write (none today), so a column added to `Post` reaches JSON and CSV as is.
+_WRITTEN = frozenset({"id", "external_id", "url", "title", "category", "score",
+                      "num_comments", "created_at", "summary"})
+EXTRA_FIELDS = tuple(name for name in POST_THREAD_FIELDS if name not in _WRITTEN)
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    return csv_safe(value) if isinstance(value, str) else _json_value(value)
+
+
 def reply_to_dict(reply: ReplyRef) -> dict[str, Any]:
     """The JSON shape of a stored reply (its text as an excerpt)."""
     return {"score": reply.score,
@@ -43,8 +62,10 @@ def reply_to_dict(reply: ReplyRef) -> dict[str, Any]:
             "excerpt": excerpt(reply.body)}
 
 
-def post_to_dict(post: Post, with_relevance: bool = False) -> dict[str, Any]:
-    """The JSON shape of a post (`relevance` added when asked, `replies` when loaded)."""
+def post_to_dict(post: Post, with_relevance: bool = False,
+                 with_replies: bool = True) -> dict[str, Any]:
+    """The JSON shape of a post (`relevance` added when asked, `replies` when loaded and
+    `with_replies`)."""
     out: dict[str, Any] = {
         "thread_id": post.id,
         "source": post.source,
@@ -66,17 +87,18 @@ def post_to_dict(post: Post, with_relevance: bool = False) -> dict[str, Any]:
              "kind": lk.kind, "score": lk.score}
             for lk in post.links
         ],
+        **{name: _json_value(getattr(post, name)) for name in EXTRA_FIELDS},
     }
     if with_relevance:
         out["relevance"] = post.relevance
-    if post.replies is not None:
+    if with_replies and post.replies is not None:
         out["replies"] = [reply_to_dict(r) for r in post.replies]
     return out
 
 
 CSV_FIELDS = ("thread_id", "source", "external_id", "url", "title", "category", "score",
               "score_unit", "num_comments", "created_at", "excerpt", "treatments", "links",
-              "link_kinds", "summary", "outcomes")
+              "link_kinds", "summary", "outcomes", *EXTRA_FIELDS)
 CSV_REPLY_FIELD = "replies"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -96,9 +118,11 @@ def outcomes_cell(outcomes: dict[str, dict[str, Any]]) -> str:
                     for tid, o in outcomes.items())
 
 
-def post_to_csv_row(post: Post, with_relevance: bool = False) -> dict[str, Any]:
+def post_to_csv_row(post: Post, with_relevance: bool = False,
+                    with_replies: bool = True) -> dict[str, Any]:
     """A flat CSV row: treatments joined with `;`; links as study keys joined with `;` and
-    their kinds, in the same order, in `link_kinds`."""
+    their kinds, in the same order, in `link_kinds`; `replies` when loaded and
+    `with_replies`."""
     row: dict[str, Any] = {
         "thread_id": post.id,
         "source": post.source,
@@ -116,10 +140,11 @@ def post_to_csv_row(post: Post, with_relevance: bool = False) -> dict[str, Any]:
         "link_kinds": ";".join(lk.kind for lk in post.links),
         "summary": csv_safe(post.summary),
         "outcomes": outcomes_cell(post.outcomes),
+        **{name: _csv_value(getattr(post, name)) for name in EXTRA_FIELDS},
     }
     if with_relevance:
         row["relevance"] = "" if post.relevance is None else post.relevance
-    if post.replies is not None:  # one reply per line: "12: text"
+    if with_replies and post.replies is not None:  # one reply per line: "12: text"
         row[CSV_REPLY_FIELD] = csv_safe("\n".join(
             f"{'' if r.score is None else r.score}: {excerpt(r.body)}" for r in post.replies))
     return row

@@ -12,6 +12,7 @@ and CSV shapes in `models.post_output`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -36,6 +37,7 @@ from models.fulltext import (
     sqlite_match_ids,
     sqlite_matches,
 )
+from models.kinds import EFFECTS
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import SORTS, Post, PostQuery
 
@@ -60,7 +62,7 @@ def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None
     return best[1] if best and best[0] < SELECTIVE_TREATMENT_ROWS else None
 
 
-EFFECT_FILTERS = ("improved", "no_effect", "mixed")
+EFFECT_FILTERS = tuple(e for e in EFFECTS if e != "none")
 SIDE_EFFECT_FILTERS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast",
                        "other")
 
@@ -109,79 +111,102 @@ def _study_page(q: PostQuery) -> Select[Any]:
             .order_by(*link_rank(page.c.kind, page.c.score, page.c.thread_id)))
 
 
+@dataclass
+class _Ranking:
+    """What orders a filtered selection: relevance, its order terms and the link kind."""
+
+    relevance: Any = field(default_factory=lambda: literal(None))
+    order: list[Any] = field(default_factory=list)
+    link_kind: Any = field(default_factory=lambda: literal(None))
+
+
+def _treatment_conditions(session: Session, q: PostQuery) -> tuple[list[Any], bool]:
+    """One condition per requested treatment (the rarest, on SQLite, as an IN over the
+    thread_treatment index), and whether that selective one drives the query."""
+    rare = _rarest_treatment(session, list(dict.fromkeys(q.treatments)))
+    conditions: list[Any] = []
+    if rare is not None:
+        conditions.append(Thread.id.in_(
+            select(ThreadTreatment.thread_id).where(ThreadTreatment.treatment_id == rare)))
+    conditions += [select(ThreadTreatment.thread_id)
+                   .where(ThreadTreatment.thread_id == Thread.id,
+                          ThreadTreatment.treatment_id == treatment).exists()
+                   for treatment in dict.fromkeys(q.treatments) if treatment != rare]
+    if q.effect is not None or q.side_effect is not None:
+        conditions.append(outcome_condition(q))
+    return conditions, rare is not None
+
+
+def _column_conditions(q: PostQuery) -> list[ColumnElement[bool]]:
+    """The source, category, time and score filters of `q`."""
+    checks: list[tuple[Any, Any]] = [
+        (q.source, lambda: Thread.source_id.in_(
+            select(Source.id).where(Source.name == q.source))),
+        (q.category, lambda: func.lower(Thread.category) == (q.category or "").strip().lower()),
+        (q.since, lambda: Thread.created_at >= q.since),
+        (q.until, lambda: Thread.created_at < q.until),
+        (q.min_score, lambda: Thread.score >= q.min_score),
+    ]
+    return [make() for value, make in checks if value is not None and value != ""]
+
+
+def _search(session: Session, q: PostQuery, stmt_from: Any, conditions: list[Any],
+            ranking: _Ranking) -> Any:
+    """Add `q.search` to the selection (a join on SQLite when its rank orders the page, a
+    condition otherwise); returns the FROM clause."""
+    phrases = search_phrases(q.search)
+    if not phrases:  # nothing searchable (only punctuation): nothing matches
+        conditions.append(false())
+        return stmt_from
+    ranked = q.study_id is None and q.sort == "relevance"  # else no rank is computed
+    rank: Any = None
+    if session.get_bind().dialect.name != "sqlite":
+        condition, rank = pg_condition_and_rank(phrases)
+        conditions.append(condition)
+    elif ranked:
+        matches = sqlite_matches(phrases)
+        stmt_from = stmt_from.join(matches, matches.c.rowid == Thread.id)
+        rank = matches.c.rank
+    else:
+        conditions.append(Thread.id.in_(sqlite_match_ids(phrases)))
+    if ranked:
+        ranking.relevance = rank
+        ranking.order = [rank.desc()]
+    return stmt_from
+
+
 def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], bool]:
     """The filtered select of thread keys, its relevance order terms, and whether a selective
     treatment filter drives it (then `_ordered` keeps the planner off the score/date index)."""
     if q.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {q.sort!r}")
-    relevance: Any = literal(None)
-    relevance_order: list[Any] = []
-    link_kind: Any = literal(None)
-    conditions: list[ColumnElement[bool]] = []
+    ranking = _Ranking()
     stmt_from: Any = Thread.__table__
     if q.study_id is not None:
         stmt_from = Thread.__table__.join(
             ThreadStudyLink.__table__,
             and_(ThreadStudyLink.thread_id == Thread.id, ThreadStudyLink.study_id == q.study_id))
-        relevance = ThreadStudyLink.score
-        link_kind = ThreadStudyLink.kind
-        relevance_order = link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, Thread.id)
-    rare = _rarest_treatment(session, list(dict.fromkeys(q.treatments)))
-    if rare is not None:
-        conditions.append(Thread.id.in_(
-            select(ThreadTreatment.thread_id).where(ThreadTreatment.treatment_id == rare)))
-    for treatment in dict.fromkeys(q.treatments):
-        if treatment == rare:
-            continue
-        conditions.append(
-            select(ThreadTreatment.thread_id)
-            .where(ThreadTreatment.thread_id == Thread.id,
-                   ThreadTreatment.treatment_id == treatment)
-            .exists())
-    if q.effect is not None or q.side_effect is not None:
-        conditions.append(outcome_condition(q))
-    if q.source:
-        conditions.append(Thread.source_id.in_(select(Source.id).where(Source.name == q.source)))
-    if q.category:
-        conditions.append(func.lower(Thread.category) == q.category.strip().lower())
-    if q.since is not None:
-        conditions.append(Thread.created_at >= q.since)
-    if q.until is not None:
-        conditions.append(Thread.created_at < q.until)
-    if q.min_score is not None:
-        conditions.append(Thread.score >= q.min_score)
+        ranking = _Ranking(ThreadStudyLink.score,
+                           link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, Thread.id),
+                           ThreadStudyLink.kind)
+    conditions, selective = _treatment_conditions(session, q)
+    conditions += _column_conditions(q)
     searching = has_search_text(q.search)
     if searching:
-        phrases = search_phrases(q.search)
-        if not phrases:  # nothing searchable (only punctuation): nothing matches
-            conditions.append(false())
-        ranked = q.study_id is None and q.sort == "relevance"  # else no rank is computed
-        if phrases and session.get_bind().dialect.name == "sqlite":
-            if ranked:
-                matches = sqlite_matches(phrases)
-                stmt_from = stmt_from.join(matches, matches.c.rowid == Thread.id)
-                rank: Any = matches.c.rank
-            else:
-                conditions.append(Thread.id.in_(sqlite_match_ids(phrases)))
-        elif phrases:
-            condition, rank = pg_condition_and_rank(phrases)
-            conditions.append(condition)
-        if ranked and phrases:
-            relevance = rank
-            relevance_order = [relevance.desc()]
+        stmt_from = _search(session, q, stmt_from, conditions, ranking)
     if q.study_id is None and not searching and q.treatments and q.sort == "relevance":
-        relevance = (select(func.coalesce(func.sum(ThreadTreatment.mentions), 0))
-                     .where(ThreadTreatment.thread_id == Thread.id,
-                            ThreadTreatment.treatment_id.in_(list(q.treatments)))
-                     .scalar_subquery())
-        relevance_order = [relevance.desc()]
+        ranking.relevance = (select(func.coalesce(func.sum(ThreadTreatment.mentions), 0))
+                             .where(ThreadTreatment.thread_id == Thread.id,
+                                    ThreadTreatment.treatment_id.in_(list(q.treatments)))
+                             .scalar_subquery())
+        ranking.order = [ranking.relevance.desc()]
     # Only the keys: on SQLite the score walk then stays inside the (covering) score index;
     # the page's full rows are read afterwards by id.
-    stmt = select(Thread.id, relevance.label("relevance"),
-                  link_kind.label("link_kind")).select_from(stmt_from)
+    stmt = select(Thread.id, ranking.relevance.label("relevance"),
+                  ranking.link_kind.label("link_kind")).select_from(stmt_from)
     if conditions:
         stmt = stmt.where(*conditions)
-    return stmt, relevance_order, rare is not None
+    return stmt, ranking.order, selective
 
 
 def _ordered(session: Session, stmt: Select[Any], q: PostQuery, relevance_order: list[Any],
@@ -204,7 +229,7 @@ def _ordered(session: Session, stmt: Select[Any], q: PostQuery, relevance_order:
 def query_posts(session: Session, q: PostQuery) -> list[Post]:
     """One page of posts matching `q`, with their treatments and study links."""
     if _only_study(q):
-        posts = [post_from_row(row) for row in session.execute(_study_page(q))]
+        posts = [post_from_row(row) for row in session.execute(_study_page(q)).mappings()]
     else:
         stmt, relevance_order, selective = _filtered(session, q)
         stmt = _ordered(session, stmt, q, relevance_order, selective)
@@ -212,14 +237,14 @@ def query_posts(session: Session, q: PostQuery) -> list[Post]:
             stmt = stmt.limit(q.limit)
         if q.offset:
             stmt = stmt.offset(q.offset)
-        page = session.execute(stmt).all()
+        page = session.execute(stmt).mappings().all()
         rows: dict[int, Any] = {}
-        for chunk in chunked([key[0] for key in page]):
+        for chunk in chunked([key["id"] for key in page]):
             for row in session.execute(select(*post_columns())
                                        .join(Source, Source.id == Thread.source_id)
-                                       .where(Thread.id.in_(chunk))):
-                rows[row[0]] = row
-        posts = [post_from_row((*rows[key[0]], key[1], key[2])) for key in page]
+                                       .where(Thread.id.in_(chunk))).mappings():
+                rows[row["id"]] = row
+        posts = [post_from_row({**rows[key["id"]], **key}) for key in page]
     attach_details(session, posts)
     return posts
 

@@ -4,7 +4,8 @@ study links of many posts at once (one query each per 900, no N+1)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -17,24 +18,45 @@ EXCERPT_SOURCE_CHARS = 800
 IN_CHUNK = 900  # bound parameters per IN (...) list; SQLite allows far more, PG too
 
 
+# `Post` fields read from the thread row under their own name (a field added to `Post`
+# with the name of a thread column is read with no line here).
+POST_THREAD_FIELDS = tuple(f.name for f in fields(Post) if f.name in Thread.__table__.c)
+
+
 def post_columns() -> list[Any]:
-    """The columns of a thread row that `post_from_row` reads (body cut to an excerpt)."""
-    return [Thread.id, Source.name, Source.kind, Thread.external_id, Thread.url, Thread.title,
-            Thread.category, Thread.score, Thread.num_comments, Thread.created_at,
-            func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS), Thread.summary]
+    """The labelled columns of a thread row that `post_from_row` reads: the `Post` fields
+    that name thread columns, the source's name and kind, and the body cut to an excerpt."""
+    return [*(Thread.__table__.c[name].label(name) for name in POST_THREAD_FIELDS),
+            Source.name.label("source"), Source.kind.label("source_kind"),
+            func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS).label("body_start")]
 
 
-def post_from_row(row: Any) -> Post:
-    """A `Post` from `post_columns()` followed by relevance and link kind."""
-    return Post(id=row[0], source=row[1], source_kind=row[2], external_id=row[3], url=row[4],
-                title=row[5], category=row[6], score=row[7], num_comments=row[8] or 0,
-                created_at=row[9], body_start=row[10] or "", summary=row[11],
-                relevance=None if row[12] is None else float(row[12]), link_kind=row[13])
+def post_from_row(row: Mapping[str, Any]) -> Post:
+    """A `Post` from a row of `post_columns()` with `relevance` and `link_kind` (by name)."""
+    post = Post(**{name: row[name] for name in POST_THREAD_FIELDS}, source=row["source"],
+                source_kind=row["source_kind"], body_start=row["body_start"] or "",
+                link_kind=row["link_kind"])
+    post.num_comments = post.num_comments or 0
+    relevance = row["relevance"]
+    post.relevance = None if relevance is None else float(relevance)
+    return post
 
 
 def link_rank(kind: Any, score: Any, thread_id: Any) -> list[Any]:
     """A study's links in relevance order: citations, then link score, then thread id."""
     return [case((kind == "citation", 0), else_=1), score.desc(), thread_id]
+
+
+def study_ref_columns() -> list[Any]:
+    """The labelled study columns `study_ref` reads."""
+    return [Study.id.label("study_id"), Study.pmid, Study.doi, Study.pmcid,
+            Study.title.label("study_title")]
+
+
+def study_ref(row: Any) -> StudyRef:
+    """A `StudyRef` from a row holding `study_ref_columns()`."""
+    return StudyRef(id=row.study_id, pmid=row.pmid, doi=row.doi, pmcid=row.pmcid,
+                    title=row.study_title or "")
 
 
 def chunked(values: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -53,22 +75,22 @@ def attach_details(session: Session, posts: Sequence[Post]) -> None:
     studies: dict[int, StudyRef] = {}
     outcomes: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for chunk in chunked(ids):
-        for thread_id, treatment_id, effect, sides in session.execute(
+        for row in session.execute(
                 select(ThreadTreatment.thread_id, ThreadTreatment.treatment_id,
                        ThreadTreatment.effect, ThreadTreatment.side_effects)
                 .where(ThreadTreatment.thread_id.in_(chunk))):
-            treatments[thread_id].append(treatment_id)
-            outcomes[thread_id][treatment_id] = {"effect": effect or "none",
-                                                 "side_effects": list(sides or [])}
+            treatments[row.thread_id].append(row.treatment_id)
+            outcomes[row.thread_id][row.treatment_id] = {
+                "effect": row.effect or "none", "side_effects": list(row.side_effects or [])}
         for row in session.execute(
                 select(ThreadStudyLink.thread_id, ThreadStudyLink.kind, ThreadStudyLink.score,
-                       Study.id, Study.pmid, Study.doi, Study.pmcid, Study.title)
+                       *study_ref_columns())
                 .join(Study, Study.id == ThreadStudyLink.study_id)
                 .where(ThreadStudyLink.thread_id.in_(chunk))):
-            ref = studies.get(row[3])
+            ref = studies.get(row.study_id)
             if ref is None:
-                ref = studies[row[3]] = StudyRef(row[3], row[4], row[5], row[6], row[7] or "")
-            links[row[0]].append(PostLink(ref, row[1], float(row[2])))
+                ref = studies[row.study_id] = study_ref(row)
+            links[row.thread_id].append(PostLink(ref, row.kind, float(row.score)))
     for post in posts:
         post.treatments = sorted(treatments.get(post.id, ()))
         post.outcomes = dict(sorted(outcomes.get(post.id, {}).items()))
@@ -93,7 +115,8 @@ def top_replies(session: Session, thread_ids: Sequence[int], per_post: int = 3,
         for row in session.execute(select(ranked).where(ranked.c.rank <= per_post)
                                    .order_by(ranked.c.thread_id, ranked.c.rank)).mappings():
             by_thread[row["thread_id"]].append(
-                ReplyRef(row["score"], row["created_at"], row["body"] or ""))
+                ReplyRef(score=row["score"], created_at=row["created_at"],
+                         body=row["body"] or ""))
     return by_thread
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from models.identifiers import study_key
+from models.kinds import LinkKind
 
 SORTS = ("score", "new", "relevance")
 
@@ -34,7 +35,7 @@ class PostLink:
     """A thread's link to a study."""
 
     study: StudyRef
-    kind: str
+    kind: LinkKind
     score: float
 
 
@@ -65,12 +66,13 @@ class Post:
     treatments: list[str] = field(default_factory=list)
     links: list[PostLink] = field(default_factory=list)
     relevance: float | None = None
-    link_kind: str | None = None  # the kind of this post's link to the queried study
+    link_kind: LinkKind | None = None  # the kind of this post's link to the queried study
     summary: str | None = None  # what the poster reports and the replies say (aggregator)
     # treatment -> {"effect": ..., "side_effects": [...]} (what the thread reports)
     outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    top_replies: list[ReplyRef] = field(default_factory=list)  # loaded by digests only
-    replies: list[ReplyRef] | None = None  # the stored top replies, when asked for
+    # The stored top replies (`post_rows.top_replies`), when loaded: by `--with-replies`
+    # and the digests' cards; None when not asked for (then not in JSON or CSV).
+    replies: list[ReplyRef] | None = None
 
 
 @dataclass

@@ -48,14 +48,14 @@ def source_overview(session: Session, sources: Sequence[SourceConfig]) -> list[d
             "last_status": run.status if run else None,
             "configured": True,
         })
-    for name, kind, base_url in session.execute(
+    for source in session.execute(
             select(Source.name, Source.kind, Source.base_url).order_by(Source.name)):
-        if name in configured:
+        if source.name in configured:
             continue
-        run = runs.get(name)
+        run = runs.get(source.name)
         rows.append({
-            "name": name, "kind": kind, "base_url": base_url, "schedule": None,
-            "enabled": False, "threads": counts.get(name, 0),
+            "name": source.name, "kind": source.kind, "base_url": source.base_url,
+            "schedule": None, "enabled": False, "threads": counts.get(source.name, 0),
             "last_started": run.started_at.isoformat(timespec="seconds") if run else None,
             "last_status": run.status if run else None,
             "configured": False,

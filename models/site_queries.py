@@ -55,9 +55,9 @@ def most_discussed_studies(session: Session, limit: int = 10) -> list[dict[str, 
                Study.pub_year, counts.c.related, counts.c.citing)
         .join(counts, counts.c.study_id == Study.id)
         .order_by(counts.c.related.desc(), Study.id))
-    return [{"id": r[0], "key": study_key(r[1], r[2], r[3], r[0]), "title": r[4] or "",
-             "journal": r[5], "year": r[6], "related_total": int(r[7]),
-             "citing_total": int(r[8] or 0)} for r in rows]
+    return [{"id": r.id, "key": study_key(r.pmid, r.doi, r.pmcid, r.id), "title": r.title or "",
+             "journal": r.journal, "year": r.pub_year, "related_total": int(r.related),
+             "citing_total": int(r.citing or 0)} for r in rows]
 
 
 @dataclass

@@ -8,17 +8,17 @@ iterable into batches and commits one transaction per batch.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, NotRequired, TypedDict, TypeVar
 
-from sqlalchemy import Insert, insert, select, tuple_
+from sqlalchemy import Insert, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.bulk import bulk_write, restrict_to
+from models.bulk import restrict_to, write_records
 from models.entities import Reply, ScoreSnapshot, Source, Thread
 
 DEFAULT_BATCH_SIZE = 1000
@@ -36,7 +36,11 @@ class ReplyIn(TypedDict):
 
 
 class ThreadIn(TypedDict):
-    """A thread as the spiders and importers hand it over (times in UTC)."""
+    """A thread as the spiders and importers hand it over (times in UTC).
+
+    Keys are `thread` column names (plus `replies`): any other key naming a column the
+    items fill (`thread_input_columns()`) is stored as well, so a new column needs no
+    line here; keys naming no such column are ignored."""
 
     external_id: str
     url: str
@@ -88,13 +92,9 @@ def dialect_insert(session: Session, table: Any) -> Insert:
 
 def content_hash(title: str, body: str, replies: Sequence[ReplyIn] | None = None) -> str:
     """A hash of the text the aggregator reads (title, body, reply bodies)."""
-    digest = hashlib.sha1(title.encode("utf-8"), usedforsecurity=False)
-    digest.update(b"\0")
-    digest.update(body.encode("utf-8"))
-    for reply in replies or ():
-        digest.update(b"\0")
-        digest.update(reply["body"].encode("utf-8"))
-    return digest.hexdigest()
+    text = "\0".join((title, body, *(reply["body"] for reply in replies))) if replies \
+        else f"{title}\0{body}"
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def ensure_source(session: Session, name: str, kind: str, base_url: str) -> int:
@@ -110,28 +110,90 @@ def ensure_source(session: Session, name: str, kind: str, base_url: str) -> int:
     return source.id
 
 
-THREAD_COLUMNS = ("source_id", "external_id", "url", "title", "body", "category", "score",
-                  "num_comments", "author_hash", "created_at", "edited_at", "last_activity_at",
-                  "first_seen_at", "last_seen_at", "content_hash")
-_SCORE, _COMMENTS, _HASH = (THREAD_COLUMNS.index(c) for c in
-                            ("score", "num_comments", "content_hash"))
-REPLY_COLUMNS = ("thread_id", "external_id", "body", "score", "author_hash", "created_at",
-                 "position")
-SNAPSHOT_COLUMNS = ("thread_id", "observed_at", "score", "num_comments")
+# Columns of `thread` the store never writes (the aggregator owns these two).
+NOT_STORED = frozenset({"id", "aggregated_hash", "summary"})
+# Set by the store itself, not taken from the item.
+STORE_SET = ("source_id", "first_seen_at", "last_seen_at", "content_hash")
+# Kept from the first observation when a thread is seen again.
+KEPT_ON_UPDATE = frozenset({"source_id", "external_id", "first_seen_at"})
+# A missing (or None) optional key of a `ThreadIn` (any other column defaults to NULL).
+THREAD_DEFAULTS: dict[str, Any] = {"body": "", "num_comments": 0}
 
 
-def _thread_row(source_id: int, item: ThreadIn, now: datetime) -> tuple[Any, ...]:
-    body = item.get("body") or ""
-    return (source_id, item["external_id"], item["url"], item["title"], body,
-            item.get("category"), item.get("score"), item.get("num_comments") or 0,
-            item.get("author_hash"), item["created_at"], item.get("edited_at"),
-            item.get("last_activity_at"), now, now,
-            content_hash(item["title"], body, item.get("replies")))
+def thread_columns() -> tuple[str, ...]:
+    """The columns of `thread` an upsert writes: every column of the table but NOT_STORED,
+    so a new column is written as soon as the entity has it and items carry its key."""
+    return tuple(c.name for c in Thread.__table__.columns if c.name not in NOT_STORED)
 
 
-_UPDATED_ON_CONFLICT = ("url", "title", "body", "category", "score", "num_comments",
-                        "author_hash", "created_at", "edited_at", "last_activity_at",
-                        "last_seen_at", "content_hash")
+def thread_input_columns() -> tuple[str, ...]:
+    """The columns a `ThreadIn` fills (the written ones the store does not set itself)."""
+    return tuple(c for c in thread_columns() if c not in STORE_SET)
+
+
+def _thread_records(source_id: int, items: Iterable[ThreadIn],
+                    now: datetime) -> list[dict[str, Any]]:
+    """The thread rows of `items` by column name (missing optional keys defaulted)."""
+    defaults = {**dict.fromkeys(thread_input_columns()), **THREAD_DEFAULTS}
+    stamp = {"source_id": source_id, "first_seen_at": now, "last_seen_at": now}
+    records = []
+    for item in items:
+        record = {**defaults, **item, **stamp}
+        if record["body"] is None or record["num_comments"] is None:  # given as None
+            record["body"] = record["body"] or ""
+            record["num_comments"] = record["num_comments"] or 0
+        record["content_hash"] = content_hash(record["title"], record["body"],
+                                              item.get("replies"))
+        records.append(record)
+    return records
+
+
+def _existing(session: Session, source_id: int,
+              ids: Sequence[str]) -> dict[str, Any]:
+    """The stored id, score, reply count and content hash of the threads `ids`, by id."""
+    stmt = select(Thread.id, Thread.external_id, Thread.score, Thread.num_comments,
+                  Thread.content_hash).where(Thread.source_id == source_id)
+    rows = session.connection().execute(restrict_to(session, stmt, Thread.external_id, ids))
+    return {row.external_id: row for row in rows}  # Core rows: no ORM work per row
+
+
+def _thread_ids(session: Session, source_id: int, ids: Sequence[str]) -> dict[str, int]:
+    """Thread id by external id for the threads `ids` of the source."""
+    stmt = select(Thread.id, Thread.external_id).where(Thread.source_id == source_id)
+    rows = session.connection().execute(restrict_to(session, stmt, Thread.external_id, ids))
+    return {row.external_id: row.id for row in rows}
+
+
+def _first_snapshots(session: Session, source_id: int, ids: Sequence[str]) -> None:
+    """A score snapshot of each new thread `ids`, copied from its row by the database."""
+    stmt = select(*(Thread.__table__.c[c] for c in ("id", "first_seen_at", "score",
+                                                     "num_comments"))
+                  ).where(Thread.source_id == source_id)
+    session.execute(insert(ScoreSnapshot.__table__).from_select(
+        ["thread_id", "observed_at", "score", "num_comments"],
+        restrict_to(session, stmt, Thread.external_id, ids)))
+
+
+def _classify(records: Sequence[dict[str, Any]], existing: dict[str, Any], now: datetime,
+              stats: UpsertStats) -> list[dict[str, Any]]:
+    """Count inserted, updated and unchanged threads; the score snapshots of stored threads
+    whose score or reply count changed."""
+    changed: list[dict[str, Any]] = []
+    for record in records:
+        old = existing.get(record["external_id"])
+        if old is None:
+            stats.inserted += 1
+            continue
+        counts = (record["score"], record["num_comments"])
+        if (old.score, old.num_comments) != counts:
+            changed.append({"thread_id": old.id, "observed_at": now, "score": counts[0],
+                            "num_comments": counts[1]})
+        if (old.score, old.num_comments, old.content_hash) == (*counts,
+                                                               record["content_hash"]):
+            stats.unchanged += 1
+        else:
+            stats.updated += 1
+    return changed
 
 
 def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
@@ -143,93 +205,55 @@ def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
     """
     now = now or utcnow()
     stats = UpsertStats()
-    by_id: dict[str, ThreadIn] = {}
-    for item in items:
-        by_id[item["external_id"]] = item  # the last occurrence in a batch wins
+    by_id = {item["external_id"]: item for item in items}  # the last occurrence wins
     if not by_id:
         return stats
-    ids = list(by_id)
-    existing = {
-        row.external_id: row
-        for row in session.execute(restrict_to(
-            session,
-            select(Thread.id, Thread.external_id, Thread.score, Thread.num_comments,
-                   Thread.content_hash).where(Thread.source_id == source_id),
-            Thread.external_id, ids))
-    }
-    rows = [_thread_row(source_id, by_id[ext], now) for ext in ids]
-    bulk_write(session, Thread.__table__, THREAD_COLUMNS, rows,
-               conflict=("source_id", "external_id"), update=_UPDATED_ON_CONFLICT)
-    new_ids = [ext for ext in ids if ext not in existing]
-    changed: list[tuple[Any, ...]] = []
-    for ext, row in zip(ids, rows, strict=True):
-        old = existing.get(ext)
-        if old is None:
-            stats.inserted += 1
-            continue
-        if (old.score, old.num_comments) != (row[_SCORE], row[_COMMENTS]):
-            changed.append((old.id, now, row[_SCORE], row[_COMMENTS]))
-        if (old.score, old.num_comments, old.content_hash) == (
-                row[_SCORE], row[_COMMENTS], row[_HASH]):
-            stats.unchanged += 1
-        else:
-            stats.updated += 1
-    bulk_write(session, ScoreSnapshot.__table__, SNAPSHOT_COLUMNS, changed)
-    if new_ids:
-        # First observations are copied inside the database: no rows travel back and forth.
-        session.execute(
-            insert(ScoreSnapshot.__table__).from_select(
-                list(SNAPSHOT_COLUMNS),
-                restrict_to(
-                    session,
-                    select(Thread.id, Thread.first_seen_at, Thread.score, Thread.num_comments)
-                    .where(Thread.source_id == source_id),
-                    Thread.external_id, new_ids),
-            )
-        )
+    existing = _existing(session, source_id, list(by_id))
+    records = _thread_records(source_id, by_id.values(), now)
+    columns = thread_columns()
+    write_records(session, Thread.__table__, columns, records,
+                  conflict=("source_id", "external_id"),
+                  update=tuple(c for c in columns if c not in KEPT_ON_UPDATE))
+    changed = _classify(records, existing, now, stats)
+    write_records(session, ScoreSnapshot.__table__, SNAPSHOT_COLUMNS, changed)
+    new_ids = [ext for ext in by_id if ext not in existing]
+    if new_ids:  # first observations are copied inside the database
+        _first_snapshots(session, source_id, new_ids)
     stats.snapshots = len(changed) + len(new_ids)
-    if not any(item.get("replies") for item in by_id.values()):
-        return stats
-    id_of = {ext: row.id for ext, row in existing.items()}
-    if new_ids:
-        id_of.update(
-            (ext, thread_id) for thread_id, ext in session.execute(restrict_to(
-                session,
-                select(Thread.id, Thread.external_id).where(Thread.source_id == source_id),
-                Thread.external_id, new_ids))
-        )
-
-    reply_rows = [
-        (id_of[ext], reply["external_id"], reply["body"], reply.get("score"),
-         reply.get("author_hash"), reply.get("created_at"), position)
-        for ext, item in by_id.items()
-        for position, reply in enumerate(item.get("replies") or ())
-    ]
-    if reply_rows:
-        stats.replies = upsert_reply_rows(session, reply_rows)
+    stats.replies = _upsert_replies(session, source_id, by_id, existing, new_ids)
     return stats
 
 
-def upsert_reply_rows(session: Session, rows: Sequence[tuple[Any, ...]]) -> int:
-    """Insert or update reply rows (tuples in REPLY_COLUMNS order; unique on thread and
-    external id). Does not commit."""
-    unique = {(row[0], row[1]): row for row in rows}
-    bulk_write(session, Reply.__table__, REPLY_COLUMNS, list(unique.values()),
-               conflict=("thread_id", "external_id"), update=REPLY_COLUMNS[2:])
+def _upsert_replies(session: Session, source_id: int, by_id: dict[str, ThreadIn],
+                    existing: dict[str, Any], new_ids: Sequence[str]) -> int:
+    """Upsert the replies of the threads `by_id` (positions in item order); how many."""
+    if not any(item.get("replies") for item in by_id.values()):
+        return 0
+    id_of = {ext: row.id for ext, row in existing.items()}
+    if new_ids:
+        id_of.update(_thread_ids(session, source_id, new_ids))
+    replies = [{"thread_id": id_of[ext], "external_id": reply["external_id"],
+                "body": reply["body"], "score": reply.get("score"),
+                "author_hash": reply.get("author_hash"), "created_at": reply.get("created_at"),
+                "position": position}
+               for ext, item in by_id.items()
+               for position, reply in enumerate(item.get("replies") or ())]
+    return upsert_reply_rows(session, replies)
+
+
+REPLY_COLUMNS = tuple(c.name for c in Reply.__table__.columns if c.name != "id")
+SNAPSHOT_COLUMNS = tuple(c.name for c in ScoreSnapshot.__table__.columns if c.name != "id")
+REPLY_KEY = ("thread_id", "external_id")
+
+
+def upsert_reply_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert or update reply rows (mappings with every REPLY_COLUMNS key; unique on thread
+    and external id; the last of two equal keys wins). Does not commit."""
+    unique = {(row["thread_id"], row["external_id"]): row for row in rows}
+    write_records(session, Reply.__table__, REPLY_COLUMNS, list(unique.values()),
+                  conflict=REPLY_KEY, update=tuple(c for c in REPLY_COLUMNS
+                                                   if c not in REPLY_KEY))
     return len(unique)
-
-
-def known_thread_ids(session: Session, source_id: int,
-                     external_ids: Iterable[str]) -> dict[str, datetime]:
-    """Which of `external_ids` are stored for the source, with their created time."""
-    ids = list(external_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Thread.external_id, Thread.created_at)
-        .where(Thread.source_id == source_id, Thread.external_id.in_(ids))
-    )
-    return {external_id: created for external_id, created in rows}
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -248,14 +272,3 @@ def store_threads(make_session: Callable[[], Session], source_id: int,
         with make_session() as session, session.begin():
             total.add(upsert_threads(session, source_id, batch, now=now))
     return total
-
-
-def thread_keys(session: Session, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], int]:
-    """Map (source id, external id) pairs to thread ids."""
-    if not pairs:
-        return {}
-    rows = session.execute(
-        select(Thread.source_id, Thread.external_id, Thread.id)
-        .where(tuple_(Thread.source_id, Thread.external_id).in_(list(pairs)))
-    )
-    return {(sid, ext): tid for sid, ext, tid in rows}

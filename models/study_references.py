@@ -131,10 +131,69 @@ def _lookup(session: Session, entity: type[Study] | type[ReferencePaper],
     for kind, values in wanted.items():
         column = getattr(entity, kind)
         for chunk in chunked(sorted(values)):
-            for row_id, value in session.execute(select(entity.id, column)
-                                                 .where(column.in_(chunk))):
-                found[(kind, value)] = row_id
+            for row in session.execute(select(entity.id, column.label("value"))
+                                       .where(column.in_(chunk))):
+                found[(kind, row.value)] = row.id
     return found
+
+
+@dataclass
+class _Edges:
+    """The reference edges of one citing study as they are built, skipping repeats."""
+
+    study_id: int
+    stats: ReferenceStoreStats
+    rows: list[dict[str, int | None]] = field(default_factory=list)
+    seen_studies: set[int] = field(default_factory=set)
+    seen_papers: set[int] = field(default_factory=set)
+
+    def cite_study(self, cited: int) -> None:
+        """An edge to catalogue study `cited` (not to itself, not twice)."""
+        if cited == self.study_id:
+            self.stats.self_references += 1
+        elif cited in self.seen_studies:
+            self.stats.duplicates += 1
+        else:
+            self.seen_studies.add(cited)
+            self.rows.append({"cited_study_id": cited, "cited_paper_id": None})
+            self.stats.in_catalogue += 1
+
+    def cite_paper(self, paper_id: int, identified: bool) -> None:
+        """An edge to light row `paper_id` (not twice)."""
+        if paper_id in self.seen_papers:
+            self.stats.duplicates += 1
+            return
+        self.seen_papers.add(paper_id)
+        self.rows.append({"cited_study_id": None, "cited_paper_id": paper_id})
+        self.stats.outside += 1
+        self.stats.without_identifier += not identified
+
+
+def _light_paper(session: Session, paper: CitedPaperIn, ids: dict[str, str], title: str,
+                 now: datetime, light: dict[tuple[str, str], int]) -> int:
+    """The id of the light row of `paper`: an existing one (filled in), else a new one."""
+    paper_id = next((light[(k, v)] for k, v in ids.items() if (k, v) in light), None)
+    if paper_id is not None:
+        _fill_light_row(session, paper_id, ids, title, paper.year, light)
+        return paper_id
+    row = ReferencePaper(title=title, pub_year=paper.year, created_at=now, **ids)
+    session.add(row)
+    session.flush()
+    for kind, value in ids.items():
+        light[(kind, value)] = row.id
+    return row.id
+
+
+def _record_fetch(session: Session, study_id: int, source: str, now: datetime,
+                  stats: ReferenceStoreStats) -> None:
+    """Note in `reference_fetch` when and from where the list came, and what was kept."""
+    fetch = session.get(ReferenceFetch, study_id)
+    if fetch is None:
+        fetch = ReferenceFetch(study_id=study_id, fetched_at=now, source=source)
+        session.add(fetch)
+    fetch.fetched_at, fetch.source = now, source
+    fetch.received, fetch.stored = stats.received, stats.stored
+    session.flush()
 
 
 def store_references(session: Session, study_id: int, papers: Sequence[CitedPaperIn],
@@ -156,9 +215,7 @@ def store_references(session: Session, study_id: int, papers: Sequence[CitedPape
             wanted[kind].add(value)
     studies = _lookup(session, Study, wanted)
     light = _lookup(session, ReferencePaper, wanted)
-    rows: list[dict[str, int | None]] = []
-    seen_studies: set[int] = set()
-    seen_papers: set[int] = set()
+    edges = _Edges(study_id, stats)
     for paper, ids in entries:
         title = " ".join((paper.title or "").split())[:_MAX_TITLE]
         if not ids and not title:
@@ -166,45 +223,16 @@ def store_references(session: Session, study_id: int, papers: Sequence[CitedPape
             continue
         cited_study = next((studies[(k, v)] for k, v in ids.items() if (k, v) in studies), None)
         if cited_study is not None:
-            if cited_study == study_id:
-                stats.self_references += 1
-            elif cited_study in seen_studies:
-                stats.duplicates += 1
-            else:
-                seen_studies.add(cited_study)
-                rows.append({"cited_study_id": cited_study, "cited_paper_id": None})
-                stats.in_catalogue += 1
-            continue
-        paper_id = next((light[(k, v)] for k, v in ids.items() if (k, v) in light), None)
-        if paper_id is None:
-            row = ReferencePaper(title=title, pub_year=paper.year, created_at=now, **ids)
-            session.add(row)
-            session.flush()
-            paper_id = row.id
-            for kind, value in ids.items():
-                light[(kind, value)] = paper_id
+            edges.cite_study(cited_study)
         else:
-            _fill_light_row(session, paper_id, ids, title, paper.year, light)
-        if paper_id in seen_papers:
-            stats.duplicates += 1
-            continue
-        seen_papers.add(paper_id)
-        rows.append({"cited_study_id": None, "cited_paper_id": paper_id})
-        stats.outside += 1
-        stats.without_identifier += not ids
-    if rows:
+            edges.cite_paper(_light_paper(session, paper, ids, title, now, light), bool(ids))
+    if edges.rows:
         session.execute(StudyReference.__table__.insert(), [
             {"citing_study_id": study_id, "position": position, **row}
-            for position, row in enumerate(rows)])
-    stats.stored = len(rows)
-    _drop_orphans(session, old_papers - seen_papers)
-    fetch = session.get(ReferenceFetch, study_id)
-    if fetch is None:
-        fetch = ReferenceFetch(study_id=study_id, fetched_at=now, source=source)
-        session.add(fetch)
-    fetch.fetched_at, fetch.source = now, source
-    fetch.received, fetch.stored = stats.received, stats.stored
-    session.flush()
+            for position, row in enumerate(edges.rows)])
+    stats.stored = len(edges.rows)
+    _drop_orphans(session, old_papers - edges.seen_papers)
+    _record_fetch(session, study_id, source, now, stats)
     return stats
 
 

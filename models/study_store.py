@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import or_, select, update
@@ -46,15 +45,6 @@ class StudyIn(TypedDict):
 
 class StudyWithoutIdentifier(ValueError):
     """A study record carries no PMID, DOI or PMCID."""
-
-
-@dataclass
-class StudyUpsertStats:
-    """What a study upsert did."""
-
-    inserted: int = 0
-    updated: int = 0
-    merged: int = 0
 
 
 def normalised_ids(item: StudyIn) -> dict[str, str]:
@@ -192,11 +182,3 @@ def set_study_treatments(session: Session, study_id: int, treatment_ids: list[st
         session.execute(stmt, rows)
     session.execute(update(Study).where(Study.id == study_id).values(aggregated_hash=None))
 
-
-def upsert_studies(session: Session, items: list[StudyIn]) -> StudyUpsertStats:
-    """Upsert many studies in the caller's transaction."""
-    stats = StudyUpsertStats()
-    for item in items:
-        _, outcome = upsert_study(session, item)
-        setattr(stats, outcome, getattr(stats, outcome) + 1)
-    return stats

@@ -23,6 +23,7 @@ from models.entities import (
     ThreadTreatment,
     Treatment,
 )
+from models.post_rows import study_ref, study_ref_columns
 from models.post_types import StudyRef
 
 MAX_SNAPSHOTS = 500  # the newest ones; a score history chart needs no more
@@ -97,31 +98,33 @@ class ThreadDetail:
 def thread_detail(session: Session, thread_id: int) -> ThreadDetail | None:
     """The thread with id `thread_id` in full, or None when there is none."""
     row = session.execute(
-        select(Thread, Source.name, Source.kind).join(Source, Source.id == Thread.source_id)
-        .where(Thread.id == thread_id)).first()
+        select(Thread, Source.name.label("source"), Source.kind.label("source_kind"))
+        .join(Source, Source.id == Thread.source_id).where(Thread.id == thread_id)).first()
     if row is None:
         return None
-    thread, source_name, source_kind = row
+    thread = row.Thread
     detail = ThreadDetail(
-        id=thread.id, source=source_name, source_kind=source_kind,
+        id=thread.id, source=row.source, source_kind=row.source_kind,
         external_id=thread.external_id, url=thread.url, title=thread.title,
         body=thread.body or "", category=thread.category, score=thread.score,
         num_comments=thread.num_comments or 0, created_at=thread.created_at,
         edited_at=thread.edited_at, last_activity_at=thread.last_activity_at,
         first_seen_at=thread.first_seen_at, last_seen_at=thread.last_seen_at)
     detail.replies = [
-        ReplyRow(r.external_id, r.body or "", r.score, r.created_at, r.position)
+        ReplyRow(external_id=r.external_id, body=r.body or "", score=r.score,
+                 created_at=r.created_at, position=r.position)
         for r in session.scalars(select(Reply).where(Reply.thread_id == thread_id)
                                  .order_by(Reply.position, Reply.id))]
     newest = (select(ScoreSnapshot.observed_at, ScoreSnapshot.score, ScoreSnapshot.num_comments)
               .where(ScoreSnapshot.thread_id == thread_id)
               .order_by(ScoreSnapshot.observed_at.desc(), ScoreSnapshot.id.desc())
               .limit(MAX_SNAPSHOTS))
-    detail.history = sorted((Snapshot(*r) for r in session.execute(newest)),
+    detail.history = sorted((Snapshot(**r) for r in session.execute(newest).mappings()),
                             key=lambda s: s.observed_at)
     detail.treatments = [
-        TreatmentMention(tid, name, mentions or 0, list(forms or []), list(locations or []))
-        for tid, name, mentions, forms, locations in session.execute(
+        TreatmentMention(r.treatment_id, r.name, r.mentions or 0, list(r.forms or []),
+                         list(r.locations or []))
+        for r in session.execute(
             select(ThreadTreatment.treatment_id, Treatment.name, ThreadTreatment.mentions,
                    ThreadTreatment.forms, ThreadTreatment.locations)
             .join(Treatment, Treatment.id == ThreadTreatment.treatment_id)
@@ -129,12 +132,12 @@ def thread_detail(session: Session, thread_id: int) -> ThreadDetail | None:
             .order_by(ThreadTreatment.mentions.desc(), ThreadTreatment.treatment_id))]
     links = session.execute(
         select(ThreadStudyLink.kind, ThreadStudyLink.score, ThreadStudyLink.evidence,
-               Study.id, Study.pmid, Study.doi, Study.pmcid, Study.title)
+               *study_ref_columns())
         .join(Study, Study.id == ThreadStudyLink.study_id)
         .where(ThreadStudyLink.thread_id == thread_id))
     detail.links = sorted(
-        (StudyLinkRow(StudyRef(r[3], r[4], r[5], r[6], r[7] or ""), r[0], float(r[1]),
-                      dict(r[2] or {})) for r in links),
+        (StudyLinkRow(study_ref(r), r.kind, float(r.score), dict(r.evidence or {}))
+         for r in links),
         key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))
     return detail
 

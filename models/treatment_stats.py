@@ -86,7 +86,7 @@ def treatment_stats(session: Session, ids: Sequence[str] | None = None, *,
     """Stats for the given treatment ids (every treatment some thread discusses when None),
     most discussed first. Unknown ids are left out (compare the result's ids to ask)."""
     wanted = list(dict.fromkeys(ids)) if ids else None
-    names = {tid: name for tid, name in session.execute(select(Treatment.id, Treatment.name))}
+    names = {row.id: row.name for row in session.execute(select(Treatment.id, Treatment.name))}
     stats: dict[str, TreatmentStats] = {}
 
     def entry(tid: str) -> TreatmentStats:
@@ -96,26 +96,27 @@ def treatment_stats(session: Session, ids: Sequence[str] | None = None, *,
         return stats[tid]
 
     tt = ThreadTreatment
-    counts = select(tt.treatment_id, tt.effect, func.count()).group_by(tt.treatment_id,
-                                                                       tt.effect)
+    counts = select(tt.treatment_id, tt.effect, func.count().label("threads")).group_by(
+        tt.treatment_id, tt.effect)
     if wanted is not None:
         counts = counts.where(tt.treatment_id.in_(wanted))
         for tid in wanted:
             if tid in names:
                 entry(tid)
-    for tid, effect, n in session.execute(counts):
-        item = entry(tid)
-        item.threads += n
-        key = effect if effect in EFFECT_VALUES else "none"
-        item.effects[key] += n
+    for row in session.execute(counts):
+        item = entry(row.treatment_id)
+        item.threads += row.threads
+        key = row.effect if row.effect in EFFECT_VALUES else "none"
+        item.effects[key] += row.threads
     if not stats:
         return []
     chosen = list(stats)
     sides = (select(tt.treatment_id, tt.side_effects)
              .where(tt.treatment_id.in_(chosen), cast(tt.side_effects, String) != "[]"))
     side_counts: dict[str, Counter[str]] = {t: Counter() for t in chosen}
-    for tid, values in session.execute(sides):
-        side_counts[tid].update(v for v in values or [] if v in SIDE_EFFECT_VALUES)
+    for row in session.execute(sides):
+        side_counts[row.treatment_id].update(v for v in row.side_effects or []
+                                             if v in SIDE_EFFECT_VALUES)
     for tid, counter in side_counts.items():
         stats[tid].side_effects = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
     _top_studies(session, stats, chosen, studies)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, DateTime, Enum
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -53,3 +53,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def words(literal: Any, length: int) -> Enum:
+    """A column type for the words of a `Literal` (`models.kinds`), stored as plain text:
+    VARCHAR(`length`), the length the column always had, no CHECK constraint, no native
+    enum, so the schema is unchanged and needs no migration. SQLAlchemy refuses a word
+    outside the list when it binds a value; a type checker sees the words."""
+    return Enum(*get_args(literal), native_enum=False, create_constraint=False,
+                length=length, validate_strings=True)

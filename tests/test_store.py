@@ -8,7 +8,15 @@ from sqlalchemy.orm import Session
 from models.bulk import bulk_update, bulk_write
 from models.db import session_factory
 from models.entities import Reply, ScoreSnapshot, Thread, ThreadTreatment, Treatment
-from models.store import ThreadIn, ensure_source, store_threads, upsert_threads
+from models.store import (
+    ThreadIn,
+    content_hash,
+    ensure_source,
+    store_threads,
+    thread_columns,
+    thread_input_columns,
+    upsert_threads,
+)
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -159,3 +167,32 @@ def test_bulk_update_twice_with_other_columns(session: Session) -> None:
         select(Thread.external_id, Thread.aggregated_hash, Thread.category, Thread.score))}
     assert rows["a"] == ("h-a", "News", 10)
     assert rows["b"][0] == "h-b2" and rows["b"][2] == 2
+
+
+def test_write_columns_come_from_the_table() -> None:
+    """Every thread column but the aggregator's and the id is written, in table order."""
+    assert thread_columns() == tuple(c.name for c in Thread.__table__.columns
+                                     if c.name not in {"id", "aggregated_hash", "summary"})
+    assert "content_hash" in thread_columns() and "content_hash" not in thread_input_columns()
+
+
+def test_none_body_and_reply_count_are_stored_as_defaults(session: Session) -> None:
+    sid = ensure_source(session, "f", "discourse", "https://forum.test")
+    item = thread("n", comments=0)
+    item["body"] = None  # type: ignore[typeddict-item]
+    item["num_comments"] = None  # type: ignore[typeddict-item]
+    upsert_threads(session, sid, [item], now=T0)
+    session.commit()
+    stored = session.scalars(select(Thread)).one()
+    assert (stored.body, stored.num_comments) == ("", 0)
+    assert stored.content_hash == content_hash(item["title"], "")
+
+
+def test_any_key_naming_a_thread_column_is_stored(session: Session) -> None:
+    """Items carry columns by name: a key naming a written column is stored, on insert and
+    on update (here `author_hash`, set only through the generic path)."""
+    sid = ensure_source(session, "f", "discourse", "https://forum.test")
+    upsert_threads(session, sid, [thread("k", author_hash="a" * 64)], now=T0)
+    upsert_threads(session, sid, [thread("k", author_hash="b" * 64)], now=T0)
+    session.commit()
+    assert session.scalar(select(Thread.author_hash)) == "b" * 64

@@ -104,10 +104,11 @@ def digest_payload(view: DigestView) -> dict[str, Any]:
     """The JSON digest of a study: `{"study": {...}, "related_total": N, "citing_total": C,
     "shown": S, "community": [...], "posts": [...], ...research}` (posts with `relevance`
     and their top replies)."""
-    posts = [post_to_dict(p.post, with_relevance=True) for p in [*view.citing, *view.topical]]
+    posts = [post_to_dict(p.post, with_relevance=True, with_replies=False)
+             for p in [*view.citing, *view.topical]]
     for item, post in zip(posts, [*view.citing, *view.topical], strict=True):
         item["top_replies"] = [{"score": r.score, "body": r.body}
-                               for r in post.post.top_replies]
+                               for r in post.post.replies or ()]
     return {"study": study_dict(view), "related_total": view.related_total,
             "citing_total": view.citing_total, "shown": view.shown,
             "community": [community_dict(c) for c in view.community], "posts": posts,
@@ -125,7 +126,8 @@ def render_csv(view: DigestView, **_: Any) -> str:
     writer = csv.DictWriter(buffer, fieldnames=[*CSV_FIELDS, "relevance"], lineterminator="\n")
     writer.writeheader()
     for post in [*view.citing, *view.topical]:
-        writer.writerow(post_to_csv_row(post.post, with_relevance=True))
+        writer.writerow(post_to_csv_row(post.post, with_relevance=True,
+                                         with_replies=False))
     return buffer.getvalue()
 
 

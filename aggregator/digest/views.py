@@ -145,7 +145,7 @@ def post_view(post: Post, now: datetime) -> PostView:
                   for t, o in post.outcomes.items()
                   if o.get("effect", "none") != "none" or o.get("side_effects")],
         replies=[ReplyView(score=score_label(r.score, post.source_kind),
-                           text=excerpt(r.body)) for r in post.top_replies],
+                           text=excerpt(r.body)) for r in post.replies or ()],
         sample_link=is_loopback_url(post.url),
     )
 

@@ -54,6 +54,5 @@ def trim_replies(session: Session, thread_ids: Iterable[int], keep: int) -> int:
 
 
 def upsert_replies(session: Session, rows: list[dict[str, Any]]) -> int:
-    """`models.store.upsert_reply_rows`, which takes tuples in REPLY_COLUMNS order."""
-    return store.upsert_reply_rows(
-        session, [tuple(row[c] for c in store.REPLY_COLUMNS) for row in rows])
+    """`models.store.upsert_reply_rows` (rows by Reply column name)."""
+    return store.upsert_reply_rows(session, rows)

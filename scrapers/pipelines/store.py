@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from dataclasses import fields
+from typing import Any, cast
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from models.store import ReplyIn, ThreadIn, ensure_source, upsert_threads
+from models.store import ThreadIn, ensure_source, thread_input_columns, upsert_threads
 from models.study_store import StudyIn, upsert_study
 from scrapers.items import StudyItem, ThreadItem
 from scrapers.pipelines.validate import count_drop
@@ -30,21 +31,24 @@ _STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "authors", "journal", "pub_yea
                  "publication_types", "url")
 
 
+# ThreadItem fields stored under their own name: those naming a column the items fill
+# (`models.store.thread_input_columns`), so a new column needs no line here.
+_THREAD_FIELDS = tuple(f.name for f in fields(ThreadItem) if f.name in thread_input_columns())
+
+
 def thread_in(item: ThreadItem) -> ThreadIn:
-    """The upsert layer's dict for a cleaned, hashed thread item."""
+    """The upsert layer's dict for a cleaned, hashed thread item (fields by name; the
+    item's hashed `author` is the `author_hash` column)."""
     assert item.created_at is not None
-    replies: list[ReplyIn] = [
+    record: dict[str, Any] = {name: getattr(item, name) for name in _THREAD_FIELDS}
+    record["body"] = item.body or ""
+    record["author_hash"] = item.author
+    record["replies"] = [
         {"external_id": r.external_id, "body": r.body or "", "score": r.score,
          "author_hash": r.author, "created_at": r.created_at}
         for r in item.replies
     ]
-    return {
-        "external_id": item.external_id, "url": item.url, "title": item.title,
-        "created_at": item.created_at, "body": item.body or "", "category": item.category,
-        "score": item.score, "num_comments": item.num_comments, "author_hash": item.author,
-        "edited_at": item.edited_at, "last_activity_at": item.last_activity_at,
-        "replies": replies,
-    }
+    return cast(ThreadIn, record)
 
 
 def study_in(item: StudyItem) -> StudyIn:
