@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -52,6 +53,10 @@ from models.entities import Base
 from models.fulltext import create_fulltext, drop_fulltext, rebuild_fulltext
 from models.migrate import alembic_config, upgrade
 
+# The domain words people search for; they sit among the commoner words of a Zipf-distributed
+# vocabulary (rank r drawn with weight 1 / r**1.05), as words of real forum text do: a few
+# function words are in every post, the domain words in a few per cent, and the long tail of
+# VOCABULARY synthetic words each in a handful.
 WORDS = [
     "minoxidil", "finasteride", "dutasteride", "shedding", "regrowth", "crown", "temples",
     "hairline", "progress", "month", "year", "dose", "topical", "oral", "foam", "tablet",
@@ -62,12 +67,42 @@ WORDS = [
     "norwood", "diffuse", "miniaturisation", "sebum", "itch", "dandruff", "inflammation", "prp",
     "exosomes", "laser", "cap",
 ]
+FUNCTION_WORDS = [
+    "i", "the", "and", "to", "my", "a", "it", "of", "is", "on", "for", "in", "this", "was",
+    "have", "with", "but", "that", "been", "so", "at", "hair", "after", "now", "just", "be",
+]
+VOCABULARY = 30_000
+EFFECTS = ["none"] * 12 + ["improved"] * 4 + ["no_effect"] * 3 + ["mixed"] * 2
+SIDE_EFFECTS = ["sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other"]
 TARGETED = ("study", "posts filtered")  # the issue's targets; full-text search is reported
-TABLES = ("source", "treatment", "thread", "thread_treatment", "study", "thread_study_link")
+TABLES = ("source", "treatment", "thread", "reply", "thread_treatment", "study",
+          "study_treatment", "thread_study_link")
 
 
-def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    """Words by rank and their cumulative Zipf weights: function words first, the domain
+    words spread over ranks 30-400, then synthetic words (pronounceable, distinct)."""
+    syllables = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"]
+    tail: list[str] = []
+    seen = set(FUNCTION_WORDS) | set(WORDS)
+    while len(tail) < VOCABULARY:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randrange(2, 5)))
+        if word not in seen:
+            seen.add(word)
+            tail.append(word)
+    words = list(FUNCTION_WORDS) + tail
+    for i, word in enumerate(WORDS):
+        words.insert(30 + i * 6, word)
+    cumulative: list[float] = []
+    total = 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank ** 1.05
+        cumulative.append(total)
+    return words, cumulative
+
+
+def _sentence(rng: random.Random, words: list[str], cumulative: list[float], n: int) -> str:
+    return " ".join(rng.choices(words, cum_weights=cumulative, k=n)).capitalize() + "."
 
 
 def generate(path: Path, n_threads: int, seed: int = 11) -> None:
@@ -83,8 +118,10 @@ def generate(path: Path, n_threads: int, seed: int = 11) -> None:
     con.execute("PRAGMA synchronous=OFF")
     now = datetime(2026, 11, 1, tzinfo=UTC)
     started = time.perf_counter()
-    sentences = [_sentence(rng, rng.randrange(6, 16)) for _ in range(400)]
-    titles = [_sentence(rng, rng.randrange(3, 9))[:-1] for _ in range(5000)]
+    words, cumulative = vocabulary(rng)
+    sentences = [_sentence(rng, words, cumulative, rng.randrange(6, 16)) for _ in range(50_000)]
+    titles = [_sentence(rng, words, cumulative, rng.randrange(3, 9))[:-1]
+              for _ in range(20_000)]
     with con:
         con.executemany(
             "INSERT INTO source (id, name, kind, base_url, created_at) VALUES (?,?,?,?,?)",
@@ -94,26 +131,42 @@ def generate(path: Path, n_threads: int, seed: int = 11) -> None:
         con.executemany("INSERT INTO treatment (id, name, category) VALUES (?,?,?)",
                         [(t, t.replace("_", " ").title(), "drug") for t in TREATMENTS])
         batch: list[tuple[object, ...]] = []
+        replies: list[tuple[object, ...]] = []
+        reply_base = 0
         for i in range(1, n_threads + 1):
             src = 1 + (i % 3)
             created = now - timedelta(seconds=rng.randrange(0, 4 * 365 * 86400))
             score = None if src == 3 else int(rng.paretovariate(1.2)) - 1
             body = " ".join(rng.choices(sentences, k=rng.randrange(1, 6)))
+            summary = rng.choice(sentences) if rng.random() < 0.1 else None
             batch.append((i, src, f"t{i}", f"https://forum.example/t/{i}",
                           f"{rng.choice(titles)} #{i}", body, rng.choice(CATEGORIES), score,
-                          rng.randrange(0, 200), _ts(created), _ts(now), _ts(now), "0" * 40))
+                          rng.randrange(0, 200), _ts(created), _ts(now), _ts(now), "0" * 40,
+                          summary))
+            if rng.random() < 0.3:  # 1-3 stored replies
+                for position in range(rng.randrange(1, 4)):
+                    replies.append((len(replies) + reply_base + 1, i, f"r{i}-{position}",
+                                    rng.choice(sentences),
+                                    None if src == 3 else int(rng.paretovariate(1.5)) - 1,
+                                    _ts(created), position))
             if len(batch) == 50_000:
                 _insert(con, "thread", batch)
-                batch = []
+                _insert(con, "reply", replies)
+                reply_base += len(replies)
+                batch, replies = [], []
         if batch:
             _insert(con, "thread", batch)
+            _insert(con, "reply", replies)
         tags: list[tuple[object, ...]] = []
         for i in range(1, n_threads + 1):
             k = rng.choice((0, 1, 1, 2, 2, 3))
             for treatment in set(rng.choices(CHOICES, WEIGHTS, k=k)):
-                tags.append((i, treatment, rng.randrange(1, 5), "[]", '["body"]'))
+                sides = (sorted(set(rng.choices(SIDE_EFFECTS, k=rng.randrange(1, 3))))
+                         if rng.random() < 0.08 else [])
+                tags.append((i, treatment, rng.randrange(1, 5), "[]", '["body"]',
+                             rng.choice(EFFECTS), json.dumps(sides)))
             if i % 10_007 == 0:
-                tags.append((i, RARE, 1, "[]", '["title"]'))
+                tags.append((i, RARE, 1, "[]", '["title"]', "none", "[]"))
             if len(tags) >= 100_000:
                 _insert(con, "thread_treatment", tags)
                 tags = []
@@ -157,8 +210,11 @@ def generate(path: Path, n_threads: int, seed: int = 11) -> None:
 
 _COLUMNS = {
     "thread": ("id", "source_id", "external_id", "url", "title", "body", "category", "score",
-               "num_comments", "created_at", "first_seen_at", "last_seen_at", "content_hash"),
-    "thread_treatment": ("thread_id", "treatment_id", "mentions", "forms", "locations"),
+               "num_comments", "created_at", "first_seen_at", "last_seen_at", "content_hash",
+               "summary"),
+    "reply": ("id", "thread_id", "external_id", "body", "score", "created_at", "position"),
+    "thread_treatment": ("thread_id", "treatment_id", "mentions", "forms", "locations",
+                         "effect", "side_effects"),
     "thread_study_link": ("thread_id", "study_id", "kind", "score", "evidence"),
 }
 
@@ -193,7 +249,7 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> None:
             for table in TABLES:
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                             f"(SELECT max(id) FROM {table}))" if table in (
-                                "source", "thread", "study") else "SELECT 1")
+                                "source", "thread", "reply", "study") else "SELECT 1")
         pg.commit()
     engine = make_engine(url)
     with engine.begin() as conn:
