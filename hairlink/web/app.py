@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.digest.export import TEMPLATES as DIGEST_TEMPLATES
 from hairlink.web import api, pages
-from hairlink.web.cache import TTLCache
+from hairlink.web.cache import DataVersion, VersionedCache
 from hairlink.web.params import BadParameter, NotFound
 from hairlink.web.render import STATIC, environment
 from models.db import read_only, session_factory
@@ -30,7 +30,7 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 READ_METHODS = ["GET", "HEAD"]
-CACHE_SECONDS = 60.0
+CACHE_ENTRIES = 4096  # aggregates kept (a study's is a few kB; keyed by the data version)
 
 
 class SecurityHeaders:
@@ -86,9 +86,9 @@ def stylesheet(_request: Request) -> FileResponse:
     return FileResponse(DIGEST_TEMPLATES / "digest.css", media_type="text/css")
 
 
-def create_app(engine: Engine, cache_seconds: float = CACHE_SECONDS) -> Starlette:
+def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES) -> Starlette:
     """The web view over the database behind `engine`, reading in read-only sessions
-    (whole-table aggregates are reused for `cache_seconds`)."""
+    (aggregates are reused until the data changes; see hairlink.web.cache)."""
     routes = [
         Route("/", pages.home, methods=READ_METHODS),
         Route("/studies/{key:path}", pages.study, methods=READ_METHODS),
@@ -109,6 +109,7 @@ def create_app(engine: Engine, cache_seconds: float = CACHE_SECONDS) -> Starlett
     app.state.engine = engine
     app.state.sessions = session_factory(read_only(engine))
     app.state.templates = environment()
-    app.state.cache = TTLCache(cache_seconds)
+    app.state.version = DataVersion(engine)
+    app.state.cache = VersionedCache(cache_entries)
     app.add_middleware(SecurityHeaders)
     return app
