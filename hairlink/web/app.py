@@ -31,6 +31,9 @@ SECURITY_HEADERS = [
 ]
 READ_METHODS = ["GET", "HEAD"]
 CACHE_ENTRIES = 4096  # aggregates kept (a study's is a few kB; keyed by the data version)
+# Whole-table aggregates (treatment counts and outcomes, a treatment's statistics) take
+# seconds on a million threads: after a write they are reused this long before recomputing.
+STALE_SECONDS = 60.0
 
 
 class SecurityHeaders:
@@ -86,9 +89,11 @@ def stylesheet(_request: Request) -> FileResponse:
     return FileResponse(DIGEST_TEMPLATES / "digest.css", media_type="text/css")
 
 
-def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES) -> Starlette:
+def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES,
+               stale_seconds: float = STALE_SECONDS) -> Starlette:
     """The web view over the database behind `engine`, reading in read-only sessions
-    (aggregates are reused until the data changes; see hairlink.web.cache)."""
+    (aggregates are reused until the data changes, whole-table ones up to `stale_seconds`
+    longer; see hairlink.web.cache)."""
     routes = [
         Route("/", pages.home, methods=READ_METHODS),
         Route("/studies/{key:path}", pages.study, methods=READ_METHODS),
@@ -111,5 +116,6 @@ def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES) -> Starlette:
     app.state.templates = environment()
     app.state.version = DataVersion(engine)
     app.state.cache = VersionedCache(cache_entries)
+    app.state.stale_seconds = stale_seconds
     app.add_middleware(SecurityHeaders)
     return app

@@ -21,6 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, text
@@ -66,29 +67,57 @@ class DataVersion:
                 self._probe = None
 
 
+@dataclass
+class _Entry:
+    version: Hashable
+    computed_at: float
+    value: Any
+
+
 class VersionedCache:
     """At most `size` values, the least recently used dropped first; safe across request
-    threads. Keys carry the data version, so a write makes every older value unreachable.
-    Two threads missing the same key at once may both compute it (no lock held meanwhile)."""
+    threads. Each value is kept with the data version it was computed at and is reused while
+    the version is the same; after a write it may still be reused for `stale_seconds`
+    (whole-table aggregates that take seconds on a large database, while a crawl commits
+    every few seconds). One thread computes a missing value while others wanting it wait."""
 
     def __init__(self, size: int = 2048) -> None:
         self.size = size
-        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._values: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value for `key`, computed by `compute()` when absent."""
+    def get(self, key: Hashable, version: Hashable, compute: Callable[[], T],
+            stale_seconds: float = 0.0) -> T:
+        """The value for `key` at `version` (or computed within `stale_seconds`), computed
+        by `compute()` otherwise."""
+        found = self._fresh(key, version, stale_seconds)
+        if found is not None:
+            return found.value  # type: ignore[no-any-return]
         with self._lock:
-            if key in self._values:
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            found = self._fresh(key, version, stale_seconds)  # computed while we waited?
+            if found is not None:
+                return found.value  # type: ignore[no-any-return]
+            started = time.monotonic()
+            value = compute()
+            with self._lock:
+                self._values[key] = _Entry(version, started, value)
                 self._values.move_to_end(key)
-                return self._values[key]  # type: ignore[no-any-return]
-        value = compute()
-        with self._lock:
-            self._values[key] = value
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+                self._computing.pop(key, None)
         return value
+
+    def _fresh(self, key: Hashable, version: Hashable, stale_seconds: float) -> _Entry | None:
+        with self._lock:
+            entry = self._values.get(key)
+            if entry is None or (entry.version != version and
+                                 time.monotonic() - entry.computed_at >= stale_seconds):
+                return None
+            self._values.move_to_end(key)
+            return entry
 
     def __len__(self) -> int:
         return len(self._values)

@@ -51,10 +51,14 @@ def version(request: Request, session: Session) -> Hashable:
     return request.app.state.version.current(session)  # type: ignore[no-any-return]
 
 
-def cached(request: Request, at: Hashable, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+def cached(request: Request, at: Hashable, key: tuple[Any, ...], compute: Callable[[], T],
+           whole_table: bool = False) -> T:
     """`compute()` memoised for data version `at` (aggregates only, never a page of
-    threads)."""
-    return request.app.state.cache.get((at, *key), compute)  # type: ignore[no-any-return]
+    threads); a `whole_table` aggregate (seconds on a million threads) is reused for the
+    app's `stale_seconds` after a write."""
+    stale = request.app.state.stale_seconds if whole_table else 0.0
+    return request.app.state.cache.get(  # type: ignore[no-any-return]
+        key, at, compute, stale)
 
 
 def known_names(request: Request, session: Session, at: Hashable) -> KnownNames:
@@ -90,10 +94,13 @@ def home(request: Request) -> HTMLResponse:
     now = datetime.now(UTC)
     with request.app.state.sessions() as session:
         at = version(request, session)
-        treatments = cached(request, at, ("treatments",), lambda: treatment_overview(session))
-        outcomes = cached(request, at, ("outcomes",), lambda: _outcomes(session))
+        treatments = cached(request, at, ("treatments",), lambda: treatment_overview(session),
+                            whole_table=True)
+        outcomes = cached(request, at, ("outcomes",), lambda: _outcomes(session),
+                          whole_table=True)
         studies = cached(request, at, ("discussed", HOME_STUDIES),
-                         lambda: most_discussed_studies(session, HOME_STUDIES))
+                         lambda: most_discussed_studies(session, HOME_STUDIES),
+                         whole_table=True)
         latest = query_posts(session, PostQuery(sort="new", limit=HOME_THREADS))
     return _render(request, "home.html.j2", treatments=treatments, outcomes=outcomes,
                    studies=studies, latest=[post_view(p, now) for p in latest])
@@ -153,7 +160,7 @@ def treatment(request: Request) -> HTMLResponse:
     with request.app.state.sessions() as session:
         at = version(request, session)
         found = cached(request, at, ("treatment", treatment_id),
-                       lambda: _treatment_data(session, treatment_id))
+                       lambda: _treatment_data(session, treatment_id), whole_table=True)
         if found is None:
             raise NotFound(f"no treatment {treatment_id[:60]!r}")
         profile, outcomes = found

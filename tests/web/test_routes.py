@@ -173,21 +173,47 @@ def test_study_page_has_the_digest_sections(client: TestClient) -> None:
     assert summaries == ["Weekly rolling with foam: no visible change yet."]
 
 
-def test_pages_follow_writes(client: TestClient, engine: Engine, corpus: Corpus) -> None:
-    """Aggregates are cached per data version: a write by another connection shows at once."""
-    assert page(client, "/").xpath("//section[@id='treatments']//tbody/tr")
-    before = text_of(page(client, "/treatments/finasteride"), "//section[@id='outcomes']/p")
-    assert before == ["Of 2 threads on Finasteride, 1 report an effect on hair."]
+def _set_effect(engine: Engine, thread_id: int, treatment: str, effect: str) -> None:
     with session_factory(engine)() as session:
-        row = session.get(ThreadTreatment, (corpus.threads["big3"], "finasteride"))
+        row = session.get(ThreadTreatment, (thread_id, treatment))
         assert row is not None
-        row.effect = "no_effect"
+        row.effect = effect
         session.commit()
-    tree = page(client, "/treatments/finasteride")
-    assert text_of(tree, "//section[@id='outcomes']/p") == [
-        "Of 2 threads on Finasteride, 2 report an effect on hair."]
-    rows = text_of(page(client, "/"), "//section[@id='treatments']//tbody/tr")
-    assert rows[1] == "Finasteride 2 1 50% improved of 2 reporting · 1 side-effect reports"
+
+
+def test_pages_follow_writes(engine: Engine, corpus: Corpus) -> None:
+    """Aggregates are cached per data version: a write by another connection shows at once
+    (with no stale window)."""
+    with TestClient(create_app(engine, stale_seconds=0)) as client:
+        before = text_of(page(client, "/treatments/finasteride"), "//section[@id='outcomes']/p")
+        assert before == ["Of 2 threads on Finasteride, 1 report an effect on hair."]
+        assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")
+        _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
+        tree = page(client, "/treatments/finasteride")
+        assert text_of(tree, "//section[@id='outcomes']/p") == [
+            "Of 2 threads on Finasteride, 2 report an effect on hair."]
+        rows = text_of(page(client, "/"), "//section[@id='treatments']//tbody/tr")
+        assert rows[1] == "Finasteride 2 1 50% improved of 2 reporting · 1 side-effect reports"
+        _set_effect(engine, corpus.threads["big3"], "minoxidil", "mixed")
+        assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")[0] \
+            .startswith("Of 4 threads on minoxidil: 1 report improvement, 1 no effect, 2 mixed")
+
+
+def test_whole_table_aggregates_may_lag_a_write_by_the_stale_window(
+        engine: Engine, corpus: Corpus) -> None:
+    """Treatment statistics (seconds on a large database) are reused for `stale_seconds`
+    after a write; a study's own figures follow at once."""
+    with TestClient(create_app(engine, stale_seconds=3600)) as client:
+        outcomes = "//section[@id='outcomes']/p"
+        assert text_of(page(client, "/treatments/finasteride"), outcomes) == [
+            "Of 2 threads on Finasteride, 1 report an effect on hair."]
+        page(client, f"/studies/{S1}")
+        _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
+        _set_effect(engine, corpus.threads["big3"], "minoxidil", "mixed")
+        assert text_of(page(client, "/treatments/finasteride"), outcomes) == [
+            "Of 2 threads on Finasteride, 1 report an effect on hair."]  # within the window
+        assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")[0] \
+            .startswith("Of 4 threads on minoxidil: 1 report improvement, 1 no effect, 2 mixed")
 
 
 def test_thread_page(client: TestClient, corpus: Corpus) -> None:
