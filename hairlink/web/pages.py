@@ -122,7 +122,8 @@ def study(request: Request) -> HTMLResponse:
     with request.app.state.sessions() as session:
         at = version(request, session)
         names = known_names(request, session, at)
-        sid = study_id(session, request.path_params["key"])
+        key = request.path_params["key"]
+        sid = cached(request, at, ("study id", key), lambda: study_id(session, key))
         filters = post_filters(session, request.query_params, now, study=sid, known=names)
         data, chart = cached(request, at, ("digest", sid), lambda: _study_data(session, sid))
         posts = query_posts(session, filters.query)
