@@ -488,6 +488,9 @@ def main() -> int:
     parser.add_argument("--postgres-only", action="store_true",
                         help="with --postgres: skip the SQLite run")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--studies", type=int, default=N_STUDIES,
+                        help="study pages drawn from the first N studies (fewer: the "
+                        "aggregate cache is full sooner, so a memory run shows the plateau)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="hairlink serve --workers (default: one per core)")
     parser.add_argument("--requests", type=int, default=2000)
@@ -510,11 +513,11 @@ def main() -> int:
     ok = True
     if not args.postgres_only:
         ok = run_load(f"SQLite, {threads:,} threads", sqlite_url, args.clients, args.requests,
-                      args.memory_requests, N_STUDIES, args.search_share, args.workers)
+                      args.memory_requests, args.studies, args.search_share, args.workers)
     if args.postgres:
         copy_to_postgres(args.db, args.postgres)
         ok &= run_load(f"PostgreSQL, {threads:,} threads", args.postgres, args.clients,
-                       args.requests, args.memory_requests, N_STUDIES, args.search_share,
+                       args.requests, args.memory_requests, args.studies, args.search_share,
                        args.workers)
     if tmp is not None and not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)

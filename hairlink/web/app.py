@@ -30,7 +30,7 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 READ_METHODS = ["GET", "HEAD"]
-CACHE_ENTRIES = 4096  # aggregates kept (a study's is a few kB; keyed by the data version)
+CACHE_ENTRIES = 2048  # aggregates kept per process (a study's ~30 kB: at most ~60 MB)
 # Whole-table aggregates (treatment counts and outcomes, a treatment's statistics) take
 # seconds on a million threads: after a write they are reused this long before recomputing.
 STALE_SECONDS = 60.0
