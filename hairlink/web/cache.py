@@ -8,7 +8,8 @@ they cost tens to hundreds of milliseconds, and they change only when something 
 - PostgreSQL: the transaction snapshot (`txid_current_snapshot()`: its xmax moves when a
   writing transaction starts, its in-progress list changes when one ends; read-only
   transactions take no id), read in the request's own session before anything else.
-Other databases get a token that changes every `fallback_seconds`.
+Other databases (and a SQLite file the probe cannot open) get a token that changes every
+`fallback_seconds`.
 
 Probe the version before the session reads anything else: a value computed afterwards is then
 at least as new as its key, so a cached value is never older than the data it is keyed by.
@@ -43,8 +44,12 @@ class DataVersion:
         database = engine.url.database
         if self.dialect == "sqlite" and database and database != ":memory:" and \
                 not database.startswith("file:"):
-            self._probe = sqlite3.connect(f"file:{database}?mode=ro", uri=True,
-                                          check_same_thread=False, isolation_level=None)
+            try:
+                self._probe = sqlite3.connect(f"file:{database}?mode=ro", uri=True,
+                                              check_same_thread=False, isolation_level=None)
+                self._probe.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error:  # cannot open it so: versions by the clock instead
+                self._probe = None
 
     def current(self, session: Session) -> Hashable:
         """The version now; call it before `session` reads anything else."""
