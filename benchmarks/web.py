@@ -1,29 +1,37 @@
 """Latency and memory of `hairlink serve` under concurrent load, on a large database.
 
     python benchmarks/web.py [--threads 1000000] [--db PATH] [--keep]
-                             [--postgres URL] [--clients 8] [--requests 2000]
-                             [--memory-requests 10000]
+                             [--postgres URL [--postgres-only]] [--clients 8]
+                             [--workers N] [--requests 2000] [--memory-requests 10000]
+                             [--search-share F]
 
-Builds (or reuses, with --db PATH and --keep) a SQLite database of N threads with varied
-titles and bodies over 3 sources, ~1.6 treatment tags per thread, 1,000 studies and ~100k
-thread-study links: bulk inserts with executemany, the full-text index filled once at the end
-('rebuild') instead of by its triggers row by row. With --postgres URL the same rows are
-copied into that (empty) PostgreSQL database with COPY.
+Builds (or reuses, with --db PATH and --keep) a SQLite database of N threads over 3 sources:
+titles and bodies drawn from a 30,000-word Zipf vocabulary, ~1.6 treatment tags per thread
+with reported effects and side effects, summaries on 10 %, 1-3 stored replies on 30 %,
+1,000 studies and ~170k thread-study links: bulk inserts with executemany, the full-text
+index filled once at the end ('rebuild') instead of by its triggers row by row. With
+--postgres URL the same rows are copied into that PostgreSQL database with COPY (skipped
+when it already holds them).
 
-Then it starts `hairlink serve` as a real uvicorn subprocess and runs `--clients` concurrent
-clients (threads, one keep-alive connection each) over a mix of
-- the study page `/studies/pmid:N` for random studies (a few with thousands of links);
-- a filtered posts search `/posts?treatment=T&min_score=S&since=...&sort=score`;
-- with `--search-share F`, that share of full-text searches
-  `/posts?search=WORDS&source=...&sort=relevance` (reported, not a target);
-and prints p50 / p99 / max per kind, the error count, and the server's RSS (psutil) every
-1,000 requests of a `--memory-requests` run (target: flat).
+Then it starts `hairlink serve --workers N` (default: one per core) as a real uvicorn
+subprocess and runs `--clients` concurrent clients (threads, one keep-alive connection each)
+over a mix of
+- the study page `/studies/pmid:N` for random studies (5 % the one with 5,000 links; the
+  first view of each study in a run is also reported apart: its aggregates are computed);
+- a filtered posts search `/posts?treatment=T&min_score=S&since=D&sort=score` with a
+  minimum score of 1-150 and a start date anywhere in the last three years;
+- with `--search-share F`, that share of full-text searches of two domain words
+  `/posts?search=WORDS&source=...&sort=relevance` (reported, not a target).
+It prints p50 / p99 / max per kind, the error count, the server's CPU milliseconds per
+request (all its processes, psutil: this survives a loaded machine), the load average, and
+with `--memory-requests` the RSS of the server processes every 1,000 requests (target: flat).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -52,6 +60,10 @@ from models.entities import Base
 from models.fulltext import create_fulltext, drop_fulltext, rebuild_fulltext
 from models.migrate import alembic_config, upgrade
 
+# The domain words people search for; they sit among the commoner words of a Zipf-distributed
+# vocabulary (rank r drawn with weight 1 / r**1.05), as words of real forum text do: a few
+# function words are in every post, the domain words in a few per cent, and the long tail of
+# VOCABULARY synthetic words each in a handful.
 WORDS = [
     "minoxidil", "finasteride", "dutasteride", "shedding", "regrowth", "crown", "temples",
     "hairline", "progress", "month", "year", "dose", "topical", "oral", "foam", "tablet",
@@ -62,12 +74,42 @@ WORDS = [
     "norwood", "diffuse", "miniaturisation", "sebum", "itch", "dandruff", "inflammation", "prp",
     "exosomes", "laser", "cap",
 ]
+FUNCTION_WORDS = [
+    "i", "the", "and", "to", "my", "a", "it", "of", "is", "on", "for", "in", "this", "was",
+    "have", "with", "but", "that", "been", "so", "at", "hair", "after", "now", "just", "be",
+]
+VOCABULARY = 30_000
+EFFECTS = ["none"] * 12 + ["improved"] * 4 + ["no_effect"] * 3 + ["mixed"] * 2
+SIDE_EFFECTS = ["sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other"]
 TARGETED = ("study", "posts filtered")  # the issue's targets; full-text search is reported
-TABLES = ("source", "treatment", "thread", "thread_treatment", "study", "thread_study_link")
+TABLES = ("source", "treatment", "thread", "reply", "thread_treatment", "study",
+          "study_treatment", "thread_study_link")
 
 
-def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    """Words by rank and their cumulative Zipf weights: function words first, the domain
+    words spread over ranks 30-400, then synthetic words (pronounceable, distinct)."""
+    syllables = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"]
+    tail: list[str] = []
+    seen = set(FUNCTION_WORDS) | set(WORDS)
+    while len(tail) < VOCABULARY:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randrange(2, 5)))
+        if word not in seen:
+            seen.add(word)
+            tail.append(word)
+    words = list(FUNCTION_WORDS) + tail
+    for i, word in enumerate(WORDS):
+        words.insert(30 + i * 6, word)
+    cumulative: list[float] = []
+    total = 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank ** 1.05
+        cumulative.append(total)
+    return words, cumulative
+
+
+def _sentence(rng: random.Random, words: list[str], cumulative: list[float], n: int) -> str:
+    return " ".join(rng.choices(words, cum_weights=cumulative, k=n)).capitalize() + "."
 
 
 def generate(path: Path, n_threads: int, seed: int = 11) -> None:
@@ -83,8 +125,10 @@ def generate(path: Path, n_threads: int, seed: int = 11) -> None:
     con.execute("PRAGMA synchronous=OFF")
     now = datetime(2026, 11, 1, tzinfo=UTC)
     started = time.perf_counter()
-    sentences = [_sentence(rng, rng.randrange(6, 16)) for _ in range(400)]
-    titles = [_sentence(rng, rng.randrange(3, 9))[:-1] for _ in range(5000)]
+    words, cumulative = vocabulary(rng)
+    sentences = [_sentence(rng, words, cumulative, rng.randrange(6, 16)) for _ in range(50_000)]
+    titles = [_sentence(rng, words, cumulative, rng.randrange(3, 9))[:-1]
+              for _ in range(20_000)]
     with con:
         con.executemany(
             "INSERT INTO source (id, name, kind, base_url, created_at) VALUES (?,?,?,?,?)",
@@ -94,26 +138,42 @@ def generate(path: Path, n_threads: int, seed: int = 11) -> None:
         con.executemany("INSERT INTO treatment (id, name, category) VALUES (?,?,?)",
                         [(t, t.replace("_", " ").title(), "drug") for t in TREATMENTS])
         batch: list[tuple[object, ...]] = []
+        replies: list[tuple[object, ...]] = []
+        reply_base = 0
         for i in range(1, n_threads + 1):
             src = 1 + (i % 3)
             created = now - timedelta(seconds=rng.randrange(0, 4 * 365 * 86400))
             score = None if src == 3 else int(rng.paretovariate(1.2)) - 1
             body = " ".join(rng.choices(sentences, k=rng.randrange(1, 6)))
+            summary = rng.choice(sentences) if rng.random() < 0.1 else None
             batch.append((i, src, f"t{i}", f"https://forum.example/t/{i}",
                           f"{rng.choice(titles)} #{i}", body, rng.choice(CATEGORIES), score,
-                          rng.randrange(0, 200), _ts(created), _ts(now), _ts(now), "0" * 40))
+                          rng.randrange(0, 200), _ts(created), _ts(now), _ts(now), "0" * 40,
+                          summary))
+            if rng.random() < 0.3:  # 1-3 stored replies
+                for position in range(rng.randrange(1, 4)):
+                    replies.append((len(replies) + reply_base + 1, i, f"r{i}-{position}",
+                                    rng.choice(sentences),
+                                    None if src == 3 else int(rng.paretovariate(1.5)) - 1,
+                                    _ts(created), position))
             if len(batch) == 50_000:
                 _insert(con, "thread", batch)
-                batch = []
+                _insert(con, "reply", replies)
+                reply_base += len(replies)
+                batch, replies = [], []
         if batch:
             _insert(con, "thread", batch)
+            _insert(con, "reply", replies)
         tags: list[tuple[object, ...]] = []
         for i in range(1, n_threads + 1):
             k = rng.choice((0, 1, 1, 2, 2, 3))
             for treatment in set(rng.choices(CHOICES, WEIGHTS, k=k)):
-                tags.append((i, treatment, rng.randrange(1, 5), "[]", '["body"]'))
+                sides = (sorted(set(rng.choices(SIDE_EFFECTS, k=rng.randrange(1, 3))))
+                         if rng.random() < 0.08 else [])
+                tags.append((i, treatment, rng.randrange(1, 5), "[]", '["body"]',
+                             rng.choice(EFFECTS), json.dumps(sides)))
             if i % 10_007 == 0:
-                tags.append((i, RARE, 1, "[]", '["title"]'))
+                tags.append((i, RARE, 1, "[]", '["title"]', "none", "[]"))
             if len(tags) >= 100_000:
                 _insert(con, "thread_treatment", tags)
                 tags = []
@@ -157,8 +217,11 @@ def generate(path: Path, n_threads: int, seed: int = 11) -> None:
 
 _COLUMNS = {
     "thread": ("id", "source_id", "external_id", "url", "title", "body", "category", "score",
-               "num_comments", "created_at", "first_seen_at", "last_seen_at", "content_hash"),
-    "thread_treatment": ("thread_id", "treatment_id", "mentions", "forms", "locations"),
+               "num_comments", "created_at", "first_seen_at", "last_seen_at", "content_hash",
+               "summary"),
+    "reply": ("id", "thread_id", "external_id", "body", "score", "created_at", "position"),
+    "thread_treatment": ("thread_id", "treatment_id", "mentions", "forms", "locations",
+                         "effect", "side_effects"),
     "thread_study_link": ("thread_id", "study_id", "kind", "score", "evidence"),
 }
 
@@ -173,8 +236,19 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> None:
     """The generated rows into an empty PostgreSQL database (schema by the migrations,
     full-text index created after the load), with COPY."""
     import psycopg
+    from sqlalchemy import inspect, text
 
     engine = make_engine(url)
+    if inspect(engine).has_table("thread"):
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT max(id) FROM thread")).scalar()
+        with sqlite3.connect(sqlite_path) as src:
+            wanted = src.execute("SELECT max(id) FROM thread").fetchone()[0]
+        if stored == wanted:  # copied by an earlier run: bring the schema up to date only
+            upgrade(engine)
+            engine.dispose()
+            print(f"reusing the {stored:,} threads already in PostgreSQL", flush=True)
+            return
     upgrade(engine)
     with engine.begin() as conn:
         drop_fulltext(conn)
@@ -193,7 +267,7 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> None:
             for table in TABLES:
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                             f"(SELECT max(id) FROM {table}))" if table in (
-                                "source", "thread", "study") else "SELECT 1")
+                                "source", "thread", "reply", "study") else "SELECT 1")
         pg.commit()
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -207,10 +281,11 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> None:
 # --------------------------------------------------------------------------- load
 
 
-def start_server(db_url: str) -> tuple[subprocess.Popen[str], str]:
+def start_server(db_url: str, workers: int) -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "HAIRLINK_DATABASE_URL": db_url, "COLUMNS": "200"}
     env.pop("HAIRLINK_CONFIG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "hairlink", "serve", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "hairlink", "serve", "--port", "0",
+                             "--workers", str(workers)],
                             cwd=tempfile.gettempdir(), env=env, stdout=subprocess.PIPE,
                             text=True)
     assert proc.stdout is not None
@@ -225,7 +300,8 @@ def start_server(db_url: str) -> tuple[subprocess.Popen[str], str]:
 def request_paths(rng: random.Random, n_studies: int, search_share: float
                   ) -> Iterator[tuple[str, str]]:
     """An endless mix: (kind, path) of study pages (half), filtered posts searches and,
-    `search_share` of the time, full-text searches."""
+    `search_share` of the time, full-text searches. The filters vary widely (a minimum
+    score of 1-150, a start date anywhere in the last 3 years), so few requests repeat."""
     common = ["minoxidil", "finasteride", "ketoconazole", "microneedling", "dutasteride"]
     while True:
         roll = rng.random()
@@ -240,16 +316,18 @@ def request_paths(rng: random.Random, n_studies: int, search_share: float
             path = f"/studies/pmid:{30_000_000 + study}"
             yield "study", path + ("?" + urlencode(params) if params else "")
         else:
+            since = rng.choice([f"{rng.randrange(30, 1100)}d",
+                                f"20{rng.randrange(24, 26)}-{rng.randrange(1, 13):02d}-01"])
             yield "posts filtered", "/posts?" + urlencode([
-                ("treatment", rng.choice(common)), ("min_score", rng.choice([5, 20, 100])),
-                ("since", rng.choice(["2025-01-01", "365d", "2024-06-01"])),
-                ("sort", "score")])
+                ("treatment", rng.choice(common)), ("min_score", rng.randrange(1, 151)),
+                ("since", since), ("sort", "score")])
 
 
 def load(host: str, paths: list[tuple[str, str]], clients: int
          ) -> tuple[dict[str, list[float]], int, float]:
     """Run `paths` over `clients` threads with keep-alive connections; latencies (ms) per
-    kind, error count, wall seconds."""
+    kind (a study page seen for the first time in this run also under "study, first
+    view"), error count, wall seconds."""
     latencies: dict[str, list[float]] = {}
     errors = 0
     lock = threading.Lock()
@@ -261,6 +339,10 @@ def load(host: str, paths: list[tuple[str, str]], clients: int
         while True:
             with lock:
                 item = next(queue, None)
+                first = item is not None and item[0] == "study" and \
+                    item[1].split("?")[0] not in SEEN_STUDIES
+                if first:
+                    SEEN_STUDIES.add(item[1].split("?")[0])  # type: ignore[index]
             if item is None:
                 break
             kind, path = item
@@ -277,6 +359,8 @@ def load(host: str, paths: list[tuple[str, str]], clients: int
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.setdefault(kind, []).append(elapsed)
+                if first:
+                    latencies.setdefault("study, first view", []).append(elapsed)
                 errors += not ok
         conn.close()
 
@@ -289,53 +373,104 @@ def load(host: str, paths: list[tuple[str, str]], clients: int
     return latencies, errors, time.perf_counter() - started
 
 
+SEEN_STUDIES: set[str] = set()
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def server_processes(proc: psutil.Process) -> list[psutil.Process]:
+    """The server and its worker processes (uvicorn's supervisor spawns them)."""
+    return [proc, *proc.children(recursive=True)]
+
+
+def cpu_seconds(proc: psutil.Process) -> float:
+    """User + system CPU seconds of the server and its workers so far."""
+    total = 0.0
+    for p in server_processes(proc):
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def rss_mib(proc: psutil.Process) -> list[float]:
+    """Resident memory (MiB) of each server process."""
+    return [p.memory_info().rss / 2**20 for p in server_processes(proc)]
+
+
+def report(label: str, latencies: dict[str, list[float]], errors: int, wall: float,
+           requests: int, cpu_ms: float, clients: int, workers: int,
+           loads: tuple[float, float]) -> bool:
+    """Print p50 / p99 / max per kind; True when the targeted kinds met the targets."""
+    ok = errors == 0
+    print(f"\n{label}: {requests} requests, {clients} clients, {workers} worker(s), "
+          f"{wall:.1f} s ({requests / wall:.0f} req/s), errors: {errors}")
+    print(f"  server CPU {cpu_ms:.1f} ms a request (all server processes; survives load); "
+          f"load average {loads[0]:.2f} -> {loads[1]:.2f} on {os.cpu_count()} cores")
+    print(f"  {'kind':20} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}   target "
+          f"p50 <= 50, p99 <= 250")
+    for kind, values in sorted(latencies.items()):
+        p50, p99 = statistics.median(values), pct(values, 99)
+        verdict = "ok" if p50 <= 50 and p99 <= 250 else "MISSED"
+        if kind in TARGETED:
+            ok &= verdict == "ok"
+        else:
+            verdict += " (reported, not a target)"
+        print(f"  {kind:20} {len(values):>6} {p50:>8.1f} {p99:>8.1f} {max(values):>8.1f}"
+              f"   {verdict}")
+    return ok
+
+
 def run_load(label: str, db_url: str, clients: int, requests: int, memory_requests: int,
-             n_studies: int, search_share: float) -> bool:
-    proc, host = start_server(db_url)
+             n_studies: int, search_share: float, workers: int) -> bool:
+    proc, host = start_server(db_url, workers)
     server = psutil.Process(proc.pid)
     rng = random.Random(3)
     mix = request_paths(rng, n_studies, search_share)
+    SEEN_STUDIES.clear()
     ok = True
     try:
         load(host, [next(mix) for _ in range(200)], clients)  # warm-up
-        cpu_before = sum(server.cpu_times()[:2])
+        load_before = os.getloadavg()[0]
+        cpu_before = cpu_seconds(server)
         latencies, errors, wall = load(host, [next(mix) for _ in range(requests)], clients)
-        cpu_ms = (sum(server.cpu_times()[:2]) - cpu_before) / requests * 1000
-        print(f"\n{label}: {requests} requests, {clients} clients, {wall:.1f} s "
-              f"({requests / wall:.0f} req/s), errors: {errors}; server CPU {cpu_ms:.1f} ms a "
-              f"request; load average {os.getloadavg()[0]:.2f} (2 cores)")
-        print(f"  {'kind':16} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}   target "
-              f"p50 <= 50, p99 <= 250")
-        for kind, values in sorted(latencies.items()):
-            p50, p99 = statistics.median(values), pct(values, 99)
-            verdict = "ok" if p50 <= 50 and p99 <= 250 else "MISSED"
-            if kind in TARGETED:
-                ok &= verdict == "ok"
-            else:
-                verdict += " (reported, not a target)"
-            print(f"  {kind:16} {len(values):>6} {p50:>8.1f} {p99:>8.1f} {max(values):>8.1f}"
-                  f"   {verdict}")
-        ok &= errors == 0
+        cpu_ms = (cpu_seconds(server) - cpu_before) / requests * 1000
+        ok &= report(label, latencies, errors, wall, requests, cpu_ms, clients, workers,
+                     (load_before, os.getloadavg()[0]))
         if memory_requests:
-            rss = [server.memory_info().rss / 2**20]
+            start_rss = rss_mib(server)
+            rss = [sum(start_rss)]
+            print(f"  memory over {memory_requests:,} more requests; RSS per process at the "
+                  f"start: {' '.join(f'{r:.0f}' for r in start_rss)} MiB")
             done, mem_errors = 0, 0
+            cpu_before = cpu_seconds(server)
+            all_latencies: dict[str, list[float]] = {}
+            started = time.perf_counter()
             while done < memory_requests:
                 step = min(1000, memory_requests - done)
-                _, step_errors, _ = load(host, [next(mix) for _ in range(step)], clients)
+                step_latencies, step_errors, _ = load(host, [next(mix) for _ in range(step)],
+                                                      clients)
+                for kind, values in step_latencies.items():
+                    all_latencies.setdefault(kind, []).extend(values)
                 mem_errors += step_errors
                 done += step
-                rss.append(server.memory_info().rss / 2**20)
+                rss.append(sum(rss_mib(server)))
                 print(f"  after {done:,} requests: RSS {rss[-1]:.1f} MiB, errors "
                       f"{mem_errors}; load average {os.getloadavg()[0]:.2f}", flush=True)
+            cpu_ms = (cpu_seconds(server) - cpu_before) / memory_requests * 1000
+            report(f"{label}, the {memory_requests:,} memory requests", all_latencies,
+                   mem_errors, time.perf_counter() - started, memory_requests, cpu_ms,
+                   clients, workers, (load_before, os.getloadavg()[0]))
             growth = rss[-1] - rss[1]
-            print(f"  RSS MiB every 1,000 of {memory_requests:,} requests: "
-                  + " ".join(f"{r:.0f}" for r in rss)
-                  + f"; growth after the first 1,000: {growth:+.1f} MiB; errors: {mem_errors}")
+            print(f"  RSS MiB (all server processes) every 1,000 of {memory_requests:,} "
+                  "requests: " + " ".join(f"{r:.0f}" for r in rss)
+                  + f"; start {rss[0]:.0f}, end {rss[-1]:.0f}; growth after the first 1,000: "
+                  f"{growth:+.1f} MiB; errors: {mem_errors}")
             ok &= mem_errors == 0 and growth < 0.1 * rss[1] + 10
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -348,14 +483,21 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, help="SQLite file to build or reuse")
     parser.add_argument("--keep", action="store_true", help="keep a generated database")
-    parser.add_argument("--postgres", help="also run on this empty PostgreSQL database")
+    parser.add_argument("--postgres", help="also run on this PostgreSQL database (empty, or "
+                        "holding the same rows from an earlier run)")
+    parser.add_argument("--postgres-only", action="store_true",
+                        help="with --postgres: skip the SQLite run")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--studies", type=int, default=N_STUDIES,
+                        help="study pages drawn from the first N studies (fewer: the "
+                        "aggregate cache is full sooner, so a memory run shows the plateau)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="hairlink serve --workers (default: one per core)")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--memory-requests", type=int, default=10_000)
     parser.add_argument("--search-share", type=float, default=0.0,
-                        help="share of full-text searches in the mix (not a target; the "
-                        "generated text has a 61-word vocabulary, so two words match ~15%% "
-                        "of all threads)")
+                        help="share of full-text searches (two domain words) in the mix "
+                        "(reported, not a target)")
     args = parser.parse_args()
     tmp = None
     if args.db is None:
@@ -368,12 +510,15 @@ def main() -> int:
     sqlite_url = f"sqlite:///{args.db.resolve()}"
     with sqlite3.connect(args.db) as con:
         threads = con.execute("SELECT max(id) FROM thread").fetchone()[0]
-    ok = run_load(f"SQLite, {threads:,} threads", sqlite_url, args.clients, args.requests,
-                  args.memory_requests, N_STUDIES, args.search_share)
+    ok = True
+    if not args.postgres_only:
+        ok = run_load(f"SQLite, {threads:,} threads", sqlite_url, args.clients, args.requests,
+                      args.memory_requests, args.studies, args.search_share, args.workers)
     if args.postgres:
         copy_to_postgres(args.db, args.postgres)
         ok &= run_load(f"PostgreSQL, {threads:,} threads", args.postgres, args.clients,
-                       args.requests, args.memory_requests, N_STUDIES, args.search_share)
+                       args.requests, args.memory_requests, args.studies, args.search_share,
+                       args.workers)
     if tmp is not None and not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     elif tmp is not None:

@@ -251,8 +251,9 @@ def query_posts(session: Session, q: PostQuery) -> list[Post]:
 
 def count_posts(session: Session, q: PostQuery, cap: int | None = None) -> int:
     """How many posts match `q` (ignoring its limit and offset); with `cap`, counting stops
-    there (a page can say "10,000+" without visiting every match)."""
-    stmt, _, _ = _filtered(session, q)
+    there (a page can say "10,000+" without visiting every match), walking the matches in
+    the page's own order: the index walk that found the page then finds the cap."""
+    stmt, relevance_order, selective = _filtered(session, q)
     if cap is not None:
-        stmt = stmt.limit(cap)
+        stmt = _ordered(session, stmt, q, relevance_order, selective).limit(cap)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -119,8 +119,10 @@ def treatment_stats(session: Session, ids: Sequence[str] | None = None, *,
                                              if v in SIDE_EFFECT_VALUES)
     for tid, counter in side_counts.items():
         stats[tid].side_effects = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-    _top_studies(session, stats, chosen, studies)
-    _examples(session, stats, chosen, examples)
+    if studies > 0:
+        _top_studies(session, stats, chosen, studies)
+    if examples > 0:
+        _examples(session, stats, chosen, examples)
     return sorted(stats.values(), key=lambda s: (-s.threads, s.treatment))
 
 

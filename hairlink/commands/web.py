@@ -26,13 +26,16 @@ def serve(
                                       help="TCP port (0: any free port).")] = 8080,
     open_browser: Annotated[bool, typer.Option(
         "--open", help="Open the site in a web browser.")] = False,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, metavar="N",
+        help="Server processes (one per CPU core answers the most requests).")] = 1,
 ) -> None:
     """Serve a read-only web view and JSON API of the database (Ctrl-C stops it)."""
     from hairlink.web.server import serve as run_server
 
     engine = state(ctx).ready_engine()
     try:
-        run_server(engine, host, port, open_browser, announce=console.print)
+        run_server(engine, host, port, open_browser, announce=console.print, workers=workers)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.digest.export import TEMPLATES as DIGEST_TEMPLATES
 from hairlink.web import api, pages
-from hairlink.web.cache import TTLCache
+from hairlink.web.cache import DataVersion, VersionedCache
 from hairlink.web.params import BadParameter, NotFound
 from hairlink.web.render import STATIC, environment
 from models.db import read_only, session_factory
@@ -30,7 +30,10 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 READ_METHODS = ["GET", "HEAD"]
-CACHE_SECONDS = 60.0
+CACHE_ENTRIES = 2048  # aggregates kept per process (a study's ~30 kB: at most ~60 MB)
+# Whole-table aggregates (treatment counts and outcomes, a treatment's statistics) take
+# seconds on a million threads: after a write they are reused this long before recomputing.
+STALE_SECONDS = 60.0
 
 
 class SecurityHeaders:
@@ -86,9 +89,11 @@ def stylesheet(_request: Request) -> FileResponse:
     return FileResponse(DIGEST_TEMPLATES / "digest.css", media_type="text/css")
 
 
-def create_app(engine: Engine, cache_seconds: float = CACHE_SECONDS) -> Starlette:
+def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES,
+               stale_seconds: float = STALE_SECONDS) -> Starlette:
     """The web view over the database behind `engine`, reading in read-only sessions
-    (whole-table aggregates are reused for `cache_seconds`)."""
+    (aggregates are reused until the data changes, whole-table ones up to `stale_seconds`
+    longer; see hairlink.web.cache)."""
     routes = [
         Route("/", pages.home, methods=READ_METHODS),
         Route("/studies/{key:path}", pages.study, methods=READ_METHODS),
@@ -109,6 +114,8 @@ def create_app(engine: Engine, cache_seconds: float = CACHE_SECONDS) -> Starlett
     app.state.engine = engine
     app.state.sessions = session_factory(read_only(engine))
     app.state.templates = environment()
-    app.state.cache = TTLCache(cache_seconds)
+    app.state.version = DataVersion(engine)
+    app.state.cache = VersionedCache(cache_entries)
+    app.state.stale_seconds = stale_seconds
     app.add_middleware(SecurityHeaders)
     return app

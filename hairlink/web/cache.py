@@ -1,43 +1,131 @@
-"""A small time-limited memo for the web view's whole-table aggregates (treatment counts, the
-most discussed studies, a study's chart data): on a large database they cost hundreds of
-milliseconds and change only when a crawl or an aggregate run lands."""
+"""Memo of the web view's aggregates (treatment counts and outcomes, the most discussed
+studies, a study's counts, chart and research), keyed by a data version: on a large database
+they cost tens to hundreds of milliseconds, and they change only when something writes.
+
+`DataVersion` answers a token that changes whenever another connection commits:
+- SQLite: `PRAGMA data_version` on a connection of its own (SQLite changes it when any other
+  connection, of this process or another, commits to the file);
+- PostgreSQL: the transaction snapshot (`txid_current_snapshot()`: its xmax moves when a
+  writing transaction starts, its in-progress list changes when one ends; read-only
+  transactions take no id), read in the request's own session before anything else.
+Other databases (and a SQLite file the probe cannot open) get a token that changes every
+`fallback_seconds`.
+
+Probe the version before the session reads anything else: a value computed afterwards is then
+at least as new as its key, so a cached value is never older than the data it is keyed by.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
 
-class TTLCache:
-    """At most `size` values, each kept for `seconds`; safe across request threads. Two
-    threads missing the same key at once may both compute it (no lock held while computing)."""
+class DataVersion:
+    """A token that changes whenever the database behind `engine` may have changed."""
 
-    def __init__(self, seconds: float = 60.0, size: int = 256) -> None:
-        self.seconds = seconds
-        self.size = size
-        self._values: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+    def __init__(self, engine: Engine, fallback_seconds: float = 60.0) -> None:
+        self.dialect = engine.dialect.name
+        self.fallback_seconds = fallback_seconds
         self._lock = threading.Lock()
+        self._probe: sqlite3.Connection | None = None
+        self._seen: int | None = None
+        self._generation = 0
+        database = engine.url.database
+        if self.dialect == "sqlite" and database and database != ":memory:" and \
+                not database.startswith("file:"):
+            try:
+                self._probe = sqlite3.connect(f"file:{database}?mode=ro", uri=True,
+                                              check_same_thread=False, isolation_level=None)
+                self._probe.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error:  # cannot open it so: versions by the clock instead
+                self._probe = None
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value for `key`, computed by `compute()` when absent or older than `seconds`."""
-        now = time.monotonic()
+    def current(self, session: Session) -> Hashable:
+        """The version now; call it before `session` reads anything else."""
+        if self._probe is not None:
+            with self._lock:
+                value = self._probe.execute("PRAGMA data_version").fetchone()[0]
+                if value != self._seen:
+                    self._seen = value
+                    self._generation += 1
+                return ("sqlite", self._generation)
+        if self.dialect == "postgresql":
+            return ("pg", session.scalar(text("SELECT txid_current_snapshot()::text")))
+        return ("time", int(time.monotonic() // self.fallback_seconds))
+
+    def close(self) -> None:
+        """Close the SQLite probe connection."""
         with self._lock:
-            found = self._values.get(key)
-            if found is not None and now - found[0] < self.seconds:
+            if self._probe is not None:
+                self._probe.close()
+                self._probe = None
+
+
+@dataclass
+class _Entry:
+    version: Hashable
+    computed_at: float
+    value: Any
+
+
+class VersionedCache:
+    """At most `size` values, the least recently used dropped first; safe across request
+    threads. Each value is kept with the data version it was computed at and is reused while
+    the version is the same; after a write it may still be reused for `stale_seconds`
+    (whole-table aggregates that take seconds on a large database, while a crawl commits
+    every few seconds). One thread computes a missing value while others wanting it wait."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, version: Hashable, compute: Callable[[], T],
+            stale_seconds: float = 0.0) -> T:
+        """The value for `key` at `version` (or computed within `stale_seconds`), computed
+        by `compute()` otherwise."""
+        found = self._fresh(key, version, stale_seconds)
+        if found is not None:
+            return found.value  # type: ignore[no-any-return]
+        with self._lock:
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            found = self._fresh(key, version, stale_seconds)  # computed while we waited?
+            if found is not None:
+                return found.value  # type: ignore[no-any-return]
+            started = time.monotonic()
+            value = compute()
+            with self._lock:
+                self._values[key] = _Entry(version, started, value)
                 self._values.move_to_end(key)
-                return found[1]  # type: ignore[no-any-return]
-        value = compute()
-        with self._lock:
-            self._values[key] = (now, value)
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+                self._computing.pop(key, None)
         return value
+
+    def _fresh(self, key: Hashable, version: Hashable, stale_seconds: float) -> _Entry | None:
+        with self._lock:
+            entry = self._values.get(key)
+            if entry is None or (entry.version != version and
+                                 time.monotonic() - entry.computed_at >= stale_seconds):
+                return None
+            self._values.move_to_end(key)
+            return entry
+
+    def __len__(self) -> int:
+        return len(self._values)
 
     def clear(self) -> None:
         """Forget every value."""

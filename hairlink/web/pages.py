@@ -3,24 +3,26 @@ of `aggregator.digest`) and renders a template. No page writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from aggregator.digest.charts import SvgCharts, chart_data, data_uri
 from aggregator.digest.present import age, safe_url, score_label, study_key
-from aggregator.digest.views import digest_view, post_view
-from hairlink.web.params import NotFound, post_filters, study_id
+from aggregator.digest.views import EFFECT_LABELS, digest_view, post_view
+from hairlink.web.params import KnownNames, NotFound, post_filters, study_id
 from hairlink.web.render import StudyPages, score_chart
-from models.digest_queries import load_digests
+from models.digest_queries import StudyDigestData, attach_top_replies, load_digests
 from models.entities import Source, Treatment
 from models.post_queries import SORTS, count_posts, query_posts
 from models.post_types import PostQuery
 from models.site_queries import (
+    TreatmentProfile,
     most_discussed_studies,
     source_activity,
     treatment_overview,
@@ -28,11 +30,13 @@ from models.site_queries import (
 )
 from models.study_queries import study_select
 from models.thread_detail import ThreadDetail, thread_detail
+from models.treatment_stats import TreatmentStats, treatment_stats
 
 T = TypeVar("T")
 HOME_THREADS = 10
 HOME_STUDIES = 10
 TREATMENT_STUDIES = 50
+TREATMENT_EXAMPLES = 3  # best threads shown per reported effect on a treatment page
 # Pages count matches up to here ("1–50 of 200+"); the API's `total` is exact.
 COUNT_CAP = 200
 
@@ -42,14 +46,27 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     return HTMLResponse(env.get_template(template).render(**context), status_code=status)
 
 
-def _source_names(request: Request, session: Any) -> list[str]:
-    return cached(request, ("sources",), lambda: list(
-        session.scalars(select(Source.name).order_by(Source.name))))
+def version(request: Request, session: Session) -> Hashable:
+    """The database's data version; call it first in a session (see hairlink.web.cache)."""
+    return request.app.state.version.current(session)  # type: ignore[no-any-return]
 
 
-def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """`compute()` memoised for the app's cache time (whole-table aggregates only)."""
-    return request.app.state.cache.get(key, compute)  # type: ignore[no-any-return]
+def cached(request: Request, at: Hashable, key: tuple[Any, ...], compute: Callable[[], T],
+           whole_table: bool = False) -> T:
+    """`compute()` memoised for data version `at` (aggregates only, never a page of
+    threads); a `whole_table` aggregate (seconds on a million threads) is reused for the
+    app's `stale_seconds` after a write."""
+    stale = request.app.state.stale_seconds if whole_table else 0.0
+    return request.app.state.cache.get(  # type: ignore[no-any-return]
+        key, at, compute, stale)
+
+
+def known_names(request: Request, session: Session, at: Hashable) -> KnownNames:
+    """The stored source names and treatment ids (for checking parameters and for the
+    filter forms)."""
+    return cached(request, at, ("names",), lambda: KnownNames(
+        sources=list(session.scalars(select(Source.name).order_by(Source.name))),
+        treatments=list(session.scalars(select(Treatment.id).order_by(Treatment.id)))))
 
 
 def _page(counted: int, query: PostQuery, shown: int) -> dict[str, Any]:
@@ -66,65 +83,103 @@ def _page(counted: int, query: PostQuery, shown: int) -> dict[str, Any]:
             if shown == limit and (query.offset + limit < total or capped) else None}
 
 
+def _outcomes(session: Session) -> dict[str, TreatmentStats]:
+    """Every discussed treatment's effect and side-effect counts (no examples or studies)."""
+    return {s.treatment: s for s in treatment_stats(session, None, examples=0, studies=0)}
+
+
 def home(request: Request) -> HTMLResponse:
-    """Search box, treatments with thread counts, most discussed studies, latest threads."""
+    """Search box, treatments with thread counts and community outcomes, most discussed
+    studies, latest threads."""
     now = datetime.now(UTC)
     with request.app.state.sessions() as session:
-        treatments = cached(request, ("treatments",), lambda: treatment_overview(session))
-        studies = cached(request, ("discussed", HOME_STUDIES),
-                         lambda: most_discussed_studies(session, HOME_STUDIES))
+        at = version(request, session)
+        treatments = cached(request, at, ("treatments",), lambda: treatment_overview(session),
+                            whole_table=True)
+        outcomes = cached(request, at, ("outcomes",), lambda: _outcomes(session),
+                          whole_table=True)
+        studies = cached(request, at, ("discussed", HOME_STUDIES),
+                         lambda: most_discussed_studies(session, HOME_STUDIES),
+                         whole_table=True)
         latest = query_posts(session, PostQuery(sort="new", limit=HOME_THREADS))
-    return _render(request, "home.html.j2", treatments=treatments, studies=studies,
-                   latest=[post_view(p, now) for p in latest])
+    return _render(request, "home.html.j2", treatments=treatments, outcomes=outcomes,
+                   studies=studies, latest=[post_view(p, now) for p in latest])
+
+
+def _study_data(session: Session, sid: int) -> tuple[StudyDigestData, str | None]:
+    """A study's digest data without threads (counts, chart, community reports, research)
+    and its chart as a data URI."""
+    data = load_digests(session, [sid], limit=0)[0]
+    chart = chart_data(data.months, data.treatment_mix)
+    return data, None if chart.empty else data_uri(SvgCharts().svg(chart))
 
 
 def study(request: Request) -> HTMLResponse:
-    """A study's digest, live: the study, TLDR, abstract, chart, and its related threads
-    filtered, sorted and paged."""
+    """A study's digest, live: the study, TLDR, abstract, chart, what the community reports,
+    research sections, and its related threads (with outcome chips, summaries and top
+    replies) filtered, sorted and paged."""
     now = datetime.now(UTC)
     with request.app.state.sessions() as session:
-        sid = study_id(session, request.path_params["key"])
-        filters = post_filters(session, request.query_params, now, study=sid)
-        data = cached(request, ("digest", sid), lambda: load_digests(session, [sid], limit=0)[0])
-        view = digest_view(data, now)
+        at = version(request, session)
+        names = known_names(request, session, at)
+        key = request.path_params["key"]
+        sid = cached(request, at, ("study id", key), lambda: study_id(session, key))
+        filters = post_filters(session, request.query_params, now, study=sid, known=names)
+        data, chart = cached(request, at, ("digest", sid), lambda: _study_data(session, sid))
         posts = query_posts(session, filters.query)
+        attach_top_replies(session, posts)
         filtered = filters.query.sort != "relevance" or any(
             v for k, v in filters.values.items() if k not in ("sort", "limit", "offset"))
         total = (count_posts(session, filters.query, cap=COUNT_CAP) if filtered
                  else data.related_total)
-        sources = _source_names(request, session)
-    chart = chart_data(data.months, data.treatment_mix)
+    view = digest_view(data, now)
     return _render(
         request, "study.html.j2", study=view.study, related_total=view.related_total,
         citing_total=view.citing_total, posts=[post_view(p, now) for p in posts],
+        community=view.community,
         page=_page(total, filters.query, len(posts)), values=filters.values, sorts=SORTS,
         path=request.url.path, treatment_options=sorted(data.treatment_mix),
-        sources=sources, filtered=filtered, research=view.research, pages=StudyPages(),
-        chart=None if chart.empty else data_uri(SvgCharts().svg(chart)))
+        sources=names.sources, filtered=filtered, research=view.research, pages=StudyPages(),
+        chart=chart)
+
+
+def _treatment_data(session: Session, treatment_id: str
+                    ) -> tuple[TreatmentProfile, TreatmentStats | None] | None:
+    profile = treatment_profile(session, treatment_id)
+    if profile is None:
+        return None
+    found = treatment_stats(session, [treatment_id], examples=TREATMENT_EXAMPLES)
+    return profile, found[0] if found and found[0].threads else None
 
 
 def treatment(request: Request) -> HTMLResponse:
-    """A treatment: its community statistics, its studies, its threads (paged, filtered)."""
+    """A treatment: its community statistics (what its threads report: effects, shares, side
+    effects, example threads; where and with what it is named), its studies, its threads
+    (paged, filtered)."""
     now = datetime.now(UTC)
     treatment_id = request.path_params["treatment_id"]
     with request.app.state.sessions() as session:
-        stats = cached(request, ("profile", treatment_id),
-                       lambda: treatment_profile(session, treatment_id))
-        if stats is None:
+        at = version(request, session)
+        found = cached(request, at, ("treatment", treatment_id),
+                       lambda: _treatment_data(session, treatment_id), whole_table=True)
+        if found is None:
             raise NotFound(f"no treatment {treatment_id[:60]!r}")
-        filters = post_filters(session, request.query_params, now, default_sort="score")
+        profile, outcomes = found
+        names = known_names(request, session, at)
+        filters = post_filters(session, request.query_params, now, default_sort="score",
+                               known=names)
         filters.query.treatments = list(dict.fromkeys([treatment_id, *filters.query.treatments]))
         posts = query_posts(session, filters.query)
         total = count_posts(session, filters.query, cap=COUNT_CAP)
         studies = [{"key": study_key(s), "title": s.title, "journal": s.journal,
                     "year": s.pub_year}
                    for s in session.scalars(study_select(treatment_id).limit(TREATMENT_STUDIES))]
-        sources = _source_names(request, session)
-    return _render(request, "treatment.html.j2", stats=stats, studies=studies,
+    return _render(request, "treatment.html.j2", stats=profile, outcomes=outcomes,
+                   effect_labels=EFFECT_LABELS, studies=studies,
                    posts=[post_view(p, now) for p in posts],
                    page=_page(total, filters.query, len(posts)),
                    values=filters.values, sorts=SORTS, path=request.url.path,
-                   sources=sources)
+                   sources=names.sources)
 
 
 def thread(request: Request) -> HTMLResponse:
@@ -156,14 +211,13 @@ def posts(request: Request) -> HTMLResponse:
     CSV and JSON downloads of the same query."""
     now = datetime.now(UTC)
     with request.app.state.sessions() as session:
-        filters = post_filters(session, request.query_params, now)
+        names = known_names(request, session, version(request, session))
+        filters = post_filters(session, request.query_params, now, known=names)
         found = query_posts(session, filters.query)
         total = count_posts(session, filters.query, cap=COUNT_CAP)
-        treatments = list(session.scalars(select(Treatment.id).order_by(Treatment.id)))
-        sources = _source_names(request, session)
     return _render(request, "posts.html.j2", posts=[post_view(p, now) for p in found],
                    page=_page(total, filters.query, len(found)), values=filters.values, sorts=SORTS,
-                   path=request.url.path, treatments=treatments, sources=sources)
+                   path=request.url.path, treatments=names.treatments, sources=names.sources)
 
 
 def sources(request: Request) -> HTMLResponse:

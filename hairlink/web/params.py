@@ -3,6 +3,7 @@ naming the parameter); an unknown study or thread raises NotFound (404)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,14 +74,26 @@ def _time(params: QueryParams, name: str, now: datetime, end_of_day: bool) -> da
         raise BadParameter(name, str(exc)) from None
 
 
-def treatment_ids(session: Session, params: QueryParams) -> list[str]:
-    """The `treatment` values (repeatable), each a known treatment id."""
+@dataclass(frozen=True)
+class KnownNames:
+    """The stored source names and treatment ids, read once per data version by the pages
+    (parameters are checked against them without a query)."""
+
+    sources: list[str]
+    treatments: list[str]
+
+
+def treatment_ids(session: Session, params: QueryParams,
+                  known_ids: Collection[str] | None = None) -> list[str]:
+    """The `treatment` values (repeatable), each a known treatment id (`known_ids`, else
+    looked up)."""
     wanted = list(dict.fromkeys(v.strip().lower() for v in params.getlist("treatment")
                                 if v.strip()))
     if len(wanted) > MAX_TREATMENTS:
         raise BadParameter("treatment", f"at most {MAX_TREATMENTS}")
     if wanted:
-        known = set(session.scalars(select(Treatment.id).where(Treatment.id.in_(wanted))))
+        known = set(known_ids) if known_ids is not None else set(
+            session.scalars(select(Treatment.id).where(Treatment.id.in_(wanted))))
         for treatment in wanted:
             if treatment not in known:
                 raise BadParameter("treatment", f"unknown treatment {treatment[:60]!r}")
@@ -107,22 +120,25 @@ class PostFilters:
 
 
 def post_filters(session: Session, params: QueryParams, now: datetime, *,
-                 study: int | None = None, default_sort: str = "relevance") -> PostFilters:
+                 study: int | None = None, default_sort: str = "relevance",
+                 known: KnownNames | None = None) -> PostFilters:
     """The `hairlink posts` filters and sorts from query parameters (`study` fixed by the
-    page when given)."""
+    page when given; source and treatments checked against `known` when given)."""
     sort = _one(params, "sort") or default_sort
     if sort not in SORTS:
         raise BadParameter("sort", f"use one of {', '.join(SORTS)}")
     source = _one(params, "source")
-    if source is not None and session.scalar(
-            select(Source.id).where(Source.name == source)) is None:
+    if source is not None and (source not in known.sources if known is not None else
+                               session.scalar(select(Source.id).where(Source.name == source))
+                               is None):
         raise BadParameter("source", f"unknown source {source[:60]!r}")
     study_key = None if study is not None else _one(params, "study")
     if study_key is not None:
         study = study_id(session, study_key)
     search = _one(params, "search")
     query = PostQuery(
-        treatments=treatment_ids(session, params), study_id=study, source=source,
+        treatments=treatment_ids(session, params, known.treatments if known else None),
+        study_id=study, source=source,
         category=_one(params, "category"),
         since=_time(params, "since", now, end_of_day=False),
         until=_time(params, "until", now, end_of_day=True),

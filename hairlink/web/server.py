@@ -1,8 +1,13 @@
 """Run the web view under uvicorn on a socket bound here (so `--port 0` and a port in use
-are reported before serving). Ctrl-C and SIGTERM stop it cleanly (uvicorn's handlers)."""
+are reported before serving). Ctrl-C and SIGTERM stop it cleanly (uvicorn's handlers).
+
+With `workers` > 1, uvicorn's supervisor runs that many processes on the one socket (each
+with its own engine and aggregate cache): one Python process serves on one core at a time
+(the GIL), so on a machine with two cores two workers answer about twice the requests."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import webbrowser
@@ -11,8 +16,15 @@ from types import FrameType
 
 import uvicorn
 from sqlalchemy import Engine
+from starlette.applications import Starlette
+from uvicorn.supervisors import Multiprocess
 
 from hairlink.web.app import create_app
+from models.db import make_engine
+
+# The database URL a worker process opens (set by the parent for its workers only).
+WORKER_DATABASE_ENV = "HAIRLINK_SERVE_WORKER_DATABASE_URL"
+WORKER_APP = "hairlink.web.server:worker_app"
 
 
 class _Server(uvicorn.Server):
@@ -48,20 +60,34 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+def worker_app() -> Starlette:
+    """The app of one worker process: its own engine on the parent's database."""
+    return create_app(make_engine(os.environ[WORKER_DATABASE_ENV]))
+
+
 def serve(engine: Engine, host: str = "127.0.0.1", port: int = 8080, open_browser: bool = False,
-          announce: Callable[[str], None] = print) -> None:
-    """Serve the web view of `engine`'s database until interrupted."""
+          announce: Callable[[str], None] = print, workers: int = 1) -> None:
+    """Serve the web view of `engine`'s database until interrupted (`workers` processes)."""
     sock = bind(host, port)
     url = url_of(sock)
-    config = uvicorn.Config(create_app(engine), log_level="warning", access_log=False,
-                            lifespan="off", server_header=False)
-    server = _Server(config)
+    options = {"log_level": "warning", "access_log": False, "lifespan": "off",
+               "server_header": False}
     announce(f"hairlink is serving {url} (Ctrl-C to stop)")
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     try:
-        server.run(sockets=[sock])
+        if workers > 1:
+            os.environ[WORKER_DATABASE_ENV] = engine.url.render_as_string(hide_password=False)
+            config = uvicorn.Config(WORKER_APP, factory=True, workers=workers, **options)
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            app = create_app(engine)
+            try:
+                _Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+            finally:
+                app.state.version.close()
     finally:
+        os.environ.pop(WORKER_DATABASE_ENV, None)
         sock.close()
         engine.dispose()
     announce("stopped")

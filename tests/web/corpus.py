@@ -1,5 +1,5 @@
 """The query corpus plus what the web view shows beyond it: replies, score history, link
-evidence and crawl runs."""
+evidence, crawl runs, reported outcomes and a summary."""
 
 from __future__ import annotations
 
@@ -7,13 +7,32 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from models.entities import CrawlRun, Reply, ScoreSnapshot, ThreadStudyLink
+from models.entities import (
+    CrawlRun,
+    Reply,
+    ScoreSnapshot,
+    Thread,
+    ThreadStudyLink,
+    ThreadTreatment,
+)
 from tests.query.seed_posts import NOW, Corpus, seed
+
+# (thread, treatment) -> (effect, side effects)
+OUTCOMES = {
+    ("oral", "minoxidil"): ("improved", ["shedding"]),
+    ("big3", "minoxidil"): ("improved", []),
+    ("needling", "minoxidil"): ("no_effect", []),
+    ("rosemary", "minoxidil"): ("mixed", ["skin"]),
+    ("fin10", "finasteride"): ("improved", ["sexual"]),
+}
 
 
 def seed_web(session: Session) -> Corpus:
     """`seed` plus two replies and three score snapshots on the oral-minoxidil thread, link
-    evidence on its citation, and two crawl runs of `tressless`."""
+    evidence on its citation, two crawl runs of `tressless`, and OUTCOMES with a summary.
+
+    Minoxidil's four threads then report: improved 2, no effect 1, mixed 1 (shares 50 / 25 /
+    25 %), side effects shedding 1, skin 1; finasteride's two: improved 1 (100 %), sexual 1."""
     corpus = seed(session)
     oral = corpus.threads["oral"]
     session.add_all([
@@ -36,5 +55,12 @@ def seed_web(session: Session) -> Corpus:
                  finished_at=NOW - timedelta(days=1), status="failed", pages=1, items=0,
                  dropped={}, errors=3),
     ])
+    for (thread, treatment), (effect, sides) in OUTCOMES.items():
+        row = session.get(ThreadTreatment, (corpus.threads[thread], treatment))
+        assert row is not None
+        row.effect, row.side_effects = effect, sides
+    needling = session.get(Thread, corpus.threads["needling"])
+    assert needling is not None
+    needling.summary = "Weekly rolling with foam: no visible change yet."
     session.commit()
     return corpus

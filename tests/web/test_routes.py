@@ -19,6 +19,7 @@ from hairlink.cli import main  # noqa: F401  (registers every command)
 from hairlink.web import create_app
 from hairlink.web.app import CSP
 from models.db import make_engine, session_factory
+from models.entities import ThreadTreatment
 from models.migrate import upgrade
 from tests.query.seed_posts import Corpus
 from tests.web.corpus import seed_web
@@ -78,8 +79,10 @@ def test_home_lists_treatments_studies_and_latest_threads(client: TestClient) ->
     tree = page(client, "/")
     assert tree.xpath("//form[@action='/posts']//input[@name='search']")
     rows = text_of(tree, "//section[@id='treatments']//tbody/tr")
-    assert rows[0] == "Minoxidil 4 1"  # most threads first, with thread and study counts
-    assert "Rosemary Oil 1 0" in rows
+    # most threads first, with thread and study counts and the community's outcomes
+    assert rows[0] == "Minoxidil 4 1 50% improved of 4 reporting · 2 side-effect reports"
+    assert rows[1] == "Finasteride 2 1 100% improved of 1 reporting · 1 side-effect reports"
+    assert "Rosemary Oil 1 0" in rows  # nothing reported: no outcome figure
     studies = text_of(tree, "//section[@id='studies']//tbody/tr")
     assert studies[0].startswith("Oral Minoxidil vs Topical") and studies[0].endswith(
         "5 (1 citing)")
@@ -121,9 +124,26 @@ def test_study_page_sections_filters_sort_and_paging(client: TestClient, corpus:
         "No community threads are linked to this study yet.")
 
 
-def test_treatment_page(client: TestClient) -> None:
+def test_treatment_page(client: TestClient, corpus: Corpus) -> None:
     tree = page(client, "/treatments/minoxidil")
     assert "4 threads · 1 studies" in text_of(tree, "//section[@id='stats']/p")[0]
+    outcomes = "//section[@id='outcomes']"
+    assert text_of(tree, f"{outcomes}/p") == [
+        "Of 4 threads on Minoxidil, 4 report an effect on hair."]
+    assert text_of(tree, f"{outcomes}//table[@class='data effects']/tbody/tr") == [
+        "improved 2 50%", "no effect 1 25%", "mixed 1 25%"]
+    assert text_of(tree, f"{outcomes}//table[@class='data side-effects']/tbody/tr") == [
+        "shedding 1", "skin 1"]
+    assert text_of(tree, f"{outcomes}/h3") == [
+        "Improved: top threads", "Mixed: top threads", "No effect: top threads"]
+    improved = tree.xpath(f"{outcomes}/ul[contains(@class, 'effect-improved')]/li/a")
+    assert [a.text_content() for a in improved] == [
+        "Oral vs topical minoxidil after 6 months", "Big 3 update: month 14"]  # by score
+    assert improved[0].get("href") == f"/threads/{corpus.threads['oral']}"
+    assert text_of(tree, f"{outcomes}//div[@class='summary']") == [
+        "Weekly rolling with foam: no visible change yet."]
+    assert text_of(page(client, "/treatments/ketoconazole"), f"{outcomes}/p") == [
+        "No thread on Ketoconazole reports an outcome yet."]
     assert text_of(tree, "//section[@id='studies']/p/a") == [
         "Oral Minoxidil vs Topical Minoxidil for Male Androgenetic Alopecia"]
     assert text_of(tree, "//section[@id='threads']//div[@class='post-title']") == [
@@ -133,6 +153,67 @@ def test_treatment_page(client: TestClient) -> None:
     assert text_of(tree, "//section[@id='threads']//div[@class='post-title']") == [
         "Big 3 update: month 14"]
     page(client, "/treatments/nonexistent", 404)
+
+
+def test_study_page_has_the_digest_sections(client: TestClient) -> None:
+    """What the community reports, outcome chips, summaries and top replies, as the HTML
+    digest shows them."""
+    tree = page(client, f"/studies/{S1}")
+    assert text_of(tree, "//section[@id='community']/h3") == ["What the community reports"]
+    assert text_of(tree, "//section[@id='community']//li") == [
+        "Of 4 threads on minoxidil: 2 report improvement, 1 no effect, 1 mixed; side effects: "
+        "shedding 1, skin 1"]
+    cards = tree.xpath("//section[@id='related']/article")
+    oral = cards[0]
+    assert text_of(oral, ".//ul[contains(@class, 'outcomes')]/li") == [
+        "minoxidil: improved · shedding"]
+    assert text_of(oral, ".//li[@class='reply']") == [
+        "12 upvotes Same here, crown filled in.", "no votes Any shedding on tablets?"]
+    summaries = text_of(tree, "//section[@id='related']//p[@class='summary']")
+    assert summaries == ["Weekly rolling with foam: no visible change yet."]
+
+
+def _set_effect(engine: Engine, thread_id: int, treatment: str, effect: str) -> None:
+    with session_factory(engine)() as session:
+        row = session.get(ThreadTreatment, (thread_id, treatment))
+        assert row is not None
+        row.effect = effect
+        session.commit()
+
+
+def test_pages_follow_writes(engine: Engine, corpus: Corpus) -> None:
+    """Aggregates are cached per data version: a write by another connection shows at once
+    (with no stale window)."""
+    with TestClient(create_app(engine, stale_seconds=0)) as client:
+        before = text_of(page(client, "/treatments/finasteride"), "//section[@id='outcomes']/p")
+        assert before == ["Of 2 threads on Finasteride, 1 report an effect on hair."]
+        assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")
+        _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
+        tree = page(client, "/treatments/finasteride")
+        assert text_of(tree, "//section[@id='outcomes']/p") == [
+            "Of 2 threads on Finasteride, 2 report an effect on hair."]
+        rows = text_of(page(client, "/"), "//section[@id='treatments']//tbody/tr")
+        assert rows[1] == "Finasteride 2 1 50% improved of 2 reporting · 1 side-effect reports"
+        _set_effect(engine, corpus.threads["big3"], "minoxidil", "mixed")
+        assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")[0] \
+            .startswith("Of 4 threads on minoxidil: 1 report improvement, 1 no effect, 2 mixed")
+
+
+def test_whole_table_aggregates_may_lag_a_write_by_the_stale_window(
+        engine: Engine, corpus: Corpus) -> None:
+    """Treatment statistics (seconds on a large database) are reused for `stale_seconds`
+    after a write; a study's own figures follow at once."""
+    with TestClient(create_app(engine, stale_seconds=3600)) as client:
+        outcomes = "//section[@id='outcomes']/p"
+        assert text_of(page(client, "/treatments/finasteride"), outcomes) == [
+            "Of 2 threads on Finasteride, 1 report an effect on hair."]
+        page(client, f"/studies/{S1}")
+        _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
+        _set_effect(engine, corpus.threads["big3"], "minoxidil", "mixed")
+        assert text_of(page(client, "/treatments/finasteride"), outcomes) == [
+            "Of 2 threads on Finasteride, 1 report an effect on hair."]  # within the window
+        assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")[0] \
+            .startswith("Of 4 threads on minoxidil: 1 report improvement, 1 no effect, 2 mixed")
 
 
 def test_thread_page(client: TestClient, corpus: Corpus) -> None:

@@ -23,8 +23,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from sqlalchemy import select
 
 from models.db import make_engine, session_factory
+from models.entities import Thread, ThreadTreatment
 from models.migrate import upgrade
 from tests.digest.test_digest_browser import HOSTILE_BODY, HOSTILE_TITLE, hostile_corpus
 from tests.web.corpus import seed_web
@@ -56,12 +58,13 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 
 @contextmanager
-def serving(db_url: str, tmp_path: Path) -> Iterator[str]:
-    """`hairlink serve --port 0` on the database; yields its URL; stops it with SIGTERM and
-    checks it stopped cleanly."""
+def serving(db_url: str, tmp_path: Path, workers: int = 1) -> Iterator[str]:
+    """`hairlink serve --port 0 --workers N` on the database; yields its URL; stops it with
+    SIGTERM and checks it (and its workers) stopped cleanly."""
     env = {**os.environ, "HAIRLINK_DATABASE_URL": db_url, "COLUMNS": "200"}
     env.pop("HAIRLINK_CONFIG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "hairlink", "serve", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "hairlink", "serve", "--port", "0",
+                             "--workers", str(workers)],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
@@ -90,15 +93,32 @@ def test_home_to_study_to_filter_to_thread(browser: webdriver.Chrome, tmp_path: 
     with session_factory(engine)() as session:
         seed_web(session)
     engine.dispose()
-    with serving(url, tmp_path) as base:
+    with serving(url, tmp_path, workers=2) as base:
         browser.get(base)
         assert browser.title.endswith("hairlink")
+        first = browser.find_element(By.CSS_SELECTOR, "#treatments tbody tr")
+        assert first.find_element(By.CSS_SELECTOR, "td.outcomes").text == (
+            "50% improved of 4 reporting · 2 side-effect reports")
+        first.find_element(By.LINK_TEXT, "Minoxidil").click()
+        WebDriverWait(browser, 20).until(EC.url_contains("/treatments/minoxidil"))
+        assert browser.find_element(By.CSS_SELECTOR, "#outcomes p").text == (
+            "Of 4 threads on Minoxidil, 4 report an effect on hair.")
+        effects = browser.find_elements(By.CSS_SELECTOR, "#outcomes table.effects tbody tr")
+        assert [e.text for e in effects] == ["improved 2 50%", "no effect 1 25%",
+                                             "mixed 1 25%"]
+        sides = browser.find_elements(By.CSS_SELECTOR, "#outcomes table.side-effects tbody tr")
+        assert [e.text for e in sides] == ["shedding 1", "skin 1"]
+        assert sides[0].is_displayed() and effects[0].size["height"] > 0
+        browser.find_element(By.CSS_SELECTOR, "a.brand").click()
+        WebDriverWait(browser, 20).until(EC.url_to_be(base))
         browser.find_element(By.LINK_TEXT,
                              "Oral Minoxidil vs Topical Minoxidil for Male Androgenetic "
                              "Alopecia").click()
         assert "/studies/doi:10.1001/jamadermatol.2024.0284" in browser.current_url
         heading = browser.find_element(By.CSS_SELECTOR, "h2.related").text
         assert heading == "Related Community Posts 5 / 5"
+        assert browser.find_element(By.CSS_SELECTOR, "#community li").text.startswith(
+            "Of 4 threads on minoxidil: 2 report improvement")
         Select(browser.find_element(By.NAME, "treatment")).select_by_value("finasteride")
         Select(browser.find_element(By.NAME, "sort")).select_by_value("score")
         browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
@@ -130,6 +150,12 @@ def test_hostile_text_never_runs(browser: webdriver.Chrome, tmp_path: Path) -> N
         hostile_corpus(session)
         thread_ids = [row[0] for row in session.execute(
             __import__("sqlalchemy").text("SELECT id FROM thread ORDER BY id"))]
+        # outcomes, so the treatment page lists hostile titles and summaries as examples
+        for row in session.scalars(select(ThreadTreatment)):
+            row.effect, row.side_effects = "improved", ["other"]
+        for thread in session.scalars(select(Thread)):
+            thread.summary = HOSTILE_BODY
+        session.commit()
     engine.dispose()
     with serving(url, tmp_path) as base:
         # control: this browser runs a script when a page lets it (data: URL, no CSP)
@@ -162,6 +188,10 @@ def test_hostile_text_never_runs(browser: webdriver.Chrome, tmp_path: Path) -> N
         browser.get(base + f"threads/{thread_ids[3]}")
         assert browser.find_element(By.CSS_SELECTOR, "p.original a").get_attribute(
             "href") == "https://forum.example/t/ok"
+        browser.get(base + "treatments/minoxidil")
+        examples = browser.find_elements(By.CSS_SELECTOR, "#outcomes ul.examples li")
+        assert examples and HOSTILE_TITLE in examples[0].text  # shown as text
+        assert "document.createElement('div')" in examples[0].text
         browser.get(base + "studies/pmid:424242")
         assert "<script>alert('tldr')</script>" in browser.find_element(By.TAG_NAME,
                                                                        "body").text
