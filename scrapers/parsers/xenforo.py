@@ -187,6 +187,8 @@ def _xf2_entry(row: Any, url: str, forum: str | None) -> ListEntry:
 
 _ARTICLES = "//article[contains(@class, 'message--post')]"
 _XF1_POSTS = "//li[starts-with(@id, 'post-')][contains(@class, 'message')]"
+_TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
+              "contains(concat(' ', normalize-space(@class), ' '), ' titleBar ')]")
 
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
@@ -364,8 +366,10 @@ def _xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
     ext = thread_id_of(canonical or "") or thread_id_of(url)
     if not ext:
         raise ParseError("no thread id on the page")
-    title = squash(text_of(root, ".titleBar h1 ::text"))
-    if not title and not css(".titleBar h1")(root):
+    # (`.titleBar h1 ::text` as XPath anchored on the h1: the same nodes, without a class
+    # test on every element of the page)
+    title = squash(" ".join(xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")(root)))
+    if not title and not xpath(f"//h1[ancestor::*{_TITLE_BAR}]")(root):
         raise ParseError("no thread title (.titleBar h1)")
     posts = [_xf1_post(block, index, tz) for index, block in enumerate(blocks)]
     page, last_page, next_url = _xf1_pages(root, url, text)
