@@ -1,19 +1,24 @@
 """Crawl speed: the real crawl path (parse, clean, store) beside a bare Scrapy spider.
 
-    python benchmarks/crawl.py [--threads 3000] [--repeat 1] [--engine NAME|all]
+    python benchmarks/crawl.py [--threads 600] [--rounds 5] [--engine NAME|all]
 
 Serves a generated forum (forum pages of 20 threads, one thread page per thread with 10
 posts, quotes and links, padded with forum chrome like a real page; XenForo 2 by default,
 `--engine xenforo1` a XenForo 1 board, `--engine vbulletin` a vBulletin 4.2 board with its
 "All times are GMT -5" local dates and thanks boxes) from a loopback server in its own
-process, then crawls all of it twice in the same run:
+process, then crawls all of it in `--rounds` paired rounds, the order alternating
+(bare, hairlink / hairlink, bare / ...), each crawl in a fresh subprocess:
 1. bare: a Scrapy spider with a trivial callback that follows the same links (regex on the
    raw text), same download settings;
 2. hairlink: `python -m scrapers.run` (the process `hairlink crawl` starts) with the real
-   spider of the engine, validate/clean/author-hash/store pipelines, into a fresh SQLite
-   file, once with each HTML cleaner (HAIRLINK_CLEANER=lxml, the default, and bs4).
-Both numbers are Scrapy's own `response_received_count / elapsed_time_seconds`, each in a
-fresh subprocess. Target: hairlink >= 0.35 of bare.
+   spider of the engine, validate/clean/author-hash/store pipelines, into a fresh SQLite file.
+Per crawl: Scrapy's own `response_received_count / elapsed_time_seconds`, and the crawl's
+CPU seconds (engine start to spider close, imports excluded: `benchmarks/crawl_cpu.py`).
+Per round: the wall ratio (hairlink pages/s / bare pages/s) and the CPU ratio (bare CPU per
+page / hairlink CPU per page; it survives a shared machine better). Printed: min / median /
+max of both over the rounds, CPU milliseconds per thread page on each side, the load
+average before and after, and the targets: >= 0.35 per engine (issue 16), >= 0.45 median
+(issue 18).
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ import json
 import multiprocessing
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -37,7 +44,13 @@ from scrapers.loopback import LoopbackServer  # noqa: E402
 
 SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=0",
             "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-            "-s", "LOGSTATS_INTERVAL=0", "-s", "HAIRLINK_STORE_BATCH=200"]
+            "-s", "LOGSTATS_INTERVAL=0", "-s", "HAIRLINK_STORE_BATCH=200",
+            "-s", 'EXTENSIONS={"crawl_cpu.CpuMeter": 0}']
+# benchmarks/ on the children's path, for the CPU meter extension
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    p for p in (str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH")) if p)}
+TARGET_EACH = 0.35   # issue 16: every engine
+TARGET_MEDIAN = 0.45  # issue 18: median of the paired runs
 CHROME = "".join(
     f'<li class="p-navEl"><a href="/forums/section-{i}.{i}/" class="p-navEl-link" '
     f'data-nav-id="n{i}">Section {i} about hair</a><div class="menu"><ul>'
@@ -76,7 +89,8 @@ process.crawl(crawler, start=sys.argv[1])
 process.start()
 stats = crawler.stats.get_stats()
 print(json.dumps({"pages": stats.get("response_received_count", 0),
-                  "elapsed": stats.get("elapsed_time_seconds", 0)}))
+                  "elapsed": stats.get("elapsed_time_seconds", 0),
+                  "cpu": stats.get("bench/cpu_seconds", 0)}))
 '''
 
 
@@ -289,19 +303,29 @@ def serve(engine: str, threads: int, port_queue: multiprocessing.Queue,
     server.stop()
 
 
-def run_bare(base: str, engine: str) -> tuple[int, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
-        script.write(BARE_SPIDER)
+@dataclass(frozen=True)
+class Crawl:
+    """One crawl's figures: pages fetched, Scrapy's elapsed seconds, the crawl's CPU seconds."""
+
+    pages: int
+    elapsed: float
+    cpu: float
+    items: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.elapsed
+
+
+def run_bare(base: str, engine: str, script: Path) -> Crawl:
     _, _, _, start, link = ENGINES[engine]
-    out = subprocess.run([sys.executable, script.name, f"{base}{start}", link, *SETTINGS],
-                         capture_output=True, text=True, check=True)
-    os.unlink(script.name)
+    out = subprocess.run([sys.executable, str(script), f"{base}{start}", link, *SETTINGS],
+                         capture_output=True, text=True, check=True, env=ENV)
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    return data["pages"], data["elapsed"]
+    return Crawl(data["pages"], data["elapsed"], data["cpu"])
 
 
-def run_hairlink(base: str, workdir: Path, cleaner: str, engine: str
-                 ) -> tuple[int, float, int]:
+def run_hairlink(base: str, workdir: Path, engine: str) -> Crawl:
     db = workdir / "bench.db"
     if db.exists():
         db.unlink()
@@ -313,56 +337,97 @@ def run_hairlink(base: str, workdir: Path, cleaner: str, engine: str
     log.unlink(missing_ok=True)  # Scrapy appends to LOG_FILE
     out = subprocess.run([sys.executable, "-m", "scrapers.run", "bench", "--config",
                           str(config), "--log-file", str(log), "--log-level", "INFO",
-                          *SETTINGS, "-s", f"HAIRLINK_CLEANER={cleaner}"], cwd=ROOT,
-                         capture_output=True, text=True)
+                          *SETTINGS], cwd=ROOT, capture_output=True, text=True, env=ENV)
     if out.returncode != 0:
         raise SystemExit(f"the hairlink crawl failed:\n{out.stdout}\n{out.stderr}")
     text = log.read_text(encoding="utf-8")
-    pages = int(re.search(r"'response_received_count': (\d+)", text).group(1))
-    elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", text).group(1))
+
+    def stat(name: str) -> float:
+        found = re.search(rf"'{name}': ([\d.]+)", text)
+        if found is None:
+            raise SystemExit(f"no {name} in the crawl log {log}")
+        return float(found.group(1))
+
     items = json.loads(out.stdout.strip().splitlines()[-1])["items"]
-    return pages, elapsed, items
+    return Crawl(int(stat("response_received_count")), stat("elapsed_time_seconds"),
+                 stat("bench/cpu_seconds"), items)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--threads", type=int, default=3000)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="paired rounds (bare and hairlink alternating first)")
     parser.add_argument("--engine", choices=[*ENGINES, "all"], default="xenforo")
     args = parser.parse_args()
+    summary = []
     for engine in ENGINES if args.engine == "all" else [args.engine]:
-        print(f"engine {engine}: {args.threads} threads", flush=True)
-        bench(engine, args.threads, args.repeat)
+        print(f"engine {engine}: {args.threads} threads, {args.rounds} paired rounds, "
+              f"load average {_load()}", flush=True)
+        summary.append((engine, bench(engine, args.threads, args.rounds)))
+    print(f"\nsummary (--threads {args.threads} --rounds {args.rounds}; targets: each engine "
+          f">= {TARGET_EACH}, median >= {TARGET_MEDIAN}), load average now {_load()}")
+    for engine, line in summary:
+        print(f"  {engine:10} {line}")
 
 
-def bench(engine: str, threads: int, repeat: int) -> None:
-    """Serve the engine's generated forum and crawl it bare and with hairlink."""
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _spread(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f} (min {min(values):.2f}, max {max(values):.2f})"
+
+
+def bench(engine: str, threads: int, rounds: int) -> str:
+    """Serve the engine's generated forum, crawl it bare and with hairlink in paired,
+    alternating rounds; print each round and the spread; return the summary line."""
     ports: multiprocessing.Queue = multiprocessing.Queue()
     stop = multiprocessing.Event()
     server = multiprocessing.Process(target=serve, args=(engine, threads, ports, stop),
                                      daemon=True)
     server.start()
-    base = f"http://127.0.0.1:{ports.get(timeout=120)}"
+    base = f"http://127.0.0.1:{ports.get(timeout=300)}"
+    walls: list[float] = []
+    cpus: list[float] = []
+    cpu_ms: dict[str, list[float]] = {"bare": [], "hairlink": []}
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for round_ in range(1, repeat + 1):
+            script = Path(tmp) / "bare_spider.py"
+            script.write_text(BARE_SPIDER, encoding="utf-8")
+            for round_ in range(1, rounds + 1):
                 started = time.monotonic()
-                bare_pages, bare_elapsed = run_bare(base, engine)
-                bare_rate = bare_pages / bare_elapsed
-                print(f"round {round_}: bare spider {bare_pages} pages in {bare_elapsed:.1f}s "
-                      f"= {bare_rate:.0f} pages/s", flush=True)
-                for cleaner in ("bs4", "lxml"):
-                    real_pages, real_elapsed, items = run_hairlink(base, Path(tmp), cleaner,
-                                                                   engine)
-                    real_rate = real_pages / real_elapsed
-                    print(f"  hairlink crawl (parse, clean with {cleaner}, store) {real_pages} "
-                          f"pages, {items} threads in {real_elapsed:.1f}s = {real_rate:.0f} "
-                          f"pages/s | ratio {real_rate / bare_rate:.2f} (target >= 0.35)",
-                          flush=True)
-                print(f"  [{time.monotonic() - started:.0f}s]", flush=True)
+                crawls: dict[str, Crawl] = {}
+                order = ("bare", "hairlink") if round_ % 2 else ("hairlink", "bare")
+                for side in order:
+                    crawls[side] = (run_bare(base, engine, script) if side == "bare"
+                                    else run_hairlink(base, Path(tmp), engine))
+                bare, real = crawls["bare"], crawls["hairlink"]
+                if real.pages != bare.pages:
+                    raise SystemExit(f"hairlink fetched {real.pages} pages, bare {bare.pages}")
+                wall = real.rate / bare.rate
+                cpu = (bare.cpu / bare.pages) / (real.cpu / real.pages)
+                walls.append(wall)
+                cpus.append(cpu)
+                for side, crawl in crawls.items():
+                    cpu_ms[side].append(1000 * crawl.cpu / threads)
+                print(f"round {round_} ({' first, '.join(order)} second): bare {bare.rate:.0f} "
+                      f"pages/s, {bare.cpu:.1f} CPU s | hairlink {real.rate:.0f} pages/s, "
+                      f"{real.cpu:.1f} CPU s, {real.items} threads | wall ratio {wall:.2f}, "
+                      f"CPU ratio {cpu:.2f} | load {_load()} "
+                      f"[{time.monotonic() - started:.0f}s]", flush=True)
     finally:
         stop.set()
         server.join(timeout=10)
+    line = (f"wall ratio {_spread(walls)}; CPU ratio {_spread(cpus)}; CPU ms per thread page: "
+            f"bare {statistics.median(cpu_ms['bare']):.1f}, hairlink "
+            f"{statistics.median(cpu_ms['hairlink']):.1f}")
+    verdict = "; ".join(
+        f"{name} median {'meets' if statistics.median(values) >= target else 'misses'} "
+        f">= {target}" for name, values in (("wall", walls), ("CPU", cpus))
+        for target in (TARGET_EACH, TARGET_MEDIAN))
+    print(f"  {line}\n  -> {verdict}", flush=True)
+    return f"{line}; {verdict}"
 
 
 if __name__ == "__main__":

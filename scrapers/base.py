@@ -33,7 +33,7 @@ from models.migrate import ensure_schema
 from models.source_kinds import source_kind
 from models.store import ensure_source, utcnow
 from scrapers.items import ReplyItem, ThreadItem
-from scrapers.parsers.common import ListEntry, ListPage, ParseError, ThreadPage
+from scrapers.parsers.common import ListEntry, ListPage, ParseError, Post, ThreadPage
 from scrapers.pipelines.validate import count_drop
 from scrapers.settings import DEFAULT_CONTACT, VERSION
 
@@ -305,6 +305,17 @@ class ForumSpider(HairlinkSpider):
         """The first list page of every configured target."""
         raise NotImplementedError
 
+    def offsite(self, url: str, reason: str) -> bool:
+        """Whether `url` leaves the board's host (Scrapy's offsite filter would drop it
+        without a word): if so it is counted under `hairlink/dropped/<reason>` and logged."""
+        host = (urlsplit(url).hostname or "").lower()
+        allowed = self.allowed_domains[0].lower()
+        if not allowed or host == allowed or host.endswith("." + allowed):
+            return False
+        count_drop(self.crawler.stats if self.crawler else None, reason)
+        logger.warning("dropped %s (%s): not on %s", url, reason, allowed)
+        return True
+
     def parse_list_page(self, response: Response) -> ListPage:
         raise NotImplementedError
 
@@ -345,11 +356,14 @@ class ForumSpider(HairlinkSpider):
             return
         fetch, more = self.plan(listing.entries)
         for entry in fetch:
-            yield scrapy.Request(self.thread_request_url(entry), callback=self.parse_thread,
-                                 cb_kwargs={"entry": entry, "acc": None},
-                                 errback=self.thread_failed, **self.request_kwargs())
+            url = self.thread_request_url(entry)
+            if not self.offsite(url, "offsite"):
+                yield scrapy.Request(url, callback=self.parse_thread,
+                                     cb_kwargs={"entry": entry, "acc": None},
+                                     errback=self.thread_failed, **self.request_kwargs())
         if more and listing.next_url and listing.next_url != response.url and \
-                self.more_pages(page, ids, previous):
+                self.more_pages(page, ids, previous) and \
+                not self.offsite(listing.next_url, "list_page_offsite"):
             yield self.list_request(listing.next_url, page + 1, ids)
 
     def parse_thread(self, response: Response, entry: ListEntry | None = None,
@@ -367,8 +381,10 @@ class ForumSpider(HairlinkSpider):
             return
         # A later page that adds no reply ends paging (an endless or looping pager).
         grew = len(item.replies) > had
+        # (a next page on another host would be filtered and the thread lost: keep it)
         if grew and len(item.replies) < self.replies_limit and page.next_url and \
-                page.next_url != response.url:
+                page.next_url != response.url and \
+                not self.offsite(page.next_url, "thread_page_offsite"):
             yield scrapy.Request(page.next_url, callback=self.parse_thread,
                                  cb_kwargs={"entry": entry, "acc": item},
                                  errback=self.thread_failed, **self.request_kwargs())
@@ -391,43 +407,53 @@ class ForumSpider(HairlinkSpider):
 
     def assemble(self, acc: ThreadItem | None, page: ThreadPage,
                  entry: ListEntry | None) -> ThreadItem:
-        """Start the thread item from page 1, or add a later page's replies to it."""
+        """Start the thread item from page 1, or add a later page's replies to it.
+
+        Post bodies become text here, on the tree the parser holds (`Post.text`, against
+        the thread's URL as the clean pipeline would), so no body is serialised and
+        parsed again."""
         posts = sorted(page.posts, key=lambda p: p.position) if page.page == 1 else page.posts
         if acc is None:
             if page.page != 1 or not posts:
                 raise ParseError("the first page of the thread has no opening post")
-            opening, replies = posts[0], posts[1:]
-            num = page.num_comments
-            if num is None and entry is not None:
-                num = entry.num_comments
-            acc = ThreadItem(
-                source=self.source_name, external_id=page.external_id or
-                (entry.external_id if entry else ""),
-                url=page.url or (entry.url if entry else ""),
-                title=page.title or (entry.title if entry else ""),
-                created_at=opening.created_at or (entry.created_at if entry else None),
-                body_html=opening.body_html,
-                category=page.category or (entry.category if entry else None),
-                score=page.score,
-                num_comments=num if num is not None else len(replies),
-                edited_at=opening.edited_at,
-                last_activity_at=page.last_activity_at or
-                (entry.last_activity_at if entry else None),
-                author=opening.author,
-            )
-        else:
-            replies = posts
+            acc = self.thread_item(page, posts[0], len(posts) - 1, entry)
+            posts = posts[1:]
+        self.add_replies(acc, posts)
+        return acc
+
+    def thread_item(self, page: ThreadPage, opening: Post, replies: int,
+                    entry: ListEntry | None) -> ThreadItem:
+        """The thread item of a first page: the page's fields, else the list entry's."""
+        num = page.num_comments
+        if num is None and entry is not None:
+            num = entry.num_comments
+        url = page.url or (entry.url if entry else "")
+        return ThreadItem(
+            source=self.source_name,
+            external_id=page.external_id or (entry.external_id if entry else ""),
+            url=url, title=page.title or (entry.title if entry else ""),
+            created_at=opening.created_at or (entry.created_at if entry else None),
+            body=opening.text(url),
+            category=page.category or (entry.category if entry else None),
+            score=page.score, num_comments=num if num is not None else replies,
+            edited_at=opening.edited_at,
+            last_activity_at=page.last_activity_at or
+            (entry.last_activity_at if entry else None),
+            author=opening.author,
+        )
+
+    def add_replies(self, acc: ThreadItem, posts: Iterable[Post]) -> None:
+        """Append the posts not seen yet, up to `replies_limit`; track the last activity."""
         have = {r.external_id for r in acc.replies}
-        for post in replies:
+        for post in posts:
             if len(acc.replies) >= self.replies_limit:
                 break
             if post.external_id in have:
                 continue
             have.add(post.external_id)
             acc.replies.append(ReplyItem(external_id=post.external_id,
-                                         body_html=post.body_html, score=post.score,
+                                         body=post.text(acc.url), score=post.score,
                                          created_at=post.created_at, author=post.author))
             if post.created_at and (acc.last_activity_at is None
                                     or post.created_at > acc.last_activity_at):
                 acc.last_activity_at = post.created_at
-        return acc

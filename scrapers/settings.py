@@ -64,8 +64,6 @@ ITEM_PIPELINES = {
 # Flush the store buffer at this many items or after HAIRLINK_STORE_FLUSH_SECONDS, whichever
 # comes first: big batches cost the database less per row (benchmarks/store.py).
 HAIRLINK_STORE_BATCH = 1000
-# HTML cleaning: "bs4" (BeautifulSoup) or "lxml" (same output, several times faster).
-HAIRLINK_CLEANER = "lxml"
 HAIRLINK_STORE_FLUSH_SECONDS = 5.0
 # Text kept per thread or reply body (characters); longer is cut and counted truncated_body.
 HAIRLINK_MAX_BODY_CHARS = 200_000

@@ -1,4 +1,4 @@
-"""HTML -> plain text for thread and reply bodies (BeautifulSoup with the lxml parser).
+"""HTML -> plain text for thread and reply bodies: one walk over an lxml tree.
 
 Link targets stay in the text as plain URLs ("label (https://...)") because the linker
 reads them; quoted text is marked with "> " line prefixes; block elements become line
@@ -7,16 +7,23 @@ Quote headers never survive, whatever the engine: XenForo's "X said:" (`bbCodeBl
 XF1 `attribution`), phpBB's `<cite>X wrote:</cite>`, Discourse's `.title`, vBulletin's
 "Originally Posted by X" (`bbcode_postedby`): the quoted member's name is not stored. A phpBB
 `[img]` (`img.postimage`, 3.0's `alt="Image"`) becomes its URL.
+
+`html_to_text` takes an HTML string (Discourse's `cooked`, a stored fragment);
+`element_text` and `block_text` take an element of a page the parser already holds, so a
+post body is never serialised and parsed again: `element_text(el)` is
+`html_to_text(<el serialised>)`, `block_text(el)` is the same for the element read as a
+plain `<div>` (XenForo 1's and vBulletin 4's posts are `<blockquote>`s that are not quotes).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from lxml import etree
+from lxml import html as lxml_html
 
 _BLOCK = frozenset({
     "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -36,16 +43,45 @@ _URL_IMAGES = frozenset({"postimage"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _ODD_SPACES = "\t\r\f\v\u00a0"  # what _SPACES matches besides a space
 _BLANKS = re.compile(r"\n{3,}")
-_SKIP_NODES = (Comment, Declaration, Doctype, ProcessingInstruction)
+# huge_tree: without it libxml2 silently drops a text node over 10 MB (a 20 MB post came out
+# as the few hundred characters around it).
+_PARSER = lxml_html.HTMLParser(huge_tree=True)
+_UTF8_PARSER = lxml_html.HTMLParser(huge_tree=True, encoding="utf-8")
 
 
 def html_to_text(html: str | None, base_url: str | None = None) -> str:
     """Clean text of an HTML fragment, links as "label (URL)", quotes as "> " lines."""
     if not html:
         return ""
-    soup = BeautifulSoup(html, "lxml")
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
+    except ValueError as exc:  # etree.ParserError included
+        if isinstance(exc, etree.ParserError):
+            return ""  # nothing but blanks or comments
+        # a str with an XML encoding declaration: lxml wants it as bytes
+        root = lxml_html.fragment_fromstring(html.encode("utf-8"), create_parent="div",
+                                             parser=_UTF8_PARSER)
     parts: list[str] = []
-    _walk(soup, parts, base_url)
+    _walk_lxml(root, parts, base_url)
+    return tidy("".join(parts))
+
+
+def element_text(element: Any, base_url: str | None = None) -> str:
+    """`html_to_text` of an element of a parsed page (the element itself included, its
+    tail not), without serialising it."""
+    parts: list[str] = []
+    tag = element.tag
+    if isinstance(tag, str):
+        _element_lxml(element, tag.lower(), parts, base_url)
+    return tidy("".join(parts))
+
+
+def block_text(element: Any, base_url: str | None = None) -> str:
+    """`element_text` of the element read as an attribute-less `<div>`: its content as a
+    block, whatever its own tag and classes."""
+    parts = ["\n"]
+    _walk_lxml(element, parts, base_url)
+    parts.append("\n")
     return tidy("".join(parts))
 
 
@@ -54,51 +90,12 @@ def tidy(text: str) -> str:
 
     Cheap checks skip the regexes a text does not need (a Reddit dump import tidies
     millions of bodies, most with single spaces and no blank-line runs)."""
-    lines = text.split("\n")
     if "  " in text or any(c in text for c in _ODD_SPACES):
-        lines = [_SPACES.sub(" ", line).strip() for line in lines]
-    else:
-        lines = [line.strip() for line in lines]
-    text = "\n".join(lines)
+        text = _SPACES.sub(" ", text)  # (runs never span a line break: one pass for all)
+    text = "\n".join(map(str.strip, text.split("\n")))
     if "\n\n\n" in text:
         text = _BLANKS.sub("\n\n", text)
     return text.strip()
-
-
-def _walk(node: Tag, parts: list[str], base_url: str | None) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if not isinstance(child, _SKIP_NODES):
-                parts.append(str(child).replace("\n", " "))
-            continue
-        if not isinstance(child, Tag):
-            continue
-        name = child.name
-        if name in _SKIP:
-            continue
-        classes = child.get("class") or ()
-        if any(cls in _CHROME_CLASSES for cls in classes):
-            continue
-        if name in _QUOTE or "bbCodeBlock--quote" in classes:
-            inner: list[str] = []
-            _walk(child, inner, base_url)
-            quoted = tidy("".join(inner))
-            if quoted:
-                marked = "\n".join(f"> {line}" if line else ">" for line in quoted.split("\n"))
-                parts.append(f"\n{marked}\n")
-            continue
-        if name == "a":
-            _link(child, parts, base_url)
-            continue
-        if name == "img":
-            _image(child.get("src"), child.get("alt"), classes, parts, base_url)
-            continue
-        if name in _BLOCK:
-            parts.append("\n")
-            _walk(child, parts, base_url)
-            parts.append("\n")
-        else:
-            _walk(child, parts, base_url)
 
 
 def _image(src: object, alt: object, classes: Iterable[str], parts: list[str],
@@ -110,12 +107,6 @@ def _image(src: object, alt: object, classes: Iterable[str], parts: list[str],
         return
     if isinstance(alt, str) and alt.strip() and len(alt) <= 40:
         parts.append(alt)
-
-
-def _link(tag: Tag, parts: list[str], base_url: str | None) -> None:
-    inner: list[str] = []
-    _walk(tag, inner, base_url)
-    _append_link(tidy("".join(inner)), tag.get("href"), parts, base_url)
 
 
 def _append_link(label: str, href: object, parts: list[str], base_url: str | None) -> None:
@@ -143,42 +134,25 @@ def _same_target(label: str, href: str) -> bool:
     return False
 
 
-def html_to_text_lxml(html: str | None, base_url: str | None = None) -> str:
-    """The same text as `html_to_text`, walking an lxml tree (about 10x faster)."""
-    if not html:
-        return ""
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        # huge_tree: without it libxml2 silently drops a text node over 10 MB (a 20 MB post
-        # came out as the few hundred characters around it).
-        root = lxml_html.fragment_fromstring(html, create_parent="div",
-                                             parser=lxml_html.HTMLParser(huge_tree=True))
-    except (etree.ParserError, ValueError):
-        return html_to_text(html, base_url)
-    parts: list[str] = []
-    _walk_lxml(root, parts, base_url)
-    return tidy("".join(parts))
-
-
-def _walk_lxml(node: object, parts: list[str], base_url: str | None) -> None:
-    text = getattr(node, "text", None)
+def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
+    text = node.text
     if text:
         parts.append(text.replace("\n", " "))
-    for child in node:  # type: ignore[attr-defined]
+    for child in node:
         tag = child.tag
-        if isinstance(tag, str):
+        if isinstance(tag, str):  # not a comment or processing instruction
             _element_lxml(child, tag.lower(), parts, base_url)
-        if child.tail:
-            parts.append(child.tail.replace("\n", " "))
+        tail = child.tail
+        if tail:
+            parts.append(tail.replace("\n", " "))
 
 
 def _element_lxml(el: object, name: str, parts: list[str], base_url: str | None) -> None:
     if name in _SKIP:
         return
-    classes = (el.get("class") or "").split()  # type: ignore[attr-defined]
-    if any(cls in _CHROME_CLASSES for cls in classes):
+    attribute = el.get("class")  # type: ignore[attr-defined]
+    classes = attribute.split() if attribute else ()
+    if classes and not _CHROME_CLASSES.isdisjoint(classes):
         return
     if name in _QUOTE or "bbCodeBlock--quote" in classes:
         inner: list[str] = []

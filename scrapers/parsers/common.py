@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scrapers.text import block_text, element_text, html_to_text
+
 
 class ParseError(ValueError):
     """A page is not in the expected format (its items are dropped with a counted reason).
@@ -56,6 +58,19 @@ class Post:
     author: str | None = None
     score: int | None = None
     position: int = 0
+    # The body's element on the parsed page: `text()` walks it instead of parsing
+    # `body_html` again. `body_block`: read it as a plain block (a post that is itself a
+    # `<blockquote>`, not a quote).
+    body_node: Any = field(default=None, compare=False, repr=False)
+    body_block: bool = field(default=False, compare=False, repr=False)
+
+    def text(self, base_url: str | None = None) -> str:
+        """The body as clean text (`scrapers.text.html_to_text(body_html, base_url)`)."""
+        if self.body_node is None:
+            return html_to_text(self.body_html, base_url)
+        if self.body_block:
+            return block_text(self.body_node, base_url)
+        return element_text(self.body_node, base_url)
 
 
 @dataclass

@@ -24,12 +24,19 @@ REGULAR_POST = 1
 
 
 def json_url(base_url: str, relative: str) -> str:
-    """`/latest?page=1` -> `<base>/latest.json?page=1` (Discourse's JSON twin of a page)."""
+    """`/latest?page=1` -> `<base>/latest.json?page=1` (Discourse's JSON twin of a page).
+
+    A forum in a subfolder (`base_url` `https://x.example/forum`) writes its links with the
+    subfolder (`/forum/latest?page=1`): it is not added twice."""
     parts = urlsplit(relative)
     path = parts.path if parts.path.endswith(".json") else parts.path.rstrip("/") + ".json"
     if parts.netloc:
         return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
-    return base_url.rstrip("/") + urlunsplit(("", "", path, parts.query, ""))
+    base = base_url.rstrip("/")
+    folder = urlsplit(base).path
+    if folder and path.startswith(folder + "/"):
+        path = path[len(folder):]
+    return base + urlunsplit(("", "", path, parts.query, ""))
 
 
 def topic_url(base_url: str, topic_id: int | str, slug: str | None = None) -> str:
@@ -76,7 +83,6 @@ def parse_topic_list(data: Any, base_url: str,
     for topic in topics:
         topic_id = topic["id"]
         posts = topic.get("posts_count")
-        category_id = topic.get("category_id")
         entries.append(ListEntry(
             external_id=str(int(topic_id)),
             url=topic_url(base_url, topic_id, topic.get("slug")),
@@ -84,7 +90,7 @@ def parse_topic_list(data: Any, base_url: str,
             created_at=from_iso(topic.get("created_at")),
             last_activity_at=from_iso(topic.get("last_posted_at") or topic.get("bumped_at")),
             num_comments=max(0, int(posts) - 1) if posts is not None else None,
-            category=(categories or {}).get(category_id) if category_id is not None else None,
+            category=_category(topic, categories),
         ))
     more = topic_list.get("more_topics_url")
     return ListPage(entries, json_url(base_url, more) if more else None)
@@ -98,6 +104,22 @@ def post_likes(post: dict[str, Any]) -> int:
     return int(post.get("like_count") or 0)
 
 
+def _post(raw: dict[str, Any]) -> Post:
+    """A regular post of the stream."""
+    created = from_iso(raw.get("created_at"))
+    updated = from_iso(raw.get("updated_at"))
+    edited = updated if (raw.get("version") or 1) > 1 and updated != created else None
+    return Post(
+        external_id=str(raw["id"]), body_html=raw.get("cooked") or "",
+        created_at=created, edited_at=edited, author=raw.get("username"),
+        score=post_likes(raw), position=int(raw.get("post_number") or 0))
+
+
+def _category(data: dict[str, Any], categories: dict[int, str] | None) -> str | None:
+    category_id = data.get("category_id")
+    return (categories or {}).get(category_id) if category_id is not None else None
+
+
 def parse_topic(data: Any, base_url: str, page: int = 1,
                 categories: dict[int, str] | None = None) -> ThreadPage:
     """One page of `/t/<id>.json` (page 1 holds the opening post)."""
@@ -106,28 +128,18 @@ def parse_topic(data: Any, base_url: str, page: int = 1,
     raw_posts = data["post_stream"].get("posts")
     if not isinstance(raw_posts, list):
         raise ParseError("post_stream.posts is not a list")
-    posts = []
-    for raw in raw_posts:
-        if raw.get("post_type", REGULAR_POST) != REGULAR_POST or raw.get("deleted_at"):
-            continue
-        created = from_iso(raw.get("created_at"))
-        updated = from_iso(raw.get("updated_at"))
-        edited = updated if (raw.get("version") or 1) > 1 and updated != created else None
-        posts.append(Post(
-            external_id=str(raw["id"]), body_html=raw.get("cooked") or "",
-            created_at=created, edited_at=edited, author=raw.get("username"),
-            score=post_likes(raw), position=int(raw.get("post_number") or 0)))
+    posts = [_post(raw) for raw in raw_posts
+             if raw.get("post_type", REGULAR_POST) == REGULAR_POST and not raw.get("deleted_at")]
     posts_count = int(data.get("posts_count") or len(posts))
     chunk = int(data.get("chunk_size") or 20)
     last_page = max(1, math.ceil(posts_count / chunk))
     topic_id = data["id"]
     url = topic_url(base_url, topic_id, data.get("slug"))
     opening = next((p for p in posts if p.position == 1), None)
-    category_id = data.get("category_id")
     return ThreadPage(
         external_id=str(int(topic_id)), url=url,
         title=plain_title(data), posts=posts,
-        category=(categories or {}).get(category_id) if category_id is not None else None,
+        category=_category(data, categories),
         num_comments=max(0, posts_count - 1),
         score=opening.score if opening else int(data.get("like_count") or 0),
         page=page, last_page=last_page,

@@ -192,6 +192,42 @@ def parse_viewforum(text: str, url: str, base_url: str, tz: tzinfo) -> ListPage:
     return ListPage(entries, next_url)
 
 
+def _topic_title(doc: Selector) -> str:
+    """The topic's title (`h2.topic-title a`, else the first `h2`); ParseError without."""
+    title_link = doc.css("h2.topic-title a, h2 a")
+    title = squash(" ".join((title_link[0] if title_link else doc.css("h2")[0])
+                            .css("::text").getall())) if (title_link or doc.css("h2")) else ""
+    if not title and not doc.css("h2"):
+        raise ParseError("no topic title (h2)")
+    return title
+
+
+def _topic_id(doc: Selector, url: str) -> str:
+    """The topic id: the URL's `t`, else the title link's or the reply form's."""
+    topic = url_query_parameter(url, "t")
+    for href in doc.css("h2 a::attr(href), input[name=t]::attr(value)").getall():
+        topic = topic or (href if href.isdigit() else url_query_parameter(urljoin(url, href), "t"))
+    if not topic:
+        raise ParseError("no topic id on the page")
+    return topic
+
+
+def _topic_post(block: Selector, position: int, tz: tzinfo) -> Post:
+    post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
+    content = block.css("div.content")
+    if not post_id or not content:
+        raise ParseError("a post without an id or div.content")
+    author_p = block.css("p.author")
+    author = squash(" ".join(block.css("p.author a.username::text, "
+                                       "p.author a.username-coloured::text, "
+                                       "p.author strong a::text").getall()[:1])) or None
+    created = None
+    if author_p:
+        created = _moment(author_p[0], tz, _after_raquo(author_p[0].css("::text").getall()))
+    return Post(external_id=post_id, body_html=content[0].get(), body_node=content[0].root,
+                created_at=created, author=author, score=None, position=position)
+
+
 def parse_viewtopic(text: str, url: str, base_url: str, tz: tzinfo) -> ThreadPage:
     """A prosilver `viewtopic.php` page: title, category, posts, paging."""
     doc = Selector(text=text)
@@ -199,32 +235,10 @@ def parse_viewtopic(text: str, url: str, base_url: str, tz: tzinfo) -> ThreadPag
     blocks = doc.css("div.post[id^=p]")
     if not blocks:
         raise ParseError("no posts (div.post) on the page")
-    title_link = doc.css("h2.topic-title a, h2 a")
-    title = squash(" ".join((title_link[0] if title_link else doc.css("h2")[0])
-                            .css("::text").getall())) if (title_link or doc.css("h2")) else ""
-    if not title and not doc.css("h2"):
-        raise ParseError("no topic title (h2)")
-    topic = url_query_parameter(url, "t")
-    for href in doc.css("h2 a::attr(href), input[name=t]::attr(value)").getall():
-        topic = topic or (href if href.isdigit() else url_query_parameter(urljoin(url, href), "t"))
-    if not topic:
-        raise ParseError("no topic id on the page")
-    posts = []
+    title = _topic_title(doc)
+    topic = _topic_id(doc, url)
     start = int(url_query_parameter(url, "start") or 0)
-    for offset, block in enumerate(blocks):
-        post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
-        body = block.css("div.content").get()
-        if not post_id or body is None:
-            raise ParseError("a post without an id or div.content")
-        author_p = block.css("p.author")
-        author = squash(" ".join(block.css("p.author a.username::text, "
-                                           "p.author a.username-coloured::text, "
-                                           "p.author strong a::text").getall()[:1])) or None
-        created = None
-        if author_p:
-            created = _moment(author_p[0], tz, _after_raquo(author_p[0].css("::text").getall()))
-        posts.append(Post(external_id=post_id, body_html=body, created_at=created,
-                          author=author, score=None, position=start + offset))
+    posts = [_topic_post(block, start + offset, tz) for offset, block in enumerate(blocks)]
     page, last_page, next_url = _pagination(doc, url)
     total_text = squash(" ".join(doc.css(".pagination::text").getall()))
     total = _POSTS.search(total_text)

@@ -173,31 +173,8 @@ def _abstract(article: etree._Element) -> str | None:
 
 def parse_article(element: etree._Element) -> StudyIn:
     """One `PubmedArticle` element as a study record; MalformedArticle when unusable."""
-    citation = element.find("MedlineCitation")
-    if citation is None:
-        raise MalformedArticle("no MedlineCitation")
-    pmid_text = citation.findtext("PMID")
-    if not pmid_text or not pmid_text.strip():
-        raise MalformedArticle("no PMID")
-    pmid = normalise_pmid(pmid_text)
-    if pmid is None:
-        raise MalformedArticle("bad PMID")
-    article = citation.find("Article")
-    if article is None:
-        raise MalformedArticle("no Article")
-    doi = pmcid = None
-    for article_id in element.findall("PubmedData/ArticleIdList/ArticleId"):
-        kind = article_id.get("IdType")
-        if kind == "doi" and doi is None:
-            doi = normalise_doi(article_id.text)
-        elif kind == "pmc" and pmcid is None:
-            pmcid = normalise_pmcid(article_id.text)
-    if doi is None:
-        for location in article.findall("ELocationID"):
-            if location.get("EIdType") == "doi" and location.get("ValidYN", "Y") != "N":
-                doi = normalise_doi(location.text)
-                if doi:
-                    break
+    citation, pmid, article = _citation(element)
+    doi, pmcid = _article_ids(element, article)
     title = flatten(article.find("ArticleTitle")) or flatten(article.find("VernacularTitle"))
     journal = (flatten(article.find("Journal/Title"))
                or flatten(article.find("Journal/ISOAbbreviation"))
@@ -224,6 +201,43 @@ def parse_article(element: etree._Element) -> StudyIn:
         "publication_types": [t for t in types if t],
         "url": PUBMED_URL.format(pmid=pmid),
     }
+
+
+def _citation(element: etree._Element) -> tuple[etree._Element, str, etree._Element]:
+    """The article's `MedlineCitation`, normalised PMID and `Article`; MalformedArticle when
+    one is missing."""
+    citation = element.find("MedlineCitation")
+    if citation is None:
+        raise MalformedArticle("no MedlineCitation")
+    pmid_text = citation.findtext("PMID")
+    if not pmid_text or not pmid_text.strip():
+        raise MalformedArticle("no PMID")
+    pmid = normalise_pmid(pmid_text)
+    if pmid is None:
+        raise MalformedArticle("bad PMID")
+    article = citation.find("Article")
+    if article is None:
+        raise MalformedArticle("no Article")
+    return citation, pmid, article
+
+
+def _article_ids(element: etree._Element, article: etree._Element
+                 ) -> tuple[str | None, str | None]:
+    """(DOI, PMCID) from `ArticleIdList`, the DOI else from a valid `ELocationID`."""
+    doi = pmcid = None
+    for article_id in element.findall("PubmedData/ArticleIdList/ArticleId"):
+        kind = article_id.get("IdType")
+        if kind == "doi" and doi is None:
+            doi = normalise_doi(article_id.text)
+        elif kind == "pmc" and pmcid is None:
+            pmcid = normalise_pmcid(article_id.text)
+    if doi is None:
+        for location in article.findall("ELocationID"):
+            if location.get("EIdType") == "doi" and location.get("ValidYN", "Y") != "N":
+                doi = normalise_doi(location.text)
+                if doi:
+                    break
+    return doi, pmcid
 
 
 def iter_articles(source: bytes | IO[bytes], dropped: Counter[str] | None = None,

@@ -264,48 +264,73 @@ def _ris_author(name: str) -> str:
     return name.strip()
 
 
+_RIS_TEXT_KEYS = ("notes", "note", "custom1", "custom2", "custom7", "accession_number",
+                  "urls", "name_of_database", "database_provider")
+
+
 def _ris_record(entry: dict[str, Any]) -> StudyIn | RowProblem:
-    texts = []
-    for key in ("notes", "note", "custom1", "custom2", "custom7", "accession_number", "urls",
-                "name_of_database", "database_provider"):
-        value = entry.get(key)
-        texts.extend(value if isinstance(value, list) else [value] if value else [])
-    blob = "\n".join(str(t) for t in texts)
-    pmid = None
-    accession = str(entry.get("accession_number") or "").strip()
-    database = f"{entry.get('name_of_database', '')} {entry.get('database_provider', '')}"
-    if accession.isdigit() and re.search(r"pubmed|medline|nlm", database, re.IGNORECASE):
-        pmid = accession
-    found = _RIS_PMID.search(blob)
-    if pmid is None and found:
-        pmid = found.group(1)
-    for url in entry.get("urls") or []:
-        match = re.search(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d+)", str(url))
-        if pmid is None and match:
-            pmid = match.group(1)
-    doi = entry.get("doi")
-    if not doi:
-        found = _RIS_DOI.search(blob)
-        doi = found.group(1) if found else None
+    blob = _ris_blob(entry)
     pmcid = _RIS_PMCID.search(blob)
-    year_text = str(entry.get("year") or entry.get("publication_year") or entry.get("date")
-                    or "")
-    year = re.match(r"\s*(\d{4})", year_text)
     authors = [_ris_author(a) for a in (entry.get("authors") or entry.get("first_authors")
                                        or [])]
     urls = entry.get("urls") or []
     mapping = {
-        "pmid": pmid, "doi": doi, "pmcid": pmcid.group(1) if pmcid else None,
+        "pmid": _ris_pmid(entry, blob), "doi": _ris_doi(entry, blob),
+        "pmcid": pmcid.group(1) if pmcid else None,
         "title": entry.get("title") or entry.get("primary_title") or "",
         "authors": [a for a in authors if a],
-        "journal": (entry.get("journal_name") or entry.get("secondary_title")
-                    or entry.get("alternate_title3") or entry.get("alternate_title1")
-                    or entry.get("alternate_title2")),
-        "year": year.group(1) if year else None,
+        "journal": _ris_journal(entry),
+        "year": _ris_year(entry),
         "abstract": entry.get("abstract") or entry.get("notes_abstract"),
         "url": urls[0] if urls else None,
     }
     return record_from_mapping(mapping)
+
+
+def _ris_doi(entry: dict[str, Any], blob: str) -> str | None:
+    doi = entry.get("doi")
+    if doi:
+        return doi
+    found = _RIS_DOI.search(blob)
+    return found.group(1) if found else None
+
+
+def _ris_journal(entry: dict[str, Any]) -> str | None:
+    return (entry.get("journal_name") or entry.get("secondary_title")
+            or entry.get("alternate_title3") or entry.get("alternate_title1")
+            or entry.get("alternate_title2"))
+
+
+def _ris_year(entry: dict[str, Any]) -> str | None:
+    text = str(entry.get("year") or entry.get("publication_year") or entry.get("date") or "")
+    year = re.match(r"\s*(\d{4})", text)
+    return year.group(1) if year else None
+
+
+def _ris_blob(entry: dict[str, Any]) -> str:
+    """The record's free-text fields (notes, custom fields, URLs...) as one text to search."""
+    texts = []
+    for key in _RIS_TEXT_KEYS:
+        value = entry.get(key)
+        texts.extend(value if isinstance(value, list) else [value] if value else [])
+    return "\n".join(str(t) for t in texts)
+
+
+def _ris_pmid(entry: dict[str, Any], blob: str) -> str | None:
+    """The PMID: a PubMed/MEDLINE accession number, else one written in the free text, else
+    the id of a PubMed URL."""
+    accession = str(entry.get("accession_number") or "").strip()
+    database = f"{entry.get('name_of_database', '')} {entry.get('database_provider', '')}"
+    if accession.isdigit() and re.search(r"pubmed|medline|nlm", database, re.IGNORECASE):
+        return accession
+    found = _RIS_PMID.search(blob)
+    if found:
+        return found.group(1)
+    for url in entry.get("urls") or []:
+        match = re.search(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d+)", str(url))
+        if match:
+            return match.group(1)
+    return None
 
 
 def read_ris(stream: IO[str]) -> Iterator[tuple[int, StudyIn | RowProblem]]:

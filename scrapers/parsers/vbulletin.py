@@ -19,13 +19,15 @@ like count is the post's score where the page shows one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
-from parsel import Selector, SelectorList
+from parsel import Selector
 from w3lib.url import url_query_parameter
 
 from scrapers.parsers.common import (
@@ -38,6 +40,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
+from scrapers.parsers.tree import css, outer_html, text_of, xpath
 
 # Date formats vBulletin boards use (commas and " at " are removed before matching).
 DATE_FORMATS = (
@@ -51,6 +54,9 @@ DATE_FORMATS = (
 # day above 12 in first place ("15-06-2016"); see `day_first`.
 DAY_FIRST_FORMATS = tuple(sorted(DATE_FORMATS, key=lambda fmt: not fmt.startswith("%d")))
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
+# Latin-1 bytes with every digit as "0" and every date separator as "-": "0-0" marks where
+# a numeric date can be (a Latin-1 page has no digits beyond ASCII's).
+_DIGITS_AND_SEPARATORS = bytes.maketrans(b"123456789/.", b"000000000--")
 _AGO = re.compile(r"^(\d+)\s+(minute|hour|day|week)s?\s+ago$", re.IGNORECASE)
 _CLOCKS = ("%I:%M %p", "%H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
@@ -88,9 +94,19 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
         return body.decode("utf-8", errors="replace")
 
 
-def board_zone(doc: Selector, default: tzinfo = UTC) -> tzinfo:
-    """The zone of the footer's "All times are GMT -5" (GMT +5.5, GMT-5...), else `default`."""
-    texts = doc.xpath("//text()[contains(., 'All times are')]").getall()
+def _tree(node: Any) -> Any:
+    """The lxml element of a parsel Selector (or the element itself)."""
+    return node.root if isinstance(node, Selector) else node
+
+
+def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzinfo:
+    """The zone of the footer's "All times are GMT -5" (GMT +5.5, GMT-5...), else `default`.
+
+    `doc`: the page (Selector or lxml root); `text`: its HTML, when at hand, to skip the
+    text-node scan on a page without the phrase."""
+    if text is not None and "All times are" not in text:
+        return default
+    texts = xpath("//text()[contains(., 'All times are')]")(_tree(doc))
     # The footer is the last such text: a post quoting "All times are GMT +8" must not set
     # the zone of the whole page.
     matches = [m for m in (_FOOTER.search(squash(t)) for t in reversed(texts)) if m]
@@ -111,12 +127,34 @@ def day_first(text: str) -> bool:
     decides ("15-06-2016": day first; "06-15-2016": month first); month first by default,
     as vBulletin's own default is. Decided per page, so one date never depends on another
     page's (or another board's) dates."""
-    for first, second in _NUMERIC_DATE.findall(text):
+    for found in _numeric_dates(text):
+        first, second = found.groups()
         if int(first) > 12:
             return True
         if int(second) > 12:
             return False
     return False
+
+
+def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
+    """`_NUMERIC_DATE.finditer(text)`, lazily: the regex is tried only where a digit, a
+    separator and a digit meet (found with a bytes search), as finditer would meet them."""
+    try:
+        marks = text.encode("latin-1").translate(_DIGITS_AND_SEPARATORS)
+    except UnicodeEncodeError:
+        yield from _NUMERIC_DATE.finditer(text)
+        return
+    end = 0  # finditer goes on after the end of its last match
+    at = marks.find(b"0-0")
+    while at >= 0:
+        # a match whose first separator follows `at` starts one digit before it or at it
+        for start in (at - 1, at):
+            found = _NUMERIC_DATE.match(text, start) if start >= end else None
+            if found:
+                yield found
+                end = found.end()
+                break
+        at = marks.find(b"0-0", at + 1)
 
 
 @dataclass(frozen=True)
@@ -184,15 +222,16 @@ def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
         raise ParseError(f"redirected to a login page: {url}", reason="login_required")
     if not body:
         return
-    text = squash(" ".join(doc.css("body ::text").getall())).lower()
+    text = squash(" ".join(css("body ::text")(_tree(doc)))).lower()
     if any(marker in text for marker in LOGIN_MARKERS):
         raise ParseError("the board asks to log in (\"You are not logged in\")",
                          reason="login_required")
 
 
-def _base(doc: Selector, url: str) -> str:
+def _base(doc: Any, url: str) -> str:
     """The URL relative links resolve against (`<base href>` when the page has one)."""
-    href = doc.xpath("//base/@href").get()
+    found = xpath("//base/@href")(_tree(doc))
+    href = found[0] if found else None
     return urljoin(url, href) if href else url
 
 
@@ -223,40 +262,50 @@ def _thread_base(url: str) -> str:
     return re.sub(r"/page\d+/?$", "", url)
 
 
-def _page_numbers(doc: Selector, url: str) -> tuple[int, int]:
-    """(current page, last page) from "Page X of Y", vB5's page buttons or the URL."""
+def _page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int]:
+    """(current page, last page) from "Page X of Y", vB5's page buttons or the URL.
+
+    `html`: the page's text, when at hand: a pager whose class name is not in it is not
+    looked for."""
+    root = _tree(doc)
     # (tag-anchored XPath: class tests over every element of a big page are slow)
-    for text in doc.xpath("//td[contains(@class, 'vbmenu_control')]/text()"
-                          "|//a[contains(@class, 'popupctrl')]/text()").getall():
-        match = _PAGE_OF.search(text)
-        if match:
-            return int(match.group(1)), int(match.group(2))
-    buttons = doc.xpath("//a[contains(@class, 'js-pagenav-button')][@data-page]")
+    if html is None or "vbmenu_control" in html or "popupctrl" in html:
+        for text in xpath("//td[contains(@class, 'vbmenu_control')]/text()"
+                          "|//a[contains(@class, 'popupctrl')]/text()")(root):
+            match = _PAGE_OF.search(text)
+            if match:
+                return int(match.group(1)), int(match.group(2))
+    buttons = xpath("//a[contains(@class, 'js-pagenav-button')][@data-page]")(root) \
+        if html is None or "js-pagenav-button" in html else []
     if buttons:
-        current = doc.xpath("//a[contains(@class, 'js-pagenav-current-button')]/@data-page")\
-            .get()
+        current = xpath("//a[contains(@class, 'js-pagenav-current-button')]/@data-page")(root)
         pages = [int(b.attrib["data-page"]) for b in buttons
                  if b.attrib["data-page"].isdigit()]
-        page = int(current) if current and current.isdigit() else 1
+        page = int(current[0]) if current and current[0].isdigit() else 1
         return page, max([page, *pages])
     match = _PATH_PAGE.search(url)
     page = int(match.group(1)) if match else int(url_query_parameter(url, "page") or 1)
     return page, page
 
 
-def _next_url(doc: Selector, base: str) -> str | None:
-    href = doc.xpath("//a[@rel='next']/@href").get() or doc.xpath(
+def _next_url(doc: Any, base: str) -> str | None:
+    root = _tree(doc)
+    found = xpath("//a[@rel='next']/@href")(root) or xpath(
         "//a[contains(@class, 'js-pagenav-next-button')]"
-        "[not(contains(@class, 'h-hide-imp'))]/@href").get()
+        "[not(contains(@class, 'h-hide-imp'))]/@href")(root)
+    href = found[0] if found else None
     return urljoin(base, href) if href and href.strip() else None
 
 
-def breadcrumb_category(doc: Selector) -> str | None:
+def breadcrumb_category(doc: Any, html: str | None = None) -> str | None:
     """The forum the page is in: the last forum crumb (vB3 `span.navbar`, vB4 `li.navbit`,
-    vB5 `li.crumb`)."""
-    names = [squash(" ".join(a.xpath(".//text()").getall()))
-             for a in doc.xpath("//span[@class='navbar']/a|//li[contains(@class, 'navbit')]/a"
-                                "|//ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")]
+    vB5 `li.crumb`). `html`: the page's text, to skip the lookup on a page without crumbs."""
+    if html is not None and not any(mark in html for mark in ("navbar", "navbit",
+                                                               "breadcrumbs")):
+        return None
+    names = [squash(" ".join(xpath(".//text()")(a)))
+             for a in xpath("//span[@class='navbar']/a|//li[contains(@class, 'navbit')]/a"
+                            "|//ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")(_tree(doc))]
     names = [n for n in names if n and n.lower() not in ("home", "forum", "forums")]
     return names[-1] if names else None
 
@@ -266,16 +315,41 @@ def clean_body(fragment: str) -> str:
     """A post's HTML with vBulletin's wrappers undone: vB4's `blockquote.postcontent`
     becomes a div, every quote a `<blockquote>` without its "Quote:" / "Originally Posted
     by X" header, signatures and ads dropped."""
+    return _clean_body(fragment)[0]
+
+
+def post_body(element: Any) -> Post:
+    """A post's body element as a `Post` carrying its cleaned HTML and the tree to read its
+    text from (the page's own element when nothing is rewritten, else the rewritten one);
+    the id and other fields are the caller's to fill."""
+    html, rewritten, unwrapped = _clean_body(outer_html(element))
+    if rewritten is not None:
+        return Post(external_id="", body_html=html, body_node=rewritten, body_block=True)
+    return Post(external_id="", body_html=html, body_node=element, body_block=unwrapped)
+
+
+def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
+    """`clean_body`'s HTML; the rewritten tree (None when nothing was rewritten); whether
+    the vB4 `postcontent` wrapper was unwrapped."""
     wrapper = _POSTCONTENT.match(fragment)
-    if wrapper and fragment.rstrip().endswith("</blockquote>"):
+    unwrapped = bool(wrapper and fragment.rstrip().endswith("</blockquote>"))
+    if wrapper and unwrapped:
         fragment = "<div>" + fragment[wrapper.end():fragment.rstrip().rfind("</blockquote>")] \
             + "</div>"
     if not any(mark in fragment for mark in _REWRITE_MARKS):
-        return fragment  # nothing to undo (most posts): skip the second parse
+        return fragment, None, unwrapped  # nothing to undo (most posts): no second parse
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
-        return fragment
+        return fragment, None, unwrapped
+    _rewrite_quotes(root)
+    html = lxml_html.tostring(root, encoding="unicode")
+    return (html[len("<div>"):-len("</div>")] if html.startswith("<div>") else html), root, \
+        unwrapped
+
+
+def _rewrite_quotes(root: Any) -> None:
+    """Undo vBulletin's quote boxes, headers and signatures in `root` (in place)."""
     for el in root.xpath(".//blockquote[contains(concat(' ', normalize-space(@class), ' '),"
                          " ' postcontent ')]"):
         el.tag = "div"
@@ -306,8 +380,6 @@ def clean_body(fragment: str) -> str:
     for el in root.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), "
                          "' bbcode_postedby ') or contains(@class, 'post-signature')]"):
         el.drop_tree()
-    html = lxml_html.tostring(root, encoding="unicode")
-    return html[len("<div>"):-len("</div>")] if html.startswith("<div>") else html
 
 
 def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:
@@ -321,17 +393,17 @@ def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlEleme
         parent.replace(old, quote)
 
 
-def _score(block: Selector, doc: Selector | None = None, post_id: str = "") -> int | None:
+def _score(block: Any, root: Any | None = None, post_id: str = "") -> int | None:
     """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
     box after the post's table, so it is also looked up by id in the page."""
-    box = block.xpath(".//div[starts-with(@id, 'post_thanks_box_')]")
-    if not box and doc is not None and post_id:
-        box = doc.xpath(f"//div[@id='post_thanks_box_{post_id}']")
+    box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block)
+    if not box and root is not None and post_id:
+        box = xpath("//div[@id=$id]")(root, id=f"post_thanks_box_{post_id}")
     if not box:
-        box = block.css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")
+        box = css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")(block)
     if not box:
         return None
-    text = squash(" ".join(box.css("::text").getall()))
+    text = squash(" ".join(t for el in box for t in css("::text")(el)))
     if not text:
         return 0
     if re.search(r"The\s+Following\s+User\s+Says\s+Thank", text, re.IGNORECASE):
@@ -348,89 +420,112 @@ def _position(text: str | None) -> int | None:
 
 
 # -- thread pages ----------------------------------------------------------------------------
+_VB5_POSTS = "//li[@data-node-id][contains(@class, 'b-post')]"
+_VB34_POSTS = ("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
+               "[.//div[starts-with(@id, 'post_message_')]]")
+
+
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                       now: datetime | None = None) -> ThreadPage:
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
     doc = Selector(text=text)
+    root = doc.root
     refuse_login(doc, url, body=False)
-    base = _base(doc, url)
-    clock = BoardClock(board_zone(doc, tz), day_first(text), now)
-    vb5 = doc.xpath("//li[@data-node-id][contains(@class, 'b-post')]")
+    base = _base(root, url)
+    clock = BoardClock(board_zone(root, tz, text), day_first(text), now)
+    vb5 = xpath(_VB5_POSTS)(root)
     if vb5:
-        posts, ext, canonical = _vb5_posts(vb5, doc, base, clock)
-        title = squash(" ".join(doc.xpath("//h1[contains(@class, 'main-title')]/text()")
-                                .getall()[:1]))
+        posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
+        title = squash(" ".join(xpath("//h1[contains(@class, 'main-title')]/text()")(root)
+                                [:1]))
     else:
-        posts = _vb34_posts(doc, clock)
-        canonical = doc.xpath("//link[@rel='canonical']/@href").get()
-        ext = (thread_id_of(url) or (thread_id_of(urljoin(base, canonical)) if canonical
-                                     else None)
-               or doc.xpath("//input[@name='t' or @name='threadid']/@value").get())
-        title = squash(" ".join(doc.xpath("//span[contains(@class, 'threadtitle')]//text()")
-                                .getall())) or squash(
-            "".join(doc.xpath("//td[@class='navbar']/strong//text()").getall()))
+        posts = _vb34_posts(root, clock)
+        ext, canonical, title = _vb34_thread(root, url, base)
     if not posts:
         refuse_login(doc, url)
         raise ParseError("no posts on the thread page", reason="no_posts")
     if not ext or not str(ext).isdigit():
         raise ParseError("no thread id on the page")
     if not title:
-        title = squash((doc.xpath("//title/text()").get() or "").split(" - ")[0])
-    page, last_page = _page_numbers(doc, url)
-    results = _RESULTS.search(" ".join(doc.xpath(
-        "//div[contains(@class, 'postpagestats')]/text()|//a[contains(@title, 'esults')]/@title"
-        "|//span[contains(@title, 'esults')]/@title").getall()))
-    total = parse_count(results.group(1)) if results else None
+        title = squash((first_of(xpath("//title/text()")(root)) or "").split(" - ")[0])
+    page, last_page = _page_numbers(root, url, text)
+    total = _posts_total(root) if "postpagestats" in text or "esults" in text else None
     stable = (_thread_base(urljoin(base, canonical)) if canonical and vb5
               else thread_url(base_url, str(ext)))
     return ThreadPage(
         external_id=str(ext), url=stable, title=title, posts=posts,
-        category=breadcrumb_category(doc),
+        category=breadcrumb_category(root, text),
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
-        next_url=_next_url(doc, base) if page < last_page else None)
+        next_url=_next_url(root, base) if page < last_page else None)
 
 
-def _vb34_posts(doc: Selector, clock: BoardClock) -> list[Post]:
-    posts = []
-    blocks = doc.xpath("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
-                       "[.//div[starts-with(@id, 'post_message_')]]")
-    for index, block in enumerate(blocks):
-        post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
-        # (XPath, not CSS: a CSS query with the post id in it is translated anew per post)
-        message = block.xpath(f".//*[@id='post_message_{post_id}']")
-        if not post_id or not message:
-            raise ParseError(f"post {post_id or '?'} has no post_message")
-        inner = message.xpath(".//blockquote[contains(@class, 'postcontent')]")
-        body = clean_body(inner[0].get() if inner else message[0].get())
-        date = block.xpath(".//span[@class='date']")
-        if date:
-            when_text = " ".join(date[0].xpath(".//text()").getall())
-        else:  # vB3: the text after the status icon in the first header cell
-            cell = block.xpath(".//td[contains(@class, 'thead')]")
-            when_text = " ".join(cell[0].xpath("./text()").getall()) if cell else ""
-        author = squash(" ".join(block.xpath(
-            ".//a[contains(@class, 'bigusername')]//text()|.//div[contains(@class, "
-            "'username_container')]//a[contains(@class, 'username')]//text()").getall()[:1]))
-        if not author:
-            author = squash(" ".join(block.css(".username ::text").getall()[:1]))
-        count = block.xpath(".//a[contains(@class, 'postcounter')]/text()"
-                            "|.//a[starts-with(@id, 'postcount')]/strong/text()").get()
-        position = _position(count)
-        posts.append(Post(external_id=post_id, body_html=body,
-                          created_at=clock.read(when_text), author=author or None,
-                          score=_score(block, doc, post_id),
-                          position=position if position is not None else index))
-    return posts
+def first_of(found: list[Any]) -> Any | None:
+    """The first of a query's results, else None."""
+    return found[0] if found else None
 
 
-def _vb5_posts(blocks: SelectorList[Selector], doc: Selector, base: str, clock: BoardClock,
+def _vb34_thread(root: Any, url: str, base: str) -> tuple[str | None, str | None, str]:
+    """A vB3/vB4 page's thread id, canonical URL and title."""
+    canonical = first_of(xpath("//link[@rel='canonical']/@href")(root))
+    ext = (thread_id_of(url) or (thread_id_of(urljoin(base, canonical)) if canonical
+                                 else None)
+           or first_of(xpath("//input[@name='t' or @name='threadid']/@value")(root)))
+    title = squash(" ".join(xpath("//span[contains(@class, 'threadtitle')]//text()")(root))) \
+        or squash("".join(xpath("//td[@class='navbar']/strong//text()")(root)))
+    return ext, canonical, title
+
+
+def _posts_total(root: Any) -> int | None:
+    """The thread's post count from "Results 1 to 10 of 42", when the page shows it."""
+    results = _RESULTS.search(" ".join(xpath(
+        "//div[contains(@class, 'postpagestats')]/text()|//a[contains(@title, 'esults')]/@title"
+        "|//span[contains(@title, 'esults')]/@title")(root)))
+    return parse_count(results.group(1)) if results else None
+
+
+def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
+    return [_vb34_post(block, index, root, clock)
+            for index, block in enumerate(xpath(_VB34_POSTS)(root))]
+
+
+def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
+    post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
+    message = xpath(".//*[@id=$id]")(block, id=f"post_message_{post_id}")
+    if not post_id or not message:
+        raise ParseError(f"post {post_id or '?'} has no post_message")
+    inner = [quote for part in message
+             for quote in xpath(".//blockquote[contains(@class, 'postcontent')]")(part)]
+    post = post_body(inner[0] if inner else message[0])
+    date = xpath(".//span[@class='date']")(block)
+    if date:
+        when_text = " ".join(xpath(".//text()")(date[0]))
+    else:  # vB3: the text after the status icon in the first header cell
+        cell = xpath(".//td[contains(@class, 'thead')]")(block)
+        when_text = " ".join(xpath("./text()")(cell[0])) if cell else ""
+    author = squash(" ".join(xpath(
+        ".//a[contains(@class, 'bigusername')]//text()|.//div[contains(@class, "
+        "'username_container')]//a[contains(@class, 'username')]//text()")(block)[:1]))
+    if not author:
+        author = squash(" ".join(css(".username ::text")(block)[:1]))
+    count = first_of(xpath(".//a[contains(@class, 'postcounter')]/text()"
+                           "|.//a[starts-with(@id, 'postcount')]/strong/text()")(block))
+    position = _position(count)
+    post.external_id = post_id
+    post.created_at = clock.read(when_text)
+    post.author = author or None
+    post.score = _score(block, root, post_id)
+    post.position = position if position is not None else index
+    return post
+
+
+def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,
                ) -> tuple[list[Post], str | None, str | None]:
     posts = []
     starter = None
     for index, block in enumerate(blocks):
         node = block.attrib.get("data-node-id", "")
-        content = block.css(".js-post__content-text")
+        content = css(".js-post__content-text")(block)
         if not node.isdigit() or not content:
             raise ParseError(f"post {node or '?'} has no .js-post__content-text")
         if "b-post--first" in block.attrib.get("class", "") or "js-conversation-starter" in \
@@ -438,15 +533,16 @@ def _vb5_posts(blocks: SelectorList[Selector], doc: Selector, base: str, clock: 
             starter = starter or node
         created = from_epoch(block.attrib.get("data-node-publishdate"))
         if created is None:
-            created = clock.read(" ".join(block.css("time[itemprop=dateCreated]::text")
-                                          .getall()))
-        author = squash(" ".join(block.css("[itemprop=author] .author ::text").getall())) or \
-            squash(block.css("[itemprop=author] img::attr(alt)").get())
-        position = _position(block.css("a.b-post__count::text").get())
-        posts.append(Post(external_id=node, body_html=clean_body(content[0].get()),
-                          created_at=created, author=author or None, score=_score(block),
-                          position=position if position is not None else index))
-    canonical = doc.xpath("//link[@rel='canonical']/@href").get()
+            created = clock.read(" ".join(css("time[itemprop=dateCreated]::text")(block)))
+        author = squash(" ".join(css("[itemprop=author] .author ::text")(block))) or \
+            squash(first_of(css("[itemprop=author] img::attr(alt)")(block)))
+        position = _position(first_of(css("a.b-post__count::text")(block)))
+        post = post_body(content[0])
+        post.external_id, post.created_at, post.author = node, created, author or None
+        post.score = _score(block)
+        post.position = position if position is not None else index
+        posts.append(post)
+    canonical = first_of(xpath("//link[@rel='canonical']/@href")(root))
     ext = starter or (thread_id_of(urljoin(base, canonical)) if canonical else None)
     return posts, ext, canonical or base
 
@@ -458,16 +554,15 @@ def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     doc = Selector(text=text)
     refuse_login(doc, url, body=False)
     base = _base(doc, url)
-    clock = BoardClock(board_zone(doc, tz), day_first(text), now)
+    clock = BoardClock(board_zone(doc, tz, text), day_first(text), now)
     category = breadcrumb_category(doc)
     own = squash(" ".join(doc.css("h1 span.forumtitle ::text, h1.main-title::text, "
                                   "td.navbar strong ::text").getall()[:1]))
     category = own or category
     if doc.css("tr.topic-item"):
         entries = [_vb5_entry(row, base, clock, category) for row in doc.css("tr.topic-item")]
-    elif doc.css("li.threadbit"):
-        entries = [_vb4_entry(row, base, base_url, clock, category)
-                   for row in doc.css("li.threadbit")]
+    elif rows := css("li.threadbit")(doc.root):
+        entries = [_vb4_entry(row, base, base_url, clock, category) for row in rows]
     elif doc.css("[id^=threadbits_forum_]") or doc.css("a[id^=thread_title_]"):
         entries = [_vb3_entry(row, base, base_url, clock, category)
                    for row in doc.xpath("//tbody[starts-with(@id, 'threadbits_forum_')]/tr"
@@ -515,27 +610,31 @@ def _vb3_entry(row: Selector, base: str, base_url: str, clock: BoardClock,
                      category=category, author=author or None)
 
 
-def _vb4_entry(row: Selector, base: str, base_url: str, clock: BoardClock,
+def _vb4_entry(row: Any, base: str, base_url: str, clock: BoardClock,
                category: str | None) -> ListEntry:
-    link = _title_link(row)
+    links = css("a[id^=thread_title_], a.title, a.topic-title")(row)
+    if not links:
+        raise ParseError("a thread row without a title link")
+    link = links[0]
     ext = re.sub(r"\D", "", row.attrib.get("id", "")) or \
         thread_id_of(urljoin(base, link.attrib.get("href", "")))
     if not ext:
         raise ParseError("no thread id in a thread row")
-    stats = squash(" ".join(row.css("ul.threadstats li ::text").getall()))
+    stats = squash(" ".join(css("ul.threadstats li ::text")(row)))
     replies = re.search(r"Replies:?\s*([\d,.]+)", stats)
-    label = row.css(".threadmeta .author span.label")[:1] or row.css(".threadmeta .author")[:1]
-    started = squash(" ".join(label[0].xpath(
+    label = css(".threadmeta .author span.label")(row)[:1] or \
+        css(".threadmeta .author")(row)[:1]
+    started = squash(" ".join(xpath(
         "./a[contains(@class, 'username')]/following-sibling::node()"
-        "/descendant-or-self::text()").getall()) if label else "").lstrip(",").strip()
-    last_dd = row.css("dl.threadlastpost dd")
+        "/descendant-or-self::text()")(label[0])) if label else "").lstrip(",").strip()
+    last_dd = css("dl.threadlastpost dd")(row)
     last = None
     if last_dd:
-        last = clock.read_or_none(" ".join(last_dd[-1].xpath(
-            "./text()|./span[contains(@class, 'time')]/text()").getall()))
-    author = squash(" ".join(row.css(".threadmeta .author a.username ::text").getall()))
+        last = clock.read_or_none(" ".join(xpath(
+            "./text()|./span[contains(@class, 'time')]/text()")(last_dd[-1])))
+    author = squash(" ".join(css(".threadmeta .author a.username ::text")(row)))
     return ListEntry(external_id=ext, url=thread_url(base_url, ext),
-                     title=squash(" ".join(link.css("::text").getall())),
+                     title=squash(text_of(link)),
                      created_at=clock.read_or_none(started),
                      last_activity_at=last,
                      num_comments=parse_count(replies.group(1)) if replies else None,

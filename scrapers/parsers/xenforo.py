@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 from urllib.parse import urljoin
 
-from parsel import Selector, SelectorList
+from parsel import Selector
 
 from scrapers.parsers.common import (
     ListEntry,
@@ -30,6 +31,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
+from scrapers.parsers.tree import css, first, outer_html, text_of, xpath
 
 _THREAD_ID = re.compile(r"/threads/(?:[^/?#]*\.)?(\d+)(?:/|$|\?|#)")
 _OTHERS = re.compile(r"\band\s+([\d.,]+\s*[KkMm]?)\s+others?\s*$")
@@ -74,15 +76,11 @@ def reaction_count(text: str | None, names: int | None = None) -> int:
     return names + others
 
 
-def _time(sel: Selector | None) -> tuple[str | None, str | None]:
-    if sel is None:
-        return None, None
-    return sel.attrib.get("data-time"), sel.attrib.get("datetime")
-
-
-def time_of(sel: Selector | None) -> datetime | None:
+def time_of(node: Any | None) -> datetime | None:
     """A `time.u-dt` element's moment: `data-time` (epoch), else `datetime`."""
-    epoch, iso = _time(sel)
+    if node is None:
+        return None
+    epoch, iso = node.attrib.get("data-time"), node.attrib.get("datetime")
     if epoch and epoch.strip().lstrip("-").isdigit():
         return from_epoch(epoch)
     return from_iso(iso) if iso else None
@@ -106,37 +104,42 @@ def refuse_login(doc: Selector, url: str) -> None:
         raise ParseError("the forum asks to log in", reason="login_required")
 
 
-def _first(sel: Selector, query: str) -> Selector | None:
-    found = sel.css(query)
-    return found[0] if found else None
-
-
-def _current_and_last_page(doc: Selector, url: str) -> tuple[int, int]:
-    current = squash(doc.css(".pageNav-page--current a::text, .pageNav-page--current::text")
-                     .get())
-    page = int(current) if current.isdigit() else 0
-    if not page:
-        match = _PAGE.search(url)
-        page = int(match.group(1)) if match else 1
-    numbers = [int(t) for t in (squash(x) for x in doc.css(".pageNav-page a::text").getall())
+def _current_and_last_page(root: Any, text: str, url: str) -> tuple[int, int]:
+    """(current page, last page) from the page's `.pageNav`, else the URL (one page)."""
+    match = _PAGE.search(url)
+    url_page = int(match.group(1)) if match else 1
+    if "pageNav" not in text:  # a thread of one page: no pager to read
+        return url_page, url_page
+    current = squash(first_string(root, ".pageNav-page--current a::text, "
+                                        ".pageNav-page--current::text"))
+    page = int(current) if current.isdigit() else url_page
+    numbers = [int(t) for t in (squash(x) for x in css(".pageNav-page a::text")(root))
                if t.isdigit()]
     return page, max([page, *numbers])
 
 
-def _next_url(doc: Selector, url: str) -> str | None:
-    href = doc.css("a.pageNav-jump--next::attr(href)").get() or \
-        doc.css("link[rel=next]::attr(href)").get()
+def first_string(node: Any, query: str) -> str | None:
+    """The first string CSS `query` (`::text`, `::attr()`) finds under `node`."""
+    found = css(query)(node)
+    return found[0] if found else None
+
+
+def _next_url(root: Any, url: str) -> str | None:
+    href = first_string(root, "a.pageNav-jump--next::attr(href)") or \
+        first_string(root, "link[rel=next]::attr(href)")
     return urljoin(url, href) if href else None
 
 
-def breadcrumb_category(doc: Selector) -> str | None:
+def breadcrumb_category(root: Any, text: str | None = None) -> str | None:
     """The last breadcrumb (the forum the thread is in)."""
-    crumbs = doc.css("ul.p-breadcrumbs")
+    if text is not None and "p-breadcrumbs" not in text:
+        return None
+    crumbs = css("ul.p-breadcrumbs")(root)
     if not crumbs:
         return None
-    names = [squash(" ".join(li.css("[itemprop=name] ::text, [itemprop=name]::text").getall())
-                    or " ".join(li.css("a ::text").getall()))
-             for li in crumbs[0].css("li")]
+    names = [squash(text_of(li, "[itemprop=name] ::text, [itemprop=name]::text")
+                    or text_of(li, "a ::text"))
+             for li in css("li")(crumbs[0])]
     names = [n for n in names if n]
     return names[-1] if names else None
 
@@ -144,107 +147,124 @@ def breadcrumb_category(doc: Selector) -> str | None:
 def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
     """A XenForo 2 or 1 forum page: its threads and the next page's URL."""
     doc = Selector(text=text)
-    if doc.css("li.discussionListItem, ol.discussionListItems, .discussionList"):
+    root = doc.root
+    if css("li.discussionListItem, ol.discussionListItems, .discussionList")(root):
         return _xf1_forum_page(doc, url, tz)
-    rows = doc.css(".structItem--thread")
+    rows = css(".structItem--thread")(root)
     if not rows:
         refuse_login(doc, url)
-        if not doc.css(".structItemContainer, .block-body"):
+        if not css(".structItemContainer, .block-body")(root):
             raise ParseError("no thread list (structItem--thread) on the page")
-    forum = squash(doc.css("h1.p-title-value::text").get()) or None
-    entries = []
-    for row in rows:
-        link = row.css(".structItem-title a[data-tp-primary]") or \
-            row.css(".structItem-title a:not(.labelLink)")
-        if not link:
-            raise ParseError("a thread row without a title link")
-        href = urljoin(url, link[-1].attrib.get("href", ""))
-        ext = thread_id_of(href)
-        if ext is None:
-            raise ParseError(f"no thread id in {href!r}")
-        pairs: dict[str, str] = {}
-        for pair in row.css(".structItem-cell--meta dl"):
-            key = squash(" ".join(pair.css("dt ::text").getall())).lower()
-            pairs[key] = squash(" ".join(pair.css("dd ::text").getall()))
-        score_title = row.css(".structItem-cell--meta::attr(title)").get() or ""
-        score_match = _FIRST_SCORE.search(score_title)
-        entries.append(ListEntry(
-            external_id=ext, url=thread_base_url(href),
-            title=squash(" ".join(link[-1].css("::text").getall())),
-            created_at=time_of(_first(row, ".structItem-startDate time, "
-                                           ".structItem-minor time")),
-            last_activity_at=time_of(_first(row, ".structItem-cell--latest time")),
-            num_comments=parse_count(pairs.get("replies")),
-            score=parse_count(score_match.group(1)) if score_match else None,
-            category=forum, author=row.attrib.get("data-author"),
-        ))
-    return ListPage(entries, _next_url(doc, url))
+    forum = squash(first_string(root, "h1.p-title-value::text")) or None
+    entries = [_xf2_entry(row, url, forum) for row in rows]
+    return ListPage(entries, _next_url(root, url))
+
+
+def _xf2_entry(row: Any, url: str, forum: str | None) -> ListEntry:
+    """One `structItem--thread` row of a forum page."""
+    link = css(".structItem-title a[data-tp-primary]")(row) or \
+        css(".structItem-title a:not(.labelLink)")(row)
+    if not link:
+        raise ParseError("a thread row without a title link")
+    href = urljoin(url, link[-1].attrib.get("href", ""))
+    ext = thread_id_of(href)
+    if ext is None:
+        raise ParseError(f"no thread id in {href!r}")
+    pairs: dict[str, str] = {}
+    for pair in css(".structItem-cell--meta dl")(row):
+        key = squash(text_of(pair, "dt ::text")).lower()
+        pairs[key] = squash(text_of(pair, "dd ::text"))
+    score_match = _FIRST_SCORE.search(
+        first_string(row, ".structItem-cell--meta::attr(title)") or "")
+    return ListEntry(
+        external_id=ext, url=thread_base_url(href), title=squash(text_of(link[-1])),
+        created_at=time_of(first(row, ".structItem-startDate time, .structItem-minor time")),
+        last_activity_at=time_of(first(row, ".structItem-cell--latest time")),
+        num_comments=parse_count(pairs.get("replies")),
+        score=parse_count(score_match.group(1)) if score_match else None,
+        category=forum, author=row.attrib.get("data-author"))
+
+
+_ARTICLES = "//article[contains(@class, 'message--post')]"
+_XF1_POSTS = "//li[starts-with(@id, 'post-')][contains(@class, 'message')]"
+_TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
+              "contains(concat(' ', normalize-space(@class), ' '), ' titleBar ')]")
 
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
     doc = Selector(text=text)
-    articles = doc.xpath("//article[contains(@class, 'message--post')]")
+    root = doc.root
+    articles = xpath(_ARTICLES)(root)
     if not articles:
-        xf1 = doc.xpath("//li[starts-with(@id, 'post-')][contains(@class, 'message')]")
-        if xf1:
-            return _xf1_thread_page(doc, xf1, url, tz)
-    if not articles:
+        blocks = xpath(_XF1_POSTS)(root)
+        if blocks:
+            return _xf1_thread_page(root, text, blocks, url, tz)
         refuse_login(doc, url)
         raise ParseError("no posts (article.message--post) on the page")
-    key = doc.css("html::attr(data-content-key)").get() or ""
+    ext, canonical = _xf2_thread_id(root, url)
+    title = squash(text_of(root, "h1.p-title-value::text, "
+                                 "h1.p-title-value :not(.label)::text"))
+    if not title and not css("h1.p-title-value")(root):
+        raise ParseError("no thread title (h1.p-title-value)")
+    edits = "message-lastEdit" in text  # (most pages have no edited post: skip the lookups)
+    posts = [_xf2_post(art, position, edits) for position, art in enumerate(articles)]
+    page, last_page = _current_and_last_page(root, text, url)
+    return ThreadPage(
+        external_id=ext, url=thread_base_url(canonical or url), title=title, posts=posts,
+        category=breadcrumb_category(root, text),
+        score=posts[0].score if page == 1 else None,
+        page=page, last_page=last_page,
+        next_url=_next_url(root, url) if page < last_page else None,
+    )
+
+
+def _xf2_thread_id(root: Any, url: str) -> tuple[str, str | None]:
+    """The thread id (`data-content-key`, else the canonical URL's, else the URL's) and the
+    canonical URL."""
+    key = first_string(root, "html::attr(data-content-key)") or ""
     ext = key.removeprefix("thread-") if key.startswith("thread-") else None
-    canonical = doc.css("link[rel=canonical]::attr(href)").get()
+    canonical = first_string(root, "link[rel=canonical]::attr(href)")
     canonical = urljoin(url, canonical) if canonical else None
     ext = ext or thread_id_of(canonical or "") or thread_id_of(url)
     if not ext:
         raise ParseError("no thread id on the page")
-    title = squash(" ".join(doc.css("h1.p-title-value::text, "
-                                    "h1.p-title-value :not(.label)::text").getall()))
-    if not title and not doc.css("h1.p-title-value"):
-        raise ParseError("no thread title (h1.p-title-value)")
-    posts = []
-    for position, art in enumerate(articles):
-        content = art.attrib.get("data-content") or art.attrib.get("id") or ""
-        post_id = re.sub(r"\D", "", content)
-        if not post_id:
-            raise ParseError("a post without an id")
-        body = art.css(".message-body .bbWrapper").get() or art.css(".bbWrapper").get()
-        if body is None:
-            raise ParseError(f"post {post_id} has no body (.bbWrapper)")
-        bar = _first(art, ".reactionsBar-link")
-        score = 0
-        if bar is not None:
-            bdis = bar.css("bdi")
-            score = reaction_count(" ".join(bar.css("::text").getall()),
-                                   len(bdis) if bdis else None)
-        posts.append(Post(
-            external_id=post_id, body_html=body,
-            created_at=time_of(_first(art, ".message-attribution-main time.u-dt")
-                               or _first(art, "time.u-dt")),
-            edited_at=time_of(_first(art, ".message-lastEdit time")),
-            author=art.attrib.get("data-author"), score=score, position=position))
-    page, last_page = _current_and_last_page(doc, url)
-    base = thread_base_url(canonical or url)
-    return ThreadPage(
-        external_id=ext, url=base, title=title, posts=posts,
-        category=breadcrumb_category(doc),
-        score=posts[0].score if page == 1 else None,
-        page=page, last_page=last_page,
-        next_url=_next_url(doc, url) if page < last_page else None,
-    )
+    return ext, canonical
+
+
+def _xf2_post(art: Any, position: int, edits: bool = True) -> Post:
+    content = art.attrib.get("data-content") or art.attrib.get("id") or ""
+    post_id = re.sub(r"\D", "", content)
+    if not post_id:
+        raise ParseError("a post without an id")
+    body = first(art, ".message-body .bbWrapper")
+    if body is None:
+        body = first(art, ".bbWrapper")
+    if body is None:
+        raise ParseError(f"post {post_id} has no body (.bbWrapper)")
+    bar = first(art, ".reactionsBar-link")
+    score = 0
+    if bar is not None:
+        bdis = css("bdi")(bar)
+        score = reaction_count(text_of(bar), len(bdis) if bdis else None)
+    created = first(art, ".message-attribution-main time.u-dt")
+    return Post(
+        external_id=post_id, body_html=outer_html(body), body_node=body,
+        created_at=time_of(created if created is not None else first(art, "time.u-dt")),
+        edited_at=time_of(first(art, ".message-lastEdit time")) if edits else None,
+        author=art.attrib.get("data-author"), score=score, position=position)
 
 
 # -- XenForo 1 --------------------------------------------------------------------------------
-def xf1_time(sel: Selector | None, tz: tzinfo) -> datetime | None:
+def xf1_time(node: Any | None, tz: tzinfo) -> datetime | None:
     """An XF1 `.DateTime`: `abbr[data-time]` (epoch), else the `title` (or text) of a
     `span.DateTime` ("Oct 30, 2014 at 10:48 PM") read in zone `tz`."""
-    if sel is None:
+    if node is None:
         return None
-    epoch = sel.attrib.get("data-time")
+    epoch = node.attrib.get("data-time")
     if epoch and epoch.strip().isdigit():
         return from_epoch(epoch)
-    text = squash(sel.attrib.get("title") or " ".join(sel.css("::text").getall()))
+    text = squash(node.attrib.get("title") or text_of(node))
     for fmt in _XF1_FORMATS:
         try:
             return datetime.strptime(text, fmt).replace(tzinfo=tz).astimezone(UTC)
@@ -253,122 +273,141 @@ def xf1_time(sel: Selector | None, tz: tzinfo) -> datetime | None:
     return None
 
 
-def _xf1_base(doc: Selector, url: str) -> str:
-    href = doc.css("base::attr(href)").get()
+def _xf1_base(root: Any, url: str) -> str:
+    href = first_string(root, "base::attr(href)")
     return urljoin(url, href) if href else url
 
 
-def _xf1_pages(doc: Selector, url: str) -> tuple[int, int, str | None]:
+def _xf1_pages(root: Any, url: str, text: str | None = None) -> tuple[int, int, str | None]:
     """(current page, last page, next URL) from `div.PageNav` (no PageNav: one page)."""
-    base = _xf1_base(doc, url)
-    nav = doc.css("div.PageNav")
+    nav = css("div.PageNav")(root) if text is None or "PageNav" in text else []
     if not nav:
         match = _PAGE.search(url)
         page = int(match.group(1)) if match else 1
         return page, page, None
+    base = _xf1_base(root, url)
     page = int(nav[0].attrib.get("data-page") or 1)
     last = int(nav[0].attrib.get("data-last") or page)
-    href = doc.css("link[rel=next]::attr(href)").get()
+    href = first_string(root, "link[rel=next]::attr(href)")
     if not href:
-        for link in nav[0].css("nav a.text"):
-            if "next" in squash(" ".join(link.css("::text").getall())).lower():
+        for link in css("nav a.text")(nav[0]):
+            if "next" in squash(text_of(link)).lower():
                 href = link.attrib.get("href")
     return page, last, urljoin(base, href) if href and page < last else None
 
 
-def xf1_likes(block: Selector) -> int:
+def xf1_likes(block: Any) -> int:
     """Likes under an XF1 post: `.LikeText` ("A, B and 3 others like this.") or a rating
     summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown."""
-    like_text = block.xpath(".//span[contains(@class, 'LikeText')]")
+    like_text = xpath(".//span[contains(@class, 'LikeText')]")(block)
     if like_text:
-        text = squash(" ".join(like_text[0].css("::text").getall()))
+        text = squash(text_of(like_text[0]))
         text = re.sub(r"\s*likes? this\.?$", "", text)
-        names = like_text[0].xpath(".//a[contains(@class, 'username')]")
+        names = xpath(".//a[contains(@class, 'username')]")(like_text[0])
         return reaction_count(text, len(names) if names else None)
-    ratings = block.xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
-                          "|.//*[contains(@class, 'ratingsSummary')]//li")
+    ratings = xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
+                    "|.//*[contains(@class, 'ratingsSummary')]//li")(block)
     total = 0
     for rating in ratings:
-        match = _RATING.search(squash(" ".join(rating.css("::text").getall())))
+        match = _RATING.search(squash(text_of(rating)))
         total += parse_count(match.group(1)) or 0 if match else 0
     return total
 
 
-def _xf1_body(block: Selector) -> str | None:
-    text = block.xpath(".//blockquote[contains(@class, 'messageText')]")
-    if not text:
+def _xf1_body(block: Any) -> tuple[str, Any] | None:
+    """The post's HTML (its `blockquote.messageText` as a `<div>`, the end marker dropped)
+    and its element (marker dropped from the tree too), or None."""
+    found = xpath(".//blockquote[contains(@class, 'messageText')]")(block)
+    if not found:
         return None
-    html = text[0].get()
+    html = outer_html(found[0])
     # The post itself is a <blockquote>: keep its inside, or the whole post reads as a quote.
     html = re.sub(r"^<blockquote[^>]*>", "<div>", html, count=1)
     html = re.sub(r"</blockquote>\s*$", "</div>", html, count=1)
-    return re.sub(r'<div class="messageTextEndMarker">.*?</div>', "", html, flags=re.S)
+    if 'class="messageTextEndMarker"' in html:
+        html = re.sub(r'<div class="messageTextEndMarker">.*?</div>', "", html, flags=re.S)
+        for marker in xpath(".//div[@class='messageTextEndMarker']")(found[0]):
+            marker.drop_tree()
+    return html, found[0]
 
 
-def _xf1_thread_page(doc: Selector, blocks: SelectorList[Selector], url: str,
+def _xf1_post(block: Any, index: int, tz: tzinfo) -> Post:
+    post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
+    body = _xf1_body(block)
+    if not post_id or body is None:
+        raise ParseError(f"post {post_id or '?'} has no body (blockquote.messageText)")
+    numbers = xpath(".//a[contains(@class, 'postNumber')]/text()")(block)
+    number = re.sub(r"\D", "", numbers[0] if numbers else "")
+    meta = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)(block)
+    edit = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)(block)
+    return Post(
+        external_id=post_id, body_html=body[0], body_node=body[1], body_block=True,
+        created_at=xf1_time(meta[0] if meta else None, tz),
+        edited_at=xf1_time(edit[0] if edit else None, tz),
+        author=block.attrib.get("data-author"), score=xf1_likes(block),
+        position=int(number) - 1 if number else index)
+
+
+def _xf1_category(root: Any, text: str) -> str | None:
+    if "breadcrumb" not in text:
+        return None
+    crumbs = [squash(text_of(c))
+              for c in css(".breadcrumb .crumbs a.crumb [itemprop=title], "
+                           ".breadcrumb .crumbs a.crumb span")(root)]
+    crumbs = [c for c in crumbs if c]
+    return crumbs[-1] if crumbs else None
+
+
+def _xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
                      tz: tzinfo) -> ThreadPage:
-    base = _xf1_base(doc, url)
-    canonical = doc.css("link[rel=canonical]::attr(href)").get()
+    base = _xf1_base(root, url)
+    canonical = first_string(root, "link[rel=canonical]::attr(href)")
     canonical = urljoin(base, canonical) if canonical else None
     ext = thread_id_of(canonical or "") or thread_id_of(url)
     if not ext:
         raise ParseError("no thread id on the page")
-    title = squash(" ".join(doc.css(".titleBar h1 ::text").getall()))
-    if not title and not doc.css(".titleBar h1"):
+    # (`.titleBar h1 ::text` as XPath anchored on the h1: the same nodes, without a class
+    # test on every element of the page)
+    title = squash(" ".join(xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")(root)))
+    if not title and not xpath(f"//h1[ancestor::*{_TITLE_BAR}]")(root):
         raise ParseError("no thread title (.titleBar h1)")
-    posts = []
-    for index, block in enumerate(blocks):
-        post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
-        body = _xf1_body(block)
-        if not post_id or body is None:
-            raise ParseError(f"post {post_id or '?'} has no body (blockquote.messageText)")
-        number = re.sub(r"\D", "", block.xpath(
-            ".//a[contains(@class, 'postNumber')]/text()").get() or "")
-        meta = block.xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)
-        edit = block.xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)
-        posts.append(Post(
-            external_id=post_id, body_html=body,
-            created_at=xf1_time(meta[0] if meta else None, tz),
-            edited_at=xf1_time(edit[0] if edit else None, tz),
-            author=block.attrib.get("data-author"), score=xf1_likes(block),
-            position=int(number) - 1 if number else index))
-    page, last_page, next_url = _xf1_pages(doc, url)
-    crumbs = [squash(" ".join(c.css("::text").getall()))
-              for c in doc.css(".breadcrumb .crumbs a.crumb [itemprop=title], "
-                               ".breadcrumb .crumbs a.crumb span")]
-    crumbs = [c for c in crumbs if c]
+    posts = [_xf1_post(block, index, tz) for index, block in enumerate(blocks)]
+    page, last_page, next_url = _xf1_pages(root, url, text)
     return ThreadPage(
         external_id=ext, url=thread_base_url(canonical or url), title=title, posts=posts,
-        category=crumbs[-1] if crumbs else None,
+        category=_xf1_category(root, text),
         score=posts[0].score if page == 1 and posts else None,
         page=page, last_page=last_page, next_url=next_url)
 
 
 def _xf1_forum_page(doc: Selector, url: str, tz: tzinfo) -> ListPage:
-    base = _xf1_base(doc, url)
-    forum = squash(" ".join(doc.css(".titleBar h1 ::text").getall())) or None
-    entries = []
-    for row in doc.css("li.discussionListItem"):
-        link = row.css("h3.title a[href*='threads/']") or row.css("h3.title a")
-        if not link:
-            raise ParseError("a thread row without a title link")
-        href = urljoin(base, link[-1].attrib.get("href", ""))
-        ext = re.sub(r"\D", "", row.attrib.get("id", "")) or thread_id_of(href)
-        if not ext:
-            raise ParseError(f"no thread id in {href!r}")
-        pairs: dict[str, str] = {}
-        for pair in row.css(".stats dl"):
-            key = squash(" ".join(pair.css("dt ::text").getall())).rstrip(":").lower()
-            pairs[key] = squash(" ".join(pair.css("dd ::text").getall()))
-        likes = _XF1_FIRST_LIKES.search(row.css(".stats::attr(title)").get() or "")
-        entries.append(ListEntry(
-            external_id=ext, url=thread_base_url(href),
-            title=squash(" ".join(link[-1].css("::text").getall())),
-            created_at=xf1_time(_first(row, ".posterDate .DateTime, .startDate .DateTime"), tz),
-            last_activity_at=xf1_time(_first(row, ".lastPost .DateTime"), tz),
-            num_comments=parse_count(pairs.get("replies")),
-            score=parse_count(likes.group(1)) if likes else None,
-            category=forum, author=row.attrib.get("data-author")))
-    if not entries and not doc.css("ol.discussionListItems, .discussionList"):
+    root = doc.root
+    base = _xf1_base(root, url)
+    forum = squash(text_of(root, ".titleBar h1 ::text")) or None
+    entries = [_xf1_entry(row, base, forum, tz) for row in css("li.discussionListItem")(root)]
+    if not entries and not css("ol.discussionListItems, .discussionList")(root):
         raise ParseError("no thread list (li.discussionListItem) on the page")
-    return ListPage(entries, _xf1_pages(doc, url)[2])
+    return ListPage(entries, _xf1_pages(root, url)[2])
+
+
+def _xf1_entry(row: Any, base: str, forum: str | None, tz: tzinfo) -> ListEntry:
+    """One `li.discussionListItem` row of an XF1 forum page."""
+    link = css("h3.title a[href*='threads/']")(row) or css("h3.title a")(row)
+    if not link:
+        raise ParseError("a thread row without a title link")
+    href = urljoin(base, link[-1].attrib.get("href", ""))
+    ext = re.sub(r"\D", "", row.attrib.get("id", "")) or thread_id_of(href)
+    if not ext:
+        raise ParseError(f"no thread id in {href!r}")
+    pairs: dict[str, str] = {}
+    for pair in css(".stats dl")(row):
+        key = squash(text_of(pair, "dt ::text")).rstrip(":").lower()
+        pairs[key] = squash(text_of(pair, "dd ::text"))
+    likes = _XF1_FIRST_LIKES.search(first_string(row, ".stats::attr(title)") or "")
+    return ListEntry(
+        external_id=ext, url=thread_base_url(href), title=squash(text_of(link[-1])),
+        created_at=xf1_time(first(row, ".posterDate .DateTime, .startDate .DateTime"), tz),
+        last_activity_at=xf1_time(first(row, ".lastPost .DateTime"), tz),
+        num_comments=parse_count(pairs.get("replies")),
+        score=parse_count(likes.group(1)) if likes else None,
+        category=forum, author=row.attrib.get("data-author"))

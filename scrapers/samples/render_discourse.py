@@ -73,17 +73,24 @@ def _discourse_topic_row(thread: Thread, category_id: int, views: int) -> dict[s
 
 def write(writer: Writer, threads: list[Thread], rng: random.Random) -> None:
     """/latest.json pages, /t/<id>.json topics, /categories.json and /site.json."""
-    from scrapers.samples.generate import iso_z
-
-    prefix = layout.PREFIX["discourse"]
-    ordered = sorted(threads, key=lambda t: t.last_activity, reverse=True)
-    size = layout.DISCOURSE_PAGE_SIZE
     users = sorted({t.author for t in threads} | {r.author for t in threads
                                                   for r in t.replies})
     user_rows = [{"id": user_id(u), "username": u, "name": u.replace("_", " ").title(),
                   "avatar_template": f"/letter_avatar_proxy/v4/letter/{u[0]}/b19c9b/{{size}}"
                                      ".png", "trust_level": 1} for u in users]
     views = {t.id: rng.randint(40, 4000) for t in threads}
+    _write_latest(writer, threads, user_rows, views)
+    for thread in threads:
+        _write_topic(writer, thread, views[thread.id], rng)
+    _write_categories(writer, threads)
+
+
+def _write_latest(writer: Writer, threads: list[Thread], user_rows: list[dict[str, Any]],
+                  views: dict[int, int]) -> None:
+    """The /latest.json pages, most recently active first (page 0 also as no `page`)."""
+    prefix = layout.PREFIX["discourse"]
+    ordered = sorted(threads, key=lambda t: t.last_activity, reverse=True)
+    size = layout.DISCOURSE_PAGE_SIZE
     pages = list(range(0, len(ordered), size))
     for page, start in enumerate(pages):
         chunk = ordered[start:start + size]
@@ -101,43 +108,54 @@ def write(writer: Writer, threads: list[Thread], rng: random.Random) -> None:
             queries.append({"page": None})
         for query in queries:
             writer.route(f"{prefix}/latest.json", rel, JSON, query=query)
-    for thread in threads:
-        posts = [_discourse_post(thread, n, rng) for n in range(1, 2 + len(thread.replies))]
-        category_id = layout.DISCOURSE_CATEGORIES[thread.category][0]
-        topic = {
-            "post_stream": {"posts": posts, "stream": [p["id"] for p in posts]},
-            "timeline_lookup": [[1, 0]], "suggested_topics": [], "tags": [],
-            "tags_descriptions": {}, "id": thread.id, "title": thread.title,
-            "fancy_title": esc(thread.title), "posts_count": len(posts),
-            "created_at": iso_z(thread.created), "views": views[thread.id],
-            "reply_count": len(thread.replies),
-            "like_count": thread.score + sum(r.score for r in thread.replies),
-            "last_posted_at": iso_z(thread.last_activity), "visible": True,
-            "closed": False, "archived": False, "has_summary": False,
-            "archetype": "regular", "slug": thread.slug, "category_id": category_id,
-            "word_count": sum(len(p["cooked"].split()) for p in posts), "deleted_at": None,
-            "user_id": user_id(thread.author), "featured_link": None,
-            "pinned_globally": False, "pinned_at": None, "pinned_until": None,
-            "image_url": None, "slow_mode_seconds": 0, "draft": None,
-            "draft_key": f"topic_{thread.id}", "draft_sequence": None, "unpinned": None,
-            "pinned": False, "current_post_number": 1, "highest_post_number": len(posts),
-            "deleted_by": None, "actions_summary": [], "chunk_size": 20,
-            "bookmarked": False, "bookmarks": [], "topic_timer": None,
-            "message_bus_last_id": 0, "participant_count": len({p["username"]
-                                                                for p in posts}),
-            "show_read_indicator": False, "thumbnails": None,
-            "details": {"can_edit": False, "notification_level": 1,
-                        "participants": [], "created_by": {
-                            "id": user_id(thread.author), "username": thread.author,
-                            "name": thread.author, "avatar_template": ""},
-                        "last_poster": {"id": user_id(posts[-1]["username"]),
-                                        "username": posts[-1]["username"],
-                                        "name": posts[-1]["username"],
-                                        "avatar_template": ""}},
-        }
-        rel = writer.json(f"discourse/t/{thread.id}.json", topic)
-        for path in (f"{prefix}/t/{thread.id}.json", f"{prefix}/t/{thread.slug}/{thread.id}.json"):
-            writer.route(path, rel, JSON)
+
+
+def _write_topic(writer: Writer, thread: Thread, views: int, rng: random.Random) -> None:
+    """One /t/<id>.json topic, routed with and without its slug."""
+    from scrapers.samples.generate import iso_z
+
+    prefix = layout.PREFIX["discourse"]
+    posts = [_discourse_post(thread, n, rng) for n in range(1, 2 + len(thread.replies))]
+    category_id = layout.DISCOURSE_CATEGORIES[thread.category][0]
+    topic = {
+        "post_stream": {"posts": posts, "stream": [p["id"] for p in posts]},
+        "timeline_lookup": [[1, 0]], "suggested_topics": [], "tags": [],
+        "tags_descriptions": {}, "id": thread.id, "title": thread.title,
+        "fancy_title": esc(thread.title), "posts_count": len(posts),
+        "created_at": iso_z(thread.created), "views": views,
+        "reply_count": len(thread.replies),
+        "like_count": thread.score + sum(r.score for r in thread.replies),
+        "last_posted_at": iso_z(thread.last_activity), "visible": True,
+        "closed": False, "archived": False, "has_summary": False,
+        "archetype": "regular", "slug": thread.slug, "category_id": category_id,
+        "word_count": sum(len(p["cooked"].split()) for p in posts), "deleted_at": None,
+        "user_id": user_id(thread.author), "featured_link": None,
+        "pinned_globally": False, "pinned_at": None, "pinned_until": None,
+        "image_url": None, "slow_mode_seconds": 0, "draft": None,
+        "draft_key": f"topic_{thread.id}", "draft_sequence": None, "unpinned": None,
+        "pinned": False, "current_post_number": 1, "highest_post_number": len(posts),
+        "deleted_by": None, "actions_summary": [], "chunk_size": 20,
+        "bookmarked": False, "bookmarks": [], "topic_timer": None,
+        "message_bus_last_id": 0, "participant_count": len({p["username"]
+                                                            for p in posts}),
+        "show_read_indicator": False, "thumbnails": None,
+        "details": {"can_edit": False, "notification_level": 1,
+                    "participants": [], "created_by": {
+                        "id": user_id(thread.author), "username": thread.author,
+                        "name": thread.author, "avatar_template": ""},
+                    "last_poster": {"id": user_id(posts[-1]["username"]),
+                                    "username": posts[-1]["username"],
+                                    "name": posts[-1]["username"],
+                                    "avatar_template": ""}},
+    }
+    rel = writer.json(f"discourse/t/{thread.id}.json", topic)
+    for path in (f"{prefix}/t/{thread.id}.json", f"{prefix}/t/{thread.slug}/{thread.id}.json"):
+        writer.route(path, rel, JSON)
+
+
+def _write_categories(writer: Writer, threads: list[Thread]) -> None:
+    """/categories.json and /site.json."""
+    prefix = layout.PREFIX["discourse"]
     categories = [{"id": cid, "name": name, "color": "0088CC", "text_color": "FFFFFF",
                    "slug": slug, "topic_count": sum(1 for t in threads if t.category == name),
                    "post_count": sum(1 + len(t.replies) for t in threads

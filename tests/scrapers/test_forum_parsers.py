@@ -299,3 +299,16 @@ def test_phpbb_malformed_page_raises() -> None:
         phpbb.parse_viewtopic("<html><body><h2>x</h2></body></html>",
                               "https://b.example/viewtopic.php?t=1", "https://b.example",
                               UTC_ZONE)
+
+
+@pytest.mark.parametrize(("base", "relative", "expected"), [
+    ("https://d.example", "/latest?page=1", "https://d.example/latest.json?page=1"),
+    ("https://d.example/forum/", "/forum/latest?page=1",
+     "https://d.example/forum/latest.json?page=1"),
+    ("https://d.example/forum", "/c/hair/5?page=2", "https://d.example/forum/c/hair/5.json?page=2"),
+    ("https://d.example/forum", "/forumx/latest", "https://d.example/forum/forumx/latest.json"),
+    ("https://d.example/forum", "https://d.example/forum/latest.json?page=3",
+     "https://d.example/forum/latest.json?page=3"),
+])
+def test_discourse_json_url_keeps_one_subfolder(base: str, relative: str, expected: str) -> None:
+    assert discourse.json_url(base, relative) == expected

@@ -102,3 +102,31 @@ def test_a_phpbb_post_quoting_a_footer_does_not_set_the_page_zone() -> None:
             "<div class='footer'>All times are UTC - 5 hours</div></body></html>")
     zone = phpbb.board_zone(Selector(text=page), UTC)
     assert zone.utcoffset(None).total_seconds() == -5 * 3600  # type: ignore[union-attr]
+
+
+def test_links_off_the_board_are_counted_not_lost(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.spiders.xenforo import XenforoSpider
+
+    config = tmp_path / "hairlink.toml"
+    config.write_text('[database]\nurl = "sqlite:///%s"\n[[sources]]\nname = "xf"\n'
+                      'kind = "xenforo"\nbase_url = "https://b.example"\nforums = ["hair.1"]\n'
+                      % (tmp_path / "x.db"), encoding="utf-8")
+    crawler = get_crawler(XenforoSpider)
+    spider = XenforoSpider.from_crawler(crawler, source="xf", config=str(config), full=1)
+    crawler.spider = spider
+    rows = "".join(
+        f'<div class="structItem structItem--thread"><div class="structItem-title"><a '
+        f'data-tp-primary="on" href="https://{host}/threads/t.{n}/">T{n}</a></div></div>'
+        for n, host in ((1, "b.example"), (2, "elsewhere.example"), (3, "www.b.example")))
+    page = (f'<html><body><div class="structItemContainer">{rows}</div><a class="pageNav-jump '
+            f'pageNav-jump--next" href="https://elsewhere.example/forums/hair.1/page-2">Next'
+            f'</a></body></html>')
+    response = HtmlResponse("https://b.example/forums/hair.1/", body=page.encode(),
+                            encoding="utf-8")
+    urls = [r.url for r in spider.parse_list(response)]
+    assert urls == ["https://b.example/threads/t.1/", "https://www.b.example/threads/t.3/"]
+    assert crawler.stats.get_value("hairlink/dropped/offsite") == 1
+    assert crawler.stats.get_value("hairlink/dropped/list_page_offsite") == 1

@@ -1,0 +1,44 @@
+"""Queries on the lxml tree of a page, compiled once: what the page parsers use instead of
+parsel's per-call `css()` / `xpath()` (each call translates or looks up its query and wraps
+every match in a Selector; the compiled query gives the same nodes, in the same order, as
+plain lxml elements and strings).
+
+    css(".bbWrapper")(element) == [s.root for s in Selector(root=element).css(".bbWrapper")]
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from lxml import etree
+from parsel.csstranslator import css2xpath
+
+
+@cache
+def css(query: str) -> etree.XPath:
+    """A CSS query (parsel's pseudo-elements `::text` and `::attr(name)` included) compiled
+    to an XPath that returns plain strings."""
+    return etree.XPath(css2xpath(query), smart_strings=False)
+
+
+@cache
+def xpath(query: str) -> etree.XPath:
+    """An XPath query, compiled; text and attribute results are plain strings."""
+    return etree.XPath(query, smart_strings=False)
+
+
+def first(node: Any, query: str) -> Any | None:
+    """The first match of CSS `query` under (and including) `node`, else None."""
+    found = css(query)(node)
+    return found[0] if found else None
+
+
+def text_of(node: Any, query: str = "::text") -> str:
+    """The texts CSS `query` finds under `node`, joined with spaces."""
+    return " ".join(css(query)(node))
+
+
+def outer_html(node: Any) -> str:
+    """The element serialised as HTML, without its tail (parsel's `Selector.get()`)."""
+    return etree.tostring(node, method="html", encoding="unicode", with_tail=False)

@@ -1,0 +1,120 @@
+"""One HTML-to-text walk: a post body cleaned on the page tree the parser holds
+(`Post.text`, what the forum spiders store) gives exactly the text of its serialised HTML
+(`html_to_text(body_html)`, what the clean pipeline gives any other item), on our fixtures,
+the recorded real pages and the generated benchmark boards; and the walk's rules hold on
+malformed HTML."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from scrapers.items import ReplyItem, ThreadItem
+from scrapers.parsers import phpbb, vbulletin, xenforo
+from scrapers.parsers.common import Post, ThreadPage
+from scrapers.pipelines.clean import CleanPipeline
+from scrapers.text import html_to_text
+from tests.conftest import REALDATA
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+MESSY = [
+    ("<p>fin 1mg <b>and <i>minox</b> 5%</i> unclosed", "fin 1mg and minox 5% unclosed"),
+    ("<blockquote><p>quoted <blockquote>nested</blockquote></p>reply</blockquote>after",
+     "> quoted\n>\n> > nested\n> reply\nafter"),
+    ('<p>see <a href="https://doi.org/10.1111/jdv.1">the study</a>, and <a href="/t/5">'
+     "relative</a> &amp; <a>no href</a></p>",
+     "see the study (https://doi.org/10.1111/jdv.1), and relative "
+     "(https://forum.example/t/5) & no href"),
+    ("<div><script>alert(1)</script><style>p{}</style>text&nbsp;&hellip; &#x1F600;</div>",
+     "text \u2026 \U0001F600"),
+    ("<ul><li>one<li>two</ul><table><tr><td>a<td>b</table><br><br/>end",
+     "one\n\ntwo\n\nab\n\nend"),
+    ('<a href="javascript:alert(1)">x</a> <img src="x.png" alt="pic"> <pre>  code\n  kept</pre>',
+     "x pic\ncode kept"),
+    ("plain text with no tags at all", "plain text with no tags at all"),
+    ("", ""),
+    (" \n ", ""),
+    ("<!-- only a comment -->", ""),
+    ("<?xml version='1.0' encoding='utf-8'?><p>x</p>", "x"),
+]
+
+
+def _generated() -> Iterator[tuple[str, str, str]]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import crawl  # benchmarks/crawl.py: the generated boards
+    finally:
+        sys.path.pop(0)
+    for engine, pages in (("xenforo", crawl.xenforo_pages(4)),
+                          ("xenforo", crawl.xenforo1_pages(4)),
+                          ("vbulletin", crawl.vbulletin_pages(4))):
+        for target, body in pages.items():
+            if "/threads/" in target or "showthread" in target:
+                yield engine, f"generated{target}", vbulletin.decode_page(body)
+
+
+def thread_pages() -> Iterator[tuple[str, str, str]]:
+    """(engine, name, page text) of every thread page we hold."""
+    files = [("xenforo", p) for p in sorted((FIXTURES / "xenforo").glob("thread_*.html"))]
+    files += [("vbulletin", p) for p in sorted((FIXTURES / "vbulletin").glob("showthread_*"))]
+    files += [("phpbb", p) for p in sorted((FIXTURES / "phpbb").glob("viewtopic_*.html"))]
+    if REALDATA.exists():
+        for engine in ("xenforo", "vbulletin", "phpbb"):
+            files += [(engine, p) for p in sorted((REALDATA / engine).glob("*.html"))]
+    for engine, path in files:
+        yield engine, path.name, vbulletin.decode_page(path.read_bytes())
+    yield from _generated()
+
+
+def parse(engine: str, text: str) -> ThreadPage:
+    if engine == "xenforo":
+        return xenforo.parse_thread_page(text, "https://xf.example/threads/x.1/")
+    if engine == "vbulletin":
+        return vbulletin.parse_thread_page(text, "https://vb.example/showthread.php?t=1",
+                                           "https://vb.example", now=NOW)
+    return phpbb.parse_viewtopic(text, "https://bb.example/viewtopic.php?t=1",
+                                 "https://bb.example", UTC)
+
+
+PAGES = list(thread_pages())
+
+
+def test_there_is_something_to_compare() -> None:
+    assert len(PAGES) >= 15
+    assert sum(len(parse(engine, text).posts) for engine, _, text in PAGES) > 100
+
+
+@pytest.mark.parametrize(("engine", "name", "text"), PAGES, ids=[n for _, n, _ in PAGES])
+def test_text_on_the_tree_is_the_text_of_the_html(engine: str, name: str, text: str) -> None:
+    page = parse(engine, text)
+    assert page.posts
+    for post in page.posts:
+        assert post.body_node is not None  # the parser kept the tree: no second parse
+        assert post.text(page.url) == html_to_text(post.body_html, page.url), post.external_id
+
+
+def test_a_post_without_its_tree_is_cleaned_from_its_html() -> None:
+    post = Post(external_id="1", body_html='<p>see <a href="/t/5">this</a></p>')
+    assert post.text("https://f.example/t/1") == "see this (https://f.example/t/5)"
+
+
+@pytest.mark.parametrize(("html", "text"), MESSY)
+def test_walk_rules_on_malformed_html(html: str, text: str) -> None:
+    assert html_to_text(html, "https://forum.example/threads/x.1/") == text
+
+
+def test_pipeline_cleans_html_and_tidies_text() -> None:
+    item = ThreadItem(source="s", external_id="1", url="https://f.example/t/1",
+                      title="  a   title ", created_at=NOW,
+                      body_html="<p>x  <a href='/u'>y</a></p>",
+                      replies=[ReplyItem(external_id="2", body="  already\n\n\n\ntext  ")])
+    CleanPipeline().process_item(item)
+    assert (item.title, item.body, item.body_html) == ("a title", "x y (https://f.example/u)",
+                                                         None)
+    assert item.replies[0].body == "already\n\ntext"
