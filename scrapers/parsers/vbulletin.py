@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import urljoin
 
+from bs4.dammit import EncodingDetector
 from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
@@ -80,11 +81,13 @@ LOGIN_MARKERS = ("you are not logged in", "you do not have permission to access 
 # -- text and time ---------------------------------------------------------------------------
 def decode_page(body: bytes, declared: str | None = None) -> str:
     """Page bytes as text. vBulletin 3 pages declare ISO-8859-1 but hold Windows-1252 bytes
-    (curly quotes 0x93/0x94): Latin-1 and ASCII are read as cp1252, as browsers do."""
+    (curly quotes 0x93/0x94): Latin-1 and ASCII are read as cp1252, as browsers do. Without
+    a `declared` (HTTP header) charset, the page's own <meta>/XML declaration is read with
+    BeautifulSoup's EncodingDetector."""
     charset = (declared or "").strip().lower()
     if not charset:
-        found = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", body[:4096])
-        charset = found.group(1).decode("ascii").lower() if found else "utf-8"
+        found = EncodingDetector.find_declared_encoding(body[:4096], is_html=True)
+        charset = (found or "utf-8").lower()
     if charset in ("iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii",
                    "windows-1252", "cp1252"):
         return body.decode("cp1252", errors="replace")
