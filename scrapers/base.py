@@ -27,11 +27,10 @@ from twisted.internet.error import TimeoutError as ConnectTimeout
 from twisted.web.client import ResponseFailed
 
 from models.config import Config, SourceConfig, load_config
-from models.db import make_engine
 from models.entities import Thread
-from models.migrate import ensure_schema
 from models.source_kinds import source_kind
-from models.store import ensure_source, utcnow
+from models.store import utcnow
+from scrapers.database import SourceRef, crawl_database
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.parsers.common import ListEntry, ListPage, ParseError, ThreadPage
 from scrapers.pipelines.validate import count_drop
@@ -159,8 +158,6 @@ class HairlinkSpider(scrapy.Spider):
         self.started_at = utcnow()
         self.last_drop_reason: str | None = None
         self.refused_targets: set[str] = set()  # first list pages that asked us to log in
-        self._engine: Engine | None = None
-        self._source_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HairlinkSpider:
@@ -184,28 +181,22 @@ class HairlinkSpider(scrapy.Spider):
         if src.get("timeout") is not None:
             settings.set("DOWNLOAD_TIMEOUT", float(src.get("timeout")), priority="spider")
         settings.set("USER_AGENT", user_agent(self.hairlink_config.contact), priority="spider")
+        # The store and source row belong to `scrapers.database.CrawlDatabase`.
+        settings.set("HAIRLINK_DATABASE_URL", self.hairlink_config.database_url,
+                     priority="spider")
+        settings.set("HAIRLINK_SOURCE", SourceRef(src.name, src.kind, src.base_url).setting(),
+                     priority="spider")
 
     # -- database -----------------------------------------------------------------------
     @property
     def engine(self) -> Engine:
-        """The engine of the configured database (schema created or upgraded on first use)."""
-        if self._engine is None:
-            self._engine = make_engine(self.hairlink_config.database_url)
-            ensure_schema(self._engine)
-        return self._engine
+        """The crawl's database engine (`scrapers.database.CrawlDatabase` owns it)."""
+        return crawl_database(self.crawler).engine
 
     @property
     def source_id(self) -> int:
         """The id of this source's row (created on first use)."""
-        if self._source_id is None:
-            src = self.source_config
-            with Session(self.engine) as session, session.begin():
-                self._source_id = ensure_source(session, src.name, src.kind, src.base_url)
-        return self._source_id
-
-    def closed(self, reason: str) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
+        return crawl_database(self.crawler).source_id()
 
     def known_threads(self, external_ids: Iterable[str]) -> dict[str, KnownThread]:
         """The stored state of those of `external_ids` this source already has."""

@@ -105,7 +105,8 @@ def stored(db_url: str, source: str = "forum") -> Stored:
         engine.dispose()
 
 
-def describe(result: subprocess.CompletedProcess[str]) -> str:
+def describe(result: Any) -> str:
+    """A crawl's exit status, stdout and the tail of its log (for assertion messages)."""
     return f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr[-4000:]}"
 
 

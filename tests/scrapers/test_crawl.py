@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from scrapers.loopback import LoopbackServer
-from tests.scrapers.crawlkit import describe, run_crawl, stored, thread_pages, write_config
+from tests.scrapers.crawlkit import describe, stored, thread_pages, write_config
+from tests.scrapers.inprocess import run_crawl
 from tests.scrapers.sites import THIRD_LIST_PAGE, FakePost, make_threads, serve
 
 ENGINES = ["discourse", "xenforo", "phpbb", "vbulletin", "xenforo1"]
