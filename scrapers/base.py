@@ -19,7 +19,7 @@ import scrapy
 from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twisted.internet.defer import CancelledError, TimeoutError
 from twisted.internet.error import ConnectError, ConnectionLost, DNSLookupError
@@ -187,27 +187,19 @@ class HairlinkSpider(scrapy.Spider):
         settings.set("HAIRLINK_SOURCE", SourceRef(src.name, src.kind, src.base_url).setting(),
                      priority="spider")
 
-    # -- database -----------------------------------------------------------------------
-    @property
-    def engine(self) -> Engine:
-        """The crawl's database engine (`scrapers.database.CrawlDatabase` owns it)."""
-        return crawl_database(self.crawler).engine
-
-    @property
-    def source_id(self) -> int:
-        """The id of this source's row (created on first use)."""
-        return crawl_database(self.crawler).source_id()
-
+    # -- database (owned by `scrapers.database.CrawlDatabase`) -------------------------
     def known_threads(self, external_ids: Iterable[str]) -> dict[str, KnownThread]:
         """The stored state of those of `external_ids` this source already has."""
         ids = list(dict.fromkeys(external_ids))
         if not ids:
             return {}
-        with Session(self.engine) as session:
+        database = crawl_database(self.crawler)
+        with Session(database.engine) as session:
             rows = session.execute(
                 select(Thread.external_id, Thread.created_at, Thread.last_activity_at,
                        Thread.num_comments, Thread.score)
-                .where(Thread.source_id == self.source_id, Thread.external_id.in_(ids)))
+                .where(Thread.source_id == database.source_id(),
+                       Thread.external_id.in_(ids)))
             return {r.external_id: KnownThread(r.created_at, r.last_activity_at,
                                                r.num_comments, r.score) for r in rows}
 
