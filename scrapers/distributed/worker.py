@@ -175,11 +175,10 @@ class Worker:
     def _tick(self) -> None:
         busy = False
         for name, crawler in self.crawlers.items():
-            if not crawler.crawling or crawler.spider is None:
+            moment = time.monotonic()
+            if not crawler.crawling or crawler.spider is None or not _flush_store(crawler):
                 busy = True
                 continue
-            moment = time.monotonic()
-            _flush_store(crawler)
             self._release(name, crawler.spider, moment)
             if not _idle(crawler):
                 busy = True
@@ -234,11 +233,16 @@ class Worker:
                         self.worker_id, given_back, name)
 
 
-def _flush_store(crawler: Crawler) -> None:
-    """Flush buffered items of the crawler's store pipeline (a worker never closes)."""
-    store = crawler.get_item_pipeline(StorePipeline)
+def _flush_store(crawler: Crawler) -> bool:
+    """Flush buffered items of the crawler's store pipeline (a worker never closes);
+    False while the crawler has no engine yet."""
+    try:
+        store = crawler.get_item_pipeline(StorePipeline)
+    except RuntimeError:  # "can only be called after the crawl engine has been created"
+        return False
     if store is not None:
         store.flush()
+    return True
 
 
 def _idle(crawler: Crawler) -> bool:
