@@ -133,7 +133,10 @@ def run_crawl(config: Path, *sources: str, args: tuple[str, ...] = (),
               env: dict[str, str] | None = None, fast: bool = True) -> Result:
     """Crawl `sources` of `config` in this process (with crawlkit's fast settings unless
     `fast` is false); `env` replaces the HAIRLINK_REDDIT_* variables."""
-    options = parse_args([*sources, "--config", str(config), *(FAST if fast else ()), *args])
+    # The loopback server shares this process's GIL with the crawl: on a loaded machine a
+    # page can take longer than the subprocess runs' 1.5 s timeout (a test's own -s wins).
+    fast_args = (*FAST, "-s", "DOWNLOAD_TIMEOUT=10") if fast else ()
+    options = parse_args([*sources, "--config", str(config), *fast_args, *args])
     with _environment(env), _captured_log() as log:
         try:
             hairlink = load_config(options.config)
