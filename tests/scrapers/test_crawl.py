@@ -1,5 +1,6 @@
-"""The real spiders through `python -m scrapers.run` against a loopback forum, per engine
-and per database: pagination, replies, incremental re-crawl, --full."""
+"""The real spiders, crawled in process (`tests.scrapers.inprocess`, the crawl-run row
+written as `python -m scrapers.run` writes it) against a loopback forum, per engine and per
+database: pagination, replies, incremental re-crawl, --full."""
 
 from __future__ import annotations
 
