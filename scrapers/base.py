@@ -19,7 +19,7 @@ import scrapy
 from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twisted.internet.defer import CancelledError, TimeoutError
 from twisted.internet.error import ConnectError, ConnectionLost, DNSLookupError
@@ -27,11 +27,10 @@ from twisted.internet.error import TimeoutError as ConnectTimeout
 from twisted.web.client import ResponseFailed
 
 from models.config import Config, SourceConfig, load_config
-from models.db import make_engine
 from models.entities import Thread
-from models.migrate import ensure_schema
 from models.source_kinds import source_kind
-from models.store import ensure_source, utcnow
+from models.store import utcnow
+from scrapers.database import SourceRef, crawl_database
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.parsers.common import ListEntry, ListPage, ParseError, Post, ThreadPage
 from scrapers.pipelines.validate import count_drop
@@ -159,8 +158,6 @@ class HairlinkSpider(scrapy.Spider):
         self.started_at = utcnow()
         self.last_drop_reason: str | None = None
         self.refused_targets: set[str] = set()  # first list pages that asked us to log in
-        self._engine: Engine | None = None
-        self._source_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HairlinkSpider:
@@ -184,39 +181,25 @@ class HairlinkSpider(scrapy.Spider):
         if src.get("timeout") is not None:
             settings.set("DOWNLOAD_TIMEOUT", float(src.get("timeout")), priority="spider")
         settings.set("USER_AGENT", user_agent(self.hairlink_config.contact), priority="spider")
+        # The store and source row belong to `scrapers.database.CrawlDatabase`.
+        settings.set("HAIRLINK_DATABASE_URL", self.hairlink_config.database_url,
+                     priority="spider")
+        settings.set("HAIRLINK_SOURCE", SourceRef(src.name, src.kind, src.base_url).setting(),
+                     priority="spider")
 
-    # -- database -----------------------------------------------------------------------
-    @property
-    def engine(self) -> Engine:
-        """The engine of the configured database (schema created or upgraded on first use)."""
-        if self._engine is None:
-            self._engine = make_engine(self.hairlink_config.database_url)
-            ensure_schema(self._engine)
-        return self._engine
-
-    @property
-    def source_id(self) -> int:
-        """The id of this source's row (created on first use)."""
-        if self._source_id is None:
-            src = self.source_config
-            with Session(self.engine) as session, session.begin():
-                self._source_id = ensure_source(session, src.name, src.kind, src.base_url)
-        return self._source_id
-
-    def closed(self, reason: str) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-
+    # -- database (owned by `scrapers.database.CrawlDatabase`) -------------------------
     def known_threads(self, external_ids: Iterable[str]) -> dict[str, KnownThread]:
         """The stored state of those of `external_ids` this source already has."""
         ids = list(dict.fromkeys(external_ids))
         if not ids:
             return {}
-        with Session(self.engine) as session:
+        database = crawl_database(self.crawler)
+        with Session(database.engine) as session:
             rows = session.execute(
                 select(Thread.external_id, Thread.created_at, Thread.last_activity_at,
                        Thread.num_comments, Thread.score)
-                .where(Thread.source_id == self.source_id, Thread.external_id.in_(ids)))
+                .where(Thread.source_id == database.source_id(),
+                       Thread.external_id.in_(ids)))
             return {r.external_id: KnownThread(r.created_at, r.last_activity_at,
                                                r.num_comments, r.score) for r in rows}
 

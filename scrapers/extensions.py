@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from twisted.internet import task
 
 from models.entities import CrawlRun
+from scrapers.database import CrawlDatabase, crawl_database
 from scrapers.pipelines.validate import DROPPED_PREFIX
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class CrawlRunProgress:
         self.run_id = run_id
         self.interval = interval
         self.loop: task.LoopingCall | None = None
+        self.database: CrawlDatabase | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlRunProgress:
@@ -59,6 +61,7 @@ class CrawlRunProgress:
         return ext
 
     def spider_opened(self, spider: Any) -> None:
+        self.database = crawl_database(self.crawler)
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(self.interval, now=False)
 
@@ -68,11 +71,10 @@ class CrawlRunProgress:
         self.tick()
 
     def tick(self) -> None:
-        engine = getattr(self.crawler.spider, "engine", None)
-        if engine is None:
+        if self.database is None or not self.database.configured:
             return
         try:
-            write_counters(engine, self.run_id, self.crawler.stats.get_stats())
+            write_counters(self.database.engine, self.run_id, self.crawler.stats.get_stats())
         except Exception:  # progress is best effort; the final write is run.py's
             logger.warning("could not update crawl run %s", self.run_id, exc_info=True)
 

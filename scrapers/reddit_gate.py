@@ -55,7 +55,6 @@ class RequestGate:
         self.lease = lease
         self.busy_since: float | None = None
         self.fd: int | None = None
-        self.waits = 0
 
     async def acquire(self, stopping: Callable[[], bool] = lambda: False) -> float:
         """Wait for the gate (this process, then every process) and for the budget; the
@@ -79,7 +78,6 @@ class RequestGate:
         limit = self.read()
         waited = limit.wait_seconds()
         if waited > 0:
-            self.waits += 1
             until = time.monotonic() + waited
             while (left := until - time.monotonic()) > 0:
                 self._check(stopping, holding=True)

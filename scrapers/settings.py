@@ -69,8 +69,14 @@ HAIRLINK_STORE_FLUSH_SECONDS = 5.0
 HAIRLINK_MAX_BODY_CHARS = 200_000
 
 EXTENSIONS = {
+    # Owns the database engine and the source row; the pipelines and CrawlRunProgress use it.
+    "scrapers.database.CrawlDatabase": 100,
     "scrapers.extensions.CrawlRunProgress": 500,
 }
+# The store and the source the crawl writes to (`scrapers.database`); a hairlink spider sets
+# both from its config.
+HAIRLINK_DATABASE_URL = ""
+HAIRLINK_SOURCE: dict[str, str] = {}
 # Crawl-run row to keep up to date (set by `python -m scrapers.run`); 0 = none.
 HAIRLINK_RUN_ID = 0
 HAIRLINK_PROGRESS_SECONDS = 2.0

@@ -35,6 +35,7 @@ from scrapers.distributed.frontier import (
     require_shared_database,
     spider_class,
 )
+from scrapers.pipelines.store import StorePipeline
 from scrapers.redis_scheduler import worker_spider_class
 
 logger = logging.getLogger(__name__)
@@ -174,19 +175,12 @@ class Worker:
     def _tick(self) -> None:
         busy = False
         for name, crawler in self.crawlers.items():
-            spider = crawler.spider
-            engine = crawler.engine
-            if spider is None or engine is None:
+            moment = time.monotonic()
+            if not crawler.crawling or crawler.spider is None or not _flush_store(crawler):
                 busy = True
                 continue
-            moment = time.monotonic()
-            _flush_store(crawler)
-            self._release(name, spider, moment)
-            slot = getattr(engine, "_slot", None)
-            if slot is not None and getattr(slot, "nextcall", None) is not None:
-                slot.nextcall.schedule()  # poll Redis now, not at the 5 s engine heartbeat
-            ledger = getattr(spider, "hairlink_ledger", None)
-            if slot is None or not engine.spider_is_idle() or (ledger and ledger.finished):
+            self._release(name, crawler.spider, moment)
+            if not _idle(crawler):
                 busy = True
         self._heartbeat()
         self._maybe_exit(busy)
@@ -222,10 +216,8 @@ class Worker:
             logger.info("worker %s: queues empty for %.1fs, exiting", self.worker_id, limit)
             for crawler in self.crawlers.values():
                 if crawler.spider is not None:
+                    # The next spider_idle signal lets the spider close ("finished").
                     crawler.spider.hairlink_keep_open = False  # type: ignore[attr-defined]
-                    slot = getattr(crawler.engine, "_slot", None)
-                    if slot is not None:
-                        slot.nextcall.schedule()
 
     def _closed(self, spider: Any, reason: str) -> None:
         """A clean close: release what was finished, give back what was not."""
@@ -241,13 +233,26 @@ class Worker:
                         self.worker_id, given_back, name)
 
 
-def _flush_store(crawler: Crawler) -> None:
-    """Flush buffered items of the crawler's store pipeline (a worker never closes)."""
-    scraper = getattr(crawler.engine, "scraper", None)
-    itemproc = getattr(scraper, "itemproc", None)
-    for pipeline in getattr(itemproc, "middlewares", ()):
-        if type(pipeline).__name__ == "StorePipeline" and hasattr(pipeline, "flush"):
-            pipeline.flush()
+def _flush_store(crawler: Crawler) -> bool:
+    """Flush buffered items of the crawler's store pipeline (a worker never closes);
+    False while the crawler has no engine yet."""
+    try:
+        store = crawler.get_item_pipeline(StorePipeline)
+    except RuntimeError:  # "can only be called after the crawl engine has been created"
+        return False
+    if store is not None:
+        store.flush()
+    return True
+
+
+def _idle(crawler: Crawler) -> bool:
+    """Whether the crawler has nothing in flight and its ledger nothing left to release."""
+    try:
+        idle = crawler.engine.spider_is_idle()
+    except RuntimeError:  # the engine is not open yet, or closed already
+        return False
+    ledger = getattr(crawler.spider, "hairlink_ledger", None)
+    return idle and not (ledger and ledger.finished)
 
 
 def run_worker(config: Config, options: WorkerOptions) -> dict[str, Any]:

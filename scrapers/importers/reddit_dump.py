@@ -13,9 +13,12 @@ Two passes over the given files:
    Comments whose thread is in no given file and not already stored are skipped and counted
    (`thread_not_stored`).
 
-Text fields in these dumps are HTML-escaped (`&amp;`, `&gt;`): they are unescaped. Author
-names are hashed with the install's salt exactly as the crawl pipelines do. A line that is
-not a JSON object is counted as malformed with its file and line number; the rest imports.
+Text fields in these dumps are HTML-escaped (`&amp;`, `&gt;`): they are unescaped. Threads
+go through the crawl's own item pipeline stages (`ValidatePipeline`, `CleanPipeline`,
+`AuthorHashPipeline`, `StorePipeline`, built here without a crawler and counting into
+`DumpImportStats`); comments through the same stages' reply steps (validate, fit, hash). A
+line that is not a JSON object is counted as malformed with its file and line number; the
+rest imports.
 
 This module holds the two passes (`RedditDumpImporter`, `import_reddit_dumps`) and the
 crawl-run record; reading and decoding files is in `reddit_dump_files`, the database writes
@@ -24,18 +27,20 @@ in `reddit_dump_store`, the counts in `reddit_dump_stats`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy.exceptions import DropItem
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from models.crawl_runs import record_run
 from models.entities import Thread
-from models.store import ThreadIn, ensure_source, upsert_threads
+from scrapers.database import CrawlDatabase, SourceRef
 from scrapers.importers.reddit_dump_files import (
     check_dump_file,
     file_role,
@@ -43,12 +48,14 @@ from scrapers.importers.reddit_dump_files import (
     record_kind,
 )
 from scrapers.importers.reddit_dump_stats import DumpImportStats
-from scrapers.importers.reddit_dump_store import thread_in_hashed, trim_replies, upsert_replies
-from scrapers.items import ReplyItem
+from scrapers.importers.reddit_dump_store import trim_replies, upsert_replies
+from scrapers.items import ReplyItem, ThreadItem
 from scrapers.parsers.reddit import MalformedRecord, reply_from_comment, thread_from_post
-from scrapers.pipelines.authors import author_salt, hash_author
-from scrapers.pipelines.fit import DEFAULT_MAX_BODY, cut, fit_bodies, fit_fields, plausible_time
-from scrapers.pipelines.validate import reply_problem, thread_problem
+from scrapers.pipelines.authors import AuthorHashPipeline, load_salt
+from scrapers.pipelines.clean import CleanPipeline
+from scrapers.pipelines.fit import DEFAULT_MAX_BODY, fit_reply_body
+from scrapers.pipelines.store import StorePipeline
+from scrapers.pipelines.validate import ValidatePipeline, count_drop
 
 DEFAULT_BATCH = 2000
 DEFAULT_REPLIES = 10
@@ -82,9 +89,16 @@ class RedditDumpImporter:
         self.on_bytes = on_bytes
         self.stats = DumpImportStats()
         self.max_body = DEFAULT_MAX_BODY
-        with Session(engine) as session, session.begin():
-            self.source_id = ensure_source(session, source_name, "reddit", base_url)
-            self.salt = author_salt(session)
+        self.database = CrawlDatabase(source=SourceRef(source_name, "reddit", base_url),
+                                      engine=engine)
+        self.source_id = self.database.source_id()
+        # The crawl's pipeline stages, in the crawl's order (scrapers.settings ITEM_PIPELINES).
+        self.validate = ValidatePipeline(self.stats)
+        self.clean = CleanPipeline(max_body=self.max_body, stats=self.stats)
+        self.hasher = AuthorHashPipeline(salt=load_salt(engine))
+        self.store = StorePipeline(self.database, self.stats, self.batch_size,
+                                   flush_seconds=math.inf)
+        self.stages = (self.validate, self.clean, self.hasher, self.store)
 
     def run(self, paths: Iterable[Path]) -> DumpImportStats:
         """Import every file (submissions first, then comments) and return the counts."""
@@ -119,7 +133,6 @@ class RedditDumpImporter:
         return False
 
     def _import_submissions(self, path: Path) -> None:
-        batch: list[ThreadIn] = []
         for record in iter_records(path, self.stats, on_read=self._reader(path, "submissions")):
             kind = record_kind(record)
             if kind == "comment":
@@ -134,35 +147,16 @@ class RedditDumpImporter:
             except MalformedRecord as exc:
                 self.stats.skipped[exc.reason] += 1
                 continue
-            problem = thread_problem(item)
-            if problem:
-                self.stats.skipped[problem] += 1
-                continue
-            self.stats.skipped.update(fit_fields(item) + fit_bodies(item, self.max_body))
-            batch.append(thread_in_hashed(item, self.salt))
-            if len(batch) >= self.batch_size:
-                self._flush_threads(batch)
-                batch = []
-        if batch:
-            self._flush_threads(batch)
+            self._feed(item)
+        self.store.close_spider()  # the comment pass needs every thread stored
 
-    def _flush_threads(self, batch: list[ThreadIn]) -> None:
+    def _feed(self, item: ThreadItem) -> None:
+        """Through the stages; a drop is already counted by the stage that dropped it."""
         try:
-            self._upsert_threads(batch)
-        except Exception:
-            if len(batch) == 1:
-                raise
-            for one in batch:  # only a row the database refuses is lost, counted
-                try:
-                    self._upsert_threads([one])
-                except Exception as exc:
-                    self.stats.skipped["store_failed"] += 1
-                    self.stats.error(f"thread {one['external_id']}: could not be stored: "
-                                     f"{type(exc).__name__}: {str(exc)[:200]}")
-
-    def _upsert_threads(self, batch: list[ThreadIn]) -> None:
-        with Session(self.engine) as session, session.begin():
-            self.stats.threads.add(upsert_threads(session, self.source_id, batch))
+            for stage in self.stages:
+                item = stage.process_item(item)
+        except DropItem:
+            pass
 
     def _import_comments(self, path: Path, count_malformed: bool) -> None:
         batch: list[_Comment] = []
@@ -186,16 +180,11 @@ class RedditDumpImporter:
             except MalformedRecord as exc:
                 self.stats.skipped[exc.reason] += 1
                 continue
-            problem = reply_problem(reply)
-            if problem:
-                self.stats.skipped[problem] += 1
+            if not self.validate.validate_reply(reply):
                 continue
-            if reply.created_at is not None and not plausible_time(reply.created_at):
-                reply.created_at = None
-                self.stats.skipped["cleared_reply_created_at"] += 1
-            if reply.body and len(reply.body) > self.max_body:
-                reply.body = cut(reply.body, self.max_body)
-                self.stats.skipped["truncated_reply_body"] += 1
+            self.validate.fit_reply(reply)
+            for note in fit_reply_body(reply, self.max_body):
+                count_drop(self.stats, note)
             batch.append(_Comment(link[3:], reply))
             if len(batch) >= self.batch_size:
                 self._flush_comments(batch)
@@ -227,7 +216,7 @@ class RedditDumpImporter:
                     rows.append({
                         "thread_id": thread_id, "external_id": reply.external_id,
                         "body": reply.body or "", "score": reply.score,
-                        "author_hash": hash_author(self.salt, reply.author),
+                        "author_hash": self.hasher.hash_reply(reply).author,
                         "created_at": reply.created_at, "position": 0,
                     })
             if not rows:

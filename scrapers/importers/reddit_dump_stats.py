@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.store import UpsertStats
+from scrapers.pipelines.store import STORE_ERRORS, THREADS_PREFIX
+from scrapers.pipelines.validate import DROPPED_PREFIX
 
 MAX_ERROR_EXAMPLES = 20
 
@@ -23,6 +25,21 @@ class DumpImportStats:
     skipped: Counter[str] = field(default_factory=Counter)
     malformed: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        """Count as Scrapy's stats collector does, so the crawl's pipeline stages count
+        here: `hairlink/dropped/<reason>` -> `skipped`, `hairlink/threads/<key>` ->
+        `threads`, store errors -> `skipped["store_errors"]` and an error line."""
+        if key.startswith(DROPPED_PREFIX):
+            self.skipped[key[len(DROPPED_PREFIX):]] += count
+        elif key.startswith(THREADS_PREFIX):
+            name = key[len(THREADS_PREFIX):]
+            setattr(self.threads, name, getattr(self.threads, name) + count)
+        elif key == STORE_ERRORS:
+            self.skipped["store_errors"] += count
+            self.error(f"{count} threads could not be stored: the database did not answer")
+        if key == DROPPED_PREFIX + "store_failed":
+            self.error(f"{count} threads could not be stored (the log names them)")
 
     def error(self, message: str) -> None:
         """Record an error message (the first few are kept verbatim)."""

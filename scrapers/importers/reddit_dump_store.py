@@ -1,5 +1,5 @@
-"""Database writes of a Reddit dump import: a thread item as a `ThreadIn` (author hashed),
-reply rows upserted, and each touched thread trimmed back to its top replies by score."""
+"""Database writes of a Reddit dump import's comments: reply rows upserted, and each touched
+thread trimmed back to its top replies by score (threads go through `StorePipeline`)."""
 
 from __future__ import annotations
 
@@ -12,18 +12,6 @@ from sqlalchemy.orm import Session
 
 from models import store
 from models.entities import Reply
-from models.store import ThreadIn
-from scrapers.items import ThreadItem
-from scrapers.pipelines.authors import hash_author
-from scrapers.pipelines.store import thread_in
-
-
-def thread_in_hashed(item: ThreadItem, salt: str) -> ThreadIn:
-    """`item` as a `ThreadIn`: title whitespace folded, author hashed with `salt`."""
-    item.title = " ".join(item.title.split())
-    item.body = item.body or ""  # markdown_to_text output is already tidy
-    item.author = hash_author(salt, item.author)
-    return thread_in(item)
 
 
 def _rank_order() -> tuple[Any, ...]:

@@ -10,12 +10,12 @@ import hashlib
 import secrets
 from typing import Any
 
-from scrapy import Spider
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models.author_salt import load_author_salt
-from scrapers.items import ThreadItem
+from scrapers.database import CrawlDatabase, crawl_database
+from scrapers.items import ReplyItem, ThreadItem
 
 
 def author_salt(session: Session) -> str:
@@ -36,15 +36,19 @@ def hash_author(salt: str, name: str | None) -> str | None:
 
 
 class AuthorHashPipeline:
-    """Replace `author` by its salted hash in `author` (threads and replies)."""
+    """Replace `author` by its salted hash in `author` (threads and replies).
 
-    def __init__(self, crawler: Any = None) -> None:
-        self.crawler = crawler
-        self.salt: str | None = None
+    The salt is the crawl database's (`scrapers.database.CrawlDatabase`), or `salt` when
+    given; with no database at all (a spider used outside hairlink) a random one, so the
+    hash stays one-way."""
+
+    def __init__(self, database: CrawlDatabase | None = None, salt: str | None = None) -> None:
+        self.database = database
+        self.salt = salt
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuthorHashPipeline:
-        return cls(crawler)
+        return cls(crawl_database(crawler))
 
     def open_spider(self) -> None:
         """Read the salt before the crawl starts: an unreadable salt file stops it at once,
@@ -53,10 +57,9 @@ class AuthorHashPipeline:
 
     def _salt(self) -> str:
         if self.salt is None:
-            spider: Spider | None = getattr(self.crawler, "spider", None)
-            engine = getattr(spider, "engine", None)
-            # Without a database (a spider used outside hairlink) the hash is still one-way.
-            self.salt = load_salt(engine) if engine is not None else secrets.token_hex(32)
+            database = self.database
+            self.salt = load_salt(database.engine) if database and database.configured \
+                else secrets.token_hex(32)
         return self.salt
 
     def process_item(self, item: Any) -> Any:
@@ -65,5 +68,10 @@ class AuthorHashPipeline:
         salt = self._salt()
         item.author = hash_author(salt, item.author)
         for reply in item.replies:
-            reply.author = hash_author(salt, reply.author)
+            self.hash_reply(reply)
         return item
+
+    def hash_reply(self, reply: ReplyItem) -> ReplyItem:
+        """The reply with its author hashed (the dump importer's comments pass here)."""
+        reply.author = hash_author(self._salt(), reply.author)
+        return reply

@@ -84,10 +84,24 @@ def fit_fields(item: ThreadItem, now: datetime | None = None) -> list[str]:
             setattr(item, name, None)
             notes.append(f"cleared_{name}")
     for reply in item.replies:
-        if reply.created_at is not None and not plausible_time(reply.created_at, now):
-            reply.created_at = None
-            notes.append("cleared_reply_created_at")
+        notes += fit_reply_time(reply, now)
     return notes
+
+
+def fit_reply_time(reply: ReplyItem, now: datetime | None = None) -> list[str]:
+    """Clear an implausible reply time; the note (`cleared_reply_created_at`) if it was."""
+    if reply.created_at is not None and not plausible_time(reply.created_at, now):
+        reply.created_at = None
+        return ["cleared_reply_created_at"]
+    return []
+
+
+def fit_reply_body(reply: ReplyItem, limit: int = DEFAULT_MAX_BODY) -> list[str]:
+    """Cut a reply's text body to `limit` characters; the note if it was."""
+    if reply.body and len(reply.body) > limit:
+        reply.body = cut(reply.body, limit)
+        return ["truncated_reply_body"]
+    return []
 
 
 def fit_bodies(item: ThreadItem, limit: int = DEFAULT_MAX_BODY) -> list[str]:
@@ -97,7 +111,5 @@ def fit_bodies(item: ThreadItem, limit: int = DEFAULT_MAX_BODY) -> list[str]:
         item.body = cut(item.body, limit)
         notes.append("truncated_body")
     for reply in item.replies:
-        if reply.body and len(reply.body) > limit:
-            reply.body = cut(reply.body, limit)
-            notes.append("truncated_reply_body")
+        notes += fit_reply_body(reply, limit)
     return notes

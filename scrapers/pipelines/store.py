@@ -19,13 +19,15 @@ from typing import Any, cast
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from models.store import ThreadIn, ensure_source, thread_input_columns, upsert_threads
+from models.store import ThreadIn, thread_input_columns, upsert_threads
 from models.study_store import StudyIn, upsert_study
+from scrapers.database import CrawlDatabase, crawl_database
 from scrapers.items import StudyItem, ThreadItem
-from scrapers.pipelines.validate import count_drop
+from scrapers.pipelines.validate import Stats, count_drop
 
 logger = logging.getLogger(__name__)
 STORE_ERRORS = "hairlink/store_errors"
+THREADS_PREFIX = "hairlink/threads/"
 _STUDY_FIELDS = ("pmid", "doi", "pmcid", "title", "authors", "journal", "pub_year",
                  "pub_month", "pub_day", "abstract", "tldr", "citation_count", "mesh_terms",
                  "publication_types", "url")
@@ -57,30 +59,29 @@ def study_in(item: StudyItem) -> StudyIn:
 
 
 class StorePipeline:
-    """Buffer items and upsert them in batches into the spider's database."""
+    """Buffer items and upsert them in batches into the crawl's database
+    (`scrapers.database.CrawlDatabase`)."""
 
-    def __init__(self, crawler: Any, batch_size: int = 1000, flush_seconds: float = 5.0) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
+    def __init__(self, database: CrawlDatabase, stats: Stats, batch_size: int = 1000,
+                 flush_seconds: float = 5.0) -> None:
+        self.database = database
+        self.stats = stats
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
         self.threads: list[ThreadItem] = []
         self.studies: list[StudyItem] = []
         self.last_flush = time.monotonic()
-        self.source_ids: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         settings = crawler.settings
-        return cls(crawler, settings.getint("HAIRLINK_STORE_BATCH", 1000),
+        return cls(crawl_database(crawler), crawler.stats,
+                   settings.getint("HAIRLINK_STORE_BATCH", 1000),
                    settings.getfloat("HAIRLINK_STORE_FLUSH_SECONDS", 5.0))
 
     @property
     def engine(self) -> Engine:
-        engine = getattr(self.crawler.spider, "engine", None)
-        if engine is None:
-            raise RuntimeError("the spider has no database engine (not a hairlink spider?)")
-        return engine
+        return self.database.engine
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ThreadItem):
@@ -107,15 +108,6 @@ class StorePipeline:
         if studies:
             self._store_studies(studies)
 
-    def _source_id(self, session: Session, name: str) -> int:
-        if name not in self.source_ids:
-            spider = self.crawler.spider
-            src = spider.source_config  # a hairlink spider's SourceConfig
-            if src.name != name:
-                raise RuntimeError(f"item of source {name!r} from a {src.name!r} spider")
-            self.source_ids[name] = ensure_source(session, src.name, src.kind, src.base_url)
-        return self.source_ids[name]
-
     def _store_threads(self, items: list[ThreadItem]) -> None:
         by_source: dict[str, list[ThreadItem]] = {}
         for item in items:
@@ -124,7 +116,7 @@ class StorePipeline:
             try:
                 self._upsert(name, batch)
             except Exception:
-                self.source_ids.pop(name, None)
+                self.database.forget_source_id()
                 logger.warning("storing %d threads of %s failed: retrying them one by one",
                                len(batch), name, exc_info=True)
                 self._store_one_by_one(name, batch)
@@ -132,10 +124,10 @@ class StorePipeline:
     def _upsert(self, name: str, batch: list[ThreadItem]) -> None:
         """One transaction for `batch`; counts what it stored."""
         with Session(self.engine) as session, session.begin():
-            source_id = self._source_id(session, name)
+            source_id = self.database.source_id(session, name)
             stats = upsert_threads(session, source_id, [thread_in(i) for i in batch])
         for key in ("inserted", "updated", "unchanged", "snapshots", "replies"):
-            self.stats.inc_value(f"hairlink/threads/{key}", getattr(stats, key))
+            self.stats.inc_value(THREADS_PREFIX + key, getattr(stats, key))
         self.stats.inc_value("hairlink/stored", len(batch))
 
     def _store_one_by_one(self, name: str, batch: list[ThreadItem]) -> None:
@@ -147,7 +139,7 @@ class StorePipeline:
             try:
                 self._upsert(name, [item])
             except Exception as exc:
-                self.source_ids.pop(name, None)
+                self.database.forget_source_id()
                 failed.append(item)
                 logger.error("thread %r of %s could not be stored: %s: %s", item.external_id,
                              name, type(exc).__name__, str(exc)[:300])

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from scrapy.exceptions import DropItem
-from scrapy.statscollectors import StatsCollector
 
 from models.study_store import normalised_ids
 from scrapers.items import ReplyItem, StudyItem, ThreadItem
@@ -17,6 +16,7 @@ from scrapers.pipelines.fit import (
     MAX_REPLY_ID,
     MAX_URL,
     fit_fields,
+    fit_reply_time,
     range_problem,
     reply_range_problem,
 )
@@ -25,7 +25,14 @@ DROPPED_PREFIX = "hairlink/dropped/"
 logger = logging.getLogger(__name__)
 
 
-def count_drop(stats: StatsCollector | None, reason: str, count: int = 1) -> None:
+class Stats(Protocol):
+    """What the pipelines count with: Scrapy's stats collector, or any object with its
+    `inc_value` (the Reddit dump importer's `DumpImportStats`)."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None: ...
+
+
+def count_drop(stats: Stats | None, reason: str, count: int = 1) -> None:
     """Count `count` dropped items (or pages) under `hairlink/dropped/<reason>`."""
     if stats is not None and count:
         stats.inc_value(DROPPED_PREFIX + reason, count)
@@ -76,7 +83,7 @@ def reply_problem(reply: ReplyItem) -> str | None:
     return reply_range_problem(reply)
 
 
-def count_notes(stats: StatsCollector | None, item: ThreadItem, notes: list[str]) -> None:
+def count_notes(stats: Stats | None, item: ThreadItem, notes: list[str]) -> None:
     """Count what fitting changed (`hairlink/dropped/truncated_body`...) and log it once."""
     for note in notes:
         count_drop(stats, note)
@@ -88,7 +95,7 @@ def count_notes(stats: StatsCollector | None, item: ThreadItem, notes: list[str]
 class ValidatePipeline:
     """Drop invalid threads (counted by reason); bad replies are dropped from their thread."""
 
-    def __init__(self, stats: StatsCollector) -> None:
+    def __init__(self, stats: Stats | None) -> None:
         self.stats = stats
 
     @classmethod
@@ -97,24 +104,7 @@ class ValidatePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ThreadItem):
-            reason = thread_problem(item)
-            if reason:
-                count_drop(self.stats, reason)
-                raise DroppedItem(reason, f"thread {item.external_id!r} of {item.source!r}")
-            kept: list[ReplyItem] = []
-            seen: set[str] = set()
-            for reply in item.replies:
-                problem = reply_problem(reply)
-                if problem is None and reply.external_id in seen:
-                    problem = "reply_duplicate_reply"
-                if problem:
-                    count_drop(self.stats, problem)
-                    continue
-                seen.add(reply.external_id)
-                kept.append(reply)
-            item.replies = kept
-            count_notes(self.stats, item, fit_fields(item))
-            return item
+            return self.validate_thread(item)
         if isinstance(item, StudyItem):
             if not normalised_ids({"pmid": item.pmid, "doi": item.doi, "pmcid": item.pmcid}):
                 count_drop(self.stats, "study_without_identifier")
@@ -122,3 +112,37 @@ class ValidatePipeline:
             return item
         count_drop(self.stats, "unknown_item_type")
         raise DroppedItem("unknown_item_type", type(item).__name__)
+
+    def validate_thread(self, item: ThreadItem) -> ThreadItem:
+        """The thread with its bad and repeated replies dropped, fitted to its columns;
+        DroppedItem (counted) when it cannot be stored at all."""
+        reason = thread_problem(item)
+        if reason:
+            count_drop(self.stats, reason)
+            raise DroppedItem(reason, f"thread {item.external_id!r} of {item.source!r}")
+        kept: list[ReplyItem] = []
+        seen: set[str] = set()
+        for reply in item.replies:
+            if reply.external_id in seen and reply_problem(reply) is None:
+                count_drop(self.stats, "reply_duplicate_reply")
+                continue
+            if self.validate_reply(reply):
+                seen.add(reply.external_id)
+                kept.append(reply)
+        item.replies = kept
+        count_notes(self.stats, item, fit_fields(item))
+        return item
+
+    def validate_reply(self, reply: ReplyItem) -> bool:
+        """Whether a reply can be stored, else its reason is counted. The Reddit dump
+        importer's comments pass here too."""
+        problem = reply_problem(reply)
+        if problem:
+            count_drop(self.stats, problem)
+            return False
+        return True
+
+    def fit_reply(self, reply: ReplyItem) -> None:
+        """Clear an implausible reply time, counted (`cleared_reply_created_at`)."""
+        for note in fit_reply_time(reply):
+            count_drop(self.stats, note)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from models.entities import CrawlRun
 from scrapers.base import HairlinkSpider
+from scrapers.database import crawl_database
 from scrapers.items import StudyItem
 from scrapers.parsers import pubmed
 from scrapers.pipelines.validate import count_drop
@@ -91,7 +92,7 @@ class PubmedSpider(HairlinkSpider):
         """The EDAT lower bound of an incremental crawl (None: search everything)."""
         if self.full:
             return None
-        with Session(self.engine) as session:
+        with Session(crawl_database(self.crawler).engine) as session:
             last = session.scalar(select(func.max(CrawlRun.started_at)).where(
                 CrawlRun.source_name == self.source_name, CrawlRun.status == "finished"))
         return (last - INCREMENTAL_OVERLAP).date() if last else None

@@ -1,5 +1,7 @@
 """Helpers for crawl tests: a config file per test, `python -m scrapers.run` as a
-subprocess with fast settings, and reading back what was stored."""
+subprocess with fast settings (only for the few end-to-end tests that need a process:
+signals, two processes; the rest crawl in process, `tests.scrapers.inprocess`), and reading
+back what was stored."""
 
 from __future__ import annotations
 
@@ -105,7 +107,8 @@ def stored(db_url: str, source: str = "forum") -> Stored:
         engine.dispose()
 
 
-def describe(result: subprocess.CompletedProcess[str]) -> str:
+def describe(result: Any) -> str:
+    """A crawl's exit status, stdout and the tail of its log (for assertion messages)."""
     return f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr[-4000:]}"
 
 

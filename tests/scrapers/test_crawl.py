@@ -1,5 +1,6 @@
-"""The real spiders through `python -m scrapers.run` against a loopback forum, per engine
-and per database: pagination, replies, incremental re-crawl, --full."""
+"""The real spiders, crawled in process (`tests.scrapers.inprocess`, the crawl-run row
+written as `python -m scrapers.run` writes it) against a loopback forum, per engine and per
+database: pagination, replies, incremental re-crawl, --full."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 import pytest
 
 from scrapers.loopback import LoopbackServer
-from tests.scrapers.crawlkit import describe, run_crawl, stored, thread_pages, write_config
+from tests.scrapers.crawlkit import describe, stored, thread_pages, write_config
+from tests.scrapers.inprocess import run_crawl
 from tests.scrapers.sites import THIRD_LIST_PAGE, FakePost, make_threads, serve
 
 ENGINES = ["discourse", "xenforo", "phpbb", "vbulletin", "xenforo1"]

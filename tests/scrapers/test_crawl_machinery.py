@@ -26,7 +26,9 @@ from scrapers.pipelines.clean import CleanPipeline
 from scrapers.pipelines.validate import ValidatePipeline
 from scrapers.retry_after import parse_retry_after
 from scrapers.run import final_status
-from tests.scrapers.crawlkit import ROOT, describe, run_crawl, stored, write_config
+from scrapers.run import main as run_main
+from tests.scrapers.crawlkit import ROOT, describe, stored, write_config
+from tests.scrapers.inprocess import run_crawl
 from tests.scrapers.sites import make_threads, serve_discourse
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -194,13 +196,15 @@ def test_loopback_routes_and_faults() -> None:
 
 
 # -- the run command and the CLI ------------------------------------------------------------
-def test_run_refuses_unknown_sources(tmp_path: Path) -> None:
+def test_run_refuses_unknown_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                     ) -> None:
     config = write_config(tmp_path / "h.toml", f"sqlite:///{tmp_path / 'h.db'}",
                           "http://127.0.0.1:9", "discourse")
-    result = run_crawl(config, "nope")
-    assert result.returncode == 2 and "no source named 'nope'" in result.stderr
-    result = run_crawl(config, "forum", args=("--run-id", "99"))
-    assert result.returncode == 2 and "no crawl run with id 99" in result.stderr
+    # `scrapers.run.main` refuses these before any reactor starts: called in process.
+    assert run_main(["nope", "--config", str(config)]) == 2
+    assert "no source named 'nope'" in capsys.readouterr().err
+    assert run_main(["forum", "--config", str(config), "--run-id", "99"]) == 2
+    assert "no crawl run with id 99" in capsys.readouterr().err
 
 
 @pytest.mark.slow

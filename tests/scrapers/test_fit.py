@@ -13,8 +13,8 @@ from scrapy.statscollectors import MemoryStatsCollector
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from models.config import SourceConfig
 from models.entities import Thread
+from scrapers.database import CrawlDatabase, SourceRef
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.pipelines.clean import CleanPipeline
 from scrapers.pipelines.fit import MAX_CATEGORY, fit_fields
@@ -35,10 +35,8 @@ def thread(n: int = 1, **fields: object) -> ThreadItem:
 
 
 class FakeCrawler:
-    def __init__(self, engine: Engine | None = None) -> None:
+    def __init__(self) -> None:
         self.stats = MemoryStatsCollector(SimpleNamespace(settings=Settings({"STATS_DUMP": False})))
-        self.spider = SimpleNamespace(engine=engine, source_config=SourceConfig(
-            name="forum", kind="discourse", base_url="https://f.example"))
 
     def dropped(self) -> dict[str, int]:
         return {k[len(DROPPED_PREFIX):]: v for k, v in self.stats.get_stats().items()
@@ -100,8 +98,10 @@ def test_a_huge_post_is_kept_up_to_the_cap_and_counted() -> None:
 
 
 def test_a_batch_the_database_refuses_is_stored_row_by_row(engine: Engine) -> None:
-    crawler = FakeCrawler(engine)
-    store = StorePipeline(crawler, batch_size=100)
+    crawler = FakeCrawler()
+    database = CrawlDatabase(source=SourceRef("forum", "discourse", "https://f.example"),
+                             engine=engine)
+    store = StorePipeline(database, crawler.stats, batch_size=100)
     items = [thread(n) for n in range(1, 6)]
     items[2].score = 2**70  # past validation: no database column takes it
     for item in items:

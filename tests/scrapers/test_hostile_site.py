@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from models.db import make_engine
 from models.entities import CrawlRun, Reply, Thread
 from scrapers.loopback import LoopbackServer
-from tests.scrapers.crawlkit import ROOT, describe, run_crawl, stored, write_config
+from tests.scrapers import inprocess
+from tests.scrapers.crawlkit import ROOT, describe, stored, write_config
 from tests.scrapers.hostile import (
     FITTED,
     LONG_CATEGORY,
@@ -46,7 +47,7 @@ def test_hostile_forum_every_good_thread_once_every_lost_one_counted(
         with config.open("a") as out:
             out.write(f'\n[[sources]]\nname = "repeat"\nkind = "discourse"\n'
                       f'base_url = "{server.base_url}/r"\n')
-        result = run_crawl(config, "forum", "repeat", args=HOSTILE_SETTINGS, timeout=180)
+        result = inprocess.run_crawl(config, "forum", "repeat", args=HOSTILE_SETTINGS)
     assert result.returncode == 0, describe(result)
     # Endless pagination ends: at max_pages for the rotating lister, after the first
     # repeated page for the other (its default max_pages is far away).

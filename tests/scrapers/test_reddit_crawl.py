@@ -1,4 +1,4 @@
-"""The real reddit spider via `python -m scrapers.run` against a fake Reddit on loopback:
+"""The real reddit spider, crawled in process, against a fake Reddit on loopback:
 token endpoint (basic auth), `/r/<sub>/new` pages with `after` cursors and rate-limit
 headers, `/comments/<id>` trees with `more` stubs; 401 -> new token; incremental re-crawl."""
 
@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,8 +22,9 @@ from sqlalchemy.orm import Session
 from models.db import make_engine
 from models.entities import CrawlRun, Reply, ScoreSnapshot, Thread
 from scrapers.loopback import LoopbackServer, Request
+from tests.scrapers import inprocess
+from tests.scrapers.inprocess import Result
 
-ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID, SECRET = "test-client", "test-secret"
 NOW = datetime.now(UTC).replace(microsecond=0)
 PAGE_SIZE = 3
@@ -181,20 +179,17 @@ def write_config(tmp_path: Path, db_url: str, server: LoopbackServer) -> Path:
     return config
 
 
-def run_crawl(config: Path, *extra: str, env: dict[str, str] | None = None,
-              timeout: float = 90) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("HAIRLINK_REDDIT_CLIENT_ID", "HAIRLINK_REDDIT_CLIENT_SECRET")}
-    environ.update({"HAIRLINK_REDDIT_CLIENT_ID": CLIENT_ID,
-                    "HAIRLINK_REDDIT_CLIENT_SECRET": SECRET} if env is None else env)
-    return subprocess.run(
-        [sys.executable, "-m", "scrapers.run", "tl", "--config", str(config),
-         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "HAIRLINK_BACKOFF_BASE=0",
-         "-s", "HAIRLINK_STORE_FLUSH_SECONDS=0", "--log-level", "INFO", *extra],
-        cwd=ROOT, env=environ, capture_output=True, text=True, timeout=timeout)
+def run_crawl(config: Path, *extra: str, env: dict[str, str] | None = None) -> Result:
+    """The `tl` source crawled in process (`tests.scrapers.inprocess`)."""
+    return inprocess.run_crawl(
+        config, "tl", fast=False,
+        env={"HAIRLINK_REDDIT_CLIENT_ID": CLIENT_ID,
+             "HAIRLINK_REDDIT_CLIENT_SECRET": SECRET} if env is None else env,
+        args=("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "HAIRLINK_BACKOFF_BASE=0",
+              "-s", "HAIRLINK_STORE_FLUSH_SECONDS=0", *extra))
 
 
-def last_run_line(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+def last_run_line(result: Result) -> dict[str, Any]:
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert lines, result.stdout + result.stderr
     return json.loads(lines[-1])

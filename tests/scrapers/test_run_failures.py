@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
 
 from models.db import make_engine
 from models.entities import CrawlRun
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scrapers.inprocess import run_crawl
 
 
 def test_spider_constructor_error_is_a_failed_run(tmp_path: Path, db_url: str) -> None:
     config = tmp_path / "h.toml"
     config.write_text(f'[database]\nurl = "{db_url}"\n[[sources]]\nname = "b"\n'
                       'kind = "discourse"\nbase_url = "http://127.0.0.1:9"\n')
-    done = subprocess.run(
-        [sys.executable, "-m", "scrapers.run", "b", "--config", str(config),
-         "-s", "SPIDER_MODULES=tests.scrapers.broken_spiders"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = run_crawl(config, "b", args=("-s", "SPIDER_MODULES=tests.scrapers.broken_spiders"))
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     line = json.loads(done.stdout.strip().splitlines()[-1])

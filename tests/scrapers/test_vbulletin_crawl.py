@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from scrapers.loopback import LoopbackServer
-from tests.scrapers.crawlkit import describe, run_crawl, stored, write_config
+from tests.scrapers.crawlkit import describe, stored, write_config
+from tests.scrapers.inprocess import run_crawl
 from tests.scrapers.sites import make_threads, serve_vbulletin
 
 pytestmark = pytest.mark.slow
