@@ -187,16 +187,24 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
     return candidates
 
 
-def topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
-               index: int, thread_id: int, score: float,
-               kind: str | None = "topic") -> dict[str, Any]:
-    """A topic link row (or, with `kind` None, a topic candidate row)."""
-    tags, terms = info.get(thread_id, (frozenset(), frozenset()))
-    row: dict[str, Any] = {
-        "thread_id": thread_id, "study_id": int(model.ids[index]),
-        "score": round(score, SCORE_DIGITS),
-        "evidence": {"treatments": sorted(tags & model.study_treatments(index)),
-                     "terms": model.shared_terms(terms, index)}}
-    if kind:
-        row["kind"] = kind
-    return row
+def topic_rows(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
+               entries: list[tuple[int, int, float]],
+               kind: str | None = "topic") -> list[dict[str, Any]]:
+    """Topic link rows of (study index, thread id, score) entries (or, with `kind` None,
+    topic candidate rows): the shared treatments and keywords as evidence."""
+    study_ids = model.ids.tolist()
+    treatments = [model.study_treatments(i) for i in range(len(study_ids))]
+    shared_terms = model.shared_terms
+    nothing: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset())
+    rows: list[dict[str, Any]] = []
+    for index, thread_id, score in entries:
+        tags, terms = info.get(thread_id, nothing)
+        row: dict[str, Any] = {
+            "thread_id": thread_id, "study_id": study_ids[index],
+            "score": round(score, SCORE_DIGITS),
+            "evidence": {"treatments": sorted(tags & treatments[index]),
+                         "terms": shared_terms(terms, index) if terms else []}}
+        if kind:
+            row["kind"] = kind
+        rows.append(row)
+    return rows

@@ -274,7 +274,9 @@ class StudyModel:
         """The study's keywords among `terms` (vocabulary indices), most weighty first."""
         rank = self._keyword_rank[index]  # distinct ranks: sorting by rank alone is exact
         hits = sorted(rank.keys() & terms, key=rank.__getitem__)
-        return [self._vocab_list[j] for j in hits[:limit]]
+        if len(hits) > limit:
+            del hits[limit:]
+        return list(map(self._vocab_list.__getitem__, hits))
 
 
 class ThreadFeatures:
@@ -319,11 +321,12 @@ def top_per_study(score: np.ndarray, eligible: np.ndarray, limit: int,
                   thread_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(study indices, thread ids, scores) of the `limit` best eligible threads per study.
 
-    Only the pairs scoring at least their study's `limit`-th best eligible score are sorted
-    (a partition per study finds it): typically a fifth of the eligible pairs.
+    When many pairs are eligible (the first blocks of a full run, before the studies'
+    floors rise), only those scoring at least their study's `limit`-th best eligible score
+    are sorted (a partition per study finds it).
     """
     n = score.shape[0]
-    if 0 < limit < n:
+    if 0 < limit < n and np.count_nonzero(eligible) > 3 * limit * score.shape[1]:
         masked = np.where(eligible, score, -np.inf).T.copy()  # one row per study
         kth = np.partition(masked, n - limit, axis=1)[:, n - limit]
         eligible = eligible & (score >= kth[None, :])

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator import store
-from aggregator.blocks import Block, BlockWorker, RunState, topic_row
+from aggregator.blocks import Block, BlockWorker, RunState, topic_rows
 from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
 from aggregator.link_types import LinkSettings, StudyText, ThreadText
@@ -325,10 +325,8 @@ def _write_links(session: Session, changes: _Changes, model: StudyModel, scan: _
         store.move_topic_pairs(session, plan.promoted, to_links=True)
         store.move_topic_pairs(session, plan.demoted, to_links=False)
     info = scan.info
-    store.insert_links(session, scan.citation_rows
-                       + [topic_row(model, info, *e) for e in plan.new_links])
-    store.insert_candidates(session, [topic_row(model, info, *e, kind=None)
-                                      for e in plan.new_candidates])
+    store.insert_links(session, scan.citation_rows + topic_rows(model, info, plan.new_links))
+    store.insert_candidates(session, topic_rows(model, info, plan.new_candidates, kind=None))
 
 
 def _write_marks(session: Session, changes: _Changes, model: StudyModel, hashes: ThreadMarks,

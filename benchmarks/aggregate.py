@@ -289,7 +289,7 @@ def child(url: str, full: bool, lexicon: str | None = None) -> None:
 
 
 class TreeMemory(threading.Thread):
-    """Samples a process and its children every 0.1 s: the peak of their summed RSS and of
+    """Samples a process and its children every 0.3 s: the peak of their summed RSS and of
     their summed PSS (shared copy-on-write pages split between the processes sharing them)."""
 
     def __init__(self, pid: int) -> None:
@@ -310,7 +310,7 @@ class TreeMemory(threading.Thread):
                 pass
             self.peak_rss = max(self.peak_rss, rss / 2**20)
             self.peak_pss = max(self.peak_pss, pss / 2**20)
-            self.done.wait(0.1)
+            self.done.wait(0.3)
 
 
 def _run_child(url: str, full: bool, lexicon: Path | None = None,
