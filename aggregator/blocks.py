@@ -124,11 +124,12 @@ class BlockWorker:
 
     def __enter__(self) -> BlockWorker:
         global _WORKER_RUN
+        # One BLAS thread per process: the workers already use every core, and BLAS threads
+        # on top of them only contend (2 cores: 30 instead of 37-50 CPU-s); in-process
+        # blocks are small (an incremental run), where extra threads cost more than they give.
+        self.blas = threadpool_limits(limits=1)
         if self.workers > 1:
             _WORKER_RUN = self.run
-            # One BLAS thread per process: the workers already use every core, and BLAS
-            # threads on top of them only contend (2 cores: 30 instead of 37-50 CPU-s).
-            self.blas = threadpool_limits(limits=1)
             self.pool = multiprocessing.get_context("fork").Pool(
                 self.workers, initializer=_init_worker)
         return self

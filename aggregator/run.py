@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from aggregator import store
 from aggregator.blocks import Block, BlockWorker, RunState, topic_rows
@@ -135,7 +136,8 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
                         progress=progress, batch_size=batch_size, workers=workers,
                         refilling=True, outcomes=outcomes)
         stats.add_refill(again, len(refill))
-    similar = update_similar(make_session, tagger, full=full)
+    with threadpool_limits(limits=1):  # one BLAS thread, as in the blocks (see blocks.py)
+        similar = update_similar(make_session, tagger, full=full)
     stats.similar_updated, stats.similar_skipped = similar.changed, similar.skipped
     stats.seconds = time.perf_counter() - started
     return stats
