@@ -85,8 +85,11 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
             tag_rows.append({"thread_id": a.id, **tag.as_row(),
                              "effect": outcome.effect if outcome else "none",
                              "side_effects": list(outcome.side_effects) if outcome else []})
-        summaries[a.id] = summarise(text.title, text.body, text.replies,
-                                    Counter(a.norm.split())) if run.outcomes else None
+        summaries[a.id] = None
+        if run.outcomes:  # the words are counted once, for the summary and the scores
+            words = Counter(a.norm.split())
+            a.terms = run.model.terms_of_words(words)
+            summaries[a.id] = summarise(text.title, text.body, text.replies, words)
     tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
     citation_rows: list[dict[str, Any]] = []
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}

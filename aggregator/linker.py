@@ -55,6 +55,7 @@ class ThreadAnalysis:
     identifiers: Identifiers
     norm: str = ""
     mentions: list[Mention] = field(default_factory=list)  # (start, end, treatment)
+    terms: Counter[int] | None = None  # study-keyword counts, when counted already
 
 
 def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
@@ -266,8 +267,21 @@ class StudyModel:
     def thread_terms(self, analysis: ThreadAnalysis) -> Counter[int]:
         """The thread's study-keyword counts, by vocabulary index (in the order each term
         first occurs in the text)."""
+        if analysis.terms is not None:
+            return analysis.terms
         terms = Counter(map(self._term_of_word.__getitem__, analysis.norm.split()))
         terms.pop(-1, None)
+        return terms
+
+    def terms_of_words(self, words: Counter[str]) -> Counter[int]:
+        """`thread_terms` from the thread's word counts (one pass over its distinct words;
+        the same terms in the same order)."""
+        term_of = self._term_of_word.__getitem__
+        terms: Counter[int] = Counter()
+        for word, count in words.items():
+            term = term_of(word)
+            if term >= 0:
+                terms[term] += count
         return terms
 
     def shared_terms(self, terms: Iterable[int], index: int, limit: int = 5) -> list[str]:

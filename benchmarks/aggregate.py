@@ -475,7 +475,7 @@ def _measure(url: str, threads: list[dict[str, Any]], runs: int, full_only: bool
             incs.append(_run_child(url, full=False))
     _print_full(fulls)
     full = fulls[-1]
-    shares = [i["seconds"] / f["seconds"] for i, f in zip(incs, fulls, strict=True)]
+    shares = [i["seconds"] / f["seconds"] for i, f in zip(incs, fulls, strict=False)]
     if incs:
         print(f"\n3. incremental aggregate after {changed} threads changed, paired with the "
               f"full run before it: {spread([i['seconds'] for i in incs])} s wall = "
