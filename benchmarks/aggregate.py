@@ -1,7 +1,12 @@
 """Aggregator speed on generated data: tagging throughput, full and incremental runs.
 
     python benchmarks/aggregate.py [--threads 100000] [--studies 2000] [--runs 3]
-                                   [--db PATH | --db-url URL]
+                                   [--db PATH | --db-url URL] [--reuse] [--full-only]
+    python benchmarks/aggregate.py --db PATH --reuse --against DIR [--runs 3]
+
+`--against DIR` alternates full runs of the hairlink checkout in DIR (e.g. `git archive
+main | tar -x -C DIR`) and of this one on the same database and prints their CPU and wall
+ratios (paired, so they survive load better than either figure alone).
 
 Generates forum threads with realistic treatment talk (brands, slang, misspellings, decoys
 like "5 min" or "keto diet", identifiers in URLs) and studies, stores them in a SQLite file
@@ -10,8 +15,9 @@ then measures:
 1. tagging throughput of the Tagger (all context rules on) beside a whole-word pyahocorasick
    scan of the same texts with the same aliases, interleaved in 50 slices in one process;
 2. `--runs` full `aggregate()` runs, each in a fresh child process: wall and CPU seconds
-   (workers included) and the peak memory of the child and its workers, sampled from outside
-   with psutil (PSS, so copy-on-write pages shared by the forked workers count once);
+   (main process and workers apart, and summed; the load average before each run) and
+   the peak memory of the child and its workers, sampled from outside with psutil (PSS,
+   so copy-on-write pages shared by the forked workers count once);
 3. after each full run, an incremental `aggregate()` after 1% of the threads changed;
 4. an `aggregate()` after a user lexicon adds one alias (re-tags only what it touches).
 Each figure is printed as median (min-max) with the load average. Targets: tagger >= 0.3 of
