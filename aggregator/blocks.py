@@ -85,8 +85,11 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
             tag_rows.append({"thread_id": a.id, **tag.as_row(),
                              "effect": outcome.effect if outcome else "none",
                              "side_effects": list(outcome.side_effects) if outcome else []})
-        summaries[a.id] = summarise(text.title, text.body, text.replies,
-                                    Counter(a.norm.split())) if run.outcomes else None
+        summaries[a.id] = None
+        if run.outcomes:  # the words are counted once, for the summary and the scores
+            words = Counter(a.norm.split())
+            a.terms = run.model.terms_of_words(words)
+            summaries[a.id] = summarise(text.title, text.body, text.replies, words)
     tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
     citation_rows: list[dict[str, Any]] = []
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
@@ -124,11 +127,12 @@ class BlockWorker:
 
     def __enter__(self) -> BlockWorker:
         global _WORKER_RUN
+        # One BLAS thread per process: the workers already use every core, and BLAS threads
+        # on top of them only contend (2 cores: 30 instead of 37-50 CPU-s); in-process
+        # blocks are small (an incremental run), where extra threads cost more than they give.
+        self.blas = threadpool_limits(limits=1)
         if self.workers > 1:
             _WORKER_RUN = self.run
-            # One BLAS thread per process: the workers already use every core, and BLAS
-            # threads on top of them only contend (2 cores: 30 instead of 37-50 CPU-s).
-            self.blas = threadpool_limits(limits=1)
             self.pool = multiprocessing.get_context("fork").Pool(
                 self.workers, initializer=_init_worker)
         return self
@@ -187,16 +191,24 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
     return candidates
 
 
-def topic_row(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
-               index: int, thread_id: int, score: float,
-               kind: str | None = "topic") -> dict[str, Any]:
-    """A topic link row (or, with `kind` None, a topic candidate row)."""
-    tags, terms = info.get(thread_id, (frozenset(), frozenset()))
-    row: dict[str, Any] = {
-        "thread_id": thread_id, "study_id": int(model.ids[index]),
-        "score": round(score, SCORE_DIGITS),
-        "evidence": {"treatments": sorted(tags & model.study_treatments(index)),
-                     "terms": model.shared_terms(terms, index)}}
-    if kind:
-        row["kind"] = kind
-    return row
+def topic_rows(model: StudyModel, info: dict[int, tuple[frozenset[str], frozenset[int]]],
+               entries: list[tuple[int, int, float]],
+               kind: str | None = "topic") -> list[dict[str, Any]]:
+    """Topic link rows of (study index, thread id, score) entries (or, with `kind` None,
+    topic candidate rows): the shared treatments and keywords as evidence."""
+    study_ids = model.ids.tolist()
+    treatments = [model.study_treatments(i) for i in range(len(study_ids))]
+    shared_terms = model.shared_terms
+    nothing: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset())
+    rows: list[dict[str, Any]] = []
+    for index, thread_id, score in entries:
+        tags, terms = info.get(thread_id, nothing)
+        row: dict[str, Any] = {
+            "thread_id": thread_id, "study_id": study_ids[index],
+            "score": round(score, SCORE_DIGITS),
+            "evidence": {"treatments": sorted(tags & treatments[index]),
+                         "terms": shared_terms(terms, index) if terms else []}}
+        if kind:
+            row["kind"] = kind
+        rows.append(row)
+    return rows

@@ -125,33 +125,43 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
                                                                 "replace_aliases")}
             merged.setdefault("treatment", []).append(new)
             by_id[tid] = new
-            continue
-        for key in ("name", "category", "forms"):
-            if key in entry:
-                current[key] = entry[key]
-        if entry.get("replace_aliases"):
-            current["aliases"] = []
-            current["rule"] = []
-            current["alias_forms"] = {}
-        removed = {a.lower() for a in entry.get("remove_aliases", [])}
-        current["aliases"] = [a for a in current.get("aliases", []) if a.lower() not in removed]
-        current["aliases"].extend(entry.get("aliases", []))
-        current.setdefault("alias_forms", {}).update(entry.get("alias_forms", {}))
-        rules = [r for r in current.get("rule", [])
-                 if not removed & {a.lower() for a in r.get("aliases", [])}]
-        current["rule"] = rules + list(entry.get("rule", []))
+        else:
+            _merge_treatment(current, entry)
     merged["decoys"] = list(merged.get("decoys", [])) + list(extra.get("decoys", []))
     merged["combo"] = list(merged.get("combo", [])) + list(extra.get("combo", []))
     for form, cues in extra.get("forms", {}).items():
-        target = merged.setdefault("forms", {}).setdefault(form, {"cues": [], "patterns": []})
-        target["cues"] = list(target.get("cues", [])) + list(cues.get("cues", []))
-        target["patterns"] = list(target.get("patterns", [])) + list(cues.get("patterns", []))
-        if cues.get("patterns") and "pattern_hints" not in cues:
-            target.pop("pattern_hints", None)  # new patterns without hints: no pre-check
-        elif cues.get("pattern_hints"):
-            target["pattern_hints"] = (list(target.get("pattern_hints", []))
-                                       + list(cues["pattern_hints"]))
+        _merge_form(merged.setdefault("forms", {}).setdefault(form, {"cues": [],
+                                                                     "patterns": []}), cues)
     return merged
+
+
+def _merge_treatment(current: dict[str, Any], entry: dict[str, Any]) -> None:
+    """Apply a user entry to a packaged treatment (in place)."""
+    for key in ("name", "category", "forms"):
+        if key in entry:
+            current[key] = entry[key]
+    if entry.get("replace_aliases"):
+        current["aliases"] = []
+        current["rule"] = []
+        current["alias_forms"] = {}
+    removed = {a.lower() for a in entry.get("remove_aliases", [])}
+    current["aliases"] = [a for a in current.get("aliases", []) if a.lower() not in removed]
+    current["aliases"].extend(entry.get("aliases", []))
+    current.setdefault("alias_forms", {}).update(entry.get("alias_forms", {}))
+    rules = [r for r in current.get("rule", [])
+             if not removed & {a.lower() for a in r.get("aliases", [])}]
+    current["rule"] = rules + list(entry.get("rule", []))
+
+
+def _merge_form(target: dict[str, Any], cues: dict[str, Any]) -> None:
+    """Add a user file's cues and patterns of one form to the packaged ones (in place)."""
+    target["cues"] = list(target.get("cues", [])) + list(cues.get("cues", []))
+    target["patterns"] = list(target.get("patterns", [])) + list(cues.get("patterns", []))
+    if cues.get("patterns") and "pattern_hints" not in cues:
+        target.pop("pattern_hints", None)  # new patterns without hints: no pre-check
+    elif cues.get("pattern_hints"):
+        target["pattern_hints"] = (list(target.get("pattern_hints", []))
+                                   + list(cues["pattern_hints"]))
 
 
 def load_lexicon(user_path: Path | str | None = None) -> Lexicon:
@@ -230,48 +240,72 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
     """Validate parsed lexicon data and build the lookup tables."""
     treatments: dict[str, TreatmentInfo] = {}
     aliases: dict[str, list[Target]] = {}
-
-    def add(alias: str, target: Target) -> None:
-        key = alias_key(alias)
-        if not key:
-            raise LexiconError(f"{origin}: alias {alias!r} has no letters or digits")
-        targets = aliases.setdefault(key, [])
-        targets[:] = [t for t in targets if t.treatment != target.treatment] + [target]
-
     for raw in data.get("treatment", []):
-        tid = raw.get("id")
-        where = f"{origin}: treatment {tid!r}"
-        if not isinstance(tid, str) or not re.fullmatch(r"[a-z0-9_]+", tid):
-            raise LexiconError(f"{where}: id must be lower-case letters, digits and '_'")
-        category = raw.get("category", "drug")
-        if category not in CATEGORIES:
-            raise LexiconError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
-        forms = tuple(raw.get("forms", []))
-        for form in forms:
-            if form not in FORMS:
-                raise LexiconError(f"{where}: unknown form {form!r}")
-        treatments[tid] = TreatmentInfo(tid, str(raw.get("name", tid)), category, forms)
-        alias_forms = {alias_key(k): v for k, v in raw.get("alias_forms", {}).items()}
-        for form in alias_forms.values():
-            if form not in FORMS:
-                raise LexiconError(f"{where}: unknown form {form!r} in alias_forms")
-        for alias in [*raw.get("aliases", []), tid.replace("_", " ")]:
-            add(alias, Target(tid, alias_forms.get(alias_key(alias))))
-        for index, rule_raw in enumerate(raw.get("rule", [])):
-            rule = _rule(rule_raw, f"{where} rule #{index + 1}")
-            for alias in rule_raw.get("aliases", []):
-                add(alias, Target(tid, alias_forms.get(alias_key(alias)), rule))
+        info = _treatment(raw, origin)
+        treatments[info.id] = info
+        _add_treatment_aliases(aliases, raw, info.id, origin)
     for combo in data.get("combo", []):
         for tid in combo.get("treatments", []):
             if tid not in treatments:
                 raise LexiconError(f"{origin}: combo names unknown treatment {tid!r}")
         for alias in combo.get("aliases", []):
             for tid in combo["treatments"]:
-                add(alias, Target(tid))
+                _add_alias(aliases, alias, Target(tid), origin)
+    words, patterns, hints = _form_cues(data.get("forms", {}), origin)
+    decoys = frozenset(alias_key(d) for d in data.get("decoys", []) if alias_key(d))
+    digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+                          usedforsecurity=False).hexdigest()
+    return Lexicon(treatments, aliases, decoys, words, patterns, hints, digest, data)
+
+
+def _add_alias(aliases: dict[str, list[Target]], alias: str, target: Target,
+               origin: str) -> None:
+    """Map `alias` to `target` (replacing an earlier target of the same treatment)."""
+    key = alias_key(alias)
+    if not key:
+        raise LexiconError(f"{origin}: alias {alias!r} has no letters or digits")
+    targets = aliases.setdefault(key, [])
+    targets[:] = [t for t in targets if t.treatment != target.treatment] + [target]
+
+
+def _treatment(raw: dict[str, Any], origin: str) -> TreatmentInfo:
+    """A validated `[[treatment]]` entry."""
+    tid = raw.get("id")
+    where = f"{origin}: treatment {tid!r}"
+    if not isinstance(tid, str) or not re.fullmatch(r"[a-z0-9_]+", tid):
+        raise LexiconError(f"{where}: id must be lower-case letters, digits and '_'")
+    category = raw.get("category", "drug")
+    if category not in CATEGORIES:
+        raise LexiconError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+    forms = tuple(raw.get("forms", []))
+    for form in [*forms, *raw.get("alias_forms", {}).values()]:
+        if form not in FORMS:
+            raise LexiconError(f"{where}: unknown form {form!r}"
+                               + ("" if form in forms else " in alias_forms"))
+    return TreatmentInfo(tid, str(raw.get("name", tid)), category, forms)
+
+
+def _add_treatment_aliases(aliases: dict[str, list[Target]], raw: dict[str, Any], tid: str,
+                           origin: str) -> None:
+    """Map a treatment's aliases, its id and its ruled aliases to it."""
+    where = f"{origin}: treatment {tid!r}"
+    alias_forms = {alias_key(k): v for k, v in raw.get("alias_forms", {}).items()}
+    for alias in [*raw.get("aliases", []), tid.replace("_", " ")]:
+        _add_alias(aliases, alias, Target(tid, alias_forms.get(alias_key(alias))), origin)
+    for index, rule_raw in enumerate(raw.get("rule", [])):
+        rule = _rule(rule_raw, f"{where} rule #{index + 1}")
+        for alias in rule_raw.get("aliases", []):
+            _add_alias(aliases, alias, Target(tid, alias_forms.get(alias_key(alias)), rule),
+                       origin)
+
+
+def _form_cues(forms: dict[str, Any], origin: str,
+               ) -> tuple[dict[str, str], dict[str, re.Pattern[str]], tuple[str, ...] | None]:
+    """(cue word -> form, form -> pattern regex, pattern hints or None) of `[forms.*]`."""
     words: dict[str, str] = {}
     patterns: dict[str, re.Pattern[str]] = {}
     hints: set[str] | None = set()
-    for form, spec in data.get("forms", {}).items():
+    for form, spec in forms.items():
         if form not in FORMS:
             raise LexiconError(f"{origin}: unknown form {form!r}")
         for cue in spec.get("cues", []):
@@ -286,8 +320,4 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
                 hints.update(h.lower() for h in spec["pattern_hints"])
             else:
                 hints = None
-    decoys = frozenset(alias_key(d) for d in data.get("decoys", []) if alias_key(d))
-    digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-                          usedforsecurity=False).hexdigest()
-    return Lexicon(treatments, aliases, decoys, words, patterns,
-                   tuple(sorted(hints)) if hints is not None else None, digest, data)
+    return words, patterns, tuple(sorted(hints)) if hints is not None else None

@@ -55,6 +55,7 @@ class ThreadAnalysis:
     identifiers: Identifiers
     norm: str = ""
     mentions: list[Mention] = field(default_factory=list)  # (start, end, treatment)
+    terms: Counter[int] | None = None  # study-keyword counts, when counted already
 
 
 def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
@@ -266,15 +267,30 @@ class StudyModel:
     def thread_terms(self, analysis: ThreadAnalysis) -> Counter[int]:
         """The thread's study-keyword counts, by vocabulary index (in the order each term
         first occurs in the text)."""
+        if analysis.terms is not None:
+            return analysis.terms
         terms = Counter(map(self._term_of_word.__getitem__, analysis.norm.split()))
         terms.pop(-1, None)
+        return terms
+
+    def terms_of_words(self, words: Counter[str]) -> Counter[int]:
+        """`thread_terms` from the thread's word counts (one pass over its distinct words;
+        the same terms in the same order)."""
+        term_of = self._term_of_word.__getitem__
+        terms: Counter[int] = Counter()
+        for word, count in words.items():
+            term = term_of(word)
+            if term >= 0:
+                terms[term] += count
         return terms
 
     def shared_terms(self, terms: Iterable[int], index: int, limit: int = 5) -> list[str]:
         """The study's keywords among `terms` (vocabulary indices), most weighty first."""
         rank = self._keyword_rank[index]  # distinct ranks: sorting by rank alone is exact
         hits = sorted(rank.keys() & terms, key=rank.__getitem__)
-        return [self._vocab_list[j] for j in hits[:limit]]
+        if len(hits) > limit:
+            del hits[limit:]
+        return list(map(self._vocab_list.__getitem__, hits))
 
 
 class ThreadFeatures:
@@ -317,7 +333,17 @@ class ThreadFeatures:
 
 def top_per_study(score: np.ndarray, eligible: np.ndarray, limit: int,
                   thread_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(study indices, thread ids, scores) of the `limit` best eligible threads per study."""
+    """(study indices, thread ids, scores) of the `limit` best eligible threads per study.
+
+    When many pairs are eligible (the first blocks of a full run, before the studies'
+    floors rise), only those scoring at least their study's `limit`-th best eligible score
+    are sorted (a partition per study finds it).
+    """
+    n = score.shape[0]
+    if 0 < limit < n and np.count_nonzero(eligible) > 3 * limit * score.shape[1]:
+        masked = np.where(eligible, score, -np.inf).T.copy()  # one row per study
+        kth = np.partition(masked, n - limit, axis=1)[:, n - limit]
+        eligible = eligible & (score >= kth[None, :])
     rows, cols = np.nonzero(eligible)
     return trim(cols.astype(np.int64), thread_ids[rows].astype(np.int64),
                 score[rows, cols].astype(np.float64), limit)

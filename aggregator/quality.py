@@ -187,6 +187,20 @@ def metrics(posts: list[dict[str, Any]], studies: list[dict[str, Any]], pred: Pr
     pred_forms = {(p, f"{t}:{f}") for p, tags in pred.tags.items()
                   for t, forms in tags.items() for f in forms}
     forms = prf(pred_forms, gold_forms)
+    citations = prf(pred.citations, {(p["id"], s) for p in posts for s in p["gold_citations"]})
+    per_study = _ranking_per_study(posts, studies, pred)
+    return {
+        "tagging": tagging, "forms": forms,
+        "forms_accuracy": _forms_accuracy(posts, pred, lexicon),
+        "citations": citations,
+        "ndcg": float(np.mean([v[0] for v in per_study.values()])),
+        "p_at_6": float(np.mean([v[1] for v in per_study.values()])),
+        "per_study": per_study,
+    }
+
+
+def _forms_accuracy(posts: list[dict[str, Any]], pred: Predictions, lexicon: Lexicon) -> float:
+    """Share of the correctly tagged form-ful treatments whose forms are exactly right."""
     formful = {tid for tid, info in lexicon.treatments.items() if info.forms}
     exact = total = 0
     for post in posts:
@@ -194,21 +208,19 @@ def metrics(posts: list[dict[str, Any]], studies: list[dict[str, Any]], pred: Pr
             total += 1
             gold = {f.split(":")[1] for f in post["gold_forms"] if f.startswith(tid + ":")}
             exact += gold == set(pred.tags[post["id"]][tid])
-    citations = prf(pred.citations, {(p["id"], s) for p in posts for s in p["gold_citations"]})
+    return exact / total if total else 0.0
+
+
+def _ranking_per_study(posts: list[dict[str, Any]], studies: list[dict[str, Any]],
+                       pred: Predictions) -> dict[str, tuple[float, float]]:
+    """(nDCG@6, P@6) of each study's ranking of the threads."""
     thread_ids = [p["id"] for p in posts]
     per_study: dict[str, tuple[float, float]] = {}
     for s in studies:
         grades = {p["id"]: int(p["relevance"][s["id"]]) for p in posts
                   if s["id"] in p.get("relevance", {})}
         per_study[s["id"]] = ranking_metrics(pred.scores.get(s["id"], {}), grades, thread_ids)
-    return {
-        "tagging": tagging, "forms": forms,
-        "forms_accuracy": exact / total if total else 0.0,
-        "citations": citations,
-        "ndcg": float(np.mean([v[0] for v in per_study.values()])),
-        "p_at_6": float(np.mean([v[1] for v in per_study.values()])),
-        "per_study": per_study,
-    }
+    return per_study
 
 
 def threshold_sweep(posts: list[dict[str, Any]], studies: list[dict[str, Any]],

@@ -26,18 +26,19 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from aggregator import store
-from aggregator.blocks import Block, BlockWorker, RunState, topic_row
+from aggregator.blocks import Block, BlockWorker, RunState, topic_rows
 from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
-from aggregator.link_types import LinkSettings, ThreadText
+from aggregator.link_types import LinkSettings, StudyText, ThreadText
 from aggregator.linker import StudyModel
 from aggregator.outcomes import OutcomeCues, load_outcome_cues
 from aggregator.similar import update_similar
 from aggregator.tagger import Tagger
 from aggregator.thread_marks import ThreadMarks
-from aggregator.topic_pool import CandidatePool, plan_topics
+from aggregator.topic_pool import CandidatePool, TopicPlan, plan_topics
 from models.entities import ThreadStudyLink
 
 DEFAULT_BATCH_SIZE = 2000
@@ -72,6 +73,15 @@ class AggregateStats:
     def as_dict(self) -> dict[str, Any]:
         """The stats as a plain dict (for JSON output)."""
         return asdict(self)
+
+    def add_refill(self, again: AggregateStats, studies: int) -> None:
+        """Count the second pass that relinked `studies` studies from scratch."""
+        self.studies_refilled = studies
+        self.threads_scanned += again.threads_scanned
+        self.citation_links += again.citation_links
+        self.topic_links_added += again.topic_links_added
+        self.topic_links_removed += again.topic_links_removed
+        self.topic_links_total = again.topic_links_total
 
     def summary(self) -> str:
         """One line: what kind of run it was and what it did."""
@@ -125,13 +135,9 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
         _aggregate_pass(make_session, tagger, cues, settings, again, full=False,
                         progress=progress, batch_size=batch_size, workers=workers,
                         refilling=True, outcomes=outcomes)
-        stats.studies_refilled = len(refill)
-        stats.threads_scanned += again.threads_scanned
-        stats.citation_links += again.citation_links
-        stats.topic_links_added += again.topic_links_added
-        stats.topic_links_removed += again.topic_links_removed
-        stats.topic_links_total = again.topic_links_total
-    similar = update_similar(make_session, tagger, full=full)
+        stats.add_refill(again, len(refill))
+    with threadpool_limits(limits=1):  # one BLAS thread, as in the blocks (see blocks.py)
+        similar = update_similar(make_session, tagger, full=full)
     stats.similar_updated, stats.similar_skipped = similar.changed, similar.skipped
     stats.seconds = time.perf_counter() - started
     return stats
@@ -142,144 +148,202 @@ def candidates_kept(settings: LinkSettings) -> int:
     return settings.max_topic_links // 2
 
 
+@dataclass
+class _Changes:
+    """What a pass redoes, read in its first transaction."""
+
+    redo: bool  # everything (a full run, or a lexicon change no delta can narrow)
+    delta: LexiconDelta | None  # the lexicon change, when only some threads are affected
+    studies: list[StudyText]
+    current: dict[int, str]  # study id -> its content hash
+    added: dict[int, set[str]]  # study id -> the treatments the tagger added to it
+    changed_studies: set[int]
+    changed_ids: list[int]  # threads to re-tag (unused when `redo`)
+    seeded: list[tuple[int, int, float, bool]]  # stored topic entries (study, thread, ...)
+    floors: dict[int, float]
+    total_threads: int
+
+
 def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
                     cues: OutcomeCues, settings: LinkSettings, stats: AggregateStats, *, full: bool,
                     progress: Progress | None, batch_size: int, workers: int,
                     refilling: bool = False, outcomes: bool = True) -> set[int]:
     """One pass of `aggregate`; returns the studies that need relinking from scratch."""
-    lexicon = tagger.lexicon
     with make_session() as session, session.begin():
-        store.sync_treatments(session, lexicon)
-        stats.lexicon_changed = store.get_meta(session, store.LEXICON_HASH_KEY) != \
-            lexicon.version_hash
-        delta = None
-        if stats.lexicon_changed and not full:
-            delta = lexicon_delta(store.stored_lexicon(session), lexicon.raw)
-        redo = full or (stats.lexicon_changed and delta is None)
-        studies, current, aggregated = store.load_studies(session)
-        added = store.tagger_added(session)
-        changed_studies = {s.id for s in studies if redo or aggregated.get(s.id) != current[s.id]}
-        changed_ids: list[int] = [] if redo else store.changed_thread_ids(session)
-        if delta is not None:
-            changed_ids = sorted({*changed_ids, *store.threads_tagged_with(
-                session, delta.treatments), *_threads_with(session, delta, batch_size)})
-            stats.lexicon_partial, stats.lexicon_threads = True, len(changed_ids)
-        stats.cues_changed = store.get_meta(session, store.CUES_HASH_KEY) != cues.version_hash
-        if stats.cues_changed and not redo:  # outcomes of every tagged thread are redone
-            changed_ids = sorted({*changed_ids, *store.tagged_thread_ids(session)})
-        seeded = [] if redo else store.topic_entries(session)
-        floors = {} if redo else store.topic_floors(session)
-        total_threads = store.thread_count(session)
+        changes = _read_changes(session, tagger, cues, stats, full, batch_size)
+    model = StudyModel(changes.studies, tagger)
+    _add_relexed_studies(changes, model, stats)
+    scan = _Scan(changes, model, settings, stats, progress)
+    run = RunState(tagger, model, replace(settings, max_topic_links=scan.pool.limit),
+                   scan.changed_cols, set(changes.changed_ids), changes.redo, cues, outcomes)
+    _scan_threads(make_session, run, changes, scan, workers, batch_size)
+    # No cited pair is in the pool: blocks make them ineligible, and a seeded entry is never
+    # one of a changed thread or study (the only pairs whose citations are found again).
+    plan = plan_topics(scan.pool.arrays(), scan.seeded, scan.seeded_link, model.ids,
+                       settings.max_topic_links, scan.pool.limit, changes.floors,
+                       changes.changed_studies)
+    refill = set() if refilling else plan.short
+    with make_session() as session, session.begin():
+        _write_links(session, changes, model, scan, plan)
+        _write_marks(session, changes, model, scan.hashes, plan, refill)
+        store.set_meta(session, store.LEXICON_HASH_KEY, tagger.lexicon.version_hash)
+        store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
+        store.store_lexicon(session, tagger.lexicon.raw)
+        stats.topic_links_total = session.scalar(
+            select(func.count()).select_from(ThreadStudyLink)
+            .where(ThreadStudyLink.kind == "topic")) or 0
+    stats.citation_links = len(scan.citation_rows)
+    stats.topic_links_added = len(plan.new_links) + len(plan.promoted)
+    stats.topic_links_removed = len(plan.dropped_links) + len(plan.demoted)
+    return refill
 
-    model = StudyModel(studies, tagger)
-    if delta is not None:  # studies the new lexicon tags differently are relinked
-        changed_studies |= {s.id for i, s in enumerate(studies)
-                            if set(model.tags[i]) - set(s.preset_treatments)
-                            != added.get(s.id, set())}
-    stats.studies, stats.studies_changed = len(studies), len(changed_studies)
-    scan_all = redo or bool(changed_studies)
-    total = total_threads if scan_all else len(changed_ids)
-    changed_set = set(changed_ids)
-    changed_cols = np.array([s.id in changed_studies for s in studies], dtype=bool)
-    keep = settings.max_topic_links
-    pool = CandidatePool(keep + candidates_kept(settings), len(studies))
-    seeded = [(model.index_of[s], t, v, is_link) for s, t, v, is_link in seeded
-              if t not in changed_set and s not in changed_studies and s in model.index_of]
-    seeded_s, seeded_t, seeded_v, seeded_link = (
-        np.array(column, dtype=dtype) for column, dtype in
-        zip(zip(*seeded, strict=True) if seeded else ([], [], [], []),
-            (np.int64, np.int64, np.float64, bool), strict=True))
-    pool.add(seeded_s, seeded_t, seeded_v)
-    citation_rows: list[dict[str, Any]] = []
-    hashes = ThreadMarks()
-    info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
-    info_limit = 20_000  # pruned to the pool's threads when it grows past this
-    done = 0
 
-    if progress:
-        progress(0, total)
-    run = RunState(tagger, model, replace(settings, max_topic_links=pool.limit),
-                    changed_cols, changed_set, redo, cues, outcomes)
-    with BlockWorker(run, workers if total >= PARALLEL_FROM else 1) as work, \
+def _read_changes(session: Session, tagger: Tagger, cues: OutcomeCues, stats: AggregateStats,
+                  full: bool, batch_size: int) -> _Changes:
+    """Which studies and threads changed since the last run (and the stored topic state)."""
+    lexicon = tagger.lexicon
+    store.sync_treatments(session, lexicon)
+    stats.lexicon_changed = store.get_meta(session, store.LEXICON_HASH_KEY) != \
+        lexicon.version_hash
+    delta = None
+    if stats.lexicon_changed and not full:
+        delta = lexicon_delta(store.stored_lexicon(session), lexicon.raw)
+    redo = full or (stats.lexicon_changed and delta is None)
+    studies, current, aggregated = store.load_studies(session)
+    changed_studies = {s.id for s in studies if redo or aggregated.get(s.id) != current[s.id]}
+    changed_ids: list[int] = [] if redo else store.changed_thread_ids(session)
+    if delta is not None:
+        changed_ids = sorted({*changed_ids, *store.threads_tagged_with(
+            session, delta.treatments), *_threads_with(session, delta, batch_size)})
+        stats.lexicon_partial, stats.lexicon_threads = True, len(changed_ids)
+    stats.cues_changed = store.get_meta(session, store.CUES_HASH_KEY) != cues.version_hash
+    if stats.cues_changed and not redo:  # outcomes of every tagged thread are redone
+        changed_ids = sorted({*changed_ids, *store.tagged_thread_ids(session)})
+    return _Changes(redo, delta, studies, current, store.tagger_added(session),
+                    changed_studies, changed_ids,
+                    [] if redo else store.topic_entries(session),
+                    {} if redo else store.topic_floors(session), store.thread_count(session))
+
+
+def _add_relexed_studies(changes: _Changes, model: StudyModel, stats: AggregateStats) -> None:
+    """After a lexicon change, the studies the new lexicon tags differently are relinked."""
+    if changes.delta is not None:
+        changes.changed_studies |= {
+            s.id for i, s in enumerate(changes.studies)
+            if set(model.tags[i]) - set(s.preset_treatments) != changes.added.get(s.id, set())}
+    stats.studies, stats.studies_changed = len(changes.studies), len(changes.changed_studies)
+
+
+class _Scan:
+    """What the thread scan gathers block by block: the candidate pool (seeded with the
+    stored entries still valid), citation links, content hashes, link evidence."""
+
+    def __init__(self, changes: _Changes, model: StudyModel, settings: LinkSettings,
+                 stats: AggregateStats, progress: Progress | None) -> None:
+        self.stats, self.progress, self.model = stats, progress, model
+        self.scan_all = changes.redo or bool(changes.changed_studies)
+        self.total = changes.total_threads if self.scan_all else len(changes.changed_ids)
+        changed, studies = set(changes.changed_ids), changes.changed_studies
+        self.changed_cols = np.array([s.id in studies for s in changes.studies], dtype=bool)
+        self.pool = CandidatePool(settings.max_topic_links + candidates_kept(settings),
+                                  len(changes.studies))
+        seeded = [(model.index_of[s], t, v, is_link) for s, t, v, is_link in changes.seeded
+                  if t not in changed and s not in studies and s in model.index_of]
+        s_, t_, v_, link = (np.array(column, dtype=dtype) for column, dtype in
+                            zip(zip(*seeded, strict=True) if seeded else ([], [], [], []),
+                                (np.int64, np.int64, np.float64, bool), strict=True))
+        self.seeded, self.seeded_link = (s_, t_, v_), link
+        self.pool.add(s_, t_, v_)
+        self.citation_rows: list[dict[str, Any]] = []
+        self.hashes = ThreadMarks()
+        self.info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}
+        self.info_limit = 20_000  # pruned to the pool's threads when it grows past this
+        self.done = 0
+
+    def add(self, batch: list[tuple[ThreadText, str]], block: Block) -> None:
+        """Take in one processed block (its tags are already written)."""
+        stats = self.stats
+        self.hashes.extend((text.id, h) for text, h in batch if text.id in block.summaries)
+        stats.threads_tagged += len(block.tagged_ids)
+        stats.thread_treatments += len(block.tag_rows)
+        self.citation_rows.extend(block.citation_rows)
+        self.pool.add(block.s, block.t, block.v)
+        self.info.update(block.info)
+        if len(self.info) > self.info_limit:  # keep only what a link or candidate can use
+            kept = self.pool.thread_ids()
+            for thread_id in [t for t in self.info if t not in kept]:
+                del self.info[thread_id]
+            self.info_limit = 2 * len(self.info) + 20_000
+        self.done += len(batch)
+        stats.threads_scanned += len(batch)
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+def _scan_threads(make_session: Callable[[], Session], run: RunState, changes: _Changes,
+                  scan: _Scan, workers: int, batch_size: int) -> None:
+    """Tag, find citations and score every thread to scan, block by block; each block's
+    tags and summaries are committed as it is done.
+
+    Pipelined: while the workers process one block, the previous one is written and the
+    next one read.
+    """
+    if scan.progress:
+        scan.progress(0, scan.total)
+    with BlockWorker(run, workers if scan.total >= PARALLEL_FROM else 1) as work, \
             make_session() as session:
-        batches = (store.iter_all_threads(session, batch_size) if scan_all
-                   else store.iter_threads(session, changed_ids, batch_size))
-        if redo:
+        batches = (store.iter_all_threads(session, batch_size) if scan.scan_all
+                   else store.iter_threads(session, changes.changed_ids, batch_size))
+        if changes.redo:
             store.delete_all_thread_treatments(session)
 
         def finish(batch: list[tuple[ThreadText, str]], block: Block) -> None:
-            nonlocal done, info_limit
-            store.replace_thread_treatments(session, [] if redo else block.tagged_ids,
+            store.replace_thread_treatments(session, [] if changes.redo else block.tagged_ids,
                                             block.tag_rows)
             store.write_summaries(session, block.summaries)
             session.commit()
-            summaries = block.summaries
-            hashes.extend((text.id, h) for text, h in batch if text.id in summaries)
-            stats.threads_tagged += len(block.tagged_ids)
-            stats.thread_treatments += len(block.tag_rows)
-            citation_rows.extend(block.citation_rows)
-            pool.add(block.s, block.t, block.v)
-            info.update(block.info)
-            if len(info) > info_limit:  # keep only what a link or candidate can still use
-                kept = pool.thread_ids()
-                for thread_id in [t for t in info if t not in kept]:
-                    del info[thread_id]
-                info_limit = 2 * len(info) + 20_000
-            done += len(batch)
-            stats.threads_scanned += len(batch)
-            if progress:
-                progress(done, total)
+            scan.add(batch, block)
 
-        # Pipelined: while the workers process one block, the previous one is written and
-        # the next one read.
         pending: tuple[list[tuple[ThreadText, str]], Callable[[], Block]] | None = None
         for batch in batches:
-            handle = work.submit([text for text, _ in batch], pool.floor)
+            handle = work.submit([text for text, _ in batch], scan.pool.floor)
             if pending is not None:
                 finish(pending[0], pending[1]())
             pending = (batch, handle)
         if pending is not None:
             finish(pending[0], pending[1]())
 
-    # No cited pair is in the pool: blocks make them ineligible, and a seeded entry is never
-    # one of a changed thread or study (the only pairs whose citations are found again).
-    plan = plan_topics(pool.arrays(), (seeded_s, seeded_t, seeded_v),
-                       seeded_link, model.ids, keep, pool.limit, floors, changed_studies)
-    refill = set() if refilling else plan.short
 
-    with make_session() as session, session.begin():
-        if redo:
-            store.delete_links(session, everything=True)
-        else:
-            store.delete_links(session, thread_ids=changed_ids, study_ids=changed_studies)
-            store.delete_link_pairs(session, plan.dropped_links)
-            store.delete_link_pairs(session, plan.dropped_candidates, candidates=True)
-            store.move_topic_pairs(session, plan.promoted, to_links=True)
-            store.move_topic_pairs(session, plan.demoted, to_links=False)
-        store.insert_links(session, citation_rows
-                           + [topic_row(model, info, *e) for e in plan.new_links])
-        store.insert_candidates(session, [topic_row(model, info, *e, kind=None)
-                                          for e in plan.new_candidates])
-        if changed_studies:
-            store.write_study_treatments(
-                session,
-                {s.id: set(model.tags[i]) for i, s in enumerate(studies)
-                 if s.id in changed_studies},
-                {s.id: set(s.preset_treatments) for s in studies if s.id in changed_studies})
-        store.mark_threads(session, hashes)
-        store.mark_studies(session, {sid: current[sid] for sid in changed_studies})
-        store.set_topic_floors(session, plan.floors)
-        store.unmark_studies(session, refill)
-        store.set_meta(session, store.LEXICON_HASH_KEY, lexicon.version_hash)
-        store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
-        store.store_lexicon(session, lexicon.raw)
-        stats.topic_links_total = session.scalar(
-            select(func.count()).select_from(ThreadStudyLink)
-            .where(ThreadStudyLink.kind == "topic")) or 0
-    stats.citation_links = len(citation_rows)
-    stats.topic_links_added = len(plan.new_links) + len(plan.promoted)
-    stats.topic_links_removed = len(plan.dropped_links) + len(plan.demoted)
-    return refill
+def _write_links(session: Session, changes: _Changes, model: StudyModel, scan: _Scan,
+                 plan: TopicPlan) -> None:
+    """Replace the links and topic candidates the pass recomputed."""
+    if changes.redo:
+        store.delete_links(session, everything=True)
+    else:
+        store.delete_links(session, thread_ids=changes.changed_ids,
+                           study_ids=changes.changed_studies)
+        store.delete_link_pairs(session, plan.dropped_links)
+        store.delete_link_pairs(session, plan.dropped_candidates, candidates=True)
+        store.move_topic_pairs(session, plan.promoted, to_links=True)
+        store.move_topic_pairs(session, plan.demoted, to_links=False)
+    info = scan.info
+    store.insert_links(session, scan.citation_rows + topic_rows(model, info, plan.new_links))
+    store.insert_candidates(session, topic_rows(model, info, plan.new_candidates, kind=None))
+
+
+def _write_marks(session: Session, changes: _Changes, model: StudyModel, hashes: ThreadMarks,
+                 plan: TopicPlan, refill: set[int]) -> None:
+    """Store the changed studies' tags, the hashes the pass aggregated, the topic floors."""
+    changed = changes.changed_studies
+    if changed:
+        studies = changes.studies
+        store.write_study_treatments(
+            session, {s.id: set(model.tags[i]) for i, s in enumerate(studies) if s.id in changed},
+            {s.id: set(s.preset_treatments) for s in studies if s.id in changed})
+    store.mark_threads(session, hashes)
+    store.mark_studies(session, {sid: changes.current[sid] for sid in changed})
+    store.set_topic_floors(session, plan.floors)
+    store.unmark_studies(session, refill)
 
 
 def _threads_with(session: Session, delta: LexiconDelta, batch_size: int) -> list[int]:

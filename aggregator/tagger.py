@@ -151,33 +151,43 @@ class Tagger:
         matches = self._matches(norm, cues)
         if not matches:
             return norm
+        doc = _Text(text, lowered, norm)
+        accepted = self._accept(doc, matches)
+        if accepted and self._count(accepted, parts, locations, tags, mentions):
+            self._forms(doc, accepted, cues, tags)
+        return norm
+
+    def _accept(self, doc: _Text, matches: list[_Match]) -> list[tuple[_Match, Target]]:
+        """The (match, target) pairs that count: those without a context rule, and those
+        whose rule the context satisfies."""
         accepted: list[tuple[_Match, Target]] = []
         pending: list[tuple[_Match, Target]] = []
         for match in matches:
             for target in match[2]:
-                if target.rule is None:
-                    accepted.append((match, target))
-                else:
-                    pending.append((match, target))
-        doc = _Text(text, lowered, norm)
-        if pending:
-            sure = list(accepted)
-            passed: list[tuple[_Match, Target]] = []
-            other_sense: set[Rule] = set()  # one_sense rules with an occurrence rejected
-            for match, target in pending:
-                verdict = self._allowed(doc, match, target, sure)
-                if verdict is True:
-                    passed.append((match, target))
-                elif verdict is _OTHER_SENSE and target.rule is not None \
-                        and target.rule.one_sense:
-                    other_sense.add(target.rule)
-            if other_sense:
-                passed = [(match, target) for match, target in passed
-                          if target.rule not in other_sense
-                          or self._unless(doc, match, target, sure)]
-            accepted.extend(passed)
-        if not accepted:
-            return norm
+                (accepted if target.rule is None else pending).append((match, target))
+        if not pending:
+            return accepted
+        sure = list(accepted)
+        passed: list[tuple[_Match, Target]] = []
+        other_sense: set[Rule] = set()  # one_sense rules with an occurrence rejected
+        for match, target in pending:
+            verdict = self._allowed(doc, match, target, sure)
+            if verdict is True:
+                passed.append((match, target))
+            elif verdict is _OTHER_SENSE and target.rule is not None and target.rule.one_sense:
+                other_sense.add(target.rule)
+        if other_sense:
+            passed = [(match, target) for match, target in passed
+                      if target.rule not in other_sense
+                      or self._unless(doc, match, target, sure)]
+        accepted.extend(passed)
+        return accepted
+
+    def _count(self, accepted: list[tuple[_Match, Target]], parts: list[str],
+               locations: list[str], tags: dict[str, Tag],
+               mentions: list[Mention] | None) -> bool:
+        """Add the accepted mentions to `tags` (and `mentions`); whether any of them is of
+        a treatment that takes forms."""
         offsets: list[int] = []
         position = 0
         for part in parts:
@@ -197,9 +207,7 @@ class Tagger:
             if target.form:
                 tag.forms.add(target.form)
             formful = formful or target.treatment in self._formful
-        if formful:
-            self._forms(doc, accepted, cues, tags)
-        return norm
+        return formful
 
     # -- matching ----------------------------------------------------------------------------
 
@@ -282,54 +290,57 @@ class Tagger:
         """Give each form cue to the nearest mention in its sentence (if that treatment
         takes the form): "fin 1mg, Kirkland foam" -> finasteride oral, minoxidil topical."""
         mentions = sorted(accepted, key=lambda mt: mt[0][0])
-        if self._patterns is not None:  # dose patterns, searched only near form-ful mentions
-            found = set(cues)
-            scanned = -1
-            hints = self._hints
-            for (m_start, m_end, _), target in mentions:
-                if target.treatment not in self._formful:
-                    continue
-                lo = max(m_start - _FORM_DISTANCE, scanned - 20, 0)
-                hi = m_end + _FORM_DISTANCE
-                if lo < hi and (hints is None or hints.search(doc.lowered, lo, hi)):
-                    found.update((m.start(), m.end(), m.lastgroup or "")
-                                 for m in self._patterns.finditer(doc.lowered, lo, hi))
-                    scanned = hi
-            cues = sorted(found)
+        if self._patterns is not None:
+            cues = self._with_pattern_cues(doc, mentions, cues)
         if not cues:
             return
         starts = [m[0] for m, _ in mentions]
-        lowered = doc.lowered
         treatments = self.lexicon.treatments
         for c_start, c_end, form in cues:
-            best: list[Target] = []
-            best_distance = _FORM_DISTANCE + 1
             i = bisect_right(starts, c_start)
             # the mentions just before the cue (or containing it) and just after it
-            for j in (i - 1, i - 2, i, i + 1):
-                if j < 0 or j >= len(mentions):
-                    continue
-                (m_start, m_end, _), target = mentions[j]
-                if c_start >= m_start and c_end <= m_end:
-                    distance = 0
-                elif c_start >= m_end:
-                    distance = c_start - m_end
-                    if distance > _FORM_DISTANCE or _SENTENCE_END.search(lowered, m_end,
-                                                                         c_start):
-                        continue
-                elif c_end <= m_start:
-                    distance = m_start - c_end
-                    if distance > _FORM_DISTANCE or _SENTENCE_END.search(lowered, c_end,
-                                                                         m_start):
-                        continue
-                else:
-                    distance = 0
-                if distance < best_distance:
-                    best, best_distance = [target], distance
-                elif distance == best_distance and target not in best:
-                    best.append(target)
-            for target in best:
+            near = [mentions[j] for j in (i - 1, i - 2, i, i + 1) if 0 <= j < len(mentions)]
+            for target in _nearest(doc.lowered, c_start, c_end, near):
                 if form in treatments[target.treatment].forms:
                     tags[target.treatment].forms.add(form)
 
+    def _with_pattern_cues(self, doc: _Text, mentions: list[tuple[_Match, Target]],
+                           cues: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """`cues` plus the dose-pattern cues, searched only near form-ful mentions."""
+        assert self._patterns is not None
+        found = set(cues)
+        scanned = -1
+        hints = self._hints
+        for (m_start, m_end, _), target in mentions:
+            if target.treatment not in self._formful:
+                continue
+            lo = max(m_start - _FORM_DISTANCE, scanned - 20, 0)
+            hi = m_end + _FORM_DISTANCE
+            if lo < hi and (hints is None or hints.search(doc.lowered, lo, hi)):
+                found.update((m.start(), m.end(), m.lastgroup or "")
+                             for m in self._patterns.finditer(doc.lowered, lo, hi))
+                scanned = hi
+        return sorted(found)
 
+
+def _nearest(lowered: str, c_start: int, c_end: int,
+             near: list[tuple[_Match, Target]]) -> list[Target]:
+    """The targets of the mentions in `near` closest to the cue [c_start, c_end) within
+    `_FORM_DISTANCE` characters and the same sentence (ties: all of them)."""
+    best: list[Target] = []
+    best_distance = _FORM_DISTANCE + 1
+    for (m_start, m_end, _), target in near:
+        if c_start >= m_end and not (c_start >= m_start and c_end <= m_end):
+            distance, gap = c_start - m_end, (m_end, c_start)
+        elif c_end <= m_start:
+            distance, gap = m_start - c_end, (c_end, m_start)
+        else:  # inside the mention, or overlapping it
+            distance, gap = 0, None
+        if gap is not None and (distance > _FORM_DISTANCE
+                                or _SENTENCE_END.search(lowered, *gap)):
+            continue
+        if distance < best_distance:
+            best, best_distance = [target], distance
+        elif distance == best_distance and target not in best:
+            best.append(target)
+    return best
