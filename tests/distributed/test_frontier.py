@@ -27,6 +27,7 @@ from scrapers.items import ReplyItem, ThreadItem
 from scrapers.loopback import LoopbackServer
 from scrapers.parsers.common import ListEntry
 from scrapers.redis_scheduler import fingerprint
+from tests.conftest import init_database
 
 
 class _Spider(scrapy.Spider):
@@ -78,7 +79,7 @@ def site() -> LoopbackServer:
 
 def _config(tmp_path: Path, site: LoopbackServer, redis_url: str, db: str | None = None) -> Path:
     return write_config(tmp_path / "hairlink.toml", site.base_url,
-                        db or f"sqlite:///{tmp_path / 'seed.db'}", redis_url)
+                        db or init_database(f"sqlite:///{tmp_path / 'seed.db'}"), redis_url)
 
 
 def test_seed_pushes_start_requests_once_per_round(tmp_path: Path, site: LoopbackServer,

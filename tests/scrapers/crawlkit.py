@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.db import make_engine
 from models.entities import CrawlRun, Reply, ScoreSnapshot, Source, Thread
+from tests.conftest import init_database
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0",
@@ -32,7 +33,9 @@ CONFIG_KIND = {"xenforo1": "xenforo"}
 
 def write_config(path: Path, db_url: str, base_url: str, kind: str, name: str = "forum",
                  extra: str = "") -> Path:
-    """A hairlink.toml with one source of `kind` at `base_url`."""
+    """A hairlink.toml with one source of `kind` at `base_url`; its database initialised
+    as `hairlink init` leaves it (a crawl checks the schema, never migrates)."""
+    init_database(db_url)
     path.write_text(f"""
 contact = "tests@example.org"
 [database]
