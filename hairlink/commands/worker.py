@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -45,20 +45,3 @@ def worker(
         fail(str(exc), code=2)
     console.print_json(json.dumps(counters))
 
-
-def queue_status_lines(status: dict[str, Any]) -> list[str]:
-    """Plain lines for `queue_status()`: one per source, one per live worker."""
-    lines = []
-    for name, info in status["sources"].items():
-        seeded = info["last_seed"]
-        when = f"last seed {seeded['at'][:19]}Z" if seeded else "never seeded"
-        full = ", full round" if info["full"] else ""
-        lines.append(f"queue {name}: {info['queued']} queued, {info['taken']} taken by "
-                     f"workers, {info['fingerprints']} seen this round ({when}{full})")
-    if not status["workers"]:
-        lines.append("workers: none alive")
-    for beat in status["workers"]:
-        lines.append(f"worker {beat['id']} on {beat['host']}: {', '.join(beat['sources'])}; "
-                     f"{beat['pages']} pages, {beat['items']} items since "
-                     f"{beat['started_at'][:19]}Z")
-    return lines

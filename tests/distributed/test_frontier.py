@@ -193,22 +193,22 @@ def test_run_seed_keeps_the_crawl_run_contract(tmp_path: Path, site: LoopbackSer
     assert runs[1].finished_at is not None
 
 
-def test_status_lines_show_queues_and_workers(tmp_path: Path, site: LoopbackServer,
-                                              redis_url: str, prefix: str,
-                                              rclient: redis.Redis) -> None:
-    from hairlink.commands.worker import queue_status_lines
-
+def test_status_shows_queues_and_workers(tmp_path: Path, site: LoopbackServer,
+                                         redis_url: str, prefix: str,
+                                         rclient: redis.Redis) -> None:
     config = load_config(_config(tmp_path, site, redis_url))
-    assert queue_status_lines(queue_status(redis_url, ["forum"], prefix=prefix))[-1] == \
-        "workers: none alive"
+    assert queue_status(redis_url, ["forum"], prefix=prefix)["workers"] == []
     seed(config, ["forum"])
     rclient.set(Keys(prefix).worker("box-1-abc"), json.dumps({
         "id": "box-1-abc", "host": "box", "pid": 1, "sources": ["forum"], "pages": 12,
         "items": 10, "started_at": "2026-11-24T10:00:00+00:00"}), ex=30)
-    lines = queue_status_lines(queue_status(redis_url, ["forum"], prefix=prefix))
-    assert lines[0].startswith("queue forum: 1 queued, 0 taken by workers, 1 seen this round")
-    assert lines[1] == ("worker box-1-abc on box: forum; 12 pages, 10 items since "
-                        "2026-11-24T10:00:00Z")
+    status = queue_status(redis_url, ["forum"], prefix=prefix)
+    forum = status["sources"]["forum"]
+    assert (forum["queued"], forum["taken"], forum["fingerprints"]) == (1, 0, 1)
+    assert forum["last_seed"] is not None
+    [beat] = status["workers"]
+    assert (beat["id"], beat["host"], beat["sources"], beat["pages"], beat["items"]) == (
+        "box-1-abc", "box", ["forum"], 12, 10)
 
 
 def test_stateful_kinds_stay_in_one_process(tmp_path: Path, site: LoopbackServer,
