@@ -38,17 +38,28 @@ def test_spider_constructor_error_is_a_failed_run(tmp_path: Path, ready_db_url: 
 
 def test_a_crawl_never_migrates(tmp_path: Path) -> None:
     """`scrapers.run` on a database without hairlink's schema stops with one line naming
-    `hairlink init` and creates no table (only `hairlink init` migrates)."""
+    `hairlink init` and creates no table (only `hairlink init` migrates); on a SQLite file
+    that does not exist it creates no file either."""
     db_path = tmp_path / "empty.db"
     config = tmp_path / "h.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{db_path}"\n[[sources]]\nname = "b"\n'
                       'kind = "discourse"\nbase_url = "http://127.0.0.1:9"\n')
-    done = subprocess.run([sys.executable, "-m", "scrapers.run", "b", "--config", str(config)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1
+
+    def crawl() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "scrapers.run", "b", "--config",
+                               str(config)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+
+    done = crawl()
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.strip().splitlines() == [
+        f"error: no hairlink database at {db_path}: run `hairlink init`"]
+    assert not db_path.exists()
+    db_path.touch()  # an empty SQLite database
+    done = crawl()
+    assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.strip().splitlines() == [
         f"error: the database sqlite:///{db_path} has no hairlink tables: run `hairlink init`"]
-    assert done.stdout == ""
     engine = make_engine(f"sqlite:///{db_path}")
     with engine.connect() as conn:
         tables = conn.exec_driver_sql("SELECT name FROM sqlite_master").all()
