@@ -347,6 +347,12 @@ def _write_research_csv(view: DigestView, path: Path) -> Path:
     return path
 
 
+# The text formats: a renderer `(view, now=...) -> str` each; html is `HtmlRenderer` (charts
+# and an index). A new format: its renderer here and its name in DIGEST_FORMATS.
+RENDERERS: dict[str, Callable[..., str]] = {
+    "md": render_markdown, "json": render_json, "csv": render_csv, "atom": render_atom}
+
+
 def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir: Path, *,
                    now: datetime | None = None, limit: int | None = 50,
                    charts: str = "auto") -> ExportReport:
@@ -364,8 +370,7 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
         report.charts = renderer.name if renderer else "none"
         html = render = HtmlRenderer(renderer)
     else:
-        render = {"md": render_markdown, "json": render_json, "csv": render_csv,
-                  "atom": render_atom}[fmt]
+        render = RENDERERS[fmt]
     stems = _page_stems(session, study_ids)
     if html is not None:
         html.pages = {study_id: f"{stem}.html" for study_id, stem in stems.items()}
