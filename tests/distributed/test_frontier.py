@@ -146,6 +146,18 @@ def test_module_entry_seeds_and_reports(tmp_path: Path, site: LoopbackServer, re
     assert "no source named 'nosuch'" in capsys.readouterr().err
 
 
+def test_seeding_never_migrates(tmp_path: Path, site: LoopbackServer, redis_url: str,
+                                prefix: str, rclient: redis.Redis,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeding checks the schema (`hairlink init` migrates): one line, exit 1, no queue."""
+    db = tmp_path / "new.db"
+    path = write_config(tmp_path / "hairlink.toml", site.base_url, f"sqlite:///{db}",
+                        redis_url)
+    assert module_main(["seed", "forum", "--config", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: no hairlink database at {db}: run `hairlink init`\n"
+    assert not db.exists() and rclient.zcard(Keys(prefix).requests("forum")) == 0
+
+
 def test_worker_refuses_sqlite_and_missing_redis(tmp_path: Path, site: LoopbackServer,
                                                  redis_url: str, prefix: str) -> None:
     path = _config(tmp_path, site, redis_url)
