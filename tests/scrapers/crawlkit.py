@@ -32,10 +32,12 @@ CONFIG_KIND = {"xenforo1": "xenforo"}
 
 
 def write_config(path: Path, db_url: str, base_url: str, kind: str, name: str = "forum",
-                 extra: str = "") -> Path:
+                 extra: str = "", initialise: bool = True) -> Path:
     """A hairlink.toml with one source of `kind` at `base_url`; its database initialised
-    as `hairlink init` leaves it (a crawl checks the schema, never migrates)."""
-    init_database(db_url)
+    as `hairlink init` leaves it (a crawl checks the schema, never migrates) unless
+    `initialise` is False."""
+    if initialise:
+        init_database(db_url)
     path.write_text(f"""
 contact = "tests@example.org"
 [database]
