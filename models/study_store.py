@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import or_, select, update
@@ -45,6 +46,15 @@ class StudyIn(TypedDict):
 
 class StudyWithoutIdentifier(ValueError):
     """A study record carries no PMID, DOI or PMCID."""
+
+
+@dataclass
+class StudyUpsertStats:
+    """What a study upsert did."""
+
+    inserted: int = 0
+    updated: int = 0
+    merged: int = 0
 
 
 def normalised_ids(item: StudyIn) -> dict[str, str]:
