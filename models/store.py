@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, NotRequired, TypedDict, TypeVar
 
-from sqlalchemy import Insert, insert, select
+from sqlalchemy import Insert, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -219,6 +219,19 @@ def upsert_reply_rows(session: Session, rows: Sequence[tuple[Any, ...]]) -> int:
     return len(unique)
 
 
+def known_thread_ids(session: Session, source_id: int,
+                     external_ids: Iterable[str]) -> dict[str, datetime]:
+    """Which of `external_ids` are stored for the source, with their created time."""
+    ids = list(external_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Thread.external_id, Thread.created_at)
+        .where(Thread.source_id == source_id, Thread.external_id.in_(ids))
+    )
+    return {external_id: created for external_id, created in rows}
+
+
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Split an iterable into lists of at most `size` items."""
     iterator = iter(items)
@@ -236,3 +249,13 @@ def store_threads(make_session: Callable[[], Session], source_id: int,
             total.add(upsert_threads(session, source_id, batch, now=now))
     return total
 
+
+def thread_keys(session: Session, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """Map (source id, external id) pairs to thread ids."""
+    if not pairs:
+        return {}
+    rows = session.execute(
+        select(Thread.source_id, Thread.external_id, Thread.id)
+        .where(tuple_(Thread.source_id, Thread.external_id).in_(list(pairs)))
+    )
+    return {(sid, ext): tid for sid, ext, tid in rows}

@@ -191,3 +191,12 @@ def set_study_treatments(session: Session, study_id: int, treatment_ids: list[st
         stmt = dialect_insert(session, StudyTreatment).on_conflict_do_nothing()
         session.execute(stmt, rows)
     session.execute(update(Study).where(Study.id == study_id).values(aggregated_hash=None))
+
+
+def upsert_studies(session: Session, items: list[StudyIn]) -> StudyUpsertStats:
+    """Upsert many studies in the caller's transaction."""
+    stats = StudyUpsertStats()
+    for item in items:
+        _, outcome = upsert_study(session, item)
+        setattr(stats, outcome, getattr(stats, outcome) + 1)
+    return stats
