@@ -29,6 +29,7 @@ from twisted.web.client import ResponseFailed
 from models.config import Config, SourceConfig, load_config
 from models.db import make_engine
 from models.entities import Thread
+from models.migrate import ensure_schema
 from models.source_kinds import source_kind
 from models.store import ensure_source, utcnow
 from scrapers.items import ReplyItem, ThreadItem
@@ -187,9 +188,10 @@ class HairlinkSpider(scrapy.Spider):
     # -- database -----------------------------------------------------------------------
     @property
     def engine(self) -> Engine:
-        """The engine of the configured database (`hairlink init` made its schema)."""
+        """The engine of the configured database (schema created or upgraded on first use)."""
         if self._engine is None:
             self._engine = make_engine(self.hairlink_config.database_url)
+            ensure_schema(self._engine)
         return self._engine
 
     @property
