@@ -325,10 +325,21 @@ def run_bare(base: str, engine: str, script: Path) -> Crawl:
     return Crawl(data["pages"], data["elapsed"], data["cpu"])
 
 
+def init_database(url: str) -> None:
+    """Create the schema (Scrapy's elapsed time, the figure reported, never included it)."""
+    from models.db import make_engine
+    from models.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+
+
 def run_hairlink(base: str, workdir: Path, engine: str) -> Crawl:
     db = workdir / "bench.db"
     if db.exists():
         db.unlink()
+    init_database(f"sqlite:///{db}")  # as `hairlink init` does: a crawl never migrates
     config = workdir / "bench.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{db}"\n[[sources]]\nname = "bench"\n'
                       f'kind = "{ENGINES[engine][1]}"\nbase_url = "{base}"\n'

@@ -15,7 +15,7 @@ try:  # typer >= 0.20 vendors click
 except ImportError:  # pragma: no cover - older typer on click
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore
 
-from hairlink import __version__
+import hairlink
 from hairlink.errors import USAGE, UserError, explain
 from models.config import Config, ConfigError, load_config
 
@@ -171,7 +171,7 @@ def state(ctx: typer.Context) -> State:
 
 def _version(value: bool) -> None:
     if value:
-        console.print(f"hairlink {__version__}")
+        console.print(f"hairlink {hairlink.__version__}")
         raise typer.Exit()
 
 

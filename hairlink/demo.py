@@ -83,7 +83,6 @@ class DemoResult:
     config_path: Path
     database_url: str
     index_html: Path | None = None
-    markdown_dir: Path | None = None
     stages: list[StageResult] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -92,6 +91,9 @@ def config_text(out_dir: Path, urls: dict[str, str]) -> str:
     """The demo's TOML config: a SQLite database in `out_dir`, every source on loopback."""
     db = (out_dir / DATABASE_NAME).resolve().as_posix()
     tuning = "".join(f"{key} = {value}\n" for key, value in LOOPBACK_TUNING.items())
+    # PubMed asks one request at a time (NCBI's rule): no `concurrency` for it.
+    search_tuning = "".join(f"{key} = {value}\n" for key, value in LOOPBACK_TUNING.items()
+                            if key != "concurrency")
     xf_forums = ", ".join(f'"{slug}.{node}"' for slug, node in layout.XENFORO_FORUMS.values())
     phpbb_forums = ", ".join(str(fid) for fid in layout.PHPBB_FORUMS.values())
     vb_forums = ", ".join(str(fid) for fid in layout.VBULLETIN_FORUMS.values())
@@ -113,7 +115,7 @@ def config_text(out_dir: Path, urls: dict[str, str]) -> str:
         f'[[sources]]\nname = "{SOURCE_NAMES["vbulletin"]}"\nkind = "vbulletin"\n'
         f'base_url = "{urls["vbulletin"]}"\nforums = [{vb_forums}]\n{tuning}\n'
         f'[[sources]]\nname = "{SOURCE_NAMES["pubmed"]}"\nkind = "pubmed"\n'
-        f'base_url = "{urls["pubmed"]}"\nterm = "{PUBMED_TERM}"\n{tuning}')
+        f'base_url = "{urls["pubmed"]}"\nterm = "{PUBMED_TERM}"\n{search_tuning}')
 
 
 @contextmanager
@@ -244,7 +246,6 @@ def stage_export(engine: Engine, out: Path, result: DemoResult) -> str:
         html = export_digests(session, ids, "html", html_dir, charts="svg")
         md = export_digests(session, ids, "md", md_dir)
     result.index_html = html_dir / "index.html"
-    result.markdown_dir = md_dir
     return (f"{len(html.files)} HTML files in {html_dir.name}/, "
             f"{len(md.files)} Markdown digests in {md_dir.name}/")
 

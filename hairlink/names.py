@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from models.entities import Study
 
 
+# What `posts`, `studies` and `treatments` print: a table, JSON or CSV (`--format`).
+OUTPUT_FORMATS = ("table", "json", "csv")
+
+
 def check_choice(value: str, choices: Sequence[str], option: str) -> str:
     """`value` when it is one of `choices`; else exit 2 with the closest choice."""
     if value in choices:

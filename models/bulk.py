@@ -271,7 +271,8 @@ def _processors(table: Table, columns: tuple[str, ...],
             out.append(_UTCDateTimes(dialect))
             continue
         proc = column_type.bind_processor(dialect)
-        if proc is None and isinstance(column_type.dialect_impl(dialect), JSON):
+        impl = column_type.dialect_impl(dialect)
+        if proc is None and isinstance(getattr(impl, "impl_instance", impl), JSON):
             # psycopg adapts JSON per parameter, which COPY does not: send it as text
             proc = _json_text
         out.append(proc)

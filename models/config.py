@@ -67,11 +67,6 @@ class SourceConfig:
     options: dict[str, Any] = field(default_factory=dict)
     settings: SourceModel | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def every_seconds(self) -> int | None:
-        """The `every` interval in seconds, or None."""
-        return parse_interval(self.every) if self.every else None
-
     def get(self, key: str, default: Any = None) -> Any:
         """A kind-specific or tuning option (`subreddits`, `forums`, `delay`...)."""
         return self.options.get(key, default)

@@ -83,11 +83,10 @@ class ExportTable(Section):
 
     dir: NonEmpty | None = None
     formats: list[str] | str | None = None
-    format: str | None = None
     every: Interval | None = None
     cron: Cron | None = None
 
-    @field_validator("formats", "format", mode="before")
+    @field_validator("formats", mode="before")
     @classmethod
     def _known_formats(cls, value: object) -> object:
         names = [value] if isinstance(value, str) else value
@@ -121,10 +120,6 @@ class EnrichTable(Section):
     references: bool | None = None  # fetch study reference lists when enriching
 
 
-class CrawlTable(Section):
-    """`[crawl]`: reserved for crawl-wide settings (none yet: every key is refused)."""
-
-
 # Top-level tables and their models; `sources`, `lexicon` and `contact` are handled apart.
 TABLES: dict[str, type[Section]] = {
     "database": DatabaseTable,
@@ -133,6 +128,5 @@ TABLES: dict[str, type[Section]] = {
     "schedule": ScheduleTable,
     "export": ExportTable,
     "enrich": EnrichTable,
-    "crawl": CrawlTable,
 }
 TOP_LEVEL_KEYS = ("contact", "lexicon", "sources", *TABLES)

@@ -43,12 +43,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create or upgrade the schema when it is not at the head revision."""
-    if current_revision(engine) != head_revision():
-        upgrade(engine)
-
-
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
     with engine.connect() as connection:

@@ -59,6 +59,13 @@ def require_schema(engine: Engine) -> None:
     checks with this and names the fix.
     """
     where = engine.url.render_as_string(hide_password=True)
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:" and \
+            not database.startswith("file:") and not Path(database).exists() and \
+            Path(database).parent.is_dir():
+        # Checked before connecting: SQLite would create the file, and a command that only
+        # reads must not write (a missing folder fails on connecting, creating nothing).
+        raise SchemaNotReady(f"no hairlink database at {database}: run `hairlink init`")
     current = stored_revision(engine)
     if current is None:
         raise SchemaNotReady(f"the database {where} has no hairlink tables: run "

@@ -16,7 +16,7 @@ A registration (`SourceKind`) says everything the rest of hairlink needs to know
 Adding an engine (see docs/crawling.md, "Adding a forum engine"): a parser module, a thin
 spider, and one registration at the bottom of this module::
 
-    class VbulletinSource(SourceModel):
+    class VbulletinSource(ForumSourceModel):
         \"\"\"`kind = "vbulletin"`: a vBulletin 3.8/4.2/5 board.\"\"\"
 
         kind: Literal["vbulletin"]
@@ -63,7 +63,7 @@ class SourceModel(Section):
     """The keys every `[[sources]]` entry accepts, with their bounds.
 
     Optional tuning keys default to None: the spider's own default applies then
-    (see docs/crawling.md, "Manners")."""
+    (see docs/crawling.md, "Manners"). The forum tuning keys are `ForumSourceModel`'s."""
 
     name: Annotated[str, matching(SOURCE_NAME.pattern, "letters, digits, '.', '_' or '-'")]
     kind: str
@@ -72,17 +72,23 @@ class SourceModel(Section):
     cron: Cron | None = None
     enabled: bool = True
     # Tuning (None: the crawler's default).
-    replies: Annotated[int, Field(ge=0, le=1000)] | None = None          # default 10
-    refresh_days: Annotated[float, Field(ge=0, le=3650)] | None = None   # default 7
     delay: Annotated[float, Field(ge=0, le=3600)] | None = None          # 0: no delay
-    concurrency: Annotated[int, Field(ge=1, le=64)] | None = None        # default 2
-    max_pages: Annotated[int, Field(ge=1, le=1_000_000)] | None = None   # per listing
     timeout: Annotated[float, Field(gt=0, le=3600)] | None = None        # default 30 s
 
     @model_validator(mode="after")
     def _every_or_cron(self) -> SourceModel:
         one_of_every_cron(self)
         return self
+
+
+class ForumSourceModel(SourceModel):
+    """A source of threads with replies (every kind but PubMed): the tuning keys of the
+    forum crawl (listing pages, replies kept, refresh window, parallel requests)."""
+
+    replies: Annotated[int, Field(ge=0, le=1000)] | None = None          # default 10
+    refresh_days: Annotated[float, Field(ge=0, le=3650)] | None = None   # default 7
+    concurrency: Annotated[int, Field(ge=1, le=64)] | None = None        # default 2
+    max_pages: Annotated[int, Field(ge=1, le=1_000_000)] | None = None   # per listing
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,7 @@ ForumId = Annotated[int, Field(ge=1)]
 PubmedDate = Annotated[str, matching(r"\d{4}(/\d{2}(/\d{2})?)?", "YYYY, YYYY/MM or YYYY/MM/DD")]
 
 
-class RedditSource(SourceModel):
+class RedditSource(ForumSourceModel):
     """`kind = "reddit"`: subreddits through Reddit's OAuth API."""
 
     kind: Literal["reddit"]
@@ -164,14 +170,14 @@ class RedditSource(SourceModel):
     user_agent: NonEmpty | None = None
 
 
-class DiscourseSource(SourceModel):
+class DiscourseSource(ForumSourceModel):
     """`kind = "discourse"`: categories as "slug/id" (empty: `/latest`)."""
 
     kind: Literal["discourse"]
     categories: list[DiscourseCategory] = []
 
 
-class XenforoSource(SourceModel):
+class XenforoSource(ForumSourceModel):
     """`kind = "xenforo"`: forums as "slug.id" (XenForo 2 or 1), and the zone XenForo 1
     prints its older dates in."""
 
@@ -180,7 +186,7 @@ class XenforoSource(SourceModel):
     timezone: TimeZoneName | None = None
 
 
-class PhpbbSource(SourceModel):
+class PhpbbSource(ForumSourceModel):
     """`kind = "phpbb"`: forum ids, and the board's time zone for local date strings."""
 
     kind: Literal["phpbb"]
@@ -192,7 +198,7 @@ VbulletinForum = ForumId | Annotated[str, matching(r"\w[\w.-]*(?:/\w[\w.-]*)*",
                                                   "a forum id or a vB5 path like 'forum/hair'")]
 
 
-class VbulletinSource(SourceModel):
+class VbulletinSource(ForumSourceModel):
     """`kind = "vbulletin"`: a vBulletin 3.8/4.2/5 board: forum ids (vB3/vB4
     `forumdisplay.php?f=ID`) or vB5 forum paths, and the board's zone when its footer does
     not say ("All times are GMT -5")."""

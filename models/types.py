@@ -6,11 +6,23 @@ from datetime import UTC, datetime
 from typing import Any, get_args
 
 from sqlalchemy import JSON, DateTime, Enum
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+class JSONType(TypeDecorator[Any]):
+    """JSON, stored as JSONB on PostgreSQL. The PostgreSQL dialect is imported when a
+    PostgreSQL engine first uses the type, so a command on SQLite never loads it."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -17,7 +17,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import FrameType
 from typing import Any
@@ -75,7 +75,6 @@ def job_store(engine: Engine) -> SQLAlchemyJobStore:
 class ServiceResult:
     """How the service ended."""
 
-    sync: SyncReport = field(default_factory=SyncReport)
     idle: bool = True
     lock_lost: bool = False
 
@@ -197,7 +196,7 @@ class ScheduleService:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
         log.info("scheduler stopped")
-        return ServiceResult(sync=report, idle=idle, lock_lost=self._lock_lost)
+        return ServiceResult(idle=idle, lock_lost=self._lock_lost)
 
     def _install_signals(self) -> dict[int, Any]:
         previous: dict[int, Any] = {}

@@ -105,7 +105,7 @@ def _export(table: Section, path: Path | None) -> ExportSettings | None:
     assert isinstance(table, ExportTable)
     if table.every is None and table.cron is None:
         return None  # [export] may hold defaults for `hairlink digest` only
-    formats = table.formats if table.formats is not None else (table.format or "html")
+    formats = table.formats if table.formats is not None else "html"
     if isinstance(formats, str):
         formats = [formats]
     return ExportSettings(directory=_relative(path, os.fspath(table.dir or ".")),

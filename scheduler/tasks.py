@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 
 from models.config import Config
 from models.db import session_factory
-from models.migrate import upgrade
 from scheduler.settings import load_settings
 
 
@@ -70,7 +69,6 @@ def export(engine: Engine, config: Config, should_stop: Callable[[], bool]) -> s
     settings = load_settings(config).export
     if settings is None:
         return "no [export] schedule configured"
-    upgrade(engine)
     written = []
     for fmt, directory in export_directories(settings.directory, settings.formats):
         if should_stop():

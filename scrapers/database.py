@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models.db import make_engine
-from models.migrate import ensure_schema
+from models.schema_version import require_schema
 from models.store import ensure_source
 
 
@@ -75,13 +75,13 @@ class CrawlDatabase:
 
     @property
     def engine(self) -> Engine:
-        """The engine (made, and the schema created or upgraded, on first use)."""
+        """The engine (made on first use; the schema must be at this version: `hairlink init`)."""
         if self._engine is None:
             if not self.url:
                 raise RuntimeError("no database: set HAIRLINK_DATABASE_URL (a hairlink "
                                    "spider sets it from its config)")
             self._engine = make_engine(self.url)
-            ensure_schema(self._engine)
+            require_schema(self._engine)
         return self._engine
 
     def source_id(self, session: Session | None = None, name: str | None = None) -> int:

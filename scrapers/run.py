@@ -15,8 +15,9 @@ rows are written through `models.crawl_runs`.
 
 One JSON line per source goes to stdout at the end:
     {"run_id": 7, "source": "hlt", "status": "finished", "pages": 12, "items": 40, ...}
-Exit status: 0 when every source finished, 1 when any failed or was cancelled, 2 for a bad
-invocation (unknown source, bad config).
+Exit status: 0 when every source finished, 1 when any failed or was cancelled (or the
+database is not at this version's schema: `hairlink init` migrates, a crawl never does), 2 for
+a bad invocation (unknown source, bad config).
 """
 
 from __future__ import annotations
@@ -30,13 +31,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
+from sqlalchemy import Engine
 
 from models.config import Config, ConfigError, SourceConfig, load_config
 from models.crawl_runs import claim_run, create_run, finish_run, reap_stale_runs
 from models.db import make_engine
-from models.migrate import ensure_schema
+from models.schema_version import SchemaNotReady, require_schema
 from models.source_kinds import source_kind
 from scrapers.distributed.frontier import is_distributed
 from scrapers.distributed.seeding import run_seed
@@ -89,6 +92,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class BadInvocation(Exception):
+    """The command line or the configuration is wrong (exit 2, one line)."""
+
+
 def _usage(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -106,52 +113,60 @@ def _crawler_stats(crawler: Crawler | None) -> dict[str, Any]:
     return stats.get_stats() if stats else {}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the crawls; the exit status (see the module docstring)."""
-    args = parse_args(argv)
+# -- the phases of a run --------------------------------------------------------------------
+def load_sources(args: argparse.Namespace) -> tuple[Config, list[SourceConfig]]:
+    """The configuration and the named sources (each once); BadInvocation when wrong."""
     try:
-        config: Config = load_config(args.config)
+        config = load_config(args.config)
         sources = [config.source(name) for name in dict.fromkeys(args.sources)]
     except ConfigError as exc:
-        return _usage(f"configuration error: {exc}")
+        raise BadInvocation(f"configuration error: {exc}") from None
     except KeyError as exc:
-        return _usage(str(exc.args[0]))
+        raise BadInvocation(str(exc.args[0])) from None
     if args.run_id is not None and len(sources) != 1:
-        return _usage("--run-id takes exactly one source")
-    if config.redis_url and all(is_distributed(src) for src in sources):
-        # Distributed mode: seed the shared Redis frontier; `hairlink worker`s crawl it.
-        return run_seed(config, [src.name for src in sources], full=args.full,
-                        run_id=args.run_id)
+        raise BadInvocation("--run-id takes exactly one source")
+    return config, sources
+
+
+def crawl_settings(args: argparse.Namespace) -> Settings:
+    """The project's Scrapy settings with `-s KEY=VALUE`, `--log-file` and `--log-level`."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     settings = get_project_settings()
     for pair in args.set:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            return _usage(f"-s wants KEY=VALUE, got {pair!r}")
+            raise BadInvocation(f"-s wants KEY=VALUE, got {pair!r}")
         settings.set(key.strip(), value, priority="cmdline")
     if args.log_file:
         settings.set("LOG_FILE", args.log_file, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
+    return settings
 
-    engine = make_engine(config.database_url)
-    ensure_schema(engine)
+
+def open_runs(engine: Engine, sources: Sequence[SourceConfig],
+              run_id: int | None) -> list[SourceRun]:
+    """A crawl-run row per source: `run_id` claimed, or a new one (stale rows reaped)."""
     runs: list[SourceRun] = []
     for src in sources:
         reap_stale_runs(engine, src.name)
-        if args.run_id is not None:
+        if run_id is not None:
             try:
-                claim_run(engine, args.run_id, src.name, src.kind)
+                claim_run(engine, run_id, src.name, src.kind)
             except ValueError as exc:
-                return _usage(str(exc))
-            runs.append(SourceRun(src, args.run_id))
+                raise BadInvocation(str(exc)) from None
+            runs.append(SourceRun(src, run_id))
         else:
             runs.append(SourceRun(src, create_run(engine, src.name, src.kind, os.getpid())))
+    return runs
 
-    process = CrawlerProcess(settings)
+
+def start_crawlers(process: CrawlerProcess, settings: Settings, config: Config,
+                   runs: Sequence[SourceRun], full: bool) -> None:
+    """Schedule each run's spider in `process` (a kind without a spider: `run.error`)."""
     loader = SpiderLoader.from_settings(settings)
     spider_args: dict[str, Any] = {"config": str(config.path) if config.path else None,
-                                   "full": "1" if args.full else ""}
+                                   "full": "1" if full else ""}
     for run in runs:
         try:
             spidercls = loader.load(source_kind(run.source.kind).spider)
@@ -163,9 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run.crawler = crawler
         deferred = process.crawl(crawler, source=run.source.name, **spider_args)
         deferred.addErrback(_record_error, run)
-    if any(run.crawler for run in runs):
-        process.start()
 
+
+def finish_runs(engine: Engine, runs: Sequence[SourceRun]) -> bool:
+    """Write each run's final row and print its JSON line; True when every one finished."""
     ok = True
     for run in runs:
         stats = _crawler_stats(run.crawler)
@@ -176,8 +192,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({"run_id": run.run_id, "source": run.source.name,
                           "status": run.status, "message": message, **run.counters}),
               flush=True)
-    engine.dispose()
-    return EXIT_OK if ok else EXIT_FAILED
+    return ok
+
+
+def crawl(args: argparse.Namespace, config: Config, sources: Sequence[SourceConfig],
+          engine: Engine) -> int:
+    """Crawl `sources` in this process (the database is at the head revision)."""
+    settings = crawl_settings(args)
+    runs = open_runs(engine, sources, args.run_id)
+    process = CrawlerProcess(settings)
+    start_crawlers(process, settings, config, runs, args.full)
+    if any(run.crawler for run in runs):
+        process.start()
+    return EXIT_OK if finish_runs(engine, runs) else EXIT_FAILED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the crawls; the exit status (see the module docstring)."""
+    args = parse_args(argv)
+    try:
+        config, sources = load_sources(args)
+        engine = make_engine(config.database_url)
+        try:
+            require_schema(engine)  # `hairlink init` migrates, never a crawl
+            if config.redis_url and all(is_distributed(src) for src in sources):
+                # Distributed mode: seed the shared Redis frontier; `hairlink worker`s crawl.
+                return run_seed(config, [src.name for src in sources], full=args.full,
+                                run_id=args.run_id)
+            return crawl(args, config, sources, engine)
+        finally:
+            engine.dispose()
+    except BadInvocation as exc:
+        return _usage(str(exc))
+    except SchemaNotReady as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _record_error(failure: Any, run: SourceRun) -> None:

@@ -73,6 +73,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+def init_database(url: str) -> str:
+    """Migrate `url`'s database to the head revision, as `hairlink init` does (crawls,
+    imports and every other command only check the schema); returns `url`."""
+    from models.migrate import upgrade
+
+    eng = make_engine(url)
+    try:
+        upgrade(eng)
+    finally:
+        eng.dispose()
+    return url
+
+
+@pytest.fixture
+def ready_db_url(db_url: str) -> str:
+    """`db_url` initialised as `hairlink init` leaves it (schema at the head revision)."""
+    return init_database(db_url)
+
+
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """An engine with hairlink's schema created from the models, stamped at the head

@@ -14,6 +14,7 @@ from models.author_salt import SALT_ENV, SALT_FILE_ENV, SaltError, load_author_s
 from models.db import make_engine
 from models.entities import Meta
 from models.migrate import upgrade
+from scrapers.database import CrawlDatabase
 from scrapers.pipelines.authors import AuthorHashPipeline, hash_author, load_salt
 
 
@@ -95,8 +96,7 @@ def test_an_unreadable_salt_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SaltError, match="is empty"):
         load_author_salt(url)
     engine = make_engine(url)
-    pipeline = AuthorHashPipeline(type("Crawler", (), {"spider": type("S", (), {
-        "engine": engine})()})())
+    pipeline = AuthorHashPipeline(CrawlDatabase(engine=engine))
     with pytest.raises(SaltError):
         pipeline.open_spider()
     engine.dispose()

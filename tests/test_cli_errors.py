@@ -228,3 +228,16 @@ def test_unreachable_redis_is_one_line() -> None:
         redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=2).ping()
     message, code = explain(caught.value)
     assert code == 1 and message.startswith("cannot reach Redis") and "\n" not in message
+
+
+@pytest.mark.parametrize("args", [["posts"], ["studies"], ["sources"], ["treatments"]])
+def test_a_read_only_command_creates_no_database(args: list[str], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading commands check the schema and never write: no SQLite file appears."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "h.db"
+    monkeypatch.setenv("HAIRLINK_DATABASE_URL", f"sqlite:///{path}")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"error: no hairlink database at {path}: run `hairlink init`"
+    assert not path.exists()

@@ -38,7 +38,7 @@ def test_good_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reddit = config.source("tressless")
     assert reddit.base_url == "https://oauth.reddit.com"
     assert reddit.get("subreddits") == ["tressless", "HairlossResearch"]
-    assert reddit.every_seconds == 1800
+    assert parse_interval(reddit.every) == 1800
     assert config.source("hlt").base_url == "https://www.hairlosstalk.com/interact"
 
 

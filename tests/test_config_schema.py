@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from hairlink.app import app
 from hairlink.cli import main  # noqa: F401  (registers every command)
-from models.config import ConfigError, load_config
+from models.config import ConfigError, load_config, parse_interval
 from models.config_types import MIN_INTERVAL_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,9 +65,15 @@ def test_a_misspelled_table_key_names_file_table_key_and_suggestion(
     assert f"did you mean {suggestion!r}?" in str(error)
 
 
-def test_a_key_in_the_reserved_crawl_table_is_refused(tmp_path: Path) -> None:
+def test_a_crawl_table_is_an_unknown_table(tmp_path: Path) -> None:
+    """`[crawl]` was reserved and read nowhere: it is refused like any unknown table."""
     error = error_of(tmp_path, '[crawl]\ntime_limit = "1h"\n')
-    assert error.key == "crawl.time_limit" and "unknown key in [crawl]" in str(error)
+    assert error.key == "crawl" and "unknown top-level key" in str(error)
+
+
+def test_export_takes_formats_not_format(tmp_path: Path) -> None:
+    error = error_of(tmp_path, '[export]\nformat = "md"\n')
+    assert error.key == "export.format" and "did you mean 'formats'?" in str(error)
 
 
 @pytest.mark.parametrize(("kind", "typo", "suggestion"), [
@@ -78,7 +84,7 @@ def test_a_key_in_the_reserved_crawl_table_is_refused(tmp_path: Path) -> None:
     ("phpbb", 'time_zone = "UTC"', "timezone"),
     ("phpbb", "dealy = 2", "delay"),
     ("pubmed", 'min_date = "2000"', "mindate"),
-    ("pubmed", "concurency = 2", "concurrency"),
+    ("pubmed", "timout = 2", "timeout"),
 ])
 def test_a_misspelled_source_key_names_the_source_and_suggests(
         tmp_path: Path, kind: str, typo: str, suggestion: str) -> None:
@@ -87,6 +93,22 @@ def test_a_misspelled_source_key_names_the_source_and_suggests(
     assert (error.source, error.key) == ("s1", wrong)
     assert f"source 's1': key {wrong!r}: unknown key for a {kind} source" in str(error)
     assert f"did you mean {suggestion!r}?" in str(error)
+
+
+@pytest.mark.parametrize("key", ["replies = 3", "refresh_days = 1", "max_pages = 2",
+                                 "concurrency = 2"])
+def test_a_pubmed_source_refuses_the_forum_tuning_keys(tmp_path: Path, key: str) -> None:
+    """A PubMed search has no replies, no listing pages and one request at a time."""
+    error = error_of(tmp_path, source("pubmed", key + "\n"))
+    assert error.key == key.split(" = ")[0]
+    assert "unknown key for a pubmed source" in str(error)
+
+
+def test_a_pubmed_source_keeps_delay_and_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "hairlink.toml"
+    path.write_text(source("pubmed", "delay = 2\ntimeout = 9\n"), encoding="utf-8")
+    pubmed = load_config(path).source("s1")
+    assert (pubmed.get("delay"), pubmed.get("timeout"), pubmed.get("replies")) == (2, 9, None)
 
 
 def test_a_key_of_another_kind_lists_the_known_keys(tmp_path: Path) -> None:
@@ -168,7 +190,7 @@ def test_values_at_the_bounds_are_accepted(tmp_path: Path) -> None:
     config = load_config(path)
     first = config.source("s1")
     assert first.get("delay") == 0 and first.get("concurrency") == 64
-    assert first.every_seconds == 60 and first.get("max_pages") == 1
+    assert parse_interval(first.every) == 60 and first.get("max_pages") == 1
     assert config.source("s2").get("delay") == 3600
     assert config.section("schedule") == {"aggregate_delay": 0, "aggregate_every": "1m"}
 
@@ -178,7 +200,7 @@ def test_the_interval_floor_can_be_lowered_but_not_to_zero(
     monkeypatch.setenv(MIN_INTERVAL_ENV, "1")
     path = tmp_path / "hairlink.toml"
     path.write_text(source("phpbb", 'every = "2s"\n'), encoding="utf-8")
-    assert load_config(path).source("s1").every_seconds == 2
+    assert parse_interval(load_config(path).source("s1").every) == 2
     monkeypatch.setenv(MIN_INTERVAL_ENV, "0")
     assert error_of(tmp_path, source("phpbb", 'every = "0s"\n')).key == "every"
 

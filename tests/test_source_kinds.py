@@ -49,7 +49,7 @@ def test_every_kind_has_a_spider_a_parser_and_a_model(kind: SourceKind,
     assert issubclass(kind.model, SourceModel)
     assert kind.model.model_fields["kind"].annotation == Literal[kind.name]
     schema = kind.model.model_json_schema()  # the model builds
-    assert {"name", "kind", "delay", "concurrency"} <= set(schema["properties"])
+    assert {"name", "kind", "delay", "timeout"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
     assert kind.label
     label = score_label(3, kind.name)

@@ -29,7 +29,13 @@ from aggregator.digest.research import (
     research_csv_rows,
     research_json,
 )
-from aggregator.digest.views import CommunityView, DigestView, digest_view
+from aggregator.digest.views import (
+    CommunityView,
+    DigestView,
+    PostView,
+    StudyView,
+    digest_view,
+)
 from models.config_schema import DIGEST_FORMATS
 from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests, newest_related
@@ -142,7 +148,27 @@ def _md_url(url: str) -> str:
 
 def render_markdown(view: DigestView, **_: Any) -> str:
     """A Markdown digest: the study, then citing and topical threads with their details."""
-    s = view.study
+    lines = markdown_study(view.study)
+    lines += ["", f"## Related Community Posts ({view.shown} / {view.related_total})"]
+    if view.community:
+        lines += ["", "### What the community reports", ""]
+        lines += [f"- {md_escape(c.line)}" for c in view.community]
+    sections = [("Threads citing this study", view.citing, view.citing_total),
+                ("Threads on the same topic", view.topical, view.topical_total)]
+    for heading, posts, total in sections:
+        if not total:
+            continue
+        lines += ["", f"### {heading} ({len(posts)} / {total})", ""]
+        for number, post in enumerate(posts, 1):
+            lines += markdown_post(number, post)
+    if not view.related_total:
+        lines += ["", "No community threads are linked to this study yet."]
+    lines += markdown_research(view.research)
+    return "\n".join(lines) + "\n"
+
+
+def markdown_study(s: StudyView) -> list[str]:
+    """The study's head of a Markdown digest: title, journal, authors, TLDR, summary, link."""
     lines = [f"# {md_escape(s.title or s.key)}", ""]
     meta = [f"*{md_escape(s.journal)}*" if s.journal else "", md_escape(s.published),
             md_escape(s.key)]
@@ -158,38 +184,27 @@ def render_markdown(view: DigestView, **_: Any) -> str:
     paper = [f"[Read the paper]({_md_url(s.url)})" if s.url else "no link to the paper"]
     if s.citation_count is not None:
         paper.append(f"cited by {s.citation_count:,}")
-    lines += ["", " · ".join(paper), "",
-              f"## Related Community Posts ({view.shown} / {view.related_total})"]
-    if view.community:
-        lines += ["", "### What the community reports", ""]
-        lines += [f"- {md_escape(c.line)}" for c in view.community]
-    sections = [("Threads citing this study", view.citing, view.citing_total),
-                ("Threads on the same topic", view.topical, view.topical_total)]
-    for heading, posts, total in sections:
-        if not total:
-            continue
-        lines += ["", f"### {heading} ({len(posts)} / {total})", ""]
-        for number, post in enumerate(posts, 1):
-            title = md_escape(post.title)
-            link = f"[{title}]({_md_url(post.url)})" if post.url else title
-            if post.sample_link:
-                link += f" ({SAMPLE_LINK_NOTE})"
-            details = " · ".join([post.score_label, post.comments_label, post.age,
-                                  md_escape(post.community)])
-            lines.append(f"{number}. **{link}** — {details}")
-            if post.treatments:
-                lines.append(f"   Treatments: {', '.join(md_escape(t) for t in post.treatments)}")
-            if post.outcomes:
-                lines.append("   Reported: " + "; ".join(md_escape(o.label)
-                                                        for o in post.outcomes))
-            if post.summary or post.excerpt:
-                lines.append(f"   > {md_escape(post.summary or post.excerpt)}")
-            for reply in post.replies:
-                lines.append(f"   - {md_escape(reply.score)}: {md_escape(reply.text)}")
-    if not view.related_total:
-        lines += ["", "No community threads are linked to this study yet."]
-    lines += markdown_research(view.research)
-    return "\n".join(lines) + "\n"
+    return [*lines, "", " · ".join(paper)]
+
+
+def markdown_post(number: int, post: PostView) -> list[str]:
+    """One numbered thread of a Markdown digest with its treatments, outcomes and replies."""
+    title = md_escape(post.title)
+    link = f"[{title}]({_md_url(post.url)})" if post.url else title
+    if post.sample_link:
+        link += f" ({SAMPLE_LINK_NOTE})"
+    details = " · ".join([post.score_label, post.comments_label, post.age,
+                          md_escape(post.community)])
+    lines = [f"{number}. **{link}** — {details}"]
+    if post.treatments:
+        lines.append(f"   Treatments: {', '.join(md_escape(t) for t in post.treatments)}")
+    if post.outcomes:
+        lines.append("   Reported: " + "; ".join(md_escape(o.label) for o in post.outcomes))
+    if post.summary or post.excerpt:
+        lines.append(f"   > {md_escape(post.summary or post.excerpt)}")
+    lines += [f"   - {md_escape(reply.score)}: {md_escape(reply.text)}"
+              for reply in post.replies]
+    return lines
 
 
 def markdown_research(research: ResearchView) -> list[str]:
@@ -334,6 +349,12 @@ def _write_research_csv(view: DigestView, path: Path) -> Path:
     return path
 
 
+# The text formats: a renderer `(view, now=...) -> str` each; html is `HtmlRenderer` (charts
+# and an index). A new format: its renderer here and its name in DIGEST_FORMATS.
+RENDERERS: dict[str, Callable[..., str]] = {
+    "md": render_markdown, "json": render_json, "csv": render_csv, "atom": render_atom}
+
+
 def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir: Path, *,
                    now: datetime | None = None, limit: int | None = 50,
                    charts: str = "auto") -> ExportReport:
@@ -351,8 +372,7 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
         report.charts = renderer.name if renderer else "none"
         html = render = HtmlRenderer(renderer)
     else:
-        render = {"md": render_markdown, "json": render_json, "csv": render_csv,
-                  "atom": render_atom}[fmt]
+        render = RENDERERS[fmt]
     stems = _page_stems(session, study_ids)
     if html is not None:
         html.pages = {study_id: f"{stem}.html" for study_id, stem in stems.items()}

@@ -18,7 +18,7 @@ from hairlink.errors import USAGE, UserError, did_you_mean
 from hairlink.names import check_choice
 
 if TYPE_CHECKING:
-    from models.config import Config
+    from models.config import Config, SourceConfig
     from scrapers.importers.reddit_dump import ByteProgress
 
 import_app = typer.Typer(
@@ -36,57 +36,73 @@ def resolve_reddit_source(config: Config, source: str | None, subreddit: str | N
     """(source name, base URL, replies to keep) for a dump import. `source` must be a
     configured reddit source; a source no config names is only made with `new_source`.
     UserError (exit 2) when the choice is wrong or ambiguous."""
-    import re
-
     from models.source_kinds import source_kind
     from scrapers.importers.reddit_dump import DEFAULT_REPLIES, REDDIT_BASE_URL
 
-    reddit_base_url = source_kind("reddit").default_base_url or REDDIT_BASE_URL
-    reddit = [s for s in config.sources if s.kind == "reddit"]
     if new_source is not None:
         if source is not None:
             raise UserError("give --source (a configured source) or --new-source, not both",
                             USAGE)
-        if not re.match(_SOURCE_NAME, new_source):
-            raise UserError(f"--new-source {new_source!r}: use letters, digits, '.', '_' and "
-                            "'-'", USAGE)
-        if any(s.name == new_source for s in config.sources):
-            raise UserError(f"--new-source {new_source!r} is configured already: use "
-                            f"--source {new_source}", USAGE)
+        _check_new_source(config, new_source)
+        reddit_base_url = source_kind("reddit").default_base_url or REDDIT_BASE_URL
         return new_source, reddit_base_url, DEFAULT_REPLIES
-    chosen = None
+    reddit = [s for s in config.sources if s.kind == "reddit"]
     if source:
-        try:
-            chosen = config.source(source)
-        except KeyError:
-            names = [s.name for s in reddit]
-            raise UserError(
-                f"--source {source!r} is not a configured reddit source"
-                f"{did_you_mean(source, names) if names else ''}; to import into a new "
-                f"source, declare it with --new-source {source}", USAGE) from None
-        if chosen.kind != "reddit":
-            raise UserError(f"--source {source!r} is a {chosen.kind} source, not reddit",
-                            USAGE)
-    elif subreddit:
-        wanted = subreddit.lower().removeprefix("r/")
-        matching = [s for s in reddit
-                    if wanted in {str(x).lower() for x in s.get("subreddits", [])}]
-        chosen = matching[0] if len(matching) == 1 else None
-        if len(matching) > 1:
-            names = ", ".join(s.name for s in matching)
-            raise UserError(f"r/{wanted} is in several sources ({names}): pass --source",
-                            USAGE)
-    if chosen is None:
-        if len(reddit) == 1:
-            chosen = reddit[0]
-        elif len(reddit) > 1:
-            names = ", ".join(s.name for s in reddit)
-            raise UserError(f"several reddit sources are configured ({names}): pass --source",
-                            USAGE)
-        else:
-            raise UserError("no reddit source is configured: add one to the config, or "
-                            "declare one with --new-source NAME", USAGE)
+        chosen = _named_reddit_source(config, source, reddit)
+    else:
+        chosen = _subreddit_source(subreddit, reddit) if subreddit else None
+        chosen = chosen or _only_reddit_source(reddit)
     return chosen.name, chosen.base_url, int(chosen.get("replies", DEFAULT_REPLIES))
+
+
+def _check_new_source(config: Config, name: str) -> None:
+    import re
+
+    if not re.match(_SOURCE_NAME, name):
+        raise UserError(f"--new-source {name!r}: use letters, digits, '.', '_' and '-'",
+                        USAGE)
+    if any(s.name == name for s in config.sources):
+        raise UserError(f"--new-source {name!r} is configured already: use --source {name}",
+                        USAGE)
+
+
+def _named_reddit_source(config: Config, name: str,
+                         reddit: list[SourceConfig]) -> SourceConfig:
+    """`--source NAME`: a configured reddit source."""
+    try:
+        chosen = config.source(name)
+    except KeyError:
+        names = [s.name for s in reddit]
+        raise UserError(
+            f"--source {name!r} is not a configured reddit source"
+            f"{did_you_mean(name, names) if names else ''}; to import into a new "
+            f"source, declare it with --new-source {name}", USAGE) from None
+    if chosen.kind != "reddit":
+        raise UserError(f"--source {name!r} is a {chosen.kind} source, not reddit", USAGE)
+    return chosen
+
+
+def _subreddit_source(subreddit: str, reddit: list[SourceConfig]) -> SourceConfig | None:
+    """The one reddit source listing `subreddit` (None: no source lists it)."""
+    wanted = subreddit.lower().removeprefix("r/")
+    matching = [s for s in reddit
+                if wanted in {str(x).lower() for x in s.get("subreddits", [])}]
+    if len(matching) > 1:
+        names = ", ".join(s.name for s in matching)
+        raise UserError(f"r/{wanted} is in several sources ({names}): pass --source", USAGE)
+    return matching[0] if matching else None
+
+
+def _only_reddit_source(reddit: list[SourceConfig]) -> SourceConfig:
+    """The configured reddit source when there is exactly one."""
+    if len(reddit) == 1:
+        return reddit[0]
+    if reddit:
+        names = ", ".join(s.name for s in reddit)
+        raise UserError(f"several reddit sources are configured ({names}): pass --source",
+                        USAGE)
+    raise UserError("no reddit source is configured: add one to the config, or declare one "
+                    "with --new-source NAME", USAGE)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import typer
 
 from hairlink.app import app, console, state
 from hairlink.errors import USAGE, UserError
-from hairlink.names import check_choice
+from hairlink.names import OUTPUT_FORMATS, check_choice
 from models.post_types import SORTS
 
 if TYPE_CHECKING:
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
     from models.post_types import Post
 
-OUTPUT_FORMATS = ("table", "json", "csv")
 
 
 def time_option(value: str | None, name: str, now: datetime, end_of_day: bool = False

@@ -119,7 +119,7 @@ def list_jobs(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     settings = _settings(config)
     _check_plan(config, settings)
     try:
-        rows = job_listing(st.ready_engine(write=True), config, settings)
+        rows = job_listing(st.ready_engine(), config, settings)
     except ConfigError as exc:
         fail(f"configuration error: {exc}", code=2)
     holder = lock_holder(config.database_url)

@@ -9,7 +9,7 @@ import typer
 
 from hairlink.app import app, console, fail, state
 from hairlink.commands.importing import import_app
-from hairlink.names import check_choice
+from hairlink.names import OUTPUT_FORMATS, check_choice
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -22,7 +22,6 @@ studies_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(studies_app, name="studies")
-OUTPUT_FORMATS = ("table", "json", "csv")
 
 
 def _csv_cell(value: Any) -> str:

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hairlink.app import app, console, state
-from hairlink.names import check_choice
+from hairlink.names import OUTPUT_FORMATS, check_choice
 
 if TYPE_CHECKING:
     from models.treatment_stats import TreatmentStats
 
-OUTPUT_FORMATS = ("table", "json", "csv")
 CSV_FIELDS = ("treatment", "name", "threads", "reported", "improved", "no_effect", "mixed",
               "none", "improved_share", "no_effect_share", "mixed_share", "side_effects",
               "top_studies")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from models.config import ConfigError, load_config
+from models.schema_version import SchemaNotReady
 from scrapers.distributed.frontier import DistributedError, require_redis
 from scrapers.distributed.seeding import seed
 from scrapers.distributed.status import queue_status
@@ -61,4 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, DistributedError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except SchemaNotReady as exc:  # `hairlink init` migrates, seeding only checks
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0

@@ -19,7 +19,7 @@ from scrapy_redis.queue import PriorityQueue
 from models.config import Config, SourceConfig
 from models.crawl_runs import claim_run, create_run, finish_run
 from models.db import make_engine
-from models.migrate import ensure_schema
+from models.schema_version import require_schema
 from models.store import utcnow
 from scrapers import redis_serializer
 from scrapers.distributed.frontier import (
@@ -155,7 +155,7 @@ def seed(config: Config, source_names: Iterable[str], full: bool = False, *,
     sources = distributed_sources(config, source_names)
     engine = make_engine(config.database_url)
     try:
-        ensure_schema(engine)  # before any worker starts: they must not race to migrate
+        require_schema(engine)  # `hairlink init` migrates, before any worker starts
         return [seed_source(client, keys, config, src, full) for src in sources]
     finally:
         engine.dispose()
@@ -176,7 +176,7 @@ def run_seed(config: Config, source_names: Sequence[str], full: bool = False,
     client: redis.Redis | None = None
     ok = True
     try:
-        ensure_schema(engine)
+        require_schema(engine)
         for name in dict.fromkeys(source_names):
             src = config.source(name)
             if run_id is not None:

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from models.config import ConfigError, load_config
     from models.db import make_engine, session_factory
-    from models.migrate import ensure_schema
+    from models.schema_version import SchemaNotReady, require_schema
 
     parser = argparse.ArgumentParser(prog="python -m scrapers.enrich",
                                      description="Enrich stored studies (TLDR, citations).")
@@ -48,10 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     engine = make_engine(config.database_url)
     try:
-        ensure_schema(engine)
+        require_schema(engine)
         with session_factory(engine)() as session:
             report = enrich(session, settings, everything=args.all, limit=args.limit,
                             refresh_references=args.refresh)
+    except SchemaNotReady as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     finally:
         engine.dispose()
     for message in report.messages:

@@ -22,7 +22,8 @@ def test_config_points_every_source_at_the_loopback_server(tmp_path: Path) -> No
     assert {s.name for s in config.sources} == set(SOURCE_NAMES.values())
     for source in config.sources:
         assert source.base_url.startswith(root + "/"), source.name
-        assert source.get("delay") == 0 and source.get("concurrency") == 8
+        assert source.get("delay") == 0
+        assert source.get("concurrency") == (None if source.kind == "pubmed" else 8)
     reddit = config.source(SOURCE_NAMES["reddit"])
     assert reddit.get("auth_url") == f"{root}/reddit-www/api/v1/access_token"
 

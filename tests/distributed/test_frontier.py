@@ -27,6 +27,7 @@ from scrapers.items import ReplyItem, ThreadItem
 from scrapers.loopback import LoopbackServer
 from scrapers.parsers.common import ListEntry
 from scrapers.redis_scheduler import fingerprint
+from tests.conftest import init_database
 
 
 class _Spider(scrapy.Spider):
@@ -78,7 +79,7 @@ def site() -> LoopbackServer:
 
 def _config(tmp_path: Path, site: LoopbackServer, redis_url: str, db: str | None = None) -> Path:
     return write_config(tmp_path / "hairlink.toml", site.base_url,
-                        db or f"sqlite:///{tmp_path / 'seed.db'}", redis_url)
+                        db or init_database(f"sqlite:///{tmp_path / 'seed.db'}"), redis_url)
 
 
 def test_seed_pushes_start_requests_once_per_round(tmp_path: Path, site: LoopbackServer,
@@ -143,6 +144,18 @@ def test_module_entry_seeds_and_reports(tmp_path: Path, site: LoopbackServer, re
     assert status["sources"]["forum"]["queued"] == 1
     assert module_main(["seed", "nosuch", "--config", str(path)]) == 2
     assert "no source named 'nosuch'" in capsys.readouterr().err
+
+
+def test_seeding_never_migrates(tmp_path: Path, site: LoopbackServer, redis_url: str,
+                                prefix: str, rclient: redis.Redis,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeding checks the schema (`hairlink init` migrates): one line, exit 1, no queue."""
+    db = tmp_path / "new.db"
+    path = write_config(tmp_path / "hairlink.toml", site.base_url, f"sqlite:///{db}",
+                        redis_url)
+    assert module_main(["seed", "forum", "--config", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: no hairlink database at {db}: run `hairlink init`\n"
+    assert not db.exists() and rclient.zcard(Keys(prefix).requests("forum")) == 0
 
 
 def test_worker_refuses_sqlite_and_missing_redis(tmp_path: Path, site: LoopbackServer,

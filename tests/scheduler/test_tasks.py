@@ -57,7 +57,7 @@ def test_export_writes_each_format(engine: Engine, tmp_path: Path) -> None:
     [md] = (tmp_path / "out" / "md").iterdir()
     assert "31234567" in md.name and "Topical fin results" in md.read_text(encoding="utf-8")
     assert len(list((tmp_path / "out" / "json").iterdir())) == 1
-    single = parse_config({"export": {"dir": str(tmp_path / "one"), "format": "md",
+    single = parse_config({"export": {"dir": str(tmp_path / "one"), "formats": "md",
                                       "every": "1d"}})
     tasks.export(engine, single, lambda: False)
     assert len(list((tmp_path / "one").glob("*.md"))) == 1  # one format: no subdirectory

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.db import make_engine
 from models.entities import CrawlRun, Reply, ScoreSnapshot, Source, Thread
+from tests.conftest import init_database
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0",
@@ -33,8 +34,12 @@ CONFIG_KIND = {"xenforo1": "xenforo"}
 
 
 def write_config(path: Path, db_url: str, base_url: str, kind: str, name: str = "forum",
-                 extra: str = "") -> Path:
-    """A hairlink.toml with one source of `kind` at `base_url`."""
+                 extra: str = "", initialise: bool = True) -> Path:
+    """A hairlink.toml with one source of `kind` at `base_url`; its database initialised
+    as `hairlink init` leaves it (a crawl checks the schema, never migrates) unless
+    `initialise` is False."""
+    if initialise:
+        init_database(db_url)
     path.write_text(f"""
 contact = "tests@example.org"
 [database]

@@ -30,7 +30,7 @@ from scrapy.utils.test import get_crawler
 from models.config import ConfigError, load_config
 from models.crawl_runs import create_run, finish_run, reap_stale_runs
 from models.db import make_engine
-from models.migrate import ensure_schema
+from models.schema_version import require_schema
 from models.source_kinds import source_kind
 from scrapers.extensions import run_counters
 from scrapers.run import final_status, parse_args
@@ -147,7 +147,7 @@ def run_crawl(config: Path, *sources: str, args: tuple[str, ...] = (),
         settings = Settings(project_settings(**overrides))
         runner = in_reactor(CrawlerRunner, project_settings(**overrides))
         engine = make_engine(hairlink.database_url)
-        ensure_schema(engine)
+        require_schema(engine)  # as scrapers.run: a crawl never migrates
         runs: dict[str, tuple[int, Crawler]] = {}
         for src in chosen:
             reap_stale_runs(engine, src.name)

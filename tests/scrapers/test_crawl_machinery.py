@@ -214,7 +214,7 @@ def test_hairlink_crawl_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     with LoopbackServer() as server:
         serve_discourse(server, threads)
         config = write_config(tmp_path / "h.toml", db, server.base_url, "discourse",
-                              extra="delay = 0")
+                              extra="delay = 0", initialise=False)
         monkeypatch.chdir(ROOT)
         monkeypatch.delenv("HAIRLINK_DATABASE_URL", raising=False)
         runner = CliRunner()

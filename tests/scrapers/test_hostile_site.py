@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.db import make_engine
 from models.entities import CrawlRun, Reply, Thread
 from scrapers.loopback import LoopbackServer
+from tests.conftest import init_database
 from tests.scrapers import inprocess
 from tests.scrapers.crawlkit import ROOT, describe, stored, write_config
 from tests.scrapers.hostile import (
@@ -86,12 +87,7 @@ def test_reddit_window_is_never_overrun_by_two_processes(db_url: str,
         env = {**os.environ, "HAIRLINK_REDDIT_CLIENT_ID": "one-client",
                "HAIRLINK_REDDIT_CLIENT_SECRET": "s"}
         env.pop("HAIRLINK_DATABASE_URL", None)
-        # Schema first, so the two crawls do not both create it.
-        engine = make_engine(db_url)
-        from models.migrate import ensure_schema
-
-        ensure_schema(engine)
-        engine.dispose()
+        init_database(db_url)  # as `hairlink init` does: a crawl never migrates
         children = [subprocess.Popen(
             [sys.executable, "-m", "scrapers.run", sub, "--config", str(config),
              "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "HAIRLINK_BACKOFF_BASE=0.05",

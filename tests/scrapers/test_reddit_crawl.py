@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models.db import make_engine
 from models.entities import CrawlRun, Reply, ScoreSnapshot, Thread
 from scrapers.loopback import LoopbackServer, Request
+from tests.conftest import init_database
 from tests.scrapers import inprocess
 from tests.scrapers.inprocess import Result
 
@@ -170,6 +171,7 @@ def fake_reddit() -> Iterator[tuple[FakeReddit, LoopbackServer]]:
 
 
 def write_config(tmp_path: Path, db_url: str, server: LoopbackServer) -> Path:
+    init_database(db_url)  # as `hairlink init` does: a crawl never migrates
     config = tmp_path / "hairlink.toml"
     config.write_text(
         f'contact = "u/hairlink_test"\n[database]\nurl = "{db_url}"\n\n'
