@@ -44,7 +44,7 @@ from scrapers.loopback import LoopbackServer  # noqa: E402
 
 SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=0",
             "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-            "-s", "LOGSTATS_INTERVAL=0", "-s", "HAIRLINK_STORE_BATCH=200",
+            "-s", "LOGSTATS_INTERVAL=0",  # the store flushes as in production (1000 items / 5 s)
             "-s", 'EXTENSIONS={"crawl_cpu.CpuMeter": 0}']
 # benchmarks/ on the children's path, for the CPU meter extension
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(

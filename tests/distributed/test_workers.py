@@ -108,11 +108,17 @@ def test_killed_worker_is_recovered_by_the_next_seed(tmp_path: Path, pg_url: str
         survivor = _spawn(worker_command(path, 4, exit_when_idle=3, heartbeat_ttl=3), prefix,
                           tmp_path / "survivor.log")
         deadline = time.monotonic() + WAIT
-        while len(server.requests) < 400:
+
+        def victim_holding() -> str | None:
+            """The victim's id once it holds taken requests (an idle victim waits for work
+            up to its pickup interval, so 400 pages served alone does not say it holds any)."""
+            workers = queue_status(redis_url, ["forum"], prefix=prefix)["workers"]
+            ids = [w["id"] for w in workers if w["pid"] == victim.pid]
+            return ids[0] if ids and rclient.hlen(keys.taken("forum", ids[0])) else None
+
+        while len(server.requests) < 400 or (victim_id := victim_holding()) is None:
             assert time.monotonic() < deadline and victim.poll() is None, "no progress"
             time.sleep(0.05)
-        workers = queue_status(redis_url, ["forum"], prefix=prefix)["workers"]
-        [victim_id] = [w["id"] for w in workers if w["pid"] == victim.pid]
         victim.kill()  # SIGKILL: no clean-up, its taken requests stay in its ledger
         victim.wait()
         _finish(survivor, tmp_path / "survivor.log")
