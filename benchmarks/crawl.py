@@ -40,12 +40,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scrapers import settings as crawl_settings  # noqa: E402
 from scrapers.loopback import LoopbackServer  # noqa: E402
 
 SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=0",
             "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
             "-s", "LOGSTATS_INTERVAL=0",  # the store flushes as in production (1000 items / 5 s)
-            "-s", 'EXTENSIONS={"crawl_cpu.CpuMeter": 0}']
+            # `-s EXTENSIONS=` replaces the project's: keep them (the database component) and
+            # add the CPU meter
+            "-s", "EXTENSIONS=" + json.dumps({**crawl_settings.EXTENSIONS,
+                                              "crawl_cpu.CpuMeter": 0})]
 # benchmarks/ on the children's path, for the CPU meter extension
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
     p for p in (str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH")) if p)}
