@@ -242,6 +242,8 @@ def build(data: dict[str, Any], origin: str = "lexicon") -> Lexicon:
     aliases: dict[str, list[Target]] = {}
     for raw in data.get("treatment", []):
         info = _treatment(raw, origin)
+        if info.id in treatments:  # a second entry would silently take over the first
+            raise LexiconError(f"{origin}: treatment {info.id!r} is defined twice")
         treatments[info.id] = info
         _add_treatment_aliases(aliases, raw, info.id, origin)
     for combo in data.get("combo", []):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-EFFECTS = ("improved", "no_effect", "mixed", "none")
+from models.kinds import EFFECTS
+
+__all__ = ["EFFECTS", "SIDE_EFFECTS", "Outcome"]
 SIDE_EFFECTS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other")
 
 

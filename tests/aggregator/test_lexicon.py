@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.lexicon import CATEGORIES, LexiconError, load_lexicon, normalise
+from aggregator.lexicon import CATEGORIES, LexiconError, build, load_lexicon, normalise
 from aggregator.tagger import Tagger
 
 CANONICAL = {
@@ -84,6 +84,14 @@ def test_bad_user_lexicon_is_refused(tmp_path: Path, content: str, message: str)
     path.write_text(content, encoding="utf-8")
     with pytest.raises(LexiconError, match=message):
         load_lexicon(path)
+
+
+def test_a_treatment_defined_twice_in_one_file_is_refused() -> None:
+    entry = {"id": "cetirizine", "name": "Cetirizine", "aliases": ["zyrtec"]}
+    assert set(build({"treatment": [entry]}, origin="x.toml").treatments) == {"cetirizine"}
+    with pytest.raises(LexiconError, match=r"x\.toml: treatment 'cetirizine' is defined twice"):
+        build({"treatment": [entry, {**entry, "aliases": ["cetirizine hcl"]}]},
+              origin="x.toml")
 
 
 def test_missing_user_lexicon(tmp_path: Path) -> None:
