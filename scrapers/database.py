@@ -4,7 +4,8 @@ the progress extension ask it (`crawl_database(crawler)`) instead of each other.
 Settings (a hairlink spider sets both from its `source=` and `config=` arguments at priority
 `spider`; `-s` on the command line, or a test's `get_crawler(settings_dict=...)`, wins):
 
-    HAIRLINK_DATABASE_URL   the store (SQLAlchemy URL); schema created or upgraded on first use
+    HAIRLINK_DATABASE_URL   the store (SQLAlchemy URL); its schema must be current: a crawl
+                            never migrates (`hairlink init` does); SchemaNotReady otherwise
     HAIRLINK_SOURCE         {"name": ..., "kind": ..., "base_url": ...}: the source the
                             crawl stores into (a JSON string from the command line works too)
 
