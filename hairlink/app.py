@@ -16,12 +16,14 @@ except ImportError:  # pragma: no cover - older typer on click
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore
 
 import hairlink
+from hairlink.cli_params import use_plain_values
 from hairlink.errors import USAGE, UserError, explain
 from models.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+use_plain_values()  # no pydantic for plain option values
 console = Console()
 err_console = Console(stderr=True)
 
