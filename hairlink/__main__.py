@@ -1,3 +1,3 @@
-from hairlink.cli import main
+from hairlink.entry import main
 
 main()

@@ -1,26 +1,16 @@
-"""Console entry point: `hairlink ...`."""
+"""Every hairlink command, registered on `hairlink.app.app`: import this module to use the
+whole command line in process (tests, tools). The console entry point is hairlink.entry,
+which loads only the command module a command line names."""
 
 from __future__ import annotations
 
-from hairlink.app import app
+from hairlink.entry import load_commands
 
-# Importing a command module registers its commands on `app`.
-from hairlink.commands import (  # noqa: F401
-    aggregate,
-    core,
-    crawl,
-    demo,
-    digest,
-    importing,
-    posts,
-    schedule,
-    studies,
-    treatments,
-    web,
-    worker,
-)
+load_commands()
 
 
 def main() -> None:
-    """Run the hairlink command line."""
+    """Run the hairlink command line with every command loaded."""
+    from hairlink.app import app
+
     app()

@@ -23,7 +23,7 @@ PROBE = """
 import json, sys
 sys.argv = ["hairlink", *json.loads(sys.argv[1])]
 try:
-    from hairlink.cli import main
+    from hairlink.entry import main
     main()
 except SystemExit as exc:
     code = exc.code
@@ -69,3 +69,29 @@ def test_light_commands_import_no_heavy_package(args: list[str], max_modules: in
     if no_database:
         assert "sqlalchemy" not in packages
     assert len(modules) <= max_modules, (args, len(modules))
+
+
+def test_entry_point_maps_every_command_to_its_modules() -> None:
+    """hairlink.entry loads only the modules a command line names: its map must name, for
+    every top-level command, each module that registers a part of it."""
+    import hairlink.cli  # noqa: F401  (registers every command)
+    from hairlink.app import app
+    from hairlink.entry import ALL_MODULES, COMMAND_MODULES, command_name
+
+    found: dict[str, set[str]] = {}
+    for info in app.registered_commands:
+        name = info.name or info.callback.__name__.replace("_", "-")
+        found.setdefault(name, set()).add(info.callback.__module__)
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        callbacks = [c.callback for c in sub.registered_commands]
+        if sub.registered_callback is not None:
+            callbacks.append(sub.registered_callback.callback)
+        found.setdefault(group.name, set()).update(f.__module__ for f in callbacks)
+    assert set(found) == set(COMMAND_MODULES)
+    for name, modules in found.items():
+        assert modules == {f"hairlink.commands.{m}" for m in COMMAND_MODULES[name]}, name
+    assert {m for ms in COMMAND_MODULES.values() for m in ms} == set(ALL_MODULES)
+    assert command_name(["-c", "x.toml", "--debug", "posts", "--limit", "3"]) == "posts"
+    assert command_name(["--config=x.toml", "studies"]) == "studies"
+    assert command_name(["--help"]) is None
