@@ -406,7 +406,8 @@ class ForumSpider(HairlinkSpider):
 
     def thread_item(self, page: ThreadPage, opening: Post, replies: int,
                     entry: ListEntry | None) -> ThreadItem:
-        """The thread item of a first page: the page's fields, else the list entry's."""
+        """The thread item of a first page: the page's fields, else the list entry's, and the
+        page's further `columns` under their own names."""
         num = page.num_comments
         if num is None and entry is not None:
             num = entry.num_comments
@@ -423,6 +424,7 @@ class ForumSpider(HairlinkSpider):
             last_activity_at=page.last_activity_at or
             (entry.last_activity_at if entry else None),
             author=opening.author,
+            **page.columns,
         )
 
     def add_replies(self, acc: ThreadItem, posts: Iterable[Post]) -> None:

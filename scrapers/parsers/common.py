@@ -88,6 +88,9 @@ class ThreadPage:
     last_page: int = 1
     next_url: str | None = None
     last_activity_at: datetime | None = None
+    # Further stored thread columns, by name: each key is a `ThreadItem` field, passed on
+    # as it is (a new column a parser fills goes here, not into this class or the spider).
+    columns: dict[str, Any] = field(default_factory=dict)
 
 
 _NUMBER = re.compile(r"^\s*([0-9][0-9.,\s]*)\s*([kKmMbB]?)\s*$")
