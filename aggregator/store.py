@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, literal, or_, select, tuple_, update
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.lexicon import Lexicon
 from aggregator.link_types import StudyText, ThreadText
-from models.bulk import bulk_update, bulk_write, restrict_to
+from models.bulk import restrict_to, update_records, write_records
 from models.entities import (
     Meta,
     Reply,
@@ -208,9 +207,8 @@ def replace_thread_treatments(session: Session, thread_ids: Sequence[int],
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows (dicts with the same keys) through the fast bulk path."""
     if rows:
-        columns = [c.name for c in table.columns if c.name in rows[0]]
-        values = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
-        bulk_write(session, table, columns, list(map(values, rows)))
+        write_records(session, table, [c.name for c in table.columns if c.name in rows[0]],
+                      rows)
 
 
 def topic_entries(session: Session) -> list[tuple[int, int, float, bool]]:
@@ -295,14 +293,15 @@ def insert_candidates(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
     """Remember the content hash each thread was aggregated at."""
     for chunk in batched(hashes, 20_000):
-        bulk_update(session, Thread.__table__, "id", ["aggregated_hash"], chunk)
+        update_records(session, Thread.__table__, "id", ["aggregated_hash"],
+                       [{"id": i, "aggregated_hash": h} for i, h in chunk])
 
 
 def write_summaries(session: Session, summaries: dict[int, str | None]) -> None:
     """Store the summaries of re-tagged threads (None entries: not computed, left alone)."""
-    rows = [(i, s) for i, s in summaries.items() if s is not None]
+    rows = [{"id": i, "summary": s} for i, s in summaries.items() if s is not None]
     for chunk in batched(rows, 20_000):
-        bulk_update(session, Thread.__table__, "id", ["summary"], chunk)
+        update_records(session, Thread.__table__, "id", ["summary"], chunk)
 
 
 def tagged_thread_ids(session: Session) -> list[int]:

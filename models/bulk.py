@@ -1,9 +1,10 @@
 """Fast batched INSERT / upsert for one table, the same call on SQLite and PostgreSQL.
 
 The statement is SQLAlchemy's dialect `INSERT ... ON CONFLICT`, compiled once per shape.
-Rows travel as plain tuples: on SQLite through the driver's `executemany`; on PostgreSQL by
-`COPY` into a temporary staging table, then one `INSERT ... SELECT ... ON CONFLICT` (the
-fastest upsert PostgreSQL offers; bound parameters cost far more per row). Column values are
+Records come by column name (mappings) and reach the driver as plain tuples, inside this
+module only: on SQLite through the driver's `executemany`; on PostgreSQL by `COPY` into a
+temporary staging table, then one `INSERT ... SELECT ... ON CONFLICT` (the fastest upsert
+PostgreSQL offers; bound parameters cost far more per row). Column values are
 converted by each column type's own bind processor, so what is stored is exactly what the
 ORM would store.
 """
@@ -41,18 +42,21 @@ from models.types import UTCDateTime
 Row = Sequence[Any]
 
 
-def bulk_write(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Row],
-               conflict: Sequence[str] = (), update: Sequence[str] | None = None) -> None:
-    """Insert `rows` (tuples in `columns` order) into `table` in the session's transaction.
+def write_records(session: Session, table: Table, columns: Sequence[str],
+                  records: Sequence[Mapping[str, Any]], conflict: Sequence[str] = (),
+                  update: Sequence[str] | None = None) -> None:
+    """Insert `records` into `table` in the session's transaction: each record is a mapping
+    holding at least `columns` (other keys are ignored).
 
-    With `conflict` columns, a row that collides is updated on the `update` columns, or
+    With `conflict` columns, a record that collides is updated on the `update` columns, or
     skipped when `update` is None. Does not commit.
     """
-    if not rows:
+    if not records:
         return
     connection = session.connection()
     shape = (tuple(columns), tuple(conflict), tuple(update) if update else None)
-    converted = _convert(rows, _processors(table, shape[0], connection.dialect))
+    converted = _convert(_rows(records, shape[0]),
+                         _processors(table, shape[0], connection.dialect))
     if _dialect_name(connection) == "sqlite":
         connection.exec_driver_sql(_sqlite_sql(table, *shape), converted)
     elif not conflict:  # nothing can collide: straight into the table
@@ -64,16 +68,10 @@ def bulk_write(session: Session, table: Table, columns: Sequence[str], rows: Seq
         analyse_if_grown(session, table)
 
 
-def write_records(session: Session, table: Table, columns: Sequence[str],
-                  records: Sequence[Mapping[str, Any]], conflict: Sequence[str] = (),
-                  update: Sequence[str] | None = None) -> None:
-    """`bulk_write` of records by column name: each record is a mapping holding at least
-    `columns` (other keys are ignored). Does not commit."""
-    if not records:
-        return
+def _rows(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> list[Row]:
+    """The records' values in `columns` order: the driver's rows (inside this module only)."""
     pick = itemgetter(*columns)
-    rows = list(map(pick, records)) if len(columns) > 1 else [(pick(r),) for r in records]
-    bulk_write(session, table, columns, rows, conflict, update)
+    return list(map(pick, records)) if len(columns) > 1 else [(pick(r),) for r in records]
 
 
 ANALYSE_FROM = 1000  # rows changed before a table's first ANALYZE
@@ -118,18 +116,19 @@ def analyse_if_grown(session: Session, table: Table) -> bool:
 _LOCK_NOT_AVAILABLE = "55P03"
 
 
-def bulk_update(session: Session, table: Table, key: str, columns: Sequence[str],
-                rows: Sequence[Row]) -> None:
-    """Set `columns` of the rows of `table` whose `key` is each row's first value.
+def update_records(session: Session, table: Table, key: str, columns: Sequence[str],
+                   records: Sequence[Mapping[str, Any]]) -> None:
+    """Set `columns` of the rows of `table` whose `key` column equals each record's `key`
+    (records are mappings holding `key` and `columns`; other keys are ignored).
 
-    `rows` are tuples (key, *columns values). PostgreSQL copies them into a temporary table
-    and runs one `UPDATE ... FROM`; SQLite runs the driver's `executemany`. Does not commit.
+    PostgreSQL copies them into a temporary table and runs one `UPDATE ... FROM`; SQLite runs
+    the driver's `executemany`. Does not commit.
     """
-    if not rows:
+    if not records:
         return
     connection = session.connection()
     names = (key, *columns)
-    converted = _convert(rows, _processors(table, names, connection.dialect))
+    converted = _convert(_rows(records, names), _processors(table, names, connection.dialect))
     preparer = connection.dialect.identifier_preparer
     table_name = preparer.quote(table.name)
     if _dialect_name(connection) == "sqlite":
@@ -322,7 +321,7 @@ def restrict_to(session: Session, stmt: Select[Any], column: ColumnElement[Any],
     PostgreSQL joins the keys as one array (`unnest`): one bound parameter and one plan
     whatever the number of keys. The plan is only as good as the table's statistics: on a
     table never analysed the planner may hash-join the keys against the whole table (the
-    thread table's `source_id = ?` looks selective to it); `bulk_write` keeps tables it
+    thread table's `source_id = ?` looks selective to it); `write_records` keeps tables it
     upserts analysed as they grow (`analyse_if_grown`). SQLite answers `column IN (SELECT value
     FROM json_each(?))` by probing its index per key (a `json_each` join, tried, makes its
     planner scan the table instead): the keys travel as one JSON text, so the statement is

@@ -1,5 +1,5 @@
 """The values the posts query API takes and returns: `PostQuery` in, `Post` (with its
-`PostLink`s to `StudyRef`s) out."""
+`PostLink`s to `StudyRef`s) out; `ThreadHead`, the fields every outgoing thread shares."""
 
 from __future__ import annotations
 
@@ -49,8 +49,11 @@ class ReplyRef:
 
 
 @dataclass
-class Post:
-    """One thread as the query API returns it."""
+class ThreadHead:
+    """What every outgoing shape of a thread carries: the thread's columns read under their
+    own names, and its source's name and kind. `Post` (a page of threads) and
+    `models.thread_detail.ThreadDetail` (one thread in full) extend it, so a column added
+    here reaches both."""
 
     id: int
     source: str
@@ -62,6 +65,12 @@ class Post:
     score: int | None
     num_comments: int
     created_at: datetime
+
+
+@dataclass
+class Post(ThreadHead):
+    """One thread as the query API returns it."""
+
     body_start: str = ""
     treatments: list[str] = field(default_factory=list)
     links: list[PostLink] = field(default_factory=list)

@@ -5,7 +5,7 @@ Each takes the caller's session."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -60,6 +60,13 @@ def most_discussed_studies(session: Session, limit: int = 10) -> list[dict[str, 
              "citing_total": int(r.citing or 0)} for r in rows]
 
 
+class Tally(NamedTuple):
+    """A name (a source, a treatment id, a form) and how many threads have it."""
+
+    name: str
+    threads: int
+
+
 @dataclass
 class TreatmentProfile:
     """Where and with what one treatment is discussed: threads, studies, sources, forms."""
@@ -69,9 +76,9 @@ class TreatmentProfile:
     category: str
     threads: int = 0
     studies: int = 0
-    by_source: list[tuple[str, int]] = field(default_factory=list)
-    together_with: list[tuple[str, int]] = field(default_factory=list)  # co-mentioned
-    forms: list[tuple[str, int]] = field(default_factory=list)
+    by_source: list[Tally] = field(default_factory=list)
+    together_with: list[Tally] = field(default_factory=list)  # co-mentioned treatments
+    forms: list[Tally] = field(default_factory=list)
 
 
 def treatment_profile(session: Session, treatment_id: str,
@@ -87,15 +94,15 @@ def treatment_profile(session: Session, treatment_id: str,
     stats.threads = session.scalar(select(func.count()).select_from(tagged.subquery())) or 0
     stats.studies = session.scalar(select(func.count()).select_from(StudyTreatment).where(
         StudyTreatment.treatment_id == treatment_id)) or 0
-    stats.by_source = [(name, int(n)) for name, n in session.execute(
-        select(Source.name, func.count()).select_from(ThreadTreatment)
+    stats.by_source = [Tally(r.name, int(r.threads)) for r in session.execute(
+        select(Source.name, func.count().label("threads")).select_from(ThreadTreatment)
         .join(Thread, Thread.id == ThreadTreatment.thread_id)
         .join(Source, Source.id == Thread.source_id)
         .where(ThreadTreatment.treatment_id == treatment_id)
         .group_by(Source.name).order_by(func.count().desc(), Source.name))]
     other = ThreadTreatment.__table__.alias("other")
-    stats.together_with = [(tid, int(n)) for tid, n in session.execute(
-        select(other.c.treatment_id, func.count()).select_from(ThreadTreatment)
+    stats.together_with = [Tally(r.treatment_id, int(r.threads)) for r in session.execute(
+        select(other.c.treatment_id, func.count().label("threads")).select_from(ThreadTreatment)
         .join(other, other.c.thread_id == ThreadTreatment.thread_id)
         .where(ThreadTreatment.treatment_id == treatment_id,
                other.c.treatment_id != treatment_id)
@@ -107,7 +114,8 @@ def treatment_profile(session: Session, treatment_id: str,
             .limit(20_000)):
         for form in values or []:
             forms[form] = forms.get(form, 0) + 1
-    stats.forms = sorted(forms.items(), key=lambda i: (-i[1], i[0]))[:top]
+    stats.forms = sorted((Tally(form, n) for form, n in forms.items()),
+                         key=lambda t: (-t.threads, t.name))[:top]
     return stats
 
 

@@ -6,7 +6,7 @@ is the JSON shape both print.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from models.entities import (
     Treatment,
 )
 from models.post_rows import study_ref, study_ref_columns
-from models.post_types import StudyRef
+from models.post_types import StudyRef, ThreadHead
 
 MAX_SNAPSHOTS = 500  # the newest ones; a score history chart needs no more
 
@@ -70,21 +70,12 @@ class StudyLinkRow:
     evidence: dict[str, Any]
 
 
-@dataclass
-class ThreadDetail:
-    """Everything stored about one thread."""
+@dataclass(kw_only=True)
+class ThreadDetail(ThreadHead):
+    """Everything stored about one thread: the `ThreadHead` fields and the rest of its row,
+    its replies, score history, treatment mentions and study links with their evidence."""
 
-    id: int
-    source: str
-    source_kind: str
-    external_id: str
-    url: str
-    title: str
     body: str
-    category: str | None
-    score: int | None
-    num_comments: int
-    created_at: datetime
     edited_at: datetime | None
     last_activity_at: datetime | None
     first_seen_at: datetime
@@ -95,21 +86,24 @@ class ThreadDetail:
     links: list[StudyLinkRow] = field(default_factory=list)
 
 
+# `ThreadDetail` fields read from the thread row under their own name.
+DETAIL_THREAD_FIELDS = tuple(f.name for f in fields(ThreadDetail)
+                             if f.name in Thread.__table__.c)
+
+
 def thread_detail(session: Session, thread_id: int) -> ThreadDetail | None:
     """The thread with id `thread_id` in full, or None when there is none."""
     row = session.execute(
-        select(Thread, Source.name.label("source"), Source.kind.label("source_kind"))
-        .join(Source, Source.id == Thread.source_id).where(Thread.id == thread_id)).first()
+        select(*(Thread.__table__.c[name].label(name) for name in DETAIL_THREAD_FIELDS),
+               Source.name.label("source"), Source.kind.label("source_kind"))
+        .join(Source, Source.id == Thread.source_id).where(Thread.id == thread_id)
+    ).mappings().first()
     if row is None:
         return None
-    thread = row.Thread
-    detail = ThreadDetail(
-        id=thread.id, source=row.source, source_kind=row.source_kind,
-        external_id=thread.external_id, url=thread.url, title=thread.title,
-        body=thread.body or "", category=thread.category, score=thread.score,
-        num_comments=thread.num_comments or 0, created_at=thread.created_at,
-        edited_at=thread.edited_at, last_activity_at=thread.last_activity_at,
-        first_seen_at=thread.first_seen_at, last_seen_at=thread.last_seen_at)
+    detail = ThreadDetail(**{name: row[name] for name in DETAIL_THREAD_FIELDS},
+                          source=row["source"], source_kind=row["source_kind"])
+    detail.body = detail.body or ""
+    detail.num_comments = detail.num_comments or 0
     detail.replies = [
         ReplyRow(external_id=r.external_id, body=r.body or "", score=r.score,
                  created_at=r.created_at, position=r.position)
@@ -140,6 +134,18 @@ def thread_detail(session: Session, thread_id: int) -> ThreadDetail | None:
          for r in links),
         key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))
     return detail
+
+
+# Thread columns `thread_to_dict` does not write by hand (none today): a column added to
+# `ThreadHead` is written under its own name, last.
+_WRITTEN = frozenset({"id", "external_id", "url", "title", "category", "score", "num_comments",
+                      "created_at", "edited_at", "last_activity_at", "first_seen_at",
+                      "last_seen_at", "body"})
+EXTRA_FIELDS = tuple(name for name in DETAIL_THREAD_FIELDS if name not in _WRITTEN)
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -175,4 +181,5 @@ def thread_to_dict(detail: ThreadDetail) -> dict[str, Any]:
                     for r in detail.replies],
         "score_history": [{"observed_at": s.observed_at.isoformat(), "score": s.score,
                            "num_comments": s.num_comments} for s in detail.history],
+        **{name: _json_value(getattr(detail, name)) for name in EXTRA_FIELDS},
     }

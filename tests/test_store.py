@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.bulk import bulk_update, bulk_write
+from models.bulk import update_records, write_records
 from models.db import session_factory
 from models.entities import Reply, ScoreSnapshot, Thread, ThreadTreatment, Treatment
 from models.store import (
@@ -128,19 +128,22 @@ def test_store_threads_commits_per_batch(engine) -> None:  # type: ignore[no-unt
         assert s.scalar(select(Thread.created_at).limit(1)) == T0
 
 
-def test_bulk_write_json_and_bulk_update(session: Session) -> None:
-    """JSON columns travel through COPY on PostgreSQL; bulk_update touches only its keys."""
+def test_write_records_json_and_update_records(session: Session) -> None:
+    """JSON columns travel through COPY on PostgreSQL; update_records touches only its keys."""
     source_id = ensure_source(session, "forum", "discourse", "https://forum.invalid")
     upsert_threads(session, source_id, [thread("a", 1), thread("b", 2), thread("c", 3)])
     session.add(Treatment(id="minoxidil", name="Minoxidil", category="drug"))
     session.flush()
     ids = dict(session.execute(select(Thread.external_id, Thread.id)).all())
-    bulk_write(session, ThreadTreatment.__table__,
-               ["thread_id", "treatment_id", "mentions", "forms", "locations"],
-               [(ids["a"], "minoxidil", 2, ["oral"], ["title", "body"]),
-                (ids["b"], "minoxidil", 1, [], ["replies"])])
-    bulk_update(session, Thread.__table__, "id", ["aggregated_hash"],
-                [(ids["a"], "h-a"), (ids["b"], "h-b")])
+    write_records(session, ThreadTreatment.__table__,
+                  ["thread_id", "treatment_id", "mentions", "forms", "locations"],
+                  [{"thread_id": ids["a"], "treatment_id": "minoxidil", "mentions": 2,
+                    "forms": ["oral"], "locations": ["title", "body"]},
+                   {"thread_id": ids["b"], "treatment_id": "minoxidil", "mentions": 1,
+                    "forms": [], "locations": ["replies"], "ignored": "x"}])
+    update_records(session, Thread.__table__, "id", ["aggregated_hash"],
+                   [{"id": ids["a"], "aggregated_hash": "h-a"},
+                    {"id": ids["b"], "aggregated_hash": "h-b"}])
     session.commit()
     rows = {t: (m, f, loc) for t, m, f, loc in session.execute(
         select(ThreadTreatment.thread_id, ThreadTreatment.mentions, ThreadTreatment.forms,
@@ -150,18 +153,20 @@ def test_bulk_write_json_and_bulk_update(session: Session) -> None:
     assert hashes == {"a": "h-a", "b": "h-b", "c": None}
 
 
-def test_bulk_update_twice_with_other_columns(session: Session) -> None:
-    """Two bulk_updates of one table with different columns in one transaction each set their
+def test_update_records_twice_with_other_columns(session: Session) -> None:
+    """Two update_records of one table with different columns in one transaction each set their
     own columns (PostgreSQL stages each column set in its own temporary table)."""
     source_id = ensure_source(session, "forum", "discourse", "https://forum.invalid")
     upsert_threads(session, source_id, [thread("a", 1), thread("b", 2)])
     session.flush()
     ids = dict(session.execute(select(Thread.external_id, Thread.id)).all())
-    bulk_update(session, Thread.__table__, "id", ["aggregated_hash"],
-                [(ids["a"], "h-a"), (ids["b"], "h-b")])
-    bulk_update(session, Thread.__table__, "id", ["category", "score"],
-                [(ids["a"], "News", 10)])
-    bulk_update(session, Thread.__table__, "id", ["aggregated_hash"], [(ids["b"], "h-b2")])
+    update_records(session, Thread.__table__, "id", ["aggregated_hash"],
+                   [{"id": ids["a"], "aggregated_hash": "h-a"},
+                    {"id": ids["b"], "aggregated_hash": "h-b"}])
+    update_records(session, Thread.__table__, "id", ["category", "score"],
+                   [{"id": ids["a"], "category": "News", "score": 10}])
+    update_records(session, Thread.__table__, "id", ["aggregated_hash"],
+                   [{"id": ids["b"], "aggregated_hash": "h-b2"}])
     session.commit()
     rows = {e: (h, c, s) for e, h, c, s in session.execute(
         select(Thread.external_id, Thread.aggregated_hash, Thread.category, Thread.score))}
