@@ -1,7 +1,8 @@
 """The CLI starts fast: `--help`, `--version`, `sources`, `posts` and `studies` import
-neither Scrapy nor scikit-learn, matplotlib, Jinja2 or Alembic, and on SQLite not the
-PostgreSQL dialect (the budget is held by counting imported modules, not by timing: what is
-left is Python, Typer, Rich, pydantic and SQLAlchemy's core and ORM)."""
+neither Scrapy nor scikit-learn, matplotlib, Jinja2, Alembic or pydantic, nor the modules of
+other commands, and on SQLite not the PostgreSQL dialect (the budget is held by counting
+imported modules, not by timing: what is left is Python, Typer, Rich and SQLAlchemy's core
+and ORM). Timing: benchmarks/startup.py."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from models.migrate import upgrade
 
 # Packages only the commands that need them may import.
 HEAVY = {"scrapy", "twisted", "sklearn", "scipy", "numpy", "matplotlib", "jinja2", "lxml",
-         "bs4", "apscheduler", "alembic", "zstandard", "rispy", "redis", "feedgen", "humanize"}
+         "bs4", "apscheduler", "alembic", "zstandard", "rispy", "redis", "feedgen", "humanize",
+         "pydantic", "pydantic_core"}  # pydantic: Typer's coercion (hairlink.cli_params)
 PROBE = """
 import json, sys
 sys.argv = ["hairlink", *json.loads(sys.argv[1])]
@@ -44,17 +46,18 @@ def imported(args: list[str], cwd: Path, database_url: str) -> tuple[int, set[st
     return report["code"], {m.split(".")[0] for m in modules}, modules
 
 
-# Measured: 236 (--help), 274 (--version reads the installed metadata), 339 (a command's
-# help: Typer's pydantic adapters), 520-530 (database commands). The margin is for library
-# upgrades, not for a heavy import (Scrapy alone is 900 more).
+# Measured (hairlink.entry): 240 (--help), 277 (--version reads the installed metadata),
+# 225 (a command's help: only its own module), 453-460 (database commands; they were 520-530
+# before plain option values skipped pydantic and commands loaded only their own module).
+# The margin is for library upgrades, not for a heavy import (Scrapy alone is 900 more).
 @pytest.mark.parametrize(("args", "max_modules", "no_database"), [
-    (["--help"], 260, True),
-    (["--version"], 300, True),
-    (["posts", "--help"], 370, True),
-    (["sources"], 570, False),
-    (["posts", "--source", "nosuch"], 570, False),
-    (["posts", "--treatment", "minoxidil"], 570, False),
-    (["studies"], 570, False),
+    (["--help"], 250, True),
+    (["--version"], 290, True),
+    (["posts", "--help"], 240, True),
+    (["sources"], 480, False),
+    (["posts", "--source", "nosuch"], 480, False),
+    (["posts", "--treatment", "minoxidil"], 480, False),
+    (["studies"], 480, False),
 ])
 def test_light_commands_import_no_heavy_package(args: list[str], max_modules: int,
                                                 no_database: bool, tmp_path: Path) -> None:
@@ -95,3 +98,21 @@ def test_entry_point_maps_every_command_to_its_modules() -> None:
     assert command_name(["-c", "x.toml", "--debug", "posts", "--limit", "3"]) == "posts"
     assert command_name(["--config=x.toml", "studies"]) == "studies"
     assert command_name(["--help"]) is None
+
+
+def test_plain_values_skip_pydantic_and_leave_the_rest_to_typer() -> None:
+    """str, bool, int in range and list[str] are taken as is; anything else (a bad number,
+    one out of range, another type) is left to Typer's coercion and its messages."""
+    from typer.models import OptionInfo
+
+    from hairlink.cli_params import _UNSURE, plain_value
+
+    info = OptionInfo(min=0)
+    assert plain_value(str, info, "x") == "x"
+    assert plain_value(bool, info, True) is True
+    assert plain_value(int, info, "12") == 12 and plain_value(int, info, 3) == 3
+    assert plain_value(list[str], info, ("a", "b")) == ["a", "b"]
+    for annotation, value in ((int, "-1"), (int, "1.5"), (int, "x"), (int, True),
+                              (float, "1.5"), (Path, "a"), (str, 3)):
+        assert plain_value(annotation, info, value) is _UNSURE, (annotation, value)
+    assert plain_value(str, OptionInfo(parser=str.upper), "x") is _UNSURE
