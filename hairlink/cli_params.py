@@ -1,7 +1,7 @@
 """Plain option values without pydantic. Typer (>= 0.2x) coerces every parameter through a
 pydantic TypeAdapter built on first use: importing pydantic and building the adapters costs
-~90 ms CPU, a fifth of a light command's start-up. A `str`, an `int` (within its min/max) or
-a `list[str]` is taken as is here; any other annotation, and any value not plainly valid
+~90 ms CPU, a fifth of a light command's start-up. A `str`, a `bool`, an `int` (within its
+min/max) or a `list[str]` is taken as is here; any other annotation, and any value not plainly valid
 (`--limit x`, `--limit -1`), goes to Typer's own coercion, so its error messages stay.
 Typer's coercion classes are private: if they move, Typer's default is kept."""
 
@@ -33,7 +33,7 @@ def _plain_int(value: Any, info: Any) -> Any:
 
 
 def plain_value(annotation: Any, info: Any, value: Any) -> Any:
-    """`value` coerced to a str, int or list[str] annotation, or _UNSURE."""
+    """`value` coerced to a str, bool, int or list[str] annotation, or _UNSURE."""
     if info.parser is not None or getattr(info, "click_type", None) is not None:
         return _UNSURE
     if annotation is str:
