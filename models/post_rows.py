@@ -74,15 +74,16 @@ def attach_details(session: Session, posts: Sequence[Post]) -> None:
     links: dict[int, list[PostLink]] = defaultdict(list)
     studies: dict[int, StudyRef] = {}
     outcomes: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    conn = session.connection()  # Core rows: labelled columns need no ORM row processing
     for chunk in chunked(ids):
-        for row in session.execute(
+        for row in conn.execute(
                 select(ThreadTreatment.thread_id, ThreadTreatment.treatment_id,
                        ThreadTreatment.effect, ThreadTreatment.side_effects)
                 .where(ThreadTreatment.thread_id.in_(chunk))):
             treatments[row.thread_id].append(row.treatment_id)
             outcomes[row.thread_id][row.treatment_id] = {
                 "effect": row.effect or "none", "side_effects": list(row.side_effects or [])}
-        for row in session.execute(
+        for row in conn.execute(
                 select(ThreadStudyLink.thread_id, ThreadStudyLink.kind, ThreadStudyLink.score,
                        *study_ref_columns())
                 .join(Study, Study.id == ThreadStudyLink.study_id)
@@ -104,6 +105,7 @@ def top_replies(session: Session, thread_ids: Sequence[int], per_post: int = 3,
     each and the first `chars` characters of their text: one query per 900 threads. The one
     reply ranking that `--with-replies` and the digests' cards share."""
     by_thread: dict[int, list[ReplyRef]] = defaultdict(list)
+    conn = session.connection()
     for chunk in chunked(list(thread_ids)):
         ranked = (select(Reply.thread_id, Reply.score, Reply.created_at,
                          func.substr(Reply.body, 1, chars).label("body"),
@@ -112,7 +114,7 @@ def top_replies(session: Session, thread_ids: Sequence[int], per_post: int = 3,
                              order_by=(func.coalesce(Reply.score, 0).desc(), Reply.position,
                                        Reply.id)).label("rank"))
                   .where(Reply.thread_id.in_(chunk)).subquery())
-        for row in session.execute(select(ranked).where(ranked.c.rank <= per_post)
+        for row in conn.execute(select(ranked).where(ranked.c.rank <= per_post)
                                    .order_by(ranked.c.thread_id, ranked.c.rank)).mappings():
             by_thread[row["thread_id"]].append(
                 ReplyRef(score=row["score"], created_at=row["created_at"],
