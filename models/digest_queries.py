@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
@@ -107,11 +108,32 @@ def load_digests(session: Session, study_ids: Sequence[int],
     return [digests[i] for i in dict.fromkeys(study_ids) if i in digests]
 
 
-def _month(session: Session, created_at: Any) -> Any:
+def _month(dialect: str, created_at: Any) -> Any:
     """`created_at` as its UTC "YYYY-MM" in SQL (SQLite stores naive UTC text)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return func.to_char(func.timezone("UTC", created_at), "YYYY-MM")
     return func.substr(created_at, 1, 7)
+
+
+@cache
+def _count_statements(dialect: str) -> tuple[Select[Any], Select[Any]]:
+    """Per study in `:ids`: linked threads by link kind and month, and by treatment, effect
+    and side effects (grouped in SQL; built once per dialect)."""
+    ids = bindparam("ids", expanding=True)
+    month = _month(dialect, Thread.created_at)
+    by_month = (select(ThreadStudyLink.study_id, ThreadStudyLink.kind, month.label("month"),
+                       func.count().label("n"))
+                .join(Thread, Thread.id == ThreadStudyLink.thread_id)
+                .where(ThreadStudyLink.study_id.in_(ids))
+                .group_by(ThreadStudyLink.study_id, ThreadStudyLink.kind, month))
+    by_outcome = (select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
+                         ThreadTreatment.effect, ThreadTreatment.side_effects,
+                         func.count().label("n"))
+                  .join(ThreadTreatment, ThreadTreatment.thread_id == ThreadStudyLink.thread_id)
+                  .where(ThreadStudyLink.study_id.in_(ids))
+                  .group_by(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
+                            ThreadTreatment.effect, ThreadTreatment.side_effects))
+    return by_month, by_outcome
 
 
 def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
@@ -121,25 +143,13 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
     for study_id, treatments in treatments_of(session, list(ids)).items():
         out[study_id].treatments = treatments
     conn = session.connection()  # grouped Core rows: counted in SQL, not row by row here
-    month = _month(session, Thread.created_at)
-    for row in conn.execute(
-            select(ThreadStudyLink.study_id, ThreadStudyLink.kind, month.label("month"),
-                   func.count().label("n"))
-            .join(Thread, Thread.id == ThreadStudyLink.thread_id)
-            .where(ThreadStudyLink.study_id.in_(ids))
-            .group_by(ThreadStudyLink.study_id, ThreadStudyLink.kind, month)):
+    by_month, by_outcome = _count_statements(session.get_bind().dialect.name)
+    for row in conn.execute(by_month, {"ids": list(ids)}):
         digest = out[row.study_id]
         digest.related_total += row.n
         digest.citing_total += row.n if row.kind == "citation" else 0
         digest.months[row.month] += row.n
-    for row in conn.execute(
-            select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
-                   ThreadTreatment.effect, ThreadTreatment.side_effects,
-                   func.count().label("n"))
-            .join(ThreadTreatment, ThreadTreatment.thread_id == ThreadStudyLink.thread_id)
-            .where(ThreadStudyLink.study_id.in_(ids))
-            .group_by(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
-                      ThreadTreatment.effect, ThreadTreatment.side_effects)):
+    for row in conn.execute(by_outcome, {"ids": list(ids)}):
         digest = out[row.study_id]
         digest.treatment_mix[row.treatment_id] += row.n
         report = digest.community.get(row.treatment_id)

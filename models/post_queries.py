@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     cast,
     false,
     func,
@@ -228,6 +230,13 @@ def _ordered(session: Session, stmt: Select[Any], q: PostQuery, relevance_order:
     return stmt.order_by(*order)
 
 
+@cache
+def _rows_statement() -> Select[Any]:
+    """The `post_columns` of the threads in `:ids` (built once)."""
+    return (select(*post_columns()).join(Source, Source.id == Thread.source_id)
+            .where(Thread.id.in_(bindparam("ids", expanding=True))))
+
+
 def query_posts(session: Session, q: PostQuery) -> list[Post]:
     """One page of posts matching `q`, with their treatments and study links."""
     return query_posts_counted(session, q)[0]
@@ -261,9 +270,7 @@ def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None
                 counted = count_posts(session, q, cap)
         rows: dict[int, Any] = {}
         for chunk in chunked([key["id"] for key in keys]):
-            for row in conn.execute(select(*post_columns())
-                                    .join(Source, Source.id == Thread.source_id)
-                                    .where(Thread.id.in_(chunk))).mappings():
+            for row in conn.execute(_rows_statement(), {"ids": list(chunk)}).mappings():
                 rows[row["id"]] = row
         posts = [post_from_row({**rows[key["id"]], **key}) for key in keys]
     attach_details(session, posts)
