@@ -478,6 +478,65 @@ def run_load(label: str, db_url: str, clients: int, requests: int, memory_reques
     return ok
 
 
+def in_process(db_url: str, requests: int, n_studies: int, search_share: float,
+               profile: str | None) -> None:
+    """CPU milliseconds per page function called in this process (no HTTP, no uvicorn):
+    the app's routes on the same request mix, `time.process_time` around each call, after
+    200 warm-up requests; with `profile` (a kind prefix), cProfile's top functions of that
+    kind. A paired before/after comparison runs this on two checkouts back to back."""
+    import cProfile
+    import pstats
+
+    from starlette.requests import Request
+    from starlette.routing import Match
+
+    from hairlink.web.app import create_app
+
+    app = create_app(make_engine(db_url))
+
+    def call(path: str) -> int:
+        route_path, _, query = path.partition("?")
+        scope = {"type": "http", "method": "GET", "path": route_path,
+                 "raw_path": route_path.encode(), "query_string": query.encode(),
+                 "headers": [], "scheme": "http", "server": ("127.0.0.1", 80),
+                 "client": ("127.0.0.1", 1), "root_path": "", "http_version": "1.1",
+                 "app": app}
+        for route in app.router.routes:
+            match, child = route.matches(scope)
+            if match == Match.FULL:
+                scope.update(child)
+                return int(route.endpoint(Request(scope)).status_code)
+        raise SystemExit(f"no route for {path}")
+
+    mix = request_paths(random.Random(3), n_studies, search_share)
+    for _, path in [next(mix) for _ in range(200)]:
+        call(path)
+    profiler = cProfile.Profile() if profile else None
+    cpu: dict[str, list[float]] = {}
+    for kind, path in [next(mix) for _ in range(requests)]:
+        profiling = profiler is not None and kind.startswith(profile or "")
+        if profiling:
+            profiler.enable()  # type: ignore[union-attr]
+        started = time.process_time()
+        status = call(path)
+        elapsed = (time.process_time() - started) * 1000
+        if profiling:
+            profiler.disable()  # type: ignore[union-attr]
+        if status != 200:
+            raise SystemExit(f"{path}: {status}")
+        cpu.setdefault(kind, []).append(elapsed)
+    print(f"in process, {requests} requests after 200 warm-up, CPU ms per request "
+          f"(load average {os.getloadavg()[0]:.2f}):")
+    for kind, values in sorted(cpu.items()):
+        print(f"  {kind:16} n={len(values):5}  mean {statistics.mean(values):6.2f}  "
+              f"p50 {statistics.median(values):6.2f}  p90 {pct(values, 90):6.2f}  "
+              f"max {max(values):7.1f}")
+    every = [v for values in cpu.values() for v in values]
+    print(f"  all              mean {statistics.mean(every):6.2f}")
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=1_000_000)
@@ -498,6 +557,11 @@ def main() -> int:
     parser.add_argument("--search-share", type=float, default=0.0,
                         help="share of full-text searches (two domain words) in the mix "
                         "(reported, not a target)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="time the page functions in this process (CPU ms per request, "
+                        "no server) instead of the load run")
+    parser.add_argument("--profile", metavar="KIND",
+                        help="with --in-process: cProfile the requests of this kind")
     args = parser.parse_args()
     tmp = None
     if args.db is None:
@@ -511,6 +575,10 @@ def main() -> int:
     with sqlite3.connect(args.db) as con:
         threads = con.execute("SELECT max(id) FROM thread").fetchone()[0]
     ok = True
+    if args.in_process:
+        in_process(args.postgres or sqlite_url, args.requests, args.studies, args.search_share,
+                   args.profile)
+        return 0
     if not args.postgres_only:
         ok = run_load(f"SQLite, {threads:,} threads", sqlite_url, args.clients, args.requests,
                       args.memory_requests, args.studies, args.search_share, args.workers)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
@@ -106,33 +108,59 @@ def load_digests(session: Session, study_ids: Sequence[int],
     return [digests[i] for i in dict.fromkeys(study_ids) if i in digests]
 
 
+def _month(dialect: str, created_at: Any) -> Any:
+    """`created_at` as its UTC "YYYY-MM" in SQL (SQLite stores naive UTC text)."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", created_at), "YYYY-MM")
+    return func.substr(created_at, 1, 7)
+
+
+@cache
+def _count_statements(dialect: str) -> tuple[Select[Any], Select[Any]]:
+    """Per study in `:ids`: linked threads by link kind and month, and by treatment, effect
+    and side effects (grouped in SQL; built once per dialect)."""
+    ids = bindparam("ids", expanding=True)
+    month = _month(dialect, Thread.created_at)
+    by_month = (select(ThreadStudyLink.study_id, ThreadStudyLink.kind, month.label("month"),
+                       func.count().label("n"))
+                .join(Thread, Thread.id == ThreadStudyLink.thread_id)
+                .where(ThreadStudyLink.study_id.in_(ids))
+                .group_by(ThreadStudyLink.study_id, ThreadStudyLink.kind, month))
+    by_outcome = (select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
+                         ThreadTreatment.effect, ThreadTreatment.side_effects,
+                         func.count().label("n"))
+                  .join(ThreadTreatment, ThreadTreatment.thread_id == ThreadStudyLink.thread_id)
+                  .where(ThreadStudyLink.study_id.in_(ids))
+                  .group_by(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
+                            ThreadTreatment.effect, ThreadTreatment.side_effects))
+    return by_month, by_outcome
+
+
 def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
                 out: dict[int, StudyDigestData]) -> None:
     for study in session.scalars(select(Study).where(Study.id.in_(ids))):
         out[study.id] = StudyDigestData(study=study)
     for study_id, treatments in treatments_of(session, list(ids)).items():
         out[study_id].treatments = treatments
-    for row in session.execute(
-            select(ThreadStudyLink.study_id, ThreadStudyLink.kind, Thread.created_at)
-            .join(Thread, Thread.id == ThreadStudyLink.thread_id)
-            .where(ThreadStudyLink.study_id.in_(ids))):
+    conn = session.connection()  # grouped Core rows: counted in SQL, not row by row here
+    by_month, by_outcome = _count_statements(session.get_bind().dialect.name)
+    for row in conn.execute(by_month, {"ids": list(ids)}):
         digest = out[row.study_id]
-        digest.related_total += 1
-        digest.citing_total += row.kind == "citation"
-        digest.months[f"{row.created_at.year:04d}-{row.created_at.month:02d}"] += 1
-    for row in session.execute(
-            select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
-                   ThreadTreatment.effect, ThreadTreatment.side_effects)
-            .join(ThreadTreatment, ThreadTreatment.thread_id == ThreadStudyLink.thread_id)
-            .where(ThreadStudyLink.study_id.in_(ids))):
+        digest.related_total += row.n
+        digest.citing_total += row.n if row.kind == "citation" else 0
+        digest.months[row.month] += row.n
+    for row in conn.execute(by_outcome, {"ids": list(ids)}):
         digest = out[row.study_id]
-        digest.treatment_mix[row.treatment_id] += 1
+        digest.treatment_mix[row.treatment_id] += row.n
         report = digest.community.get(row.treatment_id)
         if report is None:
             report = digest.community[row.treatment_id] = CommunityReport(row.treatment_id)
-        report.threads += 1
-        report.effects[row.effect or "none"] += 1
-        report.side_effects.update(row.side_effects or [])
+        report.threads += row.n
+        report.effects[row.effect or "none"] += row.n
+        for side_effect in row.side_effects or []:
+            report.side_effects[side_effect] += row.n
+    if limit == 0:  # counts only (the web view reads its page of threads itself)
+        return
     rank = func.row_number().over(
         partition_by=ThreadStudyLink.study_id,
         order_by=link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, ThreadStudyLink.thread_id),
@@ -147,7 +175,7 @@ def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
             .order_by(ranked.c.study_id, ranked.c.rank))
     if limit is not None:
         stmt = stmt.where(ranked.c.rank <= limit)
-    for row in session.execute(stmt).mappings():
+    for row in conn.execute(stmt).mappings():
         out[row["study_id"]].posts.append(post_from_row(row))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     cast,
     false,
     func,
@@ -44,6 +46,8 @@ from models.post_types import SORTS, Post, PostQuery
 # On SQLite a treatment filter with fewer tagged threads than this drives the query from the
 # thread_treatment index instead of walking the score/date index until enough rows match.
 SELECTIVE_TREATMENT_ROWS = 5000
+# `query_posts_counted` reads the page and the capped count in one walk up to this many keys.
+CAPPED_WALK = 1000
 
 
 def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None:
@@ -226,27 +230,51 @@ def _ordered(session: Session, stmt: Select[Any], q: PostQuery, relevance_order:
     return stmt.order_by(*order)
 
 
+@cache
+def _rows_statement() -> Select[Any]:
+    """The `post_columns` of the threads in `:ids` (built once)."""
+    return (select(*post_columns()).join(Source, Source.id == Thread.source_id)
+            .where(Thread.id.in_(bindparam("ids", expanding=True))))
+
+
 def query_posts(session: Session, q: PostQuery) -> list[Post]:
     """One page of posts matching `q`, with their treatments and study links."""
+    return query_posts_counted(session, q)[0]
+
+
+def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None
+                        ) -> tuple[list[Post], int]:
+    """`query_posts(q)` and `count_posts(q, cap)` (0 when `cap` is None) in one walk: the
+    matches up to max(`cap`, offset + limit) are read in the page's order, the page sliced
+    from them and the count taken from their number, so the filters are built and the index
+    walked once. A far page (offset + limit over CAPPED_WALK) counts with a second query."""
+    conn = session.connection()  # Core rows: no ORM row processing for labelled columns
+    counted = 0
     if _only_study(q):
-        posts = [post_from_row(row) for row in session.execute(_study_page(q)).mappings()]
+        page = list(conn.execute(_study_page(q)).mappings())
+        posts = [post_from_row(row) for row in page]
+        if cap is not None:
+            counted = count_posts(session, q, cap)
     else:
         stmt, relevance_order, selective = _filtered(session, q)
         stmt = _ordered(session, stmt, q, relevance_order, selective)
-        if q.limit is not None:
-            stmt = stmt.limit(q.limit)
-        if q.offset:
-            stmt = stmt.offset(q.offset)
-        page = session.execute(stmt).mappings().all()
+        end = None if q.limit is None else q.offset + q.limit
+        walk = None if end is None or cap is None else max(cap, end)
+        if walk is not None and walk <= CAPPED_WALK:
+            keys = list(conn.execute(stmt.limit(walk)).mappings())
+            counted = min(len(keys), cap or 0)
+            keys = keys[q.offset:end]
+        else:
+            keys = list(conn.execute(stmt.limit(q.limit).offset(q.offset or None)).mappings())
+            if cap is not None:
+                counted = count_posts(session, q, cap)
         rows: dict[int, Any] = {}
-        for chunk in chunked([key["id"] for key in page]):
-            for row in session.execute(select(*post_columns())
-                                       .join(Source, Source.id == Thread.source_id)
-                                       .where(Thread.id.in_(chunk))).mappings():
+        for chunk in chunked([key["id"] for key in keys]):
+            for row in conn.execute(_rows_statement(), {"ids": list(chunk)}).mappings():
                 rows[row["id"]] = row
-        posts = [post_from_row({**rows[key["id"]], **key}) for key in page]
+        posts = [post_from_row({**rows[key["id"]], **key}) for key in keys]
     attach_details(session, posts)
-    return posts
+    return posts, counted
 
 
 def count_posts(session: Session, q: PostQuery, cap: int | None = None) -> int:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
+from functools import cache
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from models.entities import Reply, Source, Study, Thread, ThreadStudyLink, ThreadTreatment
@@ -65,6 +66,20 @@ def chunked(values: Sequence[int]) -> Iterable[Sequence[int]]:
         yield values[start:start + IN_CHUNK]
 
 
+@cache
+def _details_statements() -> tuple[Select[Any], Select[Any]]:
+    """The treatments and the study links of the threads in `:ids`, built once (a page's
+    statements are then only executed, not rebuilt)."""
+    ids = bindparam("ids", expanding=True)
+    return (select(ThreadTreatment.thread_id, ThreadTreatment.treatment_id,
+                   ThreadTreatment.effect, ThreadTreatment.side_effects)
+            .where(ThreadTreatment.thread_id.in_(ids)),
+            select(ThreadStudyLink.thread_id, ThreadStudyLink.kind, ThreadStudyLink.score,
+                   *study_ref_columns())
+            .join(Study, Study.id == ThreadStudyLink.study_id)
+            .where(ThreadStudyLink.thread_id.in_(ids)))
+
+
 def attach_details(session: Session, posts: Sequence[Post]) -> None:
     """Fill `treatments`, `outcomes` and `links` of `posts`: one query each per 900 posts."""
     if not posts:
@@ -74,19 +89,14 @@ def attach_details(session: Session, posts: Sequence[Post]) -> None:
     links: dict[int, list[PostLink]] = defaultdict(list)
     studies: dict[int, StudyRef] = {}
     outcomes: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    conn = session.connection()  # Core rows: labelled columns need no ORM row processing
+    treatment_rows, link_rows = _details_statements()
     for chunk in chunked(ids):
-        for row in session.execute(
-                select(ThreadTreatment.thread_id, ThreadTreatment.treatment_id,
-                       ThreadTreatment.effect, ThreadTreatment.side_effects)
-                .where(ThreadTreatment.thread_id.in_(chunk))):
+        for row in conn.execute(treatment_rows, {"ids": list(chunk)}):
             treatments[row.thread_id].append(row.treatment_id)
             outcomes[row.thread_id][row.treatment_id] = {
                 "effect": row.effect or "none", "side_effects": list(row.side_effects or [])}
-        for row in session.execute(
-                select(ThreadStudyLink.thread_id, ThreadStudyLink.kind, ThreadStudyLink.score,
-                       *study_ref_columns())
-                .join(Study, Study.id == ThreadStudyLink.study_id)
-                .where(ThreadStudyLink.thread_id.in_(chunk))):
+        for row in conn.execute(link_rows, {"ids": list(chunk)}):
             ref = studies.get(row.study_id)
             if ref is None:
                 ref = studies[row.study_id] = study_ref(row)
@@ -104,20 +114,29 @@ def top_replies(session: Session, thread_ids: Sequence[int], per_post: int = 3,
     each and the first `chars` characters of their text: one query per 900 threads. The one
     reply ranking that `--with-replies` and the digests' cards share."""
     by_thread: dict[int, list[ReplyRef]] = defaultdict(list)
+    conn = session.connection()
     for chunk in chunked(list(thread_ids)):
-        ranked = (select(Reply.thread_id, Reply.score, Reply.created_at,
-                         func.substr(Reply.body, 1, chars).label("body"),
-                         func.row_number().over(
-                             partition_by=Reply.thread_id,
-                             order_by=(func.coalesce(Reply.score, 0).desc(), Reply.position,
-                                       Reply.id)).label("rank"))
-                  .where(Reply.thread_id.in_(chunk)).subquery())
-        for row in session.execute(select(ranked).where(ranked.c.rank <= per_post)
-                                   .order_by(ranked.c.thread_id, ranked.c.rank)).mappings():
+        for row in conn.execute(_top_replies_statement(), {
+                "ids": list(chunk), "per_post": per_post, "chars": chars}).mappings():
             by_thread[row["thread_id"]].append(
                 ReplyRef(score=row["score"], created_at=row["created_at"],
                          body=row["body"] or ""))
     return by_thread
+
+
+@cache
+def _top_replies_statement() -> Select[Any]:
+    """The `:per_post` best replies of the threads in `:ids`, their first `:chars`
+    characters (built once)."""
+    ranked = (select(Reply.thread_id, Reply.score, Reply.created_at,
+                     func.substr(Reply.body, 1, bindparam("chars")).label("body"),
+                     func.row_number().over(
+                         partition_by=Reply.thread_id,
+                         order_by=(func.coalesce(Reply.score, 0).desc(), Reply.position,
+                                   Reply.id)).label("rank"))
+              .where(Reply.thread_id.in_(bindparam("ids", expanding=True))).subquery())
+    return (select(ranked).where(ranked.c.rank <= bindparam("per_post"))
+            .order_by(ranked.c.thread_id, ranked.c.rank))
 
 
 def attach_replies(session: Session, posts: Sequence[Post], per_post: int = 3) -> None:

@@ -49,6 +49,12 @@ def is_loopback_url(url: str | None) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return False
+    return _is_loopback_host(host)
+
+
+@lru_cache(maxsize=4096)
+def _is_loopback_host(host: str) -> bool:
+    """Whether a URL's host name is this machine (a page of cards has few distinct hosts)."""
     if host == "localhost":
         return True
     try:

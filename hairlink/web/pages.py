@@ -19,7 +19,7 @@ from hairlink.web.params import KnownNames, NotFound, post_filters, study_id
 from hairlink.web.render import StudyPages, score_chart
 from models.digest_queries import StudyDigestData, attach_top_replies, load_digests
 from models.entities import Source, Treatment
-from models.post_queries import SORTS, count_posts, query_posts
+from models.post_queries import SORTS, query_posts, query_posts_counted
 from models.post_types import PostQuery
 from models.site_queries import (
     TreatmentProfile,
@@ -126,12 +126,13 @@ def study(request: Request) -> HTMLResponse:
         sid = cached(request, at, ("study id", key), lambda: study_id(session, key))
         filters = post_filters(session, request.query_params, now, study=sid, known=names)
         data, chart = cached(request, at, ("digest", sid), lambda: _study_data(session, sid))
-        posts = query_posts(session, filters.query)
-        attach_top_replies(session, posts)
         filtered = filters.query.sort != "relevance" or any(
             v for k, v in filters.values.items() if k not in ("sort", "limit", "offset"))
-        total = (count_posts(session, filters.query, cap=COUNT_CAP) if filtered
-                 else data.related_total)
+        posts, total = query_posts_counted(session, filters.query,
+                                           cap=COUNT_CAP if filtered else None)
+        attach_top_replies(session, posts)
+        if not filtered:
+            total = data.related_total
     view = digest_view(data, now)
     return _render(
         request, "study.html.j2", study=view.study, related_total=view.related_total,
@@ -169,8 +170,7 @@ def treatment(request: Request) -> HTMLResponse:
         filters = post_filters(session, request.query_params, now, default_sort="score",
                                known=names)
         filters.query.treatments = list(dict.fromkeys([treatment_id, *filters.query.treatments]))
-        posts = query_posts(session, filters.query)
-        total = count_posts(session, filters.query, cap=COUNT_CAP)
+        posts, total = query_posts_counted(session, filters.query, cap=COUNT_CAP)
         studies = [{"key": study_key(s), "title": s.title, "journal": s.journal,
                     "year": s.pub_year}
                    for s in session.scalars(study_select(treatment_id).limit(TREATMENT_STUDIES))]
@@ -213,8 +213,7 @@ def posts(request: Request) -> HTMLResponse:
     with request.app.state.sessions() as session:
         names = known_names(request, session, version(request, session))
         filters = post_filters(session, request.query_params, now, known=names)
-        found = query_posts(session, filters.query)
-        total = count_posts(session, filters.query, cap=COUNT_CAP)
+        found, total = query_posts_counted(session, filters.query, cap=COUNT_CAP)
     return _render(request, "posts.html.j2", posts=[post_view(p, now) for p in found],
                    page=_page(total, filters.query, len(found)), values=filters.values, sorts=SORTS,
                    path=request.url.path, treatments=names.treatments, sources=names.sources)

@@ -59,10 +59,11 @@ def query_href(path: str, values: Mapping[str, Any], **changes: Any) -> str:
 
 def environment() -> Environment:
     """Jinja2 with autoescape for every template: the web pages first, then the digests'
-    templates and partials they include (one set shared by both)."""
+    templates and partials they include (one set shared by both). Each template is compiled
+    once per process and never checked against its file again (no stat per include)."""
     env = Environment(loader=ChoiceLoader([FileSystemLoader(TEMPLATES),
                                            FileSystemLoader(DIGEST_TEMPLATES)]),
-                      autoescape=True, undefined=StrictUndefined)
+                      autoescape=True, undefined=StrictUndefined, auto_reload=False)
     env.globals.update(study_href=study_href, treatment_href=treatment_href,
                        thread_href=thread_href, query_href=query_href,
                        stylesheet_href="/static/hairlink.css")
