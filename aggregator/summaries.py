@@ -1,10 +1,14 @@
 """Thread summaries (at most 45 words) from the thread's own sentences, and two baselines.
 
 `summarise` is extractive: what the poster reports or asks (the title when it says
-something, then the body sentence most central to the thread), then what the replies say
-(the most central sentence of the top replies), joined as "... Replies: ...". Markup,
-quotes of other posts and URLs are removed first; nothing is invented. A thread with no
-usable body is summarised from its title alone.
+something, then the body sentences most central to the thread, in body order, a sentence
+repeating the title last), then what the replies say (the first substantive sentence of
+each top reply, in stored order, best first), joined as "Poster: ... Replies: ...". The
+poster gets the words the replies do not need. Markup, quotes of other posts and URLs are
+removed first; in the chosen sentences forum shorthand is spelled out (`_readable`: "fin"
+-> "finasteride" in a thread tagged finasteride, "derm", "27M", "no sides", "8 months") and
+asides ("lol", emoji) dropped; nothing is invented. A clipped sentence ends at a clause
+break when it can. A thread with no usable body is summarised from its title alone.
 
 `lead_summary` (the first words of title + body) and `textrank_summary` (the standard
 TextRank sentence ranking, PageRank over word-overlap similarities) are the baselines
@@ -136,10 +140,20 @@ def _words(text: str) -> list[str]:
 
 
 def _clip(text: str, budget: int) -> str:
+    """The first `budget` words of `text`, ended at the last clause break in them (a comma,
+    semicolon, colon or dash) when that keeps at least _CLAUSE_MIN of them, marked "…"."""
     words = _words(text)
     if len(words) <= budget:
         return text
-    return " ".join(words[:budget]).rstrip(",;:-") + "…"
+    words = words[:budget]
+    for k in range(len(words) - 1, _CLAUSE_MIN - 2, -1):
+        if words[k][-1] in ",;:" or words[k] in ("-", "–", "—"):
+            words = words[:k + 1]
+            break
+    return " ".join(words).rstrip(",;:-–—") + "…"
+
+
+_CLAUSE_MIN = 5
 
 
 def _fit(parts: Sequence[str], budget: int, treatments: Collection[str] | None = None) -> str:
@@ -160,6 +174,7 @@ def _fit(parts: Sequence[str], budget: int, treatments: Collection[str] | None =
             out.append(_clip(part, left))
             left = 0
     return " ".join(out)
+
 
 
 def _substantive(items: list[str]) -> list[str]:
@@ -226,10 +241,13 @@ def _spelled(word: str, low: str, pieces: list[str], i: int,
              treatments: Collection[str]) -> str:
     """A shorthand word spelled out, or the word itself where it is not what it seems."""
     if low in _SHORTHAND:
-        return _SHORTHAND[low]
-    spelled, treatment = _TREATMENT_WORDS[low]
-    if treatment not in treatments:
-        return word
+        if low == "derm" and i > 1 and pieces[i - 2].lower() == "seb":
+            return word  # seborrheic dermatitis
+        spelled = _SHORTHAND[low]
+    else:
+        spelled, treatment = _TREATMENT_WORDS[low]
+        if treatment not in treatments:
+            return word
     after = "".join(pieces[i + 1:i + 6]).lower()
     if low == "keto" and after.startswith(" diet"):
         return word  # the diet
