@@ -66,7 +66,12 @@ _PIECES = re.compile(r"(\w+)")  # split: separators at even indices, words at od
 _EMOJI = re.compile(r" ?[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
 _UPPER_ONLY = frozenset(("RU", "MN", "HT", "PFS", "ED", "TE"))
 _SIDE_WORDS = frozenset(("no", "zero", "any", "sexual", "bad", "mild", "minimal", "without",
-                         "few", "had", "got", "get", "getting", "from", "some", "of"))
+                         "few", "fewer", "had", "got", "get", "gets", "getting", "from", "some",
+                         "of", "avoid", "systemic", "mental", "cognitive", "heart", "other",
+                         "persistent", "initial", "oral", "topical"))
+_SIDE_WORDS = _SIDE_WORDS.union(  # "fin sides", also once "fin" is spelled out
+    *((alias, spelled.lower()) for alias, (spelled, _) in _TREATMENT_WORDS.items()))
+_TIMES = {"1x": "once", "2x": "twice", "3x": "three times", "4x": "four times"}
 _UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
                     "session", "sessions", "times"))
 _ASIDES = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
@@ -80,7 +85,7 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
                  "ten", "eleven", "twelve")
 # the lower-case words that can start a rewrite (a sentence without any is left as it is),
 # bare and with the punctuation a split on spaces leaves on them
-_TRIGGER_WORDS = (*_TREATMENT_WORDS, *_SHORTHAND, "pfs", "sides", *_ASIDES,
+_TRIGGER_WORDS = (*_TREATMENT_WORDS, *_SHORTHAND, "pfs", "sides", *_ASIDES, *_TIMES,
                   *map(str, range(1, 13)), *(f"{n:02d}" for n in range(1, 10)),
                   *(f"{n}{s}" for n in range(10, 100) for s in "mf"),
                   *(f"{s}{n}" for n in range(10, 100) for s in "mf"))
@@ -227,6 +232,9 @@ def _readable(text: str, treatments: Collection[str]) -> str:
                     and not pieces[i - 1].endswith((".", ",", "/", "%", "-")):
                 pieces[i] = _NUMBER_WORDS[int(word)]
                 changed = True
+        elif low in _TIMES:
+            pieces[i] = _TIMES[low]
+            changed = True
         elif len(word) == 3 and _AGE_WORD.fullmatch(word):
             pieces[i] = f"{word.strip('MF')}-year-old" + (" woman" if "F" in word else "")
             changed = True

@@ -105,6 +105,7 @@ def test_shorthand_is_spelled_out_for_tagged_treatments_only() -> None:
     ("F34 here, on RU and HT, r u sure, ht.",
      "34-year-old woman here, on RU58841 and hair transplant, r u sure, ht."),
     ("the sides of my head, zero sides", "the sides of my head, zero side effects"),
+    ("Keto 2x a week, keto sides", "Ketoconazole twice a week, ketoconazole side effects"),
     ("lol", "lol"),
 ])
 def test_readable_rewrites(sentence: str, expected: str) -> None:
