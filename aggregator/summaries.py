@@ -25,7 +25,7 @@ from collections.abc import Collection, Sequence
 from aggregator.text import STOPWORDS, tokens
 
 MAX_WORDS = 45
-_POSTER_WORDS = 27  # budget for the poster's part when there are replies
+_POSTER_WORDS = 22  # the poster's part at least, when there are replies
 _BODY_SENTENCES = 4  # body sentences considered (the opening ones)
 _BODY_CHARS = 1200  # of the body (enough for them)
 _TOP_REPLIES = 3  # replies considered (the first ones: stored best first)
