@@ -144,14 +144,15 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-def _clip(text: str, budget: int) -> str:
-    """The first `budget` words of `text`, ended at the last clause break in them (a comma,
-    semicolon, colon or dash) when that keeps at least _CLAUSE_MIN of them, marked "…"."""
+def _clip(text: str, budget: int, clause: bool = True) -> str:
+    """The first `budget` words of `text`, marked "…"; with `clause`, ended at the last
+    clause break in them (a comma, semicolon, colon or dash) when that keeps at least
+    _CLAUSE_MIN of them."""
     words = _words(text)
     if len(words) <= budget:
         return text
     words = words[:budget]
-    for k in range(len(words) - 1, _CLAUSE_MIN - 2, -1):
+    for k in range(len(words) - 1, _CLAUSE_MIN - 2 if clause else len(words), -1):
         if words[k][-1] in ",;:" or words[k] in ("-", "–", "—"):
             words = words[:k + 1]
             break
@@ -163,7 +164,8 @@ _CLAUSE_MIN = 5
 
 def _fit(parts: Sequence[str], budget: int, treatments: Collection[str] | None = None) -> str:
     """Sentences in order, as many as fit in `budget` words (the last one clipped), each
-    made `_readable` with `treatments` as it is reached (None: taken as they are)."""
+    made `_readable` with `treatments` as it is reached (None: taken as they are, and
+    clipped at a word, as the TextRank baseline always was)."""
     out: list[str] = []
     left = budget
     for part in parts:
@@ -176,7 +178,7 @@ def _fit(parts: Sequence[str], budget: int, treatments: Collection[str] | None =
             out.append(part)
             left -= n
         elif left >= 6 or not out:
-            out.append(_clip(part, left))
+            out.append(_clip(part, left, treatments is not None))
             left = 0
     return " ".join(out)
 

@@ -74,6 +74,12 @@ def test_baselines() -> None:
     assert scores[2] < min(scores[0], scores[1])
 
 
+def test_textrank_baseline_clips_at_a_word() -> None:
+    """The baseline keeps its plain word clipping (the clause clipping is hairlink's)."""
+    body = "one two three, four five six seven eight nine ten eleven twelve thirteen."
+    assert textrank_summary("", body, limit=6) == "one two three, four five six…"
+
+
 def test_filler_is_left_out() -> None:
     summary = summarise("Six months of fin", "Hi all, long time lurker. Fin filled in my crown "
                         "after six months with no sides at all.", ["Congrats!!",
