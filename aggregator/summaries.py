@@ -196,17 +196,20 @@ def _readable(text: str, treatments: Collection[str]) -> str:
     thread is tagged finasteride; "derm", "gf", "bp"; "27M" -> "27-year-old"; "no sides" ->
     "no side effects"; "8 months" -> "eight months") and asides ("lol", "tbh", emoji)
     dropped. Nothing is added that the sentence does not say."""
-    if text.isascii():
-        lowered = text.lower()
-        hits = _TRIGGERS.intersection(lowered.split())  # words as split, punctuation on
-        if not hits:
-            return text
-        pieces = _PIECES.split(text)
-        low_pieces = _PIECES.split(lowered)  # the same positions (ASCII)
-        where = [i for i in range(1, len(pieces), 2) if low_pieces[i] in _TRIGGERS]
-    else:
-        pieces = _PIECES.split(text)
-        where = list(range(1, len(pieces), 2))
+    lowered = text.lower()
+    if text.isascii() and _TRIGGERS.isdisjoint(lowered.split()):  # (punctuation kept on)
+        return text
+    out = _rewritten(text, treatments)
+    if not out.isascii() and max(out) >= "\u2600":  # emoji and pictographs start there
+        out = _EMOJI.sub("", out)
+    out = out.strip()
+    return out if _has_two_letters(out) else text
+
+
+def _rewritten(text: str, treatments: Collection[str]) -> str:
+    """`text` with the words `_readable` rewrites rewritten."""
+    pieces = _PIECES.split(text)
+    where = [i for i in range(1, len(pieces), 2) if pieces[i].lower() in _TRIGGERS]
     last = len(pieces) - 2
     changed = False
     for i in where:
@@ -240,11 +243,7 @@ def _readable(text: str, treatments: Collection[str]) -> str:
         elif len(word) == 3 and _AGE_WORD.fullmatch(word):
             pieces[i] = f"{word.strip('MF')}-year-old" + (" woman" if "F" in word else "")
             changed = True
-    out = "".join(pieces) if changed else text
-    if not out.isascii():
-        out = _EMOJI.sub("", out)
-    out = out.strip()
-    return out if _has_two_letters(out) else text
+    return "".join(pieces) if changed else text
 
 
 def _spelled(word: str, low: str, pieces: list[str], i: int,
