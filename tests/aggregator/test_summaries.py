@@ -133,3 +133,10 @@ def test_replies_in_stored_order_and_clause_clipping() -> None:
     assert len(summary.split()) <= MAX_WORDS
     poster = summary.split(" Replies: ")[0]
     assert poster.endswith("…") and poster[:-1].endswith(("well", "work", "doctor", "yet"))
+
+
+def test_unicode_digits_and_emoji_do_not_break_the_rewrites() -> None:
+    summary = summarise("fin ² test", "Took fin for ² months and ٣ months, 3 months 😅.",
+                        ["ok ² fin 2 weeks 🙂"], treatments={"finasteride"})
+    assert summary == ("Poster: finasteride ² test. Took finasteride for ² months and ٣ months, "
+                       "three months. Replies: ok ² finasteride two weeks.")
