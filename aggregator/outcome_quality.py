@@ -95,7 +95,7 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
                    for r in post.get("replies", [])]
         title, body = post.get("title", ""), post.get("body", "")
         # the aggregator's own path: one tagging pass gives the mentions and word counts
-        _, norm, mentions = tagger.tag_with_mentions(title, body, replies)
+        tags, norm, mentions = tagger.tag_with_mentions(title, body, replies)
         predicted = extract_outcomes(cues, [title, body, *replies], mentions)
         for tid, gold in sorted((post.get("gold_outcomes") or {}).items()):
             if tid not in predicted:
@@ -113,7 +113,7 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
                                       "gold": gold, "predicted": got.as_dict()})
         reference = post.get("ref_summary")
         if scorer is not None and reference:
-            outputs = {"hairlink": summarise(title, body, replies, Counter(norm.split())),
+            outputs = {"hairlink": summarise(title, body, replies, Counter(norm.split()), tags),
                        "lead": lead_summary(title, body),
                        "textrank": textrank_summary(title, body, replies)}
             scores.max_words = max(scores.max_words, len(outputs["hairlink"].split()))

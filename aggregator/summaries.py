@@ -1,10 +1,14 @@
 """Thread summaries (at most 45 words) from the thread's own sentences, and two baselines.
 
 `summarise` is extractive: what the poster reports or asks (the title when it says
-something, then the body sentence most central to the thread), then what the replies say
-(the most central sentence of the top replies), joined as "... Replies: ...". Markup,
-quotes of other posts and URLs are removed first; nothing is invented. A thread with no
-usable body is summarised from its title alone.
+something, then the body sentences most central to the thread, in body order, a sentence
+repeating the title last), then what the replies say (the first substantive sentence of
+each top reply, in stored order, best first), joined as "Poster: ... Replies: ...". The
+poster gets the words the replies do not need. Markup, quotes of other posts and URLs are
+removed first; in the chosen sentences forum shorthand is spelled out (`_readable`: "fin"
+-> "finasteride" in a thread tagged finasteride, "derm", "27M", "no sides", "8 months") and
+asides ("lol", emoji) dropped; nothing is invented. A clipped sentence ends at a clause
+break when it can. A thread with no usable body is summarised from its title alone.
 
 `lead_summary` (the first words of title + body) and `textrank_summary` (the standard
 TextRank sentence ranking, PageRank over word-overlap similarities) are the baselines
@@ -16,14 +20,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from aggregator.text import STOPWORDS, tokens
 
 MAX_WORDS = 45
-_POSTER_WORDS = 27  # budget for the poster's part when there are replies
-_BODY_SENTENCES = 6  # body sentences considered (the opening ones)
-_BODY_CHARS = 2000  # of the body (enough for them)
+_POSTER_WORDS = 22  # the poster's part at least, when there are replies
+_BODY_SENTENCES = 4  # body sentences considered (the opening ones)
+_BODY_CHARS = 1200  # of the body (enough for them)
 _TOP_REPLIES = 3  # replies considered (the first ones: stored best first)
 _REPLY_CHARS = 600  # of each reply (enough for its opening sentences)
 _FILLER = re.compile(  # greetings, thanks, cheers and asides that say nothing of the thread
@@ -45,6 +49,50 @@ _SPACE = re.compile(r"[ \t\r\f\v]+")
 _LINE_EDGE = re.compile(r" ?\n ?")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n+")
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
+# Forum shorthand a study-page reader may not know, spelled out in the summary. A treatment
+# alias is spelled out only when the tagger found that treatment in the thread (so "5 min"
+# of massage or "Spiro the barber" in an untagged thread stay as written).
+_TREATMENT_WORDS = {
+    "fin": ("finasteride", "finasteride"), "min": ("minoxidil", "minoxidil"),
+    "minox": ("minoxidil", "minoxidil"), "minoxi": ("minoxidil", "minoxidil"),
+    "ldom": ("oral minoxidil", "minoxidil"), "dut": ("dutasteride", "dutasteride"),
+    "dutas": ("dutasteride", "dutasteride"), "duta": ("dutasteride", "dutasteride"),
+    "keto": ("ketoconazole", "ketoconazole"), "spiro": ("spironolactone", "spironolactone"),
+    "tret": ("tretinoin", "tretinoin"), "bica": ("bicalutamide", "bicalutamide"),
+    "pyri": ("pyrilutamide", "pyrilutamide"), "ru": ("RU58841", "ru58841"),
+    "mn": ("microneedling", "microneedling"), "ht": ("hair transplant", "hair_transplant"),
+}
+_PIECES = re.compile(r"(\w+)")  # split: separators at even indices, words at odd ones
+_EMOJI = re.compile(r" ?[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
+_UPPER_ONLY = frozenset(("RU", "MN", "HT", "PFS", "ED", "TE"))
+_SIDE_WORDS = frozenset(("no", "zero", "any", "sexual", "bad", "mild", "minimal", "without",
+                         "few", "fewer", "had", "got", "get", "gets", "getting", "from", "some",
+                         "of", "avoid", "systemic", "mental", "cognitive", "heart", "other",
+                         "persistent", "initial", "oral", "topical"))
+_SIDE_WORDS = _SIDE_WORDS.union(  # "fin sides", also once "fin" is spelled out
+    *((alias, spelled.lower()) for alias, (spelled, _) in _TREATMENT_WORDS.items()))
+_TIMES = {"1x": "once", "2x": "twice", "3x": "three times", "4x": "four times"}
+_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
+                    "session", "sessions", "times"))
+_ASIDES = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
+                     "fwiw", "btw", "iirc"))
+_AGE_WORD = re.compile(r"\d\d[MF]|[MF]\d\d")
+_SHORTHAND = {"derm": "dermatologist", "derms": "dermatologists", "gf": "girlfriend",
+              "bf": "boyfriend", "bp": "blood pressure", "ppl": "people", "yrs": "years",
+              "yr": "year", "bc": "because", "pfs": "post-finasteride syndrome",
+              "ed": "erectile dysfunction", "te": "telogen effluvium"}  # and "ED", "TE", "PFS"
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve")
+# the lower-case words that can start a rewrite (a sentence without any is left as it is),
+# bare and with the punctuation a split on spaces leaves on them
+_TRIGGER_WORDS = (*_TREATMENT_WORDS, *_SHORTHAND, "pfs", "sides", *_ASIDES, *_TIMES,
+                  *map(str, range(1, 13)), *(f"{n:02d}" for n in range(1, 10)),
+                  *(f"{n}{s}" for n in range(10, 100) for s in "mf"),
+                  *(f"{s}{n}" for n in range(10, 100) for s in "mf"))
+_TRIGGERS = frozenset(f"{before}{word}{after}" for word in _TRIGGER_WORDS
+                      for before in ("", "(", "\"", "'") for after in ("", ".", ",", "!", "?",
+                                                                      ":", ";", ")", "\"", "'"))
+_REPEAT_SHARE = 0.6  # a body sentence with more of its content words in the title repeats it
 
 
 def clean(text: str) -> str:
@@ -96,28 +144,44 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-def _clip(text: str, budget: int) -> str:
+def _clip(text: str, budget: int, clause: bool = True) -> str:
+    """The first `budget` words of `text`, marked "…"; with `clause`, ended at the last
+    clause break in them (a comma, semicolon, colon or dash) when that keeps at least
+    _CLAUSE_MIN of them."""
     words = _words(text)
     if len(words) <= budget:
         return text
-    return " ".join(words[:budget]).rstrip(",;:-") + "…"
+    words = words[:budget]
+    for k in range(len(words) - 1, _CLAUSE_MIN - 2 if clause else len(words), -1):
+        if words[k][-1] in ",;:" or words[k] in ("-", "–", "—"):
+            words = words[:k + 1]
+            break
+    return " ".join(words).rstrip(",;:-–—") + "…"
 
 
-def _fit(parts: Sequence[str], budget: int) -> str:
-    """Sentences in order, as many as fit in `budget` words (the last one clipped)."""
+_CLAUSE_MIN = 5
+
+
+def _fit(parts: Sequence[str], budget: int, treatments: Collection[str] | None = None) -> str:
+    """Sentences in order, as many as fit in `budget` words (the last one clipped), each
+    made `_readable` with `treatments` as it is reached (None: taken as they are, and
+    clipped at a word, as the TextRank baseline always was)."""
     out: list[str] = []
     left = budget
     for part in parts:
         if left <= 0:
             break
+        if treatments is not None:
+            part = _sentence_end(_readable(part, treatments))
         n = len(_words(part))
         if n <= left:
             out.append(part)
             left -= n
         elif left >= 6 or not out:
-            out.append(_clip(part, left))
+            out.append(_clip(part, left, treatments is not None))
             left = 0
     return " ".join(out)
+
 
 
 def _substantive(items: list[str]) -> list[str]:
@@ -125,6 +189,82 @@ def _substantive(items: list[str]) -> list[str]:
     unless that is all there is."""
     kept = [s for s in items if len(_words(s)) >= _FILLER_WORDS or not _FILLER.match(s)]
     return kept or items
+
+
+def _readable(text: str, treatments: Collection[str]) -> str:
+    """A chosen sentence with forum shorthand spelled out ("fin" -> "finasteride" when the
+    thread is tagged finasteride; "derm", "gf", "bp"; "27M" -> "27-year-old"; "no sides" ->
+    "no side effects"; "8 months" -> "eight months") and asides ("lol", "tbh", emoji)
+    dropped. Nothing is added that the sentence does not say."""
+    lowered = text.lower()
+    if text.isascii() and _TRIGGERS.isdisjoint(lowered.split()):  # (punctuation kept on)
+        return text
+    out = _rewritten(text, treatments)
+    if not out.isascii() and max(out) >= "\u2600":  # emoji and pictographs start there
+        out = _EMOJI.sub("", out)
+    out = out.strip()
+    return out if _has_two_letters(out) else text
+
+
+def _rewritten(text: str, treatments: Collection[str]) -> str:
+    """`text` with the words `_readable` rewrites rewritten."""
+    pieces = _PIECES.split(text)
+    where = [i for i in range(1, len(pieces), 2) if pieces[i].lower() in _TRIGGERS]
+    last = len(pieces) - 2
+    changed = False
+    for i in where:
+        word = pieces[i]
+        low = word.lower()
+        if low in _TREATMENT_WORDS or low in _SHORTHAND:
+            if (word.isupper() if low.upper() in _UPPER_ONLY else not (
+                    pieces[i - 1].endswith((".", "-")) or pieces[i + 1].startswith("-"))):
+                new = _spelled(word, low, pieces, i, treatments)
+                if new != word:
+                    pieces[i] = new
+                    changed = True
+        elif low == "sides":
+            if i > 1 and pieces[i - 1] == " " and pieces[i - 2].lower() in _SIDE_WORDS:
+                pieces[i] = "side effects"
+                changed = True
+        elif low in _ASIDES:
+            pieces[i] = ""
+            pieces[i - 1] = pieces[i - 1].rstrip(" ,")
+            pieces[i + 1] = pieces[i + 1].lstrip("!")
+            changed = True
+        elif word.isdigit():
+            if len(word) <= 2 and 0 < int(word) <= 12 and i < last and pieces[i + 1] == " " \
+                    and pieces[i + 2].lower() in _UNITS \
+                    and not pieces[i - 1].endswith((".", ",", "/", "%", "-")):
+                pieces[i] = _NUMBER_WORDS[int(word)]
+                changed = True
+        elif low in _TIMES:
+            pieces[i] = _TIMES[low]
+            changed = True
+        elif len(word) == 3 and _AGE_WORD.fullmatch(word):
+            pieces[i] = f"{word.strip('MF')}-year-old" + (" woman" if "F" in word else "")
+            changed = True
+    return "".join(pieces) if changed else text
+
+
+def _spelled(word: str, low: str, pieces: list[str], i: int,
+             treatments: Collection[str]) -> str:
+    """A shorthand word spelled out, or the word itself where it is not what it seems."""
+    if low in _SHORTHAND:
+        if low == "derm" and i > 1 and pieces[i - 2].lower() == "seb":
+            return word  # seborrheic dermatitis
+        spelled = _SHORTHAND[low]
+    else:
+        spelled, treatment = _TREATMENT_WORDS[low]
+        if treatment not in treatments:
+            return word
+    after = "".join(pieces[i + 1:i + 6]).lower()
+    if low == "keto" and after.startswith(" diet"):
+        return word  # the diet
+    if low == "min" and (after.startswith((" a day", " per day")) or (
+            i > 1 and pieces[i - 1] == " " and pieces[i - 2][-1:].isdigit())):
+        return word  # minutes
+    return spelled[0].upper() + spelled[1:] if word[0].isupper() and not word.isupper() \
+        else spelled
 
 
 def _sentence_end(text: str) -> str:
@@ -137,78 +277,89 @@ def _bag(text: str) -> set[str]:
     return set(_TOKEN.findall(text.lower())) - STOPWORDS
 
 
-def _centrality(candidates: Sequence[str], counts: Counter[str]) -> list[float]:
+def _centrality(bags: Sequence[set[str]], candidates: Sequence[str],
+                counts: Counter[str]) -> list[float]:
     """Each sentence's share of the thread's content words: the sum of log(1 + count in
-    the thread) over its distinct content words, damped by its length."""
-    return [sum(_LOG1P[min(counts[w], 63)] for w in _bag(s) if w in counts)
-            / math.sqrt(s.count(" ") + 5) for s in candidates]
+    the thread) over its distinct content words (`bags`), damped by its length."""
+    known = counts.keys()
+    return [sum(map(_LOG_WEIGHT.__getitem__, map(counts.__getitem__, bag & known)))
+            / math.sqrt(s.count(" ") + 5) for bag, s in zip(bags, candidates, strict=True)]
 
 
-_LOG1P = [math.log1p(n) for n in range(64)]  # counts above 63 weigh as 63 (log 4.16)
+class _LogWeights(dict[int, float]):
+    """count -> log(1 + count), counts above 63 weighing as 63 (log 4.16); filled on use."""
+
+    def __missing__(self, count: int) -> float:
+        weight = self[count] = math.log1p(min(count, 63))
+        return weight
+
+
+_LOG_WEIGHT = _LogWeights()
 
 
 def summarise(title: str, body: str = "", replies: Sequence[str] = (),
-              counts: Counter[str] | None = None) -> str:
+              counts: Counter[str] | None = None,
+              treatments: Collection[str] = ()) -> str:
     """A summary of at most 45 words: the poster's report or question, then the replies.
 
     `counts`: the thread's lower-case word counts when the caller has them already (the
-    aggregator's tagging pass does)."""
+    aggregator's tagging pass does); `treatments`: the thread's tagged treatment ids (their
+    forum aliases are spelled out)."""
     title_s = clean(title).replace("\n", " ").strip()
     body_s = _substantive(sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2))[:_BODY_SENTENCES]
     weights = counts if counts is not None else Counter(
         _TOKEN.findall(" ".join((title, body, *replies)).lower()))
-    poster: list[str] = [_sentence_end(title_s)] if _has_two_letters(title_s) else []
+    poster: list[str] = [title_s] if _has_two_letters(title_s) else []
     ranked: list[int] = []
     if body_s:
-        scores = _centrality(body_s, weights)
+        bags = [_bag(s) for s in body_s]
+        scores = _centrality(bags, body_s, weights)
         # the body's most central sentences, favouring the opening ones a little
         ranked = sorted(range(len(body_s)), key=lambda i: -scores[i] / (1 + 0.08 * i))
-    best_of = _reply_sentences(replies, weights)
-    if not best_of:
-        text = _poster_alone(poster, body_s, ranked) or \
+        if poster and len(ranked) > 1:  # a sentence mostly repeating the title comes last
+            said = _bag(title_s)
+            ranked.sort(key=lambda i: len(bags[i] & said) > len(bags[i]) * _REPEAT_SHARE)
+    picked = _reply_sentences(replies)
+    if not picked:
+        text = _poster_part(poster, body_s, ranked, MAX_WORDS - 1, treatments) or \
             _clip(title_s or clean(body), MAX_WORDS - 1)
         return f"Poster: {text}" if text else ""
-    chosen = sorted(ranked[:2]) if len(ranked) > 1 and sum(
-        len(_words(p)) for p in poster) + len(_words(body_s[ranked[0]])) + len(
-        _words(body_s[ranked[1]])) <= _POSTER_WORDS else ranked[:1]  # two when they fit
-    poster_text = _fit(poster + [_sentence_end(body_s[i]) for i in chosen], _POSTER_WORDS)
+    reply_need = sum(len(_words(text)) for text in picked)
+    budget = max(_POSTER_WORDS, MAX_WORDS - 2 - reply_need)  # the replies' spare words
+    poster_text = _poster_part(poster, body_s, ranked, budget, treatments)
     left = MAX_WORDS - len(_words(poster_text)) - 2
-    reply_text = _fit([_sentence_end(text) for _, text in best_of], left)
+    reply_text = _fit(picked, left, treatments)
     return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
 
 
-def _reply_sentences(replies: Sequence[str], weights: Counter[str]) -> list[tuple[float, str]]:
-    """The most central of the opening two (non-filler) sentences of each of the top
-    replies, with its score, best first."""
-    best_of = []
+def _reply_sentences(replies: Sequence[str]) -> list[str]:
+    """One sentence from each of the top replies, in their stored order (best first): the
+    first substantive one (six words or more) of its opening two non-filler sentences."""
+    picked = []
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
         marker = _OP.match(head)
         r = [x for x in sentences(head[marker.end():] if marker else head, 3)
              if len(_words(x)) >= _FILLER_WORDS or not _FILLER.match(x)][:2]
-        if not r:
-            continue
-        scores = [v if len(_words(s)) >= 6 else v / 3
-                  for s, v in zip(r, _centrality(r, weights), strict=True)]
-        i = max(range(len(scores)), key=lambda k: scores[k])
-        best_of.append((scores[i], r[i]))
-    best_of.sort(key=lambda x: -x[0])
-    return best_of
+        if r:
+            picked.append(r[1] if len(r) > 1 and len(_words(r[0])) < 6 else r[0])
+    return picked
 
 
-def _poster_alone(poster: list[str], body_s: list[str], ranked: list[int]) -> str:
-    """A thread without replies: the title and the most central body sentences that fit
-    the 45 words (with the label), in body order."""
-    used = sum(len(_words(p)) for p in poster) + (len(_words(body_s[ranked[0]]))
-                                                   if ranked else 0)
+def _poster_part(poster: list[str], body_s: list[str], ranked: list[int], budget: int,
+                 treatments: Collection[str]) -> str:
+    """The title and the most central body sentences that fit `budget` words, in body
+    order (the most central one clipped if nothing else fits)."""
+    used = sum(len(_words(p)) for p in poster)
     chosen = ranked[:1]
+    if ranked:
+        used += len(_words(body_s[ranked[0]]))
     for i in ranked[1:]:
         n = len(_words(body_s[i]))
-        if used + n > MAX_WORDS - 1:
-            break
-        chosen.append(i)
-        used += n
-    return _fit(poster + [_sentence_end(body_s[i]) for i in sorted(chosen)], MAX_WORDS - 1)
+        if used + n <= budget:
+            chosen.append(i)
+            used += n
+    return _fit(poster + [body_s[i] for i in sorted(chosen)], budget, treatments)
 
 
 def lead_summary(title: str, body: str = "", limit: int = MAX_WORDS) -> str:

@@ -69,16 +69,16 @@ def profile(n_threads: int, n_studies: int) -> None:
     start = time.process_time()
     for t in threads:
         replies = [r["body"] for r in t["replies"]]
-        _, norm, mentions = tagger.tag_with_mentions(t["title"], t["body"], replies)
-        tagged.append((t["title"], t["body"], replies, norm, mentions))
+        tags, norm, mentions = tagger.tag_with_mentions(t["title"], t["body"], replies)
+        tagged.append((t["title"], t["body"], replies, norm, mentions, tags))
     tag_s = time.process_time() - start
     start = time.process_time()
-    for title, body, replies, _, mentions in tagged:
+    for title, body, replies, _, mentions, _ in tagged:
         extract_outcomes(cues, [title, body, *replies], mentions)
     out_s = time.process_time() - start
     start = time.process_time()
-    for title, body, replies, norm, _ in tagged:
-        summarise(title, body, replies, Counter(norm.split()))
+    for title, body, replies, norm, _, tags in tagged:
+        summarise(title, body, replies, Counter(norm.split()), tags)
     sum_s = time.process_time() - start
     print(f"profile, {n_threads} threads (CPU s): tagging {tag_s:.2f}, outcomes {out_s:.2f}, "
           f"summaries {sum_s:.2f}")

@@ -90,8 +90,9 @@ def test_aggregate_stores_outcomes_and_summaries(engine: Engine, session: Sessio
     assert got[("e", "finasteride")] == ("improved", ["sexual"])
     assert got[("e", "minoxidil")] == ("improved", [])
     texts = summaries(session)
-    assert texts["a"].startswith("Poster: Oral minoxidil 9 months.")
-    assert "Replies: Same here" in texts["a"]
+    assert texts["a"].startswith("Poster: Oral minoxidil nine months.")
+    # the aggregator passes the thread's tags: "min" is spelled out (thread tagged minoxidil)
+    assert "Replies: Same here, oral minoxidil gave me a dense crown." in texts["a"]
     assert texts["d"] == "Poster: Link."  # a link-only thread: the title alone
     assert all(len(s.split()) <= 45 for s in texts.values() if s)
     assert get_meta(session, CUES_HASH_KEY) == load_outcome_cues().version_hash

@@ -74,6 +74,12 @@ def test_baselines() -> None:
     assert scores[2] < min(scores[0], scores[1])
 
 
+def test_textrank_baseline_clips_at_a_word() -> None:
+    """The baseline keeps its plain word clipping (the clause clipping is hairlink's)."""
+    body = "one two three, four five six seven eight nine ten eleven twelve thirteen."
+    assert textrank_summary("", body, limit=6) == "one two three, four five six…"
+
+
 def test_filler_is_left_out() -> None:
     summary = summarise("Six months of fin", "Hi all, long time lurker. Fin filled in my crown "
                         "after six months with no sides at all.", ["Congrats!!",
@@ -81,3 +87,56 @@ def test_filler_is_left_out() -> None:
     assert "lurker" not in summary and "Congrats" not in summary and "Thanks" not in summary
     assert "filled in my crown" in summary and "temples may follow" in summary
     assert len(summary.split()) <= 45
+
+
+def test_shorthand_is_spelled_out_for_tagged_treatments_only() -> None:
+    title, body = "fin + min 8 months (27M)", "Derm put me on fin. No sides lol 😅 at all."
+    replies = ["Keep going, 5 min of massage a day won't hurt either. Keto diet helped me."]
+    summary = summarise(title, body, replies, treatments={"finasteride", "minoxidil"})
+    assert summary.startswith("Poster: finasteride + minoxidil eight months (27-year-old).")
+    assert "Dermatologist put me on finasteride." in summary
+    assert "No side effects at all." in summary and "lol" not in summary and "😅" not in summary
+    # minutes and the diet are not treatments
+    assert "5 min of massage" in summary
+    # without the thread's tags the treatment aliases stay as written
+    untagged = summarise(title, body, replies)
+    assert "fin + min" in untagged and "finasteride" not in untagged
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Keto diet and keto shampoo.", "Keto diet and ketoconazole shampoo."),
+    ("Nizoral for my seb derm, says my derm.", "Nizoral for my seb derm, says my dermatologist."),
+    ("2.5 months, 1-2 years, 3 sessions, 20 years.",
+     "2.5 months, 1-2 years, three sessions, 20 years."),
+    ("F34 here, on RU and HT, r u sure, ht.",
+     "34-year-old woman here, on RU58841 and hair transplant, r u sure, ht."),
+    ("the sides of my head, zero sides", "the sides of my head, zero side effects"),
+    ("Keto 2x a week, keto sides", "Ketoconazole twice a week, ketoconazole side effects"),
+    ("lol", "lol"),
+])
+def test_readable_rewrites(sentence: str, expected: str) -> None:
+    from aggregator.summaries import _readable
+    tags = {"ketoconazole", "ru58841", "hair_transplant"}
+    assert _readable(sentence, tags) == expected
+
+
+def test_replies_in_stored_order_and_clause_clipping() -> None:
+    replies = ["Top reply says fin held my hairline for years.",
+               "Second reply is about something else entirely here."]
+    summary = summarise("Question", "Is fin worth it at 30?", replies)
+    assert summary.index("Top reply") < summary.index("Second reply")
+    long_body = ("My crown thinned after a long stressful year at work, and then my temples "
+                 "started going as well, so I finally saw a doctor who suggested many things "
+                 "that I have not tried yet because I am scared of side effects.")
+    summary = summarise("Where do I start?", long_body, ["Start with the basics first and "
+                        "see how your scalp responds over six months before adding anything."])
+    assert len(summary.split()) <= MAX_WORDS
+    poster = summary.split(" Replies: ")[0]
+    assert poster.endswith("…") and poster[:-1].endswith(("well", "work", "doctor", "yet"))
+
+
+def test_unicode_digits_and_emoji_do_not_break_the_rewrites() -> None:
+    summary = summarise("fin ² test", "Took fin for ² months and ٣ months, 3 months 😅.",
+                        ["ok ² fin 2 weeks 🙂"], treatments={"finasteride"})
+    assert summary == ("Poster: finasteride ² test. Took finasteride for ² months and ٣ months, "
+                       "three months. Replies: ok ² finasteride two weeks.")
