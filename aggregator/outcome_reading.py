@@ -14,6 +14,7 @@ from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
 _WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
+_PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue just before them
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]*_~]|$)|\n")
 _MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
 _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
@@ -301,8 +302,7 @@ class _Extraction:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
                 return
             targets = here.topic
-        negated = self._negated(here.triggers, c_start, c_end, here.breaks,
-                                side=kind not in EFFECT_KINDS)
+        negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end))
         elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks):
@@ -374,20 +374,27 @@ class _Extraction:
                 return True
         return False
 
-    def _negated(self, triggers: dict[str, list[tuple[int, int]]], c_start: int, c_end: int,
-                 breaks: list[int], side: bool) -> bool:
+    def _negated(self, here: _Sentence, c_start: int, c_end: int, side: bool) -> bool:
         """A negation before the cue in its clause (for a side effect also a `side_negation`
-        such as "cleared my"), or a `negation_after` just after it."""
-        window = self.cues.window
+        such as "cleared my"), or a `negation_after` just after it. As in ConText, a
+        trigger's scope ends at the first cue of the other class it reaches ("zero sides and
+        my hairline is better" negates the sides only; "no itch or flakes" negates both);
+        after an effect cue only a plain "none", "zero" or "nothing" negates it ("holding
+        my hair fine" is not negated)."""
+        triggers, breaks, window = here.triggers, here.breaks, self.cues.window
         before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
                                                    if side else ())]
         for _, t_end in before:
             if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
-                    len(_WORD.findall(self.lowered, t_end, c_start)) < window:
+                    len(_WORD.findall(self.lowered, t_end, c_start)) < window and \
+                    not any(t_end <= o_start and o_end <= c_start and o_kind != "not_side"
+                            and (o_kind in EFFECT_KINDS) == side
+                            for o_start, o_end, o_kind in here.cues):
                 return True
-        for t_start, _ in triggers.get("negation_after", ()):
+        for t_start, t_end in triggers.get("negation_after", ()):
             if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
-                    len(_WORD.findall(self.lowered, c_end, t_start)) <= 3:
+                    len(_WORD.findall(self.lowered, c_end, t_start)) <= 3 and (
+                        side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE):
                 return True
         return False
 
@@ -400,7 +407,8 @@ class _Extraction:
         """Treatments of the cue's clause, else of the nearest clause that names one; inside
         parentheses, what the text before them names ("spiro (did little for me) to bica")."""
         paren = self.lowered.rfind("(", start, c_start)
-        if paren > start and self.lowered.find(")", paren, c_start) < 0:
+        if paren > start and self.lowered.find(")", paren, c_start) < 0 and \
+                not self._treatments_in(paren, c_start):
             before = self._targets(start, paren, paren - 1, breaks)
             if before:
                 return before

@@ -55,6 +55,43 @@ def test_negation_scoping() -> None:
                   "which was the goal.") == "improved"
 
 
+def test_negation_scope_ends_at_a_cue_of_the_other_class() -> None:
+    # ConText termination: "zero sides" does not reach the gain after it
+    assert effect("Fin 8 months", "Now 8 months on fin with zero sides and my hairline is "
+                  "better than last year.", treatment="finasteride") == "improved"
+    # side effects listed after one negation are all negated
+    assert sides("Min", "Minoxidil foam for a year, no itching or flaking at all.") == ()
+    # after an effect cue only a plain "none" negates it, not "fine"
+    assert effect("Fin", "Fin has been holding my hair fine for years.",
+                  treatment="finasteride") == "improved"
+    # "0.5mg" is no negation
+    assert effect("Dut", "Dut 0.5 daily and my crown is fuller now.",
+                  treatment="dutasteride") == "improved"
+    assert sides("Dut", "Dut for a year, 0 sides.", treatment="dutasteride") == ()
+
+
+def test_loss_words_count_only_about_hair() -> None:
+    assert effect("Dut", "Dut made my anxiety way worse.", treatment="dutasteride") == "none"
+    assert effect("Fin", "18 months on finasteride and my crown is worse.",
+                  treatment="finasteride") == "no_effect"
+
+
+def test_ordinary_phrasings_and_hedges() -> None:
+    assert effect("LDOM", "2 years of oral minoxidil, the top is thick again.") == "improved"
+    assert effect("Iron", "Fixing my ferritin with iron stopped my diffuse shedding.",
+                  treatment="iron") == "improved"
+    assert effect("Min", "Been on minoxidil a year, I'm seeing early fuzz on my temples.") \
+        == "improved"
+    # doubt whether anything happened: nothing counted; doubt about which one did it: counted
+    assert effect("Meso", "Did 4 sessions of mesotherapy, hard to tell, maybe slightly "
+                  "thicker but also maybe just lighting.", treatment="mesotherapy") == "none"
+    assert effect("Tret", "Added tretinoin to my routine. Crown got a bit better, hard to "
+                  "say if it was the tret.", treatment="tretinoin") == "improved"
+    # a cause clause names its own treatment
+    assert effect("Bica", "Starting bicalutamide because spiro didn't help me at all.",
+                  treatment="bicalutamide") == "none"
+
+
 def test_hypotheticals_and_fears_are_not_reports() -> None:
     assert sides("Fin?", "I'm scared of brain fog if I start finasteride.",
                  treatment="finasteride") == ()
