@@ -330,6 +330,9 @@ class _Extraction:
         typical = self.cues.typical.get(kind, frozenset())
         if len(targets) > 1 and typical & set(targets):
             targets = [t for t in targets if t in typical]
+        if len(targets) > 1 and self.cues.procedures & set(targets) and \
+                self.cues.procedure_re.search(self.lowered, here.start, here.end):
+            targets = [t for t in targets if t in self.cues.procedures]
         for t in targets:
             side = kind if kind != "unspecified" else (
                 "sexual" if t in self.cues.sexual_on else "other")
@@ -394,7 +397,8 @@ class _Extraction:
         for t_start, t_end in triggers.get("negation_after", ()):
             if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
                     len(_WORD.findall(self.lowered, c_end, t_start)) <= 3 and (
-                        side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE):
+                        side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
+                    and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
         return False
 

@@ -92,6 +92,26 @@ def test_ordinary_phrasings_and_hedges() -> None:
                   treatment="bicalutamide") == "none"
 
 
+def test_side_effect_scoping() -> None:
+    # a sentence about the sessions pins its side effects to the procedure
+    both = outcomes("MN + min", "Dermaroller weekly with my minoxidil for a year. Bleeding and "
+                    "scabs for a day after each session.")
+    assert both["microneedling"].side_effects == ("other",)
+    assert both["minoxidil"].side_effects == ()
+    # a drug injected in the sessions shares them
+    meso = outcomes("Dut meso", "4 sessions of dutasteride mesotherapy. The sessions hurt "
+                    "like hell.")
+    assert meso["dutasteride"].side_effects == ("other",)
+    # "went to zero" reports the side effect; "I thought I had sides" does not
+    assert sides("Fin", "On finasteride, my libido went to zero.",
+                 treatment="finasteride") == ("sexual",)
+    assert sides("Nocebo", "Week 2 on finasteride I thought I had sides, it was exam stress.",
+                 treatment="finasteride") == ()
+    # a condition the person already had
+    assert sides("Fin", "I have a history of depression and have been on finasteride 4 "
+                 "years.", treatment="finasteride") == ()
+
+
 def test_hypotheticals_and_fears_are_not_reports() -> None:
     assert sides("Fin?", "I'm scared of brain fog if I start finasteride.",
                  treatment="finasteride") == ()
