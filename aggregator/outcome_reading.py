@@ -232,7 +232,7 @@ class _Extraction:
         for start, end, question in self._sentences(u_start, u_end):
             if start > last_cue:
                 break
-            named = self._topic_of(start, end)
+            named = self._outside_asides(start, end, self._topic_of(start, end))
             if named:
                 last_named = named
                 topic = named if fresh else topic + [t for t in named if t not in topic]
@@ -247,6 +247,20 @@ class _Extraction:
             first_person = self._sentence(start, end, question, speaker, about,
                                           first_person, self.found[lo:hi])
             fresh = True
+
+    def _outside_asides(self, start: int, end: int, named: list[str]) -> list[str]:
+        """The named treatments without those only named inside parentheses, when others
+        are named outside them ("went to dut (fin did nothing for me) and LDOM": the
+        following sentences are about dut and LDOM)."""
+        if len(named) < 2 or "(" not in self.lowered[start:end]:
+            return named
+        outside: set[str] = set()
+        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, start):
+                                             bisect_left(self.m_starts, end)]:
+            opened = self.lowered.rfind("(", start, m_start)
+            if opened < 0 or self.lowered.find(")", opened, m_start) >= 0:
+                outside.add(tid)
+        return [t for t in named if t in outside] or named
 
     def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """The scope triggers of [start, end), scanned once per range (only sentences that

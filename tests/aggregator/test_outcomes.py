@@ -70,6 +70,14 @@ def test_negation_scope_ends_at_a_cue_of_the_other_class() -> None:
     assert sides("Dut", "Dut for a year, 0 sides.", treatment="dutasteride") == ()
 
 
+def test_a_treatment_named_in_an_aside_is_not_the_topic() -> None:
+    found = outcomes("Dut + LDOM 18 months", "Went straight to dut (fin did nothing for me) "
+                     "and 2.5mg LDOM. Crown closed, hairline thickened.")
+    assert found["finasteride"].effect == "no_effect"
+    assert found["dutasteride"].effect == "improved"
+    assert found["minoxidil"].effect == "improved"
+
+
 def test_loss_words_count_only_about_hair() -> None:
     assert effect("Dut", "Dut made my anxiety way worse.", treatment="dutasteride") == "none"
     assert effect("Fin", "18 months on finasteride and my crown is worse.",
