@@ -110,7 +110,7 @@ def literal_hint(pattern: str) -> str | None:
         i += 1
     runs.append("".join(current))
     best = max((r.strip() for r in runs), key=len, default="")
-    return best if len(best) >= 3 else None
+    return best or None
 
 
 def _patterns(patterns: dict[str, list[str]],

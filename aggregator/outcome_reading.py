@@ -49,7 +49,8 @@ class _Reports:
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
-_SENTENCE_MARK = re.compile(r"[.!?\n]")
+_SENTENCE_MARKS = ".!?\n"
+_DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 
 
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
@@ -61,8 +62,10 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
         if kind.startswith("near"):
             spec = cues.near[int(kind[4:])]
             lo = max(0, start - 12 * spec.within)
-            for mark in _SENTENCE_MARK.finditer(lowered, lo, start):
-                lo = mark.end()
+            window = norm[lo:start]
+            if not any(a in window for a in spec.after):
+                continue  # the common case, found without splitting words
+            lo = max(lo, *(lowered.rfind(mark, lo, start) + 1 for mark in _SENTENCE_MARKS))
             words = norm[lo:start].split()[-spec.within:]
             if not any(w in spec.after for w in words) and not any(
                     " ".join(pair) in spec.after for pair in pairwise(words)):
@@ -190,7 +193,7 @@ class _Extraction:
         for t_start, t_end in self._guards[bisect_left(self._guard_starts, lo):]:
             if t_start >= m_start:
                 return False
-            if t_end <= m_start:
+            if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start):
                 return True
         return False
 
@@ -401,8 +404,9 @@ class _Extraction:
         triggers, breaks, window = here.triggers, here.breaks, self.cues.window
         before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
                                                    if side else ())]
-        for _, t_end in before:
+        for t_start, t_end in before:
             if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
+                    not _DECIMAL.match(self.lowered, t_start) and \
                     len(_WORD.findall(self.lowered, t_end, c_start)) < window and \
                     not any(t_end <= o_start and o_end <= c_start and o_kind != "not_side"
                             and (o_kind in EFFECT_KINDS) == side
