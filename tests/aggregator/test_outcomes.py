@@ -115,6 +115,13 @@ def test_side_effect_scoping() -> None:
                  treatment="finasteride") == ("sexual",)
     assert sides("Nocebo", "Week 2 on finasteride I thought I had sides, it was exam stress.",
                  treatment="finasteride") == ()
+    # pain beside a breast cue is the breast side effect, not another one
+    assert sides("Dut", "2 months on dutasteride, my nipple got tender, like it hurts when "
+                 "my shirt rubs.", treatment="dutasteride") == ("breast",)
+    # a feeling about the hair loss, and "a pain" meaning a hassle, are not side effects
+    assert sides("Fin", "Honestly anxious about starting, but 6 months on finasteride now.",
+                 treatment="finasteride") == ()
+    assert sides("Min", "Minoxidil twice a day is such a pain.") == ()
     # a condition the person already had
     assert sides("Fin", "I have a history of depression and have been on finasteride 4 "
                  "years.", treatment="finasteride") == ()
