@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -197,17 +197,16 @@ class _Extraction:
                 return True
         return False
 
-    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
-        """(start, end, is a question) of each sentence of [start, end)."""
-        out: list[tuple[int, int, bool]] = []
+    def _sentences(self, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+        """(start, end, is a question) of each sentence of [start, end), lazily (readers
+        stop at their last cue)."""
         position = start
         for mark in _SENTENCE_END.finditer(self.lowered, start, end):
             if mark.end() > position:
-                out.append((position, mark.end(), "?" in mark.group()))
+                yield position, mark.end(), "?" in mark.group()
             position = mark.end()
         if position < end:
-            out.append((position, end, False))
-        return out
+            yield position, end, False
 
     def run(self, treatments: list[str]) -> dict[str, Outcome]:
         """Read every unit that holds a cue; the outcome of each treatment."""
