@@ -63,6 +63,14 @@ def test_tuned_on_corpus_outcomes_c() -> None:
     assert beats_textrank(result)
 
 
+def test_blind_corpus_outcomes_d() -> None:
+    result = scores(read(CORPUS / "outcomes_d" / "posts.jsonl"))
+    assert result.pairs == 143
+    assert result.accuracy >= 0.74 and result.macro_f1 >= 0.70
+    assert result.side_f1 >= 0.70
+    assert beats_textrank(result)
+
+
 def test_real_posts() -> None:
     import sys
 
