@@ -19,8 +19,8 @@ sentence is a first-hand report (ConText-style scoping):
 A negation trigger a few words before the cue in its clause ("zero sides", "didn't shed",
 "no regrowth"; its scope ends at a cue of the other class: "zero sides and my hairline is
 better") or just after it ("libido is fine", "Side effects: none"; after an effect cue only
-"none", "zero", "nothing") drops a side effect and flips an effect (a negated gain is a weak "no effect": it only counts for a speaker
-reporting nothing else); a `side_negation` trigger ("cleared my", "less") only drops side
+"none", "zero", "nothing") drops a side effect and flips an effect (a negated gain is a
+weak "no effect": it only counts for a speaker reporting nothing else); a `side_negation` trigger ("cleared my", "less") only drops side
 effects. A `declined` cue ("worse", "thinner") is no effect unless its sentence also reports
 a gain or tells the history before treatment ("since 2021 it was getting thinner").
 
