@@ -20,8 +20,9 @@ A negation trigger a few words before the cue in its clause ("zero sides", "didn
 "no regrowth"; its scope ends at a cue of the other class: "zero sides and my hairline is
 better") or just after it ("libido is fine", "Side effects: none"; after an effect cue only
 "none", "zero", "nothing") drops a side effect and flips an effect (a negated gain is a
-weak "no effect": it only counts for a speaker reporting nothing else); a `side_negation` trigger ("cleared my", "less") only drops side
-effects. A `declined` cue ("worse", "thinner") is no effect unless its sentence also reports
+weak "no effect": it only counts for a speaker reporting nothing else); a `side_negation`
+trigger ("cleared my", "less") only drops side effects. A `declined` cue ("worse",
+"thinner", only a few words after a hair word) is no effect unless its sentence also reports
 a gain or tells the history before treatment ("since 2021 it was getting thinner").
 
 The cue goes to the treatments named in its clause, else in the nearest clause of its
