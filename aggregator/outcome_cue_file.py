@@ -32,6 +32,7 @@ _LIST_KEYS = {
               "too_early", "history", "breaks", "strong_breaks"},
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),
+    "procedures": {"words", "treatments"},
 }
 _NEAR_KEYS = {"kind", "words", "after", "within"}
 
@@ -68,6 +69,9 @@ class OutcomeCues:
     op_markers: tuple[str, ...]
     sexual_on: frozenset[str]
     typical: dict[str, frozenset[str]]  # side effect -> treatments known to cause it
+    # a sentence about a session ("after each session") pins its side effects to these
+    procedure_re: re.Pattern[str]
+    procedures: frozenset[str]
     version_hash: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
@@ -106,7 +110,7 @@ def literal_hint(pattern: str) -> str | None:
         i += 1
     runs.append("".join(current))
     best = max((r.strip() for r in runs), key=len, default="")
-    return best if len(best) >= 3 else None
+    return best or None
 
 
 def _patterns(patterns: dict[str, list[str]],
@@ -168,7 +172,7 @@ def _validate_key(section: str, key: str, items: Any, where: str) -> None:
         raise OutcomeCueError(f"{where}: unknown key")
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise OutcomeCueError(f"{where}: must be a list of strings")
-    if section == "typical" or key in ("breaks", "strong_breaks", "op_markers"):
+    if section in ("typical", "procedures") or key in ("breaks", "strong_breaks", "op_markers"):
         return  # free text
     for item in items:
         try:
@@ -251,6 +255,13 @@ def outcome_cues_for(config: Config) -> OutcomeCues:
     return load_outcome_cues(user)
 
 
+def _procedure_re(words: list[str]) -> re.Pattern[str]:
+    """Whole words (a trailing `*` matches any ending) searched on the lower-cased text."""
+    alternatives = [re.escape(w.lower().rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b")
+                    for w in words]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")" if alternatives else r"(?!x)x")
+
+
 def build_cues(data: dict[str, Any]) -> OutcomeCues:
     """Compile validated cue data."""
     effect, sides = data.get("effect", {}), data.get("side_effects", {})
@@ -279,6 +290,8 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),
                        frozenset(sides.get("unspecified_sexual_on", [])),
                        {k: frozenset(v) for k, v in data.get("typical", {}).items()},
+                       _procedure_re(data.get("procedures", {}).get("words", [])),
+                       frozenset(data.get("procedures", {}).get("treatments", [])),
                        digest, data)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -14,6 +14,7 @@ from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
 _WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
+_PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue just before them
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]*_~]|$)|\n")
 _MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
 _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
@@ -48,7 +49,8 @@ class _Reports:
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
-_SENTENCE_MARK = re.compile(r"[.!?\n]")
+_SENTENCE_MARKS = ".!?\n"
+_DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 
 
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
@@ -60,8 +62,10 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
         if kind.startswith("near"):
             spec = cues.near[int(kind[4:])]
             lo = max(0, start - 12 * spec.within)
-            for mark in _SENTENCE_MARK.finditer(lowered, lo, start):
-                lo = mark.end()
+            window = norm[lo:start]
+            if not any(a in window for a in spec.after):
+                continue  # the common case, found without splitting words
+            lo = max(lo, *(lowered.rfind(mark, lo, start) + 1 for mark in _SENTENCE_MARKS))
             words = norm[lo:start].split()[-spec.within:]
             if not any(w in spec.after for w in words) and not any(
                     " ".join(pair) in spec.after for pair in pairwise(words)):
@@ -189,21 +193,20 @@ class _Extraction:
         for t_start, t_end in self._guards[bisect_left(self._guard_starts, lo):]:
             if t_start >= m_start:
                 return False
-            if t_end <= m_start:
+            if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start):
                 return True
         return False
 
-    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
-        """(start, end, is a question) of each sentence of [start, end)."""
-        out: list[tuple[int, int, bool]] = []
+    def _sentences(self, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+        """(start, end, is a question) of each sentence of [start, end), lazily (readers
+        stop at their last cue)."""
         position = start
         for mark in _SENTENCE_END.finditer(self.lowered, start, end):
             if mark.end() > position:
-                out.append((position, mark.end(), "?" in mark.group()))
+                yield position, mark.end(), "?" in mark.group()
             position = mark.end()
         if position < end:
-            out.append((position, end, False))
-        return out
+            yield position, end, False
 
     def run(self, treatments: list[str]) -> dict[str, Outcome]:
         """Read every unit that holds a cue; the outcome of each treatment."""
@@ -231,7 +234,7 @@ class _Extraction:
         for start, end, question in self._sentences(u_start, u_end):
             if start > last_cue:
                 break
-            named = self._topic_of(start, end)
+            named = self._outside_asides(start, end, self._topic_of(start, end))
             if named:
                 last_named = named
                 topic = named if fresh else topic + [t for t in named if t not in topic]
@@ -246,6 +249,20 @@ class _Extraction:
             first_person = self._sentence(start, end, question, speaker, about,
                                           first_person, self.found[lo:hi])
             fresh = True
+
+    def _outside_asides(self, start: int, end: int, named: list[str]) -> list[str]:
+        """The named treatments without those only named inside parentheses, when others
+        are named outside them ("went to dut (fin did nothing for me) and LDOM": the
+        following sentences are about dut and LDOM)."""
+        if len(named) < 2 or "(" not in self.lowered[start:end]:
+            return named
+        outside: set[str] = set()
+        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, start):
+                                             bisect_left(self.m_starts, end)]:
+            opened = self.lowered.rfind("(", start, m_start)
+            if opened < 0 or self.lowered.find(")", opened, m_start) >= 0:
+                outside.add(tid)
+        return [t for t in named if t in outside] or named
 
     def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """The scope triggers of [start, end), scanned once per range (only sentences that
@@ -301,8 +318,7 @@ class _Extraction:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
                 return
             targets = here.topic
-        negated = self._negated(here.triggers, c_start, c_end, here.breaks,
-                                side=kind not in EFFECT_KINDS)
+        negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end))
         elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks):
@@ -330,6 +346,9 @@ class _Extraction:
         typical = self.cues.typical.get(kind, frozenset())
         if len(targets) > 1 and typical & set(targets):
             targets = [t for t in targets if t in typical]
+        if len(targets) > 1 and self.cues.procedures & set(targets) and \
+                self.cues.procedure_re.search(self.lowered, here.start, here.end):
+            targets = [t for t in targets if t in self.cues.procedures]
         for t in targets:
             side = kind if kind != "unspecified" else (
                 "sexual" if t in self.cues.sexual_on else "other")
@@ -346,14 +365,16 @@ class _Extraction:
     def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
                   breaks: list[int]) -> bool:
         """A vague side cue ("sore", "sides"; "puffy" beside a nipple) that a more specific
-        one in the same clause describes."""
+        one in the same clause describes (anywhere in the sentence for "sides" and for a
+        pain beside a breast cue: "my nipple got tender, like it hurts")."""
         if kind not in _VAGUE_SIDES:
             return False
         for o_start, _, other in cues:
-            if other in _SPECIFIC_SIDES and other != kind and (
-                    kind == "unspecified" or not self._broken(
-                        breaks, min(o_start, c_start), max(o_start, c_start))) and \
-                    (kind != "cardio" or other == "breast"):
+            if other not in _SPECIFIC_SIDES or other == kind or (
+                    kind == "cardio" and other != "breast"):
+                continue
+            if kind == "unspecified" or (kind == "other" and other == "breast") or \
+                    not self._broken(breaks, min(o_start, c_start), max(o_start, c_start)):
                 return True
         return False
 
@@ -374,20 +395,29 @@ class _Extraction:
                 return True
         return False
 
-    def _negated(self, triggers: dict[str, list[tuple[int, int]]], c_start: int, c_end: int,
-                 breaks: list[int], side: bool) -> bool:
+    def _negated(self, here: _Sentence, c_start: int, c_end: int, side: bool) -> bool:
         """A negation before the cue in its clause (for a side effect also a `side_negation`
-        such as "cleared my"), or a `negation_after` just after it."""
-        window = self.cues.window
+        such as "cleared my"), or a `negation_after` just after it. As in ConText, a
+        trigger's scope ends at the first cue of the other class it reaches ("zero sides and
+        my hairline is better" negates the sides only; "no itch or flakes" negates both);
+        after an effect cue only a plain "none", "zero" or "nothing" negates it ("holding
+        my hair fine" is not negated)."""
+        triggers, breaks, window = here.triggers, here.breaks, self.cues.window
         before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
                                                    if side else ())]
-        for _, t_end in before:
+        for t_start, t_end in before:
             if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
-                    len(_WORD.findall(self.lowered, t_end, c_start)) < window:
+                    not _DECIMAL.match(self.lowered, t_start) and \
+                    len(_WORD.findall(self.lowered, t_end, c_start)) < window and \
+                    not any(t_end <= o_start and o_end <= c_start and o_kind != "not_side"
+                            and (o_kind in EFFECT_KINDS) == side
+                            for o_start, o_end, o_kind in here.cues):
                 return True
-        for t_start, _ in triggers.get("negation_after", ()):
+        for t_start, t_end in triggers.get("negation_after", ()):
             if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
-                    len(_WORD.findall(self.lowered, c_end, t_start)) <= 3:
+                    len(_WORD.findall(self.lowered, c_end, t_start)) <= 3 and (
+                        side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
+                    and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
         return False
 
@@ -400,7 +430,8 @@ class _Extraction:
         """Treatments of the cue's clause, else of the nearest clause that names one; inside
         parentheses, what the text before them names ("spiro (did little for me) to bica")."""
         paren = self.lowered.rfind("(", start, c_start)
-        if paren > start and self.lowered.find(")", paren, c_start) < 0:
+        if paren > start and self.lowered.find(")", paren, c_start) < 0 and \
+                not self._treatments_in(paren, c_start):
             before = self._targets(start, paren, paren - 1, breaks)
             if before:
                 return before

@@ -17,10 +17,12 @@ sentence is a first-hand report (ConText-style scoping):
   ("same here", "my", "I", "Been on fin...");
 - effects only: not "too early" ("just started", "can't tell yet").
 A negation trigger a few words before the cue in its clause ("zero sides", "didn't shed",
-"no regrowth") or just after it ("libido is fine", "Side effects: none") drops a side effect
-and flips an effect (a negated gain is a weak "no effect": it only counts for a speaker
-reporting nothing else); a `side_negation` trigger ("cleared my", "less") only drops side
-effects. A `declined` cue ("worse", "thinner") is no effect unless its sentence also reports
+"no regrowth"; its scope ends at a cue of the other class: "zero sides and my hairline is
+better") or just after it ("libido is fine", "Side effects: none"; after an effect cue only
+"none", "zero", "nothing") drops a side effect and flips an effect (a negated gain is a
+weak "no effect": it only counts for a speaker reporting nothing else); a `side_negation`
+trigger ("cleared my", "less") only drops side effects. A `declined` cue ("worse",
+"thinner", only a few words after a hair word) is no effect unless its sentence also reports
 a gain or tells the history before treatment ("since 2021 it was getting thinner").
 
 The cue goes to the treatments named in its clause, else in the nearest clause of its
@@ -29,7 +31,8 @@ named as used (all of a regimen listed over several sentences with no cue betwee
 the last named when the sentence says "it"), else to the thread's focus (the title's
 treatments or the first ones the body names; for a title naming none, the poster's whole
 regimen): "fin + min regrew my crown" credits both. A side effect given to several
-treatments stays with those known to cause it (`[typical]`). Effects are gathered per
+treatments stays with those known to cause it (`[typical]`), and in a sentence about the
+sessions with the procedure (`[procedures]`). Effects are gathered per
 speaker (the poster, incl. replies marked OP, and each replier): both directions anywhere
 make `mixed`.
 """

@@ -1,9 +1,9 @@
 """Outcome and summary quality on the labelled corpora, as regression floors.
 
 The floors sit just under the figures measured at the last change (docs/aggregator.md); they
-are not the issue's targets, which hold on the dev sets only. outcomes_a/b and the real posts
-have been tuned on; outcomes_c and summaries_e were measured once, blind, and their floors sit
-under those runs.
+are not the issue's targets. outcomes_a/b/c and the real posts have been tuned on (outcomes_c
+since its blind run); outcomes_d and summaries_e were measured once, blind, and their floors
+sit under those runs.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def beats_textrank(result: OutcomeScores) -> bool:
 def test_dev_sets() -> None:
     pooled = scores(read(EVAL / "posts.jsonl")).merged(
         scores(read(EVAL / "outcomes_posts.jsonl")))
-    assert pooled.accuracy >= 0.87 and pooled.macro_f1 >= 0.78
+    assert pooled.accuracy >= 0.88 and pooled.macro_f1 >= 0.80
     assert pooled.side_f1 >= 0.80 and pooled.side_precision >= 0.82
     assert pooled.rouge["hairlink"]["rougeL"] >= pooled.rouge["textrank"]["rougeL"] + 0.04
     assert pooled.max_words <= 45
@@ -51,15 +51,23 @@ def test_dev_sets() -> None:
 @pytest.mark.parametrize("name", ["outcomes_a", "outcomes_b"])
 def test_tuned_on_corpora(name: str) -> None:
     result = scores(read(CORPUS / name / "posts.jsonl"))
-    assert result.accuracy >= 0.75 and result.macro_f1 >= 0.64
-    assert result.side_f1 >= 0.68
+    assert result.accuracy >= 0.78 and result.macro_f1 >= 0.70
+    assert result.side_f1 >= 0.72
     assert beats_textrank(result)
 
 
-def test_blind_corpus_outcomes_c() -> None:
+def test_tuned_on_corpus_outcomes_c() -> None:
     result = scores(read(CORPUS / "outcomes_c" / "posts.jsonl"))
     assert result.pairs == 133
-    assert result.accuracy >= 0.63 and result.macro_f1 >= 0.56
+    assert result.accuracy >= 0.87 and result.macro_f1 >= 0.80
+    assert result.side_f1 >= 0.73
+    assert beats_textrank(result)
+
+
+def test_blind_corpus_outcomes_d() -> None:
+    result = scores(read(CORPUS / "outcomes_d" / "posts.jsonl"))
+    assert result.pairs == 143
+    assert result.accuracy >= 0.74 and result.macro_f1 >= 0.70
     assert result.side_f1 >= 0.70
     assert beats_textrank(result)
 
@@ -85,4 +93,4 @@ def test_real_posts() -> None:
     posts = load_real_posts(CORPUS / "real_labels")
     assert posts is not None and len(posts) == 48
     result = scores(posts)
-    assert result.accuracy >= 0.80 and result.side_f1 >= 0.58
+    assert result.accuracy >= 0.82 and result.side_f1 >= 0.58

@@ -55,6 +55,78 @@ def test_negation_scoping() -> None:
                   "which was the goal.") == "improved"
 
 
+def test_negation_scope_ends_at_a_cue_of_the_other_class() -> None:
+    # ConText termination: "zero sides" does not reach the gain after it
+    assert effect("Fin 8 months", "Now 8 months on fin with zero sides and my hairline is "
+                  "better than last year.", treatment="finasteride") == "improved"
+    # side effects listed after one negation are all negated
+    assert sides("Min", "Minoxidil foam for a year, no itching or flaking at all.") == ()
+    # after an effect cue only a plain "none" negates it, not "fine"
+    assert effect("Fin", "Fin has been holding my hair fine for years.",
+                  treatment="finasteride") == "improved"
+    # "0.5mg" is no negation
+    assert effect("Dut", "Dut 0.5 daily and my crown is fuller now.",
+                  treatment="dutasteride") == "improved"
+    assert sides("Dut", "Dut for a year, 0 sides.", treatment="dutasteride") == ()
+
+
+def test_a_treatment_named_in_an_aside_is_not_the_topic() -> None:
+    found = outcomes("Dut + LDOM 18 months", "Went straight to dut (fin did nothing for me) "
+                     "and 2.5mg LDOM. Crown closed, hairline thickened.")
+    assert found["finasteride"].effect == "no_effect"
+    assert found["dutasteride"].effect == "improved"
+    assert found["minoxidil"].effect == "improved"
+
+
+def test_loss_words_count_only_about_hair() -> None:
+    assert effect("Dut", "Dut made my anxiety way worse.", treatment="dutasteride") == "none"
+    assert effect("Fin", "18 months on finasteride and my crown is worse.",
+                  treatment="finasteride") == "no_effect"
+
+
+def test_ordinary_phrasings_and_hedges() -> None:
+    assert effect("LDOM", "2 years of oral minoxidil, the top is thick again.") == "improved"
+    assert effect("Iron", "Fixing my ferritin with iron stopped my diffuse shedding.",
+                  treatment="iron") == "improved"
+    assert effect("Min", "Been on minoxidil a year, I'm seeing early fuzz on my temples.") \
+        == "improved"
+    # doubt whether anything happened: nothing counted; doubt about which one did it: counted
+    assert effect("Meso", "Did 4 sessions of mesotherapy, hard to tell, maybe slightly "
+                  "thicker but also maybe just lighting.", treatment="mesotherapy") == "none"
+    assert effect("Tret", "Added tretinoin to my routine. Crown got a bit better, hard to "
+                  "say if it was the tret.", treatment="tretinoin") == "improved"
+    # a cause clause names its own treatment
+    assert effect("Bica", "Starting bicalutamide because spiro didn't help me at all.",
+                  treatment="bicalutamide") == "none"
+
+
+def test_side_effect_scoping() -> None:
+    # a sentence about the sessions pins its side effects to the procedure
+    both = outcomes("MN + min", "Dermaroller weekly with my minoxidil for a year. Bleeding and "
+                    "scabs for a day after each session.")
+    assert both["microneedling"].side_effects == ("other",)
+    assert both["minoxidil"].side_effects == ()
+    # a drug injected in the sessions shares them
+    meso = outcomes("Dut meso", "4 sessions of dutasteride mesotherapy. The sessions hurt "
+                    "like hell.")
+    assert meso["dutasteride"].side_effects == ("other",)
+    # "went to zero" reports the side effect; "I thought I had sides" does not
+    assert sides("Fin", "On finasteride, my libido went to zero.",
+                 treatment="finasteride") == ("sexual",)
+    assert sides("Nocebo", "Week 2 on finasteride I thought I had sides, it was exam stress.",
+                 treatment="finasteride") == ()
+    # pain beside a breast cue is the breast side effect, not another one
+    assert sides("Dut", "2 months on dutasteride, my nipple got tender, like it hurts when "
+                 "my shirt rubs.", treatment="dutasteride") == ("breast",)
+    # a feeling about the hair loss, and "a pain" meaning a hassle, are not side effects
+    assert sides("Fin", "Honestly anxious about starting, but 6 months on finasteride now.",
+                 treatment="finasteride") == ()
+    assert sides("Min", "Minoxidil twice a day is such a pain.") == ()
+    # a condition the person already had
+    assert sides("Fin", "I have a history of depression and have been on finasteride 4 "
+                 "years.", treatment="finasteride") == ()
+
+
 def test_hypotheticals_and_fears_are_not_reports() -> None:
     assert sides("Fin?", "I'm scared of brain fog if I start finasteride.",
                  treatment="finasteride") == ()
