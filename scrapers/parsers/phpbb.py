@@ -224,7 +224,7 @@ def _topic_post(block: Selector, position: int, tz: tzinfo) -> Post:
     created = None
     if author_p:
         created = _moment(author_p[0], tz, _after_raquo(author_p[0].css("::text").getall()))
-    return Post(external_id=post_id, body_html=content[0].get(), body_node=content[0].root,
+    return Post(external_id=post_id, body_node=content[0].root,
                 created_at=created, author=author, score=None, position=position)
 
 
