@@ -165,7 +165,11 @@ def _gmt5(moment: datetime) -> str:
 
 
 def vbulletin_pages(threads: int) -> dict[str, bytes]:
-    """Every target of a generated vBulletin 4.2 board (ISO-8859-1, GMT -5) -> its HTML."""
+    """Every target of a generated vBulletin 4.2 board (ISO-8859-1, GMT -5) -> its HTML.
+
+    The thread page carries the ids of vBulletin 4.2's own templates (and of the test boards:
+    `tests/scrapers/sites.py`, `scrapers/samples/render_vbulletin.py`): breadcrumb,
+    postpagestats_above, pagetitle, posts, footer_time."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     footer = '<div id="footer_time">All times are GMT -5. The time now is 09:00 AM.</div>'
     pages: dict[str, bytes] = {}
@@ -221,9 +225,10 @@ def vbulletin_pages(threads: int) -> dict[str, bytes]:
         body = (f'<html><head><meta http-equiv="Content-Type" content="text/html; '
                 f'charset=ISO-8859-1" /></head><body><ul class="p-nav">{CHROME}</ul><div '
                 f'id="breadcrumb"><ul><li class="navbit"><a href="forumdisplay.php?f=1">Hair '
-                f'loss</a></li></ul></div><div class="postpagestats">Results 1 to 10 of 10'
-                f'</div><h1><span class="threadtitle"><a>Thread {tid}: minoxidil progress</a>'
-                f'</span></h1><ol id="posts">{"".join(posts)}</ol>{footer}</body></html>')
+                f'loss</a></li></ul></div><div id="postpagestats_above" class="postpagestats">'
+                f'Results 1 to 10 of 10</div><div id="pagetitle" class="pagetitle"><h1>Thread: '
+                f'<span class="threadtitle"><a>Thread {tid}: minoxidil progress</a></span></h1>'
+                f'</div><ol id="posts" class="posts">{"".join(posts)}</ol>{footer}</body></html>')
         pages[f"/showthread.php?t={tid + 1}"] = body.encode("cp1252")
     return pages
 

@@ -628,9 +628,22 @@ def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
             for index, block in enumerate(blocks or xpath(_VB34_POSTS)(root))]
 
 
+def _message(block: Any, root: Any, post_id: str) -> list[Any]:
+    """The post's `#post_message_N` elements under `block` (found by id in the page when
+    the first element with that id is in the block, else by a walk over the block)."""
+    ident = f"post_message_{post_id}"
+    held = _BY_ID(root, id=ident)
+    if not held:
+        return []
+    if held[0].get("id") == ident and any(a is block for a in held[0].iterancestors()) \
+            and held[0] is not block:
+        return [held[0]]
+    return xpath(".//*[@id=$id]")(block, id=ident)
+
+
 def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
     post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
-    message = xpath(".//*[@id=$id]")(block, id=f"post_message_{post_id}")
+    message = _message(block, root, post_id)
     if not post_id or not message:
         raise ParseError(f"post {post_id or '?'} has no post_message")
     inner = [quote for part in message
