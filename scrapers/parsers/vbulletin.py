@@ -41,7 +41,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, outer_html, text_of, xpath
+from scrapers.parsers.tree import css, html_page, outer_html, text_of, xpath
 
 # Date formats vBulletin boards use (commas and " at " are removed before matching).
 DATE_FORMATS = (
@@ -250,6 +250,10 @@ def local_time(text: str | None, tz: tzinfo, now: datetime | None = None, *,
                 continue
             return datetime.combine(day, clock, tz).astimezone(UTC)
     else:
+        if not day_first:
+            parsed = _default_format(clean)
+            if parsed is not None:
+                return parsed.replace(tzinfo=tz).astimezone(UTC)
         for fmt in DAY_FIRST_FORMATS if day_first else DATE_FORMATS:
             try:
                 parsed = datetime.strptime(clean.upper() if "%p" in fmt else clean, fmt)
@@ -257,6 +261,26 @@ def local_time(text: str | None, tz: tzinfo, now: datetime | None = None, *,
                 continue
             return parsed.replace(tzinfo=tz).astimezone(UTC)
     raise ParseError(f"unknown date format: {raw!r}", reason="unknown_date_format")
+
+
+# The regex `strptime` builds for DATE_FORMATS[0], "%m-%d-%Y %I:%M %p" (vBulletin's default).
+_DEFAULT_FORMAT = re.compile(
+    r"(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])-(\d\d\d\d)\s+"
+    r"(1[0-2]|0[1-9]|[1-9]):([0-5]\d|\d)\s+(am|pm)", re.IGNORECASE)
+
+
+def _default_format(clean: str) -> datetime | None:
+    """`datetime.strptime(clean.upper(), DATE_FORMATS[0])` without strptime's per-call
+    locale checks; None where strptime raises ValueError (the next format is tried)."""
+    found = _DEFAULT_FORMAT.match(clean)
+    if found is None or found.end() != len(clean):
+        return None
+    month, day, year, hour, minute, half = found.groups()
+    hour_of_day = int(hour) % 12 + (12 if half.lower() == "pm" else 0)
+    try:
+        return datetime(int(year), int(month), int(day), hour_of_day, int(minute))
+    except ValueError:
+        return None
 
 
 # -- page kinds ------------------------------------------------------------------------------
@@ -534,7 +558,7 @@ _VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", 
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                       now: datetime | None = None) -> ThreadPage:
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     root = doc.root
     refuse_login(doc, url, body=False)
     base = _base(root, url)
@@ -703,7 +727,7 @@ def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,
 def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                      now: datetime | None = None) -> ListPage:
     """A vBulletin 3, 4 or 5 forum listing: its threads and the next page's URL."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     refuse_login(doc, url, body=False)
     base = _base(doc, url)
     clock = BoardClock(board_zone(doc, tz, text), None, now, text)

@@ -31,7 +31,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, first, text_of, xpath
+from scrapers.parsers.tree import css, first, html_page, text_of, xpath
 
 _THREAD_ID = re.compile(r"/threads/(?:[^/?#]*\.)?(\d+)(?:/|$|\?|#)")
 _OTHERS = re.compile(r"\band\s+([\d.,]+\s*[KkMm]?)\s+others?\s*$")
@@ -146,7 +146,7 @@ def breadcrumb_category(root: Any, text: str | None = None) -> str | None:
 
 def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
     """A XenForo 2 or 1 forum page: its threads and the next page's URL."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     root = doc.root
     if css("li.discussionListItem, ol.discussionListItems, .discussionList")(root):
         return _xf1_forum_page(doc, url, tz)
@@ -193,7 +193,7 @@ _TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     root = doc.root
     articles = xpath(_ARTICLES)(root)
     if not articles:
