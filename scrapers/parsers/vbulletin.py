@@ -182,7 +182,7 @@ def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
 
 # Two numbers, each followed by a date separator (spaces allowed, as strptime allows): a
 # date only the page's day order can read when both could be a month.
-_TWO_NUMBERS = re.compile(r"(?=(\d+)\s*[-/.]\s*(\d+)\s*[-/.])")
+_TWO_NUMBERS = re.compile(r"(?<!\d)(\d+)\s*[-/.]\s*(?=(\d+)\s*[-/.])")
 
 
 def ambiguous_date(text: str) -> bool:
@@ -407,11 +407,15 @@ def post_body(element: Any) -> Post:
     return post
 
 
-def _finish_body(post: Post) -> None:
+def _finish_body(post: Post, marks: bool = True) -> None:
     """`post_body` on a post whose `body_node` is still the page's body element (done once
-    every lookup of the page is: the rewrite changes the page's tree)."""
+    every lookup of the page is: the rewrite changes the page's tree). `marks` False: the
+    page's text says there is nothing to rewrite."""
     element = post.body_node
     unwrapped = _is_postcontent(element)
+    if not marks:
+        post.body_block = unwrapped
+        return
     if _rewrites_itself(element, unwrapped):  # (the body element itself would be replaced)
         html, rewritten, unwrapped = _clean_body(outer_html(element))
         post.body_html = html
@@ -424,12 +428,15 @@ def _finish_body(post: Post) -> None:
 
 
 _CLASS_HAS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-# Anything `_rewrite_quotes` changes, under a body (one query: most posts have none).
+# Anything `_rewrite_quotes` may change, under a body (one query, looser than the rewrite's
+# own tests: most posts have none).
 _TO_REWRITE = xpath(
-    f".//blockquote[{_CLASS_HAS.format('postcontent')}]"
-    f"|.//div[{_CLASS_HAS.format('bbcode_container')}]"
-    "|.//div[normalize-space(text())='Quote:']"
-    f"|.//*[{_CLASS_HAS.format('bbcode_postedby')} or contains(@class, 'post-signature')]")
+    ".//blockquote[contains(@class, 'postcontent')]|.//div[contains(@class, 'bbcode_container')]"
+    "|.//div[contains(text(), 'Quote:')]"
+    "|.//*[contains(@class, 'bbcode_postedby') or contains(@class, 'post-signature')]")
+# Page text without these (and "postcontent" no more often than post bodies that are
+# `blockquote.postcontent`) has nothing for `_rewrite_quotes` to change.
+_REWRITE_MARKS_IN_PAGE = ("bbcode_container", "Quote:", "bbcode_postedby", "post-signature")
 _QUOTE_LABEL_CHILD = xpath("./div[normalize-space(text())='Quote:']")
 _POSTCONTENT_WORD = re.compile(r"\bpostcontent\b")
 
@@ -588,8 +595,11 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=_next_url(root, base) if page < last_page else None)
+    wrapped = [_is_postcontent(post.body_node) for post in posts]
+    marks = any(mark in text for mark in _REWRITE_MARKS_IN_PAGE) or \
+        text.count("postcontent") > sum(wrapped)
     for post in posts:  # last: this rewrites the page's tree
-        _finish_body(post)
+        _finish_body(post, marks)
     return thread
 
 
