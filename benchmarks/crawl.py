@@ -1,6 +1,7 @@
 """Crawl speed: the real crawl path (parse, clean, store) beside a bare Scrapy spider.
 
     python benchmarks/crawl.py [--threads 600] [--rounds 5] [--engine NAME|all]
+                               [--bare-setting KEY=VALUE ...]
 
 Serves a generated forum (forum pages of 20 threads, one thread page per thread with 10
 posts, quotes and links, padded with forum chrome like a real page; XenForo 2 by default,
@@ -9,7 +10,8 @@ posts, quotes and links, padded with forum chrome like a real page; XenForo 2 by
 process, then crawls all of it in `--rounds` paired rounds, the order alternating
 (bare, hairlink / hairlink, bare / ...), each crawl in a fresh subprocess:
 1. bare: a Scrapy spider with a trivial callback that follows the same links (regex on the
-   raw text), same download settings;
+   raw text), same download settings, Scrapy's defaults otherwise (`--bare-setting
+   CONCURRENT_ITEMS=4` gives it hairlink's item concurrency: see docs/crawling.md);
 2. hairlink: `python -m scrapers.run` (the process `hairlink crawl` starts) with the real
    spider of the engine, validate/clean/author-hash/store pipelines, into a fresh SQLite file.
 Per crawl: Scrapy's own `response_received_count / elapsed_time_seconds`, and the crawl's
@@ -326,9 +328,10 @@ class Crawl:
         return self.pages / self.elapsed
 
 
-def run_bare(base: str, engine: str, script: Path) -> Crawl:
+def run_bare(base: str, engine: str, script: Path, extra: tuple[str, ...] = ()) -> Crawl:
     _, _, _, start, link = ENGINES[engine]
-    out = subprocess.run([sys.executable, str(script), f"{base}{start}", link, *SETTINGS],
+    out = subprocess.run([sys.executable, str(script), f"{base}{start}", link, *SETTINGS,
+                          *(arg for setting in extra for arg in ("-s", setting))],
                          capture_output=True, text=True, check=True, env=ENV)
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return Crawl(data["pages"], data["elapsed"], data["cpu"])
@@ -379,13 +382,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5,
                         help="paired rounds (bare and hairlink alternating first)")
     parser.add_argument("--engine", choices=[*ENGINES, "all"], default="xenforo")
+    parser.add_argument("--bare-setting", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Scrapy setting for the bare spider only (repeatable), e.g. "
+                             "CONCURRENT_ITEMS=4, hairlink's own, to compare like with like")
     args = parser.parse_args()
     summary = []
     for engine in ENGINES if args.engine == "all" else [args.engine]:
         print(f"engine {engine}: {args.threads} threads, {args.rounds} paired rounds, "
               f"load average {_load()}", flush=True)
-        summary.append((engine, bench(engine, args.threads, args.rounds)))
-    print(f"\nsummary (--threads {args.threads} --rounds {args.rounds}; targets: each engine "
+        summary.append((engine, bench(engine, args.threads, args.rounds,
+                                      tuple(args.bare_setting))))
+    bare = "".join(f" --bare-setting {x}" for x in args.bare_setting)
+    print(f"\nsummary (--threads {args.threads} --rounds {args.rounds}{bare}; targets: each engine "
           f">= {TARGET_EACH}, median >= {TARGET_MEDIAN}), load average now {_load()}")
     for engine, line in summary:
         print(f"  {engine:10} {line}")
@@ -399,7 +407,7 @@ def _spread(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} (min {min(values):.2f}, max {max(values):.2f})"
 
 
-def bench(engine: str, threads: int, rounds: int) -> str:
+def bench(engine: str, threads: int, rounds: int, bare_settings: tuple[str, ...] = ()) -> str:
     """Serve the engine's generated forum, crawl it bare and with hairlink in paired,
     alternating rounds; print each round and the spread; return the summary line."""
     ports: multiprocessing.Queue = multiprocessing.Queue()
@@ -420,7 +428,8 @@ def bench(engine: str, threads: int, rounds: int) -> str:
                 crawls: dict[str, Crawl] = {}
                 order = ("bare", "hairlink") if round_ % 2 else ("hairlink", "bare")
                 for side in order:
-                    crawls[side] = (run_bare(base, engine, script) if side == "bare"
+                    crawls[side] = (run_bare(base, engine, script, bare_settings)
+                                    if side == "bare"
                                     else run_hairlink(base, Path(tmp), engine))
                 bare, real = crawls["bare"], crawls["hairlink"]
                 if real.pages != bare.pages:
