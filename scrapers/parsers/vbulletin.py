@@ -198,12 +198,14 @@ class BoardClock:
     """How one page writes its times: the board's zone, the page's day order, and now.
 
     `day_first` None: decided from `page` (its HTML, `day_first`) when a date needs it,
-    once per page: a page whose dates all read the same in either order is never scanned."""
+    once per page: a page whose dates all read the same in either order is never scanned.
+    `score_marks`: the page's `score_marks`, the other per-page fact the post readers use."""
 
     zone: tzinfo = UTC
     day_first: bool | None = False
     now: datetime | None = None
     page: str = field(default="", repr=False)
+    score_marks: tuple[bool, bool] = field(default=(True, True), repr=False)
 
     def read(self, text: str | None) -> datetime | None:
         """`local_time` of `text` on this page."""
@@ -525,17 +527,29 @@ def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlEleme
         parent.replace(old, quote)
 
 
-def _score(block: Any, root: Any | None = None, post_id: str = "") -> int | None:
+_LIKE_CLASSES = ("postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "votecount")
+
+
+def score_marks(text: str) -> tuple[bool, bool]:
+    """Whether a page's text has a thanks box id and any like-count class: a page without
+    them (stock vBulletin) skips `_score`'s lookups for them."""
+    return "post_thanks_box_" in text, any(name in text for name in _LIKE_CLASSES)
+
+
+def _score(block: Any, root: Any | None = None, post_id: str = "",
+           marks: tuple[bool, bool] = (True, True)) -> int | None:
     """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
-    box after the post's table, so it is also looked up by id in the page."""
-    box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block)
-    if not box and root is not None and post_id:
+    box after the post's table, so it is also looked up by id in the page. `marks`:
+    `score_marks` of the page."""
+    thanks, likes = marks
+    box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block) if thanks else []
+    if not box and thanks and root is not None and post_id:
         ident = f"post_thanks_box_{post_id}"
         held = _BY_ID(root, id=ident)  # (no element has the id: no walk over the page)
         if held:
             box = [held[0]] if held[0].tag == "div" and held[0].get("id") == ident else \
                 xpath("//div[@id=$id]")(root, id=ident)
-    if not box:
+    if not box and likes:
         box = css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")(block)
     if not box:
         return None
@@ -569,7 +583,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     root = doc.root
     refuse_login(doc, url, body=False)
     base = _base(root, url)
-    clock = BoardClock(board_zone(root, tz, text), None, now, text)
+    clock = BoardClock(board_zone(root, tz, text), None, now, text, score_marks(text))
     vb5 = xpath(_VB5_POSTS)(root) if "b-post" in text else []
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
@@ -700,7 +714,7 @@ def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
     post.external_id = post_id
     post.created_at = clock.read(when_text)
     post.author = author or None
-    post.score = _score(block, root, post_id)
+    post.score = _score(block, root, post_id, clock.score_marks)
     post.position = position if position is not None else index
     return post
 
@@ -725,7 +739,7 @@ def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,
         position = _position(first_of(css("a.b-post__count::text")(block)))
         post = Post(external_id=node, body_node=content[0])
         post.external_id, post.created_at, post.author = node, created, author or None
-        post.score = _score(block)
+        post.score = _score(block, marks=clock.score_marks)
         post.position = position if position is not None else index
         posts.append(post)
     canonical = _canonical(root)
