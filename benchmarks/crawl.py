@@ -1,6 +1,7 @@
 """Crawl speed: the real crawl path (parse, clean, store) beside a bare Scrapy spider.
 
     python benchmarks/crawl.py [--threads 600] [--rounds 5] [--engine NAME|all]
+                               [--bare-setting KEY=VALUE ...]
 
 Serves a generated forum (forum pages of 20 threads, one thread page per thread with 10
 posts, quotes and links, padded with forum chrome like a real page; XenForo 2 by default,
@@ -9,7 +10,8 @@ posts, quotes and links, padded with forum chrome like a real page; XenForo 2 by
 process, then crawls all of it in `--rounds` paired rounds, the order alternating
 (bare, hairlink / hairlink, bare / ...), each crawl in a fresh subprocess:
 1. bare: a Scrapy spider with a trivial callback that follows the same links (regex on the
-   raw text), same download settings;
+   raw text), same download settings, Scrapy's defaults otherwise (`--bare-setting
+   CONCURRENT_ITEMS=4` gives it hairlink's item concurrency: see docs/crawling.md);
 2. hairlink: `python -m scrapers.run` (the process `hairlink crawl` starts) with the real
    spider of the engine, validate/clean/author-hash/store pipelines, into a fresh SQLite file.
 Per crawl: Scrapy's own `response_received_count / elapsed_time_seconds`, and the crawl's
@@ -165,7 +167,11 @@ def _gmt5(moment: datetime) -> str:
 
 
 def vbulletin_pages(threads: int) -> dict[str, bytes]:
-    """Every target of a generated vBulletin 4.2 board (ISO-8859-1, GMT -5) -> its HTML."""
+    """Every target of a generated vBulletin 4.2 board (ISO-8859-1, GMT -5) -> its HTML.
+
+    The thread page carries the ids of vBulletin 4.2's own templates (and of the test boards:
+    `tests/scrapers/sites.py`, `scrapers/samples/render_vbulletin.py`): breadcrumb,
+    postpagestats_above, pagetitle, posts, footer_time."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     footer = '<div id="footer_time">All times are GMT -5. The time now is 09:00 AM.</div>'
     pages: dict[str, bytes] = {}
@@ -221,9 +227,10 @@ def vbulletin_pages(threads: int) -> dict[str, bytes]:
         body = (f'<html><head><meta http-equiv="Content-Type" content="text/html; '
                 f'charset=ISO-8859-1" /></head><body><ul class="p-nav">{CHROME}</ul><div '
                 f'id="breadcrumb"><ul><li class="navbit"><a href="forumdisplay.php?f=1">Hair '
-                f'loss</a></li></ul></div><div class="postpagestats">Results 1 to 10 of 10'
-                f'</div><h1><span class="threadtitle"><a>Thread {tid}: minoxidil progress</a>'
-                f'</span></h1><ol id="posts">{"".join(posts)}</ol>{footer}</body></html>')
+                f'loss</a></li></ul></div><div id="postpagestats_above" class="postpagestats">'
+                f'Results 1 to 10 of 10</div><div id="pagetitle" class="pagetitle"><h1>Thread: '
+                f'<span class="threadtitle"><a>Thread {tid}: minoxidil progress</a></span></h1>'
+                f'</div><ol id="posts" class="posts">{"".join(posts)}</ol>{footer}</body></html>')
         pages[f"/showthread.php?t={tid + 1}"] = body.encode("cp1252")
     return pages
 
@@ -321,9 +328,10 @@ class Crawl:
         return self.pages / self.elapsed
 
 
-def run_bare(base: str, engine: str, script: Path) -> Crawl:
+def run_bare(base: str, engine: str, script: Path, extra: tuple[str, ...] = ()) -> Crawl:
     _, _, _, start, link = ENGINES[engine]
-    out = subprocess.run([sys.executable, str(script), f"{base}{start}", link, *SETTINGS],
+    out = subprocess.run([sys.executable, str(script), f"{base}{start}", link, *SETTINGS,
+                          *(arg for setting in extra for arg in ("-s", setting))],
                          capture_output=True, text=True, check=True, env=ENV)
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return Crawl(data["pages"], data["elapsed"], data["cpu"])
@@ -374,13 +382,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5,
                         help="paired rounds (bare and hairlink alternating first)")
     parser.add_argument("--engine", choices=[*ENGINES, "all"], default="xenforo")
+    parser.add_argument("--bare-setting", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Scrapy setting for the bare spider only (repeatable), e.g. "
+                             "CONCURRENT_ITEMS=4, hairlink's own, to compare like with like")
     args = parser.parse_args()
     summary = []
     for engine in ENGINES if args.engine == "all" else [args.engine]:
         print(f"engine {engine}: {args.threads} threads, {args.rounds} paired rounds, "
               f"load average {_load()}", flush=True)
-        summary.append((engine, bench(engine, args.threads, args.rounds)))
-    print(f"\nsummary (--threads {args.threads} --rounds {args.rounds}; targets: each engine "
+        summary.append((engine, bench(engine, args.threads, args.rounds,
+                                      tuple(args.bare_setting))))
+    bare = "".join(f" --bare-setting {x}" for x in args.bare_setting)
+    print(f"\nsummary (--threads {args.threads} --rounds {args.rounds}{bare}; targets: each engine "
           f">= {TARGET_EACH}, median >= {TARGET_MEDIAN}), load average now {_load()}")
     for engine, line in summary:
         print(f"  {engine:10} {line}")
@@ -394,7 +407,7 @@ def _spread(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} (min {min(values):.2f}, max {max(values):.2f})"
 
 
-def bench(engine: str, threads: int, rounds: int) -> str:
+def bench(engine: str, threads: int, rounds: int, bare_settings: tuple[str, ...] = ()) -> str:
     """Serve the engine's generated forum, crawl it bare and with hairlink in paired,
     alternating rounds; print each round and the spread; return the summary line."""
     ports: multiprocessing.Queue = multiprocessing.Queue()
@@ -415,7 +428,8 @@ def bench(engine: str, threads: int, rounds: int) -> str:
                 crawls: dict[str, Crawl] = {}
                 order = ("bare", "hairlink") if round_ % 2 else ("hairlink", "bare")
                 for side in order:
-                    crawls[side] = (run_bare(base, engine, script) if side == "bare"
+                    crawls[side] = (run_bare(base, engine, script, bare_settings)
+                                    if side == "bare"
                                     else run_hairlink(base, Path(tmp), engine))
                 bare, real = crawls["bare"], crawls["hairlink"]
                 if real.pages != bare.pages:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -322,8 +322,22 @@ class ForumSpider(HairlinkSpider):
                               cb_kwargs={"page": page, "previous": previous},
                               errback=self.list_failed, **self.request_kwargs())
 
+    # The callbacks are plain functions returning a generator, not generator functions:
+    # Scrapy reads the source of a generator-function callback (`inspect.getsource` and
+    # `ast.parse`, to warn about `return value`) whenever its cache, keyed by the bound
+    # method, misses (tens of times a crawl). Output and errors come out as lazily.
     def parse_list(self, response: Response, page: int = 1,
-                   previous: tuple[str, ...] = ()) -> Any:
+                   previous: tuple[str, ...] = ()) -> Iterator[Any]:
+        """A list page's thread requests and its next page's request."""
+        return self._list_output(response, page, previous)
+
+    def parse_thread(self, response: Response, entry: ListEntry | None = None,
+                     acc: ThreadItem | None = None) -> Iterator[Any]:
+        """A thread page: the thread item, or the request for its next page."""
+        return self._thread_output(response, entry, acc)
+
+    def _list_output(self, response: Response, page: int,
+                     previous: tuple[str, ...]) -> Iterator[Any]:
         listing = self.parse_or_drop(response, self.parse_list_page, self.list_kind)
         if listing is None:
             if page == 1 and self.last_drop_reason == self.refusal_reason:
@@ -349,8 +363,8 @@ class ForumSpider(HairlinkSpider):
                 not self.offsite(listing.next_url, "list_page_offsite"):
             yield self.list_request(listing.next_url, page + 1, ids)
 
-    def parse_thread(self, response: Response, entry: ListEntry | None = None,
-                     acc: ThreadItem | None = None) -> Any:
+    def _thread_output(self, response: Response, entry: ListEntry | None,
+                       acc: ThreadItem | None) -> Iterator[Any]:
         page = self.parse_or_drop(response, self.parse_thread_page, self.thread_kind)
         if page is None:
             if acc is not None:

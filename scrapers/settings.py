@@ -27,6 +27,11 @@ DEFAULT_CONTACT = "https://github.com/hairlink/hairlink"
 # Manners.
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# Items (and requests) of one callback handled at once. Scrapy's default (100) starts 100
+# asyncio tasks for every response, whatever it yields: about half of a bare spider's CPU
+# per page on a loopback board (benchmarks/crawl.py). Every pipeline here is synchronous,
+# so more than a few in flight gains nothing.
+CONCURRENT_ITEMS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # +-50 %

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scrapers.parsers.tree import outer_html
 from scrapers.text import block_text, element_text, html_to_text
 
 
@@ -47,12 +48,47 @@ class ListPage:
     next_url: str | None = None
 
 
+class _BodyHtml:
+    """`Post.body_html`: the HTML given, else serialised from `body_node` when first read
+    (the crawl reads a post through its tree, `Post.text`, and never needs the HTML)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, post: Any, owner: type | None = None) -> Any:
+        if post is None:
+            return None  # the dataclass default: nothing given
+        html = post.__dict__.get(self.slot)
+        if html is None:
+            html = body_html_of(post.body_node, post.body_block) \
+                if post.body_node is not None else ""
+            post.__dict__[self.slot] = html
+        return html
+
+    def __set__(self, post: Any, html: str | None) -> None:
+        post.__dict__[self.slot] = html
+
+
+def body_html_of(node: Any, block: bool = False) -> str:
+    """A post body element as HTML: the element itself, or (`block`) its content in a plain
+    `<div>` (a post that is itself a `<blockquote>`, not a quote)."""
+    html = outer_html(node)
+    if not block:
+        return html
+    start = html.find(">") + 1
+    end = html.rfind("</")
+    return "<div>" + html[start:end if end >= start else len(html)] + "</div>"
+
+
 @dataclass
 class Post:
-    """One post of a thread page (the opening post or a reply)."""
+    """One post of a thread page (the opening post or a reply).
+
+    `body_html` may be left out when `body_node` is given: it is then serialised from the
+    node on first read (the crawl never reads it)."""
 
     external_id: str
-    body_html: str
+    body_html: str = _BodyHtml()  # type: ignore[assignment]
     created_at: datetime | None = None
     edited_at: datetime | None = None
     author: str | None = None
@@ -67,7 +103,7 @@ class Post:
     def text(self, base_url: str | None = None) -> str:
         """The body as clean text (`scrapers.text.html_to_text(body_html, base_url)`)."""
         if self.body_node is None:
-            return html_to_text(self.body_html, base_url)
+            return html_to_text(self.body_html or "", base_url)
         if self.body_block:
             return block_text(self.body_node, base_url)
         return element_text(self.body_node, base_url)

@@ -26,6 +26,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
+from scrapers.parsers.tree import html_page
 
 LOCAL_FORMATS = ("%a %b %d, %Y %I:%M %p", "%a %b %d, %Y %H:%M", "%b %d, %Y %I:%M %p",
                  "%d %b %Y, %H:%M", "%a %d %b %Y %H:%M", "%d.%m.%Y, %H:%M", "%Y-%m-%d %H:%M",
@@ -153,7 +154,7 @@ def topic_url(base_url: str, topic_id: str) -> str:
 
 def parse_viewforum(text: str, url: str, base_url: str, tz: tzinfo) -> ListPage:
     """A prosilver `viewforum.php` page: its topics and the next page's URL."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     tz = board_zone(doc, tz)
     rows = doc.css("ul.topiclist.topics > li.row")
     if not rows and not doc.css(".forumbg, #page-body"):
@@ -224,13 +225,13 @@ def _topic_post(block: Selector, position: int, tz: tzinfo) -> Post:
     created = None
     if author_p:
         created = _moment(author_p[0], tz, _after_raquo(author_p[0].css("::text").getall()))
-    return Post(external_id=post_id, body_html=content[0].get(), body_node=content[0].root,
+    return Post(external_id=post_id, body_node=content[0].root,
                 created_at=created, author=author, score=None, position=position)
 
 
 def parse_viewtopic(text: str, url: str, base_url: str, tz: tzinfo) -> ThreadPage:
     """A prosilver `viewtopic.php` page: title, category, posts, paging."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     tz = board_zone(doc, tz)
     blocks = doc.css("div.post[id^=p]")
     if not blocks:

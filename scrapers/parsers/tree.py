@@ -8,11 +8,22 @@ plain lxml elements and strings).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from lxml import etree
+from parsel import Selector
 from parsel.csstranslator import css2xpath
+
+_XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # (parsel's own test)
+
+
+def html_page(text: str) -> Selector:
+    """`Selector(text=text)` of an HTML page (XML when it opens with an XML declaration, as
+    parsel decides), without parsel's first try at reading the page as JSON (a `json.loads`
+    of the whole page, every page)."""
+    return Selector(text=text, type="xml" if _XML_DECLARATION.match(text) else "html")
 
 
 @cache

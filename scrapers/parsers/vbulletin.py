@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import urljoin
@@ -41,7 +41,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, outer_html, text_of, xpath
+from scrapers.parsers.tree import css, html_page, outer_html, text_of, xpath
 
 # Date formats vBulletin boards use (commas and " at " are removed before matching).
 DATE_FORMATS = (
@@ -102,6 +102,21 @@ def _tree(node: Any) -> Any:
     return node.root if isinstance(node, Selector) else node
 
 
+_BY_ID = xpath("id($id)")
+
+
+def by_id(root: Any, ident: str) -> Any | None:
+    """The element whose `id` is `ident`, from libxml2's table of the page's ids (no walk
+    over the page); None when there is none. Only the first of duplicate ids is in the
+    table: callers use this for ids a page has once, or as a cheap "is there any"."""
+    found = _BY_ID(root, id=ident)
+    return found[0] if found and found[0].get("id") == ident else None
+
+
+_FOOTER_TEXTS = xpath("//text()[contains(., 'All times are')]")
+_FOOTER_TEXTS_IN = xpath(".//text()[contains(., 'All times are')]")
+
+
 def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzinfo:
     """The zone of the footer's "All times are GMT -5" (GMT +5.5, GMT-5...), else `default`.
 
@@ -109,7 +124,14 @@ def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzin
     text-node scan on a page without the phrase."""
     if text is not None and "All times are" not in text:
         return default
-    texts = xpath("//text()[contains(., 'All times are')]")(_tree(doc))
+    root = _tree(doc)
+    # vB4 prints it once, in div#footer_time: when the page holds the phrase once and that
+    # div has it, it is the only text that can (no walk over the whole page).
+    footer = by_id(root, "footer_time") if text is not None and \
+        text.count("All times are") == 1 else None
+    texts = _FOOTER_TEXTS_IN(footer) if footer is not None else []
+    if not texts:
+        texts = _FOOTER_TEXTS(root)
     # The footer is the last such text: a post quoting "All times are GMT +8" must not set
     # the zone of the whole page.
     matches = [m for m in (_FOOTER.search(squash(t)) for t in reversed(texts)) if m]
@@ -142,11 +164,9 @@ def day_first(text: str) -> bool:
 def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
     """`_NUMERIC_DATE.finditer(text)`, lazily: the regex is tried only where a digit, a
     separator and a digit meet (found with a bytes search), as finditer would meet them."""
-    try:
-        marks = text.encode("latin-1").translate(_DIGITS_AND_SEPARATORS)
-    except UnicodeEncodeError:
-        yield from _NUMERIC_DATE.finditer(text)
-        return
+    # (a character beyond Latin-1, a curly quote of a cp1252 page, becomes one "?": the
+    # offsets stay those of the text)
+    marks = text.encode("latin-1", errors="replace").translate(_DIGITS_AND_SEPARATORS)
     end = 0  # finditer goes on after the end of its last match
     at = marks.find(b"0-0")
     while at >= 0:
@@ -160,17 +180,41 @@ def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
         at = marks.find(b"0-0", at + 1)
 
 
-@dataclass(frozen=True)
+# Two numbers, each followed by a date separator (spaces allowed, as strptime allows): a
+# date only the page's day order can read when both could be a month.
+_TWO_NUMBERS = re.compile(r"(?<!\d)(\d+)\s*[-/.]\s*(?=(\d+)\s*[-/.])")
+
+
+def ambiguous_date(text: str) -> bool:
+    """Whether `text` may hold a numeric date that reads differently day first ("05-06-2016"
+    and no part above 12). The day-first and month-first format lists hold the same formats,
+    so any other date reads the same in either order."""
+    return any(int(m.group(1)) <= 12 and int(m.group(2)) <= 12
+               for m in _TWO_NUMBERS.finditer(text))
+
+
+@dataclass
 class BoardClock:
-    """How one page writes its times: the board's zone, the page's day order, and now."""
+    """How one page writes its times: the board's zone, the page's day order, and now.
+
+    `day_first` None: decided from `page` (its HTML, `day_first`) when a date needs it,
+    once per page: a page whose dates all read the same in either order is never scanned.
+    `score_marks`: the page's `score_marks`, the other per-page fact the post readers use."""
 
     zone: tzinfo = UTC
-    day_first: bool = False
+    day_first: bool | None = False
     now: datetime | None = None
+    page: str = field(default="", repr=False)
+    score_marks: tuple[bool, bool] = field(default=(True, True), repr=False)
 
     def read(self, text: str | None) -> datetime | None:
         """`local_time` of `text` on this page."""
-        return local_time(text, self.zone, self.now, day_first=self.day_first)
+        order = self.day_first
+        if order is None:
+            order = False
+            if text and ambiguous_date(text):
+                self.day_first = order = day_first(self.page)
+        return local_time(text, self.zone, self.now, day_first=order)
 
     def read_or_none(self, text: str | None) -> datetime | None:
         """`read`, with None for a date in no known format (listing rows: the thread page
@@ -208,6 +252,10 @@ def local_time(text: str | None, tz: tzinfo, now: datetime | None = None, *,
                 continue
             return datetime.combine(day, clock, tz).astimezone(UTC)
     else:
+        if not day_first:
+            parsed = _default_format(clean)
+            if parsed is not None:
+                return parsed.replace(tzinfo=tz).astimezone(UTC)
         for fmt in DAY_FIRST_FORMATS if day_first else DATE_FORMATS:
             try:
                 parsed = datetime.strptime(clean.upper() if "%p" in fmt else clean, fmt)
@@ -215,6 +263,26 @@ def local_time(text: str | None, tz: tzinfo, now: datetime | None = None, *,
                 continue
             return parsed.replace(tzinfo=tz).astimezone(UTC)
     raise ParseError(f"unknown date format: {raw!r}", reason="unknown_date_format")
+
+
+# The regex `strptime` builds for DATE_FORMATS[0], "%m-%d-%Y %I:%M %p" (vBulletin's default).
+_DEFAULT_FORMAT = re.compile(
+    r"(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])-(\d\d\d\d)\s+"
+    r"(1[0-2]|0[1-9]|[1-9]):([0-5]\d|\d)\s+(am|pm)", re.IGNORECASE)
+
+
+def _default_format(clean: str) -> datetime | None:
+    """`datetime.strptime(clean.upper(), DATE_FORMATS[0])` without strptime's per-call
+    locale checks; None where strptime raises ValueError (the next format is tried)."""
+    found = _DEFAULT_FORMAT.match(clean)
+    if found is None or found.end() != len(clean):
+        return None
+    month, day, year, hour, minute, half = found.groups()
+    hour_of_day = int(hour) % 12 + (12 if half.lower() == "pm" else 0)
+    try:
+        return datetime(int(year), int(month), int(day), hour_of_day, int(minute))
+    except ValueError:
+        return None
 
 
 # -- page kinds ------------------------------------------------------------------------------
@@ -233,7 +301,9 @@ def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
 
 def _base(doc: Any, url: str) -> str:
     """The URL relative links resolve against (`<base href>` when the page has one)."""
-    found = xpath("//base/@href")(_tree(doc))
+    root = _tree(doc)
+    # (lxml's tag filter knows at once when no element of the page is named "base")
+    found = [el.get("href") for el in root.iter("base") if el.get("href") is not None]
     href = found[0] if found else None
     return urljoin(url, href) if href else url
 
@@ -306,11 +376,20 @@ def breadcrumb_category(doc: Any, html: str | None = None) -> str | None:
     if html is not None and not any(mark in html for mark in ("navbar", "navbit",
                                                                "breadcrumbs")):
         return None
-    names = [squash(" ".join(xpath(".//text()")(a)))
-             for a in xpath("//span[@class='navbar']/a|//li[contains(@class, 'navbit')]/a"
-                            "|//ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")(_tree(doc))]
+    root = _tree(doc)
+    # vB4 keeps its crumbs in div#breadcrumb: look there first, the whole page otherwise
+    holder = by_id(root, "breadcrumb")
+    links = _CRUMBS_IN(holder) if holder is not None else []
+    names = [squash(" ".join(_TEXTS(a))) for a in links or _CRUMBS(root)]
     names = [n for n in names if n and n.lower() not in ("home", "forum", "forums")]
     return names[-1] if names else None
+
+
+_CRUMB_LINKS = ("{0}span[@class='navbar']/a|{0}li[contains(@class, 'navbit')]/a"
+                "|{0}ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")
+_CRUMBS = xpath(_CRUMB_LINKS.format("//"))
+_CRUMBS_IN = xpath(_CRUMB_LINKS.format(".//"))
+_TEXTS = xpath(".//text()")
 
 
 # -- post bodies -----------------------------------------------------------------------------
@@ -322,13 +401,65 @@ def clean_body(fragment: str) -> str:
 
 
 def post_body(element: Any) -> Post:
-    """A post's body element as a `Post` carrying its cleaned HTML and the tree to read its
-    text from (the page's own element when nothing is rewritten, else the rewritten one);
-    the id and other fields are the caller's to fill."""
-    html, rewritten, unwrapped = _clean_body(outer_html(element))
-    if rewritten is not None:
-        return Post(external_id="", body_html=html, body_node=rewritten, body_block=True)
-    return Post(external_id="", body_html=html, body_node=element, body_block=unwrapped)
+    """A post's body element as a `Post`: vBulletin's quote boxes, headers and signatures
+    are undone in the page's own tree (no serialising and parsing again); `body_html` is
+    serialised from it only if read. The id and other fields are the caller's to fill."""
+    post = Post(external_id="", body_node=element)
+    _finish_body(post)
+    return post
+
+
+def _finish_body(post: Post, marks: bool = True) -> None:
+    """`post_body` on a post whose `body_node` is still the page's body element (done once
+    every lookup of the page is: the rewrite changes the page's tree). `marks` False: the
+    page's text says there is nothing to rewrite."""
+    element = post.body_node
+    unwrapped = _is_postcontent(element)
+    if not marks:
+        post.body_block = unwrapped
+        return
+    if _rewrites_itself(element, unwrapped):  # (the body element itself would be replaced)
+        html, rewritten, unwrapped = _clean_body(outer_html(element))
+        post.body_html = html
+        post.body_node, post.body_block = (rewritten, True) if rewritten is not None \
+            else (element, unwrapped)
+        return
+    if _TO_REWRITE(element):
+        _rewrite_quotes(element)
+    post.body_block = unwrapped
+
+
+_CLASS_HAS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+# Anything `_rewrite_quotes` may change, under a body (one query, looser than the rewrite's
+# own tests: most posts have none).
+_TO_REWRITE = xpath(
+    ".//blockquote[contains(@class, 'postcontent')]|.//div[contains(@class, 'bbcode_container')]"
+    "|.//div[contains(text(), 'Quote:')]"
+    "|.//*[contains(@class, 'bbcode_postedby') or contains(@class, 'post-signature')]")
+# Page text without these (and "postcontent" no more often than post bodies that are
+# `blockquote.postcontent`) has nothing for `_rewrite_quotes` to change.
+_REWRITE_MARKS_IN_PAGE = ("bbcode_container", "Quote:", "bbcode_postedby", "post-signature")
+_QUOTE_LABEL_CHILD = xpath("./div[normalize-space(text())='Quote:']")
+_POSTCONTENT_WORD = re.compile(r"\bpostcontent\b")
+
+
+def _is_postcontent(element: Any) -> bool:
+    """vB4's `blockquote.postcontent` post wrapper (read as a plain block, not a quote)."""
+    return element.tag == "blockquote" and any(
+        _POSTCONTENT_WORD.search(name) or _POSTCONTENT_WORD.search(value)
+        for name, value in element.items())
+
+
+def _rewrites_itself(element: Any, unwrapped: bool) -> bool:
+    """Whether undoing the boxes would replace or drop the body element itself (a body that
+    is a quote box, a signature, or holds a vB3 "Quote:" label as a child): such a body is
+    rewritten on a copy, as a fragment."""
+    if unwrapped:  # (read as a plain <div>: only a label in it would replace it)
+        return bool(_QUOTE_LABEL_CHILD(element))
+    classes = f" {' '.join((element.get('class') or '').split())} "
+    return " bbcode_container " in classes or " bbcode_postedby " in classes or \
+        "post-signature" in (element.get("class") or "") or \
+        bool(_QUOTE_LABEL_CHILD(element))
 
 
 def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
@@ -396,13 +527,29 @@ def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlEleme
         parent.replace(old, quote)
 
 
-def _score(block: Any, root: Any | None = None, post_id: str = "") -> int | None:
+_LIKE_CLASSES = ("postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "votecount")
+
+
+def score_marks(text: str) -> tuple[bool, bool]:
+    """Whether a page's text has a thanks box id and any like-count class: a page without
+    them (stock vBulletin) skips `_score`'s lookups for them."""
+    return "post_thanks_box_" in text, any(name in text for name in _LIKE_CLASSES)
+
+
+def _score(block: Any, root: Any | None = None, post_id: str = "",
+           marks: tuple[bool, bool] = (True, True)) -> int | None:
     """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
-    box after the post's table, so it is also looked up by id in the page."""
-    box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block)
-    if not box and root is not None and post_id:
-        box = xpath("//div[@id=$id]")(root, id=f"post_thanks_box_{post_id}")
-    if not box:
+    box after the post's table, so it is also looked up by id in the page. `marks`:
+    `score_marks` of the page."""
+    thanks, likes = marks
+    box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block) if thanks else []
+    if not box and thanks and root is not None and post_id:
+        ident = f"post_thanks_box_{post_id}"
+        held = _BY_ID(root, id=ident)  # (no element has the id: no walk over the page)
+        if held:
+            box = [held[0]] if held[0].tag == "div" and held[0].get("id") == ident else \
+                xpath("//div[@id=$id]")(root, id=ident)
+    if not box and likes:
         box = css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")(block)
     if not box:
         return None
@@ -426,24 +573,25 @@ def _position(text: str | None) -> int | None:
 _VB5_POSTS = "//li[@data-node-id][contains(@class, 'b-post')]"
 _VB34_POSTS = ("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
                "[.//div[starts-with(@id, 'post_message_')]]")
+_VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", "|.//table"))
 
 
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                       now: datetime | None = None) -> ThreadPage:
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     root = doc.root
     refuse_login(doc, url, body=False)
     base = _base(root, url)
-    clock = BoardClock(board_zone(root, tz, text), day_first(text), now)
-    vb5 = xpath(_VB5_POSTS)(root)
+    clock = BoardClock(board_zone(root, tz, text), None, now, text, score_marks(text))
+    vb5 = xpath(_VB5_POSTS)(root) if "b-post" in text else []
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
         title = squash(" ".join(xpath("//h1[contains(@class, 'main-title')]/text()")(root)
                                 [:1]))
     else:
         posts = _vb34_posts(root, clock)
-        ext, canonical, title = _vb34_thread(root, url, base)
+        ext, canonical, title = _vb34_thread(root, url, base, text)
     if not posts:
         refuse_login(doc, url)
         raise ParseError("no posts on the thread page", reason="no_posts")
@@ -455,12 +603,18 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     total = _posts_total(root) if "postpagestats" in text or "esults" in text else None
     stable = (_thread_base(urljoin(base, canonical)) if canonical and vb5
               else thread_url(base_url, str(ext)))
-    return ThreadPage(
+    thread = ThreadPage(
         external_id=str(ext), url=stable, title=title, posts=posts,
         category=breadcrumb_category(root, text),
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=_next_url(root, base) if page < last_page else None)
+    wrapped = [_is_postcontent(post.body_node) for post in posts]
+    marks = any(mark in text for mark in _REWRITE_MARKS_IN_PAGE) or \
+        text.count("postcontent") > sum(wrapped)
+    for post in posts:  # last: this rewrites the page's tree
+        _finish_body(post, marks)
+    return thread
 
 
 def first_of(found: list[Any]) -> Any | None:
@@ -468,19 +622,45 @@ def first_of(found: list[Any]) -> Any | None:
     return found[0] if found else None
 
 
-def _vb34_thread(root: Any, url: str, base: str) -> tuple[str | None, str | None, str]:
-    """A vB3/vB4 page's thread id, canonical URL and title."""
-    canonical = first_of(xpath("//link[@rel='canonical']/@href")(root))
+def _canonical(root: Any, text: str | None = None) -> str | None:
+    """The page's `<link rel="canonical">` URL (looked for in <head> first), else None."""
+    if text is not None and "canonical" not in text:
+        return None
+    head = root.find("head")
+    found = _CANONICAL_IN(head) if head is not None else []
+    return first_of(found or _CANONICAL(root))
+
+
+_CANONICAL = xpath("//link[@rel='canonical']/@href")
+_CANONICAL_IN = xpath(".//link[@rel='canonical']/@href")
+_THREAD_TITLE = "//span[contains(@class, 'threadtitle')]//text()"
+
+
+def _vb34_thread(root: Any, url: str, base: str, text: str | None = None,
+                 ) -> tuple[str | None, str | None, str]:
+    """A vB3/vB4 page's thread id, canonical URL and title (vB4's in div#pagetitle when
+    the page has one)."""
+    canonical = _canonical(root, text)
     ext = (thread_id_of(url) or (thread_id_of(urljoin(base, canonical)) if canonical
                                  else None)
            or first_of(xpath("//input[@name='t' or @name='threadid']/@value")(root)))
-    title = squash(" ".join(xpath("//span[contains(@class, 'threadtitle')]//text()")(root))) \
+    holder = by_id(root, "pagetitle")
+    texts = xpath("." + _THREAD_TITLE)(holder) if holder is not None else []
+    if not texts and (text is None or "threadtitle" in text):
+        texts = xpath(_THREAD_TITLE)(root)
+    title = squash(" ".join(texts)) \
         or squash("".join(xpath("//td[@class='navbar']/strong//text()")(root)))
     return ext, canonical, title
 
 
 def _posts_total(root: Any) -> int | None:
-    """The thread's post count from "Results 1 to 10 of 42", when the page shows it."""
+    """The thread's post count from "Results 1 to 10 of 42", when the page shows it (vB4's
+    div#postpagestats_above first)."""
+    stats = by_id(root, "postpagestats_above")
+    if stats is not None:
+        results = _RESULTS.search(" ".join(xpath("./text()")(stats)))
+        if results:
+            return parse_count(results.group(1))
     results = _RESULTS.search(" ".join(xpath(
         "//div[contains(@class, 'postpagestats')]/text()|//a[contains(@title, 'esults')]/@title"
         "|//span[contains(@title, 'esults')]/@title")(root)))
@@ -488,18 +668,35 @@ def _posts_total(root: Any) -> int | None:
 
 
 def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
+    """The posts of a vB3/vB4 page: those in its `#posts` list (ol#posts, div#posts), else
+    those anywhere on the page. Bodies are `_finish_body`'s to clean."""
+    holder = by_id(root, "posts")
+    blocks = _VB34_POSTS_IN(holder) if holder is not None else []
     return [_vb34_post(block, index, root, clock)
-            for index, block in enumerate(xpath(_VB34_POSTS)(root))]
+            for index, block in enumerate(blocks or xpath(_VB34_POSTS)(root))]
+
+
+def _message(block: Any, root: Any, post_id: str) -> list[Any]:
+    """The post's `#post_message_N` elements under `block` (found by id in the page when
+    the first element with that id is in the block, else by a walk over the block)."""
+    ident = f"post_message_{post_id}"
+    held = _BY_ID(root, id=ident)
+    if not held:
+        return []
+    if held[0].get("id") == ident and any(a is block for a in held[0].iterancestors()) \
+            and held[0] is not block:
+        return [held[0]]
+    return xpath(".//*[@id=$id]")(block, id=ident)
 
 
 def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
     post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
-    message = xpath(".//*[@id=$id]")(block, id=f"post_message_{post_id}")
+    message = _message(block, root, post_id)
     if not post_id or not message:
         raise ParseError(f"post {post_id or '?'} has no post_message")
     inner = [quote for part in message
              for quote in xpath(".//blockquote[contains(@class, 'postcontent')]")(part)]
-    post = post_body(inner[0] if inner else message[0])
+    post = Post(external_id=post_id, body_node=inner[0] if inner else message[0])
     date = xpath(".//span[@class='date']")(block)
     if date:
         when_text = " ".join(xpath(".//text()")(date[0]))
@@ -517,7 +714,7 @@ def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
     post.external_id = post_id
     post.created_at = clock.read(when_text)
     post.author = author or None
-    post.score = _score(block, root, post_id)
+    post.score = _score(block, root, post_id, clock.score_marks)
     post.position = position if position is not None else index
     return post
 
@@ -540,12 +737,12 @@ def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,
         author = squash(" ".join(css("[itemprop=author] .author ::text")(block))) or \
             squash(first_of(css("[itemprop=author] img::attr(alt)")(block)))
         position = _position(first_of(css("a.b-post__count::text")(block)))
-        post = post_body(content[0])
+        post = Post(external_id=node, body_node=content[0])
         post.external_id, post.created_at, post.author = node, created, author or None
-        post.score = _score(block)
+        post.score = _score(block, marks=clock.score_marks)
         post.position = position if position is not None else index
         posts.append(post)
-    canonical = first_of(xpath("//link[@rel='canonical']/@href")(root))
+    canonical = _canonical(root)
     ext = starter or (thread_id_of(urljoin(base, canonical)) if canonical else None)
     return posts, ext, canonical or base
 
@@ -554,10 +751,10 @@ def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,
 def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                      now: datetime | None = None) -> ListPage:
     """A vBulletin 3, 4 or 5 forum listing: its threads and the next page's URL."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     refuse_login(doc, url, body=False)
     base = _base(doc, url)
-    clock = BoardClock(board_zone(doc, tz, text), day_first(text), now)
+    clock = BoardClock(board_zone(doc, tz, text), None, now, text)
     category = breadcrumb_category(doc)
     own = squash(" ".join(doc.css("h1 span.forumtitle ::text, h1.main-title::text, "
                                   "td.navbar strong ::text").getall()[:1]))

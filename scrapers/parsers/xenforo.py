@@ -31,7 +31,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, first, outer_html, text_of, xpath
+from scrapers.parsers.tree import css, first, html_page, text_of, xpath
 
 _THREAD_ID = re.compile(r"/threads/(?:[^/?#]*\.)?(\d+)(?:/|$|\?|#)")
 _OTHERS = re.compile(r"\band\s+([\d.,]+\s*[KkMm]?)\s+others?\s*$")
@@ -146,7 +146,7 @@ def breadcrumb_category(root: Any, text: str | None = None) -> str | None:
 
 def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
     """A XenForo 2 or 1 forum page: its threads and the next page's URL."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     root = doc.root
     if css("li.discussionListItem, ol.discussionListItems, .discussionList")(root):
         return _xf1_forum_page(doc, url, tz)
@@ -193,7 +193,7 @@ _TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
-    doc = Selector(text=text)
+    doc = html_page(text)
     root = doc.root
     articles = xpath(_ARTICLES)(root)
     if not articles:
@@ -249,7 +249,7 @@ def _xf2_post(art: Any, position: int, edits: bool = True) -> Post:
         score = reaction_count(text_of(bar), len(bdis) if bdis else None)
     created = first(art, ".message-attribution-main time.u-dt")
     return Post(
-        external_id=post_id, body_html=outer_html(body), body_node=body,
+        external_id=post_id, body_node=body,
         created_at=time_of(created if created is not None else first(art, "time.u-dt")),
         edited_at=time_of(first(art, ".message-lastEdit time")) if edits else None,
         author=art.attrib.get("data-author"), score=score, position=position)
@@ -314,21 +314,15 @@ def xf1_likes(block: Any) -> int:
     return total
 
 
-def _xf1_body(block: Any) -> tuple[str, Any] | None:
-    """The post's HTML (its `blockquote.messageText` as a `<div>`, the end marker dropped)
-    and its element (marker dropped from the tree too), or None."""
+def _xf1_body(block: Any) -> Any | None:
+    """The post's `blockquote.messageText` (read as a `<div>`: `body_block`), its end marker
+    dropped from the tree, or None."""
     found = xpath(".//blockquote[contains(@class, 'messageText')]")(block)
     if not found:
         return None
-    html = outer_html(found[0])
-    # The post itself is a <blockquote>: keep its inside, or the whole post reads as a quote.
-    html = re.sub(r"^<blockquote[^>]*>", "<div>", html, count=1)
-    html = re.sub(r"</blockquote>\s*$", "</div>", html, count=1)
-    if 'class="messageTextEndMarker"' in html:
-        html = re.sub(r'<div class="messageTextEndMarker">.*?</div>', "", html, flags=re.S)
-        for marker in xpath(".//div[@class='messageTextEndMarker']")(found[0]):
-            marker.drop_tree()
-    return html, found[0]
+    for marker in xpath(".//div[@class='messageTextEndMarker']")(found[0]):
+        marker.drop_tree()
+    return found[0]
 
 
 def _xf1_post(block: Any, index: int, tz: tzinfo) -> Post:
@@ -341,7 +335,7 @@ def _xf1_post(block: Any, index: int, tz: tzinfo) -> Post:
     meta = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)(block)
     edit = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)(block)
     return Post(
-        external_id=post_id, body_html=body[0], body_node=body[1], body_block=True,
+        external_id=post_id, body_node=body, body_block=True,
         created_at=xf1_time(meta[0] if meta else None, tz),
         edited_at=xf1_time(edit[0] if edit else None, tz),
         author=block.attrib.get("data-author"), score=xf1_likes(block),
