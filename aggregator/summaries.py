@@ -140,11 +140,22 @@ def _bag(text: str) -> set[str]:
 def _centrality(candidates: Sequence[str], counts: Counter[str]) -> list[float]:
     """Each sentence's share of the thread's content words: the sum of log(1 + count in
     the thread) over its distinct content words, damped by its length."""
-    return [sum(_LOG1P[min(counts[w], 63)] for w in _bag(s) if w in counts)
+    # the counts of its words that the thread has, weighed in C (the same sum, same order)
+    return [sum(map(_WEIGHT.__getitem__, filter(None, map(counts.get, _bag(s)))))
             / math.sqrt(s.count(" ") + 5) for s in candidates]
 
 
 _LOG1P = [math.log1p(n) for n in range(64)]  # counts above 63 weigh as 63 (log 4.16)
+
+
+class _Weights(dict[int, float]):
+    """Count -> log(1 + min(count, 63))."""
+
+    def __missing__(self, count: int) -> float:
+        return _LOG1P[63]
+
+
+_WEIGHT = _Weights(enumerate(_LOG1P))
 
 
 def summarise(title: str, body: str = "", replies: Sequence[str] = (),
