@@ -79,7 +79,7 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
         if not changed:
             continue
         outcomes = extract_outcomes(run.cues, [text.title, text.body, *text.replies],
-                                    a.mentions) if run.outcomes else {}
+                                    a.mentions, (a.lowered, a.norm)) if run.outcomes else {}
         for tag in a.tags.values():
             outcome = outcomes.get(tag.treatment)
             tag_rows.append({"thread_id": a.id, **tag.as_row(),

@@ -57,13 +57,14 @@ class ThreadAnalysis:
     norm: str = ""
     mentions: list[Mention] = field(default_factory=list)  # (start, end, treatment)
     terms: Counter[int] | None = None  # study-keyword counts, when counted already
+    lowered: str = ""  # the lower-cased joined text (the outcome reader's input)
 
 
 def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
     """Tag a thread and find its identifiers (its words are counted when it is scored)."""
-    tags, norm, mentions = tagger.tag_with_mentions(thread.title, thread.body, thread.replies)
+    tags, lowered, norm, mentions = tagger.tag_text(thread.title, thread.body, thread.replies)
     identifiers = find_identifiers("\n".join((thread.title, thread.body, *thread.replies)))
-    return ThreadAnalysis(thread.id, tags, identifiers, norm, mentions)
+    return ThreadAnalysis(thread.id, tags, identifiers, norm, mentions, lowered=lowered)
 
 
 _NOT_MISSING = (-1).__ne__  # a vocabulary index, not the -1 of a word that is none
