@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 import numpy as np
 import scipy.sparse as sp
@@ -56,13 +57,17 @@ class ThreadAnalysis:
     norm: str = ""
     mentions: list[Mention] = field(default_factory=list)  # (start, end, treatment)
     terms: Counter[int] | None = None  # study-keyword counts, when counted already
+    lowered: str = ""  # the lower-cased joined text (the outcome reader's input)
 
 
 def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
     """Tag a thread and find its identifiers (its words are counted when it is scored)."""
-    tags, norm, mentions = tagger.tag_with_mentions(thread.title, thread.body, thread.replies)
+    tags, lowered, norm, mentions = tagger.tag_text(thread.title, thread.body, thread.replies)
     identifiers = find_identifiers("\n".join((thread.title, thread.body, *thread.replies)))
-    return ThreadAnalysis(thread.id, tags, identifiers, norm, mentions)
+    return ThreadAnalysis(thread.id, tags, identifiers, norm, mentions, lowered=lowered)
+
+
+_NOT_MISSING = (-1).__ne__  # a vocabulary index, not the -1 of a word that is none
 
 
 class _TermOfWord(dict[str, int]):
@@ -276,12 +281,13 @@ class StudyModel:
     def terms_of_words(self, words: Counter[str]) -> Counter[int]:
         """`thread_terms` from the thread's word counts (one pass over its distinct words;
         the same terms in the same order)."""
-        term_of = self._term_of_word.__getitem__
+        ids = list(map(self._term_of_word.__getitem__, words))  # in C, like the counts
         terms: Counter[int] = Counter()
-        for word, count in words.items():
-            term = term_of(word)
-            if term >= 0:
-                terms[term] += count
+        if ids.count(-1) == len(ids):
+            return terms
+        for term, count in compress(zip(ids, words.values(), strict=True),
+                                    map(_NOT_MISSING, ids)):
+            terms[term] += count
         return terms
 
     def shared_terms(self, terms: Iterable[int], index: int, limit: int = 5) -> list[str]:

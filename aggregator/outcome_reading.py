@@ -75,18 +75,18 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
     return out
 
 
-def extract_outcomes(cues: OutcomeCues, parts: Sequence[str],
-                     mentions: Sequence[Mention]) -> dict[str, Outcome]:
+def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
+                     normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
     """Outcome per mentioned treatment of a thread.
 
     `parts` are the title, the body and the replies; `mentions` are the tagger's
-    (start, end, treatment) in `"\\n".join(parts)` (`Tagger.tag_with_mentions`).
+    (start, end, treatment) in `"\\n".join(parts)` (`Tagger.tag_with_mentions`);
+    `normalised`: that text's `lower_and_normalise`, when the caller has it (`Tagger.tag_text`).
     """
     treatments = {m[2] for m in mentions}
     if not treatments:
         return {}
-    text = "\n".join(parts)
-    lowered, norm = lower_and_normalise(text)
+    lowered, norm = normalised or lower_and_normalise("\n".join(parts))
     lowered = lowered.replace("’", "'")
     padded = f" {norm} "
     raw = _near_checked(cues, cues.cue_scanner.scan(padded), lowered, norm)

@@ -133,16 +133,24 @@ class Tagger:
                           ) -> tuple[dict[str, Tag], str, list[Mention]]:
         """Tags, normalised text and every accepted mention as (start, end, treatment) in
         the coordinates of `"\n".join((title, body, *replies))`, sorted by start."""
+        tags, _, norm, mentions = self.tag_text(title, body, replies)
+        return tags, norm, mentions
+
+    def tag_text(self, title: str, body: str = "", replies: Iterable[str] = (),
+                 ) -> tuple[dict[str, Tag], str, str, list[Mention]]:
+        """`tag_with_mentions` plus the lower-cased joined text (before the normalised
+        one): the outcome reader takes both instead of computing them again."""
         parts = [title, body, *replies]
         locations = ["title", "body"] + ["replies"] * (len(parts) - 2)
         tags: dict[str, Tag] = {}
         mentions: list[Mention] = []
-        norm = self._tag_parts(parts, locations, tags, mentions)
+        lowered, norm = self._tag_parts(parts, locations, tags, mentions)
         mentions.sort()
-        return tags, norm, mentions
+        return tags, lowered, norm, mentions
 
     def _tag_parts(self, parts: list[str], locations: list[str], tags: dict[str, Tag],
-                   mentions: list[Mention] | None = None) -> str:
+                   mentions: list[Mention] | None = None) -> tuple[str, str]:
+        """Tag the joined parts; returns (lower-cased, normalised) joined text."""
         # Parts are joined by newlines: a newline ends a sentence, so no rule or form cue
         # reaches across parts; a match's part is found from its offset.
         text = "\n".join(parts)
@@ -150,12 +158,12 @@ class Tagger:
         cues: list[tuple[int, int, str]] = []
         matches = self._matches(norm, cues)
         if not matches:
-            return norm
+            return lowered, norm
         doc = _Text(text, lowered, norm)
         accepted = self._accept(doc, matches)
         if accepted and self._count(accepted, parts, locations, tags, mentions):
             self._forms(doc, accepted, cues, tags)
-        return norm
+        return lowered, norm
 
     def _accept(self, doc: _Text, matches: list[_Match]) -> list[tuple[_Match, Target]]:
         """The (match, target) pairs that count: those without a context rule, and those

@@ -302,6 +302,7 @@ class TreeMemory(threading.Thread):
         super().__init__(daemon=True)
         self.root = psutil.Process(pid)
         self.peak_rss = self.peak_pss = 0.0
+        self.worker_rss: dict[int, float] = {}  # each worker's peak RSS (MB)
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -312,6 +313,9 @@ class TreeMemory(threading.Thread):
                     info = proc.memory_full_info()
                     rss += info.rss
                     pss += info.pss
+                    if proc.pid != self.root.pid:
+                        self.worker_rss[proc.pid] = max(self.worker_rss.get(proc.pid, 0.0),
+                                                        info.rss / 2**20)
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
             self.peak_rss = max(self.peak_rss, rss / 2**20)
@@ -339,6 +343,7 @@ def _run_child(url: str, full: bool, lexicon: Path | None = None,
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result["tree_peak_rss_mb"] = memory.peak_rss
     result["tree_peak_pss_mb"] = memory.peak_pss
+    result["worker_peak_rss_mb"] = max(memory.worker_rss.values(), default=0.0)
     result["load_before"] = load
     return result
 
@@ -393,7 +398,9 @@ def _print_full(fulls: list[dict[str, Any]], label: str = "") -> None:
           f"{spread([f['tree_peak_pss_mb'] for f in fulls], '{:.0f}')} MB PSS, "
           f"{spread([f['tree_peak_rss_mb'] for f in fulls], '{:.0f}')} MB RSS summed "
           f"(target <= 1024); main process alone "
-          f"{spread([f['main_peak_rss_mb'] for f in fulls], '{:.0f}')} MB")
+          f"{spread([f['main_peak_rss_mb'] for f in fulls], '{:.0f}')} MB (its VmHWM), "
+          f"largest worker {spread([f['worker_peak_rss_mb'] for f in fulls], '{:.0f}')} MB "
+          "RSS (shared copy-on-write pages included)")
     print(f"   {full['threads_tagged']} threads tagged, {full['thread_treatments']} tags, "
           f"{full['citation_links']} citation links, {full['topic_links_total']} topic "
           f"links, {full['studies']} studies")

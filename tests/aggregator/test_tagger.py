@@ -283,3 +283,20 @@ def test_as_row_orders_locations() -> None:
 def test_unicode_and_markup(tagger: Tagger) -> None:
     text = "**Fin**—min 🙏 [Rogaine](https://x.invalid) İstanbul FUE"
     assert tags_of(tagger, text) == {"finasteride", "minoxidil", "hair_transplant"}
+
+
+def test_tag_text_gives_the_outcome_reader_its_input(tagger: Tagger) -> None:
+    """`tag_text` returns the joined text lower-cased and normalised as the outcome reader
+    would compute them, so passing them changes no outcome."""
+    from aggregator.lexicon import lower_and_normalise
+    from aggregator.outcomes import extract_outcomes, load_outcome_cues
+
+    parts = ["Fin 1mg + Minox: İ regrew my crown", "Been on finasteride 2 years, no sides.",
+             "Same here, dut made my libido drop though."]
+    tags, lowered, norm, mentions = tagger.tag_text(*parts[:2], parts[2:])
+    assert (lowered, norm) == lower_and_normalise("\n".join(parts))
+    assert (tags, norm, mentions) == tagger.tag_with_mentions(*parts[:2], parts[2:])
+    cues = load_outcome_cues()
+    given = extract_outcomes(cues, parts, mentions, (lowered, norm))
+    assert given == extract_outcomes(cues, parts, mentions)
+    assert {"finasteride", "minoxidil", "dutasteride"} <= set(given)
