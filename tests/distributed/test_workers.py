@@ -100,6 +100,9 @@ def test_killed_worker_is_recovered_by_the_next_seed(tmp_path: Path, pg_url: str
     keys = Keys(prefix)
     with LoopbackServer() as server:
         discourse_site(server, make_topics(count, recent=0, now=datetime.now(UTC)))
+        # Thread pages answer after 50 ms, so a working victim always holds taken requests
+        # (with a fast crawl the site could be done between two looks at the victim's ledger).
+        server.fault("stall", times=1, pattern=r"^/t/", stall=0.05)
         path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url)
         config = load_config(path)
         seed(config, ["forum"])
