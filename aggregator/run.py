@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
-from aggregator import store
+from aggregator import store, summaries
 from aggregator.blocks import Block, BlockWorker, RunState, topic_rows
 from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
@@ -68,6 +68,7 @@ class AggregateStats:
     lexicon_partial: bool = False  # the lexicon change touched only some threads
     lexicon_threads: int = 0  # threads re-tagged because of it
     cues_changed: bool = False  # the outcome cue file changed: every tagged thread redone
+    summaries_changed: bool = False  # a new summariser version: every thread redone
     similar_updated: int = 0  # studies whose similar research changed
     similar_skipped: bool = False  # nothing similarity reads had changed
     seconds: float = 0.0
@@ -218,6 +219,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
         _write_marks(session, changes, model, scan.hashes, plan, refill)
         store.set_meta(session, store.LEXICON_HASH_KEY, tagger.lexicon.version_hash)
         store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
+        store.set_meta(session, store.SUMMARY_VERSION_KEY, summaries.VERSION)
         store.store_lexicon(session, tagger.lexicon.raw)
         stats.topic_links_total = session.scalar(
             select(func.count()).select_from(ThreadStudyLink)
@@ -238,7 +240,11 @@ def _read_changes(session: Session, tagger: Tagger, cues: OutcomeCues, stats: Ag
     delta = None
     if stats.lexicon_changed and not full:
         delta = lexicon_delta(store.stored_lexicon(session), lexicon.raw)
-    redo = full or (stats.lexicon_changed and delta is None)
+    # a summariser that writes differently for the same text: summaries stored by the old
+    # one are redone with everything else (a code upgrade, not a content change)
+    stats.summaries_changed = store.get_meta(session, store.SUMMARY_VERSION_KEY) != \
+        summaries.VERSION
+    redo = full or (stats.lexicon_changed and delta is None) or stats.summaries_changed
     studies, current, aggregated = store.load_studies(session)
     changed_studies = {s.id for s in studies if redo or aggregated.get(s.id) != current[s.id]}
     changed_ids: list[int] = [] if redo else store.changed_thread_ids(session)

@@ -34,6 +34,7 @@ IN_BATCH = 500  # ids per IN list (well under SQLite's parameter limit)
 LEXICON_HASH_KEY = "aggregator.lexicon_hash"
 LEXICON_KEY = "aggregator.lexicon"  # the lexicon data last used (to see what a change touched)
 CUES_HASH_KEY = "aggregator.outcome_cues_hash"  # the outcome cue file the outcomes came from
+SUMMARY_VERSION_KEY = "aggregator.summary_version"  # the summariser the summaries came from
 STUDY_TAGS_KEY = "aggregator.study_tags"  # study id -> treatments the aggregator added
 
 

@@ -25,6 +25,9 @@ from collections.abc import Collection, Sequence
 from aggregator.text import STOPWORDS, tokens
 
 MAX_WORDS = 45
+# The summariser's version: bump it whenever the same thread would be summarised differently,
+# and `hairlink aggregate` redoes every thread of a database summarised by an older one.
+VERSION = "3"
 _POSTER_WORDS = 22  # the poster's part at least, when there are replies
 _BODY_SENTENCES = 4  # body sentences considered (the opening ones)
 _BODY_CHARS = 1200  # of the body (enough for them)

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 import hairlink.cli  # noqa: F401  (registers the commands)
+from aggregator import summaries as summariser
 from aggregator.lexicon import load_lexicon
 from aggregator.outcomes import load_outcome_cues
 from aggregator.run import aggregate
-from aggregator.store import CUES_HASH_KEY, get_meta, sync_treatments
+from aggregator.store import CUES_HASH_KEY, SUMMARY_VERSION_KEY, get_meta, set_meta, sync_treatments
 from hairlink.app import app
 from models.db import make_engine, session_factory
 from models.entities import Thread, ThreadTreatment
@@ -120,6 +121,23 @@ def test_incremental_recompute(engine: Engine, session: Session, tmp_path: Path)
     assert stats.cues_changed and stats.threads_tagged == 4
     assert stored(session)[("e", "minoxidil")] == ("improved", ["other"])
     assert get_meta(session, CUES_HASH_KEY) == load_outcome_cues(extra).version_hash
+    session.rollback()
+
+
+def test_new_summariser_version_redoes_stored_summaries(engine: Engine,
+                                                        session: Session) -> None:
+    seed(engine)
+    make = session_factory(engine)
+    aggregate(make)
+    assert get_meta(session, SUMMARY_VERSION_KEY) == summariser.VERSION
+    fresh = summaries(session)
+    with make() as writing, writing.begin():  # as a database summarised by an older version
+        set_meta(writing, SUMMARY_VERSION_KEY, "2")
+        writing.execute(Thread.__table__.update().values(summary="stale"))
+    stats = aggregate(make)
+    assert stats.summaries_changed and stats.threads_tagged == len(THREADS)
+    assert summaries(session) == fresh
+    assert not aggregate(make).summaries_changed
     session.rollback()
 
 
