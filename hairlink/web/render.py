@@ -4,6 +4,7 @@ score-history chart as inline SVG built here (no script)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -76,6 +77,19 @@ _SAMPLE = (' <span class="sample-link" title="A local test server, such as the s
 _NOFOLLOW = 'rel="nofollow noopener noreferrer"'
 
 
+@lru_cache(maxsize=4096)
+def _treatment_chip(treatment: str) -> str:
+    """A treatment chip's HTML (few distinct treatments: memoised, bounded)."""
+    return (f'<li class="chip"><a href="{escape(treatment_href(treatment))}">'
+            f"{escape(treatment)}</a></li>")
+
+
+@lru_cache(maxsize=4096)
+def _outcome_chip(effect: str, label: str) -> str:
+    """An outcome chip's HTML (few distinct labels: memoised, bounded)."""
+    return f'<li class="chip outcome effect-{escape(effect)}">{escape(label)}</li>'
+
+
 def web_card(post: PostView) -> Markup:
     """A thread card of the web view: the same HTML as the digests' `card` macro
     (`_post.html.j2`) called with the thread's page and treatment links, built here in one
@@ -92,13 +106,11 @@ def web_card(post: PostView) -> Markup:
         parts.append(f'\n    <a class="original" href="{e(post.url)}" {_NOFOLLOW}>original</a>')
     parts.append("\n  </div>")
     if post.treatments:
-        parts.append('\n  <ul class="chips">' + "".join(
-            f'<li class="chip"><a href="{e(treatment_href(t))}">{e(t)}</a></li>'
-            for t in post.treatments) + "</ul>")
+        parts.append('\n  <ul class="chips">' + "".join(map(_treatment_chip, post.treatments))
+                     + "</ul>")
     if post.outcomes:
         parts.append('\n  <ul class="chips outcomes">' + "".join(
-            f'<li class="chip outcome effect-{e(o.effect)}">{e(o.label)}</li>'
-            for o in post.outcomes) + "</ul>")
+            _outcome_chip(o.effect, o.label) for o in post.outcomes) + "</ul>")
     if post.summary:
         parts.append(f'\n  <p class="summary">{e(post.summary)}</p>')
     elif post.excerpt:
