@@ -11,6 +11,8 @@ and CSV shapes in `models.post_output`.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,6 +52,35 @@ SELECTIVE_TREATMENT_ROWS = 5000
 CAPPED_WALK = 1000
 
 
+# Tagged-thread counts of the rarest-treatment probe, per database and treatment, reused for
+# this many seconds: the probe only picks the query plan (an IN over the rarest treatment or an
+# EXISTS per treatment select the same threads), so a stale count never changes a result.
+PROBE_SECONDS = 60.0
+_PROBE_SIZE = 4096
+_probed: dict[tuple[int, str, int, str], tuple[float, int]] = {}
+_probe_lock = threading.Lock()
+
+
+def _tagged_count(session: Session, treatment: str) -> int:
+    """Threads tagged with `treatment`, counted up to SELECTIVE_TREATMENT_ROWS (memoised for
+    PROBE_SECONDS per database)."""
+    bind = session.get_bind()
+    key = (id(bind), str(bind.url), SELECTIVE_TREATMENT_ROWS, treatment)
+    now = time.monotonic()
+    found = _probed.get(key)
+    if found is not None and now - found[0] < PROBE_SECONDS:
+        return found[1]
+    capped = (select(literal(1)).select_from(ThreadTreatment)
+              .where(ThreadTreatment.treatment_id == treatment)
+              .limit(SELECTIVE_TREATMENT_ROWS).subquery())
+    count = session.scalar(select(func.count()).select_from(capped)) or 0
+    with _probe_lock:
+        if len(_probed) >= _PROBE_SIZE:
+            _probed.clear()
+        _probed[key] = (now, count)
+    return count
+
+
 def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None:
     """On SQLite, the requested treatment with the fewest tagged threads when that is under
     SELECTIVE_TREATMENT_ROWS (counts are bounded, so the probe stays cheap); else None."""
@@ -57,10 +88,7 @@ def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None
         return None
     best: tuple[int, str] | None = None
     for treatment in treatments:
-        capped = (select(literal(1)).select_from(ThreadTreatment)
-                  .where(ThreadTreatment.treatment_id == treatment)
-                  .limit(SELECTIVE_TREATMENT_ROWS).subquery())
-        count = session.scalar(select(func.count()).select_from(capped)) or 0
+        count = _tagged_count(session, treatment)
         if best is None or count < best[0]:
             best = (count, treatment)
     return best[1] if best and best[0] < SELECTIVE_TREATMENT_ROWS else None

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
-from models.entities import Source, Treatment
+from models.entities import Source, Study, Treatment
 from models.post_queries import SORTS
 from models.post_types import PostQuery
-from models.study_keys import StudyKeyError, StudyNotFound, find_study
+from models.study_keys import StudyKeyError, StudyNotFound, find_study, parse_study_key
 from models.time_specs import BadTimeSpec, parse_time_spec
 
 DEFAULT_LIMIT = 50
@@ -104,7 +104,17 @@ def study_id(session: Session, key: str) -> int:
     """The id of the study a key names; BadParameter for a malformed key, NotFound for an
     unknown one."""
     try:
-        return find_study(session, key).id
+        kind, value = parse_study_key(key)
+        # find_study's lookups, reading the id column only (not the study's abstract)
+        found = None
+        if kind == "id" and key.strip().isdigit():  # a bare number: a PMID first
+            found = session.scalar(select(Study.id).where(Study.pmid == str(value)))
+        if found is None:
+            column = Study.id if kind == "id" else getattr(Study, kind)
+            found = session.scalar(select(Study.id).where(column == value))
+        if found is not None:
+            return int(found)
+        return find_study(session, key).id  # raises StudyNotFound with its message
     except StudyKeyError as exc:
         raise BadParameter("study", str(exc)) from None
     except StudyNotFound as exc:
