@@ -4,17 +4,15 @@ score-history chart as inline SVG built here (no script)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 from xml.sax.saxutils import quoteattr
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from aggregator.digest.export import TEMPLATES as DIGEST_TEMPLATES
-from aggregator.digest.views import PostView
 from models.thread_detail import Snapshot
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -67,60 +65,9 @@ def environment() -> Environment:
                                            FileSystemLoader(DIGEST_TEMPLATES)]),
                       autoescape=True, undefined=StrictUndefined, auto_reload=False)
     env.globals.update(study_href=study_href, treatment_href=treatment_href,
-                       thread_href=thread_href, query_href=query_href, web_card=web_card,
+                       thread_href=thread_href, query_href=query_href,
                        stylesheet_href="/static/hairlink.css")
     return env
-
-
-_SAMPLE = (' <span class="sample-link" title="A local test server, such as the sample forums of '
-           'hairlink demo: this link works only while that server runs.">(sample link)</span>')
-_NOFOLLOW = 'rel="nofollow noopener noreferrer"'
-
-
-@lru_cache(maxsize=4096)
-def _treatment_chip(treatment: str) -> str:
-    """A treatment chip's HTML (few distinct treatments: memoised, bounded)."""
-    return (f'<li class="chip"><a href="{escape(treatment_href(treatment))}">'
-            f"{escape(treatment)}</a></li>")
-
-
-@lru_cache(maxsize=4096)
-def _outcome_chip(effect: str, label: str) -> str:
-    """An outcome chip's HTML (few distinct labels: memoised, bounded)."""
-    return f'<li class="chip outcome effect-{escape(effect)}">{escape(label)}</li>'
-
-
-def web_card(post: PostView) -> Markup:
-    """A thread card of the web view: the same HTML as the digests' `card` macro
-    (`_post.html.j2`) called with the thread's page and treatment links, built here in one
-    pass (a page renders 50 of them; the macro cost ~2 ms a page). Every value is escaped."""
-    e = escape
-    parts = [f'\n<article class="card post kind-{e(post.kind)}">\n  <div class="post-title">'
-             f'<a href="{e(thread_href(post.post.id))}">{e(post.title)}</a>',
-             _SAMPLE if post.sample_link else "",
-             f'</div>\n  <div class="stats">\n    <span class="score">{e(post.score_label)}</span>'
-             f'\n    <span class="comments">{e(post.comments_label)}</span>'
-             f'\n    <span class="age" title="{e(post.created_iso)}">{e(post.age)}</span>'
-             f'\n    <span class="community">{e(post.community)}</span>']
-    if post.url:
-        parts.append(f'\n    <a class="original" href="{e(post.url)}" {_NOFOLLOW}>original</a>')
-    parts.append("\n  </div>")
-    if post.treatments:
-        parts.append('\n  <ul class="chips">' + "".join(map(_treatment_chip, post.treatments))
-                     + "</ul>")
-    if post.outcomes:
-        parts.append('\n  <ul class="chips outcomes">' + "".join(
-            _outcome_chip(o.effect, o.label) for o in post.outcomes) + "</ul>")
-    if post.summary:
-        parts.append(f'\n  <p class="summary">{e(post.summary)}</p>')
-    elif post.excerpt:
-        parts.append(f'\n  <p class="excerpt">{e(post.excerpt)}</p>')
-    if post.replies:
-        parts.append('\n  <ul class="replies">' + "".join(
-            f'<li class="reply"><span class="score">{e(r.score)}</span> {e(r.text)}</li>'
-            for r in post.replies) + "</ul>")
-    parts.append("\n</article>")
-    return Markup("".join(parts))
 
 
 def score_chart(history: Sequence[Snapshot], width: int = 480, height: int = 120) -> Markup:
