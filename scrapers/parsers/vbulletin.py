@@ -482,37 +482,45 @@ def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
         unwrapped
 
 
+_POSTCONTENT_BOXES = xpath(".//blockquote[" + _CLASS_HAS.format("postcontent") + "]")
+_QUOTE_CONTAINERS = xpath(".//div[" + _CLASS_HAS.format("bbcode_container") + "]")
+_QUOTE_BOX = xpath(".//div[" + _CLASS_HAS.format("bbcode_quote") + "]")
+_QUOTE_MESSAGE = xpath(".//div[" + _CLASS_HAS.format("message") + "]")
+_QUOTE_LABELS = xpath(".//div[normalize-space(text())='Quote:']")  # vBulletin 3
+_TABLE_CELLS = xpath("./table//td")
+_POSTED_BY_DIV = xpath("./div[contains(normalize-space(.), 'Originally Posted by')]")
+_CHILD_DIVS = xpath("./div")
+_HEADERS_AND_SIGNATURES = xpath(".//*[" + _CLASS_HAS.format("bbcode_postedby")
+                                 + " or contains(@class, 'post-signature')]")
+
+
 def _rewrite_quotes(root: Any) -> None:
-    """Undo vBulletin's quote boxes, headers and signatures in `root` (in place)."""
-    for el in root.xpath(".//blockquote[contains(concat(' ', normalize-space(@class), ' '),"
-                         " ' postcontent ')]"):
+    """Undo vBulletin's quote boxes, headers and signatures in `root` (in place; the
+    queries compiled once: an `element.xpath(string)` compiles its query on every call)."""
+    for el in _POSTCONTENT_BOXES(root):
         el.tag = "div"
-    for container in root.xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
-                                " ' bbcode_container ')]"):
-        quote = container.xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
-                                " ' bbcode_quote ')]")
+    for container in _QUOTE_CONTAINERS(root):
+        quote = _QUOTE_BOX(container)
         if not quote:
             continue  # a code or PHP box
-        body = quote[0].xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
-                              " ' message ')]")
+        body = _QUOTE_MESSAGE(quote[0])
         _replace_with_quote(container, body[0] if body else quote[0])
-    for label in root.xpath(".//div[normalize-space(text())='Quote:']"):  # vBulletin 3
+    for label in _QUOTE_LABELS(root):
         box = label.getparent()
-        cells = box.xpath("./table//td") if box is not None else []
+        cells = _TABLE_CELLS(box) if box is not None else []
         if box is None or not cells:
             continue
         cell = cells[0]
-        header = cell.xpath("./div[contains(normalize-space(.), 'Originally Posted by')]")
+        header = _POSTED_BY_DIV(cell)
         if header:
-            rest = [d for d in cell.xpath("./div") if d is not header[0]]
+            rest = [d for d in _CHILD_DIVS(cell) if d is not header[0]]
             inner = lxml_html.Element("div")
             for div in rest:
                 inner.append(div)
             _replace_with_quote(box, inner)
         else:
             _replace_with_quote(box, cell)
-    for el in root.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), "
-                         "' bbcode_postedby ') or contains(@class, 'post-signature')]"):
+    for el in _HEADERS_AND_SIGNATURES(root):
         el.drop_tree()
 
 
