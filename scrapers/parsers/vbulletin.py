@@ -58,6 +58,11 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
 # Latin-1 bytes with every digit as "0" and every date separator as "-": "0-0" marks where
 # a numeric date can be (a Latin-1 page has no digits beyond ASCII's).
 _DIGITS_AND_SEPARATORS = bytes.maketrans(b"123456789/.", b"000000000--")
+# The "0-0" marks (digit, separator, digit) that go on as a date must: one more digit or
+# not, a separator, two digits ("?": a character beyond Latin-1, which may be a digit to the
+# regex). Navigation URLs ("whats-new/55-0/") hold many "0-0" that go no further: the
+# regex is not tried there.
+_DATE_MARK = re.compile(rb"0-0[0?]?-[0?][0?]")
 _AGO = re.compile(r"^(\d+)\s+(minute|hour|day|week)s?\s+ago$", re.IGNORECASE)
 _CLOCKS = ("%I:%M %p", "%H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
@@ -168,8 +173,9 @@ def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
     # offsets stay those of the text)
     marks = text.encode("latin-1", errors="replace").translate(_DIGITS_AND_SEPARATORS)
     end = 0  # finditer goes on after the end of its last match
-    at = marks.find(b"0-0")
-    while at >= 0:
+    mark = _DATE_MARK.search(marks)
+    while mark is not None:
+        at = mark.start()
         # a match whose first separator follows `at` starts one digit before it or at it
         for start in (at - 1, at):
             found = _NUMERIC_DATE.match(text, start) if start >= end else None
@@ -177,7 +183,7 @@ def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
                 yield found
                 end = found.end()
                 break
-        at = marks.find(b"0-0", at + 1)
+        mark = _DATE_MARK.search(marks, at + 1)
 
 
 # Two numbers, each followed by a date separator (spaces allowed, as strptime allows): a
