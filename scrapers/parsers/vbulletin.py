@@ -58,6 +58,11 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
 # Latin-1 bytes with every digit as "0" and every date separator as "-": "0-0" marks where
 # a numeric date can be (a Latin-1 page has no digits beyond ASCII's).
 _DIGITS_AND_SEPARATORS = bytes.maketrans(b"123456789/.", b"000000000--")
+# The "0-0" marks (digit, separator, digit) that go on as a date must: one more digit or
+# not, a separator, two digits ("?": a character beyond Latin-1, which may be a digit to the
+# regex). Navigation URLs ("whats-new/55-0/") hold many "0-0" that go no further: the
+# regex is not tried there.
+_DATE_MARK = re.compile(rb"0-0[0?]?-[0?][0?]")
 _AGO = re.compile(r"^(\d+)\s+(minute|hour|day|week)s?\s+ago$", re.IGNORECASE)
 _CLOCKS = ("%I:%M %p", "%H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
@@ -168,8 +173,9 @@ def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
     # offsets stay those of the text)
     marks = text.encode("latin-1", errors="replace").translate(_DIGITS_AND_SEPARATORS)
     end = 0  # finditer goes on after the end of its last match
-    at = marks.find(b"0-0")
-    while at >= 0:
+    mark = _DATE_MARK.search(marks)
+    while mark is not None:
+        at = mark.start()
         # a match whose first separator follows `at` starts one digit before it or at it
         for start in (at - 1, at):
             found = _NUMERIC_DATE.match(text, start) if start >= end else None
@@ -177,7 +183,7 @@ def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
                 yield found
                 end = found.end()
                 break
-        at = marks.find(b"0-0", at + 1)
+        mark = _DATE_MARK.search(marks, at + 1)
 
 
 # Two numbers, each followed by a date separator (spaces allowed, as strptime allows): a
@@ -482,37 +488,45 @@ def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
         unwrapped
 
 
+_POSTCONTENT_BOXES = xpath(".//blockquote[" + _CLASS_HAS.format("postcontent") + "]")
+_QUOTE_CONTAINERS = xpath(".//div[" + _CLASS_HAS.format("bbcode_container") + "]")
+_QUOTE_BOX = xpath(".//div[" + _CLASS_HAS.format("bbcode_quote") + "]")
+_QUOTE_MESSAGE = xpath(".//div[" + _CLASS_HAS.format("message") + "]")
+_QUOTE_LABELS = xpath(".//div[normalize-space(text())='Quote:']")  # vBulletin 3
+_TABLE_CELLS = xpath("./table//td")
+_POSTED_BY_DIV = xpath("./div[contains(normalize-space(.), 'Originally Posted by')]")
+_CHILD_DIVS = xpath("./div")
+_HEADERS_AND_SIGNATURES = xpath(".//*[" + _CLASS_HAS.format("bbcode_postedby")
+                                 + " or contains(@class, 'post-signature')]")
+
+
 def _rewrite_quotes(root: Any) -> None:
-    """Undo vBulletin's quote boxes, headers and signatures in `root` (in place)."""
-    for el in root.xpath(".//blockquote[contains(concat(' ', normalize-space(@class), ' '),"
-                         " ' postcontent ')]"):
+    """Undo vBulletin's quote boxes, headers and signatures in `root` (in place; the
+    queries compiled once: an `element.xpath(string)` compiles its query on every call)."""
+    for el in _POSTCONTENT_BOXES(root):
         el.tag = "div"
-    for container in root.xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
-                                " ' bbcode_container ')]"):
-        quote = container.xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
-                                " ' bbcode_quote ')]")
+    for container in _QUOTE_CONTAINERS(root):
+        quote = _QUOTE_BOX(container)
         if not quote:
             continue  # a code or PHP box
-        body = quote[0].xpath(".//div[contains(concat(' ', normalize-space(@class), ' '),"
-                              " ' message ')]")
+        body = _QUOTE_MESSAGE(quote[0])
         _replace_with_quote(container, body[0] if body else quote[0])
-    for label in root.xpath(".//div[normalize-space(text())='Quote:']"):  # vBulletin 3
+    for label in _QUOTE_LABELS(root):
         box = label.getparent()
-        cells = box.xpath("./table//td") if box is not None else []
+        cells = _TABLE_CELLS(box) if box is not None else []
         if box is None or not cells:
             continue
         cell = cells[0]
-        header = cell.xpath("./div[contains(normalize-space(.), 'Originally Posted by')]")
+        header = _POSTED_BY_DIV(cell)
         if header:
-            rest = [d for d in cell.xpath("./div") if d is not header[0]]
+            rest = [d for d in _CHILD_DIVS(cell) if d is not header[0]]
             inner = lxml_html.Element("div")
             for div in rest:
                 inner.append(div)
             _replace_with_quote(box, inner)
         else:
             _replace_with_quote(box, cell)
-    for el in root.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), "
-                         "' bbcode_postedby ') or contains(@class, 'post-signature')]"):
+    for el in _HEADERS_AND_SIGNATURES(root):
         el.drop_tree()
 
 

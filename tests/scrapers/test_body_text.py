@@ -118,3 +118,21 @@ def test_pipeline_cleans_html_and_tidies_text() -> None:
     assert (item.title, item.body, item.body_html) == ("a title", "x y (https://f.example/u)",
                                                          None)
     assert item.replies[0].body == "already\n\ntext"
+
+
+def test_tidy_collapses_every_run_of_spaces_and_keeps_lone_ones() -> None:
+    """`tidy` leaves single spaces alone and turns any other run (two spaces, a tab, a
+    no-break space, a mix) into one space, as `[ \\t\\r\\f\\v\\u00a0]+` -> " " would."""
+    import random
+    import re
+
+    from scrapers.text import tidy
+
+    every_run = re.compile(r"[ \t\r\f\v\u00a0]+")
+    rng = random.Random(5)
+    for _ in range(20_000):
+        text = "".join(rng.choice("ab  \t\r\f\v\u00a0\n.") for _ in range(rng.randint(0, 25)))
+        expected = "\n".join(line.strip() for line in every_run.sub(" ", text).split("\n"))
+        expected = re.sub(r"\n{3,}", "\n\n", expected).strip()
+        assert tidy(text) == expected, repr(text)
+    assert tidy("a b\u00a0c \t d") == "a b c d"

@@ -359,3 +359,19 @@ def test_xenforo_login_pages_are_named_drops(page: str) -> None:
         xenforo.parse_thread_page("<html><body><p>maintenance</p></body></html>",
                                   "https://xf.example/threads/x.1/")
     assert caught.value.reason is None
+
+
+def test_numeric_date_scan_finds_what_finditer_finds() -> None:
+    """The lazy scan behind `day_first` (bytes marks, regex tried only where a date can
+    start) gives the matches `finditer` gives, on strings dense in digits, separators and
+    the navigation-URL shapes ("55-0/") it skips."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = "0123456789-/. aé_x\n"
+    texts = ["whats-new/55-0/ 12-02-2026 1-2-33 05.06.16 7/8/2019 3-4-5 a12-1-2000",
+             *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+               for _ in range(20_000))]
+    for text in texts:
+        expected = [m.span() for m in vbulletin._NUMERIC_DATE.finditer(text)]
+        assert [m.span() for m in vbulletin._numeric_dates(text)] == expected, text
