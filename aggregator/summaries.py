@@ -211,42 +211,61 @@ def _readable(text: str, treatments: Collection[str]) -> str:
 
 def _rewritten(text: str, treatments: Collection[str]) -> str:
     """`text` with the words `_readable` rewrites rewritten."""
-    pieces = _PIECES.split(text)
-    where = [i for i in range(1, len(pieces), 2) if pieces[i].lower() in _TRIGGERS]
-    last = len(pieces) - 2
+    pieces = _PIECES.split(text)  # separators at even indices, words at odd ones
     changed = False
-    for i in where:
-        word = pieces[i]
-        low = word.lower()
-        if low in _TREATMENT_WORDS or low in _SHORTHAND:
-            if (word.isupper() if low.upper() in _UPPER_ONLY else not (
-                    pieces[i - 1].endswith((".", "-")) or pieces[i + 1].startswith("-"))):
-                new = _spelled(word, low, pieces, i, treatments)
-                if new != word:
-                    pieces[i] = new
-                    changed = True
-        elif low == "sides":
-            if i > 1 and pieces[i - 1] == " " and pieces[i - 2].lower() in _SIDE_WORDS:
-                pieces[i] = "side effects"
-                changed = True
-        elif low in _ASIDES:
-            pieces[i] = ""
-            pieces[i - 1] = pieces[i - 1].rstrip(" ,")
-            pieces[i + 1] = pieces[i + 1].lstrip("!")
-            changed = True
-        elif word.isdigit():
-            if len(word) <= 2 and 0 < int(word) <= 12 and i < last and pieces[i + 1] == " " \
-                    and pieces[i + 2].lower() in _UNITS \
-                    and not pieces[i - 1].endswith((".", ",", "/", "%", "-")):
-                pieces[i] = _NUMBER_WORDS[int(word)]
-                changed = True
-        elif low in _TIMES:
-            pieces[i] = _TIMES[low]
-            changed = True
-        elif len(word) == 3 and _AGE_WORD.fullmatch(word):
-            pieces[i] = f"{word.strip('MF')}-year-old" + (" woman" if "F" in word else "")
+    for i in range(1, len(pieces), 2):
+        if pieces[i].lower() in _TRIGGERS and _rewrite_at(pieces, i, treatments):
             changed = True
     return "".join(pieces) if changed else text
+
+
+def _rewrite_at(pieces: list[str], i: int, treatments: Collection[str]) -> bool:
+    """Rewrite the word `pieces[i]` in place (an aside also trims the separators around it);
+    whether anything changed."""
+    word = pieces[i]
+    low = word.lower()
+    if low in _TREATMENT_WORDS or low in _SHORTHAND:
+        new = _alias_at(pieces, i, treatments)
+    elif low == "sides":
+        new = "side effects" if i > 1 and pieces[i - 1] == " " \
+            and pieces[i - 2].lower() in _SIDE_WORDS else word
+    elif low in _ASIDES:
+        pieces[i] = ""
+        pieces[i - 1] = pieces[i - 1].rstrip(" ,")
+        pieces[i + 1] = pieces[i + 1].lstrip("!")
+        return True
+    elif word.isdigit():
+        new = _number_at(pieces, i)
+    elif low in _TIMES:
+        new = _TIMES[low]
+    elif len(word) == 3 and _AGE_WORD.fullmatch(word):
+        new = f"{word.strip('MF')}-year-old" + (" woman" if "F" in word else "")
+    else:
+        return False
+    pieces[i] = new
+    return new != word
+
+
+def _alias_at(pieces: list[str], i: int, treatments: Collection[str]) -> str:
+    """A treatment alias or shorthand word spelled out where it stands as a word of its own
+    ("RU", "ED" only in capitals; not inside "x.fin" or "fin-like")."""
+    word = pieces[i]
+    low = word.lower()
+    if low.upper() in _UPPER_ONLY:
+        alone = word.isupper()
+    else:
+        alone = not (pieces[i - 1].endswith((".", "-")) or pieces[i + 1].startswith("-"))
+    return _spelled(word, low, pieces, i, treatments) if alone else word
+
+
+def _number_at(pieces: list[str], i: int) -> str:
+    """A count of one to twelve before a time unit in words ("8 months" -> "eight months")."""
+    word = pieces[i]
+    if len(word) <= 2 and 0 < int(word) <= 12 and i < len(pieces) - 2 \
+            and pieces[i + 1] == " " and pieces[i + 2].lower() in _UNITS \
+            and not pieces[i - 1].endswith((".", ",", "/", "%", "-")):
+        return _NUMBER_WORDS[int(word)]
+    return word
 
 
 def _spelled(word: str, low: str, pieces: list[str], i: int,

@@ -555,6 +555,15 @@ def _score(block: Any, root: Any | None = None, post_id: str = "",
     """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
     box after the post's table, so it is also looked up by id in the page. `marks`:
     `score_marks` of the page."""
+    box = _score_box(block, root, post_id, marks)
+    if not box:
+        return None
+    return _score_count(squash(" ".join(t for el in box for t in css("::text")(el))))
+
+
+def _score_box(block: Any, root: Any | None, post_id: str,
+               marks: tuple[bool, bool]) -> list[Any]:
+    """The elements holding a post's thanks or likes (empty when the page shows none)."""
     thanks, likes = marks
     box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block) if thanks else []
     if not box and thanks and root is not None and post_id:
@@ -565,9 +574,11 @@ def _score(block: Any, root: Any | None = None, post_id: str = "",
                 xpath("//div[@id=$id]")(root, id=ident)
     if not box and likes:
         box = css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")(block)
-    if not box:
-        return None
-    text = squash(" ".join(t for el in box for t in css("::text")(el)))
+    return box
+
+
+def _score_count(text: str) -> int:
+    """The count a thanks or likes box says ("3 Thanks", "The Following User Says Thank")."""
     if not text:
         return 0
     if re.search(r"The\s+Following\s+User\s+Says\s+Thank", text, re.IGNORECASE):
