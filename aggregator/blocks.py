@@ -89,7 +89,8 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
         if run.outcomes:  # the words are counted once, for the summary and the scores
             words = Counter(a.norm.split())
             a.terms = run.model.terms_of_words(words)
-            summaries[a.id] = summarise(text.title, text.body, text.replies, words, a.tags)
+            summaries[a.id] = summarise(text.title, text.body, text.replies, words, a.tags,
+                                     run.tagger.tag)
     tagged_ids = [a.id for a, c in zip(analyses, is_changed, strict=True) if c]
     citation_rows: list[dict[str, Any]] = []
     info: dict[int, tuple[frozenset[str], frozenset[int]]] = {}

@@ -95,9 +95,9 @@ def literal_hint(pattern: str) -> str | None:
             current = []
             i += 2
             continue
-        if ch in "([":
+        if ch in "([{":  # ({m,n} is a quantifier: its digits are no literal)
             depth += 1
-        elif ch in ")]":
+        elif ch in ")]}":
             depth -= 1
         elif ch == "|" and depth == 0:
             return None  # a top-level alternative needs none of the others' words

@@ -113,7 +113,8 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
                                       "gold": gold, "predicted": got.as_dict()})
         reference = post.get("ref_summary")
         if scorer is not None and reference:
-            outputs = {"hairlink": summarise(title, body, replies, Counter(norm.split()), tags),
+            outputs = {"hairlink": summarise(title, body, replies, Counter(norm.split()), tags,
+                                             tagger.tag),
                        "lead": lead_summary(title, body),
                        "textrank": textrank_summary(title, body, replies)}
             scores.max_words = max(scores.max_words, len(outputs["hairlink"].split()))

@@ -218,8 +218,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
         _write_links(session, changes, model, scan, plan)
         _write_marks(session, changes, model, scan.hashes, plan, refill)
         store.set_meta(session, store.LEXICON_HASH_KEY, tagger.lexicon.version_hash)
-        store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
-        store.set_meta(session, store.SUMMARY_VERSION_KEY, summaries.VERSION)
+        if outcomes:  # (a run without them leaves outcomes and summaries to the next one)
+            store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
+            store.set_meta(session, store.SUMMARY_VERSION_KEY, summaries.VERSION)
         store.store_lexicon(session, tagger.lexicon.raw)
         stats.topic_links_total = session.scalar(
             select(func.count()).select_from(ThreadStudyLink)

@@ -20,14 +20,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from aggregator.text import STOPWORDS, tokens
 
 MAX_WORDS = 45
 # The summariser's version: bump it whenever the same thread would be summarised differently,
 # and `hairlink aggregate` redoes every thread of a database summarised by an older one.
-VERSION = "3"
+VERSION = "4"
 _POSTER_WORDS = 22  # the poster's part at least, when there are replies
 _BODY_SENTENCES = 4  # body sentences considered (the opening ones)
 _BODY_CHARS = 1200  # of the body (enough for them)
@@ -68,13 +68,15 @@ _TREATMENT_WORDS = {
 _PIECES = re.compile(r"(\w+)")  # split: separators at even indices, words at odd ones
 _EMOJI = re.compile(r" ?[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
 _UPPER_ONLY = frozenset(("RU", "MN", "HT", "PFS", "ED", "TE"))
+# "sides" is side effects after these words (not "thinning on the sides", "had sides shaved")
 _SIDE_WORDS = frozenset(("no", "zero", "any", "sexual", "bad", "mild", "minimal", "without",
-                         "few", "fewer", "had", "got", "get", "gets", "getting", "from", "some",
-                         "of", "avoid", "systemic", "mental", "cognitive", "heart", "other",
-                         "persistent", "initial", "oral", "topical"))
+                         "fewer", "avoid", "systemic", "mental", "cognitive", "persistent",
+                         "initial", "oral", "topical"))
 _SIDE_WORDS = _SIDE_WORDS.union(  # "fin sides", also once "fin" is spelled out
     *((alias, spelled.lower()) for alias, (spelled, _) in _TREATMENT_WORDS.items()))
 _TIMES = {"1x": "once", "2x": "twice", "3x": "three times", "4x": "four times"}
+_FREQUENCY = (" a day", " daily", " a week", " weekly", " a month", " per ", " each ",
+              " every ")
 _UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
                     "session", "sessions", "times"))
 _ASIDES = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
@@ -82,7 +84,7 @@ _ASIDES = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "im
 _AGE_WORD = re.compile(r"\d\d[MF]|[MF]\d\d")
 _SHORTHAND = {"derm": "dermatologist", "derms": "dermatologists", "gf": "girlfriend",
               "bf": "boyfriend", "bp": "blood pressure", "ppl": "people", "yrs": "years",
-              "yr": "year", "bc": "because", "pfs": "post-finasteride syndrome",
+              "yr": "year", "pfs": "post-finasteride syndrome",
               "ed": "erectile dysfunction", "te": "telogen effluvium"}  # and "ED", "TE", "PFS"
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                  "ten", "eleven", "twelve")
@@ -165,7 +167,7 @@ def _clip(text: str, budget: int, clause: bool = True) -> str:
 _CLAUSE_MIN = 5
 
 
-def _fit(parts: Sequence[str], budget: int, treatments: Collection[str] | None = None) -> str:
+def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None) -> str:
     """Sentences in order, as many as fit in `budget` words (the last one clipped), each
     made `_readable` with `treatments` as it is reached (None: taken as they are, and
     clipped at a word, as the TextRank baseline always was)."""
@@ -194,7 +196,30 @@ def _substantive(items: list[str]) -> list[str]:
     return kept or items
 
 
-def _readable(text: str, treatments: Collection[str]) -> str:
+class InSentence:
+    """The thread's tagged treatments, an alias of one spelled out only where `found_in`
+    (the tagger) finds that treatment in the words around the alias: its context rules
+    decide whether "min" is minoxidil or minutes, "fin" finasteride or "fin de semana"."""
+
+    __slots__ = ("found_in", "treatments")
+
+    def __init__(self, treatments: Collection[str],
+                 found_in: Callable[[str], Collection[str]]) -> None:
+        self.treatments, self.found_in = treatments, found_in
+
+    def allows(self, treatment: str, before: str, alias: str, after: str) -> bool:
+        """Whether `alias` between the words `before` and `after` it is `treatment` (found
+        there with the alias and not without it: beside the treatment's own name it is
+        left as written)."""
+        return treatment in self.treatments \
+            and treatment in self.found_in(f"{before}{alias}{after}") \
+            and treatment not in self.found_in(f"{before} {after}")
+
+
+Treatments = Collection[str] | InSentence
+
+
+def _readable(text: str, treatments: Treatments) -> str:
     """A chosen sentence with forum shorthand spelled out ("fin" -> "finasteride" when the
     thread is tagged finasteride; "derm", "gf", "bp"; "27M" -> "27-year-old"; "no sides" ->
     "no side effects"; "8 months" -> "eight months") and asides ("lol", "tbh", emoji)
@@ -209,7 +234,7 @@ def _readable(text: str, treatments: Collection[str]) -> str:
     return out if _has_two_letters(out) else text
 
 
-def _rewritten(text: str, treatments: Collection[str]) -> str:
+def _rewritten(text: str, treatments: Treatments) -> str:
     """`text` with the words `_readable` rewrites rewritten."""
     pieces = _PIECES.split(text)  # separators at even indices, words at odd ones
     changed = False
@@ -219,7 +244,7 @@ def _rewritten(text: str, treatments: Collection[str]) -> str:
     return "".join(pieces) if changed else text
 
 
-def _rewrite_at(pieces: list[str], i: int, treatments: Collection[str]) -> bool:
+def _rewrite_at(pieces: list[str], i: int, treatments: Treatments) -> bool:
     """Rewrite the word `pieces[i]` in place (an aside also trims the separators around it);
     whether anything changed."""
     word = pieces[i]
@@ -236,8 +261,9 @@ def _rewrite_at(pieces: list[str], i: int, treatments: Collection[str]) -> bool:
         return True
     elif word.isdigit():
         new = _number_at(pieces, i)
-    elif low in _TIMES:
-        new = _TIMES[low]
+    elif low in _TIMES:  # "2x a day" -> "twice a day", not "2x stronger" -> "twice stronger"
+        after = "".join(pieces[i + 1:i + 5]).lower()
+        new = _TIMES[low] if after.startswith(_FREQUENCY) else word
     elif len(word) == 3 and _AGE_WORD.fullmatch(word):
         new = f"{word.strip('MF')}-year-old" + (" woman" if "F" in word else "")
     else:
@@ -246,7 +272,7 @@ def _rewrite_at(pieces: list[str], i: int, treatments: Collection[str]) -> bool:
     return new != word
 
 
-def _alias_at(pieces: list[str], i: int, treatments: Collection[str]) -> str:
+def _alias_at(pieces: list[str], i: int, treatments: Treatments) -> str:
     """A treatment alias or shorthand word spelled out where it stands as a word of its own
     ("RU", "ED" only in capitals; not inside "x.fin" or "fin-like")."""
     word = pieces[i]
@@ -269,7 +295,7 @@ def _number_at(pieces: list[str], i: int) -> str:
 
 
 def _spelled(word: str, low: str, pieces: list[str], i: int,
-             treatments: Collection[str]) -> str:
+             treatments: Treatments) -> str:
     """A shorthand word spelled out, or the word itself where it is not what it seems."""
     if low in _SHORTHAND:
         if low == "derm" and i > 1 and pieces[i - 2].lower() == "seb":
@@ -277,7 +303,9 @@ def _spelled(word: str, low: str, pieces: list[str], i: int,
         spelled = _SHORTHAND[low]
     else:
         spelled, treatment = _TREATMENT_WORDS[low]
-        if treatment not in treatments:
+        if not (treatments.allows(treatment, "".join(pieces[max(0, i - 10):i]), word,
+                                  "".join(pieces[i + 1:i + 11]))
+                if isinstance(treatments, InSentence) else treatment in treatments):
             return word
     after = "".join(pieces[i + 1:i + 6]).lower()
     if low == "keto" and after.startswith(" diet"):
@@ -321,12 +349,17 @@ _LOG_WEIGHT = _LogWeights()
 
 def summarise(title: str, body: str = "", replies: Sequence[str] = (),
               counts: Counter[str] | None = None,
-              treatments: Collection[str] = ()) -> str:
+              treatments: Collection[str] = (),
+              found_in: Callable[[str], Collection[str]] | None = None) -> str:
     """A summary of at most 45 words: the poster's report or question, then the replies.
 
     `counts`: the thread's lower-case word counts when the caller has them already (the
     aggregator's tagging pass does); `treatments`: the thread's tagged treatment ids (their
-    forum aliases are spelled out)."""
+    forum aliases are spelled out); `found_in`: the treatments the tagger finds in a piece
+    of text (`Tagger.tag`): an alias is then spelled out only in a sentence where the
+    tagger reads it as the treatment."""
+    chosen: Treatments = InSentence(treatments, found_in) if found_in and treatments \
+        else treatments
     title_s = clean(title).replace("\n", " ").strip()
     body_s = _substantive(sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2))[:_BODY_SENTENCES]
     weights = counts if counts is not None else Counter(
@@ -343,14 +376,14 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
             ranked.sort(key=lambda i: len(bags[i] & said) > len(bags[i]) * _REPEAT_SHARE)
     picked = _reply_sentences(replies)
     if not picked:
-        text = _poster_part(poster, body_s, ranked, MAX_WORDS - 1, treatments) or \
+        text = _poster_part(poster, body_s, ranked, MAX_WORDS - 1, chosen) or \
             _clip(title_s or clean(body), MAX_WORDS - 1)
         return f"Poster: {text}" if text else ""
     reply_need = sum(len(_words(text)) for text in picked)
     budget = max(_POSTER_WORDS, MAX_WORDS - 2 - reply_need)  # the replies' spare words
-    poster_text = _poster_part(poster, body_s, ranked, budget, treatments)
+    poster_text = _poster_part(poster, body_s, ranked, budget, chosen)
     left = MAX_WORDS - len(_words(poster_text)) - 2
-    reply_text = _fit(picked, left, treatments)
+    reply_text = _fit(picked, left, chosen)
     return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
 
 
@@ -369,7 +402,7 @@ def _reply_sentences(replies: Sequence[str]) -> list[str]:
 
 
 def _poster_part(poster: list[str], body_s: list[str], ranked: list[int], budget: int,
-                 treatments: Collection[str]) -> str:
+                 treatments: Treatments) -> str:
     """The title and the most central body sentences that fit `budget` words, in body
     order (the most central one clipped if nothing else fits)."""
     used = sum(len(_words(p)) for p in poster)

@@ -78,7 +78,7 @@ def profile(n_threads: int, n_studies: int) -> None:
     out_s = time.process_time() - start
     start = time.process_time()
     for title, body, replies, norm, _, tags in tagged:
-        summarise(title, body, replies, Counter(norm.split()), tags)
+        summarise(title, body, replies, Counter(norm.split()), tags, tagger.tag)
     sum_s = time.process_time() - start
     print(f"profile, {n_threads} threads (CPU s): tagging {tag_s:.2f}, outcomes {out_s:.2f}, "
           f"summaries {sum_s:.2f}")

@@ -59,10 +59,10 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
 # a numeric date can be (a Latin-1 page has no digits beyond ASCII's).
 _DIGITS_AND_SEPARATORS = bytes.maketrans(b"123456789/.", b"000000000--")
 # The "0-0" marks (digit, separator, digit) that go on as a date must: one more digit or
-# not, a separator, two digits ("?": a character beyond Latin-1, which may be a digit to the
-# regex). Navigation URLs ("whats-new/55-0/") hold many "0-0" that go no further: the
-# regex is not tried there.
-_DATE_MARK = re.compile(rb"0-0[0?]?-[0?][0?]")
+# not, a separator, two digits ("?", in any of these places: a character beyond Latin-1,
+# which may be a digit to the regex, as in Arabic-Indic "٢٥-06-2016"). Navigation URLs
+# ("whats-new/55-0/") hold many "0-0" that go no further: the regex is not tried there.
+_DATE_MARK = re.compile(rb"[0?]-[0?][0?]?-[0?][0?]")
 _AGO = re.compile(r"^(\d+)\s+(minute|hour|day|week)s?\s+ago$", re.IGNORECASE)
 _CLOCKS = ("%I:%M %p", "%H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)

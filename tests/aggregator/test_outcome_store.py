@@ -141,6 +141,20 @@ def test_new_summariser_version_redoes_stored_summaries(engine: Engine,
     session.rollback()
 
 
+def test_run_without_outcomes_leaves_them_to_the_next(engine: Engine,
+                                                      session: Session) -> None:
+    seed(engine)
+    make = session_factory(engine)
+    aggregate(make, outcomes=False)  # (measuring their cost): no summaries, no outcomes
+    assert get_meta(session, SUMMARY_VERSION_KEY) is None
+    assert get_meta(session, CUES_HASH_KEY) is None
+    assert set(summaries(session).values()) == {None}
+    stats = aggregate(make)
+    assert stats.summaries_changed and summaries(session)["d"] == "Poster: Link."
+    assert stored(session)[("a", "minoxidil")] == ("improved", ["cardio"])
+    session.rollback()
+
+
 def test_treatment_stats(engine: Engine, session: Session) -> None:
     seed(engine)
     aggregate(session_factory(engine))

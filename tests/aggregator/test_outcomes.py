@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -239,3 +240,20 @@ def test_user_cue_file_extends_the_packaged_one(tmp_path: Path) -> None:
     assert found["minoxidil"].effect == "improved"
     assert outcomes("Min", "On minoxidil 5 months, my hair is lit.")["minoxidil"].effect \
         == "none"
+
+
+@pytest.mark.parametrize(("pattern", "hint"), [
+    (r"worked\s+for me", "worked"),
+    (r"\d{2,3}%", None),  # a {m,n} quantifier's digits are no literal the text must hold
+    (r"[0-9]{1,2}x", "x"),
+    (r"a{2}h", "h"),
+    (r"(?:came|coming) back", "back"),
+    (r"regrew|regrowth", None),  # a top-level alternative
+])
+def test_literal_hint_is_a_literal_every_match_holds(pattern: str, hint: str | None) -> None:
+    from aggregator.outcome_cue_file import literal_hint
+    assert literal_hint(pattern) == hint
+    if hint is not None:  # what the hint gate relies on
+        for text in ("it worked for me", "45%", "5x", "aah", "came back"):
+            if re.search(pattern, text):
+                assert hint in text

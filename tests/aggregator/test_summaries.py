@@ -140,3 +140,29 @@ def test_unicode_digits_and_emoji_do_not_break_the_rewrites() -> None:
                         ["ok ² fin 2 weeks 🙂"], treatments={"finasteride"})
     assert summary == ("Poster: finasteride ² test. Took finasteride for ² months and ٣ months, "
                        "three months. Replies: ok ² finasteride two weeks.")
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # the tagger's context rules: minutes, a minimum, the diet are not treatments
+    ("Wait a few min after applying it.", "Wait a few min after applying it."),
+    ("Let it dry for a min.", "Let it dry for a min."),
+    ("take the min dose", "take the min dose"),
+    # beside the treatment's own name an alias is left as written ("fin de semana")
+    ("Finasteride y el fin de semana", "Finasteride y el fin de semana"),
+    ("oral min gave me a dense crown", "oral minoxidil gave me a dense crown"),
+    ("Fin + min for 8 months, no sides.",
+     "Finasteride + minoxidil for eight months, no side effects."),
+    # birth control is not "because"; the sides of the head; "2x" only as a frequency
+    ("Went off BC and started spiro.", "Went off BC and started spironolactone."),
+    ("Hair thinning from sides and crown, had sides shaved.",
+     "Hair thinning from sides and crown, had sides shaved."),
+    ("2x stronger than before, keto 2x a week.",
+     "2x stronger than before, ketoconazole twice a week."),
+])
+def test_aliases_spelled_out_only_where_the_tagger_reads_the_treatment(
+        sentence: str, expected: str) -> None:
+    from aggregator.lexicon import load_lexicon
+    from aggregator.summaries import InSentence, _readable
+    from aggregator.tagger import Tagger
+    tagged = {"minoxidil", "finasteride", "spironolactone", "ketoconazole"}
+    assert _readable(sentence, InSentence(tagged, Tagger(load_lexicon()).tag)) == expected
