@@ -69,6 +69,9 @@ def test_two_workers_share_one_seeded_crawl(tmp_path: Path, pg_url: str, redis_u
     count = 2000
     with LoopbackServer() as server:
         discourse_site(server, make_topics(count, recent=0, now=datetime.now(UTC)))
+        # Thread pages answer after 30 ms: a site as slow as a real one, so the worker that
+        # starts second (the CLI one) still finds work (a fast crawl let the first take all)
+        server.fault("stall", times=1, pattern=r"^/t/", stall=0.03)
         path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url)
         [seeded] = seed(load_config(path), ["forum"])
         assert seeded.seeded == 1
