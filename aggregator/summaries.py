@@ -5,7 +5,7 @@ something, then the body sentences most central to the thread, in body order, a 
 repeating the title last), then what the replies say (the first substantive sentence of
 each top reply, in stored order, best first), joined as "Poster: ... Replies: ...". The
 poster gets the words the replies do not need. Markup, quotes of other posts and URLs are
-removed first; in the chosen sentences forum shorthand is spelled out (`_readable`: "fin"
+removed first; in the chosen sentences forum shorthand is spelled out (`aggregator.shorthand`: "fin"
 -> "finasteride" in a thread tagged finasteride, "derm", "27M", "no sides", "8 months") and
 asides ("lol", emoji) dropped; nothing is invented. A clipped sentence ends at a clause
 break when it can. A thread with no usable body is summarised from its title alone.
@@ -22,7 +22,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 
-from aggregator.text import STOPWORDS, tokens
+from aggregator.shorthand import InSentence, Treatments, readable
+from aggregator.text import STOPWORDS, has_two_letters, tokens
 
 MAX_WORDS = 45
 # The summariser's version: bump it whenever the same thread would be summarised differently,
@@ -51,52 +52,6 @@ _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _LINE_EDGE = re.compile(r" ?\n ?")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n+")
-_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
-# Forum shorthand a study-page reader may not know, spelled out in the summary. A treatment
-# alias is spelled out only when the tagger found that treatment in the thread (so "5 min"
-# of massage or "Spiro the barber" in an untagged thread stay as written).
-_TREATMENT_WORDS = {
-    "fin": ("finasteride", "finasteride"), "min": ("minoxidil", "minoxidil"),
-    "minox": ("minoxidil", "minoxidil"), "minoxi": ("minoxidil", "minoxidil"),
-    "ldom": ("oral minoxidil", "minoxidil"), "dut": ("dutasteride", "dutasteride"),
-    "dutas": ("dutasteride", "dutasteride"), "duta": ("dutasteride", "dutasteride"),
-    "keto": ("ketoconazole", "ketoconazole"), "spiro": ("spironolactone", "spironolactone"),
-    "tret": ("tretinoin", "tretinoin"), "bica": ("bicalutamide", "bicalutamide"),
-    "pyri": ("pyrilutamide", "pyrilutamide"), "ru": ("RU58841", "ru58841"),
-    "mn": ("microneedling", "microneedling"), "ht": ("hair transplant", "hair_transplant"),
-}
-_PIECES = re.compile(r"(\w+)")  # split: separators at even indices, words at odd ones
-_EMOJI = re.compile(r" ?[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
-_UPPER_ONLY = frozenset(("RU", "MN", "HT", "PFS", "ED", "TE"))
-# "sides" is side effects after these words (not "thinning on the sides", "had sides shaved")
-_SIDE_WORDS = frozenset(("no", "zero", "any", "sexual", "bad", "mild", "minimal", "without",
-                         "fewer", "avoid", "systemic", "mental", "cognitive", "persistent",
-                         "initial", "oral", "topical"))
-_SIDE_WORDS = _SIDE_WORDS.union(  # "fin sides", also once "fin" is spelled out
-    *((alias, spelled.lower()) for alias, (spelled, _) in _TREATMENT_WORDS.items()))
-_TIMES = {"1x": "once", "2x": "twice", "3x": "three times", "4x": "four times"}
-_FREQUENCY = (" a day", " daily", " a week", " weekly", " a month", " per ", " each ",
-              " every ")
-_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
-                    "session", "sessions", "times"))
-_ASIDES = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
-                     "fwiw", "btw", "iirc"))
-_AGE_WORD = re.compile(r"\d\d[MF]|[MF]\d\d")
-_SHORTHAND = {"derm": "dermatologist", "derms": "dermatologists", "gf": "girlfriend",
-              "bf": "boyfriend", "bp": "blood pressure", "ppl": "people", "yrs": "years",
-              "yr": "year", "pfs": "post-finasteride syndrome",
-              "ed": "erectile dysfunction", "te": "telogen effluvium"}  # and "ED", "TE", "PFS"
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                 "ten", "eleven", "twelve")
-# the lower-case words that can start a rewrite (a sentence without any is left as it is),
-# bare and with the punctuation a split on spaces leaves on them
-_TRIGGER_WORDS = (*_TREATMENT_WORDS, *_SHORTHAND, "pfs", "sides", *_ASIDES, *_TIMES,
-                  *map(str, range(1, 13)), *(f"{n:02d}" for n in range(1, 10)),
-                  *(f"{n}{s}" for n in range(10, 100) for s in "mf"),
-                  *(f"{s}{n}" for n in range(10, 100) for s in "mf"))
-_TRIGGERS = frozenset(f"{before}{word}{after}" for word in _TRIGGER_WORDS
-                      for before in ("", "(", "\"", "'") for after in ("", ".", ",", "!", "?",
-                                                                      ":", ";", ")", "\"", "'"))
 _REPEAT_SHARE = 0.6  # a body sentence with more of its content words in the title repeats it
 
 
@@ -123,10 +78,6 @@ def clean(text: str) -> str:
     return text.strip()
 
 
-def _has_two_letters(text: str) -> bool:
-    return _TWO_LETTERS.search(text) is not None
-
-
 def sentences(text: str, limit: int | None = None) -> list[str]:
     """The sentences of cleaned text that hold at least two letters (the first `limit`)."""
     text = clean(text)
@@ -135,12 +86,12 @@ def sentences(text: str, limit: int | None = None) -> list[str]:
     for mark in _SENTENCE_END.finditer(text):
         sentence = text[position:mark.end()].strip()
         position = mark.end()
-        if _has_two_letters(sentence):
+        if has_two_letters(sentence):
             out.append(sentence)
             if len(out) == limit:
                 return out
     sentence = text[position:].strip()
-    if _has_two_letters(sentence):
+    if has_two_letters(sentence):
         out.append(sentence)
     return out
 
@@ -169,7 +120,7 @@ _CLAUSE_MIN = 5
 
 def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None) -> str:
     """Sentences in order, as many as fit in `budget` words (the last one clipped), each
-    made `_readable` with `treatments` as it is reached (None: taken as they are, and
+    made `readable` with `treatments` as it is reached (None: taken as they are, and
     clipped at a word, as the TextRank baseline always was)."""
     out: list[str] = []
     left = budget
@@ -177,7 +128,7 @@ def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None
         if left <= 0:
             break
         if treatments is not None:
-            part = _sentence_end(_readable(part, treatments))
+            part = _sentence_end(readable(part, treatments))
         n = len(_words(part))
         if n <= left:
             out.append(part)
@@ -194,127 +145,6 @@ def _substantive(items: list[str]) -> list[str]:
     unless that is all there is."""
     kept = [s for s in items if len(_words(s)) >= _FILLER_WORDS or not _FILLER.match(s)]
     return kept or items
-
-
-class InSentence:
-    """The thread's tagged treatments, an alias of one spelled out only where `found_in`
-    (the tagger) finds that treatment in the words around the alias: its context rules
-    decide whether "min" is minoxidil or minutes, "fin" finasteride or "fin de semana"."""
-
-    __slots__ = ("found_in", "treatments")
-
-    def __init__(self, treatments: Collection[str],
-                 found_in: Callable[[str], Collection[str]]) -> None:
-        self.treatments, self.found_in = treatments, found_in
-
-    def allows(self, treatment: str, before: str, alias: str, after: str) -> bool:
-        """Whether `alias` between the words `before` and `after` it is `treatment` (found
-        there with the alias and not without it: beside the treatment's own name it is
-        left as written)."""
-        return treatment in self.treatments \
-            and treatment in self.found_in(f"{before}{alias}{after}") \
-            and treatment not in self.found_in(f"{before} {after}")
-
-
-Treatments = Collection[str] | InSentence
-
-
-def _readable(text: str, treatments: Treatments) -> str:
-    """A chosen sentence with forum shorthand spelled out ("fin" -> "finasteride" when the
-    thread is tagged finasteride; "derm", "gf", "bp"; "27M" -> "27-year-old"; "no sides" ->
-    "no side effects"; "8 months" -> "eight months") and asides ("lol", "tbh", emoji)
-    dropped. Nothing is added that the sentence does not say."""
-    lowered = text.lower()
-    if text.isascii() and _TRIGGERS.isdisjoint(lowered.split()):  # (punctuation kept on)
-        return text
-    out = _rewritten(text, treatments)
-    if not out.isascii() and max(out) >= "\u2600":  # emoji and pictographs start there
-        out = _EMOJI.sub("", out)
-    out = out.strip()
-    return out if _has_two_letters(out) else text
-
-
-def _rewritten(text: str, treatments: Treatments) -> str:
-    """`text` with the words `_readable` rewrites rewritten."""
-    pieces = _PIECES.split(text)  # separators at even indices, words at odd ones
-    changed = False
-    for i in range(1, len(pieces), 2):
-        if pieces[i].lower() in _TRIGGERS and _rewrite_at(pieces, i, treatments):
-            changed = True
-    return "".join(pieces) if changed else text
-
-
-def _rewrite_at(pieces: list[str], i: int, treatments: Treatments) -> bool:
-    """Rewrite the word `pieces[i]` in place (an aside also trims the separators around it);
-    whether anything changed."""
-    word = pieces[i]
-    low = word.lower()
-    if low in _TREATMENT_WORDS or low in _SHORTHAND:
-        new = _alias_at(pieces, i, treatments)
-    elif low == "sides":
-        new = "side effects" if i > 1 and pieces[i - 1] == " " \
-            and pieces[i - 2].lower() in _SIDE_WORDS else word
-    elif low in _ASIDES:
-        pieces[i] = ""
-        pieces[i - 1] = pieces[i - 1].rstrip(" ,")
-        pieces[i + 1] = pieces[i + 1].lstrip("!")
-        return True
-    elif word.isdigit():
-        new = _number_at(pieces, i)
-    elif low in _TIMES:  # "2x a day" -> "twice a day", not "2x stronger" -> "twice stronger"
-        after = "".join(pieces[i + 1:i + 5]).lower()
-        new = _TIMES[low] if after.startswith(_FREQUENCY) else word
-    elif len(word) == 3 and _AGE_WORD.fullmatch(word):
-        new = f"{word.strip('MF')}-year-old" + (" woman" if "F" in word else "")
-    else:
-        return False
-    pieces[i] = new
-    return new != word
-
-
-def _alias_at(pieces: list[str], i: int, treatments: Treatments) -> str:
-    """A treatment alias or shorthand word spelled out where it stands as a word of its own
-    ("RU", "ED" only in capitals; not inside "x.fin" or "fin-like")."""
-    word = pieces[i]
-    low = word.lower()
-    if low.upper() in _UPPER_ONLY:
-        alone = word.isupper()
-    else:
-        alone = not (pieces[i - 1].endswith((".", "-")) or pieces[i + 1].startswith("-"))
-    return _spelled(word, low, pieces, i, treatments) if alone else word
-
-
-def _number_at(pieces: list[str], i: int) -> str:
-    """A count of one to twelve before a time unit in words ("8 months" -> "eight months")."""
-    word = pieces[i]
-    if len(word) <= 2 and 0 < int(word) <= 12 and i < len(pieces) - 2 \
-            and pieces[i + 1] == " " and pieces[i + 2].lower() in _UNITS \
-            and not pieces[i - 1].endswith((".", ",", "/", "%", "-")):
-        return _NUMBER_WORDS[int(word)]
-    return word
-
-
-def _spelled(word: str, low: str, pieces: list[str], i: int,
-             treatments: Treatments) -> str:
-    """A shorthand word spelled out, or the word itself where it is not what it seems."""
-    if low in _SHORTHAND:
-        if low == "derm" and i > 1 and pieces[i - 2].lower() == "seb":
-            return word  # seborrheic dermatitis
-        spelled = _SHORTHAND[low]
-    else:
-        spelled, treatment = _TREATMENT_WORDS[low]
-        if not (treatments.allows(treatment, "".join(pieces[max(0, i - 10):i]), word,
-                                  "".join(pieces[i + 1:i + 11]))
-                if isinstance(treatments, InSentence) else treatment in treatments):
-            return word
-    after = "".join(pieces[i + 1:i + 6]).lower()
-    if low == "keto" and after.startswith(" diet"):
-        return word  # the diet
-    if low == "min" and (after.startswith((" a day", " per day")) or (
-            i > 1 and pieces[i - 1] == " " and pieces[i - 2][-1:].isdigit())):
-        return word  # minutes
-    return spelled[0].upper() + spelled[1:] if word[0].isupper() and not word.isupper() \
-        else spelled
 
 
 def _sentence_end(text: str) -> str:
@@ -364,7 +194,7 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     body_s = _substantive(sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2))[:_BODY_SENTENCES]
     weights = counts if counts is not None else Counter(
         _TOKEN.findall(" ".join((title, body, *replies)).lower()))
-    poster: list[str] = [title_s] if _has_two_letters(title_s) else []
+    poster: list[str] = [title_s] if has_two_letters(title_s) else []
     ranked: list[int] = []
     if body_s:
         bags = [_bag(s) for s in body_s]

@@ -58,3 +58,11 @@ def tokens(text: str) -> list[str]:
 def content_token(word: str) -> str:
     """The content token a raw word counts as ("" for a stopword)."""
     return _stem_or_empty(word)
+
+
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
+
+
+def has_two_letters(text: str) -> bool:
+    """Whether `text` holds at least two letters (of any script): more than marks and digits."""
+    return _TWO_LETTERS.search(text) is not None

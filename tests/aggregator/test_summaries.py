@@ -115,7 +115,7 @@ def test_shorthand_is_spelled_out_for_tagged_treatments_only() -> None:
     ("lol", "lol"),
 ])
 def test_readable_rewrites(sentence: str, expected: str) -> None:
-    from aggregator.summaries import _readable
+    from aggregator.shorthand import readable as _readable
     tags = {"ketoconazole", "ru58841", "hair_transplant"}
     assert _readable(sentence, tags) == expected
 
@@ -162,7 +162,8 @@ def test_unicode_digits_and_emoji_do_not_break_the_rewrites() -> None:
 def test_aliases_spelled_out_only_where_the_tagger_reads_the_treatment(
         sentence: str, expected: str) -> None:
     from aggregator.lexicon import load_lexicon
-    from aggregator.summaries import InSentence, _readable
+    from aggregator.shorthand import InSentence
+    from aggregator.shorthand import readable as _readable
     from aggregator.tagger import Tagger
     tagged = {"minoxidil", "finasteride", "spironolactone", "ketoconazole"}
     assert _readable(sentence, InSentence(tagged, Tagger(load_lexicon()).tag)) == expected

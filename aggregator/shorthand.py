@@ -1,0 +1,177 @@
+"""Forum shorthand spelled out for a reader of a summary ("fin" -> "finasteride" where the
+tagger reads the treatment there, "derm", "27M", "no sides", "8 months") and asides ("lol",
+emoji) dropped; nothing is added that the sentence does not say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+
+from aggregator.text import has_two_letters
+
+# Forum shorthand a study-page reader may not know, spelled out in the summary. A treatment
+# alias is spelled out only when the tagger found that treatment in the thread (so "5 min"
+# of massage or "Spiro the barber" in an untagged thread stay as written).
+_TREATMENT_WORDS = {
+    "fin": ("finasteride", "finasteride"), "min": ("minoxidil", "minoxidil"),
+    "minox": ("minoxidil", "minoxidil"), "minoxi": ("minoxidil", "minoxidil"),
+    "ldom": ("oral minoxidil", "minoxidil"), "dut": ("dutasteride", "dutasteride"),
+    "dutas": ("dutasteride", "dutasteride"), "duta": ("dutasteride", "dutasteride"),
+    "keto": ("ketoconazole", "ketoconazole"), "spiro": ("spironolactone", "spironolactone"),
+    "tret": ("tretinoin", "tretinoin"), "bica": ("bicalutamide", "bicalutamide"),
+    "pyri": ("pyrilutamide", "pyrilutamide"), "ru": ("RU58841", "ru58841"),
+    "mn": ("microneedling", "microneedling"), "ht": ("hair transplant", "hair_transplant"),
+}
+_PIECES = re.compile(r"(\w+)")  # split: separators at even indices, words at odd ones
+_EMOJI = re.compile(r" ?[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
+_UPPER_ONLY = frozenset(("RU", "MN", "HT", "PFS", "ED", "TE"))
+# "sides" is side effects after these words (not "thinning on the sides", "had sides shaved")
+_SIDE_WORDS = frozenset(("no", "zero", "any", "sexual", "bad", "mild", "minimal", "without",
+                         "fewer", "avoid", "systemic", "mental", "cognitive", "persistent",
+                         "initial", "oral", "topical"))
+_SIDE_WORDS = _SIDE_WORDS.union(  # "fin sides", also once "fin" is spelled out
+    *((alias, spelled.lower()) for alias, (spelled, _) in _TREATMENT_WORDS.items()))
+_TIMES = {"1x": "once", "2x": "twice", "3x": "three times", "4x": "four times"}
+_FREQUENCY = (" a day", " daily", " a week", " weekly", " a month", " per ", " each ",
+              " every ")
+_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
+                    "session", "sessions", "times"))
+_ASIDES = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
+                     "fwiw", "btw", "iirc"))
+_AGE_WORD = re.compile(r"\d\d[MF]|[MF]\d\d")
+_SHORTHAND = {"derm": "dermatologist", "derms": "dermatologists", "gf": "girlfriend",
+              "bf": "boyfriend", "bp": "blood pressure", "ppl": "people", "yrs": "years",
+              "yr": "year", "pfs": "post-finasteride syndrome",
+              "ed": "erectile dysfunction", "te": "telogen effluvium"}  # and "ED", "TE", "PFS"
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve")
+# the lower-case words that can start a rewrite (a sentence without any is left as it is),
+# bare and with the punctuation a split on spaces leaves on them
+_TRIGGER_WORDS = (*_TREATMENT_WORDS, *_SHORTHAND, "pfs", "sides", *_ASIDES, *_TIMES,
+                  *map(str, range(1, 13)), *(f"{n:02d}" for n in range(1, 10)),
+                  *(f"{n}{s}" for n in range(10, 100) for s in "mf"),
+                  *(f"{s}{n}" for n in range(10, 100) for s in "mf"))
+_TRIGGERS = frozenset(f"{before}{word}{after}" for word in _TRIGGER_WORDS
+                      for before in ("", "(", "\"", "'") for after in ("", ".", ",", "!", "?",
+                                                                      ":", ";", ")", "\"", "'"))
+
+
+class InSentence:
+    """The thread's tagged treatments, an alias of one spelled out only where `found_in`
+    (the tagger) finds that treatment in the words around the alias: its context rules
+    decide whether "min" is minoxidil or minutes, "fin" finasteride or "fin de semana"."""
+
+    __slots__ = ("found_in", "treatments")
+
+    def __init__(self, treatments: Collection[str],
+                 found_in: Callable[[str], Collection[str]]) -> None:
+        self.treatments, self.found_in = treatments, found_in
+
+    def allows(self, treatment: str, before: str, alias: str, after: str) -> bool:
+        """Whether `alias` between the words `before` and `after` it is `treatment` (found
+        there with the alias and not without it: beside the treatment's own name it is
+        left as written)."""
+        return treatment in self.treatments \
+            and treatment in self.found_in(f"{before}{alias}{after}") \
+            and treatment not in self.found_in(f"{before} {after}")
+
+
+Treatments = Collection[str] | InSentence
+
+
+def readable(text: str, treatments: Treatments) -> str:
+    """A chosen sentence with forum shorthand spelled out ("fin" -> "finasteride" when the
+    thread is tagged finasteride; "derm", "gf", "bp"; "27M" -> "27-year-old"; "no sides" ->
+    "no side effects"; "8 months" -> "eight months") and asides ("lol", "tbh", emoji)
+    dropped. Nothing is added that the sentence does not say."""
+    lowered = text.lower()
+    if text.isascii() and _TRIGGERS.isdisjoint(lowered.split()):  # (punctuation kept on)
+        return text
+    out = _rewritten(text, treatments)
+    if not out.isascii() and max(out) >= "\u2600":  # emoji and pictographs start there
+        out = _EMOJI.sub("", out)
+    out = out.strip()
+    return out if has_two_letters(out) else text
+
+
+def _rewritten(text: str, treatments: Treatments) -> str:
+    """`text` with the words `readable` rewrites rewritten."""
+    pieces = _PIECES.split(text)  # separators at even indices, words at odd ones
+    changed = False
+    for i in range(1, len(pieces), 2):
+        if pieces[i].lower() in _TRIGGERS and _rewrite_at(pieces, i, treatments):
+            changed = True
+    return "".join(pieces) if changed else text
+
+
+def _rewrite_at(pieces: list[str], i: int, treatments: Treatments) -> bool:
+    """Rewrite the word `pieces[i]` in place (an aside also trims the separators around it);
+    whether anything changed."""
+    word = pieces[i]
+    low = word.lower()
+    if low in _TREATMENT_WORDS or low in _SHORTHAND:
+        new = _alias_at(pieces, i, treatments)
+    elif low == "sides":
+        new = "side effects" if i > 1 and pieces[i - 1] == " " \
+            and pieces[i - 2].lower() in _SIDE_WORDS else word
+    elif low in _ASIDES:
+        pieces[i] = ""
+        pieces[i - 1] = pieces[i - 1].rstrip(" ,")
+        pieces[i + 1] = pieces[i + 1].lstrip("!")
+        return True
+    elif word.isdigit():
+        new = _number_at(pieces, i)
+    elif low in _TIMES:  # "2x a day" -> "twice a day", not "2x stronger" -> "twice stronger"
+        after = "".join(pieces[i + 1:i + 5]).lower()
+        new = _TIMES[low] if after.startswith(_FREQUENCY) else word
+    elif len(word) == 3 and _AGE_WORD.fullmatch(word):
+        new = f"{word.strip('MF')}-year-old" + (" woman" if "F" in word else "")
+    else:
+        return False
+    pieces[i] = new
+    return new != word
+
+
+def _alias_at(pieces: list[str], i: int, treatments: Treatments) -> str:
+    """A treatment alias or shorthand word spelled out where it stands as a word of its own
+    ("RU", "ED" only in capitals; not inside "x.fin" or "fin-like")."""
+    word = pieces[i]
+    low = word.lower()
+    if low.upper() in _UPPER_ONLY:
+        alone = word.isupper()
+    else:
+        alone = not (pieces[i - 1].endswith((".", "-")) or pieces[i + 1].startswith("-"))
+    return _spelled(word, low, pieces, i, treatments) if alone else word
+
+
+def _number_at(pieces: list[str], i: int) -> str:
+    """A count of one to twelve before a time unit in words ("8 months" -> "eight months")."""
+    word = pieces[i]
+    if len(word) <= 2 and 0 < int(word) <= 12 and i < len(pieces) - 2 \
+            and pieces[i + 1] == " " and pieces[i + 2].lower() in _UNITS \
+            and not pieces[i - 1].endswith((".", ",", "/", "%", "-")):
+        return _NUMBER_WORDS[int(word)]
+    return word
+
+
+def _spelled(word: str, low: str, pieces: list[str], i: int,
+             treatments: Treatments) -> str:
+    """A shorthand word spelled out, or the word itself where it is not what it seems."""
+    if low in _SHORTHAND:
+        if low == "derm" and i > 1 and pieces[i - 2].lower() == "seb":
+            return word  # seborrheic dermatitis
+        spelled = _SHORTHAND[low]
+    else:
+        spelled, treatment = _TREATMENT_WORDS[low]
+        if not (treatments.allows(treatment, "".join(pieces[max(0, i - 10):i]), word,
+                                  "".join(pieces[i + 1:i + 11]))
+                if isinstance(treatments, InSentence) else treatment in treatments):
+            return word
+    after = "".join(pieces[i + 1:i + 6]).lower()
+    if low == "keto" and after.startswith(" diet"):
+        return word  # the diet
+    if low == "min" and (after.startswith((" a day", " per day")) or (
+            i > 1 and pieces[i - 1] == " " and pieces[i - 2][-1:].isdigit())):
+        return word  # minutes
+    return spelled[0].upper() + spelled[1:] if word[0].isupper() and not word.isupper() \
+        else spelled
