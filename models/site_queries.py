@@ -37,11 +37,6 @@ def treatment_overview(session: Session) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["threads"], r["id"]))
 
 
-def known_treatment(session: Session, treatment_id: str) -> Treatment | None:
-    """The treatment with this id, or None."""
-    return session.get(Treatment, treatment_id)
-
-
 def most_discussed_studies(session: Session, limit: int = 10) -> list[dict[str, Any]]:
     """The studies with the most linked community threads (citations counted apart)."""
     counts = (select(ThreadStudyLink.study_id, func.count().label("related"),
