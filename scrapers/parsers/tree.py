@@ -53,3 +53,19 @@ def text_of(node: Any, query: str = "::text") -> str:
 def outer_html(node: Any) -> str:
     """The element serialised as HTML, without its tail (parsel's `Selector.get()`)."""
     return etree.tostring(node, method="html", encoding="unicode", with_tail=False)
+
+
+def root_of(node: Any) -> Any:
+    """The lxml element of a parsel Selector (or the element itself)."""
+    return node.root if isinstance(node, Selector) else node
+
+
+_BY_ID = xpath("id($id)")
+
+
+def by_id(root: Any, ident: str) -> Any | None:
+    """The element whose `id` is `ident`, from libxml2's table of the page's ids (no walk
+    over the page); None when there is none. Only the first of duplicate ids is in the
+    table: callers use this for ids a page has once, or as a cheap "is there any"."""
+    found = _BY_ID(root, id=ident)
+    return found[0] if found and found[0].get("id") == ident else None

@@ -11,23 +11,20 @@
 Times are the board's local strings in its own format, read in the zone of the footer's "All
 times are GMT -5" (else the source's `timezone`), "Today"/"Yesterday" included; vB5 posts
 carry a Unix time. A date string in no known format is a `ParseError` with reason
-`unknown_date_format`. Quotes ("Originally Posted by X") become `<blockquote>`s without the
-header. Stock vBulletin has no score (None); the "thanks" box (Post Thank You hack) or a
-like count is the post's score where the page shows one.
+`unknown_date_format` (`vbulletin_dates`). Quotes ("Originally Posted by X") become
+`<blockquote>`s without the header (`vbulletin_bodies`). Stock vBulletin has no score
+(None); the "thanks" box (Post Thank You hack) or a like count is the post's score where the
+page shows one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urljoin
 
 from bs4.dammit import EncodingDetector
-from lxml import etree
-from lxml import html as lxml_html
 from parsel import Selector
 from w3lib.url import url_query_parameter
 
@@ -41,34 +38,14 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, html_page, outer_html, text_of, xpath
-
-# Date formats vBulletin boards use (commas and " at " are removed before matching).
-DATE_FORMATS = (
-    "%m-%d-%Y %I:%M %p", "%Y-%m-%d %H:%M", "%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M",
-    "%d %B %Y %H:%M", "%d %B %Y %I:%M %p", "%B %d %Y %I:%M %p", "%B %d %Y %H:%M",
-    "%d %b %Y %H:%M", "%d %b %Y %I:%M %p", "%b %d %Y %I:%M %p", "%b %d %Y %H:%M",
-    "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %I:%M %p",
-    "%Y/%m/%d %H:%M", "%m-%d-%y %I:%M %p", "%d-%m-%y %H:%M",
+from scrapers.parsers.tree import by_id, css, html_page, root_of, text_of, xpath
+from scrapers.parsers.vbulletin_bodies import (
+    REWRITE_MARKS_IN_PAGE,
+    finish_body,
+    is_postcontent,
 )
-# The same formats with the day-first ones ahead: for a board whose numeric dates show a
-# day above 12 in first place ("15-06-2016"); see `day_first`.
-DAY_FIRST_FORMATS = tuple(sorted(DATE_FORMATS, key=lambda fmt: not fmt.startswith("%d")))
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
-# Latin-1 bytes with every digit as "0" and every date separator as "-": "0-0" marks where
-# a numeric date can be (a Latin-1 page has no digits beyond ASCII's).
-_DIGITS_AND_SEPARATORS = bytes.maketrans(b"123456789/.", b"000000000--")
-# The "0-0" marks (digit, separator, digit) that go on as a date must: one more digit or
-# not, a separator, two digits ("?", in any of these places: a character beyond Latin-1,
-# which may be a digit to the regex, as in Arabic-Indic "٢٥-06-2016"). Navigation URLs
-# ("whats-new/55-0/") hold many "0-0" that go no further: the regex is not tried there.
-_DATE_MARK = re.compile(rb"[0?]-[0?][0?]?-[0?][0?]")
-_AGO = re.compile(r"^(\d+)\s+(minute|hour|day|week)s?\s+ago$", re.IGNORECASE)
-_CLOCKS = ("%I:%M %p", "%H:%M")
-_RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
-_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
-_FOOTER = re.compile(r"All times are GMT\s*(?:([+-])\s*(\d{1,2})(?:[.:](\d{1,2}))?)?",
-                     re.IGNORECASE)
+from scrapers.parsers.vbulletin_dates import BoardClock, board_zone
+
 _RESULTS = re.compile(r"Results\s+[\d,.]+\s+to\s+[\d,.]+\s+of\s+([\d,.]+)", re.IGNORECASE)
 _PAGE_OF = re.compile(r"Page\s+(\d+)\s+of\s+(\d+)", re.IGNORECASE)
 _THANKS = re.compile(r"The\s+Following\s+([\d,.]+)\s+Users?\s+Says?\s+Thank", re.IGNORECASE)
@@ -76,9 +53,7 @@ _LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,
                     re.IGNORECASE)
 _SEO_ID = re.compile(r"(?:showthread\.php[?/]|/threads/|/)(\d+)-[^/?#]*")
 _PATH_PAGE = re.compile(r"/page(\d+)(?:[/?#]|$)")
-_POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
-_REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
-                  "bbcode_postedby")
+_BY_ID = xpath("id($id)")  # (the same compiled query as `by_id`'s)
 LOGIN_MARKERS = ("you are not logged in", "you do not have permission to access this page",
                  "you must be registered", "please log in", "must be logged in")
 
@@ -102,195 +77,6 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
         return body.decode("utf-8", errors="replace")
 
 
-def _tree(node: Any) -> Any:
-    """The lxml element of a parsel Selector (or the element itself)."""
-    return node.root if isinstance(node, Selector) else node
-
-
-_BY_ID = xpath("id($id)")
-
-
-def by_id(root: Any, ident: str) -> Any | None:
-    """The element whose `id` is `ident`, from libxml2's table of the page's ids (no walk
-    over the page); None when there is none. Only the first of duplicate ids is in the
-    table: callers use this for ids a page has once, or as a cheap "is there any"."""
-    found = _BY_ID(root, id=ident)
-    return found[0] if found and found[0].get("id") == ident else None
-
-
-_FOOTER_TEXTS = xpath("//text()[contains(., 'All times are')]")
-_FOOTER_TEXTS_IN = xpath(".//text()[contains(., 'All times are')]")
-
-
-def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzinfo:
-    """The zone of the footer's "All times are GMT -5" (GMT +5.5, GMT-5...), else `default`.
-
-    `doc`: the page (Selector or lxml root); `text`: its HTML, when at hand, to skip the
-    text-node scan on a page without the phrase."""
-    if text is not None and "All times are" not in text:
-        return default
-    root = _tree(doc)
-    # vB4 prints it once, in div#footer_time: when the page holds the phrase once and that
-    # div has it, it is the only text that can (no walk over the whole page).
-    footer = by_id(root, "footer_time") if text is not None and \
-        text.count("All times are") == 1 else None
-    texts = _FOOTER_TEXTS_IN(footer) if footer is not None else []
-    if not texts:
-        texts = _FOOTER_TEXTS(root)
-    # The footer is the last such text: a post quoting "All times are GMT +8" must not set
-    # the zone of the whole page.
-    matches = [m for m in (_FOOTER.search(squash(t)) for t in reversed(texts)) if m]
-    if not matches:
-        return default
-    match = matches[0]
-    sign, hours, minutes = match.groups()
-    if not hours:
-        return UTC
-    fraction = minutes and f".{minutes}" in match.group(0)
-    span = timedelta(hours=int(hours), minutes=(round(float(f"0.{minutes}") * 60) if fraction
-                                                else int(minutes or 0)))
-    return timezone(-span if sign == "-" else span)
-
-
-def day_first(text: str) -> bool:
-    """Whether a page's numeric dates put the day first: the first date with a part above 12
-    decides ("15-06-2016": day first; "06-15-2016": month first); month first by default,
-    as vBulletin's own default is. Decided per page, so one date never depends on another
-    page's (or another board's) dates."""
-    for found in _numeric_dates(text):
-        first, second = found.groups()
-        if int(first) > 12:
-            return True
-        if int(second) > 12:
-            return False
-    return False
-
-
-def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
-    """`_NUMERIC_DATE.finditer(text)`, lazily: the regex is tried only where a digit, a
-    separator and a digit meet (found with a bytes search), as finditer would meet them."""
-    # (a character beyond Latin-1, a curly quote of a cp1252 page, becomes one "?": the
-    # offsets stay those of the text)
-    marks = text.encode("latin-1", errors="replace").translate(_DIGITS_AND_SEPARATORS)
-    end = 0  # finditer goes on after the end of its last match
-    mark = _DATE_MARK.search(marks)
-    while mark is not None:
-        at = mark.start()
-        # a match whose first separator follows `at` starts one digit before it or at it
-        for start in (at - 1, at):
-            found = _NUMERIC_DATE.match(text, start) if start >= end else None
-            if found:
-                yield found
-                end = found.end()
-                break
-        mark = _DATE_MARK.search(marks, at + 1)
-
-
-# Two numbers, each followed by a date separator (spaces allowed, as strptime allows): a
-# date only the page's day order can read when both could be a month.
-_TWO_NUMBERS = re.compile(r"(?<!\d)(\d+)\s*[-/.]\s*(?=(\d+)\s*[-/.])")
-
-
-def ambiguous_date(text: str) -> bool:
-    """Whether `text` may hold a numeric date that reads differently day first ("05-06-2016"
-    and no part above 12). The day-first and month-first format lists hold the same formats,
-    so any other date reads the same in either order."""
-    return any(int(m.group(1)) <= 12 and int(m.group(2)) <= 12
-               for m in _TWO_NUMBERS.finditer(text))
-
-
-@dataclass
-class BoardClock:
-    """How one page writes its times: the board's zone, the page's day order, and now.
-
-    `day_first` None: decided from `page` (its HTML, `day_first`) when a date needs it,
-    once per page: a page whose dates all read the same in either order is never scanned.
-    `score_marks`: the page's `score_marks`, the other per-page fact the post readers use."""
-
-    zone: tzinfo = UTC
-    day_first: bool | None = False
-    now: datetime | None = None
-    page: str = field(default="", repr=False)
-    score_marks: tuple[bool, bool] = field(default=(True, True), repr=False)
-
-    def read(self, text: str | None) -> datetime | None:
-        """`local_time` of `text` on this page."""
-        order = self.day_first
-        if order is None:
-            order = False
-            if text and ambiguous_date(text):
-                self.day_first = order = day_first(self.page)
-        return local_time(text, self.zone, self.now, day_first=order)
-
-    def read_or_none(self, text: str | None) -> datetime | None:
-        """`read`, with None for a date in no known format (listing rows: the thread page
-        has the real times, so one odd date must not lose the whole listing)."""
-        try:
-            return self.read(text)
-        except ParseError:
-            return None
-
-
-def local_time(text: str | None, tz: tzinfo, now: datetime | None = None, *,
-               day_first: bool = False) -> datetime | None:
-    """A vBulletin date string ("06-15-2016, 03:03 PM", "2016-02-01, 02:21", "Today,
-    09:15 AM", "2 Hours Ago") in zone `tz`, as aware UTC; None when empty; ParseError
-    (reason `unknown_date_format`) when in no known format. `day_first` reads an ambiguous
-    "05-06-2016" as 5 June instead of May 6."""
-    raw = squash((text or "").replace("\u00a0", " "))
-    if not raw:
-        return None
-    clean = squash(_ORDINAL.sub(r"\1", raw.replace(",", " ").replace(" at ", " ")))
-    ago = _AGO.match(clean)
-    if ago:
-        unit = ago.group(2).lower() + "s"
-        return (now or datetime.now(UTC)).astimezone(UTC) - timedelta(
-            **{unit: int(ago.group(1))})
-    match = _RELATIVE.match(clean)
-    if match:
-        day = (now or datetime.now(UTC)).astimezone(tz).date()
-        if match.group(1).lower() == "yesterday":
-            day -= timedelta(days=1)
-        for fmt in _CLOCKS:
-            try:
-                clock = datetime.strptime(match.group(2).upper(), fmt).time()
-            except ValueError:
-                continue
-            return datetime.combine(day, clock, tz).astimezone(UTC)
-    else:
-        if not day_first:
-            parsed = _default_format(clean)
-            if parsed is not None:
-                return parsed.replace(tzinfo=tz).astimezone(UTC)
-        for fmt in DAY_FIRST_FORMATS if day_first else DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(clean.upper() if "%p" in fmt else clean, fmt)
-            except ValueError:
-                continue
-            return parsed.replace(tzinfo=tz).astimezone(UTC)
-    raise ParseError(f"unknown date format: {raw!r}", reason="unknown_date_format")
-
-
-# The regex `strptime` builds for DATE_FORMATS[0], "%m-%d-%Y %I:%M %p" (vBulletin's default).
-_DEFAULT_FORMAT = re.compile(
-    r"(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])-(\d\d\d\d)\s+"
-    r"(1[0-2]|0[1-9]|[1-9]):([0-5]\d|\d)\s+(am|pm)", re.IGNORECASE)
-
-
-def _default_format(clean: str) -> datetime | None:
-    """`datetime.strptime(clean.upper(), DATE_FORMATS[0])` without strptime's per-call
-    locale checks; None where strptime raises ValueError (the next format is tried)."""
-    found = _DEFAULT_FORMAT.match(clean)
-    if found is None or found.end() != len(clean):
-        return None
-    month, day, year, hour, minute, half = found.groups()
-    hour_of_day = int(hour) % 12 + (12 if half.lower() == "pm" else 0)
-    try:
-        return datetime(int(year), int(month), int(day), hour_of_day, int(minute))
-    except ValueError:
-        return None
-
-
 # -- page kinds ------------------------------------------------------------------------------
 def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
     """ParseError (reason `login_required`) at a login URL, or (`body`) on a page that says
@@ -299,7 +85,7 @@ def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
         raise ParseError(f"redirected to a login page: {url}", reason="login_required")
     if not body:
         return
-    text = squash(" ".join(css("body ::text")(_tree(doc)))).lower()
+    text = squash(" ".join(css("body ::text")(root_of(doc)))).lower()
     if any(marker in text for marker in LOGIN_MARKERS):
         raise ParseError("the board asks to log in (\"You are not logged in\")",
                          reason="login_required")
@@ -307,7 +93,7 @@ def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
 
 def _base(doc: Any, url: str) -> str:
     """The URL relative links resolve against (`<base href>` when the page has one)."""
-    root = _tree(doc)
+    root = root_of(doc)
     # (lxml's tag filter knows at once when no element of the page is named "base")
     found = [el.get("href") for el in root.iter("base") if el.get("href") is not None]
     href = found[0] if found else None
@@ -346,7 +132,7 @@ def _page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int
 
     `html`: the page's text, when at hand: a pager whose class name is not in it is not
     looked for."""
-    root = _tree(doc)
+    root = root_of(doc)
     # (tag-anchored XPath: class tests over every element of a big page are slow)
     if html is None or "vbmenu_control" in html or "popupctrl" in html:
         for text in xpath("//td[contains(@class, 'vbmenu_control')]/text()"
@@ -368,7 +154,7 @@ def _page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int
 
 
 def _next_url(doc: Any, base: str) -> str | None:
-    root = _tree(doc)
+    root = root_of(doc)
     found = xpath("//a[@rel='next']/@href")(root) or xpath(
         "//a[contains(@class, 'js-pagenav-next-button')]"
         "[not(contains(@class, 'h-hide-imp'))]/@href")(root)
@@ -382,7 +168,7 @@ def breadcrumb_category(doc: Any, html: str | None = None) -> str | None:
     if html is not None and not any(mark in html for mark in ("navbar", "navbit",
                                                                "breadcrumbs")):
         return None
-    root = _tree(doc)
+    root = root_of(doc)
     # vB4 keeps its crumbs in div#breadcrumb: look there first, the whole page otherwise
     holder = by_id(root, "breadcrumb")
     links = _CRUMBS_IN(holder) if holder is not None else []
@@ -396,149 +182,6 @@ _CRUMB_LINKS = ("{0}span[@class='navbar']/a|{0}li[contains(@class, 'navbit')]/a"
 _CRUMBS = xpath(_CRUMB_LINKS.format("//"))
 _CRUMBS_IN = xpath(_CRUMB_LINKS.format(".//"))
 _TEXTS = xpath(".//text()")
-
-
-# -- post bodies -----------------------------------------------------------------------------
-def clean_body(fragment: str) -> str:
-    """A post's HTML with vBulletin's wrappers undone: vB4's `blockquote.postcontent`
-    becomes a div, every quote a `<blockquote>` without its "Quote:" / "Originally Posted
-    by X" header, signatures and ads dropped."""
-    return _clean_body(fragment)[0]
-
-
-def post_body(element: Any) -> Post:
-    """A post's body element as a `Post`: vBulletin's quote boxes, headers and signatures
-    are undone in the page's own tree (no serialising and parsing again); `body_html` is
-    serialised from it only if read. The id and other fields are the caller's to fill."""
-    post = Post(external_id="", body_node=element)
-    _finish_body(post)
-    return post
-
-
-def _finish_body(post: Post, marks: bool = True) -> None:
-    """`post_body` on a post whose `body_node` is still the page's body element (done once
-    every lookup of the page is: the rewrite changes the page's tree). `marks` False: the
-    page's text says there is nothing to rewrite."""
-    element = post.body_node
-    unwrapped = _is_postcontent(element)
-    if not marks:
-        post.body_block = unwrapped
-        return
-    if _rewrites_itself(element, unwrapped):  # (the body element itself would be replaced)
-        html, rewritten, unwrapped = _clean_body(outer_html(element))
-        post.body_html = html
-        post.body_node, post.body_block = (rewritten, True) if rewritten is not None \
-            else (element, unwrapped)
-        return
-    if _TO_REWRITE(element):
-        _rewrite_quotes(element)
-    post.body_block = unwrapped
-
-
-_CLASS_HAS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-# Anything `_rewrite_quotes` may change, under a body (one query, looser than the rewrite's
-# own tests: most posts have none).
-_TO_REWRITE = xpath(
-    ".//blockquote[contains(@class, 'postcontent')]|.//div[contains(@class, 'bbcode_container')]"
-    "|.//div[contains(text(), 'Quote:')]"
-    "|.//*[contains(@class, 'bbcode_postedby') or contains(@class, 'post-signature')]")
-# Page text without these (and "postcontent" no more often than post bodies that are
-# `blockquote.postcontent`) has nothing for `_rewrite_quotes` to change.
-_REWRITE_MARKS_IN_PAGE = ("bbcode_container", "Quote:", "bbcode_postedby", "post-signature")
-_QUOTE_LABEL_CHILD = xpath("./div[normalize-space(text())='Quote:']")
-_POSTCONTENT_WORD = re.compile(r"\bpostcontent\b")
-
-
-def _is_postcontent(element: Any) -> bool:
-    """vB4's `blockquote.postcontent` post wrapper (read as a plain block, not a quote)."""
-    return element.tag == "blockquote" and any(
-        _POSTCONTENT_WORD.search(name) or _POSTCONTENT_WORD.search(value)
-        for name, value in element.items())
-
-
-def _rewrites_itself(element: Any, unwrapped: bool) -> bool:
-    """Whether undoing the boxes would replace or drop the body element itself (a body that
-    is a quote box, a signature, or holds a vB3 "Quote:" label as a child): such a body is
-    rewritten on a copy, as a fragment."""
-    if unwrapped:  # (read as a plain <div>: only a label in it would replace it)
-        return bool(_QUOTE_LABEL_CHILD(element))
-    classes = f" {' '.join((element.get('class') or '').split())} "
-    return " bbcode_container " in classes or " bbcode_postedby " in classes or \
-        "post-signature" in (element.get("class") or "") or \
-        bool(_QUOTE_LABEL_CHILD(element))
-
-
-def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
-    """`clean_body`'s HTML; the rewritten tree (None when nothing was rewritten); whether
-    the vB4 `postcontent` wrapper was unwrapped."""
-    wrapper = _POSTCONTENT.match(fragment)
-    unwrapped = bool(wrapper and fragment.rstrip().endswith("</blockquote>"))
-    if wrapper and unwrapped:
-        fragment = "<div>" + fragment[wrapper.end():fragment.rstrip().rfind("</blockquote>")] \
-            + "</div>"
-    if not any(mark in fragment for mark in _REWRITE_MARKS):
-        return fragment, None, unwrapped  # nothing to undo (most posts): no second parse
-    try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return fragment, None, unwrapped
-    _rewrite_quotes(root)
-    html = lxml_html.tostring(root, encoding="unicode")
-    return (html[len("<div>"):-len("</div>")] if html.startswith("<div>") else html), root, \
-        unwrapped
-
-
-_POSTCONTENT_BOXES = xpath(".//blockquote[" + _CLASS_HAS.format("postcontent") + "]")
-_QUOTE_CONTAINERS = xpath(".//div[" + _CLASS_HAS.format("bbcode_container") + "]")
-_QUOTE_BOX = xpath(".//div[" + _CLASS_HAS.format("bbcode_quote") + "]")
-_QUOTE_MESSAGE = xpath(".//div[" + _CLASS_HAS.format("message") + "]")
-_QUOTE_LABELS = xpath(".//div[normalize-space(text())='Quote:']")  # vBulletin 3
-_TABLE_CELLS = xpath("./table//td")
-_POSTED_BY_DIV = xpath("./div[contains(normalize-space(.), 'Originally Posted by')]")
-_CHILD_DIVS = xpath("./div")
-_HEADERS_AND_SIGNATURES = xpath(".//*[" + _CLASS_HAS.format("bbcode_postedby")
-                                 + " or contains(@class, 'post-signature')]")
-
-
-def _rewrite_quotes(root: Any) -> None:
-    """Undo vBulletin's quote boxes, headers and signatures in `root` (in place; the
-    queries compiled once: an `element.xpath(string)` compiles its query on every call)."""
-    for el in _POSTCONTENT_BOXES(root):
-        el.tag = "div"
-    for container in _QUOTE_CONTAINERS(root):
-        quote = _QUOTE_BOX(container)
-        if not quote:
-            continue  # a code or PHP box
-        body = _QUOTE_MESSAGE(quote[0])
-        _replace_with_quote(container, body[0] if body else quote[0])
-    for label in _QUOTE_LABELS(root):
-        box = label.getparent()
-        cells = _TABLE_CELLS(box) if box is not None else []
-        if box is None or not cells:
-            continue
-        cell = cells[0]
-        header = _POSTED_BY_DIV(cell)
-        if header:
-            rest = [d for d in _CHILD_DIVS(cell) if d is not header[0]]
-            inner = lxml_html.Element("div")
-            for div in rest:
-                inner.append(div)
-            _replace_with_quote(box, inner)
-        else:
-            _replace_with_quote(box, cell)
-    for el in _HEADERS_AND_SIGNATURES(root):
-        el.drop_tree()
-
-
-def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:
-    quote = lxml_html.Element("blockquote")
-    quote.text = content.text
-    for child in list(content):
-        quote.append(child)
-    quote.tail = old.tail
-    parent = old.getparent()
-    if parent is not None:
-        parent.replace(old, quote)
 
 
 _LIKE_CLASSES = ("postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "votecount")
@@ -634,11 +277,11 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=_next_url(root, base) if page < last_page else None)
-    wrapped = [_is_postcontent(post.body_node) for post in posts]
-    marks = any(mark in text for mark in _REWRITE_MARKS_IN_PAGE) or \
+    wrapped = [is_postcontent(post.body_node) for post in posts]
+    marks = any(mark in text for mark in REWRITE_MARKS_IN_PAGE) or \
         text.count("postcontent") > sum(wrapped)
     for post in posts:  # last: this rewrites the page's tree
-        _finish_body(post, marks)
+        finish_body(post, marks)
     return thread
 
 
@@ -694,7 +337,7 @@ def _posts_total(root: Any) -> int | None:
 
 def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
     """The posts of a vB3/vB4 page: those in its `#posts` list (ol#posts, div#posts), else
-    those anywhere on the page. Bodies are `_finish_body`'s to clean."""
+    those anywhere on the page. Bodies are `finish_body`'s to clean."""
     holder = by_id(root, "posts")
     blocks = _VB34_POSTS_IN(holder) if holder is not None else []
     return [_vb34_post(block, index, root, clock)

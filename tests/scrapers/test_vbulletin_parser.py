@@ -11,7 +11,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from scrapers.parsers import phpbb, vbulletin, xenforo
+from scrapers.parsers import phpbb, vbulletin, vbulletin_bodies, vbulletin_dates, xenforo
 from scrapers.parsers.common import ParseError
 from scrapers.pipelines.authors import hash_author
 from scrapers.text import html_to_text
@@ -46,12 +46,12 @@ def real(name: str) -> bytes:
 ])
 def test_local_times_in_the_board_zone(text: str, expected: datetime | None) -> None:
     gmt_minus_5 = timezone(timedelta(hours=-5))
-    assert vbulletin.local_time(text, gmt_minus_5, NOW) == expected
+    assert vbulletin_dates.local_time(text, gmt_minus_5, NOW) == expected
 
 
 def test_unknown_date_format_is_a_named_parse_error() -> None:
     with pytest.raises(ParseError) as caught:
-        vbulletin.local_time("the 5th of Brumaire, year CCXXXII", UTC, NOW)
+        vbulletin_dates.local_time("the 5th of Brumaire, year CCXXXII", UTC, NOW)
     assert caught.value.reason == "unknown_date_format"
 
 
@@ -61,10 +61,10 @@ def test_unknown_date_format_is_a_named_parse_error() -> None:
     ("All times are GMT +5.5. The time now is", 5.5),
 ])
 def test_board_zone_from_the_footer(footer: str, hours: float) -> None:
-    zone = vbulletin.board_zone(Selector(text=f"<div class='smallfont'>{footer}</div>"),
+    zone = vbulletin_dates.board_zone(Selector(text=f"<div class='smallfont'>{footer}</div>"),
                                 ZoneInfo("Asia/Tokyo"))
     assert zone.utcoffset(None) == timedelta(hours=hours)
-    assert vbulletin.board_zone(Selector(text="<p>no footer</p>"), UTC) is UTC
+    assert vbulletin_dates.board_zone(Selector(text="<p>no footer</p>"), UTC) is UTC
 
 
 def test_iso_8859_1_pages_holding_cp1252_bytes_decode_right() -> None:
@@ -334,7 +334,7 @@ def test_quote_headers_never_keep_a_name(html: str, name: str) -> None:
     text = html_to_text(html + "<p>me too</p>", "https://f.example/t/1")
     assert text.startswith("> fin works"), text
     assert name not in text and "said:" not in text and "wrote:" not in text
-    vb4 = vbulletin.clean_body(
+    vb4 = vbulletin_bodies.clean_body(
         '<div class="bbcode_container"><div class="bbcode_quote"><div class="quote_container">'
         '<div class="bbcode_quote_container"></div><div class="bbcode_postedby"><img alt="Quote"'
         ' src="q.png"> Originally Posted by <strong>gary</strong></div><div class="message">'
@@ -374,5 +374,5 @@ def test_numeric_date_scan_finds_what_finditer_finds() -> None:
              *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
                for _ in range(20_000))]
     for text in texts:
-        expected = [m.span() for m in vbulletin._NUMERIC_DATE.finditer(text)]
-        assert [m.span() for m in vbulletin._numeric_dates(text)] == expected, text
+        expected = [m.span() for m in vbulletin_dates._NUMERIC_DATE.finditer(text)]
+        assert [m.span() for m in vbulletin_dates._numeric_dates(text)] == expected, text

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from models.config import parse_config
-from scrapers.parsers import vbulletin, xenforo
+from scrapers.parsers import vbulletin, vbulletin_dates, xenforo
 from scrapers.parsers.common import ParseError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vbulletin"
@@ -16,24 +16,24 @@ NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
 
 
 def test_an_ambiguous_date_reads_the_same_whatever_was_parsed_before() -> None:
-    first = vbulletin.local_time("05-06-2016, 14:30", UTC)
-    vbulletin.local_time("15-06-2016, 14:30", UTC)  # a day-first date in between
-    assert vbulletin.local_time("05-06-2016, 14:30", UTC) == first == \
+    first = vbulletin_dates.local_time("05-06-2016, 14:30", UTC)
+    vbulletin_dates.local_time("15-06-2016, 14:30", UTC)  # a day-first date in between
+    assert vbulletin_dates.local_time("05-06-2016, 14:30", UTC) == first == \
         datetime(2016, 5, 6, 14, 30, tzinfo=UTC)
 
 
 def test_a_page_with_day_first_dates_reads_its_ambiguous_ones_day_first() -> None:
-    assert vbulletin.day_first("posted 15-06-2016, 14:30 ... 05-06-2016, 09:00")
-    assert not vbulletin.day_first("posted 06-15-2016 ... 05-06-2016")
-    assert not vbulletin.day_first("no numeric dates here")
-    assert vbulletin.local_time("05-06-2016, 14:30", UTC, day_first=True) == \
+    assert vbulletin_dates.day_first("posted 15-06-2016, 14:30 ... 05-06-2016, 09:00")
+    assert not vbulletin_dates.day_first("posted 06-15-2016 ... 05-06-2016")
+    assert not vbulletin_dates.day_first("no numeric dates here")
+    assert vbulletin_dates.local_time("05-06-2016, 14:30", UTC, day_first=True) == \
         datetime(2016, 6, 5, 14, 30, tzinfo=UTC)
 
 
 def test_relative_ago_dates() -> None:
-    assert vbulletin.local_time("2 Hours Ago", UTC, NOW) == datetime(2024, 3, 6, 10, 0,
+    assert vbulletin_dates.local_time("2 Hours Ago", UTC, NOW) == datetime(2024, 3, 6, 10, 0,
                                                                      tzinfo=UTC)
-    assert vbulletin.local_time("5 minutes ago", UTC, NOW) == datetime(2024, 3, 6, 11, 55,
+    assert vbulletin_dates.local_time("5 minutes ago", UTC, NOW) == datetime(2024, 3, 6, 11, 55,
                                                                        tzinfo=UTC)
 
 
@@ -54,7 +54,7 @@ def test_a_post_quoting_a_footer_does_not_set_the_page_zone() -> None:
             "confused.</div><div id='footer_time'>All times are GMT -5. The time now is "
             "09:30 AM.</div></body></html>")
     from parsel import Selector
-    zone = vbulletin.board_zone(Selector(text=page))
+    zone = vbulletin_dates.board_zone(Selector(text=page))
     assert zone.utcoffset(None).total_seconds() == -5 * 3600  # type: ignore[union-attr]
 
 

@@ -1,0 +1,160 @@
+"""vBulletin post bodies: the vB4 `blockquote.postcontent` wrapper, quote boxes ("Quote:",
+"Originally Posted by X") turned into plain `<blockquote>`s, signatures dropped; in the
+page's own tree where it can (no serialising and parsing again)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from scrapers.parsers.common import Post
+from scrapers.parsers.tree import outer_html, xpath
+
+_POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
+_REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
+                  "bbcode_postedby")
+
+# -- post bodies -----------------------------------------------------------------------------
+def clean_body(fragment: str) -> str:
+    """A post's HTML with vBulletin's wrappers undone: vB4's `blockquote.postcontent`
+    becomes a div, every quote a `<blockquote>` without its "Quote:" / "Originally Posted
+    by X" header, signatures and ads dropped."""
+    return _clean_body(fragment)[0]
+
+
+def post_body(element: Any) -> Post:
+    """A post's body element as a `Post`: vBulletin's quote boxes, headers and signatures
+    are undone in the page's own tree (no serialising and parsing again); `body_html` is
+    serialised from it only if read. The id and other fields are the caller's to fill."""
+    post = Post(external_id="", body_node=element)
+    finish_body(post)
+    return post
+
+
+def finish_body(post: Post, marks: bool = True) -> None:
+    """`post_body` on a post whose `body_node` is still the page's body element (done once
+    every lookup of the page is: the rewrite changes the page's tree). `marks` False: the
+    page's text says there is nothing to rewrite."""
+    element = post.body_node
+    unwrapped = is_postcontent(element)
+    if not marks:
+        post.body_block = unwrapped
+        return
+    if _rewrites_itself(element, unwrapped):  # (the body element itself would be replaced)
+        html, rewritten, unwrapped = _clean_body(outer_html(element))
+        post.body_html = html
+        post.body_node, post.body_block = (rewritten, True) if rewritten is not None \
+            else (element, unwrapped)
+        return
+    if _TO_REWRITE(element):
+        _rewrite_quotes(element)
+    post.body_block = unwrapped
+
+
+_CLASS_HAS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+# Anything `_rewrite_quotes` may change, under a body (one query, looser than the rewrite's
+# own tests: most posts have none).
+_TO_REWRITE = xpath(
+    ".//blockquote[contains(@class, 'postcontent')]|.//div[contains(@class, 'bbcode_container')]"
+    "|.//div[contains(text(), 'Quote:')]"
+    "|.//*[contains(@class, 'bbcode_postedby') or contains(@class, 'post-signature')]")
+# Page text without these (and "postcontent" no more often than post bodies that are
+# `blockquote.postcontent`) has nothing for `_rewrite_quotes` to change.
+REWRITE_MARKS_IN_PAGE = ("bbcode_container", "Quote:", "bbcode_postedby", "post-signature")
+_QUOTE_LABEL_CHILD = xpath("./div[normalize-space(text())='Quote:']")
+_POSTCONTENT_WORD = re.compile(r"\bpostcontent\b")
+
+
+def is_postcontent(element: Any) -> bool:
+    """vB4's `blockquote.postcontent` post wrapper (read as a plain block, not a quote)."""
+    return element.tag == "blockquote" and any(
+        _POSTCONTENT_WORD.search(name) or _POSTCONTENT_WORD.search(value)
+        for name, value in element.items())
+
+
+def _rewrites_itself(element: Any, unwrapped: bool) -> bool:
+    """Whether undoing the boxes would replace or drop the body element itself (a body that
+    is a quote box, a signature, or holds a vB3 "Quote:" label as a child): such a body is
+    rewritten on a copy, as a fragment."""
+    if unwrapped:  # (read as a plain <div>: only a label in it would replace it)
+        return bool(_QUOTE_LABEL_CHILD(element))
+    classes = f" {' '.join((element.get('class') or '').split())} "
+    return " bbcode_container " in classes or " bbcode_postedby " in classes or \
+        "post-signature" in (element.get("class") or "") or \
+        bool(_QUOTE_LABEL_CHILD(element))
+
+
+def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
+    """`clean_body`'s HTML; the rewritten tree (None when nothing was rewritten); whether
+    the vB4 `postcontent` wrapper was unwrapped."""
+    wrapper = _POSTCONTENT.match(fragment)
+    unwrapped = bool(wrapper and fragment.rstrip().endswith("</blockquote>"))
+    if wrapper and unwrapped:
+        fragment = "<div>" + fragment[wrapper.end():fragment.rstrip().rfind("</blockquote>")] \
+            + "</div>"
+    if not any(mark in fragment for mark in _REWRITE_MARKS):
+        return fragment, None, unwrapped  # nothing to undo (most posts): no second parse
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return fragment, None, unwrapped
+    _rewrite_quotes(root)
+    html = lxml_html.tostring(root, encoding="unicode")
+    return (html[len("<div>"):-len("</div>")] if html.startswith("<div>") else html), root, \
+        unwrapped
+
+
+_POSTCONTENT_BOXES = xpath(".//blockquote[" + _CLASS_HAS.format("postcontent") + "]")
+_QUOTE_CONTAINERS = xpath(".//div[" + _CLASS_HAS.format("bbcode_container") + "]")
+_QUOTE_BOX = xpath(".//div[" + _CLASS_HAS.format("bbcode_quote") + "]")
+_QUOTE_MESSAGE = xpath(".//div[" + _CLASS_HAS.format("message") + "]")
+_QUOTE_LABELS = xpath(".//div[normalize-space(text())='Quote:']")  # vBulletin 3
+_TABLE_CELLS = xpath("./table//td")
+_POSTED_BY_DIV = xpath("./div[contains(normalize-space(.), 'Originally Posted by')]")
+_CHILD_DIVS = xpath("./div")
+_HEADERS_AND_SIGNATURES = xpath(".//*[" + _CLASS_HAS.format("bbcode_postedby")
+                                 + " or contains(@class, 'post-signature')]")
+
+
+def _rewrite_quotes(root: Any) -> None:
+    """Undo vBulletin's quote boxes, headers and signatures in `root` (in place; the
+    queries compiled once: an `element.xpath(string)` compiles its query on every call)."""
+    for el in _POSTCONTENT_BOXES(root):
+        el.tag = "div"
+    for container in _QUOTE_CONTAINERS(root):
+        quote = _QUOTE_BOX(container)
+        if not quote:
+            continue  # a code or PHP box
+        body = _QUOTE_MESSAGE(quote[0])
+        _replace_with_quote(container, body[0] if body else quote[0])
+    for label in _QUOTE_LABELS(root):
+        box = label.getparent()
+        cells = _TABLE_CELLS(box) if box is not None else []
+        if box is None or not cells:
+            continue
+        cell = cells[0]
+        header = _POSTED_BY_DIV(cell)
+        if header:
+            rest = [d for d in _CHILD_DIVS(cell) if d is not header[0]]
+            inner = lxml_html.Element("div")
+            for div in rest:
+                inner.append(div)
+            _replace_with_quote(box, inner)
+        else:
+            _replace_with_quote(box, cell)
+    for el in _HEADERS_AND_SIGNATURES(root):
+        el.drop_tree()
+
+
+def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:
+    quote = lxml_html.Element("blockquote")
+    quote.text = content.text
+    for child in list(content):
+        quote.append(child)
+    quote.tail = old.tail
+    parent = old.getparent()
+    if parent is not None:
+        parent.replace(old, quote)

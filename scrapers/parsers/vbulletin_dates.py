@@ -1,0 +1,213 @@
+"""vBulletin times: the board's zone (the footer's "All times are GMT -5"), the page's day
+order for numeric dates, and the date strings of the three engine generations ("06-15-2016,
+03:03 PM", "Today, 09:15 AM", "2 Hours Ago") read as aware UTC."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
+
+from scrapers.parsers.common import ParseError, squash
+from scrapers.parsers.tree import by_id, root_of, xpath
+
+# Date formats vBulletin boards use (commas and " at " are removed before matching).
+DATE_FORMATS = (
+    "%m-%d-%Y %I:%M %p", "%Y-%m-%d %H:%M", "%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M",
+    "%d %B %Y %H:%M", "%d %B %Y %I:%M %p", "%B %d %Y %I:%M %p", "%B %d %Y %H:%M",
+    "%d %b %Y %H:%M", "%d %b %Y %I:%M %p", "%b %d %Y %I:%M %p", "%b %d %Y %H:%M",
+    "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %I:%M %p",
+    "%Y/%m/%d %H:%M", "%m-%d-%y %I:%M %p", "%d-%m-%y %H:%M",
+)
+# The same formats with the day-first ones ahead: for a board whose numeric dates show a
+# day above 12 in first place ("15-06-2016"); see `day_first`.
+DAY_FIRST_FORMATS = tuple(sorted(DATE_FORMATS, key=lambda fmt: not fmt.startswith("%d")))
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
+# Latin-1 bytes with every digit as "0" and every date separator as "-": "0-0" marks where
+# a numeric date can be (a Latin-1 page has no digits beyond ASCII's).
+_DIGITS_AND_SEPARATORS = bytes.maketrans(b"123456789/.", b"000000000--")
+# The "0-0" marks (digit, separator, digit) that go on as a date must: one more digit or
+# not, a separator, two digits ("?", in any of these places: a character beyond Latin-1,
+# which may be a digit to the regex, as in Arabic-Indic "٢٥-06-2016"). Navigation URLs
+# ("whats-new/55-0/") hold many "0-0" that go no further: the regex is not tried there.
+_DATE_MARK = re.compile(rb"[0?]-[0?][0?]?-[0?][0?]")
+_AGO = re.compile(r"^(\d+)\s+(minute|hour|day|week)s?\s+ago$", re.IGNORECASE)
+_CLOCKS = ("%I:%M %p", "%H:%M")
+_RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+_FOOTER = re.compile(r"All times are GMT\s*(?:([+-])\s*(\d{1,2})(?:[.:](\d{1,2}))?)?",
+                     re.IGNORECASE)
+
+_FOOTER_TEXTS = xpath("//text()[contains(., 'All times are')]")
+_FOOTER_TEXTS_IN = xpath(".//text()[contains(., 'All times are')]")
+
+
+def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzinfo:
+    """The zone of the footer's "All times are GMT -5" (GMT +5.5, GMT-5...), else `default`.
+
+    `doc`: the page (Selector or lxml root); `text`: its HTML, when at hand, to skip the
+    text-node scan on a page without the phrase."""
+    if text is not None and "All times are" not in text:
+        return default
+    root = root_of(doc)
+    # vB4 prints it once, in div#footer_time: when the page holds the phrase once and that
+    # div has it, it is the only text that can (no walk over the whole page).
+    footer = by_id(root, "footer_time") if text is not None and \
+        text.count("All times are") == 1 else None
+    texts = _FOOTER_TEXTS_IN(footer) if footer is not None else []
+    if not texts:
+        texts = _FOOTER_TEXTS(root)
+    # The footer is the last such text: a post quoting "All times are GMT +8" must not set
+    # the zone of the whole page.
+    matches = [m for m in (_FOOTER.search(squash(t)) for t in reversed(texts)) if m]
+    if not matches:
+        return default
+    match = matches[0]
+    sign, hours, minutes = match.groups()
+    if not hours:
+        return UTC
+    fraction = minutes and f".{minutes}" in match.group(0)
+    span = timedelta(hours=int(hours), minutes=(round(float(f"0.{minutes}") * 60) if fraction
+                                                else int(minutes or 0)))
+    return timezone(-span if sign == "-" else span)
+
+
+def day_first(text: str) -> bool:
+    """Whether a page's numeric dates put the day first: the first date with a part above 12
+    decides ("15-06-2016": day first; "06-15-2016": month first); month first by default,
+    as vBulletin's own default is. Decided per page, so one date never depends on another
+    page's (or another board's) dates."""
+    for found in _numeric_dates(text):
+        first, second = found.groups()
+        if int(first) > 12:
+            return True
+        if int(second) > 12:
+            return False
+    return False
+
+
+def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
+    """`_NUMERIC_DATE.finditer(text)`, lazily: the regex is tried only where a digit, a
+    separator and a digit meet (found with a bytes search), as finditer would meet them."""
+    # (a character beyond Latin-1, a curly quote of a cp1252 page, becomes one "?": the
+    # offsets stay those of the text)
+    marks = text.encode("latin-1", errors="replace").translate(_DIGITS_AND_SEPARATORS)
+    end = 0  # finditer goes on after the end of its last match
+    mark = _DATE_MARK.search(marks)
+    while mark is not None:
+        at = mark.start()
+        # a match whose first separator follows `at` starts one digit before it or at it
+        for start in (at - 1, at):
+            found = _NUMERIC_DATE.match(text, start) if start >= end else None
+            if found:
+                yield found
+                end = found.end()
+                break
+        mark = _DATE_MARK.search(marks, at + 1)
+
+
+# Two numbers, each followed by a date separator (spaces allowed, as strptime allows): a
+# date only the page's day order can read when both could be a month.
+_TWO_NUMBERS = re.compile(r"(?<!\d)(\d+)\s*[-/.]\s*(?=(\d+)\s*[-/.])")
+
+
+def ambiguous_date(text: str) -> bool:
+    """Whether `text` may hold a numeric date that reads differently day first ("05-06-2016"
+    and no part above 12). The day-first and month-first format lists hold the same formats,
+    so any other date reads the same in either order."""
+    return any(int(m.group(1)) <= 12 and int(m.group(2)) <= 12
+               for m in _TWO_NUMBERS.finditer(text))
+
+
+@dataclass
+class BoardClock:
+    """How one page writes its times: the board's zone, the page's day order, and now.
+
+    `day_first` None: decided from `page` (its HTML, `day_first`) when a date needs it,
+    once per page: a page whose dates all read the same in either order is never scanned.
+    `score_marks`: the page's `score_marks`, the other per-page fact the post readers use."""
+
+    zone: tzinfo = UTC
+    day_first: bool | None = False
+    now: datetime | None = None
+    page: str = field(default="", repr=False)
+    score_marks: tuple[bool, bool] = field(default=(True, True), repr=False)
+
+    def read(self, text: str | None) -> datetime | None:
+        """`local_time` of `text` on this page."""
+        order = self.day_first
+        if order is None:
+            order = False
+            if text and ambiguous_date(text):
+                self.day_first = order = day_first(self.page)
+        return local_time(text, self.zone, self.now, day_first=order)
+
+    def read_or_none(self, text: str | None) -> datetime | None:
+        """`read`, with None for a date in no known format (listing rows: the thread page
+        has the real times, so one odd date must not lose the whole listing)."""
+        try:
+            return self.read(text)
+        except ParseError:
+            return None
+
+
+def local_time(text: str | None, tz: tzinfo, now: datetime | None = None, *,
+               day_first: bool = False) -> datetime | None:
+    """A vBulletin date string ("06-15-2016, 03:03 PM", "2016-02-01, 02:21", "Today,
+    09:15 AM", "2 Hours Ago") in zone `tz`, as aware UTC; None when empty; ParseError
+    (reason `unknown_date_format`) when in no known format. `day_first` reads an ambiguous
+    "05-06-2016" as 5 June instead of May 6."""
+    raw = squash((text or "").replace("\u00a0", " "))
+    if not raw:
+        return None
+    clean = squash(_ORDINAL.sub(r"\1", raw.replace(",", " ").replace(" at ", " ")))
+    ago = _AGO.match(clean)
+    if ago:
+        unit = ago.group(2).lower() + "s"
+        return (now or datetime.now(UTC)).astimezone(UTC) - timedelta(
+            **{unit: int(ago.group(1))})
+    match = _RELATIVE.match(clean)
+    if match:
+        day = (now or datetime.now(UTC)).astimezone(tz).date()
+        if match.group(1).lower() == "yesterday":
+            day -= timedelta(days=1)
+        for fmt in _CLOCKS:
+            try:
+                clock = datetime.strptime(match.group(2).upper(), fmt).time()
+            except ValueError:
+                continue
+            return datetime.combine(day, clock, tz).astimezone(UTC)
+    else:
+        if not day_first:
+            parsed = _default_format(clean)
+            if parsed is not None:
+                return parsed.replace(tzinfo=tz).astimezone(UTC)
+        for fmt in DAY_FIRST_FORMATS if day_first else DATE_FORMATS:
+            try:
+                parsed = datetime.strptime(clean.upper() if "%p" in fmt else clean, fmt)
+            except ValueError:
+                continue
+            return parsed.replace(tzinfo=tz).astimezone(UTC)
+    raise ParseError(f"unknown date format: {raw!r}", reason="unknown_date_format")
+
+
+# The regex `strptime` builds for DATE_FORMATS[0], "%m-%d-%Y %I:%M %p" (vBulletin's default).
+_DEFAULT_FORMAT = re.compile(
+    r"(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])-(\d\d\d\d)\s+"
+    r"(1[0-2]|0[1-9]|[1-9]):([0-5]\d|\d)\s+(am|pm)", re.IGNORECASE)
+
+
+def _default_format(clean: str) -> datetime | None:
+    """`datetime.strptime(clean.upper(), DATE_FORMATS[0])` without strptime's per-call
+    locale checks; None where strptime raises ValueError (the next format is tried)."""
+    found = _DEFAULT_FORMAT.match(clean)
+    if found is None or found.end() != len(clean):
+        return None
+    month, day, year, hour, minute, half = found.groups()
+    hour_of_day = int(hour) % 12 + (12 if half.lower() == "pm" else 0)
+    try:
+        return datetime(int(year), int(month), int(day), hour_of_day, int(minute))
+    except ValueError:
+        return None
