@@ -51,7 +51,8 @@ _EMPHASIS = re.compile(r"[*_`#~]+")
 _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _LINE_EDGE = re.compile(r" ?\n ?")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n+")
+# a sentence: up to the first end mark (the whitespace after it included), or the rest
+_SENTENCE = re.compile(r".*?(?:[.!?][\"')\]]*\s+|\n+)|.+", re.DOTALL)
 _REPEAT_SHARE = 0.6  # a body sentence with more of its content words in the title repeats it
 
 
@@ -80,19 +81,14 @@ def clean(text: str) -> str:
 
 def sentences(text: str, limit: int | None = None) -> list[str]:
     """The sentences of cleaned text that hold at least two letters (the first `limit`)."""
-    text = clean(text)
     out: list[str] = []
-    position = 0
-    for mark in _SENTENCE_END.finditer(text):
-        sentence = text[position:mark.end()].strip()
-        position = mark.end()
-        if has_two_letters(sentence):
+    for sentence in _SENTENCE.findall(clean(text)):
+        sentence = sentence.strip()
+        # (two letters up front are the usual case: the regex only for the rest)
+        if sentence[1:2].isalpha() and sentence[0].isalpha() or has_two_letters(sentence):
             out.append(sentence)
             if len(out) == limit:
-                return out
-    sentence = text[position:].strip()
-    if has_two_letters(sentence):
-        out.append(sentence)
+                break
     return out
 
 

@@ -10,8 +10,9 @@ of `../shared/realdata/reddit` and 20,000 generated threads (`benchmarks/aggrega
 `generate_threads`), the aggregator's way (tagger word counts, tagged treatments, the tagger
 check); the corpus and real threads also without the tagger check, without word counts,
 with each reply as the body and with the replies appended to the body, and through the two
-baselines. Prints one SHA-256 over all of them (and per source): a speed-up must leave it
-unchanged. `--dump` writes every summary, one a line, to compare two trees.
+baselines; 3,000 fuzzed threads (corpus words mixed with shorthand, markup, odd whitespace
+and scripts) the same ways. Prints one SHA-256 over all of them (and per source): a speed-up
+must leave it unchanged. `--dump` writes every summary, one a line, to compare two trees.
 
 `--time` prints the in-process CPU seconds of `summarise` over the generated threads, called
 as the aggregate worker calls it (after tagging, which is not timed). `--pair BASE_DIR` runs
@@ -25,6 +26,7 @@ import argparse
 import hashlib
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -92,6 +94,32 @@ def corpus_threads() -> dict[str, list[Thread]]:
     return sources
 
 
+_ODD = ("fin", "Fin", "FIN", "min", "minox", "dut", "keto", "spiro", "RU", "ru", "ht", "HT", "mn",
+        "ldom", "derm", "seb", "gf", "bp", "PFS", "ED", "ed", "TE", "sides", "no", "zero",
+        "2x", "1x", "a day", "a week", "27M", "F34", "m25", "lol", "tbh", "imo", "😅", "🙏",
+        "\u200d", "²", "٣", "İ", "OP:", "(op)", "op here,", "> ", "- ", "* ", "1. ", "2)",
+        "&amp;", "&gt;", "[quote=x]a quoted fin post[/quote]", "[b]", "[/b]", "**", "_",
+        "`", "#", "~", "[link](https://x.io/a)", "https://x.io/p?q=1", "www.x.io", "\n",
+        "\n\n", " \n ", "\t", "\u00a0", "\x1c", "\u2003", ". ", "! ", "? ", ".\" ", "!) ",
+        "...", "…", "—", " - ", "-", ",", ";", ":", "de semana", "diet", "months", "weeks",
+        "years", "days", "sessions", "times", "8", "12", "13", "05", "2.5", "1-2", "5%",
+        "finasteride", "minoxidil", "Thanks!", "Hi all,", "lol.", "Congrats", "bump")
+
+
+def fuzzed(count: int, seed: int = 5) -> list[Thread]:
+    """Threads of corpus words mixed with shorthand, markup, odd whitespace and scripts."""
+    rng = random.Random(seed)
+    words = [w for ts in corpus_threads().values() for t, b, r in ts for w in
+             f"{t} {b} {' '.join(r)}".split(" ")]
+
+    def text(n: int) -> str:
+        return " ".join(rng.choice(_ODD) if rng.random() < 0.25 else rng.choice(words)
+                        for _ in range(rng.randint(0, n)))
+
+    return [(text(15), text(rng.choice((5, 60, 300))), [text(80) for _ in range(rng.randint(0, 5))])
+            for _ in range(count)]
+
+
 def generated(n_threads: int, n_studies: int) -> list[Thread]:
     """The aggregate benchmark's generated threads."""
     return [(t["title"], t["body"], [r["body"] for r in t["replies"]])
@@ -121,7 +149,7 @@ def check(dump: Path | None) -> None:
     tagger = Tagger(load_lexicon())
     total = hashlib.sha256()
     lines: list[str] = []
-    for name, threads in corpus_threads().items():
+    for name, threads in {**corpus_threads(), "fuzzed": fuzzed(3000)}.items():
         digest = hashlib.sha256()
         count = 0
         for thread in threads:
