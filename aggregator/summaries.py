@@ -56,7 +56,9 @@ _EMPHASIS = re.compile(r"[*_`#~]+")
 _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _LINE_EDGE = re.compile(r" ?\n ?")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n+")
+# a sentence end: [.!?][\"')\]]*\s+ or \n+, written to start at one character class (the
+# regex engine then skips to the candidates fast; a plain alternation is five times slower)
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"')\]]*\s+|(?<=\n)\n*)")
 _REPEAT_SHARE = 0.6  # a body sentence with more of its content words in the title repeats it
 
 
