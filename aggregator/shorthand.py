@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
+from aggregator.lexicon import Lexicon, lower_and_normalise
+from aggregator.tagger import Tagger
 from aggregator.text import has_two_letters
 
 # Forum shorthand a study-page reader may not know, spelled out in the summary. A treatment
@@ -61,19 +63,70 @@ class InSentence:
     (the tagger) finds that treatment in the words around the alias: its context rules
     decide whether "min" is minoxidil or minutes, "fin" finasteride or "fin de semana"."""
 
-    __slots__ = ("found_in", "treatments")
+    __slots__ = ("aliases", "found_in", "treatments")
 
     def __init__(self, treatments: Collection[str],
                  found_in: Callable[[str], Collection[str]]) -> None:
         self.treatments, self.found_in = treatments, found_in
+        self.aliases = _aliases_of(found_in)
 
     def allows(self, treatment: str, before: str, alias: str, after: str) -> bool:
         """Whether `alias` between the words `before` and `after` it is `treatment` (found
         there with the alias and not without it: beside the treatment's own name it is
         left as written)."""
-        return treatment in self.treatments \
-            and treatment in self.found_in(f"{before}{alias}{after}") \
-            and treatment not in self.found_in(f"{before} {after}")
+        if treatment not in self.treatments \
+                or treatment not in self.found_in(f"{before}{alias}{after}"):
+            return False
+        without = f"{before} {after}"
+        # (the tagger finds a treatment only where one of its aliases is: mostly none is)
+        return (self.aliases is not None and not self.aliases.anywhere(treatment, without)) \
+            or treatment not in self.found_in(without)
+
+
+class _Aliases:
+    """A lexicon's aliases by treatment: single words and the longer ones."""
+
+    __slots__ = ("longer", "words")
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.words: dict[str, set[str]] = {}
+        self.longer: dict[str, list[str]] = {}
+        for key, targets in lexicon.aliases.items():
+            for target in targets:
+                if key.split() == [key]:
+                    self.words.setdefault(target.treatment, set()).add(key)
+                else:
+                    self.longer.setdefault(target.treatment, []).append(f" {key} ")
+
+    def anywhere(self, treatment: str, text: str) -> bool:
+        """Whether an alias of `treatment` is in `text` as the tagger matches aliases (" key "
+        in the padded normalised text): False means the tagger cannot find it there."""
+        norm = lower_and_normalise(text)[1]
+        words = self.words.get(treatment)
+        if words is not None and not words.isdisjoint(norm.split()):
+            return True
+        longer = self.longer.get(treatment)
+        if longer:
+            padded = f" {norm} "
+            return any(key in padded for key in longer)
+        return False
+
+
+_ALIASES: dict[int, tuple[Lexicon, _Aliases]] = {}  # id(lexicon) -> (lexicon, its aliases)
+
+
+def _aliases_of(found_in: Callable[[str], Collection[str]]) -> _Aliases | None:
+    """The aliases of the lexicon when `found_in` is a `Tagger.tag` (else None)."""
+    tagger = getattr(found_in, "__self__", None)
+    if not isinstance(tagger, Tagger) or getattr(found_in, "__func__", None) is not Tagger.tag:
+        return None
+    lexicon = tagger.lexicon
+    known = _ALIASES.get(id(lexicon))
+    if known is None or known[0] is not lexicon:
+        if len(_ALIASES) >= 8:
+            _ALIASES.clear()
+        known = _ALIASES[id(lexicon)] = (lexicon, _Aliases(lexicon))
+    return known[1]
 
 
 Treatments = Collection[str] | InSentence
@@ -162,16 +215,21 @@ def _spelled(word: str, low: str, pieces: list[str], i: int,
             return word  # seborrheic dermatitis
         spelled = _SHORTHAND[low]
     else:
+        if low in ("keto", "min") and _not_the_treatment(low, pieces, i):
+            return word
         spelled, treatment = _TREATMENT_WORDS[low]
         if not (treatments.allows(treatment, "".join(pieces[max(0, i - 10):i]), word,
                                   "".join(pieces[i + 1:i + 11]))
                 if isinstance(treatments, InSentence) else treatment in treatments):
             return word
-    after = "".join(pieces[i + 1:i + 6]).lower()
-    if low == "keto" and after.startswith(" diet"):
-        return word  # the diet
-    if low == "min" and (after.startswith((" a day", " per day")) or (
-            i > 1 and pieces[i - 1] == " " and pieces[i - 2][-1:].isdigit())):
-        return word  # minutes
     return spelled[0].upper() + spelled[1:] if word[0].isupper() and not word.isupper() \
         else spelled
+
+
+def _not_the_treatment(low: str, pieces: list[str], i: int) -> bool:
+    """Whether "keto" is the diet, "min" minutes (checked before the tagger is asked)."""
+    after = "".join(pieces[i + 1:i + 6]).lower()
+    if low == "keto":
+        return after.startswith(" diet")
+    return after.startswith((" a day", " per day")) or (
+        i > 1 and pieces[i - 1] == " " and pieces[i - 2][-1:].isdigit())

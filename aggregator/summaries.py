@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 
@@ -41,6 +42,10 @@ _FILLER = re.compile(  # greetings, thanks, cheers and asides that say nothing o
     r"any advice|thoughts|appreciate)\b", re.IGNORECASE)
 _FILLER_WORDS = 9  # only sentences shorter than this can be filler
 _TOKEN = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
+# a run of [a-z0-9] holding a letter: a `_TOKEN` when it is two characters or more (a
+# `_TOKEN` is always a whole run: it starts at a letter, or at digits followed by one)
+_RUN = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+_NOT_CONTENT = STOPWORDS | frozenset(string.ascii_lowercase)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _QUOTE = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
@@ -51,7 +56,9 @@ _EMPHASIS = re.compile(r"[*_`#~]+")
 _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _LINE_EDGE = re.compile(r" ?\n ?")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n+")
+# a sentence end: [.!?][\"')\]]*\s+ or \n+, written to start at one character class (the
+# regex engine then skips to the candidates fast; a plain alternation is five times slower)
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"')\]]*\s+|(?<=\n)\n*)")
 _REPEAT_SHARE = 0.6  # a body sentence with more of its content words in the title repeats it
 
 
@@ -84,9 +91,11 @@ def sentences(text: str, limit: int | None = None) -> list[str]:
     out: list[str] = []
     position = 0
     for mark in _SENTENCE_END.finditer(text):
-        sentence = text[position:mark.end()].strip()
-        position = mark.end()
-        if has_two_letters(sentence):
+        end = mark.end()
+        sentence = text[position:end].strip()
+        position = end
+        # (two letters up front are the usual case: the regex only for the rest)
+        if (sentence[1:2].isalpha() and sentence[0].isalpha()) or has_two_letters(sentence):
             out.append(sentence)
             if len(out) == limit:
                 return out
@@ -118,18 +127,23 @@ def _clip(text: str, budget: int, clause: bool = True) -> str:
 _CLAUSE_MIN = 5
 
 
-def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None) -> str:
+def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None,
+         sizes: Sequence[int] = ()) -> str:
     """Sentences in order, as many as fit in `budget` words (the last one clipped), each
     made `readable` with `treatments` as it is reached (None: taken as they are, and
-    clipped at a word, as the TextRank baseline always was)."""
+    clipped at a word, as the TextRank baseline always was). `sizes`: the parts' word
+    counts when known (a part `readable` leaves as it is keeps its count)."""
     out: list[str] = []
     left = budget
-    for part in parts:
+    for k, part in enumerate(parts):
         if left <= 0:
             break
         if treatments is not None:
-            part = _sentence_end(readable(part, treatments))
-        n = len(_words(part))
+            said = readable(part, treatments)
+            n = sizes[k] if sizes and said is part else len(said.split())
+            part = _sentence_end(said)  # (a closing "." adds no word to stripped text)
+        else:
+            n = sizes[k] if sizes else len(part.split())
         if n <= left:
             out.append(part)
             left -= n
@@ -139,12 +153,14 @@ def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None
     return " ".join(out)
 
 
-
-def _substantive(items: list[str]) -> list[str]:
+def _substantive(items: list[str], sizes: list[int]) -> tuple[list[str], list[int]]:
     """Sentences without the short filler ("Thanks man", "Hi all, long time lurker"),
-    unless that is all there is."""
-    kept = [s for s in items if len(_words(s)) >= _FILLER_WORDS or not _FILLER.match(s)]
-    return kept or items
+    unless that is all there is (with their word counts)."""
+    kept = [k for k, (s, n) in enumerate(zip(items, sizes, strict=True))
+            if n >= _FILLER_WORDS or not _FILLER.match(s)]
+    if not kept or len(kept) == len(items):
+        return items, sizes
+    return [items[k] for k in kept], [sizes[k] for k in kept]
 
 
 def _sentence_end(text: str) -> str:
@@ -153,8 +169,9 @@ def _sentence_end(text: str) -> str:
 
 
 def _bag(text: str) -> set[str]:
-    """Content words of a sentence (lower-case, stopwords out)."""
-    return set(_TOKEN.findall(text.lower())) - STOPWORDS
+    """Content words of a sentence (lower-case, stopwords out): the `_TOKEN`s, found as
+    the runs of letters and digits that hold a letter, less the one-letter ones."""
+    return set(_RUN.findall(text.lower())) - _NOT_CONTENT
 
 
 def _centrality(bags: Sequence[set[str]], candidates: Sequence[str],
@@ -191,60 +208,84 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     chosen: Treatments = InSentence(treatments, found_in) if found_in and treatments \
         else treatments
     title_s = clean(title).replace("\n", " ").strip()
-    body_s = _substantive(sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2))[:_BODY_SENTENCES]
-    weights = counts if counts is not None else Counter(
-        _TOKEN.findall(" ".join((title, body, *replies)).lower()))
+    body_s = sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2)
+    body_s, body_n = _substantive(body_s, [len(s.split()) for s in body_s])
+    body_s, body_n = body_s[:_BODY_SENTENCES], body_n[:_BODY_SENTENCES]
     poster: list[str] = [title_s] if has_two_letters(title_s) else []
-    ranked: list[int] = []
-    if body_s:
-        bags = [_bag(s) for s in body_s]
-        scores = _centrality(bags, body_s, weights)
-        # the body's most central sentences, favouring the opening ones a little
-        ranked = sorted(range(len(body_s)), key=lambda i: -scores[i] / (1 + 0.08 * i))
-        if poster and len(ranked) > 1:  # a sentence mostly repeating the title comes last
-            said = _bag(title_s)
-            ranked.sort(key=lambda i: len(bags[i] & said) > len(bags[i]) * _REPEAT_SHARE)
-    picked = _reply_sentences(replies)
+    poster_n = [len(title_s.split())] if poster else []
+    picked, picked_n = _reply_sentences(replies)
+    # the poster's words: all of them when there are no replies, else what they leave
+    budget = max(_POSTER_WORDS, MAX_WORDS - 2 - sum(picked_n)) if picked else MAX_WORDS - 1
+    if sum(poster_n) + sum(body_n) <= budget:  # every body sentence fits: no ranking needed
+        order = list(range(len(body_s)))
+    else:
+        order = _poster_choice(_ranked(title_s if poster else "", body_s, counts, title, body,
+                                       replies), body_n, sum(poster_n), budget)
+    poster_text = _fit(poster + [body_s[i] for i in order], budget, chosen,
+                       poster_n + [body_n[i] for i in order])
     if not picked:
-        text = _poster_part(poster, body_s, ranked, MAX_WORDS - 1, chosen) or \
-            _clip(title_s or clean(body), MAX_WORDS - 1)
+        text = poster_text or _clip(title_s or clean(body), MAX_WORDS - 1)
         return f"Poster: {text}" if text else ""
-    reply_need = sum(len(_words(text)) for text in picked)
-    budget = max(_POSTER_WORDS, MAX_WORDS - 2 - reply_need)  # the replies' spare words
-    poster_text = _poster_part(poster, body_s, ranked, budget, chosen)
-    left = MAX_WORDS - len(_words(poster_text)) - 2
-    reply_text = _fit(picked, left, chosen)
+    left = MAX_WORDS - len(poster_text.split()) - 2
+    reply_text = _fit(picked, left, chosen, picked_n)
     return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
 
 
-def _reply_sentences(replies: Sequence[str]) -> list[str]:
+def _ranked(title_s: str, body_s: list[str], counts: Counter[str] | None, title: str,
+            body: str, replies: Sequence[str]) -> list[int]:
+    """The body sentences, most central first (favouring the opening ones a little; one
+    mostly repeating the title `title_s` last). `counts`: the thread's word counts (None:
+    counted here from `title`, `body` and `replies`)."""
+    if len(body_s) < 2:
+        return list(range(len(body_s)))
+    weights = counts if counts is not None else Counter(
+        _TOKEN.findall(" ".join((title, body, *replies)).lower()))
+    bags = [_bag(s) for s in body_s]
+    scores = _centrality(bags, body_s, weights)
+    ranked = sorted(range(len(body_s)), key=lambda i: -scores[i] / (1 + 0.08 * i))
+    if title_s:
+        said = _bag(title_s)
+        ranked.sort(key=lambda i: len(bags[i] & said) > len(bags[i]) * _REPEAT_SHARE)
+    return ranked
+
+
+def _poster_choice(ranked: list[int], sizes: list[int], used: int, budget: int) -> list[int]:
+    """The most central body sentence and the next ones that fit `budget` words with the
+    `used` ones, in body order."""
+    chosen = ranked[:1]
+    if ranked:
+        used += sizes[ranked[0]]
+    for i in ranked[1:]:
+        if used + sizes[i] <= budget:
+            chosen.append(i)
+            used += sizes[i]
+    return sorted(chosen)
+
+
+def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
     """One sentence from each of the top replies, in their stored order (best first): the
-    first substantive one (six words or more) of its opening two non-filler sentences."""
-    picked = []
+    first substantive one (six words or more) of its opening two non-filler sentences
+    (with their word counts)."""
+    picked: list[str] = []
+    sizes: list[int] = []
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
         marker = _OP.match(head)
-        r = [x for x in sentences(head[marker.end():] if marker else head, 3)
-             if len(_words(x)) >= _FILLER_WORDS or not _FILLER.match(x)][:2]
-        if r:
-            picked.append(r[1] if len(r) > 1 and len(_words(r[0])) < 6 else r[0])
-    return picked
-
-
-def _poster_part(poster: list[str], body_s: list[str], ranked: list[int], budget: int,
-                 treatments: Treatments) -> str:
-    """The title and the most central body sentences that fit `budget` words, in body
-    order (the most central one clipped if nothing else fits)."""
-    used = sum(len(_words(p)) for p in poster)
-    chosen = ranked[:1]
-    if ranked:
-        used += len(_words(body_s[ranked[0]]))
-    for i in ranked[1:]:
-        n = len(_words(body_s[i]))
-        if used + n <= budget:
-            chosen.append(i)
-            used += n
-    return _fit(poster + [body_s[i] for i in sorted(chosen)], budget, treatments)
+        first: tuple[str, int] | None = None
+        for x in sentences(head[marker.end():] if marker else head, 3):
+            n = len(x.split())
+            if n >= _FILLER_WORDS or not _FILLER.match(x):
+                if first is None:
+                    first = (x, n)
+                    if n >= 6:
+                        break
+                else:
+                    first = (x, n)  # the first one is short: the second instead
+                    break
+        if first is not None:
+            picked.append(first[0])
+            sizes.append(first[1])
+    return picked, sizes
 
 
 def lead_summary(title: str, body: str = "", limit: int = MAX_WORDS) -> str:

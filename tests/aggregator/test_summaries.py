@@ -167,3 +167,63 @@ def test_aliases_spelled_out_only_where_the_tagger_reads_the_treatment(
     from aggregator.tagger import Tagger
     tagged = {"minoxidil", "finasteride", "spironolactone", "ketoconazole"}
     assert _readable(sentence, InSentence(tagged, Tagger(load_lexicon()).tag)) == expected
+
+
+# -- the fast paths give what the plain forms give ------------------------------------------
+
+def _odd_texts(count: int, alphabet: str, seed: int = 3) -> list[str]:
+    import random
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+            for _ in range(count)]
+
+
+def _dev_texts() -> list[str]:
+    """Titles, bodies and replies of the benchmark corpora (in the repository)."""
+    import json
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus"
+    posts = [json.loads(line) for path in sorted(root.glob("*/posts.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(posts) > 500
+    return [text for p in posts for text in (p.get("title", ""), p.get("body", ""),
+                                             *(r.get("body", "") for r in p.get("replies", [])))]
+
+
+def test_sentence_ends_match_the_plain_alternation() -> None:
+    from aggregator.summaries import _SENTENCE_END
+    plain = re.compile(r"[.!?][\"')\]]*\s+|\n+")
+    texts = _odd_texts(5_000, ".!?\n \t\"')]a\u00a0x") + _dev_texts()
+    for text in texts:
+        assert [m.span() for m in _SENTENCE_END.finditer(text)] == \
+            [m.span() for m in plain.finditer(text)], text
+
+
+def test_bags_are_the_content_tokens() -> None:
+    from aggregator.summaries import _TOKEN, _bag
+    from aggregator.text import STOPWORDS
+    texts = _odd_texts(5_000, "ab1 2İé_-.zK\u212a") + _dev_texts()
+    for text in texts:
+        assert _bag(text) == set(_TOKEN.findall(text.lower())) - STOPWORDS, text
+    assert _bag("5mg fin, 2 x 10 a b12 the") == {"5mg", "fin", "b12"}
+
+
+def test_a_treatment_the_tagger_finds_has_an_alias_there() -> None:
+    """The alias check that spares a tagger call never says "not there" where the tagger
+    finds the treatment."""
+    from aggregator.lexicon import load_lexicon
+    from aggregator.shorthand import InSentence
+    from aggregator.tagger import Tagger
+    tagger = Tagger(load_lexicon())
+    check = InSentence({"finasteride"}, tagger.tag)
+    assert check.aliases is not None
+    assert InSentence({"finasteride"}, lambda text: tagger.tag(text)).aliases is None
+    found = 0
+    for text in _dev_texts():
+        for sentence in re.split(r"(?<=[.!?\n])", text):
+            for treatment in tagger.tag(sentence):
+                found += 1
+                assert check.aliases.anywhere(treatment, sentence), (treatment, sentence)
+    assert found > 300
+    assert not check.aliases.anywhere("finasteride", "my fine hair, minoxidil")
+    assert check.aliases.anywhere("finasteride", "Topical FIN spray")
