@@ -109,7 +109,7 @@ def home(request: Request) -> HTMLResponse:
 def _study_data(session: Session, sid: int) -> tuple[StudyDigestData, str | None]:
     """A study's digest data without threads (counts, chart, community reports, research)
     and its chart as a data URI."""
-    data = load_digests(session, [sid], limit=0)[0]
+    data = load_digests(session, [sid], limit=0, stored=True)[0]
     chart = chart_data(data.months, data.treatment_mix)
     return data, None if chart.empty else data_uri(SvgCharts().svg(chart))
 
