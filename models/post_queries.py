@@ -300,7 +300,7 @@ def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None
         for chunk in chunked([key["id"] for key in keys]):
             for row in conn.execute(_rows_statement(), {"ids": list(chunk)}).mappings():
                 rows[row["id"]] = row
-        posts = [post_from_row({**rows[key["id"]], **key}) for key in keys]
+        posts = [post_from_row(rows[key["id"]], key) for key in keys]
     attach_details(session, posts)
     return posts, counted
 
