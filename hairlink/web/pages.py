@@ -37,8 +37,10 @@ HOME_THREADS = 10
 HOME_STUDIES = 10
 TREATMENT_STUDIES = 50
 TREATMENT_EXAMPLES = 3  # best threads shown per reported effect on a treatment page
-# Pages count matches up to here ("1–50 of 200+"); the API's `total` is exact.
-COUNT_CAP = 200
+# Pages count matches up to here ("1–50 of 100+"); the API's `total` is exact. The count
+# walks the matches in the page's order up to the cap: on a million threads, walking 200
+# instead of 100 cost about a fifth of a filtered posts page's CPU.
+COUNT_CAP = 100
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
