@@ -11,7 +11,10 @@ with reported effects and side effects, summaries on 10 %, 1-3 stored replies on
 1,000 studies and ~170k thread-study links: bulk inserts with executemany, the full-text
 index filled once at the end ('rebuild') instead of by its triggers row by row. With
 --postgres URL the same rows are copied into that PostgreSQL database with COPY (skipped
-when it already holds them).
+when it already holds them). Either database is brought to the head revision and each
+study's counts are stored as `hairlink aggregate` stores them (`models.study_stats`, which
+the study pages read) when some study has none; `--no-study-counts` leaves a reused SQLite
+database as it is.
 
 Then it starts `hairlink serve --workers N` (default: one per core) as a real uvicorn
 subprocess and runs `--clients` concurrent clients (threads, one keep-alive connection each)
