@@ -42,6 +42,7 @@ from aggregator.tagger import Tagger
 from aggregator.thread_marks import ThreadMarks
 from aggregator.topic_pool import CandidatePool, TopicPlan, plan_topics
 from models.entities import ThreadStudyLink
+from models.study_stats import refresh_study_stats
 
 DEFAULT_BATCH_SIZE = 2000
 PARALLEL_FROM = 20_000  # threads to scan before worker processes pay off
@@ -69,6 +70,7 @@ class AggregateStats:
     lexicon_threads: int = 0  # threads re-tagged because of it
     cues_changed: bool = False  # the outcome cue file changed: every tagged thread redone
     summaries_changed: bool = False  # a new summariser version: every thread redone
+    study_stats: int = 0  # studies whose stored counts were written (models.study_stats)
     similar_updated: int = 0  # studies whose similar research changed
     similar_skipped: bool = False  # nothing similarity reads had changed
     seconds: float = 0.0
@@ -85,6 +87,7 @@ class AggregateStats:
         self.topic_links_added += again.topic_links_added
         self.topic_links_removed += again.topic_links_removed
         self.topic_links_total = again.topic_links_total
+        self.study_stats += again.study_stats
 
     def summary(self) -> str:
         """One line: what kind of run it was and what it did."""
@@ -215,8 +218,13 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
                        changes.changed_studies)
     refill = set() if refilling else plan.short
     with make_session() as session, session.begin():
+        linked_before = set() if changes.redo else store.linked_studies(session,
+                                                                        changes.changed_ids)
         _write_links(session, changes, model, scan, plan)
         _write_marks(session, changes, model, scan.hashes, plan, refill)
+        stats.study_stats = refresh_study_stats(
+            session, None if changes.redo else _counted_studies(session, changes, scan, plan,
+                                                                linked_before))
         store.set_meta(session, store.LEXICON_HASH_KEY, tagger.lexicon.version_hash)
         if outcomes:  # (a run without them leaves outcomes and summaries to the next one)
             store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
@@ -349,6 +357,19 @@ def _scan_threads(make_session: Callable[[], Session], run: RunState, changes: _
             pending = (batch, handle)
         if pending is not None:
             finish(pending[0], pending[1]())
+
+
+def _counted_studies(session: Session, changes: _Changes, scan: _Scan, plan: TopicPlan,
+                     linked_before: set[int]) -> set[int]:
+    """The studies whose stored counts (`models.study_stats`) the pass changed: relinked
+    studies, those linked to a re-tagged thread before or after, and those a link was added
+    to, moved from or dropped from."""
+    study_ids = scan.model.ids.tolist()
+    return (changes.changed_studies | linked_before
+            | store.linked_studies(session, changes.changed_ids)
+            | {row["study_id"] for row in scan.citation_rows}
+            | {study_ids[index] for index, _, _ in plan.new_links}
+            | {s for _, s in (*plan.dropped_links, *plan.promoted, *plan.demoted)})
 
 
 def _write_links(session: Session, changes: _Changes, model: StudyModel, scan: _Scan,

@@ -11,7 +11,10 @@ with reported effects and side effects, summaries on 10 %, 1-3 stored replies on
 1,000 studies and ~170k thread-study links: bulk inserts with executemany, the full-text
 index filled once at the end ('rebuild') instead of by its triggers row by row. With
 --postgres URL the same rows are copied into that PostgreSQL database with COPY (skipped
-when it already holds them).
+when it already holds them). Either database is brought to the head revision and each
+study's counts are stored as `hairlink aggregate` stores them (`models.study_stats`, which
+the study pages read) when some study has none; `--no-study-counts` leaves a reused SQLite
+database as it is.
 
 Then it starts `hairlink serve --workers N` (default: one per core) as a real uvicorn
 subprocess and runs `--clients` concurrent clients (threads, one keep-alive connection each)
@@ -52,14 +55,17 @@ from urllib.parse import quote, urlencode
 
 import psutil
 from alembic import command
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.query import CATEGORIES, CHOICES, N_STUDIES, RARE, TREATMENTS, WEIGHTS, _ts
 from models.db import make_engine, normalise_url
-from models.entities import Base
+from models.entities import Base, Study, StudyStats
 from models.fulltext import create_fulltext, drop_fulltext, rebuild_fulltext
 from models.migrate import alembic_config, upgrade
+from models.study_stats import refresh_study_stats
 
 # The domain words people search for; they sit among the commoner words of a Zipf-distributed
 # vocabulary (rank r drawn with weight 1 / r**1.05), as words of real forum text do: a few
@@ -210,10 +216,27 @@ def generate(path: Path, n_threads: int, seed: int = 11) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.stamp(cfg, "head")
+    store_study_counts(engine)
     engine.dispose()
     print(f"generated {n_threads:,} threads, {len(links):,} links in "
           f"{time.perf_counter() - started:.1f} s (full-text rebuild "
           f"{time.perf_counter() - fts_started:.1f} s) -> {path}", flush=True)
+
+
+def store_study_counts(engine: Engine) -> None:
+    """Bring the schema up to date and store each study's counts as `hairlink aggregate`
+    does (`models.study_stats`; the web view's first view of a study reads them), unless
+    every study has them already."""
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        missing = session.scalar(select(func.count()).select_from(Study).where(
+            ~select(StudyStats.study_id).where(StudyStats.study_id == Study.id).exists()))
+        if not missing:
+            return
+        started = time.perf_counter()
+        written = refresh_study_stats(session)
+    print(f"stored the counts of {written:,} studies (as hairlink aggregate does) in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
 
 
 _COLUMNS = {
@@ -246,7 +269,7 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> None:
         with sqlite3.connect(sqlite_path) as src:
             wanted = src.execute("SELECT max(id) FROM thread").fetchone()[0]
         if stored == wanted:  # copied by an earlier run: bring the schema up to date only
-            upgrade(engine)
+            store_study_counts(engine)
             engine.dispose()
             print(f"reusing the {stored:,} threads already in PostgreSQL", flush=True)
             return
@@ -273,6 +296,7 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
         create_fulltext(conn)
+    store_study_counts(engine)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
     engine.dispose()
@@ -563,6 +587,9 @@ def main() -> int:
     parser.add_argument("--search-share", type=float, default=0.0,
                         help="share of full-text searches (two domain words) in the mix "
                         "(reported, not a target)")
+    parser.add_argument("--no-study-counts", action="store_true",
+                        help="leave a reused database as it is (no migration, no stored "
+                        "study counts: for running older code on it)")
     parser.add_argument("--in-process", action="store_true",
                         help="time the page functions in this process (CPU ms per request, "
                         "no server) instead of the load run")
@@ -578,6 +605,10 @@ def main() -> int:
     else:
         print(f"reusing {args.db}")
     sqlite_url = f"sqlite:///{args.db.resolve()}"
+    if not args.no_study_counts:
+        engine = make_engine(sqlite_url)
+        store_study_counts(engine)
+        engine.dispose()
     with sqlite3.connect(args.db) as con:
         threads = con.execute("SELECT max(id) FROM thread").fetchone()[0]
     ok = True

@@ -15,8 +15,8 @@ _LAZY = {
     "session_scope": "models.db",
     **{name: "models.entities" for name in (
         "Base", "CrawlRun", "Meta", "Reply", "ScoreSnapshot", "Source", "Study",
-        "StudyTreatment", "Thread", "ThreadStudyLink", "ThreadTreatment", "TopicCandidate",
-        "Treatment")},
+        "StudyStats", "StudyTreatment", "Thread", "ThreadStudyLink", "ThreadTreatment",
+        "TopicCandidate", "Treatment")},
 }
 
 __all__ = sorted(_LAZY)

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
+from models.entities import Source, Study, Thread, ThreadStudyLink
 from models.post_rows import (
     attach_details,
     chunked,
@@ -27,6 +25,7 @@ from models.post_rows import (
 from models.post_types import Post
 from models.study_queries import treatments_of
 from models.study_references import StudyResearch, research_by_study
+from models.study_stats import StudyCounts, count_studies, stored_counts
 
 # References and citing studies shown per page (the totals count them all).
 RESEARCH_SHOWN = 20
@@ -93,12 +92,14 @@ def all_study_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Study.id).order_by(Study.id)))
 
 
-def load_digests(session: Session, study_ids: Sequence[int],
-                 limit: int | None = 50) -> list[StudyDigestData]:
-    """Digest data for `study_ids` (in that order), up to `limit` shown threads each."""
+def load_digests(session: Session, study_ids: Sequence[int], limit: int | None = 50,
+                 stored: bool = False) -> list[StudyDigestData]:
+    """Digest data for `study_ids` (in that order), up to `limit` shown threads each. With
+    `stored`, the counts `hairlink aggregate` stored are used where a study has them
+    (`models.study_stats`); else every study's linked threads are counted now."""
     digests: dict[int, StudyDigestData] = {}
     for chunk in chunked(list(dict.fromkeys(study_ids))):
-        _load_chunk(session, chunk, limit, digests)
+        _load_chunk(session, chunk, limit, digests, stored)
     posts = [p for d in digests.values() for p in d.posts]
     attach_details(session, posts)
     attach_top_replies(session, posts)
@@ -108,59 +109,35 @@ def load_digests(session: Session, study_ids: Sequence[int],
     return [digests[i] for i in dict.fromkeys(study_ids) if i in digests]
 
 
-def _month(dialect: str, created_at: Any) -> Any:
-    """`created_at` as its UTC "YYYY-MM" in SQL (SQLite stores naive UTC text)."""
-    if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", created_at), "YYYY-MM")
-    return func.substr(created_at, 1, 7)
-
-
-@cache
-def _count_statements(dialect: str) -> tuple[Select[Any], Select[Any]]:
-    """Per study in `:ids`: linked threads by link kind and month, and by treatment, effect
-    and side effects (grouped in SQL; built once per dialect)."""
-    ids = bindparam("ids", expanding=True)
-    month = _month(dialect, Thread.created_at)
-    by_month = (select(ThreadStudyLink.study_id, ThreadStudyLink.kind, month.label("month"),
-                       func.count().label("n"))
-                .join(Thread, Thread.id == ThreadStudyLink.thread_id)
-                .where(ThreadStudyLink.study_id.in_(ids))
-                .group_by(ThreadStudyLink.study_id, ThreadStudyLink.kind, month))
-    by_outcome = (select(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
-                         ThreadTreatment.effect, ThreadTreatment.side_effects,
-                         func.count().label("n"))
-                  .join(ThreadTreatment, ThreadTreatment.thread_id == ThreadStudyLink.thread_id)
-                  .where(ThreadStudyLink.study_id.in_(ids))
-                  .group_by(ThreadStudyLink.study_id, ThreadTreatment.treatment_id,
-                            ThreadTreatment.effect, ThreadTreatment.side_effects))
-    return by_month, by_outcome
+def _apply_counts(digest: StudyDigestData, counts: StudyCounts) -> None:
+    """A study's totals, months, treatment mix and community reports from its counts."""
+    digest.related_total, digest.citing_total = counts.related_total, counts.citing_total
+    digest.months = Counter(counts.months)
+    for treatment, effect, side_effects, n in counts.outcomes:
+        digest.treatment_mix[treatment] += n
+        report = digest.community.get(treatment)
+        if report is None:
+            report = digest.community[treatment] = CommunityReport(treatment)
+        report.threads += n
+        report.effects[effect] += n
+        for side_effect in side_effects:
+            report.side_effects[side_effect] += n
 
 
 def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
-                out: dict[int, StudyDigestData]) -> None:
+                out: dict[int, StudyDigestData], stored: bool) -> None:
     for study in session.scalars(select(Study).where(Study.id.in_(ids))):
         out[study.id] = StudyDigestData(study=study)
     for study_id, treatments in treatments_of(session, list(ids)).items():
         out[study_id].treatments = treatments
-    conn = session.connection()  # grouped Core rows: counted in SQL, not row by row here
-    by_month, by_outcome = _count_statements(session.get_bind().dialect.name)
-    for row in conn.execute(by_month, {"ids": list(ids)}):
-        digest = out[row.study_id]
-        digest.related_total += row.n
-        digest.citing_total += row.n if row.kind == "citation" else 0
-        digest.months[row.month] += row.n
-    for row in conn.execute(by_outcome, {"ids": list(ids)}):
-        digest = out[row.study_id]
-        digest.treatment_mix[row.treatment_id] += row.n
-        report = digest.community.get(row.treatment_id)
-        if report is None:
-            report = digest.community[row.treatment_id] = CommunityReport(row.treatment_id)
-        report.threads += row.n
-        report.effects[row.effect or "none"] += row.n
-        for side_effect in row.side_effects or []:
-            report.side_effects[side_effect] += row.n
+    counts = stored_counts(session, ids) if stored else {}
+    counts.update(count_studies(session, [i for i in ids if i not in counts and i in out]))
+    for study_id, found in counts.items():
+        if study_id in out:
+            _apply_counts(out[study_id], found)
     if limit == 0:  # counts only (the web view reads its page of threads itself)
         return
+    conn = session.connection()
     rank = func.row_number().over(
         partition_by=ThreadStudyLink.study_id,
         order_by=link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, ThreadStudyLink.thread_id),

@@ -240,6 +240,22 @@ class ThreadStudyLink(Base):
     study: Mapped[Study] = relationship(back_populates="links")
 
 
+class StudyStats(Base):
+    """What the threads linked to a study add up to (`models.study_stats`): stored by the
+    aggregator with the links, read by the web view's study pages instead of counting."""
+
+    __tablename__ = "study_stats"
+
+    study_id: Mapped[StudyKey]
+    related_total: Mapped[int] = mapped_column(Integer)
+    citing_total: Mapped[int] = mapped_column(Integer)
+    # "YYYY-MM" -> linked threads created that month (UTC)
+    months: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # [treatment id, effect, side effects, linked threads] per combination
+    outcomes: Mapped[list[Any]] = mapped_column(JSONType)
+    computed_at: Mapped[datetime]
+
+
 class TopicCandidate(Base):
     """A topic candidate ranked just below a study's kept links (`max_topic_links`).
 

@@ -124,16 +124,30 @@ def _only_study(q: PostQuery) -> bool:
             and all(v is None for v in (q.source, q.category, q.since, q.until, q.min_score)))
 
 
-def _study_page(q: PostQuery) -> Select[Any]:
-    """`--study KEY` alone: rank the study's links first, then read only that page's threads."""
+def _study_page(q: PostQuery) -> tuple[Select[Any], dict[str, Any]]:
+    """`--study KEY` alone: rank the study's links first, then read only that page's threads
+    (the statement and its parameters; with a limit, a statement built once)."""
+    if q.limit is not None:
+        return _study_page_statement(), {"study_id": q.study_id, "limit": q.limit,
+                                         "offset": q.offset or 0}
+    return _study_page_select(q.study_id, None, q.offset or None), {}
+
+
+@cache
+def _study_page_statement() -> Select[Any]:
+    """A study's page of links by `:study_id`, `:limit` and `:offset` (built once)."""
+    return _study_page_select(bindparam("study_id"), bindparam("limit"), bindparam("offset"))
+
+
+def _study_page_select(study_id: Any, limit: Any, offset: Any) -> Select[Any]:
     link = ThreadStudyLink
     ranked = (select(link.thread_id, link.kind, link.score)
-              .where(link.study_id == q.study_id)
+              .where(link.study_id == study_id)
               .order_by(*link_rank(link.kind, link.score, link.thread_id)))
-    if q.limit is not None:
-        ranked = ranked.limit(q.limit)
-    if q.offset:
-        ranked = ranked.offset(q.offset)
+    if limit is not None:
+        ranked = ranked.limit(limit)
+    if offset is not None:
+        ranked = ranked.offset(offset)
     page = ranked.subquery()
     return (select(*post_columns(), page.c.score.label("relevance"),
                    page.c.kind.label("link_kind"))
@@ -279,7 +293,8 @@ def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None
     conn = session.connection()  # Core rows: no ORM row processing for labelled columns
     counted = 0
     if _only_study(q):
-        page = list(conn.execute(_study_page(q)).mappings())
+        statement, values = _study_page(q)
+        page = list(conn.execute(statement, values).mappings())
         posts = [post_from_row(row) for row in page]
         if cap is not None:
             counted = count_posts(session, q, cap)
@@ -300,7 +315,7 @@ def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None
         for chunk in chunked([key["id"] for key in keys]):
             for row in conn.execute(_rows_statement(), {"ids": list(chunk)}).mappings():
                 rows[row["id"]] = row
-        posts = [post_from_row({**rows[key["id"]], **key}) for key in keys]
+        posts = [post_from_row(rows[key["id"]], key) for key in keys]
     attach_details(session, posts)
     return posts, counted
 

@@ -32,13 +32,15 @@ def post_columns() -> list[Any]:
             func.substr(Thread.body, 1, EXCERPT_SOURCE_CHARS).label("body_start")]
 
 
-def post_from_row(row: Mapping[str, Any]) -> Post:
-    """A `Post` from a row of `post_columns()` with `relevance` and `link_kind` (by name)."""
+def post_from_row(row: Mapping[str, Any], ranked: Mapping[str, Any] | None = None) -> Post:
+    """A `Post` from a row of `post_columns()` with `relevance` and `link_kind` (by name),
+    or with those two read from `ranked` (the key row that placed it on the page)."""
+    ranked = row if ranked is None else ranked
     post = Post(**{name: row[name] for name in POST_THREAD_FIELDS}, source=row["source"],
                 source_kind=row["source_kind"], body_start=row["body_start"] or "",
-                link_kind=row["link_kind"])
+                link_kind=ranked["link_kind"])
     post.num_comments = post.num_comments or 0
-    relevance = row["relevance"]
+    relevance = ranked["relevance"]
     post.relevance = None if relevance is None else float(relevance)
     return post
 

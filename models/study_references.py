@@ -9,12 +9,13 @@ rows. Read functions return named records and take the caller's session.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.entities import (
@@ -404,35 +405,65 @@ _STUDY_COLUMNS = (Study.id, Study.pmid, Study.doi, Study.pmcid, Study.title, Stu
                   Study.url)
 
 
+@cache
+def _research_statements() -> dict[str, Select[Any]]:
+    """The research readers' selects over the studies in `:ids`, built once (a study page
+    then only executes them, as Core rows: no statement building or ORM row handling)."""
+    ids = bindparam("ids", expanding=True)
+    ref = StudyReference
+    return {
+        "inside": select(ref.citing_study_id, ref.position, *_STUDY_COLUMNS)
+        .join(Study, Study.id == ref.cited_study_id)
+        .where(ref.citing_study_id.in_(ids))
+        .order_by(ref.citing_study_id, ref.position),
+        "outside": select(ref.citing_study_id, ref.position, ReferencePaper.pmid,
+                          ReferencePaper.doi, ReferencePaper.pmcid, ReferencePaper.title,
+                          ReferencePaper.pub_year)
+        .join(ReferencePaper, ReferencePaper.id == ref.cited_paper_id)
+        .where(ref.citing_study_id.in_(ids))
+        .order_by(ref.citing_study_id, ref.position),
+        "counts": select(ref.citing_study_id, func.count(), func.count(ref.cited_study_id))
+        .where(ref.citing_study_id.in_(ids)).group_by(ref.citing_study_id),
+        "cited_by": select(ref.cited_study_id, func.count())
+        .where(ref.cited_study_id.in_(ids)).group_by(ref.cited_study_id),
+        "citing": select(ref.cited_study_id, *_STUDY_COLUMNS)
+        .join(Study, Study.id == ref.citing_study_id)
+        .where(ref.cited_study_id.in_(ids))
+        .order_by(ref.cited_study_id, Study.pub_year.desc().nulls_last(), Study.id),
+        "similar": select(SimilarStudy.study_id, SimilarStudy.score, *_STUDY_COLUMNS)
+        .join(Study, Study.id == SimilarStudy.similar_id)
+        .where(SimilarStudy.study_id.in_(ids))
+        .order_by(SimilarStudy.study_id, SimilarStudy.rank),
+    }
+
+
+def _research_rows(session: Session, name: str, study_ids: Sequence[int]) -> Iterator[Any]:
+    """The rows of research statement `name` for `study_ids` (one query per 900)."""
+    statement = _research_statements()[name]
+    if session.autoflush:  # as an ORM query would: pending rows are seen
+        session.flush()
+    conn = session.connection()
+    for chunk in chunked(list(dict.fromkeys(study_ids))):
+        yield from conn.execute(statement, {"ids": list(chunk)})
+
+
 def references_by_study(session: Session, study_ids: Sequence[int],
                         limit: int | None = None) -> dict[int, list[ReferenceRecord]]:
     """Each study's references: catalogue studies first, then outside papers, each in list
     order; at most `limit` per study (None: all)."""
     out: dict[int, list[ReferenceRecord]] = defaultdict(list)
-    for chunk in chunked(list(dict.fromkeys(study_ids))):
-        inside = session.execute(
-            select(StudyReference.citing_study_id, StudyReference.position, *_STUDY_COLUMNS)
-            .join(Study, Study.id == StudyReference.cited_study_id)
-            .where(StudyReference.citing_study_id.in_(chunk))
-            .order_by(StudyReference.citing_study_id, StudyReference.position))
-        for citing, position, *study in inside:
-            link = _link_record(study)
-            out[citing].append(ReferenceRecord(
-                pmid=link.pmid, doi=link.doi, pmcid=link.pmcid, title=link.title,
-                year=link.year, in_catalogue=True, study_id=link.study_id, key=link.key,
-                url=link.url, position=position))
-        outside = session.execute(
-            select(StudyReference.citing_study_id, StudyReference.position, ReferencePaper.pmid,
-                   ReferencePaper.doi, ReferencePaper.pmcid, ReferencePaper.title,
-                   ReferencePaper.pub_year)
-            .join(ReferencePaper, ReferencePaper.id == StudyReference.cited_paper_id)
-            .where(StudyReference.citing_study_id.in_(chunk))
-            .order_by(StudyReference.citing_study_id, StudyReference.position))
-        for citing, position, pmid, doi, pmcid, title, year in outside:
-            out[citing].append(ReferenceRecord(
-                pmid=pmid, doi=doi, pmcid=pmcid, title=title or "", year=year,
-                in_catalogue=False, study_id=None, key=None,
-                url=identifier_url(doi, pmid, pmcid), position=position))
+    for citing, position, *study in _research_rows(session, "inside", study_ids):
+        link = _link_record(study)
+        out[citing].append(ReferenceRecord(
+            pmid=link.pmid, doi=link.doi, pmcid=link.pmcid, title=link.title,
+            year=link.year, in_catalogue=True, study_id=link.study_id, key=link.key,
+            url=link.url, position=position))
+    for citing, position, pmid, doi, pmcid, title, year in _research_rows(
+            session, "outside", study_ids):
+        out[citing].append(ReferenceRecord(
+            pmid=pmid, doi=doi, pmcid=pmcid, title=title or "", year=year,
+            in_catalogue=False, study_id=None, key=None,
+            url=identifier_url(doi, pmid, pmcid), position=position))
     for refs in out.values():
         refs.sort(key=lambda r: (not r.in_catalogue, r.position))
         if limit is not None:
@@ -448,27 +479,13 @@ def references_of(session: Session, study_id: int,
 
 def reference_counts(session: Session, study_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     """(references stored, of which in the catalogue) per study id."""
-    out: dict[int, tuple[int, int]] = {}
-    for chunk in chunked(list(dict.fromkeys(study_ids))):
-        for citing, total, inside in session.execute(
-                select(StudyReference.citing_study_id, func.count(),
-                       func.count(StudyReference.cited_study_id))
-                .where(StudyReference.citing_study_id.in_(chunk))
-                .group_by(StudyReference.citing_study_id)):
-            out[citing] = (total, inside)
-    return out
+    return {citing: (total, inside)
+            for citing, total, inside in _research_rows(session, "counts", study_ids)}
 
 
 def cited_by_counts(session: Session, study_ids: Sequence[int]) -> dict[int, int]:
     """How many catalogue studies cite each study (studies nobody cites are left out)."""
-    out: dict[int, int] = {}
-    for chunk in chunked(list(dict.fromkeys(study_ids))):
-        for cited, count in session.execute(
-                select(StudyReference.cited_study_id, func.count())
-                .where(StudyReference.cited_study_id.in_(chunk))
-                .group_by(StudyReference.cited_study_id)):
-            out[cited] = count
-    return out
+    return dict(_research_rows(session, "cited_by", study_ids))
 
 
 def cited_by_count(session: Session, study_id: int) -> int:
@@ -480,15 +497,9 @@ def citing_studies_by_study(session: Session, study_ids: Sequence[int],
                             limit: int | None = None) -> dict[int, list[StudyLinkRecord]]:
     """The catalogue studies citing each study, newest first, at most `limit` each."""
     out: dict[int, list[StudyLinkRecord]] = defaultdict(list)
-    for chunk in chunked(list(dict.fromkeys(study_ids))):
-        for cited, *study in session.execute(
-                select(StudyReference.cited_study_id, *_STUDY_COLUMNS)
-                .join(Study, Study.id == StudyReference.citing_study_id)
-                .where(StudyReference.cited_study_id.in_(chunk))
-                .order_by(StudyReference.cited_study_id, Study.pub_year.desc().nulls_last(),
-                          Study.id)):
-            if limit is None or len(out[cited]) < limit:
-                out[cited].append(_link_record(study))
+    for cited, *study in _research_rows(session, "citing", study_ids):
+        if limit is None or len(out[cited]) < limit:
+            out[cited].append(_link_record(study))
     return dict(out)
 
 
@@ -502,13 +513,8 @@ def similar_by_study(session: Session,
                      study_ids: Sequence[int]) -> dict[int, list[StudyLinkRecord]]:
     """Each study's stored similar studies, most similar first (with their scores)."""
     out: dict[int, list[StudyLinkRecord]] = defaultdict(list)
-    for chunk in chunked(list(dict.fromkeys(study_ids))):
-        for study_id, score, *study in session.execute(
-                select(SimilarStudy.study_id, SimilarStudy.score, *_STUDY_COLUMNS)
-                .join(Study, Study.id == SimilarStudy.similar_id)
-                .where(SimilarStudy.study_id.in_(chunk))
-                .order_by(SimilarStudy.study_id, SimilarStudy.rank)):
-            out[study_id].append(_link_record(study, score))
+    for study_id, score, *study in _research_rows(session, "similar", study_ids):
+        out[study_id].append(_link_record(study, score))
     return dict(out)
 
 

@@ -13,6 +13,7 @@ from models.entities import Study, StudyTreatment, ThreadStudyLink
 from models.identifiers import NORMALISERS
 from models.store import dialect_insert, utcnow
 from models.study_references import adopt_reference_papers, move_references
+from models.study_stats import forget_study_stats
 
 IDENTIFIERS = ("pmid", "doi", "pmcid")
 # Fields a later record fills when the stored value is empty.
@@ -154,6 +155,7 @@ def _absorb(session: Session, keep: Study, other: Study) -> None:
                     .where(ThreadStudyLink.study_id == other.id,
                            ThreadStudyLink.thread_id.not_in(kept_links or {-1}))
                     .values(study_id=keep.id))
+    forget_study_stats(session, [keep.id])  # counted live until the next aggregate run
     treatments = list(session.scalars(
         select(StudyTreatment.treatment_id).where(StudyTreatment.study_id == other.id)))
     move_references(session, keep.id, other.id)

@@ -45,11 +45,20 @@ def is_loopback_url(url: str | None) -> bool:
     a link stops working when that server stops, so digests mark it."""
     if not url:
         return False
+    found = _HOST.match(url)
+    if found is not None:  # the common shape, without urlsplit's work (a card each)
+        return _is_loopback_host(found.group(1).lower())
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return False
     return _is_loopback_host(host)
+
+
+# scheme://[user@]host[:port] followed by the end, a path, a query or a fragment: the host
+# urlsplit(url).hostname gives (lowercased), for the URLs this matches.
+_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#\[\]]*@)?"
+                   r"([^@:/?#\[\]]+)(?::\d*)?(?=[/?#]|$)")
 
 
 @lru_cache(maxsize=4096)

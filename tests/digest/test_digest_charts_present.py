@@ -137,3 +137,28 @@ def test_file_stems() -> None:
     assert stem() == "study-7"
     long = stem(doi="10.1000/" + "y" * 400)
     assert len(long) == 120 and long != stem(doi="10.1000/" + "y" * 401)
+
+
+def test_loopback_check_reads_the_host_urlsplit_reads() -> None:
+    """The quick host match gives what urlsplit's hostname gives (and the loopback rule)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    from aggregator.digest.present import is_loopback_url
+
+    urls = ["https://forum.example/t/1", "http://127.0.0.1:8080/t/3", "http://LOCALHOST/x",
+            "http://[::1]:80/a", "https://user@localhost:99/x", "http://127.0.0.1",
+            "https://a.b?x=1", "http://x:y@127.0.0.2/#f", "javascript:alert(1)", "http://",
+            "http://localhost.evil.com/", "http://127.0.0.1.nip.io/", "http://[::1",
+            "https://forum.example:notaport/", "http://%31%32%37.0.0.1/", "", "localhost"]
+    for url in urls:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            host = None
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host or "").is_loopback
+        except ValueError:
+            loopback = False
+        assert is_loopback_url(url) == loopback, url
+    assert is_loopback_url("http://127.0.0.1:8080/t/3") and not is_loopback_url("https://x.y/")
