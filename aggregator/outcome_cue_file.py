@@ -64,8 +64,8 @@ class OutcomeCues:
     # one pass finds the cues (the first kind of a phrase wins; `[[near]]` words are the
     # kinds "near<i>") and the scope triggers (every kind of a phrase)
     scanner: PairScanner
-    near: list[NearCue]  # `[[near]]` entries
-    near_kinds: dict[str, NearCue]  # "near<i>" -> near[i]
+    near: list[NearCue]  # `[[near]]` entries: the scanner's kinds "near<i>" ...
+    first_near_rank: int  # ... with the priorities first_near_rank + i, after every cue's
     # (kind, regex, a literal it needs) from `[patterns]`
     cue_patterns: list[tuple[str, re.Pattern[str], str | None]]
     scope_patterns: list[tuple[str, re.Pattern[str], str | None]]
@@ -302,7 +302,7 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                           {k: lists[k] for k in SCOPE_KINDS})
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
-    return OutcomeCues(scanner, near, {f"near{i}": spec for i, spec in enumerate(near)},
+    return OutcomeCues(scanner, near, len(cue_kinds),
                        _patterns(patterns, cue_kinds), _patterns(patterns, SCOPE_KINDS),
                        literal_alternation(scope.get("breaks", [])),
                        literal_alternation(scope.get("strong_breaks", [])),

@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
@@ -56,6 +57,7 @@ class _Reports:
 
 
 _SENTENCE_MARKS = ".!?\n"
+_RANK = itemgetter(2)
 _DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 
 
@@ -63,13 +65,13 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
                   norm: str) -> list[tuple[int, int, int, str]]:
     """Keep a `[[near]]` word only when one of its `after` words precedes it closely, in
     the same sentence."""
-    near = cues.near_kinds
-    if not any(m[3] in near for m in raw):
+    first_near = cues.first_near_rank  # the scanner's "near<i>" kinds come last
+    if not raw or max(map(_RANK, raw)) < first_near:
         return raw
     out: list[tuple[int, int, int, str]] = []
     for start, end, rank, kind in raw:
-        spec = near.get(kind)
-        if spec is not None:
+        if rank >= first_near:
+            spec = cues.near[rank - first_near]
             lo = max(0, start - 12 * spec.within)
             if not spec.after_re.search(norm, lo, start):
                 continue  # the common case, found without splitting words
@@ -108,7 +110,7 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     return _Extraction(cues, parts, lowered, triggers, mentions, found).run(sorted(treatments))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     """A first-hand sentence being read: its span, speaker, topic, scope triggers, cues and
     clause breaks."""
@@ -156,15 +158,18 @@ class _Extraction:
         position = 0
         for index, part in enumerate(parts):
             end = position + len(part)
-            speaker = 0 if index < 2 or self._by_op(lowered[position:end]) else index
+            speaker = 0 if index < 2 or self._by_op(position, end) else index
             self.units.append((position, end, speaker))
             position = end + 1
         self.reports: dict[str, _Reports] = {}
         self.trace: list[tuple[str, str, str]] | None = None  # (treatment, label, sentence)
 
-    def _by_op(self, reply: str) -> bool:
-        head = reply.lstrip(" >*_\t")[:12]
-        return any(head.startswith(marker) for marker in self.cues.op_markers)
+    def _by_op(self, start: int, end: int) -> bool:
+        """Whether the reply [start, end) starts with an OP marker (after quote marks)."""
+        head = self.lowered[start:min(end, start + 64)].lstrip(" >*_\t")
+        if len(head) < 12 and end > start + 64:  # (a long run of marks: the whole reply)
+            head = self.lowered[start:end].lstrip(" >*_\t")
+        return head[:12].startswith(self.cues.op_markers)
 
     def _treatments_in(self, start: int, end: int) -> list[str]:
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
@@ -274,7 +279,8 @@ class _Extraction:
                 if not first_person:
                     first_person = self._has_first_person(start, end)
                 continue
-            about = last_named if last_named and self._says_it(start, end) else topic
+            about = last_named if last_named and last_named is not topic and \
+                self._says_it(start, end) else topic
             first_person = self._sentence(start, end, question, speaker, about,
                                           first_person, self.found[lo:c_hi])
             lo = c_hi
