@@ -72,22 +72,23 @@ def _run(url: str, outcomes: bool) -> dict[str, float]:
 
 
 def profile(n_threads: int, n_studies: int) -> None:
-    """CPU seconds of tagging, outcome extraction and summaries over the same threads."""
+    """CPU seconds of tagging, outcome extraction and summaries over the same threads (as
+    `aggregator.blocks` calls them: the reader reuses the tagger's normalised text)."""
     threads = generate_threads(n_threads, n_studies)
     tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
     tagged = []
     start = time.process_time()
     for t in threads:
         replies = [r["body"] for r in t["replies"]]
-        tags, norm, mentions = tagger.tag_with_mentions(t["title"], t["body"], replies)
-        tagged.append((t["title"], t["body"], replies, norm, mentions, tags))
+        tags, lowered, norm, mentions = tagger.tag_text(t["title"], t["body"], replies)
+        tagged.append((t["title"], t["body"], replies, lowered, norm, mentions, tags))
     tag_s = time.process_time() - start
     start = time.process_time()
-    for title, body, replies, _, mentions, _ in tagged:
-        extract_outcomes(cues, [title, body, *replies], mentions)
+    for title, body, replies, lowered, norm, mentions, _ in tagged:
+        extract_outcomes(cues, [title, body, *replies], mentions, (lowered, norm))
     out_s = time.process_time() - start
     start = time.process_time()
-    for title, body, replies, norm, _, tags in tagged:
+    for title, body, replies, _, norm, _, tags in tagged:
         summarise(title, body, replies, Counter(norm.split()), tags, tagger.tag)
     sum_s = time.process_time() - start
     print(f"profile, {n_threads} threads (CPU s): tagging {tag_s:.2f}, outcomes {out_s:.2f}, "
