@@ -56,7 +56,6 @@ class _Reports:
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
-_SENTENCE_MARKS = ".!?\n"
 _RANK = itemgetter(2)
 _DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 
@@ -75,9 +74,11 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
             lo = max(0, start - 12 * spec.within)
             if not spec.after_re.search(norm, lo, start):
                 continue  # the common case, found without splitting words
-            lo = max(lo, *(lowered.rfind(mark, lo, start) + 1 for mark in _SENTENCE_MARKS))
+            back = lowered.rfind  # (the sentence's start: after its last mark)
+            lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
+                     back("?", lo, start) + 1, back("\n", lo, start) + 1)
             words = norm[lo:start].split()[-spec.within:]
-            if not any(w in spec.after for w in words) and not any(
+            if spec.after.isdisjoint(words) and not any(
                     " ".join(pair) in spec.after for pair in pairwise(words)):
                 continue
             kind = spec.kind
@@ -339,7 +340,11 @@ class _Extraction:
             return True  # nothing to record, and the state cannot change: no scan needed
         triggers: dict[str, list[tuple[int, int]]] = {}
         for t_start, t_end, kind in self._scope_in(start, end):
-            triggers.setdefault(kind, []).append((t_start, t_end))
+            spans = triggers.get(kind)
+            if spans is None:
+                triggers[kind] = [(t_start, t_end)]
+            else:
+                spans.append((t_start, t_end))
         own = "first_person" in triggers
         first_person = first_person or own
         if question or (not topic and not self._treatments_in(start, end)) or \
