@@ -14,7 +14,7 @@ from typing import Any
 
 from aggregator.lexicon import normalise
 from aggregator.outcome_types import SIDE_EFFECTS
-from aggregator.phrase_scanner import PhraseScanner, phrase_keys
+from aggregator.phrase_scanner import PairScanner, phrase_keys
 from models.config import Config
 
 PACKAGED_CUES = Path(__file__).with_name("outcome_cues.toml")
@@ -49,16 +49,23 @@ class NearCue:
     kind: str
     after: frozenset[str]  # normalised words or phrases
     within: int
+    after_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # any of `after` as a substring (a quick test before the words are split)
+        object.__setattr__(self, "after_re", re.compile("|".join(
+            re.escape(a) for a in sorted(self.after)) or r"(?!x)x"))
 
 
 @dataclass
 class OutcomeCues:
     """The compiled cue file."""
 
-    cue_scanner: PhraseScanner
-    scope_scanner: PhraseScanner
-    guard_scanner: PhraseScanner  # the negation and hypothetical triggers alone
-    near: list[NearCue]  # `[[near]]` entries; their words are the scanner's "near<i>" kinds
+    # one pass finds the cues (the first kind of a phrase wins; `[[near]]` words are the
+    # kinds "near<i>") and the scope triggers (every kind of a phrase)
+    scanner: PairScanner
+    near: list[NearCue]  # `[[near]]` entries: the scanner's kinds "near<i>" ...
+    first_near_rank: int  # ... with the priorities first_near_rank + i, after every cue's
     # (kind, regex, a literal it needs) from `[patterns]`
     cue_patterns: list[tuple[str, re.Pattern[str], str | None]]
     scope_patterns: list[tuple[str, re.Pattern[str], str | None]]
@@ -262,6 +269,23 @@ def _procedure_re(words: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alternatives) + ")" if alternatives else r"(?!x)x")
 
 
+def literal_alternation(literals: list[str]) -> re.Pattern[str]:
+    """`re.compile("|".join(map(re.escape, literals)))`, the literals grouped by their
+    first character (the same matches: at a position only the literals starting with its
+    character can match, tried in their order; the engine then skips to those characters
+    instead of trying every literal at every position)."""
+    if not literals:
+        return re.compile(r"(?!x)x")
+    if not all(literals):  # an empty break matches everywhere: kept as written
+        return re.compile("|".join(re.escape(b) for b in literals))
+    groups: dict[str, list[str]] = {}
+    for literal in literals:
+        groups.setdefault(literal[0], []).append(re.escape(literal[1:]))
+    return re.compile("|".join(
+        re.escape(first) + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")")
+        for first, rests in groups.items()))
+
+
 def build_cues(data: dict[str, Any]) -> OutcomeCues:
     """Compile validated cue data."""
     effect, sides = data.get("effect", {}), data.get("side_effects", {})
@@ -273,19 +297,16 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split())
                                                for a in e["after"]), int(e.get("within", 5)))
             for e in data.get("near", [])]
-    cue_scanner = PhraseScanner({**{k: lists[k] for k in cue_kinds},
-                                  **{f"near{i}": e["words"]
-                                     for i, e in enumerate(data.get("near", []))}})
-    scope_scanner = PhraseScanner({k: lists[k] for k in SCOPE_KINDS}, every_kind=True)
-    breaks = [re.escape(b) for b in scope.get("breaks", [])] or [r"(?!x)x"]
-    strong = [re.escape(b) for b in scope.get("strong_breaks", [])] or [r"(?!x)x"]
+    scanner = PairScanner({**{k: lists[k] for k in cue_kinds},
+                           **{f"near{i}": e["words"] for i, e in enumerate(data.get("near", []))}},
+                          {k: lists[k] for k in SCOPE_KINDS})
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
-    guard_scanner = PhraseScanner({k: lists[k] for k in ("negation", "hypothetical")})
-    return OutcomeCues(cue_scanner, scope_scanner, guard_scanner, near,
+    return OutcomeCues(scanner, near, len(cue_kinds),
                        _patterns(patterns, cue_kinds), _patterns(patterns, SCOPE_KINDS),
-                       re.compile("|".join(breaks)),
-                       re.compile("|".join(strong)), int(scope.get("window", 6)),
+                       literal_alternation(scope.get("breaks", [])),
+                       literal_alternation(scope.get("strong_breaks", [])),
+                       int(scope.get("window", 6)),
                        int(scope.get("scope_window", 10)),
                        tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),
                        frozenset(sides.get("unspecified_sexual_on", [])),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
@@ -15,17 +16,23 @@ from aggregator.phrase_scanner import leftmost_longest
 
 _WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
 _PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue just before them
-_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]*_~]|$)|\n")
+# [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
+# literal-led branches (the regex engine then skips to the next candidate mark at C speed)
+_SENTENCE_END = re.compile("|".join(
+    re.escape(mark) + r"[.!?]*(?=[\s\"')\]*_~]|$)" for mark in ".!?") + r"|\n")
 _MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
 _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
 _VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
-_IT = re.compile(r"\b(?:it|it's|its|this one|that one)\b")
-_OPEN_QUOTE = re.compile(r"(?<!\w)['\"“‘](?=\w)")
-_CLOSE_QUOTE = re.compile(r"(?<=[\w.!?,])['\"”’](?!\w)")
+# "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
+# plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
+_IT = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
+_OPEN_QUOTE = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
+_CLOSE_QUOTE = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
 
 Mention = tuple[int, int, str]
+_GUARD_KINDS = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 
 
 @dataclass
@@ -49,7 +56,7 @@ class _Reports:
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
-_SENTENCE_MARKS = ".!?\n"
+_RANK = itemgetter(2)
 _DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 
 
@@ -57,17 +64,21 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
                   norm: str) -> list[tuple[int, int, int, str]]:
     """Keep a `[[near]]` word only when one of its `after` words precedes it closely, in
     the same sentence."""
+    first_near = cues.first_near_rank  # the scanner's "near<i>" kinds come last
+    if not raw or max(map(_RANK, raw)) < first_near:
+        return raw
     out: list[tuple[int, int, int, str]] = []
     for start, end, rank, kind in raw:
-        if kind.startswith("near"):
-            spec = cues.near[int(kind[4:])]
+        if rank >= first_near:
+            spec = cues.near[rank - first_near]
             lo = max(0, start - 12 * spec.within)
-            window = norm[lo:start]
-            if not any(a in window for a in spec.after):
+            if not spec.after_re.search(norm, lo, start):
                 continue  # the common case, found without splitting words
-            lo = max(lo, *(lowered.rfind(mark, lo, start) + 1 for mark in _SENTENCE_MARKS))
+            back = lowered.rfind  # (the sentence's start: after its last mark)
+            lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
+                     back("?", lo, start) + 1, back("\n", lo, start) + 1)
             words = norm[lo:start].split()[-spec.within:]
-            if not any(w in spec.after for w in words) and not any(
+            if spec.after.isdisjoint(words) and not any(
                     " ".join(pair) in spec.after for pair in pairwise(words)):
                 continue
             kind = spec.kind
@@ -87,19 +98,20 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     if not treatments:
         return {}
     lowered, norm = normalised or lower_and_normalise("\n".join(parts))
-    lowered = lowered.replace("’", "'")
-    padded = f" {norm} "
-    raw = _near_checked(cues, cues.cue_scanner.scan(padded), lowered, norm)
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    cue_matches, triggers = cues.scanner.scan(f" {norm} ")
+    raw = _near_checked(cues, cue_matches, lowered, norm)
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in lowered:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     found = leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}
-    return _Extraction(cues, parts, lowered, norm, mentions, found).run(sorted(treatments))
+    return _Extraction(cues, parts, lowered, triggers, mentions, found).run(sorted(treatments))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     """A first-hand sentence being read: its span, speaker, topic, scope triggers, cues and
     clause breaks."""
@@ -117,14 +129,27 @@ class _Sentence:
 class _Extraction:
     """One thread being read (see the module docstring for the rules)."""
 
-    def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str, norm: str,
-                 mentions: Sequence[Mention], found: list[tuple[int, int, str]],
-                 ) -> None:
+    def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
+                 triggers: list[tuple[int, int, str]], mentions: Sequence[Mention],
+                 found: list[tuple[int, int, str]]) -> None:
+        """`triggers`: the thread's scope triggers, (start, end, kind) sorted (found with
+        the cues); `found`: its cues."""
         self.cues = cues
-        self.norm = norm
-        self._scopes: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
-        self._guards: list[tuple[int, int]] | None = None  # (start, end) of guard triggers
-        self._guard_starts: list[int] = []
+        # what is found once per thread: the scope triggers (a sentence's are those inside
+        # it: the same as scanning the sentence alone, since the character before a
+        # sentence and its closing mark are spaces in the normalised text), the negation
+        # and hypothetical ones among them (the guards), the first-person ones, the scope
+        # patterns the text can match; when first needed: the clause breaks, each unit's
+        # sentences
+        self._triggers = triggers
+        self._t_starts = [t[0] for t in triggers]
+        self._guards = [(a, b) for a, b, kind in triggers if kind in _GUARD_KINDS]
+        self._guard_starts = [a for a, _ in self._guards]
+        self._first_person = [(a, b) for a, b, kind in triggers if kind == "first_person"]
+        self._fp_starts = [a for a, _ in self._first_person]
+        self._scope_patterns = [p for p in cues.scope_patterns
+                                if p[2] is None or p[2] in lowered]
+        self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -134,15 +159,18 @@ class _Extraction:
         position = 0
         for index, part in enumerate(parts):
             end = position + len(part)
-            speaker = 0 if index < 2 or self._by_op(lowered[position:end]) else index
+            speaker = 0 if index < 2 or self._by_op(position, end) else index
             self.units.append((position, end, speaker))
             position = end + 1
         self.reports: dict[str, _Reports] = {}
         self.trace: list[tuple[str, str, str]] | None = None  # (treatment, label, sentence)
 
-    def _by_op(self, reply: str) -> bool:
-        head = reply.lstrip(" >*_\t")[:12]
-        return any(head.startswith(marker) for marker in self.cues.op_markers)
+    def _by_op(self, start: int, end: int) -> bool:
+        """Whether the reply [start, end) starts with an OP marker (after quote marks)."""
+        head = self.lowered[start:min(end, start + 64)].lstrip(" >*_\t")
+        if len(head) < 12 and end > start + 64:  # (a long run of marks: the whole reply)
+            head = self.lowered[start:end].lstrip(" >*_\t")
+        return head[:12].startswith(self.cues.op_markers)
 
     def _treatments_in(self, start: int, end: int) -> list[str]:
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
@@ -184,29 +212,31 @@ class _Extraction:
         return seen
 
     def _guarded(self, lo: int, m_start: int) -> bool:
-        """A negation or hypothetical trigger in [lo, m_start) (cached: each mention is
-        looked at from several sentences)."""
-        if self._guards is None:  # the thread's guard triggers, scanned once
-            self._guards = sorted((a, b) for a, b, _, _ in
-                                  self.cues.guard_scanner.scan(f" {self.norm} "))
-            self._guard_starts = [a for a, _ in self._guards]
-        for t_start, t_end in self._guards[bisect_left(self._guard_starts, lo):]:
+        """A negation or hypothetical trigger in [lo, m_start)."""
+        guards = self._guards
+        for i in range(bisect_left(self._guard_starts, lo), len(guards)):
+            t_start, t_end = guards[i]
             if t_start >= m_start:
                 return False
             if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start):
                 return True
         return False
 
-    def _sentences(self, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
-        """(start, end, is a question) of each sentence of [start, end), lazily (readers
-        stop at their last cue)."""
-        position = start
-        for mark in _SENTENCE_END.finditer(self.lowered, start, end):
-            if mark.end() > position:
-                yield position, mark.end(), "?" in mark.group()
-            position = mark.end()
-        if position < end:
-            yield position, end, False
+    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
+        """(start, end, is a question) of each sentence of the unit [start, end) (found
+        once per unit)."""
+        found = self._unit_sentences.get((start, end))
+        if found is None:
+            found = []
+            position = start
+            for mark in _SENTENCE_END.finditer(self.lowered, start, end):
+                stop = mark.end()  # (> position: marks are never empty)
+                found.append((position, stop, "?" in mark[0]))
+                position = stop
+            if position < end:
+                found.append((position, end, False))
+            self._unit_sentences[(start, end)] = found
+        return found
 
     def run(self, treatments: list[str]) -> dict[str, Outcome]:
         """Read every unit that holds a cue; the outcome of each treatment."""
@@ -228,27 +258,40 @@ class _Extraction:
         the topic (added to it while no cue has come since the last one: a regimen listed
         over several sentences); a cue sentence naming none is about the topic, or about
         the last named treatments when it says "it"."""
-        last_cue = self.found[bisect_left(self.f_starts, u_end) - 1][0]
+        f_starts, m_starts = self.f_starts, self.m_starts
+        hi = bisect_left(f_starts, u_end)
+        last_cue = f_starts[hi - 1]
+        lo, m_lo = bisect_left(f_starts, u_start, 0, hi), bisect_left(m_starts, u_start)
         first_person = speaker == 0
         fresh, last_named = True, list[str]()
         for start, end, question in self._sentences(u_start, u_end):
             if start > last_cue:
                 break
-            named = self._outside_asides(start, end, self._topic_of(start, end))
+            m_hi = bisect_left(m_starts, end, m_lo)
+            named = self._outside_asides(start, end, self._topic_of(start, end)) \
+                if m_hi > m_lo else []  # (no mention in the sentence: nothing named)
+            m_lo = m_hi
             if named:
                 last_named = named
                 topic = named if fresh else topic + [t for t in named if t not in topic]
-            lo, hi = bisect_left(self.f_starts, start), bisect_left(self.f_starts, end)
-            if lo == hi:
+            c_hi = bisect_left(f_starts, end, lo, hi)
+            if lo == c_hi:
                 fresh = fresh and not named
                 if not first_person:
                     first_person = self._has_first_person(start, end)
                 continue
-            about = last_named if last_named and _IT.search(self.lowered, start, end) \
-                else topic
+            about = last_named if last_named and last_named is not topic and \
+                self._says_it(start, end) else topic
             first_person = self._sentence(start, end, question, speaker, about,
-                                          first_person, self.found[lo:hi])
+                                          first_person, self.found[lo:c_hi])
+            lo = c_hi
             fresh = True
+
+    def _says_it(self, start: int, end: int) -> bool:
+        """Whether the sentence says "it" (or "this one", "that one")."""
+        lowered = self.lowered
+        return (lowered.find("it", start, end) >= 0 or lowered.find("one", start, end) >= 0) \
+            and _IT.search(lowered, start, end) is not None
 
     def _outside_asides(self, start: int, end: int, named: list[str]) -> list[str]:
         """The named treatments without those only named inside parentheses, when others
@@ -265,23 +308,29 @@ class _Extraction:
         return [t for t in named if t in outside] or named
 
     def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """The scope triggers of [start, end), scanned once per range (only sentences that
-        need them are scanned)."""
-        found = self._scopes.get((start, end))
-        if found is None:
-            found = [(start + a, start + b, kind) for a, b, _, kind in
-                     self.cues.scope_scanner.scan(f" {self.norm[start:end]} ")]
+        """The scope triggers of the sentence [start, end), sorted."""
+        triggers = self._triggers
+        found = [t for t in triggers[bisect_left(self._t_starts, start):
+                                     bisect_left(self._t_starts, end)] if t[1] <= end]
+        if self._scope_patterns:
             lowered = self.lowered
-            for kind, pattern, hint in self.cues.scope_patterns:
-                if hint is None or hint in lowered[start:end]:
+            for kind, pattern, hint in self._scope_patterns:
+                if hint is None or lowered.find(hint, start, end) >= 0:
                     found.extend((m.start(), m.end(), kind)
                                  for m in pattern.finditer(lowered, start, end))
             found.sort()
-            self._scopes[(start, end)] = found
         return found
 
     def _has_first_person(self, start: int, end: int) -> bool:
-        return any(kind == "first_person" for _, _, kind in self._scope_in(start, end))
+        """Whether a first-person trigger is inside the sentence [start, end)."""
+        triggers = self._first_person
+        for i in range(bisect_left(self._fp_starts, start), len(triggers)):
+            t_start, t_end = triggers[i]
+            if t_start >= end:
+                return False
+            if t_end <= end:
+                return True
+        return False
 
     def _sentence(self, start: int, end: int, question: bool, speaker: int,
                   topic: list[str], first_person: bool,
@@ -291,7 +340,11 @@ class _Extraction:
             return True  # nothing to record, and the state cannot change: no scan needed
         triggers: dict[str, list[tuple[int, int]]] = {}
         for t_start, t_end, kind in self._scope_in(start, end):
-            triggers.setdefault(kind, []).append((t_start, t_end))
+            spans = triggers.get(kind)
+            if spans is None:
+                triggers[kind] = [(t_start, t_end)]
+            else:
+                spans.append((t_start, t_end))
         own = "first_person" in triggers
         first_person = first_person or own
         if question or (not topic and not self._treatments_in(start, end)) or \

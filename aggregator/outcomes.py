@@ -1,11 +1,11 @@
 """What people report per treatment: effect and side effects, from first-hand sentences.
 
 Follows `../shared/eval/OUTCOMES.md`. The cue words live in `outcome_cues.toml` (beside the
-lexicon) and are compiled once (`outcome_cue_file`): Aho-Corasick automata over the normalised
-text, one for the cues (effect and side-effect phrases, and `[[near]]` words that count
-only just after a hair word), one for the scope triggers (negation, hypothetical, generic,
-first person, too early; scanned only in the sentences that need them), plus a few
-regexes, each run only when the text holds its longest plain word.
+lexicon) and are compiled once (`outcome_cue_file`): one Aho-Corasick automaton over the
+normalised text finds, in one pass per thread, the cues (effect and side-effect phrases,
+and `[[near]]` words that count only just after a hair word) and the scope triggers
+(negation, hypothetical, generic, first person, too early; a sentence's are those inside
+it), plus a few regexes, each run only when the text holds its longest plain word.
 
 A thread is read as units (title, body, each reply) and sentences. A cue counts when its
 sentence is a first-hand report (ConText-style scoping):

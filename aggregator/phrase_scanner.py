@@ -1,5 +1,5 @@
-"""Whole-word phrase matching for the outcome cues: keys, one Aho-Corasick pass, and the
-leftmost-longest choice among overlapping matches."""
+"""Whole-word phrase matching for the outcome cues and scope triggers: keys, one
+Aho-Corasick pass for both, and the leftmost-longest choice among overlapping matches."""
 
 from __future__ import annotations
 
@@ -25,48 +25,66 @@ def phrase_keys(phrase: str) -> list[str]:
     return keys
 
 
-class PhraseScanner:
-    """Whole-word phrase matches of several kinds in one Aho-Corasick pass."""
+def _phrase_kinds(lists: dict[str, Sequence[str]],
+                  every_kind: bool) -> dict[str, list[tuple[int, str]]]:
+    """key -> its (priority, kind)s: every kind it is listed under, or the first."""
+    keys: dict[str, list[tuple[int, str]]] = {}
+    for rank, (kind, phrases) in enumerate(lists.items()):
+        for phrase in phrases:
+            for key in phrase_keys(phrase):
+                kinds = keys.setdefault(key, [])
+                if (rank, kind) not in kinds and (every_kind or not kinds):
+                    kinds.append((rank, kind))
+                elif not every_kind and rank < kinds[0][0]:
+                    kinds[0] = (rank, kind)
+    return keys
 
-    def __init__(self, lists: dict[str, Sequence[str]], every_kind: bool = False) -> None:
-        """`every_kind`: a phrase listed under several kinds reports each of them (scope
-        triggers: "none" negates before and after a cue); else the first kind wins."""
+
+class PairScanner:
+    """Whole-word phrase matches of two sets of kinds in one Aho-Corasick pass: `first`
+    (a phrase listed under several kinds reports the first: the cues) and `every` (it
+    reports each: the scope triggers, "none" negates before and after a cue)."""
+
+    def __init__(self, first: dict[str, Sequence[str]],
+                 every: dict[str, Sequence[str]]) -> None:
         self.automaton: Any = ahocorasick.Automaton()
-        keys: dict[str, list[tuple[int, str]]] = {}
-        for rank, (kind, phrases) in enumerate(lists.items()):
-            for phrase in phrases:
-                for key in phrase_keys(phrase):
-                    kinds = keys.setdefault(key, [])
-                    if (rank, kind) not in kinds and (every_kind or not kinds):
-                        kinds.append((rank, kind))
-                    elif not every_kind and rank < kinds[0][0]:
-                        kinds[0] = (rank, kind)
-        for key, kinds in keys.items():
-            # value: (length without the leading space, (priority, kind)s, trailing space)
-            self.automaton.add_word(key, (len(key) - 1, tuple(kinds), key.endswith(" ")))
-        self.empty = not keys
+        firsts, everys = _phrase_kinds(first, False), _phrase_kinds(every, True)
+        for key in {**firsts, **everys}:
+            # value: (length without the leading space, trailing space, the first's
+            # (priority, kind) or None, the every kinds)
+            chosen = firsts.get(key)
+            self.automaton.add_word(key, (len(key) - 1, key.endswith(" "),
+                                          chosen[0] if chosen else None,
+                                          tuple(kind for _, kind in everys.get(key, ()))))
+        self.empty = not firsts and not everys
         if not self.empty:
             self.automaton.make_automaton()
 
-    def scan(self, padded: str) -> list[tuple[int, int, int, str]]:
-        """(start, end, priority, kind) in the unpadded text's coordinates; `padded` is
-        the normalised text with one space before and after."""
+    def scan(self, padded: str,
+             ) -> tuple[list[tuple[int, int, int, str]], list[tuple[int, int, str]]]:
+        """The `first` matches as (start, end, priority, kind) and the `every` matches as
+        sorted (start, end, kind), in the unpadded text's coordinates; `padded` is the
+        normalised text with one space before and after."""
+        firsts: list[tuple[int, int, int, str]] = []
+        everys: list[tuple[int, int, str]] = []
         if self.empty:
-            return []
-        out: list[tuple[int, int, int, str]] = []
+            return firsts, everys
+        add_first, add_every = firsts.append, everys.append
         last = len(padded) - 1
-        for end, (length, kinds, spaced) in self.automaton.iter(padded):
+        for end, (length, spaced, chosen, kinds) in self.automaton.iter(padded):
             # padded[end - length, end] is the key without its leading space
             stop = end
             if not spaced:  # a `*` key: extend to the end of the word
                 stop += 1
                 while stop < last and padded[stop] != " ":
                     stop += 1
-            if len(kinds) == 1:
-                out.append((end - length, stop - 1, *kinds[0]))
-            else:
-                out.extend((end - length, stop - 1, rank, kind) for rank, kind in kinds)
-        return out
+            start, stop = end - length, stop - 1
+            if chosen is not None:
+                add_first((start, stop, *chosen))
+            for kind in kinds:
+                add_every((start, stop, kind))
+        everys.sort()
+        return firsts, everys
 
 
 def leftmost_longest(found: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str]]:

@@ -2,6 +2,7 @@
 
     python benchmarks/outcomes_speed.py [--threads 20000] [--studies 400] [--runs 3]
                                         [--profile]
+    python benchmarks/outcomes_speed.py --check [--generated 20000]
 
 Builds the generated database of `benchmarks/aggregate.py` (same generator, same seeds),
 then runs full `aggregate()` rounds alternately with `outcomes=False` and `outcomes=True`,
@@ -9,11 +10,19 @@ each in a fresh child process, and prints CPU seconds (workers included) and wal
 of each, the paired ratio (with / without) per round and its median, with the load average.
 Target (issue 13): the median CPU ratio <= 1.50. `--profile` also times, in this process,
 tagging, outcome extraction and summaries of the same threads (CPU seconds per stage).
+
+`--check` proves a speed change left the outcomes alone: it prints a hash of the outcomes
+of every thread of the eval dev sets (`../shared/eval/posts.jsonl`, `outcomes_posts.jsonl`),
+of every `benchmarks/corpus/*/posts.jsonl` and of generated threads (the aggregate
+benchmark's, seed 7), and a second, stricter hash of what was recorded and why (the
+reader's trace: treatment, label, cue and sentence, in order). Compare it before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import html
 import json
 import os
 import resource
@@ -31,6 +40,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from aggregate import build_db, generate_threads  # noqa: E402
 
+from aggregator import outcome_reading  # noqa: E402
 from aggregator.lexicon import load_lexicon  # noqa: E402
 from aggregator.outcomes import extract_outcomes, load_outcome_cues  # noqa: E402
 from aggregator.run import aggregate  # noqa: E402
@@ -62,26 +72,92 @@ def _run(url: str, outcomes: bool) -> dict[str, float]:
 
 
 def profile(n_threads: int, n_studies: int) -> None:
-    """CPU seconds of tagging, outcome extraction and summaries over the same threads."""
+    """CPU seconds of tagging, outcome extraction and summaries over the same threads (as
+    `aggregator.blocks` calls them: the reader reuses the tagger's normalised text)."""
     threads = generate_threads(n_threads, n_studies)
     tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
     tagged = []
     start = time.process_time()
     for t in threads:
         replies = [r["body"] for r in t["replies"]]
-        tags, norm, mentions = tagger.tag_with_mentions(t["title"], t["body"], replies)
-        tagged.append((t["title"], t["body"], replies, norm, mentions, tags))
+        tags, lowered, norm, mentions = tagger.tag_text(t["title"], t["body"], replies)
+        tagged.append((t["title"], t["body"], replies, lowered, norm, mentions, tags))
     tag_s = time.process_time() - start
     start = time.process_time()
-    for title, body, replies, _, mentions, _ in tagged:
-        extract_outcomes(cues, [title, body, *replies], mentions)
+    for title, body, replies, lowered, norm, mentions, _ in tagged:
+        extract_outcomes(cues, [title, body, *replies], mentions, (lowered, norm))
     out_s = time.process_time() - start
     start = time.process_time()
-    for title, body, replies, norm, _, tags in tagged:
+    for title, body, replies, _, norm, _, tags in tagged:
         summarise(title, body, replies, Counter(norm.split()), tags, tagger.tag)
     sum_s = time.process_time() - start
     print(f"profile, {n_threads} threads (CPU s): tagging {tag_s:.2f}, outcomes {out_s:.2f}, "
           f"summaries {sum_s:.2f}")
+
+
+def _check_sets(generated: int) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
+    """(name, [(title, body, replies)]) of every set the check hashes: the labelled sets,
+    the same threads without their title (the reader then takes the body's regimen), the
+    real r/tressless listing of ../shared/realdata and generated threads."""
+    sets: list[tuple[str, list[tuple[str, str, list[str]]]]] = []
+    files = [ROOT.parent / "shared" / "eval" / n for n in ("posts.jsonl", "outcomes_posts.jsonl")]
+    files += sorted((ROOT / "benchmarks" / "corpus").glob("*/posts.jsonl"))
+    labelled: list[tuple[str, str, list[str]]] = []
+    for path in files:
+        with path.open(encoding="utf-8") as handle:
+            posts = [json.loads(line) for line in handle if line.strip()]
+        threads = [(p["title"], p.get("body") or "",
+                    [r["body"] if isinstance(r, dict) else r for r in p.get("replies", [])])
+                   for p in posts]
+        sets.append((os.path.relpath(path, ROOT), threads))
+        labelled += threads
+    sets.append(("labelled sets without titles", [("", b, r) for _, b, r in labelled]))
+    listing = ROOT.parent / "shared" / "realdata" / "reddit" / \
+        "r_tressless_top_t-all_limit100.public_json.2025.json"
+    if listing.exists():
+        children = json.loads(listing.read_text(encoding="utf-8"))["data"]["children"]
+        sets.append(("realdata r/tressless listing",
+                     [(c["data"]["title"], html.unescape(c["data"].get("selftext") or ""), [])
+                      for c in children]))
+    sets.append((f"generated {generated}",
+                 [(t["title"], t["body"], [r["body"] for r in t["replies"]])
+                  for t in generate_threads(generated, 400)]))
+    return sets
+
+
+def check(generated: int) -> None:
+    """Print the hashes of the outcomes (and of the reader's trace) of every check set."""
+    tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
+    traces: list[list[tuple[str, str, str]]] = []
+    run = outcome_reading._Extraction.run
+
+    def traced(self: outcome_reading._Extraction, treatments: list[str]) -> object:
+        self.trace = []
+        traces.append(self.trace)
+        return run(self, treatments)
+
+    outcome_reading._Extraction.run = traced  # type: ignore[method-assign]
+    every_out, every_trace = hashlib.sha256(), hashlib.sha256()
+    for name, threads in _check_sets(generated):
+        out_hash, trace_hash, pairs = hashlib.sha256(), hashlib.sha256(), 0
+        for title, body, replies in threads:
+            traces.clear()
+            _, lowered, norm, mentions = tagger.tag_text(title, body, replies)
+            found = extract_outcomes(cues, [title, body, *replies], mentions, (lowered, norm))
+            alone = extract_outcomes(cues, [title, body, *replies], mentions)
+            if alone != found:
+                raise SystemExit(f"{name}: outcomes differ with and without `normalised`")
+            line = json.dumps({t: [o.effect, list(o.side_effects)]
+                               for t, o in sorted(found.items())}) + "\n"
+            pairs += len(found)
+            out_hash.update(line.encode())
+            trace_hash.update((json.dumps(traces[:1]) + "\n").encode())
+        every_out.update(out_hash.digest())
+        every_trace.update(trace_hash.digest())
+        print(f"{name}: {len(threads)} threads, {pairs} pairs, outcomes "
+              f"{out_hash.hexdigest()[:16]}, trace {trace_hash.hexdigest()[:16]}")
+    outcome_reading._Extraction.run = run  # type: ignore[method-assign]
+    print(f"all: outcomes {every_out.hexdigest()[:16]}, trace {every_trace.hexdigest()[:16]}")
 
 
 def main() -> int:
@@ -90,11 +166,18 @@ def main() -> int:
     parser.add_argument("--studies", type=int, default=400)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--check", action="store_true",
+                        help="print the hashes of the outcomes of the check sets, then exit")
+    parser.add_argument("--generated", type=int, default=20000,
+                        help="generated threads in the --check sets")
     parser.add_argument("--child", choices=("on", "off"), help=argparse.SUPPRESS)
     parser.add_argument("--db-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.db_url, args.child == "on")
+        return 0
+    if args.check:
+        check(args.generated)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
