@@ -18,9 +18,15 @@ _PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue jus
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]*_~]|$)|\n")
 _MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
 _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
+# scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
+# "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
+# contentment, the "nobody" of "nobody can tell" no generic statement)
+_CONSUMED = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
 _VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
+_FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over)\s+(?:the\s+|my\s+)?$")
+_REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 _IT = re.compile(r"\b(?:it|it's|its|this one|that one)\b")
 _OPEN_QUOTE = re.compile(r"(?<!\w)['\"“‘](?=\w)")
 _CLOSE_QUOTE = re.compile(r"(?<=[\w.!?,])['\"”’](?!\w)")
@@ -176,12 +182,20 @@ class _Extraction:
         hypothetical ("no min because...", "thinking about dut")."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
         seen: list[str] = []
+        former: list[str] = []
         for m_start, _, tid in self.mentions[lo:hi]:
             if tid in seen:
                 continue
             if not self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
                 seen.append(tid)
-        return seen
+                if self._former(start, m_start):
+                    former.append(tid)
+        return [t for t in seen if t not in former] or seen
+
+    def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER) -> bool:
+        """A mention of what came before or what is compared ("switched from fin to dut",
+        "bica after spiro gave me nothing", "more than minox alone")."""
+        return pattern.search(self.lowered, max(start, m_start - 16), m_start) is not None
 
     def _guarded(self, lo: int, m_start: int) -> bool:
         """A negation or hypothetical trigger in [lo, m_start) (cached: each mention is
@@ -291,6 +305,9 @@ class _Extraction:
             return True  # nothing to record, and the state cannot change: no scan needed
         triggers: dict[str, list[tuple[int, int]]] = {}
         for t_start, t_end, kind in self._scope_in(start, end):
+            if kind in _CONSUMED and any(c_start <= t_start and t_end <= c_end
+                                         for c_start, c_end, _ in cues):
+                continue  # part of a cue ("zero difference", "kept going back")
             triggers.setdefault(kind, []).append((t_start, t_end))
         own = "first_person" in triggers
         first_person = first_person or own
@@ -306,9 +323,11 @@ class _Extraction:
         return first_person
 
     def _cue(self, here: _Sentence, c_start: int, c_end: int, kind: str) -> None:
-        """One cue of a first-hand sentence: dropped when a hypothetical or generic trigger
-        or a quotation covers it, else recorded for its treatments."""
-        if kind == "not_side" or \
+        """One cue of a first-hand sentence: dropped when it runs on into the next sentence
+        (a title ending "...and shedding" before a body starting "Started..."), or when a
+        hypothetical or generic trigger or a quotation covers it, else recorded for its
+        treatments."""
+        if kind == "not_side" or c_end > here.end or \
                 self._hypothetical(here.triggers.get("hypothetical", ()), c_start, here.strong) \
                 or self._hypothetical(here.triggers.get("generic", ()), c_start, here.strong) \
                 or self._quoted(here.start, c_start):
@@ -442,8 +461,19 @@ class _Extraction:
         order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))
         for i in order:
             named = self._treatments_in(*clauses[i])
+            if len(named) > 1:  # without what it replaced or is compared with
+                named = [t for t, m_start in self._first_mentions(*clauses[i])
+                         if not self._former(clauses[i][0], m_start, _REPLACED)] or named
             if named:
                 return named
         return []
+
+    def _first_mentions(self, start: int, end: int) -> list[tuple[str, int]]:
+        """Each treatment named in [start, end) with where it is first named."""
+        seen: dict[str, int] = {}
+        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, start):
+                                             bisect_left(self.m_starts, end)]:
+            seen.setdefault(tid, m_start)
+        return list(seen.items())
 
 
