@@ -39,13 +39,18 @@ class _Reports:
     """First-hand reports gathered for one treatment."""
 
     effects: dict[int, set[str]] = field(default_factory=dict)  # speaker -> directions
+    # speaker -> directions credited to a whole regimen: they count only for a speaker who
+    # says nothing about this treatment on its own ("crown denser" after a four-item stack,
+    # then "keto does nothing for hair")
+    shared: dict[int, set[str]] = field(default_factory=dict)
     sides: set[str] = field(default_factory=set)
 
     def outcome(self) -> Outcome:
         # "unchanged" (and a negated "declined") is weak: it only counts (as no effect) for a
         # speaker who reports nothing else
+        said = {**self.shared, **self.effects}
         directions = [d - _WEAK or {"no_effect"} if d & _WEAK else d
-                      for d in self.effects.values() if d]
+                      for d in said.values() if d]
         every = set().union(*directions) if directions else set()
         if any(len(d) > 1 for d in directions) or len(every) > 1:
             effect = "mixed"
@@ -333,18 +338,19 @@ class _Extraction:
                 or self._quoted(here.start, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here.breaks)
+        shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
                 return
-            targets = here.topic
+            targets, shared = here.topic, len(here.topic) > 1
         negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
         if kind in EFFECT_KINDS:
-            self._effect(here, targets, kind, negated, (c_start, c_end))
+            self._effect(here, targets, kind, negated, (c_start, c_end), shared)
         elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks):
             self._side(here, targets, kind, (c_start, c_end))
 
     def _effect(self, here: _Sentence, targets: list[str], kind: str, negated: bool,
-                span: tuple[int, int]) -> None:
+                span: tuple[int, int], shared: bool = False) -> None:
         if "too_early" in here.triggers:
             return
         if kind == "declined" and ("history" in here.triggers or
@@ -356,7 +362,8 @@ class _Extraction:
         if negated:  # "didn't regrow" is weak (it may still have held the hair)
             direction = "unchanged" if direction in ("improved", "declined") else "improved"
         for t in targets:
-            self.reports.setdefault(t, _Reports()).effects.setdefault(
+            report = self.reports.setdefault(t, _Reports())
+            (report.shared if shared else report.effects).setdefault(
                 here.speaker, set()).add(direction)
             self._note(t, direction, span, here)
 
