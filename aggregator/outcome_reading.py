@@ -406,8 +406,9 @@ class _Extraction:
 
     def _quoted(self, start: int, c_start: int) -> bool:
         """Whether the cue is inside quotation marks opened earlier in its sentence."""
-        opened = len(_OPEN_QUOTE.findall(self.lowered, start, c_start))
-        return opened > len(_CLOSE_QUOTE.findall(self.lowered, start, c_start))
+        # (up to the cue's first letter: a quote mark just before it opens a quotation)
+        opened = len(_OPEN_QUOTE.findall(self.lowered, start, c_start + 1))
+        return opened > len(_CLOSE_QUOTE.findall(self.lowered, start, c_start + 1))
 
     def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
                       strong: list[int]) -> bool:
@@ -435,7 +436,7 @@ class _Extraction:
             if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
                     len(_WORD.findall(self.lowered, t_end, c_start)) < window and \
-                    not any(t_end <= o_start and o_end <= c_start and o_kind != "not_side"
+                    not any(t_end <= o_start and o_end <= c_start
                             and (o_kind in EFFECT_KINDS) == side
                             for o_start, o_end, o_kind in here.cues):
                 return True
