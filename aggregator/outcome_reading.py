@@ -390,16 +390,19 @@ class _Extraction:
 
     def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
                   breaks: list[int]) -> bool:
-        """A vague side cue ("sore", "sides"; "puffy" beside a nipple) that a more specific
-        one in the same clause describes (anywhere in the sentence for "sides" and for a
-        pain beside a breast cue: "my nipple got tender, like it hurts")."""
+        """A vague side cue ("sides"; "puffy" beside a nipple) that a more specific one in
+        the same clause describes (anywhere in the sentence for "sides"); a pain word only
+        beside a breast cue ("my nipple got tender, like it hurts"; not "the sessions hurt
+        and my scalp was red")."""
         if kind not in _VAGUE_SIDES:
             return False
         for o_start, _, other in cues:
             if other not in _SPECIFIC_SIDES or other == kind or (
                     kind == "cardio" and other != "breast"):
                 continue
-            if kind == "unspecified" or (kind == "other" and other == "breast") or \
+            if kind == "other" and other != "breast":
+                continue  # "sessions hurt and my scalp was red": both
+            if kind == "unspecified" or kind == "other" or \
                     not self._broken(breaks, min(o_start, c_start), max(o_start, c_start)):
                 return True
         return False
