@@ -311,7 +311,8 @@ class _Extraction:
         triggers: dict[str, list[tuple[int, int]]] = {}
         for t_start, t_end, kind in self._scope_in(start, end):
             if kind in _CONSUMED and any(c_start <= t_start and t_end <= c_end
-                                         for c_start, c_end, _ in cues):
+                                         and c_kind != "not_side"
+                                         for c_start, c_end, c_kind in cues):
                 continue  # part of a cue ("zero difference", "kept going back")
             triggers.setdefault(kind, []).append((t_start, t_end))
         own = "first_person" in triggers
