@@ -25,7 +25,8 @@ _CONSUMED = frozenset({"negation", "side_negation", "hypothetical", "generic", "
 _VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
-_FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over)\s+(?:the\s+|my\s+)?$")
+_FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
+                     r"(?:the\s+|my\s+)?$")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 _IT = re.compile(r"\b(?:it|it's|its|this one|that one)\b")
 _OPEN_QUOTE = re.compile(r"(?<!\w)['\"“‘](?=\w)")
@@ -473,19 +474,21 @@ class _Extraction:
         order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))
         for i in order:
             named = self._treatments_in(*clauses[i])
-            if len(named) > 1:  # without what it replaced or is compared with
-                named = [t for t, m_start in self._first_mentions(*clauses[i])
-                         if not self._former(clauses[i][0], m_start, _REPLACED)] or named
+            if len(named) > 1:  # without what it replaced or is measured against
+                # ("switched from fin to dut", "thicker than it ever got with fin alone")
+                named = [t for t, m_start, m_end in self._first_mentions(*clauses[i])
+                         if not self._former(clauses[i][0], m_start, _REPLACED)
+                         and not self.lowered.startswith(" alone", m_end)] or named
             if named:
                 return named
         return []
 
-    def _first_mentions(self, start: int, end: int) -> list[tuple[str, int]]:
+    def _first_mentions(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Each treatment named in [start, end) with where it is first named."""
-        seen: dict[str, int] = {}
-        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, start):
-                                             bisect_left(self.m_starts, end)]:
-            seen.setdefault(tid, m_start)
-        return list(seen.items())
+        seen: dict[str, tuple[int, int]] = {}
+        for m_start, m_end, tid in self.mentions[bisect_left(self.m_starts, start):
+                                                 bisect_left(self.m_starts, end)]:
+            seen.setdefault(tid, (m_start, m_end))
+        return [(tid, a, b) for tid, (a, b) in seen.items()]
 
 
