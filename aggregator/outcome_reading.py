@@ -348,8 +348,17 @@ class _Extraction:
         negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
-        elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks):
+        elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks) \
+                and not (kind == "unspecified" and self._label(here)):
             self._side(here, targets, kind, (c_start, c_end))
+
+    def _label(self, here: _Sentence) -> bool:
+        """A heading ("## Sides") or a title without a first-person marker, where an
+        unqualified "sides" names the subject ("Fin sides, a comparison"), not a report
+        ("Quit fin because of sides")."""
+        if here.start <= self.units[0][1] and "first_person" not in here.triggers:
+            return True
+        return len(_WORD.findall(self.lowered, here.start, here.end)) <= 2
 
     def _effect(self, here: _Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
