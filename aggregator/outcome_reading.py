@@ -27,6 +27,7 @@ _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
+_UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 _IT = re.compile(r"\b(?:it|it's|its|this one|that one)\b")
 _OPEN_QUOTE = re.compile(r"(?<!\w)['\"“‘](?=\w)")
@@ -352,6 +353,17 @@ class _Extraction:
                 and not (kind == "unspecified" and self._label(here)):
             self._side(here, targets, kind, (c_start, c_end))
 
+    def _condition_after(self, here: _Sentence, c_end: int) -> bool:
+        """A side-effect or condition cue just after a gain, in its clause: the gain is
+        that condition's ("keto helped my flaking", "zinc pyrithione helped my itchy
+        scalp"), or came without the treatment ("it filled in on its own")."""
+        for o_start, o_end, o_kind in here.cues:
+            if o_start >= c_end and o_kind not in EFFECT_KINDS:
+                return (o_kind != "not_side" or _UNAIDED.fullmatch(self.lowered, o_start, o_end)
+                        is not None) and not self._broken(here.breaks, c_end, o_start) and \
+                    len(_WORD.findall(self.lowered, c_end, o_start)) <= 2
+        return False
+
     def _label(self, here: _Sentence) -> bool:
         """A heading ("## Sides") or a title without a first-person marker, where an
         unqualified "sides" names the subject ("Fin sides, a comparison"), not a report
@@ -367,6 +379,8 @@ class _Extraction:
         if kind == "declined" and ("history" in here.triggers or
                                    any(k == "improved" for _, _, k in here.cues)):
             return  # the loss before treatment, or a gain's caveat
+        if kind == "improved" and self._condition_after(here, span[1]):
+            return  # "helped my flaking", "filled in on its own"
         direction = kind
         if kind == "unchanged" and "content" in here.triggers:
             direction = "improved"
