@@ -502,6 +502,11 @@ class _Extraction:
                 named = [t for t, m_start, m_end in self._first_mentions(*clauses[i])
                          if not self._former(clauses[i][0], m_start, _REPLACED)
                          and not self.lowered.startswith(" alone", m_end)] or named
+            if named and i != here:  # a neighbour clause's plans and negations are not it
+                # ("scheduled a transplant, but my hair made a comeback")
+                named = [t for t, m_start, _ in self._first_mentions(*clauses[i])
+                         if t in named and not self._guarded(
+                             max(clauses[i][0], m_start - _TOPIC_GUARD), m_start)]
             if named:
                 return named
         return []
