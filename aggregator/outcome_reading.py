@@ -27,6 +27,7 @@ _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
+_OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
 _UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 _IT = re.compile(r"\b(?:it|it's|its|this one|that one)\b")
@@ -188,16 +189,15 @@ class _Extraction:
         """Treatments named in [start, end) other than right after a negation or a
         hypothetical ("no min because...", "thinking about dut")."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
-        seen: list[str] = []
-        former: list[str] = []
+        seen: dict[str, int] = {}
         for m_start, _, tid in self.mentions[lo:hi]:
-            if tid in seen:
-                continue
-            if not self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
-                seen.append(tid)
-                if self._former(start, m_start):
-                    former.append(tid)
-        return [t for t in seen if t not in former] or seen
+            if tid not in seen and not self._guarded(max(start, m_start - _TOPIC_GUARD),
+                                                     m_start):
+                seen[tid] = m_start
+        if len(seen) > 1:
+            return [t for t, m_start in seen.items()
+                    if not self._former(start, m_start)] or list(seen)
+        return list(seen)
 
     def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER) -> bool:
         """A mention of what came before or what is compared ("switched from fin to dut",
@@ -292,9 +292,9 @@ class _Extraction:
         if found is None:
             found = [(start + a, start + b, kind) for a, b, _, kind in
                      self.cues.scope_scanner.scan(f" {self.norm[start:end]} ")]
-            lowered = self.lowered
+            lowered, segment = self.lowered, self.lowered[start:end]
             for kind, pattern, hint in self.cues.scope_patterns:
-                if hint is None or hint in lowered[start:end]:
+                if hint is None or hint in segment:
                     found.extend((m.start(), m.end(), kind)
                                  for m in pattern.finditer(lowered, start, end))
             found.sort()
@@ -311,10 +311,10 @@ class _Extraction:
         if first_person and (question or (not topic and not self._treatments_in(start, end))):
             return True  # nothing to record, and the state cannot change: no scan needed
         triggers: dict[str, list[tuple[int, int]]] = {}
+        phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
         for t_start, t_end, kind in self._scope_in(start, end):
-            if kind in _CONSUMED and any(c_start <= t_start and t_end <= c_end
-                                         and c_kind != "not_side"
-                                         for c_start, c_end, c_kind in cues):
+            if phrases and kind in _CONSUMED and any(
+                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases):
                 continue  # part of a cue ("zero difference", "kept going back")
             triggers.setdefault(kind, []).append((t_start, t_end))
         own = "first_person" in triggers
@@ -354,14 +354,14 @@ class _Extraction:
             self._side(here, targets, kind, (c_start, c_end))
 
     def _condition_after(self, here: _Sentence, c_end: int) -> bool:
-        """A side-effect or condition cue just after a gain, in its clause: the gain is
-        that condition's ("keto helped my flaking", "zinc pyrithione helped my itchy
+        """A side-effect or condition cue as the object of a gain: the gain is that
+        condition's ("keto helped my flaking", "zinc pyrithione helped my itchy
         scalp"), or came without the treatment ("it filled in on its own")."""
         for o_start, o_end, o_kind in here.cues:
             if o_start >= c_end and o_kind not in EFFECT_KINDS:
                 return (o_kind != "not_side" or _UNAIDED.fullmatch(self.lowered, o_start, o_end)
-                        is not None) and not self._broken(here.breaks, c_end, o_start) and \
-                    len(_WORD.findall(self.lowered, c_end, o_start)) <= 2
+                        is not None) and \
+                    set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
         return False
 
     def _label(self, here: _Sentence) -> bool:
@@ -496,19 +496,18 @@ class _Extraction:
         here = min(here, len(clauses) - 1)
         order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))
         for i in order:
-            named = self._treatments_in(*clauses[i])
-            if len(named) > 1:  # without what it replaced or is measured against
+            c_lo = clauses[i][0]
+            mentions = self._first_mentions(*clauses[i])
+            if len(mentions) > 1:  # without what it replaced or is measured against
                 # ("switched from fin to dut", "thicker than it ever got with fin alone")
-                named = [t for t, m_start, m_end in self._first_mentions(*clauses[i])
-                         if not self._former(clauses[i][0], m_start, _REPLACED)
-                         and not self.lowered.startswith(" alone", m_end)] or named
-            if named and i != here:  # a neighbour clause's plans and negations are not it
+                mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
+                            and not self.lowered.startswith(" alone", m[2])] or mentions
+            if i != here:  # a neighbour clause's plans and negations are not it
                 # ("scheduled a transplant, but my hair made a comeback")
-                named = [t for t, m_start, _ in self._first_mentions(*clauses[i])
-                         if t in named and not self._guarded(
-                             max(clauses[i][0], m_start - _TOPIC_GUARD), m_start)]
-            if named:
-                return named
+                mentions = [m for m in mentions
+                            if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
+            if mentions:
+                return [m[0] for m in mentions]
         return []
 
     def _first_mentions(self, start: int, end: int) -> list[tuple[str, int, int]]:
