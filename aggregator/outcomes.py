@@ -19,7 +19,8 @@ sentence is a first-hand report (ConText-style scoping):
 - effects only: not "too early" ("just started", "can't tell yet").
 A trigger inside a cue phrase is none (ConText's pseudo-triggers: the "zero" of "zero
 difference", the "kept" of "kept going back"); a cue running on into the next sentence
-is dropped. A negation trigger a few words before the cue in its clause ("zero sides", "didn't shed",
+is dropped. A negation trigger a few words before the cue in its clause ("zero sides",
+"didn't shed",
 "no regrowth"; its scope ends at a cue of the other class: "zero sides and my hairline is
 better") or just after it ("libido is fine", "Side effects: none"; after an effect cue only
 "none", "zero", "nothing") drops a side effect and flips an effect (a negated gain is a
@@ -39,9 +40,9 @@ the last named when the sentence says "it"), else to the thread's focus (the tit
 treatments or the first ones the body names; for a title naming none, the poster's whole
 regimen; a treatment named after "from", "than", "after", "skipped" sets no topic beside
 others): "fin + min regrew my crown" credits both, but an effect credited to a whole
-regimen counts only for a speaker who says nothing about that treatment on its own. A side effect given to several
-treatments stays with those known to cause it (`[typical]`), and in a sentence about the
-sessions with the procedure (`[procedures]`). Effects are gathered per
+regimen counts only for a speaker who says nothing about that treatment on its own. A side
+effect given to several treatments stays with those known to cause it (`[typical]`), and in
+a sentence about the sessions with the procedure (`[procedures]`). Effects are gathered per
 speaker (the poster, incl. replies marked OP, and each replier): both directions anywhere
 make `mixed`.
 """
