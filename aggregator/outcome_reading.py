@@ -310,13 +310,7 @@ class _Extraction:
         """Record the sentence's counted cues; returns the reply's first-person state."""
         if first_person and (question or (not topic and not self._treatments_in(start, end))):
             return True  # nothing to record, and the state cannot change: no scan needed
-        triggers: dict[str, list[tuple[int, int]]] = {}
-        phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
-        for t_start, t_end, kind in self._scope_in(start, end):
-            if phrases and kind in _CONSUMED and any(
-                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases):
-                continue  # part of a cue ("zero difference", "kept going back")
-            triggers.setdefault(kind, []).append((t_start, t_end))
+        triggers = self._triggers(start, end, cues)
         own = "first_person" in triggers
         first_person = first_person or own
         if question or (not topic and not self._treatments_in(start, end)) or \
@@ -329,6 +323,18 @@ class _Extraction:
         for c_start, c_end, kind in cues:
             self._cue(here, c_start, c_end, kind)
         return first_person
+
+    def _triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
+                  ) -> dict[str, list[tuple[int, int]]]:
+        """The sentence's scope triggers by kind, without those inside a cue phrase."""
+        triggers: dict[str, list[tuple[int, int]]] = {}
+        phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
+        for t_start, t_end, kind in self._scope_in(start, end):
+            if phrases and kind in _CONSUMED and any(
+                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases):
+                continue  # part of a cue ("zero difference", "kept going back")
+            triggers.setdefault(kind, []).append((t_start, t_end))
+        return triggers
 
     def _cue(self, here: _Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
