@@ -22,9 +22,18 @@ _SENTENCE_END = re.compile("|".join(
     re.escape(mark) + r"[.!?]*(?=[\s\"')\]*_~]|$)" for mark in ".!?") + r"|\n")
 _MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
 _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
+# scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
+# "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
+# contentment, the "nobody" of "nobody can tell" no generic statement)
+_CONSUMED = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
 _VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
+_FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
+                     r"(?:the\s+|my\s+)?$")
+_OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
+_UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
+_REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 _IT = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
@@ -40,13 +49,18 @@ class _Reports:
     """First-hand reports gathered for one treatment."""
 
     effects: dict[int, set[str]] = field(default_factory=dict)  # speaker -> directions
+    # speaker -> directions credited to a whole regimen: they count only for a speaker who
+    # says nothing about this treatment on its own ("crown denser" after a four-item stack,
+    # then "keto does nothing for hair")
+    shared: dict[int, set[str]] = field(default_factory=dict)
     sides: set[str] = field(default_factory=set)
 
     def outcome(self) -> Outcome:
         # "unchanged" (and a negated "declined") is weak: it only counts (as no effect) for a
         # speaker who reports nothing else
+        said = {**self.shared, **self.effects}
         directions = [d - _WEAK or {"no_effect"} if d & _WEAK else d
-                      for d in self.effects.values() if d]
+                      for d in said.values() if d]
         every = set().union(*directions) if directions else set()
         if any(len(d) > 1 for d in directions) or len(every) > 1:
             effect = "mixed"
@@ -203,13 +217,20 @@ class _Extraction:
         """Treatments named in [start, end) other than right after a negation or a
         hypothetical ("no min because...", "thinking about dut")."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
-        seen: list[str] = []
+        seen: dict[str, int] = {}
         for m_start, _, tid in self.mentions[lo:hi]:
-            if tid in seen:
-                continue
-            if not self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
-                seen.append(tid)
-        return seen
+            if tid not in seen and not self._guarded(max(start, m_start - _TOPIC_GUARD),
+                                                     m_start):
+                seen[tid] = m_start
+        if len(seen) > 1:
+            return [t for t, m_start in seen.items()
+                    if not self._former(start, m_start)] or list(seen)
+        return list(seen)
+
+    def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER) -> bool:
+        """A mention of what came before or what is compared ("switched from fin to dut",
+        "bica after spiro gave me nothing", "more than minox alone")."""
+        return pattern.search(self.lowered, max(start, m_start - 16), m_start) is not None
 
     def _guarded(self, lo: int, m_start: int) -> bool:
         """A negation or hypothetical trigger in [lo, m_start)."""
@@ -322,15 +343,19 @@ class _Extraction:
         return found
 
     def _has_first_person(self, start: int, end: int) -> bool:
-        """Whether a first-person trigger is inside the sentence [start, end)."""
+        """Whether a first-person trigger is inside the sentence [start, end): a scanned one
+        or a match of a first-person pattern ("Did 3 sessions", "5 months in")."""
         triggers = self._first_person
         for i in range(bisect_left(self._fp_starts, start), len(triggers)):
             t_start, t_end = triggers[i]
             if t_start >= end:
-                return False
+                break
             if t_end <= end:
                 return True
-        return False
+        lowered = self.lowered
+        return any(kind == "first_person" and (hint is None or lowered.find(hint, start, end) >= 0)
+                   and pattern.search(lowered, start, end) is not None
+                   for kind, pattern, hint in self._scope_patterns)
 
     def _sentence(self, start: int, end: int, question: bool, speaker: int,
                   topic: list[str], first_person: bool,
@@ -338,13 +363,7 @@ class _Extraction:
         """Record the sentence's counted cues; returns the reply's first-person state."""
         if first_person and (question or (not topic and not self._treatments_in(start, end))):
             return True  # nothing to record, and the state cannot change: no scan needed
-        triggers: dict[str, list[tuple[int, int]]] = {}
-        for t_start, t_end, kind in self._scope_in(start, end):
-            spans = triggers.get(kind)
-            if spans is None:
-                triggers[kind] = [(t_start, t_end)]
-            else:
-                spans.append((t_start, t_end))
+        triggers = self._sentence_triggers(start, end, cues)
         own = "first_person" in triggers
         first_person = first_person or own
         if question or (not topic and not self._treatments_in(start, end)) or \
@@ -358,39 +377,77 @@ class _Extraction:
             self._cue(here, c_start, c_end, kind)
         return first_person
 
+    def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
+                  ) -> dict[str, list[tuple[int, int]]]:
+        """The sentence's scope triggers by kind, without those inside a cue phrase."""
+        triggers: dict[str, list[tuple[int, int]]] = {}
+        phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
+        for t_start, t_end, kind in self._scope_in(start, end):
+            if phrases and kind in _CONSUMED and any(
+                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases):
+                continue  # part of a cue ("zero difference", "kept going back")
+            triggers.setdefault(kind, []).append((t_start, t_end))
+        return triggers
+
     def _cue(self, here: _Sentence, c_start: int, c_end: int, kind: str) -> None:
-        """One cue of a first-hand sentence: dropped when a hypothetical or generic trigger
-        or a quotation covers it, else recorded for its treatments."""
-        if kind == "not_side" or \
+        """One cue of a first-hand sentence: dropped when it runs on into the next sentence
+        (a title ending "...and shedding" before a body starting "Started..."), or when a
+        hypothetical or generic trigger or a quotation covers it, else recorded for its
+        treatments."""
+        if kind == "not_side" or c_end > here.end or \
                 self._hypothetical(here.triggers.get("hypothetical", ()), c_start, here.strong) \
                 or self._hypothetical(here.triggers.get("generic", ()), c_start, here.strong) \
                 or self._quoted(here.start, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here.breaks)
+        shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
                 return
-            targets = here.topic
+            targets, shared = here.topic, len(here.topic) > 1
         negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
         if kind in EFFECT_KINDS:
-            self._effect(here, targets, kind, negated, (c_start, c_end))
-        elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks):
+            self._effect(here, targets, kind, negated, (c_start, c_end), shared)
+        elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks) \
+                and not (kind == "unspecified" and self._label(here)):
             self._side(here, targets, kind, (c_start, c_end))
 
+    def _condition_after(self, here: _Sentence, c_end: int) -> bool:
+        """A side-effect or condition cue as the object of a gain: the gain is that
+        condition's ("keto helped my flaking", "zinc pyrithione helped my itchy
+        scalp"), or came without the treatment ("it filled in on its own")."""
+        for o_start, o_end, o_kind in here.cues:
+            if o_start >= c_end and o_kind not in EFFECT_KINDS:
+                return (o_kind != "not_side" or _UNAIDED.fullmatch(self.lowered, o_start, o_end)
+                        is not None) and \
+                    set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
+        return False
+
+    def _label(self, here: _Sentence) -> bool:
+        """A heading ("## Sides") or a title without a first-person marker, where an
+        unqualified "sides" names the subject ("Fin sides, a comparison"), not a report
+        ("Quit fin because of sides")."""
+        if here.start <= self.units[0][1] and "first_person" not in here.triggers:
+            return True
+        return len(_WORD.findall(self.lowered, here.start, here.end)) <= 2
+
     def _effect(self, here: _Sentence, targets: list[str], kind: str, negated: bool,
-                span: tuple[int, int]) -> None:
+                span: tuple[int, int], shared: bool = False) -> None:
         if "too_early" in here.triggers:
             return
         if kind == "declined" and ("history" in here.triggers or
                                    any(k == "improved" for _, _, k in here.cues)):
             return  # the loss before treatment, or a gain's caveat
+        if kind == "improved" and self._condition_after(here, span[1]):
+            return  # "helped my flaking", "filled in on its own"
         direction = kind
         if kind == "unchanged" and "content" in here.triggers:
             direction = "improved"
         if negated:  # "didn't regrow" is weak (it may still have held the hair)
             direction = "unchanged" if direction in ("improved", "declined") else "improved"
         for t in targets:
-            self.reports.setdefault(t, _Reports()).effects.setdefault(
+            report = self.reports.setdefault(t, _Reports())
+            (report.shared if shared else report.effects).setdefault(
                 here.speaker, set()).add(direction)
             self._note(t, direction, span, here)
 
@@ -417,24 +474,28 @@ class _Extraction:
 
     def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
                   breaks: list[int]) -> bool:
-        """A vague side cue ("sore", "sides"; "puffy" beside a nipple) that a more specific
-        one in the same clause describes (anywhere in the sentence for "sides" and for a
-        pain beside a breast cue: "my nipple got tender, like it hurts")."""
+        """A vague side cue ("sides"; "puffy" beside a nipple) that a more specific one in
+        the same clause describes (anywhere in the sentence for "sides"); a pain word only
+        beside a breast cue ("my nipple got tender, like it hurts"; not "the sessions hurt
+        and my scalp was red")."""
         if kind not in _VAGUE_SIDES:
             return False
         for o_start, _, other in cues:
             if other not in _SPECIFIC_SIDES or other == kind or (
                     kind == "cardio" and other != "breast"):
                 continue
-            if kind == "unspecified" or (kind == "other" and other == "breast") or \
+            if kind == "other" and other != "breast":
+                continue  # "sessions hurt and my scalp was red": both
+            if kind == "unspecified" or kind == "other" or \
                     not self._broken(breaks, min(o_start, c_start), max(o_start, c_start)):
                 return True
         return False
 
     def _quoted(self, start: int, c_start: int) -> bool:
         """Whether the cue is inside quotation marks opened earlier in its sentence."""
-        opened = len(_OPEN_QUOTE.findall(self.lowered, start, c_start))
-        return opened > len(_CLOSE_QUOTE.findall(self.lowered, start, c_start))
+        # (up to the cue's first letter: a quote mark just before it opens a quotation)
+        opened = len(_OPEN_QUOTE.findall(self.lowered, start, c_start + 1))
+        return opened > len(_CLOSE_QUOTE.findall(self.lowered, start, c_start + 1))
 
     def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
                       strong: list[int]) -> bool:
@@ -462,7 +523,7 @@ class _Extraction:
             if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
                     len(_WORD.findall(self.lowered, t_end, c_start)) < window and \
-                    not any(t_end <= o_start and o_end <= c_start and o_kind != "not_side"
+                    not any(t_end <= o_start and o_end <= c_start
                             and (o_kind in EFFECT_KINDS) == side
                             for o_start, o_end, o_kind in here.cues):
                 return True
@@ -494,9 +555,26 @@ class _Extraction:
         here = min(here, len(clauses) - 1)
         order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))
         for i in order:
-            named = self._treatments_in(*clauses[i])
-            if named:
-                return named
+            c_lo = clauses[i][0]
+            mentions = self._first_mentions(*clauses[i])
+            if len(mentions) > 1:  # without what it replaced or is measured against
+                # ("switched from fin to dut", "thicker than it ever got with fin alone")
+                mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
+                            and not self.lowered.startswith(" alone", m[2])] or mentions
+            if i != here:  # a neighbour clause's plans and negations are not it
+                # ("scheduled a transplant, but my hair made a comeback")
+                mentions = [m for m in mentions
+                            if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
+            if mentions:
+                return [m[0] for m in mentions]
         return []
+
+    def _first_mentions(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        """Each treatment named in [start, end) with where it is first named."""
+        seen: dict[str, tuple[int, int]] = {}
+        for m_start, m_end, tid in self.mentions[bisect_left(self.m_starts, start):
+                                                 bisect_left(self.m_starts, end)]:
+            seen.setdefault(tid, (m_start, m_end))
+        return [(tid, a, b) for tid, (a, b) in seen.items()]
 
 

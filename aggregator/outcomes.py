@@ -14,25 +14,35 @@ sentence is a first-hand report (ConText-style scoping):
 - not a generic or research statement: a `generic` trigger ("most people", "studies",
   "you") before it in its clause, or anywhere in a sentence with no first-person marker;
 - not inside quotation marks; in a reply, after a first-person marker of that reply
-  ("same here", "my", "I", "Been on fin...");
+  ("same here", "my", "I", "Been on fin...", a sentence opening with a past-tense verb:
+  "Did 2 sessions", "4 years on proscar");
 - effects only: not "too early" ("just started", "can't tell yet").
-A negation trigger a few words before the cue in its clause ("zero sides", "didn't shed",
+A trigger inside a cue phrase is none (ConText's pseudo-triggers: the "zero" of "zero
+difference", the "kept" of "kept going back"); a cue running on into the next sentence
+is dropped. A negation trigger a few words before the cue in its clause ("zero sides",
+"didn't shed",
 "no regrowth"; its scope ends at a cue of the other class: "zero sides and my hairline is
 better") or just after it ("libido is fine", "Side effects: none"; after an effect cue only
 "none", "zero", "nothing") drops a side effect and flips an effect (a negated gain is a
 weak "no effect": it only counts for a speaker reporting nothing else); a `side_negation`
 trigger ("cleared my", "less") only drops side effects. A `declined` cue ("worse",
 "thinner", only a few words after a hair word) is no effect unless its sentence also reports
-a gain or tells the history before treatment ("since 2021 it was getting thinner").
+a gain or tells the history before treatment ("since 2021 it was getting thinner"). A gain
+whose object is a side-effect cue or "on its own" is none ("keto helped my flaking"); an
+unqualified "sides" in a heading, or in a title without first person, names the subject.
 
-The cue goes to the treatments named in its clause, else in the nearest clause of its
-sentence (inside parentheses: what precedes them), else to the treatments the unit last
+The cue goes to the treatments named in its clause (beside others, not one it replaced or
+is measured against: "from fin to dut", "than with fin alone"), else in the nearest clause
+of its sentence that names one not as planned or negated (inside parentheses: what
+precedes them), else to the treatments the unit last
 named as used (all of a regimen listed over several sentences with no cue between them;
 the last named when the sentence says "it"), else to the thread's focus (the title's
 treatments or the first ones the body names; for a title naming none, the poster's whole
-regimen): "fin + min regrew my crown" credits both. A side effect given to several
-treatments stays with those known to cause it (`[typical]`), and in a sentence about the
-sessions with the procedure (`[procedures]`). Effects are gathered per
+regimen; a treatment named after "from", "than", "after", "skipped" sets no topic beside
+others): "fin + min regrew my crown" credits both, but an effect credited to a whole
+regimen counts only for a speaker who says nothing about that treatment on its own. A side
+effect given to several treatments stays with those known to cause it (`[typical]`), and in
+a sentence about the sessions with the procedure (`[procedures]`). Effects are gathered per
 speaker (the poster, incl. replies marked OP, and each replier): both directions anywhere
 make `mixed`.
 """

@@ -1,0 +1,150 @@
+"""Outcome rules added for unseen threads (issue 13): scoping, attribution and first person.
+
+Each test states a rule of `aggregator.outcomes` on a hand-written thread; each failed before
+the rule was added.
+"""
+
+from __future__ import annotations
+
+from aggregator.lexicon import load_lexicon
+from aggregator.outcomes import Outcome, load_outcome_cues, thread_outcomes
+from aggregator.tagger import Tagger
+
+TAGGER = Tagger(load_lexicon())
+CUES = load_outcome_cues()
+
+
+def outcomes(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, Outcome]:
+    return thread_outcomes(TAGGER, CUES, title, body, list(replies))
+
+
+def test_a_trigger_inside_a_cue_phrase_is_no_trigger() -> None:
+    # the "zero" of "zero difference" negates nothing after it
+    found = outcomes("Microneedling", "Fine here.", (
+        "Did microneedling for a year, zero difference and my scalp bled every session.",))
+    assert found["microneedling"] == Outcome("no_effect", ("other",))
+    # the "kept" of "kept going back" is no contentment that turns "zero regrowth" into a gain
+    found = outcomes("Minox did nothing", "Rogaine 5% for 14 months. Zero regrowth, hairline "
+                     "kept going back.")
+    assert found["minoxidil"].effect == "no_effect"
+    # the "nobody" of "nobody can tell" makes no generic statement
+    found = outcomes("SMP", "Shaved it and got SMP 6 months ago. Best decision ever, nobody "
+                     "can tell.")
+    assert found["smp"].effect == "improved"
+
+
+def test_a_cue_does_not_run_on_into_the_next_sentence() -> None:
+    found = outcomes("Zinc supplements and shedding", "Started 25mg zinc 3 weeks ago and I feel "
+                     "nauseous after taking it.")
+    assert found["zinc"].side_effects == ("other",)
+
+
+def test_what_was_replaced_is_not_the_topic() -> None:
+    found = outcomes("1 year dut", "Switched from fin to dutasteride 0.5mg last year. Temples "
+                     "have filled in and my libido is a bit lower.")
+    assert found["finasteride"] == Outcome("none", ())
+    assert found["dutasteride"] == Outcome("improved", ("sexual",))
+    found = outcomes("Bica update", "Bicalutamide 10mg for 6 months after spiro. Shedding "
+                     "dropped a lot by month 3.")
+    assert found["spironolactone"].effect == "none"
+    assert found["bicalutamide"].effect == "improved"
+    found = outcomes("Dut 1 yr", "Skipped fin and went straight to dut. The top is much "
+                     "thicker now.")
+    assert found["finasteride"].effect == "none"
+    # a baseline named beside the treatments credited
+    found = outcomes("Needling", "Dermaroller with minoxidil for 9 months: crown thicker than "
+                     "it ever got with finasteride alone.")
+    assert found["finasteride"].effect == "none"
+    assert found["microneedling"].effect == "improved"
+
+
+def test_a_treatment_of_its_own_beats_the_regimen() -> None:
+    found = outcomes("2 year update", "Stack: finasteride, minoxidil, ketoconazole shampoo.\n"
+                     "Month 6: crown noticeably denser.\nKeto I think does nothing for hair.")
+    assert found["ketoconazole"].effect == "no_effect"
+    assert found["finasteride"].effect == found["minoxidil"].effect == "improved"
+
+
+def test_forum_speech_without_i_is_first_person() -> None:
+    found = outcomes("Exosomes - anyone actually seen results?", "Clinic near me sells "
+                     "exosome sessions. Anyone here done it?",
+                     ("Did 2 sessions in 2024. Nothing. Absolutely nothing.",))
+    assert found["exosomes"].effect == "no_effect"
+    found = outcomes("Oral minoxidil and the heart?", "Any heart issues for those on it?",
+                     ("3 years on 2.5mg, ECG normal, crown much thicker",))
+    assert found["minoxidil"].effect == "improved"
+    # a question is not
+    found = outcomes("Minoxidil shed", "Week 3 of minoxidil.",
+                     ("Did you get a shed early on",))
+    assert found["minoxidil"].side_effects == ()
+
+
+def test_a_quote_mark_just_before_the_cue_quotes_it() -> None:
+    found = outcomes("Exosomes", "The clinic is pushing exosome sessions, claiming "
+                     "'regrowth in 3 months'.")
+    assert found["exosomes"].effect == "none"
+
+
+def test_a_trouble_word_ends_a_negation() -> None:
+    found = outcomes("Proscar", "Same, 4 years on quartered proscar, zero issues and kept "
+                     "everything.")
+    assert found["finasteride"] == Outcome("improved", ())
+
+
+def test_fears_and_reading_are_not_reports() -> None:
+    found = outcomes("Finally started fin", "Spent 2 years reading about sides and being "
+                     "scared. Started finasteride 5 months ago, shedding has slowed down.")
+    assert found["finasteride"] == Outcome("improved", ())
+    found = outcomes("Topical spray", "No orals for me bc anxiety about sides. Used the "
+                     "finasteride spray every night, hairline is thicker.")
+    assert found["finasteride"] == Outcome("improved", ())
+
+
+def test_a_pain_beside_another_side_effect_is_both() -> None:
+    found = outcomes("SMP", "Got SMP done in 3 sessions. The sessions hurt a bit and my scalp "
+                     "was red for a couple of days.")
+    assert found["smp"].side_effects == ("skin", "other")
+
+
+def test_sides_as_a_heading_or_subject_are_no_report() -> None:
+    found = outcomes("Finasteride side effects - a comparison", "Been on finasteride 2 "
+                     "years, hairline is thicker.")
+    assert found["finasteride"] == Outcome("improved", ())
+    found = outcomes("RU log", "RU58841 daily for 6 months.\n## Sides\nScalp itch from the "
+                     "solution.")
+    assert found["ru58841"].side_effects == ("skin",)
+    # a title that reports them still counts
+    assert outcomes("Quit fin because of sides", "Stopped it two weeks ago."
+                    )["finasteride"].side_effects == ("sexual",)
+
+
+def test_a_gain_of_a_condition_or_without_treatment_is_no_effect() -> None:
+    found = outcomes("Best shampoo?", "Looking for a shampoo.",
+                     ("Keto shampoo helped my flaking a ton",))
+    assert found["ketoconazole"].effect == "none"
+    found = outcomes("Bald spot", "Found a round bald spot, bought minoxidil foam.",
+                     ("I had a patch like that at 28, it filled in on its own in 6 months.",))
+    assert found["minoxidil"].effect == "none"
+
+
+def test_a_planned_treatment_in_the_next_clause_is_no_target() -> None:
+    found = outcomes("18 months progress", "Been on fin and min for 18 months. I booked a "
+                     "hair transplant, but now my hair made a comeback.")
+    assert found["hair_transplant"].effect == "none"
+    assert found["finasteride"].effect == "improved"
+
+
+def test_a_parenthesis_ends_a_hypothetical_scope() -> None:
+    found = outcomes("Dut 2 years", "Went from diffuse thinning (could see scalp in any light) "
+                     "to actually dense hair on dutasteride 0.5mg daily.")
+    assert found["dutasteride"].effect == "improved"
+
+
+def test_photo_conditions_are_no_cue() -> None:
+    found = outcomes("Foam 6 months", "Minoxidil foam for 6 months, my part is visibly "
+                     "narrower in the same lighting.")
+    assert found["minoxidil"].effect == "improved"
+    # losing at the same rate is no gain held
+    found = outcomes("Spiro 1 year", "Spironolactone 100mg for a year, my hair is still "
+                     "thinning at the same rate.")
+    assert found["spironolactone"].effect == "no_effect"
