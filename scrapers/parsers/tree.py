@@ -22,8 +22,42 @@ _XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # (parsel's own test)
 def html_page(text: str) -> Selector:
     """`Selector(text=text)` of an HTML page (XML when it opens with an XML declaration, as
     parsel decides), without parsel's first try at reading the page as JSON (a `json.loads`
-    of the whole page, every page)."""
-    return Selector(text=text, type="xml" if _XML_DECLARATION.match(text) else "html")
+    of the whole page, every page).
+
+    An HTML page is parsed as parsel parses it (same bytes, same libxml2 options, so the
+    same tree) but with lxml's plain `etree.HTMLParser`: `lxml.html`'s parser calls a Python
+    class lookup for every element the parsers and the text walk touch (about 160 a thread
+    page). Its elements are plain `etree._Element`s: `drop_tree` below stands in for
+    `HtmlElement.drop_tree`."""
+    if _XML_DECLARATION.match(text):
+        return Selector(text=text, type="xml")
+    return Selector(root=html_root(text), type="html")
+
+
+def html_root(text: str) -> Any:
+    """The root element of an HTML page, as parsel's `create_root_node` makes it (stripped,
+    NUL bytes removed, UTF-8 bytes to libxml2 with `recover` and `huge_tree`; an empty page
+    is `<html/>`), from a plain `etree.HTMLParser`."""
+    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(body, parser=parser)
+    if root is None:  # nothing libxml2 keeps (only a comment, say)
+        root = etree.fromstring(b"<html/>", parser=parser)
+    return root
+
+
+def drop_tree(element: Any) -> None:
+    """Remove `element` and its content from the tree, keeping its tail text
+    (`lxml.html.HtmlElement.drop_tree`, for plain elements)."""
+    parent = element.getparent()
+    assert parent is not None
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
 
 
 @cache

@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scrapers.parsers.common import Post
-from scrapers.parsers.tree import outer_html, xpath
+from scrapers.parsers.tree import drop_tree, outer_html, xpath
 
 _POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
 _REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
@@ -146,7 +146,7 @@ def _rewrite_quotes(root: Any) -> None:
         else:
             _replace_with_quote(box, cell)
     for el in _HEADERS_AND_SIGNATURES(root):
-        el.drop_tree()
+        drop_tree(el)
 
 
 def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:

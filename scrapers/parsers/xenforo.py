@@ -31,7 +31,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, first, html_page, text_of, xpath
+from scrapers.parsers.tree import css, drop_tree, first, html_page, text_of, xpath
 
 _THREAD_ID = re.compile(r"/threads/(?:[^/?#]*\.)?(\d+)(?:/|$|\?|#)")
 _OTHERS = re.compile(r"\band\s+([\d.,]+\s*[KkMm]?)\s+others?\s*$")
@@ -321,7 +321,7 @@ def _xf1_body(block: Any) -> Any | None:
     if not found:
         return None
     for marker in xpath(".//div[@class='messageTextEndMarker']")(found[0]):
-        marker.drop_tree()
+        drop_tree(marker)
     return found[0]
 
 
