@@ -7,6 +7,7 @@ tag rows to write, the citation links and the block's best topic candidates per 
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from aggregator.evidence import EvidenceText
 from aggregator.link_types import LinkSettings, ThreadText
 from aggregator.linker import (
     CITATION_BONUS,
@@ -46,7 +48,8 @@ class RunState:
 
 @dataclass
 class Block:
-    """The result of one block of threads: tags to write, citations, topic candidates."""
+    """The result of one block of threads: tags to write, citations (evidence as JSON text),
+    topic candidates."""
 
     tag_rows: list[dict[str, Any]]
     tagged_ids: list[int]
@@ -188,9 +191,9 @@ def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[Thread
             citation_rows.append({
                 "thread_id": analysis.id, "study_id": int(model.ids[index]), "kind": "citation",
                 "score": round(CITATION_BONUS + float(score[r, index]), SCORE_DIGITS),
-                "evidence": {"identifier": identifier,
-                             "treatments": sorted(set(analysis.tags)
-                                                  & model.study_treatments(index))}})
+                "evidence": json.dumps({"identifier": identifier,
+                                        "treatments": sorted(set(analysis.tags)
+                                                             & model.study_treatments(index))})})
     candidates = top_per_study(score, eligible, settings.max_topic_links, thread_ids)
     keep_info = set(candidates[1].tolist())
     terms_of = dict(zip(thread_ids.tolist(), feats.terms_of, strict=True))
@@ -204,19 +207,16 @@ def topic_rows(model: StudyModel, info: dict[int, tuple[frozenset[str], frozense
                entries: list[tuple[int, int, float]],
                kind: str | None = "topic") -> list[dict[str, Any]]:
     """Topic link rows of (study index, thread id, score) entries (or, with `kind` None,
-    topic candidate rows): the shared treatments and keywords as evidence."""
+    topic candidate rows): the shared treatments and keywords as evidence (JSON text)."""
     study_ids = model.ids.tolist()
-    treatments = [model.study_treatments(i) for i in range(len(study_ids))]
-    shared_terms = model.shared_terms
+    evidence = EvidenceText(model)
     nothing: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset())
     rows: list[dict[str, Any]] = []
     for index, thread_id, score in entries:
         tags, terms = info.get(thread_id, nothing)
         row: dict[str, Any] = {
             "thread_id": thread_id, "study_id": study_ids[index],
-            "score": round(score, SCORE_DIGITS),
-            "evidence": {"treatments": sorted(tags & treatments[index]),
-                         "terms": shared_terms(terms, index) if terms else []}}
+            "score": round(score, SCORE_DIGITS), "evidence": evidence(tags, terms, index)}
         if kind:
             row["kind"] = kind
         rows.append(row)

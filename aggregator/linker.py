@@ -292,11 +292,20 @@ class StudyModel:
 
     def shared_terms(self, terms: Iterable[int], index: int, limit: int = 5) -> list[str]:
         """The study's keywords among `terms` (vocabulary indices), most weighty first."""
+        return list(map(self._vocab_list.__getitem__,
+                        self.shared_term_ids(terms, index, limit)))
+
+    def shared_term_ids(self, terms: Iterable[int], index: int, limit: int = 5) -> list[int]:
+        """`shared_terms` as vocabulary indices."""
         rank = self._keyword_rank[index]  # distinct ranks: sorting by rank alone is exact
         hits = sorted(rank.keys() & terms, key=rank.__getitem__)
         if len(hits) > limit:
             del hits[limit:]
-        return list(map(self._vocab_list.__getitem__, hits))
+        return hits
+
+    def vocab_word(self, term: int) -> str:
+        """The word of a vocabulary index."""
+        return self._vocab_list[term]
 
 
 class ThreadFeatures:

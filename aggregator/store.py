@@ -8,9 +8,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import (
+    Column,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from aggregator.lexicon import Lexicon
@@ -291,13 +305,22 @@ def linked_studies(session: Session, thread_ids: Iterable[int]) -> set[int]:
 
 
 def insert_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert link rows (thread_id, study_id, kind, score, evidence)."""
-    insert_rows(session, ThreadStudyLink.__table__, rows)
+    """Insert link rows (thread_id, study_id, kind, score, evidence as JSON text)."""
+    insert_rows(session, _evidence_as_text(ThreadStudyLink.__table__), rows)
 
 
 def insert_candidates(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert topic candidate rows (thread_id, study_id, score, evidence)."""
-    insert_rows(session, TopicCandidate.__table__, rows)
+    """Insert topic candidate rows (thread_id, study_id, score, evidence as JSON text)."""
+    insert_rows(session, _evidence_as_text(TopicCandidate.__table__), rows)
+
+
+@lru_cache(maxsize=4)
+def _evidence_as_text(table: Table) -> Table:
+    """`table` with its JSON `evidence` column typed as text: the rows bring the JSON text
+    already (`aggregator.evidence`), so it is stored as it is, not encoded again."""
+    return Table(table.name, MetaData(),
+                 *(Column(c.name, Text() if c.name == "evidence" else c.type)
+                   for c in table.columns))
 
 
 def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
