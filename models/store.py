@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from models.bulk import restrict_to, write_records
 from models.entities import Reply, ScoreSnapshot, Source, Thread
+from models.study_stats import forget_study_stats, studies_linked_to
 
 DEFAULT_BATCH_SIZE = 1000
 T = TypeVar("T")
@@ -150,9 +151,10 @@ def _thread_records(source_id: int, items: Iterable[ThreadIn],
 
 def _existing(session: Session, source_id: int,
               ids: Sequence[str]) -> dict[str, Any]:
-    """The stored id, score, reply count and content hash of the threads `ids`, by id."""
+    """The stored id, score, reply count, content hash and date of the threads `ids`, by
+    id."""
     stmt = select(Thread.id, Thread.external_id, Thread.score, Thread.num_comments,
-                  Thread.content_hash).where(Thread.source_id == source_id)
+                  Thread.content_hash, Thread.created_at).where(Thread.source_id == source_id)
     rows = session.connection().execute(restrict_to(session, stmt, Thread.external_id, ids))
     return {row.external_id: row for row in rows}  # Core rows: no ORM work per row
 
@@ -221,7 +223,26 @@ def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
         _first_snapshots(session, source_id, new_ids)
     stats.snapshots = len(changed) + len(new_ids)
     stats.replies = _upsert_replies(session, source_id, by_id, existing, new_ids)
+    _forget_redated(session, records, existing)
     return stats
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None \
+        else moment
+
+
+def _forget_redated(session: Session, records: Sequence[dict[str, Any]],
+                    existing: dict[str, Any]) -> None:
+    """Drop the stored counts of the studies linked to threads whose date changed without
+    their text (a corrected board time zone): the aggregator sees no change in them, and
+    those studies' month charts are counted live until its next run stores them again."""
+    redated = [old.id for record in records
+               if (old := existing.get(record["external_id"])) is not None
+               and _as_utc(old.created_at) != _as_utc(record["created_at"])]
+    if not redated:
+        return
+    forget_study_stats(session, studies_linked_to(session, redated))
 
 
 def _upsert_replies(session: Session, source_id: int, by_id: dict[str, ThreadIn],

@@ -138,3 +138,13 @@ def forget_study_stats(session: Session, study_ids: Iterable[int]) -> None:
     aggregate run stores them again)."""
     for chunk in chunked(sorted(set(study_ids))):
         session.execute(delete(StudyStats).where(StudyStats.study_id.in_(list(chunk))))
+
+
+def studies_linked_to(session: Session, thread_ids: Sequence[int]) -> set[int]:
+    """The ids of the studies linked to any of `thread_ids`."""
+    found: set[int] = set()
+    for chunk in chunked(sorted(set(thread_ids))):
+        found.update(session.scalars(
+            select(ThreadStudyLink.study_id).where(ThreadStudyLink.thread_id.in_(list(chunk)))
+            .distinct()))
+    return found

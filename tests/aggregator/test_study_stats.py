@@ -4,6 +4,7 @@ studies a run touched are rewritten, and a study without a row is counted live."
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
@@ -17,7 +18,7 @@ from models.entities import Study, StudyStats
 from models.store import ensure_source, upsert_threads
 from models.study_stats import count_studies, forget_study_stats, stored_counts
 from models.study_store import upsert_study
-from tests.aggregator.test_run import ORAL_VS_TOPICAL, ROSEMARY, seed, thread
+from tests.aggregator.test_run import ORAL_VS_TOPICAL, ROSEMARY, THREADS, seed, thread
 
 
 def _all_ids(session: Session) -> list[int]:
@@ -133,3 +134,31 @@ def test_merging_two_studies_forgets_the_kept_ones_counts(engine: Engine) -> Non
         assert session.scalar(select(func.count()).select_from(StudyStats)) == 0
     aggregate(make)
     _stored_equals_live(engine)
+
+
+def test_a_thread_redated_without_new_text_drops_its_studies_counts(engine: Engine) -> None:
+    """A re-crawl that changes only a thread's date (a corrected board time zone) changes no
+    content hash, so the aggregator would not recount its studies' months: the store drops
+    their stored counts, the page counts them live, and the next run stores them again."""
+    seed(engine)
+    make = session_factory(engine)
+    aggregate(make)
+    _stored_equals_live(engine)
+    earlier = [{**item, "created_at": item["created_at"] - timedelta(days=40)}
+               for item in THREADS]
+    with make() as s, s.begin():
+        source_id = ensure_source(s, "forum", "discourse", "https://forum.invalid")
+        stats = upsert_threads(s, source_id, earlier)
+    assert stats.updated == 0  # (the text is the same: no content change)
+    with make() as session:
+        ids = _all_ids(session)
+        assert stored_counts(session, ids) == {}  # every study here links a redated thread
+        live = count_studies(session, ids)
+    assert {m for c in live.values() for m in c.months} == {"2025-03"}
+    aggregate(make)
+    _stored_equals_live(engine)
+    with make() as s, s.begin():  # the same dates again: nothing dropped
+        upsert_threads(s, ensure_source(s, "forum", "discourse", "https://forum.invalid"),
+                       earlier)
+    with make() as session:
+        assert set(stored_counts(session, _all_ids(session))) == set(ids)
