@@ -71,10 +71,11 @@ def known_names(request: Request, session: Session, at: Hashable) -> KnownNames:
         treatments=list(session.scalars(select(Treatment.id).order_by(Treatment.id)))))
 
 
-def _page(counted: int, query: PostQuery, shown: int) -> dict[str, Any]:
-    """Paging figures from a count capped at COUNT_CAP and the posts shown."""
+def _page(counted: int, query: PostQuery, shown: int, exact: bool = False) -> dict[str, Any]:
+    """Paging figures from a count capped at COUNT_CAP (`exact`: a full count, never
+    capped) and the posts shown."""
     limit = query.limit or 1
-    capped = counted >= COUNT_CAP
+    capped = not exact and counted >= COUNT_CAP
     total = max(counted, query.offset + shown)
     return {"total": total, "total_label": f"{total:,}+" if capped else f"{total:,}",
             "offset": query.offset, "limit": limit,
@@ -140,8 +141,8 @@ def study(request: Request) -> HTMLResponse:
         request, "study.html.j2", study=view.study, related_total=view.related_total,
         citing_total=view.citing_total, posts=[post_view(p, now) for p in posts],
         community=view.community,
-        page=_page(total, filters.query, len(posts)), values=filters.values, sorts=SORTS,
-        path=request.url.path, treatment_options=sorted(data.treatment_mix),
+        page=_page(total, filters.query, len(posts), exact=not filtered), values=filters.values,
+        sorts=SORTS, path=request.url.path, treatment_options=sorted(data.treatment_mix),
         sources=names.sources, filtered=filtered, research=view.research, pages=StudyPages(),
         chart=chart)
 
