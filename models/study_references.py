@@ -237,12 +237,6 @@ def store_references(session: Session, study_id: int, papers: Sequence[CitedPape
     return stats
 
 
-def mark_references_fetched(session: Session, study_id: int, source: str,
-                            now: datetime) -> None:
-    """Record that no service had a reference list for the study (it is not asked again)."""
-    store_references(session, study_id, [], source, now)
-
-
 def _fill_light_row(session: Session, paper_id: int, ids: dict[str, str], title: str,
                     year: int | None, light: dict[tuple[str, str], int]) -> None:
     """Give a light row the identifiers, title and year it lacks (unused identifiers only)."""
@@ -344,11 +338,6 @@ def move_references(session: Session, keep_id: int, other_id: int) -> None:
     session.execute(delete(SimilarStudy).where(or_(SimilarStudy.study_id == other_id,
                                                    SimilarStudy.similar_id == other_id)))
     session.flush()
-
-
-def references_fetched(session: Session) -> set[int]:
-    """Ids of the studies whose reference lists were fetched (or found to be absent)."""
-    return set(session.scalars(select(ReferenceFetch.study_id)))
 
 
 def replace_similar(session: Session, rows: dict[int, list[tuple[int, float]]]) -> int:
