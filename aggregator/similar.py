@@ -44,7 +44,8 @@ from aggregator import store
 from aggregator.lexicon import normalise
 from aggregator.tagger import Tagger
 from models.entities import Study, StudyTreatment
-from models.study_references import reference_edges, replace_similar
+from models.study_references import replace_similar
+from models.study_research import reference_edges
 
 SIMILAR_KEY = "similar_fingerprint"
 TEXT_MODEL_KEY = "similar_text_model"

@@ -41,7 +41,7 @@ from aggregator.tagger import Tagger  # noqa: E402
 from models.db import make_engine, session_factory  # noqa: E402
 from models.entities import Base, ReferencePaper, StudyTreatment  # noqa: E402
 from models.identifiers import normalise_doi  # noqa: E402
-from models.study_references import (  # noqa: E402
+from models.study_research import (  # noqa: E402
     reference_edges,
     references_by_study,
     similar_by_study,

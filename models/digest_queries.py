@@ -24,7 +24,7 @@ from models.post_rows import (
 )
 from models.post_types import Post
 from models.study_queries import treatments_of
-from models.study_references import StudyResearch, research_by_study
+from models.study_research import StudyResearch, research_by_study
 from models.study_stats import StudyCounts, count_studies, stored_counts
 
 # References and citing studies shown per page (the totals count them all).

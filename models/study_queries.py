@@ -12,7 +12,7 @@ from models.entities import Study, StudyTreatment
 from models.identifiers import NORMALISERS, identifier_url, study_key
 from models.post_rows import chunked
 from models.study_keys import StudyKeyError, parse_study_key
-from models.study_references import (
+from models.study_research import (
     cited_by_counts,
     ids_cited_by,
     ids_citing,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aggregator.digest.present import safe_url
-from models.study_references import ReferenceRecord, StudyLinkRecord, StudyResearch
+from models.study_research import ReferenceRecord, StudyLinkRecord, StudyResearch
 
 REFERENCES_HEADING = "Research cited in this study"
 CITED_BY_HEADING = "Cited by"

@@ -13,7 +13,7 @@ from aggregator.similar import SimilarInput, compute_similar, main_treatment, to
 from aggregator.tagger import Tagger
 from models.db import session_factory
 from models.entities import SimilarStudy, StudyReference
-from models.study_references import similar_to
+from models.study_research import similar_to
 from models.study_store import upsert_study
 
 

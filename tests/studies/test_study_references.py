@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.entities import ReferenceFetch, ReferencePaper, Study, StudyReference
-from models.study_references import (
+from models.study_research import (
     cited_by_count,
     citing_studies,
     references_of,
