@@ -1,4 +1,5 @@
-"""vBulletin 3.8, 4.2 and 5.x HTML: forum listings and thread pages.
+"""vBulletin 3.8, 4.2 and 5.x HTML: thread pages, URLs and board-wide lookups (forum listings
+are read by `vbulletin_listing`, dates by `vbulletin_dates`, bodies by `vbulletin_bodies`).
 
 - vB3: `forumdisplay.php?f=N&page=M` (`tbody[id^=threadbits_forum_]` rows) and
   `showthread.php?t=N&page=M` (`table[id^=post]`, `div#post_message_N`, the date as text
@@ -29,8 +30,6 @@ from parsel import Selector
 from w3lib.url import url_query_parameter
 
 from scrapers.parsers.common import (
-    ListEntry,
-    ListPage,
     ParseError,
     Post,
     ThreadPage,
@@ -38,7 +37,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import by_id, css, html_page, root_of, text_of, xpath
+from scrapers.parsers.tree import by_id, css, html_page, root_of, xpath
 from scrapers.parsers.vbulletin_bodies import (
     REWRITE_MARKS_IN_PAGE,
     finish_body,
@@ -91,7 +90,7 @@ def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
                          reason="login_required")
 
 
-def _base(doc: Any, url: str) -> str:
+def page_base(doc: Any, url: str) -> str:
     """The URL relative links resolve against (`<base href>` when the page has one)."""
     root = root_of(doc)
     # (lxml's tag filter knows at once when no element of the page is named "base")
@@ -121,13 +120,13 @@ def thread_url(base_url: str, thread_id: str) -> str:
     return f"{base_url.rstrip('/')}/showthread.php?t={thread_id}"
 
 
-def _thread_base(url: str) -> str:
+def thread_base(url: str) -> str:
     """A vB5 thread URL without `/pageN`, query or fragment."""
     url = url.split("#", 1)[0].split("?", 1)[0]
     return re.sub(r"/page\d+/?$", "", url)
 
 
-def _page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int]:
+def page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int]:
     """(current page, last page) from "Page X of Y", vB5's page buttons or the URL.
 
     `html`: the page's text, when at hand: a pager whose class name is not in it is not
@@ -153,7 +152,7 @@ def _page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int
     return page, page
 
 
-def _next_url(doc: Any, base: str) -> str | None:
+def next_page_url(doc: Any, base: str) -> str | None:
     root = root_of(doc)
     found = xpath("//a[@rel='next']/@href")(root) or xpath(
         "//a[contains(@class, 'js-pagenav-next-button')]"
@@ -250,7 +249,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     doc = html_page(text)
     root = doc.root
     refuse_login(doc, url, body=False)
-    base = _base(root, url)
+    base = page_base(root, url)
     clock = BoardClock(board_zone(root, tz, text), None, now, text, score_marks(text))
     vb5 = xpath(_VB5_POSTS)(root) if "b-post" in text else []
     if vb5:
@@ -267,16 +266,16 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         raise ParseError("no thread id on the page")
     if not title:
         title = squash((first_of(xpath("//title/text()")(root)) or "").split(" - ")[0])
-    page, last_page = _page_numbers(root, url, text)
+    page, last_page = page_numbers(root, url, text)
     total = _posts_total(root) if "postpagestats" in text or "esults" in text else None
-    stable = (_thread_base(urljoin(base, canonical)) if canonical and vb5
+    stable = (thread_base(urljoin(base, canonical)) if canonical and vb5
               else thread_url(base_url, str(ext)))
     thread = ThreadPage(
         external_id=str(ext), url=stable, title=title, posts=posts,
         category=breadcrumb_category(root, text),
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
-        next_url=_next_url(root, base) if page < last_page else None)
+        next_url=next_page_url(root, base) if page < last_page else None)
     wrapped = [is_postcontent(post.body_node) for post in posts]
     marks = any(mark in text for mark in REWRITE_MARKS_IN_PAGE) or \
         text.count("postcontent") > sum(wrapped)
@@ -413,123 +412,3 @@ def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,
     canonical = _canonical(root)
     ext = starter or (thread_id_of(urljoin(base, canonical)) if canonical else None)
     return posts, ext, canonical or base
-
-
-# -- forum listings --------------------------------------------------------------------------
-def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
-                     now: datetime | None = None) -> ListPage:
-    """A vBulletin 3, 4 or 5 forum listing: its threads and the next page's URL."""
-    doc = html_page(text)
-    refuse_login(doc, url, body=False)
-    base = _base(doc, url)
-    clock = BoardClock(board_zone(doc, tz, text), None, now, text)
-    category = breadcrumb_category(doc)
-    own = squash(" ".join(doc.css("h1 span.forumtitle ::text, h1.main-title::text, "
-                                  "td.navbar strong ::text").getall()[:1]))
-    category = own or category
-    if doc.css("tr.topic-item"):
-        entries = [_vb5_entry(row, base, clock, category) for row in doc.css("tr.topic-item")]
-    elif rows := css("li.threadbit")(doc.root):
-        entries = [_vb4_entry(row, base, base_url, clock, category) for row in rows]
-    elif doc.css("[id^=threadbits_forum_]") or doc.css("a[id^=thread_title_]"):
-        entries = [_vb3_entry(row, base, base_url, clock, category)
-                   for row in doc.xpath("//tbody[starts-with(@id, 'threadbits_forum_')]/tr"
-                                        "[.//a[starts-with(@id, 'thread_title_')]]")]
-    elif doc.css("#threadlist, #threads, .threadlist, .topic-list-container, "
-                 "[id^=threadbits_forum_]"):
-        refuse_login(doc, url)
-        entries = []  # an empty forum
-    else:
-        refuse_login(doc, url)
-        raise ParseError("no thread list (threadbits, li.threadbit, tr.topic-item) on the page")
-    page, last_page = _page_numbers(doc, url)
-    next_url = _next_url(doc, base)
-    return ListPage(entries, None if last_page > 1 and page >= last_page else next_url)
-
-
-def _title_link(row: Selector) -> Selector:
-    link = row.css("a[id^=thread_title_], a.title, a.topic-title")
-    if not link:
-        raise ParseError("a thread row without a title link")
-    return link[0]
-
-
-def _vb3_entry(row: Selector, base: str, base_url: str, clock: BoardClock,
-               category: str | None) -> ListEntry:
-    link = _title_link(row)
-    ext = re.sub(r"\D", "", link.attrib.get("id", "")) or \
-        thread_id_of(urljoin(base, link.attrib.get("href", "")))
-    if not ext:
-        raise ParseError("no thread id in a thread row")
-    replies = row.css("a[href*='whoposted']::text").get()
-    last_cell = row.xpath("./td[.//a[contains(@href, 'lastpost')]]")
-    last = None
-    if last_cell:
-        cell = last_cell[0].css("div.smallfont")[:1]
-        texts = cell.xpath("./br[1]/preceding-sibling::text()|./br[1]/preceding-sibling::span"
-                           "/text()").getall() if cell.xpath("./br") else \
-            cell.xpath("./text()|./span/text()").getall()
-        last = clock.read_or_none(" ".join(t for t in texts if t.strip()))
-    author = squash(" ".join(row.xpath(".//div[@class='smallfont']/span[contains(@onclick,"
-                                       " 'member.php')]/text()").getall()[:1]))
-    return ListEntry(external_id=ext, url=thread_url(base_url, ext),
-                     title=squash(" ".join(link.css("::text").getall())),
-                     last_activity_at=last, num_comments=parse_count(replies),
-                     category=category, author=author or None)
-
-
-def _vb4_entry(row: Any, base: str, base_url: str, clock: BoardClock,
-               category: str | None) -> ListEntry:
-    links = css("a[id^=thread_title_], a.title, a.topic-title")(row)
-    if not links:
-        raise ParseError("a thread row without a title link")
-    link = links[0]
-    ext = re.sub(r"\D", "", row.attrib.get("id", "")) or \
-        thread_id_of(urljoin(base, link.attrib.get("href", "")))
-    if not ext:
-        raise ParseError("no thread id in a thread row")
-    stats = squash(" ".join(css("ul.threadstats li ::text")(row)))
-    replies = re.search(r"Replies:?\s*([\d,.]+)", stats)
-    label = css(".threadmeta .author span.label")(row)[:1] or \
-        css(".threadmeta .author")(row)[:1]
-    started = squash(" ".join(xpath(
-        "./a[contains(@class, 'username')]/following-sibling::node()"
-        "/descendant-or-self::text()")(label[0])) if label else "").lstrip(",").strip()
-    last_dd = css("dl.threadlastpost dd")(row)
-    last = None
-    if last_dd:
-        last = clock.read_or_none(" ".join(xpath(
-            "./text()|./span[contains(@class, 'time')]/text()")(last_dd[-1])))
-    author = squash(" ".join(css(".threadmeta .author a.username ::text")(row)))
-    return ListEntry(external_id=ext, url=thread_url(base_url, ext),
-                     title=squash(text_of(link)),
-                     created_at=clock.read_or_none(started),
-                     last_activity_at=last,
-                     num_comments=parse_count(replies.group(1)) if replies else None,
-                     score=None, category=category, author=author or None)
-
-
-def _vb5_entry(row: Selector, base: str, clock: BoardClock,
-               category: str | None) -> ListEntry:
-    link = _title_link(row)
-    ext = row.attrib.get("data-node-id", "")
-    href = urljoin(base, link.attrib.get("href", ""))
-    if not ext.isdigit():
-        ext = thread_id_of(href) or ""
-    if not ext:
-        raise ParseError("no node id in a topic row")
-    counts = squash(" ".join(row.css(".posts-count ::text").getall()))
-    replies = re.search(r"([\d,.]+)\s*(repl|post)", counts, re.IGNORECASE)
-    num = parse_count(replies.group(1)) if replies else None
-    if num is not None and replies and replies.group(2).lower() == "post":
-        num = max(0, num - 1)  # "N posts" counts the opening post
-    last = None
-    if row.css(".cell-lastpost .post-date"):
-        last = clock.read_or_none(" ".join(row.css(".cell-lastpost .post-date ::text").getall()))
-    created = from_epoch(row.attrib.get("data-node-publishdate"))
-    if created is None and row.css(".topic-info .date"):
-        created = clock.read_or_none(" ".join(row.css(".topic-info .date ::text").getall()))
-    return ListEntry(external_id=ext, url=_thread_base(href),
-                     title=squash(" ".join(link.css("::text").getall())),
-                     created_at=created, last_activity_at=last, num_comments=num,
-                     score=None, category=category)

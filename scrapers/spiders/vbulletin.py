@@ -9,7 +9,7 @@ from typing import Any
 from scrapy.http import Response
 
 from scrapers.base import ForumSpider
-from scrapers.parsers import vbulletin
+from scrapers.parsers import vbulletin, vbulletin_listing
 from scrapers.parsers.common import ListEntry, ListPage, ThreadPage, zone
 
 
@@ -39,7 +39,8 @@ class VbulletinSpider(ForumSpider):
         return entry.url
 
     def parse_list_page(self, response: Response) -> ListPage:
-        return vbulletin.parse_forum_page(response.text, response.url, self.base_url, self.tz)
+        return vbulletin_listing.parse_forum_page(response.text, response.url, self.base_url,
+                                                  self.tz)
 
     def parse_thread_page(self, response: Response) -> ThreadPage:
         return vbulletin.parse_thread_page(response.text, response.url, self.base_url, self.tz)

@@ -11,7 +11,14 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from scrapers.parsers import phpbb, vbulletin, vbulletin_bodies, vbulletin_dates, xenforo
+from scrapers.parsers import (
+    phpbb,
+    vbulletin,
+    vbulletin_bodies,
+    vbulletin_dates,
+    vbulletin_listing,
+    xenforo,
+)
 from scrapers.parsers.common import ParseError
 from scrapers.pipelines.authors import hash_author
 from scrapers.text import html_to_text
@@ -95,7 +102,7 @@ def test_thread_ids_from_every_url_style(url: str, thread: str | None) -> None:
 # -- our fixtures -------------------------------------------------------------------------
 def test_vb3_forum_listing() -> None:
     text = vbulletin.decode_page(fixture_bytes("vbulletin", "forumdisplay_f12_vb3.html"))
-    listing = vbulletin.parse_forum_page(text, "https://sb.example/forumdisplay.php?f=12",
+    listing = vbulletin_listing.parse_forum_page(text, "https://sb.example/forumdisplay.php?f=12",
                                          "https://sb.example", now=NOW)
     assert listing.next_url == "https://sb.example/forumdisplay.php?f=12&page=2"
     assert [e.external_id for e in listing.entries] == ["345", "344", "301"]
@@ -136,7 +143,7 @@ def test_vb3_thread_page_quotes_thanks_and_zone() -> None:
 
 def test_vb4_forum_listing_with_seo_urls() -> None:
     text = fixture_bytes("vbulletin", "forumdisplay_f7_vb4_seo.html").decode("utf-8")
-    listing = vbulletin.parse_forum_page(text, "https://hairboard.example/forumdisplay.php?f=7",
+    listing = vbulletin_listing.parse_forum_page(text, "https://hairboard.example/forumdisplay.php?f=7",
                                          "https://hairboard.example", now=NOW)
     assert listing.next_url == "https://hairboard.example/forumdisplay.php/7-Minoxidil/page2"
     first, second = listing.entries
@@ -151,7 +158,7 @@ def test_vb4_forum_listing_with_seo_urls() -> None:
 
 def test_vb5_forum_listing() -> None:
     text = fixture_bytes("vbulletin", "forum_node_vb5_research.html").decode("utf-8")
-    listing = vbulletin.parse_forum_page(text, "https://vb5.example/forum/hair-loss/research-news",
+    listing = vbulletin_listing.parse_forum_page(text, "https://vb5.example/forum/hair-loss/research-news",
                                          "https://vb5.example", now=NOW)
     assert listing.next_url == "https://vb5.example/forum/hair-loss/research-news/page2"
     first, second = listing.entries
@@ -167,7 +174,7 @@ def test_vb5_forum_listing() -> None:
 
 def test_login_page_and_login_redirect_are_named_drops() -> None:
     text = fixture_bytes("vbulletin", "nopermission_vb4.html").decode("utf-8")
-    for parse in (vbulletin.parse_forum_page, vbulletin.parse_thread_page):
+    for parse in (vbulletin_listing.parse_forum_page, vbulletin.parse_thread_page):
         with pytest.raises(ParseError) as caught:
             parse(text, "https://sb.example/forumdisplay.php?f=9", "https://sb.example")
         assert caught.value.reason == "login_required"

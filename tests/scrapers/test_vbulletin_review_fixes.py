@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from models.config import parse_config
-from scrapers.parsers import vbulletin, vbulletin_dates, xenforo
+from scrapers.parsers import vbulletin, vbulletin_dates, vbulletin_listing, xenforo
 from scrapers.parsers.common import ParseError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vbulletin"
@@ -42,7 +42,7 @@ def test_one_unreadable_listing_date_keeps_the_rest_of_the_listing() -> None:
     broken = text.replace("06-15-2016&nbsp;<span class=\"time\">03:03 PM</span>",
                           "sometime last summer", 1)
     assert broken != text
-    listing = vbulletin.parse_forum_page(broken, "https://hairboard.example/forumdisplay.php?f=7",
+    listing = vbulletin_listing.parse_forum_page(broken, "https://hairboard.example/forumdisplay.php?f=7",
                                          "https://hairboard.example", now=NOW)
     first, second = listing.entries
     assert first.external_id == "9687" and first.created_at is None
