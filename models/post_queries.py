@@ -284,12 +284,14 @@ def query_posts(session: Session, q: PostQuery) -> list[Post]:
     return query_posts_counted(session, q)[0]
 
 
-def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None
-                        ) -> tuple[list[Post], int]:
+def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None,
+                        details: bool = True) -> tuple[list[Post], int]:
     """`query_posts(q)` and `count_posts(q, cap)` (0 when `cap` is None) in one walk: the
     matches up to max(`cap`, offset + limit) are read in the page's order, the page sliced
     from them and the count taken from their number, so the filters are built and the index
-    walked once. A far page (offset + limit over CAPPED_WALK) counts with a second query."""
+    walked once. A far page (offset + limit over CAPPED_WALK) counts with a second query.
+    Without `details` the posts' treatments, outcomes and links are left for the caller
+    (`models.post_rows.attach_details`: the web view fills only the cards it renders)."""
     conn = session.connection()  # Core rows: no ORM row processing for labelled columns
     counted = 0
     if _only_study(q):
@@ -316,7 +318,8 @@ def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None
             for row in conn.execute(_rows_statement(), {"ids": list(chunk)}).mappings():
                 rows[row["id"]] = row
         posts = [post_from_row(rows[key["id"]], key) for key in keys]
-    attach_details(session, posts)
+    if details:
+        attach_details(session, posts)
     return posts, counted
 
 
