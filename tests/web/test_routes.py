@@ -203,8 +203,8 @@ def test_thread_cards_are_reused_until_a_write(engine: Engine, corpus: Corpus) -
     """Rendered cards are kept per data version (hairlink.web.cards): the same page comes
     back the same from them, and a write by another connection shows in the card at once."""
     app = create_app(engine, stale_seconds=0)
-    chips = "//article[.//a[@href='/threads/%d']]//ul[@class='chips outcomes']/li" % (
-        corpus.threads["big3"])
+    big3 = corpus.threads["big3"]
+    chips = f"//article[.//a[@href='/threads/{big3}']]//ul[@class='chips outcomes']/li"
     with TestClient(app) as client:
         for path in ("/posts?treatment=finasteride&sort=score", f"/studies/{S1}",
                      "/treatments/finasteride"):
