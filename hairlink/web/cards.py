@@ -26,7 +26,7 @@ from models.digest_queries import attach_top_replies
 from models.post_rows import attach_details
 from models.post_types import Post
 
-CARD_ENTRIES = 10_000  # cards kept per process (~1.5 kB each: ~15 MB)
+CARD_ENTRIES = 10_000  # cards kept per process (~1 kB of HTML each: ~12 MB with the keys)
 
 
 def post_cards(request: Request, session: Session, at: Hashable, posts: Sequence[Post],
