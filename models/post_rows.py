@@ -94,11 +94,13 @@ def attach_details(session: Session, posts: Sequence[Post]) -> None:
     conn = session.connection()  # Core rows: labelled columns need no ORM row processing
     treatment_rows, link_rows = _details_statements()
     for chunk in chunked(ids):
-        for row in conn.execute(treatment_rows, {"ids": list(chunk)}):
-            treatments[row.thread_id].append(row.treatment_id)
-            outcomes[row.thread_id][row.treatment_id] = {
-                "effect": row.effect or "none", "side_effects": list(row.side_effects or [])}
-        for row in conn.execute(link_rows, {"ids": list(chunk)}):
+        # fetchall: one DBAPI call for the rows instead of one fetchone each
+        for thread_id, treatment_id, effect, side_effects in conn.execute(
+                treatment_rows, {"ids": list(chunk)}).all():
+            treatments[thread_id].append(treatment_id)
+            outcomes[thread_id][treatment_id] = {
+                "effect": effect or "none", "side_effects": list(side_effects or [])}
+        for row in conn.execute(link_rows, {"ids": list(chunk)}).all():
             ref = studies.get(row.study_id)
             if ref is None:
                 ref = studies[row.study_id] = study_ref(row)
@@ -119,7 +121,7 @@ def top_replies(session: Session, thread_ids: Sequence[int], per_post: int = 3,
     conn = session.connection()
     for chunk in chunked(list(thread_ids)):
         for row in conn.execute(_top_replies_statement(), {
-                "ids": list(chunk), "per_post": per_post, "chars": chars}).mappings():
+                "ids": list(chunk), "per_post": per_post, "chars": chars}).mappings().all():
             by_thread[row["thread_id"]].append(
                 ReplyRef(score=row["score"], created_at=row["created_at"],
                          body=row["body"] or ""))

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from aggregator.digest.export import TEMPLATES as DIGEST_TEMPLATES
 from hairlink.web import api, pages
 from hairlink.web.cache import DataVersion, VersionedCache
+from hairlink.web.cards import CARD_ENTRIES
 from hairlink.web.params import BadParameter, NotFound
 from hairlink.web.render import STATIC, environment
 from models.db import read_only, session_factory
@@ -90,10 +91,12 @@ def stylesheet(_request: Request) -> FileResponse:
 
 
 def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES,
-               stale_seconds: float = STALE_SECONDS) -> Starlette:
+               stale_seconds: float = STALE_SECONDS, card_entries: int = CARD_ENTRIES
+               ) -> Starlette:
     """The web view over the database behind `engine`, reading in read-only sessions
-    (aggregates are reused until the data changes, whole-table ones up to `stale_seconds`
-    longer; see hairlink.web.cache)."""
+    (aggregates and rendered thread cards are reused until the data changes, whole-table
+    aggregates up to `stale_seconds` longer; see hairlink.web.cache and
+    hairlink.web.cards)."""
     routes = [
         Route("/", pages.home, methods=READ_METHODS),
         Route("/studies/{key:path}", pages.study, methods=READ_METHODS),
@@ -116,6 +119,7 @@ def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES,
     app.state.templates = environment()
     app.state.version = DataVersion(engine)
     app.state.cache = VersionedCache(cache_entries)
+    app.state.cards = VersionedCache(card_entries)
     app.state.stale_seconds = stale_seconds
     app.add_middleware(SecurityHeaders)
     return app

@@ -115,6 +115,20 @@ class VersionedCache:
                 self._computing.pop(key, None)
         return value
 
+    def find(self, key: Hashable, version: Hashable) -> Any:
+        """The value stored for `key` at exactly `version`, else None (nothing computed)."""
+        found = self._fresh(key, version, 0.0)
+        return None if found is None else found.value
+
+    def put(self, key: Hashable, version: Hashable, value: Any) -> None:
+        """Store `value` for `key` at `version` (the least recently used dropped past
+        `size`)."""
+        with self._lock:
+            self._values[key] = _Entry(version, time.monotonic(), value)
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
     def _fresh(self, key: Hashable, version: Hashable, stale_seconds: float) -> _Entry | None:
         with self._lock:
             entry = self._values.get(key)

@@ -15,9 +15,10 @@ from starlette.responses import HTMLResponse
 from aggregator.digest.charts import SvgCharts, chart_data, data_uri
 from aggregator.digest.present import age, safe_url, score_label, study_key
 from aggregator.digest.views import EFFECT_LABELS, digest_view, post_view
+from hairlink.web.cards import post_cards
 from hairlink.web.params import KnownNames, NotFound, post_filters, study_id
 from hairlink.web.render import StudyPages, score_chart
-from models.digest_queries import StudyDigestData, attach_top_replies, load_digests
+from models.digest_queries import StudyDigestData, load_digests
 from models.entities import Source, Treatment
 from models.post_queries import SORTS, query_posts, query_posts_counted
 from models.post_types import PostQuery
@@ -132,15 +133,14 @@ def study(request: Request) -> HTMLResponse:
         filtered = filters.query.sort != "relevance" or any(
             v for k, v in filters.values.items() if k not in ("sort", "limit", "offset"))
         posts, total = query_posts_counted(session, filters.query,
-                                           cap=COUNT_CAP if filtered else None)
-        attach_top_replies(session, posts)
+                                           cap=COUNT_CAP if filtered else None, details=False)
+        cards = post_cards(request, session, at, posts, now, replies=True)
         if not filtered:
             total = data.related_total
     view = digest_view(data, now)
     return _render(
         request, "study.html.j2", study=view.study, related_total=view.related_total,
-        citing_total=view.citing_total, posts=[post_view(p, now) for p in posts],
-        community=view.community,
+        citing_total=view.citing_total, cards=cards, community=view.community,
         page=_page(total, filters.query, len(posts), exact=not filtered), values=filters.values,
         sorts=SORTS, path=request.url.path, treatment_options=sorted(data.treatment_mix),
         sources=names.sources, filtered=filtered, research=view.research, pages=StudyPages(),
@@ -173,13 +173,14 @@ def treatment(request: Request) -> HTMLResponse:
         filters = post_filters(session, request.query_params, now, default_sort="score",
                                known=names)
         filters.query.treatments = list(dict.fromkeys([treatment_id, *filters.query.treatments]))
-        posts, total = query_posts_counted(session, filters.query, cap=COUNT_CAP)
+        posts, total = query_posts_counted(session, filters.query, cap=COUNT_CAP,
+                                           details=False)
+        cards = post_cards(request, session, at, posts, now)
         studies = [{"key": study_key(s), "title": s.title, "journal": s.journal,
                     "year": s.pub_year}
                    for s in session.scalars(study_select(treatment_id).limit(TREATMENT_STUDIES))]
     return _render(request, "treatment.html.j2", stats=profile, outcomes=outcomes,
-                   effect_labels=EFFECT_LABELS, studies=studies,
-                   posts=[post_view(p, now) for p in posts],
+                   effect_labels=EFFECT_LABELS, studies=studies, cards=cards,
                    page=_page(total, filters.query, len(posts)),
                    values=filters.values, sorts=SORTS, path=request.url.path,
                    sources=names.sources)
@@ -214,10 +215,13 @@ def posts(request: Request) -> HTMLResponse:
     CSV and JSON downloads of the same query."""
     now = datetime.now(UTC)
     with request.app.state.sessions() as session:
-        names = known_names(request, session, version(request, session))
+        at = version(request, session)
+        names = known_names(request, session, at)
         filters = post_filters(session, request.query_params, now, known=names)
-        found, total = query_posts_counted(session, filters.query, cap=COUNT_CAP)
-    return _render(request, "posts.html.j2", posts=[post_view(p, now) for p in found],
+        found, total = query_posts_counted(session, filters.query, cap=COUNT_CAP,
+                                           details=False)
+        cards = post_cards(request, session, at, found, now)
+    return _render(request, "posts.html.j2", cards=cards,
                    page=_page(total, filters.query, len(found)), values=filters.values, sorts=SORTS,
                    path=request.url.path, treatments=names.treatments, sources=names.sources)
 

@@ -199,6 +199,26 @@ def test_pages_follow_writes(engine: Engine, corpus: Corpus) -> None:
             .startswith("Of 4 threads on minoxidil: 1 report improvement, 1 no effect, 2 mixed")
 
 
+def test_thread_cards_are_reused_until_a_write(engine: Engine, corpus: Corpus) -> None:
+    """Rendered cards are kept per data version (hairlink.web.cards): the same page comes
+    back the same from them, and a write by another connection shows in the card at once."""
+    app = create_app(engine, stale_seconds=0)
+    big3 = corpus.threads["big3"]
+    chips = f"//article[.//a[@href='/threads/{big3}']]//ul[@class='chips outcomes']/li"
+    with TestClient(app) as client:
+        for path in ("/posts?treatment=finasteride&sort=score", f"/studies/{S1}",
+                     "/treatments/finasteride"):
+            app.state.cards.clear()
+            first = client.get(path).text
+            kept = len(app.state.cards)
+            assert kept and client.get(path).text == first and len(app.state.cards) == kept
+            assert "finasteride: no effect" not in text_of(lxml.html.fromstring(first), chips)
+        _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
+        for path in ("/posts?treatment=finasteride&sort=score", f"/studies/{S1}",
+                     "/treatments/finasteride"):
+            assert "finasteride: no effect" in text_of(page(client, path), chips), path
+
+
 def test_whole_table_aggregates_may_lag_a_write_by_the_stale_window(
         engine: Engine, corpus: Corpus) -> None:
     """Treatment statistics (seconds on a large database) are reused for `stale_seconds`
