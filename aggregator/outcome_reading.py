@@ -11,6 +11,7 @@ from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
+from aggregator.outcome_stages import stage_change_cues
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
@@ -61,12 +62,14 @@ class _Reports:
         said = {**self.shared, **self.effects}
         directions = [d - _WEAK or {"no_effect"} if d & _WEAK else d
                       for d in said.values() if d]
+        # a loss ("declined") is no effect: with "did nothing" it makes no mixed report
+        directions = [d - {"declined"} | {"no_effect"} if "declined" in d else d
+                      for d in directions]
         every = set().union(*directions) if directions else set()
         if any(len(d) > 1 for d in directions) or len(every) > 1:
             effect = "mixed"
         else:
             effect = next(iter(every), "none")
-        effect = "no_effect" if effect == "declined" else effect
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
@@ -119,6 +122,8 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in lowered:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
+    if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages
+        raw.extend(stage_change_cues(lowered))
     found = leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}

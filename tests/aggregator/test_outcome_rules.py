@@ -148,3 +148,29 @@ def test_photo_conditions_are_no_cue() -> None:
     found = outcomes("Spiro 1 year", "Spironolactone 100mg for a year, my hair is still "
                      "thinning at the same rate.")
     assert found["spironolactone"].effect == "no_effect"
+
+
+def test_a_norwood_stage_change_is_a_progress_report() -> None:
+    # a lower stage now than at the start: a gain, credited to the poster's regimen
+    found = outcomes("Fin + min + keto for 3 years", "Overall: I'm NW1 now, was NW2.5 at the "
+                     "start.")
+    assert {t: o.effect for t, o in found.items()} == {
+        "finasteride": "improved", "ketoconazole": "improved", "minoxidil": "improved"}
+    # a higher one than "the one I started at": a loss
+    found = outcomes("Three years of fin", "Today I'm a NW4 instead of the NW3 I started at.")
+    assert found["finasteride"].effect == "no_effect"
+    # the same stage a decade later: held
+    found = outcomes("Proscar 10 years", "I was a Norwood 3 vertex. Today at 37 I am... a "
+                     "Norwood 3 vertex.")
+    assert found["finasteride"].effect == "improved"
+    # no change of one person: options, a list, somebody else's stage, no order told
+    for body in ("On fin. Is that NW2 or NW3?", "On fin, still a NW2. My brothers are NW5 "
+                 "and NW6.", "On fin. NW2 going on NW3 according to my barber."):
+        assert outcomes("Fin", body)["finasteride"].effect == "none", body
+
+
+def test_a_loss_beside_did_nothing_is_no_mixed_report() -> None:
+    # "declined" (a loss) and "did nothing" are the same direction
+    found = outcomes("Fin 20 months", "Fin did nothing for me. I've gone from NW2.5 to NW3.5 "
+                     "in that time.")
+    assert found["finasteride"].effect == "no_effect"

@@ -1,0 +1,74 @@
+"""Progress told on the Norwood scale: "took me from NW3 to NW2", "I'm NW1 now, was NW2.5",
+"a NW4 instead of the NW3 I started at", "I was a Norwood 3 ... today I am a Norwood 3".
+
+Two stages named close together, one of them marked as the earlier ("was", "started",
+"from", "ago", "instead of") or the later ("now", "today", "to"), make an effect cue at the
+later one: a lower stage later is a gain (`improved`), a higher one a loss (`declined`, so
+the history rules of the reader apply), the same one kept for a stated time a gain (held).
+The cue is then read like any other (first person, scope, attribution).
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+# "nw3", "NW 2.5", "norwood 3", "norwood-4" (a range "nw2-3" or "2/3" is no stage)
+_STAGE = re.compile(r"\b(?:nw|norwood)[ -]?(\d(?:\.\d)?)(?![-/]\d|\.\d|\d)")
+_MAX_GAP = 160  # characters between the two stages
+_NEAR = 30  # characters before the first and after the second stage searched for markers
+# markers of the stage before the change (-1) or after it (+1): "from", "instead of", "to"
+# belong to the stage after them; the others to the nearer stage of their sentence
+_MARKER = re.compile(r"\b(?:(?P<from>from|instead of)|(?P<to>to|into)|"
+                     r"(?P<was>was|were|started|start|starting|ago|used to|back then|began)|"
+                     r"(?P<now>now|today|currently|am|i'm|im))\b")
+_SENTENCE_MARK = re.compile(r"(?<!\.)[.!?](?!\.)\s")
+# no change of one person: two options, a list ("nw5 and nw6"), somebody else's stage
+_NOT_A_CHANGE = re.compile(r"\bor\b|\?|\bvs\b|\bbetween\b|^\W*(?:and|,)\W*$|\b(?:he|she|they|"
+                           r"his|her|their|brothers?|dad|father|uncle|friends?|sons?)\b")
+
+
+def _votes(lowered: str, first: re.Match[str], second: re.Match[str]) -> tuple[int, int]:
+    """(first, second): how strongly each stage is marked as the later one."""
+    votes = [0, 0]
+    lo, hi = max(0, first.start() - _NEAR), min(len(lowered), second.end() + _NEAR)
+    for marker in _MARKER.finditer(lowered, lo, hi):
+        at = marker.start()
+        if first.start() <= at < first.end() or second.start() <= at < second.end():
+            continue
+        if marker["from"] or marker["to"]:  # the stage after it
+            if at < first.start():
+                index = 0
+            elif at < second.start():
+                index = 1
+            else:
+                continue
+        else:  # the nearer stage, in the marker's sentence if only one is
+            same = [not _SENTENCE_MARK.search(lowered, min(at, m.start()), max(at, m.end()))
+                    for m in (first, second)]
+            if same[0] != same[1]:
+                index = 0 if same[0] else 1
+            else:
+                gaps = [abs(at - first.end()) if at >= first.end() else first.start() - at,
+                        abs(at - second.end()) if at >= second.end() else second.start() - at]
+                index = 0 if gaps[0] <= gaps[1] else 1
+        votes[index] += -1 if marker["from"] or marker["was"] else 1
+    return votes[0], votes[1]
+
+
+def stage_change_cues(lowered: str) -> list[tuple[int, int, int, str]]:
+    """Effect cues (start, end, -1, kind) of the Norwood stage changes in the text, at the
+    later stage of each pair (`extract_outcomes`' raw cue shape)."""
+    stages = list(_STAGE.finditer(lowered))
+    found: list[tuple[int, int, int, str]] = []
+    for first, second in pairwise(stages):
+        gap = lowered[first.end():second.start()]
+        if len(gap) > _MAX_GAP or "\n\n" in gap or _NOT_A_CHANGE.search(gap):
+            continue
+        one, two = _votes(lowered, first, second)
+        if one == two:
+            continue  # which came first is not said
+        earlier, later = (first, second) if two > one else (second, first)
+        kind = "improved" if float(later[1]) <= float(earlier[1]) else "declined"
+        found.append((later.start(), later.end(), -1, kind))
+    return found
