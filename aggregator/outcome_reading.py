@@ -522,6 +522,10 @@ class _Extraction:
         after an effect cue only a plain "none", "zero" or "nothing" negates it ("holding
         my hair fine" is not negated)."""
         triggers, breaks, window = here.triggers, here.breaks, self.cues.window
+        if not side and self._says_no(c_start, c_end):
+            window = 2  # "no difference" carries its own negation: only a negation next to
+            # it makes a double negative ("can't say it didn't work", not "no new hairs and
+            # no difference")
         before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
                                                    if side else ())]
         for t_start, t_end in before:
@@ -537,6 +541,17 @@ class _Extraction:
                     len(_WORD.findall(self.lowered, c_end, t_start)) <= 3 and (
                         side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
+                return True
+        return False
+
+    def _says_no(self, c_start: int, c_end: int) -> bool:
+        """Whether a negation trigger lies inside the cue phrase [c_start, c_end)."""
+        triggers = self._triggers
+        for i in range(bisect_left(self._t_starts, c_start), len(triggers)):
+            t_start, t_end, kind = triggers[i]
+            if t_start >= c_end:
+                return False
+            if kind == "negation" and t_end <= c_end:
                 return True
         return False
 

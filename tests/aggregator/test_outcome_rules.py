@@ -174,3 +174,20 @@ def test_a_loss_beside_did_nothing_is_no_mixed_report() -> None:
     found = outcomes("Fin 20 months", "Fin did nothing for me. I've gone from NW2.5 to NW3.5 "
                      "in that time.")
     assert found["finasteride"].effect == "no_effect"
+
+
+def test_a_cue_with_its_own_negation_is_flipped_only_by_a_negation_next_to_it() -> None:
+    # "no new hairs and no difference": the first "no" does not reach "no difference"
+    found = outcomes("Castor oil, 5 months", "Castor oil overnight for 5 months. My hair is "
+                     "shinier but no new hairs and no difference in density honestly.")
+    assert found["castor_oil"].effect == "no_effect"
+    # a double negative next to it still flips it
+    found = outcomes("Fin 15 months", "Fin 1mg for 15 months. Can't say it didn't work.")
+    assert found["finasteride"].effect == "improved"
+
+
+def test_a_negation_stops_at_a_clause_with_its_own_subject() -> None:
+    found = outcomes("Scared of fin sides", "Should I start?", (
+        "I was terrified too. 3 years on fin now, literally nothing bad happened and my hair "
+        "looks better than it did at 21.",))
+    assert found["finasteride"].effect == "improved"
