@@ -191,3 +191,18 @@ def test_a_negation_stops_at_a_clause_with_its_own_subject() -> None:
         "I was terrified too. 3 years on fin now, literally nothing bad happened and my hair "
         "looks better than it did at 21.",))
     assert found["finasteride"].effect == "improved"
+
+
+def test_a_reply_telling_its_own_time_on_a_treatment_is_first_hand() -> None:
+    # "X here" closing a clause, and "for N months", speak of the writer
+    found = outcomes("Minoxidil", "Is it worth it?", (
+        "Min only for 2 years here, it regrew a decent amount at the crown.",))
+    assert found["minoxidil"].effect == "improved"
+    found = outcomes("Sublingual minoxidil?", "Anyone doing this?", (
+        "Doing 0.45mg sublingual minoxidil for 5 months, crown thicker.",))
+    assert found["minoxidil"].effect == "improved"
+    # a link "here:" or "anyone here" is no report of the writer's
+    found = outcomes("Saw palmetto vs fin", "Worth it?", (
+        "There's a head to head here: the fin guys improved more.",
+        "Anyone here regrew on it, crown thicker?"))
+    assert found["finasteride"].effect == "none"
