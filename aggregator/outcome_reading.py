@@ -166,6 +166,8 @@ class _Extraction:
         self._guard_starts = [a for a, _ in self._guards]
         self._first_person = [(a, b) for a, b, kind in triggers if kind == "first_person"]
         self._fp_starts = [a for a, _ in self._first_person]
+        self._research_starts = [a for a, _, kind in triggers if kind == "research"]
+        self._research = False  # the unit's last sentences are research talk
         self._scope_patterns = [p for p in cues.scope_patterns
                                 if p[2] is None or p[2] in lowered]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
@@ -290,6 +292,7 @@ class _Extraction:
         lo, m_lo = bisect_left(f_starts, u_start, 0, hi), bisect_left(m_starts, u_start)
         first_person = speaker == 0
         fresh, last_named = True, list[str]()
+        self._research = False
         for start, end, question in self._sentences(u_start, u_end):
             if start > last_cue:
                 break
@@ -305,6 +308,8 @@ class _Extraction:
                 fresh = fresh and not named
                 if not first_person:
                     first_person = self._has_first_person(start, end)
+                if self._research or self._says_research(start, end):
+                    self._research = not self._has_first_person(start, end)
                 continue
             about = last_named if last_named and last_named is not topic and \
                 self._says_it(start, end) else topic
@@ -347,6 +352,11 @@ class _Extraction:
             found.sort()
         return found
 
+    def _says_research(self, start: int, end: int) -> bool:
+        """Whether a research trigger ("trial", "et al") starts inside [start, end)."""
+        i = bisect_left(self._research_starts, start)
+        return i < len(self._research_starts) and self._research_starts[i] < end
+
     def _has_first_person(self, start: int, end: int) -> bool:
         """Whether a first-person trigger is inside the sentence [start, end): a scanned one
         or a match of a first-person pattern ("Did 3 sessions", "5 months in")."""
@@ -371,6 +381,10 @@ class _Extraction:
         triggers = self._sentence_triggers(start, end, cues)
         own = "first_person" in triggers
         first_person = first_person or own
+        research, self._research = self._research, not own and (
+            self._research or "research" in triggers)
+        if research and not own:
+            return first_person  # more of the research statement before it
         if question or (not topic and not self._treatments_in(start, end)) or \
                 ("generic" in triggers and not own) or (speaker != 0 and not first_person):
             return first_person

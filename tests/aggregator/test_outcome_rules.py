@@ -206,3 +206,14 @@ def test_a_reply_telling_its_own_time_on_a_treatment_is_first_hand() -> None:
         "There's a head to head here: the fin guys improved more.",
         "Anyone here regrew on it, crown thicker?"))
     assert found["finasteride"].effect == "none"
+
+
+def test_research_talk_runs_on_until_the_writer_speaks_of_themselves() -> None:
+    found = outcomes("Topical finasteride phase 3", "The phase 3 trial of topical finasteride "
+                     "showed similar hair counts to oral. Sexual AEs were numerically lower. "
+                     "Worth it?")
+    assert found["finasteride"] == Outcome("none", ())
+    # the writer's own report after it still counts
+    found = outcomes("Topical finasteride phase 3", "The phase 3 trial of topical finasteride "
+                     "showed similar hair counts to oral. I tried it myself: my libido dropped.")
+    assert found["finasteride"].side_effects == ("sexual",)
