@@ -17,6 +17,11 @@ from aggregator.phrase_scanner import leftmost_longest
 
 _WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
 _PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue just before them
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+# words after a "none" that still closes the phrase ("libido: zero so far", "sides none at all")
+_AFTER_NONE = frozenset({"so", "at", "yet", "for", "since", "and", "but", "really", "lol",
+                         "whatsoever", "either", "too", "here", "now", "honestly", "thankfully",
+                         "of", "to", "that", "i", "on", "in", "with", "from", "after"})
 # [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
 # literal-led branches (the regex engine then skips to the next candidate mark at C speed)
 _SENTENCE_END = re.compile("|".join(
@@ -32,6 +37,7 @@ _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
+_LIST_GLUE = frozenset({"and", "or", "then", "plus", "also", "the", "my", "oral", "topical"})
 _OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
 _UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
@@ -551,12 +557,22 @@ class _Extraction:
                             for o_start, o_end, o_kind in here.cues):
                 return True
         for t_start, t_end in triggers.get("negation_after", ()):
+            if self._opens_phrase(t_start, t_end):
+                continue  # "less ejaculate and zero interest": "zero" negates what follows
             if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
                     len(_WORD.findall(self.lowered, c_end, t_start)) <= 3 and (
                         side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
         return False
+
+    def _opens_phrase(self, t_start: int, t_end: int) -> bool:
+        """Whether a "zero", "none" or "nothing" is followed by a word it qualifies (a
+        negation of what follows, not of the cue before it)."""
+        if self.lowered[t_start:t_end].strip(" :") not in _PLAIN_NONE:
+            return False
+        after = _NEXT_WORD.match(self.lowered, t_end)
+        return after is not None and after[1] not in _AFTER_NONE
 
     def _says_no(self, c_start: int, c_end: int) -> bool:
         """Whether a negation trigger lies inside the cue phrase [c_start, c_end)."""
@@ -600,8 +616,29 @@ class _Extraction:
                 mentions = [m for m in mentions
                             if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
             if mentions:
-                return [m[0] for m in mentions]
+                listed = self._listed_before(clauses, i)
+                return [*listed, *(m[0] for m in mentions if m[0] not in listed)]
         return []
+
+    def _listed_before(self, clauses: list[tuple[int, int]], index: int) -> list[str]:
+        """The treatments of the clauses just before clause `index` that hold nothing but a
+        treatment ("Dut, oral min, RU and needling did nothing": a comma list is one
+        subject)."""
+        listed: list[str] = []
+        for c_lo, c_hi in reversed(clauses[:index]):
+            names = self._first_mentions(c_lo, c_hi)
+            if not names:
+                break
+            bounds = sorted((a, b) for _, a, b in names)
+            rest, position = [], c_lo
+            for a, b in bounds:
+                rest.extend(_WORD.findall(self.lowered, position, a))
+                position = max(position, b)
+            rest.extend(_WORD.findall(self.lowered, position, c_hi))
+            if not set(rest) <= _LIST_GLUE:
+                break
+            listed[:0] = [t for t, _, _ in names if t not in listed]
+        return listed
 
     def _first_mentions(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Each treatment named in [start, end) with where it is first named."""

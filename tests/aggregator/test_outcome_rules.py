@@ -217,3 +217,20 @@ def test_research_talk_runs_on_until_the_writer_speaks_of_themselves() -> None:
     found = outcomes("Topical finasteride phase 3", "The phase 3 trial of topical finasteride "
                      "showed similar hair counts to oral. I tried it myself: my libido dropped.")
     assert found["finasteride"].side_effects == ("sexual",)
+
+
+def test_a_comma_list_of_treatments_is_one_subject() -> None:
+    found = outcomes("Quitting everything", "Dut, oral min, RU and needling after that did "
+                     "nothing I could see.")
+    assert {t: o.effect for t, o in found.items()} == {
+        "dutasteride": "no_effect", "microneedling": "no_effect", "minoxidil": "no_effect",
+        "ru58841": "no_effect"}
+
+
+def test_a_none_before_a_word_negates_that_word_not_the_cue_before_it() -> None:
+    found = outcomes("Quitting dut", "Dut gave me less ejaculate and eventually zero interest "
+                     "in sex.")
+    assert found["dutasteride"].side_effects == ("sexual",)
+    # a closing "zero" still negates ("libido: zero issues" aside)
+    found = outcomes("Dut review", "Been on dut 2 years. Ejaculate volume change: zero so far.")
+    assert found["dutasteride"].side_effects == ()
