@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
-from aggregator.outcome_stages import stage_change_cues
+from aggregator.outcome_progress import progress_title_cue, stage_change_cues
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
@@ -130,6 +130,11 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages
         raw.extend(stage_change_cues(lowered))
+    title_end = len(parts[0]) if parts else 0
+    progress = progress_title_cue(lowered, title_end, title_end + 1 + len(parts[1]), raw,
+                                  EFFECT_KINDS) if len(parts) > 1 and title_end else None
+    if progress is not None:  # a progress-photo title ("2021 vs 2024")
+        raw.append(progress)
     found = leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}

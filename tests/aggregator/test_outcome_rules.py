@@ -234,3 +234,17 @@ def test_a_none_before_a_word_negates_that_word_not_the_cue_before_it() -> None:
     # a closing "zero" still negates ("libido: zero issues" aside)
     found = outcomes("Dut review", "Been on dut 2 years. Ejaculate volume change: zero so far.")
     assert found["dutasteride"].side_effects == ()
+
+
+def test_a_progress_photo_title_is_a_progress_report() -> None:
+    found = outcomes("2021 vs 2024. Consistency is key.", "1mg finasteride and liquid "
+                     "minoxidil.")
+    assert {t: o.effect for t, o in found.items()} == {
+        "finasteride": "improved", "minoxidil": "improved"}
+    found = outcomes("1mg fin daily. 1 month, 11 months, 1 year 2 months.", "Trust the process!")
+    assert found["finasteride"].effect == "improved"
+    # not when the post says how it went, nor when the title asks
+    found = outcomes("Fin, 2021 vs 2024", "Honestly it did nothing for me.")
+    assert found["finasteride"].effect == "no_effect"
+    found = outcomes("Fin 6 months apart, any difference?", "Pics attached.")
+    assert found["finasteride"].effect == "none"

@@ -1,11 +1,18 @@
-"""Progress told on the Norwood scale: "took me from NW3 to NW2", "I'm NW1 now, was NW2.5",
-"a NW4 instead of the NW3 I started at", "I was a Norwood 3 ... today I am a Norwood 3".
+"""Progress told without an effect word: Norwood stages and progress-photo titles.
 
-Two stages named close together, one of them marked as the earlier ("was", "started",
-"from", "ago", "instead of") or the later ("now", "today", "to"), make an effect cue at the
-later one: a lower stage later is a gain (`improved`), a higher one a loss (`declined`, so
-the history rules of the reader apply), the same one kept for a stated time a gain (held).
-The cue is then read like any other (first person, scope, attribution).
+Norwood stages: "took me from NW3 to NW2", "I'm NW1 now, was NW2.5", "a NW4 instead of the
+NW3 I started at", "I was a Norwood 3 ... today I am a Norwood 3". Two stages named close
+together, one of them marked as the earlier ("was", "started", "from", "ago", "instead of")
+or the later ("now", "today", "to"), make an effect cue at the later one: a lower stage
+later is a gain (`improved`), a higher one a loss (`declined`, so the history rules of the
+reader apply), the same one kept for a stated time a gain (held).
+
+Progress-photo titles: a title that compares two times ("2021 vs 2024", "8 months apart",
+"3 months difference", "1 month, 11 months, 1 year 2 months", "before and after") is a
+progress report of the poster's treatments; it makes an `improved` cue only when the post
+(title and body) holds no effect cue of its own and the title asks nothing.
+
+The cues are then read like any other (first person, scope, attribution).
 """
 
 from __future__ import annotations
@@ -72,3 +79,26 @@ def stage_change_cues(lowered: str) -> list[tuple[int, int, int, str]]:
         kind = "improved" if float(later[1]) <= float(earlier[1]) else "declined"
         found.append((later.start(), later.end(), -1, kind))
     return found
+
+
+_SPAN = r"\d+(?:\.\d+)?\s*(?:months?|mos?|years?|yrs?|weeks?|wks?)"
+_PROGRESS_TITLE = re.compile(
+    r"\b(?:19|20)\d\d\s*(?:vs\.?|v|->|→|to|-)\s*(?:19|20)\d\d\b"  # 2021 vs 2024
+    rf"|\b{_SPAN}\s+(?:apart|difference)\b"  # 8 months apart
+    rf"|\b{_SPAN}(?:\s+\d+\s*(?:months?|mos?))?\s*(?:,|vs\.?|->|→)\s*{_SPAN}"  # 1 month, 11 months
+    r"|\bbefore\s*(?:and|&|/|\+)\s*after\b")
+
+
+def progress_title_cue(lowered: str, title_end: int, op_end: int,
+                       cues: list[tuple[int, int, int, str]],
+                       effect_kinds: tuple[str, ...]) -> tuple[int, int, int, str] | None:
+    """An `improved` cue (start, end, -1, kind) at a progress-photo title's comparison, or
+    None: the title [0, title_end) asks nothing, and no effect cue lies in the post
+    [0, op_end) (the title and body)."""
+    if "?" in lowered[:title_end]:
+        return None
+    found = _PROGRESS_TITLE.search(lowered, 0, title_end)
+    if found is None or any(start < op_end and kind in effect_kinds
+                            for start, _, _, kind in cues):
+        return None
+    return (found.start(), found.end(), -1, "improved")
