@@ -38,6 +38,9 @@ _WORD = re.compile(r"\w+")
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
 _LIST_GLUE = frozenset({"and", "or", "then", "plus", "also", "the", "my", "oral", "topical"})
+_COORDINATION = frozenset({"and", "or", "plus", "with", "alongside", "together", "both",
+                           "combo", "stack", "also"})
+_COORDINATION_MARKS = re.compile(r"[,+&/]")
 _OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
 _UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
@@ -616,6 +619,8 @@ class _Extraction:
                 # ("switched from fin to dut", "thicker than it ever got with fin alone")
                 mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
                             and not self.lowered.startswith(" alone", m[2])] or mentions
+            if i == here and len(mentions) > 1:  # "...after a year of caffeine shampoo did
+                mentions = self._subject(mentions, c_start)  # nothing": the cue's subject
             if i != here:  # a neighbour clause's plans and negations are not it
                 # ("scheduled a transplant, but my hair made a comeback")
                 mentions = [m for m in mentions
@@ -624,6 +629,20 @@ class _Extraction:
                 listed = self._listed_before(clauses, i)
                 return [*listed, *(m[0] for m in mentions if m[0] not in listed)]
         return []
+
+    def _subject(self, mentions: list[tuple[str, int, int]],
+                 c_start: int) -> list[tuple[str, int, int]]:
+        """The mention the cue follows within two words, when the clause's others are not
+        coordinated with it ("caffeine shampoo did nothing" after "minox grew my crown back";
+        not "fin and min did nothing")."""
+        last = max(mentions, key=itemgetter(1))
+        if last[2] > c_start or len(_WORD.findall(self.lowered, last[2], c_start)) > 2:
+            return mentions
+        first = min(m[1] for m in mentions)
+        between = set(_WORD.findall(self.lowered, first, last[1]))
+        if between & _COORDINATION or _COORDINATION_MARKS.search(self.lowered, first, last[1]):
+            return mentions
+        return [last]
 
     def _listed_before(self, clauses: list[tuple[int, int]], index: int) -> list[str]:
         """The treatments of the clauses just before clause `index` that hold nothing but a

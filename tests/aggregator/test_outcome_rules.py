@@ -248,3 +248,13 @@ def test_a_progress_photo_title_is_a_progress_report() -> None:
     assert found["finasteride"].effect == "no_effect"
     found = outcomes("Fin 6 months apart, any difference?", "Pics attached.")
     assert found["finasteride"].effect == "none"
+
+
+def test_a_cue_right_after_a_treatment_is_about_that_one() -> None:
+    found = outcomes("Caffeine shampoo vs minoxidil", "Which one?", (
+        "I switched to minox after a year of caffeine shampoo did nothing.",))
+    assert found["caffeine"].effect == "no_effect"
+    assert found["minoxidil"].effect == "none"
+    # not when the treatments are named together
+    found = outcomes("Fin and min", "Which one?", ("I tried fin and min did nothing.",))
+    assert found["finasteride"].effect == "no_effect"
