@@ -12,12 +12,16 @@ Progress-photo titles: a title that compares two times ("2021 vs 2024", "8 month
 progress report of the poster's treatments; it makes an `improved` cue only when the post
 (title and body) holds no effect cue of its own and the title asks nothing.
 
+Verdicts after a colon: "saw palmetto, PSO, biotin: nothing", "the laser comb: waste of
+$400" make a `no_effect` cue when the colon closes a treatment's name.
+
 The cues are then read like any other (first person, scope, attribution).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import pairwise
 
 # "nw3", "NW 2.5", "norwood 3", "norwood-4" (a range "nw2-3" or "2/3" is no stage)
@@ -102,3 +106,22 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
                             for start, _, _, kind in cues):
         return None
     return (found.start(), found.end(), -1, "improved")
+
+
+_VERDICT = re.compile(r"(?<=\w)\s*:\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
+                      r"(?! (?:else|bad|wrong|but|to|new|serious))")
+_VERDICT_HINTS = (": nothing", ": zilch", ": nada", ": zip", ": waste", ": a waste")
+
+
+def colon_verdict_cues(lowered: str,
+                       mention_ends: list[int]) -> list[tuple[int, int, int, str]]:
+    """`no_effect` cues (start, end, -1, kind) of "<treatment>: nothing" verdicts (the
+    colon right after a treatment's name; `mention_ends` sorted)."""
+    if not any(hint in lowered for hint in _VERDICT_HINTS):
+        return []
+    found: list[tuple[int, int, int, str]] = []
+    for verdict in _VERDICT.finditer(lowered):
+        i = bisect_right(mention_ends, verdict.start()) - 1
+        if i >= 0 and not lowered[mention_ends[i]:verdict.start()].strip():
+            found.append((verdict.start(), verdict.end(), -1, "no_effect"))
+    return found

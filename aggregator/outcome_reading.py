@@ -11,7 +11,11 @@ from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
-from aggregator.outcome_progress import progress_title_cue, stage_change_cues
+from aggregator.outcome_progress import (
+    colon_verdict_cues,
+    progress_title_cue,
+    stage_change_cues,
+)
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
@@ -133,6 +137,8 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages
         raw.extend(stage_change_cues(lowered))
+    if ": " in lowered:  # "biotin: nothing"
+        raw.extend(colon_verdict_cues(lowered, sorted(m[1] for m in mentions)))
     title_end = len(parts[0]) if parts else 0
     progress = progress_title_cue(lowered, title_end, title_end + 1 + len(parts[1]), raw,
                                   EFFECT_KINDS) if len(parts) > 1 and title_end else None

@@ -258,3 +258,14 @@ def test_a_cue_right_after_a_treatment_is_about_that_one() -> None:
     # not when the treatments are named together
     found = outcomes("Fin and min", "Which one?", ("I tried fin and min did nothing.",))
     assert found["finasteride"].effect == "no_effect"
+
+
+def test_a_verdict_after_a_treatment_and_a_colon_is_a_report() -> None:
+    found = outcomes("Everything I tried", "Let me go through it. Saw palmetto, PSO, biotin: "
+                     "nothing, not a thing. The laser comb: waste of $400.")
+    assert {t: o.effect for t, o in found.items()} == {
+        "biotin": "no_effect", "lllt": "no_effect", "pumpkin_seed_oil": "no_effect",
+        "saw_palmetto": "no_effect"}
+    # a colon after anything else is no verdict on a treatment
+    found = outcomes("Fin 2 years", "Been on fin 2 years. Sides: nothing.")
+    assert found["finasteride"].effect == "none"
