@@ -45,6 +45,7 @@ _LIST_GLUE = frozenset({"and", "or", "then", "plus", "also", "the", "my", "oral"
 _COORDINATION = frozenset({"and", "or", "plus", "with", "alongside", "together", "both",
                            "combo", "stack", "also"})
 _COORDINATION_MARKS = re.compile(r"[,+&/]")
+_SARCASM = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
 _UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
@@ -445,6 +446,9 @@ class _Extraction:
                 return
             targets, shared = here.topic, len(here.topic) > 1
         negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
+        if self.lowered.find("/s", here.start, here.end) >= 0 and \
+                _SARCASM.search(self.lowered, here.start, here.end):
+            negated = not negated  # "fin did wonders for me /s" says the opposite
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
         elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks) \

@@ -269,3 +269,11 @@ def test_a_verdict_after_a_treatment_and_a_colon_is_a_report() -> None:
     # a colon after anything else is no verdict on a treatment
     found = outcomes("Fin 2 years", "Been on fin 2 years. Sides: nothing.")
     assert found["finasteride"].effect == "none"
+
+
+def test_a_sarcasm_mark_says_the_opposite() -> None:
+    found = outcomes("fin did wonders for me /s", "14 months on fin. Wallet $140 lighter.")
+    assert found["finasteride"].effect == "no_effect"
+    # "/s" inside a word or a unit is no mark
+    found = outcomes("Fin did wonders for me", "1mg/s... 14 months on fin, km/s.")
+    assert found["finasteride"].effect == "improved"
