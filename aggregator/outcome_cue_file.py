@@ -22,13 +22,13 @@ PACKAGED_CUES = Path(__file__).with_name("outcome_cues.toml")
 EFFECT_KINDS = ("unchanged", "improved", "no_effect", "declined")  # earlier wins at a position
 SIDE_KINDS = ("not_side", *SIDE_EFFECTS, "unspecified")
 SCOPE_KINDS = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
-                "first_person", "research",
+                "first_person", "research", "pre_existing",
                 "too_early", "history", "content")
 _LIST_KEYS = {
     "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*SIDE_KINDS, "unspecified_sexual_on"},
     "scope": {"negation", "side_negation", "negation_after", "hypothetical", "generic",
-              "first_person", "first_person_verbs", "research",
+              "first_person", "first_person_verbs", "research", "pre_existing",
               "too_early", "history", "breaks", "strong_breaks"},
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),

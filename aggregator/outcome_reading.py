@@ -452,7 +452,8 @@ class _Extraction:
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
         elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks) \
-                and not (kind == "unspecified" and self._label(here)):
+                and not (kind == "unspecified" and self._label(here)) \
+                and not self._pre_existing(here, c_start):
             self._side(here, targets, kind, (c_start, c_end))
 
     def _condition_after(self, here: _Sentence, c_end: int) -> bool:
@@ -465,6 +466,13 @@ class _Extraction:
                         is not None) and \
                     set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
         return False
+
+    @staticmethod
+    def _pre_existing(here: _Sentence, c_start: int) -> bool:
+        """A condition had before or besides the treatment: a `pre_existing` trigger before
+        the side cue in its sentence ("already on propranolol... a bit dizzy",
+        "diagnosed with seborrheic dermatitis")."""
+        return any(t_end <= c_start for _, t_end in here.triggers.get("pre_existing", ()))
 
     def _label(self, here: _Sentence) -> bool:
         """A heading ("## Sides") or a title without a first-person marker, where an

@@ -277,3 +277,15 @@ def test_a_sarcasm_mark_says_the_opposite() -> None:
     # "/s" inside a word or a unit is no mark
     found = outcomes("Fin did wonders for me", "1mg/s... 14 months on fin, km/s.")
     assert found["finasteride"].effect == "improved"
+
+
+def test_a_condition_had_before_the_treatment_is_no_side_effect() -> None:
+    found = outcomes("Nizoral for seb derm", "Diagnosed with seborrheic dermatitis, derm said "
+                     "nizoral. Does it help hair?")
+    assert found["ketoconazole"].side_effects == ()
+    found = outcomes("Starting fin", "I'm already on propranolol and that makes me a bit dizzy, "
+                     "I started fin last week.")
+    assert found["finasteride"].side_effects == ()
+    # a side effect told without it still counts
+    found = outcomes("Nizoral", "Nizoral made my scalp dry and itchy.")
+    assert found["ketoconazole"].side_effects == ("skin",)
