@@ -289,3 +289,9 @@ def test_a_condition_had_before_the_treatment_is_no_side_effect() -> None:
     # a side effect told without it still counts
     found = outcomes("Nizoral", "Nizoral made my scalp dry and itchy.")
     assert found["ketoconazole"].side_effects == ("skin",)
+
+
+def test_hair_said_to_grow_is_a_gain() -> None:
+    found = outcomes("Gym after a hair transplant", "When can I lift?", (
+        "I went back at 2 weeks after my HT, no issues, grafts all grew.",))
+    assert found["hair_transplant"].effect == "improved"
