@@ -25,7 +25,8 @@ from bisect import bisect_right
 from itertools import pairwise
 
 # "nw3", "NW 2.5", "norwood 3", "norwood-4" (a range "nw2-3" or "2/3" is no stage)
-_STAGE = re.compile(r"\b(?:nw|norwood)[ -]?(\d(?:\.\d)?)(?![-/]\d|\.\d|\d)")
+# (led by a plain "n": the regex engine then skips to the candidates at C speed)
+_STAGE = re.compile(r"n(?<![a-z0-9_]n)(?:w|orwood)[ -]?(\d(?:\.\d)?)(?![-/]\d|\.\d|\d)")
 _MAX_GAP = 160  # characters between the two stages
 _NEAR = 30  # characters before the first and after the second stage searched for markers
 # markers of the stage before the change (-1) or after it (+1): "from", "instead of", "to"
@@ -108,17 +109,14 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
     return (found.start(), found.end(), -1, "improved")
 
 
-_VERDICT = re.compile(r"(?<=\w)\s*:\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
+_VERDICT = re.compile(r":(?<=\w:)\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
                       r"(?! (?:else|bad|wrong|but|to|new|serious))")
-_VERDICT_HINTS = (": nothing", ": zilch", ": nada", ": zip", ": waste", ": a waste")
 
 
 def colon_verdict_cues(lowered: str,
                        mention_ends: list[int]) -> list[tuple[int, int, int, str]]:
     """`no_effect` cues (start, end, -1, kind) of "<treatment>: nothing" verdicts (the
     colon right after a treatment's name; `mention_ends` sorted)."""
-    if not any(hint in lowered for hint in _VERDICT_HINTS):
-        return []
     found: list[tuple[int, int, int, str]] = []
     for verdict in _VERDICT.finditer(lowered):
         i = bisect_right(mention_ends, verdict.start()) - 1
