@@ -10,6 +10,7 @@ from itertools import pairwise
 from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
+from aggregator.outcome_clauses import cue_subject, listed_before, opens_phrase
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
 from aggregator.outcome_progress import (
     colon_verdict_cues,
@@ -21,11 +22,6 @@ from aggregator.phrase_scanner import leftmost_longest
 
 _WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
 _PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue just before them
-_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
-# words after a "none" that still closes the phrase ("libido: zero so far", "sides none at all")
-_AFTER_NONE = frozenset({"so", "at", "yet", "for", "since", "and", "but", "really", "lol",
-                         "whatsoever", "either", "too", "here", "now", "honestly", "thankfully",
-                         "of", "to", "that", "i", "on", "in", "with", "from", "after"})
 # [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
 # literal-led branches (the regex engine then skips to the next candidate mark at C speed)
 _SENTENCE_END = re.compile("|".join(
@@ -41,10 +37,6 @@ _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
-_LIST_GLUE = frozenset({"and", "or", "then", "plus", "also", "the", "my", "oral", "topical"})
-_COORDINATION = frozenset({"and", "or", "plus", "with", "alongside", "together", "both",
-                           "combo", "stack", "also"})
-_COORDINATION_MARKS = re.compile(r"[,+&/]")
 _SARCASM = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
 _UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
@@ -583,7 +575,7 @@ class _Extraction:
                             for o_start, o_end, o_kind in here.cues):
                 return True
         for t_start, t_end in triggers.get("negation_after", ()):
-            if self._opens_phrase(t_start, t_end):
+            if opens_phrase(self.lowered, t_start, t_end):
                 continue  # "less ejaculate and zero interest": "zero" negates what follows
             if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
                     len(_WORD.findall(self.lowered, c_end, t_start)) <= 3 and (
@@ -591,14 +583,6 @@ class _Extraction:
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
         return False
-
-    def _opens_phrase(self, t_start: int, t_end: int) -> bool:
-        """Whether a "zero", "none" or "nothing" is followed by a word it qualifies (a
-        negation of what follows, not of the cue before it)."""
-        if self.lowered[t_start:t_end].strip(" :") not in _PLAIN_NONE:
-            return False
-        after = _NEXT_WORD.match(self.lowered, t_end)
-        return after is not None and after[1] not in _AFTER_NONE
 
     def _says_no(self, c_start: int, c_end: int) -> bool:
         """Whether a negation trigger lies inside the cue phrase [c_start, c_end)."""
@@ -637,50 +621,17 @@ class _Extraction:
                 # ("switched from fin to dut", "thicker than it ever got with fin alone")
                 mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
                             and not self.lowered.startswith(" alone", m[2])] or mentions
-            if i == here and len(mentions) > 1:  # "...after a year of caffeine shampoo did
-                mentions = self._subject(mentions, c_start)  # nothing": the cue's subject
+            if i == here and len(mentions) > 1:  # the one right before the cue ("...after a
+                # year of caffeine shampoo did nothing")
+                mentions = cue_subject(self.lowered, mentions, c_start)
             if i != here:  # a neighbour clause's plans and negations are not it
                 # ("scheduled a transplant, but my hair made a comeback")
                 mentions = [m for m in mentions
                             if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
             if mentions:
-                listed = self._listed_before(clauses, i)
+                listed = listed_before(self.lowered, clauses, i, self._first_mentions)
                 return [*listed, *(m[0] for m in mentions if m[0] not in listed)]
         return []
-
-    def _subject(self, mentions: list[tuple[str, int, int]],
-                 c_start: int) -> list[tuple[str, int, int]]:
-        """The mention the cue follows within two words, when the clause's others are not
-        coordinated with it ("caffeine shampoo did nothing" after "minox grew my crown back";
-        not "fin and min did nothing")."""
-        last = max(mentions, key=itemgetter(1))
-        if last[2] > c_start or len(_WORD.findall(self.lowered, last[2], c_start)) > 2:
-            return mentions
-        first = min(m[1] for m in mentions)
-        between = set(_WORD.findall(self.lowered, first, last[1]))
-        if between & _COORDINATION or _COORDINATION_MARKS.search(self.lowered, first, last[1]):
-            return mentions
-        return [last]
-
-    def _listed_before(self, clauses: list[tuple[int, int]], index: int) -> list[str]:
-        """The treatments of the clauses just before clause `index` that hold nothing but a
-        treatment ("Dut, oral min, RU and needling did nothing": a comma list is one
-        subject)."""
-        listed: list[str] = []
-        for c_lo, c_hi in reversed(clauses[:index]):
-            names = self._first_mentions(c_lo, c_hi)
-            if not names:
-                break
-            bounds = sorted((a, b) for _, a, b in names)
-            rest, position = [], c_lo
-            for a, b in bounds:
-                rest.extend(_WORD.findall(self.lowered, position, a))
-                position = max(position, b)
-            rest.extend(_WORD.findall(self.lowered, position, c_hi))
-            if not set(rest) <= _LIST_GLUE:
-                break
-            listed[:0] = [t for t, _, _ in names if t not in listed]
-        return listed
 
     def _first_mentions(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Each treatment named in [start, end) with where it is first named."""
