@@ -625,9 +625,12 @@ class _Extraction:
                 # year of caffeine shampoo did nothing")
                 mentions = cue_subject(self.lowered, mentions, c_start)
             if i != here:  # a neighbour clause's plans and negations are not it
-                # ("scheduled a transplant, but my hair made a comeback")
-                mentions = [m for m in mentions
-                            if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
+                # ("scheduled a transplant, but my hair made a comeback"), unless the cue's
+                # clause says "it" ("can't do fin, tried it and it wrecked my libido")
+                kept = [m for m in mentions
+                        if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
+                if len(kept) == len(mentions) or not self._says_it(*clauses[here]):
+                    mentions = kept
             if mentions:
                 listed = listed_before(self.lowered, clauses, i, self._first_mentions)
                 return [*listed, *(m[0] for m in mentions if m[0] not in listed)]

@@ -295,3 +295,14 @@ def test_hair_said_to_grow_is_a_gain() -> None:
     found = outcomes("Gym after a hair transplant", "When can I lift?", (
         "I went back at 2 weeks after my HT, no issues, grafts all grew.",))
     assert found["hair_transplant"].effect == "improved"
+
+
+def test_it_refers_back_to_a_negated_treatment_of_its_sentence() -> None:
+    found = outcomes("LDOM did nothing", "Oral minoxidil 2.5mg since January.", (
+        "[OP] no, can't do fin, tried it years ago and it wrecked my libido",))
+    assert found["finasteride"].side_effects == ("sexual",)
+    assert found["minoxidil"].side_effects == ()
+    # without "it" a negated neighbour is still no target
+    found = outcomes("Hair transplant", "Scheduled a transplant, but my hair made a comeback "
+                     "on minoxidil.")
+    assert found["hair_transplant"].effect == "none"
