@@ -206,6 +206,10 @@ class _Extraction:
             head = self.lowered[start:end].lstrip(" >*_\t")
         return head[:12].startswith(self.cues.op_markers)
 
+    def _unit_of(self, position: int) -> int:
+        """Where the unit holding `position` starts."""
+        return next(u_start for u_start, u_end, _ in self.units if position <= u_end)
+
     def _treatments_in(self, start: int, end: int) -> list[str]:
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
         seen: list[str] = []
@@ -502,6 +506,14 @@ class _Extraction:
         if len(targets) > 1 and self.cues.procedures & set(targets) and \
                 self.cues.procedure_re.search(self.lowered, here.start, here.end):
             targets = [t for t in targets if t in self.cues.procedures]
+        elif not self.cues.procedures & set(targets) and not typical & set(targets) and \
+                self.cues.procedure_re.search(self.lowered, here.start, here.end):
+            # "red and sore after each session" under "min kept me stable": the procedure
+            # the unit names (or else the thread), not the drug last named (unless the side
+            # effect is one that drug is known for)
+            named = self._treatments_in(self._unit_of(here.start), here.end) or \
+                self._treatments_in(0, len(self.lowered))
+            targets = [t for t in named if t in self.cues.procedures] or targets
         for t in targets:
             side = kind if kind != "unspecified" else (
                 "sexual" if t in self.cues.sexual_on else "other")

@@ -306,3 +306,16 @@ def test_it_refers_back_to_a_negated_treatment_of_its_sentence() -> None:
     found = outcomes("Hair transplant", "Scheduled a transplant, but my hair made a comeback "
                      "on minoxidil.")
     assert found["hair_transplant"].effect == "none"
+
+
+def test_a_side_effect_of_the_sessions_goes_to_the_procedure_not_the_drug_last_named() -> None:
+    found = outcomes("Dermapen 1.5mm weekly, 6 month check in", "I added microneedling with a "
+                     "dermapen to my routine (topical minoxidil 2x daily, 2 years). Honestly, "
+                     "no visible difference. Minoxidil has kept me stable for 2 years. Scalp "
+                     "gets pretty red and sore for a day after each session.")
+    assert found["microneedling"].side_effects == ("skin", "other")
+    assert found["minoxidil"].side_effects == ()
+    # a side effect the drug is known for stays with it
+    found = outcomes("PRP and fin", "Doing PRP monthly, on finasteride since May. My libido "
+                     "dropped after each session.")
+    assert "sexual" in found["finasteride"].side_effects
