@@ -62,7 +62,7 @@ def test_tuned_on_corpus_outcomes_c() -> None:
     result = scores(read(CORPUS / "outcomes_c" / "posts.jsonl"))
     assert result.pairs == 133
     assert result.accuracy >= 0.89 and result.macro_f1 >= 0.85
-    assert result.side_f1 >= 0.73
+    assert result.side_f1 >= 0.80
     assert beats_textrank(result)
 
 
@@ -108,7 +108,7 @@ def test_blind_corpora_outcomes_f_ordinary_g_real_labels_2() -> None:
     code before that round: acc 0.679, macro-F1 0.575, side F1 0.658). The floors sit under
     that run; the issue's outcome targets are missed on these threads. They have been
     development material since (the reader round after it: pooled acc 0.793, macro-F1 0.738,
-    side P/R/F1 0.687/0.740/0.713); the floors sit under those seen figures."""
+    side P/R/F1 0.723/0.779/0.750); the floors sit under those seen figures."""
     import sys
 
     sys.path.insert(0, str(CORPUS.parent))
@@ -125,7 +125,7 @@ def test_blind_corpora_outcomes_f_ordinary_g_real_labels_2() -> None:
         assert pooled.pairs == 237
         assert pooled.accuracy >= 0.78 and pooled.macro_f1 >= 0.72
     assert outcome_heavy.accuracy >= 0.70 and ordinary.accuracy >= 0.83
-    assert pooled.side_f1 >= 0.70
+    assert pooled.side_f1 >= 0.73
     ours, base = pooled.rouge["hairlink"], pooled.rouge["textrank"]
     assert ours["rouge1"] >= base["rouge1"] + 0.04 and ours["rougeL"] >= base["rougeL"] + 0.04
     assert pooled.max_words <= 45
