@@ -158,6 +158,12 @@ class _Sentence:
     strong: list[int]  # the breaks a hypothetical trigger stops at
 
 
+def _starts_in(starts: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted `starts` lies in [start, end)."""
+    i = bisect_left(starts, start)
+    return i < len(starts) and starts[i] < end
+
+
 class _Extraction:
     """One thread being read (see the module docstring for the rules)."""
 
@@ -181,6 +187,9 @@ class _Extraction:
         self._fp_starts = [a for a, _ in self._first_person]
         self._research_starts = [a for a, _, kind in triggers if kind == "research"]
         self._research = False  # the unit's last sentences are research talk
+        self._early_starts = [a for a, _, kind in triggers if kind == "too_early"]
+        self._early_end = -1  # where the last sentence with a too-early hedge ends
+        self._hedged = False  # the sentence being read follows such a hedge
         self._scope_patterns = [p for p in cues.scope_patterns
                                 if p[2] is None or p[2] in lowered]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
@@ -327,6 +336,8 @@ class _Extraction:
                     first_person = self._has_first_person(start, end)
                 if self._research or self._says_research(start, end):
                     self._research = not self._has_first_person(start, end)
+                if self._early_starts and _starts_in(self._early_starts, start, end):
+                    self._early_end = end  # "Don't see anything yet."
                 continue
             about = last_named if last_named and last_named is not topic and \
                 self._says_it(start, end) else topic
@@ -396,6 +407,9 @@ class _Extraction:
         if first_person and (question or (not topic and not self._treatments_in(start, end))):
             return True  # nothing to record, and the state cannot change: no scan needed
         triggers = self._sentence_triggers(start, end, cues)
+        self._hedged = self._early_end == start
+        if "too_early" in triggers:
+            self._early_end = end
         own = "first_person" in triggers
         first_person = first_person or own
         research, self._research = self._research, not own and (
@@ -480,8 +494,9 @@ class _Extraction:
 
     def _effect(self, here: _Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
-        if "too_early" in here.triggers:
-            return
+        if "too_early" in here.triggers or (kind == "unchanged" and self._hedged):
+            return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
+            # anything yet. Photos look identical.")
         if kind == "declined" and ("history" in here.triggers or
                                    any(k == "improved" for _, _, k in here.cues)):
             return  # the loss before treatment, or a gain's caveat

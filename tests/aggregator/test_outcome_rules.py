@@ -319,3 +319,12 @@ def test_a_side_effect_of_the_sessions_goes_to_the_procedure_not_the_drug_last_n
     found = outcomes("PRP and fin", "Doing PRP monthly, on finasteride since May. My libido "
                      "dropped after each session.")
     assert "sexual" in found["finasteride"].side_effects
+
+
+def test_sameness_right_after_a_too_early_hedge_is_part_of_it() -> None:
+    found = outcomes("Month 4 fin", "Started fin in March. Don't see anything yet. Photos look "
+                     "identical. When should I expect something?")
+    assert found["finasteride"].effect == "none"
+    # without the hedge just before, it is a (weak) no effect
+    found = outcomes("Month 14 fin", "Started fin last year. Photos look identical.")
+    assert found["finasteride"].effect == "no_effect"
