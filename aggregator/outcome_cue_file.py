@@ -22,13 +22,13 @@ PACKAGED_CUES = Path(__file__).with_name("outcome_cues.toml")
 EFFECT_KINDS = ("unchanged", "improved", "no_effect", "declined")  # earlier wins at a position
 SIDE_KINDS = ("not_side", *SIDE_EFFECTS, "unspecified")
 SCOPE_KINDS = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
-                "first_person",
+                "first_person", "research", "pre_existing",
                 "too_early", "history", "content")
 _LIST_KEYS = {
     "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*SIDE_KINDS, "unspecified_sexual_on"},
     "scope": {"negation", "side_negation", "negation_after", "hypothetical", "generic",
-              "first_person",
+              "first_person", "first_person_verbs", "research", "pre_existing",
               "too_early", "history", "breaks", "strong_breaks"},
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),
@@ -128,6 +128,18 @@ def _patterns(patterns: dict[str, list[str]],
             for p in patterns.get(kind, [])]
 
 
+# what may not follow a sentence-opening verb for it to speak of the writer ("Did you...")
+_NOT_AFTER_VERB = r"(?! (?:you|u|ya|anyone|anybody|any of you|your|people|someone)\b)"
+
+
+def first_person_verb_pattern(verb: str) -> str:
+    """The regex of a `first_person_verbs` entry: the verb as a whole word opening a
+    sentence or clause (after a mark, a comma, a bracket or quote marks, at most one space or
+    tab before it), not followed by "you", "anyone"..."""
+    return (rf"{verb}\b(?<![^\n.!?:;,\( \t>*_-]{verb})(?<![^\n.!?:;,\(][ \t]{verb})"
+            + _NOT_AFTER_VERB)
+
+
 def _line_of(text: str, section: str, key: str) -> int:
     """The line a key of a section is on (1 when it cannot be found)."""
     current = ""
@@ -181,6 +193,11 @@ def _validate_key(section: str, key: str, items: Any, where: str) -> None:
         raise OutcomeCueError(f"{where}: must be a list of strings")
     if section in ("typical", "procedures") or key in ("breaks", "strong_breaks", "op_markers"):
         return  # free text
+    if key == "first_person_verbs":
+        bad = next((i for i in items if not re.fullmatch(r"[a-z]+", i)), None)
+        if bad is not None:
+            raise OutcomeCueError(f"{where}: bad verb {bad!r}: lower-case letters only")
+        return
     for item in items:
         try:
             if section == "patterns":
@@ -290,6 +307,9 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     """Compile validated cue data."""
     effect, sides = data.get("effect", {}), data.get("side_effects", {})
     scope, patterns = data.get("scope", {}), data.get("patterns", {})
+    verbs = [first_person_verb_pattern(v) for v in scope.get("first_person_verbs", [])]
+    if verbs:  # (before the written first-person patterns, as they once were written)
+        patterns = {**patterns, "first_person": verbs + list(patterns.get("first_person", []))}
     lists = {**{k: effect.get(k, []) for k in (*EFFECT_KINDS, "content")},
              **{k: sides.get(k, []) for k in SIDE_KINDS},
              **{k: scope.get(k, []) for k in SCOPE_KINDS if k != "content"}}

@@ -10,7 +10,13 @@ from itertools import pairwise
 from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
+from aggregator.outcome_clauses import cue_subject, listed_before, opens_phrase
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
+from aggregator.outcome_progress import (
+    colon_verdict_cues,
+    progress_title_cue,
+    stage_change_cues,
+)
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
@@ -31,6 +37,7 @@ _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
 _WORD = re.compile(r"\w+")
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
+_SARCASM = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
 _UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
@@ -61,12 +68,14 @@ class _Reports:
         said = {**self.shared, **self.effects}
         directions = [d - _WEAK or {"no_effect"} if d & _WEAK else d
                       for d in said.values() if d]
+        # a loss ("declined") is no effect: with "did nothing" it makes no mixed report
+        directions = [d - {"declined"} | {"no_effect"} if "declined" in d else d
+                      for d in directions]
         every = set().union(*directions) if directions else set()
         if any(len(d) > 1 for d in directions) or len(every) > 1:
             effect = "mixed"
         else:
             effect = next(iter(every), "none")
-        effect = "no_effect" if effect == "declined" else effect
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
@@ -119,6 +128,15 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in lowered:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
+    if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages
+        raw.extend(stage_change_cues(lowered))
+    if ": " in lowered:  # "biotin: nothing"
+        raw.extend(colon_verdict_cues(lowered, sorted(m[1] for m in mentions)))
+    title_end = len(parts[0]) if parts else 0
+    progress = progress_title_cue(lowered, title_end, title_end + 1 + len(parts[1]), raw,
+                                  EFFECT_KINDS) if len(parts) > 1 and title_end else None
+    if progress is not None:  # a progress-photo title ("2021 vs 2024")
+        raw.append(progress)
     found = leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}
@@ -138,6 +156,12 @@ class _Sentence:
     cues: list[tuple[int, int, str]]
     breaks: list[int]
     strong: list[int]  # the breaks a hypothetical trigger stops at
+
+
+def _starts_in(starts: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted `starts` lies in [start, end)."""
+    i = bisect_left(starts, start)
+    return i < len(starts) and starts[i] < end
 
 
 class _Extraction:
@@ -161,6 +185,11 @@ class _Extraction:
         self._guard_starts = [a for a, _ in self._guards]
         self._first_person = [(a, b) for a, b, kind in triggers if kind == "first_person"]
         self._fp_starts = [a for a, _ in self._first_person]
+        self._research_starts = [a for a, _, kind in triggers if kind == "research"]
+        self._research = False  # the unit's last sentences are research talk
+        self._early_starts = [a for a, _, kind in triggers if kind == "too_early"]
+        self._early_end = -1  # where the last sentence with a too-early hedge ends
+        self._hedged = False  # the sentence being read follows such a hedge
         self._scope_patterns = [p for p in cues.scope_patterns
                                 if p[2] is None or p[2] in lowered]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
@@ -185,6 +214,10 @@ class _Extraction:
         if len(head) < 12 and end > start + 64:  # (a long run of marks: the whole reply)
             head = self.lowered[start:end].lstrip(" >*_\t")
         return head[:12].startswith(self.cues.op_markers)
+
+    def _unit_of(self, position: int) -> int:
+        """Where the unit holding `position` starts."""
+        return next(u_start for u_start, u_end, _ in self.units if position <= u_end)
 
     def _treatments_in(self, start: int, end: int) -> list[str]:
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
@@ -285,6 +318,7 @@ class _Extraction:
         lo, m_lo = bisect_left(f_starts, u_start, 0, hi), bisect_left(m_starts, u_start)
         first_person = speaker == 0
         fresh, last_named = True, list[str]()
+        self._research = False
         for start, end, question in self._sentences(u_start, u_end):
             if start > last_cue:
                 break
@@ -300,6 +334,10 @@ class _Extraction:
                 fresh = fresh and not named
                 if not first_person:
                     first_person = self._has_first_person(start, end)
+                if self._research or self._says_research(start, end):
+                    self._research = not self._has_first_person(start, end)
+                if self._early_starts and _starts_in(self._early_starts, start, end):
+                    self._early_end = end  # "Don't see anything yet."
                 continue
             about = last_named if last_named and last_named is not topic and \
                 self._says_it(start, end) else topic
@@ -342,6 +380,11 @@ class _Extraction:
             found.sort()
         return found
 
+    def _says_research(self, start: int, end: int) -> bool:
+        """Whether a research trigger ("trial", "et al") starts inside [start, end)."""
+        i = bisect_left(self._research_starts, start)
+        return i < len(self._research_starts) and self._research_starts[i] < end
+
     def _has_first_person(self, start: int, end: int) -> bool:
         """Whether a first-person trigger is inside the sentence [start, end): a scanned one
         or a match of a first-person pattern ("Did 3 sessions", "5 months in")."""
@@ -364,8 +407,15 @@ class _Extraction:
         if first_person and (question or (not topic and not self._treatments_in(start, end))):
             return True  # nothing to record, and the state cannot change: no scan needed
         triggers = self._sentence_triggers(start, end, cues)
+        self._hedged = self._early_end == start
+        if "too_early" in triggers:
+            self._early_end = end
         own = "first_person" in triggers
         first_person = first_person or own
+        research, self._research = self._research, not own and (
+            self._research or "research" in triggers)
+        if research and not own:
+            return first_person  # more of the research statement before it
         if question or (not topic and not self._treatments_in(start, end)) or \
                 ("generic" in triggers and not own) or (speaker != 0 and not first_person):
             return first_person
@@ -406,10 +456,14 @@ class _Extraction:
                 return
             targets, shared = here.topic, len(here.topic) > 1
         negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
+        if self.lowered.find("/s", here.start, here.end) >= 0 and \
+                _SARCASM.search(self.lowered, here.start, here.end):
+            negated = not negated  # "fin did wonders for me /s" says the opposite
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
         elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks) \
-                and not (kind == "unspecified" and self._label(here)):
+                and not (kind == "unspecified" and self._label(here)) \
+                and not self._pre_existing(here, c_start):
             self._side(here, targets, kind, (c_start, c_end))
 
     def _condition_after(self, here: _Sentence, c_end: int) -> bool:
@@ -423,6 +477,13 @@ class _Extraction:
                     set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
         return False
 
+    @staticmethod
+    def _pre_existing(here: _Sentence, c_start: int) -> bool:
+        """A condition had before or besides the treatment: a `pre_existing` trigger before
+        the side cue in its sentence ("already on propranolol... a bit dizzy",
+        "diagnosed with seborrheic dermatitis")."""
+        return any(t_end <= c_start for _, t_end in here.triggers.get("pre_existing", ()))
+
     def _label(self, here: _Sentence) -> bool:
         """A heading ("## Sides") or a title without a first-person marker, where an
         unqualified "sides" names the subject ("Fin sides, a comparison"), not a report
@@ -433,8 +494,9 @@ class _Extraction:
 
     def _effect(self, here: _Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
-        if "too_early" in here.triggers:
-            return
+        if "too_early" in here.triggers or (kind == "unchanged" and self._hedged):
+            return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
+            # anything yet. Photos look identical.")
         if kind == "declined" and ("history" in here.triggers or
                                    any(k == "improved" for _, _, k in here.cues)):
             return  # the loss before treatment, or a gain's caveat
@@ -459,6 +521,14 @@ class _Extraction:
         if len(targets) > 1 and self.cues.procedures & set(targets) and \
                 self.cues.procedure_re.search(self.lowered, here.start, here.end):
             targets = [t for t in targets if t in self.cues.procedures]
+        elif not self.cues.procedures & set(targets) and not typical & set(targets) and \
+                self.cues.procedure_re.search(self.lowered, here.start, here.end):
+            # "red and sore after each session" under "min kept me stable": the procedure
+            # the unit names (or else the thread), not the drug last named (unless the side
+            # effect is one that drug is known for)
+            named = self._treatments_in(self._unit_of(here.start), here.end) or \
+                self._treatments_in(0, len(self.lowered))
+            targets = [t for t in named if t in self.cues.procedures] or targets
         for t in targets:
             side = kind if kind != "unspecified" else (
                 "sexual" if t in self.cues.sexual_on else "other")
@@ -517,6 +587,10 @@ class _Extraction:
         after an effect cue only a plain "none", "zero" or "nothing" negates it ("holding
         my hair fine" is not negated)."""
         triggers, breaks, window = here.triggers, here.breaks, self.cues.window
+        if not side and self._says_no(c_start, c_end):
+            window = 2  # "no difference" carries its own negation: only a negation next to
+            # it makes a double negative ("can't say it didn't work", not "no new hairs and
+            # no difference")
         before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
                                                    if side else ())]
         for t_start, t_end in before:
@@ -528,10 +602,23 @@ class _Extraction:
                             for o_start, o_end, o_kind in here.cues):
                 return True
         for t_start, t_end in triggers.get("negation_after", ()):
+            if opens_phrase(self.lowered, t_start, t_end):
+                continue  # "less ejaculate and zero interest": "zero" negates what follows
             if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
                     len(_WORD.findall(self.lowered, c_end, t_start)) <= 3 and (
                         side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
+                return True
+        return False
+
+    def _says_no(self, c_start: int, c_end: int) -> bool:
+        """Whether a negation trigger lies inside the cue phrase [c_start, c_end)."""
+        triggers = self._triggers
+        for i in range(bisect_left(self._t_starts, c_start), len(triggers)):
+            t_start, t_end, kind = triggers[i]
+            if t_start >= c_end:
+                return False
+            if kind == "negation" and t_end <= c_end:
                 return True
         return False
 
@@ -561,12 +648,19 @@ class _Extraction:
                 # ("switched from fin to dut", "thicker than it ever got with fin alone")
                 mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
                             and not self.lowered.startswith(" alone", m[2])] or mentions
+            if i == here and len(mentions) > 1:  # the one right before the cue ("...after a
+                # year of caffeine shampoo did nothing")
+                mentions = cue_subject(self.lowered, mentions, c_start)
             if i != here:  # a neighbour clause's plans and negations are not it
-                # ("scheduled a transplant, but my hair made a comeback")
-                mentions = [m for m in mentions
-                            if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
+                # ("scheduled a transplant, but my hair made a comeback"), unless the cue's
+                # clause says "it" ("can't do fin, tried it and it wrecked my libido")
+                kept = [m for m in mentions
+                        if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
+                if len(kept) == len(mentions) or not self._says_it(*clauses[here]):
+                    mentions = kept
             if mentions:
-                return [m[0] for m in mentions]
+                listed = listed_before(self.lowered, clauses, i, self._first_mentions)
+                return [*listed, *(m[0] for m in mentions if m[0] not in listed)]
         return []
 
     def _first_mentions(self, start: int, end: int) -> list[tuple[str, int, int]]:

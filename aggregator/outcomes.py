@@ -44,7 +44,17 @@ regimen counts only for a speaker who says nothing about that treatment on its o
 effect given to several treatments stays with those known to cause it (`[typical]`), and in
 a sentence about the sessions with the procedure (`[procedures]`). Effects are gathered per
 speaker (the poster, incl. replies marked OP, and each replier): both directions anywhere
-make `mixed`.
+make `mixed` (a loss and "did nothing" are one direction).
+
+Also (issue 13, reader round): research talk ("the trial showed...") runs on over the
+following sentences of its post that have no first-person marker; a side cue after a
+pre-existing-condition trigger ("already", "diagnosed") is none; a cue carrying its own
+negation ("no difference") is flipped only by a negation next to it; " and my " / " and i "
+end a negation's scope; a "zero"/"none" before a word negates that word; "/s" flips the
+sentence; a comma list of treatments is one subject; a cue right after a treatment is that
+one's when the others are not coordinated with it. `outcome_progress` adds cues for progress
+told without an effect word: Norwood stage changes, progress-photo titles ("2021 vs 2024"),
+and "<treatment>: nothing" verdicts.
 """
 from __future__ import annotations
 

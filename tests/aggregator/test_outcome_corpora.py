@@ -1,9 +1,11 @@
 """Outcome and summary quality on the labelled corpora, as regression floors.
 
 The floors sit just under the figures measured at the last change (docs/aggregator.md); they
-are not the issue's targets. outcomes_a/b/c and the real posts have been tuned on (outcomes_c
-since its blind run); outcomes_d and summaries_e were measured once, blind, and their floors
-sit under those runs.
+are not the issue's targets. Every corpus here is seen now: outcomes_a/b/c and the real posts
+were tuned on (outcomes_c since its blind run); outcomes_d, summaries_e, outcomes_f,
+ordinary_g and real_labels_2 were measured once blind and are development material since the
+reader round of issue 13 (its rules were checked against the corpora that did not inspire
+each of them).
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ def beats_textrank(result: OutcomeScores) -> bool:
 def test_dev_sets() -> None:
     pooled = scores(read(EVAL / "posts.jsonl")).merged(
         scores(read(EVAL / "outcomes_posts.jsonl")))
-    assert pooled.accuracy >= 0.88 and pooled.macro_f1 >= 0.80
-    assert pooled.side_f1 >= 0.84 and pooled.side_precision >= 0.81
+    assert pooled.accuracy >= 0.89 and pooled.macro_f1 >= 0.82
+    assert pooled.side_f1 >= 0.84 and pooled.side_precision >= 0.82
     assert pooled.rouge["hairlink"]["rougeL"] >= pooled.rouge["textrank"]["rougeL"] + 0.04
     assert pooled.max_words <= 45
 
@@ -59,15 +61,15 @@ def test_tuned_on_corpora(name: str) -> None:
 def test_tuned_on_corpus_outcomes_c() -> None:
     result = scores(read(CORPUS / "outcomes_c" / "posts.jsonl"))
     assert result.pairs == 133
-    assert result.accuracy >= 0.87 and result.macro_f1 >= 0.80
-    assert result.side_f1 >= 0.73
+    assert result.accuracy >= 0.89 and result.macro_f1 >= 0.85
+    assert result.side_f1 >= 0.80
     assert beats_textrank(result)
 
 
 def test_blind_corpus_outcomes_d() -> None:
     result = scores(read(CORPUS / "outcomes_d" / "posts.jsonl"))
     assert result.pairs == 143
-    assert result.accuracy >= 0.86 and result.macro_f1 >= 0.84
+    assert result.accuracy >= 0.89 and result.macro_f1 >= 0.86
     assert result.side_f1 >= 0.87
     assert beats_textrank(result)
 
@@ -96,7 +98,7 @@ def test_real_posts() -> None:
     posts = load_real_posts(CORPUS / "real_labels")
     assert posts is not None and len(posts) == 48
     result = scores(posts)
-    assert result.accuracy >= 0.82 and result.side_f1 >= 0.58
+    assert result.accuracy >= 0.86 and result.side_f1 >= 0.58
 
 
 def test_blind_corpora_outcomes_f_ordinary_g_real_labels_2() -> None:
@@ -104,7 +106,9 @@ def test_blind_corpora_outcomes_f_ordinary_g_real_labels_2() -> None:
     (benchmarks/corpus/blind_fg_first_run.txt): pooled acc 0.692, macro-F1 0.593, side
     P/R/F1 0.651/0.727/0.687; summaries R-1/L 0.453/0.344 against TextRank 0.393/0.292 (the
     code before that round: acc 0.679, macro-F1 0.575, side F1 0.658). The floors sit under
-    that run; the issue's outcome targets are missed on these threads."""
+    that run; the issue's outcome targets are missed on these threads. They have been
+    development material since (the reader round after it: pooled acc 0.802, macro-F1 0.746,
+    side P/R/F1 0.723/0.779/0.750); the floors sit under those seen figures."""
     import sys
 
     sys.path.insert(0, str(CORPUS.parent))
@@ -119,9 +123,9 @@ def test_blind_corpora_outcomes_f_ordinary_g_real_labels_2() -> None:
         assert real is not None and len(real) == 21
         pooled = pooled.merged(scores(real))
         assert pooled.pairs == 237
-        assert pooled.accuracy >= 0.68 and pooled.macro_f1 >= 0.58
-    assert outcome_heavy.accuracy >= 0.57 and ordinary.accuracy >= 0.78
-    assert pooled.side_f1 >= 0.67
+        assert pooled.accuracy >= 0.78 and pooled.macro_f1 >= 0.72
+    assert outcome_heavy.accuracy >= 0.70 and ordinary.accuracy >= 0.83
+    assert pooled.side_f1 >= 0.73
     ours, base = pooled.rouge["hairlink"], pooled.rouge["textrank"]
     assert ours["rouge1"] >= base["rouge1"] + 0.04 and ours["rougeL"] >= base["rougeL"] + 0.04
     assert pooled.max_words <= 45

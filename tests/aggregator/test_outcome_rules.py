@@ -148,3 +148,183 @@ def test_photo_conditions_are_no_cue() -> None:
     found = outcomes("Spiro 1 year", "Spironolactone 100mg for a year, my hair is still "
                      "thinning at the same rate.")
     assert found["spironolactone"].effect == "no_effect"
+
+
+def test_a_norwood_stage_change_is_a_progress_report() -> None:
+    # a lower stage now than at the start: a gain, credited to the poster's regimen
+    found = outcomes("Fin + min + keto for 3 years", "Overall: I'm NW1 now, was NW2.5 at the "
+                     "start.")
+    assert {t: o.effect for t, o in found.items()} == {
+        "finasteride": "improved", "ketoconazole": "improved", "minoxidil": "improved"}
+    # a higher one than "the one I started at": a loss
+    found = outcomes("Three years of fin", "Today I'm a NW4 instead of the NW3 I started at.")
+    assert found["finasteride"].effect == "no_effect"
+    # the same stage a decade later: held
+    found = outcomes("Proscar 10 years", "I was a Norwood 3 vertex. Today at 37 I am... a "
+                     "Norwood 3 vertex.")
+    assert found["finasteride"].effect == "improved"
+    # no change of one person: options, a list, somebody else's stage, no order told
+    for body in ("On fin. Is that NW2 or NW3?", "On fin, still a NW2. My brothers are NW5 "
+                 "and NW6.", "On fin. NW2 going on NW3 according to my barber."):
+        assert outcomes("Fin", body)["finasteride"].effect == "none", body
+
+
+def test_a_loss_beside_did_nothing_is_no_mixed_report() -> None:
+    # "declined" (a loss) and "did nothing" are the same direction
+    found = outcomes("Fin 20 months", "Fin did nothing for me. I've gone from NW2.5 to NW3.5 "
+                     "in that time.")
+    assert found["finasteride"].effect == "no_effect"
+
+
+def test_a_cue_with_its_own_negation_is_flipped_only_by_a_negation_next_to_it() -> None:
+    # "no new hairs and no difference": the first "no" does not reach "no difference"
+    found = outcomes("Castor oil, 5 months", "Castor oil overnight for 5 months. My hair is "
+                     "shinier but no new hairs and no difference in density honestly.")
+    assert found["castor_oil"].effect == "no_effect"
+    # a double negative next to it still flips it
+    found = outcomes("Fin 15 months", "Fin 1mg for 15 months. Can't say it didn't work.")
+    assert found["finasteride"].effect == "improved"
+
+
+def test_a_negation_stops_at_a_clause_with_its_own_subject() -> None:
+    found = outcomes("Scared of fin sides", "Should I start?", (
+        "I was terrified too. 3 years on fin now, literally nothing bad happened and my hair "
+        "looks better than it did at 21.",))
+    assert found["finasteride"].effect == "improved"
+
+
+def test_a_reply_telling_its_own_time_on_a_treatment_is_first_hand() -> None:
+    # "X here" closing a clause, and "for N months", speak of the writer
+    found = outcomes("Minoxidil", "Is it worth it?", (
+        "Min only for 2 years here, it regrew a decent amount at the crown.",))
+    assert found["minoxidil"].effect == "improved"
+    found = outcomes("Sublingual minoxidil?", "Anyone doing this?", (
+        "Doing 0.45mg sublingual minoxidil for 5 months, crown thicker.",))
+    assert found["minoxidil"].effect == "improved"
+    # a link "here:" or "anyone here" is no report of the writer's
+    found = outcomes("Saw palmetto vs fin", "Worth it?", (
+        "There's a head to head here: the fin guys improved more.",
+        "Anyone here regrew on it, crown thicker?"))
+    assert found["finasteride"].effect == "none"
+
+
+def test_research_talk_runs_on_until_the_writer_speaks_of_themselves() -> None:
+    found = outcomes("Topical finasteride phase 3", "The phase 3 trial of topical finasteride "
+                     "showed similar hair counts to oral. Sexual AEs were numerically lower. "
+                     "Worth it?")
+    assert found["finasteride"] == Outcome("none", ())
+    # the writer's own report after it still counts
+    found = outcomes("Topical finasteride phase 3", "The phase 3 trial of topical finasteride "
+                     "showed similar hair counts to oral. I tried it myself: my libido dropped.")
+    assert found["finasteride"].side_effects == ("sexual",)
+
+
+def test_a_comma_list_of_treatments_is_one_subject() -> None:
+    found = outcomes("Quitting everything", "Dut, oral min, RU and needling after that did "
+                     "nothing I could see.")
+    assert {t: o.effect for t, o in found.items()} == {
+        "dutasteride": "no_effect", "microneedling": "no_effect", "minoxidil": "no_effect",
+        "ru58841": "no_effect"}
+
+
+def test_a_none_before_a_word_negates_that_word_not_the_cue_before_it() -> None:
+    found = outcomes("Quitting dut", "Dut gave me less ejaculate and eventually zero interest "
+                     "in sex.")
+    assert found["dutasteride"].side_effects == ("sexual",)
+    # a closing "zero" still negates ("libido: zero issues" aside)
+    found = outcomes("Dut review", "Been on dut 2 years. Ejaculate volume change: zero so far.")
+    assert found["dutasteride"].side_effects == ()
+
+
+def test_a_progress_photo_title_is_a_progress_report() -> None:
+    found = outcomes("2021 vs 2024. Consistency is key.", "1mg finasteride and liquid "
+                     "minoxidil.")
+    assert {t: o.effect for t, o in found.items()} == {
+        "finasteride": "improved", "minoxidil": "improved"}
+    found = outcomes("1mg fin daily. 1 month, 11 months, 1 year 2 months.", "Trust the process!")
+    assert found["finasteride"].effect == "improved"
+    # not when the post says how it went, nor when the title asks
+    found = outcomes("Fin, 2021 vs 2024", "Honestly it did nothing for me.")
+    assert found["finasteride"].effect == "no_effect"
+    found = outcomes("Fin 6 months apart, any difference?", "Pics attached.")
+    assert found["finasteride"].effect == "none"
+
+
+def test_a_cue_right_after_a_treatment_is_about_that_one() -> None:
+    found = outcomes("Caffeine shampoo vs minoxidil", "Which one?", (
+        "I switched to minox after a year of caffeine shampoo did nothing.",))
+    assert found["caffeine"].effect == "no_effect"
+    assert found["minoxidil"].effect == "none"
+    # not when the treatments are named together
+    found = outcomes("Fin and min", "Which one?", ("I tried fin and min did nothing.",))
+    assert found["finasteride"].effect == "no_effect"
+
+
+def test_a_verdict_after_a_treatment_and_a_colon_is_a_report() -> None:
+    found = outcomes("Everything I tried", "Let me go through it. Saw palmetto, PSO, biotin: "
+                     "nothing, not a thing. The laser comb: waste of $400.")
+    assert {t: o.effect for t, o in found.items()} == {
+        "biotin": "no_effect", "lllt": "no_effect", "pumpkin_seed_oil": "no_effect",
+        "saw_palmetto": "no_effect"}
+    # a colon after anything else is no verdict on a treatment
+    found = outcomes("Fin 2 years", "Been on fin 2 years. Sides: nothing.")
+    assert found["finasteride"].effect == "none"
+
+
+def test_a_sarcasm_mark_says_the_opposite() -> None:
+    found = outcomes("fin did wonders for me /s", "14 months on fin. Wallet $140 lighter.")
+    assert found["finasteride"].effect == "no_effect"
+    # "/s" inside a word or a unit is no mark
+    found = outcomes("Fin did wonders for me", "1mg/s... 14 months on fin, km/s.")
+    assert found["finasteride"].effect == "improved"
+
+
+def test_a_condition_had_before_the_treatment_is_no_side_effect() -> None:
+    found = outcomes("Nizoral for seb derm", "Diagnosed with seborrheic dermatitis, derm said "
+                     "nizoral. Does it help hair?")
+    assert found["ketoconazole"].side_effects == ()
+    found = outcomes("Starting fin", "I'm already on propranolol and that makes me a bit dizzy, "
+                     "I started fin last week.")
+    assert found["finasteride"].side_effects == ()
+    # a side effect told without it still counts
+    found = outcomes("Nizoral", "Nizoral made my scalp dry and itchy.")
+    assert found["ketoconazole"].side_effects == ("skin",)
+
+
+def test_hair_said_to_grow_is_a_gain() -> None:
+    found = outcomes("Gym after a hair transplant", "When can I lift?", (
+        "I went back at 2 weeks after my HT, no issues, grafts all grew.",))
+    assert found["hair_transplant"].effect == "improved"
+
+
+def test_it_refers_back_to_a_negated_treatment_of_its_sentence() -> None:
+    found = outcomes("LDOM did nothing", "Oral minoxidil 2.5mg since January.", (
+        "[OP] no, can't do fin, tried it years ago and it wrecked my libido",))
+    assert found["finasteride"].side_effects == ("sexual",)
+    assert found["minoxidil"].side_effects == ()
+    # without "it" a negated neighbour is still no target
+    found = outcomes("Hair transplant", "Scheduled a transplant, but my hair made a comeback "
+                     "on minoxidil.")
+    assert found["hair_transplant"].effect == "none"
+
+
+def test_a_side_effect_of_the_sessions_goes_to_the_procedure_not_the_drug_last_named() -> None:
+    found = outcomes("Dermapen 1.5mm weekly, 6 month check in", "I added microneedling with a "
+                     "dermapen to my routine (topical minoxidil 2x daily, 2 years). Honestly, "
+                     "no visible difference. Minoxidil has kept me stable for 2 years. Scalp "
+                     "gets pretty red and sore for a day after each session.")
+    assert found["microneedling"].side_effects == ("skin", "other")
+    assert found["minoxidil"].side_effects == ()
+    # a side effect the drug is known for stays with it
+    found = outcomes("PRP and fin", "Doing PRP monthly, on finasteride since May. My libido "
+                     "dropped after each session.")
+    assert "sexual" in found["finasteride"].side_effects
+
+
+def test_sameness_right_after_a_too_early_hedge_is_part_of_it() -> None:
+    found = outcomes("Month 4 fin", "Started fin in March. Don't see anything yet. Photos look "
+                     "identical. When should I expect something?")
+    assert found["finasteride"].effect == "none"
+    # without the hedge just before, it is a (weak) no effect
+    found = outcomes("Month 14 fin", "Started fin last year. Photos look identical.")
+    assert found["finasteride"].effect == "no_effect"

@@ -1,0 +1,68 @@
+"""Clause-level helpers of the outcome reader (`outcome_reading`): which treatments a cue's
+clause is about when it names several, and what a trailing "zero" or "none" negates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from operator import itemgetter
+
+FirstMentions = Callable[[int, int], list[tuple[str, int, int]]]  # (treatment, start, end)
+
+_WORD = re.compile(r"\w+")
+_PLAIN_NONE = frozenset({"none", "zero", "nothing"})
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+# words after a "none" that still closes the phrase ("libido: zero so far", "sides none at all")
+_AFTER_NONE = frozenset({"so", "at", "yet", "for", "since", "and", "but", "really", "lol",
+                         "whatsoever", "either", "too", "here", "now", "honestly", "thankfully",
+                         "of", "to", "that", "i", "on", "in", "with", "from", "after"})
+# the words besides treatment names in a clause of a comma list ("dut, oral min, RU and...")
+_LIST_GLUE = frozenset({"and", "or", "then", "plus", "also", "the", "my", "oral", "topical"})
+_COORDINATION = frozenset({"and", "or", "plus", "with", "alongside", "together", "both",
+                           "combo", "stack", "also"})
+_COORDINATION_MARKS = re.compile(r"[,+&/]")
+
+
+def opens_phrase(lowered: str, t_start: int, t_end: int) -> bool:
+    """Whether a "zero", "none" or "nothing" trigger [t_start, t_end) is followed by a word it
+    qualifies ("zero interest in sex"): a negation of what follows, not of the cue before."""
+    if lowered[t_start:t_end].strip(" :") not in _PLAIN_NONE:
+        return False
+    after = _NEXT_WORD.match(lowered, t_end)
+    return after is not None and after[1] not in _AFTER_NONE
+
+
+def cue_subject(lowered: str, mentions: list[tuple[str, int, int]],
+                c_start: int) -> list[tuple[str, int, int]]:
+    """Of a clause's mentions, the one the cue follows within two words when the others are
+    not coordinated with it ("caffeine shampoo did nothing" after "minox grew my crown
+    back"; not "fin and min did nothing"); else all of them."""
+    last = max(mentions, key=itemgetter(1))
+    if last[2] > c_start or len(_WORD.findall(lowered, last[2], c_start)) > 2:
+        return mentions
+    first = min(m[1] for m in mentions)
+    between = set(_WORD.findall(lowered, first, last[1]))
+    if between & _COORDINATION or _COORDINATION_MARKS.search(lowered, first, last[1]):
+        return mentions
+    return [last]
+
+
+def listed_before(lowered: str, clauses: list[tuple[int, int]], index: int,
+                  first_mentions: FirstMentions) -> list[str]:
+    """The treatments of the clauses just before clause `index` that hold nothing but
+    treatment names ("Dut, oral min, RU and needling did nothing": a comma list is one
+    subject)."""
+    listed: list[str] = []
+    for c_lo, c_hi in reversed(clauses[:index]):
+        names = first_mentions(c_lo, c_hi)
+        if not names:
+            break
+        rest, position = [], c_lo
+        for a, b in sorted((a, b) for _, a, b in names):
+            rest.extend(_WORD.findall(lowered, position, a))
+            position = max(position, b)
+        rest.extend(_WORD.findall(lowered, position, c_hi))
+        if not set(rest) <= _LIST_GLUE:
+            break
+        listed[:0] = [t for t, _, _ in names if t not in listed]
+    return listed

@@ -1,0 +1,125 @@
+"""Progress told without an effect word: Norwood stages and progress-photo titles.
+
+Norwood stages: "took me from NW3 to NW2", "I'm NW1 now, was NW2.5", "a NW4 instead of the
+NW3 I started at", "I was a Norwood 3 ... today I am a Norwood 3". Two stages named close
+together, one of them marked as the earlier ("was", "started", "from", "ago", "instead of")
+or the later ("now", "today", "to"), make an effect cue at the later one: a lower stage
+later is a gain (`improved`), a higher one a loss (`declined`, so the history rules of the
+reader apply), the same one kept for a stated time a gain (held).
+
+Progress-photo titles: a title that compares two times ("2021 vs 2024", "8 months apart",
+"3 months difference", "1 month, 11 months, 1 year 2 months", "before and after") is a
+progress report of the poster's treatments; it makes an `improved` cue only when the post
+(title and body) holds no effect cue of its own and the title asks nothing.
+
+Verdicts after a colon: "saw palmetto, PSO, biotin: nothing", "the laser comb: waste of
+$400" make a `no_effect` cue when the colon closes a treatment's name.
+
+The cues are then read like any other (first person, scope, attribution).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import pairwise
+
+# "nw3", "NW 2.5", "norwood 3", "norwood-4" (a range "nw2-3" or "2/3" is no stage)
+# (led by a plain "n": the regex engine then skips to the candidates at C speed)
+_STAGE = re.compile(r"n(?<![a-z0-9_]n)(?:w|orwood)[ -]?(\d(?:\.\d)?)(?![-/]\d|\.\d|\d)")
+_MAX_GAP = 160  # characters between the two stages
+_NEAR = 30  # characters before the first and after the second stage searched for markers
+# markers of the stage before the change (-1) or after it (+1): "from", "instead of", "to"
+# belong to the stage after them; the others to the nearer stage of their sentence
+_MARKER = re.compile(r"\b(?:(?P<from>from|instead of)|(?P<to>to|into)|"
+                     r"(?P<was>was|were|started|start|starting|ago|used to|back then|began)|"
+                     r"(?P<now>now|today|currently|am|i'm|im))\b")
+_SENTENCE_MARK = re.compile(r"(?<!\.)[.!?](?!\.)\s")
+# no change of one person: two options, a list ("nw5 and nw6"), somebody else's stage
+_NOT_A_CHANGE = re.compile(r"\bor\b|\?|\bvs\b|\bbetween\b|^\W*(?:and|,)\W*$|\b(?:he|she|they|"
+                           r"his|her|their|brothers?|dad|father|uncle|friends?|sons?)\b")
+
+
+def _votes(lowered: str, first: re.Match[str], second: re.Match[str]) -> tuple[int, int]:
+    """(first, second): how strongly each stage is marked as the later one."""
+    votes = [0, 0]
+    lo, hi = max(0, first.start() - _NEAR), min(len(lowered), second.end() + _NEAR)
+    for marker in _MARKER.finditer(lowered, lo, hi):
+        at = marker.start()
+        if first.start() <= at < first.end() or second.start() <= at < second.end():
+            continue
+        if marker["from"] or marker["to"]:  # the stage after it
+            if at < first.start():
+                index = 0
+            elif at < second.start():
+                index = 1
+            else:
+                continue
+        else:  # the nearer stage, in the marker's sentence if only one is
+            same = [not _SENTENCE_MARK.search(lowered, min(at, m.start()), max(at, m.end()))
+                    for m in (first, second)]
+            if same[0] != same[1]:
+                index = 0 if same[0] else 1
+            else:
+                gaps = [abs(at - first.end()) if at >= first.end() else first.start() - at,
+                        abs(at - second.end()) if at >= second.end() else second.start() - at]
+                index = 0 if gaps[0] <= gaps[1] else 1
+        votes[index] += -1 if marker["from"] or marker["was"] else 1
+    return votes[0], votes[1]
+
+
+def stage_change_cues(lowered: str) -> list[tuple[int, int, int, str]]:
+    """Effect cues (start, end, -1, kind) of the Norwood stage changes in the text, at the
+    later stage of each pair (`extract_outcomes`' raw cue shape)."""
+    stages = list(_STAGE.finditer(lowered))
+    found: list[tuple[int, int, int, str]] = []
+    for first, second in pairwise(stages):
+        gap = lowered[first.end():second.start()]
+        if len(gap) > _MAX_GAP or "\n\n" in gap or _NOT_A_CHANGE.search(gap):
+            continue
+        one, two = _votes(lowered, first, second)
+        if one == two:
+            continue  # which came first is not said
+        earlier, later = (first, second) if two > one else (second, first)
+        kind = "improved" if float(later[1]) <= float(earlier[1]) else "declined"
+        found.append((later.start(), later.end(), -1, kind))
+    return found
+
+
+_SPAN = r"\d+(?:\.\d+)?\s*(?:months?|mos?|years?|yrs?|weeks?|wks?)"
+_PROGRESS_TITLE = re.compile(
+    r"\b(?:19|20)\d\d\s*(?:vs\.?|v|->|→|to|-)\s*(?:19|20)\d\d\b"  # 2021 vs 2024
+    rf"|\b{_SPAN}\s+(?:apart|difference)\b"  # 8 months apart
+    rf"|\b{_SPAN}(?:\s+\d+\s*(?:months?|mos?))?\s*(?:,|vs\.?|->|→)\s*{_SPAN}"  # 1 month, 11 months
+    r"|\bbefore\s*(?:and|&|/|\+)\s*after\b")
+
+
+def progress_title_cue(lowered: str, title_end: int, op_end: int,
+                       cues: list[tuple[int, int, int, str]],
+                       effect_kinds: tuple[str, ...]) -> tuple[int, int, int, str] | None:
+    """An `improved` cue (start, end, -1, kind) at a progress-photo title's comparison, or
+    None: the title [0, title_end) asks nothing, and no effect cue lies in the post
+    [0, op_end) (the title and body)."""
+    if "?" in lowered[:title_end]:
+        return None
+    found = _PROGRESS_TITLE.search(lowered, 0, title_end)
+    if found is None or any(start < op_end and kind in effect_kinds
+                            for start, _, _, kind in cues):
+        return None
+    return (found.start(), found.end(), -1, "improved")
+
+
+_VERDICT = re.compile(r":(?<=\w:)\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
+                      r"(?! (?:else|bad|wrong|but|to|new|serious))")
+
+
+def colon_verdict_cues(lowered: str,
+                       mention_ends: list[int]) -> list[tuple[int, int, int, str]]:
+    """`no_effect` cues (start, end, -1, kind) of "<treatment>: nothing" verdicts (the
+    colon right after a treatment's name; `mention_ends` sorted)."""
+    found: list[tuple[int, int, int, str]] = []
+    for verdict in _VERDICT.finditer(lowered):
+        i = bisect_right(mention_ends, verdict.start()) - 1
+        if i >= 0 and not lowered[mention_ends[i]:verdict.start()].strip():
+            found.append((verdict.start(), verdict.end(), -1, "no_effect"))
+    return found
