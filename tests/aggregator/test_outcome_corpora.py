@@ -129,3 +129,17 @@ def test_blind_corpora_outcomes_f_ordinary_g_real_labels_2() -> None:
     ours, base = pooled.rouge["hairlink"], pooled.rouge["textrank"]
     assert ours["rouge1"] >= base["rouge1"] + 0.04 and ours["rougeL"] >= base["rougeL"] + 0.04
     assert pooled.max_words <= 45
+
+
+def test_blind_corpus_outcomes_h() -> None:
+    """Written blind (90 threads: outcome-heavy, ordinary and real-forum style) and measured
+    once before and once after the reader round (benchmarks/corpus/outcomes_h_first_run.txt):
+    acc 0.725 -> 0.739, macro-F1 0.647 -> 0.670, side P/R/F1 0.825/0.732/0.776 both times;
+    summaries R-1/L 0.438/0.323 against TextRank 0.376/0.265. The issue's outcome targets are
+    missed on it; the floors sit just under that run (nobody has tuned on it)."""
+    result = scores(read(CORPUS / "outcomes_h" / "posts.jsonl"))
+    assert result.pairs == 138 and result.summaries == 90 and result.max_words <= 45
+    assert result.accuracy >= 0.72 and result.macro_f1 >= 0.65
+    assert result.side_precision >= 0.80 and result.side_f1 >= 0.75
+    ours, base = result.rouge["hairlink"], result.rouge["textrank"]
+    assert ours["rouge1"] >= base["rouge1"] + 0.04 and ours["rougeL"] >= base["rougeL"] + 0.04
