@@ -543,6 +543,9 @@ class _Extraction:
     def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
         """Treatments of the cue's clause, else of the nearest clause that names one; inside
         parentheses, what the text before them names ("spiro (did little for me) to bica")."""
+        i = bisect_left(self.m_starts, start)
+        if i == len(self.m_starts) or self.m_starts[i] >= end:
+            return []  # (the sentence names nothing: no clause of it can)
         paren = self.lowered.rfind("(", start, c_start)
         if paren > start and self.lowered.find(")", paren, c_start) < 0 and \
                 not self._treatments_in(paren, c_start):
