@@ -11,6 +11,7 @@ from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
+from aggregator.outcome_hints import hints_in
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
@@ -116,13 +117,15 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
         lowered = lowered.replace("’", "'")
     cue_matches, triggers = cues.scanner.scan(f" {norm} ")
     raw = _near_checked(cues, cue_matches, lowered, norm)
+    hints = hints_in(cues, lowered)  # (the literals the patterns need, found in one pass)
     for kind, pattern, hint in cues.cue_patterns:
-        if hint is None or hint in lowered:
+        if hint is None or hint in hints:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     found = leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}
-    return _Extraction(cues, parts, lowered, triggers, mentions, found).run(sorted(treatments))
+    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints).run(
+        sorted(treatments))
 
 
 @dataclass(slots=True)
@@ -145,9 +148,9 @@ class _Extraction:
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
                  triggers: list[tuple[int, int, str]], mentions: Sequence[Mention],
-                 found: list[tuple[int, int, str]]) -> None:
+                 found: list[tuple[int, int, str]], hints: set[str] | None = None) -> None:
         """`triggers`: the thread's scope triggers, (start, end, kind) sorted (found with
-        the cues); `found`: its cues."""
+        the cues); `found`: its cues; `hints`: `outcome_hints.hints_in` of the text."""
         self.cues = cues
         # what is found once per thread: the scope triggers (a sentence's are those inside
         # it: the same as scanning the sentence alone, since the character before a
@@ -161,8 +164,9 @@ class _Extraction:
         self._guard_starts = [a for a, _ in self._guards]
         self._first_person = [(a, b) for a, b, kind in triggers if kind == "first_person"]
         self._fp_starts = [a for a, _ in self._first_person]
+        hints = hints_in(cues, lowered) if hints is None else hints
         self._scope_patterns = [p for p in cues.scope_patterns
-                                if p[2] is None or p[2] in lowered]
+                                if p[2] is None or p[2] in hints]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
         self.lowered = lowered
         self.mentions = sorted(mentions)
