@@ -12,6 +12,7 @@ from operator import itemgetter
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_clauses import cue_subject, listed_before, opens_phrase
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
+from aggregator.outcome_hints import hints_in
 from aggregator.outcome_progress import (
     colon_verdict_cues,
     progress_title_cue,
@@ -125,8 +126,9 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
         lowered = lowered.replace("’", "'")
     cue_matches, triggers = cues.scanner.scan(f" {norm} ")
     raw = _near_checked(cues, cue_matches, lowered, norm)
+    hints = hints_in(cues, lowered)  # (the literals the patterns need, found in one pass)
     for kind, pattern, hint in cues.cue_patterns:
-        if hint is None or hint in lowered:
+        if hint is None or hint in hints:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages
         raw.extend(stage_change_cues(lowered))
@@ -140,7 +142,8 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     found = leftmost_longest(raw)
     if not found:
         return {t: Outcome() for t in sorted(treatments)}
-    return _Extraction(cues, parts, lowered, triggers, mentions, found).run(sorted(treatments))
+    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints).run(
+        sorted(treatments))
 
 
 @dataclass(slots=True)
@@ -169,9 +172,9 @@ class _Extraction:
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
                  triggers: list[tuple[int, int, str]], mentions: Sequence[Mention],
-                 found: list[tuple[int, int, str]]) -> None:
+                 found: list[tuple[int, int, str]], hints: set[str] | None = None) -> None:
         """`triggers`: the thread's scope triggers, (start, end, kind) sorted (found with
-        the cues); `found`: its cues."""
+        the cues); `found`: its cues; `hints`: `outcome_hints.hints_in` of the text."""
         self.cues = cues
         # what is found once per thread: the scope triggers (a sentence's are those inside
         # it: the same as scanning the sentence alone, since the character before a
@@ -190,8 +193,9 @@ class _Extraction:
         self._early_starts = [a for a, _, kind in triggers if kind == "too_early"]
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
+        hints = hints_in(cues, lowered) if hints is None else hints
         self._scope_patterns = [p for p in cues.scope_patterns
-                                if p[2] is None or p[2] in lowered]
+                                if p[2] is None or p[2] in hints]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
         self.lowered = lowered
         self.mentions = sorted(mentions)
@@ -630,6 +634,9 @@ class _Extraction:
     def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
         """Treatments of the cue's clause, else of the nearest clause that names one; inside
         parentheses, what the text before them names ("spiro (did little for me) to bica")."""
+        i = bisect_left(self.m_starts, start)
+        if i == len(self.m_starts) or self.m_starts[i] >= end:
+            return []  # (the sentence names nothing: no clause of it can)
         paren = self.lowered.rfind("(", start, c_start)
         if paren > start and self.lowered.find(")", paren, c_start) < 0 and \
                 not self._treatments_in(paren, c_start):

@@ -63,24 +63,28 @@ class InSentence:
     (the tagger) finds that treatment in the words around the alias: its context rules
     decide whether "min" is minoxidil or minutes, "fin" finasteride or "fin de semana"."""
 
-    __slots__ = ("aliases", "found_in", "treatments")
+    __slots__ = ("aliases", "finds", "treatments")
 
     def __init__(self, treatments: Collection[str],
                  found_in: Callable[[str], Collection[str]]) -> None:
-        self.treatments, self.found_in = treatments, found_in
+        self.treatments = treatments
         self.aliases = _aliases_of(found_in)
+        # `Tagger.finds` when `found_in` is a `Tagger.tag`: the same answer, cheaper
+        tagger = getattr(found_in, "__self__", None) if self.aliases is not None else None
+        self.finds: Callable[[str, str], bool] = tagger.finds if isinstance(tagger, Tagger) \
+            else lambda text, treatment: treatment in found_in(text)
 
     def allows(self, treatment: str, before: str, alias: str, after: str) -> bool:
         """Whether `alias` between the words `before` and `after` it is `treatment` (found
         there with the alias and not without it: beside the treatment's own name it is
         left as written)."""
         if treatment not in self.treatments \
-                or treatment not in self.found_in(f"{before}{alias}{after}"):
+                or not self.finds(f"{before}{alias}{after}", treatment):
             return False
         without = f"{before} {after}"
         # (the tagger finds a treatment only where one of its aliases is: mostly none is)
         return (self.aliases is not None and not self.aliases.anywhere(treatment, without)) \
-            or treatment not in self.found_in(without)
+            or not self.finds(without, treatment)
 
 
 class _Aliases:

@@ -123,6 +123,17 @@ class Tagger:
         """Tags of a thread: title, body and replies (scanned as one text)."""
         return self.tag_thread(title, body, replies)[0]
 
+    def finds(self, text: str, treatment: str) -> bool:
+        """Whether `tag(text)` holds `treatment`, without counting mentions or forms, and
+        without context rules unless an alias of `treatment` is in `text` (the summary's
+        check of an alias, `aggregator.shorthand`)."""
+        lowered, norm = lower_and_normalise(text)
+        matches = self._matches(norm, [])
+        if not any(target.treatment == treatment for match in matches for target in match[2]):
+            return False
+        accepted = self._accept(_Text(text, lowered, norm), matches)
+        return any(target.treatment == treatment for _, target in accepted)
+
     def tag_thread(self, title: str, body: str = "",
                    replies: Iterable[str] = ()) -> tuple[dict[str, Tag], str]:
         """Tags of a thread and its normalised text (lower-case words and spaces)."""

@@ -2,6 +2,7 @@
 
     python benchmarks/outcomes_speed.py [--threads 20000] [--studies 400] [--runs 3]
                                         [--profile]
+    python benchmarks/outcomes_speed.py --against DIR [--threads 20000] [--studies 400] [--runs 5]
     python benchmarks/outcomes_speed.py --check [--generated 20000]
 
 Builds the generated database of `benchmarks/aggregate.py` (same generator, same seeds),
@@ -10,6 +11,11 @@ each in a fresh child process, and prints CPU seconds (workers included) and wal
 of each, the paired ratio (with / without) per round and its median, with the load average.
 Target (issue 13): the median CPU ratio <= 1.50. `--profile` also times, in this process,
 tagging, outcome extraction and summaries of the same threads (CPU seconds per stage).
+
+`--against DIR` compares two trees (DIR: another hairlink checkout, e.g. `git archive
+<commit> | tar -x -C DIR`): each round runs without and with outcomes in both, the trees in
+alternating order, and prints both trees' ratios and the CPU of this tree's full run with
+outcomes over DIR's (medians over the rounds: before/after figures measured in one run).
 
 `--check` proves a speed change left the outcomes alone: it prints a hash of the outcomes
 of every thread of the eval dev sets (`../shared/eval/posts.jsonl`, `outcomes_posts.jsonl`),
@@ -61,10 +67,11 @@ def child(url: str, outcomes: bool) -> None:
                       + kids.ru_utime + kids.ru_stime}))
 
 
-def _run(url: str, outcomes: bool) -> dict[str, float]:
-    args = [sys.executable, __file__, "--child", "on" if outcomes else "off", "--db-url", url]
+def _run(url: str, outcomes: bool, tree: Path = ROOT) -> dict[str, float]:
+    args = [sys.executable, str(tree / "benchmarks" / "outcomes_speed.py"), "--child",
+            "on" if outcomes else "off", "--db-url", url]
     done = subprocess.run(args, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PYTHONPATH": str(tree)})
     if done.returncode:
         raise SystemExit(f"aggregate child failed:\n{done.stderr}")
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -160,6 +167,35 @@ def check(generated: int) -> None:
     print(f"all: outcomes {every_out.hexdigest()[:16]}, trace {every_trace.hexdigest()[:16]}")
 
 
+def against(base: Path, n_threads: int, n_studies: int, runs: int) -> int:
+    """Paired rounds of both trees (this one and `base`), each without and with outcomes."""
+    if not (base / "benchmarks" / "outcomes_speed.py").exists():
+        raise SystemExit(f"{base}: no benchmarks/outcomes_speed.py there")
+    figures: dict[str, list[float]] = {"this": [], "base": [], "cpu": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        build_db(url, n_threads, n_studies)
+        for round_no in range(runs):
+            trees = [("this", ROOT), ("base", base)]
+            done: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
+            for name, tree in trees if round_no % 2 == 0 else trees[::-1]:
+                done[name] = (_run(url, False, tree), _run(url, True, tree))
+            for name, (off, on) in done.items():
+                figures[name].append(on["cpu_s"] / off["cpu_s"])
+            figures["cpu"].append(done["this"][1]["cpu_s"] / done["base"][1]["cpu_s"])
+            print(f"round {round_no + 1}: " + "; ".join(
+                f"{name} without {off['cpu_s']:.2f} with {on['cpu_s']:.2f} CPU-s "
+                f"(ratio {on['cpu_s'] / off['cpu_s']:.2f})" for name, (off, on) in done.items())
+                + f"; load {os.getloadavg()[0]:.2f}")
+    line = {k: f"{statistics.median(v):.2f} ({min(v):.2f}-{max(v):.2f})"
+            for k, v in figures.items()}
+    print(f"{n_threads} threads x {n_studies} studies, median (min-max) of {runs} paired "
+          f"rounds: with/without outcomes CPU ratio this tree {line['this']}, {base} "
+          f"{line['base']}; this tree's full run with outcomes / base's {line['cpu']}; "
+          f"target ratio <= 1.50")
+    return 0 if statistics.median(figures["this"]) <= 1.5 else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=20000)
@@ -170,6 +206,8 @@ def main() -> int:
                         help="print the hashes of the outcomes of the check sets, then exit")
     parser.add_argument("--generated", type=int, default=20000,
                         help="generated threads in the --check sets")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="also run the hairlink tree in DIR, alternating, and compare")
     parser.add_argument("--child", choices=("on", "off"), help=argparse.SUPPRESS)
     parser.add_argument("--db-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -179,6 +217,8 @@ def main() -> int:
     if args.check:
         check(args.generated)
         return 0
+    if args.against:
+        return against(args.against.resolve(), args.threads, args.studies, args.runs)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         build_db(url, args.threads, args.studies)

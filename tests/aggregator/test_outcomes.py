@@ -257,3 +257,14 @@ def test_literal_hint_is_a_literal_every_match_holds(pattern: str, hint: str | N
         for text in ("it worked for me", "45%", "5x", "aah", "came back"):
             if re.search(pattern, text):
                 assert hint in text
+
+
+def test_hints_in_finds_every_pattern_literal_the_text_holds() -> None:
+    """The one-pass hint search gives what a substring test of each hint gives."""
+    from aggregator.outcome_hints import hints_in
+    cues = load_outcome_cues()
+    hints = {h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h}
+    assert hints  # (the packaged file has patterns with literals)
+    for text in ("did 3 sessions, it worked and my hair came back", "day 12 of minox",
+                 "nothing here", "", "didn't slow it down; 4 years on fin, two weeks in"):
+        assert hints_in(cues, text) == {h for h in hints if h in text}

@@ -300,3 +300,17 @@ def test_tag_text_gives_the_outcome_reader_its_input(tagger: Tagger) -> None:
     given = extract_outcomes(cues, parts, mentions, (lowered, norm))
     assert given == extract_outcomes(cues, parts, mentions)
     assert {"finasteride", "minoxidil", "dutasteride"} <= set(given)
+
+
+FINDS_TEXTS = [text for text, _ in ALIASES + DECOYS] + [
+    "My barber Spiro says I'm thinning", "spiro 100mg for it", "fin and min for 16 months",
+    "5 min a day", "keto diet and keto shampoo", "I do MN with a 1mm roller", ""]
+
+
+@pytest.mark.parametrize("text", FINDS_TEXTS)
+def test_finds_answers_as_tag_does(tagger: Tagger, text: str) -> None:
+    """`finds` (the summary's alias check) is `treatment in tag(text)`, for every
+    treatment, context rules included."""
+    found = tagger.tag(text)
+    for treatment in tagger.lexicon.treatments:
+        assert tagger.finds(text, treatment) == (treatment in found), (text, treatment)
