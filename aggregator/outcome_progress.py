@@ -94,6 +94,11 @@ _PROGRESS_TITLE = re.compile(
     r"|\bbefore\s*(?:and|&|/|\+)\s*after\b")
 
 
+# Years in a title about prices, supply or rules, not about a head of hair.
+_NOT_PROGRESS = re.compile(r"\b(?:prices?|costs?|cheap\w*|expensive|buy\w*|order\w*|shipping|"
+                           r"stock|shortage|sales?|revenue|market|law|ban\w*|approv\w*)\b|\$")
+
+
 def progress_title_cue(lowered: str, title_end: int, op_end: int,
                        cues: list[tuple[int, int, int, str]],
                        effect_kinds: tuple[str, ...]) -> tuple[int, int, int, str] | None:
@@ -103,6 +108,9 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
     if "?" in lowered[:title_end]:
         return None
     found = _PROGRESS_TITLE.search(lowered, 0, title_end)
+    if found is not None and found.group(0)[:2] in ("19", "20") and \
+            _NOT_PROGRESS.search(lowered, 0, title_end):
+        return None  # years of something else ("Fin prices 2023 vs 2024")
     if found is None or any(start < op_end and kind in effect_kinds
                             for start, _, _, kind in cues):
         return None
@@ -110,7 +118,10 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
 
 
 _VERDICT = re.compile(r":(?<=\w:)\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
-                      r"(?! (?:else|bad|wrong|but|to|new|serious))")
+                      r"(?! (?:else|bad|wrong|but|to|new|serious|short|beats|compares|comes))")
+# "Side effects from fin: nothing": the verdict is on the side effects, not on the hair.
+_SIDE_SUBJECT = re.compile(r"\bside[ -]?effects?\b|\bsides\b")
+_CLAUSE_START = re.compile(r"[.!?\n,;]")
 
 
 def colon_verdict_cues(lowered: str,
@@ -121,5 +132,8 @@ def colon_verdict_cues(lowered: str,
     for verdict in _VERDICT.finditer(lowered):
         i = bisect_right(mention_ends, verdict.start()) - 1
         if i >= 0 and not lowered[mention_ends[i]:verdict.start()].strip():
-            found.append((verdict.start(), verdict.end(), -1, "no_effect"))
+            before = lowered[max(0, verdict.start() - 80):verdict.start()]
+            clause = _CLAUSE_START.split(before)[-1]
+            if not _SIDE_SUBJECT.search(clause):
+                found.append((verdict.start(), verdict.end(), -1, "no_effect"))
     return found

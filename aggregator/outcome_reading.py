@@ -39,6 +39,10 @@ _WORD = re.compile(r"\w+")
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
 _SARCASM = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
+# A research word as what the writer read or posted about ("Read a study on fin.", "posting
+# because of that new trial"): the writer's own talk, not a research statement running on.
+_READ_OBJECT = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
+                          r"linked|shared|because of|about)\s+(?:[\w'-]+\s+){0,3}$")
 _OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
 _UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
@@ -46,6 +50,7 @@ _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 _IT = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
 _OPEN_QUOTE = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
+_QUOTE_CHARS = frozenset("'\"“‘”’")
 _CLOSE_QUOTE = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
 
 Mention = tuple[int, int, str]
@@ -159,6 +164,8 @@ class _Sentence:
     cues: list[tuple[int, int, str]]
     breaks: list[int]
     strong: list[int]  # the breaks a hypothetical trigger stops at
+    gains: bool = False  # an `improved` cue is among `cues` (found once per sentence)
+    quotes: tuple[list[int], list[int]] | None = None  # opening, closing marks (when asked)
 
 
 def _starts_in(starts: list[int], start: int, end: int) -> bool:
@@ -385,9 +392,19 @@ class _Extraction:
         return found
 
     def _says_research(self, start: int, end: int) -> bool:
-        """Whether a research trigger ("trial", "et al") starts inside [start, end)."""
+        """Whether a research trigger ("trial", "et al") starts inside [start, end), not as
+        what the writer read or posted about."""
         i = bisect_left(self._research_starts, start)
-        return i < len(self._research_starts) and self._research_starts[i] < end
+        while i < len(self._research_starts) and self._research_starts[i] < end:
+            if self._research_word(self._research_starts[i], start):
+                return True
+            i += 1
+        return False
+
+    def _research_word(self, t_start: int, start: int) -> bool:
+        """The research trigger at `t_start` of the sentence starting at `start` is not the
+        object of a reading or posting verb ("read a study", "because of that trial")."""
+        return _READ_OBJECT.search(self.lowered, max(start, t_start - 40), t_start) is None
 
     def _has_first_person(self, start: int, end: int) -> bool:
         """Whether a first-person trigger is inside the sentence [start, end): a scanned one
@@ -417,7 +434,8 @@ class _Extraction:
         own = "first_person" in triggers
         first_person = first_person or own
         research, self._research = self._research, not own and (
-            self._research or "research" in triggers)
+            self._research or any(self._research_word(t_start, start)
+                                  for t_start, _ in triggers.get("research", ())))
         if research and not own:
             return first_person  # more of the research statement before it
         if question or (not topic and not self._treatments_in(start, end)) or \
@@ -426,7 +444,8 @@ class _Extraction:
         here = _Sentence(
             start, end, speaker, topic, triggers, cues,
             [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)],
-            [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start, end)])
+            [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start, end)],
+            any(kind == "improved" for _, _, kind in cues))
         for c_start, c_end, kind in cues:
             self._cue(here, c_start, c_end, kind)
         return first_person
@@ -451,7 +470,7 @@ class _Extraction:
         if kind == "not_side" or c_end > here.end or \
                 self._hypothetical(here.triggers.get("hypothetical", ()), c_start, here.strong) \
                 or self._hypothetical(here.triggers.get("generic", ()), c_start, here.strong) \
-                or self._quoted(here.start, c_start):
+                or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here.breaks)
         shared = False
@@ -462,6 +481,8 @@ class _Extraction:
         negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
         if self.lowered.find("/s", here.start, here.end) >= 0 and \
                 _SARCASM.search(self.lowered, here.start, here.end):
+            if kind not in EFFECT_KINDS:
+                return  # a sarcastic side effect (or its denial) is no report
             negated = not negated  # "fin did wonders for me /s" says the opposite
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
@@ -481,12 +502,16 @@ class _Extraction:
                     set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
         return False
 
-    @staticmethod
-    def _pre_existing(here: _Sentence, c_start: int) -> bool:
+    def _pre_existing(self, here: _Sentence, c_start: int) -> bool:
         """A condition had before or besides the treatment: a `pre_existing` trigger before
-        the side cue in its sentence ("already on propranolol... a bit dizzy",
-        "diagnosed with seborrheic dermatitis")."""
-        return any(t_end <= c_start for _, t_end in here.triggers.get("pre_existing", ()))
+        the side cue in its clause ("already on propranolol, a bit dizzy": a comma alone
+        does not end it; "diagnosed with seborrheic dermatitis"). Any other clause break
+        between them, ", and" included, does ("before taking fin I checked my bloodwork, and
+        after a month my libido dropped")."""
+        lowered = self.lowered
+        return any(t_end <= c_start and not any(
+            t_end <= b < c_start and (lowered[b] != "," or lowered.startswith(", and ", b))
+            for b in here.breaks) for _, t_end in here.triggers.get("pre_existing", ()))
 
     def _label(self, here: _Sentence) -> bool:
         """A heading ("## Sides") or a title without a first-person marker, where an
@@ -502,7 +527,7 @@ class _Extraction:
             return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
             # anything yet. Photos look identical.")
         if kind == "declined" and ("history" in here.triggers or
-                                   any(k == "improved" for _, _, k in here.cues)):
+                                   here.gains):
             return  # the loss before treatment, or a gain's caveat
         if kind == "improved" and self._condition_after(here, span[1]):
             return  # "helped my flaking", "filled in on its own"
@@ -565,11 +590,18 @@ class _Extraction:
                 return True
         return False
 
-    def _quoted(self, start: int, c_start: int) -> bool:
+    def _quoted(self, here: _Sentence, c_start: int) -> bool:
         """Whether the cue is inside quotation marks opened earlier in its sentence."""
         # (up to the cue's first letter: a quote mark just before it opens a quotation)
-        opened = len(_OPEN_QUOTE.findall(self.lowered, start, c_start + 1))
-        return opened > len(_CLOSE_QUOTE.findall(self.lowered, start, c_start + 1))
+        if self.lowered[c_start] in _QUOTE_CHARS:  # (the marks' lookarounds at the cue)
+            opened = len(_OPEN_QUOTE.findall(self.lowered, here.start, c_start + 1))
+            return opened > len(_CLOSE_QUOTE.findall(self.lowered, here.start, c_start + 1))
+        if here.quotes is None:  # the sentence's quote marks, found once (not once a cue)
+            here.quotes = (
+                [m.start() for m in _OPEN_QUOTE.finditer(self.lowered, here.start, here.end)],
+                [m.start() for m in _CLOSE_QUOTE.finditer(self.lowered, here.start, here.end)])
+        opens, closes = here.quotes
+        return bisect_left(opens, c_start) > bisect_left(closes, c_start)
 
     def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
                       strong: list[int]) -> bool:

@@ -328,3 +328,52 @@ def test_sameness_right_after_a_too_early_hedge_is_part_of_it() -> None:
     # without the hedge just before, it is a (weak) no effect
     found = outcomes("Month 14 fin", "Started fin last year. Photos look identical.")
     assert found["finasteride"].effect == "no_effect"
+
+
+# Review of the reader round: where its rules reached too far (each failed before the fix).
+
+
+def test_already_and_a_diagnosis_do_not_make_every_later_side_effect_pre_existing() -> None:
+    assert outcomes("Update", "I've already lost my libido on finasteride.")[
+        "finasteride"].side_effects == ("sexual",)
+    assert outcomes("Update", "Finasteride already gave me gyno.")[
+        "finasteride"].side_effects == ("breast",)
+    assert outcomes("Update", "Already 3 months on finasteride and I have brain fog.")[
+        "finasteride"].side_effects == ("mood",)
+    # a clause break with its own story ends the condition's reach
+    assert outcomes("Update", "Before taking finasteride I checked my bloodwork, and after a "
+                    "month my libido dropped.")["finasteride"].side_effects == ("sexual",)
+    # what was had before still is no side effect
+    assert outcomes("Update", "Finasteride. I already had low libido before, and it is still "
+                    "low.")["finasteride"].side_effects == ()
+
+
+def test_a_study_the_writer_read_or_posts_about_is_no_research_talk() -> None:
+    assert outcomes("Fin", "Read a study on finasteride. Libido gone after 2 months.")[
+        "finasteride"].side_effects == ("sexual",)
+    assert outcomes("Fin", "Finasteride for a year, posting because of that new trial. Crown "
+                    "is much thicker, no sides.")["finasteride"].effect == "improved"
+
+
+def test_a_colon_verdict_is_not_praise_nor_about_side_effects() -> None:
+    assert outcomes("Finasteride: nothing short of a miracle", "I've been on it for a year.")[
+        "finasteride"].effect != "no_effect"
+    assert outcomes("My results", "Finasteride: nothing short of amazing for me, I'm "
+                    "thrilled.")["finasteride"].effect == "improved"
+    from aggregator.outcome_progress import colon_verdict_cues
+
+    lowered = "fin. side effects from finasteride: nothing, and my hair is thicker."
+    assert colon_verdict_cues(lowered, [lowered.index(":")]) == []  # on the side effects
+    assert outcomes("Update", "Finasteride: nothing. A year in and still thinning.")[
+        "finasteride"].effect == "no_effect"
+
+
+def test_sarcasm_drops_a_side_effect_instead_of_inventing_one() -> None:
+    assert outcomes("Update", "I'm on finasteride. No sides at all /s")[
+        "finasteride"].side_effects == ()
+
+
+def test_years_in_a_title_about_prices_are_no_progress_report() -> None:
+    assert outcomes("Finasteride prices 2023 vs 2024", "Where do you buy finasteride? It got "
+                    "expensive.")["finasteride"].effect == "none"
+
