@@ -45,6 +45,7 @@ MAX_STUDY_TERMS = 40
 MAX_DF_SHARE = 0.5  # terms in more than half of the studies carry no topical signal
 MAIN_SHARE = 0.6  # a main treatment weighs at least this share of the heaviest
 CITATION_BONUS = 1.0  # a citation link scores 1 + its topical score
+DENSE_TEXT_CELLS = 2_000_000  # a block's keywords x studies up to this size go dense (16 MB)
 
 
 @dataclass
@@ -112,6 +113,7 @@ class StudyModel:
         self.f_index = {k: i for i, k in enumerate(self.form_keys)}
         self._treatment_weights()
         self._form_weights()
+        self._terms_by_study: sp.csr_matrix | None = None  # study_terms.T, made when first used
         self._keywords()
         self._identifiers()
 
@@ -251,9 +253,27 @@ class StudyModel:
     def _text_scores(self, feats: ThreadFeatures, columns: np.ndarray | None) -> np.ndarray:
         """TF-IDF cosine of each thread with each study (or the `columns` studies)."""
         studies = self.study_terms if columns is None else self.study_terms[columns]
-        if feats.text is None:
+        text = feats.text
+        if text is None:
             return np.zeros((feats.count, studies.shape[0]), dtype=np.float32)
-        return np.asarray((feats.text @ studies.T).todense(), dtype=np.float32)
+        used = np.unique(text.indices)
+        if 0 < used.size * studies.shape[0] <= DENSE_TEXT_CELLS:
+            # The block's keywords x studies as a dense array: a sparse x dense product
+            # writes the result in place (no sparse result to build and densify). It adds
+            # each thread's terms in the same order as the sparse x sparse product (the
+            # extra terms are exact zeros), so the scores are the same to the bit.
+            if columns is None:
+                if self._terms_by_study is None:
+                    self._terms_by_study = self.study_terms.T.tocsr()
+                keywords = self._terms_by_study[used]
+            else:
+                keywords = studies.T.tocsr()[used]
+            local = np.empty(studies.shape[1], dtype=text.indices.dtype)
+            local[used] = np.arange(used.size, dtype=local.dtype)
+            block = sp.csr_matrix((text.data, local[text.indices], text.indptr),
+                                  shape=(text.shape[0], used.size))
+            return np.asarray(block @ keywords.toarray(), dtype=np.float32)
+        return np.asarray((text @ studies.T).todense(), dtype=np.float32)
 
     def term_of(self, word: str) -> int:
         """The vocabulary index of a raw word (-1: not a study keyword), memoised."""
