@@ -52,6 +52,11 @@ _LAST_MARK = re.compile(r".*(?:[.!?] |\n)", re.DOTALL)  # greedy: up to the last
 _OTHER_SENSE = object()  # `Tagger._allowed`: the context says the alias is a look-alike
 
 
+def _leftmost_longest(match: _Match) -> tuple[int, int]:
+    """Sort key of overlapping matches: leftmost first, then longest."""
+    return match[0], match[0] - match[1]
+
+
 def _other_treatment_near(match: _Match, target: Target,
                           sure: Sequence[tuple[_Match, Target]], s_start: int,
                           s_end: int) -> bool:
@@ -232,22 +237,23 @@ class Tagger:
 
     def _matches(self, norm: str, cues: list[tuple[int, int, str]]) -> list[_Match]:
         found: list[_Match] = []
+        add, add_cue = found.append, cues.append
         overlapping = False
         last_end = -1
+        # matches come in order of their end, so `last_end` is the previous match's end
         for end, (length, targets, form) in self.automaton.iter(f" {norm} "):
             # padded [end-length-1, end] is " key "; the alias is [end-length-1, end-1)
             start = end - length - 1
             if form is not None:
-                cues.append((start, end - 1, form))
+                add_cue((start, end - 1, form))
                 if targets is None:
                     continue
             if start < last_end:
                 overlapping = True
-            if end - 1 > last_end:
-                last_end = end - 1
-            found.append((start, end - 1, targets))
+            last_end = end - 1
+            add((start, end - 1, targets))
         if overlapping:
-            found.sort(key=lambda m: (m[0], m[0] - m[1]))
+            found.sort(key=_leftmost_longest)
             chosen: list[_Match] = []
             last_end = -1
             for match in found:

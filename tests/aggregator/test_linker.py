@@ -72,3 +72,31 @@ def test_settings_from_config() -> None:
         LinkSettings.from_section({"topic_threshold": "high"})
     with pytest.raises(ValueError, match="max_topic_links"):
         LinkSettings.from_section({"max_topic_links": -1})
+
+
+def test_dense_text_scores_equal_sparse_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block's keywords x studies taken dense gives the sparse product's scores exactly."""
+    import random
+
+    import aggregator.linker as linker
+
+    rng = random.Random(4)
+    words = ["".join(rng.choices("bcdfgklmnprtvz", k=3)) + "ine" for _ in range(300)]
+
+    def text(k: int) -> str:
+        return " ".join(rng.choices(words, k=k))
+
+    studies = [StudyText(i, "finasteride " + text(8), text(60)) for i in range(1, 40)]
+    tagger = Tagger(load_lexicon())
+    model = StudyModel(studies, tagger)
+    threads = [analyse_thread(tagger, ThreadText(i, text(6), text(rng.randint(0, 80))))
+               for i in range(200)]
+    feats = model.features(threads)
+    columns = np.array([3, 1, 7, 20], dtype=np.int64)
+    dense = [model._text_scores(feats, None), model._text_scores(feats, columns)]
+    monkeypatch.setattr(linker, "DENSE_TEXT_CELLS", 0)
+    sparse = [model._text_scores(feats, None), model._text_scores(feats, columns)]
+    assert dense[0].any()
+    for d, s in zip(dense, sparse, strict=True):
+        assert d.dtype == s.dtype == np.float32
+        assert np.array_equal(d, s)  # to the bit
