@@ -10,10 +10,9 @@ Topical score of (thread, study), each part in [0, 1]:
 - title: the same, counting only treatments named in the thread title (its central topic).
 - forms: share of the study's treatment forms (oral/topical...) the thread also has.
 - text: TF-IDF cosine between the thread and the study's title, abstract, TLDR and MeSH
-  terms (`aggregator.tfidf`, scikit-learn's CountVectorizer and TfidfTransformer without
-  importing scikit-learn: sublinear counts, IDF over the study catalogue, each study
-  reduced to its `MAX_STUDY_TERMS` keywords; the tokens are ours, `aggregator.text`: forum
-  stopwords and a light plural stemmer).
+  terms (scikit-learn's CountVectorizer and TfidfTransformer: sublinear counts, IDF over
+  the study catalogue, each study reduced to its `MAX_STUDY_TERMS` keywords; the tokens are
+  ours, `aggregator.text`: forum stopwords and a light plural stemmer).
 
 Scores for a block of threads against every study are computed with numpy and scipy sparse
 products; nothing in the hot path loops in Python per (thread, study) pair.
@@ -28,12 +27,13 @@ from itertools import compress
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
 
 from aggregator.citations import Identifiers, doi_candidates, find_identifiers
 from aggregator.link_types import StudyText, ThreadText
 from aggregator.tagger import Mention, Tag, Tagger
 from aggregator.text import content_token, tokens
-from aggregator.tfidf import count_terms, l2_rows, smooth_idf, sublinear_tfidf
 from aggregator.topic_pool import trim
 from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
 
@@ -88,6 +88,11 @@ class _TermOfWord(dict[str, int]):
         if len(self) < self.limit:
             self[word] = found
         return found
+
+
+def _given_tokens(tokens_: list[str]) -> list[str]:
+    """The analyzer for documents that are already token lists."""
+    return tokens_
 
 
 class StudyModel:
@@ -157,15 +162,20 @@ class StudyModel:
         self.form_weights = np.divide(forms, totals, out=np.zeros_like(forms), where=totals > 0)
 
     def _keywords(self) -> None:
-        """TF-IDF keyword vectors of the studies (as scikit-learn computes them): sublinear
-        term counts times IDF over the catalogue, terms in more than `MAX_DF_SHARE` of the studies
+        """TF-IDF keyword vectors of the studies (scikit-learn): sublinear term counts
+        times IDF over the catalogue, terms in more than `MAX_DF_SHARE` of the studies
         dropped, each study cut to its `MAX_STUDY_TERMS` heaviest terms, L2-normalised."""
         docs = [tokens(s.title) * 2 + tokens(s.abstract or "") + tokens(s.tldr or "")
                 + tokens(" ".join(s.mesh_terms)) for s in self.studies]
         n = len(docs)
-        counted = count_terms(docs, MAX_DF_SHARE if n >= 4 else 1.0)
-        if counted is None:  # no study has a usable term
-            self.idf: np.ndarray | None = None
+        counter = CountVectorizer(analyzer=_given_tokens,
+                                  max_df=MAX_DF_SHARE if n >= 4 else 1.0)
+        try:
+            counts = counter.fit_transform(docs)
+        except ValueError:  # no study has a usable term
+            counts, counter = None, None
+        if counts is None or counter is None or counts.shape[1] == 0:
+            self.tfidf: TfidfTransformer | None = None
             self.study_terms = sp.csr_matrix((n, 0), dtype=np.float64)
             self.vocab: dict[str, int] = {}
             self._vocab_list: list[str] = []
@@ -173,9 +183,9 @@ class StudyModel:
             self._keyword_rank: list[dict[int, int]] = [{} for _ in range(n)]
             self._term_of_word = _TermOfWord(self.vocab)
             return
-        self.idf = smooth_idf(counted.counts)
-        weights = sublinear_tfidf(counted.counts, self.idf)
-        vocab_list = counted.terms
+        self.tfidf = TfidfTransformer(sublinear_tf=True, norm=None).fit(counts)
+        weights = self.tfidf.transform(counts).tocsr()
+        vocab_list = [str(t) for t in counter.get_feature_names_out()]
         rows, cols, vals = [], [], []
         self.keywords = []
         self._keyword_rank = []
@@ -190,10 +200,10 @@ class StudyModel:
             self.keywords.append([vocab_list[j] for j in terms[top]])
             self._keyword_rank.append({int(j): r for r, j in enumerate(terms[top])})
         kept = sp.csr_matrix((vals, (rows, cols)), shape=weights.shape)
-        self.study_terms = l2_rows(kept)  # rows of unit length: dot products are cosines
+        self.study_terms = normalize(kept)  # rows of unit length: dot products are cosines
         # Threads are weighed over the study keywords only (any study's top terms).
         keyword_terms = set(cols)
-        self.vocab = {t: j for t, j in counted.vocabulary.items() if j in keyword_terms}
+        self.vocab = {t: j for t, j in counter.vocabulary_.items() if j in keyword_terms}
         self._vocab_list = vocab_list
         self._term_of_word = _TermOfWord(self.vocab)
 
@@ -350,10 +360,10 @@ class ThreadFeatures:
             counts.extend(terms.values())
         # The same TF-IDF weighting as the studies' (the catalogue's IDF), L2-normalised.
         self.text: sp.csr_matrix | None = None
-        if model.idf is not None:
+        if model.tfidf is not None:
             matrix = sp.csr_matrix((counts, (rows, columns)),
                                    shape=(n, model.study_terms.shape[1]), dtype=np.float64)
-            self.text = l2_rows(sublinear_tfidf(matrix, model.idf))
+            self.text = normalize(model.tfidf.transform(matrix))
 
 
 def top_per_study(score: np.ndarray, eligible: np.ndarray, limit: int,

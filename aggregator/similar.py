@@ -34,14 +34,15 @@ from itertools import repeat
 
 import numpy as np
 from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
+from sklearn.preprocessing import normalize
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aggregator import store
 from aggregator.lexicon import normalise
-from aggregator.stop_words import ENGLISH_STOP_WORDS
 from aggregator.tagger import Tagger
-from aggregator.tfidf import l2_rows, smooth_idf, sublinear_tfidf
 from models.entities import Study, StudyTreatment
 from models.study_references import replace_similar
 from models.study_research import reference_edges
@@ -177,10 +178,9 @@ class TextModel:
         """L2-normalised vectors of `studies` (dense when projected)."""
         counts, _ = _term_counts(_documents(studies), self.vocabulary)
         counts.data = (1.0 + np.log(counts.data)).astype(np.float32)  # sublinear tf
-        tfidf = l2_rows(sparse.csr_matrix(counts @ sparse.diags(self.idf.astype(np.float32))))
+        tfidf = normalize(counts @ sparse.diags(self.idf.astype(np.float32)))
         if self.components is None:
             return sparse.csr_matrix(tfidf, dtype=np.float32)
-        from sklearn.preprocessing import normalize  # (scikit-learn: only from LSA_FROM on)
         return np.ascontiguousarray(normalize(tfidf @ self.components.T), dtype=np.float32)
 
     def dumps(self) -> str:
@@ -217,13 +217,11 @@ def fit_text_model(studies: Sequence[SimilarInput]) -> TextModel:
     vocabulary = {w: i for i, w in enumerate(words)}
     if not words:
         return TextModel(vocabulary, np.zeros(0, np.float32), None, n)
-    fitted_idf = smooth_idf(counts)  # TfidfTransformer(sublinear_tf=True).fit(counts).idf_
-    idf = np.asarray(fitted_idf, dtype=np.float32)
+    transformer = TfidfTransformer(sublinear_tf=True).fit(counts)
+    idf = np.asarray(transformer.idf_, dtype=np.float32)
     components = None
     if n >= LSA_FROM and len(words) > LSA_DIMS:
-        # scikit-learn (and the 1-2 CPU-s of importing it) only for large catalogues
-        from sklearn.decomposition import TruncatedSVD
-        tfidf = l2_rows(sublinear_tfidf(counts, fitted_idf)).astype(np.float32)
+        tfidf = transformer.transform(counts).astype(np.float32)
         svd = TruncatedSVD(n_components=LSA_DIMS, algorithm="randomized", n_iter=2,
                            random_state=0).fit(tfidf)
         components = np.asarray(svd.components_, dtype=np.float32)
@@ -497,4 +495,3 @@ def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bo
         clock.lap("store")
     stats.seconds = time.perf_counter() - started
     return stats
-
