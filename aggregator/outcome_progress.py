@@ -94,6 +94,7 @@ _PROGRESS_TITLE = re.compile(
     r"|\bbefore\s*(?:and|&|/|\+)\s*after\b")
 
 
+_YEARS = re.compile(r"(?:19|20)\d\d\b")  # the year-to-year form ("20 months apart" is not)
 # Years in a title about prices, supply or rules, not about a head of hair.
 _NOT_PROGRESS = re.compile(r"\b(?:prices?|costs?|cheap\w*|expensive|buy\w*|order\w*|shipping|"
                            r"stock|shortage|sales?|revenue|market|law|ban\w*|approv\w*)\b|\$")
@@ -108,7 +109,7 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
     if "?" in lowered[:title_end]:
         return None
     found = _PROGRESS_TITLE.search(lowered, 0, title_end)
-    if found is not None and found.group(0)[:2] in ("19", "20") and \
+    if found is not None and _YEARS.match(found.group(0)) and \
             _NOT_PROGRESS.search(lowered, 0, title_end):
         return None  # years of something else ("Fin prices 2023 vs 2024")
     if found is None or any(start < op_end and kind in effect_kinds

@@ -27,6 +27,10 @@ _PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue jus
 # literal-led branches (the regex engine then skips to the next candidate mark at C speed)
 _SENTENCE_END = re.compile("|".join(
     re.escape(mark) + r"[.!?]*(?=[\s\"')\]*_~]|$)" for mark in ".!?") + r"|\n")
+# A run-on "sentence" longer than this is read in pieces cut at a space (a 100 kB body with no
+# full stop would otherwise make the per-sentence rules, which compare cues with triggers,
+# grow with the square of its length); no sentence of the labelled corpora comes near it.
+_MAX_SENTENCE = 2000
 _MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
 _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
 # scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
@@ -204,6 +208,7 @@ class _Extraction:
         self._scope_patterns = [p for p in cues.scope_patterns
                                 if p[2] is None or p[2] in hints]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
+        self._word_starts: list[int] | None = None  # where each run of word characters starts
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -296,12 +301,25 @@ class _Extraction:
             position = start
             for mark in _SENTENCE_END.finditer(self.lowered, start, end):
                 stop = mark.end()  # (> position: marks are never empty)
+                position = self._cut_long(found, position, stop)
                 found.append((position, stop, "?" in mark[0]))
                 position = stop
             if position < end:
+                position = self._cut_long(found, position, end)
                 found.append((position, end, False))
             self._unit_sentences[(start, end)] = found
         return found
+
+    def _cut_long(self, found: list[tuple[int, int, bool]], position: int, stop: int) -> int:
+        """Append pieces of at most `_MAX_SENTENCE` characters (cut after a space when there
+        is one) of an over-long sentence [position, stop); returns where the rest starts."""
+        while stop - position > _MAX_SENTENCE:
+            cut = self.lowered.rfind(" ", position + 1, position + _MAX_SENTENCE) + 1
+            if cut <= position:
+                cut = position + _MAX_SENTENCE
+            found.append((position, cut, False))
+            position = cut
+        return position
 
     def run(self, treatments: list[str]) -> dict[str, Outcome]:
         """Read every unit that holds a cue; the outcome of each treatment."""
@@ -502,16 +520,30 @@ class _Extraction:
                     set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
         return False
 
+    def _words(self, start: int, end: int) -> int:
+        """`len(_WORD.findall(self.lowered, start, end))`, from the thread's word starts
+        (found once) by bisection instead of a scan of the span."""
+        if start >= end:
+            return 0
+        starts = self._word_starts
+        if starts is None:
+            starts = self._word_starts = [m.start() for m in _WORD.finditer(self.lowered)]
+        count = bisect_left(starts, end) - bisect_right(starts, start)
+        return count + 1 if _WORD.match(self.lowered, start, start + 1) else count
+
     def _pre_existing(self, here: _Sentence, c_start: int) -> bool:
         """A condition had before or besides the treatment: a `pre_existing` trigger before
         the side cue in its clause ("already on propranolol, a bit dizzy": a comma alone
         does not end it; "diagnosed with seborrheic dermatitis"). Any other clause break
         between them, ", and" included, does ("before taking fin I checked my bloodwork, and
         after a month my libido dropped")."""
-        lowered = self.lowered
-        return any(t_end <= c_start and not any(
-            t_end <= b < c_start and (lowered[b] != "," or lowered.startswith(", and ", b))
-            for b in here.breaks) for _, t_end in here.triggers.get("pre_existing", ()))
+        last = max((t_end for _, t_end in here.triggers.get("pre_existing", ())
+                    if t_end <= c_start), default=-1)  # (its clause lies inside the others')
+        if last < 0:
+            return False
+        lowered, breaks = self.lowered, here.breaks
+        return not any(lowered[b] != "," or lowered.startswith(", and ", b)
+                       for b in breaks[bisect_left(breaks, last):bisect_left(breaks, c_start)])
 
     def _label(self, here: _Sentence) -> bool:
         """A heading ("## Sides") or a title without a first-person marker, where an
@@ -519,7 +551,7 @@ class _Extraction:
         ("Quit fin because of sides")."""
         if here.start <= self.units[0][1] and "first_person" not in here.triggers:
             return True
-        return len(_WORD.findall(self.lowered, here.start, here.end)) <= 2
+        return self._words(here.start, here.end) <= 2
 
     def _effect(self, here: _Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
@@ -610,8 +642,8 @@ class _Extraction:
             if t_start >= c_start:
                 continue
             i = bisect_right(strong, t_end - 1)
-            if (i >= len(strong) or strong[i] >= c_start) and len(
-                    _WORD.findall(self.lowered, t_end, c_start)) < self.cues.scope_window:
+            if (i >= len(strong) or strong[i] >= c_start) and \
+                    self._words(t_end, c_start) < self.cues.scope_window:
                 return True
         return False
 
@@ -630,9 +662,9 @@ class _Extraction:
         before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
                                                    if side else ())]
         for t_start, t_end in before:
-            if t_end <= c_start and not self._broken(breaks, t_end, c_start) and \
+            if t_end <= c_start and self._words(t_end, c_start) < window and \
+                    not self._broken(breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
-                    len(_WORD.findall(self.lowered, t_end, c_start)) < window and \
                     not any(t_end <= o_start and o_end <= c_start
                             and (o_kind in EFFECT_KINDS) == side
                             for o_start, o_end, o_kind in here.cues):
@@ -640,8 +672,8 @@ class _Extraction:
         for t_start, t_end in triggers.get("negation_after", ()):
             if opens_phrase(self.lowered, t_start, t_end):
                 continue  # "less ejaculate and zero interest": "zero" negates what follows
-            if t_start >= c_end and not self._broken(breaks, c_end, t_start) and \
-                    len(_WORD.findall(self.lowered, c_end, t_start)) <= 3 and (
+            if t_start >= c_end and self._words(c_end, t_start) <= 3 and \
+                    not self._broken(breaks, c_end, t_start) and (
                         side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
