@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
-from aggregator.outcome_clauses import cue_subject, listed_before, opens_phrase
+from aggregator.outcome_clauses import cue_subject, listed_before
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
 from aggregator.outcome_hints import hints_in
 from aggregator.outcome_progress import (
@@ -18,11 +18,11 @@ from aggregator.outcome_progress import (
     progress_title_cue,
     stage_change_cues,
 )
+from aggregator.outcome_scope import _DECIMAL, ScopeChecks, Sentence
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
 _WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
-_PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue just before them
 # [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
 # literal-led branches (the regex engine then skips to the next candidate mark at C speed)
 _SENTENCE_END = re.compile("|".join(
@@ -37,9 +37,6 @@ _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trig
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
 # contentment, the "nobody" of "nobody can tell" no generic statement)
 _CONSUMED = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
-_VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
-_SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
-_WORD = re.compile(r"\w+")
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
 _SARCASM = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
@@ -47,15 +44,10 @@ _SARCASM = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 # because of that new trial"): the writer's own talk, not a research statement running on.
 _READ_OBJECT = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
                           r"linked|shared|because of|about)\s+(?:[\w'-]+\s+){0,3}$")
-_OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
-_UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 _IT = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
-_OPEN_QUOTE = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
-_QUOTE_CHARS = frozenset("'\"“‘”’")
-_CLOSE_QUOTE = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
 
 Mention = tuple[int, int, str]
 _GUARD_KINDS = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
@@ -90,7 +82,6 @@ class _Reports:
 
 
 _RANK = itemgetter(2)
-_DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 
 
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
@@ -155,30 +146,13 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
         sorted(treatments))
 
 
-@dataclass(slots=True)
-class _Sentence:
-    """A first-hand sentence being read: its span, speaker, topic, scope triggers, cues and
-    clause breaks."""
-
-    start: int
-    end: int
-    speaker: int
-    topic: list[str]
-    triggers: dict[str, list[tuple[int, int]]]
-    cues: list[tuple[int, int, str]]
-    breaks: list[int]
-    strong: list[int]  # the breaks a hypothetical trigger stops at
-    gains: bool = False  # an `improved` cue is among `cues` (found once per sentence)
-    quotes: tuple[list[int], list[int]] | None = None  # opening, closing marks (when asked)
-
-
 def _starts_in(starts: list[int], start: int, end: int) -> bool:
     """Whether one of the sorted `starts` lies in [start, end)."""
     i = bisect_left(starts, start)
     return i < len(starts) and starts[i] < end
 
 
-class _Extraction:
+class _Extraction(ScopeChecks):
     """One thread being read (see the module docstring for the rules)."""
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
@@ -459,7 +433,7 @@ class _Extraction:
         if question or (not topic and not self._treatments_in(start, end)) or \
                 ("generic" in triggers and not own) or (speaker != 0 and not first_person):
             return first_person
-        here = _Sentence(
+        here = Sentence(
             start, end, speaker, topic, triggers, cues,
             [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)],
             [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start, end)],
@@ -480,7 +454,7 @@ class _Extraction:
             triggers.setdefault(kind, []).append((t_start, t_end))
         return triggers
 
-    def _cue(self, here: _Sentence, c_start: int, c_end: int, kind: str) -> None:
+    def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
         (a title ending "...and shedding" before a body starting "Started..."), or when a
         hypothetical or generic trigger or a quotation covers it, else recorded for its
@@ -509,51 +483,7 @@ class _Extraction:
                 and not self._pre_existing(here, c_start):
             self._side(here, targets, kind, (c_start, c_end))
 
-    def _condition_after(self, here: _Sentence, c_end: int) -> bool:
-        """A side-effect or condition cue as the object of a gain: the gain is that
-        condition's ("keto helped my flaking", "zinc pyrithione helped my itchy
-        scalp"), or came without the treatment ("it filled in on its own")."""
-        for o_start, o_end, o_kind in here.cues:
-            if o_start >= c_end and o_kind not in EFFECT_KINDS:
-                return (o_kind != "not_side" or _UNAIDED.fullmatch(self.lowered, o_start, o_end)
-                        is not None) and \
-                    set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
-        return False
-
-    def _words(self, start: int, end: int) -> int:
-        """`len(_WORD.findall(self.lowered, start, end))`, from the thread's word starts
-        (found once) by bisection instead of a scan of the span."""
-        if start >= end:
-            return 0
-        starts = self._word_starts
-        if starts is None:
-            starts = self._word_starts = [m.start() for m in _WORD.finditer(self.lowered)]
-        count = bisect_left(starts, end) - bisect_right(starts, start)
-        return count + 1 if _WORD.match(self.lowered, start, start + 1) else count
-
-    def _pre_existing(self, here: _Sentence, c_start: int) -> bool:
-        """A condition had before or besides the treatment: a `pre_existing` trigger before
-        the side cue in its clause ("already on propranolol, a bit dizzy": a comma alone
-        does not end it; "diagnosed with seborrheic dermatitis"). Any other clause break
-        between them, ", and" included, does ("before taking fin I checked my bloodwork, and
-        after a month my libido dropped")."""
-        last = max((t_end for _, t_end in here.triggers.get("pre_existing", ())
-                    if t_end <= c_start), default=-1)  # (its clause lies inside the others')
-        if last < 0:
-            return False
-        lowered, breaks = self.lowered, here.breaks
-        return not any(lowered[b] != "," or lowered.startswith(", and ", b)
-                       for b in breaks[bisect_left(breaks, last):bisect_left(breaks, c_start)])
-
-    def _label(self, here: _Sentence) -> bool:
-        """A heading ("## Sides") or a title without a first-person marker, where an
-        unqualified "sides" names the subject ("Fin sides, a comparison"), not a report
-        ("Quit fin because of sides")."""
-        if here.start <= self.units[0][1] and "first_person" not in here.triggers:
-            return True
-        return self._words(here.start, here.end) <= 2
-
-    def _effect(self, here: _Sentence, targets: list[str], kind: str, negated: bool,
+    def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
         if "too_early" in here.triggers or (kind == "unchanged" and self._hedged):
             return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
@@ -574,7 +504,7 @@ class _Extraction:
                 here.speaker, set()).add(direction)
             self._note(t, direction, span, here)
 
-    def _side(self, here: _Sentence, targets: list[str], kind: str,
+    def _side(self, here: Sentence, targets: list[str], kind: str,
               span: tuple[int, int]) -> None:
         typical = self.cues.typical.get(kind, frozenset())
         if len(targets) > 1 and typical & set(targets):
@@ -597,103 +527,11 @@ class _Extraction:
             self._note(t, side, span, here)
 
     def _note(self, treatment: str, label: str, span: tuple[int, int],
-              here: _Sentence) -> None:
+              here: Sentence) -> None:
         """Keep what was recorded and why, when tracing (error analysis)."""
         if self.trace is not None:
             self.trace.append((treatment, f"{label}<{self.lowered[span[0]:span[1]]}>",
                                self.lowered[here.start:here.end]))
-
-    def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
-                  breaks: list[int]) -> bool:
-        """A vague side cue ("sides"; "puffy" beside a nipple) that a more specific one in
-        the same clause describes (anywhere in the sentence for "sides"); a pain word only
-        beside a breast cue ("my nipple got tender, like it hurts"; not "the sessions hurt
-        and my scalp was red")."""
-        if kind not in _VAGUE_SIDES:
-            return False
-        for o_start, _, other in cues:
-            if other not in _SPECIFIC_SIDES or other == kind or (
-                    kind == "cardio" and other != "breast"):
-                continue
-            if kind == "other" and other != "breast":
-                continue  # "sessions hurt and my scalp was red": both
-            if kind == "unspecified" or kind == "other" or \
-                    not self._broken(breaks, min(o_start, c_start), max(o_start, c_start)):
-                return True
-        return False
-
-    def _quoted(self, here: _Sentence, c_start: int) -> bool:
-        """Whether the cue is inside quotation marks opened earlier in its sentence."""
-        # (up to the cue's first letter: a quote mark just before it opens a quotation)
-        if self.lowered[c_start] in _QUOTE_CHARS:  # (the marks' lookarounds at the cue)
-            opened = len(_OPEN_QUOTE.findall(self.lowered, here.start, c_start + 1))
-            return opened > len(_CLOSE_QUOTE.findall(self.lowered, here.start, c_start + 1))
-        if here.quotes is None:  # the sentence's quote marks, found once (not once a cue)
-            here.quotes = (
-                [m.start() for m in _OPEN_QUOTE.finditer(self.lowered, here.start, here.end)],
-                [m.start() for m in _CLOSE_QUOTE.finditer(self.lowered, here.start, here.end)])
-        opens, closes = here.quotes
-        return bisect_left(opens, c_start) > bisect_left(closes, c_start)
-
-    def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
-                      strong: list[int]) -> bool:
-        """A trigger before the cue, a few words away, with no strong break between."""
-        for t_start, t_end in found:
-            if t_start >= c_start:
-                continue
-            i = bisect_right(strong, t_end - 1)
-            if (i >= len(strong) or strong[i] >= c_start) and \
-                    self._words(t_end, c_start) < self.cues.scope_window:
-                return True
-        return False
-
-    def _negated(self, here: _Sentence, c_start: int, c_end: int, side: bool) -> bool:
-        """A negation before the cue in its clause (for a side effect also a `side_negation`
-        such as "cleared my"), or a `negation_after` just after it. As in ConText, a
-        trigger's scope ends at the first cue of the other class it reaches ("zero sides and
-        my hairline is better" negates the sides only; "no itch or flakes" negates both);
-        after an effect cue only a plain "none", "zero" or "nothing" negates it ("holding
-        my hair fine" is not negated)."""
-        triggers, breaks, window = here.triggers, here.breaks, self.cues.window
-        if not side and self._says_no(c_start, c_end):
-            window = 2  # "no difference" carries its own negation: only a negation next to
-            # it makes a double negative ("can't say it didn't work", not "no new hairs and
-            # no difference")
-        before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
-                                                   if side else ())]
-        for t_start, t_end in before:
-            if t_end <= c_start and self._words(t_end, c_start) < window and \
-                    not self._broken(breaks, t_end, c_start) and \
-                    not _DECIMAL.match(self.lowered, t_start) and \
-                    not any(t_end <= o_start and o_end <= c_start
-                            and (o_kind in EFFECT_KINDS) == side
-                            for o_start, o_end, o_kind in here.cues):
-                return True
-        for t_start, t_end in triggers.get("negation_after", ()):
-            if opens_phrase(self.lowered, t_start, t_end):
-                continue  # "less ejaculate and zero interest": "zero" negates what follows
-            if t_start >= c_end and self._words(c_end, t_start) <= 3 and \
-                    not self._broken(breaks, c_end, t_start) and (
-                        side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
-                    and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
-                return True
-        return False
-
-    def _says_no(self, c_start: int, c_end: int) -> bool:
-        """Whether a negation trigger lies inside the cue phrase [c_start, c_end)."""
-        triggers = self._triggers
-        for i in range(bisect_left(self._t_starts, c_start), len(triggers)):
-            t_start, t_end, kind = triggers[i]
-            if t_start >= c_end:
-                return False
-            if kind == "negation" and t_end <= c_end:
-                return True
-        return False
-
-    @staticmethod
-    def _broken(breaks: list[int], start: int, end: int) -> bool:
-        i = bisect_left(breaks, start)
-        return i < len(breaks) and breaks[i] < end
 
     def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
         """Treatments of the cue's clause, else of the nearest clause that names one; inside

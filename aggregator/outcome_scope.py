@@ -1,0 +1,193 @@
+"""Scope checks of the outcome reader, on one first-hand sentence: negation (ConText-style,
+ending at a clause break or a cue of the other class), hypotheticals and generic statements,
+quotations, conditions had before the treatment, labels, vague side cues a specific one
+describes, gains whose object is a condition. `aggregator.outcome_reading` reads the thread
+and records what these checks let through; the rules are described in `aggregator.outcomes`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aggregator.outcome_clauses import opens_phrase
+from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
+from aggregator.outcome_types import SIDE_EFFECTS
+
+_PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue just before them
+_VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
+_SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
+_WORD = re.compile(r"\w+")
+_OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
+_UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
+_OPEN_QUOTE = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
+_QUOTE_CHARS = frozenset("'\"“‘”’")
+_CLOSE_QUOTE = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
+_DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A first-hand sentence being read: its span, speaker, topic, scope triggers, cues and
+    clause breaks."""
+
+    start: int
+    end: int
+    speaker: int
+    topic: list[str]
+    triggers: dict[str, list[tuple[int, int]]]
+    cues: list[tuple[int, int, str]]
+    breaks: list[int]
+    strong: list[int]  # the breaks a hypothetical trigger stops at
+    gains: bool = False  # an `improved` cue is among `cues` (found once per sentence)
+    quotes: tuple[list[int], list[int]] | None = None  # opening, closing marks (when asked)
+
+
+class ScopeChecks:
+    """The scope checks; `aggregator.outcome_reading._Extraction` (one thread being read)
+    inherits them and holds the state they read."""
+
+    lowered: str  # the thread's lower-cased, normalised text
+    cues: OutcomeCues
+    units: list[tuple[int, int, int]]  # (start, end, speaker) of the post and of each reply
+    _triggers: list[tuple[int, int, str]]  # every scope trigger of the thread, by start
+    _t_starts: list[int]
+    _word_starts: list[int] | None
+
+    def _condition_after(self, here: Sentence, c_end: int) -> bool:
+        """A side-effect or condition cue as the object of a gain: the gain is that
+        condition's ("keto helped my flaking", "zinc pyrithione helped my itchy
+        scalp"), or came without the treatment ("it filled in on its own")."""
+        for o_start, o_end, o_kind in here.cues:
+            if o_start >= c_end and o_kind not in EFFECT_KINDS:
+                return (o_kind != "not_side" or _UNAIDED.fullmatch(self.lowered, o_start, o_end)
+                        is not None) and \
+                    set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
+        return False
+
+    def _words(self, start: int, end: int) -> int:
+        """`len(_WORD.findall(self.lowered, start, end))`, from the thread's word starts
+        (found once) by bisection instead of a scan of the span."""
+        if start >= end:
+            return 0
+        starts = self._word_starts
+        if starts is None:
+            starts = self._word_starts = [m.start() for m in _WORD.finditer(self.lowered)]
+        count = bisect_left(starts, end) - bisect_right(starts, start)
+        return count + 1 if _WORD.match(self.lowered, start, start + 1) else count
+
+    def _pre_existing(self, here: Sentence, c_start: int) -> bool:
+        """A condition had before or besides the treatment: a `pre_existing` trigger before
+        the side cue in its clause ("already on propranolol, a bit dizzy": a comma alone
+        does not end it; "diagnosed with seborrheic dermatitis"). Any other clause break
+        between them, ", and" included, does ("before taking fin I checked my bloodwork, and
+        after a month my libido dropped")."""
+        last = max((t_end for _, t_end in here.triggers.get("pre_existing", ())
+                    if t_end <= c_start), default=-1)  # (its clause lies inside the others')
+        if last < 0:
+            return False
+        lowered, breaks = self.lowered, here.breaks
+        return not any(lowered[b] != "," or lowered.startswith(", and ", b)
+                       for b in breaks[bisect_left(breaks, last):bisect_left(breaks, c_start)])
+
+    def _label(self, here: Sentence) -> bool:
+        """A heading ("## Sides") or a title without a first-person marker, where an
+        unqualified "sides" names the subject ("Fin sides, a comparison"), not a report
+        ("Quit fin because of sides")."""
+        if here.start <= self.units[0][1] and "first_person" not in here.triggers:
+            return True
+        return self._words(here.start, here.end) <= 2
+
+    def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
+                  breaks: list[int]) -> bool:
+        """A vague side cue ("sides"; "puffy" beside a nipple) that a more specific one in
+        the same clause describes (anywhere in the sentence for "sides"); a pain word only
+        beside a breast cue ("my nipple got tender, like it hurts"; not "the sessions hurt
+        and my scalp was red")."""
+        if kind not in _VAGUE_SIDES:
+            return False
+        for o_start, _, other in cues:
+            if other not in _SPECIFIC_SIDES or other == kind or (
+                    kind == "cardio" and other != "breast"):
+                continue
+            if kind == "other" and other != "breast":
+                continue  # "sessions hurt and my scalp was red": both
+            if kind == "unspecified" or kind == "other" or \
+                    not self._broken(breaks, min(o_start, c_start), max(o_start, c_start)):
+                return True
+        return False
+
+    def _quoted(self, here: Sentence, c_start: int) -> bool:
+        """Whether the cue is inside quotation marks opened earlier in its sentence."""
+        # (up to the cue's first letter: a quote mark just before it opens a quotation)
+        if self.lowered[c_start] in _QUOTE_CHARS:  # (the marks' lookarounds at the cue)
+            opened = len(_OPEN_QUOTE.findall(self.lowered, here.start, c_start + 1))
+            return opened > len(_CLOSE_QUOTE.findall(self.lowered, here.start, c_start + 1))
+        if here.quotes is None:  # the sentence's quote marks, found once (not once a cue)
+            here.quotes = (
+                [m.start() for m in _OPEN_QUOTE.finditer(self.lowered, here.start, here.end)],
+                [m.start() for m in _CLOSE_QUOTE.finditer(self.lowered, here.start, here.end)])
+        opens, closes = here.quotes
+        return bisect_left(opens, c_start) > bisect_left(closes, c_start)
+
+    def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
+                      strong: list[int]) -> bool:
+        """A trigger before the cue, a few words away, with no strong break between."""
+        for t_start, t_end in found:
+            if t_start >= c_start:
+                continue
+            i = bisect_right(strong, t_end - 1)
+            if (i >= len(strong) or strong[i] >= c_start) and \
+                    self._words(t_end, c_start) < self.cues.scope_window:
+                return True
+        return False
+
+    def _negated(self, here: Sentence, c_start: int, c_end: int, side: bool) -> bool:
+        """A negation before the cue in its clause (for a side effect also a `side_negation`
+        such as "cleared my"), or a `negation_after` just after it. As in ConText, a
+        trigger's scope ends at the first cue of the other class it reaches ("zero sides and
+        my hairline is better" negates the sides only; "no itch or flakes" negates both);
+        after an effect cue only a plain "none", "zero" or "nothing" negates it ("holding
+        my hair fine" is not negated)."""
+        triggers, breaks, window = here.triggers, here.breaks, self.cues.window
+        if not side and self._says_no(c_start, c_end):
+            window = 2  # "no difference" carries its own negation: only a negation next to
+            # it makes a double negative ("can't say it didn't work", not "no new hairs and
+            # no difference")
+        before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
+                                                   if side else ())]
+        for t_start, t_end in before:
+            if t_end <= c_start and self._words(t_end, c_start) < window and \
+                    not self._broken(breaks, t_end, c_start) and \
+                    not _DECIMAL.match(self.lowered, t_start) and \
+                    not any(t_end <= o_start and o_end <= c_start
+                            and (o_kind in EFFECT_KINDS) == side
+                            for o_start, o_end, o_kind in here.cues):
+                return True
+        for t_start, t_end in triggers.get("negation_after", ()):
+            if opens_phrase(self.lowered, t_start, t_end):
+                continue  # "less ejaculate and zero interest": "zero" negates what follows
+            if t_start >= c_end and self._words(c_end, t_start) <= 3 and \
+                    not self._broken(breaks, c_end, t_start) and (
+                        side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
+                    and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
+                return True
+        return False
+
+    def _says_no(self, c_start: int, c_end: int) -> bool:
+        """Whether a negation trigger lies inside the cue phrase [c_start, c_end)."""
+        triggers = self._triggers
+        for i in range(bisect_left(self._t_starts, c_start), len(triggers)):
+            t_start, t_end, kind = triggers[i]
+            if t_start >= c_end:
+                return False
+            if kind == "negation" and t_end <= c_end:
+                return True
+        return False
+
+    @staticmethod
+    def _broken(breaks: list[int], start: int, end: int) -> bool:
+        i = bisect_left(breaks, start)
+        return i < len(breaks) and breaks[i] < end
