@@ -1,0 +1,161 @@
+"""Attribution in the outcome reader: which treatments a sentence, clause or cue is about.
+The thread's focus and regimen, a sentence's topic (mentions not guarded by a negation or a
+plan, nor named as a former treatment), the clause targets of a cue (its own clause, else the
+nearest that names one, what a parenthesis follows, "it" pointing back). `_Extraction` of
+`aggregator.outcome_reading` inherits these and holds the mentions they read.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from itertools import pairwise
+
+from aggregator.outcome_clauses import cue_subject, listed_before
+from aggregator.outcome_scope import _DECIMAL
+
+_TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
+_FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
+                     r"(?:the\s+|my\s+)?$")
+_REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
+# "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
+# plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
+_IT = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
+
+
+class Attribution:
+    """The attribution helpers (see the module docstring)."""
+
+    lowered: str  # the thread's lower-cased, normalised text
+    units: list[tuple[int, int, int]]  # (start, end, speaker) of the post and of each reply
+    mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
+    m_starts: list[int]
+    _guards: list[tuple[int, int]]  # negation and hypothetical triggers
+    _guard_starts: list[int]
+
+    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
+        raise NotImplementedError  # (the reader splits sentences)
+
+    def _treatments_in(self, start: int, end: int) -> list[str]:
+        lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
+        seen: list[str] = []
+        for m in self.mentions[lo:hi]:
+            if m[2] not in seen:
+                seen.append(m[2])
+        return seen
+
+    def _focus(self) -> list[str]:
+        """What a reply that names nothing is about: the title's treatments, else the
+        first the body names."""
+        title = self._treatments_in(self.units[0][0], self.units[0][1] + 1)
+        if title:
+            return title
+        body_start, body_end, _ = self.units[1]
+        for start, end, _ in self._sentences(body_start, body_end):
+            named = self._topic_of(start, end)
+            if named:
+                return named
+        return []
+
+    def _regimen(self) -> list[str]:
+        """What a title that names nothing is about ("Regrew my hair!"): every treatment
+        the body names as used."""
+        body_start, body_end, _ = self.units[1]
+        return self._topic_of(body_start, body_end)
+
+    def _topic_of(self, start: int, end: int) -> list[str]:
+        """Treatments named in [start, end) other than right after a negation or a
+        hypothetical ("no min because...", "thinking about dut")."""
+        lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
+        seen: dict[str, int] = {}
+        for m_start, _, tid in self.mentions[lo:hi]:
+            if tid not in seen and not self._guarded(max(start, m_start - _TOPIC_GUARD),
+                                                     m_start):
+                seen[tid] = m_start
+        if len(seen) > 1:
+            return [t for t, m_start in seen.items()
+                    if not self._former(start, m_start)] or list(seen)
+        return list(seen)
+
+    def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER) -> bool:
+        """A mention of what came before or what is compared ("switched from fin to dut",
+        "bica after spiro gave me nothing", "more than minox alone")."""
+        return pattern.search(self.lowered, max(start, m_start - 16), m_start) is not None
+
+    def _guarded(self, lo: int, m_start: int) -> bool:
+        """A negation or hypothetical trigger in [lo, m_start)."""
+        guards = self._guards
+        for i in range(bisect_left(self._guard_starts, lo), len(guards)):
+            t_start, t_end = guards[i]
+            if t_start >= m_start:
+                return False
+            if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start):
+                return True
+        return False
+
+    def _says_it(self, start: int, end: int) -> bool:
+        """Whether the sentence says "it" (or "this one", "that one")."""
+        lowered = self.lowered
+        return (lowered.find("it", start, end) >= 0 or lowered.find("one", start, end) >= 0) \
+            and _IT.search(lowered, start, end) is not None
+
+    def _outside_asides(self, start: int, end: int, named: list[str]) -> list[str]:
+        """The named treatments without those only named inside parentheses, when others
+        are named outside them ("went to dut (fin did nothing for me) and LDOM": the
+        following sentences are about dut and LDOM)."""
+        if len(named) < 2 or "(" not in self.lowered[start:end]:
+            return named
+        outside: set[str] = set()
+        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, start):
+                                             bisect_left(self.m_starts, end)]:
+            opened = self.lowered.rfind("(", start, m_start)
+            if opened < 0 or self.lowered.find(")", opened, m_start) >= 0:
+                outside.add(tid)
+        return [t for t in named if t in outside] or named
+
+    def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
+        """Treatments of the cue's clause, else of the nearest clause that names one; inside
+        parentheses, what the text before them names ("spiro (did little for me) to bica")."""
+        i = bisect_left(self.m_starts, start)
+        if i == len(self.m_starts) or self.m_starts[i] >= end:
+            return []  # (the sentence names nothing: no clause of it can)
+        paren = self.lowered.rfind("(", start, c_start)
+        if paren > start and self.lowered.find(")", paren, c_start) < 0 and \
+                not self._treatments_in(paren, c_start):
+            before = self._targets(start, paren, paren - 1, breaks)
+            if before:
+                return before
+        bounds = [start, *(b for b in breaks if start < b < end), end]
+        clauses = list(pairwise(bounds))
+        here = max(0, bisect_right(bounds, c_start) - 1)
+        here = min(here, len(clauses) - 1)
+        order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))
+        for i in order:
+            c_lo = clauses[i][0]
+            mentions = self._first_mentions(*clauses[i])
+            if len(mentions) > 1:  # without what it replaced or is measured against
+                # ("switched from fin to dut", "thicker than it ever got with fin alone")
+                mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
+                            and not self.lowered.startswith(" alone", m[2])] or mentions
+            if i == here and len(mentions) > 1:  # the one right before the cue ("...after a
+                # year of caffeine shampoo did nothing")
+                mentions = cue_subject(self.lowered, mentions, c_start)
+            if i != here:  # a neighbour clause's plans and negations are not it
+                # ("scheduled a transplant, but my hair made a comeback"), unless the cue's
+                # clause says "it" ("can't do fin, tried it and it wrecked my libido")
+                kept = [m for m in mentions
+                        if not self._guarded(max(c_lo, m[1] - _TOPIC_GUARD), m[1])]
+                if len(kept) == len(mentions) or not self._says_it(*clauses[here]):
+                    mentions = kept
+            if mentions:
+                listed = listed_before(self.lowered, clauses, i, self._first_mentions)
+                return [*listed, *(m[0] for m in mentions if m[0] not in listed)]
+        return []
+
+    def _first_mentions(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        """Each treatment named in [start, end) with where it is first named."""
+        seen: dict[str, tuple[int, int]] = {}
+        for m_start, m_end, tid in self.mentions[bisect_left(self.m_starts, start):
+                                                 bisect_left(self.m_starts, end)]:
+            seen.setdefault(tid, (m_start, m_end))
+        return [(tid, a, b) for tid, (a, b) in seen.items()]
