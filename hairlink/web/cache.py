@@ -107,12 +107,7 @@ class VersionedCache:
                 return found.value  # type: ignore[no-any-return]
             started = time.monotonic()
             value = compute()
-            with self._lock:
-                self._values[key] = _Entry(version, started, value)
-                self._values.move_to_end(key)
-                while len(self._values) > self.size:
-                    self._values.popitem(last=False)
-                self._computing.pop(key, None)
+            self._store(key, _Entry(version, started, value), computed=True)
         return value
 
     def find(self, key: Hashable, version: Hashable) -> Any:
@@ -123,11 +118,18 @@ class VersionedCache:
     def put(self, key: Hashable, version: Hashable, value: Any) -> None:
         """Store `value` for `key` at `version` (the least recently used dropped past
         `size`)."""
+        self._store(key, _Entry(version, time.monotonic(), value))
+
+    def _store(self, key: Hashable, entry: _Entry, computed: bool = False) -> None:
+        """Keep `entry` as the most recently used; `computed`: by `get`, whose per-key
+        lock is released."""
         with self._lock:
-            self._values[key] = _Entry(version, time.monotonic(), value)
+            self._values[key] = entry
             self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
+            if computed:
+                self._computing.pop(key, None)
 
     def _fresh(self, key: Hashable, version: Hashable, stale_seconds: float) -> _Entry | None:
         with self._lock:
