@@ -69,9 +69,10 @@ class InSentence:
                  found_in: Callable[[str], Collection[str]]) -> None:
         self.treatments = treatments
         self.aliases = _aliases_of(found_in)
-        # `Tagger.finds` when `found_in` is a `Tagger.tag`: the same answer, cheaper
-        tagger = getattr(found_in, "__self__", None) if self.aliases is not None else None
-        self.finds: Callable[[str, str], bool] = tagger.finds if isinstance(tagger, Tagger) \
+        # `Tagger.finds` when `found_in` is a `Tagger.tag` (then `aliases` is known): the
+        # same answer, cheaper
+        self.finds: Callable[[str, str], bool] = \
+            found_in.__self__.finds if self.aliases is not None \
             else lambda text, treatment: treatment in found_in(text)
 
     def allows(self, treatment: str, before: str, alias: str, after: str) -> bool:
