@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from itertools import pairwise
 
 from aggregator.outcome_clauses import cue_subject, listed_before
@@ -32,9 +33,8 @@ class Attribution:
     m_starts: list[int]
     _guards: list[tuple[int, int]]  # negation and hypothetical triggers
     _guard_starts: list[int]
-
-    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
-        raise NotImplementedError  # (the reader splits sentences)
+    # (start, end, is a question) of each sentence of a unit: the reader's splitter
+    _sentences: Callable[[int, int], list[tuple[int, int, bool]]]
 
     def _treatments_in(self, start: int, end: int) -> list[str]:
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
