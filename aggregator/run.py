@@ -42,7 +42,7 @@ from aggregator.tagger import Tagger
 from aggregator.thread_marks import ThreadMarks
 from aggregator.topic_pool import CandidatePool, TopicPlan, plan_topics
 from models.entities import ThreadStudyLink
-from models.study_stats import refresh_study_stats
+from models.study_stats import refresh_study_stats, studies_linked_to
 
 DEFAULT_BATCH_SIZE = 2000
 PARALLEL_FROM = 20_000  # threads to scan before worker processes pay off
@@ -218,7 +218,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
                        changes.changed_studies)
     refill = set() if refilling else plan.short
     with make_session() as session, session.begin():
-        linked_before = set() if changes.redo else store.linked_studies(session,
+        linked_before = set() if changes.redo else studies_linked_to(session,
                                                                         changes.changed_ids)
         _write_links(session, changes, model, scan, plan)
         _write_marks(session, changes, model, scan.hashes, plan, refill)
@@ -366,7 +366,7 @@ def _counted_studies(session: Session, changes: _Changes, scan: _Scan, plan: Top
     to, moved from or dropped from."""
     study_ids = scan.model.ids.tolist()
     return (changes.changed_studies | linked_before
-            | store.linked_studies(session, changes.changed_ids)
+            | studies_linked_to(session, changes.changed_ids)
             | {row["study_id"] for row in scan.citation_rows}
             | {study_ids[index] for index, _, _ in plan.new_links}
             | {s for _, s in (*plan.dropped_links, *plan.promoted, *plan.demoted)})

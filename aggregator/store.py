@@ -295,15 +295,6 @@ def unmark_studies(session: Session, study_ids: Iterable[int]) -> None:
         session.execute(update(Study).where(Study.id.in_(chunk)).values(aggregated_hash=None))
 
 
-def linked_studies(session: Session, thread_ids: Iterable[int]) -> set[int]:
-    """The studies the given threads are linked to."""
-    found: set[int] = set()
-    for chunk in batched(list(thread_ids), IN_BATCH):
-        found.update(session.scalars(select(ThreadStudyLink.study_id).distinct()
-                                     .where(ThreadStudyLink.thread_id.in_(chunk))))
-    return found
-
-
 def insert_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Insert link rows (thread_id, study_id, kind, score, evidence as JSON text)."""
     insert_rows(session, _evidence_as_text(ThreadStudyLink.__table__), rows)

@@ -115,22 +115,22 @@ def stored_counts(session: Session, study_ids: Sequence[int]) -> dict[int, Study
 def refresh_study_stats(session: Session, study_ids: Iterable[int] | None = None) -> int:
     """Recount and store the rows of `study_ids` (None: every study) and of every study
     without a row; returns how many rows were written."""
-    wanted = set(session.scalars(select(Study.id).where(
-        ~select(StudyStats.study_id).where(StudyStats.study_id == Study.id).exists())))
     if study_ids is None:
         session.execute(delete(StudyStats))
         wanted = set(session.scalars(select(Study.id)))
     else:
-        wanted |= set(study_ids)
+        wanted = set(study_ids) | set(session.scalars(select(Study.id).where(
+            ~select(StudyStats.study_id).where(StudyStats.study_id == Study.id).exists())))
         forget_study_stats(session, wanted)
     now = datetime.now(UTC)
-    ids = sorted(wanted)
-    for chunk in chunked(ids):
+    written = 0
+    for chunk in chunked(sorted(wanted)):
         existing = set(session.scalars(select(Study.id).where(Study.id.in_(list(chunk)))))
         rows = [c.row(i, now) for i, c in count_studies(session, sorted(existing)).items()]
         if rows:
             session.execute(insert(StudyStats), rows)
-    return len(ids)
+            written += len(rows)
+    return written
 
 
 def forget_study_stats(session: Session, study_ids: Iterable[int]) -> None:
@@ -140,7 +140,7 @@ def forget_study_stats(session: Session, study_ids: Iterable[int]) -> None:
         session.execute(delete(StudyStats).where(StudyStats.study_id.in_(list(chunk))))
 
 
-def studies_linked_to(session: Session, thread_ids: Sequence[int]) -> set[int]:
+def studies_linked_to(session: Session, thread_ids: Iterable[int]) -> set[int]:
     """The ids of the studies linked to any of `thread_ids`."""
     found: set[int] = set()
     for chunk in chunked(sorted(set(thread_ids))):
