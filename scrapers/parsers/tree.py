@@ -94,12 +94,14 @@ def root_of(node: Any) -> Any:
     return node.root if isinstance(node, Selector) else node
 
 
-_BY_ID = xpath("id($id)")
+# Elements by id from libxml2's id table (`BY_ID(root, id=...)`: every element it holds for
+# the id, no walk over the page); `by_id` checks the first.
+BY_ID = xpath("id($id)")
 
 
 def by_id(root: Any, ident: str) -> Any | None:
     """The element whose `id` is `ident`, from libxml2's table of the page's ids (no walk
     over the page); None when there is none. Only the first of duplicate ids is in the
     table: callers use this for ids a page has once, or as a cheap "is there any"."""
-    found = _BY_ID(root, id=ident)
+    found = BY_ID(root, id=ident)
     return found[0] if found and found[0].get("id") == ident else None

@@ -37,7 +37,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import by_id, css, html_page, root_of, xpath
+from scrapers.parsers.tree import BY_ID, by_id, css, html_page, root_of, xpath
 from scrapers.parsers.vbulletin_bodies import (
     REWRITE_MARKS_IN_PAGE,
     finish_body,
@@ -52,7 +52,6 @@ _LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,
                     re.IGNORECASE)
 _SEO_ID = re.compile(r"(?:showthread\.php[?/]|/threads/|/)(\d+)-[^/?#]*")
 _PATH_PAGE = re.compile(r"/page(\d+)(?:[/?#]|$)")
-_BY_ID = xpath("id($id)")  # (the same compiled query as `by_id`'s)
 LOGIN_MARKERS = ("you are not logged in", "you do not have permission to access this page",
                  "you must be registered", "please log in", "must be logged in")
 
@@ -210,7 +209,7 @@ def _score_box(block: Any, root: Any | None, post_id: str,
     box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block) if thanks else []
     if not box and thanks and root is not None and post_id:
         ident = f"post_thanks_box_{post_id}"
-        held = _BY_ID(root, id=ident)  # (no element has the id: no walk over the page)
+        held = BY_ID(root, id=ident)  # (no element has the id: no walk over the page)
         if held:
             box = [held[0]] if held[0].tag == "div" and held[0].get("id") == ident else \
                 xpath("//div[@id=$id]")(root, id=ident)
@@ -347,7 +346,7 @@ def _message(block: Any, root: Any, post_id: str) -> list[Any]:
     """The post's `#post_message_N` elements under `block` (found by id in the page when
     the first element with that id is in the block, else by a walk over the block)."""
     ident = f"post_message_{post_id}"
-    held = _BY_ID(root, id=ident)
+    held = BY_ID(root, id=ident)
     if not held:
         return []
     if held[0].get("id") == ident and any(a is block for a in held[0].iterancestors()) \
