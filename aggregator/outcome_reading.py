@@ -18,7 +18,7 @@ from aggregator.outcome_progress import (
     progress_title_cue,
     stage_change_cues,
 )
-from aggregator.outcome_scope import ScopeChecks, Sentence
+from aggregator.outcome_scope import ScopeChecks, Sentence, starts_in
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
@@ -137,12 +137,6 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
         return {t: Outcome() for t in sorted(treatments)}
     return _Extraction(cues, parts, lowered, triggers, mentions, found, hints).run(
         sorted(treatments))
-
-
-def _starts_in(starts: list[int], start: int, end: int) -> bool:
-    """Whether one of the sorted `starts` lies in [start, end)."""
-    i = bisect_left(starts, start)
-    return i < len(starts) and starts[i] < end
 
 
 class _Extraction(ScopeChecks, Attribution):
@@ -271,11 +265,13 @@ class _Extraction(ScopeChecks, Attribution):
             c_hi = bisect_left(f_starts, end, lo, hi)
             if lo == c_hi:
                 fresh = fresh and not named
+                own = None  # (a first-person marker in the sentence, looked for once)
                 if not first_person:
-                    first_person = self._has_first_person(start, end)
+                    first_person = own = self._has_first_person(start, end)
                 if self._research or self._says_research(start, end):
-                    self._research = not self._has_first_person(start, end)
-                if self._early_starts and _starts_in(self._early_starts, start, end):
+                    self._research = not (self._has_first_person(start, end)
+                                          if own is None else own)
+                if self._early_starts and starts_in(self._early_starts, start, end):
                     self._early_end = end  # "Don't see anything yet."
                 continue
             about = last_named if last_named and last_named is not topic and \

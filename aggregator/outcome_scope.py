@@ -12,20 +12,24 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aggregator.outcome_clauses import opens_phrase
+from aggregator.outcome_clauses import _PLAIN_NONE, _WORD, opens_phrase
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
 from aggregator.outcome_types import SIDE_EFFECTS
 
-_PLAIN_NONE = frozenset({"none", "zero", "nothing"})  # negate an effect cue just before them
 _VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
-_WORD = re.compile(r"\w+")
 _OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
 _UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _OPEN_QUOTE = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
 _QUOTE_CHARS = frozenset("'\"“‘”’")
 _CLOSE_QUOTE = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
 _DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
+
+
+def starts_in(starts: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted `starts` (clause breaks, triggers) lies in [start, end)."""
+    i = bisect_left(starts, start)
+    return i < len(starts) and starts[i] < end
 
 
 @dataclass(slots=True)
@@ -115,7 +119,7 @@ class ScopeChecks:
             if kind == "other" and other != "breast":
                 continue  # "sessions hurt and my scalp was red": both
             if kind == "unspecified" or kind == "other" or \
-                    not self._broken(breaks, min(o_start, c_start), max(o_start, c_start)):
+                    not starts_in(breaks, min(o_start, c_start), max(o_start, c_start)):
                 return True
         return False
 
@@ -160,7 +164,7 @@ class ScopeChecks:
                                                    if side else ())]
         for t_start, t_end in before:
             if t_end <= c_start and self._words(t_end, c_start) < window and \
-                    not self._broken(breaks, t_end, c_start) and \
+                    not starts_in(breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
                     not any(t_end <= o_start and o_end <= c_start
                             and (o_kind in EFFECT_KINDS) == side
@@ -170,7 +174,7 @@ class ScopeChecks:
             if opens_phrase(self.lowered, t_start, t_end):
                 continue  # "less ejaculate and zero interest": "zero" negates what follows
             if t_start >= c_end and self._words(c_end, t_start) <= 3 and \
-                    not self._broken(breaks, c_end, t_start) and (
+                    not starts_in(breaks, c_end, t_start) and (
                         side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
@@ -186,8 +190,3 @@ class ScopeChecks:
             if kind == "negation" and t_end <= c_end:
                 return True
         return False
-
-    @staticmethod
-    def _broken(breaks: list[int], start: int, end: int) -> bool:
-        i = bisect_left(breaks, start)
-        return i < len(breaks) and breaks[i] < end
