@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 from aggregator.lexicon import normalise
 from aggregator.outcome_types import SIDE_EFFECTS
 from aggregator.phrase_scanner import PairScanner, phrase_keys
@@ -79,6 +81,8 @@ class OutcomeCues:
     # a sentence about a session ("after each session") pins its side effects to these
     procedure_re: re.Pattern[str]
     procedures: frozenset[str]
+    # the patterns' literals in one automaton (None: they have none), see `hints_in`
+    hint_automaton: Any
     version_hash: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
@@ -126,6 +130,26 @@ def _patterns(patterns: dict[str, list[str]],
     engine's fast scans), with the literal it needs, checked first."""
     return [(kind, re.compile(p), literal_hint(p)) for kind in kinds
             for p in patterns.get(kind, [])]
+
+
+def _hint_automaton(cues: OutcomeCues) -> Any:
+    """An Aho-Corasick automaton of the literals the `[patterns]` regexes need (None when
+    none has one)."""
+    hints = {h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h}
+    if not hints:
+        return None
+    automaton = ahocorasick.Automaton()
+    for hint in hints:
+        automaton.add_word(hint, hint)
+    automaton.make_automaton()
+    return automaton
+
+
+def hints_in(cues: OutcomeCues, lowered: str) -> set[str]:
+    """The literals of `cues`' patterns that occur in `lowered`, in one pass (a pattern whose
+    literal is not among them cannot match)."""
+    automaton = cues.hint_automaton
+    return {hint for _, hint in automaton.iter(lowered)} if automaton is not None else set()
 
 
 # what may not follow a sentence-opening verb for it to speak of the writer ("Did you...")
@@ -322,7 +346,7 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                           {k: lists[k] for k in SCOPE_KINDS})
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
-    return OutcomeCues(scanner, near, len(cue_kinds),
+    cues = OutcomeCues(scanner, near, len(cue_kinds),
                        _patterns(patterns, cue_kinds), _patterns(patterns, SCOPE_KINDS),
                        literal_alternation(scope.get("breaks", [])),
                        literal_alternation(scope.get("strong_breaks", [])),
@@ -333,7 +357,9 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        {k: frozenset(v) for k, v in data.get("typical", {}).items()},
                        _procedure_re(data.get("procedures", {}).get("words", [])),
                        frozenset(data.get("procedures", {}).get("treatments", [])),
-                       digest, data)
+                       None, digest, data)
+    cues.hint_automaton = _hint_automaton(cues)
+    return cues
 
 
 # -- extraction ---------------------------------------------------------------------------

@@ -11,8 +11,7 @@ from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
-from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
-from aggregator.outcome_hints import hints_in
+from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hints_in
 from aggregator.outcome_progress import (
     colon_verdict_cues,
     progress_title_cue,
@@ -146,7 +145,7 @@ class _Extraction(ScopeChecks, Attribution):
                  triggers: list[tuple[int, int, str]], mentions: Sequence[Mention],
                  found: list[tuple[int, int, str]], hints: set[str] | None = None) -> None:
         """`triggers`: the thread's scope triggers, (start, end, kind) sorted (found with
-        the cues); `found`: its cues; `hints`: `outcome_hints.hints_in` of the text."""
+        the cues); `found`: its cues; `hints`: `outcome_cue_file.hints_in` of the text."""
         self.cues = cues
         # what is found once per thread: the scope triggers (a sentence's are those inside
         # it: the same as scanning the sentence alone, since the character before a

@@ -261,7 +261,7 @@ def test_literal_hint_is_a_literal_every_match_holds(pattern: str, hint: str | N
 
 def test_hints_in_finds_every_pattern_literal_the_text_holds() -> None:
     """The one-pass hint search gives what a substring test of each hint gives."""
-    from aggregator.outcome_hints import hints_in
+    from aggregator.outcome_cue_file import hints_in
     cues = load_outcome_cues()
     hints = {h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h}
     assert hints  # (the packaged file has patterns with literals)
