@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Column,
-    MetaData,
     Table,
-    Text,
     delete,
     func,
     insert,
@@ -219,11 +215,13 @@ def replace_thread_treatments(session: Session, thread_ids: Sequence[int],
     insert_rows(session, ThreadTreatment.__table__, rows)
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows (dicts with the same keys) through the fast bulk path."""
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
+                json_text: Sequence[str] = ()) -> None:
+    """Insert rows (dicts with the same keys) through the fast bulk path; `json_text`: JSON
+    columns the rows bring as JSON text already (`models.bulk.write_records`)."""
     if rows:
         write_records(session, table, [c.name for c in table.columns if c.name in rows[0]],
-                      rows)
+                      rows, json_text=json_text)
 
 
 def topic_entries(session: Session) -> list[tuple[int, int, float, bool]]:
@@ -297,21 +295,12 @@ def unmark_studies(session: Session, study_ids: Iterable[int]) -> None:
 
 def insert_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Insert link rows (thread_id, study_id, kind, score, evidence as JSON text)."""
-    insert_rows(session, _evidence_as_text(ThreadStudyLink.__table__), rows)
+    insert_rows(session, ThreadStudyLink.__table__, rows, json_text=["evidence"])
 
 
 def insert_candidates(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Insert topic candidate rows (thread_id, study_id, score, evidence as JSON text)."""
-    insert_rows(session, _evidence_as_text(TopicCandidate.__table__), rows)
-
-
-@lru_cache(maxsize=4)
-def _evidence_as_text(table: Table) -> Table:
-    """`table` with its JSON `evidence` column typed as text: the rows bring the JSON text
-    already (`aggregator.evidence`), so it is stored as it is, not encoded again."""
-    return Table(table.name, MetaData(),
-                 *(Column(c.name, Text() if c.name == "evidence" else c.type)
-                   for c in table.columns))
+    insert_rows(session, TopicCandidate.__table__, rows, json_text=["evidence"])
 
 
 def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
