@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Column,
-    MetaData,
     Table,
-    Text,
     delete,
     func,
     insert,
@@ -41,6 +37,7 @@ from models.entities import (
     TopicCandidate,
     Treatment,
 )
+from models.link_lock import existing_studies, lock_links
 from models.store import batched, dialect_insert
 from models.study_store import study_content_hash
 
@@ -122,7 +119,10 @@ def tagger_added(session: Session) -> dict[int, set[str]]:
 
 def write_study_treatments(session: Session, tagged: dict[int, set[str]],
                            preset: dict[int, set[str]]) -> int:
-    """Store the tagger's treatments of the given studies, keeping importer-set ones."""
+    """Store the tagger's treatments of the given studies, keeping importer-set ones
+    (studies merged away since the pass read them are left out)."""
+    stored = existing_studies(session, tagged)
+    tagged = {i: tids for i, tids in tagged.items() if i in stored}
     added = tagger_added(session)
     rows: list[dict[str, Any]] = []
     stale: list[tuple[int, str]] = []
@@ -219,11 +219,13 @@ def replace_thread_treatments(session: Session, thread_ids: Sequence[int],
     insert_rows(session, ThreadTreatment.__table__, rows)
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows (dicts with the same keys) through the fast bulk path."""
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
+                json_text: Sequence[str] = ()) -> None:
+    """Insert rows (dicts with the same keys) through the fast bulk path; `json_text`: JSON
+    columns the rows bring as JSON text already (`models.bulk.write_records`)."""
     if rows:
         write_records(session, table, [c.name for c in table.columns if c.name in rows[0]],
-                      rows)
+                      rows, json_text=json_text)
 
 
 def topic_entries(session: Session) -> list[tuple[int, int, float, bool]]:
@@ -245,13 +247,20 @@ def topic_floors(session: Session) -> dict[int, float]:
 
 def set_topic_floors(session: Session, floors: dict[int, float | None]) -> None:
     """Store each given study's topic floor (None: every thread above threshold kept)."""
-    if floors:
-        session.execute(update(Study), [{"id": i, "topic_floor": f} for i, f in floors.items()])
+    stored = existing_studies(session, floors)
+    if stored:
+        session.execute(update(Study), [{"id": i, "topic_floor": f} for i, f in floors.items()
+                                        if i in stored])
 
 
 def delete_links(session: Session, thread_ids: Iterable[int] = (),
                  study_ids: Iterable[int] = (), everything: bool = False) -> None:
-    """Delete links and topic candidates of the given threads and studies (or all)."""
+    """Delete links and topic candidates of the given threads and studies (or all).
+
+    The first write of a pass's links: it takes the links lock (`models.link_lock`), held
+    until the transaction ends, so a study merge waits for the links or they for it.
+    """
+    lock_links(session)
     for table in (ThreadStudyLink, TopicCandidate):
         if everything:
             session.execute(delete(table))
@@ -296,22 +305,26 @@ def unmark_studies(session: Session, study_ids: Iterable[int]) -> None:
 
 
 def insert_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert link rows (thread_id, study_id, kind, score, evidence as JSON text)."""
-    insert_rows(session, _evidence_as_text(ThreadStudyLink.__table__), rows)
+    """Insert link rows (thread_id, study_id, kind, score, evidence as JSON text); rows of
+    studies merged away since the pass read them are left out."""
+    insert_rows(session, ThreadStudyLink.__table__, _of_stored_studies(session, rows),
+                json_text=["evidence"])
 
 
 def insert_candidates(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert topic candidate rows (thread_id, study_id, score, evidence as JSON text)."""
-    insert_rows(session, _evidence_as_text(TopicCandidate.__table__), rows)
+    """Insert topic candidate rows (thread_id, study_id, score, evidence as JSON text);
+    rows of studies merged away since the pass read them are left out."""
+    insert_rows(session, TopicCandidate.__table__, _of_stored_studies(session, rows),
+                json_text=["evidence"])
 
 
-@lru_cache(maxsize=4)
-def _evidence_as_text(table: Table) -> Table:
-    """`table` with its JSON `evidence` column typed as text: the rows bring the JSON text
-    already (`aggregator.evidence`), so it is stored as it is, not encoded again."""
-    return Table(table.name, MetaData(),
-                 *(Column(c.name, Text() if c.name == "evidence" else c.type)
-                   for c in table.columns))
+def _of_stored_studies(session: Session, rows: Sequence[dict[str, Any]]
+                       ) -> Sequence[dict[str, Any]]:
+    """The rows whose `study_id` is still stored (a study merge deletes the one it absorbs;
+    `models.link_lock`)."""
+    named = {row["study_id"] for row in rows}
+    stored = existing_studies(session, named)
+    return rows if stored == named else [row for row in rows if row["study_id"] in stored]
 
 
 def mark_threads(session: Session, hashes: Sequence[tuple[int, str]]) -> None:
@@ -335,7 +348,8 @@ def tagged_thread_ids(session: Session) -> list[int]:
 
 
 def mark_studies(session: Session, hashes: dict[int, str]) -> None:
-    """Remember the content hash each study was aggregated at."""
-    if hashes:
+    """Remember the content hash each study was aggregated at (studies still stored)."""
+    stored = existing_studies(session, hashes)
+    if stored:
         session.execute(update(Study), [{"id": i, "aggregated_hash": h}
-                                        for i, h in hashes.items()])
+                                        for i, h in hashes.items() if i in stored])

@@ -170,7 +170,7 @@ def vbulletin_pages(threads: int) -> dict[str, bytes]:
     """Every target of a generated vBulletin 4.2 board (ISO-8859-1, GMT -5) -> its HTML.
 
     The thread page carries the ids of vBulletin 4.2's own templates (and of the test boards:
-    `tests/scrapers/sites.py`, `scrapers/samples/render_vbulletin.py`): breadcrumb,
+    `tests/scrapers/site_vbulletin.py`, `scrapers/samples/render_vbulletin.py`): breadcrumb,
     postpagestats_above, pagetitle, posts, footer_time."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     footer = '<div id="footer_time">All times are GMT -5. The time now is 09:00 AM.</div>'

@@ -44,19 +44,21 @@ Row = Sequence[Any]
 
 def write_records(session: Session, table: Table, columns: Sequence[str],
                   records: Sequence[Mapping[str, Any]], conflict: Sequence[str] = (),
-                  update: Sequence[str] | None = None) -> None:
+                  update: Sequence[str] | None = None, json_text: Sequence[str] = ()) -> None:
     """Insert `records` into `table` in the session's transaction: each record is a mapping
     holding at least `columns` (other keys are ignored).
 
     With `conflict` columns, a record that collides is updated on the `update` columns, or
-    skipped when `update` is None. Does not commit.
+    skipped when `update` is None. `json_text`: JSON columns whose values come as JSON text
+    already (encoded once by the caller), stored as they are instead of encoded again.
+    Does not commit.
     """
     if not records:
         return
     connection = session.connection()
     shape = (tuple(columns), tuple(conflict), tuple(update) if update else None)
     converted = _convert(_rows(records, shape[0]),
-                         _processors(table, shape[0], connection.dialect))
+                         _processors(table, shape[0], connection.dialect, frozenset(json_text)))
     if _dialect_name(connection) == "sqlite":
         connection.exec_driver_sql(_sqlite_sql(table, *shape), converted)
     elif not conflict:  # nothing can collide: straight into the table
@@ -261,21 +263,33 @@ class _UTCDateTimes:
         return None
 
 
-def _processors(table: Table, columns: tuple[str, ...],
-                dialect: Dialect) -> list[Callable[[Any], Any] | None]:
+def _processors(table: Table, columns: tuple[str, ...], dialect: Dialect,
+                json_text: frozenset[str] = frozenset()) -> list[Callable[[Any], Any] | None]:
+    """Each column's bind processor (None: the value goes to the driver as it is). A JSON
+    column in `json_text` has none: its values are JSON text, which both SQLite (a text
+    column) and PostgreSQL's COPY (text input of jsonb) take unchanged."""
     out: list[Callable[[Any], Any] | None] = []
     for name in columns:
         column_type = table.c[name].type
+        if name in json_text:
+            if not _is_json(column_type, dialect):
+                raise ValueError(f"{table.name}.{name} is not a JSON column")
+            out.append(None)
+            continue
         if isinstance(column_type, UTCDateTime):
             out.append(_UTCDateTimes(dialect))
             continue
         proc = column_type.bind_processor(dialect)
-        impl = column_type.dialect_impl(dialect)
-        if proc is None and isinstance(getattr(impl, "impl_instance", impl), JSON):
+        if proc is None and _is_json(column_type, dialect):
             # psycopg adapts JSON per parameter, which COPY does not: send it as text
             proc = _json_text
         out.append(proc)
     return out
+
+
+def _is_json(column_type: Any, dialect: Dialect) -> bool:
+    impl = column_type.dialect_impl(dialect)
+    return isinstance(getattr(impl, "impl_instance", impl), JSON)
 
 
 def _json_text(value: Any) -> str | None:

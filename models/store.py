@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from models.bulk import restrict_to, write_records
 from models.entities import Reply, ScoreSnapshot, Source, Thread
 from models.study_stats import forget_study_stats, studies_linked_to
+from models.utc import as_utc
 
 DEFAULT_BATCH_SIZE = 1000
 T = TypeVar("T")
@@ -227,11 +228,6 @@ def upsert_threads(session: Session, source_id: int, items: Sequence[ThreadIn],
     return stats
 
 
-def _as_utc(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None \
-        else moment
-
-
 def _forget_redated(session: Session, records: Sequence[dict[str, Any]],
                     existing: dict[str, Any]) -> None:
     """Drop the stored counts of the studies linked to threads whose date changed without
@@ -239,7 +235,7 @@ def _forget_redated(session: Session, records: Sequence[dict[str, Any]],
     those studies' month charts are counted live until its next run stores them again."""
     redated = [old.id for record in records
                if (old := existing.get(record["external_id"])) is not None
-               and _as_utc(old.created_at) != _as_utc(record["created_at"])]
+               and as_utc(old.created_at) != as_utc(record["created_at"])]
     if not redated:
         return
     forget_study_stats(session, studies_linked_to(session, redated))

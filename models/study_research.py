@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
 
@@ -19,19 +19,26 @@ from models.identifiers import identifier_url, study_key
 from models.post_rows import chunked
 
 
-@dataclass(frozen=True)
-class ReferenceRecord:
-    """A paper a study cites: a catalogue study (`study_id`, `key`) or an outside paper."""
+@dataclass(frozen=True, kw_only=True)
+class PaperRecord:
+    """A paper as a research section shows it: a catalogue study (`study_id`, `key`: its
+    own page) or an outside paper (both None)."""
 
     pmid: str | None
     doi: str | None
     pmcid: str | None
     title: str
     year: int | None
-    in_catalogue: bool
+    url: str | None
     study_id: int | None
     key: str | None
-    url: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferenceRecord(PaperRecord):
+    """A paper a study cites, at `position` in its reference list."""
+
+    in_catalogue: bool
     position: int
 
     def as_dict(self) -> dict[str, object]:
@@ -40,18 +47,12 @@ class ReferenceRecord:
                 "year": self.year, "in_catalogue": self.in_catalogue}
 
 
-@dataclass(frozen=True)
-class StudyLinkRecord:
+@dataclass(frozen=True, kw_only=True)
+class StudyLinkRecord(PaperRecord):
     """Another catalogue study shown next to a study (citing it, or similar to it)."""
 
     study_id: int
     key: str
-    pmid: str | None
-    doi: str | None
-    pmcid: str | None
-    title: str
-    year: int | None
-    url: str | None
     score: float | None = None
 
     def as_dict(self) -> dict[str, object]:
@@ -78,6 +79,11 @@ def reference_edges(session: Session) -> list[tuple[int, int | None, int | None]
         select(StudyReference.citing_study_id, StudyReference.cited_study_id,
                StudyReference.cited_paper_id)).all()
     return [(citing, cited, paper) for citing, cited, paper in rows]
+
+
+def _paper_fields(record: PaperRecord) -> dict[str, Any]:
+    """The `PaperRecord` fields of `record`, by name."""
+    return {f.name: getattr(record, f.name) for f in fields(PaperRecord)}
 
 
 def _link_record(row: Sequence[Any], score: float | None = None) -> StudyLinkRecord:
@@ -140,10 +146,8 @@ def references_by_study(session: Session, study_ids: Sequence[int],
     out: dict[int, list[ReferenceRecord]] = defaultdict(list)
     for citing, position, *study in _research_rows(session, "inside", study_ids):
         link = _link_record(study)
-        out[citing].append(ReferenceRecord(
-            pmid=link.pmid, doi=link.doi, pmcid=link.pmcid, title=link.title,
-            year=link.year, in_catalogue=True, study_id=link.study_id, key=link.key,
-            url=link.url, position=position))
+        out[citing].append(ReferenceRecord(**_paper_fields(link), in_catalogue=True,
+                                           position=position))
     for citing, position, pmid, doi, pmcid, title, year in _research_rows(
             session, "outside", study_ids):
         out[citing].append(ReferenceRecord(

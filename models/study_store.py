@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.entities import Study, StudyTreatment, ThreadStudyLink
 from models.identifiers import NORMALISERS
+from models.link_lock import lock_links
 from models.store import dialect_insert, utcnow
 from models.study_references import adopt_reference_papers, move_references
 from models.study_stats import forget_study_stats
@@ -129,7 +130,9 @@ def upsert_study(session: Session, item: StudyIn) -> tuple[Study, str]:
 
 
 def _absorb(session: Session, keep: Study, other: Study) -> None:
-    """Fold `other` into `keep`: identifiers, empty fields, links, treatments."""
+    """Fold `other` into `keep`: identifiers, empty fields, links, treatments (holding the
+    links lock: `models.link_lock`)."""
+    lock_links(session)
     for kind in IDENTIFIERS:
         value = getattr(other, kind)
         if value is not None and getattr(keep, kind) is None:

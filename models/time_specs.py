@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
+from models.utc import as_utc
+
 
 class BadTimeSpec(ValueError):
     """A `--since`/`--until` value that is neither a date nor a relative age like `30d`."""
@@ -37,4 +39,4 @@ def parse_time_spec(text: str, now: datetime | None = None, end_of_day: bool = F
         raise BadTimeSpec(
             f"bad time {text!r}: use a date (2025-01-31), a datetime or an age like 30d"
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return as_utc(moment)

@@ -9,6 +9,8 @@ from sqlalchemy import JSON, DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from models.utc import as_utc
+
 
 class JSONType(TypeDecorator[Any]):
     """JSON, stored as JSONB on PostgreSQL. The PostgreSQL dialect is imported when a
@@ -36,12 +38,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        value = value.astimezone(UTC)
-        if dialect.name == "sqlite":
+        value = as_utc(value)
+        if value is not None and dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
 
@@ -60,11 +58,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return process
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return as_utc(value)
 
 
 def words(literal: Any, length: int) -> Enum:

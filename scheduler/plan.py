@@ -128,33 +128,24 @@ def planned_jobs(config: Config, settings: ScheduleSettings, timezone: Any,
         specs.append(JobSpec(CRAWL_PREFIX + source.name, jobs.crawl, trigger,
                              describe(source.every, source.cron), (source.name,),
                              period_seconds(trigger, now)))
+    # the periodic tasks: (job id, function, every, cron, their config keys' common start)
+    tasks: list[tuple[str, Any, str | None, str | None, str]] = []
     if settings.aggregate and not settings.aggregate_after_crawls:
-        key = "schedule.aggregate_cron" if settings.aggregate_cron else "schedule.aggregate_every"
-        try:
-            trigger = make_trigger(settings.aggregate_every, settings.aggregate_cron, timezone)
-        except ValueError as exc:
-            raise ConfigError(config.path, str(exc), key=key) from exc
-        specs.append(JobSpec(AGGREGATE_JOB_ID, jobs.aggregate, trigger,
-                             describe(settings.aggregate_every, settings.aggregate_cron),
-                             misfire_grace_time=period_seconds(trigger, now)))
+        tasks.append((AGGREGATE_JOB_ID, jobs.aggregate, settings.aggregate_every,
+                      settings.aggregate_cron, "schedule.aggregate_"))
     if settings.enrich_every or settings.enrich_cron:
-        key = "schedule.enrich_cron" if settings.enrich_cron else "schedule.enrich_every"
+        tasks.append((ENRICH_JOB_ID, jobs.enrich, settings.enrich_every, settings.enrich_cron,
+                      "schedule.enrich_"))
+    if settings.export is not None:
+        tasks.append((EXPORT_JOB_ID, jobs.export, settings.export.every, settings.export.cron,
+                      "export."))
+    for job_id, func, every, cron, key in tasks:
         try:
-            trigger = make_trigger(settings.enrich_every, settings.enrich_cron, timezone)
-        except ValueError as exc:
-            raise ConfigError(config.path, str(exc), key=key) from exc
-        specs.append(JobSpec(ENRICH_JOB_ID, jobs.enrich, trigger,
-                             describe(settings.enrich_every, settings.enrich_cron),
-                             misfire_grace_time=period_seconds(trigger, now)))
-    export = settings.export
-    if export is not None:
-        try:
-            trigger = make_trigger(export.every, export.cron, timezone)
+            trigger = make_trigger(every, cron, timezone)
         except ValueError as exc:
             raise ConfigError(config.path, str(exc),
-                              key="export.cron" if export.cron else "export.every") from exc
-        specs.append(JobSpec(EXPORT_JOB_ID, jobs.export, trigger,
-                             describe(export.every, export.cron),
+                              key=key + ("cron" if cron else "every")) from exc
+        specs.append(JobSpec(job_id, func, trigger, describe(every, cron),
                              misfire_grace_time=period_seconds(trigger, now)))
     return specs
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from models.utc import as_utc
+
 
 def parse_retry_after(value: str | bytes | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta seconds or HTTP date); None if absent
@@ -22,6 +24,4 @@ def parse_retry_after(value: str | bytes | None, now: datetime | None = None) ->
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (as_utc(when) - (now or datetime.now(UTC))).total_seconds())

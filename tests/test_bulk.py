@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta, timezone
 from itertools import pairwise
 
 import pytest
-from sqlalchemy import JSON, Engine, text
+from sqlalchemy import JSON, Engine, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import bulk
 from models.bulk import _convert_column, _UTCDateTimes, analyse_if_grown
 from models.db import session_factory
-from models.entities import Thread
+from models.entities import Study, Thread, ThreadStudyLink
 from models.store import ThreadIn, ensure_source, store_threads
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -63,6 +63,29 @@ def test_stored_times_read_back_the_same(engine: Engine) -> None:
         rows = s.query(Thread.created_at, Thread.first_seen_at).order_by(Thread.id).all()
     assert [r.created_at for r in rows] == [T0 + timedelta(minutes=i) for i in range(3)]
     assert {r.first_seen_at for r in rows} == {T0}
+
+
+def test_json_text_columns_are_stored_as_they_come(engine: Engine) -> None:
+    make = session_factory(engine)
+    with make() as s, s.begin():
+        sid = ensure_source(s, "f", "discourse", "https://forum.test")
+    store_threads(make, sid, _items(0, 2), now=T0)
+    with make() as s, s.begin():
+        s.add(Study(id=1, title="S", created_at=T0, updated_at=T0))
+    evidence = ['{"terms": ["a"]}', '"just text"']  # a JSON string, not a dict, in the second
+    with make() as s, s.begin():
+        thread_ids = list(s.scalars(select(Thread.id).order_by(Thread.id)))
+        rows = [{"thread_id": t, "study_id": 1, "kind": "topic", "score": 0.5, "evidence": e}
+                for t, e in zip(thread_ids, evidence, strict=True)]
+        bulk.write_records(s, ThreadStudyLink.__table__, list(rows[0]), rows,
+                           json_text=["evidence"])
+    with make() as s:
+        stored = list(s.scalars(select(ThreadStudyLink.evidence)
+                                .order_by(ThreadStudyLink.thread_id)))
+        assert stored == [{"terms": ["a"]}, "just text"]  # decoded once: not encoded twice
+        with pytest.raises(ValueError, match="not a JSON column"):
+            bulk.write_records(s, ThreadStudyLink.__table__, list(rows[0]), rows,
+                               json_text=["kind"])
 
 
 def _analysed_rows(session: Session) -> float:

@@ -9,36 +9,33 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from feedgen.feed import FeedGenerator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from aggregator.digest.atom import render_atom
 from aggregator.digest.charts import ChartRenderer, chart_data, chart_renderer, data_uri
-from aggregator.digest.present import SAMPLE_LINK_NOTE, file_stem
+from aggregator.digest.markdown import render_markdown
+from aggregator.digest.present import file_stem
 from aggregator.digest.research import (
     RESEARCH_CSV_FIELDS,
-    ResearchView,
     research_csv_rows,
     research_json,
 )
 from aggregator.digest.views import (
     CommunityView,
     DigestView,
-    PostView,
-    StudyView,
     digest_view,
 )
 from models.config_schema import DIGEST_FORMATS
 from models.db import read_only, session_factory
-from models.digest_queries import all_study_ids, load_digests, newest_related
+from models.digest_queries import all_study_ids, load_digests
 from models.entities import Study
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
 
@@ -48,9 +45,6 @@ FORMATS = DIGEST_FORMATS  # declared with the config schema, which checks `[expo
 INDEX_MANIFEST = ".hairlink-index.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 BATCH = 200
-FEED_ENTRIES = 20
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+|~!&])")
 
 
 @dataclass
@@ -135,141 +129,6 @@ def render_csv(view: DigestView, **_: Any) -> str:
         writer.writerow(post_to_csv_row(post.post, with_relevance=True,
                                          with_replies=False))
     return buffer.getvalue()
-
-
-def md_escape(text: str) -> str:
-    """Scraped text for Markdown: one line, every markup character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def _md_url(url: str) -> str:
-    return url.replace("(", "%28").replace(")", "%29")
-
-
-def render_markdown(view: DigestView, **_: Any) -> str:
-    """A Markdown digest: the study, then citing and topical threads with their details."""
-    lines = markdown_study(view.study)
-    lines += ["", f"## Related Community Posts ({view.shown} / {view.related_total})"]
-    if view.community:
-        lines += ["", "### What the community reports", ""]
-        lines += [f"- {md_escape(c.line)}" for c in view.community]
-    sections = [("Threads citing this study", view.citing, view.citing_total),
-                ("Threads on the same topic", view.topical, view.topical_total)]
-    for heading, posts, total in sections:
-        if not total:
-            continue
-        lines += ["", f"### {heading} ({len(posts)} / {total})", ""]
-        for number, post in enumerate(posts, 1):
-            lines += markdown_post(number, post)
-    if not view.related_total:
-        lines += ["", "No community threads are linked to this study yet."]
-    lines += markdown_research(view.research)
-    return "\n".join(lines) + "\n"
-
-
-def markdown_study(s: StudyView) -> list[str]:
-    """The study's head of a Markdown digest: title, journal, authors, TLDR, summary, link."""
-    lines = [f"# {md_escape(s.title or s.key)}", ""]
-    meta = [f"*{md_escape(s.journal)}*" if s.journal else "", md_escape(s.published),
-            md_escape(s.key)]
-    lines.append(" · ".join(m for m in meta if m))
-    if s.authors:
-        lines += ["", md_escape(s.authors)]
-    if s.treatments:
-        lines += ["", "Treatments: " + ", ".join(md_escape(t) for t in s.treatments)]
-    if s.tldr:
-        lines += ["", f"**TLDR:** {md_escape(s.tldr)}"]
-    if s.abstract:
-        lines += ["", "## Summary", "", md_escape(s.abstract)]
-    paper = [f"[Read the paper]({_md_url(s.url)})" if s.url else "no link to the paper"]
-    if s.citation_count is not None:
-        paper.append(f"cited by {s.citation_count:,}")
-    return [*lines, "", " · ".join(paper)]
-
-
-def markdown_post(number: int, post: PostView) -> list[str]:
-    """One numbered thread of a Markdown digest with its treatments, outcomes and replies."""
-    title = md_escape(post.title)
-    link = f"[{title}]({_md_url(post.url)})" if post.url else title
-    if post.sample_link:
-        link += f" ({SAMPLE_LINK_NOTE})"
-    details = " · ".join([post.score_label, post.comments_label, post.age,
-                          md_escape(post.community)])
-    lines = [f"{number}. **{link}** — {details}"]
-    if post.treatments:
-        lines.append(f"   Treatments: {', '.join(md_escape(t) for t in post.treatments)}")
-    if post.outcomes:
-        lines.append("   Reported: " + "; ".join(md_escape(o.label) for o in post.outcomes))
-    if post.summary or post.excerpt:
-        lines.append(f"   > {md_escape(post.summary or post.excerpt)}")
-    lines += [f"   - {md_escape(reply.score)}: {md_escape(reply.text)}"
-              for reply in post.replies]
-    return lines
-
-
-def markdown_research(research: ResearchView) -> list[str]:
-    """The research sections of a Markdown digest (catalogue studies by their key)."""
-    lines = ["", f"## {research.references_heading}", ""]
-    if not research.references:
-        lines.append("No reference list is stored for this study.")
-    for number, item in enumerate(research.references, 1):
-        label = md_escape(item.label)
-        text = f"[{label}]({_md_url(item.url)})" if item.url else label
-        where = f" — in this catalogue: {md_escape(item.key)}" if item.key else ""
-        lines.append(f"{number}. {text}{where}")
-    lines += ["", f"## {research.cited_by_heading}", ""]
-    for number, item in enumerate(research.cited_by, 1):
-        lines.append(f"{number}. {md_escape(item.label)} — {md_escape(item.key or '')}")
-    lines += ["", f"## {research.similar_heading}", ""]
-    if not research.similar:
-        lines.append("No similar studies yet (run `hairlink aggregate`).")
-    for number, item in enumerate(research.similar, 1):
-        score = f" · similarity {item.score:.2f}" if item.score is not None else ""
-        lines.append(f"{number}. {md_escape(item.label)} — {md_escape(item.key or '')}{score}")
-    return lines
-
-
-def _xml_text(text: str | None) -> str:
-    return _XML_INVALID.sub("", text or "")
-
-
-def render_atom(view: DigestView, now: datetime, **_: Any) -> str:
-    """An Atom feed of the study's newest related threads."""
-    s = view.study
-    feed = FeedGenerator()
-    feed.id(f"urn:hairlink:study:{s.id}")
-    feed.title(_xml_text(f"Community threads: {s.title or s.key}"))
-    feed.author({"name": "hairlink"})
-    research = view.research
-    feed.subtitle(_xml_text(
-        f"{view.related_total} related threads · {s.key} · cites {research.references_total}"
-        f" papers ({research.references_in_catalogue} here) · {research.cited_by_heading} · "
-        f"similar: {'; '.join(i.label for i in research.similar) or 'none yet'}"))
-    if s.url:
-        feed.link(href=s.url, rel="related")
-    by_post = {id(p.post): p for p in [*view.citing, *view.topical]}
-    newest = newest_related(view.data, FEED_ENTRIES)
-    feed.updated(max((p.created_at for p in newest), default=now))
-    for post in newest:
-        shown = by_post[id(post)]
-        entry = feed.add_entry(order="append")
-        entry.id(f"urn:hairlink:thread:{post.id}")
-        entry.title(_xml_text(shown.title))
-        if shown.url:
-            entry.link(href=shown.url, rel="alternate")
-        entry.published(post.created_at)
-        entry.updated(post.created_at)
-        summary = f"{shown.score_label} · {shown.comments_label} · {shown.community}"
-        if shown.outcomes:
-            summary += " · " + "; ".join(o.label for o in shown.outcomes)
-        if shown.summary or shown.excerpt:
-            summary += f" — {shown.summary or shown.excerpt}"
-        entry.summary(_xml_text(summary))
-        if not shown.url:  # Atom wants a link or content: an unsafe URL is not linked
-            entry.content(_xml_text(summary), type="text")
-        for treatment in shown.treatments:
-            entry.category(term=_xml_text(treatment))
-    return feed.atom_str(pretty=True).decode("utf-8")
 
 
 class HtmlRenderer:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aggregator.digest.present import safe_url
-from models.study_research import ReferenceRecord, StudyLinkRecord, StudyResearch
+from models.study_research import PaperRecord, StudyLinkRecord, StudyResearch
 
 REFERENCES_HEADING = "Research cited in this study"
 CITED_BY_HEADING = "Cited by"
@@ -70,25 +70,23 @@ class ResearchView:
         return f"{SIMILAR_HEADING} ({len(self.similar)})"
 
 
-def _reference_item(record: ReferenceRecord) -> ResearchItem:
+def _item(record: PaperRecord) -> ResearchItem:
+    """A reference, citing or similar study for display (titles on one line; links
+    http(s) only)."""
     return ResearchItem(title=" ".join(record.title.split()), year=record.year,
-                        url=safe_url(record.url), study_id=record.study_id, key=record.key)
-
-
-def _link_item(record: StudyLinkRecord) -> ResearchItem:
-    return ResearchItem(title=record.title, year=record.year, url=safe_url(record.url),
-                        study_id=record.study_id, key=record.key, score=record.score)
+                        url=safe_url(record.url), study_id=record.study_id, key=record.key,
+                        score=record.score if isinstance(record, StudyLinkRecord) else None)
 
 
 def research_view(research: StudyResearch) -> ResearchView:
     """Display-ready research sections (catalogue references first, as stored)."""
     return ResearchView(
-        references=[_reference_item(r) for r in research.references],
+        references=[_item(r) for r in research.references],
         references_total=research.references_total,
         references_in_catalogue=research.references_in_catalogue,
-        cited_by=[_link_item(r) for r in research.cited_by],
+        cited_by=[_item(r) for r in research.cited_by],
         cited_by_total=research.cited_by_total,
-        similar=[_link_item(r) for r in research.similar])
+        similar=[_item(r) for r in research.similar])
 
 
 def research_json(view: ResearchView) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models.utc import as_utc
 from scrapers.parsers.tree import outer_html
 from scrapers.text import block_text, element_text, html_to_text
 
@@ -172,10 +173,7 @@ def from_iso(value: str | None) -> datetime | None:
         return None
     text = value.strip().replace("Z", "+00:00")
     text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return as_utc(datetime.fromisoformat(text))
 
 
 def zone(name: str | None) -> ZoneInfo:

@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import Response
 from w3lib.url import url_query_parameter
 
-from scrapers.base import ForumSpider
+from scrapers.forum_spider import ForumSpider
 from scrapers.parsers import discourse
 from scrapers.parsers.common import ListEntry, ListPage, ThreadPage
 

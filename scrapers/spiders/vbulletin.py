@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from scrapers.base import ForumSpider
+from scrapers.forum_spider import ForumSpider
 from scrapers.parsers import vbulletin, vbulletin_listing
 from scrapers.parsers.common import ListEntry, ListPage, ThreadPage, zone
 

@@ -16,7 +16,7 @@ from aggregator.digest.charts import (
     chart_renderer,
     data_uri,
 )
-from aggregator.digest.export import md_escape
+from aggregator.digest.markdown import md_escape
 from aggregator.digest.present import (
     age,
     authors_line,

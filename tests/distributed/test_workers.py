@@ -202,7 +202,9 @@ def test_sigterm_gives_unfinished_requests_back(tmp_path: Path, pg_url: str, red
 
 def test_one_worker_serves_xenforo_and_phpbb_with_paged_threads(
         tmp_path: Path, pg_url: str, redis_url: str, prefix: str) -> None:
-    from tests.scrapers.sites import make_threads, serve_phpbb, serve_xenforo
+    from tests.scrapers.fake_threads import make_threads
+    from tests.scrapers.site_phpbb import serve_phpbb
+    from tests.scrapers.site_xenforo import serve_xenforo
 
     xf_threads = make_threads(40, posts_per_thread=5, first_id=100)
     bb_threads = make_threads(40, posts_per_thread=5, first_id=500)
@@ -237,7 +239,9 @@ def test_one_worker_serves_xenforo_and_phpbb_with_paged_threads(
 
 def test_one_worker_serves_vbulletin_and_xenforo_1_with_paged_threads(
         tmp_path: Path, pg_url: str, redis_url: str, prefix: str) -> None:
-    from tests.scrapers.sites import make_threads, serve_vbulletin, serve_xenforo1
+    from tests.scrapers.fake_threads import make_threads
+    from tests.scrapers.site_vbulletin import serve_vbulletin
+    from tests.scrapers.site_xenforo import serve_xenforo1
 
     vb_threads = make_threads(30, posts_per_thread=5, first_id=100)
     xf_threads = make_threads(30, posts_per_thread=5, first_id=500)

@@ -9,27 +9,16 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from hairlink.app import app, console
 from hairlink.cli import main  # noqa: F401  (registers every command)
 from models.entities import Thread
-from tests.query.seed_posts import NOW, Corpus, seed
+from tests.query.seed_posts import NOW, Corpus
 
 runner = CliRunner()
 S1 = "doi:10.1001/jamadermatol.2024.0284"
-
-
-@pytest.fixture
-def cli_db(db_url: str, engine: Engine, session: Session, tmp_path: Path,
-           monkeypatch: pytest.MonkeyPatch) -> Corpus:
-    """The seeded corpus, reachable by the CLI through HAIRLINK_DATABASE_URL."""
-    monkeypatch.setenv("HAIRLINK_DATABASE_URL", db_url)
-    monkeypatch.delenv("HAIRLINK_CONFIG", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return seed(session)
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -26,7 +26,8 @@ from scheduler.plan import SyncReport, planned_jobs, scheduler_timezone, sync_jo
 from scheduler.service import job_store
 from scheduler.settings import load_settings
 from scrapers.loopback import LoopbackServer, Request, Response
-from tests.scrapers.sites import FakeThread, make_threads, serve_discourse
+from tests.scrapers.fake_threads import FakeThread, make_threads
+from tests.scrapers.site_discourse import serve_discourse
 
 
 def slow(entry: Any, seconds: float) -> Callable[[Request], Response]:

@@ -140,6 +140,17 @@ def test_abandoned_runs_are_closed_at_start(engine: Engine, db_url: str) -> None
         assert status[gone] == "running"
 
 
+def counting_runtime(config: Config, engine: Engine, db_url: str,
+                     scheduler: BackgroundScheduler, calls: list[str]) -> Runtime:
+    """The installed Runtime whose aggregate task only records in `calls` that it ran."""
+    runtime = Runtime(config=config, settings=load_settings(config), engine=engine,
+                      supervisor=supervisor(engine, db_url, FINISH), scheduler=scheduler,
+                      aggregate_task=lambda e, c, stop: calls.append("aggregate") or "ok",
+                      export_task=lambda e, c, stop: "ok")
+    runtime_module.install(runtime)
+    return runtime
+
+
 def test_a_finished_crawl_asks_for_one_aggregation(engine: Engine, db_url: str) -> None:
     config: Config = parse_config({"sources": [{"name": "forum", "kind": "discourse",
                                                 "base_url": "http://127.0.0.1:9",
@@ -149,11 +160,7 @@ def test_a_finished_crawl_asks_for_one_aggregation(engine: Engine, db_url: str) 
     scheduler = BackgroundScheduler()
     scheduler.start()
     try:
-        runtime = Runtime(config=config, settings=load_settings(config), engine=engine,
-                          supervisor=supervisor(engine, db_url, FINISH), scheduler=scheduler,
-                          aggregate_task=lambda e, c, stop: calls.append("aggregate") or "ok",
-                          export_task=lambda e, c, stop: "ok")
-        runtime_module.install(runtime)
+        runtime = counting_runtime(config, engine, db_url, scheduler, calls)
         runtime.crawl("forum")
         wait_for(lambda: calls, 10)
         assert calls == ["aggregate"]
@@ -213,11 +220,7 @@ def test_enrichment_runs_as_a_task_and_asks_for_aggregation(db_url: str) -> None
     scheduler = BackgroundScheduler()
     scheduler.start()
     try:
-        runtime = Runtime(config=config, settings=load_settings(config), engine=engine,
-                          supervisor=supervisor(engine, db_url, FINISH), scheduler=scheduler,
-                          aggregate_task=lambda e, c, stop: calls.append("aggregate") or "ok",
-                          export_task=lambda e, c, stop: "ok")
-        runtime_module.install(runtime)
+        runtime = counting_runtime(config, engine, db_url, scheduler, calls)
         runtime.enrich()  # the real `python -m scrapers.enrich`: no studies, no requests
         wait_for(lambda: calls, 15)
         assert runs(engine) == []  # a task, not a crawl run

@@ -30,7 +30,7 @@ from tests.scheduler.helpers import (
     wait_for,
     write_config,
 )
-from tests.scrapers.sites import make_threads
+from tests.scrapers.fake_threads import make_threads
 
 pytestmark = pytest.mark.slow
 

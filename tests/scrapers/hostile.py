@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapers.loopback import LoopbackServer, Request
-from tests.scrapers.sites import FakeThread, _iso, discourse_topic, make_threads
+from tests.scrapers.fake_threads import FakeThread, make_threads
+from tests.scrapers.site_discourse import discourse_topic, iso_time
 
 JSON = {"Content-Type": "application/json"}
 Response = tuple[int, dict[str, str], bytes]
@@ -74,8 +75,8 @@ class HostileForum:
         topics = [{
             "id": t.thread_id, "title": t.title, "fancy_title": t.title, "slug": t.slug,
             "posts_count": len(t.posts), "reply_count": len(t.posts) - 1,
-            "created_at": _iso(t.created_at), "last_posted_at": _iso(t.last_activity),
-            "bumped_at": _iso(t.last_activity), "category_id": t.category_id}
+            "created_at": iso_time(t.created_at), "last_posted_at": iso_time(t.last_activity),
+            "bumped_at": iso_time(t.last_activity), "category_id": t.category_id}
             for t in ordered]
         body = {"topic_list": {"per_page": len(topics), "topics": topics,
                                "more_topics_url": f"/latest?page={page + 1}"}}

@@ -13,8 +13,9 @@ import pytest
 
 from scrapers.loopback import LoopbackServer
 from tests.scrapers.crawlkit import describe, stored, thread_pages, write_config
+from tests.scrapers.fake_threads import FakePost, make_threads
 from tests.scrapers.inprocess import run_crawl
-from tests.scrapers.sites import THIRD_LIST_PAGE, FakePost, make_threads, serve
+from tests.scrapers.sites import THIRD_LIST_PAGE, serve
 
 ENGINES = ["discourse", "xenforo", "phpbb", "vbulletin", "xenforo1"]
 REPLIES = 22

@@ -14,7 +14,8 @@ import pytest
 from scrapers.loopback import LoopbackServer, Request
 from tests.scrapers import inprocess
 from tests.scrapers.crawlkit import describe, run_crawl, start_crawl, stored, write_config
-from tests.scrapers.sites import make_threads, serve
+from tests.scrapers.fake_threads import make_threads
+from tests.scrapers.sites import serve
 
 ENGINES = ["discourse", "xenforo", "phpbb", "vbulletin", "xenforo1"]
 pytestmark = pytest.mark.slow

@@ -28,8 +28,9 @@ from scrapers.retry_after import parse_retry_after
 from scrapers.run import final_status
 from scrapers.run import main as run_main
 from tests.scrapers.crawlkit import ROOT, describe, stored, write_config
+from tests.scrapers.fake_threads import make_threads
 from tests.scrapers.inprocess import run_crawl
-from tests.scrapers.sites import make_threads, serve_discourse
+from tests.scrapers.site_discourse import serve_discourse
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 

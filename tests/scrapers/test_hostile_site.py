@@ -18,6 +18,7 @@ from scrapers.loopback import LoopbackServer
 from tests.conftest import init_database
 from tests.scrapers import inprocess
 from tests.scrapers.crawlkit import ROOT, describe, stored, write_config
+from tests.scrapers.fake_threads import make_threads
 from tests.scrapers.hostile import (
     FITTED,
     LONG_CATEGORY,
@@ -28,7 +29,6 @@ from tests.scrapers.hostile import (
     hostile_threads,
     reddit_posts,
 )
-from tests.scrapers.sites import make_threads
 
 pytestmark = pytest.mark.slow
 HOSTILE_SETTINGS = ("-s", f"DOWNLOAD_MAXSIZE={MAX_SIZE}", "-s", "RETRY_TIMES=2",

@@ -16,7 +16,8 @@ import pytest
 
 from scrapers.loopback import LoopbackServer, Request
 from tests.scrapers.crawlkit import ROOT, crawl_env, stored, write_config
-from tests.scrapers.sites import make_threads, serve
+from tests.scrapers.fake_threads import make_threads
+from tests.scrapers.sites import serve
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from models.store import thread_input_columns
-from scrapers import base
-from scrapers.base import ForumSpider
+from scrapers import forum_spider
+from scrapers.forum_spider import ForumSpider
 from scrapers.items import ReplyItem, ThreadItem
 from scrapers.parsers.common import Post, ThreadPage
 from scrapers.pipelines.store import thread_in
@@ -47,7 +47,7 @@ def test_a_forum_page_passes_further_columns_to_the_item_by_name(
     class WithViews(ThreadItem):
         views: int | None = None
 
-    monkeypatch.setattr(base, "ThreadItem", WithViews)
+    monkeypatch.setattr(forum_spider, "ThreadItem", WithViews)
     page = ThreadPage(external_id="7", url="https://forum.test/t/7", title="Dutasteride",
                       columns={"views": 1234})
     opening = Post(external_id="p1", body_html="<p>switched</p>", created_at=T0)

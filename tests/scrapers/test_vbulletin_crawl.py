@@ -11,8 +11,9 @@ import pytest
 
 from scrapers.loopback import LoopbackServer
 from tests.scrapers.crawlkit import describe, stored, write_config
+from tests.scrapers.fake_threads import make_threads
 from tests.scrapers.inprocess import run_crawl
-from tests.scrapers.sites import make_threads, serve_vbulletin
+from tests.scrapers.site_vbulletin import serve_vbulletin
 
 pytestmark = pytest.mark.slow
 LOGIN_PAGE = (Path(__file__).resolve().parents[1] / "fixtures" / "vbulletin" /
