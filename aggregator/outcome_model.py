@@ -8,10 +8,12 @@ those notes, the rules' per-speaker directions, a few thread facts and the hashe
 no vocabulary file): a multinomial logistic regression picks the effect and a binary one
 keeps or drops each side effect the rules propose.
 
-The weights are data (`outcome_model.npz` beside the cue file: coefficients, intercepts,
-the hashing width and the side threshold; no pickled scikit-learn object), written by
-`python benchmarks/outcomes_learned.py --write` from every labelled corpus that may be
+The weights are data (an `.npz` of plain arrays: coefficients, intercepts, the hashing
+width and the side threshold; no pickled scikit-learn object), written by
+`python benchmarks/outcomes_learned.py --write FILE` from every labelled corpus that may be
 trained on. `load_outcome_model` reads and checks them; `learned_outcomes` applies them.
+Nothing in `aggregate` uses this reader: on held-out corpora it did not beat the rules
+(docs/aggregator.md, "Sixth round"), so no weights file is shipped.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_reading import Mention, _Extraction, read_thread
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
 
-PACKAGED_MODEL = Path(__file__).with_name("outcome_model.npz")
 _WORD = re.compile(r"[a-z0-9']+")
 _DIRECTIONS = ("improved", "no_effect", "unchanged", "declined")
 Note = tuple[str, str, int, int, int, int, int]
@@ -70,7 +71,7 @@ def save_outcome_model(model: OutcomeModel, path: Path) -> None:
     np.savez_compressed(path, **model.arrays())
 
 
-def load_outcome_model(path: Path | str = PACKAGED_MODEL) -> OutcomeModel:
+def load_outcome_model(path: Path | str) -> OutcomeModel:
     """Read and check a weights file. Raises OutcomeModelError naming the file."""
     try:
         with np.load(path, allow_pickle=False) as data:

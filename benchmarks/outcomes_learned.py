@@ -2,6 +2,7 @@
 
     python benchmarks/outcomes_learned.py            # leave-one-corpus-out, rules vs model
     python benchmarks/outcomes_learned.py --grid     # the same for a few settings
+    python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --speed FILE   # CPU of the rules vs rules + model
 
@@ -207,6 +208,28 @@ def leave_one_out(data: dict[str, list[Pair]], settings: Settings, quiet: bool =
     return figures(pooled["gold"], pooled["rules"]), figures(pooled["gold"], pooled["model"])
 
 
+def side_sweep(data: dict[str, list[Pair]], settings: Settings,
+               thresholds: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7)) -> None:
+    """Held-out side-effect P / R / F1 of the filter at several thresholds (one model per
+    fold; 0.0 keeps every side effect the rules propose)."""
+    kept: dict[float, dict[str, list[Outcome]]] = {t: {} for t in thresholds}
+    for held, test in data.items():
+        model = train([p for name, rows in data.items() if name != held for p in rows],
+                      settings)
+        for threshold in thresholds:
+            model_at = OutcomeModel(model.n_features, model.effect_coef,
+                                    model.effect_intercept, model.side_coef,
+                                    model.side_intercept, threshold)
+            kept[threshold][held] = predict(model_at, test, settings.drop)
+    for threshold, by_fold in kept.items():
+        for label, names in (("pooled", list(data)), ("recent blind", list(RECENT_BLIND))):
+            gold = [p.gold for n in names for p in data[n]]
+            got = [o for n in names for o in by_fold[n]]
+            f = figures(gold, got)
+            print(f"threshold {threshold}: {label} side P / R / F1 "
+                  f"{f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}")
+
+
 def speed(model: OutcomeModel, rounds: int = 5) -> int:
     """CPU seconds of the rules alone and with the model, interleaved rounds."""
     tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
@@ -244,6 +267,8 @@ def read_all() -> dict[str, list[Pair]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", action="store_true", help="a few settings, pooled only")
+    parser.add_argument("--side-sweep", action="store_true",
+                        help="side-effect filter thresholds (side n-grams kept)")
     parser.add_argument("--write", metavar="FILE", type=Path,
                         help="train on every corpus and write the weights to FILE (.npz)")
     parser.add_argument("--speed", metavar="FILE", type=Path,
@@ -256,6 +281,9 @@ def main() -> int:
         model = train([p for rows in data.values() for p in rows], Settings())
         save_outcome_model(model, args.write)
         print(f"wrote {args.write} ({sum(map(len, data.values()))} pairs)")
+        return 0
+    if args.side_sweep:
+        side_sweep(data, Settings(drop=("m:", "c:")))
         return 0
     if args.grid:
         for settings in GRID:
