@@ -110,9 +110,20 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     (start, end, treatment) in `"\\n".join(parts)` (`Tagger.tag_with_mentions`);
     `normalised`: that text's `lower_and_normalise`, when the caller has it (`Tagger.tag_text`).
     """
-    treatments = {m[2] for m in mentions}
+    treatments = sorted({m[2] for m in mentions})
     if not treatments:
         return {}
+    reading = read_thread(cues, parts, mentions, normalised)
+    if reading is None:
+        return {t: Outcome() for t in treatments}
+    return reading.run(treatments)
+
+
+def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
+                normalised: tuple[str, str] | None = None) -> _Extraction | None:
+    """The thread's reading before it is run (`extract_outcomes` runs it; the learned
+    reader of `outcome_model` keeps it to read the reports), or None when the thread holds
+    no cue (every treatment's outcome is then `none` with no side effect)."""
     lowered, norm = normalised or lower_and_normalise("\n".join(parts))
     if "’" in lowered:
         lowered = lowered.replace("’", "'")
@@ -133,9 +144,8 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
         raw.append(progress)
     found = leftmost_longest(raw)
     if not found:
-        return {t: Outcome() for t in sorted(treatments)}
-    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints).run(
-        sorted(treatments))
+        return None
+    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints)
 
 
 class _Extraction(ScopeChecks, Attribution):
@@ -183,6 +193,9 @@ class _Extraction(ScopeChecks, Attribution):
             position = end + 1
         self.reports: dict[str, _Reports] = {}
         self.trace: list[tuple[str, str, str]] | None = None  # (treatment, label, sentence)
+        # what was recorded, for the learned reader (`outcome_model`): (treatment, label,
+        # cue start, cue end, sentence start, sentence end, speaker), when not None
+        self.notes: list[tuple[str, str, int, int, int, int, int]] | None = None
 
     def _by_op(self, start: int, end: int) -> bool:
         """Whether the reply [start, end) starts with an OP marker (after quote marks)."""
@@ -439,7 +452,11 @@ class _Extraction(ScopeChecks, Attribution):
 
     def _note(self, treatment: str, label: str, span: tuple[int, int],
               here: Sentence) -> None:
-        """Keep what was recorded and why, when tracing (error analysis)."""
+        """Keep what was recorded and why, when tracing (error analysis) or noting (the
+        learned reader)."""
+        if self.notes is not None:
+            self.notes.append((treatment, label, span[0], span[1], here.start, here.end,
+                               here.speaker))
         if self.trace is not None:
             self.trace.append((treatment, f"{label}<{self.lowered[span[0]:span[1]]}>",
                                self.lowered[here.start:here.end]))

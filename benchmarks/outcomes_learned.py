@@ -1,19 +1,33 @@
-"""Does a small learned effect classifier generalise better than the rules? Held-out check.
+"""The learned outcome reader (`aggregator/outcome_model.py`): held-out check and training.
 
-    python benchmarks/outcomes_learned.py
+    python benchmarks/outcomes_learned.py            # leave-one-corpus-out, rules vs model
+    python benchmarks/outcomes_learned.py --grid     # the same for a few settings
+    python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
+    python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
+    python benchmarks/outcomes_learned.py --speed FILE   # CPU of the rules vs rules + model
 
-Leave-one-corpus-out over the labelled sets that may be trained on (dev posts.jsonl +
-outcomes_posts.jsonl, outcomes_a, outcomes_b, outcomes_c, real_labels; never a blind
-corpus): for each held-out set, a logistic regression (scikit-learn) is trained on the
-others, per (thread, treatment) pair, on TF-IDF word 1-2-grams of the sentences naming the
-treatment (the whole thread when it names one treatment), with and without the rules'
-predicted effect as features. Prints effect accuracy and macro-F1 of the rules and of both
-models per held-out set and pooled.
+Corpora that may be trained on (all seen; never a blind one): dev (../shared/eval
+posts.jsonl + outcomes_posts.jsonl), benchmarks/corpus/outcomes_a, _b, _c, _d, _f, _h,
+ordinary_g, summaries_e, real_labels, real_labels_2. Each labelled (thread, treatment) pair
+the tagger finds is read by the rules with their notes on (`outcome_model.read_pairs`);
+for each held-out corpus, the effect model (multinomial logistic regression) and the
+side-effect filter (binary logistic regression on each side effect the rules propose) are
+trained on the others and applied to it. Prints effect accuracy / macro-F1 and side-effect
+P/R/F1 of the rules and of the model per held-out corpus and pooled. `--write` trains on
+all of them with the default settings and writes the weights (deterministic: the same
+corpora and code give the same arrays); `--speed` times, in this process, `extract_outcomes`
+and `learned_outcomes` with those weights on every labelled thread, interleaved over five
+rounds (CPU seconds, min / median / max, and the load average).
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import statistics
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,89 +36,261 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
 from quality import _read_jsonl, load_real_posts  # noqa: E402
-from scipy.sparse import csr_matrix, hstack  # noqa: E402
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
-from aggregator.outcomes import extract_outcomes, load_outcome_cues  # noqa: E402
+from aggregator.outcome_model import (  # noqa: E402
+    OutcomeModel,
+    PairReading,
+    apply_model,
+    learned_outcomes,
+    load_outcome_model,
+    read_pairs,
+    save_outcome_model,
+)
+from aggregator.outcomes import (  # noqa: E402
+    EFFECTS,
+    Outcome,
+    extract_outcomes,
+    load_outcome_cues,
+)
 from aggregator.tagger import Tagger  # noqa: E402
 
-EFFECTS = ["improved", "no_effect", "mixed", "none"]
 EVAL = ROOT.parent / "shared" / "eval"
 CORPUS = ROOT / "benchmarks" / "corpus"
+SYNTHETIC = ("outcomes_a", "outcomes_b", "outcomes_c", "outcomes_d", "outcomes_f",
+             "outcomes_h", "ordinary_g", "summaries_e")
+REAL = ("real_labels", "real_labels_2")
+RECENT_BLIND = ("outcomes_h", "outcomes_f", "ordinary_g", "outcomes_d")
 
 
-def labelled_sets() -> list[tuple[str, list[dict]]]:
-    dev = [p for n in ("posts.jsonl", "outcomes_posts.jsonl")
-           for p in _read_jsonl(EVAL / n) if "gold_outcomes" in p]
-    sets = [("dev", dev)] + [(n, _read_jsonl(CORPUS / n / "posts.jsonl"))
-                             for n in ("outcomes_a", "outcomes_b", "outcomes_c")]
-    real = load_real_posts(CORPUS / "real_labels")
-    return sets + ([("real", real)] if real else [])
+@dataclass(frozen=True)
+class Settings:
+    """Training settings: regularisation of both models, hashing width, side threshold,
+    feature groups left out (token prefixes: "m:" the sentences naming the treatment, "c:"
+    the sentences of its effect cues, "s:" those of a side effect's cues)."""
+
+    effect_c: float = 1.0
+    side_c: float = 1.0
+    n_features: int = 2 ** 14
+    side_threshold: float = 0.5
+    drop: tuple[str, ...] = ("m:", "c:", "s:")
+
+    def name(self) -> str:
+        kept = [g for g in ("m:", "c:", "s:") if g not in self.drop]
+        return (f"C {self.effect_c}, side threshold {self.side_threshold}, n-grams "
+                f"{' '.join(kept) or 'none'}")
 
 
-def pairs(posts: list[dict], tagger: Tagger, cues) -> list[tuple[str, str, str]]:
-    """(context text, rules' effect, gold effect) per gold and tagged (thread, treatment)."""
+GRID = (Settings(0.3, 0.3, drop=()), Settings(0.3, 0.3, drop=("m:",)), Settings(),
+        Settings(0.1, 0.1), Settings(side_threshold=0.7))
+
+
+@dataclass
+class Pair:
+    """One labelled pair: the rules' reading (None: no cue in the thread) and the gold."""
+
+    rules: Outcome
+    reading: PairReading | None
+    gold: Outcome
+
+
+def labelled_sets() -> dict[str, list[dict]]:
+    """Every corpus that may be trained on, by name (real ones when ../shared/realdata is
+    here)."""
+    sets = {"dev": [p for n in ("posts.jsonl", "outcomes_posts.jsonl")
+                    for p in _read_jsonl(EVAL / n) if "gold_outcomes" in p]}
+    sets |= {n: _read_jsonl(CORPUS / n / "posts.jsonl") for n in SYNTHETIC}
+    for name in REAL:
+        real = load_real_posts(CORPUS / name)
+        if real:
+            sets[name] = real
+    return sets
+
+
+def read_corpus(posts: list[dict], tagger: Tagger, cues) -> list[Pair]:
+    """The labelled pairs of a corpus the tagger finds, read by the rules."""
     out = []
     for post in posts:
         replies = [r.get("body", "") if isinstance(r, dict) else str(r)
                    for r in post.get("replies", [])]
         parts = [post["title"], post["body"], *replies]
         _, _, mentions = tagger.tag_with_mentions(post["title"], post["body"], replies)
-        predicted = extract_outcomes(cues, parts, mentions)
-        text = "\n".join(parts)
-        named = {m[2] for m in mentions}
-        for tid, gold in post["gold_outcomes"].items():
-            if tid not in predicted:
-                continue
-            context = text
-            if len(named) > 1:
-                sentences = set()
-                for start, end, mention in mentions:
-                    if mention == tid:
-                        lo = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
-                        ends = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
-                        sentences.add(text[lo:min(ends or [len(text)])])
-                context = " ".join(sorted(sentences))
-            out.append((context.lower(), predicted[tid].effect, gold["effect"]))
+        rules, readings = read_pairs(cues, parts, mentions)
+        by_treatment = {r.treatment: r for r in readings}
+        for tid, gold in sorted(post["gold_outcomes"].items()):
+            if tid in rules:
+                out.append(Pair(rules[tid], by_treatment.get(tid),
+                                Outcome(gold["effect"], tuple(sorted(gold["side_effects"])))))
     return out
 
 
-def scores(gold: list[str], got: list[str]) -> str:
-    return (f"{accuracy_score(gold, got):.3f} / "
-            f"{f1_score(gold, got, labels=EFFECTS, average='macro', zero_division=0):.3f}")
+def train(pairs: list[Pair], settings: Settings) -> OutcomeModel:
+    """Both models trained on the pairs the rules read."""
+    read = [p for p in pairs if p.reading is not None]
+    if settings.drop:
+        read = [Pair(p.rules, _without(p.reading, settings.drop), p.gold) for p in read]
+    hasher = OutcomeModel(settings.n_features, np.zeros((4, 1)), np.zeros(4), np.zeros(1),
+                          0.0, 0.0).hasher()
+    x = hasher.transform([p.reading.tokens for p in read])
+    y = [p.gold.effect for p in read]
+    effect = LogisticRegression(C=settings.effect_c, max_iter=5000).fit(x, y)
+    coef = np.zeros((len(EFFECTS), settings.n_features))
+    intercept = np.full(len(EFFECTS), -30.0)  # an effect never seen in training: never picked
+    for row, value in enumerate(effect.classes_):
+        coef[EFFECTS.index(value)] = effect.coef_[row] if len(effect.classes_) > 2 else 0
+        intercept[EFFECTS.index(value)] = effect.intercept_[row]
+    candidates = [(tokens, side in p.gold.side_effects) for p in read
+                  for side, tokens in p.reading.sides.items()]
+    sides = LogisticRegression(C=settings.side_c, max_iter=5000).fit(
+        hasher.transform([c[0] for c in candidates]), [c[1] for c in candidates])
+    return OutcomeModel(settings.n_features, coef, intercept, sides.coef_[0].copy(),
+                        float(sides.intercept_[0]), settings.side_threshold)
+
+
+def _without(reading: PairReading, drop: tuple[str, ...]) -> PairReading:
+    return PairReading(reading.treatment, reading.rules,
+                       [t for t in reading.tokens if not t.startswith(drop)],
+                       {side: [t for t in tokens if not t.startswith(drop)]
+                        for side, tokens in reading.sides.items()})
+
+
+def predict(model: OutcomeModel, pairs: list[Pair], drop: tuple[str, ...] = ()
+            ) -> list[Outcome]:
+    """The model's outcome per pair (the rules' `none` where the thread holds no cue)."""
+    return [apply_model(model, [_without(p.reading, drop)])[p.reading.treatment]
+            if p.reading else p.rules for p in pairs]
+
+
+def figures(gold: list[Outcome], got: list[Outcome]) -> tuple[float, ...]:
+    """Effect accuracy, macro-F1, side-effect P, R, F1."""
+    g, p = [o.effect for o in gold], [o.effect for o in got]
+    tp = sum(len(set(a.side_effects) & set(b.side_effects)) for a, b in zip(gold, got, strict=True))
+    fp = sum(len(set(b.side_effects) - set(a.side_effects)) for a, b in zip(gold, got, strict=True))
+    fn = sum(len(set(a.side_effects) - set(b.side_effects)) for a, b in zip(gold, got, strict=True))
+    prec, rec = tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0
+    return (accuracy_score(g, p), f1_score(g, p, labels=list(EFFECTS), average="macro",
+                                           zero_division=0),
+            prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+
+def _row(name: str, n: int, rules: tuple[float, ...], model: tuple[float, ...]) -> str:
+    def cell(f: tuple[float, ...]) -> str:
+        return f"{f[0]:.3f} / {f[1]:.3f} | {f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}"
+    return f"| {name} | {n} | {cell(rules)} | {cell(model)} |"
+
+
+def leave_one_out(data: dict[str, list[Pair]], settings: Settings, quiet: bool = False,
+                  ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Rules vs model per held-out corpus; returns the pooled figures (rules, model)."""
+    if not quiet:
+        print("| held out | pairs | rules acc / macro-F1 | rules side P / R / F1 "
+              "| model acc / macro-F1 | model side P / R / F1 |")
+        print("|---|---|---|---|---|---|")
+    pooled: dict[str, list[Outcome]] = {"gold": [], "rules": [], "model": []}
+    recent: dict[str, list[Outcome]] = {"gold": [], "rules": [], "model": []}
+    for held, test in data.items():
+        model = train([p for name, rows in data.items() if name != held for p in rows],
+                      settings)
+        got = predict(model, test, settings.drop)
+        gold, rules = [p.gold for p in test], [p.rules for p in test]
+        if not quiet:
+            print(_row(held, len(test), figures(gold, rules), figures(gold, got)))
+        for store in (pooled, recent) if held in RECENT_BLIND else (pooled,):
+            store["gold"] += gold
+            store["rules"] += rules
+            store["model"] += got
+    for name, store in (("recent blind (h, f, g, d)", recent), ("pooled", pooled)):
+        rules_f, model_f = figures(store["gold"], store["rules"]), figures(store["gold"],
+                                                                           store["model"])
+        print(_row(f"**{name}**", len(store["gold"]), rules_f, model_f))
+    return figures(pooled["gold"], pooled["rules"]), figures(pooled["gold"], pooled["model"])
+
+
+def side_sweep(data: dict[str, list[Pair]], settings: Settings,
+               thresholds: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7)) -> None:
+    """Held-out side-effect P / R / F1 of the filter at several thresholds (one model per
+    fold; 0.0 keeps every side effect the rules propose)."""
+    kept: dict[float, dict[str, list[Outcome]]] = {t: {} for t in thresholds}
+    for held, test in data.items():
+        model = train([p for name, rows in data.items() if name != held for p in rows],
+                      settings)
+        for threshold in thresholds:
+            model_at = OutcomeModel(model.n_features, model.effect_coef,
+                                    model.effect_intercept, model.side_coef,
+                                    model.side_intercept, threshold)
+            kept[threshold][held] = predict(model_at, test, settings.drop)
+    for threshold, by_fold in kept.items():
+        for label, names in (("pooled", list(data)), ("recent blind", list(RECENT_BLIND))):
+            gold = [p.gold for n in names for p in data[n]]
+            got = [o for n in names for o in by_fold[n]]
+            f = figures(gold, got)
+            print(f"threshold {threshold}: {label} side P / R / F1 "
+                  f"{f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}")
+
+
+def speed(model: OutcomeModel, rounds: int = 5) -> int:
+    """CPU seconds of the rules alone and with the model, interleaved rounds."""
+    tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
+    threads = []
+    for posts in labelled_sets().values():
+        for post in posts:
+            replies = [r.get("body", "") if isinstance(r, dict) else str(r)
+                       for r in post.get("replies", [])]
+            _, _, mentions = tagger.tag_with_mentions(post["title"], post["body"], replies)
+            threads.append(([post["title"], post["body"], *replies], mentions))
+    times: dict[str, list[float]] = {"rules": [], "rules + model": []}
+    for _ in range(rounds):
+        for name in times:
+            start = time.process_time()
+            for parts, mentions in threads:
+                if name == "rules":
+                    extract_outcomes(cues, parts, mentions)
+                else:
+                    learned_outcomes(model, cues, parts, mentions)
+            times[name].append(time.process_time() - start)
+    for name, values in times.items():
+        print(f"{name}: {len(threads)} threads, CPU s min {min(values):.3f} median "
+              f"{statistics.median(values):.3f} max {max(values):.3f}")
+    ratios = [b / a for a, b in zip(times["rules"], times["rules + model"], strict=True)]
+    print(f"paired ratio median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, "
+          f"max {max(ratios):.2f}); load average {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+def read_all() -> dict[str, list[Pair]]:
+    tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
+    return {name: read_corpus(posts, tagger, cues) for name, posts in labelled_sets().items()}
 
 
 def main() -> int:
-    tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
-    data = {name: pairs(posts, tagger, cues) for name, posts in labelled_sets()}
-    print("| held out | pairs | rules acc / macro-F1 | text model | text + rules model |")
-    print("|---|---|---|---|---|")
-    pooled: dict[str, list[str]] = {"gold": [], "rules": [], "text": [], "both": []}
-    for held, test in data.items():
-        train = [row for name, rows in data.items() if name != held for row in rows]
-        vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-        x_train, x_test = vec.fit_transform([r[0] for r in train]), vec.transform(
-            [r[0] for r in test])
-        y_train = [r[2] for r in train]
-
-        def rules(rows: list[tuple[str, str, str]]) -> csr_matrix:
-            return csr_matrix(np.array([[float(r[1] == e) for e in EFFECTS] for r in rows]))
-
-        text = LogisticRegression(C=3, max_iter=2000, class_weight="balanced").fit(
-            x_train, y_train).predict(x_test)
-        both = LogisticRegression(C=1, max_iter=2000, class_weight="balanced").fit(
-            hstack([x_train, rules(train)]), y_train).predict(hstack([x_test, rules(test)]))
-        gold, ruled = [r[2] for r in test], [r[1] for r in test]
-        print(f"| {held} | {len(test)} | {scores(gold, ruled)} | {scores(gold, list(text))} "
-              f"| {scores(gold, list(both))} |")
-        for key, values in (("gold", gold), ("rules", ruled), ("text", list(text)),
-                            ("both", list(both))):
-            pooled[key] += values
-    print(f"| pooled | {len(pooled['gold'])} | {scores(pooled['gold'], pooled['rules'])} | "
-          f"{scores(pooled['gold'], pooled['text'])} | {scores(pooled['gold'], pooled['both'])} |")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grid", action="store_true", help="a few settings, pooled only")
+    parser.add_argument("--side-sweep", action="store_true",
+                        help="side-effect filter thresholds (side n-grams kept)")
+    parser.add_argument("--write", metavar="FILE", type=Path,
+                        help="train on every corpus and write the weights to FILE (.npz)")
+    parser.add_argument("--speed", metavar="FILE", type=Path,
+                        help="time the rules alone and with the weights in FILE")
+    args = parser.parse_args()
+    if args.speed:
+        return speed(load_outcome_model(args.speed))
+    data = read_all()
+    if args.write:
+        model = train([p for rows in data.values() for p in rows], Settings())
+        save_outcome_model(model, args.write)
+        print(f"wrote {args.write} ({sum(map(len, data.values()))} pairs)")
+        return 0
+    if args.side_sweep:
+        side_sweep(data, Settings(drop=("m:", "c:")))
+        return 0
+    if args.grid:
+        for settings in GRID:
+            print(f"{settings.name()}:", flush=True)
+            leave_one_out(data, settings, quiet=True)
+        return 0
+    leave_one_out(data, Settings())
     return 0
 
 

@@ -1,0 +1,220 @@
+"""The learned outcome reader: small linear models stacked on the rules' own reading.
+
+The rules (`outcome_reading`) read a thread and note every cue they count: its treatment,
+label (an effect direction or a side effect), speaker and sentence. Per (thread, treatment)
+those notes, the rules' per-speaker directions, a few thread facts and the hashed word
+1-2-grams of the noted sentences and of the sentences naming the treatment are features
+(`effect_tokens`, `side_tokens`; hashed with scikit-learn's stateless `FeatureHasher`, so
+no vocabulary file): a multinomial logistic regression picks the effect and a binary one
+keeps or drops each side effect the rules propose.
+
+The weights are data (an `.npz` of plain arrays: coefficients, intercepts, the hashing
+width and the side threshold; no pickled scikit-learn object), written by
+`python benchmarks/outcomes_learned.py --write FILE` from every labelled corpus that may be
+trained on. `load_outcome_model` reads and checks them; `learned_outcomes` applies them.
+Nothing in `aggregate` uses this reader: on held-out corpora it did not beat the rules
+(docs/aggregator.md, "Sixth round"), so no weights file is shipped.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import FeatureHasher
+
+from aggregator.outcome_cue_file import OutcomeCues
+from aggregator.outcome_reading import Mention, _Extraction, read_thread
+from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
+
+_WORD = re.compile(r"[a-z0-9']+")
+_DIRECTIONS = ("improved", "no_effect", "unchanged", "declined")
+Note = tuple[str, str, int, int, int, int, int]
+
+
+class OutcomeModelError(ValueError):
+    """The weights file is missing, unreadable or of the wrong shape."""
+
+
+@dataclass(frozen=True)
+class OutcomeModel:
+    """Weights of the two classifiers (see the module docstring)."""
+
+    n_features: int
+    effect_coef: np.ndarray  # (len(EFFECTS), n_features)
+    effect_intercept: np.ndarray  # (len(EFFECTS),)
+    side_coef: np.ndarray  # (n_features,)
+    side_intercept: float
+    side_threshold: float  # keep a side effect when its probability is at least this
+
+    def hasher(self) -> FeatureHasher:
+        return FeatureHasher(n_features=self.n_features, input_type="string",
+                             alternate_sign=False)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays of the weights file."""
+        return {"n_features": np.array(self.n_features), "effects": np.array(EFFECTS),
+                "effect_coef": self.effect_coef, "effect_intercept": self.effect_intercept,
+                "side_coef": self.side_coef,
+                "side_intercept": np.array(self.side_intercept),
+                "side_threshold": np.array(self.side_threshold)}
+
+
+def save_outcome_model(model: OutcomeModel, path: Path) -> None:
+    """Write the weights file (numpy's `.npz`: plain arrays, no pickle)."""
+    np.savez_compressed(path, **model.arrays())
+
+
+def load_outcome_model(path: Path | str) -> OutcomeModel:
+    """Read and check a weights file. Raises OutcomeModelError naming the file."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise OutcomeModelError(f"{path}: not a readable outcome model ({exc})") from None
+    try:
+        n = int(arrays["n_features"])
+        effects = tuple(str(e) for e in arrays["effects"])
+        model = OutcomeModel(n, arrays["effect_coef"].astype(np.float64),
+                             arrays["effect_intercept"].astype(np.float64),
+                             arrays["side_coef"].astype(np.float64),
+                             float(arrays["side_intercept"]), float(arrays["side_threshold"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise OutcomeModelError(f"{path}: outcome model lacks or garbles {exc}") from None
+    if effects != EFFECTS or n <= 0 or model.effect_coef.shape != (len(EFFECTS), n) or \
+            model.effect_intercept.shape != (len(EFFECTS),) or model.side_coef.shape != (n,):
+        raise OutcomeModelError(f"{path}: outcome model arrays have the wrong shape or effects")
+    return model
+
+
+def _grams(prefix: str, text: str) -> list[str]:
+    words = _WORD.findall(text)
+    return [prefix + w for w in words] + [f"{prefix}{a}_{b}" for a, b in pairwise(words)]
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 3 else "3+"
+
+
+@dataclass
+class PairReading:
+    """What the rules read about one treatment of a thread (the models' input)."""
+
+    treatment: str
+    rules: Outcome
+    tokens: list[str]  # effect features
+    sides: dict[str, list[str]]  # proposed side effect -> its features
+
+
+def pair_readings(reading: _Extraction, mentions: Sequence[Mention],
+                  rules: dict[str, Outcome], title_end: int) -> list[PairReading]:
+    """The features of every treatment of a thread the rules have read (`reading` run with
+    `notes` on)."""
+    treatments = sorted(rules)
+    facts = [f"ntreat={_bucket(len(treatments))}"]
+    notes: list[Note] = reading.notes or []
+    lowered = reading.lowered
+    out = []
+    for t in treatments:
+        own = [m for m in mentions if m[2] == t]
+        tokens = [*facts, f"rule={rules[t].effect}", f"mentions={_bucket(len(own))}"]
+        if any(m[0] < title_end for m in own):
+            tokens.append("in_title")
+        mine = [n for n in notes if n[0] == t]
+        speakers: dict[str, set[int]] = {}
+        for _, label, c_start, c_end, s_start, s_end, speaker in mine:
+            if label not in _DIRECTIONS:
+                continue
+            who = "op" if speaker == 0 else "rep"
+            speakers.setdefault(label, set()).add(speaker)
+            tokens += [f"{who}:{label}", f"cue:{label}:{lowered[c_start:c_end]}"]
+            tokens += _grams("c:", lowered[s_start:s_end])
+        for label, who in speakers.items():
+            tokens.append(f"nspk:{label}={_bucket(len(who))}")
+        if t in reading.reports:
+            for speaker, directions in reading.reports[t].shared.items():
+                tokens += [f"shared:{'op' if speaker == 0 else 'rep'}:{d}" for d in directions]
+        if own:
+            for sentence in _mention_sentences(reading, own):
+                tokens += _grams("m:", sentence)
+        sides: dict[str, list[str]] = {}
+        for side in rules[t].side_effects:
+            its = [n for n in mine if n[1] == side]
+            side_tokens = [*facts, f"side={side}", f"side={side}:{t}", f"rule={rules[t].effect}",
+                           f"nnotes={_bucket(len(its))}"]
+            for _, _, c_start, c_end, s_start, s_end, speaker in its:
+                side_tokens += [f"who={'op' if speaker == 0 else 'rep'}",
+                                f"scue={lowered[c_start:c_end]}"]
+                side_tokens += _grams("s:", lowered[s_start:s_end])
+            sides[side] = side_tokens
+        out.append(PairReading(t, rules[t], tokens, sides))
+    return out
+
+
+def _mention_sentences(reading: _Extraction, own: list[Mention]) -> list[str]:
+    """The sentences (of the units holding a cue) that name the treatment."""
+    found: list[str] = []
+    for start, _, _ in own:
+        for u_start, u_end, _ in reading.units:
+            if u_start <= start <= u_end:
+                sentences = reading._sentences(u_start, u_end)
+                i = bisect_right([s[0] for s in sentences], start) - 1
+                if i >= 0:
+                    text = reading.lowered[sentences[i][0]:sentences[i][1]]
+                    if text not in found:
+                        found.append(text)
+                break
+    return found
+
+
+def read_pairs(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
+               normalised: tuple[str, str] | None = None,
+               ) -> tuple[dict[str, Outcome], list[PairReading]]:
+    """Run the rules on a thread, noting what they count: their outcomes and the pair
+    features (none when the thread holds no cue: the rules' `none` stands)."""
+    treatments = sorted({m[2] for m in mentions})
+    if not treatments:
+        return {}, []
+    reading = read_thread(cues, parts, mentions, normalised)
+    if reading is None:
+        return {t: Outcome() for t in treatments}, []
+    reading.notes = []
+    rules = reading.run(treatments)
+    return rules, pair_readings(reading, mentions, rules, len(parts[0]) if parts else 0)
+
+
+def _scores(model: OutcomeModel, docs: Iterable[list[str]]) -> np.ndarray:
+    return model.hasher().transform(docs)
+
+
+def apply_model(model: OutcomeModel, pairs: list[PairReading]) -> dict[str, Outcome]:
+    """The models' outcome per treatment of a thread (its `pair_readings`)."""
+    if not pairs:
+        return {}
+    x = _scores(model, [p.tokens for p in pairs])
+    effects = np.asarray(x @ model.effect_coef.T) + model.effect_intercept
+    candidates = [(i, side, tokens) for i, p in enumerate(pairs)
+                  for side, tokens in p.sides.items()]
+    kept: set[tuple[int, str]] = set()
+    if candidates:
+        margin = np.asarray(_scores(model, [c[2] for c in candidates]) @ model.side_coef
+                            ).ravel() + model.side_intercept
+        keep = 1.0 / (1.0 + np.exp(-margin)) >= model.side_threshold
+        kept = {(c[0], c[1]) for c, k in zip(candidates, keep, strict=True) if k}
+    return {p.treatment: Outcome(EFFECTS[int(np.argmax(effects[i]))],
+                                 tuple(s for s in SIDE_EFFECTS if (i, s) in kept))
+            for i, p in enumerate(pairs)}
+
+
+def learned_outcomes(model: OutcomeModel, cues: OutcomeCues, parts: Sequence[str],
+                     mentions: Sequence[Mention],
+                     normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
+    """`extract_outcomes` with the learned models on top of the rules."""
+    rules, pairs = read_pairs(cues, parts, mentions, normalised)
+    return apply_model(model, pairs) if pairs else rules
