@@ -1,4 +1,4 @@
-"""The learned outcome reader (`aggregator/outcome_model.py`): held-out check and training.
+"""The learned outcome reader (`benchmarks/outcome_model.py`): held-out check and training.
 
     python benchmarks/outcomes_learned.py            # leave-one-corpus-out, rules vs model
     python benchmarks/outcomes_learned.py --grid     # the same for a few settings
@@ -40,7 +40,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
-from aggregator.outcome_model import (  # noqa: E402
+from outcome_model import (  # noqa: E402
     OutcomeModel,
     PairReading,
     apply_model,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from aggregator.lexicon import load_lexicon
-from aggregator.outcome_model import (
+from benchmarks.outcome_model import (
     OutcomeModel,
     OutcomeModelError,
     apply_model,
