@@ -35,11 +35,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
-from quality import _read_jsonl, load_real_posts  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
-
-from aggregator.lexicon import load_lexicon  # noqa: E402
 from outcome_model import (  # noqa: E402
     OutcomeModel,
     PairReading,
@@ -49,6 +44,11 @@ from outcome_model import (  # noqa: E402
     read_pairs,
     save_outcome_model,
 )
+from quality import _read_jsonl, load_real_posts  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
+
+from aggregator.lexicon import load_lexicon  # noqa: E402
 from aggregator.outcomes import (  # noqa: E402
     EFFECTS,
     Outcome,

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from aggregator.lexicon import load_lexicon
+from aggregator.outcomes import EFFECTS, extract_outcomes, load_outcome_cues
+from aggregator.tagger import Tagger
 from benchmarks.outcome_model import (
     OutcomeModel,
     OutcomeModelError,
@@ -18,8 +20,6 @@ from benchmarks.outcome_model import (
     read_pairs,
     save_outcome_model,
 )
-from aggregator.outcomes import EFFECTS, extract_outcomes, load_outcome_cues
-from aggregator.tagger import Tagger
 
 TAGGER = Tagger(load_lexicon())
 CUES = load_outcome_cues()
