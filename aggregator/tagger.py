@@ -134,7 +134,14 @@ class Tagger:
         check of an alias, `aggregator.shorthand`)."""
         lowered, norm = lower_and_normalise(text)
         matches = self._matches(norm, [])
-        if not any(target.treatment == treatment for match in matches for target in match[2]):
+        ruled = False  # an alias of `treatment` with a context rule is matched
+        for match in matches:
+            for target in match[2]:
+                if target.treatment == treatment:
+                    if target.rule is None:  # `_accept` keeps it whatever the context
+                        return True
+                    ruled = True
+        if not ruled:
             return False
         accepted = self._accept(_Text(text, lowered, norm), matches)
         return any(target.treatment == treatment for _, target in accepted)

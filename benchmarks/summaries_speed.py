@@ -3,6 +3,7 @@
     python benchmarks/summaries_speed.py --check [--dump FILE]
     python benchmarks/summaries_speed.py --time [--threads 20000] [--studies 400] [--profile]
     python benchmarks/summaries_speed.py --pair BASE_DIR [--rounds 5] [--threads 20000]
+    python benchmarks/summaries_speed.py --pair-here BASE_DIR [--rounds 9] [--threads 3000]
 
 `--check` summarises every thread of the dev sets (`../shared/eval/posts.jsonl`,
 `outcomes_posts.jsonl`), of every `benchmarks/corpus/*/posts.jsonl`, the real Reddit posts
@@ -18,12 +19,17 @@ must leave it unchanged. `--dump` writes every summary, one a line, to compare t
 as the aggregate worker calls it (after tagging, which is not timed). `--pair BASE_DIR` runs
 `--time` alternately in fresh processes on BASE_DIR (e.g. a detached worktree of main) and
 on this tree, and prints each round, the medians and the ratio, with the load average.
+`--pair-here BASE_DIR` loads both trees' `summarise` (and tagger) into this one process and
+times them alternately on the same tagged threads, the best of three passes per round
+(checking first that both give the same summaries): on a shared machine the
+one-process pairs vary less than fresh processes do.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import os
 import random
@@ -216,6 +222,56 @@ def pair(base: Path, rounds: int, n_threads: int, n_studies: int) -> None:
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
+def _load_tree(root: Path) -> tuple[Any, Tagger]:
+    """`summarise` and a tagger imported from the hairlink checkout in `root`."""
+    for name in [n for n in sys.modules if n == "aggregator" or n.startswith("aggregator.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(root))
+    try:
+        summaries = importlib.import_module("aggregator.summaries")
+        tagger = importlib.import_module("aggregator.tagger")
+        lexicon = importlib.import_module("aggregator.lexicon")
+    finally:
+        sys.path.remove(str(root))
+    return summaries.summarise, tagger.Tagger(lexicon.load_lexicon())
+
+
+def pair_here(base: Path, rounds: int, n_threads: int, n_studies: int) -> None:
+    """Both trees' `summarise` in this process, alternating, on the same threads."""
+    threads = generated(n_threads, n_studies)
+    trees: dict[str, tuple[Any, Any, list[tuple[Any, ...]]]] = {}
+    for label, root in (("base", base), ("this", HERE)):
+        summarise_, tagger = _load_tree(root)
+        tagged = []
+        for title, body, replies in threads:
+            tags, norm, _ = tagger.tag_with_mentions(title, body, replies)
+            tagged.append((title, body, replies, Counter(norm.split()), tags))
+        trees[label] = (summarise_, tagger.tag, tagged)
+    said = {label: [f(*args, found_in) for args in tagged]
+            for label, (f, found_in, tagged) in trees.items()}
+    if said["base"] != said["this"]:
+        raise SystemExit("the two trees summarise the threads differently")
+    figures: dict[str, list[float]] = {"base": [], "this": []}
+    for round_no in range(rounds):
+        for label in ("base", "this") if round_no % 2 == 0 else ("this", "base"):
+            f, found_in, tagged = trees[label]
+            best = float("inf")
+            for _ in range(3):
+                start = time.process_time()
+                for args in tagged:
+                    f(*args, found_in)
+                best = min(best, time.process_time() - start)
+            figures[label].append(best)
+    ratios = [t / b for b, t in zip(figures["base"], figures["this"], strict=True)]
+    print(f"summarise of {n_threads} threads in one process, {rounds} alternating rounds (best "
+          f"of 3 passes each): base {statistics.median(figures['base']):.3f} CPU-s "
+          f"({min(figures['base']):.3f}-{max(figures['base']):.3f}), this "
+          f"{statistics.median(figures['this']):.3f} ({min(figures['this']):.3f}-"
+          f"{max(figures['this']):.3f}); this / base median {statistics.median(ratios):.3f} "
+          f"({min(ratios):.3f}-{max(ratios):.3f}); load "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true")
@@ -223,6 +279,7 @@ def main() -> int:
     parser.add_argument("--time", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--pair", type=Path, metavar="BASE_DIR")
+    parser.add_argument("--pair-here", type=Path, metavar="BASE_DIR")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=20000)
     parser.add_argument("--studies", type=int, default=400)
@@ -231,6 +288,8 @@ def main() -> int:
         check(args.dump)
     elif args.pair:
         pair(args.pair.resolve(), args.rounds, args.threads, args.studies)
+    elif args.pair_here:
+        pair_here(args.pair_here.resolve(), args.rounds, args.threads, args.studies)
     else:
         print(f"summaries CPU-s {time_summaries(args.threads, args.studies, args.profile):.3f}")
     return 0

@@ -227,3 +227,22 @@ def test_a_treatment_the_tagger_finds_has_an_alias_there() -> None:
     assert found > 300
     assert not check.aliases.anywhere("finasteride", "my fine hair, minoxidil")
     assert check.aliases.anywhere("finasteride", "Topical FIN spray")
+
+
+def test_clean_matches_every_step_applied() -> None:
+    """The tests that skip a cleaning step where it cannot change anything never skip one
+    that would: `clean` is every substitution applied in order."""
+    from aggregator import summaries as s
+
+    def plain(text: str) -> str:
+        text = s._MD_LINK.sub(r"\1", s._QUOTE.sub(" ", text))
+        text = s._LIST_MARKS.sub(" ", s._BBCODE.sub(" ", s._URL.sub(" ", text)))
+        text = s._EMPHASIS.sub(" ", text)
+        text = text.replace("&gt;", " ").replace("&amp;", " ").replace("&lt;", " ")
+        return s._LINE_EDGE.sub("\n", s._SPACE.sub(" ", text)).strip()
+
+    texts = _odd_texts(5_000, "a :/w.\n \t*_`#~&[]>-1") + _odd_texts(
+        2_000, "a:/ www.x\n \r\f\v", seed=4) + _dev_texts()
+    texts += ["see https://x.io/a b", "at www.x.io now", "a \n b", "a\n b", "a \nb", "**b**"]
+    for text in texts:
+        assert clean(text) == plain(text), repr(text)
