@@ -223,8 +223,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
         _write_links(session, changes, model, scan, plan)
         _write_marks(session, changes, model, scan.hashes, plan, refill)
         stats.study_stats = refresh_study_stats(
-            session, None if changes.redo else _counted_studies(session, changes, scan, plan,
-                                                                linked_before))
+            session, None if changes.redo else _counted_studies(changes, scan, plan, linked_before))
         store.set_meta(session, store.LEXICON_HASH_KEY, tagger.lexicon.version_hash)
         if outcomes:  # (a run without them leaves outcomes and summaries to the next one)
             store.set_meta(session, store.CUES_HASH_KEY, cues.version_hash)
@@ -359,14 +358,14 @@ def _scan_threads(make_session: Callable[[], Session], run: RunState, changes: _
             finish(pending[0], pending[1]())
 
 
-def _counted_studies(session: Session, changes: _Changes, scan: _Scan, plan: TopicPlan,
+def _counted_studies(changes: _Changes, scan: _Scan, plan: TopicPlan,
                      linked_before: set[int]) -> set[int]:
     """The studies whose stored counts (`models.study_stats`) the pass changed: relinked
-    studies, those linked to a re-tagged thread before or after, and those a link was added
-    to, moved from or dropped from."""
+    studies, those linked to a re-tagged thread before the pass, and those a link was added
+    to, moved from or dropped from. (A re-tagged thread's links after the pass are all among
+    the added ones: `_write_links` deletes them first, so they need no query of their own.)"""
     study_ids = scan.model.ids.tolist()
     return (changes.changed_studies | linked_before
-            | studies_linked_to(session, changes.changed_ids)
             | {row["study_id"] for row in scan.citation_rows}
             | {study_ids[index] for index, _, _ in plan.new_links}
             | {s for _, s in (*plan.dropped_links, *plan.promoted, *plan.demoted)})
