@@ -117,9 +117,9 @@ def home(request: Request) -> HTMLResponse:
 
 class StudySections(NamedTuple):
     """The parts of a study page that depend on the study alone, rendered once per data
-    version (`_study_sections.html.j2`). Kept as plain strings and numbers: a tuple of them
-    is not tracked by the garbage collector, where the digest data it is rendered from (an
-    ORM study, a Counter per treatment) made the collector's full passes slow."""
+    version (`_study_sections.html.j2`). Kept as strings and numbers: one object for the
+    garbage collector to walk, where the digest data it is rendered from (an ORM study, a
+    Counter and a report per treatment) made its full passes slow."""
 
     key: str
     heading: str
