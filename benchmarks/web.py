@@ -3,7 +3,7 @@
     python benchmarks/web.py [--threads 1000000] [--db PATH] [--keep]
                              [--postgres URL [--postgres-only]] [--clients 8]
                              [--workers N] [--requests 2000] [--memory-requests 10000]
-                             [--search-share F]
+                             [--search-share F] [--study-limit N]
 
 Builds (or reuses, with --db PATH and --keep) a SQLite database of N threads over 3 sources:
 titles and bodies drawn from a 30,000-word Zipf vocabulary, ~1.6 treatment tags per thread
@@ -322,11 +322,12 @@ def start_server(db_url: str, workers: int) -> tuple[subprocess.Popen[str], str]
     return proc, found.group(1)
 
 
-def request_paths(rng: random.Random, n_studies: int, search_share: float
-                  ) -> Iterator[tuple[str, str]]:
-    """An endless mix: (kind, path) of study pages (half), filtered posts searches and,
-    `search_share` of the time, full-text searches. The filters vary widely (a minimum
-    score of 1-150, a start date anywhere in the last 3 years), so few requests repeat."""
+def request_paths(rng: random.Random, n_studies: int, search_share: float,
+                  study_limit: int | None = None) -> Iterator[tuple[str, str]]:
+    """An endless mix: (kind, path) of study pages (half; with `study_limit`, asking for
+    that many related threads a page), filtered posts searches and, `search_share` of the
+    time, full-text searches. The filters vary widely (a minimum score of 1-150, a start
+    date anywhere in the last 3 years), so few requests repeat."""
     common = ["minoxidil", "finasteride", "ketoconazole", "microneedling", "dutasteride"]
     while True:
         roll = rng.random()
@@ -338,6 +339,8 @@ def request_paths(rng: random.Random, n_studies: int, search_share: float
         elif roll < 0.5 + search_share / 2:
             study = 1 if rng.random() < 0.05 else rng.randrange(1, n_studies + 1)
             params = {} if rng.random() < 0.6 else {"sort": rng.choice(["score", "new"])}
+            if study_limit is not None:
+                params["limit"] = str(study_limit)
             path = f"/studies/pmid:{30_000_000 + study}"
             yield "study", path + ("?" + urlencode(params) if params else "")
         else:
@@ -469,11 +472,12 @@ def report(label: str, latencies: dict[str, list[float]], errors: int, wall: flo
 
 
 def run_load(label: str, db_url: str, clients: int, requests: int, memory_requests: int,
-             n_studies: int, search_share: float, workers: int) -> bool:
+             n_studies: int, search_share: float, workers: int,
+             study_limit: int | None = None) -> bool:
     proc, host = start_server(db_url, workers)
     server = psutil.Process(proc.pid)
     rng = random.Random(3)
-    mix = request_paths(rng, n_studies, search_share)
+    mix = request_paths(rng, n_studies, search_share, study_limit)
     SEEN_STUDIES.clear()
     ok = True
     try:
@@ -532,7 +536,7 @@ def run_load(label: str, db_url: str, clients: int, requests: int, memory_reques
 
 
 def in_process(db_url: str, requests: int, n_studies: int, search_share: float,
-               profile: str | None) -> None:
+               profile: str | None, study_limit: int | None = None) -> None:
     """CPU milliseconds per page function called in this process (no HTTP, no uvicorn):
     the app's routes on the same request mix, `time.process_time` around each call, after
     200 warm-up requests; with `profile` (a kind prefix), cProfile's top functions of that
@@ -544,8 +548,10 @@ def in_process(db_url: str, requests: int, n_studies: int, search_share: float,
     from starlette.routing import Match
 
     from hairlink.web.app import create_app
+    from hairlink.web.server import settle_heap
 
     app = create_app(make_engine(db_url))
+    settle_heap()  # as `hairlink serve` does in each worker
 
     def call(path: str) -> int:
         route_path, _, query = path.partition("?")
@@ -561,7 +567,7 @@ def in_process(db_url: str, requests: int, n_studies: int, search_share: float,
                 return int(route.endpoint(Request(scope)).status_code)
         raise SystemExit(f"no route for {path}")
 
-    mix = request_paths(random.Random(3), n_studies, search_share)
+    mix = request_paths(random.Random(3), n_studies, search_share, study_limit)
     for _, path in [next(mix) for _ in range(200)]:
         call(path)
     profiler = cProfile.Profile() if profile else None
@@ -610,6 +616,9 @@ def main() -> int:
     parser.add_argument("--search-share", type=float, default=0.0,
                         help="share of full-text searches (two domain words) in the mix "
                         "(reported, not a target)")
+    parser.add_argument("--study-limit", type=int, metavar="N",
+                        help="ask every study page for N related threads (limit=N; the "
+                        "page's own default is 20, it was 50 before stop 26)")
     parser.add_argument("--no-study-counts", action="store_true",
                         help="leave a reused database as it is (no migration, no stored "
                         "study counts: for running older code on it)")
@@ -637,16 +646,17 @@ def main() -> int:
     ok = True
     if args.in_process:
         in_process(args.postgres or sqlite_url, args.requests, args.studies, args.search_share,
-                   args.profile)
+                   args.profile, args.study_limit)
         return 0
     if not args.postgres_only:
         ok = run_load(f"SQLite, {threads:,} threads", sqlite_url, args.clients, args.requests,
-                      args.memory_requests, args.studies, args.search_share, args.workers)
+                      args.memory_requests, args.studies, args.search_share, args.workers,
+                      args.study_limit)
     if args.postgres:
         copy_to_postgres(args.db, args.postgres)
         ok &= run_load(f"PostgreSQL, {threads:,} threads", args.postgres, args.clients,
                        args.requests, args.memory_requests, args.studies, args.search_share,
-                       args.workers)
+                       args.workers, args.study_limit)
     if tmp is not None and not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     elif tmp is not None:

@@ -166,18 +166,13 @@ class _Ranking:
     link_kind: Any = field(default_factory=lambda: literal(None))
 
 
-def _value(bind: bool, name: str, value: Any) -> Any:
-    """`value` itself, or with `bind` the bound parameter `:name` (a statement built once
-    for every query of its shape; see `_bound_walk`)."""
-    return bindparam(name) if bind else value
-
-
-def _treatment_conditions(q: PostQuery, rare: str | None, bind: bool = False) -> list[Any]:
-    """One condition per requested treatment (`rare`, the rarest on SQLite, as an IN over
-    the thread_treatment index; see `_rarest_treatment`)."""
+def _treatment_conditions(q: PostQuery, rare: str | None) -> list[Any]:
+    """One condition per requested treatment, its id the bound parameter `:treatment_<i>`
+    (`rare`, the rarest on SQLite, as an IN over the thread_treatment index; see
+    `_rarest_treatment`)."""
     conditions: list[Any] = []
     for i, treatment in enumerate(dict.fromkeys(q.treatments)):
-        value = _value(bind, f"treatment_{i}", treatment)
+        value = bindparam(f"treatment_{i}")
         if treatment == rare:
             conditions.append(Thread.id.in_(
                 select(ThreadTreatment.thread_id).where(ThreadTreatment.treatment_id == value)))
@@ -194,18 +189,34 @@ def _given(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _column_conditions(q: PostQuery, bind: bool = False) -> list[ColumnElement[bool]]:
-    """The source, category, time and score filters of `q`."""
+def _column_conditions(q: PostQuery) -> list[ColumnElement[bool]]:
+    """The source, category, time and score filters given in `q`, each value the bound
+    parameter named after its filter (`_filter_params` gives the values)."""
     checks: list[tuple[Any, Any]] = [
         (q.source, lambda: Thread.source_id.in_(
-            select(Source.id).where(Source.name == _value(bind, "source", q.source)))),
-        (q.category, lambda: func.lower(Thread.category) == _value(
-            bind, "category", (q.category or "").strip().lower())),
-        (q.since, lambda: Thread.created_at >= _value(bind, "since", q.since)),
-        (q.until, lambda: Thread.created_at < _value(bind, "until", q.until)),
-        (q.min_score, lambda: Thread.score >= _value(bind, "min_score", q.min_score)),
+            select(Source.id).where(Source.name == bindparam("source")))),
+        (q.category, lambda: func.lower(Thread.category) == bindparam("category")),
+        (q.since, lambda: Thread.created_at >= bindparam("since")),
+        (q.until, lambda: Thread.created_at < bindparam("until")),
+        (q.min_score, lambda: Thread.score >= bindparam("min_score")),
     ]
     return [make() for value, make in checks if _given(value)]
+
+
+_COLUMN_FILTERS = ("source", "category", "since", "until", "min_score")
+
+
+def _filter_params(q: PostQuery) -> dict[str, Any]:
+    """The values of the bound parameters of `q`'s filters (treatments, study, columns)."""
+    params: dict[str, Any] = {f"treatment_{i}": t
+                              for i, t in enumerate(dict.fromkeys(q.treatments))}
+    if q.study_id is not None:
+        params["study_id"] = q.study_id
+    for name in _COLUMN_FILTERS:
+        value = getattr(q, name)
+        if _given(value):
+            params[name] = value.strip().lower() if name == "category" else value
+    return params
 
 
 def _search(session: Session, q: PostQuery, stmt_from: Any, conditions: list[Any],
@@ -234,8 +245,9 @@ def _search(session: Session, q: PostQuery, stmt_from: Any, conditions: list[Any
 
 
 def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], bool]:
-    """The filtered select of thread keys, its relevance order terms, and whether a selective
-    treatment filter drives it (then `_ordered` keeps the planner off the score/date index)."""
+    """The filtered select of thread keys (executed with `_filter_params(q)`), its relevance
+    order terms, and whether a selective treatment filter drives it (then `_ordered` keeps
+    the planner off the score/date index)."""
     if q.sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {q.sort!r}")
     rare = _rarest_treatment(session, list(dict.fromkeys(q.treatments)))
@@ -243,26 +255,26 @@ def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], b
 
 
 def _build_filtered(q: PostQuery, rare: str | None, dialect: str,
-                    session: Session | None = None, bind: bool = False
-                    ) -> tuple[Select[Any], list[Any], bool]:
-    """`_filtered` once the rarest treatment is known; with `bind`, every value a bound
-    parameter named after its filter (no search: `session` is then not read)."""
+                    session: Session | None = None) -> tuple[Select[Any], list[Any], bool]:
+    """`_filtered` once the rarest treatment is known: every filter value a bound parameter
+    named after its filter, so only which filters are given shapes the statement (a search
+    is added with its phrases and needs `session`)."""
     ranking = _Ranking()
     stmt_from: Any = Thread.__table__
     if q.study_id is not None:
         stmt_from = Thread.__table__.join(
             ThreadStudyLink.__table__,
             and_(ThreadStudyLink.thread_id == Thread.id,
-                 ThreadStudyLink.study_id == _value(bind, "study_id", q.study_id)))
+                 ThreadStudyLink.study_id == bindparam("study_id")))
         ranking = _Ranking(ThreadStudyLink.score,
                            link_rank(ThreadStudyLink.kind, ThreadStudyLink.score, Thread.id),
                            ThreadStudyLink.kind)
     # The column checks first: SQLite tests the terms in this order, and a date or score
     # that fails costs nothing, a treatment's EXISTS an index lookup (~15 % of the walk).
-    conditions: list[Any] = [*_column_conditions(q, bind), *_treatment_conditions(q, rare, bind)]
+    conditions: list[Any] = [*_column_conditions(q), *_treatment_conditions(q, rare)]
     searching = has_search_text(q.search)
     if searching:
-        assert session is not None and not bind
+        assert session is not None
         stmt_from = _search(session, q, stmt_from, conditions, ranking)
     treatments = list(dict.fromkeys(q.treatments))
     if q.study_id is None and not searching and treatments and q.sort == "relevance":
@@ -270,7 +282,7 @@ def _build_filtered(q: PostQuery, rare: str | None, dialect: str,
             select(func.coalesce(func.sum(ThreadTreatment.mentions), 0))
             .where(ThreadTreatment.thread_id == Thread.id,
                    ThreadTreatment.treatment_id.in_(
-                       [_value(bind, f"treatment_{i}", t) for i, t in enumerate(treatments)]))
+                       [bindparam(f"treatment_{i}") for i in range(len(treatments))]))
             .scalar_subquery())
         ranking.order = [ranking.relevance.desc()]
     # Only the keys: on SQLite the score walk then stays inside the (covering) score index;
@@ -303,9 +315,6 @@ def _order_by(stmt: Select[Any], sort: str, relevance_order: list[Any], selectiv
     return stmt.order_by(*order)
 
 
-_COLUMN_FILTERS = ("source", "category", "since", "until", "min_score")
-
-
 def _walk_shape(session: Session, q: PostQuery) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
     """The shape of `q`'s filters (which are given, how many treatments, which one is the
     rarest, the sort, the dialect) and their values as the parameters of `_bound_walk`; None
@@ -316,13 +325,7 @@ def _walk_shape(session: Session, q: PostQuery) -> tuple[tuple[Any, ...], dict[s
         return None
     treatments = list(dict.fromkeys(q.treatments))
     rare = _rarest_treatment(session, treatments)
-    params: dict[str, Any] = {f"treatment_{i}": t for i, t in enumerate(treatments)}
-    if q.study_id is not None:
-        params["study_id"] = q.study_id
-    for name in _COLUMN_FILTERS:
-        value = getattr(q, name)
-        if _given(value):
-            params[name] = value.strip().lower() if name == "category" else value
+    params = _filter_params(q)
     shape = (session.get_bind().dialect.name, q.sort, len(treatments),
              None if rare is None else treatments.index(rare), q.study_id is not None,
              *(name in params for name in _COLUMN_FILTERS))
@@ -339,7 +342,7 @@ def _bound_walk(shape: tuple[Any, ...]) -> Select[Any]:
     q = PostQuery(treatments=names, study_id=0 if study else None, sort=sort,
                   **{name: "given" if present[name] else None for name in _COLUMN_FILTERS})
     stmt, order, selective = _build_filtered(q, None if rare is None else names[rare],
-                                             dialect, bind=True)
+                                             dialect)
     return _order_by(stmt, sort, order, selective, dialect).limit(bindparam("walk"))
 
 
@@ -383,13 +386,14 @@ def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None,
             else:
                 stmt, relevance_order, selective = _filtered(session, q)
                 stmt = _ordered(session, stmt, q, relevance_order, selective)
-                keys = conn.execute(stmt.limit(walk)).mappings().all()
+                keys = conn.execute(stmt.limit(walk), _filter_params(q)).mappings().all()
             counted = min(len(keys), cap or 0)
             keys = keys[q.offset:end]
         else:
             stmt, relevance_order, selective = _filtered(session, q)
             stmt = _ordered(session, stmt, q, relevance_order, selective)
-            keys = conn.execute(stmt.limit(q.limit).offset(q.offset or None)).mappings().all()
+            keys = conn.execute(stmt.limit(q.limit).offset(q.offset or None),
+                                _filter_params(q)).mappings().all()
             if cap is not None:
                 counted = count_posts(session, q, cap)
         rows: dict[int, Any] = {}
@@ -409,4 +413,5 @@ def count_posts(session: Session, q: PostQuery, cap: int | None = None) -> int:
     stmt, relevance_order, selective = _filtered(session, q)
     if cap is not None:
         stmt = _ordered(session, stmt, q, relevance_order, selective).limit(cap)
-    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return session.scalar(select(func.count()).select_from(stmt.subquery()),
+                          _filter_params(q)) or 0

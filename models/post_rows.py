@@ -82,13 +82,14 @@ def _details_statements() -> tuple[Select[Any], Select[Any]]:
             .where(ThreadStudyLink.thread_id.in_(ids)))
 
 
-def attach_details(session: Session, posts: Sequence[Post]) -> None:
-    """Fill `treatments`, `outcomes` and `links` of `posts`: one query each per 900 posts."""
+def attach_details(session: Session, posts: Sequence[Post], links: bool = True) -> None:
+    """Fill `treatments`, `outcomes` and (with `links`) `links` of `posts`: one query each
+    per 900 posts."""
     if not posts:
         return
     ids = [p.id for p in posts]
     treatments: dict[int, list[str]] = defaultdict(list)
-    links: dict[int, list[PostLink]] = defaultdict(list)
+    found_links: dict[int, list[PostLink]] = defaultdict(list)
     studies: dict[int, StudyRef] = {}
     outcomes: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     conn = session.connection()  # Core rows: labelled columns need no ORM row processing
@@ -100,16 +101,19 @@ def attach_details(session: Session, posts: Sequence[Post]) -> None:
             treatments[thread_id].append(treatment_id)
             outcomes[thread_id][treatment_id] = {
                 "effect": effect or "none", "side_effects": list(side_effects or [])}
+        if not links:
+            continue
         for row in conn.execute(link_rows, {"ids": list(chunk)}).all():
             ref = studies.get(row.study_id)
             if ref is None:
                 ref = studies[row.study_id] = study_ref(row)
-            links[row.thread_id].append(PostLink(ref, row.kind, float(row.score)))
+            found_links[row.thread_id].append(PostLink(ref, row.kind, float(row.score)))
     for post in posts:
         post.treatments = sorted(treatments.get(post.id, ()))
         post.outcomes = dict(sorted(outcomes.get(post.id, {}).items()))
-        post.links = sorted(links.get(post.id, ()),
-                            key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))
+        if links:
+            post.links = sorted(found_links.get(post.id, ()),
+                                key=lambda lk: (lk.kind != "citation", -lk.score, lk.study.id))
 
 
 def top_replies(session: Session, thread_ids: Sequence[int], per_post: int = 3,

@@ -22,7 +22,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, text
@@ -41,6 +40,9 @@ class DataVersion:
         self._probe: sqlite3.Connection | None = None
         self._seen: int | None = None
         self._generation = 0
+        # One tuple per version, shared by every entry kept at it (once the collector has
+        # seen it, it and the entries holding it are left out of its passes).
+        self._token: tuple[str, int] = ("sqlite", 0)
         database = engine.url.database
         if self.dialect == "sqlite" and database and database != ":memory:" and \
                 not database.startswith("file:"):
@@ -59,7 +61,8 @@ class DataVersion:
                 if value != self._seen:
                     self._seen = value
                     self._generation += 1
-                return ("sqlite", self._generation)
+                    self._token = ("sqlite", self._generation)
+                return self._token
         if self.dialect == "postgresql":
             return ("pg", session.scalar(text("SELECT txid_current_snapshot()::text")))
         return ("time", int(time.monotonic() // self.fallback_seconds))
@@ -72,11 +75,10 @@ class DataVersion:
                 self._probe = None
 
 
-@dataclass
-class _Entry:
-    version: Hashable
-    computed_at: float
-    value: Any
+# A kept value: (version, computed_at, value). A plain tuple, which the garbage collector
+# stops tracking once everything in it is untracked (numbers, strings, tuples of them; not
+# so a NamedTuple): its full passes then do not walk the thousands of kept cards.
+_Entry = tuple[Hashable, float, Any]
 
 
 class VersionedCache:
@@ -98,27 +100,27 @@ class VersionedCache:
         by `compute()` otherwise."""
         found = self._fresh(key, version, stale_seconds)
         if found is not None:
-            return found.value  # type: ignore[no-any-return]
+            return found[2]  # type: ignore[no-any-return]
         with self._lock:
             key_lock = self._computing.setdefault(key, threading.Lock())
         with key_lock:
             found = self._fresh(key, version, stale_seconds)  # computed while we waited?
             if found is not None:
-                return found.value  # type: ignore[no-any-return]
+                return found[2]  # type: ignore[no-any-return]
             started = time.monotonic()
             value = compute()
-            self._store(key, _Entry(version, started, value), computed=True)
+            self._store(key, (version, started, value), computed=True)
         return value
 
     def find(self, key: Hashable, version: Hashable) -> Any:
         """The value stored for `key` at exactly `version`, else None (nothing computed)."""
         found = self._fresh(key, version, 0.0)
-        return None if found is None else found.value
+        return None if found is None else found[2]
 
     def put(self, key: Hashable, version: Hashable, value: Any) -> None:
         """Store `value` for `key` at `version` (the least recently used dropped past
         `size`)."""
-        self._store(key, _Entry(version, time.monotonic(), value))
+        self._store(key, (version, time.monotonic(), value))
 
     def _store(self, key: Hashable, entry: _Entry, computed: bool = False) -> None:
         """Keep `entry` as the most recently used; `computed`: by `get`, whose per-key
@@ -134,8 +136,8 @@ class VersionedCache:
     def _fresh(self, key: Hashable, version: Hashable, stale_seconds: float) -> _Entry | None:
         with self._lock:
             entry = self._values.get(key)
-            if entry is None or (entry.version != version and
-                                 time.monotonic() - entry.computed_at >= stale_seconds):
+            if entry is None or (entry[0] != version and
+                                 time.monotonic() - entry[1] >= stale_seconds):
                 return None
             self._values.move_to_end(key)
             return entry

@@ -45,12 +45,12 @@ def post_cards(request: Request, session: Session, at: Hashable, posts: Sequence
             missing.append((i, post, key))
     if missing:
         todo = [post for _, post, _ in missing]
-        attach_details(session, todo)
+        attach_details(session, todo, links=False)  # a card shows no study links
         if replies:
             attach_top_replies(session, todo)
         card = request.app.state.templates.get_template("_post.html.j2").module.card
         for i, post, key in missing:
             html = card(post_view(post, now), thread_href(post.id), treatment_href)
-            cache.put(key, at, html)
+            cache.put(key, at, str(html))  # a plain str: not tracked by the collector
             cards[i] = html
-    return cards
+    return [Markup(html) for html in cards]

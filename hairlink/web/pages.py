@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -18,7 +19,7 @@ from aggregator.digest.views import EFFECT_LABELS, digest_view, post_view
 from hairlink.web.cards import post_cards
 from hairlink.web.params import KnownNames, NotFound, post_filters, study_id
 from hairlink.web.render import StudyPages, score_chart
-from models.digest_queries import StudyDigestData, load_digests
+from models.digest_queries import load_digests
 from models.entities import Source, Treatment
 from models.post_queries import SORTS, query_posts, query_posts_counted
 from models.post_types import PostQuery
@@ -42,6 +43,10 @@ TREATMENT_EXAMPLES = 3  # best threads shown per reported effect on a treatment 
 # walks the matches in the page's order up to the cap: on a million threads, walking 200
 # instead of 100 cost about a fifth of a filtered posts page's CPU.
 COUNT_CAP = 100
+# Related threads a study page shows at a time unless `limit` says otherwise (the posts and
+# treatment pages show params.DEFAULT_LIMIT): the page modelled shows a few, then paging;
+# each card is the costliest part of a study page nobody has opened since the last write.
+STUDY_PAGE_LIMIT = 20
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -110,41 +115,67 @@ def home(request: Request) -> HTMLResponse:
                    studies=studies, latest=[post_view(p, now) for p in latest])
 
 
-def _study_data(session: Session, sid: int) -> tuple[StudyDigestData, str | None]:
-    """A study's digest data without threads (counts, chart, community reports, research)
-    and its chart as a data URI."""
+class StudySections(NamedTuple):
+    """The parts of a study page that depend on the study alone, rendered once per data
+    version (`_study_sections.html.j2`). Kept as strings and numbers: one object for the
+    garbage collector to walk, where the digest data it is rendered from (an ORM study, a
+    Counter and a report per treatment) made its full passes slow."""
+
+    key: str
+    heading: str
+    related_total: int
+    treatment_options: tuple[str, ...]
+    intro: str  # header, TLDR, abstract, link to the paper
+    overview: str  # chart, what the community reports
+    research: str  # references, cited by, similar studies
+
+    def markup(self) -> StudySections:
+        """The same with its HTML parts marked safe for the page template."""
+        return self._replace(intro=Markup(self.intro), overview=Markup(self.overview),
+                             research=Markup(self.research))
+
+
+def _study_sections(request: Request, session: Session, sid: int) -> StudySections:
+    """A study's digest data without threads (counts, chart, community reports, research),
+    rendered by the digests' shared macros."""
     data = load_digests(session, [sid], limit=0, stored=True)[0]
     chart = chart_data(data.months, data.treatment_mix)
-    return data, None if chart.empty else data_uri(SvgCharts().svg(chart))
+    view = digest_view(data, datetime.now(UTC))  # no threads: nothing depends on the clock
+    parts = request.app.state.templates.get_template("_study_sections.html.j2").module
+    return StudySections(
+        key=view.study.key, heading=view.study.title or view.study.key,
+        related_total=view.related_total, treatment_options=tuple(sorted(data.treatment_mix)),
+        intro=str(parts.intro(view.study)),
+        overview=str(parts.overview(None if chart.empty else data_uri(SvgCharts().svg(chart)),
+                                    view.related_total, view.community)),
+        research=str(parts.research_sections(view.research, StudyPages())))
 
 
 def study(request: Request) -> HTMLResponse:
     """A study's digest, live: the study, TLDR, abstract, chart, what the community reports,
     research sections, and its related threads (with outcome chips, summaries and top
-    replies) filtered, sorted and paged."""
+    replies) filtered, sorted and paged (STUDY_PAGE_LIMIT a page unless `limit` says)."""
     now = datetime.now(UTC)
     with request.app.state.sessions() as session:
         at = version(request, session)
         names = known_names(request, session, at)
         key = request.path_params["key"]
         sid = cached(request, at, ("study id", key), lambda: study_id(session, key))
-        filters = post_filters(session, request.query_params, now, study=sid, known=names)
-        data, chart = cached(request, at, ("digest", sid), lambda: _study_data(session, sid))
+        filters = post_filters(session, request.query_params, now, study=sid, known=names,
+                               default_limit=STUDY_PAGE_LIMIT)
+        sections = cached(request, at, ("study sections", sid),
+                          lambda: _study_sections(request, session, sid))
         filtered = filters.query.sort != "relevance" or any(
             v for k, v in filters.values.items() if k not in ("sort", "limit", "offset"))
         posts, total = query_posts_counted(session, filters.query,
                                            cap=COUNT_CAP if filtered else None, details=False)
         cards = post_cards(request, session, at, posts, now, replies=True)
         if not filtered:
-            total = data.related_total
-    view = digest_view(data, now)
+            total = sections.related_total
     return _render(
-        request, "study.html.j2", study=view.study, related_total=view.related_total,
-        citing_total=view.citing_total, cards=cards, community=view.community,
+        request, "study.html.j2", sections=sections.markup(), cards=cards,
         page=_page(total, filters.query, len(posts), exact=not filtered), values=filters.values,
-        sorts=SORTS, path=request.url.path, treatment_options=sorted(data.treatment_mix),
-        sources=names.sources, filtered=filtered, research=view.research, pages=StudyPages(),
-        chart=chart)
+        sorts=SORTS, path=request.url.path, sources=names.sources, filtered=filtered)
 
 
 def _treatment_data(session: Session, treatment_id: str

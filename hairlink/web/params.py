@@ -131,9 +131,11 @@ class PostFilters:
 
 def post_filters(session: Session, params: QueryParams, now: datetime, *,
                  study: int | None = None, default_sort: str = "relevance",
-                 known: KnownNames | None = None) -> PostFilters:
+                 known: KnownNames | None = None,
+                 default_limit: int = DEFAULT_LIMIT) -> PostFilters:
     """The `hairlink posts` filters and sorts from query parameters (`study` fixed by the
-    page when given; source and treatments checked against `known` when given)."""
+    page when given; source and treatments checked against `known` when given; `limit`
+    `default_limit` unless given)."""
     sort = _one(params, "sort") or default_sort
     if sort not in SORTS:
         raise BadParameter("sort", f"use one of {', '.join(SORTS)}")
@@ -154,7 +156,7 @@ def post_filters(session: Session, params: QueryParams, now: datetime, *,
         until=_time(params, "until", now, end_of_day=True),
         min_score=int_param(params, "min_score", None, -10**9, 10**9),
         search=search, sort=sort,
-        limit=int_param(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+        limit=int_param(params, "limit", default_limit, 1, MAX_LIMIT),
         offset=int_param(params, "offset", 0, 0, MAX_OFFSET) or 0)
     values = {name: params.getlist(name) if name == "treatment" else _one(params, name)
               for name in POST_FILTERS}

@@ -4,6 +4,7 @@ time per key."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from pathlib import Path
@@ -71,3 +72,29 @@ def test_one_thread_computes_a_missing_value_while_the_others_wait() -> None:
     for t in threads:
         t.join()
     assert results == [42] * 6 and calls == 1
+
+
+def test_entries_of_plain_values_are_left_out_of_garbage_collection() -> None:
+    """A kept card (a str at a version tuple) leaves nothing for the collector's full
+    passes to walk once a collection has looked at it."""
+    cache = VersionedCache(size=10)
+    for i in range(5):
+        cache.put(("card", i, "topic", True, "3 days ago"), ("sqlite", 7), f"<article>{i}")
+    gc.collect()
+    tracked = [v for v in gc.get_objects() if isinstance(v, tuple) and len(v) == 3
+               and isinstance(v[2], str) and v[2].startswith("<article>")]
+    assert tracked == []
+    assert cache.find(("card", 3, "topic", True, "3 days ago"), ("sqlite", 7)) == "<article>3"
+
+
+def test_a_server_process_freezes_its_startup_heap() -> None:
+    from hairlink.web.server import GC_YOUNG_THRESHOLD, settle_heap
+
+    before = gc.get_threshold()
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *before[1:])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

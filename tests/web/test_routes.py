@@ -219,6 +219,60 @@ def test_thread_cards_are_reused_until_a_write(engine: Engine, corpus: Corpus) -
             assert "finasteride: no effect" in text_of(page(client, path), chips), path
 
 
+def test_study_page_shows_a_smaller_page_unless_limit_says(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The study page's own page size (STUDY_PAGE_LIMIT) applies without `limit`; the
+    posts page keeps params.DEFAULT_LIMIT."""
+    monkeypatch.setattr("hairlink.web.pages.STUDY_PAGE_LIMIT", 2)
+    tree = page(client, f"/studies/{S1}")
+    assert text_of(tree, "//h2[@class='related']") == ["Related Community Posts 2 / 5"]
+    assert text_of(tree, "//div[@class='pager']/span") == ["1–2 of 5"]
+    assert tree.xpath("//a[@rel='next']/@href") == [f"/studies/{S1}?sort=relevance&offset=2"]
+    tree = page(client, f"/studies/{S1}?limit=50")
+    assert text_of(tree, "//h2[@class='related']") == ["Related Community Posts 5 / 5"]
+    assert len(page(client, "/posts").xpath("//article")) == 7
+
+
+def test_study_sections_are_kept_as_html_until_a_write(engine: Engine, corpus: Corpus,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A study's own sections (header, summary, chart, community, research) are rendered
+    once per data version: a second view reads no digest data, a write shows at once."""
+    import hairlink.web.pages as pages
+    from models.entities import Study
+
+    loads: list[list[int]] = []
+    load_digests = pages.load_digests
+
+    def counting(session: object, ids: list[int], **kwargs: object) -> object:
+        loads.append(list(ids))
+        return load_digests(session, ids, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "load_digests", counting)
+    app = create_app(engine, stale_seconds=0)
+    versions: list[object] = []  # on a shared PostgreSQL server others' writes move it too
+    current = app.state.version.current
+
+    def seen(session: object) -> object:
+        versions.append(current(session))
+        return versions[-1]
+
+    app.state.version.current = seen
+    with TestClient(app) as client:
+        first = client.get(f"/studies/{S1}?sort=new").text
+        assert client.get(f"/studies/{S1}?sort=score").status_code == 200
+        again = client.get(f"/studies/{S1}?sort=new").text
+        assert len(loads) == len(set(versions))  # once per data version
+        assert again == first
+        with session_factory(engine)() as session:
+            study = session.get(Study, corpus.studies["S1"])
+            assert study is not None
+            study.tldr = "Oral <b>won</b> after all."
+            session.commit()
+        tree = page(client, f"/studies/{S1}")
+        assert len(loads) == 2
+        assert text_of(tree, "//section[@class='tldr']") == ["TLDR Oral <b>won</b> after all."]
+
+
 def test_whole_table_aggregates_may_lag_a_write_by_the_stale_window(
         engine: Engine, corpus: Corpus) -> None:
     """Treatment statistics (seconds on a large database) are reused for `stale_seconds`
