@@ -54,10 +54,13 @@ def _wrapped(monkeypatch: pytest.MonkeyPatch, name: str,
 
 
 def _waiting_for_a_lock(engine: Engine, merging: threading.Thread) -> None:
-    """Return once `merging` waits for a lock (or has ended)."""
+    """Return once `merging` waits for a lock (or has ended). Only this test's database
+    counts: pg_locks lists the waits of the whole server (other tests' too)."""
     with engine.connect() as connection:
         while merging.is_alive() and not connection.execute(text(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid IN ("
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database())")
+                ).scalar():
             merging.join(0.05)
 
 
@@ -106,3 +109,4 @@ def _run(errors: list[BaseException], work: Callable[[Engine], None], engine: En
         work(engine)
     except BaseException as error:  # reported by the test's thread
         errors.append(error)
+
