@@ -8,8 +8,11 @@ row (its aggregated hash) and waits for the merge: a deadlock, and PostgreSQL ab
 of them (the merge, in tests/aggregator/test_merge_race.py). Had the aggregator written
 nothing after, the delete's `ON DELETE CASCADE` would have removed those links once they
 committed. Links written after a merge committed name a study that is gone: a foreign key
-error that failed the aggregate run. Both now take `lock_links` first, a transaction-level
-advisory lock PostgreSQL releases at commit or rollback, so one waits for the other; the
+error that failed the aggregate run. Both now take `lock_links` before their first write
+(a study upsert takes it whether or not it merges: a merge after an earlier upsert in the
+same transaction would otherwise wait for it while holding that study's row, which the
+aggregator, holding it, waits for), a transaction-level advisory lock PostgreSQL releases
+at commit or rollback, so one waits for the other; the
 aggregator then leaves out rows of studies merged away before it wrote
 (`existing_studies`); the kept study, its content hash changed, is relinked by the next
 run. SQLite needs no lock: it runs one write transaction at a time.

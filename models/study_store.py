@@ -90,10 +90,14 @@ def upsert_study(session: Session, item: StudyIn) -> tuple[Study, str]:
 
     Every stored row that shares any normalised identifier with `item` is the same paper:
     those rows are merged into the oldest one (links and treatments move with them).
+    Takes the links lock (`models.link_lock`) before its first write, not only to merge:
+    a merge later in the same transaction must not wait for it while the aggregator, holding
+    it, waits for a study row this transaction wrote (a deadlock).
     """
     ids = normalised_ids(item)
     if not ids:
         raise StudyWithoutIdentifier("a study needs a PMID, DOI or PMCID")
+    lock_links(session)
     clauses = [getattr(Study, kind) == value for kind, value in ids.items()]
     matches = list(session.scalars(select(Study).where(or_(*clauses)).order_by(Study.id)))
     now = utcnow()
@@ -130,9 +134,8 @@ def upsert_study(session: Session, item: StudyIn) -> tuple[Study, str]:
 
 
 def _absorb(session: Session, keep: Study, other: Study) -> None:
-    """Fold `other` into `keep`: identifiers, empty fields, links, treatments (holding the
-    links lock: `models.link_lock`)."""
-    lock_links(session)
+    """Fold `other` into `keep`: identifiers, empty fields, links, treatments (the caller,
+    `upsert_study`, holds the links lock: `models.link_lock`)."""
     for kind in IDENTIFIERS:
         value = getattr(other, kind)
         if value is not None and getattr(keep, kind) is None:

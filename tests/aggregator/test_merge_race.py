@@ -54,10 +54,13 @@ def _wrapped(monkeypatch: pytest.MonkeyPatch, name: str,
 
 
 def _waiting_for_a_lock(engine: Engine, merging: threading.Thread) -> None:
-    """Return once `merging` waits for a lock (or has ended)."""
+    """Return once `merging` waits for a lock (or has ended). Only this test's database
+    counts: pg_locks lists the waits of the whole server (other tests' too)."""
     with engine.connect() as connection:
         while merging.is_alive() and not connection.execute(text(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid IN ("
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database())")
+                ).scalar():
             merging.join(0.05)
 
 
@@ -106,3 +109,29 @@ def _run(errors: list[BaseException], work: Callable[[Engine], None], engine: En
         work(engine)
     except BaseException as error:  # reported by the test's thread
         errors.append(error)
+
+
+def test_an_import_that_wrote_a_study_then_merges_does_not_deadlock(engine: Engine) -> None:
+    """An import transaction that updated a study row before its merge: the aggregator,
+    holding the links lock, waits for that row (it marks the study aggregated) while the
+    merge waits for the links lock, unless the import took the lock before its first write."""
+    seed(engine, [KEPT, ROSEMARY])
+    errors: list[BaseException] = []
+    aggregating = threading.Thread(target=lambda: _run(errors, _aggregate, engine))
+    with session_factory(engine)() as session, session.begin():
+        upsert_study(session, {**KEPT, "abstract": "Nurses slept less."})  # locks KEPT's row
+        if engine.dialect.name == "postgresql":  # (SQLite, one writer: the aggregate after)
+            aggregating.start()
+            _waiting_for_a_lock(engine, aggregating)  # the links lock, or KEPT's row
+        _, outcome = upsert_study(session, dict(MERGE))  # type: ignore[arg-type]
+        assert outcome == "merged"
+    if engine.dialect.name != "postgresql":
+        aggregating.start()
+    aggregating.join(60)
+    assert not aggregating.is_alive() and errors == []
+    aggregate(session_factory(engine))  # the kept study changed: relinked
+    assert _t2_links(engine) == {"10.9999/kept": "citation"}
+
+
+def _aggregate(engine: Engine) -> None:
+    aggregate(session_factory(engine))
