@@ -36,7 +36,8 @@ from sqlalchemy import func, select  # noqa: E402
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
 from aggregator.run import aggregate  # noqa: E402
-from aggregator.similar import SimilarWeights, compute_similar, load_inputs  # noqa: E402
+from aggregator.similar_inputs import SimilarWeights, load_inputs  # noqa: E402
+from aggregator.similar_scores import compute_similar  # noqa: E402
 from aggregator.tagger import Tagger  # noqa: E402
 from models.db import make_engine, session_factory  # noqa: E402
 from models.entities import Base, ReferencePaper, StudyTreatment  # noqa: E402

@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from aggregator.lexicon import load_lexicon
 from aggregator.run import aggregate
-from aggregator.similar import SimilarInput, compute_similar, main_treatment, top_k
+from aggregator.similar_inputs import SimilarInput, main_treatment
+from aggregator.similar_scores import compute_similar, top_k
 from aggregator.tagger import Tagger
 from models.db import session_factory
 from models.entities import SimilarStudy, StudyReference
@@ -130,12 +131,12 @@ def test_large_catalogues_keep_their_text_model_between_runs(
         engine: Engine, tagger: Tagger, monkeypatch: pytest.MonkeyPatch) -> None:
     import random
 
-    from aggregator import similar
+    from aggregator import similar_text
     from aggregator.similar import update_similar
     from models.entities import Study
 
-    monkeypatch.setattr(similar, "LSA_FROM", 40)
-    monkeypatch.setattr(similar, "LSA_DIMS", 8)
+    monkeypatch.setattr(similar_text, "LSA_FROM", 40)
+    monkeypatch.setattr(similar_text, "LSA_DIMS", 8)
     rng = random.Random(5)
     words = [f"term{n}" for n in range(300)]
     treatments = ["minoxidil", "finasteride", "dutasteride", "microneedling", "ketoconazole"]
