@@ -42,6 +42,7 @@ from aggregator.similar_inputs import SimilarWeights, load_inputs
 from aggregator.similar_scores import PhaseClock, compute_similar
 from aggregator.tagger import Tagger
 from models.entities import Study, StudyTreatment
+from models.link_lock import existing_studies, lock_links
 from models.study_references import replace_similar
 from models.study_research import reference_edges
 
@@ -75,10 +76,23 @@ def _fingerprint(session: Session, treatments: dict[int, set[str]], edges: np.nd
     return digest.hexdigest()
 
 
+def _still_stored(session: Session, result: dict[int, list[tuple[int, float]]],
+                  ) -> dict[int, list[tuple[int, float]]]:
+    """`result` without the studies a merge deleted since they were read."""
+    kept = existing_studies(session, result)
+    return {sid: [(other, score) for other, score in rows if other in kept]
+            for sid, rows in result.items() if sid in kept}
+
+
 def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bool = False,
                    top: int = 6, weights: SimilarWeights | None = None) -> SimilarStats:
     """Recompute similar research when any study, treatment or reference edge changed since
-    the last run (always with `full`); store the lists that changed."""
+    the last run (always with `full`); store the lists that changed.
+
+    The writes take the links lock first (`models.link_lock`): a study merge in progress is
+    waited for, and studies merged away since they were read are left out (the kept study
+    changed, so the next run, its fingerprint different, lists it again).
+    """
     started = time.perf_counter()
     stats = SimilarStats()
     clock = PhaseClock(stats.timings, stats.cpu)
@@ -98,16 +112,17 @@ def update_similar(make_session: Callable[[], Session], tagger: Tagger, full: bo
         studies = load_inputs(session, tagger, treatments)
         stats.studies = len(studies)
         model = None if full else similar_text.kept_model(session, len(studies))
+        stats.refitted = model is None
         if model is None:
             model = similar_text.fit_text_model(studies)
-            if model.components is not None:  # small catalogues refit every time
-                store.set_meta(session, similar_text.TEXT_MODEL_KEY, model.dumps())
-            stats.refitted = True
         clock.lap("load")
         result = compute_similar(studies, edges, top=top, weights=weights,
                                  timings=stats.timings, cpu=stats.cpu, model=model)
         clock = PhaseClock(stats.timings, stats.cpu)
-        stats.changed = replace_similar(session, result)
+        lock_links(session)  # before the first write, as a study merge and the link write
+        if stats.refitted and model.components is not None:  # small ones refit every run
+            store.set_meta(session, similar_text.TEXT_MODEL_KEY, model.dumps())
+        stats.changed = replace_similar(session, _still_stored(session, result))
         store.set_meta(session, SIMILAR_KEY, fingerprint)
         clock.lap("store")
     stats.seconds = time.perf_counter() - started

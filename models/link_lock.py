@@ -1,7 +1,9 @@
-"""One writer of thread-study links at a time: the aggregator's link write and a study merge.
+"""One writer of study-keyed rows at a time: the aggregator's link write, similar research's
+write (`aggregator.similar.update_similar`, whose `similar_study` rows name studies too) and a
+study merge.
 
-On PostgreSQL (READ COMMITTED) the two raced. A merge moves the links of the study it
-absorbs to the one it keeps, then deletes the absorbed study. Links the aggregator has
+On PostgreSQL (READ COMMITTED) the link write and a merge raced. A merge moves the links of
+the study it absorbs to the one it keeps, then deletes the absorbed study. Links the aggregator has
 written to that study but not committed are invisible to the move, and their foreign key
 check locks the study row: the delete waits for the aggregator, which then updates that
 row (its aggregated hash) and waits for the merge: a deadlock, and PostgreSQL aborts one
