@@ -1,5 +1,8 @@
 """The aggregator's reads and writes: treatments, tags, links, meta state. Caller's session.
 
+`get_meta`/`set_meta` (`models.meta`) and `tagger_added` (`models.study_tags`, which keeps
+the treatments the aggregator added) are used from here as `store.*`.
+
 Bulk statements only (`models.bulk` inserts, IN-list deletes in batches); the same code runs on
 SQLite and PostgreSQL.
 """
@@ -27,7 +30,6 @@ from aggregator.lexicon import Lexicon
 from aggregator.link_types import StudyText, ThreadText
 from models.bulk import restrict_to, update_records, write_records
 from models.entities import (
-    Meta,
     Reply,
     Study,
     StudyTreatment,
@@ -38,27 +40,16 @@ from models.entities import (
     Treatment,
 )
 from models.link_lock import existing_studies, lock_links
+from models.meta import get_meta, set_meta
 from models.store import batched, dialect_insert
 from models.study_store import study_content_hash
+from models.study_tags import store_tagger_added, tagger_added
 
 IN_BATCH = 500  # ids per IN list (well under SQLite's parameter limit)
 LEXICON_HASH_KEY = "aggregator.lexicon_hash"
 LEXICON_KEY = "aggregator.lexicon"  # the lexicon data last used (to see what a change touched)
 CUES_HASH_KEY = "aggregator.outcome_cues_hash"  # the outcome cue file the outcomes came from
 SUMMARY_VERSION_KEY = "aggregator.summary_version"  # the summariser the summaries came from
-STUDY_TAGS_KEY = "aggregator.study_tags"  # study id -> treatments the aggregator added
-
-
-def get_meta(session: Session, key: str) -> str | None:
-    """A value of the `meta` table."""
-    return session.scalar(select(Meta.value).where(Meta.key == key))
-
-
-def set_meta(session: Session, key: str, value: str) -> None:
-    """Insert or replace a value of the `meta` table."""
-    stmt = dialect_insert(session, Meta).values(key=key, value=value)
-    session.execute(stmt.on_conflict_do_update(index_elements=[Meta.key],
-                                               set_={"value": stmt.excluded.value}))
 
 
 def stored_lexicon(session: Session) -> dict[str, Any] | None:
@@ -109,14 +100,6 @@ def load_studies(session: Session) -> tuple[list[StudyText], dict[int, str], dic
     return studies, current, aggregated
 
 
-def tagger_added(session: Session) -> dict[int, set[str]]:
-    """Study treatments the aggregator added (not set by an importer)."""
-    raw = get_meta(session, STUDY_TAGS_KEY)
-    if not raw:
-        return {}
-    return {int(k): set(v) for k, v in json.loads(raw).items()}
-
-
 def write_study_treatments(session: Session, tagged: dict[int, set[str]],
                            preset: dict[int, set[str]]) -> int:
     """Store the tagger's treatments of the given studies, keeping importer-set ones
@@ -139,8 +122,7 @@ def write_study_treatments(session: Session, tagged: dict[int, set[str]],
             tuple_(StudyTreatment.study_id, StudyTreatment.treatment_id).in_(chunk)))
     if rows:
         session.execute(dialect_insert(session, StudyTreatment).on_conflict_do_nothing(), rows)
-    set_meta(session, STUDY_TAGS_KEY,
-             json.dumps({str(k): sorted(v) for k, v in sorted(added.items())}))
+    store_tagger_added(session, added)  # (studies merged away are dropped)
     return len(rows)
 
 

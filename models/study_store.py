@@ -15,6 +15,7 @@ from models.link_lock import lock_links
 from models.store import dialect_insert, utcnow
 from models.study_references import adopt_reference_papers, move_references
 from models.study_stats import forget_study_stats
+from models.study_tags import move_tagger_added
 
 IDENTIFIERS = ("pmid", "doi", "pmcid")
 # Fields a later record fills when the stored value is empty.
@@ -134,8 +135,9 @@ def upsert_study(session: Session, item: StudyIn) -> tuple[Study, str]:
 
 
 def _absorb(session: Session, keep: Study, other: Study) -> None:
-    """Fold `other` into `keep`: identifiers, empty fields, links, treatments (the caller,
-    `upsert_study`, holds the links lock: `models.link_lock`)."""
+    """Fold `other` into `keep`: identifiers, empty fields, links, treatments (those the
+    aggregator added to `other` count as added to `keep`: `models.study_tags`); the caller,
+    `upsert_study`, holds the links lock (`models.link_lock`)."""
     for kind in IDENTIFIERS:
         value = getattr(other, kind)
         if value is not None and getattr(keep, kind) is None:
@@ -164,6 +166,9 @@ def _absorb(session: Session, keep: Study, other: Study) -> None:
     forget_study_stats(session, [keep.id])  # counted live until the next aggregate run
     treatments = list(session.scalars(
         select(StudyTreatment.treatment_id).where(StudyTreatment.study_id == other.id)))
+    keep_had = set(session.scalars(
+        select(StudyTreatment.treatment_id).where(StudyTreatment.study_id == keep.id)))
+    move_tagger_added(session, keep.id, other.id, keep_had, set(treatments))
     move_references(session, keep.id, other.id)
     session.delete(other)
     session.flush()
