@@ -45,12 +45,34 @@ def _reactions(likes: int) -> str:
             f'<a class="reactionsBar-link" href="/posts/1/reactions">{text}</a></div>')
 
 
+def _page_of(thread: FakeThread, page: int, per_page: int,
+             ) -> tuple[int, str, list[FakePost]]:
+    """(how many pages the thread fills, its path without the leading slash, `page`'s posts)."""
+    return (_page_count(thread, per_page), f"threads/{thread.slug}.{thread.thread_id}/",
+            thread.posts[(page - 1) * per_page: page * per_page])
+
+
+def _page_count(thread: FakeThread, per_page: int) -> int:
+    return max(1, -(-len(thread.posts) // per_page))
+
+
+def _forum_chunks(threads: list[FakeThread], per_page: int) -> list[list[FakeThread]]:
+    """The forum's pages of threads, latest activity first (one empty page at least)."""
+    ordered = sorted(threads, key=lambda t: t.last_activity, reverse=True)
+    return [ordered[i:i + per_page] for i in range(0, len(ordered), per_page)] or [[]]
+
+
+def _thread_paths(thread: FakeThread, per_page: int) -> list[tuple[int, str]]:
+    """(page number, URL path) of each page of `thread`."""
+    return [(n, f"/threads/{thread.slug}.{thread.thread_id}/" + ("" if n == 1 else f"page-{n}"))
+            for n in range(1, _page_count(thread, per_page) + 1)]
+
+
 def xenforo_thread_page(thread: FakeThread, page: int = 1, per_page: int = 20,
                         forum: str = "finasteride.4") -> str:
     """A XenForo 2 `thread_view` page in the real template's shape."""
-    pages = max(1, -(-len(thread.posts) // per_page))
-    base = f"/threads/{thread.slug}.{thread.thread_id}/"
-    posts = thread.posts[(page - 1) * per_page: page * per_page]
+    pages, path, posts = _page_of(thread, page, per_page)
+    base = "/" + path
     articles = "".join(f"""
 	<article class="message message--post js-post js-inlineModContainer  "
 		data-author="{html.escape(p.author)}" data-content="post-{p.post_id}"
@@ -132,17 +154,13 @@ def xenforo_forum_page(threads: list[FakeThread], forum: str, page: int, pages: 
 def serve_xenforo(server: LoopbackServer, threads: list[FakeThread], forum: str = "hair.4",
                   per_page: int = 20, posts_per_page: int = 20) -> None:
     """Forum pages and thread pages of one XenForo forum."""
-    ordered = sorted(threads, key=lambda t: t.last_activity, reverse=True)
-    chunks = [ordered[i:i + per_page] for i in range(0, len(ordered), per_page)] or [[]]
+    chunks = _forum_chunks(threads, per_page)
     for number, chunk in enumerate(chunks, start=1):
         body = xenforo_forum_page(chunk, forum, number, len(chunks), "Hair loss")
         server.add(f"/forums/{forum}/" + ("" if number == 1 else f"page-{number}"), body)
     for thread in threads:
-        pages = max(1, -(-len(thread.posts) // posts_per_page))
-        for page in range(1, pages + 1):
-            server.add(f"/threads/{thread.slug}.{thread.thread_id}/" +
-                       ("" if page == 1 else f"page-{page}"),
-                       xenforo_thread_page(thread, page, posts_per_page, forum))
+        for number, path in _thread_paths(thread, posts_per_page):
+            server.add(path, xenforo_thread_page(thread, number, posts_per_page, forum))
 
 
 # -- XenForo 1 ----------------------------------------------------------------------------
@@ -196,9 +214,7 @@ def _xf1_likes(post: FakePost) -> str:
 def xenforo1_thread_page(thread: FakeThread, page: int = 1, per_page: int = 20,
                          forum: str = "hair.4") -> str:
     """A XenForo 1.x `thread_view` page (`li.message`, `blockquote.messageText`)."""
-    pages = max(1, -(-len(thread.posts) // per_page))
-    base = f"threads/{thread.slug}.{thread.thread_id}/"
-    posts = thread.posts[(page - 1) * per_page: page * per_page]
+    pages, base, posts = _page_of(thread, page, per_page)
     start = (page - 1) * per_page
     items = "".join(f"""
 <li id="post-{p.post_id}" class="message   " data-author="{html.escape(p.author)}">
@@ -281,14 +297,10 @@ def serve_xenforo1(server: LoopbackServer, threads: list[FakeThread], forum: str
     def page(body: str) -> str:
         return body.replace("{root}", root)
 
-    ordered = sorted(threads, key=lambda t: t.last_activity, reverse=True)
-    chunks = [ordered[i:i + per_page] for i in range(0, len(ordered), per_page)] or [[]]
+    chunks = _forum_chunks(threads, per_page)
     for number, chunk in enumerate(chunks, start=1):
         body = xenforo1_forum_page(chunk, forum, number, len(chunks), "Hair loss")
         server.add(f"/forums/{forum}/" + ("" if number == 1 else f"page-{number}"), page(body))
     for thread in threads:
-        pages = max(1, -(-len(thread.posts) // posts_per_page))
-        for number in range(1, pages + 1):
-            server.add(f"/threads/{thread.slug}.{thread.thread_id}/" +
-                       ("" if number == 1 else f"page-{number}"),
-                       page(xenforo1_thread_page(thread, number, posts_per_page, forum)))
+        for number, path in _thread_paths(thread, posts_per_page):
+            server.add(path, page(xenforo1_thread_page(thread, number, posts_per_page, forum)))
