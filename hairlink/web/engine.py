@@ -49,12 +49,15 @@ def _sqlite_cache(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def web_engine(url: str, threads: int = REQUEST_THREADS) -> Engine:
-    """An engine for the web view of `url`: a pool of exactly `threads` connections (none
-    opened beyond them), each SQLite connection with a SQLITE_CACHE_KIB page cache."""
+def web_engine(url: str, threads: int = REQUEST_THREADS, wait_seconds: float = 30.0) -> Engine:
+    """An engine for the web view of `url`: a pool of at most `threads` connections (none
+    opened beyond them; a checkout waits up to `wait_seconds` for one, which the app's
+    request threads never make it do), each SQLite connection with a SQLITE_CACHE_KIB page
+    cache and SQLITE_STATEMENTS prepared statements."""
     sqlite = make_url(url).get_backend_name() == "sqlite"
     connect_args = {"cached_statements": SQLITE_STATEMENTS} if sqlite else {}
-    engine = make_engine(url, pool_size=threads, max_overflow=0, connect_args=connect_args)
+    engine = make_engine(url, pool_size=threads, max_overflow=0,
+                         pool_timeout=wait_seconds, connect_args=connect_args)
     if sqlite:
         event.listen(engine, "connect", _sqlite_cache)
     return engine
