@@ -97,7 +97,7 @@ def test_study_sections_are_kept_as_html_until_a_write(engine: Engine, corpus: C
             study.tldr = "Oral <b>won</b> after all."
             session.commit()
         tree = page(client, f"/studies/{S1}")
-        assert len(loads) == 2
+        assert len(set(versions)) >= 2 and len(loads) == len(set(versions))  # the write too
         assert text_of(tree, "//section[@class='tldr']") == ["TLDR Oral <b>won</b> after all."]
 
 
