@@ -4,7 +4,8 @@
 select of thread keys, then the page's rows, treatments and links are loaded with one query
 each (no N+1; see `models.post_rows`). `count_posts` counts the same selection.
 
-Where things live: the query and result types in `models.post_types`, study keys
+Where things live: the outcome and column filters in `models.post_filters`, the query and
+result types in `models.post_types`, study keys
 (`find_study`) in `models.study_keys`, `--since`/`--until` parsing in `models.time_specs`, JSON
 and CSV shapes in `models.post_output`.
 """
@@ -19,12 +20,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
-    String,
     and_,
     bindparam,
-    cast,
     false,
     func,
     literal,
@@ -41,7 +39,12 @@ from models.fulltext import (
     sqlite_match_ids,
     sqlite_matches,
 )
-from models.kinds import EFFECTS
+from models.post_filters import (
+    COLUMN_FILTERS,
+    column_conditions,
+    filter_params,
+    outcome_condition,
+)
 from models.post_rows import attach_details, chunked, link_rank, post_columns, post_from_row
 from models.post_types import SORTS, Post, PostQuery
 
@@ -92,30 +95,6 @@ def _rarest_treatment(session: Session, treatments: Sequence[str]) -> str | None
         if best is None or count < best[0]:
             best = (count, treatment)
     return best[1] if best and best[0] < SELECTIVE_TREATMENT_ROWS else None
-
-
-EFFECT_FILTERS = tuple(e for e in EFFECTS if e != "none")
-SIDE_EFFECT_FILTERS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast",
-                       "other")
-
-
-def outcome_condition(q: PostQuery) -> ColumnElement[bool]:
-    """Threads reporting `q.effect` / `q.side_effect` about one of `q.treatments` (any
-    treatment when none is given)."""
-    if q.effect is not None and q.effect not in EFFECT_FILTERS:
-        raise ValueError(f"effect must be one of {', '.join(EFFECT_FILTERS)}, not {q.effect!r}")
-    if q.side_effect is not None and q.side_effect not in SIDE_EFFECT_FILTERS:
-        raise ValueError(f"side effect must be one of {', '.join(SIDE_EFFECT_FILTERS)}, "
-                         f"not {q.side_effect!r}")
-    where: list[ColumnElement[bool]] = [ThreadTreatment.thread_id == Thread.id]
-    if q.treatments:
-        where.append(ThreadTreatment.treatment_id.in_(list(q.treatments)))
-    if q.effect is not None:
-        where.append(ThreadTreatment.effect == q.effect)
-    if q.side_effect is not None:  # a JSON list of fixed words: its text holds '"word"'
-        where.append(cast(ThreadTreatment.side_effects, String)
-                     .like(f'%"{q.side_effect}"%'))
-    return select(ThreadTreatment.thread_id).where(*where).exists()
 
 
 def _only_study(q: PostQuery) -> bool:
@@ -185,40 +164,6 @@ def _treatment_conditions(q: PostQuery, rare: str | None) -> list[Any]:
     return conditions
 
 
-def _given(value: Any) -> bool:
-    return value is not None and value != ""
-
-
-def _column_conditions(q: PostQuery) -> list[ColumnElement[bool]]:
-    """The source, category, time and score filters given in `q`, each value the bound
-    parameter named after its filter (`_filter_params` gives the values)."""
-    checks: list[tuple[Any, Any]] = [
-        (q.source, lambda: Thread.source_id.in_(
-            select(Source.id).where(Source.name == bindparam("source")))),
-        (q.category, lambda: func.lower(Thread.category) == bindparam("category")),
-        (q.since, lambda: Thread.created_at >= bindparam("since")),
-        (q.until, lambda: Thread.created_at < bindparam("until")),
-        (q.min_score, lambda: Thread.score >= bindparam("min_score")),
-    ]
-    return [make() for value, make in checks if _given(value)]
-
-
-_COLUMN_FILTERS = ("source", "category", "since", "until", "min_score")
-
-
-def _filter_params(q: PostQuery) -> dict[str, Any]:
-    """The values of the bound parameters of `q`'s filters (treatments, study, columns)."""
-    params: dict[str, Any] = {f"treatment_{i}": t
-                              for i, t in enumerate(dict.fromkeys(q.treatments))}
-    if q.study_id is not None:
-        params["study_id"] = q.study_id
-    for name in _COLUMN_FILTERS:
-        value = getattr(q, name)
-        if _given(value):
-            params[name] = value.strip().lower() if name == "category" else value
-    return params
-
-
 def _search(session: Session, q: PostQuery, stmt_from: Any, conditions: list[Any],
             ranking: _Ranking) -> Any:
     """Add `q.search` to the selection (a join on SQLite when its rank orders the page, a
@@ -245,7 +190,7 @@ def _search(session: Session, q: PostQuery, stmt_from: Any, conditions: list[Any
 
 
 def _filtered(session: Session, q: PostQuery) -> tuple[Select[Any], list[Any], bool]:
-    """The filtered select of thread keys (executed with `_filter_params(q)`), its relevance
+    """The filtered select of thread keys (executed with `filter_params(q)`), its relevance
     order terms, and whether a selective treatment filter drives it (then `_ordered` keeps
     the planner off the score/date index)."""
     if q.sort not in SORTS:
@@ -271,7 +216,7 @@ def _build_filtered(q: PostQuery, rare: str | None, dialect: str,
                            ThreadStudyLink.kind)
     # The column checks first: SQLite tests the terms in this order, and a date or score
     # that fails costs nothing, a treatment's EXISTS an index lookup (~15 % of the walk).
-    conditions: list[Any] = [*_column_conditions(q), *_treatment_conditions(q, rare)]
+    conditions: list[Any] = [*column_conditions(q), *_treatment_conditions(q, rare)]
     searching = has_search_text(q.search)
     if searching:
         assert session is not None
@@ -325,10 +270,10 @@ def _walk_shape(session: Session, q: PostQuery) -> tuple[tuple[Any, ...], dict[s
         return None
     treatments = list(dict.fromkeys(q.treatments))
     rare = _rarest_treatment(session, treatments)
-    params = _filter_params(q)
+    params = filter_params(q)
     shape = (session.get_bind().dialect.name, q.sort, len(treatments),
              None if rare is None else treatments.index(rare), q.study_id is not None,
-             *(name in params for name in _COLUMN_FILTERS))
+             *(name in params for name in COLUMN_FILTERS))
     return shape, params
 
 
@@ -338,9 +283,9 @@ def _bound_walk(shape: tuple[Any, ...]) -> Select[Any]:
     filter value a bound parameter: built, and its cache key made, once per shape."""
     dialect, sort, n_treatments, rare, study, *given = shape
     names = [f"treatment_{i}" for i in range(n_treatments)]
-    present = dict(zip(_COLUMN_FILTERS, given, strict=True))
+    present = dict(zip(COLUMN_FILTERS, given, strict=True))
     q = PostQuery(treatments=names, study_id=0 if study else None, sort=sort,
-                  **{name: "given" if present[name] else None for name in _COLUMN_FILTERS})
+                  **{name: "given" if present[name] else None for name in COLUMN_FILTERS})
     stmt, order, selective = _build_filtered(q, None if rare is None else names[rare],
                                              dialect)
     return _order_by(stmt, sort, order, selective, dialect).limit(bindparam("walk"))
@@ -386,14 +331,14 @@ def query_posts_counted(session: Session, q: PostQuery, cap: int | None = None,
             else:
                 stmt, relevance_order, selective = _filtered(session, q)
                 stmt = _ordered(session, stmt, q, relevance_order, selective)
-                keys = conn.execute(stmt.limit(walk), _filter_params(q)).mappings().all()
+                keys = conn.execute(stmt.limit(walk), filter_params(q)).mappings().all()
             counted = min(len(keys), cap or 0)
             keys = keys[q.offset:end]
         else:
             stmt, relevance_order, selective = _filtered(session, q)
             stmt = _ordered(session, stmt, q, relevance_order, selective)
             keys = conn.execute(stmt.limit(q.limit).offset(q.offset or None),
-                                _filter_params(q)).mappings().all()
+                                filter_params(q)).mappings().all()
             if cap is not None:
                 counted = count_posts(session, q, cap)
         rows: dict[int, Any] = {}
@@ -414,4 +359,4 @@ def count_posts(session: Session, q: PostQuery, cap: int | None = None) -> int:
     if cap is not None:
         stmt = _ordered(session, stmt, q, relevance_order, selective).limit(cap)
     return session.scalar(select(func.count()).select_from(stmt.subquery()),
-                          _filter_params(q)) or 0
+                          filter_params(q)) or 0

@@ -84,12 +84,8 @@ def posts(
         resolve_treatments,
     )
     from models.db import session_factory
-    from models.post_queries import (
-        EFFECT_FILTERS,
-        SIDE_EFFECT_FILTERS,
-        count_posts,
-        query_posts,
-    )
+    from models.post_filters import EFFECT_FILTERS, SIDE_EFFECT_FILTERS
+    from models.post_queries import count_posts, query_posts
     from models.post_rows import attach_replies
     from models.post_types import PostQuery
 

@@ -16,6 +16,7 @@ from aggregator.digest.export import TEMPLATES as DIGEST_TEMPLATES
 from hairlink.web import api, pages
 from hairlink.web.cache import DataVersion, VersionedCache
 from hairlink.web.cards import CARD_ENTRIES
+from hairlink.web.engine import REQUEST_THREADS, thread_lifespan
 from hairlink.web.params import BadParameter, NotFound
 from hairlink.web.render import STATIC, environment
 from models.db import read_only, session_factory
@@ -91,12 +92,13 @@ def stylesheet(_request: Request) -> FileResponse:
 
 
 def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES,
-               stale_seconds: float = STALE_SECONDS, card_entries: int = CARD_ENTRIES
-               ) -> Starlette:
+               stale_seconds: float = STALE_SECONDS, card_entries: int = CARD_ENTRIES,
+               threads: int = REQUEST_THREADS) -> Starlette:
     """The web view over the database behind `engine`, reading in read-only sessions
     (aggregates and rendered thread cards are reused until the data changes, whole-table
     aggregates up to `stale_seconds` longer; see hairlink.web.cache and
-    hairlink.web.cards)."""
+    hairlink.web.cards). Its lifespan runs at most `threads` pages at once (give it an
+    engine of `hairlink.web.engine.web_engine`, whose pool holds as many connections)."""
     routes = [
         Route("/", pages.home, methods=READ_METHODS),
         Route("/studies/{key:path}", pages.study, methods=READ_METHODS),
@@ -113,7 +115,8 @@ def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES,
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={
-        BadParameter: bad_parameter, NotFound: not_found, HTTPException: http_error})
+        BadParameter: bad_parameter, NotFound: not_found, HTTPException: http_error},
+        lifespan=thread_lifespan(threads))
     app.state.engine = engine
     app.state.sessions = session_factory(read_only(engine))
     app.state.templates = environment()

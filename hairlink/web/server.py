@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
 from hairlink.web.app import create_app
-from models.db import make_engine
+from hairlink.web.engine import web_engine
 
 # Young-generation collections run once per this many new container objects (CPython's
 # default: 700). A page allocates thousands, so with the default most collections ran
@@ -80,34 +80,37 @@ def settle_heap() -> None:
 
 
 def worker_app() -> Starlette:
-    """The app of one worker process: its own engine on the parent's database."""
-    app = create_app(make_engine(os.environ[WORKER_DATABASE_ENV]))
+    """The app of one worker process: its own bounded engine on the parent's database."""
+    app = create_app(web_engine(os.environ[WORKER_DATABASE_ENV]))
     settle_heap()
     return app
 
 
 def serve(engine: Engine, host: str = "127.0.0.1", port: int = 8080, open_browser: bool = False,
           announce: Callable[[str], None] = print, workers: int = 1) -> None:
-    """Serve the web view of `engine`'s database until interrupted (`workers` processes)."""
+    """Serve the web view of `engine`'s database until interrupted (`workers` processes,
+    each with its own bounded engine: `hairlink.web.engine`)."""
     sock = bind(host, port)
+    database_url = engine.url.render_as_string(hide_password=False)
     url = url_of(sock)
-    options = {"log_level": "warning", "access_log": False, "lifespan": "off",
+    options = {"log_level": "warning", "access_log": False, "lifespan": "on",
                "server_header": False}
     announce(f"hairlink is serving {url} (Ctrl-C to stop)")
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     try:
         if workers > 1:
-            os.environ[WORKER_DATABASE_ENV] = engine.url.render_as_string(hide_password=False)
+            os.environ[WORKER_DATABASE_ENV] = database_url
             config = uvicorn.Config(WORKER_APP, factory=True, workers=workers, **options)
             Multiprocess(config, sockets=[sock]).run()
         else:
-            app = create_app(engine)
+            app = create_app(web_engine(database_url))
             settle_heap()
             try:
                 _Server(uvicorn.Config(app, **options)).run(sockets=[sock])
             finally:
                 app.state.version.close()
+                app.state.engine.dispose()
     finally:
         os.environ.pop(WORKER_DATABASE_ENV, None)
         sock.close()
