@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -77,6 +78,26 @@ class CrawlRunProgress:
             write_counters(self.database.engine, self.run_id, self.crawler.stats.get_stats())
         except Exception:  # progress is best effort; the final write is run.py's
             logger.warning("could not update crawl run %s", self.run_id, exc_info=True)
+
+
+class FreezeHeap:
+    """Move every object alive when the engine starts (the imported modules: Scrapy,
+    SQLAlchemy, lxml, the models...) out of the garbage collector's reach (`gc.freeze`).
+
+    They live as long as the process, yet each full collection during the crawl walked all
+    ~150,000 of them: about 0.1 s a collection (docs/crawling.md). Objects made during the
+    crawl are collected as before."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> FreezeHeap:
+        ext = cls()
+        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        return ext
+
+    def engine_started(self) -> None:
+        # No collection first: a full one costs what it saves (0.1 s), and what it would free
+        # at this point is a few dozen objects (kept for the process's life, frozen).
+        gc.freeze()
 
 
 class QuietDropFormatter(LogFormatter):
