@@ -62,6 +62,11 @@ CHROME = "".join(
     f'data-nav-id="n{i}">Section {i} about hair</a><div class="menu"><ul>'
     + "".join(f'<li><a href="/whats-new/{i}-{k}/">What is new {k}</a></li>' for k in range(6))
     + "</ul></div></li>" for i in range(60))
+# Each engine's navigation menu around the chrome, as its templates write it (XenForo 2's
+# `nav.p-nav`, XenForo 1's `div#navigation`, vBulletin 4's `div#navbar`).
+XF2_NAV = f'<nav class="p-nav"><ul class="p-nav-list">{CHROME}</ul></nav>'
+XF1_NAV = f'<div id="navigation" class="withSearch"><ul id="navTabs">{CHROME}</ul></div>'
+VB4_NAV = f'<div id="navbar" class="navbar"><ul id="navtabs">{CHROME}</ul></div>'
 PARAGRAPH = ("Month {m} on finasteride 1mg and minoxidil 5%. Shedding slowed, hairline "
              "looks the same. See <a href=\"https://pubmed.ncbi.nlm.nih.gov/{p}/\" "
              "class=\"link link--external\" rel=\"nofollow\">this trial</a> and "
@@ -127,7 +132,7 @@ def xenforo_pages(threads: int) -> dict[str, bytes]:
                 f"</div>")
         nav = (f'<a class="pageNav-jump pageNav-jump--next" href="/forums/hair.1/page-'
                f'{number + 1}">Next</a>' if number < n_pages else "")
-        body = (f'<html data-template="forum_view"><body><ul class="p-nav">{CHROME}</ul>'
+        body = (f'<html data-template="forum_view"><body>{XF2_NAV}'
                 f'<h1 class="p-title-value">Hair loss</h1><div class="pageNav"><ul '
                 f'class="pageNav-main"><li class="pageNav-page pageNav-page--current"><a>'
                 f'{number}</a></li></ul>{nav}</div><div class="structItemContainer">'
@@ -152,7 +157,7 @@ def xenforo_pages(threads: int) -> dict[str, bytes]:
                 f"</footer></article>")
         body = (f'<html data-template="thread_view" data-content-key="thread-{tid + 1}"><head>'
                 f'<link rel="canonical" href="/threads/thread-{tid}.{tid + 1}/"></head><body>'
-                f'<ul class="p-nav">{CHROME}</ul><ul class="p-breadcrumbs"><li><a><span '
+                f'{XF2_NAV}<ul class="p-breadcrumbs"><li><a><span '
                 f'itemprop="name">Forums</span></a></li><li><a><span itemprop="name">Hair '
                 f'loss</span></a></li></ul><h1 class="p-title-value">Thread {tid}: minoxidil '
                 f'progress</h1>{"".join(articles)}</body></html>')
@@ -199,7 +204,7 @@ def vbulletin_pages(threads: int) -> dict[str, bytes]:
                f'<form class="pagination"><span><a class="popupctrl">Page {number} of '
                f'{n_pages}</a></span></form>')
         body = (f'<html><head><meta http-equiv="Content-Type" content="text/html; '
-                f'charset=ISO-8859-1" /></head><body><ul class="p-nav">{CHROME}</ul><div '
+                f'charset=ISO-8859-1" /></head><body>{VB4_NAV}<div '
                 f'id="breadcrumb"><ul><li class="navbit"><a href="forum.php">Forum</a></li>'
                 f'</ul></div><h1><span class="forumtitle">Hair loss</span></h1>{nav}'
                 f'<ol id="threads">{"".join(rows)}</ol>{footer}</body></html>')
@@ -225,7 +230,7 @@ def vbulletin_pages(threads: int) -> dict[str, bytes]:
                 f'id="post_thanks_box_{pid}">The Following {k + 2} Users Say Thank You</div>'
                 f'</li>')
         body = (f'<html><head><meta http-equiv="Content-Type" content="text/html; '
-                f'charset=ISO-8859-1" /></head><body><ul class="p-nav">{CHROME}</ul><div '
+                f'charset=ISO-8859-1" /></head><body>{VB4_NAV}<div '
                 f'id="breadcrumb"><ul><li class="navbit"><a href="forumdisplay.php?f=1">Hair '
                 f'loss</a></li></ul></div><div id="postpagestats_above" class="postpagestats">'
                 f'Results 1 to 10 of 10</div><div id="pagetitle" class="pagetitle"><h1>Thread: '
@@ -259,8 +264,8 @@ def xenforo1_pages(threads: int) -> dict[str, bytes]:
                 f'x</abbr></div></li>')
         nav = (f'<a href="forums/hair.1/page-{number + 1}" class="text">Next &gt;</a>'
                if number < n_pages else "")
-        body = (f'<html id="XenForo"><head><base href="/"/></head><body><ul class="p-nav">'
-                f'{CHROME}</ul><div class="titleBar"><h1>Hair loss</h1></div><div '
+        body = (f'<html id="XenForo"><head><base href="/"/></head><body>{XF1_NAV}'
+                f'<div class="titleBar"><h1>Hair loss</h1></div><div '
                 f'class="PageNav" data-page="{number}" data-last="{n_pages}"><nav>{nav}</nav>'
                 f'</div><ol class="discussionListItems">{"".join(rows)}</ol></body></html>')
         target = "/forums/hair.1/" + ("" if number == 1 else f"page-{number}")
@@ -285,8 +290,8 @@ def xenforo1_pages(threads: int) -> dict[str, bytes]:
                 f'class="likesSummary"><span class="LikeText"><a class="username">A</a>, <a '
                 f'class="username">B</a> and {k} others like this.</span></div></li>')
         body = (f'<html id="XenForo"><head><base href="/"/><link rel="canonical" '
-                f'href="/threads/thread-{tid}.{tid + 1}/"></head><body><ul class="p-nav">'
-                f'{CHROME}</ul><div class="titleBar"><h1>Thread {tid}: minoxidil progress</h1>'
+                f'href="/threads/thread-{tid}.{tid + 1}/"></head><body>{XF1_NAV}'
+                f'<div class="titleBar"><h1>Thread {tid}: minoxidil progress</h1>'
                 f'</div><ol class="messageList">{"".join(posts)}</ol></body></html>')
         pages[f"/threads/thread-{tid}.{tid + 1}/"] = body.encode()
     return pages

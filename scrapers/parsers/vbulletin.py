@@ -52,6 +52,8 @@ _LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,
                     re.IGNORECASE)
 _SEO_ID = re.compile(r"(?:showthread\.php[?/]|/threads/|/)(\d+)-[^/?#]*")
 _PATH_PAGE = re.compile(r"/page(\d+)(?:[/?#]|$)")
+# vBulletin 4's navigation menu, left out of a thread page's parse: nothing is read there.
+NAVIGATION = ('<div id="navbar"',)
 LOGIN_MARKERS = ("you are not logged in", "you do not have permission to access this page",
                  "you must be registered", "please log in", "must be logged in")
 
@@ -245,7 +247,7 @@ _VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", 
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                       now: datetime | None = None) -> ThreadPage:
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
-    doc = html_page(text)
+    doc = html_page(text, NAVIGATION)
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)
@@ -259,7 +261,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         posts = _vb34_posts(root, clock)
         ext, canonical, title = _vb34_thread(root, url, base, text)
     if not posts:
-        refuse_login(doc, url)
+        refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts on the thread page", reason="no_posts")
     if not ext or not str(ext).isdigit():
         raise ParseError("no thread id on the page")

@@ -40,6 +40,8 @@ _PAGE = re.compile(r"/page-(\d+)/?(?:$|[?#])")
 _XF1_FIRST_LIKES = re.compile(r"liked the first message:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
 _RATING = re.compile(r"\bx\s*([\d.,]+)")
 _DATE_TIME = "//*[self::abbr or self::span][contains(@class, 'DateTime')]"
+# The navigation menus (XenForo 2, 1), left out of a thread page's parse: nothing is read there.
+NAVIGATION = ('<nav class="p-nav"', '<div id="navigation"')
 _XF1_FORMATS = ("%b %d, %Y at %I:%M %p", "%b %d, %Y", "%d %b %Y at %H:%M", "%B %d, %Y at %I:%M %p")
 
 
@@ -193,14 +195,14 @@ _TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
-    doc = html_page(text)
+    doc = html_page(text, NAVIGATION)
     root = doc.root
     articles = xpath(_ARTICLES)(root)
     if not articles:
         blocks = xpath(_XF1_POSTS)(root)
         if blocks:
             return _xf1_thread_page(root, text, blocks, url, tz)
-        refuse_login(doc, url)
+        refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts (article.message--post) on the page")
     ext, canonical = _xf2_thread_id(root, url)
     title = squash(text_of(root, "h1.p-title-value::text, "
