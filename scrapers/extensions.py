@@ -101,7 +101,26 @@ class FreezeHeap:
 
 
 class QuietDropFormatter(LogFormatter):
-    """Log a dropped item as one line with its reason (Scrapy logs the whole item)."""
+    """Log a dropped item as one line with its reason (Scrapy logs the whole item); build no
+    "Crawled" / "Scraped from" DEBUG line when LOG_LEVEL is above DEBUG (Scrapy's loggers
+    pass DEBUG records on to the handlers, which drop them: two records a thread page)."""
+
+    def __init__(self, debug: bool = True) -> None:
+        self.debug = debug
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> QuietDropFormatter:
+        level = crawler.settings.get("LOG_LEVEL", "DEBUG")
+        level = logging.getLevelName(level) if isinstance(level, str) else level
+        return cls(debug=not isinstance(level, int) or level <= logging.DEBUG)
+
+    def crawled(self, request: Any, response: Response,
+                spider: Spider | None = None) -> LogFormatterResult | None:  # type: ignore[override]
+        return super().crawled(request, response, spider) if self.debug else None  # type: ignore[arg-type]
+
+    def scraped(self, item: Any, response: Any,
+                spider: Spider | None = None) -> LogFormatterResult | None:  # type: ignore[override]
+        return super().scraped(item, response, spider) if self.debug else None  # type: ignore[arg-type]
 
     def dropped(self, item: Any, exception: BaseException, response: Response | None,
                 spider: Spider | None = None) -> LogFormatterResult:
