@@ -12,9 +12,11 @@ against the bare spider (given hairlink's `CONCURRENT_ITEMS=4`), then the median
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import re
+import runpy
 import statistics
 import subprocess
 import sys
@@ -39,7 +41,7 @@ def hairlink(root: str, base: str, tmp: Path, engine: str) -> tuple[float, float
     log.unlink(missing_ok=True)
     env = {**bench.ENV, "PYTHONPATH": root + os.pathsep + bench.ENV["PYTHONPATH"]}
     subprocess.run([sys.executable, "-m", "scrapers.run", "bench", "--config", str(config),
-                    "--log-file", str(log), "--log-level", "INFO", *bench.SETTINGS],
+                    "--log-file", str(log), "--log-level", "INFO", *settings(root)],
                    cwd=root, capture_output=True, env=env, check=True)
     text = log.read_text(encoding="utf-8")
 
@@ -48,6 +50,14 @@ def hairlink(root: str, base: str, tmp: Path, engine: str) -> tuple[float, float
 
     return stat("bench/cpu_seconds"), \
         stat("response_received_count") / stat("elapsed_time_seconds")
+
+
+def settings(root: str) -> list[str]:
+    """`benchmarks/crawl.py`'s settings, with the extensions of tree `root`'s own settings
+    (`-s EXTENSIONS=` replaces the project's; each tree keeps its own) plus the CPU meter."""
+    own = runpy.run_path(str(Path(root) / "scrapers" / "settings.py"))["EXTENSIONS"]
+    return [("EXTENSIONS=" + json.dumps({**own, "crawl_cpu.CpuMeter": 0})
+             if arg.startswith("EXTENSIONS=") else arg) for arg in bench.SETTINGS]
 
 
 def main() -> None:

@@ -77,6 +77,8 @@ EXTENSIONS = {
     # Owns the database engine and the source row; the pipelines and CrawlRunProgress use it.
     "scrapers.database.CrawlDatabase": 100,
     "scrapers.extensions.CrawlRunProgress": 500,
+    # gc.freeze() at engine start: full collections stop walking the imported modules.
+    "scrapers.extensions.FreezeHeap": 600,
 }
 # The store and the source the crawl writes to (`scrapers.database`); a hairlink spider sets
 # both from its config.

@@ -93,8 +93,11 @@ def tidy(text: str) -> str:
 
     Cheap checks skip the regexes a text does not need (a Reddit dump import tidies
     millions of bodies, most with single spaces and no blank-line runs)."""
-    if "  " in text or any(c in text for c in _ODD_SPACES):
+    if "  " in text or "\u00a0" in text or "\t" in text or "\r" in text or "\f" in text \
+            or "\v" in text:  # (_ODD_SPACES, spelt out: no generator per call)
         text = _SPACES.sub(" ", text)  # (runs never span a line break: one pass for all)
+    if "\n" not in text:  # (a link's label, most often)
+        return text.strip()
     text = "\n".join(map(str.strip, text.split("\n")))
     if "\n\n\n" in text:
         text = _BLANKS.sub("\n\n", text)

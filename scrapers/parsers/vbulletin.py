@@ -1,5 +1,6 @@
 """vBulletin 3.8, 4.2 and 5.x HTML: thread pages, URLs and board-wide lookups (forum listings
-are read by `vbulletin_listing`, dates by `vbulletin_dates`, bodies by `vbulletin_bodies`).
+are read by `vbulletin_listing`, dates by `vbulletin_dates`, bodies by `vbulletin_bodies`,
+scores by `vbulletin_scores`).
 
 - vB3: `forumdisplay.php?f=N&page=M` (`tbody[id^=threadbits_forum_]` rows) and
   `showthread.php?t=N&page=M` (`table[id^=post]`, `div#post_message_N`, the date as text
@@ -44,14 +45,14 @@ from scrapers.parsers.vbulletin_bodies import (
     is_postcontent,
 )
 from scrapers.parsers.vbulletin_dates import BoardClock, board_zone
+from scrapers.parsers.vbulletin_scores import post_score, score_marks
 
 _RESULTS = re.compile(r"Results\s+[\d,.]+\s+to\s+[\d,.]+\s+of\s+([\d,.]+)", re.IGNORECASE)
 _PAGE_OF = re.compile(r"Page\s+(\d+)\s+of\s+(\d+)", re.IGNORECASE)
-_THANKS = re.compile(r"The\s+Following\s+([\d,.]+)\s+Users?\s+Says?\s+Thank", re.IGNORECASE)
-_LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,.]+)",
-                    re.IGNORECASE)
 _SEO_ID = re.compile(r"(?:showthread\.php[?/]|/threads/|/)(\d+)-[^/?#]*")
 _PATH_PAGE = re.compile(r"/page(\d+)(?:[/?#]|$)")
+# vBulletin 4's navigation menu, left out of a thread page's parse: nothing is read there.
+NAVIGATION = ('<div id="navbar"',)
 LOGIN_MARKERS = ("you are not logged in", "you do not have permission to access this page",
                  "you must be registered", "please log in", "must be logged in")
 
@@ -182,54 +183,6 @@ _CRUMBS_IN = xpath(_CRUMB_LINKS.format(".//"))
 _TEXTS = xpath(".//text()")
 
 
-_LIKE_CLASSES = ("postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "votecount")
-
-
-def score_marks(text: str) -> tuple[bool, bool]:
-    """Whether a page's text has a thanks box id and any like-count class: a page without
-    them (stock vBulletin) skips `_score`'s lookups for them."""
-    return "post_thanks_box_" in text, any(name in text for name in _LIKE_CLASSES)
-
-
-def _score(block: Any, root: Any | None = None, post_id: str = "",
-           marks: tuple[bool, bool] = (True, True)) -> int | None:
-    """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
-    box after the post's table, so it is also looked up by id in the page. `marks`:
-    `score_marks` of the page."""
-    box = _score_box(block, root, post_id, marks)
-    if not box:
-        return None
-    return _score_count(squash(" ".join(t for el in box for t in css("::text")(el))))
-
-
-def _score_box(block: Any, root: Any | None, post_id: str,
-               marks: tuple[bool, bool]) -> list[Any]:
-    """The elements holding a post's thanks or likes (empty when the page shows none)."""
-    thanks, likes = marks
-    box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block) if thanks else []
-    if not box and thanks and root is not None and post_id:
-        ident = f"post_thanks_box_{post_id}"
-        held = BY_ID(root, id=ident)  # (no element has the id: no walk over the page)
-        if held:
-            box = [held[0]] if held[0].tag == "div" and held[0].get("id") == ident else \
-                xpath("//div[@id=$id]")(root, id=ident)
-    if not box and likes:
-        box = css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")(block)
-    return box
-
-
-def _score_count(text: str) -> int:
-    """The count a thanks or likes box says ("3 Thanks", "The Following User Says Thank")."""
-    if not text:
-        return 0
-    if re.search(r"The\s+Following\s+User\s+Says\s+Thank", text, re.IGNORECASE):
-        return 1
-    match = _THANKS.search(text) or _LIKES.search(text)
-    if match:
-        return parse_count(next(g for g in match.groups() if g)) or 0
-    return parse_count(text) or 0
-
-
 def _position(text: str | None) -> int | None:
     digits = re.sub(r"[^\d]", "", text or "")
     return int(digits) - 1 if digits else None
@@ -245,7 +198,7 @@ _VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", 
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                       now: datetime | None = None) -> ThreadPage:
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
-    doc = html_page(text)
+    doc = html_page(text, NAVIGATION)
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)
@@ -259,7 +212,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         posts = _vb34_posts(root, clock)
         ext, canonical, title = _vb34_thread(root, url, base, text)
     if not posts:
-        refuse_login(doc, url)
+        refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts on the thread page", reason="no_posts")
     if not ext or not str(ext).isdigit():
         raise ParseError("no thread id on the page")
@@ -380,7 +333,7 @@ def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
     post.external_id = post_id
     post.created_at = clock.read(when_text)
     post.author = author or None
-    post.score = _score(block, root, post_id, clock.score_marks)
+    post.score = post_score(block, root, post_id, clock.score_marks)
     post.position = position if position is not None else index
     return post
 
@@ -405,7 +358,7 @@ def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,
         position = _position(first_of(css("a.b-post__count::text")(block)))
         post = Post(external_id=node, body_node=content[0])
         post.external_id, post.created_at, post.author = node, created, author or None
-        post.score = _score(block, marks=clock.score_marks)
+        post.score = post_score(block, marks=clock.score_marks)
         post.position = position if position is not None else index
         posts.append(post)
     canonical = _canonical(root)

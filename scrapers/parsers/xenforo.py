@@ -31,49 +31,20 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, drop_tree, first, html_page, text_of, xpath
+from scrapers.parsers.tree import css, first, html_page, text_of, xpath
+from scrapers.parsers.xenforo_shared import (
+    PAGE,
+    first_string,
+    reaction_count,
+    thread_base_url,
+    thread_id_of,
+)
+from scrapers.parsers.xenforo_v1 import xf1_forum_page, xf1_thread_page
 
-_THREAD_ID = re.compile(r"/threads/(?:[^/?#]*\.)?(\d+)(?:/|$|\?|#)")
-_OTHERS = re.compile(r"\band\s+([\d.,]+\s*[KkMm]?)\s+others?\s*$")
+# The navigation menus (XenForo 2, 1), left out of a thread page's parse: nothing is read there.
+NAVIGATION = ('<nav class="p-nav"', '<div id="navigation"')
+
 _FIRST_SCORE = re.compile(r"reaction score:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
-_PAGE = re.compile(r"/page-(\d+)/?(?:$|[?#])")
-_XF1_FIRST_LIKES = re.compile(r"liked the first message:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
-_RATING = re.compile(r"\bx\s*([\d.,]+)")
-_DATE_TIME = "//*[self::abbr or self::span][contains(@class, 'DateTime')]"
-_XF1_FORMATS = ("%b %d, %Y at %I:%M %p", "%b %d, %Y", "%d %b %Y at %H:%M", "%B %d, %Y at %I:%M %p")
-
-
-def thread_id_of(url: str) -> str | None:
-    """`/threads/some-title.8276/page-2` -> "8276"."""
-    match = _THREAD_ID.search(url)
-    return match.group(1) if match else None
-
-
-def thread_base_url(url: str) -> str:
-    """A thread URL without `page-N`, query or fragment, ending in '/'."""
-    url = url.split("#", 1)[0].split("?", 1)[0]
-    url = re.sub(r"/page-\d+/?$", "/", url)
-    url = re.sub(r"/(?:post-\d+|latest|unread)/?$", "/", url)
-    return url if url.endswith("/") else url + "/"
-
-
-def reaction_count(text: str | None, names: int | None = None) -> int:
-    """"A, B and 12 others" -> 14, "A and B" -> 2, "A" -> 1, "" -> 0.
-
-    `names`: how many names the bar shows (its `<bdi>` elements), when known.
-    """
-    text = squash(text)
-    if not text:
-        return 0
-    others = 0
-    match = _OTHERS.search(text)
-    if match:
-        others = parse_count(match.group(1)) or 0
-        text = text[: match.start()].strip().rstrip(",")
-    if names is None:
-        parts = [p for p in re.split(r",\s*|\s+and\s+", text) if p.strip()]
-        names = len(parts)
-    return names + others
 
 
 def time_of(node: Any | None) -> datetime | None:
@@ -106,7 +77,7 @@ def refuse_login(doc: Selector, url: str) -> None:
 
 def _current_and_last_page(root: Any, text: str, url: str) -> tuple[int, int]:
     """(current page, last page) from the page's `.pageNav`, else the URL (one page)."""
-    match = _PAGE.search(url)
+    match = PAGE.search(url)
     url_page = int(match.group(1)) if match else 1
     if "pageNav" not in text:  # a thread of one page: no pager to read
         return url_page, url_page
@@ -116,12 +87,6 @@ def _current_and_last_page(root: Any, text: str, url: str) -> tuple[int, int]:
     numbers = [int(t) for t in (squash(x) for x in css(".pageNav-page a::text")(root))
                if t.isdigit()]
     return page, max([page, *numbers])
-
-
-def first_string(node: Any, query: str) -> str | None:
-    """The first string CSS `query` (`::text`, `::attr()`) finds under `node`."""
-    found = css(query)(node)
-    return found[0] if found else None
 
 
 def _next_url(root: Any, url: str) -> str | None:
@@ -149,7 +114,7 @@ def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
     doc = html_page(text)
     root = doc.root
     if css("li.discussionListItem, ol.discussionListItems, .discussionList")(root):
-        return _xf1_forum_page(doc, url, tz)
+        return xf1_forum_page(doc, url, tz)
     rows = css(".structItem--thread")(root)
     if not rows:
         refuse_login(doc, url)
@@ -187,20 +152,18 @@ def _xf2_entry(row: Any, url: str, forum: str | None) -> ListEntry:
 
 _ARTICLES = "//article[contains(@class, 'message--post')]"
 _XF1_POSTS = "//li[starts-with(@id, 'post-')][contains(@class, 'message')]"
-_TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
-              "contains(concat(' ', normalize-space(@class), ' '), ' titleBar ')]")
 
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
-    doc = html_page(text)
+    doc = html_page(text, NAVIGATION)
     root = doc.root
     articles = xpath(_ARTICLES)(root)
     if not articles:
         blocks = xpath(_XF1_POSTS)(root)
         if blocks:
-            return _xf1_thread_page(root, text, blocks, url, tz)
-        refuse_login(doc, url)
+            return xf1_thread_page(root, text, blocks, url, tz)
+        refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts (article.message--post) on the page")
     ext, canonical = _xf2_thread_id(root, url)
     title = squash(text_of(root, "h1.p-title-value::text, "
@@ -253,155 +216,3 @@ def _xf2_post(art: Any, position: int, edits: bool = True) -> Post:
         created_at=time_of(created if created is not None else first(art, "time.u-dt")),
         edited_at=time_of(first(art, ".message-lastEdit time")) if edits else None,
         author=art.attrib.get("data-author"), score=score, position=position)
-
-
-# -- XenForo 1 --------------------------------------------------------------------------------
-def xf1_time(node: Any | None, tz: tzinfo) -> datetime | None:
-    """An XF1 `.DateTime`: `abbr[data-time]` (epoch), else the `title` (or text) of a
-    `span.DateTime` ("Oct 30, 2014 at 10:48 PM") read in zone `tz`."""
-    if node is None:
-        return None
-    epoch = node.attrib.get("data-time")
-    if epoch and epoch.strip().isdigit():
-        return from_epoch(epoch)
-    text = squash(node.attrib.get("title") or text_of(node))
-    for fmt in _XF1_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=tz).astimezone(UTC)
-        except ValueError:
-            continue
-    return None
-
-
-def _xf1_base(root: Any, url: str) -> str:
-    href = first_string(root, "base::attr(href)")
-    return urljoin(url, href) if href else url
-
-
-def _xf1_pages(root: Any, url: str, text: str | None = None) -> tuple[int, int, str | None]:
-    """(current page, last page, next URL) from `div.PageNav` (no PageNav: one page)."""
-    nav = css("div.PageNav")(root) if text is None or "PageNav" in text else []
-    if not nav:
-        match = _PAGE.search(url)
-        page = int(match.group(1)) if match else 1
-        return page, page, None
-    base = _xf1_base(root, url)
-    page = int(nav[0].attrib.get("data-page") or 1)
-    last = int(nav[0].attrib.get("data-last") or page)
-    href = first_string(root, "link[rel=next]::attr(href)")
-    if not href:
-        for link in css("nav a.text")(nav[0]):
-            if "next" in squash(text_of(link)).lower():
-                href = link.attrib.get("href")
-    return page, last, urljoin(base, href) if href and page < last else None
-
-
-def xf1_likes(block: Any) -> int:
-    """Likes under an XF1 post: `.LikeText` ("A, B and 3 others like this.") or a rating
-    summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown."""
-    like_text = xpath(".//span[contains(@class, 'LikeText')]")(block)
-    if like_text:
-        text = squash(text_of(like_text[0]))
-        text = re.sub(r"\s*likes? this\.?$", "", text)
-        names = xpath(".//a[contains(@class, 'username')]")(like_text[0])
-        return reaction_count(text, len(names) if names else None)
-    ratings = xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
-                    "|.//*[contains(@class, 'ratingsSummary')]//li")(block)
-    total = 0
-    for rating in ratings:
-        match = _RATING.search(squash(text_of(rating)))
-        total += parse_count(match.group(1)) or 0 if match else 0
-    return total
-
-
-def _xf1_body(block: Any) -> Any | None:
-    """The post's `blockquote.messageText` (read as a `<div>`: `body_block`), its end marker
-    dropped from the tree, or None."""
-    found = xpath(".//blockquote[contains(@class, 'messageText')]")(block)
-    if not found:
-        return None
-    for marker in xpath(".//div[@class='messageTextEndMarker']")(found[0]):
-        drop_tree(marker)
-    return found[0]
-
-
-def _xf1_post(block: Any, index: int, tz: tzinfo) -> Post:
-    post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
-    body = _xf1_body(block)
-    if not post_id or body is None:
-        raise ParseError(f"post {post_id or '?'} has no body (blockquote.messageText)")
-    numbers = xpath(".//a[contains(@class, 'postNumber')]/text()")(block)
-    number = re.sub(r"\D", "", numbers[0] if numbers else "")
-    meta = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)(block)
-    edit = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)(block)
-    return Post(
-        external_id=post_id, body_node=body, body_block=True,
-        created_at=xf1_time(meta[0] if meta else None, tz),
-        edited_at=xf1_time(edit[0] if edit else None, tz),
-        author=block.attrib.get("data-author"), score=xf1_likes(block),
-        position=int(number) - 1 if number else index)
-
-
-def _xf1_category(root: Any, text: str) -> str | None:
-    if "breadcrumb" not in text:
-        return None
-    crumbs = [squash(text_of(c))
-              for c in css(".breadcrumb .crumbs a.crumb [itemprop=title], "
-                           ".breadcrumb .crumbs a.crumb span")(root)]
-    crumbs = [c for c in crumbs if c]
-    return crumbs[-1] if crumbs else None
-
-
-def _xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
-                     tz: tzinfo) -> ThreadPage:
-    base = _xf1_base(root, url)
-    canonical = first_string(root, "link[rel=canonical]::attr(href)")
-    canonical = urljoin(base, canonical) if canonical else None
-    ext = thread_id_of(canonical or "") or thread_id_of(url)
-    if not ext:
-        raise ParseError("no thread id on the page")
-    # (`.titleBar h1 ::text` as XPath anchored on the h1: the same nodes, without a class
-    # test on every element of the page)
-    title = squash(" ".join(xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")(root)))
-    if not title and not xpath(f"//h1[ancestor::*{_TITLE_BAR}]")(root):
-        raise ParseError("no thread title (.titleBar h1)")
-    posts = [_xf1_post(block, index, tz) for index, block in enumerate(blocks)]
-    page, last_page, next_url = _xf1_pages(root, url, text)
-    return ThreadPage(
-        external_id=ext, url=thread_base_url(canonical or url), title=title, posts=posts,
-        category=_xf1_category(root, text),
-        score=posts[0].score if page == 1 and posts else None,
-        page=page, last_page=last_page, next_url=next_url)
-
-
-def _xf1_forum_page(doc: Selector, url: str, tz: tzinfo) -> ListPage:
-    root = doc.root
-    base = _xf1_base(root, url)
-    forum = squash(text_of(root, ".titleBar h1 ::text")) or None
-    entries = [_xf1_entry(row, base, forum, tz) for row in css("li.discussionListItem")(root)]
-    if not entries and not css("ol.discussionListItems, .discussionList")(root):
-        raise ParseError("no thread list (li.discussionListItem) on the page")
-    return ListPage(entries, _xf1_pages(root, url)[2])
-
-
-def _xf1_entry(row: Any, base: str, forum: str | None, tz: tzinfo) -> ListEntry:
-    """One `li.discussionListItem` row of an XF1 forum page."""
-    link = css("h3.title a[href*='threads/']")(row) or css("h3.title a")(row)
-    if not link:
-        raise ParseError("a thread row without a title link")
-    href = urljoin(base, link[-1].attrib.get("href", ""))
-    ext = re.sub(r"\D", "", row.attrib.get("id", "")) or thread_id_of(href)
-    if not ext:
-        raise ParseError(f"no thread id in {href!r}")
-    pairs: dict[str, str] = {}
-    for pair in css(".stats dl")(row):
-        key = squash(text_of(pair, "dt ::text")).rstrip(":").lower()
-        pairs[key] = squash(text_of(pair, "dd ::text"))
-    likes = _XF1_FIRST_LIKES.search(first_string(row, ".stats::attr(title)") or "")
-    return ListEntry(
-        external_id=ext, url=thread_base_url(href), title=squash(text_of(link[-1])),
-        created_at=xf1_time(first(row, ".posterDate .DateTime, .startDate .DateTime"), tz),
-        last_activity_at=xf1_time(first(row, ".lastPost .DateTime"), tz),
-        num_comments=parse_count(pairs.get("replies")),
-        score=parse_count(likes.group(1)) if likes else None,
-        category=forum, author=row.attrib.get("data-author"))

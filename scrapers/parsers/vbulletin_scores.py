@@ -1,0 +1,60 @@
+"""A vBulletin post's score: the thanks box (Post Thank You hack) or a like count, where the
+page shows one (stock vBulletin shows neither: None)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scrapers.parsers.common import parse_count, squash
+from scrapers.parsers.tree import BY_ID, css, xpath
+
+_THANKS = re.compile(r"The\s+Following\s+([\d,.]+)\s+Users?\s+Says?\s+Thank", re.IGNORECASE)
+_LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,.]+)",
+                    re.IGNORECASE)
+_LIKE_CLASSES = ("postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "votecount")
+
+
+def score_marks(text: str) -> tuple[bool, bool]:
+    """Whether a page's text has a thanks box id and any like-count class: a page without
+    them (stock vBulletin) skips `post_score`'s lookups for them."""
+    return "post_thanks_box_" in text, any(name in text for name in _LIKE_CLASSES)
+
+
+def post_score(block: Any, root: Any | None = None, post_id: str = "",
+           marks: tuple[bool, bool] = (True, True)) -> int | None:
+    """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
+    box after the post's table, so it is also looked up by id in the page. `marks`:
+    `score_marks` of the page."""
+    box = _score_box(block, root, post_id, marks)
+    if not box:
+        return None
+    return _score_count(squash(" ".join(t for el in box for t in css("::text")(el))))
+
+
+def _score_box(block: Any, root: Any | None, post_id: str,
+               marks: tuple[bool, bool]) -> list[Any]:
+    """The elements holding a post's thanks or likes (empty when the page shows none)."""
+    thanks, likes = marks
+    box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block) if thanks else []
+    if not box and thanks and root is not None and post_id:
+        ident = f"post_thanks_box_{post_id}"
+        held = BY_ID(root, id=ident)  # (no element has the id: no walk over the page)
+        if held:
+            box = [held[0]] if held[0].tag == "div" and held[0].get("id") == ident else \
+                xpath("//div[@id=$id]")(root, id=ident)
+    if not box and likes:
+        box = css(".postthanks, .vbseo_liked, .b-post__likes, .js-votecount, .votecount")(block)
+    return box
+
+
+def _score_count(text: str) -> int:
+    """The count a thanks or likes box says ("3 Thanks", "The Following User Says Thank")."""
+    if not text:
+        return 0
+    if re.search(r"The\s+Following\s+User\s+Says\s+Thank", text, re.IGNORECASE):
+        return 1
+    match = _THANKS.search(text) or _LIKES.search(text)
+    if match:
+        return parse_count(next(g for g in match.groups() if g)) or 0
+    return parse_count(text) or 0

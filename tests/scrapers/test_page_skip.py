@@ -1,0 +1,98 @@
+"""Thread pages are parsed without their navigation menu (`tree.without_element`): the rest
+of the page gives the tree the whole page gives less that element, and the parsers give
+the same thread, posts and texts as from the whole page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from scrapers.parsers import tree, vbulletin, xenforo
+from scrapers.parsers.tree import drop_tree, html_root, without_element
+from tests.scrapers.test_body_text import PAGES, parse
+
+# the opening each parser skips -> the query for that element in the whole page's tree
+ELEMENTS = {'<nav class="p-nav"': "//nav[@class='p-nav']",
+            '<div id="navigation"': "//div[@id='navigation']",
+            '<div id="navbar"': "//div[@id='navbar']"}
+
+
+def serialised(root: Any) -> str:
+    return etree.tostring(root, method="html", encoding="unicode")
+
+
+def test_the_parsers_skip_what_the_pages_hold() -> None:
+    assert set(xenforo.NAVIGATION) | set(vbulletin.NAVIGATION) == set(ELEMENTS)
+    skipped = {opening for _, _, text in PAGES for opening in ELEMENTS
+               if without_element(text, opening) != text}
+    assert skipped == set(ELEMENTS)  # every opening is cut somewhere (generated pages)
+
+
+@pytest.mark.parametrize(("engine", "name", "text"), PAGES, ids=[n for _, n, _ in PAGES])
+def test_the_tree_is_the_whole_pages_less_the_element(engine: str, name: str,
+                                                      text: str) -> None:
+    for opening, query in ELEMENTS.items():
+        cut = without_element(text, opening)
+        if cut == text:
+            continue
+        whole = html_root(text)
+        drop_tree(whole.xpath(query)[0])
+        assert serialised(html_root(cut)) == serialised(whole)
+
+
+@pytest.mark.parametrize(("engine", "name", "text"), PAGES, ids=[n for _, n, _ in PAGES])
+def test_parsers_read_the_same_without_the_menu(engine: str, name: str, text: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def fields(page: Any) -> tuple[Any, ...]:
+        posts = [(p.external_id, p.author, p.created_at, p.score, p.position, p.text(page.url),
+                  p.body_html) for p in page.posts]
+        return (page.external_id, page.url, page.title, page.category, page.num_comments,
+                page.score, page.page, page.last_page, page.next_url, posts)
+
+    skipped = fields(parse(engine, text))
+    monkeypatch.setattr(xenforo, "NAVIGATION", ())
+    monkeypatch.setattr(vbulletin, "NAVIGATION", ())
+    assert fields(parse(engine, text)) == skipped
+
+
+@pytest.mark.parametrize("page", [
+    '<body><div id="navbar"><div>x</div><DIV>y</Div></div>b<div id="z">c</div></body>',
+    '<body><div id="navbar" class="n"><div><div></div></div>menu</div >tail<div>k</div></body>',
+])
+def test_nested_and_any_case_tags_are_counted(page: str) -> None:
+    cut = without_element(page, '<div id="navbar"')
+    assert "navbar" not in cut and "menu" not in cut and "x</div>" not in cut
+    whole = html_root(page)
+    drop_tree(whole.xpath("//div[@id='navbar']")[0])
+    assert serialised(html_root(cut)) == serialised(whole)
+
+
+@pytest.mark.parametrize("page", [
+    '<body><div id="navbar"><!-- <div> --></div><p>post</p></body>',
+    '<body><div id="navbar"><script>x = "</div>";</script></div><p>post</p></body>',
+    '<body><div id="navbar"><STYLE>a{}</STYLE></div><p>post</p></body>',
+    '<body><div id="navbar"><div>never closed</div><p>post</p></body>',
+    '<body><div id="navbarx">not the menu</div></body>',
+    '<body><p>\u0130stanbul</p><div id="navbar">menu</div></body>',  # lower() is longer
+])
+def test_what_cannot_be_counted_is_kept(page: str) -> None:
+    assert without_element(page, '<div id="navbar"') == page
+
+
+def test_the_whole_page_is_read_for_a_login_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = ('<html><body><div id="navbar">You are not logged in</div><p>Hello</p>'
+            '</body></html>')
+    with pytest.raises(vbulletin.ParseError) as raised:
+        vbulletin.parse_thread_page(page, "https://vb.example/showthread.php?t=1",
+                                    "https://vb.example")
+    assert raised.value.reason == "login_required"
+    calls: list[tuple[str, ...]] = []
+    real = tree.html_page
+    monkeypatch.setattr(vbulletin, "html_page",
+                        lambda text, skip=(): calls.append(skip) or real(text, skip))
+    with pytest.raises(vbulletin.ParseError):
+        vbulletin.parse_thread_page(page, "https://vb.example/showthread.php?t=1",
+                                    "https://vb.example")
+    assert calls == [vbulletin.NAVIGATION, ()]
