@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from aggregate import build_db  # noqa: E402
+from generated import build_db  # noqa: E402
 
 # Run in the tree measured (PYTHONPATH): only names every tree since issue 13 has.
 CHILD = """
