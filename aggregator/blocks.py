@@ -126,6 +126,27 @@ def _process_in_worker(args: tuple[list[_Sent], np.ndarray]) -> Block:
     return process_block(_WORKER_RUN, [ThreadText(*row) for row in rows], floor)
 
 
+# A thread's outcomes as re-read alone: (thread id, {treatment: (effect, side effects)})
+Reread = tuple[int, dict[str, tuple[str, list[str]]]]
+
+
+def reread_outcomes(run: RunState, texts: Sequence[ThreadText]) -> list[Reread]:
+    """The outcomes of threads whose text and tags are unchanged (a cue-file change): each
+    is tagged again only for the mentions the reader needs; nothing else is computed."""
+    out: list[Reread] = []
+    for text in texts:
+        _, lowered, norm, mentions = run.tagger.tag_text(text.title, text.body, text.replies)
+        found = extract_outcomes(run.cues, [text.title, text.body, *text.replies], mentions,
+                                 (lowered, norm))
+        out.append((text.id, {t: (o.effect, list(o.side_effects)) for t, o in found.items()}))
+    return out
+
+
+def _reread_in_worker(rows: list[_Sent]) -> list[Reread]:
+    assert _WORKER_RUN is not None
+    return reread_outcomes(_WORKER_RUN, [ThreadText(*row) for row in rows])
+
+
 class BlockWorker:
     """Process blocks here, or split over forked worker processes."""
 
@@ -167,6 +188,18 @@ class BlockWorker:
         chunks = [(sent[i:i + size], floor) for i in range(0, len(sent), size)]
         result = self.pool.map_async(_process_in_worker, chunks)
         return lambda: Block.merge(result.get())
+
+    def submit_reread(self, texts: list[ThreadText]) -> Callable[[], list[Reread]]:
+        """Start re-reading the outcomes of a block (`reread_outcomes`); the returned
+        callable waits for them."""
+        if self.pool is None or len(texts) < 2 * self.workers:
+            done = reread_outcomes(self.run, texts)
+            return lambda: done
+        size = -(-len(texts) // self.workers)
+        sent = [(t.id, t.title, t.body, t.replies) for t in texts]
+        result = self.pool.map_async(_reread_in_worker,
+                                     [sent[i:i + size] for i in range(0, len(sent), size)])
+        return lambda: [r for part in result.get() for r in part]
 
 
 def _link_block(model: StudyModel, settings: LinkSettings, analyses: list[ThreadAnalysis],

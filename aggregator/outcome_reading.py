@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import itemgetter
 
@@ -17,11 +16,11 @@ from aggregator.outcome_progress import (
     progress_title_cue,
     stage_change_cues,
 )
+from aggregator.outcome_record import Recording, Reports
 from aggregator.outcome_scope import ScopeChecks, Sentence, starts_in
-from aggregator.outcome_types import SIDE_EFFECTS, Outcome
+from aggregator.outcome_types import Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
-_WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
 # [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
 # literal-led branches (the regex engine then skips to the next candidate mark at C speed)
 _SENTENCE_END = re.compile("|".join(
@@ -43,34 +42,6 @@ _READ_OBJECT = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted
 
 Mention = tuple[int, int, str]
 _GUARD_KINDS = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
-
-
-@dataclass
-class _Reports:
-    """First-hand reports gathered for one treatment."""
-
-    effects: dict[int, set[str]] = field(default_factory=dict)  # speaker -> directions
-    # speaker -> directions credited to a whole regimen: they count only for a speaker who
-    # says nothing about this treatment on its own ("crown denser" after a four-item stack,
-    # then "keto does nothing for hair")
-    shared: dict[int, set[str]] = field(default_factory=dict)
-    sides: set[str] = field(default_factory=set)
-
-    def outcome(self) -> Outcome:
-        # "unchanged" (and a negated "declined") is weak: it only counts (as no effect) for a
-        # speaker who reports nothing else
-        said = {**self.shared, **self.effects}
-        directions = [d - _WEAK or {"no_effect"} if d & _WEAK else d
-                      for d in said.values() if d]
-        # a loss ("declined") is no effect: with "did nothing" it makes no mixed report
-        directions = [d - {"declined"} | {"no_effect"} if "declined" in d else d
-                      for d in directions]
-        every = set().union(*directions) if directions else set()
-        if any(len(d) > 1 for d in directions) or len(every) > 1:
-            effect = "mixed"
-        else:
-            effect = next(iter(every), "none")
-        return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
 _RANK = itemgetter(2)
@@ -148,7 +119,7 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     return _Extraction(cues, parts, lowered, triggers, mentions, found, hints)
 
 
-class _Extraction(ScopeChecks, Attribution):
+class _Extraction(ScopeChecks, Attribution, Recording):
     """One thread being read (see the module docstring for the rules)."""
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
@@ -191,7 +162,7 @@ class _Extraction(ScopeChecks, Attribution):
             speaker = 0 if index < 2 or self._by_op(position, end) else index
             self.units.append((position, end, speaker))
             position = end + 1
-        self.reports: dict[str, _Reports] = {}
+        self.reports: dict[str, Reports] = {}
         self.trace: list[tuple[str, str, str]] | None = None  # (treatment, label, sentence)
         # what was recorded, for the learned reader (`outcome_model`): (treatment, label,
         # cue start, cue end, sentence start, sentence end, speaker), when not None
@@ -406,58 +377,3 @@ class _Extraction(ScopeChecks, Attribution):
                 and not (kind == "unspecified" and self._label(here)) \
                 and not self._pre_existing(here, c_start):
             self._side(here, targets, kind, (c_start, c_end))
-
-    def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
-                span: tuple[int, int], shared: bool = False) -> None:
-        if "too_early" in here.triggers or (kind == "unchanged" and self._hedged):
-            return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
-            # anything yet. Photos look identical.")
-        if kind == "declined" and ("history" in here.triggers or
-                                   here.gains):
-            return  # the loss before treatment, or a gain's caveat
-        if kind == "improved" and self._condition_after(here, span[1]):
-            return  # "helped my flaking", "filled in on its own"
-        direction = kind
-        if kind == "unchanged" and "content" in here.triggers:
-            direction = "improved"
-        if negated:  # "didn't regrow" is weak (it may still have held the hair)
-            direction = "unchanged" if direction in ("improved", "declined") else "improved"
-        for t in targets:
-            report = self.reports.setdefault(t, _Reports())
-            (report.shared if shared else report.effects).setdefault(
-                here.speaker, set()).add(direction)
-            self._note(t, direction, span, here)
-
-    def _side(self, here: Sentence, targets: list[str], kind: str,
-              span: tuple[int, int]) -> None:
-        typical = self.cues.typical.get(kind, frozenset())
-        if len(targets) > 1 and typical & set(targets):
-            targets = [t for t in targets if t in typical]
-        if len(targets) > 1 and self.cues.procedures & set(targets) and \
-                self.cues.procedure_re.search(self.lowered, here.start, here.end):
-            targets = [t for t in targets if t in self.cues.procedures]
-        elif not self.cues.procedures & set(targets) and not typical & set(targets) and \
-                self.cues.procedure_re.search(self.lowered, here.start, here.end):
-            # "red and sore after each session" under "min kept me stable": the procedure
-            # the unit names (or else the thread), not the drug last named (unless the side
-            # effect is one that drug is known for)
-            named = self._treatments_in(self._unit_of(here.start), here.end) or \
-                self._treatments_in(0, len(self.lowered))
-            targets = [t for t in named if t in self.cues.procedures] or targets
-        for t in targets:
-            side = kind if kind != "unspecified" else (
-                "sexual" if t in self.cues.sexual_on else "other")
-            self.reports.setdefault(t, _Reports()).sides.add(side)
-            self._note(t, side, span, here)
-
-    def _note(self, treatment: str, label: str, span: tuple[int, int],
-              here: Sentence) -> None:
-        """Keep what was recorded and why, when tracing (error analysis) or noting (the
-        learned reader)."""
-        if self.notes is not None:
-            self.notes.append((treatment, label, span[0], span[1], here.start, here.end,
-                               here.speaker))
-        if self.trace is not None:
-            self.trace.append((treatment, f"{label}<{self.lowered[span[0]:span[1]]}>",
-                               self.lowered[here.start:here.end]))
-

@@ -24,6 +24,9 @@ _OPEN_QUOTE = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"�
 _QUOTE_CHARS = frozenset("'\"“‘”’")
 _CLOSE_QUOTE = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
 _DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
+# spans up to this many characters are counted by scanning them: cheaper than finding every
+# word start of the thread when only a few short spans are asked about
+_SCANNED_SPAN = 400
 
 
 def starts_in(starts: list[int], start: int, end: int) -> bool:
@@ -72,10 +75,13 @@ class ScopeChecks:
         return False
 
     def _words(self, start: int, end: int) -> int:
-        """`len(_WORD.findall(self.lowered, start, end))`, from the thread's word starts
-        (found once) by bisection instead of a scan of the span."""
+        """`len(_WORD.findall(self.lowered, start, end))`: a short span (the common case:
+        a trigger a few words before its cue) is scanned; a long one is counted from the
+        thread's word starts (found once, when first needed) by bisection."""
         if start >= end:
             return 0
+        if end - start <= _SCANNED_SPAN:
+            return len(_WORD.findall(self.lowered, start, end))
         starts = self._word_starts
         if starts is None:
             starts = self._word_starts = [m.start() for m in _WORD.finditer(self.lowered)]

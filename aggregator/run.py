@@ -22,7 +22,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,9 @@ from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
 from aggregator.link_types import LinkSettings, StudyText, ThreadText
 from aggregator.linker import StudyModel
+from aggregator.outcome_refresh import refresh_outcomes
 from aggregator.outcomes import OutcomeCues, load_outcome_cues
+from aggregator.run_stats import AggregateStats
 from aggregator.similar import update_similar
 from aggregator.tagger import Tagger
 from aggregator.thread_marks import ThreadMarks
@@ -47,66 +49,6 @@ from models.study_stats import refresh_study_stats, studies_linked_to
 DEFAULT_BATCH_SIZE = 2000
 PARALLEL_FROM = 20_000  # threads to scan before worker processes pay off
 Progress = Callable[[int, int], None]  # (threads done, threads to do)
-
-
-@dataclass
-class AggregateStats:
-    """What a run did."""
-
-    full: bool = False
-    lexicon_changed: bool = False
-    lexicon_hash: str = ""
-    studies: int = 0
-    studies_changed: int = 0
-    threads_scanned: int = 0
-    threads_tagged: int = 0
-    thread_treatments: int = 0
-    citation_links: int = 0
-    topic_links_added: int = 0
-    topic_links_removed: int = 0
-    topic_links_total: int = 0
-    studies_refilled: int = 0
-    lexicon_partial: bool = False  # the lexicon change touched only some threads
-    lexicon_threads: int = 0  # threads re-tagged because of it
-    cues_changed: bool = False  # the outcome cue file changed: every tagged thread redone
-    summaries_changed: bool = False  # a new summariser version: every thread redone
-    study_stats: int = 0  # studies whose stored counts were written (models.study_stats)
-    similar_updated: int = 0  # studies whose similar research changed
-    similar_skipped: bool = False  # nothing similarity reads had changed
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        """The stats as a plain dict (for JSON output)."""
-        return asdict(self)
-
-    def add_refill(self, again: AggregateStats, studies: int) -> None:
-        """Count the second pass that relinked `studies` studies from scratch."""
-        self.studies_refilled = studies
-        self.threads_scanned += again.threads_scanned
-        self.citation_links += again.citation_links
-        self.topic_links_added += again.topic_links_added
-        self.topic_links_removed += again.topic_links_removed
-        self.topic_links_total = again.topic_links_total
-        self.study_stats += again.study_stats
-
-    def summary(self) -> str:
-        """One line: what kind of run it was and what it did."""
-        if self.full:
-            reason = "full run"
-        elif self.lexicon_partial:
-            reason = f"lexicon changed: {self.lexicon_threads} threads affected"
-        else:
-            reason = "lexicon changed: full run" if self.lexicon_changed else "incremental"
-        return (f"{reason}: {self.threads_tagged} threads tagged ({self.thread_treatments} "
-                f"treatment tags), {self.threads_scanned} scanned for links, "
-                f"{self.studies_changed} of {self.studies} studies re-tagged; "
-                f"{self.citation_links} citation links, +{self.topic_links_added}/"
-                f"-{self.topic_links_removed} topic links ({self.topic_links_total} stored)"
-                + (f", {self.studies_refilled} studies relinked from scratch"
-                   if self.studies_refilled else "")
-                + ("; similar research unchanged" if self.similar_skipped else
-                   f"; similar research of {self.similar_updated} studies updated")
-                + f" in {self.seconds:.1f}s")
 
 
 def aggregate(make_session: Callable[[], Session], *, full: bool = False,
@@ -123,8 +65,10 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     against every thread in a second pass, so the links always match a full run's.
 
     Each re-tagged thread also gets its outcomes per treatment (`cues`, default: the
-    packaged cue file; a changed cue file redoes every tagged thread) and its summary;
-    `outcomes=False` skips both (stored as `none` / NULL; for measuring their cost).
+    packaged cue file) and its summary; `outcomes=False` skips both (stored as `none` /
+    NULL; for measuring their cost). A changed cue file re-reads the outcomes of every
+    other tagged thread alone (`aggregator.outcome_refresh`: its tags, summary and links
+    are left as they are).
     """
     with _fewer_collections():
         return _aggregate(make_session, full=full, lexicon=lexicon, settings=settings,
@@ -193,6 +137,7 @@ class _Changes:
     added: dict[int, set[str]]  # study id -> the treatments the tagger added to it
     changed_studies: set[int]
     changed_ids: list[int]  # threads to re-tag (unused when `redo`)
+    reread_ids: list[int]  # other tagged threads whose outcomes alone are re-read (new cues)
     seeded: list[tuple[int, int, float, bool]]  # stored topic entries (study, thread, ...)
     floors: dict[int, float]
     total_threads: int
@@ -211,6 +156,10 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
     run = RunState(tagger, model, replace(settings, max_topic_links=scan.pool.limit),
                    scan.changed_cols, set(changes.changed_ids), changes.redo, cues, outcomes)
     _scan_threads(make_session, run, changes, scan, workers, batch_size)
+    reread = changes.reread_ids if outcomes else []
+    moved = refresh_outcomes(make_session, run, reread, workers if len(reread) >= PARALLEL_FROM
+                             else 1, batch_size) if reread else []
+    stats.outcomes_reread, stats.outcomes_changed = len(reread), len(moved)
     # No cited pair is in the pool: blocks make them ineligible, and a seeded entry is never
     # one of a changed thread or study (the only pairs whose citations are found again).
     plan = plan_topics(scan.pool.arrays(), scan.seeded, scan.seeded_link, model.ids,
@@ -218,8 +167,9 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
                        changes.changed_studies)
     refill = set() if refilling else plan.short
     with make_session() as session, session.begin():
-        linked_before = set() if changes.redo else studies_linked_to(session,
-                                                                        changes.changed_ids)
+        # (the studies of a thread whose outcomes moved are recounted: its links stay)
+        linked_before = set() if changes.redo else studies_linked_to(
+            session, [*changes.changed_ids, *moved])
         _write_links(session, changes, model, scan, plan)
         _write_marks(session, changes, model, scan.hashes, plan, refill)
         stats.study_stats = refresh_study_stats(
@@ -261,10 +211,11 @@ def _read_changes(session: Session, tagger: Tagger, cues: OutcomeCues, stats: Ag
             session, delta.treatments), *_threads_with(session, delta, batch_size)})
         stats.lexicon_partial, stats.lexicon_threads = True, len(changed_ids)
     stats.cues_changed = store.get_meta(session, store.CUES_HASH_KEY) != cues.version_hash
-    if stats.cues_changed and not redo:  # outcomes of every tagged thread are redone
-        changed_ids = sorted({*changed_ids, *store.tagged_thread_ids(session)})
+    retagged = set(changed_ids)  # (a new cue file: the outcomes of the other tagged threads)
+    reread_ids = [i for i in store.tagged_thread_ids(session) if i not in retagged] \
+        if stats.cues_changed and not redo else []
     return _Changes(redo, delta, studies, current, store.tagger_added(session),
-                    changed_studies, changed_ids,
+                    changed_studies, changed_ids, reread_ids,
                     [] if redo else store.topic_entries(session),
                     {} if redo else store.topic_floors(session), store.thread_count(session))
 

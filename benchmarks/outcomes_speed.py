@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from aggregate import build_db, generate_threads  # noqa: E402
+from generated import build_db, generate_threads  # noqa: E402
 
 from aggregator import outcome_reading  # noqa: E402
 from aggregator.lexicon import load_lexicon  # noqa: E402

@@ -46,7 +46,7 @@ ROOT = Path(os.environ.get("HAIRLINK_BENCH_ROOT") or Path(__file__).resolve().pa
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from aggregate import generate_threads  # noqa: E402
+from generated import generate_threads  # noqa: E402
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
 from aggregator.summaries import lead_summary, summarise, textrank_summary  # noqa: E402

@@ -6,8 +6,6 @@ the rule was added.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from aggregator.lexicon import load_lexicon
 from aggregator.outcomes import Outcome, load_outcome_cues, thread_outcomes
 from aggregator.tagger import Tagger
@@ -386,38 +384,3 @@ def test_a_span_of_twenty_months_is_no_year() -> None:
         "finasteride"].effect == "improved"
     assert outcomes("Fin 2021 vs 2024, ordered online", "Here are my photos.")[
         "finasteride"].effect == "none"
-
-
-def test_a_run_on_body_is_read_in_bounded_pieces() -> None:
-    from aggregator import outcome_reading
-
-    body = "I take fin " + "fin gave me zero sides " * 4500 + "and my hair is thicker"
-    assert len(body) > 100_000
-    found = outcomes("Fin", body)  # (read in well under a second; hours before the cap)
-    assert found["finasteride"].effect == "improved"  # the cue in the last piece still counts
-    reader = outcome_reading._Extraction.__new__(outcome_reading._Extraction)
-    reader.lowered, reader._unit_sentences = body.lower(), {}
-    pieces = reader._sentences(0, len(body))
-    assert len(pieces) > 50 and pieces[0][0] == 0 and pieces[-1][1] == len(body)
-    assert all(a < b <= a + outcome_reading._MAX_SENTENCE for a, b, _ in pieces)
-    assert all(b == c for (_, b, _), (c, _, _) in pairwise(pieces))  # no gap
-    assert all(body[b - 1] == " " for _, b, _ in pieces[:-1])  # cut after a space
-
-
-def test_word_counts_by_bisection_equal_a_scan() -> None:
-    import random
-    import re
-
-    from aggregator.outcome_reading import _Extraction
-
-    rng = random.Random(4)
-    word = re.compile(r"\w+")
-    alphabet = "ab é_1-  .,'\n😀ß"
-    for _ in range(300):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
-        reader = _Extraction.__new__(_Extraction)
-        reader.lowered = text
-        reader._word_starts = None
-        for _ in range(10):
-            a, b = sorted((rng.randrange(0, len(text) + 1), rng.randrange(0, len(text) + 1)))
-            assert reader._words(a, b) == len(word.findall(text, a, b)), (text, a, b)

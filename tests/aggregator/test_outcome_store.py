@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -21,8 +21,9 @@ from aggregator.run import aggregate
 from aggregator.store import CUES_HASH_KEY, SUMMARY_VERSION_KEY, get_meta, set_meta, sync_treatments
 from hairlink.app import app
 from models.db import make_engine, session_factory
-from models.entities import Thread, ThreadTreatment
+from models.entities import Study, Thread, ThreadStudyLink, ThreadTreatment
 from models.store import ThreadIn, ensure_source, upsert_threads
+from models.study_stats import count_studies, stored_counts
 from models.study_store import upsert_study
 from models.treatment_stats import treatment_stats
 
@@ -74,6 +75,15 @@ def stored(session: Session) -> dict[tuple[str, str], tuple[str, list[str]]]:
     return out
 
 
+def link_rows(session: Session) -> list[tuple[object, ...]]:
+    session.expire_all()
+    out = sorted(tuple(r) for r in session.execute(
+        select(ThreadStudyLink.thread_id, ThreadStudyLink.study_id, ThreadStudyLink.kind,
+               ThreadStudyLink.score, ThreadStudyLink.evidence)))
+    session.rollback()
+    return out
+
+
 def summaries(session: Session) -> dict[str, str | None]:
     session.expire_all()
     out = {ext: s for ext, s in session.execute(select(Thread.external_id, Thread.summary))}
@@ -114,13 +124,59 @@ def test_incremental_recompute(engine: Engine, session: Session, tmp_path: Path)
     got = stored(session)
     assert got[("b", "minoxidil")] == ("improved", [])
     assert "denser" in summaries(session)["b"]
-    # a changed cue file redoes the outcomes of every tagged thread (not the untagged ones)
+    # a changed cue file re-reads the outcomes of every tagged thread (not the untagged
+    # ones), alone: nothing is re-tagged, and only the outcome that moved is written
     extra = tmp_path / "cues.toml"
     extra.write_text('[side_effects]\nother = ["a win"]\n', encoding="utf-8")
+    before = stored(session)
     stats = aggregate(make, cues=load_outcome_cues(extra))
-    assert stats.cues_changed and stats.threads_tagged == 4
-    assert stored(session)[("e", "minoxidil")] == ("improved", ["other"])
+    assert stats.cues_changed and stats.threads_tagged == 0
+    assert (stats.outcomes_reread, stats.outcomes_changed) == (4, 1)
+    after = stored(session)
+    assert after[("e", "minoxidil")] == ("improved", ["other"])
+    assert {k: v for k, v in after.items() if k[0] != "e"} == \
+        {k: v for k, v in before.items() if k[0] != "e"}
     assert get_meta(session, CUES_HASH_KEY) == load_outcome_cues(extra).version_hash
+    session.rollback()
+    assert not aggregate(make, cues=load_outcome_cues(extra)).cues_changed
+
+
+def test_cue_change_rewrites_outcomes_only(engine: Engine, session: Session,
+                                           tmp_path: Path) -> None:
+    """A cue-file change leaves links, summaries and tag rows' other columns alone (no
+    DELETE or INSERT), re-reads the outcomes as a full run with the new cues finds them,
+    and recounts the studies of the threads whose outcomes moved."""
+    seed(engine)
+    make = session_factory(engine)
+    aggregate(make)
+    links, texts = link_rows(session), summaries(session)
+    assert links  # (thread "a" is linked to the study)
+    extra = tmp_path / "cues.toml"
+    extra.write_text('[side_effects]\nbody_hair = ["dense crown"]\n', encoding="utf-8")
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        stats = aggregate(make, cues=load_outcome_cues(extra))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    written = [s for s in statements if s.lstrip().upper().startswith(("DELETE", "INSERT"))
+               and ("thread_study_link" in s or "thread_treatment" in s)]
+    assert written == []
+    assert stats.outcomes_changed >= 1 and stats.topic_links_added == 0
+    assert link_rows(session) == links and summaries(session) == texts
+    assert stored(session)[("a", "minoxidil")] == ("improved", ["cardio", "body_hair"])
+    with make() as reading:  # the study's stored counts follow (stored = live)
+        ids = list(reading.scalars(select(Study.id)))
+        kept, live = stored_counts(reading, ids), count_studies(reading, ids)
+        assert {i: sorted(kept[i].outcomes) for i in ids} == \
+            {i: sorted(live[i].outcomes) for i in ids}
+    incremental = stored(session)
+    aggregate(make, full=True, cues=load_outcome_cues(extra))
+    assert stored(session) == incremental  # what a full run with these cues stores
     session.rollback()
 
 

@@ -1,0 +1,112 @@
+"""What the outcome reader records per treatment (`aggregator.outcome_reading` reads the
+thread; the rules are described in `aggregator.outcomes`): effect directions per speaker
+and side effects, and the outcome they add up to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aggregator.outcome_cue_file import OutcomeCues
+from aggregator.outcome_scope import Sentence
+from aggregator.outcome_types import SIDE_EFFECTS, Outcome
+
+_WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
+
+
+@dataclass
+class Reports:
+    """First-hand reports gathered for one treatment."""
+
+    effects: dict[int, set[str]] = field(default_factory=dict)  # speaker -> directions
+    # speaker -> directions credited to a whole regimen: they count only for a speaker who
+    # says nothing about this treatment on its own ("crown denser" after a four-item stack,
+    # then "keto does nothing for hair")
+    shared: dict[int, set[str]] = field(default_factory=dict)
+    sides: set[str] = field(default_factory=set)
+
+    def outcome(self) -> Outcome:
+        # "unchanged" (and a negated "declined") is weak: it only counts (as no effect) for a
+        # speaker who reports nothing else
+        said = {**self.shared, **self.effects}
+        directions = [d - _WEAK or {"no_effect"} if d & _WEAK else d
+                      for d in said.values() if d]
+        # a loss ("declined") is no effect: with "did nothing" it makes no mixed report
+        directions = [d - {"declined"} | {"no_effect"} if "declined" in d else d
+                      for d in directions]
+        every = set().union(*directions) if directions else set()
+        if any(len(d) > 1 for d in directions) or len(every) > 1:
+            effect = "mixed"
+        else:
+            effect = next(iter(every), "none")
+        return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
+
+
+class Recording:
+    """Recording a first-hand cue for its treatments; `outcome_reading._Extraction` (one
+    thread being read) inherits it and holds the state it reads."""
+
+    cues: OutcomeCues
+    lowered: str
+    reports: dict[str, Reports]
+    trace: list[tuple[str, str, str]] | None
+    notes: list[tuple[str, str, int, int, int, int, int]] | None
+    _hedged: bool  # the sentence being read follows a too-early hedge
+    _condition_after: Callable[[Sentence, int], bool]  # (outcome_scope.ScopeChecks)
+    _treatments_in: Callable[[int, int], list[str]]  # (outcome_attribution.Attribution)
+    _unit_of: Callable[[int], int]  # (outcome_reading._Extraction)
+
+    def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
+                span: tuple[int, int], shared: bool = False) -> None:
+        if "too_early" in here.triggers or (kind == "unchanged" and self._hedged):
+            return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
+            # anything yet. Photos look identical.")
+        if kind == "declined" and ("history" in here.triggers or
+                                   here.gains):
+            return  # the loss before treatment, or a gain's caveat
+        if kind == "improved" and self._condition_after(here, span[1]):
+            return  # "helped my flaking", "filled in on its own"
+        direction = kind
+        if kind == "unchanged" and "content" in here.triggers:
+            direction = "improved"
+        if negated:  # "didn't regrow" is weak (it may still have held the hair)
+            direction = "unchanged" if direction in ("improved", "declined") else "improved"
+        for t in targets:
+            report = self.reports.setdefault(t, Reports())
+            (report.shared if shared else report.effects).setdefault(
+                here.speaker, set()).add(direction)
+            self._note(t, direction, span, here)
+
+    def _side(self, here: Sentence, targets: list[str], kind: str,
+              span: tuple[int, int]) -> None:
+        typical = self.cues.typical.get(kind, frozenset())
+        if len(targets) > 1 and typical & set(targets):
+            targets = [t for t in targets if t in typical]
+        if len(targets) > 1 and self.cues.procedures & set(targets) and \
+                self.cues.procedure_re.search(self.lowered, here.start, here.end):
+            targets = [t for t in targets if t in self.cues.procedures]
+        elif not self.cues.procedures & set(targets) and not typical & set(targets) and \
+                self.cues.procedure_re.search(self.lowered, here.start, here.end):
+            # "red and sore after each session" under "min kept me stable": the procedure
+            # the unit names (or else the thread), not the drug last named (unless the side
+            # effect is one that drug is known for)
+            named = self._treatments_in(self._unit_of(here.start), here.end) or \
+                self._treatments_in(0, len(self.lowered))
+            targets = [t for t in named if t in self.cues.procedures] or targets
+        for t in targets:
+            side = kind if kind != "unspecified" else (
+                "sexual" if t in self.cues.sexual_on else "other")
+            self.reports.setdefault(t, Reports()).sides.add(side)
+            self._note(t, side, span, here)
+
+    def _note(self, treatment: str, label: str, span: tuple[int, int],
+              here: Sentence) -> None:
+        """Keep what was recorded and why, when tracing (error analysis) or noting (the
+        learned reader)."""
+        if self.notes is not None:
+            self.notes.append((treatment, label, span[0], span[1], here.start, here.end,
+                               here.speaker))
+        if self.trace is not None:
+            self.trace.append((treatment, f"{label}<{self.lowered[span[0]:span[1]]}>",
+                               self.lowered[here.start:here.end]))
+
