@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models.entities import Source, Study, Thread, ThreadStudyLink
@@ -124,9 +125,15 @@ def _apply_counts(digest: StudyDigestData, counts: StudyCounts) -> None:
             report.side_effects[side_effect] += n
 
 
+@cache
+def _studies_statement() -> Select[tuple[Study]]:
+    """The studies in `:ids` (built once)."""
+    return select(Study).where(Study.id.in_(bindparam("ids", expanding=True)))
+
+
 def _load_chunk(session: Session, ids: Sequence[int], limit: int | None,
                 out: dict[int, StudyDigestData], stored: bool) -> None:
-    for study in session.scalars(select(Study).where(Study.id.in_(ids))):
+    for study in session.scalars(_studies_statement(), {"ids": list(ids)}):
         out[study.id] = StudyDigestData(study=study)
     for study_id, treatments in treatments_of(session, list(ids)).items():
         out[study_id].treatments = treatments

@@ -298,6 +298,20 @@ def _rows_statement() -> Select[Any]:
             .where(Thread.id.in_(bindparam("ids", expanding=True))))
 
 
+def posts_by_keys(session: Session, keys: Sequence[tuple[int, float | None, str | None, Any]]
+                  ) -> list[Post]:
+    """The posts of `keys` ((thread id, relevance, link kind, ...) each, as a page placed
+    them) in that order, read by id as `query_posts_counted(..., details=False)` reads a
+    page's rows; a thread no longer stored is left out."""
+    conn = session.connection()
+    rows: dict[int, Any] = {}
+    for chunk in chunked([key[0] for key in keys]):
+        for row in conn.execute(_rows_statement(), {"ids": list(chunk)}).mappings().all():
+            rows[row["id"]] = row
+    return [post_from_row(rows[thread_id], {"relevance": relevance, "link_kind": kind})
+            for thread_id, relevance, kind, *_ in keys if thread_id in rows]
+
+
 def query_posts(session: Session, q: PostQuery) -> list[Post]:
     """One page of posts matching `q`, with their treatments and study links."""
     return query_posts_counted(session, q)[0]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models.entities import Study, StudyTreatment
@@ -70,14 +71,24 @@ def study_select(treatment: str | None = None, search: str | None = None,
                          Study.id)
 
 
+@cache
+def _treatments_statement() -> Select[Any]:
+    """The (study id, treatment id) rows of the studies in `:ids`, by treatment id (built
+    once: a study page then only executes it, as Core rows)."""
+    return (select(StudyTreatment.study_id, StudyTreatment.treatment_id)
+            .where(StudyTreatment.study_id.in_(bindparam("ids", expanding=True)))
+            .order_by(StudyTreatment.treatment_id))
+
+
 def treatments_of(session: Session, study_ids: list[int]) -> dict[int, list[str]]:
     """Treatment ids per study id (sorted), for the given studies."""
     found: dict[int, list[str]] = defaultdict(list)
+    if session.autoflush:  # as an ORM query would: pending rows are seen
+        session.flush()
+    conn = session.connection()
     for chunk in chunked(study_ids):
-        rows = session.execute(select(StudyTreatment.study_id, StudyTreatment.treatment_id)
-                               .where(StudyTreatment.study_id.in_(chunk))
-                               .order_by(StudyTreatment.treatment_id))
-        for study_id, treatment_id in rows:
+        for study_id, treatment_id in conn.execute(_treatments_statement(),
+                                                   {"ids": list(chunk)}).all():
             found[study_id].append(treatment_id)
     return found
 

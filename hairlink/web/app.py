@@ -123,6 +123,7 @@ def create_app(engine: Engine, cache_entries: int = CACHE_ENTRIES,
     app.state.version = DataVersion(engine)
     app.state.cache = VersionedCache(cache_entries)
     app.state.cards = VersionedCache(card_entries)
+    app.state.study_pages = VersionedCache(pages.STUDY_PAGE_ENTRIES)
     app.state.stale_seconds = stale_seconds
     app.add_middleware(SecurityHeaders)
     return app

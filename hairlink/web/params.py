@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
@@ -100,6 +101,14 @@ def treatment_ids(session: Session, params: QueryParams,
     return wanted
 
 
+@cache
+def _id_by(kind: str) -> Select[tuple[int]]:
+    """The id of the study whose `kind` column (id, pmid, doi, pmcid) is `:value` (built
+    once per kind)."""
+    column = Study.id if kind == "id" else getattr(Study, kind)
+    return select(Study.id).where(column == bindparam("value"))
+
+
 def study_id(session: Session, key: str) -> int:
     """The id of the study a key names; BadParameter for a malformed key, NotFound for an
     unknown one."""
@@ -107,11 +116,11 @@ def study_id(session: Session, key: str) -> int:
         kind, value = parse_study_key(key)
         # find_study's lookups, reading the id column only (not the study's abstract)
         found = None
+        conn = session.connection()
         if kind == "id" and key.strip().isdigit():  # a bare number: a PMID first
-            found = session.scalar(select(Study.id).where(Study.pmid == str(value)))
+            found = conn.execute(_id_by("pmid"), {"value": str(value)}).scalar()
         if found is None:
-            column = Study.id if kind == "id" else getattr(Study, kind)
-            found = session.scalar(select(Study.id).where(column == value))
+            found = conn.execute(_id_by(kind), {"value": value}).scalar()
         if found is not None:
             return int(found)
         return find_study(session, key).id  # raises StudyNotFound with its message
