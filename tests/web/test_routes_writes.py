@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from hairlink.web import create_app
 from models.db import session_factory
 from models.entities import ThreadTreatment
+from models.post_types import PostQuery
 from tests.query.seed_posts import Corpus
 from tests.web.pages import S1, TestClient, page, text_of
 
@@ -116,3 +117,51 @@ def test_whole_table_aggregates_may_lag_a_write_by_the_stale_window(
             "Of 2 threads on Finasteride, 1 report an effect on hair."]  # within the window
         assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")[0] \
             .startswith("Of 4 threads on minoxidil: 1 report improvement, 1 no effect, 2 mixed")
+
+
+def test_study_page_keys_are_kept_until_a_write(engine: Engine, corpus: Corpus,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sorted, paged (not filtered) study page keeps its thread keys and count per data
+    version: a repeat view with its cards kept reads no thread and answers the same bytes;
+    a filtered page keeps none; a write reorders the page at once; a kept key of a thread
+    that is gone sends the page back to the query."""
+    import hairlink.web.pages as pages
+    from models.entities import Thread
+
+    queries: list[str] = []
+    query_posts_counted = pages.query_posts_counted
+
+    def counting(session: object, q: PostQuery, **kwargs: object) -> object:
+        queries.append(q.sort)
+        return query_posts_counted(session, q, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "query_posts_counted", counting)
+    app = create_app(engine, stale_seconds=0)
+    app.state.version.current = lambda session: "fixed"  # no write seen unless said
+    titles = "//section[@id='related']//div[@class='post-title']/a"
+    path = f"/studies/{S1}?sort=score"
+    with TestClient(app) as client:
+        first = client.get(path).text
+        assert queries == ["score"] and len(app.state.study_pages) == 1
+        assert client.get(path).text == first and queries == ["score"]  # kept: no query
+        client.get(f"/studies/{S1}?sort=score&min_score=1")
+        client.get(f"/studies/{S1}?sort=score&min_score=1")
+        assert queries == ["score"] * 3 and len(app.state.study_pages) == 1  # filtered: none
+        shown = text_of(lxml.html.fromstring(first), titles)
+        assert len(shown) >= 2
+        with session_factory(engine)() as session:
+            bottom = session.query(Thread).filter(Thread.title == shown[-1]).one()
+            bottom.score = 10**6
+            session.commit()
+        app.state.version.current = lambda session: "after the write"
+        reordered = text_of(page(client, path), titles)
+        assert reordered[0] == shown[-1] and queries == ["score"] * 4
+        # A kept key naming a thread that is gone (a write between the version probe and
+        # the read): the page is queried again, not shown short.
+        keys, total = app.state.study_pages.find(("study page", corpus.studies["S1"], "score",
+                                                  pages.STUDY_PAGE_LIMIT, 0), "after the write")
+        app.state.study_pages.put(("study page", corpus.studies["S1"], "score",
+                                   pages.STUDY_PAGE_LIMIT, 0), "after the write",
+                                  (((2**31 - 1, None, "topic", keys[0][3]), *keys), total))
+        app.state.cards.clear()
+        assert text_of(page(client, path), titles) == reordered and queries == ["score"] * 5
