@@ -22,6 +22,7 @@ import re
 import string
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
+from itertools import filterfalse
 
 from aggregator.shorthand import InSentence, Treatments, readable
 from aggregator.text import STOPWORDS, has_two_letters, tokens
@@ -51,6 +52,11 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _QUOTE = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
 _BBCODE = re.compile(r"\[/?[a-z*]+(?:=[^\]]*)?\]", re.IGNORECASE)
 _LIST_MARKS = re.compile(r"(?m)^[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
+# `_LIST_MARKS` as `clean` applies it: at the text's start, then after each line break (a
+# pattern starting with a plain character is searched for at C speed; "(?m)^" is tried at
+# every position)
+_LIST_MARK = re.compile(r"[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
+_LINE_LIST_MARK = re.compile(r"\n[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
 _LIST_STARTS = frozenset("-*•> \t")
 _EMPHASIS = re.compile(r"[*_`#~]+")
 _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
@@ -74,8 +80,12 @@ def clean(text: str) -> str:
         text = _URL.sub(" ", text)
     if "[" in text:
         text = _BBCODE.sub(" ", text)
-    if "\n" in text or text[:1] in _LIST_STARTS or text[:1].isdigit():
-        text = _LIST_MARKS.sub(" ", text)
+    if text[:1] in _LIST_STARTS or text[:1].isdigit():
+        mark = _LIST_MARK.match(text)
+        if mark:
+            text = " " + text[mark.end():]
+    if "\n" in text:
+        text = _LINE_LIST_MARK.sub("\n ", text)
     if "*" in text or "_" in text or "`" in text or "#" in text or "~" in text:
         text = _EMPHASIS.sub(" ", text)
     if "&" in text:
@@ -83,7 +93,9 @@ def clean(text: str) -> str:
     if "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
         text = _SPACE.sub(" ", text)
     if "\n" in text and (" \n" in text or "\n " in text):
-        text = _LINE_EDGE.sub("\n", text)
+        # (`_LINE_EDGE`: with no two spaces in a row left, every space beside a line break
+        # goes, and only those)
+        text = text.replace(" \n", "\n").replace("\n ", "\n")
     return text.strip()
 
 
@@ -173,7 +185,23 @@ def _sentence_end(text: str) -> str:
 def _bag(text: str) -> set[str]:
     """Content words of a sentence (lower-case, stopwords out): the `_TOKEN`s, found as
     the runs of letters and digits that hold a letter, less the one-letter ones."""
-    return set(_RUN.findall(text.lower())) - _NOT_CONTENT
+    runs = text.lower().encode("latin-1", "replace").translate(_RUN_BYTES)
+    return set(filterfalse(str.isdigit, runs.decode("latin-1").split())) - _NOT_CONTENT
+
+
+# bytes of a lower-cased text: a-z and 0-9 kept, line breaks too (`str.split` takes them as
+# spaces), every other one a space (a character outside Latin-1 is encoded as "?")
+_RUN_BYTES = bytes(i if chr(i).isascii() and (chr(i).isdigit() or chr(i).islower()
+                                             or i == 10) else 32 for i in range(256))
+
+
+def _bags(lowered: str) -> list[set[str]]:
+    """`_bag` of each line of the lower-cased `lowered`: the `_RUN`s of a line are its
+    runs of a-z and 0-9 (a `_RUN` is a whole such run) that are not all digits (a
+    translation and a split in C: a regex scan makes an object per match)."""
+    runs = lowered.encode("latin-1", "replace").translate(_RUN_BYTES).decode("latin-1")
+    return [set(filterfalse(str.isdigit, line.split())) - _NOT_CONTENT
+            for line in runs.split("\n")]
 
 
 def _centrality(bags: Sequence[set[str]], candidates: Sequence[str],
@@ -242,12 +270,20 @@ def _ranked(title_s: str, body_s: list[str], counts: Counter[str] | None, title:
         return list(range(len(body_s)))
     weights = counts if counts is not None else Counter(
         _TOKEN.findall(" ".join((title, body, *replies)).lower()))
-    bags = [_bag(s) for s in body_s]
-    scores = _centrality(bags, body_s, weights)
-    ranked = sorted(range(len(body_s)), key=lambda i: -scores[i] / (1 + 0.08 * i))
+    # (one lower-casing for all the sentences: they hold no line break, see `sentences`)
+    bags = _bags("\n".join(body_s).lower())
+    known, count_of, weight_of = weights.__contains__, weights.__getitem__, \
+        _LOG_WEIGHT.__getitem__
+    # `_centrality`, damped by position: the same divisions, so the same floats
+    keys = [-(sum(map(weight_of, map(count_of, filter(known, bag))))
+              / math.sqrt(s.count(" ") + 5)) / (1 + 0.08 * i)
+            for i, (bag, s) in enumerate(zip(bags, body_s, strict=True))]
+    ranked = sorted(range(len(body_s)), key=keys.__getitem__)
     if title_s:
         said = _bag(title_s)
-        ranked.sort(key=lambda i: len(bags[i] & said) > len(bags[i]) * _REPEAT_SHARE)
+        repeats = [len(bag & said) > len(bag) * _REPEAT_SHARE for bag in bags]
+        if any(repeats):  # (a stable sort on False everywhere changes nothing)
+            ranked.sort(key=repeats.__getitem__)
     return ranked
 
 
