@@ -237,11 +237,16 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     tagger reads it as the treatment."""
     chosen: Treatments = InSentence(treatments, found_in) if found_in and treatments \
         else treatments
-    title_s = clean(title).replace("\n", " ").strip()
+    title_s = clean(title)
+    if "\n" in title_s:
+        title_s = title_s.replace("\n", " ").strip()
     body_s = sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2)
-    body_s, body_n = _substantive(body_s, [len(s.split()) for s in body_s])
+    body_n = [len(s.split()) for s in body_s]
+    if body_n and min(body_n) < _FILLER_WORDS:  # (only a short sentence can be filler)
+        body_s, body_n = _substantive(body_s, body_n)
     body_s, body_n = body_s[:_BODY_SENTENCES], body_n[:_BODY_SENTENCES]
-    poster: list[str] = [title_s] if has_two_letters(title_s) else []
+    poster: list[str] = [title_s] if (title_s[1:2].isalpha() and title_s[0].isalpha()) \
+        or has_two_letters(title_s) else []
     poster_n = [len(title_s.split())] if poster else []
     picked, picked_n = _reply_sentences(replies)
     # the poster's words: all of them when there are no replies, else what they leave
