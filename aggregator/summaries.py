@@ -21,8 +21,8 @@ import math
 import re
 import string
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
-from itertools import filterfalse
+from collections.abc import Callable, Collection, Iterator, Sequence
+from itertools import filterfalse, islice
 
 from aggregator.shorthand import InSentence, Treatments, readable
 from aggregator.text import STOPWORDS, has_two_letters, tokens
@@ -101,8 +101,12 @@ def clean(text: str) -> str:
 
 def sentences(text: str, limit: int | None = None) -> list[str]:
     """The sentences of cleaned text that hold at least two letters (the first `limit`)."""
-    text = clean(text)
-    out: list[str] = []
+    return list(islice(_each_sentence(clean(text)), limit))
+
+
+def _each_sentence(text: str) -> Iterator[str]:
+    """The sentences of cleaned `text` that hold at least two letters, one at a time (a
+    caller that needs only the first few ends the scan there)."""
     position = 0
     for mark in _SENTENCE_END.finditer(text):
         end = mark.end()
@@ -110,13 +114,10 @@ def sentences(text: str, limit: int | None = None) -> list[str]:
         position = end
         # (two letters up front are the usual case: the regex only for the rest)
         if (sentence[1:2].isalpha() and sentence[0].isalpha()) or has_two_letters(sentence):
-            out.append(sentence)
-            if len(out) == limit:
-                return out
+            yield sentence
     sentence = text[position:].strip()
     if has_two_letters(sentence):
-        out.append(sentence)
-    return out
+        yield sentence
 
 
 def _words(text: str) -> list[str]:
@@ -167,14 +168,27 @@ def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None
     return " ".join(out)
 
 
-def _substantive(items: list[str], sizes: list[int]) -> tuple[list[str], list[int]]:
-    """Sentences without the short filler ("Thanks man", "Hi all, long time lurker"),
-    unless that is all there is (with their word counts)."""
-    kept = [k for k, (s, n) in enumerate(zip(items, sizes, strict=True))
-            if n >= _FILLER_WORDS or not _FILLER.match(s)]
-    if not kept or len(kept) == len(items):
-        return items, sizes
-    return [items[k] for k in kept], [sizes[k] for k in kept]
+def _body_sentences(body: str) -> tuple[list[str], list[int]]:
+    """The body sentences considered, with their word counts: of the opening
+    `_BODY_SENTENCES` + 2, the first `_BODY_SENTENCES` that are not short filler ("Thanks
+    man", "Hi all, long time lurker"), or the first `_BODY_SENTENCES` when all are filler
+    (the scan ends once enough are found)."""
+    every: list[str] = []
+    every_n: list[int] = []
+    kept: list[str] = []
+    kept_n: list[int] = []
+    for sentence in islice(_each_sentence(clean(body)), _BODY_SENTENCES + 2):
+        n = len(sentence.split())
+        every.append(sentence)
+        every_n.append(n)
+        if n >= _FILLER_WORDS or not _FILLER.match(sentence):
+            kept.append(sentence)
+            kept_n.append(n)
+            if len(kept) == _BODY_SENTENCES:
+                break
+    if not kept:
+        return every[:_BODY_SENTENCES], every_n[:_BODY_SENTENCES]
+    return kept, kept_n
 
 
 def _sentence_end(text: str) -> str:
@@ -240,11 +254,7 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     title_s = clean(title)
     if "\n" in title_s:
         title_s = title_s.replace("\n", " ").strip()
-    body_s = sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2)
-    body_n = [len(s.split()) for s in body_s]
-    if body_n and min(body_n) < _FILLER_WORDS:  # (only a short sentence can be filler)
-        body_s, body_n = _substantive(body_s, body_n)
-    body_s, body_n = body_s[:_BODY_SENTENCES], body_n[:_BODY_SENTENCES]
+    body_s, body_n = _body_sentences(body[:_BODY_CHARS])
     poster: list[str] = [title_s] if (title_s[1:2].isalpha() and title_s[0].isalpha()) \
         or has_two_letters(title_s) else []
     poster_n = [len(title_s.split())] if poster else []
@@ -315,7 +325,8 @@ def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
         head = reply[:_REPLY_CHARS]
         marker = _OP.match(head)
         first: tuple[str, int] | None = None
-        for x in sentences(head[marker.end():] if marker else head, 3):
+        # (the sentences one at a time: mostly the first is taken and the rest never split)
+        for x in islice(_each_sentence(clean(head[marker.end():] if marker else head)), 3):
             n = len(x.split())
             if n >= _FILLER_WORDS or not _FILLER.match(x):
                 if first is None:

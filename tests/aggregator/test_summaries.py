@@ -291,3 +291,25 @@ def test_sentences_hold_no_line_break() -> None:
     from aggregator.summaries import sentences
     texts = _odd_texts(5_000, ".!?\n \t\"')]a\u00a0x\r\u2028") + _dev_texts()
     assert not [s for text in texts for s in sentences(text) if "\n" in s]
+
+
+def test_body_sentences_are_the_plain_choice() -> None:
+    """`_body_sentences` (scanning only as far as needed) keeps what dropping the short
+    filler from the opening six sentences, unless all are filler, then taking four does."""
+    from aggregator.summaries import (
+        _BODY_SENTENCES,
+        _FILLER,
+        _FILLER_WORDS,
+        _body_sentences,
+        sentences,
+    )
+    fillers = ["Thanks!", "Hi all.", "Cheers mate.", "Good luck!", "Bump.", "lol.", "Same."]
+    texts = _dev_texts() + [" ".join(fillers[k % 7:k % 7 + k % 5] + ["Fin did it for me."] * (k % 3)
+                                     + fillers[:k % 4]) for k in range(200)]
+    for text in texts:
+        every = sentences(text, _BODY_SENTENCES + 2)
+        sizes = [len(s.split()) for s in every]
+        kept = [k for k, s in enumerate(every) if sizes[k] >= _FILLER_WORDS or not _FILLER.match(s)]
+        chosen = kept or list(range(len(every)))
+        chosen = chosen[:_BODY_SENTENCES]
+        assert _body_sentences(text) == ([every[k] for k in chosen], [sizes[k] for k in chosen])
