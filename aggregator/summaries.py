@@ -287,12 +287,13 @@ def _ranked(title_s: str, body_s: list[str], counts: Counter[str] | None, title:
         _TOKEN.findall(" ".join((title, body, *replies)).lower()))
     # (one lower-casing for all the sentences: they hold no line break, see `sentences`)
     bags = _bags("\n".join(body_s).lower())
-    known, count_of, weight_of = weights.__contains__, weights.__getitem__, \
-        _LOG_WEIGHT.__getitem__
-    # `_centrality`, damped by position: the same divisions, so the same floats
-    keys = [-(sum(map(weight_of, map(count_of, filter(known, bag))))
-              / math.sqrt(s.count(" ") + 5)) / (1 + 0.08 * i)
-            for i, (bag, s) in enumerate(zip(bags, body_s, strict=True))]
+    if not isinstance(weights, Counter):
+        weights = Counter(weights)
+    # `_centrality`, damped by position: the same divisions, so the same floats (a word the
+    # Counter does not hold counts 0, weighs log(1) = 0.0, and adding 0.0 changes no sum)
+    count_of, weight_of = weights.__getitem__, _LOG_WEIGHT.__getitem__
+    keys = [-(sum(map(weight_of, map(count_of, bag))) / math.sqrt(s.count(" ") + 5))
+            / (1 + 0.08 * i) for i, (bag, s) in enumerate(zip(bags, body_s, strict=True))]
     ranked = sorted(range(len(body_s)), key=keys.__getitem__)
     if title_s:
         said = _bag(title_s)

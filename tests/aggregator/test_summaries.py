@@ -283,6 +283,8 @@ def test_ranking_is_the_plain_centrality_ranking() -> None:
             checked += 1
             assert _ranked(title, body_s, counts, title, body, [reply]) == plain
             assert _ranked(title, body_s, None, title, body, [reply]) == plain
+            assert _ranked(title, body_s, dict(counts), title, body, [reply]) == plain
+            assert not counts - Counter(_TOKEN.findall(" ".join((title, body, reply)).lower()))
     assert checked > 300
 
 
