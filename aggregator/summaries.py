@@ -221,7 +221,8 @@ def _bags(lowered: str) -> list[set[str]]:
 def _centrality(bags: Sequence[set[str]], candidates: Sequence[str],
                 counts: Counter[str]) -> list[float]:
     """Each sentence's share of the thread's content words: the sum of log(1 + count in
-    the thread) over its distinct content words (`bags`), damped by its length."""
+    the thread) over its distinct content words (`bags`), damped by its length (the plain
+    form of what `_ranked` computes in one pass; the tests compare the two)."""
     known = counts.keys()
     return [sum(map(_LOG_WEIGHT.__getitem__, map(counts.__getitem__, bag & known)))
             / math.sqrt(s.count(" ") + 5) for bag, s in zip(bags, candidates, strict=True)]
