@@ -21,7 +21,8 @@ import math
 import re
 import string
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from itertools import filterfalse, islice
 
 from aggregator.shorthand import InSentence, Treatments, readable
 from aggregator.text import STOPWORDS, has_two_letters, tokens
@@ -51,6 +52,11 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _QUOTE = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
 _BBCODE = re.compile(r"\[/?[a-z*]+(?:=[^\]]*)?\]", re.IGNORECASE)
 _LIST_MARKS = re.compile(r"(?m)^[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
+# `_LIST_MARKS` as `clean` applies it: at the text's start, then after each line break (a
+# pattern starting with a plain character is searched for at C speed; "(?m)^" is tried at
+# every position)
+_LIST_MARK = re.compile(r"[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
+_LINE_LIST_MARK = re.compile(r"\n[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
 _LIST_STARTS = frozenset("-*•> \t")
 _EMPHASIS = re.compile(r"[*_`#~]+")
 _OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
@@ -74,8 +80,12 @@ def clean(text: str) -> str:
         text = _URL.sub(" ", text)
     if "[" in text:
         text = _BBCODE.sub(" ", text)
-    if "\n" in text or text[:1] in _LIST_STARTS or text[:1].isdigit():
-        text = _LIST_MARKS.sub(" ", text)
+    if text[:1] in _LIST_STARTS or text[:1].isdigit():
+        mark = _LIST_MARK.match(text)
+        if mark:
+            text = " " + text[mark.end():]
+    if "\n" in text:
+        text = _LINE_LIST_MARK.sub("\n ", text)
     if "*" in text or "_" in text or "`" in text or "#" in text or "~" in text:
         text = _EMPHASIS.sub(" ", text)
     if "&" in text:
@@ -83,14 +93,20 @@ def clean(text: str) -> str:
     if "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
         text = _SPACE.sub(" ", text)
     if "\n" in text and (" \n" in text or "\n " in text):
-        text = _LINE_EDGE.sub("\n", text)
+        # (`_LINE_EDGE`: with no two spaces in a row left, every space beside a line break
+        # goes, and only those)
+        text = text.replace(" \n", "\n").replace("\n ", "\n")
     return text.strip()
 
 
 def sentences(text: str, limit: int | None = None) -> list[str]:
     """The sentences of cleaned text that hold at least two letters (the first `limit`)."""
-    text = clean(text)
-    out: list[str] = []
+    return list(islice(_each_sentence(clean(text)), limit))
+
+
+def _each_sentence(text: str) -> Iterator[str]:
+    """The sentences of cleaned `text` that hold at least two letters, one at a time (a
+    caller that needs only the first few ends the scan there)."""
     position = 0
     for mark in _SENTENCE_END.finditer(text):
         end = mark.end()
@@ -98,13 +114,10 @@ def sentences(text: str, limit: int | None = None) -> list[str]:
         position = end
         # (two letters up front are the usual case: the regex only for the rest)
         if (sentence[1:2].isalpha() and sentence[0].isalpha()) or has_two_letters(sentence):
-            out.append(sentence)
-            if len(out) == limit:
-                return out
+            yield sentence
     sentence = text[position:].strip()
     if has_two_letters(sentence):
-        out.append(sentence)
-    return out
+        yield sentence
 
 
 def _words(text: str) -> list[str]:
@@ -155,14 +168,27 @@ def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None
     return " ".join(out)
 
 
-def _substantive(items: list[str], sizes: list[int]) -> tuple[list[str], list[int]]:
-    """Sentences without the short filler ("Thanks man", "Hi all, long time lurker"),
-    unless that is all there is (with their word counts)."""
-    kept = [k for k, (s, n) in enumerate(zip(items, sizes, strict=True))
-            if n >= _FILLER_WORDS or not _FILLER.match(s)]
-    if not kept or len(kept) == len(items):
-        return items, sizes
-    return [items[k] for k in kept], [sizes[k] for k in kept]
+def _body_sentences(body: str) -> tuple[list[str], list[int]]:
+    """The body sentences considered, with their word counts: of the opening
+    `_BODY_SENTENCES` + 2, the first `_BODY_SENTENCES` that are not short filler ("Thanks
+    man", "Hi all, long time lurker"), or the first `_BODY_SENTENCES` when all are filler
+    (the scan ends once enough are found)."""
+    every: list[str] = []
+    every_n: list[int] = []
+    kept: list[str] = []
+    kept_n: list[int] = []
+    for sentence in islice(_each_sentence(clean(body)), _BODY_SENTENCES + 2):
+        n = len(sentence.split())
+        every.append(sentence)
+        every_n.append(n)
+        if n >= _FILLER_WORDS or not _FILLER.match(sentence):
+            kept.append(sentence)
+            kept_n.append(n)
+            if len(kept) == _BODY_SENTENCES:
+                break
+    if not kept:
+        return every[:_BODY_SENTENCES], every_n[:_BODY_SENTENCES]
+    return kept, kept_n
 
 
 def _sentence_end(text: str) -> str:
@@ -173,13 +199,30 @@ def _sentence_end(text: str) -> str:
 def _bag(text: str) -> set[str]:
     """Content words of a sentence (lower-case, stopwords out): the `_TOKEN`s, found as
     the runs of letters and digits that hold a letter, less the one-letter ones."""
-    return set(_RUN.findall(text.lower())) - _NOT_CONTENT
+    runs = text.lower().encode("latin-1", "replace").translate(_RUN_BYTES)
+    return set(filterfalse(str.isdigit, runs.decode("latin-1").split())) - _NOT_CONTENT
+
+
+# bytes of a lower-cased text: a-z and 0-9 kept, line breaks too (`str.split` takes them as
+# spaces), every other one a space (a character outside Latin-1 is encoded as "?")
+_RUN_BYTES = bytes(i if chr(i).isascii() and (chr(i).isdigit() or chr(i).islower()
+                                             or i == 10) else 32 for i in range(256))
+
+
+def _bags(lowered: str) -> list[set[str]]:
+    """`_bag` of each line of the lower-cased `lowered`: the `_RUN`s of a line are its
+    runs of a-z and 0-9 (a `_RUN` is a whole such run) that are not all digits (a
+    translation and a split in C: a regex scan makes an object per match)."""
+    runs = lowered.encode("latin-1", "replace").translate(_RUN_BYTES).decode("latin-1")
+    return [set(filterfalse(str.isdigit, line.split())) - _NOT_CONTENT
+            for line in runs.split("\n")]
 
 
 def _centrality(bags: Sequence[set[str]], candidates: Sequence[str],
                 counts: Counter[str]) -> list[float]:
     """Each sentence's share of the thread's content words: the sum of log(1 + count in
-    the thread) over its distinct content words (`bags`), damped by its length."""
+    the thread) over its distinct content words (`bags`), damped by its length (the plain
+    form of what `_ranked` computes in one pass; the tests compare the two)."""
     known = counts.keys()
     return [sum(map(_LOG_WEIGHT.__getitem__, map(counts.__getitem__, bag & known)))
             / math.sqrt(s.count(" ") + 5) for bag, s in zip(bags, candidates, strict=True)]
@@ -209,11 +252,12 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     tagger reads it as the treatment."""
     chosen: Treatments = InSentence(treatments, found_in) if found_in and treatments \
         else treatments
-    title_s = clean(title).replace("\n", " ").strip()
-    body_s = sentences(body[:_BODY_CHARS], _BODY_SENTENCES + 2)
-    body_s, body_n = _substantive(body_s, [len(s.split()) for s in body_s])
-    body_s, body_n = body_s[:_BODY_SENTENCES], body_n[:_BODY_SENTENCES]
-    poster: list[str] = [title_s] if has_two_letters(title_s) else []
+    title_s = clean(title)
+    if "\n" in title_s:
+        title_s = title_s.replace("\n", " ").strip()
+    body_s, body_n = _body_sentences(body[:_BODY_CHARS])
+    poster: list[str] = [title_s] if (title_s[1:2].isalpha() and title_s[0].isalpha()) \
+        or has_two_letters(title_s) else []
     poster_n = [len(title_s.split())] if poster else []
     picked, picked_n = _reply_sentences(replies)
     # the poster's words: all of them when there are no replies, else what they leave
@@ -242,12 +286,21 @@ def _ranked(title_s: str, body_s: list[str], counts: Counter[str] | None, title:
         return list(range(len(body_s)))
     weights = counts if counts is not None else Counter(
         _TOKEN.findall(" ".join((title, body, *replies)).lower()))
-    bags = [_bag(s) for s in body_s]
-    scores = _centrality(bags, body_s, weights)
-    ranked = sorted(range(len(body_s)), key=lambda i: -scores[i] / (1 + 0.08 * i))
+    # (one lower-casing for all the sentences: they hold no line break, see `sentences`)
+    bags = _bags("\n".join(body_s).lower())
+    if not isinstance(weights, Counter):
+        weights = Counter(weights)
+    # `_centrality`, damped by position: the same divisions, so the same floats (a word the
+    # Counter does not hold counts 0, weighs log(1) = 0.0, and adding 0.0 changes no sum)
+    count_of, weight_of = weights.__getitem__, _LOG_WEIGHT.__getitem__
+    keys = [-(sum(map(weight_of, map(count_of, bag))) / math.sqrt(s.count(" ") + 5))
+            / (1 + 0.08 * i) for i, (bag, s) in enumerate(zip(bags, body_s, strict=True))]
+    ranked = sorted(range(len(body_s)), key=keys.__getitem__)
     if title_s:
         said = _bag(title_s)
-        ranked.sort(key=lambda i: len(bags[i] & said) > len(bags[i]) * _REPEAT_SHARE)
+        repeats = [len(bag & said) > len(bag) * _REPEAT_SHARE for bag in bags]
+        if any(repeats):  # (a stable sort on False everywhere changes nothing)
+            ranked.sort(key=repeats.__getitem__)
     return ranked
 
 
@@ -274,7 +327,8 @@ def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
         head = reply[:_REPLY_CHARS]
         marker = _OP.match(head)
         first: tuple[str, int] | None = None
-        for x in sentences(head[marker.end():] if marker else head, 3):
+        # (the sentences one at a time: mostly the first is taken and the rest never split)
+        for x in islice(_each_sentence(clean(head[marker.end():] if marker else head)), 3):
             n = len(x.split())
             if n >= _FILLER_WORDS or not _FILLER.match(x):
                 if first is None:

@@ -4,6 +4,7 @@
     python benchmarks/summaries_speed.py --time [--threads 20000] [--studies 400] [--profile]
     python benchmarks/summaries_speed.py --pair BASE_DIR [--rounds 5] [--threads 20000]
     python benchmarks/summaries_speed.py --pair-here BASE_DIR [--rounds 9] [--threads 3000]
+                                         [--dev]
 
 `--check` summarises every thread of the dev sets (`../shared/eval/posts.jsonl`,
 `outcomes_posts.jsonl`), of every `benchmarks/corpus/*/posts.jsonl`, the real Reddit posts
@@ -22,7 +23,10 @@ on this tree, and prints each round, the medians and the ratio, with the load av
 `--pair-here BASE_DIR` loads both trees' `summarise` (and tagger) into this one process and
 times them alternately on the same tagged threads, the best of three passes per round
 (checking first that both give the same summaries): on a shared machine the
-one-process pairs vary less than fresh processes do.
+one-process pairs vary less than fresh processes do. With `--dev` it times the dev, corpus
+and real Reddit threads of `--check` instead of generated ones (their word counts, like the
+generated threads' in `--pair-here`, made before the timing: the aggregate worker counts the
+words for the study scores anyway).
 """
 
 from __future__ import annotations
@@ -236,9 +240,12 @@ def _load_tree(root: Path) -> tuple[Any, Tagger]:
     return summaries.summarise, tagger.Tagger(lexicon.load_lexicon())
 
 
-def pair_here(base: Path, rounds: int, n_threads: int, n_studies: int) -> None:
-    """Both trees' `summarise` in this process, alternating, on the same threads."""
-    threads = generated(n_threads, n_studies)
+def pair_here(base: Path, rounds: int, n_threads: int, n_studies: int, dev: bool) -> None:
+    """Both trees' `summarise` in this process, alternating, on the same threads (`dev`: the
+    dev, corpus and real threads instead of generated ones)."""
+    threads = [t for ts in corpus_threads().values() for t in ts] if dev \
+        else generated(n_threads, n_studies)
+    n_threads = len(threads)
     trees: dict[str, tuple[Any, Any, list[tuple[Any, ...]]]] = {}
     for label, root in (("base", base), ("this", HERE)):
         summarise_, tagger = _load_tree(root)
@@ -263,7 +270,8 @@ def pair_here(base: Path, rounds: int, n_threads: int, n_studies: int) -> None:
                 best = min(best, time.process_time() - start)
             figures[label].append(best)
     ratios = [t / b for b, t in zip(figures["base"], figures["this"], strict=True)]
-    print(f"summarise of {n_threads} threads in one process, {rounds} alternating rounds (best "
+    print(f"summarise of {n_threads} {'dev/corpus/real' if dev else 'generated'} threads in "
+          f"one process, {rounds} alternating rounds (best "
           f"of 3 passes each): base {statistics.median(figures['base']):.3f} CPU-s "
           f"({min(figures['base']):.3f}-{max(figures['base']):.3f}), this "
           f"{statistics.median(figures['this']):.3f} ({min(figures['this']):.3f}-"
@@ -280,6 +288,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--pair", type=Path, metavar="BASE_DIR")
     parser.add_argument("--pair-here", type=Path, metavar="BASE_DIR")
+    parser.add_argument("--dev", action="store_true", help="--pair-here on the dev threads")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=20000)
     parser.add_argument("--studies", type=int, default=400)
@@ -289,7 +298,7 @@ def main() -> int:
     elif args.pair:
         pair(args.pair.resolve(), args.rounds, args.threads, args.studies)
     elif args.pair_here:
-        pair_here(args.pair_here.resolve(), args.rounds, args.threads, args.studies)
+        pair_here(args.pair_here.resolve(), args.rounds, args.threads, args.studies, args.dev)
     else:
         print(f"summaries CPU-s {time_summaries(args.threads, args.studies, args.profile):.3f}")
     return 0

@@ -246,3 +246,73 @@ def test_clean_matches_every_step_applied() -> None:
     texts += ["see https://x.io/a b", "at www.x.io now", "a \n b", "a\n b", "a \nb", "**b**"]
     for text in texts:
         assert clean(text) == plain(text), repr(text)
+
+
+def test_line_bags_are_each_lines_bag() -> None:
+    """`_bags` (one translation for all lines) gives each line's `_RUN`s less the
+    non-content words, as one regex scan per line does."""
+    from aggregator.summaries import _NOT_CONTENT, _RUN, _bag, _bags
+    texts = _odd_texts(3_000, "ab1 2İé_-.zK\u212a\u00df\u0130") + _dev_texts()
+    lines = [" ".join(t.split("\n")) for t in texts]
+    for k in range(0, len(lines), 4):
+        group = lines[k:k + 4]
+        lowered = "\n".join(group).lower()
+        assert _bags(lowered) == [set(_RUN.findall(x.lower())) - _NOT_CONTENT for x in group]
+        assert [_bag(x) for x in group] == _bags(lowered)
+    assert _bags("b12 5mg\n2 x 10\nfin fin") == [{"b12", "5mg"}, set(), {"fin"}]
+
+
+def test_ranking_is_the_plain_centrality_ranking() -> None:
+    """`_ranked` orders the body sentences as sorting by `_centrality` damped by position,
+    then by repeating the title, does."""
+    from collections import Counter
+
+    from aggregator.summaries import _REPEAT_SHARE, _TOKEN, _bag, _centrality, _ranked, sentences
+    texts = [t for t in _dev_texts() if t]
+    checked = 0
+    for k in range(0, len(texts) - 2, 3):
+        title, body, reply = texts[k:k + 3]
+        body_s = sentences(body, 4)
+        counts = Counter(_TOKEN.findall(" ".join((title, body, reply)).lower()))
+        bags = [_bag(s) for s in body_s]
+        scores = _centrality(bags, body_s, counts)
+        plain = sorted(range(len(body_s)), key=lambda i: -scores[i] / (1 + 0.08 * i))
+        said = _bag(title)
+        plain.sort(key=lambda i: len(bags[i] & said) > len(bags[i]) * _REPEAT_SHARE)
+        if len(body_s) >= 2:
+            checked += 1
+            assert _ranked(title, body_s, counts, title, body, [reply]) == plain
+            assert _ranked(title, body_s, None, title, body, [reply]) == plain
+            assert _ranked(title, body_s, dict(counts), title, body, [reply]) == plain
+            assert counts == Counter(_TOKEN.findall(" ".join((title, body, reply)).lower()))
+            assert 0 not in counts.values()  # (the counts looked up are not added to)
+    assert checked > 300
+
+
+def test_sentences_hold_no_line_break() -> None:
+    """`_ranked` lower-cases the body sentences joined by line breaks and splits them there."""
+    from aggregator.summaries import sentences
+    texts = _odd_texts(5_000, ".!?\n \t\"')]a\u00a0x\r\u2028") + _dev_texts()
+    assert not [s for text in texts for s in sentences(text) if "\n" in s]
+
+
+def test_body_sentences_are_the_plain_choice() -> None:
+    """`_body_sentences` (scanning only as far as needed) keeps what dropping the short
+    filler from the opening six sentences, unless all are filler, then taking four does."""
+    from aggregator.summaries import (
+        _BODY_SENTENCES,
+        _FILLER,
+        _FILLER_WORDS,
+        _body_sentences,
+        sentences,
+    )
+    fillers = ["Thanks!", "Hi all.", "Cheers mate.", "Good luck!", "Bump.", "lol.", "Same."]
+    texts = _dev_texts() + [" ".join(fillers[k % 7:k % 7 + k % 5] + ["Fin did it for me."] * (k % 3)
+                                     + fillers[:k % 4]) for k in range(200)]
+    for text in texts:
+        every = sentences(text, _BODY_SENTENCES + 2)
+        sizes = [len(s.split()) for s in every]
+        kept = [k for k, s in enumerate(every) if sizes[k] >= _FILLER_WORDS or not _FILLER.match(s)]
+        chosen = kept or list(range(len(every)))
+        chosen = chosen[:_BODY_SENTENCES]
+        assert _body_sentences(text) == ([every[k] for k in chosen], [sizes[k] for k in chosen])
