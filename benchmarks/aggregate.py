@@ -277,7 +277,8 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="use the database in --db / --db-url as it is (no generation)")
     parser.add_argument("--runs", type=int, default=3,
-                        help="full + incremental rounds to take the median of (default 3)")
+                        help="full + incremental rounds to take the median of (default 3; 0: only "
+                             "generate the database)")
     parser.add_argument("--full-only", action="store_true",
                         help="only the full runs (no throughput, incremental, lexicon runs)")
     parser.add_argument("--against", type=Path, metavar="DIR",
@@ -302,6 +303,9 @@ def main() -> int:
             start = time.perf_counter()
             threads = build_db(url, args.threads, args.studies)
             print(f"  setup {time.perf_counter() - start:.1f}s (not measured)")
+        if args.runs < 1:  # generation only: the database is ready for later --reuse runs
+            print("no full runs asked (--runs 0)")
+            return 0
         if args.against:
             return _paired(url, args.against.resolve(), args.runs)
         return _measure(url, threads, args.runs, args.full_only, Path(tmp))
