@@ -26,13 +26,16 @@ DATE_FORMATS = (
 DAY_FIRST_FORMATS = tuple(sorted(DATE_FORMATS, key=lambda fmt: not fmt.startswith("%d")))
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
 # Latin-1 bytes with every digit as "0" and every date separator as "-": "0-0" marks where
-# a numeric date can be (a Latin-1 page has no digits beyond ASCII's).
-_DIGITS_AND_SEPARATORS = bytes.maketrans(b"123456789/.", b"000000000--")
+# a numeric date can be (a Latin-1 page has no digits beyond ASCII's). "?" becomes "0" too:
+# a character beyond Latin-1 is encoded as "?" and may be a digit to the regex (Arabic-Indic
+# "٢٥-06-2016"); a real "?" is only tried in vain.
+_DIGITS_AND_SEPARATORS = bytes.maketrans(b"123456789?/.", b"0000000000--")
 # The "0-0" marks (digit, separator, digit) that go on as a date must: one more digit or
-# not, a separator, two digits ("?", in any of these places: a character beyond Latin-1,
-# which may be a digit to the regex, as in Arabic-Indic "٢٥-06-2016"). Navigation URLs
-# ("whats-new/55-0/") hold many "0-0" that go no further: the regex is not tried there.
-_DATE_MARK = re.compile(rb"[0?]-[0?][0?]?-[0?][0?]")
+# not, a separator, two digits. Navigation URLs ("whats-new/55-0/") hold many "0-0" that go
+# no further: the regex is not tried there. (A pattern opening with a literal, not a class
+# such as "[0?]", is searched for with re's fast literal scan: 30 us for a 40 kB page
+# instead of 580 us.)
+_DATE_MARK = re.compile(rb"0-00?-00")
 _AGO = re.compile(r"^(\d+)\s+(minute|hour|day|week)s?\s+ago$", re.IGNORECASE)
 _CLOCKS = ("%I:%M %p", "%H:%M")
 _RELATIVE = re.compile(r"^(today|yesterday)\s+(.+)$", re.IGNORECASE)
