@@ -38,7 +38,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import BY_ID, by_id, css, html_page, root_of, xpath
+from scrapers.parsers.tree import BY_ID, by_id, css, html_page, parsed_page, root_of, xpath
 from scrapers.parsers.vbulletin_bodies import (
     REWRITE_MARKS_IN_PAGE,
     finish_body,
@@ -198,19 +198,21 @@ _VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", 
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                       now: datetime | None = None) -> ThreadPage:
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
-    doc = html_page(text, NAVIGATION)
+    # `source`: the text the tree was parsed from (the page less its menu), which the
+    # lookups below test for their marks; the day-order scan reads the whole page.
+    doc, source = parsed_page(text, NAVIGATION)
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)
-    clock = BoardClock(board_zone(root, tz, text), None, now, text, score_marks(text))
-    vb5 = xpath(_VB5_POSTS)(root) if "b-post" in text else []
+    clock = BoardClock(board_zone(root, tz, source), None, now, text, score_marks(source))
+    vb5 = xpath(_VB5_POSTS)(root) if "b-post" in source else []
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
         title = squash(" ".join(xpath("//h1[contains(@class, 'main-title')]/text()")(root)
                                 [:1]))
     else:
         posts = _vb34_posts(root, clock)
-        ext, canonical, title = _vb34_thread(root, url, base, text)
+        ext, canonical, title = _vb34_thread(root, url, base, source)
     if not posts:
         refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts on the thread page", reason="no_posts")
@@ -218,19 +220,19 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         raise ParseError("no thread id on the page")
     if not title:
         title = squash((first_of(xpath("//title/text()")(root)) or "").split(" - ")[0])
-    page, last_page = page_numbers(root, url, text)
-    total = _posts_total(root) if "postpagestats" in text or "esults" in text else None
+    page, last_page = page_numbers(root, url, source)
+    total = _posts_total(root) if "postpagestats" in source or "esults" in source else None
     stable = (thread_base(urljoin(base, canonical)) if canonical and vb5
               else thread_url(base_url, str(ext)))
     thread = ThreadPage(
         external_id=str(ext), url=stable, title=title, posts=posts,
-        category=breadcrumb_category(root, text),
+        category=breadcrumb_category(root, source),
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=next_page_url(root, base) if page < last_page else None)
     wrapped = [is_postcontent(post.body_node) for post in posts]
-    marks = any(mark in text for mark in REWRITE_MARKS_IN_PAGE) or \
-        text.count("postcontent") > sum(wrapped)
+    marks = any(mark in source for mark in REWRITE_MARKS_IN_PAGE) or \
+        source.count("postcontent") > sum(wrapped)
     for post in posts:  # last: this rewrites the page's tree
         finish_body(post, marks)
     return thread
