@@ -383,3 +383,48 @@ def test_numeric_date_scan_finds_what_finditer_finds() -> None:
     for text in texts:
         expected = [m.span() for m in vbulletin_dates._NUMERIC_DATE.finditer(text)]
         assert [m.span() for m in vbulletin_dates._numeric_dates(text)] == expected, text
+
+
+def test_post_fields_walk_finds_what_the_queries_find() -> None:
+    """`_PostFields` (one walk over a post's links, spans and divs) gives the date element,
+    author text, post counter text and thanks boxes the XPath queries give, on random posts
+    dense in the classes and ids those queries test (nested links, text-less links,
+    comments, two counters)."""
+    import random
+
+    from lxml import etree
+
+    from scrapers.parsers.tree import html_root, xpath
+    from scrapers.parsers.vbulletin import _AUTHOR_TEXTS, _COUNT_TEXTS, _PostFields, first_of
+    from scrapers.parsers.vbulletin_scores import _THANKS_BOXES
+
+    rng = random.Random(11)
+    opens = ['<a class="username">', '<a class="bigusername x">', '<a class="postcounter">',
+             '<a id="postcount7">', '<a id="postcount8" class="username">', '<a>',
+             '<div class="username_container">', '<div id="post_thanks_box_3">', "<div>",
+             '<span class="date">', '<span class="date x">', "<strong>", "<b>", "<span>"]
+    bits = ["t", " ", "#5", "<!-- c -->", "<br>", "Bob"]
+
+    def html(depth: int) -> str:
+        out = []
+        for _ in range(rng.randint(0, 4)):
+            if depth < 4 and rng.random() < 0.5:
+                tag = rng.choice(opens)
+                name = tag[1:].split(None, 1)[0].rstrip(">")
+                out.append(f"{tag}{html(depth + 1)}</{name}>")
+            else:
+                out.append(rng.choice(bits))
+        return "".join(out)
+
+    date_query, texts = xpath(".//span[@class='date']"), xpath(".//text()")
+    for _ in range(4000):
+        block = html_root(f'<html><body><li id="post_1">{html(0)}</li></body></html>'
+                          ).find(".//li")
+        fields = _PostFields(block, True)
+        dates = date_query(block)
+        assert fields.date is (dates[0] if dates else None), etree.tostring(block)
+        if dates:
+            assert " ".join(fields.date.itertext()) == " ".join(texts(dates[0]))
+        assert fields.author() == " ".join(_AUTHOR_TEXTS(block)[:1]), etree.tostring(block)
+        assert fields.count() == first_of(_COUNT_TEXTS(block)), etree.tostring(block)
+        assert fields.thanks == _THANKS_BOXES(block)
