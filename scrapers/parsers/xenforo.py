@@ -31,7 +31,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, first, html_page, text_of, xpath
+from scrapers.parsers.tree import css, first, html_page, parsed_page, text_of, xpath
 from scrapers.parsers.xenforo_shared import (
     PAGE,
     first_string,
@@ -156,13 +156,15 @@ _XF1_POSTS = "//li[starts-with(@id, 'post-')][contains(@class, 'message')]"
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
-    doc = html_page(text, NAVIGATION)
+    # `source`: the text the tree was parsed from (the page less its menu), where the
+    # lookups below test for their marks
+    doc, source = parsed_page(text, NAVIGATION)
     root = doc.root
     articles = xpath(_ARTICLES)(root)
     if not articles:
         blocks = xpath(_XF1_POSTS)(root)
         if blocks:
-            return xf1_thread_page(root, text, blocks, url, tz)
+            return xf1_thread_page(root, source, blocks, url, tz)
         refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts (article.message--post) on the page")
     ext, canonical = _xf2_thread_id(root, url)
@@ -170,12 +172,12 @@ def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
                                  "h1.p-title-value :not(.label)::text"))
     if not title and not css("h1.p-title-value")(root):
         raise ParseError("no thread title (h1.p-title-value)")
-    edits = "message-lastEdit" in text  # (most pages have no edited post: skip the lookups)
+    edits = "message-lastEdit" in source  # (most pages have no edited post: skip the lookups)
     posts = [_xf2_post(art, position, edits) for position, art in enumerate(articles)]
-    page, last_page = _current_and_last_page(root, text, url)
+    page, last_page = _current_and_last_page(root, source, url)
     return ThreadPage(
         external_id=ext, url=thread_base_url(canonical or url), title=title, posts=posts,
-        category=breadcrumb_category(root, text),
+        category=breadcrumb_category(root, source),
         score=posts[0].score if page == 1 else None,
         page=page, last_page=last_page,
         next_url=_next_url(root, url) if page < last_page else None,

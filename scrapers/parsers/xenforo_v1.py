@@ -78,19 +78,28 @@ def _xf1_pages(root: Any, url: str, text: str | None = None) -> tuple[int, int, 
     return page, last, urljoin(base, href) if href and page < last else None
 
 
-def xf1_likes(block: Any) -> int:
+_LIKE_TEXT = xpath(".//span[contains(@class, 'LikeText')]")
+_USERNAMES = xpath(".//a[contains(@class, 'username')]")
+_LIKES_THIS = re.compile(r"\s*likes? this\.?$")
+_RATINGS = xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
+                 "|.//*[contains(@class, 'ratingsSummary')]//li")
+RATING_MARKS = ("dark_postrating_outputlist", "ratingsSummary")
+
+
+def xf1_likes(block: Any, ratings: bool = True) -> int:
     """Likes under an XF1 post: `.LikeText` ("A, B and 3 others like this.") or a rating
-    summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown."""
-    like_text = xpath(".//span[contains(@class, 'LikeText')]")(block)
+    summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown. `ratings` False: the
+    page's text names no rating summary (`RATING_MARKS`), which is then not looked up."""
+    like_text = _LIKE_TEXT(block)
     if like_text:
         text = squash(text_of(like_text[0]))
-        text = re.sub(r"\s*likes? this\.?$", "", text)
-        names = xpath(".//a[contains(@class, 'username')]")(like_text[0])
+        text = _LIKES_THIS.sub("", text)
+        names = _USERNAMES(like_text[0])
         return reaction_count(text, len(names) if names else None)
-    ratings = xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
-                    "|.//*[contains(@class, 'ratingsSummary')]//li")(block)
+    if not ratings:
+        return 0
     total = 0
-    for rating in ratings:
+    for rating in _RATINGS(block):
         match = _RATING.search(squash(text_of(rating)))
         total += parse_count(match.group(1)) or 0 if match else 0
     return total
@@ -107,20 +116,30 @@ def _xf1_body(block: Any) -> Any | None:
     return found[0]
 
 
-def _xf1_post(block: Any, index: int, tz: tzinfo) -> Post:
-    post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
+_NON_DIGITS = re.compile(r"\D")
+_POST_NUMBER = xpath(".//a[contains(@class, 'postNumber')]/text()")
+_META_TIME = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)
+_EDIT_TIME = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)
+
+
+def _xf1_post(block: Any, index: int, tz: tzinfo, marks: tuple[bool, bool] = (True, True),
+              ) -> Post:
+    """One `li.message`. `marks`: whether the page's text has an edit date and a rating
+    summary (most pages have neither: their lookups are skipped)."""
+    edits, ratings = marks
+    post_id = _NON_DIGITS.sub("", block.attrib.get("id", ""))
     body = _xf1_body(block)
     if not post_id or body is None:
         raise ParseError(f"post {post_id or '?'} has no body (blockquote.messageText)")
-    numbers = xpath(".//a[contains(@class, 'postNumber')]/text()")(block)
-    number = re.sub(r"\D", "", numbers[0] if numbers else "")
-    meta = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)(block)
-    edit = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)(block)
+    numbers = _POST_NUMBER(block)
+    number = _NON_DIGITS.sub("", numbers[0] if numbers else "")
+    meta = _META_TIME(block)
+    edit = _EDIT_TIME(block) if edits else None
     return Post(
         external_id=post_id, body_node=body, body_block=True,
         created_at=xf1_time(meta[0] if meta else None, tz),
         edited_at=xf1_time(edit[0] if edit else None, tz),
-        author=block.attrib.get("data-author"), score=xf1_likes(block),
+        author=block.attrib.get("data-author"), score=xf1_likes(block, ratings),
         position=int(number) - 1 if number else index)
 
 
@@ -147,7 +166,8 @@ def xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
     title = squash(" ".join(xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")(root)))
     if not title and not xpath(f"//h1[ancestor::*{_TITLE_BAR}]")(root):
         raise ParseError("no thread title (.titleBar h1)")
-    posts = [_xf1_post(block, index, tz) for index, block in enumerate(blocks)]
+    marks = ("editDate" in text, any(mark in text for mark in RATING_MARKS))
+    posts = [_xf1_post(block, index, tz, marks) for index, block in enumerate(blocks)]
     page, last_page, next_url = _xf1_pages(root, url, text)
     return ThreadPage(
         external_id=ext, url=thread_base_url(canonical or url), title=title, posts=posts,
