@@ -162,6 +162,12 @@ def local_time(text: str | None, tz: tzinfo, now: datetime | None = None, *,
     09:15 AM", "2 Hours Ago") in zone `tz`, as aware UTC; None when empty; ParseError
     (reason `unknown_date_format`) when in no known format. `day_first` reads an ambiguous
     "05-06-2016" as 5 June instead of May 6."""
+    if not day_first and text:
+        fast = _DEFAULT_TEXT.fullmatch(text)
+        if fast is not None:
+            parsed = _default_fields(*fast.groups())
+            if parsed is not None:
+                return parsed.replace(tzinfo=tz).astimezone(UTC)
     raw = squash((text or "").replace("\u00a0", " "))
     if not raw:
         return None
@@ -202,13 +208,26 @@ _DEFAULT_FORMAT = re.compile(
     r"(1[0-2]|0[1-9]|[1-9]):([0-5]\d|\d)\s+(am|pm)", re.IGNORECASE)
 
 
+# A vBulletin post header's date in that format as the page prints it, "12-02-2026,&nbsp;
+# 09:00 AM": `local_time` would squash, drop the comma and read the rest with
+# `_default_format` (no ordinal, "at", "ago" or "Today" in such a text); read at once.
+_DEFAULT_TEXT = re.compile(
+    r"(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9])-(\d\d\d\d),?[ \u00a0]+"
+    r"(1[0-2]|0[1-9]|[1-9]):([0-5]\d|\d) (am|pm)", re.IGNORECASE)
+
+
 def _default_format(clean: str) -> datetime | None:
     """`datetime.strptime(clean.upper(), DATE_FORMATS[0])` without strptime's per-call
     locale checks; None where strptime raises ValueError (the next format is tried)."""
     found = _DEFAULT_FORMAT.match(clean)
     if found is None or found.end() != len(clean):
         return None
-    month, day, year, hour, minute, half = found.groups()
+    return _default_fields(*found.groups())
+
+
+def _default_fields(month: str, day: str, year: str, hour: str, minute: str,
+                    half: str) -> datetime | None:
+    """The naive time of `_DEFAULT_FORMAT`'s groups; None when no such day exists."""
     hour_of_day = int(hour) % 12 + (12 if half.lower() == "pm" else 0)
     try:
         return datetime(int(year), int(month), int(day), hour_of_day, int(minute))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -428,3 +429,31 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
         assert fields.author() == " ".join(_AUTHOR_TEXTS(block)[:1]), etree.tostring(block)
         assert fields.count() == first_of(_COUNT_TEXTS(block)), etree.tostring(block)
         assert fields.thanks == _THANKS_BOXES(block)
+
+
+def test_default_date_fast_path_reads_what_the_slow_path_reads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`local_time`'s direct read of "12-02-2026,&nbsp;09:00 AM" gives what cleaning the
+    text and trying the formats gives (or the same error), on strings dense in its shape."""
+    import random
+
+    rng = random.Random(5)
+    parts = ["12", "02", "2", "31", "13", "0", "-", "-", "2026", ",", " ", "\u00a0", "\t", ":",
+             "09", "59", "7", "AM", "pm", "Pm", "st", "at", "Today", "ago", "٢"]
+    texts = ["12-02-2026,\u00a0 09:00 AM", "2-31-2026, 9:05 pm", "12-02-2026 09:00 AM ",
+             *("".join(rng.choice(parts) for _ in range(rng.randint(1, 12)))
+               for _ in range(3_000))]
+    texts += [f"{m}-{d}-2026{sep}{h}:{mi} {half}" for m in ("1", "02", "12", "13")
+              for d in ("1", "09", "29", "31", "32") for sep in (", ", ",\u00a0 ", " ", ",")
+              for h in ("1", "09", "12", "13") for mi in ("5", "05", "60") for half in ("AM", "pm")]
+    zone = timezone(timedelta(hours=-5))
+
+    def read(text: str) -> object:
+        try:
+            return vbulletin_dates.local_time(text, zone)
+        except ParseError as exc:
+            return str(exc)
+
+    fast = [read(text) for text in texts]
+    monkeypatch.setattr(vbulletin_dates, "_DEFAULT_TEXT", re.compile(r"(?!)"))
+    assert fast == [read(text) for text in texts]
