@@ -457,3 +457,55 @@ def test_default_date_fast_path_reads_what_the_slow_path_reads(
     fast = [read(text) for text in texts]
     monkeypatch.setattr(vbulletin_dates, "_DEFAULT_TEXT", re.compile(r"(?!)"))
     assert fast == [read(text) for text in texts]
+
+
+def test_rewrite_steps_skipped_only_where_they_find_nothing() -> None:
+    """`finish_body` runs only the quote-rewrite steps `rewrite_stages` flags: on random
+    bodies dense in quote boxes, labels, headers and signatures (nested, retagged by an
+    earlier step) the rewritten tree is the one all four steps give, and the "label child"
+    test gives what it gives without the flag."""
+    import copy
+    import random
+
+    from lxml import etree
+
+    from scrapers.parsers.tree import html_root
+    from scrapers.parsers.vbulletin_bodies import (
+        _rewrite_quotes,
+        _rewrites_itself,
+        rewrite_stages,
+    )
+
+    rng = random.Random(3)
+    opens = ['<blockquote class="postcontent">',
+             '<blockquote class="postcontent x bbcode_container">',
+             '<div class="bbcode_container">', '<div class="bbcode_quote">',
+             '<div class="message">', '<div class="bbcode_postedby">',
+             '<span class="post-signature">', "<div>", "<table>", "<tr>", "<td>", "<b>"]
+    bits = ["Quote:", " Quote: ", "Originally Posted by", "x", "<!-- c -->", "<br>"]
+
+    def html(depth: int) -> str:
+        out = []
+        for _ in range(rng.randint(0, 4)):
+            if depth < 5 and rng.random() < 0.55:
+                tag = rng.choice(opens)
+                name = tag[1:].split(None, 1)[0].rstrip(">")
+                out.append(f"{tag}{html(depth + 1)}</{name}>")
+            else:
+                out.append(rng.choice(bits))
+        return "".join(out)
+
+    skipped = 0
+    for _ in range(4000):
+        body = html_root(f"<html><body><div id='b'>{html(0)}</div></body></html>").find(
+            ".//div")
+        stages = rewrite_stages(body)
+        skipped += not all(stages)
+        for unwrapped in (True, False):
+            assert _rewrites_itself(body, unwrapped, stages[2]) == \
+                _rewrites_itself(body, unwrapped)
+        some, every = copy.deepcopy(body), copy.deepcopy(body)
+        _rewrite_quotes(some, stages)
+        _rewrite_quotes(every)
+        assert etree.tostring(some) == etree.tostring(every), etree.tostring(body)
+    assert skipped > 1000
