@@ -111,18 +111,22 @@ def breadcrumb_category(root: Any, text: str | None = None) -> str | None:
 
 def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
     """A XenForo 2 or 1 forum page: its threads and the next page's URL."""
-    doc = html_page(text)
+    doc = html_page(text, NAVIGATION)  # (as a thread page: nothing is read in the menu)
     root = doc.root
-    if css("li.discussionListItem, ol.discussionListItems, .discussionList")(root):
+    if _XF1_LIST(root):
         return xf1_forum_page(doc, url, tz)
-    rows = css(".structItem--thread")(root)
+    rows = _XF2_ROWS(root)
     if not rows:
-        refuse_login(doc, url)
+        refuse_login(html_page(text), url)  # (the whole page)
         if not css(".structItemContainer, .block-body")(root):
             raise ParseError("no thread list (structItem--thread) on the page")
     forum = squash(first_string(root, "h1.p-title-value::text")) or None
     entries = [_xf2_entry(row, url, forum) for row in rows]
     return ListPage(entries, _next_url(root, url))
+
+
+_XF1_LIST = css("li.discussionListItem, ol.discussionListItems, .discussionList")
+_XF2_ROWS = css(".structItem--thread")
 
 
 def _xf2_entry(row: Any, url: str, forum: str | None) -> ListEntry:
