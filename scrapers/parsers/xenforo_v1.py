@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from scrapers.parsers import xenforo_shared as shared
 from scrapers.parsers.common import (
     ListEntry,
     ListPage,
@@ -22,13 +23,6 @@ from scrapers.parsers.common import (
     squash,
 )
 from scrapers.parsers.tree import css, drop_tree, first, text_of, xpath
-from scrapers.parsers.xenforo_shared import (
-    PAGE,
-    first_string,
-    reaction_count,
-    thread_base_url,
-    thread_id_of,
-)
 
 _XF1_FIRST_LIKES = re.compile(r"liked the first message:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
 _RATING = re.compile(r"\bx\s*([\d.,]+)")
@@ -56,7 +50,7 @@ def xf1_time(node: Any | None, tz: tzinfo) -> datetime | None:
 
 
 def _xf1_base(root: Any, url: str) -> str:
-    href = first_string(root, "base::attr(href)")
+    href = shared.first_string(root, "base::attr(href)")
     return urljoin(url, href) if href else url
 
 
@@ -64,13 +58,13 @@ def _xf1_pages(root: Any, url: str, text: str | None = None) -> tuple[int, int, 
     """(current page, last page, next URL) from `div.PageNav` (no PageNav: one page)."""
     nav = css("div.PageNav")(root) if text is None or "PageNav" in text else []
     if not nav:
-        match = PAGE.search(url)
+        match = shared.PAGE.search(url)
         page = int(match.group(1)) if match else 1
         return page, page, None
     base = _xf1_base(root, url)
     page = int(nav[0].attrib.get("data-page") or 1)
     last = int(nav[0].attrib.get("data-last") or page)
-    href = first_string(root, "link[rel=next]::attr(href)")
+    href = shared.first_string(root, "link[rel=next]::attr(href)")
     if not href:
         for link in css("nav a.text")(nav[0]):
             if "next" in squash(text_of(link)).lower():
@@ -95,7 +89,7 @@ def xf1_likes(block: Any, ratings: bool = True) -> int:
         text = squash(text_of(like_text[0]))
         text = _LIKES_THIS.sub("", text)
         names = _USERNAMES(like_text[0])
-        return reaction_count(text, len(names) if names else None)
+        return shared.reaction_count(text, len(names) if names else None)
     if not ratings:
         return 0
     total = 0
@@ -156,9 +150,9 @@ def _xf1_category(root: Any, text: str) -> str | None:
 def xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
                      tz: tzinfo) -> ThreadPage:
     base = _xf1_base(root, url)
-    canonical = first_string(root, "link[rel=canonical]::attr(href)")
+    canonical = shared.first_string(root, "link[rel=canonical]::attr(href)")
     canonical = urljoin(base, canonical) if canonical else None
-    ext = thread_id_of(canonical or "") or thread_id_of(url)
+    ext = shared.thread_id_of(canonical or "") or shared.thread_id_of(url)
     if not ext:
         raise ParseError("no thread id on the page")
     # (`.titleBar h1 ::text` as XPath anchored on the h1: the same nodes, without a class
@@ -170,7 +164,7 @@ def xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
     posts = [_xf1_post(block, index, tz, marks) for index, block in enumerate(blocks)]
     page, last_page, next_url = _xf1_pages(root, url, text)
     return ThreadPage(
-        external_id=ext, url=thread_base_url(canonical or url), title=title, posts=posts,
+        external_id=ext, url=shared.thread_base_url(canonical or url), title=title, posts=posts,
         category=_xf1_category(root, text),
         score=posts[0].score if page == 1 and posts else None,
         page=page, last_page=last_page, next_url=next_url)
@@ -192,16 +186,16 @@ def _xf1_entry(row: Any, base: str, forum: str | None, tz: tzinfo) -> ListEntry:
     if not link:
         raise ParseError("a thread row without a title link")
     href = urljoin(base, link[-1].attrib.get("href", ""))
-    ext = re.sub(r"\D", "", row.attrib.get("id", "")) or thread_id_of(href)
+    ext = re.sub(r"\D", "", row.attrib.get("id", "")) or shared.thread_id_of(href)
     if not ext:
         raise ParseError(f"no thread id in {href!r}")
     pairs: dict[str, str] = {}
     for pair in css(".stats dl")(row):
         key = squash(text_of(pair, "dt ::text")).rstrip(":").lower()
         pairs[key] = squash(text_of(pair, "dd ::text"))
-    likes = _XF1_FIRST_LIKES.search(first_string(row, ".stats::attr(title)") or "")
+    likes = _XF1_FIRST_LIKES.search(shared.first_string(row, ".stats::attr(title)") or "")
     return ListEntry(
-        external_id=ext, url=thread_base_url(href), title=squash(text_of(link[-1])),
+        external_id=ext, url=shared.thread_base_url(href), title=squash(text_of(link[-1])),
         created_at=xf1_time(first(row, ".posterDate .DateTime, .startDate .DateTime"), tz),
         last_activity_at=xf1_time(first(row, ".lastPost .DateTime"), tz),
         num_comments=parse_count(pairs.get("replies")),
