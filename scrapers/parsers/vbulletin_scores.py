@@ -10,6 +10,7 @@ from scrapers.parsers.common import parse_count, squash
 from scrapers.parsers.tree import BY_ID, css, xpath
 
 _THANKS = re.compile(r"The\s+Following\s+([\d,.]+)\s+Users?\s+Says?\s+Thank", re.IGNORECASE)
+_ONE_THANKS = re.compile(r"The\s+Following\s+User\s+Says\s+Thank", re.IGNORECASE)
 _LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,.]+)",
                     re.IGNORECASE)
 _THANKS_BOXES = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")
@@ -32,7 +33,8 @@ def post_score(block: Any, root: Any | None = None, post_id: str = "",
     box = _score_box(block, root, post_id, marks, boxes)
     if not box:
         return None
-    return _score_count(squash(" ".join(t for el in box for t in css("::text")(el))))
+    # (an element's `itertext()`: its `::text` nodes, without a query call)
+    return _score_count(squash(" ".join(t for el in box for t in el.itertext())))
 
 
 def _score_box(block: Any, root: Any | None, post_id: str,
@@ -55,7 +57,7 @@ def _score_count(text: str) -> int:
     """The count a thanks or likes box says ("3 Thanks", "The Following User Says Thank")."""
     if not text:
         return 0
-    if re.search(r"The\s+Following\s+User\s+Says\s+Thank", text, re.IGNORECASE):
+    if _ONE_THANKS.search(text):
         return 1
     match = _THANKS.search(text) or _LIKES.search(text)
     if match:

@@ -395,7 +395,7 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
 
     from lxml import etree
 
-    from scrapers.parsers.tree import html_root, xpath
+    from scrapers.parsers.tree import css, html_root, xpath
     from scrapers.parsers.vbulletin import _AUTHOR_TEXTS, _COUNT_TEXTS, _PostFields, first_of
     from scrapers.parsers.vbulletin_scores import _THANKS_BOXES
 
@@ -429,6 +429,8 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
         assert fields.author() == " ".join(_AUTHOR_TEXTS(block)[:1]), etree.tostring(block)
         assert fields.count() == first_of(_COUNT_TEXTS(block)), etree.tostring(block)
         assert fields.thanks == _THANKS_BOXES(block)
+        for box in fields.thanks:  # (`post_score` reads a box's texts with `itertext`)
+            assert list(box.itertext()) == css("::text")(box)
 
 
 def test_default_date_fast_path_reads_what_the_slow_path_reads(
