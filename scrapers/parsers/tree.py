@@ -33,11 +33,19 @@ def html_page(text: str, skip: tuple[str, ...] = ()) -> Selector:
     `skip`: openings of elements the caller never reads (a page's navigation menu, most of
     a forum page's markup): the first element starting with each is left out of the parse
     (`without_element`)."""
+    return parsed_page(text, skip)[0]
+
+
+def parsed_page(text: str, skip: tuple[str, ...] = ()) -> tuple[Selector, str]:
+    """`html_page(text, skip)` and the text its tree was parsed from (`text` less the
+    skipped elements). Markup the tree holds is written in that text: a parser tests it
+    ("no pager class in the text: no pager to look up") instead of the whole page, a third
+    of it on a page padded with navigation (each `in` test reads the string it tests)."""
     if _XML_DECLARATION.match(text):
-        return Selector(text=text, type="xml")
+        return Selector(text=text, type="xml"), text
     for opening in skip:
         text = without_element(text, opening)
-    return Selector(root=html_root(text), type="html")
+    return Selector(root=html_root(text), type="html"), text
 
 
 # where a "<div" may be no tag

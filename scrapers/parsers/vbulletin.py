@@ -38,7 +38,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import BY_ID, by_id, css, html_page, root_of, xpath
+from scrapers.parsers.tree import BY_ID, by_id, css, html_page, parsed_page, root_of, xpath
 from scrapers.parsers.vbulletin_bodies import (
     REWRITE_MARKS_IN_PAGE,
     finish_body,
@@ -184,7 +184,7 @@ _TEXTS = xpath(".//text()")
 
 
 def _position(text: str | None) -> int | None:
-    digits = re.sub(r"[^\d]", "", text or "")
+    digits = _NON_DIGITS.sub("", text or "")
     return int(digits) - 1 if digits else None
 
 
@@ -198,19 +198,21 @@ _VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", 
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                       now: datetime | None = None) -> ThreadPage:
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
-    doc = html_page(text, NAVIGATION)
+    # `source`: the text the tree was parsed from (the page less its menu), which the
+    # lookups below test for their marks; the day-order scan reads the whole page.
+    doc, source = parsed_page(text, NAVIGATION)
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)
-    clock = BoardClock(board_zone(root, tz, text), None, now, text, score_marks(text))
-    vb5 = xpath(_VB5_POSTS)(root) if "b-post" in text else []
+    clock = BoardClock(board_zone(root, tz, source), None, now, text, score_marks(source))
+    vb5 = xpath(_VB5_POSTS)(root) if "b-post" in source else []
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
         title = squash(" ".join(xpath("//h1[contains(@class, 'main-title')]/text()")(root)
                                 [:1]))
     else:
         posts = _vb34_posts(root, clock)
-        ext, canonical, title = _vb34_thread(root, url, base, text)
+        ext, canonical, title = _vb34_thread(root, url, base, source)
     if not posts:
         refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts on the thread page", reason="no_posts")
@@ -218,19 +220,19 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         raise ParseError("no thread id on the page")
     if not title:
         title = squash((first_of(xpath("//title/text()")(root)) or "").split(" - ")[0])
-    page, last_page = page_numbers(root, url, text)
-    total = _posts_total(root) if "postpagestats" in text or "esults" in text else None
+    page, last_page = page_numbers(root, url, source)
+    total = _posts_total(root) if "postpagestats" in source or "esults" in source else None
     stable = (thread_base(urljoin(base, canonical)) if canonical and vb5
               else thread_url(base_url, str(ext)))
     thread = ThreadPage(
         external_id=str(ext), url=stable, title=title, posts=posts,
-        category=breadcrumb_category(root, text),
+        category=breadcrumb_category(root, source),
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=next_page_url(root, base) if page < last_page else None)
     wrapped = [is_postcontent(post.body_node) for post in posts]
-    marks = any(mark in text for mark in REWRITE_MARKS_IN_PAGE) or \
-        text.count("postcontent") > sum(wrapped)
+    marks = any(mark in source for mark in REWRITE_MARKS_IN_PAGE) or \
+        source.count("postcontent") > sum(wrapped)
     for post in posts:  # last: this rewrites the page's tree
         finish_body(post, marks)
     return thread
@@ -308,34 +310,108 @@ def _message(block: Any, root: Any, post_id: str) -> list[Any]:
     return xpath(".//*[@id=$id]")(block, id=ident)
 
 
+_NON_DIGITS = re.compile(r"\D")
+_INNER_BODY = xpath(".//blockquote[contains(@class, 'postcontent')]")
+_AUTHOR_TEXTS = xpath(".//a[contains(@class, 'bigusername')]//text()|.//div[contains(@class, "
+                      "'username_container')]//a[contains(@class, 'username')]//text()")
+_COUNT_TEXTS = xpath(".//a[contains(@class, 'postcounter')]/text()"
+                     "|.//a[starts-with(@id, 'postcount')]/strong/text()")
+
+
 def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
-    post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
+    post_id = _NON_DIGITS.sub("", block.attrib.get("id", ""))
     message = _message(block, root, post_id)
     if not post_id or not message:
         raise ParseError(f"post {post_id or '?'} has no post_message")
-    inner = [quote for part in message
-             for quote in xpath(".//blockquote[contains(@class, 'postcontent')]")(part)]
+    inner = [quote for part in message for quote in _INNER_BODY(part)]
     post = Post(external_id=post_id, body_node=inner[0] if inner else message[0])
-    date = xpath(".//span[@class='date']")(block)
-    if date:
-        when_text = " ".join(xpath(".//text()")(date[0]))
+    fields = _PostFields(block, clock.score_marks[0])
+    if fields.date is not None:
+        when_text = " ".join(fields.date.itertext())  # (its `.//text()`)
     else:  # vB3: the text after the status icon in the first header cell
         cell = xpath(".//td[contains(@class, 'thead')]")(block)
         when_text = " ".join(xpath("./text()")(cell[0])) if cell else ""
-    author = squash(" ".join(xpath(
-        ".//a[contains(@class, 'bigusername')]//text()|.//div[contains(@class, "
-        "'username_container')]//a[contains(@class, 'username')]//text()")(block)[:1]))
+    author = squash(fields.author())
     if not author:
         author = squash(" ".join(css(".username ::text")(block)[:1]))
-    count = first_of(xpath(".//a[contains(@class, 'postcounter')]/text()"
-                           "|.//a[starts-with(@id, 'postcount')]/strong/text()")(block))
-    position = _position(count)
+    position = _position(fields.count())
     post.external_id = post_id
     post.created_at = clock.read(when_text)
     post.author = author or None
-    post.score = post_score(block, root, post_id, clock.score_marks)
+    post.score = post_score(block, root, post_id, clock.score_marks, fields.thanks)
     post.position = position if position is not None else index
     return post
+
+
+class _PostFields:
+    """What a vB3/vB4 post's lookups need, from one walk over the post's `<a>`, `<span>`
+    and `<div>` elements (an XPath call costs a few microseconds each, whatever it finds):
+    the first `span[@class='date']`, the author and post-counter links, the thanks boxes
+    (`thanks`: the page has some). `author()` and `count()` give what `_AUTHOR_TEXTS` and
+    `_COUNT_TEXTS` give (first text in document order), the queries themselves answering
+    when the walk cannot say alone (two counter links)."""
+
+    __slots__ = ("author_links", "block", "count_links", "date", "thanks")
+
+    def __init__(self, block: Any, thanks: bool) -> None:
+        self.block = block
+        self.date: Any = None
+        self.author_links: list[Any] = []
+        self.count_links: list[Any] = []
+        self.thanks: list[Any] = []
+        for el in block.iterdescendants("a", "span", "div"):
+            tag = el.tag
+            if tag == "a":
+                classes = el.get("class") or ""
+                if "username" in classes:  # (also "bigusername")
+                    self.author_links.append(el)
+                if "postcounter" in classes or (el.get("id") or "").startswith("postcount"):
+                    self.count_links.append(el)
+            elif tag == "span":
+                if self.date is None and el.get("class") == "date":
+                    self.date = el
+            elif thanks and (el.get("id") or "").startswith("post_thanks_box_"):
+                self.thanks.append(el)
+
+    def author(self) -> str:
+        """`" ".join(_AUTHOR_TEXTS(block)[:1])`: the first text, in document order, under
+        a `bigusername` link or a `username` link inside a `username_container` div. A link
+        without text holds no link with text: the first link with text has it."""
+        for link in self.author_links:
+            if "bigusername" in link.get("class") or self._in_container(link):
+                for text in link.itertext():  # (its `.//text()`)
+                    return text
+        return ""
+
+    def _in_container(self, link: Any) -> bool:
+        for above in link.iterancestors():
+            if above is self.block:
+                return False
+            if above.tag == "div" and "username_container" in (above.get("class") or ""):
+                return True
+        return False
+
+    def count(self) -> str | None:
+        """`first_of(_COUNT_TEXTS(block))`: the first text of the post counter link."""
+        if not self.count_links:
+            return None
+        if len(self.count_links) > 1:  # (one may hold the other: document order decides)
+            return first_of(_COUNT_TEXTS(self.block))
+        link = self.count_links[0]
+        counter = "postcounter" in (link.get("class") or "")
+        by_id = (link.get("id") or "").startswith("postcount")
+        if counter and link.text is not None:
+            return link.text
+        for child in link:
+            if by_id and child.tag == "strong":
+                if child.text is not None:
+                    return child.text
+                for grandchild in child:
+                    if grandchild.tail is not None:
+                        return grandchild.tail
+            if counter and child.tail is not None:
+                return child.tail
+        return None
 
 
 def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,

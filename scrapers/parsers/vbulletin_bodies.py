@@ -43,24 +43,44 @@ def finish_body(post: Post, marks: bool = True) -> None:
     if not marks:
         post.body_block = unwrapped
         return
-    if _rewrites_itself(element, unwrapped):  # (the body element itself would be replaced)
+    stages = rewrite_stages(element)
+    # (the body element itself would be replaced)
+    if _rewrites_itself(element, unwrapped, stages[2]):
         html, rewritten, unwrapped = _clean_body(outer_html(element))
         post.body_html = html
         post.body_node, post.body_block = (rewritten, True) if rewritten is not None \
             else (element, unwrapped)
         return
-    if _TO_REWRITE(element):
-        _rewrite_quotes(element)
+    if any(stages):
+        _rewrite_quotes(element, stages)
     post.body_block = unwrapped
 
 
+def rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
+    """Which of `_rewrite_quotes`' four steps may find something under `element`, from one
+    walk over its elements (most posts have no quote box: the walk replaces five queries).
+    Each flag is looser than its step's query at the time the step runs (earlier steps
+    only retag, move or drop what is there and create class-less elements): a
+    `postcontent` blockquote; any element of class `bbcode_container`; any element whose
+    text or a child's tail holds "Quote:"; any element of class `bbcode_postedby` or
+    `post-signature`. A step whose flag is False would find nothing."""
+    boxes = containers = labels = headers = False
+    for el in element.iterdescendants(etree.Element):
+        classes = el.get("class")
+        if classes:
+            if "postcontent" in classes and el.tag == "blockquote":
+                boxes = True
+            if "bbcode_container" in classes:
+                containers = True
+            if "bbcode_postedby" in classes or "post-signature" in classes:
+                headers = True
+        if not labels and ("Quote:" in (el.text or "") or any(
+                "Quote:" in (child.tail or "") for child in el)):
+            labels = True
+    return boxes, containers, labels, headers
+
+
 _CLASS_HAS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-# Anything `_rewrite_quotes` may change, under a body (one query, looser than the rewrite's
-# own tests: most posts have none).
-_TO_REWRITE = xpath(
-    ".//blockquote[contains(@class, 'postcontent')]|.//div[contains(@class, 'bbcode_container')]"
-    "|.//div[contains(text(), 'Quote:')]"
-    "|.//*[contains(@class, 'bbcode_postedby') or contains(@class, 'post-signature')]")
 # Page text without these (and "postcontent" no more often than post bodies that are
 # `blockquote.postcontent`) has nothing for `_rewrite_quotes` to change.
 REWRITE_MARKS_IN_PAGE = ("bbcode_container", "Quote:", "bbcode_postedby", "post-signature")
@@ -75,16 +95,17 @@ def is_postcontent(element: Any) -> bool:
         for name, value in element.items())
 
 
-def _rewrites_itself(element: Any, unwrapped: bool) -> bool:
+def _rewrites_itself(element: Any, unwrapped: bool, labels: bool = True) -> bool:
     """Whether undoing the boxes would replace or drop the body element itself (a body that
     is a quote box, a signature, or holds a vB3 "Quote:" label as a child): such a body is
-    rewritten on a copy, as a fragment."""
+    rewritten on a copy, as a fragment. `labels` False: no element under it holds "Quote:"
+    (`rewrite_stages`), so it has no label child."""
     if unwrapped:  # (read as a plain <div>: only a label in it would replace it)
-        return bool(_QUOTE_LABEL_CHILD(element))
+        return labels and bool(_QUOTE_LABEL_CHILD(element))
     classes = f" {' '.join((element.get('class') or '').split())} "
     return " bbcode_container " in classes or " bbcode_postedby " in classes or \
         "post-signature" in (element.get("class") or "") or \
-        bool(_QUOTE_LABEL_CHILD(element))
+        (labels and bool(_QUOTE_LABEL_CHILD(element)))
 
 
 def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
@@ -119,18 +140,20 @@ _HEADERS_AND_SIGNATURES = xpath(".//*[" + _CLASS_HAS.format("bbcode_postedby")
                                  + " or contains(@class, 'post-signature')]")
 
 
-def _rewrite_quotes(root: Any) -> None:
+def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) * 4) -> None:
     """Undo vBulletin's quote boxes, headers and signatures in `root` (in place; the
-    queries compiled once: an `element.xpath(string)` compiles its query on every call)."""
-    for el in _POSTCONTENT_BOXES(root):
+    queries compiled once: an `element.xpath(string)` compiles its query on every call).
+    `stages`: the steps to run (`rewrite_stages`: the others would find nothing)."""
+    boxes, containers, labels, headers = stages
+    for el in _POSTCONTENT_BOXES(root) if boxes else ():
         el.tag = "div"
-    for container in _QUOTE_CONTAINERS(root):
+    for container in _QUOTE_CONTAINERS(root) if containers else ():
         quote = _QUOTE_BOX(container)
         if not quote:
             continue  # a code or PHP box
         body = _QUOTE_MESSAGE(quote[0])
         _replace_with_quote(container, body[0] if body else quote[0])
-    for label in _QUOTE_LABELS(root):
+    for label in _QUOTE_LABELS(root) if labels else ():
         box = label.getparent()
         cells = _TABLE_CELLS(box) if box is not None else []
         if box is None or not cells:
@@ -145,7 +168,7 @@ def _rewrite_quotes(root: Any) -> None:
             _replace_with_quote(box, inner)
         else:
             _replace_with_quote(box, cell)
-    for el in _HEADERS_AND_SIGNATURES(root):
+    for el in _HEADERS_AND_SIGNATURES(root) if headers else ():
         drop_tree(el)
 
 

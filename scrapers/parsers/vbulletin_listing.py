@@ -12,8 +12,9 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from scrapers.parsers.common import ListEntry, ListPage, ParseError, from_epoch, parse_count, squash
-from scrapers.parsers.tree import css, html_page, text_of, xpath
+from scrapers.parsers.tree import css, html_page, parsed_page, text_of, xpath
 from scrapers.parsers.vbulletin import (
+    NAVIGATION,
     breadcrumb_category,
     next_page_url,
     page_base,
@@ -29,17 +30,19 @@ from scrapers.parsers.vbulletin_dates import BoardClock, board_zone
 def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                      now: datetime | None = None) -> ListPage:
     """A vBulletin 3, 4 or 5 forum listing: its threads and the next page's URL."""
-    doc = html_page(text)
+    # Parsed without vBulletin 4's navigation menu, as a thread page is (nothing is read
+    # there); `source`, the text the tree was parsed from, for the lookups' marks.
+    doc, source = parsed_page(text, NAVIGATION)
+    root = doc.root
     refuse_login(doc, url, body=False)
-    base = page_base(doc, url)
-    clock = BoardClock(board_zone(doc, tz, text), None, now, text)
-    category = breadcrumb_category(doc)
-    own = squash(" ".join(doc.css("h1 span.forumtitle ::text, h1.main-title::text, "
-                                  "td.navbar strong ::text").getall()[:1]))
+    base = page_base(root, url)
+    clock = BoardClock(board_zone(root, tz, source), None, now, text)
+    category = breadcrumb_category(root, source)
+    own = squash(" ".join(_OWN_TITLE(root)[:1]))
     category = own or category
-    if doc.css("tr.topic-item"):
+    if "topic-item" in source and doc.css("tr.topic-item"):
         entries = [_vb5_entry(row, base, clock, category) for row in doc.css("tr.topic-item")]
-    elif rows := css("li.threadbit")(doc.root):
+    elif rows := _VB4_ROWS(root):
         entries = [_vb4_entry(row, base, base_url, clock, category) for row in rows]
     elif doc.css("[id^=threadbits_forum_]") or doc.css("a[id^=thread_title_]"):
         entries = [_vb3_entry(row, base, base_url, clock, category)
@@ -47,14 +50,18 @@ def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
                                         "[.//a[starts-with(@id, 'thread_title_')]]")]
     elif doc.css("#threadlist, #threads, .threadlist, .topic-list-container, "
                  "[id^=threadbits_forum_]"):
-        refuse_login(doc, url)
+        refuse_login(html_page(text), url)  # (the whole page)
         entries = []  # an empty forum
     else:
-        refuse_login(doc, url)
+        refuse_login(html_page(text), url)
         raise ParseError("no thread list (threadbits, li.threadbit, tr.topic-item) on the page")
-    page, last_page = page_numbers(doc, url)
-    next_url = next_page_url(doc, base)
+    page, last_page = page_numbers(root, url, source)
+    next_url = next_page_url(root, base)
     return ListPage(entries, None if last_page > 1 and page >= last_page else next_url)
+
+
+_OWN_TITLE = css("h1 span.forumtitle ::text, h1.main-title::text, td.navbar strong ::text")
+_VB4_ROWS = css("li.threadbit")
 
 
 def _title_link(row: Selector) -> Selector:

@@ -10,8 +10,10 @@ from scrapers.parsers.common import parse_count, squash
 from scrapers.parsers.tree import BY_ID, css, xpath
 
 _THANKS = re.compile(r"The\s+Following\s+([\d,.]+)\s+Users?\s+Says?\s+Thank", re.IGNORECASE)
+_ONE_THANKS = re.compile(r"The\s+Following\s+User\s+Says\s+Thank", re.IGNORECASE)
 _LIKES = re.compile(r"([\d,.]+)\s+(?:Likes?|Thanks)\b|(?:Likes?|Thanks):\s*([\d,.]+)",
                     re.IGNORECASE)
+_THANKS_BOXES = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")
 _LIKE_CLASSES = ("postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "votecount")
 
 
@@ -22,21 +24,24 @@ def score_marks(text: str) -> tuple[bool, bool]:
 
 
 def post_score(block: Any, root: Any | None = None, post_id: str = "",
-           marks: tuple[bool, bool] = (True, True)) -> int | None:
+               marks: tuple[bool, bool] = (True, True),
+               boxes: list[Any] | None = None) -> int | None:
     """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
     box after the post's table, so it is also looked up by id in the page. `marks`:
-    `score_marks` of the page."""
-    box = _score_box(block, root, post_id, marks)
+    `score_marks` of the page; `boxes`: the block's `div[id^=post_thanks_box_]` elements,
+    when the caller has them (else they are looked up)."""
+    box = _score_box(block, root, post_id, marks, boxes)
     if not box:
         return None
-    return _score_count(squash(" ".join(t for el in box for t in css("::text")(el))))
+    # (an element's `itertext()`: its `::text` nodes, without a query call)
+    return _score_count(squash(" ".join(t for el in box for t in el.itertext())))
 
 
 def _score_box(block: Any, root: Any | None, post_id: str,
-               marks: tuple[bool, bool]) -> list[Any]:
+               marks: tuple[bool, bool], boxes: list[Any] | None = None) -> list[Any]:
     """The elements holding a post's thanks or likes (empty when the page shows none)."""
     thanks, likes = marks
-    box = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")(block) if thanks else []
+    box = (boxes if boxes is not None else _THANKS_BOXES(block)) if thanks else []
     if not box and thanks and root is not None and post_id:
         ident = f"post_thanks_box_{post_id}"
         held = BY_ID(root, id=ident)  # (no element has the id: no walk over the page)
@@ -52,7 +57,7 @@ def _score_count(text: str) -> int:
     """The count a thanks or likes box says ("3 Thanks", "The Following User Says Thank")."""
     if not text:
         return 0
-    if re.search(r"The\s+Following\s+User\s+Says\s+Thank", text, re.IGNORECASE):
+    if _ONE_THANKS.search(text):
         return 1
     match = _THANKS.search(text) or _LIKES.search(text)
     if match:

@@ -31,7 +31,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, first, html_page, text_of, xpath
+from scrapers.parsers.tree import css, first, html_page, parsed_page, text_of, xpath
 from scrapers.parsers.xenforo_shared import (
     PAGE,
     first_string,
@@ -111,18 +111,22 @@ def breadcrumb_category(root: Any, text: str | None = None) -> str | None:
 
 def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
     """A XenForo 2 or 1 forum page: its threads and the next page's URL."""
-    doc = html_page(text)
+    doc = html_page(text, NAVIGATION)  # (as a thread page: nothing is read in the menu)
     root = doc.root
-    if css("li.discussionListItem, ol.discussionListItems, .discussionList")(root):
+    if _XF1_LIST(root):
         return xf1_forum_page(doc, url, tz)
-    rows = css(".structItem--thread")(root)
+    rows = _XF2_ROWS(root)
     if not rows:
-        refuse_login(doc, url)
+        refuse_login(html_page(text), url)  # (the whole page)
         if not css(".structItemContainer, .block-body")(root):
             raise ParseError("no thread list (structItem--thread) on the page")
     forum = squash(first_string(root, "h1.p-title-value::text")) or None
     entries = [_xf2_entry(row, url, forum) for row in rows]
     return ListPage(entries, _next_url(root, url))
+
+
+_XF1_LIST = css("li.discussionListItem, ol.discussionListItems, .discussionList")
+_XF2_ROWS = css(".structItem--thread")
 
 
 def _xf2_entry(row: Any, url: str, forum: str | None) -> ListEntry:
@@ -156,13 +160,15 @@ _XF1_POSTS = "//li[starts-with(@id, 'post-')][contains(@class, 'message')]"
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
-    doc = html_page(text, NAVIGATION)
+    # `source`: the text the tree was parsed from (the page less its menu), where the
+    # lookups below test for their marks
+    doc, source = parsed_page(text, NAVIGATION)
     root = doc.root
     articles = xpath(_ARTICLES)(root)
     if not articles:
         blocks = xpath(_XF1_POSTS)(root)
         if blocks:
-            return xf1_thread_page(root, text, blocks, url, tz)
+            return xf1_thread_page(root, source, blocks, url, tz)
         refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts (article.message--post) on the page")
     ext, canonical = _xf2_thread_id(root, url)
@@ -170,12 +176,12 @@ def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
                                  "h1.p-title-value :not(.label)::text"))
     if not title and not css("h1.p-title-value")(root):
         raise ParseError("no thread title (h1.p-title-value)")
-    edits = "message-lastEdit" in text  # (most pages have no edited post: skip the lookups)
+    edits = "message-lastEdit" in source  # (most pages have no edited post: skip the lookups)
     posts = [_xf2_post(art, position, edits) for position, art in enumerate(articles)]
-    page, last_page = _current_and_last_page(root, text, url)
+    page, last_page = _current_and_last_page(root, source, url)
     return ThreadPage(
         external_id=ext, url=thread_base_url(canonical or url), title=title, posts=posts,
-        category=breadcrumb_category(root, text),
+        category=breadcrumb_category(root, source),
         score=posts[0].score if page == 1 else None,
         page=page, last_page=last_page,
         next_url=_next_url(root, url) if page < last_page else None,

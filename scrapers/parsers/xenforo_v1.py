@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from scrapers.parsers import xenforo_shared as shared
 from scrapers.parsers.common import (
     ListEntry,
     ListPage,
@@ -22,13 +23,6 @@ from scrapers.parsers.common import (
     squash,
 )
 from scrapers.parsers.tree import css, drop_tree, first, text_of, xpath
-from scrapers.parsers.xenforo_shared import (
-    PAGE,
-    first_string,
-    reaction_count,
-    thread_base_url,
-    thread_id_of,
-)
 
 _XF1_FIRST_LIKES = re.compile(r"liked the first message:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
 _RATING = re.compile(r"\bx\s*([\d.,]+)")
@@ -56,7 +50,7 @@ def xf1_time(node: Any | None, tz: tzinfo) -> datetime | None:
 
 
 def _xf1_base(root: Any, url: str) -> str:
-    href = first_string(root, "base::attr(href)")
+    href = shared.first_string(root, "base::attr(href)")
     return urljoin(url, href) if href else url
 
 
@@ -64,13 +58,13 @@ def _xf1_pages(root: Any, url: str, text: str | None = None) -> tuple[int, int, 
     """(current page, last page, next URL) from `div.PageNav` (no PageNav: one page)."""
     nav = css("div.PageNav")(root) if text is None or "PageNav" in text else []
     if not nav:
-        match = PAGE.search(url)
+        match = shared.PAGE.search(url)
         page = int(match.group(1)) if match else 1
         return page, page, None
     base = _xf1_base(root, url)
     page = int(nav[0].attrib.get("data-page") or 1)
     last = int(nav[0].attrib.get("data-last") or page)
-    href = first_string(root, "link[rel=next]::attr(href)")
+    href = shared.first_string(root, "link[rel=next]::attr(href)")
     if not href:
         for link in css("nav a.text")(nav[0]):
             if "next" in squash(text_of(link)).lower():
@@ -78,19 +72,28 @@ def _xf1_pages(root: Any, url: str, text: str | None = None) -> tuple[int, int, 
     return page, last, urljoin(base, href) if href and page < last else None
 
 
-def xf1_likes(block: Any) -> int:
+_LIKE_TEXT = xpath(".//span[contains(@class, 'LikeText')]")
+_USERNAMES = xpath(".//a[contains(@class, 'username')]")
+_LIKES_THIS = re.compile(r"\s*likes? this\.?$")
+_RATINGS = xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
+                 "|.//*[contains(@class, 'ratingsSummary')]//li")
+RATING_MARKS = ("dark_postrating_outputlist", "ratingsSummary")
+
+
+def xf1_likes(block: Any, ratings: bool = True) -> int:
     """Likes under an XF1 post: `.LikeText` ("A, B and 3 others like this.") or a rating
-    summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown."""
-    like_text = xpath(".//span[contains(@class, 'LikeText')]")(block)
+    summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown. `ratings` False: the
+    page's text names no rating summary (`RATING_MARKS`), which is then not looked up."""
+    like_text = _LIKE_TEXT(block)
     if like_text:
         text = squash(text_of(like_text[0]))
-        text = re.sub(r"\s*likes? this\.?$", "", text)
-        names = xpath(".//a[contains(@class, 'username')]")(like_text[0])
-        return reaction_count(text, len(names) if names else None)
-    ratings = xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
-                    "|.//*[contains(@class, 'ratingsSummary')]//li")(block)
+        text = _LIKES_THIS.sub("", text)
+        names = _USERNAMES(like_text[0])
+        return shared.reaction_count(text, len(names) if names else None)
+    if not ratings:
+        return 0
     total = 0
-    for rating in ratings:
+    for rating in _RATINGS(block):
         match = _RATING.search(squash(text_of(rating)))
         total += parse_count(match.group(1)) or 0 if match else 0
     return total
@@ -107,20 +110,30 @@ def _xf1_body(block: Any) -> Any | None:
     return found[0]
 
 
-def _xf1_post(block: Any, index: int, tz: tzinfo) -> Post:
-    post_id = re.sub(r"\D", "", block.attrib.get("id", ""))
+_NON_DIGITS = re.compile(r"\D")
+_POST_NUMBER = xpath(".//a[contains(@class, 'postNumber')]/text()")
+_META_TIME = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)
+_EDIT_TIME = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)
+
+
+def _xf1_post(block: Any, index: int, tz: tzinfo, marks: tuple[bool, bool] = (True, True),
+              ) -> Post:
+    """One `li.message`. `marks`: whether the page's text has an edit date and a rating
+    summary (most pages have neither: their lookups are skipped)."""
+    edits, ratings = marks
+    post_id = _NON_DIGITS.sub("", block.attrib.get("id", ""))
     body = _xf1_body(block)
     if not post_id or body is None:
         raise ParseError(f"post {post_id or '?'} has no body (blockquote.messageText)")
-    numbers = xpath(".//a[contains(@class, 'postNumber')]/text()")(block)
-    number = re.sub(r"\D", "", numbers[0] if numbers else "")
-    meta = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)(block)
-    edit = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)(block)
+    numbers = _POST_NUMBER(block)
+    number = _NON_DIGITS.sub("", numbers[0] if numbers else "")
+    meta = _META_TIME(block)
+    edit = _EDIT_TIME(block) if edits else None
     return Post(
         external_id=post_id, body_node=body, body_block=True,
         created_at=xf1_time(meta[0] if meta else None, tz),
         edited_at=xf1_time(edit[0] if edit else None, tz),
-        author=block.attrib.get("data-author"), score=xf1_likes(block),
+        author=block.attrib.get("data-author"), score=xf1_likes(block, ratings),
         position=int(number) - 1 if number else index)
 
 
@@ -137,9 +150,9 @@ def _xf1_category(root: Any, text: str) -> str | None:
 def xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
                      tz: tzinfo) -> ThreadPage:
     base = _xf1_base(root, url)
-    canonical = first_string(root, "link[rel=canonical]::attr(href)")
+    canonical = shared.first_string(root, "link[rel=canonical]::attr(href)")
     canonical = urljoin(base, canonical) if canonical else None
-    ext = thread_id_of(canonical or "") or thread_id_of(url)
+    ext = shared.thread_id_of(canonical or "") or shared.thread_id_of(url)
     if not ext:
         raise ParseError("no thread id on the page")
     # (`.titleBar h1 ::text` as XPath anchored on the h1: the same nodes, without a class
@@ -147,10 +160,11 @@ def xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
     title = squash(" ".join(xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")(root)))
     if not title and not xpath(f"//h1[ancestor::*{_TITLE_BAR}]")(root):
         raise ParseError("no thread title (.titleBar h1)")
-    posts = [_xf1_post(block, index, tz) for index, block in enumerate(blocks)]
+    marks = ("editDate" in text, any(mark in text for mark in RATING_MARKS))
+    posts = [_xf1_post(block, index, tz, marks) for index, block in enumerate(blocks)]
     page, last_page, next_url = _xf1_pages(root, url, text)
     return ThreadPage(
-        external_id=ext, url=thread_base_url(canonical or url), title=title, posts=posts,
+        external_id=ext, url=shared.thread_base_url(canonical or url), title=title, posts=posts,
         category=_xf1_category(root, text),
         score=posts[0].score if page == 1 and posts else None,
         page=page, last_page=last_page, next_url=next_url)
@@ -172,16 +186,16 @@ def _xf1_entry(row: Any, base: str, forum: str | None, tz: tzinfo) -> ListEntry:
     if not link:
         raise ParseError("a thread row without a title link")
     href = urljoin(base, link[-1].attrib.get("href", ""))
-    ext = re.sub(r"\D", "", row.attrib.get("id", "")) or thread_id_of(href)
+    ext = re.sub(r"\D", "", row.attrib.get("id", "")) or shared.thread_id_of(href)
     if not ext:
         raise ParseError(f"no thread id in {href!r}")
     pairs: dict[str, str] = {}
     for pair in css(".stats dl")(row):
         key = squash(text_of(pair, "dt ::text")).rstrip(":").lower()
         pairs[key] = squash(text_of(pair, "dd ::text"))
-    likes = _XF1_FIRST_LIKES.search(first_string(row, ".stats::attr(title)") or "")
+    likes = _XF1_FIRST_LIKES.search(shared.first_string(row, ".stats::attr(title)") or "")
     return ListEntry(
-        external_id=ext, url=thread_base_url(href), title=squash(text_of(link[-1])),
+        external_id=ext, url=shared.thread_base_url(href), title=squash(text_of(link[-1])),
         created_at=xf1_time(first(row, ".posterDate .DateTime, .startDate .DateTime"), tz),
         last_activity_at=xf1_time(first(row, ".lastPost .DateTime"), tz),
         num_comments=parse_count(pairs.get("replies")),

@@ -89,10 +89,30 @@ def test_the_whole_page_is_read_for_a_login_notice(monkeypatch: pytest.MonkeyPat
                                     "https://vb.example")
     assert raised.value.reason == "login_required"
     calls: list[tuple[str, ...]] = []
-    real = tree.html_page
+    real, real_parsed = tree.html_page, tree.parsed_page
     monkeypatch.setattr(vbulletin, "html_page",
                         lambda text, skip=(): calls.append(skip) or real(text, skip))
+    monkeypatch.setattr(vbulletin, "parsed_page",
+                        lambda text, skip=(): calls.append(skip) or real_parsed(text, skip))
     with pytest.raises(vbulletin.ParseError):
         vbulletin.parse_thread_page(page, "https://vb.example/showthread.php?t=1",
                                     "https://vb.example")
     assert calls == [vbulletin.NAVIGATION, ()]
+
+
+def test_forum_pages_read_the_whole_page_for_a_login_notice() -> None:
+    """Forum pages are parsed without the menu too; a page without a thread list is still
+    checked for a login notice on the whole page (the notice may sit in the menu)."""
+    from scrapers.parsers import vbulletin_listing
+
+    vb = ('<html><body><div id="navbar">You are not logged in</div><p>Hello</p>'
+          '</body></html>')
+    with pytest.raises(vbulletin.ParseError) as raised:
+        vbulletin_listing.parse_forum_page(vb, "https://vb.example/forumdisplay.php?f=1",
+                                           "https://vb.example")
+    assert raised.value.reason == "login_required"
+    xf = ('<html><body><nav class="p-nav"><div class="blockMessage">You must be logged-in to '
+          'do that.</div></nav><p>Hello</p></body></html>')
+    with pytest.raises(xenforo.ParseError) as raised:
+        xenforo.parse_forum_page(xf, "https://xf.example/forums/hair.1/")
+    assert raised.value.reason == "login_required"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -375,7 +376,7 @@ def test_numeric_date_scan_finds_what_finditer_finds() -> None:
     import random
 
     rng = random.Random(7)
-    alphabet = "0123456789-/. aé_x\n٢٥٠۶😀"  # digits beyond Latin-1 (Arabic, Persian) too
+    alphabet = "0123456789-/. aé_x?\n٢٥٠۶😀"  # digits beyond Latin-1 (Arabic, Persian) too
     texts = ["whats-new/55-0/ 12-02-2026 1-2-33 05.06.16 7/8/2019 3-4-5 a12-1-2000",
              "x ٢٥-06-2016 y", "25-٠٦-2016", "۱۲/۰۳/۲۰۱۶",
              *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
@@ -383,3 +384,130 @@ def test_numeric_date_scan_finds_what_finditer_finds() -> None:
     for text in texts:
         expected = [m.span() for m in vbulletin_dates._NUMERIC_DATE.finditer(text)]
         assert [m.span() for m in vbulletin_dates._numeric_dates(text)] == expected, text
+
+
+def test_post_fields_walk_finds_what_the_queries_find() -> None:
+    """`_PostFields` (one walk over a post's links, spans and divs) gives the date element,
+    author text, post counter text and thanks boxes the XPath queries give, on random posts
+    dense in the classes and ids those queries test (nested links, text-less links,
+    comments, two counters)."""
+    import random
+
+    from lxml import etree
+
+    from scrapers.parsers.tree import css, html_root, xpath
+    from scrapers.parsers.vbulletin import _AUTHOR_TEXTS, _COUNT_TEXTS, _PostFields, first_of
+    from scrapers.parsers.vbulletin_scores import _THANKS_BOXES
+
+    rng = random.Random(11)
+    opens = ['<a class="username">', '<a class="bigusername x">', '<a class="postcounter">',
+             '<a id="postcount7">', '<a id="postcount8" class="username">', '<a>',
+             '<div class="username_container">', '<div id="post_thanks_box_3">', "<div>",
+             '<span class="date">', '<span class="date x">', "<strong>", "<b>", "<span>"]
+    bits = ["t", " ", "#5", "<!-- c -->", "<br>", "Bob"]
+
+    def html(depth: int) -> str:
+        out = []
+        for _ in range(rng.randint(0, 4)):
+            if depth < 4 and rng.random() < 0.5:
+                tag = rng.choice(opens)
+                name = tag[1:].split(None, 1)[0].rstrip(">")
+                out.append(f"{tag}{html(depth + 1)}</{name}>")
+            else:
+                out.append(rng.choice(bits))
+        return "".join(out)
+
+    date_query, texts = xpath(".//span[@class='date']"), xpath(".//text()")
+    for _ in range(4000):
+        block = html_root(f'<html><body><li id="post_1">{html(0)}</li></body></html>'
+                          ).find(".//li")
+        fields = _PostFields(block, True)
+        dates = date_query(block)
+        assert fields.date is (dates[0] if dates else None), etree.tostring(block)
+        if dates:
+            assert " ".join(fields.date.itertext()) == " ".join(texts(dates[0]))
+        assert fields.author() == " ".join(_AUTHOR_TEXTS(block)[:1]), etree.tostring(block)
+        assert fields.count() == first_of(_COUNT_TEXTS(block)), etree.tostring(block)
+        assert fields.thanks == _THANKS_BOXES(block)
+        for box in fields.thanks:  # (`post_score` reads a box's texts with `itertext`)
+            assert list(box.itertext()) == css("::text")(box)
+
+
+def test_default_date_fast_path_reads_what_the_slow_path_reads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`local_time`'s direct read of "12-02-2026,&nbsp;09:00 AM" gives what cleaning the
+    text and trying the formats gives (or the same error), on strings dense in its shape."""
+    import random
+
+    rng = random.Random(5)
+    parts = ["12", "02", "2", "31", "13", "0", "-", "-", "2026", ",", " ", "\u00a0", "\t", ":",
+             "09", "59", "7", "AM", "pm", "Pm", "st", "at", "Today", "ago", "٢"]
+    texts = ["12-02-2026,\u00a0 09:00 AM", "2-31-2026, 9:05 pm", "12-02-2026 09:00 AM ",
+             *("".join(rng.choice(parts) for _ in range(rng.randint(1, 12)))
+               for _ in range(3_000))]
+    texts += [f"{m}-{d}-2026{sep}{h}:{mi} {half}" for m in ("1", "02", "12", "13")
+              for d in ("1", "09", "29", "31", "32") for sep in (", ", ",\u00a0 ", " ", ",")
+              for h in ("1", "09", "12", "13") for mi in ("5", "05", "60") for half in ("AM", "pm")]
+    zone = timezone(timedelta(hours=-5))
+
+    def read(text: str) -> object:
+        try:
+            return vbulletin_dates.local_time(text, zone)
+        except ParseError as exc:
+            return str(exc)
+
+    fast = [read(text) for text in texts]
+    monkeypatch.setattr(vbulletin_dates, "_DEFAULT_TEXT", re.compile(r"(?!)"))
+    assert fast == [read(text) for text in texts]
+
+
+def test_rewrite_steps_skipped_only_where_they_find_nothing() -> None:
+    """`finish_body` runs only the quote-rewrite steps `rewrite_stages` flags: on random
+    bodies dense in quote boxes, labels, headers and signatures (nested, retagged by an
+    earlier step) the rewritten tree is the one all four steps give, and the "label child"
+    test gives what it gives without the flag."""
+    import copy
+    import random
+
+    from lxml import etree
+
+    from scrapers.parsers.tree import html_root
+    from scrapers.parsers.vbulletin_bodies import (
+        _rewrite_quotes,
+        _rewrites_itself,
+        rewrite_stages,
+    )
+
+    rng = random.Random(3)
+    opens = ['<blockquote class="postcontent">',
+             '<blockquote class="postcontent x bbcode_container">',
+             '<div class="bbcode_container">', '<div class="bbcode_quote">',
+             '<div class="message">', '<div class="bbcode_postedby">',
+             '<span class="post-signature">', "<div>", "<table>", "<tr>", "<td>", "<b>"]
+    bits = ["Quote:", " Quote: ", "Originally Posted by", "x", "<!-- c -->", "<br>"]
+
+    def html(depth: int) -> str:
+        out = []
+        for _ in range(rng.randint(0, 4)):
+            if depth < 5 and rng.random() < 0.55:
+                tag = rng.choice(opens)
+                name = tag[1:].split(None, 1)[0].rstrip(">")
+                out.append(f"{tag}{html(depth + 1)}</{name}>")
+            else:
+                out.append(rng.choice(bits))
+        return "".join(out)
+
+    skipped = 0
+    for _ in range(4000):
+        body = html_root(f"<html><body><div id='b'>{html(0)}</div></body></html>").find(
+            ".//div")
+        stages = rewrite_stages(body)
+        skipped += not all(stages)
+        for unwrapped in (True, False):
+            assert _rewrites_itself(body, unwrapped, stages[2]) == \
+                _rewrites_itself(body, unwrapped)
+        some, every = copy.deepcopy(body), copy.deepcopy(body)
+        _rewrite_quotes(some, stages)
+        _rewrite_quotes(every)
+        assert etree.tostring(some) == etree.tostring(every), etree.tostring(body)
+    assert skipped > 1000
