@@ -13,7 +13,7 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from aggregator.outcome_clauses import cue_subject, listed_before
-from aggregator.outcome_scope import _DECIMAL
+from aggregator.outcome_scope import _DECIMAL, Sentence
 
 _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
@@ -113,7 +113,7 @@ class Attribution:
                 outside.add(tid)
         return [t for t in named if t in outside] or named
 
-    def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
+    def _targets(self, start: int, end: int, c_start: int, here: Sentence) -> list[str]:
         """Treatments of the cue's clause, else of the nearest clause that names one; inside
         parentheses, what the text before them names ("spiro (did little for me) to bica")."""
         i = bisect_left(self.m_starts, start)
@@ -122,10 +122,10 @@ class Attribution:
         paren = self.lowered.rfind("(", start, c_start)
         if paren > start and self.lowered.find(")", paren, c_start) < 0 and \
                 not self._treatments_in(paren, c_start):
-            before = self._targets(start, paren, paren - 1, breaks)
+            before = self._targets(start, paren, paren - 1, here)
             if before:
                 return before
-        bounds = [start, *(b for b in breaks if start < b < end), end]
+        bounds = [start, *(b for b in here.breaks if start < b < end), end]
         clauses = list(pairwise(bounds))
         here = max(0, bisect_right(bounds, c_start) - 1)
         here = min(here, len(clauses) - 1)

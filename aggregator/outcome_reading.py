@@ -264,20 +264,6 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             lo = c_hi
             fresh = True
 
-    def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """The scope triggers of the sentence [start, end), sorted."""
-        triggers = self._triggers
-        found = [t for t in triggers[bisect_left(self._t_starts, start):
-                                     bisect_left(self._t_starts, end)] if t[1] <= end]
-        if self._scope_patterns:
-            lowered = self.lowered
-            for kind, pattern, hint in self._scope_patterns:
-                if hint is None or lowered.find(hint, start, end) >= 0:
-                    found.extend((m.start(), m.end(), kind)
-                                 for m in pattern.finditer(lowered, start, end))
-            found.sort()
-        return found
-
     def _says_research(self, start: int, end: int) -> bool:
         """Whether a research trigger ("trial", "et al") starts inside [start, end), not as
         what the writer read or posted about."""
@@ -328,25 +314,42 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         if question or (not topic and not self._treatments_in(start, end)) or \
                 ("generic" in triggers and not own) or (speaker != 0 and not first_person):
             return first_person
-        here = Sentence(
-            start, end, speaker, topic, triggers, cues,
-            [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)],
-            [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start, end)],
-            any(kind == "improved" for _, _, kind in cues))
+        here = Sentence(start, end, speaker, topic, triggers, cues, self.lowered,
+                        self.cues.break_re, self.cues.strong_break_re,
+                        any(kind == "improved" for _, _, kind in cues))
         for c_start, c_end, kind in cues:
             self._cue(here, c_start, c_end, kind)
         return first_person
 
     def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
-                  ) -> dict[str, list[tuple[int, int]]]:
-        """The sentence's scope triggers by kind, without those inside a cue phrase."""
-        triggers: dict[str, list[tuple[int, int]]] = {}
+                           ) -> dict[str, list[tuple[int, int]]]:
+        """The sentence's scope triggers by kind (each kind's in order), without those inside
+        a cue phrase: the thread's scanned triggers inside [start, end) and the matches of
+        the scope patterns the sentence holds the literals of."""
+        t_starts = self._t_starts
+        found = self._triggers[bisect_left(t_starts, start):bisect_left(t_starts, end)]
+        if self._scope_patterns:
+            lowered, matched = self.lowered, False
+            for kind, pattern, hint in self._scope_patterns:
+                if hint is None or lowered.find(hint, start, end) >= 0:
+                    for m in pattern.finditer(lowered, start, end):
+                        if not matched:
+                            found, matched = found.copy(), True
+                        found.append((m.start(), m.end(), kind))
+            if matched:
+                found.sort()
         phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
-        for t_start, t_end, kind in self._scope_in(start, end):
-            if phrases and kind in _CONSUMED and any(
+        triggers: dict[str, list[tuple[int, int]]] = {}
+        for t_start, t_end, kind in found:
+            if t_end > end or phrases and kind in _CONSUMED and any(
                     c_start <= t_start and t_end <= c_end for c_start, c_end in phrases):
-                continue  # part of a cue ("zero difference", "kept going back")
-            triggers.setdefault(kind, []).append((t_start, t_end))
+                continue  # (a trigger running on past the sentence; or part of a cue:
+                # "zero difference", "kept going back")
+            span = (t_start, t_end)
+            if kind in triggers:
+                triggers[kind].append(span)
+            else:
+                triggers[kind] = [span]
         return triggers
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
@@ -354,12 +357,14 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         (a title ending "...and shedding" before a body starting "Started..."), or when a
         hypothetical or generic trigger or a quotation covers it, else recorded for its
         treatments."""
+        triggers = here.triggers
         if kind == "not_side" or c_end > here.end or \
-                self._hypothetical(here.triggers.get("hypothetical", ()), c_start, here.strong) \
-                or self._hypothetical(here.triggers.get("generic", ()), c_start, here.strong) \
+                ("hypothetical" in triggers and
+                 self._hypothetical(triggers["hypothetical"], c_start, here)) or \
+                ("generic" in triggers and self._hypothetical(triggers["generic"], c_start, here)) \
                 or self._quoted(here, c_start):
             return
-        targets = self._targets(here.start, here.end, c_start, here.breaks)
+        targets = self._targets(here.start, here.end, c_start, here)
         shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
@@ -373,7 +378,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             negated = not negated  # "fin did wonders for me /s" says the opposite
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
-        elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks) \
+        elif not negated and not self._absorbed(kind, c_start, here) \
                 and not (kind == "unspecified" and self._label(here)) \
                 and not self._pre_existing(here, c_start):
             self._side(here, targets, kind, (c_start, c_end))

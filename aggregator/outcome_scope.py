@@ -38,7 +38,7 @@ def starts_in(starts: list[int], start: int, end: int) -> bool:
 @dataclass(slots=True)
 class Sentence:
     """A first-hand sentence being read: its span, speaker, topic, scope triggers, cues and
-    clause breaks."""
+    clause breaks (found when first asked for: many sentences never need them)."""
 
     start: int
     end: int
@@ -46,10 +46,29 @@ class Sentence:
     topic: list[str]
     triggers: dict[str, list[tuple[int, int]]]
     cues: list[tuple[int, int, str]]
-    breaks: list[int]
-    strong: list[int]  # the breaks a hypothetical trigger stops at
+    lowered: str  # the thread's text
+    break_re: re.Pattern[str]
+    strong_break_re: re.Pattern[str]
     gains: bool = False  # an `improved` cue is among `cues` (found once per sentence)
     quotes: tuple[list[int], list[int]] | None = None  # opening, closing marks (when asked)
+    found_breaks: list[int] | None = None
+    found_strong: list[int] | None = None
+
+    @property
+    def breaks(self) -> list[int]:
+        """Where the sentence's clause breaks start."""
+        if self.found_breaks is None:
+            self.found_breaks = [m.start() for m in self.break_re.finditer(
+                self.lowered, self.start, self.end)]
+        return self.found_breaks
+
+    @property
+    def strong(self) -> list[int]:
+        """Where the breaks a hypothetical trigger stops at start."""
+        if self.found_strong is None:
+            self.found_strong = [m.start() for m in self.strong_break_re.finditer(
+                self.lowered, self.start, self.end)]
+        return self.found_strong
 
 
 class ScopeChecks:
@@ -110,22 +129,21 @@ class ScopeChecks:
             return True
         return self._words(here.start, here.end) <= 2
 
-    def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
-                  breaks: list[int]) -> bool:
+    def _absorbed(self, kind: str, c_start: int, here: Sentence) -> bool:
         """A vague side cue ("sides"; "puffy" beside a nipple) that a more specific one in
         the same clause describes (anywhere in the sentence for "sides"); a pain word only
         beside a breast cue ("my nipple got tender, like it hurts"; not "the sessions hurt
         and my scalp was red")."""
         if kind not in _VAGUE_SIDES:
             return False
-        for o_start, _, other in cues:
+        for o_start, _, other in here.cues:
             if other not in _SPECIFIC_SIDES or other == kind or (
                     kind == "cardio" and other != "breast"):
                 continue
             if kind == "other" and other != "breast":
                 continue  # "sessions hurt and my scalp was red": both
             if kind == "unspecified" or kind == "other" or \
-                    not starts_in(breaks, min(o_start, c_start), max(o_start, c_start)):
+                    not starts_in(here.breaks, min(o_start, c_start), max(o_start, c_start)):
                 return True
         return False
 
@@ -143,11 +161,12 @@ class ScopeChecks:
         return bisect_left(opens, c_start) > bisect_left(closes, c_start)
 
     def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
-                      strong: list[int]) -> bool:
+                      here: Sentence) -> bool:
         """A trigger before the cue, a few words away, with no strong break between."""
         for t_start, t_end in found:
             if t_start >= c_start:
                 continue
+            strong = here.strong
             i = bisect_right(strong, t_end - 1)
             if (i >= len(strong) or strong[i] >= c_start) and \
                     self._words(t_end, c_start) < self.cues.scope_window:
