@@ -135,14 +135,27 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         # patterns the text can match; when first needed: the clause breaks, each unit's
         # sentences
         self._triggers = triggers
-        self._t_starts = [t[0] for t in triggers]
-        self._guards = [(a, b) for a, b, kind in triggers if kind in _GUARD_KINDS]
-        self._guard_starts = [a for a, _ in self._guards]
-        self._first_person = [(a, b) for a, b, kind in triggers if kind == "first_person"]
-        self._fp_starts = [a for a, _ in self._first_person]
-        self._research_starts = [a for a, _, kind in triggers if kind == "research"]
+        t_starts: list[int] = []
+        guards: list[tuple[int, int]] = []
+        first_person: list[tuple[int, int]] = []
+        research: list[int] = []
+        early: list[int] = []
+        for a, b, kind in triggers:  # (one pass: a thread has a few dozen)
+            t_starts.append(a)
+            if kind == "first_person":
+                first_person.append((a, b))
+            elif kind in _GUARD_KINDS:
+                guards.append((a, b))
+            elif kind == "research":
+                research.append(a)
+            elif kind == "too_early":
+                early.append(a)
+        self._t_starts, self._guards, self._first_person = t_starts, guards, first_person
+        self._guard_starts = [a for a, _ in guards]
+        self._fp_starts = [a for a, _ in first_person]
+        self._research_starts = research
         self._research = False  # the unit's last sentences are research talk
-        self._early_starts = [a for a, _, kind in triggers if kind == "too_early"]
+        self._early_starts = early
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
         hints = hints_in(cues, lowered) if hints is None else hints
@@ -188,11 +201,13 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             position = start
             for mark in _SENTENCE_END.finditer(self.lowered, start, end):
                 stop = mark.end()  # (> position: marks are never empty)
-                position = self._cut_long(found, position, stop)
+                if stop - position > _MAX_SENTENCE:
+                    position = self._cut_long(found, position, stop)
                 found.append((position, stop, "?" in mark[0]))
                 position = stop
             if position < end:
-                position = self._cut_long(found, position, end)
+                if end - position > _MAX_SENTENCE:
+                    position = self._cut_long(found, position, end)
                 found.append((position, end, False))
             self._unit_sentences[(start, end)] = found
         return found
@@ -235,6 +250,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         first_person = speaker == 0
         fresh, last_named = True, list[str]()
         self._research = False
+        research_starts, early_starts = self._research_starts, self._early_starts
         for start, end, question in self._sentences(u_start, u_end):
             if start > last_cue:
                 break
@@ -251,10 +267,10 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 own = None  # (a first-person marker in the sentence, looked for once)
                 if not first_person:
                     first_person = own = self._has_first_person(start, end)
-                if self._research or self._says_research(start, end):
+                if self._research or research_starts and self._says_research(start, end):
                     self._research = not (self._has_first_person(start, end)
                                           if own is None else own)
-                if self._early_starts and starts_in(self._early_starts, start, end):
+                if early_starts and starts_in(early_starts, start, end):
                     self._early_end = end  # "Don't see anything yet."
                 continue
             about = last_named if last_named and last_named is not topic and \

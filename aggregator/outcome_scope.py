@@ -180,16 +180,17 @@ class ScopeChecks:
         my hairline is better" negates the sides only; "no itch or flakes" negates both);
         after an effect cue only a plain "none", "zero" or "nothing" negates it ("holding
         my hair fine" is not negated)."""
-        triggers, breaks, window = here.triggers, here.breaks, self.cues.window
-        if not side and self._says_no(c_start, c_end):
+        triggers, window = here.triggers, self.cues.window
+        before = triggers.get("negation", [])
+        if side and "side_negation" in triggers:
+            before = [*before, *triggers["side_negation"]]
+        if before and not side and self._says_no(c_start, c_end):
             window = 2  # "no difference" carries its own negation: only a negation next to
             # it makes a double negative ("can't say it didn't work", not "no new hairs and
             # no difference")
-        before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
-                                                   if side else ())]
         for t_start, t_end in before:
             if t_end <= c_start and self._words(t_end, c_start) < window and \
-                    not starts_in(breaks, t_end, c_start) and \
+                    not starts_in(here.breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
                     not any(t_end <= o_start and o_end <= c_start
                             and (o_kind in EFFECT_KINDS) == side
@@ -199,7 +200,7 @@ class ScopeChecks:
             if opens_phrase(self.lowered, t_start, t_end):
                 continue  # "less ejaculate and zero interest": "zero" negates what follows
             if t_start >= c_end and self._words(c_end, t_start) <= 3 and \
-                    not starts_in(breaks, c_end, t_start) and (
+                    not starts_in(here.breaks, c_end, t_start) and (
                         side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
