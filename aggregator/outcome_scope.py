@@ -81,6 +81,7 @@ class ScopeChecks:
     _triggers: list[tuple[int, int, str]]  # every scope trigger of the thread, by start
     _t_starts: list[int]
     _word_starts: list[int] | None
+    _quote_free: bool | None = None  # the thread holds no opening quote mark (when asked)
 
     def _condition_after(self, here: Sentence, c_end: int) -> bool:
         """A side-effect or condition cue as the object of a gain: the gain is that
@@ -149,6 +150,10 @@ class ScopeChecks:
 
     def _quoted(self, here: Sentence, c_start: int) -> bool:
         """Whether the cue is inside quotation marks opened earlier in its sentence."""
+        if self._quote_free is None:  # (a mark found in a span is one in the whole text)
+            self._quote_free = _OPEN_QUOTE.search(self.lowered) is None
+        if self._quote_free:
+            return False  # no opening mark anywhere: nothing is quoted
         # (up to the cue's first letter: a quote mark just before it opens a quotation)
         if self.lowered[c_start] in _QUOTE_CHARS:  # (the marks' lookarounds at the cue)
             opened = len(_OPEN_QUOTE.findall(self.lowered, here.start, c_start + 1))
