@@ -1,7 +1,15 @@
 """CPU of the outcome reader alone, this tree against another, in paired alternating runs.
 
     python benchmarks/reader_speed.py --against DIR [--threads 5000] [--rounds 6] [--passes 3]
+    python benchmarks/reader_speed.py --against DIR --in-process [--threads 5000] [--rounds 6]
 
+`--in-process` (the steadier figure on a shared machine): DIR's `aggregator` package is copied
+to a temporary directory as `aggregator_base` (its imports rewritten) and both readers run in
+this one process on the same tagged threads, alternating every 200 threads (which goes first
+alternates too); a round is one pass over all threads, timed per tree with
+`time.process_time`; printed are both trees' CPU-s per round, the ratio, and min/median/max.
+
+Without `--in-process`:
 Each round runs one fresh process per tree (DIR: another hairlink checkout, e.g. `git
 worktree add --detach /tmp/base main`), the trees in alternating order. A process tags the
 threads once (the aggregate benchmark's generated threads, seed 7, and every labelled set:
@@ -17,13 +25,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,6 +95,70 @@ def child(tree: Path, n_threads: int, passes: int) -> None:
     print(json.dumps(result))
 
 
+def _base_package(tree: Path, tmp: Path) -> Any:
+    """DIR's `aggregator` imported as `aggregator_base` (a copy, imports rewritten)."""
+    target = tmp / "aggregator_base"
+    shutil.copytree(tree / "aggregator", target)
+    for path in target.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\b(from|import) aggregator\b", r"\1 aggregator_base", text),
+                        encoding="utf-8")
+    sys.path.insert(0, str(tmp))
+    return importlib.import_module("aggregator_base.outcomes")
+
+
+def in_process(base: Path, n_threads: int, rounds: int) -> int:
+    """Both readers in this process, interleaved (see the module docstring)."""
+    sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+    from generated import generate_threads
+
+    from aggregator import outcomes
+    from aggregator.lexicon import load_lexicon
+    from aggregator.tagger import Tagger
+
+    with tempfile.TemporaryDirectory() as tmp:
+        old = _base_package(base, Path(tmp))
+        readers = {"this": (outcomes.extract_outcomes, outcomes.load_outcome_cues()),
+                   "base": (old.extract_outcomes, old.load_outcome_cues())}
+        tagger = Tagger(load_lexicon())
+        sets = {"generated": [(t["title"], t["body"], [r["body"] for r in t["replies"]])
+                              for t in generate_threads(n_threads, 400)],
+                "labelled": _labelled(ROOT)}
+        for name, threads in sets.items():
+            tagged = []
+            for title, body, replies in threads:
+                _, lowered, norm, mentions = tagger.tag_text(title, body, replies)
+                tagged.append(([title, body, *replies], mentions, (lowered, norm)))
+            same = all(
+                {t: o.as_dict() for t, o in readers["this"][0](readers["this"][1], *x).items()}
+                == {t: o.as_dict() for t, o in readers["base"][0](readers["base"][1], *x).items()}
+                for x in tagged)
+            ratios = []
+            for round_no in range(rounds):
+                spent = {"this": 0.0, "base": 0.0}
+                for chunk_no, lo in enumerate(range(0, len(tagged), 200)):
+                    chunk = tagged[lo:lo + 200]
+                    order = ["this", "base"] if (round_no + chunk_no) % 2 == 0 else \
+                        ["base", "this"]
+                    for tree in order:
+                        extract, cues = readers[tree]
+                        start = time.process_time()
+                        for parts, mentions, normalised in chunk:
+                            extract(cues, parts, mentions, normalised)
+                        spent[tree] += time.process_time() - start
+                ratios.append(spent["this"] / spent["base"])
+                print(f"{name} round {round_no + 1}: this {spent['this']:.3f} base "
+                      f"{spent['base']:.3f} CPU-s ({ratios[-1]:.2f}); "
+                      f"load {os.getloadavg()[0]:.2f}", flush=True)
+            print(f"{name} ({len(tagged)} threads): this / base CPU ratio median "
+                  f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max "
+                  f"{max(ratios):.2f}) over {rounds} rounds; outcomes "
+                  f"{'identical' if same else 'DIFFER'}", flush=True)
+            if not same:
+                return 1
+    return 0
+
+
 def _run(tree: Path, n_threads: int, passes: int) -> dict[str, float | str]:
     done = subprocess.run([sys.executable, __file__, "--child", str(tree), "--threads",
                            str(n_threads), "--passes", str(passes)],
@@ -98,6 +175,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--in-process", action="store_true",
+                        help="both readers in this process, interleaved")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -106,6 +185,8 @@ def main() -> int:
     if args.against is None:
         parser.error("--against DIR is required")
     base = args.against.resolve()
+    if args.in_process:
+        return in_process(base, args.threads, args.rounds)
     ratios: dict[str, list[float]] = {"generated": [], "labelled": []}
     hashes = set()
     for round_no in range(args.rounds):
