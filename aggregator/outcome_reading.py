@@ -45,6 +45,7 @@ _GUARD_KINDS = frozenset({"negation", "hypothetical"})  # a mention after them i
 
 
 _RANK = itemgetter(2)
+_NOTHING = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
@@ -86,7 +87,7 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
         return {}
     reading = read_thread(cues, parts, mentions, normalised)
     if reading is None:
-        return {t: Outcome() for t in treatments}
+        return dict.fromkeys(treatments, _NOTHING)
     return reading.run(treatments)
 
 
@@ -236,7 +237,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             topic: list[str] = (focus or []) if index > 0 else (
                 [] if self._treatments_in(u_start, u_end) else self._regimen())
             self._read_unit(u_start, u_end, speaker, topic)
-        return {t: (self.reports[t].outcome() if t in self.reports else Outcome())
+        return {t: (self.reports[t].outcome() if t in self.reports else _NOTHING)
                 for t in treatments}
 
     def _read_unit(self, u_start: int, u_end: int, speaker: int, topic: list[str]) -> None:
@@ -324,8 +325,8 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         own = "first_person" in triggers
         first_person = first_person or own
         research, self._research = self._research, not own and (
-            self._research or any(self._research_word(t_start, start)
-                                  for t_start, _ in triggers.get("research", ())))
+            self._research or "research" in triggers and any(
+                self._research_word(t_start, start) for t_start, _ in triggers["research"]))
         if research and not own:
             return first_person  # more of the research statement before it
         if question or (not topic and not self._treatments_in(start, end)) or \

@@ -75,7 +75,8 @@ class Recording:
             report = self.reports.setdefault(t, Reports())
             (report.shared if shared else report.effects).setdefault(
                 here.speaker, set()).add(direction)
-            self._note(t, direction, span, here)
+            if self.notes is not None or self.trace is not None:
+                self._note(t, direction, span, here)
 
     def _side(self, here: Sentence, targets: list[str], kind: str,
               span: tuple[int, int]) -> None:
@@ -97,7 +98,8 @@ class Recording:
             side = kind if kind != "unspecified" else (
                 "sexual" if t in self.cues.sexual_on else "other")
             self.reports.setdefault(t, Reports()).sides.add(side)
-            self._note(t, side, span, here)
+            if self.notes is not None or self.trace is not None:
+                self._note(t, side, span, here)
 
     def _note(self, treatment: str, label: str, span: tuple[int, int],
               here: Sentence) -> None:
