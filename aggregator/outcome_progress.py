@@ -110,8 +110,8 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
                                          for start, _, _, kind in cues):
         return None  # (the post's own effect cue, looked for before the title's regex)
     found = _PROGRESS_TITLE.search(lowered, 0, title_end)
-    if found is None or _YEARS.match(found.group(0)) and \
-            _NOT_PROGRESS.search(lowered, 0, title_end):
+    if found is None or (_YEARS.match(found.group(0)) and \
+            _NOT_PROGRESS.search(lowered, 0, title_end)):
         return None  # (or years of something else: "Fin prices 2023 vs 2024")
     return (found.start(), found.end(), -1, "improved")
 

@@ -269,7 +269,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 own = None  # (a first-person marker in the sentence, looked for once)
                 if not first_person:
                     first_person = own = self._has_first_person(start, end)
-                if self._research or research_starts and self._says_research(start, end):
+                if self._research or (research_starts and self._says_research(start, end)):
                     self._research = not (self._has_first_person(start, end)
                                           if own is None else own)
                 if early_starts and starts_in(early_starts, start, end):
@@ -325,8 +325,8 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         own = "first_person" in triggers
         first_person = first_person or own
         research, self._research = self._research, not own and (
-            self._research or "research" in triggers and any(
-                self._research_word(t_start, start) for t_start, _ in triggers["research"]))
+            self._research or ("research" in triggers and any(
+                self._research_word(t_start, start) for t_start, _ in triggers["research"])))
         if research and not own:
             return first_person  # more of the research statement before it
         if question or (not topic and not self._treatments_in(start, end)) or \
@@ -359,8 +359,8 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
         triggers: dict[str, list[tuple[int, int]]] = {}
         for t_start, t_end, kind in found:
-            if t_end > end or phrases and kind in _CONSUMED and any(
-                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases):
+            if t_end > end or (phrases and kind in _CONSUMED and any(
+                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases)):
                 continue  # (a trigger running on past the sentence; or part of a cue:
                 # "zero difference", "kept going back")
             span = (t_start, t_end)
