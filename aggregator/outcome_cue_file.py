@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,11 @@ class OutcomeCues:
     hint_automaton: Any
     version_hash: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    # `scope_patterns` by the literal they need (`build_cues` fills these in): a sentence
+    # runs only those whose literal it holds, and those that need none
+    scope_by_hint: dict[str, list[tuple[str, re.Pattern[str]]]] = field(
+        repr=False, default_factory=dict)
+    unhinted_scope: list[tuple[str, re.Pattern[str]]] = field(repr=False, default_factory=list)
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -161,11 +167,17 @@ def _hint_automaton(cues: OutcomeCues) -> Any:
     return automaton
 
 
+def hint_occurrences(cues: OutcomeCues, lowered: str) -> list[tuple[int, str]]:
+    """Every occurrence of the literals of `cues`' patterns in `lowered` (overlapping ones
+    too), as (index of its last character, literal), in the order of that index; one pass."""
+    automaton = cues.hint_automaton
+    return list(automaton.iter(lowered)) if automaton is not None else []
+
+
 def hints_in(cues: OutcomeCues, lowered: str) -> set[str]:
     """The literals of `cues`' patterns that occur in `lowered`, in one pass (a pattern whose
     literal is not among them cannot match)."""
-    automaton = cues.hint_automaton
-    return {hint for _, hint in automaton.iter(lowered)} if automaton is not None else set()
+    return set(map(itemgetter(1), hint_occurrences(cues, lowered)))
 
 
 # what may not follow a sentence-opening verb for it to speak of the writer ("Did you...")
@@ -375,6 +387,11 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        frozenset(data.get("procedures", {}).get("treatments", [])),
                        None, digest, data)
     cues.hint_automaton = _hint_automaton(cues)
+    for kind, pattern, hint in cues.scope_patterns:
+        if hint is None:
+            cues.unhinted_scope.append((kind, pattern))
+        else:
+            cues.scope_by_hint.setdefault(hint, []).append((kind, pattern))
     return cues
 
 

@@ -10,7 +10,7 @@ from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
-from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hints_in
+from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
 from aggregator.outcome_progress import (
     colon_verdict_cues,
     progress_title_cue,
@@ -45,6 +45,7 @@ _GUARD_KINDS = frozenset({"negation", "hypothetical"})  # a mention after them i
 
 
 _RANK = itemgetter(2)
+_HINT = itemgetter(1)
 _NOTHING = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
@@ -101,7 +102,9 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         lowered = lowered.replace("’", "'")
     cue_matches, triggers = cues.scanner.scan(f" {norm} ")
     raw = _near_checked(cues, cue_matches, lowered, norm)
-    hints = hints_in(cues, lowered)  # (the literals the patterns need, found in one pass)
+    # the literals the patterns need, found in one pass (where: for the scope patterns)
+    occurrences = hint_occurrences(cues, lowered)
+    hints = set(map(_HINT, occurrences))
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in hints:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
@@ -117,7 +120,7 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     found = leftmost_longest(raw)
     if not found:
         return None
-    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints)
+    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints, occurrences)
 
 
 class _Extraction(ScopeChecks, Attribution, Recording):
@@ -125,9 +128,11 @@ class _Extraction(ScopeChecks, Attribution, Recording):
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
                  triggers: list[tuple[int, int, str]], mentions: Sequence[Mention],
-                 found: list[tuple[int, int, str]], hints: set[str] | None = None) -> None:
+                 found: list[tuple[int, int, str]], hints: set[str] | None = None,
+                 occurrences: list[tuple[int, str]] | None = None) -> None:
         """`triggers`: the thread's scope triggers, (start, end, kind) sorted (found with
-        the cues); `found`: its cues; `hints`: `outcome_cue_file.hints_in` of the text."""
+        the cues); `found`: its cues; `hints`: `outcome_cue_file.hints_in` of the text;
+        `occurrences`: its `outcome_cue_file.hint_occurrences`."""
         self.cues = cues
         # what is found once per thread: the scope triggers (a sentence's are those inside
         # it: the same as scanning the sentence alone, since the character before a
@@ -159,7 +164,11 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         self._early_starts = early
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
-        hints = hints_in(cues, lowered) if hints is None else hints
+        if occurrences is None:
+            occurrences = hint_occurrences(cues, lowered)
+        self._hint_at = occurrences  # (each literal's last index, literal), by that index
+        self._hint_ends = [e for e, _ in occurrences]
+        hints = set(map(_HINT, occurrences)) if hints is None else hints
         self._scope_patterns = [p for p in cues.scope_patterns
                                 if p[2] is None or p[2] in hints]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
@@ -282,6 +291,20 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             lo = c_hi
             fresh = True
 
+    def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
+        """The scope patterns that can match inside [start, end): those needing no literal
+        and those whose literal occurs there (as `lowered.find(literal, start, end) >= 0`:
+        an occurrence ending before `end` and starting at or after `start`)."""
+        ends = self._hint_ends
+        lo = bisect_left(ends, start)
+        hi = bisect_left(ends, end, lo)
+        if lo == hi:
+            return self.cues.unhinted_scope
+        by_hint = self.cues.scope_by_hint
+        present = {hint for last, hint in self._hint_at[lo:hi]
+                   if last - len(hint) + 1 >= start and hint in by_hint}
+        return [*self.cues.unhinted_scope, *(p for hint in present for p in by_hint[hint])]
+
     def _says_research(self, start: int, end: int) -> bool:
         """Whether a research trigger ("trial", "et al") starts inside [start, end), not as
         what the writer read or posted about."""
@@ -308,9 +331,9 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             if t_end <= end:
                 return True
         lowered = self.lowered
-        return any(kind == "first_person" and (hint is None or lowered.find(hint, start, end) >= 0)
-                   and pattern.search(lowered, start, end) is not None
-                   for kind, pattern, hint in self._scope_patterns)
+        return bool(self._scope_patterns) and any(
+            kind == "first_person" and pattern.search(lowered, start, end) is not None
+            for kind, pattern in self._patterns_for(start, end))
 
     def _sentence(self, start: int, end: int, question: bool, speaker: int,
                   topic: list[str], first_person: bool,
@@ -348,12 +371,11 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         found = self._triggers[bisect_left(t_starts, start):bisect_left(t_starts, end)]
         if self._scope_patterns:
             lowered, matched = self.lowered, False
-            for kind, pattern, hint in self._scope_patterns:
-                if hint is None or lowered.find(hint, start, end) >= 0:
-                    for m in pattern.finditer(lowered, start, end):
-                        if not matched:
-                            found, matched = found.copy(), True
-                        found.append((m.start(), m.end(), kind))
+            for kind, pattern in self._patterns_for(start, end):
+                for m in pattern.finditer(lowered, start, end):
+                    if not matched:
+                        found, matched = found.copy(), True
+                    found.append((m.start(), m.end(), kind))
             if matched:
                 found.sort()
         phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
