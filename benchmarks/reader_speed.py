@@ -50,9 +50,13 @@ def _labelled(root: Path) -> list[tuple[str, str, list[str]]]:
             for line in handle:
                 if line.strip():
                     p = json.loads(line)
-                    threads.append((p["title"], p.get("body") or "",
-                                    [r["body"] if isinstance(r, dict) else r
-                                     for r in p.get("replies", [])]))
+                    threads.append(
+                        (
+                            p["title"],
+                            p.get("body") or "",
+                            [r["body"] if isinstance(r, dict) else r for r in p.get("replies", [])],
+                        )
+                    )
     return threads
 
 
@@ -66,9 +70,13 @@ def child(tree: Path, n_threads: int, passes: int) -> None:
     from aggregator.tagger import Tagger
 
     tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
-    sets = {"generated": [(t["title"], t["body"], [r["body"] for r in t["replies"]])
-                          for t in generate_threads(n_threads, 400)],
-            "labelled": _labelled(ROOT)}
+    sets = {
+        "generated": [
+            (t["title"], t["body"], [r["body"] for r in t["replies"]])
+            for t in generate_threads(n_threads, 400)
+        ],
+        "labelled": _labelled(ROOT),
+    }
     result: dict[str, object] = {}
     digest = hashlib.sha256()
     for name, threads in sets.items():
@@ -78,8 +86,11 @@ def child(tree: Path, n_threads: int, passes: int) -> None:
             tagged.append(([title, body, *replies], mentions, (lowered, norm)))
         for parts, mentions, normalised in tagged:
             found = extract_outcomes(cues, parts, mentions, normalised)
-            digest.update(json.dumps({t: [o.effect, list(o.side_effects)]
-                                      for t, o in sorted(found.items())}).encode())
+            digest.update(
+                json.dumps(
+                    {t: [o.effect, list(o.side_effects)] for t, o in sorted(found.items())}
+                ).encode()
+            )
         seconds = []
         for _ in range(passes):
             start = time.process_time()
@@ -101,8 +112,9 @@ def _base_package(tree: Path, tmp: Path) -> Any:
     shutil.copytree(tree / "aggregator", target)
     for path in target.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r"\b(from|import) aggregator\b", r"\1 aggregator_base", text),
-                        encoding="utf-8")
+        path.write_text(
+            re.sub(r"\b(from|import) aggregator\b", r"\1 aggregator_base", text), encoding="utf-8"
+        )
     sys.path.insert(0, str(tmp))
     return importlib.import_module("aggregator_base.outcomes")
 
@@ -118,12 +130,18 @@ def in_process(base: Path, n_threads: int, rounds: int) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         old = _base_package(base, Path(tmp))
-        readers = {"this": (outcomes.extract_outcomes, outcomes.load_outcome_cues()),
-                   "base": (old.extract_outcomes, old.load_outcome_cues())}
+        readers = {
+            "this": (outcomes.extract_outcomes, outcomes.load_outcome_cues()),
+            "base": (old.extract_outcomes, old.load_outcome_cues()),
+        }
         tagger = Tagger(load_lexicon())
-        sets = {"generated": [(t["title"], t["body"], [r["body"] for r in t["replies"]])
-                              for t in generate_threads(n_threads, 400)],
-                "labelled": _labelled(ROOT)}
+        sets = {
+            "generated": [
+                (t["title"], t["body"], [r["body"] for r in t["replies"]])
+                for t in generate_threads(n_threads, 400)
+            ],
+            "labelled": _labelled(ROOT),
+        }
         for name, threads in sets.items():
             tagged = []
             for title, body, replies in threads:
@@ -132,14 +150,14 @@ def in_process(base: Path, n_threads: int, rounds: int) -> int:
             same = all(
                 {t: o.as_dict() for t, o in readers["this"][0](readers["this"][1], *x).items()}
                 == {t: o.as_dict() for t, o in readers["base"][0](readers["base"][1], *x).items()}
-                for x in tagged)
+                for x in tagged
+            )
             ratios = []
             for round_no in range(rounds):
                 spent = {"this": 0.0, "base": 0.0}
                 for chunk_no, lo in enumerate(range(0, len(tagged), 200)):
-                    chunk = tagged[lo:lo + 200]
-                    order = ["this", "base"] if (round_no + chunk_no) % 2 == 0 else \
-                        ["base", "this"]
+                    chunk = tagged[lo : lo + 200]
+                    order = ["this", "base"] if (round_no + chunk_no) % 2 == 0 else ["base", "this"]
                     for tree in order:
                         extract, cues = readers[tree]
                         start = time.process_time()
@@ -147,22 +165,40 @@ def in_process(base: Path, n_threads: int, rounds: int) -> int:
                             extract(cues, parts, mentions, normalised)
                         spent[tree] += time.process_time() - start
                 ratios.append(spent["this"] / spent["base"])
-                print(f"{name} round {round_no + 1}: this {spent['this']:.3f} base "
-                      f"{spent['base']:.3f} CPU-s ({ratios[-1]:.2f}); "
-                      f"load {os.getloadavg()[0]:.2f}", flush=True)
-            print(f"{name} ({len(tagged)} threads): this / base CPU ratio median "
-                  f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max "
-                  f"{max(ratios):.2f}) over {rounds} rounds; outcomes "
-                  f"{'identical' if same else 'DIFFER'}", flush=True)
+                print(
+                    f"{name} round {round_no + 1}: this {spent['this']:.3f} base "
+                    f"{spent['base']:.3f} CPU-s ({ratios[-1]:.2f}); "
+                    f"load {os.getloadavg()[0]:.2f}",
+                    flush=True,
+                )
+            print(
+                f"{name} ({len(tagged)} threads): this / base CPU ratio median "
+                f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max "
+                f"{max(ratios):.2f}) over {rounds} rounds; outcomes "
+                f"{'identical' if same else 'DIFFER'}",
+                flush=True,
+            )
             if not same:
                 return 1
     return 0
 
 
 def _run(tree: Path, n_threads: int, passes: int) -> dict[str, float | str]:
-    done = subprocess.run([sys.executable, __file__, "--child", str(tree), "--threads",
-                           str(n_threads), "--passes", str(passes)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            str(tree),
+            "--threads",
+            str(n_threads),
+            "--passes",
+            str(passes),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise SystemExit(f"reader child failed:\n{done.stderr}")
     out: dict[str, float | str] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -175,8 +211,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--passes", type=int, default=3)
-    parser.add_argument("--in-process", action="store_true",
-                        help="both readers in this process, interleaved")
+    parser.add_argument(
+        "--in-process", action="store_true", help="both readers in this process, interleaved"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -191,21 +228,30 @@ def main() -> int:
     hashes = set()
     for round_no in range(args.rounds):
         trees = [("this", ROOT), ("base", base)]
-        done = {name: _run(tree, args.threads, args.passes)
-                for name, tree in (trees if round_no % 2 == 0 else trees[::-1])}
+        done = {
+            name: _run(tree, args.threads, args.passes)
+            for name, tree in (trees if round_no % 2 == 0 else trees[::-1])
+        }
         hashes |= {str(d["hash"]) for d in done.values()}
         parts = []
         for key in ratios:
             this, old = float(done["this"][key]), float(done["base"][key])
             ratios[key].append(this / old)
             parts.append(f"{key} this {this:.3f} base {old:.3f} CPU-s ({this / old:.2f})")
-        print(f"round {round_no + 1}: " + "; ".join(parts)
-              + f"; load {os.getloadavg()[0]:.2f}", flush=True)
+        print(
+            f"round {round_no + 1}: " + "; ".join(parts) + f"; load {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
     for key, values in ratios.items():
-        print(f"{key}: this / base CPU ratio median {statistics.median(values):.2f} "
-              f"(min {min(values):.2f}, max {max(values):.2f}) over {args.rounds} rounds")
-    print("outcome hashes: " + ", ".join(sorted(hashes))
-          + (" (equal)" if len(hashes) == 1 else " (DIFFER)"))
+        print(
+            f"{key}: this / base CPU ratio median {statistics.median(values):.2f} "
+            f"(min {min(values):.2f}, max {max(values):.2f}) over {args.rounds} rounds"
+        )
+    print(
+        "outcome hashes: "
+        + ", ".join(sorted(hashes))
+        + (" (equal)" if len(hashes) == 1 else " (DIFFER)")
+    )
     return 0 if len(hashes) == 1 else 1
 
 
