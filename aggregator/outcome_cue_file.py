@@ -91,6 +91,9 @@ class OutcomeCues:
     scope_by_hint: dict[str, list[tuple[str, re.Pattern[str]]]] = field(
         repr=False, default_factory=dict)
     unhinted_scope: list[tuple[str, re.Pattern[str]]] = field(repr=False, default_factory=list)
+    # the `[procedures] words` as plain text: a thread holding none of them has no sentence
+    # `procedure_re` matches
+    procedure_words: tuple[str, ...] = ()
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -335,7 +338,20 @@ def _procedure_re(words: list[str]) -> re.Pattern[str]:
     """Whole words (a trailing `*` matches any ending) searched on the lower-cased text."""
     alternatives = [re.escape(w.lower().rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b")
                     for w in words]
-    return re.compile(r"\b(?:" + "|".join(alternatives) + ")" if alternatives else r"(?!x)x")
+    # `\b(?:a|b)` written as `(?:\ba|\bb)`, each `\b` before a word character moved behind
+    # it (`s(?<!\ws)ession`): the same matches, but led by plain characters, which the regex
+    # engine skips to at C speed instead of trying every position
+    return re.compile("(?:" + "|".join(_led_by_character(a) for a in alternatives) + ")"
+                      if alternatives else r"(?!x)x")
+
+
+def _led_by_character(alternative: str) -> str:
+    """A word boundary before `alternative`, written after its first character when that is
+    a word character."""
+    first = alternative[:1]
+    if re.fullmatch(r"\w", first) is None:
+        return r"\b" + alternative
+    return f"{first}(?<!\\w{first})" + alternative[1:]
 
 
 def literal_alternation(literals: list[str]) -> re.Pattern[str]:
@@ -387,6 +403,8 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        frozenset(data.get("procedures", {}).get("treatments", [])),
                        None, digest, data)
     cues.hint_automaton = _hint_automaton(cues)
+    cues.procedure_words = tuple(w.lower().rstrip("*")
+                                 for w in data.get("procedures", {}).get("words", []))
     for kind, pattern, hint in cues.scope_patterns:
         if hint is None:
             cues.unhinted_scope.append((kind, pattern))

@@ -174,6 +174,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
         self._word_starts: list[int] | None = None  # where each run of word characters starts
         self._quote_free: bool | None = None  # no opening quote mark in the thread
+        self._no_procedure: bool | None = None  # no procedure word in the thread
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]

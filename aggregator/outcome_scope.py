@@ -29,6 +29,18 @@ _DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 _SCANNED_SPAN = 400
 
 
+def _opens_a_quote(text: str) -> bool:
+    """`_OPEN_QUOTE.search(text) is not None`, tried only where a quote character is (found
+    with `str.find`: faster than the regex's scan of every character)."""
+    for mark in "'\"“‘":
+        at = text.find(mark)
+        while at >= 0:
+            if _OPEN_QUOTE.match(text, at) is not None:
+                return True
+            at = text.find(mark, at + 1)
+    return False
+
+
 def starts_in(starts: list[int], start: int, end: int) -> bool:
     """Whether one of the sorted `starts` (clause breaks, triggers) lies in [start, end)."""
     i = bisect_left(starts, start)
@@ -151,7 +163,7 @@ class ScopeChecks:
     def _quoted(self, here: Sentence, c_start: int) -> bool:
         """Whether the cue is inside quotation marks opened earlier in its sentence."""
         if self._quote_free is None:  # (a mark found in a span is one in the whole text)
-            self._quote_free = _OPEN_QUOTE.search(self.lowered) is None
+            self._quote_free = not _opens_a_quote(self.lowered)
         if self._quote_free:
             return False  # no opening mark anywhere: nothing is quoted
         # (up to the cue's first letter: a quote mark just before it opens a quotation)
