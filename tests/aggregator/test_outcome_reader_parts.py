@@ -101,3 +101,32 @@ def test_a_thread_without_an_opening_quote_mark_quotes_nothing() -> None:
         "finasteride"].effect == "improved"
     assert outcomes("Fin", 'My derm said "fin regrew my crown" lol. I take fin.')[
         "finasteride"].effect == "none"
+
+
+def test_quote_and_procedure_shortcuts_equal_the_plain_searches() -> None:
+    """The thread's quote gate (`_opens_a_quote`) and the procedure regex written led by
+    characters find what the plain regex searches find, on random text and spans."""
+    from aggregator.outcome_cue_file import _procedure_re
+    from aggregator.outcome_scope import _OPEN_QUOTE, _opens_a_quote
+
+    words = ["session*", "needling", "post op", "donor", "3d", "x_y*", "-dash", ".dot"]
+    led = _procedure_re(words)
+    plain = re.compile(r"\b(?:" + "|".join(
+        re.escape(w.lower().rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b")
+        for w in words) + ")")
+    assert led.pattern != plain.pattern
+    rng = random.Random(3)
+    pieces = ["session", "sessions", "needling", "post op", "donor", "3d", "x_yz", "-dash",
+              ".dot", "a", " ", ".", "_", "é", "'", '"', "“", "‘", "don't", "'so'"]
+    found = quoted = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
+        a, b = sorted((rng.randrange(0, len(text) + 1), rng.randrange(0, len(text) + 1)))
+        expected = plain.search(text, a, b)
+        got = led.search(text, a, b)
+        assert (got and got.span()) == (expected and expected.span()), (text, a, b)
+        found += expected is not None
+        opens = _OPEN_QUOTE.search(text) is not None
+        assert _opens_a_quote(text) == opens, text
+        quoted += opens
+    assert found > 1000 and quoted > 1000  # (both answers were exercised)
