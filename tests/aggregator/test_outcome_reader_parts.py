@@ -50,8 +50,14 @@ def test_scan_form_finds_what_the_written_pattern_finds() -> None:
     random text, with `pos`/`endpos` inside it too (a lookbehind sees before `pos`)."""
     from aggregator.outcome_cue_file import scan_form
 
-    written = [r"\b\d+(?:\.\d+)?\+? ?months? (?:on|in)\b", r"\bday \d{1,2}\b",
-               r"\b\d+ ?years? (?:on|in)\b", r"\bab?c", r"\bb|c\d", r"\b\d+?x"]
+    written = [
+        r"\b\d+(?:\.\d+)?\+? ?months? (?:on|in)\b",
+        r"\bday \d{1,2}\b",
+        r"\b\d+ ?years? (?:on|in)\b",
+        r"\bab?c",
+        r"\bb|c\d",
+        r"\b\d+?x",
+    ]
     forms = [scan_form(p) for p in written]
     assert all(f != p and not f.startswith("\\b") for f, p in zip(forms, written, strict=True))
     assert scan_form(r"\b(?:one|two) weeks?") == r"\b(?:one|two) weeks?"  # (left as written)
@@ -71,13 +77,17 @@ def test_scan_form_finds_what_the_written_pattern_finds() -> None:
 def test_star_keys_run_to_the_end_of_their_word() -> None:
     from aggregator.phrase_scanner import PairScanner
 
-    scanner = PairScanner({"improved": ["regrow*"], "no_effect": ["nothing"]},
-                          {"negation": ["no"]})
+    scanner = PairScanner({"improved": ["regrow*"], "no_effect": ["nothing"]}, {"negation": ["no"]})
     text = " no regrowth at all but regrowing and regrow nothing regrowx"
     firsts, everys = scanner.scan(f" {text} ")
     words = [(text[a:b], kind) for a, b, _, kind in firsts]
-    assert words == [("regrowth", "improved"), ("regrowing", "improved"),
-                     ("regrow", "improved"), ("nothing", "no_effect"), ("regrowx", "improved")]
+    assert words == [
+        ("regrowth", "improved"),
+        ("regrowing", "improved"),
+        ("regrow", "improved"),
+        ("nothing", "no_effect"),
+        ("regrowx", "improved"),
+    ]
     assert [(text[a:b], kind) for a, b, kind in everys] == [("no", "negation")]
 
 
@@ -91,16 +101,19 @@ def test_clause_breaks_are_found_when_first_asked_for() -> None:
     here = Sentence(3, len(text) - 5, 0, [], {}, [], text, cues.break_re, cues.strong_break_re)
     assert here.found_breaks is None and here.found_strong is None
     assert here.breaks == [m.start() for m in cues.break_re.finditer(text, 3, len(text) - 5)]
-    assert here.strong == [m.start() for m in
-                           cues.strong_break_re.finditer(text, 3, len(text) - 5)]
+    assert here.strong == [m.start() for m in cues.strong_break_re.finditer(text, 3, len(text) - 5)]
     assert len(here.breaks) > len(here.strong) > 1
 
 
 def test_a_thread_without_an_opening_quote_mark_quotes_nothing() -> None:
-    assert outcomes("Fin", "Fin regrew my crown. I don't regret it, it's great.")[
-        "finasteride"].effect == "improved"
-    assert outcomes("Fin", 'My derm said "fin regrew my crown" lol. I take fin.')[
-        "finasteride"].effect == "none"
+    assert (
+        outcomes("Fin", "Fin regrew my crown. I don't regret it, it's great.")["finasteride"].effect
+        == "improved"
+    )
+    assert (
+        outcomes("Fin", 'My derm said "fin regrew my crown" lol. I take fin.')["finasteride"].effect
+        == "none"
+    )
 
 
 def test_quote_and_procedure_shortcuts_equal_the_plain_searches() -> None:
@@ -111,13 +124,37 @@ def test_quote_and_procedure_shortcuts_equal_the_plain_searches() -> None:
 
     words = ["session*", "needling", "post op", "donor", "3d", "x_y*", "-dash", ".dot"]
     led = _procedure_re(words)
-    plain = re.compile(r"\b(?:" + "|".join(
-        re.escape(w.lower().rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b")
-        for w in words) + ")")
+    plain = re.compile(
+        r"\b(?:"
+        + "|".join(
+            re.escape(w.lower().rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b") for w in words
+        )
+        + ")"
+    )
     assert led.pattern != plain.pattern
     rng = random.Random(3)
-    pieces = ["session", "sessions", "needling", "post op", "donor", "3d", "x_yz", "-dash",
-              ".dot", "a", " ", ".", "_", "é", "'", '"', "“", "‘", "don't", "'so'"]
+    pieces = [
+        "session",
+        "sessions",
+        "needling",
+        "post op",
+        "donor",
+        "3d",
+        "x_yz",
+        "-dash",
+        ".dot",
+        "a",
+        " ",
+        ".",
+        "_",
+        "é",
+        "'",
+        '"',
+        "“",
+        "‘",
+        "don't",
+        "'so'",
+    ]
     found = quoted = 0
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
