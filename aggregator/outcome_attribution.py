@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 from aggregator.outcome_clauses import cue_subject, listed_before
-from aggregator.outcome_scope import _DECIMAL
+from aggregator.outcome_scope import _DECIMAL, Sentence
 
 _TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
 _FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
@@ -22,6 +22,16 @@ _REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 _IT = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
+
+
+def _nearest_first(here: int, count: int) -> Iterator[int]:
+    """0..count-1 by distance from `here`, the earlier first at a tie."""
+    yield here
+    for distance in range(1, count):
+        if here - distance >= 0:
+            yield here - distance
+        if here + distance < count:
+            yield here + distance
 
 
 class Attribution:
@@ -113,7 +123,7 @@ class Attribution:
                 outside.add(tid)
         return [t for t in named if t in outside] or named
 
-    def _targets(self, start: int, end: int, c_start: int, breaks: list[int]) -> list[str]:
+    def _targets(self, start: int, end: int, c_start: int, sentence: Sentence) -> list[str]:
         """Treatments of the cue's clause, else of the nearest clause that names one; inside
         parentheses, what the text before them names ("spiro (did little for me) to bica")."""
         i = bisect_left(self.m_starts, start)
@@ -122,15 +132,14 @@ class Attribution:
         paren = self.lowered.rfind("(", start, c_start)
         if paren > start and self.lowered.find(")", paren, c_start) < 0 and \
                 not self._treatments_in(paren, c_start):
-            before = self._targets(start, paren, paren - 1, breaks)
+            before = self._targets(start, paren, paren - 1, sentence)
             if before:
                 return before
-        bounds = [start, *(b for b in breaks if start < b < end), end]
+        bounds = [start, *(b for b in sentence.breaks if start < b < end), end]
         clauses = list(pairwise(bounds))
         here = max(0, bisect_right(bounds, c_start) - 1)
         here = min(here, len(clauses) - 1)
-        order = sorted(range(len(clauses)), key=lambda i: (abs(i - here), i > here))
-        for i in order:
+        for i in _nearest_first(here, len(clauses)):
             c_lo = clauses[i][0]
             mentions = self._first_mentions(*clauses[i])
             if len(mentions) > 1:  # without what it replaced or is measured against

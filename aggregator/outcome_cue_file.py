@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,14 @@ class OutcomeCues:
     hint_automaton: Any
     version_hash: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    # `scope_patterns` by the literal they need (`build_cues` fills these in): a sentence
+    # runs only those whose literal it holds, and those that need none
+    scope_by_hint: dict[str, list[tuple[str, re.Pattern[str]]]] = field(
+        repr=False, default_factory=dict)
+    unhinted_scope: list[tuple[str, re.Pattern[str]]] = field(repr=False, default_factory=list)
+    # the `[procedures] words` as plain text: a thread holding none of them has no sentence
+    # `procedure_re` matches
+    procedure_words: tuple[str, ...] = ()
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -124,11 +133,27 @@ def literal_hint(pattern: str) -> str | None:
     return best or None
 
 
+_LEADING_BOUNDARY = re.compile(r"\\b(\\d\+|[a-z](?![?*+{]))")
+
+
+def scan_form(pattern: str) -> str:
+    """`pattern` with a leading `\\b` before a digit run or a letter moved behind it as a
+    lookbehind (`\\bday` -> `d(?<!\\wd)ay`, `\\b\\d+` -> `\\d(?<!\\w\\d)\\d*`): the same matches
+    (with `pos`/`endpos` too: both look before `pos`), but led by a character the regex
+    engine skips to at C speed instead of trying the pattern at every position."""
+    lead = _LEADING_BOUNDARY.match(pattern)
+    if lead is None:
+        return pattern
+    if lead[1] == "\\d+":
+        return r"\d(?<!\w\d)\d*" + pattern[lead.end():]
+    return f"{lead[1]}(?<!\\w{lead[1]})" + pattern[lead.end():]
+
+
 def _patterns(patterns: dict[str, list[str]],
               kinds: Sequence[str]) -> list[tuple[str, re.Pattern[str], str | None]]:
     """Each `[patterns]` regex compiled on its own (one big alternation loses the regex
-    engine's fast scans), with the literal it needs, checked first."""
-    return [(kind, re.compile(p), literal_hint(p)) for kind in kinds
+    engine's fast scans; `scan_form`), with the literal it needs, checked first."""
+    return [(kind, re.compile(scan_form(p)), literal_hint(p)) for kind in kinds
             for p in patterns.get(kind, [])]
 
 
@@ -145,11 +170,17 @@ def _hint_automaton(cues: OutcomeCues) -> Any:
     return automaton
 
 
+def hint_occurrences(cues: OutcomeCues, lowered: str) -> list[tuple[int, str]]:
+    """Every occurrence of the literals of `cues`' patterns in `lowered` (overlapping ones
+    too), as (index of its last character, literal), in the order of that index; one pass."""
+    automaton = cues.hint_automaton
+    return list(automaton.iter(lowered)) if automaton is not None else []
+
+
 def hints_in(cues: OutcomeCues, lowered: str) -> set[str]:
     """The literals of `cues`' patterns that occur in `lowered`, in one pass (a pattern whose
     literal is not among them cannot match)."""
-    automaton = cues.hint_automaton
-    return {hint for _, hint in automaton.iter(lowered)} if automaton is not None else set()
+    return set(map(itemgetter(1), hint_occurrences(cues, lowered)))
 
 
 # what may not follow a sentence-opening verb for it to speak of the writer ("Did you...")
@@ -307,7 +338,20 @@ def _procedure_re(words: list[str]) -> re.Pattern[str]:
     """Whole words (a trailing `*` matches any ending) searched on the lower-cased text."""
     alternatives = [re.escape(w.lower().rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b")
                     for w in words]
-    return re.compile(r"\b(?:" + "|".join(alternatives) + ")" if alternatives else r"(?!x)x")
+    # `\b(?:a|b)` written as `(?:\ba|\bb)`, each `\b` before a word character moved behind
+    # it (`s(?<!\ws)ession`): the same matches, but led by plain characters, which the regex
+    # engine skips to at C speed instead of trying every position
+    return re.compile("(?:" + "|".join(_led_by_character(a) for a in alternatives) + ")"
+                      if alternatives else r"(?!x)x")
+
+
+def _led_by_character(alternative: str) -> str:
+    """A word boundary before `alternative`, written after its first character when that is
+    a word character."""
+    first = alternative[:1]
+    if re.fullmatch(r"\w", first) is None:
+        return r"\b" + alternative
+    return f"{first}(?<!\\w{first})" + alternative[1:]
 
 
 def literal_alternation(literals: list[str]) -> re.Pattern[str]:
@@ -359,6 +403,13 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        frozenset(data.get("procedures", {}).get("treatments", [])),
                        None, digest, data)
     cues.hint_automaton = _hint_automaton(cues)
+    cues.procedure_words = tuple(w.lower().rstrip("*")
+                                 for w in data.get("procedures", {}).get("words", []))
+    for kind, pattern, hint in cues.scope_patterns:
+        if hint is None:
+            cues.unhinted_scope.append((kind, pattern))
+        else:
+            cues.scope_by_hint.setdefault(hint, []).append((kind, pattern))
     return cues
 
 

@@ -106,15 +106,13 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
     """An `improved` cue (start, end, -1, kind) at a progress-photo title's comparison, or
     None: the title [0, title_end) asks nothing, and no effect cue lies in the post
     [0, op_end) (the title and body)."""
-    if "?" in lowered[:title_end]:
-        return None
+    if "?" in lowered[:title_end] or any(start < op_end and kind in effect_kinds
+                                         for start, _, _, kind in cues):
+        return None  # (the post's own effect cue, looked for before the title's regex)
     found = _PROGRESS_TITLE.search(lowered, 0, title_end)
-    if found is not None and _YEARS.match(found.group(0)) and \
-            _NOT_PROGRESS.search(lowered, 0, title_end):
-        return None  # years of something else ("Fin prices 2023 vs 2024")
-    if found is None or any(start < op_end and kind in effect_kinds
-                            for start, _, _, kind in cues):
-        return None
+    if found is None or (_YEARS.match(found.group(0)) and \
+            _NOT_PROGRESS.search(lowered, 0, title_end)):
+        return None  # (or years of something else: "Fin prices 2023 vs 2024")
     return (found.start(), found.end(), -1, "improved")
 
 

@@ -10,7 +10,7 @@ from operator import itemgetter
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
-from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hints_in
+from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
 from aggregator.outcome_progress import (
     colon_verdict_cues,
     progress_title_cue,
@@ -45,6 +45,8 @@ _GUARD_KINDS = frozenset({"negation", "hypothetical"})  # a mention after them i
 
 
 _RANK = itemgetter(2)
+_HINT = itemgetter(1)
+_NOTHING = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
@@ -86,7 +88,7 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
         return {}
     reading = read_thread(cues, parts, mentions, normalised)
     if reading is None:
-        return {t: Outcome() for t in treatments}
+        return dict.fromkeys(treatments, _NOTHING)
     return reading.run(treatments)
 
 
@@ -100,7 +102,9 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         lowered = lowered.replace("’", "'")
     cue_matches, triggers = cues.scanner.scan(f" {norm} ")
     raw = _near_checked(cues, cue_matches, lowered, norm)
-    hints = hints_in(cues, lowered)  # (the literals the patterns need, found in one pass)
+    # the literals the patterns need, found in one pass (where: for the scope patterns)
+    occurrences = hint_occurrences(cues, lowered)
+    hints = set(map(_HINT, occurrences))
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in hints:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
@@ -116,7 +120,7 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     found = leftmost_longest(raw)
     if not found:
         return None
-    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints)
+    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints, occurrences)
 
 
 class _Extraction(ScopeChecks, Attribution, Recording):
@@ -124,9 +128,11 @@ class _Extraction(ScopeChecks, Attribution, Recording):
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
                  triggers: list[tuple[int, int, str]], mentions: Sequence[Mention],
-                 found: list[tuple[int, int, str]], hints: set[str] | None = None) -> None:
+                 found: list[tuple[int, int, str]], hints: set[str] | None = None,
+                 occurrences: list[tuple[int, str]] | None = None) -> None:
         """`triggers`: the thread's scope triggers, (start, end, kind) sorted (found with
-        the cues); `found`: its cues; `hints`: `outcome_cue_file.hints_in` of the text."""
+        the cues); `found`: its cues; `hints`: `outcome_cue_file.hints_in` of the text;
+        `occurrences`: its `outcome_cue_file.hint_occurrences`."""
         self.cues = cues
         # what is found once per thread: the scope triggers (a sentence's are those inside
         # it: the same as scanning the sentence alone, since the character before a
@@ -135,21 +141,40 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         # patterns the text can match; when first needed: the clause breaks, each unit's
         # sentences
         self._triggers = triggers
-        self._t_starts = [t[0] for t in triggers]
-        self._guards = [(a, b) for a, b, kind in triggers if kind in _GUARD_KINDS]
-        self._guard_starts = [a for a, _ in self._guards]
-        self._first_person = [(a, b) for a, b, kind in triggers if kind == "first_person"]
-        self._fp_starts = [a for a, _ in self._first_person]
-        self._research_starts = [a for a, _, kind in triggers if kind == "research"]
+        t_starts: list[int] = []
+        guards: list[tuple[int, int]] = []
+        first_person: list[tuple[int, int]] = []
+        research: list[int] = []
+        early: list[int] = []
+        for a, b, kind in triggers:  # (one pass: a thread has a few dozen)
+            t_starts.append(a)
+            if kind == "first_person":
+                first_person.append((a, b))
+            elif kind in _GUARD_KINDS:
+                guards.append((a, b))
+            elif kind == "research":
+                research.append(a)
+            elif kind == "too_early":
+                early.append(a)
+        self._t_starts, self._guards, self._first_person = t_starts, guards, first_person
+        self._guard_starts = [a for a, _ in guards]
+        self._fp_starts = [a for a, _ in first_person]
+        self._research_starts = research
         self._research = False  # the unit's last sentences are research talk
-        self._early_starts = [a for a, _, kind in triggers if kind == "too_early"]
+        self._early_starts = early
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
-        hints = hints_in(cues, lowered) if hints is None else hints
+        if occurrences is None:
+            occurrences = hint_occurrences(cues, lowered)
+        self._hint_at = occurrences  # (each literal's last index, literal), by that index
+        self._hint_ends = [e for e, _ in occurrences]
+        hints = set(map(_HINT, occurrences)) if hints is None else hints
         self._scope_patterns = [p for p in cues.scope_patterns
                                 if p[2] is None or p[2] in hints]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
         self._word_starts: list[int] | None = None  # where each run of word characters starts
+        self._quote_free: bool | None = None  # no opening quote mark in the thread
+        self._no_procedure: bool | None = None  # no procedure word in the thread
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -188,11 +213,13 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             position = start
             for mark in _SENTENCE_END.finditer(self.lowered, start, end):
                 stop = mark.end()  # (> position: marks are never empty)
-                position = self._cut_long(found, position, stop)
+                if stop - position > _MAX_SENTENCE:
+                    position = self._cut_long(found, position, stop)
                 found.append((position, stop, "?" in mark[0]))
                 position = stop
             if position < end:
-                position = self._cut_long(found, position, end)
+                if end - position > _MAX_SENTENCE:
+                    position = self._cut_long(found, position, end)
                 found.append((position, end, False))
             self._unit_sentences[(start, end)] = found
         return found
@@ -220,7 +247,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             topic: list[str] = (focus or []) if index > 0 else (
                 [] if self._treatments_in(u_start, u_end) else self._regimen())
             self._read_unit(u_start, u_end, speaker, topic)
-        return {t: (self.reports[t].outcome() if t in self.reports else Outcome())
+        return {t: (self.reports[t].outcome() if t in self.reports else _NOTHING)
                 for t in treatments}
 
     def _read_unit(self, u_start: int, u_end: int, speaker: int, topic: list[str]) -> None:
@@ -235,6 +262,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         first_person = speaker == 0
         fresh, last_named = True, list[str]()
         self._research = False
+        research_starts, early_starts = self._research_starts, self._early_starts
         for start, end, question in self._sentences(u_start, u_end):
             if start > last_cue:
                 break
@@ -251,10 +279,10 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 own = None  # (a first-person marker in the sentence, looked for once)
                 if not first_person:
                     first_person = own = self._has_first_person(start, end)
-                if self._research or self._says_research(start, end):
+                if self._research or (research_starts and self._says_research(start, end)):
                     self._research = not (self._has_first_person(start, end)
                                           if own is None else own)
-                if self._early_starts and starts_in(self._early_starts, start, end):
+                if early_starts and starts_in(early_starts, start, end):
                     self._early_end = end  # "Don't see anything yet."
                 continue
             about = last_named if last_named and last_named is not topic and \
@@ -264,19 +292,19 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             lo = c_hi
             fresh = True
 
-    def _scope_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """The scope triggers of the sentence [start, end), sorted."""
-        triggers = self._triggers
-        found = [t for t in triggers[bisect_left(self._t_starts, start):
-                                     bisect_left(self._t_starts, end)] if t[1] <= end]
-        if self._scope_patterns:
-            lowered = self.lowered
-            for kind, pattern, hint in self._scope_patterns:
-                if hint is None or lowered.find(hint, start, end) >= 0:
-                    found.extend((m.start(), m.end(), kind)
-                                 for m in pattern.finditer(lowered, start, end))
-            found.sort()
-        return found
+    def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
+        """The scope patterns that can match inside [start, end): those needing no literal
+        and those whose literal occurs there (as `lowered.find(literal, start, end) >= 0`:
+        an occurrence ending before `end` and starting at or after `start`)."""
+        ends = self._hint_ends
+        lo = bisect_left(ends, start)
+        hi = bisect_left(ends, end, lo)
+        if lo == hi:
+            return self.cues.unhinted_scope
+        by_hint = self.cues.scope_by_hint
+        present = {hint for last, hint in self._hint_at[lo:hi]
+                   if last - len(hint) + 1 >= start and hint in by_hint}
+        return [*self.cues.unhinted_scope, *(p for hint in present for p in by_hint[hint])]
 
     def _says_research(self, start: int, end: int) -> bool:
         """Whether a research trigger ("trial", "et al") starts inside [start, end), not as
@@ -304,9 +332,9 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             if t_end <= end:
                 return True
         lowered = self.lowered
-        return any(kind == "first_person" and (hint is None or lowered.find(hint, start, end) >= 0)
-                   and pattern.search(lowered, start, end) is not None
-                   for kind, pattern, hint in self._scope_patterns)
+        return bool(self._scope_patterns) and any(
+            kind == "first_person" and pattern.search(lowered, start, end) is not None
+            for kind, pattern in self._patterns_for(start, end))
 
     def _sentence(self, start: int, end: int, question: bool, speaker: int,
                   topic: list[str], first_person: bool,
@@ -321,32 +349,48 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         own = "first_person" in triggers
         first_person = first_person or own
         research, self._research = self._research, not own and (
-            self._research or any(self._research_word(t_start, start)
-                                  for t_start, _ in triggers.get("research", ())))
+            self._research or ("research" in triggers and any(
+                self._research_word(t_start, start) for t_start, _ in triggers["research"])))
         if research and not own:
             return first_person  # more of the research statement before it
         if question or (not topic and not self._treatments_in(start, end)) or \
                 ("generic" in triggers and not own) or (speaker != 0 and not first_person):
             return first_person
-        here = Sentence(
-            start, end, speaker, topic, triggers, cues,
-            [m.start() for m in self.cues.break_re.finditer(self.lowered, start, end)],
-            [m.start() for m in self.cues.strong_break_re.finditer(self.lowered, start, end)],
-            any(kind == "improved" for _, _, kind in cues))
+        here = Sentence(start, end, speaker, topic, triggers, cues, self.lowered,
+                        self.cues.break_re, self.cues.strong_break_re,
+                        any(kind == "improved" for _, _, kind in cues))
         for c_start, c_end, kind in cues:
             self._cue(here, c_start, c_end, kind)
         return first_person
 
     def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
-                  ) -> dict[str, list[tuple[int, int]]]:
-        """The sentence's scope triggers by kind, without those inside a cue phrase."""
-        triggers: dict[str, list[tuple[int, int]]] = {}
+                           ) -> dict[str, list[tuple[int, int]]]:
+        """The sentence's scope triggers by kind (each kind's in order), without those inside
+        a cue phrase: the thread's scanned triggers inside [start, end) and the matches of
+        the scope patterns the sentence holds the literals of."""
+        t_starts = self._t_starts
+        found = self._triggers[bisect_left(t_starts, start):bisect_left(t_starts, end)]
+        if self._scope_patterns:
+            lowered, matched = self.lowered, False
+            for kind, pattern in self._patterns_for(start, end):
+                for m in pattern.finditer(lowered, start, end):
+                    if not matched:
+                        found, matched = found.copy(), True
+                    found.append((m.start(), m.end(), kind))
+            if matched:
+                found.sort()
         phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
-        for t_start, t_end, kind in self._scope_in(start, end):
-            if phrases and kind in _CONSUMED and any(
-                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases):
-                continue  # part of a cue ("zero difference", "kept going back")
-            triggers.setdefault(kind, []).append((t_start, t_end))
+        triggers: dict[str, list[tuple[int, int]]] = {}
+        for t_start, t_end, kind in found:
+            if t_end > end or (phrases and kind in _CONSUMED and any(
+                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases)):
+                continue  # (a trigger running on past the sentence; or part of a cue:
+                # "zero difference", "kept going back")
+            span = (t_start, t_end)
+            if kind in triggers:
+                triggers[kind].append(span)
+            else:
+                triggers[kind] = [span]
         return triggers
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
@@ -354,12 +398,14 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         (a title ending "...and shedding" before a body starting "Started..."), or when a
         hypothetical or generic trigger or a quotation covers it, else recorded for its
         treatments."""
+        triggers = here.triggers
         if kind == "not_side" or c_end > here.end or \
-                self._hypothetical(here.triggers.get("hypothetical", ()), c_start, here.strong) \
-                or self._hypothetical(here.triggers.get("generic", ()), c_start, here.strong) \
+                ("hypothetical" in triggers and
+                 self._hypothetical(triggers["hypothetical"], c_start, here)) or \
+                ("generic" in triggers and self._hypothetical(triggers["generic"], c_start, here)) \
                 or self._quoted(here, c_start):
             return
-        targets = self._targets(here.start, here.end, c_start, here.breaks)
+        targets = self._targets(here.start, here.end, c_start, here)
         shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
@@ -373,7 +419,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             negated = not negated  # "fin did wonders for me /s" says the opposite
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
-        elif not negated and not self._absorbed(kind, c_start, here.cues, here.breaks) \
+        elif not negated and not self._absorbed(kind, c_start, here) \
                 and not (kind == "unspecified" and self._label(here)) \
                 and not self._pre_existing(here, c_start):
             self._side(here, targets, kind, (c_start, c_end))

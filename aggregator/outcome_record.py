@@ -52,6 +52,7 @@ class Recording:
     trace: list[tuple[str, str, str]] | None
     notes: list[tuple[str, str, int, int, int, int, int]] | None
     _hedged: bool  # the sentence being read follows a too-early hedge
+    _no_procedure: bool | None = None  # no `[procedures] words` in the thread (when asked)
     _condition_after: Callable[[Sentence, int], bool]  # (outcome_scope.ScopeChecks)
     _treatments_in: Callable[[int, int], list[str]]  # (outcome_attribution.Attribution)
     _unit_of: Callable[[int], int]  # (outcome_reading._Extraction)
@@ -75,7 +76,8 @@ class Recording:
             report = self.reports.setdefault(t, Reports())
             (report.shared if shared else report.effects).setdefault(
                 here.speaker, set()).add(direction)
-            self._note(t, direction, span, here)
+            if self.notes is not None or self.trace is not None:
+                self._note(t, direction, span, here)
 
     def _side(self, here: Sentence, targets: list[str], kind: str,
               span: tuple[int, int]) -> None:
@@ -83,10 +85,10 @@ class Recording:
         if len(targets) > 1 and typical & set(targets):
             targets = [t for t in targets if t in typical]
         if len(targets) > 1 and self.cues.procedures & set(targets) and \
-                self.cues.procedure_re.search(self.lowered, here.start, here.end):
+                self._about_sessions(here):
             targets = [t for t in targets if t in self.cues.procedures]
         elif not self.cues.procedures & set(targets) and not typical & set(targets) and \
-                self.cues.procedure_re.search(self.lowered, here.start, here.end):
+                self._about_sessions(here):
             # "red and sore after each session" under "min kept me stable": the procedure
             # the unit names (or else the thread), not the drug last named (unless the side
             # effect is one that drug is known for)
@@ -97,7 +99,16 @@ class Recording:
             side = kind if kind != "unspecified" else (
                 "sexual" if t in self.cues.sexual_on else "other")
             self.reports.setdefault(t, Reports()).sides.add(side)
-            self._note(t, side, span, here)
+            if self.notes is not None or self.trace is not None:
+                self._note(t, side, span, here)
+
+    def _about_sessions(self, here: Sentence) -> bool:
+        """Whether the sentence names a procedure's sessions (`[procedures] words`); a thread
+        holding none of the words anywhere is not searched sentence by sentence."""
+        if self._no_procedure is None:
+            self._no_procedure = not any(w in self.lowered for w in self.cues.procedure_words)
+        return not self._no_procedure and \
+            self.cues.procedure_re.search(self.lowered, here.start, here.end) is not None
 
     def _note(self, treatment: str, label: str, span: tuple[int, int],
               here: Sentence) -> None:

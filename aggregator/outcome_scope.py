@@ -29,6 +29,18 @@ _DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 _SCANNED_SPAN = 400
 
 
+def _opens_a_quote(text: str) -> bool:
+    """`_OPEN_QUOTE.search(text) is not None`, tried only where a quote character is (found
+    with `str.find`: faster than the regex's scan of every character)."""
+    for mark in "'\"“‘":
+        at = text.find(mark)
+        while at >= 0:
+            if _OPEN_QUOTE.match(text, at) is not None:
+                return True
+            at = text.find(mark, at + 1)
+    return False
+
+
 def starts_in(starts: list[int], start: int, end: int) -> bool:
     """Whether one of the sorted `starts` (clause breaks, triggers) lies in [start, end)."""
     i = bisect_left(starts, start)
@@ -38,7 +50,7 @@ def starts_in(starts: list[int], start: int, end: int) -> bool:
 @dataclass(slots=True)
 class Sentence:
     """A first-hand sentence being read: its span, speaker, topic, scope triggers, cues and
-    clause breaks."""
+    clause breaks (found when first asked for: many sentences never need them)."""
 
     start: int
     end: int
@@ -46,10 +58,29 @@ class Sentence:
     topic: list[str]
     triggers: dict[str, list[tuple[int, int]]]
     cues: list[tuple[int, int, str]]
-    breaks: list[int]
-    strong: list[int]  # the breaks a hypothetical trigger stops at
+    lowered: str  # the thread's text
+    break_re: re.Pattern[str]
+    strong_break_re: re.Pattern[str]
     gains: bool = False  # an `improved` cue is among `cues` (found once per sentence)
     quotes: tuple[list[int], list[int]] | None = None  # opening, closing marks (when asked)
+    found_breaks: list[int] | None = None
+    found_strong: list[int] | None = None
+
+    @property
+    def breaks(self) -> list[int]:
+        """Where the sentence's clause breaks start."""
+        if self.found_breaks is None:
+            self.found_breaks = [m.start() for m in self.break_re.finditer(
+                self.lowered, self.start, self.end)]
+        return self.found_breaks
+
+    @property
+    def strong(self) -> list[int]:
+        """Where the breaks a hypothetical trigger stops at start."""
+        if self.found_strong is None:
+            self.found_strong = [m.start() for m in self.strong_break_re.finditer(
+                self.lowered, self.start, self.end)]
+        return self.found_strong
 
 
 class ScopeChecks:
@@ -62,6 +93,7 @@ class ScopeChecks:
     _triggers: list[tuple[int, int, str]]  # every scope trigger of the thread, by start
     _t_starts: list[int]
     _word_starts: list[int] | None
+    _quote_free: bool | None = None  # the thread holds no opening quote mark (when asked)
 
     def _condition_after(self, here: Sentence, c_end: int) -> bool:
         """A side-effect or condition cue as the object of a gain: the gain is that
@@ -110,27 +142,30 @@ class ScopeChecks:
             return True
         return self._words(here.start, here.end) <= 2
 
-    def _absorbed(self, kind: str, c_start: int, cues: list[tuple[int, int, str]],
-                  breaks: list[int]) -> bool:
+    def _absorbed(self, kind: str, c_start: int, here: Sentence) -> bool:
         """A vague side cue ("sides"; "puffy" beside a nipple) that a more specific one in
         the same clause describes (anywhere in the sentence for "sides"); a pain word only
         beside a breast cue ("my nipple got tender, like it hurts"; not "the sessions hurt
         and my scalp was red")."""
         if kind not in _VAGUE_SIDES:
             return False
-        for o_start, _, other in cues:
+        for o_start, _, other in here.cues:
             if other not in _SPECIFIC_SIDES or other == kind or (
                     kind == "cardio" and other != "breast"):
                 continue
             if kind == "other" and other != "breast":
                 continue  # "sessions hurt and my scalp was red": both
             if kind == "unspecified" or kind == "other" or \
-                    not starts_in(breaks, min(o_start, c_start), max(o_start, c_start)):
+                    not starts_in(here.breaks, min(o_start, c_start), max(o_start, c_start)):
                 return True
         return False
 
     def _quoted(self, here: Sentence, c_start: int) -> bool:
         """Whether the cue is inside quotation marks opened earlier in its sentence."""
+        if self._quote_free is None:  # (a mark found in a span is one in the whole text)
+            self._quote_free = not _opens_a_quote(self.lowered)
+        if self._quote_free:
+            return False  # no opening mark anywhere: nothing is quoted
         # (up to the cue's first letter: a quote mark just before it opens a quotation)
         if self.lowered[c_start] in _QUOTE_CHARS:  # (the marks' lookarounds at the cue)
             opened = len(_OPEN_QUOTE.findall(self.lowered, here.start, c_start + 1))
@@ -143,11 +178,12 @@ class ScopeChecks:
         return bisect_left(opens, c_start) > bisect_left(closes, c_start)
 
     def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
-                      strong: list[int]) -> bool:
+                      here: Sentence) -> bool:
         """A trigger before the cue, a few words away, with no strong break between."""
         for t_start, t_end in found:
             if t_start >= c_start:
                 continue
+            strong = here.strong
             i = bisect_right(strong, t_end - 1)
             if (i >= len(strong) or strong[i] >= c_start) and \
                     self._words(t_end, c_start) < self.cues.scope_window:
@@ -161,16 +197,17 @@ class ScopeChecks:
         my hairline is better" negates the sides only; "no itch or flakes" negates both);
         after an effect cue only a plain "none", "zero" or "nothing" negates it ("holding
         my hair fine" is not negated)."""
-        triggers, breaks, window = here.triggers, here.breaks, self.cues.window
-        if not side and self._says_no(c_start, c_end):
+        triggers, window = here.triggers, self.cues.window
+        before = triggers.get("negation", [])
+        if side and "side_negation" in triggers:
+            before = [*before, *triggers["side_negation"]]
+        if before and not side and self._says_no(c_start, c_end):
             window = 2  # "no difference" carries its own negation: only a negation next to
             # it makes a double negative ("can't say it didn't work", not "no new hairs and
             # no difference")
-        before = [*triggers.get("negation", ()), *(triggers.get("side_negation", ())
-                                                   if side else ())]
         for t_start, t_end in before:
             if t_end <= c_start and self._words(t_end, c_start) < window and \
-                    not starts_in(breaks, t_end, c_start) and \
+                    not starts_in(here.breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
                     not any(t_end <= o_start and o_end <= c_start
                             and (o_kind in EFFECT_KINDS) == side
@@ -180,7 +217,7 @@ class ScopeChecks:
             if opens_phrase(self.lowered, t_start, t_end):
                 continue  # "less ejaculate and zero interest": "zero" negates what follows
             if t_start >= c_end and self._words(c_end, t_start) <= 3 and \
-                    not starts_in(breaks, c_end, t_start) and (
+                    not starts_in(here.breaks, c_end, t_start) and (
                         side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True

@@ -73,12 +73,11 @@ class PairScanner:
         last = len(padded) - 1
         for end, (length, spaced, chosen, kinds) in self.automaton.iter(padded):
             # padded[end - length, end] is the key without its leading space
-            stop = end
-            if not spaced:  # a `*` key: extend to the end of the word
-                stop += 1
-                while stop < last and padded[stop] != " ":
-                    stop += 1
-            start, stop = end - length, stop - 1
+            if spaced:
+                start, stop = end - length, end - 1
+            else:  # a `*` key: extend to the end of the word
+                stop = padded.find(" ", end + 1, last)
+                start, stop = end - length, (last if stop < 0 else stop) - 1
             if chosen is not None:
                 add_first((start, stop, *chosen))
             for kind in kinds:

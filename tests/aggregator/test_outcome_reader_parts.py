@@ -43,3 +43,127 @@ def test_word_counts_equal_a_scan_on_short_and_long_spans() -> None:
             long_spans += b - a > outcome_scope._SCANNED_SPAN
             assert reader._words(a, b) == len(word.findall(text, a, b)), (text, a, b)
     assert long_spans > 100  # (the bisection path was taken)
+
+
+def test_scan_form_finds_what_the_written_pattern_finds() -> None:
+    """`scan_form` moves a leading `\\b` behind the first character: the same matches over
+    random text, with `pos`/`endpos` inside it too (a lookbehind sees before `pos`)."""
+    from aggregator.outcome_cue_file import scan_form
+
+    written = [
+        r"\b\d+(?:\.\d+)?\+? ?months? (?:on|in)\b",
+        r"\bday \d{1,2}\b",
+        r"\b\d+ ?years? (?:on|in)\b",
+        r"\bab?c",
+        r"\bb|c\d",
+        r"\b\d+?x",
+    ]
+    forms = [scan_form(p) for p in written]
+    assert all(f != p and not f.startswith("\\b") for f, p in zip(forms, written, strict=True))
+    assert scan_form(r"\b(?:one|two) weeks?") == r"\b(?:one|two) weeks?"  # (left as written)
+    assert scan_form(r"\ba?b") == r"\ba?b"
+    rng = random.Random(7)
+    alphabet = "0123 .abcdxy_é\nmonths in years on day 12 "
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        a, b = sorted((rng.randrange(0, len(text) + 1), rng.randrange(0, len(text) + 1)))
+        for pattern, form in zip(written, forms, strict=True):
+            expected = [m.span() for m in re.finditer(pattern, text)]
+            assert [m.span() for m in re.compile(form).finditer(text)] == expected
+            expected = [m.span() for m in re.compile(pattern).finditer(text, a, b)]
+            assert [m.span() for m in re.compile(form).finditer(text, a, b)] == expected
+
+
+def test_star_keys_run_to_the_end_of_their_word() -> None:
+    from aggregator.phrase_scanner import PairScanner
+
+    scanner = PairScanner({"improved": ["regrow*"], "no_effect": ["nothing"]}, {"negation": ["no"]})
+    text = " no regrowth at all but regrowing and regrow nothing regrowx"
+    firsts, everys = scanner.scan(f" {text} ")
+    words = [(text[a:b], kind) for a, b, _, kind in firsts]
+    assert words == [
+        ("regrowth", "improved"),
+        ("regrowing", "improved"),
+        ("regrow", "improved"),
+        ("nothing", "no_effect"),
+        ("regrowx", "improved"),
+    ]
+    assert [(text[a:b], kind) for a, b, kind in everys] == [("no", "negation")]
+
+
+def test_clause_breaks_are_found_when_first_asked_for() -> None:
+    """A sentence's breaks, found lazily, are those of a scan of the sentence alone."""
+    from aggregator.outcome_cue_file import load_outcome_cues
+    from aggregator.outcome_scope import Sentence
+
+    cues = load_outcome_cues()
+    text = "so fin, then min; it (mostly) worked but my scalp - red, though fine"
+    here = Sentence(3, len(text) - 5, 0, [], {}, [], text, cues.break_re, cues.strong_break_re)
+    assert here.found_breaks is None and here.found_strong is None
+    assert here.breaks == [m.start() for m in cues.break_re.finditer(text, 3, len(text) - 5)]
+    assert here.strong == [m.start() for m in cues.strong_break_re.finditer(text, 3, len(text) - 5)]
+    assert len(here.breaks) > len(here.strong) > 1
+
+
+def test_a_thread_without_an_opening_quote_mark_quotes_nothing() -> None:
+    assert (
+        outcomes("Fin", "Fin regrew my crown. I don't regret it, it's great.")["finasteride"].effect
+        == "improved"
+    )
+    assert (
+        outcomes("Fin", 'My derm said "fin regrew my crown" lol. I take fin.')["finasteride"].effect
+        == "none"
+    )
+
+
+def test_quote_and_procedure_shortcuts_equal_the_plain_searches() -> None:
+    """The thread's quote gate (`_opens_a_quote`) and the procedure regex written led by
+    characters find what the plain regex searches find, on random text and spans."""
+    from aggregator.outcome_cue_file import _procedure_re
+    from aggregator.outcome_scope import _OPEN_QUOTE, _opens_a_quote
+
+    words = ["session*", "needling", "post op", "donor", "3d", "x_y*", "-dash", ".dot"]
+    led = _procedure_re(words)
+    plain = re.compile(
+        r"\b(?:"
+        + "|".join(
+            re.escape(w.lower().rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b") for w in words
+        )
+        + ")"
+    )
+    assert led.pattern != plain.pattern
+    rng = random.Random(3)
+    pieces = [
+        "session",
+        "sessions",
+        "needling",
+        "post op",
+        "donor",
+        "3d",
+        "x_yz",
+        "-dash",
+        ".dot",
+        "a",
+        " ",
+        ".",
+        "_",
+        "é",
+        "'",
+        '"',
+        "“",
+        "‘",
+        "don't",
+        "'so'",
+    ]
+    found = quoted = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
+        a, b = sorted((rng.randrange(0, len(text) + 1), rng.randrange(0, len(text) + 1)))
+        expected = plain.search(text, a, b)
+        got = led.search(text, a, b)
+        assert (got and got.span()) == (expected and expected.span()), (text, a, b)
+        found += expected is not None
+        opens = _OPEN_QUOTE.search(text) is not None
+        assert _opens_a_quote(text) == opens, text
+        quoted += opens
+    assert found > 1000 and quoted > 1000  # (both answers were exercised)
