@@ -290,8 +290,10 @@ def _ranked(title_s: str, body_s: list[str], counts: Counter[str] | None, title:
     bags = _bags("\n".join(body_s).lower())
     if not isinstance(weights, Counter):
         weights = Counter(weights)
-    # `_centrality`, damped by position: the same divisions, so the same floats (a word the
-    # Counter does not hold counts 0, weighs log(1) = 0.0, and adding 0.0 changes no sum)
+    # `_centrality`, damped by position: the same terms and divisions (a word the Counter
+    # does not hold counts 0 and weighs log(1) = 0.0), added in the bag's own order, so a
+    # sum may differ from `_centrality`'s in its last bits; the orderings were checked
+    # identical on every corpus (`benchmarks/summaries_speed.py --check`)
     count_of, weight_of = weights.__getitem__, _LOG_WEIGHT.__getitem__
     keys = [-(sum(map(weight_of, map(count_of, bag))) / math.sqrt(s.count(" ") + 5))
             / (1 + 0.08 * i) for i, (bag, s) in enumerate(zip(bags, body_s, strict=True))]

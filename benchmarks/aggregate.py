@@ -290,6 +290,9 @@ def main() -> int:
     if args.child:
         child(args.db_url, args.child == "full", args.lexicon)
         return 0
+    if args.runs < 0 or ((args.runs == 0 and not (args.db or args.db_url)) or
+                         (args.runs == 0 and args.reuse)):
+        parser.error("--runs is at least 0; --runs 0 (generate only) needs --db PATH, no --reuse")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "bench.db"
         url = args.db_url or f"sqlite:///{db}"

@@ -49,7 +49,7 @@ COUNT_CAP = 100
 STUDY_PAGE_LIMIT = 20
 # Study pages (sorted and paged, not filtered) whose thread keys and count are kept per
 # process and data version: a kept page whose cards are kept too reads no thread (a sorted
-# page of the study with 5,000 links walked them all: ~20 ms). ~4 kB each at most.
+# page of the study with 5,000 links walked them all: ~20 ms). ~5 kB each at most.
 STUDY_PAGE_ENTRIES = 1024
 
 
@@ -174,8 +174,12 @@ def study(request: Request) -> HTMLResponse:
         filtered = narrowed or filters.query.sort != "relevance"
         q = filters.query
         # Sorted and paged only: the page is the same until the data changes (no filter
-        # value depends on the clock), so its keys and count are kept (STUDY_PAGE_ENTRIES).
-        memo = None if narrowed else ("study page", sid, q.sort, q.limit, q.offset)
+        # value depends on the clock), so its keys and count are kept (STUDY_PAGE_ENTRIES):
+        # pages of at most STUDY_PAGE_LIMIT threads (a visitor's limit=500 pages would hold
+        # ~100 kB each), and only where the data version follows writes (not the clock).
+        keep = (not narrowed and q.limit <= STUDY_PAGE_LIMIT
+                and not (isinstance(at, tuple) and at[:1] == ("time",)))
+        memo = ("study page", sid, q.sort, q.limit, q.offset) if keep else None
         kept = None if memo is None else request.app.state.study_pages.find(memo, at)
         cards = None
         if kept is not None:

@@ -165,3 +165,13 @@ def test_study_page_keys_are_kept_until_a_write(engine: Engine, corpus: Corpus,
                                   (((2**31 - 1, None, "topic", keys[0][3]), *keys), total))
         app.state.cards.clear()
         assert text_of(page(client, path), titles) == reordered and queries == ["score"] * 5
+        # A page longer than the default is not kept (a visitor's limit=500 pages would
+        # hold ~100 kB each), nor any page while the data version is the clock's.
+        kept = len(app.state.study_pages)
+        client.get(f"{path}&limit={pages.STUDY_PAGE_LIMIT + 1}")
+        client.get(f"{path}&limit={pages.STUDY_PAGE_LIMIT + 1}")
+        assert queries == ["score"] * 7 and len(app.state.study_pages) == kept
+        app.state.version.current = lambda session: ("time", 1)
+        client.get(f"{path}&offset=1")
+        client.get(f"{path}&offset=1")
+        assert queries == ["score"] * 9 and len(app.state.study_pages) == kept
