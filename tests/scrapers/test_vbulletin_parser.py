@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -407,15 +408,7 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
     bits = ["t", " ", "#5", "<!-- c -->", "<br>", "Bob"]
 
     def html(depth: int) -> str:
-        out = []
-        for _ in range(rng.randint(0, 4)):
-            if depth < 4 and rng.random() < 0.5:
-                tag = rng.choice(opens)
-                name = tag[1:].split(None, 1)[0].rstrip(">")
-                out.append(f"{tag}{html(depth + 1)}</{name}>")
-            else:
-                out.append(rng.choice(bits))
-        return "".join(out)
+        return _random_html(rng, opens, bits, depth, max_depth=4, nest=0.5)
 
     date_query, texts = xpath(".//span[@class='date']"), xpath(".//text()")
     for _ in range(4000):
@@ -487,15 +480,7 @@ def test_rewrite_steps_skipped_only_where_they_find_nothing() -> None:
     bits = ["Quote:", " Quote: ", "Originally Posted by", "x", "<!-- c -->", "<br>"]
 
     def html(depth: int) -> str:
-        out = []
-        for _ in range(rng.randint(0, 4)):
-            if depth < 5 and rng.random() < 0.55:
-                tag = rng.choice(opens)
-                name = tag[1:].split(None, 1)[0].rstrip(">")
-                out.append(f"{tag}{html(depth + 1)}</{name}>")
-            else:
-                out.append(rng.choice(bits))
-        return "".join(out)
+        return _random_html(rng, opens, bits, depth, max_depth=5, nest=0.55)
 
     skipped = 0
     for _ in range(4000):
@@ -511,3 +496,19 @@ def test_rewrite_steps_skipped_only_where_they_find_nothing() -> None:
         _rewrite_quotes(every)
         assert etree.tostring(some) == etree.tostring(every), etree.tostring(body)
     assert skipped > 1000
+
+
+def _random_html(rng: random.Random, opens: list[str], bits: list[str], depth: int,
+                 max_depth: int, nest: float) -> str:
+    """Up to four random pieces: an element from `opens` (nested until `max_depth`, with
+    chance `nest`) or a text bit, for fuzzing a fast reader against its queries."""
+    out = []
+    for _ in range(rng.randint(0, 4)):
+        if depth < max_depth and rng.random() < nest:
+            tag = rng.choice(opens)
+            name = tag[1:].split(None, 1)[0].rstrip(">")
+            out.append(f"{tag}{_random_html(rng, opens, bits, depth + 1, max_depth, nest)}"
+                       f"</{name}>")
+        else:
+            out.append(rng.choice(bits))
+    return "".join(out)
