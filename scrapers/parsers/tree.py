@@ -19,7 +19,7 @@ from parsel.csstranslator import css2xpath
 _XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # (parsel's own test)
 
 
-def html_page(text: str, skip: tuple[str, ...] = ()) -> Selector:
+def html_page(text: str, skip: tuple[str, ...] = (), keep: tuple[str, ...] = ()) -> Selector:
     """`Selector(text=text)` of an HTML page (XML when it opens with an XML declaration, as
     parsel decides), without parsel's first try at reading the page as JSON (a `json.loads`
     of the whole page, every page).
@@ -32,19 +32,23 @@ def html_page(text: str, skip: tuple[str, ...] = ()) -> Selector:
 
     `skip`: openings of elements the caller never reads (a page's navigation menu, most of
     a forum page's markup): the first element starting with each is left out of the parse
-    (`without_element`)."""
-    return parsed_page(text, skip)[0]
+    (`without_element`), unless it holds one of the marks in `keep`."""
+    return parsed_page(text, skip, keep)[0]
 
 
-def parsed_page(text: str, skip: tuple[str, ...] = ()) -> tuple[Selector, str]:
+def parsed_page(text: str, skip: tuple[str, ...] = (),
+                keep: tuple[str, ...] = ()) -> tuple[Selector, str]:
     """`html_page(text, skip)` and the text its tree was parsed from (`text` less the
     skipped elements). Markup the tree holds is written in that text: a parser tests it
     ("no pager class in the text: no pager to look up") instead of the whole page, a third
-    of it on a page padded with navigation (each `in` test reads the string it tests)."""
+    of it on a page padded with navigation (each `in` test reads the string it tests).
+    `keep`: lower-case marks of the content the caller reads (`id="threads"`): a skipped
+    element whose counted extent holds one is kept (an unclosed `<div>` in a menu would
+    otherwise carry the count past the menu, over the thread list)."""
     if _XML_DECLARATION.match(text):
         return Selector(text=text, type="xml"), text
     for opening in skip:
-        text = without_element(text, opening)
+        text = without_element(text, opening, keep)
     return Selector(root=html_root(text), type="html"), text
 
 
@@ -54,7 +58,7 @@ _UNCOUNTABLE = re.compile(r"<(?:!|script|style|textarea|xmp|plaintext)")
 _AFTER_NAME = frozenset(" \t\n\r\f/>")
 
 
-def without_element(text: str, opening: str) -> str:
+def without_element(text: str, opening: str, keep: tuple[str, ...] = ()) -> str:
     """`text` without the element that starts at the first `opening` (its start tag, e.g.
     `<nav class="p-nav"`, up to the first attribute that tells it apart): start tag, content
     and end tag go; the text after it stays. The end tag is found by counting the start and
@@ -62,7 +66,8 @@ def without_element(text: str, opening: str) -> str:
     (where a tag may be no tag) or without its end tag is kept. Parsed, the rest of the page
     gives the tree the whole page gives less that element (tests/scrapers/test_page_skip.py;
     not so for an element inside an open `<p>`, which libxml2 would have closed there: the
-    menus skipped are children of the page's containers).
+    menus skipped are children of the page's containers). An element holding one of the
+    lower-case marks in `keep` is kept too (a count that ran past an unclosed tag).
     About 0.1 ms for a 28 kB menu; parsing it costs about 0.8 ms."""
     start = text.find(opening)
     if start < 0:
@@ -89,7 +94,8 @@ def without_element(text: str, opening: str) -> str:
         depth -= 1
         if depth == 0:
             end = low.find(">", at) + 1
-            if end == 0 or _UNCOUNTABLE.search(low, start, end):
+            if end == 0 or _UNCOUNTABLE.search(low, start, end) or any(
+                    low.find(mark, start, end) >= 0 for mark in keep):
                 return text
             return text[:start] + text[end:]
 

@@ -53,6 +53,9 @@ _SEO_ID = re.compile(r"(?:showthread\.php[?/]|/threads/|/)(\d+)-[^/?#]*")
 _PATH_PAGE = re.compile(r"/page(\d+)(?:[/?#]|$)")
 # vBulletin 4's navigation menu, left out of a thread page's parse: nothing is read there.
 NAVIGATION = ('<div id="navbar"',)
+# Marks of the posts and thread rows read (lower case): a menu cut that would take one with
+# it ran past an unclosed tag, so the menu stays (`tree.without_element`).
+CONTENT = ('id="post_', "b-post", "postbit", "threadbit", 'id="thread_title_', "topic-item")
 LOGIN_MARKERS = ("you are not logged in", "you do not have permission to access this page",
                  "you must be registered", "please log in", "must be logged in")
 
@@ -200,7 +203,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     """A vBulletin 3, 4 or 5 thread page: title, category, posts, reply count, paging."""
     # `source`: the text the tree was parsed from (the page less its menu), which the
     # lookups below test for their marks; the day-order scan reads the whole page.
-    doc, source = parsed_page(text, NAVIGATION)
+    doc, source = parsed_page(text, NAVIGATION, CONTENT)
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)

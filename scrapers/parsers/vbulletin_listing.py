@@ -14,6 +14,7 @@ from parsel import Selector
 from scrapers.parsers.common import ListEntry, ListPage, ParseError, from_epoch, parse_count, squash
 from scrapers.parsers.tree import css, html_page, parsed_page, text_of, xpath
 from scrapers.parsers.vbulletin import (
+    CONTENT,
     NAVIGATION,
     breadcrumb_category,
     next_page_url,
@@ -32,7 +33,7 @@ def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     """A vBulletin 3, 4 or 5 forum listing: its threads and the next page's URL."""
     # Parsed without vBulletin 4's navigation menu, as a thread page is (nothing is read
     # there); `source`, the text the tree was parsed from, for the lookups' marks.
-    doc, source = parsed_page(text, NAVIGATION)
+    doc, source = parsed_page(text, NAVIGATION, CONTENT)
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)

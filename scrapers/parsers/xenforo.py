@@ -43,6 +43,9 @@ from scrapers.parsers.xenforo_v1 import xf1_forum_page, xf1_thread_page
 
 # The navigation menus (XenForo 2, 1), left out of a thread page's parse: nothing is read there.
 NAVIGATION = ('<nav class="p-nav"', '<div id="navigation"')
+# Marks of the posts and thread rows read (lower case): a menu cut that would take one with
+# it ran past an unclosed tag, so the menu stays (`tree.without_element`).
+CONTENT = ("structitem", "message--post", 'id="post-', "discussionlistitem", "messagelist")
 
 _FIRST_SCORE = re.compile(r"reaction score:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
 
@@ -111,7 +114,7 @@ def breadcrumb_category(root: Any, text: str | None = None) -> str | None:
 
 def parse_forum_page(text: str, url: str, tz: tzinfo = UTC) -> ListPage:
     """A XenForo 2 or 1 forum page: its threads and the next page's URL."""
-    doc = html_page(text, NAVIGATION)  # (as a thread page: nothing is read in the menu)
+    doc = html_page(text, NAVIGATION, CONTENT)  # (as a thread page: nothing is read in the menu)
     root = doc.root
     if _XF1_LIST(root):
         return xf1_forum_page(doc, url, tz)
@@ -162,7 +165,7 @@ def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     """A XenForo 2 or 1 thread page: title, category, posts, paging."""
     # `source`: the text the tree was parsed from (the page less its menu), where the
     # lookups below test for their marks
-    doc, source = parsed_page(text, NAVIGATION)
+    doc, source = parsed_page(text, NAVIGATION, CONTENT)
     root = doc.root
     articles = xpath(_ARTICLES)(root)
     if not articles:

@@ -81,6 +81,46 @@ def test_what_cannot_be_counted_is_kept(page: str) -> None:
     assert without_element(page, '<div id="navbar"') == page
 
 
+def test_a_menu_count_running_past_the_content_keeps_the_menu() -> None:
+    """A menu holding a `<div>` it never closes: counting tags runs past the menu over the
+    thread list, so the content marks keep the whole page (the review's example)."""
+    page = ('<body><div id="navbar"><div>x</li></ul></div><ol id="threads">'
+            '<li class="threadbit" id="thread_1">t</li></ol></div></body>')
+    assert without_element(page, '<div id="navbar"') == "<body></body>"  # ran past
+    assert without_element(page, '<div id="navbar"', vbulletin.CONTENT) == page
+
+
+def test_the_parsers_keep_a_menu_holding_their_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every parse that cuts a menu passes its engine's content marks (`keep`)."""
+    from scrapers.parsers import vbulletin_listing
+
+    seen: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    real = tree.parsed_page
+
+    def recording(text: str, skip: tuple[str, ...] = (),
+                  keep: tuple[str, ...] = ()) -> Any:
+        seen.append((skip, keep))
+        return real(text, skip, keep)
+
+    for module in (vbulletin, vbulletin_listing, xenforo):
+        monkeypatch.setattr(module, "parsed_page", recording, raising=False)
+    monkeypatch.setattr(tree, "parsed_page", recording)
+    page = "<html><body><p>nothing here</p></body></html>"
+    for parse_page in (
+            lambda: vbulletin.parse_thread_page(page, "https://vb.example/showthread.php?t=1",
+                                                "https://vb.example"),
+            lambda: vbulletin_listing.parse_forum_page(
+                page, "https://vb.example/forumdisplay.php?f=1", "https://vb.example"),
+            lambda: xenforo.parse_thread_page(page, "https://xf.example/threads/x.1/"),
+            lambda: xenforo.parse_forum_page(page, "https://xf.example/forums/hair.1/")):
+        with pytest.raises(Exception):  # noqa: B017 (no posts: each parser refuses the page)
+            parse_page()
+    cuts = {skip: keep for skip, keep in seen if skip}
+    assert cuts == {vbulletin.NAVIGATION: vbulletin.CONTENT,
+                    xenforo.NAVIGATION: xenforo.CONTENT}
+    assert len([1 for skip, _ in seen if skip]) == 4
+
+
 def test_the_whole_page_is_read_for_a_login_notice(monkeypatch: pytest.MonkeyPatch) -> None:
     page = ('<html><body><div id="navbar">You are not logged in</div><p>Hello</p>'
             '</body></html>')
@@ -91,9 +131,9 @@ def test_the_whole_page_is_read_for_a_login_notice(monkeypatch: pytest.MonkeyPat
     calls: list[tuple[str, ...]] = []
     real, real_parsed = tree.html_page, tree.parsed_page
     monkeypatch.setattr(vbulletin, "html_page",
-                        lambda text, skip=(): calls.append(skip) or real(text, skip))
-    monkeypatch.setattr(vbulletin, "parsed_page",
-                        lambda text, skip=(): calls.append(skip) or real_parsed(text, skip))
+                        lambda text, skip=(), keep=(): calls.append(skip) or real(text, skip))
+    monkeypatch.setattr(vbulletin, "parsed_page", lambda text, skip=(), keep=():
+                        calls.append(skip) or real_parsed(text, skip, keep))
     with pytest.raises(vbulletin.ParseError):
         vbulletin.parse_thread_page(page, "https://vb.example/showthread.php?t=1",
                                     "https://vb.example")
