@@ -4,6 +4,7 @@ for XenForo 2, XenForo 1 and vBulletin 4.2."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 CHROME = "".join(
@@ -22,15 +23,23 @@ PARAGRAPH = ("Month {m} on finasteride 1mg and minoxidil 5%. Shedding slowed, ha
              "<b>ketoconazole</b> twice a week.<br />\n")
 
 
+PER_PAGE = 20  # threads a generated forum page lists
+
+
+def _forum_pages(threads: int) -> Iterator[tuple[int, int, range]]:
+    """Each generated forum page: its number (from 1), the page count, its thread indexes."""
+    n_pages = -(-threads // PER_PAGE)
+    for number in range(1, n_pages + 1):
+        yield number, n_pages, range((number - 1) * PER_PAGE, min(threads, number * PER_PAGE))
+
+
 def xenforo_pages(threads: int) -> dict[str, bytes]:
     """Every target of the generated XenForo 2 forum -> its HTML."""
     now = datetime.now(UTC)
     pages: dict[str, bytes] = {}
-    per_page = 20
-    n_pages = -(-threads // per_page)
-    for number in range(1, n_pages + 1):
+    for number, n_pages, tids in _forum_pages(threads):
         rows = []
-        for tid in range((number - 1) * per_page, min(threads, number * per_page)):
+        for tid in tids:
             created = now - timedelta(hours=tid + 1)
             stamp = int(created.timestamp())
             rows.append(
@@ -97,11 +106,9 @@ def vbulletin_pages(threads: int) -> dict[str, bytes]:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     footer = '<div id="footer_time">All times are GMT -5. The time now is 09:00 AM.</div>'
     pages: dict[str, bytes] = {}
-    per_page = 20
-    n_pages = -(-threads // per_page)
-    for number in range(1, n_pages + 1):
+    for number, n_pages, tids in _forum_pages(threads):
         rows = []
-        for tid in range((number - 1) * per_page, min(threads, number * per_page)):
+        for tid in tids:
             created = now - timedelta(hours=tid + 1)
             rows.append(
                 f'<li class="threadbit" id="thread_{tid + 1}"><div class="threadinfo"><h3 '
@@ -161,11 +168,9 @@ def xenforo1_pages(threads: int) -> dict[str, bytes]:
     """Every target of a generated XenForo 1 forum -> its HTML."""
     now = datetime.now(UTC)
     pages: dict[str, bytes] = {}
-    per_page = 20
-    n_pages = -(-threads // per_page)
-    for number in range(1, n_pages + 1):
+    for number, n_pages, tids in _forum_pages(threads):
         rows = []
-        for tid in range((number - 1) * per_page, min(threads, number * per_page)):
+        for tid in tids:
             created = now - timedelta(hours=tid + 1)
             stamp = int(created.timestamp())
             rows.append(
