@@ -33,6 +33,7 @@ from sqlalchemy import text
 
 from models.db import make_engine, session_factory
 from models.entities import Base
+from models.fulltext import drop_fulltext
 from models.post_queries import _filtered, _ordered, query_posts
 from models.post_types import PostQuery
 from models.study_keys import find_study
@@ -58,23 +59,38 @@ def _ts(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def generate(path: Path, n_threads: int, seed: int = 7) -> None:
-    """Create the schema with SQLAlchemy, then bulk-insert rows with executemany."""
+def bulk_connection(path: Path, without_fulltext: bool = False) -> sqlite3.Connection:
+    """A new database's schema from SQLAlchemy (`without_fulltext`: no full-text index and
+    triggers, for a bulk load that rebuilds it once), opened for bulk inserts."""
     engine = make_engine(f"sqlite:///{path}")
     Base.metadata.create_all(engine)
+    if without_fulltext:
+        with engine.begin() as conn:
+            drop_fulltext(conn)  # no per-row triggers while bulk loading
     engine.dispose()
-    rng = random.Random(seed)
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
+    return con
+
+
+def insert_sources(con: sqlite3.Connection, now: datetime) -> None:
+    """The generated databases' three sources (ids 1-3: Reddit, XenForo, phpBB)."""
+    con.executemany(
+        "INSERT INTO source (id, name, kind, base_url, created_at) VALUES (?,?,?,?,?)",
+        [(1, "tressless", "reddit", "https://oauth.reddit.com", _ts(now)),
+         (2, "hairlosstalk", "xenforo", "https://hlt.example", _ts(now)),
+         (3, "hairloss-forum", "phpbb", "https://phpbb.example", _ts(now))])
+
+
+def generate(path: Path, n_threads: int, seed: int = 7) -> None:
+    """Create the schema with SQLAlchemy, then bulk-insert rows with executemany."""
+    con = bulk_connection(path)
+    rng = random.Random(seed)
     now = datetime(2026, 11, 1, tzinfo=UTC)
     started = time.perf_counter()
     with con:
-        con.executemany(
-            "INSERT INTO source (id, name, kind, base_url, created_at) VALUES (?,?,?,?,?)",
-            [(1, "tressless", "reddit", "https://oauth.reddit.com", _ts(now)),
-             (2, "hairlosstalk", "xenforo", "https://hlt.example", _ts(now)),
-             (3, "hairloss-forum", "phpbb", "https://phpbb.example", _ts(now))])
+        insert_sources(con, now)
         con.executemany(
             "INSERT INTO treatment (id, name, category) VALUES (?,?,?)",
             [(t, t.replace("_", " "), "drug") for t in TREATMENTS])

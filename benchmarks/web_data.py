@@ -18,9 +18,19 @@ from alembic import command
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from benchmarks.query import CATEGORIES, CHOICES, N_STUDIES, RARE, TREATMENTS, WEIGHTS, _ts
+from benchmarks.query import (
+    CATEGORIES,
+    CHOICES,
+    N_STUDIES,
+    RARE,
+    TREATMENTS,
+    WEIGHTS,
+    _ts,
+    bulk_connection,
+    insert_sources,
+)
 from models.db import make_engine, normalise_url
-from models.entities import Base, Study, StudyStats
+from models.entities import Study, StudyStats
 from models.fulltext import create_fulltext, drop_fulltext, rebuild_fulltext
 from models.migrate import alembic_config, upgrade
 from models.study_stats import refresh_study_stats
@@ -78,15 +88,8 @@ def _sentence(rng: random.Random, words: list[str], cumulative: list[float], n: 
 
 def generate(path: Path, n_threads: int, seed: int = 11) -> None:
     """The schema from SQLAlchemy, rows with executemany, the FTS index rebuilt at the end."""
-    engine = make_engine(f"sqlite:///{path}")
-    Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        drop_fulltext(conn)  # no per-row triggers while bulk loading
-    engine.dispose()
+    con = bulk_connection(path, without_fulltext=True)
     rng = random.Random(seed)
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=OFF")
     now = datetime(2026, 11, 1, tzinfo=UTC)
     started = time.perf_counter()
     words, cumulative = vocabulary(rng)
@@ -94,11 +97,7 @@ def generate(path: Path, n_threads: int, seed: int = 11) -> None:
     titles = [_sentence(rng, words, cumulative, rng.randrange(3, 9))[:-1]
               for _ in range(20_000)]
     with con:
-        con.executemany(
-            "INSERT INTO source (id, name, kind, base_url, created_at) VALUES (?,?,?,?,?)",
-            [(1, "tressless", "reddit", "https://oauth.reddit.com", _ts(now)),
-             (2, "hairlosstalk", "xenforo", "https://hlt.example", _ts(now)),
-             (3, "hairloss-forum", "phpbb", "https://phpbb.example", _ts(now))])
+        insert_sources(con, now)
         con.executemany("INSERT INTO treatment (id, name, category) VALUES (?,?,?)",
                         [(t, t.replace("_", " ").title(), "drug") for t in TREATMENTS])
         batch: list[tuple[object, ...]] = []
