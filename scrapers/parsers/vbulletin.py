@@ -45,6 +45,7 @@ from scrapers.parsers.vbulletin_bodies import (
     is_postcontent,
 )
 from scrapers.parsers.vbulletin_dates import BoardClock, board_zone
+from scrapers.parsers.vbulletin_post_fields import PostFields, first_of
 from scrapers.parsers.vbulletin_scores import post_score, score_marks
 
 _RESULTS = re.compile(r"Results\s+[\d,.]+\s+to\s+[\d,.]+\s+of\s+([\d,.]+)", re.IGNORECASE)
@@ -241,11 +242,6 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     return thread
 
 
-def first_of(found: list[Any]) -> Any | None:
-    """The first of a query's results, else None."""
-    return found[0] if found else None
-
-
 def _canonical(root: Any, text: str | None = None) -> str | None:
     """The page's `<link rel="canonical">` URL (looked for in <head> first), else None."""
     if text is not None and "canonical" not in text:
@@ -315,10 +311,6 @@ def _message(block: Any, root: Any, post_id: str) -> list[Any]:
 
 _NON_DIGITS = re.compile(r"\D")
 _INNER_BODY = xpath(".//blockquote[contains(@class, 'postcontent')]")
-_AUTHOR_TEXTS = xpath(".//a[contains(@class, 'bigusername')]//text()|.//div[contains(@class, "
-                      "'username_container')]//a[contains(@class, 'username')]//text()")
-_COUNT_TEXTS = xpath(".//a[contains(@class, 'postcounter')]/text()"
-                     "|.//a[starts-with(@id, 'postcount')]/strong/text()")
 
 
 def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
@@ -328,7 +320,7 @@ def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
         raise ParseError(f"post {post_id or '?'} has no post_message")
     inner = [quote for part in message for quote in _INNER_BODY(part)]
     post = Post(external_id=post_id, body_node=inner[0] if inner else message[0])
-    fields = _PostFields(block, clock.score_marks[0])
+    fields = PostFields(block, clock.score_marks[0])
     if fields.date is not None:
         when_text = " ".join(fields.date.itertext())  # (its `.//text()`)
     else:  # vB3: the text after the status icon in the first header cell
@@ -344,77 +336,6 @@ def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
     post.score = post_score(block, root, post_id, clock.score_marks, fields.thanks)
     post.position = position if position is not None else index
     return post
-
-
-class _PostFields:
-    """What a vB3/vB4 post's lookups need, from one walk over the post's `<a>`, `<span>`
-    and `<div>` elements (an XPath call costs a few microseconds each, whatever it finds):
-    the first `span[@class='date']`, the author and post-counter links, the thanks boxes
-    (`thanks`: the page has some). `author()` and `count()` give what `_AUTHOR_TEXTS` and
-    `_COUNT_TEXTS` give (first text in document order), the queries themselves answering
-    when the walk cannot say alone (two counter links)."""
-
-    __slots__ = ("author_links", "block", "count_links", "date", "thanks")
-
-    def __init__(self, block: Any, thanks: bool) -> None:
-        self.block = block
-        self.date: Any = None
-        self.author_links: list[Any] = []
-        self.count_links: list[Any] = []
-        self.thanks: list[Any] = []
-        for el in block.iterdescendants("a", "span", "div"):
-            tag = el.tag
-            if tag == "a":
-                classes = el.get("class") or ""
-                if "username" in classes:  # (also "bigusername")
-                    self.author_links.append(el)
-                if "postcounter" in classes or (el.get("id") or "").startswith("postcount"):
-                    self.count_links.append(el)
-            elif tag == "span":
-                if self.date is None and el.get("class") == "date":
-                    self.date = el
-            elif thanks and (el.get("id") or "").startswith("post_thanks_box_"):
-                self.thanks.append(el)
-
-    def author(self) -> str:
-        """`" ".join(_AUTHOR_TEXTS(block)[:1])`: the first text, in document order, under
-        a `bigusername` link or a `username` link inside a `username_container` div. A link
-        without text holds no link with text: the first link with text has it."""
-        for link in self.author_links:
-            if "bigusername" in link.get("class") or self._in_container(link):
-                for text in link.itertext():  # (its `.//text()`)
-                    return text
-        return ""
-
-    def _in_container(self, link: Any) -> bool:
-        for above in link.iterancestors():
-            if above is self.block:
-                return False
-            if above.tag == "div" and "username_container" in (above.get("class") or ""):
-                return True
-        return False
-
-    def count(self) -> str | None:
-        """`first_of(_COUNT_TEXTS(block))`: the first text of the post counter link."""
-        if not self.count_links:
-            return None
-        if len(self.count_links) > 1:  # (one may hold the other: document order decides)
-            return first_of(_COUNT_TEXTS(self.block))
-        link = self.count_links[0]
-        counter = "postcounter" in (link.get("class") or "")
-        by_id = (link.get("id") or "").startswith("postcount")
-        if counter and link.text is not None:
-            return link.text
-        for child in link:
-            if by_id and child.tag == "strong":
-                if child.text is not None:
-                    return child.text
-                for grandchild in child:
-                    if grandchild.tail is not None:
-                        return grandchild.tail
-            if counter and child.tail is not None:
-                return child.tail
-        return None
 
 
 def _vb5_posts(blocks: list[Any], root: Any, base: str, clock: BoardClock,

@@ -388,7 +388,7 @@ def test_numeric_date_scan_finds_what_finditer_finds() -> None:
 
 
 def test_post_fields_walk_finds_what_the_queries_find() -> None:
-    """`_PostFields` (one walk over a post's links, spans and divs) gives the date element,
+    """`PostFields` (one walk over a post's links, spans and divs) gives the date element,
     author text, post counter text and thanks boxes the XPath queries give, on random posts
     dense in the classes and ids those queries test (nested links, text-less links,
     comments, two counters)."""
@@ -397,7 +397,12 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
     from lxml import etree
 
     from scrapers.parsers.tree import css, html_root, xpath
-    from scrapers.parsers.vbulletin import _AUTHOR_TEXTS, _COUNT_TEXTS, _PostFields, first_of
+    from scrapers.parsers.vbulletin_post_fields import (
+        AUTHOR_TEXTS,
+        COUNT_TEXTS,
+        PostFields,
+        first_of,
+    )
     from scrapers.parsers.vbulletin_scores import _THANKS_BOXES
 
     rng = random.Random(11)
@@ -414,13 +419,13 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
     for _ in range(4000):
         block = html_root(f'<html><body><li id="post_1">{html(0)}</li></body></html>'
                           ).find(".//li")
-        fields = _PostFields(block, True)
+        fields = PostFields(block, True)
         dates = date_query(block)
         assert fields.date is (dates[0] if dates else None), etree.tostring(block)
         if dates:
             assert " ".join(fields.date.itertext()) == " ".join(texts(dates[0]))
-        assert fields.author() == " ".join(_AUTHOR_TEXTS(block)[:1]), etree.tostring(block)
-        assert fields.count() == first_of(_COUNT_TEXTS(block)), etree.tostring(block)
+        assert fields.author() == " ".join(AUTHOR_TEXTS(block)[:1]), etree.tostring(block)
+        assert fields.count() == first_of(COUNT_TEXTS(block)), etree.tostring(block)
         assert fields.thanks == _THANKS_BOXES(block)
         for box in fields.thanks:  # (`post_score` reads a box's texts with `itertext`)
             assert list(box.itertext()) == css("::text")(box)
