@@ -1,27 +1,24 @@
 """Whether this package's hot modules run compiled by mypyc, and the `trait` decorator they
-need for it (see docs/development.md, "Compiled build").
+need for it (see docs/aggregator.md, "Compiled build (mypyc)").
 
-A plain install has no mypy and no `mypy_extensions`: `trait` is then a no-op. mypyc reads
-the decorator statically (a mixin becomes a trait, the one kind of class a compiled class may
-inherit several of) and does not call it at run time."""
+mypyc reads `trait` statically, as `mypy_extensions.trait` (a mixin becomes a trait, the one
+kind of class a compiled class may inherit several of), and never calls it; at run time it
+is a no-op, so neither mypy nor `mypy_extensions` is needed to run the code."""
 
 from __future__ import annotations
 
-import importlib.machinery
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mypy_extensions import trait
 else:
-    try:
-        from mypy_extensions import trait
-    except ImportError:  # a plain install: the decorator matters only to mypyc
 
-        def trait(cls: Any) -> Any:
-            return cls
+    def trait(cls: Any) -> Any:
+        return cls
 
 
-# the modules `setup.py` compiles when HAIRLINK_MYPYC=1 (paths from the project's root)
+# the modules measured compiled (paths from the project's root; docs/aggregator.md,
+# "Compiled build (mypyc)", has the command)
 COMPILED_MODULES = (
     "aggregator/blocks.py",
     "aggregator/citations.py",
@@ -45,6 +42,8 @@ COMPILED_MODULES = (
 
 def compiled_modules() -> list[str]:
     """The modules of `COMPILED_MODULES` imported from a compiled extension (not their .py)."""
+    import importlib
+    import importlib.machinery
     import sys
 
     found = []
