@@ -8,27 +8,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 from urllib.parse import unquote
 
 from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
 
 # A DOI runs until whitespace or a character that cannot end a URL in text.
-_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>\[\]{}|\\^`]+", re.IGNORECASE)
-_PMID_PATTERNS = (
+_DOI: Final = re.compile(r"\b10\.\d{4,9}/[^\s\"<>\[\]{}|\\^`]+", re.IGNORECASE)
+_PMID_PATTERNS: Final = (
     re.compile(r"\bpmid\s*[:#=]?\s*(\d{1,9})\b", re.IGNORECASE),
     re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/(?:\?term=)?(\d{1,9})\b", re.IGNORECASE),
     re.compile(r"ncbi\.nlm\.nih\.gov/pubmed/(?:\?term=)?(\d{1,9})\b", re.IGNORECASE),
     re.compile(r"europepmc\.org/(?:abstract|article|articles)/med/(\d{1,9})\b", re.IGNORECASE),
     re.compile(r"\bpubmed\s*(?:id)?\s*[:#]\s*(\d{1,9})\b", re.IGNORECASE),
 )
-_PMCID_PATTERNS = (
+_PMCID_PATTERNS: Final = (
     re.compile(r"\bpmc\s?(\d{3,10})\b", re.IGNORECASE),
     re.compile(r"europepmc\.org/(?:abstract|article|articles)/pmc/(?:pmc)?(\d{3,10})\b",
                re.IGNORECASE),
 )
-_TRAILING = ".,;:!?'\"*_~"
-_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
-_PATH_SUFFIX = re.compile(
+_TRAILING: Final = ".,;:!?'\"*_~"
+_CLOSERS: Final = {")": "(", "]": "[", "}": "{", ">": "<"}
+_PATH_SUFFIX: Final = re.compile(
     r"/(?:full|abstract|pdf|epdf|pdfdirect|fulltext|full-text|html|meta|figures|references|"
     r"summary|reader|text|citation|suppl(?:ementary)?(?:[-_]?\w+)?)/?$", re.IGNORECASE)
 
@@ -76,7 +77,7 @@ def doi_candidates(doi: str) -> list[str]:
     return out
 
 
-_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_PERCENT_ESCAPE: Final = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def find_identifiers(text: str) -> Identifiers:

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
+from typing import Final
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,14 +38,14 @@ from aggregator.text import content_token, tokens
 from aggregator.topic_pool import trim
 from models.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
 
-W_OVERLAP = 0.55
-W_TEXT = 0.25
-W_FORMS = 0.10
-W_TITLE = 0.10
-MAX_STUDY_TERMS = 40
-MAX_DF_SHARE = 0.5  # terms in more than half of the studies carry no topical signal
-MAIN_SHARE = 0.6  # a main treatment weighs at least this share of the heaviest
-CITATION_BONUS = 1.0  # a citation link scores 1 + its topical score
+W_OVERLAP: Final = 0.55
+W_TEXT: Final = 0.25
+W_FORMS: Final = 0.10
+W_TITLE: Final = 0.10
+MAX_STUDY_TERMS: Final = 40
+MAX_DF_SHARE: Final = 0.5  # terms in more than half of the studies carry no topical signal
+MAIN_SHARE: Final = 0.6  # a main treatment weighs at least this share of the heaviest
+CITATION_BONUS: Final = 1.0  # a citation link scores 1 + its topical score
 DENSE_TEXT_CELLS = 2_000_000  # a block's keywords x studies up to this size go dense (16 MB)
 
 
@@ -68,7 +69,7 @@ def analyse_thread(tagger: Tagger, thread: ThreadText) -> ThreadAnalysis:
     return ThreadAnalysis(thread.id, tags, identifiers, norm, mentions, lowered=lowered)
 
 
-_NOT_MISSING = (-1).__ne__  # a vocabulary index, not the -1 of a word that is none
+_NOT_MISSING: Final = (-1).__ne__  # a vocabulary index, not the -1 of a word that is none
 
 
 class _TermOfWord(dict[str, int]):

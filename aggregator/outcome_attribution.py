@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import pairwise
+from typing import Final
 
+from aggregator.compiled import trait
 from aggregator.outcome_clauses import cue_subject, listed_before
 from aggregator.outcome_scope import _DECIMAL, Sentence
 
-_TOPIC_GUARD = 25  # characters before a mention a negation or hypothetical trigger may be
-_FORMER = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
+_TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetical trigger may be
+_FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
-_REPLACED = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
+_REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
-_IT = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
+_IT: Final = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
 
 
 def _nearest_first(here: int, count: int) -> Iterator[int]:
@@ -34,6 +36,7 @@ def _nearest_first(here: int, count: int) -> Iterator[int]:
             yield here + distance
 
 
+@trait
 class Attribution:
     """The attribution helpers (see the module docstring)."""
 
@@ -43,8 +46,11 @@ class Attribution:
     m_starts: list[int]
     _guards: list[tuple[int, int]]  # negation and hypothetical triggers
     _guard_starts: list[int]
-    # (start, end, is a question) of each sentence of a unit: the reader's splitter
-    _sentences: Callable[[int, int], list[tuple[int, int, bool]]]
+
+    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
+        """(start, end, is a question) of each sentence of a unit: the reader's splitter
+        (`outcome_reading._Extraction`; a method here, not an attribute: see `Recording`)."""
+        raise NotImplementedError
 
     def _treatments_in(self, start: int, end: int) -> list[str]:
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)

@@ -6,21 +6,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from operator import itemgetter
+from typing import Final
 
 FirstMentions = Callable[[int, int], list[tuple[str, int, int]]]  # (treatment, start, end)
 
-_WORD = re.compile(r"\w+")
-_PLAIN_NONE = frozenset({"none", "zero", "nothing"})
-_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+_WORD: Final = re.compile(r"\w+")
+_PLAIN_NONE: Final = frozenset({"none", "zero", "nothing"})
+_NEXT_WORD: Final = re.compile(r"[ \t]+([a-z]+)")
 # words after a "none" that still closes the phrase ("libido: zero so far", "sides none at all")
-_AFTER_NONE = frozenset({"so", "at", "yet", "for", "since", "and", "but", "really", "lol",
+_AFTER_NONE: Final = frozenset({"so", "at", "yet", "for", "since", "and", "but", "really", "lol",
                          "whatsoever", "either", "too", "here", "now", "honestly", "thankfully",
                          "of", "to", "that", "i", "on", "in", "with", "from", "after"})
 # the words besides treatment names in a clause of a comma list ("dut, oral min, RU and...")
-_LIST_GLUE = frozenset({"and", "or", "then", "plus", "also", "the", "my", "oral", "topical"})
-_COORDINATION = frozenset({"and", "or", "plus", "with", "alongside", "together", "both",
+_LIST_GLUE: Final = frozenset({"and", "or", "then", "plus", "also", "the", "my", "oral", "topical"})
+_COORDINATION: Final = frozenset({"and", "or", "plus", "with", "alongside", "together", "both",
                            "combo", "stack", "also"})
-_COORDINATION_MARKS = re.compile(r"[,+&/]")
+_COORDINATION_MARKS: Final = re.compile(r"[,+&/]")
 
 
 def opens_phrase(lowered: str, t_start: int, t_end: int) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import ahocorasick
 
@@ -20,14 +20,15 @@ from aggregator.outcome_types import SIDE_EFFECTS
 from aggregator.phrase_scanner import PairScanner, phrase_keys
 from models.config import Config
 
-PACKAGED_CUES = Path(__file__).with_name("outcome_cues.toml")
+PACKAGED_CUES: Final = Path(__file__).with_name("outcome_cues.toml")
 
-EFFECT_KINDS = ("unchanged", "improved", "no_effect", "declined")  # earlier wins at a position
-SIDE_KINDS = ("not_side", *SIDE_EFFECTS, "unspecified")
-SCOPE_KINDS = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
+# earlier wins at a position
+EFFECT_KINDS: Final = ("unchanged", "improved", "no_effect", "declined")
+SIDE_KINDS: Final = ("not_side", *SIDE_EFFECTS, "unspecified")
+SCOPE_KINDS: Final = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
                 "first_person", "research", "pre_existing",
                 "too_early", "history", "content")
-_LIST_KEYS = {
+_LIST_KEYS: Final = {
     "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*SIDE_KINDS, "unspecified_sexual_on"},
     "scope": {"negation", "side_negation", "negation_after", "hypothetical", "generic",
@@ -37,7 +38,7 @@ _LIST_KEYS = {
     "typical": set(SIDE_EFFECTS),
     "procedures": {"words", "treatments"},
 }
-_NEAR_KEYS = {"kind", "words", "after", "within"}
+_NEAR_KEYS: Final = {"kind", "words", "after", "within"}
 
 
 class OutcomeCueError(ValueError):
@@ -133,7 +134,7 @@ def literal_hint(pattern: str) -> str | None:
     return best or None
 
 
-_LEADING_BOUNDARY = re.compile(r"\\b(\\d\+|[a-z](?![?*+{]))")
+_LEADING_BOUNDARY: Final = re.compile(r"\\b(\\d\+|[a-z](?![?*+{]))")
 
 
 def scan_form(pattern: str) -> str:
@@ -184,7 +185,7 @@ def hints_in(cues: OutcomeCues, lowered: str) -> set[str]:
 
 
 # what may not follow a sentence-opening verb for it to speak of the writer ("Did you...")
-_NOT_AFTER_VERB = r"(?! (?:you|u|ya|anyone|anybody|any of you|your|people|someone)\b)"
+_NOT_AFTER_VERB: Final = r"(?! (?:you|u|ya|anyone|anybody|any of you|your|people|someone)\b)"
 
 
 def first_person_verb_pattern(verb: str) -> str:
@@ -276,7 +277,7 @@ def _validate_near(entries: Any, text: str, origin: str) -> None:
         where = f"{origin}: line {line}: [[near]] #{index + 1}"
         if not isinstance(entry, dict) or set(entry) - _NEAR_KEYS:
             raise OutcomeCueError(f"{where}: keys are {', '.join(sorted(_NEAR_KEYS))}")
-        if entry.get("kind") not in (*EFFECT_KINDS, *SIDE_EFFECTS):
+        if entry.get("kind") not in EFFECT_KINDS + SIDE_EFFECTS:
             raise OutcomeCueError(f"{where}: kind must be an effect or side-effect cue kind")
         for key in ("words", "after"):
             items = entry.get(key)

@@ -23,21 +23,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import pairwise
+from typing import Final
 
 # "nw3", "NW 2.5", "norwood 3", "norwood-4" (a range "nw2-3" or "2/3" is no stage)
 # (led by a plain "n": the regex engine then skips to the candidates at C speed)
-_STAGE = re.compile(r"n(?<![a-z0-9_]n)(?:w|orwood)[ -]?(\d(?:\.\d)?)(?![-/]\d|\.\d|\d)")
-_MAX_GAP = 160  # characters between the two stages
-_NEAR = 30  # characters before the first and after the second stage searched for markers
+_STAGE: Final = re.compile(r"n(?<![a-z0-9_]n)(?:w|orwood)[ -]?(\d(?:\.\d)?)(?![-/]\d|\.\d|\d)")
+_MAX_GAP: Final = 160  # characters between the two stages
+_NEAR: Final = 30  # characters before the first and after the second stage searched for markers
 # markers of the stage before the change (-1) or after it (+1): "from", "instead of", "to"
 # belong to the stage after them; the others to the nearer stage of their sentence
-_MARKER = re.compile(r"\b(?:(?P<from>from|instead of)|(?P<to>to|into)|"
+_MARKER: Final = re.compile(r"\b(?:(?P<from>from|instead of)|(?P<to>to|into)|"
                      r"(?P<was>was|were|started|start|starting|ago|used to|back then|began)|"
                      r"(?P<now>now|today|currently|am|i'm|im))\b")
-_SENTENCE_MARK = re.compile(r"(?<!\.)[.!?](?!\.)\s")
+_SENTENCE_MARK: Final = re.compile(r"(?<!\.)[.!?](?!\.)\s")
 # no change of one person: two options, a list ("nw5 and nw6"), somebody else's stage
-_NOT_A_CHANGE = re.compile(r"\bor\b|\?|\bvs\b|\bbetween\b|^\W*(?:and|,)\W*$|\b(?:he|she|they|"
-                           r"his|her|their|brothers?|dad|father|uncle|friends?|sons?)\b")
+_NOT_A_CHANGE: Final = re.compile(r"\bor\b|\?|\bvs\b|\bbetween\b|^\W*(?:and|,)\W*$|"
+                                  r"\b(?:he|she|they|his|her|their|brothers?|dad|father|uncle|friends?|sons?)\b")
 
 
 def _votes(lowered: str, first: re.Match[str], second: re.Match[str]) -> tuple[int, int]:
@@ -86,18 +87,18 @@ def stage_change_cues(lowered: str) -> list[tuple[int, int, int, str]]:
     return found
 
 
-_SPAN = r"\d+(?:\.\d+)?\s*(?:months?|mos?|years?|yrs?|weeks?|wks?)"
-_PROGRESS_TITLE = re.compile(
+_SPAN: Final = r"\d+(?:\.\d+)?\s*(?:months?|mos?|years?|yrs?|weeks?|wks?)"
+_PROGRESS_TITLE: Final = re.compile(
     r"\b(?:19|20)\d\d\s*(?:vs\.?|v|->|→|to|-)\s*(?:19|20)\d\d\b"  # 2021 vs 2024
     rf"|\b{_SPAN}\s+(?:apart|difference)\b"  # 8 months apart
     rf"|\b{_SPAN}(?:\s+\d+\s*(?:months?|mos?))?\s*(?:,|vs\.?|->|→)\s*{_SPAN}"  # 1 month, 11 months
     r"|\bbefore\s*(?:and|&|/|\+)\s*after\b")
 
 
-_YEARS = re.compile(r"(?:19|20)\d\d\b")  # the year-to-year form ("20 months apart" is not)
+_YEARS: Final = re.compile(r"(?:19|20)\d\d\b")  # the year-to-year form ("20 months apart" is not)
 # Years in a title about prices, supply or rules, not about a head of hair.
-_NOT_PROGRESS = re.compile(r"\b(?:prices?|costs?|cheap\w*|expensive|buy\w*|order\w*|shipping|"
-                           r"stock|shortage|sales?|revenue|market|law|ban\w*|approv\w*)\b|\$")
+_NOT_PROGRESS: Final = re.compile(r"\b(?:prices?|costs?|cheap\w*|expensive|buy\w*|order\w*|"
+                                  r"shipping|stock|shortage|sales?|revenue|market|law|ban\w*|approv\w*)\b|\$")
 
 
 def progress_title_cue(lowered: str, title_end: int, op_end: int,
@@ -116,11 +117,11 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
     return (found.start(), found.end(), -1, "improved")
 
 
-_VERDICT = re.compile(r":(?<=\w:)\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
+_VERDICT: Final = re.compile(r":(?<=\w:)\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
                       r"(?! (?:else|bad|wrong|but|to|new|serious|short|beats|compares|comes))")
 # "Side effects from fin: nothing": the verdict is on the side effects, not on the hair.
-_SIDE_SUBJECT = re.compile(r"\bside[ -]?effects?\b|\bsides\b")
-_CLAUSE_START = re.compile(r"[.!?\n,;]")
+_SIDE_SUBJECT: Final = re.compile(r"\bside[ -]?effects?\b|\bsides\b")
+_CLAUSE_START: Final = re.compile(r"[.!?\n,;]")
 
 
 def colon_verdict_cues(lowered: str,

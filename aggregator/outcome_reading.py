@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import pairwise
 from operator import itemgetter
+from typing import Final
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
@@ -23,30 +24,30 @@ from aggregator.phrase_scanner import leftmost_longest
 
 # [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
 # literal-led branches (the regex engine then skips to the next candidate mark at C speed)
-_SENTENCE_END = re.compile("|".join(
+_SENTENCE_END: Final = re.compile("|".join(
     re.escape(mark) + r"[.!?]*(?=[\s\"')\]*_~]|$)" for mark in ".!?") + r"|\n")
 # A run-on "sentence" longer than this is read in pieces cut at a space (a 100 kB body with no
 # full stop would otherwise make the per-sentence rules, which compare cues with triggers,
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
-_MAX_SENTENCE = 2000
-_MAX_CARRIED = 3  # treatments a reply's sentence that names none can be about
+_MAX_SENTENCE: Final = 2000
+_MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 # scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
 # contentment, the "nobody" of "nobody can tell" no generic statement)
-_CONSUMED = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
-_SARCASM = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
+_CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
+_SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 # A research word as what the writer read or posted about ("Read a study on fin.", "posting
 # because of that new trial"): the writer's own talk, not a research statement running on.
-_READ_OBJECT = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
+_READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
                           r"linked|shared|because of|about)\s+(?:[\w'-]+\s+){0,3}$")
 
 Mention = tuple[int, int, str]
-_GUARD_KINDS = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
+_GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 
 
-_RANK = itemgetter(2)
-_HINT = itemgetter(1)
-_NOTHING = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
+_RANK: Final = itemgetter(2)
+_HINT: Final = itemgetter(1)
+_NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,

@@ -4,14 +4,15 @@ and side effects, and the outcome they add up to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Final
 
+from aggregator.compiled import trait
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_scope import Sentence
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 
-_WEAK = frozenset({"unchanged"})  # counts as no effect only when alone
+_WEAK: Final = frozenset({"unchanged"})  # counts as no effect only when alone
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Reports:
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
+@trait
 class Recording:
     """Recording a first-hand cue for its treatments; `outcome_reading._Extraction` (one
     thread being read) inherits it and holds the state it reads."""
@@ -53,9 +55,18 @@ class Recording:
     notes: list[tuple[str, str, int, int, int, int, int]] | None
     _hedged: bool  # the sentence being read follows a too-early hedge
     _no_procedure: bool | None = None  # no `[procedures] words` in the thread (when asked)
-    _condition_after: Callable[[Sentence, int], bool]  # (outcome_scope.ScopeChecks)
-    _treatments_in: Callable[[int, int], list[str]]  # (outcome_attribution.Attribution)
-    _unit_of: Callable[[int], int]  # (outcome_reading._Extraction)
+
+    # defined by the other classes `_Extraction` inherits, declared as methods (not as
+    # attributes holding a callable: mypyc compiles this class as a trait, which reads
+    # attributes from its own slots)
+    def _condition_after(self, here: Sentence, c_end: int) -> bool:
+        raise NotImplementedError  # outcome_scope.ScopeChecks
+
+    def _treatments_in(self, start: int, end: int) -> list[str]:
+        raise NotImplementedError  # outcome_attribution.Attribution
+
+    def _unit_of(self, position: int) -> int:
+        raise NotImplementedError  # outcome_reading._Extraction
 
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:

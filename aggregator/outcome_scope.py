@@ -11,22 +11,24 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
+from aggregator.compiled import trait
 from aggregator.outcome_clauses import _PLAIN_NONE, _WORD, opens_phrase
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
 from aggregator.outcome_types import SIDE_EFFECTS
 
-_VAGUE_SIDES = frozenset({"other", "unspecified", "cardio"})
-_SPECIFIC_SIDES = frozenset(SIDE_EFFECTS) - {"other"}
-_OBJECT_WORDS = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
-_UNAIDED = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
-_OPEN_QUOTE = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
-_QUOTE_CHARS = frozenset("'\"“‘”’")
-_CLOSE_QUOTE = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
-_DECIMAL = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
+_VAGUE_SIDES: Final = frozenset({"other", "unspecified", "cardio"})
+_SPECIFIC_SIDES: Final = frozenset(SIDE_EFFECTS) - {"other"}
+_OBJECT_WORDS: Final = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
+_UNAIDED: Final = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
+_OPEN_QUOTE: Final = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
+_QUOTE_CHARS: Final = frozenset("'\"“‘”’")
+_CLOSE_QUOTE: Final = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
+_DECIMAL: Final = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 # spans up to this many characters are counted by scanning them: cheaper than finding every
 # word start of the thread when only a few short spans are asked about
-_SCANNED_SPAN = 400
+_SCANNED_SPAN: Final = 400
 
 
 def _opens_a_quote(text: str) -> bool:
@@ -83,6 +85,7 @@ class Sentence:
         return self.found_strong
 
 
+@trait
 class ScopeChecks:
     """The scope checks; `aggregator.outcome_reading._Extraction` (one thread being read)
     inherits them and holds the state they read."""

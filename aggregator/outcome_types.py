@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from models.kinds import EFFECTS
 
 __all__ = ["EFFECTS", "SIDE_EFFECTS", "Outcome"]
-SIDE_EFFECTS = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast", "other")
+SIDE_EFFECTS: Final = ("sexual", "mood", "shedding", "skin", "cardio", "body_hair", "breast",
+                       "other")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from typing import Final
 
 from aggregator.lexicon import Lexicon, lower_and_normalise
 from aggregator.tagger import Tagger
@@ -14,7 +15,7 @@ from aggregator.text import has_two_letters
 # Forum shorthand a study-page reader may not know, spelled out in the summary. A treatment
 # alias is spelled out only when the tagger found that treatment in the thread (so "5 min"
 # of massage or "Spiro the barber" in an untagged thread stay as written).
-_TREATMENT_WORDS = {
+_TREATMENT_WORDS: Final = {
     "fin": ("finasteride", "finasteride"), "min": ("minoxidil", "minoxidil"),
     "minox": ("minoxidil", "minoxidil"), "minoxi": ("minoxidil", "minoxidil"),
     "ldom": ("oral minoxidil", "minoxidil"), "dut": ("dutasteride", "dutasteride"),
@@ -24,36 +25,36 @@ _TREATMENT_WORDS = {
     "pyri": ("pyrilutamide", "pyrilutamide"), "ru": ("RU58841", "ru58841"),
     "mn": ("microneedling", "microneedling"), "ht": ("hair transplant", "hair_transplant"),
 }
-_PIECES = re.compile(r"(\w+)")  # split: separators at even indices, words at odd ones
-_EMOJI = re.compile(r" ?[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
-_UPPER_ONLY = frozenset(("RU", "MN", "HT", "PFS", "ED", "TE"))
+_PIECES: Final = re.compile(r"(\w+)")  # split: separators at even indices, words at odd ones
+_EMOJI: Final = re.compile(r" ?[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
+_UPPER_ONLY: Final = frozenset(("RU", "MN", "HT", "PFS", "ED", "TE"))
 # "sides" is side effects after these words (not "thinning on the sides", "had sides shaved")
 _SIDE_WORDS = frozenset(("no", "zero", "any", "sexual", "bad", "mild", "minimal", "without",
                          "fewer", "avoid", "systemic", "mental", "cognitive", "persistent",
                          "initial", "oral", "topical"))
 _SIDE_WORDS = _SIDE_WORDS.union(  # "fin sides", also once "fin" is spelled out
     *((alias, spelled.lower()) for alias, (spelled, _) in _TREATMENT_WORDS.items()))
-_TIMES = {"1x": "once", "2x": "twice", "3x": "three times", "4x": "four times"}
-_FREQUENCY = (" a day", " daily", " a week", " weekly", " a month", " per ", " each ",
+_TIMES: Final = {"1x": "once", "2x": "twice", "3x": "three times", "4x": "four times"}
+_FREQUENCY: Final = (" a day", " daily", " a week", " weekly", " a month", " per ", " each ",
               " every ")
-_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
+_UNITS: Final = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
                     "session", "sessions", "times"))
-_ASIDES = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
+_ASIDES: Final = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
                      "fwiw", "btw", "iirc"))
-_AGE_WORD = re.compile(r"\d\d[MF]|[MF]\d\d")
-_SHORTHAND = {"derm": "dermatologist", "derms": "dermatologists", "gf": "girlfriend",
+_AGE_WORD: Final = re.compile(r"\d\d[MF]|[MF]\d\d")
+_SHORTHAND: Final = {"derm": "dermatologist", "derms": "dermatologists", "gf": "girlfriend",
               "bf": "boyfriend", "bp": "blood pressure", "ppl": "people", "yrs": "years",
               "yr": "year", "pfs": "post-finasteride syndrome",
               "ed": "erectile dysfunction", "te": "telogen effluvium"}  # and "ED", "TE", "PFS"
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                 "ten", "eleven", "twelve")
+_NUMBER_WORDS: Final = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                        "nine", "ten", "eleven", "twelve")
 # the lower-case words that can start a rewrite (a sentence without any is left as it is),
 # bare and with the punctuation a split on spaces leaves on them
-_TRIGGER_WORDS = (*_TREATMENT_WORDS, *_SHORTHAND, "pfs", "sides", *_ASIDES, *_TIMES,
+_TRIGGER_WORDS: Final = (*_TREATMENT_WORDS, *_SHORTHAND, "pfs", "sides", *_ASIDES, *_TIMES,
                   *map(str, range(1, 13)), *(f"{n:02d}" for n in range(1, 10)),
                   *(f"{n}{s}" for n in range(10, 100) for s in "mf"),
                   *(f"{s}{n}" for n in range(10, 100) for s in "mf"))
-_TRIGGERS = frozenset(f"{before}{word}{after}" for word in _TRIGGER_WORDS
+_TRIGGERS: Final = frozenset(f"{before}{word}{after}" for word in _TRIGGER_WORDS
                       for before in ("", "(", "\"", "'") for after in ("", ".", ",", "!", "?",
                                                                       ":", ";", ")", "\"", "'"))
 
@@ -68,11 +69,12 @@ class InSentence:
     def __init__(self, treatments: Collection[str],
                  found_in: Callable[[str], Collection[str]]) -> None:
         self.treatments = treatments
-        self.aliases = _aliases_of(found_in)
+        tagger = _tagger_of(found_in)
+        self.aliases = None if tagger is None else _aliases_of(tagger)
         # `Tagger.finds` when `found_in` is a `Tagger.tag` (then `aliases` is known): the
         # same answer, cheaper
         self.finds: Callable[[str, str], bool] = \
-            found_in.__self__.finds if self.aliases is not None \
+            tagger.finds if tagger is not None \
             else lambda text, treatment: treatment in found_in(text)
 
     def allows(self, treatment: str, before: str, alias: str, after: str) -> bool:
@@ -117,14 +119,21 @@ class _Aliases:
         return False
 
 
-_ALIASES: dict[int, tuple[Lexicon, _Aliases]] = {}  # id(lexicon) -> (lexicon, its aliases)
+_ALIASES: Final[dict[int, tuple[Lexicon, _Aliases]]] = {}  # id(lexicon) -> (lexicon, its aliases)
 
 
-def _aliases_of(found_in: Callable[[str], Collection[str]]) -> _Aliases | None:
-    """The aliases of the lexicon when `found_in` is a `Tagger.tag` (else None)."""
+def _tagger_of(found_in: Callable[[str], Collection[str]]) -> Tagger | None:
+    """The tagger when `found_in` is its `Tagger.tag` (else None). Compared as bound methods
+    (same object, same function): compiled by mypyc, a method has no `__func__`."""
     tagger = getattr(found_in, "__self__", None)
-    if not isinstance(tagger, Tagger) or getattr(found_in, "__func__", None) is not Tagger.tag:
+    if not isinstance(tagger, Tagger) or found_in != tagger.tag \
+            or type(tagger).tag is not Tagger.tag:
         return None
+    return tagger
+
+
+def _aliases_of(tagger: Tagger) -> _Aliases:
+    """The aliases of the tagger's lexicon."""
     lexicon = tagger.lexicon
     known = _ALIASES.get(id(lexicon))
     if known is None or known[0] is not lexicon:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from typing import Final
 
 import numpy as np
 from scipy import sparse
@@ -22,8 +23,8 @@ from aggregator import store
 from aggregator.lexicon import normalise
 from aggregator.similar_inputs import SimilarInput
 
-TEXT_MODEL_KEY = "similar_text_model"
-REFIT_SHARE = 0.1  # a kept text model is refitted once the catalogue size moved this much
+TEXT_MODEL_KEY: Final = "similar_text_model"
+REFIT_SHARE: Final = 0.1  # a kept text model is refitted once the catalogue size moved this much
 LSA_FROM = 3000  # studies from which the text vectors are projected (TruncatedSVD)
 LSA_DIMS = 64
 

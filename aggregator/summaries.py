@@ -23,49 +23,50 @@ import string
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from itertools import filterfalse, islice
+from typing import Final
 
 from aggregator.shorthand import InSentence, Treatments, readable
 from aggregator.text import STOPWORDS, has_two_letters, tokens
 
-MAX_WORDS = 45
+MAX_WORDS: Final = 45
 # The summariser's version: bump it whenever the same thread would be summarised differently,
 # and `hairlink aggregate` redoes every thread of a database summarised by an older one.
-VERSION = "4"
-_POSTER_WORDS = 22  # the poster's part at least, when there are replies
-_BODY_SENTENCES = 4  # body sentences considered (the opening ones)
-_BODY_CHARS = 1200  # of the body (enough for them)
-_TOP_REPLIES = 3  # replies considered (the first ones: stored best first)
-_REPLY_CHARS = 600  # of each reply (enough for its opening sentences)
-_FILLER = re.compile(  # greetings, thanks, cheers and asides that say nothing of the thread
+VERSION: Final = "4"
+_POSTER_WORDS: Final = 22  # the poster's part at least, when there are replies
+_BODY_SENTENCES: Final = 4  # body sentences considered (the opening ones)
+_BODY_CHARS: Final = 1200  # of the body (enough for them)
+_TOP_REPLIES: Final = 3  # replies considered (the first ones: stored best first)
+_REPLY_CHARS: Final = 600  # of each reply (enough for its opening sentences)
+_FILLER: Final = re.compile(  # greetings, thanks, cheers and asides that say nothing of the thread
     r"^(?:hi|hey|hello|yo|thanks|thank you|thx|ty|congrats|congratulations|cheers|"
     r"good luck|best of luck|wish me luck|glad|nice|great|awesome|amazing|wow|lol|haha|"
     r"same|this|bump|edit|update|pics?|photos?|long time lurker|first post|sorry|"
     r"any advice|thoughts|appreciate)\b", re.IGNORECASE)
-_FILLER_WORDS = 9  # only sentences shorter than this can be filler
-_TOKEN = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
+_FILLER_WORDS: Final = 9  # only sentences shorter than this can be filler
+_TOKEN: Final = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
 # a run of [a-z0-9] holding a letter: a `_TOKEN` when it is two characters or more (a
 # `_TOKEN` is always a whole run: it starts at a letter, or at digits followed by one)
-_RUN = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
-_NOT_CONTENT = STOPWORDS | frozenset(string.ascii_lowercase)
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_QUOTE = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
-_BBCODE = re.compile(r"\[/?[a-z*]+(?:=[^\]]*)?\]", re.IGNORECASE)
-_LIST_MARKS = re.compile(r"(?m)^[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
+_RUN: Final = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+_NOT_CONTENT: Final = STOPWORDS | frozenset(string.ascii_lowercase)
+_URL: Final = re.compile(r"https?://\S+|www\.\S+")
+_MD_LINK: Final = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_QUOTE: Final = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
+_BBCODE: Final = re.compile(r"\[/?[a-z*]+(?:=[^\]]*)?\]", re.IGNORECASE)
+_LIST_MARKS: Final = re.compile(r"(?m)^[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
 # `_LIST_MARKS` as `clean` applies it: at the text's start, then after each line break (a
 # pattern starting with a plain character is searched for at C speed; "(?m)^" is tried at
 # every position)
-_LIST_MARK = re.compile(r"[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
-_LINE_LIST_MARK = re.compile(r"\n[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
-_LIST_STARTS = frozenset("-*•> \t")
-_EMPHASIS = re.compile(r"[*_`#~]+")
-_OP = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
-_SPACE = re.compile(r"[ \t\r\f\v]+")
-_LINE_EDGE = re.compile(r" ?\n ?")
+_LIST_MARK: Final = re.compile(r"[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
+_LINE_LIST_MARK: Final = re.compile(r"\n[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
+_LIST_STARTS: Final = frozenset("-*•> \t")
+_EMPHASIS: Final = re.compile(r"[*_`#~]+")
+_OP: Final = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
+_SPACE: Final = re.compile(r"[ \t\r\f\v]+")
+_LINE_EDGE: Final = re.compile(r" ?\n ?")
 # a sentence end: [.!?][\"')\]]*\s+ or \n+, written to start at one character class (the
 # regex engine then skips to the candidates fast; a plain alternation is five times slower)
-_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"')\]]*\s+|(?<=\n)\n*)")
-_REPEAT_SHARE = 0.6  # a body sentence with more of its content words in the title repeats it
+_SENTENCE_END: Final = re.compile(r"[.!?\n](?:(?<=[.!?])[\"')\]]*\s+|(?<=\n)\n*)")
+_REPEAT_SHARE: Final = 0.6  # a body sentence with more of its content words in the title repeats it
 
 
 def clean(text: str) -> str:
@@ -139,7 +140,7 @@ def _clip(text: str, budget: int, clause: bool = True) -> str:
     return " ".join(words).rstrip(",;:-–—") + "…"
 
 
-_CLAUSE_MIN = 5
+_CLAUSE_MIN: Final = 5
 
 
 def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None,
@@ -205,7 +206,7 @@ def _bag(text: str) -> set[str]:
 
 # bytes of a lower-cased text: a-z and 0-9 kept, line breaks too (`str.split` takes them as
 # spaces), every other one a space (a character outside Latin-1 is encoded as "?")
-_RUN_BYTES = bytes(i if chr(i).isascii() and (chr(i).isdigit() or chr(i).islower()
+_RUN_BYTES: Final = bytes(i if chr(i).isascii() and (chr(i).isdigit() or chr(i).islower()
                                              or i == 10) else 32 for i in range(256))
 
 
@@ -236,7 +237,7 @@ class _LogWeights(dict[int, float]):
         return weight
 
 
-_LOG_WEIGHT = _LogWeights()
+_LOG_WEIGHT: Final = _LogWeights()
 
 
 def summarise(title: str, body: str = "", replies: Sequence[str] = (),

@@ -12,15 +12,16 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 import ahocorasick
 
 from aggregator.lexicon import Lexicon, Rule, Target, lower_and_normalise
 
-LOCATIONS = ("title", "body", "replies")
-_WINDOW = 160  # characters searched each side of a match for its sentence
-_FORM_DISTANCE = 60  # a form cue attaches to the nearest mention within this distance
-_NEXT_TO = 40  # characters a reject_before / reject_after rule sees
+LOCATIONS: Final = ("title", "body", "replies")
+_WINDOW: Final = 160  # characters searched each side of a match for its sentence
+_FORM_DISTANCE: Final = 60  # a form cue attaches to the nearest mention within this distance
+_NEXT_TO: Final = 40  # characters a reject_before / reject_after rule sees
 
 
 @dataclass
@@ -43,13 +44,13 @@ class Tag:
 Mention = tuple[int, int, str]
 # A match: (start, end, targets) in the original text's coordinates.
 _Match = tuple[int, int, tuple[Target, ...]]
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n")
+_SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n")
 # What ends a sentence: ". ", "! ", "? " or a newline (`_SENTENCE_END` also takes "...").
-_NEXT_MARK = re.compile(r"[.!?] |\n")
-_LAST_MARK = re.compile(r".*(?:[.!?] |\n)", re.DOTALL)  # greedy: up to the last mark
+_NEXT_MARK: Final = re.compile(r"[.!?] |\n")
+_LAST_MARK: Final = re.compile(r".*(?:[.!?] |\n)", re.DOTALL)  # greedy: up to the last mark
 
 
-_OTHER_SENSE = object()  # `Tagger._allowed`: the context says the alias is a look-alike
+_OTHER_SENSE: Final = object()  # `Tagger._allowed`: the context says the alias is a look-alike
 
 
 def _leftmost_longest(match: _Match) -> tuple[int, int]:

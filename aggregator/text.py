@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
-_WORD = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
-_STOP_TEXT = """
+_WORD: Final = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
+_STOP_TEXT: Final = """
 a about above after again against all almost also am an and any are aren as at be because
 been before being below between both but by can cannot could did didn do does doesn doing don
 down during each either else even ever every few for from further get gets getting got had
@@ -22,7 +23,7 @@ basically literally honestly probably maybe still already since around way well 
 think thought feel felt want wanted need needed going go went make made take took taking use
 used using see seen look looks looking anything something nothing everything also etc vs
 """
-STOPWORDS = frozenset(_STOP_TEXT.split())
+STOPWORDS: Final = frozenset(_STOP_TEXT.split())
 
 
 def stem(word: str) -> str:
@@ -36,8 +37,8 @@ def stem(word: str) -> str:
     return word
 
 
-_CACHE: dict[str, str] = {}
-_CACHE_LIMIT = 200_000
+_CACHE: Final[dict[str, str]] = {}
+_CACHE_LIMIT: Final = 200_000
 
 
 def _stem_or_empty(word: str) -> str:
@@ -60,7 +61,7 @@ def content_token(word: str) -> str:
     return _stem_or_empty(word)
 
 
-_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
+_TWO_LETTERS: Final = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
 
 
 def has_two_letters(text: str) -> bool:
