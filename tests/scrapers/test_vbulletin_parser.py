@@ -7,6 +7,7 @@ import random
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -517,3 +518,78 @@ def _random_html(rng: random.Random, opens: list[str], bits: list[str], depth: i
         else:
             out.append(rng.choice(bits))
     return "".join(out)
+
+
+def _plain_rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
+    """`rewrite_stages` as it was first written (a child loop per element): the reference."""
+    from lxml import etree
+
+    boxes = containers = labels = headers = False
+    for el in element.iterdescendants(etree.Element):
+        classes = el.get("class")
+        if classes:
+            if "postcontent" in classes and el.tag == "blockquote":
+                boxes = True
+            if "bbcode_container" in classes:
+                containers = True
+            if "bbcode_postedby" in classes or "post-signature" in classes:
+                headers = True
+        if not labels and ("Quote:" in (el.text or "") or any(
+                "Quote:" in (child.tail or "") for child in el)):
+            labels = True
+    return boxes, containers, labels, headers
+
+
+def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
+    """The rewrite's class lookups (`with_class`, `headers_and_signatures`: one pass over a
+    node's elements) give the elements the XPath class queries give, `rewrite_stages` the
+    flags of its plain form and `_inner_body` the first `_INNER_BODY`, on random bodies
+    dense in those classes (tabs and line breaks inside class attributes, near-miss names,
+    comments, "Quote:" in texts and tails)."""
+    import random
+
+    from lxml import etree
+
+    from scrapers.parsers.tree import html_root
+    from scrapers.parsers.vbulletin_bodies import (
+        _HEADERS_AND_SIGNATURES,
+        _POSTCONTENT_BOXES,
+        _QUOTE_BOX,
+        _QUOTE_CONTAINERS,
+        _QUOTE_MESSAGE,
+        headers_and_signatures,
+        rewrite_stages,
+        with_class,
+    )
+
+    rng = random.Random(19)
+    names = ["postcontent", "bbcode_container", "bbcode_quote", "message", "bbcode_postedby",
+             "post-signature", "xpost-signaturex", "messages", "bbcode_quotes", "x"]
+    spaces = [" ", "  ", "\t", "\n", "\r\n", "\u00a0", "\x0b"]
+    opens = []
+    for tag in ("div", "blockquote", "span"):
+        opens.append(f"<{tag}>")
+        for _ in range(12):
+            picked = [rng.choice(names) for _ in range(rng.randint(1, 3))]
+            cls = rng.choice(spaces).join(picked)
+            if rng.random() < 0.3:
+                cls = rng.choice(spaces) + cls + rng.choice(spaces)
+            opens.append(f'<{tag} class="{cls}">')
+    bits = ["Quote:", " Quote: x", "x", "<!-- Quote: -->", "<br>", "Quo"]
+    queries = [(_POSTCONTENT_BOXES, ("blockquote", "postcontent")),
+               (_QUOTE_CONTAINERS, ("div", "bbcode_container")),
+               (_QUOTE_BOX, ("div", "bbcode_quote")), (_QUOTE_MESSAGE, ("div", "message"))]
+    found = 0
+    for _ in range(3000):
+        html = _random_html(rng, opens, bits, 0, max_depth=5, nest=0.55)
+        body = html_root(f"<html><body><div id='b'>{html}</div></body></html>").find(".//div")
+        assert rewrite_stages(body) == _plain_rewrite_stages(body), etree.tostring(body)
+        for node in body.iter(etree.Element):
+            for query, (tag, name) in queries:
+                assert with_class(node, tag, name) == query(node), etree.tostring(node)
+            expected = _HEADERS_AND_SIGNATURES(node)
+            assert headers_and_signatures(node) == expected, etree.tostring(node)
+            found += len(expected)
+            wrappers = vbulletin._INNER_BODY(node)  # (vB4's post wrapper, substring class)
+            assert vbulletin._inner_body([node]) is (wrappers[0] if wrappers else None)
+    assert found > 1000
