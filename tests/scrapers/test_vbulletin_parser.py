@@ -593,3 +593,38 @@ def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
             wrappers = vbulletin._INNER_BODY(node)  # (vB4's post wrapper, substring class)
             assert vbulletin._inner_body([node]) is (wrappers[0] if wrappers else None)
     assert found > 1000
+
+
+def test_day_order_read_after_the_last_pages_shared_opening(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`day_first` skips what a page shares with the last page it read (up to the last ">"
+    of the shared part): on random sequences of pages sharing openings of every length,
+    dates (deciding or not) before, across and after the point where they part, every
+    answer is the one reading the whole page with `finditer` gives."""
+    monkeypatch.setattr(vbulletin_dates, "_LAST_SCAN", [])
+    rng = random.Random(23)
+    bits = ["<a>", "</a>", ">", "x", " ", "12-03-2026", "13-03-2026", "03-13-2026", "5/6/07",
+            "1", "2", "-", "/", ".", "26", "٢٥", "é", "20-20-20"]
+
+    def plain(text: str) -> bool:
+        for found in vbulletin_dates._NUMERIC_DATE.finditer(text):
+            first, second = (int(g) for g in found.groups())
+            if first > 12 or second > 12:
+                return first > 12
+        return False
+
+    page = ""
+    skipped = 0
+    for _ in range(6000):
+        cut = rng.randint(0, len(page))  # (keep this much of the last page, then new text)
+        page = page[:cut] + "".join(rng.choice(bits) for _ in range(rng.randint(0, 30)))
+        if rng.random() < 0.1:
+            page = ""
+        last = list(vbulletin_dates._LAST_SCAN)
+        assert vbulletin_dates.day_first(page) == plain(page), (last, page)
+        skipped += bool(last) and page.rfind(">", 0, vbulletin_dates._common_length(
+            last[0][0], page)) > 0
+    assert skipped > 2000
+    for a, b, common in (("abc", "abd", 2), ("", "x", 0), ("same", "same", 4), ("ab", "abc", 2),
+                         ("x" * 999 + "a", "x" * 999 + "b", 999)):
+        assert vbulletin_dates._common_length(a, b) == common
