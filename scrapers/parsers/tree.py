@@ -173,6 +173,18 @@ def xpath(query: str) -> etree.XPath:
     return etree.XPath(query, smart_strings=False)
 
 
+# XPath's whitespace (normalize-space): space, tab, carriage return, line feed
+_XML_SPACE = str.maketrans("\t\r\n", "   ")
+
+
+def has_class(el: Any, name: str) -> bool:
+    """Whether `el`'s class attribute holds the word `name`: the test CSS `.name` compiles
+    to, `contains(concat(' ', normalize-space(@class), ' '), ' name ')` (XPath's
+    whitespace only), for an element already at hand (no query call)."""
+    classes = el.get("class")
+    return bool(classes) and name in classes and name in classes.translate(_XML_SPACE).split(" ")
+
+
 def first(node: Any, query: str) -> Any | None:
     """The first match of CSS `query` under (and including) `node`, else None."""
     found = css(query)(node)

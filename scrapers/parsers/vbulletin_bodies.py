@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scrapers.parsers.common import Post
-from scrapers.parsers.tree import drop_tree, outer_html, xpath
+from scrapers.parsers.tree import drop_tree, has_class, outer_html, xpath
 
 _POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
 _REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
@@ -152,16 +152,6 @@ _POSTED_BY_DIV = xpath("./div[contains(normalize-space(.), 'Originally Posted by
 _CHILD_DIVS = xpath("./div")
 _HEADERS_AND_SIGNATURES = xpath(".//*[" + _CLASS_HAS.format("bbcode_postedby")
                                  + " or contains(@class, 'post-signature')]")
-# XPath's whitespace (normalize-space): space, tab, carriage return, line feed
-_XML_SPACE = str.maketrans("\t\r\n", "   ")
-
-
-def has_class(el: Any, name: str) -> bool:
-    """`contains(concat(' ', normalize-space(@class), ' '), ' name ')` (`name` one word)."""
-    classes = el.get("class")
-    return bool(classes) and name in classes and name in classes.translate(_XML_SPACE).split(" ")
-
-
 def with_class(node: Any, tag: str, name: str) -> list[Any]:
     """`.//tag[contains(concat(' ', normalize-space(@class), ' '), ' name ')]` under node."""
     return [el for el in node.iterdescendants(tag) if has_class(el, name)]

@@ -628,3 +628,39 @@ def test_day_order_read_after_the_last_pages_shared_opening(
     for a, b, common in (("abc", "abd", 2), ("", "x", 0), ("same", "same", 4), ("ab", "abc", 2),
                          ("x" * 999 + "a", "x" * 999 + "b", 999)):
         assert vbulletin_dates._common_length(a, b) == common
+
+
+def test_list_row_walks_find_what_the_queries_find() -> None:
+    """A vB4 list row's title link, `.threadmeta .author span.label` elements and
+    `.threadmeta .author a.username` texts read by walks give what the CSS queries give, on
+    random rows dense in those classes (nested, repeated, on the row itself, with tabs in
+    class attributes, username links inside username links)."""
+    from lxml import etree
+
+    from scrapers.parsers import vbulletin_listing as listing
+    from scrapers.parsers.tree import html_root
+
+    rng = random.Random(29)
+    classes = ["threadmeta", "author", "label", "username", "title", "topic-title",
+               "author\tx", "x threadmeta", "authors", "user", "username understate",
+               "threadmeta author"]
+    opens = ["<div>", "<span>", "<a>", '<a id="thread_title_5">', '<a id="xthread_title_">']
+    for tag in ("div", "span", "a", "dl", "li"):
+        opens += [f'<{tag} class="{name}">' for name in classes]
+    bits = ["t", " ", "<br>", "<!-- c -->", "Bob", "\n"]
+    found = [0, 0, 0]
+    for _ in range(6000):
+        inner = _random_html(rng, opens, bits, 0, max_depth=6, nest=0.7)
+        cls = rng.choice(["threadbit", "threadbit threadmeta", "threadbit author"])
+        row = html_root(f'<html><body><ol><li class="{cls}" id="thread_1">{inner}</li></ol>'
+                        "</body></html>").find(".//li")
+        links = listing._TITLE_LINKS(row)
+        assert listing._title_link_of(row) is (links[0] if links else None), \
+            etree.tostring(row)
+        labels = listing._META_AUTHOR_LABELS(row)
+        assert listing._meta_author_labels(row) == labels, etree.tostring(row)
+        names = listing._META_AUTHOR_NAMES(row)
+        assert listing._meta_author_names(row) == names, etree.tostring(row)
+        for i, hit in enumerate((links, labels, names)):
+            found[i] += bool(hit)
+    assert min(found) > 150
