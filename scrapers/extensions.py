@@ -80,13 +80,23 @@ class CrawlRunProgress:
             logger.warning("could not update crawl run %s", self.run_id, exc_info=True)
 
 
+# Young collections during a crawl run once per this many new container objects (Python's
+# default 700): a thread page makes a few thousand short-lived ones (requests, items, the
+# parser's element proxies and posts), most freed by reference counting before any
+# collection would look at them. 600 generated vBulletin thread pages: collections took
+# about 60 ms at 700, 11 ms at 10,000 (docs/crawling.md). The web server and the
+# aggregator set theirs too.
+CRAWL_GC_YOUNG_THRESHOLD = 10_000
+
+
 class FreezeHeap:
     """Move every object alive when the engine starts (the imported modules: Scrapy,
-    SQLAlchemy, lxml, the models...) out of the garbage collector's reach (`gc.freeze`).
+    SQLAlchemy, lxml, the models...) out of the garbage collector's reach (`gc.freeze`),
+    and run young collections once per `CRAWL_GC_YOUNG_THRESHOLD` new objects.
 
     They live as long as the process, yet each full collection during the crawl walked all
     ~150,000 of them: about 0.1 s a collection (docs/crawling.md). Objects made during the
-    crawl are collected as before."""
+    crawl are collected as before (cycles too, less often)."""
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> FreezeHeap:
@@ -98,6 +108,8 @@ class FreezeHeap:
         # No collection first: a full one costs what it saves (0.1 s), and what it would free
         # at this point is a few dozen objects (kept for the process's life, frozen).
         gc.freeze()
+        _, middle, old = gc.get_threshold()
+        gc.set_threshold(CRAWL_GC_YOUNG_THRESHOLD, middle, old)
 
 
 class QuietDropFormatter(LogFormatter):

@@ -140,46 +140,95 @@ def _same_target(label: str, href: str) -> bool:
     return False
 
 
+# What each element name is to the walk (names as libxml2's HTML parser gives them, lower
+# case; any other name is looked up lower-cased, and an unknown one is inline).
+_SKIPPED, _QUOTED, _LINK, _IMAGE, _BLOCKED, _INLINE = range(6)
+_KIND = {**{name: _INLINE for name in ("b", "i", "u", "s", "em", "strong", "span", "font",
+                                        "small", "big", "sub", "sup", "code", "strike")},
+         **{name: _BLOCKED for name in _BLOCK}, **{name: _QUOTED for name in _QUOTE},
+         **{name: _SKIPPED for name in _SKIP}, "a": _LINK, "img": _IMAGE}
+
+
 def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
+    """Append the text of `node`'s content (its own text, its children, their tails).
+
+    One function for every element (a table of what each name is instead of a chain of
+    tests, no call for an element without content): what `_element_lxml` gives for each
+    child, `tests/scrapers/test_text_walk.py` compares the two on fuzzed trees."""
     text = node.text
     if text:
         parts.append(text.replace("\n", " "))
     for child in node:
         tag = child.tag
         if isinstance(tag, str):  # not a comment or processing instruction
-            _element_lxml(child, tag.lower(), parts, base_url)
+            kind = _KIND.get(tag)
+            if kind is None:
+                kind = _KIND.get(tag.lower(), _INLINE)
+            if kind:  # (not _SKIPPED)
+                attribute = child.get("class")
+                if attribute:
+                    classes = attribute.split()
+                    if not _CHROME_CLASSES.isdisjoint(classes):
+                        kind = _SKIPPED
+                    elif "bbCodeBlock--quote" in classes:
+                        kind = _QUOTED
+                else:
+                    classes = ()
+                if kind >= _BLOCKED:  # (_BLOCKED or _INLINE)
+                    block = kind == _BLOCKED
+                    if block:
+                        parts.append("\n")
+                    if child.text or len(child):
+                        _walk_lxml(child, parts, base_url)
+                    if block:
+                        parts.append("\n")
+                elif kind == _LINK:
+                    if len(child):
+                        inner: list[str] = []
+                        _walk_lxml(child, inner, base_url)
+                        label = tidy("".join(inner))
+                    else:
+                        label = child.text
+                        label = tidy(label.replace("\n", " ")) if label else ""
+                    _append_link(label, child.get("href"), parts, base_url)
+                elif kind == _IMAGE:
+                    _image(child.get("src"), child.get("alt"), classes, parts, base_url)
+                elif kind == _QUOTED:
+                    _quote(child, parts, base_url)
         tail = child.tail
         if tail:
             parts.append(tail.replace("\n", " "))
 
 
-def _element_lxml(el: object, name: str, parts: list[str], base_url: str | None) -> None:
-    if name in _SKIP:
+def _quote(el: Any, parts: list[str], base_url: str | None) -> None:
+    """A quote's text, its lines marked "> "."""
+    inner: list[str] = []
+    _walk_lxml(el, inner, base_url)
+    quoted = tidy("".join(inner))
+    if quoted:
+        marked = "\n".join(f"> {line}" if line else ">" for line in quoted.split("\n"))
+        parts.append(f"\n{marked}\n")
+
+
+def _element_lxml(el: Any, name: str, parts: list[str], base_url: str | None) -> None:
+    """The text of element `el` (named `name`, lower case), its tail left out: what
+    `_walk_lxml` appends for a child, before its tail."""
+    kind = _KIND.get(name, _INLINE)
+    if kind == _SKIPPED:
         return
-    attribute = el.get("class")  # type: ignore[attr-defined]
+    attribute = el.get("class")
     classes = attribute.split() if attribute else ()
     if classes and not _CHROME_CLASSES.isdisjoint(classes):
         return
-    if name in _QUOTE or "bbCodeBlock--quote" in classes:
+    if kind == _QUOTED or "bbCodeBlock--quote" in classes:
+        _quote(el, parts, base_url)
+    elif kind == _LINK:
         inner: list[str] = []
         _walk_lxml(el, inner, base_url)
-        quoted = tidy("".join(inner))
-        if quoted:
-            marked = "\n".join(f"> {line}" if line else ">" for line in quoted.split("\n"))
-            parts.append(f"\n{marked}\n")
-        return
-    if name == "a":
-        inner = []
-        _walk_lxml(el, inner, base_url)
-        label = tidy("".join(inner))
-        href = el.get("href")  # type: ignore[attr-defined]
-        _append_link(label, href, parts, base_url)
-        return
-    if name == "img":
-        src, alt = el.get("src"), el.get("alt")  # type: ignore[attr-defined]
-        _image(src, alt, classes, parts, base_url)
-        return
-    if name in _BLOCK:
+        _append_link(tidy("".join(inner)), el.get("href"), parts, base_url)
+    elif kind == _IMAGE:
+        _image(el.get("src"), el.get("alt"), classes, parts, base_url)
+    elif kind == _BLOCKED:
         parts.append("\n")
         _walk_lxml(el, parts, base_url)
         parts.append("\n")

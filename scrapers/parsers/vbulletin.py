@@ -313,13 +313,23 @@ _NON_DIGITS = re.compile(r"\D")
 _INNER_BODY = xpath(".//blockquote[contains(@class, 'postcontent')]")
 
 
+def _inner_body(message: list[Any]) -> Any | None:
+    """The first of `_INNER_BODY` under the message elements (vB4's post wrapper), read
+    with lxml's tag filter instead of a query call."""
+    for part in message:
+        for quote in part.iterdescendants("blockquote"):
+            if "postcontent" in (quote.get("class") or ""):
+                return quote
+    return None
+
+
 def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
     post_id = _NON_DIGITS.sub("", block.attrib.get("id", ""))
     message = _message(block, root, post_id)
     if not post_id or not message:
         raise ParseError(f"post {post_id or '?'} has no post_message")
-    inner = [quote for part in message for quote in _INNER_BODY(part)]
-    post = Post(external_id=post_id, body_node=inner[0] if inner else message[0])
+    inner = _inner_body(message)
+    post = Post(external_id=post_id, body_node=message[0] if inner is None else inner)
     fields = PostFields(block, clock.score_marks[0])
     if fields.date is not None:
         when_text = " ".join(fields.date.itertext())  # (its `.//text()`)

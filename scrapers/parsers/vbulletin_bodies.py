@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scrapers.parsers.common import Post
-from scrapers.parsers.tree import drop_tree, outer_html, xpath
+from scrapers.parsers.tree import drop_tree, has_class, outer_html, xpath
 
 _POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
 _REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
@@ -63,9 +63,18 @@ def rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
     only retag, move or drop what is there and create class-less elements): a
     `postcontent` blockquote; any element of class `bbcode_container`; any element whose
     text or a child's tail holds "Quote:"; any element of class `bbcode_postedby` or
-    `post-signature`. A step whose flag is False would find nothing."""
+    `post-signature`. A step whose flag is False would find nothing. (One pass over the
+    nodes, tails read off each node rather than off each element's children: the same
+    flags as that plain form, `tests/scrapers/test_vbulletin_parser.py`.)"""
     boxes = containers = labels = headers = False
-    for el in element.iterdescendants(etree.Element):
+    # (every node under `element`, comments included: a node's tail is a text of its
+    # parent, looked at unless that parent is `element` itself)
+    for el in element.iterdescendants():
+        tail = el.tail
+        if tail and not labels and "Quote:" in tail and el.getparent() is not element:
+            labels = True
+        if not isinstance(el.tag, str):  # a comment or processing instruction
+            continue
         classes = el.get("class")
         if classes:
             if "postcontent" in classes and el.tag == "blockquote":
@@ -74,9 +83,10 @@ def rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
                 containers = True
             if "bbcode_postedby" in classes or "post-signature" in classes:
                 headers = True
-        if not labels and ("Quote:" in (el.text or "") or any(
-                "Quote:" in (child.tail or "") for child in el)):
-            labels = True
+        if not labels:
+            text = el.text
+            if text and "Quote:" in text:
+                labels = True
     return boxes, containers, labels, headers
 
 
@@ -128,6 +138,10 @@ def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
         unwrapped
 
 
+# The quote rewrite's class queries: `contains(concat(' ', normalize-space(@class), ' '),
+# ' name ')` on the elements under a node, as the queries below give them (document order),
+# read with one pass over the node's elements (an XPath call tests every element with
+# string functions: a few microseconds each, a third of a quoted post's rewrite).
 _POSTCONTENT_BOXES = xpath(".//blockquote[" + _CLASS_HAS.format("postcontent") + "]")
 _QUOTE_CONTAINERS = xpath(".//div[" + _CLASS_HAS.format("bbcode_container") + "]")
 _QUOTE_BOX = xpath(".//div[" + _CLASS_HAS.format("bbcode_quote") + "]")
@@ -138,6 +152,20 @@ _POSTED_BY_DIV = xpath("./div[contains(normalize-space(.), 'Originally Posted by
 _CHILD_DIVS = xpath("./div")
 _HEADERS_AND_SIGNATURES = xpath(".//*[" + _CLASS_HAS.format("bbcode_postedby")
                                  + " or contains(@class, 'post-signature')]")
+def with_class(node: Any, tag: str, name: str) -> list[Any]:
+    """`.//tag[contains(concat(' ', normalize-space(@class), ' '), ' name ')]` under node."""
+    return [el for el in node.iterdescendants(tag) if has_class(el, name)]
+
+
+def headers_and_signatures(node: Any) -> list[Any]:
+    """`_HEADERS_AND_SIGNATURES(node)`: the elements under `node` of class
+    `bbcode_postedby`, or whose class holds `post-signature`."""
+    found = []
+    for el in node.iterdescendants(etree.Element):
+        classes = el.get("class")
+        if classes and ("post-signature" in classes or has_class(el, "bbcode_postedby")):
+            found.append(el)
+    return found
 
 
 def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) * 4) -> None:
@@ -145,13 +173,13 @@ def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) *
     queries compiled once: an `element.xpath(string)` compiles its query on every call).
     `stages`: the steps to run (`rewrite_stages`: the others would find nothing)."""
     boxes, containers, labels, headers = stages
-    for el in _POSTCONTENT_BOXES(root) if boxes else ():
+    for el in with_class(root, "blockquote", "postcontent") if boxes else ():
         el.tag = "div"
-    for container in _QUOTE_CONTAINERS(root) if containers else ():
-        quote = _QUOTE_BOX(container)
+    for container in with_class(root, "div", "bbcode_container") if containers else ():
+        quote = with_class(container, "div", "bbcode_quote")
         if not quote:
             continue  # a code or PHP box
-        body = _QUOTE_MESSAGE(quote[0])
+        body = with_class(quote[0], "div", "message")
         _replace_with_quote(container, body[0] if body else quote[0])
     for label in _QUOTE_LABELS(root) if labels else ():
         box = label.getparent()
@@ -168,7 +196,7 @@ def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) *
             _replace_with_quote(box, inner)
         else:
             _replace_with_quote(box, cell)
-    for el in _HEADERS_AND_SIGNATURES(root) if headers else ():
+    for el in headers_and_signatures(root) if headers else ():
         drop_tree(el)
 
 

@@ -81,34 +81,64 @@ def day_first(text: str) -> bool:
     """Whether a page's numeric dates put the day first: the first date with a part above 12
     decides ("15-06-2016": day first; "06-15-2016": month first); month first by default,
     as vBulletin's own default is. Decided per page, so one date never depends on another
-    page's (or another board's) dates."""
-    for found in _numeric_dates(text):
+    page's (or another board's) dates.
+
+    The pages of a board open alike (head, navigation menu): the part this page shares with
+    the last page scanned, up to its last ">", holds the same dates, so it is not read again
+    (`_LAST_SCAN`; a date never holds a ">", so none runs across that point). Same answer as
+    reading the whole page (tested on fuzzed page sequences)."""
+    start = 0
+    if _LAST_SCAN:
+        last, decided_end, answer = _LAST_SCAN[0]
+        start = text.rfind(">", 0, _common_length(last, text)) + 1
+        if 0 <= decided_end < start:  # (the deciding date and the character after it)
+            return answer
+    for found in _numeric_dates(text, start):
         first, second = found.groups()
-        if int(first) > 12:
-            return True
-        if int(second) > 12:
-            return False
+        if int(first) > 12 or int(second) > 12:
+            _LAST_SCAN[:] = [(text, found.end(), int(first) > 12)]
+            return int(first) > 12
+    _LAST_SCAN[:] = [(text, -1, False)]
     return False
 
 
-def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
-    """`_NUMERIC_DATE.finditer(text)`, lazily: the regex is tried only where a digit, a
-    separator and a digit meet (found with a bytes search), as finditer would meet them."""
+# The last page `day_first` read: its text, where its deciding date ends (-1: none), the
+# answer.
+_LAST_SCAN: list[tuple[str, int, bool]] = []
+
+
+def _common_length(a: str, b: str) -> int:
+    """The length of the longest common prefix of `a` and `b` (halving searches, each
+    comparing only the part not yet known to match)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if b.startswith(a[low:middle], low):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _numeric_dates(text: str, start: int = 0) -> Iterator[re.Match[str]]:
+    """`_NUMERIC_DATE.finditer(text, start)`, lazily: the regex is tried only where a
+    digit, a separator and a digit meet (found with a bytes search), as finditer would meet
+    them."""
     # (a character beyond Latin-1, a curly quote of a cp1252 page, becomes one "?": the
     # offsets stay those of the text)
-    marks = text.encode("latin-1", errors="replace").translate(_DIGITS_AND_SEPARATORS)
-    end = 0  # finditer goes on after the end of its last match
+    marks = text[start:].encode("latin-1", errors="replace").translate(_DIGITS_AND_SEPARATORS)
+    end = start  # finditer goes on after the end of its last match
     mark = _DATE_MARK.search(marks)
     while mark is not None:
-        at = mark.start()
+        at = start + mark.start()
         # a match whose first separator follows `at` starts one digit before it or at it
-        for start in (at - 1, at):
-            found = _NUMERIC_DATE.match(text, start) if start >= end else None
+        for first in (at - 1, at):
+            found = _NUMERIC_DATE.match(text, first) if first >= end else None
             if found:
                 yield found
                 end = found.end()
                 break
-        mark = _DATE_MARK.search(marks, at + 1)
+        mark = _DATE_MARK.search(marks, at - start + 1)
 
 
 # Two numbers, each followed by a date separator (spaces allowed, as strptime allows): a

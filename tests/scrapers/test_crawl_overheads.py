@@ -13,7 +13,7 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
 
-from scrapers.extensions import FreezeHeap, QuietDropFormatter
+from scrapers.extensions import CRAWL_GC_YOUNG_THRESHOLD, FreezeHeap, QuietDropFormatter
 from scrapers.items import ThreadItem
 
 
@@ -41,9 +41,14 @@ def test_the_heap_at_engine_start_is_frozen() -> None:
     manager = SignalManager()
     heap = FreezeHeap.from_crawler(SimpleNamespace(signals=manager))  # (receivers are weak)
     gc.unfreeze()
+    before = gc.get_threshold()
+    gc.set_threshold(700, *before[1:])  # (Python's default; an in-process crawl set ours)
     assert gc.get_freeze_count() == 0
     try:
         manager.send_catch_log(signals.engine_started)
         assert gc.get_freeze_count() > 1000 and heap is not None  # this process's modules
+        # young collections less often; the older generations' counts as they were
+        assert gc.get_threshold() == (CRAWL_GC_YOUNG_THRESHOLD, *before[1:])
     finally:
         gc.unfreeze()
+        gc.set_threshold(*before)

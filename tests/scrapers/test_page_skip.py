@@ -156,3 +156,82 @@ def test_forum_pages_read_the_whole_page_for_a_login_notice() -> None:
     with pytest.raises(xenforo.ParseError) as raised:
         xenforo.parse_forum_page(xf, "https://xf.example/forums/hair.1/")
     assert raised.value.reason == "login_required"
+
+
+def _plain_without_element(text: str, opening: str, keep: tuple[str, ...] = ()) -> str:
+    """`without_element` as it was before it remembered the last extent: the reference."""
+    start = text.find(opening)
+    if start < 0:
+        return text
+    low = text.lower()
+    if len(low) != len(text):
+        return text
+    name = opening[1:].split(None, 1)[0].lower()
+    start_tag, end_tag = "<" + name, "</" + name
+    depth, at = 0, start
+    next_start = low.find(start_tag, at)
+    while True:
+        next_end = low.find(end_tag, at)
+        if next_end < 0:
+            return text
+        if 0 <= next_start < next_end:
+            at = next_start + len(start_tag)
+            depth += low[at:at + 1] in tree._AFTER_NAME
+            next_start = low.find(start_tag, at)
+            continue
+        at = next_end + len(end_tag)
+        if low[at:at + 1] not in tree._AFTER_NAME:
+            continue
+        depth -= 1
+        if depth == 0:
+            end = low.find(">", at) + 1
+            if end == 0 or tree._UNCOUNTABLE.search(low, start, end) or any(
+                    low.find(mark, start, end) >= 0 for mark in keep):
+                return text
+            return text[:start] + text[end:]
+
+
+def test_a_remembered_extent_cuts_what_the_count_cuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page holding the last page's menu text at its opening is cut as the last one was
+    (`tree._LAST_EXTENT`): on random sequences of pages whose menus repeat, change, grow,
+    shrink, lose their end tag, hold marks, comments, odd-case tags or an "İ", every cut is
+    the one the count alone gives (the pages themselves, then the recorded and generated
+    ones in a row)."""
+    import random
+
+    monkeypatch.setattr(tree, "_LAST_EXTENT", {})
+    rng = random.Random(18)
+    opening, keep = '<div id="navbar"', ('id="post_', "threadbit")
+    pieces = ["<div>", "</div>", "<DIV class='m'>", "</Div >", "<divx>", "</divx>", "<ul><li>",
+              "</li></ul>", "<a href='/x'>x</a>", "<!-- c -->", "<script>s</script>",
+              'id="post_1"', "text", "<div/>", "</div", "İ", "\u00e9"]
+    menus = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(40)]
+    menus += ["<div><div>a</div></div>", "<div>a</div>"]
+    remembered = 0
+    menu, tail = menus[-1], "</div>"
+    for _ in range(6000):
+        if rng.random() < 0.5:  # (else the last page's menu again, the rest of it new)
+            menu = rng.choice(menus)
+            tail = rng.choice(["</div>", "</div></div>", "", "</DIV>", "</div >"])
+        after = rng.choice(["<ol id=\"posts\"><li id=\"post_1\">p</li></ol>", "<p>x</p>",
+                            "</div><p>y</p>", "İ"])
+        text = f"<html><body>{rng.choice(['', opening + '>'])}<p>a</p>{opening}>{menu}{tail}" \
+            f"{after}</body></html>"
+        hit = tree._LAST_EXTENT.get((opening, keep))
+        remembered += hit is not None and text.startswith(hit[0], text.find(opening))
+        assert without_element(text, opening, keep) == \
+            _plain_without_element(text, opening, keep), text
+    assert remembered > 300
+    for _, _, text in PAGES:
+        for opening in ELEMENTS:
+            for marks in ((), keep):
+                assert without_element(text, opening, marks) == \
+                    _plain_without_element(text, opening, marks)
+
+
+def test_only_one_letter_lengthens_in_lower_case() -> None:
+    """`without_element` tests the page for "İ" instead of lower-casing it first: it is the
+    only character whose lower case is longer."""
+    import sys
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) != 1] == ["İ"]

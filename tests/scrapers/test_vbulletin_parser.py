@@ -7,6 +7,7 @@ import random
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -517,3 +518,149 @@ def _random_html(rng: random.Random, opens: list[str], bits: list[str], depth: i
         else:
             out.append(rng.choice(bits))
     return "".join(out)
+
+
+def _plain_rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
+    """`rewrite_stages` as it was first written (a child loop per element): the reference."""
+    from lxml import etree
+
+    boxes = containers = labels = headers = False
+    for el in element.iterdescendants(etree.Element):
+        classes = el.get("class")
+        if classes:
+            if "postcontent" in classes and el.tag == "blockquote":
+                boxes = True
+            if "bbcode_container" in classes:
+                containers = True
+            if "bbcode_postedby" in classes or "post-signature" in classes:
+                headers = True
+        if not labels and ("Quote:" in (el.text or "") or any(
+                "Quote:" in (child.tail or "") for child in el)):
+            labels = True
+    return boxes, containers, labels, headers
+
+
+def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
+    """The rewrite's class lookups (`with_class`, `headers_and_signatures`: one pass over a
+    node's elements) give the elements the XPath class queries give, `rewrite_stages` the
+    flags of its plain form and `_inner_body` the first `_INNER_BODY`, on random bodies
+    dense in those classes (tabs and line breaks inside class attributes, near-miss names,
+    comments, "Quote:" in texts and tails)."""
+    import random
+
+    from lxml import etree
+
+    from scrapers.parsers.tree import html_root
+    from scrapers.parsers.vbulletin_bodies import (
+        _HEADERS_AND_SIGNATURES,
+        _POSTCONTENT_BOXES,
+        _QUOTE_BOX,
+        _QUOTE_CONTAINERS,
+        _QUOTE_MESSAGE,
+        headers_and_signatures,
+        rewrite_stages,
+        with_class,
+    )
+
+    rng = random.Random(19)
+    names = ["postcontent", "bbcode_container", "bbcode_quote", "message", "bbcode_postedby",
+             "post-signature", "xpost-signaturex", "messages", "bbcode_quotes", "x"]
+    spaces = [" ", "  ", "\t", "\n", "\r\n", "\u00a0", "\x0b"]
+    opens = []
+    for tag in ("div", "blockquote", "span"):
+        opens.append(f"<{tag}>")
+        for _ in range(12):
+            picked = [rng.choice(names) for _ in range(rng.randint(1, 3))]
+            cls = rng.choice(spaces).join(picked)
+            if rng.random() < 0.3:
+                cls = rng.choice(spaces) + cls + rng.choice(spaces)
+            opens.append(f'<{tag} class="{cls}">')
+    bits = ["Quote:", " Quote: x", "x", "<!-- Quote: -->", "<br>", "Quo"]
+    queries = [(_POSTCONTENT_BOXES, ("blockquote", "postcontent")),
+               (_QUOTE_CONTAINERS, ("div", "bbcode_container")),
+               (_QUOTE_BOX, ("div", "bbcode_quote")), (_QUOTE_MESSAGE, ("div", "message"))]
+    found = 0
+    for _ in range(3000):
+        html = _random_html(rng, opens, bits, 0, max_depth=5, nest=0.55)
+        body = html_root(f"<html><body><div id='b'>{html}</div></body></html>").find(".//div")
+        assert rewrite_stages(body) == _plain_rewrite_stages(body), etree.tostring(body)
+        for node in body.iter(etree.Element):
+            for query, (tag, name) in queries:
+                assert with_class(node, tag, name) == query(node), etree.tostring(node)
+            expected = _HEADERS_AND_SIGNATURES(node)
+            assert headers_and_signatures(node) == expected, etree.tostring(node)
+            found += len(expected)
+            wrappers = vbulletin._INNER_BODY(node)  # (vB4's post wrapper, substring class)
+            assert vbulletin._inner_body([node]) is (wrappers[0] if wrappers else None)
+    assert found > 1000
+
+
+def test_day_order_read_after_the_last_pages_shared_opening(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`day_first` skips what a page shares with the last page it read (up to the last ">"
+    of the shared part): on random sequences of pages sharing openings of every length,
+    dates (deciding or not) before, across and after the point where they part, every
+    answer is the one reading the whole page with `finditer` gives."""
+    monkeypatch.setattr(vbulletin_dates, "_LAST_SCAN", [])
+    rng = random.Random(23)
+    bits = ["<a>", "</a>", ">", "x", " ", "12-03-2026", "13-03-2026", "03-13-2026", "5/6/07",
+            "1", "2", "-", "/", ".", "26", "٢٥", "é", "20-20-20"]
+
+    def plain(text: str) -> bool:
+        for found in vbulletin_dates._NUMERIC_DATE.finditer(text):
+            first, second = (int(g) for g in found.groups())
+            if first > 12 or second > 12:
+                return first > 12
+        return False
+
+    page = ""
+    skipped = 0
+    for _ in range(6000):
+        cut = rng.randint(0, len(page))  # (keep this much of the last page, then new text)
+        page = page[:cut] + "".join(rng.choice(bits) for _ in range(rng.randint(0, 30)))
+        if rng.random() < 0.1:
+            page = ""
+        last = list(vbulletin_dates._LAST_SCAN)
+        assert vbulletin_dates.day_first(page) == plain(page), (last, page)
+        skipped += bool(last) and page.rfind(">", 0, vbulletin_dates._common_length(
+            last[0][0], page)) > 0
+    assert skipped > 2000
+    for a, b, common in (("abc", "abd", 2), ("", "x", 0), ("same", "same", 4), ("ab", "abc", 2),
+                         ("x" * 999 + "a", "x" * 999 + "b", 999)):
+        assert vbulletin_dates._common_length(a, b) == common
+
+
+def test_list_row_walks_find_what_the_queries_find() -> None:
+    """A vB4 list row's title link, `.threadmeta .author span.label` elements and
+    `.threadmeta .author a.username` texts read by walks give what the CSS queries give, on
+    random rows dense in those classes (nested, repeated, on the row itself, with tabs in
+    class attributes, username links inside username links)."""
+    from lxml import etree
+
+    from scrapers.parsers import vbulletin_listing as listing
+    from scrapers.parsers.tree import html_root
+
+    rng = random.Random(29)
+    classes = ["threadmeta", "author", "label", "username", "title", "topic-title",
+               "author\tx", "x threadmeta", "authors", "user", "username understate",
+               "threadmeta author"]
+    opens = ["<div>", "<span>", "<a>", '<a id="thread_title_5">', '<a id="xthread_title_">']
+    for tag in ("div", "span", "a", "dl", "li"):
+        opens += [f'<{tag} class="{name}">' for name in classes]
+    bits = ["t", " ", "<br>", "<!-- c -->", "Bob", "\n"]
+    found = [0, 0, 0]
+    for _ in range(6000):
+        inner = _random_html(rng, opens, bits, 0, max_depth=6, nest=0.7)
+        cls = rng.choice(["threadbit", "threadbit threadmeta", "threadbit author"])
+        row = html_root(f'<html><body><ol><li class="{cls}" id="thread_1">{inner}</li></ol>'
+                        "</body></html>").find(".//li")
+        links = listing._TITLE_LINKS(row)
+        assert listing._title_link_of(row) is (links[0] if links else None), \
+            etree.tostring(row)
+        labels = listing._META_AUTHOR_LABELS(row)
+        assert listing._meta_author_labels(row) == labels, etree.tostring(row)
+        names = listing._META_AUTHOR_NAMES(row)
+        assert listing._meta_author_names(row) == names, etree.tostring(row)
+        for i, hit in enumerate((links, labels, names)):
+            found[i] += bool(hit)
+    assert min(found) > 150
