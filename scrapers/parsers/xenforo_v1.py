@@ -23,10 +23,10 @@ from scrapers.parsers.common import (
     squash,
 )
 from scrapers.parsers.tree import css, drop_tree, first, text_of, xpath
+from scrapers.parsers.xenforo_v1_post_fields import LIKE_TEXT, USERNAMES, PostFields, first_of
 
 _XF1_FIRST_LIKES = re.compile(r"liked the first message:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
 _RATING = re.compile(r"\bx\s*([\d.,]+)")
-_DATE_TIME = "//*[self::abbr or self::span][contains(@class, 'DateTime')]"
 _XF1_FORMATS = ("%b %d, %Y at %I:%M %p", "%b %d, %Y", "%d %b %Y at %H:%M", "%B %d, %Y at %I:%M %p")
 _TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
               "contains(concat(' ', normalize-space(@class), ' '), ' titleBar ')]")
@@ -72,24 +72,23 @@ def _xf1_pages(root: Any, url: str, text: str | None = None) -> tuple[int, int, 
     return page, last, urljoin(base, href) if href and page < last else None
 
 
-_LIKE_TEXT = xpath(".//span[contains(@class, 'LikeText')]")
-_USERNAMES = xpath(".//a[contains(@class, 'username')]")
 _LIKES_THIS = re.compile(r"\s*likes? this\.?$")
 _RATINGS = xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
                  "|.//*[contains(@class, 'ratingsSummary')]//li")
 RATING_MARKS = ("dark_postrating_outputlist", "ratingsSummary")
 
 
-def xf1_likes(block: Any, ratings: bool = True) -> int:
+def xf1_likes(block: Any, ratings: bool = True, fields: PostFields | None = None) -> int:
     """Likes under an XF1 post: `.LikeText` ("A, B and 3 others like this.") or a rating
     summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown. `ratings` False: the
-    page's text names no rating summary (`RATING_MARKS`), which is then not looked up."""
-    like_text = _LIKE_TEXT(block)
-    if like_text:
-        text = squash(text_of(like_text[0]))
+    page's text names no rating summary (`RATING_MARKS`), which is then not looked up.
+    `fields`: the post's walk, which found the like text (else it is looked up)."""
+    like = fields.like_text if fields is not None else first_of(LIKE_TEXT(block))
+    if like is not None:
+        text = squash(text_of(like))
         text = _LIKES_THIS.sub("", text)
-        names = _USERNAMES(like_text[0])
-        return shared.reaction_count(text, len(names) if names else None)
+        names = PostFields.usernames(like) if fields is not None else len(USERNAMES(like))
+        return shared.reaction_count(text, names or None)
     if not ratings:
         return 0
     total = 0
@@ -99,41 +98,28 @@ def xf1_likes(block: Any, ratings: bool = True) -> int:
     return total
 
 
-def _xf1_body(block: Any) -> Any | None:
-    """The post's `blockquote.messageText` (read as a `<div>`: `body_block`), its end marker
-    dropped from the tree, or None."""
-    found = xpath(".//blockquote[contains(@class, 'messageText')]")(block)
-    if not found:
-        return None
-    for marker in xpath(".//div[@class='messageTextEndMarker']")(found[0]):
-        drop_tree(marker)
-    return found[0]
-
-
 _NON_DIGITS = re.compile(r"\D")
-_POST_NUMBER = xpath(".//a[contains(@class, 'postNumber')]/text()")
-_META_TIME = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)
-_EDIT_TIME = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)
 
 
 def _xf1_post(block: Any, index: int, tz: tzinfo, marks: tuple[bool, bool] = (True, True),
               ) -> Post:
     """One `li.message`. `marks`: whether the page's text has an edit date and a rating
-    summary (most pages have neither: their lookups are skipped)."""
+    summary (most pages have neither: their lookups are skipped). Its body (less the end
+    marker), post number, dates and like text come from one walk (`PostFields`)."""
     edits, ratings = marks
     post_id = _NON_DIGITS.sub("", block.attrib.get("id", ""))
-    body = _xf1_body(block)
+    fields = PostFields(block, edits)
+    body = fields.body
+    if body is not None:
+        fields.drop_markers(drop_tree)
     if not post_id or body is None:
         raise ParseError(f"post {post_id or '?'} has no body (blockquote.messageText)")
-    numbers = _POST_NUMBER(block)
-    number = _NON_DIGITS.sub("", numbers[0] if numbers else "")
-    meta = _META_TIME(block)
-    edit = _EDIT_TIME(block) if edits else None
+    number = _NON_DIGITS.sub("", fields.number() or "")
     return Post(
         external_id=post_id, body_node=body, body_block=True,
-        created_at=xf1_time(meta[0] if meta else None, tz),
-        edited_at=xf1_time(edit[0] if edit else None, tz),
-        author=block.attrib.get("data-author"), score=xf1_likes(block, ratings),
+        created_at=xf1_time(fields.meta_time, tz),
+        edited_at=xf1_time(fields.edit_time, tz),
+        author=block.attrib.get("data-author"), score=xf1_likes(block, ratings, fields),
         position=int(number) - 1 if number else index)
 
 
