@@ -30,6 +30,23 @@ _RATING = re.compile(r"\bx\s*([\d.,]+)")
 _XF1_FORMATS = ("%b %d, %Y at %I:%M %p", "%b %d, %Y", "%d %b %Y at %H:%M", "%B %d, %Y at %I:%M %p")
 _TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
               "contains(concat(' ', normalize-space(@class), ' '), ' titleBar ')]")
+TITLE_HEADS = xpath(f"//h1[ancestor::*{_TITLE_BAR}]")
+TITLE_TEXTS = xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")
+_XML_SPACE = str.maketrans("\t\n\r", "   ")  # (what XPath's normalize-space collapses)
+
+
+def title_heads(root: Any) -> list[Any]:
+    """`TITLE_HEADS(root)`: the h1 elements inside an element of class `titleBar`, found by
+    lxml's tag filter (an XPath call with an ancestor test costs more than the page's few
+    h1s)."""
+    heads = []
+    for head in root.iter("h1"):
+        for above in head.iterancestors():
+            classes = above.get("class")
+            if classes and " titleBar " in f" {classes.translate(_XML_SPACE)} ":
+                heads.append(head)
+                break
+    return heads
 
 
 def xf1_time(node: Any | None, tz: tzinfo) -> datetime | None:
@@ -50,7 +67,7 @@ def xf1_time(node: Any | None, tz: tzinfo) -> datetime | None:
 
 
 def _xf1_base(root: Any, url: str) -> str:
-    href = shared.first_string(root, "base::attr(href)")
+    href = shared.first_href(root, "base")
     return urljoin(url, href) if href else url
 
 
@@ -85,7 +102,7 @@ def xf1_likes(block: Any, ratings: bool = True, fields: PostFields | None = None
     `fields`: the post's walk, which found the like text (else it is looked up)."""
     like = fields.like_text if fields is not None else first_of(LIKE_TEXT(block))
     if like is not None:
-        text = squash(text_of(like))
+        text = squash(" ".join(like.itertext()))  # (its `::text`)
         text = _LIKES_THIS.sub("", text)
         names = PostFields.usernames(like) if fields is not None else len(USERNAMES(like))
         return shared.reaction_count(text, names or None)
@@ -136,15 +153,18 @@ def _xf1_category(root: Any, text: str) -> str | None:
 def xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
                      tz: tzinfo) -> ThreadPage:
     base = _xf1_base(root, url)
-    canonical = shared.first_string(root, "link[rel=canonical]::attr(href)")
+    canonical = shared.first_href(root, "link", "canonical")
     canonical = urljoin(base, canonical) if canonical else None
     ext = shared.thread_id_of(canonical or "") or shared.thread_id_of(url)
     if not ext:
         raise ParseError("no thread id on the page")
-    # (`.titleBar h1 ::text` as XPath anchored on the h1: the same nodes, without a class
-    # test on every element of the page)
-    title = squash(" ".join(xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")(root)))
-    if not title and not xpath(f"//h1[ancestor::*{_TITLE_BAR}]")(root):
+    # (`.titleBar h1 ::text`: the texts of the h1s inside a `.titleBar`)
+    heads = title_heads(root)
+    if len(heads) == 1:
+        title = squash(" ".join(heads[0].itertext()))
+    else:  # (none, or several: one may hold another, the query keeps each text once)
+        title = squash(" ".join(TITLE_TEXTS(root)))
+    if not title and not heads:
         raise ParseError("no thread title (.titleBar h1)")
     marks = ("editDate" in text, any(mark in text for mark in RATING_MARKS))
     posts = [_xf1_post(block, index, tz, marks) for index, block in enumerate(blocks)]
