@@ -156,3 +156,44 @@ def test_forum_pages_read_the_whole_page_for_a_login_notice() -> None:
     with pytest.raises(xenforo.ParseError) as raised:
         xenforo.parse_forum_page(xf, "https://xf.example/forums/hair.1/")
     assert raised.value.reason == "login_required"
+
+
+def test_a_menu_cut_before_gives_what_a_fresh_count_gives() -> None:
+    """`without_element`'s shortcut (the page holds, at the opening, the element cut last)
+    gives what counting afresh gives, on random pages sharing, changing, nesting and
+    extending their menus (comments, any-case and unclosed tags, content marks, letters
+    whose lower case is longer)."""
+    import random
+
+    rng = random.Random(16)
+    opening = '<div id="navbar"'
+    pieces = ["<div>", "</div>", "<DIV class=x>", "</Div >", "<divx>", "</divx>", "<!-- c -->",
+              "<a>t</a>", "structitem", " ", "İ", "é", "<script>", "</div", ">", "<span>"]
+    plain = ["<div>t</div>", "<DIV class=x>u</Div >", "<a>t</a>", " ", "é", "<divx>"]
+
+    def menu_text() -> str:  # (mostly balanced: most menus are cut)
+        bits = [rng.choice(plain) for _ in range(rng.randint(0, 6))]
+        if rng.random() < 0.3:
+            bits.insert(rng.randint(0, len(bits)), rng.choice(pieces))
+        return "".join(bits) + "</div>"
+
+    menus = [menu_text() for _ in range(4)]
+    shortcut = 0
+    for _ in range(8000):
+        menu = rng.choice(menus)
+        if rng.random() < 0.3:  # a menu changed somewhere
+            at = rng.randint(0, len(menu))
+            menu = menu[:at] + rng.choice(pieces) + menu[at:]
+        page = (rng.choice(["", "<p>a</p>", "İ"]) + opening + ">" + menu +
+                "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))))
+        keep = rng.choice([(), ("structitem",)])
+        before = tree._last_cut.get((opening, keep))
+        got = without_element(page, opening, keep)
+        shortcut += before is not None and page.startswith(before, page.find(opening))
+        tree._last_cut.clear()
+        assert got == without_element(page, opening, keep), page
+        if rng.random() < 0.5:  # (the fresh count's cut stays, or the one before it)
+            tree._last_cut.clear()
+            if before is not None:
+                tree._last_cut[opening, keep] = before
+    assert shortcut > 100
