@@ -22,8 +22,14 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, drop_tree, first, text_of, xpath
-from scrapers.parsers.xenforo_v1_post_fields import LIKE_TEXT, USERNAMES, PostFields, first_of
+from scrapers.parsers.tree import css, drop_tree, text_of, xpath
+from scrapers.parsers.xenforo_v1_post_fields import (
+    LIKE_TEXT,
+    USERNAMES,
+    PostFields,
+    RowFields,
+    first_of,
+)
 
 _XF1_FIRST_LIKES = re.compile(r"liked the first message:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
 _RATING = re.compile(r"\bx\s*([\d.,]+)")
@@ -187,8 +193,10 @@ def xf1_forum_page(doc: Selector, url: str, tz: tzinfo) -> ListPage:
 
 
 def _xf1_entry(row: Any, base: str, forum: str | None, tz: tzinfo) -> ListEntry:
-    """One `li.discussionListItem` row of an XF1 forum page."""
-    link = css("h3.title a[href*='threads/']")(row) or css("h3.title a")(row)
+    """One `li.discussionListItem` row of an XF1 forum page (its fields from one walk:
+    `RowFields`)."""
+    fields = RowFields(row)
+    link = fields.thread_links or fields.links
     if not link:
         raise ParseError("a thread row without a title link")
     href = urljoin(base, link[-1].attrib.get("href", ""))
@@ -196,14 +204,14 @@ def _xf1_entry(row: Any, base: str, forum: str | None, tz: tzinfo) -> ListEntry:
     if not ext:
         raise ParseError(f"no thread id in {href!r}")
     pairs: dict[str, str] = {}
-    for pair in css(".stats dl")(row):
-        key = squash(text_of(pair, "dt ::text")).rstrip(":").lower()
-        pairs[key] = squash(text_of(pair, "dd ::text"))
-    likes = _XF1_FIRST_LIKES.search(shared.first_string(row, ".stats::attr(title)") or "")
+    for pair in fields.pairs:
+        key = squash(fields.texts(pair, "dt")).rstrip(":").lower()
+        pairs[key] = squash(fields.texts(pair, "dd"))
+    likes = _XF1_FIRST_LIKES.search(fields.stats_title or "")
     return ListEntry(
-        external_id=ext, url=shared.thread_base_url(href), title=squash(text_of(link[-1])),
-        created_at=xf1_time(first(row, ".posterDate .DateTime, .startDate .DateTime"), tz),
-        last_activity_at=xf1_time(first(row, ".lastPost .DateTime"), tz),
+        external_id=ext, url=shared.thread_base_url(href),
+        title=squash(" ".join(link[-1].itertext())),  # (its `::text`)
+        created_at=xf1_time(fields.started, tz), last_activity_at=xf1_time(fields.last_post, tz),
         num_comments=parse_count(pairs.get("replies")),
         score=parse_count(likes.group(1)) if likes else None,
         category=forum, author=row.attrib.get("data-author"))

@@ -1,11 +1,12 @@
 """A XenForo 1 post's fields (body, its end markers, post number link, meta and edit dates,
-like text) from one walk over the post, with the queries they stand in for."""
+like text) and a forum page's thread row's fields (title links, stats, dates), each from one
+walk, with the queries they stand in for."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scrapers.parsers.tree import xpath
+from scrapers.parsers.tree import css, xpath
 
 DATE_TIME = "//*[self::abbr or self::span][contains(@class, 'DateTime')]"
 BODY = xpath(".//blockquote[contains(@class, 'messageText')]")
@@ -127,3 +128,105 @@ class PostFields:
     def usernames(like: Any) -> int:
         """`len(USERNAMES(like))`: the `username` links under the like text."""
         return sum(1 for a in like.iterdescendants("a") if "username" in (a.get("class") or ""))
+
+
+# A forum page's thread row (`li.discussionListItem`): the CSS queries `RowFields` stands in for
+TITLE_LINKS = css("h3.title a[href*='threads/']")
+ANY_TITLE_LINKS = css("h3.title a")
+STATS_PAIRS = css(".stats dl")
+STATS_TITLE = css(".stats::attr(title)")
+STARTED = css(".posterDate .DateTime, .startDate .DateTime")
+LAST_POST = css(".lastPost .DateTime")
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
+
+
+def _padded(classes: str) -> str:
+    """A class attribute as CSS's class test reads it: " a b " (XML spaces as spaces)."""
+    if "\t" in classes or "\n" in classes or "\r" in classes:
+        classes = classes.translate(_XML_SPACE)  # (a few microseconds: only when needed)
+    return f" {classes} "
+
+
+def _outer(containers: list[Any], row: Any) -> list[Any]:
+    """`containers` (in document order), or only the first when it holds all the others
+    (what is under any of them is then what is under it)."""
+    if len(containers) < 2:
+        return containers
+    first = containers[0]
+    for other in containers[1:]:
+        for above in other.iterancestors():
+            if above is first:
+                break
+            if above is row:
+                return containers
+        else:
+            return containers
+    return containers[:1]
+
+
+def _first_date(containers: list[Any]) -> Any | None:
+    """The first `.DateTime` element under the only one of `containers`, else None."""
+    if containers:
+        for el in containers[0].iterdescendants():
+            classes = el.get("class") if isinstance(el.tag, str) else None
+            if classes and " DateTime " in _padded(classes):
+                return el
+    return None
+
+
+class RowFields:
+    """What an XF1 thread row's lookups need, from one walk over the row (about 20
+    elements; each CSS query is an XPath call testing classes):
+
+    - `links`: `ANY_TITLE_LINKS(row)`, `thread_links`: `TITLE_LINKS(row)`;
+    - `pairs`: `STATS_PAIRS(row)`, `stats_title`: `first_of(STATS_TITLE(row))`;
+    - `started`, `last_post`: `first_of(STARTED(row))`, `first_of(LAST_POST(row))`.
+
+    The walk finds the containers (`h3.title`, `.stats`, `.posterDate` or `.startDate`,
+    `.lastPost`); what is under a row's only container of a kind (or the one holding the
+    others: `.startDate` inside `.posterDate`) is read off it, and the query answers when
+    a row has several apart."""
+
+    __slots__ = ("last_post", "links", "pairs", "started", "stats_title", "thread_links")
+
+    def __init__(self, row: Any) -> None:
+        heads: list[Any] = []
+        stats: list[Any] = []
+        starts: list[Any] = []
+        lasts: list[Any] = []
+        stats_title = None
+        for el in row.iter():
+            classes = el.get("class") if isinstance(el.tag, str) else None  # (no comments)
+            if not classes:
+                continue
+            padded = _padded(classes)
+            if " stats " in padded:
+                stats.append(el)
+                if stats_title is None:
+                    stats_title = el.get("title")
+            if " title " in padded and el.tag == "h3":
+                heads.append(el)
+            if " posterDate " in padded or " startDate " in padded:
+                starts.append(el)
+            if " lastPost " in padded:
+                lasts.append(el)
+        self.stats_title = stats_title
+        heads, stats, starts, lasts = (_outer(found, row)
+                                       for found in (heads, stats, starts, lasts))
+        if len(heads) > 1:
+            self.links, self.thread_links = ANY_TITLE_LINKS(row), TITLE_LINKS(row)
+        else:
+            self.links = list(heads[0].iterdescendants("a")) if heads else []
+            self.thread_links = [a for a in self.links if "threads/" in (a.get("href") or "")]
+        self.pairs = STATS_PAIRS(row) if len(stats) > 1 else \
+            list(stats[0].iterdescendants("dl")) if stats else []
+        self.started = first_of(STARTED(row)) if len(starts) > 1 else _first_date(starts)
+        self.last_post = first_of(LAST_POST(row)) if len(lasts) > 1 else _first_date(lasts)
+
+    @staticmethod
+    def texts(pair: Any, name: str) -> str:
+        """`text_of(pair, f"{name} ::text")`: the texts under the pair's `name` elements."""
+        found = list(pair.iter(name))
+        if len(found) == 1:
+            return " ".join(found[0].itertext())
+        return " ".join(css(f"{name} ::text")(pair))  # (none, or one inside another)

@@ -141,3 +141,66 @@ def test_page_lookups_by_tag_filter_find_what_the_queries_find() -> None:
             assert list(heads[0].itertext()) == xenforo_v1.TITLE_TEXTS(root), html
             titled += 1
     assert titled > 500
+
+
+ROW_OPENS = ['<h3 class="title">', '<h3 class="x\ttitle">', '<h3 class="titles">', "<h3>",
+             '<div class="title">', '<a href="threads/t.5/">', '<a href="/forums/x/">', "<a>",
+             '<div class="listBlock stats">', '<div class="stats\ny" title="liked: 3">',
+             '<span class="stats" title="t">', '<div class="statsX">', "<dl>", "<dt>", "<dd>",
+             '<div class="posterDate">', '<span class="startDate">', '<div class="lastPost">',
+             '<abbr class="DateTime" data-time="1400000000">', '<span class="DateTime x">',
+             '<span class="DateTimeX">', "<div>", "<span>"]
+ROW_BITS = ["t", " ", "Replies:", "9", "<!-- c -->", "<br>", "x\ny"]
+
+
+def _random_row(rng: random.Random, depth: int = 0) -> str:
+    out = []
+    for _ in range(rng.randint(0, 4)):
+        if depth < 4 and rng.random() < 0.6:
+            tag = rng.choice(ROW_OPENS)
+            name = tag[1:].split(None, 1)[0].rstrip(">")
+            out.append(f"{tag}{_random_row(rng, depth + 1)}</{name}>")
+        else:
+            out.append(rng.choice(ROW_BITS))
+    return "".join(out)
+
+
+def test_row_fields_walk_finds_what_the_queries_find() -> None:
+    """`RowFields` (one walk over an XF1 forum page's thread row) gives the title links,
+    stats pairs and their texts, stats title and dates the CSS queries give, on random
+    rows (nested containers, classes split by tabs and newlines, the row's own class)."""
+    from scrapers.parsers.tree import text_of
+    from scrapers.parsers.xenforo_v1_post_fields import (
+        ANY_TITLE_LINKS,
+        LAST_POST,
+        STARTED,
+        STATS_PAIRS,
+        STATS_TITLE,
+        TITLE_LINKS,
+        RowFields,
+    )
+
+    rng = random.Random(20)
+    found = {"links": 0, "pairs": 0, "started": 0, "last": 0}
+    for _ in range(5000):
+        own = rng.choice(["", ' class="stats"', ' class="posterDate"', ' class="x"'])
+        row = html_root(f'<html><body><ol><li id="thread-1"{own}>{_random_row(rng)}</li>'
+                        "</ol></body></html>").find(".//li")
+        fields = RowFields(row)
+        html = etree.tostring(row)
+        assert fields.links == ANY_TITLE_LINKS(row), html
+        assert fields.thread_links == TITLE_LINKS(row), html
+        assert fields.pairs == STATS_PAIRS(row), html
+        assert fields.stats_title == first_of(STATS_TITLE(row)), html
+        assert fields.started is first_of(STARTED(row)), html
+        assert fields.last_post is first_of(LAST_POST(row)), html
+        for pair in fields.pairs:
+            for name in ("dt", "dd"):
+                assert fields.texts(pair, name) == text_of(pair, f"{name} ::text"), html
+        for link in fields.links:
+            assert " ".join(link.itertext()) == text_of(link), html
+        found["links"] += bool(fields.links)
+        found["pairs"] += bool(fields.pairs)
+        found["started"] += fields.started is not None
+        found["last"] += fields.last_post is not None
+    assert min(found.values()) > 100, found
