@@ -34,6 +34,7 @@ from scrapers.parsers.common import (
 from scrapers.parsers.tree import css, first, html_page, parsed_page, text_of, xpath
 from scrapers.parsers.xenforo_shared import (
     PAGE,
+    elements,
     first_string,
     reaction_count,
     thread_base_url,
@@ -157,8 +158,20 @@ def _xf2_entry(row: Any, url: str, forum: str | None) -> ListEntry:
         category=forum, author=row.attrib.get("data-author"))
 
 
-_ARTICLES = "//article[contains(@class, 'message--post')]"
-_XF1_POSTS = "//li[starts-with(@id, 'post-')][contains(@class, 'message')]"
+# (the queries `parse_thread_page` reads by lxml's tag filter: `xf2_articles`, `xf1_posts`)
+ARTICLES = xpath("//article[contains(@class, 'message--post')]")
+XF1_POSTS = xpath("//li[starts-with(@id, 'post-')][contains(@class, 'message')]")
+
+
+def xf2_articles(root: Any) -> list[Any]:
+    """`ARTICLES(root)`."""
+    return elements(root, "article", "class", "message--post")
+
+
+def xf1_posts(root: Any) -> list[Any]:
+    """`XF1_POSTS(root)`."""
+    return [block for block in elements(root, "li", "id", "post-", start=True)
+            if "message" in (block.get("class") or "")]
 
 
 def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
@@ -167,9 +180,10 @@ def parse_thread_page(text: str, url: str, tz: tzinfo = UTC) -> ThreadPage:
     # lookups below test for their marks
     doc, source = parsed_page(text, NAVIGATION, CONTENT)
     root = doc.root
-    articles = xpath(_ARTICLES)(root)
+    # (by lxml's tag filter: an XPath call walks the page in its own way, slower)
+    articles = xf2_articles(root)
     if not articles:
-        blocks = xpath(_XF1_POSTS)(root)
+        blocks = xf1_posts(root)
         if blocks:
             return xf1_thread_page(root, source, blocks, url, tz)
         refuse_login(html_page(text), url)  # (the whole page)

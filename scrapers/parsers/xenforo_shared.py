@@ -51,3 +51,23 @@ def first_string(node: Any, query: str) -> str | None:
     found = css(query)(node)
     return found[0] if found else None
 
+
+
+def first_href(root: Any, tag: str, rel: str | None = None) -> str | None:
+    """`first_string(root, "base::attr(href)")`, `first_string(root,
+    "link[rel=canonical]::attr(href)")`: the `href` of the first `tag` element (whose `rel`
+    is `rel`, when given) that has one, found by lxml's tag filter (no XPath call)."""
+    for element in root.iter(tag):
+        if rel is None or element.get("rel") == rel:
+            href = element.get("href")
+            if href is not None:
+                return href
+    return None
+
+
+def elements(root: Any, tag: str, attribute: str, part: str, start: bool = False) -> list[Any]:
+    """`//tag[contains(@attribute, 'part')]` (`start`: `starts-with`) by lxml's tag filter,
+    in document order."""
+    if start:
+        return [el for el in root.iter(tag) if (el.get(attribute) or "").startswith(part)]
+    return [el for el in root.iter(tag) if part in (el.get(attribute) or "")]

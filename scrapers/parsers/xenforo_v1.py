@@ -22,14 +22,37 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, drop_tree, first, text_of, xpath
+from scrapers.parsers.tree import css, drop_tree, text_of, xpath
+from scrapers.parsers.xenforo_v1_post_fields import (
+    LIKE_TEXT,
+    USERNAMES,
+    PostFields,
+    RowFields,
+    first_of,
+)
 
 _XF1_FIRST_LIKES = re.compile(r"liked the first message:\s*([\d.,]+\s*[KkMm]?)", re.IGNORECASE)
 _RATING = re.compile(r"\bx\s*([\d.,]+)")
-_DATE_TIME = "//*[self::abbr or self::span][contains(@class, 'DateTime')]"
 _XF1_FORMATS = ("%b %d, %Y at %I:%M %p", "%b %d, %Y", "%d %b %Y at %H:%M", "%B %d, %Y at %I:%M %p")
 _TITLE_BAR = ("[@class and contains(@class, 'titleBar') and "
               "contains(concat(' ', normalize-space(@class), ' '), ' titleBar ')]")
+TITLE_HEADS = xpath(f"//h1[ancestor::*{_TITLE_BAR}]")
+TITLE_TEXTS = xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")
+_XML_SPACE = str.maketrans("\t\n\r", "   ")  # (what XPath's normalize-space collapses)
+
+
+def title_heads(root: Any) -> list[Any]:
+    """`TITLE_HEADS(root)`: the h1 elements inside an element of class `titleBar`, found by
+    lxml's tag filter (an XPath call with an ancestor test costs more than the page's few
+    h1s)."""
+    heads = []
+    for head in root.iter("h1"):
+        for above in head.iterancestors():
+            classes = above.get("class")
+            if classes and " titleBar " in f" {classes.translate(_XML_SPACE)} ":
+                heads.append(head)
+                break
+    return heads
 
 
 def xf1_time(node: Any | None, tz: tzinfo) -> datetime | None:
@@ -50,7 +73,7 @@ def xf1_time(node: Any | None, tz: tzinfo) -> datetime | None:
 
 
 def _xf1_base(root: Any, url: str) -> str:
-    href = shared.first_string(root, "base::attr(href)")
+    href = shared.first_href(root, "base")
     return urljoin(url, href) if href else url
 
 
@@ -72,24 +95,23 @@ def _xf1_pages(root: Any, url: str, text: str | None = None) -> tuple[int, int, 
     return page, last, urljoin(base, href) if href and page < last else None
 
 
-_LIKE_TEXT = xpath(".//span[contains(@class, 'LikeText')]")
-_USERNAMES = xpath(".//a[contains(@class, 'username')]")
 _LIKES_THIS = re.compile(r"\s*likes? this\.?$")
 _RATINGS = xpath(".//ul[contains(@class, 'dark_postrating_outputlist')]/li"
                  "|.//*[contains(@class, 'ratingsSummary')]//li")
 RATING_MARKS = ("dark_postrating_outputlist", "ratingsSummary")
 
 
-def xf1_likes(block: Any, ratings: bool = True) -> int:
+def xf1_likes(block: Any, ratings: bool = True, fields: PostFields | None = None) -> int:
     """Likes under an XF1 post: `.LikeText` ("A, B and 3 others like this.") or a rating
     summary ("Like x 3", "Hugs x 1": summed); 0 when none are shown. `ratings` False: the
-    page's text names no rating summary (`RATING_MARKS`), which is then not looked up."""
-    like_text = _LIKE_TEXT(block)
-    if like_text:
-        text = squash(text_of(like_text[0]))
+    page's text names no rating summary (`RATING_MARKS`), which is then not looked up.
+    `fields`: the post's walk, which found the like text (else it is looked up)."""
+    like = fields.like_text if fields is not None else first_of(LIKE_TEXT(block))
+    if like is not None:
+        text = squash(" ".join(like.itertext()))  # (its `::text`)
         text = _LIKES_THIS.sub("", text)
-        names = _USERNAMES(like_text[0])
-        return shared.reaction_count(text, len(names) if names else None)
+        names = PostFields.usernames(like) if fields is not None else len(USERNAMES(like))
+        return shared.reaction_count(text, names or None)
     if not ratings:
         return 0
     total = 0
@@ -99,41 +121,28 @@ def xf1_likes(block: Any, ratings: bool = True) -> int:
     return total
 
 
-def _xf1_body(block: Any) -> Any | None:
-    """The post's `blockquote.messageText` (read as a `<div>`: `body_block`), its end marker
-    dropped from the tree, or None."""
-    found = xpath(".//blockquote[contains(@class, 'messageText')]")(block)
-    if not found:
-        return None
-    for marker in xpath(".//div[@class='messageTextEndMarker']")(found[0]):
-        drop_tree(marker)
-    return found[0]
-
-
 _NON_DIGITS = re.compile(r"\D")
-_POST_NUMBER = xpath(".//a[contains(@class, 'postNumber')]/text()")
-_META_TIME = xpath(".//div[contains(@class, 'messageMeta')]" + _DATE_TIME)
-_EDIT_TIME = xpath(".//div[contains(@class, 'editDate')]" + _DATE_TIME)
 
 
 def _xf1_post(block: Any, index: int, tz: tzinfo, marks: tuple[bool, bool] = (True, True),
               ) -> Post:
     """One `li.message`. `marks`: whether the page's text has an edit date and a rating
-    summary (most pages have neither: their lookups are skipped)."""
+    summary (most pages have neither: their lookups are skipped). Its body (less the end
+    marker), post number, dates and like text come from one walk (`PostFields`)."""
     edits, ratings = marks
     post_id = _NON_DIGITS.sub("", block.attrib.get("id", ""))
-    body = _xf1_body(block)
+    fields = PostFields(block, edits)
+    body = fields.body
+    if body is not None:
+        fields.drop_markers(drop_tree)
     if not post_id or body is None:
         raise ParseError(f"post {post_id or '?'} has no body (blockquote.messageText)")
-    numbers = _POST_NUMBER(block)
-    number = _NON_DIGITS.sub("", numbers[0] if numbers else "")
-    meta = _META_TIME(block)
-    edit = _EDIT_TIME(block) if edits else None
+    number = _NON_DIGITS.sub("", fields.number() or "")
     return Post(
         external_id=post_id, body_node=body, body_block=True,
-        created_at=xf1_time(meta[0] if meta else None, tz),
-        edited_at=xf1_time(edit[0] if edit else None, tz),
-        author=block.attrib.get("data-author"), score=xf1_likes(block, ratings),
+        created_at=xf1_time(fields.meta_time, tz),
+        edited_at=xf1_time(fields.edit_time, tz),
+        author=block.attrib.get("data-author"), score=xf1_likes(block, ratings, fields),
         position=int(number) - 1 if number else index)
 
 
@@ -150,15 +159,18 @@ def _xf1_category(root: Any, text: str) -> str | None:
 def xf1_thread_page(root: Any, text: str, blocks: list[Any], url: str,
                      tz: tzinfo) -> ThreadPage:
     base = _xf1_base(root, url)
-    canonical = shared.first_string(root, "link[rel=canonical]::attr(href)")
+    canonical = shared.first_href(root, "link", "canonical")
     canonical = urljoin(base, canonical) if canonical else None
     ext = shared.thread_id_of(canonical or "") or shared.thread_id_of(url)
     if not ext:
         raise ParseError("no thread id on the page")
-    # (`.titleBar h1 ::text` as XPath anchored on the h1: the same nodes, without a class
-    # test on every element of the page)
-    title = squash(" ".join(xpath(f"//h1[ancestor::*{_TITLE_BAR}]//text()")(root)))
-    if not title and not xpath(f"//h1[ancestor::*{_TITLE_BAR}]")(root):
+    # (`.titleBar h1 ::text`: the texts of the h1s inside a `.titleBar`)
+    heads = title_heads(root)
+    if len(heads) == 1:
+        title = squash(" ".join(heads[0].itertext()))
+    else:  # (none, or several: one may hold another, the query keeps each text once)
+        title = squash(" ".join(TITLE_TEXTS(root)))
+    if not title and not heads:
         raise ParseError("no thread title (.titleBar h1)")
     marks = ("editDate" in text, any(mark in text for mark in RATING_MARKS))
     posts = [_xf1_post(block, index, tz, marks) for index, block in enumerate(blocks)]
@@ -181,8 +193,10 @@ def xf1_forum_page(doc: Selector, url: str, tz: tzinfo) -> ListPage:
 
 
 def _xf1_entry(row: Any, base: str, forum: str | None, tz: tzinfo) -> ListEntry:
-    """One `li.discussionListItem` row of an XF1 forum page."""
-    link = css("h3.title a[href*='threads/']")(row) or css("h3.title a")(row)
+    """One `li.discussionListItem` row of an XF1 forum page (its fields from one walk:
+    `RowFields`)."""
+    fields = RowFields(row)
+    link = fields.thread_links or fields.links
     if not link:
         raise ParseError("a thread row without a title link")
     href = urljoin(base, link[-1].attrib.get("href", ""))
@@ -190,14 +204,14 @@ def _xf1_entry(row: Any, base: str, forum: str | None, tz: tzinfo) -> ListEntry:
     if not ext:
         raise ParseError(f"no thread id in {href!r}")
     pairs: dict[str, str] = {}
-    for pair in css(".stats dl")(row):
-        key = squash(text_of(pair, "dt ::text")).rstrip(":").lower()
-        pairs[key] = squash(text_of(pair, "dd ::text"))
-    likes = _XF1_FIRST_LIKES.search(shared.first_string(row, ".stats::attr(title)") or "")
+    for pair in fields.pairs:
+        key = squash(fields.texts(pair, "dt")).rstrip(":").lower()
+        pairs[key] = squash(fields.texts(pair, "dd"))
+    likes = _XF1_FIRST_LIKES.search(fields.stats_title or "")
     return ListEntry(
-        external_id=ext, url=shared.thread_base_url(href), title=squash(text_of(link[-1])),
-        created_at=xf1_time(first(row, ".posterDate .DateTime, .startDate .DateTime"), tz),
-        last_activity_at=xf1_time(first(row, ".lastPost .DateTime"), tz),
+        external_id=ext, url=shared.thread_base_url(href),
+        title=squash(" ".join(link[-1].itertext())),  # (its `::text`)
+        created_at=xf1_time(fields.started, tz), last_activity_at=xf1_time(fields.last_post, tz),
         num_comments=parse_count(pairs.get("replies")),
         score=parse_count(likes.group(1)) if likes else None,
         category=forum, author=row.attrib.get("data-author"))
