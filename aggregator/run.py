@@ -43,6 +43,7 @@ from aggregator.similar import update_similar
 from aggregator.tagger import Tagger
 from aggregator.thread_marks import ThreadMarks
 from aggregator.topic_pool import CandidatePool, TopicPlan, plan_topics
+from models.bulk import bulk_page_cache
 from models.entities import ThreadStudyLink
 from models.study_stats import refresh_study_stats, studies_linked_to
 
@@ -166,7 +167,7 @@ def _aggregate_pass(make_session: Callable[[], Session], tagger: Tagger,
                        settings.max_topic_links, scan.pool.limit, changes.floors,
                        changes.changed_studies)
     refill = set() if refilling else plan.short
-    with make_session() as session, session.begin():
+    with make_session() as session, session.begin(), bulk_page_cache(session):
         # (the studies of a thread whose outcomes moved are recounted: its links stay)
         linked_before = set() if changes.redo else studies_linked_to(
             session, [*changes.changed_ids, *moved])
@@ -325,16 +326,18 @@ def _counted_studies(changes: _Changes, scan: _Scan, plan: TopicPlan,
 def _write_links(session: Session, changes: _Changes, model: StudyModel, scan: _Scan,
                  plan: TopicPlan) -> None:
     """Replace the links and topic candidates the pass recomputed."""
-    if changes.redo:
-        store.delete_links(session, everything=True)
-    else:
-        store.delete_links(session, thread_ids=changes.changed_ids,
-                           study_ids=changes.changed_studies)
-        store.delete_link_pairs(session, plan.dropped_links)
-        store.delete_link_pairs(session, plan.dropped_candidates, candidates=True)
-        store.move_topic_pairs(session, plan.promoted, to_links=True)
-        store.move_topic_pairs(session, plan.demoted, to_links=False)
     info = scan.info
+    if changes.redo:
+        store.replace_all_links(session,
+                                scan.citation_rows + topic_rows(model, info, plan.new_links),
+                                topic_rows(model, info, plan.new_candidates, kind=None))
+        return
+    store.delete_links(session, thread_ids=changes.changed_ids,
+                       study_ids=changes.changed_studies)
+    store.delete_link_pairs(session, plan.dropped_links)
+    store.delete_link_pairs(session, plan.dropped_candidates, candidates=True)
+    store.move_topic_pairs(session, plan.promoted, to_links=True)
+    store.move_topic_pairs(session, plan.demoted, to_links=False)
     store.insert_links(session, scan.citation_rows + topic_rows(model, info, plan.new_links))
     store.insert_candidates(session, topic_rows(model, info, plan.new_candidates, kind=None))
 

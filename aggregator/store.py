@@ -28,7 +28,12 @@ from sqlalchemy.orm import Session
 
 from aggregator.lexicon import Lexicon
 from aggregator.link_types import StudyText, ThreadText
-from models.bulk import restrict_to, update_records, write_records
+from models.bulk import (
+    restrict_to,
+    secondary_indexes_deferred,
+    update_records,
+    write_records,
+)
 from models.entities import (
     Reply,
     Study,
@@ -284,6 +289,26 @@ def unmark_studies(session: Session, study_ids: Iterable[int]) -> None:
     """Forget the hash the given studies were aggregated at (they are redone next)."""
     for chunk in batched(list(study_ids), IN_BATCH):
         session.execute(update(Study).where(Study.id.in_(chunk)).values(aggregated_hash=None))
+
+
+def replace_all_links(session: Session, links: Sequence[dict[str, Any]],
+                      candidates: Sequence[dict[str, Any]]) -> None:
+    """A full run's write of the links: every stored link and topic candidate replaced by
+    `links` and `candidates` (rows as `insert_links` and `insert_candidates` take them).
+
+    The same rows, in the same order, as `delete_links(everything=True)` then the two
+    inserts, written faster: on SQLite the two tables' secondary indexes are dropped for
+    the delete and the inserts and built again once at the end
+    (`models.bulk.secondary_indexes_deferred`). (The rows are not sorted by primary key:
+    inserted as they come, a study's topic links sit together in the table, which the
+    per-study reads of `models.study_stats` and the web pages profit from; in thread
+    order those reads took a third longer.)
+    """
+    tables = (ThreadStudyLink.__table__, TopicCandidate.__table__)
+    with secondary_indexes_deferred(session, tables):  # (nothing on PostgreSQL)
+        delete_links(session, everything=True)  # (takes the links lock first)
+        insert_links(session, links)
+        insert_candidates(session, candidates)
 
 
 def insert_links(session: Session, rows: Sequence[dict[str, Any]]) -> None:

@@ -14,7 +14,7 @@ from models import bulk
 from models.bulk import _convert_column, _UTCDateTimes, analyse_if_grown
 from models.db import session_factory
 from models.entities import Study, Thread, ThreadStudyLink
-from models.store import ThreadIn, ensure_source, store_threads
+from models.store import ThreadIn, ensure_source, store_threads, upsert_threads
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DATETIME_COLUMNS = [
@@ -115,3 +115,21 @@ def test_postgres_tables_are_analysed_as_they_grow(engine: Engine,
     assert grown and grown[0] >= 20
     assert all(b >= 1.5 * a for a, b in pairwise(grown))
     assert len(grown) <= 5  # not analysed every batch
+
+
+def test_bulk_page_cache_is_restored_and_keeps_the_writes(engine: Engine) -> None:
+    make = session_factory(engine)
+    with make() as s, s.begin():
+        sid = ensure_source(s, "f", "discourse", "https://forum.test")
+    sqlite_db = engine.dialect.name == "sqlite"
+    with make() as s, s.begin():
+        conn = s.connection()
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar() if sqlite_db else None
+        with bulk.bulk_page_cache(s, kib=4096):
+            if sqlite_db:
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -4096
+            upsert_threads(s, sid, _items(0, 50))
+        if sqlite_db:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before != -4096
+    with make() as s:
+        assert len(s.scalars(select(Thread.id)).all()) == 50
