@@ -9,6 +9,7 @@ plain lxml elements and strings).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -144,6 +145,17 @@ def html_root(text: str) -> Any:
     if root is None:  # nothing libxml2 keeps (only a comment, say)
         root = etree.fromstring(b"<html/>", parser=parser)
     return root
+
+
+def iter_document(root: Any, *tags: Any) -> Iterator[Any]:
+    """`root.iter(*tags)` over the whole document, in document order: what an XPath `//tag`
+    from `root` finds. libxml2 puts what follows a stray `</html>` in a second top-level
+    element beside the root, which `root.iter` alone would miss."""
+    for before in reversed(list(root.itersiblings(preceding=True))):
+        yield from before.iter(*tags)
+    yield from root.iter(*tags)
+    for after in root.itersiblings():
+        yield from after.iter(*tags)
 
 
 def drop_tree(element: Any) -> None:

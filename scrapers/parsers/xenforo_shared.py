@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from scrapers.parsers.common import parse_count, squash
-from scrapers.parsers.tree import css
+from scrapers.parsers.tree import css, iter_document
 
 _THREAD_ID = re.compile(r"/threads/(?:[^/?#]*\.)?(\d+)(?:/|$|\?|#)")
 _OTHERS = re.compile(r"\band\s+([\d.,]+\s*[KkMm]?)\s+others?\s*$")
@@ -56,7 +56,8 @@ def first_string(node: Any, query: str) -> str | None:
 def first_href(root: Any, tag: str, rel: str | None = None) -> str | None:
     """`first_string(root, "base::attr(href)")`, `first_string(root,
     "link[rel=canonical]::attr(href)")`: the `href` of the first `tag` element (whose `rel`
-    is `rel`, when given) that has one, found by lxml's tag filter (no XPath call)."""
+    is `rel`, when given) that has one, found by lxml's tag filter under `root` (as the CSS
+    queries, `descendant-or-self::`; no XPath call)."""
     for element in root.iter(tag):
         if rel is None or element.get("rel") == rel:
             href = element.get("href")
@@ -66,8 +67,9 @@ def first_href(root: Any, tag: str, rel: str | None = None) -> str | None:
 
 
 def elements(root: Any, tag: str, attribute: str, part: str, start: bool = False) -> list[Any]:
-    """`//tag[contains(@attribute, 'part')]` (`start`: `starts-with`) by lxml's tag filter,
-    in document order."""
+    """`//tag[contains(@attribute, 'part')]` (`start`: `starts-with`) by lxml's tag filter
+    over the whole document (`tree.iter_document`), in document order."""
     if start:
-        return [el for el in root.iter(tag) if (el.get(attribute) or "").startswith(part)]
-    return [el for el in root.iter(tag) if part in (el.get(attribute) or "")]
+        return [el for el in iter_document(root, tag)
+                if (el.get(attribute) or "").startswith(part)]
+    return [el for el in iter_document(root, tag) if part in (el.get(attribute) or "")]

@@ -22,7 +22,7 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import css, drop_tree, text_of, xpath
+from scrapers.parsers.tree import css, drop_tree, iter_document, text_of, xpath
 from scrapers.parsers.xenforo_v1_post_fields import (
     LIKE_TEXT,
     USERNAMES,
@@ -46,7 +46,7 @@ def title_heads(root: Any) -> list[Any]:
     lxml's tag filter (an XPath call with an ancestor test costs more than the page's few
     h1s)."""
     heads = []
-    for head in root.iter("h1"):
+    for head in iter_document(root, "h1"):
         for above in head.iterancestors():
             classes = above.get("class")
             if classes and " titleBar " in f" {classes.translate(_XML_SPACE)} ":

@@ -113,12 +113,14 @@ PAGE_OPENS = ['<div class="titleBar">', '<div class="x\ttitleBar\n">', '<div cla
 
 def test_page_lookups_by_tag_filter_find_what_the_queries_find() -> None:
     """The thread page's lookups by lxml's tag filter (posts, articles, base and canonical
-    hrefs, the title's h1s and texts) give what the queries give, on random pages."""
+    hrefs, the title's h1s and texts) give what the queries give, on random pages, also
+    when a stray `</html>` puts the rest of the page in a second top-level element (which
+    `root.iter` alone would miss)."""
     from scrapers.parsers import xenforo, xenforo_v1
     from scrapers.parsers.xenforo_shared import first_href, first_string
 
     rng = random.Random(19)
-    titled = 0
+    titled = split = 0
     for _ in range(4000):
         pieces = []
         for _ in range(rng.randint(1, 5)):
@@ -127,9 +129,14 @@ def test_page_lookups_by_tag_filter_find_what_the_queries_find() -> None:
             inner = "".join(rng.choice([*BITS, *PAGE_OPENS[:6], "</h1>", "</div>"])
                             for _ in range(rng.randint(0, 4)))
             pieces.append(f"{tag}{inner}</{name}>")
+        if rng.random() < 0.3:
+            pieces.insert(rng.randint(0, len(pieces)),
+                          rng.choice(["</body></html>", "</html>", "</html>t<p>x</p>"]))
         html = "".join(pieces)
         head = '<link rel="canonical" href="/h/">' if rng.random() < 0.3 else ""
-        root = html_root(f"<html><head>{head}</head><body>{html}</body></html>")
+        before = rng.choice(["", "", "<!-- c -->"])
+        root = html_root(f"{before}<html><head>{head}</head><body>{html}</body></html>")
+        split += next(root.itersiblings(), None) is not None
         assert xenforo.xf2_articles(root) == xenforo.ARTICLES(root), html
         assert xenforo.xf1_posts(root) == xenforo.XF1_POSTS(root), html
         assert first_href(root, "base") == first_string(root, "base::attr(href)"), html
@@ -141,6 +148,7 @@ def test_page_lookups_by_tag_filter_find_what_the_queries_find() -> None:
             assert list(heads[0].itertext()) == xenforo_v1.TITLE_TEXTS(root), html
             titled += 1
     assert titled > 500
+    assert split > 300
 
 
 ROW_OPENS = ['<h3 class="title">', '<h3 class="x\ttitle">', '<h3 class="titles">', "<h3>",
