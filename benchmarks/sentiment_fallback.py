@@ -256,7 +256,9 @@ _RULES_READ_THREAD = outcome_reading.read_thread
 
 
 def use(reader: ValenceReader | None) -> None:
-    """Make `extract_outcomes` read with `reader` (None: the rules alone)."""
+    """Make `extract_outcomes` read with `reader` (None: the rules alone). Plain Python
+    only: a mypyc build of `aggregator.outcome_reading` calls its own `read_thread` directly
+    and ignores the patch (docs/development.md), so run this experiment on the plain code."""
     outcome_reading.read_thread = reader.read_thread if reader else _RULES_READ_THREAD
 
 

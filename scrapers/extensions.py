@@ -92,24 +92,37 @@ CRAWL_GC_YOUNG_THRESHOLD = 10_000
 class FreezeHeap:
     """Move every object alive when the engine starts (the imported modules: Scrapy,
     SQLAlchemy, lxml, the models...) out of the garbage collector's reach (`gc.freeze`),
-    and run young collections once per `CRAWL_GC_YOUNG_THRESHOLD` new objects.
+    and run young collections once per `CRAWL_GC_YOUNG_THRESHOLD` new objects until the
+    engine stops.
 
     They live as long as the process, yet each full collection during the crawl walked all
     ~150,000 of them: about 0.1 s a collection (docs/crawling.md). Objects made during the
     crawl are collected as before (cycles too, less often)."""
 
+    def __init__(self) -> None:
+        self.threshold_before: tuple[int, int, int] | None = None
+
     @classmethod
     def from_crawler(cls, crawler: Any) -> FreezeHeap:
         ext = cls()
         crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
     def engine_started(self) -> None:
         # No collection first: a full one costs what it saves (0.1 s), and what it would free
         # at this point is a few dozen objects (kept for the process's life, frozen).
         gc.freeze()
-        _, middle, old = gc.get_threshold()
+        self.threshold_before = gc.get_threshold()
+        _, middle, old = self.threshold_before
         gc.set_threshold(CRAWL_GC_YOUNG_THRESHOLD, middle, old)
+
+    def engine_stopped(self) -> None:
+        """Give the process its collection thresholds back (a crawl run in a process that
+        goes on: tests, a scheduler running crawls in-process)."""
+        if self.threshold_before is not None:
+            gc.set_threshold(*self.threshold_before)
+            self.threshold_before = None
 
 
 class QuietDropFormatter(LogFormatter):

@@ -42,13 +42,15 @@ def test_the_heap_at_engine_start_is_frozen() -> None:
     heap = FreezeHeap.from_crawler(SimpleNamespace(signals=manager))  # (receivers are weak)
     gc.unfreeze()
     before = gc.get_threshold()
-    gc.set_threshold(700, *before[1:])  # (Python's default; an in-process crawl set ours)
+    assert before[0] != CRAWL_GC_YOUNG_THRESHOLD  # (no crawl earlier in this process left it)
     assert gc.get_freeze_count() == 0
     try:
         manager.send_catch_log(signals.engine_started)
         assert gc.get_freeze_count() > 1000 and heap is not None  # this process's modules
         # young collections less often; the older generations' counts as they were
         assert gc.get_threshold() == (CRAWL_GC_YOUNG_THRESHOLD, *before[1:])
+        manager.send_catch_log(signals.engine_stopped)
+        assert gc.get_threshold() == before  # the process's own thresholds back
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
