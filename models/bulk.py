@@ -357,27 +357,57 @@ def secondary_indexes_deferred(session: Session, tables: Sequence[Table]) -> Ite
     with, on a normal exit (creating an index sorts its entries once, where keeping it up
     to date costs a B-tree descent per row). SQLite's DDL is transactional, so a rollback
     brings them back as they were; readers of the database (WAL) see the old indexes until
-    the commit. Primary keys and unique constraints stay (their automatic indexes cannot
-    be dropped). On PostgreSQL this does nothing: `DROP INDEX` would lock the table against
-    every reader until the commit.
+    the commit. Primary keys and unique indexes stay (uniqueness is enforced throughout),
+    and the planner's statistics of the dropped indexes (`sqlite_stat1`, when the database
+    was analysed) are put back with them. On PostgreSQL this does nothing: `DROP INDEX`
+    would lock the table against every reader until the commit.
 
     For a caller that replaces most of the tables' rows in one transaction (a full
-    aggregate run); a handful of rows is cheaper through the indexes.
+    aggregate run); a handful of rows is cheaper through the indexes. Refuses to run
+    outside an open SQLite transaction (a driver in autocommit would lose the indexes on a
+    failure).
     """
     connection = session.connection()
     if _dialect_name(connection) != "sqlite":
         yield
         return
+    if not connection.connection.driver_connection.in_transaction:
+        raise RuntimeError("secondary_indexes_deferred needs an open SQLite transaction")
     names = [table.name for table in tables]
-    stored = connection.exec_driver_sql(
+    stored = [(name, sql) for name, sql in connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({', '.join('?' * len(names))}) ORDER BY rowid", tuple(names)).all()
+        if not _unique_index(connection, name)]
+    stats = _index_stats(connection, [name for name, _ in stored])
     preparer = connection.dialect.identifier_preparer
     for name, _ in stored:
         connection.exec_driver_sql(f"DROP INDEX {preparer.quote(name)}")
     yield
     for _, sql in stored:
         connection.exec_driver_sql(sql)
+    if stats:
+        connection.exec_driver_sql(
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
+
+
+def _unique_index(connection: Any, name: str) -> bool:
+    """Whether the SQLite index `name` is UNIQUE (`PRAGMA index_list` of its table)."""
+    table = connection.exec_driver_sql(
+        "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?",
+        (name,)).scalar_one()
+    quoted = connection.dialect.identifier_preparer.quote(table)
+    return any(row[1] == name and row[2]
+               for row in connection.exec_driver_sql(f"PRAGMA index_list({quoted})"))
+
+
+def _index_stats(connection: Any, names: list[str]) -> list[tuple[str, str, str]]:
+    """The `sqlite_stat1` rows of the indexes `names` (none when never analysed)."""
+    if not names or connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() is None:
+        return []
+    marks = ", ".join("?" * len(names))
+    return [(row[0], row[1], row[2]) for row in connection.exec_driver_sql(
+        f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({marks})", tuple(names))]
 
 
 BULK_PAGE_CACHE_KIB = 65_536

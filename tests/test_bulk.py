@@ -133,3 +133,25 @@ def test_bulk_page_cache_is_restored_and_keeps_the_writes(engine: Engine) -> Non
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before != -4096
     with make() as s:
         assert len(s.scalars(select(Thread.id)).all()) == 50
+
+
+def test_bulk_page_cache_is_restored_when_the_transaction_fails(engine: Engine) -> None:
+    """An exception inside `bulk_page_cache` passes through, its writes roll back, and on
+    SQLite the pooled connection gets its own cache size back (the next checkout sees it)."""
+    sqlite_db = engine.dialect.name == "sqlite"
+    cache = "PRAGMA cache_size"
+    make = session_factory(engine)
+    with make() as s, s.begin():
+        sid = ensure_source(s, "f", "discourse", "https://forum.test")
+    with make() as s:
+        before = s.connection().exec_driver_sql(cache).scalar() if sqlite_db else None
+    with pytest.raises(ValueError, match="a failed write"), make() as s, s.begin(), \
+            bulk.bulk_page_cache(s, kib=4096):
+        if sqlite_db:
+            assert s.connection().exec_driver_sql(cache).scalar() == -4096
+        upsert_threads(s, sid, _items(0, 5))
+        raise ValueError("a failed write")
+    with make() as s:
+        if sqlite_db:
+            assert s.connection().exec_driver_sql(cache).scalar() == before != -4096
+        assert s.scalars(select(Thread.id)).all() == []

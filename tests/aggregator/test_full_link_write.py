@@ -143,3 +143,62 @@ def test_full_run_stores_what_the_plain_write_stores(db_url: str, monkeypatch: A
         engine.dispose()
         monkeypatch.undo()
     assert results[0] == results[1]
+
+
+def _index_names(engine: Engine, conn: Any, table: str) -> set[str]:
+    return {i["name"] for i in inspect(conn).get_indexes(table)}
+
+
+def test_deferred_indexes_are_gone_inside_and_back_with_their_statistics(
+        engine: Engine) -> None:
+    """Inside `secondary_indexes_deferred` SQLite's plain secondary indexes are dropped (the
+    speed-up) while a UNIQUE index stays (uniqueness holds throughout); afterwards every
+    index is back, with the planner statistics an ANALYZE had stored. PostgreSQL keeps them."""
+    from models.bulk import secondary_indexes_deferred
+    from models.entities import ThreadStudyLink
+
+    sqlite_db = engine.dialect.name == "sqlite"
+    threads, studies = _seed_many(engine)
+    with session_factory(engine)() as session, session.begin():
+        store.insert_links(session, _rows(random.Random(3), threads, studies, False))
+        session.execute(text("CREATE UNIQUE INDEX ix_test_unique_link "
+                             "ON thread_study_link (study_id, thread_id, kind)"))
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+        stats = conn.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY 1, 2")
+                             ).all() if sqlite_db else []
+        all_indexes = _index_names(engine, conn, "thread_study_link")
+    assert "ix_test_unique_link" in all_indexes and len(all_indexes) >= 3
+    with session_factory(engine)() as session, session.begin():
+        with secondary_indexes_deferred(session, [ThreadStudyLink.__table__]):
+            inside = _index_names(engine, session.connection(), "thread_study_link")
+        after = _index_names(engine, session.connection(), "thread_study_link")
+    if sqlite_db:
+        assert inside == {"ix_test_unique_link"}
+        assert len([s for s in stats if s[1] in all_indexes]) == len(all_indexes)
+    else:
+        assert inside == all_indexes
+    assert after == all_indexes
+    with engine.connect() as conn:
+        if sqlite_db:
+            assert conn.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY 1, 2")
+                                ).all() == stats
+
+
+def test_deferred_indexes_refuse_a_connection_outside_a_transaction(tmp_path: Any) -> None:
+    """A plain SQLAlchemy SQLite engine (pysqlite's legacy transactions: DDL outside any
+    transaction) would lose the dropped indexes on a failure: refused."""
+    from sqlalchemy import create_engine
+
+    from models.bulk import secondary_indexes_deferred
+    from models.entities import ThreadStudyLink
+
+    url = init_database(f"sqlite:///{tmp_path / 'legacy.db'}")
+    legacy = create_engine(url)
+    deferred = secondary_indexes_deferred
+    with session_factory(legacy)() as session, pytest.raises(RuntimeError, match="transaction"), \
+            deferred(session, [ThreadStudyLink.__table__]):
+        pass
+    with legacy.connect() as conn:
+        assert len(_index_names(legacy, conn, "thread_study_link")) >= 2
+    legacy.dispose()
