@@ -11,7 +11,7 @@ baselines computed in the same run. The system is the aggregator's own code path
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,18 @@ class OutcomeScores:
     summaries: int = 0
     max_words: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self, gold: Mapping[str, Any], effect: str, side_effects: Iterable[str]) -> bool:
+        """Count one (thread, treatment) pair: `gold` (`effect`, `side_effects`) against the
+        predicted `effect` and `side_effects`; whether the prediction is exact."""
+        self.pairs += 1
+        self.correct += effect == gold["effect"]
+        self.confusion[(gold["effect"], effect)] += 1
+        want, have = set(gold.get("side_effects", [])), set(side_effects)
+        self.side_tp += len(want & have)
+        self.side_fp += len(have - want)
+        self.side_fn += len(want - have)
+        return effect == gold["effect"] and want == have
 
     @property
     def accuracy(self) -> float:
@@ -101,14 +113,7 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
             if tid not in predicted:
                 continue
             got = predicted[tid]
-            scores.pairs += 1
-            scores.correct += got.effect == gold["effect"]
-            scores.confusion[(gold["effect"], got.effect)] += 1
-            want, have = set(gold.get("side_effects", [])), set(got.side_effects)
-            scores.side_tp += len(want & have)
-            scores.side_fp += len(have - want)
-            scores.side_fn += len(want - have)
-            if got.effect != gold["effect"] or want != have:
+            if not scores.count(gold, got.effect, got.side_effects):
                 scores.misses.append({"id": post.get("id"), "treatment": tid,
                                       "gold": gold, "predicted": got.as_dict()})
         reference = post.get("ref_summary")

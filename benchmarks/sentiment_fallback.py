@@ -298,13 +298,7 @@ def score(threads: list[tuple[dict, list[str], list]], cues: OutcomeCues,
                 continue
             got = predicted[tid]
             predictions[(str(post.get("id")), tid)] = (got.effect, got.side_effects)
-            scores.pairs += 1
-            scores.correct += got.effect == gold["effect"]
-            scores.confusion[(gold["effect"], got.effect)] += 1
-            want, have = set(gold.get("side_effects", [])), set(got.side_effects)
-            scores.side_tp += len(want & have)
-            scores.side_fp += len(have - want)
-            scores.side_fn += len(want - have)
+            scores.count(gold, got.effect, got.side_effects)
     return scores, predictions
 
 
