@@ -116,15 +116,17 @@ def _image(src: object, alt: object, classes: Iterable[str], parts: list[str],
 
 
 def _append_link(label: str, href: object, parts: list[str], base_url: str | None) -> None:
-    if not isinstance(href, str) or not href.strip() or href.startswith(("#", "javascript:")):
+    # (the "#" and "javascript:" test on the href as written, before its strip)
+    if not isinstance(href, str) or href.startswith(("#", "javascript:")) or \
+            not (href := href.strip()):
         parts.append(label)
         return
-    href = href.strip()
     if base_url and not href.startswith(("http://", "https://", "mailto:")):
         href = urljoin(base_url, href)
     if href.startswith("mailto:"):
         parts.append(label)
-    elif _same_target(label, href):
+    elif not label or label.rstrip("/") == href.rstrip("/") or \
+            (label.endswith(("…", "...")) and _same_target(label, href)):
         parts.append(href)
     else:
         parts.append(f"{label} ({href})")
@@ -178,8 +180,12 @@ def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
                     block = kind == _BLOCKED
                     if block:
                         parts.append("\n")
-                    if child.text or len(child):
+                    if len(child):
                         _walk_lxml(child, parts, base_url)
+                    else:  # (a leaf: its text is all the walk would give, no call)
+                        text = child.text
+                        if text:
+                            parts.append(text.replace("\n", " "))
                     if block:
                         parts.append("\n")
                 elif kind == _LINK:

@@ -42,9 +42,15 @@ class AuthorHashPipeline:
     given; with no database at all (a spider used outside hairlink) a random one, so the
     hash stays one-way."""
 
+    # Hashes remembered by name (a board's members post again and again): cleared when the
+    # salt changes or it holds this many names.
+    MEMO_SIZE = 50_000
+
     def __init__(self, database: CrawlDatabase | None = None, salt: str | None = None) -> None:
         self.database = database
         self.salt = salt
+        self._memo: dict[str, str | None] = {}
+        self._memo_salt: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuthorHashPipeline:
@@ -65,13 +71,27 @@ class AuthorHashPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ThreadItem):
             return item
-        salt = self._salt()
-        item.author = hash_author(salt, item.author)
+        item.author = self.hash(item.author)
         for reply in item.replies:
-            self.hash_reply(reply)
+            reply.author = self.hash(reply.author)
         return item
 
     def hash_reply(self, reply: ReplyItem) -> ReplyItem:
         """The reply with its author hashed (the dump importer's comments pass here)."""
-        reply.author = hash_author(self._salt(), reply.author)
+        reply.author = self.hash(reply.author)
         return reply
+
+    def hash(self, name: str | None) -> str | None:
+        """`hash_author(salt, name)` with the pipeline's salt, remembered by name."""
+        salt = self._salt()
+        if not name:
+            return None
+        memo = self._memo
+        if salt != self._memo_salt or len(memo) >= self.MEMO_SIZE:
+            memo.clear()
+            self._memo_salt = salt
+        try:
+            return memo[name]
+        except KeyError:
+            hashed = memo[name] = hash_author(salt, name)
+            return hashed

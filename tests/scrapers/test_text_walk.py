@@ -142,3 +142,54 @@ def test_link_labels_and_targets() -> None:
     assert block_text(root, "https://f.org/t/") == \
         "see this (https://f.org/x) b c (https://f.org/y) https://e.org/"
     assert urljoin("https://f.org/t/", "/x") == "https://f.org/x"
+
+
+# -- the link's text, against its plain form (helper crawl6) ----------------------------------
+def _plain_same_target(label: str, href: str) -> bool:
+    if not label or label.rstrip("/") == href.rstrip("/"):
+        return True
+    if label.endswith(("…", "...")):
+        stem = label.rstrip(".…").removeprefix("https://").removeprefix("http://")
+        return stem in href
+    return False
+
+
+def _plain_append_link(label: str, href: object, parts: list[str],
+                       base_url: str | None) -> None:
+    if not isinstance(href, str) or not href.strip() or href.startswith(("#", "javascript:")):
+        parts.append(label)
+        return
+    href = href.strip()
+    if base_url and not href.startswith(("http://", "https://", "mailto:")):
+        href = urljoin(base_url, href)
+    if href.startswith("mailto:"):
+        parts.append(label)
+    elif _plain_same_target(label, href):
+        parts.append(href)
+    else:
+        parts.append(f"{label} ({href})")
+
+
+_LINK_PIECES = ["", " ", "#", "#top", "javascript:", "mailto:a@b.c", "/", "//", "t/6",
+                "https://", "http://", "ex.org", "/a/", "…", "...", ".", "x", "\t", "\n"]
+
+
+def test_append_link_gives_what_its_plain_form_gave() -> None:
+    rng = random.Random(6)
+    kinds: set[str] = set()
+    for _ in range(30000):
+        href: object = "".join(rng.choice(_LINK_PIECES) for _ in range(rng.randint(0, 4)))
+        if rng.random() < 0.05:
+            href = rng.choice([None, 3, b"/x"])
+        label = "".join(rng.choice(_LINK_PIECES) for _ in range(rng.randint(0, 4)))
+        if isinstance(href, str) and rng.random() < 0.3:
+            label = href.strip().rstrip(".…") + rng.choice(["", "/", "…", "...", "x"])
+        for base in (None, "https://forum.example/t/1"):
+            got: list[str] = []
+            want: list[str] = []
+            text._append_link(label, href, got, base)
+            _plain_append_link(label, href, want, base)
+            assert got == want, (label, href, base)
+            kinds.add("label" if want == [label] else "href" if "(" not in want[0]
+                      else "both")
+    assert kinds == {"label", "href", "both"}
