@@ -105,11 +105,9 @@ def _element_extent(text: str, start: int, opening: str,
                     keep: tuple[str, ...] = ()) -> tuple[int, bool] | None:
     """Where the element opening at `start` ends (its end tag's `>`, counted) and whether
     `without_element` cuts it (False: it holds an uncountable mark or a `keep` mark); None
-    when its end is not found (or lower case moves positions). Reads `text[start:end]`
-    only."""
+    when its end is not found. Reads `text[start:end]` only; `text` holds no "İ" (checked
+    by `without_element`), so its lower case has the same positions."""
     low = text.lower()
-    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): no positions
-        return None
     name = opening[1:].split(None, 1)[0].lower()
     start_tag, end_tag = "<" + name, "</" + name
     depth, at = 0, start
