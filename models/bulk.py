@@ -374,10 +374,11 @@ def secondary_indexes_deferred(session: Session, tables: Sequence[Table]) -> Ite
     if not connection.connection.driver_connection.in_transaction:
         raise RuntimeError("secondary_indexes_deferred needs an open SQLite transaction")
     names = [table.name for table in tables]
+    unique = _unique_indexes(connection, names)
     stored = [(name, sql) for name, sql in connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({', '.join('?' * len(names))}) ORDER BY rowid", tuple(names)).all()
-        if not _unique_index(connection, name)]
+        if name not in unique]
     stats = _index_stats(connection, [name for name, _ in stored])
     preparer = connection.dialect.identifier_preparer
     for name, _ in stored:
@@ -390,14 +391,12 @@ def secondary_indexes_deferred(session: Session, tables: Sequence[Table]) -> Ite
             "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
 
 
-def _unique_index(connection: Any, name: str) -> bool:
-    """Whether the SQLite index `name` is UNIQUE (`PRAGMA index_list` of its table)."""
-    table = connection.exec_driver_sql(
-        "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?",
-        (name,)).scalar_one()
-    quoted = connection.dialect.identifier_preparer.quote(table)
-    return any(row[1] == name and row[2]
-               for row in connection.exec_driver_sql(f"PRAGMA index_list({quoted})"))
+def _unique_indexes(connection: Any, tables: list[str]) -> set[str]:
+    """The names of the UNIQUE indexes of SQLite `tables` (`PRAGMA index_list`)."""
+    quote = connection.dialect.identifier_preparer.quote
+    return {row[1] for table in tables
+            for row in connection.exec_driver_sql(f"PRAGMA index_list({quote(table)})")
+            if row[2]}
 
 
 def _index_stats(connection: Any, names: list[str]) -> list[tuple[str, str, str]]:
