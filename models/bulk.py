@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from itertools import chain
@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from models.types import UTCDateTime
@@ -428,8 +428,12 @@ def bulk_page_cache(session: Session, kib: int = BULK_PAGE_CACHE_KIB) -> Iterato
         yield
         return
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    restore = f"PRAGMA cache_size = {int(before)}"
     connection.exec_driver_sql(f"PRAGMA cache_size = {-int(kib)}")
     try:
         yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+    except BaseException:
+        with suppress(SQLAlchemyError):  # a lost connection: the body's error is the one
+            connection.exec_driver_sql(restore)
+        raise
+    connection.exec_driver_sql(restore)

@@ -155,3 +155,15 @@ def test_bulk_page_cache_is_restored_when_the_transaction_fails(engine: Engine) 
         if sqlite_db:
             assert s.connection().exec_driver_sql(cache).scalar() == before != -4096
         assert s.scalars(select(Thread.id)).all() == []
+
+
+def test_bulk_page_cache_lets_the_first_error_through_when_the_connection_is_gone(
+    engine: Engine,
+) -> None:
+    """When the body fails because the connection was lost, the cache size cannot be put
+    back; the body's own error must reach the caller, not the failed restore's."""
+    make = session_factory(engine)
+    with pytest.raises(ValueError, match="connection lost"), make() as s, s.begin(), \
+            bulk.bulk_page_cache(s, kib=4096):
+        s.connection().invalidate()
+        raise ValueError("connection lost")
