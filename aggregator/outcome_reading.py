@@ -396,6 +396,26 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             self._cue(here, c_start, c_end, kind)
         return first_person
 
+    def _generic(self, found: list[tuple[int, int]], c_start: int, here: Sentence) -> bool:
+        """A generic trigger covers the cue (as a hypothetical one does), unless its scope
+        ends at a clause break: the trigger's clause does not speak of the writer and the
+        cue's clause does ("funny how different people are, fin has held me for seven
+        years"; not "a guy at my gym told me, it killed his libido")."""
+        if not self._hypothetical(found, c_start, here):
+            return False
+        breaks = here.breaks
+        if not breaks or self._hypothetical(found, c_start, here, breaks):
+            return True  # (a trigger in the cue's own clause)
+        i = bisect_left(breaks, c_start)
+        lo = breaks[i - 1] if i else here.start
+        hi = breaks[i] if i < len(breaks) else here.end
+        if not self._has_first_person(lo, hi):
+            return True
+        return any(t_end <= lo and self._words(t_end, c_start) < self.cues.scope_window and
+                   self._has_first_person(breaks[j - 1] if (j := bisect_left(breaks, t_start))
+                                          else here.start, breaks[j] if j < len(breaks) else lo)
+                   for t_start, t_end in found)
+
     def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
                            ) -> dict[str, list[tuple[int, int]]]:
         """The sentence's scope triggers by kind (each kind's in order), without those inside
@@ -435,7 +455,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         if kind == "not_side" or c_end > here.end or \
                 ("hypothetical" in triggers and
                  self._hypothetical(triggers["hypothetical"], c_start, here)) or \
-                ("generic" in triggers and self._hypothetical(triggers["generic"], c_start, here)) \
+                ("generic" in triggers and self._generic(triggers["generic"], c_start, here)) \
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
