@@ -172,6 +172,10 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         self._research = False  # the unit's last sentences are research talk
         self._early_starts = early
         self._switch_ends = switches  # where each `switch` trigger ends, in order
+        # the last sentence that switched: (its start, where its trigger ends, the
+        # treatments it moved to); and the topic it left behind
+        self._switch: tuple[int, int, list[str]] | None = None
+        self._left: list[str] = []
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
         if occurrences is None:
@@ -284,6 +288,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 moved = self._switched_to(start, end, named) if self._switch_ends else None
                 if moved:
                     named = moved  # the sentence moves to them: the rest is left behind
+                    self._left = [t for t in topic if t not in moved]
                 last_named = named
                 topic = named if fresh or moved else \
                     topic + [t for t in named if t not in topic]
@@ -322,7 +327,10 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                     _SWITCH_GAP.fullmatch(self.lowered, t_end, mentions[j][0]):
                 after = {m[2] for m in mentions[j:bisect_left(m_starts, end)]}
                 moved = [t for t in named if t in after]
-                return moved if len(moved) <= _MAX_MOVED else []
+                if len(moved) > _MAX_MOVED:
+                    return []
+                self._switch = (start, t_end, moved)
+                return moved
         return []
 
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
@@ -459,6 +467,12 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        switch = self._switch
+        if switch is not None and switch[0] == here.start and c_end <= switch[1] and \
+                self._left and targets and set(targets) <= set(switch[2]) and \
+                not self._treatments_in(here.start, c_start):
+            targets = self._left  # the reason for the move: "the temples started creeping
+            # back again, so my derm moved me to dutasteride" is about what came before
         shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
