@@ -27,13 +27,13 @@ EFFECT_KINDS: Final = ("unchanged", "improved", "no_effect", "declined")
 SIDE_KINDS: Final = ("not_side", *SIDE_EFFECTS, "unspecified")
 SCOPE_KINDS: Final = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
                 "first_person", "research", "pre_existing",
-                "too_early", "history", "content")
+                "too_early", "history", "switch", "content")
 _LIST_KEYS: Final = {
     "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*SIDE_KINDS, "unspecified_sexual_on"},
     "scope": {"negation", "side_negation", "negation_after", "hypothetical", "generic",
               "first_person", "first_person_verbs", "research", "pre_existing",
-              "too_early", "history", "breaks", "strong_breaks"},
+              "too_early", "history", "switch", "breaks", "strong_breaks"},
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),
     "procedures": {"words", "treatments"},

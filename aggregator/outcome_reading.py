@@ -30,6 +30,7 @@ _SENTENCE_END: Final = re.compile("|".join(
 # full stop would otherwise make the per-sentence rules, which compare cues with triggers,
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
 _MAX_SENTENCE: Final = 2000
+_MAX_MOVED: Final = 2  # treatments a sentence can move to (`_switched_to`)
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 # scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
@@ -40,6 +41,10 @@ _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 # because of that new trial"): the writer's own talk, not a research statement running on.
 _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
                           r"linked|shared|because of|about)\s+(?:[\w'-]+\s+){0,3}$")
+
+# between a `switch` trigger and the treatment it moves to: " me over to ", " to 2% "
+_SWITCH_GAP: Final = re.compile(r"(?: (?:me|him|her|us|over|on|up|straight|back))* (?:on)?to "
+                                r"(?:the |my |an? )?(?:[\d.,/]+ ?(?:%|mg|ml)? )?")
 
 Mention = tuple[int, int, str]
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
@@ -147,6 +152,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         first_person: list[tuple[int, int]] = []
         research: list[int] = []
         early: list[int] = []
+        switches: list[int] = []
         for a, b, kind in triggers:  # (one pass: a thread has a few dozen)
             t_starts.append(a)
             if kind == "first_person":
@@ -157,12 +163,19 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 research.append(a)
             elif kind == "too_early":
                 early.append(a)
+            elif kind == "switch":
+                switches.append(b)
         self._t_starts, self._guards, self._first_person = t_starts, guards, first_person
         self._guard_starts = [a for a, _ in guards]
         self._fp_starts = [a for a, _ in first_person]
         self._research_starts = research
         self._research = False  # the unit's last sentences are research talk
         self._early_starts = early
+        self._switch_ends = switches  # where each `switch` trigger ends, in order
+        # the last sentence that switched: (its start, where its trigger ends, the
+        # treatments it moved to); and the topic it left behind
+        self._switch: tuple[int, int, list[str]] | None = None
+        self._left: list[str] = []
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
         if occurrences is None:
@@ -272,8 +285,13 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 if m_hi > m_lo else []  # (no mention in the sentence: nothing named)
             m_lo = m_hi
             if named:
+                moved = self._switched_to(start, end, named) if self._switch_ends else None
+                if moved:
+                    named = moved  # the sentence moves to them: the rest is left behind
+                    self._left = [t for t in topic if t not in moved]
                 last_named = named
-                topic = named if fresh else topic + [t for t in named if t not in topic]
+                topic = named if fresh or moved else \
+                    topic + [t for t in named if t not in topic]
             c_hi = bisect_left(f_starts, end, lo, hi)
             if lo == c_hi:
                 fresh = fresh and not named
@@ -292,6 +310,28 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                                           first_person, self.found[lo:c_hi])
             lo = c_hi
             fresh = True
+
+    def _switched_to(self, start: int, end: int, named: list[str]) -> list[str]:
+        """Those of `named` the sentence [start, end) moves to: named after a `switch`
+        trigger that "to" ("me to", "over to", a dose) joins to a treatment's name ("fin
+        did nothing, so my derm switched me to dutasteride"; "went straight to dut and
+        LDOM"), at most `_MAX_MOVED` of them (more is a history of additions: "then
+        switched to oral min, added nizoral, needled, tried RU"); empty when none."""
+        ends, mentions, m_starts = self._switch_ends, self.mentions, self.m_starts
+        for i in range(bisect_left(ends, start), len(ends)):
+            t_end = ends[i]
+            if t_end > end:
+                break
+            j = bisect_left(m_starts, t_end)
+            if j < len(mentions) and mentions[j][0] < end and mentions[j][2] in named and \
+                    _SWITCH_GAP.fullmatch(self.lowered, t_end, mentions[j][0]):
+                after = {m[2] for m in mentions[j:bisect_left(m_starts, end)]}
+                moved = [t for t in named if t in after]
+                if len(moved) > _MAX_MOVED:
+                    return []
+                self._switch = (start, t_end, moved)
+                return moved
+        return []
 
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
         """The scope patterns that can match inside [start, end): those needing no literal
@@ -364,6 +404,26 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             self._cue(here, c_start, c_end, kind)
         return first_person
 
+    def _generic(self, found: list[tuple[int, int]], c_start: int, here: Sentence) -> bool:
+        """A generic trigger covers the cue (as a hypothetical one does), unless its scope
+        ends at a clause break: the trigger's clause does not speak of the writer and the
+        cue's clause does ("funny how different people are, fin has held me for seven
+        years"; not "a guy at my gym told me, it killed his libido")."""
+        if not self._hypothetical(found, c_start, here):
+            return False
+        breaks = here.breaks
+        if not breaks or self._hypothetical(found, c_start, here, breaks):
+            return True  # (a trigger in the cue's own clause)
+        i = bisect_left(breaks, c_start)
+        lo = breaks[i - 1] if i else here.start
+        hi = breaks[i] if i < len(breaks) else here.end
+        if not self._has_first_person(lo, hi):
+            return True
+        return any(t_end <= lo and self._words(t_end, c_start) < self.cues.scope_window and
+                   self._has_first_person(breaks[j - 1] if (j := bisect_left(breaks, t_start))
+                                          else here.start, breaks[j] if j < len(breaks) else lo)
+                   for t_start, t_end in found)
+
     def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
                            ) -> dict[str, list[tuple[int, int]]]:
         """The sentence's scope triggers by kind (each kind's in order), without those inside
@@ -403,10 +463,16 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         if kind == "not_side" or c_end > here.end or \
                 ("hypothetical" in triggers and
                  self._hypothetical(triggers["hypothetical"], c_start, here)) or \
-                ("generic" in triggers and self._hypothetical(triggers["generic"], c_start, here)) \
+                ("generic" in triggers and self._generic(triggers["generic"], c_start, here)) \
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        switch = self._switch
+        if switch is not None and switch[0] == here.start and c_end <= switch[1] and \
+                self._left and targets and set(targets) <= set(switch[2]) and \
+                not self._treatments_in(here.start, c_start):
+            targets = self._left  # the reason for the move: "the temples started creeping
+            # back again, so my derm moved me to dutasteride" is about what came before
         shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list

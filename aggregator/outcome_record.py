@@ -43,6 +43,23 @@ class Reports:
         return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
 
 
+def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
+    """Whether a loss is a setback set against the sentence's gains, not their caveat: a
+    strong clause break ("but", "however", "then", "while") lies between it and every gain
+    ("fin kept my front for three years, but the crown kept getting thinner"; not "new hairs,
+    still thinner than the rest")."""
+    strong = here.strong
+    if not strong:
+        return False
+    for g_start, g_end, g_kind in here.cues:
+        if g_kind != "improved":
+            continue
+        lo, hi = (g_end, span[0]) if g_end <= span[0] else (span[1], g_start)
+        if not any(lo <= b < hi for b in strong):
+            return False
+    return True
+
+
 @trait
 class Recording:
     """Recording a first-hand cue for its treatments; `outcome_reading._Extraction` (one
@@ -74,8 +91,11 @@ class Recording:
             return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
             # anything yet. Photos look identical.")
         if kind == "declined" and ("history" in here.triggers or
-                                   here.gains):
+                                   (here.gains and not _contrasted(here, span))):
             return  # the loss before treatment, or a gain's caveat
+        if kind == "declined" and any(o_kind == "shedding" for _, _, o_kind in here.cues):
+            return  # the loss is the shed told beside it, a side effect ("shock loss, my
+            # native hair thinned out")
         if kind == "improved" and self._condition_after(here, span[1]):
             return  # "helped my flaking", "filled in on its own"
         direction = kind

@@ -181,12 +181,14 @@ class ScopeChecks:
         return bisect_left(opens, c_start) > bisect_left(closes, c_start)
 
     def _hypothetical(self, found: Iterable[tuple[int, int]], c_start: int,
-                      here: Sentence) -> bool:
-        """A trigger before the cue, a few words away, with no strong break between."""
+                      here: Sentence, breaks: list[int] | None = None) -> bool:
+        """A trigger before the cue, a few words away, with no strong break between (no
+        clause break at all when `breaks` are given: a generic statement ends with its
+        clause, "funny how different people are, fin has held me for seven years")."""
         for t_start, t_end in found:
             if t_start >= c_start:
                 continue
-            strong = here.strong
+            strong = here.strong if breaks is None else breaks
             i = bisect_right(strong, t_end - 1)
             if (i >= len(strong) or strong[i] >= c_start) and \
                     self._words(t_end, c_start) < self.cues.scope_window:

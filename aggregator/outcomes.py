@@ -12,7 +12,9 @@ sentence is a first-hand report (ConText-style scoping):
 - not a question; not in the scope of a hypothetical, fear or plan trigger a few words
   before it in its clause ("scared of brain fog", "if I get sides");
 - not a generic or research statement: a `generic` trigger ("most people", "studies",
-  "you") before it in its clause, or anywhere in a sentence with no first-person marker;
+  "you") before it in its clause, or anywhere in a sentence with no first-person marker
+  (a generic clause without first person ends at a clause break before one that has it:
+  "funny how different people are, fin has held me for seven years");
 - not inside quotation marks; in a reply, after a first-person marker of that reply
   ("same here", "my", "I", "Been on fin...", a sentence opening with a past-tense verb:
   "Did 2 sessions", "4 years on proscar");
@@ -27,7 +29,9 @@ better") or just after it ("libido is fine", "Side effects: none"; after an effe
 weak "no effect": it only counts for a speaker reporting nothing else); a `side_negation`
 trigger ("cleared my", "less") only drops side effects. A `declined` cue ("worse",
 "thinner", only a few words after a hair word) is no effect unless its sentence also reports
-a gain or tells the history before treatment ("since 2021 it was getting thinner"). A gain
+a gain (unless a strong break sets it against every gain: "fin held my front for years, but
+the crown kept getting thinner" is both) or tells the history before treatment ("since 2021
+it was getting thinner"), or a shed beside it ("shock loss, my native hair thinned out"). A gain
 whose object is a side-effect cue or "on its own" is none ("keto helped my flaking"); an
 unqualified "sides" in a heading, or in a title without first person, names the subject.
 
@@ -35,7 +39,9 @@ The cue goes to the treatments named in its clause (beside others, not one it re
 is measured against: "from fin to dut", "than with fin alone"), else in the nearest clause
 of its sentence that names one not as planned or negated (inside parentheses: what
 precedes them), else to the treatments the unit last
-named as used (all of a regimen listed over several sentences with no cue between them;
+named as used (all of a regimen listed over several sentences with no cue between them,
+but only the new ones after a `switch` to them, "my derm switched me to dut", whose
+sentence's cues before the switch are about what was left;
 the last named when the sentence says "it"), else to the thread's focus (the title's
 treatments or the first ones the body names; for a title naming none, the poster's whole
 regimen; a treatment named after "from", "than", "after", "skipped" sets no topic beside
