@@ -47,6 +47,7 @@ _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after
 
 _RANK: Final = itemgetter(2)
 _HINT: Final = itemgetter(1)
+_KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
@@ -359,7 +360,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             return first_person
         here = Sentence(start, end, speaker, topic, triggers, cues, self.lowered,
                         self.cues.break_re, self.cues.strong_break_re,
-                        any(kind == "improved" for _, _, kind in cues))
+                        "improved" in map(_KIND, cues))
         for c_start, c_end, kind in cues:
             self._cue(here, c_start, c_end, kind)
         return first_person
