@@ -95,8 +95,9 @@ class OutcomeCues:
     # the `[procedures] words` as plain text: a thread holding none of them has no sentence
     # `procedure_re` matches
     procedure_words: tuple[str, ...] = ()
-    # `scanner`'s phrases and the patterns' literals in one automaton, for normalised text
-    # (`read_thread`); None when a literal holds more than a-z, 0-9 and single inner spaces
+    # `scanner`'s phrases, the patterns' literals and the procedure words in one automaton,
+    # for normalised text (`read_thread`); None when one of those literals or words holds
+    # more than a-z, 0-9 and single inner spaces
     joint_scanner: PairScanner | None = field(repr=False, default=None)
 
 
@@ -413,11 +414,14 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        frozenset(data.get("procedures", {}).get("treatments", [])),
                        None, digest, data)
     cues.hint_automaton = _hint_automaton(cues)
-    hints = sorted({h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h})
-    if hints and all(map(_PLAIN_HINT.fullmatch, hints)):
-        cues.joint_scanner = PairScanner(firsts, everys, hints)
     cues.procedure_words = tuple(w.lower().rstrip("*")
                                  for w in data.get("procedures", {}).get("words", []))
+    # the literals and the procedure words, when every one is plain (else two passes; an
+    # empty word, which every text holds, is not plain)
+    literals = sorted({h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h}
+                      | set(cues.procedure_words))
+    if literals and all(map(_PLAIN_HINT.fullmatch, literals)):
+        cues.joint_scanner = PairScanner(firsts, everys, literals)
     for kind, pattern, hint in cues.scope_patterns:
         if hint is None:
             cues.unhinted_scope.append((kind, pattern))

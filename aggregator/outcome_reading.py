@@ -126,7 +126,12 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     found = leftmost_longest(raw)
     if not found:
         return None
-    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints, occurrences)
+    reading = _Extraction(cues, parts, lowered, triggers, mentions, found, hints, occurrences)
+    if joint is not None:  # (the procedure words were found by the same pass: a word found
+        # in the normalised text that the text does not hold only makes a regex run that
+        # cannot match)
+        reading._no_procedure = hints.isdisjoint(cues.procedure_words)
+    return reading
 
 
 class _Extraction(ScopeChecks, Attribution, Recording):

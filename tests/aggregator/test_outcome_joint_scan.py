@@ -100,3 +100,12 @@ def test_substring_keys_must_not_start_with_a_space() -> None:
     assert (firsts, everys) == PairScanner(first, every).scan(" no regrowth today ran ")
     assert firsts == [(3, 11, 0, "improved")] and everys == [(0, 2, "negation")]
     assert found == [(16, "day"), (20, "ran")]
+
+
+def test_cue_files_with_other_literals_take_two_passes() -> None:
+    from aggregator.outcome_cue_file import build_cues
+
+    assert build_cues(CUES.raw).joint_scanner is not None
+    for words in (["session*", ""], ["re-do"], ["Post-Op"]):
+        data = {**CUES.raw, "procedures": {**CUES.raw["procedures"], "words": words}}
+        assert build_cues(data).joint_scanner is None, words
