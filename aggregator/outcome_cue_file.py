@@ -95,6 +95,10 @@ class OutcomeCues:
     # the `[procedures] words` as plain text: a thread holding none of them has no sentence
     # `procedure_re` matches
     procedure_words: tuple[str, ...] = ()
+    # `scanner`'s phrases, the patterns' literals and the procedure words in one automaton,
+    # for normalised text (`read_thread`); None when one of those literals or words holds
+    # more than a-z, 0-9 and single inner spaces
+    joint_scanner: PairScanner | None = field(repr=False, default=None)
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -156,6 +160,11 @@ def _patterns(patterns: dict[str, list[str]],
     engine's fast scans; `scan_form`), with the literal it needs, checked first."""
     return [(kind, re.compile(scan_form(p)), literal_hint(p)) for kind in kinds
             for p in patterns.get(kind, [])]
+
+
+# A literal found in the normalised text wherever the lower-cased text holds it (normalising
+# keeps a-z, 0-9 and spaces, so `joint_scanner` may find it more often, never less often)
+_PLAIN_HINT: Final = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
 def _hint_automaton(cues: OutcomeCues) -> Any:
@@ -386,9 +395,10 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split())
                                                for a in e["after"]), int(e.get("within", 5)))
             for e in data.get("near", [])]
-    scanner = PairScanner({**{k: lists[k] for k in cue_kinds},
-                           **{f"near{i}": e["words"] for i, e in enumerate(data.get("near", []))}},
-                          {k: lists[k] for k in SCOPE_KINDS})
+    firsts = {**{k: lists[k] for k in cue_kinds},
+              **{f"near{i}": e["words"] for i, e in enumerate(data.get("near", []))}}
+    everys = {k: lists[k] for k in SCOPE_KINDS}
+    scanner = PairScanner(firsts, everys)
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
     cues = OutcomeCues(scanner, near, len(cue_kinds),
@@ -406,6 +416,12 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     cues.hint_automaton = _hint_automaton(cues)
     cues.procedure_words = tuple(w.lower().rstrip("*")
                                  for w in data.get("procedures", {}).get("words", []))
+    # the literals and the procedure words, when every one is plain (else two passes; an
+    # empty word, which every text holds, is not plain)
+    literals = sorted({h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h}
+                      | set(cues.procedure_words))
+    if literals and all(map(_PLAIN_HINT.fullmatch, literals)):
+        cues.joint_scanner = PairScanner(firsts, everys, literals)
     for kind, pattern, hint in cues.scope_patterns:
         if hint is None:
             cues.unhinted_scope.append((kind, pattern))

@@ -52,6 +52,7 @@ _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after
 
 _RANK: Final = itemgetter(2)
 _HINT: Final = itemgetter(1)
+_KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
@@ -106,10 +107,14 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     lowered, norm = normalised or lower_and_normalise("\n".join(parts))
     if "’" in lowered:
         lowered = lowered.replace("’", "'")
-    cue_matches, triggers = cues.scanner.scan(f" {norm} ")
+    joint = cues.joint_scanner
+    if joint is not None:  # the cues, the triggers and the patterns' literals in one pass
+        cue_matches, triggers, occurrences = joint.scan_with_substrings(f" {norm} ")
+    else:
+        cue_matches, triggers = cues.scanner.scan(f" {norm} ")
+        # the literals the patterns need, found in one pass (where: for the scope patterns)
+        occurrences = hint_occurrences(cues, lowered)
     raw = _near_checked(cues, cue_matches, lowered, norm)
-    # the literals the patterns need, found in one pass (where: for the scope patterns)
-    occurrences = hint_occurrences(cues, lowered)
     hints = set(map(_HINT, occurrences))
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in hints:
@@ -126,7 +131,12 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     found = leftmost_longest(raw)
     if not found:
         return None
-    return _Extraction(cues, parts, lowered, triggers, mentions, found, hints, occurrences)
+    reading = _Extraction(cues, parts, lowered, triggers, mentions, found, hints, occurrences)
+    if joint is not None:  # (the procedure words were found by the same pass: a word found
+        # in the normalised text that the text does not hold only makes a regex run that
+        # cannot match)
+        reading._no_procedure = hints.isdisjoint(cues.procedure_words)
+    return reading
 
 
 class _Extraction(ScopeChecks, Attribution, Recording):
@@ -138,7 +148,9 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                  occurrences: list[tuple[int, str]] | None = None) -> None:
         """`triggers`: the thread's scope triggers, (start, end, kind) sorted (found with
         the cues); `found`: its cues; `hints`: `outcome_cue_file.hints_in` of the text;
-        `occurrences`: its `outcome_cue_file.hint_occurrences`."""
+        `occurrences`: its `outcome_cue_file.hint_occurrences`, or those of the normalised
+        text (a superset: a literal found there that the text does not hold only makes a
+        pattern run that cannot match)."""
         self.cues = cues
         # what is found once per thread: the scope triggers (a sentence's are those inside
         # it: the same as scanning the sentence alone, since the character before a
@@ -335,8 +347,8 @@ class _Extraction(ScopeChecks, Attribution, Recording):
 
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
         """The scope patterns that can match inside [start, end): those needing no literal
-        and those whose literal occurs there (as `lowered.find(literal, start, end) >= 0`:
-        an occurrence ending before `end` and starting at or after `start`)."""
+        and those whose literal occurs there (at least where `lowered.find(literal, start,
+        end) >= 0`: an occurrence ending before `end` and starting at or after `start`)."""
         ends = self._hint_ends
         lo = bisect_left(ends, start)
         hi = bisect_left(ends, end, lo)
@@ -399,7 +411,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             return first_person
         here = Sentence(start, end, speaker, topic, triggers, cues, self.lowered,
                         self.cues.break_re, self.cues.strong_break_re,
-                        any(kind == "improved" for _, _, kind in cues))
+                        "improved" in map(_KIND, cues))
         for c_start, c_end, kind in cues:
             self._cue(here, c_start, c_end, kind)
         return first_person

@@ -46,7 +46,9 @@ class PairScanner:
     reports each: the scope triggers, "none" negates before and after a cue)."""
 
     def __init__(self, first: dict[str, Sequence[str]],
-                 every: dict[str, Sequence[str]]) -> None:
+                 every: dict[str, Sequence[str]], substrings: Sequence[str] = ()) -> None:
+        """`substrings`: plain strings also found, anywhere (`scan_with_substrings`); none
+        may start with a space (the phrase keys do)."""
         self.automaton: Any = ahocorasick.Automaton()
         firsts, everys = _phrase_kinds(first, False), _phrase_kinds(every, True)
         for key in {**firsts, **everys}:
@@ -56,7 +58,12 @@ class PairScanner:
             self.automaton.add_word(key, (len(key) - 1, key.endswith(" "),
                                           chosen[0] if chosen else None,
                                           tuple(kind for _, kind in everys.get(key, ()))))
-        self.empty = not firsts and not everys
+        for key in substrings:  # value: the string itself
+            if not key or key.startswith(" "):
+                raise ValueError(f"a substring key must not be empty or start with a space: "
+                                 f"{key!r}")
+            self.automaton.add_word(key, key)
+        self.empty = not firsts and not everys and not substrings
         if not self.empty:
             self.automaton.make_automaton()
 
@@ -84,6 +91,36 @@ class PairScanner:
                 add_every((start, stop, kind))
         everys.sort()
         return firsts, everys
+
+    def scan_with_substrings(self, padded: str) -> tuple[
+            list[tuple[int, int, int, str]], list[tuple[int, int, str]], list[tuple[int, str]]]:
+        """`scan`, plus every occurrence of the `substrings` in `padded` (overlapping ones
+        too) as (index of its last character in the unpadded text, string), in the order of
+        that index: the phrases and the substrings in one pass over the text."""
+        firsts: list[tuple[int, int, int, str]] = []
+        everys: list[tuple[int, int, str]] = []
+        found: list[tuple[int, str]] = []
+        if self.empty:
+            return firsts, everys, found
+        add_first, add_every, add_found = firsts.append, everys.append, found.append
+        last = len(padded) - 1
+        for end, value in self.automaton.iter(padded):
+            if value.__class__ is str:  # a substring (its last character: end - 1 unpadded)
+                add_found((end - 1, value))
+                continue
+            length, spaced, chosen, kinds = value
+            # padded[end - length, end] is the key without its leading space
+            if spaced:
+                start, stop = end - length, end - 1
+            else:  # a `*` key: extend to the end of the word
+                stop = padded.find(" ", end + 1, last)
+                start, stop = end - length, (last if stop < 0 else stop) - 1
+            if chosen is not None:
+                add_first((start, stop, *chosen))
+            for kind in kinds:
+                add_every((start, stop, kind))
+        everys.sort()
+        return firsts, everys, found
 
 
 def leftmost_longest(found: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str]]:

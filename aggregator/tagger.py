@@ -12,11 +12,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Final
 
 import ahocorasick
 
 from aggregator.lexicon import Lexicon, Rule, Target, lower_and_normalise
+from aggregator.near_search import NearSearch
 
 LOCATIONS: Final = ("title", "body", "replies")
 _WINDOW: Final = 160  # characters searched each side of a match for its sentence
@@ -54,8 +56,20 @@ _OTHER_SENSE: Final = object()  # `Tagger._allowed`: the context says the alias 
 
 
 def _leftmost_longest(match: _Match) -> tuple[int, int]:
-    """Sort key of overlapping matches: leftmost first, then longest."""
+    """Sort key of overlapping matches: leftmost first, then longest (the plain form of
+    `_sort_leftmost_longest`, which the tests compare with it)."""
     return match[0], match[0] - match[1]
+
+
+_START: Final = itemgetter(0)
+_END: Final = itemgetter(1)
+
+
+def _sort_leftmost_longest(found: list[_Match]) -> None:
+    """`found.sort(key=_leftmost_longest)` as two sorts keyed in C: by end, longest first
+    (`reverse` keeps equal ends in their order), then by start (stable)."""
+    found.sort(key=_END, reverse=True)
+    found.sort(key=_START)
 
 
 def _other_treatment_near(match: _Match, target: Target,
@@ -77,11 +91,11 @@ class _Text:
         self.norm = norm
         self.found: dict[re.Pattern[str], bool] = {}
 
-    def has(self, pattern: re.Pattern[str]) -> bool:
+    def has(self, pattern: re.Pattern[str], near: NearSearch) -> bool:
         """Whether the normalised text contains `pattern` anywhere (searched once)."""
         found = self.found.get(pattern)
         if found is None:
-            found = self.found[pattern] = pattern.search(self.norm) is not None
+            found = self.found[pattern] = near.anywhere(pattern, self.norm)
         return found
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -112,6 +126,7 @@ class Tagger:
             if key not in lexicon.aliases and key not in lexicon.decoys:
                 self.automaton.add_word(f" {key} ", (len(key), None, form))
         self.automaton.make_automaton()
+        self._near = NearSearch()  # the rules' phrase regexes, searched space-led
         # One regex for the pattern cues (doses...); the named group that matched is the form.
         cues = "|".join(f"(?P<{form}>{pattern.pattern})"
                         for form, pattern in lexicon.form_patterns.items())
@@ -261,7 +276,7 @@ class Tagger:
             last_end = end - 1
             add((start, end - 1, targets))
         if overlapping:
-            found.sort(key=_leftmost_longest)
+            _sort_leftmost_longest(found)
             chosen: list[_Match] = []
             last_end = -1
             for match in found:
@@ -289,15 +304,16 @@ class Tagger:
         if rule.reject_after is not None and rule.reject_after.search(
                 lowered[end:min(s_end, end + _NEXT_TO)]):
             return _OTHER_SENSE
-        norm = doc.norm
-        if rule.reject_re is not None and rule.reject_re.search(norm, s_start, s_end):
+        norm, near = doc.norm, self._near
+        if rule.reject_re is not None and near.within(rule.reject_re, norm, s_start, s_end):
             return _OTHER_SENSE
-        if rule.other_sense_re is not None and doc.has(rule.other_sense_re):
+        if rule.other_sense_re is not None and doc.has(rule.other_sense_re, near):
             return self._unless(doc, match, target, sure)
         if doc.text[start:end] in rule.cased:
             return True
         if rule.require_near:
-            if rule.require_re is not None and rule.require_re.search(norm, s_start, s_end):
+            if rule.require_re is not None and near.within(rule.require_re, norm, s_start,
+                                                           s_end):
                 return True
             if rule.needs_treatment_nearby:
                 return _other_treatment_near(match, target, sure, s_start, s_end)
@@ -310,8 +326,8 @@ class Tagger:
         rule = target.rule
         assert rule is not None
         s_start, s_end = doc.sentence(match[0], match[1])
-        if rule.unless_near_re is not None and rule.unless_near_re.search(doc.norm, s_start,
-                                                                          s_end):
+        if rule.unless_near_re is not None and self._near.within(rule.unless_near_re,
+                                                                 doc.norm, s_start, s_end):
             return True
         return rule.unless_treatment and _other_treatment_near(match, target, sure, s_start,
                                                                s_end)

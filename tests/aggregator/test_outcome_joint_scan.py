@@ -1,0 +1,111 @@
+"""The reader's one pass for cues, scope triggers and the patterns' literals
+(`OutcomeCues.joint_scanner`) against the two passes it replaces."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from aggregator.lexicon import load_lexicon
+from aggregator.outcome_cue_file import hint_occurrences
+from aggregator.outcome_reading import read_thread
+from aggregator.outcomes import load_outcome_cues
+from aggregator.phrase_scanner import PairScanner
+from aggregator.tagger import Tagger
+from tests.conftest import EVAL
+
+CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus"
+TAGGER = Tagger(load_lexicon())
+CUES = load_outcome_cues()
+PLAIN = dataclasses.replace(CUES, joint_scanner=None)
+
+
+def _threads() -> list[tuple[str, str, list[str]]]:
+    """The labelled threads, and odd ones made of their pieces (glued words, marks, case)."""
+    posts = []
+    for path in [EVAL / "posts.jsonl", EVAL / "outcomes_posts.jsonl",
+                 *sorted(CORPUS.glob("*/posts.jsonl"))]:
+        if path.exists():
+            posts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                      if line]
+    threads = [(p.get("title") or "", p.get("body") or "",
+                [r if isinstance(r, str) else r.get("body", "") for r in p.get("replies") or []])
+               for p in posts]
+    rng = random.Random(13)
+    words = " ".join(t + " " + b for t, b, _ in threads[:300]).split()
+    for _ in range(400):
+        pieces = [rng.choice(words) for _ in range(rng.randrange(3, 60))]
+        text = "".join(p + rng.choice([" ", " ", " ", "", "-", "’", ". ", "\n", "/", "’s "])
+                       for p in pieces)
+        threads.append((text[:40].upper() if rng.random() < 0.2 else text[:40], text[40:],
+                        [text[::-1]] if rng.random() < 0.3 else []))
+    return threads
+
+
+THREADS = _threads()
+
+
+def test_the_packaged_cues_take_the_joint_pass() -> None:
+    assert CUES.joint_scanner is not None
+    assert len(THREADS) > 1000
+
+
+@pytest.mark.parametrize("part", range(4))
+def test_joint_pass_finds_what_the_two_passes_find(part: int) -> None:
+    joint = CUES.joint_scanner
+    assert joint is not None
+    for title, body, replies in THREADS[part::4]:
+        _, lowered, norm, _ = TAGGER.tag_text(title, body, replies)
+        firsts, everys, occurrences = joint.scan_with_substrings(f" {norm} ")
+        assert (firsts, everys) == CUES.scanner.scan(f" {norm} ")
+        plain = hint_occurrences(CUES, lowered.replace("’", "'"))
+        assert set(plain) <= set(occurrences)  # (more is allowed: never fewer)
+        assert [end for end, _ in occurrences] == sorted(end for end, _ in occurrences)
+        for end, hint in occurrences:
+            assert norm[end - len(hint) + 1:end + 1] == hint
+
+
+@pytest.mark.parametrize("part", range(4))
+def test_the_reading_is_the_same_with_either_pass(part: int) -> None:
+    read = 0
+    for title, body, replies in THREADS[part::4]:
+        _, lowered, norm, mentions = TAGGER.tag_text(title, body, replies)
+        treatments = sorted({m[2] for m in mentions})
+        if not treatments:
+            continue
+        parts = [title, body, *replies]
+        fast = read_thread(CUES, parts, mentions, (lowered, norm))
+        plain = read_thread(PLAIN, parts, mentions, (lowered, norm))
+        assert (fast is None) == (plain is None)
+        if fast is None or plain is None:
+            continue
+        fast.trace, plain.trace = [], []
+        fast.notes, plain.notes = [], []
+        assert fast.run(treatments) == plain.run(treatments)
+        assert fast.trace == plain.trace and fast.notes == plain.notes
+        read += 1
+    assert read > 100
+
+
+def test_substring_keys_must_not_start_with_a_space() -> None:
+    with pytest.raises(ValueError, match="substring key"):
+        PairScanner({"improved": ["regrew"]}, {}, [" day"])
+    first, every = {"improved": ["regrow*"]}, {"negation": ["no"]}
+    scanner = PairScanner(first, every, ["day", "ran"])
+    firsts, everys, found = scanner.scan_with_substrings(" no regrowth today ran ")
+    assert (firsts, everys) == PairScanner(first, every).scan(" no regrowth today ran ")
+    assert firsts == [(3, 11, 0, "improved")] and everys == [(0, 2, "negation")]
+    assert found == [(16, "day"), (20, "ran")]
+
+
+def test_cue_files_with_other_literals_take_two_passes() -> None:
+    from aggregator.outcome_cue_file import build_cues
+
+    assert build_cues(CUES.raw).joint_scanner is not None
+    for words in (["session*", ""], ["re-do"], ["Post-Op"]):
+        data = {**CUES.raw, "procedures": {**CUES.raw["procedures"], "words": words}}
+        assert build_cues(data).joint_scanner is None, words
