@@ -188,8 +188,18 @@ _TEXTS = xpath(".//text()")
 
 
 def _position(text: str | None) -> int | None:
+    """The 0-based position a post counter ("#12") gives, else None."""
+    if text and text[0] == "#" and text[1:].isdecimal():  # (`\D` is what is not decimal)
+        return int(text[1:]) - 1
     digits = _NON_DIGITS.sub("", text or "")
     return int(digits) - 1 if digits else None
+
+
+def _post_id(block: Any) -> str:
+    """The digits of a post block's id (`post_12`, vB3's `post12`)."""
+    raw = block.get("id") or ""
+    digits = raw[5:] if raw.startswith("post_") else raw[4:] if raw.startswith("post") else ""
+    return digits if digits.isdecimal() else _NON_DIGITS.sub("", raw)
 
 
 # -- thread pages ----------------------------------------------------------------------------
@@ -296,13 +306,17 @@ def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
             for index, block in enumerate(blocks or xpath(_VB34_POSTS)(root))]
 
 
-def _message(block: Any, root: Any, post_id: str) -> list[Any]:
+def _message(block: Any, root: Any, post_id: str, found: Any = None) -> list[Any]:
     """The post's `#post_message_N` elements under `block` (found by id in the page when
-    the first element with that id is in the block, else by a walk over the block)."""
+    the first element with that id is in the block, else by a walk over the block).
+    `found`: an element under `block` with that id, when the caller's walk met one (if
+    it is the page's first, it is the answer without a walk up)."""
     ident = f"post_message_{post_id}"
     held = BY_ID(root, id=ident)
     if not held:
         return []
+    if found is not None and held[0] is found:
+        return [found]
     if held[0].get("id") == ident and any(a is block for a in held[0].iterancestors()) \
             and held[0] is not block:
         return [held[0]]
@@ -324,13 +338,13 @@ def _inner_body(message: list[Any]) -> Any | None:
 
 
 def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
-    post_id = _NON_DIGITS.sub("", block.attrib.get("id", ""))
-    message = _message(block, root, post_id)
+    post_id = _post_id(block)
+    fields = PostFields(block, clock.score_marks[0], f"post_message_{post_id}")
+    message = _message(block, root, post_id, fields.message)
     if not post_id or not message:
         raise ParseError(f"post {post_id or '?'} has no post_message")
     inner = _inner_body(message)
     post = Post(external_id=post_id, body_node=message[0] if inner is None else inner)
-    fields = PostFields(block, clock.score_marks[0])
     if fields.date is not None:
         when_text = " ".join(fields.date.itertext())  # (its `.//text()`)
     else:  # vB3: the text after the status icon in the first header cell

@@ -20,7 +20,11 @@ _LIKE_CLASSES = ("postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "
 def score_marks(text: str) -> tuple[bool, bool]:
     """Whether a page's text has a thanks box id and any like-count class: a page without
     them (stock vBulletin) skips `post_score`'s lookups for them."""
-    return "post_thanks_box_" in text, any(name in text for name in _LIKE_CLASSES)
+    # ("js-votecount" holds "votecount": one test finds both)
+    return "post_thanks_box_" in text, any(name in text for name in _LIKE_MARKS)
+
+
+_LIKE_MARKS = tuple(name for name in _LIKE_CLASSES if name != "js-votecount")
 
 
 def post_score(block: Any, root: Any | None = None, post_id: str = "",
@@ -34,7 +38,20 @@ def post_score(block: Any, root: Any | None = None, post_id: str = "",
     if not box:
         return None
     # (an element's `itertext()`: its `::text` nodes, without a query call)
-    return _score_count(squash(" ".join(t for el in box for t in el.itertext())))
+    text = squash(" ".join(box[0].itertext()) if len(box) == 1 else
+                  " ".join(t for el in box for t in el.itertext()))
+    count = _COUNTS.get(text)
+    if count is None:
+        if len(_COUNTS) >= _COUNTS_KEPT:
+            _COUNTS.clear()
+        count = _COUNTS[text] = _score_count(text)
+    return count
+
+
+# `_score_count` by text: a board's boxes say the same few things again and again ("The
+# Following 2 Users Say Thank You"), and the count is a function of the text alone.
+_COUNTS: dict[str, int] = {}
+_COUNTS_KEPT = 4096
 
 
 def _score_box(block: Any, root: Any | None, post_id: str,
