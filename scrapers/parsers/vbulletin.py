@@ -152,7 +152,9 @@ def page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int]
         page = int(current[0]) if current and current[0].isdigit() else 1
         return page, max([page, *pages])
     match = _PATH_PAGE.search(url)
-    page = int(match.group(1)) if match else int(url_query_parameter(url, "page") or 1)
+    # (a URL without "page" or a %-escape has no `page` parameter: no query parsing)
+    page = int(match.group(1)) if match else int(
+        (url_query_parameter(url, "page") if "page" in url or "%" in url else None) or 1)
     return page, page
 
 
@@ -301,25 +303,40 @@ def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
     """The posts of a vB3/vB4 page: those in its `#posts` list (ol#posts, div#posts), else
     those anywhere on the page. Bodies are `finish_body`'s to clean."""
     holder = by_id(root, "posts")
-    blocks = _VB34_POSTS_IN(holder) if holder is not None else []
-    return [_vb34_post(block, index, root, clock)
-            for index, block in enumerate(blocks or xpath(_VB34_POSTS)(root))]
+    blocks = (_VB34_POSTS_IN(holder) if holder is not None else []) or xpath(_VB34_POSTS)(root)
+    ids = [_post_id(block) for block in blocks]
+    held = _messages_held(root, ids)
+    return [_vb34_post(block, index, root, clock, post_id, held)
+            for index, (block, post_id) in enumerate(zip(blocks, ids, strict=True))]
 
 
-def _message(block: Any, root: Any, post_id: str, found: Any = None) -> list[Any]:
+def _messages_held(root: Any, ids: list[str]) -> dict[str, Any]:
+    """The element libxml2's id table holds for each post's `post_message_N`, by id, from
+    one `id()` call for the page (XPath's `id("a b")` is the union of `id("a")` and
+    `id("b")`; the ids are digits, never blanks). An id missing here is asked alone."""
+    idents = " ".join(f"post_message_{post_id}" for post_id in ids if post_id)
+    return {el.get("id"): el for el in BY_ID(root, id=idents)} if idents else {}
+
+
+def _message(block: Any, root: Any, post_id: str, found: Any = None,
+             held: dict[str, Any] | None = None) -> list[Any]:
     """The post's `#post_message_N` elements under `block` (found by id in the page when
     the first element with that id is in the block, else by a walk over the block).
     `found`: an element under `block` with that id, when the caller's walk met one (if
-    it is the page's first, it is the answer without a walk up)."""
+    it is the page's first, it is the answer without a walk up); `held`: the id table's
+    elements by id (`_messages_held`), when the caller has them."""
     ident = f"post_message_{post_id}"
-    held = BY_ID(root, id=ident)
-    if not held:
-        return []
-    if found is not None and held[0] is found:
+    first = held.get(ident) if held is not None else None
+    if first is None:
+        table = BY_ID(root, id=ident)
+        if not table:
+            return []
+        first = table[0]
+    if found is not None and first is found:
         return [found]
-    if held[0].get("id") == ident and any(a is block for a in held[0].iterancestors()) \
-            and held[0] is not block:
-        return [held[0]]
+    if first.get("id") == ident and any(a is block for a in first.iterancestors()) \
+            and first is not block:
+        return [first]
     return xpath(".//*[@id=$id]")(block, id=ident)
 
 
@@ -337,10 +354,10 @@ def _inner_body(message: list[Any]) -> Any | None:
     return None
 
 
-def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
-    post_id = _post_id(block)
+def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock, post_id: str,
+               held: dict[str, Any] | None = None) -> Post:
     fields = PostFields(block, clock.score_marks[0], f"post_message_{post_id}")
-    message = _message(block, root, post_id, fields.message)
+    message = _message(block, root, post_id, fields.message, held)
     if not post_id or not message:
         raise ParseError(f"post {post_id or '?'} has no post_message")
     inner = _inner_body(message)
