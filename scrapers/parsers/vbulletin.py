@@ -46,7 +46,7 @@ from scrapers.parsers.vbulletin_bodies import (
 )
 from scrapers.parsers.vbulletin_dates import BoardClock, board_zone
 from scrapers.parsers.vbulletin_post_fields import PostFields, first_of
-from scrapers.parsers.vbulletin_scores import post_score, score_marks
+from scrapers.parsers.vbulletin_scores import ScoreMarks, post_score
 
 _RESULTS = re.compile(r"Results\s+[\d,.]+\s+to\s+[\d,.]+\s+of\s+([\d,.]+)", re.IGNORECASE)
 _PAGE_OF = re.compile(r"Page\s+(\d+)\s+of\s+(\d+)", re.IGNORECASE)
@@ -220,7 +220,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)
-    clock = BoardClock(board_zone(root, tz, source), None, now, text, score_marks(source))
+    clock = BoardClock(board_zone(root, tz, source), None, now, text, ScoreMarks(source))
     vb5 = xpath(_VB5_POSTS)(root) if "b-post" in source else []
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
@@ -246,9 +246,8 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=next_page_url(root, base) if page < last_page else None)
-    wrapped = [is_postcontent(post.body_node) for post in posts]
     marks = any(mark in source for mark in REWRITE_MARKS_IN_PAGE) or \
-        source.count("postcontent") > sum(wrapped)
+        source.count("postcontent") > sum(is_postcontent(post.body_node) for post in posts)
     for post in posts:  # last: this rewrites the page's tree
         finish_body(post, marks)
     return thread

@@ -167,7 +167,7 @@ class BoardClock:
     day_first: bool | None = False
     now: datetime | None = None
     page: str = field(default="", repr=False)
-    score_marks: tuple[bool, bool] = field(default=(True, True), repr=False)
+    score_marks: Any = field(default=(True, True), repr=False)
 
     def read(self, text: str | None) -> datetime | None:
         """`local_time` of `text` on this page."""
