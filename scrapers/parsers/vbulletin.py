@@ -38,7 +38,16 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import BY_ID, by_id, css, html_page, parsed_page, root_of, xpath
+from scrapers.parsers.tree import (
+    BY_ID,
+    by_id,
+    css,
+    html_page,
+    iter_document,
+    parsed_page,
+    root_of,
+    xpath,
+)
 from scrapers.parsers.vbulletin_bodies import (
     REWRITE_MARKS_IN_PAGE,
     finish_body,
@@ -170,7 +179,8 @@ def next_page_url(doc: Any, base: str) -> str | None:
 def breadcrumb_category(doc: Any, html: str | None = None) -> str | None:
     """The forum the page is in: the last forum crumb (vB3 `span.navbar`, vB4 `li.navbit`,
     vB5 `li.crumb`). `html`: the page's text, to skip the lookup on a page without crumbs."""
-    if html is not None and not any(mark in html for mark in ("navbar", "navbit",
+    # ("navbit" first: vB4's crumbs; its "navbar" is the menu, left out of the parse)
+    if html is not None and not any(mark in html for mark in ("navbit", "navbar",
                                                                "breadcrumbs")):
         return None
     root = root_of(doc)
@@ -255,7 +265,10 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
 
 def _canonical(root: Any, text: str | None = None) -> str | None:
     """The page's `<link rel="canonical">` URL (looked for in <head> first), else None."""
-    if text is not None and "canonical" not in text:
+    # (a page without any <link> has none: lxml's tag filter says so before a scan of
+    # the text, which a page without "canonical" reads to its end)
+    if next(iter_document(root, "link"), None) is None or (
+            text is not None and "canonical" not in text):
         return None
     head = root.find("head")
     found = _CANONICAL_IN(head) if head is not None else []

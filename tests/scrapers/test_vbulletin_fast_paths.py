@@ -146,3 +146,27 @@ def test_urls_without_page_have_no_page_parameter() -> None:
             continue  # (int() of a non-number: a ValueError either way)
         plain = int(match.group(1)) if match else int(value or 1)
         assert vbulletin.page_numbers(root, url, "") == (plain, plain), url
+
+
+def test_canonical_gate_by_tag_is_the_plain_lookup() -> None:
+    """`_canonical`'s "no <link> element" gate gives what the text gate and the queries
+    give, on random pages with links in and out of <head>, after a stray </html>, other
+    `rel`s, and "canonical" only in text."""
+    rng = random.Random(53)
+    pieces = ['<link rel="canonical" href="/c">', '<link rel="stylesheet" href="/s">',
+              "<link>", "canonical", "<p>x</p>", "</html>", "<!-- link -->", "<div>d</div>"]
+    for _ in range(4000):
+        head = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2)))
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 3)))
+        text = f"<html><head>{head}</head><body>{body}</body></html>" + \
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2)))
+        root = html_root(text)
+        for given in (text, None):
+            if given is not None and "canonical" not in given:
+                plain = None
+            else:
+                head_el = root.find("head")
+                found = vbulletin._CANONICAL_IN(head_el) if head_el is not None else []
+                found = found or vbulletin._CANONICAL(root)
+                plain = found[0] if found else None
+            assert vbulletin._canonical(root, given) == plain, text
