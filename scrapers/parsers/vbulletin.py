@@ -38,7 +38,16 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.tree import BY_ID, by_id, css, html_page, parsed_page, root_of, xpath
+from scrapers.parsers.tree import (
+    BY_ID,
+    by_id,
+    css,
+    html_page,
+    iter_document,
+    parsed_page,
+    root_of,
+    xpath,
+)
 from scrapers.parsers.vbulletin_bodies import (
     REWRITE_MARKS_IN_PAGE,
     finish_body,
@@ -46,7 +55,7 @@ from scrapers.parsers.vbulletin_bodies import (
 )
 from scrapers.parsers.vbulletin_dates import BoardClock, board_zone
 from scrapers.parsers.vbulletin_post_fields import PostFields, first_of
-from scrapers.parsers.vbulletin_scores import post_score, score_marks
+from scrapers.parsers.vbulletin_scores import ScoreMarks, post_score
 
 _RESULTS = re.compile(r"Results\s+[\d,.]+\s+to\s+[\d,.]+\s+of\s+([\d,.]+)", re.IGNORECASE)
 _PAGE_OF = re.compile(r"Page\s+(\d+)\s+of\s+(\d+)", re.IGNORECASE)
@@ -152,7 +161,9 @@ def page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int]
         page = int(current[0]) if current and current[0].isdigit() else 1
         return page, max([page, *pages])
     match = _PATH_PAGE.search(url)
-    page = int(match.group(1)) if match else int(url_query_parameter(url, "page") or 1)
+    # (a URL without "page" or a %-escape has no `page` parameter: no query parsing)
+    page = int(match.group(1)) if match else int(
+        (url_query_parameter(url, "page") if "page" in url or "%" in url else None) or 1)
     return page, page
 
 
@@ -168,7 +179,8 @@ def next_page_url(doc: Any, base: str) -> str | None:
 def breadcrumb_category(doc: Any, html: str | None = None) -> str | None:
     """The forum the page is in: the last forum crumb (vB3 `span.navbar`, vB4 `li.navbit`,
     vB5 `li.crumb`). `html`: the page's text, to skip the lookup on a page without crumbs."""
-    if html is not None and not any(mark in html for mark in ("navbar", "navbit",
+    # ("navbit" first: vB4's crumbs; its "navbar" is the menu, left out of the parse)
+    if html is not None and not any(mark in html for mark in ("navbit", "navbar",
                                                                "breadcrumbs")):
         return None
     root = root_of(doc)
@@ -188,8 +200,18 @@ _TEXTS = xpath(".//text()")
 
 
 def _position(text: str | None) -> int | None:
+    """The 0-based position a post counter ("#12") gives, else None."""
+    if text and text[0] == "#" and text[1:].isdecimal():  # (`\D` is what is not decimal)
+        return int(text[1:]) - 1
     digits = _NON_DIGITS.sub("", text or "")
     return int(digits) - 1 if digits else None
+
+
+def _post_id(block: Any) -> str:
+    """The digits of a post block's id (`post_12`, vB3's `post12`)."""
+    raw = block.get("id") or ""
+    digits = raw[5:] if raw.startswith("post_") else raw[4:] if raw.startswith("post") else ""
+    return digits if digits.isdecimal() else _NON_DIGITS.sub("", raw)
 
 
 # -- thread pages ----------------------------------------------------------------------------
@@ -208,7 +230,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)
-    clock = BoardClock(board_zone(root, tz, source), None, now, text, score_marks(source))
+    clock = BoardClock(board_zone(root, tz, source), None, now, text, ScoreMarks(source))
     vb5 = xpath(_VB5_POSTS)(root) if "b-post" in source else []
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
@@ -234,9 +256,8 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=next_page_url(root, base) if page < last_page else None)
-    wrapped = [is_postcontent(post.body_node) for post in posts]
     marks = any(mark in source for mark in REWRITE_MARKS_IN_PAGE) or \
-        source.count("postcontent") > sum(wrapped)
+        source.count("postcontent") > sum(is_postcontent(post.body_node) for post in posts)
     for post in posts:  # last: this rewrites the page's tree
         finish_body(post, marks)
     return thread
@@ -244,7 +265,10 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
 
 def _canonical(root: Any, text: str | None = None) -> str | None:
     """The page's `<link rel="canonical">` URL (looked for in <head> first), else None."""
-    if text is not None and "canonical" not in text:
+    # (a page without any <link> has none: lxml's tag filter says so before a scan of
+    # the text, which a page without "canonical" reads to its end)
+    if next(iter_document(root, "link"), None) is None or (
+            text is not None and "canonical" not in text):
         return None
     head = root.find("head")
     found = _CANONICAL_IN(head) if head is not None else []
@@ -291,21 +315,40 @@ def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
     """The posts of a vB3/vB4 page: those in its `#posts` list (ol#posts, div#posts), else
     those anywhere on the page. Bodies are `finish_body`'s to clean."""
     holder = by_id(root, "posts")
-    blocks = _VB34_POSTS_IN(holder) if holder is not None else []
-    return [_vb34_post(block, index, root, clock)
-            for index, block in enumerate(blocks or xpath(_VB34_POSTS)(root))]
+    blocks = (_VB34_POSTS_IN(holder) if holder is not None else []) or xpath(_VB34_POSTS)(root)
+    ids = [_post_id(block) for block in blocks]
+    held = _messages_held(root, ids)
+    return [_vb34_post(block, index, root, clock, post_id, held)
+            for index, (block, post_id) in enumerate(zip(blocks, ids, strict=True))]
 
 
-def _message(block: Any, root: Any, post_id: str) -> list[Any]:
+def _messages_held(root: Any, ids: list[str]) -> dict[str, Any]:
+    """The element libxml2's id table holds for each post's `post_message_N`, by id, from
+    one `id()` call for the page (XPath's `id("a b")` is the union of `id("a")` and
+    `id("b")`; the ids are digits, never blanks). An id missing here is asked alone."""
+    idents = " ".join(f"post_message_{post_id}" for post_id in ids if post_id)
+    return {el.get("id"): el for el in BY_ID(root, id=idents)} if idents else {}
+
+
+def _message(block: Any, root: Any, post_id: str, found: Any = None,
+             held: dict[str, Any] | None = None) -> list[Any]:
     """The post's `#post_message_N` elements under `block` (found by id in the page when
-    the first element with that id is in the block, else by a walk over the block)."""
+    the first element with that id is in the block, else by a walk over the block).
+    `found`: an element under `block` with that id, when the caller's walk met one (if
+    it is the page's first, it is the answer without a walk up); `held`: the id table's
+    elements by id (`_messages_held`), when the caller has them."""
     ident = f"post_message_{post_id}"
-    held = BY_ID(root, id=ident)
-    if not held:
-        return []
-    if held[0].get("id") == ident and any(a is block for a in held[0].iterancestors()) \
-            and held[0] is not block:
-        return [held[0]]
+    first = held.get(ident) if held is not None else None
+    if first is None:
+        table = BY_ID(root, id=ident)
+        if not table:
+            return []
+        first = table[0]
+    if found is not None and first is found:
+        return [found]
+    if first.get("id") == ident and any(a is block for a in first.iterancestors()) \
+            and first is not block:
+        return [first]
     return xpath(".//*[@id=$id]")(block, id=ident)
 
 
@@ -323,14 +366,14 @@ def _inner_body(message: list[Any]) -> Any | None:
     return None
 
 
-def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock) -> Post:
-    post_id = _NON_DIGITS.sub("", block.attrib.get("id", ""))
-    message = _message(block, root, post_id)
+def _vb34_post(block: Any, index: int, root: Any, clock: BoardClock, post_id: str,
+               held: dict[str, Any] | None = None) -> Post:
+    fields = PostFields(block, clock.score_marks[0], f"post_message_{post_id}")
+    message = _message(block, root, post_id, fields.message, held)
     if not post_id or not message:
         raise ParseError(f"post {post_id or '?'} has no post_message")
     inner = _inner_body(message)
     post = Post(external_id=post_id, body_node=message[0] if inner is None else inner)
-    fields = PostFields(block, clock.score_marks[0])
     if fields.date is not None:
         when_text = " ".join(fields.date.itertext())  # (its `.//text()`)
     else:  # vB3: the text after the status icon in the first header cell

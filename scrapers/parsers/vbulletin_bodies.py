@@ -43,7 +43,8 @@ def finish_body(post: Post, marks: bool = True) -> None:
     if not marks:
         post.body_block = unwrapped
         return
-    stages = rewrite_stages(element)
+    found = Found()
+    stages = rewrite_stages(element, found)
     # (the body element itself would be replaced)
     if _rewrites_itself(element, unwrapped, stages[2]):
         html, rewritten, unwrapped = _clean_body(outer_html(element))
@@ -52,11 +53,26 @@ def finish_body(post: Post, marks: bool = True) -> None:
             else (element, unwrapped)
         return
     if any(stages):
-        _rewrite_quotes(element, stages)
+        _rewrite_quotes(element, stages, found)
     post.body_block = unwrapped
 
 
-def rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
+class Found:
+    """What `rewrite_stages`' walk met for `_rewrite_quotes`' later steps, so they need
+    no walk of their own: `containers`, the elements step 2's `with_class(root, "div",
+    "bbcode_container")` gives (its divs, and the `postcontent` blockquotes step 1 makes
+    divs); `headers`, the elements `headers_and_signatures` gives before any step runs (the
+    steps only retag, move or detach elements and add class-less ones: step 4's answer is
+    those still under the body, in the same order)."""
+
+    __slots__ = ("containers", "headers")
+
+    def __init__(self) -> None:
+        self.containers: list[Any] = []
+        self.headers: list[Any] = []
+
+
+def rewrite_stages(element: Any, found: Found | None = None) -> tuple[bool, bool, bool, bool]:
     """Which of `_rewrite_quotes`' four steps may find something under `element`, from one
     walk over its elements (most posts have no quote box: the walk replaces five queries).
     Each flag is looser than its step's query at the time the step runs (earlier steps
@@ -65,7 +81,8 @@ def rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
     text or a child's tail holds "Quote:"; any element of class `bbcode_postedby` or
     `post-signature`. A step whose flag is False would find nothing. (One pass over the
     nodes, tails read off each node rather than off each element's children: the same
-    flags as that plain form, `tests/scrapers/test_vbulletin_parser.py`.)"""
+    flags as that plain form, `tests/scrapers/test_vbulletin_parser.py`.) `found`: filled
+    with what the later steps' lookups would give (`Found`)."""
     boxes = containers = labels = headers = False
     # (every node under `element`, comments included: a node's tail is a text of its
     # parent, looked at unless that parent is `element` itself)
@@ -81,8 +98,15 @@ def rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
                 boxes = True
             if "bbcode_container" in classes:
                 containers = True
+                if found is not None and has_class(el, "bbcode_container") and (
+                        el.tag == "div" or (el.tag == "blockquote"
+                                            and has_class(el, "postcontent"))):
+                    found.containers.append(el)
             if "bbcode_postedby" in classes or "post-signature" in classes:
                 headers = True
+                if found is not None and ("post-signature" in classes
+                                          or has_class(el, "bbcode_postedby")):
+                    found.headers.append(el)
         if not labels:
             text = el.text
             if text and "Quote:" in text:
@@ -168,14 +192,17 @@ def headers_and_signatures(node: Any) -> list[Any]:
     return found
 
 
-def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) * 4) -> None:
+def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) * 4,
+                    found: Found | None = None) -> None:
     """Undo vBulletin's quote boxes, headers and signatures in `root` (in place; the
     queries compiled once: an `element.xpath(string)` compiles its query on every call).
-    `stages`: the steps to run (`rewrite_stages`: the others would find nothing)."""
+    `stages`: the steps to run (`rewrite_stages`: the others would find nothing);
+    `found`: what `rewrite_stages(root, found)` met, for steps 2 and 4."""
     boxes, containers, labels, headers = stages
     for el in with_class(root, "blockquote", "postcontent") if boxes else ():
         el.tag = "div"
-    for container in with_class(root, "div", "bbcode_container") if containers else ():
+    for container in (found.containers if found is not None else
+                      with_class(root, "div", "bbcode_container")) if containers else ():
         quote = with_class(container, "div", "bbcode_quote")
         if not quote:
             continue  # a code or PHP box
@@ -196,8 +223,14 @@ def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) *
             _replace_with_quote(box, inner)
         else:
             _replace_with_quote(box, cell)
-    for el in headers_and_signatures(root) if headers else ():
+    for el in (headers_and_signatures(root) if found is None else
+               [el for el in found.headers if _under(el, root)]) if headers else ():
         drop_tree(el)
+
+
+def _under(el: Any, root: Any) -> bool:
+    """Whether `el` is still under `root` (not in a box a step took out of the tree)."""
+    return any(above is root for above in el.iterancestors())
 
 
 def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:

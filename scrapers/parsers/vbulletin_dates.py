@@ -52,13 +52,14 @@ def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzin
 
     `doc`: the page (Selector or lxml root); `text`: its HTML, when at hand, to skip the
     text-node scan on a page without the phrase."""
-    if text is not None and "All times are" not in text:
+    # (one count of the phrase: an `in` test first would read the page to its footer too)
+    times = text.count("All times are") if text is not None else -1
+    if times == 0:
         return default
     root = root_of(doc)
     # vB4 prints it once, in div#footer_time: when the page holds the phrase once and that
     # div has it, it is the only text that can (no walk over the whole page).
-    footer = by_id(root, "footer_time") if text is not None and \
-        text.count("All times are") == 1 else None
+    footer = by_id(root, "footer_time") if times == 1 else None
     texts = _FOOTER_TEXTS_IN(footer) if footer is not None else []
     if not texts:
         texts = _FOOTER_TEXTS(root)
@@ -166,7 +167,7 @@ class BoardClock:
     day_first: bool | None = False
     now: datetime | None = None
     page: str = field(default="", repr=False)
-    score_marks: tuple[bool, bool] = field(default=(True, True), repr=False)
+    score_marks: Any = field(default=(True, True), repr=False)
 
     def read(self, text: str | None) -> datetime | None:
         """`local_time` of `text` on this page."""

@@ -22,15 +22,18 @@ class PostFields:
     """What a vB3/vB4 post's lookups need, from one walk over the post's `<a>`, `<span>`
     and `<div>` elements (an XPath call costs a few microseconds each, whatever it finds):
     the first `span[@class='date']`, the author and post-counter links, the thanks boxes
-    (`thanks`: the page has some). `author()` and `count()` give what `AUTHOR_TEXTS` and
-    `COUNT_TEXTS` give (first text in document order), the queries themselves answering
-    when the walk cannot say alone (two counter links)."""
+    (`thanks`: the page has some), and `message`: the first `div` whose id is `message_id`
+    (the post's `#post_message_N`, for `vbulletin._message` to check against the page's id
+    table). `author()` and `count()` give what `AUTHOR_TEXTS` and `COUNT_TEXTS` give (first
+    text in document order), the queries themselves answering when the walk cannot say
+    alone (two counter links)."""
 
-    __slots__ = ("author_links", "block", "count_links", "date", "thanks")
+    __slots__ = ("author_links", "block", "count_links", "date", "message", "thanks")
 
-    def __init__(self, block: Any, thanks: bool) -> None:
+    def __init__(self, block: Any, thanks: bool, message_id: str = "") -> None:
         self.block = block
         self.date: Any = None
+        self.message: Any = None
         self.author_links: list[Any] = []
         self.count_links: list[Any] = []
         self.thanks: list[Any] = []
@@ -45,8 +48,13 @@ class PostFields:
             elif tag == "span":
                 if self.date is None and el.get("class") == "date":
                     self.date = el
-            elif thanks and (el.get("id") or "").startswith("post_thanks_box_"):
-                self.thanks.append(el)
+            else:
+                ident = el.get("id")
+                if ident:
+                    if thanks and ident.startswith("post_thanks_box_"):
+                        self.thanks.append(el)
+                    elif ident == message_id and self.message is None:
+                        self.message = el
 
     def author(self) -> str:
         """`" ".join(AUTHOR_TEXTS(block)[:1])`: the first text, in document order, under

@@ -504,6 +504,45 @@ def test_rewrite_steps_skipped_only_where_they_find_nothing() -> None:
     assert skipped > 1000
 
 
+def test_rewrite_steps_use_what_the_stage_walk_met() -> None:
+    """`_rewrite_quotes` given what `rewrite_stages` met (`Found`: step 2's containers,
+    step 4's headers and signatures) rewrites a body as the plain steps with their own
+    lookups do, on random bodies dense in quote boxes (nested, inside headers, in
+    `postcontent` blockquotes step 1 retags), vB3 label tables, headers and signatures
+    (inside boxes a step takes out, nested in each other), classes with odd spacing and
+    near-miss names."""
+    import copy
+    import random
+
+    from lxml import etree
+
+    from scrapers.parsers.tree import html_root
+    from scrapers.parsers.vbulletin_bodies import Found, _rewrite_quotes, rewrite_stages
+
+    rng = random.Random(23)
+    opens = ['<blockquote class="postcontent">',
+             '<blockquote class="postcontent\tbbcode_container">',
+             '<blockquote class="bbcode_container">', '<div class="bbcode_container">',
+             '<div class=" bbcode_container\n x">', '<div class="bbcode_containers">',
+             '<div class="bbcode_quote">', '<div class="message">', '<div class="messages">',
+             '<div class="bbcode_postedby">', '<span class="bbcode_postedby">',
+             '<div class="xbbcode_postedby">', '<span class="post-signature">',
+             '<div class="a post-signaturex">', "<div>", "<table>", "<tr>", "<td>", "<b>"]
+    bits = ["Quote:", " Quote: ", "Originally Posted by", "x", "<!-- c -->", "<br>"]
+    rewritten = 0
+    for _ in range(5000):
+        html = _random_html(rng, opens, bits, 0, max_depth=6, nest=0.6)
+        body = html_root(f"<html><body><div id='b'>{html}</div></body></html>").find(".//div")
+        fast, plain = copy.deepcopy(body), copy.deepcopy(body)
+        found = Found()
+        stages = rewrite_stages(fast, found)
+        _rewrite_quotes(fast, stages, found)
+        _rewrite_quotes(plain, stages)
+        assert etree.tostring(fast) == etree.tostring(plain), html
+        rewritten += etree.tostring(plain) != etree.tostring(body)
+    assert rewritten > 2000
+
+
 def _random_html(rng: random.Random, opens: list[str], bits: list[str], depth: int,
                  max_depth: int, nest: float) -> str:
     """Up to four random pieces: an element from `opens` (nested until `max_depth`, with

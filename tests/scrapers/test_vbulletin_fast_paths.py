@@ -1,0 +1,172 @@
+"""vBulletin parser fast paths against their plain forms, on many random cases: post ids and
+counters by str tests, the page's message lookups from one `id()` call and the header walk,
+thanks counts remembered by text, the lazy like-class marks, the "page" URL gate."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from lxml import etree
+from w3lib.url import url_query_parameter
+
+from scrapers.parsers import vbulletin, vbulletin_scores
+from scrapers.parsers.common import squash
+from scrapers.parsers.tree import BY_ID, html_root, xpath
+from scrapers.parsers.vbulletin_post_fields import PostFields
+
+_NON_DIGITS = re.compile(r"\D")
+_PIECES = ["post", "post_", "_", "1", "12", "0", "٣", "²", "x", " ", "#", "-", "postcount"]
+
+
+def test_post_ids_and_counters_read_as_the_regex_reads_them() -> None:
+    """`_post_id` and `_position` give what stripping every non-digit gives, for ids and
+    counter texts dense in prefixes, ASCII and other decimal digits and non-decimal
+    digits ("²")."""
+    rng = random.Random(31)
+    texts = ["post_12", "post12", "post", "", "#3", "#", "#٣", "#²", "#1#2"]
+    texts += ["".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 5)))
+              for _ in range(20_000)]
+    for text in texts:
+        block = etree.Element("li", id=text) if text else etree.Element("li")
+        assert vbulletin._post_id(block) == _NON_DIGITS.sub("", text), repr(text)
+        digits = _NON_DIGITS.sub("", text)
+        assert vbulletin._position(text) == (int(digits) - 1 if digits else None), repr(text)
+    assert vbulletin._position(None) is None
+
+
+def _plain_message(block: object, root: object, post_id: str) -> list[object]:
+    """`vbulletin._message` as it was: the id table asked per post, then a walk up."""
+    ident = f"post_message_{post_id}"
+    held = BY_ID(root, id=ident)
+    if not held:
+        return []
+    if held[0].get("id") == ident and any(a is block for a in held[0].iterancestors()) \
+            and held[0] is not block:
+        return [held[0]]
+    return xpath(".//*[@id=$id]")(block, id=ident)
+
+
+def test_messages_from_one_id_call_and_the_walk_are_the_plain_lookups() -> None:
+    """The message elements `_vb34_post` uses (`_messages_held` for the page, the header
+    walk's `PostFields.message`) are the ones the per-post id-table lookup and walk up
+    give, on random pages with duplicate ids, messages outside their post, non-div
+    elements holding the id, nested posts and missing messages."""
+    rng = random.Random(37)
+    found = 0
+    for _ in range(3000):
+        ids = [str(rng.randint(1, 4)) for _ in range(rng.randint(1, 4))]
+
+        def piece(depth: int, ids: list[str] = ids) -> str:
+            out = []
+            for _ in range(rng.randint(0, 3)):
+                kind = rng.random()
+                ident = rng.choice(ids)
+                tag = rng.choice(["div", "div", "span", "blockquote"])
+                if kind < 0.4:
+                    out.append(f'<{tag} id="post_message_{ident}">m{piece(depth + 1)}</{tag}>')
+                elif kind < 0.55 and depth < 2:
+                    out.append(f'<li id="post_{ident}">{piece(depth + 1)}</li>')
+                elif kind < 0.7:
+                    out.append(f'<div id="post_thanks_box_{ident}">t</div>')
+                else:
+                    out.append(rng.choice(["x", "<a class='username'>u</a>", "<div>d</div>"]))
+            return "".join(out)
+
+        blocks_html = "".join(f'<li id="post_{i}">{piece(0)}</li>' for i in ids)
+        root = html_root(f"<html><body>{piece(1)}<ol id='posts'>{blocks_html}</ol>"
+                         f"{piece(1)}</body></html>")
+        blocks = vbulletin._VB34_POSTS_IN(vbulletin.by_id(root, "posts"))
+        post_ids = [vbulletin._post_id(block) for block in blocks]
+        held = vbulletin._messages_held(root, post_ids)
+        for block, post_id in zip(blocks, post_ids, strict=True):
+            walk = PostFields(block, rng.random() < 0.5, f"post_message_{post_id}")
+            got = vbulletin._message(block, root, post_id, walk.message, held)
+            assert got == _plain_message(block, root, post_id), blocks_html
+            assert vbulletin._message(block, root, post_id) == got
+            found += bool(got)
+    assert found > 3000
+
+
+def test_thanks_counts_remembered_by_text_are_the_counts() -> None:
+    """`post_score` (one box joined directly, counts remembered by text, the memo cleared
+    when full) gives `_score_count` of the boxes' squashed texts."""
+    rng = random.Random(41)
+    words = ["The", "Following", "2", "1,204", "User", "Users", "Says", "Say", "Thank",
+             "Thanks", "Likes", "Like:", "3", " ", "\u00a0", "\t", "You", "x"]
+    saved = vbulletin_scores._COUNTS_KEPT
+    vbulletin_scores._COUNTS_KEPT = 50
+    try:
+        for _ in range(6000):
+            texts = ["".join(rng.choice(words) + rng.choice(" \n")
+                             for _ in range(rng.randint(0, 7)))
+                     for _ in range(rng.randint(1, 3))]
+            boxes = [etree.fromstring(f"<div>{text}<b>{rng.choice(words)}</b></div>")
+                     for text in texts]
+            expected = vbulletin_scores._score_count(squash(
+                " ".join(t for box in boxes for t in box.itertext())))
+            assert vbulletin_scores.post_score(None, boxes=boxes) == expected, texts
+    finally:
+        vbulletin_scores._COUNTS_KEPT = saved
+    assert len(vbulletin_scores._COUNTS) <= 50
+
+
+def test_lazy_score_marks_are_the_score_marks() -> None:
+    """`ScoreMarks(text)` reads as the pair the plain test of every like class gives."""
+    rng = random.Random(43)
+    names = ["postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "votecount",
+             "post_thanks_box_", "b-post", "vote", "count", "js-", "x", " "]
+    for _ in range(10_000):
+        text = "".join(rng.choice(names) for _ in range(rng.randint(0, 3)))
+        plain = ("post_thanks_box_" in text,
+                 any(name in text for name in vbulletin_scores._LIKE_CLASSES))
+        marks = vbulletin_scores.ScoreMarks(text)
+        assert (marks[1], marks[0]) == (plain[1], plain[0]), text
+        assert vbulletin_scores.score_marks(text) == plain, text
+
+
+def test_urls_without_page_have_no_page_parameter() -> None:
+    """`page_numbers`' gate: a URL that holds neither "page" nor "%" has no `page` query
+    parameter, by `url_query_parameter` itself, on random URLs dense in near misses."""
+    rng = random.Random(47)
+    pieces = ["page", "pag", "e", "=", "2", "&", "?", "#", "p%61ge", "%", "+", "Page", "t=3",
+              "/page3", ";", "pa", "ge"]
+    urls = ["http://x/s.php?p%61ge=2", "http://x/s.php?t=1&pa%67e=3", "http://x/s.php?page=4",
+            "http://x/s.php?t=1&page=5#page", "http://x/s/page6?t=1"]
+    urls += ["http://x/showthread.php" + "".join(rng.choice(pieces)
+                                                 for _ in range(rng.randint(0, 6)))
+             for _ in range(20_000)]
+    for url in urls:
+        if "page" not in url and "%" not in url:
+            assert url_query_parameter(url, "page") is None, url
+        root = html_root("<html><body><p>x</p></body></html>")
+        match = vbulletin._PATH_PAGE.search(url)
+        value = url_query_parameter(url, "page")
+        if match is None and not (value or "1").isdigit():
+            continue  # (int() of a non-number: a ValueError either way)
+        plain = int(match.group(1)) if match else int(value or 1)
+        assert vbulletin.page_numbers(root, url, "") == (plain, plain), url
+
+
+def test_canonical_gate_by_tag_is_the_plain_lookup() -> None:
+    """`_canonical`'s "no <link> element" gate gives what the text gate and the queries
+    give, on random pages with links in and out of <head>, after a stray </html>, other
+    `rel`s, and "canonical" only in text."""
+    rng = random.Random(53)
+    pieces = ['<link rel="canonical" href="/c">', '<link rel="stylesheet" href="/s">',
+              "<link>", "canonical", "<p>x</p>", "</html>", "<!-- link -->", "<div>d</div>"]
+    for _ in range(4000):
+        head = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2)))
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 3)))
+        text = f"<html><head>{head}</head><body>{body}</body></html>" + \
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2)))
+        root = html_root(text)
+        for given in (text, None):
+            if given is not None and "canonical" not in given:
+                plain = None
+            else:
+                head_el = root.find("head")
+                found = vbulletin._CANONICAL_IN(head_el) if head_el is not None else []
+                found = found or vbulletin._CANONICAL(root)
+                plain = found[0] if found else None
+            assert vbulletin._canonical(root, given) == plain, text
