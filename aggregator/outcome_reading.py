@@ -147,8 +147,9 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                  found: list[tuple[int, int, str]], hints: set[str] | None = None,
                  occurrences: list[tuple[int, str]] | None = None) -> None:
         """`triggers`: the thread's scope triggers, (start, end, kind) sorted (found with
-        the cues); `found`: its cues; `hints`: `outcome_cue_file.hints_in` of the text;
-        `occurrences`: its `outcome_cue_file.hint_occurrences`, or those of the normalised
+        the cues); `found`: its cues; `hints`: the literals and procedure words the text
+        holds (`outcome_cue_file.hints_in`, or those the joint pass found in the normalised
+        text); `occurrences`: its `outcome_cue_file.hint_occurrences`, or those of the normalised
         text (a superset: a literal found there that the text does not hold only makes a
         pattern run that cannot match)."""
         self.cues = cues
@@ -192,7 +193,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         self._hedged = False  # the sentence being read follows such a hedge
         if occurrences is None:
             occurrences = hint_occurrences(cues, lowered)
-        self._hint_at = occurrences  # (each literal's last index, literal), by that index
+        self._hint_at = occurrences  # (each literal's or procedure word's last index, it), by index
         self._hint_ends = [e for e, _ in occurrences]
         hints = set(map(_HINT, occurrences)) if hints is None else hints
         self._scope_patterns = [p for p in cues.scope_patterns

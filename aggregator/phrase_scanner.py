@@ -43,7 +43,8 @@ def _phrase_kinds(lists: dict[str, Sequence[str]],
 class PairScanner:
     """Whole-word phrase matches of two sets of kinds in one Aho-Corasick pass: `first`
     (a phrase listed under several kinds reports the first: the cues) and `every` (it
-    reports each: the scope triggers, "none" negates before and after a cue)."""
+    reports each: the scope triggers, "none" negates before and after a cue), and any plain
+    `substrings` anywhere in the text (`scan_with_substrings`)."""
 
     def __init__(self, first: dict[str, Sequence[str]],
                  every: dict[str, Sequence[str]], substrings: Sequence[str] = ()) -> None:
@@ -71,32 +72,15 @@ class PairScanner:
              ) -> tuple[list[tuple[int, int, int, str]], list[tuple[int, int, str]]]:
         """The `first` matches as (start, end, priority, kind) and the `every` matches as
         sorted (start, end, kind), in the unpadded text's coordinates; `padded` is the
-        normalised text with one space before and after."""
-        firsts: list[tuple[int, int, int, str]] = []
-        everys: list[tuple[int, int, str]] = []
-        if self.empty:
-            return firsts, everys
-        add_first, add_every = firsts.append, everys.append
-        last = len(padded) - 1
-        for end, (length, spaced, chosen, kinds) in self.automaton.iter(padded):
-            # padded[end - length, end] is the key without its leading space
-            if spaced:
-                start, stop = end - length, end - 1
-            else:  # a `*` key: extend to the end of the word
-                stop = padded.find(" ", end + 1, last)
-                start, stop = end - length, (last if stop < 0 else stop) - 1
-            if chosen is not None:
-                add_first((start, stop, *chosen))
-            for kind in kinds:
-                add_every((start, stop, kind))
-        everys.sort()
+        normalised text with one space before and after (the substrings' matches dropped)."""
+        firsts, everys, _ = self.scan_with_substrings(padded)
         return firsts, everys
 
     def scan_with_substrings(self, padded: str) -> tuple[
             list[tuple[int, int, int, str]], list[tuple[int, int, str]], list[tuple[int, str]]]:
-        """`scan`, plus every occurrence of the `substrings` in `padded` (overlapping ones
-        too) as (index of its last character in the unpadded text, string), in the order of
-        that index: the phrases and the substrings in one pass over the text."""
+        """The matches `scan` returns, plus every occurrence of the `substrings` in `padded`
+        (overlapping ones too) as (index of its last character in the unpadded text,
+        string), in the order of that index: the phrases and the substrings in one pass."""
         firsts: list[tuple[int, int, int, str]] = []
         everys: list[tuple[int, int, str]] = []
         found: list[tuple[int, str]] = []

@@ -55,18 +55,13 @@ _LAST_MARK: Final = re.compile(r".*(?:[.!?] |\n)", re.DOTALL)  # greedy: up to t
 _OTHER_SENSE: Final = object()  # `Tagger._allowed`: the context says the alias is a look-alike
 
 
-def _leftmost_longest(match: _Match) -> tuple[int, int]:
-    """Sort key of overlapping matches: leftmost first, then longest (the plain form of
-    `_sort_leftmost_longest`, which the tests compare with it)."""
-    return match[0], match[0] - match[1]
-
-
 _START: Final = itemgetter(0)
 _END: Final = itemgetter(1)
 
 
 def _sort_leftmost_longest(found: list[_Match]) -> None:
-    """`found.sort(key=_leftmost_longest)` as two sorts keyed in C: by end, longest first
+    """Overlapping matches leftmost first, then longest (`found.sort(key=lambda m: (m[0],
+    m[0] - m[1]))`), as two sorts keyed in C: by end, longest first
     (`reverse` keeps equal ends in their order), then by start (stable)."""
     found.sort(key=_END, reverse=True)
     found.sort(key=_START)

@@ -109,3 +109,14 @@ def test_cue_files_with_other_literals_take_two_passes() -> None:
     for words in (["session*", ""], ["re-do"], ["Post-Op"]):
         data = {**CUES.raw, "procedures": {**CUES.raw["procedures"], "words": words}}
         assert build_cues(data).joint_scanner is None, words
+
+
+def test_scan_of_a_scanner_with_substrings_leaves_the_substrings_out() -> None:
+    """`scan` on the joint scanner answers as the cue scanner does (its substrings found
+    only by `scan_with_substrings`), whatever length the substring values have."""
+    joint = CUES.joint_scanner
+    assert joint is not None
+    for text in (" week ", " it stopped my shedding after a week of oral minoxidil ", " "):
+        firsts, everys, _ = joint.scan_with_substrings(text)
+        assert joint.scan(text) == (firsts, everys) == CUES.scanner.scan(text)
+    assert joint.scan_with_substrings(" week ")[2]  # the case that crashed: a literal found

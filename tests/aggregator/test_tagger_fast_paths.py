@@ -7,8 +7,14 @@ import random
 import re
 
 from aggregator.lexicon import load_lexicon, lower_and_normalise
-from aggregator.near_search import NearSearch
-from aggregator.tagger import _leftmost_longest, _sort_leftmost_longest
+from aggregator.near_search import NearSearch, space_led
+from aggregator.tagger import _sort_leftmost_longest
+
+
+def _leftmost_longest(match: tuple[int, int, object]) -> tuple[int, int]:
+    """The plain sort key of overlapping matches: leftmost first, then longest."""
+    return match[0], match[0] - match[1]
+
 
 _CHARS = "aeiknorstu     -.,'\n\t1é²ßİ😀"
 
@@ -78,3 +84,41 @@ def test_two_pass_sort_is_the_key_sort() -> None:
         expected = sorted(found, key=_leftmost_longest)
         _sort_leftmost_longest(found)
         assert found == expected
+
+
+def test_every_packaged_rule_pattern_takes_the_space_led_path() -> None:
+    """The fuzz test above compares the fast path only if the patterns take it."""
+    patterns = _rule_patterns()
+    assert all(space_led(p) is not None for p in patterns)
+
+
+ODD_PATTERNS = [
+    r"(?<!\w)foo|bar",  # a top-level alternative the lookbehind does not guard
+    r"(?<!\w)(?:foo)|(?:bar)(?!\w)",
+    r"(?<!\w)(?:fo[o)]|bar)(?!\w)",  # a class holding a parenthesis
+    r"(?<!\w)\w+ba(?!\w)",  # no group
+    r"(?<!\w)(?:foo)",  # no tail
+    r"(?<!\w)(?:x|y)(?:y)(?!\w)",  # two groups
+]
+
+
+def test_patterns_of_another_shape_are_searched_as_they_are() -> None:
+    """Only `(?<!\\w)(?:...)(?!\\w)` without verbose or ASCII flags is space-led; any other
+    pattern answers as a plain search, on normalised text or not."""
+    odd = [re.compile(p) for p in ODD_PATTERNS]
+    odd += [re.compile(r"(?<!\w)(?:foo)(?!\w)", re.VERBOSE),
+            re.compile(r"(?<!\w)(?:é)(?!\w)", re.ASCII)]
+    assert all(space_led(p) is None for p in odd)
+    assert NearSearch().within(odd[0], "bar x", 1, 5) is False
+    assert NearSearch().anywhere(odd[-2], "xfoo") is False
+    near = NearSearch()
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(["foo", "bar", "x", "y", " ", "é", "ba", "o"])
+                       for _ in range(rng.randrange(0, 8)))
+        for pattern in odd:
+            lo = rng.randrange(-1, len(text) + 2)
+            hi = rng.randrange(lo - 1, len(text) + 3)
+            assert near.within(pattern, text, lo, hi) is (
+                pattern.search(text, lo, hi) is not None), (pattern.pattern, text, lo, hi)
+            assert near.anywhere(pattern, text) is (pattern.search(text) is not None)
