@@ -197,6 +197,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         # treatments it moved to); and the topic it left behind
         self._switch: tuple[int, int, list[str]] | None = None
         self._left: list[str] = []
+        self._planned_to: list[str] = []  # the treatments a planned switch names
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
         if occurrences is None:
@@ -305,12 +306,17 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             named = self._outside_asides(start, end, self._topic_of(start, end)) \
                 if m_hi > m_lo else []  # (no mention in the sentence: nothing named)
             m_lo = m_hi
-            if named:
-                moved = self._switched_to(start, end, named, topic) \
-                    if self._switch_ends else None
+            if named and self._switch_ends:
+                moved = self._switched_to(start, end, named, topic)
                 if moved:
                     named = moved  # the sentence moves to them: the rest is left behind
                     self._left = [t for t in topic if t not in moved]
+                elif self._planned_to:  # a planned move: those are no topic
+                    named = [t for t in named if t not in self._planned_to]
+                    self._planned_to = []
+            else:
+                moved = None
+            if named:
                 last_named = named
                 topic = named if fresh or moved else \
                     topic + [t for t in named if t not in topic]
@@ -343,7 +349,8 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         history of additions: "then switched to oral min, added nizoral, needled, tried
         RU"); empty when none, when all of them are already the topic (a new dose or form:
         "on fin and topical min. Switched to oral minoxidil"), or when a hypothetical or
-        plan trigger comes before the switch ("my derm wants me to switch to dut")."""
+        plan trigger comes before the switch ("I'm planning to switch over to dut": then
+        they are in `_planned_to`, no topic)."""
         ends, mentions, m_starts = self._switch_ends, self.mentions, self.m_starts
         lowered = self.lowered
         for i in range(bisect_left(ends, start), len(ends)):
@@ -353,8 +360,6 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             j = bisect_left(m_starts, t_end)
             if j < len(mentions) and mentions[j][0] < end and mentions[j][2] in named and \
                     _SWITCH_GAP.fullmatch(lowered, t_end, mentions[j][0]):
-                if self._planned(start, t_start):
-                    return []
                 run = {mentions[j][2]}
                 k = j + 1
                 while k < len(mentions) and mentions[k][0] < end and (
@@ -363,6 +368,9 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                     run.add(mentions[k][2])
                     k += 1
                 moved = [t for t in named if t in run]
+                if self._planned(start, t_start):
+                    self._planned_to = moved
+                    return []
                 if len(moved) > _MAX_MOVED or all(t in topic for t in moved):
                     return []
                 self._switch = (start, t_start, moved)

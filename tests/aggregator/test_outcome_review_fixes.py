@@ -37,6 +37,19 @@ def test_a_gain_before_a_switch_goes_to_the_new_treatment() -> None:
         {"dutasteride": "improved", "finasteride": "none"}
     assert effects("Two years", "I was on finasteride for two years. My crown filled in once "
                    "I moved to dutasteride.") == {"dutasteride": "improved", "finasteride": "none"}
+    # (a gain is never the reason for a move, clause break or not)
+    assert effects("Two years", "I was on finasteride for two years. The crown got much "
+                   "denser, but only after I switched to dutasteride.") == \
+        {"dutasteride": "improved", "finasteride": "none"}
+    # a side effect told before the switch with no clause break between is the new one's
+    found = outcomes("Two years", "I was on finasteride for two years. I got brain fog after "
+                     "I switched to dutasteride.")
+    assert (found["dutasteride"].side_effects, found["finasteride"].side_effects) == \
+        (("mood",), ())
+    found = outcomes("Two years", "I was on finasteride for two years. Got brain fog, so I "
+                     "switched to dutasteride.")
+    assert (found["dutasteride"].side_effects, found["finasteride"].side_effects) == \
+        ((), ("mood",))
     # a loss given as the reason for the move, a clause before it, is still the old one's
     assert effects("Fin", "On finasteride for three years. The temples started creeping back "
                    "again, so my derm moved me to dutasteride.") == \
@@ -63,6 +76,10 @@ def test_a_planned_switch_is_no_move() -> None:
         {"dutasteride": "none", "finasteride": "no_effect"}
     assert effects("Fin update", "Finasteride for two years. Thinking I should switch to "
                    "dutasteride. My hairline kept retreating.") == \
+        {"dutasteride": "none", "finasteride": "no_effect"}
+    # (a plan trigger further from the name than a guard reaches: the name is no topic)
+    assert effects("Fin update", "Finasteride for two years. I am planning to eventually "
+                   "switch over to dutasteride. My hairline kept retreating.") == \
         {"dutasteride": "none", "finasteride": "no_effect"}
 
 
@@ -159,8 +176,8 @@ def test_kept_getting_thinner_is_a_loss_not_history() -> None:
 
 
 def test_near_phrases_of_three_words_or_more_match() -> None:
-    assert effects("Fin", "Six months of finasteride and the hair in the drain went way "
-                   "down.") == {"finasteride": "improved"}
+    assert effects("Fin", "Six months of finasteride, the hair in the drain is under "
+                   "control.") == {"finasteride": "improved"}
     assert all(spec.longest >= 1 for spec in CUES.near)
     assert max(spec.longest for spec in CUES.near) >= 3
 
@@ -182,6 +199,16 @@ def test_a_denied_shed_does_not_hide_a_loss() -> None:
                    "retreating.") == {"finasteride": "no_effect"}
     assert effects("Fin", "Two years on finasteride. No shed at all, but my crown kept "
                    "getting thinner.") == {"finasteride": "no_effect"}
+    assert effects("Fin", "Two years on finasteride. Never had a shed, my crown just thinned "
+                   "out.") == {"finasteride": "no_effect"}
+    assert effects("Min", "A year of minoxidil, never had the dread shed, my temples thinned "
+                   "out.") == {"minoxidil": "no_effect"}
+    # a shed set apart by a strong break does not hide the loss
+    assert effects("Min", "A year of minoxidil, big shed in month one; by now my temples "
+                   "thinned out.") == {"minoxidil": "no_effect"}
+    found = outcomes("Min", "In the first month of minoxidil I shed a lot, but a year in my "
+                     "temples kept thinning.")["minoxidil"]
+    assert found == Outcome("no_effect", ("shedding",))
     # a shed told beside it still is the loss ("shock loss, my native hair thinned out")
     assert effects("Min", "Three weeks into minoxidil, shedding like crazy, my temples "
                    "thinned out.")["minoxidil"] == "none"
