@@ -289,8 +289,10 @@ class _Extraction(ScopeChecks, Attribution, Recording):
     def _read_unit(self, u_start: int, u_end: int, speaker: int, topic: list[str]) -> None:
         """The unit's sentences up to its last cue. A sentence naming treatments makes them
         the topic (added to it while no cue has come since the last one: a regimen listed
-        over several sentences); a cue sentence naming none is about the topic, or about
-        the last named treatments when it says "it"."""
+        over several sentences; a sentence that switches to treatments makes them alone the
+        topic, `_switched_to`, and one that plans a switch names those as no topic); a cue
+        sentence naming none is about the topic, or about the last named treatments when it
+        says "it"."""
         f_starts, m_starts = self.f_starts, self.m_starts
         hi = bisect_left(f_starts, u_end)
         last_cue = f_starts[hi - 1]
@@ -530,7 +532,8 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
         (a title ending "...and shedding" before a body starting "Started..."), or when a
         hypothetical or generic trigger or a quotation covers it, else recorded for its
-        treatments."""
+        treatments (in a switch's sentence, a loss or side effect a clause before the
+        switch is the left treatments'; a shed told before "so I started" is none)."""
         triggers = here.triggers
         if kind == "not_side" or c_end > here.end or \
                 ("hypothetical" in triggers and
