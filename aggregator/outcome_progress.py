@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
 from itertools import pairwise
 from typing import Final
 
@@ -124,11 +123,11 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
 
 _VERDICT: Final = re.compile(r":(?<=\w:)\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
                       r"(?! (?:else|bad|wrong|but|to|new|serious|short|beats|compares|comes))")
-# "Side effects from fin: nothing", "Cons: nothing": the verdict is on the side effects or
-# the downsides, not on the hair.
+# "Side effects from fin: nothing", "Cons: nothing", "Libido, mood: nothing": the verdict is
+# on the side effects (or what they touch) or the downsides, not on the hair.
 _SIDE_SUBJECT: Final = re.compile(r"\bside[ -]?effects?\b|\bsides\b|\bcons\b|\bdownsides?\b|"
                                   r"\bnegatives?\b|\bregrets?\b|\bcomplaints?\b|\bissues\b|"
-                                  r"\bproblems\b")
+                                  r"\bproblems\b|\blibido\b|\bsex drive\b|\bmood\b|\berections?\b")
 _CLAUSE_START: Final = re.compile(r"[.!?\n,;]")
 # a bare "nothing" after a mark: "6 months rosemary oil. nothing.", "results: nothing"
 _BARE_VERDICT: Final = re.compile(r"nothing(?<=[.:=,!] nothing)(?: at all| whatsoever)?"
@@ -150,12 +149,11 @@ def colon_verdict_cues(lowered: str,
     return found
 
 
-def bare_verdict_cues(lowered: str, side_starts: Sequence[int],
-                      ) -> list[tuple[int, int, int, str]]:
+def bare_verdict_cues(lowered: str) -> list[tuple[int, int, int, str]]:
     """Weak `unchanged` cues (start, end, -1, kind) of bare "nothing" verdicts whose subject
-    is not the side effects or the downsides: no `_SIDE_SUBJECT` word and no side-effect
-    cue (`side_starts`, sorted) in the verdict's sentence, or in the question just before
-    it ("Any side effects? For me, nothing.")."""
+    is not the side effects or the downsides: no `_SIDE_SUBJECT` word in the verdict's
+    sentence, or in the question just before it ("Any side effects? For me, nothing."; a
+    side effect reported beside it is no subject: "tried it, tingly, nothing")."""
     found: list[tuple[int, int, int, str]] = []
     for verdict in _BARE_VERDICT.finditer(lowered):
         at = verdict.start()
@@ -165,7 +163,6 @@ def bare_verdict_cues(lowered: str, side_starts: Sequence[int],
         if k >= 0 and before[k] == "?":  # the question it answers
             k = max(before.rfind(mark, 0, k) for mark in ".!?\n")
         lo = base + k + 1
-        if _SIDE_SUBJECT.search(lowered, lo, at) is None and \
-                bisect_right(side_starts, at - 1) == bisect_right(side_starts, lo - 1):
+        if _SIDE_SUBJECT.search(lowered, lo, at) is None:
             found.append((at, verdict.end(), -1, "unchanged"))
     return found

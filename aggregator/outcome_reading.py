@@ -19,7 +19,7 @@ from aggregator.outcome_progress import (
 )
 from aggregator.outcome_record import Recording, Reports
 from aggregator.outcome_scope import ScopeChecks, Sentence, starts_in
-from aggregator.outcome_types import SIDE_EFFECTS, Outcome
+from aggregator.outcome_types import Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
 # [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
@@ -48,6 +48,11 @@ _SWITCH_GAP: Final = re.compile(r"(?: (?:me|him|her|us|over|on|up|straight|back)
 # between two names of the run a switch moves to: "to dut and LDOM", "to fin + oral min"
 _SWITCH_JOIN: Final = re.compile(r"\s*(?:,|\+|&|/|,? and|,? plus)\s*(?:the |my |an? )?"
                                  r"(?:[\d.,/]+ ?(?:%|mg|ml)? )?")
+# someone else's plan for the writer, before a switch: "my derm wants me to switch to dut"
+# (no `hypothetical` trigger: "my derm wants me to try bica because spiro didn't help" tells
+# what spiro did)
+_PLAN: Final = re.compile(r"\bwants? (?:me|us) to\b")
+_ASIDE: Final = re.compile(r"\s*\([^()]*\)")
 # a clause break between a cue and the switch after it: the cue gives the reason for the
 # move ("the temples kept receding, so my derm moved me to dutasteride")
 _SWITCH_REASON: Final = re.compile(r" so |;|,")
@@ -64,7 +69,6 @@ Mention = tuple[int, int, str]
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 
 
-_SIDE_CUE_KINDS: Final = frozenset({*SIDE_EFFECTS, "unspecified"})
 _RANK: Final = itemgetter(2)
 _HINT: Final = itemgetter(1)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
@@ -132,8 +136,7 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         if hint is None or hint in hints:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     if "nothing" in lowered:  # "6 months rosemary oil. nothing."
-        raw.extend(bare_verdict_cues(lowered, sorted(
-            c[0] for c in raw if c[3] in _SIDE_CUE_KINDS)))
+        raw.extend(bare_verdict_cues(lowered))
     if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages
         raw.extend(stage_change_cues(lowered))
     if ": " in lowered:  # "biotin: nothing"
@@ -299,6 +302,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         lo, m_lo = bisect_left(f_starts, u_start, 0, hi), bisect_left(m_starts, u_start)
         first_person = speaker == 0
         fresh, last_named = True, list[str]()
+        unit_named: set[str] = set()  # the treatments the unit named so far
         self._research = False
         research_starts, early_starts = self._research_starts, self._early_starts
         for start, end, question in self._sentences(u_start, u_end):
@@ -309,7 +313,8 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 if m_hi > m_lo else []  # (no mention in the sentence: nothing named)
             m_lo = m_hi
             if named and self._switch_ends:
-                moved = self._switched_to(start, end, named, topic)
+                moved = self._switched_to(start, end, named, unit_named)
+                unit_named.update(named)
                 if moved:
                     named = moved  # the sentence moves to them: the rest is left behind
                     self._left = [t for t in topic if t not in moved]
@@ -342,17 +347,19 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             fresh = True
 
     def _switched_to(self, start: int, end: int, named: list[str],
-                     topic: list[str]) -> list[str]:
+                     before: set[str]) -> list[str]:
         """Those of `named` the sentence [start, end) moves to: the run of names joined
-        ("and", ",", "+") right after a `switch` trigger that "to" ("me to", "over to", a
-        dose) joins to the first ("fin did nothing, so my derm switched me to dutasteride";
-        "went straight to dut and LDOM"; not the finasteride of "switched to dutasteride
-        because finasteride gave me brain fog"), at most `_MAX_MOVED` of them (more is a
-        history of additions: "then switched to oral min, added nizoral, needled, tried
-        RU"); empty when none, when all of them are already the topic (a new dose or form:
-        "on fin and topical min. Switched to oral minoxidil"), or when a hypothetical or
-        plan trigger comes before the switch ("I'm planning to switch over to dut": then
-        they are in `_planned_to`, no topic)."""
+        ("and", ",", "+", past an aside) right after a `switch` trigger that "to" ("me to",
+        "over to", a dose) joins to the first ("fin did nothing, so my derm switched me to
+        dutasteride"; "went straight to dut and LDOM"; not the finasteride of "switched to
+        dutasteride because finasteride gave me brain fog"). Empty when none; when more than
+        `_MAX_MOVED` are named after the switch (a history of additions: "then switched to
+        oral min, added nizoral, needled, tried RU"); when the unit named all of them
+        `before` (a new dose or form: "on fin and topical min. Switched to oral
+        minoxidil"; not the thread's focus a reply starts with: "I did it for a year, lost
+        ground, went back to oral dut"); or when a hypothetical or plan trigger comes
+        before the switch ("I'm planning to switch over to dut": then they are in
+        `_planned_to`, no topic)."""
         ends, mentions, m_starts = self._switch_ends, self.mentions, self.m_starts
         lowered = self.lowered
         for i in range(bisect_left(ends, start), len(ends)):
@@ -363,31 +370,38 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             if j < len(mentions) and mentions[j][0] < end and mentions[j][2] in named and \
                     _SWITCH_GAP.fullmatch(lowered, t_end, mentions[j][0]):
                 run = {mentions[j][2]}
-                k = j + 1
-                while k < len(mentions) and mentions[k][0] < end and (
-                        mentions[k][0] <= mentions[k - 1][1] or _SWITCH_JOIN.fullmatch(
-                            lowered, mentions[k - 1][1], mentions[k][0])):
+                at = mentions[j][1]
+                while True:  # (past an aside: "went straight to dut (fin did nothing) and LDOM")
+                    aside = _ASIDE.match(lowered, at, end)
+                    join = _SWITCH_JOIN.match(lowered, aside.end() if aside else at, end)
+                    k = bisect_left(m_starts, join.end()) if join else len(mentions)
+                    if k == len(mentions) or mentions[k][0] != join.end() or \
+                            mentions[k][0] >= end:
+                        break
                     run.add(mentions[k][2])
-                    k += 1
+                    at = mentions[k][1]
                 moved = [t for t in named if t in run]
+                after = {m[2] for m in mentions[j:bisect_left(m_starts, end)]}
+                if sum(t in after for t in named) > _MAX_MOVED:
+                    return []  # (a history of additions)
                 if self._planned(start, t_start):
                     self._planned_to = moved
                     return []
-                if len(moved) > _MAX_MOVED or all(t in topic for t in moved):
+                if all(t in before for t in moved):
                     return []
                 self._switch = (start, t_start, moved)
                 return moved
         return []
 
     def _planned(self, start: int, t_start: int) -> bool:
-        """Whether a hypothetical or plan trigger lies in [start, t_start): a switch told
-        as a plan or a question ("my derm wants me to switch", "thinking I should switch")
-        is no move."""
+        """Whether a hypothetical trigger or `_PLAN` lies in [start, t_start): a switch
+        told as a plan ("my derm wants me to switch", "thinking I should switch") is no
+        move."""
         triggers, t_starts = self._triggers, self._t_starts
         for i in range(bisect_left(t_starts, start), bisect_left(t_starts, t_start)):
             if triggers[i][2] == "hypothetical":
                 return True
-        return False
+        return _PLAN.search(self.lowered, start, t_start) is not None
 
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
         """The scope patterns that can match inside [start, end): those needing no literal
@@ -526,6 +540,16 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 triggers[kind].append(span)
             else:
                 triggers[kind] = [span]
+        if "hypothetical" in triggers and "negation" in triggers:
+            # (the "any" of a negation "hardly any", "not any" asks nothing)
+            negations = triggers["negation"]
+            kept = [(a, b) for a, b in triggers["hypothetical"] if not any(
+                n_start <= a and b <= n_end and n_end - n_start > b - a
+                for n_start, n_end in negations)]
+            if kept:
+                triggers["hypothetical"] = kept
+            else:
+                del triggers["hypothetical"]
         return triggers
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:

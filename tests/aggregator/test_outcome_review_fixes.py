@@ -259,3 +259,32 @@ def test_scope_kinds_and_scope_keys_agree() -> None:
     assert set(SCOPE_KINDS) - {"content"} <= _LIST_KEYS["scope"]
     assert _LIST_KEYS["scope"] - set(SCOPE_KINDS) == \
         {"first_person_verbs", "breaks", "strong_breaks"}
+
+
+# found while measuring the fixes on the seen corpora
+def test_switch_details_seen_in_the_corpora() -> None:
+    # the joined run goes past an aside naming the old treatment
+    assert effects("18 months", "Went straight to dutasteride (finasteride did nothing for "
+                   "me) and 2.5mg LDOM. Crown closed, hairline thickened.") == \
+        {"dutasteride": "improved", "finasteride": "no_effect", "minoxidil": "improved"}
+    # a reply starting from the thread's focus still moves
+    assert effects("Dutasteride mesotherapy - 3 sessions in", "Clinic in Spain offers "
+                   "dutasteride mesotherapy. I've had 3 sessions. Hair seems stable.",
+                   ("I did it for a year, lost ground, went back to oral dut.",)) == \
+        {"dutasteride": "improved", "mesotherapy": "mixed"}
+    # "wants me to" before no switch is no hypothetical
+    assert effects("Bica?", "My dermatologist wants me to try bicalutamide because "
+                   "spironolactone didn't help me at all after 18 months.")["spironolactone"] \
+        == "no_effect"
+
+
+def test_the_any_of_a_negation_is_no_hypothetical() -> None:
+    assert effects("FUT", "My FUT six years ago was a different story: hardly any of the "
+                   "grafts took and my hairline looked the same as before surgery.") == \
+        {"hair_transplant": "no_effect"}
+
+
+def test_a_side_effect_reported_beside_a_bare_verdict_is_no_subject() -> None:
+    found = outcomes("Peppermint oil", "Tried peppermint oil for three months, tingly, "
+                     "nothing.")["peppermint_oil"]
+    assert found == Outcome("no_effect", ("skin",))
