@@ -249,6 +249,9 @@ def _validate_key(section: str, key: str, items: Any, where: str) -> None:
             raise OutcomeCueError(f"{where}: must be a positive integer")
         return
     known = _PATTERN_KINDS if section == "patterns" else _LIST_KEYS[section]
+    if section == "patterns" and key == "switch":
+        raise OutcomeCueError(f"{where}: unknown key (switch words are plain words, listed "
+                              "under [scope] switch)")
     if key not in known:
         raise OutcomeCueError(f"{where}: unknown key")
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
