@@ -30,9 +30,9 @@ _SCOPE_LISTS: Final = ("negation", "side_negation", "negation_after", "hypotheti
                        "first_person", "research", "pre_existing", "too_early", "history",
                        "switch")
 SCOPE_KINDS: Final = (*_SCOPE_LISTS, "content")
-# `[patterns]` keys: a `switch` is read from the scanned triggers only (a pattern would be
-# ignored)
-_PATTERN_KINDS: Final = frozenset({*EFFECT_KINDS, *SIDE_KINDS, *SCOPE_KINDS} - {"switch"})
+# `[patterns]` keys (but `switch`: it is read from the scanned triggers only, and a pattern
+# would be ignored; `_validate_key` rejects it)
+_PATTERN_KINDS: Final = frozenset({*EFFECT_KINDS, *SIDE_KINDS, *SCOPE_KINDS})
 _LIST_KEYS: Final = {
     "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*SIDE_KINDS, "unspecified_sexual_on"},
