@@ -25,15 +25,18 @@ PACKAGED_CUES: Final = Path(__file__).with_name("outcome_cues.toml")
 # earlier wins at a position
 EFFECT_KINDS: Final = ("unchanged", "improved", "no_effect", "declined")
 SIDE_KINDS: Final = ("not_side", *SIDE_EFFECTS, "unspecified")
-SCOPE_KINDS: Final = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
-                "first_person", "research", "pre_existing",
-                "too_early", "history", "switch", "content")
+# the trigger lists of `[scope]` (`content` is listed under `[effect]`)
+_SCOPE_LISTS: Final = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
+                       "first_person", "research", "pre_existing", "too_early", "history",
+                       "switch")
+SCOPE_KINDS: Final = (*_SCOPE_LISTS, "content")
+# `[patterns]` keys (but `switch`: it is read from the scanned triggers only, and a pattern
+# would be ignored; `_validate_key` rejects it)
+_PATTERN_KINDS: Final = frozenset({*EFFECT_KINDS, *SIDE_KINDS, *SCOPE_KINDS})
 _LIST_KEYS: Final = {
     "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*SIDE_KINDS, "unspecified_sexual_on"},
-    "scope": {"negation", "side_negation", "negation_after", "hypothetical", "generic",
-              "first_person", "first_person_verbs", "research", "pre_existing",
-              "too_early", "history", "switch", "breaks", "strong_breaks"},
+    "scope": {*_SCOPE_LISTS, "first_person_verbs", "breaks", "strong_breaks"},
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),
     "procedures": {"words", "treatments"},
@@ -48,17 +51,21 @@ class OutcomeCueError(ValueError):
 
 @dataclass(frozen=True)
 class NearCue:
-    """A cue word that counts only within `within` words after one of `after`."""
+    """A cue word that counts only when one of `after` ends within `within` words before
+    it."""
 
     kind: str
     after: frozenset[str]  # normalised words or phrases
     within: int
     after_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    longest: int = field(init=False, compare=False, repr=False)  # words in the longest phrase
 
     def __post_init__(self) -> None:
         # any of `after` as a substring (a quick test before the words are split)
         object.__setattr__(self, "after_re", re.compile("|".join(
             re.escape(a) for a in sorted(self.after)) or r"(?!x)x"))
+        object.__setattr__(self, "longest", max((len(a.split()) for a in self.after),
+                                                default=1))
 
 
 @dataclass
@@ -250,8 +257,10 @@ def _validate_key(section: str, key: str, items: Any, where: str) -> None:
         if not _positive_int(items):
             raise OutcomeCueError(f"{where}: must be a positive integer")
         return
-    known = (set(EFFECT_KINDS) | set(SIDE_KINDS) | set(SCOPE_KINDS)
-             if section == "patterns" else _LIST_KEYS[section])
+    known = _PATTERN_KINDS if section == "patterns" else _LIST_KEYS[section]
+    if section == "patterns" and key == "switch":
+        raise OutcomeCueError(f"{where}: unknown key (switch words are plain words, listed "
+                              "under [scope] switch)")
     if key not in known:
         raise OutcomeCueError(f"{where}: unknown key")
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -278,11 +287,13 @@ def _positive_int(value: Any) -> bool:
 
 
 def _validate_near(entries: Any, text: str, origin: str) -> None:
-    line = next((n for n, row in enumerate(text.splitlines(), 1)
-                 if row.strip() == "[[near]]"), 1)
+    """Each `[[near]]` table (an error names the line of that table's header)."""
+    lines = [n for n, row in enumerate(text.splitlines(), 1) if row.strip() == "[[near]]"]
     if not isinstance(entries, list):
-        raise OutcomeCueError(f"{origin}: line {line}: [[near]] must be an array of tables")
+        raise OutcomeCueError(f"{origin}: line {lines[0] if lines else 1}: "
+                              "[[near]] must be an array of tables")
     for index, entry in enumerate(entries):
+        line = lines[index] if index < len(lines) else 1
         where = f"{origin}: line {line}: [[near]] #{index + 1}"
         if not isinstance(entry, dict) or set(entry) - _NEAR_KEYS:
             raise OutcomeCueError(f"{where}: keys are {', '.join(sorted(_NEAR_KEYS))}")

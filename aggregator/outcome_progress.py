@@ -13,7 +13,11 @@ progress report of the poster's treatments; it makes an `improved` cue only when
 (title and body) holds no effect cue of its own and the title asks nothing.
 
 Verdicts after a colon: "saw palmetto, PSO, biotin: nothing", "the laser comb: waste of
-$400" make a `no_effect` cue when the colon closes a treatment's name.
+$400" make a `no_effect` cue when the colon closes a treatment's name. A bare "nothing" after
+a mark ("6 months rosemary oil. nothing.", "results: nothing", "= nothing") makes a weak
+`unchanged` cue. Neither counts when its subject is the side effects or the downsides ("side
+effects from fin: nothing", "Any side effects? For me, nothing.", "Cons: nothing.", "Libido,
+mood, energy, nothing.").
 
 The cues are then read like any other (first person, scope, attribution).
 """
@@ -119,9 +123,15 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
 
 _VERDICT: Final = re.compile(r":(?<=\w:)\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
                       r"(?! (?:else|bad|wrong|but|to|new|serious|short|beats|compares|comes))")
-# "Side effects from fin: nothing": the verdict is on the side effects, not on the hair.
-_SIDE_SUBJECT: Final = re.compile(r"\bside[ -]?effects?\b|\bsides\b")
+# "Side effects from fin: nothing", "Cons: nothing", "Libido, mood: nothing": the verdict is
+# on the side effects (or what they touch) or the downsides, not on the hair.
+_SIDE_SUBJECT: Final = re.compile(r"\bside[ -]?effects?\b|\bsides\b|\bcons\b|\bdownsides?\b|"
+                                  r"\bnegatives?\b|\bregrets?\b|\bcomplaints?\b|\bissues\b|"
+                                  r"\bproblems\b|\blibido\b|\bsex drive\b|\bmood\b|\berections?\b")
 _CLAUSE_START: Final = re.compile(r"[.!?\n,;]")
+# a bare "nothing" after a mark: "6 months rosemary oil. nothing.", "results: nothing"
+_BARE_VERDICT: Final = re.compile(r"nothing(?<=[.:=,!] nothing)(?: at all| whatsoever)?"
+                                  r"(?= ?[.!,\n]| lol|$)")
 
 
 def colon_verdict_cues(lowered: str,
@@ -136,4 +146,23 @@ def colon_verdict_cues(lowered: str,
             clause = _CLAUSE_START.split(before)[-1]
             if not _SIDE_SUBJECT.search(clause):
                 found.append((verdict.start(), verdict.end(), -1, "no_effect"))
+    return found
+
+
+def bare_verdict_cues(lowered: str) -> list[tuple[int, int, int, str]]:
+    """Weak `unchanged` cues (start, end, -1, kind) of bare "nothing" verdicts whose subject
+    is not the side effects or the downsides: no `_SIDE_SUBJECT` word in the verdict's
+    sentence, or in the question just before it ("Any side effects? For me, nothing."; a
+    side effect reported beside it is no subject: "tried it, tingly, nothing")."""
+    found: list[tuple[int, int, int, str]] = []
+    for verdict in _BARE_VERDICT.finditer(lowered):
+        at = verdict.start()
+        base = max(0, at - 160)
+        before = lowered[base:at].rstrip(" .:=,!")  # (the marks that lead to the verdict)
+        k = max(before.rfind(mark) for mark in ".!?\n")
+        if k >= 0 and before[k] == "?":  # the question it answers
+            k = max(before.rfind(mark, 0, k) for mark in ".!?\n")
+        lo = base + k + 1
+        if _SIDE_SUBJECT.search(lowered, lo, at) is None:
+            found.append((at, verdict.end(), -1, "unchanged"))
     return found

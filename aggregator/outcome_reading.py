@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import pairwise
 from operator import itemgetter
 from typing import Final
 
@@ -13,6 +12,7 @@ from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
 from aggregator.outcome_progress import (
+    bare_verdict_cues,
     colon_verdict_cues,
     progress_title_cue,
     stage_change_cues,
@@ -45,6 +45,25 @@ _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting
 # between a `switch` trigger and the treatment it moves to: " me over to ", " to 2% "
 _SWITCH_GAP: Final = re.compile(r"(?: (?:me|him|her|us|over|on|up|straight|back))* (?:on)?to "
                                 r"(?:the |my |an? )?(?:[\d.,/]+ ?(?:%|mg|ml)? )?")
+# between two names of the run a switch moves to: "to dut and LDOM", "to fin + oral min"
+_SWITCH_JOIN: Final = re.compile(r"\s*(?:,|\+|&|/|,? and|,? plus)\s*(?:the |my |an? )?"
+                                 r"(?:[\d.,/]+ ?(?:%|mg|ml)? )?")
+# someone else's plan for the writer, before a switch: "my derm wants me to switch to dut"
+# (no `hypothetical` trigger: "my derm wants me to try bica because spiro didn't help" tells
+# what spiro did)
+_PLAN: Final = re.compile(r"\bwants? (?:me|us) to\b")
+_ASIDE: Final = re.compile(r"\s*\([^()]*\)")
+# a clause break between a cue and the switch after it: the cue gives the reason for the
+# move ("the temples kept receding, so my derm moved me to dutasteride")
+_SWITCH_REASON: Final = re.compile(r" so |;|,")
+
+# the writer's view of others, not a report of the writer ("I'd say", "in my opinion", "I
+# know guys on fin who..."): no first person for `_generic`
+_OPINION: Final = re.compile(r"\b(?:i'?d say|i would say|i think|i believe|i guess|i feel like|"
+                             r"i reckon|in my (?:honest )?opinion|in my view|imo|imho|"
+                             r"i(?:'ve)? (?:know|heard of|seen) (?:a lot of |lots of |many |"
+                             r"plenty of |some |a few )?(?:guys|people|men|folks|a guy|"
+                             r"someone|others)|my worry is)\b")
 
 Mention = tuple[int, int, str]
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
@@ -58,8 +77,8 @@ _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with
 
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
                   norm: str) -> list[tuple[int, int, int, str]]:
-    """Keep a `[[near]]` word only when one of its `after` words precedes it closely, in
-    the same sentence."""
+    """Keep a `[[near]]` word only when one of its `after` words or phrases ends at most
+    `within` words before it, in the same sentence."""
     first_near = cues.first_near_rank  # the scanner's "near<i>" kinds come last
     if not raw or max(map(_RANK, raw)) < first_near:
         return raw
@@ -73,9 +92,11 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
             back = lowered.rfind  # (the sentence's start: after its last mark)
             lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
                      back("?", lo, start) + 1, back("\n", lo, start) + 1)
-            words = norm[lo:start].split()[-spec.within:]
-            if spec.after.isdisjoint(words) and not any(
-                    " ".join(pair) in spec.after for pair in pairwise(words)):
+            words = norm[lo:start].split()
+            if spec.after.isdisjoint(words[-spec.within:]) and (spec.longest < 2 or not any(
+                    " ".join(words[i - k:i]) in spec.after
+                    for k in range(2, spec.longest + 1)
+                    for i in range(max(k, len(words) - spec.within + 1), len(words) + 1))):
                 continue
             kind = spec.kind
         out.append((start, end, rank, kind))
@@ -119,6 +140,8 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in hints:
             raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
+    if "nothing" in lowered:  # "6 months rosemary oil. nothing."
+        raw.extend(bare_verdict_cues(lowered))
     if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages
         raw.extend(stage_change_cues(lowered))
     if ": " in lowered:  # "biotin: nothing"
@@ -165,7 +188,7 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         first_person: list[tuple[int, int]] = []
         research: list[int] = []
         early: list[int] = []
-        switches: list[int] = []
+        switches: list[tuple[int, int]] = []
         for a, b, kind in triggers:  # (one pass: a thread has a few dozen)
             t_starts.append(a)
             if kind == "first_person":
@@ -177,18 +200,20 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             elif kind == "too_early":
                 early.append(a)
             elif kind == "switch":
-                switches.append(b)
+                switches.append((a, b))
         self._t_starts, self._guards, self._first_person = t_starts, guards, first_person
         self._guard_starts = [a for a, _ in guards]
         self._fp_starts = [a for a, _ in first_person]
         self._research_starts = research
         self._research = False  # the unit's last sentences are research talk
         self._early_starts = early
-        self._switch_ends = switches  # where each `switch` trigger ends, in order
-        # the last sentence that switched: (its start, where its trigger ends, the
+        self._switches = switches  # each `switch` trigger's (start, end), in order
+        self._switch_ends = [b for _, b in switches]
+        # the last sentence that switched: (its start, where its trigger starts, the
         # treatments it moved to); and the topic it left behind
         self._switch: tuple[int, int, list[str]] | None = None
         self._left: list[str] = []
+        self._planned_to: list[str] = []  # the treatments a planned switch names
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
         if occurrences is None:
@@ -280,14 +305,17 @@ class _Extraction(ScopeChecks, Attribution, Recording):
     def _read_unit(self, u_start: int, u_end: int, speaker: int, topic: list[str]) -> None:
         """The unit's sentences up to its last cue. A sentence naming treatments makes them
         the topic (added to it while no cue has come since the last one: a regimen listed
-        over several sentences); a cue sentence naming none is about the topic, or about
-        the last named treatments when it says "it"."""
+        over several sentences; a sentence that switches to treatments makes them alone the
+        topic, `_switched_to`, and one that plans a switch names those as no topic); a cue
+        sentence naming none is about the topic, or about the last named treatments when it
+        says "it"."""
         f_starts, m_starts = self.f_starts, self.m_starts
         hi = bisect_left(f_starts, u_end)
         last_cue = f_starts[hi - 1]
         lo, m_lo = bisect_left(f_starts, u_start, 0, hi), bisect_left(m_starts, u_start)
         first_person = speaker == 0
         fresh, last_named = True, list[str]()
+        unit_named: set[str] = set()  # the treatments the unit named so far
         self._research = False
         research_starts, early_starts = self._research_starts, self._early_starts
         for start, end, question in self._sentences(u_start, u_end):
@@ -297,11 +325,18 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             named = self._outside_asides(start, end, self._topic_of(start, end)) \
                 if m_hi > m_lo else []  # (no mention in the sentence: nothing named)
             m_lo = m_hi
-            if named:
-                moved = self._switched_to(start, end, named) if self._switch_ends else None
+            if named and self._switch_ends:
+                moved = self._switched_to(start, end, named, unit_named)
+                unit_named.update(named)
                 if moved:
                     named = moved  # the sentence moves to them: the rest is left behind
                     self._left = [t for t in topic if t not in moved]
+                elif self._planned_to:  # a planned move: those are no topic
+                    named = [t for t in named if t not in self._planned_to]
+                    self._planned_to = []
+            else:
+                moved = None
+            if named:
                 last_named = named
                 topic = named if fresh or moved else \
                     topic + [t for t in named if t not in topic]
@@ -324,27 +359,62 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             lo = c_hi
             fresh = True
 
-    def _switched_to(self, start: int, end: int, named: list[str]) -> list[str]:
-        """Those of `named` the sentence [start, end) moves to: named after a `switch`
-        trigger that "to" ("me to", "over to", a dose) joins to a treatment's name ("fin
-        did nothing, so my derm switched me to dutasteride"; "went straight to dut and
-        LDOM"), at most `_MAX_MOVED` of them (more is a history of additions: "then
-        switched to oral min, added nizoral, needled, tried RU"); empty when none."""
+    def _switched_to(self, start: int, end: int, named: list[str],
+                     before: set[str]) -> list[str]:
+        """Those of `named` the sentence [start, end) moves to: the run of names joined
+        ("and", ",", "+", past an aside) right after a `switch` trigger that "to" ("me to",
+        "over to", a dose) joins to the first ("fin did nothing, so my derm switched me to
+        dutasteride"; "went straight to dut and LDOM"; not the finasteride of "switched to
+        dutasteride because finasteride gave me brain fog"). Empty when none; when more than
+        `_MAX_MOVED` are named after the switch (a history of additions: "then switched to
+        oral min, added nizoral, needled, tried RU"); when the unit named all of them
+        `before` (a new dose or form: "on fin and topical min. Switched to oral
+        minoxidil"; not the thread's focus a reply starts with: "I did it for a year, lost
+        ground, went back to oral dut"); or when a hypothetical or plan trigger comes
+        before the switch ("I'm planning to switch over to dut": then they are in
+        `_planned_to`, no topic)."""
         ends, mentions, m_starts = self._switch_ends, self.mentions, self.m_starts
+        lowered = self.lowered
         for i in range(bisect_left(ends, start), len(ends)):
-            t_end = ends[i]
+            t_start, t_end = self._switches[i]
             if t_end > end:
                 break
             j = bisect_left(m_starts, t_end)
             if j < len(mentions) and mentions[j][0] < end and mentions[j][2] in named and \
-                    _SWITCH_GAP.fullmatch(self.lowered, t_end, mentions[j][0]):
+                    _SWITCH_GAP.fullmatch(lowered, t_end, mentions[j][0]):
+                run = {mentions[j][2]}
+                at = mentions[j][1]
+                while True:  # (past an aside: "went straight to dut (fin did nothing) and LDOM")
+                    aside = _ASIDE.match(lowered, at, end)
+                    join = _SWITCH_JOIN.match(lowered, aside.end() if aside else at, end)
+                    k = bisect_left(m_starts, join.end()) if join else len(mentions)
+                    if k == len(mentions) or mentions[k][0] != join.end() or \
+                            mentions[k][0] >= end:
+                        break
+                    run.add(mentions[k][2])
+                    at = mentions[k][1]
+                moved = [t for t in named if t in run]
                 after = {m[2] for m in mentions[j:bisect_left(m_starts, end)]}
-                moved = [t for t in named if t in after]
-                if len(moved) > _MAX_MOVED:
+                if sum(t in after for t in named) > _MAX_MOVED:
+                    return []  # (a history of additions)
+                if self._planned(start, t_start):
+                    self._planned_to = moved
                     return []
-                self._switch = (start, t_end, moved)
+                if all(t in before for t in moved):
+                    return []
+                self._switch = (start, t_start, moved)
                 return moved
         return []
+
+    def _planned(self, start: int, t_start: int) -> bool:
+        """Whether a hypothetical trigger or `_PLAN` lies in [start, t_start): a switch
+        told as a plan ("my derm wants me to switch", "thinking I should switch") is no
+        move."""
+        triggers, t_starts = self._triggers, self._t_starts
+        for i in range(bisect_left(t_starts, start), bisect_left(t_starts, t_start)):
+            if triggers[i][2] == "hypothetical":
+                return True
+        return _PLAN.search(self.lowered, start, t_start) is not None
 
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
         """The scope patterns that can match inside [start, end): those needing no literal
@@ -421,7 +491,9 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         """A generic trigger covers the cue (as a hypothetical one does), unless its scope
         ends at a clause break: the trigger's clause does not speak of the writer and the
         cue's clause does ("funny how different people are, fin has held me for seven
-        years"; not "a guy at my gym told me, it killed his libido")."""
+        years"; not "a guy at my gym told me, it killed his libido"). An opinion frame is
+        no first person ("I'd say the sexual sides are overblown", "in my opinion regrowth
+        is likely", "I know guys on finasteride who got ED")."""
         if not self._hypothetical(found, c_start, here):
             return False
         breaks = here.breaks
@@ -430,12 +502,28 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         i = bisect_left(breaks, c_start)
         lo = breaks[i - 1] if i else here.start
         hi = breaks[i] if i < len(breaks) else here.end
-        if not self._has_first_person(lo, hi):
+        if not self._speaks_of_writer(lo, hi):
             return True
+        # (a trigger before `lo`, a break, lies in a clause that ends at a break)
         return any(t_end <= lo and self._words(t_end, c_start) < self.cues.scope_window and
-                   self._has_first_person(breaks[j - 1] if (j := bisect_left(breaks, t_start))
-                                          else here.start, breaks[j] if j < len(breaks) else lo)
+                   self._speaks_of_writer(breaks[j - 1] if (j := bisect_left(breaks, t_start))
+                                          else here.start, breaks[j])
                    for t_start, t_end in found)
+
+    def _speaks_of_writer(self, lo: int, hi: int) -> bool:
+        """Whether the clause [lo, hi) holds a first-person marker outside an opinion frame
+        (`_OPINION`: the writer's view of others, not a report)."""
+        if not self._has_first_person(lo, hi):
+            return False
+        frames = list(_OPINION.finditer(self.lowered, lo, hi))
+        if not frames:
+            return True
+        pieces, at = [], lo
+        for frame in frames:
+            pieces.append((at, frame.start()))
+            at = frame.end()
+        pieces.append((at, hi))
+        return any(a < b and self._has_first_person(a, b) for a, b in pieces)
 
     def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
                            ) -> dict[str, list[tuple[int, int]]]:
@@ -465,13 +553,24 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 triggers[kind].append(span)
             else:
                 triggers[kind] = [span]
+        if "hypothetical" in triggers and "negation" in triggers:
+            # (the "any" of a negation "hardly any", "not any" asks nothing)
+            negations = triggers["negation"]
+            kept = [(a, b) for a, b in triggers["hypothetical"] if not any(
+                n_start <= a and b <= n_end and n_end - n_start > b - a
+                for n_start, n_end in negations)]
+            if kept:
+                triggers["hypothetical"] = kept
+            else:
+                del triggers["hypothetical"]
         return triggers
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
         (a title ending "...and shedding" before a body starting "Started..."), or when a
         hypothetical or generic trigger or a quotation covers it, else recorded for its
-        treatments."""
+        treatments (in a switch's sentence, a loss or side effect a clause before the
+        switch is the left treatments'; a shed told before "so I started" is none)."""
         triggers = here.triggers
         if kind == "not_side" or c_end > here.end or \
                 ("hypothetical" in triggers and
@@ -482,10 +581,14 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         targets = self._targets(here.start, here.end, c_start, here)
         switch = self._switch
         if switch is not None and switch[0] == here.start and c_end <= switch[1] and \
-                self._left and targets and set(targets) <= set(switch[2]) and \
+                kind not in ("improved", "unchanged") and self._left and targets and \
+                set(targets) <= set(switch[2]) and \
+                _SWITCH_REASON.search(self.lowered, c_end, switch[1]) is not None and \
                 not self._treatments_in(here.start, c_start):
             targets = self._left  # the reason for the move: "the temples started creeping
-            # back again, so my derm moved me to dutasteride" is about what came before
+            # back again, so my derm moved me to dutasteride" is about what came before (a
+            # gain before the switch is the new one's: "the crown got denser after I
+            # switched to dutasteride")
         shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
@@ -501,5 +604,6 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
         elif not negated and not self._absorbed(kind, c_start, here) \
                 and not (kind == "unspecified" and self._label(here)) \
-                and not self._pre_existing(here, c_start):
+                and not self._pre_existing(here, c_start) \
+                and not (kind == "shedding" and self._pre_treatment_shed(here, c_end)):
             self._side(here, targets, kind, (c_start, c_end))

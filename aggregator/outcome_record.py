@@ -4,6 +4,8 @@ and side effects, and the outcome they add up to."""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -13,6 +15,12 @@ from aggregator.outcome_scope import Sentence
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 
 _WEAK: Final = frozenset({"unchanged"})  # counts as no effect only when alone
+# a contrast whichever clause comes first ("my crown did thin out while the front held")
+_BOTH_WAYS: Final = re.compile(r" while | whereas")
+# a loss told before the treatment began, in the same sentence ("three months after covid
+# I was losing a lot of hair, so I started minoxidil")
+_THEN_STARTED: Final = re.compile(r"\b(?:so|then|and|that's when|which is why) i (?:started|began|"
+                                  r"tried|got on|went on)\b")
 
 
 @dataclass
@@ -44,18 +52,22 @@ class Reports:
 
 
 def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
-    """Whether a loss is a setback set against the sentence's gains, not their caveat: a
-    strong clause break ("but", "however", "then", "while") lies between it and every gain
-    ("fin kept my front for three years, but the crown kept getting thinner"; not "new hairs,
-    still thinner than the rest")."""
-    strong = here.strong
-    if not strong:
-        return False
+    """Whether a loss is a setback set against the sentence's gains, not their caveat: every
+    gain comes before it with a strong clause break ("but", "however", "and then") or
+    "while" between ("fin kept my front for three years, but the crown kept getting
+    thinner"; not "new hairs, still thinner than the rest"), or after it with "while" or
+    "whereas" between ("my crown did thin out while the front held"; not the story before
+    and after: "my hairline was retreating for years, but finasteride regrew it")."""
+    strong, lowered = here.strong, here.lowered
     for g_start, g_end, g_kind in here.cues:
         if g_kind != "improved":
             continue
-        lo, hi = (g_end, span[0]) if g_end <= span[0] else (span[1], g_start)
-        if not any(lo <= b < hi for b in strong):
+        if g_end <= span[0]:
+            i = bisect_left(strong, g_end)
+            if (i == len(strong) or strong[i] >= span[0]) and \
+                    _BOTH_WAYS.search(lowered, g_end, span[0]) is None:
+                return False
+        elif _BOTH_WAYS.search(lowered, span[1], g_start) is None:
             return False
     return True
 
@@ -85,6 +97,29 @@ class Recording:
     def _unit_of(self, position: int) -> int:
         raise NotImplementedError  # outcome_reading._Extraction
 
+    def _negated(self, here: Sentence, c_start: int, c_end: int, side: bool) -> bool:
+        raise NotImplementedError  # outcome_scope.ScopeChecks
+
+    def _shed_beside(self, here: Sentence, span: tuple[int, int]) -> bool:
+        """Whether a shed the sentence tells (not denied: "never had a shed, but my hairline
+        kept retreating" is a loss) lies in the loss's clause group: no strong break
+        between them."""
+        strong = here.strong
+        for o_start, o_end, o_kind in here.cues:
+            if o_kind != "shedding":
+                continue
+            lo, hi = (o_end, span[0]) if o_end <= span[0] else (span[1], o_start)
+            i = bisect_left(strong, lo)
+            if (i == len(strong) or strong[i] >= hi) and \
+                    not self._negated(here, o_start, o_end, side=True):
+                return True
+        return False
+
+    def _pre_treatment_shed(self, here: Sentence, c_end: int) -> bool:
+        """A shed told before the writer started a treatment, in its sentence ("three months
+        after covid I was losing a lot of hair, so I started minoxidil")."""
+        return _THEN_STARTED.search(self.lowered, c_end, here.end) is not None
+
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
         if "too_early" in here.triggers or (kind == "unchanged" and self._hedged):
@@ -93,7 +128,7 @@ class Recording:
         if kind == "declined" and ("history" in here.triggers or
                                    (here.gains and not _contrasted(here, span))):
             return  # the loss before treatment, or a gain's caveat
-        if kind == "declined" and any(o_kind == "shedding" for _, _, o_kind in here.cues):
+        if kind == "declined" and self._shed_beside(here, span):
             return  # the loss is the shed told beside it, a side effect ("shock loss, my
             # native hair thinned out")
         if kind == "improved" and self._condition_after(here, span[1]):

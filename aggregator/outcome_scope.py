@@ -78,7 +78,9 @@ class Sentence:
 
     @property
     def strong(self) -> list[int]:
-        """Where the breaks a hypothetical trigger stops at start."""
+        """Where the sentence's strong breaks (`[scope] strong_breaks`: "but", ";", ", and
+        my") start: a hypothetical trigger's scope stops at them, and a loss after a gain
+        beyond one is a setback (`outcome_record._contrasted`)."""
         if self.found_strong is None:
             self.found_strong = [m.start() for m in self.strong_break_re.finditer(
                 self.lowered, self.start, self.end)]

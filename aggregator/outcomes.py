@@ -14,7 +14,8 @@ sentence is a first-hand report (ConText-style scoping):
 - not a generic or research statement: a `generic` trigger ("most people", "studies",
   "you") before it in its clause, or anywhere in a sentence with no first-person marker
   (a generic clause without first person ends at a clause break before one that has it:
-  "funny how different people are, fin has held me for seven years");
+  "funny how different people are, fin has held me for seven years"; an opinion frame is no
+  first person: "I'd say the sexual sides are overblown", "I know guys on fin who got ED");
 - not inside quotation marks; in a reply, after a first-person marker of that reply
   ("same here", "my", "I", "Been on fin...", a sentence opening with a past-tense verb:
   "Did 2 sessions", "4 years on proscar");
@@ -29,9 +30,12 @@ better") or just after it ("libido is fine", "Side effects: none"; after an effe
 weak "no effect": it only counts for a speaker reporting nothing else); a `side_negation`
 trigger ("cleared my", "less") only drops side effects. A `declined` cue ("worse",
 "thinner", only a few words after a hair word) is no effect unless its sentence also reports
-a gain (unless a strong break sets it against every gain: "fin held my front for years, but
-the crown kept getting thinner" is both) or tells the history before treatment ("since 2021
-it was getting thinner"), or a shed beside it ("shock loss, my native hair thinned out"). A gain
+a gain (unless it is a setback set against every gain: told after it beyond a strong break,
+"fin held my front for years, but the crown kept getting thinner" is both, or with "while" /
+"whereas" either way; a loss told before the gain is the story before and after: "my
+hairline was retreating for years, but finasteride regrew it" is a gain) or tells the
+history before treatment ("since 2021 it was getting thinner"), or a shed (not denied, no
+strong break between) beside it ("shock loss, my native hair thinned out"). A gain
 whose object is a side-effect cue or "on its own" is none ("keto helped my flaking"); an
 unqualified "sides" in a heading, or in a title without first person, names the subject.
 
@@ -40,8 +44,11 @@ is measured against: "from fin to dut", "than with fin alone"), else in the near
 of its sentence that names one not as planned or negated (inside parentheses: what
 precedes them), else to the treatments the unit last
 named as used (all of a regimen listed over several sentences with no cue between them,
-but only the new ones after a `switch` to them, "my derm switched me to dut", whose
-sentence's cues before the switch are about what was left;
+but only the new ones after a `switch` to them, "my derm switched me to dut": the run of
+names joined right after the switch, not when all of them are already the topic, a new dose
+or form, nor after a plan trigger, "my derm wants me to switch"; in the switch's sentence a
+loss or side effect told a clause before the switch, its reason, is about what was left,
+"the temples kept receding, so my derm moved me to dut", a gain never is;
 the last named when the sentence says "it"), else to the thread's focus (the title's
 treatments or the first ones the body names; for a title naming none, the poster's whole
 regimen; a treatment named after "from", "than", "after", "skipped" sets no topic beside
@@ -56,11 +63,13 @@ Also (issue 13, reader round): research talk ("the trial showed...") runs on ove
 following sentences of its post that have no first-person marker; a side cue after a
 pre-existing-condition trigger ("already", "diagnosed") is none; a cue carrying its own
 negation ("no difference") is flipped only by a negation next to it; " and my " / " and i "
-end a negation's scope; a "zero"/"none" before a word negates that word; "/s" flips the
-sentence; a comma list of treatments is one subject; a cue right after a treatment is that
-one's when the others are not coordinated with it. `outcome_progress` adds cues for progress
+end a negation's scope (and, after a comma, a hypothetical's); a "zero"/"none" before a
+word negates that word; "/s" flips the sentence; a comma list of treatments is one
+subject; a cue right after a treatment is that one's when the others are not coordinated
+with it. `outcome_progress` adds cues for progress
 told without an effect word: Norwood stage changes, progress-photo titles ("2021 vs 2024"),
-and "<treatment>: nothing" verdicts.
+"<treatment>: nothing" verdicts and bare "nothing" verdicts (weak; neither on a side-effect
+or downside subject: "Cons: nothing", "Any side effects? For me, nothing").
 """
 from __future__ import annotations
 
