@@ -45,7 +45,9 @@ _URL_IMAGES = frozenset({"postimage"})
 # post's text cost tens of microseconds).
 _SPACES = re.compile(r" [ \t\r\f\v\u00a0]+|[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*")
 _ODD_SPACES = "\t\r\f\v\u00a0"  # what _SPACES matches besides a space
-_BLANKS = re.compile(r"\n{3,}")
+# Runs of three or more line breaks (`\n{3,}`, spelt with a literal opening: `re` then scans
+# for "\n\n" instead of trying a match at every line break, 80 k -> 10 k instructions a post)
+_BLANKS = re.compile(r"\n\n\n+")
 # huge_tree: without it libxml2 silently drops a text node over 10 MB (a 20 MB post came out
 # as the few hundred characters around it).
 _PARSER = lxml_html.HTMLParser(huge_tree=True)

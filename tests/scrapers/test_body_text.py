@@ -122,7 +122,9 @@ def test_pipeline_cleans_html_and_tidies_text() -> None:
 
 def test_tidy_collapses_every_run_of_spaces_and_keeps_lone_ones() -> None:
     """`tidy` leaves single spaces alone and turns any other run (two spaces, a tab, a
-    no-break space, a mix) into one space, as `[ \\t\\r\\f\\v\\u00a0]+` -> " " would."""
+    no-break space, a mix) into one space, as `[ \\t\\r\\f\\v\\u00a0]+` -> " " would; and
+    turns every run of three or more line breaks into two as `\\n{3,}` would (its `_BLANKS` is
+    spelt `\\n\\n\\n+`, which `re` scans for faster)."""
     import random
     import re
 
