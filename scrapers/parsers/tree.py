@@ -137,7 +137,10 @@ def html_root(text: str) -> Any:
     """The root element of an HTML page, as parsel's `create_root_node` makes it (stripped,
     NUL bytes removed, UTF-8 bytes to libxml2 with `recover` and `huge_tree`; an empty page
     is `<html/>`), from a plain `etree.HTMLParser`."""
-    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    text = text.strip()
+    if "\x00" in text:  # (a C scan; `replace` alone copied the page char by char)
+        text = text.replace("\x00", "")
+    body = text.encode("utf-8") or b"<html/>"
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     root = etree.fromstring(body, parser=parser)
     if root is None:  # nothing libxml2 keeps (only a comment, say)

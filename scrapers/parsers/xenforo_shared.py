@@ -36,7 +36,7 @@ def reaction_count(text: str | None, names: int | None = None) -> int:
     if not text:
         return 0
     others = 0
-    match = _OTHERS.search(text)
+    match = others_match(text)
     if match:
         others = parse_count(match.group(1)) or 0
         text = text[: match.start()].strip().rstrip(",")
@@ -44,6 +44,15 @@ def reaction_count(text: str | None, names: int | None = None) -> int:
         parts = [p for p in re.split(r",\s*|\s+and\s+", text) if p.strip()]
         names = len(parts)
     return names + others
+
+
+def others_match(text: str) -> re.Match[str] | None:
+    """`_OTHERS.search(text)`, tried only where a match can start: at the last "and" of the
+    text (what a match holds after its "and" is spaces, digits, ".", ",", K/M and
+    "other(s)", never another "and"); `re` reads `\\b` off the character before it. A search
+    tried the pattern at every character of the text."""
+    at = text.rfind("and")
+    return _OTHERS.match(text, at) if at >= 0 else None
 
 
 def first_string(node: Any, query: str) -> str | None:

@@ -110,7 +110,7 @@ def xf1_likes(block: Any, ratings: bool = True, fields: PostFields | None = None
     if like is not None:
         text = squash(" ".join(like.itertext()))  # (its `::text`)
         text = _LIKES_THIS.sub("", text)
-        names = PostFields.usernames(like) if fields is not None else len(USERNAMES(like))
+        names = fields.like_names if fields is not None else len(USERNAMES(like))
         return shared.reaction_count(text, names or None)
     if not ratings:
         return 0

@@ -18,6 +18,10 @@ LIKE_TEXT = xpath(".//span[contains(@class, 'LikeText')]")
 USERNAMES = xpath(".//a[contains(@class, 'username')]")
 
 
+# The tags `PostFields` reads (the walk's lxml tag filter passes over `<b>`, `<br>`, `<p>`...)
+_WALKED = ("div", "abbr", "span", "a", "blockquote")
+
+
 def first_of(found: list[Any]) -> Any | None:
     """The first of a query's results, else None."""
     return found[0] if found else None
@@ -32,13 +36,14 @@ class PostFields:
     - `number()`: `first_of(POST_NUMBER(block))`;
     - `meta_time`, `edit_time` (`edits`: the page's text has an edit date, else None):
       `first_of(META_TIME(block))`, `first_of(EDIT_TIME(block))`;
-    - `like_text`: `first_of(LIKE_TEXT(block))`, `usernames(like)`: `len(USERNAMES(like))`.
+    - `like_text`: `first_of(LIKE_TEXT(block))`; `like_names`: `len(USERNAMES(like_text))`
+      (counted in the walk: the like text comes before what is under it).
 
     Each is read off the tree as it is after `drop_markers` (what the queries, run after
     the drop, find): a marker holding elements sends every lookup back to its query."""
 
-    __slots__ = ("block", "body", "edit_time", "edits", "like_text", "markers", "meta_time",
-                 "number_links", "walked")
+    __slots__ = ("block", "body", "edit_time", "edits", "like_names", "like_text", "markers",
+                 "meta_time", "number_links", "walked")
 
     def __init__(self, block: Any, edits: bool) -> None:
         self.block, self.edits = block, edits
@@ -48,7 +53,8 @@ class PostFields:
         numbers: list[Any] = []
         # a div.messageMeta / div.editDate seen (a date inside one comes after it)
         metas = edit_divs = False
-        for el in block.iterdescendants():
+        names = 0  # `username` links under the like text
+        for el in block.iterdescendants(_WALKED):  # (the tags tested below; lxml skips the rest)
             tag = el.tag
             if tag == "div":
                 classes = el.get("class")
@@ -72,13 +78,18 @@ class PostFields:
                         like_text = el
             elif tag == "a":
                 classes = el.get("class")
-                if classes and "postNumber" in classes:
-                    numbers.append(el)
+                if classes:
+                    if "postNumber" in classes:
+                        numbers.append(el)
+                    if like_text is not None and "username" in classes and (
+                            el.getparent() is like_text or self._under(el, like_text)):
+                        names += 1
             elif tag == "blockquote" and body is None and "messageText" in (
                     el.get("class") or ""):
                 body = el
         self.body, self.markers, self.number_links = body, markers, numbers
         self.meta_time, self.edit_time, self.like_text = meta_time, edit_time, like_text
+        self.like_names = names
 
     def _under(self, el: Any, above: Any) -> bool:
         """`above` is an ancestor of `el` (below the post)."""
@@ -109,7 +120,8 @@ class PostFields:
             block = self.block
             self.meta_time = first_of(META_TIME(block))
             self.edit_time = first_of(EDIT_TIME(block)) if self.edits else None
-            self.like_text = first_of(LIKE_TEXT(block))
+            self.like_text = like = first_of(LIKE_TEXT(block))
+            self.like_names = self.usernames(like) if like is not None else 0
 
     def number(self) -> str | None:
         """`first_of(POST_NUMBER(block))`: the first text child of a `postNumber` link."""

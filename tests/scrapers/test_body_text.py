@@ -122,7 +122,9 @@ def test_pipeline_cleans_html_and_tidies_text() -> None:
 
 def test_tidy_collapses_every_run_of_spaces_and_keeps_lone_ones() -> None:
     """`tidy` leaves single spaces alone and turns any other run (two spaces, a tab, a
-    no-break space, a mix) into one space, as `[ \\t\\r\\f\\v\\u00a0]+` -> " " would."""
+    no-break space, a mix) into one space, as `[ \\t\\r\\f\\v\\u00a0]+` -> " " would; and
+    turns every run of three or more line breaks into two as `\\n{3,}` would (its `_BLANKS` is
+    spelt `\\n\\n\\n+`, which `re` scans for faster)."""
     import random
     import re
 
@@ -136,3 +138,31 @@ def test_tidy_collapses_every_run_of_spaces_and_keeps_lone_ones() -> None:
         expected = re.sub(r"\n{3,}", "\n\n", expected).strip()
         assert tidy(text) == expected, repr(text)
     assert tidy("a b\u00a0c \t d") == "a b c d"
+
+
+def test_tidy_is_the_plain_tidy_on_any_blanks() -> None:
+    """`tidy` (odd spaces by `replace`, runs by a literal pattern, lines trimmed only when
+    one has a blank to trim) gives what the plain form gives: every run of `[ \\t\\r\\f\\v
+    \\u00a0]` that is not a lone space -> " ", every line `str.strip`ped (which also takes
+    \\x1c-\\x1f, \\x85, \\u3000... ), runs of 3+ line breaks -> 2, the whole stripped; on
+    random texts of those blanks, ASCII and not, and on texts tidied already."""
+    import random
+    import re
+
+    from scrapers.text import tidy
+
+    runs = re.compile(r" [ \t\r\f\v\u00a0]+|[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*")
+
+    def plain(text: str) -> str:
+        text = runs.sub(" ", text)
+        text = "\n".join(line.strip() for line in text.split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+    rng = random.Random(8)
+    alphabet = ["a", "b", " ", " ", "\n", "\n", "\t", "\r", "\u00a0", "\x1c", "\x1f", "\x85",
+                "\u3000", "\u2028", "é", ".", "\v", "\f"]
+    for _ in range(40_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        expected = plain(text)
+        assert tidy(text) == expected, repr(text)
+        assert tidy(expected) == expected, repr(expected)  # (tidy twice: the clean pipeline)

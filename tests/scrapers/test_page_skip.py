@@ -235,3 +235,19 @@ def test_only_one_letter_lengthens_in_lower_case() -> None:
     import sys
 
     assert [c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) != 1] == ["İ"]
+
+
+def test_html_root_parses_what_parsel_parses() -> None:
+    """`html_root` (NUL bytes removed only when the page has one) gives parsel's tree:
+    pages with and without NULs, blanks around them, empty and comment-only pages."""
+    import random
+
+    from parsel import Selector
+
+    rng = random.Random(3)
+    bits = ["<p>", "</p>", "a", " ", "\x00", "\n", "<b>x</b>", "<!-- c -->", "é", "<br>"]
+    pages = ["", " ", "\x00", "<!-- only -->", " \x00<p>a</p>\x00 "]
+    pages += ["".join(rng.choice(bits) for _ in range(rng.randint(0, 15))) for _ in range(2000)]
+    for page in pages:
+        expected = Selector(text=page, type="html").root
+        assert serialised(html_root(page)) == serialised(expected), repr(page)

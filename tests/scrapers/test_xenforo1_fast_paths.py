@@ -7,6 +7,7 @@ import random
 
 from lxml import etree
 
+from scrapers.parsers import xenforo_shared as shared
 from scrapers.parsers.tree import css, drop_tree, html_root
 from scrapers.parsers.xenforo_v1_post_fields import (
     BODY,
@@ -58,7 +59,8 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
     """`PostFields` (one walk over an XF1 post) and `drop_markers` leave the tree the
     queries' way leaves (body found, its end markers dropped) and give what the queries,
     run after the drop, give: body, post number text, meta and edit dates, like text and
-    its username count; markers holding elements, nested links and comments included."""
+    its username count (`like_names`, counted in the walk); markers holding elements,
+    nested links and comments included."""
     rng = random.Random(18)
     compared = 0
     for _ in range(5000):
@@ -84,9 +86,33 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
             assert _path(fields.like_text) == _path(like), html
             if like is not None:
                 assert PostFields.usernames(fields.like_text) == len(USERNAMES(like)), html
+                assert fields.like_names == len(USERNAMES(like)), html
                 assert list(fields.like_text.itertext()) == css("::text")(like), html
                 compared += 1
     assert compared > 500  # (the markup is dense enough to exercise every field)
+
+
+def test_others_match_is_the_search() -> None:
+    """`xenforo_shared.others_match` (the pattern tried at the last "and" only) gives the
+    match `_OTHERS.search` gives, on random like texts dense in "and", numbers and
+    "other(s)", with the word boundary before "and" both there and not."""
+    rng = random.Random(11)
+    pieces = ["and", "and ", " and ", "band ", "And ", "3", "1,2", "4.5", " ", "\t", "\n",
+              "K", "m", " others", " other", "others", "s", ",", "A", "B", "\u00a0", "."]
+    found = 0
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if rng.random() < 0.6:  # (an ending that matches, or nearly)
+            text += "".join(rng.choice(options) for options in (
+                ("and", "band", " and", "nd"), (" ", "  ", "\t", ""), ("3", "1,2", "4.5", "", "x"),
+                ("", " ", "K", " m"), (" others", " other", "others", " others ", " others.")))
+        expected = shared._OTHERS.search(text)
+        got = shared.others_match(text)
+        assert (got and (got.span(), got.groups())) == \
+            (expected and (expected.span(), expected.groups())), repr(text)
+        found += expected is not None
+    assert found > 500
+    assert shared.reaction_count("A, B and 3 others") == 5
 
 
 def test_post_fields_queries_answer_when_a_marker_holds_elements() -> None:
