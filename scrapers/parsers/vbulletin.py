@@ -161,10 +161,16 @@ def page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int]
         page = int(current[0]) if current and current[0].isdigit() else 1
         return page, max([page, *pages])
     match = _PATH_PAGE.search(url)
-    # (a URL without "page" or a %-escape has no `page` parameter: no query parsing)
     page = int(match.group(1)) if match else int(
-        (url_query_parameter(url, "page") if "page" in url or "%" in url else None) or 1)
+        (url_query_parameter(url, "page") if _may_name_page(url) else None) or 1)
     return page, page
+
+
+def _may_name_page(url: str) -> bool:
+    """Whether `url` can hold a `page` query parameter: a URL without "page", a %-escape or
+    a tab or line break (which `urlsplit` deletes: "pa\tge=3" is "page=3") has none, and
+    needs no query parsing."""
+    return "page" in url or "%" in url or "\t" in url or "\n" in url or "\r" in url
 
 
 def next_page_url(doc: Any, base: str) -> str | None:
@@ -179,8 +185,8 @@ def next_page_url(doc: Any, base: str) -> str | None:
 def breadcrumb_category(doc: Any, html: str | None = None) -> str | None:
     """The forum the page is in: the last forum crumb (vB3 `span.navbar`, vB4 `li.navbit`,
     vB5 `li.crumb`). `html`: the page's text, to skip the lookup on a page without crumbs."""
-    # ("navbit" first: vB4's crumbs; its "navbar" is the menu, left out of the parse)
-    if html is not None and not any(mark in html for mark in ("navbit", "navbar",
+    # ("navbar" first: real vB3, vB4 and vB5 pages all hold it early, in CSS or scripts)
+    if html is not None and not any(mark in html for mark in ("navbar", "navbit",
                                                                "breadcrumbs")):
         return None
     root = root_of(doc)

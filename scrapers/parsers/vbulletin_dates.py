@@ -12,6 +12,7 @@ from typing import Any
 
 from scrapers.parsers.common import ParseError, squash
 from scrapers.parsers.tree import by_id, root_of, xpath
+from scrapers.parsers.vbulletin_scores import ScoreMarks
 
 # Date formats vBulletin boards use (commas and " at " are removed before matching).
 DATE_FORMATS = (
@@ -161,13 +162,14 @@ class BoardClock:
 
     `day_first` None: decided from `page` (its HTML, `day_first`) when a date needs it,
     once per page: a page whose dates all read the same in either order is never scanned.
-    `score_marks`: the page's `score_marks`, the other per-page fact the post readers use."""
+    `score_marks`: the page's thanks and like marks (`ScoreMarks` of its text, or the
+    pair of `vbulletin_scores.score_marks`), the other per-page fact the post readers use."""
 
     zone: tzinfo = UTC
     day_first: bool | None = False
     now: datetime | None = None
     page: str = field(default="", repr=False)
-    score_marks: Any = field(default=(True, True), repr=False)
+    score_marks: tuple[bool, bool] | ScoreMarks = field(default=(True, True), repr=False)
 
     def read(self, text: str | None) -> datetime | None:
         """`local_time` of `text` on this page."""

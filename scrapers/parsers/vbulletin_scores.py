@@ -61,9 +61,9 @@ def post_score(block: Any, root: Any | None = None, post_id: str = "",
                marks: tuple[bool, bool] | ScoreMarks = (True, True),
                boxes: list[Any] | None = None) -> int | None:
     """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
-    box after the post's table, so it is also looked up by id in the page. `marks`:
-    `score_marks` of the page; `boxes`: the block's `div[id^=post_thanks_box_]` elements,
-    when the caller has them (else they are looked up)."""
+    box after the post's table, so it is also looked up by id in the page. `marks`: the
+    page's `ScoreMarks` (or the `score_marks` pair); `boxes`: the block's
+    `div[id^=post_thanks_box_]` elements, when the caller has them (else looked up)."""
     box = _score_box(block, root, post_id, marks, boxes)
     if not box:
         return None
