@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from lxml import etree
 from parsel import Selector
@@ -167,10 +167,32 @@ def drop_tree(element: Any) -> None:
     if element.tail:
         previous = element.getprevious()
         if previous is None:
-            parent.text = (parent.text or "") + element.tail
+            set_text(parent, (parent.text or "") + element.tail)
         else:
-            previous.tail = (previous.tail or "") + element.tail
+            set_tail(previous, (previous.tail or "") + element.tail)
     parent.remove(element)
+
+
+# what libxml2's HTML parser keeps in text but lxml refuses to set: C0 controls other than
+# tab, line feed and carriage return, and the non-characters U+FFFE and U+FFFF
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def set_text(element: Any, text: str | None) -> None:
+    """`element.text = text`; characters lxml refuses to set (a form feed or a stray control
+    in a real post, which the parse kept) become spaces instead of failing the page."""
+    try:
+        element.text = text
+    except ValueError:
+        element.text = _NOT_XML.sub(" ", text or "")
+
+
+def set_tail(element: Any, tail: str | None) -> None:
+    """`element.tail = tail`, as `set_text` sets text."""
+    try:
+        element.tail = tail
+    except ValueError:
+        element.tail = _NOT_XML.sub(" ", tail or "")
 
 
 @cache

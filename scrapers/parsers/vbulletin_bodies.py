@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scrapers.parsers.common import Post
-from scrapers.parsers.tree import drop_tree, has_class, outer_html, xpath
+from scrapers.parsers.tree import drop_tree, has_class, outer_html, set_tail, set_text, xpath
 
 _POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
 _REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
@@ -235,10 +235,10 @@ def _under(el: Any, root: Any) -> bool:
 
 def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:
     quote = lxml_html.Element("blockquote")
-    quote.text = content.text
+    set_text(quote, content.text)
     for child in list(content):
         quote.append(child)
-    quote.tail = old.tail
+    set_tail(quote, old.tail)
     parent = old.getparent()
     if parent is not None:
         parent.replace(old, quote)
