@@ -286,9 +286,13 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
+# a `[[near]]` table header as TOML allows it written (spaces, a comment after it)
+_NEAR_HEADER: Final = re.compile(r"\s*\[\[\s*near\s*\]\]\s*(?:#.*)?$")
+
+
 def _validate_near(entries: Any, text: str, origin: str) -> None:
     """Each `[[near]]` table (an error names the line of that table's header)."""
-    lines = [n for n, row in enumerate(text.splitlines(), 1) if row.strip() == "[[near]]"]
+    lines = [n for n, row in enumerate(text.splitlines(), 1) if _NEAR_HEADER.match(row)]
     if not isinstance(entries, list):
         raise OutcomeCueError(f"{origin}: line {lines[0] if lines else 1}: "
                               "[[near]] must be an array of tables")

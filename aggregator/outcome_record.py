@@ -117,8 +117,12 @@ class Recording:
 
     def _pre_treatment_shed(self, here: Sentence, c_end: int) -> bool:
         """A shed told before the writer started a treatment, in its sentence ("three months
-        after covid I was losing a lot of hair, so I started minoxidil")."""
-        return _THEN_STARTED.search(self.lowered, c_end, here.end) is not None
+        after covid I was losing a lot of hair, so I started minoxidil"): no treatment named
+        before the start, and one named right after it ("minoxidil gave me a horrible shed
+        and I started panicking" is the treatment's shed)."""
+        started = _THEN_STARTED.search(self.lowered, c_end, here.end)
+        return started is not None and not self._treatments_in(here.start, started.start()) \
+            and bool(self._treatments_in(started.end(), min(here.end, started.end() + 30)))
 
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:

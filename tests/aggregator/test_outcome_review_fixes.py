@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from aggregator.lexicon import load_lexicon
-from aggregator.outcome_cue_file import _LIST_KEYS, SCOPE_KINDS
 from aggregator.outcomes import Outcome, OutcomeCueError, load_outcome_cues, thread_outcomes
 from aggregator.tagger import Tagger
 
@@ -166,6 +165,14 @@ def test_a_loss_before_starting_is_no_shed() -> None:
                  "I started minoxidil.") == ()
     assert sides("minoxidil", "Min", "Started minoxidil in May. Around week five I shed "
                  "badly.") == ("shedding",)
+    # the treatment named before "and I started ...", or nothing named after it: its shed
+    for body in ["Minoxidil gave me a horrible shed and I started panicking.",
+                 "Minoxidil made me shed like crazy and I tried to push through it.",
+                 "I had a massive shed from minoxidil so I started taking biotin too.",
+                 "Was on minoxidil for a month, shedding like crazy, and I began to worry."]:
+        assert sides("minoxidil", "Min", body) == ("shedding",), body
+    assert sides("finasteride", "Fin", "Started finasteride and had a bad shed for two "
+                 "months, then I started minoxidil as well.") == ("shedding",)
 
 
 def test_kept_getting_thinner_is_a_loss_not_history() -> None:
@@ -253,12 +260,12 @@ def test_a_near_error_names_its_own_table_line(tmp_path: Path) -> None:
                    "within = 0\n", encoding="utf-8")
     with pytest.raises(OutcomeCueError, match=r"line 6: \[\[near\]\] #2: within"):
         load_outcome_cues(bad)
-
-
-def test_scope_kinds_and_scope_keys_agree() -> None:
-    assert set(SCOPE_KINDS) - {"content"} <= _LIST_KEYS["scope"]
-    assert _LIST_KEYS["scope"] - set(SCOPE_KINDS) == \
-        {"first_person_verbs", "breaks", "strong_breaks"}
+    # headers written with spaces or a comment are the tables' lines too
+    bad.write_text("[[ near ]]  # first\nkind = \"improved\"\nwords = [\"a\"]\n"
+                   "after = [\"b\"]\n\n[[near]] # second\nkind = \"improved\"\n"
+                   "words = [\"a\"]\nafter = [\"b\"]\nwithin = 0\n", encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=r"line 6: \[\[near\]\] #2: within"):
+        load_outcome_cues(bad)
 
 
 # found while measuring the fixes on the seen corpora
