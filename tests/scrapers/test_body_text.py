@@ -141,8 +141,8 @@ def test_tidy_collapses_every_run_of_spaces_and_keeps_lone_ones() -> None:
 
 
 def test_tidy_is_the_plain_tidy_on_any_blanks() -> None:
-    """`tidy` (odd spaces by `replace`, runs by a literal pattern, lines trimmed only when
-    one has a blank to trim) gives what the plain form gives: every run of `[ \\t\\r\\f\\v
+    """`tidy` (odd spaces by `replace`, runs by a literal pattern, every line trimmed)
+    gives what the plain form gives: every run of `[ \\t\\r\\f\\v
     \\u00a0]` that is not a lone space -> " ", every line `str.strip`ped (which also takes
     \\x1c-\\x1f, \\x85, \\u3000... ), runs of 3+ line breaks -> 2, the whole stripped; on
     random texts of those blanks, ASCII and not, and on texts tidied already."""

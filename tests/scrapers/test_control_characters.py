@@ -29,7 +29,8 @@ PAGES: list[tuple[str, Path, Parse]] = [
     ("phpbb fixture", FIXTURES / "phpbb" / "viewtopic_t77_page1.html",
      lambda t: phpbb.parse_viewtopic(t, "https://bb.example/viewtopic.php?t=77",
                                      "https://bb.example", UTC)),
-    ("xf1 real", REALDATA / "xenforo" / "xf1_thread_view_sufficientvelocity_10402_page-54_2014.html",
+    ("xf1 real",
+     REALDATA / "xenforo" / "xf1_thread_view_sufficientvelocity_10402_page-54_2014.html",
      lambda t: xenforo.parse_thread_page(
          t, "https://forums.sufficientvelocity.com/threads/renascence-a-homura-quest.10402/"
          "page-54")),

@@ -128,6 +128,18 @@ def test_post_fields_queries_answer_when_a_marker_holds_elements() -> None:
     assert fields.meta_time.get("data-time") == "2"
 
 
+def test_like_names_are_counted_again_when_a_marker_held_a_like_box() -> None:
+    """A like box inside an end marker goes with the marker: the names counted are those
+    of the post's own like box (three), not the dropped one's (one)."""
+    post = _post('<blockquote class="messageText">body<div class="messageTextEndMarker">'
+                 '<span class="LikeText"><a class="username">Q</a></span></div></blockquote>'
+                 '<span class="LikeText"><a class="username">U</a>, <a class="username">V'
+                 '</a> and <a class="username">W</a> like this.</span>')
+    fields = PostFields(post, True)
+    fields.drop_markers(drop_tree)
+    assert fields.like_names == 3
+
+
 PAGE_OPENS = ['<div class="titleBar">', '<div class="x\ttitleBar\n">', '<div class="titleBarX">',
               '<div class="titleBar\u00a0y">', '<h1>', '<h1 class="t">', "<div>", "<span>",
               '<article class="message message--post">', '<article class="message-body">',
