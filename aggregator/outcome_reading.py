@@ -56,6 +56,7 @@ _ASIDE: Final = re.compile(r"\s*\([^()]*\)")
 # a clause break between a cue and the switch after it: the cue gives the reason for the
 # move ("the temples kept receding, so my derm moved me to dutasteride")
 _SWITCH_REASON: Final = re.compile(r" so |;|,")
+_GAIN_REASON: Final = re.compile(r", so |;")  # (not " so ": "improved so much after I switched")
 
 # the writer's view of others, not a report of the writer ("I'd say", "in my opinion", "I
 # know guys on fin who..."): no first person for `_generic`
@@ -581,14 +582,15 @@ class _Extraction(ScopeChecks, Attribution, Recording):
         targets = self._targets(here.start, here.end, c_start, here)
         switch = self._switch
         if switch is not None and switch[0] == here.start and c_end <= switch[1] and \
-                kind not in ("improved", "unchanged") and self._left and targets and \
-                set(targets) <= set(switch[2]) and \
-                _SWITCH_REASON.search(self.lowered, c_end, switch[1]) is not None and \
+                self._left and targets and set(targets) <= set(switch[2]) and \
+                (_GAIN_REASON if kind in ("improved", "unchanged") else _SWITCH_REASON).search(
+                    self.lowered, c_end, switch[1]) is not None and \
                 not self._treatments_in(here.start, c_start):
             targets = self._left  # the reason for the move: "the temples started creeping
-            # back again, so my derm moved me to dutasteride" is about what came before (a
-            # gain before the switch is the new one's: "the crown got denser after I
-            # switched to dutasteride")
+            # back again, so my derm moved me to dutasteride" is about what came before; a
+            # gain only when ", so" or ";" parts it from the move ("it regrew my crown, so I
+            # switched to dutasteride for the temples"), else it is the new one's ("the crown
+            # got denser after I switched to dutasteride")
         shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list

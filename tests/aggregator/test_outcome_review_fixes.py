@@ -55,6 +55,19 @@ def test_a_gain_before_a_switch_goes_to_the_new_treatment() -> None:
         {"dutasteride": "none", "finasteride": "no_effect"}
 
 
+def test_a_gain_parted_from_the_switch_by_so_is_the_reason_for_it() -> None:
+    """", so" or ";" between a gain and the switch: the gain is why the writer moved on, and
+    it belongs to the treatment left behind ("so much after" is no such break)."""
+    for body in ["I was on finasteride for a year. It regrew my crown, so I switched to "
+                 "dutasteride for the temples.",
+                 "I was on finasteride. My crown improved a lot; I moved to dutasteride to push "
+                 "further."]:
+        assert effects("Update", body) == {"dutasteride": "none", "finasteride": "improved"}
+    assert effects("Update", "I was on finasteride for two years. My crown improved so much "
+                   "after I switched to dutasteride.") == \
+        {"dutasteride": "improved", "finasteride": "none"}
+
+
 # 2. a "switch" that is no move
 def test_a_new_dose_or_form_of_a_current_treatment_is_no_move() -> None:
     assert effects("Stack", "I'm on finasteride and oral minoxidil. Went up to 5mg minoxidil "
