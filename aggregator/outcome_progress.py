@@ -153,11 +153,16 @@ def bare_verdict_cues(lowered: str) -> list[tuple[int, int, int, str]]:
     """Weak `unchanged` cues (start, end, -1, kind) of bare "nothing" verdicts whose subject
     is not the side effects or the downsides: no `_SIDE_SUBJECT` word in the verdict's
     sentence, or in the question just before it ("Any side effects? For me, nothing."; a
-    side effect reported beside it is no subject: "tried it, tingly, nothing")."""
+    side effect reported beside it is no subject: "tried it, tingly, nothing"). A verdict
+    that is a sentence of its own after a statement has no subject to check ("Used rosemary
+    oil for my thinning issues for 6 months. Nothing.")."""
     found: list[tuple[int, int, int, str]] = []
     for verdict in _BARE_VERDICT.finditer(lowered):
         at = verdict.start()
         base = max(0, at - 160)
+        if lowered[base:at].rstrip(" ").endswith((".", "!", "\n")):
+            found.append((at, verdict.end(), -1, "unchanged"))
+            continue
         before = lowered[base:at].rstrip(" .:=,!")  # (the marks that lead to the verdict)
         k = max(before.rfind(mark) for mark in ".!?\n")
         if k >= 0 and before[k] == "?":  # the question it answers

@@ -130,6 +130,12 @@ def test_a_bare_nothing_on_side_effects_is_no_effect_verdict() -> None:
     # a bare verdict after a report of use still is one
     assert effects("Rosemary", "6 months rosemary oil. nothing.") == {"rosemary_oil": "no_effect"}
     assert effects("Rosemary", "rosemary oil results: nothing") == {"rosemary_oil": "no_effect"}
+    # a verdict standing alone after a statement: words of that statement are no subject
+    for body in ("Used rosemary oil for my thinning issues for 6 months. Nothing.",
+                 "Rosemary oil for 8 months, it didn't hurt my libido. Nothing!"):
+        assert effects("Rosemary", body) == {"rosemary_oil": "no_effect"}, body
+    assert effects("Fin", "A year of finasteride. Any side effects? Nothing.") == \
+        {"finasteride": "none"}
 
 
 # 5. [[near]] rules on ordinary text
