@@ -70,8 +70,10 @@ def reply_range_problem(reply: ReplyItem) -> str | None:
 
 def fit_fields(item: ThreadItem, now: datetime | None = None) -> list[str]:
     """Cut the title and category to size, clear implausible edit/activity/reply times;
-    the notes (`truncated_title`, `cleared_edited_at`...) of what changed."""
+    the notes (`truncated_title`, `cleared_edited_at`...) of what changed. (The clock is
+    read once for the item, not once for each of its times.)"""
     notes: list[str] = []
+    now = now or datetime.now(UTC)
     if len(item.title) > MAX_TITLE:
         item.title = cut(item.title, MAX_TITLE)
         notes.append("truncated_title")
