@@ -30,6 +30,7 @@ COMPILED_MODULES = (
     "aggregator/outcome_reading.py",
     "aggregator/outcome_record.py",
     "aggregator/outcome_scope.py",
+    "aggregator/outcome_switch.py",
     "aggregator/outcome_types.py",
     "aggregator/phrase_scanner.py",
     "aggregator/shorthand.py",

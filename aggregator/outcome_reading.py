@@ -19,6 +19,7 @@ from aggregator.outcome_progress import (
 )
 from aggregator.outcome_record import Recording, Reports
 from aggregator.outcome_scope import ScopeChecks, Sentence, starts_in
+from aggregator.outcome_switch import Switches
 from aggregator.outcome_types import Outcome
 from aggregator.phrase_scanner import leftmost_longest
 
@@ -30,7 +31,6 @@ _SENTENCE_END: Final = re.compile("|".join(
 # full stop would otherwise make the per-sentence rules, which compare cues with triggers,
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
 _MAX_SENTENCE: Final = 2000
-_MAX_MOVED: Final = 2  # treatments a sentence can move to (`_switched_to`)
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 # scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
@@ -42,21 +42,6 @@ _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
                           r"linked|shared|because of|about)\s+(?:[\w'-]+\s+){0,3}$")
 
-# between a `switch` trigger and the treatment it moves to: " me over to ", " to 2% "
-_SWITCH_GAP: Final = re.compile(r"(?: (?:me|him|her|us|over|on|up|straight|back))* (?:on)?to "
-                                r"(?:the |my |an? )?(?:[\d.,/]+ ?(?:%|mg|ml)? )?")
-# between two names of the run a switch moves to: "to dut and LDOM", "to fin + oral min"
-_SWITCH_JOIN: Final = re.compile(r"\s*(?:,|\+|&|/|,? and|,? plus)\s*(?:the |my |an? )?"
-                                 r"(?:[\d.,/]+ ?(?:%|mg|ml)? )?")
-# someone else's plan for the writer, before a switch: "my derm wants me to switch to dut"
-# (no `hypothetical` trigger: "my derm wants me to try bica because spiro didn't help" tells
-# what spiro did)
-_PLAN: Final = re.compile(r"\bwants? (?:me|us) to\b")
-_ASIDE: Final = re.compile(r"\s*\([^()]*\)")
-# a clause break between a cue and the switch after it: the cue gives the reason for the
-# move ("the temples kept receding, so my derm moved me to dutasteride")
-_SWITCH_REASON: Final = re.compile(r" so |;|,")
-_GAIN_REASON: Final = re.compile(r", so |;")  # (not " so ": "improved so much after I switched")
 
 # the writer's view of others, not a report of the writer ("I'd say", "in my opinion", "I
 # know guys on fin who..."): no first person for `_generic`
@@ -163,7 +148,7 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     return reading
 
 
-class _Extraction(ScopeChecks, Attribution, Recording):
+class _Extraction(ScopeChecks, Attribution, Recording, Switches):
     """One thread being read (see the module docstring for the rules)."""
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
@@ -360,63 +345,6 @@ class _Extraction(ScopeChecks, Attribution, Recording):
             lo = c_hi
             fresh = True
 
-    def _switched_to(self, start: int, end: int, named: list[str],
-                     before: set[str]) -> list[str]:
-        """Those of `named` the sentence [start, end) moves to: the run of names joined
-        ("and", ",", "+", past an aside) right after a `switch` trigger that "to" ("me to",
-        "over to", a dose) joins to the first ("fin did nothing, so my derm switched me to
-        dutasteride"; "went straight to dut and LDOM"; not the finasteride of "switched to
-        dutasteride because finasteride gave me brain fog"). Empty when none; when more than
-        `_MAX_MOVED` are named after the switch (a history of additions: "then switched to
-        oral min, added nizoral, needled, tried RU"); when the unit named all of them
-        `before` (a new dose or form: "on fin and topical min. Switched to oral
-        minoxidil"; not the thread's focus a reply starts with: "I did it for a year, lost
-        ground, went back to oral dut"); or when a hypothetical or plan trigger comes
-        before the switch ("I'm planning to switch over to dut": then they are in
-        `_planned_to`, no topic)."""
-        ends, mentions, m_starts = self._switch_ends, self.mentions, self.m_starts
-        lowered = self.lowered
-        for i in range(bisect_left(ends, start), len(ends)):
-            t_start, t_end = self._switches[i]
-            if t_end > end:
-                break
-            j = bisect_left(m_starts, t_end)
-            if j < len(mentions) and mentions[j][0] < end and mentions[j][2] in named and \
-                    _SWITCH_GAP.fullmatch(lowered, t_end, mentions[j][0]):
-                run = {mentions[j][2]}
-                at = mentions[j][1]
-                while True:  # (past an aside: "went straight to dut (fin did nothing) and LDOM")
-                    aside = _ASIDE.match(lowered, at, end)
-                    join = _SWITCH_JOIN.match(lowered, aside.end() if aside else at, end)
-                    k = bisect_left(m_starts, join.end()) if join else len(mentions)
-                    if k == len(mentions) or mentions[k][0] != join.end() or \
-                            mentions[k][0] >= end:
-                        break
-                    run.add(mentions[k][2])
-                    at = mentions[k][1]
-                moved = [t for t in named if t in run]
-                after = {m[2] for m in mentions[j:bisect_left(m_starts, end)]}
-                if sum(t in after for t in named) > _MAX_MOVED:
-                    return []  # (a history of additions)
-                if self._planned(start, t_start):
-                    self._planned_to = moved
-                    return []
-                if all(t in before for t in moved):
-                    return []
-                self._switch = (start, t_start, moved)
-                return moved
-        return []
-
-    def _planned(self, start: int, t_start: int) -> bool:
-        """Whether a hypothetical trigger or `_PLAN` lies in [start, t_start): a switch
-        told as a plan ("my derm wants me to switch", "thinking I should switch") is no
-        move."""
-        triggers, t_starts = self._triggers, self._t_starts
-        for i in range(bisect_left(t_starts, start), bisect_left(t_starts, t_start)):
-            if triggers[i][2] == "hypothetical":
-                return True
-        return _PLAN.search(self.lowered, start, t_start) is not None
-
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
         """The scope patterns that can match inside [start, end): those needing no literal
         and those whose literal occurs there (at least where `lowered.find(literal, start,
@@ -580,17 +508,9 @@ class _Extraction(ScopeChecks, Attribution, Recording):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
-        switch = self._switch
-        if switch is not None and switch[0] == here.start and c_end <= switch[1] and \
-                self._left and targets and set(targets) <= set(switch[2]) and \
-                (_GAIN_REASON if kind in ("improved", "unchanged") else _SWITCH_REASON).search(
-                    self.lowered, c_end, switch[1]) is not None and \
-                not self._treatments_in(here.start, c_start):
-            targets = self._left  # the reason for the move: "the temples started creeping
-            # back again, so my derm moved me to dutasteride" is about what came before; a
-            # gain only when ", so" or ";" parts it from the move ("it regrew my crown, so I
-            # switched to dutasteride for the temples"), else it is the new one's ("the crown
-            # got denser after I switched to dutasteride")
+        if self._switch is not None and targets and \
+                self._reason_for_switch(here, c_start, c_end, kind, targets):
+            targets = self._left
         shared = False
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
