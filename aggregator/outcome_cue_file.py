@@ -36,7 +36,7 @@ _PATTERN_KINDS: Final = frozenset({*EFFECT_KINDS, *SIDE_KINDS, *SCOPE_KINDS})
 _LIST_KEYS: Final = {
     "effect": {"improved", "no_effect", "unchanged", "declined", "content"},
     "side_effects": {*SIDE_KINDS, "unspecified_sexual_on"},
-    "scope": {*_SCOPE_LISTS, "first_person_verbs", "breaks", "strong_breaks"},
+    "scope": {*_SCOPE_LISTS, "first_person_verbs", "breaks", "strong_breaks", "not_breaks"},
     "reporter": {"op_markers"},
     "typical": set(SIDE_EFFECTS),
     "procedures": {"words", "treatments"},
@@ -265,7 +265,8 @@ def _validate_key(section: str, key: str, items: Any, where: str) -> None:
         raise OutcomeCueError(f"{where}: unknown key")
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise OutcomeCueError(f"{where}: must be a list of strings")
-    if section in ("typical", "procedures") or key in ("breaks", "strong_breaks", "op_markers"):
+    if section in ("typical", "procedures") or key in ("breaks", "strong_breaks", "not_breaks",
+                                                             "op_markers"):
         return  # free text
     if key == "first_person_verbs":
         bad = next((i for i in items if not re.fullmatch(r"[a-z]+", i)), None)
@@ -379,18 +380,22 @@ def _led_by_character(alternative: str) -> str:
     return f"{first}(?<!\\w{first})" + alternative[1:]
 
 
-def literal_alternation(literals: list[str]) -> re.Pattern[str]:
+def literal_alternation(literals: list[str], unless: Sequence[str] = ()) -> re.Pattern[str]:
     """`re.compile("|".join(map(re.escape, literals)))`, the literals grouped by their
     first character (the same matches: at a position only the literals starting with its
     character can match, tried in their order; the engine then skips to those characters
-    instead of trying every literal at every position)."""
+    instead of trying every literal at every position). `unless`: longer phrases that start
+    with a literal and are no match of it (" so far" for " so ": a lookahead after it)."""
     if not literals:
         return re.compile(r"(?!x)x")
     if not all(literals):  # an empty break matches everywhere: kept as written
         return re.compile("|".join(re.escape(b) for b in literals))
     groups: dict[str, list[str]] = {}
     for literal in literals:
-        groups.setdefault(literal[0], []).append(re.escape(literal[1:]))
+        rests = [u[len(literal):] for u in unless
+                 if len(u) > len(literal) and u.startswith(literal)]
+        guard = "(?!" + "|".join(map(re.escape, rests)) + ")" if rests else ""
+        groups.setdefault(literal[0], []).append(re.escape(literal[1:]) + guard)
     return re.compile("|".join(
         re.escape(first) + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")")
         for first, rests in groups.items()))
@@ -418,8 +423,9 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                           usedforsecurity=False).hexdigest()
     cues = OutcomeCues(scanner, near, len(cue_kinds),
                        _patterns(patterns, cue_kinds), _patterns(patterns, SCOPE_KINDS),
-                       literal_alternation(scope.get("breaks", [])),
-                       literal_alternation(scope.get("strong_breaks", [])),
+                       literal_alternation(scope.get("breaks", []), scope.get("not_breaks", [])),
+                       literal_alternation(scope.get("strong_breaks", []),
+                                           scope.get("not_breaks", [])),
                        int(scope.get("window", 6)),
                        int(scope.get("scope_window", 10)),
                        tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),

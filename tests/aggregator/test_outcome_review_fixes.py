@@ -314,3 +314,21 @@ def test_a_side_effect_reported_beside_a_bare_verdict_is_no_subject() -> None:
     found = outcomes("Peppermint oil", "Tried peppermint oil for three months, tingly, "
                      "nothing.")["peppermint_oil"]
     assert found == Outcome("no_effect", ("skin",))
+
+
+def test_so_far_is_no_clause_break() -> None:
+    """`[scope] not_breaks`: " so far" starts with the break " so " and is none, so the
+    negation after it still reaches back ("side effects so far: none")."""
+    for body in ("A year of finasteride. Side effects so far: none.",
+                 "A year of finasteride. Side effects so far: nothing."):
+        assert outcomes("Fin", body)["finasteride"].side_effects == (), body
+    assert outcomes("Fin", "A year of finasteride. It wrecked my libido, so far no luck "
+                    "getting it back.")["finasteride"].side_effects == ("sexual",)
+
+
+def test_not_breaks_guard_only_the_breaks_they_start_with() -> None:
+    from aggregator.outcome_cue_file import literal_alternation
+
+    pattern = literal_alternation([" so ", ",", " sofa"], [" so far", ", and yet", " s"])
+    found = [m.group() for m in pattern.finditer("a so far b so c, and yet d, e sofa f")]
+    assert found == [" so ", ",", " sofa"]
