@@ -38,7 +38,6 @@ from scrapers.parsers.common import (
     parse_count,
     squash,
 )
-from scrapers.parsers.page_marks import has_mark
 from scrapers.parsers.tree import (
     BY_ID,
     by_id,
@@ -147,14 +146,14 @@ def page_numbers(doc: Any, url: str, html: str | None = None) -> tuple[int, int]
     looked for."""
     root = root_of(doc)
     # (tag-anchored XPath: class tests over every element of a big page are slow)
-    if html is None or has_mark(html, "vbmenu_control") or has_mark(html, "popupctrl"):
+    if html is None or "vbmenu_control" in html or "popupctrl" in html:
         for text in xpath("//td[contains(@class, 'vbmenu_control')]/text()"
                           "|//a[contains(@class, 'popupctrl')]/text()")(root):
             match = _PAGE_OF.search(text)
             if match:
                 return int(match.group(1)), int(match.group(2))
     buttons = xpath("//a[contains(@class, 'js-pagenav-button')][@data-page]")(root) \
-        if html is None or has_mark(html, "js-pagenav-button") else []
+        if html is None or "js-pagenav-button" in html else []
     if buttons:
         current = xpath("//a[contains(@class, 'js-pagenav-current-button')]/@data-page")(root)
         pages = [int(b.attrib["data-page"]) for b in buttons
@@ -263,7 +262,7 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=next_page_url(root, base) if page < last_page else None)
-    marks = any(has_mark(source, mark) for mark in REWRITE_MARKS_IN_PAGE) or \
+    marks = any(mark in source for mark in REWRITE_MARKS_IN_PAGE) or \
         source.count("postcontent") > sum(is_postcontent(post.body_node) for post in posts)
     for post in posts:  # last: this rewrites the page's tree
         finish_body(post, marks)
@@ -275,7 +274,7 @@ def _canonical(root: Any, text: str | None = None) -> str | None:
     # (a page without any <link> has none: lxml's tag filter says so before a scan of
     # the text, which a page without "canonical" reads to its end)
     if next(iter_document(root, "link"), None) is None or (
-            text is not None and not has_mark(text, "canonical")):
+            text is not None and "canonical" not in text):
         return None
     head = root.find("head")
     found = _CANONICAL_IN(head) if head is not None else []
@@ -297,7 +296,7 @@ def _vb34_thread(root: Any, url: str, base: str, text: str | None = None,
            or first_of(xpath("//input[@name='t' or @name='threadid']/@value")(root)))
     holder = by_id(root, "pagetitle")
     texts = xpath("." + _THREAD_TITLE)(holder) if holder is not None else []
-    if not texts and (text is None or has_mark(text, "threadtitle")):
+    if not texts and (text is None or "threadtitle" in text):
         texts = xpath(_THREAD_TITLE)(root)
     title = squash(" ".join(texts)) \
         or squash("".join(xpath("//td[@class='navbar']/strong//text()")(root)))
