@@ -5,13 +5,12 @@ and side effects, and the outcome they add up to."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Final
 
 from aggregator.compiled import trait
 from aggregator.outcome_cue_file import OutcomeCues
-from aggregator.outcome_scope import Sentence
+from aggregator.outcome_scope import Sentence, starts_in
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 
 _WEAK: Final = frozenset({"unchanged"})  # counts as no effect only when alone
@@ -63,8 +62,7 @@ def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
         if g_kind != "improved":
             continue
         if g_end <= span[0]:
-            i = bisect_left(strong, g_end)
-            if (i == len(strong) or strong[i] >= span[0]) and \
+            if not starts_in(strong, g_end, span[0]) and \
                     _BOTH_WAYS.search(lowered, g_end, span[0]) is None:
                 return False
         elif _BOTH_WAYS.search(lowered, span[1], g_start) is None:
@@ -109,8 +107,7 @@ class Recording:
             if o_kind != "shedding":
                 continue
             lo, hi = (o_end, span[0]) if o_end <= span[0] else (span[1], o_start)
-            i = bisect_left(strong, lo)
-            if (i == len(strong) or strong[i] >= hi) and \
+            if not starts_in(strong, lo, hi) and \
                     not self._negated(here, o_start, o_end, side=True):
                 return True
         return False
