@@ -47,7 +47,6 @@ _URL_IMAGES = frozenset({"postimage"})
 # class of space characters tried a match at every space of a post, about 60 instructions
 # each).
 _RUNS = re.compile("  +")
-_ODD_SPACES = "\t\r\f\v\u00a0"  # (what a run may hold besides spaces)
 # Runs of three or more line breaks (`\n{3,}`, spelt with a literal opening: `re` then scans
 # for "\n\n" instead of trying a match at every line break, 80 k -> 10 k instructions a post)
 _BLANKS = re.compile(r"\n\n\n+")
@@ -98,17 +97,10 @@ def tidy(text: str) -> str:
 
     Cheap checks skip the regexes a text does not need (a Reddit dump import tidies
     millions of bodies, most with single spaces and no blank-line runs)."""
-    # (_ODD_SPACES, spelt out: no loop or generator per call; runs never span a line break)
-    if "\u00a0" in text:
-        text = text.replace("\u00a0", " ")
-    if "\t" in text:
-        text = text.replace("\t", " ")
-    if "\r" in text:
-        text = text.replace("\r", " ")
-    if "\f" in text:
-        text = text.replace("\f", " ")
-    if "\v" in text:
-        text = text.replace("\v", " ")
+    # the odd spaces a run may hold besides spaces (`replace` returns the text itself when
+    # it holds none; runs never span a line break)
+    text = text.replace("\u00a0", " ").replace("\t", " ").replace("\r", " ") \
+        .replace("\f", " ").replace("\v", " ")
     if "  " in text:
         text = _RUNS.sub(" ", text)
     if "\n" not in text:  # (a link's label, most often)
