@@ -162,8 +162,8 @@ class BoardClock:
 
     `day_first` None: decided from `page` (its HTML, `day_first`) when a date needs it,
     once per page: a page whose dates all read the same in either order is never scanned.
-    `score_marks`: the page's thanks and like marks (`ScoreMarks` of its text, or the
-    pair of `vbulletin_scores.score_marks`), the other per-page fact the post readers use."""
+    `score_marks`: the page's thanks and like marks (`ScoreMarks` of its text, or a pair
+    of bools), the other per-page fact the post readers use."""
 
     zone: tzinfo = UTC
     day_first: bool | None = False

@@ -17,14 +17,8 @@ _THANKS_BOXES = xpath(".//div[starts-with(@id, 'post_thanks_box_')]")
 _LIKE_CLASSES = ("postthanks", "vbseo_liked", "b-post__likes", "js-votecount", "votecount")
 
 
-def score_marks(text: str) -> tuple[bool, bool]:
-    """Whether a page's text has a thanks box id and any like-count class: a page without
-    them (stock vBulletin) skips `post_score`'s lookups for them."""
-    return "post_thanks_box_" in text, like_marks(text)
-
-
 def like_marks(text: str) -> bool:
-    """`score_marks(text)[1]`: any like-count class in the text."""
+    """Whether a page's text holds any like-count class."""
     # ("js-votecount" holds "votecount": one test finds both)
     return any(name in text for name in _LIKE_MARKS)
 
@@ -33,9 +27,11 @@ _LIKE_MARKS = tuple(name for name in _LIKE_CLASSES if name != "js-votecount")
 
 
 class ScoreMarks:
-    """`score_marks(text)` read as the pair, the like-class test run when a post first asks
-    for it (`marks[1]`): a post with a thanks box never does, so a page whose posts all
-    have one reads its text for the thanks id only."""
+    """Whether a page's text has a thanks box id and any like-count class, read as a pair
+    (a page without them, stock vBulletin, skips `post_score`'s lookups for them); the
+    like-class test runs when a post first asks for it (`marks[1]`): a post with a thanks
+    box never does, so a page whose posts all have one reads its text for the thanks id
+    only."""
 
     __slots__ = ("_likes", "text", "thanks")
 
@@ -62,7 +58,7 @@ def post_score(block: Any, root: Any | None = None, post_id: str = "",
                boxes: list[Any] | None = None) -> int | None:
     """Thanks or likes a post shows (None when the board shows none). vB3 prints the thanks
     box after the post's table, so it is also looked up by id in the page. `marks`: the
-    page's `ScoreMarks` (or the `score_marks` pair); `boxes`: the block's
+    page's `ScoreMarks` (or a pair of bools); `boxes`: the block's
     `div[id^=post_thanks_box_]` elements, when the caller has them (else looked up)."""
     box = _score_box(block, root, post_id, marks, boxes)
     if not box:

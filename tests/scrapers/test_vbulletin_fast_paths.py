@@ -132,7 +132,6 @@ def test_lazy_score_marks_are_the_score_marks() -> None:
                  any(name in text for name in vbulletin_scores._LIKE_CLASSES))
         marks = vbulletin_scores.ScoreMarks(text)
         assert (marks[1], marks[0]) == (plain[1], plain[0]), text
-        assert vbulletin_scores.score_marks(text) == plain, text
 
 
 def test_urls_without_page_have_no_page_parameter() -> None:
