@@ -98,14 +98,11 @@ def rewrite_stages(element: Any, found: Found | None = None) -> tuple[bool, bool
                 boxes = True
             if "bbcode_container" in classes:
                 containers = True
-                if found is not None and has_class(el, "bbcode_container") and (
-                        el.tag == "div" or (el.tag == "blockquote"
-                                            and has_class(el, "postcontent"))):
+                if found is not None and _quote_container(el):
                     found.containers.append(el)
             if "bbcode_postedby" in classes or "post-signature" in classes:
                 headers = True
-                if found is not None and ("post-signature" in classes
-                                          or has_class(el, "bbcode_postedby")):
+                if found is not None and _header_or_signature(el, classes):
                     found.headers.append(el)
         if not labels:
             text = el.text
@@ -114,7 +111,6 @@ def rewrite_stages(element: Any, found: Found | None = None) -> tuple[bool, bool
     return boxes, containers, labels, headers
 
 
-_CLASS_HAS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # Page text without these (and "postcontent" no more often than post bodies that are
 # `blockquote.postcontent`) has nothing for `_rewrite_quotes` to change.
 REWRITE_MARKS_IN_PAGE = ("bbcode_container", "Quote:", "bbcode_postedby", "post-signature")
@@ -162,32 +158,39 @@ def _clean_body(fragment: str) -> tuple[str, Any | None, bool]:
         unwrapped
 
 
-# The quote rewrite's class queries: `contains(concat(' ', normalize-space(@class), ' '),
-# ' name ')` on the elements under a node, as the queries below give them (document order),
-# read with one pass over the node's elements (an XPath call tests every element with
-# string functions: a few microseconds each, a third of a quoted post's rewrite).
-_POSTCONTENT_BOXES = xpath(".//blockquote[" + _CLASS_HAS.format("postcontent") + "]")
-_QUOTE_CONTAINERS = xpath(".//div[" + _CLASS_HAS.format("bbcode_container") + "]")
-_QUOTE_BOX = xpath(".//div[" + _CLASS_HAS.format("bbcode_quote") + "]")
-_QUOTE_MESSAGE = xpath(".//div[" + _CLASS_HAS.format("message") + "]")
+# The quote rewrite's class lookups: `contains(concat(' ', normalize-space(@class), ' '),
+# ' name ')` on the elements under a node, in document order, read with one pass over the
+# node's elements (an XPath call tests every element with string functions: a few
+# microseconds each, a third of a quoted post's rewrite; the tests keep those queries as
+# the plain form).
 _QUOTE_LABELS = xpath(".//div[normalize-space(text())='Quote:']")  # vBulletin 3
 _TABLE_CELLS = xpath("./table//td")
 _POSTED_BY_DIV = xpath("./div[contains(normalize-space(.), 'Originally Posted by')]")
 _CHILD_DIVS = xpath("./div")
-_HEADERS_AND_SIGNATURES = xpath(".//*[" + _CLASS_HAS.format("bbcode_postedby")
-                                 + " or contains(@class, 'post-signature')]")
 def with_class(node: Any, tag: str, name: str) -> list[Any]:
     """`.//tag[contains(concat(' ', normalize-space(@class), ' '), ' name ')]` under node."""
     return [el for el in node.iterdescendants(tag) if has_class(el, name)]
 
 
+def _header_or_signature(el: Any, classes: str) -> bool:
+    """Whether `el` (its class attribute `classes`) is a quote header or a signature: of
+    class `bbcode_postedby`, or a class holding `post-signature`."""
+    return "post-signature" in classes or has_class(el, "bbcode_postedby")
+
+
+def _quote_container(el: Any) -> bool:
+    """Whether `el` (of a class holding "bbcode_container") is a quote box step 2 undoes:
+    a `div.bbcode_container`, or a `blockquote` of both classes."""
+    return has_class(el, "bbcode_container") and (
+        el.tag == "div" or (el.tag == "blockquote" and has_class(el, "postcontent")))
+
+
 def headers_and_signatures(node: Any) -> list[Any]:
-    """`_HEADERS_AND_SIGNATURES(node)`: the elements under `node` of class
-    `bbcode_postedby`, or whose class holds `post-signature`."""
+    """The elements under `node` that `_header_or_signature` takes, in document order."""
     found = []
     for el in node.iterdescendants(etree.Element):
         classes = el.get("class")
-        if classes and ("post-signature" in classes or has_class(el, "bbcode_postedby")):
+        if classes and _header_or_signature(el, classes):
             found.append(el)
     return found
 

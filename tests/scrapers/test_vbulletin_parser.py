@@ -589,13 +589,8 @@ def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
 
     from lxml import etree
 
-    from scrapers.parsers.tree import html_root
+    from scrapers.parsers.tree import html_root, xpath
     from scrapers.parsers.vbulletin_bodies import (
-        _HEADERS_AND_SIGNATURES,
-        _POSTCONTENT_BOXES,
-        _QUOTE_BOX,
-        _QUOTE_CONTAINERS,
-        _QUOTE_MESSAGE,
         headers_and_signatures,
         rewrite_stages,
         with_class,
@@ -615,9 +610,13 @@ def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
                 cls = rng.choice(spaces) + cls + rng.choice(spaces)
             opens.append(f'<{tag} class="{cls}">')
     bits = ["Quote:", " Quote: x", "x", "<!-- Quote: -->", "<br>", "Quo"]
-    queries = [(_POSTCONTENT_BOXES, ("blockquote", "postcontent")),
-               (_QUOTE_CONTAINERS, ("div", "bbcode_container")),
-               (_QUOTE_BOX, ("div", "bbcode_quote")), (_QUOTE_MESSAGE, ("div", "message"))]
+    # the plain forms: the class queries the walks replace
+    has = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+    queries = [(xpath(f".//{tag}[{has.format(name)}]"), (tag, name))
+               for tag, name in [("blockquote", "postcontent"), ("div", "bbcode_container"),
+                                 ("div", "bbcode_quote"), ("div", "message")]]
+    headers_query = xpath(".//*[" + has.format("bbcode_postedby")
+                          + " or contains(@class, 'post-signature')]")
     found = 0
     for _ in range(3000):
         html = _random_html(rng, opens, bits, 0, max_depth=5, nest=0.55)
@@ -626,7 +625,7 @@ def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
         for node in body.iter(etree.Element):
             for query, (tag, name) in queries:
                 assert with_class(node, tag, name) == query(node), etree.tostring(node)
-            expected = _HEADERS_AND_SIGNATURES(node)
+            expected = headers_query(node)
             assert headers_and_signatures(node) == expected, etree.tostring(node)
             found += len(expected)
             wrappers = vbulletin._INNER_BODY(node)  # (vB4's post wrapper, substring class)
