@@ -160,10 +160,11 @@ def bare_verdict_cues(lowered: str) -> list[tuple[int, int, int, str]]:
     for verdict in _BARE_VERDICT.finditer(lowered):
         at = verdict.start()
         base = max(0, at - 160)
-        if lowered[base:at].rstrip(" ").endswith((".", "!", "\n")):
+        before = lowered[base:at].rstrip(" ")
+        if before.endswith((".", "!", "\n")):
             found.append((at, verdict.end(), -1, "unchanged"))
             continue
-        before = lowered[base:at].rstrip(" .:=,!")  # (the marks that lead to the verdict)
+        before = before.rstrip(" .:=,!")  # (the marks that lead to the verdict)
         k = max(before.rfind(mark) for mark in ".!?\n")
         if k >= 0 and before[k] == "?":  # the question it answers
             k = max(before.rfind(mark, 0, k) for mark in ".!?\n")
