@@ -130,6 +130,30 @@ class Attribution:
         return [t for t in named if t in outside] or named
 
     def _targets(self, start: int, end: int, c_start: int, sentence: Sentence) -> list[str]:
+        """`_clause_targets`, found without the clauses when the span [start, end) names one
+        treatment only and its first mention there is not guarded by a trigger before it:
+        then that treatment. (Its first mention is the first of its clause, and a clause
+        starts at or after `start`, so the clause walk keeps it in whichever clause it
+        lies; every clause the walk could stop at names that treatment alone, and so does
+        any comma list before it. `tests/aggregator/test_outcome_targets.py` compares the
+        two.)"""
+        m_starts = self.m_starts
+        i = bisect_left(m_starts, start)
+        if i == len(m_starts) or m_starts[i] >= end:
+            return []  # (the span names nothing: no clause of it can)
+        mentions = self.mentions
+        m_start, _, only = mentions[i]
+        for j in range(i + 1, len(m_starts)):
+            if m_starts[j] >= end:
+                break
+            if mentions[j][2] != only:
+                return self._clause_targets(start, end, c_start, sentence)
+        if self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
+            return self._clause_targets(start, end, c_start, sentence)
+        return [only]
+
+    def _clause_targets(self, start: int, end: int, c_start: int,
+                        sentence: Sentence) -> list[str]:
         """Treatments of the cue's clause, else of the nearest clause that names one; inside
         parentheses, what the text before them names ("spiro (did little for me) to bica")."""
         i = bisect_left(self.m_starts, start)
