@@ -65,3 +65,54 @@ def test_a_condition_the_writer_brings_is_no_side_effect() -> None:
                  "scalp.") == ("skin",)
     assert sides("minoxidil", "Min", "Four months on minoxidil. I have an itchy scalp from "
                  "it.") == ("skin",)
+
+
+def test_the_hair_held_said_of_things_or_of_the_writer_is_a_gain() -> None:
+    assert effect("finasteride", "Fin", "Four years on finasteride and it has kept things "
+                  "level the whole time.") == "improved"
+    assert effect("dutasteride", "Dut", "Dutasteride kept me at a NW2 since 2021.") \
+        == "improved"
+    assert effect("bicalutamide", "Bica", "Bicalutamide turned things around within a "
+                  "year.") == "improved"
+
+
+def test_a_hair_area_said_less_bare_fuller_or_whole_is_a_gain() -> None:
+    assert effect("minoxidil", "Min", "Ten months of minoxidil and my scalp is much less "
+                  "visible under the bathroom light.") == "improved"
+    assert effect("spironolactone", "Spiro", "A year of spironolactone, my ponytail has "
+                  "nearly doubled.") == "improved"
+    assert effect("finasteride", "Fin", "Finasteride since 2016 and my hairline is still "
+                  "intact.") == "improved"
+    # not about hair: no gain ("libido intact", a scalp covered in scabs)
+    assert effect("finasteride", "Fin", "Finasteride for a year, libido intact.") == "none"
+    assert effect("microneedling", "Needling", "Quit microneedling after a month, my scalp "
+                  "was covered in scabs.") == "none"
+
+
+def test_the_loss_said_to_stop_or_calm_is_a_gain() -> None:
+    assert effect("finasteride", "Fin", "Went on finasteride and the recession stopped "
+                  "within a year.") == "improved"
+    assert effect("iron", "Iron", "Took iron for four months and the shedding eased off.") \
+        == "improved"
+
+
+def test_a_hair_area_said_to_recede_or_stay_as_thin_is_no_gain() -> None:
+    assert effect("ru58841", "RU", "A year of RU58841 and my temples receded anyway.") \
+        == "no_effect"
+    assert effect("caffeine", "Caffeine", "Six months of caffeine shampoo, my crown is just "
+                  "as thin as before.") == "no_effect"
+    # the story before treatment, told beside the gain, is no loss
+    assert effect("finasteride", "Fin", "My temples receded for years, but finasteride "
+                  "regrew them.") == "improved"
+
+
+def test_hair_the_same_after_years_is_held() -> None:
+    assert effect("finasteride", "Fin", "Seven years on finasteride and my hairline is the "
+                  "same as in my wedding photos.") == "improved"
+    # months are no stated hold; a time ("years ago") is no span; a denied gain stays one
+    assert effect("minoxidil", "Min", "Eight months of minoxidil and my crown looks the "
+                  "same.") == "no_effect"
+    assert effect("minoxidil", "Min", "I did minoxidil two years ago for six months and my "
+                  "crown looked the same.") == "no_effect"
+    assert effect("biotin", "Biotin", "Biotin: took it for two years, nothing at all.") \
+        == "no_effect"
