@@ -116,3 +116,38 @@ def test_hair_the_same_after_years_is_held() -> None:
                   "crown looked the same.") == "no_effect"
     assert effect("biotin", "Biotin", "Biotin: took it for two years, nothing at all.") \
         == "no_effect"
+
+
+def test_a_colon_verdict_closes_a_clause_naming_the_treatment() -> None:
+    read = outcomes("Antiandrogens", "Spironolactone 100 for a year: nothing. Then "
+                    "bicalutamide for nine months: also nothing.")
+    assert read["spironolactone"].effect == "no_effect"
+    assert read["bicalutamide"].effect == "no_effect"
+    # a verdict on the side effects is none
+    assert effect("finasteride", "Fin", "Finasteride for a year, side effects: nothing.") \
+        == "none"
+
+
+def test_a_norwood_stage_kept_is_no_gain() -> None:
+    assert effect("biotin", "Biotin", "Ten months of biotin. Still a NW3.") == "no_effect"
+    # a stage held for years beside a gain is the gain's
+    assert effect("finasteride", "Fin", "Finasteride regrew my temples, still NW2 after "
+                  "five years.") == "improved"
+
+
+def test_the_condition_a_product_treats_said_gone_is_no_side_effect() -> None:
+    assert sides("ketoconazole", "Keto", "Six months of ketoconazole. Dandruff totally gone, "
+                 "hair unchanged.") == ()
+    # a side effect that went away was one
+    assert sides("minoxidil", "Min", "Minoxidil gave me dandruff for a month, then the "
+                 "dandruff went away.") == ("skin",)
+
+
+def test_claims_passed_on_are_not_lived() -> None:
+    assert effect("rosemary_oil", "Rosemary", "My barber insists rosemary oil regrows "
+                  "everyone's hair.") == "none"
+    assert effect("castor_oil", "Castor", "Instagram keeps telling me castor oil regrows "
+                  "hairlines.") == "none"
+    # the writer's own report after it counts
+    assert effect("rosemary_oil", "Rosemary", "My barber insists it works. Rosemary oil did "
+                  "regrow my temples.") == "improved"
