@@ -151,3 +151,11 @@ def test_claims_passed_on_are_not_lived() -> None:
     # the writer's own report after it counts
     assert effect("rosemary_oil", "Rosemary", "My barber insists it works. Rosemary oil did "
                   "regrow my temples.") == "improved"
+
+
+def test_a_loss_told_until_a_treatment_is_the_story_before_it() -> None:
+    # (a "receded" before "until" is the history: no loss on the treatment)
+    assert effect("finasteride", "Fin", "My temples receded through my twenties until "
+                  "finasteride.") == "none"
+    assert effect("finasteride", "Fin", "Finasteride brought some back at the temples.") \
+        == "improved"
