@@ -13,7 +13,8 @@ progress report of the poster's treatments; it makes an `improved` cue only when
 (title and body) holds no effect cue of its own and the title asks nothing.
 
 Verdicts after a colon: "saw palmetto, PSO, biotin: nothing", "the laser comb: waste of
-$400" make a `no_effect` cue when the colon closes a treatment's name. A bare "nothing" after
+$400", "spiro 100 for a year: also nothing" make a `no_effect` cue when the colon closes a
+clause that names a treatment (no mark between the name and the colon). A bare "nothing" after
 a mark ("6 months rosemary oil. nothing.", "results: nothing", "= nothing") makes a weak
 `unchanged` cue. Neither counts when its subject is the side effects or the downsides ("side
 effects from fin: nothing", "Any side effects? For me, nothing.", "Cons: nothing.", "Libido,
@@ -121,7 +122,8 @@ def progress_title_cue(lowered: str, title_end: int, op_end: int,
     return (found.start(), found.end(), -1, "improved")
 
 
-_VERDICT: Final = re.compile(r":(?<=\w:)\s+(?:nothing|zilch|nada|zip|a waste|waste)\b"
+_VERDICT: Final = re.compile(r":(?<=\w:)\s+(?:(?:also|still|again|absolutely|literally|"
+                             r"basically|pretty much) )?(?:nothing|zilch|nada|zip|a waste|waste)\b"
                       r"(?! (?:else|bad|wrong|but|to|new|serious|short|beats|compares|comes))")
 # "Side effects from fin: nothing", "Cons: nothing", "Libido, mood: nothing": the verdict is
 # on the side effects (or what they touch) or the downsides, not on the hair.
@@ -134,14 +136,21 @@ _BARE_VERDICT: Final = re.compile(r"nothing(?<=[.:=,!] nothing)(?: at all| whats
                                   r"(?= ?[.!,\n]| lol|$)")
 
 
+_NAME_TO_COLON: Final = 40  # characters between a treatment's name and its verdict's colon
+_MARK: Final = re.compile(r"[.!?\n,;:()]")
+
+
 def colon_verdict_cues(lowered: str,
                        mention_ends: list[int]) -> list[tuple[int, int, int, str]]:
-    """`no_effect` cues (start, end, -1, kind) of "<treatment>: nothing" verdicts (the
-    colon right after a treatment's name; `mention_ends` sorted)."""
+    """`no_effect` cues (start, end, -1, kind) of "<treatment> ...: nothing" verdicts (a
+    treatment's name ends in the colon's clause, at most `_NAME_TO_COLON` characters and no
+    mark before it: "biotin: nothing", "spiro 100 for a year: nothing"; `mention_ends`
+    sorted)."""
     found: list[tuple[int, int, int, str]] = []
     for verdict in _VERDICT.finditer(lowered):
         i = bisect_right(mention_ends, verdict.start()) - 1
-        if i >= 0 and not lowered[mention_ends[i]:verdict.start()].strip():
+        if i >= 0 and verdict.start() - mention_ends[i] <= _NAME_TO_COLON and \
+                _MARK.search(lowered, mention_ends[i], verdict.start()) is None:
             before = lowered[max(0, verdict.start() - 80):verdict.start()]
             clause = _CLAUSE_START.split(before)[-1]
             if not _SIDE_SUBJECT.search(clause):
