@@ -237,3 +237,25 @@ def test_post_blocks_by_tag_filter_are_the_query() -> None:
             plain_all(root)
         assert vbulletin.vb34_blocks(root) == plain, text
     assert found > 1500
+
+
+def test_postcontent_test_is_the_regex_over_every_attribute() -> None:
+    """`is_postcontent` gives the plain form (a `blockquote` with the word "postcontent" in
+    any attribute name or value, by the regex) on random elements dense in near misses."""
+    from scrapers.parsers import vbulletin_bodies
+
+    rng = random.Random(67)
+    words = ["postcontent", "postcontents", "xpostcontent", "post-content", "restore", " ",
+             "\t", "_", "-", "é", "postcontent_", "Postcontent"]
+    plain = re.compile(r"\bpostcontent\b")
+    hits = 0
+    for _ in range(20_000):
+        element = etree.Element(rng.choice(["blockquote", "blockquote", "div"]))
+        for _ in range(rng.randint(0, 3)):
+            name = rng.choice(["class", "id", "data-postcontent", "postcontent", "title"])
+            element.set(name, "".join(rng.choice(words) for _ in range(rng.randint(0, 3))))
+        expected = element.tag == "blockquote" and any(
+            plain.search(name) or plain.search(value) for name, value in element.items())
+        assert vbulletin_bodies.is_postcontent(element) == expected, element.items()
+        hits += expected
+    assert hits > 3000
