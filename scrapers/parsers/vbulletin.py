@@ -22,6 +22,7 @@ page shows one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urljoin
@@ -320,12 +321,39 @@ def _posts_total(root: Any) -> int | None:
 def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
     """The posts of a vB3/vB4 page: those in its `#posts` list (ol#posts, div#posts), else
     those anywhere on the page. Bodies are `finish_body`'s to clean."""
-    holder = by_id(root, "posts")
-    blocks = (_VB34_POSTS_IN(holder) if holder is not None else []) or xpath(_VB34_POSTS)(root)
+    blocks = vb34_blocks(root)
     ids = [_post_id(block) for block in blocks]
     held = _messages_held(root, ids)
     return [_vb34_post(block, index, root, clock, post_id, held)
             for index, (block, post_id) in enumerate(zip(blocks, ids, strict=True))]
+
+
+def vb34_blocks(root: Any) -> list[Any]:
+    """The post blocks of a vB3/vB4 page: those in its `#posts` list, else those anywhere
+    on the page (`post_blocks`)."""
+    holder = by_id(root, "posts")
+    return (post_blocks(holder.iterdescendants("li", "table")) if holder is not None
+            else []) or post_blocks(iter_document(root, "li", "table"))
+
+
+def post_blocks(elements: Iterable[Any]) -> list[Any]:
+    """The post blocks among `elements` (`li` and `table` elements in document order: the
+    tag filter of `holder.iterdescendants`, which visits the others in C without a proxy):
+    what `_VB34_POSTS_IN(holder)` gives, a `li` whose id starts with "post_", a `table`
+    whose id starts with "post" holding a `div` whose id starts with "post_message_" (the
+    query's union tests every element under the holder twice, with string functions)."""
+    blocks = []
+    for el in elements:
+        ident = el.get("id")
+        if ident is None or not ident.startswith("post"):
+            continue
+        if el.tag == "li":
+            if ident.startswith("post_"):
+                blocks.append(el)
+        elif any((div.get("id") or "").startswith("post_message_")
+                 for div in el.iterdescendants("div")):
+            blocks.append(el)
+    return blocks
 
 
 def _messages_held(root: Any, ids: list[str]) -> dict[str, Any]:

@@ -19,8 +19,8 @@ def first_of(found: list[Any]) -> Any | None:
 
 
 class PostFields:
-    """What a vB3/vB4 post's lookups need, from one walk over the post's `<a>`, `<span>`
-    and `<div>` elements (an XPath call costs a few microseconds each, whatever it finds):
+    """What a vB3/vB4 post's lookups need, from walks over the post's `<a>`, `<span>` and
+    `<div>` elements (an XPath call costs a few microseconds each, whatever it finds):
     the first `span[@class='date']`, the author and post-counter links, the thanks boxes
     (`thanks`: the page has some), and `message`: the first `div` whose id is `message_id`
     (the post's `#post_message_N`, for `vbulletin._message` to check against the page's id
@@ -34,27 +34,35 @@ class PostFields:
         self.block = block
         self.date: Any = None
         self.message: Any = None
-        self.author_links: list[Any] = []
-        self.count_links: list[Any] = []
-        self.thanks: list[Any] = []
-        for el in block.iterdescendants("a", "span", "div"):
-            tag = el.tag
-            if tag == "a":
-                classes = el.get("class") or ""
+        authors: list[Any] = []
+        counters: list[Any] = []
+        boxes: list[Any] = []
+        self.author_links, self.count_links, self.thanks = authors, counters, boxes
+        # (one tag-filtered walk per tag: no `tag` read and test for each element)
+        for el in block.iterdescendants("a"):
+            classes = el.get("class")
+            if classes:
                 if "username" in classes:  # (also "bigusername")
-                    self.author_links.append(el)
-                if "postcounter" in classes or (el.get("id") or "").startswith("postcount"):
-                    self.count_links.append(el)
-            elif tag == "span":
-                if self.date is None and el.get("class") == "date":
-                    self.date = el
-            else:
-                ident = el.get("id")
-                if ident:
-                    if thanks and ident.startswith("post_thanks_box_"):
-                        self.thanks.append(el)
-                    elif ident == message_id and self.message is None:
-                        self.message = el
+                    authors.append(el)
+                if "postcounter" in classes:
+                    counters.append(el)
+                    continue
+            ident = el.get("id")
+            if ident and ident.startswith("postcount"):
+                counters.append(el)
+        for el in block.iterdescendants("span"):
+            if el.get("class") == "date":
+                self.date = el
+                break
+        for el in block.iterdescendants("div"):
+            ident = el.get("id")
+            if ident:
+                if thanks and ident.startswith("post_thanks_box_"):
+                    boxes.append(el)
+                elif ident == message_id and self.message is None:
+                    self.message = el
+                    if not thanks:  # (nothing else is read from the divs)
+                        break
 
     def author(self) -> str:
         """`" ".join(AUTHOR_TEXTS(block)[:1])`: the first text, in document order, under

@@ -1,6 +1,7 @@
 """vBulletin parser fast paths against their plain forms, on many random cases: post ids and
 counters by str tests, the page's message lookups from one `id()` call and the header walk,
-thanks counts remembered by text, the lazy like-class marks, the "page" URL gate."""
+thanks counts remembered by text, the lazy like-class marks, the "page" URL gate, the post
+blocks by lxml's tag filter."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from w3lib.url import url_query_parameter
 
 from scrapers.parsers import vbulletin, vbulletin_scores
 from scrapers.parsers.common import squash
-from scrapers.parsers.tree import BY_ID, html_root, xpath
+from scrapers.parsers.tree import BY_ID, html_root, iter_document, xpath
 from scrapers.parsers.vbulletin_post_fields import PostFields
 
 _NON_DIGITS = re.compile(r"\D")
@@ -181,3 +182,80 @@ def test_canonical_gate_by_tag_is_the_plain_lookup() -> None:
                 found = found or vbulletin._CANONICAL(root)
                 plain = found[0] if found else None
             assert vbulletin._canonical(root, given) == plain, text
+
+
+def test_post_blocks_by_tag_filter_are_the_query() -> None:
+    """`post_blocks` over `li`/`table` elements in document order gives what the posts query
+    gives, under `#posts` and over the whole document (a stray `</html>` puts content beside
+    the root; `vb34_blocks`, the page's choice of the two), on random pages dense in
+    `post`-like ids: `li` and `table` with ids that start with "post", "post_" or neither,
+    tables with and without a `post_message_` div
+    (nested, or only in a non-div), nested posts, XML pages with and without a namespace."""
+    rng = random.Random(59)
+    ids = ["post_1", "post1", "post", "post_", "postx", "xpost_1", "", None, "post_message_2",
+           "POST_1", " post_1"]
+    div_ids = [*ids, "post_message_", "post_message_7"]
+
+    def attr(ident: str | None) -> str:
+        return "" if ident is None else f' id="{ident}"'
+
+    def piece(depth: int) -> str:
+        out = []
+        for _ in range(rng.randint(0, 3)):
+            kind = rng.random()
+            inner = piece(depth + 1) if depth < 3 else "x"
+            if kind < 0.3:
+                out.append(f"<li{attr(rng.choice(ids))}>{inner}</li>")
+            elif kind < 0.55:
+                out.append(f"<table{attr(rng.choice(ids))}><tr><td>{inner}</td></tr></table>")
+            elif kind < 0.8:
+                tag = rng.choice(["div", "div", "span"])
+                out.append(f"<{tag}{attr(rng.choice(div_ids))}>{inner}</{tag}>")
+            else:
+                out.append(rng.choice(["t", "<!-- li -->", "<ol>", "</li>", "</table>", "</html>"]))
+        return "".join(out)
+
+    plain_all = xpath(vbulletin._VB34_POSTS)
+    found = 0
+    for n in range(4000):
+        body = piece(0)
+        if n % 50 == 0:
+            namespace = ' xmlns="http://www.w3.org/1999/xhtml"' if n % 100 else ""
+            text = (f'<?xml version="1.0"?><html{namespace}><body><ol id="posts">'
+                    f'<li id="post_1"><div id="post_message_1">m</div></li></ol></body></html>')
+            root = etree.fromstring(text.encode())
+        else:
+            text = f"<html><body>{piece(0)}<ol id='posts'>{body}</ol>{piece(0)}</body></html>"
+            root = html_root(text)
+        holder = vbulletin.by_id(root, "posts")
+        if holder is not None:
+            got = vbulletin.post_blocks(holder.iterdescendants("li", "table"))
+            assert got == vbulletin._VB34_POSTS_IN(holder), text
+            found += len(got)
+        assert vbulletin.post_blocks(iter_document(root, "li", "table")) == plain_all(root), text
+        plain = (vbulletin._VB34_POSTS_IN(holder) if holder is not None else []) or \
+            plain_all(root)
+        assert vbulletin.vb34_blocks(root) == plain, text
+    assert found > 1500
+
+
+def test_postcontent_test_is_the_regex_over_every_attribute() -> None:
+    """`is_postcontent` gives the plain form (a `blockquote` with the word "postcontent" in
+    any attribute name or value, by the regex) on random elements dense in near misses."""
+    from scrapers.parsers import vbulletin_bodies
+
+    rng = random.Random(67)
+    words = ["postcontent", "postcontents", "xpostcontent", "post-content", "restore", " ",
+             "\t", "_", "-", "é", "postcontent_", "Postcontent"]
+    plain = re.compile(r"\bpostcontent\b")
+    hits = 0
+    for _ in range(20_000):
+        element = etree.Element(rng.choice(["blockquote", "blockquote", "div"]))
+        for _ in range(rng.randint(0, 3)):
+            name = rng.choice(["class", "id", "data-postcontent", "postcontent", "title"])
+            element.set(name, "".join(rng.choice(words) for _ in range(rng.randint(0, 3))))
+        expected = element.tag == "blockquote" and any(
+            plain.search(name) or plain.search(value) for name, value in element.items())
+        assert vbulletin_bodies.is_postcontent(element) == expected, element.items()
+        hits += expected
+    assert hits > 3000

@@ -389,8 +389,9 @@ def test_numeric_date_scan_finds_what_finditer_finds() -> None:
 
 
 def test_post_fields_walk_finds_what_the_queries_find() -> None:
-    """`PostFields` (one walk over a post's links, spans and divs) gives the date element,
-    author text, post counter text and thanks boxes the XPath queries give, on random posts
+    """`PostFields` (walks over a post's links, spans and divs) gives the date element,
+    author text, post counter text, thanks boxes (when the page has some) and message div
+    the XPath queries give, on random posts
     dense in the classes and ids those queries test (nested links, text-less links,
     comments, two counters)."""
     import random
@@ -410,24 +411,29 @@ def test_post_fields_walk_finds_what_the_queries_find() -> None:
     opens = ['<a class="username">', '<a class="bigusername x">', '<a class="postcounter">',
              '<a id="postcount7">', '<a id="postcount8" class="username">', '<a>',
              '<div class="username_container">', '<div id="post_thanks_box_3">', "<div>",
-             '<span class="date">', '<span class="date x">', "<strong>", "<b>", "<span>"]
+             '<span class="date">', '<span class="date x">', "<strong>", "<b>", "<span>",
+             '<div id="post_message_1">', '<span id="post_message_1">', '<div id="post_1">']
     bits = ["t", " ", "#5", "<!-- c -->", "<br>", "Bob"]
 
     def html(depth: int) -> str:
         return _random_html(rng, opens, bits, depth, max_depth=4, nest=0.5)
 
     date_query, texts = xpath(".//span[@class='date']"), xpath(".//text()")
+    message_query = xpath(".//div[@id='post_message_1']")
     for _ in range(4000):
         block = html_root(f'<html><body><li id="post_1">{html(0)}</li></body></html>'
                           ).find(".//li")
-        fields = PostFields(block, True)
+        thanks = rng.random() < 0.7
+        fields = PostFields(block, thanks, "post_message_1")
+        messages = message_query(block)
+        assert fields.message is (messages[0] if messages else None), etree.tostring(block)
         dates = date_query(block)
         assert fields.date is (dates[0] if dates else None), etree.tostring(block)
         if dates:
             assert " ".join(fields.date.itertext()) == " ".join(texts(dates[0]))
         assert fields.author() == " ".join(AUTHOR_TEXTS(block)[:1]), etree.tostring(block)
         assert fields.count() == first_of(COUNT_TEXTS(block)), etree.tostring(block)
-        assert fields.thanks == _THANKS_BOXES(block)
+        assert fields.thanks == (_THANKS_BOXES(block) if thanks else [])
         for box in fields.thanks:  # (`post_score` reads a box's texts with `itertext`)
             assert list(box.itertext()) == css("::text")(box)
 
