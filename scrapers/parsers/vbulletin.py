@@ -223,9 +223,6 @@ def _post_id(block: Any) -> str:
 
 # -- thread pages ----------------------------------------------------------------------------
 _VB5_POSTS = "//li[@data-node-id][contains(@class, 'b-post')]"
-_VB34_POSTS = ("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
-               "[.//div[starts-with(@id, 'post_message_')]]")
-_VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", "|.//table"))
 
 
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
@@ -330,18 +327,17 @@ def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
 
 def vb34_blocks(root: Any) -> list[Any]:
     """The post blocks of a vB3/vB4 page: those in its `#posts` list, else those anywhere
-    on the page (`post_blocks`)."""
+    on the page (`vb34_blocks_among`)."""
     holder = by_id(root, "posts")
-    return (post_blocks(holder.iterdescendants("li", "table")) if holder is not None
-            else []) or post_blocks(iter_document(root, "li", "table"))
+    return (vb34_blocks_among(holder.iterdescendants("li", "table")) if holder is not None
+            else []) or vb34_blocks_among(iter_document(root, "li", "table"))
 
 
-def post_blocks(elements: Iterable[Any]) -> list[Any]:
-    """The post blocks among `elements` (`li` and `table` elements in document order: the
-    tag filter of `holder.iterdescendants`, which visits the others in C without a proxy):
-    what `_VB34_POSTS_IN(holder)` gives, a `li` whose id starts with "post_", a `table`
-    whose id starts with "post" holding a `div` whose id starts with "post_message_" (the
-    query's union tests every element under the holder twice, with string functions)."""
+def vb34_blocks_among(elements: Iterable[Any]) -> list[Any]:
+    """The post blocks among `elements`, which must be `li` and `table` elements only, in
+    document order (lxml's tag filter visits the others in C): a `li` whose id starts with
+    "post_", and a `table` whose id starts with "post" holding a `div` whose id starts with
+    "post_message_". The test's XPath union is the plain form."""
     blocks = []
     for el in elements:
         ident = el.get("id")

@@ -73,16 +73,17 @@ class Found:
 
 
 def rewrite_stages(element: Any, found: Found | None = None) -> tuple[bool, bool, bool, bool]:
-    """Which of `_rewrite_quotes`' four steps may find something under `element`, from one
-    walk over its elements (most posts have no quote box: the walk replaces five queries).
-    Each flag is looser than its step's query at the time the step runs (earlier steps
-    only retag, move or drop what is there and create class-less elements): a
-    `postcontent` blockquote; any element of class `bbcode_container`; any element whose
-    text or a child's tail holds "Quote:"; any element of class `bbcode_postedby` or
-    `post-signature`. A step whose flag is False would find nothing. (One pass over the
-    nodes, tails read off each node rather than off each element's children: the same
-    flags as that plain form, `tests/scrapers/test_vbulletin_parser.py`.) `found`: filled
-    with what the later steps' lookups would give (`Found`)."""
+    """Which of `_rewrite_quotes`' four steps may find something under `element`, each
+    flag looser than its step's query at the time the step runs (earlier steps only
+    retag, move or drop what is there and create class-less elements): a `postcontent`
+    blockquote; any element of class `bbcode_container`; any element whose text or a
+    child's tail holds "Quote:"; any element of class `bbcode_postedby` or
+    `post-signature`. A step whose flag is False would find nothing. When libxml2's
+    joined text of `element` lacks "Quote:" (most posts), one walk over its elements reads
+    classes only; otherwise one walk over every node reads texts and tails too (tails
+    off each node rather than off each element's children). Both give the flags of the
+    plain form in `tests/scrapers/test_vbulletin_parser.py`. `found`: filled with what
+    the later steps' lookups would give (`Found`)."""
     boxes = containers = labels = headers = False
     # Every text the walk below reads for "Quote:" is a text node under `element`: when
     # their concatenation (libxml2's, in C) lacks it, no text or tail is read, and the

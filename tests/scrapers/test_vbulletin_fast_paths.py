@@ -16,6 +16,11 @@ from scrapers.parsers.common import squash
 from scrapers.parsers.tree import BY_ID, html_root, iter_document, xpath
 from scrapers.parsers.vbulletin_post_fields import PostFields
 
+# The posts query `vbulletin.vb34_blocks` replaced, kept as its plain form.
+_VB34_POSTS = ("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
+               "[.//div[starts-with(@id, 'post_message_')]]")
+_VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", "|.//table"))
+
 _NON_DIGITS = re.compile(r"\D")
 _PIECES = ["post", "post_", "_", "1", "12", "0", "٣", "²", "x", " ", "#", "-", "postcount"]
 
@@ -77,7 +82,7 @@ def test_messages_from_one_id_call_and_the_walk_are_the_plain_lookups() -> None:
         blocks_html = "".join(f'<li id="post_{i}">{piece(0)}</li>' for i in ids)
         root = html_root(f"<html><body>{piece(1)}<ol id='posts'>{blocks_html}</ol>"
                          f"{piece(1)}</body></html>")
-        blocks = vbulletin._VB34_POSTS_IN(vbulletin.by_id(root, "posts"))
+        blocks = _VB34_POSTS_IN(vbulletin.by_id(root, "posts"))
         post_ids = [vbulletin._post_id(block) for block in blocks]
         held = vbulletin._messages_held(root, post_ids)
         for block, post_id in zip(blocks, post_ids, strict=True):
@@ -185,7 +190,7 @@ def test_canonical_gate_by_tag_is_the_plain_lookup() -> None:
 
 
 def test_post_blocks_by_tag_filter_are_the_query() -> None:
-    """`post_blocks` over `li`/`table` elements in document order gives what the posts query
+    """`vb34_blocks_among` over `li`/`table` elements in document order gives what the posts query
     gives, under `#posts` and over the whole document (a stray `</html>` puts content beside
     the root; `vb34_blocks`, the page's choice of the two), on random pages dense in
     `post`-like ids: `li` and `table` with ids that start with "post", "post_" or neither,
@@ -215,7 +220,7 @@ def test_post_blocks_by_tag_filter_are_the_query() -> None:
                 out.append(rng.choice(["t", "<!-- li -->", "<ol>", "</li>", "</table>", "</html>"]))
         return "".join(out)
 
-    plain_all = xpath(vbulletin._VB34_POSTS)
+    plain_all = xpath(_VB34_POSTS)
     found = 0
     for n in range(4000):
         body = piece(0)
@@ -229,11 +234,12 @@ def test_post_blocks_by_tag_filter_are_the_query() -> None:
             root = html_root(text)
         holder = vbulletin.by_id(root, "posts")
         if holder is not None:
-            got = vbulletin.post_blocks(holder.iterdescendants("li", "table"))
-            assert got == vbulletin._VB34_POSTS_IN(holder), text
+            got = vbulletin.vb34_blocks_among(holder.iterdescendants("li", "table"))
+            assert got == _VB34_POSTS_IN(holder), text
             found += len(got)
-        assert vbulletin.post_blocks(iter_document(root, "li", "table")) == plain_all(root), text
-        plain = (vbulletin._VB34_POSTS_IN(holder) if holder is not None else []) or \
+        anywhere = vbulletin.vb34_blocks_among(iter_document(root, "li", "table"))
+        assert anywhere == plain_all(root), text
+        plain = (_VB34_POSTS_IN(holder) if holder is not None else []) or \
             plain_all(root)
         assert vbulletin.vb34_blocks(root) == plain, text
     assert found > 1500
