@@ -132,25 +132,22 @@ class Attribution:
     def _targets(self, start: int, end: int, c_start: int, sentence: Sentence) -> list[str]:
         """`_clause_targets`, found without the clauses when the span [start, end) names one
         treatment only and its first mention there is not guarded by a trigger before it:
-        then that treatment. (Its first mention is the first of its clause, and a clause
-        starts at or after `start`, so the clause walk keeps it in whichever clause it
-        lies; every clause the walk could stop at names that treatment alone, and so does
-        any comma list before it. `tests/aggregator/test_outcome_targets.py` compares the
-        two.)"""
+        then that treatment. Why the two agree: a clause starts at or after `start`, and a
+        smaller guard window finds no more triggers, so the clause holding the first
+        mention is unguarded too and answers with that treatment, the only one any clause
+        or comma list of the span can name (`tests/aggregator/test_outcome_targets.py`
+        compares the two call by call)."""
         m_starts = self.m_starts
         i = bisect_left(m_starts, start)
-        if i == len(m_starts) or m_starts[i] >= end:
+        stop = bisect_left(m_starts, end, i)
+        if i == stop:
             return []  # (the span names nothing: no clause of it can)
         mentions = self.mentions
-        m_start, _, only = mentions[i]
-        for j in range(i + 1, len(m_starts)):
-            if m_starts[j] >= end:
-                break
-            if mentions[j][2] != only:
-                return self._clause_targets(start, end, c_start, sentence)
-        if self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
+        m_start, _, treatment = mentions[i]
+        if any(mentions[j][2] != treatment for j in range(i + 1, stop)) or \
+                self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
             return self._clause_targets(start, end, c_start, sentence)
-        return [only]
+        return [treatment]
 
     def _clause_targets(self, start: int, end: int, c_start: int,
                         sentence: Sentence) -> list[str]:
@@ -158,7 +155,7 @@ class Attribution:
         parentheses, what the text before them names ("spiro (did little for me) to bica")."""
         i = bisect_left(self.m_starts, start)
         if i == len(self.m_starts) or self.m_starts[i] >= end:
-            return []  # (the sentence names nothing: no clause of it can)
+            return []  # (reached from the tests only: `_targets` answers this case itself)
         paren = self.lowered.rfind("(", start, c_start)
         if paren > start and self.lowered.find(")", paren, c_start) < 0 and \
                 not self._treatments_in(paren, c_start):
