@@ -17,13 +17,13 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import css2xpath
 
-_XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # (parsel's own test)
-
 
 def html_page(text: str, skip: tuple[str, ...] = (), keep: tuple[str, ...] = ()) -> Selector:
-    """`Selector(text=text)` of an HTML page (XML when it opens with an XML declaration, as
-    parsel decides), without parsel's first try at reading the page as JSON (a `json.loads`
-    of the whole page, every page).
+    """`Selector(text=text, type="html")` of a page, without parsel's first try at reading
+    the page as JSON (a `json.loads` of the whole page, every page). A page that opens with
+    an XML declaration (XHTML served as text/html) is read as HTML too, as a browser and
+    Scrapy's `HtmlResponse.selector` read it: as XML it would have no id table, and its
+    XHTML namespace would hide every element from the parsers' queries.
 
     An HTML page is parsed as parsel parses it (same bytes, same libxml2 options, so the
     same tree) but with lxml's plain `etree.HTMLParser`: `lxml.html`'s parser calls a Python
@@ -46,8 +46,6 @@ def parsed_page(text: str, skip: tuple[str, ...] = (),
     `keep`: lower-case marks of the content the caller reads (`id="threads"`): a skipped
     element whose counted extent holds one is kept (an unclosed `<div>` in a menu would
     otherwise carry the count past the menu, over the thread list)."""
-    if _XML_DECLARATION.match(text):
-        return Selector(text=text, type="xml"), text
     for opening in skip:
         text = without_element(text, opening, keep)
     return Selector(root=html_root(text), type="html"), text
