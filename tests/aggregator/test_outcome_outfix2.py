@@ -57,3 +57,54 @@ def test_i_have_x_is_a_condition_brought_only_beside_the_hair_loss() -> None:
     # beside the hair loss it is what the writer brings
     assert sides("ketoconazole", "Keto?", "I have dandruff and diffuse thinning. Does "
                  "ketoconazole actually help hair?") == ()
+
+
+def test_a_claim_passed_on_needs_a_platform_or_a_trade_as_its_teller() -> None:
+    assert effect("finasteride", "Fin", "I posted my finasteride progress on instagram: crown "
+                  "regrew a lot.") == "improved"
+    assert effect("minoxidil", "Min", "My wife insists minoxidil regrew her part, and it looks "
+                  "like it did.") == "improved"
+    assert effect("minoxidil", "Min", "My mom keeps telling me minoxidil gave her a full head "
+                  "of hair back.") == "improved"
+    assert sides("finasteride", "Fin", "I kept telling my doctor finasteride gave me ED and he "
+                 "didn't listen.") == ("sexual",)
+    assert effect("finasteride", "Fin", "Everyone on youtube regrows with finasteride, I "
+                  "didn't: 18 months, nothing.") == "no_effect"
+    # a platform or a trade telling it is still a claim passed on
+    assert effect("castor_oil", "Castor", "Instagram keeps telling me castor oil regrows "
+                  "hairlines.") == "none"
+
+
+def test_hair_the_same_after_years_is_no_hold_beside_a_denial() -> None:
+    assert effect("biotin", "Biotin", "Two years of biotin, my hair is the same, nothing at "
+                  "all.") == "no_effect"
+    assert effect("biotin", "Biotin", "Biotin for two years, hair looks the same, no "
+                  "improvement whatsoever.") == "no_effect"
+    assert effect("finasteride", "Fin", "Finasteride 2 years, my hair is the same, sadly it "
+                  "didn't help.") == "no_effect"
+    assert effect("minoxidil", "Min", "My twin's hair is the same as mine after 3 years even "
+                  "though he's on minoxidil and I'm not.") == "no_effect"
+    assert effect("minoxidil", "Min", "Three years of minoxidil and the front is the same as "
+                  "ever, thin and wispy.") == "no_effect"
+    assert effect("finasteride", "Fin", "Seven years on finasteride and my hairline is the "
+                  "same as in my wedding photos.") == "improved"
+
+
+def test_a_turnaround_or_hold_needs_a_hair_object() -> None:
+    assert effect("finasteride", "Job", "Getting a new job turned things around for my "
+                  "stress, hopefully my hair follows. I just started finasteride.") == "none"
+    assert effect("finasteride", "Fin", "The pharmacist kept me at the counter for twenty "
+                  "minutes over my finasteride script.") == "none"
+    assert effect("finasteride", "Fin", "I doubt finasteride has transformed anyone's "
+                  "hairline.") == "none"
+    assert effect("dutasteride", "Dut", "It's transformed my confidence more than my hair, "
+                  "dutasteride did basically nothing for density.") != "improved"
+    assert effect("minoxidil", "Min", "Quit minoxidil for a month and it brought back some of "
+                  "the shedding.") != "improved"
+    # with a hair object, or none after it, still a gain
+    assert effect("minoxidil", "LDOM", "Oral minoxidil has transformed my crown, "
+                  "honestly.") == "improved"
+    assert effect("ru58841", "RU", "RU58841 kept me at a Norwood 2 for four years.") \
+        == "improved"
+    assert effect("bicalutamide", "Bica", "Bicalutamide turned things around for me within "
+                  "eight months.") == "improved"
