@@ -108,3 +108,28 @@ def test_a_turnaround_or_hold_needs_a_hair_object() -> None:
         == "improved"
     assert effect("bicalutamide", "Bica", "Bicalutamide turned things around for me within "
                   "eight months.") == "improved"
+
+
+def test_a_hair_area_less_bare_or_fuller_needs_the_treatment_and_no_likeness() -> None:
+    assert effect("minoxidil", "Min", "My hair loss doubled on minoxidil in the first "
+                  "month.") == "none"
+    assert outcomes("Min", "My hair fall doubled after starting minoxidil, dread shed I "
+                    "hope.")["minoxidil"] == Outcome("none", ("shedding",))
+    assert effect("finasteride", "Fin", "My hair is not as thin as my dad's was at my age, so "
+                  "I haven't bothered with finasteride.") == "none"
+    assert effect("minoxidil", "Min", "Hair isn't as thin as it looks in the photo... "
+                  "Minoxidil starts next week.") == "none"
+    assert effect("minoxidil", "Min", "Scalp is less visible when my hair is wet, weirdly. "
+                  "Thinking of minoxidil.") == "none"
+    assert effect("minoxidil", "Min", "The crown isn't as thin as I feared, and I haven't "
+                  "even started minoxidil.") == "none"
+    # said in the treatment's sentence, still a gain
+    assert effect("minoxidil", "Min", "The crown isn't as thin as it was before "
+                  "minoxidil.") == "improved"
+
+
+def test_a_gain_that_stopped_is_a_gain() -> None:
+    assert effect("minoxidil", "Min", "My crown stopped thickening after month ten on "
+                  "minoxidil, but holds.") == "improved"
+    assert effect("finasteride", "Fin", "My hair stopped improving once I dropped "
+                  "finasteride.") == "improved"
