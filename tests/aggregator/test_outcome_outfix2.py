@@ -133,3 +133,38 @@ def test_a_gain_that_stopped_is_a_gain() -> None:
                   "minoxidil, but holds.") == "improved"
     assert effect("finasteride", "Fin", "My hair stopped improving once I dropped "
                   "finasteride.") == "improved"
+
+
+def test_until_the_writer_left_the_treatment_is_no_history() -> None:
+    assert effect("minoxidil", "Min", "My temples kept getting thinner on minoxidil until I "
+                  "gave up on it last year.") == "no_effect"
+    assert effect("finasteride", "Fin", "My hairline got worse on finasteride until I "
+                  "switched to dutasteride.") == "no_effect"
+    # before a treatment began it is
+    assert effect("finasteride", "Fin", "My temples receded through my twenties until "
+                  "finasteride.") == "none"
+
+
+def test_a_colon_verdict_needs_only_a_dose_or_time_after_the_name() -> None:
+    assert effect("minoxidil", "GP", "My GP's opinion on minoxidil today: nothing "
+                  "useful.") == "none"
+    assert effect("minoxidil", "Min", "Minoxidil 5% foam twice a day for 8 months: "
+                  "nothing.") == "no_effect"
+
+
+def test_a_side_effect_gone_after_a_switch_was_one() -> None:
+    assert sides("minoxidil", "Min", "The flakes went away once I switched minoxidil "
+                 "brands.") == ("skin",)
+
+
+def test_a_norwood_stage_kept_for_years_is_held() -> None:
+    assert effect("finasteride", "Fin", "Five years of finasteride and still a NW2.") \
+        == "improved"
+    assert effect("finasteride", "Fin", "Ten years on finasteride and still a Norwood 2.") \
+        == "improved"
+    assert effect("finasteride", "Fin", "I'm 45, on fin since 30 and still a NW2.") \
+        == "improved"
+    # months are no stated hold; a denial stays one
+    assert effect("biotin", "Biotin", "Ten months of biotin. Still a NW3.") == "no_effect"
+    assert effect("biotin", "Biotin", "Two years of biotin and still a NW3, nothing at "
+                  "all.") == "no_effect"
