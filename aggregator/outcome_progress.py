@@ -147,7 +147,9 @@ _NAME_TAIL: Final = re.compile(
     r"oral|topical|foam|liquid|solution|shampoo|pill|pills|tab|tabs|serum|spray|cream|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|full|whole|"
     r"straight|total|every|other|eod|ed|bid|am|pm|low|high|dose|doses|dosage|lotion|"
-    r"drops|capsules?|injections?|sessions?|treatments?|weekly|morning|night|nights)\b)*")
+    r"drops|capsules?|injections?|sessions?|treatments?|weekly|morning|night|nights|as|"
+    r"plus|with|combo|combined|combination|stack|together|protocol|regimen|routine|course|"
+    r"cycle)\b)*")
 
 
 def colon_verdict_cues(lowered: str,

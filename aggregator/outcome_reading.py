@@ -72,6 +72,11 @@ def _names_treatment(lowered: str, start: int, end: int, mention_starts: list[in
     return i < len(mention_starts) and mention_starts[i] < hi
 
 
+def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
+    """Whether a treatment's mention starts at `at` or runs over it ("oral minoxidil")."""
+    return any(m_start <= at < m_end for m_start, m_end, _ in mentions)
+
+
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
                   norm: str, mention_starts: list[int]) -> list[tuple[int, int, int, str]]:
     """Keep a `[[near]]` word only when one of its `after` words or phrases ends at most
@@ -139,7 +144,11 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     hints = set(map(_HINT, occurrences))
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in hints:
-            raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
+            if "treatment" in pattern.groupindex:  # a treatment's name must be there
+                raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered)
+                           if _treatment_at(mentions, m.start("treatment")))
+            else:
+                raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
     if "nothing" in lowered:  # "6 months rosemary oil. nothing."
         raw.extend(bare_verdict_cues(lowered))
     if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages

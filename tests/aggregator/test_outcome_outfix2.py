@@ -168,3 +168,33 @@ def test_a_norwood_stage_kept_for_years_is_held() -> None:
     assert effect("biotin", "Biotin", "Ten months of biotin. Still a NW3.") == "no_effect"
     assert effect("biotin", "Biotin", "Two years of biotin and still a NW3, nothing at "
                   "all.") == "no_effect"
+
+
+def test_a_loss_told_on_x_needs_a_treatment_named_after_on() -> None:
+    assert effect("minoxidil", "Min", "I thinned on vacation in Thailand, the sun maybe, no "
+                  "treatment yet. Considering minoxidil.") == "none"
+    assert effect("minoxidil", "Min", "I lost hair on vacation; on minoxidil it grew back.") \
+        == "improved"
+    assert effect("finasteride", "Fin", "Balded on tren and test, now on finasteride and it's "
+                  "holding.") == "improved"
+    assert effect("minoxidil", "Min", "I'd have receded on minoxidil alone, so I added fin "
+                  "early.") == "none"
+    # a treatment (with a dose or form) after "on" is still its loss
+    assert effect("minoxidil", "Min", "I thinned on oral minoxidil 2.5mg.") == "no_effect"
+
+
+def test_the_loss_stopped_being_a_worry_is_no_gain() -> None:
+    assert effect("finasteride", "Fin", "The recession stopped being my main worry once the "
+                  "crown went; fin did nothing.") == "no_effect"
+
+
+def test_review_fixes_keep_near_misses() -> None:
+    # a stage held for years counts only near-full (NW1-2); a combo's colon verdict counts;
+    # a turnaround for a named relative is one
+    assert effect("minoxidil", "Min", "Two years of everything including minoxidil and still "
+                  "a norwood 4.") == "no_effect"
+    read = outcomes("Stack", "Finasteride plus dutasteride as a mesotherapy combo for eight "
+                    "months: literally nothing.")
+    assert read["finasteride"].effect == read["dutasteride"].effect == "no_effect"
+    assert effect("dutasteride", "Reply", "Is dutasteride worth it?",
+                  ("Dut turned things around for my cousin.",)) == "improved"
