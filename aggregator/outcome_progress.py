@@ -142,7 +142,7 @@ _MARK: Final = re.compile(r"[.!?\n,;:()]")
 # time ("spiro 100 for a year", "min 5% foam twice a day for 8 months"); not another subject
 # ("my GP's opinion on minoxidil today: nothing useful")
 _NAME_TAIL: Final = re.compile(
-    r"(?:[\s\d.%+/x-]|\b(?:mg|mcg|ml|for|a|an|the|of|and|then|also|alone|only|on|it|at|"
+    r"(?:[\s\d.%+/x-]|(?:\b|(?<=\d))(?:mg|mcg|ml|for|a|an|the|of|and|then|also|alone|only|on|it|at|"
     r"year|years|yr|yrs|month|months|mo|mos|week|weeks|day|days|daily|once|twice|nightly|"
     r"oral|topical|foam|liquid|solution|shampoo|pill|pills|tab|tabs|serum|spray|cream|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|full|whole|"

@@ -3,8 +3,12 @@ which the outr rules read wrong, each with the narrowed rule's reading."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from aggregator.lexicon import load_lexicon
-from aggregator.outcomes import Outcome, load_outcome_cues, thread_outcomes
+from aggregator.outcomes import Outcome, OutcomeCueError, load_outcome_cues, thread_outcomes
 from aggregator.tagger import Tagger
 
 TAGGER = Tagger(load_lexicon())
@@ -198,3 +202,28 @@ def test_review_fixes_keep_near_misses() -> None:
     assert read["finasteride"].effect == read["dutasteride"].effect == "no_effect"
     assert effect("dutasteride", "Reply", "Is dutasteride worth it?",
                   ("Dut turned things around for my cousin.",)) == "improved"
+
+
+def test_i_have_x_with_a_treatment_for_it_is_the_condition_treated() -> None:
+    assert sides("ketoconazole", "Keto", "I have seborrheic dermatitis, so I use "
+                 "ketoconazole for it, and my shedding dropped too.") == ()
+
+
+def test_the_hair_area_less_bare_needs_no_treatment_named_but_no_condition() -> None:
+    # (the blind corpora say it in the sentence after the treatment's)
+    assert effect("alfatradiol", "Two", "Using alfatradiol in the evening. After six months "
+                  "my hairdresser remarked that the crown isn't as see-through as it "
+                  "was.") == "improved"
+    assert effect("minoxidil", "Min", "Scalp is less visible when my hair is wet, weirdly. "
+                  "Thinking of minoxidil.") == "none"
+    # a bare "receded" said as going on is a loss anywhere
+    assert effect("scalp_massage", "Massage", "I did scalp massage every day for a year. "
+                  "Hairline still receded.") == "no_effect"
+
+
+def test_a_near_table_named_is_true_or_false(tmp_path: Path) -> None:
+    bad = tmp_path / "cues.toml"
+    bad.write_text("[[near]]\nkind = \"declined\"\nwords = [\"a\"]\nafter = [\"b\"]\n"
+                   "named = \"yes\"\n", encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=r"line 1: \[\[near\]\] #1: named"):
+        load_outcome_cues(bad)
