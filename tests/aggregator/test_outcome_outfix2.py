@@ -227,3 +227,9 @@ def test_a_near_table_named_is_true_or_false(tmp_path: Path) -> None:
                    "named = \"yes\"\n", encoding="utf-8")
     with pytest.raises(OutcomeCueError, match=r"line 1: \[\[near\]\] #1: named"):
         load_outcome_cues(bad)
+
+
+def test_a_video_saying_so_is_a_claim_passed_on() -> None:
+    assert effect("microneedling", "Roller", "Bought a 1.5mm derma roller because a YouTube "
+                  "video said it regrows hair. Tried it last night and it was agony.") \
+        == "none"
