@@ -233,3 +233,6 @@ def test_a_video_saying_so_is_a_claim_passed_on() -> None:
     assert effect("microneedling", "Roller", "Bought a 1.5mm derma roller because a YouTube "
                   "video said it regrows hair. Tried it last night and it was agony.") \
         == "none"
+    # a trade saying what it sees on the writer's hair is the writer's report
+    assert effect("finasteride", "Fin", "The barber says my crown looks fuller since "
+                  "finasteride.") == "improved"
