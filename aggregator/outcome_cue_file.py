@@ -41,7 +41,7 @@ _LIST_KEYS: Final = {
     "typical": set(SIDE_EFFECTS),
     "procedures": {"words", "treatments"},
 }
-_NEAR_KEYS: Final = {"kind", "words", "after", "within"}
+_NEAR_KEYS: Final = {"kind", "words", "after", "within", "named"}
 
 
 class OutcomeCueError(ValueError):
@@ -57,6 +57,7 @@ class NearCue:
     kind: str
     after: frozenset[str]  # normalised words or phrases
     within: int
+    named: bool = False  # counts only in a sentence that names a treatment
     after_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
     longest: int = field(init=False, compare=False, repr=False)  # words in the longest phrase
 
@@ -311,6 +312,8 @@ def _validate_near(entries: Any, text: str, origin: str) -> None:
                 raise OutcomeCueError(f"{where}: {key} must be a list of words")
         if not _positive_int(entry.get("within", 5)):
             raise OutcomeCueError(f"{where}: within must be a positive integer")
+        if not isinstance(entry.get("named", False), bool):
+            raise OutcomeCueError(f"{where}: named must be true or false")
 
 
 def merge_cues(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -413,7 +416,8 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
              **{k: scope.get(k, []) for k in SCOPE_KINDS if k != "content"}}
     cue_kinds = (*EFFECT_KINDS, *SIDE_KINDS)
     near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split())
-                                               for a in e["after"]), int(e.get("within", 5)))
+                                               for a in e["after"]), int(e.get("within", 5)),
+                    bool(e.get("named", False)))
             for e in data.get("near", [])]
     firsts = {**{k: lists[k] for k in cue_kinds},
               **{f"near{i}": e["words"] for i, e in enumerate(data.get("near", []))}}

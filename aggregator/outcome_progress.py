@@ -138,19 +138,32 @@ _BARE_VERDICT: Final = re.compile(r"nothing(?<=[.:=,!] nothing)(?: at all| whats
 
 _NAME_TO_COLON: Final = 40  # characters between a treatment's name and its verdict's colon
 _MARK: Final = re.compile(r"[.!?\n,;:()]")
+# the words a treatment's clause may hold between its name and the colon: a dose, a form, a
+# time ("spiro 100 for a year", "min 5% foam twice a day for 8 months"); not another subject
+# ("my GP's opinion on minoxidil today: nothing useful")
+_NAME_TAIL: Final = re.compile(
+    r"(?:[\s\d.%+/x-]|(?:\b|(?<=\d))(?:mg|mcg|ml|for|a|an|the|of|and|then|also|alone|only|on|it|at|"
+    r"year|years|yr|yrs|month|months|mo|mos|week|weeks|day|days|daily|once|twice|nightly|"
+    r"oral|topical|foam|liquid|solution|shampoo|pill|pills|tab|tabs|serum|spray|cream|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|full|whole|"
+    r"straight|total|every|other|eod|ed|bid|am|pm|low|high|dose|doses|dosage|lotion|"
+    r"drops|capsules?|injections?|sessions?|treatments?|weekly|morning|night|nights|as|"
+    r"plus|with|combo|combined|combination|stack|together|protocol|regimen|routine|course|"
+    r"cycle)\b)*")
 
 
 def colon_verdict_cues(lowered: str,
                        mention_ends: list[int]) -> list[tuple[int, int, int, str]]:
     """`no_effect` cues (start, end, -1, kind) of "<treatment> ...: nothing" verdicts (a
-    treatment's name ends in the colon's clause, at most `_NAME_TO_COLON` characters and no
-    mark before it: "biotin: nothing", "spiro 100 for a year: nothing"; `mention_ends`
-    sorted)."""
+    treatment's name ends in the colon's clause, at most `_NAME_TO_COLON` characters, no
+    mark and only a dose, form or time (`_NAME_TAIL`) before it: "biotin: nothing", "spiro
+    100 for a year: nothing"; `mention_ends` sorted)."""
     found: list[tuple[int, int, int, str]] = []
     for verdict in _VERDICT.finditer(lowered):
         i = bisect_right(mention_ends, verdict.start()) - 1
         if i >= 0 and verdict.start() - mention_ends[i] <= _NAME_TO_COLON and \
-                _MARK.search(lowered, mention_ends[i], verdict.start()) is None:
+                _MARK.search(lowered, mention_ends[i], verdict.start()) is None and \
+                _NAME_TAIL.fullmatch(lowered, mention_ends[i], verdict.start()) is not None:
             before = lowered[max(0, verdict.start() - 80):verdict.start()]
             clause = _CLAUSE_START.split(before)[-1]
             if not _SIDE_SUBJECT.search(clause):

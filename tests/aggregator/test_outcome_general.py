@@ -36,10 +36,11 @@ def test_the_loss_said_to_be_back_under_control_is_a_gain() -> None:
                   "shedding was back.") == "no_effect"
 
 
-def test_gains_that_stopped_are_no_gain() -> None:
-    # alone: a weak no effect (not a gain); beside a gain of the same speaker: the gain
+def test_gains_that_stopped_are_a_gain_that_levelled_off() -> None:
+    # (outfix2: was a weak no effect; "stopped improving" says it improved first, and
+    # OUTCOMES.md's no_effect is use "without benefit")
     assert effect("minoxidil", "Two years", "My crown has stopped improving on "
-                  "minoxidil.") == "no_effect"
+                  "minoxidil.") == "improved"
     assert effect("minoxidil", "Two years", "Minoxidil regrew my temples in the first year, "
                   "but my crown has stopped improving.") == "improved"
 
