@@ -5,25 +5,7 @@ attribution mistakes found on the blind corpora h..k, each read on hand-written 
 
 from __future__ import annotations
 
-from aggregator.lexicon import load_lexicon
-from aggregator.outcomes import Outcome, load_outcome_cues, thread_outcomes
-from aggregator.tagger import Tagger
-
-TAGGER = Tagger(load_lexicon())
-CUES = load_outcome_cues()
-
-
-def outcomes(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, Outcome]:
-    return thread_outcomes(TAGGER, CUES, title, body, list(replies))
-
-
-def effect(treatment: str, title: str, body: str = "", replies: tuple[str, ...] = ()) -> str:
-    return outcomes(title, body, replies)[treatment].effect
-
-
-def sides(treatment: str, title: str, body: str = "", replies: tuple[str, ...] = (),
-          ) -> tuple[str, ...]:
-    return outcomes(title, body, replies)[treatment].side_effects
+from tests.aggregator.outcome_helpers import effect, outcomes, sides
 
 
 def test_the_loss_said_to_be_back_under_control_is_a_gain() -> None:

@@ -7,25 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.lexicon import load_lexicon
-from aggregator.outcomes import Outcome, OutcomeCueError, load_outcome_cues, thread_outcomes
-from aggregator.tagger import Tagger
-
-TAGGER = Tagger(load_lexicon())
-CUES = load_outcome_cues()
-
-
-def outcomes(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, Outcome]:
-    return thread_outcomes(TAGGER, CUES, title, body, list(replies))
-
-
-def effect(treatment: str, title: str, body: str = "", replies: tuple[str, ...] = ()) -> str:
-    return outcomes(title, body, replies)[treatment].effect
-
-
-def sides(treatment: str, title: str, body: str = "", replies: tuple[str, ...] = (),
-          ) -> tuple[str, ...]:
-    return outcomes(title, body, replies)[treatment].side_effects
+from aggregator.outcomes import Outcome, OutcomeCueError, load_outcome_cues
+from tests.aggregator.outcome_helpers import effect, outcomes, sides
 
 
 def test_a_bare_receded_counts_only_in_a_sentence_naming_a_treatment() -> None:

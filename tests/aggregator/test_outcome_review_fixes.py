@@ -8,25 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.lexicon import load_lexicon
 from aggregator.outcomes import Outcome, OutcomeCueError, load_outcome_cues, thread_outcomes
-from aggregator.tagger import Tagger
-
-TAGGER = Tagger(load_lexicon())
-CUES = load_outcome_cues()
-
-
-def outcomes(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, Outcome]:
-    return thread_outcomes(TAGGER, CUES, title, body, list(replies))
-
-
-def effects(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, str]:
-    return {t: o.effect for t, o in outcomes(title, body, replies).items()}
-
-
-def sides(treatment: str, title: str, body: str = "", replies: tuple[str, ...] = (),
-          ) -> tuple[str, ...]:
-    return outcomes(title, body, replies)[treatment].side_effects
+from tests.aggregator.outcome_helpers import CUES, TAGGER, effects, outcomes, sides
 
 
 # 1. a gain told before the switch word is the new treatment's

@@ -6,16 +6,8 @@ the rule was added.
 
 from __future__ import annotations
 
-from aggregator.lexicon import load_lexicon
-from aggregator.outcomes import Outcome, load_outcome_cues, thread_outcomes
-from aggregator.tagger import Tagger
-
-TAGGER = Tagger(load_lexicon())
-CUES = load_outcome_cues()
-
-
-def outcomes(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, Outcome]:
-    return thread_outcomes(TAGGER, CUES, title, body, list(replies))
+from aggregator.outcomes import Outcome
+from tests.aggregator.outcome_helpers import outcomes
 
 
 def test_a_trigger_inside_a_cue_phrase_is_no_trigger() -> None:
@@ -376,7 +368,6 @@ def test_sarcasm_drops_a_side_effect_instead_of_inventing_one() -> None:
 def test_years_in_a_title_about_prices_are_no_progress_report() -> None:
     assert outcomes("Finasteride prices 2023 vs 2024", "Where do you buy finasteride? It got "
                     "expensive.")["finasteride"].effect == "none"
-
 
 
 def test_a_span_of_twenty_months_is_no_year() -> None:

@@ -6,20 +6,8 @@ Each test states what a rule must read and what it must not, on hand-written thr
 
 from __future__ import annotations
 
-from aggregator.lexicon import load_lexicon
-from aggregator.outcomes import Outcome, load_outcome_cues, thread_outcomes
-from aggregator.tagger import Tagger
-
-TAGGER = Tagger(load_lexicon())
-CUES = load_outcome_cues()
-
-
-def outcomes(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, Outcome]:
-    return thread_outcomes(TAGGER, CUES, title, body, list(replies))
-
-
-def effect(treatment: str, title: str, body: str = "", replies: tuple[str, ...] = ()) -> str:
-    return outcomes(title, body, replies)[treatment].effect
+from aggregator.outcomes import Outcome
+from tests.aggregator.outcome_helpers import effect, outcomes
 
 
 def test_a_hair_area_or_the_loss_said_to_hold_still_is_a_gain() -> None:
