@@ -61,15 +61,14 @@ _KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
-def _names_treatment(lowered: str, start: int, end: int, mention_starts: list[int]) -> bool:
+def _names_treatment(lowered: str, start: int, end: int, mentions: Sequence[Mention]) -> bool:
     """Whether the sentence holding [start, end) names a treatment (a mention starts in it)."""
     back = lowered.rfind
     lo = max(back(".", 0, start), back("!", 0, start), back("?", 0, start),
              back("\n", 0, start)) + 1
     hi = min((i for i in (lowered.find(m, end) for m in ".!?\n") if i >= 0),
              default=len(lowered))
-    i = bisect_left(mention_starts, lo)
-    return i < len(mention_starts) and mention_starts[i] < hi
+    return any(lo <= m_start < hi for m_start, _, _ in mentions)
 
 
 def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
@@ -78,10 +77,10 @@ def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
 
 
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
-                  norm: str, mention_starts: list[int]) -> list[tuple[int, int, int, str]]:
+                  norm: str, mentions: Sequence[Mention]) -> list[tuple[int, int, int, str]]:
     """Keep a `[[near]]` word only when one of its `after` words or phrases ends at most
     `within` words before it, in the same sentence (and, for a `named` entry, when that
-    sentence names a treatment; `mention_starts` sorted)."""
+    sentence names one of `mentions`)."""
     first_near = cues.first_near_rank  # the scanner's "near<i>" kinds come last
     if not raw or max(map(_RANK, raw)) < first_near:
         return raw
@@ -101,7 +100,7 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
                     for k in range(2, spec.longest + 1)
                     for i in range(max(k, len(words) - spec.within + 1), len(words) + 1))):
                 continue
-            if spec.named and not _names_treatment(lowered, start, end, mention_starts):
+            if spec.named and not _names_treatment(lowered, start, end, mentions):
                 continue  # "my hairline receded in my twenties. Fin for a year..."
             kind = spec.kind
         out.append((start, end, rank, kind))
@@ -140,7 +139,7 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         cue_matches, triggers = cues.scanner.scan(f" {norm} ")
         # the literals the patterns need, found in one pass (where: for the scope patterns)
         occurrences = hint_occurrences(cues, lowered)
-    raw = _near_checked(cues, cue_matches, lowered, norm, sorted(m[0] for m in mentions))
+    raw = _near_checked(cues, cue_matches, lowered, norm, mentions)
     hints = set(map(_HINT, occurrences))
     for kind, pattern, hint in cues.cue_patterns:
         if hint is None or hint in hints:
