@@ -37,6 +37,14 @@ _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be 
 # contentment, the "nobody" of "nobody can tell" no generic statement)
 _CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
+# a sexual or mood cue said to have come back or lifted ("libido is mostly back" after the
+# switch back to fin, "the fog lifted in a few weeks" on dut): the recovery, not a report of
+# the side effect on what the sentence names (the side effect is told where it began)
+_RECOVERED: Final = re.compile(
+    r"(?: (?:is|are|was|has|have|had|been|mostly|fully|finally|slowly|all|pretty much|now|"
+    r"completely|gradually|totally|basically))* (?:back|coming back|came back|returned|"
+    r"recovered|lifted|cleared)\b")
+_RECOVERING: Final = frozenset({"sexual", "mood"})
 # A research word as what the writer read or posted about ("Read a study on fin.", "posting
 # because of that new trial"): the writer's own talk, not a research statement running on.
 _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
@@ -516,6 +524,10 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 del triggers["hypothetical"]
         return triggers
 
+    def _recovered(self, kind: str, c_end: int) -> bool:
+        """Whether a sexual or mood cue is said to have come back (`_RECOVERED`)."""
+        return kind in _RECOVERING and _RECOVERED.match(self.lowered, c_end) is not None
+
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
         (a title ending "...and shedding" before a body starting "Started..."), or when a
@@ -546,7 +558,9 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
             negated = not negated  # "fin did wonders for me /s" says the opposite
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
-        elif not negated and not self._absorbed(kind, c_start, here) \
+        elif not negated and "disowned" not in here.triggers \
+                and not self._recovered(kind, c_end) \
+                and not self._absorbed(kind, c_start, here) \
                 and not (kind == "unspecified" and self._label(here)) \
                 and not self._pre_existing(here, c_start) \
                 and not (kind == "shedding" and self._pre_treatment_shed(here, c_end)):
