@@ -45,6 +45,14 @@ _RECOVERED: Final = re.compile(
     r"completely|gradually|totally|basically))* (?:back|coming back|came back|returned|"
     r"recovered|lifted|cleared)\b")
 _RECOVERING: Final = frozenset({"sexual", "mood"})
+_VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have|feel|felt|"
+                              r"find|found|gain|gained|grow|grew|experience|experienced) ")
+# what came later, named after a cue ("before adding minoxidil", "until I switched to dut",
+# "then I started RU"): the cue is not about it
+_LATER: Final = re.compile(
+    r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
+    r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
+    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$")
 # A research word as what the writer read or posted about ("Read a study on fin.", "posting
 # because of that new trial"): the writer's own talk, not a research statement running on.
 _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
@@ -515,14 +523,35 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         if "hypothetical" in triggers and "negation" in triggers:
             # (the "any" of a negation "hardly any", "not any" asks nothing)
             negations = triggers["negation"]
+            lowered = self.lowered
             kept = [(a, b) for a, b in triggers["hypothetical"] if not any(
-                n_start <= a and b <= n_end and n_end - n_start > b - a
+                (n_start <= a and b <= n_end and n_end - n_start > b - a) or
+                # (nor an "any" a verb after a negation: "didn't see any improvement")
+                (n_end <= a < n_end + 16 and lowered.startswith("any", a) and b - a == 3 and
+                 _VERB_GAP.fullmatch(lowered, n_end, a) is not None)
                 for n_start, n_end in negations)]
             if kept:
                 triggers["hypothetical"] = kept
             else:
                 del triggers["hypothetical"]
         return triggers
+
+    def _earlier(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """Of a cue's treatments, the one a pattern's `treatment` group names ("got worse on
+        finasteride until I switched to dutasteride"), else those not named after the cue
+        as what came later ("I lost hair on fin for a year before adding minoxidil")."""
+        lowered, mentions = self.lowered, self.mentions
+        lo = bisect_left(self.m_starts, here.start)
+        hi = bisect_left(self.m_starts, here.end, lo)
+        at = bisect_left(self.m_starts, c_end, lo, hi)
+        if at < hi and mentions[at][0] == c_end and lowered[c_end - 1] == " " and \
+                mentions[at][2] in targets:
+            return [mentions[at][2]]
+        before = {tid for _, _, tid in mentions[lo:at]}
+        later = {tid for m_start, _, tid in mentions[at:hi] if tid not in before and
+                 _LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None}
+        kept = [t for t in targets if t not in later]
+        return kept or targets
 
     def _recovered(self, kind: str, c_end: int) -> bool:
         """Whether a sexual or mood cue is said to have come back (`_RECOVERED`)."""
@@ -542,6 +571,8 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        if len(targets) > 1:
+            targets = self._earlier(here, c_end, targets)
         if self._switch is not None and targets and \
                 self._reason_for_switch(here, c_start, c_end, kind, targets):
             targets = self._left
