@@ -37,14 +37,17 @@ _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be 
 # contentment, the "nobody" of "nobody can tell" no generic statement)
 _CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
-# a sexual or mood cue said to have come back or lifted ("libido is mostly back" after the
-# switch back to fin, "the fog lifted in a few weeks" on dut): the recovery, not a report of
-# the side effect on what the sentence names (the side effect is told where it began)
+# a sexual function or the mood said to have come back ("libido is mostly back" after the
+# switch back to fin): the recovery, not a report of the side effect on what the sentence
+# names (the side effect is told where it began)
 _RECOVERED: Final = re.compile(
     r"(?: (?:is|are|was|has|have|had|been|mostly|fully|finally|slowly|all|pretty much|now|"
     r"completely|gradually|totally|basically))* (?:back|coming back|came back|returned|"
-    r"recovered|lifted|cleared)\b")
-_RECOVERING: Final = frozenset({"sexual", "mood"})
+    r"recovered)\b")
+# the functions that come back (a symptom that "came back" is the side effect again: "fog
+# came back in about ten days")
+_RECOVERING: Final = frozenset({"libido", "sex drive", "mood", "morning wood", "erections",
+                                "erection"})
 _VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have|feel|felt|"
                               r"find|found|gain|gained|grow|grew|experience|experienced) ")
 # what came later, named after a cue ("before adding minoxidil", "until I switched to dut",
@@ -553,9 +556,12 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         kept = [t for t in targets if t not in later]
         return kept or targets
 
-    def _recovered(self, kind: str, c_end: int) -> bool:
-        """Whether a sexual or mood cue is said to have come back (`_RECOVERED`)."""
-        return kind in _RECOVERING and _RECOVERED.match(self.lowered, c_end) is not None
+    def _recovered(self, kind: str, c_start: int, c_end: int) -> bool:
+        """Whether a sexual function or the mood is said to have come back (`_RECOVERED`:
+        "libido is mostly back" after the switch back to fin)."""
+        return kind in ("sexual", "mood") and \
+            self.lowered[c_start:c_end] in _RECOVERING and \
+            _RECOVERED.match(self.lowered, c_end) is not None
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
@@ -590,7 +596,7 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
         elif not negated and "disowned" not in here.triggers \
-                and not self._recovered(kind, c_end) \
+                and not self._recovered(kind, c_start, c_end) \
                 and not self._absorbed(kind, c_start, here) \
                 and not (kind == "unspecified" and self._label(here)) \
                 and not self._pre_existing(here, c_start) \

@@ -182,11 +182,12 @@ class Recording:
         if len(targets) > 1 and self.cues.procedures & set(targets) and \
                 self._about_sessions(here):
             targets = [t for t in targets if t in self.cues.procedures]
-        elif not self.cues.procedures & set(targets) and not typical & set(targets) and \
-                self._about_sessions(here):
+        elif not self.cues.procedures & set(targets) and \
+                not (typical & set(targets) and kind != "skin") and self._about_sessions(here):
             # "red and sore after each session" under "min kept me stable": the procedure
             # the unit names (or else the thread), not the drug last named (unless the side
-            # effect is one that drug is known for)
+            # effect is one that drug is known for; the `[typical] skin` list says only what
+            # is put on the scalp, not that a session's redness is the drug's)
             named = self._treatments_in(self._unit_of(here.start), here.end) or \
                 self._treatments_in(0, len(self.lowered))
             targets = [t for t in named if t in self.cues.procedures] or targets
