@@ -23,6 +23,11 @@ _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|s
 _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
+# what a trigger before a mention is about when a noun and a preposition stand between:
+# not the treatment ("no shed on min", "zero sides from dut", "no issues with fin" leave
+# the treatment the topic; "not on fin", "never tried dut" do not)
+_OF_ANOTHER: Final = re.compile(r"(?: [\w'-]+){1,3} (?:on|from|with|while on|since|since "
+                                r"starting|after|after starting) (?:the |my |oral |topical )?")
 _IT: Final = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
 
 
@@ -105,7 +110,8 @@ class Attribution:
             t_start, t_end = guards[i]
             if t_start >= m_start:
                 return False
-            if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start):
+            if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start) and \
+                    _OF_ANOTHER.fullmatch(self.lowered, t_end, m_start) is None:
                 return True
         return False
 

@@ -28,7 +28,7 @@ SIDE_KINDS: Final = ("not_side", *SIDE_EFFECTS, "unspecified")
 # the trigger lists of `[scope]` (`content` is listed under `[effect]`)
 _SCOPE_LISTS: Final = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
                        "first_person", "research", "pre_existing", "too_early", "history",
-                       "switch")
+                       "switch", "disowned")
 SCOPE_KINDS: Final = (*_SCOPE_LISTS, "content")
 # `[patterns]` keys (but `switch`: it is read from the scanned triggers only, and a pattern
 # would be ignored; `_validate_key` rejects it)

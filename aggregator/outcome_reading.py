@@ -37,6 +37,25 @@ _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be 
 # contentment, the "nobody" of "nobody can tell" no generic statement)
 _CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
+# a sexual function or the mood said to have come back ("libido is mostly back" after the
+# switch back to fin): the recovery, not a report of the side effect on what the sentence
+# names (the side effect is told where it began)
+_RECOVERED: Final = re.compile(
+    r"(?: (?:is|are|was|has|have|had|been|mostly|fully|finally|slowly|all|pretty much|now|"
+    r"completely|gradually|totally|basically))* (?:back|coming back|came back|returned|"
+    r"recovered)\b")
+# the functions that come back (a symptom that "came back" is the side effect again: "fog
+# came back in about ten days")
+_RECOVERING: Final = frozenset({"libido", "sex drive", "mood", "morning wood", "erections",
+                                "erection"})
+_VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have|feel|felt|"
+                              r"find|found|gain|gained|grow|grew|experience|experienced) ")
+# what came later, named after a cue ("before adding minoxidil", "until I switched to dut",
+# "then I started RU"): the cue is not about it
+_LATER: Final = re.compile(
+    r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
+    r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
+    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$")
 # A research word as what the writer read or posted about ("Read a study on fin.", "posting
 # because of that new trial"): the writer's own talk, not a research statement running on.
 _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
@@ -507,14 +526,42 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         if "hypothetical" in triggers and "negation" in triggers:
             # (the "any" of a negation "hardly any", "not any" asks nothing)
             negations = triggers["negation"]
+            lowered = self.lowered
             kept = [(a, b) for a, b in triggers["hypothetical"] if not any(
-                n_start <= a and b <= n_end and n_end - n_start > b - a
+                (n_start <= a and b <= n_end and n_end - n_start > b - a) or
+                # (nor an "any" a verb after a negation: "didn't see any improvement")
+                (n_end <= a < n_end + 16 and lowered.startswith("any", a) and b - a == 3 and
+                 _VERB_GAP.fullmatch(lowered, n_end, a) is not None)
                 for n_start, n_end in negations)]
             if kept:
                 triggers["hypothetical"] = kept
             else:
                 del triggers["hypothetical"]
         return triggers
+
+    def _earlier(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """Of a cue's treatments, the one a pattern's `treatment` group names ("got worse on
+        finasteride until I switched to dutasteride"), else those not named after the cue
+        as what came later ("I lost hair on fin for a year before adding minoxidil")."""
+        lowered, mentions = self.lowered, self.mentions
+        lo = bisect_left(self.m_starts, here.start)
+        hi = bisect_left(self.m_starts, here.end, lo)
+        at = bisect_left(self.m_starts, c_end, lo, hi)
+        if at < hi and mentions[at][0] == c_end and lowered[c_end - 1] == " " and \
+                mentions[at][2] in targets:
+            return [mentions[at][2]]
+        before = {tid for _, _, tid in mentions[lo:at]}
+        later = {tid for m_start, _, tid in mentions[at:hi] if tid not in before and
+                 _LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None}
+        kept = [t for t in targets if t not in later]
+        return kept or targets
+
+    def _recovered(self, kind: str, c_start: int, c_end: int) -> bool:
+        """Whether a sexual function or the mood is said to have come back (`_RECOVERED`:
+        "libido is mostly back" after the switch back to fin)."""
+        return kind in ("sexual", "mood") and \
+            self.lowered[c_start:c_end] in _RECOVERING and \
+            _RECOVERED.match(self.lowered, c_end) is not None
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
@@ -530,6 +577,8 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        if len(targets) > 1:
+            targets = self._earlier(here, c_end, targets)
         if self._switch is not None and targets and \
                 self._reason_for_switch(here, c_start, c_end, kind, targets):
             targets = self._left
@@ -546,7 +595,9 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
             negated = not negated  # "fin did wonders for me /s" says the opposite
         if kind in EFFECT_KINDS:
             self._effect(here, targets, kind, negated, (c_start, c_end), shared)
-        elif not negated and not self._absorbed(kind, c_start, here) \
+        elif not negated and "disowned" not in here.triggers \
+                and not self._recovered(kind, c_start, c_end) \
+                and not self._absorbed(kind, c_start, here) \
                 and not (kind == "unspecified" and self._label(here)) \
                 and not self._pre_existing(here, c_start) \
                 and not (kind == "shedding" and self._pre_treatment_shed(here, c_end)):

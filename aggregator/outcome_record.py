@@ -5,6 +5,7 @@ and side effects, and the outcome they add up to."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -14,6 +15,10 @@ from aggregator.outcome_scope import Sentence, starts_in
 from aggregator.outcome_types import SIDE_EFFECTS, Outcome
 
 _WEAK: Final = frozenset({"unchanged"})  # counts as no effect only when alone
+# the side effects an unqualified "sides" of the same treatment may have meant: the
+# systemic ones (a headache after an injection session is not what "oral dut gave me sides"
+# meant)
+_VAGUE_MEANT: Final = frozenset({"sexual", "mood", "breast", "cardio", "skin", "body_hair"})
 # a contrast whichever clause comes first ("my crown did thin out while the front held")
 _BOTH_WAYS: Final = re.compile(r" while | whereas")
 # a loss told before the treatment began, in the same sentence ("three months after covid
@@ -32,6 +37,10 @@ class Reports:
     # then "keto does nothing for hair")
     shared: dict[int, set[str]] = field(default_factory=dict)
     sides: set[str] = field(default_factory=set)
+    # side effects read from an unqualified "sides": they count only when no side effect
+    # of this treatment that "sides" may have meant (`_VAGUE_MEANT`) is reported ("then the
+    # sides hit" above a post that tells of a sore nipple is that nipple, not `sexual` too)
+    vague: set[str] = field(default_factory=set)
 
     def outcome(self) -> Outcome:
         # "unchanged" (and a negated "declined") is weak: it only counts (as no effect) for a
@@ -47,7 +56,10 @@ class Reports:
             effect = "mixed"
         else:
             effect = next(iter(every), "none")
-        return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in self.sides))
+        sides = self.sides
+        if self.vague and not (sides & _VAGUE_MEANT):
+            sides = sides | self.vague
+        return Outcome(effect, tuple(s for s in SIDE_EFFECTS if s in sides))
 
 
 def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
@@ -70,6 +82,20 @@ def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
     return True
 
 
+# a verb saying a treatment caused what follows, and what may stand between its name and
+# the verb ("dut has given me", "the spiro is what makes me"); each regex starts with a
+# plain literal
+_CAUSED: Final = re.compile(
+    r" (?:made|makes|gave|gives|given|left|leaves|caused|causes|tanked|killed|wrecked|ruined|"
+    r"destroyed|triggered|burned|burns|burnt|irritated|irritates|dried|dries|hit|hits)\b")
+_AGENT_GAP: Final = re.compile(r"(?: (?:has|have|had|is what|was what|also|just|really|"
+                               r"then|definitely|honestly|literally|still|only|alone))*")
+# a treatment named as what another was added to or used with ("with my min", "on top of
+# my minoxidil", "under my minoxidil")
+_ADDED_TO: Final = re.compile(r" (?:with|under|alongside|on top of|in addition to) "
+                              r"(?:my |the |your )?$")
+
+
 @trait
 class Recording:
     """Recording a first-hand cue for its treatments; `outcome_reading._Extraction` (one
@@ -82,6 +108,8 @@ class Recording:
     notes: list[tuple[str, str, int, int, int, int, int]] | None
     _hedged: bool  # the sentence being read follows a too-early hedge
     _no_procedure: bool | None = None  # no `[procedures] words` in the thread (when asked)
+    mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
+    m_starts: list[int]
 
     # defined by the other classes `_Extraction` inherits, declared as methods (not as
     # attributes holding a callable: mypyc compiles this class as a trait, which reads
@@ -154,20 +182,49 @@ class Recording:
         if len(targets) > 1 and self.cues.procedures & set(targets) and \
                 self._about_sessions(here):
             targets = [t for t in targets if t in self.cues.procedures]
-        elif not self.cues.procedures & set(targets) and not typical & set(targets) and \
-                self._about_sessions(here):
+        elif not self.cues.procedures & set(targets) and \
+                not (typical & set(targets) and kind != "skin") and self._about_sessions(here):
             # "red and sore after each session" under "min kept me stable": the procedure
             # the unit names (or else the thread), not the drug last named (unless the side
-            # effect is one that drug is known for)
+            # effect is one that drug is known for; the `[typical] skin` list says only what
+            # is put on the scalp, not that a session's redness is the drug's)
             named = self._treatments_in(self._unit_of(here.start), here.end) or \
                 self._treatments_in(0, len(self.lowered))
             targets = [t for t in named if t in self.cues.procedures] or targets
+        if len(targets) > 1:
+            targets = self._agents(here, span[0], targets)
         for t in targets:
             side = kind if kind != "unspecified" else (
                 "sexual" if t in self.cues.sexual_on else "other")
-            self.reports.setdefault(t, Reports()).sides.add(side)
+            report = self.reports.setdefault(t, Reports())
+            (report.vague if kind == "unspecified" else report.sides).add(side)
             if self.notes is not None or self.trace is not None:
                 self._note(t, side, span, here)
+
+    def _agents(self, here: Sentence, c_start: int, targets: list[str]) -> list[str]:
+        """Of several treatments a side cue goes to, the one its clause says caused it:
+        named right before the last causative verb ahead of the cue ("the tretinoin made
+        my scalp red", "saw palmetto tanked my libido as badly as people claim fin does"),
+        else those not named as what it was added to ("tretinoin with my minoxidil: scalp
+        peeling")."""
+        lowered, mentions = self.lowered, self.mentions
+        lo = bisect_left(self.m_starts, here.start)
+        hi = bisect_left(self.m_starts, c_start, lo)
+        if hi - lo < 1:
+            return targets
+        verbs = [m for m in _CAUSED.finditer(lowered, here.start, c_start)
+                 if not starts_in(here.breaks, m.end(), c_start)]
+        if verbs:
+            verb = verbs[-1].start()
+            for _, m_end, tid in reversed(mentions[lo:hi]):
+                if m_end <= verb:
+                    if tid in targets and _AGENT_GAP.fullmatch(lowered, m_end, verb):
+                        return [tid]
+                    break
+        beside = [tid for m_start, _, tid in mentions[lo:hi]
+                  if _ADDED_TO.search(lowered, max(here.start, m_start - 16), m_start)]
+        kept = [t for t in targets if t not in beside]
+        return kept if kept and len(kept) < len(targets) else targets
 
     def _about_sessions(self, here: Sentence) -> bool:
         """Whether the sentence names a procedure's sessions (`[procedures] words`); a thread
