@@ -150,7 +150,7 @@ class Attribution:
             return []  # (the span names nothing: no clause of it can)
         mentions = self.mentions
         m_start, _, treatment = mentions[i]
-        if any(mentions[j][2] != treatment for j in range(i + 1, stop)) or \
+        if (stop - i > 1 and any(mentions[j][2] != treatment for j in range(i + 1, stop))) or \
                 self._guarded(max(start, m_start - _TOPIC_GUARD), m_start):
             return self._clause_targets(start, end, c_start, sentence)
         return [treatment]

@@ -100,6 +100,18 @@ class OutcomeCues:
     scope_by_hint: dict[str, list[tuple[str, re.Pattern[str]]]] = field(
         repr=False, default_factory=dict)
     unhinted_scope: list[tuple[str, re.Pattern[str]]] = field(repr=False, default_factory=list)
+    # the further literals a pattern needs besides its `cue_patterns` / `scope_patterns` one
+    # (those of its top-level positive lookaheads, `pattern_literals`), by compiled pattern;
+    # `scope_by_hint` holds only the scope patterns needing no further literal (and an empty
+    # list for a further literal that is no pattern's own), `scope_gated` the others
+    extra_literals: dict[re.Pattern[str], tuple[str, ...]] = field(
+        repr=False, default_factory=dict)
+    scope_gated: dict[str, list[tuple[str, re.Pattern[str], tuple[str, ...]]]] = field(
+        repr=False, default_factory=dict)
+    # `cue_patterns` with their further literals (None: none), in order (a compiled
+    # pattern's hash is computed afresh at each dict look-up: too dear per thread)
+    cue_gates: list[tuple[str, re.Pattern[str], str | None, tuple[str, ...] | None]] = field(
+        repr=False, default_factory=list)
     # the `[procedures] words` as plain text: a thread holding none of them has no sentence
     # `procedure_re` matches
     procedure_words: tuple[str, ...] = ()
@@ -146,6 +158,52 @@ def literal_hint(pattern: str) -> str | None:
     return best or None
 
 
+def _lookahead_bodies(pattern: str) -> list[str] | None:
+    """The bodies of the top-level positive lookaheads of `pattern` (`(?=...)` not inside
+    any group or class and not quantified), or None when `pattern` has a top-level `|`."""
+    bodies: list[str] = []
+    depth, i, opened = 0, 0, -1
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":  # a "]" first in a class is a member
+                i += 1
+        elif ch == "(":
+            if depth == 0 and pattern.startswith("(?=", i):
+                opened = i + 3
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and opened >= 0:
+                if pattern[i + 1:i + 2] not in ("?", "*", "{", "+"):
+                    bodies.append(pattern[opened:i])
+                opened = -1
+        elif ch == "|" and depth == 0:
+            return None
+        i += 1
+    return bodies
+
+
+def pattern_literals(pattern: str) -> tuple[str, ...]:
+    """Plain words the regex cannot match without: its `literal_hint` and that of each
+    top-level positive lookahead (what a lookahead requires must be in the text after the
+    match's start, before `endpos`), without repeats; () when there is none."""
+    bodies = _lookahead_bodies(pattern)
+    if bodies is None:
+        return ()
+    found = [literal_hint(pattern), *map(literal_hint, bodies)]
+    return tuple(dict.fromkeys(h for h in found if h))
+
+
 _LEADING_BOUNDARY: Final = re.compile(r"\\b(\\d\+|[a-z](?![?*+{]))")
 
 
@@ -162,12 +220,21 @@ def scan_form(pattern: str) -> str:
     return f"{lead[1]}(?<!\\w{lead[1]})" + pattern[lead.end():]
 
 
-def _patterns(patterns: dict[str, list[str]],
-              kinds: Sequence[str]) -> list[tuple[str, re.Pattern[str], str | None]]:
+def _patterns(patterns: dict[str, list[str]], kinds: Sequence[str],
+              extra: dict[re.Pattern[str], tuple[str, ...]],
+              ) -> list[tuple[str, re.Pattern[str], str | None]]:
     """Each `[patterns]` regex compiled on its own (one big alternation loses the regex
-    engine's fast scans; `scan_form`), with the literal it needs, checked first."""
-    return [(kind, re.compile(scan_form(p)), literal_hint(p)) for kind in kinds
-            for p in patterns.get(kind, [])]
+    engine's fast scans; `scan_form`), with the literal it needs, checked first (the first
+    of its `pattern_literals`; the others go to `extra`)."""
+    out: list[tuple[str, re.Pattern[str], str | None]] = []
+    for kind in kinds:
+        for p in patterns.get(kind, []):
+            compiled = re.compile(scan_form(p))
+            literals = pattern_literals(p)
+            if len(literals) > 1:
+                extra[compiled] = literals[1:]
+            out.append((kind, compiled, literals[0] if literals else None))
+    return out
 
 
 # A literal found in the normalised text wherever the lower-cased text holds it (normalising
@@ -179,6 +246,7 @@ def _hint_automaton(cues: OutcomeCues) -> Any:
     """An Aho-Corasick automaton of the literals the `[patterns]` regexes need (None when
     none has one)."""
     hints = {h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h}
+    hints.update(*cues.extra_literals.values())
     if not hints:
         return None
     automaton = ahocorasick.Automaton()
@@ -425,8 +493,10 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     scanner = PairScanner(firsts, everys)
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
+    extra: dict[re.Pattern[str], tuple[str, ...]] = {}
     cues = OutcomeCues(scanner, near, len(cue_kinds),
-                       _patterns(patterns, cue_kinds), _patterns(patterns, SCOPE_KINDS),
+                       _patterns(patterns, cue_kinds, extra),
+                       _patterns(patterns, SCOPE_KINDS, extra),
                        literal_alternation(scope.get("breaks", []), scope.get("not_breaks", [])),
                        literal_alternation(scope.get("strong_breaks", []),
                                            scope.get("not_breaks", [])),
@@ -438,20 +508,29 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        _procedure_re(data.get("procedures", {}).get("words", [])),
                        frozenset(data.get("procedures", {}).get("treatments", [])),
                        None, digest, data)
+    cues.extra_literals = extra
+    cues.cue_gates = [(kind, pattern, hint, extra.get(pattern))
+                      for kind, pattern, hint in cues.cue_patterns]
     cues.hint_automaton = _hint_automaton(cues)
     cues.procedure_words = tuple(w.lower().rstrip("*")
                                  for w in data.get("procedures", {}).get("words", []))
     # the literals and the procedure words, when every one is plain (else two passes; an
     # empty word, which every text holds, is not plain)
     literals = sorted({h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h}
-                      | set(cues.procedure_words))
+                      .union(*extra.values()) | set(cues.procedure_words))
     if literals and all(map(_PLAIN_HINT.fullmatch, literals)):
         cues.joint_scanner = PairScanner(firsts, everys, literals)
     for kind, pattern, hint in cues.scope_patterns:
         if hint is None:
             cues.unhinted_scope.append((kind, pattern))
+        elif pattern in extra:
+            cues.scope_gated.setdefault(hint, []).append((kind, pattern, extra[pattern]))
         else:
             cues.scope_by_hint.setdefault(hint, []).append((kind, pattern))
+    for literal in {lit for _, p, _ in cues.scope_patterns for lit in extra.get(p, ())}:
+        cues.scope_by_hint.setdefault(literal, [])  # (so `_patterns_for` sees them)
+    for hint in cues.scope_gated:
+        cues.scope_by_hint.setdefault(hint, [])
     return cues
 
 

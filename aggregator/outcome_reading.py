@@ -160,8 +160,8 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         occurrences = hint_occurrences(cues, lowered)
     raw = _near_checked(cues, cue_matches, lowered, norm, mentions)
     hints = set(map(_HINT, occurrences))
-    for kind, pattern, hint in cues.cue_patterns:
-        if hint is None or hint in hints:
+    for kind, pattern, hint, needs in cues.cue_gates:  # (`needs`: its further literals)
+        if (hint is None or hint in hints) and (needs is None or hints.issuperset(needs)):
             if "treatment" in pattern.groupindex:  # a treatment's name must be there
                 raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered)
                            if _treatment_at(mentions, m.start("treatment")))
@@ -248,6 +248,7 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         self._hint_at = occurrences  # (each literal's or procedure word's last index, it), by index
         self._hint_ends = [e for e, _ in occurrences]
         hints = set(map(_HINT, occurrences)) if hints is None else hints
+        # (whether any can match in the thread; `_patterns_for` checks further literals)
         self._scope_patterns = [p for p in cues.scope_patterns
                                 if p[2] is None or p[2] in hints]
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
@@ -388,17 +389,26 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
 
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
         """The scope patterns that can match inside [start, end): those needing no literal
-        and those whose literal occurs there (at least where `lowered.find(literal, start,
-        end) >= 0`: an occurrence ending before `end` and starting at or after `start`)."""
+        and those whose literals all occur there (at least where `lowered.find(literal,
+        start, end) >= 0`: an occurrence ending before `end` and starting at or after
+        `start`)."""
         ends = self._hint_ends
         lo = bisect_left(ends, start)
         hi = bisect_left(ends, end, lo)
         if lo == hi:
             return self.cues.unhinted_scope
-        by_hint = self.cues.scope_by_hint
+        cues = self.cues
+        by_hint = cues.scope_by_hint
         present = {hint for last, hint in self._hint_at[lo:hi]
                    if last - len(hint) + 1 >= start and hint in by_hint}
-        return [*self.cues.unhinted_scope, *(p for hint in present for p in by_hint[hint])]
+        found = [*cues.unhinted_scope, *(p for hint in present for p in by_hint[hint])]
+        gated = cues.scope_gated
+        if gated:  # (those with further literals: a lookahead's)
+            for hint, patterns in gated.items():
+                if hint in present:
+                    found.extend((kind, pattern) for kind, pattern, needs in patterns
+                                 if present.issuperset(needs))
+        return found
 
     def _says_research(self, start: int, end: int) -> bool:
         """Whether a research trigger ("trial", "et al") starts inside [start, end), not as
