@@ -23,6 +23,12 @@ _VAGUE_MEANT: Final = frozenset({"sexual", "mood", "breast", "cardio", "skin", "
 _BOTH_WAYS: Final = re.compile(r" while | whereas")
 # a loss told before the treatment began, in the same sentence ("three months after covid
 # I was losing a lot of hair, so I started minoxidil")
+# a treatment put on the scalp: a topical form word right before one of its mentions
+# ("topical fin") or a vehicle right after it ("dut solution", "fin/min spray"), so a scalp
+# side effect may be its own
+_TOPICAL_BEFORE: Final = re.compile(r"\btopical(?:ly)? $")
+_TOPICAL_AFTER: Final = re.compile(
+    r"(?:/[a-z0-9]+)* (?:foam|liquid|solution|sprays?|lotion|serum)\b")
 _THEN_STARTED: Final = re.compile(r"\b(?:so|then|and|that's when|which is why) i (?:started|began|"
                                   r"tried|got on|went on)\b")
 
@@ -117,6 +123,14 @@ class Recording:
     def _condition_after(self, here: Sentence, c_end: int) -> bool:
         raise NotImplementedError  # outcome_scope.ScopeChecks
 
+    def _topical(self, treatment: str) -> bool:
+        """Whether the thread names `treatment` as put on the scalp (`_TOPICAL_BEFORE`/`_AFTER`)."""
+        lowered = self.lowered
+        return any(lowered.startswith("topical", start) or  # the alias "topical fin"
+                   _TOPICAL_BEFORE.search(lowered, max(0, start - 11), start) is not None or
+                   _TOPICAL_AFTER.match(lowered, end) is not None
+                   for start, end, tid in self.mentions if tid == treatment)
+
     def _treatments_in(self, start: int, end: int) -> list[str]:
         raise NotImplementedError  # outcome_attribution.Attribution
 
@@ -177,6 +191,8 @@ class Recording:
     def _side(self, here: Sentence, targets: list[str], kind: str,
               span: tuple[int, int]) -> None:
         typical = self.cues.typical.get(kind, frozenset())
+        if kind == "skin" and len(targets) > 1:  # "topical fin": fin is put on the scalp too
+            typical = typical | {t for t in targets if t not in typical and self._topical(t)}
         if len(targets) > 1 and typical & set(targets):
             targets = [t for t in targets if t in typical]
         if len(targets) > 1 and self.cues.procedures & set(targets) and \
