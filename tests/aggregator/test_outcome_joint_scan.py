@@ -4,21 +4,17 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import random
-from pathlib import Path
 
 import pytest
 
 from aggregator.lexicon import load_lexicon
 from aggregator.outcome_cue_file import hint_occurrences
-from aggregator.outcome_reading import read_thread
 from aggregator.outcomes import load_outcome_cues
 from aggregator.phrase_scanner import PairScanner
 from aggregator.tagger import Tagger
-from tests.conftest import EVAL
+from tests.aggregator.outcome_helpers import labelled_threads, same_readings
 
-CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus"
 TAGGER = Tagger(load_lexicon())
 CUES = load_outcome_cues()
 PLAIN = dataclasses.replace(CUES, joint_scanner=None)
@@ -26,15 +22,7 @@ PLAIN = dataclasses.replace(CUES, joint_scanner=None)
 
 def _threads() -> list[tuple[str, str, list[str]]]:
     """The labelled threads, and odd ones made of their pieces (glued words, marks, case)."""
-    posts = []
-    for path in [EVAL / "posts.jsonl", EVAL / "outcomes_posts.jsonl",
-                 *sorted(CORPUS.glob("*/posts.jsonl"))]:
-        if path.exists():
-            posts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-                      if line]
-    threads = [(p.get("title") or "", p.get("body") or "",
-                [r if isinstance(r, str) else r.get("body", "") for r in p.get("replies") or []])
-               for p in posts]
+    threads = labelled_threads()
     rng = random.Random(13)
     words = " ".join(t + " " + b for t, b, _ in threads[:300]).split()
     for _ in range(400):
@@ -71,24 +59,7 @@ def test_joint_pass_finds_what_the_two_passes_find(part: int) -> None:
 
 @pytest.mark.parametrize("part", range(4))
 def test_the_reading_is_the_same_with_either_pass(part: int) -> None:
-    read = 0
-    for title, body, replies in THREADS[part::4]:
-        _, lowered, norm, mentions = TAGGER.tag_text(title, body, replies)
-        treatments = sorted({m[2] for m in mentions})
-        if not treatments:
-            continue
-        parts = [title, body, *replies]
-        fast = read_thread(CUES, parts, mentions, (lowered, norm))
-        plain = read_thread(PLAIN, parts, mentions, (lowered, norm))
-        assert (fast is None) == (plain is None)
-        if fast is None or plain is None:
-            continue
-        fast.trace, plain.trace = [], []
-        fast.notes, plain.notes = [], []
-        assert fast.run(treatments) == plain.run(treatments)
-        assert fast.trace == plain.trace and fast.notes == plain.notes
-        read += 1
-    assert read > 100
+    assert same_readings(THREADS[part::4], CUES, PLAIN) > 100
 
 
 def test_substring_keys_must_not_start_with_a_space() -> None:

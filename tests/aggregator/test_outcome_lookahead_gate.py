@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import random
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +16,8 @@ from aggregator.outcome_cue_file import OutcomeCues, pattern_literals
 from aggregator.outcome_reading import _Extraction, read_thread
 from aggregator.outcomes import load_outcome_cues
 from aggregator.tagger import Tagger
-from tests.conftest import EVAL
+from tests.aggregator.outcome_helpers import labelled_threads, same_readings
 
-CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus"
 TAGGER = Tagger(load_lexicon())
 CUES = load_outcome_cues()
 
@@ -45,20 +42,6 @@ _PIECES = ["5 years", "two years", "10 yrs", "since 25", "since i was 19", "stil
            "im", "been on", "stopped", "hairline", "crown", "worked", "year"]
 
 
-def _labelled() -> list[tuple[str, str, list[str]]]:
-    posts = []
-    paths = [EVAL / "posts.jsonl", EVAL / "outcomes_posts.jsonl",
-             *(CORPUS / name / "posts.jsonl" for name in ("outcomes_a", "outcomes_b",
-                                                         "outcomes_c", "outcomes_d"))]
-    for path in paths:
-        if path.exists():
-            posts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-                      if line]
-    return [(p.get("title") or "", p.get("body") or "",
-             [r if isinstance(r, str) else r.get("body", "") for r in p.get("replies") or []])
-            for p in posts]
-
-
 def _random(count: int, seed: int) -> list[tuple[str, str, list[str]]]:
     rng = random.Random(seed)
 
@@ -69,7 +52,8 @@ def _random(count: int, seed: int) -> list[tuple[str, str, list[str]]]:
             for _ in range(count)]
 
 
-THREADS = _labelled() + _random(1500, 5)
+THREADS = labelled_threads(("outcomes_a", "outcomes_b", "outcomes_c", "outcomes_d")) + \
+    _random(1500, 5)
 
 
 @pytest.mark.parametrize(("pattern", "literals"), [
@@ -158,24 +142,7 @@ def _with_plain_cues(reading: _Extraction) -> _Extraction:
 
 @pytest.mark.parametrize("part", range(3))
 def test_the_reading_is_the_same_with_the_plain_gate(part: int) -> None:
-    read = 0
-    for title, body, replies in THREADS[part::3]:
-        _, lowered, norm, mentions = TAGGER.tag_text(title, body, replies)
-        treatments = sorted({m[2] for m in mentions})
-        if not treatments:
-            continue
-        parts = [title, body, *replies]
-        fast = read_thread(CUES, parts, mentions, (lowered, norm))
-        plain = read_thread(PLAIN, parts, mentions, (lowered, norm))
-        assert (fast is None) == (plain is None)
-        if fast is None or plain is None:
-            continue
-        fast.trace, plain.trace = [], []
-        fast.notes, plain.notes = [], []
-        assert fast.run(treatments) == plain.run(treatments)
-        assert fast.trace == plain.trace and fast.notes == plain.notes
-        read += 1
-    assert read > 100
+    assert same_readings(THREADS[part::3], CUES, PLAIN) > 100
 
 
 def test_a_further_literal_of_no_pattern_is_looked_for_too() -> None:

@@ -5,11 +5,9 @@ parentheses."""
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +16,8 @@ from aggregator.outcome_attribution import Attribution
 from aggregator.outcome_reading import _Extraction, read_thread
 from aggregator.outcomes import load_outcome_cues
 from aggregator.tagger import Tagger
-from tests.conftest import EVAL
+from tests.aggregator.outcome_helpers import labelled_threads
 
-CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus"
 TAGGER = Tagger(load_lexicon())
 CUES = load_outcome_cues()
 
@@ -35,18 +32,6 @@ _PIECES = ["fin", "finasteride", "min", "minoxidil", "dut", "keto", "ketoconazol
            "was", "for 6 months", "0.5", "alone", "- ", ".", "?", "\n", "stopped", "on"]
 
 
-def _labelled() -> list[tuple[str, str, list[str]]]:
-    posts = []
-    for path in [EVAL / "posts.jsonl", EVAL / "outcomes_posts.jsonl",
-                 *sorted(CORPUS.glob("*/posts.jsonl"))]:
-        if path.exists():
-            posts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-                      if line]
-    return [(p.get("title") or "", p.get("body") or "",
-             [r if isinstance(r, str) else r.get("body", "") for r in p.get("replies") or []])
-            for p in posts]
-
-
 def _random(count: int, seed: int) -> list[tuple[str, str, list[str]]]:
     rng = random.Random(seed)
     threads = []
@@ -58,7 +43,7 @@ def _random(count: int, seed: int) -> list[tuple[str, str, list[str]]]:
     return threads
 
 
-THREADS = _labelled() + _random(1500, 7)
+THREADS = labelled_threads() + _random(1500, 7)
 
 
 @contextmanager
