@@ -13,7 +13,7 @@ from w3lib.url import url_query_parameter
 
 from scrapers.parsers import vbulletin, vbulletin_scores
 from scrapers.parsers.common import squash
-from scrapers.parsers.tree import BY_ID, html_root, iter_document, xpath
+from scrapers.parsers.tree import BY_ID, PageIds, by_id, html_root, iter_document, xpath
 from scrapers.parsers.vbulletin_post_fields import PostFields
 
 # The posts query `vbulletin.vb34_blocks` replaced, kept as its plain form.
@@ -265,3 +265,29 @@ def test_postcontent_test_is_the_regex_over_every_attribute() -> None:
         assert vbulletin_bodies.is_postcontent(element) == expected, element.items()
         hits += expected
     assert hits > 3000
+
+
+def test_page_ids_from_one_id_call_are_by_id() -> None:
+    """`PageIds.get` (the page's five ids from one `id()` call) gives what `by_id` gives
+    for each, on random pages dense in those ids: duplicated, with spaces or tabs around
+    them, differently cased, nested, on several tags, after a stray `</html>`, missing; and
+    an id outside the set is asked by `by_id`."""
+    rng = random.Random(47)
+    names = list(vbulletin.PAGE_IDS)
+    variants = [*names, *(f" {n}" for n in names), *(f"{n} " for n in names),
+                *(f"\t{n}" for n in names), *(n.upper() for n in names), "post_1", "",
+                "posts breadcrumb", "other"]
+    for _ in range(3_000):
+        parts = []
+        for _ in range(rng.randint(0, 12)):
+            tag = rng.choice(["div", "span", "ol", "li", "table", "a"])
+            ident = rng.choice(variants)
+            parts.append(f'<{tag} id="{ident}">x' if rng.random() < 0.5 else
+                         f'<{tag} id="{ident}">x</{tag}>')
+            if rng.random() < 0.05:
+                parts.append("</html>")
+        root = html_root("<html><body>" + "".join(parts) + "</body></html>")
+        ids = PageIds(root, vbulletin.PAGE_IDS)
+        asked = rng.sample([*names, "other", "post_1"], k=rng.randint(1, 7))
+        for ident in asked:
+            assert ids.get(ident) is by_id(root, ident), (parts, ident)
