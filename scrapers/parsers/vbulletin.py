@@ -197,7 +197,7 @@ def breadcrumb_category(doc: Any, html: str | None = None,
     # vB4 keeps its crumbs in div#breadcrumb: look there first, the whole page otherwise
     holder = by_id(root, "breadcrumb") if ids is None else ids.get("breadcrumb")
     links = _CRUMBS_IN(holder) if holder is not None else []
-    names = [squash(" ".join(_TEXTS(a))) for a in links or _CRUMBS(root)]
+    names = [squash(" ".join(a.itertext())) for a in links or _CRUMBS(root)]  # (`_TEXTS`)
     names = [n for n in names if n and n.lower() not in ("home", "forum", "forums")]
     return names[-1] if names else None
 
@@ -206,7 +206,7 @@ _CRUMB_LINKS = ("{0}span[@class='navbar']/a|{0}li[contains(@class, 'navbit')]/a"
                 "|{0}ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")
 _CRUMBS = xpath(_CRUMB_LINKS.format("//"))
 _CRUMBS_IN = xpath(_CRUMB_LINKS.format(".//"))
-_TEXTS = xpath(".//text()")
+_TEXTS = xpath(".//text()")  # (the plain form of a crumb's `itertext()`, kept for the test)
 
 
 def _position(text: str | None) -> int | None:
@@ -309,13 +309,21 @@ def _vb34_thread(root: Any, url: str, base: str, text: str | None = None,
     return ext, canonical, title
 
 
+def child_texts(element: Any) -> list[str]:
+    """`element`'s `./text()`: its text and the tails of its children (comments too), in
+    order, read off the element instead of by a query call."""
+    texts = [] if element.text is None else [element.text]
+    texts += [child.tail for child in element if child.tail is not None]
+    return texts
+
+
 def _posts_total(root: Any, ids: PageIds | None = None) -> int | None:
     """The thread's post count from "Results 1 to 10 of 42", when the page shows it (vB4's
     div#postpagestats_above first)."""
     stats = by_id(root, "postpagestats_above") if ids is None else \
         ids.get("postpagestats_above")
     if stats is not None:
-        results = _RESULTS.search(" ".join(xpath("./text()")(stats)))
+        results = _RESULTS.search(" ".join(child_texts(stats)))
         if results:
             return parse_count(results.group(1))
     results = _RESULTS.search(" ".join(xpath(

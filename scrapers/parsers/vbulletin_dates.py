@@ -64,7 +64,7 @@ def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None,
     # div has it, it is the only text that can (no walk over the whole page).
     footer = (by_id(root, "footer_time") if ids is None else ids.get("footer_time")) \
         if times == 1 else None
-    texts = _FOOTER_TEXTS_IN(footer) if footer is not None else []
+    texts = footer_texts(footer) if footer is not None else []
     if not texts:
         texts = _FOOTER_TEXTS(root)
     # The footer is the last such text: a post quoting "All times are GMT +8" must not set
@@ -80,6 +80,12 @@ def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None,
     span = timedelta(hours=int(hours), minutes=(round(float(f"0.{minutes}") * 60) if fraction
                                                 else int(minutes or 0)))
     return timezone(-span if sign == "-" else span)
+
+
+def footer_texts(footer: Any) -> list[str]:
+    """`_FOOTER_TEXTS_IN(footer)` read off the element (its `.//text()` is `itertext()`),
+    without a query call."""
+    return [text for text in footer.itertext() if "All times are" in text]
 
 
 def day_first(text: str) -> bool:

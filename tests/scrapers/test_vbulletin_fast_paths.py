@@ -11,7 +11,7 @@ import re
 from lxml import etree
 from w3lib.url import url_query_parameter
 
-from scrapers.parsers import vbulletin, vbulletin_scores
+from scrapers.parsers import vbulletin, vbulletin_dates, vbulletin_scores
 from scrapers.parsers.common import squash
 from scrapers.parsers.tree import BY_ID, PageIds, by_id, html_root, iter_document, xpath
 from scrapers.parsers.vbulletin_post_fields import PostFields
@@ -291,3 +291,24 @@ def test_page_ids_from_one_id_call_are_by_id() -> None:
         asked = rng.sample([*names, "other", "post_1"], k=rng.randint(1, 7))
         for ident in asked:
             assert ids.get(ident) is by_id(root, ident), (parts, ident)
+
+
+def test_texts_read_off_elements_are_the_text_queries() -> None:
+    """A crumb's `itertext()`, the footer's texts holding "All times are" and
+    `child_texts` give what `.//text()`, `.//text()[contains(., 'All times are')]` and
+    `./text()` give, on random elements of nested tags, comments, processing
+    instructions, scripts, styles, entities and empty tails."""
+    rng = random.Random(53)
+    pieces = ["All times are GMT -5", "All times", " are", "x", "", " ", "&amp;", "&#65;",
+              "<!-- All times are -->", "<?pi All times are?>", "<b>", "</b>", "<i>y</i>",
+              "<script>All times are</script>", "<style>a{}</style>", "<br>", "<span>",
+              "</span>", "<a href='#'>Home</a>", "\n", "\u00a0"]
+    footer_query = vbulletin_dates._FOOTER_TEXTS_IN
+    for _ in range(4_000):
+        inner = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        root = html_root(f"<html><body><div id='e'>{inner}</div>tail</body></html>")
+        element = by_id(root, "e")
+        assert element is not None
+        assert list(element.itertext()) == vbulletin._TEXTS(element), inner
+        assert vbulletin_dates.footer_texts(element) == footer_query(element), inner
+        assert vbulletin.child_texts(element) == xpath("./text()")(element), inner
