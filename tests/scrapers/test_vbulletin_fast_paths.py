@@ -1,7 +1,8 @@
 """vBulletin parser fast paths against their plain forms, on many random cases: post ids and
 counters by str tests, the page's message lookups from one `id()` call and the header walk,
 thanks counts remembered by text, the lazy like-class marks, the "page" URL gate, the post
-blocks by lxml's tag filter."""
+blocks by lxml's tag filter, the page's ids from one `id()` call and texts read off
+elements."""
 
 from __future__ import annotations
 
