@@ -250,3 +250,34 @@ def by_id(root: Any, ident: str) -> Any | None:
     table: callers use this for ids a page has once, or as a cheap "is there any"."""
     found = BY_ID(root, id=ident)
     return found[0] if found and found[0].get("id") == ident else None
+
+
+class PageIds:
+    """`by_id` for a page's fixed set of ids from one `id()` call (XPath's `id("a b")` is
+    the union of `id("a")` and `id("b")`, the elements the id table holds for each), made
+    on the first `get`: one query call a page instead of one an id (each call sets up an
+    XPath context, about 12 k instructions). `idents` must hold no whitespace (XPath splits
+    the argument there). Any other id is asked by `by_id`."""
+
+    __slots__ = ("_found", "idents", "root")
+
+    def __init__(self, root: Any, idents: tuple[str, ...]) -> None:
+        self.root = root
+        self.idents = idents
+        self._found: dict[str, Any] | None = None
+
+    def get(self, ident: str) -> Any | None:
+        """`by_id(root, ident)`."""
+        if ident not in self.idents:
+            return by_id(self.root, ident)
+        found = self._found
+        if found is None:
+            # (an element the table holds for an id carries that id, checked as `by_id`
+            # checks it: one whose attribute differs answers none)
+            wanted = self.idents
+            found = self._found = {}
+            for el in BY_ID(self.root, id=" ".join(wanted)):
+                ident_of = el.get("id")
+                if ident_of in wanted:
+                    found[ident_of] = el
+        return found.get(ident)

@@ -41,6 +41,7 @@ from scrapers.parsers.common import (
 )
 from scrapers.parsers.tree import (
     BY_ID,
+    PageIds,
     by_id,
     css,
     html_page,
@@ -183,18 +184,20 @@ def next_page_url(doc: Any, base: str) -> str | None:
     return urljoin(base, href) if href and href.strip() else None
 
 
-def breadcrumb_category(doc: Any, html: str | None = None) -> str | None:
+def breadcrumb_category(doc: Any, html: str | None = None,
+                        ids: PageIds | None = None) -> str | None:
     """The forum the page is in: the last forum crumb (vB3 `span.navbar`, vB4 `li.navbit`,
-    vB5 `li.crumb`). `html`: the page's text, to skip the lookup on a page without crumbs."""
+    vB5 `li.crumb`). `html`: the page's text, to skip the lookup on a page without crumbs;
+    `ids`: the page's `PageIds`, when the caller has them."""
     # ("navbar" first: real vB3, vB4 and vB5 pages all hold it early, in CSS or scripts)
     if html is not None and not any(mark in html for mark in ("navbar", "navbit",
                                                                "breadcrumbs")):
         return None
     root = root_of(doc)
     # vB4 keeps its crumbs in div#breadcrumb: look there first, the whole page otherwise
-    holder = by_id(root, "breadcrumb")
+    holder = by_id(root, "breadcrumb") if ids is None else ids.get("breadcrumb")
     links = _CRUMBS_IN(holder) if holder is not None else []
-    names = [squash(" ".join(_TEXTS(a))) for a in links or _CRUMBS(root)]
+    names = [squash(" ".join(a.itertext())) for a in links or _CRUMBS(root)]  # (`_TEXTS`)
     names = [n for n in names if n and n.lower() not in ("home", "forum", "forums")]
     return names[-1] if names else None
 
@@ -203,7 +206,7 @@ _CRUMB_LINKS = ("{0}span[@class='navbar']/a|{0}li[contains(@class, 'navbit')]/a"
                 "|{0}ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")
 _CRUMBS = xpath(_CRUMB_LINKS.format("//"))
 _CRUMBS_IN = xpath(_CRUMB_LINKS.format(".//"))
-_TEXTS = xpath(".//text()")
+_TEXTS = xpath(".//text()")  # (the plain form of a crumb's `itertext()`, kept for the test)
 
 
 def _position(text: str | None) -> int | None:
@@ -223,6 +226,8 @@ def _post_id(block: Any) -> str:
 
 # -- thread pages ----------------------------------------------------------------------------
 _VB5_POSTS = "//li[@data-node-id][contains(@class, 'b-post')]"
+# The ids vB4's templates give what a thread page's lookups read (`PageIds`)
+PAGE_IDS = ("footer_time", "breadcrumb", "pagetitle", "postpagestats_above", "posts")
 
 
 def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
@@ -234,15 +239,17 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     root = doc.root
     refuse_login(doc, url, body=False)
     base = page_base(root, url)
-    clock = BoardClock(board_zone(root, tz, source), None, now, text, ScoreMarks(source))
+    ids = PageIds(root, PAGE_IDS)  # (one id() call for the page's lookups below)
+    clock = BoardClock(board_zone(root, tz, source, ids), None, now, text,
+                       ScoreMarks(source))
     vb5 = xpath(_VB5_POSTS)(root) if "b-post" in source else []
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
         title = squash(" ".join(xpath("//h1[contains(@class, 'main-title')]/text()")(root)
                                 [:1]))
     else:
-        posts = _vb34_posts(root, clock)
-        ext, canonical, title = _vb34_thread(root, url, base, source)
+        posts = _vb34_posts(root, clock, ids)
+        ext, canonical, title = _vb34_thread(root, url, base, source, ids)
     if not posts:
         refuse_login(html_page(text), url)  # (the whole page)
         raise ParseError("no posts on the thread page", reason="no_posts")
@@ -251,12 +258,13 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     if not title:
         title = squash((first_of(xpath("//title/text()")(root)) or "").split(" - ")[0])
     page, last_page = page_numbers(root, url, source)
-    total = _posts_total(root) if "postpagestats" in source or "esults" in source else None
+    total = _posts_total(root, ids) if "postpagestats" in source or "esults" in source \
+        else None
     stable = (thread_base(urljoin(base, canonical)) if canonical and vb5
               else thread_url(base_url, str(ext)))
     thread = ThreadPage(
         external_id=str(ext), url=stable, title=title, posts=posts,
-        category=breadcrumb_category(root, source),
+        category=breadcrumb_category(root, source, ids),
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=next_page_url(root, base) if page < last_page else None)
@@ -285,14 +293,14 @@ _THREAD_TITLE = "//span[contains(@class, 'threadtitle')]//text()"
 
 
 def _vb34_thread(root: Any, url: str, base: str, text: str | None = None,
-                 ) -> tuple[str | None, str | None, str]:
+                 ids: PageIds | None = None) -> tuple[str | None, str | None, str]:
     """A vB3/vB4 page's thread id, canonical URL and title (vB4's in div#pagetitle when
     the page has one)."""
     canonical = _canonical(root, text)
     ext = (thread_id_of(url) or (thread_id_of(urljoin(base, canonical)) if canonical
                                  else None)
            or first_of(xpath("//input[@name='t' or @name='threadid']/@value")(root)))
-    holder = by_id(root, "pagetitle")
+    holder = by_id(root, "pagetitle") if ids is None else ids.get("pagetitle")
     texts = xpath("." + _THREAD_TITLE)(holder) if holder is not None else []
     if not texts and (text is None or "threadtitle" in text):
         texts = xpath(_THREAD_TITLE)(root)
@@ -301,12 +309,21 @@ def _vb34_thread(root: Any, url: str, base: str, text: str | None = None,
     return ext, canonical, title
 
 
-def _posts_total(root: Any) -> int | None:
+def child_texts(element: Any) -> list[str]:
+    """`element`'s `./text()`: its text and the tails of its children (comments too), in
+    order, read off the element instead of by a query call."""
+    texts = [] if element.text is None else [element.text]
+    texts += [child.tail for child in element if child.tail is not None]
+    return texts
+
+
+def _posts_total(root: Any, ids: PageIds | None = None) -> int | None:
     """The thread's post count from "Results 1 to 10 of 42", when the page shows it (vB4's
     div#postpagestats_above first)."""
-    stats = by_id(root, "postpagestats_above")
+    stats = by_id(root, "postpagestats_above") if ids is None else \
+        ids.get("postpagestats_above")
     if stats is not None:
-        results = _RESULTS.search(" ".join(xpath("./text()")(stats)))
+        results = _RESULTS.search(" ".join(child_texts(stats)))
         if results:
             return parse_count(results.group(1))
     results = _RESULTS.search(" ".join(xpath(
@@ -315,20 +332,20 @@ def _posts_total(root: Any) -> int | None:
     return parse_count(results.group(1)) if results else None
 
 
-def _vb34_posts(root: Any, clock: BoardClock) -> list[Post]:
+def _vb34_posts(root: Any, clock: BoardClock, ids: PageIds | None = None) -> list[Post]:
     """The posts of a vB3/vB4 page: those in its `#posts` list (ol#posts, div#posts), else
     those anywhere on the page. Bodies are `finish_body`'s to clean."""
-    blocks = vb34_blocks(root)
-    ids = [_post_id(block) for block in blocks]
-    held = _messages_held(root, ids)
+    blocks = vb34_blocks(root, ids)
+    post_ids = [_post_id(block) for block in blocks]
+    held = _messages_held(root, post_ids)
     return [_vb34_post(block, index, root, clock, post_id, held)
-            for index, (block, post_id) in enumerate(zip(blocks, ids, strict=True))]
+            for index, (block, post_id) in enumerate(zip(blocks, post_ids, strict=True))]
 
 
-def vb34_blocks(root: Any) -> list[Any]:
+def vb34_blocks(root: Any, ids: PageIds | None = None) -> list[Any]:
     """The post blocks of a vB3/vB4 page: those in its `#posts` list, else those anywhere
-    on the page (`vb34_blocks_among`)."""
-    holder = by_id(root, "posts")
+    on the page (`vb34_blocks_among`). `ids`: the page's `PageIds`, when at hand."""
+    holder = by_id(root, "posts") if ids is None else ids.get("posts")
     return (vb34_blocks_among(holder.iterdescendants("li", "table")) if holder is not None
             else []) or vb34_blocks_among(iter_document(root, "li", "table"))
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from scrapers.parsers.common import ParseError, squash
-from scrapers.parsers.tree import by_id, root_of, xpath
+from scrapers.parsers.tree import PageIds, by_id, root_of, xpath
 from scrapers.parsers.vbulletin_scores import ScoreMarks
 
 # Date formats vBulletin boards use (commas and " at " are removed before matching).
@@ -48,11 +48,13 @@ _FOOTER_TEXTS = xpath("//text()[contains(., 'All times are')]")
 _FOOTER_TEXTS_IN = xpath(".//text()[contains(., 'All times are')]")
 
 
-def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzinfo:
+def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None,
+               ids: PageIds | None = None) -> tzinfo:
     """The zone of the footer's "All times are GMT -5" (GMT +5.5, GMT-5...), else `default`.
 
     `doc`: the page (Selector or lxml root); `text`: its HTML, when at hand, to skip the
-    text-node scan on a page without the phrase."""
+    text-node scan on a page without the phrase; `ids`: the page's `PageIds`, when the
+    caller has them."""
     # (one count of the phrase: an `in` test first would read the page to its footer too)
     times = text.count("All times are") if text is not None else -1
     if times == 0:
@@ -60,8 +62,9 @@ def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzin
     root = root_of(doc)
     # vB4 prints it once, in div#footer_time: when the page holds the phrase once and that
     # div has it, it is the only text that can (no walk over the whole page).
-    footer = by_id(root, "footer_time") if times == 1 else None
-    texts = _FOOTER_TEXTS_IN(footer) if footer is not None else []
+    footer = (by_id(root, "footer_time") if ids is None else ids.get("footer_time")) \
+        if times == 1 else None
+    texts = footer_texts(footer) if footer is not None else []
     if not texts:
         texts = _FOOTER_TEXTS(root)
     # The footer is the last such text: a post quoting "All times are GMT +8" must not set
@@ -77,6 +80,12 @@ def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None) -> tzin
     span = timedelta(hours=int(hours), minutes=(round(float(f"0.{minutes}") * 60) if fraction
                                                 else int(minutes or 0)))
     return timezone(-span if sign == "-" else span)
+
+
+def footer_texts(footer: Any) -> list[str]:
+    """`_FOOTER_TEXTS_IN(footer)` read off the element (its `.//text()` is `itertext()`),
+    without a query call."""
+    return [text for text in footer.itertext() if "All times are" in text]
 
 
 def day_first(text: str) -> bool:

@@ -1,7 +1,8 @@
 """vBulletin parser fast paths against their plain forms, on many random cases: post ids and
 counters by str tests, the page's message lookups from one `id()` call and the header walk,
 thanks counts remembered by text, the lazy like-class marks, the "page" URL gate, the post
-blocks by lxml's tag filter."""
+blocks by lxml's tag filter, the page's ids from one `id()` call and texts read off
+elements."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import re
 from lxml import etree
 from w3lib.url import url_query_parameter
 
-from scrapers.parsers import vbulletin, vbulletin_scores
+from scrapers.parsers import vbulletin, vbulletin_dates, vbulletin_scores
 from scrapers.parsers.common import squash
-from scrapers.parsers.tree import BY_ID, html_root, iter_document, xpath
+from scrapers.parsers.tree import BY_ID, PageIds, by_id, html_root, iter_document, xpath
 from scrapers.parsers.vbulletin_post_fields import PostFields
 
 # The posts query `vbulletin.vb34_blocks` replaced, kept as its plain form.
@@ -265,3 +266,50 @@ def test_postcontent_test_is_the_regex_over_every_attribute() -> None:
         assert vbulletin_bodies.is_postcontent(element) == expected, element.items()
         hits += expected
     assert hits > 3000
+
+
+def test_page_ids_from_one_id_call_are_by_id() -> None:
+    """`PageIds.get` (the page's five ids from one `id()` call) gives what `by_id` gives
+    for each, on random pages dense in those ids: duplicated, with spaces or tabs around
+    them, differently cased, nested, on several tags, after a stray `</html>`, missing; and
+    an id outside the set is asked by `by_id`."""
+    rng = random.Random(47)
+    names = list(vbulletin.PAGE_IDS)
+    variants = [*names, *(f" {n}" for n in names), *(f"{n} " for n in names),
+                *(f"\t{n}" for n in names), *(n.upper() for n in names), "post_1", "",
+                "posts breadcrumb", "other"]
+    for _ in range(3_000):
+        parts = []
+        for _ in range(rng.randint(0, 12)):
+            tag = rng.choice(["div", "span", "ol", "li", "table", "a"])
+            ident = rng.choice(variants)
+            parts.append(f'<{tag} id="{ident}">x' if rng.random() < 0.5 else
+                         f'<{tag} id="{ident}">x</{tag}>')
+            if rng.random() < 0.05:
+                parts.append("</html>")
+        root = html_root("<html><body>" + "".join(parts) + "</body></html>")
+        ids = PageIds(root, vbulletin.PAGE_IDS)
+        asked = rng.sample([*names, "other", "post_1"], k=rng.randint(1, 7))
+        for ident in asked:
+            assert ids.get(ident) is by_id(root, ident), (parts, ident)
+
+
+def test_texts_read_off_elements_are_the_text_queries() -> None:
+    """A crumb's `itertext()`, the footer's texts holding "All times are" and
+    `child_texts` give what `.//text()`, `.//text()[contains(., 'All times are')]` and
+    `./text()` give, on random elements of nested tags, comments, processing
+    instructions, scripts, styles, entities and empty tails."""
+    rng = random.Random(53)
+    pieces = ["All times are GMT -5", "All times", " are", "x", "", " ", "&amp;", "&#65;",
+              "<!-- All times are -->", "<?pi All times are?>", "<b>", "</b>", "<i>y</i>",
+              "<script>All times are</script>", "<style>a{}</style>", "<br>", "<span>",
+              "</span>", "<a href='#'>Home</a>", "\n", "\u00a0"]
+    footer_query = vbulletin_dates._FOOTER_TEXTS_IN
+    for _ in range(4_000):
+        inner = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        root = html_root(f"<html><body><div id='e'>{inner}</div>tail</body></html>")
+        element = by_id(root, "e")
+        assert element is not None
+        assert list(element.itertext()) == vbulletin._TEXTS(element), inner
+        assert vbulletin_dates.footer_texts(element) == footer_query(element), inner
+        assert vbulletin.child_texts(element) == xpath("./text()")(element), inner
