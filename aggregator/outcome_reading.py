@@ -55,7 +55,10 @@ _VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have
 _LATER: Final = re.compile(
     r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
     r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
-    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$")
+    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
+    # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
+    # hairline where fin failed"): not about it either
+    r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$")
 # A research word as what the writer read or posted about ("Read a study on fin.", "posting
 # because of that new trial"): the writer's own talk, not a research statement running on.
 _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
