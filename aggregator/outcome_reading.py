@@ -13,6 +13,7 @@ from aggregator.outcome_attribution import Attribution
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
 from aggregator.outcome_progress import (
     bare_verdict_cues,
+    bracket_verdict_cues,
     colon_verdict_cues,
     progress_title_cue,
     stage_change_cues,
@@ -176,6 +177,8 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         raw.extend(stage_change_cues(lowered))
     if ": " in lowered:  # "biotin: nothing"
         raw.extend(colon_verdict_cues(lowered, sorted(m[1] for m in mentions)))
+    if " (" in lowered:  # "biotin (nothing)"
+        raw.extend(bracket_verdict_cues(lowered, sorted(m[1] for m in mentions)))
     title_end = len(parts[0]) if parts else 0
     progress = progress_title_cue(lowered, title_end, title_end + 1 + len(parts[1]), raw,
                                   EFFECT_KINDS) if len(parts) > 1 and title_end else None
