@@ -98,3 +98,17 @@ def test_the_min_is_minoxidil_as_a_subject() -> None:
     assert got["minoxidil"].side_effects == ("cardio",)
     assert got["finasteride"].side_effects == ()
     assert "minoxidil" not in outcomes("fin dose", "What is the min dose of fin that works?")
+
+
+def test_area_verdicts_both_ways_are_mixed() -> None:
+    assert effect("minoxidil", "5mg oral min hairline", "5mg LDOM for 8 months. Hairline: "
+                  "nothing. Crown: tons of new hair. So mixed bag.") == "mixed"
+    assert effect("ru58841", "RU for the temples?", "Anyone had success with RU for temples?",
+                  ("not me, 1 yr nothing", "yes, massive regrowth, but it made me feel flu-like for a week "
+                   "at the start")) == "mixed"
+
+
+def test_a_none_of_the_sides_does_not_negate_the_hair() -> None:
+    title, body = "fin gives sides only at 1mg", ("1mg gave me low libido, 0.25mg gives none "
+                                                  "and hair is still stable.")
+    assert effect("finasteride", title, body) == "improved"
