@@ -224,7 +224,8 @@ class ScopeChecks:
                     not _DECIMAL.match(self.lowered, t_start) and \
                     not any(t_end <= o_start and o_end <= c_start
                             and ((o_kind in EFFECT_KINDS) == side
-                                 or side and self._trouble_ends(o_start, o_end, c_start, o_kind))
+                                 or (side and self._trouble_ends(o_start, o_end, c_start,
+                                                                 o_kind)))
                             for o_start, o_end, o_kind in here.cues):
                 return True
         for t_start, t_end in triggers.get("negation_after", ()):

@@ -104,8 +104,8 @@ def test_area_verdicts_both_ways_are_mixed() -> None:
     assert effect("minoxidil", "5mg oral min hairline", "5mg LDOM for 8 months. Hairline: "
                   "nothing. Crown: tons of new hair. So mixed bag.") == "mixed"
     assert effect("ru58841", "RU for the temples?", "Anyone had success with RU for temples?",
-                  ("not me, 1 yr nothing", "yes, massive regrowth, but it made me feel flu-like for a week "
-                   "at the start")) == "mixed"
+                  ("not me, 1 yr nothing", "yes, massive regrowth, but it made me feel "
+                   "flu-like for a week at the start")) == "mixed"
 
 
 def test_a_none_of_the_sides_does_not_negate_the_hair() -> None:
