@@ -171,6 +171,29 @@ def colon_verdict_cues(lowered: str,
     return found
 
 
+# (outw) a verdict in brackets right after a treatment's clause: "biotin (nothing)", "tried
+# saw palmetto for a year (useless)"; "fin (saved my hair)" is read by the phrases
+_BRACKET_VERDICT: Final = re.compile(r"\((?<=\w \()(?:also |still |absolutely |literally |"
+                                     r"basically )?(?:nothing|zilch|nada|zip|useless|no change|"
+                                     r"no effect|did nothing|a waste|waste|no difference|"
+                                     r"no results|zero|meh)(?: at all| whatsoever)?\)")
+
+
+def bracket_verdict_cues(lowered: str,
+                         mention_ends: list[int]) -> list[tuple[int, int, int, str]]:
+    """`no_effect` cues (start, end, -1, kind) of "<treatment> ... (nothing)" verdicts: the
+    same clause check as `colon_verdict_cues`, the bracket in place of the colon."""
+    found: list[tuple[int, int, int, str]] = []
+    for verdict in _BRACKET_VERDICT.finditer(lowered):
+        at = verdict.start() - 1  # (the space before the bracket)
+        i = bisect_right(mention_ends, at) - 1
+        if i >= 0 and at - mention_ends[i] <= _NAME_TO_COLON and \
+                _MARK.search(lowered, mention_ends[i], at) is None and \
+                _NAME_TAIL.fullmatch(lowered, mention_ends[i], at) is not None:
+            found.append((verdict.start(), verdict.end(), -1, "no_effect"))
+    return found
+
+
 def bare_verdict_cues(lowered: str) -> list[tuple[int, int, int, str]]:
     """Weak `unchanged` cues (start, end, -1, kind) of bare "nothing" verdicts whose subject
     is not the side effects or the downsides: no `_SIDE_SUBJECT` word in the verdict's

@@ -13,6 +13,7 @@ from aggregator.outcome_attribution import Attribution
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
 from aggregator.outcome_progress import (
     bare_verdict_cues,
+    bracket_verdict_cues,
     colon_verdict_cues,
     progress_title_cue,
     stage_change_cues,
@@ -55,7 +56,10 @@ _VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have
 _LATER: Final = re.compile(
     r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
     r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
-    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$")
+    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
+    # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
+    # hairline where fin failed"): not about it either
+    r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$")
 # A research word as what the writer read or posted about ("Read a study on fin.", "posting
 # because of that new trial"): the writer's own talk, not a research statement running on.
 _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
@@ -173,6 +177,8 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         raw.extend(stage_change_cues(lowered))
     if ": " in lowered:  # "biotin: nothing"
         raw.extend(colon_verdict_cues(lowered, sorted(m[1] for m in mentions)))
+    if " (" in lowered:  # "biotin (nothing)"
+        raw.extend(bracket_verdict_cues(lowered, sorted(m[1] for m in mentions)))
     title_end = len(parts[0]) if parts else 0
     progress = progress_title_cue(lowered, title_end, title_end + 1 + len(parts[1]), raw,
                                   EFFECT_KINDS) if len(parts) > 1 and title_end else None

@@ -18,6 +18,12 @@ from aggregator.outcome_clauses import _PLAIN_NONE, _WORD, opens_phrase
 from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
 from aggregator.outcome_types import SIDE_EFFECTS
 
+# "no problems" words that end a negation's scope for a side effect when a clause goes on
+# after them (`_trouble_ends`: one of `_TROUBLE_GOES_ON` before the side cue)
+_TROUBLE: Final = frozenset({"problems", "problem", "issues", "issue", "probs", "troubles",
+                             "trouble", "complaints", "complaint"})
+_TROUBLE_GOES_ON: Final = frozenset({"i", "suddenly", "then", "now", "lately", "recently",
+                                     "until", "started", "starting", "developed", "noticed"})
 _VAGUE_SIDES: Final = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES: Final = frozenset(SIDE_EFFECTS) - {"other"}
 _OBJECT_WORDS: Final = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
@@ -217,7 +223,9 @@ class ScopeChecks:
                     not starts_in(here.breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
                     not any(t_end <= o_start and o_end <= c_start
-                            and (o_kind in EFFECT_KINDS) == side
+                            and ((o_kind in EFFECT_KINDS) == side
+                                 or (side and self._trouble_ends(o_start, o_end, c_start,
+                                                                 o_kind)))
                             for o_start, o_end, o_kind in here.cues):
                 return True
         for t_start, t_end in triggers.get("negation_after", ()):
@@ -229,6 +237,15 @@ class ScopeChecks:
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
         return False
+
+    def _trouble_ends(self, o_start: int, o_end: int, c_start: int, o_kind: str) -> bool:
+        """Whether "no problems" (a `_TROUBLE` word) ends a negation's scope before a side
+        cue: a clause goes on after it ("after 3 years on dut with no problems I suddenly
+        have low libido"), not when the side is what had none ("no problems with libido",
+        "no issues in terms of libido")."""
+        return o_kind == "not_side" and \
+            self.lowered[o_start:o_end].strip(" ") in _TROUBLE and \
+            not _TROUBLE_GOES_ON.isdisjoint(_WORD.findall(self.lowered, o_end, c_start))
 
     def _says_no(self, c_start: int, c_end: int) -> bool:
         """Whether a negation trigger lies inside the cue phrase [c_start, c_end)."""
