@@ -1,7 +1,8 @@
 """Attribution in the outcome reader: which treatments a sentence, clause or cue is about.
 The thread's focus and regimen, a sentence's topic (mentions not guarded by a negation or a
 plan, nor named as a former treatment), the clause targets of a cue (its own clause, else the
-nearest that names one, what a parenthesis follows, "it" pointing back). `_Extraction` of
+nearest that names one, what a parenthesis follows, "it" pointing back), and which of a cue's
+treatments are named after it as what came later or what it is compared with. `_Extraction` of
 `aggregator.outcome_reading` inherits these and holds the mentions they read.
 """
 
@@ -28,6 +29,15 @@ _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # the treatment the topic; "not on fin", "never tried dut" do not)
 _OF_ANOTHER: Final = re.compile(r"(?: [\w'-]+){1,3} (?:on|from|with|while on|since|since "
                                 r"starting|after|after starting) (?:the |my |oral |topical )?")
+# what came later, named after a cue ("before adding minoxidil", "until I switched to dut",
+# "then I started RU"): the cue is not about it
+_LATER: Final = re.compile(
+    r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
+    r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
+    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
+    # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
+    # hairline where fin failed"): not about it either
+    r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$")
 _IT: Final = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
 
 
@@ -201,3 +211,20 @@ class Attribution:
                                                  bisect_left(self.m_starts, end)]:
             seen.setdefault(tid, (m_start, m_end))
         return [(tid, a, b) for tid, (a, b) in seen.items()]
+
+    def _earlier(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """Of a cue's treatments, the one a pattern's `treatment` group names ("got worse on
+        finasteride until I switched to dutasteride"), else those not named after the cue
+        as what came later ("I lost hair on fin for a year before adding minoxidil")."""
+        lowered, mentions = self.lowered, self.mentions
+        lo = bisect_left(self.m_starts, here.start)
+        hi = bisect_left(self.m_starts, here.end, lo)
+        at = bisect_left(self.m_starts, c_end, lo, hi)
+        if at < hi and mentions[at][0] == c_end and lowered[c_end - 1] == " " and \
+                mentions[at][2] in targets:
+            return [mentions[at][2]]
+        before = {tid for _, _, tid in mentions[lo:at]}
+        later = {tid for m_start, _, tid in mentions[at:hi] if tid not in before and
+                 _LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None}
+        kept = [t for t in targets if t not in later]
+        return kept or targets

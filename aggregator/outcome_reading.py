@@ -38,28 +38,8 @@ _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be 
 # contentment, the "nobody" of "nobody can tell" no generic statement)
 _CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
-# a sexual function or the mood said to have come back ("libido is mostly back" after the
-# switch back to fin): the recovery, not a report of the side effect on what the sentence
-# names (the side effect is told where it began)
-_RECOVERED: Final = re.compile(
-    r"(?: (?:is|are|was|has|have|had|been|mostly|fully|finally|slowly|all|pretty much|now|"
-    r"completely|gradually|totally|basically))* (?:back|coming back|came back|returned|"
-    r"recovered)\b")
-# the functions that come back (a symptom that "came back" is the side effect again: "fog
-# came back in about ten days")
-_RECOVERING: Final = frozenset({"libido", "sex drive", "mood", "morning wood", "erections",
-                                "erection"})
 _VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have|feel|felt|"
                               r"find|found|gain|gained|grow|grew|experience|experienced) ")
-# what came later, named after a cue ("before adding minoxidil", "until I switched to dut",
-# "then I started RU"): the cue is not about it
-_LATER: Final = re.compile(
-    r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
-    r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
-    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
-    # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
-    # hairline where fin failed"): not about it either
-    r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$")
 # A research word as what the writer read or posted about ("Read a study on fin.", "posting
 # because of that new trial"): the writer's own talk, not a research statement running on.
 _READ_OBJECT: Final = re.compile(r"\b(?:read|reading|saw|seen|found|find|posting|posted|post|"
@@ -554,30 +534,6 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
             else:
                 del triggers["hypothetical"]
         return triggers
-
-    def _earlier(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
-        """Of a cue's treatments, the one a pattern's `treatment` group names ("got worse on
-        finasteride until I switched to dutasteride"), else those not named after the cue
-        as what came later ("I lost hair on fin for a year before adding minoxidil")."""
-        lowered, mentions = self.lowered, self.mentions
-        lo = bisect_left(self.m_starts, here.start)
-        hi = bisect_left(self.m_starts, here.end, lo)
-        at = bisect_left(self.m_starts, c_end, lo, hi)
-        if at < hi and mentions[at][0] == c_end and lowered[c_end - 1] == " " and \
-                mentions[at][2] in targets:
-            return [mentions[at][2]]
-        before = {tid for _, _, tid in mentions[lo:at]}
-        later = {tid for m_start, _, tid in mentions[at:hi] if tid not in before and
-                 _LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None}
-        kept = [t for t in targets if t not in later]
-        return kept or targets
-
-    def _recovered(self, kind: str, c_start: int, c_end: int) -> bool:
-        """Whether a sexual function or the mood is said to have come back (`_RECOVERED`:
-        "libido is mostly back" after the switch back to fin)."""
-        return kind in ("sexual", "mood") and \
-            self.lowered[c_start:c_end] in _RECOVERING and \
-            _RECOVERED.match(self.lowered, c_end) is not None
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence

@@ -32,6 +32,18 @@ _TOPICAL_AFTER: Final = re.compile(
 _THEN_STARTED: Final = re.compile(r"\b(?:so|then|and|that's when|which is why) i (?:started|began|"
                                   r"tried|got on|went on)\b")
 
+# a sexual function or the mood said to have come back ("libido is mostly back" after the
+# switch back to fin): the recovery, not a report of the side effect on what the sentence
+# names (the side effect is told where it began)
+_RECOVERED: Final = re.compile(
+    r"(?: (?:is|are|was|has|have|had|been|mostly|fully|finally|slowly|all|pretty much|now|"
+    r"completely|gradually|totally|basically))* (?:back|coming back|came back|returned|"
+    r"recovered)\b")
+# the functions that come back (a symptom that "came back" is the side effect again: "fog
+# came back in about ten days")
+_RECOVERING: Final = frozenset({"libido", "sex drive", "mood", "morning wood", "erections",
+                                "erection"})
+
 
 @dataclass
 class Reports:
@@ -122,6 +134,13 @@ class Recording:
     # attributes from its own slots)
     def _condition_after(self, here: Sentence, c_end: int) -> bool:
         raise NotImplementedError  # outcome_scope.ScopeChecks
+
+    def _recovered(self, kind: str, c_start: int, c_end: int) -> bool:
+        """Whether a sexual function or the mood is said to have come back (`_RECOVERED`:
+        "libido is mostly back" after the switch back to fin)."""
+        return kind in ("sexual", "mood") and \
+            self.lowered[c_start:c_end] in _RECOVERING and \
+            _RECOVERED.match(self.lowered, c_end) is not None
 
     def _topical(self, treatment: str) -> bool:
         """Whether the thread names `treatment` as put on the scalp (`_TOPICAL_BEFORE`/`_AFTER`)."""
