@@ -12,9 +12,10 @@ import re
 import pytest
 
 from aggregator.lexicon import load_lexicon
-from aggregator.outcome_cue_file import OutcomeCues, pattern_literals
+from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_reading import _Extraction, read_thread
 from aggregator.outcomes import load_outcome_cues
+from aggregator.regex_forms import pattern_literals
 from aggregator.tagger import Tagger
 from tests.aggregator.outcome_helpers import labelled_threads, same_readings
 

@@ -48,7 +48,7 @@ def test_word_counts_equal_a_scan_on_short_and_long_spans() -> None:
 def test_scan_form_finds_what_the_written_pattern_finds() -> None:
     """`scan_form` moves a leading `\\b` behind the first character: the same matches over
     random text, with `pos`/`endpos` inside it too (a lookbehind sees before `pos`)."""
-    from aggregator.outcome_cue_file import scan_form
+    from aggregator.regex_forms import scan_form
 
     written = [
         r"\b\d+(?:\.\d+)?\+? ?months? (?:on|in)\b",

@@ -310,7 +310,7 @@ def test_so_far_is_no_clause_break() -> None:
 
 
 def test_not_breaks_guard_only_the_breaks_they_start_with() -> None:
-    from aggregator.outcome_cue_file import literal_alternation
+    from aggregator.regex_forms import literal_alternation
 
     pattern = literal_alternation([" so ", ",", " sofa"], [" so far", ", and yet", " s"])
     found = [m.group() for m in pattern.finditer("a so far b so c, and yet d, e sofa f")]

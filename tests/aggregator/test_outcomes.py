@@ -251,7 +251,7 @@ def test_user_cue_file_extends_the_packaged_one(tmp_path: Path) -> None:
     (r"regrew|regrowth", None),  # a top-level alternative
 ])
 def test_literal_hint_is_a_literal_every_match_holds(pattern: str, hint: str | None) -> None:
-    from aggregator.outcome_cue_file import literal_hint
+    from aggregator.regex_forms import literal_hint
     assert literal_hint(pattern) == hint
     if hint is not None:  # what the hint gate relies on
         for text in ("it worked for me", "45%", "5x", "aah", "came back"):
