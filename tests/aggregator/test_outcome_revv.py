@@ -1,4 +1,5 @@
-"""Readings the review of the `outv` round (helper `revv`, hand-written set C) found broken:
+"""Readings the reviews of the `outv` and `outw` rounds (helpers `revv` and `revw`, hand-written
+sets C and E) found broken. From `revv`:
 the `[typical] skin` list keeps a scalp side effect with what is put on the scalp, and
 finasteride or dutasteride put on the scalp ("topical fin") is such a treatment."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.aggregator.outcome_helpers import sides
+from tests.aggregator.outcome_helpers import effect, outcomes, sides
 
 
 @pytest.mark.parametrize(("title", "body"), [
@@ -26,3 +27,35 @@ def test_oral_finasteride_beside_a_topical_leaves_the_scalp_side_to_the_topical(
     title, body = "Oral fin and topical min for a year", "My scalp got red and itchy."
     assert sides("finasteride", title, body) == ()
     assert sides("minoxidil", title, body) == ("skin",)
+
+
+# The review of the `outw` round (helper `revw`, hand-written set E): cues that fired on text
+# that is no report, taken out again.
+
+def test_feeling_down_about_the_hair_loss_is_no_mood_side_effect() -> None:
+    assert sides("finasteride", "Temples", "I'm 22 and feeling down about how fast my temples "
+                 "are going. Started fin 1mg two months ago, no sides so far.") == ()
+    assert sides("minoxidil", "Nothing", "I feel down every time I look in the mirror. "
+                 "Minoxidil for 8 months did nothing for my temples.") == ()
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Had a scare with my heart rate on oral minoxidil, palpitations at night, so dropped to "
+     "1.25mg.", ("cardio",)),
+    ("My only complaints about oral min are the palpitations and the facial hair.",
+     ("body_hair", "cardio")),
+])
+def test_a_scare_or_complaint_told_first_hand_keeps_its_side_effects(
+        body: str, expected: tuple[str, ...]) -> None:
+    assert sorted(sides("minoxidil", "Oral min", body)) == list(expected)
+
+
+def test_more_loss_before_starting_is_no_verdict_on_the_treatment() -> None:
+    assert effect("finasteride", "Lost more hair before starting",
+                  "I lost more hair in the year before starting fin than ever. Since fin "
+                  "(8 months) it's stopped falling out.") == "improved"
+
+
+def test_at_the_min_is_for_the_moment() -> None:
+    assert "minoxidil" not in outcomes("At the min", "I'm only using keto shampoo.")
+    assert "minoxidil" not in outcomes("Quick q", "I take fin at the min. 0.2mg.")
