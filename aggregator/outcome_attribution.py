@@ -22,8 +22,6 @@ _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetic
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
 _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
-# "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
-# plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 # what a trigger before a mention is about when a noun and a preposition stand between:
 # not the treatment ("no shed on min", "zero sides from dut", "no issues with fin" leave
 # the treatment the topic; "not on fin", "never tried dut" do not)
@@ -38,6 +36,8 @@ _LATER: Final = re.compile(
     # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
     # hairline where fin failed"): not about it either
     r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$")
+# "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
+# plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 _IT: Final = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
 
 

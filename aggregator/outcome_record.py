@@ -21,14 +21,14 @@ _WEAK: Final = frozenset({"unchanged"})  # counts as no effect only when alone
 _VAGUE_MEANT: Final = frozenset({"sexual", "mood", "breast", "cardio", "skin", "body_hair"})
 # a contrast whichever clause comes first ("my crown did thin out while the front held")
 _BOTH_WAYS: Final = re.compile(r" while | whereas")
-# a loss told before the treatment began, in the same sentence ("three months after covid
-# I was losing a lot of hair, so I started minoxidil")
 # a treatment put on the scalp: a topical form word right before one of its mentions
 # ("topical fin") or a vehicle right after it ("dut solution", "fin/min spray"), so a scalp
 # side effect may be its own
 _TOPICAL_BEFORE: Final = re.compile(r"\btopical(?:ly)? $")
 _TOPICAL_AFTER: Final = re.compile(
     r"(?:/[a-z0-9]+)* (?:foam|liquid|solution|sprays?|lotion|serum)\b")
+# a loss told before the treatment began, in the same sentence ("three months after covid
+# I was losing a lot of hair, so I started minoxidil")
 _THEN_STARTED: Final = re.compile(r"\b(?:so|then|and|that's when|which is why) i (?:started|began|"
                                   r"tried|got on|went on)\b")
 
