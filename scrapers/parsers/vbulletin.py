@@ -195,7 +195,7 @@ def breadcrumb_category(doc: Any, html: str | None = None,
         return None
     root = root_of(doc)
     # vB4 keeps its crumbs in div#breadcrumb: look there first, the whole page otherwise
-    holder = by_id(root, "breadcrumb") if ids is None else ids.get("breadcrumb")
+    holder = by_id(root, "breadcrumb", ids)
     links = _CRUMBS_IN(holder) if holder is not None else []
     names = [squash(" ".join(a.itertext())) for a in links or _CRUMBS(root)]  # (`_TEXTS`)
     names = [n for n in names if n and n.lower() not in ("home", "forum", "forums")]
@@ -300,7 +300,7 @@ def _vb34_thread(root: Any, url: str, base: str, text: str | None = None,
     ext = (thread_id_of(url) or (thread_id_of(urljoin(base, canonical)) if canonical
                                  else None)
            or first_of(xpath("//input[@name='t' or @name='threadid']/@value")(root)))
-    holder = by_id(root, "pagetitle") if ids is None else ids.get("pagetitle")
+    holder = by_id(root, "pagetitle", ids)
     texts = xpath("." + _THREAD_TITLE)(holder) if holder is not None else []
     if not texts and (text is None or "threadtitle" in text):
         texts = xpath(_THREAD_TITLE)(root)
@@ -320,8 +320,7 @@ def child_texts(element: Any) -> list[str]:
 def _posts_total(root: Any, ids: PageIds | None = None) -> int | None:
     """The thread's post count from "Results 1 to 10 of 42", when the page shows it (vB4's
     div#postpagestats_above first)."""
-    stats = by_id(root, "postpagestats_above") if ids is None else \
-        ids.get("postpagestats_above")
+    stats = by_id(root, "postpagestats_above", ids)
     if stats is not None:
         results = _RESULTS.search(" ".join(child_texts(stats)))
         if results:
@@ -345,7 +344,7 @@ def _vb34_posts(root: Any, clock: BoardClock, ids: PageIds | None = None) -> lis
 def vb34_blocks(root: Any, ids: PageIds | None = None) -> list[Any]:
     """The post blocks of a vB3/vB4 page: those in its `#posts` list, else those anywhere
     on the page (`vb34_blocks_among`). `ids`: the page's `PageIds`, when at hand."""
-    holder = by_id(root, "posts") if ids is None else ids.get("posts")
+    holder = by_id(root, "posts", ids)
     return (vb34_blocks_among(holder.iterdescendants("li", "table")) if holder is not None
             else []) or vb34_blocks_among(iter_document(root, "li", "table"))
 

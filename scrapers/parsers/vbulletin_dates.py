@@ -62,8 +62,7 @@ def board_zone(doc: Any, default: tzinfo = UTC, text: str | None = None,
     root = root_of(doc)
     # vB4 prints it once, in div#footer_time: when the page holds the phrase once and that
     # div has it, it is the only text that can (no walk over the whole page).
-    footer = (by_id(root, "footer_time") if ids is None else ids.get("footer_time")) \
-        if times == 1 else None
+    footer = by_id(root, "footer_time", ids) if times == 1 else None
     texts = footer_texts(footer) if footer is not None else []
     if not texts:
         texts = _FOOTER_TEXTS(root)
