@@ -152,6 +152,16 @@ _NAME_TAIL: Final = re.compile(
     r"cycle)\b)*")
 
 
+def _names_clause(lowered: str, mention_ends: list[int], at: int) -> bool:
+    """Whether a treatment's name ends in the clause before `at` (a colon or a bracket): at
+    most `_NAME_TO_COLON` characters, no mark and only a dose, form or time (`_NAME_TAIL`)
+    between (`mention_ends` sorted)."""
+    i = bisect_right(mention_ends, at) - 1
+    return i >= 0 and at - mention_ends[i] <= _NAME_TO_COLON and \
+        _MARK.search(lowered, mention_ends[i], at) is None and \
+        _NAME_TAIL.fullmatch(lowered, mention_ends[i], at) is not None
+
+
 def colon_verdict_cues(lowered: str,
                        mention_ends: list[int]) -> list[tuple[int, int, int, str]]:
     """`no_effect` cues (start, end, -1, kind) of "<treatment> ...: nothing" verdicts (a
@@ -160,10 +170,7 @@ def colon_verdict_cues(lowered: str,
     100 for a year: nothing"; `mention_ends` sorted)."""
     found: list[tuple[int, int, int, str]] = []
     for verdict in _VERDICT.finditer(lowered):
-        i = bisect_right(mention_ends, verdict.start()) - 1
-        if i >= 0 and verdict.start() - mention_ends[i] <= _NAME_TO_COLON and \
-                _MARK.search(lowered, mention_ends[i], verdict.start()) is None and \
-                _NAME_TAIL.fullmatch(lowered, mention_ends[i], verdict.start()) is not None:
+        if _names_clause(lowered, mention_ends, verdict.start()):
             before = lowered[max(0, verdict.start() - 80):verdict.start()]
             clause = _CLAUSE_START.split(before)[-1]
             if not _SIDE_SUBJECT.search(clause):
@@ -185,11 +192,7 @@ def bracket_verdict_cues(lowered: str,
     same clause check as `colon_verdict_cues`, the bracket in place of the colon."""
     found: list[tuple[int, int, int, str]] = []
     for verdict in _BRACKET_VERDICT.finditer(lowered):
-        at = verdict.start() - 1  # (the space before the bracket)
-        i = bisect_right(mention_ends, at) - 1
-        if i >= 0 and at - mention_ends[i] <= _NAME_TO_COLON and \
-                _MARK.search(lowered, mention_ends[i], at) is None and \
-                _NAME_TAIL.fullmatch(lowered, mention_ends[i], at) is not None:
+        if _names_clause(lowered, mention_ends, verdict.start() - 1):  # (before " (")
             found.append((verdict.start(), verdict.end(), -1, "no_effect"))
     return found
 

@@ -155,10 +155,13 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         raw.extend(bare_verdict_cues(lowered))
     if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages
         raw.extend(stage_change_cues(lowered))
-    if ": " in lowered:  # "biotin: nothing"
-        raw.extend(colon_verdict_cues(lowered, sorted(m[1] for m in mentions)))
-    if " (" in lowered:  # "biotin (nothing)"
-        raw.extend(bracket_verdict_cues(lowered, sorted(m[1] for m in mentions)))
+    colon, bracket = ": " in lowered, " (" in lowered  # "biotin: nothing", "biotin (nothing)"
+    if colon or bracket:
+        mention_ends = sorted(m[1] for m in mentions)
+        if colon:
+            raw.extend(colon_verdict_cues(lowered, mention_ends))
+        if bracket:
+            raw.extend(bracket_verdict_cues(lowered, mention_ends))
     title_end = len(parts[0]) if parts else 0
     progress = progress_title_cue(lowered, title_end, title_end + 1 + len(parts[1]), raw,
                                   EFFECT_KINDS) if len(parts) > 1 and title_end else None
