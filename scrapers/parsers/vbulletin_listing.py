@@ -13,19 +13,16 @@ from parsel import Selector
 
 from scrapers.parsers.common import ListEntry, ListPage, ParseError, from_epoch, parse_count, squash
 from scrapers.parsers.tree import css, has_class, html_page, parsed_page, text_of, xpath
-from scrapers.parsers.vbulletin import (
-    CONTENT,
-    NAVIGATION,
-    breadcrumb_category,
+from scrapers.parsers.vbulletin import CONTENT, NAVIGATION, breadcrumb_category, refuse_login
+from scrapers.parsers.vbulletin_dates import BoardClock, board_zone
+from scrapers.parsers.vbulletin_urls import (
     next_page_url,
     page_base,
     page_numbers,
-    refuse_login,
     thread_base,
     thread_id_of,
     thread_url,
 )
-from scrapers.parsers.vbulletin_dates import BoardClock, board_zone
 
 
 def parse_forum_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,

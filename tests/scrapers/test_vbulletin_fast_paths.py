@@ -12,7 +12,7 @@ import re
 from lxml import etree
 from w3lib.url import url_query_parameter
 
-from scrapers.parsers import vbulletin, vbulletin_dates, vbulletin_scores
+from scrapers.parsers import vbulletin, vbulletin_dates, vbulletin_scores, vbulletin_urls
 from scrapers.parsers.common import squash
 from scrapers.parsers.tree import BY_ID, PageIds, by_id, html_root, iter_document, xpath
 from scrapers.parsers.vbulletin_post_fields import PostFields
@@ -156,14 +156,14 @@ def test_urls_without_page_have_no_page_parameter() -> None:
                                                  for _ in range(rng.randint(0, 6)))
              for _ in range(20_000)]
     for url in urls:
-        if not vbulletin._may_name_page(url):
+        if not vbulletin_urls._may_name_page(url):
             assert url_query_parameter(url, "page") is None, url
-        match = vbulletin._PATH_PAGE.search(url)
+        match = vbulletin_urls._PATH_PAGE.search(url)
         value = url_query_parameter(url, "page")
         if match is None and not (value or "1").isdigit():
             continue  # (int() of a non-number: a ValueError either way)
         plain = int(match.group(1)) if match else int(value or 1)
-        assert vbulletin.page_numbers(root, url, "") == (plain, plain), url
+        assert vbulletin_urls.page_numbers(root, url, "") == (plain, plain), url
 
 
 def test_canonical_gate_by_tag_is_the_plain_lookup() -> None:

@@ -20,6 +20,7 @@ from scrapers.parsers import (
     vbulletin_bodies,
     vbulletin_dates,
     vbulletin_listing,
+    vbulletin_urls,
     xenforo,
 )
 from scrapers.parsers.common import ParseError
@@ -99,7 +100,7 @@ def test_iso_8859_1_pages_holding_cp1252_bytes_decode_right() -> None:
     ("https://b.example/forumdisplay.php?f=3", None),
 ])
 def test_thread_ids_from_every_url_style(url: str, thread: str | None) -> None:
-    assert vbulletin.thread_id_of(url) == thread
+    assert vbulletin_urls.thread_id_of(url) == thread
 
 
 # -- our fixtures -------------------------------------------------------------------------

@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from models.config import parse_config
-from scrapers.parsers import vbulletin, vbulletin_dates, vbulletin_listing, xenforo
+from scrapers.parsers import (
+    vbulletin_dates,
+    vbulletin_listing,
+    vbulletin_urls,
+    xenforo,
+)
 from scrapers.parsers.common import ParseError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vbulletin"
@@ -59,8 +64,8 @@ def test_a_post_quoting_a_footer_does_not_set_the_page_zone() -> None:
 
 
 def test_thread_ids_come_from_the_last_numbered_segment() -> None:
-    assert vbulletin.thread_id_of("https://b.example/2019-forum/12345-my-thread") == "12345"
-    assert vbulletin.thread_id_of(
+    assert vbulletin_urls.thread_id_of("https://b.example/2019-forum/12345-my-thread") == "12345"
+    assert vbulletin_urls.thread_id_of(
         "https://b.example/forum/hair/2020-season/727744-title/page2") == "727744"
 
 
