@@ -11,7 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import bulk
-from models.bulk import _convert_column, _UTCDateTimes, analyse_if_grown
+from models.bulk import analyse_if_grown
+from models.bulk_values import UTCDateTimes, convert_column
 from models.db import session_factory
 from models.entities import Study, Thread, ThreadStudyLink
 from models.store import ThreadIn, ensure_source, store_threads, upsert_threads
@@ -32,21 +33,21 @@ DATETIME_COLUMNS = [
 @pytest.mark.parametrize("values", DATETIME_COLUMNS)
 def test_datetime_columns_convert_as_the_type_does(dialect: object,
                                                    values: list[datetime | None]) -> None:
-    proc = _UTCDateTimes(dialect)  # type: ignore[arg-type]
+    proc = UTCDateTimes(dialect)  # type: ignore[arg-type]
     expected = [None if v is None else proc.proc(v) for v in values]
-    assert list(_convert_column(values, proc)) == expected
+    assert list(convert_column(values, proc)) == expected
 
 
 def test_json_columns_convert_value_by_value_equivalently() -> None:
     proc = JSON().bind_processor(sqlite.dialect())
     assert proc is not None
     lists = [["oral"], [], None, ["oral"], ["topical", "oral"]]
-    assert _convert_column(lists, proc) == ['["oral"]', "[]", None, '["oral"]',
+    assert convert_column(lists, proc) == ['["oral"]', "[]", None, '["oral"]',
                                             '["topical", "oral"]']
     mixed = [[1, True], [1, 1]]  # equal as tuples, different as JSON: not keyed together
-    assert _convert_column(mixed, proc) == ["[1, true]", "[1, 1]"]
+    assert convert_column(mixed, proc) == ["[1, true]", "[1, 1]"]
     dicts = [{"terms": ["a"]}, None, {"terms": ["a"]}]
-    assert _convert_column(dicts, proc) == ['{"terms": ["a"]}', None, '{"terms": ["a"]}']
+    assert convert_column(dicts, proc) == ['{"terms": ["a"]}', None, '{"terms": ["a"]}']
 
 
 def _items(start: int, n: int) -> list[ThreadIn]:
