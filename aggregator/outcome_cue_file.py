@@ -47,7 +47,9 @@ _LIST_KEYS: Final = {
     "typical": set(SIDE_EFFECTS),
     "procedures": {"words", "treatments"},
 }
-_NEAR_KEYS: Final = {"kind", "words", "after", "within", "named"}
+_NEAR_KEYS: Final = {"kind", "words", "after", "within", "named", "either"}
+# a `[[near]]` item "@name" stands for the words of `[classes] name`
+_CLASS_REF: Final = re.compile(r"@([a-z][a-z0-9_]*)")
 
 
 class OutcomeCueError(ValueError):
@@ -64,6 +66,9 @@ class NearCue:
     after: frozenset[str]  # normalised words or phrases
     within: int
     named: bool = False  # counts only in a sentence that names a treatment
+    # (outx) one of `after` may also follow the word, within `within` words; either way the
+    # two are in one clause (no `[scope] breaks` between them)
+    either: bool = False
     after_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
     longest: int = field(init=False, compare=False, repr=False)  # words in the longest phrase
 
@@ -82,8 +87,9 @@ class OutcomeCues:
     # one pass finds the cues (the first kind of a phrase wins; `[[near]]` words are the
     # kinds "near<i>") and the scope triggers (every kind of a phrase)
     scanner: PairScanner
-    near: list[NearCue]  # `[[near]]` entries: the scanner's kinds "near<i>" ...
-    first_near_rank: int  # ... with the priorities first_near_rank + i, after every cue's
+    near: list[NearCue]  # `[[near]]` entries; the scanner's kinds "near<g>" ...
+    first_near_rank: int  # ... with the priorities first_near_rank + g, after every cue's,
+    # are groups of entries (`near_groups`), those listing a word: each is tried in order
     # (kind, regex, a literal it needs) from `[patterns]`
     cue_patterns: list[tuple[str, re.Pattern[str], str | None]]
     scope_patterns: list[tuple[str, re.Pattern[str], str | None]]
@@ -125,6 +131,8 @@ class OutcomeCues:
     # for normalised text (`read_thread`); None when one of those literals or words holds
     # more than a-z, 0-9 and single inner spaces
     joint_scanner: PairScanner | None = field(repr=False, default=None)
+    # the entries of `near` listing a word, by the scanner's "near<g>" g (see `near`)
+    near_groups: list[tuple[NearCue, ...]] = field(repr=False, default_factory=list)
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -223,6 +231,9 @@ def _validate(data: dict[str, Any], text: str, origin: str) -> None:
         if section == "near":
             _validate_near(value, text, origin)
             continue
+        if section == "classes":
+            _validate_classes(value, text, origin)
+            continue
         if section not in {*_LIST_KEYS, "patterns"} or not isinstance(value, dict):
             raise OutcomeCueError(f"{origin}: line {_line_of(text, section, section)}: "
                                   f"unknown section [{section}]")
@@ -286,13 +297,44 @@ def _validate_near(entries: Any, text: str, origin: str) -> None:
             raise OutcomeCueError(f"{where}: kind must be an effect or side-effect cue kind")
         for key in ("words", "after"):
             items = entry.get(key)
-            if not isinstance(items, list) or not items or \
-                    not all(isinstance(i, str) and phrase_keys(i) for i in items):
-                raise OutcomeCueError(f"{where}: {key} must be a list of words")
+            if not isinstance(items, list) or not items or not all(
+                    isinstance(i, str) and (phrase_keys(i) or _CLASS_REF.fullmatch(i))
+                    for i in items):
+                raise OutcomeCueError(f"{where}: {key} must be a list of words "
+                                      "(or @class names)")
         if not _positive_int(entry.get("within", 5)):
             raise OutcomeCueError(f"{where}: within must be a positive integer")
-        if not isinstance(entry.get("named", False), bool):
-            raise OutcomeCueError(f"{where}: named must be true or false")
+        for flag in ("named", "either"):
+            if not isinstance(entry.get(flag, False), bool):
+                raise OutcomeCueError(f"{where}: {flag} must be true or false")
+
+
+def _validate_classes(value: Any, text: str, origin: str) -> None:
+    """`[classes]`: named lists of words (`[[near]]` items "@name" stand for them)."""
+    if not isinstance(value, dict):
+        raise OutcomeCueError(f"{origin}: line {_line_of(text, 'classes', 'classes')}: "
+                              "[classes] must be a table of word lists")
+    for key, items in value.items():
+        where = f"{origin}: line {_line_of(text, 'classes', key)}: [classes] {key}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            raise OutcomeCueError(f"{where}: a class name is lower-case letters, digits, _")
+        if not isinstance(items, list) or not items or \
+                not all(isinstance(i, str) and phrase_keys(i) for i in items):
+            raise OutcomeCueError(f"{where}: must be a list of words")
+
+
+def _expand(items: Sequence[str], classes: dict[str, list[str]], where: str) -> list[str]:
+    """`items` with each "@name" replaced by the words of `[classes] name` (in place)."""
+    out: list[str] = []
+    for item in items:
+        ref = _CLASS_REF.fullmatch(item)
+        if ref is None:
+            out.append(item)
+        elif ref[1] in classes:
+            out.extend(classes[ref[1]])
+        else:
+            raise OutcomeCueError(f"{where}: unknown class {item!r} (no [classes] {ref[1]})")
+    return out
 
 
 def merge_cues(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -302,6 +344,8 @@ def merge_cues(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         if section == "near" and isinstance(value, list):
             merged["near"] = list(merged.get("near", [])) + value
             continue
+        # (a user `[classes]` list is appended to the packaged class of that name, so that
+        # every entry naming it, the packaged ones too, reads the user's words)
         if not isinstance(value, dict):
             continue
         target = merged.setdefault(section, {})
@@ -364,12 +408,31 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
              **{k: sides.get(k, []) for k in SIDE_KINDS},
              **{k: scope.get(k, []) for k in SCOPE_KINDS if k != "content"}}
     cue_kinds = (*EFFECT_KINDS, *SIDE_KINDS)
-    near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split())
-                                               for a in e["after"]), int(e.get("within", 5)),
-                    bool(e.get("named", False)))
-            for e in data.get("near", [])]
+    classes = data.get("classes", {})
+    entries = [(e, _expand(e["words"], classes, f"[[near]] #{i + 1} words"),
+                _expand(e["after"], classes, f"[[near]] #{i + 1} after"))
+               for i, e in enumerate(data.get("near", []))]
+    near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split()) for a in after),
+                    int(e.get("within", 5)), bool(e.get("named", False)),
+                    bool(e.get("either", False)))
+            for e, _, after in entries]
+    # a word listed by several entries is tried against each in turn (the first whose
+    # `after` is there gives the kind): one scanner kind per set of entries listing a word
+    by_word: dict[str, list[int]] = {}
+    for i, (_, words, _) in enumerate(entries):
+        for word in words:
+            listed = by_word.setdefault(word, [])
+            if i not in listed:
+                listed.append(i)
+    group_of: dict[tuple[int, ...], int] = {}
+    group_words: list[list[str]] = []
+    for word, listed in by_word.items():
+        g = group_of.setdefault(tuple(listed), len(group_of))
+        if g == len(group_words):
+            group_words.append([])
+        group_words[g].append(word)
     firsts = {**{k: lists[k] for k in cue_kinds},
-              **{f"near{i}": e["words"] for i, e in enumerate(data.get("near", []))}}
+              **{f"near{g}": words for g, words in enumerate(group_words)}}
     everys = {k: lists[k] for k in SCOPE_KINDS}
     scanner = PairScanner(firsts, everys)
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
@@ -390,6 +453,7 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        frozenset(data.get("procedures", {}).get("treatments", [])),
                        None, digest, data)
     cues.extra_literals = extra
+    cues.near_groups = [tuple(near[i] for i in listed) for listed in group_of]
     cues.cue_gates = [(kind, pattern, hint, extra.get(pattern))
                       for kind, pattern, hint in cues.cue_patterns]
     cues.hint_automaton = _hint_automaton(cues)

@@ -10,7 +10,7 @@ from typing import Final
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
-from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
+from aggregator.outcome_cue_file import EFFECT_KINDS, NearCue, OutcomeCues, hint_occurrences
 from aggregator.outcome_progress import (
     bare_verdict_cues,
     bracket_verdict_cues,
@@ -82,32 +82,55 @@ def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
                   norm: str, mentions: Sequence[Mention]) -> list[tuple[int, int, int, str]]:
     """Keep a `[[near]]` word only when one of its `after` words or phrases ends at most
-    `within` words before it, in the same sentence (and, for a `named` entry, when that
-    sentence names one of `mentions`)."""
-    first_near = cues.first_near_rank  # the scanner's "near<i>" kinds come last
+    `within` words before it (or, for an `either` entry, starts at most `within` words after
+    it, in the same clause), in the same sentence (and, for a `named` entry, when that
+    sentence names one of `mentions`); a word several entries list takes the kind of the
+    first that holds."""
+    first_near = cues.first_near_rank  # the scanner's "near<g>" kinds come last
     if not raw or max(map(_RANK, raw)) < first_near:
         return raw
     out: list[tuple[int, int, int, str]] = []
     for start, end, rank, kind in raw:
         if rank >= first_near:
-            spec = cues.near[rank - first_near]
-            lo = max(0, start - 12 * spec.within)
-            if not spec.after_re.search(norm, lo, start):
-                continue  # the common case, found without splitting words
-            back = lowered.rfind  # (the sentence's start: after its last mark)
-            lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
-                     back("?", lo, start) + 1, back("\n", lo, start) + 1)
-            words = norm[lo:start].split()
-            if spec.after.isdisjoint(words[-spec.within:]) and (spec.longest < 2 or not any(
-                    " ".join(words[i - k:i]) in spec.after
-                    for k in range(2, spec.longest + 1)
-                    for i in range(max(k, len(words) - spec.within + 1), len(words) + 1))):
+            for spec in cues.near_groups[rank - first_near]:
+                if _near_holds(cues, spec, start, end, lowered, norm, mentions):
+                    kind = spec.kind
+                    break
+            else:
                 continue
-            if spec.named and not _names_treatment(lowered, start, end, mentions):
-                continue  # "my hairline receded in my twenties. Fin for a year..."
-            kind = spec.kind
         out.append((start, end, rank, kind))
     return out
+
+
+def _near_holds(cues: OutcomeCues, spec: NearCue, start: int, end: int, lowered: str,
+                norm: str, mentions: Sequence[Mention]) -> bool:
+    """Whether one of `spec.after` is close enough to the word at [start, end)."""
+    lo = max(0, start - 12 * spec.within)
+    if spec.after_re.search(norm, lo, start):  # (the common miss found without splitting)
+        back = lowered.rfind  # (the sentence's start: after its last mark)
+        lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
+                 back("?", lo, start) + 1, back("\n", lo, start) + 1)
+        if spec.either:  # (and the clause's)
+            lo = max([lo, *(m.end() for m in cues.break_re.finditer(lowered, lo, start))])
+        words = norm[lo:start].split()
+        if not spec.after.isdisjoint(words[-spec.within:]) or spec.longest > 1 and any(
+                " ".join(words[i - k:i]) in spec.after
+                for k in range(2, spec.longest + 1)
+                for i in range(max(k, len(words) - spec.within + 1), len(words) + 1)):
+            return not spec.named or _names_treatment(lowered, start, end, mentions)
+    if not spec.either:
+        return False
+    hi = min(len(norm), end + 12 * (spec.within + spec.longest))
+    if not spec.after_re.search(norm, end, hi):
+        return False
+    hi = min([hi, *(i for i in (lowered.find(c, end, hi) for c in ".!?\n") if i >= 0)])
+    stop = cues.break_re.search(lowered, end, hi)
+    words = norm[end:stop.start() if stop else hi].split()
+    if spec.after.isdisjoint(words[:spec.within]) and not (spec.longest > 1 and any(
+            " ".join(words[i:i + k]) in spec.after
+            for k in range(2, spec.longest + 1) for i in range(min(spec.within, len(words))))):
+        return False
+    return not spec.named or _names_treatment(lowered, start, end, mentions)
 
 
 def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
