@@ -47,7 +47,7 @@ _LIST_KEYS: Final = {
     "typical": set(SIDE_EFFECTS),
     "procedures": {"words", "treatments"},
 }
-_NEAR_KEYS: Final = {"kind", "words", "after", "within", "named", "either"}
+_NEAR_KEYS: Final = {"kind", "words", "after", "within", "named", "before"}
 # a `[[near]]` item "@name" stands for the words of `[classes] name`
 _CLASS_REF: Final = re.compile(r"@([a-z][a-z0-9_]*)")
 
@@ -66,11 +66,13 @@ class NearCue:
     after: frozenset[str]  # normalised words or phrases
     within: int
     named: bool = False  # counts only in a sentence that names a treatment
-    # (outx) one of `after` may also follow the word, within `within` words; either way the
-    # two are in one clause (no `[scope] breaks` between them)
-    either: bool = False
+    # (outx) or one of these starts at most `within` words after it ("more coverage"); an
+    # entry that lists them reads both ways within one clause (no `[scope] breaks` between)
+    before: frozenset[str] = frozenset()
     after_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
     longest: int = field(init=False, compare=False, repr=False)  # words in the longest phrase
+    before_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    before_longest: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # any of `after` as a substring (a quick test before the words are split)
@@ -78,6 +80,10 @@ class NearCue:
             re.escape(a) for a in sorted(self.after)) or r"(?!x)x"))
         object.__setattr__(self, "longest", max((len(a.split()) for a in self.after),
                                                 default=1))
+        object.__setattr__(self, "before_re", re.compile("|".join(
+            re.escape(a) for a in sorted(self.before)) or r"(?!x)x"))
+        object.__setattr__(self, "before_longest", max(
+            (len(a.split()) for a in self.before), default=1))
 
 
 @dataclass
@@ -293,10 +299,14 @@ def _validate_near(entries: Any, text: str, origin: str) -> None:
         where = f"{origin}: line {line}: [[near]] #{index + 1}"
         if not isinstance(entry, dict) or set(entry) - _NEAR_KEYS:
             raise OutcomeCueError(f"{where}: keys are {', '.join(sorted(_NEAR_KEYS))}")
-        if entry.get("kind") not in EFFECT_KINDS + SIDE_EFFECTS:
+        if entry.get("kind") not in EFFECT_KINDS + SIDE_KINDS:
             raise OutcomeCueError(f"{where}: kind must be an effect or side-effect cue kind")
-        for key in ("words", "after"):
-            items = entry.get(key)
+        if "after" not in entry and "before" not in entry:
+            raise OutcomeCueError(f"{where}: after or before must be given")
+        for key in ("words", "after", "before"):
+            items = entry.get(key, None if key == "words" else [])
+            if key != "words" and key not in entry:
+                continue
             if not isinstance(items, list) or not items or not all(
                     isinstance(i, str) and (phrase_keys(i) or _CLASS_REF.fullmatch(i))
                     for i in items):
@@ -304,9 +314,8 @@ def _validate_near(entries: Any, text: str, origin: str) -> None:
                                       "(or @class names)")
         if not _positive_int(entry.get("within", 5)):
             raise OutcomeCueError(f"{where}: within must be a positive integer")
-        for flag in ("named", "either"):
-            if not isinstance(entry.get(flag, False), bool):
-                raise OutcomeCueError(f"{where}: {flag} must be true or false")
+        if not isinstance(entry.get("named", False), bool):
+            raise OutcomeCueError(f"{where}: named must be true or false")
 
 
 def _validate_classes(value: Any, text: str, origin: str) -> None:
@@ -410,16 +419,18 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     cue_kinds = (*EFFECT_KINDS, *SIDE_KINDS)
     classes = data.get("classes", {})
     entries = [(e, _expand(e["words"], classes, f"[[near]] #{i + 1} words"),
-                _expand(e["after"], classes, f"[[near]] #{i + 1} after"))
+                _expand(e.get("after", []), classes, f"[[near]] #{i + 1} after"),
+                _expand(e.get("before", []), classes, f"[[near]] #{i + 1} before"))
                for i, e in enumerate(data.get("near", []))]
     near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split()) for a in after),
                     int(e.get("within", 5)), bool(e.get("named", False)),
-                    bool(e.get("either", False)))
-            for e, _, after in entries]
+                    frozenset(" ".join(normalise(b).split()) for b in before))
+            for e, _, after, before in entries]
     # a word listed by several entries is tried against each in turn (the first whose
-    # `after` is there gives the kind): one scanner kind per set of entries listing a word
+    # `after` or `before` is there gives the kind): one scanner kind per set of entries
+    # listing a word
     by_word: dict[str, list[int]] = {}
-    for i, (_, words, _) in enumerate(entries):
+    for i, (_, words, _, _) in enumerate(entries):
         for word in words:
             listed = by_word.setdefault(word, [])
             if i not in listed:

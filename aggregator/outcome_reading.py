@@ -82,10 +82,12 @@ def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
                   norm: str, mentions: Sequence[Mention]) -> list[tuple[int, int, int, str]]:
     """Keep a `[[near]]` word only when one of its `after` words or phrases ends at most
-    `within` words before it (or, for an `either` entry, starts at most `within` words after
-    it, in the same clause), in the same sentence (and, for a `named` entry, when that
-    sentence names one of `mentions`); a word several entries list takes the kind of the
-    first that holds."""
+    `within` words before it (or one of its `before` starts at most `within` words after
+    it; an entry with `before` reads both ways within one clause), in the same sentence
+    (and, for a `named` entry, when that sentence names one of `mentions`); a word several
+    entries list takes the kind of the
+    first that holds. A word read with a `before` item spans it too ("less hair in the
+    shower": the shed told by "hair in the shower" after a month is inside it)."""
     first_near = cues.first_near_rank  # the scanner's "near<g>" kinds come last
     if not raw or max(map(_RANK, raw)) < first_near:
         return raw
@@ -93,8 +95,9 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
     for start, end, rank, kind in raw:
         if rank >= first_near:
             for spec in cues.near_groups[rank - first_near]:
-                if _near_holds(cues, spec, start, end, lowered, norm, mentions):
-                    kind = spec.kind
+                held = _near_holds(cues, spec, start, end, lowered, norm, mentions)
+                if held:
+                    kind, end = spec.kind, held
                     break
             else:
                 continue
@@ -103,34 +106,42 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
 
 
 def _near_holds(cues: OutcomeCues, spec: NearCue, start: int, end: int, lowered: str,
-                norm: str, mentions: Sequence[Mention]) -> bool:
-    """Whether one of `spec.after` is close enough to the word at [start, end)."""
+                norm: str, mentions: Sequence[Mention]) -> int:
+    """Where the cue of the word at [start, end) ends when one of `spec.after` or
+    `spec.before` is close enough to it (`end`, or the end of that `before` item), else 0."""
     lo = max(0, start - 12 * spec.within)
     if spec.after_re.search(norm, lo, start):  # (the common miss found without splitting)
         back = lowered.rfind  # (the sentence's start: after its last mark)
         lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
                  back("?", lo, start) + 1, back("\n", lo, start) + 1)
-        if spec.either:  # (and the clause's)
+        if spec.before:  # (and the clause's)
             lo = max([lo, *(m.end() for m in cues.break_re.finditer(lowered, lo, start))])
         words = norm[lo:start].split()
-        if not spec.after.isdisjoint(words[-spec.within:]) or spec.longest > 1 and any(
+        if not spec.after.isdisjoint(words[-spec.within:]) or (spec.longest > 1 and any(
                 " ".join(words[i - k:i]) in spec.after
                 for k in range(2, spec.longest + 1)
-                for i in range(max(k, len(words) - spec.within + 1), len(words) + 1)):
-            return not spec.named or _names_treatment(lowered, start, end, mentions)
-    if not spec.either:
-        return False
-    hi = min(len(norm), end + 12 * (spec.within + spec.longest))
-    if not spec.after_re.search(norm, end, hi):
+                for i in range(max(k, len(words) - spec.within + 1), len(words) + 1))):
+            return end if not spec.named or _names_treatment(lowered, start, end, mentions) \
+                else 0
+    if not spec.before:
+        return 0
+    hi = min(len(norm), end + 12 * (spec.within + spec.before_longest))
+    if not spec.before_re.search(norm, end, hi):
         return False
     hi = min([hi, *(i for i in (lowered.find(c, end, hi) for c in ".!?\n") if i >= 0)])
     stop = cues.break_re.search(lowered, end, hi)
     words = norm[end:stop.start() if stop else hi].split()
-    if spec.after.isdisjoint(words[:spec.within]) and not (spec.longest > 1 and any(
-            " ".join(words[i:i + k]) in spec.after
-            for k in range(2, spec.longest + 1) for i in range(min(spec.within, len(words))))):
-        return False
-    return not spec.named or _names_treatment(lowered, start, end, mentions)
+    if "than" in words:  # (what a comparison's other side names is not the word's subject:
+        words = words[:words.index("than")]  # "my confidence more than my hair")
+    last = max((i + k for k in range(1, spec.before_longest + 1)
+                for i in range(min(spec.within, len(words)))
+                if " ".join(words[i:i + k]) in spec.before), default=0)
+    if not last or (spec.named and not _names_treatment(lowered, start, end, mentions)):
+        return 0
+    at = end  # the end of the `last` word after the cue word
+    for word in words[:last]:
+        at = norm.index(word, at) + len(word)
+    return at
 
 
 def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
