@@ -71,8 +71,11 @@ class NearCue:
     before: frozenset[str] = frozenset()
     after_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
     longest: int = field(init=False, compare=False, repr=False)  # words in the longest phrase
-    before_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
     before_longest: int = field(init=False, compare=False, repr=False)
+    # the last words of the `after` phrases, the first of the `before` ones (the phrases
+    # are joined only where one of these is)
+    after_lasts: frozenset[str] = field(init=False, compare=False, repr=False)
+    before_firsts: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # any of `after` as a substring (a quick test before the words are split)
@@ -80,10 +83,12 @@ class NearCue:
             re.escape(a) for a in sorted(self.after)) or r"(?!x)x"))
         object.__setattr__(self, "longest", max((len(a.split()) for a in self.after),
                                                 default=1))
-        object.__setattr__(self, "before_re", re.compile("|".join(
-            re.escape(a) for a in sorted(self.before)) or r"(?!x)x"))
         object.__setattr__(self, "before_longest", max(
             (len(a.split()) for a in self.before), default=1))
+        object.__setattr__(self, "after_lasts", frozenset(
+            a.split()[-1] for a in self.after if " " in a))
+        object.__setattr__(self, "before_firsts", frozenset(
+            b.split()[0] for b in self.before if " " in b))
 
 
 @dataclass
@@ -139,6 +144,14 @@ class OutcomeCues:
     joint_scanner: PairScanner | None = field(repr=False, default=None)
     # the entries of `near` listing a word, by the scanner's "near<g>" g (see `near`)
     near_groups: list[tuple[NearCue, ...]] = field(repr=False, default_factory=list)
+    # per group, the words around a word its entries with `before` read, and their
+    # largest `within`
+    near_widths: list[tuple[int, int]] = field(repr=False, default_factory=list)
+    # per group, the last words of its entries' `after` items and the first words of their
+    # `before` items (a quick test: when the `within` words before and after the word hold
+    # none, its entries with `before` cannot hold)
+    near_keys: list[tuple[frozenset[str], frozenset[str]]] = field(repr=False,
+                                                                  default_factory=list)
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -465,6 +478,11 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        None, digest, data)
     cues.extra_literals = extra
     cues.near_groups = [tuple(near[i] for i in listed) for listed in group_of]
+    cues.near_widths = [(max(s.within + max(s.longest, s.before_longest) for s in group),
+                         max(s.within for s in group)) for group in cues.near_groups]
+    cues.near_keys = [(frozenset(a.split()[-1] for s in group if s.before for a in s.after),
+                       frozenset(b.split()[0] for s in group if s.before for b in s.before))
+                      for group in cues.near_groups]
     cues.cue_gates = [(kind, pattern, hint, extra.get(pattern))
                       for kind, pattern, hint in cues.cue_patterns]
     cues.hint_automaton = _hint_automaton(cues)
