@@ -85,9 +85,9 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
     `within` words before it (or one of its `before` starts at most `within` words after
     it; an entry with `before` reads both ways within one clause), in the same sentence
     (and, for a `named` entry, when that sentence names one of `mentions`); a word several
-    entries list takes the kind of the
-    first that holds. A word read with a `before` item spans it too ("less hair in the
-    shower": the shed told by "hair in the shower" after a month is inside it)."""
+    entries list takes the kind of the first that holds. A word read with a `before` item
+    spans it too ("less hair in the shower": the shed told by "hair in the shower" after a
+    month is inside it)."""
     first_near = cues.first_near_rank  # the scanner's "near<g>" kinds come last
     if not raw or max(map(_RANK, raw)) < first_near:
         return raw
