@@ -47,7 +47,9 @@ _LIST_KEYS: Final = {
     "typical": set(SIDE_EFFECTS),
     "procedures": {"words", "treatments"},
 }
-_NEAR_KEYS: Final = {"kind", "words", "after", "within", "named"}
+_NEAR_KEYS: Final = {"kind", "words", "after", "within", "named", "before"}
+# a `[[near]]` item "@name" stands for the words of `[classes] name`
+_CLASS_REF: Final = re.compile(r"@([a-z][a-z0-9_]*)")
 
 
 class OutcomeCueError(ValueError):
@@ -64,8 +66,16 @@ class NearCue:
     after: frozenset[str]  # normalised words or phrases
     within: int
     named: bool = False  # counts only in a sentence that names a treatment
+    # (outx) or one of these starts at most `within` words after it ("more coverage"); an
+    # entry that lists them reads both ways within one clause (no `[scope] breaks` between)
+    before: frozenset[str] = frozenset()
     after_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
     longest: int = field(init=False, compare=False, repr=False)  # words in the longest phrase
+    before_longest: int = field(init=False, compare=False, repr=False)
+    # the last words of the `after` phrases, the first of the `before` ones (the phrases
+    # are joined only where one of these is)
+    after_lasts: frozenset[str] = field(init=False, compare=False, repr=False)
+    before_firsts: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # any of `after` as a substring (a quick test before the words are split)
@@ -73,6 +83,12 @@ class NearCue:
             re.escape(a) for a in sorted(self.after)) or r"(?!x)x"))
         object.__setattr__(self, "longest", max((len(a.split()) for a in self.after),
                                                 default=1))
+        object.__setattr__(self, "before_longest", max(
+            (len(a.split()) for a in self.before), default=1))
+        object.__setattr__(self, "after_lasts", frozenset(
+            a.split()[-1] for a in self.after if " " in a))
+        object.__setattr__(self, "before_firsts", frozenset(
+            b.split()[0] for b in self.before if " " in b))
 
 
 @dataclass
@@ -82,8 +98,9 @@ class OutcomeCues:
     # one pass finds the cues (the first kind of a phrase wins; `[[near]]` words are the
     # kinds "near<i>") and the scope triggers (every kind of a phrase)
     scanner: PairScanner
-    near: list[NearCue]  # `[[near]]` entries: the scanner's kinds "near<i>" ...
-    first_near_rank: int  # ... with the priorities first_near_rank + i, after every cue's
+    near: list[NearCue]  # `[[near]]` entries; the scanner's kinds "near<g>" ...
+    first_near_rank: int  # ... with the priorities first_near_rank + g, after every cue's,
+    # are groups of entries (`near_groups`), those listing a word: each is tried in order
     # (kind, regex, a literal it needs) from `[patterns]`
     cue_patterns: list[tuple[str, re.Pattern[str], str | None]]
     scope_patterns: list[tuple[str, re.Pattern[str], str | None]]
@@ -125,6 +142,16 @@ class OutcomeCues:
     # for normalised text (`read_thread`); None when one of those literals or words holds
     # more than a-z, 0-9 and single inner spaces
     joint_scanner: PairScanner | None = field(repr=False, default=None)
+    # the entries of `near` listing a word, by the scanner's "near<g>" g (see `near`)
+    near_groups: list[tuple[NearCue, ...]] = field(repr=False, default_factory=list)
+    # per group, the words around a word its entries with `before` read, and their
+    # largest `within`
+    near_widths: list[tuple[int, int]] = field(repr=False, default_factory=list)
+    # per group, the last words of its entries' `after` items and the first words of their
+    # `before` items (a quick test: when the `within` words before and after the word hold
+    # none, its entries with `before` cannot hold)
+    near_keys: list[tuple[frozenset[str], frozenset[str]]] = field(repr=False,
+                                                                  default_factory=list)
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -223,6 +250,9 @@ def _validate(data: dict[str, Any], text: str, origin: str) -> None:
         if section == "near":
             _validate_near(value, text, origin)
             continue
+        if section == "classes":
+            _validate_classes(value, text, origin)
+            continue
         if section not in {*_LIST_KEYS, "patterns"} or not isinstance(value, dict):
             raise OutcomeCueError(f"{origin}: line {_line_of(text, section, section)}: "
                                   f"unknown section [{section}]")
@@ -282,17 +312,51 @@ def _validate_near(entries: Any, text: str, origin: str) -> None:
         where = f"{origin}: line {line}: [[near]] #{index + 1}"
         if not isinstance(entry, dict) or set(entry) - _NEAR_KEYS:
             raise OutcomeCueError(f"{where}: keys are {', '.join(sorted(_NEAR_KEYS))}")
-        if entry.get("kind") not in EFFECT_KINDS + SIDE_EFFECTS:
+        if entry.get("kind") not in EFFECT_KINDS + SIDE_KINDS:
             raise OutcomeCueError(f"{where}: kind must be an effect or side-effect cue kind")
-        for key in ("words", "after"):
-            items = entry.get(key)
-            if not isinstance(items, list) or not items or \
-                    not all(isinstance(i, str) and phrase_keys(i) for i in items):
-                raise OutcomeCueError(f"{where}: {key} must be a list of words")
+        if "after" not in entry and "before" not in entry:
+            raise OutcomeCueError(f"{where}: after or before must be given")
+        for key in ("words", "after", "before"):
+            items = entry.get(key, None if key == "words" else [])
+            if key != "words" and key not in entry:
+                continue
+            if not isinstance(items, list) or not items or not all(
+                    isinstance(i, str) and (phrase_keys(i) or _CLASS_REF.fullmatch(i))
+                    for i in items):
+                raise OutcomeCueError(f"{where}: {key} must be a list of words "
+                                      "(or @class names)")
         if not _positive_int(entry.get("within", 5)):
             raise OutcomeCueError(f"{where}: within must be a positive integer")
         if not isinstance(entry.get("named", False), bool):
             raise OutcomeCueError(f"{where}: named must be true or false")
+
+
+def _validate_classes(value: Any, text: str, origin: str) -> None:
+    """`[classes]`: named lists of words (`[[near]]` items "@name" stand for them)."""
+    if not isinstance(value, dict):
+        raise OutcomeCueError(f"{origin}: line {_line_of(text, 'classes', 'classes')}: "
+                              "[classes] must be a table of word lists")
+    for key, items in value.items():
+        where = f"{origin}: line {_line_of(text, 'classes', key)}: [classes] {key}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            raise OutcomeCueError(f"{where}: a class name is lower-case letters, digits, _")
+        if not isinstance(items, list) or not items or \
+                not all(isinstance(i, str) and phrase_keys(i) for i in items):
+            raise OutcomeCueError(f"{where}: must be a list of words")
+
+
+def _expand(items: Sequence[str], classes: dict[str, list[str]], where: str) -> list[str]:
+    """`items` with each "@name" replaced by the words of `[classes] name` (in place)."""
+    out: list[str] = []
+    for item in items:
+        ref = _CLASS_REF.fullmatch(item)
+        if ref is None:
+            out.append(item)
+        elif ref[1] in classes:
+            out.extend(classes[ref[1]])
+        else:
+            raise OutcomeCueError(f"{where}: unknown class {item!r} (no [classes] {ref[1]})")
+    return out
 
 
 def merge_cues(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -302,6 +366,8 @@ def merge_cues(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         if section == "near" and isinstance(value, list):
             merged["near"] = list(merged.get("near", [])) + value
             continue
+        # (a user `[classes]` list is appended to the packaged class of that name, so that
+        # every entry naming it, the packaged ones too, reads the user's words)
         if not isinstance(value, dict):
             continue
         target = merged.setdefault(section, {})
@@ -364,12 +430,33 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
              **{k: sides.get(k, []) for k in SIDE_KINDS},
              **{k: scope.get(k, []) for k in SCOPE_KINDS if k != "content"}}
     cue_kinds = (*EFFECT_KINDS, *SIDE_KINDS)
-    near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split())
-                                               for a in e["after"]), int(e.get("within", 5)),
-                    bool(e.get("named", False)))
-            for e in data.get("near", [])]
+    classes = data.get("classes", {})
+    entries = [(e, _expand(e["words"], classes, f"[[near]] #{i + 1} words"),
+                _expand(e.get("after", []), classes, f"[[near]] #{i + 1} after"),
+                _expand(e.get("before", []), classes, f"[[near]] #{i + 1} before"))
+               for i, e in enumerate(data.get("near", []))]
+    near = [NearCue(str(e["kind"]), frozenset(" ".join(normalise(a).split()) for a in after),
+                    int(e.get("within", 5)), bool(e.get("named", False)),
+                    frozenset(" ".join(normalise(b).split()) for b in before))
+            for e, _, after, before in entries]
+    # a word listed by several entries is tried against each in turn (the first whose
+    # `after` or `before` is there gives the kind): one scanner kind per set of entries
+    # listing a word
+    by_word: dict[str, list[int]] = {}
+    for i, (_, words, _, _) in enumerate(entries):
+        for word in words:
+            listed = by_word.setdefault(word, [])
+            if i not in listed:
+                listed.append(i)
+    group_of: dict[tuple[int, ...], int] = {}
+    group_words: list[list[str]] = []
+    for word, listed in by_word.items():
+        g = group_of.setdefault(tuple(listed), len(group_of))
+        if g == len(group_words):
+            group_words.append([])
+        group_words[g].append(word)
     firsts = {**{k: lists[k] for k in cue_kinds},
-              **{f"near{i}": e["words"] for i, e in enumerate(data.get("near", []))}}
+              **{f"near{g}": words for g, words in enumerate(group_words)}}
     everys = {k: lists[k] for k in SCOPE_KINDS}
     scanner = PairScanner(firsts, everys)
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
@@ -390,6 +477,12 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        frozenset(data.get("procedures", {}).get("treatments", [])),
                        None, digest, data)
     cues.extra_literals = extra
+    cues.near_groups = [tuple(near[i] for i in listed) for listed in group_of]
+    cues.near_widths = [(max(s.within + max(s.longest, s.before_longest) for s in group),
+                         max(s.within for s in group)) for group in cues.near_groups]
+    cues.near_keys = [(frozenset(a.split()[-1] for s in group if s.before for a in s.after),
+                       frozenset(b.split()[0] for s in group if s.before for b in s.before))
+                      for group in cues.near_groups]
     cues.cue_gates = [(kind, pattern, hint, extra.get(pattern))
                       for kind, pattern, hint in cues.cue_patterns]
     cues.hint_automaton = _hint_automaton(cues)

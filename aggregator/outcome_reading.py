@@ -10,7 +10,7 @@ from typing import Final
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
-from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
+from aggregator.outcome_cue_file import EFFECT_KINDS, NearCue, OutcomeCues, hint_occurrences
 from aggregator.outcome_progress import (
     bare_verdict_cues,
     bracket_verdict_cues,
@@ -82,32 +82,112 @@ def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
 def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
                   norm: str, mentions: Sequence[Mention]) -> list[tuple[int, int, int, str]]:
     """Keep a `[[near]]` word only when one of its `after` words or phrases ends at most
-    `within` words before it, in the same sentence (and, for a `named` entry, when that
-    sentence names one of `mentions`)."""
-    first_near = cues.first_near_rank  # the scanner's "near<i>" kinds come last
+    `within` words before it (or one of its `before` starts at most `within` words after
+    it; an entry with `before` reads both ways within one clause), in the same sentence
+    (and, for a `named` entry, when that sentence names one of `mentions`); a word several
+    entries list takes the kind of the first that holds. A word read with a `before` item
+    spans it too ("less hair in the shower": the shed told by "hair in the shower" after a
+    month is inside it)."""
+    first_near = cues.first_near_rank  # the scanner's "near<g>" kinds come last
     if not raw or max(map(_RANK, raw)) < first_near:
         return raw
-    out: list[tuple[int, int, int, str]] = []
+    out = [found for found in raw if found[2] < first_near]  # (the cues: kept as found)
     for start, end, rank, kind in raw:
         if rank >= first_near:
-            spec = cues.near[rank - first_near]
-            lo = max(0, start - 12 * spec.within)
-            if not spec.after_re.search(norm, lo, start):
-                continue  # the common case, found without splitting words
-            back = lowered.rfind  # (the sentence's start: after its last mark)
-            lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
-                     back("?", lo, start) + 1, back("\n", lo, start) + 1)
-            words = norm[lo:start].split()
-            if spec.after.isdisjoint(words[-spec.within:]) and (spec.longest < 2 or not any(
-                    " ".join(words[i - k:i]) in spec.after
-                    for k in range(2, spec.longest + 1)
-                    for i in range(max(k, len(words) - spec.within + 1), len(words) + 1))):
+            window: tuple[list[str], list[tuple[str, int]]] | None = None
+            for spec in cues.near_groups[rank - first_near]:
+                if spec.before:
+                    if window is None:  # (found once for the entries listing the word;
+                        # none when no item of theirs ends just before it or starts just
+                        # after it)
+                        width, near = cues.near_widths[rank - first_near]
+                        lasts, firsts = cues.near_keys[rank - first_near]
+                        window = _clause_window(cues, start, end, lowered, norm, width) \
+                            if not lasts.isdisjoint(
+                                norm[max(0, start - 12 * near):start].split()[-near:]) \
+                            or not firsts.isdisjoint(
+                                norm[end:end + 12 * near].split()[:near]) else _NO_WINDOW
+                    if window is _NO_WINDOW:
+                        continue
+                    held = _near_both(spec, end, window)
+                    if held and (not spec.named
+                                 or _names_treatment(lowered, start, end, mentions)):
+                        kind, end = spec.kind, held
+                        break
+                    continue
+                lo = max(0, start - 12 * spec.within)
+                if not spec.after_re.search(norm, lo, start):
+                    continue  # the common case, found without splitting words
+                back = lowered.rfind  # (the sentence's start: after its last mark)
+                lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
+                         back("?", lo, start) + 1, back("\n", lo, start) + 1)
+                words = norm[lo:start].split()
+                if spec.after.isdisjoint(words[-spec.within:]) and (spec.longest < 2 or not any(
+                        " ".join(words[i - k:i]) in spec.after
+                        for k in range(2, spec.longest + 1)
+                        for i in range(max(k, len(words) - spec.within + 1),
+                                       len(words) + 1))):
+                    continue
+                if spec.named and not _names_treatment(lowered, start, end, mentions):
+                    continue  # "my hairline receded in my twenties. Fin for a year..."
+                kind = spec.kind
+                break
+            else:
                 continue
-            if spec.named and not _names_treatment(lowered, start, end, mentions):
-                continue  # "my hairline receded in my twenties. Fin for a year..."
-            kind = spec.kind
-        out.append((start, end, rank, kind))
+            out.append((start, end, rank, kind))
     return out
+
+
+_TOKEN: Final = re.compile(r"\S+")
+_NO_WINDOW: Final[tuple[list[str], list[tuple[str, int]]]] = ([], [])
+
+
+def _clause_window(cues: OutcomeCues, start: int, end: int, lowered: str, norm: str,
+                   width: int) -> tuple[list[str], list[tuple[str, int]]]:
+    """The last `width` words of the clause before [start, end), and its first `width`
+    words after it with where each ends (up to a "than": what a comparison's other side
+    names is no subject of the word, "my confidence more than my hair")."""
+    lo = max(0, start - 12 * width)
+    back = lowered.rfind
+    lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
+             back("?", lo, start) + 1, back("\n", lo, start) + 1)
+    for found in cues.break_re.finditer(lowered, lo, start):
+        lo = found.end()
+    hi = min(len(norm), end + 12 * width)
+    hi = min([hi, *(i for i in (lowered.find(c, end, hi) for c in ".!?\n") if i >= 0)])
+    stop = cues.break_re.search(lowered, end, hi)
+    after: list[tuple[str, int]] = []
+    for token in _TOKEN.finditer(norm, end, stop.start() if stop else hi):
+        if token[0] == "than" or len(after) == width:
+            break
+        after.append((token[0], token.end()))
+    return norm[lo:start].split()[-width:], after
+
+
+def _near_both(spec: NearCue, end: int, window: tuple[list[str], list[tuple[str, int]]],
+               ) -> int:
+    """For an entry with `before`: where the cue ends when one of `spec.after` ends at
+    most `spec.within` words before the word (`end`) or one of `spec.before` starts at
+    most `spec.within` words after it (the end of that item), in its clause; else 0."""
+    words, after = window
+    near = words[-spec.within:]
+    if not spec.after.isdisjoint(near):
+        return end
+    if spec.longest > 1 and not spec.after_lasts.isdisjoint(near) and any(
+            " ".join(words[i - k:i]) in spec.after
+            for k in range(2, spec.longest + 1)
+            for i in range(max(k, len(words) - spec.within + 1), len(words) + 1)):
+        return end
+    last = 0
+    for i, (word, _) in enumerate(after[:spec.within]):
+        if word in spec.before:
+            last = max(last, i + 1)
+        if spec.before_longest > 1 and word in spec.before_firsts:
+            for k in range(2, spec.before_longest + 1):
+                if i + k <= len(after) and \
+                        " ".join(w for w, _ in after[i:i + k]) in spec.before:
+                    last = max(last, i + k)
+    return after[last - 1][1] if last else 0
 
 
 def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
