@@ -32,7 +32,8 @@ PACKAGED_CUES: Final = Path(__file__).with_name("outcome_cues.toml")
 EFFECT_KINDS: Final = ("unchanged", "improved", "no_effect", "declined")
 SIDE_KINDS: Final = ("not_side", *SIDE_EFFECTS, "unspecified")
 # the trigger lists of `[scope]` (`content` is listed under `[effect]`)
-_SCOPE_LISTS: Final = ("negation", "side_negation", "negation_after", "hypothetical", "generic",
+_SCOPE_LISTS: Final = ("negation", "side_negation", "negation_after", "hypothetical", "wish",
+                       "generic",
                        "first_person", "research", "pre_existing", "too_early", "history",
                        "switch", "disowned")
 SCOPE_KINDS: Final = (*_SCOPE_LISTS, "content")

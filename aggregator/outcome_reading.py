@@ -36,7 +36,8 @@ _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be 
 # scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
 # contentment, the "nobody" of "nobody can tell" no generic statement)
-_CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
+_CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "wish", "generic",
+                              "content"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have|feel|felt|"
                               r"find|found|gain|gained|grow|grew|experience|experienced) ")
@@ -628,6 +629,8 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         if kind == "not_side" or c_end > here.end or \
                 ("hypothetical" in triggers and
                  self._hypothetical(triggers["hypothetical"], c_start, here)) or \
+                ("wish" in triggers and
+                 self._hypothetical(triggers["wish"], c_start, here, here.breaks)) or \
                 ("generic" in triggers and self._generic(triggers["generic"], c_start, here)) \
                 or self._quoted(here, c_start):
             return

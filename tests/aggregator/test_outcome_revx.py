@@ -4,10 +4,11 @@ Set F (tests/aggregator/data/revx_f.jsonl, 150 threads written blind before any 
 read) had no pair going right -> wrong between BEFORE 0d1e243 and AFTER 73bf431; its four
 wrong -> right pairs are kept here as guards (they pass on AFTER, fail on BEFORE).
 
-The REGRESSION cases below come from a probe written after reading the round's cues (not
-blind): each reads right on BEFORE 0d1e243 and WRONG ON AFTER 73bf431. They are plain asserts
-and FAIL ON AFTER on purpose, for the lead to fix (a patch that fixes all four with the same
-dev, outcomes_h..m, set F and outx_hold figures is described in the revx report).
+The regression cases below come from a probe written after reading the round's cues (not
+blind, tests/aggregator/data/revx_probe.jsonl): each reads right on BEFORE 0d1e243 and wrong on
+AFTER 73bf431, and right again with the review's fix (a `[scope] wish` list read only to the
+end of its clause, without "i wanted"; more `@body_area` words; the "less"/"fewer" entry reads
+only a subject after the word). The fix moves no pair of dev, outcomes_h..m, set F or outx_hold.
 """
 
 from __future__ import annotations
@@ -45,24 +46,24 @@ def test_set_f_poster_gain_and_replier_nothing_is_mixed() -> None:
                   ("A year of MN for me, zero change. Glad it worked for you.",)) == "mixed"
 
 
-# ---- REGRESSIONS: right on BEFORE 0d1e243, WRONG ON AFTER 73bf431 (these FAIL on AFTER) ----
+# ---- regressions of AFTER 73bf431 (right on BEFORE 0d1e243), fixed by the review ----
 
 
 def test_regression_a_past_wish_fulfilled_is_a_gain() -> None:
-    # REGRESSION (probe P31): the new hypothetical trigger "i wanted" covers "thicker"
+    # (probe P31): the new hypothetical trigger "i wanted" covers "thicker"
     assert effect("finasteride", "Update", "Did fin what I wanted? Yes: I wanted my crown "
                   "thicker and it is, eighteen months in.") == "improved"
 
 
 def test_regression_a_wish_reaches_only_its_own_clause() -> None:
-    # REGRESSION (probe P03): "wanted more" (hypothetical, 10 words up to a strong break)
+    # (probe P03): "wanted more" (hypothetical, 10 words up to a strong break)
     # covers "my crown is thicker" after the comma
     assert effect("finasteride", "Update", "I wanted more density and fin gave me exactly "
                   "that, my crown is thicker after a year.") == "improved"
 
 
 def test_regression_more_hair_on_the_back_is_body_hair_not_a_gain() -> None:
-    # REGRESSION (probe P05): "back"/"stomach" are no @body_area, so "more hair" (+ @hair_mass)
+    # (probe P05): "back"/"stomach" are no @body_area, so "more hair" (+ @hair_mass)
     # reads as a gain and, leftmost-longest, hides the old body_hair cue "hair on my"
     body = "Two months on oral min: more hair on my back and stomach, nothing on my head yet."
     assert effect("minoxidil", "Update", body) == "none"
@@ -70,7 +71,7 @@ def test_regression_more_hair_on_the_back_is_body_hair_not_a_gain() -> None:
 
 
 def test_regression_hair_less_oily_is_no_loss() -> None:
-    # REGRESSION (probe P07): the "less"/"fewer" entry reads the word after its subject too
+    # (probe P07): the "less"/"fewer" entry reads the word after its subject too
     # ("my hair is less oily" -> declined -> no_effect)
     assert effect("ketoconazole", "Update",
                   "My hair is less oily since I started Nizoral twice a week.") == "none"
