@@ -37,6 +37,12 @@ _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be 
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
 # contentment, the "nobody" of "nobody can tell" no generic statement)
 _CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "generic", "content"})
+# A scope kind whose triggers one cue kind alone reads: `content` makes a sentence's
+# `unchanged` cue held ground (`outcome_record._effect`), and nothing else asks for it, so
+# the `content` patterns (long regexes, 2% of the reader's instructions) run only in a
+# sentence holding an `unchanged` cue (the scanned `content` phrases are kept everywhere:
+# they cost nothing more). tests/aggregator/test_outcome_reader_parts.py checks both.
+_READ_ONLY_FOR: Final = ("content", "unchanged")
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have|feel|felt|"
                               r"find|found|gain|gained|grow|grew|experience|experienced) ")
@@ -503,7 +509,11 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         found = self._triggers[bisect_left(t_starts, start):bisect_left(t_starts, end)]
         if self._scope_patterns:
             lowered, matched = self.lowered, False
+            only, reader = _READ_ONLY_FOR
+            skipped = None if reader in map(_KIND, cues) else only
             for kind, pattern in self._patterns_for(start, end):
+                if kind == skipped:
+                    continue  # (no cue of the sentence reads these triggers)
                 for m in pattern.finditer(lowered, start, end):
                     if not matched:
                         found, matched = found.copy(), True

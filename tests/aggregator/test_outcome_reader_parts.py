@@ -167,3 +167,75 @@ def test_quote_and_procedure_shortcuts_equal_the_plain_searches() -> None:
         assert _opens_a_quote(text) == opens, text
         quoted += opens
     assert found > 1000 and quoted > 1000  # (both answers were exercised)
+
+
+Triggers = dict[str, list[tuple[int, int]]]
+
+
+def _triggers_both_ways(threads: list[tuple[str, str, list[str]]],
+                        ) -> list[tuple[list[tuple[int, int, str]], Triggers, Triggers]]:
+    """Each cue sentence's triggers as `_sentence_triggers` finds them and as the plain path
+    does (every scope pattern run: an `unchanged` cue outside the sentence added, which
+    covers no trigger), with the sentence's cues."""
+    from aggregator.outcome_reading import read_thread
+    from tests.aggregator.outcome_helpers import CUES, TAGGER
+
+    pairs = []
+    for title, body, replies in threads:
+        _, lowered, norm, mentions = TAGGER.tag_text(title, body, replies)
+        reading = read_thread(CUES, [title, body, *replies], mentions, (lowered, norm)) \
+            if mentions else None
+        if reading is None:
+            continue
+        for u_start, u_end, _ in reading.units:
+            for start, end, _ in reading._sentences(u_start, u_end):
+                cues = [c for c in reading.found if start <= c[0] < end]
+                if cues:
+                    pairs.append((cues, reading._sentence_triggers(start, end, cues),
+                                  reading._sentence_triggers(start, end,
+                                                             [*cues, (-2, -1, "unchanged")])))
+    return pairs
+
+
+def test_content_patterns_run_only_where_an_unchanged_cue_reads_them() -> None:
+    """A sentence without an `unchanged` cue skips the `content` patterns: its triggers are
+    the plain path's without the `content` ones that only those patterns found; with one,
+    they are the plain path's."""
+    from tests.aggregator.outcome_helpers import labelled_threads
+
+    only, reader = outcome_reading._READ_ONLY_FOR
+    made = [("Fin, 6 years", "Five years of finasteride, crown is thicker, still a NW2. "
+             "Six years on fin and my hairline is the same. No sides.", []),
+            ("Minoxidil", "Been on minoxidil for 3 years, hair looks identical and I am "
+             "happy it stopped the shedding.", ["4 years of dut here, hairline unchanged, "
+                                                "libido dropped though."])]
+    pairs = _triggers_both_ways(made + labelled_threads(("outcomes_a", "outcomes_b",
+                                                         "outcomes_c")))
+    skipped = read = 0
+    for cues, fast, plain in pairs:
+        if any(kind == reader for _, _, kind in cues):
+            assert fast == plain
+            read += only in plain
+        else:
+            assert {k: v for k, v in fast.items() if k != only} == \
+                {k: v for k, v in plain.items() if k != only}
+            skipped += fast.get(only) != plain.get(only)
+    assert len(pairs) > 1000 and skipped > 0 and read > 0  # (both cases were met)
+
+
+def test_content_triggers_are_read_by_unchanged_cues_only() -> None:
+    """The guard of `_READ_ONLY_FOR`: a module that reads a sentence's `content` triggers
+    for anything but an `unchanged` cue makes the skip wrong (then widen or drop it)."""
+    from pathlib import Path
+
+    root = Path(outcome_reading.__file__).parent
+    reads = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
+             if path.name != "outcome_cue_file.py"
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if '"content"' in line and not line.lstrip().startswith("#")]
+    assert reads == [
+        ("outcome_reading.py", '_CONSUMED: Final = frozenset({"negation", "side_negation", '
+                               '"hypothetical", "generic", "content"})'),
+        ("outcome_reading.py", '_READ_ONLY_FOR: Final = ("content", "unchanged")'),
+        ("outcome_record.py", 'if kind == "unchanged" and "content" in here.triggers:'),
+    ]
