@@ -423,6 +423,15 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
     def _has_first_person(self, start: int, end: int) -> bool:
         """Whether a first-person trigger is inside the sentence [start, end): a scanned one
         or a match of a first-person pattern ("Did 3 sessions", "5 months in")."""
+        if self._scanned_first_person(start, end):
+            return True
+        lowered = self.lowered
+        return bool(self._scope_patterns) and any(
+            kind == "first_person" and pattern.search(lowered, start, end) is not None
+            for kind, pattern in self._patterns_for(start, end))
+
+    def _scanned_first_person(self, start: int, end: int) -> bool:
+        """Whether a scanned first-person trigger lies inside the sentence [start, end)."""
         triggers = self._first_person
         for i in range(bisect_left(self._fp_starts, start), len(triggers)):
             t_start, t_end = triggers[i]
@@ -430,10 +439,7 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 break
             if t_end <= end:
                 return True
-        lowered = self.lowered
-        return bool(self._scope_patterns) and any(
-            kind == "first_person" and pattern.search(lowered, start, end) is not None
-            for kind, pattern in self._patterns_for(start, end))
+        return False
 
     def _sentence(self, start: int, end: int, question: bool, speaker: int,
                   topic: list[str], first_person: bool,
@@ -511,9 +517,21 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
             lowered, matched = self.lowered, False
             only, reader = _READ_ONLY_FOR
             skipped = None if reader in map(_KIND, cues) else only
+            own: bool | None = None  # a first-person trigger is among them (when asked)
             for kind, pattern in self._patterns_for(start, end):
                 if kind == skipped:
                     continue  # (no cue of the sentence reads these triggers)
+                if kind == "first_person":  # (only whether there is one is read: the
+                    # first found is enough, and none is looked for after a scanned one)
+                    if own is None:
+                        own = self._scanned_first_person(start, end)
+                    if own or (m := pattern.search(lowered, start, end)) is None:
+                        continue
+                    own = True
+                    if not matched:
+                        found, matched = found.copy(), True
+                    found.append((m.start(), m.end(), kind))
+                    continue
                 for m in pattern.finditer(lowered, start, end):
                     if not matched:
                         found, matched = found.copy(), True

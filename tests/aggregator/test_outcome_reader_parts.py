@@ -173,10 +173,11 @@ Triggers = dict[str, list[tuple[int, int]]]
 
 
 def _triggers_both_ways(threads: list[tuple[str, str, list[str]]],
-                        ) -> list[tuple[list[tuple[int, int, str]], Triggers, Triggers]]:
-    """Each cue sentence's triggers as `_sentence_triggers` finds them and as the plain path
-    does (every scope pattern run: an `unchanged` cue outside the sentence added, which
-    covers no trigger), with the sentence's cues."""
+                        ) -> list[tuple[list[tuple[int, int, str]], Triggers, Triggers, bool]]:
+    """Each cue sentence's triggers as `_sentence_triggers` finds them and as it does with
+    every `content` pattern run (an `unchanged` cue outside the sentence added, which covers
+    no trigger), with the sentence's cues and whether it holds a first-person trigger (the
+    plain answer: a scanned one, or any first-person pattern's match)."""
     from aggregator.outcome_reading import read_thread
     from tests.aggregator.outcome_helpers import CUES, TAGGER
 
@@ -193,14 +194,15 @@ def _triggers_both_ways(threads: list[tuple[str, str, list[str]]],
                 if cues:
                     pairs.append((cues, reading._sentence_triggers(start, end, cues),
                                   reading._sentence_triggers(start, end,
-                                                             [*cues, (-2, -1, "unchanged")])))
+                                                             [*cues, (-2, -1, "unchanged")]),
+                                  reading._has_first_person(start, end)))
     return pairs
 
 
-def test_content_patterns_run_only_where_an_unchanged_cue_reads_them() -> None:
+def test_sentence_triggers_equal_the_plain_path_where_read() -> None:
     """A sentence without an `unchanged` cue skips the `content` patterns: its triggers are
     the plain path's without the `content` ones that only those patterns found; with one,
-    they are the plain path's."""
+    they are the plain path's. First-person patterns stop at the first trigger found."""
     from tests.aggregator.outcome_helpers import labelled_threads
 
     only, reader = outcome_reading._READ_ONLY_FOR
@@ -211,8 +213,14 @@ def test_content_patterns_run_only_where_an_unchanged_cue_reads_them() -> None:
                                                 "libido dropped though."])]
     pairs = _triggers_both_ways(made + labelled_threads(("outcomes_a", "outcomes_b",
                                                          "outcomes_c")))
-    skipped = read = 0
-    for cues, fast, plain in pairs:
+    skipped = read = own = 0
+    for cues, fast, plain, first_person in pairs:
+        # first-person triggers: the plain answer to whether there is one (all that is read:
+        # `test_first_person_triggers_are_only_asked_for`)
+        assert ("first_person" in fast) == ("first_person" in plain) == first_person
+        own += first_person
+        fast.pop("first_person", None)
+        plain.pop("first_person", None)
         if any(kind == reader for _, _, kind in cues):
             assert fast == plain
             read += only in plain
@@ -220,7 +228,7 @@ def test_content_patterns_run_only_where_an_unchanged_cue_reads_them() -> None:
             assert {k: v for k, v in fast.items() if k != only} == \
                 {k: v for k, v in plain.items() if k != only}
             skipped += fast.get(only) != plain.get(only)
-    assert len(pairs) > 1000 and skipped > 0 and read > 0  # (both cases were met)
+    assert len(pairs) > 1000 and skipped > 0 and read > 0 and 0 < own < len(pairs)
 
 
 def test_content_triggers_are_read_by_unchanged_cues_only() -> None:
@@ -239,3 +247,17 @@ def test_content_triggers_are_read_by_unchanged_cues_only() -> None:
         ("outcome_reading.py", '_READ_ONLY_FOR: Final = ("content", "unchanged")'),
         ("outcome_record.py", 'if kind == "unchanged" and "content" in here.triggers:'),
     ]
+
+
+def test_first_person_triggers_are_only_asked_for() -> None:
+    """The guard of the first-person early exit in `_sentence_triggers`: a sentence's
+    first-person triggers are only asked for (`"first_person" in triggers`), never read as
+    spans (a module that reads them makes the early exit wrong)."""
+    from pathlib import Path
+
+    root = Path(outcome_reading.__file__).parent
+    reads = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if "triggers" in line and '"first_person"' in line]
+    assert reads and all('"first_person" in triggers' in line or
+                         '"first_person" not in here.triggers' in line for _, line in reads)
