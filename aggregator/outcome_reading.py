@@ -447,7 +447,7 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         """Record the sentence's counted cues; returns the reply's first-person state."""
         if first_person and (question or (not topic and not self._treatments_in(start, end))):
             return True  # nothing to record, and the state cannot change: no scan needed
-        triggers = self._sentence_triggers(start, end, cues)
+        triggers = self._sentence_triggers(start, end, cues, first_person)
         self._hedged = self._early_end == start
         if "too_early" in triggers:
             self._early_end = end
@@ -507,30 +507,26 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         return any(a < b and self._has_first_person(a, b) for a, b in pieces)
 
     def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
-                           ) -> dict[str, list[tuple[int, int]]]:
+                           first_person: bool = False) -> dict[str, list[tuple[int, int]]]:
         """The sentence's scope triggers by kind (each kind's in order), without those inside
         a cue phrase: the thread's scanned triggers inside [start, end) and the matches of
-        the scope patterns the sentence holds the literals of."""
+        the scope patterns the sentence holds the literals of. First-person triggers are
+        only asked for (`"first_person" in triggers`): a scanned one, else the first match
+        of a first-person pattern, looked for only when the answer can matter (`first_person`,
+        the state before the sentence, does not hold; research talk goes on or starts; a
+        generic trigger; a title sentence, `_label`)."""
         t_starts = self._t_starts
         found = self._triggers[bisect_left(t_starts, start):bisect_left(t_starts, end)]
+        own_patterns: list[re.Pattern[str]] = []
         if self._scope_patterns:
             lowered, matched = self.lowered, False
             only, reader = _READ_ONLY_FOR
             skipped = None if reader in map(_KIND, cues) else only
-            own: bool | None = None  # a first-person trigger is among them (when asked)
             for kind, pattern in self._patterns_for(start, end):
                 if kind == skipped:
                     continue  # (no cue of the sentence reads these triggers)
-                if kind == "first_person":  # (only whether there is one is read: the
-                    # first found is enough, and none is looked for after a scanned one)
-                    if own is None:
-                        own = self._scanned_first_person(start, end)
-                    if own or (m := pattern.search(lowered, start, end)) is None:
-                        continue
-                    own = True
-                    if not matched:
-                        found, matched = found.copy(), True
-                    found.append((m.start(), m.end(), kind))
+                if kind == "first_person":
+                    own_patterns.append(pattern)  # (looked for below, when asked)
                     continue
                 for m in pattern.finditer(lowered, start, end):
                     if not matched:
@@ -564,6 +560,14 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 triggers["hypothetical"] = kept
             else:
                 del triggers["hypothetical"]
+        if own_patterns and "first_person" not in triggers and (
+                not first_person or self._research or "research" in triggers or
+                "generic" in triggers or start <= self.units[0][1]):
+            lowered = self.lowered
+            for pattern in own_patterns:
+                if (hit := pattern.search(lowered, start, end)) is not None:
+                    triggers["first_person"] = [(hit.start(), hit.end())]
+                    break
         return triggers
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:

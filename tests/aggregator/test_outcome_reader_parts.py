@@ -173,11 +173,13 @@ Triggers = dict[str, list[tuple[int, int]]]
 
 
 def _triggers_both_ways(threads: list[tuple[str, str, list[str]]],
-                        ) -> list[tuple[list[tuple[int, int, str]], Triggers, Triggers, bool]]:
-    """Each cue sentence's triggers as `_sentence_triggers` finds them and as it does with
-    every `content` pattern run (an `unchanged` cue outside the sentence added, which covers
-    no trigger), with the sentence's cues and whether it holds a first-person trigger (the
-    plain answer: a scanned one, or any first-person pattern's match)."""
+                        ) -> list[tuple[list[tuple[int, int, str]], Triggers, Triggers,
+                                        Triggers, bool, bool]]:
+    """Each cue sentence's cues; its triggers as `_sentence_triggers` finds them in a reply
+    with no first person yet, as it does with every `content` pattern run (an `unchanged`
+    cue outside the sentence added, which covers no trigger) and as it does once the writer
+    spoke in the first person; whether it holds a first-person trigger (the plain answer: a
+    scanned one, or any first-person pattern's match); whether it is in the title."""
     from aggregator.outcome_reading import read_thread
     from tests.aggregator.outcome_helpers import CUES, TAGGER
 
@@ -195,14 +197,18 @@ def _triggers_both_ways(threads: list[tuple[str, str, list[str]]],
                     pairs.append((cues, reading._sentence_triggers(start, end, cues),
                                   reading._sentence_triggers(start, end,
                                                              [*cues, (-2, -1, "unchanged")]),
-                                  reading._has_first_person(start, end)))
+                                  reading._sentence_triggers(start, end, cues, True),
+                                  reading._has_first_person(start, end),
+                                  start <= reading.units[0][1]))
     return pairs
 
 
 def test_sentence_triggers_equal_the_plain_path_where_read() -> None:
     """A sentence without an `unchanged` cue skips the `content` patterns: its triggers are
     the plain path's without the `content` ones that only those patterns found; with one,
-    they are the plain path's. First-person patterns stop at the first trigger found."""
+    they are the plain path's. First-person patterns stop at the first trigger found, and
+    once the writer spoke in the first person they run only where the answer is asked for
+    (research talk or a generic trigger in the sentence, a title)."""
     from tests.aggregator.outcome_helpers import labelled_threads
 
     only, reader = outcome_reading._READ_ONLY_FOR
@@ -213,14 +219,20 @@ def test_sentence_triggers_equal_the_plain_path_where_read() -> None:
                                                 "libido dropped though."])]
     pairs = _triggers_both_ways(made + labelled_threads(("outcomes_a", "outcomes_b",
                                                          "outcomes_c")))
-    skipped = read = own = 0
-    for cues, fast, plain, first_person in pairs:
+    skipped = read = own = unasked = 0
+    for cues, fast, plain, spoken, first_person, in_title in pairs:
         # first-person triggers: the plain answer to whether there is one (all that is read:
         # `test_first_person_triggers_are_only_asked_for`)
         assert ("first_person" in fast) == ("first_person" in plain) == first_person
         own += first_person
+        if "research" in fast or "generic" in fast or in_title:
+            assert ("first_person" in spoken) == first_person
+        else:
+            unasked += ("first_person" in spoken) != first_person
         fast.pop("first_person", None)
         plain.pop("first_person", None)
+        spoken.pop("first_person", None)
+        assert spoken == fast
         if any(kind == reader for _, _, kind in cues):
             assert fast == plain
             read += only in plain
@@ -229,6 +241,7 @@ def test_sentence_triggers_equal_the_plain_path_where_read() -> None:
                 {k: v for k, v in plain.items() if k != only}
             skipped += fast.get(only) != plain.get(only)
     assert len(pairs) > 1000 and skipped > 0 and read > 0 and 0 < own < len(pairs)
+    assert unasked > 0  # (patterns not run where nothing asks)
 
 
 def test_content_triggers_are_read_by_unchanged_cues_only() -> None:
@@ -256,8 +269,11 @@ def test_first_person_triggers_are_only_asked_for() -> None:
     from pathlib import Path
 
     root = Path(outcome_reading.__file__).parent
-    reads = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
-             for line in path.read_text(encoding="utf-8").splitlines()
-             if "triggers" in line and '"first_person"' in line]
-    assert reads and all('"first_person" in triggers' in line or
-                         '"first_person" not in here.triggers' in line for _, line in reads)
+    spans = re.compile(r'triggers\["first_person"\](?! =)|triggers\.(?:get|pop|setdefault)\('
+                       r'"first_person"|triggers\.(?:items|values)\(')
+    asks = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if '"first_person" in' in line or '"first_person" not in' in line]
+    read = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
+            for line in path.read_text(encoding="utf-8").splitlines() if spans.search(line)]
+    assert len(asks) >= 3 and read == []
