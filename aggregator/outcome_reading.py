@@ -38,6 +38,12 @@ _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be 
 # contentment, the "nobody" of "nobody can tell" no generic statement)
 _CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "wish", "generic",
                               "content"})
+# A scope kind whose triggers one cue kind alone reads: `content` makes a sentence's
+# `unchanged` cue held ground (`outcome_record._effect`), and nothing else asks for it, so
+# the `content` patterns (long regexes, 2% of the reader's instructions) run only in a
+# sentence holding an `unchanged` cue (the scanned `content` phrases are kept everywhere:
+# they cost nothing more). tests/aggregator/test_outcome_reader_parts.py checks both.
+_READ_ONLY_FOR: Final = ("content", "unchanged")
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have|feel|felt|"
                               r"find|found|gain|gained|grow|grew|experience|experienced) ")
@@ -498,6 +504,15 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
     def _has_first_person(self, start: int, end: int) -> bool:
         """Whether a first-person trigger is inside the sentence [start, end): a scanned one
         or a match of a first-person pattern ("Did 3 sessions", "5 months in")."""
+        if self._scanned_first_person(start, end):
+            return True
+        lowered = self.lowered
+        return bool(self._scope_patterns) and any(
+            kind == "first_person" and pattern.search(lowered, start, end) is not None
+            for kind, pattern in self._patterns_for(start, end))
+
+    def _scanned_first_person(self, start: int, end: int) -> bool:
+        """Whether a scanned first-person trigger lies inside the sentence [start, end)."""
         triggers = self._first_person
         for i in range(bisect_left(self._fp_starts, start), len(triggers)):
             t_start, t_end = triggers[i]
@@ -505,10 +520,7 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 break
             if t_end <= end:
                 return True
-        lowered = self.lowered
-        return bool(self._scope_patterns) and any(
-            kind == "first_person" and pattern.search(lowered, start, end) is not None
-            for kind, pattern in self._patterns_for(start, end))
+        return False
 
     def _sentence(self, start: int, end: int, question: bool, speaker: int,
                   topic: list[str], first_person: bool,
@@ -516,7 +528,7 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         """Record the sentence's counted cues; returns the reply's first-person state."""
         if first_person and (question or (not topic and not self._treatments_in(start, end))):
             return True  # nothing to record, and the state cannot change: no scan needed
-        triggers = self._sentence_triggers(start, end, cues)
+        triggers = self._sentence_triggers(start, end, cues, first_person)
         self._hedged = self._early_end == start
         if "too_early" in triggers:
             self._early_end = end
@@ -576,15 +588,27 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         return any(a < b and self._has_first_person(a, b) for a, b in pieces)
 
     def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
-                           ) -> dict[str, list[tuple[int, int]]]:
+                           first_person: bool = False) -> dict[str, list[tuple[int, int]]]:
         """The sentence's scope triggers by kind (each kind's in order), without those inside
         a cue phrase: the thread's scanned triggers inside [start, end) and the matches of
-        the scope patterns the sentence holds the literals of."""
+        the scope patterns the sentence holds the literals of. First-person triggers are
+        only asked for (`"first_person" in triggers`): a scanned one, else the first match
+        of a first-person pattern, looked for only when the answer can matter (`first_person`,
+        the state before the sentence, does not hold; research talk goes on or starts; a
+        generic trigger; a title sentence, `_label`)."""
         t_starts = self._t_starts
         found = self._triggers[bisect_left(t_starts, start):bisect_left(t_starts, end)]
+        own_patterns: list[re.Pattern[str]] = []
         if self._scope_patterns:
             lowered, matched = self.lowered, False
+            only, reader = _READ_ONLY_FOR
+            skipped = None if reader in map(_KIND, cues) else only
             for kind, pattern in self._patterns_for(start, end):
+                if kind == skipped:
+                    continue  # (no cue of the sentence reads these triggers)
+                if kind == "first_person":
+                    own_patterns.append(pattern)  # (looked for below, when asked)
+                    continue
                 for m in pattern.finditer(lowered, start, end):
                     if not matched:
                         found, matched = found.copy(), True
@@ -617,6 +641,14 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 triggers["hypothetical"] = kept
             else:
                 del triggers["hypothetical"]
+        if own_patterns and "first_person" not in triggers and (
+                not first_person or self._research or "research" in triggers or
+                "generic" in triggers or start <= self.units[0][1]):
+            lowered = self.lowered
+            for pattern in own_patterns:
+                if (hit := pattern.search(lowered, start, end)) is not None:
+                    triggers["first_person"] = [(hit.start(), hit.end())]
+                    break
         return triggers
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:

@@ -167,3 +167,112 @@ def test_quote_and_procedure_shortcuts_equal_the_plain_searches() -> None:
         assert _opens_a_quote(text) == opens, text
         quoted += opens
     assert found > 1000 and quoted > 1000  # (both answers were exercised)
+
+
+Triggers = dict[str, list[tuple[int, int]]]
+
+
+def _triggers_both_ways(threads: list[tuple[str, str, list[str]]],
+                        ) -> list[tuple[list[tuple[int, int, str]], Triggers, Triggers,
+                                        Triggers, bool, bool]]:
+    """Each cue sentence's cues; its triggers as `_sentence_triggers` finds them in a reply
+    with no first person yet, as it does with every `content` pattern run (an `unchanged`
+    cue outside the sentence added, which covers no trigger) and as it does once the writer
+    spoke in the first person; whether it holds a first-person trigger (the plain answer: a
+    scanned one, or any first-person pattern's match); whether it is in the title."""
+    from aggregator.outcome_reading import read_thread
+    from tests.aggregator.outcome_helpers import CUES, TAGGER
+
+    pairs = []
+    for title, body, replies in threads:
+        _, lowered, norm, mentions = TAGGER.tag_text(title, body, replies)
+        reading = read_thread(CUES, [title, body, *replies], mentions, (lowered, norm)) \
+            if mentions else None
+        if reading is None:
+            continue
+        for u_start, u_end, _ in reading.units:
+            for start, end, _ in reading._sentences(u_start, u_end):
+                cues = [c for c in reading.found if start <= c[0] < end]
+                if cues:
+                    pairs.append((cues, reading._sentence_triggers(start, end, cues),
+                                  reading._sentence_triggers(start, end,
+                                                             [*cues, (-2, -1, "unchanged")]),
+                                  reading._sentence_triggers(start, end, cues, True),
+                                  reading._has_first_person(start, end),
+                                  start <= reading.units[0][1]))
+    return pairs
+
+
+def test_sentence_triggers_equal_the_plain_path_where_read() -> None:
+    """A sentence without an `unchanged` cue skips the `content` patterns: its triggers are
+    the plain path's without the `content` ones that only those patterns found; with one,
+    they are the plain path's. First-person patterns stop at the first trigger found, and
+    once the writer spoke in the first person they run only where the answer is asked for
+    (research talk or a generic trigger in the sentence, a title)."""
+    from tests.aggregator.outcome_helpers import labelled_threads
+
+    only, reader = outcome_reading._READ_ONLY_FOR
+    made = [("Fin, 6 years", "Five years of finasteride, crown is thicker, still a NW2. "
+             "Six years on fin and my hairline is the same. No sides.", []),
+            ("Minoxidil", "Been on minoxidil for 3 years, hair looks identical and I am "
+             "happy it stopped the shedding.", ["4 years of dut here, hairline unchanged, "
+                                                "libido dropped though."])]
+    pairs = _triggers_both_ways(made + labelled_threads(("outcomes_a", "outcomes_b",
+                                                         "outcomes_c")))
+    skipped = read = own = unasked = 0
+    for cues, fast, plain, spoken, first_person, in_title in pairs:
+        # first-person triggers: the plain answer to whether there is one (all that is read:
+        # `test_first_person_triggers_are_only_asked_for`)
+        assert ("first_person" in fast) == ("first_person" in plain) == first_person
+        own += first_person
+        if "research" in fast or "generic" in fast or in_title:
+            assert ("first_person" in spoken) == first_person
+        else:
+            unasked += ("first_person" in spoken) != first_person
+        fast.pop("first_person", None)
+        plain.pop("first_person", None)
+        spoken.pop("first_person", None)
+        assert spoken == fast
+        if any(kind == reader for _, _, kind in cues):
+            assert fast == plain
+            read += only in plain
+        else:
+            assert {k: v for k, v in fast.items() if k != only} == \
+                {k: v for k, v in plain.items() if k != only}
+            skipped += fast.get(only) != plain.get(only)
+    assert len(pairs) > 1000 and skipped > 0 and read > 0 and 0 < own < len(pairs)
+    assert unasked > 0  # (patterns not run where nothing asks)
+
+
+def test_content_triggers_are_read_by_unchanged_cues_only() -> None:
+    """The guard of `_READ_ONLY_FOR`: a module that reads a sentence's `content` triggers
+    for anything but an `unchanged` cue makes the skip wrong (then widen or drop it)."""
+    from pathlib import Path
+
+    root = Path(outcome_reading.__file__).parent
+    reads = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
+             if path.name != "outcome_cue_file.py"
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if '"content"' in line and not line.lstrip().startswith("#")]
+    assert reads == [
+        ("outcome_reading.py", '"content"})'),  # the end of `_CONSUMED`
+        ("outcome_reading.py", '_READ_ONLY_FOR: Final = ("content", "unchanged")'),
+        ("outcome_record.py", 'if kind == "unchanged" and "content" in here.triggers:'),
+    ]
+
+
+def test_first_person_triggers_are_only_asked_for() -> None:
+    """The guard of the first-person early exit in `_sentence_triggers`: a sentence's
+    first-person triggers are only asked for (`"first_person" in triggers`), never read as
+    spans (a module that reads them makes the early exit wrong)."""
+    from pathlib import Path
+
+    root = Path(outcome_reading.__file__).parent
+    spans = re.compile(r'triggers\["first_person"\](?! =)|triggers\.(?:get|pop|setdefault)\('
+                       r'"first_person"|triggers\.(?:items|values)\(')
+    asks = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if '"first_person" in' in line or '"first_person" not in' in line]
+    read = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
+            for line in path.read_text(encoding="utf-8").splitlines() if spans.search(line)]
+    assert len(asks) >= 3 and read == []
