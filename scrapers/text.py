@@ -158,6 +158,24 @@ _KIND = {**{name: _INLINE for name in ("b", "i", "u", "s", "em", "strong", "span
          **{name: _SKIPPED for name in _SKIP}, "a": _LINK, "img": _IMAGE}
 
 
+# A class attribute's words and what they make of an element the walk does not skip by
+# name (`_SKIPPED` for chrome, `_QUOTED` for XenForo's quote class, None: its name
+# decides), by attribute text: a board repeats a few class attributes on every page
+# (cleared when full).
+_CLASSES: dict[str, tuple[tuple[str, ...], int | None]] = {}
+
+
+def _class_kind(attribute: str) -> tuple[tuple[str, ...], int | None]:
+    """`_CLASSES`' entry for a class attribute, added to it."""
+    classes = tuple(attribute.split())
+    override = _SKIPPED if not _CHROME_CLASSES.isdisjoint(classes) else \
+        _QUOTED if "bbCodeBlock--quote" in classes else None
+    if len(_CLASSES) >= 4096:
+        _CLASSES.clear()
+    known = _CLASSES[attribute] = (classes, override)
+    return known
+
+
 def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
     """Append the text of `node`'s content (its own text, its children, their tails).
 
@@ -176,11 +194,12 @@ def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
             if kind:  # (not _SKIPPED)
                 attribute = child.get("class")
                 if attribute:
-                    classes = attribute.split()
-                    if not _CHROME_CLASSES.isdisjoint(classes):
-                        kind = _SKIPPED
-                    elif "bbCodeBlock--quote" in classes:
-                        kind = _QUOTED
+                    known = _CLASSES.get(attribute)
+                    if known is None:
+                        known = _class_kind(attribute)
+                    classes, override = known
+                    if override is not None:
+                        kind = override
                 else:
                     classes = ()
                 if kind >= _BLOCKED:  # (_BLOCKED or _INLINE)
@@ -202,7 +221,12 @@ def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
                         label = tidy("".join(inner))
                     else:
                         label = child.text
-                        label = tidy(label.replace("\n", " ")) if label else ""
+                        if not label:
+                            label = ""
+                        elif label.isascii() and label.isprintable() and "  " not in label:
+                            label = label.strip()  # (what `tidy` gives such a label)
+                        else:
+                            label = tidy(label.replace("\n", " "))
                     _append_link(label, child.get("href"), parts, base_url)
                 elif kind == _IMAGE:
                     _image(child.get("src"), child.get("alt"), classes, parts, base_url)

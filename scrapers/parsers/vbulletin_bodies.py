@@ -199,6 +199,14 @@ def with_class(node: Any, tag: str, name: str) -> list[Any]:
     return [el for el in node.iterdescendants(tag) if has_class(el, name)]
 
 
+def first_with_class(node: Any, tag: str, name: str) -> Any | None:
+    """The first of `with_class(node, tag, name)`, else None (the walk stops there)."""
+    for el in node.iterdescendants(tag):
+        if has_class(el, name):
+            return el
+    return None
+
+
 def _header_or_signature(el: Any, classes: str) -> bool:
     """Whether `el` (its class attribute `classes`) is a quote header or a signature: of
     class `bbcode_postedby`, or a class holding `post-signature`."""
@@ -233,11 +241,11 @@ def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) *
         el.tag = "div"
     for container in (found.containers if found is not None else
                       with_class(root, "div", "bbcode_container")) if containers else ():
-        quote = with_class(container, "div", "bbcode_quote")
-        if not quote:
+        quote = first_with_class(container, "div", "bbcode_quote")
+        if quote is None:
             continue  # a code or PHP box
-        body = with_class(quote[0], "div", "message")
-        _replace_with_quote(container, body[0] if body else quote[0])
+        body = first_with_class(quote, "div", "message")
+        _replace_with_quote(container, quote if body is None else body)
     for label in _QUOTE_LABELS(root) if labels else ():
         box = label.getparent()
         cells = _TABLE_CELLS(box) if box is not None else []
