@@ -587,17 +587,18 @@ def _plain_rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
 
 
 def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
-    """The rewrite's class lookups (`with_class`, `headers_and_signatures`: one pass over a
-    node's elements) give the elements the XPath class queries give, `rewrite_stages` the
-    flags of its plain form and `_inner_body` the first `_INNER_BODY`, on random bodies
-    dense in those classes (tabs and line breaks inside class attributes, near-miss names,
-    comments, "Quote:" in texts and tails)."""
+    """The rewrite's class lookups (`with_class`, `first_with_class`,
+    `headers_and_signatures`: one pass over a node's elements) give the elements the XPath
+    class queries give, `rewrite_stages` the flags of its plain form and `_inner_body` the
+    first `_INNER_BODY`, on random bodies dense in those classes (tabs and line breaks
+    inside class attributes, near-miss names, comments, "Quote:" in texts and tails)."""
     import random
 
     from lxml import etree
 
     from scrapers.parsers.tree import html_root, xpath
     from scrapers.parsers.vbulletin_bodies import (
+        first_with_class,
         headers_and_signatures,
         rewrite_stages,
         with_class,
@@ -631,7 +632,9 @@ def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
         assert rewrite_stages(body) == _plain_rewrite_stages(body), etree.tostring(body)
         for node in body.iter(etree.Element):
             for query, (tag, name) in queries:
-                assert with_class(node, tag, name) == query(node), etree.tostring(node)
+                matches = query(node)
+                assert with_class(node, tag, name) == matches, etree.tostring(node)
+                assert first_with_class(node, tag, name) is (matches[0] if matches else None)
             expected = headers_query(node)
             assert headers_and_signatures(node) == expected, etree.tostring(node)
             found += len(expected)
