@@ -92,7 +92,9 @@ def rewrite_stages(element: Any, found: Found | None = None) -> tuple[bool, bool
                                       with_tail=False):
         for el in element.iterdescendants(etree.Element):
             classes = el.get("class")
-            if classes:
+            # (a class without "post" or "bbcode_container" holds none of the four
+            # names `_classes_flags` looks for: no call)
+            if classes and ("post" in classes or "bbcode_container" in classes):
                 boxes, containers, headers = _classes_flags(el, classes, found, boxes,
                                                             containers, headers)
         return boxes, containers, False, headers
@@ -105,7 +107,7 @@ def rewrite_stages(element: Any, found: Found | None = None) -> tuple[bool, bool
         if not isinstance(el.tag, str):  # a comment or processing instruction
             continue
         classes = el.get("class")
-        if classes:
+        if classes and ("post" in classes or "bbcode_container" in classes):
             boxes, containers, headers = _classes_flags(el, classes, found, boxes,
                                                         containers, headers)
         if not labels:
