@@ -257,7 +257,7 @@ def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) *
         header = _POSTED_BY_DIV(cell)
         if header:
             rest = [d for d in _CHILD_DIVS(cell) if d is not header[0]]
-            inner = lxml_html.Element("div")
+            inner = cell.makeelement("div")
             for div in rest:
                 inner.append(div)
             _replace_with_quote(box, inner)
@@ -274,7 +274,7 @@ def _under(el: Any, root: Any) -> bool:
 
 
 def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:
-    quote = lxml_html.Element("blockquote")
+    quote = old.makeelement("blockquote")  # (in its document: no move between two)
     set_text(quote, content.text)
     for child in list(content):
         quote.append(child)
