@@ -194,12 +194,13 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     clock = BoardClock(board_zone(root, tz, source, ids), None, now, text,
                        ScoreMarks(source))
     vb5 = xpath(_VB5_POSTS)(root) if "b-post" in source else []
+    apart = False  # (whether the post bodies lie apart: `finish_body`'s `text_for`)
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
         title = squash(" ".join(xpath("//h1[contains(@class, 'main-title')]/text()")(root)
                                 [:1]))
     else:
-        posts = _vb34_posts(root, clock, ids)
+        posts, apart = _vb34_posts(root, clock, ids)
         ext, canonical, title = _vb34_thread(root, url, base, source, ids)
     if not posts:
         refuse_login(html_page(text), url)  # (the whole page)
@@ -221,8 +222,9 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         next_url=next_page_url(root, base) if page < last_page else None)
     marks = any(mark in source for mark in REWRITE_MARKS_IN_PAGE) or \
         source.count("postcontent") > sum(is_postcontent(post.body_node) for post in posts)
+    text_for = (stable,) if apart else None  # (the URL the spider reads texts against)
     for post in posts:  # last: this rewrites the page's tree
-        finish_body(post, marks)
+        finish_body(post, marks, text_for)
     return thread
 
 
@@ -298,14 +300,19 @@ def _posts_total(root: Any, ids: PageIds | None = None) -> int | None:
     return parse_count(results.group(1)) if results else None
 
 
-def _vb34_posts(root: Any, clock: BoardClock, ids: PageIds | None = None) -> list[Post]:
+def _vb34_posts(root: Any, clock: BoardClock, ids: PageIds | None = None,
+                ) -> tuple[list[Post], bool]:
     """The posts of a vB3/vB4 page: those in its `#posts` list (ol#posts, div#posts), else
-    those anywhere on the page. Bodies are `finish_body`'s to clean."""
+    those anywhere on the page; and whether their blocks are children of one element (so
+    no post, nor its body, lies in another's). Bodies are `finish_body`'s to clean."""
     blocks = vb34_blocks(root, ids)
     post_ids = [_post_id(block) for block in blocks]
     held = _messages_held(root, post_ids)
-    return [_vb34_post(block, index, root, clock, post_id, held)
-            for index, (block, post_id) in enumerate(zip(blocks, post_ids, strict=True))]
+    posts = [_vb34_post(block, index, root, clock, post_id, held)
+             for index, (block, post_id) in enumerate(zip(blocks, post_ids, strict=True))]
+    parent = blocks[0].getparent() if blocks else None
+    return posts, parent is not None and all(block.getparent() is parent
+                                             for block in blocks)
 
 
 def vb34_blocks(root: Any, ids: PageIds | None = None) -> list[Any]:

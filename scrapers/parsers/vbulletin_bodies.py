@@ -12,8 +12,12 @@ from lxml import html as lxml_html
 
 from scrapers.parsers.common import Post
 from scrapers.parsers.tree import drop_tree, has_class, outer_html, set_tail, set_text, xpath
+from scrapers.text import checked_block_text, reads_as_block
 
 _POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
+# Every class `rewrite_stages` flags holds one of these ("postcontent", "post-signature",
+# "bbcode_postedby" hold "post")
+_STAGE_CLASSES = ("post", "bbcode_container")
 _REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
                   "bbcode_postedby")
 
@@ -34,15 +38,30 @@ def post_body(element: Any) -> Post:
     return post
 
 
-def finish_body(post: Post, marks: bool = True) -> None:
+def finish_body(post: Post, marks: bool = True, text_for: tuple[str | None] | None = None,
+                ) -> None:
     """`post_body` on a post whose `body_node` is still the page's body element (done once
     every lookup of the page is: the rewrite changes the page's tree). `marks` False: the
-    page's text says there is nothing to rewrite."""
+    page's text says there is nothing to rewrite.
+
+    `text_for`: `(base_url,)` when no other post's rewrite can change this body (the
+    page's post bodies lie apart): the body's text for that URL is walked first
+    (`checked_block_text`); a walk that meets no class holding "post" or
+    "bbcode_container", no "Quote:" and nothing it does not read says `rewrite_stages`
+    would find nothing, so the body stays as it is and keeps the text (`Post.text`
+    gives it without another walk). Otherwise the rewrite runs as before."""
     element = post.body_node
     unwrapped = is_postcontent(element)
     if not marks:
         post.body_block = unwrapped
         return
+    if text_for is not None and not _rewrites_itself(element, unwrapped, False) and (
+            unwrapped or reads_as_block(element)):
+        text = checked_block_text(element, text_for[0], _STAGE_CLASSES, "Quote:")
+        if text is not None:
+            post.body_block = unwrapped
+            post.remember_text(text_for[0], text)
+            return
     found = Found()
     stages = rewrite_stages(element, found)
     # (the body element itself would be replaced)
