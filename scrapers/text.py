@@ -326,14 +326,13 @@ def _walk_checked(node: Any, parts: list[str], base_url: str | None,
             kind = _KIND.get(tag)
             if kind is None:
                 kind = _KIND.get(tag.lower(), _INLINE)
+            if not kind:  # (_SKIPPED: its content is not read)
+                raise _Met
             attribute = child.get("class")
             if attribute:
                 for mark in marks:
                     if mark in attribute:
                         raise _Met
-            if not kind:  # (_SKIPPED: its content is not read)
-                raise _Met
-            if attribute:
                 known = _CLASSES.get(attribute)
                 if known is None:
                     known = _class_kind(attribute)
@@ -348,13 +347,32 @@ def _walk_checked(node: Any, parts: list[str], base_url: str | None,
                 block = kind == _BLOCKED
                 if block:
                     parts.append("\n")
-                _walk_checked(child, parts, base_url, marks, text_mark)
+                if len(child):
+                    _walk_checked(child, parts, base_url, marks, text_mark)
+                else:  # (a leaf: its text is all the walk would give, no call)
+                    text = child.text
+                    if text:
+                        if text_mark in text:
+                            raise _Met
+                        parts.append(text.replace("\n", " "))
                 if block:
                     parts.append("\n")
             elif kind == _LINK:
-                inner: list[str] = []
-                _walk_checked(child, inner, base_url, marks, text_mark)
-                _append_link(tidy("".join(inner)), child.get("href"), parts, base_url)
+                if len(child):
+                    inner: list[str] = []
+                    _walk_checked(child, inner, base_url, marks, text_mark)
+                    label = tidy("".join(inner))
+                else:
+                    label = child.text
+                    if not label:
+                        label = ""
+                    elif text_mark in label:
+                        raise _Met
+                    elif label.isascii() and label.isprintable() and "  " not in label:
+                        label = label.strip()  # (what `tidy` gives such a label)
+                    else:
+                        label = tidy(label.replace("\n", " "))
+                _append_link(label, child.get("href"), parts, base_url)
             elif kind == _IMAGE:
                 if len(child) or child.text:
                     raise _Met

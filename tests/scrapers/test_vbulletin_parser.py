@@ -738,7 +738,9 @@ def test_checked_body_text_is_the_text_where_the_rewrite_finds_nothing() -> None
              "<span class='meta x'>", "<em class='quote-controls'>", "<div class='message'>",
              "<font class='p\tost'>", "<div class='bbcode_quote'>"]
     bits = ["Quote:", " Quote: x", "Quote", "x", "a  b", "<!-- Quote: -->", "<br>", "\n",
-            "https://e.org/y", "\u00a0", "&amp;", "<img alt=':)' src='s.gif'>"]
+            "https://e.org/y", "\u00a0", "&amp;", "<img alt=':)' src='s.gif'>",
+            "<a href='two words'>two  words</a>", "<a href='https://e.org/y'>https://e.org/y"
+            "</a>", "<a href='/z'>Quote: z</a>"]
     read = skipped = 0
     for _ in range(5000):
         html = _random_html(rng, opens, bits, 0, max_depth=4, nest=0.5)
