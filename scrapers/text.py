@@ -158,6 +158,24 @@ _KIND = {**{name: _INLINE for name in ("b", "i", "u", "s", "em", "strong", "span
          **{name: _SKIPPED for name in _SKIP}, "a": _LINK, "img": _IMAGE}
 
 
+# A class attribute's words and what they make of an element the walk does not skip by
+# name (`_SKIPPED` for chrome, `_QUOTED` for XenForo's quote class, None: its name
+# decides), by attribute text: a board repeats a few class attributes on every page
+# (cleared when full).
+_CLASSES: dict[str, tuple[tuple[str, ...], int | None]] = {}
+
+
+def _class_kind(attribute: str) -> tuple[tuple[str, ...], int | None]:
+    """`_CLASSES`' entry for a class attribute, added to it."""
+    classes = tuple(attribute.split())
+    override = _SKIPPED if not _CHROME_CLASSES.isdisjoint(classes) else \
+        _QUOTED if "bbCodeBlock--quote" in classes else None
+    if len(_CLASSES) >= 4096:
+        _CLASSES.clear()
+    known = _CLASSES[attribute] = (classes, override)
+    return known
+
+
 def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
     """Append the text of `node`'s content (its own text, its children, their tails).
 
@@ -176,11 +194,12 @@ def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
             if kind:  # (not _SKIPPED)
                 attribute = child.get("class")
                 if attribute:
-                    classes = attribute.split()
-                    if not _CHROME_CLASSES.isdisjoint(classes):
-                        kind = _SKIPPED
-                    elif "bbCodeBlock--quote" in classes:
-                        kind = _QUOTED
+                    known = _CLASSES.get(attribute)
+                    if known is None:
+                        known = _class_kind(attribute)
+                    classes, override = known
+                    if override is not None:
+                        kind = override
                 else:
                     classes = ()
                 if kind >= _BLOCKED:  # (_BLOCKED or _INLINE)
@@ -202,7 +221,12 @@ def _walk_lxml(node: Any, parts: list[str], base_url: str | None) -> None:
                         label = tidy("".join(inner))
                     else:
                         label = child.text
-                        label = tidy(label.replace("\n", " ")) if label else ""
+                        if not label:
+                            label = ""
+                        elif label.isascii() and label.isprintable() and "  " not in label:
+                            label = label.strip()  # (what `tidy` gives such a label)
+                        else:
+                            label = tidy(label.replace("\n", " "))
                     _append_link(label, child.get("href"), parts, base_url)
                 elif kind == _IMAGE:
                     _image(child.get("src"), child.get("alt"), classes, parts, base_url)
@@ -247,3 +271,122 @@ def _element_lxml(el: Any, name: str, parts: list[str], base_url: str | None) ->
         parts.append("\n")
     else:
         _walk_lxml(el, parts, base_url)
+
+
+class _Met(Exception):
+    """`checked_block_text`'s walk met what it stops at."""
+
+
+def reads_as_block(element: Any) -> bool:
+    """Whether `element_text(element, b)` is `block_text(element, b)` for any `b`: an
+    element named as a block (a `div`...) whose class names no chrome or quote."""
+    tag = element.tag
+    if not isinstance(tag, str) or _KIND.get(tag.lower()) != _BLOCKED:
+        return False
+    attribute = element.get("class")
+    if not attribute:
+        return True
+    known = _CLASSES.get(attribute)
+    if known is None:
+        known = _class_kind(attribute)
+    return known[1] is None
+
+
+def checked_block_text(element: Any, base_url: str | None, classes: tuple[str, ...],
+                       text_mark: str) -> str | None:
+    """`block_text(element, base_url)`, or None when the walk meets an element under
+    `element` whose class attribute holds one of `classes`, a text or tail under it
+    holding `text_mark`, or content the walk does not read (an element it skips, with
+    everything under it; an image with text or children). A text given says that nothing
+    under `element` has those marks: the caller (vBulletin's quote rewrite) then knows
+    its own walk over the body would find nothing, and has the text without a second
+    walk. `_walk_lxml`'s steps, with those checks (tested against it and the rewrite's
+    walk on fuzzed trees)."""
+    parts = ["\n"]
+    try:
+        _walk_checked(element, parts, base_url, classes, text_mark)
+    except _Met:
+        return None
+    parts.append("\n")
+    return tidy("".join(parts))
+
+
+def _walk_checked(node: Any, parts: list[str], base_url: str | None,
+                  marks: tuple[str, ...], text_mark: str) -> None:
+    """`_walk_lxml(node, parts, base_url)`, raising `_Met` at what `checked_block_text`
+    stops at."""
+    text = node.text
+    if text:
+        if text_mark in text:
+            raise _Met
+        parts.append(text.replace("\n", " "))
+    for child in node:
+        tag = child.tag
+        if isinstance(tag, str):  # not a comment or processing instruction
+            kind = _KIND.get(tag)
+            if kind is None:
+                kind = _KIND.get(tag.lower(), _INLINE)
+            if not kind:  # (_SKIPPED: its content is not read)
+                raise _Met
+            attribute = child.get("class")
+            if attribute:
+                for mark in marks:
+                    if mark in attribute:
+                        raise _Met
+                known = _CLASSES.get(attribute)
+                if known is None:
+                    known = _class_kind(attribute)
+                classes, override = known
+                if override is not None:
+                    if not override:
+                        raise _Met
+                    kind = override
+            else:
+                classes = ()
+            if kind >= _BLOCKED:  # (_BLOCKED or _INLINE)
+                block = kind == _BLOCKED
+                if block:
+                    parts.append("\n")
+                if len(child):
+                    _walk_checked(child, parts, base_url, marks, text_mark)
+                else:  # (a leaf: its text is all the walk would give, no call)
+                    text = child.text
+                    if text:
+                        if text_mark in text:
+                            raise _Met
+                        parts.append(text.replace("\n", " "))
+                if block:
+                    parts.append("\n")
+            elif kind == _LINK:
+                if len(child):
+                    inner: list[str] = []
+                    _walk_checked(child, inner, base_url, marks, text_mark)
+                    label = tidy("".join(inner))
+                else:
+                    label = child.text
+                    if not label:
+                        label = ""
+                    elif text_mark in label:
+                        raise _Met
+                    elif label.isascii() and label.isprintable() and "  " not in label:
+                        label = label.strip()  # (what `tidy` gives such a label)
+                    else:
+                        label = tidy(label.replace("\n", " "))
+                _append_link(label, child.get("href"), parts, base_url)
+            elif kind == _IMAGE:
+                if len(child) or child.text:
+                    raise _Met
+                _image(child.get("src"), child.get("alt"), classes, parts, base_url)
+            elif kind == _QUOTED:
+                inner = []
+                _walk_checked(child, inner, base_url, marks, text_mark)
+                quoted = tidy("".join(inner))
+                if quoted:
+                    marked = "\n".join(f"> {line}" if line else ">"
+                                       for line in quoted.split("\n"))
+                    parts.append(f"\n{marked}\n")
+        tail = child.tail
+        if tail:
+            if text_mark in tail:
+                raise _Met
+            parts.append(tail.replace("\n", " "))

@@ -101,8 +101,18 @@ class Post:
     body_node: Any = field(default=None, compare=False, repr=False)
     body_block: bool = field(default=False, compare=False, repr=False)
 
+    def remember_text(self, base_url: str | None, text: str) -> None:
+        """Keep `text` as `self.text(base_url)` of the current `body_node` and
+        `body_block` (a parser that walked the body already). Kept beside the fields
+        (`_known_text` in the instance's dict: not a field, compared or copied)."""
+        self.__dict__["_known_text"] = (base_url, self.body_node, self.body_block, text)
+
     def text(self, base_url: str | None = None) -> str:
         """The body as clean text (`scrapers.text.html_to_text(body_html, base_url)`)."""
+        known = self.__dict__.get("_known_text")
+        if known is not None and known[0] == base_url and known[1] is self.body_node \
+                and known[2] == self.body_block:
+            return known[3]
         if self.body_node is None:
             return html_to_text(self.body_html or "", base_url)
         if self.body_block:

@@ -121,7 +121,7 @@ def breadcrumb_category(doc: Any, html: str | None = None,
     root = root_of(doc)
     # vB4 keeps its crumbs in div#breadcrumb: look there first, the whole page otherwise
     holder = by_id(root, "breadcrumb", ids)
-    links = _CRUMBS_IN(holder) if holder is not None else []
+    links = crumb_links(holder) if holder is not None else []
     names = [squash(" ".join(a.itertext())) for a in links or _CRUMBS(root)]  # (`_TEXTS`)
     names = [n for n in names if n and n.lower() not in ("home", "forum", "forums")]
     return names[-1] if names else None
@@ -130,7 +130,33 @@ def breadcrumb_category(doc: Any, html: str | None = None,
 _CRUMB_LINKS = ("{0}span[@class='navbar']/a|{0}li[contains(@class, 'navbit')]/a"
                 "|{0}ul[@id='breadcrumbs']/li[contains(@class, 'crumb')]/a")
 _CRUMBS = xpath(_CRUMB_LINKS.format("//"))
-_CRUMBS_IN = xpath(_CRUMB_LINKS.format(".//"))
+_CRUMBS_IN = xpath(_CRUMB_LINKS.format(".//"))  # (the plain form of `crumb_links`)
+
+
+def crumb_links(holder: Any) -> list[Any]:
+    """`_CRUMBS_IN(holder)` by lxml's tag filter (no query call): the links under `holder`
+    whose parent, itself under `holder`, is a `span` of class "navbar", a `li` whose class
+    holds "navbit", or a `li` whose class holds "crumb" in a `ul#breadcrumbs` under
+    `holder`; in document order."""
+    links = []
+    for link in holder.iterdescendants("a"):
+        parent = link.getparent()
+        if parent is holder:
+            continue
+        tag = parent.tag
+        if tag == "span":
+            if parent.get("class") == "navbar":
+                links.append(link)
+        elif tag == "li":
+            classes = parent.get("class") or ""
+            if "navbit" in classes:
+                links.append(link)
+            elif "crumb" in classes:
+                above = parent.getparent()
+                if above is not holder and above.tag == "ul" and \
+                        above.get("id") == "breadcrumbs":
+                    links.append(link)
+    return links
 _TEXTS = xpath(".//text()")  # (the plain form of a crumb's `itertext()`, kept for the test)
 
 
@@ -168,12 +194,13 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
     clock = BoardClock(board_zone(root, tz, source, ids), None, now, text,
                        ScoreMarks(source))
     vb5 = xpath(_VB5_POSTS)(root) if "b-post" in source else []
+    apart = False  # (whether the post bodies lie apart: `finish_body`'s `text_for`)
     if vb5:
         posts, ext, canonical = _vb5_posts(vb5, root, base, clock)
         title = squash(" ".join(xpath("//h1[contains(@class, 'main-title')]/text()")(root)
                                 [:1]))
     else:
-        posts = _vb34_posts(root, clock, ids)
+        posts, apart = _vb34_posts(root, clock, ids)
         ext, canonical, title = _vb34_thread(root, url, base, source, ids)
     if not posts:
         refuse_login(html_page(text), url)  # (the whole page)
@@ -195,8 +222,9 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
         next_url=next_page_url(root, base) if page < last_page else None)
     marks = any(mark in source for mark in REWRITE_MARKS_IN_PAGE) or \
         source.count("postcontent") > sum(is_postcontent(post.body_node) for post in posts)
+    text_for = (stable,) if apart else None  # (the URL the spider reads texts against)
     for post in posts:  # last: this rewrites the page's tree
-        finish_body(post, marks)
+        finish_body(post, marks, text_for)
     return thread
 
 
@@ -226,12 +254,28 @@ def _vb34_thread(root: Any, url: str, base: str, text: str | None = None,
                                  else None)
            or first_of(xpath("//input[@name='t' or @name='threadid']/@value")(root)))
     holder = by_id(root, "pagetitle", ids)
-    texts = xpath("." + _THREAD_TITLE)(holder) if holder is not None else []
+    texts = title_texts(holder) if holder is not None else []
     if not texts and (text is None or "threadtitle" in text):
         texts = xpath(_THREAD_TITLE)(root)
     title = squash(" ".join(texts)) \
         or squash("".join(xpath("//td[@class='navbar']/strong//text()")(root)))
     return ext, canonical, title
+
+
+def title_texts(holder: Any) -> list[str]:
+    """`xpath("." + _THREAD_TITLE)(holder)` by lxml's tag filter (no query call): the texts
+    under each `span` below `holder` whose class holds "threadtitle" (its `.//text()` is
+    `itertext()`), a matching span inside one already read adding nothing (XPath's union
+    holds each text once); in document order."""
+    texts: list[str] = []
+    taken = None
+    for span in holder.iterdescendants("span"):
+        if "threadtitle" in (span.get("class") or ""):
+            if taken is not None and any(above is taken for above in span.iterancestors()):
+                continue  # (in the last span read: spans read apart come one after another)
+            texts.extend(span.itertext())
+            taken = span
+    return texts
 
 
 def child_texts(element: Any) -> list[str]:
@@ -256,14 +300,19 @@ def _posts_total(root: Any, ids: PageIds | None = None) -> int | None:
     return parse_count(results.group(1)) if results else None
 
 
-def _vb34_posts(root: Any, clock: BoardClock, ids: PageIds | None = None) -> list[Post]:
+def _vb34_posts(root: Any, clock: BoardClock, ids: PageIds | None = None,
+                ) -> tuple[list[Post], bool]:
     """The posts of a vB3/vB4 page: those in its `#posts` list (ol#posts, div#posts), else
-    those anywhere on the page. Bodies are `finish_body`'s to clean."""
+    those anywhere on the page; and whether their blocks are children of one element (so
+    no post, nor its body, lies in another's). Bodies are `finish_body`'s to clean."""
     blocks = vb34_blocks(root, ids)
     post_ids = [_post_id(block) for block in blocks]
     held = _messages_held(root, post_ids)
-    return [_vb34_post(block, index, root, clock, post_id, held)
-            for index, (block, post_id) in enumerate(zip(blocks, post_ids, strict=True))]
+    posts = [_vb34_post(block, index, root, clock, post_id, held)
+             for index, (block, post_id) in enumerate(zip(blocks, post_ids, strict=True))]
+    parent = blocks[0].getparent() if blocks else None
+    return posts, parent is not None and all(block.getparent() is parent
+                                             for block in blocks)
 
 
 def vb34_blocks(root: Any, ids: PageIds | None = None) -> list[Any]:

@@ -12,8 +12,12 @@ from lxml import html as lxml_html
 
 from scrapers.parsers.common import Post
 from scrapers.parsers.tree import drop_tree, has_class, outer_html, set_tail, set_text, xpath
+from scrapers.text import checked_block_text, reads_as_block
 
 _POSTCONTENT = re.compile(r"\s*<blockquote[^>]*\bpostcontent\b[^>]*>")
+# Every class `rewrite_stages` flags holds one of these ("postcontent", "post-signature",
+# "bbcode_postedby" hold "post")
+_STAGE_CLASSES = ("post", "bbcode_container")
 _REWRITE_MARKS = ("bbcode_container", "Quote:", "postcontent", "post-signature",
                   "bbcode_postedby")
 
@@ -34,15 +38,30 @@ def post_body(element: Any) -> Post:
     return post
 
 
-def finish_body(post: Post, marks: bool = True) -> None:
+def finish_body(post: Post, marks: bool = True, text_for: tuple[str | None] | None = None,
+                ) -> None:
     """`post_body` on a post whose `body_node` is still the page's body element (done once
     every lookup of the page is: the rewrite changes the page's tree). `marks` False: the
-    page's text says there is nothing to rewrite."""
+    page's text says there is nothing to rewrite.
+
+    `text_for`: `(base_url,)` when no other post's rewrite can change this body (the
+    page's post bodies lie apart): the body's text for that URL is walked first
+    (`checked_block_text`); a walk that meets no class holding "post" or
+    "bbcode_container", no "Quote:" and nothing it does not read says `rewrite_stages`
+    would find nothing, so the body stays as it is and keeps the text (`Post.text`
+    gives it without another walk). Otherwise the rewrite runs as before."""
     element = post.body_node
     unwrapped = is_postcontent(element)
     if not marks:
         post.body_block = unwrapped
         return
+    if text_for is not None and not _rewrites_itself(element, unwrapped, False) and (
+            unwrapped or reads_as_block(element)):
+        text = checked_block_text(element, text_for[0], _STAGE_CLASSES, "Quote:")
+        if text is not None:
+            post.body_block = unwrapped
+            post.remember_text(text_for[0], text)
+            return
     found = Found()
     stages = rewrite_stages(element, found)
     # (the body element itself would be replaced)
@@ -92,7 +111,9 @@ def rewrite_stages(element: Any, found: Found | None = None) -> tuple[bool, bool
                                       with_tail=False):
         for el in element.iterdescendants(etree.Element):
             classes = el.get("class")
-            if classes:
+            # (a class without "post" or "bbcode_container" holds none of the four
+            # names `_classes_flags` looks for: no call)
+            if classes and ("post" in classes or "bbcode_container" in classes):
                 boxes, containers, headers = _classes_flags(el, classes, found, boxes,
                                                             containers, headers)
         return boxes, containers, False, headers
@@ -105,7 +126,7 @@ def rewrite_stages(element: Any, found: Found | None = None) -> tuple[bool, bool
         if not isinstance(el.tag, str):  # a comment or processing instruction
             continue
         classes = el.get("class")
-        if classes:
+        if classes and ("post" in classes or "bbcode_container" in classes):
             boxes, containers, headers = _classes_flags(el, classes, found, boxes,
                                                         containers, headers)
         if not labels:
@@ -199,6 +220,14 @@ def with_class(node: Any, tag: str, name: str) -> list[Any]:
     return [el for el in node.iterdescendants(tag) if has_class(el, name)]
 
 
+def first_with_class(node: Any, tag: str, name: str) -> Any | None:
+    """The first of `with_class(node, tag, name)`, else None (the walk stops there)."""
+    for el in node.iterdescendants(tag):
+        if has_class(el, name):
+            return el
+    return None
+
+
 def _header_or_signature(el: Any, classes: str) -> bool:
     """Whether `el` (its class attribute `classes`) is a quote header or a signature: of
     class `bbcode_postedby`, or a class holding `post-signature`."""
@@ -233,11 +262,11 @@ def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) *
         el.tag = "div"
     for container in (found.containers if found is not None else
                       with_class(root, "div", "bbcode_container")) if containers else ():
-        quote = with_class(container, "div", "bbcode_quote")
-        if not quote:
+        quote = first_with_class(container, "div", "bbcode_quote")
+        if quote is None:
             continue  # a code or PHP box
-        body = with_class(quote[0], "div", "message")
-        _replace_with_quote(container, body[0] if body else quote[0])
+        body = first_with_class(quote, "div", "message")
+        _replace_with_quote(container, quote if body is None else body)
     for label in _QUOTE_LABELS(root) if labels else ():
         box = label.getparent()
         cells = _TABLE_CELLS(box) if box is not None else []
@@ -247,7 +276,7 @@ def _rewrite_quotes(root: Any, stages: tuple[bool, bool, bool, bool] = (True,) *
         header = _POSTED_BY_DIV(cell)
         if header:
             rest = [d for d in _CHILD_DIVS(cell) if d is not header[0]]
-            inner = lxml_html.Element("div")
+            inner = cell.makeelement("div")
             for div in rest:
                 inner.append(div)
             _replace_with_quote(box, inner)
@@ -264,7 +293,7 @@ def _under(el: Any, root: Any) -> bool:
 
 
 def _replace_with_quote(old: lxml_html.HtmlElement, content: lxml_html.HtmlElement) -> None:
-    quote = lxml_html.Element("blockquote")
+    quote = old.makeelement("blockquote")  # (in its document: no move between two)
     set_text(quote, content.text)
     for child in list(content):
         quote.append(child)

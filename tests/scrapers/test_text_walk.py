@@ -80,11 +80,13 @@ _NAMES = ["a", "A", "img", "IMG", "b", "B", "span", "br", "BR", "p", "div", "Div
           "blockquote", "BlockQuote", "script", "cite", "button", "pre", "td", "tr", "table",
           "h2", "custom-tag", "font", "em", "hr"]
 _CLASSES = [None, "", "x", "title", "quote-controls x", "bbCodeBlock bbCodeBlock--quote",
-            "postimage", "bbcode_postedby", "meta", " y  z "]
+            "postimage", "bbcode_postedby", "meta", " y  z ", "x\tattribution",
+            "bbCodeBlock--quote title", "lightbox-wrapper postimage", "postimage\nz"]
 _HREFS = [None, "", " ", "#top", "javascript:x()", "mailto:a@b.c", "/t/5", "t/6",
-          "https://ex.org/a/", "http://ex.org/b", " https://ex.org/c "]
+          "https://ex.org/a/", "http://ex.org/b", " https://ex.org/c ", "two words"]
 _TEXTS = [None, "", "word", " two  words ", "line\nbreak", "\u00a0nbsp\t", "https://ex.org/a",
-          "https://ex.org…", "Quote:", "  "]
+          "https://ex.org…", "Quote:", "  ", " lead", "trail ", "v\ttab\r", "a\u3000b", "caf\u00e9",
+          "https://ex.org/a/ "]
 
 
 def _random_tree(rng: random.Random, parent: Any, depth: int) -> None:

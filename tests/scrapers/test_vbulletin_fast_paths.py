@@ -313,3 +313,47 @@ def test_texts_read_off_elements_are_the_text_queries() -> None:
         assert list(element.itertext()) == vbulletin._TEXTS(element), inner
         assert vbulletin_dates.footer_texts(element) == footer_query(element), inner
         assert vbulletin.child_texts(element) == xpath("./text()")(element), inner
+
+
+def test_crumb_links_and_title_texts_by_tag_filter_are_the_queries() -> None:
+    """`crumb_links` gives what `_CRUMBS_IN` gives and `title_texts` what `.//span[contains(
+    @class, 'threadtitle')]//text()` gives, on random holders dense in the elements and
+    classes the queries test (nested spans and lists, near-miss names, links straight
+    under the holder, comments, entities, a `ul#breadcrumbs` that is the holder's own
+    child or the holder itself)."""
+    rng = random.Random(61)
+    opens = ["<span class='navbar'>", "<span class='navbar x'>", "<span class='navbit'>",
+             "<li class='navbit'>", "<li class='navbit first'>", "<li class='crumb'>",
+             "<li class='x crumbs'>", "<li>", "<ul id='breadcrumbs'>", "<ul id='breadcrumb'>",
+             "<ul>", "<div>", "<span class='threadtitle'>", "<span class='xthreadtitlex'>",
+             "<span class='threadtitles y'>", "<span>", "<h1>", "<b>", "<p class='crumb'>"]
+    closes = {"<span": "</span>", "<li": "</li>", "<ul": "</ul>", "<div": "</div>",
+              "<h1": "</h1>", "<b": "</b>", "<p": "</p>"}
+    bits = ["<a href='#'>Home</a>", "<a>Hair <b>loss</b></a>", "<a></a>", "x", " ", "&amp;",
+            "<!-- c -->", "Thread: ", "<a><span class='threadtitle'>t</span></a>"]
+
+    def fragment(depth: int) -> str:
+        out = []
+        for _ in range(rng.randint(0, 4)):
+            if depth < 4 and rng.random() < 0.5:
+                opening = rng.choice(opens)
+                out.append(opening + fragment(depth + 1)
+                           + closes[opening.split(" ")[0].rstrip(">")])
+            else:
+                out.append(rng.choice(bits))
+        return "".join(out)
+
+    crumbs = titles = 0
+    title_query = xpath("." + vbulletin._THREAD_TITLE)
+    for _ in range(4_000):
+        holder_tag = rng.choice(["div", "ul id='breadcrumbs'", "span class='navbar'"])
+        root = html_root(f"<html><body><{holder_tag} class='h'>{fragment(0)}</"
+                         f"{holder_tag.split(' ')[0]}></body></html>")
+        holder = root.find("body")[0]
+        expected = vbulletin._CRUMBS_IN(holder)
+        assert vbulletin.crumb_links(holder) == expected, etree.tostring(holder)
+        texts = title_query(holder)
+        assert vbulletin.title_texts(holder) == texts, etree.tostring(holder)
+        crumbs += bool(expected)
+        titles += bool(texts)
+    assert crumbs > 500 and titles > 1_000, (crumbs, titles)

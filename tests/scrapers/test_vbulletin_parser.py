@@ -587,17 +587,18 @@ def _plain_rewrite_stages(element: Any) -> tuple[bool, bool, bool, bool]:
 
 
 def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
-    """The rewrite's class lookups (`with_class`, `headers_and_signatures`: one pass over a
-    node's elements) give the elements the XPath class queries give, `rewrite_stages` the
-    flags of its plain form and `_inner_body` the first `_INNER_BODY`, on random bodies
-    dense in those classes (tabs and line breaks inside class attributes, near-miss names,
-    comments, "Quote:" in texts and tails)."""
+    """The rewrite's class lookups (`with_class`, `first_with_class`,
+    `headers_and_signatures`: one pass over a node's elements) give the elements the XPath
+    class queries give, `rewrite_stages` the flags of its plain form and `_inner_body` the
+    first `_INNER_BODY`, on random bodies dense in those classes (tabs and line breaks
+    inside class attributes, near-miss names, comments, "Quote:" in texts and tails)."""
     import random
 
     from lxml import etree
 
     from scrapers.parsers.tree import html_root, xpath
     from scrapers.parsers.vbulletin_bodies import (
+        first_with_class,
         headers_and_signatures,
         rewrite_stages,
         with_class,
@@ -631,7 +632,9 @@ def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
         assert rewrite_stages(body) == _plain_rewrite_stages(body), etree.tostring(body)
         for node in body.iter(etree.Element):
             for query, (tag, name) in queries:
-                assert with_class(node, tag, name) == query(node), etree.tostring(node)
+                matches = query(node)
+                assert with_class(node, tag, name) == matches, etree.tostring(node)
+                assert first_with_class(node, tag, name) is (matches[0] if matches else None)
             expected = headers_query(node)
             assert headers_and_signatures(node) == expected, etree.tostring(node)
             found += len(expected)
@@ -709,3 +712,97 @@ def test_list_row_walks_find_what_the_queries_find() -> None:
         for i, hit in enumerate((links, labels, names)):
             found[i] += bool(hit)
     assert min(found) > 150
+
+
+def test_checked_body_text_is_the_text_where_the_rewrite_finds_nothing() -> None:
+    """`checked_block_text` (the walk `finish_body` reads a body's text with before the
+    rewrite) gives `block_text`'s text whenever it gives one, and then the rewrite's stage
+    walk (its plain form) finds nothing; `reads_as_block` only where `element_text` is
+    `block_text`. Random bodies dense in the rewrite's classes, chrome and skipped
+    elements, "Quote:" in texts, tails and comments, links and images; and an image
+    holding content (a tree built, not parsed: HTML's `<img>` is empty)."""
+    import random
+
+    from lxml import etree
+
+    from scrapers.parsers.tree import html_root
+    from scrapers.text import block_text, checked_block_text, element_text, reads_as_block
+
+    rng = random.Random(23)
+    opens = ["<div>", "<span>", "<b>", "<p>", "<blockquote>", "<ul>", "<li>", "<script>",
+             "<cite>", "<a href='/x'>", "<a href='https://e.org/y'>", "<img src='/i.png'>",
+             "<i class='bbcode_postedby'>", "<div class='bbcode_container'>",
+             "<div class='xbbcode_containerx'>", "<blockquote class='postcontent'>",
+             "<span class='post-signature'>", "<div class='posts'>", "<div class='pos t'>",
+             "<div class='title'>", "<div class='bbCodeBlock bbCodeBlock--quote'>",
+             "<span class='meta x'>", "<em class='quote-controls'>", "<div class='message'>",
+             "<font class='p\tost'>", "<div class='bbcode_quote'>"]
+    bits = ["Quote:", " Quote: x", "Quote", "x", "a  b", "<!-- Quote: -->", "<br>", "\n",
+            "https://e.org/y", "\u00a0", "&amp;", "<img alt=':)' src='s.gif'>",
+            "<a href='two words'>two  words</a>", "<a href='https://e.org/y'>https://e.org/y"
+            "</a>", "<a href='/z'>Quote: z</a>"]
+    read = skipped = 0
+    for _ in range(5000):
+        html = _random_html(rng, opens, bits, 0, max_depth=4, nest=0.5)
+        outer = rng.choice(["<div>", "<blockquote class='postcontent restore'>",
+                            "<div class='x'>", "<td>", "<div class='meta'>"])
+        name = outer[1:].split(None, 1)[0].rstrip(">")
+        root = html_root(f"<html><body><table><tr>{outer}{html}</{name}></tr></table>"
+                         "</body></html>")
+        body = next(el for el in root.iter(name) if el.getparent().tag in ("body", "tr"))
+        for base in (None, "https://forum.example/t/1"):
+            text = checked_block_text(body, base, ("post", "bbcode_container"), "Quote:")
+            if text is None:
+                skipped += 1
+                continue
+            read += 1
+            assert text == block_text(body, base), etree.tostring(body)
+            assert _plain_rewrite_stages(body) == (False,) * 4, etree.tostring(body)
+        if reads_as_block(body):
+            assert element_text(body) == block_text(body), etree.tostring(body)
+    assert read > 1500 and skipped > 1500, (read, skipped)
+    built = etree.fromstring("<div>a<img src='i'><div class='bbcode_container'>q</div></img>"
+                             "</div>")
+    assert _plain_rewrite_stages(built)[1]
+    assert checked_block_text(built, None, ("post", "bbcode_container"), "Quote:") is None
+
+
+def test_bodies_read_before_the_rewrite_keep_the_plain_path_outputs() -> None:
+    """A page whose post bodies are read by `finish_body`'s checked walk (`text_for`) gives
+    every post the text and HTML the plain path gives (walk after the rewrite), also with
+    a post nested in another's quote box (its message emptied by the outer rewrite)."""
+    from scrapers.parsers import vbulletin
+
+    posts = "".join(
+        f'<li class="postbitlegacy" id="post_{n}"><span class="date">12-03-2026, 01:5{n} PM'
+        f'</span><a class="postcounter">#{n}</a><div class="username_container"><a '
+        f'class="username">u{n}</a></div><div id="post_message_{n}"><blockquote '
+        f'class="postcontent restore">{body}</blockquote></div></li>'
+        for n, body in [
+            (2, 'Outer<div class="bbcode_container"><div class="bbcode_quote"><div '
+                'class="bbcode_postedby">Originally Posted by <b>u1</b></div><ol><li '
+                'class="postbitlegacy" id="post_1"><span class="date">12-03-2026, 01:50 PM'
+                '</span><div id="post_message_1" class="message">Inner <b>bold</b></div>'
+                '</li></ol></div></div> after'),
+            (3, 'Third <a href="/x">link</a><br>line'),
+            (4, 'Fourth<div class="bbcode_container"><div class="bbcode_quote"><div '
+                'class="message">quoted</div></div></div>')])
+    page = (f'<html><body><ol id="posts">{posts}</ol><div id="footer_time">All times are '
+            'GMT -5.</div></body></html>')
+
+    def outputs() -> list[tuple[str, str, str]]:
+        parsed = vbulletin.parse_thread_page(page, "http://f.example/showthread.php?t=9",
+                                             "http://f.example")
+        return [(post.external_id, post.text(parsed.url), post.body_html)
+                for post in parsed.posts]
+
+    read = outputs()
+    finish = vbulletin.finish_body
+    try:
+        vbulletin.finish_body = lambda post, marks, text_for=None: finish(post, marks)
+        plain = outputs()
+    finally:
+        vbulletin.finish_body = finish
+    assert read == plain
+    assert [post_id for post_id, _, _ in read] == ["2", "1", "3", "4"]
+    assert read[2][1] == "Third link (http://f.example/x)\n\nline"
