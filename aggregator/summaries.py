@@ -126,6 +126,17 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+def _word_count(sentence: str) -> int:
+    """`len(sentence.split())` of a sentence of `_each_sentence` (no word list made): a
+    cleaned sentence holds no two spaces in a row, no line break, tab, CR, FF or VT, and no
+    space at its ends, so in ASCII without the separators \x1c-\x1f (white space to
+    `str.split`) its only white space is single spaces between its words."""
+    if sentence.isascii() and "\x1c" not in sentence and "\x1d" not in sentence \
+            and "\x1e" not in sentence and "\x1f" not in sentence:
+        return sentence.count(" ") + 1
+    return len(sentence.split())
+
+
 def _clip(text: str, budget: int, clause: bool = True) -> str:
     """The first `budget` words of `text`, marked "…"; with `clause`, ended at the last
     clause break in them (a comma, semicolon, colon or dash) when that keeps at least
@@ -191,7 +202,7 @@ def _body_sentences(body: str) -> tuple[list[str], list[int]]:
     kept: list[str] = []
     kept_n: list[int] = []
     for sentence in islice(_each_sentence(clean(body)), _BODY_SENTENCES + 2):
-        n = len(sentence.split())
+        n = _word_count(sentence)
         every.append(sentence)
         every_n.append(n)
         if n >= _FILLER_WORDS or not _FILLER.match(sentence):
@@ -313,7 +324,10 @@ def _ranked(title_s: str, body_s: list[str], counts: Counter[str] | None, title:
     ranked = sorted(range(len(body_s)), key=keys.__getitem__)
     if title_s:
         said = _bag(title_s)
-        repeats = [len(bag & said) > len(bag) * _REPEAT_SHARE for bag in bags]
+        # (a bag sharing no word with the title repeats nothing: most do not, and the test
+        # makes no set)
+        repeats = [not said.isdisjoint(bag) and len(bag & said) > len(bag) * _REPEAT_SHARE
+                   for bag in bags]
         if any(repeats):  # (a stable sort on False everywhere changes nothing)
             ranked.sort(key=repeats.__getitem__)
     return ranked
@@ -345,7 +359,7 @@ def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
         first: tuple[str, int] | None = None
         # (the sentences one at a time: mostly the first is taken and the rest never split)
         for x in islice(_each_sentence(clean(head[marker.end():] if marker else head)), 3):
-            n = len(x.split())
+            n = _word_count(x)
             if n >= _FILLER_WORDS or not _FILLER.match(x):
                 if first is None:
                     first = (x, n)

@@ -357,3 +357,18 @@ def test_fitted_counts_the_words_of_its_text() -> None:
             assert count == len(text.split()), (parts, budget, text)
             checked += text.endswith("…")
     assert checked > 1_000  # (clipped texts are checked too)
+
+
+def test_word_count_is_the_split_count() -> None:
+    """`_word_count` of every sentence `_each_sentence` gives from cleaned text is
+    `len(sentence.split())`, odd white space, control characters and scripts included."""
+    from aggregator.summaries import _each_sentence, _word_count
+    texts = _odd_texts(5_000, "ab .!?\n\t\r\f\v\x1c\x1f\x85\u00a0\u2003\u3000\x7f*_[]>-1é") \
+        + _dev_texts()
+    checked = 0
+    for text in texts:
+        for sentence in _each_sentence(clean(text)):
+            assert _word_count(sentence) == len(sentence.split()), repr(sentence)
+            checked += 1
+    assert checked > 10_000
+    assert _word_count("a\x1fb c") == 3 and _word_count("a\u00a0b c") == 3
