@@ -26,6 +26,9 @@ _TREATMENT_WORDS: Final = {
     "mn": ("microneedling", "microneedling"), "ht": ("hair transplant", "hair_transplant"),
 }
 _PIECES: Final = re.compile(r"(\w+)")  # split: separators at even indices, words at odd ones
+# `_PIECES` for ASCII text, where a Unicode `\w` is [A-Za-z0-9_] (the regex engine then tests
+# a table instead of the Unicode categories of every character)
+_ASCII_PIECES: Final = re.compile(r"(\w+)", re.ASCII)
 _EMOJI: Final = re.compile(r" ?[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
 _UPPER_ONLY: Final = frozenset(("RU", "MN", "HT", "PFS", "ED", "TE"))
 # "sides" is side effects after these words (not "thinning on the sides", "had sides shaved")
@@ -151,19 +154,21 @@ def readable(text: str, treatments: Treatments) -> str:
     thread is tagged finasteride; "derm", "gf", "bp"; "27M" -> "27-year-old"; "no sides" ->
     "no side effects"; "8 months" -> "eight months") and asides ("lol", "tbh", emoji)
     dropped. Nothing is added that the sentence does not say."""
-    lowered = text.lower()
-    if text.isascii() and _TRIGGERS.isdisjoint(lowered.split()):  # (punctuation kept on)
+    ascii = text.isascii()
+    if ascii and _TRIGGERS.isdisjoint(text.lower().split()):  # (punctuation kept on)
         return text
-    out = _rewritten(text, treatments)
+    out = _rewritten(text, treatments, ascii)
     if not out.isascii() and max(out) >= "\u2600":  # emoji and pictographs start there
         out = _EMOJI.sub("", out)
     out = out.strip()
-    return out if has_two_letters(out) else text
+    # (two letters up front are the usual case: the regex only for the rest)
+    return out if (out[1:2].isalpha() and out[0].isalpha()) or has_two_letters(out) else text
 
 
-def _rewritten(text: str, treatments: Treatments) -> str:
-    """`text` with the words `readable` rewrites rewritten."""
-    pieces = _PIECES.split(text)  # separators at even indices, words at odd ones
+def _rewritten(text: str, treatments: Treatments, ascii: bool = False) -> str:
+    """`text` with the words `readable` rewrites rewritten (`ascii`: `text` is ASCII)."""
+    # separators at even indices, words at odd ones
+    pieces = (_ASCII_PIECES if ascii else _PIECES).split(text)
     changed = False
     for i in range(1, len(pieces), 2):
         if pieces[i].lower() in _TRIGGERS and _rewrite_at(pieces, i, treatments):

@@ -61,6 +61,7 @@ _LINE_LIST_MARK: Final = re.compile(r"\n[ \t]*(?:>+|[-*•]|\d+[.)])[ \t]+")
 _LIST_STARTS: Final = frozenset("-*•> \t")
 _EMPHASIS: Final = re.compile(r"[*_`#~]+")
 _OP: Final = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
+_OP_STARTS: Final = "[(oO"  # (and "": an empty reply is tried as before)
 _SPACE: Final = re.compile(r"[ \t\r\f\v]+")
 _LINE_EDGE: Final = re.compile(r" ?\n ?")
 # a sentence end: [.!?][\"')\]]*\s+ or \n+, written to start at one character class (the
@@ -125,6 +126,17 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+def _word_count(sentence: str) -> int:
+    """`len(sentence.split())` of a sentence of `_each_sentence` (no word list made): a
+    cleaned sentence holds no two spaces in a row, no line break, tab, CR, FF or VT, and no
+    space at its ends, so in ASCII without the separators \x1c-\x1f (white space to
+    `str.split`) its only white space is single spaces between its words."""
+    if sentence.isascii() and "\x1c" not in sentence and "\x1d" not in sentence \
+            and "\x1e" not in sentence and "\x1f" not in sentence:
+        return sentence.count(" ") + 1
+    return len(sentence.split())
+
+
 def _clip(text: str, budget: int, clause: bool = True) -> str:
     """The first `budget` words of `text`, marked "…"; with `clause`, ended at the last
     clause break in them (a comma, semicolon, colon or dash) when that keeps at least
@@ -149,8 +161,16 @@ def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None
     made `readable` with `treatments` as it is reached (None: taken as they are, and
     clipped at a word, as the TextRank baseline always was). `sizes`: the parts' word
     counts when known (a part `readable` leaves as it is keeps its count)."""
+    return _fitted(parts, budget, treatments, sizes)[0]
+
+
+def _fitted(parts: Sequence[str], budget: int, treatments: Treatments | None,
+            sizes: Sequence[int]) -> tuple[str, int]:
+    """`_fit` and its word count (`len(text.split())`, known from the parts' counts: a
+    part joined with a space keeps its words)."""
     out: list[str] = []
     left = budget
+    words = 0
     for k, part in enumerate(parts):
         if left <= 0:
             break
@@ -163,10 +183,13 @@ def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None
         if n <= left:
             out.append(part)
             left -= n
+            words += n
         elif left >= 6 or not out:
-            out.append(_clip(part, left, treatments is not None))
+            part = _clip(part, left, treatments is not None)
+            out.append(part)
             left = 0
-    return " ".join(out)
+            words += len(part.split())
+    return " ".join(out), words
 
 
 def _body_sentences(body: str) -> tuple[list[str], list[int]]:
@@ -179,7 +202,7 @@ def _body_sentences(body: str) -> tuple[list[str], list[int]]:
     kept: list[str] = []
     kept_n: list[int] = []
     for sentence in islice(_each_sentence(clean(body)), _BODY_SENTENCES + 2):
-        n = len(sentence.split())
+        n = _word_count(sentence)
         every.append(sentence)
         every_n.append(n)
         if n >= _FILLER_WORDS or not _FILLER.match(sentence):
@@ -268,12 +291,12 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     else:
         order = _poster_choice(_ranked(title_s if poster else "", body_s, counts, title, body,
                                        replies), body_n, sum(poster_n), budget)
-    poster_text = _fit(poster + [body_s[i] for i in order], budget, chosen,
-                       poster_n + [body_n[i] for i in order])
+    poster_text, poster_words = _fitted(poster + [body_s[i] for i in order], budget, chosen,
+                                        poster_n + [body_n[i] for i in order])
     if not picked:
         text = poster_text or _clip(title_s or clean(body), MAX_WORDS - 1)
         return f"Poster: {text}" if text else ""
-    left = MAX_WORDS - len(poster_text.split()) - 2
+    left = MAX_WORDS - poster_words - 2
     reply_text = _fit(picked, left, chosen, picked_n)
     return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
 
@@ -301,7 +324,10 @@ def _ranked(title_s: str, body_s: list[str], counts: Counter[str] | None, title:
     ranked = sorted(range(len(body_s)), key=keys.__getitem__)
     if title_s:
         said = _bag(title_s)
-        repeats = [len(bag & said) > len(bag) * _REPEAT_SHARE for bag in bags]
+        # (a bag sharing no word with the title repeats nothing: most do not, and the test
+        # makes no set)
+        repeats = [not said.isdisjoint(bag) and len(bag & said) > len(bag) * _REPEAT_SHARE
+                   for bag in bags]
         if any(repeats):  # (a stable sort on False everywhere changes nothing)
             ranked.sort(key=repeats.__getitem__)
     return ranked
@@ -328,11 +354,12 @@ def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
     sizes: list[int] = []
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
-        marker = _OP.match(head)
+        # (`_OP` can match only from a space or "[", "(", "o", "O")
+        marker = _OP.match(head) if head[:1] in _OP_STARTS or head[:1].isspace() else None
         first: tuple[str, int] | None = None
         # (the sentences one at a time: mostly the first is taken and the rest never split)
         for x in islice(_each_sentence(clean(head[marker.end():] if marker else head)), 3):
-            n = len(x.split())
+            n = _word_count(x)
             if n >= _FILLER_WORDS or not _FILLER.match(x):
                 if first is None:
                     first = (x, n)

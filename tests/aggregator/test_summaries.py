@@ -319,3 +319,56 @@ def test_body_sentences_are_the_plain_choice() -> None:
         chosen = kept or list(range(len(every)))
         chosen = chosen[:_BODY_SENTENCES]
         assert _body_sentences(text) == ([every[k] for k in chosen], [sizes[k] for k in chosen])
+
+
+def test_ascii_pieces_are_the_unicode_pieces() -> None:
+    """On ASCII text the `re.ASCII` word split `readable` uses is the Unicode one."""
+    from aggregator.shorthand import _ASCII_PIECES, _PIECES
+    texts = _odd_texts(5_000, "aZ1_ .,-'(\t\n\x1c") + [t for t in _dev_texts() if t.isascii()]
+    assert len(texts) > 5_000
+    for text in texts:
+        assert _ASCII_PIECES.split(text) == _PIECES.split(text), repr(text)
+    # (not on other text: a Unicode letter is a word character only there)
+    assert _ASCII_PIECES.split("é fin") != _PIECES.split("é fin")
+
+
+def test_fitted_counts_the_words_of_its_text() -> None:
+    """`_fitted`'s word count (from the parts' counts) is the split of the text it joins,
+    clipped parts, dropped asides and spelled-out shorthand included."""
+    import random
+
+    from aggregator.lexicon import load_lexicon
+    from aggregator.shorthand import InSentence
+    from aggregator.summaries import _fitted, _sentence_end
+    from aggregator.tagger import Tagger
+    tagger = Tagger(load_lexicon())
+    rng = random.Random(7)
+    pieces = ["fin", "min", "lol", "ht", "derm", "27M", "no sides", "8 months", "😅", "-", "—",
+              "a,", "b;", "c:", ",", "x", "hair", "shedding", "2x a day", "tbh,"]
+    checked = 0
+    for _ in range(3_000):
+        parts = [_sentence_end(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))))
+                 for _ in range(rng.randint(0, 5))]
+        budget = rng.randint(1, 45)
+        sizes = [len(p.split()) for p in parts]
+        for treatments in (None, {"finasteride", "minoxidil", "hair_transplant"},
+                           InSentence({"finasteride", "minoxidil"}, tagger.tag)):
+            text, count = _fitted(parts, budget, treatments, sizes)
+            assert count == len(text.split()), (parts, budget, text)
+            checked += text.endswith("…")
+    assert checked > 1_000  # (clipped texts are checked too)
+
+
+def test_word_count_is_the_split_count() -> None:
+    """`_word_count` of every sentence `_each_sentence` gives from cleaned text is
+    `len(sentence.split())`, odd white space, control characters and scripts included."""
+    from aggregator.summaries import _each_sentence, _word_count
+    texts = _odd_texts(5_000, "ab .!?\n\t\r\f\v\x1c\x1f\x85\u00a0\u2003\u3000\x7f*_[]>-1é") \
+        + _dev_texts()
+    checked = 0
+    for text in texts:
+        for sentence in _each_sentence(clean(text)):
+            assert _word_count(sentence) == len(sentence.split()), repr(sentence)
+            checked += 1
+    assert checked > 10_000
+    assert _word_count("a\x1fb c") == 3 and _word_count("a\u00a0b c") == 3
