@@ -1,0 +1,53 @@
+"""Round `outy`: the `[[near]]` words are read as before, for less: a side of a word whose
+entries' items cannot end or start there is not read (`_near_sides`), and an entry without
+`before` first looks for the last word of one of its `after` items among the words just
+before the word, before its regex runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.outcome_cue_file import load_outcome_cues
+from aggregator.outcome_reading import _near_sides
+from tests.aggregator.outcome_helpers import effect
+
+CUES = load_outcome_cues()
+
+
+def _keys(word: str) -> tuple[frozenset[str], frozenset[str], int]:
+    """The near keys (lasts, firsts) and `near` of the group listing `word`."""
+    found, _ = CUES.scanner.scan(f" {word} ")
+    ranks = [rank for _, _, rank, _ in found if rank >= CUES.first_near_rank]
+    assert ranks, word
+    g = ranks[0] - CUES.first_near_rank
+    lasts, firsts = CUES.near_keys[g]
+    return lasts, firsts, CUES.near_widths[g][1]
+
+
+@pytest.mark.parametrize(("text", "word", "sides"), [
+    # "same" lists no `after` item: what precedes it is never read
+    ("my crown same density", "same", (False, True)),
+    ("my crown same as ever", "same", (False, False)),
+    # "wider": the part before it, nothing after it that starts an item
+    ("my part wider now honestly", "wider", (True, False)),
+    # nothing either side: no window at all
+    ("the road wider now honestly", "wider", (False, False)),
+    # the words after it cut short by the 12 characters a word: read anyway (as before)
+    ("my part wider " + "x" * 40 + "scalp", "wider", (True, True)),
+])
+def test_the_sides_a_near_word_reads(text: str, word: str, sides: tuple[bool, bool]) -> None:
+    lasts, firsts, near = _keys(word)
+    start = text.index(f" {word}") + 1
+    assert _near_sides(lasts, firsts, near, start, start + len(word), text) == sides
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("saw_palmetto", "Saw palmetto for nine months. Same density, same shedding, nothing "
+                     "else.", "no_effect"),
+    ("minoxidil", "Minoxidil for a year, the part is wider than ever.", "no_effect"),
+    ("minoxidil", "Minoxidil for a year, the recession has stopped.", "improved"),
+    ("minoxidil", "Minoxidil for a year. I stopped going to the gym.", "none"),
+    ("finasteride", "Fin for a year and my crown is better.", "improved"),
+])
+def test_near_words_read_as_before(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
