@@ -140,6 +140,20 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
 
 
 _TOKEN: Final = re.compile(r"\S+")
+# a time word before "may" or a date after it: the month ("since may", "in early may",
+# "may 2023", "may 5th", "may-june")
+_MAY_BEFORE: Final = re.compile(r"\b(?:in|since|last|next|early|mid|late|by|until|till|from|"
+                                r"of|through|during|around|before|after|to|between)[ -]$")
+_MAY_AFTER: Final = re.compile(r"[ ,-]*(?:\d|'\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|"
+                               r"nov|dec)[a-z]*\b)")
+
+
+def _month_may(lowered: str, start: int, end: int) -> bool:
+    """Whether the "may" at [start, end) names the month: after "in", "since", "last",
+    "early"... ("moved to the foam in May") or before a day, a year or another month ("May
+    2023", "May 5th", "May-June")."""
+    return _MAY_BEFORE.search(lowered, max(0, start - 14), start) is not None \
+        or _MAY_AFTER.match(lowered, end) is not None
 _NO_WINDOW: Final[tuple[list[str], list[tuple[str, int]]]] = ([], [])
 
 
@@ -634,6 +648,16 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 triggers[kind].append(span)
             else:
                 triggers[kind] = [span]
+        if "hypothetical" in triggers and "may" in self.lowered[start:end]:
+            # (the month is no hedge: "moved to the foam in May", "May 2023")
+            lowered = self.lowered
+            kept = [(a, b) for a, b in triggers["hypothetical"]
+                    if not (b - a == 3 and lowered.startswith("may", a)
+                            and _month_may(lowered, a, b))]
+            if kept:
+                triggers["hypothetical"] = kept
+            else:
+                del triggers["hypothetical"]
         if "hypothetical" in triggers and "negation" in triggers:
             # (the "any" of a negation "hardly any", "not any" asks nothing)
             negations = triggers["negation"]

@@ -51,3 +51,17 @@ def test_the_sides_a_near_word_reads(text: str, word: str, sides: tuple[bool, bo
 ])
 def test_near_words_read_as_before(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+# -- part 2: the month "May" is no hedge ----------------------------------------------------
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("finasteride", "Started fin in May and my crown is thicker now.", "improved"),
+    ("minoxidil", "On minoxidil since May 2024, the temples have filled in.", "improved"),
+    ("finasteride", "Fin since last May. My hairline has held completely.", "improved"),
+    # negatives: the verb still hedges
+    ("finasteride", "Fin may make my crown thicker, starting next week.", "none"),
+    ("minoxidil", "I think minoxidil may regrow my temples if I stick with it.", "none"),
+])
+def test_the_month_may_is_no_hedge(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
