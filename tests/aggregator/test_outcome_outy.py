@@ -25,9 +25,10 @@ def _keys(word: str) -> tuple[frozenset[str], frozenset[str], int]:
 
 
 @pytest.mark.parametrize(("text", "word", "sides"), [
-    # "same" lists no `after` item: what precedes it is never read
-    ("my crown same density", "same", (False, True)),
-    ("my crown same as ever", "same", (False, False)),
+    # "same": a hair word either side of it
+    ("my crown same density", "same", (True, True)),
+    ("my crown same as ever", "same", (True, False)),
+    ("my diet same density", "same", (False, True)),
     # "wider": the part before it, nothing after it that starts an item
     ("my part wider now honestly", "wider", (True, False)),
     # nothing either side: no window at all
@@ -39,6 +40,12 @@ def test_the_sides_a_near_word_reads(text: str, word: str, sides: tuple[bool, bo
     lasts, firsts, near = _keys(word)
     start = text.index(f" {word}") + 1
     assert _near_sides(lasts, firsts, near, start, start + len(word), text) == sides
+
+
+def test_entries_without_after_items_never_read_before_the_word() -> None:
+    _, firsts, near = _keys("same")
+    text = "my crown same density"
+    assert _near_sides(frozenset(), firsts, near, 9, 13, text) == (False, True)
 
 
 @pytest.mark.parametrize(("treatment", "body", "expected"), [
@@ -64,4 +71,18 @@ def test_near_words_read_as_before(treatment: str, body: str, expected: str) -> 
     ("minoxidil", "I think minoxidil may regrow my temples if I stick with it.", "none"),
 ])
 def test_the_month_may_is_no_hedge(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+# -- part 2: "same" right after a hair word ------------------------------------------------
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("finasteride", "Five months on fin and im still shedding same as before i started.",
+     "no_effect"),
+    ("minoxidil", "A year of minoxidil, density same as last spring.", "no_effect"),
+    # negatives: not the hair's
+    ("minoxidil", "A year of minoxidil and I use the same shampoo as before.", "none"),
+    ("finasteride", "Fin for a year, my libido is same as before.", "none"),
+])
+def test_same_right_after_a_hair_word(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
