@@ -86,3 +86,17 @@ def test_the_month_may_is_no_hedge(treatment: str, body: str, expected: str) -> 
 ])
 def test_same_right_after_a_hair_word(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+# -- part 2: the shedding said not to move goes on ----------------------------------------
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("ketoconazole", "Nizoral every day for two years here and my shedding didn't move.",
+     "no_effect"),
+    ("minoxidil", "Minoxidil for eight months, the shedding did not move at all.", "no_effect"),
+    # negatives: the loss or a hair area not moving is a hold
+    ("finasteride", "Fin for three years and my hairline hasn't moved.", "improved"),
+    ("finasteride", "Fin for two years, the recession has not moved since.", "improved"),
+])
+def test_the_shedding_not_moving_is_no_effect(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
