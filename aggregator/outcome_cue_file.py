@@ -77,6 +77,8 @@ class NearCue:
     # are joined only where one of these is)
     after_lasts: frozenset[str] = field(init=False, compare=False, repr=False)
     before_firsts: frozenset[str] = field(init=False, compare=False, repr=False)
+    # the last word of every `after` item (one of them closes what `after_re` finds)
+    after_ends: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # any of `after` as a substring (a quick test before the words are split)
@@ -90,6 +92,7 @@ class NearCue:
             a.split()[-1] for a in self.after if " " in a))
         object.__setattr__(self, "before_firsts", frozenset(
             b.split()[0] for b in self.before if " " in b))
+        object.__setattr__(self, "after_ends", frozenset(a.split()[-1] for a in self.after))
 
 
 @dataclass

@@ -109,11 +109,10 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
                         # after it)
                         width, near = cues.near_widths[rank - first_near]
                         lasts, firsts = cues.near_keys[rank - first_near]
-                        window = _clause_window(cues, start, end, lowered, norm, width) \
-                            if not lasts.isdisjoint(
-                                norm[max(0, start - 12 * near):start].split()[-near:]) \
-                            or not firsts.isdisjoint(
-                                norm[end:end + 12 * near].split()[:near]) else _NO_WINDOW
+                        before, after = _near_sides(lasts, firsts, near, start, end, norm)
+                        window = _clause_window(cues, start, end, lowered, norm, width,
+                                                before, after) \
+                            if before or after else _NO_WINDOW
                     if window is _NO_WINDOW:
                         continue
                     held = _near_both(spec, end, window)
@@ -123,8 +122,9 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
                         break
                     continue
                 lo = max(0, start - 12 * spec.within)
-                if not spec.after_re.search(norm, lo, start):
-                    continue  # the common case, found without splitting words
+                if spec.after_ends.isdisjoint(norm[lo:start].split()[-spec.within:]) \
+                        or not spec.after_re.search(norm, lo, start):
+                    continue  # the common case: no item ends in the last words
                 back = lowered.rfind  # (the sentence's start: after its last mark)
                 lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
                          back("?", lo, start) + 1, back("\n", lo, start) + 1)
@@ -146,29 +146,74 @@ def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lower
 
 
 _TOKEN: Final = re.compile(r"\S+")
+# a time word before "may" or a date after it: the month ("since may", "in early may",
+# "may 2023", "may 5th", "may-june")
+_MAY_BEFORE: Final = re.compile(r"\b(?:in|since|last|next|early|mid|late|by|until|till|from|"
+                                r"of|through|during|around|before|after|to|between)[ -]$")
+_MAY_AFTER: Final = re.compile(r"[ ,-]*(?:\d|'\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|"
+                               r"nov|dec)[a-z]*\b)")
+
+
+def _month_may(lowered: str, start: int, end: int) -> bool:
+    """Whether the "may" at [start, end) names the month: after "in", "since", "last",
+    "early"... ("moved to the foam in May") or before a day, a year or another month ("May
+    2023", "May 5th", "May-June")."""
+    return _MAY_BEFORE.search(lowered, max(0, start - 14), start) is not None \
+        or _MAY_AFTER.match(lowered, end) is not None
 _NO_WINDOW: Final[tuple[list[str], list[tuple[str, int]]]] = ([], [])
 
 
+def _near_sides(lasts: frozenset[str], firsts: frozenset[str], near: int, start: int,
+                end: int, norm: str) -> tuple[bool, bool]:
+    """Which sides of the word at [start, end) its entries with `before` must read: before
+    it when one of `lasts` (the last words of their `after` items) is among its last `near`
+    words, after it when one of `firsts` is among the first `near` after it; both when
+    either is (the clause window as it always was), except a side whose `near` words are
+    whole (not cut by the 12 characters a word) and hold none of them: no item of
+    theirs can end or start there."""
+    before, whole_before = False, True
+    if lasts:
+        lo = max(0, start - 12 * near)
+        words = norm[lo:start].split()
+        before = not lasts.isdisjoint(words[-near:])
+        whole_before = len(words) > near or lo == 0 or norm[lo - 1] == " " or norm[lo] == " "
+    hi = end + 12 * near
+    words = norm[end:hi].split()
+    after = not firsts.isdisjoint(words[:near])
+    if not (before or after):
+        return False, False
+    whole_after = len(words) > near or hi >= len(norm) or norm[hi] == " " \
+        or norm[hi - 1] == " "
+    return (bool(lasts) and (before or not whole_before)), after or not whole_after
+
+
 def _clause_window(cues: OutcomeCues, start: int, end: int, lowered: str, norm: str,
-                   width: int) -> tuple[list[str], list[tuple[str, int]]]:
-    """The last `width` words of the clause before [start, end), and its first `width`
-    words after it with where each ends (up to a "than": what a comparison's other side
-    names is no subject of the word, "my confidence more than my hair")."""
-    lo = max(0, start - 12 * width)
-    back = lowered.rfind
-    lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
-             back("?", lo, start) + 1, back("\n", lo, start) + 1)
-    for found in cues.break_re.finditer(lowered, lo, start):
-        lo = found.end()
+                   width: int, before: bool = True, after_it: bool = True,
+                   ) -> tuple[list[str], list[tuple[str, int]]]:
+    """The last `width` words of the clause before [start, end) (none unless `before`),
+    and its first `width` words after it with where each ends (none unless `after_it`; up
+    to a "than": what a comparison's other side names is no subject of the word, "my
+    confidence more than my hair")."""
+    words: list[str] = []
+    if before:
+        lo = max(0, start - 12 * width)
+        back = lowered.rfind
+        lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
+                 back("?", lo, start) + 1, back("\n", lo, start) + 1)
+        for found in cues.break_re.finditer(lowered, lo, start):
+            lo = found.end()
+        words = norm[lo:start].split()[-width:]
+    after: list[tuple[str, int]] = []
+    if not after_it:
+        return words, after
     hi = min(len(norm), end + 12 * width)
     hi = min([hi, *(i for i in (lowered.find(c, end, hi) for c in ".!?\n") if i >= 0)])
     stop = cues.break_re.search(lowered, end, hi)
-    after: list[tuple[str, int]] = []
     for token in _TOKEN.finditer(norm, end, stop.start() if stop else hi):
         if token[0] == "than" or len(after) == width:
             break
         after.append((token[0], token.end()))
-    return norm[lo:start].split()[-width:], after
+    return words, after
 
 
 def _near_both(spec: NearCue, end: int, window: tuple[list[str], list[tuple[str, int]]],
@@ -627,6 +672,16 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 triggers[kind].append(span)
             else:
                 triggers[kind] = [span]
+        if "hypothetical" in triggers and "may" in self.lowered[start:end]:
+            # (the month is no hedge: "moved to the foam in May", "May 2023")
+            lowered = self.lowered
+            kept = [(a, b) for a, b in triggers["hypothetical"]
+                    if not (b - a == 3 and lowered.startswith("may", a)
+                            and _month_may(lowered, a, b))]
+            if kept:
+                triggers["hypothetical"] = kept
+            else:
+                del triggers["hypothetical"]
         if "hypothetical" in triggers and "negation" in triggers:
             # (the "any" of a negation "hardly any", "not any" asks nothing)
             negations = triggers["negation"]
