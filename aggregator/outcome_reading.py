@@ -10,7 +10,8 @@ from typing import Final
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
-from aggregator.outcome_cue_file import EFFECT_KINDS, NearCue, OutcomeCues, hint_occurrences
+from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
+from aggregator.outcome_near import near_checked
 from aggregator.outcome_progress import (
     bare_verdict_cues,
     bracket_verdict_cues,
@@ -23,6 +24,7 @@ from aggregator.outcome_scope import ScopeChecks, Sentence, starts_in
 from aggregator.outcome_switch import Switches
 from aggregator.outcome_types import Outcome
 from aggregator.phrase_scanner import leftmost_longest
+from aggregator.tagger import Mention
 
 # [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
 # literal-led branches (the regex engine then skips to the next candidate mark at C speed)
@@ -61,24 +63,12 @@ _OPINION: Final = re.compile(r"\b(?:i'?d say|i would say|i think|i believe|i gue
                              r"plenty of |some |a few )?(?:guys|people|men|folks|a guy|"
                              r"someone|others)|my worry is)\b")
 
-Mention = tuple[int, int, str]
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 
 
-_RANK: Final = itemgetter(2)
 _HINT: Final = itemgetter(1)
 _KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
-
-
-def _names_treatment(lowered: str, start: int, end: int, mentions: Sequence[Mention]) -> bool:
-    """Whether the sentence holding [start, end) names a treatment (a mention starts in it)."""
-    back = lowered.rfind
-    lo = max(back(".", 0, start), back("!", 0, start), back("?", 0, start),
-             back("\n", 0, start)) + 1
-    hi = min((i for i in (lowered.find(m, end) for m in ".!?\n") if i >= 0),
-             default=len(lowered))
-    return any(lo <= m_start < hi for m_start, _, _ in mentions)
 
 
 def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
@@ -86,66 +76,6 @@ def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
     return any(m_start <= at < m_end for m_start, m_end, _ in mentions)
 
 
-def _near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
-                  norm: str, mentions: Sequence[Mention]) -> list[tuple[int, int, int, str]]:
-    """Keep a `[[near]]` word only when one of its `after` words or phrases ends at most
-    `within` words before it (or one of its `before` starts at most `within` words after
-    it; an entry with `before` reads both ways within one clause), in the same sentence
-    (and, for a `named` entry, when that sentence names one of `mentions`); a word several
-    entries list takes the kind of the first that holds. A word read with a `before` item
-    spans it too ("less hair in the shower": the shed told by "hair in the shower" after a
-    month is inside it)."""
-    first_near = cues.first_near_rank  # the scanner's "near<g>" kinds come last
-    if not raw or max(map(_RANK, raw)) < first_near:
-        return raw
-    out = [found for found in raw if found[2] < first_near]  # (the cues: kept as found)
-    for start, end, rank, kind in raw:
-        if rank >= first_near:
-            window: tuple[list[str], list[tuple[str, int]]] | None = None
-            for spec in cues.near_groups[rank - first_near]:
-                if spec.before:
-                    if window is None:  # (found once for the entries listing the word;
-                        # none when no item of theirs ends just before it or starts just
-                        # after it)
-                        width, near = cues.near_widths[rank - first_near]
-                        lasts, firsts = cues.near_keys[rank - first_near]
-                        before, after = _near_sides(lasts, firsts, near, start, end, norm)
-                        window = _clause_window(cues, start, end, lowered, norm, width,
-                                                before, after) \
-                            if before or after else _NO_WINDOW
-                    if window is _NO_WINDOW:
-                        continue
-                    held = _near_both(spec, end, window)
-                    if held and (not spec.named
-                                 or _names_treatment(lowered, start, end, mentions)):
-                        kind, end = spec.kind, held
-                        break
-                    continue
-                lo = max(0, start - 12 * spec.within)
-                if spec.after_ends.isdisjoint(norm[lo:start].split()[-spec.within:]) \
-                        or not spec.after_re.search(norm, lo, start):
-                    continue  # the common case: no item ends in the last words
-                back = lowered.rfind  # (the sentence's start: after its last mark)
-                lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
-                         back("?", lo, start) + 1, back("\n", lo, start) + 1)
-                words = norm[lo:start].split()
-                if spec.after.isdisjoint(words[-spec.within:]) and (spec.longest < 2 or not any(
-                        " ".join(words[i - k:i]) in spec.after
-                        for k in range(2, spec.longest + 1)
-                        for i in range(max(k, len(words) - spec.within + 1),
-                                       len(words) + 1))):
-                    continue
-                if spec.named and not _names_treatment(lowered, start, end, mentions):
-                    continue  # "my hairline receded in my twenties. Fin for a year..."
-                kind = spec.kind
-                break
-            else:
-                continue
-            out.append((start, end, rank, kind))
-    return out
-
-
-_TOKEN: Final = re.compile(r"\S+")
 # a time word before "may" or a date after it: the month ("since may", "in early may",
 # "may 2023", "may 5th", "may-june")
 _MAY_BEFORE: Final = re.compile(r"\b(?:in|since|last|next|early|mid|late|by|until|till|from|"
@@ -160,86 +90,6 @@ def _month_may(lowered: str, start: int, end: int) -> bool:
     2023", "May 5th", "May-June")."""
     return _MAY_BEFORE.search(lowered, max(0, start - 14), start) is not None \
         or _MAY_AFTER.match(lowered, end) is not None
-_NO_WINDOW: Final[tuple[list[str], list[tuple[str, int]]]] = ([], [])
-
-
-def _near_sides(lasts: frozenset[str], firsts: frozenset[str], near: int, start: int,
-                end: int, norm: str) -> tuple[bool, bool]:
-    """Which sides of the word at [start, end) its entries with `before` must read: before
-    it when one of `lasts` (the last words of their `after` items) is among its last `near`
-    words, after it when one of `firsts` is among the first `near` after it; both when
-    either is (the clause window as it always was), except a side whose `near` words are
-    whole (not cut by the 12 characters a word) and hold none of them: no item of
-    theirs can end or start there."""
-    before, whole_before = False, True
-    if lasts:
-        lo = max(0, start - 12 * near)
-        words = norm[lo:start].split()
-        before = not lasts.isdisjoint(words[-near:])
-        whole_before = len(words) > near or lo == 0 or norm[lo - 1] == " " or norm[lo] == " "
-    hi = end + 12 * near
-    words = norm[end:hi].split()
-    after = not firsts.isdisjoint(words[:near])
-    if not (before or after):
-        return False, False
-    whole_after = len(words) > near or hi >= len(norm) or norm[hi] == " " \
-        or norm[hi - 1] == " "
-    return (bool(lasts) and (before or not whole_before)), after or not whole_after
-
-
-def _clause_window(cues: OutcomeCues, start: int, end: int, lowered: str, norm: str,
-                   width: int, before: bool = True, after_it: bool = True,
-                   ) -> tuple[list[str], list[tuple[str, int]]]:
-    """The last `width` words of the clause before [start, end) (none unless `before`),
-    and its first `width` words after it with where each ends (none unless `after_it`; up
-    to a "than": what a comparison's other side names is no subject of the word, "my
-    confidence more than my hair")."""
-    words: list[str] = []
-    if before:
-        lo = max(0, start - 12 * width)
-        back = lowered.rfind
-        lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
-                 back("?", lo, start) + 1, back("\n", lo, start) + 1)
-        for found in cues.break_re.finditer(lowered, lo, start):
-            lo = found.end()
-        words = norm[lo:start].split()[-width:]
-    after: list[tuple[str, int]] = []
-    if not after_it:
-        return words, after
-    hi = min(len(norm), end + 12 * width)
-    hi = min([hi, *(i for i in (lowered.find(c, end, hi) for c in ".!?\n") if i >= 0)])
-    stop = cues.break_re.search(lowered, end, hi)
-    for token in _TOKEN.finditer(norm, end, stop.start() if stop else hi):
-        if token[0] == "than" or len(after) == width:
-            break
-        after.append((token[0], token.end()))
-    return words, after
-
-
-def _near_both(spec: NearCue, end: int, window: tuple[list[str], list[tuple[str, int]]],
-               ) -> int:
-    """For an entry with `before`: where the cue ends when one of `spec.after` ends at
-    most `spec.within` words before the word (`end`) or one of `spec.before` starts at
-    most `spec.within` words after it (the end of that item), in its clause; else 0."""
-    words, after = window
-    near = words[-spec.within:]
-    if not spec.after.isdisjoint(near):
-        return end
-    if spec.longest > 1 and not spec.after_lasts.isdisjoint(near) and any(
-            " ".join(words[i - k:i]) in spec.after
-            for k in range(2, spec.longest + 1)
-            for i in range(max(k, len(words) - spec.within + 1), len(words) + 1)):
-        return end
-    last = 0
-    for i, (word, _) in enumerate(after[:spec.within]):
-        if word in spec.before:
-            last = max(last, i + 1)
-        if spec.before_longest > 1 and word in spec.before_firsts:
-            for k in range(2, spec.before_longest + 1):
-                if i + k <= len(after) and \
-                        " ".join(w for w, _ in after[i:i + k]) in spec.before:
-                    last = max(last, i + k)
-    return after[last - 1][1] if last else 0
 
 
 def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
@@ -274,7 +124,7 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         cue_matches, triggers = cues.scanner.scan(f" {norm} ")
         # the literals the patterns need, found in one pass (where: for the scope patterns)
         occurrences = hint_occurrences(cues, lowered)
-    raw = _near_checked(cues, cue_matches, lowered, norm, mentions)
+    raw = near_checked(cues, cue_matches, lowered, norm, mentions)
     hints = set(map(_HINT, occurrences))
     for kind, pattern, hint, needs in cues.cue_gates:  # (`needs`: its further literals)
         if (hint is None or hint in hints) and (needs is None or hints.issuperset(needs)):

@@ -1,5 +1,5 @@
 """Round `outy`: the `[[near]]` words are read as before, for less: a side of a word whose
-entries' items cannot end or start there is not read (`_near_sides`), and an entry without
+entries' items cannot end or start there is not read (`near_sides`), and an entry without
 `before` first looks for the last word of one of its `after` items among the words just
 before the word, before its regex runs."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from aggregator.outcome_cue_file import load_outcome_cues
-from aggregator.outcome_reading import _near_sides
+from aggregator.outcome_near import near_sides
 from tests.aggregator.outcome_helpers import effect
 
 CUES = load_outcome_cues()
@@ -39,13 +39,13 @@ def _keys(word: str) -> tuple[frozenset[str], frozenset[str], int]:
 def test_the_sides_a_near_word_reads(text: str, word: str, sides: tuple[bool, bool]) -> None:
     lasts, firsts, near = _keys(word)
     start = text.index(f" {word}") + 1
-    assert _near_sides(lasts, firsts, near, start, start + len(word), text) == sides
+    assert near_sides(lasts, firsts, near, start, start + len(word), text) == sides
 
 
 def test_entries_without_after_items_never_read_before_the_word() -> None:
     _, firsts, near = _keys("same")
     text = "my crown same density"
-    assert _near_sides(frozenset(), firsts, near, 9, 13, text) == (False, True)
+    assert near_sides(frozenset(), firsts, near, 9, 13, text) == (False, True)
 
 
 @pytest.mark.parametrize(("treatment", "body", "expected"), [
