@@ -329,6 +329,11 @@ def _validate_near(entries: Any, text: str, origin: str) -> None:
                     for i in items):
                 raise OutcomeCueError(f"{where}: {key} must be a list of words "
                                       "(or @class names)")
+            bad = next((i for i in items if i.lstrip().startswith("@")
+                        and not _CLASS_REF.fullmatch(i)), None)
+            if bad is not None:
+                raise OutcomeCueError(f"{where}: {key}: bad class name {bad!r} (@ and "
+                                      "lower-case letters, digits, _)")
         if not _positive_int(entry.get("within", 5)):
             raise OutcomeCueError(f"{where}: within must be a positive integer")
         if not isinstance(entry.get("named", False), bool):
@@ -347,6 +352,25 @@ def _validate_classes(value: Any, text: str, origin: str) -> None:
         if not isinstance(items, list) or not items or \
                 not all(isinstance(i, str) and phrase_keys(i) for i in items):
             raise OutcomeCueError(f"{where}: must be a list of words")
+        bad = next((i for i in items if i.lstrip().startswith("@")), None)
+        if bad is not None:
+            raise OutcomeCueError(f"{where}: {bad!r}: a class lists words, not classes")
+
+
+def _check_class_refs(data: dict[str, Any], classes: dict[str, Any], text: str,
+                      origin: str) -> None:
+    """Every "@name" of `data`'s `[[near]]` entries names one of `classes` (the packaged
+    and the user's, merged); the error names the file, line and entry."""
+    lines = [n for n, row in enumerate(text.splitlines(), 1) if _NEAR_HEADER.match(row)]
+    for index, entry in enumerate(data.get("near", [])):
+        for key in ("words", "after", "before"):
+            for item in entry.get(key, []):
+                ref = _CLASS_REF.fullmatch(item)
+                if ref is not None and ref[1] not in classes:
+                    line = lines[index] if index < len(lines) else 1
+                    raise OutcomeCueError(
+                        f"{origin}: line {line}: [[near]] #{index + 1} {key}: unknown "
+                        f"class {item!r} (no [classes] {ref[1]})")
 
 
 def _expand(items: Sequence[str], classes: dict[str, list[str]], where: str) -> list[str]:
@@ -390,10 +414,12 @@ def load_outcome_cues(user_path: Path | str | None = None) -> OutcomeCues:
     """
     data, text = _read_cue_file(PACKAGED_CUES)
     _validate(data, text, str(PACKAGED_CUES.name))
+    _check_class_refs(data, data.get("classes", {}), text, str(PACKAGED_CUES.name))
     if user_path is not None:
         extra, extra_text = _read_cue_file(Path(user_path))
         _validate(extra, extra_text, str(user_path))
         data = merge_cues(data, extra)
+        _check_class_refs(extra, data.get("classes", {}), extra_text, str(user_path))
     return build_cues(data)
 
 
@@ -446,19 +472,22 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     # a word listed by several entries is tried against each in turn (the first whose
     # `after` or `before` is there gives the kind): one scanner kind per set of entries
     # listing a word
+    # (by the scanner's keys: "Wider", "wider " and "wider", or "didnt" and "didn't", are
+    # one phrase to it, whose first kind alone would be kept)
     by_word: dict[str, list[int]] = {}
     for i, (_, words, _, _) in enumerate(entries):
         for word in words:
-            listed = by_word.setdefault(word, [])
-            if i not in listed:
-                listed.append(i)
+            for key in phrase_keys(word):
+                listed = by_word.setdefault(key, [])
+                if i not in listed:
+                    listed.append(i)
     group_of: dict[tuple[int, ...], int] = {}
     group_words: list[list[str]] = []
-    for word, listed in by_word.items():
+    for key, listed in by_word.items():
         g = group_of.setdefault(tuple(listed), len(group_of))
         if g == len(group_words):
             group_words.append([])
-        group_words[g].append(word)
+        group_words[g].append(key.strip() + ("" if key.endswith(" ") else "*"))
     firsts = {**{k: lists[k] for k in cue_kinds},
               **{f"near{g}": words for g, words in enumerate(group_words)}}
     everys = {k: lists[k] for k in SCOPE_KINDS}

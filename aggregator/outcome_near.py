@@ -25,10 +25,8 @@ def _names_treatment(lowered: str, start: int, end: int, mentions: Sequence[Ment
     return any(lo <= m_start < hi for m_start, _, _ in mentions)
 
 
-
-
 def near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowered: str,
-                  norm: str, mentions: Sequence[Mention]) -> list[tuple[int, int, int, str]]:
+                 norm: str, mentions: Sequence[Mention]) -> list[tuple[int, int, int, str]]:
     """Keep a `[[near]]` word only when one of its `after` words or phrases ends at most
     `within` words before it (or one of its `before` starts at most `within` words after
     it; an entry with `before` reads both ways within one clause), in the same sentence

@@ -80,8 +80,9 @@ def _treatment_at(mentions: Sequence[Mention], at: int) -> bool:
 # "may 2023", "may 5th", "may-june")
 _MAY_BEFORE: Final = re.compile(r"\b(?:in|since|last|next|early|mid|late|by|until|till|from|"
                                 r"of|through|during|around|before|after|to|between)[ -]$")
-_MAY_AFTER: Final = re.compile(r"[ ,-]*(?:\d|'\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|"
-                               r"nov|dec)[a-z]*\b)")
+_MAY_AFTER: Final = re.compile(r"[ ,-]*(?:\d|'\d|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|"
+                               r"apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+                               r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b)")
 
 
 def _month_may(lowered: str, start: int, end: int) -> bool:

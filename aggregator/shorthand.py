@@ -154,10 +154,10 @@ def readable(text: str, treatments: Treatments) -> str:
     thread is tagged finasteride; "derm", "gf", "bp"; "27M" -> "27-year-old"; "no sides" ->
     "no side effects"; "8 months" -> "eight months") and asides ("lol", "tbh", emoji)
     dropped. Nothing is added that the sentence does not say."""
-    ascii = text.isascii()
-    if ascii and _TRIGGERS.isdisjoint(text.lower().split()):  # (punctuation kept on)
+    plain = text.isascii()
+    if plain and _TRIGGERS.isdisjoint(text.lower().split()):  # (punctuation kept on)
         return text
-    out = _rewritten(text, treatments, ascii)
+    out = _rewritten(text, treatments, plain)
     if not out.isascii() and max(out) >= "\u2600":  # emoji and pictographs start there
         out = _EMOJI.sub("", out)
     out = out.strip()
@@ -165,10 +165,10 @@ def readable(text: str, treatments: Treatments) -> str:
     return out if (out[1:2].isalpha() and out[0].isalpha()) or has_two_letters(out) else text
 
 
-def _rewritten(text: str, treatments: Treatments, ascii: bool = False) -> str:
-    """`text` with the words `readable` rewrites rewritten (`ascii`: `text` is ASCII)."""
+def _rewritten(text: str, treatments: Treatments, plain: bool = False) -> str:
+    """`text` with the words `readable` rewrites rewritten (`plain`: `text` is ASCII)."""
     # separators at even indices, words at odd ones
-    pieces = (_ASCII_PIECES if ascii else _PIECES).split(text)
+    pieces = (_ASCII_PIECES if plain else _PIECES).split(text)
     changed = False
     for i in range(1, len(pieces), 2):
         if pieces[i].lower() in _TRIGGERS and _rewrite_at(pieces, i, treatments):

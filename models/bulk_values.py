@@ -96,6 +96,7 @@ class UTCDateTimes:
                                                       dialect=dialect))
 
     def __call__(self, value: Any) -> Any:
+        """One value converted (the column's plain path)."""
         return self.proc(value)
 
     def fast(self, values: Sequence[Any]) -> Sequence[Any] | None:

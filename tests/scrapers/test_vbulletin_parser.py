@@ -796,13 +796,33 @@ def test_bodies_read_before_the_rewrite_keep_the_plain_path_outputs() -> None:
         return [(post.external_id, post.text(parsed.url), post.body_html)
                 for post in parsed.posts]
 
-    read = outputs()
+    from scrapers.parsers import vbulletin_bodies
+
+    walked: list[bool] = []
+    checked = vbulletin_bodies.checked_block_text
+
+    def counted(*args: object) -> str | None:
+        text = checked(*args)  # type: ignore[arg-type]
+        walked.append(text is not None)
+        return text
+
     finish = vbulletin.finish_body
     try:
+        vbulletin_bodies.checked_block_text = counted  # type: ignore[assignment]
+        read = outputs()
+        nested_walks = len(walked)
+        page = page.replace('<ol><li class="postbitlegacy" id="post_1">', "<ol><li>")
+        read_apart = outputs()
         vbulletin.finish_body = lambda post, marks, text_for=None: finish(post, marks)
+        plain_apart = outputs()
+        page = page.replace("<ol><li>", '<ol><li class="postbitlegacy" id="post_1">')
         plain = outputs()
     finally:
         vbulletin.finish_body = finish
-    assert read == plain
+        vbulletin_bodies.checked_block_text = checked  # type: ignore[assignment]
+    assert read == plain and read_apart == plain_apart
+    # (a post nested in another's quote: not apart, no checked walk; apart: the walk ran
+    # and kept a text where it met no mark)
+    assert nested_walks == 0 and any(walked)
     assert [post_id for post_id, _, _ in read] == ["2", "1", "3", "4"]
     assert read[2][1] == "Third link (http://f.example/x)\n\nline"
