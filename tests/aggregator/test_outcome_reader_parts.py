@@ -7,8 +7,11 @@ import random
 import re
 from itertools import pairwise
 
+import pytest
+
 from aggregator import outcome_reading, outcome_scope
-from aggregator.outcome_reading import _Extraction
+from aggregator.outcome_reading import _Extraction, read_thread
+from tests.aggregator.outcome_helpers import CUES, TAGGER, Thread, labelled_threads
 from tests.aggregator.test_outcome_rules import outcomes
 
 
@@ -244,21 +247,32 @@ def test_sentence_triggers_equal_the_plain_path_where_read() -> None:
     assert unasked > 0  # (patterns not run where nothing asks)
 
 
-def test_content_triggers_are_read_by_unchanged_cues_only() -> None:
-    """The guard of `_READ_ONLY_FOR`: a module that reads a sentence's `content` triggers
-    for anything but an `unchanged` cue makes the skip wrong (then widen or drop it)."""
-    from pathlib import Path
+def test_the_content_skip_changes_no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard of `_READ_ONLY_FOR`: with the skip off (no kind skipped) every labelled
+    thread reads the same, outcomes, trace and notes (a rule that came to read `content`
+    triggers for another cue kind would make the skip wrong and fail here)."""
+    threads = labelled_threads(("outcomes_a", "outcomes_b", "outcomes_c", "outcomes_h",
+                                "outcomes_l", "outcomes_m"))
+    readings = []
+    for setting in (outcome_reading._READ_ONLY_FOR, ("(none)", "unchanged")):
+        monkeypatch.setattr(outcome_reading, "_READ_ONLY_FOR", setting)
+        readings.append(_readings(threads))
+    assert readings[0] == readings[1] and len(readings[0]) > 500
 
-    root = Path(outcome_reading.__file__).parent
-    reads = [(path.name, line.strip()) for path in sorted(root.glob("outcome_*.py"))
-             if path.name != "outcome_cue_file.py"
-             for line in path.read_text(encoding="utf-8").splitlines()
-             if '"content"' in line and not line.lstrip().startswith("#")]
-    assert reads == [
-        ("outcome_reading.py", '"content"})'),  # the end of `_CONSUMED`
-        ("outcome_reading.py", '_READ_ONLY_FOR: Final = ("content", "unchanged")'),
-        ("outcome_record.py", 'if kind == "unchanged" and "content" in here.triggers:'),
-    ]
+
+def _readings(threads: list[Thread]) -> list[tuple[object, ...]]:
+    """Each thread's outcomes, trace and notes, as `read_thread` gives them."""
+    out = []
+    for title, body, replies in threads:
+        _, lowered, norm, mentions = TAGGER.tag_text(title, body, replies)
+        treatments = sorted({m[2] for m in mentions})
+        reading = read_thread(CUES, [title, body, *replies], mentions, (lowered, norm)) \
+            if treatments else None
+        if reading is not None:
+            reading.trace, reading.notes = [], []
+            outcomes = reading.run(treatments)
+            out.append((outcomes, list(reading.trace), list(reading.notes)))
+    return out
 
 
 def test_first_person_triggers_are_only_asked_for() -> None:
