@@ -109,14 +109,22 @@ def refuse_login(doc: Selector, url: str, body: bool = True) -> None:
                          reason="login_required")
 
 
+# The marks of a page with crumbs (any of them; "navbar" first: real vB3, vB4 and vB5
+# pages all hold it early, in CSS or scripts). `VB34_CRUMB_MARKS`: the same marks in the
+# order for a vB3/vB4 thread page's `source`, which is cut before vB4's navbar (`NAVIGATION`)
+# and so often lacks "navbar" but holds "navbit" near its start.
+CRUMB_MARKS = ("navbar", "navbit", "breadcrumbs")
+VB34_CRUMB_MARKS = ("navbit", "navbar", "breadcrumbs")
+
+
 def breadcrumb_category(doc: Any, html: str | None = None,
-                        ids: PageIds | None = None) -> str | None:
+                        ids: PageIds | None = None,
+                        marks: tuple[str, ...] = CRUMB_MARKS) -> str | None:
     """The forum the page is in: the last forum crumb (vB3 `span.navbar`, vB4 `li.navbit`,
-    vB5 `li.crumb`). `html`: the page's text, to skip the lookup on a page without crumbs;
-    `ids`: the page's `PageIds`, when the caller has them."""
-    # ("navbar" first: real vB3, vB4 and vB5 pages all hold it early, in CSS or scripts)
-    if html is not None and not any(mark in html for mark in ("navbar", "navbit",
-                                                               "breadcrumbs")):
+    vB5 `li.crumb`). `html`: the page's text, to skip the lookup on a page without crumbs
+    (none of `CRUMB_MARKS` in it; `marks`: those marks in the order to test them); `ids`:
+    the page's `PageIds`, when the caller has them."""
+    if html is not None and not any(mark in html for mark in marks):
         return None
     root = root_of(doc)
     # vB4 keeps its crumbs in div#breadcrumb: look there first, the whole page otherwise
@@ -216,7 +224,8 @@ def parse_thread_page(text: str, url: str, base_url: str, tz: tzinfo = UTC,
               else thread_url(base_url, str(ext)))
     thread = ThreadPage(
         external_id=str(ext), url=stable, title=title, posts=posts,
-        category=breadcrumb_category(root, source, ids),
+        category=breadcrumb_category(root, source, ids,
+                                     CRUMB_MARKS if vb5 else VB34_CRUMB_MARKS),
         num_comments=max(0, total - 1) if total else None,
         score=posts[0].score if page == 1 else None, page=page, last_page=last_page,
         next_url=next_page_url(root, base) if page < last_page else None)

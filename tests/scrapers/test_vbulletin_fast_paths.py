@@ -357,3 +357,26 @@ def test_crumb_links_and_title_texts_by_tag_filter_are_the_queries() -> None:
         crumbs += bool(expected)
         titles += bool(texts)
     assert crumbs > 500 and titles > 1_000, (crumbs, titles)
+
+
+def test_crumb_marks_in_either_order_are_the_same_gate() -> None:
+    """A vB3/vB4 thread page tests its crumb marks "navbit" first (`VB34_CRUMB_MARKS`):
+    the same marks as `CRUMB_MARKS`, so a page holding any one of them alone, or none,
+    gets the same crumb either way."""
+    assert sorted(vbulletin.VB34_CRUMB_MARKS) == sorted(vbulletin.CRUMB_MARKS)
+    assert len(set(vbulletin.VB34_CRUMB_MARKS)) == len(vbulletin.CRUMB_MARKS)
+    pages = {
+        "navbar": '<span class="navbar"><a href="f.php?f=2">Hair Loss</a></span>',
+        "navbit": '<ul><li class="navbit"><a href="f.php?f=2">Hair Loss</a></li></ul>',
+        "breadcrumbs": '<ul class="breadcrumbs"><li class="crumb"><a href="f">Hair Loss</a>'
+                       '</li></ul>',
+        "": '<span class="nav"><a href="f.php?f=2">Hair Loss</a></span>',
+    }
+    for mark, body in pages.items():
+        html = f"<html><body>{body}</body></html>"
+        root = html_root(html)
+        plain = vbulletin.breadcrumb_category(root, html)
+        assert plain == vbulletin.breadcrumb_category(root, html, None,
+                                                      vbulletin.VB34_CRUMB_MARKS)
+        assert plain == vbulletin.breadcrumb_category(root)  # (no gate)
+        assert plain == ("Hair Loss" if mark in ("navbar", "navbit") else None)
