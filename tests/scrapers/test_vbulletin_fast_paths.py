@@ -383,11 +383,11 @@ def test_crumb_marks_in_either_order_are_the_same_gate() -> None:
         assert plain == ("Hair Loss" if mark in ("navbar", "navbit") else None)
 
 
-def test_default_dates_made_aware_at_once_in_utc_are_the_plain_conversion() -> None:
-    """`local_time`'s fast path in UTC (`datetime(..., tzinfo=UTC)`) gives what the plain
-    `naive.replace(tzinfo=tz).astimezone(UTC)` gives (value, zone object, fold), and days
-    that do not exist still go to the slow path (its answer or its error); other zones
-    keep the conversion."""
+def test_default_dates_made_aware_at_once_in_a_fixed_offset_are_the_plain_conversion() -> None:
+    """`local_time`'s fast path in a fixed-offset zone (`datetime(..., tzinfo=UTC)` less
+    the offset) gives what the plain `naive.replace(tzinfo=tz).astimezone(UTC)` gives
+    (value, zone object, fold, overflow at the calendar's ends), and days that do not exist
+    still go to the slow path (its answer or its error); other zones keep the conversion."""
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
@@ -400,7 +400,7 @@ def test_default_dates_made_aware_at_once_in_utc_are_the_plain_conversion() -> N
             if naive is not None:
                 try:
                     return naive.replace(tzinfo=tz).astimezone(UTC)
-                except OverflowError:  # (year 9999 east of UTC)
+                except OverflowError:  # (year 9999 west of UTC, year 1 east)
                     return "overflow"
         try:  # the slow path alone: a leading space, which `fullmatch` refuses
             return vbulletin_dates.local_time(" " + text, tz, NOW_FAST)
@@ -409,11 +409,12 @@ def test_default_dates_made_aware_at_once_in_utc_are_the_plain_conversion() -> N
 
     rng = random.Random(41)
     zones = [UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)),
+             timezone(timedelta(0), "GMT"), timezone(timedelta(hours=-23, minutes=-59)),
              ZoneInfo("UTC"), ZoneInfo("America/New_York")]
     for _ in range(6_000):
         month = rng.choice(["1", "02", "12", "13", "0", "7"])
         day = rng.choice(["1", "09", "28", "29", "30", "31", " 5", "32"])
-        year = rng.choice(["2016", "2024", "2023", "0000", "9999"])
+        year = rng.choice(["2016", "2024", "2023", "0000", "0001", "9999"])
         comma, space = rng.choice([",", ""]), rng.choice([" ", "\u00a0 ", "  "])
         clock = f"{rng.choice(['12', '1', '09', '11'])}:{rng.choice(['00', '5', '59'])}"
         text = f"{month}-{day}-{year}{comma}{space}{clock} {rng.choice(['AM', 'pm', 'Pm'])}"
