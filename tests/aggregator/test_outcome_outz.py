@@ -1,0 +1,39 @@
+"""Round `outz`: effect-label misses left after `outx`/`outy`, by class: the shedding said
+not to budge (no hold), a claim said not to have been made, a gain the thread credits to
+another cause."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # the shedding as subject: it goes on as it was (these were [effect] improved phrases)
+    ("finasteride", "Six months on finasteride. My shedding hasn't budged.", "no_effect"),
+    ("minoxidil", "Minoxidil since March and the shedding didn't budge at all.", "no_effect"),
+    ("finasteride", "A year on fin and my hair fall hasn't moved.", "no_effect"),
+    # negatives: a hair area or the loss not moving is still a hold
+    ("finasteride", "Six months on finasteride. My hairline hasn't budged.", "improved"),
+    ("dutasteride", "A year on dut and my temples didn't budge.", "improved"),
+    ("finasteride", "4 years on fin. Crown hasn't budged since I started.", "improved"),
+    ("minoxidil", "On minoxidil a year, the recession hasn't moved.", "improved"),
+])
+def test_the_shedding_not_budging_is_no_hold(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # a claim said not to have been made is no report
+    ("finasteride", "To everyone in my last thread: I never said fin made my hairline come "
+     "back. I said it's too soon to tell.", "none"),
+    ("finasteride", "I'm not saying finasteride regrew anything.", "none"),
+    ("minoxidil", "I didn't say minoxidil filled in my crown, read it again.", "none"),
+    # negatives: a claim beside a disclaimer after it, or 'never said' about something else
+    ("finasteride", "Finasteride regrew my crown. Not claiming it works for everyone.",
+     "improved"),
+    ("finasteride", "I never said much about it but finasteride regrew my crown.", "improved"),
+])
+def test_a_claim_said_not_made_is_no_report(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
