@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Final
@@ -556,14 +556,28 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                     break
         return triggers
 
+    def _clause_names_treatment(self, here: Sentence, c_start: int) -> bool:
+        """Whether a treatment is named in the clause holding `c_start` (between the
+        sentence's clause breaks): "After the stress ended, minoxidil did regrow my
+        temples" credits minoxidil; "the shedding stopped, but it ended on its own" no one."""
+        breaks = here.breaks
+        i = bisect_right(breaks, c_start)
+        lo = breaks[i - 1] if i else here.start
+        hi = breaks[i] if i < len(breaks) else here.end
+        j = bisect_left(self.m_starts, lo)
+        return j < len(self.m_starts) and self.m_starts[j] < hi
+
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
         (a title ending "...and shedding" before a body starting "Started..."), or when a
-        hypothetical or generic trigger or a quotation covers it, else recorded for its
+        hypothetical or generic trigger or a quotation covers it, or when it is a gain in a
+        sentence that names another cause of it (`other_cause`), else recorded for its
         treatments (in a switch's sentence, a loss or side effect a clause before the
         switch is the left treatments'; a shed told before "so I started" is none)."""
         triggers = here.triggers
         if kind == "not_side" or c_end > here.end or \
+                (kind == "improved" and "other_cause" in triggers and
+                 not self._clause_names_treatment(here, c_start)) or \
                 ("hypothetical" in triggers and
                  self._hypothetical(triggers["hypothetical"], c_start, here)) or \
                 ("wish" in triggers and

@@ -37,3 +37,29 @@ def test_the_shedding_not_budging_is_no_hold(treatment: str, body: str, expected
 ])
 def test_a_claim_said_not_made_is_no_report(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "expected"), [
+    # the gain is credited to another cause in its sentence, with no treatment in its clause
+    ("minoxidil", "Bleaching was the problem", "My shedding stopped once I quit bleaching my "
+     "hair. I bought minoxidil but haven't opened it.", "none"),
+    ("biotin", "Postpartum and biotin", "Postpartum shedding was brutal. I took biotin "
+     "through it, and by month six the shedding stopped, but honestly I think it just ended "
+     "on its own like my doctor said it would.", "none"),
+    ("ketoconazole", "Blaming the wrong thing", "I thought the ketoconazole shampoo was "
+     "making me shed, but it was my thyroid. Since the levothyroxine, shedding is normal "
+     "again.", "none"),
+    ("finasteride", "update", "Fin for a year. Covid shed was bad but after I recovered the "
+     "shedding slowed.", "none"),
+    # negatives: the treatment named in the gain's clause, "on its own" of the treatment,
+    # the other cause in another sentence
+    ("minoxidil", "update", "After the stress ended, minoxidil did regrow my temples.",
+     "improved"),
+    ("finasteride", "update", "Finasteride regrew my crown on its own, no minoxidil needed.",
+     "improved"),
+    ("minoxidil", "update", "I quit bleaching my hair a year ago. Minoxidil then filled in my "
+     "crown.", "improved"),
+])
+def test_a_gain_credited_to_another_cause_is_no_report(treatment: str, title: str, body: str,
+                                                        expected: str) -> None:
+    assert effect(treatment, title, body) == expected
