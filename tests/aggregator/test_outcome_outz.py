@@ -63,3 +63,23 @@ def test_a_claim_said_not_made_is_no_report(treatment: str, body: str, expected:
 def test_a_gain_credited_to_another_cause_is_no_report(treatment: str, title: str, body: str,
                                                         expected: str) -> None:
     assert effect(treatment, title, body) == expected
+
+
+@pytest.mark.parametrize(("body", "replies", "expected"), [
+    # a gain and a loss of another hair area a comma apart: a mixed report, not a caveat
+    ("One year of finasteride. The crown has filled in nicely, the temples carried on "
+     "receding.", (), "mixed"),
+    ("One year of finasteride. My crown came back, temples kept receding.", (), "mixed"),
+    # "X here after two years" is the writer's own case
+    ("One year of finasteride.", ("Same split here after two years: crown came back, "
+                                  "temples carried on receding.",), "mixed"),
+    # negatives: the same area or none after the comma is the gain's caveat; a question
+    ("One year of finasteride. New hairs at the crown, still thinner than the rest.", (),
+     "improved"),
+    ("One year of finasteride. The crown filled in, the crown thinned at the edges though.",
+     (), "improved"),
+    ("Does anyone here after a year of finasteride see the crown come back?", (), "none"),
+])
+def test_a_loss_of_another_area_after_a_comma_is_mixed(body: str, replies: tuple[str, ...],
+                                                      expected: str) -> None:
+    assert effect("finasteride", "Fin", body, replies) == expected
