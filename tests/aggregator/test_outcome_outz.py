@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.aggregator.outcome_helpers import effect
+from tests.aggregator.outcome_helpers import effect, effects
 
 
 @pytest.mark.parametrize(("treatment", "body", "expected"), [
@@ -83,3 +83,21 @@ def test_a_gain_credited_to_another_cause_is_no_report(treatment: str, title: st
 def test_a_loss_of_another_area_after_a_comma_is_mixed(body: str, replies: tuple[str, ...],
                                                       expected: str) -> None:
     assert effect("finasteride", "Fin", body, replies) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # an emoji before a space ends the sentence: the gain before it is not the treatment
+    # named after it
+    ("doin 1.5mm mn weekly + min liquid 2x a day since june. temples got proper fuzz now, "
+     "slowly darkening 🙏 i also tried adding tret 2x a week to boost the min but it burnt my "
+     "scalp so i dropped it", {"microneedling": "improved", "minoxidil": "improved",
+                               "tretinoin": "none"}),
+    ("Finasteride regrew my crown 👍🏻 minoxidil did nothing", {"finasteride": "improved",
+                                                             "minoxidil": "no_effect"}),
+    # negatives: an emoji inside a sentence, and plain ASCII text read as before
+    ("Finasteride 🔥 regrew my crown", {"finasteride": "improved"}),
+    ("Finasteride regrew my crown :) minoxidil did nothing", {"finasteride": "improved",
+                                                            "minoxidil": "no_effect"}),
+])
+def test_an_emoji_ends_a_sentence(body: str, expected: dict[str, str]) -> None:
+    assert effects("update", body) == expected
