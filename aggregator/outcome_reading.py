@@ -40,6 +40,10 @@ _SENTENCE_END_EMOJI: Final = re.compile(
 # full stop would otherwise make the per-sentence rules, which compare cues with triggers,
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
 _MAX_SENTENCE: Final = 2000
+# (outz) a sentence crediting two treatments together without naming them ("I'd give the
+# credit to the two together", "both of them together did it")
+_TWO_TOGETHER: Final = re.compile(r"\b(?:the two|both of them|both)(?: of them)? together\b|"
+                                  r"\bcredit to (?:the two|both)\b")
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 # scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
@@ -563,6 +567,17 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                     break
         return triggers
 
+    def _last_two(self, before: int) -> list[str]:
+        """The last two treatments the thread names before `before` ("I'd give the credit
+        to the two together"), or none when it names fewer."""
+        named: list[str] = []
+        for m in reversed(self.mentions[:bisect_left(self.m_starts, before)]):
+            if m[2] not in named:
+                named.append(m[2])
+                if len(named) == 2:
+                    return named[::-1]
+        return []
+
     def _clause_names_treatment(self, here: Sentence, c_start: int) -> bool:
         """Whether a treatment is named in the clause holding `c_start` (between the
         sentence's clause breaks): "After the stress ended, minoxidil did regrow my
@@ -593,6 +608,9 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        if not targets and kind in EFFECT_KINDS and _TWO_TOGETHER.search(
+                self.lowered, here.start, here.end) is not None:
+            targets = self._last_two(here.start)
         if len(targets) > 1:
             targets = self._earlier(here, c_end, targets)
         if self._switch is not None and targets and \

@@ -101,3 +101,22 @@ def test_a_loss_of_another_area_after_a_comma_is_mixed(body: str, replies: tuple
 ])
 def test_an_emoji_ends_a_sentence(body: str, expected: dict[str, str]) -> None:
     assert effects("update", body) == expected
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), [
+    # a gain credited to "the two together" is the last two treatments named
+    ("Weekly needling plus foam turned my temple peach fuzz into real hair",
+     "Every Sunday I roll 1.5mm over my temples and I use 5% minoxidil foam twice a day. The "
+     "fine fuzz has thickened into proper dark hairs, I'd give the credit to the two "
+     "together.", {"microneedling": "improved", "minoxidil": "improved"}),
+    # negatives: without "the two", the gain stays the last named's; a sentence that names
+    # them reads them as before
+    ("Weekly needling plus foam", "Every Sunday I roll 1.5mm over my temples and I use 5% "
+     "minoxidil foam twice a day. The fine fuzz has thickened into proper dark hairs.",
+     {"microneedling": "none", "minoxidil": "improved"}),
+    ("Fin and min", "I use minoxidil and finasteride. Both together did nothing for my crown.",
+     {"finasteride": "no_effect", "minoxidil": "no_effect"}),
+])
+def test_a_gain_credited_to_the_two_together(title: str, body: str,
+                                             expected: dict[str, str]) -> None:
+    assert effects(title, body) == expected
