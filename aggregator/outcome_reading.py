@@ -608,8 +608,10 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
-        if not targets and kind in EFFECT_KINDS and _TWO_TOGETHER.search(
-                self.lowered, here.start, here.end) is not None:
+        if not targets and kind in EFFECT_KINDS and (
+                self.lowered.find(" together", here.start, here.end) >= 0 or
+                self.lowered.find("credit to ", here.start, here.end) >= 0) and \
+                _TWO_TOGETHER.search(self.lowered, here.start, here.end) is not None:
             targets = self._last_two(here.start)
         if len(targets) > 1:
             targets = self._earlier(here, c_end, targets)
