@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Final
@@ -30,10 +30,20 @@ from aggregator.tagger import Mention
 # literal-led branches (the regex engine then skips to the next candidate mark at C speed)
 _SENTENCE_END: Final = re.compile("|".join(
     re.escape(mark) + r"[.!?]*(?=[\s\"')\]*_~]|$)" for mark in ".!?") + r"|\n")
+# (outz) in a text that is not all ASCII, an emoji (with its modifiers) before a space or the
+# end ends a sentence too ("temples got proper fuzz now 🙏 i also tried adding tret...": the
+# gain is not the next treatment's)
+_EMOJI: Final = "\U0001F300-\U0001FAFF\u2600-\u27BF"
+_SENTENCE_END_EMOJI: Final = re.compile(
+    _SENTENCE_END.pattern + f"|[{_EMOJI}][{_EMOJI}\ufe0f\u200d]*(?=\\s|$)")
 # A run-on "sentence" longer than this is read in pieces cut at a space (a 100 kB body with no
 # full stop would otherwise make the per-sentence rules, which compare cues with triggers,
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
 _MAX_SENTENCE: Final = 2000
+# (outz) a sentence crediting two treatments together without naming them ("I'd give the
+# credit to the two together", "both of them together did it")
+_TWO_TOGETHER: Final = re.compile(r"\b(?:the two|both of them|both)(?: of them)? together\b|"
+                                  r"\bcredit to (?:the two|both)\b")
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 # scope triggers that are no trigger inside a cue phrase (ConText's pseudo-triggers: the
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
@@ -263,7 +273,8 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         if found is None:
             found = []
             position = start
-            for mark in _SENTENCE_END.finditer(self.lowered, start, end):
+            ends = _SENTENCE_END if self.lowered.isascii() else _SENTENCE_END_EMOJI
+            for mark in ends.finditer(self.lowered, start, end):
                 stop = mark.end()  # (> position: marks are never empty)
                 if stop - position > _MAX_SENTENCE:
                     position = self._cut_long(found, position, stop)
@@ -557,14 +568,39 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                     break
         return triggers
 
+    def _last_two(self, before: int) -> list[str]:
+        """The last two treatments the thread names before `before` ("I'd give the credit
+        to the two together"), or none when it names fewer."""
+        named: list[str] = []
+        for m in reversed(self.mentions[:bisect_left(self.m_starts, before)]):
+            if m[2] not in named:
+                named.append(m[2])
+                if len(named) == 2:
+                    return named[::-1]
+        return []
+
+    def _clause_names_treatment(self, here: Sentence, c_start: int) -> bool:
+        """Whether a treatment is named in the clause holding `c_start` (between the
+        sentence's clause breaks): "After the stress ended, minoxidil did regrow my
+        temples" credits minoxidil; "the shedding stopped, but it ended on its own" no one."""
+        breaks = here.breaks
+        i = bisect_right(breaks, c_start)
+        lo = breaks[i - 1] if i else here.start
+        hi = breaks[i] if i < len(breaks) else here.end
+        j = bisect_left(self.m_starts, lo)
+        return j < len(self.m_starts) and self.m_starts[j] < hi
+
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
         (a title ending "...and shedding" before a body starting "Started..."), or when a
-        hypothetical or generic trigger or a quotation covers it, else recorded for its
+        hypothetical or generic trigger or a quotation covers it, or when it is a gain in a
+        sentence that names another cause of it (`other_cause`), else recorded for its
         treatments (in a switch's sentence, a loss or side effect a clause before the
         switch is the left treatments'; a shed told before "so I started" is none)."""
         triggers = here.triggers
         if kind == "not_side" or c_end > here.end or \
+                (kind == "improved" and "other_cause" in triggers and
+                 not self._clause_names_treatment(here, c_start)) or \
                 ("hypothetical" in triggers and
                  self._hypothetical(triggers["hypothetical"], c_start, here)) or \
                 ("wish" in triggers and
@@ -573,6 +609,11 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        if not targets and kind in EFFECT_KINDS and (
+                self.lowered.find(" together", here.start, here.end) >= 0 or
+                self.lowered.find("credit to ", here.start, here.end) >= 0) and \
+                _TWO_TOGETHER.search(self.lowered, here.start, here.end) is not None:
+            targets = self._last_two(here.start)
         if len(targets) > 1:
             targets = self._earlier(here, c_end, targets)
         if self._switch is not None and targets and \

@@ -21,6 +21,35 @@ _WEAK: Final = frozenset({"unchanged"})  # counts as no effect only when alone
 _VAGUE_MEANT: Final = frozenset({"sexual", "mood", "breast", "cardio", "skin", "body_hair"})
 # a contrast whichever clause comes first ("my crown did thin out while the front held")
 _BOTH_WAYS: Final = re.compile(r" while | whereas")
+# the hair areas a sentence may set against each other ("crown came back, temples carried
+# on receding"): each word's group (the back of the head, the front, the part)
+_AREAS: Final = re.compile(r"\b(?:(crown|vertex|mid ?scalp|back)|(temples?|hairline|front|"
+                           r"recession)|(part|parting))\b")
+
+
+def _area(lowered: str, start: int, end: int) -> int:
+    """The group of the last hair area named in [start, end) (1 back, 2 front, 3 part), or
+    0 for none."""
+    last = 0
+    for m in _AREAS.finditer(lowered, start, end):
+        last = m.lastindex or 0
+    return last
+
+
+def _other_area(here: Sentence, g_start: int, g_end: int, l_start: int) -> bool:
+    """Whether the loss at `l_start`, a clause after the gain at [g_start, g_end), is told
+    of another hair area than the gain ("crown came back, temples carried on receding"; not
+    "new hairs at the crown, still thinner than the rest")."""
+    lowered = here.lowered
+    between = lowered.find(",", g_end, l_start)
+    if between < 0:
+        return False
+    loss_area = _area(lowered, between, l_start)
+    if not loss_area:
+        return False
+    lo = max(here.start, lowered.rfind(",", here.start, g_start) + 1)
+    gain_area = _area(lowered, lo, g_end)
+    return bool(gain_area) and gain_area != loss_area
 # a treatment put on the scalp: a topical form word right before one of its mentions
 # ("topical fin") or a vehicle right after it ("dut solution", "fin/min spray"), so a scalp
 # side effect may be its own
@@ -84,7 +113,8 @@ def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
     """Whether a loss is a setback set against the sentence's gains, not their caveat: every
     gain comes before it with a strong clause break ("but", "however", "and then") or
     "while" between ("fin kept my front for three years, but the crown kept getting
-    thinner"; not "new hairs, still thinner than the rest"), or after it with "while" or
+    thinner"; not "new hairs, still thinner than the rest"), or a comma and another hair
+    area ("crown came back, temples carried on receding"), or after it with "while" or
     "whereas" between ("my crown did thin out while the front held"; not the story before
     and after: "my hairline was retreating for years, but finasteride regrew it")."""
     strong, lowered = here.strong, here.lowered
@@ -93,7 +123,8 @@ def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
             continue
         if g_end <= span[0]:
             if not starts_in(strong, g_end, span[0]) and \
-                    _BOTH_WAYS.search(lowered, g_end, span[0]) is None:
+                    _BOTH_WAYS.search(lowered, g_end, span[0]) is None and \
+                    not _other_area(here, g_start, g_end, span[0]):
                 return False
         elif _BOTH_WAYS.search(lowered, span[1], g_start) is None:
             return False
