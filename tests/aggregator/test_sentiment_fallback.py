@@ -38,12 +38,15 @@ def _effect(title: str, body: str, replies: tuple[str, ...] = (),
     # a strong word about the hair, where no cue is: the lexicon's direction
     ("Started minoxidil last year. My hairline looks gorgeous now.", "improved", "none"),
     ("A year of minoxidil. My crown looks dreadful.", "no_effect", "none"),
-    # both from one speaker: mixed; in one sentence the loss is the gain's caveat (the rules'
-    # `declined` reading: "new hairs, still thinner than the rest")
+    # both from one speaker: mixed, in two sentences or in one when the loss a comma after
+    # the gain names another hair area (the rules' area split: "crown better, temples worse");
+    # a loss of the same area stays the gain's caveat ("new hairs, still thinner than the rest")
     ("A year of minoxidil. My hairline looks gorgeous. My crown looks dreadful.", "mixed",
      "none"),
-    ("A year of minoxidil. My hairline looks gorgeous, my crown looks dreadful.", "improved",
+    ("A year of minoxidil. My hairline looks gorgeous, my crown looks dreadful.", "mixed",
      "none"),
+    ("A year of minoxidil. My hairline looks gorgeous, still dreadful at the edges.",
+     "improved", "none"),
     # the rules' scope holds: negation, questions, hypotheticals
     ("Started minoxidil last year. My hairline is not gorgeous.", "no_effect", "none"),
     ("Will minoxidil make my hairline look gorgeous?", "none", "none"),
