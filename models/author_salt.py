@@ -70,10 +70,24 @@ def read_salt(path: Path) -> str | None:
 
 def write_salt(path: Path, salt: str) -> str:
     """Create `path` (mode 0600) holding `salt`; if another process created it first,
-    its salt. Returns the salt in the file."""
+    its salt. Returns the salt in the file.
+
+    The salt is written to a private temporary file first and published by a hard link,
+    which fails when `path` exists: a process starting beside this one never reads a
+    created but still empty file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise SaltError(f"cannot create the author salt file {path}: {exc.strerror}") from None
+    try:
+        try:
+            os.write(fd, (salt + "\n").encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(temporary, path)
     except FileExistsError:
         existing = read_salt(path)
         if existing is None:  # removed in between: try again
@@ -81,11 +95,8 @@ def write_salt(path: Path, salt: str) -> str:
         return existing
     except OSError as exc:
         raise SaltError(f"cannot create the author salt file {path}: {exc.strerror}") from None
-    try:
-        os.write(fd, (salt + "\n").encode("ascii"))
-        os.fsync(fd)
     finally:
-        os.close(fd)
+        temporary.unlink(missing_ok=True)
     return salt
 
 

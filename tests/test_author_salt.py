@@ -3,6 +3,8 @@ of older databases by a migration; an unreadable salt file is a clear error."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import stat
 from pathlib import Path
 
@@ -10,7 +12,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.author_salt import SALT_ENV, SALT_FILE_ENV, SaltError, load_author_salt, salt_path
+from models import author_salt
+from models.author_salt import (
+    SALT_ENV,
+    SALT_FILE_ENV,
+    SaltError,
+    load_author_salt,
+    read_salt,
+    salt_path,
+    write_salt,
+)
 from models.db import make_engine
 from models.entities import Meta
 from models.migrate import upgrade
@@ -104,3 +115,34 @@ def test_an_unreadable_salt_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_hashes_depend_on_the_salt_only() -> None:
     assert hash_author("s1", "alice") != hash_author("s2", "alice")
+
+
+def test_a_salt_file_is_never_seen_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers starting together: while one writes the new salt, the other finds no
+    file (and creates its own, then takes the first one published), never an empty one."""
+    path = tmp_path / "h.db.salt"
+    seen: list[str | None] = []
+    fsync = os.fsync
+
+    def fsync_and_look(fd: int) -> None:
+        seen.append(read_salt(path))  # what a process starting now would read
+        fsync(fd)
+
+    monkeypatch.setattr(author_salt.os, "fsync", fsync_and_look)
+    assert write_salt(path, "c3" * 32) == "c3" * 32
+    assert seen == [None]
+    assert read_salt(path) == "c3" * 32
+    assert [p.name for p in tmp_path.iterdir()] == ["h.db.salt"]  # no temporary file left
+    assert write_salt(path, "d4" * 32) == "c3" * 32  # the first published salt wins
+    assert [p.name for p in tmp_path.iterdir()] == ["h.db.salt"]
+
+
+def _salt_of(url: str) -> str:
+    return load_author_salt(url)
+
+
+def test_workers_starting_together_share_one_salt(tmp_path: Path) -> None:
+    urls = [f"sqlite:///{tmp_path / f'h{i}.db'}" for i in range(20)]
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        salts = pool.map(_salt_of, [url for url in urls for _ in range(4)])
+    assert [len(set(salts[i:i + 4])) for i in range(0, len(salts), 4)] == [1] * len(urls)
