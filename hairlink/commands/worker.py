@@ -32,7 +32,7 @@ def worker(
     Ctrl-C or SIGTERM: unfinished requests go back to the queue.
     """
     from scrapers.distributed.frontier import DistributedError
-    from scrapers.distributed.worker import WorkerOptions, run_worker
+    from scrapers.distributed.worker import WorkerFailed, WorkerOptions, run_worker
 
     config = state(ctx).config
     names = [name.strip() for value in sources or [] for name in value.split(",")
@@ -43,5 +43,8 @@ def worker(
         counters = run_worker(config, options)
     except DistributedError as exc:
         fail(str(exc), code=2)
+    except WorkerFailed as exc:
+        console.print_json(json.dumps(exc.counters))
+        fail(f"a crawl failed: {exc}")
     console.print_json(json.dumps(counters))
 

@@ -13,7 +13,7 @@ from models.schema_version import SchemaNotReady
 from scrapers.distributed.frontier import DistributedError, require_redis
 from scrapers.distributed.seeding import seed
 from scrapers.distributed.status import queue_status
-from scrapers.distributed.worker import HEARTBEAT_TTL, WorkerOptions, run_worker
+from scrapers.distributed.worker import HEARTBEAT_TTL, WorkerFailed, WorkerOptions, run_worker
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -58,7 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             options = WorkerOptions(sources=args.sources, concurrency=args.concurrency,
                                     exit_when_idle=args.exit_when_idle, settings=extra,
                                     heartbeat_ttl=args.heartbeat_ttl)
-            print(json.dumps(run_worker(config, options)), flush=True)
+            try:
+                print(json.dumps(run_worker(config, options)), flush=True)
+            except WorkerFailed as exc:
+                print(json.dumps(exc.counters), flush=True)
+                print(f"error: a crawl failed: {exc}", file=sys.stderr)
+                return 1
     except (ConfigError, DistributedError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -39,6 +39,16 @@ from scrapers.pipelines.store import StorePipeline
 from scrapers.redis_scheduler import worker_spider_class
 
 logger = logging.getLogger(__name__)
+
+
+class WorkerFailed(Exception):
+    """A source's crawl could not start or stopped with an error (`failures`: source ->
+    the error), with the counters of what the worker did (`counters`)."""
+
+    def __init__(self, failures: dict[str, str], counters: dict[str, Any]) -> None:
+        super().__init__("; ".join(f"{name}: {error}" for name, error in failures.items()))
+        self.failures = failures
+        self.counters = counters
 HEARTBEAT_TTL = 15.0
 TICK_SECONDS = 1.0
 
@@ -93,6 +103,7 @@ class Worker:
         self.idle_since: float | None = None
         self.process: CrawlerProcess | None = None
         self.full_flags: dict[str, tuple[float, bool]] = {}
+        self.failures: dict[str, str] = {}
 
     # The Scrapy side.
     def build(self) -> CrawlerProcess:
@@ -119,12 +130,22 @@ class Worker:
                                      self.options.concurrency, priority="cmdline")
             crawler.signals.connect(self._closed, signal=signals.spider_closed)
             self.crawlers[src.name] = crawler
-            process.crawl(crawler, source=src.name, config=config_path, full="")
+            done = process.crawl(crawler, source=src.name, config=config_path, full="")
+            done.addErrback(self._failed, src.name)
         self.process = process
         return process
 
+    def _failed(self, failure: Any, name: str) -> None:
+        """A source's crawl ended in an error (its spider did not open: an unusable author
+        salt file, a database gone): recorded, so the worker does not exit as if it had
+        crawled."""
+        self.failures[name] = failure.getErrorMessage()
+        logger.error("worker %s: the %s crawl failed: %s", self.worker_id, name,
+                     self.failures[name])
+
     def run(self) -> dict[str, Any]:
-        """Crawl until stopped (SIGINT/SIGTERM) or, with `exit_when_idle`, until idle."""
+        """Crawl until stopped (SIGINT/SIGTERM) or, with `exit_when_idle`, until idle;
+        WorkerFailed when a source's crawl failed."""
         from twisted.internet import task
 
         process = self.build()
@@ -145,6 +166,8 @@ class Worker:
                 loop.stop()
             self.client.delete(self.keys.worker(self.worker_id))
             self.client.close()
+        if self.failures:
+            raise WorkerFailed(self.failures, self.counters())
         return self.counters()
 
     def counters(self) -> dict[str, Any]:

@@ -275,3 +275,28 @@ def test_one_worker_serves_vbulletin_and_xenforo_1_with_paged_threads(
     assert sorted((name, threads, replies) for name, threads, replies, _ in rows) == \
         [("vb", 30, 120), ("xf1", 30, 120)]
     assert dict((name, score) for name, _, _, score in rows)["vb"] == likes
+
+
+def test_a_worker_whose_crawl_cannot_start_exits_as_failed(tmp_path: Path, pg_url: str,
+                                                            redis_url: str, prefix: str) -> None:
+    """An empty author salt file stops the spider at open: the worker says so in one line
+    and exits 1 (not 0 with nothing crawled, as if the queue had been empty)."""
+    with LoopbackServer() as server:
+        discourse_site(server, make_topics(5, recent=0, now=datetime.now(UTC)))
+        path = write_config(tmp_path / "hairlink.toml", server.base_url, pg_url, redis_url)
+        seed(load_config(path), ["forum"])
+        salt = tmp_path / "empty.salt"
+        salt.write_text("\n", encoding="utf-8")
+        env = {**worker_env(prefix), "HAIRLINK_AUTHOR_SALT_FILE": str(salt)}
+        env.pop("HAIRLINK_AUTHOR_SALT", None)
+        for cmd in (worker_command(path, 2, exit_when_idle=1),
+                    [sys.executable, "-m", "hairlink", "--config", str(path), "worker",
+                     "--exit-when-idle", "1"]):
+            done = subprocess.run(cmd, env=env, capture_output=True, timeout=WAIT,
+                                  cwd=Path(__file__).resolve().parents[2])
+            assert done.returncode == 1, done.stderr.decode()[-2000:]
+            errors = [line for line in done.stderr.decode().splitlines()
+                      if line.startswith("error:")]
+            assert len(errors) == 1 and "a crawl failed" in errors[0] \
+                and "salt file" in errors[0] and "is empty" in errors[0], errors
+            assert "Traceback" not in done.stderr.decode().split("error:")[-1]
