@@ -238,6 +238,8 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         self._quote_free: bool | None = None  # no opening quote mark in the thread
         self._no_procedure: bool | None = None  # no procedure word in the thread
         self.lowered = lowered
+        # (the sentence marks: an emoji ends a sentence only in a text that has one)
+        self._sentence_end = _SENTENCE_END if lowered.isascii() else _SENTENCE_END_EMOJI
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
         self.found = found
@@ -273,8 +275,7 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         if found is None:
             found = []
             position = start
-            ends = _SENTENCE_END if self.lowered.isascii() else _SENTENCE_END_EMOJI
-            for mark in ends.finditer(self.lowered, start, end):
+            for mark in self._sentence_end.finditer(self.lowered, start, end):
                 stop = mark.end()  # (> position: marks are never empty)
                 if stop - position > _MAX_SENTENCE:
                     position = self._cut_long(found, position, stop)
@@ -587,8 +588,7 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         i = bisect_right(breaks, c_start)
         lo = breaks[i - 1] if i else here.start
         hi = breaks[i] if i < len(breaks) else here.end
-        j = bisect_left(self.m_starts, lo)
-        return j < len(self.m_starts) and self.m_starts[j] < hi
+        return starts_in(self.m_starts, lo, hi)
 
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
