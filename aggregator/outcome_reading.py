@@ -238,8 +238,6 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         self._quote_free: bool | None = None  # no opening quote mark in the thread
         self._no_procedure: bool | None = None  # no procedure word in the thread
         self.lowered = lowered
-        # (the sentence marks: an emoji ends a sentence only in a text that has one)
-        self._sentence_end = _SENTENCE_END if lowered.isascii() else _SENTENCE_END_EMOJI
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
         self.found = found
@@ -275,7 +273,8 @@ class _Extraction(ScopeChecks, Attribution, Recording, Switches):
         if found is None:
             found = []
             position = start
-            for mark in self._sentence_end.finditer(self.lowered, start, end):
+            ends = _SENTENCE_END if self.lowered.isascii() else _SENTENCE_END_EMOJI
+            for mark in ends.finditer(self.lowered, start, end):
                 stop = mark.end()  # (> position: marks are never empty)
                 if stop - position > _MAX_SENTENCE:
                     position = self._cut_long(found, position, stop)
