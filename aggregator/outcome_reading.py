@@ -10,7 +10,8 @@ from typing import Final
 
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
-from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues, hint_occurrences
+from aggregator.outcome_cue_file import OutcomeCues, hint_occurrences
+from aggregator.outcome_cue_schema import EFFECT_KINDS
 from aggregator.outcome_near import near_checked
 from aggregator.outcome_progress import (
     bare_verdict_cues,

@@ -15,7 +15,8 @@ from typing import Final
 
 from aggregator.compiled import trait
 from aggregator.outcome_clauses import _PLAIN_NONE, _WORD, opens_phrase
-from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues
+from aggregator.outcome_cue_file import OutcomeCues
+from aggregator.outcome_cue_schema import EFFECT_KINDS
 from aggregator.outcome_types import SIDE_EFFECTS
 
 # "no problems" words that end a negation's scope for a side effect when a clause goes on

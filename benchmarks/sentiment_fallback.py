@@ -69,7 +69,8 @@ from quality import _read_jsonl, load_real_posts  # noqa: E402
 
 from aggregator import outcome_reading  # noqa: E402
 from aggregator.lexicon import load_lexicon, lower_and_normalise  # noqa: E402
-from aggregator.outcome_cue_file import EFFECT_KINDS, OutcomeCues  # noqa: E402
+from aggregator.outcome_cue_file import OutcomeCues  # noqa: E402
+from aggregator.outcome_cue_schema import EFFECT_KINDS  # noqa: E402
 from aggregator.outcome_quality import OutcomeScores  # noqa: E402
 from aggregator.outcome_reading import Mention, _Extraction  # noqa: E402
 from aggregator.outcomes import extract_outcomes, load_outcome_cues  # noqa: E402
