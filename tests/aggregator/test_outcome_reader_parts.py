@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import pytest
 
-from aggregator import outcome_reading, outcome_scope
+from aggregator import outcome_reading, outcome_scope, outcome_triggers
 from aggregator.outcome_reading import _Extraction, read_thread
 from tests.aggregator.outcome_helpers import CUES, TAGGER, Thread, labelled_threads
 from tests.aggregator.test_outcome_rules import outcomes
@@ -214,7 +214,7 @@ def test_sentence_triggers_equal_the_plain_path_where_read() -> None:
     (research talk or a generic trigger in the sentence, a title)."""
     from tests.aggregator.outcome_helpers import labelled_threads
 
-    only, reader = outcome_reading._READ_ONLY_FOR
+    only, reader = outcome_triggers._READ_ONLY_FOR
     made = [("Fin, 6 years", "Five years of finasteride, crown is thicker, still a NW2. "
              "Six years on fin and my hairline is the same. No sides.", []),
             ("Minoxidil", "Been on minoxidil for 3 years, hair looks identical and I am "
@@ -254,8 +254,8 @@ def test_the_content_skip_changes_no_reading(monkeypatch: pytest.MonkeyPatch) ->
     threads = labelled_threads(("outcomes_a", "outcomes_b", "outcomes_c", "outcomes_h",
                                 "outcomes_l", "outcomes_m"))
     readings = []
-    for setting in (outcome_reading._READ_ONLY_FOR, ("(none)", "unchanged")):
-        monkeypatch.setattr(outcome_reading, "_READ_ONLY_FOR", setting)
+    for setting in (outcome_triggers._READ_ONLY_FOR, ("(none)", "unchanged")):
+        monkeypatch.setattr(outcome_triggers, "_READ_ONLY_FOR", setting)
         readings.append(_readings(threads))
     assert readings[0] == readings[1] and len(readings[0]) > 500
 
