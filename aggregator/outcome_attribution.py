@@ -51,6 +51,12 @@ def _nearest_first(here: int, count: int) -> Iterator[int]:
             yield here + distance
 
 
+# (outz) a sentence crediting two treatments together without naming them ("I'd give the
+# credit to the two together", "both of them together did it")
+_TWO_TOGETHER: Final = re.compile(r"\b(?:the two|both of them|both)(?: of them)? together\b|"
+                                  r"\bcredit to (?:the two|both)\b")
+
+
 @trait
 class Attribution:
     """The attribution helpers (see the module docstring)."""
@@ -228,3 +234,25 @@ class Attribution:
                  _LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None}
         kept = [t for t in targets if t not in later]
         return kept or targets
+
+    def _credited_together(self, here: Sentence) -> list[str]:
+        """The last two treatments named before a sentence that names none and credits "the
+        two together" ("I'd give the credit to the two together", "both of them together did
+        it"); none otherwise."""
+        lowered = self.lowered
+        if (lowered.find(" together", here.start, here.end) < 0 and
+                lowered.find("credit to ", here.start, here.end) < 0) or \
+                _TWO_TOGETHER.search(lowered, here.start, here.end) is None:
+            return []
+        return self._last_two(here.start)
+
+    def _last_two(self, before: int) -> list[str]:
+        """The last two treatments the thread names before `before` ("I'd give the credit
+        to the two together"), or none when it names fewer."""
+        named: list[str] = []
+        for m in reversed(self.mentions[:bisect_left(self.m_starts, before)]):
+            if m[2] not in named:
+                named.append(m[2])
+                if len(named) == 2:
+                    return named[::-1]
+        return []

@@ -42,10 +42,6 @@ _SENTENCE_END_EMOJI: Final = re.compile(
 # full stop would otherwise make the per-sentence rules, which compare cues with triggers,
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
 _MAX_SENTENCE: Final = 2000
-# (outz) a sentence crediting two treatments together without naming them ("I'd give the
-# credit to the two together", "both of them together did it")
-_TWO_TOGETHER: Final = re.compile(r"\b(?:the two|both of them|both)(?: of them)? together\b|"
-                                  r"\bcredit to (?:the two|both)\b")
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 
@@ -380,17 +376,6 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
             self._cue(here, c_start, c_end, kind)
         return first_person
 
-    def _last_two(self, before: int) -> list[str]:
-        """The last two treatments the thread names before `before` ("I'd give the credit
-        to the two together"), or none when it names fewer."""
-        named: list[str] = []
-        for m in reversed(self.mentions[:bisect_left(self.m_starts, before)]):
-            if m[2] not in named:
-                named.append(m[2])
-                if len(named) == 2:
-                    return named[::-1]
-        return []
-
     def _clause_names_treatment(self, here: Sentence, c_start: int) -> bool:
         """Whether a treatment is named in the clause holding `c_start` (between the
         sentence's clause breaks): "After the stress ended, minoxidil did regrow my
@@ -420,11 +405,8 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
-        if not targets and kind in EFFECT_KINDS and (
-                self.lowered.find(" together", here.start, here.end) >= 0 or
-                self.lowered.find("credit to ", here.start, here.end) >= 0) and \
-                _TWO_TOGETHER.search(self.lowered, here.start, here.end) is not None:
-            targets = self._last_two(here.start)
+        if not targets and kind in EFFECT_KINDS:
+            targets = self._credited_together(here)
         if len(targets) > 1:
             targets = self._earlier(here, c_end, targets)
         if self._switch is not None and targets and \
