@@ -2,8 +2,10 @@
 The thread's focus and regimen, a sentence's topic (mentions not guarded by a negation or a
 plan, nor named as a former treatment), the clause targets of a cue (its own clause, else the
 nearest that names one, what a parenthesis follows, "it" pointing back), and which of a cue's
-treatments are named after it as what came later or what it is compared with. `_Extraction` of
-`aggregator.outcome_reading` inherits these and holds the mentions they read.
+treatments are named after it as what came later or what it is compared with; and, for a
+sentence crediting "the two together", the last two treatments named before it
+(`_credited_together`). `_Extraction` of `aggregator.outcome_reading` inherits these and holds
+the mentions they read.
 """
 
 from __future__ import annotations
@@ -236,9 +238,9 @@ class Attribution:
         return kept or targets
 
     def _credited_together(self, here: Sentence) -> list[str]:
-        """The last two treatments named before a sentence that names none and credits "the
-        two together" ("I'd give the credit to the two together", "both of them together did
-        it"); none otherwise."""
+        """The last two treatments named before `here` when it credits "the two together"
+        ("I'd give the credit to the two together", "both of them together did it"); none
+        otherwise (the caller asks only for an effect cue with no target)."""
         lowered = self.lowered
         if (lowered.find(" together", here.start, here.end) < 0 and
                 lowered.find("credit to ", here.start, here.end) < 0) or \

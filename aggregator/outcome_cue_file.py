@@ -1,5 +1,5 @@
-"""The outcome cue file (`outcome_cues.toml`, extended by a user file): read, checked with
-errors that name the file, line and key, and compiled into scanners and regexes."""
+"""The outcome cue file (`outcome_cues.toml`, extended by a user file): loaded (read and
+checked by `outcome_cue_schema`) and compiled into scanners and regexes."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""What an outcome cue file may hold, and the checks that say what is wrong in one: each
-error names the file, the line and the key (`OutcomeCueError`). `outcome_cue_file` reads,
-checks and compiles the file."""
+"""What an outcome cue file may hold: reading its TOML (`read_cue_file`) and the checks that
+say what is wrong in one, each error naming the file, the line and the key
+(`OutcomeCueError`). `outcome_cue_file` loads and compiles the file."""
 
 from __future__ import annotations
 

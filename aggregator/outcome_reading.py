@@ -44,11 +44,7 @@ _SENTENCE_END_EMOJI: Final = re.compile(
 _MAX_SENTENCE: Final = 2000
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
-
-
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
-
-
 _HINT: Final = itemgetter(1)
 _KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)

@@ -82,7 +82,7 @@ class Switches:
                     aside = _ASIDE.match(lowered, at, end)
                     join = _SWITCH_JOIN.match(lowered, aside.end() if aside else at, end)
                     k = bisect_left(m_starts, join.end()) if join else len(mentions)
-                    if k == len(mentions) or mentions[k][0] != join.end() or \
+                    if k == len(mentions) or join is None or mentions[k][0] != join.end() or \
                             mentions[k][0] >= end:
                         break
                     run.add(mentions[k][2])

@@ -24,7 +24,7 @@ _CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "wish
 # the `content` patterns (long regexes, 2% of the reader's instructions) run only in a
 # sentence holding an `unchanged` cue (the scanned `content` phrases are kept everywhere:
 # they cost nothing more). tests/aggregator/test_outcome_reader_parts.py checks both.
-_READ_ONLY_FOR: Final = ("content", "unchanged")
+_READ_ONLY_FOR = ("content", "unchanged")  # (not Final: a test patches it)
 _VERB_GAP: Final = re.compile(r" (?:see|seen|saw|notice|noticed|get|got|had|have|feel|felt|"
                               r"find|found|gain|gained|grow|grew|experience|experienced) ")
 # a time word before "may" or a date after it: the month ("since may", "in early may",
@@ -49,9 +49,7 @@ class SentenceTriggers(SpeakerChecks):
     """A sentence's scope triggers; `outcome_reading._Extraction` (one thread being read)
     inherits them and holds the state they read."""
 
-    _triggers: list[tuple[int, int, str]]  # every scope trigger of the thread, by start
     _research: bool  # the unit's last sentences are research talk
-    units: list[tuple[int, int, int]]  # (start, end, speaker) of the post and of each reply
 
     def _sentence_triggers(self, start: int, end: int, cues: list[tuple[int, int, str]],
                            first_person: bool = False) -> dict[str, list[tuple[int, int]]]:

@@ -32,10 +32,21 @@ def test_the_mixins_still_combine_in_order() -> None:
     from aggregator.outcome_attribution import Attribution
     from aggregator.outcome_reading import _Extraction
     from aggregator.outcome_scope import ScopeChecks
+    from aggregator.outcome_speaker import SpeakerChecks
 
     assert _Extraction._condition_after is ScopeChecks._condition_after
     assert _Extraction._treatments_in is Attribution._treatments_in
     assert _Extraction._sentences is not Attribution._sentences
+    assert _Extraction._patterns_for is not SpeakerChecks._patterns_for
+
+
+def test_the_reader_bases_are_compiled_with_it() -> None:
+    """Every class `_Extraction` inherits comes from a module compiled with it (a base left
+    out makes `_Extraction` a non-native class and its methods plain Python)."""
+    from aggregator.outcome_reading import _Extraction
+
+    listed = {p.removesuffix(".py").replace("/", ".") for p in compiled.COMPILED_MODULES}
+    assert {c.__module__ for c in _Extraction.__mro__[:-1]} <= listed
 
 
 def test_compiled_modules_are_the_extension_modules() -> None:
