@@ -1,0 +1,123 @@
+"""Round `outg`: wording classes of missed gains (and their mirror losses) on the read
+corpora, each with sentences that must not fire: a change from a thin state to a thick one,
+new hairs, the bare scalp shown no more, an area turned thick or kept from receding, the
+shed counted smaller, the hair held for a span; scope: "any" after a negation, the writer's
+"you can see", a span told alone as first person; a switch asked of a doctor."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect, effects, sides
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # a hair area from a thin state to a thick one, or back
+    ("dutasteride", "Ten months on dutasteride and the top went from patchy to dense.",
+     "improved"),
+    ("finasteride", "Fin for a year, my temples went from fine to coarse.", "improved"),
+    ("minoxidil", "Oral min 18 months: my hair went from diffuse thinning to coarse.",
+     "improved"),
+    ("minoxidil", "Oral min 18 months: my crown was wispy, now it is thick.", "improved"),
+    ("finasteride", "On finasteride two years and my crown went from thick to thin.",
+     "no_effect"),
+    # negatives: a hope, another's stage, a change that is no gain
+    ("finasteride", "Started finasteride. I hope it goes from see-through to solid.", "none"),
+])
+def test_a_change_from_a_thin_state_to_a_thick_one(treatment: str, body: str,
+                                                   expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+def test_a_change_of_stage_is_no_gain() -> None:
+    # (the Norwood stage is the stage rule's, whatever it reads; never a gain)
+    assert effect("finasteride", "update", "On finasteride a year. He went from NW2 to NW4 "
+                  "before he started.") != "improved"
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("minoxidil", "Five months of minoxidil: I counted a dozen new dark hairs at the "
+     "temples.", "improved"),
+    ("minoxidil", "Minoxidil for a year. My scalp doesn't glare under the bathroom light "
+     "anymore.", "improved"),
+    ("minoxidil", "Minoxidil for a year. The scalp shine under bright lights is way down.",
+     "improved"),
+    ("dutasteride", "Dutasteride since spring and the crown hairs look beefier.", "improved"),
+    ("dutasteride", "Switched to dut last year and the front turned dense by summer.",
+     "improved"),
+    ("finasteride", "Finasteride kept the part from widening for three years.",
+     "improved"),
+    ("hair_transplant", "My transplant in 2022 rebuilt my hairline.", "improved"),
+    ("finasteride", "Six years on fin and my hairline is where it was when I started.",
+     "improved"),
+    # negatives: a negated gain, the scalp's own trouble, the hair's own shine, a hope
+    ("minoxidil", "Five months of minoxidil and not a single new dark hair anywhere.",
+     "no_effect"),
+    ("minoxidil", "Minoxidil for a year. My scalp doesn't itch anymore.", "none"),
+    ("minoxidil", "Minoxidil for a year. My hair has less shine than before.", "none"),
+    ("finasteride", "Fin for a year. Nothing kept my hairline from receding.", "no_effect"),
+    ("minoxidil", "If my temples went solid on minoxidil I would be thrilled.", "none"),
+    ("hair_transplant", "My transplant restored my confidence more than anything.", "none"),
+])
+def test_hair_said_to_grow_in_other_words(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # the shed counted, then a smaller count
+    ("finasteride", "Finasteride for a year. I used to lose a clump in the drain every "
+     "wash, now just a few strands.", "improved"),
+    ("minoxidil", "On minoxidil since March and the hairs on my pillow went from about 150 "
+     "to 30.", "improved"),
+    # negatives: the hair itself fewer, a dose
+    ("finasteride", "On finasteride. I used to have thick hair, now only a few hairs are "
+     "left on top.", "none"),
+    ("finasteride", "On finasteride a year; my dose went from 100 to 50mg.", "none"),
+])
+def test_the_shed_counted_smaller(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # "any" after a negation is the negation's, not a hypothetical
+    ("finasteride", "fin", "On finasteride.", ("Fin never caused any problems and after two "
+     "years my hairline is denser.",), "improved"),
+    # the impersonal "you can see" of the writer's own hair
+    ("minoxidil", "min", "Week 8 on minoxidil foam.", ("[OP] month 6: the temples have "
+     "dark fuzz you can see in photos now.",), "improved"),
+    ("minoxidil", "min", "Thinking about minoxidil.", ("You can see regrowth within three "
+     "months usually.",), "none"),
+    # a span told alone is the writer's
+    ("dutasteride", "dut?", "Is dutasteride worth it?", ("dut 3 yrs, crown went from thin "
+     "to thick.",), "improved"),
+    ("finasteride", "fin", "fin 6 yrs, still NW1. no issues.", (), "improved"),
+    ("finasteride", "fin", "fin 10 months, still NW3.", (), "no_effect"),
+    # a hair area staying as bare; "and nothing for me"
+    ("spironolactone", "spiro", "Spironolactone for a year and my part remained exactly as "
+     "wide.", (), "no_effect"),
+    ("spironolactone", "spiro", "Spironolactone for a year and my temples stayed as thick "
+     "as ever.", (), "improved"),
+    ("rosemary_oil", "rosemary", "Rosemary oil for 7 months and nothing for my hair "
+     "unfortunately.", (), "no_effect"),
+    ("biotin", "biotin", "Biotin for five months. My ponytail is the same thickness.", (),
+     "no_effect"),
+    ("spironolactone", "spiro", "Spironolactone for a year and the gap at my temples is "
+     "getting bigger.", (), "no_effect"),
+])
+def test_first_hand_scope(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                          expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+def test_hair_dropped_everywhere_is_a_shed() -> None:
+    body = "Week 4 on minoxidil and I'm dropping hair everywhere."
+    assert sides("minoxidil", "min shed", body) == ("shedding",)
+    assert "body_hair" in sides("minoxidil", "min", "Minoxidil gave me hair everywhere on "
+                                "my arms and chest.")
+
+
+def test_a_switch_asked_of_a_doctor() -> None:
+    got = effects("fin to dut", "I took finasteride for two years and my crown thinned "
+                  "badly, so I asked my doctor for dutasteride. Eight months later my crown "
+                  "went from sparse to full.")
+    assert got == {"finasteride": "no_effect", "dutasteride": "improved"}
