@@ -109,6 +109,21 @@ def test_first_hand_scope(treatment: str, title: str, body: str, replies: tuple[
     assert effect(treatment, title, body, replies) == expected
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    # nothing told apart or added: no effect ("can't tell" alone is a hedge)
+    ("Nizoral twice a week since last spring, honestly can't tell any difference in my "
+     "hair.", "no_effect"),
+    ("Ketoconazole shampoo for a year, and it didn't add anything good or bad.",
+     "no_effect"),
+    ("Ketoconazole shampoo for eight months and it did exactly zero.", "no_effect"),
+    # negatives: a hedge, a question, the writer adding nothing
+    ("Two weeks of ketoconazole, can't tell if it's working.", "none"),
+    ("Does ketoconazole add anything for hair?", "none"),
+])
+def test_nothing_told_apart_or_added(body: str, expected: str) -> None:
+    assert effect("ketoconazole", "keto", body) == expected
+
+
 def test_hair_dropped_everywhere_is_a_shed() -> None:
     body = "Week 4 on minoxidil and I'm dropping hair everywhere."
     assert sides("minoxidil", "min shed", body) == ("shedding",)
