@@ -101,6 +101,8 @@ def test_the_shed_counted_smaller(treatment: str, body: str, expected: str) -> N
      "unfortunately.", (), "no_effect"),
     ("biotin", "biotin", "Biotin for five months. My ponytail is the same thickness.", (),
      "no_effect"),
+    ("biotin", "biotin", "Biotin for five months. My part has not changed one bit.", (),
+     "no_effect"),
     ("spironolactone", "spiro", "Spironolactone for a year and the gap at my temples is "
      "getting bigger.", (), "no_effect"),
 ])
