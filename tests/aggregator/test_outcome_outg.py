@@ -126,6 +126,33 @@ def test_nothing_told_apart_or_added(body: str, expected: str) -> None:
     assert effect("ketoconazole", "keto", body) == expected
 
 
+@pytest.mark.parametrize(("treatment", "reply", "expected"), [
+    # a contrary report in a reply: the loss went on, nothing but a side effect, nothing
+    # came of it, the hair did not care, a poor graft yield (the poster regrew: mixed)
+    ("minoxidil", "Three years on minoxidil and I still lost my crown.", "mixed"),
+    ("minoxidil", "Minoxidil for two years here and my temples still went.", "mixed"),
+    ("minoxidil", "Minoxidil for a year here, sweet FA apart from an itchy forehead.",
+     "mixed"),
+    ("minoxidil", "My husband did minoxidil for ten months and nothing came of it.", "mixed"),
+    ("minoxidil", "Gave minoxidil a full year and saw no difference.", "mixed"),
+    ("minoxidil", "I did minoxidil for a year and my receding temples didn't care.", "mixed"),
+    # negatives: a loss before it, a verdict on the writer's mood
+    ("minoxidil", "I lost my crown before I found minoxidil, now it is back.", "improved"),
+    ("minoxidil", "Minoxidil for a year, I don't care about the fuzz on my cheeks.",
+     "improved"),
+])
+def test_a_contrary_report_makes_it_mixed(treatment: str, reply: str, expected: str) -> None:
+    body = "Minoxidil for a year regrew my crown."
+    assert effect(treatment, "min", body, (reply,)) == expected
+
+
+def test_a_poor_graft_yield_is_no_gain() -> None:
+    assert effect("hair_transplant", "FUE", "FUE in 2021. Maybe a third of the grafts came "
+                  "through, a see-through result for the money.") == "no_effect"
+    assert effect("minoxidil", "shed", "A year on minoxidil: the drain holds maybe a third "
+                  "of what it used to.") == "improved"
+
+
 def test_hair_dropped_everywhere_is_a_shed() -> None:
     body = "Week 4 on minoxidil and I'm dropping hair everywhere."
     assert sides("minoxidil", "min shed", body) == ("shedding",)
