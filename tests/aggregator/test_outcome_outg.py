@@ -155,6 +155,19 @@ def test_a_contrary_report_makes_it_mixed(treatment: str, reply: str, expected: 
     assert effect(treatment, "min", body, (reply,)) == expected
 
 
+@pytest.mark.parametrize(("reply", "expected"), [
+    # a gain that came late, after the poster's nothing: mixed
+    ("Took me about ten months to see anything on minoxidil, hang in.", "mixed"),
+    ("minoxidil took a year for me to do anything visible.", "mixed"),
+    # negatives: an errand, a generic claim
+    ("It took me two months to see a dermatologist about minoxidil.", "no_effect"),
+    ("Minoxidil can take 8 months to show results.", "no_effect"),
+])
+def test_a_gain_that_came_late(reply: str, expected: str) -> None:
+    body = "Six months of minoxidil and nothing at all."
+    assert effect("minoxidil", "min", body, (reply,)) == expected
+
+
 def test_a_poor_graft_yield_is_no_gain() -> None:
     assert effect("hair_transplant", "FUE", "FUE in 2021. Maybe a third of the grafts came "
                   "through, a see-through result for the money.") == "no_effect"
