@@ -50,7 +50,12 @@ def test_a_change_of_stage_is_no_gain() -> None:
     ("hair_transplant", "My transplant in 2022 rebuilt my hairline.", "improved"),
     ("finasteride", "Six years on fin and my hairline is where it was when I started.",
      "improved"),
+    ("minoxidil", "Minoxidil since spring, and there is finally fuzz along my temples.",
+     "improved"),
+    ("saw_palmetto", "Saw palmetto every day since 50. I have the same hairline at 62 that I "
+     "had at 50.", "improved"),
     # negatives: a negated gain, the scalp's own trouble, the hair's own shine, a hope
+    ("minoxidil", "Minoxidil since spring, and now fuzz on my cheeks too.", "none"),
     ("minoxidil", "Five months of minoxidil and not a single new dark hair anywhere.",
      "no_effect"),
     ("minoxidil", "Minoxidil for a year. My scalp doesn't itch anymore.", "none"),
