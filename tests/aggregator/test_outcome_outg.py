@@ -150,6 +150,7 @@ def test_nothing_told_apart_or_added(body: str, expected: str) -> None:
      "mixed"),
     ("minoxidil", "Minoxidil on my crown for a year did nowt.", "mixed"),
     ("minoxidil", "A year of minoxidil and the only thing that grew was my beard.", "mixed"),
+    ("minoxidil", "Ten months of minoxidil here and the crown thinned anyway.", "mixed"),
     # negatives: a loss before it, a verdict on the writer's mood
     ("minoxidil", "I lost my crown before I found minoxidil, now it is back.", "improved"),
     ("minoxidil", "Minoxidil for a year, I don't care about the fuzz on my cheeks.",
