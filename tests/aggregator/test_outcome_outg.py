@@ -174,6 +174,15 @@ def test_a_gain_that_came_late(reply: str, expected: str) -> None:
     assert effect("minoxidil", "min", body, (reply,)) == expected
 
 
+def test_nothing_until_a_change() -> None:
+    # the change worked: the foam after the liquid (one treatment both ways: mixed)
+    assert effect("minoxidil", "min", "Minoxidil liquid did nothing at all until I switched "
+                  "to the foam.") == "mixed"
+    # negatives: nothing until the writer gave up
+    assert effect("minoxidil", "min", "Minoxidil did nothing for a year, until I gave up.") \
+        == "no_effect"
+
+
 def test_a_poor_graft_yield_is_no_gain() -> None:
     assert effect("hair_transplant", "FUE", "FUE in 2021. Maybe a third of the grafts came "
                   "through, a see-through result for the money.") == "no_effect"
