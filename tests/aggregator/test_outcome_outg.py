@@ -54,6 +54,9 @@ def test_a_change_of_stage_is_no_gain() -> None:
      "improved"),
     ("saw_palmetto", "Saw palmetto every day since 50. I have the same hairline at 62 that I "
      "had at 50.", "improved"),
+    ("hair_transplant", "My transplant last year: I can wear my hair down again.",
+     "improved"),
+    ("dutasteride", "been on dut 8 months an my crown is fillin in", "improved"),
     # negatives: a negated gain, the scalp's own trouble, the hair's own shine, a hope
     ("minoxidil", "Minoxidil since spring, and now fuzz on my cheeks too.", "none"),
     ("minoxidil", "Five months of minoxidil and not a single new dark hair anywhere.",
@@ -151,13 +154,16 @@ def test_nothing_told_apart_or_added(body: str, expected: str) -> None:
     ("minoxidil", "Minoxidil on my crown for a year did nowt.", "mixed"),
     ("minoxidil", "A year of minoxidil and the only thing that grew was my beard.", "mixed"),
     ("minoxidil", "Ten months of minoxidil here and the crown thinned anyway.", "mixed"),
+    ("minoxidil", "I put minoxidil on twice a day for 9 months. Zero.", "mixed"),
+    ("hair_transplant", "My transplant only got maybe half the grafts to grow.", "mixed"),
     # negatives: a loss before it, a verdict on the writer's mood
     ("minoxidil", "I lost my crown before I found minoxidil, now it is back.", "improved"),
     ("minoxidil", "Minoxidil for a year, I don't care about the fuzz on my cheeks.",
      "improved"),
 ])
 def test_a_contrary_report_makes_it_mixed(treatment: str, reply: str, expected: str) -> None:
-    body = "Minoxidil for a year regrew my crown."
+    body = ("Minoxidil for a year regrew my crown." if treatment == "minoxidil" else
+            "My transplant in 2020 regrew my hairline.")
     assert effect(treatment, "min", body, (reply,)) == expected
 
 
