@@ -156,6 +156,9 @@ def test_nothing_told_apart_or_added(body: str, expected: str) -> None:
     ("minoxidil", "Ten months of minoxidil here and the crown thinned anyway.", "mixed"),
     ("minoxidil", "I put minoxidil on twice a day for 9 months. Zero.", "mixed"),
     ("hair_transplant", "My transplant only got maybe half the grafts to grow.", "mixed"),
+    ("minoxidil", "Minoxidil for a year and my part widened like I wasn't using anything.",
+     "mixed"),
+    ("minoxidil", "Minoxidil a year, and I still thinned.", "mixed"),
     # negatives: a loss before it, a verdict on the writer's mood
     ("minoxidil", "I lost my crown before I found minoxidil, now it is back.", "improved"),
     ("minoxidil", "Minoxidil for a year, I don't care about the fuzz on my cheeks.",
