@@ -107,6 +107,8 @@ def test_the_shed_counted_smaller(treatment: str, body: str, expected: str) -> N
      "as ever.", (), "improved"),
     ("rosemary_oil", "rosemary", "Rosemary oil for 7 months and nothing for my hair "
      "unfortunately.", (), "no_effect"),
+    ("minoxidil", "min on temples?", "Does minoxidil work on temples?",
+     ("a yr of it on my temples n nothing",), "no_effect"),
     ("biotin", "biotin", "Biotin for five months. My ponytail is the same thickness.", (),
      "no_effect"),
     ("biotin", "biotin", "Biotin for five months. My part has not changed one bit.", (),
