@@ -194,6 +194,25 @@ def test_nothing_until_a_change() -> None:
         == "no_effect"
 
 
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # the hair lost once the treatment stopped: it had been working
+    ("finasteride", "Stopped finasteride for a year and then lost everything.", "improved"),
+    ("minoxidil", "My crown went downhill after 3 months off minoxidil.", "improved"),
+    ("minoxidil", "I lost a ton of hair once I quit minoxidil.", "improved"),
+    # the hair kept, by a named person; good for the hair; a stage kept; a colon verdict
+    ("minoxidil", "My uncle used minoxidil for 15 years and kept all his hair.", "improved"),
+    ("finasteride", "Finasteride has been good for my hair, no complaints.", "improved"),
+    ("finasteride", "Seven years on finasteride and it kept my NW2.", "improved"),
+    ("finasteride", "Finasteride 4 years. Hair: fine.", "improved"),
+    ("spironolactone", "Spironolactone plus patience = my hair is back.", "improved"),
+    # negatives: a loss before the treatment, a question
+    ("finasteride", "I lost a ton of hair before I started finasteride.", "none"),
+    ("finasteride", "Is finasteride good for the hair long term?", "none"),
+])
+def test_the_hair_kept_in_other_words(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
 def test_a_poor_graft_yield_is_no_gain() -> None:
     assert effect("hair_transplant", "FUE", "FUE in 2021. Maybe a third of the grafts came "
                   "through, a see-through result for the money.") == "no_effect"
