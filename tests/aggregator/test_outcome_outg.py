@@ -213,6 +213,36 @@ def test_the_hair_kept_in_other_words(treatment: str, body: str, expected: str) 
     assert effect(treatment, "update", body) == expected
 
 
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # short verdicts and wordings of a gain
+    ("dutasteride", "Three years: biotin [nothing], dutasteride [game changer].", "improved"),
+    ("dutasteride", "Two years of dutasteride, my temples haven't gotten any thinner.",
+     "improved"),
+    ("minoxidil", "Four months of minoxidil, pulse the same, temples filling.", "improved"),
+    ("finasteride", "Six years on finasteride, some ED lately. Hair still good.", "improved"),
+    ("minoxidil", "Minoxidil twice a day, 7 months, better hairline.", "improved"),
+    ("finasteride", "Transplant last year, and finasteride is keeping the native hair.",
+     "improved"),
+    ("finasteride", "A year on finasteride: the sink went from a clump every wash to maybe "
+     "three or four strands.", "improved"),
+    # and of no gain
+    ("biotin", "Biotin gummies for six months, didn't notice a thing.", "no_effect"),
+    ("finasteride", "Finasteride alone wasn't enough for my crown.", "no_effect"),
+    ("biotin", "Biotin for a year. Nothing for hair growth though.", "no_effect"),
+    ("minoxidil", "Ten months of minoxidil and I'm thinner than before.", "no_effect"),
+    ("spironolactone", "A year of spironolactone and my density dropped further.",
+     "no_effect"),
+    ("minoxidil", "Minoxidil for a year and my part is still widening.", "no_effect"),
+    ("prp", "Five PRP sessions and my scalp looks identical.", "no_effect"),
+    # negatives: stopping and losing is a gain; a question; worse skin
+    ("minoxidil", "Two years on minoxidil, stopped for 3 months, now thinner than before.",
+     "improved"),
+    ("finasteride", "Is finasteride alone enough for the crown?", "none"),
+])
+def test_short_verdicts(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
 def test_a_poor_graft_yield_is_no_gain() -> None:
     assert effect("hair_transplant", "FUE", "FUE in 2021. Maybe a third of the grafts came "
                   "through, a see-through result for the money.") == "no_effect"
