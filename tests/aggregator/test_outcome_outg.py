@@ -199,11 +199,10 @@ def test_nothing_until_a_change() -> None:
     ("finasteride", "Stopped finasteride for a year and then lost everything.", "improved"),
     ("minoxidil", "My crown went downhill after 3 months off minoxidil.", "improved"),
     ("minoxidil", "I lost a ton of hair once I quit minoxidil.", "improved"),
-    # the hair kept, by a named person; good for the hair; a stage kept; a colon verdict
+    # the hair kept, by a named person; good for the hair; a stage kept
     ("minoxidil", "My uncle used minoxidil for 15 years and kept all his hair.", "improved"),
     ("finasteride", "Finasteride has been good for my hair, no complaints.", "improved"),
     ("finasteride", "Seven years on finasteride and it kept my NW2.", "improved"),
-    ("finasteride", "Finasteride 4 years. Hair: fine.", "improved"),
     ("spironolactone", "Spironolactone plus patience = my hair is back.", "improved"),
     # negatives: a loss before the treatment, a question
     ("finasteride", "I lost a ton of hair before I started finasteride.", "none"),
