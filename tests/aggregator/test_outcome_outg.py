@@ -204,6 +204,9 @@ def test_nothing_until_a_change() -> None:
     ("finasteride", "Finasteride has been good for my hair, no complaints.", "improved"),
     ("finasteride", "Seven years on finasteride and it kept my NW2.", "improved"),
     ("spironolactone", "Spironolactone plus patience = my hair is back.", "improved"),
+    ("finasteride", "My brother has taken finasteride for years and it saved his hairline.",
+     "improved"),
+    ("finasteride", "Nine years on finasteride, still way ahead of my twin.", "improved"),
     # negatives: a loss before the treatment, a question
     ("finasteride", "I lost a ton of hair before I started finasteride.", "none"),
     ("finasteride", "Is finasteride good for the hair long term?", "none"),
