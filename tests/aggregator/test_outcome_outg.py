@@ -207,7 +207,16 @@ def test_nothing_until_a_change() -> None:
     ("finasteride", "My brother has taken finasteride for years and it saved his hairline.",
      "improved"),
     ("finasteride", "Nine years on finasteride, still way ahead of my twin.", "improved"),
+    ("minoxidil", "Quit oral minoxidil in March, hair went back to baseline by summer.",
+     "improved"),
+    ("finasteride", "Minoxidil did little; finasteride is what actually stopped mine.",
+     "improved"),
+    ("finasteride", "Eight months of finasteride and my barber asked if I've been using "
+     "something.", "improved"),
+    ("minoxidil", "18 months of minoxidil. Crown fixed.", "improved"),
     # negatives: a loss before the treatment, a question
+    ("finasteride", "Finasteride held for years, then it stopped working and I lost "
+     "everything.", "mixed"),
     ("finasteride", "I lost a ton of hair before I started finasteride.", "none"),
     ("finasteride", "Is finasteride good for the hair long term?", "none"),
 ])
