@@ -57,6 +57,8 @@ def test_a_change_of_stage_is_no_gain() -> None:
     ("hair_transplant", "My transplant last year: I can wear my hair down again.",
      "improved"),
     ("dutasteride", "been on dut 8 months an my crown is fillin in", "improved"),
+    ("finasteride", "My uncle took finasteride from 30; at 60 he has the same hairline he "
+     "had then.", "improved"),
     # negatives: a negated gain, the scalp's own trouble, the hair's own shine, a hope
     ("minoxidil", "Minoxidil since spring, and now fuzz on my cheeks too.", "none"),
     ("minoxidil", "Five months of minoxidil and not a single new dark hair anywhere.",
