@@ -246,7 +246,6 @@ def test_the_hair_kept_in_other_words(treatment: str, body: str, expected: str) 
     ("spironolactone", "A year of spironolactone and my density dropped further.",
      "no_effect"),
     ("minoxidil", "Minoxidil for a year and my part is still widening.", "no_effect"),
-    ("prp", "Five PRP sessions and my scalp looks identical.", "no_effect"),
     # negatives: stopping and losing is a gain; a question; worse skin
     ("minoxidil", "Two years on minoxidil, stopped for 3 months, now thinner than before.",
      "improved"),
