@@ -60,9 +60,10 @@ class NearCue:
     after_ends: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        # any of `after` as a substring (a quick test before the words are split)
+        # any of `after` as a substring (a quick test before the words are split; a comma
+        # normalised to a space leaves two: "was thin, now covered")
         object.__setattr__(self, "after_re", re.compile("|".join(
-            re.escape(a) for a in sorted(self.after)) or r"(?!x)x"))
+            " +".join(map(re.escape, a.split())) for a in sorted(self.after)) or r"(?!x)x"))
         object.__setattr__(self, "longest", max((len(a.split()) for a in self.after),
                                                 default=1))
         object.__setattr__(self, "before_longest", max(

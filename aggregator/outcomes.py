@@ -70,6 +70,18 @@ with it. `outcome_progress` adds cues for progress
 told without an effect word: Norwood stage changes, progress-photo titles ("2021 vs 2024"),
 "<treatment>: nothing" verdicts and bare "nothing" verdicts (weak; neither on a side-effect
 or downside subject: "Cons: nothing", "Any side effects? For me, nothing").
+
+Round `outg` (issue 13) reads more ways of saying a gain or its absence as word classes of
+the cue file (`[classes]` composed by `[[near]]`, and a few gated regexes): a hair state
+changed from thin to thick ("went from wispy to coarse", "was see-through, now covered"; the
+reverse is a loss), new or fatter hairs, the bare scalp shown no more, a shed counted
+smaller ("used to pull twenty hairs, now two or three", "from around 120 to about 50"), hair
+held for a span or at an earlier age, loss after stopping (the treatment had been working),
+a gain that came late ("took me 10 months to see anything"), nothing until a change; and no
+gain: nothing told apart or added, as if untreated, the loss going on regardless. An
+`[[near]]` `after` item matches across a comma ("thin, now covered"); "any" after a
+negation is the negation's, not a hypothetical; a `switch` trigger ending in "for" needs no
+"to" ("so I asked my doctor for dutasteride").
 """
 from __future__ import annotations
 
