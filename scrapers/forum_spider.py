@@ -191,7 +191,7 @@ class ForumSpider(HairlinkSpider):
             external_id=page.external_id or (entry.external_id if entry else ""),
             url=url, title=page.title or (entry.title if entry else ""),
             created_at=opening.created_at or (entry.created_at if entry else None),
-            body=opening.text(url),
+            body=opening.text(url), body_tidy=True,  # (`Post.text` is tidied)
             category=page.category or (entry.category if entry else None),
             score=page.score, num_comments=num if num is not None else replies,
             edited_at=opening.edited_at,
@@ -212,7 +212,8 @@ class ForumSpider(HairlinkSpider):
             have.add(post.external_id)
             acc.replies.append(ReplyItem(external_id=post.external_id,
                                          body=post.text(acc.url), score=post.score,
-                                         created_at=post.created_at, author=post.author))
+                                         created_at=post.created_at, author=post.author,
+                                         body_tidy=True))
             if post.created_at and (acc.last_activity_at is None
                                     or post.created_at > acc.last_activity_at):
                 acc.last_activity_at = post.created_at

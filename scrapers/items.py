@@ -22,6 +22,9 @@ class ReplyItem:
     score: int | None = None
     created_at: datetime | None = None
     author: str | None = None
+    # `body` is `scrapers.text.tidy`'s output already (a forum spider's `Post.text`): the
+    # clean pipeline leaves it as it is instead of tidying it again (`tidy` gives it back).
+    body_tidy: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass
@@ -42,6 +45,7 @@ class ThreadItem:
     last_activity_at: datetime | None = None
     author: str | None = None
     replies: list[ReplyItem] = field(default_factory=list)
+    body_tidy: bool = field(default=False, compare=False, repr=False)  # (as `ReplyItem`'s)
 
 
 @dataclass

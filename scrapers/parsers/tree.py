@@ -215,7 +215,14 @@ def has_class(el: Any, name: str) -> bool:
     to, `contains(concat(' ', normalize-space(@class), ' '), ' name ')` (XPath's
     whitespace only), for an element already at hand (no query call)."""
     classes = el.get("class")
-    return bool(classes) and name in classes and name in classes.translate(_XML_SPACE).split(" ")
+    if not classes or name not in classes:
+        return False
+    if classes == name:
+        return True
+    # (a printable attribute holds no tab, CR or LF: its words are split by spaces alone,
+    # without `translate`'s copy, the dearest step)
+    return name in (classes if classes.isprintable() else
+                    classes.translate(_XML_SPACE)).split(" ")
 
 
 def first(node: Any, query: str) -> Any | None:

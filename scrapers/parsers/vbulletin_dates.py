@@ -100,7 +100,7 @@ def day_first(text: str) -> bool:
     start = 0
     if _LAST_SCAN:
         last, decided_end, answer = _LAST_SCAN[0]
-        start = text.rfind(">", 0, _common_length(last, text)) + 1
+        start = text.rfind(">", 0, _shared_length(last, text)) + 1
         if 0 <= decided_end < start:  # (the deciding date and the character after it)
             return answer
     for found in _numeric_dates(text, start):
@@ -115,6 +115,24 @@ def day_first(text: str) -> bool:
 # The last page `day_first` read: its text, where its deciding date ends (-1: none), the
 # answer.
 _LAST_SCAN: list[tuple[str, int, bool]] = []
+# The opening the last two pages `_shared_length` compared had in common.
+_LAST_OPENING: list[str] = []
+
+
+def _shared_length(last: str, text: str) -> int:
+    """`_common_length(last, text)`. A board's pages share the same opening one after
+    another (head, menu, up to the thread's own text): when both pages start with the
+    opening the last two shared and part right after it, that is the answer, from two
+    comparisons instead of the halving search's copies."""
+    if _LAST_OPENING:
+        opening = _LAST_OPENING[0]
+        end = len(opening)
+        if end < len(last) and end < len(text) and last[end] != text[end] and \
+                text.startswith(opening) and last.startswith(opening):
+            return end
+    end = _common_length(last, text)
+    _LAST_OPENING[:] = [text[:end]]
+    return end
 
 
 def _common_length(a: str, b: str) -> int:

@@ -14,7 +14,8 @@ class CleanPipeline:
     """Fill `body` from `body_html` for threads and replies; tidy titles.
 
     Forum spiders already give text (their parsers clean each post body on the page tree
-    they hold, `scrapers.text.element_text`), which is only tidied here; `body_html` (a
+    they hold, `scrapers.text.element_text`), which is only tidied here, unless the item
+    says it is tidy already (`body_tidy`: `tidy` would give it back); `body_html` (a
     Discourse post's `cooked`, a hand-made item) is cleaned with `scrapers.text.html_to_text`,
     the same walk. `HAIRLINK_MAX_BODY_CHARS` (200,000): longer texts are cut, counted
     `truncated_body` / `truncated_reply_body` and logged.
@@ -37,13 +38,13 @@ class CleanPipeline:
         if item.body_html is not None:
             item.body = html_to_text(item.body_html, base)
             item.body_html = None
-        elif item.body:
+        elif item.body and not item.body_tidy:
             item.body = tidy(item.body)
         for reply in item.replies:
             if reply.body_html is not None:
                 reply.body = html_to_text(reply.body_html, base)
                 reply.body_html = None
-            elif reply.body:
+            elif reply.body and not reply.body_tidy:
                 reply.body = tidy(reply.body)
         count_notes(self.stats, item, fit_bodies(item, self.max_body))
         return item

@@ -166,3 +166,35 @@ def test_tidy_is_the_plain_tidy_on_any_blanks() -> None:
         expected = plain(text)
         assert tidy(text) == expected, repr(text)
         assert tidy(expected) == expected, repr(expected)  # (tidy twice: the clean pipeline)
+
+
+def test_a_body_the_item_says_is_tidy_is_not_tidied_again() -> None:
+    """`body_tidy` (a forum spider's `Post.text`, `tidy`'s output): the clean pipeline
+    leaves that body as it is; any other plain body is tidied as before."""
+    item = ThreadItem(source="s", external_id="1", url="https://f.example/t/1", title="t",
+                      created_at=NOW, body="kept  as\n\n\n\ngiven ", body_tidy=True,
+                      replies=[ReplyItem(external_id="2", body="kept  too ", body_tidy=True),
+                               ReplyItem(external_id="3", body="tidied  here ")])
+    CleanPipeline().process_item(item)
+    assert item.body == "kept  as\n\n\n\ngiven "
+    assert [reply.body for reply in item.replies] == ["kept  too ", "tidied here"]
+
+
+def test_forum_items_say_their_bodies_are_tidy_and_they_are() -> None:
+    """The forum spider's thread and reply items carry `body_tidy`, and that holds: every
+    post text of every thread page we hold is its own `tidy`, so skipping the clean
+    pipeline's `tidy` changes no stored body."""
+    from types import SimpleNamespace
+
+    from scrapers.forum_spider import ForumSpider
+    from scrapers.text import tidy
+
+    spider = SimpleNamespace(source_name="f", replies_limit=1000)
+    for engine, name, text in PAGES:
+        page = parse(engine, text)
+        item = ForumSpider.thread_item(spider, page, page.posts[0], 0,  # type: ignore[arg-type]
+                                       None)
+        ForumSpider.add_replies(spider, item, page.posts[1:])  # type: ignore[arg-type]
+        assert item.body_tidy and all(reply.body_tidy for reply in item.replies), name
+        for body in [item.body, *(reply.body for reply in item.replies)]:
+            assert body is not None and tidy(body) == body, name

@@ -432,3 +432,24 @@ def test_default_dates_made_aware_at_once_in_a_fixed_offset_are_the_plain_conver
 
 
 NOW_FAST = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)
+
+
+def test_has_class_is_the_css_class_test() -> None:
+    """`has_class` (a whole-attribute match, a printable attribute split by spaces, else
+    split after XPath's whitespace becomes spaces) is the test CSS `.name` compiles to, on
+    random class attributes dense in the name, its parts and every kind of blank."""
+    from scrapers.parsers.tree import has_class
+
+    rng = random.Random(23)
+    bits = ["post", "postbit", "x", "post-x", " ", " ", "\t", "\n", "\r", "\x85", "\u2028",
+            "\u00a0", "\u3000", "é"]
+    names = ("post", "postbit", "x")
+    queries = {name: xpath(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')")
+               for name in names}
+    for _ in range(3000):
+        attribute = "".join(rng.choice(bits) for _ in range(rng.randint(0, 6)))
+        el = html_root("<html><body><div>x</div></body></html>").find(".//div")
+        if attribute or rng.random() < 0.5:
+            el.set("class", attribute)
+        for name in names:
+            assert has_class(el, name) == queries[name](el), (attribute, name)

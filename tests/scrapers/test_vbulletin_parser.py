@@ -678,6 +678,37 @@ def test_day_order_read_after_the_last_pages_shared_opening(
         assert vbulletin_dates._common_length(a, b) == common
 
 
+def test_shared_length_from_the_last_opening_is_the_common_length(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_shared_length` (the opening the last two pages shared, tried first) gives
+    `_common_length` on random page pairs: pages of one board (the same opening, then
+    their own text), openings that grow, shrink or part one character later, pairs unlike
+    the last, and a last page that does not hold the opening; the opening answers alone
+    for most of the board's pages."""
+    monkeypatch.setattr(vbulletin_dates, "_LAST_OPENING", [])
+    rng = random.Random(31)
+    opening = "<html><head>menu</head><body>"
+    last = opening + "x"
+    hits = 0
+    for _ in range(6000):
+        roll = rng.random()
+        if roll < 0.5:  # (the board's next page)
+            text = opening + rng.choice("abc") + "".join(rng.choice("ab<>") for _ in range(5))
+        elif roll < 0.8:  # (a page sharing more or less of the last page)
+            cut = rng.randint(0, len(last))
+            text = last[:cut] + "".join(rng.choice("ab<>x") for _ in range(rng.randint(0, 8)))
+        else:
+            text = "".join(rng.choice("ab<") for _ in range(rng.randint(0, 12)))
+        if rng.random() < 0.1:  # (a last page read apart: another board, a cleared scan)
+            last = opening.upper() + "".join(rng.choice("ab<") for _ in range(5))
+        kept = list(vbulletin_dates._LAST_OPENING)
+        assert vbulletin_dates._shared_length(last, text) == \
+            vbulletin_dates._common_length(last, text), (kept, last, text)
+        hits += kept == vbulletin_dates._LAST_OPENING and bool(kept)
+        last = text
+    assert hits > 1000
+
+
 def test_list_row_walks_find_what_the_queries_find() -> None:
     """A vB4 list row's title link, `.threadmeta .author span.label` elements and
     `.threadmeta .author a.username` texts read by walks give what the CSS queries give, on
