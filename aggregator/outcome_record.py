@@ -56,6 +56,9 @@ def _other_area(here: Sentence, g_start: int, g_end: int, l_start: int) -> bool:
 _TOPICAL_BEFORE: Final = re.compile(r"\btopical(?:ly)? $")
 _TOPICAL_AFTER: Final = re.compile(
     r"(?:/[a-z0-9]+)* (?:foam|liquid|solution|sprays?|lotion|serum)\b")
+# (outg2) a clause spoken to the reader ("you quit way too early", "don't give up on it too
+# early"): a "too early" there is advice, not the writer's hedge
+_ADDRESSED: Final = re.compile(r"\b(?:you|don'?t|do not|give it)\b")
 # a loss told before the treatment began, in the same sentence ("three months after covid
 # I was losing a lot of hair, so I started minoxidil")
 _THEN_STARTED: Final = re.compile(r"\b(?:so|then|and|that's when|which is why) i (?:started|began|"
@@ -213,9 +216,31 @@ class Recording:
         return started is not None and not self._treatments_in(here.start, started.start()) \
             and bool(self._treatments_in(started.end(), min(here.end, started.end() + 30)))
 
+    def _early_elsewhere(self, here: Sentence, targets: list[str],
+                         span: tuple[int, int]) -> bool:
+        """(outg2) Whether every "too early" hedge of the sentence is part of the verdict
+        at `span` ("8 months and nothing yet", a `[[near]]` cue) or stands in a later clause
+        that names another treatment or speaks to the reader: the hedge is not this
+        verdict's ("spiro was useless for me over a year, just switched to bica, so too
+        early to say", "it brought my temples back, you quit way too early"; not "a bit
+        thicker, but too early to say")."""
+        lowered, breaks = here.lowered, here.breaks
+        c_end = span[1]
+        for t_start, t_end in here.triggers["too_early"]:
+            if (t_start, t_end) == span:
+                continue
+            if t_start < c_end or not starts_in(breaks, c_end, t_start):
+                return False
+            if not any(t not in targets for t in self._treatments_in(c_end, t_start)) and \
+                    _ADDRESSED.search(lowered, breaks[bisect_left(breaks, t_start) - 1],
+                                      t_start) is None:
+                return False
+        return True
+
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
-        if "too_early" in here.triggers or (kind == "unchanged" and self._hedged):
+        if ("too_early" in here.triggers and not self._early_elsewhere(here, targets, span)) \
+                or (kind == "unchanged" and self._hedged):
             return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
             # anything yet. Photos look identical.")
         if kind == "declined" and ("history" in here.triggers or

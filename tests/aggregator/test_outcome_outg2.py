@@ -1,0 +1,72 @@
+"""Round `outg2`: wording classes of missed verdicts on the read corpora, each with
+sentences that must not fire: praise said for the writer ("has been great for me") and a
+gain with an emphatic "did"; "not yet" after a span of many months; a "too early" hedge in
+a later clause about another treatment or spoken to the reader, which leaves the earlier
+verdict standing; a loss told as going on in spite of a treatment."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect, effects
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    ("dutasteride", "dut", "Asking about dutasteride.",
+     ("Dut has been great for me for three years now.",), "improved"),
+    ("finasteride", "fin", "Topical finasteride for a year, it's been fantastic for my crown.",
+     (), "improved"),
+    ("microneedling", "needling", "Asking about microneedling.",
+     ("Needling did work for me at the temples, slowly.",), "improved"),
+    # negatives: a question, a price, praise denied
+    ("dutasteride", "dut", "Has dutasteride been great for anyone's crown?", (), "none"),
+    ("dutasteride", "dut", "Started dutasteride. The pharmacy price was great for me.", (),
+     "none"),
+    ("finasteride", "fin", "Two years of finasteride and it hasn't been great for my hair.",
+     (), "no_effect"),
+])
+def test_praise_said_for_the_writer(treatment: str, title: str, body: str,
+                                    replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("dutasteride", "I've taken dutasteride for 9 months and nothing yet.", "no_effect"),
+    ("minoxidil", "Minoxidil foam, a full year on it, no results yet for the crown.",
+     "no_effect"),
+    ("ketoconazole", "Nizoral twice a week for eleven months and nothing so far.",
+     "no_effect"),
+    # negatives: weeks or a couple of months are a hedge
+    ("minoxidil", "Oral minoxidil, 3 weeks in and nothing yet.", "none"),
+    ("finasteride", "I'm 2 months on finasteride, no change yet.", "none"),
+])
+def test_not_yet_after_many_months(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+def test_a_hedge_about_the_next_treatment_leaves_the_verdict() -> None:
+    got = effects("update", "Saw palmetto was useless for me over a year, then I switched to "
+                  "finasteride last month, so too early to say.")
+    assert got["saw_palmetto"] == "no_effect"
+    assert got["finasteride"] == "none"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Rosemary oil regrew my temples over a year, you stopped way too early.", "improved"),
+    # negatives: the hedge is this verdict's own
+    ("Rosemary oil for 6 weeks, a bit thicker maybe, but too early to say.", "none"),
+    ("Too early to say, but rosemary oil seems to have thickened my temples.", "none"),
+])
+def test_a_hedge_spoken_to_the_reader(body: str, expected: str) -> None:
+    assert effect("rosemary_oil", "rosemary", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("finasteride", "Ten years in, my crown keeps thinning despite finasteride.", "no_effect"),
+    ("dutasteride", "My temples are receding in spite of 0.5mg dutasteride.", "no_effect"),
+    # negatives: a place, not a treatment; a gain
+    ("finasteride", "I'm on finasteride. Thinning even on the sides now, odd.", "none"),
+    ("finasteride", "Finasteride regrew my crown despite the late start.", "improved"),
+])
+def test_a_loss_despite_a_treatment(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
