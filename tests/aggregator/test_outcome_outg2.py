@@ -70,3 +70,19 @@ def test_a_hedge_spoken_to_the_reader(body: str, expected: str) -> None:
 ])
 def test_a_loss_despite_a_treatment(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("lllt", "Laser cap for a year; the hair count at my marked spot went up clearly.",
+     "improved"),
+    ("minoxidil", "Minoxidil since March and my follicle count has doubled per the trichoscope.",
+     "improved"),
+    ("finasteride", "I stopped finasteride and tried a new routine. I saw fuzz at the temples by "
+     "month four of finasteride.", "improved"),
+    # negatives: the shed's count, a trial's count
+    ("minoxidil", "Two weeks into minoxidil and my shed count went up.", "none"),
+    ("dutasteride", "They gave three doses of dutasteride in that trial. Hair count went up "
+     "dose dependently.", "none"),
+])
+def test_a_count_that_rises_and_fuzz_seen(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
