@@ -86,3 +86,19 @@ def test_a_loss_despite_a_treatment(treatment: str, body: str, expected: str) ->
 ])
 def test_a_count_that_rises_and_fuzz_seen(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("minoxidil", "Minoxidil for a year. The thin patch near the top of my head is "
+     "barely visible.", "improved"),
+    ("dutasteride", "Dutasteride 16 months. The pale circle at the back of my head is "
+     "almost gone.", "improved"),
+    ("finasteride", "Finasteride since 2023: the bald spot over my crown has shrunk a lot.",
+     "improved"),
+    # negatives: the scalp's itch, a wish, a part of a sentence
+    ("minoxidil", "Minoxidil for a year. My scalp itch from the foam is mostly gone.", "none"),
+    ("minoxidil", "Started minoxidil. I hope the thin patch on top will be mostly covered.",
+     "none"),
+])
+def test_a_bare_spot_said_to_be_hidden(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
