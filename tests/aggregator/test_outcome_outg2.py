@@ -102,3 +102,20 @@ def test_a_count_that_rises_and_fuzz_seen(treatment: str, body: str, expected: s
 ])
 def test_a_bare_spot_said_to_be_hidden(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # the add-on's verdict, not the base's
+    ("Clascoterone nightly for ten months with my finasteride. I didn't see any extra "
+     "benefit over finasteride alone.", {"clascoterone": "no_effect", "finasteride": "none"}),
+    ("Ten months of clascoterone alongside finasteride. It did nothing extra.",
+     {"clascoterone": "no_effect", "finasteride": "none"}),
+    # negatives: no base named; the extra seen
+    ("Finasteride for a year and honestly can't see any extra benefit from it.",
+     {"finasteride": "no_effect"}),
+    ("Clascoterone for ten months with finasteride, and my crown is thicker.",
+     {"clascoterone": "improved", "finasteride": "improved"}),
+])
+def test_an_add_on_verdict_is_not_the_base(body: str, expected: dict[str, str]) -> None:
+    got = effects("clascoterone and finasteride", body)
+    assert {t: got[t] for t in expected} == expected
