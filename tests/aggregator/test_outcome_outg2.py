@@ -119,3 +119,19 @@ def test_a_bare_spot_said_to_be_hidden(treatment: str, body: str, expected: str)
 def test_an_add_on_verdict_is_not_the_base(body: str, expected: dict[str, str]) -> None:
     got = effects("clascoterone and finasteride", body)
     assert {t: got[t] for t in expected} == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # more hair lost is never a gain
+    ("biotin", "Biotin every day for a year and I lost even more hair than the year before.",
+     "none"),
+    # negatives: more hair gained
+    ("minoxidil", "Minoxidil for a year and I have more hair at the crown.", "improved"),
+])
+def test_more_hair_lost_is_no_gain(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+def test_a_hairline_marching_back_is_a_loss() -> None:
+    assert effect("ru58841", "update", "Eight months of RU58841 and the front kept marching "
+                  "back.") == "no_effect"
