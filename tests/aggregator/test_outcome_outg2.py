@@ -130,8 +130,3 @@ def test_an_add_on_verdict_is_not_the_base(body: str, expected: dict[str, str]) 
 ])
 def test_more_hair_lost_is_no_gain(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
-
-
-def test_a_hairline_marching_back_is_a_loss() -> None:
-    assert effect("ru58841", "update", "Eight months of RU58841 and the front kept marching "
-                  "back.") == "no_effect"
