@@ -56,6 +56,16 @@ def _other_area(here: Sentence, g_start: int, g_end: int, l_start: int) -> bool:
 _TOPICAL_BEFORE: Final = re.compile(r"\btopical(?:ly)? $")
 _TOPICAL_AFTER: Final = re.compile(
     r"(?:/[a-z0-9]+)* (?:foam|liquid|solution|sprays?|lotion|serum)\b")
+# (outg2) a clause spoken to the reader ("you quit way too early", "don't give up on it too
+# early"): a "too early" there is advice, not the writer's hedge
+_ADDRESSED: Final = re.compile(r"\b(?:you|don'?t|do not|give it)\b")
+# (outg2) an add-on's verdict ("nothing extra", "any extra benefit", "added nothing"), the
+# base it was added to named before it ("with my fin", "over fin alone"), and how far back
+# (characters) the base may be named (the sentence before: "used it alongside fin.")
+_ADD_ON_VERDICT: Final = re.compile(r"\b(?:extra|added|adds)\b")
+_BASE_BEFORE: Final = re.compile(r"\b(?:with|alongside|on top of|in addition to|over|"
+                                 r"besides|beyond)(?: my| the| oral| topical)? $")
+_ADD_ON_BACK: Final = 120
 # a loss told before the treatment began, in the same sentence ("three months after covid
 # I was losing a lot of hair, so I started minoxidil")
 _THEN_STARTED: Final = re.compile(r"\b(?:so|then|and|that's when|which is why) i (?:started|began|"
@@ -184,6 +194,9 @@ class Recording:
     def _treatments_in(self, start: int, end: int) -> list[str]:
         raise NotImplementedError  # outcome_attribution.Attribution
 
+    def _focus(self) -> list[str]:
+        raise NotImplementedError  # outcome_attribution.Attribution
+
     def _unit_of(self, position: int) -> int:
         raise NotImplementedError  # outcome_reading._Extraction
 
@@ -213,9 +226,48 @@ class Recording:
         return started is not None and not self._treatments_in(here.start, started.start()) \
             and bool(self._treatments_in(started.end(), min(here.end, started.end() + 30)))
 
+    def _add_on(self, here: Sentence, targets: list[str]) -> list[str]:
+        """(outg2) What an add-on's verdict ("can't see any extra benefit over fin alone",
+        "used it alongside fin, can't say it did anything extra") is about: not the base
+        it was added to (named after "with", "alongside", "over"... or before "alone" in
+        its sentence or just before it), but the other targets, else the thread's focus
+        less the base; the targets as they were when no base is named."""
+        lowered, mentions = self.lowered, self.mentions
+        lo = bisect_left(self.m_starts, max(0, here.start - _ADD_ON_BACK))
+        hi = bisect_left(self.m_starts, here.end, lo)
+        bases = {tid for m_start, m_end, tid in mentions[lo:hi]
+                 if _BASE_BEFORE.search(lowered, max(0, m_start - 24), m_start)
+                 or lowered.startswith(" alone", m_end)}
+        if not bases.intersection(targets):
+            return targets
+        return [t for t in targets if t not in bases] or \
+            [t for t in self._focus() if t not in bases] or targets
+
+    def _early_elsewhere(self, here: Sentence, targets: list[str],
+                         span: tuple[int, int]) -> bool:
+        """(outg2) Whether every "too early" hedge of the sentence is part of the verdict
+        at `span` ("8 months and nothing yet", a `[[near]]` cue) or stands in a later clause
+        that names another treatment or speaks to the reader: the hedge is not this
+        verdict's ("spiro was useless for me over a year, just switched to bica, so too
+        early to say", "it brought my temples back, you quit way too early"; not "a bit
+        thicker, but too early to say")."""
+        lowered, breaks = here.lowered, here.breaks
+        c_end = span[1]
+        for t_start, t_end in here.triggers["too_early"]:
+            if (t_start, t_end) == span:
+                continue
+            if t_start < c_end or not starts_in(breaks, c_end, t_start):
+                return False
+            if not any(t not in targets for t in self._treatments_in(c_end, t_start)) and \
+                    _ADDRESSED.search(lowered, breaks[bisect_left(breaks, t_start) - 1],
+                                      t_start) is None:
+                return False
+        return True
+
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
-        if "too_early" in here.triggers or (kind == "unchanged" and self._hedged):
+        if ("too_early" in here.triggers and not self._early_elsewhere(here, targets, span)) \
+                or (kind == "unchanged" and self._hedged):
             return  # (sameness right after "nothing yet" is part of that hedge: "Don't see
             # anything yet. Photos look identical.")
         if kind == "declined" and ("history" in here.triggers or
@@ -226,6 +278,8 @@ class Recording:
             # native hair thinned out")
         if kind == "improved" and self._condition_after(here, span[1]):
             return  # "helped my flaking", "filled in on its own"
+        if kind == "no_effect" and _ADD_ON_VERDICT.search(self.lowered, span[0], span[1] + 12):
+            targets = self._add_on(here, targets)
         direction = kind
         if kind == "unchanged" and "content" in here.triggers:
             direction = "improved"

@@ -82,6 +82,18 @@ gain: nothing told apart or added, as if untreated, the loss going on regardless
 `[[near]]` `after` item matches across a comma ("thin, now covered"); "any" after a
 negation is the negation's, not a hypothetical; a `switch` trigger ending in "for" needs no
 "to" ("so I asked my doctor for dutasteride").
+
+Round `outg2` adds word classes of the same kind: praise said for the writer ("has been
+great for me", "did work for me"), a hair count said to rise, a bare spot said to be (nearly)
+hidden a few words after it ("the thin patch at the vertex is mostly covered now"), fuzz
+seen in any tense; no gain: "not yet" after a span of many months ("8 months and nothing
+yet", an `[[near]]` cue the `too_early` hedge it holds does not cancel), a loss told
+"despite" a treatment, an add-on's extra not seen ("can't see any extra benefit over fin
+alone"). Two code rules: a "too early" hedge in a later clause that names another treatment
+or speaks to the reader leaves the earlier verdict ("spiro was useless for me, just
+switched to bica, so too early to say"); an add-on's no-gain verdict ("extra", "added")
+goes to the add-on, not to the base named after "with", "alongside", "over" or before
+"alone" in its sentence or the one before (`outcome_record`).
 """
 from __future__ import annotations
 
