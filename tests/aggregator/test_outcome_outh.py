@@ -75,3 +75,18 @@ def test_the_shed_stopped_or_counted_smaller(treatment: str, body: str, expected
 ])
 def test_no_gain_said_tersely(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("rosemary_oil", "Rosemary oil every night for ten months and my temples receded anyway.",
+     "no_effect"),
+    ("finasteride", "2 yrs on fin = slow loss anyway, moving to dut.", "no_effect"),
+    ("saw_palmetto", "Saw palmetto for a year; the part widened anyway.", "no_effect"),
+    # negatives: a reason to start; the photo conditions are no verdict
+    ("minoxidil", "I'm thinning anyway, so I might as well try minoxidil.", "none"),
+    ("finasteride", "Finasteride for a year now, monthly photos under the same lamp.", "none"),
+    ("dutasteride", "On dutasteride, my derm counts hairs in the same crown spot each visit.",
+     "none"),
+])
+def test_a_loss_anyway_and_photo_conditions(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
