@@ -90,3 +90,20 @@ def test_no_gain_said_tersely(treatment: str, body: str, expected: str) -> None:
 ])
 def test_a_loss_anyway_and_photo_conditions(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # a test's result came back: no hair came back
+    ("biotin", "I take biotin and my thyroid result came back strange.", "none"),
+    ("iron", "On iron for a month, my blood work came back elevated.", "none"),
+    ("ketoconazole", "Using Nizoral, my scalp biopsy came back clear of fungus.", "none"),
+    # a shed "more than before" is no gain
+    ("ru58841", "Two months of RU, I shed more than before around week five.", "none"),
+    ("minoxidil", "Started minoxidil, shedding more than ever in month one.", "none"),
+    # positives stay: the hair itself came back; more hair than before
+    ("finasteride", "Two years of finasteride and my crown hair came back.", "improved"),
+    ("minoxidil", "Minoxidil for a year, the crown has more hair than before.", "improved"),
+])
+def test_a_test_result_and_a_shed_are_no_gain(treatment: str, body: str,
+                                              expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
