@@ -107,3 +107,16 @@ def test_a_loss_anyway_and_photo_conditions(treatment: str, body: str, expected:
 def test_a_test_result_and_a_shed_are_no_gain(treatment: str, body: str,
                                               expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("dutasteride", "Ten months of dutasteride and my temples have fine hairs in them that "
+     "weren't there before.", "improved"),
+    ("minoxidil", "A year of minoxidil: there is hair at my crown where there was none.",
+     "improved"),
+    # negatives: spots, not hair; body hair is no gain
+    ("tretinoin", "Tretinoin gave me spots on my forehead that weren't there before.", "none"),
+    ("minoxidil", "Minoxidil gave me hair on my cheeks that wasn't there before.", "none"),
+])
+def test_hairs_where_there_were_none(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
