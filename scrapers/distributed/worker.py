@@ -39,6 +39,8 @@ from scrapers.pipelines.store import StorePipeline
 from scrapers.redis_scheduler import worker_spider_class
 
 logger = logging.getLogger(__name__)
+HEARTBEAT_TTL = 15.0
+TICK_SECONDS = 1.0
 
 
 class WorkerFailed(Exception):
@@ -49,8 +51,6 @@ class WorkerFailed(Exception):
         super().__init__("; ".join(f"{name}: {error}" for name, error in failures.items()))
         self.failures = failures
         self.counters = counters
-HEARTBEAT_TTL = 15.0
-TICK_SECONDS = 1.0
 
 
 @dataclass
