@@ -14,11 +14,13 @@ from lxml import etree
 from w3lib.url import url_query_parameter
 
 from scrapers.parsers import vbulletin, vbulletin_dates, vbulletin_scores, vbulletin_urls
+from scrapers.parsers import vbulletin_thread_fields as thread_fields
+from scrapers.parsers import vbulletin_vb34_posts as vb34
 from scrapers.parsers.common import squash
 from scrapers.parsers.tree import BY_ID, PageIds, by_id, html_root, iter_document, xpath
 from scrapers.parsers.vbulletin_post_fields import PostFields
 
-# The posts query `vbulletin.vb34_blocks` replaced, kept as its plain form.
+# The posts query `vb34.vb34_blocks` replaced, kept as its plain form.
 _VB34_POSTS = ("//li[starts-with(@id, 'post_')]|//table[starts-with(@id, 'post')]"
                "[.//div[starts-with(@id, 'post_message_')]]")
 _VB34_POSTS_IN = xpath(_VB34_POSTS.replace("//li", ".//li").replace("|//table", "|.//table"))
@@ -37,14 +39,14 @@ def test_post_ids_and_counters_read_as_the_regex_reads_them() -> None:
               for _ in range(20_000)]
     for text in texts:
         block = etree.Element("li", id=text) if text else etree.Element("li")
-        assert vbulletin._post_id(block) == _NON_DIGITS.sub("", text), repr(text)
+        assert vb34._post_id(block) == _NON_DIGITS.sub("", text), repr(text)
         digits = _NON_DIGITS.sub("", text)
-        assert vbulletin._position(text) == (int(digits) - 1 if digits else None), repr(text)
-    assert vbulletin._position(None) is None
+        assert vb34._position(text) == (int(digits) - 1 if digits else None), repr(text)
+    assert vb34._position(None) is None
 
 
 def _plain_message(block: object, root: object, post_id: str) -> list[object]:
-    """`vbulletin._message` as it was: the id table asked per post, then a walk up."""
+    """`vb34._message` as it was: the id table asked per post, then a walk up."""
     ident = f"post_message_{post_id}"
     held = BY_ID(root, id=ident)
     if not held:
@@ -84,14 +86,14 @@ def test_messages_from_one_id_call_and_the_walk_are_the_plain_lookups() -> None:
         blocks_html = "".join(f'<li id="post_{i}">{piece(0)}</li>' for i in ids)
         root = html_root(f"<html><body>{piece(1)}<ol id='posts'>{blocks_html}</ol>"
                          f"{piece(1)}</body></html>")
-        blocks = _VB34_POSTS_IN(vbulletin.by_id(root, "posts"))
-        post_ids = [vbulletin._post_id(block) for block in blocks]
-        held = vbulletin._messages_held(root, post_ids)
+        blocks = _VB34_POSTS_IN(by_id(root, "posts"))
+        post_ids = [vb34._post_id(block) for block in blocks]
+        held = vb34._messages_held(root, post_ids)
         for block, post_id in zip(blocks, post_ids, strict=True):
             walk = PostFields(block, rng.random() < 0.5, f"post_message_{post_id}")
-            got = vbulletin._message(block, root, post_id, walk.message, held)
+            got = vb34._message(block, root, post_id, walk.message, held)
             assert got == _plain_message(block, root, post_id), blocks_html
-            assert vbulletin._message(block, root, post_id) == got
+            assert vb34._message(block, root, post_id) == got
             found += bool(got)
     assert found > 3000
 
@@ -185,10 +187,10 @@ def test_canonical_gate_by_tag_is_the_plain_lookup() -> None:
                 plain = None
             else:
                 head_el = root.find("head")
-                found = vbulletin._CANONICAL_IN(head_el) if head_el is not None else []
-                found = found or vbulletin._CANONICAL(root)
+                found = thread_fields._CANONICAL_IN(head_el) if head_el is not None else []
+                found = found or thread_fields._CANONICAL(root)
                 plain = found[0] if found else None
-            assert vbulletin._canonical(root, given) == plain, text
+            assert thread_fields._canonical(root, given) == plain, text
 
 
 def test_post_blocks_by_tag_filter_are_the_query() -> None:
@@ -234,16 +236,16 @@ def test_post_blocks_by_tag_filter_are_the_query() -> None:
         else:
             text = f"<html><body>{piece(0)}<ol id='posts'>{body}</ol>{piece(0)}</body></html>"
             root = html_root(text)
-        holder = vbulletin.by_id(root, "posts")
+        holder = by_id(root, "posts")
         if holder is not None:
-            got = vbulletin.vb34_blocks_among(holder.iterdescendants("li", "table"))
+            got = vb34.vb34_blocks_among(holder.iterdescendants("li", "table"))
             assert got == _VB34_POSTS_IN(holder), text
             found += len(got)
-        anywhere = vbulletin.vb34_blocks_among(iter_document(root, "li", "table"))
+        anywhere = vb34.vb34_blocks_among(iter_document(root, "li", "table"))
         assert anywhere == plain_all(root), text
         plain = (_VB34_POSTS_IN(holder) if holder is not None else []) or \
             plain_all(root)
-        assert vbulletin.vb34_blocks(root) == plain, text
+        assert vb34.vb34_blocks(root) == plain, text
     assert found > 1500
 
 
@@ -311,9 +313,9 @@ def test_texts_read_off_elements_are_the_text_queries() -> None:
         root = html_root(f"<html><body><div id='e'>{inner}</div>tail</body></html>")
         element = by_id(root, "e")
         assert element is not None
-        assert list(element.itertext()) == vbulletin._TEXTS(element), inner
+        assert list(element.itertext()) == thread_fields._TEXTS(element), inner
         assert vbulletin_dates.footer_texts(element) == footer_query(element), inner
-        assert vbulletin.child_texts(element) == xpath("./text()")(element), inner
+        assert thread_fields.child_texts(element) == xpath("./text()")(element), inner
 
 
 def test_crumb_links_and_title_texts_by_tag_filter_are_the_queries() -> None:
@@ -345,16 +347,16 @@ def test_crumb_links_and_title_texts_by_tag_filter_are_the_queries() -> None:
         return "".join(out)
 
     crumbs = titles = 0
-    title_query = xpath("." + vbulletin._THREAD_TITLE)
+    title_query = xpath("." + thread_fields._THREAD_TITLE)
     for _ in range(4_000):
         holder_tag = rng.choice(["div", "ul id='breadcrumbs'", "span class='navbar'"])
         root = html_root(f"<html><body><{holder_tag} class='h'>{fragment(0)}</"
                          f"{holder_tag.split(' ')[0]}></body></html>")
         holder = root.find("body")[0]
-        expected = vbulletin._CRUMBS_IN(holder)
-        assert vbulletin.crumb_links(holder) == expected, etree.tostring(holder)
+        expected = thread_fields._CRUMBS_IN(holder)
+        assert thread_fields.crumb_links(holder) == expected, etree.tostring(holder)
         texts = title_query(holder)
-        assert vbulletin.title_texts(holder) == texts, etree.tostring(holder)
+        assert thread_fields.title_texts(holder) == texts, etree.tostring(holder)
         crumbs += bool(expected)
         titles += bool(texts)
     assert crumbs > 500 and titles > 1_000, (crumbs, titles)
