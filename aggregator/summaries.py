@@ -13,6 +13,10 @@ break when it can. A thread with no usable body is summarised from its title alo
 `lead_summary` (the first words of title + body) and `textrank_summary` (the standard
 TextRank sentence ranking, PageRank over word-overlap similarities) are the baselines
 `benchmarks/quality.py` measures beside it.
+
+The parts live beside this module: `summary_sentences` (cleaning, sentences),
+`summary_scores` (which body sentences), `summary_fit` (the 45-word budget) and
+`summary_baselines`; the names callers import from here are re-exported.
 """
 
 from __future__ import annotations
