@@ -39,6 +39,10 @@ COMPILED_MODULES = (
     "aggregator/shorthand.py",
     "aggregator/similar_text.py",
     "aggregator/summaries.py",
+    "aggregator/summary_baselines.py",
+    "aggregator/summary_fit.py",
+    "aggregator/summary_scores.py",
+    "aggregator/summary_sentences.py",
     "aggregator/tagger.py",
     "aggregator/text.py",
 )

@@ -56,211 +56,37 @@ import re
 import statistics
 import sys
 import time
-from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-
 from quality import _read_jsonl, load_real_posts  # noqa: E402
+from sentiment_lexicons import (  # noqa: E402
+    _NOT_VALENCE,
+    _WORD,
+    HAIR_WORDS,
+    SETTINGS,
+    Setting,
+    pattern_lexicon,
+    vader_lexicon,
+)
+from sentiment_reader import ValenceReader, use  # noqa: E402
 
-from aggregator import outcome_reading  # noqa: E402
-from aggregator.lexicon import load_lexicon, lower_and_normalise  # noqa: E402
+from aggregator.lexicon import load_lexicon  # noqa: E402
 from aggregator.outcome_cue_file import OutcomeCues  # noqa: E402
-from aggregator.outcome_cue_schema import EFFECT_KINDS  # noqa: E402
 from aggregator.outcome_quality import OutcomeScores  # noqa: E402
-from aggregator.outcome_reading import Mention, _Extraction  # noqa: E402
 from aggregator.outcomes import extract_outcomes, load_outcome_cues  # noqa: E402
 from aggregator.tagger import Tagger  # noqa: E402
+
+__all__ = ["EVAL", "SETTINGS", "Setting", "ValenceReader", "_read_jsonl", "use"]
 
 CORPUS = ROOT / "benchmarks" / "corpus"
 EVAL = ROOT.parent / "shared" / "eval"
 TUNE = ("dev", "outcomes_a", "outcomes_b", "outcomes_c", "outcomes_d")
 CHECK = ("outcomes_h", "outcomes_i", "outcomes_f", "ordinary_g")
 OTHER = ("summaries_e", "real_labels", "real_labels_2")
-
-# what a valence word must be near: the hair and the result
-HAIR_WORDS = frozenset({
-    "hair", "hairs", "hairline", "hairlines", "crown", "crowns", "temple", "temples",
-    "vertex", "density", "coverage", "regrowth", "result", "results"})
-# words of the lexicon that are about the conversation ("thanks", "hope", "lol"), the
-# writer's stance ("honestly", "clearly"), the condition itself and hair or body words
-# ("loss", "bald", "growth", "mature hairline", "heart"), worries (the scope's fear
-# triggers), profanity (either sign) or generic approval ("like", "ok"), not about how a
-# result went
-_NOT_VALENCE = frozenset({
-    "thanks", "thank", "thanked", "please", "help", "helps", "helped", "helpful", "hope",
-    "hopes", "hoped", "hopefully", "hoping", "wish", "wishes", "like", "likes", "liked",
-    "ok", "okay", "lol", "lmao", "haha", "hahaha", "yes", "no", "welcome", "sorry", "luck",
-    "lucky", "kind", "kindly", "care", "agree", "agreed", "true", "want", "wants", "wanted",
-    "interested", "interesting", "cure", "cured", "free", "loss", "lose", "loses", "losing",
-    "lost", "bald", "balding", "baldness", "growth", "grow", "growing", "gain", "gains",
-    "progress", "stable", "worry", "worries", "worried", "worrying", "scared", "scary",
-    "afraid", "fear", "fears", "anxious", "anxiety", "stress", "stressed", "stressful",
-    "fuck", "fucking", "fucked", "shit", "shitty", "hell", "damn", "crap", "god", "jesus",
-    "pain", "problem", "problems", "issue", "issues", "risk", "risks", "side", "sides",
-    "honest", "honestly", "clearly", "truly", "sure", "certainly", "recession", "mature",
-    "natural", "healthy", "heart", "fake"})
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One way of using the lexicon (see the module docstring)."""
-
-    name: str
-    threshold: float = 2.0  # |valence| at least this (VADER's scale is -4..4)
-    window: int = 4  # words between the valence word and a hair word, at most
-    neg_kind: str | None = "declined"  # the kind of a negative word; None: positive only
-    scope: str = "sentence"  # "sentence" or "speaker": where the rules found no effect cue
-    first_person: str = "rules"  # "rules" or "sentence" (a marker in the sentence itself)
-    treatment_anchor: bool = False  # a treatment's name counts as a hair word too
-    lexicon: str = "vader"  # or "pattern": TextBlob's adjectives (polarity -1..1, x4)
-
-
-# names: lexicon, |valence| threshold x10, window, then what differs from the first
-SETTINGS = {s.name: s for s in (
-    Setting("vader_t20_w4"),
-    Setting("vader_t20_w4_positive_only", neg_kind=None),
-    Setting("vader_t20_w4_speaker", scope="speaker"),
-    Setting("vader_t20_w4_own_first_person", first_person="sentence"),
-    Setting("vader_t15_w4", threshold=1.5),
-    Setting("vader_t25_w4", threshold=2.5),
-    Setting("vader_t20_w2", window=2),
-    Setting("vader_t20_w6", window=6),
-    Setting("vader_t20_w4_negative_no_effect", neg_kind="no_effect"),
-    Setting("vader_t20_w4_treatment", treatment_anchor=True),
-    Setting("vader_t20_w6_treatment_own_first_person", window=6, treatment_anchor=True,
-            first_person="sentence"),
-    Setting("pattern_t20_w4", lexicon="pattern"),
-    Setting("pattern_t30_w4", threshold=3.0, lexicon="pattern"),
-    Setting("pattern_t10_w4", threshold=1.0, lexicon="pattern"),
-)}
-
-
-def vader_lexicon() -> dict[str, float]:
-    """Word -> mean valence of the lexicon file the `vaderSentiment` package ships (plain
-    words only: no emoticons or phrases)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("vaderSentiment")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("vaderSentiment is not installed (pip install vaderSentiment)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "vader_lexicon.txt"
-    valence: dict[str, float] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        fields = line.split("\t")
-        if len(fields) >= 2 and _WORD.fullmatch(fields[0]):
-            valence[fields[0]] = float(fields[1])
-    return valence
-
-
-def pattern_lexicon() -> dict[str, float]:
-    """Word -> polarity x 4 (VADER's scale) of the adjective lexicon TextBlob ships
-    (`textblob/en/en-sentiment.xml`, from Pattern, BSD/MIT), averaged over a word's senses
-    as Pattern does."""
-    import importlib.util
-    import xml.etree.ElementTree as ET
-
-    spec = importlib.util.find_spec("textblob")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("textblob is not installed (pip install textblob)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "en" / "en-sentiment.xml"
-    senses: dict[str, list[float]] = {}
-    for word in ET.parse(path).getroot().iter("word"):
-        form = word.get("form", "").lower()
-        if _WORD.fullmatch(form) and word.get("polarity") is not None:
-            senses.setdefault(form, []).append(float(word.get("polarity", "0")))
-    return {w: 4 * sum(p) / len(p) for w, p in senses.items()}
-
-
-class ValenceReader:
-    """The rules' reading with the lexicon's cues added where the rules found none."""
-
-    def __init__(self, setting: Setting, valence: dict[str, float]) -> None:
-        self.setting = setting
-        self.strong = {w: v for w, v in valence.items()
-                       if abs(v) >= setting.threshold and w not in _NOT_VALENCE
-                       and w not in HAIR_WORDS and (v > 0 or setting.neg_kind)}
-
-    def read_thread(self, cues: OutcomeCues, parts: Sequence[str],
-                    mentions: Sequence[Mention],
-                    normalised: tuple[str, str] | None = None) -> _Extraction | None:
-        reading = _RULES_READ_THREAD(cues, parts, mentions, normalised)
-        if reading is None:  # no rules cue at all: build the reading for the lexicon's
-            lowered, norm = normalised or lower_and_normalise("\n".join(parts))
-            if "’" in lowered:
-                lowered = lowered.replace("’", "'")
-            __, triggers = cues.scanner.scan(f" {norm} ")
-            reading = _Extraction(cues, parts, lowered, triggers, mentions, [])
-        added = self.valence_cues(reading)
-        self.added = added  # (what the last thread read got: for error analysis)
-        if added:
-            found = sorted([*reading.found, *added])
-            reading.found = found
-            reading.f_starts = [f[0] for f in found]
-        return reading if reading.found else None
-
-    def valence_cues(self, reading: _Extraction) -> list[tuple[int, int, str]]:
-        setting, strong, lowered = self.setting, self.strong, reading.lowered
-        if not reading.mentions:
-            return []
-        taken = sorted([(a, b) for a, b, _ in reading.found] +
-                       [(a, b) for a, b, _ in reading._triggers])
-        t_starts = [a for a, _ in taken]
-        effect_at = [f[0] for f in reading.found if f[2] in EFFECT_KINDS]
-        speakers_with_effect = {speaker for u_start, u_end, speaker in reading.units
-                                if _any_in(effect_at, u_start, u_end)}
-        out: list[tuple[int, int, str]] = []
-        for u_start, u_end, speaker in reading.units:
-            if setting.scope == "speaker" and speaker in speakers_with_effect:
-                continue
-            for start, end, question in reading._sentences(u_start, u_end):
-                if question or (setting.scope == "sentence" and
-                                _any_in(effect_at, start, end)):
-                    continue
-                words = [(m.start(), m.end(), m[0]) for m in _WORD.finditer(lowered, start, end)]
-                hair = [i for i, w in enumerate(words) if w[2] in HAIR_WORDS]
-                if setting.treatment_anchor:
-                    m_starts = reading.m_starts
-                    for m in reading.mentions[bisect_left(m_starts, start):
-                                              bisect_left(m_starts, end)]:
-                        hair += [i for i, w in enumerate(words) if w[0] < m[1] and m[0] < w[1]]
-                if not hair:
-                    continue
-                found = []
-                for i, (a, b, word) in enumerate(words):
-                    v = strong.get(word)
-                    if v is None or not any(abs(i - h) <= setting.window for h in hair) or \
-                            lowered[a - 1:a] == "-" or lowered[b:b + 1] == "-":
-                        continue  # (far from the hair; or part of a compound: "hair-wise")
-                    j = bisect_left(t_starts, b)  # overlapping a cue or a trigger: theirs
-                    if any(a < y for _, y in taken[:j]):
-                        continue
-                    found.append((a, b, "improved" if v > 0 else str(setting.neg_kind)))
-                if found and setting.first_person == "sentence" and \
-                        not reading._has_first_person(start, end):
-                    continue
-                out.extend(found)
-        return out
-
-
-def _any_in(starts: list[int], start: int, end: int) -> bool:
-    i = bisect_left(starts, start)
-    return i < len(starts) and starts[i] < end
-
-
-_RULES_READ_THREAD = outcome_reading.read_thread
-
-
-def use(reader: ValenceReader | None) -> None:
-    """Make `extract_outcomes` read with `reader` (None: the rules alone). Plain Python
-    only: a mypyc build of `aggregator.outcome_reading` calls its own `read_thread` directly
-    and ignores the patch (docs/development.md), so run this experiment on the plain code."""
-    outcome_reading.read_thread = reader.read_thread if reader else _RULES_READ_THREAD
 
 
 def corpus_posts(name: str) -> list[dict]:

@@ -23,10 +23,10 @@ class PostFields:
     `<div>` elements (an XPath call costs a few microseconds each, whatever it finds):
     the first `span[@class='date']`, the author and post-counter links, the thanks boxes
     (`thanks`: the page has some), and `message`: the first `div` whose id is `message_id`
-    (the post's `#post_message_N`, for `vbulletin._message` to check against the page's id
-    table). `author()` and `count()` give what `AUTHOR_TEXTS` and `COUNT_TEXTS` give (first
-    text in document order), the queries themselves answering when the walk cannot say
-    alone (two counter links)."""
+    (the post's `#post_message_N`, for `vbulletin_vb34_posts._message` to check against the
+    page's id table). `author()` and `count()` give what `AUTHOR_TEXTS` and `COUNT_TEXTS`
+    give (first text in document order), the queries themselves answering when the walk
+    cannot say alone (two counter links)."""
 
     __slots__ = ("author_links", "block", "count_links", "date", "message", "thanks")
 

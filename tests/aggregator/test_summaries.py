@@ -191,7 +191,7 @@ def _dev_texts() -> list[str]:
 
 
 def test_sentence_ends_match_the_plain_alternation() -> None:
-    from aggregator.summaries import _SENTENCE_END
+    from aggregator.summary_sentences import _SENTENCE_END
     plain = re.compile(r"[.!?][\"')\]]*\s+|\n+")
     texts = _odd_texts(5_000, ".!?\n \t\"')]a\u00a0x") + _dev_texts()
     for text in texts:
@@ -200,7 +200,7 @@ def test_sentence_ends_match_the_plain_alternation() -> None:
 
 
 def test_bags_are_the_content_tokens() -> None:
-    from aggregator.summaries import _TOKEN, _bag
+    from aggregator.summary_scores import _TOKEN, _bag
     from aggregator.text import STOPWORDS
     texts = _odd_texts(5_000, "ab1 2İé_-.zK\u212a") + _dev_texts()
     for text in texts:
@@ -235,7 +235,7 @@ def test_a_treatment_the_tagger_finds_has_an_alias_there() -> None:
 def test_clean_matches_every_step_applied() -> None:
     """The tests that skip a cleaning step where it cannot change anything never skip one
     that would: `clean` is every substitution applied in order."""
-    from aggregator import summaries as s
+    from aggregator import summary_sentences as s
 
     def plain(text: str) -> str:
         text = s._MD_LINK.sub(r"\1", s._QUOTE.sub(" ", text))
@@ -254,7 +254,7 @@ def test_clean_matches_every_step_applied() -> None:
 def test_line_bags_are_each_lines_bag() -> None:
     """`_bags` (one translation for all lines) gives each line's `_RUN`s less the
     non-content words, as one regex scan per line does."""
-    from aggregator.summaries import _NOT_CONTENT, _RUN, _bag, _bags
+    from aggregator.summary_scores import _NOT_CONTENT, _RUN, _bag, _bags
     texts = _odd_texts(3_000, "ab1 2İé_-.zK\u212a\u00df\u0130") + _dev_texts()
     lines = [" ".join(t.split("\n")) for t in texts]
     for k in range(0, len(lines), 4):
@@ -270,7 +270,8 @@ def test_ranking_is_the_plain_centrality_ranking() -> None:
     then by repeating the title, does."""
     from collections import Counter
 
-    from aggregator.summaries import _REPEAT_SHARE, _TOKEN, _bag, _centrality, _ranked, sentences
+    from aggregator.summaries import sentences
+    from aggregator.summary_scores import _REPEAT_SHARE, _TOKEN, _bag, _centrality, _ranked
     texts = [t for t in _dev_texts() if t]
     checked = 0
     for k in range(0, len(texts) - 2, 3):
@@ -339,7 +340,8 @@ def test_fitted_counts_the_words_of_its_text() -> None:
 
     from aggregator.lexicon import load_lexicon
     from aggregator.shorthand import InSentence
-    from aggregator.summaries import _fitted, _sentence_end
+    from aggregator.summary_fit import _fitted
+    from aggregator.summary_sentences import _sentence_end
     from aggregator.tagger import Tagger
     tagger = Tagger(load_lexicon())
     rng = random.Random(7)
@@ -362,7 +364,7 @@ def test_fitted_counts_the_words_of_its_text() -> None:
 def test_word_count_is_the_split_count() -> None:
     """`_word_count` of every sentence `_each_sentence` gives from cleaned text is
     `len(sentence.split())`, odd white space, control characters and scripts included."""
-    from aggregator.summaries import _each_sentence, _word_count
+    from aggregator.summary_sentences import _each_sentence, _word_count
     texts = _odd_texts(5_000, "ab .!?\n\t\r\f\v\x1c\x1f\x85\u00a0\u2003\u3000\x7f*_[]>-1é") \
         + _dev_texts()
     checked = 0

@@ -1,4 +1,4 @@
-"""The text walk (`scrapers.text._walk_lxml`: one function, a table of what each element
+"""The text walk (`scrapers.text_walk._walk_lxml`: one function, a table of what each element
 name is) gives what the plain walk it replaced gave (a chain of tests per element,
 `_plain_walk` below), on fuzzed trees of every kind of element the walk tells apart, on
 HTML and XML trees."""
@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from scrapers import text
+from scrapers import text_pieces, text_walk
 from scrapers.text import block_text, element_text, html_to_text, tidy
 
 
@@ -31,13 +31,13 @@ def _plain_walk(node: Any, parts: list[str], base_url: str | None) -> None:
 
 
 def _plain_element(el: Any, name: str, parts: list[str], base_url: str | None) -> None:
-    if name in text._SKIP:
+    if name in text_walk._SKIP:
         return
     attribute = el.get("class")
     classes = attribute.split() if attribute else ()
-    if classes and not text._CHROME_CLASSES.isdisjoint(classes):
+    if classes and not text_walk._CHROME_CLASSES.isdisjoint(classes):
         return
-    if name in text._QUOTE or "bbCodeBlock--quote" in classes:
+    if name in text_walk._QUOTE or "bbCodeBlock--quote" in classes:
         inner: list[str] = []
         _plain_walk(el, inner, base_url)
         quoted = tidy("".join(inner))
@@ -48,12 +48,12 @@ def _plain_element(el: Any, name: str, parts: list[str], base_url: str | None) -
     if name == "a":
         inner = []
         _plain_walk(el, inner, base_url)
-        text._append_link(tidy("".join(inner)), el.get("href"), parts, base_url)
+        text_pieces._append_link(tidy("".join(inner)), el.get("href"), parts, base_url)
         return
     if name == "img":
-        text._image(el.get("src"), el.get("alt"), classes, parts, base_url)
+        text_pieces._image(el.get("src"), el.get("alt"), classes, parts, base_url)
         return
-    if name in text._BLOCK:
+    if name in text_walk._BLOCK:
         parts.append("\n")
         _plain_walk(el, parts, base_url)
         parts.append("\n")
@@ -189,7 +189,7 @@ def test_append_link_gives_what_its_plain_form_gave() -> None:
         for base in (None, "https://forum.example/t/1"):
             got: list[str] = []
             want: list[str] = []
-            text._append_link(label, href, got, base)
+            text_pieces._append_link(label, href, got, base)
             _plain_append_link(label, href, want, base)
             assert got == want, (label, href, base)
             kinds.add("label" if want == [label] else "href" if "(" not in want[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -123,3 +123,55 @@ def test_shared_length_from_the_last_opening_is_the_common_length(
         hits += kept == vbulletin_dates._LAST_OPENING and bool(kept)
         last = text
     assert hits > 1000
+
+
+def test_default_dates_made_aware_at_once_in_a_fixed_offset_are_the_plain_conversion() -> None:
+    """`local_time`'s fast path in a fixed-offset zone (`datetime(..., tzinfo=UTC)` less
+    the offset) gives what the plain `naive.replace(tzinfo=tz).astimezone(UTC)` gives
+    (value, zone object, fold, overflow at the calendar's ends), and days that do not exist
+    still go to the slow path (its answer or its error); other zones keep the conversion."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from scrapers.parsers.common import ParseError
+
+    def plain(text: str, tz: object) -> object:
+        fast = vbulletin_dates._DEFAULT_TEXT.fullmatch(text)
+        if fast is not None:
+            naive = vbulletin_dates._default_fields(*fast.groups())
+            if naive is not None:
+                try:
+                    return naive.replace(tzinfo=tz).astimezone(UTC)
+                except OverflowError:  # (year 9999 west of UTC, year 1 east)
+                    return "overflow"
+        try:  # the slow path alone: a leading space, which `fullmatch` refuses
+            return vbulletin_dates.local_time(" " + text, tz, NOW_FAST)
+        except ParseError as exc:
+            return ("error", exc.reason)
+
+    rng = random.Random(41)
+    zones = [UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)),
+             timezone(timedelta(0), "GMT"), timezone(timedelta(hours=-23, minutes=-59)),
+             ZoneInfo("UTC"), ZoneInfo("America/New_York")]
+    for _ in range(6_000):
+        month = rng.choice(["1", "02", "12", "13", "0", "7"])
+        day = rng.choice(["1", "09", "28", "29", "30", "31", " 5", "32"])
+        year = rng.choice(["2016", "2024", "2023", "0000", "0001", "9999"])
+        comma, space = rng.choice([",", ""]), rng.choice([" ", "\u00a0 ", "  "])
+        clock = f"{rng.choice(['12', '1', '09', '11'])}:{rng.choice(['00', '5', '59'])}"
+        text = f"{month}-{day}-{year}{comma}{space}{clock} {rng.choice(['AM', 'pm', 'Pm'])}"
+        for tz in zones:
+            try:
+                got = vbulletin_dates.local_time(text, tz, NOW_FAST)
+            except ParseError as exc:
+                got = ("error", exc.reason)
+            except OverflowError:
+                got = "overflow"
+            expected = plain(text, tz)
+            assert got == expected, (text, tz)
+            if isinstance(got, datetime):
+                assert got.tzinfo is expected.tzinfo and got.fold == expected.fold
+
+
+NOW_FAST = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)
+

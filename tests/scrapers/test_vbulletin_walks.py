@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scrapers.parsers import vbulletin, vbulletin_bodies
+from scrapers.parsers import vbulletin_bodies
+from scrapers.parsers import vbulletin_vb34_posts as vb34
 
 
 def test_post_fields_walk_finds_what_the_queries_find() -> None:
@@ -230,8 +231,8 @@ def test_quote_rewrite_walks_find_what_the_queries_find() -> None:
             expected = headers_query(node)
             assert headers_and_signatures(node) == expected, etree.tostring(node)
             found += len(expected)
-            wrappers = vbulletin._INNER_BODY(node)  # (vB4's post wrapper, substring class)
-            assert vbulletin._inner_body([node]) is (wrappers[0] if wrappers else None)
+            wrappers = vb34._INNER_BODY(node)  # (vB4's post wrapper, substring class)
+            assert vb34._inner_body([node]) is (wrappers[0] if wrappers else None)
     assert found > 1000
 
 
