@@ -1,0 +1,90 @@
+"""Round `outi`: wording classes of missed single-direction verdicts on `outcomes_r`, each
+with sentences that must not fire: a plain no-gain verdict ("nothing to show", "a dud");
+no hair change in one phrase, and no change said as expected so early; years of hair
+credited; the hair frozen in place; the slide stopped; short hairs seen; the hair as in an
+old photo; the bare scalp showing no more, spelt out; the loss carrying on; the area gone
+backwards for the writer; a count or the photos that did not move; a study's span is no
+first person."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("ketoconazole", "Used ketoconazole shampoo for eight months, nothing to show.",
+     "no_effect"),
+    ("lllt", "The laser cap I bought was a total dud after a year of sessions.", "no_effect"),
+    ("biotin", "Took biotin for a year and can't point to a single thing it did.",
+     "no_effect"),
+    ("finasteride", "Two years of finasteride, zero hair benefit and a lot of worry.",
+     "no_effect"),
+    ("finasteride", "Finasteride didn't stop mine, my crown is wider now.", "no_effect"),
+    # negatives: too early, a question, not the hair
+    ("ketoconazole", "Started ketoconazole two weeks ago, nothing to show yet.", "none"),
+    ("lllt", "Is the laser cap a dud or does it work for anyone?", "none"),
+])
+def test_a_plain_no_gain_verdict(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("biotin", "Biotin for ten months gave me nicer nails, no hair change.", "no_effect"),
+    # negatives: no change said as expected so early
+    ("minoxidil", "Started oral minoxidil last week. Hair: no change, obviously.", "none"),
+    ("finasteride", "Month one of finasteride, no hair changes yet.", "none"),
+    ("finasteride", "Stopped finasteride after a month, hair-wise nothing, too short to say.",
+     "none"),
+])
+def test_no_hair_change(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("finasteride", "Finasteride has given me six solid years before it faded.", "improved"),
+    ("dutasteride", "On dutasteride my hairline has been frozen in place since 2020.",
+     "improved"),
+    ("finasteride", "Since finasteride the temples are basically locked where they were.",
+     "improved"),
+    ("dutasteride", "Dutasteride stopped my slide within a year.", "improved"),
+    ("tretinoin", "Tretinoin at night, and now the temples have visible short hairs.",
+     "improved"),
+    ("finasteride", "Finasteride since 2018, my hair looks the same as my wedding photos.",
+     "improved"),
+    ("spironolactone", "A year of spironolactone and my part does not show through anymore.",
+     "improved"),
+    # negatives: not the hair frozen; the slide told as going on; hairs in the drain
+    ("minoxidil", "Minoxidil foam left my scalp feeling frozen in winter.", "none"),
+    ("finasteride", "Finasteride for a year and my slide never stopped.", "none"),
+    ("finasteride", "Planning to start finasteride, I had some good years already.", "none"),
+])
+def test_plain_gains(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("dutasteride", "Ten months of dutasteride and the slipping carries on as before.",
+     "no_effect"),
+    ("pumpkin_seed_oil", "I took pumpkin seed oil for a year while my crown went on widening.",
+     "no_effect"),
+    ("minoxidil", "Same minoxidil foam here for a year, my crown went backwards for me.",
+     "no_effect"),
+    ("melatonin", "Topical melatonin for six months, my hair counts did not move at all.",
+     "no_effect"),
+    ("prp", "Three PRP sessions and the before after photos show nothing.", "no_effect"),
+    # negatives: the loss under a cover, a count of the shed holding, a hold
+    ("smp", "SMP grows nothing of course, the thinning carries on underneath.", "none"),
+])
+def test_no_gain_told_plainly(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+def test_a_study_span_is_no_first_person() -> None:
+    body = ("A randomised trial compared spironolactone with oral minoxidil over 12 months in "
+            "women with thinning. Both improved density, minoxidil a bit more.")
+    assert effect("minoxidil", "new trial", body) == "none"
+    # the writer's own span still counts
+    assert effect("minoxidil", "update", "Oral minoxidil, 12 months in and my crown is "
+                  "denser.") == "improved"
