@@ -92,7 +92,10 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     for kind, pattern, hint, needs in cues.cue_gates:  # (`needs`: its further literals)
         if (hint is None or hint in hints) and (needs is None or hints.issuperset(needs)):
             if "treatment" in pattern.groupindex:  # a treatment's name must be there
-                raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered)
+                # (a `cue` group is the cue's span, the rest its condition: "fin didn't
+                # stop mine, *but dut did*")
+                cue = "cue" if "cue" in pattern.groupindex else 0
+                raw.extend((*m.span(cue), -1, kind) for m in pattern.finditer(lowered)
                            if _treatment_at(mentions, m.start("treatment")))
             else:
                 raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))

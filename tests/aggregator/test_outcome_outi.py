@@ -88,3 +88,37 @@ def test_a_study_span_is_no_first_person() -> None:
     # the writer's own span still counts
     assert effect("minoxidil", "update", "Oral minoxidil, 12 months in and my crown is "
                   "denser.") == "improved"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Minoxidil did not work for me, but finasteride did.",
+     {"minoxidil": "no_effect", "finasteride": "improved"}),
+    ("Finasteride didn't stop mine, but dutasteride did.",
+     {"finasteride": "no_effect", "dutasteride": "improved"}),
+    # negatives: a side effect one did not give, a failure on both sides
+    ("Finasteride didn't give me sides but dutasteride did.",
+     {"finasteride": "none", "dutasteride": "none"}),
+    ("Finasteride didn't work, but dutasteride did nothing either.",
+     {"finasteride": "no_effect", "dutasteride": "no_effect"}),
+])
+def test_one_failed_the_other_did(body: str, expected: dict[str, str]) -> None:
+    for treatment, want in expected.items():
+        assert effect(treatment, "update", body) == want
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    ("microneedling", "microneedling device", "Which pen should I buy?",
+     ("Needled weekly for ten months, nothing to show.",), "no_effect"),
+    ("microneedling", "microneedling numbers", "Microneedling for a year, count 30 to 31. "
+     "So basically nothing.", (), "no_effect"),
+    ("microneedling", "microneedling", "Does it work?",
+     ("Microneedling with minoxidil gave me real growth.",), "improved"),
+    # negatives: a question opening with the verb; a span with no verdict; no real growth
+    ("microneedling", "microneedling device", "Which pen should I buy?",
+     ("Rolled before? Which depth do you use?",), "none"),
+    ("microneedling", "microneedling", "Microneedling for a month. So basically nothing "
+     "to report, too early.", (), "none"),
+])
+def test_elliptical_verdicts(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                             expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
