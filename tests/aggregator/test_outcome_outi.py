@@ -69,8 +69,6 @@ def test_plain_gains(treatment: str, body: str, expected: str) -> None:
      "no_effect"),
     ("pumpkin_seed_oil", "I took pumpkin seed oil for a year while my crown went on widening.",
      "no_effect"),
-    ("minoxidil", "Same minoxidil foam here for a year, my crown went backwards for me.",
-     "no_effect"),
     ("melatonin", "Topical melatonin for six months, my hair counts did not move at all.",
      "no_effect"),
     ("prp", "Three PRP sessions and the before after photos show nothing.", "no_effect"),
@@ -79,6 +77,14 @@ def test_plain_gains(treatment: str, body: str, expected: str) -> None:
 ])
 def test_no_gain_told_plainly(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+def test_gone_backwards_for_the_writer() -> None:
+    replies = ("Same spray here for a year, my crown went backwards for me.",)
+    assert effect("minoxidil", "minoxidil spray", "Which brand?", replies) == "no_effect"
+    # a question is none
+    replies = ("Did your crown go backwards for you on it?",)
+    assert effect("minoxidil", "minoxidil spray", "Which brand?", replies) == "none"
 
 
 def test_a_study_span_is_no_first_person() -> None:
@@ -122,3 +128,36 @@ def test_one_failed_the_other_did(body: str, expected: dict[str, str]) -> None:
 def test_elliptical_verdicts(treatment: str, title: str, body: str, replies: tuple[str, ...],
                              expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+def test_a_belief_given_as_motive_is_no_report() -> None:
+    body = "I added biotin to finasteride, thinking more vitamins is better for hair."
+    assert effect("biotin", "update", body) == "none"
+    # the report after it still counts
+    body2 = body + " Finasteride alone kept my crown thicker anyway."
+    assert effect("finasteride", "update", body2) == "improved"
+
+
+def test_a_subject_alone_before_the_cue_keeps_it() -> None:
+    replies = ("Ketoconazole alone held mine for two years before I started finasteride.",)
+    got = effects_of("ketoconazole and finasteride", "thoughts?", replies)
+    assert got["ketoconazole"] == "improved"
+    assert got["finasteride"] == "none"
+    # the base after the cue is still what it is measured against
+    replies = ("My crown got thicker than it ever got with finasteride alone once I added "
+               "minoxidil.",)
+    assert effects_of("minoxidil and finasteride", "thoughts?", replies)["minoxidil"] == \
+        "improved"
+
+
+def test_a_lab_test_names_no_topic() -> None:
+    body = ("Spironolactone for two years. I also had my ferritin checked, which was fine. "
+            "The gaps at my part do not show through anymore.")
+    got = effects_of("spironolactone update", body)
+    assert got["spironolactone"] == "improved"
+    assert got.get("iron", "none") == "none"
+
+
+def effects_of(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, str]:
+    from tests.aggregator.outcome_helpers import effects
+    return effects(title, body, replies)
