@@ -161,3 +161,32 @@ def test_a_lab_test_names_no_topic() -> None:
 def effects_of(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dict[str, str]:
     from tests.aggregator.outcome_helpers import effects
     return effects(title, body, replies)
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the procedure and the drug it delivers, named together, share the verdict
+    ("mesotherapy", "dutasteride mesotherapy", "Does it work?",
+     ("I did ten months of meso dutasteride and zero change.",), "no_effect"),
+    # a use "off label" is no label talk
+    ("clascoterone", "clascoterone", "Anyone tried it?",
+     ("I used clascoterone off-label for 8 months, nothing.",), "no_effect"),
+    # not enough alone, with a word between; a transplant's patchy result
+    ("finasteride", "finasteride", "Finasteride alone clearly was not enough for my crown.",
+     (), "no_effect"),
+    ("hair_transplant", "hair transplant", "Two years out from my transplant, patchy result.",
+     (), "no_effect"),
+    # the hair falling less, with "not ... so much"
+    ("rosemary_oil", "rosemary oil", "A year of rosemary oil, my hair is not falling so much "
+     "now.", (), "improved"),
+    # the same as on day one is no early day
+    ("finasteride", "finasteride 4 years", "On finasteride since 2022, temples same as day 1, "
+     "crown slightly thicker.", (), "improved"),
+    # negatives: the label read; day one itself
+    ("clascoterone", "clascoterone", "Anyone tried it?",
+     ("The label says it can cause irritation, nothing about hair.",), "none"),
+    ("finasteride", "finasteride", "Day 1 of finasteride, crown slightly thicker already?",
+     (), "none"),
+])
+def test_more_wording(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                      expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
