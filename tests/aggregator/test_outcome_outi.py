@@ -190,3 +190,40 @@ def effects_of(title: str, body: str = "", replies: tuple[str, ...] = ()) -> dic
 def test_more_wording(treatment: str, title: str, body: str, replies: tuple[str, ...],
                       expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the writer's scalp not showing where another's does
+    ("finasteride", "finasteride vs my brother", "Three years of finasteride, my brother took "
+     "nothing. His vertex shows scalp in every photo, mine does not.", (), "improved"),
+    ("finasteride", "finasteride vs my brother", "Three years of finasteride, my brother took "
+     "nothing. His part looks see-through at the family dinner, mine isn't.", (), "improved"),
+    # a shed count from one two-digit number to a smaller one
+    ("caffeine", "caffeine shampoo", "Caffeine shampoo daily for a year: hairs in the drain "
+     "went from about 70 to 40.", (), "improved"),
+    # nothing after a count of sessions; "instead" closing its clause is no hedge
+    ("prp", "prp", "Worth it?", ("I had PRP instead, nothing after five sessions.",),
+     "no_effect"),
+    # a success; a hair area where the writer wanted it
+    ("hair_transplant", "hair transplant", "Worth it?",
+     ("My transplant was a huge success, dense at year two.",), "improved"),
+    ("hair_transplant", "hair transplant", "Transplant in 2023, my hairline is where i wanted "
+     "it.", (), "improved"),
+    # negatives: the shed count going up; nothing after weeks; "instead" as a plan
+    ("caffeine", "caffeine shampoo", "Caffeine shampoo daily: hairs in the drain went from "
+     "about 40 to 70.", (), "none"),
+    ("prp", "prp", "Worth it?", ("I had PRP, nothing after two weeks obviously.",), "none"),
+    ("prp", "prp", "Worth it?", ("I would do PRP instead and it should thicken things up.",),
+     "none"),
+])
+def test_other_sides_and_counts(treatment: str, title: str, body: str,
+                                replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+def test_an_add_on_measured_against_the_base_alone() -> None:
+    replies = ("I did microneedling for a year with minoxidil, zero difference vs minoxidil "
+               "alone.",)
+    got = effects_of("microneedling", "Worth adding?", replies)
+    assert got["microneedling"] == "no_effect"
+    assert got["minoxidil"] == "none"
