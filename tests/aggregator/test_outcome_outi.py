@@ -227,3 +227,22 @@ def test_an_add_on_measured_against_the_base_alone() -> None:
     got = effects_of("microneedling", "Worth adding?", replies)
     assert got["microneedling"] == "no_effect"
     assert got["minoxidil"] == "none"
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected", "absent"), [
+    ("finasteride", "Two years on finasteride, only complaint: smaller loads.", "sexual", ""),
+    ("caffeine", "The caffeine lotion made my chin break out within a week.", "skin", ""),
+    ("ketoconazole", "I put ketoconazole on for a month and it stung.", "skin", ""),
+    ("latanoprost", "Latanoprost on my temples darkened the skin where I applied it.", "skin",
+     ""),
+    ("saw_palmetto", "Saw palmetto gave me heartburn after every capsule.", "other", ""),
+    # negatives: pain of needling is not skin; a question
+    ("microneedling", "Microneedling weekly, it stings like hell at 1.5mm.", "", "skin"),
+    ("saw_palmetto", "Does saw palmetto cause heartburn?", "", "other"),
+])
+def test_side_effects_in_plain_words(treatment: str, body: str, expected: str,
+                                     absent: str) -> None:
+    from tests.aggregator.outcome_helpers import sides
+    found = sides(treatment, "update", body)
+    assert not expected or expected in found
+    assert not absent or absent not in found
