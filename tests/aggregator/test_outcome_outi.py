@@ -22,6 +22,9 @@ from tests.aggregator.outcome_helpers import effect
     ("finasteride", "Two years of finasteride, zero hair benefit and a lot of worry.",
      "no_effect"),
     ("finasteride", "Finasteride didn't stop mine, my crown is wider now.", "no_effect"),
+    ("pumpkin_seed_oil", "Pumpkin seed oil for nine months was a total bust.", "no_effect"),
+    ("rosemary_oil", "A year of rosemary oil and not much to show for my temples.",
+     "no_effect"),
     # negatives: too early, a question, not the hair
     ("ketoconazole", "Started ketoconazole two weeks ago, nothing to show yet.", "none"),
     ("lllt", "Is the laser cap a dud or does it work for anyone?", "none"),
@@ -209,6 +212,8 @@ def test_more_wording(treatment: str, title: str, body: str, replies: tuple[str,
      ("My transplant was a huge success, dense at year two.",), "improved"),
     ("hair_transplant", "hair transplant", "Transplant in 2023, my hairline is where i wanted "
      "it.", (), "improved"),
+    ("caffeine", "caffeine shampoo", "Caffeine shampoo daily: shedding went from around 200 "
+     "to about 120 hairs a wash.", (), "improved"),
     # negatives: the shed count going up; nothing after weeks; "instead" as a plan
     ("caffeine", "caffeine shampoo", "Caffeine shampoo daily: hairs in the drain went from "
      "about 40 to 70.", (), "none"),
