@@ -75,8 +75,13 @@ def test_plain_gains(treatment: str, body: str, expected: str) -> None:
     ("melatonin", "Topical melatonin for six months, my hair counts did not move at all.",
      "no_effect"),
     ("prp", "Three PRP sessions and the before after photos show nothing.", "no_effect"),
-    # negatives: the loss under a cover, a count of the shed holding, a hold
+    ("biotin", "A year of biotin and my hairline has continued its slow retreat.",
+     "no_effect"),
+    # negatives: the loss under a cover; an area that continues to hold or to gain
     ("smp", "SMP grows nothing of course, the thinning carries on underneath.", "none"),
+    ("finasteride", "Two years of finasteride, my crown continued to thicken.", "improved"),
+    ("finasteride", "Three years of finasteride and my hairline continues to look good.",
+     "improved"),
 ])
 def test_no_gain_told_plainly(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
