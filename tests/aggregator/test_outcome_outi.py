@@ -80,8 +80,8 @@ def test_plain_gains(treatment: str, body: str, expected: str) -> None:
     # negatives: the loss under a cover; an area that continues to hold or to gain
     ("smp", "SMP grows nothing of course, the thinning carries on underneath.", "none"),
     ("finasteride", "Two years of finasteride, my crown continued to thicken.", "improved"),
-    ("finasteride", "Three years of finasteride and my hairline continues to look good.",
-     "improved"),
+    ("finasteride", "Three years of finasteride and my hairline continues to look okay.",
+     "none"),
 ])
 def test_no_gain_told_plainly(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
