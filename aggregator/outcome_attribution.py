@@ -38,6 +38,9 @@ _LATER: Final = re.compile(
     # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
     # hairline where fin failed"): not about it either
     r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$")
+# (outi) a treatment's name as a lab test ("had my ferritin checked", "vitamin D levels
+# tested"): no treatment taken, no topic
+_TESTED: Final = re.compile(r"(?: levels?)?(?: was| were| got)? (?:checked|tested|test|tests)\b")
 # "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 _IT: Final = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
@@ -104,12 +107,14 @@ class Attribution:
 
     def _topic_of(self, start: int, end: int) -> list[str]:
         """Treatments named in [start, end) other than right after a negation or a
-        hypothetical ("no min because...", "thinking about dut")."""
+        hypothetical ("no min because...", "thinking about dut") or as a lab test ("had my
+        ferritin checked")."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
         seen: dict[str, int] = {}
-        for m_start, _, tid in self.mentions[lo:hi]:
+        for m_start, m_end, tid in self.mentions[lo:hi]:
             if tid not in seen and not self._guarded(max(start, m_start - _TOPIC_GUARD),
-                                                     m_start):
+                                                     m_start) and \
+                    _TESTED.match(self.lowered, m_end) is None:
                 seen[tid] = m_start
         if len(seen) > 1:
             return [t for t, m_start in seen.items()
@@ -194,9 +199,12 @@ class Attribution:
             c_lo = clauses[i][0]
             mentions = self._first_mentions(*clauses[i])
             if len(mentions) > 1:  # without what it replaced or is measured against
-                # ("switched from fin to dut", "thicker than it ever got with fin alone")
+                # ("switched from fin to dut", "thicker than it ever got with fin alone";
+                # (outi) not the subject before the cue: "saw palmetto alone held mine for
+                # years before I started fin")
                 mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
-                            and not self.lowered.startswith(" alone", m[2])] or mentions
+                            and not (self.lowered.startswith(" alone", m[2])
+                                     and m[1] > c_start)] or mentions
             if i == here and len(mentions) > 1:  # the one right before the cue ("...after a
                 # year of caffeine shampoo did nothing")
                 mentions = cue_subject(self.lowered, mentions, c_start)

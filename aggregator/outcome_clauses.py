@@ -37,7 +37,8 @@ def cue_subject(lowered: str, mentions: list[tuple[str, int, int]],
                 c_start: int) -> list[tuple[str, int, int]]:
     """Of a clause's mentions, the one the cue follows within two words when the others are
     not coordinated with it ("caffeine shampoo did nothing" after "minox grew my crown
-    back"; not "fin and min did nothing"); else all of them."""
+    back"; not "fin and min did nothing"), with a name right before it ("meso dut and zero
+    change"); else all of them."""
     last = max(mentions, key=itemgetter(1))
     if last[2] > c_start or len(_WORD.findall(lowered, last[2], c_start)) > 2:
         return mentions
@@ -45,7 +46,10 @@ def cue_subject(lowered: str, mentions: list[tuple[str, int, int]],
     between = set(_WORD.findall(lowered, first, last[1]))
     if between & _COORDINATION or _COORDINATION_MARKS.search(lowered, first, last[1]):
         return mentions
-    return [last]
+    # (outi) two names with nothing between are one thing ("meso dut", "dut meso": the
+    # procedure and the drug it delivers)
+    return [*(m for m in mentions if m is not last and not lowered[m[2]:last[1]].strip()),
+            last]
 
 
 def listed_before(lowered: str, clauses: list[tuple[int, int]], index: int,

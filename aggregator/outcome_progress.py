@@ -131,9 +131,14 @@ _SIDE_SUBJECT: Final = re.compile(r"\bside[ -]?effects?\b|\bsides\b|\bcons\b|\bd
                                   r"\bnegatives?\b|\bregrets?\b|\bcomplaints?\b|\bissues\b|"
                                   r"\bproblems\b|\blibido\b|\bsex drive\b|\bmood\b|\berections?\b")
 _CLAUSE_START: Final = re.compile(r"[.!?\n,;]")
-# a bare "nothing" after a mark: "6 months rosemary oil. nothing.", "results: nothing"
-_BARE_VERDICT: Final = re.compile(r"nothing(?<=[.:=,!] nothing)(?: at all| whatsoever)?"
-                                  r"(?= ?[.!,\n]| lol|$)")
+# a bare "nothing" after a mark: "6 months rosemary oil. nothing.", "results: nothing";
+# (outi) or opening its sentence with a word that sums up ("42 to 44. So basically nothing.")
+_BARE_VERDICT: Final = re.compile(r"nothing(?:(?<=[.:=,!] nothing)|(?<=[.!] so nothing)|"
+                                  r"(?<=[.!] so basically nothing)|(?<=[.!] basically nothing)|"
+                                  r"(?<=[.!] so pretty much nothing)|(?<=[.!] pretty much nothing)|"
+                                  r"(?<=[.!] so essentially nothing)|(?<=[.!] essentially nothing)|"
+                                  r"(?<=[.!] so effectively nothing)|(?<=[.!] effectively nothing))"
+                                  r"(?: at all| whatsoever)?(?= ?[.!,\n]| lol|$)")
 
 
 _NAME_TO_COLON: Final = 40  # characters between a treatment's name and its verdict's colon

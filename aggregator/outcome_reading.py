@@ -91,11 +91,14 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     hints = set(map(_HINT, occurrences))
     for kind, pattern, hint, needs in cues.cue_gates:  # (`needs`: its further literals)
         if (hint is None or hint in hints) and (needs is None or hints.issuperset(needs)):
+            # (a `cue` group is the cue's span, the rest its condition: "fin didn't stop
+            # mine, *but dut did*")
+            cue = "cue" if "cue" in pattern.groupindex else 0
             if "treatment" in pattern.groupindex:  # a treatment's name must be there
-                raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered)
+                raw.extend((*m.span(cue), -1, kind) for m in pattern.finditer(lowered)
                            if _treatment_at(mentions, m.start("treatment")))
             else:
-                raw.extend((m.start(), m.end(), -1, kind) for m in pattern.finditer(lowered))
+                raw.extend((*m.span(cue), -1, kind) for m in pattern.finditer(lowered))
     if "nothing" in lowered:  # "6 months rosemary oil. nothing."
         raw.extend(bare_verdict_cues(lowered))
     if "nw" in lowered or "norwood" in lowered:  # progress told in Norwood stages

@@ -62,7 +62,9 @@ _ADDRESSED: Final = re.compile(r"\b(?:you|don'?t|do not|give it)\b")
 # (outg2) an add-on's verdict ("nothing extra", "any extra benefit", "added nothing"), the
 # base it was added to named before it ("with my fin", "over fin alone"), and how far back
 # (characters) the base may be named (the sentence before: "used it alongside fin.")
-_ADD_ON_VERDICT: Final = re.compile(r"\b(?:extra|added|adds)\b")
+# (outi) or measured against the base ("zero difference vs min alone")
+_ADD_ON_VERDICT: Final = re.compile(r"\b(?:extra|added|adds|vs|versus|compared to|"
+                                    r"compared with)\b")
 _BASE_BEFORE: Final = re.compile(r"\b(?:with|alongside|on top of|in addition to|over|"
                                  r"besides|beyond)(?: my| the| oral| topical)? $")
 _ADD_ON_BACK: Final = 120

@@ -18,7 +18,9 @@ _KIND: Final = itemgetter(2)
 # "zero" of "zero difference" negates nothing else, the "kept" of "kept going back" is no
 # contentment, the "nobody" of "nobody can tell" no generic statement)
 _CONSUMED: Final = frozenset({"negation", "side_negation", "hypothetical", "wish", "generic",
-                              "content"})
+                              "content",
+                              # (outi) the "day 1" of "same as day 1" is no early day
+                              "too_early"})
 # A scope kind whose triggers one cue kind alone reads: `content` makes a sentence's
 # `unchanged` cue held ground (`outcome_record._effect`), and nothing else asks for it, so
 # the `content` patterns (long regexes, 2% of the reader's instructions) run only in a
