@@ -1,0 +1,69 @@
+"""Round `outk`: wording classes of missed verdicts on `outcomes_s`, each with invented
+sentences and near misses that must not fire: the hair said not to care; a terse "no hair"
+and nothing better to show; the loss frozen; the hair still all there; fuzz named before
+where it grew; a comparative said with "more" and the falling "is stop"; "nothing yet" with
+a word between."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("biotin", "Six months of biotin. My skin glows, my hair does not care at all.",
+     "no_effect"),
+    ("rosemary_oil", "Rosemary oil nightly since spring and the temples could not care less.",
+     "no_effect"),
+    ("biotin", "Took biotin for a year: great nails lol. no hair tho", "no_effect"),
+    ("exosomes", "Two exosome sessions and half a year on, nothing better to show for it.",
+     "no_effect"),
+    ("saw_palmetto", "Saw palmetto for nine months, not much to show for it.", "no_effect"),
+    # negatives: someone who does not care; "no hair tho" asked, not told
+    ("biotin", "I take biotin for my nails and I do not care about the hair part.", "none"),
+    ("biotin", "Anyone else on biotin get great nails but no hair tho?", "none"),
+])
+def test_no_gain_said_tersely(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("dutasteride", "dut 4 yrs now, hairline frozen, no sides at all", "improved"),
+    ("finasteride", "Five years on finasteride and my crown has been frozen in place.",
+     "improved"),
+    ("finasteride", "Honestly finasteride froze my hairline at 24 and it is still there.",
+     "improved"),
+    ("finasteride", "My uncle has used finasteride since the nineties and his hair is still "
+     "all there.", "improved"),
+    # negatives: a frozen scalp, a frozen account; "still all there" of the libido
+    ("minoxidil", "Tried minoxidil last winter, my scalp felt frozen after the walk.", "none"),
+    ("finasteride", "Quit finasteride after a month, my libido is still all there.", "none"),
+])
+def test_the_hair_held(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("peppermint_oil", "peppermint oil daily for 5 months. slight fuzz on crown.", "improved"),
+    ("minoxidil", "Minoxidil 7 months, some fuzz along the hairline finally.", "improved"),
+    ("finasteride", "I use the finasteride 8 month, my wife say the top is more dense.",
+     "improved"),
+    ("finasteride", "finasteride 5 month, now the falling is stop.", "improved"),
+    # negatives: fuzz of the face; "more dense" wanted; the shed ending on its own
+    ("minoxidil", "Two months of oral minoxidil, fuzz on my cheeks and forehead.", "none"),
+    ("finasteride", "Should I take finasteride to make the crown more dense?", "none"),
+    ("minoxidil", "Minoxidil month three, the shed is over now.", "none"),
+])
+def test_gain_in_few_words(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("minoxidil", "Started minoxidil foam ten days ago. No results obviously yet.", "none"),
+    ("finasteride", "Three weeks on finasteride, no change to speak of yet.", "none"),
+    # negative: a plain verdict after a long span
+    ("finasteride", "A year on finasteride and no change at all.", "no_effect"),
+])
+def test_nothing_yet_with_a_word_between(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
