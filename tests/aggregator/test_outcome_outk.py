@@ -67,3 +67,40 @@ def test_gain_in_few_words(treatment: str, body: str, expected: str) -> None:
 ])
 def test_nothing_yet_with_a_word_between(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("hair_transplant", "My FUE three years ago gave me a solid frontal third.", "improved"),
+    ("dutasteride", "Two years in, dutasteride has given me a fuller crown than at 25.",
+     "improved"),
+    # negatives: hair of the face or body; a side effect given
+    ("minoxidil", "Oral minoxidil gave me a thick facial hair problem.", "none"),
+    ("minoxidil", "Minoxidil gave me a dry scalp in the first month.", "none"),
+])
+def test_given_good_hair(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("saw_palmetto", "I took saw palmetto for a year. My barber told me last month the crown "
+     "looks thinner than before.", "no_effect"),
+    ("minoxidil", "A year of minoxidil. My derm told me at my last visit that my crown is "
+     "denser.", "improved"),
+    # negative: the teller speaks of himself, not of the writer's hair
+    ("finasteride", "A guy at work told me finasteride made his hair thinner.", "none"),
+])
+def test_told_of_my_own_hair(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("saw_palmetto", "I wanted to avoid drugs so I took saw palmetto and pumpkin seed oil "
+     "daily. The top looks thinner now.", "no_effect"),
+    ("pumpkin_seed_oil", "I wanted to avoid drugs so I took saw palmetto and pumpkin seed oil "
+     "daily. The top looks thinner now.", "no_effect"),
+    # negative: the plan's own object is still no topic
+    ("finasteride", "I wanted to avoid finasteride, the crown looks thinner now.", "none"),
+])
+def test_a_plan_before_so_guards_no_mention_after_it(treatment: str, body: str,
+                                                      expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
