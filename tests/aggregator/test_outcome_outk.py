@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.aggregator.outcome_helpers import effect
+from tests.aggregator.outcome_helpers import effect, sides
 
 
 @pytest.mark.parametrize(("treatment", "body", "expected"), [
@@ -103,4 +103,34 @@ def test_told_of_my_own_hair(treatment: str, body: str, expected: str) -> None:
 ])
 def test_a_plan_before_so_guards_no_mention_after_it(treatment: str, body: str,
                                                       expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("minoxidil", "Oral minoxidil for a year. My ankles puff up by evening.", ("cardio",)),
+    ("minoxidil", "Oral minoxidil since spring, there is dark fuzz along my jaw now.",
+     ("body_hair",)),
+    ("latanoprost", "Latanoprost on my temples for months; the skin there went darker.",
+     ("skin",)),
+    ("tretinoin", "Tretinoin twice a week and my scalp went blotchy and scaly.", ("skin",)),
+    ("cetirizine", "Topical cetirizine daily, I still get drowsy after applying it.",
+     ("other",)),
+    # negatives: fine hairs that darken; a jawline named without hair on it
+    ("minoxidil", "Minoxidil 8 months, the fine hairs at my temples turned darker.", ()),
+    ("minoxidil", "Minoxidil for a year, I shave my jaw every morning anyway.", ()),
+])
+def test_side_effects_in_other_words(treatment: str, body: str,
+                                     expected: tuple[str, ...]) -> None:
+    assert sides(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("minoxidil", "Ten months of oral minoxidil and the elastic goes round twice now.",
+     "improved"),
+    ("spironolactone", "Spironolactone a year: my hair tie loops twice instead of three times.",
+     "improved"),
+    # negative: the loops told of a plan
+    ("minoxidil", "Will minoxidil get my hair tie to go round twice like before?", "none"),
+])
+def test_the_hair_tie_turns(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
