@@ -134,3 +134,27 @@ def test_side_effects_in_other_words(treatment: str, body: str,
 ])
 def test_the_hair_tie_turns(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("spironolactone", "Two years on spironolactone and it did not slow anything for me.",
+     "no_effect"),
+    ("microneedling", "Microneedling weekly for a year, no other treatment. Temples exactly "
+     "as before.", "no_effect"),
+    ("rosemary_oil", "Eight months of rosemary oil nightly. If anything more scalp shows.",
+     "no_effect"),
+    ("rosemary_oil", "Eight months of rosemary oil. If anything, my crown got thinner.",
+     "no_effect"),
+    ("dutasteride", "I am using dutasteride since one year. The hair on top is more strong now.",
+     "improved"),
+    ("ketoconazole", "Ketoconazole twice a week for a year. The drain used to collect a clump "
+     "every wash; now there are a few strands.", "improved"),
+    # negatives: "if anything happens"; others' verdict; "slow" of something else; a
+    # routine "as before"
+    ("finasteride", "Starting finasteride tomorrow; if anything happens I'll stop.", "none"),
+    ("spironolactone", "Happy spironolactone works for some.", "none"),
+    ("minoxidil", "Minoxidil did not slow my morning routine much.", "none"),
+    ("minoxidil", "I apply minoxidil to my temples as before, twice a day.", "none"),
+])
+def test_verdicts_in_other_words(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
