@@ -158,3 +158,19 @@ def test_the_hair_tie_turns(treatment: str, body: str, expected: str) -> None:
 ])
 def test_verdicts_in_other_words(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("rosemary_oil", "I use the rosemary oil 4 month and nothing happens.", "no_effect"),
+    ("lllt", "My laser cap was a pricey hat. Nothing in a year.", "no_effect"),
+    ("prp", "Did PRP, nothing after 4 sessions.", "no_effect"),
+    ("exosomes", "Did exosomes, got a 2 month shed and nothing after.", "no_effect"),
+    ("minoxidil", "Minoxidil and needling for a year: temples came back, crown nope.", "mixed"),
+    # negatives: a hold told as nothing happening, content; a plan; "nope" to a question
+    ("finasteride", "Nine years of finasteride and nothing is happening, exactly what I want.",
+     "improved"),
+    ("minoxidil", "If nothing happens in 6 months on minoxidil I'll quit.", "none"),
+    ("minoxidil", "Minoxidil for a month. Any shed at the crown? Nope, not yet.", "none"),
+])
+def test_nothing_told_tersely(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
