@@ -177,8 +177,8 @@ def test_nothing_told_tersely(treatment: str, body: str, expected: str) -> None:
 
 
 def test_a_no_gain_verdict_after_an_add_on_is_the_add_on_s() -> None:
-    body = ("I have been on finasteride since 2022 and added setipiprant five months ago hoping for "
-            "extra regrowth. Nothing changed at all in the photos.")
+    body = ("I have been on finasteride since 2022 and added setipiprant five months ago "
+            "hoping for extra regrowth. Nothing changed at all in the photos.")
     assert effect("setipiprant", "update", body) == "no_effect"
     assert effect("finasteride", "update", body) == "none"
     # negative: a regimen told step by step keeps the verdict for all of it
