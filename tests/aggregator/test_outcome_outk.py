@@ -185,3 +185,14 @@ def test_a_no_gain_verdict_after_an_add_on_is_the_add_on_s() -> None:
     steps = ("Started finasteride, then added minoxidil, then added ketoconazole, added "
              "microneedling. Nothing changed at all.")
     assert effect("finasteride", "update", steps) == "no_effect"
+
+
+def test_a_doubt_over_one_part_of_a_combination() -> None:
+    body = ("Bloods showed low ferritin, so I started iron plus zinc. Five months on the "
+            "shedding is back to normal. No idea if the zinc did anything.")
+    assert effect("iron", "update", body) == "improved"
+    assert effect("zinc", "update", body) == "no_effect"
+    # negatives: a doubt over something else; the combination credited with no doubt
+    other = ("Started iron plus zinc for my shedding. Five months on the shedding is back to "
+             "normal. No idea if the pharmacy does refills.")
+    assert effect("zinc", "update", other) == "improved"
