@@ -18,6 +18,7 @@ from typing import Final
 
 from aggregator.compiled import trait
 from aggregator.outcome_clauses import cue_subject, listed_before
+from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_scope import _DECIMAL, Sentence
 
 _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetical trigger may be
@@ -66,6 +67,7 @@ _TWO_TOGETHER: Final = re.compile(r"\b(?:the two|both of them|both)(?: of them)?
 class Attribution:
     """The attribution helpers (see the module docstring)."""
 
+    cues: OutcomeCues
     lowered: str  # the thread's lower-cased, normalised text
     units: list[tuple[int, int, int]]  # (start, end, speaker) of the post and of each reply
     mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
@@ -127,14 +129,16 @@ class Attribution:
         return pattern.search(self.lowered, max(start, m_start - 16), m_start) is not None
 
     def _guarded(self, lo: int, m_start: int) -> bool:
-        """A negation or hypothetical trigger in [lo, m_start)."""
+        """A negation or hypothetical trigger in [lo, m_start), not before a strong clause
+        break ahead of the mention (outk: "I wanted to avoid drugs so I took saw palmetto")."""
         guards = self._guards
         for i in range(bisect_left(self._guard_starts, lo), len(guards)):
             t_start, t_end = guards[i]
             if t_start >= m_start:
                 return False
             if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start) and \
-                    _OF_ANOTHER.fullmatch(self.lowered, t_end, m_start) is None:
+                    _OF_ANOTHER.fullmatch(self.lowered, t_end, m_start) is None and \
+                    self.cues.strong_break_re.search(self.lowered, t_end, m_start) is None:
                 return True
         return False
 

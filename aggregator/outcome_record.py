@@ -68,6 +68,10 @@ _ADD_ON_VERDICT: Final = re.compile(r"\b(?:extra|added|adds|vs|versus|compared t
 _BASE_BEFORE: Final = re.compile(r"\b(?:with|alongside|on top of|in addition to|over|"
                                  r"besides|beyond)(?: my| the| oral| topical)? $")
 _ADD_ON_BACK: Final = 120
+# (outk) a treatment named as what the writer added ("on fin since 2023 and added setipiprant
+# six months ago", "adding topical RU"), right before its name
+_ADDED: Final = re.compile(r"\b(?:added|adding|added on|threw in|thrown in)(?: in)?"
+                           r"(?: the| my| some| a| an| oral| topical)? $")
 # a loss told before the treatment began, in the same sentence ("three months after covid
 # I was losing a lot of hair, so I started minoxidil")
 _THEN_STARTED: Final = re.compile(r"\b(?:so|then|and|that's when|which is why) i (?:started|began|"
@@ -245,6 +249,22 @@ class Recording:
         return [t for t in targets if t not in bases] or \
             [t for t in self._focus() if t not in bases] or targets
 
+    def _added(self, here: Sentence, targets: list[str]) -> list[str]:
+        """(outk) Of several treatments a no-gain verdict goes to, those the unit names as
+        added in the sentence or just before it ("I have been on fin since 2023 and added
+        setipiprant six months ago. Nothing changed at all": setipiprant's); all of them
+        when it names none or several (a regimen told step by step: "then added min foam,
+        ..., added nizoral")."""
+        lowered = self.lowered
+        lo = bisect_left(self.m_starts, max(self._unit_of(here.start),
+                                            here.start - _ADD_ON_BACK))
+        hi = bisect_left(self.m_starts, here.end, lo)
+        added = {tid for m_start, _, tid in self.mentions[lo:hi]
+                 if _ADDED.search(lowered, max(0, m_start - 24), m_start)}
+        if len(added) != 1:
+            return targets
+        return [t for t in targets if t in added] or targets
+
     def _early_elsewhere(self, here: Sentence, targets: list[str],
                          span: tuple[int, int]) -> bool:
         """(outg2) Whether every "too early" hedge of the sentence is part of the verdict
@@ -282,6 +302,8 @@ class Recording:
             return  # "helped my flaking", "filled in on its own"
         if kind == "no_effect" and _ADD_ON_VERDICT.search(self.lowered, span[0], span[1] + 12):
             targets = self._add_on(here, targets)
+        elif kind in ("no_effect", "unchanged") and not negated and 1 < len(targets) <= 3:
+            targets = self._added(here, targets)
         direction = kind
         if kind == "unchanged" and "content" in here.triggers:
             direction = "improved"

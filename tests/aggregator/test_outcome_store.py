@@ -152,7 +152,8 @@ def test_cue_change_rewrites_outcomes_only(engine: Engine, session: Session,
     links, texts = link_rows(session), summaries(session)
     assert links  # (thread "a" is linked to the study)
     extra = tmp_path / "cues.toml"
-    extra.write_text('[side_effects]\nbody_hair = ["dense crown"]\n', encoding="utf-8")
+    # (a phrase of the reply that starts ahead of its gain "gave me a dense crown")
+    extra.write_text('[side_effects]\nbody_hair = ["min gave me"]\n', encoding="utf-8")
     statements: list[str] = []
 
     def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
