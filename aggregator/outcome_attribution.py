@@ -38,6 +38,16 @@ _LATER: Final = re.compile(
     # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
     # hairline where fin failed"): not about it either
     r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$")
+# (outj) a treatment named as the one that failed, in a clause of time or contrast ("dut saved
+# my hairline after fin failed", "spiro worked for me when min didn't", "dut 0.5 after fin
+# failed - huge difference"): what it names before and after the mention
+_FAILED_LEAD: Final = re.compile(r" (?:after|when|once|where|since|because|as) (?:the |my |a |"
+                                 r"oral |topical )?$")
+_FAILED_TAIL: Final = re.compile(
+    r"(?: (?:alone|only|by itself|on its own|\d+(?:\.\d+)? ?mg))? (?:had |has |just |kind of |"
+    r"basically |totally |completely )?(?:failed|didn'?t|did not|did nothing|stopped working|"
+    r"quit working|stopped doing anything|wasn'?t enough|was not enough|was useless|"
+    r"wasn'?t working|plateaued|stalled|gave out|did squat|did zilch)\b")
 # "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 _IT: Final = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
@@ -235,7 +245,25 @@ class Attribution:
         later = {tid for m_start, _, tid in mentions[at:hi] if tid not in before and
                  _LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None}
         kept = [t for t in targets if t not in later]
+        if len(kept) > 1:
+            kept = self._not_failed(here, c_end, kept, mentions[lo:hi])
         return kept or targets
+
+    def _not_failed(self, here: Sentence, c_end: int, targets: list[str],
+                    named: list[tuple[int, int, str]]) -> list[str]:
+        """(outj) Of a cue's treatments, those not named as the one that failed in a clause
+        of time or contrast (`_FAILED_LEAD` before the name, `_FAILED_TAIL` after it: "dut
+        saved my hairline after fin failed", "spiro worked for me when min didn't"), unless
+        the cue is that failure itself; all of them when every one is."""
+        lowered = self.lowered
+        failed = set()
+        for m_start, m_end, tid in named:
+            if tid in targets and \
+                    _FAILED_LEAD.search(lowered, max(here.start, m_start - 16), m_start) and \
+                    (tail := _FAILED_TAIL.match(lowered, m_end)) is not None and \
+                    not m_start <= c_end <= tail.end():
+                failed.add(tid)
+        return [t for t in targets if t not in failed] or targets
 
     def _credited_together(self, here: Sentence) -> list[str]:
         """The last two treatments named before `here` when it credits "the two together"

@@ -1,0 +1,86 @@
+"""Round `outj`: the structure of `mixed` verdicts, each class with invented sentences and
+near misses that must not fire: a bare "nothing" verdict told after or in a span, after a count
+of sessions, or of one hair area beside a gain in another; a verdict "for some" / "for others"
+is not the writer's; the treatment that failed, named in an "after" / "when" clause, is not
+credited with the other treatment's gain."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect, effects
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # a reply's span and a bare verdict, against the poster's gain: two speakers who disagree
+    ("rosemary_oil", "Rosemary oil, does it work?", "Five months of rosemary oil and my "
+     "temples filled in a little.", ("4 months nothing except a greasy pillow",), "mixed"),
+    ("biotin", "Biotin thread", "Biotin for a year, my nails grew faster and the crown got "
+     "thicker.", ("Biotin for a whole year and nothing, not even less shedding.",), "mixed"),
+    ("lllt", "Laser cap review", "The laser cap helped my shedding a bit.",
+     ("my laser cap was an expensive hat. nothing in a year",), "mixed"),
+    ("lllt", "Laser cap review", "The laser cap helped my shedding a bit.",
+     ("Did six months of it and honestly nothing.",), "mixed"),
+    ("pumpkin_seed_oil", "Pumpkin seed oil", "Pumpkin seed oil thickened my part.",
+     ("same story here, eight months nada",), "mixed"),
+    ("prp", "PRP", "Three PRP sessions and my crown is denser.",
+     ("I did PRP too, nothing after five sessions.",), "mixed"),
+    ("rosemary_oil", "Rosemary oil", "Rosemary oil brought back some fuzz.",
+     ("Ten months of rosemary on my crown, nothing either.",), "mixed"),
+    # near misses: nothing lost is a hold; "nothing" of the side effects; "nothing else"
+    ("finasteride", "Fin", "Finasteride for three years and I've lost nothing in a year.",
+     (), "none"),
+    ("finasteride", "Fin", "Fin for a year and the crown filled in.",
+     ("Side effects after a year: nothing.",), "improved"),
+    ("finasteride", "Fin", "Fin for a year and the crown filled in.",
+     ("Fin for two years and nothing else, my crown is thick too.",), "improved"),
+])
+def test_a_bare_verdict_after_a_span(treatment: str, title: str, body: str,
+                                     replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # one speaker, one area better and another not
+    ("microneedling", "Dermaroller every week for a year. Temples came back, crown nope.",
+     "mixed"),
+    ("latanoprost", "Latanoprost for six months gave me long lashes, but scalp nothing.",
+     "no_effect"),
+    ("minoxidil", "Minoxidil for ten months: my hairline filled in, but the crown nothing.",
+     "mixed"),
+    # near misses: "nothing special" is no verdict; a colon-less area word with no comma
+    ("minoxidil", "Minoxidil for ten months: my hairline filled in, crown nothing special.",
+     "improved"),
+])
+def test_an_area_verdict_beside_a_gain(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "replies", "expected"), [
+    ("ru58841", ("RU gave me a headache, quit it. Glad it works for some.",), "none"),
+    ("ru58841", ("No idea why it works for others.",), "none"),
+    ("ru58841", ("It seems to help for a lot of guys.",), "none"),
+    # near misses: "for some reason", "for some months" still speak of the writer
+    ("ru58841", ("For some reason RU regrew my temples in four months.",), "improved"),
+    ("ru58841", ("Used RU for some months and my hairline filled in.",), "improved"),
+])
+def test_a_verdict_for_others(treatment: str, replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, "RU58841?", "Is RU58841 worth trying?", replies) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Finasteride did nothing. Dutasteride saved my hairline after fin failed.",
+     {"finasteride": "no_effect", "dutasteride": "improved"}),
+    ("Minoxidil left me unchanged. Spiro worked for me when minoxidil didn't.",
+     {"minoxidil": "no_effect", "spironolactone": "improved"}),
+    ("Oral dutasteride after finasteride stopped working - a huge difference.",
+     {"finasteride": "no_effect", "dutasteride": "improved"}),
+    # near misses: a gain that came after a treatment was added is that one's; one that
+    # failed and a gain in its own clause
+    ("Finasteride did nothing. My crown only filled in after minoxidil.",
+     {"finasteride": "no_effect", "minoxidil": "improved"}),
+    ("Minoxidil regrew my crown after finasteride, and finasteride held the hairline.",
+     {"finasteride": "improved", "minoxidil": "improved"}),
+])
+def test_the_failed_one_is_not_credited(body: str, expected: dict[str, str]) -> None:
+    assert effects("update", body) == expected
