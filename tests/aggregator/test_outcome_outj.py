@@ -2,7 +2,8 @@
 near misses that must not fire: a bare "nothing" verdict told after or in a span, after a count
 of sessions, or of one hair area beside a gain in another; a verdict "for some" / "for others"
 is not the writer's; the treatment that failed, named in an "after" / "when" clause, is not
-credited with the other treatment's gain."""
+credited with the other treatment's gain; a good spell that wore off; a gain that came late
+("did nothing until month nine"); a dud; a bare "nothing" before an emoji."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def test_an_area_verdict_beside_a_gain(treatment: str, body: str, expected: str)
 @pytest.mark.parametrize(("treatment", "replies", "expected"), [
     ("ru58841", ("RU gave me a headache, quit it. Glad it works for some.",), "none"),
     ("ru58841", ("No idea why it works for others.",), "none"),
-    ("ru58841", ("It seems to help for a lot of guys.",), "none"),
+    ("ru58841", ("It worked for a lot of guys.",), "none"),
     # near misses: "for some reason", "for some months" still speak of the writer
     ("ru58841", ("For some reason RU regrew my temples in four months.",), "improved"),
     ("ru58841", ("Used RU for some months and my hairline filled in.",), "improved"),
@@ -84,3 +85,31 @@ def test_a_verdict_for_others(treatment: str, replies: tuple[str, ...], expected
 ])
 def test_the_failed_one_is_not_credited(body: str, expected: dict[str, str]) -> None:
     assert effects("update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "replies", "expected"), [
+    # a good spell, then it wore off: one speaker both ways
+    ("minoxidil", "Minoxidil worked well at first, then it stopped working.", (), "mixed"),
+    ("minoxidil", "Minoxidil thickened my crown for two years and then it just quit on me.",
+     (), "mixed"),
+    ("dutasteride", "Dutasteride regrew my temples, but the gains faded after a year.", (),
+     "mixed"),
+    # a late gain: nothing until a month named, then growth
+    ("minoxidil", "Minoxidil for five months and the top is unchanged.",
+     ("Mine did nothing until month nine and now my crown is thick.",), "mixed"),
+    ("minoxidil", "Minoxidil did nothing until the third month, now it's thicker.", (),
+     "improved"),
+    # a dud, a bare verdict before an emoji
+    ("finasteride", "Finasteride kept my crown full for ten years.",
+     ("Eight years of it here. Fin was a dud for me.",), "mixed"),
+    ("finasteride", "Finasteride for a year, my crown filled in.",
+     ("same pill here, 9 months, nothing 😭",), "mixed"),
+    # near misses: a side effect wearing off; a regimen told as empty; a dud graft batch
+    ("finasteride", "Finasteride regrew my crown. The brain fog wore off after a month.", (),
+     "improved"),
+    ("finasteride", "Finasteride did nothing in two years, so I quit.\n---\ncurrently: "
+     "nothing 🙃", (), "no_effect"),
+])
+def test_a_spell_that_ended_or_came_late(treatment: str, body: str, replies: tuple[str, ...],
+                                         expected: str) -> None:
+    assert effect(treatment, "update", body, replies) == expected
