@@ -113,3 +113,22 @@ def test_the_failed_one_is_not_credited(body: str, expected: dict[str, str]) -> 
 def test_a_spell_that_ended_or_came_late(treatment: str, body: str, replies: tuple[str, ...],
                                          expected: str) -> None:
     assert effect(treatment, "update", body, replies) == expected
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    # a reply that opens with how long, in words, speaks of the writer
+    ("Two years on dut, temples filled in.", "improved"),
+    ("Six months in and the crown is thicker.", "improved"),
+    ("A full year of dutasteride, zero change.", "no_effect"),
+    ("14 months of dutasteride and the crown kept thinning.", "no_effect"),
+    ("Year two of dut now and the crown is denser.", "improved"),
+    # the hair as at an earlier age: held
+    ("Seven years on dut and my hairline is the same as at uni.", "improved"),
+    # near misses: a claim about others, a span with no report of the writer
+    ("Most people see their crown get denser within a year.", "none"),
+    ("A year of dutasteride is what most guys need before the crown gets denser.", "none"),
+    ("Two years on dut and my scalp is the same as my dad's.", "none"),
+])
+def test_a_reply_that_says_how_long(reply: str, expected: str) -> None:
+    assert effect("dutasteride", "Dutasteride worth it?", "Is dutasteride worth it?",
+                  (reply,)) == expected
