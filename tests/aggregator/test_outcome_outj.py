@@ -132,3 +132,16 @@ def test_a_spell_that_ended_or_came_late(treatment: str, body: str, replies: tup
 def test_a_reply_that_says_how_long(reply: str, expected: str) -> None:
     assert effect("dutasteride", "Dutasteride worth it?", "Is dutasteride worth it?",
                   (reply,)) == expected
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    # "instead" after a choice told as made: a report, not a hypothetical
+    ("I took dut instead and it regrew my temples.", "improved"),
+    ("Went with dutasteride instead, nothing after a year.", "no_effect"),
+    # near misses: advice and a wish stay hypothetical
+    ("You should take dut instead and it will regrow your temples.", "none"),
+    ("I'd try dut instead, it regrew my brother's temples.", "none"),
+])
+def test_instead_after_a_choice_made(reply: str, expected: str) -> None:
+    assert effect("dutasteride", "Fin or dut?", "Finasteride or dutasteride?",
+                  (reply,)) == expected
