@@ -24,6 +24,12 @@ _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetic
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
 _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
+# (outj) a treatment told as stopped for the one the post is about ("I stopped oral fin for
+# this", "came off min for it"): no topic for what follows
+_STOPPED_FOR: Final = re.compile(r"\b(?:stopped|quit|dropped|ditched|came off|gave up)"
+                                 r"(?: taking| using)?"
+                                 r"(?: the| my| oral| topical)* $")
+_FOR_THIS: Final = re.compile(r"(?: \S+){0,2}? (?:for|because of) (?:this|it|that)\b")
 # what a trigger before a mention is about when a noun and a preposition stand between:
 # not the treatment ("no shed on min", "zero sides from dut", "no issues with fin" leave
 # the treatment the topic; "not on fin", "never tried dut" do not)
@@ -124,7 +130,19 @@ class Attribution:
         if len(seen) > 1:
             return [t for t, m_start in seen.items()
                     if not self._former(start, m_start)] or list(seen)
+        if len(seen) == 1 and self._stopped_for(start, next(iter(seen.values()))):
+            return []
         return list(seen)
+
+    def _stopped_for(self, start: int, m_start: int) -> bool:
+        """(outj) The mention at `m_start` is of a treatment stopped for another ("I stopped
+        oral fin for this"): a stop verb right before it, "for this" / "for it" right after."""
+        lowered = self.lowered
+        if _STOPPED_FOR.search(lowered, max(start, m_start - 28), m_start) is None:
+            return False
+        end = next(m_end for m_s, m_end, _ in self.mentions[bisect_left(self.m_starts, m_start):]
+                   if m_s == m_start)
+        return _FOR_THIS.match(lowered, end) is not None
 
     def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER) -> bool:
         """A mention of what came before or what is compared ("switched from fin to dut",

@@ -145,3 +145,17 @@ def test_a_reply_that_says_how_long(reply: str, expected: str) -> None:
 def test_instead_after_a_choice_made(reply: str, expected: str) -> None:
     assert effect("dutasteride", "Fin or dut?", "Finasteride or dutasteride?",
                   (reply,)) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a treatment stopped for the one the post is about is no topic for what follows
+    ("Dutasteride mesotherapy, four sessions. I stopped oral fin for this because of my "
+     "libido. The crown looks a bit thicker now.",
+     {"finasteride": "none", "dutasteride": "improved", "mesotherapy": "improved"}),
+    # near miss: a stop told without "for this" joins the topic as before
+    ("Dutasteride mesotherapy, four sessions. I stopped oral fin. The crown looks a bit "
+     "thicker now.",
+     {"finasteride": "improved", "dutasteride": "improved", "mesotherapy": "improved"}),
+])
+def test_a_treatment_stopped_for_another(body: str, expected: dict[str, str]) -> None:
+    assert effects("update", body) == expected
