@@ -31,6 +31,8 @@ from tests.aggregator.outcome_helpers import effect, effects
     # near misses: nothing lost is a hold; "nothing" of the side effects; "nothing else"
     ("finasteride", "Fin", "Finasteride for three years and I've lost nothing in a year.",
      (), "none"),
+    ("finasteride", "Fin", "On finasteride. For three years nothing moved, it held.", (),
+     "improved"),
     ("finasteride", "Fin", "Fin for a year and the crown filled in.",
      ("Side effects after a year: nothing.",), "improved"),
     ("finasteride", "Fin", "Fin for a year and the crown filled in.",
