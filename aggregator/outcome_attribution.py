@@ -123,26 +123,29 @@ class Attribution:
         hypothetical ("no min because...", "thinking about dut")."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
         seen: dict[str, int] = {}
-        for m_start, _, tid in self.mentions[lo:hi]:
+        last_end = 0
+        for m_start, m_end, tid in self.mentions[lo:hi]:
             if tid not in seen and not self._guarded(max(start, m_start - _TOPIC_GUARD),
                                                      m_start):
                 seen[tid] = m_start
+                last_end = m_end
         if len(seen) > 1:
             return [t for t, m_start in seen.items()
                     if not self._former(start, m_start)] or list(seen)
-        if len(seen) == 1 and self._stopped_for(start, next(iter(seen.values()))):
+        if seen and self._stopped_for(start, next(iter(seen.values())), last_end):
             return []
         return list(seen)
 
-    def _stopped_for(self, start: int, m_start: int) -> bool:
-        """(outj) The mention at `m_start` is of a treatment stopped for another ("I stopped
-        oral fin for this"): a stop verb right before it, "for this" / "for it" right after."""
+    def _stopped_for(self, start: int, m_start: int, m_end: int) -> bool:
+        """(outj) The mention [m_start, m_end) is of a treatment stopped for another ("I
+        stopped oral fin for this"): "for this" / "for it" right after it, a stop verb right
+        before it."""
         lowered = self.lowered
-        if _STOPPED_FOR.search(lowered, max(start, m_start - 28), m_start) is None:
-            return False
-        end = next(m_end for m_s, m_end, _ in self.mentions[bisect_left(self.m_starts, m_start):]
-                   if m_s == m_start)
-        return _FOR_THIS.match(lowered, end) is not None
+        if lowered.find(" for ", m_end, m_end + 24) < 0 and \
+                lowered.find(" because of ", m_end, m_end + 30) < 0:
+            return False  # (the usual case, found without a regex)
+        return _FOR_THIS.match(lowered, m_end) is not None and \
+            _STOPPED_FOR.search(lowered, max(start, m_start - 28), m_start) is not None
 
     def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER) -> bool:
         """A mention of what came before or what is compared ("switched from fin to dut",
