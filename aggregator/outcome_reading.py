@@ -189,6 +189,7 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
         self._word_starts: list[int] | None = None  # where each run of word characters starts
         self._quote_free: bool | None = None  # no opening quote mark in the thread
         self._no_procedure: bool | None = None  # no procedure word in the thread
+        self._stops: bool | None = None  # (outj) a stop verb in the thread (`Attribution`)
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
