@@ -126,18 +126,13 @@ class Attribution:
         hypothetical ("no min because...", "thinking about dut")."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
         seen: dict[str, int] = {}
-        last_end = 0
-        for m_start, m_end, tid in self.mentions[lo:hi]:
+        for m_start, _, tid in self.mentions[lo:hi]:
             if tid not in seen and not self._guarded(max(start, m_start - _TOPIC_GUARD),
                                                      m_start):
                 seen[tid] = m_start
-                last_end = m_end
         if len(seen) > 1:
             return [t for t, m_start in seen.items()
                     if not self._former(start, m_start)] or list(seen)
-        if seen and self._stops is not False and \
-                self._stopped_for(start, next(iter(seen.values())), last_end):
-            return []
         return list(seen)
 
     def _stopped_for(self, start: int, m_start: int, m_end: int) -> bool:

@@ -288,6 +288,9 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
             m_hi = bisect_left(m_starts, end, m_lo)
             named = self._outside_asides(start, end, self._topic_of(start, end)) \
                 if m_hi > m_lo else []  # (no mention in the sentence: nothing named)
+            if m_hi - m_lo == 1 and self._stops is not False and named and \
+                    self._stopped_for(start, *self.mentions[m_lo][:2]):
+                named = []  # (outj) "I stopped oral fin for this": no topic
             m_lo = m_hi
             if named and self._switch_ends:
                 moved = self._switched_to(start, end, named, unit_named)
