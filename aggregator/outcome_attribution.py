@@ -29,7 +29,6 @@ _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 _STOPPED_FOR: Final = re.compile(r"\b(?:stopped|quit|dropped|ditched|came off|gave up)"
                                  r"(?: taking| using)?"
                                  r"(?: the| my| oral| topical)* $")
-_STOP_WORD: Final = re.compile(r"stopped|quit|dropped|ditched|came off|gave up")
 _FOR_THIS: Final = re.compile(r"(?: \S+){0,2}? (?:for|because of) (?:this|it|that)\b")
 # what a trigger before a mention is about when a noun and a preposition stand between:
 # not the treatment ("no shed on min", "zero sides from dut", "no issues with fin" leave
@@ -86,8 +85,6 @@ class Attribution:
     m_starts: list[int]
     _guards: list[tuple[int, int]]  # negation and hypothetical triggers
     _guard_starts: list[int]
-    # (outj) whether the thread holds a stop verb (`_STOP_WORD`), found when first needed
-    _stops: bool | None = None
 
     def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
         """(start, end, is a question) of each sentence of a unit: the reader's splitter
@@ -138,15 +135,8 @@ class Attribution:
     def _stopped_for(self, start: int, m_start: int, m_end: int) -> bool:
         """(outj) The mention [m_start, m_end) is of a treatment stopped for another ("I
         stopped oral fin for this"): "for this" / "for it" right after it, a stop verb right
-        before it."""
+        before it (the reader asks only when " for " or " because of " follows it)."""
         lowered = self.lowered
-        if self._stops is None:
-            self._stops = _STOP_WORD.search(lowered) is not None
-            if not self._stops:
-                return False
-        if lowered.find(" for ", m_end, m_end + 24) < 0 and \
-                lowered.find(" because of ", m_end, m_end + 30) < 0:
-            return False  # (the usual case, found without a regex)
         return _FOR_THIS.match(lowered, m_end) is not None and \
             _STOPPED_FOR.search(lowered, max(start, m_start - 28), m_start) is not None
 

@@ -189,7 +189,6 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
         self._word_starts: list[int] | None = None  # where each run of word characters starts
         self._quote_free: bool | None = None  # no opening quote mark in the thread
         self._no_procedure: bool | None = None  # no procedure word in the thread
-        self._stops: bool | None = None  # (outj) a stop verb in the thread (`Attribution`)
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -288,9 +287,13 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
             m_hi = bisect_left(m_starts, end, m_lo)
             named = self._outside_asides(start, end, self._topic_of(start, end)) \
                 if m_hi > m_lo else []  # (no mention in the sentence: nothing named)
-            if m_hi - m_lo == 1 and self._stops is not False and named and \
-                    self._stopped_for(start, *self.mentions[m_lo][:2]):
-                named = []  # (outj) "I stopped oral fin for this": no topic
+            if m_hi - m_lo == 1 and named:  # (outj) "I stopped oral fin for this": no topic
+                m_s, m_e, _ = self.mentions[m_lo]
+                lowered = self.lowered
+                if (lowered.find(" for ", m_e, m_e + 24) >= 0 or
+                        lowered.find(" because of ", m_e, m_e + 30) >= 0) and \
+                        self._stopped_for(start, m_s, m_e):
+                    named = []
             m_lo = m_hi
             if named and self._switch_ends:
                 moved = self._switched_to(start, end, named, unit_named)
