@@ -25,6 +25,12 @@ _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetic
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
 _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
+# (outj) a treatment told as stopped for the one the post is about ("I stopped oral fin for
+# this", "came off min for it"): no topic for what follows
+_STOPPED_FOR: Final = re.compile(r"\b(?:stopped|quit|dropped|ditched|came off|gave up)"
+                                 r"(?: taking| using)?"
+                                 r"(?: the| my| oral| topical)* $")
+_FOR_THIS: Final = re.compile(r"(?: \S+){0,2}? (?:for|because of) (?:this|it|that)\b")
 # what a trigger before a mention is about when a noun and a preposition stand between:
 # not the treatment ("no shed on min", "zero sides from dut", "no issues with fin" leave
 # the treatment the topic; "not on fin", "never tried dut" do not)
@@ -42,6 +48,16 @@ _LATER: Final = re.compile(
 # (outi) a treatment's name as a lab test ("had my ferritin checked", "vitamin D levels
 # tested"): no treatment taken, no topic
 _TESTED: Final = re.compile(r"(?: levels?)?(?: was| were| got)? (?:checked|tested|test|tests)\b")
+# (outj) a treatment named as the one that failed, in a clause of time or contrast ("dut saved
+# my hairline after fin failed", "spiro worked for me when min didn't", "dut 0.5 after fin
+# failed - huge difference"): what it names before and after the mention
+_FAILED_LEAD: Final = re.compile(r" (?:after|when|once|where|since|because|as) (?:the |my |a |"
+                                 r"oral |topical )?$")
+_FAILED_TAIL: Final = re.compile(
+    r"(?: (?:alone|only|by itself|on its own|\d+(?:\.\d+)? ?mg))? (?:had |has |just |kind of |"
+    r"basically |totally |completely )?(?:failed|didn'?t|did not|did nothing|stopped working|"
+    r"quit working|stopped doing anything|wasn'?t enough|was not enough|was useless|"
+    r"wasn'?t working|plateaued|stalled|gave out|did squat|did zilch)\b")
 # "it", "it's", "its", "this one", "that one" as whole words; each regex here starts with a
 # plain character (the engine then skips to the candidates at C speed): `i(?<!\wi)` is `\bi`
 _IT: Final = re.compile(r"(?:i(?<!\wi)t(?:'s|s)?|t(?<!\wt)h(?:is|at) one)\b")
@@ -122,6 +138,14 @@ class Attribution:
             return [t for t, m_start in seen.items()
                     if not self._former(start, m_start)] or list(seen)
         return list(seen)
+
+    def _stopped_for(self, start: int, m_start: int, m_end: int) -> bool:
+        """(outj) The mention [m_start, m_end) is of a treatment stopped for another ("I
+        stopped oral fin for this"): "for this" / "for it" right after it, a stop verb right
+        before it (the reader asks only when " for " or " because of " follows it)."""
+        lowered = self.lowered
+        return _FOR_THIS.match(lowered, m_end) is not None and \
+            _STOPPED_FOR.search(lowered, max(start, m_start - 28), m_start) is not None
 
     def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER) -> bool:
         """A mention of what came before or what is compared ("switched from fin to dut",
@@ -247,7 +271,25 @@ class Attribution:
         later = {tid for m_start, _, tid in mentions[at:hi] if tid not in before and
                  _LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None}
         kept = [t for t in targets if t not in later]
+        if len(kept) > 1:
+            kept = self._not_failed(here, c_end, kept, mentions[lo:hi])
         return kept or targets
+
+    def _not_failed(self, here: Sentence, c_end: int, targets: list[str],
+                    named: list[tuple[int, int, str]]) -> list[str]:
+        """(outj) Of a cue's treatments, those not named as the one that failed in a clause
+        of time or contrast (`_FAILED_LEAD` before the name, `_FAILED_TAIL` after it: "dut
+        saved my hairline after fin failed", "spiro worked for me when min didn't"), unless
+        the cue is that failure itself; all of them when every one is."""
+        lowered = self.lowered
+        failed = set()
+        for m_start, m_end, tid in named:
+            if tid in targets and \
+                    _FAILED_LEAD.search(lowered, max(here.start, m_start - 16), m_start) and \
+                    (tail := _FAILED_TAIL.match(lowered, m_end)) is not None and \
+                    not m_start <= c_end <= tail.end():
+                failed.add(tid)
+        return [t for t in targets if t not in failed] or targets
 
     def _credited_together(self, here: Sentence) -> list[str]:
         """The last two treatments named before `here` when it credits "the two together"

@@ -15,7 +15,8 @@ progress report of the poster's treatments; it makes an `improved` cue only when
 Verdicts after a colon: "saw palmetto, PSO, biotin: nothing", "the laser comb: waste of
 $400", "spiro 100 for a year: also nothing" make a `no_effect` cue when the colon closes a
 clause that names a treatment (no mark between the name and the colon). A bare "nothing" after
-a mark ("6 months rosemary oil. nothing.", "results: nothing", "= nothing") makes a weak
+a mark ("6 months rosemary oil. nothing.", "results: nothing", "= nothing"; (outj) before an
+emoji: "8 months, nothing 😭"; not a regimen told as empty: "currently: nothing") makes a weak
 `unchanged` cue. Neither counts when its subject is the side effects or the downsides ("side
 effects from fin: nothing", "Any side effects? For me, nothing.", "Cons: nothing.", "Libido,
 mood, energy, nothing.").
@@ -138,7 +139,8 @@ _BARE_VERDICT: Final = re.compile(r"nothing(?:(?<=[.:=,!] nothing)|(?<=[.!] so n
                                   r"(?<=[.!] so pretty much nothing)|(?<=[.!] pretty much nothing)|"
                                   r"(?<=[.!] so essentially nothing)|(?<=[.!] essentially nothing)|"
                                   r"(?<=[.!] so effectively nothing)|(?<=[.!] effectively nothing))"
-                                  r"(?: at all| whatsoever)?(?= ?[.!,\n]| lol|$)")
+                                  r"(?: at all| whatsoever)?"
+                                  r"(?= ?[.!,\n]| lol|$| ?[\U0001F300-\U0001FAFF\u2600-\u27BF])")
 
 
 _NAME_TO_COLON: Final = 40  # characters between a treatment's name and its verdict's colon
@@ -202,6 +204,11 @@ def bracket_verdict_cues(lowered: str,
     return found
 
 
+# (outj) a regimen told as empty, not a verdict ("currently: nothing", "stack now = nothing")
+_REGIMEN_SUBJECT: Final = re.compile(r"\b(?:currently|current|regimen|routine|stack|taking|"
+                                     r"using|now on|on now|now)\s*[:=]?\s*$")
+
+
 def bare_verdict_cues(lowered: str) -> list[tuple[int, int, int, str]]:
     """Weak `unchanged` cues (start, end, -1, kind) of bare "nothing" verdicts whose subject
     is not the side effects or the downsides: no `_SIDE_SUBJECT` word in the verdict's
@@ -212,6 +219,8 @@ def bare_verdict_cues(lowered: str) -> list[tuple[int, int, int, str]]:
     found: list[tuple[int, int, int, str]] = []
     for verdict in _BARE_VERDICT.finditer(lowered):
         at = verdict.start()
+        if _REGIMEN_SUBJECT.search(lowered, max(0, at - 24), at) is not None:
+            continue  # "currently: nothing"
         base = max(0, at - 160)
         before = lowered[base:at].rstrip(" ")
         if before.endswith((".", "!", "\n")):

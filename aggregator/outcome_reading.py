@@ -290,6 +290,13 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
             m_hi = bisect_left(m_starts, end, m_lo)
             named = self._outside_asides(start, end, self._topic_of(start, end)) \
                 if m_hi > m_lo else []  # (no mention in the sentence: nothing named)
+            if m_hi - m_lo == 1 and named:  # (outj) "I stopped oral fin for this": no topic
+                m_s, m_e, _ = self.mentions[m_lo]
+                lowered = self.lowered
+                if (lowered.find(" for ", m_e, m_e + 24) >= 0 or
+                        lowered.find(" because of ", m_e, m_e + 30) >= 0) and \
+                        self._stopped_for(start, m_s, m_e):
+                    named = []
             m_lo = m_hi
             if named and self._switch_ends:
                 moved = self._switched_to(start, end, named, unit_named)

@@ -32,6 +32,13 @@ _UNAIDED: Final = re.compile(r"on its own|by itself|nothing but time|without (?:
 _OPEN_QUOTE: Final = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
 _QUOTE_CHARS: Final = frozenset("'\"“‘”’")
 _CLOSE_QUOTE: Final = re.compile(r"['\"”’](?<=[\w.!?,]['\"”’])(?!\w)")  # (?<=[\w.!?,])['\"”’](?!\w)
+# (outj) a choice told as made: "instead" after a verb of taking in the past ("I took dut
+# instead and it regrew my temples", "Had PRP instead, same story"), or in use ("Using rosemary
+# oil instead, 4 months") is no hypothetical
+_CHOSEN: Final = re.compile(r"\b(?:took|had|tried|used|went with|went for|switched to|moved to|"
+                            r"got|did|started|chose|picked|opted for|ordered|bought|went on|"
+                            r"using|taking)"
+                            r"\b[^.,;:!?\n]{0,40}$")
 _DECIMAL: Final = re.compile(r"\d[.,]\d")  # "0.5mg" holds no negation "0"
 # spans up to this many characters are counted by scanning them: cheaper than finding every
 # word start of the thread when only a few short spans are asked about
@@ -193,9 +200,13 @@ class ScopeChecks:
                       here: Sentence, breaks: list[int] | None = None) -> bool:
         """A trigger before the cue, a few words away, with no strong break between (no
         clause break at all when `breaks` are given: a generic statement ends with its
-        clause, "funny how different people are, fin has held me for seven years")."""
+        clause, "funny how different people are, fin has held me for seven years"); not
+        "instead" after a choice told as made (`_CHOSEN`)."""
         for t_start, t_end in found:
-            if t_start >= c_start:
+            if t_start >= c_start or (
+                    self.lowered.startswith("instead", t_start) and not
+                    self.lowered.startswith(" of", t_end) and _CHOSEN.search(
+                        self.lowered, max(here.start, t_start - 48), t_start) is not None):
                 continue
             strong = here.strong if breaks is None else breaks
             i = bisect_right(strong, t_end - 1)

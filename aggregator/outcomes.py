@@ -94,6 +94,15 @@ or speaks to the reader leaves the earlier verdict ("spiro was useless for me, j
 switched to bica, so too early to say"); an add-on's no-gain verdict ("extra", "added")
 goes to the add-on, not to the base named after "with", "alongside", "over" or before
 "alone" in its sentence or the one before (`outcome_record`).
+
+Round `outj` reads the structure of `mixed`: bare "nothing" verdicts after or in a span, after
+sessions, of one hair area beside a gain in another ("temples came back, crown nope"); a reply
+that says how long in words is first-hand ("Two years on dut, ..."); a verdict "for some" /
+"for others" is generic; the treatment that failed after "after" / "when" ("dut saved my
+hairline after fin failed") is not credited with the other's gain (`outcome_attribution`);
+"instead" after a choice told as made is no hypothetical (`outcome_scope`); a treatment
+stopped "for this" is no topic for what follows; a spell that wore off, a late gain ("did
+nothing until month nine"), "a dud".
 """
 from __future__ import annotations
 
