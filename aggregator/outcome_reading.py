@@ -44,6 +44,11 @@ _SENTENCE_END_EMOJI: Final = re.compile(
 _MAX_SENTENCE: Final = 2000
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
+# (outm) a gain's baseline named after it ("crown is thicker than on fin", "better than it
+# was with min alone"): right before the mention; "thicker than ever on fin" is fin's
+_BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) )?"
+                              r"(?:on|with|when on|when i was on|i got on|i had on)? ?"
+                              r"(?:the |my |plain |just )?$")
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 _HINT: Final = itemgetter(1)
 _KIND: Final = itemgetter(2)
@@ -297,6 +302,8 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                         lowered.find(" because of ", m_e, m_e + 30) >= 0) and \
                         self._stopped_for(start, m_s, m_e):
                     named = []
+            if named and self.lowered.find(" than ", start, end) >= 0:
+                named = self._not_baseline_named(start, end, m_lo, m_hi, named)
             m_lo = m_hi
             if named and self._switch_ends:
                 moved = self._switched_to(start, end, named, unit_named)
@@ -392,6 +399,34 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
         hi = breaks[i] if i < len(breaks) else here.end
         return starts_in(self.m_starts, lo, hi)
 
+    def _not_baseline_named(self, start: int, end: int, m_lo: int, m_hi: int,
+                            named: list[str]) -> list[str]:
+        """(outm) The sentence's treatments without those it names only as a comparison's
+        baseline ("crown is thicker than on fin"): no topic."""
+        lowered, mentions = self.lowered, self.mentions
+        baseline = {tid for m_start, _, tid in mentions[m_lo:m_hi]
+                    if _BASELINE.search(lowered, max(start, m_start - 40), m_start)}
+        if baseline:
+            baseline -= {tid for m_start, _, tid in mentions[m_lo:m_hi]
+                         if not _BASELINE.search(lowered, max(start, m_start - 40), m_start)}
+        return [t for t in named if t not in baseline] if baseline else named
+
+    def _not_baseline(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(outm) The cue's treatments without those named after it only as the baseline
+        of the comparison ("3 yrs on dut, crown is thicker than on fin": dut's gain, the
+        unit's topic, not fin's)."""
+        lowered = self.lowered
+        baseline = set()
+        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, c_end):
+                                             bisect_left(self.m_starts, here.end)]:
+            if tid in targets and _BASELINE.search(lowered, max(c_end, m_start - 40), m_start):
+                baseline.add(tid)
+        if not baseline or any(self.m_starts[i] < c_end and self.mentions[i][2] in baseline
+                               for i in range(bisect_left(self.m_starts, here.start),
+                                              bisect_left(self.m_starts, c_end))):
+            return targets  # (a treatment also named before the cue keeps it)
+        return [t for t in targets if t not in baseline]
+
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
         (a title ending "...and shedding" before a body starting "Started..."), or when a
@@ -411,6 +446,8 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        if targets and kind == "improved" and self.lowered.find(" than ", c_end, here.end) >= 0:
+            targets = self._not_baseline(here, c_end, targets)
         if not targets and kind in EFFECT_KINDS:
             targets = self._credited_together(here)
         if len(targets) > 1:

@@ -1,0 +1,55 @@
+"""Round `outm`: gains (`improved`) told in ways the rules did not read, each class with
+invented sentences and near misses that must not fire: a span in short forms ("3 yrs on
+dut") marks the writer; one treatment's failure set against another's success with a comma
+for "but" ("fin didn't work for me, dut did"); a comparison's baseline named after the gain
+("thicker than on fin") is not the treatment credited."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect
+
+
+@pytest.mark.parametrize(("treatment", "reply", "expected"), [
+    ("dutasteride", "4 yrs on dut. temples are fuller now", "improved"),
+    ("minoxidil", "8 mos on min, the part is tighter", "improved"),
+    ("minoxidil", "Minoxidil, 2 mths in and my crown is denser", "improved"),
+    # near misses: an age, and a study's span, are no writer
+    ("dutasteride", "People 30 yrs old on dut say the temples are fuller", "none"),
+    ("minoxidil", "Minoxidil: 8 mos in the trial, the part got tighter for most", "none"),
+])
+def test_a_short_span_marks_the_writer(treatment: str, reply: str, expected: str) -> None:
+    assert effect(treatment, "Does it work?", "Thinking of starting, how long did it take?",
+                  (reply,)) == expected
+
+
+@pytest.mark.parametrize(("treatment", "reply", "expected"), [
+    ("dutasteride", "Finasteride didn't work for me at all, dut did.", "improved"),
+    ("minoxidil", "Fin never helped me; minoxidil did.", "improved"),
+    ("finasteride", "Fin never helped me; minoxidil did.", "no_effect"),
+    # near misses: no treatment after the comma, and a plain "did" of something else
+    ("finasteride", "Finasteride didn't work for me, which my derm said it would.",
+     "no_effect"),
+    ("dutasteride", "Finasteride didn't work for me, I did try dut after.", "none"),
+])
+def test_a_failure_then_a_success_after_a_comma(treatment: str, reply: str,
+                                                expected: str) -> None:
+    assert effect(treatment, "Non-responder?", "Is there life after fin?", (reply,)) == \
+        expected
+
+
+@pytest.mark.parametrize(("treatment", "reply", "expected"), [
+    ("dutasteride", "Two years on dut. My crown is thicker than on fin", "improved"),
+    ("finasteride", "Two years on dut. My crown is thicker than on fin", "none"),
+    ("dutasteride", "Been on dut since spring, hair is fuller than it was with fin.",
+     "improved"),
+    ("finasteride", "Been on dut since spring, hair is fuller than it was with fin.", "none"),
+    # near misses: "than ever on X" credits X; X also named before the gain keeps it
+    ("finasteride", "My crown is thicker than ever on fin.", "improved"),
+    ("finasteride", "Fin and dut, my crown is thicker than on fin alone.", "improved"),
+])
+def test_a_comparison_baseline_is_not_credited(treatment: str, reply: str,
+                                               expected: str) -> None:
+    assert effect(treatment, "Fin vs dut", "Which one worked better for you?", (reply,)) == \
+        expected
