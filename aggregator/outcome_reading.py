@@ -43,9 +43,16 @@ _SENTENCE_END_EMOJI: Final = re.compile(
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
 _MAX_SENTENCE: Final = 2000
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
+_FAILURE_KINDS: Final = frozenset({"no_effect", "unchanged", "declined"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 # (outm) a gain's baseline named after it ("crown is thicker than on fin", "better than it
 # was with min alone"): right before the mention; "thicker than ever on fin" is fin's
+# (outm) what came next, named after a failure ("wasted a year on supplements before fin", "RU
+# did nothing on top of fin", "2 years wasted, then fin fixed it", "min did nothing until tret
+# was added"): the failure is not its
+_NEXT_LEAD: Final = re.compile(r" (?:before|then|and then|until|till|on top of) "
+                               r"(?:the |my |oral |topical )?$")
+_NEXT_TAIL: Final = re.compile(r" (?:was|were|got) added\b")
 _BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) )?"
                               r"(?:on|with|when on|when i was on|i got on|i had on)? ?"
                               r"(?:the |my |plain |just )?$")
@@ -399,6 +406,23 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
         hi = breaks[i] if i < len(breaks) else here.end
         return starts_in(self.m_starts, lo, hi)
 
+    def _not_next(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(outm) A failure's treatments without those named after it only as what came
+        next (`_NEXT_LEAD` before the name or `_NEXT_TAIL` after it); a treatment also named
+        before the cue keeps it ("fin did nothing before I added min": fin's)."""
+        lowered, mentions, m_starts = self.lowered, self.mentions, self.m_starts
+        lo = bisect_left(m_starts, here.start)
+        at = bisect_left(m_starts, c_end, lo)
+        hi = bisect_left(m_starts, here.end, at)
+        if at == hi:
+            return targets
+        before = {tid for _, _, tid in mentions[lo:at]}
+        nexts = {tid for m_start, m_end, tid in mentions[at:hi]
+                 if tid in targets and tid not in before and
+                 (_NEXT_LEAD.search(lowered, max(c_end, m_start - 24), m_start) is not None or
+                  _NEXT_TAIL.match(lowered, m_end) is not None)}
+        return [t for t in targets if t not in nexts] if nexts else targets
+
     def _not_baseline_named(self, start: int, end: int, m_lo: int, m_hi: int,
                             named: list[str]) -> list[str]:
         """(outm) The sentence's treatments without those it names only as a comparison's
@@ -448,6 +472,10 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
         targets = self._targets(here.start, here.end, c_start, here)
         if targets and kind == "improved" and self.lowered.find(" than ", c_end, here.end) >= 0:
             targets = self._not_baseline(here, c_end, targets)
+        if targets and kind in _FAILURE_KINDS:
+            targets = self._not_next(here, c_end, targets)
+            if not targets:
+                return  # the failure of what came before the one named after it
         if not targets and kind in EFFECT_KINDS:
             targets = self._credited_together(here)
         if len(targets) > 1:

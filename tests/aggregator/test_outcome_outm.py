@@ -53,3 +53,32 @@ def test_a_comparison_baseline_is_not_credited(treatment: str, reply: str,
                                                expected: str) -> None:
     assert effect(treatment, "Fin vs dut", "Which one worked better for you?", (reply,)) == \
         expected
+
+
+@pytest.mark.parametrize(("treatment", "reply", "expected"), [
+    # a failure told before what came next is not the next one's
+    ("dutasteride", "Wasted a year on vitamins before dut.", "improved"),
+    ("finasteride", "Topical RU did zero for me on top of fin.", "improved"),
+    ("finasteride", "Three years wasted, then fin sorted it in six months.", "improved"),
+    ("tretinoin", "Same, minoxidil alone did nothing until tretinoin was added.", "improved"),
+    ("minoxidil", "Same, minoxidil alone did nothing until tretinoin was added.", "mixed"),
+    # near misses: the treatment named before the failure keeps it
+    ("finasteride", "Fin did nothing for me before I added minoxidil.", "mixed"),
+    ("finasteride", "Fin did nothing for me, then I quit.", "mixed"),
+])
+def test_a_failure_before_what_came_next(treatment: str, reply: str, expected: str) -> None:
+    assert effect(treatment, "Fin, dut, RU, min and tret: what finally worked",
+                  "Dutasteride, finasteride, tretinoin and minoxidil together regrew my "
+                  "crown.", (reply,)) == expected
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    ("Week 4 of min and my temples look worse, should I worry?", "improved"),
+    ("week three on minoxidil and the hairline looks thinner lol", "improved"),
+    # near misses: a point of a story told after it, and a week past the early shed
+    ("Ever since week 6 on min my crown has kept getting thinner, a year now.", "mixed"),
+    ("Week 30 of min and my temples look worse than ever.", "mixed"),
+])
+def test_an_early_week_is_too_early(reply: str, expected: str) -> None:
+    assert effect("minoxidil", "Minoxidil: one year", "A year of minoxidil and my crown is "
+                  "denser.", (reply,)) == expected
