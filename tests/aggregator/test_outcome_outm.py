@@ -82,3 +82,35 @@ def test_a_failure_before_what_came_next(treatment: str, reply: str, expected: s
 def test_an_early_week_is_too_early(reply: str, expected: str) -> None:
     assert effect("minoxidil", "Minoxidil: one year", "A year of minoxidil and my crown is "
                   "denser.", (reply,)) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # the loss told as the time before the treatment, beside a hold
+    ("dutasteride", "Dut for three years, my crown is frozen. Before dut, I was losing ground "
+     "every winter.", "improved"),
+    ("dutasteride", "Two years on dut and the hairline held. No new hair, but after losing "
+     "ground all through my twenties, I'll take it.", "improved"),
+    # near misses: a loss told against "before I started" is still a loss; a plain loss
+    ("minoxidil", "Minoxidil for five months, and the part is thinner than before i started.",
+     "no_effect"),
+    ("dutasteride", "Dut for three years, my crown is frozen. Lately I was losing ground "
+     "again.", "mixed"),
+])
+def test_a_loss_before_the_treatment(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "Update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # the hold accepted, the loss said to have stopped, the semen's volume
+    ("finasteride", "Finasteride for a year: temples unchanged, which is fine.", "improved"),
+    ("finasteride", "Fin for 18 months, photos the same, I'll take it.", "improved"),
+    ("finasteride", "I use finasteride 3 years, hair is not more falling.", "improved"),
+    ("ru58841", "RU for a year, not one hair lost at the temples.", "improved"),
+    ("dutasteride", "Dut for a year, the crown is thicker. Less ejaculate volume though.",
+     "improved"),
+    # near misses: sameness without acceptance is weak no effect; "fine" of something else
+    ("finasteride", "Finasteride for a year: temples unchanged.", "no_effect"),
+    ("finasteride", "Finasteride for a year: temples unchanged. Libido is fine.", "no_effect"),
+])
+def test_a_hold_in_other_words(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "Update", body) == expected
