@@ -42,6 +42,14 @@ _SENTENCE_END_EMOJI: Final = re.compile(
 # full stop would otherwise make the per-sentence rules, which compare cues with triggers,
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
 _MAX_SENTENCE: Final = 2000
+# (outm) a statement closed by "??", "?!" or "!?" ("crown is basically back??", "my part is
+# half the width?!") is an exclamation, not a question, unless a question word opens it or it
+# asks someone ("is this the shed??", "anyone else get this?!")
+_ASKS: Final = re.compile(
+    r"\W*(?:(?:so|and|but|ok|okay|then|wait|hmm|lol|also)\W+)?(?:do|does|did|is|are|was|were|am|can|could|will|would|should|shall|has|"
+    r"have|had|how|what|why|when|where|which|who|whose|any|anyone|anybody|someone|u|you|"
+    r"isn'?t|aren'?t|doesn'?t|don'?t|didn'?t|wasn'?t|won'?t|might|may|must|or|if|maybe|perhaps|possibly|probably|think|guess)\b|"
+    r".*\b(?:anyone|anybody|you|u|ya|normal|right|or not|too)\W*$")
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 _FAILURE_KINDS: Final = frozenset({"no_effect", "unchanged", "declined"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
@@ -245,7 +253,8 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                 stop = mark.end()  # (> position: marks are never empty)
                 if stop - position > _MAX_SENTENCE:
                     position = self._cut_long(found, position, stop)
-                found.append((position, stop, "?" in mark[0]))
+                found.append((position, stop, "?" in mark[0] and not (
+                    len(mark[0]) > 1 and self._exclaimed(position, mark.start()))))
                 position = stop
             if position < end:
                 if end - position > _MAX_SENTENCE:
@@ -253,6 +262,11 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                 found.append((position, end, False))
             self._unit_sentences[(start, end)] = found
         return found
+
+    def _exclaimed(self, start: int, mark: int) -> bool:
+        """(outm) Whether the sentence [start, mark) closed by a doubled or mixed mark is a
+        statement (`_ASKS` finds no question in it)."""
+        return _ASKS.match(self.lowered[start:mark]) is None
 
     def _cut_long(self, found: list[tuple[int, int, bool]], position: int, stop: int) -> int:
         """Append pieces of at most `_MAX_SENTENCE` characters (cut after a space when there

@@ -114,3 +114,17 @@ def test_a_loss_before_the_treatment(treatment: str, body: str, expected: str) -
 ])
 def test_a_hold_in_other_words(treatment: str, body: str, expected: str) -> None:
     assert effect(treatment, "Update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a gain closed by "??" or "?!" is an exclamation
+    ("Finasteride for a year. My crown is basically back??", "improved"),
+    ("my crown is so much thicker now?! 10 months of finasteride", "improved"),
+    # near misses: a question word or a hedge opens it, or it asks the reader
+    ("Finasteride for a year. Is this regrowth??", "none"),
+    ("Finasteride for a year. So is my crown thicker?!", "none"),
+    ("Finasteride for a year. Maybe a thicker crown??", "none"),
+    ("Finasteride for a year, crown thicker, normal??", "none"),
+])
+def test_a_doubled_mark_is_an_exclamation(body: str, expected: str) -> None:
+    assert effect("finasteride", "Update", body) == expected
