@@ -128,3 +128,17 @@ def test_a_hold_in_other_words(treatment: str, body: str, expected: str) -> None
 ])
 def test_a_doubled_mark_is_an_exclamation(body: str, expected: str) -> None:
     assert effect("finasteride", "Update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # others noticing the hair
+    ("A year of minoxidil, and my barber noticed the difference straight away.", "improved"),
+    ("Minoxidil for ten months, people keep commenting on my hair.", "improved"),
+    ("Minoxidil for a year; my mum saw the before and after and cried.", "improved"),
+    # near misses: the negation, and "noticed before I did" of a loss
+    ("A year of minoxidil and nobody has noticed a difference, me neither.", "none"),
+    ("Minoxidil for a year and I haven't noticed a difference.", "no_effect"),
+    ("Minoxidil for a year, the crown is going, my barber noticed before I did.", "none"),
+])
+def test_others_noticing_the_hair(body: str, expected: str) -> None:
+    assert effect("minoxidil", "Update", body) == expected
