@@ -42,8 +42,28 @@ _SENTENCE_END_EMOJI: Final = re.compile(
 # full stop would otherwise make the per-sentence rules, which compare cues with triggers,
 # grow with the square of its length); no sentence of the labelled corpora comes near it.
 _MAX_SENTENCE: Final = 2000
+# (outm) a statement closed by "??", "?!" or "!?" ("crown is basically back??", "my part is
+# half the width?!") is an exclamation, not a question, unless a question word opens it or it
+# asks someone ("is this the shed??", "anyone else get this?!")
+_ASKS: Final = re.compile(
+    r"\W*(?:(?:so|and|but|ok|okay|then|wait|hmm|lol|also)\W+)?(?:do|does|did|is|are|was|were|am|can|could|will|would|should|shall|has|"
+    r"have|had|how|what|why|when|where|which|who|whose|any|anyone|anybody|someone|u|you|"
+    r"isn'?t|aren'?t|doesn'?t|don'?t|didn'?t|wasn'?t|won'?t|might|may|must|or|if|maybe|perhaps|possibly|probably|think|guess)\b|"
+    r".*\b(?:anyone|anybody|you|u|ya|normal|right|or not|too)\W*$")
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
+_FAILURE_KINDS: Final = frozenset({"no_effect", "unchanged", "declined"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
+# (outm) a gain's baseline named after it ("crown is thicker than on fin", "better than it
+# was with min alone"): right before the mention; "thicker than ever on fin" is fin's
+# (outm) what came next, named after a failure ("wasted a year on supplements before fin", "RU
+# did nothing on top of fin", "2 years wasted, then fin fixed it", "min did nothing until tret
+# was added"): the failure is not its
+_NEXT_LEAD: Final = re.compile(r" (?:before|then|and then|until|till|on top of) "
+                               r"(?:the |my |oral |topical )?$")
+_NEXT_TAIL: Final = re.compile(r" (?:was|were|got) added\b")
+_BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) )?"
+                              r"(?:on|with|when on|when i was on|i got on|i had on)? ?"
+                              r"(?:the |my |plain |just )?$")
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 _HINT: Final = itemgetter(1)
 _KIND: Final = itemgetter(2)
@@ -233,7 +253,8 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                 stop = mark.end()  # (> position: marks are never empty)
                 if stop - position > _MAX_SENTENCE:
                     position = self._cut_long(found, position, stop)
-                found.append((position, stop, "?" in mark[0]))
+                found.append((position, stop, "?" in mark[0] and not (
+                    len(mark[0]) > 1 and self._exclaimed(position, mark.start()))))
                 position = stop
             if position < end:
                 if end - position > _MAX_SENTENCE:
@@ -241,6 +262,11 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                 found.append((position, end, False))
             self._unit_sentences[(start, end)] = found
         return found
+
+    def _exclaimed(self, start: int, mark: int) -> bool:
+        """(outm) Whether the sentence [start, mark) closed by a doubled or mixed mark is a
+        statement (`_ASKS` finds no question in it)."""
+        return _ASKS.match(self.lowered[start:mark]) is None
 
     def _cut_long(self, found: list[tuple[int, int, bool]], position: int, stop: int) -> int:
         """Append pieces of at most `_MAX_SENTENCE` characters (cut after a space when there
@@ -297,6 +323,8 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                         lowered.find(" because of ", m_e, m_e + 30) >= 0) and \
                         self._stopped_for(start, m_s, m_e):
                     named = []
+            if named and self.lowered.find(" than ", start, end) >= 0:
+                named = self._not_baseline_named(start, end, m_lo, m_hi, named)
             m_lo = m_hi
             if named and self._switch_ends:
                 moved = self._switched_to(start, end, named, unit_named)
@@ -392,6 +420,51 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
         hi = breaks[i] if i < len(breaks) else here.end
         return starts_in(self.m_starts, lo, hi)
 
+    def _not_next(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(outm) A failure's treatments without those named after it only as what came
+        next (`_NEXT_LEAD` before the name or `_NEXT_TAIL` after it); a treatment also named
+        before the cue keeps it ("fin did nothing before I added min": fin's)."""
+        lowered, mentions, m_starts = self.lowered, self.mentions, self.m_starts
+        lo = bisect_left(m_starts, here.start)
+        at = bisect_left(m_starts, c_end, lo)
+        hi = bisect_left(m_starts, here.end, at)
+        if at == hi:
+            return targets
+        before = {tid for _, _, tid in mentions[lo:at]}
+        nexts = {tid for m_start, m_end, tid in mentions[at:hi]
+                 if tid in targets and tid not in before and
+                 (_NEXT_LEAD.search(lowered, max(c_end, m_start - 24), m_start) is not None or
+                  _NEXT_TAIL.match(lowered, m_end) is not None)}
+        return [t for t in targets if t not in nexts] if nexts else targets
+
+    def _not_baseline_named(self, start: int, end: int, m_lo: int, m_hi: int,
+                            named: list[str]) -> list[str]:
+        """(outm) The sentence's treatments without those it names only as a comparison's
+        baseline ("crown is thicker than on fin"): no topic."""
+        lowered, mentions = self.lowered, self.mentions
+        baseline = {tid for m_start, _, tid in mentions[m_lo:m_hi]
+                    if _BASELINE.search(lowered, max(start, m_start - 40), m_start)}
+        if baseline:
+            baseline -= {tid for m_start, _, tid in mentions[m_lo:m_hi]
+                         if not _BASELINE.search(lowered, max(start, m_start - 40), m_start)}
+        return [t for t in named if t not in baseline] if baseline else named
+
+    def _not_baseline(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(outm) The cue's treatments without those named after it only as the baseline
+        of the comparison ("3 yrs on dut, crown is thicker than on fin": dut's gain, the
+        unit's topic, not fin's)."""
+        lowered = self.lowered
+        baseline = set()
+        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, c_end):
+                                             bisect_left(self.m_starts, here.end)]:
+            if tid in targets and _BASELINE.search(lowered, max(c_end, m_start - 40), m_start):
+                baseline.add(tid)
+        if not baseline or any(self.m_starts[i] < c_end and self.mentions[i][2] in baseline
+                               for i in range(bisect_left(self.m_starts, here.start),
+                                              bisect_left(self.m_starts, c_end))):
+            return targets  # (a treatment also named before the cue keeps it)
+        return [t for t in targets if t not in baseline]
+
     def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
         """One cue of a first-hand sentence: dropped when it runs on into the next sentence
         (a title ending "...and shedding" before a body starting "Started..."), or when a
@@ -411,6 +484,12 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        if targets and kind == "improved" and self.lowered.find(" than ", c_end, here.end) >= 0:
+            targets = self._not_baseline(here, c_end, targets)
+        if targets and kind in _FAILURE_KINDS:
+            targets = self._not_next(here, c_end, targets)
+            if not targets:
+                return  # the failure of what came before the one named after it
         if not targets and kind in EFFECT_KINDS:
             targets = self._credited_together(here)
         if len(targets) > 1:

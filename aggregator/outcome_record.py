@@ -21,6 +21,10 @@ _WEAK: Final = frozenset({"unchanged"})  # counts as no effect only when alone
 _VAGUE_MEANT: Final = frozenset({"sexual", "mood", "breast", "cardio", "skin", "body_hair"})
 # a contrast whichever clause comes first ("my crown did thin out while the front held")
 _BOTH_WAYS: Final = re.compile(r" while | whereas")
+# (outm) a `history` trigger telling the time before the treatment ("before RU, I was losing
+# ground", "losing ground every year through my thirties"): a loss there is no verdict
+_BEFORE_TIME: Final = re.compile(r"before (?!i started|starting|treatment)|through my |"
+                                 r"after (?:losing|years of)")
 # the hair areas a sentence may set against each other ("crown came back, temples carried
 # on receding"): each word's group (the back of the head, the front, the part)
 _AREAS: Final = re.compile(r"\b(?:(crown|vertex|mid ?scalp|back)|(temples?|hairline|front|"
@@ -286,6 +290,17 @@ class Recording:
                 return False
         return True
 
+    def _before_time(self, here: Sentence, span: tuple[int, int]) -> bool:
+        """(outm) Whether a `history` trigger of the time before the treatment
+        (`_BEFORE_TIME`) stands in the clause of the cue at `span`."""
+        lowered, breaks = here.lowered, here.breaks
+        for t_start, t_end in here.triggers["history"]:
+            lo, hi = (t_end, span[0]) if t_end <= span[0] else (span[1], t_start)
+            if _BEFORE_TIME.match(lowered, t_start) and \
+                    (lo >= hi or not starts_in(breaks, lo, hi)):
+                return True
+        return False
+
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
         if ("too_early" in here.triggers and not self._early_elsewhere(here, targets, span)) \
@@ -295,6 +310,9 @@ class Recording:
         if kind == "declined" and ("history" in here.triggers or
                                    (here.gains and not _contrasted(here, span))):
             return  # the loss before treatment, or a gain's caveat
+        if kind == "no_effect" and "history" in here.triggers and \
+                self._before_time(here, span):
+            return  # the loss before the treatment ("before RU, I was losing ground")
         if kind == "declined" and self._shed_beside(here, span):
             return  # the loss is the shed told beside it, a side effect ("shock loss, my
             # native hair thinned out")
