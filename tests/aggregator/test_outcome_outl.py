@@ -1,0 +1,60 @@
+"""Round `outl`: ways of saying no gain, from the misses of `outcomes_o`, `_p`, `_q`, each
+class with invented sentences and near misses that must not fire: the hair or its photos
+said to look identical, an area as bare as at the start ("just as wide", "as the day I
+began"), a hypothetical's scope ended by ", and the hair ...", the loss said to march on,
+and "also nothing"."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the hair or its photos said to look identical after a span
+    ("prp", "PRP report", "Four PRP sessions. My photos from the first visit and from month "
+     "ten look identical.", (), "no_effect"),
+    ("rosemary_oil", "Rosemary oil", "Rosemary oil every night for five months. Honestly my "
+     "hair looks identical.", (), "no_effect"),
+    # an area as bare as at the start
+    ("biotin", "Biotin", "Biotin for a year. The crown is exactly as sparse as the day I "
+     "started.", (), "no_effect"),
+    ("rosemary_oil", "Rosemary oil", "Rosemary oil thickened my part.",
+     ("Seven months of rosemary here and my part is just as wide.",), "mixed"),
+    # a hypothetical's scope ends at ", and the hair ..."
+    ("peppermint_oil", "Peppermint oil", "Peppermint oil nightly for six months. It burns "
+     "if I put on too much, and the hair itself looks identical.", (), "no_effect"),
+    # the loss said to march on
+    ("clascoterone", "Clascoterone", "Clascoterone held my temples for a year.",
+     ("I used it for half a year and my thinning marched on regardless.",), "mixed"),
+    ("lllt", "Laser cap", "Laser cap 3x a week for 2 years. My hair continued going.", (),
+     "no_effect"),
+    # "also nothing" closing its clause
+    ("scalp_massage", "Scalp massage", "Daily scalp massage, four months in.",
+     ("I did scalp massage every night for a year, also nothing.",), "no_effect"),
+    ("microneedling", "Microneedling", "Weekly microneedling.",
+     ("i did needling for eight months, also nothing",), "no_effect"),
+])
+def test_outl_no_gain_classes(treatment: str, title: str, body: str,
+                              replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # near misses: two products that look identical; a hypothetical that goes on without its
+    # own subject; the writer going on; "nothing else" or "nothing bad" after a span
+    ("minoxidil", "Minoxidil", "Minoxidil foam for a year and my crown filled in. The two "
+     "bottles look identical though.", (), "improved"),
+    ("minoxidil", "Minoxidil", "If I quit minoxidil, and the hair falls out, I'll regret it.",
+     (), "none"),
+    ("minoxidil", "Minoxidil", "Minoxidil for a year, my crown filled in. The shed was bad "
+     "but I kept marching on.", (), "improved"),
+    ("finasteride", "Fin", "Fin for a year and my temples thickened.",
+     ("Fin for two years, nothing bad, hair thicker too.",), "improved"),
+    ("finasteride", "Fin", "Fin for a year and my temples thickened.",
+     ("Side effects: also nothing.",), "improved"),
+])
+def test_outl_near_misses(treatment: str, title: str, body: str,
+                          replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
