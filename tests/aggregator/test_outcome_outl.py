@@ -58,3 +58,26 @@ def test_outl_no_gain_classes(treatment: str, title: str, body: str,
 def test_outl_near_misses(treatment: str, title: str, body: str,
                           replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # no loss either beside no gain: a hold
+    ("finasteride", "Fin one year", "Finasteride for a year: no regrowth but no loss either, "
+     "which is all I asked for.", (), "improved"),
+    ("ru58841", "RU", "RU for 18 months. No gains, no losses, same hairline in every photo.",
+     (), "improved"),
+    # the hair the same as in a named year
+    ("dutasteride", "Dut", "Dutasteride since 2019. Crown same as 2019, I'm 44 now.", (),
+     "improved"),
+    ("finasteride", "Fin", "Fin for five years and my hairline is the same as back in 2020.",
+     (), "improved"),
+    # near misses: a loss of something else; a likeness to an age, not a year (read as the
+    # plain sameness, no hold)
+    ("finasteride", "Fin", "Fin for a year, no loss of libido, but the crown kept thinning.",
+     (), "no_effect"),
+    ("finasteride", "Fin", "Fin for a year and my hairline is the same as 20 year olds.", (),
+     "no_effect"),
+])
+def test_outl_hold_classes(treatment: str, title: str, body: str,
+                           replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
