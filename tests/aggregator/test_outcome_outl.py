@@ -81,3 +81,29 @@ def test_outl_near_misses(treatment: str, title: str, body: str,
 def test_outl_hold_classes(treatment: str, title: str, body: str,
                            replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the shed said to slow, the noun first
+    ("pyrilutamide", "Pyrilutamide", "Pyrilutamide for four months and my shed slowed right "
+     "down.", (), "improved"),
+    # a side effect said to get better is no hair gain
+    ("spironolactone", "Spiro", "Spiro for ten months, hair exactly the same.",
+     ("my tender breasts got better once i cut the dose",), "no_effect"),
+    ("minoxidil", "Minoxidil", "Minoxidil for eight months, my hair is unchanged. The itch got "
+     "a lot better with the foam.", (), "no_effect"),
+    # a hair area that still went back
+    ("dutasteride", "Dut", "Dut for a year, and my temples still went back about 3mm.", (),
+     "no_effect"),
+    # an add-on's verdict goes to the add-on, not the base it was added to
+    ("finasteride", "Fin + rosemary", "Fin had held my crown for three years. Added rosemary "
+     "oil to fin: nothing extra after six months.", (), "improved"),
+    # near misses: the shed of the first weeks; a hair area that went back to how it was;
+    # "better" of the hair beside a side effect
+    ("minoxidil", "Minoxidil", "Minoxidil week three, the shed started.", (), "none"),
+    ("finasteride", "Fin", "Fin for a year, libido dipped but my hair got better.", (),
+     "improved"),
+])
+def test_outl_more_classes(treatment: str, title: str, body: str,
+                           replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
