@@ -107,3 +107,28 @@ def test_outl_hold_classes(treatment: str, title: str, body: str,
 def test_outl_more_classes(treatment: str, title: str, body: str,
                            replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the week of use the writer is in: too early to count a loss
+    ("minoxidil", "Min shed", "Week 4 of minoxidil and my temples look worse. Shedding a "
+     "lot.", (), "none"),
+    ("finasteride", "Fin", "week three on fin, crown thinner than ever???", (), "none"),
+    # a bare "nothing" set off by a colon is a verdict, not a negation of the sameness
+    ("biotin", "Biotin", "Biotin for a year. Nothing: same crown, same shedding.", (),
+     "no_effect"),
+    ("saw_palmetto", "Saw palmetto", "Saw palmetto for ten months. My photos and my barber "
+     "agree on the same: it did nothing.", (), "no_effect"),
+    # the hair held, said of the writer
+    ("saw_palmetto", "Saw palmetto", "Saw palmetto kept me steady for four years.", (),
+     "improved"),
+    # near misses: a past week ("at week 6 on fin", then a later gain); "nothing" of the
+    # side effects after a colon
+    ("finasteride", "Fin shed", "Had a shed at week 6 on fin, by month 9 I was thicker "
+     "than when I started.", (), "improved"),
+    ("finasteride", "Fin", "Fin for two years, crown looks the same as 2 years ago. Side "
+     "effects: nothing.", (), "improved"),
+])
+def test_outl_scope_classes(treatment: str, title: str, body: str,
+                            replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
