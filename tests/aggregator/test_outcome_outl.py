@@ -132,3 +132,23 @@ def test_outl_more_classes(treatment: str, title: str, body: str,
 def test_outl_scope_classes(treatment: str, title: str, body: str,
                             replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # nothing seen
+    ("minoxidil", "Rogaine", "Rogaine foam for three months, not seeing anything new.", (),
+     "no_effect"),
+    # more hair lost than ever after years
+    ("saw_palmetto", "Saw palmetto", "Three years on saw palmetto and I'm losing more hair "
+     "than ever.", (), "no_effect"),
+    # an area the treatment did not protect, beside one it held: one person both ways
+    ("finasteride", "Fin 8 years", "Finasteride since 2017. My temples held but it never "
+     "protected my crown.", (), "mixed"),
+    # near misses: not yet (a hedge); the first weeks' shed; protection from something else
+    ("minoxidil", "Rogaine", "Rogaine for six weeks, not seeing anything yet.", (), "none"),
+    ("minoxidil", "Min shed", "Week two on min, I lost more hair than ever in the shower.",
+     (), "none"),
+])
+def test_outl_seen_and_protected(treatment: str, title: str, body: str,
+                                 replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
