@@ -152,3 +152,20 @@ def test_outl_scope_classes(treatment: str, title: str, body: str,
 def test_outl_seen_and_protected(treatment: str, title: str, body: str,
                                  replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the bare spot hard to find now
+    ("finasteride", "Fin 10 months", "Fin 1mg. The crown had a coin-sized bald spot, "
+     "now my barber can't find it.", (), "improved"),
+    ("finasteride", "Fin", "Ten months of fin and my brother says he cant find the bald spot "
+     "anymore.", (), "improved"),
+    ("minoxidil", "Min", "Minoxidil foam for a year, the swirl at my crown is harder to "
+     "find.", (), "improved"),
+    # near misses: finding something else; a spot of the skin
+    ("finasteride", "Fin", "On fin for a year. I can't find a derm who prescribes it.", (),
+     "none"),
+])
+def test_outl_spot_hard_to_find(treatment: str, title: str, body: str,
+                                replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
