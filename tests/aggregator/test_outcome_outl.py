@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.aggregator.outcome_helpers import effect
+from tests.aggregator.outcome_helpers import effect, effects
 
 
 @pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
@@ -169,3 +169,31 @@ def test_outl_seen_and_protected(treatment: str, title: str, body: str,
 def test_outl_spot_hard_to_find(treatment: str, title: str, body: str,
                                 replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("title", "body", "replies", "expected"), [
+    # the state the hair was in on another treatment is not that one's gain; a sex life
+    # unchanged is no hair verdict; a loss never stopped
+    ("Dut year two", "Moved from finasteride to dutasteride last year and my crown filled "
+     "in.", ("Same move here, my temples are finally thicker than they were on fin.",),
+     {"dutasteride": "improved", "finasteride": "none"}),
+    ("Dut", "Dutasteride for a year, crown denser. Zero change in the bedroom department.",
+     (), {"dutasteride": "improved"}),
+    ("Fin to dut", "Went to dut because three years of fin never stopped my temples "
+     "receding.", (), {"dutasteride": "none", "finasteride": "no_effect"}),
+    # near misses: a loss stopped is a gain; a sex life that changed is no hair verdict either
+    ("Fin", "Fin stopped my shedding within a year.", (), {"finasteride": "improved"}),
+    ("Dut", "Dutasteride for a year, crown denser. Less drive in the bedroom though.", (),
+     {"dutasteride": "improved"}),
+])
+def test_outl_compared_and_stopped(title: str, body: str, replies: tuple[str, ...],
+                                   expected: dict[str, str]) -> None:
+    assert effects(title, body, replies) == expected
+
+
+def test_outl_combination_beyond_one_part() -> None:
+    # a combination's gain beyond one part alone stays that part's ("way more than minoxidil
+    # alone gave me")
+    assert effect("minoxidil", "Needling", "Microneedling weekly alongside my minoxidil for 6 "
+                  "months. Big improvement at the temples, way more than minoxidil alone gave "
+                  "me.") == "improved"
