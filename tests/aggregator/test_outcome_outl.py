@@ -197,3 +197,19 @@ def test_outl_combination_beyond_one_part() -> None:
     assert effect("minoxidil", "Needling", "Microneedling weekly alongside my minoxidil for 6 "
                   "months. Big improvement at the temples, way more than minoxidil alone gave "
                   "me.") == "improved"
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "expected"), [
+    # the loss going on at the rate it had
+    ("ketoconazole", "Nizoral", "Nizoral twice a week for 5 months. Dandruff gone, but I'm "
+     "still losing at the same rate.", "no_effect"),
+    ("biotin", "Biotin", "biotin 8 months. nails great. hair?? still the same sad rate lol",
+     "no_effect"),
+    # near misses: something else at the same rate; a likeness of rates
+    ("finasteride", "Fin", "Fin for a year, crown thicker. Still ordering at the same rate, "
+     "every 3 months.", "improved"),
+    ("finasteride", "Fin", "Fin for a year, crown thicker. Weirdly my nails grow still at "
+     "the same rate as my dad's.", "improved"),
+])
+def test_outl_same_rate(treatment: str, title: str, body: str, expected: str) -> None:
+    assert effect(treatment, title, body) == expected
