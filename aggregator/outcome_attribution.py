@@ -44,7 +44,16 @@ _LATER: Final = re.compile(
     r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
     # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
     # hairline where fin failed"): not about it either
-    r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$")
+    r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$|"
+    # (outl) and the state it was in on that one
+    r" than (?:it|they|i|my hair|the hair) (?:ever )?(?:was|were|got|did|looked) (?:on|with|using)"
+    r" (?:the |my |a )?$")
+# (outl) the state the hair was in on another treatment, named after a cue ("my part is
+# finally narrower than it was on fin", "thicker than it ever got with min"): a cue whose
+# sentence names only that one is the thread's focus's
+_THAN_ON: Final = re.compile(
+    r" than (?:it|they|i|my hair|the hair) (?:ever )?(?:was|were|got|did|looked) (?:on|with|using)"
+    r" (?:the |my |a )?$")
 # (outi) a treatment's name as a lab test ("had my ferritin checked", "vitamin D levels
 # tested"): no treatment taken, no topic
 _TESTED: Final = re.compile(r"(?: levels?)?(?: was| were| got)? (?:checked|tested|test|tests)\b")
@@ -273,6 +282,10 @@ class Attribution:
         kept = [t for t in targets if t not in later]
         if len(kept) > 1:
             kept = self._not_failed(here, c_end, kept, mentions[lo:hi])
+        if not kept and later and not before and all(
+                _THAN_ON.search(lowered, max(c_end, m_start - 40), m_start)
+                for m_start, _, tid in mentions[at:hi] if tid in later):
+            kept = [t for t in self._focus() if t not in later]  # (outl) `_THAN_ON`
         return kept or targets
 
     def _not_failed(self, here: Sentence, c_end: int, targets: list[str],

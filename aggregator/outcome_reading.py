@@ -492,8 +492,10 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches):
                 return  # the failure of what came before the one named after it
         if not targets and kind in EFFECT_KINDS:
             targets = self._credited_together(here)
-        if len(targets) > 1:
-            targets = self._earlier(here, c_end, targets)
+        if len(targets) > 1 or (targets and kind in EFFECT_KINDS and
+                                self.lowered.find(" than ", c_end, here.end) >= 0):
+            targets = self._earlier(here, c_end, targets)  # (outl) one treatment too, when
+            # it may be the one compared with ("narrower than it was on fin")
         if self._switch is not None and targets and \
                 self._reason_for_switch(here, c_start, c_end, kind, targets):
             targets = self._left

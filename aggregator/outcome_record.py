@@ -72,6 +72,9 @@ _ADD_ON_VERDICT: Final = re.compile(r"\b(?:extra|added|adds|vs|versus|compared t
 _BASE_BEFORE: Final = re.compile(r"\b(?:with|alongside|on top of|in addition to|over|"
                                  r"besides|beyond)(?: my| the| oral| topical)? $")
 _ADD_ON_BACK: Final = 120
+# (outl) the base an add-on was added "to" ("added topical cetirizine to fin: nothing extra")
+_BASE_AFTER_ADDED: Final = re.compile(r"\b(?:added|adding|add)\b[^.!?\n,;:]{1,40} to"
+                                      r"(?: my| the)? $")
 # (outk) a treatment named as what the writer added ("on fin since 2023 and added setipiprant
 # six months ago", "adding topical RU"), right before its name
 _ADDED: Final = re.compile(r"\b(?:added|adding|added on|threw in|thrown in)(?: in)?"
@@ -239,15 +242,16 @@ class Recording:
     def _add_on(self, here: Sentence, targets: list[str]) -> list[str]:
         """(outg2) What an add-on's verdict ("can't see any extra benefit over fin alone",
         "used it alongside fin, can't say it did anything extra") is about: not the base
-        it was added to (named after "with", "alongside", "over"... or before "alone" in
-        its sentence or just before it), but the other targets, else the thread's focus
-        less the base; the targets as they were when no base is named."""
+        it was added to (named after "with", "alongside", "over"..., after "added ... to",
+        or before "alone" in its sentence or just before it), but the other targets, else
+        the thread's focus less the base; the targets as they were when no base is named."""
         lowered, mentions = self.lowered, self.mentions
         lo = bisect_left(self.m_starts, max(0, here.start - _ADD_ON_BACK))
         hi = bisect_left(self.m_starts, here.end, lo)
         bases = {tid for m_start, m_end, tid in mentions[lo:hi]
                  if _BASE_BEFORE.search(lowered, max(0, m_start - 24), m_start)
-                 or lowered.startswith(" alone", m_end)}
+                 or lowered.startswith(" alone", m_end)
+                 or _BASE_AFTER_ADDED.search(lowered, max(0, m_start - 60), m_start)}
         if not bases.intersection(targets):
             return targets
         return [t for t in targets if t not in bases] or \

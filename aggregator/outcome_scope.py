@@ -234,6 +234,7 @@ class ScopeChecks:
             if t_end <= c_start and self._words(t_end, c_start) < window and \
                     not starts_in(here.breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
+                    (side or not self._colon_verdict(t_start, t_end, t_end, c_start)) and \
                     not any(t_end <= o_start and o_end <= c_start
                             and ((o_kind in EFFECT_KINDS) == side
                                  or (side and self._trouble_ends(o_start, o_end, c_start,
@@ -245,10 +246,20 @@ class ScopeChecks:
                 continue  # "less ejaculate and zero interest": "zero" negates what follows
             if t_start >= c_end and self._words(c_end, t_start) <= 3 and \
                     not starts_in(here.breaks, c_end, t_start) and (
-                        side or self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE) \
+                        side or (self.lowered[t_start:t_end].strip(" :") in _PLAIN_NONE
+                                 and not self._colon_verdict(t_start, t_end, c_end,
+                                                             t_start))) \
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
         return False
+
+    def _colon_verdict(self, t_start: int, t_end: int, lo: int, hi: int) -> bool:
+        """(outl) Whether the trigger is a bare "nothing" set off from an effect cue by a
+        colon between them [lo, hi): a verdict of its own, not the cue's negation
+        ("Nothing: same density, same shedding", "my photos say the same: it did
+        nothing")."""
+        return self.lowered[t_start:t_end].strip(" ") == "nothing" and \
+            ":" in self.lowered[lo:hi]
 
     def _trouble_ends(self, o_start: int, o_end: int, c_start: int, o_kind: str) -> bool:
         """Whether "no problems" (a `_TROUBLE` word) ends a negation's scope before a side

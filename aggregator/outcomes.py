@@ -103,6 +103,14 @@ hairline after fin failed") is not credited with the other's gain (`outcome_attr
 "instead" after a choice told as made is no hypothetical (`outcome_scope`); a treatment
 stopped "for this" is no topic for what follows; a spell that wore off, a late gain ("did
 nothing until month nine"), "a dud".
+
+Round `outl` reads no-gain, hold and scope wording of `outcomes_o` … `_q`: hair or photos that
+"look identical", an area "just as wide", the loss that "marched on" or was "never stopped",
+"not seeing anything new"; a hold as "no gains, no losses" or "the same as 2020"; the bare
+spot "hard to find"; ", and the hair ..." ends a hypothetical; "week 5 of min" is too early; a
+bare "nothing" set off by a colon negates no sameness (`outcome_scope`); an add-on's verdict
+is not the base's it was "added ... to" (`outcome_record`); a gain "than it was on fin" is not
+fin's (`outcome_attribution`).
 """
 from __future__ import annotations
 
