@@ -17,6 +17,7 @@ def literal_hint(pattern: str) -> str | None:
     runs: list[str] = []
     current: list[str] = []
     depth = 0
+    in_class = False
     i = 0
     while i < len(pattern):
         ch = pattern[i]
@@ -26,9 +27,17 @@ def literal_hint(pattern: str) -> str | None:
             current = []
             i += 2
             continue
-        if ch in "([{":  # ({m,n} is a quantifier: its digits are no literal)
+        if in_class:  # (a "(", ")" or "|" in a class is a member, no group or alternative)
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":  # a "]" first in a class is a member
+                i += 1
+        elif ch in "({":  # ({m,n} is a quantifier: its digits are no literal)
             depth += 1
-        elif ch in ")]}":
+        elif ch in ")}":
             depth -= 1
         elif ch == "|" and depth == 0:
             return None  # a top-level alternative needs none of the others' words
