@@ -106,7 +106,8 @@ def scan_form(pattern: str) -> str:
     """`pattern` with a leading `\\b` before a digit run or a letter moved behind it as a
     lookbehind (`\\bday` -> `d(?<!\\wd)ay`, `\\b\\d+` -> `\\d(?<!\\w\\d)\\d*`): the same matches
     (with `pos`/`endpos` too: both look before `pos`), but led by a character the regex
-    engine skips to at C speed instead of trying the pattern at every position."""
+    engine skips to at C speed instead of trying the pattern at every position; the same for
+    each alternative of a leading group (`_led_alternatives`)."""
     lead = _LEADING_BOUNDARY.match(pattern)
     if lead is None:
         return _led_alternatives(pattern) or pattern
