@@ -119,6 +119,10 @@ class OutcomeCues:
     # pattern's hash is computed afresh at each dict look-up: too dear per thread)
     cue_gates: list[tuple[str, re.Pattern[str], str | None, tuple[str, ...] | None]] = field(
         repr=False, default_factory=list)
+    # the indexes in `cue_gates` of the patterns needing each literal, and of those needing
+    # none: a thread tries only those of the literals it holds (in `cue_gates`' order)
+    cue_gates_by_hint: dict[str, tuple[int, ...]] = field(repr=False, default_factory=dict)
+    unhinted_cue_gates: tuple[int, ...] = ()
     # the `[procedures] words` as plain text: a thread holding none of them has no sentence
     # `procedure_re` matches
     procedure_words: tuple[str, ...] = ()
@@ -348,6 +352,13 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                       for group in cues.near_groups]
     cues.cue_gates = [(kind, pattern, hint, extra.get(pattern))
                       for kind, pattern, hint in cues.cue_patterns]
+    by_hint: dict[str, list[int]] = {}
+    for i, (_, _, hint) in enumerate(cues.cue_patterns):
+        if hint is not None:
+            by_hint.setdefault(hint, []).append(i)
+    cues.cue_gates_by_hint = {h: tuple(v) for h, v in by_hint.items()}
+    cues.unhinted_cue_gates = tuple(i for i, (_, _, h) in enumerate(cues.cue_patterns)
+                                    if h is None)
     cues.hint_automaton = _hint_automaton(cues)
     cues.procedure_words = tuple(w.lower().rstrip("*")
                                  for w in data.get("procedures", {}).get("words", []))

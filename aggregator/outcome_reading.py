@@ -109,8 +109,13 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
         occurrences = hint_occurrences(cues, lowered)
     raw = near_checked(cues, cue_matches, lowered, norm, mentions)
     hints = set(map(_HINT, occurrences))
-    for kind, pattern, hint, needs in cues.cue_gates:  # (`needs`: its further literals)
-        if (hint is None or hint in hints) and (needs is None or hints.issuperset(needs)):
+    by_hint, gates = cues.cue_gates_by_hint, cues.cue_gates
+    tried = [*cues.unhinted_cue_gates]  # (the gates whose literal the thread holds, in order)
+    for hint in hints:
+        tried.extend(by_hint.get(hint, ()))
+    tried.sort()
+    for kind, pattern, _, needs in map(gates.__getitem__, tried):  # (`needs`: further ones)
+        if needs is None or hints.issuperset(needs):
             # (a `cue` group is the cue's span, the rest its condition: "fin didn't stop
             # mine, *but dut did*")
             cue = "cue" if "cue" in pattern.groupindex else 0

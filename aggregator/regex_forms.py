@@ -17,6 +17,7 @@ def literal_hint(pattern: str) -> str | None:
     runs: list[str] = []
     current: list[str] = []
     depth = 0
+    in_class = False
     i = 0
     while i < len(pattern):
         ch = pattern[i]
@@ -26,9 +27,17 @@ def literal_hint(pattern: str) -> str | None:
             current = []
             i += 2
             continue
-        if ch in "([{":  # ({m,n} is a quantifier: its digits are no literal)
+        if in_class:  # (a "(", ")" or "|" in a class is a member, no group or alternative)
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":  # a "]" first in a class is a member
+                i += 1
+        elif ch in "({":  # ({m,n} is a quantifier: its digits are no literal)
             depth += 1
-        elif ch in ")]}":
+        elif ch in ")}":
             depth -= 1
         elif ch == "|" and depth == 0:
             return None  # a top-level alternative needs none of the others' words
@@ -97,13 +106,57 @@ def scan_form(pattern: str) -> str:
     """`pattern` with a leading `\\b` before a digit run or a letter moved behind it as a
     lookbehind (`\\bday` -> `d(?<!\\wd)ay`, `\\b\\d+` -> `\\d(?<!\\w\\d)\\d*`): the same matches
     (with `pos`/`endpos` too: both look before `pos`), but led by a character the regex
-    engine skips to at C speed instead of trying the pattern at every position."""
+    engine skips to at C speed instead of trying the pattern at every position; the same for
+    each alternative of a leading group (`_led_alternatives`)."""
     lead = _LEADING_BOUNDARY.match(pattern)
     if lead is None:
-        return pattern
+        return _led_alternatives(pattern) or pattern
     if lead[1] == "\\d+":
         return r"\d(?<!\w\d)\d*" + pattern[lead.end():]
     return f"{lead[1]}(?<!\\w{lead[1]})" + pattern[lead.end():]
+
+
+_PLAIN_LEAD: Final = re.compile(r"[a-z0-9](?![?*+{])")
+
+
+def _led_alternatives(pattern: str) -> str | None:
+    """`\\b(?:one|two) weeks` as `(?:o(?<!\\wo)ne|t(?<!\\wt)wo) weeks` (the boundary after each
+    alternative's first character, see `scan_form`) when every alternative of the leading
+    group starts with a plain letter or digit and the group is not quantified; else None."""
+    if not pattern.startswith("\\b(?:"):
+        return None
+    alternatives: list[str] = []
+    depth, i, start, in_class = 0, 2, 5, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                alternatives.append(pattern[start:i])
+                break
+        elif ch == "|" and depth == 1:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    else:
+        return None
+    rest = pattern[i + 1:]
+    if rest[:1] in ("?", "*", "+", "{") or not all(map(_PLAIN_LEAD.match, alternatives)):
+        return None
+    return "(?:" + "|".join(f"{a[0]}(?<!\\w{a[0]}){a[1:]}" for a in alternatives) + ")" + rest
 
 
 def led_by_character(alternative: str) -> str:

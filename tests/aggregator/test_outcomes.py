@@ -249,12 +249,17 @@ def test_user_cue_file_extends_the_packaged_one(tmp_path: Path) -> None:
     (r"a{2}h", "h"),
     (r"(?:came|coming) back", "back"),
     (r"regrew|regrowth", None),  # a top-level alternative
+    # a ")", "(" or "|" inside a class is a member: no group closed, no alternative
+    (r"nothing(?:(?= ?[.!)])| at all)", "nothing"),
+    (r"[(|]came back", "came back"),
+    (r"[]|]x", "x"),
 ])
 def test_literal_hint_is_a_literal_every_match_holds(pattern: str, hint: str | None) -> None:
     from aggregator.regex_forms import literal_hint
     assert literal_hint(pattern) == hint
     if hint is not None:  # what the hint gate relies on
-        for text in ("it worked for me", "45%", "5x", "aah", "came back"):
+        for text in ("it worked for me", "45%", "5x", "aah", "came back", "(came back",
+                     "nothing.", "nothing at all", "|x"):
             if re.search(pattern, text):
                 assert hint in text
 
