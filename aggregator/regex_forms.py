@@ -7,8 +7,33 @@ engine skips to that character instead of trying every position."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Final
+
+
+def _tokens(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """The regex's characters outside escapes and character classes, with their positions:
+    an escape is yielded once as a backslash, a whole class once as "[" (each at its first
+    character; a "(", ")" or "|" in a class is a member, no group or alternative)."""
+    i, end = start, len(pattern)
+    while i < end:
+        ch = pattern[i]
+        if ch == "\\":
+            yield i, ch
+            i += 2
+        elif ch == "[":
+            yield i, ch
+            i += 1
+            if pattern[i:i + 1] == "^":
+                i += 1
+            if pattern[i:i + 1] == "]":  # a "]" first in a class is a member
+                i += 1
+            while i < end and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+        else:
+            yield i, ch
+            i += 1
 
 
 def literal_hint(pattern: str) -> str | None:
@@ -17,37 +42,19 @@ def literal_hint(pattern: str) -> str | None:
     runs: list[str] = []
     current: list[str] = []
     depth = 0
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
-        if ch == "\\":
-            runs.append("".join(current))
-            current = []
-            i += 2
-            continue
-        if in_class:  # (a "(", ")" or "|" in a class is a member, no group or alternative)
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "^":
-                i += 1
-            if pattern[i + 1:i + 2] == "]":  # a "]" first in a class is a member
-                i += 1
-        elif ch in "({":  # ({m,n} is a quantifier: its digits are no literal)
+    for i, ch in _tokens(pattern):
+        if ch in "({":  # ({m,n} is a quantifier: its digits are no literal)
             depth += 1
         elif ch in ")}":
             depth -= 1
         elif ch == "|" and depth == 0:
             return None  # a top-level alternative needs none of the others' words
-        elif depth == 0 and (ch.isalnum() or ch == " ") and nxt not in ("?", "*", "{"):
+        elif depth == 0 and (ch.isalnum() or ch == " ") and \
+                pattern[i + 1:i + 2] not in ("?", "*", "{"):
             current.append(ch)
-            i += 1
             continue
-        runs.append("".join(current))
+        runs.append("".join(current))  # (an escape or a class ends a run too)
         current = []
-        i += 1
     runs.append("".join(current))
     best = max((r.strip() for r in runs), key=len, default="")
     return best or None
@@ -57,22 +64,9 @@ def _lookahead_bodies(pattern: str) -> list[str] | None:
     """The bodies of the top-level positive lookaheads of `pattern` (`(?=...)` not inside
     any group or class and not quantified), or None when `pattern` has a top-level `|`."""
     bodies: list[str] = []
-    depth, i, opened = 0, 0, -1
-    in_class = False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "^":
-                i += 1
-            if pattern[i + 1:i + 2] == "]":  # a "]" first in a class is a member
-                i += 1
-        elif ch == "(":
+    depth, opened = 0, -1
+    for i, ch in _tokens(pattern):
+        if ch == "(":
             if depth == 0 and pattern.startswith("(?=", i):
                 opened = i + 3
             depth += 1
@@ -84,7 +78,6 @@ def _lookahead_bodies(pattern: str) -> list[str] | None:
                 opened = -1
         elif ch == "|" and depth == 0:
             return None
-        i += 1
     return bodies
 
 
@@ -126,21 +119,9 @@ def _led_alternatives(pattern: str) -> str | None:
     if not pattern.startswith("\\b(?:"):
         return None
     alternatives: list[str] = []
-    depth, i, start, in_class = 0, 2, 5, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "^":
-                i += 1
-            if pattern[i + 1:i + 2] == "]":
-                i += 1
-        elif ch == "(":
+    depth, start, i = 0, 5, -1
+    for i, ch in _tokens(pattern, 2):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
@@ -150,7 +131,6 @@ def _led_alternatives(pattern: str) -> str | None:
         elif ch == "|" and depth == 1:
             alternatives.append(pattern[start:i])
             start = i + 1
-        i += 1
     else:
         return None
     rest = pattern[i + 1:]
