@@ -24,6 +24,7 @@ COMPILED_MODULES = (
     "aggregator/citations.py",
     "aggregator/linker.py",
     "aggregator/outcome_attribution.py",
+    "aggregator/outcome_bystanders.py",
     "aggregator/outcome_clauses.py",
     "aggregator/outcome_cue_file.py",
     "aggregator/outcome_cue_schema.py",

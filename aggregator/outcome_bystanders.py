@@ -1,0 +1,81 @@
+"""Bystanders in the outcome reader: treatments named beside a cue that it is not about. A
+failure's verdict is not that of the treatment named as what came next ("wasted a year on
+supplements before fin"), and a gain is not that of its comparison's baseline ("crown is
+thicker than on fin"). `_Extraction` of `aggregator.outcome_reading` inherits these and holds
+the state they read.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import Final
+
+from aggregator.compiled import trait
+from aggregator.outcome_scope import Sentence
+
+# (outm) a gain's baseline named after it ("crown is thicker than on fin", "better than it
+# was with min alone"): right before the mention; "thicker than ever on fin" is fin's
+# (outm) what came next, named after a failure ("wasted a year on supplements before fin", "RU
+# did nothing on top of fin", "2 years wasted, then fin fixed it", "min did nothing until tret
+# was added"): the failure is not its
+_NEXT_LEAD: Final = re.compile(r" (?:before|then|and then|until|till|on top of) "
+                               r"(?:the |my |oral |topical )?$")
+_NEXT_TAIL: Final = re.compile(r" (?:was|were|got) added\b")
+_BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) )?"
+                              r"(?:on|with|when on|when i was on|i got on|i had on)? ?"
+                              r"(?:the |my |plain |just )?$")
+
+
+@trait
+class Bystanders:
+    """The bystander filters (see the module docstring)."""
+
+    lowered: str  # the thread's lower-cased, normalised text
+    mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
+    m_starts: list[int]
+
+    def _not_next(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(outm) A failure's treatments without those named after it only as what came
+        next (`_NEXT_LEAD` before the name or `_NEXT_TAIL` after it); a treatment also named
+        before the cue keeps it ("fin did nothing before I added min": fin's)."""
+        lowered, mentions, m_starts = self.lowered, self.mentions, self.m_starts
+        lo = bisect_left(m_starts, here.start)
+        at = bisect_left(m_starts, c_end, lo)
+        hi = bisect_left(m_starts, here.end, at)
+        if at == hi:
+            return targets
+        before = {tid for _, _, tid in mentions[lo:at]}
+        nexts = {tid for m_start, m_end, tid in mentions[at:hi]
+                 if tid in targets and tid not in before and
+                 (_NEXT_LEAD.search(lowered, max(c_end, m_start - 24), m_start) is not None or
+                  _NEXT_TAIL.match(lowered, m_end) is not None)}
+        return [t for t in targets if t not in nexts] if nexts else targets
+
+    def _not_baseline_named(self, start: int, end: int, m_lo: int, m_hi: int,
+                            named: list[str]) -> list[str]:
+        """(outm) The sentence's treatments without those it names only as a comparison's
+        baseline ("crown is thicker than on fin"): no topic."""
+        lowered, mentions = self.lowered, self.mentions
+        baseline = {tid for m_start, _, tid in mentions[m_lo:m_hi]
+                    if _BASELINE.search(lowered, max(start, m_start - 40), m_start)}
+        if baseline:
+            baseline -= {tid for m_start, _, tid in mentions[m_lo:m_hi]
+                         if not _BASELINE.search(lowered, max(start, m_start - 40), m_start)}
+        return [t for t in named if t not in baseline] if baseline else named
+
+    def _not_baseline(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(outm) The cue's treatments without those named after it only as the baseline
+        of the comparison ("3 yrs on dut, crown is thicker than on fin": dut's gain, the
+        unit's topic, not fin's)."""
+        lowered = self.lowered
+        baseline = set()
+        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, c_end):
+                                             bisect_left(self.m_starts, here.end)]:
+            if tid in targets and _BASELINE.search(lowered, max(c_end, m_start - 40), m_start):
+                baseline.add(tid)
+        if not baseline or any(self.m_starts[i] < c_end and self.mentions[i][2] in baseline
+                               for i in range(bisect_left(self.m_starts, here.start),
+                                              bisect_left(self.m_starts, c_end))):
+            return targets  # (a treatment also named before the cue keeps it)
+        return [t for t in targets if t not in baseline]
