@@ -38,6 +38,12 @@ _OF_ANOTHER: Final = re.compile(r"(?: [\w'-]+){1,3} (?:on|from|with|while on|sin
                                 r"starting|after|after starting) (?:the |my |oral |topical )?")
 # what came later, named after a cue ("before adding minoxidil", "until I switched to dut",
 # "then I started RU"): the cue is not about it
+# (outl) the state the hair was in on another treatment, named after a cue ("my part is
+# finally narrower than it was on fin", "thicker than it ever got with min"): not about it
+# either, and a cue whose sentence names only that one is the thread's focus's
+_THAN_ON_FORM: Final = (r" than (?:it|they|i|my hair|the hair) (?:ever )?"
+                        r"(?:was|were|got|did|looked) (?:on|with|using) (?:the |my |a )?$")
+_THAN_ON: Final = re.compile(_THAN_ON_FORM)
 _LATER: Final = re.compile(
     r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
     r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
@@ -45,15 +51,7 @@ _LATER: Final = re.compile(
     # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
     # hairline where fin failed"): not about it either
     r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$|"
-    # (outl) and the state it was in on that one
-    r" than (?:it|they|i|my hair|the hair) (?:ever )?(?:was|were|got|did|looked) (?:on|with|using)"
-    r" (?:the |my |a )?$")
-# (outl) the state the hair was in on another treatment, named after a cue ("my part is
-# finally narrower than it was on fin", "thicker than it ever got with min"): a cue whose
-# sentence names only that one is the thread's focus's
-_THAN_ON: Final = re.compile(
-    r" than (?:it|they|i|my hair|the hair) (?:ever )?(?:was|were|got|did|looked) (?:on|with|using)"
-    r" (?:the |my |a )?$")
+    + _THAN_ON_FORM)
 # (outi) a treatment's name as a lab test ("had my ferritin checked", "vitamin D levels
 # tested"): no treatment taken, no topic
 _TESTED: Final = re.compile(r"(?: levels?)?(?: was| were| got)? (?:checked|tested|test|tests)\b")
