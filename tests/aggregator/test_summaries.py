@@ -115,6 +115,13 @@ def test_shorthand_is_spelled_out_for_tagged_treatments_only() -> None:
     ("the sides of my head, zero sides", "the sides of my head, zero side effects"),
     ("Keto 2x a week, keto sides", "Ketoconazole twice a week, ketoconazole side effects"),
     ("lol", "lol"),
+    # hedges go like the asides; one opening the sentence or a bracket takes its comma along
+    ("Honestly, it works. I literally think so, tbh.", "it works. I think so."),
+    ("(tbh, basically a shampoo) smh", "(a shampoo)"),
+    # near misses: words that only contain one, and a lone one, stay
+    ("Honesty matters, basic shampoo is literal soap.",
+     "Honesty matters, basic shampoo is literal soap."),
+    ("honestly", "honestly"),
 ])
 def test_readable_rewrites(sentence: str, expected: str) -> None:
     from aggregator.shorthand import readable as _readable
