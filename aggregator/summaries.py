@@ -146,10 +146,14 @@ def _reply_labels(picked: Sequence[str]) -> tuple[list[tuple[str, int]], int]:
     before the colon of a question ("Another asks:")."""
     if len(picked) < 2:
         labels = [_LONE_LABEL[x[-1:] == "?"] for x in picked]
-    else:
-        labels = [_FIRST_LABEL[picked[0][-1:] == "?"]]
-        labels += [_NEXT_LABEL[x[-1:] == "?"] for x in picked[1:]]
-    return labels, sum(n for _, n in labels)
+        return labels, labels[0][1] if labels else 0
+    labels = [_FIRST_LABEL[picked[0][-1:] == "?"]]
+    words = labels[0][1]
+    for x in picked[1:]:
+        label = _NEXT_LABEL[x[-1:] == "?"]
+        labels.append(label)
+        words += label[1]
+    return labels, words
 
 
 
@@ -162,11 +166,12 @@ def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
         # (`_OP` can match only from a space or "[", "(", "o", "O")
-        marker = _OP.match(head) if head[:1] in _OP_STARTS or head[:1].isspace() else None
-        if "uote:" in head[:12].lower():  # (a quoted line leads the reply)
-            quoted = _QUOTED_LINE.match(head)
-            if quoted:
-                head, marker = head[quoted.end():], None
+        start = head[:1]
+        marker = _OP.match(head) if start in _OP_STARTS or start.isspace() else None
+        # (`_QUOTED_LINE` can match only from a space or "q", "Q")
+        quoted = _QUOTED_LINE.match(head) if start in "qQ" or start.isspace() else None
+        if quoted:  # a quoted line leads the reply
+            head, marker = head[quoted.end():], None
         first: tuple[str, int] | None = None
         # (the sentences one at a time: mostly the first is taken and the rest never split)
         for x in islice(_each_sentence(clean(head[marker.end():] if marker else head)), 3):
