@@ -10,8 +10,8 @@ replies do not need. Markup, quotes of other posts and URLs are removed first; i
 chosen sentences forum shorthand is spelled out (`aggregator.shorthand`: "fin" ->
 "finasteride" in a thread tagged finasteride, "derm", "27M", "no sides", "8 months") and
 asides ("lol", emoji) dropped; nothing is invented (the labels are the summary's only own
-words). A clipped sentence ends at a clause
-break when it can. A thread with no usable body is summarised from its title alone.
+words). A clipped sentence ends at a clause break when it can. A thread with no usable body
+is summarised from its title alone.
 
 `lead_summary` (the first words of title + body) and `textrank_summary` (the standard
 TextRank sentence ranking, PageRank over word-overlap similarities) are the baselines
