@@ -1,6 +1,6 @@
 """Forum shorthand spelled out for a reader of a summary ("fin" -> "finasteride" where the
 tagger reads the treatment there, "derm", "27M", "no sides", "8 months") and asides ("lol",
-emoji) dropped; nothing is added that the sentence does not say."""
+"honestly", emoji) dropped; nothing is added that the sentence does not say."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ _FREQUENCY: Final = (" a day", " daily", " a week", " weekly", " a month", " per
 _UNITS: Final = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
                     "session", "sessions", "times"))
 _ASIDES: Final = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
-                     "fwiw", "btw", "iirc"))
+                     "fwiw", "btw", "iirc", "honestly", "literally", "basically", "smh"))
+_OPENING: Final = ("", "(", "[", "\"")  # what can stand before a sentence's first aside
 _AGE_WORD: Final = re.compile(r"\d\d[MF]|[MF]\d\d")
 _SHORTHAND: Final = {"derm": "dermatologist", "derms": "dermatologists", "gf": "girlfriend",
               "bf": "boyfriend", "bp": "blood pressure", "ppl": "people", "yrs": "years",
@@ -188,8 +189,11 @@ def _rewrite_at(pieces: list[str], i: int, treatments: Treatments) -> bool:
             and pieces[i - 2].lower() in _SIDE_WORDS else word
     elif low in _ASIDES:
         pieces[i] = ""
+        # (at the start of the sentence or of a bracket the comma after it goes too: "Tbh, it
+        # works" -> "it works", "(tbh, meh)" -> "(meh)")
+        pieces[i + 1] = pieces[i + 1].lstrip("!") if pieces[i - 1][-1:] not in _OPENING \
+            else pieces[i + 1].lstrip("!, ")
         pieces[i - 1] = pieces[i - 1].rstrip(" ,")
-        pieces[i + 1] = pieces[i + 1].lstrip("!")
         return True
     elif word.isdigit():
         new = _number_at(pieces, i)

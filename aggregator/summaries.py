@@ -3,12 +3,15 @@
 `summarise` is extractive: what the poster reports or asks (the title when it says
 something, then the body sentences most central to the thread, in body order, a sentence
 repeating the title last), then what the replies say (the first substantive sentence of
-each top reply, in stored order, best first), joined as "Poster: ... Replies: ...". The
-poster gets the words the replies do not need. Markup, quotes of other posts and URLs are
-removed first; in the chosen sentences forum shorthand is spelled out (`aggregator.shorthand`: "fin"
--> "finasteride" in a thread tagged finasteride, "derm", "27M", "no sides", "8 months") and
-asides ("lol", emoji) dropped; nothing is invented. A clipped sentence ends at a clause
-break when it can. A thread with no usable body is summarised from its title alone.
+each top reply, in stored order, best first, a quoted line leading it left out), each part
+behind a label saying who says it: "A poster says: ... One reply: ... Another: ..." ("asks"
+for a part holding a question, "A reply:" for a lone reply). The poster gets the words the
+replies do not need. Markup, quotes of other posts and URLs are removed first; in the
+chosen sentences forum shorthand is spelled out (`aggregator.shorthand`: "fin" ->
+"finasteride" in a thread tagged finasteride, "derm", "27M", "no sides", "8 months") and
+asides ("lol", emoji) dropped; nothing is invented (the labels are the summary's only own
+words). A clipped sentence ends at a clause break when it can. A thread with no usable body
+is summarised from its title alone.
 
 `lead_summary` (the first words of title + body) and `textrank_summary` (the standard
 TextRank sentence ranking, PageRank over word-overlap similarities) are the baselines
@@ -29,7 +32,7 @@ from typing import Final
 
 from aggregator.shorthand import InSentence, Treatments
 from aggregator.summary_baselines import lead_summary, textrank_scores, textrank_summary
-from aggregator.summary_fit import MAX_WORDS, _clip, _fit, _fitted
+from aggregator.summary_fit import MAX_WORDS, _clip, _fitted
 from aggregator.summary_scores import _poster_choice, _ranked
 from aggregator.summary_sentences import _each_sentence, _word_count, clean, sentences
 from aggregator.text import has_two_letters
@@ -39,8 +42,9 @@ __all__ = ["MAX_WORDS", "VERSION", "clean", "lead_summary", "sentences", "summar
 
 # The summariser's version: bump it whenever the same thread would be summarised differently,
 # and `hairlink aggregate` redoes every thread of a database summarised by an older one.
-VERSION: Final = "4"
-_POSTER_WORDS: Final = 22  # the poster's part at least, when there are replies
+VERSION: Final = "5"
+_POSTER_WORDS: Final = 18  # the poster's part at least, when there are replies
+_POSTER_LABEL_WORDS: Final = 3  # "A poster says:" / "A poster asks:"
 _BODY_SENTENCES: Final = 4  # body sentences considered (the opening ones)
 _BODY_CHARS: Final = 1200  # of the body (enough for them)
 _TOP_REPLIES: Final = 3  # replies considered (the first ones: stored best first)
@@ -53,6 +57,10 @@ _FILLER: Final = re.compile(  # greetings, thanks, cheers and asides that say no
 _FILLER_WORDS: Final = 9  # only sentences shorter than this can be filler
 _OP: Final = re.compile(r"^\s*(?:\[op\]|\(op\)|op:|op here[,:]?)\s*", re.IGNORECASE)
 _OP_STARTS: Final = "[(oO"  # (and "": an empty reply is tried as before)
+# a quoted post flattened to text at a reply's start: "Quote: what they said" up to the line's
+# end, or "Quote:" alone on its line, then an "Originally Posted by X" line and the quoted line
+_QUOTED_LINE: Final = re.compile(
+    r"\s*quote:(?:[^\S\n]*\n(?:[^\S\n]*originally posted by[^\n]*\n)?)?[^\n]*", re.IGNORECASE)
 
 
 def _body_sentences(body: str) -> tuple[list[str], list[int]]:
@@ -101,7 +109,9 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     poster_n = [len(title_s.split())] if poster else []
     picked, picked_n = _reply_sentences(replies)
     # the poster's words: all of them when there are no replies, else what they leave
-    budget = max(_POSTER_WORDS, MAX_WORDS - 2 - sum(picked_n)) if picked else MAX_WORDS - 1
+    labels, label_n = _reply_labels(picked)
+    budget = max(_POSTER_WORDS, MAX_WORDS - _POSTER_LABEL_WORDS - sum(picked_n) - label_n) \
+        if picked else MAX_WORDS - _POSTER_LABEL_WORDS
     if sum(poster_n) + sum(body_n) <= budget:  # every body sentence fits: no ranking needed
         order = list(range(len(body_s)))
     else:
@@ -110,11 +120,40 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     poster_text, poster_words = _fitted(poster + [body_s[i] for i in order], budget, chosen,
                                         poster_n + [body_n[i] for i in order])
     if not picked:
-        text = poster_text or _clip(title_s or clean(body), MAX_WORDS - 1)
-        return f"Poster: {text}" if text else ""
-    left = MAX_WORDS - poster_words - 2
-    reply_text = _fit(picked, left, chosen, picked_n)
-    return f"Poster: {poster_text} Replies: {reply_text}" if reply_text else poster_text
+        text = poster_text or _clip(title_s or clean(body), MAX_WORDS - _POSTER_LABEL_WORDS)
+        return f"{_POSTER_ASKS if '?' in text else _POSTER_SAYS} {text}" if text else ""
+    # (each reply's sentence behind its label, the label's words counted in its part)
+    reply_text = _fitted(picked, MAX_WORDS - poster_words - _POSTER_LABEL_WORDS, chosen,
+                         picked_n, labels)[0]
+    if not poster_text:
+        return reply_text
+    head = f"{_POSTER_ASKS if '?' in poster_text else _POSTER_SAYS} {poster_text}"
+    return f"{head} {reply_text}" if reply_text else head
+
+
+# the labels saying who says what (the words summaries are written in): the poster's part
+# "asks" when it holds a question; each reply's sentence is from a different reply
+_POSTER_SAYS: Final = "A poster says:"
+_POSTER_ASKS: Final = "A poster asks:"
+_LONE_LABEL: Final = (("A reply:", 2), ("A reply asks:", 3))  # (label, words) by question
+_FIRST_LABEL: Final = (("One reply:", 2), ("One reply asks:", 3))
+_NEXT_LABEL: Final = (("Another:", 1), ("Another asks:", 2))
+
+
+def _reply_labels(picked: Sequence[str]) -> tuple[list[tuple[str, int]], int]:
+    """The labels of the replies' sentences with their word counts, and their words in all:
+    "A reply:" for a lone one, else "One reply:" and "Another:" for each after it, "asks"
+    before the colon of a question ("Another asks:")."""
+    if len(picked) < 2:
+        labels = [_LONE_LABEL[x[-1:] == "?"] for x in picked]
+        return labels, labels[0][1] if labels else 0
+    labels = [_FIRST_LABEL[picked[0][-1:] == "?"]]
+    words = labels[0][1]
+    for x in picked[1:]:
+        label = _NEXT_LABEL[x[-1:] == "?"]
+        labels.append(label)
+        words += label[1]
+    return labels, words
 
 
 
@@ -127,7 +166,12 @@ def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
         # (`_OP` can match only from a space or "[", "(", "o", "O")
-        marker = _OP.match(head) if head[:1] in _OP_STARTS or head[:1].isspace() else None
+        start = head[:1]
+        marker = _OP.match(head) if start in _OP_STARTS or start.isspace() else None
+        # (`_QUOTED_LINE` can match only from a space or "q", "Q")
+        quoted = _QUOTED_LINE.match(head) if start in "qQ" or start.isspace() else None
+        if quoted:  # a quoted line leads the reply
+            head, marker = head[quoted.end():], None
         first: tuple[str, int] | None = None
         # (the sentences one at a time: mostly the first is taken and the rest never split)
         for x in islice(_each_sentence(clean(head[marker.end():] if marker else head)), 3):

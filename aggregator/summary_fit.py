@@ -40,9 +40,10 @@ def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None
 
 
 def _fitted(parts: Sequence[str], budget: int, treatments: Treatments | None,
-            sizes: Sequence[int]) -> tuple[str, int]:
+            sizes: Sequence[int], labels: Sequence[tuple[str, int]] = ()) -> tuple[str, int]:
     """`_fit` and its word count (`len(text.split())`, known from the parts' counts: a
-    part joined with a space keeps its words)."""
+    part joined with a space keeps its words). `labels`: a label and its word count put
+    before each part (made readable first), its words counted in the part's."""
     out: list[str] = []
     left = budget
     words = 0
@@ -55,6 +56,10 @@ def _fitted(parts: Sequence[str], budget: int, treatments: Treatments | None,
             part = _sentence_end(said)  # (a closing "." adds no word to stripped text)
         else:
             n = sizes[k] if sizes else len(part.split())
+        if labels:
+            label, label_n = labels[k]
+            part = f"{label} {part}"
+            n += label_n
         if n <= left:
             out.append(part)
             left -= n

@@ -101,10 +101,10 @@ def test_aggregate_stores_outcomes_and_summaries(engine: Engine, session: Sessio
     assert got[("e", "finasteride")] == ("improved", ["sexual"])
     assert got[("e", "minoxidil")] == ("improved", [])
     texts = summaries(session)
-    assert texts["a"].startswith("Poster: Oral minoxidil nine months.")
+    assert texts["a"].startswith("A poster says: Oral minoxidil nine months.")
     # the aggregator passes the thread's tags: "min" is spelled out (thread tagged minoxidil)
-    assert "Replies: Same here, oral minoxidil gave me a dense crown." in texts["a"]
-    assert texts["d"] == "Poster: Link."  # a link-only thread: the title alone
+    assert "A reply: Same here, oral minoxidil gave me a dense crown." in texts["a"]
+    assert texts["d"] == "A poster says: Link."  # a link-only thread: the title alone
     assert all(len(s.split()) <= 45 for s in texts.values() if s)
     assert get_meta(session, CUES_HASH_KEY) == load_outcome_cues().version_hash
 
@@ -207,7 +207,7 @@ def test_run_without_outcomes_leaves_them_to_the_next(engine: Engine,
     assert get_meta(session, CUES_HASH_KEY) is None
     assert set(summaries(session).values()) == {None}
     stats = aggregate(make)
-    assert stats.summaries_changed and summaries(session)["d"] == "Poster: Link."
+    assert stats.summaries_changed and summaries(session)["d"] == "A poster says: Link."
     assert stored(session)[("a", "minoxidil")] == ("improved", ["cardio"])
     session.rollback()
 
@@ -222,7 +222,7 @@ def test_treatment_stats(engine: Engine, session: Session) -> None:
     assert minox.shares["improved"] == pytest.approx(2 / 3)
     assert minox.side_effects == {"cardio": 1, "skin": 1}
     assert [t.external_id for t in minox.examples["improved"]] == ["a", "e"]
-    assert minox.examples["improved"][0].summary.startswith("Poster:")
+    assert minox.examples["improved"][0].summary.startswith("A poster says:")
     assert [s.key for s in minox.top_studies] == ["doi:10.1001/jamadermatol.2024.0284"]
     assert minox.top_studies[0].threads >= 1
     assert [s.treatment for s in treatment_stats(session, ["finasteride", "nope"])] == \
@@ -254,7 +254,7 @@ def test_cli_posts_outcomes_and_filters(cli_config: Path) -> None:
     posts = {p["external_id"]: p for p in json.loads(out)}
     assert posts["a"]["outcomes"] == {"minoxidil": {"effect": "improved",
                                                     "side_effects": ["cardio"]}}
-    assert posts["a"]["summary"].startswith("Poster: Oral minoxidil")
+    assert posts["a"]["summary"].startswith("A poster says: Oral minoxidil")
 
     def ids(*args: str) -> list[str]:
         code, out = cli(cli_config, "posts", "--format", "json", "--sort", "score", *args)
@@ -269,7 +269,7 @@ def test_cli_posts_outcomes_and_filters(cli_config: Path) -> None:
     code, out = cli(cli_config, "posts", "--format", "csv", "--effect", "no_effect")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["outcomes"] == "minoxidil=no_effect(skin)"
-    assert rows[0]["summary"].startswith("Poster: Rogaine did nothing. A year of Rogaine")
+    assert rows[0]["summary"].startswith("A poster says: Rogaine did nothing. A year of Rogaine")
     code, out = cli(cli_config, "posts", "--effect", "great")
     assert code == 2 and "--effect" in out
 

@@ -32,18 +32,19 @@ def words(text: str) -> set[str]:
 def test_summary_is_short_and_from_the_thread() -> None:
     summary = summarise(TITLE, BODY, REPLIES)
     assert len(summary.split()) <= MAX_WORDS
-    assert summary.startswith("Poster: 14 months of fin")
-    assert "Replies:" in summary
-    # extractive: every word comes from the thread (or the two labels)
-    assert words(summary) - words(" ".join([TITLE, BODY, *REPLIES])) <= {"poster", "replies"}
+    assert summary.startswith("A poster says: 14 months of fin")
+    assert "One reply: Massive difference" in summary and "Another: Ankle swelling" in summary
+    # extractive: every word comes from the thread (or the labels)
+    assert words(summary) - words(" ".join([TITLE, BODY, *REPLIES])) <= \
+        {"a", "poster", "says", "asks", "one", "reply", "another"}
 
 
 def test_summary_without_replies_or_body() -> None:
     assert summarise("Is oral minoxidil safe for women?") == \
-        "Poster: Is oral minoxidil safe for women?"
-    assert summarise("Title only", "", []) == "Poster: Title only."
+        "A poster asks: Is oral minoxidil safe for women?"
+    assert summarise("Title only", "", []) == "A poster says: Title only."
     only_link = summarise("Look at this", "https://example.com/pic.jpg")
-    assert only_link == "Poster: Look at this."
+    assert only_link == "A poster says: Look at this."
     assert summarise("", "") == ""
 
 
@@ -93,7 +94,8 @@ def test_shorthand_is_spelled_out_for_tagged_treatments_only() -> None:
     title, body = "fin + min 8 months (27M)", "Derm put me on fin. No sides lol 😅 at all."
     replies = ["Keep going, 5 min of massage a day won't hurt either. Keto diet helped me."]
     summary = summarise(title, body, replies, treatments={"finasteride", "minoxidil"})
-    assert summary.startswith("Poster: finasteride + minoxidil eight months (27-year-old).")
+    assert summary.startswith(
+        "A poster says: finasteride + minoxidil eight months (27-year-old).")
     assert "Dermatologist put me on finasteride." in summary
     assert "No side effects at all." in summary and "lol" not in summary and "😅" not in summary
     # minutes and the diet are not treatments
@@ -113,6 +115,13 @@ def test_shorthand_is_spelled_out_for_tagged_treatments_only() -> None:
     ("the sides of my head, zero sides", "the sides of my head, zero side effects"),
     ("Keto 2x a week, keto sides", "Ketoconazole twice a week, ketoconazole side effects"),
     ("lol", "lol"),
+    # hedges go like the asides; one opening the sentence or a bracket takes its comma along
+    ("Honestly, it works. I literally think so, tbh.", "it works. I think so."),
+    ("(tbh, basically a shampoo) smh", "(a shampoo)"),
+    # near misses: words that only contain one, and a lone one, stay
+    ("Honesty matters, basic shampoo is literal soap.",
+     "Honesty matters, basic shampoo is literal soap."),
+    ("honestly", "honestly"),
 ])
 def test_readable_rewrites(sentence: str, expected: str) -> None:
     from aggregator.shorthand import readable as _readable
@@ -131,15 +140,56 @@ def test_replies_in_stored_order_and_clause_clipping() -> None:
     summary = summarise("Where do I start?", long_body, ["Start with the basics first and "
                         "see how your scalp responds over six months before adding anything."])
     assert len(summary.split()) <= MAX_WORDS
-    poster = summary.split(" Replies: ")[0]
+    poster = summary.split(" A reply: ")[0]
     assert poster.endswith("…") and poster[:-1].endswith(("well", "work", "doctor", "yet"))
+
+
+def test_labels_say_who_says_what() -> None:
+    """"asks" only where the part holds a question mark; "A reply:" for a lone reply, else
+    "One reply:" then "Another:"; the labels' words count in the 45."""
+    body = "Six months of fin and my crown filled in."
+    one = summarise("Fin at six months", body, ["Mine filled in by month eight on it."])
+    assert one == ("A poster says: Fin at six months. Six months of fin and my crown filled "
+                   "in. A reply: Mine filled in by month eight on it.")
+    asked = summarise("Fin at six months", "Is this normal? " + body,
+                      ["Which dose are you on right now?", "Totally normal, keep going with it.",
+                       "Mine filled in too after about eight months of it."])
+    assert asked.startswith("A poster asks: Fin at six months.")
+    assert "One reply asks: Which dose are you on right now? Another: Totally normal" in asked
+    assert "Another: Mine filled in" in asked
+    # near misses: "?" inside a reply's other sentence does not make its label ask; a
+    # question mark only in the poster's unchosen text does not make the poster ask
+    near = summarise("Fin at six months", body + " " + "word " * 80 + "why?",
+                     ["Keep going, it works for most people. Why stop?"])
+    assert near.startswith("A poster says:") and "A reply: Keep going" in near
+    # no poster text (a title without letters, no body): the replies alone, no empty label
+    assert summarise("!!!", "", ["Works great for me, keep at it."]) == \
+        "A reply: Works great for me, keep at it."
+    long = summarise("t " * 60, "b " * 200, ["r " * 60, "s " * 60, "u " * 60])
+    assert len(long.split()) <= MAX_WORDS and "One reply:" in long
+
+
+def test_a_quoted_line_leading_a_reply_is_left_out() -> None:
+    """Forums flatten a quote to "Quote: ..." on the reply's first line (or "Quote:" alone,
+    an "Originally Posted by" line and the quoted line): the reply's own words are taken."""
+    for reply in ("Quote: shedding is way down\n\nsame here, dut killed my drive for two months.",
+                  "Quote:\nOriginally Posted by ffwd\nshedding is way down\n\nsame here, dut "
+                  "killed my drive for two months.",
+                  "quote: shedding is way down\nsame here, dut killed my drive for two months."):
+        summary = summarise("Dut year one", "Shedding is way down after a year of dut.", [reply])
+        assert "A reply: same here, dut killed my drive" in summary, reply
+        assert "Quote" not in summary and "Posted" not in summary
+    # near misses: "quote" not as a leading "Quote:" stays as written
+    for reply in ("My favourite quote: hair today, gone tomorrow, so take it easy.",
+                  "Quoted prices: 300 a session for PRP around here, so not cheap."):
+        assert reply.split()[0] in summarise("PRP", "Anyone tried PRP here lately?", [reply])
 
 
 def test_unicode_digits_and_emoji_do_not_break_the_rewrites() -> None:
     summary = summarise("fin ² test", "Took fin for ² months and ٣ months, 3 months 😅.",
                         ["ok ² fin 2 weeks 🙂"], treatments={"finasteride"})
-    assert summary == ("Poster: finasteride ² test. Took finasteride for ² months and ٣ months, "
-                       "three months. Replies: ok ² finasteride two weeks.")
+    assert summary == ("A poster says: finasteride ² test. Took finasteride for ² months and ٣ "
+                       "months, three months. A reply: ok ² finasteride two weeks.")
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [

@@ -50,7 +50,7 @@ def test_html_digest(engine: Engine, session: Session, tmp_path: Path) -> None:
     assert "Of 3 threads on minoxidil: 2 report improvement, 1 no effect; side effects: " \
         "cardio 1, skin 1" in page
     assert 'class="chip outcome effect-improved">minoxidil: improved · cardio<' in page
-    assert '<p class="summary">Poster: Oral minoxidil nine months.' in page
+    assert '<p class="summary">A poster says: Oral minoxidil nine months.' in page
     # top replies under the card, best score first, escaped, at most two
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; same here" in page
     assert "<script>alert" not in page
@@ -65,7 +65,7 @@ def test_other_formats(engine: Engine, session: Session, tmp_path: Path) -> None
     assert data["community"][0]["effects"] == {"improved": 2, "no_effect": 1, "mixed": 0}
     post = next(p for p in data["posts"] if p["external_id"] == "a")
     assert post["outcomes"]["minoxidil"] == {"effect": "improved", "side_effects": ["cardio"]}
-    assert post["summary"].startswith("Poster: Oral minoxidil")
+    assert post["summary"].startswith("A poster says: Oral minoxidil")
     assert [r["score"] for r in post["top_replies"]] == [5, 4]
     md = export(session, study_id, "md", tmp_path)
     assert "### What the community reports" in md
@@ -88,4 +88,4 @@ def test_show(engine: Engine, session: Session, db_url: str,
     assert "What the community reports" in out
     assert "Of 3 threads on minoxidil: 2 report improvement" in out
     assert "[minoxidil: improved · cardio]" in out
-    assert "Poster: Oral minoxidil nine months." in out
+    assert "A poster says: Oral minoxidil nine months." in out
