@@ -42,7 +42,7 @@ __all__ = ["MAX_WORDS", "VERSION", "clean", "lead_summary", "sentences", "summar
 
 # The summariser's version: bump it whenever the same thread would be summarised differently,
 # and `hairlink aggregate` redoes every thread of a database summarised by an older one.
-VERSION: Final = "5"
+VERSION: Final = "6"
 _POSTER_WORDS: Final = 18  # the poster's part at least, when there are replies
 _POSTER_LABEL_WORDS: Final = 3  # "A poster says:" / "A poster asks:"
 _BODY_SENTENCES: Final = 4  # body sentences considered (the opening ones)
@@ -107,9 +107,9 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     poster: list[str] = [title_s] if (title_s[1:2].isalpha() and title_s[0].isalpha()) \
         or has_two_letters(title_s) else []
     poster_n = [len(title_s.split())] if poster else []
-    picked, picked_n = _reply_sentences(replies)
+    picked, picked_n, by_poster = _reply_sentences(replies)
     # the poster's words: all of them when there are no replies, else what they leave
-    labels, label_n = _reply_labels(picked)
+    labels, label_n = _reply_labels(picked, by_poster)
     budget = max(_POSTER_WORDS, MAX_WORDS - _POSTER_LABEL_WORDS - sum(picked_n) - label_n) \
         if picked else MAX_WORDS - _POSTER_LABEL_WORDS
     if sum(poster_n) + sum(body_n) <= budget:  # every body sentence fits: no ranking needed
@@ -138,31 +138,39 @@ _POSTER_ASKS: Final = "A poster asks:"
 _LONE_LABEL: Final = (("A reply:", 2), ("A reply asks:", 3))  # (label, words) by question
 _FIRST_LABEL: Final = (("One reply:", 2), ("One reply asks:", 3))
 _NEXT_LABEL: Final = (("Another:", 1), ("Another asks:", 2))
+_POSTER_REPLY_LABEL: Final = (("The poster adds:", 3), ("The poster asks:", 3))
 
 
-def _reply_labels(picked: Sequence[str]) -> tuple[list[tuple[str, int]], int]:
+def _reply_labels(picked: Sequence[str], by_poster: Sequence[bool] = ()
+                  ) -> tuple[list[tuple[str, int]], int]:
     """The labels of the replies' sentences with their word counts, and their words in all:
     "A reply:" for a lone one, else "One reply:" and "Another:" for each after it, "asks"
-    before the colon of a question ("Another asks:")."""
-    if len(picked) < 2:
-        labels = [_LONE_LABEL[x[-1:] == "?"] for x in picked]
-        return labels, labels[0][1] if labels else 0
-    labels = [_FIRST_LABEL[picked[0][-1:] == "?"]]
-    words = labels[0][1]
-    for x in picked[1:]:
-        label = _NEXT_LABEL[x[-1:] == "?"]
+    before the colon of a question ("Another asks:"); a reply the thread's poster marked as
+    theirs ("[OP] ...", `by_poster`) is "The poster adds:" ("The poster asks:") and is not
+    counted among the others."""
+    others = len(picked) - sum(by_poster)
+    labels: list[tuple[str, int]] = []
+    words = seen = 0
+    for k, x in enumerate(picked):
+        asks = x[-1:] == "?"
+        if by_poster and by_poster[k]:
+            label = _POSTER_REPLY_LABEL[asks]
+        else:
+            label = (_LONE_LABEL if others < 2 else _NEXT_LABEL if seen else _FIRST_LABEL)[asks]
+            seen += 1
         labels.append(label)
         words += label[1]
     return labels, words
 
 
 
-def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
+def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int], list[bool]]:
     """One sentence from each of the top replies, in their stored order (best first): the
     first substantive one (six words or more) of its opening two non-filler sentences
-    (with their word counts)."""
+    (with their word counts, and whether the reply is marked as the poster's: "[OP]")."""
     picked: list[str] = []
     sizes: list[int] = []
+    by_poster: list[bool] = []
     for reply in replies[:_TOP_REPLIES]:
         head = reply[:_REPLY_CHARS]
         # (`_OP` can match only from a space or "[", "(", "o", "O")
@@ -187,5 +195,6 @@ def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int]]:
         if first is not None:
             picked.append(first[0])
             sizes.append(first[1])
-    return picked, sizes
+            by_poster.append(marker is not None)
+    return picked, sizes, by_poster
 

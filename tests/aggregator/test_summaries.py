@@ -424,3 +424,20 @@ def test_word_count_is_the_split_count() -> None:
             checked += 1
     assert checked > 10_000
     assert _word_count("a\x1fb c") == 3 and _word_count("a\u00a0b c") == 3
+
+
+def test_a_reply_marked_as_the_posters_is_labelled_as_the_posters() -> None:
+    replies = ["Any libido trouble from the finasteride so far?",
+               "[OP] nope, zero issues there, knock on wood.",
+               "Same stack here for two years, crown filled in nicely."]
+    summary = summarise("Fin and min, 14 months", "Crown is covered again after 14 months.",
+                        replies)
+    assert "One reply asks: Any libido trouble" in summary
+    assert "The poster adds: nope, zero issues there" in summary
+    assert "Another: Same stack here" in summary  # the poster is not "another" replier
+    # near miss: "OP" inside a reply is no marker; the lone other reply is "A reply:"
+    summary = summarise("Fin and min, 14 months", "Crown is covered again.",
+                        ["[OP] still holding at 18 months, no shedding either.",
+                         "Ask OP for pictures, that would help everyone."])
+    assert "The poster adds: still holding at 18 months" in summary
+    assert "A reply: Ask OP for pictures" in summary
