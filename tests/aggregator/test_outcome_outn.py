@@ -1,0 +1,108 @@
+"""Round `outn`: ways of saying things that the rules misread on `outcomes_t` (read per pair
+in this round), each class with invented sentences and near misses that must not change: a
+hair area refilled, at its best, or not shifted; no change said in learners' English or as
+expected so early, or of the photos; a side effect that went away and came back (or never
+did) is no hair verdict; a reply's likeness of story is no sameness of the hair; time lost
+before starting, or what the writer told themself, is no verdict; the treatment too new to
+judge; "shockloss" in one word and a puffy chest as side effects."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect, sides
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("minoxidil", "Oral minoxidil since spring. By month eight my crown had fully refilled.",
+     "improved"),
+    ("minoxidil", "Oral minoxidil, 2.5mg. Month nine and the crown is refilled.", "improved"),
+    ("bicalutamide", "A year on bica and my part is the narrowest it has been.", "improved"),
+    ("finasteride", "Fin for two years, crown is the fullest it's been since college.",
+     "improved"),
+    ("finasteride", "Fourteen months on fin and my hairline hasn't shifted at all.", "improved"),
+    # near misses: a prescription refilled, a beard at its best, an opinion not shifted
+    ("minoxidil", "Oral minoxidil since spring. I refilled my prescription at month eight.",
+     "none"),
+    ("minoxidil", "Oral minoxidil, a year in, my beard is the thickest it has been.", "none"),
+    ("finasteride", "Fourteen months on fin and my opinion of it hasn't shifted.", "none"),
+])
+def test_a_hair_area_refilled_at_its_best_or_not_shifted(treatment: str, body: str,
+                                                          expected: str) -> None:
+    assert effect(treatment, "Update", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "reply", "expected"), [
+    ("castor_oil", "Castor oil every night 4 month, nothing happen.", "", "no_effect"),
+    ("laser", "", "Ten months of a laser helmet and my pictures look the same.", "no_effect"),
+    ("finasteride", "Five weeks on finasteride. Hairline is the same, as expected.", "",
+     "none"),
+    # near misses: a plan, photos taken in the same spot, a gain as expected
+    ("castor_oil", "If nothing happen by month six I will stop the castor oil.", "", "none"),
+    ("laser", "", "Ten months of a laser helmet, pictures in the same spot, crown is denser.",
+     "improved"),
+    ("finasteride", "Two years on finasteride. Crown is thicker, as expected.", "",
+     "improved"),
+])
+def test_no_change_in_other_words(treatment: str, body: str, reply: str,
+                                  expected: str) -> None:
+    replies = (reply,) if reply else ()
+    assert effect(treatment if treatment != "laser" else "lllt", "Results?", body,
+                  replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    # a side effect that went away and came back, or never did
+    ("finasteride", "On finasteride my libido tanked within a month and came back after I quit.",
+     "none"),
+    ("minoxidil", "Minoxidil foam: the itch faded after a few weeks and never came back.",
+     "none"),
+    # near misses: the hair that came back
+    ("minoxidil", "Minoxidil foam for a year: my temples came back.", "improved"),
+    ("finasteride", "Finasteride: shed in month two, then it came back thicker.", "improved"),
+])
+def test_a_side_effect_that_came_back_is_no_hair_verdict(treatment: str, body: str,
+                                                         expected: str) -> None:
+    assert effect(treatment, "My experience", body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "reply", "expected"), [
+    ("finasteride", "Two years in, exactly the same story here.", "improved"),
+    ("finasteride", "Two years on fin, exactly the same experience.", "improved"),
+    # near miss: the hair itself the same (after three years, a hold)
+    ("finasteride", "Three years on fin and my crown looks exactly the same.", "improved"),
+    ("finasteride", "Three months on fin and my crown looks exactly the same.", "mixed"),
+])
+def test_a_likeness_of_story_is_no_sameness(treatment: str, reply: str, expected: str) -> None:
+    assert effect(treatment, "Six years on fin, still holding", "Hairline held on fin.",
+                  (reply,)) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("finasteride", "Eighteen months on finasteride and my crown is denser. I wasted two "
+     "years being scared.", "improved"),
+    ("saw_palmetto", "Saw palmetto for a year: nothing, and I kept telling myself it was "
+     "working.", "no_effect"),
+    ("vitamin_d", "Iron fixed my shedding. The vitamin D is too new to have done anything.",
+     "none"),
+    # near misses: time wasted on a treatment, a plan followed by a real result
+    ("biotin", "I wasted two years on biotin.", "no_effect"),
+    ("saw_palmetto", "I told myself I'd give saw palmetto a year, and it worked, my crown is "
+     "thicker.", "improved"),
+    ("saw_palmetto", "I kept telling myself to be patient. A year on saw palmetto and my "
+     "crown is thicker.", "improved"),
+    ("vitamin_d", "Vitamin D for a year hasn't done anything.", "no_effect"),
+])
+def test_time_lost_a_belief_or_too_new_is_no_verdict(treatment: str, body: str,
+                                                     expected: str) -> None:
+    assert effect(treatment, "My story", body) == expected
+
+
+def test_shockloss_in_one_word_and_a_puffy_chest() -> None:
+    assert sides("hair_transplant", "FUE 12 months", "Had my FUE in March, the shockloss at "
+                 "month 2 was brutal.") == ("shedding",)
+    assert sides("dutasteride", "Dut 2 years", "Dut daily for two years, and my chest got "
+                 "puffy on the left side.") == ("breast",)
+    # near miss: puffy ankles are swelling
+    assert sides("minoxidil", "Oral min", "Oral minoxidil for a year, and my ankles got "
+                 "puffy.") == ("cardio",)
