@@ -106,3 +106,42 @@ def test_shockloss_in_one_word_and_a_puffy_chest() -> None:
     # near miss: puffy ankles are swelling
     assert sides("minoxidil", "Oral min", "Oral minoxidil for a year, and my ankles got "
                  "puffy.") == ("cardio",)
+
+
+@pytest.mark.parametrize(("treatment", "body", "reply", "expected"), [
+    # not one hair moved or grown; a transplant's poor yield "grew"; other hair than the scalp
+    ("dutasteride", "Finasteride works for me.",
+     "Gave dutasteride eight months, honestly it didn't budge a single hair.", "no_effect"),
+    ("hair_transplant", "My FUE was a year ago. Only half the grafts grew.", "", "no_effect"),
+    ("latanoprost", "Latanoprost on my temples for six months, zero new hair.",
+     "Odd that it works on lashes but not here.", "no_effect"),
+    # near misses: not a single hair lost is a hold; the grafts that grew; it works on the scalp
+    ("finasteride", "Two years on finasteride and I haven't lost a single hair.", "",
+     "improved"),
+    ("hair_transplant", "My FUE was a year ago. The grafts grew in nicely.", "", "improved"),
+    ("latanoprost", "Latanoprost on my temples for six months, zero new hair.",
+     "Weird, it works for me, my temples filled in.", "mixed"),
+])
+def test_no_gain_in_other_words(treatment: str, body: str, reply: str, expected: str) -> None:
+    replies = (reply,) if reply else ()
+    assert effect(treatment, "Results", body, replies) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("A year of topical finasteride. No regrowth, but not losing any either.", "improved"),
+    ("A year of topical finasteride. Not regrowth, but not losing either.", "improved"),
+    # near miss: no gain alone
+    ("A year of topical finasteride. No regrowth at all.", "no_effect"),
+])
+def test_no_gain_and_no_loss_is_a_hold(body: str, expected: str) -> None:
+    assert effect("finasteride", "Topical fin, one year", body) == expected
+
+
+def test_a_pounding_chest_and_a_blotchy_forehead() -> None:
+    assert sides("minoxidil", "Rogaine", "Quit rogaine after 2 weeks, chest pounding at "
+                 "night.") == ("cardio",)
+    assert sides("ru58841", "RU at a year", "RU58841 in ethanol left my forehead red and "
+                 "blotchy for weeks.") == ("skin",)
+    # near miss: a pounding headache is no heart
+    assert sides("minoxidil", "Oral min", "Oral minoxidil gives me a pounding headache.") == \
+        ("other",)
