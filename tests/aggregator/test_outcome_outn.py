@@ -4,7 +4,7 @@ hair area refilled, at its best, or not shifted; no change said in learners' Eng
 expected so early, or of the photos; a side effect that went away and came back (or never
 did) is no hair verdict; a reply's likeness of story is no sameness of the hair; time lost
 before starting, or what the writer told themself, is no verdict; the treatment too new to
-judge; "shockloss" in one word and a puffy chest as side effects."""
+judge; a pounding chest, "shockloss" in one word and a puffy chest as side effects."""
 
 from __future__ import annotations
 
@@ -137,11 +137,57 @@ def test_no_gain_and_no_loss_is_a_hold(body: str, expected: str) -> None:
     assert effect("finasteride", "Topical fin, one year", body) == expected
 
 
-def test_a_pounding_chest_and_a_blotchy_forehead() -> None:
+def test_a_pounding_chest() -> None:
     assert sides("minoxidil", "Rogaine", "Quit rogaine after 2 weeks, chest pounding at "
                  "night.") == ("cardio",)
-    assert sides("ru58841", "RU at a year", "RU58841 in ethanol left my forehead red and "
-                 "blotchy for weeks.") == ("skin",)
     # near miss: a pounding headache is no heart
     assert sides("minoxidil", "Oral min", "Oral minoxidil gives me a pounding headache.") == \
         ("other",)
+
+
+@pytest.mark.parametrize(("treatment", "body", "reply", "expected"), [
+    # a week as a time point of the story is not "too early"
+    ("finasteride", "Fin made me tired from week two and my hair was unchanged at eight "
+     "months.", "", "no_effect"),
+    # the hairline not brought forward
+    ("biotin", "My brother took biotin for 6 months, his hairline didnt move an inch forward.",
+     "", "no_effect"),
+    # the shine off the scalp, then "not anymore"
+    ("minoxidil", "Photos used to show scalp shine under the bathroom light every time, not "
+     "anymore! Oral minoxidil for 9 months.", "", "improved"),
+    # a replier's result like the poster's
+    ("dutasteride", "Dut for two years, my crown came back.", "same crown result here, no "
+     "gyno luckily", "improved"),
+    # near misses: the week the writer is in; a hairline that did not move back (a hold); an
+    # itch, not the shine; the crown itself the same, early
+    ("finasteride", "It's week two on fin and my hair is unchanged.", "", "none"),
+    ("finasteride", "Three years on fin, my hairline hasn't moved.", "", "improved"),
+    ("minoxidil", "My scalp used to itch every time I applied the minoxidil, not anymore.", "",
+     "none"),
+    ("dutasteride", "Dut for two years, my crown came back.", "three months on dut, my crown "
+     "is the same", "mixed"),
+])
+def test_time_points_the_hairline_the_shine_and_a_likeness(treatment: str, body: str,
+                                                           reply: str, expected: str) -> None:
+    replies = (reply,) if reply else ()
+    assert effect(treatment, "Update", body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "body", "reply", "expected"), [
+    ("dutasteride", "By August on dut, everything felt muted.", "", ("mood",)),
+    ("finasteride", "fin made me depresed all day", "", ("mood",)),
+    ("minoxidil", "Oral min for 7 months, crown is denser.", "[OP] werewolf mode activated lol",
+     ("body_hair",)),
+    ("ketoconazole", "I use ketoconazole shampoo because of the flakes, for the hair too.", "",
+     ()),
+    ("spironolactone", "My derm wants me on spironolactone. My blood pressure already runs "
+     "low.", "", ()),
+    # near misses: flakes from the product; a blood pressure that dropped on it
+    ("ketoconazole", "Ketoconazole gave me flakes and a dry scalp.", "", ("skin",)),
+    ("minoxidil", "Oral min for a year, my blood pressure dropped and I get dizzy.", "",
+     ("cardio",)),
+])
+def test_side_effects_in_other_words(treatment: str, body: str, reply: str,
+                                     expected: tuple[str, ...]) -> None:
+    replies = (reply,) if reply else ()
+    assert sides(treatment, "My experience", body, replies) == expected
