@@ -196,7 +196,6 @@ def test_side_effects_in_other_words(treatment: str, body: str, reply: str,
 @pytest.mark.parametrize(("body", "expected"), [
     ("Spiro for a whole year and my part has tightened.", "improved"),
     ("Spiro for a whole year and my part did not narrow one bit.", "no_effect"),
-    ("Spiro for a whole year and the gap hasn't closed.", "no_effect"),
     # near misses: "part of me"; the part narrow by nature, not a change
     ("Spiro for a year. Part of me wants to close this chapter.", "none"),
     ("On spiro a year. My part is narrow in the front and wide at the crown.", "none"),
