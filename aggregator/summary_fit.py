@@ -28,6 +28,7 @@ def _clip(text: str, budget: int, clause: bool = True) -> str:
 
 
 _CLAUSE_MIN: Final = 5
+_CLIPPED_MIN: Final = 6  # the fewest words of its own a clipped part after the first keeps
 
 
 def _fit(parts: Sequence[str], budget: int, treatments: Treatments | None = None,
@@ -56,6 +57,7 @@ def _fitted(parts: Sequence[str], budget: int, treatments: Treatments | None,
             part = _sentence_end(said)  # (a closing "." adds no word to stripped text)
         else:
             n = sizes[k] if sizes else len(part.split())
+        label_n = 0
         if labels:
             label, label_n = labels[k]
             part = f"{label} {part}"
@@ -64,7 +66,7 @@ def _fitted(parts: Sequence[str], budget: int, treatments: Treatments | None,
             out.append(part)
             left -= n
             words += n
-        elif left >= 6 or not out:
+        elif left - label_n >= _CLIPPED_MIN or not out:  # (a label's words are no content)
             part = _clip(part, left, treatments is not None)
             out.append(part)
             left = 0

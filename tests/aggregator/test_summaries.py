@@ -441,3 +441,21 @@ def test_a_reply_marked_as_the_posters_is_labelled_as_the_posters() -> None:
                          "Ask OP for pictures, that would help everyone."])
     assert "The poster adds: still holding at 18 months" in summary
     assert "A reply: Ask OP for pictures" in summary
+
+
+def test_a_clipped_reply_keeps_six_words_of_its_own_besides_its_label() -> None:
+    body = ("Two years on finasteride and minoxidil foam, from a clear NW4 to a solid NW3 in "
+            "the pictures.")
+    replies = ["The foam is underrated here.",
+               "Microneedling made my scalp bleed so much that I gave up after three sessions.",
+               "What length would you use for the needles on the crown area?"]
+    summary = summarise("Big 3 update after two years", body, replies)
+    # seven words were left: two for "Another asks:" and five of the question, too few
+    assert len(summary.split()) == 38 and "What length" not in summary
+    assert summary.endswith("Another: Microneedling made my scalp bleed so much that I gave up "
+                            "after three sessions.")
+    # near miss: with eight words left the question is clipped, not dropped (six of its own)
+    shorter = summarise("Big 3 update after two years", body, [
+        replies[0], "Microneedling made my scalp bleed so much that I gave up after three.",
+        replies[2]])
+    assert "Another asks: What length would you use for…" in shorter
