@@ -1,0 +1,60 @@
+"""Round `outo`: classes from the remaining effect misses of the older read sets (`outcomes_a`,
+`_b`, `_f`, `_j`, `_k`, `_o`, `summaries_e`, the real posts), each with invented sentences and
+near misses that must not change: a gain told with an emphatic "did" ("it did slow things
+down"), the edges said to be back and an area "brought back" with the particle first, and the
+loss back after a spell of holding ("the loss restarted": one person both ways)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # a gain told with an emphatic "did"
+    ("finasteride", "Fin verdict", "I took fin for three years and it really did slow things "
+     "down, honestly.", (), "improved"),
+    ("iron", "Iron tablets", "Ferritin was low so I took iron for five months.",
+     ("Iron here too. Slow going, but it did stop my shedding.",), "improved"),
+    ("saw_palmetto", "Saw palmetto", "Saw palmetto for eight months, nothing at all.",
+     ("My uncle took saw palmetto for years and his shedding did stop.",), "mixed"),
+    ("dutasteride", "Dut", "Dut for two years: it did slow my hair loss, no regrowth though.",
+     (), "improved"),
+    # the edges said to be back, and an area brought back with the particle first
+    ("castor_oil", "Castor oil update", "Castor oil on my thin edges every night. Ten months "
+     "in, my edges are finally back!", (), "improved"),
+    ("rosemary_oil", "Rosemary for traction loss", "Braids thinned my edges.",
+     ("Rosemary oil got my edges back after about a year.",), "improved"),
+    ("ru58841", "RU", "RU for eighteen months brought back my whole hairline.", (),
+     "improved"),
+    # the loss back after a spell of holding, beside the hold: both ways
+    ("minoxidil", "Minoxidil", "Minoxidil kept me stable for two years, but lately the "
+     "shedding has restarted.", (), "mixed"),
+    ("ketoconazole", "Keto shampoo", "Nizoral twice a week held things for a while, then the "
+     "thinning resumed.", (), "mixed"),
+])
+def test_outo_classes(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                      expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # near misses: "did stop" of the treatment itself; a denied "did"; the edges pulled back
+    # or "back to" a state; "brought back" a loss or before a relative clause
+    ("finasteride", "Fin", "I did stop taking fin last spring, I was just tired of pills.", (),
+     "none"),
+    ("finasteride", "Fin", "Fin did not slow my hair loss at all in two years.", (),
+     "none"),  # (as before this round: no gain read)
+    ("castor_oil", "Castor oil", "I started castor oil. I always pulled my edges back in a "
+     "tight ponytail, so they are thin.", (), "none"),
+    ("castor_oil", "Castor oil", "Castor oil for a month. My edges are back to looking "
+     "patchy?", (), "none"),
+    ("rosemary_oil", "Rosemary oil", "Rosemary oil brought back my shedding, or so it seems?",
+     (), "none"),
+    ("dutasteride", "Dut", "Dut brought back the crown that fin couldn't save.", (),
+     "none"),
+])
+def test_outo_near_misses(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                          expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
