@@ -58,3 +58,38 @@ def test_outo_classes(treatment: str, title: str, body: str, replies: tuple[str,
 def test_outo_near_misses(treatment: str, title: str, body: str, replies: tuple[str, ...],
                           expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # needling told by its depth or by rolling, in a thread about needling beside another
+    # treatment: about needling alone, and so are the reply's next sentences naming none
+    ("minoxidil", "Dermaroller and minoxidil: a year", "A year of weekly needling with a "
+     "dermaroller plus minoxidil foam. My crown filled in nicely.",
+     ("Did 0.75 mm every week for eight months and got nothing but sore skin.",), "improved"),
+    ("microneedling", "Dermaroller and minoxidil: a year", "A year of weekly needling with a "
+     "dermaroller plus minoxidil foam. My crown filled in nicely.",
+     ("Did 0.75 mm every week for eight months and got nothing but sore skin.",), "mixed"),
+    ("minoxidil", "Microneedling + min", "Microneedling weekly and min twice a day. The "
+     "temples thickened up.",
+     ("I rolled every Sunday for half a year. Zero new hairs.",), "improved"),
+])
+def test_outo_needling_told_without_its_name(treatment: str, title: str, body: str,
+                                             replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # near misses: a width in whole millimetres; a sentence naming the other treatment; a
+    # thread whose topic has no needling
+    ("minoxidil", "Microneedling + min", "Microneedling weekly and min twice a day. The "
+     "temples thickened up.",
+     ("I tried this combo for a year. My part is still 6mm wide, nothing changed.",), "mixed"),
+    ("minoxidil", "Microneedling + min", "Microneedling weekly and min twice a day. The "
+     "temples thickened up.",
+     ("I rolled weekly too, but min alone did nothing for me.",), "mixed"),
+    ("minoxidil", "Minoxidil and fin", "Minoxidil and fin for a year, crown filled in.",
+     ("I rolled my eyes at the price, used both for a year and got nothing.",), "mixed"),
+])
+def test_outo_needling_near_misses(treatment: str, title: str, body: str,
+                                   replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
