@@ -47,7 +47,7 @@ _THAN_ON: Final = re.compile(_THAN_ON_FORM)
 _LATER: Final = re.compile(
     r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
     r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
-    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
+    r"got)(?: (?:on to|on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
     # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
     # hairline where fin failed"): not about it either
     r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$|"
@@ -285,6 +285,24 @@ class Attribution:
                 for m_start, _, tid in mentions[at:hi] if tid in later):
             kept = [t for t in self._focus() if t not in later]  # (outl) `_THAN_ON`
         return kept or targets
+
+    def _not_later_alone(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(outo) A gain's one treatment when the sentence names it only after the cue as
+        what came later ("It held my crown for two years before I moved on to fin"): the
+        thread's focus without it (none when that is all the focus is); else `targets`. Not
+        a comparison's baseline state ("smaller than it was before I started dut": dut's)."""
+        m_starts = self.m_starts
+        lo = bisect_left(m_starts, here.start)
+        at = bisect_left(m_starts, c_end, lo)
+        hi = bisect_left(m_starts, here.end, at)
+        if at > lo or at == hi:
+            return targets  # (named before the cue, or not after it)
+        lowered = self.lowered
+        if lowered.find(" than ", c_end, here.end) < 0 and \
+                all(_LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None
+                    for m_start, _, _ in self.mentions[at:hi]):
+            return [t for t in self._focus() if t not in targets]
+        return targets
 
     def _not_failed(self, here: Sentence, c_end: int, targets: list[str],
                     named: list[tuple[int, int, str]]) -> list[str]:

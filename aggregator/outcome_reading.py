@@ -450,6 +450,10 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches, Bystanders
             targets = self._not_next(here, c_end, targets)
             if not targets:
                 return  # the failure of what came before the one named after it
+        elif len(targets) == 1 and kind == "improved":
+            targets = self._not_later_alone(here, c_end, targets)
+            if not targets:
+                return  # (outo) the gain of what came before the one named after it
         if not targets and kind in EFFECT_KINDS:
             targets = self._credited_together(here)
         if len(targets) > 1 or (targets and kind in EFFECT_KINDS and

@@ -93,3 +93,24 @@ def test_outo_needling_told_without_its_name(treatment: str, title: str, body: s
 def test_outo_needling_near_misses(treatment: str, title: str, body: str,
                                    replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # a gain told before the treatment named only as what came later is not that one's: it
+    # is the thread focus's ("it" in a reply)
+    ("finasteride", "Saw palmetto: did nothing?", "Saw palmetto for a year, no change.",
+     ("It kept my temples stable for three years before I moved on to fin.",), "none"),
+    ("saw_palmetto", "Saw palmetto: did nothing?", "Saw palmetto for a year, no change.",
+     ("It kept my temples stable for three years before I moved on to fin.",), "mixed"),
+    ("dutasteride", "Pumpkin seed oil", "PSO capsules for a while.",
+     ("It thickened my hair a bit before I switched to dut.",), "none"),
+    # near misses: the treatment named before the cue too; a baseline told "than it was
+    # before I started"
+    ("finasteride", "Fin then dut", "Fin held my hairline for five years before I switched "
+     "to dut.", (), "improved"),
+    ("dutasteride", "Update", "The bald spot is smaller than it was before I started dut "
+     "last year.", (), "improved"),
+])
+def test_outo_gain_before_what_came_later(treatment: str, title: str, body: str,
+                                          replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
