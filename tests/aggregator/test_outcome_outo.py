@@ -114,3 +114,26 @@ def test_outo_needling_near_misses(treatment: str, title: str, body: str,
 def test_outo_gain_before_what_came_later(treatment: str, title: str, body: str,
                                           replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the base a new treatment is used beside ("alongside my usual fin", "on top of my fin")
+    # sets no topic: the verdicts that follow are the new one's
+    ("finasteride", "Latanoprost on the hairline, 8 months", "Been putting latanoprost on "
+     "my hairline every night alongside my regular finasteride. The hairline has some new "
+     "hairs now.", (), "none"),
+    ("latanoprost", "Latanoprost on the hairline, 8 months", "Been putting latanoprost on "
+     "my hairline every night alongside my regular finasteride. The hairline has some new "
+     "hairs now.", (), "improved"),
+    ("finasteride", "RU on top of fin", "Six months of RU on top of my fin. The temples "
+     "are thicker.", (), "none"),
+    # near misses: "alongside my minoxidil" with no standing-base word, "along with fin": a
+    # combination the writer may credit
+    ("minoxidil", "Needling", "Needling once a week alongside my minoxidil for six months. "
+     "Massive improvement at the temples.", (), "improved"),
+    ("finasteride", "Laser cap", "Laser cap for a year along with fin. Shedding way down, "
+     "some thickening.", (), "improved"),
+])
+def test_outo_base_beside_a_new_treatment(treatment: str, title: str, body: str,
+                                          replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
