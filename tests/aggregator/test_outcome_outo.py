@@ -137,3 +137,20 @@ def test_outo_gain_before_what_came_later(treatment: str, title: str, body: str,
 def test_outo_base_beside_a_new_treatment(treatment: str, title: str, body: str,
                                           replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # "on the other hand" between a hair word and its near word counts no words
+    ("mesotherapy", "Meso: four rounds", "Four rounds of mesotherapy. The crown is denser. "
+     "The temples, on the other hand, are a lot worse.", (), "mixed"),
+    ("spironolactone", "Spiro at a year", "A year of spiro. My part is narrower. The "
+     "hairline on the other hand has got much thinner.", (), "mixed"),
+    # near misses: the aside before something other than hair; the hair word too far back
+    ("spironolactone", "Spiro at a year", "A year of spiro and my part is narrower. On the "
+     "other hand my skin is much worse.", (), "improved"),
+    ("spironolactone", "Spiro at a year", "A year of spiro: the part is narrower, though on "
+     "the other hand I sleep worse.", (), "improved"),
+])
+def test_outo_aside_between_hair_word_and_cue(treatment: str, title: str, body: str,
+                                              replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
