@@ -41,7 +41,7 @@ def near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowere
     for start, end, rank, kind in raw:
         if rank >= first_near:
             window: tuple[list[str], list[tuple[str, int]]] | None = None
-            aside: bool | None = None
+            aside = False
             for spec in cues.near_groups[rank - first_near]:
                 if spec.before:
                     if window is None:  # (found once for the entries listing the word;
@@ -62,10 +62,11 @@ def near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowere
                         break
                     continue
                 lo = max(0, start - 12 * spec.within)
-                if aside is None:  # (outo) "the temples, on the other hand, are worse":
-                    # the aside counts no words (looked for once per word)
-                    aside = norm.find(_ASIDE, lo, start) >= 0
-                if spec.after_ends.isdisjoint(_words(norm, lo, start, aside)[-spec.within:]) \
+                last = norm[lo:start].split()[-spec.within:]
+                if "hand" in last and norm.find(_ASIDE, lo, start) >= 0:
+                    aside = True  # (outo) "the temples, on the other hand, are worse": the
+                    last = _words(norm, lo, start, aside)[-spec.within:]  # aside counts none
+                if spec.after_ends.isdisjoint(last) \
                         or not spec.after_re.search(norm, lo, start):
                     continue  # the common case: no item ends in the last words
                 back = lowered.rfind  # (the sentence's start: after its last mark)
