@@ -154,3 +154,31 @@ def test_outo_base_beside_a_new_treatment(treatment: str, title: str, body: str,
 def test_outo_aside_between_hair_word_and_cue(treatment: str, title: str, body: str,
                                               replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # no gain: still balding or dropping hair after a span, an add-on that "didn't add
+    # anything", a transplant's grafts that barely came through
+    ("saw_palmetto", "Saw palmetto", "Saw palmetto daily. A year later: still balding.", (),
+     "no_effect"),
+    ("clascoterone", "Clascoterone", "Seven months of clascoterone and I'm still dropping "
+     "hair in the shower.", (), "no_effect"),
+    ("ketoconazole", "Nizoral", "Used Nizoral twice a week with my fin for a year and it "
+     "didn't add anything.", (), "no_effect"),
+    ("hair_transplant", "FUE went wrong", "FUE with 1800 grafts two years ago. Barely "
+     "anything came through.", (), "no_effect"),
+])
+def test_outo_no_gain_wording(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                              expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # near misses: nothing else added to a regimen; a plan; a held hairline
+    ("finasteride", "Fin alone", "Fin only for five years, never added anything. My crown "
+     "filled in.", (), "improved"),
+    ("finasteride", "Fin?", "I'm 24 and still balding, should I start fin?", (), "none"),
+])
+def test_outo_no_gain_near_misses(treatment: str, title: str, body: str,
+                                  replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
