@@ -157,6 +157,18 @@ def test_outo_aside_between_hair_word_and_cue(treatment: str, title: str, body: 
 
 
 @pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the gain going on: "still growing hair"; not hair of the face or body
+    ("minoxidil", "LDOM dose", "Dropped LDOM to 0.625 for the palpitations.",
+     ("Same, I cut my LDOM dose in half and I'm still growing new hair.",), "improved"),
+    ("minoxidil", "LDOM dose", "Dropped LDOM to 0.625 for the palpitations.",
+     ("On LDOM 2.5, still growing hair on my cheekbones lol",), "none"),
+])
+def test_outo_gain_going_on(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                            expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
     # no gain: still balding or dropping hair after a span, an add-on that "didn't add
     # anything", a transplant's grafts that barely came through
     ("saw_palmetto", "Saw palmetto", "Saw palmetto daily. A year later: still balding.", (),
