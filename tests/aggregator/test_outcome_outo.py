@@ -194,3 +194,15 @@ def test_outo_no_gain_wording(treatment: str, title: str, body: str, replies: tu
 def test_outo_no_gain_near_misses(treatment: str, title: str, body: str,
                                   replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # a worry that proved groundless is no "for nothing" verdict; near miss: "all for nothing"
+    ("minoxidil", "Oral min, 10 months", "Oral min for ten months and the crown is thicker. "
+     "I was worrying for nothing.", (), "improved"),
+    ("minoxidil", "Oral min, 10 months", "Oral min for ten months, all for nothing.", (),
+     "no_effect"),
+])
+def test_outo_groundless_worry(treatment: str, title: str, body: str,
+                               replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
