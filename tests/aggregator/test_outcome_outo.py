@@ -159,7 +159,7 @@ def test_outo_aside_between_hair_word_and_cue(treatment: str, title: str, body: 
 @pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
     # the gain going on: "still growing hair"; not hair of the face or body
     ("minoxidil", "LDOM dose", "Dropped LDOM to 0.625 for the palpitations.",
-     ("Same, I cut my LDOM dose in half and I'm still growing new hair.",), "improved"),
+     ("Same, I cut my LDOM dose in half. Still growing hair on that dose.",), "improved"),
     ("minoxidil", "LDOM dose", "Dropped LDOM to 0.625 for the palpitations.",
      ("On LDOM 2.5, still growing hair on my cheekbones lol",), "none"),
 ])
@@ -169,14 +169,12 @@ def test_outo_gain_going_on(treatment: str, title: str, body: str, replies: tupl
 
 
 @pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
-    # no gain: still balding or dropping hair after a span, an add-on that "didn't add
-    # anything", a transplant's grafts that barely came through
+    # no gain: still balding or dropping hair after a span, a transplant's grafts that barely
+    # came through
     ("saw_palmetto", "Saw palmetto", "Saw palmetto daily. A year later: still balding.", (),
      "no_effect"),
     ("clascoterone", "Clascoterone", "Seven months of clascoterone and I'm still dropping "
      "hair in the shower.", (), "no_effect"),
-    ("ketoconazole", "Nizoral", "Used Nizoral twice a week with my fin for a year and it "
-     "didn't add anything.", (), "no_effect"),
     ("hair_transplant", "FUE went wrong", "FUE with 1800 grafts two years ago. Barely "
      "anything came through.", (), "no_effect"),
 ])
@@ -186,7 +184,7 @@ def test_outo_no_gain_wording(treatment: str, title: str, body: str, replies: tu
 
 
 @pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
-    # near misses: nothing else added to a regimen; a plan; a held hairline
+    # near misses: nothing else added to a regimen; a question before starting
     ("finasteride", "Fin alone", "Fin only for five years, never added anything. My crown "
      "filled in.", (), "improved"),
     ("finasteride", "Fin?", "I'm 24 and still balding, should I start fin?", (), "none"),
@@ -198,8 +196,8 @@ def test_outo_no_gain_near_misses(treatment: str, title: str, body: str,
 
 @pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
     # a worry that proved groundless is no "for nothing" verdict; near miss: "all for nothing"
-    ("minoxidil", "Oral min, 10 months", "Oral min for ten months and the crown is thicker. "
-     "I was worrying for nothing.", (), "improved"),
+    ("minoxidil", "Oral min, 10 months", "Oral min for ten months. The crown is thicker now. "
+     "Past me was freaking out for nothing.", (), "improved"),
     ("minoxidil", "Oral min, 10 months", "Oral min for ten months, all for nothing.", (),
      "no_effect"),
 ])
