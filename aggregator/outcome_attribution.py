@@ -25,6 +25,16 @@ _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetic
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
 _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
+# (outo) the base a new treatment is used beside ("latanoprost on my temples alongside my
+# usual fin", "kx826 on top of my fin", "in addition to my usual fin"): no topic beside the
+# new one; after "alongside" or "along with" only when told as the standing one ("alongside
+# my minoxidil" may be a combination the writer credits)
+_BESIDE_BASE: Final = re.compile(
+    r"\b(?:(?:alongside|along with)\s+(?:(?:my|the|his|her)\s+)?"
+    r"(?:usual|regular|existing|current|normal|ongoing|established|standard)\s+|"
+    r"(?:in addition to|on top of)\s+(?:(?:my|the|his|her)\s+)?"
+    r"(?:(?:usual|regular|existing|current|normal|ongoing|established|standard)\s+)?)"
+    r"(?:(?:oral|topical)\s+)?$")
 # (outj) a treatment told as stopped for the one the post is about ("I stopped oral fin for
 # this", "came off min for it"): no topic for what follows
 _STOPPED_FOR: Final = re.compile(r"\b(?:stopped|quit|dropped|ditched|came off|gave up)"
@@ -47,7 +57,7 @@ _THAN_ON: Final = re.compile(_THAN_ON_FORM)
 _LATER: Final = re.compile(
     r" (?:before|until|till|then|and then) (?:i |we )?(?:adding|added|add|starting|started|"
     r"start|trying|tried|switching|switched|moving|moved|going|went|jumping|jumped|getting|"
-    r"got)(?: (?:on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
+    r"got)(?: (?:on to|on|to|over to|onto|in|over))? (?:the |my |some |a )?$|"
     # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
     # hairline where fin failed"): not about it either
     r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$|"
@@ -143,7 +153,8 @@ class Attribution:
                 seen[tid] = m_start
         if len(seen) > 1:
             return [t for t, m_start in seen.items()
-                    if not self._former(start, m_start)] or list(seen)
+                    if not self._former(start, m_start) and
+                    not self._former(start, m_start, _BESIDE_BASE, 40)] or list(seen)
         return list(seen)
 
     def _stopped_for(self, start: int, m_start: int, m_end: int) -> bool:
@@ -154,10 +165,11 @@ class Attribution:
         return _FOR_THIS.match(lowered, m_end) is not None and \
             _STOPPED_FOR.search(lowered, max(start, m_start - 28), m_start) is not None
 
-    def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER) -> bool:
+    def _former(self, start: int, m_start: int, pattern: re.Pattern[str] = _FORMER,
+                window: int = 16) -> bool:
         """A mention of what came before or what is compared ("switched from fin to dut",
         "bica after spiro gave me nothing", "more than minox alone")."""
-        return pattern.search(self.lowered, max(start, m_start - 16), m_start) is not None
+        return pattern.search(self.lowered, max(start, m_start - window), m_start) is not None
 
     def _guarded(self, lo: int, m_start: int) -> bool:
         """A negation or hypothetical trigger in [lo, m_start), not before a strong clause
@@ -285,6 +297,24 @@ class Attribution:
                 for m_start, _, tid in mentions[at:hi] if tid in later):
             kept = [t for t in self._focus() if t not in later]  # (outl) `_THAN_ON`
         return kept or targets
+
+    def _not_later_alone(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(outo) A gain's one treatment when the sentence names it only after the cue as
+        what came later ("It held my crown for two years before I moved on to fin"): the
+        thread's focus without it (none when that is all the focus is); else `targets`. Not
+        a comparison's baseline state ("smaller than it was before I started dut": dut's)."""
+        m_starts = self.m_starts
+        lo = bisect_left(m_starts, here.start)
+        at = bisect_left(m_starts, c_end, lo)
+        hi = bisect_left(m_starts, here.end, at)
+        if at > lo or at == hi:
+            return targets  # (named before the cue, or not after it)
+        lowered = self.lowered
+        if lowered.find(" than ", c_end, here.end) < 0 and \
+                all(_LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None
+                    for m_start, _, _ in self.mentions[at:hi]):
+            return [t for t in self._focus() if t not in targets]
+        return targets
 
     def _not_failed(self, here: Sentence, c_end: int, targets: list[str],
                     named: list[tuple[int, int, str]]) -> list[str]:

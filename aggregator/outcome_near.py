@@ -41,6 +41,7 @@ def near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowere
     for start, end, rank, kind in raw:
         if rank >= first_near:
             window: tuple[list[str], list[tuple[str, int]]] | None = None
+            aside = False
             for spec in cues.near_groups[rank - first_near]:
                 if spec.before:
                     if window is None:  # (found once for the entries listing the word;
@@ -61,13 +62,17 @@ def near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowere
                         break
                     continue
                 lo = max(0, start - 12 * spec.within)
-                if spec.after_ends.isdisjoint(norm[lo:start].split()[-spec.within:]) \
+                last = norm[lo:start].split()[-spec.within:]
+                if "hand" in last and norm.find(_ASIDE, lo, start) >= 0:
+                    aside = True  # (outo) "the temples, on the other hand, are worse": the
+                    last = _words(norm, lo, start, aside)[-spec.within:]  # aside counts none
+                if spec.after_ends.isdisjoint(last) \
                         or not spec.after_re.search(norm, lo, start):
                     continue  # the common case: no item ends in the last words
                 back = lowered.rfind  # (the sentence's start: after its last mark)
                 lo = max(lo, back(".", lo, start) + 1, back("!", lo, start) + 1,
                          back("?", lo, start) + 1, back("\n", lo, start) + 1)
-                words = norm[lo:start].split()
+                words = _words(norm, lo, start, aside)
                 if spec.after.isdisjoint(words[-spec.within:]) and (spec.longest < 2 or not any(
                         " ".join(words[i - k:i]) in spec.after
                         for k in range(2, spec.longest + 1)
@@ -85,6 +90,14 @@ def near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowere
 
 
 _TOKEN: Final = re.compile(r"\S+")
+_ASIDE: Final = "on the other hand"  # (outo) an aside between a hair word and its near word
+
+
+def _words(norm: str, lo: int, start: int, aside: bool) -> list[str]:
+    """The words of norm[lo:start], without the aside "on the other hand" when `aside`."""
+    if aside:
+        return norm[lo:start].replace(_ASIDE, " ").split()
+    return norm[lo:start].split()
 _NO_WINDOW: Final[tuple[list[str], list[tuple[str, int]]]] = ([], [])
 
 

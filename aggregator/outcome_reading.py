@@ -56,6 +56,12 @@ _FAILURE_KINDS: Final = frozenset({"no_effect", "unchanged", "declined"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 _HINT: Final = itemgetter(1)
+# (outo) needling told without its name: a needle depth or rolling ("I did 1.5mm for a
+# year and got nothing but scabs", "I rolled weekly for six months"); a sentence that names no
+# treatment and says this is about microneedling alone when the topic holds it beside others,
+# and so are the unit's next sentences that name none ("... Not a single new hair."); a depth
+# has a decimal point (not a part's width: "my part went from 6mm to 4mm")
+_NEEDLED: Final = re.compile(r"\b(?:rolled|rolling|needled|\d\.\d\d? ?mm)\b")
 _KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
@@ -320,6 +326,7 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches, Bystanders
                     named = []
             if named and self.lowered.find(" than ", start, end) >= 0:
                 named = self._not_baseline_named(start, end, m_lo, m_hi, named)
+            unnamed = m_hi == m_lo  # (no mention in the sentence)
             m_lo = m_hi
             if named and self._switch_ends:
                 moved = self._switched_to(start, end, named, unit_named)
@@ -336,6 +343,9 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches, Bystanders
                 last_named = named
                 topic = named if fresh or moved else \
                     topic + [t for t in named if t not in topic]
+            elif unnamed and len(topic) > 1 and "microneedling" in topic and \
+                    _NEEDLED.search(self.lowered, start, end) is not None:
+                topic = ["microneedling"]  # (outo) needling told by its depth or rolling
             c_hi = bisect_left(f_starts, end, lo, hi)
             if lo == c_hi:
                 fresh = fresh and not named
@@ -440,6 +450,10 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches, Bystanders
             targets = self._not_next(here, c_end, targets)
             if not targets:
                 return  # the failure of what came before the one named after it
+        elif len(targets) == 1 and kind == "improved":
+            targets = self._not_later_alone(here, c_end, targets)
+            if not targets:
+                return  # (outo) the gain of what came before the one named after it
         if not targets and kind in EFFECT_KINDS:
             targets = self._credited_together(here)
         if len(targets) > 1 or (targets and kind in EFFECT_KINDS and
