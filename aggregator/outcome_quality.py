@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aggregator.outcomes import EFFECTS, OutcomeCues, extract_outcomes
-from aggregator.summaries import MAX_WORDS, lead_summary, summarise, textrank_summary
+from aggregator.summaries import (
+    MAX_WORDS,
+    lead_summary,
+    summarise,
+    textrank_summary,
+    without_labels,
+)
 from aggregator.tagger import Tagger
 
 ROUGE_KEYS = ("rouge1", "rouge2", "rougeL")
@@ -101,7 +107,8 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
         from rouge_score import rouge_scorer  # the benchmark's dependency only
 
         scorer = rouge_scorer.RougeScorer(list(ROUGE_KEYS), use_stemmer=True)
-    sums: dict[str, Counter[str]] = {n: Counter() for n in ("hairlink", "lead", "textrank")}
+    sums: dict[str, Counter[str]] = {n: Counter() for n in ("hairlink", "lead", "textrank",
+                                                            "unlabelled")}
     for post in posts:
         replies = [r.get("body", "") if isinstance(r, dict) else str(r)
                    for r in post.get("replies", [])]
@@ -122,6 +129,7 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
                                              tagger.tag),
                        "lead": lead_summary(title, body),
                        "textrank": textrank_summary(title, body, replies)}
+            outputs["unlabelled"] = without_labels(outputs["hairlink"])
             scores.max_words = max(scores.max_words, len(outputs["hairlink"].split()))
             scores.summaries += 1
             for name, text in outputs.items():

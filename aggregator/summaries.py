@@ -38,7 +38,7 @@ from aggregator.summary_sentences import _each_sentence, _word_count, clean, sen
 from aggregator.text import has_two_letters
 
 __all__ = ["MAX_WORDS", "VERSION", "clean", "lead_summary", "sentences", "summarise",
-           "textrank_scores", "textrank_summary"]
+           "textrank_scores", "textrank_summary", "without_labels"]
 
 # The summariser's version: bump it whenever the same thread would be summarised differently,
 # and `hairlink aggregate` redoes every thread of a database summarised by an older one.
@@ -139,6 +139,18 @@ _LONE_LABEL: Final = (("A reply:", 2), ("A reply asks:", 3))  # (label, words) b
 _FIRST_LABEL: Final = (("One reply:", 2), ("One reply asks:", 3))
 _NEXT_LABEL: Final = (("Another:", 1), ("Another asks:", 2))
 _POSTER_REPLY_LABEL: Final = (("The poster adds:", 3), ("The poster asks:", 3))
+
+
+_LABEL: Final = re.compile(
+    r"(?:A poster (?:says|asks)|The poster (?:adds|asks)|(?:A|One) reply(?: asks)?|"
+    r"Another(?: asks)?): ")
+
+
+def without_labels(summary: str) -> str:
+    """`summary` without its labels ("A poster says:", "One reply:", "Another asks:"...):
+    the thread's own sentences alone (what `benchmarks/quality.py` also scores, to show
+    what the labels' words add to the overlap with reference summaries)."""
+    return _LABEL.sub("", summary)
 
 
 def _reply_labels(picked: Sequence[str], by_poster: Sequence[bool] = ()

@@ -127,6 +127,12 @@ def outcome_report(sets: list[tuple[str, list[dict]]], lexicon_path: str | None,
         for key in ("rouge1", "rougeL"):
             if ours[key] < base[key] + 0.04:
                 missed.append(f"{key} {ours[key]:.3f} < TextRank {base[key]:.3f} + 0.04")
+        bare = pooled.rouge.get("unlabelled")
+        if bare:  # the thread's own sentences alone: what the labels' words add
+            print("summaries without their labels (pooled): ROUGE-1/2/L " + "/".join(
+                f"{bare[k]:.3f}" for k in ("rouge1", "rouge2", "rougeL")) +
+                f", over TextRank {bare['rouge1'] - base['rouge1']:+.3f} / "
+                f"{bare['rougeL'] - base['rougeL']:+.3f} (ROUGE-1 / L)")
         print(f"summaries: {pooled.summaries}, longest {pooled.max_words} words")
     print("outcome targets (pooled): " + ("all met" if not missed
                                           else "MISSED: " + "; ".join(missed)))

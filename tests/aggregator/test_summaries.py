@@ -13,6 +13,7 @@ from aggregator.summaries import (
     summarise,
     textrank_scores,
     textrank_summary,
+    without_labels,
 )
 
 TITLE = "14 months of fin + oral min: crown is covered again"
@@ -459,3 +460,16 @@ def test_a_clipped_reply_keeps_six_words_of_its_own_besides_its_label() -> None:
         replies[0], "Microneedling made my scalp bleed so much that I gave up after three.",
         replies[2]])
     assert "Another asks: What length would you use for…" in shorter
+
+
+def test_without_labels_leaves_the_threads_own_sentences() -> None:
+    replies = ["Any libido trouble from the finasteride so far?",
+               "[OP] nope, zero issues there, knock on wood.",
+               "Same stack here for two years, crown filled in nicely."]
+    summary = summarise("Fin and min, 14 months", "Crown is covered again.", replies)
+    assert without_labels(summary) == (
+        "Fin and min, 14 months. Crown is covered again. Any libido trouble from the "
+        "finasteride so far? nope, zero issues there, knock on wood. Same stack here for two "
+        "years, crown filled in nicely.")
+    # near miss: the same words inside a sentence are the thread's, not a label
+    assert without_labels("A poster says: another reply: said it.") == "another reply: said it."
