@@ -91,6 +91,7 @@ def near_checked(cues: OutcomeCues, raw: list[tuple[int, int, int, str]], lowere
 
 _TOKEN: Final = re.compile(r"\S+")
 _ASIDE: Final = "on the other hand"  # (outo) an aside between a hair word and its near word
+_NO_WINDOW: Final[tuple[list[str], list[tuple[str, int]]]] = ([], [])
 
 
 def _words(norm: str, lo: int, start: int, aside: bool) -> list[str]:
@@ -98,7 +99,6 @@ def _words(norm: str, lo: int, start: int, aside: bool) -> list[str]:
     if aside:
         return norm[lo:start].replace(_ASIDE, " ").split()
     return norm[lo:start].split()
-_NO_WINDOW: Final[tuple[list[str], list[tuple[str, int]]]] = ([], [])
 
 
 def near_sides(lasts: frozenset[str], firsts: frozenset[str], near: int, start: int,
