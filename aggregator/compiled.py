@@ -32,6 +32,7 @@ COMPILED_MODULES = (
     "aggregator/outcome_reading.py",
     "aggregator/outcome_record.py",
     "aggregator/outcome_scope.py",
+    "aggregator/outcome_sentence_split.py",
     "aggregator/outcome_speaker.py",
     "aggregator/outcome_switch.py",
     "aggregator/outcome_triggers.py",

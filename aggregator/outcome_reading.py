@@ -23,34 +23,13 @@ from aggregator.outcome_progress import (
 )
 from aggregator.outcome_record import Recording, Reports
 from aggregator.outcome_scope import Sentence, starts_in
+from aggregator.outcome_sentence_split import SentenceSplits
 from aggregator.outcome_switch import Switches
 from aggregator.outcome_triggers import SentenceTriggers
 from aggregator.outcome_types import Outcome
 from aggregator.phrase_scanner import leftmost_longest
 from aggregator.tagger import Mention
 
-# [.!?]+ followed by a space, quote, bracket, markup or the end; or a newline. Written with
-# literal-led branches (the regex engine then skips to the next candidate mark at C speed)
-_SENTENCE_END: Final = re.compile("|".join(
-    re.escape(mark) + r"[.!?]*(?=[\s\"')\]*_~]|$)" for mark in ".!?") + r"|\n")
-# (outz) in a text that is not all ASCII, an emoji (with its modifiers) before a space or the
-# end ends a sentence too ("temples got proper fuzz now 🙏 i also tried adding tret...": the
-# gain is not the next treatment's)
-_EMOJI: Final = "\U0001F300-\U0001FAFF\u2600-\u27BF"
-_SENTENCE_END_EMOJI: Final = re.compile(
-    _SENTENCE_END.pattern + f"|[{_EMOJI}][{_EMOJI}\ufe0f\u200d]*(?=\\s|$)")
-# A run-on "sentence" longer than this is read in pieces cut at a space (a 100 kB body with no
-# full stop would otherwise make the per-sentence rules, which compare cues with triggers,
-# grow with the square of its length); no sentence of the labelled corpora comes near it.
-_MAX_SENTENCE: Final = 2000
-# (outm) a statement closed by "??", "?!" or "!?" ("crown is basically back??", "my part is
-# half the width?!") is an exclamation, not a question, unless a question word opens it or it
-# asks someone ("is this the shed??", "anyone else get this?!")
-_ASKS: Final = re.compile(
-    r"\W*(?:(?:so|and|but|ok|okay|then|wait|hmm|lol|also)\W+)?(?:do|does|did|is|are|was|were|am|can|could|will|would|should|shall|has|"
-    r"have|had|how|what|why|when|where|which|who|whose|any|anyone|anybody|someone|u|you|"
-    r"isn'?t|aren'?t|doesn'?t|don'?t|didn'?t|wasn'?t|won'?t|might|may|must|or|if|maybe|perhaps|possibly|probably|think|guess)\b|"
-    r".*\b(?:anyone|anybody|you|u|ya|normal|right|or not|too)\W*$")
 _MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
 _FAILURE_KINDS: Final = frozenset({"no_effect", "unchanged", "declined"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
@@ -147,7 +126,8 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     return reading
 
 
-class _Extraction(SentenceTriggers, Attribution, Recording, Switches, Bystanders):
+class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Switches,
+                  Bystanders):
     """One thread being read (see the module docstring for the rules)."""
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
@@ -241,44 +221,6 @@ class _Extraction(SentenceTriggers, Attribution, Recording, Switches, Bystanders
     def _unit_of(self, position: int) -> int:
         """Where the unit holding `position` starts."""
         return next(u_start for u_start, u_end, _ in self.units if position <= u_end)
-
-    def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
-        """(start, end, is a question) of each sentence of the unit [start, end) (found
-        once per unit)."""
-        found = self._unit_sentences.get((start, end))
-        if found is None:
-            found = []
-            position = start
-            ends = _SENTENCE_END if self.lowered.isascii() else _SENTENCE_END_EMOJI
-            for mark in ends.finditer(self.lowered, start, end):
-                stop = mark.end()  # (> position: marks are never empty)
-                if stop - position > _MAX_SENTENCE:
-                    position = self._cut_long(found, position, stop)
-                found.append((position, stop, "?" in mark[0] and not (
-                    len(mark[0]) > 1 and self._exclaimed(position, mark.start()))))
-                position = stop
-            if position < end:
-                if end - position > _MAX_SENTENCE:
-                    position = self._cut_long(found, position, end)
-                found.append((position, end, False))
-            self._unit_sentences[(start, end)] = found
-        return found
-
-    def _exclaimed(self, start: int, mark: int) -> bool:
-        """(outm) Whether the sentence [start, mark) closed by a doubled or mixed mark is a
-        statement (`_ASKS` finds no question in it)."""
-        return _ASKS.match(self.lowered[start:mark]) is None
-
-    def _cut_long(self, found: list[tuple[int, int, bool]], position: int, stop: int) -> int:
-        """Append pieces of at most `_MAX_SENTENCE` characters (cut after a space when there
-        is one) of an over-long sentence [position, stop); returns where the rest starts."""
-        while stop - position > _MAX_SENTENCE:
-            cut = self.lowered.rfind(" ", position + 1, position + _MAX_SENTENCE) + 1
-            if cut <= position:
-                cut = position + _MAX_SENTENCE
-            found.append((position, cut, False))
-            position = cut
-        return position
 
     def run(self, treatments: list[str]) -> dict[str, Outcome]:
         """Read every unit that holds a cue; the outcome of each treatment."""

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import pytest
 
-from aggregator import outcome_reading, outcome_scope, outcome_triggers
+from aggregator import outcome_reading, outcome_scope, outcome_sentence_split, outcome_triggers
 from aggregator.outcome_reading import _Extraction, read_thread
 from tests.aggregator.outcome_helpers import CUES, TAGGER, Thread, labelled_threads
 from tests.aggregator.test_outcome_rules import outcomes
@@ -24,7 +24,7 @@ def test_a_run_on_body_is_read_in_bounded_pieces() -> None:
     reader.lowered, reader._unit_sentences = body.lower(), {}
     pieces = reader._sentences(0, len(body))
     assert len(pieces) > 50 and pieces[0][0] == 0 and pieces[-1][1] == len(body)
-    assert all(a < b <= a + outcome_reading._MAX_SENTENCE for a, b, _ in pieces)
+    assert all(a < b <= a + outcome_sentence_split._MAX_SENTENCE for a, b, _ in pieces)
     assert all(b == c for (_, b, _), (c, _, _) in pairwise(pieces))  # no gap
     assert all(body[b - 1] == " " for _, b, _ in pieces[:-1])  # cut after a space
 
