@@ -16,13 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aggregator.outcomes import EFFECTS, OutcomeCues, extract_outcomes
-from aggregator.summaries import (
-    MAX_WORDS,
-    lead_summary,
-    summarise,
-    textrank_summary,
-    without_labels,
-)
+from aggregator.summaries import MAX_WORDS, lead_summary, summarise, textrank_summary
 from aggregator.tagger import Tagger
 
 ROUGE_KEYS = ("rouge1", "rouge2", "rougeL")
@@ -129,7 +123,8 @@ def evaluate_outcomes(posts: Iterable[dict[str, Any]], tagger: Tagger,
                                              tagger.tag),
                        "lead": lead_summary(title, body),
                        "textrank": textrank_summary(title, body, replies)}
-            outputs["unlabelled"] = without_labels(outputs["hairlink"])
+            outputs["unlabelled"] = summarise(title, body, replies, Counter(norm.split()),
+                                              tags, tagger.tag, labelled=False)
             scores.max_words = max(scores.max_words, len(outputs["hairlink"].split()))
             scores.summaries += 1
             for name, text in outputs.items():

@@ -38,9 +38,15 @@ _HINT: Final = itemgetter(1)
 # (outo) needling told without its name: a needle depth or rolling ("I did 1.5mm for a
 # year and got nothing but scabs", "I rolled weekly for six months"); a sentence that names no
 # treatment and says this is about microneedling alone when the topic holds it beside others,
-# and so are the unit's next sentences that name none ("... Not a single new hair."); a depth
-# has a decimal point (not a part's width: "my part went from 6mm to 4mm")
-_NEEDLED: Final = re.compile(r"\b(?:rolled|rolling|needled|\d\.\d\d? ?mm)\b")
+# and so are the unit's next sentences that name none ("... Not a single new hair."): rolling
+# told with how often or how ("rolled every sunday", not "rolled my eyes"), a depth with a
+# decimal point told with the needles or how often ("0.75 mm every week", "1.5mm for a
+# year"; not a part's width: "my part went from 3.5mm to 2.5mm")
+_NEEDLED: Final = re.compile(
+    r"\b(?:rolled|rolling|needled|needling)(?: (?:it|my scalp|the scalp|my head))? "
+    r"(?:every|weekly|once|twice|daily|each|at|with|for|on|too)\b|"
+    r"\b\d\.\d\d? ?mm (?:needles?|roller|dermaroller|derma ?pen|depth|every|weekly|once|"
+    r"twice|daily|for|on)\b")
 _KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 

@@ -43,7 +43,8 @@ _FREQUENCY: Final = (" a day", " daily", " a week", " weekly", " a month", " per
 _UNITS: Final = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years",
                     "session", "sessions", "times"))
 _ASIDES: Final = frozenset(("lol", "lmao", "lmfao", "haha", "hahaha", "tbh", "ngl", "imo", "imho",
-                     "fwiw", "btw", "iirc", "honestly", "literally", "basically", "smh"))
+                     "fwiw", "btw", "iirc", "honestly", "literally", "smh"))  # (not "basically": a
+# hedge, "my crown is basically back" says less than "my crown is back")
 _OPENING: Final = ("", "(", "[", "\"")  # what can stand before a sentence's first aside
 _AGE_WORD: Final = re.compile(r"\d\d[MF]|[MF]\d\d")
 _SHORTHAND: Final = {"derm": "dermatologist", "derms": "dermatologists", "gf": "girlfriend",
@@ -191,9 +192,12 @@ def _rewrite_at(pieces: list[str], i: int, treatments: Treatments) -> bool:
         pieces[i] = ""
         # (at the start of the sentence or of a bracket the comma after it goes too: "Tbh, it
         # works" -> "it works", "(tbh, meh)" -> "(meh)")
-        pieces[i + 1] = pieces[i + 1].lstrip("!") if pieces[i - 1][-1:] not in _OPENING \
-            else pieces[i + 1].lstrip("!, ")
+        opening = pieces[i - 1][-1:] in _OPENING
+        pieces[i + 1] = pieces[i + 1].lstrip("!, ") if opening else pieces[i + 1].lstrip("!")
         pieces[i - 1] = pieces[i - 1].rstrip(" ,")
+        if opening and word[0].isupper() and i + 2 < len(pieces) and pieces[i + 2]:
+            pieces[i + 2] = pieces[i + 2][0].upper() + pieces[i + 2][1:]  # "Honestly, it
+            # did." -> "It did."
         return True
     elif word.isdigit():
         new = _number_at(pieces, i)

@@ -38,11 +38,11 @@ from aggregator.summary_sentences import _each_sentence, _word_count, clean, sen
 from aggregator.text import has_two_letters
 
 __all__ = ["MAX_WORDS", "VERSION", "clean", "lead_summary", "sentences", "summarise",
-           "textrank_scores", "textrank_summary", "without_labels"]
+           "textrank_scores", "textrank_summary"]
 
 # The summariser's version: bump it whenever the same thread would be summarised differently,
 # and `hairlink aggregate` redoes every thread of a database summarised by an older one.
-VERSION: Final = "7"
+VERSION: Final = "8"
 _POSTER_WORDS: Final = 18  # the poster's part at least, when there are replies
 _POSTER_LABEL_WORDS: Final = 3  # "A poster says:" / "A poster asks:"
 _BODY_SENTENCES: Final = 4  # body sentences considered (the opening ones)
@@ -86,18 +86,30 @@ def _body_sentences(body: str) -> tuple[list[str], list[int]]:
     return kept, kept_n
 
 
+# the labels saying who says what (the words summaries are written in): the poster's part
+# "asks" when it holds a question; each reply's sentence is from a different reply
+_POSTER_SAYS: Final = "A poster says:"
+_POSTER_ASKS: Final = "A poster asks:"
+_LONE_LABEL: Final = (("A reply:", 2), ("A reply asks:", 3))  # (label, words) by question
+_FIRST_LABEL: Final = (("One reply:", 2), ("One reply asks:", 3))
+_NEXT_LABEL: Final = (("Another:", 1), ("Another asks:", 2))
+_POSTER_REPLY_LABEL: Final = (("The poster adds:", 3), ("The poster asks:", 3))
+
 
 def summarise(title: str, body: str = "", replies: Sequence[str] = (),
               counts: Counter[str] | None = None,
               treatments: Collection[str] = (),
-              found_in: Callable[[str], Collection[str]] | None = None) -> str:
+              found_in: Callable[[str], Collection[str]] | None = None,
+              labelled: bool = True) -> str:
     """A summary of at most 45 words: the poster's report or question, then the replies.
 
     `counts`: the thread's lower-case word counts when the caller has them already (the
     aggregator's tagging pass does); `treatments`: the thread's tagged treatment ids (their
     forum aliases are spelled out); `found_in`: the treatments the tagger finds in a piece
     of text (`Tagger.tag`): an alias is then spelled out only in a sentence where the
-    tagger reads it as the treatment."""
+    tagger reads it as the treatment. `labelled=False`: the same sentences without their
+    labels (whose words still count), the thread's own words alone, for
+    `benchmarks/quality.py` to show what the labels add to the overlap with references."""
     chosen: Treatments = InSentence(treatments, found_in) if found_in and treatments \
         else treatments
     title_s = clean(title)
@@ -110,6 +122,8 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
     picked, picked_n, by_poster = _reply_sentences(replies)
     # the poster's words: all of them when there are no replies, else what they leave
     labels, label_n = _reply_labels(picked, by_poster)
+    if not labelled:
+        labels = [("", n) for _, n in labels]
     budget = max(_POSTER_WORDS, MAX_WORDS - _POSTER_LABEL_WORDS - sum(picked_n) - label_n) \
         if picked else MAX_WORDS - _POSTER_LABEL_WORDS
     if sum(poster_n) + sum(body_n) <= budget:  # every body sentence fits: no ranking needed
@@ -121,39 +135,24 @@ def summarise(title: str, body: str = "", replies: Sequence[str] = (),
                                         poster_n + [body_n[i] for i in order])
     if not picked:
         text = poster_text or _clip(title_s or clean(body), MAX_WORDS - _POSTER_LABEL_WORDS)
-        return f"{_POSTER_ASKS if '?' in text else _POSTER_SAYS} {text}" if text else ""
+        return _poster_part(text, labelled) if text else ""
     # (each reply's sentence behind its label, the label's words counted in its part)
     reply_text = _fitted(picked, MAX_WORDS - poster_words - _POSTER_LABEL_WORDS, chosen,
                          picked_n, labels)[0]
     if not poster_text:
         return reply_text
-    head = f"{_POSTER_ASKS if '?' in poster_text else _POSTER_SAYS} {poster_text}"
+    head = _poster_part(poster_text, labelled)
     return f"{head} {reply_text}" if reply_text else head
 
 
-# the labels saying who says what (the words summaries are written in): the poster's part
-# "asks" when it holds a question; each reply's sentence is from a different reply
-_POSTER_SAYS: Final = "A poster says:"
-_POSTER_ASKS: Final = "A poster asks:"
-_LONE_LABEL: Final = (("A reply:", 2), ("A reply asks:", 3))  # (label, words) by question
-_FIRST_LABEL: Final = (("One reply:", 2), ("One reply asks:", 3))
-_NEXT_LABEL: Final = (("Another:", 1), ("Another asks:", 2))
-_POSTER_REPLY_LABEL: Final = (("The poster adds:", 3), ("The poster asks:", 3))
+def _poster_part(text: str, labelled: bool) -> str:
+    """The poster's part behind its label ("asks" when it holds a question)."""
+    if not labelled:
+        return text
+    return f"{_POSTER_ASKS if '?' in text else _POSTER_SAYS} {text}"
 
 
-_LABEL: Final = re.compile(
-    r"(?:A poster (?:says|asks)|The poster (?:adds|asks)|(?:A|One) reply(?: asks)?|"
-    r"Another(?: asks)?): ")
-
-
-def without_labels(summary: str) -> str:
-    """`summary` without its labels ("A poster says:", "One reply:", "Another asks:"...):
-    the thread's own sentences alone (what `benchmarks/quality.py` also scores, to show
-    what the labels' words add to the overlap with reference summaries)."""
-    return _LABEL.sub("", summary)
-
-
-def _reply_labels(picked: Sequence[str], by_poster: Sequence[bool] = ()
+def _reply_labels(picked: Sequence[str], by_poster: Sequence[bool]
                   ) -> tuple[list[tuple[str, int]], int]:
     """The labels of the replies' sentences with their word counts, and their words in all:
     "A reply:" for a lone one, else "One reply:" and "Another:" for each after it, "asks"
@@ -175,7 +174,6 @@ def _reply_labels(picked: Sequence[str], by_poster: Sequence[bool] = ()
     return labels, words
 
 
-
 def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int], list[bool]]:
     """One sentence from each of the top replies, in their stored order (best first): the
     first substantive one (six words or more) of its opening two non-filler sentences
@@ -190,8 +188,9 @@ def _reply_sentences(replies: Sequence[str]) -> tuple[list[str], list[int], list
         marker = _OP.match(head) if start in _OP_STARTS or start.isspace() else None
         # (`_QUOTED_LINE` can match only from a space or "q", "Q")
         quoted = _QUOTED_LINE.match(head) if start in "qQ" or start.isspace() else None
-        if quoted:  # a quoted line leads the reply
-            head, marker = head[quoted.end():], None
+        if quoted:  # a quoted line leads the reply (and "[OP]" may open the rest)
+            head = head[quoted.end():]
+            marker = _OP.match(head)
         first: tuple[str, int] | None = None
         # (the sentences one at a time: mostly the first is taken and the rest never split)
         for x in islice(_each_sentence(clean(head[marker.end():] if marker else head)), 3):

@@ -60,7 +60,7 @@ def _fitted(parts: Sequence[str], budget: int, treatments: Treatments | None,
         label_n = 0
         if labels:
             label, label_n = labels[k]
-            part = f"{label} {part}"
+            part = f"{label} {part}" if label else part
             n += label_n
         if n <= left:
             out.append(part)

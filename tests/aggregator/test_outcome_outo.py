@@ -204,3 +204,13 @@ def test_outo_no_gain_near_misses(treatment: str, title: str, body: str,
 def test_outo_groundless_worry(treatment: str, title: str, body: str,
                                replies: tuple[str, ...], expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize("reply", [
+    # near misses: rolling that is no needling, and a part's width told in decimals
+    "I rolled my eyes at the derm's advice. Zero new hairs from it.",
+    "I tried this combo for a year. My part went from 3.5mm to 2.5mm, no change in the crown.",
+])
+def test_outo_needling_unnamed_needs_needling_words(reply: str) -> None:
+    assert effect("minoxidil", "Microneedling + min", "Microneedling weekly and min twice a "
+                  "day. The temples thickened up.", (reply,)) == "mixed"

@@ -13,7 +13,6 @@ from aggregator.summaries import (
     summarise,
     textrank_scores,
     textrank_summary,
-    without_labels,
 )
 
 TITLE = "14 months of fin + oral min: crown is covered again"
@@ -117,8 +116,11 @@ def test_shorthand_is_spelled_out_for_tagged_treatments_only() -> None:
     ("Keto 2x a week, keto sides", "Ketoconazole twice a week, ketoconazole side effects"),
     ("lol", "lol"),
     # hedges go like the asides; one opening the sentence or a bracket takes its comma along
-    ("Honestly, it works. I literally think so, tbh.", "it works. I think so."),
-    ("(tbh, basically a shampoo) smh", "(a shampoo)"),
+    # (a capitalised one opening the sentence passes its capital on)
+    ("Honestly, it works. I literally think so, tbh.", "It works. I think so."),
+    ("(tbh, it's a shampoo) smh", "(it's a shampoo)"),
+    # a hedge that says less stays: "basically back" is not "back"
+    ("My crown is basically back.", "My crown is basically back."),
     # near misses: words that only contain one, and a lone one, stay
     ("Honesty matters, basic shampoo is literal soap.",
      "Honesty matters, basic shampoo is literal soap."),
@@ -462,14 +464,27 @@ def test_a_clipped_reply_keeps_six_words_of_its_own_besides_its_label() -> None:
     assert "Another asks: What length would you use for…" in shorter
 
 
-def test_without_labels_leaves_the_threads_own_sentences() -> None:
+def test_unlabelled_summaries_hold_the_same_sentences_without_the_labels() -> None:
     replies = ["Any libido trouble from the finasteride so far?",
                "[OP] nope, zero issues there, knock on wood.",
                "Same stack here for two years, crown filled in nicely."]
     summary = summarise("Fin and min, 14 months", "Crown is covered again.", replies)
-    assert without_labels(summary) == (
+    bare = summarise("Fin and min, 14 months", "Crown is covered again.", replies,
+                     labelled=False)
+    assert bare == (
         "Fin and min, 14 months. Crown is covered again. Any libido trouble from the "
         "finasteride so far? nope, zero issues there, knock on wood. Same stack here for two "
         "years, crown filled in nicely.")
-    # near miss: the same words inside a sentence are the thread's, not a label
-    assert without_labels("A poster says: another reply: said it.") == "another reply: said it."
+    assert len(summary.split()) - len(bare.split()) == 3 + 3 + 3 + 1  # the four labels
+    # near miss: label-like words the thread itself writes stay (only labels go)
+    own = summarise("Another: my story", "A reply: I got from my derm was useless.",
+                    labelled=False)
+    assert own.startswith("Another: my story. A reply: I got")
+
+
+def test_a_quoted_line_then_op_marker_is_the_posters_reply() -> None:
+    replies = ["Which shampoo do you use with it, and how often?",
+               "Quote: which shampoo\n[OP] ketoconazole twice a week, left on for five minutes."]
+    summary = summarise("Big 3 update", "Crown is covered again after a year.", replies)
+    assert "The poster adds: ketoconazole twice a week" in summary
+    assert "A reply asks: Which shampoo" in summary
