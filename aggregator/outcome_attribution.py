@@ -35,6 +35,10 @@ _BESIDE_BASE: Final = re.compile(
     r"(?:in addition to|on top of)\s+(?:(?:my|the|his|her)\s+)?"
     r"(?:(?:usual|regular|existing|current|normal|ongoing|established|standard)\s+)?)"
     r"(?:(?:oral|topical)\s+)?$")
+# a gain going on after the later treatment came ("then I added fin and it got even
+# better"): the gain is that one's too
+_GAIN_GOES_ON: Final = re.compile(r"\b(?:even|still|much|way|a lot|only) better\b|"
+                                  r"\bbetter (?:still|again|yet)\b")
 # (outj) a treatment told as stopped for the one the post is about ("I stopped oral fin for
 # this", "came off min for it"): no topic for what follows
 _STOPPED_FOR: Final = re.compile(r"\b(?:stopped|quit|dropped|ditched|came off|gave up)"
@@ -302,7 +306,9 @@ class Attribution:
         """(outo) A gain's one treatment when the sentence names it only after the cue as
         what came later ("It held my crown for two years before I moved on to fin"): the
         thread's focus without it (none when that is all the focus is); else `targets`. Not
-        a comparison's baseline state ("smaller than it was before I started dut": dut's)."""
+        a comparison's baseline state ("smaller than it was before I started dut": dut's),
+        nor a gain that goes on after it came ("then I added fin and it got even better":
+        fin's; the focus's share of the gain is not recorded then)."""
         m_starts = self.m_starts
         lo = bisect_left(m_starts, here.start)
         at = bisect_left(m_starts, c_end, lo)
@@ -313,6 +319,9 @@ class Attribution:
         if lowered.find(" than ", c_end, here.end) < 0 and \
                 all(_LATER.search(lowered, max(c_end, m_start - 40), m_start) is not None
                     for m_start, _, _ in self.mentions[at:hi]):
+            if lowered.find("better", self.mentions[hi - 1][1], here.end) >= 0 and \
+                    _GAIN_GOES_ON.search(lowered, self.mentions[hi - 1][1], here.end):
+                return targets  # "..., then I added fin and it got even better": fin's too
             return [t for t in self._focus() if t not in targets]
         return targets
 

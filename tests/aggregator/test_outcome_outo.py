@@ -110,6 +110,13 @@ def test_outo_needling_near_misses(treatment: str, title: str, body: str,
      "to dut.", (), "improved"),
     ("dutasteride", "Update", "The bald spot is smaller than it was before I started dut "
      "last year.", (), "improved"),
+    # ... but a gain going on after the later one came is that one's too
+    ("finasteride", "Minoxidil then fin", "Minoxidil for a year.",
+     ("My crown thickened a lot, then I added fin and it got even better.",), "improved"),
+    # near miss: "better" of something else is no gain going on
+    ("finasteride", "Minoxidil then fin", "Minoxidil for a year.",
+     ("My crown thickened a lot, then I added fin because it felt better to cover both.",),
+     "none"),
 ])
 def test_outo_gain_before_what_came_later(treatment: str, title: str, body: str,
                                           replies: tuple[str, ...], expected: str) -> None:
