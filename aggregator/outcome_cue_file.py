@@ -140,6 +140,9 @@ class OutcomeCues:
     # none, its entries with `before` cannot hold)
     near_keys: list[tuple[frozenset[str], frozenset[str]]] = field(repr=False,
                                                                   default_factory=list)
+    # `[told_by]`: treatment -> a sentence naming no treatment that tells this one by what
+    # is done with it (the patterns of its list as one alternation)
+    told_by: dict[str, re.Pattern[str]] = field(repr=False, default_factory=dict)
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -344,6 +347,8 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                        frozenset(data.get("procedures", {}).get("treatments", [])),
                        None, digest, data)
     cues.extra_literals = extra
+    cues.told_by = {t: re.compile("|".join(f"(?:{p})" for p in told))
+                    for t, told in data.get("told_by", {}).items() if told}
     cues.near_groups = [tuple(near[i] for i in listed) for listed in group_of]
     cues.near_widths = [(max(s.within + max(s.longest, s.before_longest) for s in group),
                          max(s.within for s in group)) for group in cues.near_groups]

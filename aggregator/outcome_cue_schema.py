@@ -76,7 +76,7 @@ def validate_cue_data(data: dict[str, Any], text: str, origin: str) -> None:
         if section == "classes":
             _validate_classes(value, text, origin)
             continue
-        if section not in {*_LIST_KEYS, "patterns"} or not isinstance(value, dict):
+        if section not in {*_LIST_KEYS, "patterns", "told_by"} or not isinstance(value, dict):
             raise OutcomeCueError(f"{origin}: line {_line_of(text, section, section)}: "
                                   f"unknown section [{section}]")
         for key, items in value.items():
@@ -90,11 +90,12 @@ def _validate_key(section: str, key: str, items: Any, where: str) -> None:
         if not _positive_int(items):
             raise OutcomeCueError(f"{where}: must be a positive integer")
         return
-    known = _PATTERN_KINDS if section == "patterns" else _LIST_KEYS[section]
+    known = _PATTERN_KINDS if section == "patterns" else \
+        None if section == "told_by" else _LIST_KEYS[section]  # (told_by: treatment ids)
     if section == "patterns" and key == "switch":
         raise OutcomeCueError(f"{where}: unknown key (switch words are plain words, listed "
                               "under [scope] switch)")
-    if key not in known:
+    if known is not None and key not in known:
         raise OutcomeCueError(f"{where}: unknown key")
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise OutcomeCueError(f"{where}: must be a list of strings")
@@ -108,7 +109,7 @@ def _validate_key(section: str, key: str, items: Any, where: str) -> None:
         return
     for item in items:
         try:
-            if section == "patterns":
+            if section in ("patterns", "told_by"):
                 re.compile(item)
             elif "*" in item.rstrip("*") or not phrase_keys(item):
                 raise re.error("letters or digits, `*` only at the end")

@@ -35,18 +35,6 @@ _FAILURE_KINDS: Final = frozenset({"no_effect", "unchanged", "declined"})
 _SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 _HINT: Final = itemgetter(1)
-# (outo) needling told without its name: a needle depth or rolling ("I did 1.5mm for a
-# year and got nothing but scabs", "I rolled weekly for six months"); a sentence that names no
-# treatment and says this is about microneedling alone when the topic holds it beside others,
-# and so are the unit's next sentences that name none ("... Not a single new hair."): rolling
-# told with how often or how ("rolled every sunday", not "rolled my eyes"), a depth with a
-# decimal point told with the needles or how often ("0.75 mm every week", "1.5mm for a
-# year"; not a part's width: "my part went from 3.5mm to 2.5mm")
-_NEEDLED: Final = re.compile(
-    r"\b(?:rolled|rolling|needled|needling)(?: (?:it|my scalp|the scalp|my head))? "
-    r"(?:every|weekly|once|twice|daily|each|at|with|for|on|too)\b|"
-    r"\b\d\.\d\d? ?mm (?:needles?|roller|dermaroller|derma ?pen|depth|every|weekly|once|"
-    r"twice|daily|for|on)\b")
 _KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
@@ -291,9 +279,8 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Swit
                 last_named = named
                 topic = named if fresh or moved else \
                     topic + [t for t in named if t not in topic]
-            elif unnamed and len(topic) > 1 and "microneedling" in topic and \
-                    _NEEDLED.search(self.lowered, start, end) is not None:
-                topic = ["microneedling"]  # (outo) needling told by its depth or rolling
+            elif unnamed and len(topic) > 1 and self.cues.told_by:
+                topic = self._told_by(start, end, topic)  # ("I did 1.5mm for a year")
             c_hi = bisect_left(f_starts, end, lo, hi)
             if lo == c_hi:
                 fresh = fresh and not named
@@ -312,6 +299,14 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Swit
                                           first_person, self.found[lo:c_hi])
             lo = c_hi
             fresh = True
+
+    def _told_by(self, start: int, end: int, topic: list[str]) -> list[str]:
+        """(outo) The one treatment of `topic` a sentence naming none tells by what is done
+        with it (`[told_by]` of the cue file: a needle depth, rolling), alone; else
+        `topic`."""
+        told_by, lowered = self.cues.told_by, self.lowered
+        told = [t for t in topic if t in told_by and told_by[t].search(lowered, start, end)]
+        return told if len(told) == 1 else topic
 
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
         """The scope patterns that can match inside [start, end): those needing no literal

@@ -226,6 +226,13 @@ def test_malformed_cue_file_names_file_line_and_key(tmp_path: Path) -> None:
     bad.write_text("[patterns]\nimproved = [\"(unclosed\"]\n", encoding="utf-8")
     with pytest.raises(OutcomeCueError, match=r"line 2: \[patterns\] improved: bad pattern"):
         load_outcome_cues(bad)
+    bad.write_text("[told_by]\nmicroneedling = [\"ok\"]\nprp = [\"(unclosed\"]\n",
+                   encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=r"line 3: \[told_by\] prp: bad pattern"):
+        load_outcome_cues(bad)
+    bad.write_text("[told_by]\nprp = \"not a list\"\n", encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=r"line 2: \[told_by\] prp: must be a list"):
+        load_outcome_cues(bad)
     bad.write_text("[effect\n", encoding="utf-8")
     with pytest.raises(OutcomeCueError, match=r"cues\.toml: not valid TOML.*line 1"):
         load_outcome_cues(bad)
@@ -240,6 +247,18 @@ def test_user_cue_file_extends_the_packaged_one(tmp_path: Path) -> None:
     assert found["minoxidil"].effect == "improved"
     assert outcomes("Min", "On minoxidil 5 months, my hair is lit.")["minoxidil"].effect \
         == "none"
+
+
+def test_a_user_told_by_entry_makes_a_sentence_naming_none_that_treatments(
+        tmp_path: Path) -> None:
+    title, body = "PRP and minoxidil", "PRP sessions and minoxidil for a year."
+    reply = "Got three rounds of injections in my scalp. Not a single new hair."
+    assert thread_outcomes(TAGGER, CUES, title, body, [reply])["minoxidil"].effect \
+        == "no_effect"
+    extra = tmp_path / "mine.toml"
+    extra.write_text("[told_by]\nprp = ['rounds of injections']\n", encoding="utf-8")
+    found = thread_outcomes(TAGGER, load_outcome_cues(extra), title, body, [reply])
+    assert found["prp"].effect == "no_effect" and found["minoxidil"].effect == "none"
 
 
 @pytest.mark.parametrize(("pattern", "hint"), [
