@@ -332,20 +332,22 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
     extra: dict[re.Pattern[str], tuple[str, ...]] = {}
-    cues = OutcomeCues(scanner, near, len(cue_kinds),
-                       _patterns(patterns, cue_kinds, extra),
-                       _patterns(patterns, SCOPE_KINDS, extra),
-                       literal_alternation(scope.get("breaks", []), scope.get("not_breaks", [])),
-                       literal_alternation(scope.get("strong_breaks", []),
-                                           scope.get("not_breaks", [])),
-                       int(scope.get("window", 6)),
-                       int(scope.get("scope_window", 10)),
-                       tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),
-                       frozenset(sides.get("unspecified_sexual_on", [])),
-                       {k: frozenset(v) for k, v in data.get("typical", {}).items()},
-                       _procedure_re(data.get("procedures", {}).get("words", [])),
-                       frozenset(data.get("procedures", {}).get("treatments", [])),
-                       None, digest, data)
+    procedures = data.get("procedures", {})
+    cues = OutcomeCues(
+        scanner=scanner, near=near, first_near_rank=len(cue_kinds),
+        cue_patterns=_patterns(patterns, cue_kinds, extra),
+        scope_patterns=_patterns(patterns, SCOPE_KINDS, extra),
+        break_re=literal_alternation(scope.get("breaks", []), scope.get("not_breaks", [])),
+        strong_break_re=literal_alternation(scope.get("strong_breaks", []),
+                                            scope.get("not_breaks", [])),
+        window=int(scope.get("window", 6)),
+        scope_window=int(scope.get("scope_window", 10)),
+        op_markers=tuple(m.lower() for m in data.get("reporter", {}).get("op_markers", [])),
+        sexual_on=frozenset(sides.get("unspecified_sexual_on", [])),
+        typical={k: frozenset(v) for k, v in data.get("typical", {}).items()},
+        procedure_re=_procedure_re(procedures.get("words", [])),
+        procedures=frozenset(procedures.get("treatments", [])),
+        hint_automaton=None, version_hash=digest, raw=data)
     cues.extra_literals = extra
     cues.told_by = {t: re.compile("|".join(f"(?:{p})" for p in told))
                     for t, told in data.get("told_by", {}).items() if told}
@@ -365,8 +367,7 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
     cues.unhinted_cue_gates = tuple(i for i, (_, _, h) in enumerate(cues.cue_patterns)
                                     if h is None)
     cues.hint_automaton = _hint_automaton(cues)
-    cues.procedure_words = tuple(w.lower().rstrip("*")
-                                 for w in data.get("procedures", {}).get("words", []))
+    cues.procedure_words = tuple(w.lower().rstrip("*") for w in procedures.get("words", []))
     # the literals and the procedure words, when every one is plain (else two passes; an
     # empty word, which every text holds, is not plain)
     literals = sorted({h for _, _, h in (*cues.cue_patterns, *cues.scope_patterns) if h}
