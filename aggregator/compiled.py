@@ -31,6 +31,8 @@ COMPILED_MODULES = (
     "aggregator/outcome_progress.py",
     "aggregator/outcome_reading.py",
     "aggregator/outcome_record.py",
+    "aggregator/outcome_record_sides.py",
+    "aggregator/outcome_reports.py",
     "aggregator/outcome_scope.py",
     "aggregator/outcome_sentence_split.py",
     "aggregator/outcome_speaker.py",

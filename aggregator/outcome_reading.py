@@ -21,7 +21,9 @@ from aggregator.outcome_progress import (
     progress_title_cue,
     stage_change_cues,
 )
-from aggregator.outcome_record import Recording, Reports
+from aggregator.outcome_record import Recording
+from aggregator.outcome_record_sides import SideRecording
+from aggregator.outcome_reports import Reports
 from aggregator.outcome_scope import Sentence, starts_in
 from aggregator.outcome_sentence_split import SentenceSplits
 from aggregator.outcome_switch import Switches
@@ -120,8 +122,8 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     return reading
 
 
-class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Switches,
-                  Bystanders):
+class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, SideRecording,
+                  Switches, Bystanders):
     """One thread being read (see the module docstring for the rules)."""
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
