@@ -26,6 +26,7 @@ COMPILED_MODULES = (
     "aggregator/outcome_attribution.py",
     "aggregator/outcome_bystanders.py",
     "aggregator/outcome_clauses.py",
+    "aggregator/outcome_cue_counting.py",
     "aggregator/outcome_cue_file.py",
     "aggregator/outcome_cue_schema.py",
     "aggregator/outcome_progress.py",
