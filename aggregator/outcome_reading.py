@@ -1,9 +1,11 @@
-"""Reading a thread for first-hand outcome reports (the rules are in `aggregator.outcomes`)."""
+"""Reading a thread for first-hand outcome reports (the rules are in `aggregator.outcomes`):
+its cues, units, sentences and the treatments each sentence is about; whether a sentence's
+cues count, and for whom, is `outcome_cue_counting`'s."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Final
@@ -11,6 +13,7 @@ from typing import Final
 from aggregator.lexicon import lower_and_normalise
 from aggregator.outcome_attribution import Attribution
 from aggregator.outcome_bystanders import Bystanders
+from aggregator.outcome_cue_counting import CueCounting
 from aggregator.outcome_cue_file import OutcomeCues, hint_occurrences
 from aggregator.outcome_cue_schema import EFFECT_KINDS
 from aggregator.outcome_near import near_checked
@@ -21,8 +24,10 @@ from aggregator.outcome_progress import (
     progress_title_cue,
     stage_change_cues,
 )
-from aggregator.outcome_record import Recording, Reports
-from aggregator.outcome_scope import Sentence, starts_in
+from aggregator.outcome_record import Recording
+from aggregator.outcome_record_sides import SideRecording
+from aggregator.outcome_reports import Reports
+from aggregator.outcome_scope import starts_in
 from aggregator.outcome_sentence_split import SentenceSplits
 from aggregator.outcome_switch import Switches
 from aggregator.outcome_triggers import SentenceTriggers
@@ -30,12 +35,8 @@ from aggregator.outcome_types import Outcome
 from aggregator.phrase_scanner import leftmost_longest
 from aggregator.tagger import Mention
 
-_MAX_CARRIED: Final = 3  # treatments a reply's sentence that names none can be about
-_FAILURE_KINDS: Final = frozenset({"no_effect", "unchanged", "declined"})
-_SARCASM: Final = re.compile(r"(?<![\w/])/s\b")  # the forum's sarcasm mark
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 _HINT: Final = itemgetter(1)
-_KIND: Final = itemgetter(2)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
@@ -120,8 +121,8 @@ def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Ment
     return reading
 
 
-class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Switches,
-                  Bystanders):
+class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, SideRecording,
+                  Switches, Bystanders, CueCounting):
     """One thread being read (see the module docstring for the rules)."""
 
     def __init__(self, cues: OutcomeCues, parts: Sequence[str], lowered: str,
@@ -330,99 +331,3 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Swit
                     found.extend((kind, pattern) for kind, pattern, needs in patterns
                                  if present.issuperset(needs))
         return found
-
-    def _sentence(self, start: int, end: int, question: bool, speaker: int,
-                  topic: list[str], first_person: bool,
-                  cues: list[tuple[int, int, str]]) -> bool:
-        """Record the sentence's counted cues; returns the reply's first-person state."""
-        if first_person and (question or (not topic and not self._treatments_in(start, end))):
-            return True  # nothing to record, and the state cannot change: no scan needed
-        triggers = self._sentence_triggers(start, end, cues, first_person)
-        self._hedged = self._early_end == start
-        if "too_early" in triggers:
-            self._early_end = end
-        own = "first_person" in triggers
-        first_person = first_person or own
-        research, self._research = self._research, not own and (
-            self._research or ("research" in triggers and any(
-                self._research_word(t_start, start) for t_start, _ in triggers["research"])))
-        if research and not own:
-            return first_person  # more of the research statement before it
-        if question or (not topic and not self._treatments_in(start, end)) or \
-                ("generic" in triggers and not own) or (speaker != 0 and not first_person):
-            return first_person
-        here = Sentence(start, end, speaker, topic, triggers, cues, self.lowered,
-                        self.cues.break_re, self.cues.strong_break_re,
-                        "improved" in map(_KIND, cues))
-        for c_start, c_end, kind in cues:
-            self._cue(here, c_start, c_end, kind)
-        return first_person
-
-    def _clause_names_treatment(self, here: Sentence, c_start: int) -> bool:
-        """Whether a treatment is named in the clause holding `c_start` (between the
-        sentence's clause breaks): "After the stress ended, minoxidil did regrow my
-        temples" credits minoxidil; "the shedding stopped, but it ended on its own" no one."""
-        breaks = here.breaks
-        i = bisect_right(breaks, c_start)
-        lo = breaks[i - 1] if i else here.start
-        hi = breaks[i] if i < len(breaks) else here.end
-        return starts_in(self.m_starts, lo, hi)
-
-    def _cue(self, here: Sentence, c_start: int, c_end: int, kind: str) -> None:
-        """One cue of a first-hand sentence: dropped when it runs on into the next sentence
-        (a title ending "...and shedding" before a body starting "Started..."), or when a
-        hypothetical or generic trigger or a quotation covers it, or when it is a gain in a
-        sentence that names another cause of it (`other_cause`), else recorded for its
-        treatments (in a switch's sentence, a loss or side effect a clause before the
-        switch is the left treatments'; a shed told before "so I started" is none)."""
-        triggers = here.triggers
-        if kind == "not_side" or c_end > here.end or \
-                (kind == "improved" and "other_cause" in triggers and
-                 not self._clause_names_treatment(here, c_start)) or \
-                ("hypothetical" in triggers and
-                 self._hypothetical(triggers["hypothetical"], c_start, here)) or \
-                ("wish" in triggers and
-                 self._hypothetical(triggers["wish"], c_start, here, here.breaks)) or \
-                ("generic" in triggers and self._generic(triggers["generic"], c_start, here)) \
-                or self._quoted(here, c_start):
-            return
-        targets = self._targets(here.start, here.end, c_start, here)
-        if targets and kind == "improved" and self.lowered.find(" than ", c_end, here.end) >= 0:
-            targets = self._not_baseline(here, c_end, targets)
-        if targets and kind in _FAILURE_KINDS:
-            targets = self._not_next(here, c_end, targets)
-            if not targets:
-                return  # the failure of what came before the one named after it
-        elif len(targets) == 1 and kind == "improved":
-            targets = self._not_later_alone(here, c_end, targets)
-            if not targets:
-                return  # (outo) the gain of what came before the one named after it
-        if not targets and kind in EFFECT_KINDS:
-            targets = self._credited_together(here)
-        if len(targets) > 1 or (targets and kind in EFFECT_KINDS and
-                                self.lowered.find(" than ", c_end, here.end) >= 0):
-            targets = self._earlier(here, c_end, targets)  # (outl) one treatment too, when
-            # it may be the one compared with ("narrower than it was on fin")
-        if self._switch is not None and targets and \
-                self._reason_for_switch(here, c_start, c_end, kind, targets):
-            targets = self._left
-        shared = False
-        if not targets:
-            if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
-                return
-            targets, shared = here.topic, len(here.topic) > 1
-        negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
-        if self.lowered.find("/s", here.start, here.end) >= 0 and \
-                _SARCASM.search(self.lowered, here.start, here.end):
-            if kind not in EFFECT_KINDS:
-                return  # a sarcastic side effect (or its denial) is no report
-            negated = not negated  # "fin did wonders for me /s" says the opposite
-        if kind in EFFECT_KINDS:
-            self._effect(here, targets, kind, negated, (c_start, c_end), shared)
-        elif not negated and "disowned" not in here.triggers \
-                and not self._recovered(kind, c_start, c_end) \
-                and not self._absorbed(kind, c_start, here) \
-                and not (kind == "unspecified" and self._label(here)) \
-                and not self._pre_existing(here, c_start) \
-                and not (kind == "shedding" and self._pre_treatment_shed(here, c_end)):
-            self._side(here, targets, kind, (c_start, c_end))
