@@ -42,7 +42,7 @@ __all__ = ["MAX_WORDS", "VERSION", "clean", "lead_summary", "sentences", "summar
 
 # The summariser's version: bump it whenever the same thread would be summarised differently,
 # and `hairlink aggregate` redoes every thread of a database summarised by an older one.
-VERSION: Final = "8"
+VERSION: Final = "9"
 _POSTER_WORDS: Final = 18  # the poster's part at least, when there are replies
 _POSTER_LABEL_WORDS: Final = 3  # "A poster says:" / "A poster asks:"
 _BODY_SENTENCES: Final = 4  # body sentences considered (the opening ones)

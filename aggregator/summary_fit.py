@@ -24,7 +24,7 @@ def _clip(text: str, budget: int, clause: bool = True) -> str:
         if words[k][-1] in ",;:" or words[k] in ("-", "–", "—"):
             words = words[:k + 1]
             break
-    return " ".join(words).rstrip(",;:-–—") + "…"
+    return " ".join(words).rstrip(" ,;:-–—") + "…"
 
 
 _CLAUSE_MIN: Final = 5

@@ -10,7 +10,11 @@ from typing import Final
 
 from aggregator.text import has_two_letters
 
-_URL: Final = re.compile(r"https?://\S+|www\.\S+")
+# a URL: no bracket in it unless it opens and closes there ("/wiki/X_(y)"), so the one
+# closing a bracket opened before it stays, and the emptied pair goes
+_URL: Final = re.compile(r"(?:https?://|www\.)[^\s()\[\]]*(?:\([^\s()]*\)[^\s()\[\]]*)*")
+# what a removed URL left, with the spaces before it ("top (URL)?" -> "top?")
+_EMPTY_BRACKETS: Final = re.compile(r"[ \t]*(?:\([ \t]*\)|\[[ \t]*\])")
 _MD_LINK: Final = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _QUOTE: Final = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
 _BBCODE: Final = re.compile(r"\[/?[a-z*]+(?:=[^\]]*)?\]", re.IGNORECASE)
@@ -38,7 +42,10 @@ def clean(text: str) -> str:
     # (a one-character test first where it can rule a longer one out: a one-character
     # `in` is a memchr, a longer one a slower substring search over the whole text)
     if (":" in text and "://" in text) or "www." in text:
-        text = _URL.sub(" ", text)
+        linked = _URL.sub(" ", text)
+        if linked != text and ("(" in linked or "[" in linked):
+            linked = _EMPTY_BRACKETS.sub("", linked)  # (in a text that held a URL)
+        text = linked
     if "[" in text:
         text = _BBCODE.sub(" ", text)
     if text[:1] in _LIST_STARTS or text[:1].isdigit():
@@ -98,5 +105,9 @@ def _word_count(sentence: str) -> int:
 
 
 def _sentence_end(text: str) -> str:
+    """`text` ending as a sentence: a closing "." unless it has a mark; a colon whose
+    list or link is not in the summary becomes the full stop ("Poll in the comments:")."""
     text = text.strip()
-    return text if not text or text[-1] in ".!?…" else text + "."
+    if not text or text[-1] in ".!?…":
+        return text
+    return (text[:-1].rstrip() if text[-1] == ":" else text) + "."

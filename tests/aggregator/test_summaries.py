@@ -65,6 +65,21 @@ def test_clean_removes_markup() -> None:
         "Regimen: fin and min > quoted"
 
 
+def test_a_removed_link_leaves_no_stray_marks() -> None:
+    """A URL in brackets takes its brackets with it (the bracket closing one opened before
+    the URL is not part of it), a label whose link is gone ends as a sentence, and a clipped
+    part ends on a word, not on a colon and a space."""
+    assert clean("Their data (https://doi.org/10.5/x.1) showed gains") == "Their data showed gains"
+    assert clean("back at the top (https://x.io/wiki/index)? ok") == "back at the top? ok"
+    assert clean("see https://en.x.org/wiki/A_(b) now") == "see now"
+    summary = summarise("The poll", "Quick poll in the comments: https://x.io/p\nfin only", ())
+    assert ":." not in summary and "comments." in summary
+    from aggregator.summary_fit import _clip
+    long = "Closest thing to a trial is a pilot: — " + "word " * 60
+    assert _clip(long, 20) == "Closest thing to a trial is a pilot…"
+    assert summarise("Any data?", long, ()).endswith("is a pilot…")
+
+
 def test_baselines() -> None:
     assert lead_summary(TITLE, BODY).split() == f"{TITLE} {BODY}".split()[:MAX_WORDS]
     summary = textrank_summary(TITLE, BODY, REPLIES)
@@ -251,14 +266,18 @@ def test_clean_matches_every_step_applied() -> None:
 
     def plain(text: str) -> str:
         text = s._MD_LINK.sub(r"\1", s._QUOTE.sub(" ", text))
-        text = s._LIST_MARKS.sub(" ", s._BBCODE.sub(" ", s._URL.sub(" ", text)))
+        linked = s._URL.sub(" ", text)
+        text = s._EMPTY_BRACKETS.sub("", linked) if linked != text else text
+        text = s._LIST_MARKS.sub(" ", s._BBCODE.sub(" ", text))
         text = s._EMPHASIS.sub(" ", text)
         text = text.replace("&gt;", " ").replace("&amp;", " ").replace("&lt;", " ")
         return s._LINE_EDGE.sub("\n", s._SPACE.sub(" ", text)).strip()
 
     texts = _odd_texts(5_000, "a :/w.\n \t*_`#~&[]>-1") + _odd_texts(
         2_000, "a:/ www.x\n \r\f\v", seed=4) + _dev_texts()
-    texts += ["see https://x.io/a b", "at www.x.io now", "a \n b", "a\n b", "a \nb", "**b**"]
+    texts += ["see https://x.io/a b", "at www.x.io now", "a \n b", "a\n b", "a \nb", "**b**",
+              "top (https://x.io/w)? ok", "a (https://x.io/w_(y)) b", "a ( ) b",
+              "[url]www.x.io[/url]"]
     for text in texts:
         assert clean(text) == plain(text), repr(text)
 
