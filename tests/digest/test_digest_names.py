@@ -166,3 +166,19 @@ def test_side_effect_labels() -> None:
     assert {s: side_effect_label(s) for s in SIDE_EFFECTS if s != "body_hair"} == {
         s: s for s in SIDE_EFFECTS if s != "body_hair"}
     assert all(re.fullmatch(r"[a-z ]+", side_effect_label(s)) for s in SIDE_EFFECTS)
+
+
+def test_treatments_table_prints_names(session: Session, db_url: str,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    name_corpus(session)
+    monkeypatch.setenv("HAIRLINK_DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("HAIRLINK_CONFIG", raising=False)
+    result = CliRunner().invoke(app, ["treatments"])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "Rosemary oil" in line)
+    assert "body hair 1" in row
+    for word in IDS:
+        assert word not in result.output
+    result = CliRunner().invoke(app, ["treatments", "--format", "csv"])
+    assert "rosemary_oil,Rosemary oil," in result.output and "body_hair=1" in result.output
