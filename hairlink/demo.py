@@ -39,6 +39,7 @@ from models.entities import (
 from models.migrate import upgrade
 from models.post_queries import query_posts
 from models.post_types import PostQuery
+from models.treatment_names import display_names, treatment_name
 from models.treatment_stats import treatment_stats
 from scrapers.samples import layout
 from scrapers.samples.server import SampleServer
@@ -301,10 +302,13 @@ def summarise(engine: Engine) -> dict[str, Any]:
 
 
 def example_posts(session: Session, limit: int = 3) -> list[dict[str, Any]]:
-    """The best-scored threads that report an outcome: title, summary and outcome chips."""
+    """The best-scored threads that report an outcome: title, summary and outcome chips
+    (outcomes by treatment id, `names`: those treatments' display names)."""
     posts = query_posts(session, PostQuery(effect="improved", sort="score", limit=limit))
     posts += query_posts(session, PostQuery(effect="no_effect", sort="score", limit=1))
-    return [{"title": p.title, "summary": p.summary, "outcomes": p.outcomes} for p in posts]
+    names = display_names(session)
+    return [{"title": p.title, "summary": p.summary, "outcomes": p.outcomes,
+             "names": {t: treatment_name(t, names) for t in p.outcomes}} for p in posts]
 
 
 def _example_study(session: Session) -> int | None:

@@ -7,7 +7,7 @@ then thread score. Counts and chart data cover every linked thread, not only the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -27,6 +27,7 @@ from models.post_types import Post
 from models.study_queries import treatments_of
 from models.study_research import StudyResearch, research_by_study
 from models.study_stats import StudyCounts, count_studies, stored_counts
+from models.treatment_names import display_names
 
 # References and citing studies shown per page (the totals count them all).
 RESEARCH_SHOWN = 20
@@ -64,6 +65,8 @@ class StudyDigestData:
     research: StudyResearch = field(default_factory=StudyResearch)  # cited, citing, similar
     # treatment -> what the linked threads report about it (every linked thread counted)
     community: dict[str, CommunityReport] = field(default_factory=dict)
+    # treatment id -> display name (`models.treatment_names`; one dict shared by a load)
+    names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def community_reports(self) -> list[CommunityReport]:
@@ -94,13 +97,19 @@ def all_study_ids(session: Session) -> list[int]:
 
 
 def load_digests(session: Session, study_ids: Sequence[int], limit: int | None = 50,
-                 stored: bool = False) -> list[StudyDigestData]:
+                 stored: bool = False, names: Mapping[str, str] | None = None
+                 ) -> list[StudyDigestData]:
     """Digest data for `study_ids` (in that order), up to `limit` shown threads each. With
     `stored`, the counts `hairlink aggregate` stored are used where a study has them
-    (`models.study_stats`); else every study's linked threads are counted now."""
+    (`models.study_stats`); else every study's linked threads are counted now. `names`: the
+    treatments' display names (`display_names`), read here when not given."""
     digests: dict[int, StudyDigestData] = {}
     for chunk in chunked(list(dict.fromkeys(study_ids))):
         _load_chunk(session, chunk, limit, digests, stored)
+    if digests:
+        shared = display_names(session) if names is None else names
+        for digest in digests.values():
+            digest.names = shared
     posts = [p for d in digests.values() for p in d.posts]
     attach_details(session, posts)
     attach_top_replies(session, posts)

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment, Treatment
+from models.entities import Source, Study, Thread, ThreadStudyLink, ThreadTreatment
 from models.identifiers import study_key
+from models.treatment_names import display_names, treatment_name
 
 EFFECT_VALUES = ("improved", "no_effect", "mixed", "none")
 REPORTED_EFFECTS = ("improved", "no_effect", "mixed")
@@ -86,12 +87,12 @@ def treatment_stats(session: Session, ids: Sequence[str] | None = None, *,
     """Stats for the given treatment ids (every treatment some thread discusses when None),
     most discussed first. Unknown ids are left out (compare the result's ids to ask)."""
     wanted = list(dict.fromkeys(ids)) if ids else None
-    names = {row.id: row.name for row in session.execute(select(Treatment.id, Treatment.name))}
+    names = display_names(session)
     stats: dict[str, TreatmentStats] = {}
 
     def entry(tid: str) -> TreatmentStats:
         if tid not in stats:
-            stats[tid] = TreatmentStats(tid, names.get(tid, tid),
+            stats[tid] = TreatmentStats(tid, treatment_name(tid, names),
                                         effects=dict.fromkeys(EFFECT_VALUES, 0))
         return stats[tid]
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -157,7 +158,9 @@ def test_demo_shows_summaries_chips_and_community(demo_runs: dict[str, Any]) -> 
     output = " ".join(demo_runs["first"].split())
     assert "What the community reports" in output
     assert "Example threads (summary and what they report):" in output
-    assert re.search(r"\[minoxidil: (improved|no_effect|mixed)", output)
+    assert re.search(r"\[Minoxidil: (improved|no effect|mixed)", output)
+    for word in ("body_hair", "rosemary_oil", "no_effect"):  # names and labels, not ids
+        assert word not in output
     with Session(demo_runs["engine"]) as session:
         summaries = list(session.scalars(select(Thread.summary)))
         assert summaries and all(s and len(s.split()) <= 45 for s in summaries)
@@ -167,6 +170,10 @@ def test_demo_shows_summaries_chips_and_community(demo_runs: dict[str, Any]) -> 
     html = "".join(p.read_text(encoding="utf-8") for p in page)
     assert "What the community reports" in html and 'class="summary"' in html
     assert 'class="reply"' in html
+    for page in (demo_runs["out"] / "site").glob("*.html"):  # names in what readers see
+        text = lxml.html.parse(str(page)).getroot().text_content()
+        assert not re.search(r"body_hair|rosemary_oil|hair_transplant|_seed_oil", text), page
+    assert "body hair" in html and re.search(r"Of \d+ threads on rosemary oil: ", html)
 
 
 def test_exported_thread_links_to_the_sample_server_are_marked(demo_runs: dict[str, Any]

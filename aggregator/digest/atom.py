@@ -54,6 +54,6 @@ def render_atom(view: DigestView, now: datetime, **_: Any) -> str:
         entry.summary(_xml_text(summary))
         if not shown.url:  # Atom wants a link or content: an unsafe URL is not linked
             entry.content(_xml_text(summary), type="text")
-        for treatment in shown.treatments:
-            entry.category(term=_xml_text(treatment))
+        for treatment, name in shown.treatment_chips:  # the id as term, the name as label
+            entry.category(term=_xml_text(treatment), label=_xml_text(name))
     return feed.atom_str(pretty=True).decode("utf-8")

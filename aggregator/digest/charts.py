@@ -12,9 +12,12 @@ from __future__ import annotations
 import base64
 import io
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 from xml.sax.saxutils import escape
+
+from models.treatment_names import treatment_name
 
 AUTO_MATPLOTLIB_MAX = 10
 MAX_BARS = 36
@@ -26,7 +29,8 @@ MIX = "#c0703a"
 
 @dataclass
 class ChartData:
-    """What a study chart shows: (label, count) per period, and per treatment."""
+    """What a study chart shows: (label, count) per period, and per treatment (its display
+    name)."""
 
     periods: list[tuple[str, int]]
     treatments: list[tuple[str, int]]
@@ -42,8 +46,10 @@ def _next_month(key: str) -> str:
     return f"{year + 1:04d}-01" if month == 12 else f"{year:04d}-{month + 1:02d}"
 
 
-def chart_data(months: Counter[str], mix: Counter[str]) -> ChartData:
-    """Bins from `YYYY-MM` counts (months, else quarters, else years) and the top treatments."""
+def chart_data(months: Counter[str], mix: Counter[str],
+               names: Mapping[str, str] | None = None) -> ChartData:
+    """Bins from `YYYY-MM` counts (months, else quarters, else years) and the top treatments
+    by their display names (`names`: treatment id -> name; else from their ids)."""
     periods: list[tuple[str, int]] = []
     if months:
         keys = sorted(months)
@@ -64,7 +70,8 @@ def chart_data(months: Counter[str], mix: Counter[str]) -> ChartData:
                 years[k[:4]] += n
             periods = sorted(years.items())
     top = sorted(mix.items(), key=lambda item: (-item[1], item[0]))[:TOP_TREATMENTS]
-    return ChartData(periods=periods, treatments=top)
+    return ChartData(periods=periods,
+                     treatments=[(treatment_name(t, names), n) for t, n in top])
 
 
 class ChartRenderer(Protocol):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +38,7 @@ from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests
 from models.entities import Study
 from models.post_output import CSV_FIELDS, post_to_csv_row, post_to_dict
+from models.treatment_names import display_names, treatment_name
 
 FORMATS = DIGEST_FORMATS  # declared with the config schema, which checks `[export] formats`
 # Beside index.html: the index row of every study page written into the folder, so a
@@ -145,7 +146,7 @@ class HtmlRenderer:
         """The study's chart as a data URI (None without a renderer or data)."""
         if self.charts is None:
             return None
-        data = chart_data(view.data.months, view.data.treatment_mix)
+        data = chart_data(view.data.months, view.data.treatment_mix, view.data.names)
         return None if data.empty else data_uri(self.charts.svg(data))
 
     def __call__(self, view: DigestView, now: datetime, **_: Any) -> str:
@@ -161,9 +162,13 @@ class HtmlRenderer:
             pages=self.pages,
             index_href="index.html", generated=now.strftime("%Y-%m-%d %H:%M UTC"))
 
-    def index(self, rows: list[dict[str, Any]], now: datetime) -> str:
-        """The index page: every study with its related-thread count and treatment chips."""
+    def index(self, rows: list[dict[str, Any]], now: datetime,
+              names: Mapping[str, str] | None = None) -> str:
+        """The index page: every study with its related-thread count and treatment chips
+        (treatment ids named from `names`)."""
         rows = sorted(rows, key=lambda r: (-r["related_total"], r["title"].lower(), r["key"]))
+        rows = [{**r, "treatment_chips": [(str(t), treatment_name(str(t), names))
+                                          for t in r["treatments"]]} for r in rows]
         return self.index_template.render(
             studies=rows, total_links=sum(r["related_total"] for r in rows),
             generated=now.strftime("%Y-%m-%d %H:%M UTC"))
@@ -233,11 +238,13 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
     else:
         render = RENDERERS[fmt]
     stems = _page_stems(session, study_ids)
+    names = display_names(session)  # once for the whole export
     if html is not None:
         html.pages = {study_id: f"{stem}.html" for study_id, stem in stems.items()}
     index_rows: list[dict[str, Any]] = []
     for start in range(0, len(study_ids), BATCH):
-        for data in load_digests(session, study_ids[start:start + BATCH], limit=limit):
+        for data in load_digests(session, study_ids[start:start + BATCH], limit=limit,
+                                 names=names):
             view = digest_view(data, now, file_stem(data.study))
             stem = stems[data.study.id]
             path = out_dir / f"{stem}.{fmt}"
@@ -258,7 +265,7 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
         (out_dir / INDEX_MANIFEST).write_text(
             json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         index = out_dir / "index.html"
-        index.write_text(html.index(rows, now), encoding="utf-8")
+        index.write_text(html.index(rows, now, names), encoding="utf-8")
         report.files.append(index)
     return report
 

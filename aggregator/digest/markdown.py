@@ -53,8 +53,9 @@ def markdown_study(s: StudyView) -> list[str]:
     lines.append(" · ".join(m for m in meta if m))
     if s.authors:
         lines += ["", md_escape(s.authors)]
-    if s.treatments:
-        lines += ["", "Treatments: " + ", ".join(md_escape(t) for t in s.treatments)]
+    if s.treatment_chips:
+        lines += ["", "Treatments: " + ", ".join(md_escape(name)
+                                                 for _, name in s.treatment_chips)]
     if s.tldr:
         lines += ["", f"**TLDR:** {md_escape(s.tldr)}"]
     if s.abstract:
@@ -74,8 +75,9 @@ def markdown_post(number: int, post: PostView) -> list[str]:
     details = " · ".join([post.score_label, post.comments_label, post.age,
                           md_escape(post.community)])
     lines = [f"{number}. **{link}** — {details}"]
-    if post.treatments:
-        lines.append(f"   Treatments: {', '.join(md_escape(t) for t in post.treatments)}")
+    if post.treatment_chips:
+        names = ", ".join(md_escape(name) for _, name in post.treatment_chips)
+        lines.append(f"   Treatments: {names}")
     if post.outcomes:
         lines.append("   Reported: " + "; ".join(md_escape(o.label) for o in post.outcomes))
     if post.summary or post.excerpt:

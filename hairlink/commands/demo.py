@@ -63,9 +63,12 @@ def serve_command(result: DemoResult) -> str:
 
 
 def community_table(result: DemoResult) -> Table:
-    """"What the community reports": per treatment, reported effects and side effects."""
+    """"What the community reports": per treatment (by its display name), reported effects
+    and side effects (by their labels)."""
     from rich.table import Table
     from rich.text import Text
+
+    from aggregator.outcome_types import side_effect_label
 
     table = Table(title="What the community reports (hairlink treatments)")
     for column in ("treatment", "threads", "improved", "no effect", "mixed", "side effects"):
@@ -73,19 +76,22 @@ def community_table(result: DemoResult) -> Table:
                          else "right")
     for item in result.summary.get("community", []):
         effects = item["effects"]
-        table.add_row(Text(item["treatment"]), str(item["threads"]), str(effects["improved"]),
+        table.add_row(Text(item["name"]), str(item["threads"]), str(effects["improved"]),
                       str(effects["no_effect"]), str(effects["mixed"]),
-                      Text(", ".join(f"{k} {v}" for k, v in item["side_effects"].items())))
+                      Text(", ".join(f"{side_effect_label(k)} {v}"
+                                     for k, v in item["side_effects"].items())))
     return table
 
 
 def example_lines(result: DemoResult) -> list[str]:
-    """A few threads as cards: title, outcome chips, summary."""
+    """A few threads as cards: title, outcome chips (as the digests label them), summary."""
+    from aggregator.digest.views import OutcomeChip
+
     lines = ["", "Example threads (summary and what they report):"]
     for post in result.summary.get("examples", []):
-        chips = "  ".join(f"[{t}: {o['effect']}" + "".join(f" · {s}" for s in o["side_effects"])
-                          + "]" for t, o in post["outcomes"].items() if o["effect"] != "none"
-                          or o["side_effects"])
+        chips = "  ".join(
+            f"[{OutcomeChip(t, o['effect'], o['side_effects'], post['names'][t]).label}]"
+            for t, o in post["outcomes"].items() if o["effect"] != "none" or o["side_effects"])
         lines += [f"- {post['title']}", f"  {chips}", f"  {post['summary'] or ''}"]
     return lines
 

@@ -101,9 +101,9 @@ def _post_block(number: int, post: PostView) -> Text:
     text.append("\n   ")
     text.append(f"{post.score_label} · {post.comments_label} · {post.age} · {post.community}",
                 style="dim")
-    if post.treatments:
+    if post.treatment_chips:
         text.append("\n   ")
-        text.append("  ".join(post.treatments), style="cyan")
+        text.append("  ".join(name for _, name in post.treatment_chips), style="cyan")
     if post.outcomes:
         text.append("\n   ")
         text.append("  ".join(f"[{o.label}]" for o in post.outcomes), style="green")
@@ -130,8 +130,8 @@ def render_digest(view: DigestView) -> Group:
     head.append(f"\n{meta}", style="dim")
     if s.authors:
         head.append(f"\n{s.authors}", style="dim")
-    if s.treatments:
-        head.append("\n" + "  ".join(s.treatments), style="cyan")
+    if s.treatment_chips:
+        head.append("\n" + "  ".join(name for _, name in s.treatment_chips), style="cyan")
     if s.tldr:
         head.append("\n\nTLDR ", style="bold")
         head.append(s.tldr)

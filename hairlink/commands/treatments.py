@@ -79,15 +79,19 @@ def reported_line(item: TreatmentStats) -> str:
 
 
 def print_table(results: list[TreatmentStats]) -> None:
-    """The stats as a Rich table (scraped text is never parsed as markup)."""
+    """The stats as a Rich table: treatments by their display names, side effects by their
+    labels (scraped text and lexicon names are never parsed as markup)."""
     from rich.table import Table
     from rich.text import Text
+
+    from aggregator.outcome_types import side_effect_label
 
     table = Table(title=f"{len(results)} treatments")
     for column in ("treatment", "threads", "reported effects", "side effects", "top studies"):
         table.add_column(column)
     for item in results:
-        table.add_row(Text(item.treatment), str(item.threads), Text(reported_line(item)),
-                      Text(", ".join(f"{k} {v}" for k, v in item.side_effects.items())),
+        table.add_row(Text(item.name), str(item.threads), Text(reported_line(item)),
+                      Text(", ".join(f"{side_effect_label(k)} {v}"
+                                     for k, v in item.side_effects.items())),
                       Text(", ".join(f"{s.key} ({s.threads})" for s in item.top_studies[:3])))
     console.print(table)

@@ -1,7 +1,8 @@
 """The thread cards of a page, rendered by the digests' shared `card` macro and memoised.
 
-A card shows only its thread's stored data (title, score, treatments, outcomes, summary or
-excerpt, top replies), its link kind to the page's study and its age. The same threads come
+A card shows only its thread's stored data (title, score, treatments by their display names,
+outcomes, summary or excerpt, top replies), its link kind to the page's study and its age. The
+names are the page's, read once per data version like the cards. The same threads come
 back on page after page (the best-scored threads of a treatment top most filtered
 searches), so each card's HTML is kept per data version (`hairlink.web.cache`) under its
 thread, link kind, age text and whether replies are shown: an unchanged database and the
@@ -16,7 +17,7 @@ first (`keyed_cards`), and a page whose cards are all kept reads no thread at al
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -46,29 +47,33 @@ def page_key(post: Post) -> PageKey:
 
 
 def post_cards(request: Request, session: Session, at: Hashable, posts: Sequence[Post],
-               now: datetime, replies: bool = False) -> list[Markup]:
+               now: datetime, replies: bool = False, *,
+               names: Mapping[str, str] | None = None) -> list[Markup]:
     """The card of each post of `posts` (as `query_posts_counted(..., details=False)` read
     them) at data version `at`: memoised ones as they are, the others completed in
-    `session` (with their top replies when `replies`) and rendered."""
+    `session` (with their top replies when `replies`) and rendered, treatments named from
+    `names` (the display names read at `at`)."""
     cards = _cards(request, session, at, [page_key(p) for p in posts], now, replies,
-                   lambda wanted: [posts[i] for i in wanted])
+                   lambda wanted: [posts[i] for i in wanted], names)
     assert cards is not None  # every post is given
     return cards
 
 
 def keyed_cards(request: Request, session: Session, at: Hashable, keys: Sequence[PageKey],
-                now: datetime, replies: bool = False) -> list[Markup] | None:
+                now: datetime, replies: bool = False, *,
+                names: Mapping[str, str] | None = None) -> list[Markup] | None:
     """The cards of the threads of `keys` (`page_key`) at data version `at`: memoised
     ones as they are, the other threads read by id (`posts_by_keys`), completed and
     rendered as `post_cards` does. None when one of those threads is gone (a write
     committed after `at` was probed): the page is then read afresh."""
     return _cards(request, session, at, keys, now, replies,
-                  lambda wanted: posts_by_keys(session, [keys[i] for i in wanted]))
+                  lambda wanted: posts_by_keys(session, [keys[i] for i in wanted]), names)
 
 
 def _cards(request: Request, session: Session, at: Hashable, keys: Sequence[PageKey],
            now: datetime, replies: bool,
-           load: Callable[[list[int]], list[Post]]) -> list[Markup] | None:
+           load: Callable[[list[int]], list[Post]],
+           names: Mapping[str, str] | None) -> list[Markup] | None:
     """The cards of `keys`, the posts at the positions not memoised read by `load` (None
     when it finds fewer)."""
     cache = request.app.state.cards
@@ -89,7 +94,7 @@ def _cards(request: Request, session: Session, at: Hashable, keys: Sequence[Page
             attach_top_replies(session, todo)
         card = request.app.state.templates.get_template("_post.html.j2").module.card
         for (i, key), post in zip(missing, todo, strict=True):
-            html = card(post_view(post, now), thread_href(post.id), treatment_href)
+            html = card(post_view(post, now, names), thread_href(post.id), treatment_href)
             cache.put(key, at, str(html))  # a plain str: not tracked by the collector
             cards[i] = html
     return [Markup(html) for html in cards]

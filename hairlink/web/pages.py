@@ -3,7 +3,7 @@ of `aggregator.digest`) and renders a template. No page writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable, Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -15,12 +15,12 @@ from starlette.responses import HTMLResponse
 
 from aggregator.digest.charts import SvgCharts, chart_data, data_uri
 from aggregator.digest.present import age, safe_url, score_label, study_key
-from aggregator.digest.views import EFFECT_LABELS, digest_view, post_view
+from aggregator.digest.views import EFFECT_LABELS, Chip, chips, digest_view, post_view
 from hairlink.web.cards import keyed_cards, page_key, post_cards
 from hairlink.web.params import KnownNames, NotFound, post_filters, study_id
 from hairlink.web.render import StudyPages, score_chart
 from models.digest_queries import load_digests
-from models.entities import Source, Treatment
+from models.entities import Source
 from models.post_queries import SORTS, query_posts, query_posts_counted
 from models.post_types import PostQuery
 from models.site_queries import (
@@ -32,6 +32,7 @@ from models.site_queries import (
 )
 from models.study_queries import study_select
 from models.thread_detail import ThreadDetail, thread_detail
+from models.treatment_names import display_names, treatment_name
 from models.treatment_stats import TreatmentStats, treatment_stats
 
 T = TypeVar("T")
@@ -75,10 +76,19 @@ def cached(request: Request, at: Hashable, key: tuple[Any, ...], compute: Callab
 
 def known_names(request: Request, session: Session, at: Hashable) -> KnownNames:
     """The stored source names and treatment ids (for checking parameters and for the
-    filter forms)."""
-    return cached(request, at, ("names",), lambda: KnownNames(
-        sources=list(session.scalars(select(Source.name).order_by(Source.name))),
-        treatments=list(session.scalars(select(Treatment.id).order_by(Treatment.id)))))
+    filter forms) with the treatments' display names (one query of each table)."""
+    return cached(request, at, ("names",), lambda: _known_names(session))
+
+
+def _known_names(session: Session) -> KnownNames:
+    names = display_names(session)
+    return KnownNames(sources=list(session.scalars(select(Source.name).order_by(Source.name))),
+                      treatments=sorted(names), treatment_names=names)
+
+
+def treatment_options(ids: Collection[str], names: Mapping[str, str]) -> list[Chip]:
+    """A filter form's treatments: (id, display name), by name."""
+    return sorted(chips(list(ids), names), key=lambda c: (c[1].lower(), c[0]))
 
 
 def _page(counted: int, query: PostQuery, shown: int, exact: bool = False) -> dict[str, Any]:
@@ -115,8 +125,9 @@ def home(request: Request) -> HTMLResponse:
                          lambda: most_discussed_studies(session, HOME_STUDIES),
                          whole_table=True)
         latest = query_posts(session, PostQuery(sort="new", limit=HOME_THREADS))
+        names = known_names(request, session, at).treatment_names
     return _render(request, "home.html.j2", treatments=treatments, outcomes=outcomes,
-                   studies=studies, latest=[post_view(p, now) for p in latest])
+                   studies=studies, latest=[post_view(p, now, names) for p in latest])
 
 
 class StudySections(NamedTuple):
@@ -128,7 +139,7 @@ class StudySections(NamedTuple):
     key: str
     heading: str
     related_total: int
-    treatment_options: tuple[str, ...]
+    treatment_options: tuple[Chip, ...]  # (id, display name) of its threads' treatments
     intro: str  # header, TLDR, abstract, link to the paper
     overview: str  # chart, what the community reports
     research: str  # references, cited by, similar studies
@@ -139,16 +150,18 @@ class StudySections(NamedTuple):
                              research=Markup(self.research))
 
 
-def _study_sections(request: Request, session: Session, sid: int) -> StudySections:
+def _study_sections(request: Request, session: Session, sid: int,
+                    names: Mapping[str, str]) -> StudySections:
     """A study's digest data without threads (counts, chart, community reports, research),
-    rendered by the digests' shared macros."""
-    data = load_digests(session, [sid], limit=0, stored=True)[0]
-    chart = chart_data(data.months, data.treatment_mix)
+    rendered by the digests' shared macros (treatments named from `names`)."""
+    data = load_digests(session, [sid], limit=0, stored=True, names=names)[0]
+    chart = chart_data(data.months, data.treatment_mix, names)
     view = digest_view(data, datetime.now(UTC))  # no threads: nothing depends on the clock
     parts = request.app.state.templates.get_template("_study_sections.html.j2").module
     return StudySections(
         key=view.study.key, heading=view.study.title or view.study.key,
-        related_total=view.related_total, treatment_options=tuple(sorted(data.treatment_mix)),
+        related_total=view.related_total,
+        treatment_options=tuple(treatment_options(data.treatment_mix, names)),
         intro=str(parts.intro(view.study)),
         overview=str(parts.overview(None if chart.empty else data_uri(SvgCharts().svg(chart)),
                                     view.related_total, view.community)),
@@ -168,7 +181,8 @@ def study(request: Request) -> HTMLResponse:
         filters = post_filters(session, request.query_params, now, study=sid, known=names,
                                default_limit=STUDY_PAGE_LIMIT)
         sections = cached(request, at, ("study sections", sid),
-                          lambda: _study_sections(request, session, sid))
+                          lambda: _study_sections(request, session, sid,
+                                                  names.treatment_names))
         narrowed = any(v for k, v in filters.values.items()
                        if k not in ("sort", "limit", "offset"))
         filtered = narrowed or filters.query.sort != "relevance"
@@ -184,14 +198,16 @@ def study(request: Request) -> HTMLResponse:
         cards = None
         if kept is not None:
             keys, total = kept
-            cards = keyed_cards(request, session, at, keys, now, replies=True)
+            cards = keyed_cards(request, session, at, keys, now, replies=True,
+                                names=names.treatment_names)
         if cards is None:
             posts, total = query_posts_counted(session, q, cap=COUNT_CAP if filtered else None,
                                                details=False)
             keys = tuple(page_key(p) for p in posts)
             if memo is not None:
                 request.app.state.study_pages.put(memo, at, (keys, total))
-            cards = post_cards(request, session, at, posts, now, replies=True)
+            cards = post_cards(request, session, at, posts, now, replies=True,
+                               names=names.treatment_names)
         if not filtered:
             total = sections.related_total
     return _render(
@@ -228,11 +244,16 @@ def treatment(request: Request) -> HTMLResponse:
         filters.query.treatments = list(dict.fromkeys([treatment_id, *filters.query.treatments]))
         posts, total = query_posts_counted(session, filters.query, cap=COUNT_CAP,
                                            details=False)
-        cards = post_cards(request, session, at, posts, now)
+        cards = post_cards(request, session, at, posts, now, names=names.treatment_names)
         studies = [{"key": study_key(s), "title": s.title, "journal": s.journal,
                     "year": s.pub_year}
                    for s in session.scalars(study_select(treatment_id).limit(TREATMENT_STUDIES))]
+    together = [(tid, treatment_name(tid, names.treatment_names), n)
+                for tid, n in profile.together_with]
     return _render(request, "treatment.html.j2", stats=profile, outcomes=outcomes,
+                   together=together,
+                   treatment_options=treatment_options(
+                       [t for t, _ in profile.together_with], names.treatment_names),
                    effect_labels=EFFECT_LABELS, studies=studies, cards=cards,
                    page=_page(total, filters.query, len(posts)),
                    values=filters.values, sorts=SORTS, path=request.url.path,
@@ -273,10 +294,12 @@ def posts(request: Request) -> HTMLResponse:
         filters = post_filters(session, request.query_params, now, known=names)
         found, total = query_posts_counted(session, filters.query, cap=COUNT_CAP,
                                            details=False)
-        cards = post_cards(request, session, at, found, now)
+        cards = post_cards(request, session, at, found, now, names=names.treatment_names)
     return _render(request, "posts.html.j2", cards=cards,
                    page=_page(total, filters.query, len(found)), values=filters.values, sorts=SORTS,
-                   path=request.url.path, treatments=names.treatments, sources=names.sources)
+                   path=request.url.path,
+                   treatments=treatment_options(names.treatments, names.treatment_names),
+                   sources=names.sources)
 
 
 def sources(request: Request) -> HTMLResponse:

@@ -4,7 +4,7 @@ naming the parameter); an unknown study or thread raises NotFound (404)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -78,10 +78,12 @@ def _time(params: QueryParams, name: str, now: datetime, end_of_day: bool) -> da
 @dataclass(frozen=True)
 class KnownNames:
     """The stored source names and treatment ids, read once per data version by the pages
-    (parameters are checked against them without a query)."""
+    (parameters are checked against them without a query), and the treatments' display
+    names by id (`models.treatment_names`) that the pages show."""
 
     sources: list[str]
     treatments: list[str]
+    treatment_names: dict[str, str] = field(default_factory=dict)
 
 
 def treatment_ids(session: Session, params: QueryParams,

@@ -85,7 +85,7 @@ def test_html_pages_and_index(session: Session, corpus: Corpus, tmp_path: Path) 
                  "no votes", "JAMA Dermatology", "March 2024", "M. Penha, H. Miot",
                  "Oral was not clearly better.", "A randomized trial of 90 men.",
                  "cited by 90", 'href="https://doi.org/10.1001/jamadermatol.2024.0284"',
-                 'href="https://forum.example/t/r1"', '<li class="chip">minoxidil</li>',
+                 'href="https://forum.example/t/r1"', '<li class="chip">Minoxidil</li>',
                  "Switched from the foam to 2.5mg tablets.",
                  'src="data:image/svg+xml;base64,'):
         assert text in page, text
@@ -99,7 +99,7 @@ def test_html_pages_and_index(session: Session, corpus: Corpus, tmp_path: Path) 
     assert [r[0] for r in rows] == [f"{S1_FILE}.html", "pmid-12345678.html",
                                     "pmcid-PMC777.html"]
     assert '<span class="count">5</span> <span class="muted">(1 citing)</span>' in index
-    assert '<li class="chip">finasteride</li>' in index
+    assert '<li class="chip">Finasteride</li>' in index
 
 
 def test_html_limit_shows_shown_over_total(session: Session, corpus: Corpus,

@@ -49,7 +49,7 @@ def test_html_digest(engine: Engine, session: Session, tmp_path: Path) -> None:
     assert "What the community reports" in page
     assert "Of 3 threads on minoxidil: 2 report improvement, 1 no effect; side effects: " \
         "cardio 1, skin 1" in page
-    assert 'class="chip outcome effect-improved">minoxidil: improved · cardio<' in page
+    assert 'class="chip outcome effect-improved">Minoxidil: improved · cardio<' in page
     assert '<p class="summary">A poster says: Oral minoxidil nine months.' in page
     # top replies under the card, best score first, escaped, at most two
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; same here" in page
@@ -69,12 +69,12 @@ def test_other_formats(engine: Engine, session: Session, tmp_path: Path) -> None
     assert [r["score"] for r in post["top_replies"]] == [5, 4]
     md = export(session, study_id, "md", tmp_path)
     assert "### What the community reports" in md
-    assert "Reported: minoxidil: improved · cardio" in md
+    assert "Reported: Minoxidil: improved · cardio" in md
     assert "\\<script\\>" in md
     rows = list(csv.DictReader(io.StringIO(export(session, study_id, "csv", tmp_path))))
     assert {r["outcomes"] for r in rows} >= {"minoxidil=improved(cardio)"}
     atom = export(session, study_id, "atom", tmp_path)
-    assert "minoxidil: improved · cardio" in atom
+    assert "Minoxidil: improved · cardio" in atom
 
 
 def test_show(engine: Engine, session: Session, db_url: str,
@@ -87,5 +87,5 @@ def test_show(engine: Engine, session: Session, db_url: str,
     out = " ".join(result.output.split())
     assert "What the community reports" in out
     assert "Of 3 threads on minoxidil: 2 report improvement" in out
-    assert "[minoxidil: improved · cardio]" in out
+    assert "[Minoxidil: improved · cardio]" in out
     assert "A poster says: Oral minoxidil nine months." in out

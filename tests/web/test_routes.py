@@ -81,7 +81,7 @@ def test_treatment_page(client: TestClient, corpus: Corpus) -> None:
     assert "4 threads · 1 studies" in text_of(tree, "//section[@id='stats']/p")[0]
     outcomes = "//section[@id='outcomes']"
     assert text_of(tree, f"{outcomes}/p") == [
-        "Of 4 threads on Minoxidil, 4 report an effect on hair."]
+        "Of 4 threads on minoxidil, 4 report an effect on hair."]
     assert text_of(tree, f"{outcomes}//table[@class='data effects']/tbody/tr") == [
         "improved 2 50%", "no effect 1 25%", "mixed 1 25%"]
     assert text_of(tree, f"{outcomes}//table[@class='data side-effects']/tbody/tr") == [
@@ -95,7 +95,7 @@ def test_treatment_page(client: TestClient, corpus: Corpus) -> None:
     assert text_of(tree, f"{outcomes}//div[@class='summary']") == [
         "Weekly rolling with foam: no visible change yet."]
     assert text_of(page(client, "/treatments/ketoconazole"), f"{outcomes}/p") == [
-        "No thread on Ketoconazole reports an outcome yet."]
+        "No thread on ketoconazole reports an outcome yet."]
     assert text_of(tree, "//section[@id='studies']/p/a") == [
         "Oral Minoxidil vs Topical Minoxidil for Male Androgenetic Alopecia"]
     assert text_of(tree, "//section[@id='threads']//div[@class='post-title']") == [
@@ -118,7 +118,7 @@ def test_study_page_has_the_digest_sections(client: TestClient) -> None:
     cards = tree.xpath("//section[@id='related']/article")
     oral = cards[0]
     assert text_of(oral, ".//ul[contains(@class, 'outcomes')]/li") == [
-        "minoxidil: improved · shedding"]
+        "Minoxidil: improved · shedding"]
     assert text_of(oral, ".//li[@class='reply']") == [
         "12 upvotes Same here, crown filled in.", "no votes Any shedding on tablets?"]
     summaries = text_of(tree, "//section[@id='related']//p[@class='summary']")

@@ -29,12 +29,12 @@ def test_pages_follow_writes(engine: Engine, corpus: Corpus) -> None:
     (with no stale window)."""
     with TestClient(create_app(engine, stale_seconds=0)) as client:
         before = text_of(page(client, "/treatments/finasteride"), "//section[@id='outcomes']/p")
-        assert before == ["Of 2 threads on Finasteride, 1 report an effect on hair."]
+        assert before == ["Of 2 threads on finasteride, 1 report an effect on hair."]
         assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")
         _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
         tree = page(client, "/treatments/finasteride")
         assert text_of(tree, "//section[@id='outcomes']/p") == [
-            "Of 2 threads on Finasteride, 2 report an effect on hair."]
+            "Of 2 threads on finasteride, 2 report an effect on hair."]
         rows = text_of(page(client, "/"), "//section[@id='treatments']//tbody/tr")
         assert rows[1] == "Finasteride 2 1 50% improved of 2 reporting · 1 side-effect reports"
         _set_effect(engine, corpus.threads["big3"], "minoxidil", "mixed")
@@ -59,7 +59,7 @@ def test_thread_cards_are_reused_until_a_write(engine: Engine, corpus: Corpus) -
         _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
         for path in ("/posts?treatment=finasteride&sort=score", f"/studies/{S1}",
                      "/treatments/finasteride"):
-            assert "finasteride: no effect" in text_of(page(client, path), chips), path
+            assert "Finasteride: no effect" in text_of(page(client, path), chips), path
 
 
 def test_study_sections_are_kept_as_html_until_a_write(engine: Engine, corpus: Corpus,
@@ -109,12 +109,12 @@ def test_whole_table_aggregates_may_lag_a_write_by_the_stale_window(
     with TestClient(create_app(engine, stale_seconds=3600)) as client:
         outcomes = "//section[@id='outcomes']/p"
         assert text_of(page(client, "/treatments/finasteride"), outcomes) == [
-            "Of 2 threads on Finasteride, 1 report an effect on hair."]
+            "Of 2 threads on finasteride, 1 report an effect on hair."]
         page(client, f"/studies/{S1}")
         _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
         _set_effect(engine, corpus.threads["big3"], "minoxidil", "mixed")
         assert text_of(page(client, "/treatments/finasteride"), outcomes) == [
-            "Of 2 threads on Finasteride, 1 report an effect on hair."]  # within the window
+            "Of 2 threads on finasteride, 1 report an effect on hair."]  # within the window
         assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")[0] \
             .startswith("Of 4 threads on minoxidil: 1 report improvement, 1 no effect, 2 mixed")
 

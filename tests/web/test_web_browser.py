@@ -102,7 +102,7 @@ def test_home_to_study_to_filter_to_thread(browser: webdriver.Chrome, tmp_path: 
         first.find_element(By.LINK_TEXT, "Minoxidil").click()
         WebDriverWait(browser, 20).until(EC.url_contains("/treatments/minoxidil"))
         assert browser.find_element(By.CSS_SELECTOR, "#outcomes p").text == (
-            "Of 4 threads on Minoxidil, 4 report an effect on hair.")
+            "Of 4 threads on minoxidil, 4 report an effect on hair.")
         effects = browser.find_elements(By.CSS_SELECTOR, "#outcomes table.effects tbody tr")
         assert [e.text for e in effects] == ["improved 2 50%", "no effect 1 25%",
                                              "mixed 1 25%"]
