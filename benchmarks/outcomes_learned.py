@@ -2,27 +2,32 @@
 
     python benchmarks/outcomes_learned.py            # leave-one-corpus-out, rules vs model
     python benchmarks/outcomes_learned.py --grid     # the same for a few settings
+    python benchmarks/outcomes_learned.py --setting 1    # per fold, for GRID[1]
     python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --speed FILE   # CPU of the rules vs rules + model
 
-Corpora that may be trained on (all seen; never a blind one): dev (../shared/eval
-posts.jsonl + outcomes_posts.jsonl), benchmarks/corpus/outcomes_a, _b, _c, _d, _f, _h,
-ordinary_g, summaries_e, real_labels, real_labels_2. Each labelled (thread, treatment) pair
-the tagger finds is read by the rules with their notes on (`outcome_model.read_pairs`);
-for each held-out corpus, the effect model (multinomial logistic regression) and the
-side-effect filter (binary logistic regression on each side effect the rules propose) are
-trained on the others and applied to it. Prints effect accuracy / macro-F1 and side-effect
-P/R/F1 of the rules and of the model per held-out corpus and pooled. `--write` trains on
-all of them with the default settings and writes the weights (deterministic: the same
-corpora and code give the same arrays); `--speed` times, in this process, `extract_outcomes`
-and `learned_outcomes` with those weights on every labelled thread, interleaved over five
-rounds (CPU seconds, min / median / max, and the load average).
+Corpora that may be trained on (never a blind one: outcomes_z and _zb are left out by name):
+dev (../shared/eval posts.jsonl + outcomes_posts.jsonl), benchmarks/corpus/outcomes_a to _y
+(no _e, _g), ordinary_g, summaries_e, real_labels, real_labels_2. Each labelled (thread,
+treatment) pair the tagger finds is read by the rules with their notes on
+(`outcome_model.read_pairs`); for each held-out corpus, the effect model (multinomial
+logistic regression) and the side-effect filter (binary logistic regression on each side
+effect the rules propose) are trained on the others and applied to it. Prints effect
+accuracy / macro-F1 and side-effect P/R/F1 of the rules and of the model per held-out
+corpus, per group of folds (`GROUPS`) and pooled, and per group the effect pairs only one of
+them gets right (exact McNemar p). `--setting N` gives the per-fold table for `GRID[N]`.
+`--write` trains on all of them with the default settings and writes the weights
+(deterministic: the same corpora and code give the same arrays); `--speed` times, in this
+process, `extract_outcomes` and `learned_outcomes` with those weights on every labelled
+thread, interleaved over five rounds (CPU seconds, min / median / max, and the load
+average).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -59,10 +64,16 @@ from aggregator.tagger import Tagger  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 CORPUS = ROOT / "benchmarks" / "corpus"
-SYNTHETIC = ("outcomes_a", "outcomes_b", "outcomes_c", "outcomes_d", "outcomes_f",
-             "outcomes_h", "ordinary_g", "summaries_e")
+# Named one by one: the blind sets (outcomes_z, outcomes_zb) must never be read here.
+SYNTHETIC = (*(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"), "ordinary_g",
+             "summaries_e")
 REAL = ("real_labels", "real_labels_2")
-RECENT_BLIND = ("outcomes_h", "outcomes_f", "ordinary_g", "outcomes_d")
+# Folds pooled apart: (label, corpora).
+GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g",
+                                         "outcomes_d")),
+          ("lightly tuned (t, u, v, w)", ("outcomes_t", "outcomes_u", "outcomes_v",
+                                          "outcomes_w")),
+          ("never tuned (x, y)", ("outcomes_x", "outcomes_y")))
 
 
 @dataclass(frozen=True)
@@ -175,6 +186,18 @@ def figures(gold: list[Outcome], got: list[Outcome]) -> tuple[float, ...]:
             prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
+def mcnemar(gold: list[Outcome], rules: list[Outcome], model: list[Outcome]) -> str:
+    """Effect pairs only the rules / only the model get right, and the exact two-sided
+    McNemar p (binomial on those discordant pairs)."""
+    only_rules = sum(g.effect == r.effect != m.effect
+                     for g, r, m in zip(gold, rules, model, strict=True))
+    only_model = sum(g.effect == m.effect != r.effect
+                     for g, r, m in zip(gold, rules, model, strict=True))
+    n, k = only_rules + only_model, min(only_rules, only_model)
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
+    return f"only rules right {only_rules}, only model right {only_model}, McNemar p {p:.3f}"
+
+
 def _row(name: str, n: int, rules: tuple[float, ...], model: tuple[float, ...]) -> str:
     def cell(f: tuple[float, ...]) -> str:
         return f"{f[0]:.3f} / {f[1]:.3f} | {f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}"
@@ -188,8 +211,9 @@ def leave_one_out(data: dict[str, list[Pair]], settings: Settings, quiet: bool =
         print("| held out | pairs | rules acc / macro-F1 | rules side P / R / F1 "
               "| model acc / macro-F1 | model side P / R / F1 |")
         print("|---|---|---|---|---|---|")
+    stores = {label: {"gold": [], "rules": [], "model": []} for label, _ in GROUPS}
     pooled: dict[str, list[Outcome]] = {"gold": [], "rules": [], "model": []}
-    recent: dict[str, list[Outcome]] = {"gold": [], "rules": [], "model": []}
+    stores["pooled"] = pooled
     for held, test in data.items():
         model = train([p for name, rows in data.items() if name != held for p in rows],
                       settings)
@@ -197,14 +221,17 @@ def leave_one_out(data: dict[str, list[Pair]], settings: Settings, quiet: bool =
         gold, rules = [p.gold for p in test], [p.rules for p in test]
         if not quiet:
             print(_row(held, len(test), figures(gold, rules), figures(gold, got)))
-        for store in (pooled, recent) if held in RECENT_BLIND else (pooled,):
+        groups = [label for label, names in GROUPS if held in names] + ["pooled"]
+        for store in (stores[label] for label in groups):
             store["gold"] += gold
             store["rules"] += rules
             store["model"] += got
-    for name, store in (("recent blind (h, f, g, d)", recent), ("pooled", pooled)):
+    for name, store in stores.items():
         rules_f, model_f = figures(store["gold"], store["rules"]), figures(store["gold"],
                                                                            store["model"])
         print(_row(f"**{name}**", len(store["gold"]), rules_f, model_f))
+    for name, store in stores.items():
+        print(f"{name}: {mcnemar(store['gold'], store['rules'], store['model'])}")
     return figures(pooled["gold"], pooled["rules"]), figures(pooled["gold"], pooled["model"])
 
 
@@ -222,7 +249,7 @@ def side_sweep(data: dict[str, list[Pair]], settings: Settings,
                                     model.side_intercept, threshold)
             kept[threshold][held] = predict(model_at, test, settings.drop)
     for threshold, by_fold in kept.items():
-        for label, names in (("pooled", list(data)), ("recent blind", list(RECENT_BLIND))):
+        for label, names in (("pooled", list(data)), *GROUPS):
             gold = [p.gold for n in names for p in data[n]]
             got = [o for n in names for o in by_fold[n]]
             f = figures(gold, got)
@@ -273,6 +300,8 @@ def main() -> int:
                         help="train on every corpus and write the weights to FILE (.npz)")
     parser.add_argument("--speed", metavar="FILE", type=Path,
                         help="time the rules alone and with the weights in FILE")
+    parser.add_argument("--setting", metavar="N", type=int, default=2,
+                        help="per-fold table for GRID[N] (default 2: the default settings)")
     args = parser.parse_args()
     if args.speed:
         return speed(load_outcome_model(args.speed))
@@ -290,7 +319,8 @@ def main() -> int:
             print(f"{settings.name()}:", flush=True)
             leave_one_out(data, settings, quiet=True)
         return 0
-    leave_one_out(data, Settings())
+    print(f"{GRID[args.setting].name()}:")
+    leave_one_out(data, GRID[args.setting])
     return 0
 
 
