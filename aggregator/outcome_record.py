@@ -114,6 +114,9 @@ class Recording:
     def _condition_after(self, here: Sentence, c_end: int) -> bool:
         raise NotImplementedError  # outcome_scope.ScopeChecks
 
+    def _condition_before(self, here: Sentence, c_start: int, c_end: int) -> bool:
+        raise NotImplementedError  # outcome_scope.ScopeChecks
+
     def _treatments_in(self, start: int, end: int) -> list[str]:
         raise NotImplementedError  # outcome_attribution.Attribution
 
@@ -221,8 +224,9 @@ class Recording:
         if kind == "declined" and self._shed_beside(here, span):
             return  # the loss is the shed told beside it, a side effect ("shock loss, my
             # native hair thinned out")
-        if kind == "improved" and self._condition_after(here, span[1]):
-            return  # "helped my flaking", "filled in on its own"
+        if kind == "improved" and (self._condition_after(here, span[1])
+                                   or self._condition_before(here, *span)):
+            return  # "helped my flaking", "filled in on its own", "my mood was way better"
         if kind == "no_effect" and _ADD_ON_VERDICT.search(self.lowered, span[0], span[1] + 12):
             targets = self._add_on(here, targets)
         elif kind in ("no_effect", "unchanged") and not negated and 1 < len(targets) <= 3:

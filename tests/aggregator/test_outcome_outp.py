@@ -1,0 +1,77 @@
+"""Round `outp`: classes from the effect and side-effect misses of `outcomes_u`, `_v` and `_w`,
+each with invented sentences and near misses that must not change: "neither" as a negation of
+two treatments at once, a case set up to reason about ("say I'm 40 and ..."), something other
+than the hair said to be better ("my mood was way better")."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect, sides
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # "neither" negates a gain said of two treatments at once
+    ("biotin", "Biotin and saw palmetto", "Nine months of biotin plus saw palmetto. Neither "
+     "did anything for my thin crown.", (), "no_effect"),
+    ("saw_palmetto", "Biotin and saw palmetto", "Nine months of biotin plus saw palmetto. "
+     "Neither did anything for my thin crown.", (), "no_effect"),
+    ("ketoconazole", "Shampoos", "Switched between Nizoral and a caffeine shampoo for a "
+     "year, and neither made a difference to my part.", (), "no_effect"),
+    # a case set up to reason about, not lived
+    ("finasteride", "When fin fails", "Hypothetically, say I'm 45 and fin has stopped doing "
+     "anything. What comes next?",
+     ("Been on fin for eleven years and my hairline is still holding.",),
+     "improved"),
+    ("dutasteride", "Dut later?", "Suppose dut stops working after a decade, is there "
+     "anything stronger?", (), "none"),
+])
+def test_outp_negation_and_cases(treatment: str, title: str, body: str,
+                                 replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # near misses: a gain said of one treatment beside "neither" of something else; the
+    # writer's own "say" of what happened; a real failure after a hypothetical in another post
+    ("minoxidil", "Min", "Neither of my brothers believed me, but minoxidil regrew my "
+     "temples in a year.", (), "improved"),
+    ("finasteride", "Fin", "Like I say, fin has thickened my crown over three years.", (),
+     "improved"),
+    ("finasteride", "When fin fails", "Hypothetically, what do people do when fin fails?",
+     ("Fin stopped doing anything for me after eight years, my crown thinned again.",),
+     "no_effect"),
+])
+def test_outp_negation_and_cases_near_misses(treatment: str, title: str, body: str,
+                                             replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "effect_", "sides_"), [
+    # something other than the hair said to be better or helped: no gain, no side effect
+    ("vitamin_d", "Vitamin D", "Vitamin D 4000 IU for a year, my shedding went on as "
+     "before.", ("Same, D did nothing for my hair, but my mood was much better by spring.",),
+     "no_effect", ()),
+    ("iron", "Iron", "Iron pills for six months and my energy is way better, hair still "
+     "thinning though.", (), "no_effect", ()),
+    ("biotin", "Biotin", "Biotin for a year: it helped my nails, nothing for my hair.", (),
+     "no_effect", ()),
+    ("melatonin", "Melatonin", "Topical melatonin for five months. It improved my sleep, "
+     "and the shedding did not change.", (), "no_effect", ()),
+    # near misses: the hair said to be better stays a gain; a mood side effect stays one
+    ("vitamin_d", "Vitamin D", "Vitamin D for a year and my hair is much better, fuller at "
+     "the crown.", (), "improved", ()),
+    ("finasteride", "Fin", "Fin for a year, crown thicker, but my mood got darker and "
+     "flat.", (), "improved", ("mood",)),
+    ("finasteride", "Fin", "Nine years on fin, no gyno, held my hairline.", (), "improved",
+     ()),
+    ("minoxidil", "Min", "Minoxidil for a year, the shedding is way better now.", (),
+     "improved", ()),
+    ("ketoconazole", "Keto", "Keto for a year: my itchy shedding stopped.", (), "improved",
+     ("skin",)),  # (the side effect as before this round)
+])
+def test_outp_other_things_better(treatment: str, title: str, body: str,
+                                  replies: tuple[str, ...], effect_: str,
+                                  sides_: tuple[str, ...]) -> None:
+    assert effect(treatment, title, body, replies) == effect_
+    assert sides(treatment, title, body, replies) == sides_
