@@ -39,6 +39,7 @@ _OTHER_GAIN: Final = re.compile(r"(?: (?:with|for|me with))?(?: (?:my|the|his|he
                                 r"(?:sleep|energy|energy levels|nails|focus|digestion)\b")
 _OTHER_BEFORE: Final = re.compile(r"\b(?:sleep|energy|energy levels|nails|focus|digestion)"
                                   r"((?: [\w']+){1,4}) $")
+_WITHOUT_GAP: Final = re.compile(r" ?(?:(?:any|the|my|using|taking|oral|topical) )*")
 _UNAIDED: Final = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _OPEN_QUOTE: Final = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
 _QUOTE_CHARS: Final = frozenset("'\"“‘”’")
@@ -123,6 +124,7 @@ class ScopeChecks:
     _triggers: list[tuple[int, int, str]]  # every scope trigger of the thread, by start
     _t_starts: list[int]
     _word_starts: list[int] | None
+    m_starts: list[int]  # where each treatment mention starts, sorted
     _quote_free: bool | None = None  # the thread holds no opening quote mark (when asked)
 
     def _condition_after(self, here: Sentence, c_end: int) -> bool:
@@ -268,6 +270,7 @@ class ScopeChecks:
                     not starts_in(here.breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
                     (side or not self._colon_verdict(t_start, t_end, t_end, c_start)) and \
+                    not self._without_treatment(t_start, t_end, c_start) and \
                     not any(t_end <= o_start and o_end <= c_start
                             and ((o_kind in EFFECT_KINDS) == side
                                  or (side and self._trouble_ends(o_start, o_end, c_start,
@@ -285,6 +288,15 @@ class ScopeChecks:
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
         return False
+
+    def _without_treatment(self, t_start: int, t_end: int, c_start: int) -> bool:
+        """(outp) Whether the trigger is "without" before a treatment's name: it negates the
+        treatment, not the cue ("saw palmetto without finasteride did nothing")."""
+        if not self.lowered.startswith("without", t_start + (self.lowered[t_start] == " ")):
+            return False
+        i = bisect_left(self.m_starts, t_end)
+        return i < len(self.m_starts) and self.m_starts[i] < c_start and \
+            _WITHOUT_GAP.fullmatch(self.lowered, t_end, self.m_starts[i]) is not None
 
     def _colon_verdict(self, t_start: int, t_end: int, lo: int, hi: int) -> bool:
         """(outl) Whether the trigger is a bare "nothing" set off from an effect cue by a

@@ -75,3 +75,32 @@ def test_outp_other_things_better(treatment: str, title: str, body: str,
                                   sides_: tuple[str, ...]) -> None:
     assert effect(treatment, title, body, replies) == effect_
     assert sides(treatment, title, body, replies) == sides_
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # a treatment named right after "without" is not the cue's: in its clause, nor as the
+    # thread's focus the cue falls back to
+    ("minoxidil", "Dermapen plus minoxidil", "Weekly dermapen and minoxidil every day: after "
+     "ten months my crown is denser.",
+     ("I rolled weekly for a year without any minoxidil and got nothing out of it.",),
+     "improved"),
+    ("microneedling", "Dermapen plus minoxidil", "Weekly dermapen and minoxidil every day: "
+     "after ten months my crown is denser.",
+     ("I rolled weekly for a year without any minoxidil and got nothing out of it.",),
+     "mixed"),
+    ("saw_palmetto", "Saw palmetto", "Eight months of saw palmetto without finasteride did "
+     "nothing for my temples.", (), "no_effect"),
+    ("finasteride", "Saw palmetto", "Eight months of saw palmetto without finasteride did "
+     "nothing for my temples.", (), "none"),
+    # near misses: "without" before a side effect or a gap, not a treatment; a treatment also
+    # named as used in the sentence
+    ("finasteride", "Fin", "Fin regrew my crown without any sides in a year.", (),
+     "improved"),
+    ("minoxidil", "Min", "Minoxidil every day for two years without a single missed dose. My "
+     "temples filled in.", (), "improved"),
+    ("minoxidil", "Min and fin", "I ran min without fin for a year, then min with fin for "
+     "another: the crown filled in.", (), "improved"),
+])
+def test_outp_without(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                      expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
