@@ -104,3 +104,44 @@ def test_outp_other_things_better(treatment: str, title: str, body: str,
 def test_outp_without(treatment: str, title: str, body: str, replies: tuple[str, ...],
                       expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # "no growth" as "zero growth": no gain
+    ("castor_oil", "Castor oil, done", "Five months of castor oil on my crown. Sticky "
+     "pillowcases and no growth.", (), "no_effect"),
+    ("pumpkin_seed_oil", "PSO", "Pumpkin seed oil for half a year: no hair growth, the part "
+     "is as it was.", (), "no_effect"),
+    # near misses: not yet, after weeks (a hedge); "not yet" after many months is no gain;
+    # no growth but no loss, contentedly: a hold
+    ("rosemary_oil", "Rosemary", "Rosemary oil for three weeks, no growth yet.", (), "none"),
+    ("rosemary_oil", "Rosemary", "Rosemary oil for nine months, no growth yet.", (),
+     "no_effect"),
+    ("finasteride", "Fin", "Fin for five years: no growth, but no loss either, and I'm happy "
+     "with that.", (), "improved"),
+])
+def test_outp_no_growth(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                        expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # the sex drive said as "drive" beside a fall
+    ("dutasteride", "Dut", "Dut for a year, crown thicker. Around month two I had a fortnight "
+     "of zero drive.", (), ("sexual",)),
+    ("finasteride", "My brother on fin", "My brother is on finasteride now. His drive dipped "
+     "for a few weeks, then came right.", (), ("sexual",)),
+    # a switch told with a dose and "of": the side effect after it is the new one's only
+    ("dutasteride", "Dut after fin", "Fin for a year and the crown kept opening, so my derm "
+     "switched me to 0.5mg of dutasteride. My libido dipped for a month.", (), ("sexual",)),
+    ("finasteride", "Dut after fin", "Fin for a year and the crown kept opening, so my derm "
+     "switched me to 0.5mg of dutasteride. My libido dipped for a month.", (), ()),
+    # near misses: "zero drive issues"; "drive" as motivation, or a car
+    ("finasteride", "Fin", "Fin for two years, zero drive issues, crown is fuller.", (), ()),
+    ("ru58841", "RU", "RU for a month, no drive to keep mixing it, so I quit.", (), ()),
+    ("minoxidil", "Min", "Min for a year. The long drive to the pharmacy dropped off my list "
+     "once I ordered online.", (), ()),
+])
+def test_outp_drive(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                    expected: tuple[str, ...]) -> None:
+    assert sides(treatment, title, body, replies) == expected
