@@ -145,3 +145,32 @@ def test_outp_no_growth(treatment: str, title: str, body: str, replies: tuple[st
 def test_outp_drive(treatment: str, title: str, body: str, replies: tuple[str, ...],
                     expected: tuple[str, ...]) -> None:
     assert sides(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # hair given: "gave me some density"
+    ("lllt", "Laser cap", "Laser cap twenty minutes a day. After a year it did give me some "
+     "density at the crown.", (), "improved"),
+    ("pumpkin_seed_oil", "PSO", "Pumpkin seed oil softgels gave me a bit of thickness up top "
+     "after ten months.", (), "improved"),
+    # the loss gone no further
+    ("ru58841", "RU", "Fourteen months of RU and no further recession at the temples.", (),
+     "improved"),
+    ("finasteride", "Fin", "Two years on fin, no further thinning at the crown.", (),
+     "improved"),
+    # the same as at the start, told with "like it did"
+    ("minoxidil", "Min", "Ten months of minoxidil and my part looks like it did the day I "
+     "started.", (), "no_effect"),
+    # a denied gift is no gain (weak); near misses: the face or body given hair; a thinning
+    # shampoo given up; "nothing like it did"
+    ("finasteride", "Fin", "Fin never gave me any density, only sore nipples.", (),
+     "no_effect"),
+    ("minoxidil", "Min", "Oral min gave me some thickness in my beard.", (), "none"),
+    ("ketoconazole", "Shampoo", "No more thinning shampoo for me, I use keto now.", (),
+     "none"),
+    ("minoxidil", "Min", "Ten months of minoxidil and my crown looks nothing like it did "
+     "when I started, way fuller.", (), "improved"),
+])
+def test_outp_gifts_and_holds(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                              expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
