@@ -174,3 +174,26 @@ def test_outp_drive(treatment: str, title: str, body: str, replies: tuple[str, .
 def test_outp_gifts_and_holds(treatment: str, title: str, body: str, replies: tuple[str, ...],
                               expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # a no-gain verdict in a sentence naming the base "on top of" which the add-on was used:
+    # the add-on's (the thread's focus less the base), not the base's
+    ("lllt", "Laser cap on top of meds?", "Thinking of a laser cap. Anyone used one while on "
+     "their usual meds?", ("Ran one for a year on top of my fin, zero difference in photos.",),
+     "no_effect"),
+    ("finasteride", "Laser cap on top of meds?", "Thinking of a laser cap. Anyone used one "
+     "while on their usual meds?",
+     ("Ran one for a year on top of my fin, zero difference in photos.",), "none"),
+    ("ru58841", "RU", "RU for eight months on top of finasteride did nothing for my temples.",
+     (), "no_effect"),
+    # near misses: a gain beside "on top of" is left as it was; a base told without "on top
+    # of" keeps the verdict
+    ("finasteride", "PRP", "Three PRP sessions on top of fin and my crown thickened.", (),
+     "improved"),
+    ("finasteride", "Laser cap", "Thinking of a laser cap.",
+     ("Fin alone for a year did nothing for me.",), "no_effect"),
+])
+def test_outp_on_top_of(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                        expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
