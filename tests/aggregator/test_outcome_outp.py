@@ -197,3 +197,17 @@ def test_outp_gifts_and_holds(treatment: str, title: str, body: str, replies: tu
 def test_outp_on_top_of(treatment: str, title: str, body: str, replies: tuple[str, ...],
                         expected: str) -> None:
     assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("title", "body", "effect_", "sides_"), [
+    # more hair lost "than before" is a shed, as "losing way more" is, not the gain "more
+    # than before"; near miss: more hair than before stays a gain
+    ("Min", "Week four on minoxidil foam and I'm losing more than before I started, hair all "
+     "over the pillow.", "none", ("shedding",)),
+    ("Min", "Two years of minoxidil and I have more hair than before I started.", "improved",
+     ()),
+])
+def test_outp_losing_more_than_before(title: str, body: str, effect_: str,
+                                      sides_: tuple[str, ...]) -> None:
+    assert effect("minoxidil", title, body) == effect_
+    assert sides("minoxidil", title, body) == sides_
