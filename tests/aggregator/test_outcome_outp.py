@@ -211,3 +211,16 @@ def test_outp_losing_more_than_before(title: str, body: str, effect_: str,
                                       sides_: tuple[str, ...]) -> None:
     assert effect("minoxidil", title, body) == effect_
     assert sides("minoxidil", title, body) == sides_
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "expected"), [
+    # an itch of the nipples is the breast's only
+    ("finasteride", "Topical fin", "Topical fin for six months gave me itchy puffy nipples.",
+     ("breast",)),
+    ("dutasteride", "Dut week 2", "Dut week two: nipples itchy, nothing else.", ("breast",)),
+    # near misses: an itchy scalp beside sore nipples is both
+    ("finasteride", "Fin", "Fin gave me an itchy scalp and sore nipples.", ("skin", "breast")),
+])
+def test_outp_itchy_nipples(treatment: str, title: str, body: str,
+                            expected: tuple[str, ...]) -> None:
+    assert sides(treatment, title, body) == expected
