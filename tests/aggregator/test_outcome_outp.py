@@ -224,3 +224,19 @@ def test_outp_losing_more_than_before(title: str, body: str, effect_: str,
 def test_outp_itchy_nipples(treatment: str, title: str, body: str,
                             expected: tuple[str, ...]) -> None:
     assert sides(treatment, title, body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "effect_", "sides_"), [
+    # the head's sides ("both sides", "at the sides") are no side effects; the loss or gain
+    # told of them is read on
+    ("dutasteride", "Dut", "Dut for a year: both sides receded further.", "no_effect", ()),
+    ("ketoconazole", "Keto", "Keto for a year and the hair at the sides seems thicker.",
+     "improved", ()),
+    # near misses: "sides" as side effects beside them stay
+    ("finasteride", "Fin", "Fin for a year, both sides of my crown filled in, but the sides "
+     "wrecked my libido.", "improved", ("sexual",)),
+])
+def test_outp_sides_of_the_head(treatment: str, title: str, body: str, effect_: str,
+                                sides_: tuple[str, ...]) -> None:
+    assert effect(treatment, title, body) == effect_
+    assert sides(treatment, title, body) == sides_
