@@ -118,7 +118,8 @@ helped ("my mood was way better", "helped with my sleep") is no gain and no side
 (`outcome_scope`); a treatment named after "without" is not the cue's and the "without" is its
 negation, not the cue's; a no-gain verdict beside a base named "on top of" is the add-on's
 (`outcome_record`); "no growth", "drive" beside a fall, hair "given", the loss gone "no
-further", itchy nipples (`breast`), the head's "both sides" (no side effect).
+further", itchy nipples (`breast`), the head's "both sides" (no side effect), "seeing
+stars" on standing (`cardio`).
 """
 from __future__ import annotations
 

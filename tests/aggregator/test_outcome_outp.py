@@ -240,3 +240,19 @@ def test_outp_sides_of_the_head(treatment: str, title: str, body: str, effect_: 
                                 sides_: tuple[str, ...]) -> None:
     assert effect(treatment, title, body) == effect_
     assert sides(treatment, title, body) == sides_
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "expected"), [
+    # dizziness on standing told by what is seen or felt: `cardio`
+    ("minoxidil", "LDOM week one", "Started oral minoxidil a week ago. Every time I stand up "
+     "I see stars for a moment.", ("cardio",)),
+    ("spironolactone", "Spiro", "Spiro 100mg: the room spins when I get out of bed.",
+     ("cardio",)),
+    # near misses: stars and a spinning room said of something else, or denied
+    ("minoxidil", "Min", "Min for a year, crown thicker. My son's room spins with fairy "
+     "lights, not my head.", ()),
+    ("minoxidil", "Min", "Oral min for a year, no head rushes at all.", ()),
+])
+def test_outp_dizzy_on_standing(treatment: str, title: str, body: str,
+                                expected: tuple[str, ...]) -> None:
+    assert sides(treatment, title, body) == expected
