@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Final
 
 from aggregator.compiled import trait
+from aggregator.outcome_bystanders import WITHOUT
 from aggregator.outcome_clauses import cue_subject, listed_before
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_scope import _DECIMAL, Sentence
@@ -249,6 +250,9 @@ class Attribution:
         for i in _nearest_first(here, len(clauses)):
             c_lo = clauses[i][0]
             mentions = self._first_mentions(*clauses[i])
+            if mentions and self.lowered.find("without", c_lo, mentions[-1][1]) >= 0:
+                # (outp) not one named as not used ("without any minoxidil")
+                mentions = [m for m in mentions if not self._former(c_lo, m[1], WITHOUT)]
             if len(mentions) > 1:  # without what it replaced or is measured against
                 # ("switched from fin to dut", "thicker than it ever got with fin alone";
                 # (outi) not the subject before the cue: "saw palmetto alone held mine for

@@ -26,6 +26,10 @@ _BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) 
                               r"(?:on|with|when on|when i was on|i got on|i had on)? ?"
                               r"(?:the |my |plain |just )?$")
 
+# (outp) a treatment named as not used ("needled weekly without any minoxidil and got nothing
+# from it"): not the cue's, in its clause nor as the topic it falls back to
+WITHOUT: Final = re.compile(r"\bwithout\s+(?:any\s+|the\s+|my\s+|using\s+|taking\s+)?$")
+
 
 @trait
 class Bystanders:
@@ -34,6 +38,20 @@ class Bystanders:
     lowered: str  # the thread's lower-cased, normalised text
     mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
     m_starts: list[int]
+
+    def _not_without(self, here: Sentence, targets: list[str]) -> list[str]:
+        """(outp) `targets` without those the sentence names only right after "without"
+        (`WITHOUT`); all of them when that is every one (the caller asks only when the
+        sentence says "without")."""
+        lowered = self.lowered
+        named_without, named_else = set(), set()
+        for m_start, _, tid in self.mentions[bisect_left(self.m_starts, here.start):
+                                             bisect_left(self.m_starts, here.end)]:
+            if WITHOUT.search(lowered, max(here.start, m_start - 20), m_start):
+                named_without.add(tid)
+            else:
+                named_else.add(tid)
+        return [t for t in targets if t not in named_without - named_else] or targets
 
     def _not_next(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
         """(outm) A failure's treatments without those named after it only as what came

@@ -91,6 +91,9 @@ class CueCounting:
     def _not_baseline(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
         raise NotImplementedError  # outcome_bystanders.Bystanders
 
+    def _not_without(self, here: Sentence, targets: list[str]) -> list[str]:
+        raise NotImplementedError  # outcome_bystanders.Bystanders
+
     def _reason_for_switch(self, here: Sentence, c_start: int, c_end: int, kind: str,
                            targets: list[str]) -> bool:
         raise NotImplementedError  # outcome_switch.Switches
@@ -189,6 +192,9 @@ class CueCounting:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
                 return
             targets, shared = here.topic, len(here.topic) > 1
+            if shared and self.lowered.find("without", here.start, here.end) >= 0:
+                targets = self._not_without(here, targets)
+                shared = len(targets) > 1
         negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
         if self.lowered.find("/s", here.start, here.end) >= 0 and \
                 _SARCASM.search(self.lowered, here.start, here.end):

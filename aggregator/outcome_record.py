@@ -62,6 +62,7 @@ _ADD_ON_VERDICT: Final = re.compile(r"\b(?:extra|added|adds|vs|versus|compared t
                                     r"compared with)\b")
 _BASE_BEFORE: Final = re.compile(r"\b(?:with|alongside|on top of|in addition to|over|"
                                  r"besides|beyond)(?: my| the| oral| topical)? $")
+_ON_TOP: Final = re.compile(r"\b(?:on top of|in addition to)\b")
 _ADD_ON_BACK: Final = 120
 # (outl) the base an add-on was added "to" ("added topical cetirizine to fin: nothing extra")
 _BASE_AFTER_ADDED: Final = re.compile(r"\b(?:added|adding|add)\b[^.!?\n,;:]{1,40} to"
@@ -112,6 +113,9 @@ class Recording:
     # attributes holding a callable: mypyc compiles this class as a trait, which reads
     # attributes from its own slots)
     def _condition_after(self, here: Sentence, c_end: int) -> bool:
+        raise NotImplementedError  # outcome_scope.ScopeChecks
+
+    def _condition_before(self, here: Sentence, c_start: int, c_end: int) -> bool:
         raise NotImplementedError  # outcome_scope.ScopeChecks
 
     def _treatments_in(self, start: int, end: int) -> list[str]:
@@ -221,10 +225,14 @@ class Recording:
         if kind == "declined" and self._shed_beside(here, span):
             return  # the loss is the shed told beside it, a side effect ("shock loss, my
             # native hair thinned out")
-        if kind == "improved" and self._condition_after(here, span[1]):
-            return  # "helped my flaking", "filled in on its own"
-        if kind == "no_effect" and _ADD_ON_VERDICT.search(self.lowered, span[0], span[1] + 12):
-            targets = self._add_on(here, targets)
+        if kind == "improved" and (self._condition_after(here, span[1])
+                                   or self._condition_before(here, *span)):
+            return  # "helped my flaking", "filled in on its own", "my mood was way better"
+        if kind == "no_effect" and (_ADD_ON_VERDICT.search(self.lowered, span[0], span[1] + 12)
+                                    or _ON_TOP.search(self.lowered, here.start, here.end)):
+            targets = self._add_on(here, targets)  # (outp: or a sentence naming the base
+            # "on top of" which the add-on was used: "did 3 sessions on top of fin, zero
+            # difference")
         elif kind in ("no_effect", "unchanged") and not negated and 1 < len(targets) <= 3:
             targets = self._added(here, targets)
         direction = kind

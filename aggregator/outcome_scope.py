@@ -28,6 +28,18 @@ _TROUBLE_GOES_ON: Final = frozenset({"i", "suddenly", "then", "now", "lately", "
 _VAGUE_SIDES: Final = frozenset({"other", "unspecified", "cardio"})
 _SPECIFIC_SIDES: Final = frozenset(SIDE_EFFECTS) - {"other"}
 _OBJECT_WORDS: Final = frozenset({"my", "the", "a", "his", "her", "with", "me", "some", "of"})
+# (outp) the words between a condition and a gain it is the subject of ("my mood was way
+# better", "sleep has been much better")
+_SUBJECT_WORDS: Final = frozenset({"is", "was", "were", "has", "have", "been", "got", "feels",
+                                   "felt", "seems", "seemed", "way", "much", "so", "a", "lot",
+                                   "far", "even", "also", "actually", "honestly", "definitely"})
+_NO_SUBJECT: Final = frozenset({"not_side", "shedding", "unspecified"})
+_SPACED: Final = re.compile(r"[\w' ]+")  # (words in one clause: no punctuation between)
+_OTHER_GAIN: Final = re.compile(r"(?: (?:with|for|me with))?(?: (?:my|the|his|her))? "
+                                r"(?:sleep|energy|energy levels|nails|focus|digestion)\b")
+_OTHER_BEFORE: Final = re.compile(r"\b(?:sleep|energy|energy levels|nails|focus|digestion)"
+                                  r"((?: [\w']+){1,4}) $")
+_WITHOUT_GAP: Final = re.compile(r" ?(?:(?:any|the|my|using|taking|oral|topical) )*")
 _UNAIDED: Final = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _OPEN_QUOTE: Final = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
 _QUOTE_CHARS: Final = frozenset("'\"“‘”’")
@@ -112,17 +124,40 @@ class ScopeChecks:
     _triggers: list[tuple[int, int, str]]  # every scope trigger of the thread, by start
     _t_starts: list[int]
     _word_starts: list[int] | None
+    m_starts: list[int]  # where each treatment mention starts, sorted
     _quote_free: bool | None = None  # the thread holds no opening quote mark (when asked)
 
     def _condition_after(self, here: Sentence, c_end: int) -> bool:
         """A side-effect or condition cue as the object of a gain: the gain is that
         condition's ("keto helped my flaking", "zinc pyrithione helped my itchy
-        scalp"), or came without the treatment ("it filled in on its own")."""
+        scalp"), or came without the treatment ("it filled in on its own"); (outp) or
+        something else than the hair ("it helped with my sleep", "improved my energy")."""
+        if _OTHER_GAIN.match(self.lowered, c_end) is not None:
+            return True
         for o_start, o_end, o_kind in here.cues:
             if o_start >= c_end and o_kind not in EFFECT_KINDS:
                 return (o_kind != "not_side" or _UNAIDED.fullmatch(self.lowered, o_start, o_end)
                         is not None) and \
                     set(_WORD.findall(self.lowered, c_end, o_start)) <= _OBJECT_WORDS
+        return False
+
+    def _condition_before(self, here: Sentence, c_start: int, c_end: int) -> bool:
+        """(outp) A side-effect cue, or something else than the hair (`_OTHER_BEFORE`), as the
+        subject of a "better" told with a verb right after it: the gain is that condition's
+        ("my winter mood was way better", "my energy is much better"), not the hair's; not a
+        shed ("the shedding is way better")."""
+        lowered = self.lowered
+        if lowered.find("better", c_start, c_end) < 0:
+            return False
+        other = _OTHER_BEFORE.search(lowered, max(here.start, c_start - 50), c_start)
+        if other is not None and set(other[1].split()) <= _SUBJECT_WORDS:
+            return True  # "my energy is way better"
+        for _, o_end, o_kind in reversed(here.cues):
+            if o_end <= c_start:
+                between = _WORD.findall(lowered, o_end, c_start)
+                return o_kind not in EFFECT_KINDS and o_kind not in _NO_SUBJECT and \
+                    0 < len(between) <= 4 and set(between) <= _SUBJECT_WORDS and \
+                    _SPACED.fullmatch(lowered, o_end, c_start) is not None
         return False
 
     def _words(self, start: int, end: int) -> int:
@@ -235,6 +270,7 @@ class ScopeChecks:
                     not starts_in(here.breaks, t_end, c_start) and \
                     not _DECIMAL.match(self.lowered, t_start) and \
                     (side or not self._colon_verdict(t_start, t_end, t_end, c_start)) and \
+                    not self._without_treatment(t_start, t_end, c_start) and \
                     not any(t_end <= o_start and o_end <= c_start
                             and ((o_kind in EFFECT_KINDS) == side
                                  or (side and self._trouble_ends(o_start, o_end, c_start,
@@ -252,6 +288,15 @@ class ScopeChecks:
                     and not self.lowered.endswith(("to ", "at "), 0, t_start):  # "went to zero"
                 return True
         return False
+
+    def _without_treatment(self, t_start: int, t_end: int, c_start: int) -> bool:
+        """(outp) Whether the trigger is "without" before a treatment's name: it negates the
+        treatment, not the cue ("saw palmetto without finasteride did nothing")."""
+        if not self.lowered.startswith("without", t_start + (self.lowered[t_start] == " ")):
+            return False
+        i = bisect_left(self.m_starts, t_end)
+        return i < len(self.m_starts) and self.m_starts[i] < c_start and \
+            _WITHOUT_GAP.fullmatch(self.lowered, t_end, self.m_starts[i]) is not None
 
     def _colon_verdict(self, t_start: int, t_end: int, lo: int, hi: int) -> bool:
         """(outl) Whether the trigger is a bare "nothing" set off from an effect cue by a

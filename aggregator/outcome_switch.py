@@ -17,9 +17,11 @@ from aggregator.outcome_scope import Sentence
 _MAX_MOVED: Final = 2  # treatments a sentence can move to (`_switched_to`)
 
 # between a `switch` trigger and the treatment it moves to: " me over to ", " to 2% " (a
-# trigger ending in "for" needs no "to": "asked my doctor for dutasteride")
+# trigger ending in "for" needs no "to": "asked my doctor for dutasteride"; outp: a dose told
+# with "of", "to 0.5mg of dutasteride")
 _SWITCH_GAP: Final = re.compile(r"(?:(?<=for)|(?: (?:me|him|her|us|over|on|up|straight|back))*"
-                                r" (?:on)?to) (?:the |my |an? )?(?:[\d.,/]+ ?(?:%|mg|ml)? )?")
+                                r" (?:on)?to) (?:the |my |an? )?"
+                                r"(?:[\d.,/]+ ?(?:%|mg|ml)? (?:of (?:the |my )?)?)?")
 # between two names of the run a switch moves to: "to dut and LDOM", "to fin + oral min"
 _SWITCH_JOIN: Final = re.compile(r"\s*(?:,|\+|&|/|,? and|,? plus)\s*(?:the |my |an? )?"
                                  r"(?:[\d.,/]+ ?(?:%|mg|ml)? )?")

@@ -111,6 +111,15 @@ spot "hard to find"; ", and the hair ..." ends a hypothetical; "week 5 of min" i
 bare "nothing" set off by a colon negates no sameness (`outcome_scope`); an add-on's verdict
 is not the base's it was "added ... to" (`outcome_record`); a gain "than it was on fin" is not
 fin's (`outcome_attribution`).
+
+Round `outp` reads the misses of `outcomes_u` … `_w`: "neither" negates; a case set up to reason
+about ("say I'm 40 and ...") is hypothetical; something other than the hair said better or
+helped ("my mood was way better", "helped with my sleep") is no gain and no side effect
+(`outcome_scope`); a treatment named after "without" is not the cue's and the "without" is its
+negation, not the cue's; a no-gain verdict beside a base named "on top of" is the add-on's
+(`outcome_record`); "no growth", "drive" beside a fall, hair "given", the loss gone "no
+further", itchy nipples (`breast`), the head's "both sides" (no side effect), "seeing
+stars" on standing (`cardio`).
 """
 from __future__ import annotations
 
