@@ -1,0 +1,106 @@
+"""Round `outq` (stop 38): gain, no-gain and side-effect wording from the misses of
+`outcomes_x` and `outcomes_y`, each with invented sentences and near misses that must not
+change: a gain given as an amount ("gave me a little thickness"), growth sped up, filling
+that began, the hairline "in the same spot as when I started", a bare spot that kept growing
+or got smaller, a ponytail bigger, "done exactly zero", "neither changed a thing", the
+treatment "wasn't even there", "no difference in my regrowth", a late gain ("took 14 months
+to work"), a reply's span in months told alone ("8 months, no change"); side effects ("the
+room spins", "thinner loads", "muddled", "my head throbbed") and what is none ("the same
+week", "breast cancer", "burning a hole", "sorted out my flaking")."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect, sides
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # a gain given as an amount
+    ("biotin", "Biotin", "Biotin for a year.",
+     ("Biotin gave me a bit more volume at the crown after ten months.",), "improved"),
+    ("pumpkin_seed_oil", "PSO", "Pumpkin seed oil gave me some thickness on top, honestly.",
+     (), "improved"),
+    # growth sped up; filling that began
+    ("prp", "PRP", "I had three rounds of PRP after my surgery and it sped up my regrowth.",
+     (), "improved"),
+    ("minoxidil", "Minoxidil log", "Minoxidil daily. Month 5: nothing. Month 9: it started to "
+     "fill.", (), "improved"),
+    # the hairline in the same place as at the start (held)
+    ("finasteride", "Fin", "Five years on fin and my hairline is in the same spot as when I "
+     "started.", (), "improved"),
+    ("finasteride", "Fin", "Fin kept the hairline for four years, no sides.", (), "improved"),
+    # a bare spot that kept growing (a loss), then smaller (a gain)
+    ("saw_palmetto", "Saw palmetto", "Eight months of saw palmetto and my bald spot kept "
+     "getting bigger.", (), "no_effect"),
+    ("dutasteride", "Dut", "Ten months of dut and the spot is smaller, my barber agrees.", (),
+     "improved"),
+    # a ponytail bigger
+    ("spironolactone", "Spiro", "On spiro for a year. My ponytail is much bigger now.", (),
+     "improved"),
+    # no gain: "done exactly zero", "neither changed a thing", the treatment not there at all
+    ("biotin", "Supplements", "Biotin and zinc for a year and the two have done exactly zero.",
+     (), "no_effect"),
+    ("caffeine", "Caffeine shampoo and saw palmetto", "I used caffeine shampoo and saw "
+     "palmetto for six months, and neither changed a thing.", (), "no_effect"),
+    ("minoxidil", "Minoxidil", "A year of minoxidil and my temples kept going back like the "
+     "min wasn't even there.", (), "no_effect"),
+    ("iron", "Iron", "I took iron for a year and saw no difference at all in my regrowth.", (),
+     "no_effect"),
+    # a late gain
+    ("bicalutamide", "Bica", "Anyone else slow to respond?",
+     ("Bica took me 11 months to work, so hang in there.",), "improved"),
+    # a reply's span in months told alone is the writer's
+    ("ketoconazole", "Keto shampoo worth it?", "Is Nizoral worth it for thinning?",
+     ("Nine months, no new hair from it.",), "no_effect"),
+    ("lllt", "Laser cap", "Which laser cap is best?",
+     ("Capillus eleven months, temples denser.",), "improved"),
+])
+def test_outq_classes(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                      expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # near misses: "the same week" is no sameness of the hair; a lost place is no hair loss
+    ("minoxidil", "Starting", "I took photos and started minoxidil and fin the same week.",
+     (), "none"),
+    ("finasteride", "Fin fog", "On fin I kept losing my place when I read aloud.", (),
+     "none"),
+    # "gave me" a side or nothing named; a late gain only possible; a span after other words
+    ("minoxidil", "Minoxidil", "Minoxidil gave me some headaches.", (), "none"),
+    ("finasteride", "Fin", "It can take a year to work, so be patient.", (), "none"),
+    ("minoxidil", "Minoxidil", "Is minoxidil worth it?",
+     ("If the shed drags past six months, some people use minoxidil to regrow.",), "none"),
+    # a spot that is not a bare spot; a ponytail tied bigger
+    ("ketoconazole", "Keto", "I use keto and the red spot on my neck kept spreading.", (),
+     "none"),
+    ("rosemary_oil", "Rosemary", "I use rosemary oil and wish my ponytail was bigger.", (),
+     "none"),
+    # "wasn't there" of a person; a difference in something else
+    ("minoxidil", "Minoxidil", "I started minoxidil while my wife wasn't even there.", (),
+     "none"),
+])
+def test_outq_near_misses(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                          expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    ("minoxidil", "Oral min", "On oral minoxidil, when I stand up fast the room spins.", (),
+     ("cardio",)),
+    ("dutasteride", "Dut", "Dut has meant thinner loads, nothing else.", (), ("sexual",)),
+    ("dutasteride", "Dut", "Dut leaves me muddled every afternoon.", (), ("mood",)),
+    ("prp", "PRP", "I did PRP twice and my head throbbed all evening after.", (), ("other",)),
+    ("minoxidil", "Minoxidil", "Minoxidil liquid makes my hair greasy, so I wash daily.", (),
+     ("other",)),
+    # none: a cancer named, money, a condition the treatment sorted out
+    ("minoxidil", "Minoxidil", "I finished treatment for breast cancer and started minoxidil "
+     "after.", (), ()),
+    ("lllt", "Laser cap", "Bonus money burning a hole in my pocket, so I bought a laser cap.",
+     (), ()),
+    ("ketoconazole", "Nizoral", "Nizoral twice a week sorted out my flaking.", (), ()),
+])
+def test_outq_sides(treatment: str, title: str, body: str, replies: tuple[str, ...],
+                    expected: tuple[str, ...]) -> None:
+    assert sides(treatment, title, body, replies) == expected
