@@ -22,6 +22,9 @@ from aggregator.outcome_scope import Sentence
 _NEXT_LEAD: Final = re.compile(r" (?:before|then|and then|until|till|on top of) "
                                r"(?:the |my |oral |topical )?$")
 _NEXT_TAIL: Final = re.compile(r" (?:was|were|got) added\b")
+# (outq) a treatment named as left out ("rolled alone for six months without min and saw
+# nothing"): the cue is not its
+_WITHOUT: Final = re.compile(r"\bwithout (?:the |my |any |oral |topical )?$")
 _BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) )?"
                               r"(?:on|with|when on|when i was on|i got on|i had on)? ?"
                               r"(?:the |my |plain |just )?$")
@@ -79,3 +82,19 @@ class Bystanders:
                                               bisect_left(self.m_starts, c_end))):
             return targets  # (a treatment also named before the cue keeps it)
         return [t for t in targets if t not in baseline]
+
+    def _not_without(self, here: Sentence, targets: list[str]) -> list[str]:
+        """(outq) The cue's treatments (or, when none is left, the sentence's topic) without
+        those the sentence names only after "without" ("did needling without min and saw
+        nothing": not min's); empty when nothing is left."""
+        lowered = self.lowered
+        mentions = self.mentions[bisect_left(self.m_starts, here.start):
+                                 bisect_left(self.m_starts, here.end)]
+        left_out = {tid for m_start, _, tid in mentions
+                    if _WITHOUT.search(lowered, max(here.start, m_start - 20), m_start)}
+        if not left_out:
+            return targets
+        left_out -= {tid for m_start, _, tid in mentions
+                     if not _WITHOUT.search(lowered, max(here.start, m_start - 20), m_start)}
+        return [t for t in targets if t not in left_out] or \
+            [t for t in here.topic if t not in left_out]

@@ -165,6 +165,10 @@ class CueCounting:
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        if targets and self.lowered.find("without ", here.start, here.end) >= 0:
+            targets = self._not_without(here, targets)
+            if not targets:
+                return  # (outq) only what was left out is named, and it is the topic
         if targets and kind == "improved" and self.lowered.find(" than ", c_end, here.end) >= 0:
             targets = self._not_baseline(here, c_end, targets)
         if targets and kind in _FAILURE_KINDS:

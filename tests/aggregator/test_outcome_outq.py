@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.aggregator.outcome_helpers import effect, sides
+from tests.aggregator.outcome_helpers import effect, effects, sides
 
 
 @pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
@@ -104,3 +104,22 @@ def test_outq_near_misses(treatment: str, title: str, body: str, replies: tuple[
 def test_outq_sides(treatment: str, title: str, body: str, replies: tuple[str, ...],
                     expected: tuple[str, ...]) -> None:
     assert sides(treatment, title, body, replies) == expected
+
+
+@pytest.mark.parametrize(("title", "body", "replies", "expected"), [
+    # a Norwood change told with an arrow
+    ("Fin and min, 3 yrs", "fin + min 3 yrs, went NW3 -> NW2 :)", (),
+     {"finasteride": "improved", "minoxidil": "improved"}),
+    ("Dut", "dut 2 yrs, NW2 → NW3 anyway", (), {"dutasteride": "no_effect"}),
+    # a treatment named only as left out is not the cue's ("without min")
+    ("Needling and minoxidil", "Needling plus minoxidil for a year, the crown is thicker.",
+     ("I rolled for a year without minoxidil and saw nothing.",),
+     {"microneedling": "mixed", "minoxidil": "improved"}),
+    # near miss: named again beside the cue, it keeps it
+    ("Fin and min", "A year of min without fin, then fin with min: min did nothing.", (),
+     {"minoxidil": "no_effect"}),
+])
+def test_outq_code_rules(title: str, body: str, replies: tuple[str, ...],
+                         expected: dict[str, str]) -> None:
+    got = effects(title, body, replies)
+    assert {t: got[t] for t in expected} == expected
