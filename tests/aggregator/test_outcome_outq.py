@@ -55,6 +55,20 @@ from tests.aggregator.outcome_helpers import effect, effects, sides
      ("Nine months, no new hair from it.",), "no_effect"),
     ("lllt", "Laser cap", "Which laser cap is best?",
      ("Capillus eleven months, temples denser.",), "improved"),
+    # where fallen hair is caught, empty; small hairs before their area; the hair back
+    ("finasteride", "Fin", "Seven months of fin and my comb is almost empty after a wash.",
+     (), "improved"),
+    ("minoxidil", "Minoxidil", "Minoxidil, month five: little hairs along the hairline.", (),
+     "improved"),
+    ("iron", "Iron", "My ferritin was low.",
+     ("Iron tablets after my own shed, and my hair was back within the year.",), "improved"),
+    # the part "same as before", the shed that stayed where it was: no gain
+    ("prp", "PRP", "Three PRP sessions, and half a year later my part was same as before.",
+     (), "no_effect"),
+    ("pumpkin_seed_oil", "PSO", "Pumpkin seed oil for eight months and my shedding stayed "
+     "exactly where it was.", (), "no_effect"),
+    ("dutasteride", "Dut", "Dut for a year, the camera shows coverage again.", (),
+     "improved"),
 ])
 def test_outq_classes(treatment: str, title: str, body: str, replies: tuple[str, ...],
                       expected: str) -> None:
@@ -80,6 +94,12 @@ def test_outq_classes(treatment: str, title: str, body: str, replies: tuple[str,
     # "wasn't there" of a person; a difference in something else
     ("minoxidil", "Minoxidil", "I started minoxidil while my wife wasn't even there.", (),
      "none"),
+    # fallen hair told as what filled the comb; small hairs somewhere else; the loss back
+    ("finasteride", "Fin", "On fin, and the comb is full of hair after a wash.", (),
+     "none"),
+    ("minoxidil", "Minoxidil", "Minoxidil, and little hairs on my pillow every morning?", (),
+     "none"),
+    ("iron", "Iron", "I take iron now and my hair loss is back.", (), "no_effect"),
 ])
 def test_outq_near_misses(treatment: str, title: str, body: str, replies: tuple[str, ...],
                           expected: str) -> None:
@@ -100,6 +120,14 @@ def test_outq_near_misses(treatment: str, title: str, body: str, replies: tuple[
     ("lllt", "Laser cap", "Bonus money burning a hole in my pocket, so I bought a laser cap.",
      (), ()),
     ("ketoconazole", "Nizoral", "Nizoral twice a week sorted out my flaking.", (), ()),
+    # a shed in the first months ("shedding got worse" was already a shed; "way worse" was
+    # a loss)
+    ("minoxidil", "Minoxidil", "Minoxidil foam: I shed a lot in month one, then it calmed.",
+     (), ("shedding",)),
+    ("minoxidil", "Minoxidil", "Started minoxidil. Month 2: shedding got way worse.", (),
+     ("shedding",)),
+    ("minoxidil", "Minoxidil", "Minoxidil for a year. Month 10: my crown got way worse.",
+     (), ()),
 ])
 def test_outq_sides(treatment: str, title: str, body: str, replies: tuple[str, ...],
                     expected: tuple[str, ...]) -> None:
