@@ -69,6 +69,14 @@ from tests.aggregator.outcome_helpers import effect, effects, sides
      "exactly where it was.", (), "no_effect"),
     ("dutasteride", "Dut", "Dut for a year, the camera shows coverage again.", (),
      "improved"),
+    # a hair area that retreated (a loss); the same as in a dated picture (held); holding
+    # taken as the result
+    ("biotin", "Biotin", "A year of biotin and my hairline has retreated further.", (),
+     "no_effect"),
+    ("finasteride", "Fin", "My uncle has taken fin since 2008 and his hair looks the same as "
+     "in his wedding photos from 2009.", (), "improved"),
+    ("finasteride", "Topical fin", "Topical fin for a year: no regrowth, but I'll take "
+     "holding.", (), "improved"),
 ])
 def test_outq_classes(treatment: str, title: str, body: str, replies: tuple[str, ...],
                       expected: str) -> None:
@@ -100,6 +108,11 @@ def test_outq_classes(treatment: str, title: str, body: str, replies: tuple[str,
     ("minoxidil", "Minoxidil", "Minoxidil, and little hairs on my pillow every morning?", (),
      "none"),
     ("iron", "Iron", "I take iron now and my hair loss is back.", (), "no_effect"),
+    # the same as another person's picture, undated; a retreat that is no hair's
+    ("finasteride", "Fin", "On fin, my hair looks the same as in my brother's photos.", (),
+     "no_effect"),
+    ("biotin", "Biotin", "I take biotin and we retreated to the cabin for a week.", (),
+     "none"),
 ])
 def test_outq_near_misses(treatment: str, title: str, body: str, replies: tuple[str, ...],
                           expected: str) -> None:
@@ -143,6 +156,16 @@ def test_outq_sides(treatment: str, title: str, body: str, replies: tuple[str, .
     ("Needling and minoxidil", "Needling plus minoxidil for a year, the crown is thicker.",
      ("I rolled for a year without minoxidil and saw nothing.",),
      {"microneedling": "mixed", "minoxidil": "improved"}),
+    # two subjects, each with its own verdict, joined by "and"
+    ("Fin then dut", "Fin did zilch and dut turned it around for me.", (),
+     {"finasteride": "no_effect", "dutasteride": "improved"}),
+    ("Min and keto", "Keto shampoo did nothing and minoxidil thickened my crown.", (),
+     {"ketoconazole": "no_effect", "minoxidil": "improved"}),
+    # near misses: coordinated names (no verdict between them) share the cue
+    ("Fin and min", "Fin and min regrew my crown.", (),
+     {"finasteride": "improved", "minoxidil": "improved"}),
+    ("Needling and min", "I tried needling for 6 months with min and nothing happened.", (),
+     {"microneedling": "no_effect", "minoxidil": "no_effect"}),
     # near miss: named again beside the cue, it keeps it
     ("Fin and min", "A year of min without fin, then fin with min: min did nothing.", (),
      {"minoxidil": "no_effect"}),
