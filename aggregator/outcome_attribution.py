@@ -22,6 +22,7 @@ from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_cue_schema import EFFECT_KINDS
 from aggregator.outcome_scope import _DECIMAL, Sentence
 
+_SENTENCE_END: Final = re.compile(r"[.!?] |\n")
 _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetical trigger may be
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
@@ -188,8 +189,10 @@ class Attribution:
                 return False
             if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start) and \
                     _OF_ANOTHER.fullmatch(self.lowered, t_end, m_start) is None and \
-                    self.cues.strong_break_re.search(self.lowered, t_end, m_start) is None:
-                return True
+                    self.cues.strong_break_re.search(self.lowered, t_end, m_start) is None \
+                    and _SENTENCE_END.search(self.lowered, t_end, m_start) is None:
+                return True  # ((outq) not a trigger of the sentence before: "kept thinning,
+                # no improvement. Moved to dut")
         return False
 
     def _says_it(self, start: int, end: int) -> bool:

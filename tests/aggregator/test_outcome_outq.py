@@ -77,6 +77,11 @@ from tests.aggregator.outcome_helpers import effect, effects, sides
      "in his wedding photos from 2009.", (), "improved"),
     ("finasteride", "Topical fin", "Topical fin for a year: no regrowth, but I'll take "
      "holding.", (), "improved"),
+    # "didn't do a thing"; a log's first months as one span are too early to count
+    ("finasteride", "Topical fin and min", "The crown filled in on the blend.",
+     ("Same blend for nine months, didn't do a thing for me.",), "mixed"),
+    ("tretinoin", "Tret log", "Tret with my minoxidil. Month 1 to 3: nothing at all. Month 8: "
+     "new hairs at the temples.", (), "improved"),
 ])
 def test_outq_classes(treatment: str, title: str, body: str, replies: tuple[str, ...],
                       expected: str) -> None:
@@ -112,6 +117,12 @@ def test_outq_classes(treatment: str, title: str, body: str, replies: tuple[str,
     ("finasteride", "Fin", "On fin, my hair looks the same as in my brother's photos.", (),
      "no_effect"),
     ("biotin", "Biotin", "I take biotin and we retreated to the cabin for a week.", (),
+     "none"),
+    # a purpose, not a report; a wish for less
+    ("smp", "SMP", "I had SMP done to make the crown look denser under short hair.", (),
+     "none"),
+    ("smp", "SMP", "SMP over a scar?", ("I got SMP done to darken the crown.",), "none"),
+    ("minoxidil", "Minoxidil", "Been on minoxidil, want less scalp shine through.", (),
      "none"),
 ])
 def test_outq_near_misses(treatment: str, title: str, body: str, replies: tuple[str, ...],
@@ -166,6 +177,10 @@ def test_outq_sides(treatment: str, title: str, body: str, replies: tuple[str, .
      {"finasteride": "improved", "minoxidil": "improved"}),
     ("Needling and min", "I tried needling for 6 months with min and nothing happened.", (),
      {"microneedling": "no_effect", "minoxidil": "no_effect"}),
+    # a negation of the sentence before is no guard of the next sentence's name
+    ("Crown regrew", "Two years of finasteride: kept thinning, no improvement. Moved to "
+     "dutasteride, and the crown is denser.", (),
+     {"finasteride": "no_effect", "dutasteride": "improved"}),
     # near miss: named again beside the cue, it keeps it
     ("Fin and min", "A year of min without fin, then fin with min: min did nothing.", (),
      {"minoxidil": "no_effect"}),
