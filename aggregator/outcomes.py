@@ -111,6 +111,14 @@ spot "hard to find"; ", and the hair ..." ends a hypothetical; "week 5 of min" i
 bare "nothing" set off by a colon negates no sameness (`outcome_scope`); an add-on's verdict
 is not the base's it was "added ... to" (`outcome_record`); a gain "than it was on fin" is not
 fin's (`outcome_attribution`).
+
+Round `outq` (stop 38) reads the misses of `outcomes_x` and `_y`: a gain given as an amount
+("gave me a little thickness"), sped up, begun ("it started to fill"), a late one ("took 14
+months to work"), the hairline "in the same spot as when I started", a Norwood arrow; no gain
+as "didn't do a thing", "neither changed a thing", "like the dut wasn't even there"; a reply's
+span in months is first-hand; a purpose ("to darken the crown") is no report; a name after
+"without" is not the cue's (`outcome_bystanders`); two names with an effect cue between them
+are two subjects (`outcome_clauses`); a negation guards no name of the next sentence.
 """
 from __future__ import annotations
 
