@@ -152,6 +152,20 @@ def test_outq_near_misses(treatment: str, title: str, body: str, replies: tuple[
      ("shedding",)),
     ("minoxidil", "Minoxidil", "Minoxidil for a year. Month 10: my crown got way worse.",
      (), ()),
+    # fallen hair where it is found, or hair with more body, is no body hair; hair on the
+    # face is
+    ("ru58841", "RU", "RU for a month, hair on my keyboard and desk every day.", (), ()),
+    ("finasteride", "Fin", "Fin for a year and my hair has more body in photos.", (), ()),
+    ("minoxidil", "Oral min", "Oral minoxidil for a year: I have a little moustache now.", (),
+     ("body_hair",)),
+    ("minoxidil", "Oral min", "Oral minoxidil, fine hair on my temples and cheeks.", (),
+     ("body_hair",)),
+    # more side wording
+    ("spironolactone", "Spiro", "Spiro left me tearful most evenings.", (), ("mood",)),
+    ("microneedling", "Dermaroller", "First time needling, my scalp bled a little.", (),
+     ("other",)),
+    ("castor_oil", "Castor oil", "Castor oil gave me small bumps along my hairline.", (),
+     ("skin",)),
 ])
 def test_outq_sides(treatment: str, title: str, body: str, replies: tuple[str, ...],
                     expected: tuple[str, ...]) -> None:
