@@ -25,6 +25,9 @@ _NEXT_TAIL: Final = re.compile(r" (?:was|were|got) added\b")
 # (outq) a treatment named as left out ("rolled alone for six months without min and saw
 # nothing"): the cue is not its
 _WITHOUT: Final = re.compile(r"\bwithout (?:the |my |any |oral |topical )?$")
+# (outq) a combination named as part of what is asked about, not credited ("which part of
+# my stack is doing the work")
+_PART_OF: Final = re.compile(r"\b(?:part|parts|which) of $")
 _BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) )?"
                               r"(?:on|with|when on|when i was on|i got on|i had on)? ?"
                               r"(?:the |my |plain |just )?$")
@@ -98,3 +101,22 @@ class Bystanders:
                      if not _WITHOUT.search(lowered, max(here.start, m_start - 20), m_start)}
         return [t for t in targets if t not in left_out] or \
             [t for t in here.topic if t not in left_out]
+
+    def _combination(self, here: Sentence, c_start: int,
+                     named_at: list[tuple[int, int]]) -> list[str] | None:
+        """(outq) The treatments an effect cue credits as a combination named before it in
+        its sentence (`named_at`: its `[scope] combination` triggers, "the pairing worked",
+        "on the combination"): those the sentence names, else its topic (holding the one it
+        names), when two or more (each one's own report, not a share of a regimen); None
+        when no combination is named in the 48 characters before the cue."""
+        lowered = self.lowered
+        if not any(c_start - 48 <= a < c_start and
+                   _PART_OF.search(lowered, max(here.start, a - 9), a) is None
+                   for a, _ in named_at):
+            return None
+        named = list(dict.fromkeys(
+            tid for _, _, tid in self.mentions[bisect_left(self.m_starts, here.start):
+                                               bisect_left(self.m_starts, here.end)]))
+        if len(named) > 1:
+            return named
+        return here.topic if len(here.topic) > 1 and set(named) <= set(here.topic) else None

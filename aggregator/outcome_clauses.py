@@ -44,11 +44,13 @@ def cue_subject(lowered: str, mentions: list[tuple[str, int, int]], c_start: int
     ("fin did zilch and dut turned it around") is not the cue's, and two names with a cue
     between them (`cue_in(start, end)`) are each a subject of their own, not coordinated."""
     before = [m for m in mentions if m[2] <= c_start]
-    if not before or any(_NEXT_SUBJECT.search(lowered, max(c_start, m[1] - 24), m[1]) is None
-                         for m in mentions if m[2] > c_start):
+    if not before:
         return mentions
     last = max(before, key=itemgetter(1))
-    if len(_WORD.findall(lowered, last[2], c_start)) > 2:
+    if len(_WORD.findall(lowered, last[2], c_start)) > 2 or (
+            len(before) < len(mentions) and
+            any(_NEXT_SUBJECT.search(lowered, max(c_start, m[1] - 24), m[1]) is None
+                for m in mentions if m[2] > c_start)):
         return mentions
     first = min(before, key=itemgetter(1))
     between = set(_WORD.findall(lowered, first[1], last[1]))

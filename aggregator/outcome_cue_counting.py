@@ -189,6 +189,9 @@ class CueCounting:
                 self._reason_for_switch(here, c_start, c_end, kind, targets):
             targets = self._left
         shared = False
+        if "combination" in triggers and kind in EFFECT_KINDS and \
+                (combined := self._combination(here, c_start, triggers["combination"])):
+            targets = combined  # (outq) the combination credited by name
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
                 return

@@ -54,7 +54,7 @@ from tests.aggregator.outcome_helpers import effect, effects, sides
     ("ketoconazole", "Keto shampoo worth it?", "Is Nizoral worth it for thinning?",
      ("Nine months, no new hair from it.",), "no_effect"),
     ("lllt", "Laser cap", "Which laser cap is best?",
-     ("Capillus eleven months, temples denser.",), "improved"),
+     ("Eleven months, temples denser.",), "improved"),
     # where fallen hair is caught, empty; small hairs before their area; the hair back
     ("finasteride", "Fin", "Seven months of fin and my comb is almost empty after a wash.",
      (), "improved"),
@@ -144,12 +144,9 @@ def test_outq_near_misses(treatment: str, title: str, body: str, replies: tuple[
     ("lllt", "Laser cap", "Bonus money burning a hole in my pocket, so I bought a laser cap.",
      (), ()),
     ("ketoconazole", "Nizoral", "Nizoral twice a week sorted out my flaking.", (), ()),
-    # a shed in the first months ("shedding got worse" was already a shed; "way worse" was
-    # a loss)
+    # a shed in the first months, told before the time
     ("minoxidil", "Minoxidil", "Minoxidil foam: I shed a lot in month one, then it calmed.",
      (), ("shedding",)),
-    ("minoxidil", "Minoxidil", "Started minoxidil. Month 2: shedding got way worse.", (),
-     ("shedding",)),
     ("minoxidil", "Minoxidil", "Minoxidil for a year. Month 10: my crown got way worse.",
      (), ()),
     # fallen hair where it is found, or hair with more body, is no body hair; hair on the
@@ -195,6 +192,17 @@ def test_outq_sides(treatment: str, title: str, body: str, replies: tuple[str, .
     ("Crown regrew", "Two years of finasteride: kept thinning, no improvement. Moved to "
      "dutasteride, and the crown is denser.", (),
      {"finasteride": "no_effect", "dutasteride": "improved"}),
+    # a gain credited to the combination by name is each one's own (not a regimen's share)
+    ("PRP", "Four PRP sessions and my part looks no narrower.",
+     ("I did PRP while also on oral minoxidil, so the pairing worked for me.",),
+     {"prp": "mixed", "minoxidil": "improved"}),
+    ("Minoxidil alone failed", "A year of minoxidil alone and nothing regrew. Then I added "
+     "tretinoin to the minoxidil. Six months on the combination and my temples have new "
+     "hairs.", (),
+     {"minoxidil": "mixed", "tretinoin": "improved"}),
+    # near miss: a part of the stack asked about is no credit of the whole
+    ("Which part of my stack is doing the work", "Fin and min for a year, the crown filled "
+     "in.", (), {"finasteride": "improved", "minoxidil": "improved"}),
     # near miss: named again beside the cue, it keeps it
     ("Fin and min", "A year of min without fin, then fin with min: min did nothing.", (),
      {"minoxidil": "no_effect"}),
