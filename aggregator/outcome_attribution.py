@@ -20,8 +20,10 @@ from aggregator.compiled import trait
 from aggregator.outcome_bystanders import WITHOUT
 from aggregator.outcome_clauses import cue_subject, listed_before
 from aggregator.outcome_cue_file import OutcomeCues
+from aggregator.outcome_cue_schema import EFFECT_KINDS
 from aggregator.outcome_scope import _DECIMAL, Sentence
 
+_SENTENCE_END: Final = re.compile(r"[.!?] |\n")
 _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetical trigger may be
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
@@ -110,6 +112,8 @@ class Attribution:
     units: list[tuple[int, int, int]]  # (start, end, speaker) of the post and of each reply
     mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
     m_starts: list[int]
+    found: list[tuple[int, int, str]]  # (start, end, kind) of each cue, sorted
+    f_starts: list[int]  # where each cue starts
     _guards: list[tuple[int, int]]  # negation and hypothetical triggers
     _guard_starts: list[int]
 
@@ -186,8 +190,10 @@ class Attribution:
                 return False
             if t_end <= m_start and not _DECIMAL.match(self.lowered, t_start) and \
                     _OF_ANOTHER.fullmatch(self.lowered, t_end, m_start) is None and \
-                    self.cues.strong_break_re.search(self.lowered, t_end, m_start) is None:
-                return True
+                    self.cues.strong_break_re.search(self.lowered, t_end, m_start) is None \
+                    and _SENTENCE_END.search(self.lowered, t_end, m_start) is None:
+                return True  # ((outq) not a trigger of the sentence before: "kept thinning,
+                # no improvement. Moved to dut")
         return False
 
     def _says_it(self, start: int, end: int) -> bool:
@@ -262,7 +268,7 @@ class Attribution:
                                      and m[1] > c_start)] or mentions
             if i == here and len(mentions) > 1:  # the one right before the cue ("...after a
                 # year of caffeine shampoo did nothing")
-                mentions = cue_subject(self.lowered, mentions, c_start)
+                mentions = cue_subject(self.lowered, mentions, c_start, self._cue_in)
             if i != here:  # a neighbour clause's plans and negations are not it
                 # ("scheduled a transplant, but my hair made a comeback"), unless the cue's
                 # clause says "it" ("can't do fin, tried it and it wrecked my libido")
@@ -274,6 +280,14 @@ class Attribution:
                 listed = listed_before(self.lowered, clauses, i, self._first_mentions)
                 return [*listed, *(m[0] for m in mentions if m[0] not in listed)]
         return []
+
+    def _cue_in(self, start: int, end: int) -> bool:
+        """Whether an effect cue starts in [start, end)."""
+        f_starts, found = self.f_starts, self.found
+        for i in range(bisect_left(f_starts, start), bisect_left(f_starts, end)):
+            if found[i][2] in EFFECT_KINDS:
+                return True
+        return False
 
     def _first_mentions(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Each treatment named in [start, end) with where it is first named."""

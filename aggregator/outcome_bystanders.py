@@ -22,13 +22,18 @@ from aggregator.outcome_scope import Sentence
 _NEXT_LEAD: Final = re.compile(r" (?:before|then|and then|until|till|on top of) "
                                r"(?:the |my |oral |topical )?$")
 _NEXT_TAIL: Final = re.compile(r" (?:was|were|got) added\b")
+# (outq) a combination named as part of what is asked about, not credited ("which part of
+# my stack is doing the work")
+_PART_OF: Final = re.compile(r"\b(?:part|parts|which) of $")
 _BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) )?"
                               r"(?:on|with|when on|when i was on|i got on|i had on)? ?"
                               r"(?:the |my |plain |just )?$")
 
-# (outp) a treatment named as not used ("needled weekly without any minoxidil and got nothing
-# from it"): not the cue's, in its clause nor as the topic it falls back to
-WITHOUT: Final = re.compile(r"\bwithout\s+(?:any\s+|the\s+|my\s+|using\s+|taking\s+)?$")
+# (outp, outq) a treatment named as not used or left out ("needled weekly without any
+# minoxidil and got nothing from it", "rolled alone for six months without min and saw
+# nothing"): not the cue's, in its clause nor as the topic it falls back to
+WITHOUT: Final = re.compile(
+    r"\bwithout\s+(?:any\s+|the\s+|my\s+|using\s+|taking\s+|oral\s+|topical\s+)?$")
 
 
 @trait
@@ -39,9 +44,10 @@ class Bystanders:
     mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
     m_starts: list[int]
 
-    def _not_without(self, here: Sentence, targets: list[str]) -> list[str]:
-        """(outp) `targets` without those the sentence names only right after "without"
-        (`WITHOUT`); all of them when that is every one (the caller asks only when the
+    def _topic_not_without(self, here: Sentence, targets: list[str]) -> list[str]:
+        """(outp) The topic `targets` a cue falls back to without those the sentence names
+        only right after "without" (`WITHOUT`); empty when that is every one ("rolled alone
+        without min and saw nothing": no report of min's; the caller asks only when the
         sentence says "without")."""
         lowered = self.lowered
         named_without, named_else = set(), set()
@@ -51,7 +57,7 @@ class Bystanders:
                 named_without.add(tid)
             else:
                 named_else.add(tid)
-        return [t for t in targets if t not in named_without - named_else] or targets
+        return [t for t in targets if t not in named_without - named_else]
 
     def _not_next(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
         """(outm) A failure's treatments without those named after it only as what came
@@ -97,3 +103,38 @@ class Bystanders:
                                               bisect_left(self.m_starts, c_end))):
             return targets  # (a treatment also named before the cue keeps it)
         return [t for t in targets if t not in baseline]
+
+    def _not_without(self, here: Sentence, targets: list[str]) -> list[str]:
+        """(outq) The cue's treatments (or, when none is left, the sentence's topic) without
+        those the sentence names only after "without" ("did needling without min and saw
+        nothing": not min's); empty when nothing is left."""
+        lowered = self.lowered
+        mentions = self.mentions[bisect_left(self.m_starts, here.start):
+                                 bisect_left(self.m_starts, here.end)]
+        left_out = {tid for m_start, _, tid in mentions
+                    if WITHOUT.search(lowered, max(here.start, m_start - 20), m_start)}
+        if not left_out:
+            return targets
+        left_out -= {tid for m_start, _, tid in mentions
+                     if not WITHOUT.search(lowered, max(here.start, m_start - 20), m_start)}
+        return [t for t in targets if t not in left_out] or \
+            [t for t in here.topic if t not in left_out]
+
+    def _combination(self, here: Sentence, c_start: int,
+                     named_at: list[tuple[int, int]]) -> list[str] | None:
+        """(outq) The treatments an effect cue credits as a combination named before it in
+        its sentence (`named_at`: its `[scope] combination` triggers, "the pairing worked",
+        "on the combination"): those the sentence names, else its topic (holding the one it
+        names), when two or more (each one's own report, not a share of a regimen); None
+        when no combination is named in the 48 characters before the cue."""
+        lowered = self.lowered
+        if not any(c_start - 48 <= a < c_start and
+                   _PART_OF.search(lowered, max(here.start, a - 9), a) is None
+                   for a, _ in named_at):
+            return None
+        named = list(dict.fromkeys(
+            tid for _, _, tid in self.mentions[bisect_left(self.m_starts, here.start):
+                                               bisect_left(self.m_starts, here.end)]))
+        if len(named) > 1:
+            return named
+        return here.topic if len(here.topic) > 1 and set(named) <= set(here.topic) else None

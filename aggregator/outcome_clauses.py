@@ -22,6 +22,8 @@ _LIST_GLUE: Final = frozenset({"and", "or", "then", "plus", "also", "the", "my",
 _COORDINATION: Final = frozenset({"and", "or", "plus", "with", "alongside", "together", "both",
                            "combo", "stack", "also"})
 _COORDINATION_MARKS: Final = re.compile(r"[,+&/]")
+# (outq) a name after a cue that starts the next subject ("... and dut turned it around")
+_NEXT_SUBJECT: Final = re.compile(r" and (?:then |the |my |oral |topical )?$")
 
 
 def opens_phrase(lowered: str, t_start: int, t_end: int) -> bool:
@@ -33,22 +35,31 @@ def opens_phrase(lowered: str, t_start: int, t_end: int) -> bool:
     return after is not None and after[1] not in _AFTER_NONE
 
 
-def cue_subject(lowered: str, mentions: list[tuple[str, int, int]],
-                c_start: int) -> list[tuple[str, int, int]]:
+def cue_subject(lowered: str, mentions: list[tuple[str, int, int]], c_start: int,
+                cue_in: Callable[[int, int], bool] | None = None) -> list[tuple[str, int, int]]:
     """Of a clause's mentions, the one the cue follows within two words when the others are
     not coordinated with it ("caffeine shampoo did nothing" after "minox grew my crown
     back"; not "fin and min did nothing"), with a name right before it ("meso dut and zero
-    change"); else all of them."""
-    last = max(mentions, key=itemgetter(1))
-    if last[2] > c_start or len(_WORD.findall(lowered, last[2], c_start)) > 2:
+    change"); else all of them. (outq) A name after the cue that opens the next subject
+    ("fin did zilch and dut turned it around") is not the cue's, and two names with a cue
+    between them (`cue_in(start, end)`) are each a subject of their own, not coordinated."""
+    before = [m for m in mentions if m[2] <= c_start]
+    if not before:
         return mentions
-    first = min(m[1] for m in mentions)
-    between = set(_WORD.findall(lowered, first, last[1]))
-    if between & _COORDINATION or _COORDINATION_MARKS.search(lowered, first, last[1]):
+    last = max(before, key=itemgetter(1))
+    if len(_WORD.findall(lowered, last[2], c_start)) > 2 or (
+            len(before) < len(mentions) and
+            any(_NEXT_SUBJECT.search(lowered, max(c_start, m[1] - 24), m[1]) is None
+                for m in mentions if m[2] > c_start)):
+        return mentions
+    first = min(before, key=itemgetter(1))
+    between = set(_WORD.findall(lowered, first[1], last[1]))
+    if (between & _COORDINATION or _COORDINATION_MARKS.search(lowered, first[1], last[1])) \
+            and not (cue_in is not None and cue_in(first[2], last[1])):
         return mentions
     # (outi) two names with nothing between are one thing ("meso dut", "dut meso": the
     # procedure and the drug it delivers)
-    return [*(m for m in mentions if m is not last and not lowered[m[2]:last[1]].strip()),
+    return [*(m for m in before if m is not last and not lowered[m[2]:last[1]].strip()),
             last]
 
 

@@ -94,6 +94,9 @@ class CueCounting:
     def _not_without(self, here: Sentence, targets: list[str]) -> list[str]:
         raise NotImplementedError  # outcome_bystanders.Bystanders
 
+    def _topic_not_without(self, here: Sentence, targets: list[str]) -> list[str]:
+        raise NotImplementedError  # outcome_bystanders.Bystanders
+
     def _reason_for_switch(self, here: Sentence, c_start: int, c_end: int, kind: str,
                            targets: list[str]) -> bool:
         raise NotImplementedError  # outcome_switch.Switches
@@ -168,6 +171,10 @@ class CueCounting:
                 or self._quoted(here, c_start):
             return
         targets = self._targets(here.start, here.end, c_start, here)
+        if targets and self.lowered.find("without ", here.start, here.end) >= 0:
+            targets = self._not_without(here, targets)
+            if not targets:
+                return  # (outq) only what was left out is named, and it is the topic
         if targets and kind == "improved" and self.lowered.find(" than ", c_end, here.end) >= 0:
             targets = self._not_baseline(here, c_end, targets)
         if targets and kind in _FAILURE_KINDS:
@@ -188,12 +195,17 @@ class CueCounting:
                 self._reason_for_switch(here, c_start, c_end, kind, targets):
             targets = self._left
         shared = False
+        if "combination" in triggers and kind in EFFECT_KINDS and \
+                (combined := self._combination(here, c_start, triggers["combination"])):
+            targets = combined  # (outq) the combination credited by name
         if not targets:
             if here.speaker and len(here.topic) > _MAX_CARRIED:  # a reply on a long list
                 return
             targets, shared = here.topic, len(here.topic) > 1
-            if shared and self.lowered.find("without", here.start, here.end) >= 0:
-                targets = self._not_without(here, targets)
+            if targets and self.lowered.find("without", here.start, here.end) >= 0:
+                targets = self._topic_not_without(here, targets)
+                if not targets:
+                    return  # (outq) the topic is only what the sentence left out
                 shared = len(targets) > 1
         negated = self._negated(here, c_start, c_end, side=kind not in EFFECT_KINDS)
         if self.lowered.find("/s", here.start, here.end) >= 0 and \

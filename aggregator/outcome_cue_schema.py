@@ -19,7 +19,7 @@ SIDE_KINDS: Final = ("not_side", *SIDE_EFFECTS, "unspecified")
 _SCOPE_LISTS: Final = ("negation", "side_negation", "negation_after", "hypothetical", "wish",
                        "generic",
                        "first_person", "research", "pre_existing", "too_early", "history",
-                       "switch", "disowned", "other_cause")
+                       "switch", "disowned", "other_cause", "combination")
 SCOPE_KINDS: Final = (*_SCOPE_LISTS, "content")
 # `[patterns]` keys (but `switch`: it is read from the scanned triggers only, and a pattern
 # would be ignored; `_validate_key` rejects it)

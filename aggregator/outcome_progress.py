@@ -1,11 +1,12 @@
 """Progress told without an effect word: Norwood stages and progress-photo titles.
 
-Norwood stages: "took me from NW3 to NW2", "I'm NW1 now, was NW2.5", "a NW4 instead of the
-NW3 I started at", "I was a Norwood 3 ... today I am a Norwood 3". Two stages named close
-together, one of them marked as the earlier ("was", "started", "from", "ago", "instead of")
-or the later ("now", "today", "to"), make an effect cue at the later one: a lower stage
-later is a gain (`improved`), a higher one a loss (`declined`, so the history rules of the
-reader apply), the same one kept for a stated time a gain (held).
+Norwood stages: "took me from NW3 to NW2", (outq) "went NW3 -> NW2", "I'm NW1 now, was
+NW2.5", "a NW4 instead of the NW3 I started at", "I was a Norwood 3 ... today I am a Norwood
+3". Two stages named close together, one of them marked as the earlier ("was", "started",
+"from", "ago", "instead of") or the later ("now", "today", "to", an arrow), make an effect cue
+at the later one: a lower stage later is a gain (`improved`), a higher one a loss
+(`declined`, so the history rules of the reader apply), the same one kept for a stated time
+a gain (held).
 
 Progress-photo titles: a title that compares two times ("2021 vs 2024", "8 months apart",
 "3 months difference", "1 month, 11 months, 1 year 2 months", "before and after") is a
@@ -38,7 +39,8 @@ _MAX_GAP: Final = 160  # characters between the two stages
 _NEAR: Final = 30  # characters before the first and after the second stage searched for markers
 # markers of the stage before the change (-1) or after it (+1): "from", "instead of", "to"
 # belong to the stage after them; the others to the nearer stage of their sentence
-_MARKER: Final = re.compile(r"\b(?:(?P<from>from|instead of)|(?P<to>to|into)|"
+# ((outq) an arrow is a "to": "went NW2 -> NW1.5")
+_MARKER: Final = re.compile(r"(?P<arrow>-+>|→|=>)|\b(?:(?P<from>from|instead of)|(?P<to>to|into)|"
                      r"(?P<was>was|were|started|start|starting|ago|used to|back then|began)|"
                      r"(?P<now>now|today|currently|am|i'm|im))\b")
 _SENTENCE_MARK: Final = re.compile(r"(?<!\.)[.!?](?!\.)\s")
@@ -55,7 +57,7 @@ def _votes(lowered: str, first: re.Match[str], second: re.Match[str]) -> tuple[i
         at = marker.start()
         if first.start() <= at < first.end() or second.start() <= at < second.end():
             continue
-        if marker["from"] or marker["to"]:  # the stage after it
+        if marker["from"] or marker["to"] or marker["arrow"]:  # the stage after it
             if at < first.start():
                 index = 0
             elif at < second.start():

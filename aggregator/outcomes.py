@@ -120,6 +120,15 @@ negation, not the cue's; a no-gain verdict beside a base named "on top of" is th
 (`outcome_record`); "no growth", "drive" beside a fall, hair "given", the loss gone "no
 further", itchy nipples (`breast`), the head's "both sides" (no side effect), "seeing
 stars" on standing (`cardio`).
+
+Round `outq` (stop 38) reads the misses of `outcomes_x` and `_y`: a gain given as an amount
+("gave me a little thickness"), sped up, begun ("it started to fill"), a late one ("took 14
+months to work"), the hairline "in the same spot as when I started", a Norwood arrow; no gain
+as "didn't do a thing", "neither changed a thing", "like the dut wasn't even there"; a reply's
+span in months opening a sentence is first-hand; a purpose ("to darken the crown") is no
+report; a name after "without" is not the cue's, a combination credited by name ("the pairing
+worked") is each one's own report (`outcome_bystanders`); two names with an effect cue between
+them are two subjects (`outcome_clauses`); a negation guards no name of the next sentence.
 """
 from __future__ import annotations
 

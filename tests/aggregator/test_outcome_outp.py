@@ -248,6 +248,9 @@ def test_outp_sides_of_the_head(treatment: str, title: str, body: str, effect_: 
      "I see stars for a moment.", ("cardio",)),
     ("spironolactone", "Spiro", "Spiro 100mg: the room spins when I get out of bed.",
      ("cardio",)),
+    # (merged with outq) the standing told first
+    ("minoxidil", "LDOM", "Oral min since spring. When I get up off the sofa too fast the "
+     "room spins for a moment.", ("cardio",)),
     # near misses: stars and a spinning room said of something else, or denied
     ("minoxidil", "Min", "Min for a year, crown thicker. My son's room spins with fairy "
      "lights, not my head.", ()),
@@ -256,3 +259,17 @@ def test_outp_sides_of_the_head(treatment: str, title: str, body: str, effect_: 
 def test_outp_dizzy_on_standing(treatment: str, title: str, body: str,
                                 expected: tuple[str, ...]) -> None:
     assert sides(treatment, title, body) == expected
+
+
+@pytest.mark.parametrize(("treatment", "title", "body", "replies", "expected"), [
+    # (outp + outq merged) a reply's topic that is only what it left out gets no report
+    ("minoxidil", "Needling plus min", "A year of weekly needling and daily minoxidil: the "
+     "temples filled in nicely.", ("Needled by itself for a year without min and got "
+                                   "nothing.",), "improved"),
+    ("microneedling", "Needling plus min", "A year of weekly needling and daily minoxidil: "
+     "the temples filled in nicely.", ("Needled by itself for a year without min and got "
+                                       "nothing.",), "mixed"),
+])
+def test_outp_outq_left_out_topic(treatment: str, title: str, body: str,
+                                  replies: tuple[str, ...], expected: str) -> None:
+    assert effect(treatment, title, body, replies) == expected
