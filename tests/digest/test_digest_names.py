@@ -24,28 +24,17 @@ from aggregator.digest.views import OutcomeChip, community_view
 from aggregator.outcome_types import SIDE_EFFECTS, side_effect_label
 from hairlink.app import app
 from models.digest_queries import CommunityReport
-from models.entities import StudyTreatment, ThreadTreatment, Treatment
 from models.treatment_names import in_sentence, treatment_name
-from tests.query.seed_posts import NOW, Corpus, seed
+from tests.query.seed_posts import HOSTILE_NAME, NOW, Corpus, rename_treatments, seed
 
-HOSTILE = "<script>alert('name')</script>Nizoral"
+HOSTILE = HOSTILE_NAME
 IDS = ("rosemary_oil", "body_hair")
 
 
 def name_corpus(session: Session) -> Corpus:
-    """The query corpus with the lexicon's name of rosemary oil, a hostile name for
-    ketoconazole, and the rosemary thread (linked to S1, which is now about rosemary oil
-    too) reporting rosemary oil improved hair, with body hair as a side effect."""
+    """The query corpus with the display names of `rename_treatments`."""
     corpus = seed(session)
-    rosemary = session.get(Treatment, "rosemary_oil")
-    keto = session.get(Treatment, "ketoconazole")
-    assert rosemary is not None and keto is not None
-    rosemary.name, keto.name = "Rosemary oil", HOSTILE
-    row = session.get(ThreadTreatment, (corpus.threads["rosemary"], "rosemary_oil"))
-    assert row is not None
-    row.effect, row.side_effects = "improved", ["body_hair"]
-    session.add(StudyTreatment(study_id=corpus.studies["S1"], treatment_id="rosemary_oil"))
-    session.commit()
+    rename_treatments(session, corpus)
     return corpus
 
 

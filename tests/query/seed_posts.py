@@ -110,3 +110,21 @@ def seed(session: Session) -> Corpus:
     session.commit()
     return Corpus(threads={k: v.id for k, v in threads.items()},
                   studies={k: v.id for k, v in studies.items()})
+
+
+HOSTILE_NAME = "<script>alert('name')</script>Nizoral"  # a lexicon name that is markup
+
+
+def rename_treatments(session: Session, corpus: Corpus) -> None:
+    """Rosemary oil by its lexicon name, ketoconazole by a hostile one (`HOSTILE_NAME`), and
+    the rosemary thread (on S1, now about rosemary oil too) reporting it improved, with body
+    hair as a side effect (for the tests of display names)."""
+    rosemary = session.get(Treatment, "rosemary_oil")
+    keto = session.get(Treatment, "ketoconazole")
+    assert rosemary is not None and keto is not None
+    rosemary.name, keto.name = "Rosemary oil", HOSTILE_NAME
+    row = session.get(ThreadTreatment, (corpus.threads["rosemary"], "rosemary_oil"))
+    assert row is not None
+    row.effect, row.side_effects = "improved", ["body_hair"]
+    session.add(StudyTreatment(study_id=corpus.studies["S1"], treatment_id="rosemary_oil"))
+    session.commit()

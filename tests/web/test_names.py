@@ -9,36 +9,22 @@ from collections.abc import Iterator
 import lxml.html
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from hairlink.web import create_app
 from models.db import session_factory
-from models.entities import StudyTreatment, ThreadTreatment, Treatment
-from tests.query.seed_posts import Corpus
+from tests.query.seed_posts import HOSTILE_NAME, Corpus, rename_treatments
 from tests.web.pages import S1, TestClient, page, text_of
 
-HOSTILE = "<script>alert('name')</script>Nizoral"
+HOSTILE = HOSTILE_NAME
 IDS = ("rosemary_oil", "body_hair")
 
 
-def rename(session: Session, corpus: Corpus) -> None:
-    """Rosemary oil by its lexicon name, ketoconazole by a hostile one, and the rosemary
-    thread (on S1, now about rosemary oil too) reporting it improved, with body hair."""
-    rosemary = session.get(Treatment, "rosemary_oil")
-    keto = session.get(Treatment, "ketoconazole")
-    assert rosemary is not None and keto is not None
-    rosemary.name, keto.name = "Rosemary oil", HOSTILE
-    row = session.get(ThreadTreatment, (corpus.threads["rosemary"], "rosemary_oil"))
-    assert row is not None
-    row.effect, row.side_effects = "improved", ["body_hair"]
-    session.add(StudyTreatment(study_id=corpus.studies["S1"], treatment_id="rosemary_oil"))
-    session.commit()
 
 
 @pytest.fixture
 def named(engine: Engine, corpus: Corpus) -> Iterator[TestClient]:
     with session_factory(engine)() as session:
-        rename(session, corpus)
+        rename_treatments(session, corpus)
     with TestClient(create_app(engine)) as client:
         yield client
 
