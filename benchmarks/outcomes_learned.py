@@ -6,6 +6,8 @@
     python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --speed FILE   # CPU of the rules vs rules + model
+    python benchmarks/outcomes_learned.py --train-all --test DIR... --setting N
+        # train GRID[N] once on every corpus below, test on the corpus folders DIR (totals only)
 
 Corpora that may be trained on (never a blind one: outcomes_z and _zb are left out by name):
 dev (../shared/eval posts.jsonl + outcomes_posts.jsonl), benchmarks/corpus/outcomes_a to _y
@@ -21,7 +23,9 @@ them gets right (exact McNemar p). `--setting N` gives the per-fold table for `G
 (deterministic: the same corpora and code give the same arrays); `--speed` times, in this
 process, `extract_outcomes` and `learned_outcomes` with those weights on every labelled
 thread, interleaved over five rounds (CPU seconds, min / median / max, and the load
-average).
+average). `--train-all --test DIR...` trains GRID[N] once on every corpus above and prints,
+for the test corpora pooled and for each alone, the rules' and the model's totals and the
+McNemar counts; nothing per pair.
 """
 
 from __future__ import annotations
@@ -286,9 +290,34 @@ def speed(model: OutcomeModel, rounds: int = 5) -> int:
     return 0
 
 
-def read_all() -> dict[str, list[Pair]]:
+def read_all(tests: tuple[Path, ...] = ()
+             ) -> tuple[dict[str, list[Pair]], dict[str, list[Pair]]]:
+    """Every corpus that may be trained on, and the test corpus folders, read by the rules."""
     tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
-    return {name: read_corpus(posts, tagger, cues) for name, posts in labelled_sets().items()}
+    data = {name: read_corpus(posts, tagger, cues) for name, posts in labelled_sets().items()}
+    if both := set(data) & {d.name for d in tests}:
+        raise SystemExit(f"a test corpus is a training corpus: {sorted(both)}")
+    return data, {d.name: read_corpus(_read_jsonl(d / "posts.jsonl"), tagger, cues)
+                  for d in tests}
+
+
+def held_out_test(data: dict[str, list[Pair]], tests: dict[str, list[Pair]],
+                  settings: Settings) -> None:
+    """Train once on every corpus in `data`; totals on the test corpora pooled and each."""
+    model = train([p for rows in data.values() for p in rows], settings)
+    print(f"trained on {len(data)} corpora, {sum(map(len, data.values()))} pairs")
+    print("| test | pairs | rules acc / macro-F1 | rules side P / R / F1 "
+          "| model acc / macro-F1 | model side P / R / F1 |")
+    print("|---|---|---|---|---|---|")
+    got = {name: predict(model, test, settings.drop) for name, test in tests.items()}
+    rows = [(" + ".join(tests), [p for test in tests.values() for p in test],
+             [o for outs in got.values() for o in outs])]
+    rows += [(name, tests[name], got[name]) for name in tests] if len(tests) > 1 else []
+    for name, test, outs in rows:
+        gold, rules = [p.gold for p in test], [p.rules for p in test]
+        print(_row(name, len(test), figures(gold, rules), figures(gold, outs)))
+    for name, test, outs in rows:
+        print(f"{name}: {mcnemar([p.gold for p in test], [p.rules for p in test], outs)}")
 
 
 def main() -> int:
@@ -302,10 +331,20 @@ def main() -> int:
                         help="time the rules alone and with the weights in FILE")
     parser.add_argument("--setting", metavar="N", type=int, default=2,
                         help="per-fold table for GRID[N] (default 2: the default settings)")
+    parser.add_argument("--train-all", action="store_true",
+                        help="train GRID[N] on every corpus once and test on --test")
+    parser.add_argument("--test", metavar="DIR", type=Path, nargs="+", default=(),
+                        help="with --train-all: corpus folders (posts.jsonl) to test on")
     args = parser.parse_args()
     if args.speed:
         return speed(load_outcome_model(args.speed))
-    data = read_all()
+    if args.train_all != bool(args.test):
+        parser.error("--train-all and --test go together")
+    data, tests = read_all(tuple(args.test))
+    if args.train_all:
+        print(f"{GRID[args.setting].name()}:")
+        held_out_test(data, tests, GRID[args.setting])
+        return 0
     if args.write:
         model = train([p for rows in data.values() for p in rows], Settings())
         save_outcome_model(model, args.write)
