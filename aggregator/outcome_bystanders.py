@@ -12,7 +12,7 @@ from bisect import bisect_left
 from typing import Final
 
 from aggregator.compiled import trait
-from aggregator.outcome_scope import Sentence
+from aggregator.outcome_scope import WITHOUT_FILLERS, Sentence
 
 # (outm) a gain's baseline named after it ("crown is thicker than on fin", "better than it
 # was with min alone"): right before the mention; "thicker than ever on fin" is fin's
@@ -32,8 +32,7 @@ _BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) 
 # (outp, outq) a treatment named as not used or left out ("needled weekly without any
 # minoxidil and got nothing from it", "rolled alone for six months without min and saw
 # nothing"): not the cue's, in its clause nor as the topic it falls back to
-WITHOUT: Final = re.compile(
-    r"\bwithout\s+(?:any\s+|the\s+|my\s+|using\s+|taking\s+|oral\s+|topical\s+)?$")
+WITHOUT: Final = re.compile(rf"\bwithout\s+(?:(?:{WITHOUT_FILLERS})\s+)?$")
 
 
 @trait

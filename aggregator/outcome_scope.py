@@ -35,11 +35,13 @@ _SUBJECT_WORDS: Final = frozenset({"is", "was", "were", "has", "have", "been", "
                                    "far", "even", "also", "actually", "honestly", "definitely"})
 _NO_SUBJECT: Final = frozenset({"not_side", "shedding", "unspecified"})
 _SPACED: Final = re.compile(r"[\w' ]+")  # (words in one clause: no punctuation between)
+_OTHER_THINGS: Final = "sleep|energy|energy levels|nails|focus|digestion"  # not the hair
 _OTHER_GAIN: Final = re.compile(r"(?: (?:with|for|me with))?(?: (?:my|the|his|her))? "
-                                r"(?:sleep|energy|energy levels|nails|focus|digestion)\b")
-_OTHER_BEFORE: Final = re.compile(r"\b(?:sleep|energy|energy levels|nails|focus|digestion)"
-                                  r"((?: [\w']+){1,4}) $")
-_WITHOUT_GAP: Final = re.compile(r" ?(?:(?:any|the|my|using|taking|oral|topical) )*")
+                                rf"(?:{_OTHER_THINGS})\b")
+_OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_THINGS})((?: [\w']+){{1,4}}) $")
+# the words between "without" and the treatment it leaves out ("without any oral minoxidil")
+WITHOUT_FILLERS: Final = "any|the|my|using|taking|oral|topical"
+_WITHOUT_GAP: Final = re.compile(rf" ?(?:(?:{WITHOUT_FILLERS}) )*")
 _UNAIDED: Final = re.compile(r"on its own|by itself|nothing but time|without (?:any )?treatment")
 _OPEN_QUOTE: Final = re.compile(r"['\"“‘](?<!\w['\"“‘])(?=\w)")  # (?<!\w)['\"“‘](?=\w)
 _QUOTE_CHARS: Final = frozenset("'\"“‘”’")
