@@ -214,27 +214,22 @@ def test_long_body_is_fast_and_safe() -> None:
     assert found["minoxidil"].effect == "none"
 
 
-def test_malformed_cue_file_names_file_line_and_key(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("content", "message"), [
+    ("[effect]\nimproved = [\"ok\"]\nno_effect = \"not a list\"\n",
+     r"cues\.toml: line 3: \[effect\] no_effect"),
+    ("[side_effects]\nsexual = [\"ok\"]\nhairy = [\"x\"]\n",
+     r"line 3: \[side_effects\] hairy: unknown key"),
+    ("[patterns]\nimproved = [\"(unclosed\"]\n", r"line 2: \[patterns\] improved: bad pattern"),
+    ("[told_by]\nmicroneedling = [\"ok\"]\nprp = [\"(unclosed\"]\n",
+     r"line 3: \[told_by\] prp: bad pattern"),
+    ("[told_by]\nprp = \"not a list\"\n", r"line 2: \[told_by\] prp: must be a list"),
+    ("[effect\n", r"cues\.toml: not valid TOML.*line 1"),
+])
+def test_malformed_cue_file_names_file_line_and_key(tmp_path: Path, content: str,
+                                                    message: str) -> None:
     bad = tmp_path / "cues.toml"
-    bad.write_text("[effect]\nimproved = [\"ok\"]\nno_effect = \"not a list\"\n",
-                   encoding="utf-8")
-    with pytest.raises(OutcomeCueError, match=r"cues\.toml: line 3: \[effect\] no_effect"):
-        load_outcome_cues(bad)
-    bad.write_text("[side_effects]\nsexual = [\"ok\"]\nhairy = [\"x\"]\n", encoding="utf-8")
-    with pytest.raises(OutcomeCueError, match=r"line 3: \[side_effects\] hairy: unknown key"):
-        load_outcome_cues(bad)
-    bad.write_text("[patterns]\nimproved = [\"(unclosed\"]\n", encoding="utf-8")
-    with pytest.raises(OutcomeCueError, match=r"line 2: \[patterns\] improved: bad pattern"):
-        load_outcome_cues(bad)
-    bad.write_text("[told_by]\nmicroneedling = [\"ok\"]\nprp = [\"(unclosed\"]\n",
-                   encoding="utf-8")
-    with pytest.raises(OutcomeCueError, match=r"line 3: \[told_by\] prp: bad pattern"):
-        load_outcome_cues(bad)
-    bad.write_text("[told_by]\nprp = \"not a list\"\n", encoding="utf-8")
-    with pytest.raises(OutcomeCueError, match=r"line 2: \[told_by\] prp: must be a list"):
-        load_outcome_cues(bad)
-    bad.write_text("[effect\n", encoding="utf-8")
-    with pytest.raises(OutcomeCueError, match=r"cues\.toml: not valid TOML.*line 1"):
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(OutcomeCueError, match=message):
         load_outcome_cues(bad)
 
 
