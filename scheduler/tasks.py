@@ -39,9 +39,11 @@ def aggregate(engine: Engine, config: Config, should_stop: Callable[[], bool]) -
     redone by the next run (the aggregator writes links and hashes last).
     """
     from aggregator.link_types import aggregate_settings
+    from aggregator.outcomes import outcome_cues_for
     from aggregator.run import aggregate as run_aggregate
 
     lexicon, settings = aggregate_settings(config)
+    cues = outcome_cues_for(config)  # (the config's cue file and reader, as `hairlink aggregate`)
 
     def progress(_done: int, _total: int) -> None:
         if should_stop():
@@ -49,7 +51,7 @@ def aggregate(engine: Engine, config: Config, should_stop: Callable[[], bool]) -
 
     try:
         stats = run_aggregate(session_factory(engine), lexicon=lexicon, settings=settings,
-                              progress=progress)
+                              progress=progress, cues=cues)
     except Interrupted:
         return "interrupted: the scheduler is stopping (the next run redoes it)"
     return stats.summary()

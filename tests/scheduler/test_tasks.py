@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,24 @@ def test_aggregate_links_and_can_be_interrupted(engine: Engine) -> None:
         link = session.scalars(select(ThreadStudyLink)).one()
         assert link.kind == "citation"
         assert session.scalars(select(Thread.aggregated_hash)).one() == "t1"
+
+
+def test_aggregate_reads_with_the_configs_cue_file(engine: Engine, tmp_path: Path) -> None:
+    """A scheduled run reads outcomes as `hairlink aggregate` does for the same config (the
+    user's cue file), not with the packaged one: the stored cue hash is the config's, so the
+    next manual run has nothing to re-read."""
+    from aggregator import store
+    from aggregator.outcomes import outcome_cues_for
+
+    (tmp_path / "cues.toml").write_text('[effect]\nimproved = ["my crown came back"]\n')
+    path = tmp_path / "hairlink.toml"
+    path.write_text('[aggregate]\noutcome_cues = "cues.toml"\n')
+    config = parse_config(tomllib.loads(path.read_text()), path)
+    tasks.aggregate(engine, config, lambda: False)
+    with session_scope(engine) as session:
+        stored = store.get_meta(session, store.CUES_HASH_KEY)
+    assert stored == outcome_cues_for(config).version_hash
+    assert stored != outcome_cues_for(parse_config({})).version_hash
 
 
 def test_export_writes_each_format(engine: Engine, tmp_path: Path) -> None:
