@@ -4,7 +4,8 @@ The rules (`outcome_reading`) read a thread and note every cue they count: its t
 label (an effect direction or a side effect), speaker and sentence. Per (thread, treatment)
 those notes, the rules' per-speaker directions, a few thread facts and the hashed word
 1-2-grams of the noted sentences and of the sentences naming the treatment (once as they are,
-once tagged with who wrote them: the poster or a replier) are features
+once tagged with who wrote them: the poster or a replier), and the words of the posts naming
+it (tagged likewise), are features
 (`effect_tokens`, `side_tokens`; hashed with scikit-learn's stateless `FeatureHasher`, so
 no vocabulary file): a multinomial logistic regression picks the effect and a binary one
 keeps or drops each side effect the rules propose.
@@ -144,9 +145,10 @@ def pair_readings(reading: _Extraction, mentions: Sequence[Mention],
             for speaker, directions in reading.reports[t].shared.items():
                 tokens += [f"shared:{'op' if speaker == 0 else 'rep'}:{d}" for d in directions]
         if own:
-            for who, sentence in _mention_sentences(reading, own):
+            for who, sentence, unit in _mention_sentences(reading, own):
                 tokens += _grams("m:", sentence)
                 tokens += _grams(f"w:{who}:", sentence)
+                tokens += [f"u:{who}:" + w for w in _WORD.findall(unit)]
         sides: dict[str, list[str]] = {}
         for side in rules[t].side_effects:
             its = [n for n in mine if n[1] == side]
@@ -161,10 +163,11 @@ def pair_readings(reading: _Extraction, mentions: Sequence[Mention],
     return out
 
 
-def _mention_sentences(reading: _Extraction, own: list[Mention]) -> list[tuple[str, str]]:
+def _mention_sentences(reading: _Extraction, own: list[Mention]
+                       ) -> list[tuple[str, str, str]]:
     """The sentences (of the units holding a cue) that name the treatment, each with its
-    speaker ("o" the poster, "r" a replier)."""
-    found: list[tuple[str, str]] = []
+    speaker ("o" the poster, "r" a replier) and the whole unit (post or reply) it is in."""
+    found: list[tuple[str, str, str]] = []
     for start, _, _ in own:
         for u_start, u_end, speaker in reading.units:
             if u_start <= start <= u_end:
@@ -173,7 +176,8 @@ def _mention_sentences(reading: _Extraction, own: list[Mention]) -> list[tuple[s
                 if i >= 0:
                     text = reading.lowered[sentences[i][0]:sentences[i][1]]
                     if all(text != f[1] for f in found):
-                        found.append(("o" if speaker == 0 else "r", text))
+                        found.append(("o" if speaker == 0 else "r", text,
+                                      reading.lowered[u_start:u_end]))
                 break
     return found
 

@@ -9,17 +9,18 @@
     python benchmarks/outcomes_learned.py --train-all --test DIR... --setting N
         # train GRID[N] once on every corpus below, test on the corpus folders DIR (totals only)
 
-Corpora that may be trained on (never a blind one: outcomes_zc and _zd are left out by name):
+Corpora that may be trained on (never a blind one: outcomes_ze and _zf are left out by name):
 dev (../shared/eval posts.jsonl + outcomes_posts.jsonl), benchmarks/corpus/outcomes_a to _y
-(no _e, _g), _z, _zb, ordinary_g, summaries_e, real_labels, real_labels_2. Each labelled (thread,
-treatment) pair the tagger finds is read by the rules with their notes on
+(no _e, _g), _z, _zb, _zc, _zd, ordinary_g, summaries_e, real_labels, real_labels_2. Each
+labelled (thread, treatment) pair the tagger finds is read by the rules with their notes on
 (`outcome_model.read_pairs`); for each held-out corpus, the effect model (multinomial
 logistic regression) and the side-effect filter (binary logistic regression on each side
 effect the rules propose) are trained on the others and applied to it. Prints effect
 accuracy / macro-F1 and side-effect P/R/F1 of the rules and of the model per held-out
 corpus, per group of folds (`GROUPS`) and pooled, and per group the effect pairs only one of
 them gets right (exact McNemar p). `--setting N` gives the per-fold table for `GRID[N]`.
-`--write` trains on all of them with GRID[N] (default: the default settings) and writes the weights
+`--write` trains on all of them with GRID[N] (default: the default settings) and writes the
+weights
 (deterministic: the same corpora and code give the same arrays); `--speed` times, in this
 process, `extract_outcomes` and `learned_outcomes` with those weights on every labelled
 thread, interleaved over five rounds (CPU seconds, min / median / max, and the load
@@ -68,10 +69,10 @@ from aggregator.tagger import Tagger  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 CORPUS = ROOT / "benchmarks" / "corpus"
-# Named one by one: the blind sets (outcomes_zc, outcomes_zd) must never be read here; z and zb
-# were blind until stop 38 and are trained on from stop 39.
+# Named one by one: the blind sets (outcomes_ze, outcomes_zf) must never be read here; z and zb
+# (blind until stop 38) and zc and zd (blind for one run at stop 39) are trained on.
 SYNTHETIC = (*(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"), "outcomes_z",
-             "outcomes_zb", "ordinary_g", "summaries_e")
+             "outcomes_zb", "outcomes_zc", "outcomes_zd", "ordinary_g", "summaries_e")
 REAL = ("real_labels", "real_labels_2")
 # Folds pooled apart: (label, corpora).
 GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g",
@@ -79,31 +80,34 @@ GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g
           ("lightly tuned (t, u, v, w)", ("outcomes_t", "outcomes_u", "outcomes_v",
                                           "outcomes_w")),
           ("tuned once (x, y)", ("outcomes_x", "outcomes_y")),
-          ("never tuned (z, zb)", ("outcomes_z", "outcomes_zb")))
+          ("never tuned (z, zb)", ("outcomes_z", "outcomes_zb")),
+          ("never tuned (zc, zd)", ("outcomes_zc", "outcomes_zd")))
 
 
 @dataclass(frozen=True)
 class Settings:
     """Training settings: regularisation of both models, hashing width, side threshold,
     feature groups left out (token prefixes: "m:" the sentences naming the treatment, "w:"
-    the same tagged with their speaker, "c:" the sentences of its effect cues, "s:" those of
-    a side effect's cues)."""
+    the same tagged with their speaker, "u:" the words of the posts naming it, "c:" the
+    sentences of its effect cues, "s:" those of a side effect's cues)."""
 
     effect_c: float = 1.0
     side_c: float = 1.0
     n_features: int = 2 ** 14
     side_threshold: float = 0.5
-    drop: tuple[str, ...] = ("m:", "w:", "c:", "s:")
+    drop: tuple[str, ...] = ("m:", "w:", "u:", "c:", "s:")
 
     def name(self) -> str:
-        kept = [g for g in ("m:", "w:", "c:", "s:") if g not in self.drop]
+        kept = [g for g in ("m:", "w:", "u:", "c:", "s:") if g not in self.drop]
         return (f"C {self.effect_c}, side threshold {self.side_threshold}, n-grams "
                 f"{' '.join(kept) or 'none'}")
 
 
-# 0-4 as at stop 38 (0 = "S2", 2 = "S0"); 5 = "S3", pre-registered for zc + zd at stop 39.
-GRID = (Settings(0.3, 0.3, drop=("w:",)), Settings(0.3, 0.3, drop=("m:", "w:")), Settings(),
-        Settings(0.1, 0.1), Settings(side_threshold=0.7), Settings(1.0, 0.3, drop=()))
+# 0-4 as at stop 38 (0 = "S2", 2 = "S0"); 5 = "S3", pre-registered for zc + zd at stop 39 (it
+# failed); 6 = "S4", pre-registered for ze + zf at stop 39.
+GRID = (Settings(0.3, 0.3, drop=("w:", "u:")), Settings(0.3, 0.3, drop=("m:", "w:", "u:")),
+        Settings(), Settings(0.1, 0.1), Settings(side_threshold=0.7),
+        Settings(1.0, 0.3, drop=("u:",)), Settings(0.3, 0.3, drop=()))
 
 
 @dataclass
