@@ -32,7 +32,6 @@ from aggregator.regex_forms import (
     pattern_literals,
     scan_form,
 )
-from models.config import Config
 
 PACKAGED_CUES: Final = Path(__file__).with_name("outcome_cues.toml")
 
@@ -102,6 +101,8 @@ class OutcomeCues:
     hint_automaton: Any
     version_hash: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    # the side-effect filter applied to the rules' outcomes (`outcome_side_filter`), or None
+    side_filter: Any = field(repr=False, default=None)
     # `scope_patterns` by the literal they need (`build_cues` fills these in): a sentence
     # runs only those whose literal it holds, and those that need none
     scope_by_hint: dict[str, list[tuple[str, re.Pattern[str]]]] = field(
@@ -258,21 +259,6 @@ def load_outcome_cues(user_path: Path | str | None = None) -> OutcomeCues:
         data = merge_cues(data, extra)
         check_class_refs(extra, data.get("classes", {}), extra_text, str(user_path))
     return build_cues(data)
-
-
-def outcome_cues_for(config: Config) -> OutcomeCues:
-    """The cue file a config asks for: `[aggregate] outcome_cues = "file.toml"` (relative
-    to the config file) extends the packaged one. Raises OutcomeCueError."""
-    path = config.section("aggregate").get("outcome_cues")
-    if path is None:
-        return load_outcome_cues()
-    if not isinstance(path, str) or not path:
-        raise OutcomeCueError(f"{config.path or 'config'}: [aggregate] outcome_cues must be "
-                              "a path to a TOML file")
-    user = Path(path)
-    if config.path is not None and not user.is_absolute():
-        user = config.path.parent / user
-    return load_outcome_cues(user)
 
 
 def _procedure_re(words: list[str]) -> re.Pattern[str]:

@@ -134,6 +134,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aggregator.outcome_config import outcome_cues_for
 from aggregator.outcome_cue_file import (
     PACKAGED_CUES,
     OutcomeCueError,
@@ -141,9 +142,8 @@ from aggregator.outcome_cue_file import (
     build_cues,
     load_outcome_cues,
     merge_cues,
-    outcome_cues_for,
 )
-from aggregator.outcome_reading import extract_outcomes
+from aggregator.outcome_side_filter import extract_outcomes
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
 from aggregator.tagger import Tagger
 

@@ -36,8 +36,9 @@ from aggregator.lexicon import Lexicon, load_lexicon
 from aggregator.lexicon_delta import LexiconDelta, PhraseScanner, lexicon_delta
 from aggregator.link_types import LinkSettings, StudyText, ThreadText
 from aggregator.linker import StudyModel
+from aggregator.outcome_config import default_cues
 from aggregator.outcome_refresh import refresh_outcomes
-from aggregator.outcomes import OutcomeCues, load_outcome_cues
+from aggregator.outcomes import OutcomeCues
 from aggregator.run_stats import AggregateStats
 from aggregator.similar import update_similar
 from aggregator.tagger import Tagger
@@ -101,7 +102,7 @@ def _aggregate(make_session: Callable[[], Session], *, full: bool, lexicon: Lexi
                outcomes: bool) -> AggregateStats:
     started = time.perf_counter()
     lexicon = lexicon or load_lexicon()
-    cues = cues or load_outcome_cues()
+    cues = cues or default_cues()
     settings = settings or LinkSettings()
     tagger = Tagger(lexicon)
     workers = workers or min(4, os.cpu_count() or 1)

@@ -27,7 +27,6 @@ import zipfile
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +34,11 @@ from sklearn.feature_extraction import FeatureHasher
 
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_reading import Mention, _Extraction, read_thread
+from aggregator.outcome_side_filter import Note, bucket, grams, side_tokens, thread_facts
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
 
 _WORD = re.compile(r"[a-z0-9']+")
 _DIRECTIONS = ("improved", "no_effect", "unchanged", "declined")
-Note = tuple[str, str, int, int, int, int, int]
 
 
 class OutcomeModelError(ValueError):
@@ -97,15 +96,6 @@ def load_outcome_model(path: Path | str) -> OutcomeModel:
     return model
 
 
-def _grams(prefix: str, text: str) -> list[str]:
-    words = _WORD.findall(text)
-    return [prefix + w for w in words] + [f"{prefix}{a}_{b}" for a, b in pairwise(words)]
-
-
-def _bucket(n: int) -> str:
-    return str(n) if n < 3 else "3+"
-
-
 @dataclass
 class PairReading:
     """What the rules read about one treatment of a thread (the models' input)."""
@@ -121,13 +111,13 @@ def pair_readings(reading: _Extraction, mentions: Sequence[Mention],
     """The features of every treatment of a thread the rules have read (`reading` run with
     `notes` on)."""
     treatments = sorted(rules)
-    facts = [f"ntreat={_bucket(len(treatments))}"]
+    facts = thread_facts(treatments)
     notes: list[Note] = reading.notes or []
     lowered = reading.lowered
     out = []
     for t in treatments:
         own = [m for m in mentions if m[2] == t]
-        tokens = [*facts, f"rule={rules[t].effect}", f"mentions={_bucket(len(own))}"]
+        tokens = [*facts, f"rule={rules[t].effect}", f"mentions={bucket(len(own))}"]
         if any(m[0] < title_end for m in own):
             tokens.append("in_title")
         mine = [n for n in notes if n[0] == t]
@@ -138,27 +128,18 @@ def pair_readings(reading: _Extraction, mentions: Sequence[Mention],
             who = "op" if speaker == 0 else "rep"
             speakers.setdefault(label, set()).add(speaker)
             tokens += [f"{who}:{label}", f"cue:{label}:{lowered[c_start:c_end]}"]
-            tokens += _grams("c:", lowered[s_start:s_end])
+            tokens += grams("c:", lowered[s_start:s_end])
         for label, who in speakers.items():
-            tokens.append(f"nspk:{label}={_bucket(len(who))}")
+            tokens.append(f"nspk:{label}={bucket(len(who))}")
         if t in reading.reports:
             for speaker, directions in reading.reports[t].shared.items():
                 tokens += [f"shared:{'op' if speaker == 0 else 'rep'}:{d}" for d in directions]
         if own:
             for who, sentence, unit in _mention_sentences(reading, own):
-                tokens += _grams("m:", sentence)
-                tokens += _grams(f"w:{who}:", sentence)
+                tokens += grams("m:", sentence)
+                tokens += grams(f"w:{who}:", sentence)
                 tokens += [f"u:{who}:" + w for w in _WORD.findall(unit)]
-        sides: dict[str, list[str]] = {}
-        for side in rules[t].side_effects:
-            its = [n for n in mine if n[1] == side]
-            side_tokens = [*facts, f"side={side}", f"side={side}:{t}", f"rule={rules[t].effect}",
-                           f"nnotes={_bucket(len(its))}"]
-            for _, _, c_start, c_end, s_start, s_end, speaker in its:
-                side_tokens += [f"who={'op' if speaker == 0 else 'rep'}",
-                                f"scue={lowered[c_start:c_end]}"]
-                side_tokens += _grams("s:", lowered[s_start:s_end])
-            sides[side] = side_tokens
+        sides = side_tokens(reading, t, rules[t], facts)
         out.append(PairReading(t, rules[t], tokens, sides))
     return out
 

@@ -5,13 +5,15 @@
     python benchmarks/outcomes_learned.py --setting 1    # per fold, for GRID[1]
     python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
+    python benchmarks/outcomes_learned.py --write-side aggregator/outcome_side_filter.npz
+        # train GRID[6] on every corpus, write its side-effect filter (the packaged one)
     python benchmarks/outcomes_learned.py --speed FILE   # CPU of the rules vs rules + model
     python benchmarks/outcomes_learned.py --train-all --test DIR... --setting N
         # train GRID[N] once on every corpus below, test on the corpus folders DIR (totals only)
 
-Corpora that may be trained on (never a blind one: outcomes_ze and _zf are left out by name):
+Corpora that may be trained on (named one by one: a blind corpus is left out until spent):
 dev (../shared/eval posts.jsonl + outcomes_posts.jsonl), benchmarks/corpus/outcomes_a to _y
-(no _e, _g), _z, _zb, _zc, _zd, ordinary_g, summaries_e, real_labels, real_labels_2. Each
+(no _e, _g), _z to _zf, ordinary_g, summaries_e, real_labels, real_labels_2. Each
 labelled (thread, treatment) pair the tagger finds is read by the rules with their notes on
 (`outcome_model.read_pairs`); for each held-out corpus, the effect model (multinomial
 logistic regression) and the side-effect filter (binary logistic regression on each side
@@ -59,6 +61,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
+from aggregator.outcome_side_filter import SideFilter, save_side_filter  # noqa: E402
 from aggregator.outcomes import (  # noqa: E402
     EFFECTS,
     Outcome,
@@ -69,10 +72,11 @@ from aggregator.tagger import Tagger  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 CORPUS = ROOT / "benchmarks" / "corpus"
-# Named one by one: the blind sets (outcomes_ze, outcomes_zf) must never be read here; z and zb
-# (blind until stop 38) and zc and zd (blind for one run at stop 39) are trained on.
-SYNTHETIC = (*(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"), "outcomes_z",
-             "outcomes_zb", "outcomes_zc", "outcomes_zd", "ordinary_g", "summaries_e")
+# Named one by one, so that a blind corpus added later is never read here until it is spent:
+# z and zb (blind until stop 38), zc, zd, ze and zf (one blind run each at stop 39) are.
+SYNTHETIC = (*(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
+             *(f"outcomes_z{c}" for c in ("", "b", "c", "d", "e", "f")), "ordinary_g",
+             "summaries_e")
 REAL = ("real_labels", "real_labels_2")
 # Folds pooled apart: (label, corpora).
 GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g",
@@ -81,7 +85,8 @@ GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g
                                           "outcomes_w")),
           ("tuned once (x, y)", ("outcomes_x", "outcomes_y")),
           ("never tuned (z, zb)", ("outcomes_z", "outcomes_zb")),
-          ("never tuned (zc, zd)", ("outcomes_zc", "outcomes_zd")))
+          ("never tuned (zc, zd)", ("outcomes_zc", "outcomes_zd")),
+          ("never tuned (ze, zf)", ("outcomes_ze", "outcomes_zf")))
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,9 @@ class Settings:
 GRID = (Settings(0.3, 0.3, drop=("w:", "u:")), Settings(0.3, 0.3, drop=("m:", "w:", "u:")),
         Settings(), Settings(0.1, 0.1), Settings(side_threshold=0.7),
         Settings(1.0, 0.3, drop=("u:",)), Settings(0.3, 0.3, drop=()))
+# The settings the packaged side-effect filter is trained with (its side model is the same in
+# GRID 0, 5 and 6: side C 0.3, threshold 0.5, "s:" n-grams).
+SIDE_SETTING = 6
 
 
 @dataclass
@@ -335,9 +343,13 @@ def main() -> int:
                         help="side-effect filter thresholds (side n-grams kept)")
     parser.add_argument("--write", metavar="FILE", type=Path,
                         help="train on every corpus and write the weights to FILE (.npz)")
+    parser.add_argument("--write-side", metavar="FILE", type=Path,
+                        help="train GRID[N] (default 6) on every corpus and write its "
+                             "side-effect filter to FILE (.npz; the packaged one is "
+                             "aggregator/outcome_side_filter.npz)")
     parser.add_argument("--speed", metavar="FILE", type=Path,
                         help="time the rules alone and with the weights in FILE")
-    parser.add_argument("--setting", metavar="N", type=int, default=2,
+    parser.add_argument("--setting", metavar="N", type=int, default=None,
                         help="per-fold table for GRID[N] (default 2: the default settings)")
     parser.add_argument("--train-all", action="store_true",
                         help="train GRID[N] on every corpus once and test on --test")
@@ -346,6 +358,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.speed:
         return speed(load_outcome_model(args.speed))
+    if args.train_all and args.setting is None:
+        parser.error("--train-all needs --setting N")
     if args.train_all != bool(args.test):
         parser.error("--train-all and --test go together")
     data, tests = read_all(tuple(args.test))
@@ -353,6 +367,14 @@ def main() -> int:
         print(f"{GRID[args.setting].name()}:")
         held_out_test(data, tests, GRID[args.setting])
         return 0
+    if args.write_side:
+        settings = GRID[SIDE_SETTING if args.setting is None else args.setting]
+        model = train([p for rows in data.values() for p in rows], settings)
+        save_side_filter(SideFilter(model.n_features, model.side_coef, model.side_intercept,
+                                    model.side_threshold), args.write_side)
+        print(f"wrote {args.write_side} ({sum(map(len, data.values()))} pairs)")
+        return 0
+    args.setting = 2 if args.setting is None else args.setting
     if args.write:
         model = train([p for rows in data.values() for p in rows], GRID[args.setting])
         save_outcome_model(model, args.write)

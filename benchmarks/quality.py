@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
 from aggregator.link_types import DEFAULT_TOPIC_THRESHOLD  # noqa: E402
+from aggregator.outcome_config import filtered  # noqa: E402
 from aggregator.outcome_quality import OutcomeScores, evaluate_outcomes  # noqa: E402
 from aggregator.outcomes import load_outcome_cues  # noqa: E402
 from aggregator.quality import evaluate, load_corpus, threshold_sweep  # noqa: E402
@@ -99,11 +100,12 @@ def _outcome_rows(name: str, scores: OutcomeScores) -> list[str]:
 
 
 def outcome_report(sets: list[tuple[str, list[dict]]], lexicon_path: str | None,
-                   cues_path: str | None) -> int:
+                   cues_path: str | None, side_filter: bool = True) -> int:
     """Print the outcome and summary table for labelled post sets; 1 if a target missed."""
     tagger = Tagger(load_lexicon(lexicon_path))
-    cues = load_outcome_cues(cues_path)
-    print(f"outcome cues {cues.version_hash[:12]}, commit {_commit()}\n")
+    cues = filtered(load_outcome_cues(cues_path), side_filter)
+    print(f"outcome cues {cues.version_hash[:12]} (side-effect filter "
+          f"{'on' if side_filter else 'off'}), commit {_commit()}\n")
     print("| corpus                       | pairs | eff. acc | eff. macro-F1 | side P / R / F1 "
           "| ROUGE-1/2/L hairlink | lead | TextRank |")
     print("|---|---|---|---|---|---|---|---|")
@@ -146,6 +148,9 @@ def main() -> int:
     parser.add_argument("eval_dirs", nargs="*")
     parser.add_argument("--lexicon", help="a user lexicon file merged into the packaged one")
     parser.add_argument("--cues", help="a user outcome cue file merged into the packaged one")
+    parser.add_argument("--no-side-filter", action="store_true",
+                        help="the cue rules' side effects unfiltered ([aggregate] "
+                             "side_effect_filter = false)")
     parser.add_argument("--outcomes-only", action="store_true",
                         help="only outcomes and summaries (no tagging/linking block)")
     parser.add_argument("--real", help="a folder with labels.jsonl for real posts")
@@ -176,7 +181,7 @@ def main() -> int:
                 status |= linking_report(eval_dir, args.lexicon)
         print()
     if sets:
-        status |= outcome_report(sets, args.lexicon, args.cues)
+        status |= outcome_report(sets, args.lexicon, args.cues, not args.no_side_filter)
     return status
 
 

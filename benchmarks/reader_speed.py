@@ -60,16 +60,25 @@ def _labelled(root: Path) -> list[tuple[str, str, list[str]]]:
     return threads
 
 
+def _shipped_cues(package: str) -> Any:
+    """The cues as a run without a config reads them in that tree: with the side-effect
+    filter where the tree has one (`outcome_config.default_cues`), else the cue file alone."""
+    try:
+        return importlib.import_module(f"{package}.outcome_config").default_cues()
+    except ModuleNotFoundError:
+        return importlib.import_module(f"{package}.outcomes").load_outcome_cues()
+
+
 def child(tree: Path, n_threads: int, passes: int) -> None:
     """Time the reader of `tree` (imported from there); print CPU seconds and a hash."""
     sys.path[:0] = [str(tree), str(ROOT / "benchmarks")]
     from generated import generate_threads
 
     from aggregator.lexicon import load_lexicon
-    from aggregator.outcomes import extract_outcomes, load_outcome_cues
+    from aggregator.outcomes import extract_outcomes
     from aggregator.tagger import Tagger
 
-    tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
+    tagger, cues = Tagger(load_lexicon()), _shipped_cues("aggregator")
     sets = {
         "generated": [
             (t["title"], t["body"], [r["body"] for r in t["replies"]])
@@ -131,8 +140,8 @@ def in_process(base: Path, n_threads: int, rounds: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         old = _base_package(base, Path(tmp))
         readers = {
-            "this": (outcomes.extract_outcomes, outcomes.load_outcome_cues()),
-            "base": (old.extract_outcomes, old.load_outcome_cues()),
+            "this": (outcomes.extract_outcomes, _shipped_cues("aggregator")),
+            "base": (old.extract_outcomes, _shipped_cues("aggregator_base")),
         }
         tagger = Tagger(load_lexicon())
         sets = {

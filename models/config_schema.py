@@ -54,6 +54,8 @@ class AggregateTable(Section):
     topic_threshold: Annotated[float, Field(ge=0, le=1)] | None = None
     max_topic_links: Annotated[int, Field(ge=0, le=100_000)] | None = None
     outcome_cues: NonEmpty | None = None  # a cue file extending the packaged outcome cues
+    # false: the cue rules' side effects as they are, without the packaged side-effect filter
+    side_effect_filter: bool | None = None
 
 
 class ScheduleTable(Section):

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import hairlink.cli  # noqa: F401  (registers the commands)
 from aggregator import summaries as summariser
 from aggregator.lexicon import load_lexicon
+from aggregator.outcome_config import default_cues, filtered
 from aggregator.outcomes import load_outcome_cues
 from aggregator.run import aggregate
 from aggregator.store import CUES_HASH_KEY, SUMMARY_VERSION_KEY, get_meta, set_meta, sync_treatments
@@ -106,7 +107,7 @@ def test_aggregate_stores_outcomes_and_summaries(engine: Engine, session: Sessio
     assert "A reply: Same here, oral minoxidil gave me a dense crown." in texts["a"]
     assert texts["d"] == "A poster says: Link."  # a link-only thread: the title alone
     assert all(len(s.split()) <= 45 for s in texts.values() if s)
-    assert get_meta(session, CUES_HASH_KEY) == load_outcome_cues().version_hash
+    assert get_meta(session, CUES_HASH_KEY) == default_cues().version_hash
 
 
 def test_incremental_recompute(engine: Engine, session: Session, tmp_path: Path) -> None:
@@ -129,16 +130,16 @@ def test_incremental_recompute(engine: Engine, session: Session, tmp_path: Path)
     extra = tmp_path / "cues.toml"
     extra.write_text('[side_effects]\nother = ["a win"]\n', encoding="utf-8")
     before = stored(session)
-    stats = aggregate(make, cues=load_outcome_cues(extra))
+    stats = aggregate(make, cues=filtered(load_outcome_cues(extra)))
     assert stats.cues_changed and stats.threads_tagged == 0
     assert (stats.outcomes_reread, stats.outcomes_changed) == (4, 1)
     after = stored(session)
     assert after[("e", "minoxidil")] == ("improved", ["other"])
     assert {k: v for k, v in after.items() if k[0] != "e"} == \
         {k: v for k, v in before.items() if k[0] != "e"}
-    assert get_meta(session, CUES_HASH_KEY) == load_outcome_cues(extra).version_hash
+    assert get_meta(session, CUES_HASH_KEY) == filtered(load_outcome_cues(extra)).version_hash
     session.rollback()
-    assert not aggregate(make, cues=load_outcome_cues(extra)).cues_changed
+    assert not aggregate(make, cues=filtered(load_outcome_cues(extra))).cues_changed
 
 
 def test_cue_change_rewrites_outcomes_only(engine: Engine, session: Session,
@@ -161,7 +162,7 @@ def test_cue_change_rewrites_outcomes_only(engine: Engine, session: Session,
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        stats = aggregate(make, cues=load_outcome_cues(extra))
+        stats = aggregate(make, cues=filtered(load_outcome_cues(extra)))
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     written = [s for s in statements if s.lstrip().upper().startswith(("DELETE", "INSERT"))
@@ -176,7 +177,7 @@ def test_cue_change_rewrites_outcomes_only(engine: Engine, session: Session,
         assert {i: sorted(kept[i].outcomes) for i in ids} == \
             {i: sorted(live[i].outcomes) for i in ids}
     incremental = stored(session)
-    aggregate(make, full=True, cues=load_outcome_cues(extra))
+    aggregate(make, full=True, cues=filtered(load_outcome_cues(extra)))
     assert stored(session) == incremental  # what a full run with these cues stores
     session.rollback()
 

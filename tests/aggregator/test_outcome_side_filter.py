@@ -1,0 +1,133 @@
+"""The side-effect filter: its columns are FeatureHasher's, it only removes side effects the
+rules proposed, the config switches it, its weights name the stored outcomes' hash, and a
+bad weights file is one line naming it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction import FeatureHasher
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from aggregator import outcome_side_filter
+from aggregator.outcome_config import default_cues, filtered, outcome_cues_for
+from aggregator.outcome_reading import extract_outcomes as rules_outcomes
+from aggregator.outcome_side_filter import (
+    PACKAGED_SIDE_FILTER,
+    SideFilter,
+    SideFilterError,
+    extract_outcomes,
+    load_side_filter,
+    save_side_filter,
+    with_side_filter,
+)
+from aggregator.outcomes import OutcomeCueError, load_outcome_cues
+from aggregator.run import aggregate
+from aggregator.store import CUES_HASH_KEY, get_meta
+from models.config import ConfigError, parse_config
+from models.db import session_factory
+from tests.aggregator.test_outcome_model import _read
+from tests.aggregator.test_outcome_store import seed, stored, thread
+
+N = 2 ** 10
+SIDES = ("Fin update", "Finasteride regrew my crown but killed my libido and gave me "
+         "brain fog.")
+
+
+def _always(keep: bool) -> SideFilter:
+    """Weights that keep (or drop) every side effect."""
+    return SideFilter(N, np.zeros(N), 9.0 if keep else -9.0, 0.5)
+
+
+@pytest.mark.parametrize("tokens", [
+    ["side=sexual", "s:libido", "scue=killed my libido", "who=op", ""],
+    ["s:größer", "s:🙂_ok", "x" * 300, "side=mood:finasteride"],
+    [f"s:{i}_{i * 7}" for i in range(500)]])
+def test_columns_are_the_hashers(tokens: list[str]) -> None:
+    side_filter = load_side_filter(PACKAGED_SIDE_FILTER)
+    hasher = FeatureHasher(n_features=side_filter.n_features, input_type="string",
+                           alternate_sign=False)
+    expected = hasher.transform([tokens])
+    assert sorted(side_filter.columns(tokens).tolist()) == \
+        sorted(np.repeat(expected.indices, expected.data.astype(int)).tolist())
+    margin = float((expected @ side_filter.coef)[0]) + side_filter.intercept
+    assert side_filter.keeps(tokens) == (1 / (1 + np.exp(-margin)) >= side_filter.threshold)
+
+
+def test_it_only_removes_side_effects() -> None:
+    parts, mentions = _read(*SIDES)
+    rules = rules_outcomes(load_outcome_cues(), parts, mentions)
+    assert rules["finasteride"].effect == "improved"
+    assert set(rules["finasteride"].side_effects) == {"sexual", "mood"}
+    keep_all = with_side_filter(load_outcome_cues(), _always(True))
+    assert extract_outcomes(keep_all, parts, mentions) == rules
+    drop_all = with_side_filter(load_outcome_cues(), _always(False))
+    dropped = extract_outcomes(drop_all, parts, mentions)["finasteride"]
+    assert dropped.effect == "improved" and dropped.side_effects == ()
+    # the packaged weights keep these two first-hand, plainly said side effects
+    assert extract_outcomes(default_cues(), parts, mentions) == rules
+    # a thread without cues: nothing to filter
+    parts, mentions = _read("Question", "Should I start finasteride?")
+    assert extract_outcomes(drop_all, parts, mentions)["finasteride"].effect == "none"
+
+
+def test_the_weights_name_the_cues_hash() -> None:
+    plain = load_outcome_cues()
+    packaged = default_cues()
+    assert plain.side_filter is None and packaged.side_filter is not None
+    assert packaged.version_hash != plain.version_hash
+    assert with_side_filter(load_outcome_cues(), _always(True)).version_hash not in \
+        (plain.version_hash, packaged.version_hash)
+    assert filtered(load_outcome_cues()).version_hash == packaged.version_hash
+    assert filtered(load_outcome_cues(), False).version_hash == plain.version_hash
+
+
+def test_config_switches_it() -> None:
+    assert outcome_cues_for(parse_config({})).side_filter is not None
+    off = parse_config({"aggregate": {"side_effect_filter": False}})
+    assert outcome_cues_for(off).side_filter is None
+    with pytest.raises(ConfigError, match="side_effect_filter"):
+        parse_config({"aggregate": {"side_effect_filter": "maybe"}})
+
+
+def test_weights_file_round_trip_and_bad_files(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "f.npz"
+    save_side_filter(SideFilter(N, np.arange(N, dtype=float), 1.5, 0.4), path)
+    loaded = load_side_filter(path)
+    assert loaded.n_features == N and loaded.intercept == 1.5 and loaded.threshold == 0.4
+    assert np.array_equal(loaded.coef, np.arange(N, dtype=float))
+    short = tmp_path / "short.npz"
+    np.savez(short, n_features=np.array(N), side_coef=np.zeros(3),
+             side_intercept=np.array(0.0), side_threshold=np.array(0.5))
+    with pytest.raises(SideFilterError, match=r"short\.npz: .*wrong shape"):
+        load_side_filter(short)
+    broken = tmp_path / "outcome_side_filter.npz"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    monkeypatch.setattr(outcome_side_filter, "PACKAGED_SIDE_FILTER", broken)
+    with pytest.raises(OutcomeCueError) as error:
+        outcome_cues_for(parse_config({}))
+    assert "outcome_side_filter.npz" in str(error.value) and "\n" not in str(error.value)
+    off = parse_config({"aggregate": {"side_effect_filter": False}})
+    assert outcome_cues_for(off).side_filter is None  # the rules alone need no weights
+
+
+def test_aggregate_stores_filtered_outcomes_and_rereads_on_a_switch(
+        engine: Engine, session: Session) -> None:
+    seed(engine, [thread("r", *SIDES), thread("q", "Fin?", "Should I start finasteride?")])
+    make = session_factory(engine)
+    aggregate(make, cues=load_outcome_cues())
+    assert set(stored(session)[("r", "finasteride")][1]) == {"sexual", "mood"}
+    drop_all = with_side_filter(load_outcome_cues(), _always(False))
+    stats = aggregate(make, cues=drop_all)
+    assert stats.cues_changed and stats.threads_tagged == 0
+    assert stats.outcomes_changed == 1
+    got = stored(session)
+    assert got[("r", "finasteride")] == ("improved", [])
+    assert got[("q", "finasteride")] == ("none", [])
+    assert get_meta(session, CUES_HASH_KEY) == drop_all.version_hash
+    session.rollback()
+    assert not aggregate(make, cues=drop_all).cues_changed
