@@ -7,6 +7,7 @@
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --write-side aggregator/outcome_side_filter.npz
         # train GRID[6] on every corpus, write its side-effect filter (the packaged one)
+    python benchmarks/outcomes_learned.py --side-unseen  # the filter where it was unseen
     python benchmarks/outcomes_learned.py --speed FILE   # CPU of the rules vs rules + model
     python benchmarks/outcomes_learned.py --train-all --test DIR... --setting N
         # train GRID[N] once on every corpus below, test on the corpus folders DIR (totals only)
@@ -277,6 +278,42 @@ def side_sweep(data: dict[str, list[Pair]], settings: Settings,
                   f"{f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}")
 
 
+# The side-effect filter's three unseen pools, each with the corpora that did not exist yet
+# when it was measured (so the model of each run is trained as it was then).
+SIDE_UNSEEN = ((("outcomes_z", "outcomes_zb"),
+                ("outcomes_zc", "outcomes_zd", "outcomes_ze", "outcomes_zf")),
+               (("outcomes_zc", "outcomes_zd"), ("outcomes_ze", "outcomes_zf")),
+               (("outcomes_ze", "outcomes_zf"), ()))
+
+
+def side_unseen(data: dict[str, list[Pair]], settings: Settings) -> None:
+    """The side-effect filter on each pool of SIDE_UNSEEN, trained on every corpus but the
+    pool and those written after it: side effects it removed that were wrong and right, and
+    side P / R / F1 of the rules and of the rules + filter (effects are the rules')."""
+    pooled: dict[str, list[Outcome]] = {"gold": [], "rules": [], "filter": []}
+    for test, later in SIDE_UNSEEN:
+        model = train([p for n, rows in data.items() if n not in test + later for p in rows],
+                      settings)
+        pairs = [p for n in test for p in data[n]]
+        got = [Outcome(p.rules.effect, o.side_effects)
+               for p, o in zip(pairs, predict(model, pairs, settings.drop), strict=True)]
+        removed = [(s, s in p.gold.side_effects) for p, o in zip(pairs, got, strict=True)
+                   for s in set(p.rules.side_effects) - set(o.side_effects)]
+        gold, rules = [p.gold for p in pairs], [p.rules for p in pairs]
+        r, f = figures(gold, rules), figures(gold, got)
+        print(f"{' + '.join(test)}: {len(pairs)} pairs; removed {len(removed)} side effects, "
+              f"{sum(not right for _, right in removed)} wrong and "
+              f"{sum(right for _, right in removed)} right; side P / R / F1 rules "
+              f"{r[2]:.3f} / {r[3]:.3f} / {r[4]:.3f}, with the filter "
+              f"{f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}")
+        pooled["gold"] += gold
+        pooled["rules"] += rules
+        pooled["filter"] += got
+    r, f = figures(pooled["gold"], pooled["rules"]), figures(pooled["gold"], pooled["filter"])
+    print(f"pooled: {len(pooled['gold'])} pairs; side P / R / F1 rules {r[2]:.3f} / {r[3]:.3f} "
+          f"/ {r[4]:.3f}, with the filter {f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}")
+
+
 def speed(model: OutcomeModel, rounds: int = 5) -> int:
     """CPU seconds of the rules alone and with the model, interleaved rounds."""
     tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
@@ -347,6 +384,8 @@ def main() -> int:
                         help="train GRID[N] (default 6) on every corpus and write its "
                              "side-effect filter to FILE (.npz; the packaged one is "
                              "aggregator/outcome_side_filter.npz)")
+    parser.add_argument("--side-unseen", action="store_true",
+                        help="the side-effect filter on the pools it was first measured on")
     parser.add_argument("--speed", metavar="FILE", type=Path,
                         help="time the rules alone and with the weights in FILE")
     parser.add_argument("--setting", metavar="N", type=int, default=None,
@@ -379,6 +418,9 @@ def main() -> int:
         model = train([p for rows in data.values() for p in rows], GRID[args.setting])
         save_outcome_model(model, args.write)
         print(f"wrote {args.write} ({sum(map(len, data.values()))} pairs)")
+        return 0
+    if args.side_unseen:
+        side_unseen(data, GRID[SIDE_SETTING])
         return 0
     if args.side_sweep:
         side_sweep(data, Settings(drop=("m:", "c:")))
