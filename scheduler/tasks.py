@@ -17,15 +17,18 @@ from scheduler.settings import load_settings
 
 
 def check(config: Config) -> None:
-    """Fail now, not at the first aggregation: the lexicon and `[aggregate]` must load.
+    """Fail now, not at the first aggregation: the lexicon, `[aggregate]` and the outcome
+    cue file (and side-effect filter) must load.
 
-    Raises ValueError (a LexiconError is one) naming what is wrong.
+    Raises ValueError (a LexiconError and an OutcomeCueError are ones) naming what is wrong.
     """
     if not load_settings(config).aggregate:
         return
     from aggregator.link_types import aggregate_settings
+    from aggregator.outcomes import outcome_cues_for
 
     aggregate_settings(config)
+    outcome_cues_for(config)
 
 
 class Interrupted(Exception):
@@ -43,7 +46,7 @@ def aggregate(engine: Engine, config: Config, should_stop: Callable[[], bool]) -
     from aggregator.run import aggregate as run_aggregate
 
     lexicon, settings = aggregate_settings(config)
-    cues = outcome_cues_for(config)  # (the config's cue file and reader, as `hairlink aggregate`)
+    cues = outcome_cues_for(config)  # (the config's cue file and filter, as `hairlink aggregate`)
 
     def progress(_done: int, _total: int) -> None:
         if should_stop():

@@ -94,3 +94,10 @@ def test_check_refuses_a_bad_aggregate_section(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="lexicon"):
         tasks.check(parse_config({"lexicon": str(lexicon)}))
     tasks.check(parse_config({"lexicon": str(lexicon), "schedule": {"aggregate": False}}))
+    # ... and the outcome cue file: a malformed one stops the service before it starts
+    cues = tmp_path / "cues.toml"
+    cues.write_text('[effect]\nimproved = "not a list"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"cues\.toml"):
+        tasks.check(parse_config({"aggregate": {"outcome_cues": str(cues)}}))
+    tasks.check(parse_config({"aggregate": {"outcome_cues": str(cues)},
+                              "schedule": {"aggregate": False}}))
