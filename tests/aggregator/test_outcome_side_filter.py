@@ -57,6 +57,13 @@ def test_columns_are_the_hashers(tokens: list[str]) -> None:
     assert side_filter.keeps(tokens) == (1 / (1 + np.exp(-margin)) >= side_filter.threshold)
 
 
+def test_extreme_weights_decide_without_overflow() -> None:
+    tokens = ["side=sexual"] * 100
+    assert not SideFilter(N, np.full(N, -50.0), 0.0, 0.5).keeps(tokens)  # margin -5000
+    assert SideFilter(N, np.full(N, -50.0), 0.0, 0.0).keeps(tokens)  # threshold 0 keeps all
+    assert SideFilter(N, np.full(N, 50.0), 0.0, 0.99).keeps(tokens)
+
+
 def test_it_only_removes_side_effects() -> None:
     parts, mentions = _read(*SIDES)
     rules = rules_outcomes(load_outcome_cues(), parts, mentions)
