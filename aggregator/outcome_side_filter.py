@@ -97,13 +97,19 @@ def save_side_filter(side_filter: SideFilter, path: Path) -> None:
     np.savez_compressed(path, **side_filter.arrays())
 
 
-def load_side_filter(path: Path | str) -> SideFilter:
-    """Read and check a weights file. Raises SideFilterError naming the file."""
+def read_arrays(path: Path | str, what: str, error: type[ValueError]) -> dict[str, np.ndarray]:
+    """The arrays of an `.npz` weights file (no pickle allowed); an unreadable file raises
+    `error`, one line naming the file and `what` it should have been."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
+            return {k: data[k] for k in data.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise SideFilterError(f"{path}: not a readable side-effect filter ({exc})") from None
+        raise error(f"{path}: not a readable {what} ({exc})") from None
+
+
+def load_side_filter(path: Path | str) -> SideFilter:
+    """Read and check a weights file. Raises SideFilterError naming the file."""
+    arrays = read_arrays(path, "side-effect filter", SideFilterError)
     try:
         n = int(arrays["n_features"])
         side_filter = SideFilter(n, arrays["side_coef"].astype(np.float64),

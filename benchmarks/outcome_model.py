@@ -23,7 +23,6 @@ is shipped.
 from __future__ import annotations
 
 import re
-import zipfile
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,14 @@ from sklearn.feature_extraction import FeatureHasher
 
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_reading import Mention, _Extraction, read_thread
-from aggregator.outcome_side_filter import Note, bucket, grams, side_tokens, thread_facts
+from aggregator.outcome_side_filter import (
+    Note,
+    bucket,
+    grams,
+    read_arrays,
+    side_tokens,
+    thread_facts,
+)
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -76,11 +82,7 @@ def save_outcome_model(model: OutcomeModel, path: Path) -> None:
 
 def load_outcome_model(path: Path | str) -> OutcomeModel:
     """Read and check a weights file. Raises OutcomeModelError naming the file."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise OutcomeModelError(f"{path}: not a readable outcome model ({exc})") from None
+    arrays = read_arrays(path, "outcome model", OutcomeModelError)
     try:
         n = int(arrays["n_features"])
         effects = tuple(str(e) for e in arrays["effects"])
