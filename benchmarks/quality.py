@@ -33,7 +33,7 @@ from aggregator.lexicon import load_lexicon  # noqa: E402
 from aggregator.link_types import DEFAULT_TOPIC_THRESHOLD  # noqa: E402
 from aggregator.outcome_config import filtered  # noqa: E402
 from aggregator.outcome_quality import OutcomeScores, evaluate_outcomes  # noqa: E402
-from aggregator.outcomes import load_outcome_cues  # noqa: E402
+from aggregator.outcomes import OutcomeCues, extract_outcomes, load_outcome_cues  # noqa: E402
 from aggregator.quality import evaluate, load_corpus, threshold_sweep  # noqa: E402
 from aggregator.tagger import Tagger  # noqa: E402
 
@@ -99,6 +99,28 @@ def _outcome_rows(name: str, scores: OutcomeScores) -> list[str]:
     return [line]
 
 
+def filter_removals(sets: list[tuple[str, list[dict]]], tagger: Tagger, plain: OutcomeCues,
+                    with_filter: OutcomeCues) -> tuple[int, int]:
+    """Side effects of labelled pairs the filter removed from the rules' reading: (not in the
+    gold, in the gold)."""
+    wrong = right = 0
+    for _, posts in sets:
+        for post in posts:
+            replies = [r.get("body", "") if isinstance(r, dict) else str(r)
+                       for r in post.get("replies", [])]
+            title, body = post.get("title", ""), post.get("body", "")
+            _, _, mentions = tagger.tag_with_mentions(title, body, replies)
+            parts = [title, body, *replies]
+            before = extract_outcomes(plain, parts, mentions)
+            after = extract_outcomes(with_filter, parts, mentions)
+            for tid, gold in (post.get("gold_outcomes") or {}).items():
+                if tid in before:
+                    for side in set(before[tid].side_effects) - set(after[tid].side_effects):
+                        right += side in gold["side_effects"]
+                        wrong += side not in gold["side_effects"]
+    return wrong, right
+
+
 def outcome_report(sets: list[tuple[str, list[dict]]], lexicon_path: str | None,
                    cues_path: str | None, side_filter: bool = True) -> int:
     """Print the outcome and summary table for labelled post sets; 1 if a target missed."""
@@ -118,6 +140,10 @@ def outcome_report(sets: list[tuple[str, list[dict]]], lexicon_path: str | None,
     if len(sets) > 1:
         for line in _outcome_rows("pooled", pooled):
             print(line)
+    if side_filter:
+        wrong, right = filter_removals(sets, tagger, load_outcome_cues(cues_path), cues)
+        print(f"\nside-effect filter: removed {wrong + right} side effects the rules proposed, "
+              f"{wrong} not in the gold and {right} in it")
     print("\neffect F1 per value (pooled): " + ", ".join(
         f"{v} {pooled.effect_f1(v):.3f}" for v in ("improved", "no_effect", "mixed", "none")))
     checks = {"effect accuracy": pooled.accuracy, "effect macro-F1": pooled.macro_f1,
