@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import ahocorasick
 
@@ -32,6 +32,9 @@ from aggregator.regex_forms import (
     pattern_literals,
     scan_form,
 )
+
+if TYPE_CHECKING:  # (the filter's module imports this one)
+    from aggregator.outcome_side_filter import SideFilter
 
 PACKAGED_CUES: Final = Path(__file__).with_name("outcome_cues.toml")
 
@@ -102,7 +105,7 @@ class OutcomeCues:
     version_hash: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
     # the side-effect filter applied to the rules' outcomes (`outcome_side_filter`), or None
-    side_filter: Any = field(repr=False, default=None)
+    side_filter: SideFilter | None = field(repr=False, default=None)
     # `scope_patterns` by the literal they need (`build_cues` fills these in): a sentence
     # runs only those whose literal it holds, and those that need none
     scope_by_hint: dict[str, list[tuple[str, re.Pattern[str]]]] = field(

@@ -53,13 +53,24 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     (start, end, treatment) in `"\\n".join(parts)` (`Tagger.tag_with_mentions`);
     `normalised`: that text's `lower_and_normalise`, when the caller has it (`Tagger.tag_text`).
     """
+    return read_and_run(cues, parts, mentions, normalised)[0]
+
+
+def read_and_run(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
+                 normalised: tuple[str, str] | None = None, notes: bool = False
+                 ) -> tuple[dict[str, Outcome], _Extraction | None]:
+    """`extract_outcomes`' outcomes, and the reading they came from (None when the thread
+    holds no cue or no treatment); `notes`: keep what each counted cue was (`_Extraction.notes`,
+    read by the side-effect filter)."""
     treatments = sorted({m[2] for m in mentions})
     if not treatments:
-        return {}
+        return {}, None
     reading = read_thread(cues, parts, mentions, normalised)
     if reading is None:
-        return dict.fromkeys(treatments, _NOTHING)
-    return reading.run(treatments)
+        return dict.fromkeys(treatments, _NOTHING), None
+    if notes:
+        reading.notes = []
+    return reading.run(treatments), reading
 
 
 def read_thread(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],

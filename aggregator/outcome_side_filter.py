@@ -10,33 +10,35 @@ The side effect is kept when the model's probability is at least the file's thre
 effect is the rules' own: the filter only ever removes side effects.
 
 The weights are data (`outcome_side_filter.npz`: plain arrays, no pickle), trained on every
-labelled corpus by `python benchmarks/outcomes_learned.py --write-side FILE`. On three pools
-of unseen text it removed 13 side effects, all wrong, and none that was right
-(docs/aggregator.md, "The side-effect filter").
+labelled corpus up to `outcomes_zf` by `python benchmarks/outcomes_learned.py --write-side
+FILE`. Where it was unseen (four pools of blind corpora) it removed 16 side effects, all
+wrong (docs/aggregator.md, "The side-effect filter").
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Final
 
 import numpy as np
-from sklearn.utils import murmurhash3_32
 
 from aggregator.outcome_cue_file import OutcomeCues
-from aggregator.outcome_reading import Mention, _Extraction, read_thread
-from aggregator.outcome_reading import extract_outcomes as rules_outcomes
+from aggregator.outcome_reading import Mention, _Extraction, read_and_run
 from aggregator.outcome_types import Outcome
 
 PACKAGED_SIDE_FILTER: Final = Path(__file__).with_name("outcome_side_filter.npz")
-_WORD = re.compile(r"[a-z0-9']+")
+# the version of the features below: part of `SideFilter.digest`, so that a change to how
+# they are built re-reads stored outcomes even with the same weights (and needs new weights)
+FEATURES: Final = 1
+WORD: Final = re.compile(r"[a-z0-9']+")
 # a rule's note: (treatment, label, cue start, cue end, sentence start, sentence end, speaker)
 Note = tuple[str, str, int, int, int, int, int]
 
@@ -45,7 +47,15 @@ class SideFilterError(ValueError):
     """The weights file is missing, unreadable or of the wrong shape (one line, naming it)."""
 
 
-@dataclass(frozen=True)
+def _murmur() -> Callable[..., int]:
+    # (scikit-learn is imported when a filter is built, not when this module is: `import
+    # aggregator.outcomes` stays light for the commands that never read a thread)
+    from sklearn.utils import murmurhash3_32
+
+    return murmurhash3_32
+
+
+@dataclass(frozen=True, eq=False)
 class SideFilter:
     """The filter's weights: one coefficient per hashed column, an intercept, a threshold."""
 
@@ -55,10 +65,12 @@ class SideFilter:
     threshold: float  # keep a side effect when its probability is at least this
     # (`keeps` sums plain floats: a list look-up per token costs less than numpy's per-call
     # overhead on the few dozen tokens of a side effect)
-    _weights: list[float] = field(init=False, repr=False, compare=False)
+    _weights: list[float] = field(init=False, repr=False)
+    _hash: Callable[..., int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weights", self.coef.tolist())
+        object.__setattr__(self, "_hash", _murmur())
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays of the weights file."""
@@ -66,26 +78,35 @@ class SideFilter:
                 "side_intercept": np.array(self.intercept),
                 "side_threshold": np.array(self.threshold)}
 
-    def columns(self, tokens: list[str]) -> np.ndarray:
-        """The columns FeatureHasher(n_features, alternate_sign=False) puts the tokens in:
-        each token's signed 32-bit murmur hash (seed 0), made positive, modulo the width.
+    def _column(self, token: str) -> int:
+        """The column FeatureHasher(n_features, alternate_sign=False) puts a token in: its
+        signed 32-bit murmur hash (seed 0) of its UTF-8, made positive, modulo the width.
         (FeatureHasher maps -2**31, whose absolute value overflows in C, to
-        (2**31 - n_features) % n_features: 2**31 % n_features, which Python's abs() gives.)"""
-        hashes = np.fromiter(map(murmurhash3_32, tokens), np.int64, len(tokens))
-        return np.abs(hashes) % self.n_features
+        (2**31 - n_features) % n_features: 2**31 % n_features, which Python's abs() gives.)
+        A lone surrogate, which UTF-8 cannot hold, is hashed as its surrogate-pass bytes."""
+        try:
+            h = self._hash(token)
+        except UnicodeEncodeError:
+            h = self._hash(token.encode("utf-8", "surrogatepass"))
+        return abs(h) % self.n_features
 
     def keeps(self, tokens: list[str]) -> bool:
         """Whether a proposed side effect with these features is kept: the logistic of the
         summed weights of its tokens' columns, plus the intercept, at least the threshold."""
-        weights, n = self._weights, self.n_features
-        margin = math.fsum(weights[abs(h) % n] for h in map(murmurhash3_32, tokens))
-        z = margin + self.intercept
+        weights, column = self._weights, self._column
+        z = math.fsum(weights[column(t)] for t in tokens) + self.intercept
         probability = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else 0.0  # (exp overflows)
         return probability >= self.threshold
 
+    def read(self, cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
+             normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
+        """`filtered_outcomes` with this filter."""
+        return filtered_outcomes(self, cues, parts, mentions, normalised)
+
     def digest(self) -> str:
-        """A hash of the weights (stored outcomes are re-read when it changes)."""
-        sha = hashlib.sha1(usedforsecurity=False)
+        """A hash of the weights and of the features' version (stored outcomes are re-read
+        when it changes)."""
+        sha = hashlib.sha1(f"features {FEATURES}".encode(), usedforsecurity=False)
         for name, array in sorted(self.arrays().items()):
             sha.update(name.encode())
             sha.update(np.ascontiguousarray(array).tobytes())
@@ -103,7 +124,8 @@ def read_arrays(path: Path | str, what: str, error: type[ValueError]) -> dict[st
     try:
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, ValueError, TypeError, AttributeError, zipfile.BadZipFile,
+            EOFError) as exc:  # (a `.npy` file loads as one bare array, with no `.files`)
         raise error(f"{path}: not a readable {what} ({exc})") from None
 
 
@@ -112,25 +134,32 @@ def load_side_filter(path: Path | str) -> SideFilter:
     arrays = read_arrays(path, "side-effect filter", SideFilterError)
     try:
         n = int(arrays["n_features"])
-        side_filter = SideFilter(n, arrays["side_coef"].astype(np.float64),
-                                 float(arrays["side_intercept"]),
-                                 float(arrays["side_threshold"]))
+        coef = arrays["side_coef"].astype(np.float64)
+        intercept, threshold = float(arrays["side_intercept"]), float(arrays["side_threshold"])
     except (KeyError, TypeError, ValueError) as exc:
         raise SideFilterError(f"{path}: side-effect filter lacks or garbles {exc}") from None
-    if n <= 0 or side_filter.coef.shape != (n,):
+    if n <= 0 or coef.shape != (n,):
         raise SideFilterError(f"{path}: side-effect filter arrays have the wrong shape")
-    return side_filter
+    if not (np.isfinite(coef).all() and math.isfinite(intercept) and 0.0 <= threshold <= 1.0):
+        raise SideFilterError(f"{path}: side-effect filter weights are not finite, or its "
+                              "threshold is not a probability")
+    return SideFilter(n, coef, intercept, threshold)
 
 
 def grams(prefix: str, text: str) -> list[str]:
     """The words and word pairs of a text, each behind `prefix`."""
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     return [prefix + w for w in words] + [f"{prefix}{a}_{b}" for a, b in pairwise(words)]
 
 
 def bucket(n: int) -> str:
     """A small count as a feature value: "0", "1", "2" or "3+"."""
     return str(n) if n < 3 else "3+"
+
+
+def thread_facts(treatments: Sequence[str]) -> list[str]:
+    """The features every pair of a thread shares."""
+    return [f"ntreat={bucket(len(treatments))}"]
 
 
 def side_tokens(reading: _Extraction, treatment: str, outcome: Outcome, facts: list[str]
@@ -154,24 +183,15 @@ def side_tokens(reading: _Extraction, treatment: str, outcome: Outcome, facts: l
     return sides
 
 
-def thread_facts(treatments: Sequence[str]) -> list[str]:
-    """The features every pair of a thread shares."""
-    return [f"ntreat={bucket(len(treatments))}"]
-
-
 def filtered_outcomes(side_filter: SideFilter, cues: OutcomeCues, parts: Sequence[str],
                       mentions: Sequence[Mention],
                       normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
-    """The rules' outcomes, less the side effects the filter drops."""
-    treatments = sorted({m[2] for m in mentions})
-    if not treatments:
-        return {}
-    reading = read_thread(cues, parts, mentions, normalised)
+    """The rules' outcomes (`outcome_reading.extract_outcomes`, same arguments), less the
+    side effects the filter drops."""
+    rules, reading = read_and_run(cues, parts, mentions, normalised, notes=True)
     if reading is None:
-        return dict.fromkeys(treatments, Outcome())
-    reading.notes = []
-    rules = reading.run(treatments)
-    facts = thread_facts(treatments)
+        return rules
+    facts = thread_facts(sorted(rules))
     for treatment, outcome in rules.items():
         if outcome.side_effects:
             tokens = side_tokens(reading, treatment, outcome, facts)
@@ -182,19 +202,14 @@ def filtered_outcomes(side_filter: SideFilter, cues: OutcomeCues, parts: Sequenc
 
 
 def with_side_filter(cues: OutcomeCues, side_filter: SideFilter) -> OutcomeCues:
-    """The cues, carrying the filter `extract_outcomes` applies; their `version_hash` names
-    the weights too, so stored outcomes are re-read when either changes."""
-    cues.side_filter = side_filter
-    cues.version_hash = hashlib.sha1(f"{cues.version_hash}:{side_filter.digest()}".encode(),
-                                     usedforsecurity=False).hexdigest()
-    return cues
-
-
-def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
-                     normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
-    """Outcome per mentioned treatment of a thread: the rules' (`outcome_reading`), filtered
-    when the cues carry a side-effect filter (`with_side_filter`). Arguments as
-    `outcome_reading.extract_outcomes`."""
-    if cues.side_filter is None:
-        return rules_outcomes(cues, parts, mentions, normalised)
-    return filtered_outcomes(cues.side_filter, cues, parts, mentions, normalised)
+    """A copy of the cues carrying the filter `aggregator.outcomes.extract_outcomes` applies;
+    its `version_hash` names the weights too, so stored outcomes are re-read when either
+    changes. Cues that already carry a filter are refused (ValueError)."""
+    if cues.side_filter is not None:
+        raise ValueError("these outcome cues already carry a side-effect filter")
+    filtered = copy.copy(cues)
+    filtered.side_filter = side_filter
+    filtered.version_hash = hashlib.sha1(
+        f"{cues.version_hash}:{side_filter.digest()}".encode(), usedforsecurity=False
+    ).hexdigest()
+    return filtered

@@ -134,7 +134,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aggregator.outcome_config import outcome_cues_for
 from aggregator.outcome_cue_file import (
     PACKAGED_CUES,
     OutcomeCueError,
@@ -143,13 +142,24 @@ from aggregator.outcome_cue_file import (
     load_outcome_cues,
     merge_cues,
 )
-from aggregator.outcome_side_filter import extract_outcomes
+from aggregator.outcome_reading import Mention
+from aggregator.outcome_reading import extract_outcomes as rules_outcomes
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
 from aggregator.tagger import Tagger
 
 __all__ = ["EFFECTS", "PACKAGED_CUES", "SIDE_EFFECTS", "Outcome", "OutcomeCueError",
            "OutcomeCues", "build_cues", "extract_outcomes", "load_outcome_cues", "merge_cues",
-           "outcome_cues_for", "thread_outcomes"]
+           "thread_outcomes"]
+
+
+def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
+                     normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
+    """Outcome per mentioned treatment of a thread: the cue rules'
+    (`outcome_reading.extract_outcomes`, same arguments), less the side effects the cues'
+    side-effect filter drops when they carry one (`outcome_config.outcome_cues_for`)."""
+    if cues.side_filter is None:
+        return rules_outcomes(cues, parts, mentions, normalised)
+    return cues.side_filter.read(cues, parts, mentions, normalised)
 
 
 def thread_outcomes(tagger: Tagger, cues: OutcomeCues, title: str, body: str = "",

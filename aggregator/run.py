@@ -67,8 +67,9 @@ def aggregate(make_session: Callable[[], Session], *, full: bool = False,
     against every thread in a second pass, so the links always match a full run's.
 
     Each re-tagged thread also gets its outcomes per treatment (`cues`, default: the
-    packaged cue file) and its summary; `outcomes=False` skips both (stored as `none` /
-    NULL; for measuring their cost). A changed cue file re-reads the outcomes of every
+    packaged cue file and side-effect filter, `outcome_config.default_cues`) and its
+    summary; `outcomes=False` skips both (stored as `none` / NULL; for measuring their
+    cost). A changed cue file re-reads the outcomes of every
     other tagged thread alone (`aggregator.outcome_refresh`: its tags, summary and links
     are left as they are).
     """

@@ -35,13 +35,14 @@ from generated import build_db  # noqa: E402
 CHILD = """
 import json, resource, sys, time
 from aggregator.lexicon import load_lexicon
+from aggregator.outcome_config import filtered
 from aggregator.outcomes import load_outcome_cues
 from aggregator.run import aggregate
 from models.db import make_engine, session_factory
 url, cues = sys.argv[1], sys.argv[2]
 make = session_factory(make_engine(url))
 start = time.perf_counter()
-stats = aggregate(make, lexicon=load_lexicon(), cues=load_outcome_cues(cues or None))
+stats = aggregate(make, lexicon=load_lexicon(), cues=filtered(load_outcome_cues(cues or None)))
 seconds = time.perf_counter() - start
 print(stats.summary(), file=sys.stderr)
 own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -22,7 +22,6 @@ is shipped.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from sklearn.feature_extraction import FeatureHasher
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_reading import Mention, _Extraction, read_thread
 from aggregator.outcome_side_filter import (
+    WORD,
     Note,
     bucket,
     grams,
@@ -43,7 +43,6 @@ from aggregator.outcome_side_filter import (
 )
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
 
-_WORD = re.compile(r"[a-z0-9']+")
 _DIRECTIONS = ("improved", "no_effect", "unchanged", "declined")
 
 
@@ -140,7 +139,7 @@ def pair_readings(reading: _Extraction, mentions: Sequence[Mention],
             for who, sentence, unit in _mention_sentences(reading, own):
                 tokens += grams("m:", sentence)
                 tokens += grams(f"w:{who}:", sentence)
-                tokens += [f"u:{who}:" + w for w in _WORD.findall(unit)]
+                tokens += [f"u:{who}:" + w for w in WORD.findall(unit)]
         sides = side_tokens(reading, t, rules[t], facts)
         out.append(PairReading(t, rules[t], tokens, sides))
     return out

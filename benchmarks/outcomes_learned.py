@@ -249,6 +249,9 @@ def main() -> int:
         return 0
     if args.write_side:
         settings = GRID[SIDE_SETTING if args.setting is None else args.setting]
+        if "s:" in settings.drop:  # (the aggregator always sends them: `side_tokens`)
+            parser.error(f"--write-side needs a setting that keeps the 's:' n-grams, "
+                         f"not {settings.name()}")
         model = train([p for rows in data.values() for p in rows], settings)
         save_side_filter(SideFilter(model.n_features, model.side_coef, model.side_intercept,
                                     model.side_threshold), args.write_side)

@@ -227,7 +227,7 @@ def stage_enrich(engine: Engine, urls: dict[str, str]) -> str:
 def stage_aggregate(engine: Engine, config: Config) -> str:
     """Tag treatments and link threads to studies (as `hairlink aggregate`)."""
     from aggregator.link_types import aggregate_settings
-    from aggregator.outcomes import outcome_cues_for
+    from aggregator.outcome_config import outcome_cues_for
     from aggregator.run import aggregate
 
     lexicon, settings = aggregate_settings(config)

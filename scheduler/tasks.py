@@ -25,7 +25,7 @@ def check(config: Config) -> None:
     if not load_settings(config).aggregate:
         return
     from aggregator.link_types import aggregate_settings
-    from aggregator.outcomes import outcome_cues_for
+    from aggregator.outcome_config import outcome_cues_for
 
     aggregate_settings(config)
     outcome_cues_for(config)
@@ -42,7 +42,7 @@ def aggregate(engine: Engine, config: Config, should_stop: Callable[[], bool]) -
     redone by the next run (the aggregator writes links and hashes last).
     """
     from aggregator.link_types import aggregate_settings
-    from aggregator.outcomes import outcome_cues_for
+    from aggregator.outcome_config import outcome_cues_for
     from aggregator.run import aggregate as run_aggregate
 
     lexicon, settings = aggregate_settings(config)

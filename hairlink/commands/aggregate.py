@@ -30,7 +30,7 @@ def aggregate(
     )
 
     from aggregator.link_types import aggregate_settings
-    from aggregator.outcomes import outcome_cues_for
+    from aggregator.outcome_config import outcome_cues_for
     from models.db import session_factory
 
     check_choice(fmt, ("text", "json"), "--format")

@@ -4,6 +4,7 @@ bad weights file is one line naming it."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,11 @@ from aggregator.outcome_side_filter import (
     PACKAGED_SIDE_FILTER,
     SideFilter,
     SideFilterError,
-    extract_outcomes,
     load_side_filter,
     save_side_filter,
     with_side_filter,
 )
-from aggregator.outcomes import OutcomeCueError, load_outcome_cues
+from aggregator.outcomes import OutcomeCueError, extract_outcomes, load_outcome_cues
 from aggregator.run import aggregate
 from aggregator.store import CUES_HASH_KEY, get_meta
 from models.config import ConfigError, parse_config
@@ -46,15 +46,26 @@ def _always(keep: bool) -> SideFilter:
     ["side=sexual", "s:libido", "scue=killed my libido", "who=op", ""],
     ["s:größer", "s:🙂_ok", "x" * 300, "side=mood:finasteride"],
     [f"s:{i}_{i * 7}" for i in range(500)]])
-def test_columns_are_the_hashers(tokens: list[str]) -> None:
-    side_filter = load_side_filter(PACKAGED_SIDE_FILTER)
-    hasher = FeatureHasher(n_features=side_filter.n_features, input_type="string",
+def test_keeps_sums_the_hashers_columns(tokens: list[str]) -> None:
+    """`keeps` decides on the margin FeatureHasher's matrix gives: just below it, kept; just
+    above it, dropped."""
+    packaged = load_side_filter(PACKAGED_SIDE_FILTER)
+    hasher = FeatureHasher(n_features=packaged.n_features, input_type="string",
                            alternate_sign=False)
-    expected = hasher.transform([tokens])
-    assert sorted(side_filter.columns(tokens).tolist()) == \
-        sorted(np.repeat(expected.indices, expected.data.astype(int)).tolist())
-    margin = float((expected @ side_filter.coef)[0]) + side_filter.intercept
-    assert side_filter.keeps(tokens) == (1 / (1 + np.exp(-margin)) >= side_filter.threshold)
+    margin = float((hasher.transform([tokens]) @ packaged.coef)[0]) + packaged.intercept
+    probability = 1 / (1 + math.exp(-margin))
+    for nudge, kept in ((-1e-9, True), (1e-9, False)):
+        at = SideFilter(packaged.n_features, packaged.coef, packaged.intercept,
+                        probability + nudge)
+        assert at.keeps(tokens) is kept
+
+
+def test_a_lone_surrogate_is_hashed_not_raised() -> None:
+    parts, mentions = _read("Fin", "Finasteride regrew my crown but my libido\ud83dtanked.")
+    rules = rules_outcomes(load_outcome_cues(), parts, mentions)
+    assert extract_outcomes(default_cues(), parts, mentions)["finasteride"].effect == \
+        rules["finasteride"].effect == "improved"
+    assert _always(True).keeps(["scue=\ud83d", "s:libido"])
 
 
 def test_extreme_weights_decide_without_overflow() -> None:
@@ -88,8 +99,13 @@ def test_the_weights_name_the_cues_hash() -> None:
     assert packaged.version_hash != plain.version_hash
     assert with_side_filter(load_outcome_cues(), _always(True)).version_hash not in \
         (plain.version_hash, packaged.version_hash)
-    assert filtered(load_outcome_cues()).version_hash == packaged.version_hash
     assert filtered(load_outcome_cues(), False).version_hash == plain.version_hash
+    # a copy: the cues handed in stay as they were, and a second filter is refused
+    assert plain.side_filter is None
+    with_one = with_side_filter(plain, _always(True))
+    assert plain.side_filter is None and with_one is not plain
+    with pytest.raises(ValueError, match="already carry"):
+        with_side_filter(with_one, _always(False))
 
 
 def test_config_switches_it() -> None:
@@ -112,6 +128,17 @@ def test_weights_file_round_trip_and_bad_files(tmp_path: Path,
              side_intercept=np.array(0.0), side_threshold=np.array(0.5))
     with pytest.raises(SideFilterError, match=r"short\.npz: .*wrong shape"):
         load_side_filter(short)
+    for bad in ({"side_coef": np.full(N, np.nan)}, {"side_intercept": np.array(np.inf)},
+                {"side_threshold": np.array(1.5)}):
+        arrays = {"n_features": np.array(N), "side_coef": np.zeros(N),
+                  "side_intercept": np.array(0.0), "side_threshold": np.array(0.5), **bad}
+        np.savez(short, **arrays)
+        with pytest.raises(SideFilterError, match=r"short\.npz: .*not finite"):
+            load_side_filter(short)
+    bare = tmp_path / "bare.npy"
+    np.save(bare, np.zeros(3))
+    with pytest.raises(SideFilterError, match=r"bare\.npy: not a readable"):
+        load_side_filter(bare)
     broken = tmp_path / "outcome_side_filter.npz"
     broken.write_bytes(b"PK\x03\x04 not really")
     monkeypatch.setattr(outcome_side_filter, "PACKAGED_SIDE_FILTER", broken)

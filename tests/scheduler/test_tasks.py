@@ -54,7 +54,7 @@ def test_aggregate_reads_with_the_configs_cue_file(engine: Engine, tmp_path: Pat
     user's cue file), not with the packaged one: the stored cue hash is the config's, so the
     next manual run has nothing to re-read."""
     from aggregator import store
-    from aggregator.outcomes import outcome_cues_for
+    from aggregator.outcome_config import outcome_cues_for
 
     (tmp_path / "cues.toml").write_text('[effect]\nimproved = ["my crown came back"]\n')
     path = tmp_path / "hairlink.toml"
