@@ -7,29 +7,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aggregator import outcome_side_filter
 from aggregator.outcome_cue_file import OutcomeCueError, OutcomeCues, load_outcome_cues
 from aggregator.outcome_side_filter import SideFilterError, load_side_filter, with_side_filter
-from models.config import Config
+from models.config import Config, config_relative
 
 
 def outcome_cues_for(config: Config) -> OutcomeCues:
     """The cues a config asks for, with the packaged side-effect filter unless
     `side_effect_filter = false`. Raises OutcomeCueError (a bad cue file or weights file)."""
-    section = config.section("aggregate")
+    section = config.section("aggregate")  # (validated: models.config_schema.AggregateTable)
     path = section.get("outcome_cues")
-    if path is None:
-        cues = load_outcome_cues()
-    elif not isinstance(path, str) or not path:
-        raise OutcomeCueError(f"{config.path or 'config'}: [aggregate] outcome_cues must be "
-                              "a path to a TOML file")
-    else:
-        user = Path(path)
-        if config.path is not None and not user.is_absolute():
-            user = config.path.parent / user
-        cues = load_outcome_cues(user)
+    cues = load_outcome_cues(config_relative(config.path, path) if path else None)
     return filtered(cues, section.get("side_effect_filter", True) is not False)
 
 

@@ -104,6 +104,15 @@ class Config:
         return self.tables.get(name) or TABLES[name]()
 
 
+def config_relative(config_path: Path | None, value: str) -> Path:
+    """A path the config file names: `~` expanded, and a relative one taken from the
+    config file's folder (from the working directory when there is no file)."""
+    result = Path(value).expanduser()
+    if config_path is not None and not result.is_absolute():
+        result = config_path.parent / result
+    return result
+
+
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
     """The config path to read and whether it must exist."""
     if explicit:
@@ -143,11 +152,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     lexicon = data.get("lexicon")
     if lexicon is not None and (not isinstance(lexicon, str) or not lexicon):
         raise ConfigError(path, "must be a path to a lexicon TOML file", key="lexicon")
-    lexicon_path = None
-    if lexicon:
-        lexicon_path = Path(lexicon)
-        if path is not None and not lexicon_path.is_absolute():
-            lexicon_path = path.parent / lexicon_path
+    lexicon_path = config_relative(path, lexicon) if lexicon else None
     contact = data.get("contact")
     if contact is not None and not isinstance(contact, str):
         raise ConfigError(path, "must be a string (an email or URL)", key="contact")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.config import Config
+from models.config import Config, config_relative
 from models.config_schema import ExportTable, ScheduleTable, Section
 from models.config_types import duration_seconds
 
@@ -67,13 +67,6 @@ class ScheduleSettings:
         return self.aggregate and not (self.aggregate_every or self.aggregate_cron)
 
 
-def _relative(path: Path | None, value: str) -> Path:
-    result = Path(value).expanduser()
-    if not result.is_absolute() and path is not None:
-        result = path.parent / result
-    return result
-
-
 def load_settings(config: Config) -> ScheduleSettings:
     """`[schedule]` and `[export]` as the service's settings. The tables were validated when
     the config loaded (models.config_schema: unknown keys, types, bounds, either/or)."""
@@ -95,7 +88,7 @@ def load_settings(config: Config) -> ScheduleSettings:
     if table.aggregate is not None:
         values["aggregate"] = table.aggregate
     if table.log_dir is not None:
-        values["log_dir"] = _relative(path, table.log_dir)
+        values["log_dir"] = config_relative(path, table.log_dir)
     return ScheduleSettings(**values)
 
 
@@ -108,5 +101,5 @@ def _export(table: Section, path: Path | None) -> ExportSettings | None:
     formats = table.formats if table.formats is not None else "html"
     if isinstance(formats, str):
         formats = [formats]
-    return ExportSettings(directory=_relative(path, os.fspath(table.dir or ".")),
+    return ExportSettings(directory=config_relative(path, os.fspath(table.dir or ".")),
                           formats=tuple(formats), every=table.every, cron=table.cron)
