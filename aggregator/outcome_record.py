@@ -20,6 +20,11 @@ _BOTH_WAYS: Final = re.compile(r" while | whereas")
 # ground", "losing ground every year through my thirties"): a loss there is no verdict
 _BEFORE_TIME: Final = re.compile(r"before (?!i started|starting|treatment)|through my |"
                                  r"after (?:losing|years of)")
+# (outs) a loss said not to go on for a while or any more ("my crown hasn't thinned further",
+# "two years and my hair is not getting worse"): the loss halted, a gain (OUTCOMES.md: "loss
+# halted or kept stable for a stated time"); without it a negated loss is sameness (weak)
+_HALTED: Final = re.compile(r"\b(?:further|any ?more|since|(?:\d+|a|one|two|three|four|five|six|"
+                            r"seven|eight|nine|ten|several|many) (?:years?|yrs?|months?))\b")
 # the hair areas a sentence may set against each other ("crown came back, temples carried
 # on receding"): each word's group (the back of the head, the front, the part)
 _AREAS: Final = re.compile(r"\b(?:(crown|vertex|mid ?scalp|back)|(temples?|hairline|front|"
@@ -240,6 +245,8 @@ class Recording:
             direction = "improved"
         if negated:  # "didn't regrow" is weak (it may still have held the hair)
             direction = "unchanged" if direction in ("improved", "declined") else "improved"
+            if kind == "declined" and _HALTED.search(self.lowered, here.start, here.end):
+                direction = "improved"
         for t in targets:
             report = self.reports.setdefault(t, Reports())
             (report.shared if shared else report.effects).setdefault(

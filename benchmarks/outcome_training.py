@@ -26,12 +26,12 @@ from aggregator.tagger import Tagger  # noqa: E402
 EVAL = ROOT.parent / "shared" / "eval"
 CORPUS = ROOT / "benchmarks" / "corpus"
 # Named one by one, so that a blind corpus added later is never read here until it is spent:
-# z and zb (blind until stop 38), zc, zd, ze and zf (one blind run each at stop 39) are. zg and
-# zh (the side-effect filter's test at stop 39, one run) are not yet: the packaged filter was
-# trained without them.
+# z and zb (blind until stop 38), zc, zd, ze and zf (one blind run each at stop 39), zg and zh
+# (the side-effect filter's test at stop 39, one run; trained on since stop 40) are. zi and zj
+# (stop 40's blind test) are not.
 SYNTHETIC = (*(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
-             *(f"outcomes_z{c}" for c in ("", "b", "c", "d", "e", "f")), "ordinary_g",
-             "summaries_e")
+             *(f"outcomes_z{c}" for c in ("", "b", "c", "d", "e", "f", "g", "h")),
+             "ordinary_g", "summaries_e")
 REAL = ("real_labels", "real_labels_2")
 # Folds pooled apart: (label, corpora).
 GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g",
@@ -41,7 +41,8 @@ GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g
           ("tuned once (x, y)", ("outcomes_x", "outcomes_y")),
           ("never tuned (z, zb)", ("outcomes_z", "outcomes_zb")),
           ("never tuned (zc, zd)", ("outcomes_zc", "outcomes_zd")),
-          ("never tuned (ze, zf)", ("outcomes_ze", "outcomes_zf")))
+          ("never tuned (ze, zf)", ("outcomes_ze", "outcomes_zf")),
+          ("never tuned (zg, zh)", ("outcomes_zg", "outcomes_zh")))
 
 
 @dataclass(frozen=True)

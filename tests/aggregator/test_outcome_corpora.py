@@ -138,7 +138,8 @@ def test_blind_corpus_outcomes_h() -> None:
     summaries R-1/L 0.438/0.323 against TextRank 0.376/0.265. The issue's outcome targets are
     missed on it; the floors sit just under that run (nobody has tuned on it)."""
     result = scores(read(CORPUS / "outcomes_h" / "posts.jsonl"))
-    assert result.pairs == 138 and result.summaries == 90 and result.max_words <= 45
+    # 139 pairs since round outs tags "5% foam" as minoxidil (138 before)
+    assert result.pairs == 139 and result.summaries == 90 and result.max_words <= 45
     assert result.accuracy >= 0.72 and result.macro_f1 >= 0.65
     assert result.side_precision >= 0.80 and result.side_f1 >= 0.75
     ours, base = result.rouge["hairlink"], result.rouge["textrank"]
