@@ -63,3 +63,44 @@ def test_an_unpinned_shed_goes_to_both_when_the_foam_is_named() -> None:
     body = "Started 1mg fin and 5% foam the next week. Month 3 was a nasty shed."
     assert "shedding" in sides("minoxidil", "update", body)
     assert "shedding" in sides("finasteride", "update", body)
+
+
+# Round `outt` (stop 40, after zi + zj were read): more symptom and effect words.
+@pytest.mark.parametrize(("treatment", "body", "side"), [
+    ("finasteride", "Eight months on finasteride. I have less desire for sex than before.",
+     "sexual"),
+    ("finasteride", "A year on finasteride and I had no interest in my girlfriend.", "sexual"),
+    ("dutasteride", "Dut turned me into a zombie, flat all day, zero motivation.", "mood"),
+    ("minoxidil", "Two months on minoxidil and it made my scalp burn.", "skin"),
+    ("minoxidil", "Minoxidil made my heart race at night.", "cardio"),
+    ("spironolactone", "On spironolactone, when I stand up fast the room tilts.", "cardio"),
+    ("bicalutamide", "Eight months on bicalutamide. My liver numbers came back a bit high.",
+     "other"),
+    ("minoxidil", "Six months of oral minoxidil and my eyebrows are one big caterpillar now.",
+     "body_hair"),
+])
+def test_outt_symptom_words(treatment: str, body: str, side: str) -> None:
+    assert side in sides(treatment, "update", body)
+
+
+def test_outt_normal_liver_tests_are_no_side_effect() -> None:
+    body = "Ten months on bicalutamide and my ponytail is thicker. Liver tests are normal."
+    assert "other" not in sides("bicalutamide", "update", body)
+
+
+@pytest.mark.parametrize(("treatment", "body", "expected"), [
+    ("finasteride", "Fin for 3 years kept things where they were.", "improved"),
+    ("finasteride", "A year on finasteride. My bald spot is gone.", "improved"),
+    ("minoxidil", "Five months on oral minoxidil. My hair grows again in the crown.",
+     "improved"),
+    ("lllt", "A year with a laser helmet, watching my crown get shinier every month.",
+     "no_effect"),
+    ("ketoconazole", "Two years of Nizoral. Keto on its own did not save my hair.",
+     "no_effect"),
+    ("lllt", "Used the laser cap 10 months. My hair looks exactly how it did.", "no_effect"),
+    # negatives: a question, and "gone" of something else
+    ("finasteride", "Will finasteride make my bald spot go away?", "none"),
+    ("finasteride", "On finasteride a year. My dandruff is gone.", "none"),
+])
+def test_outt_effect_words(treatment: str, body: str, expected: str) -> None:
+    assert effect(treatment, "update", body) == expected
