@@ -59,6 +59,15 @@ def test_the_five_percent_topical_is_minoxidil(text: str, form: str) -> None:
     assert "minoxidil" in tags and form in tags["minoxidil"].forms
 
 
+@pytest.mark.parametrize("text", [
+    # minutes before "foam" / "liquid" are no minoxidil (the "min" rule's guard, review40)
+    "Nizoral twice a week, I leave it on for 5 min foam and all.",
+    "Wait 10 min liquid should dry first.",
+])
+def test_minutes_before_foam_are_no_minoxidil(text: str) -> None:
+    assert "minoxidil" not in TAGGER.tag_with_mentions("update", text, [])[0]
+
+
 def test_an_unpinned_shed_goes_to_both_when_the_foam_is_named() -> None:
     body = "Started 1mg fin and 5% foam the next week. Month 3 was a nasty shed."
     assert "shedding" in sides("minoxidil", "update", body)
