@@ -20,11 +20,29 @@ _BOTH_WAYS: Final = re.compile(r" while | whereas")
 # ground", "losing ground every year through my thirties"): a loss there is no verdict
 _BEFORE_TIME: Final = re.compile(r"before (?!i started|starting|treatment)|through my |"
                                  r"after (?:losing|years of)")
-# (outs) a loss said not to go on for a while or any more ("my crown hasn't thinned further",
-# "two years and my hair is not getting worse"): the loss halted, a gain (OUTCOMES.md: "loss
-# halted or kept stable for a stated time"); without it a negated loss is sameness (weak)
+# (outs) a loss said not to go on, in its own clause, beside a stated span or a word that
+# says the loss had been going on and stopped ("two years on fin and my hair is not getting
+# worse", "my crown hasn't thinned further"): a hold, a gain (OUTCOMES.md: "loss halted or kept
+# stable for a stated time"); otherwise a negated loss stays sameness (weak). Not in a sentence
+# about the time before the treatment or after stopping it ("before finasteride my hair didn't
+# get worse for two years either", "I quit minoxidil in May and my hairline hasn't receded
+# since"), nor a span the loss came back after ("didn't get worse for two months, then ...")
 _HALTED: Final = re.compile(r"\b(?:further|any ?more|since|(?:\d+|a|one|two|three|four|five|six|"
                             r"seven|eight|nine|ten|several|many) (?:years?|yrs?|months?))\b")
+_NOT_HALTED: Final = re.compile(r"\b(?:before|quit|quitting|stopped|stopping|came off|coming off|"
+                                r"then|until|till|again)\b")
+_CLAUSE_MARK: Final = re.compile(r"[,;:]")
+
+
+def _halted(lowered: str, start: int, end: int, c_start: int, c_end: int) -> bool:
+    """Whether the negated loss at [c_start, c_end) of the sentence [start, end) is a hold:
+    `_HALTED` in its clause and no `_NOT_HALTED` word in the sentence."""
+    if _NOT_HALTED.search(lowered, start, end):
+        return False
+    lo = max(start, max((m.end() for m in _CLAUSE_MARK.finditer(lowered, start, c_start)),
+                        default=start))
+    after = _CLAUSE_MARK.search(lowered, c_end, end)
+    return bool(_HALTED.search(lowered, lo, after.start() if after else end))
 # the hair areas a sentence may set against each other ("crown came back, temples carried
 # on receding"): each word's group (the back of the head, the front, the part)
 _AREAS: Final = re.compile(r"\b(?:(crown|vertex|mid ?scalp|back)|(temples?|hairline|front|"
@@ -245,7 +263,7 @@ class Recording:
             direction = "improved"
         if negated:  # "didn't regrow" is weak (it may still have held the hair)
             direction = "unchanged" if direction in ("improved", "declined") else "improved"
-            if kind == "declined" and _HALTED.search(self.lowered, here.start, here.end):
+            if kind == "declined" and _halted(self.lowered, here.start, here.end, *span):
                 direction = "improved"
         for t in targets:
             report = self.reports.setdefault(t, Reports())

@@ -27,10 +27,11 @@ EVAL = ROOT.parent / "shared" / "eval"
 CORPUS = ROOT / "benchmarks" / "corpus"
 # Named one by one, so that a blind corpus added later is never read here until it is spent:
 # z and zb (blind until stop 38), zc, zd, ze and zf (one blind run each at stop 39), zg and zh
-# (the side-effect filter's test at stop 39, one run), zi and zj (stop 40's first blind test,
-# one run) are. zk and zl (stop 40's second test) are not.
+# (the side-effect filter's test at stop 39, one run), zi and zj, zk and zl (stop 40's two
+# blind tests, one run each) are.
 SYNTHETIC = (*(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
-             *(f"outcomes_z{c}" for c in ("", "b", "c", "d", "e", "f", "g", "h", "i", "j")),
+             *(f"outcomes_z{c}" for c in ("", "b", "c", "d", "e", "f", "g", "h", "i", "j",
+                                          "k", "l")),
              "ordinary_g", "summaries_e")
 REAL = ("real_labels", "real_labels_2")
 # Folds pooled apart: (label, corpora).
@@ -43,7 +44,8 @@ GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g
           ("never tuned (zc, zd)", ("outcomes_zc", "outcomes_zd")),
           ("never tuned (ze, zf)", ("outcomes_ze", "outcomes_zf")),
           ("never tuned (zg, zh)", ("outcomes_zg", "outcomes_zh")),
-          ("never tuned (zi, zj)", ("outcomes_zi", "outcomes_zj")))
+          ("never tuned (zi, zj)", ("outcomes_zi", "outcomes_zj")),
+          ("never tuned (zk, zl)", ("outcomes_zk", "outcomes_zl")))
 
 
 @dataclass(frozen=True)

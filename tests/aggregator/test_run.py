@@ -58,7 +58,7 @@ THREADS = [
     thread("t2", "Rosemary oil instead of min", "Is rosemary oil as good as minoxidil 2%?",
            ["PMID: 25842469 is the study"]),
     thread("t3", "Finally some good news", "The keto diet and 5 min walks made me feel fine."),
-    thread("t4", "Kirkland foam 6 months", "Kirkland foam twice a day, crown better."),
+    thread("t4", "Kirkland foam 6 months", "Kirkland 5% foam twice a day, crown better."),
 ]
 
 
