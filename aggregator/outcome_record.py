@@ -43,6 +43,8 @@ def _halted(lowered: str, start: int, end: int, c_start: int, c_end: int) -> boo
                         default=start))
     after = _CLAUSE_MARK.search(lowered, c_end, end)
     return bool(_HALTED.search(lowered, lo, after.start() if after else end))
+
+
 # the hair areas a sentence may set against each other ("crown came back, temples carried
 # on receding"): each word's group (the back of the head, the front, the part)
 _AREAS: Final = re.compile(r"\b(?:(crown|vertex|mid ?scalp|back)|(temples?|hairline|front|"

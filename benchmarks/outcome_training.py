@@ -41,11 +41,12 @@ GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g
                                           "outcomes_w")),
           ("tuned once (x, y)", ("outcomes_x", "outcomes_y")),
           ("never tuned (z, zb)", ("outcomes_z", "outcomes_zb")),
-          ("never tuned (zc, zd)", ("outcomes_zc", "outcomes_zd")),
-          ("never tuned (ze, zf)", ("outcomes_ze", "outcomes_zf")),
-          ("never tuned (zg, zh)", ("outcomes_zg", "outcomes_zh")),
-          ("never tuned (zi, zj)", ("outcomes_zi", "outcomes_zj")),
-          ("never tuned (zk, zl)", ("outcomes_zk", "outcomes_zl")))
+          # (blind until read at stop 39 or 40; round outs read zc-zh's misses, outt zi + zj's)
+          ("blind at stop 39 (zc, zd)", ("outcomes_zc", "outcomes_zd")),
+          ("blind at stop 39 (ze, zf)", ("outcomes_ze", "outcomes_zf")),
+          ("blind at stop 39 (zg, zh)", ("outcomes_zg", "outcomes_zh")),
+          ("blind at stop 40 (zi, zj)", ("outcomes_zi", "outcomes_zj")),
+          ("blind at stop 40 (zk, zl)", ("outcomes_zk", "outcomes_zl")))
 
 
 @dataclass(frozen=True)
