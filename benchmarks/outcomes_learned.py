@@ -9,6 +9,9 @@
     python benchmarks/outcomes_learned.py --write-side aggregator/outcome_side_filter.npz
         # train GRID[6] on every corpus, write its side-effect filter (the packaged one)
     python benchmarks/outcomes_learned.py --side-unseen  # the filter where it was unseen
+    python benchmarks/outcomes_learned.py --curve --setting 0
+        # learning curve: each blind-at-stop-39/40 pool held out, GRID[N] trained on a
+        # quarter, half, three quarters and all of the other corpora (three draws each)
     python benchmarks/outcomes_learned.py --speed FILE   # CPU of the rules vs rules + model
     python benchmarks/outcomes_learned.py --train-all --test DIR... --setting N
         # train GRID[N] once on every corpus below, test on the corpus folders DIR (totals only)
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -195,6 +199,42 @@ def speed(model: OutcomeModel, rounds: int = 5) -> int:
     return 0
 
 
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+
+
+def learning_curve(data: dict[str, list[Pair]], settings: Settings, draws: int = 3) -> None:
+    """Effect accuracy of the rules and of the model on each pool of GROUPS first read at stop
+    39 or 40, the model trained on random subsets of the other corpora (whole corpora, so a
+    larger share also means more authors); pooled over the held-out pools last."""
+    held = [(label, names) for label, names in GROUPS if "stop 39" in label or "stop 40" in label]
+    print(f"{settings.name()}; effect accuracy, mean of {draws} draws (training pairs):")
+    right: dict[float, list[int]] = {f: [0, 0] for f in CURVE_FRACTIONS}
+    total = rules_right = 0
+    for label, names in held:
+        test = [p for n in names for p in data[n]]
+        gold = [p.gold for p in test]
+        rules = sum(p.rules.effect == g.effect for p, g in zip(test, gold, strict=True))
+        total, rules_right = total + len(test), rules_right + rules
+        pool = sorted(n for n in data if n not in names)
+        cells = []
+        for fraction in CURVE_FRACTIONS:
+            accs, sizes = [], []
+            for seed in range(draws if fraction < 1 else 1):
+                chosen = random.Random(seed).sample(pool, max(1, round(len(pool) * fraction)))
+                train_pairs = [p for n in chosen for p in data[n]]
+                got = predict(train(train_pairs, settings), test, settings.drop)
+                hits = sum(o.effect == g.effect for o, g in zip(got, gold, strict=True))
+                accs.append(hits / len(test))
+                sizes.append(len(train_pairs))
+                right[fraction][0] += hits
+                right[fraction][1] += len(test)
+            cells.append(f"{fraction:.2f}: {statistics.mean(accs):.3f} "
+                         f"({round(statistics.mean(sizes))})")
+        print(f"{label}: {len(test)} pairs, rules {rules / len(test):.3f}; " + "; ".join(cells))
+    print(f"pooled: {total} pairs, rules {rules_right / total:.3f}; " + "; ".join(
+        f"{f:.2f}: {hits / n:.3f}" for f, (hits, n) in right.items()))
+
+
 def held_out_test(data: dict[str, list[Pair]], tests: dict[str, list[Pair]],
                   settings: Settings) -> None:
     """Train once on every corpus in `data`; totals on the test corpora pooled and each."""
@@ -231,6 +271,8 @@ def main() -> int:
                         help="time the rules alone and with the weights in FILE")
     parser.add_argument("--setting", metavar="N", type=int, default=None,
                         help="per-fold table for GRID[N] (default 2: the default settings)")
+    parser.add_argument("--curve", action="store_true",
+                        help="learning curve of GRID[N] on the pools first read at stop 39-40")
     parser.add_argument("--train-all", action="store_true",
                         help="train GRID[N] on every corpus once and test on --test")
     parser.add_argument("--test", metavar="DIR", type=Path, nargs="+", default=(),
@@ -258,6 +300,9 @@ def main() -> int:
         print(f"wrote {args.write_side} ({sum(map(len, data.values()))} pairs)")
         return 0
     args.setting = 2 if args.setting is None else args.setting
+    if args.curve:
+        learning_curve(data, GRID[args.setting])
+        return 0
     if args.write:
         model = train([p for rows in data.values() for p in rows], GRID[args.setting])
         save_outcome_model(model, args.write)
