@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +46,9 @@ FORMATS = DIGEST_FORMATS  # declared with the config schema, which checks `[expo
 # partial export adds to the index instead of replacing it.
 INDEX_MANIFEST = ".hairlink-index.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# The name of a study page `file_stem` can give: the index links only such names (a file
+# dropped into the folder as `javascript:alert(1).html` must never become a link).
+PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.html")
 BATCH = 200
 
 
@@ -272,11 +276,13 @@ def export_digests(session: Session, study_ids: Sequence[int], fmt: str, out_dir
 
 def site_index_rows(out_dir: Path, written: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The index rows of every study page now in `out_dir`: those just `written`, the
-    earlier exports' rows from the manifest, and a bare row for any other study page."""
+    earlier exports' rows from the manifest, and a bare row for any other study page (only
+    names `file_stem` could give, `PAGE_NAME`: never another file's name as a link)."""
     rows = {row["href"]: row for row in _manifest_rows(out_dir / INDEX_MANIFEST)}
     rows.update({row["href"]: row for row in written})
     for page in out_dir.glob("*.html"):
-        if page.name != "index.html" and page.name not in rows:
+        if (page.name != "index.html" and page.name not in rows
+                and PAGE_NAME.fullmatch(page.name)):
             rows[page.name] = {"href": page.name, "key": page.stem, "title": page.stem,
                                "journal": "", "published": "", "related_total": 0,
                                "citing_total": 0, "treatments": []}
@@ -292,7 +298,7 @@ def _manifest_rows(path: Path) -> list[dict[str, Any]]:
               "related_total": int, "citing_total": int, "treatments": list}
     return [row for row in data if isinstance(data, list) and isinstance(row, dict)
             and all(isinstance(row.get(k), t) for k, t in fields.items())
-            and "/" not in row["href"] and row["href"].endswith(".html")]
+            and PAGE_NAME.fullmatch(row["href"]) is not None]
 
 
 def export_all(engine: Engine, out_dir: Path | str, fmt: str, *, now: datetime | None = None,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aggregator.digest.present import safe_url
+from models.post_output import csv_safe
 from models.study_research import PaperRecord, StudyLinkRecord, StudyResearch
 
 REFERENCES_HEADING = "Research cited in this study"
@@ -103,14 +104,14 @@ RESEARCH_CSV_FIELDS = ("section", "rank", "key", "title", "year", "in_catalogue"
 
 
 def research_csv_rows(view: ResearchView) -> list[dict[str, Any]]:
-    """Rows of the `<stem>.refs.csv` companion of a CSV digest."""
+    """Rows of the `<stem>.refs.csv` companion of a CSV digest (text cells `csv_safe`)."""
     rows = []
     for section, items in (("references", view.references), ("cited_by", view.cited_by),
                            ("similar", view.similar)):
         for rank, item in enumerate(items, 1):
-            rows.append({"section": section, "rank": rank, "key": item.key or "",
-                         "title": item.title, "year": item.year or "",
+            rows.append({"section": section, "rank": rank, "key": csv_safe(item.key),
+                         "title": csv_safe(item.title), "year": item.year or "",
                          "in_catalogue": "yes" if item.study_id is not None else "no",
                          "score": "" if item.score is None else f"{item.score:.4f}",
-                         "url": item.url or ""})
+                         "url": csv_safe(item.url)})
     return rows

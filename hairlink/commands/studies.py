@@ -25,15 +25,20 @@ app.add_typer(studies_app, name="studies")
 
 
 def _csv_cell(value: Any) -> str:
+    """A cell: numbers as they are, text `csv_safe` (never a spreadsheet formula)."""
     import json
+
+    from models.post_output import csv_safe
 
     if value is None:
         return ""
+    if isinstance(value, int | float):
+        return str(value)
     if isinstance(value, list) and any(isinstance(v, dict) for v in value):
         return json.dumps(value, ensure_ascii=False)  # references, similar: JSON in a cell
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+        return csv_safe("; ".join(str(v) for v in value))
+    return csv_safe(str(value))
 
 
 def render_csv(rows: list[dict[str, Any]]) -> str:

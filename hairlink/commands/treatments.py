@@ -57,15 +57,20 @@ def treatments(
 
 
 def csv_row(item: TreatmentStats) -> dict[str, object]:
-    """A flat CSV row: side effects as `name=count;...`, studies as `key=threads;...`."""
+    """A flat CSV row: side effects as `name=count;...`, studies as `key=threads;...`;
+    text cells `csv_safe`."""
+    from models.post_output import csv_safe
     from models.treatment_stats import REPORTED_EFFECTS
 
     shares = item.shares
-    return {"treatment": item.treatment, "name": item.name, "threads": item.threads,
+    return {"treatment": csv_safe(item.treatment), "name": csv_safe(item.name),
+            "threads": item.threads,
             "reported": item.reported, **item.effects,
             **{f"{e}_share": round(shares[e], 4) for e in REPORTED_EFFECTS},
-            "side_effects": ";".join(f"{k}={v}" for k, v in item.side_effects.items()),
-            "top_studies": ";".join(f"{s.key}={s.threads}" for s in item.top_studies)}
+            "side_effects": csv_safe(";".join(f"{k}={v}"
+                                              for k, v in item.side_effects.items())),
+            "top_studies": csv_safe(";".join(f"{s.key}={s.threads}"
+                                             for s in item.top_studies))}
 
 
 def reported_line(item: TreatmentStats) -> str:

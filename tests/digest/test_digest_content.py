@@ -217,3 +217,22 @@ def test_export_all_writes_every_study(engine: Engine, session: Session, corpus:
     report = export_all(engine, str(tmp_path / "feeds"), "atom", now=NOW)
     assert report.studies == 3 and len(report.files) == 3
     assert str(report).startswith("atom: 3 studies, 3 files")
+
+
+def test_index_links_only_study_page_names(session: Session, corpus: Corpus,
+                                           tmp_path: Path) -> None:
+    """A file or manifest row named like a script URL never becomes an index link."""
+    export(session, "html", tmp_path, charts="none")
+    hostile = "javascript:alert(1).html"  # a relative name no more: a script URL
+    (tmp_path / hostile).write_text("<p>dropped here</p>")
+    (tmp_path / "notes page.html").write_text("<p>a page of the user's</p>")
+    manifest = tmp_path / ".hairlink-index.json"
+    rows = json.loads(manifest.read_text())
+    rows.append({**rows[0], "href": hostile, "title": "from the manifest"})
+    manifest.write_text(json.dumps(rows))
+    export(session, "html", tmp_path, charts="none")
+    index = (tmp_path / "index.html").read_text()
+    hrefs = re.findall(r'href="([^"]*)"', index)
+    assert f"{S1_FILE}.html" in hrefs and len(hrefs) == 3  # the three study pages
+    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.html", h) for h in hrefs), hrefs
+    assert "javascript:" not in index and "from the manifest" not in index
