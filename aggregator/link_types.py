@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from aggregator.lexicon import Lexicon, load_lexicon
 from models.config import Config
 
-# Keep a topic link when its score reaches this (see docs/aggregator.md for the reasoning)
+# Keep a topic link when its score reaches this (docs/aggregator.md, "Which topic links are
+# kept, and why", gives the reasoning)
 DEFAULT_TOPIC_THRESHOLD = 0.35
 DEFAULT_MAX_TOPIC_LINKS = 50  # per study
 

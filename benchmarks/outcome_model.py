@@ -15,8 +15,9 @@ width and the side threshold; no pickled scikit-learn object), written by
 `python benchmarks/outcomes_learned.py --write FILE` from every labelled corpus that may be
 trained on. `load_outcome_model` reads and checks them; `learned_outcomes` applies them.
 Nothing in `aggregate` uses this reader: on held-out corpora it did not beat the rules
-(docs/aggregator.md, "Sixth round", again with 4,300 pairs in "Sixth round revisited", and
-in a pre-registered test on unseen corpora, "Learned reader on z + zb"), so no weights file
+(docs/history/aggregator-log.md, "Sixth round", again with 4,300 pairs in "Sixth round
+revisited", and in pre-registered tests on unseen corpora, "Learned reader on z + zb" and
+"Learned reader on zc + zd and on ze + zf"), so no weights file
 is shipped.
 """
 

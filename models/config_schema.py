@@ -49,7 +49,8 @@ class RedisTable(Section):
 
 
 class AggregateTable(Section):
-    """`[aggregate]`: how topic links are kept (see docs/aggregator.md)."""
+    """`[aggregate]`: how topic links are kept (docs/aggregator.md, "Which topic links are
+    kept, and why")."""
 
     topic_threshold: Annotated[float, Field(ge=0, le=1)] | None = None
     max_topic_links: Annotated[int, Field(ge=0, le=100_000)] | None = None

@@ -84,8 +84,8 @@ class CrawlRunProgress:
 # default 700): a thread page makes a few thousand short-lived ones (requests, items, the
 # parser's element proxies and posts), most freed by reference counting before any
 # collection would look at them. 600 generated vBulletin thread pages: collections took
-# about 60 ms at 700, 11 ms at 10,000 (docs/crawling.md). The web server and the
-# aggregator set theirs too.
+# about 60 ms at 700, 11 ms at 10,000 (docs/history/crawling-log.md, the `vbc` round of
+# 2026-12-03). The web server and the aggregator set theirs too.
 CRAWL_GC_YOUNG_THRESHOLD = 10_000
 
 
@@ -96,8 +96,9 @@ class FreezeHeap:
     engine stops.
 
     They live as long as the process, yet each full collection during the crawl walked all
-    ~150,000 of them: about 0.1 s a collection (docs/crawling.md). Objects made during the
-    crawl are collected as before (cycles too, less often)."""
+    ~150,000 of them: about 0.1 s a collection (docs/history/crawling-log.md, "Navigation
+    left out of the parse, heap frozen"). Objects made during the crawl are collected as
+    before (cycles too, less often)."""
 
     def __init__(self) -> None:
         self.threshold_before: tuple[int, int, int] | None = None
