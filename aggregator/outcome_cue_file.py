@@ -33,7 +33,8 @@ from aggregator.regex_forms import (
     scan_form,
 )
 
-if TYPE_CHECKING:  # (the filter's module imports this one)
+if TYPE_CHECKING:  # (the learned parts' modules import this one)
+    from aggregator.outcome_effect_model import EffectModel
     from aggregator.outcome_side_filter import SideFilter
 
 PACKAGED_CUES: Final = Path(__file__).with_name("outcome_cues.toml")
@@ -106,6 +107,8 @@ class OutcomeCues:
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
     # the side-effect filter applied to the rules' outcomes (`outcome_side_filter`), or None
     side_filter: SideFilter | None = field(repr=False, default=None)
+    # the effect model that picks each pair's effect (`outcome_effect_model`), or None
+    effect_model: EffectModel | None = field(repr=False, default=None)
     # `scope_patterns` by the literal they need (`build_cues` fills these in): a sentence
     # runs only those whose literal it holds, and those that need none
     scope_by_hint: dict[str, list[tuple[str, re.Pattern[str]]]] = field(

@@ -31,7 +31,7 @@ from typing import Final
 import numpy as np
 
 from aggregator.outcome_cue_file import OutcomeCues
-from aggregator.outcome_reading import Mention, _Extraction, read_and_run
+from aggregator.outcome_reading import _Extraction
 from aggregator.outcome_types import Outcome
 
 PACKAGED_SIDE_FILTER: Final = Path(__file__).with_name("outcome_side_filter.npz")
@@ -97,11 +97,6 @@ class SideFilter:
         z = math.fsum(weights[column(t)] for t in tokens) + self.intercept
         probability = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else 0.0  # (exp overflows)
         return probability >= self.threshold
-
-    def read(self, cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
-             normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
-        """`filtered_outcomes` with this filter."""
-        return filtered_outcomes(self, cues, parts, mentions, normalised)
 
     def digest(self) -> str:
         """A hash of the weights and of the features' version (stored outcomes are re-read
@@ -181,24 +176,6 @@ def side_tokens(reading: _Extraction, treatment: str, outcome: Outcome, facts: l
             tokens += grams("s:", lowered[s_start:s_end])
         sides[side] = tokens
     return sides
-
-
-def filtered_outcomes(side_filter: SideFilter, cues: OutcomeCues, parts: Sequence[str],
-                      mentions: Sequence[Mention],
-                      normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
-    """The rules' outcomes (`outcome_reading.extract_outcomes`, same arguments), less the
-    side effects the filter drops."""
-    rules, reading = read_and_run(cues, parts, mentions, normalised, notes=True)
-    if reading is None:
-        return rules
-    facts = thread_facts(sorted(rules))
-    for treatment, outcome in rules.items():
-        if outcome.side_effects:
-            tokens = side_tokens(reading, treatment, outcome, facts)
-            kept = tuple(s for s in outcome.side_effects if side_filter.keeps(tokens[s]))
-            if kept != outcome.side_effects:
-                rules[treatment] = Outcome(effect=outcome.effect, side_effects=kept)
-    return rules
 
 
 def with_side_filter(cues: OutcomeCues, side_filter: SideFilter) -> OutcomeCues:

@@ -155,11 +155,14 @@ __all__ = ["EFFECTS", "PACKAGED_CUES", "SIDE_EFFECTS", "Outcome", "OutcomeCueErr
 def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],
                      normalised: tuple[str, str] | None = None) -> dict[str, Outcome]:
     """Outcome per mentioned treatment of a thread: the cue rules'
-    (`outcome_reading.extract_outcomes`, same arguments), less the side effects the cues'
-    side-effect filter drops when they carry one (`outcome_config.outcome_cues_for`)."""
-    if cues.side_filter is None:
+    (`outcome_reading.extract_outcomes`, same arguments), with the effect the cues' effect
+    model picks and less the side effects their side-effect filter drops, when they carry
+    them (`outcome_config.outcome_cues_for`; `outcome_learned`)."""
+    if cues.side_filter is None and cues.effect_model is None:
         return rules_outcomes(cues, parts, mentions, normalised)
-    return cues.side_filter.read(cues, parts, mentions, normalised)
+    from aggregator.outcome_learned import learned_outcomes
+
+    return learned_outcomes(cues, parts, mentions, normalised)
 
 
 def thread_outcomes(tagger: Tagger, cues: OutcomeCues, title: str, body: str = "",

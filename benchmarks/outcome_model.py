@@ -23,7 +23,6 @@ is shipped.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,19 +31,10 @@ import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 
 from aggregator.outcome_cue_file import OutcomeCues
+from aggregator.outcome_effect_model import effect_tokens
 from aggregator.outcome_reading import Mention, _Extraction, read_thread
-from aggregator.outcome_side_filter import (
-    WORD,
-    Note,
-    bucket,
-    grams,
-    read_arrays,
-    side_tokens,
-    thread_facts,
-)
+from aggregator.outcome_side_filter import read_arrays, side_tokens, thread_facts
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
-
-_DIRECTIONS = ("improved", "no_effect", "unchanged", "declined")
 
 
 class OutcomeModelError(ValueError):
@@ -111,58 +101,14 @@ class PairReading:
 def pair_readings(reading: _Extraction, mentions: Sequence[Mention],
                   rules: dict[str, Outcome], title_end: int) -> list[PairReading]:
     """The features of every treatment of a thread the rules have read (`reading` run with
-    `notes` on)."""
+    `notes` on): the aggregator's own (`outcome_effect_model.effect_tokens`,
+    `outcome_side_filter.side_tokens`)."""
     treatments = sorted(rules)
     facts = thread_facts(treatments)
-    notes: list[Note] = reading.notes or []
-    lowered = reading.lowered
-    out = []
-    for t in treatments:
-        own = [m for m in mentions if m[2] == t]
-        tokens = [*facts, f"rule={rules[t].effect}", f"mentions={bucket(len(own))}"]
-        if any(m[0] < title_end for m in own):
-            tokens.append("in_title")
-        mine = [n for n in notes if n[0] == t]
-        speakers: dict[str, set[int]] = {}
-        for _, label, c_start, c_end, s_start, s_end, speaker in mine:
-            if label not in _DIRECTIONS:
-                continue
-            who = "op" if speaker == 0 else "rep"
-            speakers.setdefault(label, set()).add(speaker)
-            tokens += [f"{who}:{label}", f"cue:{label}:{lowered[c_start:c_end]}"]
-            tokens += grams("c:", lowered[s_start:s_end])
-        for label, who in speakers.items():
-            tokens.append(f"nspk:{label}={bucket(len(who))}")
-        if t in reading.reports:
-            for speaker, directions in reading.reports[t].shared.items():
-                tokens += [f"shared:{'op' if speaker == 0 else 'rep'}:{d}" for d in directions]
-        if own:
-            for who, sentence, unit in _mention_sentences(reading, own):
-                tokens += grams("m:", sentence)
-                tokens += grams(f"w:{who}:", sentence)
-                tokens += [f"u:{who}:" + w for w in WORD.findall(unit)]
-        sides = side_tokens(reading, t, rules[t], facts)
-        out.append(PairReading(t, rules[t], tokens, sides))
-    return out
-
-
-def _mention_sentences(reading: _Extraction, own: list[Mention]
-                       ) -> list[tuple[str, str, str]]:
-    """The sentences (of the units holding a cue) that name the treatment, each with its
-    speaker ("o" the poster, "r" a replier) and the whole unit (post or reply) it is in."""
-    found: list[tuple[str, str, str]] = []
-    for start, _, _ in own:
-        for u_start, u_end, speaker in reading.units:
-            if u_start <= start <= u_end:
-                sentences = reading._sentences(u_start, u_end)
-                i = bisect_right([s[0] for s in sentences], start) - 1
-                if i >= 0:
-                    text = reading.lowered[sentences[i][0]:sentences[i][1]]
-                    if all(text != f[1] for f in found):
-                        found.append(("o" if speaker == 0 else "r", text,
-                                      reading.lowered[u_start:u_end]))
-                break
-    return found
+    return [PairReading(t, rules[t],
+                        effect_tokens(reading, mentions, t, rules[t], facts, title_end),
+                        side_tokens(reading, t, rules[t], facts))
+            for t in treatments]
 
 
 def read_pairs(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence[Mention],

@@ -76,6 +76,9 @@ GRID = (Settings(0.3, 0.3, drop=("w:", "u:")), Settings(0.3, 0.3, drop=("m:", "w
 # The settings the packaged side-effect filter is trained with (its side model is the same in
 # GRID 0, 5 and 6: side C 0.3, threshold 0.5, "s:" n-grams).
 SIDE_SETTING = 6
+# The setting the packaged effect model is trained with ("S4"; every feature group, so the
+# aggregator's `effect_tokens` are its features as they are).
+EFFECT_SETTING = 6
 
 
 @dataclass

@@ -8,6 +8,9 @@
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --write-side aggregator/outcome_side_filter.npz
         # train GRID[6] on every corpus, write its side-effect filter (the packaged one)
+    python benchmarks/outcomes_learned.py --write-effect aggregator/outcome_effect_model.npz
+        # train GRID[N] (default 6, "S4") on every corpus, write its effect model (the
+        # packaged one)
     python benchmarks/outcomes_learned.py --side-unseen  # the filter where it was unseen
     python benchmarks/outcomes_learned.py --curve --setting 0
         # learning curve: each blind-at-stop-39/40 pool held out, GRID[N] trained on a
@@ -56,6 +59,7 @@ from outcome_model import (  # noqa: E402
     save_outcome_model,
 )
 from outcome_training import (  # noqa: E402
+    EFFECT_SETTING,
     GRID,
     GROUPS,
     SIDE_SETTING,
@@ -70,6 +74,7 @@ from outcome_training import (  # noqa: E402
 )
 
 from aggregator.lexicon import load_lexicon  # noqa: E402
+from aggregator.outcome_effect_model import EffectModel, save_effect_model  # noqa: E402
 from aggregator.outcome_side_filter import SideFilter, save_side_filter  # noqa: E402
 from aggregator.outcomes import Outcome, extract_outcomes, load_outcome_cues  # noqa: E402
 from aggregator.tagger import Tagger  # noqa: E402
@@ -265,6 +270,10 @@ def main() -> int:
                         help="train GRID[N] (default 6) on every corpus and write its "
                              "side-effect filter to FILE (.npz; the packaged one is "
                              "aggregator/outcome_side_filter.npz)")
+    parser.add_argument("--write-effect", metavar="FILE", type=Path,
+                        help="train GRID[N] (default 6) on every corpus and write its effect "
+                             "model to FILE (.npz; the packaged one is "
+                             "aggregator/outcome_effect_model.npz)")
     parser.add_argument("--side-unseen", action="store_true",
                         help="the side-effect filter on the pools it was first measured on")
     parser.add_argument("--speed", metavar="FILE", type=Path,
@@ -298,6 +307,16 @@ def main() -> int:
         save_side_filter(SideFilter(model.n_features, model.side_coef, model.side_intercept,
                                     model.side_threshold), args.write_side)
         print(f"wrote {args.write_side} ({sum(map(len, data.values()))} pairs)")
+        return 0
+    if args.write_effect:
+        settings = GRID[EFFECT_SETTING if args.setting is None else args.setting]
+        model = train([p for rows in data.values() for p in rows], settings)
+        if settings.drop:  # (the aggregator always sends every feature group)
+            parser.error(f"--write-effect needs a setting that keeps every feature group, "
+                         f"not {settings.name()}")
+        save_effect_model(EffectModel(model.n_features, model.effect_coef,
+                                      model.effect_intercept), args.write_effect)
+        print(f"wrote {args.write_effect} ({sum(map(len, data.values()))} pairs)")
         return 0
     args.setting = 2 if args.setting is None else args.setting
     if args.curve:

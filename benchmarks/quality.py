@@ -122,12 +122,14 @@ def filter_removals(sets: list[tuple[str, list[dict]]], tagger: Tagger, plain: O
 
 
 def outcome_report(sets: list[tuple[str, list[dict]]], lexicon_path: str | None,
-                   cues_path: str | None, side_filter: bool = True) -> int:
+                   cues_path: str | None, side_filter: bool = True,
+                   effect_model: bool = False) -> int:
     """Print the outcome and summary table for labelled post sets; 1 if a target missed."""
     tagger = Tagger(load_lexicon(lexicon_path))
-    cues = filtered(load_outcome_cues(cues_path), side_filter)
+    cues = filtered(load_outcome_cues(cues_path), side_filter, effect_model)
     print(f"outcome cues {cues.version_hash[:12]} (side-effect filter "
-          f"{'on' if side_filter else 'off'}), commit {_commit()}\n")
+          f"{'on' if side_filter else 'off'}, effect model {'on' if effect_model else 'off'})"
+          f", commit {_commit()}\n")
     print("| corpus                       | pairs | eff. acc | eff. macro-F1 | side P / R / F1 "
           "| ROUGE-1/2/L hairlink | lead | TextRank |")
     print("|---|---|---|---|---|---|---|---|")
@@ -177,6 +179,9 @@ def main() -> int:
     parser.add_argument("--no-side-filter", action="store_true",
                         help="the cue rules' side effects unfiltered ([aggregate] "
                              "side_effect_filter = false)")
+    parser.add_argument("--effect-model", action="store_true",
+                        help="each pair's effect from the packaged effect model "
+                             "([aggregate] effect_model = true)")
     parser.add_argument("--outcomes-only", action="store_true",
                         help="only outcomes and summaries (no tagging/linking block)")
     parser.add_argument("--real", help="a folder with labels.jsonl for real posts")
@@ -207,7 +212,8 @@ def main() -> int:
                 status |= linking_report(eval_dir, args.lexicon)
         print()
     if sets:
-        status |= outcome_report(sets, args.lexicon, args.cues, not args.no_side_filter)
+        status |= outcome_report(sets, args.lexicon, args.cues, not args.no_side_filter,
+                                 args.effect_model)
     return status
 
 

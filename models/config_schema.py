@@ -57,6 +57,8 @@ class AggregateTable(Section):
     outcome_cues: NonEmpty | None = None  # a cue file extending the packaged outcome cues
     # false: the cue rules' side effects as they are, without the packaged side-effect filter
     side_effect_filter: bool | None = None
+    # true: each pair's effect from the packaged effect model (default: the cue rules')
+    effect_model: bool | None = None
 
 
 class ScheduleTable(Section):
