@@ -1,0 +1,126 @@
+"""More bad input for the CLI's one error path (see test_cli_errors): files that are not
+UTF-8, numbers too large for the database, crawl options the crawl children would fail on,
+a database made by a newer hairlink, a driver that is not installed, a demo pointed at a
+real project."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from hairlink.app import app
+from tests.test_cli_errors import Case, database_url, runner
+
+HUGE = "99999999999999999999999"
+
+
+def _latin_config(tmp: Path) -> None:
+    (tmp / "latin.toml").write_bytes(b'contact = "caf\xe9@example.org"\n')
+
+
+def _lexicon_config(text: bytes) -> object:
+    def setup(tmp: Path) -> None:
+        (tmp / "lex.toml").write_bytes(text)
+        (tmp / "l.toml").write_text('lexicon = "lex.toml"\n')
+    return setup
+
+
+def _reddit_config(tmp: Path) -> None:
+    (tmp / "r.toml").write_text('[[sources]]\nname = "tl"\nkind = "reddit"\n'
+                                'subreddits = ["tressless"]\n')
+
+
+def _future_schema(tmp: Path) -> None:
+    with sqlite3.connect(tmp / "h.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099future'")
+
+
+def _foreign_project(tmp: Path) -> None:
+    (tmp / "proj").mkdir()
+    (tmp / "proj" / "hairlink.toml").write_text('contact = "me@example.org"\n')
+
+
+def _foreign_database(tmp: Path) -> None:
+    (tmp / "proj").mkdir()
+    (tmp / "proj" / "hairlink.db").write_bytes(b"SQLite format 3\x00")
+
+
+CASES = [
+    Case("config-not-utf8", ["--config", "{tmp}/latin.toml", "sources"], "ready", 2,
+         "latin.toml: not UTF-8 text", _latin_config),
+    Case("lexicon-not-utf8", ["--config", "{tmp}/l.toml", "init"], "ready", 2,
+         "lex.toml: not UTF-8 text", _lexicon_config(b"decoys = ['caf\xe9']\n")),
+    Case("lexicon-misspelled-table", ["--config", "{tmp}/l.toml", "init"], "ready", 2,
+         "unknown key 'treatments'; did you mean 'treatment'?",
+         _lexicon_config(b'[[treatments]]\nid = "minoxidil"\naliases = ["mx"]\n')),
+    Case("lexicon-misspelled-key", ["--config", "{tmp}/l.toml", "init"], "ready", 2,
+         "treatment 'minoxidil': unknown key 'alias'; did you mean 'aliases'?",
+         _lexicon_config(b'[[treatment]]\nid = "minoxidil"\nalias = ["mx"]\n')),
+    Case("posts-huge-limit", ["posts", "--limit", HUGE], "ready", 2,
+         "'--limit': 99999999999999999999999 is out of range"),
+    Case("posts-huge-min-score", ["posts", "--min-score", "-" + HUGE], "ready", 2,
+         "'--min-score'"),
+    Case("treatments-huge-examples", ["treatments", "--examples", HUGE], "ready", 2,
+         "'--examples'"),
+    Case("show-huge-id", ["show", HUGE], "ready", 2, "too large for a PMID or an internal id"),
+    Case("crawl-log-level", ["--config", "{tmp}/r.toml", "crawl", "tl", "--log-level", "LOUD"],
+         "ready", 2, "--log-level: unknown level 'LOUD'", _reddit_config),
+    Case("crawl-set-no-equals", ["--config", "{tmp}/r.toml", "crawl", "tl", "-s", "DELAY"],
+         "ready", 2, "--set wants KEY=VALUE, got 'DELAY'", _reddit_config),
+    Case("posts-future-schema", ["posts"], "ready", 1,
+         "0099future, which this hairlink does not know", _future_schema),
+    Case("init-future-schema", ["init"], "ready", 1,
+         "0099future, which this hairlink does not know", _future_schema),
+    Case("studies-folder", ["import", "studies", "{tmp}"], "ready", 2,
+         "is a folder, not a study file"),
+    Case("demo-foreign-config", ["demo", "--out", "{tmp}/proj"], "ready", 2,
+         "holds a hairlink.toml that `hairlink demo` did not write", _foreign_project),
+    Case("demo-foreign-database", ["demo", "--out", "{tmp}/proj"], "ready", 2,
+         "holds a hairlink.db that `hairlink demo` did not make", _foreign_database),
+]
+
+
+def _run(case: Case, tmp: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> list[str]:
+    monkeypatch.chdir(tmp)
+    monkeypatch.delenv("HAIRLINK_CONFIG", raising=False)
+    monkeypatch.setenv("HAIRLINK_DATABASE_URL", url)
+    if case.setup:
+        case.setup(tmp)
+    result = runner.invoke(app, [a.replace("{tmp}", str(tmp)) for a in case.args])
+    assert result.exit_code == case.code, result.output
+    assert "Traceback" not in result.output
+    return [line for line in result.output.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_is_one_error_line(case: Case, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _run(case, tmp_path, monkeypatch, database_url(case.database, tmp_path))
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ") and case.says in lines[0], lines[0]
+
+
+def test_a_bad_crawl_option_starts_no_crawl_run(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    case = CASES[[c.name for c in CASES].index("crawl-log-level")]
+    _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path))
+    with sqlite3.connect(tmp_path / "h.db") as connection:
+        assert connection.execute("SELECT count(*) FROM crawl_run").fetchone() == (0,)
+
+
+def test_the_demo_leaves_a_real_project_config_alone(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    case = CASES[[c.name for c in CASES].index("demo-foreign-config")]
+    _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path))
+    assert (tmp_path / "proj" / "hairlink.toml").read_text() == 'contact = "me@example.org"\n'
+    assert not (tmp_path / "proj" / "hairlink.db").exists()
+
+
+def test_a_database_url_without_its_driver_is_a_config_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = Case("mysql", ["posts"], "ready", 2, "no driver for mysql URLs")
+    lines = _run(case, tmp_path, monkeypatch, "mysql://u@127.0.0.1:1/h")
+    assert len(lines) == 1 and lines[0].startswith("error: configuration error: bad database "
+                                                   "url: no driver for mysql URLs"), lines
