@@ -124,3 +124,13 @@ def test_a_database_url_without_its_driver_is_a_config_error(
     lines = _run(case, tmp_path, monkeypatch, "mysql://u@127.0.0.1:1/h")
     assert len(lines) == 1 and lines[0].startswith("error: configuration error: bad database "
                                                    "url: no driver for mysql URLs"), lines
+
+
+def test_a_utf16_study_list_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spreadsheets save "Unicode text" as UTF-16 with a byte-order mark: read, not a
+    "no identifier column" problem."""
+    (tmp_path / "list.csv").write_text("pmid,title\n12348,Minoxidil in UTF-16\n",
+                                       encoding="utf-16")
+    case = Case("utf16", ["import", "studies", "{tmp}/list.csv"], "ready", 0, "")
+    lines = _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path))
+    assert lines == ["read 1 studies from 1 file(s): 1 new, 0 updated, 0 merged; 0 problem(s)"]
