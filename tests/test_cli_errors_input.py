@@ -65,6 +65,10 @@ CASES = [
     Case("treatments-huge-examples", ["treatments", "--examples", HUGE], "ready", 2,
          "'--examples'"),
     Case("show-huge-id", ["show", HUGE], "ready", 2, "too large for a PMID or an internal id"),
+    Case("posts-huge-age", ["posts", "--since", "999999999d"], "ready", 2,
+         "--since: bad time '999999999d': that age reaches before the year 1"),
+    Case("posts-year-1-east", ["posts", "--since", "0001-01-01T00:00:00+05:00"], "ready", 2,
+         "out of range in UTC"),
     Case("crawl-log-level", ["--config", "{tmp}/r.toml", "crawl", "tl", "--log-level", "LOUD"],
          "ready", 2, "--log-level: unknown level 'LOUD'", _reddit_config),
     Case("crawl-set-no-equals", ["--config", "{tmp}/r.toml", "crawl", "tl", "-s", "DELAY"],
@@ -134,3 +138,10 @@ def test_a_utf16_study_list_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     case = Case("utf16", ["import", "studies", "{tmp}/list.csv"], "ready", 0, "")
     lines = _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path))
     assert lines == ["read 1 studies from 1 file(s): 1 new, 0 updated, 0 merged; 0 problem(s)"]
+
+
+def test_until_the_last_day_there_is_lists_everything(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    case = Case("until-max", ["posts", "--until", "9999-12-31", "--format", "json"], "ready",
+                0, "")
+    assert _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path)) == ["[]"]
