@@ -4,11 +4,12 @@ pydantic TypeAdapter built on first use: importing pydantic and building the ada
 min/max) or a `list[str]` is taken as is here; any other annotation, and any value not plainly valid
 (`--limit x`, `--limit -1`), goes to Typer's own coercion, so its error messages stay.
 Either way an integer beyond 64 bits (`--limit 99999999999999999999`) is a bad value, not
-an OverflowError from the database. Typer's coercion classes are private: if they move,
-Typer's default is kept."""
+an OverflowError from the database, and so is a float that is `inf` or `nan` (`--delay
+inf`). Typer's coercion classes are private: if they move, Typer's default is kept."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin
@@ -67,6 +68,8 @@ if RuntimeParam is not None:
             if type(plain) is int and abs(plain) > BIGGEST:
                 raise BadParameter(f"{value} is out of range (at most {BIGGEST} either way)",
                                    ctx=ctx, param=param)
+            if type(plain) is float and not math.isfinite(plain):
+                raise BadParameter(f"{value} is not a finite number", ctx=ctx, param=param)
             return plain
 
 
