@@ -54,6 +54,19 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
 
 
+def is_in_memory(url: str) -> bool:
+    """Is `url` an in-memory SQLite database (`sqlite://`, `sqlite:///:memory:`), which
+    lives only as long as the process?"""
+    try:
+        parsed = make_url(normalise_url(url))
+    except Exception:  # a malformed URL: make_engine names the problem
+        return False
+    database = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and (
+        database in ("", ":memory:") or parsed.query.get("mode") == "memory"
+        or database.startswith("file::memory:"))
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url` with hairlink's connection settings."""
     url = normalise_url(url)

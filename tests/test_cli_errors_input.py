@@ -149,3 +149,13 @@ def test_until_the_last_day_there_is_lists_everything(tmp_path: Path,
     case = Case("until-max", ["posts", "--until", "9999-12-31", "--format", "json"], "ready",
                 0, "")
     assert _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path)) == ["[]"]
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_is_a_config_error(url: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`init` into an in-memory database reported success and kept nothing; every other
+    command then said `run hairlink init`."""
+    case = Case("memory", ["init"], "ready", 2, "")
+    lines = _run(case, tmp_path, monkeypatch, url)
+    assert len(lines) == 1 and "is an in-memory SQLite database" in lines[0], lines
