@@ -159,3 +159,17 @@ def test_an_in_memory_database_is_a_config_error(url: str, tmp_path: Path,
     case = Case("memory", ["init"], "ready", 2, "")
     lines = _run(case, tmp_path, monkeypatch, url)
     assert len(lines) == 1 and "is an in-memory SQLite database" in lines[0], lines
+
+
+def test_an_api_key_with_a_line_break_inside_is_a_config_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It went into an HTTP header: `unexpected ValueError: Invalid header value`."""
+    from scrapers.enrich.settings import EnrichSettings
+
+    monkeypatch.setenv("HAIRLINK_S2_API_KEY", "key\r\n")  # pasted from a file: kept, trimmed
+    assert EnrichSettings.from_env().s2_api_key == "key"
+    monkeypatch.setenv("HAIRLINK_S2_API_KEY", "half\nkey")
+    case = Case("s2-key", ["studies", "enrich", "--limit", "1"], "ready", 2, "")
+    lines = _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path))
+    assert lines == ["error: configuration error: HAIRLINK_S2_API_KEY holds spaces, control "
+                     "or non-ASCII characters: check the key"]
