@@ -173,3 +173,21 @@ def test_an_api_key_with_a_line_break_inside_is_a_config_error(
     lines = _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path))
     assert lines == ["error: configuration error: HAIRLINK_S2_API_KEY holds spaces, control "
                      "or non-ASCII characters: check the key"]
+
+
+@pytest.mark.timeout(60)  # before the fix the scheduler started and ran until stopped
+@pytest.mark.parametrize(("table", "says"), [
+    ('[schedule]\nlog_dir = "afile/logs"\n', "[schedule] log_dir"),
+    ('[export]\ndir = "afile/site"\nevery = "1d"\n', "[export] dir"),
+])
+def test_the_scheduler_checks_its_folders_at_start(table: str, says: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    def setup(tmp: Path) -> None:
+        (tmp / "afile").write_text("x")
+        (tmp / "s.toml").write_text(table)
+
+    case = Case("folders", ["--config", "{tmp}/s.toml", "schedule", "run"], "ready", 2, "",
+                setup)
+    lines = _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path))
+    assert len(lines) == 1 and lines[0].startswith(f"error: {says} ") and \
+        "a part of the path is a file" in lines[0], lines
