@@ -15,7 +15,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,19 @@ class DemoError(Exception):
     """A demo stage failed; the message says which and why."""
 
 
+def _demo_database(path: Path) -> bool:
+    """Is `path` a SQLite database holding only the demo's sample sources (its config
+    deleted, as that file allows)?"""
+    import sqlite3
+
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+            names = {row[0] for row in connection.execute("SELECT name FROM source")}
+    except sqlite3.Error:
+        return False
+    return names <= set(SOURCE_NAMES.values())
+
+
 def check_out_dir(out: Path) -> None:
     """UserError (exit 2) when `out` holds a hairlink.toml or hairlink.db the demo did not
     write: the demo overwrites its config and crawls into its database, and must not take
@@ -86,7 +99,7 @@ def check_out_dir(out: Path) -> None:
         if not ours:
             raise UserError(f"--out {out}: holds a {CONFIG_NAME} that `hairlink demo` did "
                             "not write; choose an empty folder", USAGE)
-    if database.exists() and not ours:
+    if database.exists() and not ours and not _demo_database(database):
         raise UserError(f"--out {out}: holds a {DATABASE_NAME} that `hairlink demo` did not "
                         "make; choose an empty folder", USAGE)
 

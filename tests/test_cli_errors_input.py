@@ -191,3 +191,22 @@ def test_the_scheduler_checks_its_folders_at_start(table: str, says: str, tmp_pa
     lines = _run(case, tmp_path, monkeypatch, database_url("ready", tmp_path))
     assert len(lines) == 1 and lines[0].startswith(f"error: {says} ") and \
         "a part of the path is a file" in lines[0], lines
+
+
+@pytest.mark.parametrize(("name", "refused"), [("sample-reddit", False), ("tressless", True)])
+def test_a_demo_database_without_its_config_is_the_demos(name: str, refused: bool,
+                                                          tmp_path: Path) -> None:
+    """Its config says "safe to delete": a rerun takes the demo's database back, but not
+    one holding other sources."""
+    from hairlink.demo import check_out_dir
+    from hairlink.errors import UserError
+
+    with sqlite3.connect(tmp_path / "hairlink.db") as connection:
+        connection.execute("CREATE TABLE source (name TEXT)")
+        connection.execute("INSERT INTO source VALUES (?)", (name,))
+    connection.close()
+    if refused:
+        with pytest.raises(UserError, match="did not make"):
+            check_out_dir(tmp_path)
+    else:
+        check_out_dir(tmp_path)
