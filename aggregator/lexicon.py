@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aggregator.lexicon_keys import lexicon_problem
+
 CATEGORIES = ("drug", "device", "procedure", "supplement", "cosmetic")
 FORMS = ("oral", "topical", "sublingual", "mesotherapy")
 NEAR_TREATMENT = "@treatment"
@@ -107,6 +109,9 @@ def _read(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 "
+                           "TOML") from exc
     except OSError as exc:
         raise LexiconError(f"{path}: cannot read: {exc.strerror}") from exc
 
@@ -168,7 +173,11 @@ def load_lexicon(user_path: Path | str | None = None) -> Lexicon:
     """The packaged lexicon, extended or overridden by `user_path` when given."""
     data = tomllib.loads(_package_text())
     if user_path is not None:
-        data = merge(data, _read(Path(user_path)))
+        extra = _read(Path(user_path))
+        problem = lexicon_problem(extra)
+        if problem:
+            raise LexiconError(f"{user_path}: {problem}")
+        data = merge(data, extra)
     return build(data, origin=str(user_path or "aggregator/lexicon.toml"))
 
 

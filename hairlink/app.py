@@ -127,9 +127,14 @@ class State:
     def engine(self) -> Engine:
         """An engine for the configured database."""
         if self._engine is None:
-            from models.db import make_engine
+            from models.db import is_in_memory, make_engine
 
-            self._engine = make_engine(self.config.database_url)
+            url = self.config.database_url
+            if is_in_memory(url):
+                fail(f"configuration error: database url {url!r} is an in-memory SQLite "
+                     "database, gone when the command ends; give a file, e.g. "
+                     "sqlite:///hairlink.db", code=2)
+            self._engine = make_engine(url)
         return self._engine
 
     @property

@@ -3,15 +3,19 @@ pydantic TypeAdapter built on first use: importing pydantic and building the ada
 ~90 ms CPU, a fifth of a light command's start-up. A `str`, a `bool`, an `int` (within its
 min/max) or a `list[str]` is taken as is here; any other annotation, and any value not plainly valid
 (`--limit x`, `--limit -1`), goes to Typer's own coercion, so its error messages stay.
-Typer's coercion classes are private: if they move, Typer's default is kept."""
+Either way an integer beyond 64 bits (`--limit 99999999999999999999`) is a bad value, not
+an OverflowError from the database, and so is a float that is `inf` or `nan` (`--delay
+inf`). Typer's coercion classes are private: if they move, Typer's default is kept."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
 try:
+    from typer._click.exceptions import BadParameter
     from typer._coercion import RuntimeParam, build_runtime_param
     from typer.core import _TyperParameter
 except ImportError:  # pragma: no cover - another Typer: keep its own coercion
@@ -19,6 +23,7 @@ except ImportError:  # pragma: no cover - another Typer: keep its own coercion
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _UNSURE = object()  # the value is left to Typer's coercion
+BIGGEST = 2**63 - 1  # an integer option's largest magnitude: a database column's bound
 
 
 def _plain_int(value: Any, info: Any) -> Any:
@@ -57,10 +62,15 @@ if RuntimeParam is not None:
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             plain = plain_value(self.annotation, self.parameter_info, value)
-            if plain is not _UNSURE:
-                return plain
-            typer_own = build_runtime_param(self.descriptor)
-            return typer_own._coerce_value(value, param=param, ctx=ctx)
+            if plain is _UNSURE:
+                typer_own = build_runtime_param(self.descriptor)
+                plain = typer_own._coerce_value(value, param=param, ctx=ctx)
+            if type(plain) is int and abs(plain) > BIGGEST:
+                raise BadParameter(f"{value} is out of range (at most {BIGGEST} either way)",
+                                   ctx=ctx, param=param)
+            if type(plain) is float and not math.isfinite(plain):
+                raise BadParameter(f"{value} is not a finite number", ctx=ctx, param=param)
+            return plain
 
 
 def _runtime_param(param: Any) -> Any:

@@ -15,7 +15,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from hairlink.errors import USAGE, UserError
 from models.config import Config, load_config
 from models.db import make_engine, session_factory
 from models.entities import (
@@ -63,8 +64,44 @@ _ISOLATED_ENV = ("HAIRLINK_DATABASE_URL", "HAIRLINK_CONFIG", "HAIRLINK_REDIS_URL
                  "HAIRLINK_EPMC_BASE_URL")
 
 
+CONFIG_MARK = "# Written by `hairlink demo`"
+
+
 class DemoError(Exception):
     """A demo stage failed; the message says which and why."""
+
+
+def _demo_database(path: Path) -> bool:
+    """Is `path` a SQLite database holding only the demo's sample sources (its config
+    deleted, as that file allows)?"""
+    import sqlite3
+
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+            names = {row[0] for row in connection.execute("SELECT name FROM source")}
+    except sqlite3.Error:
+        return False
+    return names <= set(SOURCE_NAMES.values())
+
+
+def check_out_dir(out: Path) -> None:
+    """UserError (exit 2) when `out` holds a hairlink.toml or hairlink.db the demo did not
+    write: the demo overwrites its config and crawls into its database, and must not take
+    a real project's."""
+    config, database = out / CONFIG_NAME, out / DATABASE_NAME
+    ours = False
+    if config.exists():
+        try:
+            with config.open(encoding="utf-8", errors="replace") as handle:
+                ours = handle.readline().startswith(CONFIG_MARK)
+        except OSError:
+            ours = False
+        if not ours:
+            raise UserError(f"--out {out}: holds a {CONFIG_NAME} that `hairlink demo` did "
+                            "not write; choose an empty folder", USAGE)
+    if database.exists() and not ours and not _demo_database(database):
+        raise UserError(f"--out {out}: holds a {DATABASE_NAME} that `hairlink demo` did not "
+                        "make; choose an empty folder", USAGE)
 
 
 @dataclass
@@ -99,7 +136,7 @@ def config_text(out_dir: Path, urls: dict[str, str]) -> str:
     phpbb_forums = ", ".join(str(fid) for fid in layout.PHPBB_FORUMS.values())
     vb_forums = ", ".join(str(fid) for fid in layout.VBULLETIN_FORUMS.values())
     return (
-        "# Written by `hairlink demo`: every source points at the bundled sample server on\n"
+        f"{CONFIG_MARK}: every source points at the bundled sample server on\n"
         "# loopback (its port changes per run). Safe to delete.\n"
         'contact = "hairlink-demo@example.invalid"\n\n'
         f'[database]\nurl = "sqlite:///{db}"\n\n'
@@ -142,6 +179,7 @@ def run_demo(out_dir: str | os.PathLike[str] = DEFAULT_OUT,
     say = progress or (lambda _line: None)
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    check_out_dir(out)
     with demo_environment(), SampleServer() as server:
         config_path = out / CONFIG_NAME
         config_path.write_text(config_text(out, server.base_urls), encoding="utf-8")

@@ -134,6 +134,9 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, f"not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, f"not UTF-8 text (byte {exc.start}); save it as UTF-8 "
+                          "TOML") from exc
     except OSError as exc:
         raise ConfigError(path, f"cannot read: {exc.strerror}") from exc
     return _apply_env(parse_config(data, path))

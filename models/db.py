@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -53,6 +54,19 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
 
 
+def is_in_memory(url: str) -> bool:
+    """Is `url` an in-memory SQLite database (`sqlite://`, `sqlite:///:memory:`), which
+    lives only as long as the process?"""
+    try:
+        parsed = make_url(normalise_url(url))
+    except Exception:  # a malformed URL: make_engine names the problem
+        return False
+    database = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and (
+        database in ("", ":memory:") or parsed.query.get("mode") == "memory"
+        or database.startswith("file::memory:"))
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url` with hairlink's connection settings."""
     url = normalise_url(url)
@@ -61,7 +75,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
         kwargs["connect_args"] = connect_args
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:
+        if exc.name and "psycopg" in exc.name:
+            raise  # the CLI names the extra that installs it: hairlink[postgres]
+        raise ArgumentError(f"no driver for {parsed.drivername} URLs: the module {exc.name!r} "
+                            "is not installed (hairlink uses sqlite:///path or "
+                            "postgresql://...)") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -37,8 +37,12 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database behind `engine` to `revision` (creating it from empty)."""
+    from models.schema_version import require_known
+
     cfg = alembic_config()
     with engine.begin() as connection:
+        require_known(MigrationContext.configure(connection).get_current_revision(),
+                      engine.url.render_as_string(hide_password=True))
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
@@ -52,3 +56,13 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """The newest revision shipped with this version of hairlink."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def is_shipped(revision: str) -> bool:
+    """Is `revision` one of the migrations shipped with this version of hairlink?"""
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False

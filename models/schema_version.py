@@ -31,8 +31,8 @@ def stored_revision(engine: Engine) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def shipped_head() -> str | None:
-    """The newest revision of the migrations shipped with this version of hairlink."""
+def _shipped() -> tuple[frozenset[str], frozenset[str]]:
+    """The revisions of the shipped migration files and the revisions they follow."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in VERSIONS_DIR.glob("*.py"):
@@ -44,9 +44,29 @@ def shipped_head() -> str | None:
         revisions.update(_QUOTED.findall(own.group(1))[:1])
         if down is not None:
             parents.update(_QUOTED.findall(down.group(1)))
+    return frozenset(revisions), frozenset(parents)
+
+
+def require_known(revision: str | None, where: str) -> None:
+    """SchemaNotReady when `revision` is none of the shipped migrations: a newer hairlink
+    (or another program) made the database, and neither init nor any command can use it."""
+    if revision is None or revision in _shipped()[0]:
+        return
+    from models.migrate import is_shipped  # odd files the regexes miss: ask Alembic
+
+    if not is_shipped(revision):
+        raise SchemaNotReady(f"the database {where} is at schema revision {revision}, which "
+                             "this hairlink does not know (a newer hairlink made it?): "
+                             "upgrade hairlink, or use another database")
+
+
+@lru_cache(maxsize=1)
+def shipped_head() -> str | None:
+    """The newest revision of the migrations shipped with this version of hairlink."""
+    revisions, parents = _shipped()
     heads = revisions - parents
     if len(heads) == 1:
-        return heads.pop()
+        return next(iter(heads))
     from models.migrate import head_revision  # several heads or odd files: ask Alembic
 
     return head_revision()
@@ -70,6 +90,7 @@ def require_schema(engine: Engine) -> None:
     if current is None:
         raise SchemaNotReady(f"the database {where} has no hairlink tables: run "
                              "`hairlink init`")
+    require_known(current, where)
     head = shipped_head()
     if current != head:
         raise SchemaNotReady(f"the database {where} is at schema revision {current}, this "

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from models.entities import Study
 from models.identifiers import NORMALISERS
 
+MAX_ID = 2**63 - 1  # the largest internal id a database column holds
+
 
 class StudyKeyError(ValueError):
     """A study key that is not `pmid:N`, `doi:10.x/...`, `pmcid:PMCn` or an internal id."""
@@ -34,8 +36,11 @@ def parse_study_key(key: str) -> tuple[str, str | int]:
     else:
         kind, value = "", text
     if kind == "id" or (not kind and value.isdigit()):
-        if value.isdigit() and int(value) > 0:
+        if value.isdigit() and 0 < int(value) <= MAX_ID:
             return "id", int(value)
+        if value.isdigit() and int(value) > MAX_ID:
+            raise StudyKeyError(f"bad study key {key!r}: {value} is too large for a PMID or "
+                                "an internal id")
         raise StudyKeyError(f"bad study key {key!r}: an internal id is a positive integer")
     if not kind:
         if value.upper().startswith("PMC"):

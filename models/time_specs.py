@@ -27,10 +27,16 @@ def parse_time_spec(text: str, now: datetime | None = None, end_of_day: bool = F
     now = now or datetime.now(UTC)
     match = _RELATIVE.match(value)
     if match:
-        return now - int(match.group(1)) * _UNIT[match.group(2).lower()]
+        try:
+            return now - int(match.group(1)) * _UNIT[match.group(2).lower()]
+        except OverflowError:
+            raise BadTimeSpec(f"bad time {text!r}: that age reaches before the year 1; "
+                              "use a smaller one or a date") from None
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
+            if end_of_day and day == date.max:  # the last day there is: to its very end
+                return datetime.max.replace(tzinfo=UTC)
             if end_of_day:
                 day += timedelta(days=1)
             return datetime.combine(day, time(), tzinfo=UTC)
@@ -39,4 +45,7 @@ def parse_time_spec(text: str, now: datetime | None = None, end_of_day: bool = F
         raise BadTimeSpec(
             f"bad time {text!r}: use a date (2025-01-31), a datetime or an age like 30d"
         ) from None
-    return as_utc(moment)
+    try:
+        return as_utc(moment)
+    except OverflowError:
+        raise BadTimeSpec(f"bad time {text!r}: out of range in UTC") from None

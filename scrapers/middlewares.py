@@ -5,7 +5,7 @@ place, waits before each retry: the server's Retry-After (delta seconds or an HT
 capped at HAIRLINK_RETRY_AFTER_MAX) when given, else an exponential back-off
 (HAIRLINK_BACKOFF_BASE * 2**attempt, capped at HAIRLINK_BACKOFF_MAX). Timeouts, dropped
 connections and truncated bodies are retried the same way. Waiting is asynchronous: other
-requests go on meanwhile.
+requests go on meanwhile; a crawl that is stopping retries nothing more and waits no longer.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from scrapers.retry_after import parse_retry_after
 
 logger = logging.getLogger(__name__)
 WAIT_STATUSES = frozenset({429, 503})
+STOP_POLL_SECONDS = 0.25  # how often a back-off wait checks whether the crawl is stopping
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -65,8 +66,30 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("hairlink/retry/wait_seconds", round(delay, 3))
         if delay > 0:
             logger.debug("waiting %.2fs before retrying %s (%s)", delay, request.url, reason)
-            await sleep(delay)
+            if not await self._wait_unless_stopping(delay):
+                logger.debug("not retrying %s: the crawl is stopping", request.url)
+                return None
         return retry
+
+    def _stopping(self) -> bool:
+        """Is the crawl stopping (a signal, a time limit, a spider that closes)?"""
+        crawler = self.crawler
+        if not crawler.crawling:
+            return True
+        slot = getattr(getattr(crawler, "engine", None), "_slot", None)
+        return getattr(slot, "closing", None) is not None
+
+    async def _wait_unless_stopping(self, delay: float) -> bool:
+        """Wait `delay` seconds in short steps; False as soon as the crawl is stopping, so
+        a graceful stop is not held up by a back-off of up to a minute or two."""
+        waited = 0.0
+        while waited < delay:
+            if self._stopping():
+                return False
+            step = min(STOP_POLL_SECONDS, delay - waited)
+            await sleep(step)
+            waited += step
+        return not self._stopping()
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response

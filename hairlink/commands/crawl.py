@@ -51,6 +51,20 @@ def pick_sources(config: Config, names: list[str], all_: bool) -> list[SourceCon
         fail(str(exc.args[0]), code=2)
 
 
+def check_crawl_options(settings: list[str], log_level: str | None) -> None:
+    """Exit 2 on a `--set` without KEY=VALUE or an unknown `--log-level`, before any crawl
+    run is started (the crawl children would only fail on them, one failed run each)."""
+    import logging
+
+    for pair in settings:
+        key, sep, _value = pair.partition("=")
+        if not sep or not key.strip():
+            fail(f"--set wants KEY=VALUE, got {pair!r}", code=2)
+    if log_level is not None and log_level.upper() not in logging.getLevelNamesMapping():
+        fail(f"--log-level: unknown level {log_level!r}; use DEBUG, INFO, WARNING, ERROR or "
+             "CRITICAL", code=2)
+
+
 def run_rows(engine: Engine, run_ids: list[int]) -> dict[int, CrawlRun]:
     """The crawl-run rows by id (fresh reads)."""
     from sqlalchemy import select
@@ -196,6 +210,7 @@ def crawl(
     st = state(ctx)
     config = st.config
     sources = pick_sources(config, names or [], all_)
+    check_crawl_options(setting or [], log_level)
     limit = None
     if time_limit is not None:
         try:

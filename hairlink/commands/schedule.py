@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from hairlink.app import app, console, fail, state
+from hairlink.errors import writable_dir
 from models.config import Config, ConfigError
 
 if TYPE_CHECKING:
@@ -77,6 +78,11 @@ def run(
         tasks.check(config)
     except (ConfigError, ValueError, OSError) as exc:  # a LexiconError is a ValueError
         fail(f"configuration error: {exc}", code=2)
+    # The folders the jobs write to: a bad one now, not in a failed job hours later.
+    if settings.log_dir is not None:
+        writable_dir(settings.log_dir, "[schedule] log_dir")
+    if settings.export is not None:
+        writable_dir(settings.export.directory, "[export] dir")
     level = getattr(logging, log_level.upper(), None)
     if not isinstance(level, int):
         fail(f"unknown log level {log_level!r}", code=2)

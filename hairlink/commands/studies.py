@@ -257,6 +257,8 @@ def import_studies(
     if fmt is not None:
         check_choice(fmt, FORMATS, "--format")
     for path in files:
+        if path.is_dir():
+            fail(f"{path}: is a folder, not a study file", code=2)
         if not path.is_file():
             fail(f"{path}: no such file", code=2)
         try:

@@ -56,7 +56,7 @@ class EnrichSettings:
                               S2_DEFAULT_BASE),
             epmc_base=_base_url(epmc_base, "--epmc-url", "HAIRLINK_EPMC_BASE_URL", table,
                                 "epmc_url", EPMC_DEFAULT_BASE),
-            s2_api_key=os.environ.get("HAIRLINK_S2_API_KEY") or None,
+            s2_api_key=_api_key("HAIRLINK_S2_API_KEY"),
             crossref_base=_base_url(crossref_base, "--crossref-url",
                                     "HAIRLINK_CROSSREF_BASE_URL", table, "crossref_url",
                                     CROSSREF_DEFAULT_BASE),
@@ -66,6 +66,17 @@ class EnrichSettings:
         )
         settings.batch_size = max(1, min(settings.batch_size, S2_BATCH_LIMIT))
         return settings
+
+
+def _api_key(env_name: str) -> str | None:
+    """The key in `env_name` without surrounding whitespace (a key pasted from a file keeps
+    its line end); ValueError naming the variable for one with spaces or control
+    characters inside, which no HTTP header can carry."""
+    key = (os.environ.get(env_name) or "").strip()
+    if any(not 0x21 <= ord(ch) <= 0x7E for ch in key):
+        raise ValueError(f"{env_name} holds spaces, control or non-ASCII characters: check "
+                         "the key")
+    return key or None
 
 
 def _base_url(option: str | None, option_name: str, env_name: str, table: dict[str, Any],

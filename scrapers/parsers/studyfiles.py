@@ -9,6 +9,7 @@ problem, not a study).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -372,8 +373,14 @@ def read_file(path: Path, fmt: str) -> Iterator[tuple[int | None, StudyIn | RowP
     readers = {"csv": read_csv, "jsonl": read_jsonl, "ris": read_ris}
     with path.open("rb") as binary:
         reader = readers[fmt]
-        if fmt == "jsonl" and binary.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        head = binary.read(4096)
+        # UTF-16 with its byte-order mark: what spreadsheets save as "Unicode text"
+        encoding = "utf-16" if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) \
+            else "utf-8-sig"
+        if encoding == "utf-16":
+            head = head.decode("utf-16", errors="replace").encode("utf-8")
+        if fmt == "jsonl" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
             reader = read_json_array  # type: ignore[assignment]
         binary.seek(0)
-        text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+        text = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
         yield from reader(text)
