@@ -7,10 +7,11 @@ features are a few thread facts, the side effect (alone and with the treatment),
 effect, how many cues named it, and per cue the speaker, the cue's words and the word 1-2-grams
 of its sentence, hashed as scikit-learn's stateless `FeatureHasher` does (no vocabulary file).
 The side effect is kept when the model's probability is at least the file's threshold. The
-effect is the rules' own: the filter only ever removes side effects.
+filter only ever removes side effects (`outcome_learned` applies it, beside the opt-in effect
+model of `outcome_effect_model`).
 
 The weights are data (`outcome_side_filter.npz`: plain arrays, no pickle), trained on every
-labelled corpus up to `outcomes_zf` by `python benchmarks/outcomes_learned.py --write-side
+labelled corpus up to `outcomes_zl` by `python benchmarks/outcomes_learned.py --write-side
 FILE`. Where it was unseen (four pools of blind corpora) it removed 16 side effects, all
 wrong (docs/aggregator.md, "The side-effect filter").
 """

@@ -14,11 +14,13 @@ The weights are data (an `.npz` of plain arrays: coefficients, intercepts, the h
 width and the side threshold; no pickled scikit-learn object), written by
 `python benchmarks/outcomes_learned.py --write FILE` from every labelled corpus that may be
 trained on. `load_outcome_model` reads and checks them; `learned_outcomes` applies them.
-Nothing in `aggregate` uses this reader: on held-out corpora it did not beat the rules
-(docs/history/aggregator-log.md, "Sixth round", again with 4,300 pairs in "Sixth round
-revisited", and in pre-registered tests on unseen corpora, "Learned reader on z + zb" and
-"Learned reader on zc + zd and on ze + zf"), so no weights file
-is shipped.
+The features are the aggregator's own (`aggregator.outcome_effect_model.effect_tokens`,
+`aggregator.outcome_side_filter.side_tokens`). This module is the training harness's model;
+the aggregator ships its two parts apart: the side-effect filter (on by default) and, since
+stop 41, the effect model of setting S4 (`[aggregate] effect_model = true`, off by default:
+docs/aggregator.md, "The effect model"). Earlier settings that did not beat the rules are in
+docs/history/aggregator-log.md ("Sixth round", "Sixth round revisited", "Learned reader on z +
+zb", "Learned reader on zc + zd and on ze + zf").
 """
 
 from __future__ import annotations
