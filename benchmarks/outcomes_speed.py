@@ -3,6 +3,7 @@
     python benchmarks/outcomes_speed.py [--threads 20000] [--studies 400] [--runs 3]
                                         [--profile]
     python benchmarks/outcomes_speed.py --against DIR [--threads 20000] [--studies 400] [--runs 5]
+                                        [--effect-model]
     python benchmarks/outcomes_speed.py --check [--generated 20000]
 
 Builds the generated database of `benchmarks/aggregate.py` (same generator, same seeds),
@@ -16,6 +17,8 @@ tagging, outcome extraction and summaries of the same threads (CPU seconds per s
 <commit> | tar -x -C DIR`): each round runs without and with outcomes in both, the trees in
 alternating order, and prints both trees' ratios and the CPU of this tree's full run with
 outcomes over DIR's (medians over the rounds: before/after figures measured in one run).
+`--effect-model` runs this tree's aggregates with the opt-in effect model (`[aggregate]
+effect_model = true`; DIR's as they are): what the model adds to a full run.
 
 `--check` proves a speed change left the outcomes alone: it prints a hash of the outcomes
 of every thread of the eval dev sets (`../shared/eval/posts.jsonl`, `outcomes_posts.jsonl`),
@@ -54,12 +57,21 @@ from aggregator.summaries import summarise  # noqa: E402
 from aggregator.tagger import Tagger  # noqa: E402
 from models.db import make_engine, session_factory  # noqa: E402
 
+# set for a child of this tree that runs with the opt-in effect model (`--effect-model`)
+EFFECT_MODEL_ENV = "HAIRLINK_BENCH_EFFECT_MODEL"
+
 
 def child(url: str, outcomes: bool) -> None:
     """One full aggregate in this fresh process; prints wall and CPU seconds as JSON."""
     engine = make_engine(url)
+    cues = None
+    if os.environ.get(EFFECT_MODEL_ENV):
+        from aggregator.outcome_config import filtered
+
+        cues = filtered(load_outcome_cues(), True, True)
     start = time.perf_counter()
-    aggregate(session_factory(engine), full=True, lexicon=load_lexicon(), outcomes=outcomes)
+    aggregate(session_factory(engine), full=True, lexicon=load_lexicon(), outcomes=outcomes,
+              cues=cues)
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -67,11 +79,15 @@ def child(url: str, outcomes: bool) -> None:
                       + kids.ru_utime + kids.ru_stime}))
 
 
-def _run(url: str, outcomes: bool, tree: Path = ROOT) -> dict[str, float]:
+def _run(url: str, outcomes: bool, tree: Path = ROOT, effect_model: bool = False
+         ) -> dict[str, float]:
     args = [sys.executable, str(tree / "benchmarks" / "outcomes_speed.py"), "--child",
             "on" if outcomes else "off", "--db-url", url]
+    env = {k: v for k, v in os.environ.items() if k != EFFECT_MODEL_ENV}
+    if effect_model:
+        env[EFFECT_MODEL_ENV] = "1"
     done = subprocess.run(args, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(tree)})
+                          env={**env, "PYTHONPATH": str(tree)})
     if done.returncode:
         raise SystemExit(f"aggregate child failed:\n{done.stderr}")
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -166,7 +182,8 @@ def check(generated: int) -> None:
     print(f"all: outcomes {every_out.hexdigest()[:16]}, trace {every_trace.hexdigest()[:16]}")
 
 
-def against(base: Path, n_threads: int, n_studies: int, runs: int) -> int:
+def against(base: Path, n_threads: int, n_studies: int, runs: int,
+            effect_model: bool = False) -> int:
     """Paired rounds of both trees (this one and `base`), each without and with outcomes."""
     if not (base / "benchmarks" / "outcomes_speed.py").exists():
         raise SystemExit(f"{base}: no benchmarks/outcomes_speed.py there")
@@ -178,7 +195,8 @@ def against(base: Path, n_threads: int, n_studies: int, runs: int) -> int:
             trees = [("this", ROOT), ("base", base)]
             done: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
             for name, tree in trees if round_no % 2 == 0 else trees[::-1]:
-                done[name] = (_run(url, False, tree), _run(url, True, tree))
+                model = effect_model and name == "this"
+                done[name] = (_run(url, False, tree, model), _run(url, True, tree, model))
             for name, (off, on) in done.items():
                 figures[name].append(on["cpu_s"] / off["cpu_s"])
             figures["cpu"].append(done["this"][1]["cpu_s"] / done["base"][1]["cpu_s"])
@@ -207,6 +225,8 @@ def main() -> int:
                         help="generated threads in the --check sets")
     parser.add_argument("--against", type=Path, metavar="DIR",
                         help="also run the hairlink tree in DIR, alternating, and compare")
+    parser.add_argument("--effect-model", action="store_true",
+                        help="this tree's aggregates with the opt-in effect model")
     parser.add_argument("--child", choices=("on", "off"), help=argparse.SUPPRESS)
     parser.add_argument("--db-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -217,14 +237,16 @@ def main() -> int:
         check(args.generated)
         return 0
     if args.against:
-        return against(args.against.resolve(), args.threads, args.studies, args.runs)
+        return against(args.against.resolve(), args.threads, args.studies, args.runs,
+                       args.effect_model)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         build_db(url, args.threads, args.studies)
         ratios: list[float] = []
         wall: list[float] = []
         for round_no in range(args.runs):
-            off, on = _run(url, False), _run(url, True)
+            off = _run(url, False, effect_model=args.effect_model)
+            on = _run(url, True, effect_model=args.effect_model)
             ratios.append(on["cpu_s"] / off["cpu_s"])
             wall.append(on["seconds"] / off["seconds"])
             print(f"round {round_no + 1}: without {off['cpu_s']:.2f} CPU-s "
