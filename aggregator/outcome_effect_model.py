@@ -40,7 +40,7 @@ PACKAGED_EFFECT_MODEL: Final = Path(__file__).with_name("outcome_effect_model.np
 FEATURES: Final = 1
 # the rules' effect directions whose cues are features (a side effect's cues are not)
 DIRECTIONS: Final = ("improved", "no_effect", "unchanged", "declined")
-# keys remembered per kind (words, word pairs, tokens): a full memory starts again empty
+# rows remembered (every kind of key together): a full table starts again empty
 _CACHE_LIMIT: Final = 100_000
 
 
@@ -50,10 +50,9 @@ class _Rows:
     and the prefixes it stands behind. A key is a token (kind "tokens", no prefix), or a
     word or pair of words in a cue's sentence (`c:`), a poster's or a replier's naming
     sentence (`m:` and `w:o:` / `w:r:`) or post (`u:o:` / `u:r:`); a pair is the token
-    `prefix + "a_b"`. Words recur
-    across threads, so a thread's weights are a look-up per key and a few numpy calls.
-    Row 0 is NaN: a key not seen yet reads it, and a NaN sum sends the thread through
-    `_row`."""
+    `prefix + "a_b"`. Words recur across threads, so a thread's weights are a look-up per
+    key and a few numpy calls. Row 0 is NaN: a key not seen yet reads it, and a NaN sum
+    sends the thread through `_row`."""
 
     KINDS: Final = {"tokens": ("",), "c": ("c:",), "s:o": ("m:", "w:o:"),
                     "s:r": ("m:", "w:r:"), "u:o": ("u:o:",), "u:r": ("u:r:",)}
