@@ -29,9 +29,10 @@ from typing import Any, Final
 
 import numpy as np
 
+from aggregator.hashed_weights import hashed_column, read_arrays, save_arrays, weights_digest
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_reading import Mention, _Extraction
-from aggregator.outcome_side_filter import WORD, Note, bucket, grams, read_arrays
+from aggregator.outcome_side_filter import WORD, Note, bucket, grams
 from aggregator.outcome_types import EFFECTS, Outcome
 
 PACKAGED_EFFECT_MODEL: Final = Path(__file__).with_name("outcome_effect_model.npz")
@@ -131,15 +132,8 @@ class EffectModel:
                 "effect_coef": self.coef, "effect_intercept": self.intercept}
 
     def _column(self, token: str) -> int:
-        """The column FeatureHasher(n_features, alternate_sign=False) puts a token in (as
-        `outcome_side_filter.SideFilter._column`)."""
-        from sklearn.utils import murmurhash3_32
-
-        try:
-            h = murmurhash3_32(token)
-        except UnicodeEncodeError:  # a lone surrogate: its surrogate-pass bytes
-            h = murmurhash3_32(token.encode("utf-8", "surrogatepass"))
-        return abs(h) % self.n_features
+        """The column FeatureHasher puts a token in (`hashed_weights.hashed_column`)."""
+        return hashed_column(token, self.n_features)
 
     def effects(self, pairs: Sequence[PairFeatures]) -> list[str]:
         """The effect with the highest score for each pair of a thread: the summed weights
@@ -177,16 +171,12 @@ class EffectModel:
     def digest(self) -> str:
         """A hash of the weights and of the features' version (stored outcomes are re-read
         when it changes)."""
-        sha = hashlib.sha1(f"effect features {FEATURES}".encode(), usedforsecurity=False)
-        for name, array in sorted(self.arrays().items()):
-            sha.update(name.encode())
-            sha.update(np.ascontiguousarray(array).tobytes())
-        return sha.hexdigest()
+        return weights_digest(f"effect features {FEATURES}", self.arrays())
 
 
 def save_effect_model(model: EffectModel, path: Path) -> None:
     """Write the weights file (numpy's `.npz`: plain arrays, no pickle)."""
-    np.savez_compressed(path, **model.arrays())
+    save_arrays(model.arrays(), path)
 
 
 def load_effect_model(path: Path | str) -> EffectModel:

@@ -22,8 +22,7 @@ import copy
 import hashlib
 import math
 import re
-import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Final
 
 import numpy as np
 
+from aggregator.hashed_weights import hashed_column, read_arrays, save_arrays, weights_digest
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_reading import _Extraction
 from aggregator.outcome_types import Outcome
@@ -48,14 +48,6 @@ class SideFilterError(ValueError):
     """The weights file is missing, unreadable or of the wrong shape (one line, naming it)."""
 
 
-def _murmur() -> Callable[..., int]:
-    # (scikit-learn is imported when a filter is built, not when this module is: `import
-    # aggregator.outcomes` stays light for the commands that never read a thread)
-    from sklearn.utils import murmurhash3_32
-
-    return murmurhash3_32
-
-
 @dataclass(frozen=True, eq=False)
 class SideFilter:
     """The filter's weights: one coefficient per hashed column, an intercept, a threshold."""
@@ -67,11 +59,9 @@ class SideFilter:
     # (`keeps` sums plain floats: a list look-up per token costs less than numpy's per-call
     # overhead on the few dozen tokens of a side effect)
     _weights: list[float] = field(init=False, repr=False)
-    _hash: Callable[..., int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weights", self.coef.tolist())
-        object.__setattr__(self, "_hash", _murmur())
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays of the weights file."""
@@ -80,16 +70,8 @@ class SideFilter:
                 "side_threshold": np.array(self.threshold)}
 
     def _column(self, token: str) -> int:
-        """The column FeatureHasher(n_features, alternate_sign=False) puts a token in: its
-        signed 32-bit murmur hash (seed 0) of its UTF-8, made positive, modulo the width.
-        (FeatureHasher maps -2**31, whose absolute value overflows in C, to
-        (2**31 - n_features) % n_features: 2**31 % n_features, which Python's abs() gives.)
-        A lone surrogate, which UTF-8 cannot hold, is hashed as its surrogate-pass bytes."""
-        try:
-            h = self._hash(token)
-        except UnicodeEncodeError:
-            h = self._hash(token.encode("utf-8", "surrogatepass"))
-        return abs(h) % self.n_features
+        """The column FeatureHasher puts a token in (`hashed_weights.hashed_column`)."""
+        return hashed_column(token, self.n_features)
 
     def keeps(self, tokens: list[str]) -> bool:
         """Whether a proposed side effect with these features is kept: the logistic of the
@@ -102,27 +84,12 @@ class SideFilter:
     def digest(self) -> str:
         """A hash of the weights and of the features' version (stored outcomes are re-read
         when it changes)."""
-        sha = hashlib.sha1(f"features {FEATURES}".encode(), usedforsecurity=False)
-        for name, array in sorted(self.arrays().items()):
-            sha.update(name.encode())
-            sha.update(np.ascontiguousarray(array).tobytes())
-        return sha.hexdigest()
+        return weights_digest(f"features {FEATURES}", self.arrays())
 
 
 def save_side_filter(side_filter: SideFilter, path: Path) -> None:
     """Write the weights file (numpy's `.npz`: plain arrays, no pickle)."""
-    np.savez_compressed(path, **side_filter.arrays())
-
-
-def read_arrays(path: Path | str, what: str, error: type[ValueError]) -> dict[str, np.ndarray]:
-    """The arrays of an `.npz` weights file (no pickle allowed); an unreadable file raises
-    `error`, one line naming the file and `what` it should have been."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return {k: data[k] for k in data.files}
-    except (OSError, ValueError, TypeError, AttributeError, zipfile.BadZipFile,
-            EOFError) as exc:  # (a `.npy` file loads as one bare array, with no `.files`)
-        raise error(f"{path}: not a readable {what} ({exc})") from None
+    save_arrays(side_filter.arrays(), path)
 
 
 def load_side_filter(path: Path | str) -> SideFilter:

@@ -32,10 +32,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 
+from aggregator.hashed_weights import read_arrays
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_effect_model import effect_tokens
 from aggregator.outcome_reading import Mention, _Extraction, read_thread
-from aggregator.outcome_side_filter import read_arrays, side_tokens, thread_facts
+from aggregator.outcome_side_filter import side_tokens, thread_facts
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
 
 
