@@ -15,25 +15,29 @@ import numpy as np
 
 @cache
 def _murmur() -> Callable[..., int]:
-    # (scikit-learn is imported when a token is first hashed, not with this module: `import
+    # (scikit-learn is imported when weights are loaded, not with this module: `import
     # aggregator.outcomes` stays light for the commands that never read a thread)
     from sklearn.utils import murmurhash3_32
 
     return murmurhash3_32  # type: ignore[no-any-return]
 
 
-def hashed_column(token: str, n_features: int) -> int:
-    """The column FeatureHasher(n_features, alternate_sign=False) puts a token in: its
-    signed 32-bit murmur hash (seed 0) of its UTF-8, made positive, modulo the width.
-    (FeatureHasher maps -2**31, whose absolute value overflows in C, to
-    (2**31 - n_features) % n_features: 2**31 % n_features, which Python's abs() gives.)
+def hashed_column(n_features: int) -> Callable[[str], int]:
+    """The column FeatureHasher(n_features, alternate_sign=False) puts a token in, as a
+    function of the token: its signed 32-bit murmur hash (seed 0) of its UTF-8, made
+    positive, modulo the width. (FeatureHasher maps -2**31, whose absolute value overflows in
+    C, to (2**31 - n_features) % n_features: 2**31 % n_features, which Python's abs() gives.)
     A lone surrogate, which UTF-8 cannot hold, is hashed as its surrogate-pass bytes."""
     murmur = _murmur()
-    try:
-        h = murmur(token)
-    except UnicodeEncodeError:
-        h = murmur(token.encode("utf-8", "surrogatepass"))
-    return abs(h) % n_features
+
+    def column(token: str) -> int:
+        try:
+            h = murmur(token)
+        except UnicodeEncodeError:
+            h = murmur(token.encode("utf-8", "surrogatepass"))
+        return abs(h) % n_features
+
+    return column
 
 
 def weights_digest(version: str, arrays: dict[str, np.ndarray]) -> str:

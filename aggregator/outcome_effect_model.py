@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
 from operator import itemgetter
@@ -122,18 +122,17 @@ class EffectModel:
     intercept: np.ndarray  # (len(EFFECTS),)
     # the weights of the keys seen (see `_Rows`)
     _rows: _Rows = field(init=False, repr=False)
+    # the column FeatureHasher puts a token in (`hashed_weights.hashed_column`)
+    _column: Callable[[str], int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_column", hashed_column(self.n_features))
         object.__setattr__(self, "_rows", _Rows(self))
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays of the weights file."""
         return {"n_features": np.array(self.n_features), "effects": np.array(EFFECTS),
                 "effect_coef": self.coef, "effect_intercept": self.intercept}
-
-    def _column(self, token: str) -> int:
-        """The column FeatureHasher puts a token in (`hashed_weights.hashed_column`)."""
-        return hashed_column(token, self.n_features)
 
     def effects(self, pairs: Sequence[PairFeatures]) -> list[str]:
         """The effect with the highest score for each pair of a thread: the summed weights

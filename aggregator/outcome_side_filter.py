@@ -22,7 +22,7 @@ import copy
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -59,19 +59,18 @@ class SideFilter:
     # (`keeps` sums plain floats: a list look-up per token costs less than numpy's per-call
     # overhead on the few dozen tokens of a side effect)
     _weights: list[float] = field(init=False, repr=False)
+    # the column FeatureHasher puts a token in (`hashed_weights.hashed_column`)
+    _column: Callable[[str], int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weights", self.coef.tolist())
+        object.__setattr__(self, "_column", hashed_column(self.n_features))
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays of the weights file."""
         return {"n_features": np.array(self.n_features), "side_coef": self.coef,
                 "side_intercept": np.array(self.intercept),
                 "side_threshold": np.array(self.threshold)}
-
-    def _column(self, token: str) -> int:
-        """The column FeatureHasher puts a token in (`hashed_weights.hashed_column`)."""
-        return hashed_column(token, self.n_features)
 
     def keeps(self, tokens: list[str]) -> bool:
         """Whether a proposed side effect with these features is kept: the logistic of the

@@ -132,7 +132,8 @@ them are two subjects (`outcome_clauses`); a negation guards no name of the next
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 
 from aggregator.outcome_cue_file import (
     PACKAGED_CUES,
@@ -160,9 +161,16 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     them (`outcome_config.outcome_cues_for`; `outcome_learned`)."""
     if cues.side_filter is None and cues.effect_model is None:
         return rules_outcomes(cues, parts, mentions, normalised)
+    return _learned_reader()(cues, parts, mentions, normalised)
+
+
+@cache
+def _learned_reader() -> Callable[..., dict[str, Outcome]]:
+    # (imported on first use: the learned parts bring numpy, which `import
+    # aggregator.outcomes` does not need)
     from aggregator.outcome_learned import learned_outcomes
 
-    return learned_outcomes(cues, parts, mentions, normalised)
+    return learned_outcomes
 
 
 def thread_outcomes(tagger: Tagger, cues: OutcomeCues, title: str, body: str = "",
