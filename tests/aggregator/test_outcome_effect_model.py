@@ -6,8 +6,11 @@ its weights name the stored outcomes' hash, a bad weights file is one line namin
 from __future__ import annotations
 
 import json
+import struct
+import zipfile
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -15,7 +18,7 @@ from sklearn.feature_extraction import FeatureHasher
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from aggregator import outcome_effect_model
+from aggregator import outcome_effect_model, outcome_side_filter
 from aggregator.outcome_config import default_cues, filtered, outcome_cues_for
 from aggregator.outcome_effect_model import (
     PACKAGED_EFFECT_MODEL,
@@ -223,3 +226,33 @@ def test_empty_texts_weigh_nothing() -> None:
     expected = sum(coef[:, model._column(t)] for t in ("m:x", "w:o:x", "m:x_y", "w:o:x_y"))
     assert np.allclose(sums[3], expected)
     assert np.array_equal(rows.sums([("c", [])]), np.zeros((1, len(EFFECTS))))
+
+
+def _garbled_deflate(path: Path, source: Path) -> None:
+    """A copy of the `.npz` at `source` whose first member's deflated data starts with an
+    invalid block (zlib raises before the zip's CRC is checked)."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.infolist()[0]
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    offset = info.header_offset
+    name_length, extra_length = struct.unpack("<HH", data[offset + 26:offset + 30])
+    data[offset + 30 + name_length + extra_length] = 0xFF  # (BFINAL 1, BTYPE 11: invalid)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("module", "packaged", "config"), [
+    (outcome_effect_model, "PACKAGED_EFFECT_MODEL", {"effect_model": True}),
+    (outcome_side_filter, "PACKAGED_SIDE_FILTER", {}),
+])
+def test_a_garbled_compressed_weights_file_is_one_line_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: ModuleType, packaged: str,
+        config: dict[str, bool]) -> None:
+    """A weights file whose compressed data is garbled (zlib.error, not a ValueError) is an
+    OutcomeCueError naming it, like any other unreadable weights file."""
+    broken = tmp_path / "garbled.npz"
+    _garbled_deflate(broken, getattr(module, packaged))
+    monkeypatch.setattr(module, packaged, broken)
+    with pytest.raises(OutcomeCueError) as error:
+        outcome_cues_for(parse_config({"aggregate": config}))
+    assert "garbled.npz" in str(error.value) and "\n" not in str(error.value)
