@@ -113,6 +113,25 @@ def test_scores_are_the_hashers_over_every_token() -> None:
     assert checked >= (300 if EVAL.exists() else 8)
 
 
+def test_a_small_table_starts_again_and_grows_without_changing_scores(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for 50 rows the table starts again empty on almost every thread (and grows
+    past its first 4,096 rows on a long one); the effects stay FeatureHasher's."""
+    monkeypatch.setattr(outcome_effect_model, "_CACHE_LIMIT", 50)
+    rng = np.random.default_rng(11)
+    model = EffectModel(N, rng.normal(size=(len(EFFECTS), N)), rng.normal(size=len(EFFECTS)))
+    words = " ".join(f"w{i}" for i in range(5000))  # (5,000 new words in the post)
+    long_body = f"{THREADS[1][1]} Then {words}."
+    threads = [*THREADS[:3], (THREADS[1][0], long_body, THREADS[1][2]), *THREADS[:3]]
+    for title, body, replies in threads:
+        pairs = [features for _, features in _pairs(title, body, replies)]
+        expected = [_hashed_effect(model, f.all_tokens()) for f in pairs]
+        assert model.effects(pairs) == expected == [model.effects([f])[0] for f in pairs]
+        assert model._rows.used < 50 or model._rows.used == sum(
+            map(len, model._rows.ids.values())) + 1
+    assert len(model._rows.table) > 4096
+
+
 def test_a_one_sentence_reply_counts_as_sentence_and_post() -> None:
     """A reply that is one sentence is both a naming sentence (its n-grams) and a post (its
     words): the two must not share a memo entry."""
