@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -58,9 +59,11 @@ def save_arrays(arrays: dict[str, np.ndarray], path: Path) -> None:
 def read_arrays(path: Path | str, what: str, error: type[ValueError]) -> dict[str, np.ndarray]:
     """The arrays of an `.npz` weights file (no pickle allowed); an unreadable file raises
     `error`, one line naming the file and `what` it should have been."""
+    # (a `.npy` file loads as one bare array, with no `.files`; a member whose deflated
+    # data is garbled raises zlib.error, which is no ValueError)
     try:
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
     except (OSError, ValueError, TypeError, AttributeError, zipfile.BadZipFile,
-            EOFError) as exc:  # (a `.npy` file loads as one bare array, with no `.files`)
+            EOFError, zlib.error) as exc:
         raise error(f"{path}: not a readable {what} ({exc})") from None

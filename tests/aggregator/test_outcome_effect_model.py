@@ -6,8 +6,11 @@ its weights name the stored outcomes' hash, a bad weights file is one line namin
 from __future__ import annotations
 
 import json
+import struct
+import zipfile
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -15,7 +18,7 @@ from sklearn.feature_extraction import FeatureHasher
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from aggregator import outcome_effect_model
+from aggregator import outcome_effect_model, outcome_side_filter
 from aggregator.outcome_config import default_cues, filtered, outcome_cues_for
 from aggregator.outcome_effect_model import (
     PACKAGED_EFFECT_MODEL,
@@ -108,6 +111,25 @@ def test_scores_are_the_hashers_over_every_token() -> None:
             assert model.effects(pairs) == expected == model.effects(pairs)
             checked += len(pairs)
     assert checked >= (300 if EVAL.exists() else 8)
+
+
+def test_a_small_table_starts_again_and_grows_without_changing_scores(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for 50 rows the table starts again empty on almost every thread (and grows
+    past its first 4,096 rows on a long one); the effects stay FeatureHasher's."""
+    monkeypatch.setattr(outcome_effect_model, "_CACHE_LIMIT", 50)
+    rng = np.random.default_rng(11)
+    model = EffectModel(N, rng.normal(size=(len(EFFECTS), N)), rng.normal(size=len(EFFECTS)))
+    words = " ".join(f"w{i}" for i in range(5000))  # (5,000 new words in the post)
+    long_body = f"{THREADS[1][1]} Then {words}."
+    threads = [*THREADS[:3], (THREADS[1][0], long_body, THREADS[1][2]), *THREADS[:3]]
+    for title, body, replies in threads:
+        pairs = [features for _, features in _pairs(title, body, replies)]
+        expected = [_hashed_effect(model, f.all_tokens()) for f in pairs]
+        assert model.effects(pairs) == expected == [model.effects([f])[0] for f in pairs]
+        assert model._rows.used < 50 or model._rows.used == sum(
+            map(len, model._rows.ids.values())) + 1
+    assert len(model._rows.table) > 4096
 
 
 def test_a_one_sentence_reply_counts_as_sentence_and_post() -> None:
@@ -223,3 +245,33 @@ def test_empty_texts_weigh_nothing() -> None:
     expected = sum(coef[:, model._column(t)] for t in ("m:x", "w:o:x", "m:x_y", "w:o:x_y"))
     assert np.allclose(sums[3], expected)
     assert np.array_equal(rows.sums([("c", [])]), np.zeros((1, len(EFFECTS))))
+
+
+def _garbled_deflate(path: Path, source: Path) -> None:
+    """A copy of the `.npz` at `source` whose first member's deflated data starts with an
+    invalid block (zlib raises before the zip's CRC is checked)."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.infolist()[0]
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    offset = info.header_offset
+    name_length, extra_length = struct.unpack("<HH", data[offset + 26:offset + 30])
+    data[offset + 30 + name_length + extra_length] = 0xFF  # (BFINAL 1, BTYPE 11: invalid)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("module", "packaged", "config"), [
+    (outcome_effect_model, "PACKAGED_EFFECT_MODEL", {"effect_model": True}),
+    (outcome_side_filter, "PACKAGED_SIDE_FILTER", {}),
+])
+def test_a_garbled_compressed_weights_file_is_one_line_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: ModuleType, packaged: str,
+        config: dict[str, bool]) -> None:
+    """A weights file whose compressed data is garbled (zlib.error, not a ValueError) is an
+    OutcomeCueError naming it, like any other unreadable weights file."""
+    broken = tmp_path / "garbled.npz"
+    _garbled_deflate(broken, getattr(module, packaged))
+    monkeypatch.setattr(module, packaged, broken)
+    with pytest.raises(OutcomeCueError) as error:
+        outcome_cues_for(parse_config({"aggregate": config}))
+    assert "garbled.npz" in str(error.value) and "\n" not in str(error.value)
