@@ -310,10 +310,10 @@ def main() -> int:
         return 0
     if args.write_effect:
         settings = GRID[EFFECT_SETTING if args.setting is None else args.setting]
-        model = train([p for rows in data.values() for p in rows], settings)
         if settings.drop:  # (the aggregator always sends every feature group)
             parser.error(f"--write-effect needs a setting that keeps every feature group, "
                          f"not {settings.name()}")
+        model = train([p for rows in data.values() for p in rows], settings)
         save_effect_model(EffectModel(model.n_features, model.effect_coef,
                                       model.effect_intercept), args.write_effect)
         print(f"wrote {args.write_effect} ({sum(map(len, data.values()))} pairs)")
