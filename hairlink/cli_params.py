@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
+from models.bounds import MAX_BIGINT
+
 try:
     from typer._click.exceptions import BadParameter
     from typer._coercion import RuntimeParam, build_runtime_param
@@ -23,7 +25,6 @@ except ImportError:  # pragma: no cover - another Typer: keep its own coercion
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _UNSURE = object()  # the value is left to Typer's coercion
-BIGGEST = 2**63 - 1  # an integer option's largest magnitude: a database column's bound
 
 
 def _plain_int(value: Any, info: Any) -> Any:
@@ -65,8 +66,8 @@ if RuntimeParam is not None:
             if plain is _UNSURE:
                 typer_own = build_runtime_param(self.descriptor)
                 plain = typer_own._coerce_value(value, param=param, ctx=ctx)
-            if type(plain) is int and abs(plain) > BIGGEST:
-                raise BadParameter(f"{value} is out of range (at most {BIGGEST} either way)",
+            if type(plain) is int and abs(plain) > MAX_BIGINT:
+                raise BadParameter(f"{value} is out of range (at most {MAX_BIGINT} either way)",
                                    ctx=ctx, param=param)
             if type(plain) is float and not math.isfinite(plain):
                 raise BadParameter(f"{value} is not a finite number", ctx=ctx, param=param)

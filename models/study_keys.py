@@ -10,10 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.bounds import MAX_BIGINT
 from models.entities import Study
 from models.identifiers import NORMALISERS
-
-MAX_ID = 2**63 - 1  # the largest internal id a database column holds
 
 
 class StudyKeyError(ValueError):
@@ -36,9 +35,9 @@ def parse_study_key(key: str) -> tuple[str, str | int]:
     else:
         kind, value = "", text
     if kind == "id" or (not kind and value.isdigit()):
-        if value.isdigit() and 0 < int(value) <= MAX_ID:
+        if value.isdigit() and 0 < int(value) <= MAX_BIGINT:
             return "id", int(value)
-        if value.isdigit() and int(value) > MAX_ID:
+        if value.isdigit() and int(value) > MAX_BIGINT:
             raise StudyKeyError(f"bad study key {key!r}: {value} is too large for a PMID or "
                                 "an internal id")
         raise StudyKeyError(f"bad study key {key!r}: an internal id is a positive integer")

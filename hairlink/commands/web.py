@@ -51,12 +51,13 @@ def thread(
     """One thread in full: stats, treatments, linked studies, score history, replies."""
     import json
 
+    from models.bounds import MAX_BIGINT
     from models.db import session_factory
     from models.thread_detail import thread_detail, thread_to_dict
 
     check_choice(fmt, ("table", "json"), "--format")
     with session_factory(state(ctx).ready_engine())() as session:
-        detail = thread_detail(session, thread_id) if 0 < thread_id < 2**63 else None
+        detail = thread_detail(session, thread_id) if 0 < thread_id <= MAX_BIGINT else None
     if detail is None:
         fail(f"no thread with id {thread_id} (thread ids are in `hairlink posts --format json`)",
              code=2)

@@ -19,6 +19,7 @@ from aggregator.digest.views import EFFECT_LABELS, Chip, chips, digest_view, pos
 from hairlink.web.cards import keyed_cards, page_key, post_cards
 from hairlink.web.params import KnownNames, NotFound, post_filters, study_id
 from hairlink.web.render import StudyPages, score_chart
+from models.bounds import MAX_BIGINT
 from models.digest_queries import load_digests
 from models.entities import Source
 from models.post_queries import SORTS, query_posts, query_posts_counted
@@ -276,7 +277,7 @@ def load_thread(request: Request) -> ThreadDetail:
     """The thread of the `thread_id` path parameter; NotFound when there is none."""
     thread_id = request.path_params["thread_id"]
     detail = None
-    if 0 < thread_id < 2**63:
+    if 0 < thread_id <= MAX_BIGINT:
         with request.app.state.sessions() as session:
             detail = thread_detail(session, thread_id)
     if detail is None:
