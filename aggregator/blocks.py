@@ -26,7 +26,7 @@ from aggregator.linker import (
     analyse_thread,
     top_per_study,
 )
-from aggregator.outcomes import OutcomeCues, extract_outcomes
+from aggregator.outcomes import OutcomeCues, ThreadInput, extract_outcomes_of
 from aggregator.summaries import summarise
 from aggregator.tagger import Tagger
 from aggregator.topic_pool import SCORE_DIGITS
@@ -78,11 +78,11 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
     is_changed = np.array([run.redo or a.id in run.changed_ids for a in analyses], dtype=bool)
     tag_rows: list[dict[str, Any]] = []
     summaries: dict[int, str | None] = {}
-    for text, a, changed in zip(texts, analyses, is_changed, strict=True):
-        if not changed:
-            continue
-        outcomes = extract_outcomes(run.cues, [text.title, text.body, *text.replies],
-                                    a.mentions, (a.lowered, a.norm)) if run.outcomes else {}
+    changed_texts = [(t, a) for t, a, c in zip(texts, analyses, is_changed, strict=True) if c]
+    read = extract_outcomes_of(run.cues, [
+        ([text.title, text.body, *text.replies], a.mentions, (a.lowered, a.norm))
+        for text, a in changed_texts]) if run.outcomes else [{}] * len(changed_texts)
+    for (text, a), outcomes in zip(changed_texts, read, strict=True):
         for tag in a.tags.values():
             outcome = outcomes.get(tag.treatment)
             tag_rows.append({"thread_id": a.id, **tag.as_row(),
@@ -133,13 +133,12 @@ Reread = tuple[int, dict[str, tuple[str, list[str]]]]
 def reread_outcomes(run: RunState, texts: Sequence[ThreadText]) -> list[Reread]:
     """The outcomes of threads whose text and tags are unchanged (a cue-file change): each
     is tagged again only for the mentions the reader needs; nothing else is computed."""
-    out: list[Reread] = []
+    inputs: list[ThreadInput] = []
     for text in texts:
         _, lowered, norm, mentions = run.tagger.tag_text(text.title, text.body, text.replies)
-        found = extract_outcomes(run.cues, [text.title, text.body, *text.replies], mentions,
-                                 (lowered, norm))
-        out.append((text.id, {t: (o.effect, list(o.side_effects)) for t, o in found.items()}))
-    return out
+        inputs.append(([text.title, text.body, *text.replies], mentions, (lowered, norm)))
+    return [(text.id, {t: (o.effect, list(o.side_effects)) for t, o in found.items()})
+            for text, found in zip(texts, extract_outcomes_of(run.cues, inputs), strict=True)]
 
 
 def _reread_in_worker(rows: list[_Sent]) -> list[Reread]:

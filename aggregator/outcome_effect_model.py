@@ -20,9 +20,9 @@ from __future__ import annotations
 import copy
 import hashlib
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, pairwise, repeat
+from itertools import chain, islice, pairwise, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final
@@ -43,6 +43,9 @@ FEATURES: Final = 1
 DIRECTIONS: Final = ("improved", "no_effect", "unchanged", "declined")
 # rows remembered (every kind of key together): a full table starts again empty
 _CACHE_LIMIT: Final = 100_000
+# keys looked up at once at most (before the next thread's): the threads of a batch are
+# scored a chunk at a time, which bounds the arrays of one look-up
+_CHUNK_KEYS: Final = 16_384
 
 
 class _Rows:
@@ -52,8 +55,8 @@ class _Rows:
     word or pair of words in a cue's sentence (`c:`), a poster's or a replier's naming
     sentence (`m:` and `w:o:` / `w:r:`) or post (`u:o:` / `u:r:`); a pair is the token
     `prefix + "a_b"`. Words recur across threads, so a thread's weights are a look-up per
-    key and a few numpy calls. Row 0 is NaN: a key not seen yet reads it, and a NaN sum
-    sends the thread through `_row`."""
+    key and a few numpy calls; the keys not seen yet get their rows together, in one numpy
+    step. Row 0 (zeros) is what a look-up of a key not seen yet gives."""
 
     KINDS: Final = {"tokens": ("",), "c": ("c:",), "s:o": ("m:", "w:o:"),
                     "s:r": ("m:", "w:r:"), "u:o": ("u:o:",), "u:r": ("u:r:",)}
@@ -61,27 +64,26 @@ class _Rows:
     def __init__(self, model: EffectModel) -> None:
         self.model = model
         self.ids: dict[str, dict[Any, int]] = {kind: {} for kind in self.KINDS}
-        self.table = np.full((4096, len(EFFECTS)), np.nan)
+        self.table = np.zeros((4096, len(EFFECTS)))
         self.used = 1
 
     def sums(self, texts: list[tuple[str, list[Any]]]) -> np.ndarray:
         """Per text (a kind and its keys), the summed weights of its keys' tokens."""
-        if self.used + sum(len(keys) for _, keys in texts) >= _CACHE_LIMIT:
-            for ids in self.ids.values():
-                ids.clear()
-            self.used = 1
         lengths = np.fromiter((len(keys) for _, keys in texts), np.intp, len(texts))
         starts = np.zeros(len(texts), np.intp)
         np.cumsum(lengths[:-1], out=starts[1:])
         n = int(lengths.sum())
         rows = np.fromiter(chain.from_iterable(
             map(self.ids[kind].get, keys, repeat(0)) for kind, keys in texts), np.intp, n)
-        sums = self._summed(rows, starts, lengths)
-        if np.isnan(sums[:, 0]).any():  # a key not seen yet
-            rows = np.fromiter(chain.from_iterable(
-                map(self._row, repeat(kind), keys) for kind, keys in texts), np.intp, n)
-            sums = self._summed(rows, starts, lengths)
-        return sums
+        missing = np.flatnonzero(rows == 0)
+        if len(missing):
+            if self.used + len(missing) >= _CACHE_LIMIT:  # full: start again empty
+                for ids in self.ids.values():
+                    ids.clear()
+                self.used = 1
+                missing = np.arange(n)
+            self._add(texts, starts, rows, missing)
+        return self._summed(rows, starts, lengths)
 
     def _summed(self, rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray
                 ) -> np.ndarray:
@@ -92,20 +94,84 @@ class _Rows:
         sums[lengths == 0] = 0.0
         return sums
 
-    def _row(self, kind: str, key: Any) -> int:
-        ids = self.ids[kind]
-        row = ids.get(key)
-        if row is not None:
-            return row
-        row = ids[key] = self.used
-        self.used += 1
-        if row == len(self.table):
-            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
-        text, model = key if isinstance(key, str) else f"{key[0]}_{key[1]}", self.model
-        self.table[row] = 0.0
-        for prefix in self.KINDS[kind]:
-            self.table[row] += model.coef[:, model._column(prefix + text)]
-        return row
+    def _add(self, texts: list[tuple[str, list[Any]]], starts: np.ndarray, rows: np.ndarray,
+             missing: np.ndarray) -> None:
+        """Rows for the keys at the flat positions `missing`: a key not seen yet gets the
+        next row, the sum of its tokens' columns; `rows` gets each position's row."""
+        column, kinds = self.model._column, self.KINDS
+        one: tuple[list[int], list[int]] = ([], [])  # a kind with one prefix: rows, columns
+        two: tuple[list[int], list[int], list[int]] = ([], [], [])  # two prefixes
+        found = []
+        for position, t in zip(missing.tolist(),
+                               (np.searchsorted(starts, missing, "right") - 1).tolist(),
+                               strict=True):
+            kind, keys = texts[t]
+            key = keys[position - starts[t]]
+            ids = self.ids[kind]
+            row = ids.get(key)
+            if row is None:
+                row = ids[key] = self.used
+                self.used += 1
+                text = key if isinstance(key, str) else f"{key[0]}_{key[1]}"
+                prefixes = kinds[kind]
+                if len(prefixes) == 1:
+                    one[0].append(row)
+                    one[1].append(column(prefixes[0] + text))
+                else:
+                    two[0].append(row)
+                    two[1].append(column(prefixes[0] + text))
+                    two[2].append(column(prefixes[1] + text))
+            found.append(row)
+        rows[missing] = found
+        if self.used > len(self.table):
+            grown = np.zeros((max(2 * len(self.table), self.used), len(EFFECTS)))
+            grown[:len(self.table)] = self.table
+            self.table = grown
+        weights = self.model.coef.T
+        self.table[one[0]] = weights[one[1]]
+        self.table[two[0]] = weights[two[1]] + weights[two[2]]
+
+
+class _Chunk:
+    """Some threads' pairs as the texts to look up: per pair its own tokens, and per cue
+    sentence, naming sentence and post a text of keys (words, and for sentences word pairs),
+    shared by the thread's pairs that read it; `members` lists each pair's texts (a text as
+    often as it counts) from `bounds[i]` on."""
+
+    def __init__(self) -> None:
+        self.texts: list[tuple[str, list[Any]]] = []
+        self.members: list[int] = []
+        self.bounds: list[int] = []
+        self.pairs: list[int] = []  # per thread, its number of pairs
+        self.keys = 0
+
+    def add(self, pairs: Sequence[PairFeatures]) -> None:
+        """Add a thread's pairs."""
+        texts, members = self.texts, self.members
+        seen: dict[tuple[str, int, int], int] = {}
+
+        def member(kind: str, text: str, start: int, end: int) -> None:
+            index = seen.get((kind, start, end))
+            if index is None:
+                index = seen[(kind, start, end)] = len(texts)
+                words: list[Any] = WORD.findall(text, start, end)
+                keys = words if kind[0] == "u" else words + list(pairwise(words))
+                texts.append((kind, keys))
+                self.keys += len(keys)
+            members.append(index)
+
+        for features in pairs:
+            self.bounds.append(len(members))
+            members.append(len(texts))
+            texts.append(("tokens", features.tokens))
+            self.keys += len(features.tokens)
+            text = features.text
+            for start, end in features.cue_sentences:
+                member("c", text, start, end)
+            for who, start, end, u_start, u_end in features.sentences:
+                member(f"s:{who}", text, start, end)
+                member(f"u:{who}", text, u_start, u_end)  # (once per naming sentence in it)
+        self.pairs.append(len(pairs))
 
 
 class EffectModelError(ValueError):
@@ -135,37 +201,31 @@ class EffectModel:
                 "effect_coef": self.coef, "effect_intercept": self.intercept}
 
     def effects(self, pairs: Sequence[PairFeatures]) -> list[str]:
-        """The effect with the highest score for each pair of a thread: the summed weights
-        of its tokens' columns (each token counted as often as it occurs, as
+        """The effect with the highest score for each pair of a thread (`effects_of`)."""
+        return self.effects_of([pairs])[0]
+
+    def effects_of(self, threads: Iterable[Sequence[PairFeatures]]) -> list[list[str]]:
+        """Per thread, the effect with the highest score for each of its pairs: the summed
+        weights of its tokens' columns (each token counted as often as it occurs, as
         `PairFeatures.all_tokens` lists them) plus the intercept. A sentence or post read
-        for several treatments is split into words once."""
-        texts: list[tuple[str, list[Any]]] = []
-        seen: dict[tuple[str, int, int], int] = {}
-        members: list[int] = []  # per pair, its texts, each as often as it counts
-        bounds = []
+        for several of a thread's treatments is split into words once; the threads' keys are
+        looked up together, a chunk of about `_CHUNK_KEYS` at a time."""
+        out: list[list[str]] = []
+        chunk = _Chunk()
+        for pairs in threads:
+            chunk.add(pairs)
+            if chunk.keys >= _CHUNK_KEYS:
+                out += self._scored(chunk)
+                chunk = _Chunk()
+        return out + self._scored(chunk)
 
-        def member(kind: str, text: str, start: int, end: int) -> None:
-            index = seen.get((kind, start, end))
-            if index is None:
-                index = seen[(kind, start, end)] = len(texts)
-                words: list[Any] = WORD.findall(text, start, end)
-                texts.append((kind, words if kind[0] == "u" else words + list(pairwise(words))))
-            members.append(index)
-
-        for features in pairs:
-            bounds.append(len(members))
-            members.append(len(texts))
-            texts.append(("tokens", features.tokens))
-            text = features.text
-            for start, end in features.cue_sentences:
-                member("c", text, start, end)
-            for who, start, end, u_start, u_end in features.sentences:
-                member(f"s:{who}", text, start, end)
-                member(f"u:{who}", text, u_start, u_end)  # (once per naming sentence in it)
-        if not texts:
-            return []
-        scores = np.add.reduceat(self._rows.sums(texts)[members], bounds) + self.intercept
-        return [EFFECTS[i] for i in np.argmax(scores, axis=1).tolist()]
+    def _scored(self, chunk: _Chunk) -> list[list[str]]:
+        if not chunk.bounds:
+            return [[] for _ in chunk.pairs]
+        sums = self._rows.sums(chunk.texts)
+        scores = np.add.reduceat(sums[chunk.members], chunk.bounds) + self.intercept
+        effects = iter([EFFECTS[i] for i in np.argmax(scores, axis=1).tolist()])
+        return [list(islice(effects, n)) for n in chunk.pairs]
 
     def digest(self) -> str:
         """A hash of the weights and of the features' version (stored outcomes are re-read

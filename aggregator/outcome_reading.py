@@ -35,6 +35,10 @@ from aggregator.outcome_types import Outcome
 from aggregator.phrase_scanner import leftmost_longest
 from aggregator.tagger import Mention
 
+# a thread as the reader takes it: its parts (title, body, replies), the tagger's mentions
+# and, when the caller has it, the normalised text (`extract_outcomes`' arguments)
+ThreadInput = tuple[Sequence[str], Sequence[Mention], tuple[str, str] | None]
+
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 _HINT: Final = itemgetter(1)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)

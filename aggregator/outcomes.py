@@ -132,8 +132,9 @@ them are two subjects (`outcome_clauses`); a negation guards no name of the next
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
+from types import ModuleType
 
 from aggregator.outcome_cue_file import (
     PACKAGED_CUES,
@@ -143,13 +144,14 @@ from aggregator.outcome_cue_file import (
     load_outcome_cues,
     merge_cues,
 )
-from aggregator.outcome_reading import Mention
+from aggregator.outcome_reading import Mention, ThreadInput
 from aggregator.outcome_reading import extract_outcomes as rules_outcomes
 from aggregator.outcome_types import EFFECTS, SIDE_EFFECTS, Outcome
 from aggregator.tagger import Tagger
 
 __all__ = ["EFFECTS", "PACKAGED_CUES", "SIDE_EFFECTS", "Outcome", "OutcomeCueError",
-           "OutcomeCues", "build_cues", "extract_outcomes", "load_outcome_cues", "merge_cues",
+           "OutcomeCues", "ThreadInput", "build_cues", "extract_outcomes", "extract_outcomes_of",
+           "load_outcome_cues", "merge_cues",
            "thread_outcomes"]
 
 
@@ -161,16 +163,28 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     them (`outcome_config.outcome_cues_for`; `outcome_learned`)."""
     if cues.side_filter is None and cues.effect_model is None:
         return rules_outcomes(cues, parts, mentions, normalised)
-    return _learned_reader()(cues, parts, mentions, normalised)
+    return _learned_reader().learned_outcomes(  # type: ignore[no-any-return]
+        cues, parts, mentions, normalised)
+
+
+def extract_outcomes_of(cues: OutcomeCues, threads: Iterable[ThreadInput]
+                        ) -> list[dict[str, Outcome]]:
+    """`extract_outcomes` of each thread (parts, mentions, normalised text or None); with
+    an effect model, the threads' pairs are scored together (`outcome_learned`), which is
+    cheaper than thread by thread and gives the same outcomes."""
+    if cues.effect_model is None:
+        return [extract_outcomes(cues, parts, mentions, normalised)
+                for parts, mentions, normalised in threads]
+    return _learned_reader().learned_outcomes_of(cues, threads)  # type: ignore[no-any-return]
 
 
 @cache
-def _learned_reader() -> Callable[..., dict[str, Outcome]]:
+def _learned_reader() -> ModuleType:
     # (imported on first use: the learned parts bring numpy, which `import
     # aggregator.outcomes` does not need)
-    from aggregator.outcome_learned import learned_outcomes
+    from aggregator import outcome_learned
 
-    return learned_outcomes
+    return outcome_learned
 
 
 def thread_outcomes(tagger: Tagger, cues: OutcomeCues, title: str, body: str = "",

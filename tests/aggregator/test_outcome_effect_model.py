@@ -37,6 +37,7 @@ from aggregator.outcomes import (
     OutcomeCueError,
     OutcomeCues,
     extract_outcomes,
+    extract_outcomes_of,
     load_outcome_cues,
 )
 from aggregator.run import aggregate
@@ -275,3 +276,29 @@ def test_a_garbled_compressed_weights_file_is_one_line_naming_it(
     with pytest.raises(OutcomeCueError) as error:
         outcome_cues_for(parse_config({"aggregate": config}))
     assert "garbled.npz" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_threads_scored_together_give_each_threads_effects(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`effects_of` over many threads, in chunks of several threads (a chunk ends inside the
+    list, and the table starts again between chunks), gives each thread's `effects`;
+    `extract_outcomes_of` gives each thread's `extract_outcomes` with the model on."""
+    rng = np.random.default_rng(13)
+    model = EffectModel(N, rng.normal(size=(len(EFFECTS), N)), rng.normal(size=len(EFFECTS)))
+    threads = THREADS[:3] + (_labelled()[:120] if EVAL.exists() else [])
+    per_thread = [[f for _, f in _pairs(*t)] for t in threads
+                  if read_and_run(_rules(), *_read(*t))[1] is not None]
+    expected = [[_hashed_effect(model, f.all_tokens()) for f in pairs] for pairs in per_thread]
+    monkeypatch.setattr(outcome_effect_model, "_CHUNK_KEYS", 2_000)
+    monkeypatch.setattr(outcome_effect_model, "_CACHE_LIMIT", 5_000)
+    fresh = EffectModel(N, model.coef, model.intercept)
+    assert fresh.effects_of([[], *per_thread, []]) == [[], *expected, []]
+    assert fresh.effects_of([]) == []
+    cues = with_effect_model(default_cues(), model)
+    inputs = []
+    for title, body, replies in threads:
+        parts, mentions = _read(title, body, replies)
+        inputs.append((parts, mentions, None))
+    together = extract_outcomes_of(cues, inputs)
+    assert together == [extract_outcomes(cues, *i) for i in inputs]
+    assert len(together) == len(threads) and any(together)
