@@ -9,7 +9,6 @@ on every API request to `base_url` (default https://oauth.reddit.com).
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Mapping
@@ -18,8 +17,10 @@ from typing import Any
 
 from w3lib.http import basic_auth_header
 
-CLIENT_ID_ENV = "HAIRLINK_REDDIT_CLIENT_ID"
-CLIENT_SECRET_ENV = "HAIRLINK_REDDIT_CLIENT_SECRET"
+from scrapers.credentials import REDDIT_CLIENT_ID_ENV, REDDIT_CLIENT_SECRET_ENV, read_credential
+
+CLIENT_ID_ENV = REDDIT_CLIENT_ID_ENV
+CLIENT_SECRET_ENV = REDDIT_CLIENT_SECRET_ENV
 DEFAULT_AUTH_URL = "https://www.reddit.com/api/v1/access_token"
 # Refresh this long before the token's stated expiry.
 EXPIRY_MARGIN_SECONDS = 60.0
@@ -55,10 +56,10 @@ class Credentials:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Credentials:
-        """Read them from the environment; MissingCredentials names what is missing."""
-        env = os.environ if env is None else env
-        client_id = (env.get(CLIENT_ID_ENV) or "").strip()
-        secret = (env.get(CLIENT_SECRET_ENV) or "").strip()
+        """Read them from the environment (`scrapers.credentials.read_credential`);
+        MissingCredentials names what is missing, CredentialError what is malformed."""
+        client_id = read_credential(CLIENT_ID_ENV, env) or ""
+        secret = read_credential(CLIENT_SECRET_ENV, env) or ""
         missing = [name for name, value in ((CLIENT_ID_ENV, client_id),
                                             (CLIENT_SECRET_ENV, secret)) if not value]
         if missing:

@@ -65,6 +65,17 @@ def check_crawl_options(settings: list[str], log_level: str | None) -> None:
              "CRITICAL", code=2)
 
 
+def check_source_credentials(sources: list[SourceConfig]) -> None:
+    """Exit 2 on a malformed API key or client credential a crawl of `sources` would read
+    (`scrapers.credentials`), before any crawl run is started; the key is never shown."""
+    from scrapers.credentials import CredentialError, check_credentials
+
+    try:
+        check_credentials(source.kind for source in sources)
+    except CredentialError as exc:
+        fail(f"configuration error: {exc}", code=2)
+
+
 def run_rows(engine: Engine, run_ids: list[int]) -> dict[int, CrawlRun]:
     """The crawl-run rows by id (fresh reads)."""
     from sqlalchemy import select
@@ -211,6 +222,7 @@ def crawl(
     config = st.config
     sources = pick_sources(config, names or [], all_)
     check_crawl_options(setting or [], log_level)
+    check_source_credentials(sources)
     limit = None
     if time_limit is not None:
         try:

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from scrapers.credentials import S2_API_KEY_ENV, read_credential
+
 S2_DEFAULT_BASE = "https://api.semanticscholar.org"
 EPMC_DEFAULT_BASE = "https://www.ebi.ac.uk"
 CROSSREF_DEFAULT_BASE = "https://api.crossref.org"
@@ -42,8 +44,9 @@ class EnrichSettings:
         HAIRLINK_CROSSREF_BASE_URL / HAIRLINK_S2_API_KEY, else a config table `section`
         (`s2_url`, `epmc_url`, `crossref_url`, `delay`, `epmc`, `crossref`, `batch_size`,
         `references`),
-        else the public services. ValueError for a section value of the wrong type, or for a
-        base URL that is not http(s) (naming the option, variable or key it came from)."""
+        else the public services. ValueError for a section value of the wrong type, for a
+        base URL that is not http(s) (naming the option, variable or key it came from), or
+        for a malformed API key (`scrapers.credentials.CredentialError`)."""
         table = _checked_section(section or {})
         agent = "hairlink (study enrichment" + (f"; {contact})" if contact else ")")
         for key, name in (("delay", "s2_interval"), ("epmc", "use_epmc"),
@@ -56,7 +59,7 @@ class EnrichSettings:
                               S2_DEFAULT_BASE),
             epmc_base=_base_url(epmc_base, "--epmc-url", "HAIRLINK_EPMC_BASE_URL", table,
                                 "epmc_url", EPMC_DEFAULT_BASE),
-            s2_api_key=_api_key("HAIRLINK_S2_API_KEY"),
+            s2_api_key=read_credential(S2_API_KEY_ENV),
             crossref_base=_base_url(crossref_base, "--crossref-url",
                                     "HAIRLINK_CROSSREF_BASE_URL", table, "crossref_url",
                                     CROSSREF_DEFAULT_BASE),
@@ -66,17 +69,6 @@ class EnrichSettings:
         )
         settings.batch_size = max(1, min(settings.batch_size, S2_BATCH_LIMIT))
         return settings
-
-
-def _api_key(env_name: str) -> str | None:
-    """The key in `env_name` without surrounding whitespace (a key pasted from a file keeps
-    its line end); ValueError naming the variable for one with spaces or control
-    characters inside, which no HTTP header can carry."""
-    key = (os.environ.get(env_name) or "").strip()
-    if any(not 0x21 <= ord(ch) <= 0x7E for ch in key):
-        raise ValueError(f"{env_name} holds spaces, control or non-ASCII characters: check "
-                         "the key")
-    return key or None
 
 
 def _base_url(option: str | None, option_name: str, env_name: str, table: dict[str, Any],

@@ -14,18 +14,19 @@ entries added to PubMed (`[EDAT]`) since three days before that crawl started; `
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.entities import CrawlRun
 from scrapers.base import HairlinkSpider
+from scrapers.credentials import NCBI_API_KEY_ENV, CredentialError, read_credential
 from scrapers.database import crawl_database
 from scrapers.items import StudyItem
 from scrapers.parsers import pubmed
@@ -35,7 +36,7 @@ ESEARCH_PATH = "/entrez/eutils/esearch.fcgi"
 EFETCH_PATH = "/entrez/eutils/efetch.fcgi"
 EFETCH_BATCH = 200
 DEFAULT_RETMAX = 10_000
-API_KEY_ENV = "HAIRLINK_NCBI_API_KEY"
+API_KEY_ENV = NCBI_API_KEY_ENV
 DELAY_WITHOUT_KEY = 0.34  # 3 requests/s
 DELAY_WITH_KEY = 0.1  # 10 requests/s
 INCREMENTAL_OVERLAP = timedelta(days=3)
@@ -65,7 +66,14 @@ class PubmedSpider(HairlinkSpider):
         self.mindate: str | None = src.get("mindate")
         self.maxdate: str | None = src.get("maxdate")
         self.retmax = int(src.get("retmax") or DEFAULT_RETMAX)
-        self.api_key = os.environ.get(API_KEY_ENV) or None
+        # A malformed key closes the spider at start, before any request (the crawl-run
+        # row is marked failed with the message; the key itself is never shown).
+        self.api_key: str | None = None
+        self.credentials_error: str | None = None
+        try:
+            self.api_key = read_credential(API_KEY_ENV)
+        except CredentialError as exc:
+            self.credentials_error = f"bad_credentials: {exc}"
         self.email = self.hairlink_config.contact
 
     def apply_source_settings(self, settings: Any) -> None:
@@ -73,7 +81,11 @@ class PubmedSpider(HairlinkSpider):
         super().apply_source_settings(settings)
         if getattr(settings, "frozen", False):
             return
-        floor = DELAY_WITH_KEY if os.environ.get(API_KEY_ENV) else DELAY_WITHOUT_KEY
+        try:
+            keyed = read_credential(API_KEY_ENV) is not None
+        except CredentialError:
+            keyed = False  # the spider will not start (see __init__)
+        floor = DELAY_WITH_KEY if keyed else DELAY_WITHOUT_KEY
         delay = self.source_config.get("delay")
         settings.set("DOWNLOAD_DELAY", max(float(delay), floor) if delay is not None else floor,
                      priority="spider")
@@ -120,6 +132,9 @@ class PubmedSpider(HairlinkSpider):
         return f"{self.base_url}{EFETCH_PATH}?{urlencode(params)}"
 
     async def start(self) -> Any:
+        if self.credentials_error is not None:
+            self.logger.error("%s", self.credentials_error)
+            raise CloseSpider(self.credentials_error)
         since = self.added_since()
         if since is not None:
             self.logger.info("incremental search: entries added since %s", since)

@@ -29,6 +29,7 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response
 
 from scrapers.base import HairlinkSpider
+from scrapers.credentials import CredentialError
 from scrapers.items import ThreadItem
 from scrapers.parsers.common import ListEntry
 from scrapers.parsers.reddit import MalformedRecord, parse_comments, parse_listing
@@ -129,14 +130,17 @@ class RedditSpider(HairlinkSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Before anything touches the network: no credentials, no crawl (a clear message;
-        # the spider closes at start so the crawl-run row is marked failed with it).
+        # Before anything touches the network: no credentials, or malformed ones, no crawl
+        # (a clear message; the spider closes at start so the crawl-run row is marked
+        # failed with it).
         self.credentials: Credentials | None = None
         self.credentials_error: str | None = None
         try:
             self.credentials = Credentials.from_env()
         except MissingCredentials as exc:
-            self.credentials_error = str(exc)
+            self.credentials_error = f"missing_credentials: {exc}"
+        except CredentialError as exc:
+            self.credentials_error = f"bad_credentials: {exc}"
         self.subreddits: list[str] = list(self.source_config.get("subreddits", []) or [])
         self.auth_url: str = self.source_config.get("auth_url") or DEFAULT_AUTH_URL
         self.token = Token()
@@ -236,7 +240,7 @@ class RedditSpider(HairlinkSpider):
     async def start(self) -> Any:
         if self.credentials is None:
             self.logger.error("%s", self.credentials_error)
-            raise CloseSpider(f"missing_credentials: {self.credentials_error}")
+            raise CloseSpider(self.credentials_error)
         for sub in self.subreddits:
             for request in self.listing_request(sub, None, 1):
                 yield request
