@@ -2,12 +2,17 @@
 
     python benchmarks/reader_speed.py --against DIR [--threads 5000] [--rounds 6] [--passes 3]
     python benchmarks/reader_speed.py --against DIR --in-process [--threads 5000] [--rounds 6]
+    python benchmarks/reader_speed.py --against DIR --in-process --effect-model
 
 `--in-process` (the steadier figure on a shared machine): DIR's `aggregator` package is copied
 to a temporary directory as `aggregator_base` (its imports rewritten) and both readers run in
 this one process on the same tagged threads, alternating every 200 threads (which goes first
 alternates too); a round is one pass over all threads, timed per tree with
 `time.process_time`; printed are both trees' CPU-s per round, the ratio, and min/median/max.
+`--effect-model` (in-process only): this tree's reader carries the opt-in effect model, loaded
+afresh each round and reading 200 threads at a time as a block worker does, against DIR's
+shipped reader: what the model costs on generated text (a small vocabulary, soon all
+remembered) and on the labelled threads (every thread's words new to it, as in a real run).
 
 Without `--in-process`:
 Each round runs one fresh process per tree (DIR: another hairlink checkout, e.g. `git
@@ -128,8 +133,12 @@ def _base_package(tree: Path, tmp: Path) -> Any:
     return importlib.import_module("aggregator_base.outcomes")
 
 
-def in_process(base: Path, n_threads: int, rounds: int) -> int:
-    """Both readers in this process, interleaved (see the module docstring)."""
+def in_process(base: Path, n_threads: int, rounds: int, effect_model: bool = False) -> int:
+    """Both readers in this process, interleaved (see the module docstring); with
+    `effect_model`, this tree's reader carries the opt-in effect model (loaded afresh each
+    round, so that every thread's words are new to it as in a run over new threads) and
+    reads each 200 threads together, as a block worker does; outcomes are then not
+    compared."""
     sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
     from generated import generate_threads
 
@@ -143,6 +152,7 @@ def in_process(base: Path, n_threads: int, rounds: int) -> int:
             "this": (outcomes.extract_outcomes, _shipped_cues("aggregator")),
             "base": (old.extract_outcomes, _shipped_cues("aggregator_base")),
         }
+        cues = {tree: pair[1] for tree, pair in readers.items()}
         tagger = Tagger(load_lexicon())
         sets = {
             "generated": [
@@ -156,22 +166,28 @@ def in_process(base: Path, n_threads: int, rounds: int) -> int:
             for title, body, replies in threads:
                 _, lowered, norm, mentions = tagger.tag_text(title, body, replies)
                 tagged.append(([title, body, *replies], mentions, (lowered, norm)))
-            same = all(
+            verdict = "not compared (effect model)" if effect_model else "identical"
+            same = effect_model or all(
                 {t: o.as_dict() for t, o in readers["this"][0](readers["this"][1], *x).items()}
                 == {t: o.as_dict() for t, o in readers["base"][0](readers["base"][1], *x).items()}
                 for x in tagged
             )
             ratios = []
             for round_no in range(rounds):
+                if effect_model:
+                    cues["this"] = _with_effect_model(readers["this"][1])
                 spent = {"this": 0.0, "base": 0.0}
                 for chunk_no, lo in enumerate(range(0, len(tagged), 200)):
                     chunk = tagged[lo : lo + 200]
                     order = ["this", "base"] if (round_no + chunk_no) % 2 == 0 else ["base", "this"]
                     for tree in order:
-                        extract, cues = readers[tree]
+                        extract = readers[tree][0]
                         start = time.process_time()
-                        for parts, mentions, normalised in chunk:
-                            extract(cues, parts, mentions, normalised)
+                        if effect_model and tree == "this":
+                            outcomes.extract_outcomes_of(cues[tree], chunk)
+                        else:
+                            for parts, mentions, normalised in chunk:
+                                extract(cues[tree], parts, mentions, normalised)
                         spent[tree] += time.process_time() - start
                 ratios.append(spent["this"] / spent["base"])
                 print(
@@ -184,12 +200,23 @@ def in_process(base: Path, n_threads: int, rounds: int) -> int:
                 f"{name} ({len(tagged)} threads): this / base CPU ratio median "
                 f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max "
                 f"{max(ratios):.2f}) over {rounds} rounds; outcomes "
-                f"{'identical' if same else 'DIFFER'}",
+                f"{verdict if same else 'DIFFER'}",
                 flush=True,
             )
             if not same:
                 return 1
     return 0
+
+
+def _with_effect_model(cues: Any) -> Any:
+    """This tree's cues with the packaged effect model, freshly loaded (nothing remembered)."""
+    from aggregator.outcome_effect_model import (
+        PACKAGED_EFFECT_MODEL,
+        load_effect_model,
+        with_effect_model,
+    )
+
+    return with_effect_model(cues, load_effect_model(PACKAGED_EFFECT_MODEL))
 
 
 def _run(tree: Path, n_threads: int, passes: int) -> dict[str, float | str]:
@@ -223,6 +250,11 @@ def main() -> int:
     parser.add_argument(
         "--in-process", action="store_true", help="both readers in this process, interleaved"
     )
+    parser.add_argument(
+        "--effect-model",
+        action="store_true",
+        help="(with --in-process) this tree's reader with the opt-in effect model",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -232,7 +264,9 @@ def main() -> int:
         parser.error("--against DIR is required")
     base = args.against.resolve()
     if args.in_process:
-        return in_process(base, args.threads, args.rounds)
+        return in_process(base, args.threads, args.rounds, args.effect_model)
+    if args.effect_model:
+        parser.error("--effect-model needs --in-process")
     ratios: dict[str, list[float]] = {"generated": [], "labelled": []}
     hashes = set()
     for round_no in range(args.rounds):
