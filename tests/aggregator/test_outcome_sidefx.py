@@ -92,6 +92,33 @@ from tests.aggregator.outcome_helpers import sides
         ("smp", "I had SMP done in 2021, mine faded blue after 2 years.", "other"),
         ("saw_palmetto", "I tried saw palmetto for 10 months and got stomach aches.", "other"),
         ("ru58841", "2 weeks of RU and I had zero energy, so I stopped.", "other"),
+        # "less" inside the phrase; the drive gone a few words on; moods in other words
+        (
+            "finasteride",
+            "Fin 5 years. Only in first year little less libido, then normal.",
+            "sexual",
+        ),
+        ("finasteride", "Two months of tfin and my drive is basically gone.", "sexual"),
+        ("finasteride", "Fin 8 months, my gf says I've been grumpier since I started.", "mood"),
+        ("finasteride", "3 weeks on fin and I cried at a dog food ad.", "mood"),
+        # the heart fast, its beats; a shed seen in the brush; hair on the ears; a throb
+        ("minoxidil", "Month 4 of LDOM, 1.25mg. My heart is fast when I go up stairs.", "cardio"),
+        ("minoxidil", "Night dosing of oral min gave me pounding heartbeats in bed.", "cardio"),
+        (
+            "minoxidil",
+            "Started minoxidil foam 3 months ago and I notice more hair in the brush.",
+            "shedding",
+        ),
+        (
+            "minoxidil",
+            "Sublingual min 3 months, some new hairs, also some at the tops of my ears.",
+            "body_hair",
+        ),
+        (
+            "prp",
+            "Three PRP sessions, no difference. Each left my scalp throbbing for a day.",
+            "other",
+        ),
     ],
 )
 def test_a_side_effect_in_a_new_word_family(treatment: str, body: str, expected: str) -> None:
@@ -123,6 +150,17 @@ def test_a_side_effect_in_a_new_word_family(treatment: str, body: str, expected:
         ),
         ("minoxidil", "Does oral minoxidil make your ankles look like bread rolls?", "cardio"),
         ("hair_transplant", "If the donor is thin I won't do a second transplant.", "other"),
+        ("finasteride", "Fin for two years and my drive is not gone at all.", "sexual"),
+        (
+            "minoxidil",
+            "Worried oral minoxidil will make my heart fast, so I take it at night.",
+            "cardio",
+        ),
+        (
+            "minoxidil",
+            "Has anyone noticed more hair in the brush when starting minoxidil?",
+            "shedding",
+        ),
         # a darker skin that is not the treatment's doing; a moustache shaved off
         ("minoxidil", "Minoxidil for a year: with my pale skin the darker regrowth shows.", "skin"),
         (
