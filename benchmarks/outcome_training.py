@@ -28,10 +28,11 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 # Named one by one, so that a blind corpus added later is never read here until it is spent:
 # z and zb (blind until stop 38), zc, zd, ze and zf (one blind run each at stop 39), zg and zh
 # (the side-effect filter's test at stop 39, one run), zi and zj, zk and zl (stop 40's two
-# blind tests, one run each) are.
+# blind tests, one run each), zm, zn, zo and zp (the effect model's test at stop 41, one run;
+# round sidefx then read their side-effect misses) are.
 SYNTHETIC = (*(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
              *(f"outcomes_z{c}" for c in ("", "b", "c", "d", "e", "f", "g", "h", "i", "j",
-                                          "k", "l")),
+                                          "k", "l", "m", "n", "o", "p")),
              "ordinary_g", "summaries_e")
 REAL = ("real_labels", "real_labels_2")
 # Folds pooled apart: (label, corpora).
@@ -46,7 +47,9 @@ GROUPS = (("recent blind (h, f, g, d)", ("outcomes_h", "outcomes_f", "ordinary_g
           ("blind at stop 39 (ze, zf)", ("outcomes_ze", "outcomes_zf")),
           ("blind at stop 39 (zg, zh)", ("outcomes_zg", "outcomes_zh")),
           ("blind at stop 40 (zi, zj)", ("outcomes_zi", "outcomes_zj")),
-          ("blind at stop 40 (zk, zl)", ("outcomes_zk", "outcomes_zl")))
+          ("blind at stop 40 (zk, zl)", ("outcomes_zk", "outcomes_zl")),
+          ("blind at stop 41 (zm, zn)", ("outcomes_zm", "outcomes_zn")),
+          ("blind at stop 41 (zo, zp)", ("outcomes_zo", "outcomes_zp")))
 
 
 @dataclass(frozen=True)
