@@ -161,6 +161,26 @@ def test_a_side_effect_in_a_new_word_family(treatment: str, body: str, expected:
             "Has anyone noticed more hair in the brush when starting minoxidil?",
             "shedding",
         ),
+        # ordinary sentences the new words must not read (a review's kind of check)
+        (
+            "minoxidil",
+            "Minoxidil for a year; my legs are bigger from squats, crown thicker.",
+            "cardio",
+        ),
+        (
+            "minoxidil",
+            "Minoxidil foam uses less fluid than the liquid, and it regrew my crown.",
+            "sexual",
+        ),
+        ("minoxidil", "Minoxidil for a year, the regrowth is a bit darker than my skin.", "skin"),
+        ("minoxidil", "Minoxidil regrew my temples; with my tanned skin it blends in.", "skin"),
+        ("finasteride", "Fin for a year, my heart sank and I started skipping doses.", "cardio"),
+        (
+            "finasteride",
+            "Fin regrew my crown. I was an emotional wreck about my hairline before.",
+            "mood",
+        ),
+        ("finasteride", "Fin for a year and seeing the regrowth made me emotional.", "mood"),
         # a darker skin that is not the treatment's doing; a moustache shaved off
         ("minoxidil", "Minoxidil for a year: with my pale skin the darker regrowth shows.", "skin"),
         (
