@@ -73,9 +73,11 @@ class _Rows:
         starts = np.zeros(len(texts), np.intp)
         np.cumsum(lengths[:-1], out=starts[1:])
         n = int(lengths.sum())
-        rows = np.fromiter(chain.from_iterable(
-            map(self.ids[kind].get, keys, repeat(0)) for kind, keys in texts), np.intp, n)
-        missing = np.flatnonzero(rows == 0)
+        # (a zero row last, row 0: a start at the end is then an index)
+        rows = np.fromiter(chain(chain.from_iterable(
+            map(self.ids[kind].get, keys, repeat(0)) for kind, keys in texts), (0,)),
+            np.intp, n + 1)
+        missing = np.flatnonzero(rows[:n] == 0)
         if len(missing):
             if self.used + len(missing) >= _CACHE_LIMIT:  # full: start again empty
                 for ids in self.ids.values():
@@ -87,10 +89,8 @@ class _Rows:
 
     def _summed(self, rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray
                 ) -> np.ndarray:
-        # (a zero row last: a start at the end is then an index; reduceat gives an empty
-        # segment the row at its start, so those are zeroed)
-        gathered = np.concatenate([self.table[rows], np.zeros((1, len(EFFECTS)))])
-        sums = np.add.reduceat(gathered, starts)
+        # (reduceat gives an empty segment the row at its start, so those are zeroed)
+        sums = np.add.reduceat(self.table[rows], starts)
         sums[lengths == 0] = 0.0
         return sums
 
