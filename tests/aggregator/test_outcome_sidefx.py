@@ -199,6 +199,19 @@ def test_no_side_effect_when_negated_feared_or_asked(
 @pytest.mark.parametrize(
     ("treatment", "body", "unexpected"),
     [
+        # "hr" as an hour or a department, "in a heartbeat" as an idiom: no heart rate
+        ("minoxidil", "I apply minoxidil 4 hr before bed, and the crown filled in.", "cardio"),
+        (
+            "minoxidil",
+            "Started minoxidil foam, I wait an hr before sleeping. Fuller now.",
+            "cardio",
+        ),
+        (
+            "finasteride",
+            "Finasteride for 8 months, thicker. I work in HR, no hats at work.",
+            "cardio",
+        ),
+        ("finasteride", "Finasteride regrew my crown, I'd take it again in a heartbeat.", "cardio"),
         # the loss itself before the treatment (or after it was stopped), told as a moult or
         # as hair in the drain: no shed the treatment caused (as plain "shedding")
         (
@@ -258,6 +271,8 @@ def test_ordinary_sentences_read_no_side_effect(treatment: str, body: str, unexp
     ("treatment", "body", "expected"),
     [
         # the narrowed words still read where they tell the side effect
+        ("minoxidil", "Oral min 2.5 for 3 months, my resting hr went up to 85.", "cardio"),
+        ("minoxidil", "LDOM for two months and my hr is way higher at night.", "cardio"),
         ("minoxidil", "Two weeks on minoxidil and I was moulting like a husky.", "shedding"),
         ("minoxidil", "Month two of minoxidil, shedding like a husky in spring.", "shedding"),
         (
