@@ -194,3 +194,99 @@ def test_no_side_effect_when_negated_feared_or_asked(
     treatment: str, body: str, unexpected: str
 ) -> None:
     assert unexpected not in sides(treatment, "update", body)
+
+
+@pytest.mark.parametrize(
+    ("treatment", "body", "unexpected"),
+    [
+        # "hr" as an hour or a department, "in a heartbeat" as an idiom: no heart rate
+        ("minoxidil", "I apply minoxidil 4 hr before bed, and the crown filled in.", "cardio"),
+        (
+            "minoxidil",
+            "Started minoxidil foam, I wait an hr before sleeping. Fuller now.",
+            "cardio",
+        ),
+        (
+            "finasteride",
+            "Finasteride for 8 months, thicker. I work in HR, no hats at work.",
+            "cardio",
+        ),
+        ("finasteride", "Finasteride regrew my crown, I'd take it again in a heartbeat.", "cardio"),
+        # the loss itself before the treatment (or after it was stopped), told as a moult or
+        # as hair in the drain: no shed the treatment caused (as plain "shedding")
+        (
+            "dutasteride",
+            "Dutasteride regrew my crown. I used to shed like a husky before starting it.",
+            "shedding",
+        ),
+        (
+            "finasteride",
+            "Finasteride stopped my loss. I was moulting before I started it, now it stopped.",
+            "shedding",
+        ),
+        (
+            "finasteride",
+            "Before finasteride I found more hair in the drain every day. Fin stopped that.",
+            "shedding",
+        ),
+        (
+            "finasteride",
+            "I quit finasteride last year and now I see more hair in the shower again.",
+            "shedding",
+        ),
+        (
+            "finasteride",
+            "Started fin 3 months ago and no more hair in the drain, crown thicker.",
+            "shedding",
+        ),
+        # a drive to do something; a yeti that is the writer or a beard; blue that is no
+        # pigment; crying at an ordinary moment; big feet
+        (
+            "finasteride",
+            "Finasteride held my hairline. I have less drive to keep taking pills daily.",
+            "sexual",
+        ),
+        (
+            "minoxidil",
+            "Minoxidil has been good for my crown. I'm a big yeti of a guy.",
+            "body_hair",
+        ),
+        ("minoxidil", "Minoxidil is working. Toppik fibers turned blue in the rain lol.", "other"),
+        ("finasteride", "Finasteride regrew my crown. I went blue for a day with a dye.", "other"),
+        (
+            "finasteride",
+            "Finasteride regrew my hairline. I cried at a wedding, happy tears.",
+            "mood",
+        ),
+        ("minoxidil", "Minoxidil worked and I cried at a photo of me from 2 years ago.", "mood"),
+        ("finasteride", "Finasteride regrew my crown. My feet are huge, size 13 lol.", "cardio"),
+    ],
+)
+def test_ordinary_sentences_read_no_side_effect(treatment: str, body: str, unexpected: str) -> None:
+    """Review 42: ordinary forum sentences holding a word of round sidefx (or of "hr")."""
+    assert unexpected not in sides(treatment, "update", body)
+
+
+@pytest.mark.parametrize(
+    ("treatment", "body", "expected"),
+    [
+        # the narrowed words still read where they tell the side effect
+        ("minoxidil", "Oral min 2.5 for 3 months, my resting hr went up to 85.", "cardio"),
+        ("minoxidil", "LDOM for two months and my hr is way higher at night.", "cardio"),
+        ("minoxidil", "Two weeks on minoxidil and I was moulting like a husky.", "shedding"),
+        ("minoxidil", "Month two of minoxidil, shedding like a husky in spring.", "shedding"),
+        (
+            "minoxidil",
+            "Started minoxidil 6 weeks ago, more hair in the drain than ever.",
+            "shedding",
+        ),
+        ("finasteride", "Fin for three years, crown thicker, maybe less drive.", "sexual"),
+        ("minoxidil", "Oral minoxidil a year and my back looks like a yeti.", "body_hair"),
+        ("smp", "SMP three years ago, the dots turned blue last summer.", "other"),
+        ("finasteride", "2 months on fin and I cried at a commercial for cat food.", "mood"),
+        ("minoxidil", "A month of ldom and my feet balloon by evening.", "cardio"),
+        ("minoxidil", "A month of ldom and my ankles are huge by evening.", "cardio"),
+    ],
+)
+def test_the_narrowed_words_still_read(treatment: str, body: str, expected: str) -> None:
+    assert expected in sides(treatment, "update", body)
