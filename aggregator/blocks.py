@@ -79,6 +79,9 @@ def process_block(run: RunState, texts: list[ThreadText], floor: np.ndarray) -> 
     tag_rows: list[dict[str, Any]] = []
     summaries: dict[int, str | None] = {}
     changed_texts = [(t, a) for t, a, c in zip(texts, analyses, is_changed, strict=True) if c]
+    # (the block's outcomes first, then its rows and summaries: 0.92 of the worker CPU of
+    # reading and summarising thread by thread, benchmarks/blocks_pair.py, and an effect
+    # model scores the block's pairs together)
     read = extract_outcomes_of(run.cues, [
         ([text.title, text.body, *text.replies], a.mentions, (a.lowered, a.norm))
         for text, a in changed_texts]) if run.outcomes else [{}] * len(changed_texts)
