@@ -115,6 +115,7 @@ def test_no_change_families(treatment: str, body: str) -> None:
         ("dutasteride", "Dutasteride for 6 months and my beard grows more now."),
         ("finasteride", "Finasteride for a year and my crown was thin, now it is thin and greasy."),
         ("minoxidil", "Minoxidil for a year and my hair colour is lighter in the sun."),
+        ("minoxidil", "Minoxidil 2 months. My crown is full of flakes and itchy."),
     ],
 )
 def test_not_a_gain(treatment: str, body: str) -> None:
