@@ -29,13 +29,11 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 # z and zb (blind until stop 38), zc, zd, ze and zf (one blind run each at stop 39), zg and zh
 # (the side-effect filter's test at stop 39, one run), zi and zj, zk and zl (stop 40's two
 # blind tests, one run each), zm, zn, zo and zp (the effect model's test at stop 41, one run;
-# round sidefx then read their side-effect misses) are.
+# round sidefx then read their side-effect misses), zq and zr (stop 42's blind test, one run;
+# round effrecall then read their effect misses) are.
 SYNTHETIC = (
     *(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
-    *(
-        f"outcomes_z{c}"
-        for c in ("", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p")
-    ),
+    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqr")),
     "ordinary_g",
     "summaries_e",
 )
@@ -54,6 +52,7 @@ GROUPS = (
     ("blind at stop 40 (zk, zl)", ("outcomes_zk", "outcomes_zl")),
     ("blind at stop 41 (zm, zn)", ("outcomes_zm", "outcomes_zn")),
     ("blind at stop 41 (zo, zp)", ("outcomes_zo", "outcomes_zp")),
+    ("blind at stop 42 (zq, zr)", ("outcomes_zq", "outcomes_zr")),
 )
 
 
