@@ -120,3 +120,11 @@ def test_no_change_families(treatment: str, body: str) -> None:
 )
 def test_not_a_gain(treatment: str, body: str) -> None:
     assert effect(treatment, "Update", body) != "improved"
+
+
+def test_a_relative_who_takes_nothing_is_no_gain() -> None:
+    """A parent's hair in a question about starting (a stop 42 review: the bare "still has
+    his hair" read as a gain for the treatment the poster is only considering)."""
+    body = ("My dad is 60 and still has his hair, I'm 25 and receding. Thinking about "
+            "finasteride.")
+    assert effect("finasteride", "Should I start finasteride?", body) == "none"

@@ -290,3 +290,12 @@ def test_ordinary_sentences_read_no_side_effect(treatment: str, body: str, unexp
 )
 def test_the_narrowed_words_still_read(treatment: str, body: str, expected: str) -> None:
     assert expected in sides(treatment, "update", body)
+
+
+def test_the_heads_sides_said_full_are_no_side_effect() -> None:
+    """"Sides" alone is a side effect on finasteride; the head's sides said full or thick
+    are not (a stop 42 review)."""
+    body = "Considering finasteride. My crown is the thinnest part and my sides are still full."
+    assert sides("finasteride", "Fin?", body) == ()
+    assert "sexual" in sides("finasteride", "Fin?", "Two years on finasteride, the sides are "
+                             "bad: my libido is gone.")
