@@ -81,11 +81,9 @@ class PubmedSpider(HairlinkSpider):
         super().apply_source_settings(settings)
         if getattr(settings, "frozen", False):
             return
-        try:
-            keyed = read_credential(API_KEY_ENV) is not None
-        except CredentialError:
-            keyed = False  # the spider will not start (see __init__)
-        floor = DELAY_WITH_KEY if keyed else DELAY_WITHOUT_KEY
+        # (the key read in __init__; a malformed one leaves it None, and the spider will
+        # not start)
+        floor = DELAY_WITH_KEY if self.api_key is not None else DELAY_WITHOUT_KEY
         delay = self.source_config.get("delay")
         settings.set("DOWNLOAD_DELAY", max(float(delay), floor) if delay is not None else floor,
                      priority="spider")

@@ -195,6 +195,7 @@ def test_api_key_is_sent_and_raises_the_rate(tmp_path: Path,
     spider.apply_source_settings(settings)
     assert settings.getfloat("DOWNLOAD_DELAY") == pytest.approx(0.1)
     monkeypatch.delenv("HAIRLINK_NCBI_API_KEY")
+    spider = PubmedSpider(source="pm", config=str(cfg))  # (the rate follows the key it sends)
     settings = Settings()
     spider.apply_source_settings(settings)
     assert settings.getfloat("DOWNLOAD_DELAY") == pytest.approx(0.34)
