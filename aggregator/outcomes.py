@@ -170,10 +170,10 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
 def extract_outcomes_of(cues: OutcomeCues, threads: Iterable[ThreadInput]
                         ) -> list[dict[str, Outcome]]:
     """`extract_outcomes` of each thread (parts, mentions, normalised text or None); with
-    an effect model, the threads' pairs are scored together (`outcome_learned`), which is
-    cheaper than thread by thread and gives the same outcomes."""
-    if cues.effect_model is None:
-        return [extract_outcomes(cues, parts, mentions, normalised)
+    learned parts, read in one pass of `outcome_learned` (an effect model scores the
+    threads' pairs together, cheaper than thread by thread, with the same outcomes)."""
+    if cues.side_filter is None and cues.effect_model is None:
+        return [rules_outcomes(cues, parts, mentions, normalised)
                 for parts, mentions, normalised in threads]
     return _learned_reader().learned_outcomes_of(cues, threads)  # type: ignore[no-any-return]
 
