@@ -233,10 +233,13 @@ def mcnemar(gold: list[Outcome], rules: list[Outcome], model: list[Outcome]) -> 
     return f"only rules right {only_rules}, only model right {only_model}, McNemar p {p:.3f}"
 
 
-def read_all(tests: tuple[Path, ...] = ()) -> tuple[dict[str, list[Pair]], dict[str, list[Pair]]]:
-    """Every corpus that may be trained on, and the test corpus folders, read by the rules."""
+def read_all(tests: tuple[Path, ...] = (), leave_out: tuple[str, ...] = ()
+             ) -> tuple[dict[str, list[Pair]], dict[str, list[Pair]]]:
+    """Every corpus that may be trained on (less those named in `leave_out`), and the test
+    corpus folders, read by the rules."""
     tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
-    data = {name: read_corpus(posts, tagger, cues) for name, posts in labelled_sets().items()}
+    data = {name: read_corpus(posts, tagger, cues) for name, posts in labelled_sets().items()
+            if name not in leave_out}
     if both := set(data) & {d.name for d in tests}:
         raise SystemExit(f"a test corpus is a training corpus: {sorted(both)}")
     return data, {d.name: read_corpus(_read_jsonl(d / "posts.jsonl"), tagger, cues) for d in tests}

@@ -18,6 +18,9 @@
     python benchmarks/outcomes_learned.py --speed FILE   # CPU of the rules vs rules + model
     python benchmarks/outcomes_learned.py --train-all --test DIR... --setting N
         # train GRID[N] once on every corpus below, test on the corpus folders DIR (totals only)
+    python benchmarks/outcomes_learned.py --train-all --setting 6 --side-thresholds --test DIR...
+        # the same training; the side-effect filter on DIR at thresholds 0.5-0.8
+    ... --leave-out NAME...   # (any of the above) corpora not trained on, e.g. outcomes_zs
 
 Corpora that may be trained on (named one by one: a blind corpus is left out until spent):
 dev (../shared/eval posts.jsonl + outcomes_posts.jsonl), benchmarks/corpus/outcomes_a to _y
@@ -259,6 +262,36 @@ def held_out_test(data: dict[str, list[Pair]], tests: dict[str, list[Pair]],
         print(f"{name}: {mcnemar([p.gold for p in test], [p.rules for p in test], outs)}")
 
 
+SIDE_THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+
+
+def held_out_side_thresholds(data: dict[str, list[Pair]], tests: dict[str, list[Pair]],
+                             settings: Settings) -> None:
+    """Train once on every corpus in `data`; the test corpora's side-effect P / R / F1
+    pooled with the rules alone and with the filter at each of `SIDE_THRESHOLDS` (with the
+    side effects it removes that the gold has and has not)."""
+    model = train([p for rows in data.values() for p in rows], settings)
+    test = [p for rows in tests.values() for p in rows]
+    gold = [p.gold for p in test]
+    print(f"trained on {len(data)} corpora, {sum(map(len, data.values()))} pairs; "
+          f"tested on {' + '.join(tests)}, {len(test)} pairs")
+    f = figures(gold, [p.rules for p in test])
+    print(f"rules alone: side P / R / F1 {f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}")
+    for threshold in SIDE_THRESHOLDS:
+        at = OutcomeModel(model.n_features, model.effect_coef, model.effect_intercept,
+                          model.side_coef, model.side_intercept, threshold)
+        got = predict(at, test, settings.drop)
+        right = wrong = 0
+        for pair, g, o in zip(test, gold, got, strict=True):
+            for side in set(pair.rules.side_effects) - set(o.side_effects):
+                right += side not in g.side_effects
+                wrong += side in g.side_effects
+        f = figures(gold, [Outcome(p.rules.effect, o.side_effects)
+                           for p, o in zip(test, got, strict=True)])
+        print(f"threshold {threshold:.2f}: side P / R / F1 {f[2]:.3f} / {f[3]:.3f} / "
+              f"{f[4]:.3f}; removed {right} not in the gold, {wrong} in it")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", action="store_true", help="a few settings, pooled only")
@@ -286,6 +319,11 @@ def main() -> int:
                         help="train GRID[N] on every corpus once and test on --test")
     parser.add_argument("--test", metavar="DIR", type=Path, nargs="+", default=(),
                         help="with --train-all: corpus folders (posts.jsonl) to test on")
+    parser.add_argument("--side-thresholds", action="store_true",
+                        help="with --train-all: the side-effect filter's P / R / F1 on --test "
+                             "at several thresholds")
+    parser.add_argument("--leave-out", metavar="NAME", nargs="+", default=(),
+                        help="corpora (by name, e.g. outcomes_zs) not trained on")
     args = parser.parse_args()
     if args.speed:
         return speed(load_outcome_model(args.speed))
@@ -293,7 +331,11 @@ def main() -> int:
         parser.error("--train-all needs --setting N")
     if args.train_all != bool(args.test):
         parser.error("--train-all and --test go together")
-    data, tests = read_all(tuple(args.test))
+    data, tests = read_all(tuple(args.test), tuple(args.leave_out))
+    if args.train_all and args.side_thresholds:
+        print(f"{GRID[args.setting].name()}:")
+        held_out_side_thresholds(data, tests, GRID[args.setting])
+        return 0
     if args.train_all:
         print(f"{GRID[args.setting].name()}:")
         held_out_test(data, tests, GRID[args.setting])
