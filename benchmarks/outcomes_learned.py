@@ -7,7 +7,8 @@
     python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --write-side aggregator/outcome_side_filter.npz
-        # train GRID[6] on every corpus, write its side-effect filter (the packaged one)
+        # train GRID[6] on every corpus, write its side-effect filter (the packaged one;
+        # --side-threshold P writes another threshold than the setting's 0.5)
     python benchmarks/outcomes_learned.py --write-effect aggregator/outcome_effect_model.npz
         # train GRID[N] (default 6, "S4") on every corpus, write its effect model (the
         # packaged one)
@@ -49,6 +50,7 @@ import random
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -322,6 +324,9 @@ def main() -> int:
     parser.add_argument("--side-thresholds", action="store_true",
                         help="with --train-all: the side-effect filter's P / R / F1 on --test "
                              "at several thresholds")
+    parser.add_argument("--side-threshold", metavar="P", type=float, default=None,
+                        help="with --write-side: the threshold written (default: the "
+                             "setting's, 0.5)")
     parser.add_argument("--leave-out", metavar="NAME", nargs="+", default=(),
                         help="corpora (by name, e.g. outcomes_zs) not trained on")
     args = parser.parse_args()
@@ -345,6 +350,8 @@ def main() -> int:
         if "s:" in settings.drop:  # (the aggregator always sends them: `side_tokens`)
             parser.error(f"--write-side needs a setting that keeps the 's:' n-grams, "
                          f"not {settings.name()}")
+        if args.side_threshold is not None:
+            settings = replace(settings, side_threshold=args.side_threshold)
         model = train([p for rows in data.values() for p in rows], settings)
         save_side_filter(SideFilter(model.n_features, model.side_coef, model.side_intercept,
                                     model.side_threshold), args.write_side)
