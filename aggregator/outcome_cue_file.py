@@ -150,6 +150,10 @@ class OutcomeCues:
     # `[told_by]`: treatment -> a sentence naming no treatment that tells this one by what
     # is done with it (the patterns of its list as one alternation)
     told_by: dict[str, re.Pattern[str]] = field(repr=False, default_factory=dict)
+    # the scope patterns a sentence holding these literals runs (`_Extraction._patterns_for`),
+    # filled in as sentences ask (a new, empty one on each `dataclasses.replace`)
+    scope_sets: dict[frozenset[str], list[tuple[str, re.Pattern[str]]]] = field(
+        init=False, repr=False, compare=False, default_factory=dict)
 
 
 # -- the cue file -------------------------------------------------------------------------
