@@ -197,9 +197,9 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
         self._hint_at = occurrences  # (each literal's or procedure word's last index, it), by index
         self._hint_ends = [e for e, _ in occurrences]
         hints = set(map(_HINT, occurrences)) if hints is None else hints
-        # (whether any can match in the thread; `_patterns_for` checks further literals)
-        self._scope_patterns = [p for p in cues.scope_patterns
-                                if p[2] is None or p[2] in hints]
+        # (whether any scope pattern can match in the thread; `_patterns_for` checks
+        # further literals)
+        self._any_scope = bool(cues.unhinted_scope) or not hints.isdisjoint(cues.scope_hints)
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
         self._word_starts: list[int] | None = None  # where each run of word characters starts
         self._quote_free: bool | None = None  # no opening quote mark in the thread

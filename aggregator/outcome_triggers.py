@@ -65,7 +65,7 @@ class SentenceTriggers(SpeakerChecks):
         t_starts = self._t_starts
         found = self._triggers[bisect_left(t_starts, start):bisect_left(t_starts, end)]
         own_patterns: list[re.Pattern[str]] = []
-        if self._scope_patterns:
+        if self._any_scope:
             lowered, matched = self.lowered, False
             only, reader = _READ_ONLY_FOR
             skipped = None if reader in map(_KIND, cues) else only

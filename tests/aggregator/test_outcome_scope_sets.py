@@ -1,9 +1,12 @@
 """The scope patterns a sentence runs (`_Extraction._patterns_for`), found once per set of
-literals and remembered on the cues (`OutcomeCues.scope_sets`, `scope_patterns_for`)."""
+literals and remembered on the cues (`OutcomeCues.scope_sets`, `scope_patterns_for`), and
+whether a thread can match any (`_any_scope`, from `OutcomeCues.scope_hints`)."""
 
 from __future__ import annotations
 
 import dataclasses
+
+import pytest
 
 from aggregator.lexicon import load_lexicon
 from aggregator.outcome_reading import read_thread, scope_patterns_for
@@ -60,3 +63,23 @@ def test_remembered_sets_answer_as_found_afresh() -> None:
         )
         if present:
             assert again == scope_patterns_for(cues, present)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "any_scope"),
+    [
+        ("Fin", "Fin worked great.", False),
+        ("Minoxidil", "Minoxidil regrew hair.", True),
+        ("Fin update", "Been on fin 5 months now and it regrew my crown.", True),
+    ],
+)
+def test_any_scope_is_whether_a_scope_patterns_literal_is_there(
+    title: str, body: str, any_scope: bool
+) -> None:
+    """`_any_scope` (`OutcomeCues.scope_hints`) answers as the scope patterns one by one."""
+    _, lowered, norm, mentions = TAGGER.tag_text(title, body, [])
+    reading = read_thread(CUES, [title, body], mentions, (lowered, norm))
+    assert reading is not None
+    hints = {h for _, h in reading._hint_at}
+    assert reading._any_scope is any_scope
+    assert any_scope == any(h is None or h in hints for _, _, h in CUES.scope_patterns)
