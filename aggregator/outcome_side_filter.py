@@ -87,15 +87,17 @@ class SideFilter:
     def token_weights(self, tokens: list[str]) -> list[float]:
         """The weight of each token's column (remembered: `_weight_of`)."""
         weight_of = self._weight_of
-        found: list[float] = []
+        try:
+            return list(map(weight_of.__getitem__, tokens))
+        except KeyError:  # (some token not yet remembered)
+            pass
+        if len(weight_of) + len(tokens) > _REMEMBERED:
+            weight_of.clear()
+        weights, column = self._weights, self._column
         for token in tokens:
-            weight = weight_of.get(token)
-            if weight is None:
-                if len(weight_of) >= _REMEMBERED:
-                    weight_of.clear()
-                weight = weight_of[token] = self._weights[self._column(token)]
-            found.append(weight)
-        return found
+            if token not in weight_of:
+                weight_of[token] = weights[column(token)]
+        return list(map(weight_of.__getitem__, tokens))
 
     def digest(self) -> str:
         """A hash of the weights and of the features' version (stored outcomes are re-read
