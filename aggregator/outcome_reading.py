@@ -351,7 +351,8 @@ def scope_patterns_for(cues: OutcomeCues, present: frozenset[str]
                        ) -> list[tuple[str, re.Pattern[str]]]:
     """The scope patterns a span holding the literals `present` (those of `scope_by_hint`)
     can match: those needing no literal, those of each present literal, and the gated ones
-    whose further literals are all present."""
+    whose further literals are all present (in no order that matters: `_sentence_triggers`
+    sorts what they find, and asks of the first-person ones only whether one matches)."""
     by_hint = cues.scope_by_hint
     found = [*cues.unhinted_scope, *(p for hint in present for p in by_hint[hint])]
     gated = cues.scope_gated
