@@ -150,6 +150,13 @@ class OutcomeCues:
     # `[told_by]`: treatment -> a sentence naming no treatment that tells this one by what
     # is done with it (the patterns of its list as one alternation)
     told_by: dict[str, re.Pattern[str]] = field(repr=False, default_factory=dict)
+    # the literals the `scope_patterns` need (a thread holding none, when every pattern needs
+    # one, runs none)
+    scope_hints: frozenset[str] = field(repr=False, default=frozenset())
+    # the scope patterns a sentence holding these literals runs (`_Extraction._patterns_for`),
+    # filled in as sentences ask (a new, empty one on each `dataclasses.replace`)
+    scope_sets: dict[frozenset[str], list[tuple[str, re.Pattern[str]]]] = field(
+        init=False, repr=False, compare=False, default_factory=dict)
 
 
 # -- the cue file -------------------------------------------------------------------------
@@ -366,6 +373,7 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
                       .union(*extra.values()) | set(cues.procedure_words))
     if literals and all(map(_PLAIN_HINT.fullmatch, literals)):
         cues.joint_scanner = PairScanner(firsts, everys, literals)
+    cues.scope_hints = frozenset(h for _, _, h in cues.scope_patterns if h is not None)
     for kind, pattern, hint in cues.scope_patterns:
         if hint is None:
             cues.unhinted_scope.append((kind, pattern))

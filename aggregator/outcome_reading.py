@@ -41,6 +41,7 @@ ThreadInput = tuple[Sequence[str], Sequence[Mention], tuple[str, str] | None]
 
 _GUARD_KINDS: Final = frozenset({"negation", "hypothetical"})  # a mention after them is no topic
 _HINT: Final = itemgetter(1)
+_MAX_SCOPE_SETS: Final = 4096  # literal sets `_patterns_for` remembers (then it starts over)
 _NOTHING: Final = Outcome()  # (frozen: one instance serves every treatment with nothing reported)
 
 
@@ -196,9 +197,9 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
         self._hint_at = occurrences  # (each literal's or procedure word's last index, it), by index
         self._hint_ends = [e for e, _ in occurrences]
         hints = set(map(_HINT, occurrences)) if hints is None else hints
-        # (whether any can match in the thread; `_patterns_for` checks further literals)
-        self._scope_patterns = [p for p in cues.scope_patterns
-                                if p[2] is None or p[2] in hints]
+        # (whether any scope pattern can match in the thread; `_patterns_for` checks
+        # further literals)
+        self._any_scope = bool(cues.unhinted_scope) or not hints.isdisjoint(cues.scope_hints)
         self._unit_sentences: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
         self._word_starts: list[int] | None = None  # where each run of word characters starts
         self._quote_free: bool | None = None  # no opening quote mark in the thread
@@ -336,13 +337,28 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
             return self.cues.unhinted_scope
         cues = self.cues
         by_hint = cues.scope_by_hint
-        present = {hint for last, hint in self._hint_at[lo:hi]
-                   if last - len(hint) + 1 >= start and hint in by_hint}
-        found = [*cues.unhinted_scope, *(p for hint in present for p in by_hint[hint])]
-        gated = cues.scope_gated
-        if gated:  # (those with further literals: a lookahead's)
-            for hint, patterns in gated.items():
-                if hint in present:
-                    found.extend((kind, pattern) for kind, pattern, needs in patterns
-                                 if present.issuperset(needs))
+        present = frozenset(hint for last, hint in self._hint_at[lo:hi]
+                            if last - len(hint) + 1 >= start and hint in by_hint)
+        found = cues.scope_sets.get(present)
+        if found is None:  # (first asked for: a few dozen literal sets in all)
+            if len(cues.scope_sets) >= _MAX_SCOPE_SETS:
+                cues.scope_sets.clear()
+            found = cues.scope_sets[present] = scope_patterns_for(cues, present)
         return found
+
+
+def scope_patterns_for(cues: OutcomeCues, present: frozenset[str]
+                       ) -> list[tuple[str, re.Pattern[str]]]:
+    """The scope patterns a span holding the literals `present` (those of `scope_by_hint`)
+    can match: those needing no literal, those of each present literal, and the gated ones
+    whose further literals are all present (in no order that matters: `_sentence_triggers`
+    sorts what they find, and asks of the first-person ones only whether one matches)."""
+    by_hint = cues.scope_by_hint
+    found = [*cues.unhinted_scope, *(p for hint in present for p in by_hint[hint])]
+    gated = cues.scope_gated
+    if gated:  # (those with further literals: a lookahead's)
+        for hint, patterns in gated.items():
+            if hint in present:
+                found.extend((kind, pattern) for kind, pattern, needs in patterns
+                             if present.issuperset(needs))
+    return found

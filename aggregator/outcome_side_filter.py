@@ -40,6 +40,7 @@ PACKAGED_SIDE_FILTER: Final = Path(__file__).with_name("outcome_side_filter.npz"
 # they are built re-reads stored outcomes even with the same weights (and needs new weights)
 FEATURES: Final = 1
 WORD: Final = re.compile(r"[a-z0-9']+")
+_REMEMBERED: Final = 1 << 17  # tokens whose weight `SideFilter.token_weights` remembers
 # a rule's note: (treatment, label, cue start, cue end, sentence start, sentence end, speaker)
 Note = tuple[str, str, int, int, int, int, int]
 
@@ -61,10 +62,14 @@ class SideFilter:
     _weights: list[float] = field(init=False, repr=False)
     # the column FeatureHasher puts a token in (`hashed_weights.hashed_column`)
     _column: Callable[[str], int] = field(init=False, repr=False)
+    # each token's weight as `keeps` last looked it up (the hash is the dear part; a
+    # sentence's words recur across side effects and threads), up to `_REMEMBERED` tokens
+    _weight_of: dict[str, float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weights", self.coef.tolist())
         object.__setattr__(self, "_column", hashed_column(self.n_features))
+        object.__setattr__(self, "_weight_of", {})
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays of the weights file."""
@@ -75,10 +80,24 @@ class SideFilter:
     def keeps(self, tokens: list[str]) -> bool:
         """Whether a proposed side effect with these features is kept: the logistic of the
         summed weights of its tokens' columns, plus the intercept, at least the threshold."""
-        weights, column = self._weights, self._column
-        z = math.fsum(weights[column(t)] for t in tokens) + self.intercept
+        z = math.fsum(self.token_weights(tokens)) + self.intercept
         probability = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else 0.0  # (exp overflows)
         return probability >= self.threshold
+
+    def token_weights(self, tokens: list[str]) -> list[float]:
+        """The weight of each token's column (remembered: `_weight_of`)."""
+        weight_of = self._weight_of
+        try:
+            return list(map(weight_of.__getitem__, tokens))
+        except KeyError:  # (some token not yet remembered)
+            pass
+        if len(weight_of) + len(tokens) > _REMEMBERED:
+            weight_of.clear()
+        weights, column = self._weights, self._column
+        for token in tokens:
+            if token not in weight_of:
+                weight_of[token] = weights[column(token)]
+        return list(map(weight_of.__getitem__, tokens))
 
     def digest(self) -> str:
         """A hash of the weights and of the features' version (stored outcomes are re-read

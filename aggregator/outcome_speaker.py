@@ -33,7 +33,7 @@ class SpeakerChecks(ScopeChecks):
     _research_starts: list[int]  # where each research trigger starts
     _first_person: list[tuple[int, int]]  # each scanned first-person trigger
     _fp_starts: list[int]
-    _scope_patterns: list[tuple[str, re.Pattern[str], str | None]]
+    _any_scope: bool  # a scope pattern can match somewhere in the thread
 
     # defined by `_Extraction`, declared as a method (see `outcome_record.Recording`)
     def _patterns_for(self, start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
@@ -60,7 +60,7 @@ class SpeakerChecks(ScopeChecks):
         if self._scanned_first_person(start, end):
             return True
         lowered = self.lowered
-        return bool(self._scope_patterns) and any(
+        return self._any_scope and any(
             kind == "first_person" and pattern.search(lowered, start, end) is not None
             for kind, pattern in self._patterns_for(start, end))
 

@@ -65,7 +65,7 @@ class SentenceTriggers(SpeakerChecks):
         t_starts = self._t_starts
         found = self._triggers[bisect_left(t_starts, start):bisect_left(t_starts, end)]
         own_patterns: list[re.Pattern[str]] = []
-        if self._scope_patterns:
+        if self._any_scope:
             lowered, matched = self.lowered, False
             only, reader = _READ_ONLY_FOR
             skipped = None if reader in map(_KIND, cues) else only
@@ -81,13 +81,17 @@ class SentenceTriggers(SpeakerChecks):
                     found.append((m.start(), m.end(), kind))
             if matched:
                 found.sort()
-        phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues if c_kind != "not_side"]
+        phrases: list[tuple[int, int]] | None = None  # (the cues' spans, when first needed)
         triggers: dict[str, list[tuple[int, int]]] = {}
         for t_start, t_end, kind in found:
-            if t_end > end or (phrases and kind in _CONSUMED and any(
-                    c_start <= t_start and t_end <= c_end for c_start, c_end in phrases)):
-                continue  # (a trigger running on past the sentence; or part of a cue:
-                # "zero difference", "kept going back")
+            if t_end > end:
+                continue  # (a trigger running on past the sentence)
+            if kind in _CONSUMED:
+                if phrases is None:
+                    phrases = [(c_start, c_end) for c_start, c_end, c_kind in cues
+                               if c_kind != "not_side"]
+                if any(c_start <= t_start and t_end <= c_end for c_start, c_end in phrases):
+                    continue  # (part of a cue: "zero difference", "kept going back")
             span = (t_start, t_end)
             if kind in triggers:
                 triggers[kind].append(span)

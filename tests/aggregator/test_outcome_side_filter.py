@@ -60,6 +60,23 @@ def test_keeps_sums_the_hashers_columns(tokens: list[str]) -> None:
         assert at.keeps(tokens) is kept
 
 
+def test_remembered_weights_are_the_columns_weights(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`token_weights` gives each token its column's weight, remembered or not, and forgets
+    all at its bound."""
+    side_filter = SideFilter(N, np.arange(N, dtype=float), 0.0, 0.5)
+    column = side_filter._column
+    tokens = ["s:libido", "side=sexual", "s:libido", "who=op", "s:größer"]
+    expected = [float(column(t)) for t in tokens]
+    assert len(set(expected)) > 2  # (the tokens fall in different columns)
+    assert side_filter.token_weights(tokens) == expected
+    assert set(side_filter._weight_of) == set(tokens)
+    assert side_filter.token_weights(tokens[::-1]) == expected[::-1]
+    monkeypatch.setattr(outcome_side_filter, "_REMEMBERED", 6)
+    assert side_filter.token_weights(["s:a", "s:b", "s:c"]) == [
+        float(column(t)) for t in ("s:a", "s:b", "s:c")]
+    assert set(side_filter._weight_of) == {"s:a", "s:b", "s:c"}  # (4 + 3 > 6: forgot the rest)
+
+
 def test_a_lone_surrogate_is_hashed_not_raised() -> None:
     parts, mentions = _read("Fin", "Finasteride regrew my crown but my libido\ud83dtanked.")
     rules = rules_outcomes(load_outcome_cues(), parts, mentions)
