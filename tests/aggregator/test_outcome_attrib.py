@@ -1,0 +1,57 @@
+"""Round `attrib`: which treatment an outcome belongs to. A switch told as "X to Y", "from X
+to Y" or "X for Y" moves the writer to Y, and a loss or side effect given as its reason right
+after it ("after", "because") is X's; a title's treatment named as the one replaced ("saw
+palmetto instead of fin") is no focus for the replies."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effects, sides
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), [
+    # the reason told right after the move is about what was left
+    ("Switched fin to dut after my temples kept going", "Ten months on dut and the temples "
+     "are filling in.", {"finasteride": "no_effect", "dutasteride": "improved"}),
+    ("update", "Went from finasteride over to 0.5mg dutasteride because the crown kept "
+     "thinning. A year later the crown is denser.",
+     {"finasteride": "no_effect", "dutasteride": "improved"}),
+    ("update", "Swapped finasteride for dutasteride since my hairline kept receding. Now it "
+     "is thicker.", {"finasteride": "no_effect", "dutasteride": "improved"}),
+    # negatives: a time after the reason word, a loss joined by "and" after the reason, a
+    # reason given for something else the sentence tells after the move
+    ("update", "I switched from finasteride to dutasteride and after 8 months my hairline "
+     "kept receding.", {"finasteride": "none", "dutasteride": "no_effect"}),
+    ("update", "Switched finasteride to dutasteride after a year of it, the temples kept "
+     "going.", {"finasteride": "no_effect", "dutasteride": "no_effect"}),  # (as before)
+    ("update", "Moved to dutasteride because of the price and my hairline kept receding.",
+     {"dutasteride": "no_effect"}),
+])
+def test_a_reason_after_the_switch_is_the_left_ones(title: str, body: str,
+                                                    expected: dict[str, str]) -> None:
+    assert effects(title, body) == expected
+
+
+def test_a_side_effect_given_as_the_reason_is_the_left_ones() -> None:
+    body = "Swapped finasteride for dutasteride because of brain fog. Crown is denser now."
+    assert sides("finasteride", "update", body) == ("mood",)
+    assert sides("dutasteride", "update", body) == ()
+    # negative: a reason for quitting the new one, told after "but"
+    body = "Minoxidil did nothing for me. Switched to finasteride but quit that too because " \
+        "of brain fog."
+    assert sides("minoxidil", "update", body) == ()
+    assert sides("finasteride", "update", body) == ("mood",)
+
+
+@pytest.mark.parametrize(("title", "replies", "expected"), [
+    # a reply naming nothing is about the title's treatment, not the one it replaced
+    ("Nine months of saw palmetto instead of finasteride", ("Same here, a year of it and my "
+     "crown kept thinning.",), {"saw_palmetto": "no_effect", "finasteride": "none"}),
+    # negative: a title naming both as used
+    ("Nine months of saw palmetto and finasteride", ("Same here, a year of it and my crown "
+     "kept thinning.",), {"saw_palmetto": "no_effect", "finasteride": "no_effect"}),
+])
+def test_a_title_treatment_replaced_is_no_focus(title: str, replies: tuple[str, ...],
+                                                 expected: dict[str, str]) -> None:
+    assert effects(title, "", replies) == expected
