@@ -104,6 +104,9 @@ class CueCounting:
     def _reason_after_switch(self, here: Sentence, c_start: int) -> list[str]:
         raise NotImplementedError  # outcome_switch.Switches
 
+    def _with_partner(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        raise NotImplementedError  # outcome_bystanders.Bystanders
+
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
         raise NotImplementedError  # outcome_record.Recording
@@ -200,6 +203,8 @@ class CueCounting:
         elif self._switch is not None and targets and kind != "improved" and \
                 (left := self._reason_after_switch(here, c_start)):
             targets = left  # (attrib) "switched fin to dut after the temples kept going"
+        if targets and kind in EFFECT_KINDS:
+            targets = self._with_partner(here, c_end, targets)  # (attrib) "I'm also on fin"
         shared = False
         if "combination" in triggers and kind in EFFECT_KINDS and \
                 (combined := self._combination(here, c_start, triggers["combination"])):

@@ -55,3 +55,27 @@ def test_a_side_effect_given_as_the_reason_is_the_left_ones() -> None:
 def test_a_title_treatment_replaced_is_no_focus(title: str, replies: tuple[str, ...],
                                                  expected: dict[str, str]) -> None:
     assert effects(title, "", replies) == expected
+
+
+@pytest.mark.parametrize(("title", "replies", "expected"), [
+    # a sentence naming only the partner of the thread's subject is the subject's too
+    ("RU58841 for a year", ("Mine has held the temples for a year, but I'm also on "
+     "finasteride so not clean data.",), {"ru58841": "improved", "finasteride": "improved"}),
+    ("Laser cap, one year", ("My cap helped a bit with shedding but I was on minoxidil too.",),
+     {"lllt": "improved", "minoxidil": "improved"}),
+    ("Topical cetirizine", ("Used it for eight months alongside minoxidil and my crown "
+     "thickened.",), {"cetirizine": "improved", "minoxidil": "improved"}),
+    # negatives: the partner as the subject of what follows it, a treatment begun "with",
+    # "here too" (the replier's own use, not a partner), a sentence naming the subject
+    ("Topical cetirizine", ("Also on spironolactone for two years, which has kept my part "
+     "stable.",), {"cetirizine": "none", "spironolactone": "improved"}),
+    ("Minoxidil for a year", ("Started with finasteride only and the crown filled in.",),
+     {"minoxidil": "none", "finasteride": "improved"}),
+    ("Pyrilutamide for a year", ("7 months on RU58841 here too, nothing.",),
+     {"pyrilutamide": "none", "ru58841": "no_effect"}),
+    ("Topical cetirizine", ("Cetirizine with minoxidil thickened my crown.",),
+     {"cetirizine": "improved", "minoxidil": "improved"}),
+])
+def test_a_partner_of_the_unnamed_subject(title: str, replies: tuple[str, ...],
+                                          expected: dict[str, str]) -> None:
+    assert effects(title, "", replies) == expected
