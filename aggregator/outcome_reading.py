@@ -245,6 +245,7 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
             topic: list[str] = (focus or []) if index > 0 else (
                 [] if self._treatments_in(u_start, u_end) else self._regimen())
             self._read_unit(u_start, u_end, speaker, topic)
+            self._credited_stack(u_start, u_end, speaker, topic)  # (attrib) "credit the pair"
         return {t: (self.reports[t].outcome() if t in self.reports else _NOTHING)
                 for t in treatments}
 

@@ -79,3 +79,33 @@ def test_a_title_treatment_replaced_is_no_focus(title: str, replies: tuple[str, 
 def test_a_partner_of_the_unnamed_subject(title: str, replies: tuple[str, ...],
                                           expected: dict[str, str]) -> None:
     assert effects(title, "", replies) == expected
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), [
+    # the speaker credits the whole stack: the gain is each one's
+    ("Fin and min", "Finasteride alone for six months: no regrowth. Then I added minoxidil. "
+     "A year later my temples are fuller. I credit the whole stack.",
+     {"finasteride": "improved", "minoxidil": "improved"}),
+    ("Vitamin D fixed my shedding", "Took vitamin D for six months and zinc was added at the "
+     "same time, so credit to both I guess.", {"vitamin_d": "improved", "zinc": "improved"}),
+    # ... or by name: the gain is only theirs
+    ("Full stack, two years", "Finasteride, minoxidil, ketoconazole shampoo and weekly "
+     "microneedling. My crown went from see-through to thick. I give the credit to "
+     "finasteride and minoxidil.", {"finasteride": "improved", "minoxidil": "improved",
+                                    "ketoconazole": "none", "microneedling": "none"}),
+    # negatives: a question, a credit denied, a credit for one gain, no gain reported
+    ("Fin and min", "Finasteride alone for six months: no regrowth. Then I added minoxidil. "
+     "A year later my temples are fuller. Should I credit the whole stack?",
+     {"finasteride": "no_effect", "minoxidil": "improved"}),
+    ("RU and min", "RU58841 daily for six months alongside minoxidil. Temples slightly "
+     "better but minoxidil was doing that anyway, can't credit RU58841 honestly.",
+     {"ru58841": "none", "minoxidil": "improved"}),
+    ("Ten years", "Finasteride held everything for six years. Then I added minoxidil and "
+     "the temples filled in, I credit minoxidil for that.",
+     {"finasteride": "improved", "minoxidil": "improved"}),
+    ("Fin and min", "Finasteride and minoxidil for a year, I credit the pair for keeping me "
+     "sane.", {"finasteride": "none", "minoxidil": "none"}),
+])
+def test_a_credit_for_the_stack_or_by_name(title: str, body: str,
+                                           expected: dict[str, str]) -> None:
+    assert effects(title, body) == expected
