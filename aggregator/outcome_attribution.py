@@ -27,6 +27,9 @@ _SENTENCE_END: Final = re.compile(r"[.!?] |\n")
 _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetical trigger may be
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
+# (attrib) a title's treatment named as the one replaced or compared with: no focus
+_REPLACED_TITLE: Final = re.compile(r"\b(?:from|than|instead of|rather than|over)\s+"
+                                    r"(?:the\s+|my\s+|oral\s+|topical\s+)?$")
 _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # (outo) the base a new treatment is used beside ("latanoprost on my temples alongside my
 # usual fin", "kx826 on top of my fin", "in addition to my usual fin"): no topic beside the
@@ -134,6 +137,8 @@ class Attribution:
         """What a reply that names nothing is about: the title's treatments, else the
         first the body names."""
         title = self._treatments_in(self.units[0][0], self.units[0][1] + 1)
+        if len(title) > 1:
+            title = self._not_former(self.units[0][0], self.units[0][1] + 1, title)
         if title:
             return title
         body_start, body_end, _ = self.units[1]
@@ -165,6 +170,15 @@ class Attribution:
                     if not self._former(start, m_start) and
                     not self._former(start, m_start, _BESIDE_BASE, 40)] or list(seen)
         return list(seen)
+
+    def _not_former(self, start: int, end: int, named: list[str]) -> list[str]:
+        """(attrib) `named` less those [start, end) names only as the treatment replaced or
+        compared with ("saw palmetto instead of fin", "switched from fin to dut"), when any
+        is left."""
+        lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
+        kept = {tid for m_start, _, tid in self.mentions[lo:hi]
+                if not self._former(start, m_start, _REPLACED_TITLE)}
+        return [t for t in named if t in kept] or named
 
     def _stopped_for(self, start: int, m_start: int, m_end: int) -> bool:
         """(outj) The mention [m_start, m_end) is of a treatment stopped for another ("I

@@ -35,6 +35,28 @@ _BASELINE: Final = re.compile(r"\bthan (?:(?:it|they) (?:was|were|got|ever got) 
 WITHOUT: Final = re.compile(rf"\bwithout\s+(?:(?:{WITHOUT_FILLERS})\s+)?$")
 
 
+# (attrib) a treatment named as the partner of what a sentence speaks of without naming it
+# ("mine held the temples, but I'm also on fin", "my cap helped a bit, I was on min too",
+# "massage plus minoxidil worked for me"): after a partner word (a bare "with" not after a
+# verb of its own: "started with fin", "stuck with min"), or "on X too"
+_PARTNER_BEFORE: Final = re.compile(
+    r"(?:\b(?:alongside|along with|plus|paired with|combined with|together with|"
+    r"in combination with)|"
+    r"(?<!start )(?<!started )(?<!starting )(?<!began )(?<!begin )(?<!stick )(?<!stuck )"
+    r"(?<!stay )(?<!stayed )(?<!went )(?<!go )(?<!going )(?<!happy )(?<!done )(?<!luck )"
+    r"(?<!results )(?<!issues )(?<!problems )(?<!sides )\bwith)"
+    r"(?: it| them| my| the| oral| topical| some)* $")
+# ("I'm also on fin", "on min too": after the cue only; "Also on saw palmetto; cannot point
+# to a single thing it did" tells of it)
+_PARTNER_ALSO: Final = re.compile(r"\balso (?:on|using|taking|started|use|used|take|added)"
+                                  r"(?: my| the| oral| topical| some)* $")
+_PARTNER_ON: Final = re.compile(r"\b(?:on|using|taking)(?: my| the| oral| topical)? $")
+_PARTNER_AFTER: Final = re.compile(r" (?:too|as well)\b")
+# a partner that is the subject of what follows it ("also on spiro, which has kept my part
+# stable"): the cue is its own
+_PARTNER_SUBJECT: Final = re.compile(r"[^.!?]{0,30}?\b(?:which|that|who)\b")
+
+
 @trait
 class Bystanders:
     """The bystander filters (see the module docstring)."""
@@ -42,6 +64,9 @@ class Bystanders:
     lowered: str  # the thread's lower-cased, normalised text
     mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
     m_starts: list[int]
+
+    def _focus(self) -> list[str]:
+        raise NotImplementedError  # outcome_attribution.Attribution
 
     def _topic_not_without(self, here: Sentence, targets: list[str]) -> list[str]:
         """(outp) The topic `targets` a cue falls back to without those the sentence names
@@ -137,3 +162,29 @@ class Bystanders:
         if len(named) > 1:
             return named
         return here.topic if len(here.topic) > 1 and set(named) <= set(here.topic) else None
+
+    def _with_partner(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        """(attrib) The treatments a cue is about when every treatment its sentence names is
+        told as a partner of the thread's subject (`_PARTNER_BEFORE`, `_PARTNER_AFTER`) and
+        the subject, one treatment, is not named there ("mine has held the temples for a
+        year, but I'm also on fin", in a thread about RU): the subject's and the partners'
+        (a combination credited; an add-on's verdict is the add-on's, `outcome_record`);
+        else `targets`."""
+        lowered, mentions = self.lowered, self.mentions
+        named: set[str] = set()
+        for m_start, m_end, tid in mentions[bisect_left(self.m_starts, here.start):
+                                            bisect_left(self.m_starts, here.end)]:
+            lo = max(here.start, m_start - 24)
+            if (_PARTNER_BEFORE.search(lowered, lo, m_start) is None and
+                    (m_start < c_end or (
+                        _PARTNER_ALSO.search(lowered, lo, m_start) is None and
+                        (_PARTNER_AFTER.match(lowered, m_end, here.end) is None or
+                         _PARTNER_ON.search(lowered, lo, m_start) is None)))) or \
+                    _PARTNER_SUBJECT.match(lowered, m_end, here.end) is not None:
+                return targets
+            named.add(tid)
+        if not named:
+            return targets
+        subject = [t for t in self._focus() if t not in named]
+        return subject + targets if len(subject) == 1 else targets
+

@@ -101,6 +101,12 @@ class CueCounting:
                            targets: list[str]) -> bool:
         raise NotImplementedError  # outcome_switch.Switches
 
+    def _reason_after_switch(self, here: Sentence, c_start: int) -> list[str]:
+        raise NotImplementedError  # outcome_switch.Switches
+
+    def _with_partner(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+        raise NotImplementedError  # outcome_bystanders.Bystanders
+
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
                 span: tuple[int, int], shared: bool = False) -> None:
         raise NotImplementedError  # outcome_record.Recording
@@ -194,6 +200,11 @@ class CueCounting:
         if self._switch is not None and targets and \
                 self._reason_for_switch(here, c_start, c_end, kind, targets):
             targets = self._left
+        elif self._switch is not None and targets and kind != "improved" and \
+                (left := self._reason_after_switch(here, c_start)):
+            targets = left  # (attrib) "switched fin to dut after the temples kept going"
+        if targets and kind in EFFECT_KINDS:
+            targets = self._with_partner(here, c_end, targets)  # (attrib) "I'm also on fin"
         shared = False
         if "combination" in triggers and kind in EFFECT_KINDS and \
                 (combined := self._combination(here, c_start, triggers["combination"])):

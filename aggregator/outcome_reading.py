@@ -190,6 +190,7 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
         self._switch: tuple[int, int, list[str]] | None = None
         self._left: list[str] = []
         self._planned_to: list[str] = []  # the treatments a planned switch names
+        self._replaced: list[str] = []  # (attrib) the one a switch named as left
         self._early_end = -1  # where the last sentence with a too-early hedge ends
         self._hedged = False  # the sentence being read follows such a hedge
         if occurrences is None:
@@ -245,6 +246,7 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
             topic: list[str] = (focus or []) if index > 0 else (
                 [] if self._treatments_in(u_start, u_end) else self._regimen())
             self._read_unit(u_start, u_end, speaker, topic)
+            self._credited_stack(u_start, u_end, speaker, topic)  # (attrib) "credit the pair"
         return {t: (self.reports[t].outcome() if t in self.reports else _NOTHING)
                 for t in treatments}
 
@@ -286,7 +288,7 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
                 unit_named.update(named)
                 if moved:
                     named = moved  # the sentence moves to them: the rest is left behind
-                    self._left = [t for t in topic if t not in moved]
+                    self._left = [t for t in (*self._replaced, *topic) if t not in moved]
                 elif self._planned_to:  # a planned move: those are no topic
                     named = [t for t in named if t not in self._planned_to]
                     self._planned_to = []

@@ -32,6 +32,27 @@ _HALTED: Final = re.compile(r"\b(?:further|any ?more|since|(?:\d+|a|one|two|thre
 _NOT_HALTED: Final = re.compile(r"\b(?:before|quit|quitting|stopped|stopping|came off|coming off|"
                                 r"then|until|till|again)\b")
 _CLAUSE_MARK: Final = re.compile(r"[,;:]")
+# (attrib) a speaker crediting the whole stack ("so I credit the pair", "credit to both I
+# guess", "I'll credit the trio together", "the pairing gets the credit", "honestly all of
+# them together"): the speaker's gains are each treatment's of the stack
+_CREDIT_ALL: Final = re.compile(
+    r"\bcredit(?:ing|s|ed)?(?: (?:goes|go))?(?: to)?(?: (?:the|them|it|these|this))?"
+    r"(?: (?:whole|entire|full))? (?:both|pair|two|combo|combination|stack|trio|lot|duo|all|"
+    r"three|routine|regimen|everything)\b|"
+    r"\b(?:give|giving|gives) (?:them|it) (?:all|both) (?:the )?credit\b|"
+    r"\b(?:pair|pairing|combo|combination|stack|trio|duo) gets? (?:the |all the )?credit\b|"
+    r"\b(?:all of them|all three|both of them|them all|the two|both) together\b")
+_CREDIT_WORDS: Final = ("credit", "together")
+# ... or crediting by name ("I give the credit to fin and min", "I credit the bica since that
+# was the only change"): the speaker's gains are only the named ones'
+_CREDIT_NAMED: Final = re.compile(r"\b(?:give|giving|gives) (?:the |all the |most of the )?"
+                                  r"credit to |\bcredit(?:ing|s)? (?:goes )?(?:to )?")
+_SENTENCE_STOP: Final = re.compile(r"[.!?\n]")
+# a credit denied ("can't credit gt20029"), or given for one gain only ("I credit the stamp
+# plus min for that"): no restriction
+_NO_CREDIT: Final = re.compile(r"\b(?:can'?t|cannot|not|won'?t|don'?t|wouldn'?t|couldn'?t|"
+                               r"hard to|no) (?:\w+ )?$")
+_CREDIT_FOR_ONE: Final = re.compile(r"\bfor (?:that|this|it|those|these)\b")
 
 
 def _halted(lowered: str, start: int, end: int, c_start: int, c_end: int) -> bool:
@@ -154,6 +175,57 @@ class Recording:
 
     def _negated(self, here: Sentence, c_start: int, c_end: int, side: bool) -> bool:
         raise NotImplementedError  # outcome_scope.ScopeChecks
+
+    def _topic_of(self, start: int, end: int) -> list[str]:
+        raise NotImplementedError  # outcome_attribution.Attribution
+
+    def _credited_stack(self, u_start: int, u_end: int, speaker: int,
+                        topic: list[str]) -> None:
+        """(attrib) When the unit [u_start, u_end) credits the whole stack (`_CREDIT_ALL`, not
+        in a question) and its speaker reported a gain, that gain is each treatment's of
+        the stack: those the unit names as used before the credit (two or more), else those
+        with its `topic` ("Two years of fin, min and Nizoral. Crown is full again. I'll credit
+        the trio together"); when it credits treatments by name (`_CREDIT_NAMED`), the
+        speaker's gains are theirs only ("I give the credit to fin and min"; not a credit
+        denied, "can't credit RU", nor one for a gain, "I credit min for that")."""
+        lowered = self.lowered
+        if lowered.find("credit", u_start, u_end) < 0 and \
+                lowered.find("together", u_start, u_end) < 0:
+            return
+        gained = [t for t, r in self.reports.items()
+                  if "improved" in r.effects.get(speaker, ()) or
+                  "improved" in r.shared.get(speaker, ())]
+        if not gained:
+            return
+        for match in _CREDIT_ALL.finditer(lowered, u_start, u_end):
+            stop = _SENTENCE_STOP.search(lowered, match.end(), u_end)
+            if stop is None or lowered[stop.start()] != "?":
+                named = self._topic_of(u_start, match.start())
+                stack = named if len(named) > 1 else \
+                    list(dict.fromkeys([*topic, *named]))
+                if len(stack) > 1:
+                    for t in stack:
+                        self.reports.setdefault(t, Reports()).effects.setdefault(
+                            speaker, set()).add("improved")
+                return
+        for match in _CREDIT_NAMED.finditer(lowered, u_start, u_end):
+            stop = _SENTENCE_STOP.search(lowered, match.end(), u_end)
+            end = stop.start() if stop is not None else u_end
+            if lowered[end:end + 1] == "?":
+                continue
+            if _NO_CREDIT.search(lowered, max(u_start, match.start() - 20), match.start()) or \
+                    _CREDIT_FOR_ONE.search(lowered, match.end(), end):
+                continue
+            credited = self._treatments_in(match.end(), end)
+            if credited and bisect_left(self.m_starts, match.end()) < len(self.m_starts) and \
+                    self.m_starts[bisect_left(self.m_starts, match.end())] - match.end() < 16:
+                for t in gained:
+                    if t not in credited:
+                        report = self.reports[t]
+                        for said in (report.effects, report.shared):
+                            if speaker in said:
+                                said[speaker].discard("improved")
+                return
 
     def _shed_beside(self, here: Sentence, span: tuple[int, int]) -> bool:
         """Whether a shed the sentence tells (not denied: "never had a shed, but my hairline

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from typing import Final
 
 from aggregator.compiled import trait
+from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_scope import Sentence
 
 _MAX_MOVED: Final = 2  # treatments a sentence can move to (`_switched_to`)
@@ -34,12 +35,34 @@ _ASIDE: Final = re.compile(r"\s*\([^()]*\)")
 # move ("the temples kept receding, so my derm moved me to dutasteride")
 _SWITCH_REASON: Final = re.compile(r" so |;|,")
 _GAIN_REASON: Final = re.compile(r", so |;")  # (not " so ": "improved so much after I switched")
+# (attrib) the treatment a switch leaves, named between the trigger and the one it moves to
+# ("switched fin to dut", "went from fin over to dut", "swapped finasteride for dutasteride"):
+# before it, and between it and the new one
+_SOURCE_LEAD: Final = re.compile(r" (?:from |out |off )?(?:the |my |oral |topical )?")
+_SOURCE_GAP: Final = re.compile(r"(?: [\d.,/]+ ?(?:%|mg|ml)?)?(?: (?:over|straight|back))*"
+                                r" (?:(?:on)?to|for|with) (?:the |my |an? )?"
+                                r"(?:[\d.,/]+ ?(?:%|mg|ml)? (?:of (?:the |my )?)?)?")
+# (attrib) a reason told after the move ("switched fin to dut after the temples kept going",
+# "moved to dut because my hairline kept receding"): not a time ("after 6 months", "since
+# the spring")
+_REASON_AFTER: Final = re.compile(r"\b(?:after|because(?: of)?|since|as|cause|cuz|bc|due to)"
+                                  r"(?= )")
+# between the treatment moved to and the reason: a dose, a time, a word or two ("to dut 0.5
+# because", "to dut last winter after"; not "to fin but quit that too because of the sides")
+_NEXT_TO_MOVE: Final = re.compile(r"(?: (?!but\b|and\b|then\b|so\b)[\w.%/-]+){0,3},? ")
+_TIME_AFTER: Final = re.compile(r"(?: [\w'-]+){0,2}? (?:\d[\w.]*|one|two|three|four|five|six|"
+                                r"seven|eight|nine|ten|twelve|days?|weeks?|months?|years?|"
+                                r"yrs?|mos?|then|spring|summer|autumn|fall|winter|january|"
+                                r"february|march|april|may|june|july|august|september|"
+                                r"october|november|december|start|starting|started|beginning|"
+                                r"while|long)\b")
 
 
 @trait
 class Switches:
     """The switch helpers (see the module docstring)."""
 
+    cues: OutcomeCues
     lowered: str  # the thread's lower-cased, normalised text
     mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
     m_starts: list[int]
@@ -52,6 +75,7 @@ class Switches:
     _switch: tuple[int, int, list[str]] | None
     _left: list[str]
     _planned_to: list[str]
+    _replaced: list[str]  # (attrib) the treatment the last switch named as left
 
     def _treatments_in(self, start: int, end: int) -> list[str]:
         raise NotImplementedError  # outcome_attribution.Attribution
@@ -72,13 +96,22 @@ class Switches:
         `_planned_to`, no topic)."""
         ends, mentions, m_starts = self._switch_ends, self.mentions, self.m_starts
         lowered = self.lowered
+        self._replaced = []
         for i in range(bisect_left(ends, start), len(ends)):
             t_start, t_end = self._switches[i]
             if t_end > end:
                 break
             j = bisect_left(m_starts, t_end)
+            replaced: list[str] = []
+            if j + 1 < len(mentions) and mentions[j + 1][0] < end and \
+                    mentions[j + 1][2] != mentions[j][2] and \
+                    not _SWITCH_GAP.fullmatch(lowered, t_end, mentions[j][0]) and \
+                    _SOURCE_LEAD.fullmatch(lowered, t_end, mentions[j][0]) and \
+                    _SOURCE_GAP.fullmatch(lowered, mentions[j][1], mentions[j + 1][0]):
+                replaced = [mentions[j][2]]  # (attrib) "switched fin to dut"
+                j += 1
             if j < len(mentions) and mentions[j][0] < end and mentions[j][2] in named and \
-                    _SWITCH_GAP.fullmatch(lowered, t_end, mentions[j][0]):
+                    (replaced or _SWITCH_GAP.fullmatch(lowered, t_end, mentions[j][0])):
                 run = {mentions[j][2]}
                 at = mentions[j][1]
                 while True:  # (past an aside: "went straight to dut (fin did nothing) and LDOM")
@@ -100,6 +133,7 @@ class Switches:
                 if all(t in before for t in moved):
                     return []
                 self._switch = (start, t_start, moved)
+                self._replaced = [t for t in replaced if t not in moved]
                 return moved
         return []
 
@@ -128,3 +162,30 @@ class Switches:
             (_GAIN_REASON if kind in ("improved", "unchanged") else _SWITCH_REASON).search(
                 self.lowered, c_end, switch[1]) is not None and \
             not self._treatments_in(here.start, c_start)
+
+    def _reason_after_switch(self, here: Sentence, c_start: int) -> list[str]:
+        """(attrib) The treatments a loss, a failure or a side effect is about when the
+        sentence gives it as the reason after its move ("switched fin to dut after the temples
+        kept going", "went from fin over to dut because my hairline kept receding"): those it
+        left (`_left`), when a reason word (`_REASON_AFTER`) follows the last treatment named
+        after the switch (at most a few words between, `_NEXT_TO_MOVE`: not "switched to fin
+        but quit that too because of the sides"), no treatment is named after it, and no
+        clause break or "and" ends the reason before the cue ("because of gyno and my crown
+        slid back": the loss came after); else none."""
+        switch = self._switch
+        if switch is None or switch[0] != here.start or not self._left or \
+                c_start <= switch[1]:
+            return []
+        m_starts = self.m_starts
+        lo = bisect_left(m_starts, switch[1])
+        at = bisect_left(m_starts, c_start, lo)
+        if at == lo:
+            return []  # (no treatment named between the switch and the cue)
+        lowered, moved_end = self.lowered, self.mentions[at - 1][1]
+        reason = _REASON_AFTER.search(lowered, moved_end, c_start)
+        return self._left if reason is not None and \
+            _NEXT_TO_MOVE.fullmatch(lowered, moved_end, reason.start()) is not None and \
+            _TIME_AFTER.match(lowered, reason.end(), c_start) is None and \
+            lowered.find(" and ", reason.end(), c_start) < 0 and \
+            self.cues.break_re.search(lowered, reason.end(), c_start) is None else []
+

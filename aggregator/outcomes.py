@@ -129,6 +129,14 @@ span in months opening a sentence is first-hand; a purpose ("to darken the crown
 report; a name after "without" is not the cue's, a combination credited by name ("the pairing
 worked") is each one's own report (`outcome_bystanders`); two names with an effect cue between
 them are two subjects (`outcome_clauses`); a negation guards no name of the next sentence.
+
+Round `attrib` (stop 43) changes attribution, not words: a switch "X to Y" / "from X to Y" /
+"X for Y" moves to Y and a loss or side effect given as its reason right after it is X's
+(`outcome_switch`); a title's treatment named as the one replaced is no focus
+(`outcome_attribution`); a sentence naming only partners of the thread's one subject ("but
+I'm also on fin") credits the subject too (`outcome_bystanders`); crediting the whole stack
+("I credit the pair") gives each of it the speaker's gain, crediting by name keeps the gain
+for those named (`outcome_record`).
 """
 from __future__ import annotations
 

@@ -30,10 +30,11 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 # (the side-effect filter's test at stop 39, one run), zi and zj, zk and zl (stop 40's two
 # blind tests, one run each), zm, zn, zo and zp (the effect model's test at stop 41, one run;
 # round sidefx then read their side-effect misses), zq and zr (stop 42's blind test, one run;
-# round effrecall then read their effect misses) are.
+# round effrecall then read their effect misses), zs and zt (read once, then round attrib's
+# validation pair at stop 43: three checks of its pooled figures, no miss read) are.
 SYNTHETIC = (
     *(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
-    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqr")),
+    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrst")),
     "ordinary_g",
     "summaries_e",
 )
@@ -53,6 +54,7 @@ GROUPS = (
     ("blind at stop 41 (zm, zn)", ("outcomes_zm", "outcomes_zn")),
     ("blind at stop 41 (zo, zp)", ("outcomes_zo", "outcomes_zp")),
     ("blind at stop 42 (zq, zr)", ("outcomes_zq", "outcomes_zr")),
+    ("attrib's validation at stop 43 (zs, zt)", ("outcomes_zs", "outcomes_zt")),
 )
 
 

@@ -25,7 +25,7 @@
 
 Corpora that may be trained on (named one by one: a blind corpus is left out until spent):
 dev (../shared/eval posts.jsonl + outcomes_posts.jsonl), benchmarks/corpus/outcomes_a to _y
-(no _e, _g), _z to _zf, ordinary_g, summaries_e, real_labels, real_labels_2. Each
+(no _e, _g), _z to _zt, ordinary_g, summaries_e, real_labels, real_labels_2. Each
 labelled (thread, treatment) pair the tagger finds is read by the rules with their notes on
 (`outcome_model.read_pairs`); for each held-out corpus, the effect model (multinomial
 logistic regression) and the side-effect filter (binary logistic regression on each side
