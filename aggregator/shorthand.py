@@ -104,28 +104,33 @@ class _Aliases:
     """A lexicon's aliases by treatment: single words and the longer ones; and the words the
     tagger reads as a treatment wherever they stand as words of their own (`sure`)."""
 
-    __slots__ = ("longer", "sure", "words")
+    __slots__ = ("firsts", "longer", "sure", "words")
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.words: dict[str, set[str]] = {}
         self.longer: dict[str, list[str]] = {}
+        self.firsts: dict[str, set[str]] = {}  # the first words of the longer ones
         for key, targets in lexicon.aliases.items():
             for target in targets:
                 if key.split() == [key]:
                     self.words.setdefault(target.treatment, set()).add(key)
                 else:
                     self.longer.setdefault(target.treatment, []).append(f" {key} ")
+                    self.firsts.setdefault(target.treatment, set()).add(key.split()[0])
         self.sure = _sure_words(lexicon)
 
     def anywhere(self, treatment: str, text: str) -> bool:
         """Whether an alias of `treatment` is in `text` as the tagger matches aliases (" key "
         in the padded normalised text): False means the tagger cannot find it there."""
         norm = lower_and_normalise(text)[1]
+        tokens = norm.split()
         words = self.words.get(treatment)
-        if words is not None and not words.isdisjoint(norm.split()):
+        if words is not None and not words.isdisjoint(tokens):
             return True
         longer = self.longer.get(treatment)
-        if longer:
+        # (a longer key's first word is a word of the text where the key is: the normalised
+        # text holds letters, digits and spaces only)
+        if longer and not self.firsts[treatment].isdisjoint(tokens):
             padded = f" {norm} "
             return any(key in padded for key in longer)
         return False

@@ -77,3 +77,21 @@ def test_allows_answers_as_the_tagger_does() -> None:
                 (target.treatment, before, alias, after)
             answers.add(said)
     assert answers == {True, False}
+
+
+def test_anywhere_is_the_plain_scan() -> None:
+    """`_Aliases.anywhere`, which looks for a longer alias only where its first word is,
+    answers as looking for every alias of the treatment does."""
+    from aggregator.lexicon import lower_and_normalise
+    lexicon = load_lexicon()
+    aliases = _Aliases(lexicon)
+    found_longer = 0
+    for before, alias, after in _windows(lexicon, random.Random(13), 3_000):
+        for text in (f"{before}{alias}{after}", f"{before} {after}"):
+            norm = lower_and_normalise(text)[1]
+            for treatment in aliases.longer:
+                longer = any(key in f" {norm} " for key in aliases.longer[treatment])
+                plain = longer or not aliases.words.get(treatment, set()).isdisjoint(norm.split())
+                assert aliases.anywhere(treatment, text) == plain, (treatment, text)
+                found_longer += longer
+    assert found_longer > 100
