@@ -86,8 +86,13 @@ class InSentence:
         """Whether `alias` between the words `before` and `after` it is `treatment` (found
         there with the alias and not without it: beside the treatment's own name it is
         left as written)."""
-        if treatment not in self.treatments \
-                or not self.finds(f"{before}{alias}{after}", treatment):
+        if treatment not in self.treatments:
+            return False
+        # (a word the tagger always reads as the treatment needs no tagger call: `alias` is
+        # a word of its own here, between the separators around it)
+        if not (self.aliases is not None and alias.isascii()
+                and treatment in self.aliases.sure.get(alias.lower(), ())) \
+                and not self.finds(f"{before}{alias}{after}", treatment):
             return False
         without = f"{before} {after}"
         # (the tagger finds a treatment only where one of its aliases is: mostly none is)
@@ -96,32 +101,61 @@ class InSentence:
 
 
 class _Aliases:
-    """A lexicon's aliases by treatment: single words and the longer ones."""
+    """A lexicon's aliases by treatment: single words and the longer ones; and the words the
+    tagger reads as a treatment wherever they stand as words of their own (`sure`)."""
 
-    __slots__ = ("longer", "words")
+    __slots__ = ("firsts", "longer", "sure", "words")
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.words: dict[str, set[str]] = {}
         self.longer: dict[str, list[str]] = {}
+        self.firsts: dict[str, set[str]] = {}  # the first words of the longer ones
         for key, targets in lexicon.aliases.items():
             for target in targets:
                 if key.split() == [key]:
                     self.words.setdefault(target.treatment, set()).add(key)
                 else:
                     self.longer.setdefault(target.treatment, []).append(f" {key} ")
+                    self.firsts.setdefault(target.treatment, set()).add(key.split()[0])
+        self.sure = _sure_words(lexicon)
 
     def anywhere(self, treatment: str, text: str) -> bool:
         """Whether an alias of `treatment` is in `text` as the tagger matches aliases (" key "
         in the padded normalised text): False means the tagger cannot find it there."""
         norm = lower_and_normalise(text)[1]
+        tokens = norm.split()
         words = self.words.get(treatment)
-        if words is not None and not words.isdisjoint(norm.split()):
+        if words is not None and not words.isdisjoint(tokens):
             return True
         longer = self.longer.get(treatment)
-        if longer:
+        # (a longer key's first word is a word of the text where the key is: the normalised
+        # text holds letters, digits and spaces only)
+        if longer and not self.firsts[treatment].isdisjoint(tokens):
             padded = f" {norm} "
             return any(key in padded for key in longer)
         return False
+
+
+def _sure_words(lexicon: Lexicon) -> dict[str, frozenset[str]]:
+    """Single-word aliases and the treatments `Tagger.finds` finds in any text where the
+    alias stands as a word of its own: those the alias means without a context rule, and
+    also every other key holding the word does (a decoy means none), since the mention that
+    covers the word, the alias's own or a longer one, is such a key's."""
+    holding: dict[str, list[str]] = {}  # word -> the keys (decoys too) holding it
+    for other in {*lexicon.aliases, *lexicon.decoys}:
+        for word in set(other.split()):
+            holding.setdefault(word, []).append(other)
+    sure: dict[str, frozenset[str]] = {}
+    for key, targets in lexicon.aliases.items():
+        if key.split() != [key]:
+            continue
+        found = frozenset(t.treatment for t in targets if t.rule is None)
+        for other in holding.get(key, ()):
+            if other != key:
+                found &= {t.treatment for t in lexicon.aliases.get(other, ()) if t.rule is None}
+        if found:
+            sure[key] = found
+    return sure
 
 
 _ALIASES: Final[dict[int, tuple[Lexicon, _Aliases]]] = {}  # id(lexicon) -> (lexicon, its aliases)

@@ -4,7 +4,7 @@
     python benchmarks/summaries_speed.py --time [--threads 20000] [--studies 400] [--profile]
     python benchmarks/summaries_speed.py --pair BASE_DIR [--rounds 5] [--threads 20000]
     python benchmarks/summaries_speed.py --pair-here BASE_DIR [--rounds 9] [--threads 3000]
-                                         [--dev]
+                                         [--dev] [--chunk 100]
 
 `--check` summarises every thread of the dev sets (`../shared/eval/posts.jsonl`,
 `outcomes_posts.jsonl`), of every `benchmarks/corpus/*/posts.jsonl`, the real Reddit posts
@@ -26,7 +26,10 @@ times them alternately on the same tagged threads, the best of three passes per 
 one-process pairs vary less than fresh processes do. With `--dev` it times the dev, corpus
 and real Reddit threads of `--check` instead of generated ones (their word counts, like the
 generated threads' in `--pair-here`, made before the timing: the aggregate worker counts the
-words for the study scores anyway).
+words for the study scores anyway). With `--chunk N` the trees alternate every N threads and
+each chunk counts with the least of its times over the rounds (`_pair_chunks`): on a loaded
+machine whole passes differ by ±10%, the sums of chunk minima by about 0.5% (two copies of
+one tree at a load of 7 on 2 cores: 1.005).
 """
 
 from __future__ import annotations
@@ -240,9 +243,11 @@ def _load_tree(root: Path) -> tuple[Any, Tagger]:
     return summaries.summarise, tagger.Tagger(lexicon.load_lexicon())
 
 
-def pair_here(base: Path, rounds: int, n_threads: int, n_studies: int, dev: bool) -> None:
+def pair_here(base: Path, rounds: int, n_threads: int, n_studies: int, dev: bool,
+              chunk: int = 0) -> None:
     """Both trees' `summarise` in this process, alternating, on the same threads (`dev`: the
-    dev, corpus and real threads instead of generated ones)."""
+    dev, corpus and real threads instead of generated ones; `chunk`: alternating every
+    `chunk` threads, `_pair_chunks`)."""
     threads = [t for ts in corpus_threads().values() for t in ts] if dev \
         else generated(n_threads, n_studies)
     n_threads = len(threads)
@@ -258,6 +263,9 @@ def pair_here(base: Path, rounds: int, n_threads: int, n_studies: int, dev: bool
             for label, (f, found_in, tagged) in trees.items()}
     if said["base"] != said["this"]:
         raise SystemExit("the two trees summarise the threads differently")
+    if chunk:
+        _pair_chunks(trees, rounds, chunk, "dev/corpus/real" if dev else "generated")
+        return
     figures: dict[str, list[float]] = {"base": [], "this": []}
     for round_no in range(rounds):
         for label in ("base", "this") if round_no % 2 == 0 else ("this", "base"):
@@ -280,6 +288,37 @@ def pair_here(base: Path, rounds: int, n_threads: int, n_studies: int, dev: bool
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
+def _pair_chunks(trees: dict[str, tuple[Any, Any, list[tuple[Any, ...]]]], rounds: int,
+                 chunk: int, kind: str) -> None:
+    """The trees alternating every `chunk` threads (which first alternates too), each
+    chunk's time the least of its `rounds`: a burst of load on a shared machine then
+    slows a chunk of each tree alike, and the least time of a chunk is its time unloaded
+    (the sums resolve a change of about 1%; whole passes vary by ±10% under load)."""
+    n_threads = len(trees["base"][2])
+    starts = range(0, n_threads, chunk)
+    least = {label: [float("inf")] * len(starts) for label in trees}
+    ratios = []
+    for round_no in range(rounds):
+        spent = dict.fromkeys(trees, 0.0)
+        for k, start in enumerate(starts):
+            for label in ("base", "this") if (round_no + k) % 2 == 0 else ("this", "base"):
+                f, found_in, tagged = trees[label]
+                part = tagged[start:start + chunk]
+                began = time.process_time()
+                for args in part:
+                    f(*args, found_in)
+                took = time.process_time() - began
+                spent[label] += took
+                least[label][k] = min(least[label][k], took)
+        ratios.append(spent["this"] / spent["base"])
+    base, this = sum(least["base"]), sum(least["this"])
+    print(f"summarise of {n_threads} {kind} threads in one process, trees alternating every "
+          f"{chunk} threads, {rounds} rounds: sum of each chunk's least time: base "
+          f"{base:.3f} CPU-s, this {this:.3f}, this / base {this / base:.4f}; per round this "
+          f"/ base median {statistics.median(ratios):.3f} ({min(ratios):.3f}-"
+          f"{max(ratios):.3f}); load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true")
@@ -289,6 +328,8 @@ def main() -> int:
     parser.add_argument("--pair", type=Path, metavar="BASE_DIR")
     parser.add_argument("--pair-here", type=Path, metavar="BASE_DIR")
     parser.add_argument("--dev", action="store_true", help="--pair-here on the dev threads")
+    parser.add_argument("--chunk", type=int, default=0,
+                        help="--pair-here alternating the trees every CHUNK threads")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=20000)
     parser.add_argument("--studies", type=int, default=400)
@@ -298,7 +339,8 @@ def main() -> int:
     elif args.pair:
         pair(args.pair.resolve(), args.rounds, args.threads, args.studies)
     elif args.pair_here:
-        pair_here(args.pair_here.resolve(), args.rounds, args.threads, args.studies, args.dev)
+        pair_here(args.pair_here.resolve(), args.rounds, args.threads, args.studies, args.dev,
+                  args.chunk)
     else:
         print(f"summaries CPU-s {time_summaries(args.threads, args.studies, args.profile):.3f}")
     return 0
