@@ -105,6 +105,20 @@ def test_a_partner_of_the_unnamed_subject(title: str, replies: tuple[str, ...],
      {"finasteride": "improved", "minoxidil": "improved"}),
     ("Fin and min", "Finasteride and minoxidil for a year, I credit the pair for keeping me "
      "sane.", {"finasteride": "none", "minoxidil": "none"}),
+    # (review43) "both together" as the subject of what follows, the people thanked, a credit
+    # wished or given besides another, a credit to someone else for a treatment: no credit
+    ("Stack", "Finasteride regrew my crown and minoxidil gave me a shed. Both together cost "
+     "me 40 bucks a month.", {"finasteride": "improved", "minoxidil": "none"}),
+    ("Stack", "Finasteride regrew my crown, minoxidil did nothing. Credit to all of you who "
+     "told me to start.", {"finasteride": "improved", "minoxidil": "no_effect"}),
+    ("Stack", "Finasteride regrew my crown. I'd give credit to minoxidil too but it did "
+     "nothing for my temples.", {"finasteride": "improved", "minoxidil": "no_effect"}),
+    ("Stack", "Minoxidil regrew my temples and finasteride kept my crown. Credit to my derm "
+     "for finasteride, I would never have tried it.",
+     {"finasteride": "improved", "minoxidil": "improved"}),
+    # ... while the stack credited at a clause's end still is
+    ("Stack", "Finasteride and minoxidil for a year. Crown filled in. Both together, I think.",
+     {"finasteride": "improved", "minoxidil": "improved"}),
 ])
 def test_a_credit_for_the_stack_or_by_name(title: str, body: str,
                                            expected: dict[str, str]) -> None:
