@@ -75,6 +75,20 @@ def test_a_title_treatment_replaced_is_no_focus(title: str, replies: tuple[str, 
      {"pyrilutamide": "none", "ru58841": "no_effect"}),
     ("Topical cetirizine", ("Cetirizine with minoxidil thickened my crown.",),
      {"cetirizine": "improved", "minoxidil": "improved"}),
+    # (review43) a move after a failure, a replacement, what alone worked: no partner
+    ("Saw palmetto", ("Useless for me. Ended up with finasteride, crown regrew.",),
+     {"saw_palmetto": "no_effect", "finasteride": "improved"}),
+    ("Saw palmetto", ("Useless for me. Swapped it out with finasteride and the crown "
+     "regrew.",), {"saw_palmetto": "no_effect", "finasteride": "improved"}),
+    ("Saw palmetto", ("Replaced it with finasteride and my crown regrew.",),
+     {"saw_palmetto": "none", "finasteride": "improved"}),
+    ("Biotin for a year", ("My crown only regrew with finasteride.",),
+     {"biotin": "none", "finasteride": "improved"}),
+    # ... while a partner still is one, and another person's failure still counts
+    ("Saw palmetto", ("Crown regrew, but to be fair I was combining it with finasteride.",),
+     {"saw_palmetto": "improved", "finasteride": "improved"}),
+    ("Minoxidil", ("I regrew the temples, my brother tried it with finasteride and got "
+     "nothing.",), {"minoxidil": "mixed", "finasteride": "mixed"}),
 ])
 def test_a_partner_of_the_unnamed_subject(title: str, replies: tuple[str, ...],
                                           expected: dict[str, str]) -> None:
