@@ -41,10 +41,13 @@ _CREDIT_ALL: Final = re.compile(
     r"three|routine|regimen|everything)\b(?! (?:of )?(?:you|u|ya|y'?all|who|here)\b)|"
     r"\b(?:give|giving|gives) (?:them|it) (?:all|both) (?:the )?credit\b|"
     r"\b(?:pair|pairing|combo|combination|stack|trio|duo) gets? (?:the |all the )?credit\b|"
+    r"(?<!took )(?<!take )(?<!taking )(?<!used )(?<!use )(?<!using )(?<!started )"
+    r"(?<!start )(?<!tried )(?<!apply )(?<!applied )"
     r"\b(?:all of them|all three|both of them|them all|the two|both) together"
     r"(?=[.!,;:)\n]| *$| (?:i (?:guess|think|suppose)|honestly|probably|imo)\b)")
 # (not the people thanked, "credit to all of you who told me"; nor "both together" as the
-# subject of what follows it, "both together cost me 40 a month")
+# subject of what follows it, "both together cost me 40 a month", or as what was used, "I
+# took both together")
 # ... or crediting by name ("I give the credit to fin and min", "I credit the bica since that
 # was the only change"): the speaker's gains are only the named ones'
 _CREDIT_NAMED: Final = re.compile(r"\b(?:give|giving|gives) (?:the |all the |most of the )?"

@@ -130,6 +130,8 @@ def test_a_partner_of_the_unnamed_subject(title: str, replies: tuple[str, ...],
     ("Stack", "Minoxidil regrew my temples and finasteride kept my crown. Credit to my derm "
      "for finasteride, I would never have tried it.",
      {"finasteride": "improved", "minoxidil": "improved"}),
+    ("Stack", "Finasteride regrew my crown. Minoxidil did nothing for my temples. I took both "
+     "together.", {"finasteride": "improved", "minoxidil": "no_effect"}),
     # ... while the stack credited at a clause's end still is
     ("Stack", "Finasteride and minoxidil for a year. Crown filled in. Both together, I think.",
      {"finasteride": "improved", "minoxidil": "improved"}),
