@@ -119,6 +119,7 @@ class Attribution:
     f_starts: list[int]  # where each cue starts
     _guards: list[tuple[int, int]]  # negation and hypothetical triggers
     _guard_starts: list[int]
+    _replaced: list[str]  # (attrib) what the sentence's switch left ("switched fin to dut")
 
     def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
         """(start, end, is a question) of each sentence of a unit: the reader's splitter
@@ -172,9 +173,8 @@ class Attribution:
         return list(seen)
 
     def _not_former(self, start: int, end: int, named: list[str]) -> list[str]:
-        """(attrib) `named` less those [start, end) names only as the treatment replaced or
-        compared with ("saw palmetto instead of fin", "switched from fin to dut"), when any
-        is left."""
+        """(attrib) `named` less those [start, end) names only as replaced or compared with
+        ("saw palmetto instead of fin", "switched from fin to dut"), when any is left."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
         kept = {tid for m_start, _, tid in self.mentions[lo:hi]
                 if not self._former(start, m_start, _REPLACED_TITLE)}
@@ -277,7 +277,11 @@ class Attribution:
                 # ("switched from fin to dut", "thicker than it ever got with fin alone";
                 # (outi) not the subject before the cue: "saw palmetto alone held mine for
                 # years before I started fin")
+                # (review43) for a gain, not what a switch left ("switched fin to dut, ...")
+                left = self._replaced if self._replaced and (c_start, "improved") in {
+                    (c[0], c[2]) for c in sentence.cues} else ()
                 mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
+                            and m[0] not in left
                             and not (self.lowered.startswith(" alone", m[2])
                                      and m[1] > c_start)] or mentions
             if i == here and len(mentions) > 1:  # the one right before the cue ("...after a

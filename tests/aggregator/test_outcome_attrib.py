@@ -27,6 +27,11 @@ from tests.aggregator.outcome_helpers import effects, sides
      "going.", {"finasteride": "no_effect", "dutasteride": "no_effect"}),  # (as before)
     ("update", "Moved to dutasteride because of the price and my hairline kept receding.",
      {"dutasteride": "no_effect"}),
+    # (review43) a gain after "X to Y" is Y's alone; a loss there is left as before
+    ("update", "Switched fin to dut after 2 years, hairline is better now.",
+     {"finasteride": "none", "dutasteride": "improved"}),
+    ("update", "Swapped finasteride for dutasteride, my crown got worse.",
+     {"finasteride": "no_effect", "dutasteride": "no_effect"}),
 ])
 def test_a_reason_after_the_switch_is_the_left_ones(title: str, body: str,
                                                     expected: dict[str, str]) -> None:
