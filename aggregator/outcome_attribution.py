@@ -22,14 +22,12 @@ from aggregator.outcome_clauses import cue_subject, listed_before
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_cue_schema import EFFECT_KINDS
 from aggregator.outcome_scope import _DECIMAL, Sentence
+from aggregator.outcome_switch import not_left
 
 _SENTENCE_END: Final = re.compile(r"[.!?] |\n")
 _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetical trigger may be
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
-# (attrib) a title's treatment named as the one replaced or compared with: no focus
-_REPLACED_TITLE: Final = re.compile(r"\b(?:from|than|instead of|rather than|over)\s+"
-                                    r"(?:the\s+|my\s+|oral\s+|topical\s+)?$")
 _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # (outo) the base a new treatment is used beside ("latanoprost on my temples alongside my
 # usual fin", "kx826 on top of my fin", "in addition to my usual fin"): no topic beside the
@@ -174,10 +172,9 @@ class Attribution:
 
     def _not_former(self, start: int, end: int, named: list[str]) -> list[str]:
         """(attrib) `named` less those [start, end) names only as replaced or compared with
-        ("saw palmetto instead of fin", "switched from fin to dut"), when any is left."""
+        (`outcome_switch.not_left`), when any is left."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
-        kept = {tid for m_start, _, tid in self.mentions[lo:hi]
-                if not self._former(start, m_start, _REPLACED_TITLE)}
+        kept = not_left(self.lowered, self.mentions[lo:hi], start, end)
         return [t for t in named if t in kept] or named
 
     def _stopped_for(self, start: int, m_start: int, m_end: int) -> bool:

@@ -56,6 +56,11 @@ def test_a_side_effect_given_as_the_reason_is_the_left_ones() -> None:
     # negative: a title naming both as used
     ("Nine months of saw palmetto and finasteride", ("Same here, a year of it and my crown "
      "kept thinning.",), {"saw_palmetto": "no_effect", "finasteride": "no_effect"}),
+    # (review43) "from X to Y" is a move; "results from X and Y" names both as used
+    ("Moving from finasteride to dutasteride", ("Did it last year, my crown filled in.",),
+     {"finasteride": "none", "dutasteride": "improved"}),
+    ("Results from finasteride and minoxidil after a year", ("Same here, a year in and my "
+     "crown filled in.",), {"finasteride": "improved", "minoxidil": "improved"}),
 ])
 def test_a_title_treatment_replaced_is_no_focus(title: str, replies: tuple[str, ...],
                                                  expected: dict[str, str]) -> None:
