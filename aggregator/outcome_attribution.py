@@ -22,14 +22,12 @@ from aggregator.outcome_clauses import cue_subject, listed_before
 from aggregator.outcome_cue_file import OutcomeCues
 from aggregator.outcome_cue_schema import EFFECT_KINDS
 from aggregator.outcome_scope import _DECIMAL, Sentence
+from aggregator.outcome_switch import not_left
 
 _SENTENCE_END: Final = re.compile(r"[.!?] |\n")
 _TOPIC_GUARD: Final = 25  # characters before a mention a negation or hypothetical trigger may be
 _FORMER: Final = re.compile(r"\b(?:from|than|instead of|off|after|over|skipped|skipping)\s+"
                      r"(?:the\s+|my\s+)?$")
-# (attrib) a title's treatment named as the one replaced or compared with: no focus
-_REPLACED_TITLE: Final = re.compile(r"\b(?:from|than|instead of|rather than|over)\s+"
-                                    r"(?:the\s+|my\s+|oral\s+|topical\s+)?$")
 _REPLACED: Final = re.compile(r"\b(?:from|instead of)\s+(?:the\s+|my\s+)?$")
 # (outo) the base a new treatment is used beside ("latanoprost on my temples alongside my
 # usual fin", "kx826 on top of my fin", "in addition to my usual fin"): no topic beside the
@@ -119,6 +117,7 @@ class Attribution:
     f_starts: list[int]  # where each cue starts
     _guards: list[tuple[int, int]]  # negation and hypothetical triggers
     _guard_starts: list[int]
+    _replaced: list[str]  # (attrib) what the sentence's switch left ("switched fin to dut")
 
     def _sentences(self, start: int, end: int) -> list[tuple[int, int, bool]]:
         """(start, end, is a question) of each sentence of a unit: the reader's splitter
@@ -172,12 +171,10 @@ class Attribution:
         return list(seen)
 
     def _not_former(self, start: int, end: int, named: list[str]) -> list[str]:
-        """(attrib) `named` less those [start, end) names only as the treatment replaced or
-        compared with ("saw palmetto instead of fin", "switched from fin to dut"), when any
-        is left."""
+        """(attrib) `named` less those [start, end) names only as replaced or compared with
+        (`outcome_switch.not_left`), when any is left."""
         lo, hi = bisect_left(self.m_starts, start), bisect_left(self.m_starts, end)
-        kept = {tid for m_start, _, tid in self.mentions[lo:hi]
-                if not self._former(start, m_start, _REPLACED_TITLE)}
+        kept = not_left(self.lowered, self.mentions[lo:hi], start, end)
         return [t for t in named if t in kept] or named
 
     def _stopped_for(self, start: int, m_start: int, m_end: int) -> bool:
@@ -277,7 +274,11 @@ class Attribution:
                 # ("switched from fin to dut", "thicker than it ever got with fin alone";
                 # (outi) not the subject before the cue: "saw palmetto alone held mine for
                 # years before I started fin")
+                # (review43) for a gain, not what a switch left ("switched fin to dut, ...")
+                left = self._replaced if self._replaced and (c_start, "improved") in {
+                    (c[0], c[2]) for c in sentence.cues} else ()
                 mentions = [m for m in mentions if not self._former(c_lo, m[1], _REPLACED)
+                            and m[0] not in left
                             and not (self.lowered.startswith(" alone", m[2])
                                      and m[1] > c_start)] or mentions
             if i == here and len(mentions) > 1:  # the one right before the cue ("...after a

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from typing import Final
 
 from aggregator.compiled import trait
+from aggregator.outcome_reports import Reports
 from aggregator.outcome_scope import WITHOUT_FILLERS, Sentence
 
 # (outm) a gain's baseline named after it ("crown is thicker than on fin", "better than it
@@ -44,7 +45,8 @@ _PARTNER_BEFORE: Final = re.compile(
     r"in combination with)|"
     r"(?<!start )(?<!started )(?<!starting )(?<!began )(?<!begin )(?<!stick )(?<!stuck )"
     r"(?<!stay )(?<!stayed )(?<!went )(?<!go )(?<!going )(?<!happy )(?<!done )(?<!luck )"
-    r"(?<!results )(?<!issues )(?<!problems )(?<!sides )\bwith)"
+    r"(?<!results )(?<!issues )(?<!problems )(?<!sides )(?<!up )(?<!out )(?<!serious )"
+    r"(?<!replaced it )(?<!replace it )(?<!swapped it )\bwith)"
     r"(?: it| them| my| the| oral| topical| some)* $")
 # ("I'm also on fin", "on min too": after the cue only; "Also on saw palmetto; cannot point
 # to a single thing it did" tells of it)
@@ -55,6 +57,9 @@ _PARTNER_AFTER: Final = re.compile(r" (?:too|as well)\b")
 # a partner that is the subject of what follows it ("also on spiro, which has kept my part
 # stable"): the cue is its own
 _PARTNER_SUBJECT: Final = re.compile(r"[^.!?]{0,30}?\b(?:which|that|who)\b")
+# (review43) a partner told as what alone worked, or what came after ("my crown only regrew
+# with fin", "once I got on fin too"): no partner
+_PARTNER_ALONE: Final = re.compile(r"\b(?:only|once|until|till|instead)\b")
 
 
 @trait
@@ -64,6 +69,7 @@ class Bystanders:
     lowered: str  # the thread's lower-cased, normalised text
     mentions: list[tuple[int, int, str]]  # (start, end, treatment) of each mention, sorted
     m_starts: list[int]
+    reports: dict[str, Reports]  # treatment -> the first-hand reports gathered so far
 
     def _focus(self) -> list[str]:
         raise NotImplementedError  # outcome_attribution.Attribution
@@ -163,13 +169,16 @@ class Bystanders:
             return named
         return here.topic if len(here.topic) > 1 and set(named) <= set(here.topic) else None
 
-    def _with_partner(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+    def _with_partner(self, here: Sentence, c_end: int, kind: str,
+                      targets: list[str]) -> list[str]:
         """(attrib) The treatments a cue is about when every treatment its sentence names is
         told as a partner of the thread's subject (`_PARTNER_BEFORE`, `_PARTNER_AFTER`) and
         the subject, one treatment, is not named there ("mine has held the temples for a
         year, but I'm also on fin", in a thread about RU): the subject's and the partners'
         (a combination credited; an add-on's verdict is the add-on's, `outcome_record`);
-        else `targets`."""
+        else `targets`: also when a partner is told as what alone worked (`_PARTNER_ALONE`),
+        or the cue is a gain and the speaker has already told the subject failed ("Useless
+        for me. Ended up with fin and the crown regrew": a move, not a partner)."""
         lowered, mentions = self.lowered, self.mentions
         named: set[str] = set()
         for m_start, m_end, tid in mentions[bisect_left(self.m_starts, here.start):
@@ -183,8 +192,15 @@ class Bystanders:
                     _PARTNER_SUBJECT.match(lowered, m_end, here.end) is not None:
                 return targets
             named.add(tid)
-        if not named:
+        if not named or _PARTNER_ALONE.search(lowered, here.start, mentions[
+                bisect_left(self.m_starts, here.end) - 1][0]) is not None:
             return targets
         subject = [t for t in self._focus() if t not in named]
-        return subject + targets if len(subject) == 1 else targets
+        if len(subject) != 1:
+            return targets
+        said = self.reports.get(subject[0])
+        if kind == "improved" and said is not None and \
+                said.effects.get(here.speaker, {kind}) - {kind}:
+            return targets  # (the speaker told it failed: a gain after is the move's)
+        return subject + targets
 

@@ -104,7 +104,8 @@ class CueCounting:
     def _reason_after_switch(self, here: Sentence, c_start: int) -> list[str]:
         raise NotImplementedError  # outcome_switch.Switches
 
-    def _with_partner(self, here: Sentence, c_end: int, targets: list[str]) -> list[str]:
+    def _with_partner(self, here: Sentence, c_end: int, kind: str,
+                      targets: list[str]) -> list[str]:
         raise NotImplementedError  # outcome_bystanders.Bystanders
 
     def _effect(self, here: Sentence, targets: list[str], kind: str, negated: bool,
@@ -204,7 +205,7 @@ class CueCounting:
                 (left := self._reason_after_switch(here, c_start)):
             targets = left  # (attrib) "switched fin to dut after the temples kept going"
         if targets and kind in EFFECT_KINDS:
-            targets = self._with_partner(here, c_end, targets)  # (attrib) "I'm also on fin"
+            targets = self._with_partner(here, c_end, kind, targets)  # (attrib) "I'm also on fin"
         shared = False
         if "combination" in triggers and kind in EFFECT_KINDS and \
                 (combined := self._combination(here, c_start, triggers["combination"])):

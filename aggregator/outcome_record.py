@@ -38,21 +38,33 @@ _CLAUSE_MARK: Final = re.compile(r"[,;:]")
 _CREDIT_ALL: Final = re.compile(
     r"\bcredit(?:ing|s|ed)?(?: (?:goes|go))?(?: to)?(?: (?:the|them|it|these|this))?"
     r"(?: (?:whole|entire|full))? (?:both|pair|two|combo|combination|stack|trio|lot|duo|all|"
-    r"three|routine|regimen|everything)\b|"
+    r"three|routine|regimen|everything)\b(?! (?:of )?(?:you|u|ya|y'?all|who|here)\b)|"
     r"\b(?:give|giving|gives) (?:them|it) (?:all|both) (?:the )?credit\b|"
     r"\b(?:pair|pairing|combo|combination|stack|trio|duo) gets? (?:the |all the )?credit\b|"
-    r"\b(?:all of them|all three|both of them|them all|the two|both) together\b")
-_CREDIT_WORDS: Final = ("credit", "together")
+    r"(?<!took )(?<!take )(?<!taking )(?<!used )(?<!use )(?<!using )(?<!started )"
+    r"(?<!start )(?<!tried )(?<!apply )(?<!applied )"
+    r"\b(?:all of them|all three|both of them|them all|the two|both) together"
+    r"(?=[.!,;:)\n]| *$| (?:i (?:guess|think|suppose)|honestly|probably|imo)\b)")
+# (not the people thanked, "credit to all of you who told me"; nor "both together" as the
+# subject of what follows it, "both together cost me 40 a month", or as what was used, "I
+# took both together")
 # ... or crediting by name ("I give the credit to fin and min", "I credit the bica since that
 # was the only change"): the speaker's gains are only the named ones'
 _CREDIT_NAMED: Final = re.compile(r"\b(?:give|giving|gives) (?:the |all the |most of the )?"
                                   r"credit to |\bcredit(?:ing|s)? (?:goes )?(?:to )?")
 _SENTENCE_STOP: Final = re.compile(r"[.!?\n]")
-# a credit denied ("can't credit gt20029"), or given for one gain only ("I credit the stamp
-# plus min for that"): no restriction
+# a credit denied ("can't credit gt20029"), only partial or wished ("some credit to min",
+# "I'd give credit to min too but"), or given for one gain only ("I credit the stamp plus min
+# for that", "credit goes to min for the hairline") or besides another ("to min as well"):
+# no restriction
 _NO_CREDIT: Final = re.compile(r"\b(?:can'?t|cannot|not|won'?t|don'?t|wouldn'?t|couldn'?t|"
-                               r"hard to|no) (?:\w+ )?$")
-_CREDIT_FOR_ONE: Final = re.compile(r"\bfor (?:that|this|it|those|these)\b")
+                               r"hard to|no|would|i'?d|partial|partly|some|part|little|bit of) "
+                               r"(?:\w+ )?$")
+_CREDIT_FOR_ONE: Final = re.compile(r"\bfor (?:that|this|it|those|these|the|my)\b|"
+                                    r"\b(?:too|also|as well)\b")
+# between "credit to" and the treatments credited: a determiner or two ("credit to the bica";
+# not "credit to my derm for fin")
+_CREDIT_GAP: Final = re.compile(r"(?:(?:the|my|oral|topical|both|a) )*")
 
 
 def _halted(lowered: str, start: int, end: int, c_start: int, c_end: int) -> bool:
@@ -217,8 +229,8 @@ class Recording:
                     _CREDIT_FOR_ONE.search(lowered, match.end(), end):
                 continue
             credited = self._treatments_in(match.end(), end)
-            if credited and bisect_left(self.m_starts, match.end()) < len(self.m_starts) and \
-                    self.m_starts[bisect_left(self.m_starts, match.end())] - match.end() < 16:
+            if credited and _CREDIT_GAP.fullmatch(
+                    lowered, match.end(), self.m_starts[bisect_left(self.m_starts, match.end())]):
                 for t in gained:
                     if t not in credited:
                         report = self.reports[t]

@@ -57,6 +57,22 @@ _TIME_AFTER: Final = re.compile(r"(?: [\w'-]+){0,2}? (?:\d[\w.]*|one|two|three|f
                                 r"october|november|december|start|starting|started|beginning|"
                                 r"while|long)\b")
 
+# (attrib) a title's treatment named as the one replaced or compared with ("saw palmetto
+# instead of fin"; "from" only with a "to" after it, review43: not "results from fin and min")
+_REPLACED_TITLE: Final = re.compile(r"\b(from|than|instead of|rather than|over)\s+"
+                                    r"(?:the\s+|my\s+|oral\s+|topical\s+)?$")
+_TO_AFTER: Final = re.compile(r"(?:\s+[\w.%]+){0,2}?\s+(?:over\s+)?(?:in)?to\b")
+
+
+def not_left(lowered: str, mentions: list[tuple[int, int, str]], start: int, end: int
+             ) -> set[str]:
+    """The treatments of `mentions` (those of [start, end)) named there other than as the one
+    replaced or compared with (`_REPLACED_TITLE`: "switched from fin to dut", "dut better
+    than fin?")."""
+    return {tid for m_start, m_end, tid in mentions
+            if (f := _REPLACED_TITLE.search(lowered, max(start, m_start - 16), m_start)) is None
+            or (f[1] == "from" and _TO_AFTER.match(lowered, m_end, end) is None)}
+
 
 @trait
 class Switches:

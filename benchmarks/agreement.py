@@ -79,7 +79,7 @@ def triples(posts: list[dict[str, Any]], labels: dict[str, Labels], tagger: Tagg
             continue
         replies = [r.get("body", "") if isinstance(r, dict) else str(r)
                    for r in post.get("replies", [])]
-        title, body = post.get("title", ""), post.get("body") or ""
+        title, body = post.get("title") or "", post.get("body") or ""
         _, _, mentions = tagger.tag_with_mentions(title, body, replies)
         read = extract_outcomes(cues, [title, body, *replies], mentions)
         for treatment in sorted(gold):

@@ -240,7 +240,10 @@ def read_all(tests: tuple[Path, ...] = (), leave_out: tuple[str, ...] = ()
     """Every corpus that may be trained on (less those named in `leave_out`), and the test
     corpus folders, read by the rules."""
     tagger, cues = Tagger(load_lexicon()), load_outcome_cues()
-    data = {name: read_corpus(posts, tagger, cues) for name, posts in labelled_sets().items()
+    sets = labelled_sets()
+    if unknown := sorted(set(leave_out) - set(sets)):  # (a misspelt name would be trained on)
+        raise SystemExit(f"--leave-out names no training corpus: {unknown}")
+    data = {name: read_corpus(posts, tagger, cues) for name, posts in sets.items()
             if name not in leave_out}
     if both := set(data) & {d.name for d in tests}:
         raise SystemExit(f"a test corpus is a training corpus: {sorted(both)}")

@@ -27,6 +27,11 @@ from tests.aggregator.outcome_helpers import effects, sides
      "going.", {"finasteride": "no_effect", "dutasteride": "no_effect"}),  # (as before)
     ("update", "Moved to dutasteride because of the price and my hairline kept receding.",
      {"dutasteride": "no_effect"}),
+    # (review43) a gain after "X to Y" is Y's alone; a loss there is left as before
+    ("update", "Switched fin to dut after 2 years, hairline is better now.",
+     {"finasteride": "none", "dutasteride": "improved"}),
+    ("update", "Swapped finasteride for dutasteride, my crown got worse.",
+     {"finasteride": "no_effect", "dutasteride": "no_effect"}),
 ])
 def test_a_reason_after_the_switch_is_the_left_ones(title: str, body: str,
                                                     expected: dict[str, str]) -> None:
@@ -51,6 +56,11 @@ def test_a_side_effect_given_as_the_reason_is_the_left_ones() -> None:
     # negative: a title naming both as used
     ("Nine months of saw palmetto and finasteride", ("Same here, a year of it and my crown "
      "kept thinning.",), {"saw_palmetto": "no_effect", "finasteride": "no_effect"}),
+    # (review43) "from X to Y" is a move; "results from X and Y" names both as used
+    ("Moving from finasteride to dutasteride", ("Did it last year, my crown filled in.",),
+     {"finasteride": "none", "dutasteride": "improved"}),
+    ("Results from finasteride and minoxidil after a year", ("Same here, a year in and my "
+     "crown filled in.",), {"finasteride": "improved", "minoxidil": "improved"}),
 ])
 def test_a_title_treatment_replaced_is_no_focus(title: str, replies: tuple[str, ...],
                                                  expected: dict[str, str]) -> None:
@@ -75,6 +85,20 @@ def test_a_title_treatment_replaced_is_no_focus(title: str, replies: tuple[str, 
      {"pyrilutamide": "none", "ru58841": "no_effect"}),
     ("Topical cetirizine", ("Cetirizine with minoxidil thickened my crown.",),
      {"cetirizine": "improved", "minoxidil": "improved"}),
+    # (review43) a move after a failure, a replacement, what alone worked: no partner
+    ("Saw palmetto", ("Useless for me. Ended up with finasteride, crown regrew.",),
+     {"saw_palmetto": "no_effect", "finasteride": "improved"}),
+    ("Saw palmetto", ("Useless for me. Swapped it out with finasteride and the crown "
+     "regrew.",), {"saw_palmetto": "no_effect", "finasteride": "improved"}),
+    ("Saw palmetto", ("Replaced it with finasteride and my crown regrew.",),
+     {"saw_palmetto": "none", "finasteride": "improved"}),
+    ("Biotin for a year", ("My crown only regrew with finasteride.",),
+     {"biotin": "none", "finasteride": "improved"}),
+    # ... while a partner still is one, and another person's failure still counts
+    ("Saw palmetto", ("Crown regrew, but to be fair I was combining it with finasteride.",),
+     {"saw_palmetto": "improved", "finasteride": "improved"}),
+    ("Minoxidil", ("I regrew the temples, my brother tried it with finasteride and got "
+     "nothing.",), {"minoxidil": "mixed", "finasteride": "mixed"}),
 ])
 def test_a_partner_of_the_unnamed_subject(title: str, replies: tuple[str, ...],
                                           expected: dict[str, str]) -> None:
@@ -105,6 +129,22 @@ def test_a_partner_of_the_unnamed_subject(title: str, replies: tuple[str, ...],
      {"finasteride": "improved", "minoxidil": "improved"}),
     ("Fin and min", "Finasteride and minoxidil for a year, I credit the pair for keeping me "
      "sane.", {"finasteride": "none", "minoxidil": "none"}),
+    # (review43) "both together" as the subject of what follows, the people thanked, a credit
+    # wished or given besides another, a credit to someone else for a treatment: no credit
+    ("Stack", "Finasteride regrew my crown and minoxidil gave me a shed. Both together cost "
+     "me 40 bucks a month.", {"finasteride": "improved", "minoxidil": "none"}),
+    ("Stack", "Finasteride regrew my crown, minoxidil did nothing. Credit to all of you who "
+     "told me to start.", {"finasteride": "improved", "minoxidil": "no_effect"}),
+    ("Stack", "Finasteride regrew my crown. I'd give credit to minoxidil too but it did "
+     "nothing for my temples.", {"finasteride": "improved", "minoxidil": "no_effect"}),
+    ("Stack", "Minoxidil regrew my temples and finasteride kept my crown. Credit to my derm "
+     "for finasteride, I would never have tried it.",
+     {"finasteride": "improved", "minoxidil": "improved"}),
+    ("Stack", "Finasteride regrew my crown. Minoxidil did nothing for my temples. I took both "
+     "together.", {"finasteride": "improved", "minoxidil": "no_effect"}),
+    # ... while the stack credited at a clause's end still is
+    ("Stack", "Finasteride and minoxidil for a year. Crown filled in. Both together, I think.",
+     {"finasteride": "improved", "minoxidil": "improved"}),
 ])
 def test_a_credit_for_the_stack_or_by_name(title: str, body: str,
                                            expected: dict[str, str]) -> None:
