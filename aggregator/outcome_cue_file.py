@@ -38,6 +38,10 @@ if TYPE_CHECKING:  # (the learned parts' modules import this one)
     from aggregator.outcome_side_filter import SideFilter
 
 PACKAGED_CUES: Final = Path(__file__).with_name("outcome_cues.toml")
+# The reader's version: part of `OutcomeCues.version_hash`, so stored outcomes are re-read when
+# the reader's code reads the same cues differently (bump it with every such change, as
+# `summaries.VERSION` for the summariser); "1" before stop 43 was not part of the hash.
+READER_VERSION: Final = "2"
 
 
 @dataclass(frozen=True)
@@ -328,7 +332,8 @@ def build_cues(data: dict[str, Any]) -> OutcomeCues:
               **{f"near{g}": words for g, words in enumerate(group_words)}}
     everys = {k: lists[k] for k in SCOPE_KINDS}
     scanner = PairScanner(firsts, everys)
-    digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
+    digest = hashlib.sha1(f"reader {READER_VERSION}\n".encode()
+                          + json.dumps(data, sort_keys=True, ensure_ascii=False).encode(),
                           usedforsecurity=False).hexdigest()
     extra: dict[re.Pattern[str], tuple[str, ...]] = {}
     procedures = data.get("procedures", {})

@@ -287,3 +287,13 @@ def test_hints_in_finds_every_pattern_literal_the_text_holds() -> None:
     for text in ("did 3 sessions, it worked and my hair came back", "day 12 of minox",
                  "nothing here", "", "didn't slow it down; 4 years on fin, two weeks in"):
         assert hints_in(cues, text) == {h for h in hints if h in text}
+
+
+def test_the_cues_hash_names_the_readers_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored outcomes are re-read when the reader's code changes, not only its cue file."""
+    from aggregator import outcome_cue_file
+
+    before = outcome_cue_file.load_outcome_cues().version_hash
+    assert outcome_cue_file.load_outcome_cues().version_hash == before  # (deterministic)
+    monkeypatch.setattr(outcome_cue_file, "READER_VERSION", "test")
+    assert outcome_cue_file.load_outcome_cues().version_hash != before
