@@ -168,11 +168,9 @@ def extract_outcomes(cues: OutcomeCues, parts: Sequence[str], mentions: Sequence
     """Outcome per mentioned treatment of a thread: the cue rules'
     (`outcome_reading.extract_outcomes`, same arguments), with the effect the cues' effect
     model picks and less the side effects their side-effect filter drops, when they carry
-    them (`outcome_config.outcome_cues_for`; `outcome_learned`)."""
-    if cues.side_filter is None and cues.effect_model is None:
-        return rules_outcomes(cues, parts, mentions, normalised)
-    return _learned_reader().learned_outcomes(  # type: ignore[no-any-return]
-        cues, parts, mentions, normalised)
+    them (`outcome_config.outcome_cues_for`; `outcome_learned`): `extract_outcomes_of` of
+    this one thread."""
+    return extract_outcomes_of(cues, [(parts, mentions, normalised)])[0]
 
 
 def extract_outcomes_of(cues: OutcomeCues, threads: Iterable[ThreadInput]
