@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import Engine, bindparam, select
@@ -176,6 +176,16 @@ class HairlinkSpider(scrapy.Spider):
         self.started_at = utcnow()
         self.last_drop_reason: str | None = None
         self.refused_targets: set[str] = set()  # first list pages that asked us to log in
+        # why the spider's credentials could not be read ("missing_credentials: ...",
+        # "bad_credentials: ..."): the spider then closes at start (`credentials_failure`)
+        self.credentials_error: str | None = None
+
+    def credentials_failure(self) -> CloseSpider:
+        """The CloseSpider to raise at start when `credentials_error` is set, logged: before
+        any request, so the crawl-run row is marked failed with the reason (the key itself
+        is never in it)."""
+        self.logger.error("%s", self.credentials_error)
+        return CloseSpider(self.credentials_error)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HairlinkSpider:

@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import scrapy
-from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,7 +68,6 @@ class PubmedSpider(HairlinkSpider):
         # A malformed key closes the spider at start, before any request (the crawl-run
         # row is marked failed with the message; the key itself is never shown).
         self.api_key: str | None = None
-        self.credentials_error: str | None = None
         try:
             self.api_key = read_credential(API_KEY_ENV)
         except CredentialError as exc:
@@ -131,8 +129,7 @@ class PubmedSpider(HairlinkSpider):
 
     async def start(self) -> Any:
         if self.credentials_error is not None:
-            self.logger.error("%s", self.credentials_error)
-            raise CloseSpider(self.credentials_error)
+            raise self.credentials_failure()
         since = self.added_since()
         if since is not None:
             self.logger.info("incremental search: entries added since %s", since)

@@ -134,7 +134,6 @@ class RedditSpider(HairlinkSpider):
         # (a clear message; the spider closes at start so the crawl-run row is marked
         # failed with it).
         self.credentials: Credentials | None = None
-        self.credentials_error: str | None = None
         try:
             self.credentials = Credentials.from_env()
         except MissingCredentials as exc:
@@ -239,8 +238,7 @@ class RedditSpider(HairlinkSpider):
     # -- crawl -----------------------------------------------------------------------------
     async def start(self) -> Any:
         if self.credentials is None:
-            self.logger.error("%s", self.credentials_error)
-            raise CloseSpider(self.credentials_error)
+            raise self.credentials_failure()
         for sub in self.subreddits:
             for request in self.listing_request(sub, None, 1):
                 yield request
