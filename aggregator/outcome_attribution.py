@@ -69,6 +69,8 @@ _LATER: Final = re.compile(
     # a treatment the cue's is compared with ("useless compared to fin", "RU regrew my
     # hairline where fin failed"): not about it either
     r" (?:compared to|compared with|next to|versus|vs\.?|unlike|where|than) (?:the |my |a )?$|"
+    # (zuzv) or the place a gain is told at ("brought back density behind the transplant")
+    r" (?:behind|in front of|around) (?:the |my |a )$|"
     + _THAN_ON_FORM)
 # (outi) a treatment's name as a lab test ("had my ferritin checked", "vitamin D levels
 # tested"): no treatment taken, no topic

@@ -41,7 +41,7 @@ PACKAGED_CUES: Final = Path(__file__).with_name("outcome_cues.toml")
 # The reader's version: part of `OutcomeCues.version_hash`, so stored outcomes are re-read when
 # the reader's code reads the same cues differently (bump it with every such change, as
 # `summaries.VERSION` for the summariser); "1" before stop 43 was not part of the hash.
-READER_VERSION: Final = "2"
+READER_VERSION: Final = "3"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,10 @@ from aggregator.outcome_scope import Sentence, starts_in
 
 # a contrast whichever clause comes first ("my crown did thin out while the front held")
 _BOTH_WAYS: Final = re.compile(r" while | whereas")
+# (zuzv) a loss told first and a gain conceded after it, at the same time ("my temples kept
+# creeping even though the crown held"; not the story before and after: "my hairline was
+# retreating for years, but finasteride regrew it")
+_CONCEDED_AFTER: Final = re.compile(r" while | whereas| even though | although ")
 # (outm) a `history` trigger telling the time before the treatment ("before RU, I was losing
 # ground", "losing ground every year through my thirties"): a loss there is no verdict
 _BEFORE_TIME: Final = re.compile(r"before (?!i started|starting|treatment)|through my |"
@@ -136,8 +140,9 @@ def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
     gain comes before it with a strong clause break ("but", "however", "and then") or
     "while" between ("fin kept my front for three years, but the crown kept getting
     thinner"; not "new hairs, still thinner than the rest"), or a comma and another hair
-    area ("crown came back, temples carried on receding"), or after it with "while" or
-    "whereas" between ("my crown did thin out while the front held"; not the story before
+    area ("crown came back, temples carried on receding"), or after it with "while",
+    "whereas", "even though" or "although" between ("my crown did thin out while the front
+    held", "my temples kept creeping even though the crown held"; not the story before
     and after: "my hairline was retreating for years, but finasteride regrew it")."""
     strong, lowered = here.strong, here.lowered
     for g_start, g_end, g_kind in here.cues:
@@ -148,7 +153,7 @@ def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
                     _BOTH_WAYS.search(lowered, g_end, span[0]) is None and \
                     not _other_area(here, g_start, g_end, span[0]):
                 return False
-        elif _BOTH_WAYS.search(lowered, span[1], g_start) is None:
+        elif _CONCEDED_AFTER.search(lowered, span[1], g_start) is None:
             return False
     return True
 

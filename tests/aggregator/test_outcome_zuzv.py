@@ -1,0 +1,101 @@
+"""Round `zuzv` (tuned on the misses of outcomes_zu + zv): a short span said to be short is
+too early; a loss with a gain conceded after it is both; a hold told to have ended is no
+effect beside it; an aim is no report; more ways to tell a gain; a treatment named as the
+place of a gain is not its subject; a haircut's "sides" and a product used for a condition
+are no side effects."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aggregator.outcome_helpers import effect, effects, sides
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("On fin. Hair looks the same, but three months is short.", "none"),
+    ("Zinc for my hair: no change, but 2 months is nothing.", "none"),
+    ("Saw palmetto, three months so far, no change either way.", "none"),
+    # negatives: a long span, or a short one not said to be short
+    ("Saw palmetto, a year so far, no change either way.", "no_effect"),
+    ("Took saw palmetto for three months, no change at all.", "no_effect"),
+])
+def test_a_short_span_said_to_be_short_is_too_early(body: str, expected: str) -> None:
+    treatment = "zinc" if "Zinc" in body else "saw_palmetto" if "palmetto" in body \
+        else "finasteride"
+    assert effect(treatment, "update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Finasteride for three years: my temples kept creeping even though the crown held.",
+     "mixed"),
+    ("On finasteride my temples kept creeping back although the crown held for years.",
+     "mixed"),
+    # negatives: the story before and after ("but"), and a caveat of a gain
+    ("My hairline was retreating for years, but finasteride regrew it.", "improved"),
+    ("Finasteride regrew my crown, even though the new hairs are still finer.", "improved"),
+])
+def test_a_loss_with_a_gain_conceded_after_it_is_both(body: str, expected: str) -> None:
+    assert effect("finasteride", "update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Fin here. Mine held the hairline until about year 7 then it went, so it happens.",
+     "mixed"),
+    ("I was on fin and it held my hairline for years, then it went.", "mixed"),
+    # negatives: a shed or a side effect going, a wait for a result
+    ("On fin the shed lasted 3 weeks then it went away, and my crown is thicker.",
+     "improved"),
+    ("Started fin. I'll wait until month 6, then it went on from there.", "none"),
+])
+def test_a_hold_told_to_have_ended_is_both(body: str, expected: str) -> None:
+    assert effect("finasteride", "update", body) == expected
+
+
+def test_an_aim_is_no_report() -> None:
+    body = "morning: fin 1mg. been doing this for 7 weeks. goal is to keep what i have and " \
+        "maybe get the crown back"
+    assert effect("finasteride", "my routine", body) == "none"
+    # negative: the aim told as met after the hold
+    body = "Fin held my hairline for 4 years, which was my goal."
+    assert effect("finasteride", "update", body) == "improved"
+
+
+@pytest.mark.parametrize("body", [
+    "Started fin at 36. Within a year the loss slowed massively.",
+    "Fin since 36. I'd say it froze me at NW4.",
+    "Been on Proscar 5mg since 2014. Hair pretty much where it was at 33.",
+    "FUT in Brussels, 3000 grafts. Great growth, but the strip scar is wide.",
+    "Restarted minoxidil, oral 1.25. This is what brought back density.",
+    "Finasteride did a lot for my crown.",
+])
+def test_more_ways_to_tell_a_gain(body: str) -> None:
+    assert set(effects("update", body).values()) == {"improved"}
+
+
+def test_did_a_lot_of_something_is_no_gain() -> None:
+    body = "My dad is on fin. He did a lot of research before picking the clinic."
+    assert effect("finasteride", "dad", body) == "none"
+
+
+def test_a_treatment_named_as_the_place_of_a_gain_is_not_its_subject() -> None:
+    body = "Age 40: restarted min, oral 1.25. This is what brought back density behind the " \
+        "transplant."
+    assert effects("saga", body) == {"hair_transplant": "none", "minoxidil": "improved"}
+
+
+def test_needled_near_a_depth_is_microneedling() -> None:
+    reply = "i needled 1mm weekly with min for 8 months, temples came back a bit, worth it"
+    assert effects("tfin + MN combo", "using tfin daily", (reply,)) == {
+        "finasteride": "none", "microneedling": "improved", "minoxidil": "improved"}
+    # negative: "needled" with no needling context is no treatment
+    assert "microneedling" not in effects("update", "My brother needled me about my fin.")
+
+
+def test_a_haircut_and_a_products_purpose_are_no_side_effects() -> None:
+    assert sides("finasteride", "update", "I'm 39, short back and sides, been on fin 3 "
+                 "years and my crown is thicker.") == ()
+    assert sides("ketoconazole", "keto", "I use nizoral twice a week. I use it because my "
+                 "scalp gets oily and itchy, not for hair.") == ()
+    # negative: the same words told as what the product did
+    assert sides("ketoconazole", "keto", "Nizoral twice a week made my scalp itchy.") == \
+        ("skin",)
