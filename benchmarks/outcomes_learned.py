@@ -336,6 +336,10 @@ def main() -> int:
         parser.error("--train-all needs --setting N")
     if args.train_all != bool(args.test):
         parser.error("--train-all and --test go together")
+    if args.side_thresholds and not args.train_all:
+        parser.error("--side-thresholds needs --train-all --setting N --test DIR...")
+    if args.side_threshold is not None and not args.write_side:
+        parser.error("--side-threshold goes with --write-side")
     data, tests = read_all(tuple(args.test), tuple(args.leave_out))
     if args.train_all and args.side_thresholds:
         print(f"{GRID[args.setting].name()}:")
