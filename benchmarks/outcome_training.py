@@ -31,10 +31,11 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 # blind tests, one run each), zm, zn, zo and zp (the effect model's test at stop 41, one run;
 # round sidefx then read their side-effect misses), zq and zr (stop 42's blind test, one run;
 # round effrecall then read their effect misses), zs and zt (read once, then round attrib's
-# validation pair at stop 43: three checks of its pooled figures, no miss read) are.
+# validation pair at stop 43: three checks of its pooled figures, no miss read), zu and zv
+# (stop 43's blind test, one run; round zuzv then read their misses) are.
 SYNTHETIC = (
     *(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
-    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrst")),
+    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrstuv")),
     "ordinary_g",
     "summaries_e",
 )
@@ -55,6 +56,7 @@ GROUPS = (
     ("blind at stop 41 (zo, zp)", ("outcomes_zo", "outcomes_zp")),
     ("blind at stop 42 (zq, zr)", ("outcomes_zq", "outcomes_zr")),
     ("attrib's validation at stop 43 (zs, zt)", ("outcomes_zs", "outcomes_zt")),
+    ("blind at stop 43, round zuzv's (zu, zv)", ("outcomes_zu", "outcomes_zv")),
 )
 
 
