@@ -243,7 +243,8 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
                 continue  # no cue in this unit: nothing to record
             if index > 0 and focus is None:
                 focus = self._focus()
-            topic: list[str] = (focus or []) if index > 0 else (
+            topic: list[str] = (focus or []) if index > 1 else (
+                self._body_topic(focus or []) if index == 1 else
                 [] if self._treatments_in(u_start, u_end) else self._regimen())
             self._read_unit(u_start, u_end, speaker, topic)
             self._credited_stack(u_start, u_end, speaker, topic)  # (attrib) "credit the pair"
@@ -318,6 +319,20 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
                                           first_person, self.found[lo:c_hi])
             lo = c_hi
             fresh = True
+
+    def _body_topic(self, focus: list[str]) -> list[str]:
+        """(zuzv) What the body's first sentences are about before it names a treatment: the
+        focus, unless the title names none and the body names the focus first in a question
+        ("Order to start things at 19? ... noticing temples going back ... fin or min
+        first?": the poster's own loss is no report on what they ask about)."""
+        title_start, title_end, _ = self.units[0]
+        if not focus or self._treatments_in(title_start, title_end + 1):
+            return focus
+        body_start, body_end, _ = self.units[1]
+        for start, end, question in self._sentences(body_start, body_end):
+            if self._topic_of(start, end):
+                return [] if question else focus
+        return focus
 
     def _told_by(self, start: int, end: int, topic: list[str]) -> list[str]:
         """(outo) The one treatment of `topic` a sentence naming none tells by what is done

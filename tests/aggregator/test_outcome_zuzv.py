@@ -99,3 +99,11 @@ def test_a_haircut_and_a_products_purpose_are_no_side_effects() -> None:
     # negative: the same words told as what the product did
     assert sides("ketoconazole", "keto", "Nizoral twice a week made my scalp itchy.") == \
         ("skin",)
+
+
+def test_a_loss_before_the_body_asks_about_a_treatment_is_no_report_on_it() -> None:
+    body = "My temples kept receding all year. Should I try finasteride or minoxidil first?"
+    assert effects("Where do I start?", body) == {"finasteride": "none", "minoxidil": "none"}
+    # negative: the body names it as used
+    body = "My temples kept receding all year. I've been on finasteride for a year."
+    assert effects("Update", body) == {"finasteride": "no_effect"}
