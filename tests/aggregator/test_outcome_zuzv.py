@@ -107,3 +107,11 @@ def test_a_loss_before_the_body_asks_about_a_treatment_is_no_report_on_it() -> N
     # negative: the body names it as used
     body = "My temples kept receding all year. I've been on finasteride for a year."
     assert effects("Update", body) == {"finasteride": "no_effect"}
+
+
+def test_swelling_after_a_procedure_is_its_own_side_effect_not_edema() -> None:
+    body = "FUE in Antalya, 2800 grafts. Some swelling on my forehead that went down by day 5."
+    assert sides("hair_transplant", "FUE diary", body) == ("other",)
+    # negative: swelling on a drug is edema
+    body = "Oral minoxidil 2.5mg gave me some swelling in my ankles by the evening."
+    assert sides("minoxidil", "LDOM", body) == ("cardio",)
