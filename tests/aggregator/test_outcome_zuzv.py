@@ -115,3 +115,13 @@ def test_swelling_after_a_procedure_is_its_own_side_effect_not_edema() -> None:
     # negative: swelling on a drug is edema
     body = "Oral minoxidil 2.5mg gave me some swelling in my ankles by the evening."
     assert sides("minoxidil", "LDOM", body) == ("cardio",)
+
+
+def test_desire_and_drive_said_low_are_sexual_side_effects() -> None:
+    assert sides("finasteride", "fin", "Tried finasteride for a year, which did nothing "
+                 "except kill my drive.") == ("sexual",)
+    assert sides("finasteride", "fin", "On finasteride I had less desire for the first two "
+                 "months.") == ("sexual",)
+    # negative: the drive of a car, and less of a side effect
+    assert sides("finasteride", "fin", "I drive a truck for a living and fin has kept my "
+                 "hairline.") == ()
