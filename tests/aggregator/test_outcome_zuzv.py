@@ -112,6 +112,8 @@ def test_a_haircut_and_a_products_purpose_are_no_side_effects() -> None:
      "improved"),
     ("Oral min for 2 years and my crown is much thicker, a few months so far on the 5mg "
      "dose after 2.5.", "improved"),
+    ("Oral min has held my hairline for 10 years, 3 months is nothing in comparison.",
+     "improved"),
     # the rule still holds a verdict of nothing after a short span
     ("Oral min: no change, but 2 months is nothing.", "none"),
     ("Oral min, three months so far, no change either way.", "none"),
@@ -125,6 +127,7 @@ def test_a_short_span_said_of_advice_or_a_new_dose_hedges_no_gain(body: str,
     ("My hairline receded a lot in my twenties, although finasteride regrew most of it "
      "later.", "improved"),
     ("My temples kept creeping even though finasteride held my crown.", "mixed"),
+    ("My temples receded although finasteride regrew the crown eventually.", "mixed"),
 ])
 def test_a_gain_told_as_later_is_no_concession(body: str, expected: str) -> None:
     assert effect("finasteride", "update", body) == expected
