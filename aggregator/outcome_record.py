@@ -18,8 +18,11 @@ from aggregator.outcome_scope import Sentence, starts_in
 _BOTH_WAYS: Final = re.compile(r" while | whereas")
 # (zuzv) a loss told first and a gain conceded after it, at the same time ("my temples kept
 # creeping even though the crown held"; not the story before and after: "my hairline was
-# retreating for years, but finasteride regrew it")
-_CONCEDED_AFTER: Final = re.compile(r" while | whereas| even though | although ")
+# retreating for years, but finasteride regrew it"; review44: nor a gain of the same area
+# told as later, `_TOLD_LATER`: "receded a lot in my twenties, although finasteride regrew
+# most of it later"; not "my temples receded although min regrew the crown eventually")
+_CONCEDED_AFTER: Final = re.compile(r" even though | although ")
+_TOLD_LATER: Final = re.compile(r"\b(?:later|eventually|afterwards|since then|in the end)\b")
 # (outm) a `history` trigger telling the time before the treatment ("before RU, I was losing
 # ground", "losing ground every year through my thirties"): a loss there is no verdict
 _BEFORE_TIME: Final = re.compile(r"before (?!i started|starting|treatment)|through my |"
@@ -153,7 +156,11 @@ def _contrasted(here: Sentence, span: tuple[int, int]) -> bool:
                     _BOTH_WAYS.search(lowered, g_end, span[0]) is None and \
                     not _other_area(here, g_start, g_end, span[0]):
                 return False
-        elif _CONCEDED_AFTER.search(lowered, span[1], g_start) is None:
+        elif _BOTH_WAYS.search(lowered, span[1], g_start) is None and (
+                _CONCEDED_AFTER.search(lowered, span[1], g_start) is None or (
+                    _TOLD_LATER.search(lowered, span[1], here.end) is not None and
+                    _area(lowered, span[1], here.end) in (0, _area(lowered, here.start,
+                                                                   span[1])))):
             return False
     return True
 

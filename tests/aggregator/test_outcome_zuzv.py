@@ -125,3 +125,86 @@ def test_desire_and_drive_said_low_are_sexual_side_effects() -> None:
     # negative: the drive of a car, and less of a side effect
     assert sides("finasteride", "fin", "I drive a truck for a living and fin has kept my "
                  "hairline.") == ()
+
+
+# review44: misfires of the round's rules on ordinary sentences, each with its intended
+# reading beside it
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Oral min regrew my temples in one year; one month is nothing, give it time.",
+     "improved"),
+    ("Oral min regrew my temples, 3 months is short to judge but mine showed by month 3.",
+     "improved"),
+    ("Oral min for 2 years and my crown is much thicker, a few months so far on the 5mg "
+     "dose after 2.5.", "improved"),
+    ("Oral min has held my hairline for 10 years, 3 months is nothing in comparison.",
+     "improved"),
+    # the rule still holds a verdict of nothing after a short span
+    ("Oral min: no change, but 2 months is nothing.", "none"),
+    ("Oral min, three months so far, no change either way.", "none"),
+])
+def test_a_short_span_said_of_advice_or_a_new_dose_hedges_no_gain(body: str,
+                                                                   expected: str) -> None:
+    assert effect("minoxidil", "update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("My hairline receded a lot in my twenties, although finasteride regrew most of it "
+     "later.", "improved"),
+    ("My temples kept creeping even though finasteride held my crown.", "mixed"),
+    ("My temples receded although finasteride regrew the crown eventually.", "mixed"),
+])
+def test_a_gain_told_as_later_is_no_concession(body: str, expected: str) -> None:
+    assert effect("finasteride", "update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Minoxidil regrew my temples. The dryness was bad at first, then it slowly went.",
+     "improved"),
+    ("Started minoxidil, had a headache for a week then it went. Temples filled in after "
+     "6 months.", "improved"),
+    ("Minoxidil has been great for me. I had a cold last winter, then it went.", "improved"),
+    ("I took minoxidil until age 30, then it went downhill fast after I stopped.", "none"),
+    # the hold told to have ended, with the time it held
+    ("Minoxidil worked great for like 5 years, then it went.", "mixed"),
+])
+def test_a_side_effect_gone_is_no_hold_ended(body: str, expected: str) -> None:
+    assert effect("minoxidil", "update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Fin 4 years. My goal was to keep my hairline and it did, crown even thicker.",
+     "improved"),
+    ("Took fin for the crown and my aim is to keep it, so far it's thicker than ever.",
+     "improved"),
+    ("Been on fin 7 weeks. My goal is to keep what I have.", "none"),
+])
+def test_an_aim_reaches_to_its_clauses_end(body: str, expected: str) -> None:
+    assert effect("finasteride", "update", body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Oral min gave me great growth on my beard but my crown is the same.", "no_effect"),
+    ("The cold froze me on the walk to the pharmacy, anyway fin update: nothing new.", "none"),
+    ("The cold froze my hair when I went out after a shower. Anyway, been on fin a year.",
+     "none"),
+    ("Stopped minoxidil, and the shed brought back density loss I had before.", "none"),
+    # the gains the round added
+    ("Oral min, great growth on my crown after 6 months.", "improved"),
+    ("Fin froze me at NW3 for a decade.", "improved"),
+    ("Honestly fin froze my hair in place for 6 years.", "improved"),
+])
+def test_growth_elsewhere_and_the_cold_are_no_gain(body: str, expected: str) -> None:
+    treatment = "finasteride" if "fin " in body.lower() else "minoxidil"
+    assert effect(treatment, "update", body) == expected
+
+
+def test_a_products_purpose_with_what_it_did_is_a_side_effect() -> None:
+    assert sides("ketoconazole", "keto", "I use nizoral because of dandruff, it made my "
+                 "scalp itchy and dry.") == ("skin",)
+    assert sides("minoxidil", "min", "I use it because my doc said so, minoxidil gave me a "
+                 "rash on my scalp.") == ("skin",)
+    # negative: the purpose alone
+    assert sides("ketoconazole", "keto", "Nizoral because of dandruff from the heat, my "
+                 "scalp gets itchy in summer.") == ()
