@@ -123,8 +123,6 @@ class SideRecording:
         for t in targets:
             side = kind if kind != "unspecified" else (
                 "sexual" if t in self.cues.sexual_on else "other")
-            if side == "cardio" and t in self.cues.procedures:
-                side = "other"  # (zuzv) swelling after a procedure is its own, not edema
             report = self.reports.setdefault(t, Reports())
             (report.vague if kind == "unspecified" else report.sides).add(side)
             if self.notes is not None or self.trace is not None:

@@ -109,14 +109,6 @@ def test_a_loss_before_the_body_asks_about_a_treatment_is_no_report_on_it() -> N
     assert effects("Update", body) == {"finasteride": "no_effect"}
 
 
-def test_swelling_after_a_procedure_is_its_own_side_effect_not_edema() -> None:
-    body = "FUE in Antalya, 2800 grafts. Some swelling on my forehead that went down by day 5."
-    assert sides("hair_transplant", "FUE diary", body) == ("other",)
-    # negative: swelling on a drug is edema
-    body = "Oral minoxidil 2.5mg gave me some swelling in my ankles by the evening."
-    assert sides("minoxidil", "LDOM", body) == ("cardio",)
-
-
 def test_desire_and_drive_said_low_are_sexual_side_effects() -> None:
     assert sides("finasteride", "fin", "Tried finasteride for a year, which did nothing "
                  "except kill my drive.") == ("sexual",)
