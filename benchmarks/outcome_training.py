@@ -32,10 +32,11 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 # round sidefx then read their side-effect misses), zq and zr (stop 42's blind test, one run;
 # round effrecall then read their effect misses), zs and zt (read once, then round attrib's
 # validation pair at stop 43: three checks of its pooled figures, no miss read), zu and zv
-# (stop 43's blind test, one run; round zuzv then read their misses) are.
+# (stop 43's blind test, one run; round zuzv then read their misses), zw and zx (stop 44's
+# blind test, one run each tree) are.
 SYNTHETIC = (
     *(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
-    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrstuv")),
+    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrstuvwx")),
     "ordinary_g",
     "summaries_e",
 )
@@ -57,6 +58,7 @@ GROUPS = (
     ("blind at stop 42 (zq, zr)", ("outcomes_zq", "outcomes_zr")),
     ("attrib's validation at stop 43 (zs, zt)", ("outcomes_zs", "outcomes_zt")),
     ("blind at stop 43, round zuzv's (zu, zv)", ("outcomes_zu", "outcomes_zv")),
+    ("blind at stop 44 (zw, zx)", ("outcomes_zw", "outcomes_zx")),
 )
 
 
