@@ -200,3 +200,18 @@ def test_a_products_purpose_with_what_it_did_is_a_side_effect() -> None:
     # negative: the purpose alone
     assert sides("ketoconazole", "keto", "Nizoral because of dandruff from the heat, my "
                  "scalp gets itchy in summer.") == ()
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Oral minoxidil dropped my blood pressure, I get light headed on standing.", ("cardio",)),
+    ("LDOM 2.5, my heart rate went up to 95 at rest.", ("cardio",)),
+    ("Oral minoxidil gave me a heart rate of 95 at rest.", ("cardio",)),
+    ("On LDOM my resting heart rate has gone from the low 60s to around 80.", ("cardio",)),
+    # negatives: a reading, a check, a medicine
+    ("On oral minoxidil, my blood pressure usually sits around 95 over 60.", ()),
+    ("On oral minoxidil, resting heart rate around 52, I run three times a week.", ()),
+    ("I take blood pressure tablets and oral minoxidil, my GP monitors it.", ()),
+])
+def test_blood_pressure_and_heart_rate_count_only_said_to_change(
+        body: str, expected: tuple[str, ...]) -> None:
+    assert sides("minoxidil", "LDOM", body) == expected
