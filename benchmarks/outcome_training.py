@@ -33,10 +33,10 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 # round effrecall then read their effect misses), zs and zt (read once, then round attrib's
 # validation pair at stop 43: three checks of its pooled figures, no miss read), zu and zv
 # (stop 43's blind test, one run; round zuzv then read their misses), zw and zx (stop 44's
-# blind test, one run each tree) are.
+# blind test, one run each tree), zy and zz (stop 44's second, one run each tree) are.
 SYNTHETIC = (
     *(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
-    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrstuvwx")),
+    *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrstuvwxyz")),
     "ordinary_g",
     "summaries_e",
 )
@@ -59,6 +59,7 @@ GROUPS = (
     ("attrib's validation at stop 43 (zs, zt)", ("outcomes_zs", "outcomes_zt")),
     ("blind at stop 43, round zuzv's (zu, zv)", ("outcomes_zu", "outcomes_zv")),
     ("blind at stop 44 (zw, zx)", ("outcomes_zw", "outcomes_zx")),
+    ("blind at stop 44, second pool (zy, zz)", ("outcomes_zy", "outcomes_zz")),
 )
 
 
