@@ -120,7 +120,7 @@ def worker_command(config: Path, concurrency: int | None = None,
                    heartbeat_ttl: float | None = None) -> list[str]:
     """The command line of one worker process (extra Scrapy settings for a fast loopback)."""
     cmd = [sys.executable, "-m", "scrapers.distributed", "worker", "--config", str(config),
-           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
+           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY_JITTER=0",
            "-s", "ROBOTSTXT_OBEY=False", "-s", "LOG_LEVEL=WARNING",
            "-s", "HAIRLINK_STORE_FLUSH_SECONDS=0.5"]
     if concurrency:

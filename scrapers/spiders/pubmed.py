@@ -54,7 +54,7 @@ class PubmedSpider(HairlinkSpider):
         "ROBOTSTXT_OBEY": False,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "DOWNLOAD_DELAY": DELAY_WITHOUT_KEY,
-        "RANDOMIZE_DOWNLOAD_DELAY": False,  # 0.5x-1.5x jitter would break the rate limit
+        "DOWNLOAD_DELAY_JITTER": 0,  # a +-50 % jitter would break the rate limit
         "AUTOTHROTTLE_ENABLED": False,
     }
 

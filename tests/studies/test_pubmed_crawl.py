@@ -204,6 +204,17 @@ def test_api_key_is_sent_and_raises_the_rate(tmp_path: Path,
 
 
 @pytest.mark.slow
+def test_the_rate_limit_has_no_jitter() -> None:
+    """NCBI's limit is per second: the delay is kept as it is, set by the setting that is not
+    deprecated (a deprecated one warns on every crawl)."""
+    from scrapy.settings import SETTINGS_PRIORITIES
+    from scrapy.utils.test import get_crawler
+
+    settings = get_crawler(PubmedSpider).settings
+    assert settings.getfloat("DOWNLOAD_DELAY_JITTER") == 0
+    assert settings.getpriority("RANDOMIZE_DOWNLOAD_DELAY") == SETTINGS_PRIORITIES["default"]
+
+
 def test_ncbi_429_is_waited_out(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'h.db'}"
     engine = make_engine(db_url)
