@@ -135,19 +135,7 @@ class Attribution:
         return seen
 
     def _focus(self) -> list[str]:
-        """What a reply that names nothing is about: the title's treatments, else the
-        first the body names."""
-        title = self._treatments_in(self.units[0][0], self.units[0][1] + 1)
-        if len(title) > 1:
-            title = self._not_former(self.units[0][0], self.units[0][1] + 1, title)
-        if title:
-            return title
-        body_start, body_end, _ = self.units[1]
-        for start, end, _ in self._sentences(body_start, body_end):
-            named = self._topic_of(start, end)
-            if named:
-                return named
-        return []
+        raise NotImplementedError  # outcome_reading._Extraction
 
     def _regimen(self) -> list[str]:
         """What a title that names nothing is about ("Regrew my hair!"): every treatment

@@ -72,7 +72,7 @@ class Bystanders:
     reports: dict[str, Reports]  # treatment -> the first-hand reports gathered so far
 
     def _focus(self) -> list[str]:
-        raise NotImplementedError  # outcome_attribution.Attribution
+        raise NotImplementedError  # outcome_reading._Extraction
 
     def _topic_not_without(self, here: Sentence, targets: list[str]) -> list[str]:
         """(outp) The topic `targets` a cue falls back to without those the sentence names

@@ -205,6 +205,8 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
         self._word_starts: list[int] | None = None  # where each run of word characters starts
         self._quote_free: bool | None = None  # no opening quote mark in the thread
         self._no_procedure: bool | None = None  # no procedure word in the thread
+        self._found_focus: list[str] | None = None  # `_focus`, once found
+        self._focus_asked = False  # the body names the focus first in a question
         self.lowered = lowered
         self.mentions = sorted(mentions)
         self.m_starts = [m[0] for m in self.mentions]
@@ -244,7 +246,7 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
             if index > 0 and focus is None:
                 focus = self._focus()
             topic: list[str] = (focus or []) if index > 1 else (
-                self._body_topic(focus or []) if index == 1 else
+                ([] if self._focus_asked else focus or []) if index == 1 else
                 [] if self._treatments_in(u_start, u_end) else self._regimen())
             self._read_unit(u_start, u_end, speaker, topic)
             self._credited_stack(u_start, u_end, speaker, topic)  # (attrib) "credit the pair"
@@ -320,19 +322,26 @@ class _Extraction(SentenceTriggers, SentenceSplits, Attribution, Recording, Side
             lo = c_hi
             fresh = True
 
-    def _body_topic(self, focus: list[str]) -> list[str]:
-        """(zuzv) What the body's first sentences are about before it names a treatment: the
-        focus, unless the title names none and the body names the focus first in a question
-        ("Order to start things at 19? ... noticing temples going back ... fin or min
-        first?": the poster's own loss is no report on what they ask about)."""
-        title_start, title_end, _ = self.units[0]
-        if not focus or self._treatments_in(title_start, title_end + 1):
-            return focus
-        body_start, body_end, _ = self.units[1]
-        for start, end, question in self._sentences(body_start, body_end):
-            if self._topic_of(start, end):
-                return [] if question else focus
-        return focus
+    def _focus(self) -> list[str]:
+        """What a reply that names nothing is about: the title's treatments, else the first
+        the body names (found once per thread). (zuzv) When the body names those first in a
+        question, `_focus_asked`: the body's first sentences are about none of them ("Order
+        to start things at 19? ... noticing temples going back ... fin or min first?": the
+        poster's own loss is no report on what they ask about)."""
+        if self._found_focus is None:
+            title_start, title_end, _ = self.units[0]
+            found = self._treatments_in(title_start, title_end + 1)
+            if len(found) > 1:
+                found = self._not_former(title_start, title_end + 1, found)
+            if not found:
+                body_start, body_end, _ = self.units[1]
+                for start, end, question in self._sentences(body_start, body_end):
+                    found = self._topic_of(start, end)
+                    if found:
+                        self._focus_asked = question
+                        break
+            self._found_focus = found
+        return self._found_focus
 
     def _told_by(self, start: int, end: int, topic: list[str]) -> list[str]:
         """(outo) The one treatment of `topic` a sentence naming none tells by what is done

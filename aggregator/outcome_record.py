@@ -192,7 +192,7 @@ class Recording:
         raise NotImplementedError  # outcome_attribution.Attribution
 
     def _focus(self) -> list[str]:
-        raise NotImplementedError  # outcome_attribution.Attribution
+        raise NotImplementedError  # outcome_reading._Extraction
 
     def _unit_of(self, position: int) -> int:
         raise NotImplementedError  # outcome_reading._Extraction
