@@ -17,12 +17,13 @@ from aggregator.outcome_scope import Sentence
 
 _MAX_MOVED: Final = 2  # treatments a sentence can move to (`_switched_to`)
 
+# a dose before a treatment's name, told with "of" or not: "2% ", "0.5mg of ", "1mg of my "
+_DOSE_OF: Final = r"(?:[\d.,/]+ ?(?:%|mg|ml)? (?:of (?:the |my )?)?)?"
 # between a `switch` trigger and the treatment it moves to: " me over to ", " to 2% " (a
 # trigger ending in "for" needs no "to": "asked my doctor for dutasteride"; outp: a dose told
 # with "of", "to 0.5mg of dutasteride")
 _SWITCH_GAP: Final = re.compile(r"(?:(?<=for)|(?: (?:me|him|her|us|over|on|up|straight|back))*"
-                                r" (?:on)?to) (?:the |my |an? )?"
-                                r"(?:[\d.,/]+ ?(?:%|mg|ml)? (?:of (?:the |my )?)?)?")
+                                r" (?:on)?to) (?:the |my |an? )?" + _DOSE_OF)
 # between two names of the run a switch moves to: "to dut and LDOM", "to fin + oral min"
 _SWITCH_JOIN: Final = re.compile(r"\s*(?:,|\+|&|/|,? and|,? plus)\s*(?:the |my |an? )?"
                                  r"(?:[\d.,/]+ ?(?:%|mg|ml)? )?")
@@ -40,8 +41,7 @@ _GAIN_REASON: Final = re.compile(r", so |;")  # (not " so ": "improved so much a
 # before it, and between it and the new one
 _SOURCE_LEAD: Final = re.compile(r" (?:from |out |off )?(?:the |my |oral |topical )?")
 _SOURCE_GAP: Final = re.compile(r"(?: [\d.,/]+ ?(?:%|mg|ml)?)?(?: (?:over|straight|back))*"
-                                r" (?:(?:on)?to|for|with) (?:the |my |an? )?"
-                                r"(?:[\d.,/]+ ?(?:%|mg|ml)? (?:of (?:the |my )?)?)?")
+                                r" (?:(?:on)?to|for|with) (?:the |my |an? )?" + _DOSE_OF)
 # (attrib) a reason told after the move ("switched fin to dut after the temples kept going",
 # "moved to dut because my hairline kept receding"): not a time ("after 6 months", "since
 # the spring")
