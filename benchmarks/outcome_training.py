@@ -33,10 +33,13 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 # round effrecall then read their effect misses), zs and zt (read once, then round attrib's
 # validation pair at stop 43: three checks of its pooled figures, no miss read), zu and zv
 # (stop 43's blind test, one run; round zuzv then read their misses), zw and zx (stop 44's
-# blind test, one run each tree), zy and zz (stop 44's second, one run each tree) are.
+# blind test, one run each tree), zy and zz (stop 44's second, one run each tree), ya and yb
+# (stop 45's blind measurement of stop 44's reader, one run) are.
 SYNTHETIC = (
     *(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
     *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrstuvwxyz")),
+    "outcomes_ya",
+    "outcomes_yb",
     "ordinary_g",
     "summaries_e",
 )
@@ -60,6 +63,7 @@ GROUPS = (
     ("blind at stop 43, round zuzv's (zu, zv)", ("outcomes_zu", "outcomes_zv")),
     ("blind at stop 44 (zw, zx)", ("outcomes_zw", "outcomes_zx")),
     ("blind at stop 44, second pool (zy, zz)", ("outcomes_zy", "outcomes_zz")),
+    ("blind at stop 45 (ya, yb)", ("outcomes_ya", "outcomes_yb")),
 )
 
 
