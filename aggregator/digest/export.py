@@ -34,6 +34,7 @@ from aggregator.digest.views import (
     DigestView,
     digest_view,
 )
+from aggregator.outcome_types import READER_NOTE
 from models.config_schema import DIGEST_FORMATS
 from models.db import read_only, session_factory
 from models.digest_queries import all_study_ids, load_digests
@@ -70,8 +71,10 @@ class ExportReport:
 
 def environment() -> Environment:
     """The Jinja2 environment of the HTML digests (autoescape on for every template)."""
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+    env.globals["reader_note"] = READER_NOTE  # (how outcome counts were read)
+    return env
 
 
 # ---------------------------------------------------------------------------- formats

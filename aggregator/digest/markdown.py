@@ -11,6 +11,7 @@ from typing import Any
 from aggregator.digest.present import SAMPLE_LINK_NOTE
 from aggregator.digest.research import ResearchView
 from aggregator.digest.views import DigestView, PostView, StudyView
+from aggregator.outcome_types import READER_NOTE
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+|~!&])")
 
@@ -31,6 +32,7 @@ def render_markdown(view: DigestView, **_: Any) -> str:
     if view.community:
         lines += ["", "### What the community reports", ""]
         lines += [f"- {md_escape(c.line)}" for c in view.community]
+        lines += ["", f"_{READER_NOTE}_"]
     sections = [("Threads citing this study", view.citing, view.citing_total),
                 ("Threads on the same topic", view.topical, view.topical_total)]
     for heading, posts, total in sections:

@@ -68,9 +68,9 @@ def community_table(result: DemoResult) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    from aggregator.outcome_types import side_effect_label
+    from aggregator.outcome_types import READER_NOTE, side_effect_label
 
-    table = Table(title="What the community reports (hairlink treatments)")
+    table = Table(title="What the community reports (hairlink treatments)", caption=READER_NOTE)
     for column in ("treatment", "threads", "improved", "no effect", "mixed", "side effects"):
         table.add_column(column, justify="left" if column in ("treatment", "side effects")
                          else "right")

@@ -123,6 +123,8 @@ def render_digest(view: DigestView) -> Group:
     from rich.panel import Panel
     from rich.text import Text
 
+    from aggregator.outcome_types import READER_NOTE
+
     s = view.study
     head = Text()
     head.append(s.title or s.key, style="bold")
@@ -149,6 +151,7 @@ def render_digest(view: DigestView) -> Group:
     if view.community:
         parts.append(Text("\nWhat the community reports", style="bold underline"))
         parts.extend(Text(f"  {c.line}") for c in view.community)
+        parts.append(Text(f"  {READER_NOTE}", style="dim"))
     for heading, posts, total in sections:
         if total:
             parts.append(Text(f"\n{heading} ({len(posts)} / {total})", style="bold underline"))

@@ -89,9 +89,9 @@ def print_table(results: list[TreatmentStats]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from aggregator.outcome_types import side_effect_label
+    from aggregator.outcome_types import READER_NOTE, side_effect_label
 
-    table = Table(title=f"{len(results)} treatments")
+    table = Table(title=f"{len(results)} treatments", caption=READER_NOTE)
     for column in ("treatment", "threads", "reported effects", "side effects", "top studies"):
         table.add_column(column)
     for item in results:

@@ -13,7 +13,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from aggregator.digest.export import TEMPLATES as DIGEST_TEMPLATES
-from aggregator.outcome_types import side_effect_label
+from aggregator.outcome_types import READER_NOTE, side_effect_label
 from models.thread_detail import Snapshot
 from models.treatment_names import in_sentence
 
@@ -68,7 +68,7 @@ def environment() -> Environment:
                       autoescape=True, undefined=StrictUndefined, auto_reload=False)
     env.globals.update(study_href=study_href, treatment_href=treatment_href,
                        thread_href=thread_href, query_href=query_href,
-                       side_effect_label=side_effect_label,
+                       side_effect_label=side_effect_label, reader_note=READER_NOTE,
                        stylesheet_href="/static/hairlink.css")
     env.filters["in_sentence"] = in_sentence  # a display name inside running text
     return env

@@ -21,7 +21,7 @@ import hairlink.cli  # noqa: F401  (registers the commands)
 from aggregator.digest.charts import chart_data
 from aggregator.digest.export import export_digests
 from aggregator.digest.views import OutcomeChip, community_view
-from aggregator.outcome_types import SIDE_EFFECTS, side_effect_label
+from aggregator.outcome_types import READER_NOTE, SIDE_EFFECTS, side_effect_label
 from hairlink.app import app
 from models.digest_queries import CommunityReport
 from models.treatment_names import in_sentence, treatment_name
@@ -167,6 +167,7 @@ def test_treatments_table_prints_names(session: Session, db_url: str,
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if "Rosemary oil" in line)
     assert "body hair 1" in row
+    assert READER_NOTE in " ".join(result.output.split())  # the table's caption
     for word in IDS:
         assert word not in result.output
     result = CliRunner().invoke(app, ["treatments", "--format", "csv"])

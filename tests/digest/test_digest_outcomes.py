@@ -4,6 +4,7 @@ format and in `hairlink show`, after a real `aggregate()` (SQLite and PostgreSQL
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 import hairlink.cli  # noqa: F401  (registers the commands)
 from aggregator.digest.export import export_digests
+from aggregator.outcome_types import READER_NOTE
 from aggregator.run import aggregate
 from hairlink.app import app
 from models.db import session_factory
@@ -47,6 +49,7 @@ def test_html_digest(engine: Engine, session: Session, tmp_path: Path) -> None:
     study_id = prepared(engine, session)
     page = export(session, study_id, "html", tmp_path)
     assert "What the community reports" in page
+    assert f'<p class="muted reader-note">{html.escape(READER_NOTE)}</p>' in page
     assert "Of 3 threads on minoxidil: 2 report improvement, 1 no effect; side effects: " \
         "cardio 1, skin 1" in page
     assert 'class="chip outcome effect-improved">Minoxidil: improved · cardio<' in page
@@ -69,6 +72,7 @@ def test_other_formats(engine: Engine, session: Session, tmp_path: Path) -> None
     assert [r["score"] for r in post["top_replies"]] == [5, 4]
     md = export(session, study_id, "md", tmp_path)
     assert "### What the community reports" in md
+    assert f"\n_{READER_NOTE}_\n" in md
     assert "Reported: Minoxidil: improved · cardio" in md
     assert "\\<script\\>" in md
     rows = list(csv.DictReader(io.StringIO(export(session, study_id, "csv", tmp_path))))
@@ -87,5 +91,6 @@ def test_show(engine: Engine, session: Session, db_url: str,
     out = " ".join(result.output.split())
     assert "What the community reports" in out
     assert "Of 3 threads on minoxidil: 2 report improvement" in out
+    assert READER_NOTE in out
     assert "[Minoxidil: improved · cardio]" in out
     assert "A poster says: Oral minoxidil nine months." in out

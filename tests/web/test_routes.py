@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from aggregator.outcome_types import READER_NOTE
 from hairlink.app import app as cli_app
 from hairlink.cli import main  # noqa: F401  (registers every command)
 from models.db import session_factory
@@ -81,7 +82,7 @@ def test_treatment_page(client: TestClient, corpus: Corpus) -> None:
     assert "4 threads · 1 studies" in text_of(tree, "//section[@id='stats']/p")[0]
     outcomes = "//section[@id='outcomes']"
     assert text_of(tree, f"{outcomes}/p") == [
-        "Of 4 threads on minoxidil, 4 report an effect on hair."]
+        "Of 4 threads on minoxidil, 4 report an effect on hair.", READER_NOTE]
     assert text_of(tree, f"{outcomes}//table[@class='data effects']/tbody/tr") == [
         "improved 2 50%", "no effect 1 25%", "mixed 1 25%"]
     assert text_of(tree, f"{outcomes}//table[@class='data side-effects']/tbody/tr") == [
@@ -115,6 +116,8 @@ def test_study_page_has_the_digest_sections(client: TestClient) -> None:
     assert text_of(tree, "//section[@id='community']//li") == [
         "Of 4 threads on minoxidil: 2 report improvement, 1 no effect, 1 mixed; side effects: "
         "shedding 1, skin 1"]
+    assert text_of(tree, "//section[@id='community']/p[@class='muted reader-note']") == [
+        READER_NOTE]
     cards = tree.xpath("//section[@id='related']/article")
     oral = cards[0]
     assert text_of(oral, ".//ul[contains(@class, 'outcomes')]/li") == [

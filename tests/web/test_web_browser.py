@@ -25,6 +25,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 
+from aggregator.outcome_types import READER_NOTE
 from models.db import make_engine, session_factory
 from models.entities import Thread, ThreadTreatment
 from models.migrate import upgrade
@@ -109,6 +110,8 @@ def test_home_to_study_to_filter_to_thread(browser: webdriver.Chrome, tmp_path: 
         sides = browser.find_elements(By.CSS_SELECTOR, "#outcomes table.side-effects tbody tr")
         assert [e.text for e in sides] == ["shedding 1", "skin 1"]
         assert sides[0].is_displayed() and effects[0].size["height"] > 0
+        note = browser.find_element(By.CSS_SELECTOR, "#outcomes p.reader-note")
+        assert note.is_displayed() and note.text == READER_NOTE  # how the counts were read
         browser.find_element(By.CSS_SELECTOR, "a.brand").click()
         WebDriverWait(browser, 20).until(EC.url_to_be(base))
         browser.find_element(By.LINK_TEXT,
@@ -119,6 +122,7 @@ def test_home_to_study_to_filter_to_thread(browser: webdriver.Chrome, tmp_path: 
         assert heading == "Related Community Posts 5 / 5"
         assert browser.find_element(By.CSS_SELECTOR, "#community li").text.startswith(
             "Of 4 threads on minoxidil: 2 report improvement")
+        assert browser.find_element(By.CSS_SELECTOR, "#community p.reader-note").is_displayed()
         Select(browser.find_element(By.NAME, "treatment")).select_by_value("finasteride")
         Select(browser.find_element(By.NAME, "sort")).select_by_value("score")
         browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
