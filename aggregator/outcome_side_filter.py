@@ -11,9 +11,9 @@ filter only ever removes side effects (`outcome_learned` applies it, beside the 
 model of `outcome_effect_model`).
 
 The weights are data (`outcome_side_filter.npz`: plain arrays, no pickle), trained on every
-labelled corpus up to `outcomes_zl` by `python benchmarks/outcomes_learned.py --write-side
-FILE`. Where it was unseen (four pools of blind corpora) it removed 16 side effects, all
-wrong (docs/aggregator.md, "The side-effect filter").
+labelled corpus that may be trained on (`benchmarks/outcome_training.py`, setting
+`SIDE_SETTING`) by `python benchmarks/outcomes_learned.py --write-side FILE`. Where it was
+unseen it removed mostly wrong side effects (docs/aggregator.md, "The side-effect filter").
 """
 
 from __future__ import annotations

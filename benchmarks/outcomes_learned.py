@@ -7,8 +7,9 @@
     python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --write-side aggregator/outcome_side_filter.npz
-        # train GRID[6] on every corpus, write its side-effect filter (the packaged one;
-        # --side-threshold P writes another threshold than the setting's 0.5)
+        # train GRID[SIDE_SETTING] (7, "S5") on every corpus, write its side-effect filter
+        # (the packaged one; --side-threshold P writes another threshold than the setting's
+        # 0.5)
     python benchmarks/outcomes_learned.py --write-effect aggregator/outcome_effect_model.npz
         # train GRID[N] (default 6, "S4") on every corpus, write its effect model (the
         # packaged one)
