@@ -303,8 +303,8 @@ def main() -> int:
     parser.add_argument("--write", metavar="FILE", type=Path,
                         help="train on every corpus and write the weights to FILE (.npz)")
     parser.add_argument("--write-side", metavar="FILE", type=Path,
-                        help="train GRID[N] (default 6) on every corpus and write its "
-                             "side-effect filter to FILE (.npz; the packaged one is "
+                        help="train GRID[N] (default SIDE_SETTING, 7) on every corpus and "
+                             "write its side-effect filter to FILE (.npz; the packaged one is "
                              "aggregator/outcome_side_filter.npz)")
     parser.add_argument("--write-effect", metavar="FILE", type=Path,
                         help="train GRID[N] (default 6) on every corpus and write its effect "
