@@ -7,7 +7,7 @@
     python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --write-side aggregator/outcome_side_filter.npz
-        # train GRID[SIDE_SETTING] (7, "S5") on every corpus, write its side-effect filter
+        # train GRID[SIDE_SETTING] (6, "S4") on every corpus, write its side-effect filter
         # (the packaged one; --side-threshold P writes another threshold than the setting's
         # 0.5)
     python benchmarks/outcomes_learned.py --write-effect aggregator/outcome_effect_model.npz
@@ -303,7 +303,7 @@ def main() -> int:
     parser.add_argument("--write", metavar="FILE", type=Path,
                         help="train on every corpus and write the weights to FILE (.npz)")
     parser.add_argument("--write-side", metavar="FILE", type=Path,
-                        help="train GRID[N] (default SIDE_SETTING, 7) on every corpus and "
+                        help="train GRID[N] (default SIDE_SETTING, 6) on every corpus and "
                              "write its side-effect filter to FILE (.npz; the packaged one is "
                              "aggregator/outcome_side_filter.npz)")
     parser.add_argument("--write-effect", metavar="FILE", type=Path,
