@@ -34,12 +34,15 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 # validation pair at stop 43: three checks of its pooled figures, no miss read), zu and zv
 # (stop 43's blind test, one run; round zuzv then read their misses), zw and zx (stop 44's
 # blind test, one run each tree), zy and zz (stop 44's second, one run each tree), ya and yb
-# (stop 45's blind measurement of stop 44's reader, one run) are.
+# (stop 45's blind measurement of stop 44's reader, one run), yc and yd (stop 45's test of the
+# side-effect filter of C 1.0, one run each tree) are.
 SYNTHETIC = (
     *(f"outcomes_{c}" for c in "abcdfhijklmnopqrstuvwxy"),
     *(f"outcomes_z{c}" for c in ("", *"bcdefghijklmnopqrstuvwxyz")),
     "outcomes_ya",
     "outcomes_yb",
+    "outcomes_yc",
+    "outcomes_yd",
     "ordinary_g",
     "summaries_e",
 )
@@ -64,6 +67,7 @@ GROUPS = (
     ("blind at stop 44 (zw, zx)", ("outcomes_zw", "outcomes_zx")),
     ("blind at stop 44, second pool (zy, zz)", ("outcomes_zy", "outcomes_zz")),
     ("blind at stop 45 (ya, yb)", ("outcomes_ya", "outcomes_yb")),
+    ("blind at stop 45, second pool (yc, yd)", ("outcomes_yc", "outcomes_yd")),
 )
 
 
