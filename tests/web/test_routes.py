@@ -36,6 +36,8 @@ def test_home_lists_treatments_studies_and_latest_threads(client: TestClient) ->
     assert rows[0] == "Minoxidil 4 1 50% improved of 4 reporting · 2 side-effect reports"
     assert rows[1] == "Finasteride 2 1 100% improved of 1 reporting · 1 side-effect reports"
     assert "Rosemary Oil 1 0" in rows  # nothing reported: no outcome figure
+    assert text_of(tree, "//section[@id='treatments']/p[@class='muted reader-note']") == [
+        f"Community outcomes: {READER_NOTE}"]
     studies = text_of(tree, "//section[@id='studies']//tbody/tr")
     assert studies[0].startswith("Oral Minoxidil vs Topical") and studies[0].endswith(
         "5 (1 citing)")
