@@ -27,7 +27,8 @@ class Outcome:
 # What every view of outcome counts tells its reader about how they were read. The figures are
 # the shipped reader's on blind corpora it had not seen (effect accuracy 0.71-0.75, side-effect
 # precision 0.71-0.78: benchmarks/corpus/outcomes_zwzx_run.txt, outcomes_zyzz_run.txt,
-# outcomes_yayb_run.txt; docs/aggregator.md "Current figures"): update it with them.
+# outcomes_yayb_run.txt, outcomes_ycyd_run.txt; docs/aggregator.md "Current figures"): update
+# it with them.
 READER_NOTE: Final = (
     "Read automatically from the text of each thread, not reviewed by a person: on test "
     "threads it had not seen, about 7 in 10 effects and 3 in 4 side effects it listed "
