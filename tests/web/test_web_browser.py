@@ -110,6 +110,10 @@ def test_home_to_study_to_filter_to_thread(browser: webdriver.Chrome, tmp_path: 
         sides = browser.find_elements(By.CSS_SELECTOR, "#outcomes table.side-effects tbody tr")
         assert [e.text for e in sides] == ["shedding 1", "skin 1"]
         assert sides[0].is_displayed() and effects[0].size["height"] > 0
+        # tables side by side keep their own heights: no row stretched to a neighbour's
+        heights = {r.size["height"] for r in browser.find_elements(
+            By.CSS_SELECTOR, "#stats table tbody tr, #outcomes table tbody tr")}
+        assert max(heights) - min(heights) <= 2, heights
         note = browser.find_element(By.CSS_SELECTOR, "#outcomes p.reader-note")
         assert note.is_displayed() and note.text == READER_NOTE  # how the counts were read
         browser.find_element(By.CSS_SELECTOR, "a.brand").click()
