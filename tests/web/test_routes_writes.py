@@ -28,12 +28,13 @@ def test_pages_follow_writes(engine: Engine, corpus: Corpus) -> None:
     """Aggregates are cached per data version: a write by another connection shows at once
     (with no stale window)."""
     with TestClient(create_app(engine, stale_seconds=0)) as client:
-        before = text_of(page(client, "/treatments/finasteride"), "//section[@id='outcomes']/p")
+        before = text_of(page(client, "/treatments/finasteride"),
+                         "//section[@id='outcomes']/p[not(@class)]")
         assert before == ["Of 2 threads on finasteride, 1 report an effect on hair."]
         assert text_of(page(client, f"/studies/{S1}"), "//section[@id='community']//li")
         _set_effect(engine, corpus.threads["big3"], "finasteride", "no_effect")
         tree = page(client, "/treatments/finasteride")
-        assert text_of(tree, "//section[@id='outcomes']/p") == [
+        assert text_of(tree, "//section[@id='outcomes']/p[not(@class)]") == [
             "Of 2 threads on finasteride, 2 report an effect on hair."]
         rows = text_of(page(client, "/"), "//section[@id='treatments']//tbody/tr")
         assert rows[1] == "Finasteride 2 1 50% improved of 2 reporting · 1 side-effect reports"
@@ -107,7 +108,7 @@ def test_whole_table_aggregates_may_lag_a_write_by_the_stale_window(
     """Treatment statistics (seconds on a large database) are reused for `stale_seconds`
     after a write; a study's own figures follow at once."""
     with TestClient(create_app(engine, stale_seconds=3600)) as client:
-        outcomes = "//section[@id='outcomes']/p"
+        outcomes = "//section[@id='outcomes']/p[not(@class)]"
         assert text_of(page(client, "/treatments/finasteride"), outcomes) == [
             "Of 2 threads on finasteride, 1 report an effect on hair."]
         page(client, f"/studies/{S1}")
