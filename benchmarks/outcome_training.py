@@ -183,13 +183,9 @@ def train(pairs: list[Pair], settings: Settings) -> OutcomeModel:
     for row, value in enumerate(effect.classes_):
         coef[EFFECTS.index(value)] = effect.coef_[row] if len(effect.classes_) > 2 else 0
         intercept[EFFECTS.index(value)] = effect.intercept_[row]
-    candidates = [
-        (tokens, side in p.gold.side_effects)
-        for p in read
-        for side, tokens in p.reading.sides.items()
-    ]
+    candidates = side_candidates(read)
     sides = LogisticRegression(C=settings.side_c, max_iter=5000).fit(
-        hasher.transform([c[0] for c in candidates]), [c[1] for c in candidates]
+        hasher.transform([c.tokens for c in candidates]), [c.right for c in candidates]
     )
     return OutcomeModel(
         settings.n_features,
@@ -199,6 +195,24 @@ def train(pairs: list[Pair], settings: Settings) -> OutcomeModel:
         float(sides.intercept_[0]),
         settings.side_threshold,
     )
+
+
+@dataclass(frozen=True)
+class SideCandidate:
+    """A side effect the rules propose for a pair: the pair's index, the side effect, the
+    filter's features and whether the gold lists it."""
+
+    pair: int
+    side: str
+    tokens: list[str]
+    right: bool
+
+
+def side_candidates(pairs: list[Pair]) -> list[SideCandidate]:
+    """Every side effect the rules propose for the pairs they read (the filter's rows)."""
+    return [SideCandidate(i, side, tokens, side in p.gold.side_effects)
+            for i, p in enumerate(pairs) if p.reading is not None
+            for side, tokens in p.reading.sides.items()]
 
 
 def _without(reading: PairReading, drop: tuple[str, ...]) -> PairReading:

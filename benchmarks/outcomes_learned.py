@@ -4,7 +4,6 @@
     python benchmarks/outcomes_learned.py            # leave-one-corpus-out, rules vs model
     python benchmarks/outcomes_learned.py --grid     # the same for a few settings
     python benchmarks/outcomes_learned.py --setting 1    # per fold, for GRID[1]
-    python benchmarks/outcomes_learned.py --side-sweep   # side-effect filter thresholds
     python benchmarks/outcomes_learned.py --write FILE   # train on every corpus, write weights
     python benchmarks/outcomes_learned.py --write-side aggregator/outcome_side_filter.npz
         # train GRID[SIDE_SETTING] (6, "S4") on every corpus, write its side-effect filter
@@ -121,28 +120,6 @@ def leave_one_out(data: dict[str, list[Pair]], settings: Settings, quiet: bool =
     for name, store in stores.items():
         print(f"{name}: {mcnemar(store['gold'], store['rules'], store['model'])}")
     return figures(pooled["gold"], pooled["rules"]), figures(pooled["gold"], pooled["model"])
-
-
-def side_sweep(data: dict[str, list[Pair]], settings: Settings,
-               thresholds: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7)) -> None:
-    """Held-out side-effect P / R / F1 of the filter at several thresholds (one model per
-    fold; 0.0 keeps every side effect the rules propose)."""
-    kept: dict[float, dict[str, list[Outcome]]] = {t: {} for t in thresholds}
-    for held, test in data.items():
-        model = train([p for name, rows in data.items() if name != held for p in rows],
-                      settings)
-        for threshold in thresholds:
-            model_at = OutcomeModel(model.n_features, model.effect_coef,
-                                    model.effect_intercept, model.side_coef,
-                                    model.side_intercept, threshold)
-            kept[threshold][held] = predict(model_at, test, settings.drop)
-    for threshold, by_fold in kept.items():
-        for label, names in (("pooled", list(data)), *GROUPS):
-            gold = [p.gold for n in names for p in data[n]]
-            got = [o for n in names for o in by_fold[n]]
-            f = figures(gold, got)
-            print(f"threshold {threshold}: {label} side P / R / F1 "
-                  f"{f[2]:.3f} / {f[3]:.3f} / {f[4]:.3f}")
 
 
 # The side-effect filter's three unseen pools, each with the corpora that did not exist yet
@@ -298,8 +275,6 @@ def held_out_side_thresholds(data: dict[str, list[Pair]], tests: dict[str, list[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", action="store_true", help="a few settings, pooled only")
-    parser.add_argument("--side-sweep", action="store_true",
-                        help="side-effect filter thresholds (side n-grams kept)")
     parser.add_argument("--write", metavar="FILE", type=Path,
                         help="train on every corpus and write the weights to FILE (.npz)")
     parser.add_argument("--write-side", metavar="FILE", type=Path,
@@ -383,9 +358,6 @@ def main() -> int:
         return 0
     if args.side_unseen:
         side_unseen(data, GRID[SIDE_SETTING])
-        return 0
-    if args.side_sweep:
-        side_sweep(data, Settings(drop=("m:", "c:")))
         return 0
     if args.grid:
         for settings in GRID:
