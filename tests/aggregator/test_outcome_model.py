@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from aggregator.lexicon import load_lexicon
-from aggregator.outcomes import EFFECTS, extract_outcomes, load_outcome_cues
+from aggregator.outcomes import EFFECTS, Outcome, extract_outcomes, load_outcome_cues
 from aggregator.tagger import Tagger
 from benchmarks.outcome_model import (
     OutcomeModel,
@@ -128,3 +128,22 @@ def test_bad_weights_file_names_it(tmp_path: Path) -> None:
     with pytest.raises(OutcomeModelError) as error:
         load_outcome_model(garbage)
     assert "\n" not in str(error.value)  # one line
+
+
+def test_side_candidates_are_the_filters_rows_and_dropping_them_keeps_the_rest() -> None:
+    """The side-effect filter's training rows (`outcome_training.side_candidates`): one per
+    side effect the rules propose, with its pair and whether the gold lists it; a pair the
+    rules did not read gives none. `side_filter_groups.filtered` drops exactly those named."""
+    from benchmarks.outcome_model import PairReading
+    from benchmarks.outcome_training import Pair, side_candidates
+    from benchmarks.side_filter_groups import filtered
+
+    rules = Outcome("improved", ("shedding", "skin"))
+    read = Pair(rules, PairReading("minoxidil", rules, ["t"], {"shedding": ["a"], "skin": ["b"]}),
+                Outcome("improved", ("skin",)))
+    unread = Pair(Outcome(), None, Outcome("none", ("sexual",)))
+    rows = side_candidates([unread, read])
+    assert [(r.pair, r.side, r.tokens, r.right) for r in rows] == [
+        (1, "shedding", ["a"], False), (1, "skin", ["b"], True)]
+    assert filtered([unread, read], {(1, "shedding")}) == [
+        Outcome(), Outcome("improved", ("skin",))]
